@@ -1,0 +1,158 @@
+package dev.kiln;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.common.IdGenerator;
+import dev.kiln.compute.api.ComputeApi;
+import dev.kiln.http.CallerResolver;
+import dev.kiln.http.RequestObserver;
+import dev.kiln.identity.Directory;
+import dev.kiln.identity.IdentityBootstrap;
+import dev.kiln.identity.PasswordHasher;
+import dev.kiln.identity.TokenCallers;
+import dev.kiln.identity.TokenService;
+import dev.kiln.identity.api.IdentityApi;
+import dev.kiln.image.api.ImageApi;
+import dev.kiln.network.api.NetworkApi;
+import dev.kiln.orchestration.api.OrchestrationApi;
+import dev.kiln.store.Database;
+import dev.kiln.volume.api.VolumeApi;
+import io.helidon.webserver.WebServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Kiln: the store, the services and every API on one HTTP port. Built from a {@link
+ * KilnConfig}; {@link #close()} stops it.
+ */
+public final class KilnServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KilnServer.class);
+
+  /** Each API's path prefix, in the order the readiness check visits them. */
+  public static final List<String> API_ROOTS =
+      List.of(
+          IdentityApi.PREFIX,
+          ComputeApi.PREFIX,
+          NetworkApi.PREFIX,
+          VolumeApi.PREFIX,
+          ImageApi.PREFIX,
+          OrchestrationApi.PREFIX);
+
+  private final KilnConfig config;
+  private final Database db;
+  private final WebServer web;
+  private final IdentityBootstrap.PasswordOutcome adminPassword;
+
+  private KilnServer(
+      KilnConfig config, Database db, WebServer web, IdentityBootstrap.PasswordOutcome adminPassword) {
+    this.config = config;
+    this.db = db;
+    this.web = web;
+    this.adminPassword = adminPassword;
+  }
+
+  /** Opens the store, seeds identity on first start, and starts serving. */
+  public static KilnServer start(KilnConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  /** Starts with a given clock, so tests can move time (token expiry) without waiting. */
+  public static KilnServer start(KilnConfig config, Clock clock) {
+    requireNonNull(config, "config is null");
+    requireNonNull(clock, "clock is null");
+    IdGenerator ids = IdGenerator.random();
+    SecureRandom random = new SecureRandom();
+    Database db = openDatabase(config);
+    try {
+      PasswordHasher hasher = new PasswordHasher(config.passwordHashIterations(), random);
+      Directory directory = new Directory(db, clock, ids, hasher);
+      TokenService tokens =
+          new TokenService(db, clock, ids, hasher, random, config.tokenLifetime());
+      IdentityBootstrap.PasswordOutcome outcome =
+          new IdentityBootstrap(db, clock, directory, hasher)
+              .run(config.adminPassword(), config.adminPasswordGiven());
+      int purged = tokens.purgeExpired();
+      if (purged > 0) {
+        LOG.info("Purged {} long-expired tokens", purged);
+      }
+      CallerResolver callers = new TokenCallers(tokens);
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      String publicUrl = config.publicUrl();
+      WebServer web =
+          WebServer.builder()
+              .host(config.host())
+              .port(config.port())
+              .shutdownHook(false)
+              .routing(
+                  routing ->
+                      routing
+                          .addFilter(new RequestObserver(ids, metrics))
+                          .get("/healthz", (req, res) -> res.send("ok"))
+                          .get(
+                              "/metrics",
+                              (req, res) -> {
+                                res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                                res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
+                              })
+                          .register(IdentityApi.PREFIX, new IdentityApi(publicUrl, callers, tokens, directory))
+                          .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers))
+                          .register(NetworkApi.PREFIX, new NetworkApi(publicUrl, callers))
+                          .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers))
+                          .register(ImageApi.PREFIX, new ImageApi(publicUrl, callers))
+                          .register(OrchestrationApi.PREFIX, new OrchestrationApi(publicUrl, callers)))
+              .build()
+              .start();
+      return new KilnServer(config, db, web, outcome);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private static Database openDatabase(KilnConfig config) {
+    if (config.databaseUrl() == null || config.databaseUrl().isBlank()) {
+      try {
+        Files.createDirectories(config.dataDir());
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(
+            "Cannot create the data directory " + config.dataDir() + ": " + e.getMessage(), e);
+      }
+    }
+    return Database.forUrlOrDataDir(config.databaseUrl(), config.dataDir());
+  }
+
+  public int port() {
+    return web.port();
+  }
+
+  /** The URL clients use: the configured public URL or {@code http://host:port}. */
+  public String baseUrl() {
+    return config.baseUrl(web.port());
+  }
+
+  public String authUrl() {
+    return baseUrl() + IdentityApi.PREFIX + "/v3";
+  }
+
+  public IdentityBootstrap.PasswordOutcome adminPasswordOutcome() {
+    return adminPassword;
+  }
+
+  public Path dataDir() {
+    return config.dataDir();
+  }
+
+  @Override
+  public void close() {
+    web.stop();
+    db.close();
+  }
+}

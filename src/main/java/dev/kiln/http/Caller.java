@@ -1,0 +1,36 @@
+package dev.kiln.http;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * Who made a request, as established from a valid token: the user, the project (or domain) the
+ * token is scoped to, and the role names held on that scope. Every service scopes its work to
+ * this.
+ *
+ * @param projectId the project the token is scoped to, or null for domain-scoped and unscoped
+ * @param domainId the domain a domain-scoped token is scoped to, or null
+ */
+public record Caller(
+    String userId,
+    String userName,
+    String userDomainId,
+    String projectId,
+    String projectName,
+    String domainId,
+    Set<String> roles,
+    Instant expiresAt) {
+
+  public Caller {
+    roles = Set.copyOf(roles);
+  }
+
+  public boolean isAdmin() {
+    return roles.contains("admin");
+  }
+
+  /** Whether this caller may act on the given project: its own, or any when it is admin. */
+  public boolean canActOnProject(String project) {
+    return isAdmin() || (projectId != null && projectId.equals(project));
+  }
+}

@@ -1,0 +1,150 @@
+package dev.kiln.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Strict, field-by-field reading of a JSON request object. Every failure is a 400 that names the
+ * field by its path ({@code user/name}), so the user knows exactly what to fix; unknown fields are
+ * refused rather than silently ignored.
+ */
+public final class JsonInput {
+  private final ObjectNode node;
+  private final String path;
+
+  private JsonInput(ObjectNode node, String path) {
+    this.node = node;
+    this.path = path;
+  }
+
+  /** The request body, which must be a JSON object with exactly the member {@code key}. */
+  public static JsonInput wrapped(JsonNode body, String key) {
+    if (!(body instanceof ObjectNode root)) {
+      throw ApiError.badRequest("The request body must be a JSON object with a '" + key + "' member.");
+    }
+    JsonInput top = new JsonInput(root, "");
+    top.allowOnly(key);
+    return top.object(key);
+  }
+
+  /** The request body as a JSON object. */
+  public static JsonInput root(JsonNode body) {
+    if (!(body instanceof ObjectNode root)) {
+      throw ApiError.badRequest("The request body must be a JSON object.");
+    }
+    return new JsonInput(root, "");
+  }
+
+  /** Refuses any member not named here. */
+  public JsonInput allowOnly(String... names) {
+    Set<String> allowed = Set.of(names);
+    Iterator<String> fields = node.fieldNames();
+    while (fields.hasNext()) {
+      String field = fields.next();
+      if (!allowed.contains(field)) {
+        throw ApiError.badRequest(
+            "Invalid input for field '"
+                + name(field)
+                + "': unknown field. Allowed fields here: "
+                + String.join(", ", new TreeSet<>(allowed))
+                + ".");
+      }
+    }
+    return this;
+  }
+
+  public boolean has(String field) {
+    return node.has(field);
+  }
+
+  public JsonInput object(String field) {
+    JsonNode value = required(field);
+    if (!(value instanceof ObjectNode child)) {
+      throw invalid(field, "expected an object");
+    }
+    return new JsonInput(child, name(field));
+  }
+
+  public Optional<JsonInput> optionalObject(String field) {
+    return node.has(field) && !node.get(field).isNull()
+        ? Optional.of(object(field))
+        : Optional.empty();
+  }
+
+  public String string(String field) {
+    JsonNode value = required(field);
+    if (!value.isTextual()) {
+      throw invalid(field, "expected a string");
+    }
+    return value.textValue();
+  }
+
+  /** A required string that must not be empty or blank. */
+  public String nonBlankString(String field, int maxLength) {
+    String value = string(field);
+    if (value.isBlank()) {
+      throw invalid(field, "must not be empty");
+    }
+    if (value.length() > maxLength) {
+      throw invalid(field, "must be at most " + maxLength + " characters long");
+    }
+    return value;
+  }
+
+  /** An optional string; JSON null reads as absent. */
+  public Optional<String> optionalString(String field) {
+    if (!node.has(field) || node.get(field).isNull()) {
+      return Optional.empty();
+    }
+    return Optional.of(string(field));
+  }
+
+  public Optional<Boolean> optionalBoolean(String field) {
+    if (!node.has(field) || node.get(field).isNull()) {
+      return Optional.empty();
+    }
+    JsonNode value = node.get(field);
+    if (!value.isBoolean()) {
+      throw invalid(field, "expected true or false");
+    }
+    return Optional.of(value.booleanValue());
+  }
+
+  public JsonNode raw(String field) {
+    return required(field);
+  }
+
+  public Iterable<JsonNode> array(String field) {
+    JsonNode value = required(field);
+    if (!value.isArray()) {
+      throw invalid(field, "expected a list");
+    }
+    return value;
+  }
+
+  /** The path of this object in the body, for messages. */
+  public String path() {
+    return path;
+  }
+
+  private JsonNode required(String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw invalid(field, "this field is required");
+    }
+    return value;
+  }
+
+  public ApiError invalid(String field, String why) {
+    return ApiError.badRequest(
+        "SchemaValidationError", "Invalid input for field '" + name(field) + "': " + why + ".");
+  }
+
+  private String name(String field) {
+    return path.isEmpty() ? field : path + "/" + field;
+  }
+}

@@ -1,0 +1,390 @@
+package dev.kiln.identity;
+
+import static dev.kiln.common.ServiceException.conflict;
+import static dev.kiln.common.ServiceException.forbidden;
+import static dev.kiln.common.ServiceException.invalid;
+import static dev.kiln.common.ServiceException.notFound;
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.common.IdGenerator;
+import dev.kiln.identity.RoleAssignment.Target;
+import dev.kiln.identity.store.IdentityStore;
+import dev.kiln.identity.store.IdentityStore.Filter;
+import dev.kiln.identity.store.TokenStore;
+import dev.kiln.store.Database;
+import dev.kiln.store.StoreException;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Keystone's directory: domains, projects, users, roles and who holds which role where. Every
+ * change is checked here (names unique, references existing) and runs in one transaction.
+ */
+public final class Directory {
+  private final Database db;
+  private final Clock clock;
+  private final IdGenerator ids;
+  private final PasswordHasher hasher;
+
+  public Directory(Database db, Clock clock, IdGenerator ids, PasswordHasher hasher) {
+    this.db = requireNonNull(db, "db is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.ids = requireNonNull(ids, "ids is null");
+    this.hasher = requireNonNull(hasher, "hasher is null");
+  }
+
+  private IdentityStore store() {
+    return new IdentityStore(db.sql());
+  }
+
+  // Domains
+
+  public Domain createDomain(String name, String description, boolean enabled) {
+    Domain domain = new Domain(ids.hex(), name, orEmpty(description), enabled, clock.instant());
+    unique(
+        () -> {
+          store().insertDomain(domain);
+          return null;
+        },
+        "domain",
+        "name " + name);
+    return domain;
+  }
+
+  public Domain domain(String id) {
+    return store().findDomain(id).orElseThrow(() -> notFound("DomainNotFound", "Could not find domain: " + id + "."));
+  }
+
+  public List<Domain> domains(Filter filter) {
+    return store().listDomains(filter);
+  }
+
+  public Domain updateDomain(String id, String name, String description, Boolean enabled) {
+    Domain old = domain(id);
+    if (id.equals(Domain.DEFAULT_ID) && Boolean.FALSE.equals(enabled)) {
+      throw forbidden("ForbiddenAction", "The default domain cannot be disabled.");
+    }
+    Domain updated =
+        new Domain(
+            id,
+            name == null ? old.name() : name,
+            description == null ? old.description() : description,
+            enabled == null ? old.enabled() : enabled,
+            old.createdAt());
+    unique(() -> store().updateDomain(updated), "domain", "name " + updated.name());
+    return updated;
+  }
+
+  /** Deletes a disabled domain with everything in it, as Keystone does. */
+  public void deleteDomain(String id) {
+    Domain domain = domain(id);
+    if (id.equals(Domain.DEFAULT_ID)) {
+      throw forbidden("ForbiddenAction", "The default domain cannot be deleted.");
+    }
+    if (domain.enabled()) {
+      throw forbidden(
+          "ForbiddenAction",
+          "Cannot delete a domain that is enabled, please disable it first.");
+    }
+    db.inTransaction(
+        sql -> {
+          IdentityStore store = new IdentityStore(sql);
+          TokenStore tokens = new TokenStore(sql);
+          for (User user : store.listUsers(Filter.none().eq("domain_id", id))) {
+            tokens.revokeAllOfUser(user.id());
+            store.deleteUser(user.id());
+          }
+          // Children first, so that no project is left pointing at a deleted parent.
+          List<Project> projects = store.listProjects(Filter.none().eq("domain_id", id));
+          for (Project p : projects.reversed()) {
+            store.deleteProject(p.id());
+          }
+          sql.update(
+              "DELETE FROM identity_role_assignment WHERE target_type = 'DOMAIN' AND target_id = ?",
+              id);
+          store.deleteDomain(id);
+          return null;
+        });
+  }
+
+  // Projects
+
+  public Project createProject(
+      String name, String domainId, String parentId, String description, boolean enabled) {
+    String domain = domainId == null ? Domain.DEFAULT_ID : domainId;
+    if (store().findDomain(domain).isEmpty()) {
+      throw invalid("ValidationError", "Could not find domain: " + domain + ".");
+    }
+    if (parentId != null) {
+      Project parent =
+          store()
+              .findProject(parentId)
+              .orElseThrow(
+                  () -> invalid("ValidationError", "Could not find parent project: " + parentId + "."));
+      if (!parent.domainId().equals(domain)) {
+        throw invalid(
+            "ValidationError", "A project's parent must be in the same domain (" + domain + ").");
+      }
+    }
+    Project project =
+        new Project(ids.hex(), name, domain, parentId, orEmpty(description), enabled, clock.instant());
+    unique(
+        () -> {
+          store().insertProject(project);
+          return null;
+        },
+        "project",
+        "name " + name + " at domain ID " + domain);
+    return project;
+  }
+
+  public Project project(String id) {
+    return store()
+        .findProject(id)
+        .orElseThrow(() -> notFound("ProjectNotFound", "Could not find project: " + id + "."));
+  }
+
+  public List<Project> projects(Filter filter) {
+    return store().listProjects(filter);
+  }
+
+  public List<Project> projectsOfUser(String userId) {
+    user(userId);
+    return store().listProjectsOfUser(userId);
+  }
+
+  public Project updateProject(String id, String name, String description, Boolean enabled) {
+    Project old = project(id);
+    Project updated =
+        new Project(
+            id,
+            name == null ? old.name() : name,
+            old.domainId(),
+            old.parentId(),
+            description == null ? old.description() : description,
+            enabled == null ? old.enabled() : enabled,
+            old.createdAt());
+    unique(
+        () -> store().updateProject(updated),
+        "project",
+        "name " + updated.name() + " at domain ID " + updated.domainId());
+    return updated;
+  }
+
+  public void deleteProject(String id) {
+    project(id);
+    if (store().countChildProjects(id) > 0) {
+      throw forbidden(
+          "ForbiddenAction", "Cannot delete project " + id + ": it has child projects; delete them first.");
+    }
+    db.inTransaction(sql -> new IdentityStore(sql).deleteProject(id));
+  }
+
+  // Users
+
+  public User createUser(
+      String name,
+      String domainId,
+      String password,
+      String defaultProjectId,
+      String email,
+      String description,
+      boolean enabled) {
+    String domain = domainId == null ? Domain.DEFAULT_ID : domainId;
+    if (store().findDomain(domain).isEmpty()) {
+      throw invalid("ValidationError", "Could not find domain: " + domain + ".");
+    }
+    if (defaultProjectId != null) {
+      project(defaultProjectId);
+    }
+    User user =
+        new User(
+            ids.hex(), name, domain, defaultProjectId, email, orEmpty(description), enabled,
+            clock.instant());
+    String hash = password == null ? null : hasher.hash(password);
+    unique(
+        () -> {
+          store().insertUser(user, hash);
+          return null;
+        },
+        "user",
+        "name " + name + " at domain ID " + domain);
+    return user;
+  }
+
+  public User user(String id) {
+    return store().findUser(id).orElseThrow(() -> notFound("UserNotFound", "Could not find user: " + id + "."));
+  }
+
+  public List<User> users(Filter filter) {
+    return store().listUsers(filter);
+  }
+
+  /**
+   * Changes a user. A new password or disabling the user revokes the user's tokens, so the old
+   * secret stops working at once.
+   */
+  public User updateUser(
+      String id,
+      String name,
+      String password,
+      String defaultProjectId,
+      String email,
+      String description,
+      Boolean enabled) {
+    User old = user(id);
+    if (defaultProjectId != null) {
+      project(defaultProjectId);
+    }
+    User updated =
+        new User(
+            id,
+            name == null ? old.name() : name,
+            old.domainId(),
+            defaultProjectId == null ? old.defaultProjectId() : defaultProjectId,
+            email == null ? old.email() : email,
+            description == null ? old.description() : description,
+            enabled == null ? old.enabled() : enabled,
+            old.createdAt());
+    String hash = password == null ? null : hasher.hash(password);
+    unique(
+        () ->
+            db.inTransaction(
+                sql -> {
+                  IdentityStore store = new IdentityStore(sql);
+                  store.updateUser(updated);
+                  if (hash != null) {
+                    store.setPasswordHash(id, hash);
+                  }
+                  if (hash != null || (old.enabled() && !updated.enabled())) {
+                    new TokenStore(sql).revokeAllOfUser(id);
+                  }
+                  return null;
+                }),
+        "user",
+        "name " + updated.name() + " at domain ID " + updated.domainId());
+    return updated;
+  }
+
+  public void deleteUser(String id) {
+    user(id);
+    db.inTransaction(
+        sql -> {
+          new TokenStore(sql).revokeAllOfUser(id);
+          return new IdentityStore(sql).deleteUser(id);
+        });
+  }
+
+  // Roles
+
+  public Role createRole(String name, String description) {
+    Role role = new Role(ids.hex(), name, orEmpty(description));
+    unique(
+        () -> {
+          store().insertRole(role, clock.instant());
+          return null;
+        },
+        "role",
+        "name " + name);
+    return role;
+  }
+
+  public Role role(String id) {
+    return store().findRole(id).orElseThrow(() -> notFound("RoleNotFound", "Could not find role: " + id + "."));
+  }
+
+  public List<Role> roles(Filter filter) {
+    return store().listRoles(filter);
+  }
+
+  public Role updateRole(String id, String name, String description) {
+    Role old = role(id);
+    Role updated =
+        new Role(id, name == null ? old.name() : name, description == null ? old.description() : description);
+    unique(() -> store().updateRole(updated), "role", "name " + updated.name());
+    return updated;
+  }
+
+  public void deleteRole(String id) {
+    role(id);
+    store().deleteRole(id);
+  }
+
+  // Grants
+
+  public void grant(String userId, String roleId, Target target) {
+    checkGrantParts(userId, roleId, target);
+    store().grant(new RoleAssignment(userId, roleId, target));
+  }
+
+  public boolean holds(String userId, String roleId, Target target) {
+    checkGrantParts(userId, roleId, target);
+    return !store()
+        .listAssignments(
+            Filter.none()
+                .eq("user_id", userId)
+                .eq("role_id", roleId)
+                .eq("target_type", target.type())
+                .eq("target_id", target.id()))
+        .isEmpty();
+  }
+
+  public void revoke(String userId, String roleId, Target target) {
+    checkGrantParts(userId, roleId, target);
+    if (store().revoke(new RoleAssignment(userId, roleId, target)) == 0) {
+      throw notFound(
+          "RoleAssignmentNotFound",
+          "Could not find role assignment with role: "
+              + roleId
+              + ", user or group: "
+              + userId
+              + ", "
+              + target.type().name().toLowerCase(java.util.Locale.ROOT)
+              + ": "
+              + target.id()
+              + ".");
+    }
+  }
+
+  public List<Role> rolesOn(String userId, Target target) {
+    checkTarget(target);
+    user(userId);
+    return store().rolesOn(userId, target);
+  }
+
+  public List<RoleAssignment> assignments(Filter filter) {
+    return store().listAssignments(filter);
+  }
+
+  private void checkGrantParts(String userId, String roleId, Target target) {
+    checkTarget(target);
+    user(userId);
+    role(roleId);
+  }
+
+  private void checkTarget(Target target) {
+    switch (target.type()) {
+      case PROJECT -> project(target.id());
+      case DOMAIN -> domain(target.id());
+    }
+  }
+
+  /** Runs a write and turns a unique-key refusal into Keystone's 409. */
+  private static <T> T unique(Supplier<T> write, String kind, String what) {
+    try {
+      return write.get();
+    } catch (StoreException e) {
+      if (e.kind() == StoreException.Kind.DUPLICATE) {
+        throw conflict(
+            "Conflict",
+            "Conflict occurred attempting to store " + kind + " - Duplicate entry found with " + what + ".");
+      }
+      throw e;
+    }
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+}

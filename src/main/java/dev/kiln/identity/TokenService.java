@@ -1,0 +1,334 @@
+package dev.kiln.identity;
+
+import static dev.kiln.common.ServiceException.notFound;
+import static dev.kiln.common.ServiceException.unauthenticated;
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.common.IdGenerator;
+import dev.kiln.identity.RoleAssignment.Target;
+import dev.kiln.identity.RoleAssignment.TargetType;
+import dev.kiln.identity.Scope.DomainScope;
+import dev.kiln.identity.Scope.ProjectScope;
+import dev.kiln.identity.Scope.Unscoped;
+import dev.kiln.identity.ScopeRequest.Default;
+import dev.kiln.identity.ScopeRequest.DomainRequest;
+import dev.kiln.identity.ScopeRequest.ProjectRequest;
+import dev.kiln.identity.store.IdentityStore;
+import dev.kiln.identity.store.TokenStore;
+import dev.kiln.identity.store.TokenStore.StoredToken;
+import dev.kiln.store.Database;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Issues, validates and revokes tokens. A token is 256 random bits; only its SHA-256 is stored.
+ * Validation re-reads the user, the scope and the roles every time, so disabling a user or a
+ * project, or removing a role, takes effect on the next request.
+ */
+public final class TokenService {
+  private static final String BAD_CREDENTIALS =
+      "The request you have made requires authentication: the user name or password is wrong.";
+
+  private final Database db;
+  private final Clock clock;
+  private final IdGenerator ids;
+  private final PasswordHasher hasher;
+  private final SecureRandom random;
+  private final Duration lifetime;
+
+  public TokenService(
+      Database db,
+      Clock clock,
+      IdGenerator ids,
+      PasswordHasher hasher,
+      SecureRandom random,
+      Duration lifetime) {
+    this.db = requireNonNull(db, "db is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.ids = requireNonNull(ids, "ids is null");
+    this.hasher = requireNonNull(hasher, "hasher is null");
+    this.random = requireNonNull(random, "random is null");
+    this.lifetime = requireNonNull(lifetime, "lifetime is null");
+  }
+
+  /** The password method: checks the credentials, then issues a token for the scope asked. */
+  public IssuedToken issueWithPassword(Credentials credentials, ScopeRequest scope) {
+    IdentityStore store = new IdentityStore(db.sql());
+    User user = findUser(store, credentials).orElseThrow(() -> unauthenticated(BAD_CREDENTIALS));
+    String hash = store.passwordHash(user.id()).orElse(null);
+    if (!hasher.verify(credentials.password(), hash)) {
+      throw unauthenticated(BAD_CREDENTIALS);
+    }
+    checkUsable(store, user);
+    return issue(store, user, scope, List.of("password"), ids.hex(), Instant.MAX);
+  }
+
+  /**
+   * The token method: a valid token buys a new one with another scope (but never a longer life),
+   * as clients do to move from an unscoped token to a project.
+   */
+  public IssuedToken issueWithToken(String tokenValue, ScopeRequest scope) {
+    TokenInfo old =
+        validate(tokenValue)
+            .orElseThrow(() -> unauthenticated("The token given to the token method is not valid."));
+    IdentityStore store = new IdentityStore(db.sql());
+    List<String> methods = new ArrayList<>(old.methods());
+    if (!methods.contains("token")) {
+      methods.add("token");
+    }
+    // A re-scoped token never outlives the token it was bought with.
+    return issue(store, old.user(), scope, methods, old.auditId(), old.expiresAt());
+  }
+
+  /** What a token stands for, or empty when it is unknown, revoked, expired or no longer usable. */
+  public Optional<TokenInfo> validate(String tokenValue) {
+    if (tokenValue == null || tokenValue.isEmpty() || tokenValue.length() > 512) {
+      return Optional.empty();
+    }
+    Optional<StoredToken> found = new TokenStore(db.sql()).find(sha256(tokenValue));
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    StoredToken stored = found.get();
+    if (stored.revoked() || !clock.instant().isBefore(stored.expiresAt())) {
+      return Optional.empty();
+    }
+    IdentityStore store = new IdentityStore(db.sql());
+    Optional<User> user = store.findUser(stored.userId());
+    if (user.isEmpty() || !user.get().enabled()) {
+      return Optional.empty();
+    }
+    Optional<Domain> userDomain = store.findDomain(user.get().domainId());
+    if (userDomain.isEmpty() || !userDomain.get().enabled()) {
+      return Optional.empty();
+    }
+    Scope scope =
+        switch (stored.scopeType()) {
+          case "PROJECT" -> new ProjectScope(stored.scopeId());
+          case "DOMAIN" -> new DomainScope(stored.scopeId());
+          default -> new Unscoped();
+        };
+    try {
+      return Optional.of(
+          describe(
+              store,
+              user.get(),
+              userDomain.get(),
+              scope,
+              List.of(stored.methods().split(",")),
+              stored.auditId(),
+              stored.issuedAt(),
+              stored.expiresAt()));
+    } catch (dev.kiln.common.ServiceException e) {
+      // The scope went away or the roles on it did: the token no longer means anything.
+      return Optional.empty();
+    }
+  }
+
+  /** Revokes a token so it fails validation from now on. */
+  public void revoke(String tokenValue) {
+    if (!new TokenStore(db.sql()).revoke(sha256(tokenValue))) {
+      throw notFound("TokenNotFound", "Could not find token: the token is unknown or already revoked.");
+    }
+  }
+
+  /** Deletes tokens that expired more than a day ago; nothing can use them any more. */
+  public int purgeExpired() {
+    return new TokenStore(db.sql()).purgeExpiredBefore(clock.instant().minus(Duration.ofDays(1)));
+  }
+
+  private IssuedToken issue(
+      IdentityStore store,
+      User user,
+      ScopeRequest request,
+      List<String> methods,
+      String auditId,
+      Instant notAfter) {
+    Domain userDomain = store.findDomain(user.domainId()).orElseThrow();
+    Scope scope = resolveScope(store, user, request);
+    Instant now = clock.instant();
+    Instant expires = now.plus(lifetime);
+    if (expires.isAfter(notAfter)) {
+      expires = notAfter;
+    }
+    TokenInfo info = describe(store, user, userDomain, scope, methods, auditId, now, expires);
+    byte[] secret = new byte[32];
+    random.nextBytes(secret);
+    String value = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    store(value, info);
+    return new IssuedToken(value, info);
+  }
+
+  private void store(String value, TokenInfo info) {
+    String scopeType;
+    String scopeId;
+    switch (info.scope()) {
+      case ProjectScope p -> {
+        scopeType = "PROJECT";
+        scopeId = p.projectId();
+      }
+      case DomainScope d -> {
+        scopeType = "DOMAIN";
+        scopeId = d.domainId();
+      }
+      case Unscoped u -> {
+        scopeType = "UNSCOPED";
+        scopeId = null;
+      }
+    }
+    new TokenStore(db.sql())
+        .insert(
+            new StoredToken(
+                sha256(value),
+                info.user().id(),
+                scopeType,
+                scopeId,
+                String.join(",", info.methods()),
+                info.auditId(),
+                info.issuedAt(),
+                info.expiresAt(),
+                false));
+  }
+
+  private TokenInfo describe(
+      IdentityStore store,
+      User user,
+      Domain userDomain,
+      Scope scope,
+      List<String> methods,
+      String auditId,
+      Instant issuedAt,
+      Instant expiresAt) {
+    return switch (scope) {
+      case ProjectScope p -> {
+        Project project =
+            store
+                .findProject(p.projectId())
+                .filter(Project::enabled)
+                .orElseThrow(() -> unauthenticated("The project " + p.projectId() + " is not usable."));
+        Domain domain = store.findDomain(project.domainId()).filter(Domain::enabled)
+            .orElseThrow(() -> unauthenticated("The project's domain is disabled."));
+        List<Role> roles = effectiveRoles(store, user, new Target(TargetType.PROJECT, project.id()));
+        yield new TokenInfo(
+            user, userDomain, scope, project, domain, roles, methods, auditId, issuedAt, expiresAt);
+      }
+      case DomainScope d -> {
+        Domain domain =
+            store
+                .findDomain(d.domainId())
+                .filter(Domain::enabled)
+                .orElseThrow(() -> unauthenticated("The domain " + d.domainId() + " is not usable."));
+        List<Role> roles = effectiveRoles(store, user, new Target(TargetType.DOMAIN, domain.id()));
+        yield new TokenInfo(
+            user, userDomain, scope, null, domain, roles, methods, auditId, issuedAt, expiresAt);
+      }
+      case Unscoped u ->
+          new TokenInfo(
+              user, userDomain, scope, null, null, List.of(), methods, auditId, issuedAt, expiresAt);
+    };
+  }
+
+  /** The roles held on the target plus those they imply; none at all means no access. */
+  private static List<Role> effectiveRoles(IdentityStore store, User user, Target target) {
+    List<Role> held = store.rolesOn(user.id(), target);
+    if (held.isEmpty()) {
+      throw unauthenticated(
+          "User "
+              + user.id()
+              + " has no access to "
+              + target.type().name().toLowerCase(java.util.Locale.ROOT)
+              + " "
+              + target.id()
+              + ".");
+    }
+    List<Role> all = new ArrayList<>(held);
+    for (String name : ImpliedRoles.impliedBy(held.stream().map(Role::name).toList())) {
+      store.findRoleByName(name).ifPresent(all::add);
+    }
+    return all;
+  }
+
+  private static Scope resolveScope(IdentityStore store, User user, ScopeRequest request) {
+    return switch (request) {
+      case ProjectRequest p -> new ProjectScope(findProject(store, p).id());
+      case DomainRequest d -> {
+        Optional<Domain> domain =
+            d.id() != null ? store.findDomain(d.id()) : store.findDomainByName(d.name());
+        yield new DomainScope(
+            domain
+                .orElseThrow(
+                    () ->
+                        unauthenticated(
+                            "Could not find domain: " + (d.id() != null ? d.id() : d.name()) + "."))
+                .id());
+      }
+      case Default x -> {
+        // Keystone scopes to the default project when the user may use it, else leaves it unscoped.
+        String projectId = user.defaultProjectId();
+        if (projectId != null
+            && store.findProject(projectId).filter(Project::enabled).isPresent()
+            && !store.rolesOn(user.id(), new Target(TargetType.PROJECT, projectId)).isEmpty()) {
+          yield new ProjectScope(projectId);
+        }
+        yield new Unscoped();
+      }
+    };
+  }
+
+  private static Project findProject(IdentityStore store, ProjectRequest p) {
+    Optional<Project> project;
+    if (p.id() != null) {
+      project = store.findProject(p.id());
+    } else {
+      String domainId = p.domainId();
+      if (domainId == null && p.domainName() != null) {
+        domainId = store.findDomainByName(p.domainName()).map(Domain::id).orElse(null);
+      }
+      project = domainId == null ? Optional.empty() : store.findProjectByName(domainId, p.name());
+    }
+    return project.orElseThrow(
+        () ->
+            unauthenticated(
+                "Could not find project: " + (p.id() != null ? p.id() : p.name()) + "."));
+  }
+
+  private static Optional<User> findUser(IdentityStore store, Credentials c) {
+    if (c.userId() != null) {
+      return store.findUser(c.userId());
+    }
+    String domainId = c.domainId();
+    if (domainId == null && c.domainName() != null) {
+      domainId = store.findDomainByName(c.domainName()).map(Domain::id).orElse(null);
+    }
+    return domainId == null ? Optional.empty() : store.findUserByName(domainId, c.userName());
+  }
+
+  private static void checkUsable(IdentityStore store, User user) {
+    if (!user.enabled()) {
+      throw unauthenticated("The account is disabled for user: " + user.id() + ".");
+    }
+    if (store.findDomain(user.domainId()).filter(Domain::enabled).isEmpty()) {
+      throw unauthenticated("The user's domain is disabled.");
+    }
+  }
+
+  static String sha256(String value) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package dev.kiln.identity.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.http.Access;
+import dev.kiln.http.ApiError;
+import dev.kiln.http.ApiRequest;
+import dev.kiln.http.ApiResponse;
+import dev.kiln.http.ApiRoutes;
+import dev.kiln.http.Caller;
+import dev.kiln.http.JsonInput;
+import dev.kiln.identity.Credentials;
+import dev.kiln.identity.Directory;
+import dev.kiln.identity.IssuedToken;
+import dev.kiln.identity.ScopeRequest;
+import dev.kiln.identity.TokenInfo;
+import dev.kiln.identity.TokenService;
+import dev.kiln.identity.store.IdentityStore.Filter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code /v3/auth}: issuing, validating and revoking tokens, and what a token gives access to. */
+final class AuthApi {
+  private static final String SUBJECT_TOKEN = "X-Subject-Token";
+
+  private final TokenService tokens;
+  private final Directory directory;
+
+  AuthApi(TokenService tokens, Directory directory) {
+    this.tokens = requireNonNull(tokens, "tokens is null");
+    this.directory = requireNonNull(directory, "directory is null");
+  }
+
+  void register(ApiRoutes routes) {
+    routes
+        .post("/v3/auth/tokens", Access.PUBLIC, this::issue)
+        .get("/v3/auth/tokens", Access.AUTHENTICATED, this::validate)
+        .head("/v3/auth/tokens", Access.AUTHENTICATED, this::check)
+        .delete("/v3/auth/tokens", Access.AUTHENTICATED, this::revoke)
+        .get("/v3/auth/projects", Access.AUTHENTICATED, this::projects)
+        .get("/v3/auth/domains", Access.AUTHENTICATED, this::domains)
+        .get("/v3/auth/catalog", Access.AUTHENTICATED, this::catalog);
+  }
+
+  private ApiResponse issue(ApiRequest request) {
+    JsonInput auth = JsonInput.wrapped(request.body(), "auth");
+    auth.allowOnly("identity", "scope");
+    JsonInput identity = auth.object("identity");
+    identity.allowOnly("methods", "password", "token");
+    List<String> methods = new ArrayList<>();
+    for (JsonNode m : identity.array("methods")) {
+      if (!m.isTextual()) {
+        throw identity.invalid("methods", "expected a list of method names");
+      }
+      methods.add(m.textValue());
+    }
+    ScopeRequest scope = scope(auth);
+    IssuedToken issued;
+    if (methods.equals(List.of("password"))) {
+      issued = tokens.issueWithPassword(credentials(identity.object("password")), scope);
+    } else if (methods.equals(List.of("token"))) {
+      JsonInput token = identity.object("token");
+      token.allowOnly("id");
+      issued = tokens.issueWithToken(token.string("id"), scope);
+    } else {
+      throw ApiError.unauthorized(
+          "Unsupported authentication method(s) "
+              + methods
+              + ": Kiln accepts exactly one of 'password' or 'token'.");
+    }
+    boolean withCatalog = request.query("nocatalog").isEmpty();
+    return ApiResponse.created(views(request).token(issued.info(), request.baseUrl(), withCatalog))
+        .withHeader(SUBJECT_TOKEN, issued.value());
+  }
+
+  private static Credentials credentials(JsonInput password) {
+    password.allowOnly("user");
+    JsonInput user = password.object("user");
+    user.allowOnly("id", "name", "domain", "password");
+    String secret = user.string("password");
+    if (user.has("id")) {
+      return new Credentials(user.string("id"), null, null, null, secret);
+    }
+    String name = user.string("name");
+    JsonInput domain = user.object("domain");
+    domain.allowOnly("id", "name");
+    return new Credentials(
+        null,
+        name,
+        domain.optionalString("id").orElse(null),
+        requireIdOrName(domain),
+        secret);
+  }
+
+  private static ScopeRequest scope(JsonInput auth) {
+    if (!auth.has("scope")) {
+      return new ScopeRequest.Default();
+    }
+    if (auth.raw("scope").isTextual() && auth.raw("scope").textValue().equals("unscoped")) {
+      return new ScopeRequest.Default();
+    }
+    JsonInput scope = auth.object("scope");
+    scope.allowOnly("project", "domain", "system");
+    if (scope.has("system")) {
+      throw scope.invalid("system", "system-scoped tokens are not supported by Kiln; scope to a project or domain");
+    }
+    if (scope.has("project")) {
+      JsonInput project = scope.object("project");
+      project.allowOnly("id", "name", "domain");
+      if (project.has("id")) {
+        return new ScopeRequest.ProjectRequest(project.string("id"), null, null, null);
+      }
+      String name = project.string("name");
+      JsonInput domain = project.object("domain");
+      domain.allowOnly("id", "name");
+      return new ScopeRequest.ProjectRequest(
+          null, name, domain.optionalString("id").orElse(null), requireIdOrName(domain));
+    }
+    JsonInput domain = scope.object("domain");
+    domain.allowOnly("id", "name");
+    return new ScopeRequest.DomainRequest(
+        domain.optionalString("id").orElse(null), requireIdOrName(domain));
+  }
+
+  /** Checks that a domain reference has an id or a name; answers the name, if that is used. */
+  private static String requireIdOrName(JsonInput domain) {
+    if (domain.has("id")) {
+      domain.string("id");
+      return null;
+    }
+    return domain.string("name");
+  }
+
+  private TokenInfo subject(ApiRequest request) {
+    Caller caller = request.caller();
+    String subject =
+        request
+            .header(SUBJECT_TOKEN)
+            .orElseThrow(
+                () -> ApiError.badRequest("The X-Subject-Token header names the token to act on; it is missing."));
+    TokenInfo info =
+        tokens
+            .validate(subject)
+            .orElseThrow(
+                () ->
+                    ApiError.notFound(
+                        "TokenNotFound", "Could not find token: it is unknown, revoked or expired."));
+    // Anyone may look at their own tokens; only admins at other users'.
+    if (!caller.isAdmin() && !caller.userId().equals(info.user().id())) {
+      throw ApiError.forbidden(
+          "You are not authorized to perform the requested action: identity:validate_token.");
+    }
+    return info;
+  }
+
+  private ApiResponse validate(ApiRequest request) {
+    TokenInfo info = subject(request);
+    boolean withCatalog = request.query("nocatalog").isEmpty();
+    return ApiResponse.ok(views(request).token(info, request.baseUrl(), withCatalog))
+        .withHeader(SUBJECT_TOKEN, request.header(SUBJECT_TOKEN).orElseThrow());
+  }
+
+  private ApiResponse check(ApiRequest request) {
+    subject(request);
+    return ApiResponse.status(200, null);
+  }
+
+  private ApiResponse revoke(ApiRequest request) {
+    subject(request);
+    tokens.revoke(request.header(SUBJECT_TOKEN).orElseThrow());
+    return ApiResponse.noContent();
+  }
+
+  private ApiResponse projects(ApiRequest request) {
+    return ApiResponse.ok(
+        views(request).collection(
+            "projects",
+            directory.projectsOfUser(request.caller().userId()).stream()
+                .filter(dev.kiln.identity.Project::enabled)
+                .toList(),
+            views(request)::project));
+  }
+
+  private ApiResponse domains(ApiRequest request) {
+    Caller caller = request.caller();
+    List<dev.kiln.identity.Domain> domains =
+        directory.assignments(Filter.none().eq("user_id", caller.userId()).eq("target_type", "DOMAIN"))
+            .stream()
+            .map(a -> a.target().id())
+            .distinct()
+            .map(directory::domain)
+            .toList();
+    return ApiResponse.ok(views(request).collection("domains", domains, views(request)::domain));
+  }
+
+  private ApiResponse catalog(ApiRequest request) {
+    ObjectNode body = views(request).wrap("catalog", null);
+    body.set("catalog", IdentityViews.catalog(request.baseUrl(), request.caller().projectId()));
+    ObjectNode links = body.putObject("links");
+    links.put("self", views(request).v3Url() + "/auth/catalog");
+    links.putNull("previous");
+    links.putNull("next");
+    return ApiResponse.ok(body);
+  }
+
+  private static IdentityViews views(ApiRequest request) {
+    return new IdentityViews(request.baseUrl());
+  }
+}

@@ -1,0 +1,72 @@
+package dev.kiln.identity.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.http.Access;
+import dev.kiln.http.ApiResponse;
+import dev.kiln.http.ApiRoutes;
+import dev.kiln.http.FaultStyle;
+import dev.kiln.http.Json;
+import dev.kiln.http.ServiceContext;
+import dev.kiln.http.CallerResolver;
+import dev.kiln.identity.Directory;
+import dev.kiln.identity.TokenService;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+
+/** Keystone v3 at {@code /identity}: the version documents and every identity collection. */
+public final class IdentityApi implements HttpService {
+  public static final String PREFIX = "/identity";
+
+  private final ServiceContext context;
+  private final TokenService tokens;
+  private final Directory directory;
+
+  public IdentityApi(String publicUrl, CallerResolver callers, TokenService tokens, Directory directory) {
+    this.context = new ServiceContext(publicUrl, FaultStyle.KEYSTONE, callers, null);
+    this.tokens = requireNonNull(tokens, "tokens is null");
+    this.directory = requireNonNull(directory, "directory is null");
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    ApiRoutes routes = new ApiRoutes(rules, context);
+    routes
+        .get("/", Access.PUBLIC, request -> ApiResponse.status(300, versions(request.baseUrl())))
+        .get("/v3", Access.PUBLIC, request -> ApiResponse.ok(wrap(v3(request.baseUrl()))));
+    new AuthApi(tokens, directory).register(routes);
+    new DomainsApi(directory).register(routes);
+    new ProjectsApi(directory).register(routes);
+    new UsersApi(directory, tokens).register(routes);
+    new RolesApi(directory).register(routes);
+    new GrantsApi(directory).register(routes);
+    new CatalogApi().register(routes);
+    routes.unmatchedIsNotFound();
+  }
+
+  private static ObjectNode versions(String baseUrl) {
+    ObjectNode body = Json.object();
+    body.putObject("versions").putArray("values").add(v3(baseUrl));
+    return body;
+  }
+
+  private static ObjectNode wrap(ObjectNode version) {
+    ObjectNode body = Json.object();
+    body.set("version", version);
+    return body;
+  }
+
+  private static ObjectNode v3(String baseUrl) {
+    ObjectNode v = Json.object();
+    v.put("id", "v3.14");
+    v.put("status", "stable");
+    v.put("updated", "2020-04-07T00:00:00Z");
+    v.putArray("links").addObject().put("rel", "self").put("href", baseUrl + PREFIX + "/v3/");
+    v.putArray("media-types")
+        .addObject()
+        .put("base", "application/json")
+        .put("type", "application/vnd.openstack.identity-v3+json");
+    return v;
+  }
+}

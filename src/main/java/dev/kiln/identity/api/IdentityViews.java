@@ -1,0 +1,179 @@
+package dev.kiln.identity.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.http.Json;
+import dev.kiln.identity.Domain;
+import dev.kiln.identity.Project;
+import dev.kiln.identity.Role;
+import dev.kiln.identity.ServiceCatalog;
+import dev.kiln.identity.TokenInfo;
+import dev.kiln.identity.User;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.function.Function;
+
+/** Keystone's JSON shapes for Kiln's identity records. */
+final class IdentityViews {
+  /** Keystone's timestamps: UTC with microseconds and a Z. */
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  private final String v3;
+
+  /** @param baseUrl where Kiln is reached; links point below {@code baseUrl/identity/v3}. */
+  IdentityViews(String baseUrl) {
+    this.v3 = baseUrl + "/identity/v3";
+  }
+
+  String v3Url() {
+    return v3;
+  }
+
+  static String time(Instant instant) {
+    return TIME.format(instant);
+  }
+
+  ObjectNode domain(Domain d) {
+    ObjectNode n = Json.object();
+    n.put("id", d.id());
+    n.put("name", d.name());
+    n.put("description", d.description());
+    n.put("enabled", d.enabled());
+    n.putArray("tags");
+    n.putObject("options");
+    n.set("links", self("/domains/" + d.id()));
+    return n;
+  }
+
+  ObjectNode project(Project p) {
+    ObjectNode n = Json.object();
+    n.put("id", p.id());
+    n.put("name", p.name());
+    n.put("domain_id", p.domainId());
+    n.put("description", p.description());
+    n.put("enabled", p.enabled());
+    // Keystone shows a top-level project's domain as its parent.
+    n.put("parent_id", p.parentId() == null ? p.domainId() : p.parentId());
+    n.put("is_domain", false);
+    n.putArray("tags");
+    n.putObject("options");
+    n.set("links", self("/projects/" + p.id()));
+    return n;
+  }
+
+  ObjectNode user(User u) {
+    ObjectNode n = Json.object();
+    n.put("id", u.id());
+    n.put("name", u.name());
+    n.put("domain_id", u.domainId());
+    n.put("enabled", u.enabled());
+    if (u.defaultProjectId() != null) {
+      n.put("default_project_id", u.defaultProjectId());
+    }
+    if (u.email() != null) {
+      n.put("email", u.email());
+    }
+    if (!u.description().isEmpty()) {
+      n.put("description", u.description());
+    }
+    n.putNull("password_expires_at");
+    n.putObject("options");
+    n.set("links", self("/users/" + u.id()));
+    return n;
+  }
+
+  ObjectNode role(Role r) {
+    ObjectNode n = Json.object();
+    n.put("id", r.id());
+    n.put("name", r.name());
+    n.putNull("domain_id");
+    n.put("description", r.description());
+    n.putObject("options");
+    n.set("links", self("/roles/" + r.id()));
+    return n;
+  }
+
+  /** A collection answer: {@code {"<key>": [...], "links": {...}}}. */
+  <T> ObjectNode collection(String key, List<T> items, Function<T, ObjectNode> view) {
+    ObjectNode n = Json.object();
+    ArrayNode array = n.putArray(key);
+    items.forEach(item -> array.add(view.apply(item)));
+    ObjectNode links = n.putObject("links");
+    links.put("self", v3 + "/" + key);
+    links.putNull("previous");
+    links.putNull("next");
+    return n;
+  }
+
+  ObjectNode wrap(String key, ObjectNode value) {
+    ObjectNode n = Json.object();
+    n.set(key, value);
+    return n;
+  }
+
+  ObjectNode token(TokenInfo t, String baseUrl, boolean withCatalog) {
+    ObjectNode token = Json.object();
+    ArrayNode methods = token.putArray("methods");
+    t.methods().forEach(methods::add);
+    ObjectNode user = token.putObject("user");
+    user.set("domain", ref(t.userDomain().id(), t.userDomain().name()));
+    user.put("id", t.user().id());
+    user.put("name", t.user().name());
+    user.putNull("password_expires_at");
+    token.putArray("audit_ids").add(t.auditId());
+    token.put("expires_at", time(t.expiresAt()));
+    token.put("issued_at", time(t.issuedAt()));
+    if (t.project() != null) {
+      ObjectNode project = ref(t.project().id(), t.project().name());
+      project.set("domain", ref(t.scopeDomain().id(), t.scopeDomain().name()));
+      token.set("project", project);
+      token.put("is_domain", false);
+    } else if (t.scopeDomain() != null) {
+      token.set("domain", ref(t.scopeDomain().id(), t.scopeDomain().name()));
+    }
+    if (t.project() != null || t.scopeDomain() != null) {
+      ArrayNode roles = token.putArray("roles");
+      t.roles().forEach(r -> roles.add(ref(r.id(), r.name())));
+      if (withCatalog) {
+        token.set("catalog", catalog(baseUrl, t.project() == null ? null : t.project().id()));
+      }
+    }
+    return wrap("token", token);
+  }
+
+  static ArrayNode catalog(String baseUrl, String projectId) {
+    ArrayNode catalog = Json.array();
+    for (ServiceCatalog.Service service : ServiceCatalog.SERVICES) {
+      ObjectNode entry = catalog.addObject();
+      ArrayNode endpoints = entry.putArray("endpoints");
+      for (String iface : ServiceCatalog.INTERFACES) {
+        ObjectNode e = endpoints.addObject();
+        e.put("id", service.endpointId(iface));
+        e.put("interface", iface);
+        e.put("region", ServiceCatalog.REGION);
+        e.put("region_id", ServiceCatalog.REGION);
+        e.put("url", service.url(baseUrl, projectId));
+      }
+      entry.put("id", service.id());
+      entry.put("type", service.type());
+      entry.put("name", service.name());
+    }
+    return catalog;
+  }
+
+  private ObjectNode self(String path) {
+    ObjectNode links = Json.object();
+    links.put("self", v3 + path);
+    return links;
+  }
+
+  private static ObjectNode ref(String id, String name) {
+    ObjectNode n = Json.object();
+    n.put("id", id);
+    n.put("name", name);
+    return n;
+  }
+}

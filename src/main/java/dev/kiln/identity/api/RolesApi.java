@@ -1,0 +1,69 @@
+package dev.kiln.identity.api;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.http.Access;
+import dev.kiln.http.ApiRequest;
+import dev.kiln.http.ApiResponse;
+import dev.kiln.http.ApiRoutes;
+import dev.kiln.http.JsonInput;
+import dev.kiln.identity.Directory;
+import dev.kiln.identity.Role;
+import dev.kiln.identity.store.IdentityStore.Filter;
+
+/** {@code /v3/roles}. */
+final class RolesApi {
+  static final int NAME_MAX = 255;
+
+  private final Directory directory;
+
+  RolesApi(Directory directory) {
+    this.directory = requireNonNull(directory, "directory is null");
+  }
+
+  void register(ApiRoutes routes) {
+    routes
+        .get("/v3/roles", Access.ADMIN, this::list)
+        .post("/v3/roles", Access.ADMIN, this::create)
+        .get("/v3/roles/{role_id}", Access.ADMIN, this::show)
+        .patch("/v3/roles/{role_id}", Access.ADMIN, this::update)
+        .delete("/v3/roles/{role_id}", Access.ADMIN, this::delete);
+  }
+
+  private ApiResponse list(ApiRequest request) {
+    Filter filter = QueryFilters.strings(request, Filter.none(), "name");
+    return ApiResponse.ok(views(request).collection("roles", directory.roles(filter), views(request)::role));
+  }
+
+  private ApiResponse create(ApiRequest request) {
+    JsonInput in = JsonInput.wrapped(request.body(), "role");
+    in.allowOnly("name", "description", "options");
+    Role role =
+        directory.createRole(
+            in.nonBlankString("name", NAME_MAX), in.optionalString("description").orElse(""));
+    return ApiResponse.created(views(request).wrap("role", views(request).role(role)));
+  }
+
+  private ApiResponse show(ApiRequest request) {
+    return ApiResponse.ok(views(request).wrap("role", views(request).role(directory.role(request.pathParam("role_id")))));
+  }
+
+  private ApiResponse update(ApiRequest request) {
+    JsonInput in = JsonInput.wrapped(request.body(), "role");
+    in.allowOnly("name", "description", "options");
+    String name = in.has("name") ? in.nonBlankString("name", NAME_MAX) : null;
+    Role role =
+        directory.updateRole(
+            request.pathParam("role_id"), name, in.optionalString("description").orElse(null));
+    return ApiResponse.ok(views(request).wrap("role", views(request).role(role)));
+  }
+
+  private ApiResponse delete(ApiRequest request) {
+    directory.deleteRole(request.pathParam("role_id"));
+    return ApiResponse.noContent();
+  }
+
+  private static IdentityViews views(ApiRequest request) {
+    return new IdentityViews(request.baseUrl());
+  }
+}

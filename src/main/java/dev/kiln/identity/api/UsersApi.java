@@ -1,0 +1,141 @@
+package dev.kiln.identity.api;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.http.Access;
+import dev.kiln.http.ApiError;
+import dev.kiln.http.ApiRequest;
+import dev.kiln.http.ApiResponse;
+import dev.kiln.http.ApiRoutes;
+import dev.kiln.http.Caller;
+import dev.kiln.http.JsonInput;
+import dev.kiln.identity.Credentials;
+import dev.kiln.identity.Directory;
+import dev.kiln.identity.ScopeRequest;
+import dev.kiln.identity.TokenService;
+import dev.kiln.identity.User;
+import dev.kiln.identity.store.IdentityStore.Filter;
+
+/** {@code /v3/users}. */
+final class UsersApi {
+  static final int NAME_MAX = 255;
+  static final int PASSWORD_MAX = 4096;
+
+  private final Directory directory;
+  private final TokenService tokens;
+
+  UsersApi(Directory directory, TokenService tokens) {
+    this.directory = requireNonNull(directory, "directory is null");
+    this.tokens = requireNonNull(tokens, "tokens is null");
+  }
+
+  void register(ApiRoutes routes) {
+    routes
+        .get("/v3/users", Access.ADMIN, this::list)
+        .post("/v3/users", Access.ADMIN, this::create)
+        .get("/v3/users/{user_id}", Access.AUTHENTICATED, this::show)
+        .patch("/v3/users/{user_id}", Access.ADMIN, this::update)
+        .delete("/v3/users/{user_id}", Access.ADMIN, this::delete)
+        .get("/v3/users/{user_id}/projects", Access.AUTHENTICATED, this::projects)
+        .post("/v3/users/{user_id}/password", Access.AUTHENTICATED, this::changePassword);
+  }
+
+  private ApiResponse list(ApiRequest request) {
+    Filter filter =
+        QueryFilters.enabled(request, QueryFilters.strings(request, Filter.none(), "name", "domain_id"));
+    return ApiResponse.ok(views(request).collection("users", directory.users(filter), views(request)::user));
+  }
+
+  private ApiResponse create(ApiRequest request) {
+    JsonInput in = JsonInput.wrapped(request.body(), "user");
+    in.allowOnly(
+        "name", "domain_id", "password", "default_project_id", "enabled", "description", "email",
+        "options");
+    User user =
+        directory.createUser(
+            in.nonBlankString("name", NAME_MAX),
+            in.optionalString("domain_id").orElse(null),
+            password(in),
+            in.optionalString("default_project_id").orElse(null),
+            in.optionalString("email").orElse(null),
+            in.optionalString("description").orElse(""),
+            in.optionalBoolean("enabled").orElse(true));
+    return ApiResponse.created(views(request).wrap("user", views(request).user(user)));
+  }
+
+  private ApiResponse show(ApiRequest request) {
+    String id = selfOrAdmin(request, "identity:get_user");
+    return ApiResponse.ok(views(request).wrap("user", views(request).user(directory.user(id))));
+  }
+
+  private ApiResponse update(ApiRequest request) {
+    JsonInput in = JsonInput.wrapped(request.body(), "user");
+    in.allowOnly(
+        "name", "password", "default_project_id", "enabled", "description", "email", "options");
+    String name = in.has("name") ? in.nonBlankString("name", NAME_MAX) : null;
+    User user =
+        directory.updateUser(
+            request.pathParam("user_id"),
+            name,
+            password(in),
+            in.optionalString("default_project_id").orElse(null),
+            in.optionalString("email").orElse(null),
+            in.optionalString("description").orElse(null),
+            in.optionalBoolean("enabled").orElse(null));
+    return ApiResponse.ok(views(request).wrap("user", views(request).user(user)));
+  }
+
+  private ApiResponse delete(ApiRequest request) {
+    directory.deleteUser(request.pathParam("user_id"));
+    return ApiResponse.noContent();
+  }
+
+  private ApiResponse projects(ApiRequest request) {
+    String id = selfOrAdmin(request, "identity:list_user_projects");
+    return ApiResponse.ok(views(request).collection("projects", directory.projectsOfUser(id), views(request)::project));
+  }
+
+  /** A user changing its own password must prove it knows the current one. */
+  private ApiResponse changePassword(ApiRequest request) {
+    String id = request.pathParam("user_id");
+    if (!id.equals(request.caller().userId())) {
+      throw ApiError.forbidden(
+          "You are not authorized to perform the requested action: identity:change_password.");
+    }
+    JsonInput in = JsonInput.wrapped(request.body(), "user");
+    in.allowOnly("password", "original_password");
+    String original = in.string("original_password");
+    String replacement = password(in);
+    if (replacement == null) {
+      throw in.invalid("password", "this field is required");
+    }
+    tokens.issueWithPassword(
+        new Credentials(id, null, null, null, original), new ScopeRequest.Default());
+    directory.updateUser(id, null, replacement, null, null, null, null);
+    return ApiResponse.noContent();
+  }
+
+  private static String password(JsonInput in) {
+    if (!in.has("password")) {
+      return null;
+    }
+    String password = in.string("password");
+    if (password.isEmpty() || password.length() > PASSWORD_MAX) {
+      throw in.invalid("password", "must be 1 to " + PASSWORD_MAX + " characters long");
+    }
+    return password;
+  }
+
+  private static String selfOrAdmin(ApiRequest request, String policy) {
+    String id = request.pathParam("user_id");
+    Caller caller = request.caller();
+    if (!caller.isAdmin() && !caller.userId().equals(id)) {
+      throw ApiError.forbidden("You are not authorized to perform the requested action: " + policy + ".");
+    }
+    return id;
+  }
+
+  private static IdentityViews views(ApiRequest request) {
+    return new IdentityViews(request.baseUrl());
+  }
+}

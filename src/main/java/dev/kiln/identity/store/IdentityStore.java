@@ -1,0 +1,350 @@
+package dev.kiln.identity.store;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.identity.Domain;
+import dev.kiln.identity.Project;
+import dev.kiln.identity.Role;
+import dev.kiln.identity.RoleAssignment;
+import dev.kiln.identity.RoleAssignment.Target;
+import dev.kiln.identity.RoleAssignment.TargetType;
+import dev.kiln.identity.User;
+import dev.kiln.store.Sql;
+import dev.kiln.store.StoreException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The identity tables. Only the identity service uses this class; every statement is one SQL
+ * round trip and the caller decides the transaction.
+ */
+public final class IdentityStore {
+  private static final String DOMAIN_COLUMNS = "id, name, description, enabled, created_at";
+  private static final String PROJECT_COLUMNS =
+      "id, name, domain_id, parent_id, description, enabled, created_at";
+  private static final String USER_COLUMNS =
+      "id, name, domain_id, default_project_id, email, description, enabled, created_at";
+
+  private final Sql sql;
+
+  public IdentityStore(Sql sql) {
+    this.sql = requireNonNull(sql, "sql is null");
+  }
+
+  // Domains
+
+  public void insertDomain(Domain d) {
+    sql.update(
+        "INSERT INTO identity_domain (" + DOMAIN_COLUMNS + ") VALUES (?, ?, ?, ?, ?)",
+        d.id(), d.name(), d.description(), d.enabled(), d.createdAt());
+  }
+
+  public Optional<Domain> findDomain(String id) {
+    return sql.queryOne(
+        "SELECT " + DOMAIN_COLUMNS + " FROM identity_domain WHERE id = ?", IdentityStore::domain, id);
+  }
+
+  public Optional<Domain> findDomainByName(String name) {
+    return sql.queryOne(
+        "SELECT " + DOMAIN_COLUMNS + " FROM identity_domain WHERE name = ?",
+        IdentityStore::domain,
+        name);
+  }
+
+  public List<Domain> listDomains(Filter filter) {
+    return sql.query(
+        "SELECT " + DOMAIN_COLUMNS + " FROM identity_domain" + filter.where() + " ORDER BY name",
+        IdentityStore::domain,
+        filter.args());
+  }
+
+  public int updateDomain(Domain d) {
+    return sql.update(
+        "UPDATE identity_domain SET name = ?, description = ?, enabled = ? WHERE id = ?",
+        d.name(), d.description(), d.enabled(), d.id());
+  }
+
+  public int deleteDomain(String id) {
+    return sql.update("DELETE FROM identity_domain WHERE id = ?", id);
+  }
+
+  // Projects
+
+  public void insertProject(Project p) {
+    sql.update(
+        "INSERT INTO identity_project (" + PROJECT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+        p.id(), p.name(), p.domainId(), p.parentId(), p.description(), p.enabled(), p.createdAt());
+  }
+
+  public Optional<Project> findProject(String id) {
+    return sql.queryOne(
+        "SELECT " + PROJECT_COLUMNS + " FROM identity_project WHERE id = ?",
+        IdentityStore::project,
+        id);
+  }
+
+  public Optional<Project> findProjectByName(String domainId, String name) {
+    return sql.queryOne(
+        "SELECT " + PROJECT_COLUMNS + " FROM identity_project WHERE domain_id = ? AND name = ?",
+        IdentityStore::project,
+        domainId,
+        name);
+  }
+
+  public List<Project> listProjects(Filter filter) {
+    return sql.query(
+        "SELECT " + PROJECT_COLUMNS + " FROM identity_project" + filter.where() + " ORDER BY name, id",
+        IdentityStore::project,
+        filter.args());
+  }
+
+  /** The projects on which the user holds at least one role. */
+  public List<Project> listProjectsOfUser(String userId) {
+    return sql.query(
+        "SELECT DISTINCT p.id, p.name, p.domain_id, p.parent_id, p.description, p.enabled,"
+            + " p.created_at FROM identity_project p JOIN identity_role_assignment a"
+            + " ON a.target_type = 'PROJECT' AND a.target_id = p.id WHERE a.user_id = ?"
+            + " ORDER BY p.name, p.id",
+        IdentityStore::project,
+        userId);
+  }
+
+  public int updateProject(Project p) {
+    return sql.update(
+        "UPDATE identity_project SET name = ?, description = ?, enabled = ? WHERE id = ?",
+        p.name(), p.description(), p.enabled(), p.id());
+  }
+
+  public int deleteProject(String id) {
+    sql.update(
+        "DELETE FROM identity_role_assignment WHERE target_type = 'PROJECT' AND target_id = ?", id);
+    return sql.update("DELETE FROM identity_project WHERE id = ?", id);
+  }
+
+  public long countProjectsInDomain(String domainId) {
+    return sql.count("SELECT COUNT(*) FROM identity_project WHERE domain_id = ?", domainId);
+  }
+
+  public long countChildProjects(String projectId) {
+    return sql.count("SELECT COUNT(*) FROM identity_project WHERE parent_id = ?", projectId);
+  }
+
+  // Users
+
+  public void insertUser(User u, String passwordHash) {
+    sql.update(
+        "INSERT INTO identity_user ("
+            + USER_COLUMNS
+            + ", password_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        u.id(), u.name(), u.domainId(), u.defaultProjectId(), u.email(), u.description(),
+        u.enabled(), u.createdAt(), passwordHash);
+  }
+
+  public Optional<User> findUser(String id) {
+    return sql.queryOne(
+        "SELECT " + USER_COLUMNS + " FROM identity_user WHERE id = ?", IdentityStore::user, id);
+  }
+
+  public Optional<User> findUserByName(String domainId, String name) {
+    return sql.queryOne(
+        "SELECT " + USER_COLUMNS + " FROM identity_user WHERE domain_id = ? AND name = ?",
+        IdentityStore::user,
+        domainId,
+        name);
+  }
+
+  public Optional<String> passwordHash(String userId) {
+    return sql.queryOne(
+        "SELECT password_hash FROM identity_user WHERE id = ?",
+        row -> row.getString("password_hash"),
+        userId);
+  }
+
+  public List<User> listUsers(Filter filter) {
+    return sql.query(
+        "SELECT " + USER_COLUMNS + " FROM identity_user" + filter.where() + " ORDER BY name, id",
+        IdentityStore::user,
+        filter.args());
+  }
+
+  public int updateUser(User u) {
+    return sql.update(
+        "UPDATE identity_user SET name = ?, default_project_id = ?, email = ?, description = ?,"
+            + " enabled = ? WHERE id = ?",
+        u.name(), u.defaultProjectId(), u.email(), u.description(), u.enabled(), u.id());
+  }
+
+  public int setPasswordHash(String userId, String passwordHash) {
+    return sql.update("UPDATE identity_user SET password_hash = ? WHERE id = ?", passwordHash, userId);
+  }
+
+  public int deleteUser(String id) {
+    return sql.update("DELETE FROM identity_user WHERE id = ?", id);
+  }
+
+  public long countUsersInDomain(String domainId) {
+    return sql.count("SELECT COUNT(*) FROM identity_user WHERE domain_id = ?", domainId);
+  }
+
+  // Roles
+
+  public void insertRole(Role r, Instant createdAt) {
+    sql.update(
+        "INSERT INTO identity_role (id, name, description, created_at) VALUES (?, ?, ?, ?)",
+        r.id(), r.name(), r.description(), createdAt);
+  }
+
+  public Optional<Role> findRole(String id) {
+    return sql.queryOne(
+        "SELECT id, name, description FROM identity_role WHERE id = ?", IdentityStore::role, id);
+  }
+
+  public Optional<Role> findRoleByName(String name) {
+    return sql.queryOne(
+        "SELECT id, name, description FROM identity_role WHERE name = ?", IdentityStore::role, name);
+  }
+
+  public List<Role> listRoles(Filter filter) {
+    return sql.query(
+        "SELECT id, name, description FROM identity_role" + filter.where() + " ORDER BY name",
+        IdentityStore::role,
+        filter.args());
+  }
+
+  public int updateRole(Role r) {
+    return sql.update(
+        "UPDATE identity_role SET name = ?, description = ? WHERE id = ?",
+        r.name(), r.description(), r.id());
+  }
+
+  public int deleteRole(String id) {
+    return sql.update("DELETE FROM identity_role WHERE id = ?", id);
+  }
+
+  // Role assignments
+
+  /** Grants a role; granting one already held changes nothing, as in Keystone. */
+  public void grant(RoleAssignment a) {
+    try {
+      sql.update(
+          "INSERT INTO identity_role_assignment (user_id, role_id, target_type, target_id)"
+              + " VALUES (?, ?, ?, ?)",
+          a.userId(), a.roleId(), a.target().type(), a.target().id());
+    } catch (StoreException e) {
+      if (e.kind() != StoreException.Kind.DUPLICATE) {
+        throw e;
+      }
+    }
+  }
+
+  public int revoke(RoleAssignment a) {
+    return sql.update(
+        "DELETE FROM identity_role_assignment WHERE user_id = ? AND role_id = ? AND target_type = ?"
+            + " AND target_id = ?",
+        a.userId(), a.roleId(), a.target().type(), a.target().id());
+  }
+
+  public List<RoleAssignment> listAssignments(Filter filter) {
+    return sql.query(
+        "SELECT user_id, role_id, target_type, target_id FROM identity_role_assignment"
+            + filter.where()
+            + " ORDER BY user_id, target_type, target_id, role_id",
+        row ->
+            new RoleAssignment(
+                row.getString("user_id"),
+                row.getString("role_id"),
+                new Target(
+                    TargetType.valueOf(row.getString("target_type")), row.getString("target_id"))),
+        filter.args());
+  }
+
+  /** The roles a user holds on one project or domain. */
+  public List<Role> rolesOn(String userId, Target target) {
+    return sql.query(
+        "SELECT r.id, r.name, r.description FROM identity_role r JOIN identity_role_assignment a"
+            + " ON a.role_id = r.id WHERE a.user_id = ? AND a.target_type = ? AND a.target_id = ?"
+            + " ORDER BY r.name",
+        IdentityStore::role,
+        userId,
+        target.type(),
+        target.id());
+  }
+
+  // Row mappers
+
+  private static Domain domain(Sql.Row r) throws java.sql.SQLException {
+    return new Domain(
+        r.getString("id"),
+        r.getString("name"),
+        r.getString("description"),
+        r.getBoolean("enabled"),
+        r.getInstant("created_at"));
+  }
+
+  private static Project project(Sql.Row r) throws java.sql.SQLException {
+    return new Project(
+        r.getString("id"),
+        r.getString("name"),
+        r.getString("domain_id"),
+        r.getString("parent_id"),
+        r.getString("description"),
+        r.getBoolean("enabled"),
+        r.getInstant("created_at"));
+  }
+
+  private static User user(Sql.Row r) throws java.sql.SQLException {
+    return new User(
+        r.getString("id"),
+        r.getString("name"),
+        r.getString("domain_id"),
+        r.getString("default_project_id"),
+        r.getString("email"),
+        r.getString("description"),
+        r.getBoolean("enabled"),
+        r.getInstant("created_at"));
+  }
+
+  private static Role role(Sql.Row r) throws java.sql.SQLException {
+    return new Role(r.getString("id"), r.getString("name"), r.getString("description"));
+  }
+
+  /**
+   * Equality filters on known columns, built by the service from a list request's query. Column
+   * names come from code, never from the request, so they are safe to splice into SQL.
+   */
+  public static final class Filter {
+    private final List<String> clauses = new ArrayList<>();
+    private final List<Object> args = new ArrayList<>();
+
+    public static Filter none() {
+      return new Filter();
+    }
+
+    public Filter eq(String column, Object value) {
+      if (value != null) {
+        if (!column.matches("[a-z_]+")) {
+          throw new IllegalArgumentException("bad column name " + column);
+        }
+        clauses.add(column + " = ?");
+        args.add(value instanceof Enum<?> e ? e.name() : value);
+      }
+      return this;
+    }
+
+    String where() {
+      return clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses);
+    }
+
+    Object[] args() {
+      return args.toArray();
+    }
+
+    @Override
+    public String toString() {
+      return where().toLowerCase(Locale.ROOT) + " " + args;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.kiln.image.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.http.Access;
+import dev.kiln.http.ApiResponse;
+import dev.kiln.http.ApiRoutes;
+import dev.kiln.http.CallerResolver;
+import dev.kiln.http.FaultStyle;
+import dev.kiln.http.Json;
+import dev.kiln.http.ServiceContext;
+import dev.kiln.http.VersionDocs;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+
+/**
+ * Glance v2 at {@code /image}. For now the version documents; images arrive with the image
+ * service.
+ */
+public final class ImageApi implements HttpService {
+  public static final String PREFIX = "/image";
+
+  private final ServiceContext context;
+
+  public ImageApi(String publicUrl, CallerResolver callers) {
+    this.context = new ServiceContext(publicUrl, FaultStyle.GLANCE, callers, null);
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    ApiRoutes routes = new ApiRoutes(rules, context);
+    routes
+        .get("/", Access.PUBLIC, request -> ApiResponse.status(300, versions(request.baseUrl())))
+        .get("/versions", Access.PUBLIC, request -> ApiResponse.ok(versions(request.baseUrl())));
+    routes.unmatchedIsNotFound();
+  }
+
+  private static ObjectNode versions(String baseUrl) {
+    ObjectNode body = Json.object();
+    body.putArray("versions")
+        .add(VersionDocs.version("v2.0", "CURRENT", null, baseUrl + PREFIX + "/v2/", null));
+    return body;
+  }
+}

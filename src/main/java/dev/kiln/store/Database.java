@@ -1,0 +1,134 @@
+package dev.kiln.store;
+
+import static java.util.Objects.requireNonNull;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The one JDBC store every service uses: an embedded H2 file by default, PostgreSQL when a URL is
+ * given. Schema migrations (Flyway, {@code db/migration}) run on open, so a new data directory and
+ * an upgraded one end up with the same schema.
+ */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource dataSource;
+  private final Dialect dialect;
+
+  private Database(HikariDataSource dataSource, Dialect dialect) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+  }
+
+  /** Opens the embedded database kept in {@code dataDir/kiln.mv.db}. */
+  public static Database embedded(Path dataDir) {
+    String url =
+        "jdbc:h2:file:"
+            + dataDir.toAbsolutePath().resolve("kiln")
+            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    return open(url, "sa", "", Dialect.H2);
+  }
+
+  /** Opens an in-memory embedded database, for tests. */
+  public static Database inMemory(String name) {
+    String url =
+        "jdbc:h2:mem:"
+            + name
+            + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    return open(url, "sa", "", Dialect.H2);
+  }
+
+  /**
+   * Opens a PostgreSQL database from a {@code postgresql://user:pw@host:port/db} URL (the libpq
+   * form users know) or a {@code jdbc:postgresql:} URL.
+   */
+  public static Database postgres(String url) {
+    PostgresUrl parsed = PostgresUrl.parse(url);
+    return open(parsed.jdbcUrl(), parsed.user(), parsed.password(), Dialect.POSTGRESQL);
+  }
+
+  /** Opens whichever database the user asked for: PostgreSQL when a URL is set, else embedded. */
+  public static Database forUrlOrDataDir(String databaseUrl, Path dataDir) {
+    return databaseUrl == null || databaseUrl.isBlank()
+        ? embedded(dataDir)
+        : postgres(databaseUrl);
+  }
+
+  private static Database open(String jdbcUrl, String user, String password, Dialect dialect) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setPoolName("kiln");
+    config.setMaximumPoolSize(dialect == Dialect.H2 ? 16 : 12);
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(10_000);
+    HikariDataSource dataSource = new HikariDataSource(config);
+    try {
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+    return new Database(dataSource, dialect);
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** Runs statements outside an explicit transaction: each one commits on its own. */
+  public Sql sql() {
+    return new Sql(this::borrow);
+  }
+
+  /**
+   * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws,
+   * so a failed request leaves nothing half-written.
+   */
+  public <T> T inTransaction(TransactionWork<T> work) {
+    requireNonNull(work, "work is null");
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        T result = work.run(new Sql(() -> new Sql.Borrowed(connection, false)));
+        connection.commit();
+        return result;
+      } catch (RuntimeException | Error e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw StoreException.from(e);
+    }
+  }
+
+  private Sql.Borrowed borrow() throws SQLException {
+    return new Sql.Borrowed(dataSource.getConnection(), true);
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  /** Work done inside one transaction. */
+  @FunctionalInterface
+  public interface TransactionWork<T> {
+    T run(Sql sql);
+  }
+}

@@ -1,0 +1,146 @@
+package dev.kiln.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Plain parameterised SQL over JDBC: just enough to keep statements readable and to turn driver
+ * errors into {@link StoreException}s. Each store class writes its own SQL against its own
+ * tables.
+ */
+public final class Sql {
+  private final ConnectionSource source;
+
+  Sql(ConnectionSource source) {
+    this.source = source;
+  }
+
+  /** Runs an INSERT, UPDATE or DELETE and returns how many rows it changed. */
+  public int update(String statement, Object... args) {
+    try (Borrowed b = source.borrow();
+        PreparedStatement ps = prepare(b.connection(), statement, args)) {
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw StoreException.from(e);
+    }
+  }
+
+  public <T> List<T> query(String statement, RowMapper<T> mapper, Object... args) {
+    try (Borrowed b = source.borrow();
+        PreparedStatement ps = prepare(b.connection(), statement, args);
+        ResultSet rs = ps.executeQuery()) {
+      List<T> rows = new ArrayList<>();
+      while (rs.next()) {
+        rows.add(mapper.map(new Row(rs)));
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw StoreException.from(e);
+    }
+  }
+
+  public <T> Optional<T> queryOne(String statement, RowMapper<T> mapper, Object... args) {
+    List<T> rows = query(statement, mapper, args);
+    if (rows.size() > 1) {
+      throw new StoreException(
+          StoreException.Kind.OTHER, "expected at most one row, got " + rows.size(), null);
+    }
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
+  }
+
+  public long count(String statement, Object... args) {
+    return queryOne(statement, row -> row.getLong(1), args).orElse(0L);
+  }
+
+  private static PreparedStatement prepare(Connection connection, String statement, Object[] args)
+      throws SQLException {
+    PreparedStatement ps = connection.prepareStatement(statement);
+    try {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, toJdbc(args[i]));
+      }
+      return ps;
+    } catch (SQLException e) {
+      ps.close();
+      throw e;
+    }
+  }
+
+  private static Object toJdbc(Object value) {
+    if (value instanceof Instant instant) {
+      return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+    if (value instanceof Enum<?> e) {
+      return e.name();
+    }
+    return value;
+  }
+
+  /** Maps the current row of a result to a value. */
+  @FunctionalInterface
+  public interface RowMapper<T> {
+    T map(Row row) throws SQLException;
+  }
+
+  /** One row of a result, with typed getters that hide driver differences. */
+  public static final class Row {
+    private final ResultSet rs;
+
+    Row(ResultSet rs) {
+      this.rs = rs;
+    }
+
+    public String getString(String column) throws SQLException {
+      return rs.getString(column);
+    }
+
+    public boolean getBoolean(String column) throws SQLException {
+      return rs.getBoolean(column);
+    }
+
+    public int getInt(String column) throws SQLException {
+      return rs.getInt(column);
+    }
+
+    public long getLong(String column) throws SQLException {
+      return rs.getLong(column);
+    }
+
+    public long getLong(int index) throws SQLException {
+      return rs.getLong(index);
+    }
+
+    public Instant getInstant(String column) throws SQLException {
+      OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+      if (value != null) {
+        return value.toInstant();
+      }
+      Timestamp ts = rs.getTimestamp(column);
+      return ts == null ? null : ts.toInstant();
+    }
+  }
+
+  @FunctionalInterface
+  interface ConnectionSource {
+    Borrowed borrow() throws SQLException;
+  }
+
+  /** A connection lent for one statement; closed afterwards only when the pool owns it. */
+  record Borrowed(Connection connection, boolean closeAfterUse) implements AutoCloseable {
+    @Override
+    public void close() throws SQLException {
+      if (closeAfterUse) {
+        connection.close();
+      }
+    }
+  }
+}

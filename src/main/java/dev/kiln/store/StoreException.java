@@ -1,0 +1,40 @@
+package dev.kiln.store;
+
+import java.sql.SQLException;
+
+/** A database failure, classified so that callers can turn the expected ones into 409s. */
+public final class StoreException extends RuntimeException {
+  /** What went wrong, as far as callers need to know. */
+  public enum Kind {
+    /** A unique or primary key constraint refused the row. */
+    DUPLICATE,
+    /** A foreign key constraint refused the change. */
+    REFERENCED,
+    /** A lock or serialization conflict; the work may be retried. */
+    CONFLICT,
+    OTHER
+  }
+
+  private final Kind kind;
+
+  StoreException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  static StoreException from(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    Kind kind =
+        switch (state) {
+          case "23505" -> Kind.DUPLICATE;
+          case "23503", "23506" -> Kind.REFERENCED;
+          case "40001", "40P01", "HYT00" -> Kind.CONFLICT;
+          default -> Kind.OTHER;
+        };
+    return new StoreException(kind, e.getMessage(), e);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}

@@ -1,0 +1,57 @@
+package dev.kiln.volume.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.http.Access;
+import dev.kiln.http.ApiResponse;
+import dev.kiln.http.ApiRoutes;
+import dev.kiln.http.ApiVersion;
+import dev.kiln.http.CallerResolver;
+import dev.kiln.http.FaultStyle;
+import dev.kiln.http.Json;
+import dev.kiln.http.Microversions;
+import dev.kiln.http.ServiceContext;
+import dev.kiln.http.VersionDocs;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+
+/**
+ * Cinder v3 at {@code /volume}. For now the version documents and microversion negotiation;
+ * volumes and attachments arrive with the volume service.
+ */
+public final class VolumeApi implements HttpService {
+  public static final String PREFIX = "/volume";
+  /** The microversions Kiln's volume API implements; raised as behaviour is added. */
+  public static final Microversions MICROVERSIONS =
+      new Microversions("volume", null, new ApiVersion(3, 0), new ApiVersion(3, 0));
+
+  private final ServiceContext context;
+
+  public VolumeApi(String publicUrl, CallerResolver callers) {
+    this.context = new ServiceContext(publicUrl, FaultStyle.NOVA, callers, MICROVERSIONS);
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    ApiRoutes routes = new ApiRoutes(rules, context);
+    // cinderclient discovers versions at the endpoint's parent: both answer the list.
+    routes
+        .get("/", Access.PUBLIC, request -> ApiResponse.status(300, versions(request.baseUrl())))
+        .get("/v3", Access.PUBLIC, request -> ApiResponse.ok(versions(request.baseUrl())));
+    routes.unmatchedIsNotFound();
+  }
+
+  private static ObjectNode versions(String baseUrl) {
+    ObjectNode body = Json.object();
+    body.putArray("versions")
+        .add(
+            VersionDocs.withMicroversions(
+                VersionDocs.version(
+                    "v3.0",
+                    "CURRENT",
+                    "2023-08-31T00:00:00Z",
+                    baseUrl + PREFIX + "/v3/",
+                    "application/vnd.openstack.volume+json;version=3"),
+                MICROVERSIONS));
+    return body;
+  }
+}

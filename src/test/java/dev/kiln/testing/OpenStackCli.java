@@ -1,0 +1,87 @@
+package dev.kiln.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs Debian's real {@code openstack} command (python3-openstackclient) against a Kiln, the way a
+ * user would, with credentials in OS_* variables.
+ */
+public final class OpenStackCli {
+  private static final Path OPENSTACK = Path.of("/usr/bin/openstack");
+
+  private final Map<String, String> env;
+
+  private OpenStackCli(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /** Password credentials for {@code user} in {@code project}, both in the default domain. */
+  public static OpenStackCli as(String authUrl, String user, String password, String project) {
+    if (!Files.isExecutable(OPENSTACK)) {
+      throw new AssertionError(
+          "/usr/bin/openstack is missing: install Debian's python3-openstackclient"
+              + " (.ci/run does this) to run the client tests.");
+    }
+    return new OpenStackCli(
+        Map.of(
+            "OS_AUTH_URL", authUrl,
+            "OS_USERNAME", user,
+            "OS_PASSWORD", password,
+            "OS_PROJECT_NAME", project,
+            "OS_USER_DOMAIN_NAME", "Default",
+            "OS_PROJECT_DOMAIN_NAME", "Default",
+            "OS_IDENTITY_API_VERSION", "3",
+            "OS_INTERFACE", "public"));
+  }
+
+  /** Runs {@code openstack args...}; answers its exit code and output. */
+  public Result run(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(OPENSTACK.toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(k -> k.startsWith("OS_"));
+    builder.environment().putAll(env);
+    try {
+      Path out = Files.createTempFile("openstack-out", ".txt");
+      Path err = Files.createTempFile("openstack-err", ".txt");
+      Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("openstack " + String.join(" ", args) + " did not finish in 120 s");
+      }
+      Result result =
+          new Result(
+              process.exitValue(),
+              Files.readString(out, StandardCharsets.UTF_8),
+              Files.readString(err, StandardCharsets.UTF_8));
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+      return result;
+    } catch (IOException e) {
+      throw new AssertionError("cannot run openstack: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Runs a command that must succeed and answers its standard output. */
+  public String ok(String... args) {
+    Result result = run(args);
+    if (result.exitCode() != 0) {
+      throw new AssertionError(
+          "openstack " + String.join(" ", args) + " failed (" + result.exitCode() + "): " + result.stderr());
+    }
+    return result.stdout();
+  }
+
+  public record Result(int exitCode, String stdout, String stderr) {}
+}
