@@ -1,0 +1,41 @@
+# Sourced by ./kiln and .ci/run: puts a JDK 21 or newer first, or explains how to get one.
+# Order: $JAVA_HOME, the java on PATH, then the newest JDK under /usr/lib/jvm.
+
+kiln_java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 \
+    | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+
+kiln_use_jdk() {
+  local candidate major best="" best_major=0
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    major=$(kiln_java_major "$JAVA_HOME/bin/java")
+    if [ "${major:-0}" -ge 21 ]; then
+      export PATH="$JAVA_HOME/bin:$PATH"
+      return 0
+    fi
+  fi
+  if command -v java >/dev/null 2>&1; then
+    candidate=$(readlink -f "$(command -v java)")
+    major=$(kiln_java_major "$candidate")
+    if [ "${major:-0}" -ge 21 ]; then
+      best="$candidate"; best_major=$major
+    fi
+  fi
+  for candidate in /usr/lib/jvm/*/bin/java /opt/*/bin/java /opt/java/*/bin/java; do
+    [ -x "$candidate" ] || continue
+    major=$(kiln_java_major "$candidate")
+    if [ "${major:-0}" -ge 21 ] && [ "${major:-0}" -gt "$best_major" ]; then
+      best="$candidate"; best_major=$major
+    fi
+  done
+  if [ -z "$best" ]; then
+    echo "Kiln needs a JDK 21 or newer, and none was found (JAVA_HOME, PATH, /usr/lib/jvm)." >&2
+    echo "Install one (e.g. 'apt-get install openjdk-21-jdk-headless' where available, or a" >&2
+    echo "Temurin JDK) and set JAVA_HOME to it." >&2
+    return 1
+  fi
+  JAVA_HOME=$(dirname "$(dirname "$best")")
+  export JAVA_HOME
+  export PATH="$JAVA_HOME/bin:$PATH"
+}

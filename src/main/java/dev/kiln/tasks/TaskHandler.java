@@ -1,0 +1,21 @@
+package dev.kiln.tasks;
+
+/**
+ * Does the work of one kind of task; registered with {@link TaskRunner#register}.
+ *
+ * <p>A task runs at least once, not exactly once: if its node dies mid-run, another runner claims
+ * it again once the lease expires, so a handler must be safe to repeat (check what an earlier
+ * attempt already did before doing it again). Handlers run on virtual threads, so blocking is
+ * fine; they should give up when interrupted, which is how a runner that is closing stops them.
+ */
+@FunctionalInterface
+public interface TaskHandler {
+  /**
+   * Runs one attempt of {@code task}.
+   *
+   * @return the result to record, as JSON text, or null when there is none
+   * @throws Exception when this attempt failed; the runner retries with backoff until the task's
+   *     max attempts are used up, then marks it FAILED with the exception's message
+   */
+  String run(Task task) throws Exception;
+}

@@ -1,0 +1,369 @@
+package dev.kiln.tasks;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.common.IdGenerator;
+import dev.kiln.store.Database;
+import dev.kiln.store.Sql;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs durable tasks: claims due tasks from the database, runs each on a virtual thread with the
+ * {@link TaskHandler} registered for its kind, and records the outcome. Several runners (one per
+ * node) may share a database; a task is claimed by one of them at a time, and a task whose node
+ * died is taken over by another runner when its lease expires.
+ *
+ * <p>Lifecycle: construct, {@link #register} the handlers, {@link #start()}, and {@link #close()}
+ * on shutdown. Tasks can be submitted before {@code start()}; they wait in the database.
+ */
+public final class TaskRunner implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+  private static final int MAX_ERROR_LENGTH = 2000;
+
+  /**
+   * How a runner paces itself.
+   *
+   * @param pollInterval how often to look for due tasks when nothing wakes the runner earlier
+   * @param lease how long a claim holds without renewal; renewed every third of it while running
+   * @param retryBackoff the delay before the second attempt, doubled for each further one
+   * @param maxRetryBackoff the longest delay between attempts
+   * @param maxAttempts attempts per task unless its submitter says otherwise
+   * @param maxConcurrent how many tasks this runner runs at once
+   * @param shutdownGrace how long {@link #close()} lets running tasks finish before interrupting
+   */
+  public record Settings(
+      Duration pollInterval,
+      Duration lease,
+      Duration retryBackoff,
+      Duration maxRetryBackoff,
+      int maxAttempts,
+      int maxConcurrent,
+      Duration shutdownGrace) {
+    public Settings {
+      requireNonNull(pollInterval, "pollInterval is null");
+      requireNonNull(lease, "lease is null");
+      requireNonNull(retryBackoff, "retryBackoff is null");
+      requireNonNull(maxRetryBackoff, "maxRetryBackoff is null");
+      requireNonNull(shutdownGrace, "shutdownGrace is null");
+      if (!pollInterval.isPositive()
+          || !lease.isPositive()
+          || retryBackoff.isNegative()
+          || maxRetryBackoff.isNegative()
+          || shutdownGrace.isNegative()
+          || maxAttempts < 1
+          || maxConcurrent < 1) {
+        throw new IllegalArgumentException("invalid task runner settings: " + this);
+      }
+    }
+
+    /** Polls every second, 30 s leases, 5 attempts from 1 s apart, 64 tasks at once. */
+    public static Settings defaults() {
+      return new Settings(
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(1),
+          Duration.ofMinutes(5),
+          5,
+          64,
+          Duration.ofSeconds(10));
+    }
+  }
+
+  private final Database database;
+  private final TaskStore store;
+  private final Clock clock;
+  private final IdGenerator ids;
+  private final String nodeId;
+  private final Settings settings;
+  private final Map<String, TaskHandler> handlers = new ConcurrentHashMap<>();
+  /** The tasks this runner has claimed and is running, by id, with the thread running each. */
+  private final Map<String, Thread> running = new ConcurrentHashMap<>();
+  /** Released to make the loop look for work now instead of at the next poll. */
+  private final Semaphore wake = new Semaphore(0);
+
+  private volatile boolean claiming;
+  private volatile boolean interrupting;
+  private volatile boolean stopped;
+  private Thread loop;
+  private boolean closed;
+
+  public TaskRunner(Database database, Clock clock, IdGenerator ids, String nodeId) {
+    this(database, clock, ids, nodeId, Settings.defaults());
+  }
+
+  public TaskRunner(
+      Database database, Clock clock, IdGenerator ids, String nodeId, Settings settings) {
+    this.database = requireNonNull(database, "database is null");
+    this.store = new TaskStore(database);
+    this.clock = requireNonNull(clock, "clock is null");
+    this.ids = requireNonNull(ids, "ids is null");
+    this.nodeId = requireNonNull(nodeId, "nodeId is null");
+    this.settings = requireNonNull(settings, "settings is null");
+  }
+
+  /**
+   * Registers the handler for one kind of task. This runner claims only tasks whose kind has a
+   * handler, and accepts submissions only for those kinds.
+   */
+  public TaskRunner register(String kind, TaskHandler handler) {
+    requireNonNull(kind, "kind is null");
+    requireNonNull(handler, "handler is null");
+    if (handlers.putIfAbsent(kind, handler) != null) {
+      throw new IllegalStateException("a handler is already registered for task kind " + kind);
+    }
+    wake.release(); // tasks of this kind may be waiting already
+    return this;
+  }
+
+  /** Starts claiming and running tasks. */
+  public synchronized void start() {
+    if (loop != null || closed) {
+      throw new IllegalStateException("task runner " + nodeId + " was already started");
+    }
+    claiming = true;
+    loop = Thread.ofVirtual().name("task-runner-" + nodeId).start(this::loop);
+  }
+
+  /** Submits a task to run as soon as a runner is free; returns its id. */
+  public String submit(String kind, String payloadJson) {
+    return submit(kind, payloadJson, now());
+  }
+
+  /** Submits a task to run at or after {@code runAfter}; returns its id. */
+  public String submit(String kind, String payloadJson, Instant runAfter) {
+    return submit(database.sql(), kind, payloadJson, runAfter, settings.maxAttempts());
+  }
+
+  /**
+   * Submits a task through {@code sql}; returns its id. Pass the transaction of the change that
+   * needs the task (inside {@link Database#inTransaction}), so that both commit or neither does.
+   * A task submitted in a transaction that has not committed yet is not visible to runners; it is
+   * picked up at the next poll after the commit.
+   */
+  public String submit(
+      Sql sql, String kind, String payloadJson, Instant runAfter, int maxAttempts) {
+    requireNonNull(sql, "sql is null");
+    requireNonNull(payloadJson, "payloadJson is null");
+    requireNonNull(runAfter, "runAfter is null");
+    if (!handlers.containsKey(kind)) {
+      throw new IllegalArgumentException("no handler is registered for task kind " + kind);
+    }
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+    }
+    Instant now = now();
+    String id = ids.uuid();
+    store.insert(
+        sql,
+        new Task(
+            id,
+            kind,
+            payloadJson,
+            TaskStatus.QUEUED,
+            0,
+            maxAttempts,
+            runAfter.truncatedTo(ChronoUnit.MICROS),
+            null,
+            null,
+            null,
+            null,
+            now,
+            now));
+    wake.release();
+    return id;
+  }
+
+  /** The task with this id, as stored now. */
+  public Optional<Task> find(String id) {
+    return store.find(id);
+  }
+
+  /**
+   * Stops claiming, lets running tasks finish for up to the shutdown grace, then interrupts the
+   * rest and gives their tasks back to the queue so that another runner can start them over.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    claiming = false;
+    if (loop == null) {
+      return;
+    }
+    // The loop keeps renewing leases while we wait, so no other node takes these tasks over.
+    awaitRunning(settings.shutdownGrace());
+    if (!running.isEmpty()) {
+      interrupting = true;
+      running.values().forEach(Thread::interrupt);
+      awaitRunning(Duration.ofSeconds(1));
+    }
+    stopped = true;
+    wake.release();
+    join(loop, Duration.ofSeconds(5));
+    if (!running.isEmpty()) {
+      log.warn(
+          "task runner {} closed with {} tasks still running; other runners take them over when"
+              + " their leases expire",
+          nodeId,
+          running.size());
+    }
+  }
+
+  private void loop() {
+    // Pacing is in real elapsed time; the injected clock only stamps what is stored.
+    long renewEveryNanos = settings.lease().toNanos() / 3;
+    long nextRenewal = System.nanoTime() + renewEveryNanos;
+    while (!stopped) {
+      try {
+        if (claiming) {
+          claimAndStart();
+        }
+        if (System.nanoTime() - nextRenewal >= 0) {
+          renewLeases();
+          nextRenewal = System.nanoTime() + renewEveryNanos;
+        }
+      } catch (RuntimeException e) {
+        // Most likely the database is unreachable: keep going, the next round may succeed.
+        log.warn("task runner {} could not reach its tasks: {}", nodeId, e.toString());
+      }
+      long wait = Math.min(settings.pollInterval().toNanos(), nextRenewal - System.nanoTime());
+      try {
+        wake.tryAcquire(Math.max(wait, 0), TimeUnit.NANOSECONDS);
+        wake.drainPermits();
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private void claimAndStart() {
+    int free = settings.maxConcurrent() - running.size();
+    if (free <= 0 || handlers.isEmpty()) {
+      return;
+    }
+    Instant now = now();
+    List<Task> claimed =
+        store.claim(nodeId, Set.copyOf(handlers.keySet()), now, now.plus(settings.lease()), free);
+    for (Task task : claimed) {
+      Thread thread =
+          Thread.ofVirtual()
+              .name("task-" + task.kind() + "-" + task.id())
+              .unstarted(() -> execute(task));
+      running.put(task.id(), thread);
+      thread.start();
+    }
+    if (claimed.size() == free) {
+      wake.release(); // there may be more due tasks than we had room for: look again at once
+    }
+  }
+
+  private void renewLeases() {
+    if (running.isEmpty()) {
+      return;
+    }
+    Set<String> ids = Set.copyOf(running.keySet());
+    Instant now = now();
+    int renewed = store.renewLeases(nodeId, ids, now.plus(settings.lease()), now);
+    if (renewed < ids.size()) {
+      // Finished tasks count too (they are no longer RUNNING), so this is only a hint.
+      log.debug("task runner {} renewed {} of {} leases", nodeId, renewed, ids.size());
+    }
+  }
+
+  private void execute(Task task) {
+    try {
+      String result = handlers.get(task.kind()).run(task);
+      if (!store.succeed(task, result, now())) {
+        log.warn("task {} succeeded on {} after its claim was lost", task.id(), nodeId);
+      }
+    } catch (Exception e) {
+      recordFailure(task, e);
+    } finally {
+      running.remove(task.id());
+      wake.release(); // a slot is free: claim more
+    }
+  }
+
+  private void recordFailure(Task task, Exception e) {
+    try {
+      Instant now = now();
+      boolean recorded;
+      if (interrupting) {
+        // We interrupted it to shut down: not the task's fault, so hand it back uncounted. Clear
+        // the interrupt first, or the JDBC driver's socket would refuse to write the release.
+        Thread.interrupted();
+        recorded = store.release(task, now);
+      } else if (task.attempts() >= task.maxAttempts()) {
+        log.warn("task {} ({}) failed for good: {}", task.id(), task.kind(), describe(e));
+        recorded = store.fail(task, describe(e), now);
+      } else {
+        log.info(
+            "task {} ({}) attempt {} failed: {}",
+            task.id(),
+            task.kind(),
+            task.attempts(),
+            describe(e));
+        recorded = store.retry(task, describe(e), now.plus(retryDelay(task.attempts())), now);
+      }
+      if (!recorded) {
+        log.warn("task {} failed on {} after its claim was lost", task.id(), nodeId);
+      }
+    } catch (RuntimeException storeError) {
+      // The lease runs out and another runner retries the task: nothing is lost.
+      log.warn(
+          "task runner {} could not record the failure of task {}", nodeId, task.id(), storeError);
+    }
+  }
+
+  /** Exponential backoff: retryBackoff after the first attempt, doubling, up to the maximum. */
+  private Duration retryDelay(int attemptsSoFar) {
+    Duration delay = settings.retryBackoff().multipliedBy(1L << Math.min(attemptsSoFar - 1, 20));
+    return delay.compareTo(settings.maxRetryBackoff()) > 0 ? settings.maxRetryBackoff() : delay;
+  }
+
+  private static String describe(Exception e) {
+    String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+    return message.length() > MAX_ERROR_LENGTH ? message.substring(0, MAX_ERROR_LENGTH) : message;
+  }
+
+  /** Truncated to microseconds, the precision both databases store. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** Waits until no task is running or the timeout has passed, whichever comes first. */
+  private void awaitRunning(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      Optional<Thread> any = running.values().stream().findAny();
+      if (any.isEmpty()) {
+        return;
+      }
+      join(any.get(), Duration.ofNanos(deadline - System.nanoTime()));
+    }
+  }
+
+  private static void join(Thread thread, Duration timeout) {
+    try {
+      thread.join(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package dev.kiln.tasks;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.store.Database;
+import dev.kiln.store.Sql;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The SQL behind durable tasks: every read and write of the {@code task} table.
+ *
+ * <p>Every change after the claim is fenced on the claim it belongs to ({@code status =
+ * 'RUNNING' AND claimed_by = ? AND attempts = ?}): a node that lost its lease, because it stalled
+ * and another node reclaimed the task, can no longer record anything for that task.
+ */
+public final class TaskStore {
+  private static final String COLUMNS =
+      "id, kind, payload, status, attempts, max_attempts, run_after, claimed_by, lease_until,"
+          + " last_error, result, created_at, updated_at";
+
+  private final Database database;
+
+  public TaskStore(Database database) {
+    this.database = requireNonNull(database, "database is null");
+  }
+
+  /**
+   * Inserts a new task through {@code sql}: pass the caller's transaction so that the task is
+   * committed together with the change that needs it, or {@code database.sql()}.
+   */
+  public void insert(Sql sql, Task task) {
+    sql.update(
+        "INSERT INTO task (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        task.id(),
+        task.kind(),
+        task.payload(),
+        task.status(),
+        task.attempts(),
+        task.maxAttempts(),
+        task.runAfter(),
+        task.claimedBy(),
+        task.leaseUntil(),
+        task.lastError(),
+        task.result(),
+        task.createdAt(),
+        task.updatedAt());
+  }
+
+  public Optional<Task> find(String id) {
+    return database
+        .sql()
+        .queryOne("SELECT " + COLUMNS + " FROM task WHERE id = ?", TaskStore::map, id);
+  }
+
+  /**
+   * Claims up to {@code limit} tasks of the given kinds for {@code nodeId}: QUEUED ones that are
+   * due, and RUNNING ones whose lease has expired (their node died). Each claimed task is RUNNING
+   * with one more attempt and a lease until {@code leaseUntil}. An expired task that has no
+   * attempts left is marked FAILED instead of being returned.
+   *
+   * <p>SKIP LOCKED lets several nodes claim at once without waiting on each other's candidate
+   * rows; the conditional UPDATE is what guarantees that a task is claimed by one node only,
+   * whatever the isolation level.
+   */
+  public List<Task> claim(
+      String nodeId, Collection<String> kinds, Instant now, Instant leaseUntil, int limit) {
+    if (kinds.isEmpty() || limit <= 0) {
+      return List.of();
+    }
+    String kindList = String.join(", ", Collections.nCopies(kinds.size(), "?"));
+    List<Object> args = new ArrayList<>(kinds);
+    args.add(now);
+    args.add(now);
+    args.add(limit);
+    return database.inTransaction(
+        sql -> {
+          List<Task> candidates =
+              sql.query(
+                  "SELECT " + COLUMNS + " FROM task"
+                      + " WHERE kind IN (" + kindList + ")"
+                      + " AND ((status = 'QUEUED' AND run_after <= ?)"
+                      + " OR (status = 'RUNNING' AND lease_until < ?))"
+                      + " ORDER BY run_after LIMIT ? FOR UPDATE SKIP LOCKED",
+                  TaskStore::map,
+                  args.toArray());
+          List<Task> claimed = new ArrayList<>();
+          for (Task candidate : candidates) {
+            boolean abandoned = candidate.status() == TaskStatus.RUNNING;
+            String error =
+                abandoned
+                    ? "attempt " + candidate.attempts() + " abandoned: node "
+                        + candidate.claimedBy() + " stopped renewing its lease"
+                    : candidate.lastError();
+            if (abandoned && candidate.attempts() >= candidate.maxAttempts()) {
+              sql.update(
+                  "UPDATE task SET status = 'FAILED', lease_until = NULL, last_error = ?,"
+                      + " updated_at = ?"
+                      + " WHERE id = ? AND status = 'RUNNING' AND attempts = ? AND lease_until < ?",
+                  error,
+                  now,
+                  candidate.id(),
+                  candidate.attempts(),
+                  now);
+              continue;
+            }
+            int changed =
+                sql.update(
+                    "UPDATE task SET status = 'RUNNING', attempts = attempts + 1, claimed_by = ?,"
+                        + " lease_until = ?, last_error = ?, updated_at = ?"
+                        + " WHERE id = ? AND status = ? AND attempts = ?"
+                        + " AND (status = 'QUEUED' OR lease_until < ?)",
+                    nodeId,
+                    leaseUntil,
+                    error,
+                    now,
+                    candidate.id(),
+                    candidate.status(),
+                    candidate.attempts(),
+                    now);
+            if (changed == 1) {
+              claimed.add(
+                  new Task(
+                      candidate.id(),
+                      candidate.kind(),
+                      candidate.payload(),
+                      TaskStatus.RUNNING,
+                      candidate.attempts() + 1,
+                      candidate.maxAttempts(),
+                      candidate.runAfter(),
+                      nodeId,
+                      leaseUntil,
+                      error,
+                      null,
+                      candidate.createdAt(),
+                      now));
+            }
+          }
+          return claimed;
+        });
+  }
+
+  /**
+   * Extends the leases of the given tasks, as long as {@code nodeId} still holds them.
+   *
+   * @return how many leases were renewed; fewer than asked means some were lost
+   */
+  public int renewLeases(String nodeId, Collection<String> ids, Instant leaseUntil, Instant now) {
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    List<Object> args = new ArrayList<>(List.of(leaseUntil, now, nodeId));
+    args.addAll(ids);
+    return database
+        .sql()
+        .update(
+            "UPDATE task SET lease_until = ?, updated_at = ?"
+                + " WHERE status = 'RUNNING' AND claimed_by = ?"
+                + " AND id IN (" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")",
+            args.toArray());
+  }
+
+  /** Records the claimed task's success; false if this claim no longer holds the task. */
+  public boolean succeed(Task claimed, String result, Instant now) {
+    return finishClaim(
+        claimed,
+        "status = 'SUCCEEDED', lease_until = NULL, result = ?, last_error = NULL, updated_at = ?",
+        result,
+        now);
+  }
+
+  /** Puts the claimed task back in the queue to run again from {@code runAfter}. */
+  public boolean retry(Task claimed, String error, Instant runAfter, Instant now) {
+    return finishClaim(
+        claimed,
+        "status = 'QUEUED', lease_until = NULL, run_after = ?, last_error = ?, updated_at = ?",
+        runAfter,
+        error,
+        now);
+  }
+
+  /** Records that the claimed task failed for good. */
+  public boolean fail(Task claimed, String error, Instant now) {
+    return finishClaim(
+        claimed,
+        "status = 'FAILED', lease_until = NULL, last_error = ?, updated_at = ?",
+        error,
+        now);
+  }
+
+  /**
+   * Gives the claimed task back unfinished (its runner is shutting down), so that any runner can
+   * claim it at once; the interrupted attempt is not counted.
+   */
+  public boolean release(Task claimed, Instant now) {
+    return finishClaim(
+        claimed,
+        "status = 'QUEUED', lease_until = NULL, attempts = attempts - 1, run_after = ?,"
+            + " updated_at = ?",
+        now,
+        now);
+  }
+
+  private boolean finishClaim(Task claimed, String assignments, Object... values) {
+    List<Object> args = new ArrayList<>(Arrays.asList(values)); // values may be null
+    args.add(claimed.id());
+    args.add(claimed.claimedBy());
+    args.add(claimed.attempts());
+    int changed =
+        database
+            .sql()
+            .update(
+                "UPDATE task SET " + assignments
+                    + " WHERE id = ? AND status = 'RUNNING' AND claimed_by = ? AND attempts = ?",
+                args.toArray());
+    return changed == 1;
+  }
+
+  private static Task map(Sql.Row row) throws SQLException {
+    return new Task(
+        row.getString("id"),
+        row.getString("kind"),
+        row.getString("payload"),
+        TaskStatus.valueOf(row.getString("status")),
+        row.getInt("attempts"),
+        row.getInt("max_attempts"),
+        row.getInstant("run_after"),
+        row.getString("claimed_by"),
+        row.getInstant("lease_until"),
+        row.getString("last_error"),
+        row.getString("result"),
+        row.getInstant("created_at"),
+        row.getInstant("updated_at"));
+  }
+}

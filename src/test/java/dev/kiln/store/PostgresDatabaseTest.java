@@ -1,0 +1,8 @@
+package dev.kiln.store;
+
+class PostgresDatabaseTest extends DatabaseTest {
+  @Override
+  protected Database openNewDatabase() {
+    return TestPostgres.newDatabase();
+  }
+}
