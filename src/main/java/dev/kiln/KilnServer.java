@@ -16,18 +16,19 @@ import dev.kiln.image.api.ImageApi;
 import dev.kiln.network.api.NetworkApi;
 import dev.kiln.orchestration.api.OrchestrationApi;
 import dev.kiln.store.Database;
+import dev.kiln.tasks.TaskRunner;
 import dev.kiln.volume.api.VolumeApi;
 import io.helidon.webserver.WebServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * One running Kiln: the store, the services and every API on one HTTP port. Built from a {@link
@@ -48,13 +49,19 @@ public final class KilnServer implements AutoCloseable {
 
   private final KilnConfig config;
   private final Database db;
+  private final TaskRunner tasks;
   private final WebServer web;
   private final IdentityBootstrap.PasswordOutcome adminPassword;
 
   private KilnServer(
-      KilnConfig config, Database db, WebServer web, IdentityBootstrap.PasswordOutcome adminPassword) {
+      KilnConfig config,
+      Database db,
+      TaskRunner tasks,
+      WebServer web,
+      IdentityBootstrap.PasswordOutcome adminPassword) {
     this.config = config;
     this.db = db;
+    this.tasks = tasks;
     this.web = web;
     this.adminPassword = adminPassword;
   }
@@ -68,10 +75,14 @@ public final class KilnServer implements AutoCloseable {
   public static KilnServer start(KilnConfig config, Clock clock) {
     requireNonNull(config, "config is null");
     requireNonNull(clock, "clock is null");
+    bridgeJavaUtilLogging();
     IdGenerator ids = IdGenerator.random();
     SecureRandom random = new SecureRandom();
     Database db = openDatabase(config);
+    TaskRunner tasks = null;
     try {
+      // Each node claims tasks under its own name, so a crashed node's leases are recognisable.
+      tasks = new TaskRunner(db, clock, ids, "kiln-" + ProcessHandle.current().pid() + "-" + ids.hex().substring(0, 8));
       PasswordHasher hasher = new PasswordHasher(config.passwordHashIterations(), random);
       Directory directory = new Directory(db, clock, ids, hasher);
       TokenService tokens =
@@ -110,10 +121,22 @@ public final class KilnServer implements AutoCloseable {
                           .register(OrchestrationApi.PREFIX, new OrchestrationApi(publicUrl, callers)))
               .build()
               .start();
-      return new KilnServer(config, db, web, outcome);
+      tasks.start();
+      return new KilnServer(config, db, tasks, web, outcome);
     } catch (RuntimeException e) {
+      if (tasks != null) {
+        tasks.close();
+      }
       db.close();
       throw e;
+    }
+  }
+
+  /** Helidon logs through java.util.logging; send it where every other log line goes. */
+  private static synchronized void bridgeJavaUtilLogging() {
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
     }
   }
 
@@ -146,13 +169,15 @@ public final class KilnServer implements AutoCloseable {
     return adminPassword;
   }
 
-  public Path dataDir() {
-    return config.dataDir();
+  /** The durable task runner later services submit their long operations to. */
+  public TaskRunner tasks() {
+    return tasks;
   }
 
   @Override
   public void close() {
     web.stop();
+    tasks.close();
     db.close();
   }
 }

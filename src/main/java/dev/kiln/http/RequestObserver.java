@@ -47,6 +47,7 @@ public final class RequestObserver implements Filter {
       String route = req.matchingPattern().orElse("unmatched");
       Timer.builder("kiln.http.server.requests")
           .description("HTTP requests served, by service and route")
+          .publishPercentiles(0.5, 0.95, 0.99)
           .tag("service", serviceOf(path))
           .tag("method", method)
           .tag("route", route)

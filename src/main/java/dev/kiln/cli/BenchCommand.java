@@ -1,0 +1,247 @@
+package dev.kiln.cli;
+
+import dev.kiln.identity.PasswordHasher;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kiln bench identity}: starts real Kiln processes and measures what the README's
+ * performance table reports. It prints figures; it asserts nothing.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Measure Kiln: 'identity' times cold starts to the first token, token issue and"
+            + " validation, and idle memory.")
+public final class BenchCommand implements Callable<Integer> {
+  private static final String PASSWORD = "bench-secret";
+  private static final Pattern READY = Pattern.compile("Kiln ready at (http://\\S+)");
+  private static final Pattern SERVER_MEDIAN =
+      Pattern.compile(
+          "kiln_http_server_requests_seconds\\{[^}]*route=\"/identity/v3/users/\\{user_id\\}\""
+              + "[^}]*status=\"200\"[^}]*quantile=\"0\\.5\"\\} (\\S+)");
+
+  @Parameters(index = "0", description = "What to measure: identity.", defaultValue = "identity")
+  String suite;
+
+  @Option(names = "--starts", description = "Cold starts to time (default: ${DEFAULT-VALUE}).")
+  int starts = 5;
+
+  @Option(names = "--requests", description = "Validations to time (default: ${DEFAULT-VALUE}).")
+  int requests = 2000;
+
+  @Option(names = "--issues", description = "Token issues to time (default: ${DEFAULT-VALUE}).")
+  int issues = 100;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!suite.equals("identity")) {
+      System.err.println("Unknown bench suite '" + suite + "'; known: identity.");
+      return 2;
+    }
+    System.out.println("Kiln bench identity (" + Runtime.getRuntime().availableProcessors()
+        + " cores, Java " + Runtime.version() + ")");
+    System.out.println("JVM options: " + String.join(" ", jvmOptions()));
+    System.out.println();
+
+    List<Long> coldStarts = new ArrayList<>();
+    List<Long> warmStarts = new ArrayList<>();
+    for (int i = 0; i < starts; i++) {
+      Path dir = Files.createTempDirectory("kiln-bench");
+      try {
+        coldStarts.add(startToFirstToken(dir, false));
+        warmStarts.add(startToFirstToken(dir, i == starts - 1));
+      } finally {
+        delete(dir);
+      }
+      System.out.print(".");
+      System.out.flush();
+    }
+    System.out.println();
+    System.out.println();
+    System.out.printf(Locale.ROOT, "| measure | median | min | max |%n|---|---|---|---|%n");
+    row("start to first token, new data dir (ms)", coldStarts);
+    row("start to first token, existing data dir (ms)", warmStarts);
+    System.out.println(lastReport);
+    return 0;
+  }
+
+  private String lastReport = "";
+
+  /**
+   * Launches {@code kiln serve} as a new JVM and answers the milliseconds until a token is issued.
+   * When {@code measure} is set, the running server is also measured before it is stopped.
+   */
+  private long startToFirstToken(Path dataDir, boolean measure) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(jvmOptions());
+    command.addAll(
+        List.of(
+            "-jar", jarPath(), "serve", "--port", "0", "--data-dir", dataDir.toString(),
+            "--admin-password", PASSWORD));
+    long started = System.nanoTime();
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      String baseUrl = awaitReady(process);
+      LocalClient client = new LocalClient(baseUrl);
+      HttpResponse<String> first = client.issueToken(PASSWORD);
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      if (measure) {
+        lastReport = measure(process, client, first);
+      }
+      return millis;
+    } finally {
+      process.destroy();
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  private String measure(Process process, LocalClient client, HttpResponse<String> first)
+      throws Exception {
+    String token = LocalClient.token(first);
+    String path = "/identity/v3/users/" + LocalClient.userId(first);
+    long rssAfterStart = rssKib(process.pid());
+    for (int i = 0; i < 200; i++) {
+      client.get(path, token); // warm-up, not timed
+    }
+    long[] validations = new long[requests];
+    for (int i = 0; i < requests; i++) {
+      long t = System.nanoTime();
+      HttpResponse<String> r = client.get(path, token);
+      validations[i] = System.nanoTime() - t;
+      if (r.statusCode() != 200) {
+        throw new IOException("authenticated GET answered " + r.statusCode());
+      }
+    }
+    String metrics = client.get("/metrics", null).body();
+    Matcher m = SERVER_MEDIAN.matcher(metrics);
+    String serverMedian = m.find() ? String.format(Locale.ROOT, "%.3f", Double.parseDouble(m.group(1)) * 1000) : "n/a";
+    long[] issued = new long[issues];
+    for (int i = 0; i < issues; i++) {
+      long t = System.nanoTime();
+      client.issueToken(PASSWORD);
+      issued[i] = System.nanoTime() - t;
+    }
+    Thread.sleep(5_000);
+    long rssIdle = rssKib(process.pid());
+    double hashMillis = hashMillis();
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT,
+        "| authenticated GET (token validated), client round trip (ms) | %.3f | p95 %.3f | |%n",
+        ms(median(validations)), ms(percentile(validations, 95))));
+    out.append(String.format(Locale.ROOT,
+        "| authenticated GET, server-side median (ms) | %s | | |%n", serverMedian));
+    out.append(String.format(Locale.ROOT,
+        "| token issue, client round trip (ms) | %.1f | p95 %.1f | |%n",
+        ms(median(issued)), ms(percentile(issued, 95))));
+    out.append(String.format(Locale.ROOT,
+        "| password hash (PBKDF2-SHA256, %d iterations) (ms) | %.1f | | |%n",
+        PasswordHasher.DEFAULT_ITERATIONS, hashMillis));
+    out.append(String.format(Locale.ROOT,
+        "| resident memory after start (MiB) | %d | | |%n", rssAfterStart / 1024));
+    out.append(String.format(Locale.ROOT,
+        "| resident memory idle, after the load above (MiB) | %d | | |%n", rssIdle / 1024));
+    return out.toString();
+  }
+
+  private static double hashMillis() {
+    PasswordHasher hasher = new PasswordHasher(PasswordHasher.DEFAULT_ITERATIONS, new SecureRandom());
+    long[] times = new long[15];
+    for (int i = 0; i < times.length; i++) {
+      long t = System.nanoTime();
+      hasher.hash("bench-password");
+      times[i] = System.nanoTime() - t;
+    }
+    return ms(median(Arrays.copyOfRange(times, 5, times.length)));
+  }
+
+  private static String awaitReady(Process process) throws IOException {
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = out.readLine()) != null) {
+      Matcher m = READY.matcher(line);
+      if (m.find()) {
+        // Keep draining stdout so the server never blocks on a full pipe.
+        Thread.ofVirtual().start(() -> out.lines().forEach(l -> {}));
+        return m.group(1);
+      }
+    }
+    throw new IOException("kiln serve exited before it was ready (exit " + process.exitValue() + ")");
+  }
+
+  /** The options this JVM was started with (the launcher's), so servers run the same way. */
+  private static List<String> jvmOptions() {
+    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> !a.startsWith("-XX:AOTCacheOutput"))
+        .toList();
+  }
+
+  private static String jarPath() throws Exception {
+    Path path = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    if (!path.toString().endsWith(".jar")) {
+      throw new IllegalStateException("run the bench from the built jar: ./kiln bench identity");
+    }
+    return path.toString();
+  }
+
+  private static long rssKib(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    return -1;
+  }
+
+  private static void row(String name, List<Long> values) {
+    long[] v = values.stream().mapToLong(Long::longValue).toArray();
+    System.out.printf(Locale.ROOT, "| %s | %d | %d | %d |%n", name, median(v),
+        Arrays.stream(v).min().orElse(0), Arrays.stream(v).max().orElse(0));
+  }
+
+  private static long median(long[] values) {
+    return percentile(values, 50);
+  }
+
+  private static long percentile(long[] values, int p) {
+    long[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1_000_000.0;
+  }
+
+  private static void delete(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package dev.kiln.cli;
+
+import dev.kiln.http.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+/** The few HTTP calls the bench and training commands make against a Kiln. */
+final class LocalClient {
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final String baseUrl;
+
+  LocalClient(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  static String passwordAuth(String password) {
+    return """
+        {"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin",
+         "domain": {"id": "default"}, "password": "%s"}}},
+         "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}
+        """
+        .formatted(password.replace("\\", "\\\\").replace("\"", "\\\""));
+  }
+
+  /** Issues an admin token; answers the token and the body (which holds the user id). */
+  HttpResponse<String> issueToken(String password) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(baseUrl + "/identity/v3/auth/tokens"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(passwordAuth(password)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 201) {
+      throw new IOException("token issue answered " + response.statusCode() + ": " + response.body());
+    }
+    return response;
+  }
+
+  HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path)).GET();
+    if (token != null) {
+      request.header("X-Auth-Token", token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String token(HttpResponse<String> issued) {
+    return issued.headers().firstValue("X-Subject-Token").orElseThrow();
+  }
+
+  /** The id of the user a token body describes. */
+  static String userId(HttpResponse<String> issued) throws IOException {
+    return Json.MAPPER.readTree(issued.body()).at("/token/user/id").asText();
+  }
+}
