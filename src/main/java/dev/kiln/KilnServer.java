@@ -9,7 +9,7 @@ import dev.kiln.http.RequestObserver;
 import dev.kiln.identity.Directory;
 import dev.kiln.identity.IdentityBootstrap;
 import dev.kiln.identity.PasswordHasher;
-import dev.kiln.identity.TokenCallers;
+import dev.kiln.identity.api.TokenCallers;
 import dev.kiln.identity.TokenService;
 import dev.kiln.identity.api.IdentityApi;
 import dev.kiln.image.api.ImageApi;

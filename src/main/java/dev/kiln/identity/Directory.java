@@ -9,7 +9,7 @@ import static java.util.Objects.requireNonNull;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.identity.RoleAssignment.Target;
 import dev.kiln.identity.store.IdentityStore;
-import dev.kiln.identity.store.IdentityStore.Filter;
+import dev.kiln.identity.ListFilter;
 import dev.kiln.identity.store.TokenStore;
 import dev.kiln.store.Database;
 import dev.kiln.store.StoreException;
@@ -56,7 +56,7 @@ public final class Directory {
     return store().findDomain(id).orElseThrow(() -> notFound("DomainNotFound", "Could not find domain: " + id + "."));
   }
 
-  public List<Domain> domains(Filter filter) {
+  public List<Domain> domains(ListFilter filter) {
     return store().listDomains(filter);
   }
 
@@ -91,12 +91,12 @@ public final class Directory {
         sql -> {
           IdentityStore store = new IdentityStore(sql);
           TokenStore tokens = new TokenStore(sql);
-          for (User user : store.listUsers(Filter.none().eq("domain_id", id))) {
+          for (User user : store.listUsers(ListFilter.none().eq("domain_id", id))) {
             tokens.revokeAllOfUser(user.id());
             store.deleteUser(user.id());
           }
           // Children first, so that no project is left pointing at a deleted parent.
-          List<Project> projects = store.listProjects(Filter.none().eq("domain_id", id));
+          List<Project> projects = store.listProjects(ListFilter.none().eq("domain_id", id));
           for (Project p : projects.reversed()) {
             store.deleteProject(p.id());
           }
@@ -145,7 +145,7 @@ public final class Directory {
         .orElseThrow(() -> notFound("ProjectNotFound", "Could not find project: " + id + "."));
   }
 
-  public List<Project> projects(Filter filter) {
+  public List<Project> projects(ListFilter filter) {
     return store().listProjects(filter);
   }
 
@@ -217,7 +217,7 @@ public final class Directory {
     return store().findUser(id).orElseThrow(() -> notFound("UserNotFound", "Could not find user: " + id + "."));
   }
 
-  public List<User> users(Filter filter) {
+  public List<User> users(ListFilter filter) {
     return store().listUsers(filter);
   }
 
@@ -294,7 +294,7 @@ public final class Directory {
     return store().findRole(id).orElseThrow(() -> notFound("RoleNotFound", "Could not find role: " + id + "."));
   }
 
-  public List<Role> roles(Filter filter) {
+  public List<Role> roles(ListFilter filter) {
     return store().listRoles(filter);
   }
 
@@ -322,7 +322,7 @@ public final class Directory {
     checkGrantParts(userId, roleId, target);
     return !store()
         .listAssignments(
-            Filter.none()
+            ListFilter.none()
                 .eq("user_id", userId)
                 .eq("role_id", roleId)
                 .eq("target_type", target.type())
@@ -353,7 +353,7 @@ public final class Directory {
     return store().rolesOn(userId, target);
   }
 
-  public List<RoleAssignment> assignments(Filter filter) {
+  public List<RoleAssignment> assignments(ListFilter filter) {
     return store().listAssignments(filter);
   }
 

@@ -17,7 +17,7 @@ import dev.kiln.identity.IssuedToken;
 import dev.kiln.identity.ScopeRequest;
 import dev.kiln.identity.TokenInfo;
 import dev.kiln.identity.TokenService;
-import dev.kiln.identity.store.IdentityStore.Filter;
+import dev.kiln.identity.ListFilter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -186,7 +186,7 @@ final class AuthApi {
   private ApiResponse domains(ApiRequest request) {
     Caller caller = request.caller();
     List<dev.kiln.identity.Domain> domains =
-        directory.assignments(Filter.none().eq("user_id", caller.userId()).eq("target_type", "DOMAIN"))
+        directory.assignments(ListFilter.none().eq("user_id", caller.userId()).eq("target_type", "DOMAIN"))
             .stream()
             .map(a -> a.target().id())
             .distinct()

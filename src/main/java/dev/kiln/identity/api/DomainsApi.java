@@ -11,7 +11,7 @@ import dev.kiln.http.Caller;
 import dev.kiln.http.JsonInput;
 import dev.kiln.identity.Directory;
 import dev.kiln.identity.Domain;
-import dev.kiln.identity.store.IdentityStore.Filter;
+import dev.kiln.identity.ListFilter;
 
 /** {@code /v3/domains}. */
 final class DomainsApi {
@@ -33,7 +33,7 @@ final class DomainsApi {
   }
 
   private ApiResponse list(ApiRequest request) {
-    Filter filter = QueryFilters.enabled(request, QueryFilters.strings(request, Filter.none(), "name"));
+    ListFilter filter = QueryFilters.enabled(request, QueryFilters.strings(request, ListFilter.none(), "name"));
     return ApiResponse.ok(views(request).collection("domains", directory.domains(filter), views(request)::domain));
   }
 

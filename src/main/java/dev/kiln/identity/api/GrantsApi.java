@@ -17,7 +17,7 @@ import dev.kiln.identity.User;
 import dev.kiln.identity.RoleAssignment;
 import dev.kiln.identity.RoleAssignment.Target;
 import dev.kiln.identity.RoleAssignment.TargetType;
-import dev.kiln.identity.store.IdentityStore.Filter;
+import dev.kiln.identity.ListFilter;
 import java.util.Locale;
 
 /**
@@ -97,8 +97,8 @@ final class GrantsApi {
     if (projectId != null && domainId != null) {
       throw ApiError.badRequest("Specify at most one of scope.project.id and scope.domain.id.");
     }
-    Filter filter =
-        Filter.none().eq("user_id", userId).eq("role_id", request.query("role.id").orElse(null));
+    ListFilter filter =
+        ListFilter.none().eq("user_id", userId).eq("role_id", request.query("role.id").orElse(null));
     if (projectId != null) {
       filter.eq("target_type", TargetType.PROJECT).eq("target_id", projectId);
     } else if (domainId != null) {

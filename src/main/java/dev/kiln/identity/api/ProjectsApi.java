@@ -11,7 +11,7 @@ import dev.kiln.http.Caller;
 import dev.kiln.http.JsonInput;
 import dev.kiln.identity.Directory;
 import dev.kiln.identity.Project;
-import dev.kiln.identity.store.IdentityStore.Filter;
+import dev.kiln.identity.ListFilter;
 
 /** {@code /v3/projects}. */
 final class ProjectsApi {
@@ -33,9 +33,9 @@ final class ProjectsApi {
   }
 
   private ApiResponse list(ApiRequest request) {
-    Filter filter =
+    ListFilter filter =
         QueryFilters.enabled(
-            request, QueryFilters.strings(request, Filter.none(), "name", "domain_id", "parent_id"));
+            request, QueryFilters.strings(request, ListFilter.none(), "name", "domain_id", "parent_id"));
     return ApiResponse.ok(views(request).collection("projects", directory.projects(filter), views(request)::project));
   }
 

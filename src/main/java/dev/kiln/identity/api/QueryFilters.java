@@ -2,7 +2,7 @@ package dev.kiln.identity.api;
 
 import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;
-import dev.kiln.identity.store.IdentityStore.Filter;
+import dev.kiln.identity.ListFilter;
 import java.util.Locale;
 
 /** Turns a list request's query parameters into store filters, the way Keystone reads them. */
@@ -10,7 +10,7 @@ final class QueryFilters {
   private QueryFilters() {}
 
   /** Adds an equality filter for each named query parameter present. */
-  static Filter strings(ApiRequest request, Filter filter, String... names) {
+  static ListFilter strings(ApiRequest request, ListFilter filter, String... names) {
     for (String name : names) {
       request.query(name).ifPresent(value -> filter.eq(name, value));
     }
@@ -18,7 +18,7 @@ final class QueryFilters {
   }
 
   /** Adds an {@code enabled} filter when the query has one; a value that is not a boolean is a 400. */
-  static Filter enabled(ApiRequest request, Filter filter) {
+  static ListFilter enabled(ApiRequest request, ListFilter filter) {
     request
         .query("enabled")
         .ifPresent(value -> filter.eq("enabled", parseBoolean("enabled", value)));

@@ -9,7 +9,7 @@ import dev.kiln.http.ApiRoutes;
 import dev.kiln.http.JsonInput;
 import dev.kiln.identity.Directory;
 import dev.kiln.identity.Role;
-import dev.kiln.identity.store.IdentityStore.Filter;
+import dev.kiln.identity.ListFilter;
 
 /** {@code /v3/roles}. */
 final class RolesApi {
@@ -31,7 +31,7 @@ final class RolesApi {
   }
 
   private ApiResponse list(ApiRequest request) {
-    Filter filter = QueryFilters.strings(request, Filter.none(), "name");
+    ListFilter filter = QueryFilters.strings(request, ListFilter.none(), "name");
     return ApiResponse.ok(views(request).collection("roles", directory.roles(filter), views(request)::role));
   }
 

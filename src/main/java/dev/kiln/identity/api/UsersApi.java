@@ -14,7 +14,7 @@ import dev.kiln.identity.Directory;
 import dev.kiln.identity.ScopeRequest;
 import dev.kiln.identity.TokenService;
 import dev.kiln.identity.User;
-import dev.kiln.identity.store.IdentityStore.Filter;
+import dev.kiln.identity.ListFilter;
 
 /** {@code /v3/users}. */
 final class UsersApi {
@@ -41,8 +41,8 @@ final class UsersApi {
   }
 
   private ApiResponse list(ApiRequest request) {
-    Filter filter =
-        QueryFilters.enabled(request, QueryFilters.strings(request, Filter.none(), "name", "domain_id"));
+    ListFilter filter =
+        QueryFilters.enabled(request, QueryFilters.strings(request, ListFilter.none(), "name", "domain_id"));
     return ApiResponse.ok(views(request).collection("users", directory.users(filter), views(request)::user));
   }
 

@@ -3,6 +3,7 @@ package dev.kiln.identity.store;
 import static java.util.Objects.requireNonNull;
 
 import dev.kiln.identity.Domain;
+import dev.kiln.identity.ListFilter;
 import dev.kiln.identity.Project;
 import dev.kiln.identity.Role;
 import dev.kiln.identity.RoleAssignment;
@@ -12,9 +13,7 @@ import dev.kiln.identity.User;
 import dev.kiln.store.Sql;
 import dev.kiln.store.StoreException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -54,7 +53,7 @@ public final class IdentityStore {
         name);
   }
 
-  public List<Domain> listDomains(Filter filter) {
+  public List<Domain> listDomains(ListFilter filter) {
     return sql.query(
         "SELECT " + DOMAIN_COLUMNS + " FROM identity_domain" + filter.where() + " ORDER BY name",
         IdentityStore::domain,
@@ -94,7 +93,7 @@ public final class IdentityStore {
         name);
   }
 
-  public List<Project> listProjects(Filter filter) {
+  public List<Project> listProjects(ListFilter filter) {
     return sql.query(
         "SELECT " + PROJECT_COLUMNS + " FROM identity_project" + filter.where() + " ORDER BY name, id",
         IdentityStore::project,
@@ -163,7 +162,7 @@ public final class IdentityStore {
         userId);
   }
 
-  public List<User> listUsers(Filter filter) {
+  public List<User> listUsers(ListFilter filter) {
     return sql.query(
         "SELECT " + USER_COLUMNS + " FROM identity_user" + filter.where() + " ORDER BY name, id",
         IdentityStore::user,
@@ -207,7 +206,7 @@ public final class IdentityStore {
         "SELECT id, name, description FROM identity_role WHERE name = ?", IdentityStore::role, name);
   }
 
-  public List<Role> listRoles(Filter filter) {
+  public List<Role> listRoles(ListFilter filter) {
     return sql.query(
         "SELECT id, name, description FROM identity_role" + filter.where() + " ORDER BY name",
         IdentityStore::role,
@@ -247,7 +246,7 @@ public final class IdentityStore {
         a.userId(), a.roleId(), a.target().type(), a.target().id());
   }
 
-  public List<RoleAssignment> listAssignments(Filter filter) {
+  public List<RoleAssignment> listAssignments(ListFilter filter) {
     return sql.query(
         "SELECT user_id, role_id, target_type, target_id FROM identity_role_assignment"
             + filter.where()
@@ -309,42 +308,5 @@ public final class IdentityStore {
 
   private static Role role(Sql.Row r) throws java.sql.SQLException {
     return new Role(r.getString("id"), r.getString("name"), r.getString("description"));
-  }
-
-  /**
-   * Equality filters on known columns, built by the service from a list request's query. Column
-   * names come from code, never from the request, so they are safe to splice into SQL.
-   */
-  public static final class Filter {
-    private final List<String> clauses = new ArrayList<>();
-    private final List<Object> args = new ArrayList<>();
-
-    public static Filter none() {
-      return new Filter();
-    }
-
-    public Filter eq(String column, Object value) {
-      if (value != null) {
-        if (!column.matches("[a-z_]+")) {
-          throw new IllegalArgumentException("bad column name " + column);
-        }
-        clauses.add(column + " = ?");
-        args.add(value instanceof Enum<?> e ? e.name() : value);
-      }
-      return this;
-    }
-
-    String where() {
-      return clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses);
-    }
-
-    Object[] args() {
-      return args.toArray();
-    }
-
-    @Override
-    public String toString() {
-      return where().toLowerCase(Locale.ROOT) + " " + args;
-    }
   }
 }

@@ -1,4 +1,9 @@
-package dev.kiln.identity;
+package dev.kiln.identity.api;
+
+import dev.kiln.identity.Role;
+import dev.kiln.identity.Scope;
+import dev.kiln.identity.TokenInfo;
+import dev.kiln.identity.TokenService;
 
 import static java.util.Objects.requireNonNull;
 
