@@ -3,6 +3,7 @@ package dev.kiln.cli;
 import dev.kiln.KilnConfig;
 import dev.kiln.KilnServer;
 import dev.kiln.identity.IdentityBootstrap.PasswordOutcome;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,10 +25,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     KilnConfig config = options.toConfig();
-    long started = System.nanoTime();
     KilnServer server;
     try {
-      server = KilnServer.start(config);
+      server = launch(config, System.out);
     } catch (RuntimeException e) {
       System.err.println("Kiln could not start: " + rootMessage(e));
       return 1;
@@ -40,10 +40,25 @@ public final class ServeCommand implements Callable<Integer> {
                   server.close();
                   stopped.countDown();
                 }));
-    awaitEndpoints(server);
-    printBanner(server, config, (System.nanoTime() - started) / 1_000_000);
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Starts Kiln, checks that every API answers, and tells the user where it is: the "Kiln ready
+   * at" line scripts wait for, where the admin password came from, and a clouds.yaml.
+   */
+  KilnServer launch(KilnConfig config, PrintStream out) throws Exception {
+    long started = System.nanoTime();
+    KilnServer server = KilnServer.start(config);
+    try {
+      awaitEndpoints(server);
+    } catch (Exception | Error e) {
+      server.close();
+      throw e;
+    }
+    printBanner(server, config, (System.nanoTime() - started) / 1_000_000, out);
+    return server;
   }
 
   /** Asks every API root once, so "ready" is printed only when all of them answer. */
@@ -64,7 +79,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  private void printBanner(KilnServer server, KilnConfig config, long millis) {
+  private void printBanner(KilnServer server, KilnConfig config, long millis, PrintStream out) {
     String authUrl = server.authUrl();
     String where =
         config.databaseUrl() == null || config.databaseUrl().isBlank()
@@ -76,19 +91,19 @@ public final class ServeCommand implements Callable<Integer> {
           case RESET -> "admin password set from " + options.adminPasswordSource();
           case UNCHANGED -> "admin user exists; its password was left as it was";
         };
-    System.out.println("Kiln ready at " + server.baseUrl() + " (" + millis + " ms, " + where + ")");
-    System.out.println("  identity (auth URL): " + authUrl);
-    System.out.println("  " + password);
-    System.out.println("  clouds.yaml for the openstack CLI (save as ~/.config/openstack/clouds.yaml):");
+    out.println("Kiln ready at " + server.baseUrl() + " (" + millis + " ms, " + where + ")");
+    out.println("  identity (auth URL): " + authUrl);
+    out.println("  " + password);
+    out.println("  clouds.yaml for the openstack CLI (save as ~/.config/openstack/clouds.yaml):");
     String shown =
         server.adminPasswordOutcome() == PasswordOutcome.UNCHANGED && !config.adminPasswordGiven()
             ? "<the admin password>"
             : config.adminPassword();
     for (String line : CloudsYaml.render("kiln", authUrl, shown).split("\n")) {
-      System.out.println("    " + line);
+      out.println("    " + line);
     }
-    System.out.println("  then: openstack --os-cloud kiln token issue");
-    System.out.flush();
+    out.println("  then: openstack --os-cloud kiln token issue");
+    out.flush();
   }
 
   private static String rootMessage(Throwable e) {

@@ -7,22 +7,15 @@ public record ApiVersion(int major, int minor) implements Comparable<ApiVersion>
 
   /** Parses {@code "2.79"}; anything else is a 400 naming the bad value. */
   public static ApiVersion parse(String text) {
-    String[] parts = text.trim().split("\\.");
-    if (parts.length != 2) {
+    String trimmed = text.trim();
+    // ASCII digits only: Integer.parseInt alone would take "+2.5" and other scripts' digits.
+    if (!trimmed.matches("[0-9]{1,9}\\.[0-9]{1,9}")) {
       throw ApiError.badRequest(
           "Invalid API version '" + text + "': expected MAJOR.MINOR such as 2.1, or 'latest'.");
     }
-    try {
-      int major = Integer.parseInt(parts[0]);
-      int minor = Integer.parseInt(parts[1]);
-      if (major < 0 || minor < 0) {
-        throw new NumberFormatException();
-      }
-      return new ApiVersion(major, minor);
-    } catch (NumberFormatException e) {
-      throw ApiError.badRequest(
-          "Invalid API version '" + text + "': expected MAJOR.MINOR such as 2.1, or 'latest'.");
-    }
+    int dot = trimmed.indexOf('.');
+    return new ApiVersion(
+        Integer.parseInt(trimmed.substring(0, dot)), Integer.parseInt(trimmed.substring(dot + 1)));
   }
 
   public boolean atLeast(int major, int minor) {

@@ -2,7 +2,6 @@ package dev.kiln.http;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -38,7 +37,7 @@ public record Microversions(
   public ApiVersion negotiate(Optional<String> standard, Optional<String> legacy) {
     Optional<String> requested = standard.flatMap(this::versionForThisService);
     if (requested.isEmpty()) {
-      requested = legacy.map(String::trim);
+      requested = legacy.map(String::trim).filter(v -> !v.isEmpty());
     }
     if (requested.isEmpty()) {
       return min;
@@ -78,7 +77,7 @@ public record Microversions(
   private Optional<String> versionForThisService(String header) {
     for (String entry : header.split(",")) {
       String[] parts = entry.trim().split("\\s+");
-      if (parts.length == 2 && parts[0].toLowerCase(Locale.ROOT).equals(serviceType)) {
+      if (parts.length == 2 && parts[0].equalsIgnoreCase(serviceType)) {
         return Optional.of(parts[1]);
       }
     }

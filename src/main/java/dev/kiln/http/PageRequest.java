@@ -51,7 +51,8 @@ public record PageRequest(Integer limit, String marker) {
       }
       start = index + 1;
     }
-    int end = limit == null ? ordered.size() : Math.min(ordered.size(), start + limit);
+    int end =
+        limit == null ? ordered.size() : (int) Math.min(ordered.size(), (long) start + limit);
     List<T> items = List.copyOf(ordered.subList(start, end));
     String next =
         limit != null && limit > 0 && end < ordered.size() && !items.isEmpty()

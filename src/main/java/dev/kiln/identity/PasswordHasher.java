@@ -20,6 +20,7 @@ public final class PasswordHasher {
    */
   public static final int DEFAULT_ITERATIONS = 100_000;
 
+  private static final int MAX_ITERATIONS = 10_000_000;
   private static final String PREFIX = "pbkdf2-sha256";
   private static final int SALT_BYTES = 16;
   private static final int HASH_BITS = 256;
@@ -52,11 +53,19 @@ public final class PasswordHasher {
     if (parts.length != 4 || !parts[0].equals(PREFIX)) {
       return false;
     }
-    Base64.Decoder b64 = Base64.getDecoder();
-    byte[] salt = b64.decode(parts[2]);
-    byte[] expected = b64.decode(parts[3]);
-    byte[] actual = derive(password, salt, Integer.parseInt(parts[1]));
-    return MessageDigest.isEqual(expected, actual);
+    try {
+      int iterations = Integer.parseInt(parts[1]);
+      Base64.Decoder b64 = Base64.getDecoder();
+      byte[] salt = b64.decode(parts[2]);
+      byte[] expected = b64.decode(parts[3]);
+      // A damaged row must not turn a login into an error, nor into minutes of hashing.
+      if (iterations < 1 || iterations > MAX_ITERATIONS || salt.length == 0 || expected.length == 0) {
+        return false;
+      }
+      return MessageDigest.isEqual(expected, derive(password, salt, iterations));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static byte[] derive(String password, byte[] salt, int iterations) {
