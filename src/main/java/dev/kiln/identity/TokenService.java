@@ -24,6 +24,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -156,7 +157,8 @@ public final class TokenService {
       Instant notAfter) {
     Domain userDomain = store.findDomain(user.domainId()).orElseThrow();
     Scope scope = resolveScope(store, user, request);
-    Instant now = clock.instant();
+    // Microseconds, as both databases store them, so a token reads back exactly as issued.
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     Instant expires = now.plus(lifetime);
     if (expires.isAfter(notAfter)) {
       expires = notAfter;
