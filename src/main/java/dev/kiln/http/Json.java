@@ -29,6 +29,13 @@ public final class Json {
     return MAPPER.createArrayNode();
   }
 
+  /** {@code {"<key>": value}}: the envelope every OpenStack API puts around a resource. */
+  public static ObjectNode wrap(String key, JsonNode value) {
+    ObjectNode body = object();
+    body.set(key, value);
+    return body;
+  }
+
   /** Parses a request body; anything that is not one well-formed JSON value is a 400. */
   public static JsonNode parse(byte[] body) {
     try {

@@ -36,7 +36,7 @@ public final class ComputeApi implements HttpService {
     ApiRoutes routes = new ApiRoutes(rules, context);
     routes
         .get("/", Access.PUBLIC, request -> ApiResponse.ok(versions(request.baseUrl())))
-        .get("/v2.1", Access.PUBLIC, request -> ApiResponse.ok(wrap("version", v21(request.baseUrl()))));
+        .get("/v2.1", Access.PUBLIC, request -> ApiResponse.ok(Json.wrap("version", v21(request.baseUrl()))));
     routes.unmatchedIsNotFound();
   }
 
@@ -57,9 +57,4 @@ public final class ComputeApi implements HttpService {
         MICROVERSIONS);
   }
 
-  private static ObjectNode wrap(String key, ObjectNode value) {
-    ObjectNode body = Json.object();
-    body.set(key, value);
-    return body;
-  }
 }

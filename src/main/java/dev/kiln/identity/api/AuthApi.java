@@ -10,6 +10,7 @@ import dev.kiln.http.ApiRequest;
 import dev.kiln.http.ApiResponse;
 import dev.kiln.http.ApiRoutes;
 import dev.kiln.http.Caller;
+import dev.kiln.http.Json;
 import dev.kiln.http.JsonInput;
 import dev.kiln.identity.Credentials;
 import dev.kiln.identity.Directory;
@@ -196,8 +197,8 @@ final class AuthApi {
   }
 
   private ApiResponse catalog(ApiRequest request) {
-    ObjectNode body = views(request).wrap("catalog", null);
-    body.set("catalog", IdentityViews.catalog(request.baseUrl(), request.caller().projectId()));
+    ObjectNode body =
+        Json.wrap("catalog", IdentityViews.catalog(request.baseUrl(), request.caller().projectId()));
     ObjectNode links = body.putObject("links");
     links.put("self", views(request).v3Url() + "/auth/catalog");
     links.putNull("previous");

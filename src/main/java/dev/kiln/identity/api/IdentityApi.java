@@ -34,7 +34,7 @@ public final class IdentityApi implements HttpService {
     ApiRoutes routes = new ApiRoutes(rules, context);
     routes
         .get("/", Access.PUBLIC, request -> ApiResponse.status(300, versions(request.baseUrl())))
-        .get("/v3", Access.PUBLIC, request -> ApiResponse.ok(wrap(v3(request.baseUrl()))));
+        .get("/v3", Access.PUBLIC, request -> ApiResponse.ok(Json.wrap("version", v3(request.baseUrl()))));
     new AuthApi(tokens, directory).register(routes);
     new DomainsApi(directory).register(routes);
     new ProjectsApi(directory).register(routes);
@@ -51,11 +51,6 @@ public final class IdentityApi implements HttpService {
     return body;
   }
 
-  private static ObjectNode wrap(ObjectNode version) {
-    ObjectNode body = Json.object();
-    body.set("version", version);
-    return body;
-  }
 
   private static ObjectNode v3(String baseUrl) {
     ObjectNode v = Json.object();

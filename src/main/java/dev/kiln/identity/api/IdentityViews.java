@@ -109,9 +109,7 @@ final class IdentityViews {
   }
 
   ObjectNode wrap(String key, ObjectNode value) {
-    ObjectNode n = Json.object();
-    n.set(key, value);
-    return n;
+    return Json.wrap(key, value);
   }
 
   ObjectNode token(TokenInfo t, String baseUrl, boolean withCatalog) {
