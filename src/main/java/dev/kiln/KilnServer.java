@@ -13,6 +13,8 @@ import dev.kiln.identity.api.TokenCallers;
 import dev.kiln.identity.TokenService;
 import dev.kiln.identity.api.IdentityApi;
 import dev.kiln.image.api.ImageApi;
+import dev.kiln.network.ComputeHosts;
+import dev.kiln.network.NetworkService;
 import dev.kiln.network.api.NetworkApi;
 import dev.kiln.orchestration.api.OrchestrationApi;
 import dev.kiln.store.Database;
@@ -26,6 +28,7 @@ import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -95,6 +98,9 @@ public final class KilnServer implements AutoCloseable {
         LOG.info("Purged {} long-expired tokens", purged);
       }
       CallerResolver callers = new TokenCallers(tokens);
+      // Until the compute fleet exists as a service, the configured host names are the fleet.
+      ComputeHosts computeHosts = Set.copyOf(config.computeHosts())::contains;
+      NetworkService network = NetworkService.create(db, clock, ids, random, computeHosts);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       String publicUrl = config.publicUrl();
       WebServer web =
@@ -115,7 +121,7 @@ public final class KilnServer implements AutoCloseable {
                               })
                           .register(IdentityApi.PREFIX, new IdentityApi(publicUrl, callers, tokens, directory))
                           .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers))
-                          .register(NetworkApi.PREFIX, new NetworkApi(publicUrl, callers))
+                          .register(NetworkApi.PREFIX, new NetworkApi(publicUrl, callers, network))
                           .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers))
                           .register(ImageApi.PREFIX, new ImageApi(publicUrl, callers))
                           .register(OrchestrationApi.PREFIX, new OrchestrationApi(publicUrl, callers)))

@@ -4,6 +4,7 @@ import dev.kiln.KilnConfig;
 import dev.kiln.identity.PasswordHasher;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The options that say which Kiln to run or talk to, shared by the commands that need them. */
@@ -50,6 +51,12 @@ public final class ServerOptions {
       description = "URL clients reach Kiln at, if not the one they connect to (for proxies).")
   String publicUrl;
 
+  @Option(
+      names = "--compute-hosts",
+      split = ",",
+      description = "Names of the simulated compute hosts (default: ${DEFAULT-VALUE}).")
+  List<String> computeHosts = KilnConfig.DEFAULT_COMPUTE_HOSTS;
+
   KilnConfig toConfig() {
     String password = adminPassword != null ? adminPassword : System.getenv("KILN_ADMIN_PASSWORD");
     boolean given = password != null && !password.isEmpty();
@@ -62,7 +69,8 @@ public final class ServerOptions {
         given,
         tokenTtl,
         passwordHashIterations,
-        publicUrl);
+        publicUrl,
+        computeHosts);
   }
 
   /** Where the admin password came from, for the start banner. */

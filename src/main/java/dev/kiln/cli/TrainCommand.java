@@ -25,7 +25,7 @@ public final class TrainCommand implements Callable<Integer> {
       KilnConfig config =
           new KilnConfig(
               "127.0.0.1", 0, dir, null, PASSWORD, true, KilnConfig.DEFAULT_TOKEN_LIFETIME,
-              PasswordHasher.DEFAULT_ITERATIONS, null);
+              PasswordHasher.DEFAULT_ITERATIONS, null, KilnConfig.DEFAULT_COMPUTE_HOSTS);
       try (KilnServer server = KilnServer.start(config)) {
         LocalClient client = new LocalClient(server.baseUrl());
         for (String root : KilnServer.API_ROOTS) {

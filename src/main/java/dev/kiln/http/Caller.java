@@ -29,6 +29,11 @@ public record Caller(
     return roles.contains("admin");
   }
 
+  /** The caller as services see it. */
+  public dev.kiln.common.Actor actor() {
+    return new dev.kiln.common.Actor(projectId, userId, isAdmin());
+  }
+
   /** Whether this caller may act on the given project: its own, or any when it is admin. */
   public boolean canActOnProject(String project) {
     return isAdmin() || (projectId != null && projectId.equals(project));

@@ -114,6 +114,53 @@ public final class JsonInput {
     return Optional.of(value.booleanValue());
   }
 
+  public Optional<Integer> optionalInt(String field) {
+    if (!node.has(field) || node.get(field).isNull()) {
+      return Optional.empty();
+    }
+    JsonNode value = node.get(field);
+    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      throw invalid(field, "expected a whole number");
+    }
+    return Optional.of(value.intValue());
+  }
+
+  /** An optional list of strings; JSON null reads as absent. */
+  public Optional<java.util.List<String>> optionalStringList(String field) {
+    if (!node.has(field) || node.get(field).isNull()) {
+      return Optional.empty();
+    }
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (JsonNode item : array(field)) {
+      if (!item.isTextual()) {
+        throw invalid(field, "expected a list of strings");
+      }
+      out.add(item.textValue());
+    }
+    return Optional.of(out);
+  }
+
+  /** An optional list of objects, each read strictly; JSON null reads as absent. */
+  public Optional<java.util.List<JsonInput>> optionalObjectList(String field) {
+    if (!node.has(field) || node.get(field).isNull()) {
+      return Optional.empty();
+    }
+    java.util.List<JsonInput> out = new java.util.ArrayList<>();
+    int i = 0;
+    for (JsonNode item : array(field)) {
+      if (!(item instanceof ObjectNode child)) {
+        throw invalid(field, "expected a list of objects");
+      }
+      out.add(new JsonInput(child, name(field) + "/" + i++));
+    }
+    return Optional.of(out);
+  }
+
+  /** Whether the member is present with an explicit JSON null. */
+  public boolean isNull(String field) {
+    return node.has(field) && node.get(field).isNull();
+  }
+
   public JsonNode raw(String field) {
     return required(field);
   }

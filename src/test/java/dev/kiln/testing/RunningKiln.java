@@ -36,7 +36,8 @@ public final class RunningKiln implements AutoCloseable {
             true,
             Duration.ofHours(1),
             1_000,
-            null);
+            null,
+            KilnConfig.DEFAULT_COMPUTE_HOSTS);
     return new RunningKiln(KilnServer.start(config, clock), config);
   }
 

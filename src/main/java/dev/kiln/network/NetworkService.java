@@ -1,0 +1,38 @@
+package dev.kiln.network;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.common.IdGenerator;
+import dev.kiln.store.Database;
+import java.time.Clock;
+import java.util.random.RandomGenerator;
+
+/**
+ * Kiln's Networking service: the parts the API and other services (Compute) call. Compute uses
+ * {@link Ports#plug} and {@link Ports#unplug}, exactly the operations Nova asks of Neutron.
+ */
+public record NetworkService(
+    Networks networks,
+    Subnets subnets,
+    Ports ports,
+    PortBindings bindings,
+    SecurityGroups securityGroups) {
+
+  public NetworkService {
+    requireNonNull(networks, "networks is null");
+    requireNonNull(subnets, "subnets is null");
+    requireNonNull(ports, "ports is null");
+    requireNonNull(bindings, "bindings is null");
+    requireNonNull(securityGroups, "securityGroups is null");
+  }
+
+  /** Wires the service over one database. */
+  public static NetworkService create(
+      Database db, Clock clock, IdGenerator ids, RandomGenerator random, ComputeHosts hosts) {
+    Networks networks = new Networks(db, clock, ids);
+    Subnets subnets = new Subnets(db, ids, networks);
+    SecurityGroups securityGroups = SecurityGroups.create(db, clock, ids);
+    Ports ports = new Ports(db, ids, random, networks, securityGroups, hosts);
+    return new NetworkService(networks, subnets, ports, new PortBindings(ports), securityGroups);
+  }
+}

@@ -1,0 +1,165 @@
+package dev.kiln.network;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.common.Actor;
+import dev.kiln.common.IdGenerator;
+import dev.kiln.common.ServiceException;
+import dev.kiln.network.store.NetworkStore;
+import dev.kiln.store.Database;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/** Neutron networks: who may see and change them, and when they may be deleted. */
+public final class Networks {
+  public static final int DEFAULT_MTU = 1500;
+
+  private final Database db;
+  private final Clock clock;
+  private final IdGenerator ids;
+
+  public Networks(Database db, Clock clock, IdGenerator ids) {
+    this.db = requireNonNull(db, "db is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.ids = requireNonNull(ids, "ids is null");
+  }
+
+  /** What a create request asks for; null means "the default". */
+  public record Spec(
+      String projectId,
+      String name,
+      String description,
+      Boolean adminStateUp,
+      Boolean shared,
+      Boolean external,
+      Integer mtu,
+      Boolean portSecurityEnabled) {}
+
+  public Network create(Actor actor, Spec spec) {
+    String project = ownerProject(actor, spec.projectId(), "create_network");
+    if (Boolean.TRUE.equals(spec.shared()) && !actor.admin()) {
+      throw NetworkErrors.policy("create_network:shared");
+    }
+    if (Boolean.TRUE.equals(spec.external()) && !actor.admin()) {
+      throw NetworkErrors.policy("create_network:router:external");
+    }
+    int mtu = spec.mtu() == null ? DEFAULT_MTU : spec.mtu();
+    checkMtu(mtu);
+    Instant now = now();
+    Network network =
+        new Network(
+            ids.uuid(), project, orEmpty(spec.name()), orEmpty(spec.description()),
+            or(spec.adminStateUp(), true), or(spec.shared(), false), or(spec.external(), false), mtu,
+            or(spec.portSecurityEnabled(), true), 1, now, now);
+    new NetworkStore(db.sql()).insertNetwork(network);
+    return network;
+  }
+
+  /** A network the actor may use: its own, a shared one, or any for an admin. */
+  public Network visible(Actor actor, String id) {
+    Network network = new NetworkStore(db.sql()).findNetwork(id).orElseThrow(() -> NetworkErrors.networkNotFound(id));
+    if (!canSee(actor, network)) {
+      throw NetworkErrors.networkNotFound(id);
+    }
+    return network;
+  }
+
+  public List<Network> list(Actor actor) {
+    return new NetworkStore(db.sql()).listNetworks().stream().filter(n -> canSee(actor, n)).toList();
+  }
+
+  static boolean canSee(Actor actor, Network network) {
+    return actor.owns(network.projectId()) || network.shared() || network.external();
+  }
+
+  public Network update(Actor actor, String id, Spec changes) {
+    Network old = owned(actor, id);
+    if (changes.shared() != null && changes.shared() != old.shared() && !actor.admin()) {
+      throw NetworkErrors.policy("update_network:shared");
+    }
+    if (changes.external() != null && changes.external() != old.external() && !actor.admin()) {
+      throw NetworkErrors.policy("update_network:router:external");
+    }
+    if (changes.mtu() != null) {
+      checkMtu(changes.mtu());
+    }
+    Network updated =
+        new Network(
+            id, old.projectId(), or(changes.name(), old.name()), or(changes.description(), old.description()),
+            or(changes.adminStateUp(), old.adminStateUp()), or(changes.shared(), old.shared()),
+            or(changes.external(), old.external()), or(changes.mtu(), old.mtu()),
+            or(changes.portSecurityEnabled(), old.portSecurityEnabled()), old.revision() + 1,
+            old.createdAt(), now());
+    if (!new NetworkStore(db.sql()).updateNetwork(updated, old.revision())) {
+      throw NetworkErrors.concurrentChange("Network", id);
+    }
+    return updated;
+  }
+
+  /** Deletes a network with its subnets; refused while any port is on it. */
+  public void delete(Actor actor, String id) {
+    owned(actor, id);
+    db.inTransaction(
+        sql -> {
+          NetworkStore store = new NetworkStore(sql);
+          // The lock makes a port created at the same moment wait, then fail on the missing network.
+          store.lockNetwork(id).orElseThrow(() -> NetworkErrors.networkNotFound(id));
+          if (store.countPortsOnNetwork(id) > 0) {
+            throw ServiceException.conflict(
+                "NetworkInUse",
+                "Unable to complete operation on network "
+                    + id
+                    + ". There are one or more ports still in use on the network.");
+          }
+          for (Subnet subnet : store.subnetsOfNetwork(id)) {
+            store.deleteSubnet(subnet.id());
+          }
+          return store.deleteNetwork(id);
+        });
+  }
+
+  /** A network the actor may change: its own, or any for an admin. */
+  Network owned(Actor actor, String id) {
+    Network network = visible(actor, id);
+    if (!actor.owns(network.projectId())) {
+      // Neutron hides what it will not let a project change behind the same 404... except
+      // shared networks, which the project can see: those answer 403.
+      throw NetworkErrors.policy("update_network");
+    }
+    return network;
+  }
+
+  private static void checkMtu(int mtu) {
+    if (mtu < 68 || mtu > 9216) {
+      throw NetworkErrors.invalid("mtu " + mtu + " is out of range; it must be between 68 and 9216.");
+    }
+  }
+
+  /** The project a new resource belongs to: the actor's, or another one when an admin asks. */
+  static String ownerProject(Actor actor, String requested, String rule) {
+    if (requested == null || requested.equals(actor.projectId())) {
+      if (actor.projectId() == null) {
+        throw NetworkErrors.invalid("a project-scoped token, or a project_id, is needed.");
+      }
+      return actor.projectId();
+    }
+    if (!actor.admin()) {
+      throw NetworkErrors.policy(rule + ":project_id");
+    }
+    return requested;
+  }
+
+  Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static <T> T or(T value, T fallback) {
+    return value == null ? fallback : value;
+  }
+}

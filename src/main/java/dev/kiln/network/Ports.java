@@ -1,0 +1,514 @@
+package dev.kiln.network;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.common.Actor;
+import dev.kiln.common.IdGenerator;
+import dev.kiln.common.ServiceException;
+import dev.kiln.network.IpAddresses.Ip;
+import dev.kiln.network.Port.FixedIp;
+import dev.kiln.network.store.NetworkStore;
+import dev.kiln.store.Database;
+import dev.kiln.store.Sql;
+import dev.kiln.store.StoreException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
+
+/**
+ * Neutron ports: addresses from the subnets' pools (never the same one twice: allocation on a
+ * subnet runs under that subnet's row lock), MAC addresses, security groups, and the port's
+ * active binding. Compute plugs ports into instances with {@link #plug} and takes them out with
+ * {@link #unplug}, which keeps the port, its MAC and its addresses.
+ */
+public final class Ports {
+  private static final Pattern MAC = Pattern.compile("([0-9a-f]{2}:){5}[0-9a-f]{2}");
+
+  private final Database db;
+  private final IdGenerator ids;
+  private final RandomGenerator random;
+  private final Networks networks;
+  private final SecurityGroupDirectory securityGroups;
+  private final ComputeHosts hosts;
+
+  public Ports(
+      Database db,
+      IdGenerator ids,
+      RandomGenerator random,
+      Networks networks,
+      SecurityGroupDirectory securityGroups,
+      ComputeHosts hosts) {
+    this.db = requireNonNull(db, "db is null");
+    this.ids = requireNonNull(ids, "ids is null");
+    this.random = requireNonNull(random, "random is null");
+    this.networks = requireNonNull(networks, "networks is null");
+    this.securityGroups = requireNonNull(securityGroups, "securityGroups is null");
+    this.hosts = requireNonNull(hosts, "hosts is null");
+  }
+
+  /** An address a request asks for: a subnet, an address, or both. */
+  public record AddressRequest(String subnetId, String ipAddress) {}
+
+  /** What a create or update asks for; null means "the default" or "unchanged". */
+  public record Spec(
+      String projectId,
+      String networkId,
+      String name,
+      String description,
+      Boolean adminStateUp,
+      String macAddress,
+      List<AddressRequest> fixedIps,
+      String deviceId,
+      String deviceOwner,
+      List<String> securityGroups,
+      Boolean portSecurityEnabled,
+      String hostId,
+      String vnicType,
+      String profile) {}
+
+  public Port create(Actor actor, Spec spec) {
+    Network network = networks.visible(actor, spec.networkId());
+    String project = Networks.ownerProject(actor, spec.projectId(), "create_port");
+    checkBindingRights(actor, spec, "create_port");
+    String mac = spec.macAddress() == null ? null : mac(spec.macAddress());
+    boolean portSecurity =
+        spec.portSecurityEnabled() == null ? network.portSecurityEnabled() : spec.portSecurityEnabled();
+    List<String> groups = groups(actor, project, portSecurity, spec.securityGroups(), null);
+    String host = spec.hostId() == null ? "" : spec.hostId();
+    if (!host.isEmpty()) {
+      checkHost(host);
+    }
+    Instant now = networks.now();
+    String id = ids.uuid();
+    try {
+      return db.inTransaction(
+          sql -> {
+            NetworkStore store = new NetworkStore(sql);
+            store.lockNetwork(network.id()).orElseThrow(() -> NetworkErrors.networkNotFound(network.id()));
+            String macAddress = mac != null ? mac : freeMac(store, network.id());
+            List<FixedIp> addresses = allocate(store, network.id(), spec.fixedIps(), id);
+            String deviceId = orEmpty(spec.deviceId());
+            String deviceOwner = orEmpty(spec.deviceOwner());
+            String vnic = spec.vnicType() == null ? "normal" : vnicType(spec.vnicType());
+            String profile = spec.profile() == null ? "{}" : spec.profile();
+            boolean up = spec.adminStateUp() == null || spec.adminStateUp();
+            Port port =
+                new Port(
+                    id, project, network.id(), orEmpty(spec.name()), orEmpty(spec.description()),
+                    macAddress, up, status(up, deviceId, !host.isEmpty()), deviceId, deviceOwner,
+                    portSecurity, vnic, profile, addresses, groups, null, 1, now, now);
+            store.insertPort(port);
+            for (int i = 0; i < addresses.size(); i++) {
+              store.allocate(id, addresses.get(i), i);
+            }
+            store.setSecurityGroups(id, groups);
+            if (!host.isEmpty()) {
+              store.insertBinding(activeBinding(id, host, vnic, profile));
+            }
+            return store.findPort(id).orElseThrow();
+          });
+    } catch (StoreException e) {
+      throw translate(e, network.id(), mac);
+    }
+  }
+
+  public Port visible(Actor actor, String id) {
+    Port port = new NetworkStore(db.sql()).findPort(id).orElseThrow(() -> NetworkErrors.portNotFound(id));
+    if (!actor.owns(port.projectId())) {
+      throw NetworkErrors.portNotFound(id);
+    }
+    return port;
+  }
+
+  /** The ports the actor may see: its project's, or all for an admin. */
+  public List<Port> list(Actor actor) {
+    return new NetworkStore(db.sql()).listPorts().stream().filter(p -> actor.owns(p.projectId())).toList();
+  }
+
+  public Port update(Actor actor, String id, Spec changes) {
+    visible(actor, id);
+    checkBindingRights(actor, changes, "update_port");
+    if (changes.macAddress() != null && !actor.admin()) {
+      throw NetworkErrors.policy("update_port:mac_address");
+    }
+    String newMac = changes.macAddress() == null ? null : mac(changes.macAddress());
+    if (changes.hostId() != null && !changes.hostId().isEmpty()) {
+      checkHost(changes.hostId());
+    }
+    try {
+      return db.inTransaction(
+          sql -> {
+            NetworkStore store = new NetworkStore(sql);
+            Port old = store.lockPort(id).orElseThrow(() -> NetworkErrors.portNotFound(id));
+            if (newMac != null && !newMac.equals(old.macAddress()) && old.activeBinding() != null) {
+              throw ServiceException.conflict(
+                  "PortBound", "Unable to change the MAC address of port " + id + " while it is bound to a host.");
+            }
+            boolean portSecurity = or(changes.portSecurityEnabled(), old.portSecurityEnabled());
+            List<String> groups =
+                changes.securityGroups() == null && portSecurity == old.portSecurityEnabled()
+                    ? old.securityGroups()
+                    : groups(actor, old.projectId(), portSecurity, changes.securityGroups(), old.securityGroups());
+            List<FixedIp> addresses = old.fixedIps();
+            if (changes.fixedIps() != null) {
+              store.releaseAddresses(id);
+              addresses = allocate(store, old.networkId(), changes.fixedIps(), id);
+              for (int i = 0; i < addresses.size(); i++) {
+                store.allocate(id, addresses.get(i), i);
+              }
+            }
+            String vnic = changes.vnicType() == null ? old.vnicType() : vnicType(changes.vnicType());
+            String profile = or(changes.profile(), old.profile());
+            boolean bound = old.activeBinding() != null;
+            if (changes.hostId() != null) {
+              bound = rebind(store, old, changes.hostId(), vnic, profile);
+            }
+            String deviceId = or(changes.deviceId(), old.deviceId());
+            boolean up = or(changes.adminStateUp(), old.adminStateUp());
+            Port updated =
+                new Port(
+                    id, old.projectId(), old.networkId(), or(changes.name(), old.name()),
+                    or(changes.description(), old.description()), newMac == null ? old.macAddress() : newMac,
+                    up, status(up, deviceId, bound), deviceId, or(changes.deviceOwner(), old.deviceOwner()),
+                    portSecurity, vnic, profile, addresses, groups, null, old.revision() + 1,
+                    old.createdAt(), networks.now());
+            store.updatePort(updated, old.revision());
+            store.setSecurityGroups(id, groups);
+            return store.findPort(id).orElseThrow();
+          });
+    } catch (StoreException e) {
+      throw translate(e, visible(actor, id).networkId(), newMac);
+    }
+  }
+
+  public void delete(Actor actor, String id) {
+    visible(actor, id);
+    db.inTransaction(sql -> new NetworkStore(sql).deletePort(id));
+  }
+
+  /**
+   * Compute plugs a port into an instance on a host: device id and owner set, an active binding
+   * on the host, status ACTIVE. A port already plugged into another device is refused with
+   * {@code PortInUse}, so one port never serves two instances.
+   */
+  public Port plug(String portId, String deviceId, String deviceOwner, String host) {
+    checkHost(host);
+    return db.inTransaction(
+        sql -> {
+          NetworkStore store = new NetworkStore(sql);
+          Port old = store.lockPort(portId).orElseThrow(() -> NetworkErrors.portNotFound(portId));
+          if (!old.deviceId().isEmpty() && !old.deviceId().equals(deviceId)) {
+            throw ServiceException.conflict(
+                "PortInUse",
+                "Unable to complete operation on port " + portId + " for network " + old.networkId()
+                    + ". Port already has an attached device " + old.deviceId() + ".");
+          }
+          rebind(store, old, host, old.vnicType(), old.profile());
+          Port updated =
+              new Port(
+                  portId, old.projectId(), old.networkId(), old.name(), old.description(), old.macAddress(),
+                  old.adminStateUp(), status(old.adminStateUp(), deviceId, true), deviceId, deviceOwner,
+                  old.portSecurityEnabled(), old.vnicType(), old.profile(), old.fixedIps(),
+                  old.securityGroups(), null, old.revision() + 1, old.createdAt(), networks.now());
+          store.updatePort(updated, old.revision());
+          return store.findPort(portId).orElseThrow();
+        });
+  }
+
+  /**
+   * Takes a port out of its instance without deleting it: device id and owner cleared, every
+   * binding removed, status DOWN; the port keeps its id, MAC and addresses, and can be plugged
+   * into another instance at once.
+   */
+  public Port unplug(String portId) {
+    return db.inTransaction(
+        sql -> {
+          NetworkStore store = new NetworkStore(sql);
+          Port old = store.lockPort(portId).orElseThrow(() -> NetworkErrors.portNotFound(portId));
+          store.deleteBindings(portId);
+          Port updated =
+              new Port(
+                  portId, old.projectId(), old.networkId(), old.name(), old.description(), old.macAddress(),
+                  old.adminStateUp(), "DOWN", "", "", old.portSecurityEnabled(), old.vnicType(), old.profile(),
+                  old.fixedIps(), old.securityGroups(), null, old.revision() + 1, old.createdAt(),
+                  networks.now());
+          store.updatePort(updated, old.revision());
+          return store.findPort(portId).orElseThrow();
+        });
+  }
+
+  /** Makes {@code host} the port's active binding ("" unbinds); answers whether it is bound. */
+  private static boolean rebind(NetworkStore store, Port port, String host, String vnic, String profile) {
+    if (port.activeBinding() != null) {
+      store.deleteBinding(port.id(), port.activeBinding().host());
+    }
+    if (host.isEmpty()) {
+      return false;
+    }
+    store.deleteBinding(port.id(), host);
+    store.insertBinding(activeBinding(port.id(), host, vnic, profile));
+    return true;
+  }
+
+  static PortBinding activeBinding(String portId, String host, String vnic, String profile) {
+    return new PortBinding(
+        portId, host, PortBinding.Status.ACTIVE, PortBinding.VIF_TYPE, vnic, profile, PortBinding.VIF_DETAILS);
+  }
+
+  /** Neutron reports a port ACTIVE once it is bound to a host with a device plugged in. */
+  static String status(boolean adminStateUp, String deviceId, boolean bound) {
+    return adminStateUp && bound && !deviceId.isEmpty() ? "ACTIVE" : "DOWN";
+  }
+
+  void checkHost(String host) {
+    if (!hosts.isKnown(host)) {
+      throw ServiceException.invalid(
+          "PortBindingError", "Host " + host + " is not a known compute host, so no port can be bound to it.");
+    }
+  }
+
+  private static void checkBindingRights(Actor actor, Spec spec, String action) {
+    if (actor.admin()) {
+      return;
+    }
+    if (spec.hostId() != null) {
+      throw NetworkErrors.policy(action + ":binding:host_id");
+    }
+    if (spec.profile() != null) {
+      throw NetworkErrors.policy(action + ":binding:profile");
+    }
+    if (spec.vnicType() != null && !spec.vnicType().equals("normal")) {
+      throw NetworkErrors.policy(action + ":binding:vnic_type");
+    }
+  }
+
+  private List<String> groups(
+      Actor actor, String project, boolean portSecurity, List<String> requested, List<String> current) {
+    if (!portSecurity) {
+      if (requested != null && !requested.isEmpty()) {
+        throw ServiceException.conflict(
+            "PortSecurityAndIPRequiredForSecurityGroups",
+            "Port security must be enabled and port must have an IP address in order to use security groups.");
+      }
+      return List.of();
+    }
+    if (requested == null) {
+      return current != null && !current.isEmpty() ? current : List.of(securityGroups.defaultGroupId(project));
+    }
+    securityGroups.checkUsable(actor.projectId(), actor.admin(), requested);
+    return List.copyOf(new java.util.LinkedHashSet<>(requested));
+  }
+
+  /**
+   * Picks the port's addresses. Subnets are locked in id order (so two requests never wait on
+   * each other in a cycle); then each request gets its address or the first free one.
+   */
+  private static List<FixedIp> allocate(
+      NetworkStore store, String networkId, List<AddressRequest> requested, String portId) {
+    List<Subnet> subnets = new ArrayList<>(store.subnetsOfNetwork(networkId));
+    subnets.sort(Comparator.comparing(Subnet::createdAt).thenComparing(Subnet::id));
+    Map<String, Subnet> byId = new HashMap<>();
+    subnets.forEach(s -> byId.put(s.id(), s));
+    List<AddressRequest> wanted = new ArrayList<>();
+    if (requested == null) {
+      // Neutron's default: one IPv4 address and one on each IPv6 subnet.
+      subnets.stream().filter(s -> s.ipVersion() == 4).findFirst().ifPresent(s -> wanted.add(null));
+      subnets.stream().filter(s -> s.ipVersion() == 6).forEach(s -> wanted.add(new AddressRequest(s.id(), null)));
+    } else {
+      for (AddressRequest r : requested) {
+        wanted.add(resolve(r, subnets, byId, networkId));
+      }
+    }
+    Set<String> toLock = new TreeSet<>();
+    for (AddressRequest r : wanted) {
+      if (r == null) {
+        subnets.stream().filter(s -> s.ipVersion() == 4).forEach(s -> toLock.add(s.id()));
+      } else {
+        toLock.add(r.subnetId());
+      }
+    }
+    Map<String, Set<String>> taken = new HashMap<>();
+    for (String subnetId : toLock) {
+      store.lockSubnet(subnetId);
+      taken.put(subnetId, store.allocatedAddresses(subnetId));
+    }
+    List<FixedIp> out = new ArrayList<>();
+    for (AddressRequest r : wanted) {
+      FixedIp ip =
+          r == null ? firstFreeOnAnyV4(subnets, taken, networkId) : take(byId.get(r.subnetId()), r.ipAddress(), taken, networkId);
+      if (out.stream().anyMatch(o -> o.equals(ip))) {
+        throw ServiceException.invalid(
+            "InvalidInput", "Invalid input for operation: duplicate IP address " + ip.ipAddress() + " in fixed_ips.");
+      }
+      taken.get(ip.subnetId()).add(ip.ipAddress());
+      out.add(ip);
+    }
+    return out;
+  }
+
+  /** Finds the subnet of an address request, checking what the request names. */
+  private static AddressRequest resolve(
+      AddressRequest r, List<Subnet> subnets, Map<String, Subnet> byId, String networkId) {
+    if (r.subnetId() != null) {
+      Subnet subnet = byId.get(r.subnetId());
+      if (subnet == null) {
+        throw ServiceException.invalid(
+            "InvalidInput",
+            "Invalid input for operation: Failed to create port on network " + networkId
+                + ", because fixed_ips included invalid subnet " + r.subnetId() + ".");
+      }
+      if (r.ipAddress() != null) {
+        Ip ip = IpAddresses.parse(r.ipAddress());
+        if (ip == null || !IpNetwork.parse(subnet.cidr()).contains(ip)) {
+          throw ServiceException.invalid(
+              "InvalidIpForSubnet", "IP address " + r.ipAddress() + " is not a valid IP for the specified subnet.");
+        }
+      }
+      return r;
+    }
+    if (r.ipAddress() == null) {
+      throw NetworkErrors.invalid("each fixed_ips entry needs a subnet_id, an ip_address, or both.");
+    }
+    Ip ip = IpAddresses.parse(r.ipAddress());
+    for (Subnet subnet : subnets) {
+      if (ip != null && IpNetwork.parse(subnet.cidr()).contains(ip)) {
+        return new AddressRequest(subnet.id(), r.ipAddress());
+      }
+    }
+    throw ServiceException.invalid(
+        "InvalidIpForNetwork",
+        "IP address " + r.ipAddress() + " is not a valid IP for any of the subnets on the specified network.");
+  }
+
+  private static FixedIp firstFreeOnAnyV4(List<Subnet> subnets, Map<String, Set<String>> taken, String networkId) {
+    for (Subnet subnet : subnets) {
+      if (subnet.ipVersion() == 4) {
+        FixedIp ip = firstFree(subnet, taken.get(subnet.id()));
+        if (ip != null) {
+          return ip;
+        }
+      }
+    }
+    throw exhausted(networkId);
+  }
+
+  private static FixedIp take(Subnet subnet, String requestedIp, Map<String, Set<String>> taken, String networkId) {
+    Set<String> used = taken.get(subnet.id());
+    if (requestedIp == null) {
+      FixedIp ip = firstFree(subnet, used);
+      if (ip == null) {
+        throw exhausted(networkId);
+      }
+      return ip;
+    }
+    String canonical = IpAddresses.canonical(requestedIp);
+    if (used.contains(canonical)) {
+      throw ServiceException.conflict(
+          "IpAddressAlreadyAllocated", "IP address " + canonical + " already allocated in subnet " + subnet.id() + ".");
+    }
+    Ip ip = IpAddresses.parse(canonical);
+    if (ip.equals(IpAddresses.parse(subnet.gatewayIp()))) {
+      throw ServiceException.conflict(
+          "IpAddressAlreadyAllocated", "IP address " + canonical + " is the gateway of subnet " + subnet.id() + ".");
+    }
+    return new FixedIp(subnet.id(), canonical);
+  }
+
+  private static FixedIp firstFree(Subnet subnet, Set<String> used) {
+    for (Subnet.Pool pool : subnet.allocationPools()) {
+      Ip end = IpAddresses.parse(pool.end());
+      for (Ip ip = IpAddresses.parse(pool.start()); ip.compareTo(end) <= 0; ip = ip.plus(1)) {
+        String text = ip.toString();
+        if (!used.contains(text)) {
+          return new FixedIp(subnet.id(), text);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static ServiceException exhausted(String networkId) {
+    return ServiceException.conflict(
+        "IpAddressGenerationFailure", "No more IP addresses available on network " + networkId + ".");
+  }
+
+  private String freeMac(NetworkStore store, String networkId) {
+    Set<String> used = new HashSet<>();
+    store.listPorts().stream().filter(p -> p.networkId().equals(networkId)).forEach(p -> used.add(p.macAddress()));
+    while (true) {
+      String mac =
+          String.format(
+              Locale.ROOT, "fa:16:3e:%02x:%02x:%02x", random.nextInt(256), random.nextInt(256), random.nextInt(256));
+      if (!used.contains(mac)) {
+        return mac;
+      }
+    }
+  }
+
+  private static String mac(String text) {
+    String mac = text.toLowerCase(Locale.ROOT);
+    if (!MAC.matcher(mac).matches()) {
+      throw ServiceException.invalid(
+          "InvalidInput", "Invalid input for mac_address. Reason: '" + text + "' is not a valid MAC address.");
+    }
+    if ((Integer.parseInt(mac.substring(0, 2), 16) & 1) == 1 || mac.equals("00:00:00:00:00:00")) {
+      throw ServiceException.invalid(
+          "InvalidInput", "Invalid input for mac_address. Reason: '" + text + "' is not a valid unicast MAC address.");
+    }
+    return mac;
+  }
+
+  /** The constraint refusals a port change can meet, as Neutron names them. */
+  private static RuntimeException translate(StoreException e, String networkId, String mac) {
+    return switch (e.kind()) {
+      case DUPLICATE -> macInUse(networkId, mac);
+      case REFERENCED ->
+          ServiceException.notFound(
+              "SecurityGroupNotFound",
+              "A security group of the port was deleted while the port was being saved; retry.");
+      default -> e;
+    };
+  }
+
+  private static ServiceException macInUse(String networkId, String mac) {
+    return ServiceException.conflict(
+        "MacAddressInUse",
+        "Unable to complete operation for network " + networkId + ". The mac address " + mac + " is in use.");
+  }
+
+  static String vnicType(String vnic) {
+    if (!Set.of("normal", "direct", "macvtap", "baremetal", "direct-physical", "virtio-forwarder", "smart-nic")
+        .contains(vnic)) {
+      throw ServiceException.invalid(
+          "InvalidInput", "Invalid input for binding:vnic_type. Reason: '" + vnic + "' is not a known VNIC type.");
+    }
+    return vnic;
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static <T> T or(T value, T fallback) {
+    return value == null ? fallback : value;
+  }
+
+  /** For the bindings extension: runs work on a locked port. */
+  <T> T withLockedPort(String portId, java.util.function.BiFunction<NetworkStore, Port, T> work) {
+    return db.inTransaction(
+        (Sql sql) -> {
+          NetworkStore store = new NetworkStore(sql);
+          Port port = store.lockPort(portId).orElseThrow(() -> NetworkErrors.portNotFound(portId));
+          return work.apply(store, port);
+        });
+  }
+}

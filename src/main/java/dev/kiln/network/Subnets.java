@@ -1,0 +1,313 @@
+package dev.kiln.network;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.common.Actor;
+import dev.kiln.common.IdGenerator;
+import dev.kiln.common.ServiceException;
+import dev.kiln.network.IpAddresses.Ip;
+import dev.kiln.network.Subnet.Pool;
+import dev.kiln.network.Subnet.Route;
+import dev.kiln.network.store.NetworkStore;
+import dev.kiln.store.Database;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Neutron subnets: CIDR, gateway and pool validation, and the rule that they never overlap. */
+public final class Subnets {
+  private final Database db;
+  private final IdGenerator ids;
+  private final Networks networks;
+
+  public Subnets(Database db, IdGenerator ids, Networks networks) {
+    this.db = requireNonNull(db, "db is null");
+    this.ids = requireNonNull(ids, "ids is null");
+    this.networks = requireNonNull(networks, "networks is null");
+  }
+
+  /**
+   * What a create or update asks for; null means "the default" or "unchanged".
+   *
+   * @param gatewayGiven whether the request named {@code gateway_ip} at all; with a null {@code
+   *     gatewayIp} it asks for no gateway
+   */
+  public record Spec(
+      String projectId,
+      String networkId,
+      String name,
+      String description,
+      Integer ipVersion,
+      String cidr,
+      boolean gatewayGiven,
+      String gatewayIp,
+      Boolean enableDhcp,
+      List<Pool> allocationPools,
+      List<String> dnsNameservers,
+      List<Route> hostRoutes,
+      String ipv6RaMode,
+      String ipv6AddressMode) {}
+
+  public Subnet create(Actor actor, Spec spec) {
+    Network network = networks.owned(actor, spec.networkId());
+    String project = Networks.ownerProject(actor, spec.projectId(), "create_subnet");
+    int version = spec.ipVersion() == null ? 4 : spec.ipVersion();
+    if (version != 4 && version != 6) {
+      throw NetworkErrors.invalid("ip_version " + version + " is not supported; use 4 or 6.");
+    }
+    IpNetwork cidr = cidr(spec.cidr(), version);
+    String gateway = spec.gatewayGiven() ? gateway(spec.gatewayIp(), cidr) : IpAddresses.format(cidr.first().plus(1));
+    List<Pool> pools =
+        spec.allocationPools() == null ? defaultPools(cidr, gateway) : pools(spec.allocationPools(), cidr);
+    checkGatewayOutsidePools(gateway, pools);
+    List<String> dns = dns(spec.dnsNameservers() == null ? List.of() : spec.dnsNameservers());
+    List<Route> routes = routes(spec.hostRoutes() == null ? List.of() : spec.hostRoutes());
+    Instant now = networks.now();
+    Subnet subnet =
+        new Subnet(
+            ids.uuid(), project, network.id(), orEmpty(spec.name()), orEmpty(spec.description()), version,
+            cidr.toString(), gateway, spec.enableDhcp() == null || spec.enableDhcp(), pools, dns, routes,
+            version == 6 ? spec.ipv6RaMode() : null, version == 6 ? spec.ipv6AddressMode() : null, 1,
+            now, now);
+    return db.inTransaction(
+        sql -> {
+          NetworkStore store = new NetworkStore(sql);
+          // Under the network's lock no other subnet can appear on it while we compare.
+          store.lockNetwork(network.id()).orElseThrow(() -> NetworkErrors.networkNotFound(network.id()));
+          for (Subnet other : store.subnetsOfNetwork(network.id())) {
+            if (IpNetwork.parse(other.cidr()).overlaps(cidr)) {
+              throw NetworkErrors.invalid(
+                  "Requested subnet with cidr: "
+                      + cidr
+                      + " for network: "
+                      + network.id()
+                      + " overlaps with another subnet ("
+                      + other.id()
+                      + ", "
+                      + other.cidr()
+                      + ").");
+            }
+          }
+          store.insertSubnet(subnet);
+          return subnet;
+        });
+  }
+
+  /** A subnet the actor may see: its own, or on a network it may see. */
+  public Subnet visible(Actor actor, String id) {
+    NetworkStore store = new NetworkStore(db.sql());
+    Subnet subnet = store.findSubnet(id).orElseThrow(() -> NetworkErrors.subnetNotFound(id));
+    if (!actor.owns(subnet.projectId())
+        && store.findNetwork(subnet.networkId()).filter(n -> Networks.canSee(actor, n)).isEmpty()) {
+      throw NetworkErrors.subnetNotFound(id);
+    }
+    return subnet;
+  }
+
+  public List<Subnet> list(Actor actor) {
+    NetworkStore store = new NetworkStore(db.sql());
+    Set<String> visibleNetworks = new HashSet<>();
+    for (Network n : networks.list(actor)) {
+      visibleNetworks.add(n.id());
+    }
+    return store.listSubnets().stream()
+        .filter(s -> actor.owns(s.projectId()) || visibleNetworks.contains(s.networkId()))
+        .toList();
+  }
+
+  public Subnet update(Actor actor, String id, Spec changes) {
+    Subnet old = owned(actor, id);
+    IpNetwork cidr = IpNetwork.parse(old.cidr());
+    String gateway = changes.gatewayGiven() ? gateway(changes.gatewayIp(), cidr) : old.gatewayIp();
+    List<Pool> pools =
+        changes.allocationPools() == null ? old.allocationPools() : pools(changes.allocationPools(), cidr);
+    checkGatewayOutsidePools(gateway, pools);
+    Subnet updated =
+        new Subnet(
+            id, old.projectId(), old.networkId(), or(changes.name(), old.name()),
+            or(changes.description(), old.description()), old.ipVersion(), old.cidr(), gateway,
+            or(changes.enableDhcp(), old.enableDhcp()), pools,
+            changes.dnsNameservers() == null ? old.dnsNameservers() : dns(changes.dnsNameservers()),
+            changes.hostRoutes() == null ? old.hostRoutes() : routes(changes.hostRoutes()),
+            old.ipv6RaMode(), old.ipv6AddressMode(), old.revision() + 1, old.createdAt(), networks.now());
+    boolean saved = db.inTransaction(sql -> new NetworkStore(sql).updateSubnet(updated, old.revision()));
+    if (!saved) {
+      throw NetworkErrors.concurrentChange("Subnet", id);
+    }
+    return updated;
+  }
+
+  public void delete(Actor actor, String id) {
+    owned(actor, id);
+    db.inTransaction(
+        sql -> {
+          NetworkStore store = new NetworkStore(sql);
+          if (!store.lockSubnet(id)) {
+            throw NetworkErrors.subnetNotFound(id);
+          }
+          if (store.countAllocations(id) > 0) {
+            throw ServiceException.conflict(
+                "SubnetInUse",
+                "Unable to complete operation on subnet "
+                    + id
+                    + ": One or more ports have an IP allocation from this subnet.");
+          }
+          return store.deleteSubnet(id);
+        });
+  }
+
+  private Subnet owned(Actor actor, String id) {
+    Subnet subnet = visible(actor, id);
+    if (!actor.owns(subnet.projectId())) {
+      throw NetworkErrors.policy("update_subnet");
+    }
+    return subnet;
+  }
+
+  private static IpNetwork cidr(String text, int version) {
+    if (text == null) {
+      throw NetworkErrors.invalid("cidr is required (subnet pools are not supported by Kiln).");
+    }
+    IpNetwork cidr = IpNetwork.parse(text);
+    if (cidr == null) {
+      throw ServiceException.invalid(
+          "InvalidInput", "Invalid input for cidr. Reason: '" + text + "' is not a valid IP subnet.");
+    }
+    if (cidr.version() != version) {
+      throw NetworkErrors.invalid("Cidr " + text + " does not match the IP version " + version + ".");
+    }
+    if (!cidr.isNormalized()) {
+      throw ServiceException.invalid(
+          "InvalidInput",
+          "Invalid input for cidr. Reason: '"
+              + text
+              + "' isn't a recommended CIDR, '"
+              + cidr.normalized()
+              + "' is recommended.");
+    }
+    int maxPrefix = version == 4 ? 30 : 126;
+    if (cidr.prefix() > maxPrefix) {
+      throw NetworkErrors.invalid(
+          "the prefix of " + text + " leaves no room for ports; use /" + maxPrefix + " or larger.");
+    }
+    return cidr;
+  }
+
+  private static String gateway(String text, IpNetwork cidr) {
+    if (text == null) {
+      return null;
+    }
+    Ip ip = IpAddresses.parse(text);
+    if (ip == null || !cidr.contains(ip)
+        || (cidr.version() == 4 && (ip.equals(cidr.first()) || ip.equals(cidr.last())))) {
+      throw NetworkErrors.invalid("Gateway IP " + text + " is not a valid address on subnet " + cidr + ".");
+    }
+    return IpAddresses.format(ip);
+  }
+
+  /** Every usable address but the gateway: without the network and broadcast addresses on IPv4. */
+  private static List<Pool> defaultPools(IpNetwork cidr, String gateway) {
+    Ip first = cidr.first().plus(1);
+    Ip last = cidr.version() == 4 ? cidr.last().plus(-1) : cidr.last();
+    Ip gw = IpAddresses.parse(gateway);
+    List<Pool> pools = new ArrayList<>();
+    if (gw == null || gw.compareTo(first) < 0 || gw.compareTo(last) > 0) {
+      pools.add(new Pool(first.toString(), last.toString()));
+    } else {
+      if (gw.compareTo(first) > 0) {
+        pools.add(new Pool(first.toString(), gw.plus(-1).toString()));
+      }
+      if (gw.compareTo(last) < 0) {
+        pools.add(new Pool(gw.plus(1).toString(), last.toString()));
+      }
+    }
+    return pools;
+  }
+
+  private static List<Pool> pools(List<Pool> requested, IpNetwork cidr) {
+    List<Pool> out = new ArrayList<>();
+    List<Ip[]> ranges = new ArrayList<>();
+    for (Pool pool : requested) {
+      Ip start = IpAddresses.parse(pool.start());
+      Ip end = IpAddresses.parse(pool.end());
+      if (start == null || end == null || start.version() != cidr.version() || end.version() != cidr.version()) {
+        throw NetworkErrors.invalid("allocation pool " + pool.start() + "-" + pool.end() + " is not a range of addresses of this subnet's family.");
+      }
+      boolean v4Edge =
+          cidr.version() == 4 && (start.equals(cidr.first()) || end.equals(cidr.last()));
+      if (!cidr.contains(start) || !cidr.contains(end) || v4Edge) {
+        throw ServiceException.invalid(
+            "OutOfBoundsAllocationPool",
+            "The allocation pool " + pool.start() + "-" + pool.end() + " spans beyond the subnet cidr " + cidr + ".");
+      }
+      if (start.compareTo(end) > 0) {
+        throw NetworkErrors.invalid("allocation pool " + pool.start() + "-" + pool.end() + " ends before it starts.");
+      }
+      for (Ip[] other : ranges) {
+        if (start.compareTo(other[1]) <= 0 && other[0].compareTo(end) <= 0) {
+          throw ServiceException.invalid(
+              "OverlappingAllocationPools",
+              "Found overlapping allocation pools: " + pool.start() + "-" + pool.end() + " and "
+                  + other[0] + "-" + other[1] + " for subnet " + cidr + ".");
+        }
+      }
+      ranges.add(new Ip[] {start, end});
+      out.add(new Pool(start.toString(), end.toString()));
+    }
+    return out;
+  }
+
+  private static void checkGatewayOutsidePools(String gateway, List<Pool> pools) {
+    Ip gw = IpAddresses.parse(gateway);
+    if (gw == null) {
+      return;
+    }
+    for (Pool pool : pools) {
+      if (gw.compareTo(IpAddresses.parse(pool.start())) >= 0 && gw.compareTo(IpAddresses.parse(pool.end())) <= 0) {
+        throw ServiceException.conflict(
+            "GatewayConflictWithAllocationPools",
+            "Gateway ip " + gateway + " conflicts with allocation pool " + pool.start() + "-" + pool.end() + ".");
+      }
+    }
+  }
+
+  private static List<String> dns(List<String> requested) {
+    List<String> out = new ArrayList<>();
+    for (String address : requested) {
+      Ip ip = IpAddresses.parse(address);
+      if (ip == null) {
+        throw NetworkErrors.invalid("dns_nameservers: '" + address + "' is not a valid IP address.");
+      }
+      String canonical = ip.toString();
+      if (out.contains(canonical)) {
+        throw NetworkErrors.invalid("dns_nameservers: '" + address + "' is given twice.");
+      }
+      out.add(canonical);
+    }
+    return out;
+  }
+
+  private static List<Route> routes(List<Route> requested) {
+    List<Route> out = new ArrayList<>();
+    for (Route route : requested) {
+      IpNetwork destination = IpNetwork.parse(route.destination());
+      Ip nexthop = IpAddresses.parse(route.nexthop());
+      if (destination == null || nexthop == null || destination.version() != nexthop.version()) {
+        throw NetworkErrors.invalid(
+            "host_routes: destination " + route.destination() + " via " + route.nexthop() + " is not a valid route.");
+      }
+      out.add(new Route(destination.toString(), nexthop.toString()));
+    }
+    return out;
+  }
+
+  private static String orEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  private static <T> T or(T value, T fallback) {
+    return value == null ? fallback : value;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.kiln.network.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.http.Access;
+import dev.kiln.http.ApiError;
+import dev.kiln.http.ApiRequest;
+import dev.kiln.http.ApiResponse;
+import dev.kiln.http.ApiRoutes;
+import dev.kiln.http.Json;
+import java.util.List;
+
+/**
+ * {@code /v2.0/extensions}: the Neutron extensions Kiln implements. Clients switch behaviour on
+ * this list (Nova uses port bindings only when {@code binding-extended} is here), so it names
+ * only what works.
+ */
+final class ExtensionsApi {
+  private record Extension(String alias, String name, String description) {}
+
+  private static final String UPDATED = "2025-01-01T00:00:00-00:00";
+
+  private static final List<Extension> EXTENSIONS =
+      List.of(
+          new Extension("binding", "Port Binding", "Expose port bindings of a virtual port to external application"),
+          new Extension("binding-extended", "Port Bindings Extended", "Expose port bindings of a virtual port to external application"),
+          new Extension("security-group", "security-group", "The security groups extension."),
+          new Extension("port-security", "Port Security", "Provides port security"),
+          new Extension("external-net", "Neutron external network", "Adds external network attribute to network resource."),
+          new Extension("net-mtu", "Network MTU", "Provides MTU attribute for a network resource."),
+          new Extension("project-id", "project_id field enabled", "Extension that indicates that project_id field is enabled."),
+          new Extension("standard-attr-description", "standard-attr-description", "Extension to add descriptions to standard attributes"),
+          new Extension("standard-attr-timestamp", "Resource timestamps", "Adds created_at and updated_at fields to all Neutron resources that have Neutron standard attributes."),
+          new Extension("standard-attr-revisions", "Resource revision numbers", "This extension will display the revision number of neutron resources."),
+          new Extension("pagination", "Pagination support", "Extension that indicates that pagination is enabled."),
+          new Extension("sorting", "Sorting support", "Extension that indicates that sorting is enabled."),
+          new Extension("filter-validation", "Filter parameters validation", "Provides validation on filter parameters."));
+
+  void register(ApiRoutes routes) {
+    routes
+        .get("/v2.0/extensions", Access.AUTHENTICATED, this::list)
+        .get("/v2.0/extensions/{alias}", Access.AUTHENTICATED, this::show);
+  }
+
+  private ApiResponse list(ApiRequest request) {
+    ArrayNode list = Json.array();
+    EXTENSIONS.forEach(e -> list.add(render(e)));
+    return ApiResponse.ok(Json.wrap("extensions", list));
+  }
+
+  private ApiResponse show(ApiRequest request) {
+    String alias = request.pathParam("alias");
+    return EXTENSIONS.stream()
+        .filter(e -> e.alias().equals(alias))
+        .findFirst()
+        .map(e -> ApiResponse.ok(Json.wrap("extension", render(e))))
+        .orElseThrow(() -> ApiError.notFound("ExtensionNotFound", "Extension with alias " + alias + " does not exist."));
+  }
+
+  private static ObjectNode render(Extension e) {
+    ObjectNode o = Json.object();
+    o.put("alias", e.alias());
+    o.put("name", e.name());
+    o.put("description", e.description());
+    o.put("updated", UPDATED);
+    o.putArray("links");
+    return o;
+  }
+}

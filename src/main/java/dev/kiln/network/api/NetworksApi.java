@@ -1,0 +1,107 @@
+package dev.kiln.network.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.common.Actor;
+import dev.kiln.http.Access;
+import dev.kiln.http.ApiRequest;
+import dev.kiln.http.ApiResponse;
+import dev.kiln.http.ApiRoutes;
+import dev.kiln.http.Json;
+import dev.kiln.http.JsonInput;
+import dev.kiln.network.Network;
+import dev.kiln.network.Networks;
+import dev.kiln.network.Subnet;
+import dev.kiln.network.Subnets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /v2.0/networks}. */
+final class NetworksApi {
+  private static final String[] FIELDS = {
+    "name", "description", "admin_state_up", "shared", "router:external", "mtu",
+    "port_security_enabled", "project_id", "tenant_id", "availability_zone_hints", "tags"
+  };
+
+  private final Networks networks;
+  private final Subnets subnets;
+
+  NetworksApi(Networks networks, Subnets subnets) {
+    this.networks = requireNonNull(networks, "networks is null");
+    this.subnets = requireNonNull(subnets, "subnets is null");
+  }
+
+  void register(ApiRoutes routes) {
+    routes
+        .get("/v2.0/networks", Access.AUTHENTICATED, this::list)
+        .post("/v2.0/networks", Access.AUTHENTICATED, this::create)
+        .get("/v2.0/networks/{network_id}", Access.AUTHENTICATED, this::show)
+        .put("/v2.0/networks/{network_id}", Access.AUTHENTICATED, this::update)
+        .delete("/v2.0/networks/{network_id}", Access.AUTHENTICATED, this::delete);
+  }
+
+  private ApiResponse list(ApiRequest request) {
+    Actor actor = request.caller().actor();
+    Map<String, List<String>> subnetIds = subnetIds(actor);
+    List<ObjectNode> all = new ArrayList<>();
+    for (Network n : networks.list(actor)) {
+      all.add(NetworkViews.network(n, subnetIds.getOrDefault(n.id(), List.of())));
+    }
+    return ApiResponse.ok(
+        NeutronListQuery.answer(request, "networks", request.baseUrl() + NetworkApi.PREFIX + "/v2.0/networks", all, NetworkViews.NETWORK_ATTRIBUTES));
+  }
+
+  private ApiResponse create(ApiRequest request) {
+    JsonInput in = JsonInput.wrapped(request.body(), "network");
+    in.allowOnly(FIELDS);
+    NeutronInput.onlyEmpty(in, "availability_zone_hints", "tags");
+    Network network = networks.create(request.caller().actor(), spec(in, NeutronInput.projectId(in)));
+    return ApiResponse.created(Json.wrap("network", NetworkViews.network(network, List.of())));
+  }
+
+  private ApiResponse show(ApiRequest request) {
+    Actor actor = request.caller().actor();
+    Network network = networks.visible(actor, request.pathParam("network_id"));
+    return ApiResponse.ok(Json.wrap("network", NeutronListQuery.fields(request, render(actor, network))));
+  }
+
+  private ApiResponse update(ApiRequest request) {
+    JsonInput in = JsonInput.wrapped(request.body(), "network");
+    in.allowOnly("name", "description", "admin_state_up", "shared", "router:external", "mtu", "port_security_enabled");
+    Actor actor = request.caller().actor();
+    Network network = networks.update(actor, request.pathParam("network_id"), spec(in, null));
+    return ApiResponse.ok(Json.wrap("network", render(actor, network)));
+  }
+
+  private ApiResponse delete(ApiRequest request) {
+    networks.delete(request.caller().actor(), request.pathParam("network_id"));
+    return ApiResponse.noContent();
+  }
+
+  private static Networks.Spec spec(JsonInput in, String projectId) {
+    return new Networks.Spec(
+        projectId,
+        in.optionalString("name").orElse(null),
+        in.optionalString("description").orElse(null),
+        in.optionalBoolean("admin_state_up").orElse(null),
+        in.optionalBoolean("shared").orElse(null),
+        in.optionalBoolean("router:external").orElse(null),
+        in.optionalInt("mtu").orElse(null),
+        in.optionalBoolean("port_security_enabled").orElse(null));
+  }
+
+  private ObjectNode render(Actor actor, Network network) {
+    return NetworkViews.network(network, subnetIds(actor).getOrDefault(network.id(), List.of()));
+  }
+
+  private Map<String, List<String>> subnetIds(Actor actor) {
+    Map<String, List<String>> byNetwork = new HashMap<>();
+    for (Subnet s : subnets.list(actor)) {
+      byNetwork.computeIfAbsent(s.networkId(), k -> new ArrayList<>()).add(s.id());
+    }
+    return byNetwork;
+  }
+}

@@ -1,0 +1,166 @@
+package dev.kiln.network.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.http.ApiError;
+import dev.kiln.http.ApiRequest;
+import dev.kiln.http.Json;
+import dev.kiln.http.PageRequest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Neutron's list conventions, applied the same way to every collection: equality filters on any
+ * attribute (a repeated parameter means any of its values), {@code fixed_ips=ip_address=…} style
+ * filters on lists of objects, {@code sort_key}/{@code sort_dir}, {@code limit}/{@code marker}
+ * with a {@code <collection>_links} next link, and {@code fields} to trim the answer.
+ */
+final class NeutronListQuery {
+  private static final Set<String> CONTROL =
+      Set.of("fields", "sort_key", "sort_dir", "limit", "marker", "page_reverse");
+
+  private NeutronListQuery() {}
+
+  /**
+   * Answers the list request over already rendered resources.
+   *
+   * @param collection the collection's name, e.g. {@code networks}
+   */
+  static ObjectNode answer(ApiRequest request, String collection, String url, List<ObjectNode> all) {
+    Set<String> attributes = new HashSet<>();
+    all.forEach(item -> item.fieldNames().forEachRemaining(attributes::add));
+    return answer(request, collection, url, all, attributes);
+  }
+
+  /**
+   * Answers the list request, refusing filters on anything but {@code attributes} even when the
+   * list is empty, as Neutron's filter validation does.
+   */
+  static ObjectNode answer(
+      ApiRequest request, String collection, String url, List<ObjectNode> all, Set<String> attributes) {
+    for (String name : request.queryNames()) {
+      if (!CONTROL.contains(name) && !attributes.contains(name)) {
+        throw ApiError.badRequest(
+            "HTTPBadRequest",
+            "'" + name + "' is not an attribute of " + collection + ", so it cannot filter the list.");
+      }
+    }
+    List<ObjectNode> matching = new ArrayList<>();
+    for (ObjectNode item : all) {
+      if (matches(request, item)) {
+        matching.add(item);
+      }
+    }
+    matching.sort(order(request, all));
+    PageRequest.Page<ObjectNode> page =
+        PageRequest.from(request).apply(matching, item -> item.path("id").asText());
+    Set<String> fields = new HashSet<>(request.queryAll("fields"));
+    ObjectNode body = Json.object();
+    ArrayNode items = body.putArray(collection);
+    for (ObjectNode item : page.items()) {
+      items.add(fields.isEmpty() ? item : trim(item, fields));
+    }
+    ArrayNode links = page.links(url);
+    if (!links.isEmpty()) {
+      body.set(collection + "_links", links);
+    }
+    return body;
+  }
+
+  /** Trims one resource to the {@code fields} asked for, for show requests. */
+  static ObjectNode fields(ApiRequest request, ObjectNode item) {
+    List<String> fields = request.queryAll("fields");
+    return fields.isEmpty() ? item : trim(item, new HashSet<>(fields));
+  }
+
+  private static ObjectNode trim(ObjectNode item, Set<String> fields) {
+    ObjectNode out = Json.object();
+    for (String field : fields) {
+      if (item.has(field)) {
+        out.set(field, item.get(field));
+      }
+    }
+    return out;
+  }
+
+  private static boolean matches(ApiRequest request, ObjectNode item) {
+    for (String name : request.queryNames()) {
+      if (CONTROL.contains(name)) {
+        continue;
+      }
+      JsonNode value = item.get(name);
+      if (value == null) {
+        return false;
+      }
+      List<String> wanted = request.queryAll(name);
+      if (wanted.stream().noneMatch(w -> valueMatches(value, w))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether one attribute matches one filter value. Lists match when any member does; a list of
+   * objects is filtered with {@code key=value} (Neutron's {@code fixed_ips=ip_address=10.0.0.3}).
+   */
+  private static boolean valueMatches(JsonNode value, String wanted) {
+    if (value.isArray()) {
+      for (JsonNode member : value) {
+        if (member.isObject()) {
+          int eq = wanted.indexOf('=');
+          if (eq > 0 && member.path(wanted.substring(0, eq)).asText().equals(wanted.substring(eq + 1))) {
+            return true;
+          }
+        } else if (valueMatches(member, wanted)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (value.isBoolean()) {
+      return String.valueOf(value.booleanValue()).equals(wanted.toLowerCase(Locale.ROOT));
+    }
+    if (value.isNull()) {
+      return wanted.isEmpty() || wanted.equals("None");
+    }
+    return value.asText().equals(wanted);
+  }
+
+  private static Comparator<ObjectNode> order(ApiRequest request, List<ObjectNode> all) {
+    List<String> keys = request.queryAll("sort_key");
+    List<String> dirs = request.queryAll("sort_dir");
+    Comparator<ObjectNode> comparator = null;
+    for (int i = 0; i < keys.size(); i++) {
+      String key = keys.get(i);
+      if (!all.isEmpty() && !all.getFirst().has(key)) {
+        throw ApiError.badRequest("HTTPBadRequest", "'" + key + "' is not an attribute to sort by.");
+      }
+      String dir = i < dirs.size() ? dirs.get(i) : "asc";
+      if (!dir.equals("asc") && !dir.equals("desc")) {
+        throw ApiError.badRequest("HTTPBadRequest", "sort_dir must be 'asc' or 'desc', not '" + dir + "'.");
+      }
+      Comparator<ObjectNode> one = Comparator.comparing(item -> sortable(item.get(key)));
+      one = dir.equals("desc") ? one.reversed() : one;
+      comparator = comparator == null ? one : comparator.thenComparing(one);
+    }
+    // Neutron's default order is by id; it also breaks ties so that markers are stable.
+    Comparator<ObjectNode> byId = Comparator.comparing(item -> item.path("id").asText());
+    return comparator == null ? byId : comparator.thenComparing(byId);
+  }
+
+  private static String sortable(JsonNode value) {
+    if (value == null || value.isNull()) {
+      return "";
+    }
+    if (value.isNumber()) {
+      return String.format(Locale.ROOT, "%020d", value.asLong());
+    }
+    return value.isValueNode() ? value.asText() : value.toString();
+  }
+}

@@ -1,0 +1,117 @@
+package dev.kiln.network.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.common.Actor;
+import dev.kiln.http.Access;
+import dev.kiln.http.ApiRequest;
+import dev.kiln.http.ApiResponse;
+import dev.kiln.http.ApiRoutes;
+import dev.kiln.http.Json;
+import dev.kiln.http.JsonInput;
+import dev.kiln.network.Port;
+import dev.kiln.network.Ports;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code /v2.0/ports}. */
+final class PortsApi {
+  private final Ports ports;
+
+  PortsApi(Ports ports) {
+    this.ports = requireNonNull(ports, "ports is null");
+  }
+
+  void register(ApiRoutes routes) {
+    routes
+        .get("/v2.0/ports", Access.AUTHENTICATED, this::list)
+        .post("/v2.0/ports", Access.AUTHENTICATED, this::create)
+        .get("/v2.0/ports/{port_id}", Access.AUTHENTICATED, this::show)
+        .put("/v2.0/ports/{port_id}", Access.AUTHENTICATED, this::update)
+        .delete("/v2.0/ports/{port_id}", Access.AUTHENTICATED, this::delete);
+  }
+
+  private ApiResponse list(ApiRequest request) {
+    Actor actor = request.caller().actor();
+    List<ObjectNode> all = new ArrayList<>();
+    ports.list(actor).forEach(p -> all.add(NetworkViews.port(p, actor.admin())));
+    return ApiResponse.ok(
+        NeutronListQuery.answer(request, "ports", request.baseUrl() + NetworkApi.PREFIX + "/v2.0/ports", all, NetworkViews.PORT_ATTRIBUTES));
+  }
+
+  private ApiResponse create(ApiRequest request) {
+    JsonInput in = JsonInput.wrapped(request.body(), "port");
+    in.allowOnly(
+        "name", "description", "network_id", "admin_state_up", "mac_address", "fixed_ips", "device_id",
+        "device_owner", "security_groups", "port_security_enabled", "binding:host_id", "binding:vnic_type",
+        "binding:profile", "project_id", "tenant_id", "allowed_address_pairs", "extra_dhcp_opts", "tags");
+    NeutronInput.onlyEmpty(in, "allowed_address_pairs", "extra_dhcp_opts", "tags");
+    String networkId = in.string("network_id");
+    Actor actor = request.caller().actor();
+    Port port = ports.create(actor, spec(in, networkId, NeutronInput.projectId(in)));
+    return ApiResponse.created(Json.wrap("port", NetworkViews.port(port, actor.admin())));
+  }
+
+  private ApiResponse show(ApiRequest request) {
+    Actor actor = request.caller().actor();
+    Port port = ports.visible(actor, request.pathParam("port_id"));
+    return ApiResponse.ok(Json.wrap("port", NeutronListQuery.fields(request, NetworkViews.port(port, actor.admin()))));
+  }
+
+  private ApiResponse update(ApiRequest request) {
+    JsonInput in = JsonInput.wrapped(request.body(), "port");
+    in.allowOnly(
+        "name", "description", "admin_state_up", "mac_address", "fixed_ips", "device_id", "device_owner",
+        "security_groups", "port_security_enabled", "binding:host_id", "binding:vnic_type", "binding:profile",
+        "allowed_address_pairs", "extra_dhcp_opts");
+    NeutronInput.onlyEmpty(in, "allowed_address_pairs", "extra_dhcp_opts");
+    Actor actor = request.caller().actor();
+    Port port = ports.update(actor, request.pathParam("port_id"), spec(in, null, null));
+    return ApiResponse.ok(Json.wrap("port", NetworkViews.port(port, actor.admin())));
+  }
+
+  private ApiResponse delete(ApiRequest request) {
+    ports.delete(request.caller().actor(), request.pathParam("port_id"));
+    return ApiResponse.noContent();
+  }
+
+  private static Ports.Spec spec(JsonInput in, String networkId, String projectId) {
+    List<Ports.AddressRequest> fixedIps =
+        in.optionalObjectList("fixed_ips")
+            .map(list -> list.stream().map(ip -> {
+              ip.allowOnly("subnet_id", "ip_address");
+              return new Ports.AddressRequest(
+                  ip.optionalString("subnet_id").orElse(null), ip.optionalString("ip_address").orElse(null));
+            }).toList())
+            .orElse(null);
+    return new Ports.Spec(
+        projectId,
+        networkId,
+        in.optionalString("name").orElse(null),
+        in.optionalString("description").orElse(null),
+        in.optionalBoolean("admin_state_up").orElse(null),
+        in.optionalString("mac_address").orElse(null),
+        fixedIps,
+        in.optionalString("device_id").orElse(null),
+        in.optionalString("device_owner").orElse(null),
+        in.optionalStringList("security_groups").orElse(null),
+        in.optionalBoolean("port_security_enabled").orElse(null),
+        in.optionalString("binding:host_id").orElse(null),
+        in.optionalString("binding:vnic_type").orElse(null),
+        profile(in));
+  }
+
+  /** {@code binding:profile} is a free-form object, kept as JSON text. */
+  static String profile(JsonInput in) {
+    if (!in.has("binding:profile") || in.isNull("binding:profile")) {
+      return null;
+    }
+    JsonNode profile = in.raw("binding:profile");
+    if (!profile.isObject()) {
+      throw in.invalid("binding:profile", "expected an object");
+    }
+    return profile.toString();
+  }
+}

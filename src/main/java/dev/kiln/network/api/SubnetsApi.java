@@ -1,0 +1,110 @@
+package dev.kiln.network.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.http.Access;
+import dev.kiln.http.ApiRequest;
+import dev.kiln.http.ApiResponse;
+import dev.kiln.http.ApiRoutes;
+import dev.kiln.http.Json;
+import dev.kiln.http.JsonInput;
+import dev.kiln.network.Subnet;
+import dev.kiln.network.Subnet.Pool;
+import dev.kiln.network.Subnet.Route;
+import dev.kiln.network.Subnets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code /v2.0/subnets}. */
+final class SubnetsApi {
+  private final Subnets subnets;
+
+  SubnetsApi(Subnets subnets) {
+    this.subnets = requireNonNull(subnets, "subnets is null");
+  }
+
+  void register(ApiRoutes routes) {
+    routes
+        .get("/v2.0/subnets", Access.AUTHENTICATED, this::list)
+        .post("/v2.0/subnets", Access.AUTHENTICATED, this::create)
+        .get("/v2.0/subnets/{subnet_id}", Access.AUTHENTICATED, this::show)
+        .put("/v2.0/subnets/{subnet_id}", Access.AUTHENTICATED, this::update)
+        .delete("/v2.0/subnets/{subnet_id}", Access.AUTHENTICATED, this::delete);
+  }
+
+  private ApiResponse list(ApiRequest request) {
+    List<ObjectNode> all = new ArrayList<>();
+    subnets.list(request.caller().actor()).forEach(s -> all.add(NetworkViews.subnet(s)));
+    return ApiResponse.ok(
+        NeutronListQuery.answer(request, "subnets", request.baseUrl() + NetworkApi.PREFIX + "/v2.0/subnets", all, NetworkViews.SUBNET_ATTRIBUTES));
+  }
+
+  private ApiResponse create(ApiRequest request) {
+    JsonInput in = JsonInput.wrapped(request.body(), "subnet");
+    in.allowOnly(
+        "name", "description", "network_id", "ip_version", "cidr", "gateway_ip", "enable_dhcp",
+        "allocation_pools", "dns_nameservers", "host_routes", "ipv6_ra_mode", "ipv6_address_mode",
+        "project_id", "tenant_id", "subnetpool_id", "service_types", "tags", "segment_id");
+    NeutronInput.onlyEmpty(in, "service_types", "tags");
+    if (in.optionalString("subnetpool_id").isPresent()) {
+      throw in.invalid("subnetpool_id", "subnet pools are not supported by Kiln; give a cidr");
+    }
+    if (in.optionalString("segment_id").isPresent()) {
+      throw in.invalid("segment_id", "routed network segments are not supported by Kiln");
+    }
+    in.string("network_id");
+    Subnet subnet = subnets.create(request.caller().actor(), spec(in, NeutronInput.projectId(in)));
+    return ApiResponse.created(Json.wrap("subnet", NetworkViews.subnet(subnet)));
+  }
+
+  private ApiResponse show(ApiRequest request) {
+    Subnet subnet = subnets.visible(request.caller().actor(), request.pathParam("subnet_id"));
+    return ApiResponse.ok(Json.wrap("subnet", NeutronListQuery.fields(request, NetworkViews.subnet(subnet))));
+  }
+
+  private ApiResponse update(ApiRequest request) {
+    JsonInput in = JsonInput.wrapped(request.body(), "subnet");
+    in.allowOnly(
+        "name", "description", "gateway_ip", "enable_dhcp", "allocation_pools", "dns_nameservers", "host_routes");
+    Subnet subnet = subnets.update(request.caller().actor(), request.pathParam("subnet_id"), spec(in, null));
+    return ApiResponse.ok(Json.wrap("subnet", NetworkViews.subnet(subnet)));
+  }
+
+  private ApiResponse delete(ApiRequest request) {
+    subnets.delete(request.caller().actor(), request.pathParam("subnet_id"));
+    return ApiResponse.noContent();
+  }
+
+  private static Subnets.Spec spec(JsonInput in, String projectId) {
+    List<Pool> pools =
+        in.optionalObjectList("allocation_pools")
+            .map(list -> list.stream().map(p -> {
+              p.allowOnly("start", "end");
+              return new Pool(p.string("start"), p.string("end"));
+            }).toList())
+            .orElse(null);
+    List<Route> routes =
+        in.optionalObjectList("host_routes")
+            .map(list -> list.stream().map(r -> {
+              r.allowOnly("destination", "nexthop");
+              return new Route(r.string("destination"), r.string("nexthop"));
+            }).toList())
+            .orElse(null);
+    return new Subnets.Spec(
+        projectId,
+        in.has("network_id") ? in.string("network_id") : null,
+        in.optionalString("name").orElse(null),
+        in.optionalString("description").orElse(null),
+        in.optionalInt("ip_version").orElse(null),
+        in.optionalString("cidr").orElse(null),
+        in.has("gateway_ip"),
+        in.optionalString("gateway_ip").orElse(null),
+        in.optionalBoolean("enable_dhcp").orElse(null),
+        pools,
+        in.optionalStringList("dns_nameservers").orElse(null),
+        routes,
+        in.optionalString("ipv6_ra_mode").orElse(null),
+        in.optionalString("ipv6_address_mode").orElse(null));
+  }
+}

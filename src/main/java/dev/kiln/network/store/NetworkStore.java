@@ -1,0 +1,381 @@
+package dev.kiln.network.store;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.network.Network;
+import dev.kiln.network.Port;
+import dev.kiln.network.Port.FixedIp;
+import dev.kiln.network.PortBinding;
+import dev.kiln.network.Subnet;
+import dev.kiln.network.Subnet.Pool;
+import dev.kiln.network.Subnet.Route;
+import dev.kiln.store.Sql;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The networking tables. Only the network service uses this class; the caller decides the
+ * transaction, and takes row locks ({@code lock*}) before changes that must not interleave.
+ */
+public final class NetworkStore {
+  private static final String NETWORK_COLUMNS =
+      "id, project_id, name, description, admin_state_up, shared, router_external, mtu,"
+          + " port_security_enabled, revision_number, created_at, updated_at";
+  private static final String SUBNET_COLUMNS =
+      "id, project_id, network_id, name, description, ip_version, cidr, gateway_ip, enable_dhcp,"
+          + " ipv6_ra_mode, ipv6_address_mode, revision_number, created_at, updated_at";
+  private static final String PORT_COLUMNS =
+      "id, project_id, network_id, name, description, mac_address, admin_state_up, status,"
+          + " device_id, device_owner, port_security_enabled, vnic_type, binding_profile,"
+          + " revision_number, created_at, updated_at";
+
+  private final Sql sql;
+
+  public NetworkStore(Sql sql) {
+    this.sql = requireNonNull(sql, "sql is null");
+  }
+
+  // Networks
+
+  public void insertNetwork(Network n) {
+    sql.update(
+        "INSERT INTO network_network (" + NETWORK_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        n.id(), n.projectId(), n.name(), n.description(), n.adminStateUp(), n.shared(), n.external(),
+        n.mtu(), n.portSecurityEnabled(), n.revision(), n.createdAt(), n.updatedAt());
+  }
+
+  public Optional<Network> findNetwork(String id) {
+    return sql.queryOne(
+        "SELECT " + NETWORK_COLUMNS + " FROM network_network WHERE id = ?", NetworkStore::network, id);
+  }
+
+  /** Locks the network's row until the transaction ends; empty when there is no such network. */
+  public Optional<Network> lockNetwork(String id) {
+    return sql.queryOne(
+        "SELECT " + NETWORK_COLUMNS + " FROM network_network WHERE id = ? FOR UPDATE",
+        NetworkStore::network,
+        id);
+  }
+
+  public List<Network> listNetworks() {
+    return sql.query("SELECT " + NETWORK_COLUMNS + " FROM network_network", NetworkStore::network);
+  }
+
+  /** Saves a changed network if nobody changed it since {@code expectedRevision}. */
+  public boolean updateNetwork(Network n, long expectedRevision) {
+    return sql.update(
+            "UPDATE network_network SET name = ?, description = ?, admin_state_up = ?, shared = ?,"
+                + " router_external = ?, mtu = ?, port_security_enabled = ?, revision_number = ?,"
+                + " updated_at = ? WHERE id = ? AND revision_number = ?",
+            n.name(), n.description(), n.adminStateUp(), n.shared(), n.external(), n.mtu(),
+            n.portSecurityEnabled(), n.revision(), n.updatedAt(), n.id(), expectedRevision)
+        == 1;
+  }
+
+  public int deleteNetwork(String id) {
+    return sql.update("DELETE FROM network_network WHERE id = ?", id);
+  }
+
+  public long countPortsOnNetwork(String networkId) {
+    return sql.count("SELECT COUNT(*) FROM network_port WHERE network_id = ?", networkId);
+  }
+
+  // Subnets
+
+  public void insertSubnet(Subnet s) {
+    sql.update(
+        "INSERT INTO network_subnet (" + SUBNET_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        s.id(), s.projectId(), s.networkId(), s.name(), s.description(), s.ipVersion(), s.cidr(),
+        s.gatewayIp(), s.enableDhcp(), s.ipv6RaMode(), s.ipv6AddressMode(), s.revision(),
+        s.createdAt(), s.updatedAt());
+    insertSubnetLists(s);
+  }
+
+  private void insertSubnetLists(Subnet s) {
+    for (int i = 0; i < s.allocationPools().size(); i++) {
+      Pool p = s.allocationPools().get(i);
+      sql.update(
+          "INSERT INTO network_subnet_pool (subnet_id, position, first_ip, last_ip) VALUES (?, ?, ?, ?)",
+          s.id(), i, p.start(), p.end());
+    }
+    for (int i = 0; i < s.dnsNameservers().size(); i++) {
+      sql.update(
+          "INSERT INTO network_subnet_dns (subnet_id, position, address) VALUES (?, ?, ?)",
+          s.id(), i, s.dnsNameservers().get(i));
+    }
+    for (int i = 0; i < s.hostRoutes().size(); i++) {
+      Route r = s.hostRoutes().get(i);
+      sql.update(
+          "INSERT INTO network_subnet_route (subnet_id, position, destination, nexthop) VALUES (?, ?, ?, ?)",
+          s.id(), i, r.destination(), r.nexthop());
+    }
+  }
+
+  public Optional<Subnet> findSubnet(String id) {
+    return loadSubnets(" WHERE id = ?", id).stream().findFirst();
+  }
+
+  public List<Subnet> listSubnets() {
+    return loadSubnets("");
+  }
+
+  public List<Subnet> subnetsOfNetwork(String networkId) {
+    return loadSubnets(" WHERE network_id = ?", networkId);
+  }
+
+  /** Locks a subnet's row: address allocation on one subnet happens one port at a time. */
+  public boolean lockSubnet(String id) {
+    return !sql.query("SELECT id FROM network_subnet WHERE id = ? FOR UPDATE", r -> r.getString("id"), id)
+        .isEmpty();
+  }
+
+  public boolean updateSubnet(Subnet s, long expectedRevision) {
+    boolean updated =
+        sql.update(
+                "UPDATE network_subnet SET name = ?, description = ?, gateway_ip = ?, enable_dhcp = ?,"
+                    + " revision_number = ?, updated_at = ? WHERE id = ? AND revision_number = ?",
+                s.name(), s.description(), s.gatewayIp(), s.enableDhcp(), s.revision(), s.updatedAt(),
+                s.id(), expectedRevision)
+            == 1;
+    if (updated) {
+      sql.update("DELETE FROM network_subnet_pool WHERE subnet_id = ?", s.id());
+      sql.update("DELETE FROM network_subnet_dns WHERE subnet_id = ?", s.id());
+      sql.update("DELETE FROM network_subnet_route WHERE subnet_id = ?", s.id());
+      insertSubnetLists(s);
+    }
+    return updated;
+  }
+
+  public int deleteSubnet(String id) {
+    return sql.update("DELETE FROM network_subnet WHERE id = ?", id);
+  }
+
+  public long countAllocations(String subnetId) {
+    return sql.count("SELECT COUNT(*) FROM network_ip_allocation WHERE subnet_id = ?", subnetId);
+  }
+
+  private List<Subnet> loadSubnets(String where, Object... args) {
+    List<Subnet> bare =
+        sql.query("SELECT " + SUBNET_COLUMNS + " FROM network_subnet" + where, NetworkStore::subnet, args);
+    if (bare.isEmpty()) {
+      return bare;
+    }
+    Map<String, List<Pool>> pools = new LinkedHashMap<>();
+    Map<String, List<String>> dns = new LinkedHashMap<>();
+    Map<String, List<Route>> routes = new LinkedHashMap<>();
+    String in = inClause(bare.size());
+    Object[] ids = bare.stream().map(Subnet::id).toArray();
+    sql.query(
+        "SELECT subnet_id, first_ip, last_ip FROM network_subnet_pool WHERE subnet_id IN " + in + " ORDER BY position",
+        r -> pools.computeIfAbsent(r.getString("subnet_id"), k -> new ArrayList<>())
+            .add(new Pool(r.getString("first_ip"), r.getString("last_ip"))),
+        ids);
+    sql.query(
+        "SELECT subnet_id, address FROM network_subnet_dns WHERE subnet_id IN " + in + " ORDER BY position",
+        r -> dns.computeIfAbsent(r.getString("subnet_id"), k -> new ArrayList<>()).add(r.getString("address")),
+        ids);
+    sql.query(
+        "SELECT subnet_id, destination, nexthop FROM network_subnet_route WHERE subnet_id IN " + in + " ORDER BY position",
+        r -> routes.computeIfAbsent(r.getString("subnet_id"), k -> new ArrayList<>())
+            .add(new Route(r.getString("destination"), r.getString("nexthop"))),
+        ids);
+    List<Subnet> full = new ArrayList<>();
+    for (Subnet s : bare) {
+      full.add(
+          new Subnet(
+              s.id(), s.projectId(), s.networkId(), s.name(), s.description(), s.ipVersion(), s.cidr(),
+              s.gatewayIp(), s.enableDhcp(), pools.getOrDefault(s.id(), List.of()),
+              dns.getOrDefault(s.id(), List.of()), routes.getOrDefault(s.id(), List.of()),
+              s.ipv6RaMode(), s.ipv6AddressMode(), s.revision(), s.createdAt(), s.updatedAt()));
+    }
+    return full;
+  }
+
+  // Ports
+
+  public void insertPort(Port p) {
+    sql.update(
+        "INSERT INTO network_port (" + PORT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        p.id(), p.projectId(), p.networkId(), p.name(), p.description(), p.macAddress(),
+        p.adminStateUp(), p.status(), p.deviceId(), p.deviceOwner(), p.portSecurityEnabled(),
+        p.vnicType(), p.profile(), p.revision(), p.createdAt(), p.updatedAt());
+  }
+
+  public Optional<Port> findPort(String id) {
+    return loadPorts(" WHERE id = ?", id).stream().findFirst();
+  }
+
+  /** Locks the port's row: binding and device changes to one port happen one at a time. */
+  public Optional<Port> lockPort(String id) {
+    if (sql.query("SELECT id FROM network_port WHERE id = ? FOR UPDATE", r -> r.getString("id"), id).isEmpty()) {
+      return Optional.empty();
+    }
+    return findPort(id);
+  }
+
+  public List<Port> listPorts() {
+    return loadPorts("");
+  }
+
+  public boolean updatePort(Port p, long expectedRevision) {
+    return sql.update(
+            "UPDATE network_port SET name = ?, description = ?, mac_address = ?, admin_state_up = ?,"
+                + " status = ?, device_id = ?, device_owner = ?, port_security_enabled = ?,"
+                + " vnic_type = ?, binding_profile = ?, revision_number = ?, updated_at = ?"
+                + " WHERE id = ? AND revision_number = ?",
+            p.name(), p.description(), p.macAddress(), p.adminStateUp(), p.status(), p.deviceId(),
+            p.deviceOwner(), p.portSecurityEnabled(), p.vnicType(), p.profile(), p.revision(),
+            p.updatedAt(), p.id(), expectedRevision)
+        == 1;
+  }
+
+  public int deletePort(String id) {
+    return sql.update("DELETE FROM network_port WHERE id = ?", id);
+  }
+
+  /** The addresses in use on a subnet, canonical text. */
+  public Set<String> allocatedAddresses(String subnetId) {
+    return new HashSet<>(
+        sql.query(
+            "SELECT ip_address FROM network_ip_allocation WHERE subnet_id = ?",
+            r -> r.getString("ip_address"),
+            subnetId));
+  }
+
+  public void allocate(String portId, FixedIp ip, int position) {
+    sql.update(
+        "INSERT INTO network_ip_allocation (subnet_id, ip_address, port_id, position) VALUES (?, ?, ?, ?)",
+        ip.subnetId(), ip.ipAddress(), portId, position);
+  }
+
+  public void releaseAddresses(String portId) {
+    sql.update("DELETE FROM network_ip_allocation WHERE port_id = ?", portId);
+  }
+
+  public void setSecurityGroups(String portId, List<String> groupIds) {
+    sql.update("DELETE FROM network_port_security_group WHERE port_id = ?", portId);
+    for (String id : new java.util.LinkedHashSet<>(groupIds)) {
+      sql.update(
+          "INSERT INTO network_port_security_group (port_id, security_group_id) VALUES (?, ?)", portId, id);
+    }
+  }
+
+  public boolean isSecurityGroupInUse(String groupId) {
+    return sql.count("SELECT COUNT(*) FROM network_port_security_group WHERE security_group_id = ?", groupId) > 0;
+  }
+
+  // Bindings
+
+  public void insertBinding(PortBinding b) {
+    sql.update(
+        "INSERT INTO network_port_binding (port_id, host, status, vif_type, vnic_type, profile, vif_details)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        b.portId(), b.host(), b.status(), b.vifType(), b.vnicType(), b.profile(), b.vifDetails());
+  }
+
+  public List<PortBinding> bindingsOf(String portId) {
+    return sql.query(
+        "SELECT port_id, host, status, vif_type, vnic_type, profile, vif_details FROM network_port_binding"
+            + " WHERE port_id = ? ORDER BY host",
+        NetworkStore::binding,
+        portId);
+  }
+
+  public int setBindingStatus(String portId, String host, PortBinding.Status status) {
+    return sql.update(
+        "UPDATE network_port_binding SET status = ? WHERE port_id = ? AND host = ?", status, portId, host);
+  }
+
+  public int deleteBinding(String portId, String host) {
+    return sql.update("DELETE FROM network_port_binding WHERE port_id = ? AND host = ?", portId, host);
+  }
+
+  public int deleteBindings(String portId) {
+    return sql.update("DELETE FROM network_port_binding WHERE port_id = ?", portId);
+  }
+
+  /** Loads ports with their addresses, groups and active binding in four queries. */
+  private List<Port> loadPorts(String where, Object... args) {
+    List<Port> bare = sql.query("SELECT " + PORT_COLUMNS + " FROM network_port" + where, NetworkStore::port, args);
+    if (bare.isEmpty()) {
+      return bare;
+    }
+    String in = inClause(bare.size());
+    Object[] ids = bare.stream().map(Port::id).toArray();
+    Map<String, List<FixedIp>> ips = new LinkedHashMap<>();
+    sql.query(
+        "SELECT port_id, subnet_id, ip_address FROM network_ip_allocation WHERE port_id IN " + in
+            + " ORDER BY position",
+        r -> ips.computeIfAbsent(r.getString("port_id"), k -> new ArrayList<>())
+            .add(new FixedIp(r.getString("subnet_id"), r.getString("ip_address"))),
+        ids);
+    Map<String, List<String>> groups = new LinkedHashMap<>();
+    sql.query(
+        "SELECT port_id, security_group_id FROM network_port_security_group WHERE port_id IN " + in
+            + " ORDER BY security_group_id",
+        r -> groups.computeIfAbsent(r.getString("port_id"), k -> new ArrayList<>()).add(r.getString("security_group_id")),
+        ids);
+    Map<String, PortBinding> active = new LinkedHashMap<>();
+    sql.query(
+        "SELECT port_id, host, status, vif_type, vnic_type, profile, vif_details FROM network_port_binding"
+            + " WHERE status = 'ACTIVE' AND port_id IN " + in,
+        r -> active.put(r.getString("port_id"), binding(r)),
+        ids);
+    List<Port> full = new ArrayList<>();
+    for (Port p : bare) {
+      full.add(
+          new Port(
+              p.id(), p.projectId(), p.networkId(), p.name(), p.description(), p.macAddress(),
+              p.adminStateUp(), p.status(), p.deviceId(), p.deviceOwner(), p.portSecurityEnabled(),
+              p.vnicType(), p.profile(), ips.getOrDefault(p.id(), List.of()),
+              groups.getOrDefault(p.id(), List.of()), active.get(p.id()), p.revision(), p.createdAt(),
+              p.updatedAt()));
+    }
+    return full;
+  }
+
+  private static String inClause(int n) {
+    return "(" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
+  }
+
+  // Row mappers
+
+  private static Network network(Sql.Row r) throws SQLException {
+    return new Network(
+        r.getString("id"), r.getString("project_id"), r.getString("name"), r.getString("description"),
+        r.getBoolean("admin_state_up"), r.getBoolean("shared"), r.getBoolean("router_external"),
+        r.getInt("mtu"), r.getBoolean("port_security_enabled"), r.getLong("revision_number"),
+        r.getInstant("created_at"), r.getInstant("updated_at"));
+  }
+
+  private static Subnet subnet(Sql.Row r) throws SQLException {
+    return new Subnet(
+        r.getString("id"), r.getString("project_id"), r.getString("network_id"), r.getString("name"),
+        r.getString("description"), r.getInt("ip_version"), r.getString("cidr"), r.getString("gateway_ip"),
+        r.getBoolean("enable_dhcp"), List.of(), List.of(), List.of(), r.getString("ipv6_ra_mode"),
+        r.getString("ipv6_address_mode"), r.getLong("revision_number"), r.getInstant("created_at"),
+        r.getInstant("updated_at"));
+  }
+
+  private static Port port(Sql.Row r) throws SQLException {
+    return new Port(
+        r.getString("id"), r.getString("project_id"), r.getString("network_id"), r.getString("name"),
+        r.getString("description"), r.getString("mac_address"), r.getBoolean("admin_state_up"),
+        r.getString("status"), r.getString("device_id"), r.getString("device_owner"),
+        r.getBoolean("port_security_enabled"), r.getString("vnic_type"), r.getString("binding_profile"),
+        List.of(), List.of(), null, r.getLong("revision_number"), r.getInstant("created_at"),
+        r.getInstant("updated_at"));
+  }
+
+  private static PortBinding binding(Sql.Row r) throws SQLException {
+    return new PortBinding(
+        r.getString("port_id"), r.getString("host"), PortBinding.Status.valueOf(r.getString("status")),
+        r.getString("vif_type"), r.getString("vnic_type"), r.getString("profile"), r.getString("vif_details"));
+  }
+}
