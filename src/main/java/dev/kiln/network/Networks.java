@@ -38,7 +38,7 @@ public final class Networks {
       Boolean portSecurityEnabled) {}
 
   public Network create(Actor actor, Spec spec) {
-    String project = ownerProject(actor, spec.projectId(), "create_network");
+    String project = Ownership.ownerProject(actor, spec.projectId());
     if (Boolean.TRUE.equals(spec.shared()) && !actor.admin()) {
       throw NetworkErrors.policy("create_network:shared");
     }
@@ -135,20 +135,6 @@ public final class Networks {
     if (mtu < 68 || mtu > 9216) {
       throw NetworkErrors.invalid("mtu " + mtu + " is out of range; it must be between 68 and 9216.");
     }
-  }
-
-  /** The project a new resource belongs to: the actor's, or another one when an admin asks. */
-  static String ownerProject(Actor actor, String requested, String rule) {
-    if (requested == null || requested.equals(actor.projectId())) {
-      if (actor.projectId() == null) {
-        throw NetworkErrors.invalid("a project-scoped token, or a project_id, is needed.");
-      }
-      return actor.projectId();
-    }
-    if (!actor.admin()) {
-      throw NetworkErrors.policy(rule + ":project_id");
-    }
-    return requested;
   }
 
   Instant now() {

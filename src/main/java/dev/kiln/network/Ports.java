@@ -77,7 +77,7 @@ public final class Ports {
 
   public Port create(Actor actor, Spec spec) {
     Network network = networks.visible(actor, spec.networkId());
-    String project = Networks.ownerProject(actor, spec.projectId(), "create_port");
+    String project = Ownership.ownerProject(actor, spec.projectId());
     checkBindingRights(actor, spec, "create_port");
     String mac = spec.macAddress() == null ? null : mac(spec.macAddress());
     boolean portSecurity =

@@ -180,7 +180,7 @@ public final class SecurityGroups implements SecurityGroupDirectory {
    * project's default group is made first if it has none.
    */
   public SecurityGroup create(Actor actor, GroupSpec spec) {
-    String project = ownerProject(actor, spec.projectId(), "create_security_group");
+    String project = Ownership.ownerProject(actor, spec.projectId());
     String name = spec.name() == null ? "" : checkName(spec.name());
     String description = spec.description() == null ? "" : checkDescription(spec.description());
     defaultGroupId(project);
@@ -300,7 +300,7 @@ public final class SecurityGroups implements SecurityGroupDirectory {
     Integer max = port(spec.portRangeMax());
     String prefix = spec.remoteIpPrefix() == null ? null : cidr(spec.remoteIpPrefix());
     String description = spec.description() == null ? "" : checkDescription(spec.description());
-    String project = ownerProject(actor, spec.projectId(), "create_security_group_rule");
+    String project = Ownership.ownerProject(actor, spec.projectId());
 
     // Neutron's canonical forms: ICMP on IPv6 is ipv6-icmp, and every port is no port range.
     if (ethertype == Ethertype.IPV6) {
@@ -656,22 +656,6 @@ public final class SecurityGroups implements SecurityGroupDirectory {
               + ".");
     }
     return description;
-  }
-
-  /** The project a new resource belongs to: the actor's, or another one when an admin asks. */
-  private static String ownerProject(Actor actor, String requested, String rule) {
-    if (requested == null || requested.equals(actor.projectId())) {
-      if (actor.projectId() == null) {
-        throw ServiceException.invalid(
-            "HTTPBadRequest", "A project-scoped token, or a project_id, is needed.");
-      }
-      return actor.projectId();
-    }
-    if (!actor.admin()) {
-      throw new ServiceException(
-          Kind.FORBIDDEN, "PolicyNotAuthorized", "(rule:" + rule + ":project_id) is disallowed by policy.");
-    }
-    return requested;
   }
 
   private static ServiceException requiredAttribute(String name) {

@@ -52,7 +52,7 @@ public final class Subnets {
 
   public Subnet create(Actor actor, Spec spec) {
     Network network = networks.owned(actor, spec.networkId());
-    String project = Networks.ownerProject(actor, spec.projectId(), "create_subnet");
+    String project = Ownership.ownerProject(actor, spec.projectId());
     int version = spec.ipVersion() == null ? 4 : spec.ipVersion();
     if (version != 4 && version != 6) {
       throw NetworkErrors.invalid("ip_version " + version + " is not supported; use 4 or 6.");

@@ -232,6 +232,17 @@ class NetworkApiTest {
   }
 
   @Test
+  void portOnAnUnknownNetworkIs404AndAForeignProjectIs400() {
+    Api.Response unknown = port(member, "{\"network_id\": \"no-such-network\"}");
+    assertThat(unknown.status()).isEqualTo(404);
+    assertThat(unknown.json().at("/NeutronError/type").asText()).isEqualTo("NetworkNotFound");
+    Api.Response foreign =
+        member.post(NET + "/networks", "{\"network\": {\"name\": \"x\", \"project_id\": \"someone-else\"}}");
+    assertThat(foreign.status()).isEqualTo(400);
+    assertThat(foreign.json().at("/NeutronError/message").asText()).contains("requires admin privileges");
+  }
+
+  @Test
   void membersCannotSetBindingFields() {
     String net = network(member, "nobind");
     Api.Response r = port(member, "{\"network_id\": \"" + net + "\", \"binding:host_id\": \"kiln-compute-1\"}");

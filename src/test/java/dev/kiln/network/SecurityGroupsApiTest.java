@@ -278,7 +278,8 @@ class SecurityGroupsApiTest {
     // Nor create in Alice's project.
     Api.Response foreign =
         bob.post(GROUPS, "{\"security_group\": {\"name\": \"x\", \"project_id\": \"" + aliceProject + "\"}}");
-    assertThat(foreign.status()).as(foreign.body()).isEqualTo(403);
+    assertThat(foreign.status()).as(foreign.body()).isEqualTo(400);
+    assertThat(foreign.json().at("/NeutronError/message").asText()).contains("requires admin privileges");
 
     // The admin sees every project's groups and may create in another project.
     assertThat(admin.get(GROUPS).json().get("security_groups").findValuesAsText("id")).contains(id, bobGroup);
