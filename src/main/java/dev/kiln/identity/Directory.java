@@ -5,6 +5,7 @@ import static dev.kiln.common.ServiceException.forbidden;
 import static dev.kiln.common.ServiceException.invalid;
 import static dev.kiln.common.ServiceException.notFound;
 import static java.util.Objects.requireNonNull;
+import static java.util.Objects.requireNonNullElse;
 
 import dev.kiln.common.IdGenerator;
 import dev.kiln.identity.RoleAssignment.Target;
@@ -41,7 +42,7 @@ public final class Directory {
   // Domains
 
   public Domain createDomain(String name, String description, boolean enabled) {
-    Domain domain = new Domain(ids.hex(), name, orEmpty(description), enabled, clock.instant());
+    Domain domain = new Domain(ids.hex(), name, requireNonNullElse(description, ""), enabled, clock.instant());
     unique(
         () -> {
           store().insertDomain(domain);
@@ -128,7 +129,7 @@ public final class Directory {
       }
     }
     Project project =
-        new Project(ids.hex(), name, domain, parentId, orEmpty(description), enabled, clock.instant());
+        new Project(ids.hex(), name, domain, parentId, requireNonNullElse(description, ""), enabled, clock.instant());
     unique(
         () -> {
           store().insertProject(project);
@@ -200,7 +201,7 @@ public final class Directory {
     }
     User user =
         new User(
-            ids.hex(), name, domain, defaultProjectId, email, orEmpty(description), enabled,
+            ids.hex(), name, domain, defaultProjectId, email, requireNonNullElse(description, ""), enabled,
             clock.instant());
     String hash = password == null ? null : hasher.hash(password);
     unique(
@@ -279,7 +280,7 @@ public final class Directory {
   // Roles
 
   public Role createRole(String name, String description) {
-    Role role = new Role(ids.hex(), name, orEmpty(description));
+    Role role = new Role(ids.hex(), name, requireNonNullElse(description, ""));
     unique(
         () -> {
           store().insertRole(role, clock.instant());
@@ -382,9 +383,5 @@ public final class Directory {
       }
       throw e;
     }
-  }
-
-  private static String orEmpty(String s) {
-    return s == null ? "" : s;
   }
 }

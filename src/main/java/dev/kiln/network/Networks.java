@@ -1,6 +1,7 @@
 package dev.kiln.network;
 
 import static java.util.Objects.requireNonNull;
+import static java.util.Objects.requireNonNullElse;
 
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
@@ -50,9 +51,9 @@ public final class Networks {
     Instant now = now();
     Network network =
         new Network(
-            ids.uuid(), project, orEmpty(spec.name()), orEmpty(spec.description()),
-            or(spec.adminStateUp(), true), or(spec.shared(), false), or(spec.external(), false), mtu,
-            or(spec.portSecurityEnabled(), true), 1, now, now);
+            ids.uuid(), project, requireNonNullElse(spec.name(), ""), requireNonNullElse(spec.description(), ""),
+            requireNonNullElse(spec.adminStateUp(), true), requireNonNullElse(spec.shared(), false), requireNonNullElse(spec.external(), false), mtu,
+            requireNonNullElse(spec.portSecurityEnabled(), true), 1, now, now);
     new NetworkStore(db.sql()).insertNetwork(network);
     return network;
   }
@@ -87,10 +88,10 @@ public final class Networks {
     }
     Network updated =
         new Network(
-            id, old.projectId(), or(changes.name(), old.name()), or(changes.description(), old.description()),
-            or(changes.adminStateUp(), old.adminStateUp()), or(changes.shared(), old.shared()),
-            or(changes.external(), old.external()), or(changes.mtu(), old.mtu()),
-            or(changes.portSecurityEnabled(), old.portSecurityEnabled()), old.revision() + 1,
+            id, old.projectId(), requireNonNullElse(changes.name(), old.name()), requireNonNullElse(changes.description(), old.description()),
+            requireNonNullElse(changes.adminStateUp(), old.adminStateUp()), requireNonNullElse(changes.shared(), old.shared()),
+            requireNonNullElse(changes.external(), old.external()), requireNonNullElse(changes.mtu(), old.mtu()),
+            requireNonNullElse(changes.portSecurityEnabled(), old.portSecurityEnabled()), old.revision() + 1,
             old.createdAt(), now());
     if (!new NetworkStore(db.sql()).updateNetwork(updated, old.revision())) {
       throw NetworkErrors.concurrentChange("Network", id);
@@ -139,13 +140,5 @@ public final class Networks {
 
   Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.SECONDS);
-  }
-
-  private static String orEmpty(String s) {
-    return s == null ? "" : s;
-  }
-
-  private static <T> T or(T value, T fallback) {
-    return value == null ? fallback : value;
   }
 }

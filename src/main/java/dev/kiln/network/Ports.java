@@ -1,6 +1,7 @@
 package dev.kiln.network;
 
 import static java.util.Objects.requireNonNull;
+import static java.util.Objects.requireNonNullElse;
 
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
@@ -96,14 +97,14 @@ public final class Ports {
             store.lockNetwork(network.id()).orElseThrow(() -> NetworkErrors.networkNotFound(network.id()));
             String macAddress = mac != null ? mac : freeMac(store, network.id());
             List<FixedIp> addresses = allocate(store, network.id(), spec.fixedIps(), id);
-            String deviceId = orEmpty(spec.deviceId());
-            String deviceOwner = orEmpty(spec.deviceOwner());
+            String deviceId = requireNonNullElse(spec.deviceId(), "");
+            String deviceOwner = requireNonNullElse(spec.deviceOwner(), "");
             String vnic = spec.vnicType() == null ? "normal" : vnicType(spec.vnicType());
             String profile = spec.profile() == null ? "{}" : spec.profile();
             boolean up = spec.adminStateUp() == null || spec.adminStateUp();
             Port port =
                 new Port(
-                    id, project, network.id(), orEmpty(spec.name()), orEmpty(spec.description()),
+                    id, project, network.id(), requireNonNullElse(spec.name(), ""), requireNonNullElse(spec.description(), ""),
                     macAddress, up, status(up, deviceId, !host.isEmpty()), deviceId, deviceOwner,
                     portSecurity, vnic, profile, addresses, groups, null, 1, now, now);
             store.insertPort(port);
@@ -153,7 +154,7 @@ public final class Ports {
               throw ServiceException.conflict(
                   "PortBound", "Unable to change the MAC address of port " + id + " while it is bound to a host.");
             }
-            boolean portSecurity = or(changes.portSecurityEnabled(), old.portSecurityEnabled());
+            boolean portSecurity = requireNonNullElse(changes.portSecurityEnabled(), old.portSecurityEnabled());
             List<String> groups =
                 changes.securityGroups() == null && portSecurity == old.portSecurityEnabled()
                     ? old.securityGroups()
@@ -167,18 +168,18 @@ public final class Ports {
               }
             }
             String vnic = changes.vnicType() == null ? old.vnicType() : vnicType(changes.vnicType());
-            String profile = or(changes.profile(), old.profile());
+            String profile = requireNonNullElse(changes.profile(), old.profile());
             boolean bound = old.activeBinding() != null;
             if (changes.hostId() != null) {
               bound = rebind(store, old, changes.hostId(), vnic, profile);
             }
-            String deviceId = or(changes.deviceId(), old.deviceId());
-            boolean up = or(changes.adminStateUp(), old.adminStateUp());
+            String deviceId = requireNonNullElse(changes.deviceId(), old.deviceId());
+            boolean up = requireNonNullElse(changes.adminStateUp(), old.adminStateUp());
             Port updated =
                 new Port(
-                    id, old.projectId(), old.networkId(), or(changes.name(), old.name()),
-                    or(changes.description(), old.description()), newMac == null ? old.macAddress() : newMac,
-                    up, status(up, deviceId, bound), deviceId, or(changes.deviceOwner(), old.deviceOwner()),
+                    id, old.projectId(), old.networkId(), requireNonNullElse(changes.name(), old.name()),
+                    requireNonNullElse(changes.description(), old.description()), newMac == null ? old.macAddress() : newMac,
+                    up, status(up, deviceId, bound), deviceId, requireNonNullElse(changes.deviceOwner(), old.deviceOwner()),
                     portSecurity, vnic, profile, addresses, groups, null, old.revision() + 1,
                     old.createdAt(), networks.now());
             store.updatePort(updated, old.revision());
@@ -492,14 +493,6 @@ public final class Ports {
           "InvalidInput", "Invalid input for binding:vnic_type. Reason: '" + vnic + "' is not a known VNIC type.");
     }
     return vnic;
-  }
-
-  private static String orEmpty(String s) {
-    return s == null ? "" : s;
-  }
-
-  private static <T> T or(T value, T fallback) {
-    return value == null ? fallback : value;
   }
 
   /** For the bindings extension: runs work on a locked port. */

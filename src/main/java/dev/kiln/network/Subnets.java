@@ -1,6 +1,7 @@
 package dev.kiln.network;
 
 import static java.util.Objects.requireNonNull;
+import static java.util.Objects.requireNonNullElse;
 
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
@@ -67,7 +68,7 @@ public final class Subnets {
     Instant now = networks.now();
     Subnet subnet =
         new Subnet(
-            ids.uuid(), project, network.id(), orEmpty(spec.name()), orEmpty(spec.description()), version,
+            ids.uuid(), project, network.id(), requireNonNullElse(spec.name(), ""), requireNonNullElse(spec.description(), ""), version,
             cidr.toString(), gateway, spec.enableDhcp() == null || spec.enableDhcp(), pools, dns, routes,
             version == 6 ? spec.ipv6RaMode() : null, version == 6 ? spec.ipv6AddressMode() : null, 1,
             now, now);
@@ -126,9 +127,9 @@ public final class Subnets {
     checkGatewayOutsidePools(gateway, pools);
     Subnet updated =
         new Subnet(
-            id, old.projectId(), old.networkId(), or(changes.name(), old.name()),
-            or(changes.description(), old.description()), old.ipVersion(), old.cidr(), gateway,
-            or(changes.enableDhcp(), old.enableDhcp()), pools,
+            id, old.projectId(), old.networkId(), requireNonNullElse(changes.name(), old.name()),
+            requireNonNullElse(changes.description(), old.description()), old.ipVersion(), old.cidr(), gateway,
+            requireNonNullElse(changes.enableDhcp(), old.enableDhcp()), pools,
             changes.dnsNameservers() == null ? old.dnsNameservers() : dns(changes.dnsNameservers()),
             changes.hostRoutes() == null ? old.hostRoutes() : routes(changes.hostRoutes()),
             old.ipv6RaMode(), old.ipv6AddressMode(), old.revision() + 1, old.createdAt(), networks.now());
@@ -301,13 +302,5 @@ public final class Subnets {
       out.add(new Route(destination.toString(), nexthop.toString()));
     }
     return out;
-  }
-
-  private static String orEmpty(String s) {
-    return s == null ? "" : s;
-  }
-
-  private static <T> T or(T value, T fallback) {
-    return value == null ? fallback : value;
   }
 }
