@@ -19,6 +19,8 @@ import dev.kiln.network.api.NetworkApi;
 import dev.kiln.orchestration.api.OrchestrationApi;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.TaskRunner;
+import dev.kiln.volume.SimulatedVolumeBackend;
+import dev.kiln.volume.VolumeService;
 import dev.kiln.volume.api.VolumeApi;
 import io.helidon.webserver.WebServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -27,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -101,6 +104,8 @@ public final class KilnServer implements AutoCloseable {
       // Until the compute fleet exists as a service, the configured host names are the fleet.
       ComputeHosts computeHosts = Set.copyOf(config.computeHosts())::contains;
       NetworkService network = NetworkService.create(db, clock, ids, random, computeHosts);
+      VolumeService volume =
+          VolumeService.create(db, clock, ids, new SimulatedVolumeBackend(Duration.ZERO), tasks);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       String publicUrl = config.publicUrl();
       WebServer web =
@@ -122,7 +127,7 @@ public final class KilnServer implements AutoCloseable {
                           .register(IdentityApi.PREFIX, new IdentityApi(publicUrl, callers, tokens, directory))
                           .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers))
                           .register(NetworkApi.PREFIX, new NetworkApi(publicUrl, callers, network))
-                          .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers))
+                          .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers, volume))
                           .register(ImageApi.PREFIX, new ImageApi(publicUrl, callers))
                           .register(OrchestrationApi.PREFIX, new OrchestrationApi(publicUrl, callers)))
               .build()

@@ -118,11 +118,13 @@ class ServiceRootsTest {
     assertThat(tooNew.status()).isEqualTo(406);
     assertThat(tooNew.json().at("/notAcceptable/message").asText()).contains("Minimum is 2.1");
     Api.Response legacy =
-        anonymous.withHeader("X-OpenStack-Nova-API-Version", "latest").get("/compute/v2.1");
-    assertThat(legacy.status()).isEqualTo(200);
+        admin.withHeader("X-OpenStack-Nova-API-Version", "latest").get("/compute/v2.1/servers");
     assertThat(legacy.header("OpenStack-API-Version")).startsWith("compute 2.");
-    Api.Response malformed = anonymous.withHeader("OpenStack-API-Version", "volume 3.x").get("/volume/v3");
+    Api.Response malformed =
+        admin.withHeader("OpenStack-API-Version", "volume 3.x").get("/volume/v3/any/volumes");
     assertThat(malformed.status()).isEqualTo(400);
+    Api.Response discovery = anonymous.withHeader("OpenStack-API-Version", "volume 3.99").get("/volume/");
+    assertThat(discovery.status()).as("version discovery answers any requested version").isEqualTo(300);
   }
 
   @Test

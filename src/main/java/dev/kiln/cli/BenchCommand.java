@@ -33,7 +33,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description =
         "Measure Kiln: 'identity' times cold starts to the first token, token issue and"
-            + " validation, and idle memory.")
+            + " validation, and idle memory; 'volume' times volume creates and attachment cycles.")
 public final class BenchCommand implements Callable<Integer> {
   private static final String PASSWORD = "bench-secret";
   private static final Pattern READY = Pattern.compile("Kiln ready at (http://\\S+)");
@@ -42,7 +42,7 @@ public final class BenchCommand implements Callable<Integer> {
           "kiln_http_server_requests_seconds\\{[^}]*route=\"/identity/v3/users/\\{user_id\\}\""
               + "[^}]*status=\"200\"[^}]*quantile=\"0\\.5\"\\} (\\S+)");
 
-  @Parameters(index = "0", description = "What to measure: identity.", defaultValue = "identity")
+  @Parameters(index = "0", description = "What to measure: identity or volume.", defaultValue = "identity")
   String suite;
 
   @Option(names = "--starts", description = "Cold starts to time (default: ${DEFAULT-VALUE}).")
@@ -56,8 +56,11 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (suite.equals("volume")) {
+      return benchVolumes();
+    }
     if (!suite.equals("identity")) {
-      System.err.println("Unknown bench suite '" + suite + "'; known: identity.");
+      System.err.println("Unknown bench suite '" + suite + "'; known: identity, volume.");
       return 2;
     }
     System.out.println("Kiln bench identity (" + Runtime.getRuntime().availableProcessors()
@@ -89,11 +92,25 @@ public final class BenchCommand implements Callable<Integer> {
 
   private String lastReport = "";
 
-  /**
-   * Launches {@code kiln serve} as a new JVM and answers the milliseconds until a token is issued.
-   * When {@code measure} is set, the running server is also measured before it is stopped.
-   */
-  private long startToFirstToken(Path dataDir, boolean measure) throws Exception {
+  /** {@code bench volume}: one server, measured through the Cinder API. */
+  private int benchVolumes() throws Exception {
+    System.out.println("Kiln bench volume (" + Runtime.getRuntime().availableProcessors()
+        + " cores, Java " + Runtime.version() + ")");
+    Path dir = Files.createTempDirectory("kiln-bench");
+    Process process = launch(dir);
+    try {
+      LocalClient client = new LocalClient(awaitReady(process));
+      System.out.println();
+      System.out.print(new VolumeBench(client, PASSWORD).run());
+      return 0;
+    } finally {
+      process.destroy();
+      process.waitFor(20, TimeUnit.SECONDS);
+      delete(dir);
+    }
+  }
+
+  private static Process launch(Path dataDir) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmOptions());
@@ -101,8 +118,16 @@ public final class BenchCommand implements Callable<Integer> {
         List.of(
             "-jar", jarPath(), "serve", "--port", "0", "--data-dir", dataDir.toString(),
             "--admin-password", PASSWORD));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  /**
+   * Launches {@code kiln serve} as a new JVM and answers the milliseconds until a token is issued.
+   * When {@code measure} is set, the running server is also measured before it is stopped.
+   */
+  private long startToFirstToken(Path dataDir, boolean measure) throws Exception {
     long started = System.nanoTime();
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process process = launch(dataDir);
     try {
       String baseUrl = awaitReady(process);
       LocalClient client = new LocalClient(baseUrl);
@@ -224,18 +249,18 @@ public final class BenchCommand implements Callable<Integer> {
         Arrays.stream(v).min().orElse(0), Arrays.stream(v).max().orElse(0));
   }
 
-  private static long median(long[] values) {
+  static long median(long[] values) {
     return percentile(values, 50);
   }
 
-  private static long percentile(long[] values, int p) {
+  static long percentile(long[] values, int p) {
     long[] sorted = values.clone();
     Arrays.sort(sorted);
     int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
   }
 
-  private static double ms(long nanos) {
+  static double ms(long nanos) {
     return nanos / 1_000_000.0;
   }
 

@@ -48,8 +48,29 @@ final class LocalClient {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Sends a JSON request with a token and, where given, a Cinder microversion. */
+  HttpResponse<String> send(String method, String path, String token, String volumeVersion, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .header("X-Auth-Token", token);
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (volumeVersion != null) {
+      request.header("OpenStack-API-Version", "volume " + volumeVersion);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   static String token(HttpResponse<String> issued) {
     return issued.headers().firstValue("X-Subject-Token").orElseThrow();
+  }
+
+  /** The id of the project a token body is scoped to. */
+  static String projectId(HttpResponse<String> issued) throws IOException {
+    return Json.MAPPER.readTree(issued.body()).at("/token/project/id").asText();
   }
 
   /** The id of the user a token body describes. */

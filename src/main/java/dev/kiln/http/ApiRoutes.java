@@ -86,8 +86,13 @@ public final class ApiRoutes {
       Map<String, String> versionHeaders = Map.of();
       try {
         Caller caller = authenticate(req, access);
-        ApiVersion version = negotiate(req);
-        if (service.microversions() != null) {
+        ApiVersion version;
+        if (access == Access.PUBLIC || service.microversions() == null) {
+          // Version discovery must answer whatever version a client asks for: that is how the
+          // client learns the range (cinderclient asks the root with its own newest version).
+          version = service.microversions() == null ? ApiVersion.NONE : service.microversions().min();
+        } else {
+          version = negotiate(req);
           versionHeaders = service.microversions().responseHeaders(version);
         }
         ApiResponse answer =

@@ -1,5 +1,7 @@
 package dev.kiln.volume.api;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiResponse;
@@ -11,23 +13,26 @@ import dev.kiln.http.Json;
 import dev.kiln.http.Microversions;
 import dev.kiln.http.ServiceContext;
 import dev.kiln.http.VersionDocs;
+import dev.kiln.volume.VolumeService;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 
 /**
- * Cinder v3 at {@code /volume}. For now the version documents and microversion negotiation;
- * volumes and attachments arrive with the volume service.
+ * Cinder v3 at {@code /volume}: volumes, types, snapshots, quotas, attachments and the volume
+ * actions, under {@code /v3/{project_id}}.
  */
 public final class VolumeApi implements HttpService {
   public static final String PREFIX = "/volume";
   /** The microversions Kiln's volume API implements; raised as behaviour is added. */
   public static final Microversions MICROVERSIONS =
-      new Microversions("volume", null, new ApiVersion(3, 0), new ApiVersion(3, 0));
+      new Microversions("volume", null, new ApiVersion(3, 0), new ApiVersion(3, 60));
 
   private final ServiceContext context;
+  private final VolumeService service;
 
-  public VolumeApi(String publicUrl, CallerResolver callers) {
+  public VolumeApi(String publicUrl, CallerResolver callers, VolumeService service) {
     this.context = new ServiceContext(publicUrl, FaultStyle.NOVA, callers, MICROVERSIONS);
+    this.service = requireNonNull(service, "service is null");
   }
 
   @Override
@@ -37,6 +42,12 @@ public final class VolumeApi implements HttpService {
     routes
         .get("/", Access.PUBLIC, request -> ApiResponse.status(300, versions(request.baseUrl())))
         .get("/v3", Access.PUBLIC, request -> ApiResponse.ok(versions(request.baseUrl())));
+    new VolumesApi(service).register(routes);
+    new VolumeActionsApi(service).register(routes);
+    new SnapshotsApi(service).register(routes);
+    new AttachmentsApi(service).register(routes);
+    new TypesApi(service.types()).register(routes);
+    new QuotasApi(service.quotas()).register(routes);
     routes.unmatchedIsNotFound();
   }
 

@@ -1,0 +1,293 @@
+package dev.kiln.volume;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.common.Actor;
+import dev.kiln.common.ServiceException;
+import dev.kiln.store.Database;
+import dev.kiln.store.Sql;
+import dev.kiln.volume.store.VolumeQuotaStore;
+import dev.kiln.volume.store.VolumeQuotaStore.Usage;
+import dev.kiln.volume.store.VolumeTypeStore;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cinder's per-project quotas ({@code os-quota-sets}).
+ *
+ * <p>Enforced: {@code volumes}, {@code gigabytes} and {@code snapshots} by {@link #reserve}, which
+ * volume and snapshot creation call in their own transaction, and {@code per_volume_gigabytes} by
+ * {@link #checkVolumeSize}. Shown, settable and stored, but not enforced because Kiln has no such
+ * resources yet: {@code backups}, {@code backup_gigabytes}, {@code groups}, and the per-type
+ * {@code volumes_<type>}, {@code gigabytes_<type>} and {@code snapshots_<type>}. A limit of -1 is
+ * no limit.
+ */
+public final class VolumeQuotas {
+  public static final String VOLUMES = "volumes";
+  public static final String GIGABYTES = "gigabytes";
+  public static final String SNAPSHOTS = "snapshots";
+  public static final String PER_VOLUME_GIGABYTES = "per_volume_gigabytes";
+  public static final String BACKUPS = "backups";
+  public static final String BACKUP_GIGABYTES = "backup_gigabytes";
+  public static final String GROUPS = "groups";
+
+  /** The largest limit Cinder accepts (its database's integer). */
+  public static final long MAX_LIMIT = Integer.MAX_VALUE;
+
+  /** Cinder's default limits (its quota_* options), in the order Cinder lists them. */
+  public static final Map<String, Long> GLOBAL_DEFAULTS = globalDefaults();
+
+  /** Members of a quota set that are not quotas; an update ignores them as Cinder does. */
+  private static final List<String> NON_QUOTA_KEYS = List.of("id", "tenant_id");
+
+  private final Database db;
+
+  public VolumeQuotas(Database db) {
+    this.db = requireNonNull(db, "db is null");
+  }
+
+  /** One quota with its usage, for {@code ?usage=True}. */
+  public record Quota(long limit, long inUse, long reserved) {}
+
+  // For the volume service, inside its transactions
+
+  /**
+   * Counts new volumes, gigabytes and snapshots against the project's quotas, inside the caller's
+   * transaction: all of them or none. Refuses with 413 {@code OverQuota} when any limit would be
+   * exceeded; nothing is counted then.
+   */
+  public void reserve(Sql tx, String projectId, int volumes, long gigabytes, int snapshots) {
+    requireNonNull(tx, "tx is null");
+    requireNonNull(projectId, "projectId is null");
+    if (volumes < 0 || gigabytes < 0 || snapshots < 0) {
+      throw new IllegalArgumentException(
+          "a reservation cannot be negative: " + volumes + " volumes, " + gigabytes + " GB, " + snapshots + " snapshots");
+    }
+    if (volumes == 0 && gigabytes == 0 && snapshots == 0) {
+      return;
+    }
+    VolumeQuotaStore store = new VolumeQuotaStore(tx);
+    // The row lock orders this reservation after any limit change of the project, so the limits
+    // read next are the ones in force when the update below runs.
+    store.lockUsage(projectId);
+    Map<String, Long> limits = globals(store.limits(projectId));
+    long volumeLimit = limits.get(VOLUMES);
+    long gigabyteLimit = limits.get(GIGABYTES);
+    long snapshotLimit = limits.get(SNAPSHOTS);
+    if (store.addUsageWithin(projectId, volumes, gigabytes, snapshots, volumeLimit, gigabyteLimit, snapshotLimit)) {
+      return;
+    }
+    Usage used = store.usage(projectId).orElse(Usage.NONE);
+    // Cinder reports the first exceeded resource in alphabetical order.
+    if (gigabytes > 0 && exceeds(gigabyteLimit, used.gigabytes(), gigabytes)) {
+      throw overQuota(
+          "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota."
+              + " Requested " + gigabytes + "G, quota is " + gigabyteLimit + "G and " + used.gigabytes()
+              + "G has been consumed.");
+    }
+    if (snapshots > 0 && exceeds(snapshotLimit, used.snapshots(), snapshots)) {
+      throw overQuota(
+          "SnapshotLimitExceeded: Maximum number of snapshots allowed (" + snapshotLimit + ") exceeded");
+    }
+    throw overQuota(
+        "VolumeLimitExceeded: Maximum number of volumes allowed (" + volumeLimit + ") exceeded for quota '"
+            + VOLUMES + "'.");
+  }
+
+  /** Gives back what {@link #reserve} counted; usage never goes below zero. */
+  public void release(Sql tx, String projectId, int volumes, long gigabytes, int snapshots) {
+    requireNonNull(tx, "tx is null");
+    requireNonNull(projectId, "projectId is null");
+    if (volumes < 0 || gigabytes < 0 || snapshots < 0) {
+      throw new IllegalArgumentException(
+          "a release cannot be negative: " + volumes + " volumes, " + gigabytes + " GB, " + snapshots + " snapshots");
+    }
+    new VolumeQuotaStore(tx).subtractUsage(projectId, volumes, gigabytes, snapshots);
+  }
+
+  /**
+   * Refuses a volume larger than the project's {@code per_volume_gigabytes} (413, Cinder's
+   * VolumeSizeExceedsLimit). Call it for new volumes and for the new size of an extended one.
+   */
+  public void checkVolumeSize(String projectId, long sizeGb) {
+    long limit = globals(new VolumeQuotaStore(db.sql()).limits(projectId)).get(PER_VOLUME_GIGABYTES);
+    if (limit >= 0 && sizeGb > limit) {
+      throw overQuota(
+          "VolumeSizeExceedsLimit: Requested volume size " + sizeGb + "G is larger than maximum allowed limit "
+              + limit + "G.");
+    }
+  }
+
+  // For the API
+
+  /** The project's limits, every quota with its value or the default. */
+  public Map<String, Long> limits(Actor actor, String projectId) {
+    authorizeShow(actor, projectId);
+    return effective(new VolumeQuotaStore(db.sql()).limits(projectId));
+  }
+
+  /** The project's limits with what it uses of each; Kiln reserves nothing ahead, so 0 reserved. */
+  public Map<String, Quota> usage(Actor actor, String projectId) {
+    authorizeShow(actor, projectId);
+    VolumeQuotaStore store = new VolumeQuotaStore(db.sql());
+    Usage used = store.usage(projectId).orElse(Usage.NONE);
+    Map<String, Quota> out = new LinkedHashMap<>();
+    effective(store.limits(projectId)).forEach((resource, limit) -> out.put(resource, new Quota(limit, inUse(used, resource), 0)));
+    return out;
+  }
+
+  /** The limits a project has when none were set for it. */
+  public Map<String, Long> defaults(Actor actor, String projectId) {
+    authorizeShow(actor, projectId);
+    return effective(Map.of());
+  }
+
+  /**
+   * Sets limits of a project (admins only) and answers all of them. Every name must be a quota,
+   * every value a whole number from -1 to {@link #MAX_LIMIT}, and no limit may fall below what
+   * the project already uses; otherwise nothing changes.
+   */
+  public Map<String, Long> update(Actor actor, String projectId, Map<String, Long> changes) {
+    if (!actor.admin()) {
+      throw VolumeTypes.policy("volume_extension:quotas:update");
+    }
+    if (projectId.isEmpty() || projectId.length() > 255) {
+      throw invalidInput("quota_set_name has a minimum character requirement of 1 and a maximum of 255.");
+    }
+    return db.inTransaction(
+        sql -> {
+          VolumeQuotaStore store = new VolumeQuotaStore(sql);
+          Map<String, Long> known = effectiveWithTypes(Map.of(), new VolumeTypeStore(sql).names());
+          List<String> bad = new ArrayList<>();
+          for (Map.Entry<String, Long> change : changes.entrySet()) {
+            String key = change.getKey();
+            if (NON_QUOTA_KEYS.contains(key)) {
+              continue;
+            }
+            if (!known.containsKey(key)) {
+              bad.add(key);
+              continue;
+            }
+            long value = change.getValue();
+            if (value < -1) {
+              throw ServiceException.invalid("HTTPBadRequest", key + " must be >= -1");
+            }
+            if (value > MAX_LIMIT) {
+              throw ServiceException.invalid("HTTPBadRequest", key + " must be <= " + MAX_LIMIT);
+            }
+          }
+          if (!bad.isEmpty()) {
+            throw invalidInput("Bad key(s) in quota set: " + String.join(", ", bad));
+          }
+          Usage used = store.lockUsage(projectId);
+          for (Map.Entry<String, Long> change : changes.entrySet()) {
+            String key = change.getKey();
+            long value = change.getValue();
+            long inUse = inUse(used, key);
+            if (!NON_QUOTA_KEYS.contains(key) && !key.equals(PER_VOLUME_GIGABYTES) && value != -1 && value < inUse) {
+              throw ServiceException.invalid(
+                  "HTTPBadRequest",
+                  "Quota " + key + " limit must be equal or greater than existing resources. Current usage is "
+                      + inUse + " and the requested limit is " + value + ".");
+            }
+          }
+          changes.forEach(
+              (key, value) -> {
+                if (!NON_QUOTA_KEYS.contains(key)) {
+                  store.putLimit(projectId, key, value);
+                }
+              });
+          return effectiveWithTypes(store.limits(projectId), new VolumeTypeStore(sql).names());
+        });
+  }
+
+  /** Forgets every limit set for the project (admins only), returning it to the defaults. */
+  public void reset(Actor actor, String projectId) {
+    if (!actor.admin()) {
+      throw VolumeTypes.policy("volume_extension:quotas:delete");
+    }
+    db.inTransaction(
+        sql -> {
+          VolumeQuotaStore store = new VolumeQuotaStore(sql);
+          store.lockUsage(projectId);
+          return store.deleteLimits(projectId);
+        });
+  }
+
+  // Rules
+
+  private static void authorizeShow(Actor actor, String projectId) {
+    if (!actor.owns(projectId)) {
+      throw VolumeTypes.policy("volume_extension:quotas:show");
+    }
+  }
+
+  private Map<String, Long> effective(Map<String, Long> set) {
+    return effectiveWithTypes(set, new VolumeTypeStore(db.sql()).names());
+  }
+
+  /** The global quotas only, each with its set value or else its default. */
+  private static Map<String, Long> globals(Map<String, Long> set) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    GLOBAL_DEFAULTS.forEach((resource, fallback) -> out.put(resource, set.getOrDefault(resource, fallback)));
+    return out;
+  }
+
+  /**
+   * Every quota Cinder knows, in Cinder's order: the global ones, then three per volume type, then
+   * groups; each with its set value or else its default (-1 for the per-type ones).
+   */
+  private static Map<String, Long> effectiveWithTypes(Map<String, Long> set, List<String> typeNames) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    GLOBAL_DEFAULTS.forEach(
+        (resource, fallback) -> {
+          if (!resource.equals(GROUPS)) {
+            out.put(resource, set.getOrDefault(resource, fallback));
+          }
+        });
+    for (String type : typeNames) {
+      for (String part : VolumeTypes.PER_TYPE_QUOTAS) {
+        String resource = part + "_" + type;
+        out.put(resource, set.getOrDefault(resource, -1L));
+      }
+    }
+    out.put(GROUPS, set.getOrDefault(GROUPS, GLOBAL_DEFAULTS.get(GROUPS)));
+    return out;
+  }
+
+  private static long inUse(Usage used, String resource) {
+    return switch (resource) {
+      case VOLUMES -> used.volumes();
+      case GIGABYTES -> used.gigabytes();
+      case SNAPSHOTS -> used.snapshots();
+      default -> 0;
+    };
+  }
+
+  private static boolean exceeds(long limit, long used, long more) {
+    return limit >= 0 && used + more > limit;
+  }
+
+  private static ServiceException overQuota(String message) {
+    return new ServiceException(ServiceException.Kind.OVER_LIMIT, "OverQuota", message);
+  }
+
+  private static ServiceException invalidInput(String reason) {
+    return ServiceException.invalid("InvalidInput", "Invalid input received: " + reason);
+  }
+
+  private static Map<String, Long> globalDefaults() {
+    Map<String, Long> defaults = new LinkedHashMap<>();
+    defaults.put(VOLUMES, 10L);
+    defaults.put(PER_VOLUME_GIGABYTES, -1L);
+    defaults.put(SNAPSHOTS, 10L);
+    defaults.put(GIGABYTES, 1000L);
+    defaults.put(BACKUPS, 10L);
+    defaults.put(BACKUP_GIGABYTES, 1000L);
+    defaults.put(GROUPS, 10L);
+    return Collections.unmodifiableMap(defaults);
+  }
+}

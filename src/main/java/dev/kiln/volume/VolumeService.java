@@ -1,0 +1,40 @@
+package dev.kiln.volume;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.common.IdGenerator;
+import dev.kiln.store.Database;
+import dev.kiln.store.Sql;
+import dev.kiln.tasks.TaskRunner;
+import dev.kiln.volume.store.VolumeStore;
+import java.time.Clock;
+
+/**
+ * Kiln's Block Storage service. Compute uses {@link Attachments} in-process with the same
+ * operations Nova calls on Cinder: create (reserve), update (connect), complete, delete.
+ */
+public record VolumeService(
+    VolumeTypes types, VolumeQuotas quotas, Volumes volumes, Snapshots snapshots, Attachments attachments) {
+
+  public VolumeService {
+    requireNonNull(types, "types is null");
+    requireNonNull(quotas, "quotas is null");
+    requireNonNull(volumes, "volumes is null");
+    requireNonNull(snapshots, "snapshots is null");
+    requireNonNull(attachments, "attachments is null");
+  }
+
+  /** Wires the service over one database, registering its task handlers with {@code tasks}. */
+  public static VolumeService create(
+      Database db, Clock clock, IdGenerator ids, VolumeBackend backend, TaskRunner tasks) {
+    Sql sql = db.sql();
+    VolumeTypes types = new VolumeTypes(db, clock, ids, typeId -> new VolumeStore(sql).volumeTypeInUse(typeId));
+    VolumeQuotas quotas = new VolumeQuotas(db);
+    return new VolumeService(
+        types,
+        quotas,
+        new Volumes(db, clock, ids, types, quotas, backend, tasks),
+        new Snapshots(db, clock, ids, quotas, tasks),
+        new Attachments(db, clock, ids, backend));
+  }
+}

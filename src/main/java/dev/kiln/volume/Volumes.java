@@ -1,0 +1,283 @@
+package dev.kiln.volume;
+
+import static java.util.Objects.requireNonNull;
+import static java.util.Objects.requireNonNullElse;
+
+import dev.kiln.common.Actor;
+import dev.kiln.common.IdGenerator;
+import dev.kiln.common.ServiceException;
+import dev.kiln.store.Database;
+import dev.kiln.tasks.Task;
+import dev.kiln.tasks.TaskRunner;
+import dev.kiln.volume.Volume.AttachStatus;
+import dev.kiln.volume.Volume.Status;
+import dev.kiln.volume.store.VolumeStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cinder volumes: create (asynchronously, through the task runner), show, change, extend and
+ * delete, with quotas held from the request until the volume is gone.
+ */
+public final class Volumes {
+  public static final String AVAILABILITY_ZONE = "nova";
+  static final String CREATE_TASK = "volume.create";
+  private static final Logger LOG = LoggerFactory.getLogger(Volumes.class);
+
+  private final Database db;
+  private final Clock clock;
+  private final IdGenerator ids;
+  private final VolumeTypes types;
+  private final VolumeQuotas quotas;
+  private final VolumeBackend backend;
+  private final TaskRunner tasks;
+
+  public Volumes(
+      Database db,
+      Clock clock,
+      IdGenerator ids,
+      VolumeTypes types,
+      VolumeQuotas quotas,
+      VolumeBackend backend,
+      TaskRunner tasks) {
+    this.db = requireNonNull(db, "db is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.ids = requireNonNull(ids, "ids is null");
+    this.types = requireNonNull(types, "types is null");
+    this.quotas = requireNonNull(quotas, "quotas is null");
+    this.backend = requireNonNull(backend, "backend is null");
+    this.tasks = requireNonNull(tasks, "tasks is null");
+    tasks.register(CREATE_TASK, this::finishCreate);
+  }
+
+  /** What a create asks for; null means "the default" or "from the source". */
+  public record Spec(
+      String name,
+      String description,
+      Integer size,
+      String volumeType,
+      String availabilityZone,
+      Map<String, String> metadata,
+      String snapshotId,
+      String sourceVolid,
+      Boolean multiattach) {}
+
+  public Volume create(Actor actor, Spec spec) {
+    if (actor.projectId() == null) {
+      throw VolumeErrors.invalidInput("a project-scoped token is needed to create a volume.");
+    }
+    VolumeStore reader = new VolumeStore(db.sql());
+    Integer sourceSize = null;
+    String sourceType = null;
+    if (spec.snapshotId() != null) {
+      Snapshot snapshot = reader.findSnapshot(spec.snapshotId())
+          .filter(s -> actor.owns(s.projectId()))
+          .orElseThrow(() -> VolumeErrors.snapshotNotFound(spec.snapshotId()));
+      if (!snapshot.status().equals(Status.AVAILABLE)) {
+        throw ServiceException.invalid(
+            "InvalidSnapshot", "Invalid snapshot: Originating snapshot status must be one of 'available' values");
+      }
+      sourceSize = snapshot.size();
+      sourceType = reader.findVolume(snapshot.volumeId()).map(Volume::volumeTypeId).orElse(null);
+    }
+    if (spec.sourceVolid() != null) {
+      Volume source = visible(actor, spec.sourceVolid());
+      if (!List.of(Status.AVAILABLE, Status.IN_USE).contains(source.status())) {
+        throw VolumeErrors.invalidVolume("Source volume status must be available or in-use, it is " + source.status() + ".");
+      }
+      sourceSize = source.size();
+      sourceType = source.volumeTypeId();
+    }
+    int size = spec.size() != null ? spec.size() : requireNonNullElse(sourceSize, 0);
+    if (size < 1) {
+      throw VolumeErrors.invalidInput(
+          "'size' must be an integer and greater than 0 (got " + (spec.size() == null ? "none" : size) + ").");
+    }
+    if (sourceSize != null && size < sourceSize) {
+      throw VolumeErrors.invalidInput(
+          "Volume size '" + size + "'GB cannot be smaller than the source's size '" + sourceSize + "'GB.");
+    }
+    quotas.checkVolumeSize(actor.projectId(), size);
+    String zone = requireNonNullElse(spec.availabilityZone(), AVAILABILITY_ZONE);
+    if (!zone.equals(AVAILABILITY_ZONE)) {
+      throw ServiceException.invalid(
+          "InvalidAvailabilityZone", "Availability zone '" + zone + "' is invalid; Kiln has '" + AVAILABILITY_ZONE + "'.");
+    }
+    VolumeType type =
+        spec.volumeType() != null
+            ? types.resolve(actor, spec.volumeType())
+            : sourceType != null ? types.find(sourceType).orElse(types.defaultType()) : types.defaultType();
+    boolean multiattach = type.multiattach() || Boolean.TRUE.equals(spec.multiattach());
+    Instant now = now();
+    Volume volume =
+        new Volume(
+            ids.uuid(), actor.projectId(), actor.userId(), spec.name(), spec.description(), size, Status.CREATING,
+            AttachStatus.DETACHED, type.id(), zone, multiattach, false, spec.sourceVolid(), spec.snapshotId(),
+            requireNonNullElse(spec.metadata(), Map.of()), List.of(), now, now);
+    db.inTransaction(
+        sql -> {
+          quotas.reserve(sql, actor.projectId(), 1, size, 0);
+          new VolumeStore(sql).insertVolume(volume);
+          return tasks.submit(sql, CREATE_TASK, "{\"volume_id\": \"" + volume.id() + "\"}", now, 3);
+        });
+    tasks.wake();
+    return volume;
+  }
+
+  /** Runs the backend's create; the volume ends {@code available}, or {@code error} if it failed. */
+  private String finishCreate(Task task) {
+    String id = task.payload().replaceAll(".*\"volume_id\": \"([^\"]+)\".*", "$1");
+    Volume volume = new VolumeStore(db.sql()).findVolume(id).orElse(null);
+    if (volume == null || !volume.status().equals(Status.CREATING)) {
+      return null; // deleted meanwhile, or an earlier attempt finished
+    }
+    String outcome = Status.AVAILABLE;
+    try {
+      backend.create(volume);
+    } catch (RuntimeException e) {
+      LOG.warn("Volume {} failed to create: {}", id, e.getMessage());
+      outcome = Status.ERROR;
+    }
+    new VolumeStore(db.sql()).transition(id, List.of(Status.CREATING), outcome, AttachStatus.DETACHED, now());
+    return null;
+  }
+
+  public Volume visible(Actor actor, String id) {
+    return new VolumeStore(db.sql())
+        .findVolume(id)
+        .filter(v -> actor.owns(v.projectId()))
+        .orElseThrow(() -> VolumeErrors.volumeNotFound(id));
+  }
+
+  /** The actor's project's volumes; an admin asking for all projects gets every volume. */
+  public List<Volume> list(Actor actor, boolean allProjects) {
+    return new VolumeStore(db.sql()).listVolumes(actor.admin() && allProjects ? null : actor.projectId());
+  }
+
+  public Volume update(Actor actor, String id, String name, String description, Boolean bootable) {
+    Volume old = visible(actor, id);
+    new VolumeStore(db.sql())
+        .updateDescription(
+            id,
+            name != null ? name : old.name(),
+            description != null ? description : old.description(),
+            bootable != null ? bootable : old.bootable(),
+            now());
+    return visible(actor, id);
+  }
+
+  /**
+   * Sets metadata keys. {@code replace} drops the keys not given (PUT), otherwise they are kept
+   * (POST), as Cinder's metadata API does.
+   */
+  public Map<String, String> setMetadata(Actor actor, String id, Map<String, String> metadata, boolean replace) {
+    Volume old = visible(actor, id);
+    Map<String, String> merged = new LinkedHashMap<>(replace ? Map.of() : old.metadata());
+    merged.putAll(metadata);
+    new VolumeStore(db.sql()).replaceMetadata(id, merged);
+    return merged;
+  }
+
+  public void deleteMetadataKey(Actor actor, String id, String key) {
+    Volume old = visible(actor, id);
+    if (!old.metadata().containsKey(key)) {
+      throw ServiceException.notFound("MetadataItemNotFound", "Metadata item " + key + " was not found.");
+    }
+    Map<String, String> remaining = new LinkedHashMap<>(old.metadata());
+    remaining.remove(key);
+    new VolumeStore(db.sql()).replaceMetadata(id, remaining);
+  }
+
+  /**
+   * Deletes a volume that is not attached nor busy; with {@code cascade} its snapshots go too,
+   * else a volume with snapshots is refused. The quota is released with it.
+   */
+  public void delete(Actor actor, String id, boolean cascade) {
+    Volume volume = visible(actor, id);
+    db.inTransaction(
+        sql -> {
+          VolumeStore store = new VolumeStore(sql);
+          Volume locked = store.lockVolume(id).orElseThrow(() -> VolumeErrors.volumeNotFound(id));
+          if (!locked.attachments().isEmpty()
+              || !List.of(Status.AVAILABLE, Status.ERROR).contains(locked.status())) {
+            throw VolumeErrors.invalidVolume(
+                "Volume status must be available or error or error_restoring or error_extending or"
+                    + " error_managing and must not be migrating, attached, belong to a group, have"
+                    + " snapshots, awaiting a transfer, or be disassociated from snapshots after volume"
+                    + " transfer (it is " + locked.status() + ").");
+          }
+          List<Snapshot> snapshots = store.snapshotsOf(id);
+          if (!snapshots.isEmpty() && !cascade) {
+            throw VolumeErrors.invalidVolume(
+                "Volume " + id + " still has " + snapshots.size() + " dependent snapshots; delete them first or use cascade=true.");
+          }
+          for (Snapshot s : snapshots) {
+            store.deleteSnapshot(s.id());
+            quotas.release(sql, volume.projectId(), 0, s.size(), 1);
+          }
+          store.deleteVolume(id);
+          quotas.release(sql, volume.projectId(), 1, volume.size(), 0);
+          return null;
+        });
+    backend.delete(volume);
+  }
+
+  /**
+   * Grows a volume. An available volume is extended; an in-use one only from microversion 3.42,
+   * as Cinder allows. The new size must be larger, and within the gigabytes quota.
+   */
+  public Volume extend(Actor actor, String id, int newSize, boolean inUseAllowed) {
+    Volume volume = visible(actor, id);
+    if (newSize <= volume.size()) {
+      throw VolumeErrors.invalidInput(
+          "New size for extend must be greater than current size. (current: " + volume.size() + ", extended: " + newSize + ").");
+    }
+    quotas.checkVolumeSize(volume.projectId(), newSize);
+    List<String> allowed = inUseAllowed ? List.of(Status.AVAILABLE, Status.IN_USE) : List.of(Status.AVAILABLE);
+    db.inTransaction(
+        sql -> {
+          VolumeStore store = new VolumeStore(sql);
+          Volume locked = store.lockVolume(id).orElseThrow(() -> VolumeErrors.volumeNotFound(id));
+          if (!allowed.contains(locked.status())) {
+            throw VolumeErrors.invalidVolume(
+                "Volume status must be " + String.join(" or ", allowed) + " to extend, but current status is: "
+                    + locked.status() + ".");
+          }
+          quotas.reserve(sql, locked.projectId(), 0, newSize - locked.size(), 0);
+          try {
+            backend.extend(locked, newSize);
+          } catch (RuntimeException e) {
+            throw ServiceException.invalid("VolumeBackendAPIException", "Bad or unexpected response from the storage volume backend API: " + e.getMessage());
+          }
+          store.resize(id, newSize, locked.status(), now());
+          return null;
+        });
+    return visible(actor, id);
+  }
+
+  /** Admin's os-reset_status: sets the states as told, for repairing a stuck volume. */
+  public void resetStatus(String id, String status, String attachStatus) {
+    db.inTransaction(
+        sql -> {
+          VolumeStore store = new VolumeStore(sql);
+          Volume locked = store.lockVolume(id).orElseThrow(() -> VolumeErrors.volumeNotFound(id));
+          store.transition(
+              id,
+              List.of(locked.status()),
+              status != null ? status : locked.status(),
+              attachStatus != null ? attachStatus : locked.attachStatus(),
+              now());
+          return null;
+        });
+  }
+
+  Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+}

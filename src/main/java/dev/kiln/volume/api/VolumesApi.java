@@ -1,0 +1,180 @@
+package dev.kiln.volume.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.common.Actor;
+import dev.kiln.http.Access;
+import dev.kiln.http.ApiError;
+import dev.kiln.http.ApiRequest;
+import dev.kiln.http.ApiResponse;
+import dev.kiln.http.ApiRoutes;
+import dev.kiln.http.Json;
+import dev.kiln.http.JsonInput;
+import dev.kiln.volume.VolumeService;
+import dev.kiln.volume.Volume;
+import dev.kiln.volume.Volumes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code /v3/{project_id}/volumes}: volumes and their metadata. */
+final class VolumesApi {
+  private final VolumeService service;
+
+  VolumesApi(VolumeService service) {
+    this.service = requireNonNull(service, "service is null");
+  }
+
+  void register(ApiRoutes routes) {
+    String base = "/v3/{project_id}/volumes";
+    routes
+        .get(base, Access.AUTHENTICATED, r -> list(r, false))
+        .get(base + "/detail", Access.AUTHENTICATED, r -> list(r, true))
+        .post(base, Access.AUTHENTICATED, this::create)
+        .get(base + "/{volume_id}", Access.AUTHENTICATED, this::show)
+        .put(base + "/{volume_id}", Access.AUTHENTICATED, this::update)
+        .delete(base + "/{volume_id}", Access.AUTHENTICATED, this::delete)
+        .get(base + "/{volume_id}/metadata", Access.AUTHENTICATED, this::metadata)
+        .post(base + "/{volume_id}/metadata", Access.AUTHENTICATED, r -> setMetadata(r, false))
+        .put(base + "/{volume_id}/metadata", Access.AUTHENTICATED, r -> setMetadata(r, true))
+        .delete(base + "/{volume_id}/metadata/{key}", Access.AUTHENTICATED, this::deleteMetadata);
+  }
+
+  static String url(ApiRequest request, String project) {
+    return request.baseUrl() + VolumeApi.PREFIX + "/v3/" + project;
+  }
+
+  private ApiResponse list(ApiRequest request, boolean detail) {
+    String project = CinderProject.of(request);
+    Actor actor = request.caller().actor();
+    boolean all = request.query("all_tenants").map(v -> !v.equals("0") && !v.equalsIgnoreCase("false")).orElse(false);
+    List<ObjectNode> items = new ArrayList<>();
+    for (Volume v : service.volumes().list(actor, all)) {
+      items.add(render(request, project, v));
+    }
+    return ApiResponse.ok(CinderListQuery.answer(
+        request, "volumes", url(request, project) + "/volumes" + (detail ? "/detail" : ""), items,
+        VolumeViews.VOLUME_FILTERS, detail ? null : VolumeViews::summary));
+  }
+
+  private ApiResponse create(ApiRequest request) {
+    String project = CinderProject.of(request);
+    JsonInput in = JsonInput.wrapped(request.body(), "volume");
+    in.allowOnly(
+        "size", "name", "description", "volume_type", "availability_zone", "metadata", "snapshot_id",
+        "source_volid", "multiattach", "consistencygroup_id", "imageRef", "backup_id", "display_name",
+        "display_description", "group_id", "scheduler_hints");
+    for (String unsupported : new String[] {"imageRef", "backup_id", "consistencygroup_id", "group_id"}) {
+      if (in.optionalString(unsupported).isPresent()) {
+        throw in.invalid(unsupported, "Kiln cannot create volumes from this yet");
+      }
+    }
+    Integer size = null;
+    if (in.has("size") && !in.isNull("size")) {
+      JsonNode raw = in.raw("size");
+      if (!(raw.isIntegralNumber() || (raw.isTextual() && raw.textValue().matches("-?\\d+")))) {
+        throw ApiError.badRequest("Invalid input for field/attribute size. Value: " + raw + ". '" + raw.asText() + "' is not an integer.");
+      }
+      size = raw.isTextual() ? Integer.parseInt(raw.textValue()) : raw.intValue();
+    }
+    Volume volume = service.volumes().create(
+        request.caller().actor(),
+        new Volumes.Spec(
+            in.optionalString("name").or(() -> in.optionalString("display_name")).orElse(null),
+            in.optionalString("description").or(() -> in.optionalString("display_description")).orElse(null),
+            size,
+            in.optionalString("volume_type").orElse(null),
+            in.optionalString("availability_zone").orElse(null),
+            metadata(in, "metadata"),
+            in.optionalString("snapshot_id").orElse(null),
+            in.optionalString("source_volid").orElse(null),
+            in.optionalBoolean("multiattach").orElse(null)));
+    return ApiResponse.accepted(Json.wrap("volume", render(request, project, volume)));
+  }
+
+  private ApiResponse show(ApiRequest request) {
+    String project = CinderProject.of(request);
+    Volume volume = service.volumes().visible(request.caller().actor(), request.pathParam("volume_id"));
+    return ApiResponse.ok(Json.wrap("volume", render(request, project, volume)));
+  }
+
+  private ApiResponse update(ApiRequest request) {
+    String project = CinderProject.of(request);
+    JsonInput in = JsonInput.wrapped(request.body(), "volume");
+    in.allowOnly("name", "description", "metadata", "display_name", "display_description");
+    Actor actor = request.caller().actor();
+    String id = request.pathParam("volume_id");
+    Map<String, String> metadata = metadata(in, "metadata");
+    Volume volume = service.volumes().update(
+        actor, id,
+        in.optionalString("name").or(() -> in.optionalString("display_name")).orElse(null),
+        in.optionalString("description").or(() -> in.optionalString("display_description")).orElse(null),
+        null);
+    if (metadata != null) {
+      service.volumes().setMetadata(actor, id, metadata, true);
+      volume = service.volumes().visible(actor, id);
+    }
+    return ApiResponse.ok(Json.wrap("volume", render(request, project, volume)));
+  }
+
+  private ApiResponse delete(ApiRequest request) {
+    CinderProject.of(request);
+    boolean cascade = request.query("cascade").map(v -> v.equalsIgnoreCase("true")).orElse(false);
+    service.volumes().delete(request.caller().actor(), request.pathParam("volume_id"), cascade);
+    return ApiResponse.accepted(null);
+  }
+
+  private ApiResponse metadata(ApiRequest request) {
+    CinderProject.of(request);
+    Volume volume = service.volumes().visible(request.caller().actor(), request.pathParam("volume_id"));
+    return ApiResponse.ok(Json.wrap("metadata", Json.MAPPER.valueToTree(volume.metadata())));
+  }
+
+  private ApiResponse setMetadata(ApiRequest request, boolean replace) {
+    CinderProject.of(request);
+    JsonInput in = JsonInput.root(request.body());
+    in.allowOnly("metadata");
+    Map<String, String> metadata = metadata(in, "metadata");
+    if (metadata == null) {
+      throw in.invalid("metadata", "this field is required");
+    }
+    Map<String, String> result =
+        service.volumes().setMetadata(request.caller().actor(), request.pathParam("volume_id"), metadata, replace);
+    return ApiResponse.ok(Json.wrap("metadata", Json.MAPPER.valueToTree(result)));
+  }
+
+  private ApiResponse deleteMetadata(ApiRequest request) {
+    CinderProject.of(request);
+    service.volumes().deleteMetadataKey(request.caller().actor(), request.pathParam("volume_id"), request.pathParam("key"));
+    return ApiResponse.ok(null);
+  }
+
+  /** A metadata object: string keys to string values, each at most 255 characters. */
+  static Map<String, String> metadata(JsonInput in, String field) {
+    if (!in.has(field) || in.isNull(field)) {
+      return null;
+    }
+    JsonNode raw = in.raw(field);
+    if (!raw.isObject()) {
+      throw in.invalid(field, "expected an object of string keys and values");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    var fields = raw.fields();
+    while (fields.hasNext()) {
+      var e = fields.next();
+      if (!e.getValue().isTextual() || e.getKey().isEmpty() || e.getKey().length() > 255 || e.getValue().textValue().length() > 255) {
+        throw in.invalid(field + "/" + e.getKey(), "metadata keys and values must be strings of 1 to 255 characters");
+      }
+      out.put(e.getKey(), e.getValue().textValue());
+    }
+    return out;
+  }
+
+  ObjectNode render(ApiRequest request, String project, Volume v) {
+    String typeName = service.types().find(v.volumeTypeId()).map(t -> t.name()).orElse(null);
+    return VolumeViews.volume(v, typeName, url(request, project), request.caller().isAdmin(), request.microversion());
+  }
+}

@@ -1,0 +1,140 @@
+package dev.kiln.volume.store;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.store.Sql;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The quota tables: hard limits per project and resource, and one usage row per project. Only the
+ * volume service uses this class; the caller decides the transaction.
+ */
+public final class VolumeQuotaStore {
+  /** A project's usage of the enforced quotas. */
+  public record Usage(long volumes, long gigabytes, long snapshots) {
+    public static final Usage NONE = new Usage(0, 0, 0);
+  }
+
+  private final Sql sql;
+
+  public VolumeQuotaStore(Sql sql) {
+    this.sql = requireNonNull(sql, "sql is null");
+  }
+
+  // Limits
+
+  /** The limits set for a project, by resource name; resources without a row have the default. */
+  public Map<String, Long> limits(String projectId) {
+    Map<String, Long> limits = new LinkedHashMap<>();
+    sql.query(
+        "SELECT resource, hard_limit FROM volume_quota WHERE project_id = ? ORDER BY resource",
+        row -> limits.put(row.getString("resource"), row.getLong("hard_limit")),
+        projectId);
+    return limits;
+  }
+
+  /**
+   * Sets one limit. Callers hold the project's usage row lock ({@link #lockUsage}), which makes
+   * concurrent changes to one project's limits take turns, so update-then-insert cannot collide.
+   */
+  public void putLimit(String projectId, String resource, long limit) {
+    int changed =
+        sql.update(
+            "UPDATE volume_quota SET hard_limit = ? WHERE project_id = ? AND resource = ?",
+            limit, projectId, resource);
+    if (changed == 0) {
+      sql.update(
+          "INSERT INTO volume_quota (project_id, resource, hard_limit) VALUES (?, ?, ?)",
+          projectId, resource, limit);
+    }
+  }
+
+  /** Removes every limit set for a project, which returns it to the defaults. */
+  public int deleteLimits(String projectId) {
+    return sql.update("DELETE FROM volume_quota WHERE project_id = ?", projectId);
+  }
+
+  /** Follows a volume type's rename in every project's per-type limits. */
+  public int renameResource(String from, String to) {
+    return sql.update("UPDATE volume_quota SET resource = ? WHERE resource = ?", to, from);
+  }
+
+  /** Forgets a resource in every project, for a deleted volume type's per-type limits. */
+  public int deleteResource(String resource) {
+    return sql.update("DELETE FROM volume_quota WHERE resource = ?", resource);
+  }
+
+  // Usage
+
+  public Optional<Usage> usage(String projectId) {
+    return sql.queryOne(
+        "SELECT volumes, gigabytes, snapshots FROM volume_quota_usage WHERE project_id = ?",
+        row -> new Usage(row.getLong("volumes"), row.getLong("gigabytes"), row.getLong("snapshots")),
+        projectId);
+  }
+
+  /**
+   * Locks the project's usage row until the transaction ends, creating it (at zero) first if the
+   * project has none, and answers the usage. Reservations and limit changes of one project take
+   * this lock, so a limit never changes between a reservation's check and its update.
+   */
+  public Usage lockUsage(String projectId) {
+    Optional<Usage> locked = selectForUpdate(projectId);
+    if (locked.isPresent()) {
+      return locked.get();
+    }
+    // Without a conflict target, ON CONFLICT DO NOTHING is understood by PostgreSQL and by H2's
+    // PostgreSQL mode alike. A concurrent first use of the same project waits for the other
+    // insert and then inserts nothing, instead of failing (which on PostgreSQL would abort the
+    // caller's whole transaction).
+    sql.update(
+        "INSERT INTO volume_quota_usage (project_id, volumes, gigabytes, snapshots) VALUES (?, 0, 0, 0)"
+            + " ON CONFLICT DO NOTHING",
+        projectId);
+    return selectForUpdate(projectId)
+        .orElseThrow(() -> new IllegalStateException("usage row of " + projectId + " vanished"));
+  }
+
+  /**
+   * Adds to a project's usage only if every limit still holds afterwards; a limit below zero is no
+   * limit. Answers whether it did.
+   */
+  public boolean addUsageWithin(
+      String projectId,
+      long volumes,
+      long gigabytes,
+      long snapshots,
+      long volumeLimit,
+      long gigabyteLimit,
+      long snapshotLimit) {
+    return sql.update(
+            "UPDATE volume_quota_usage SET volumes = volumes + ?, gigabytes = gigabytes + ?,"
+                + " snapshots = snapshots + ? WHERE project_id = ?"
+                + " AND (? = 0 OR ? < 0 OR volumes + ? <= ?)"
+                + " AND (? = 0 OR ? < 0 OR gigabytes + ? <= ?)"
+                + " AND (? = 0 OR ? < 0 OR snapshots + ? <= ?)",
+            volumes, gigabytes, snapshots, projectId,
+            volumes, volumeLimit, volumes, volumeLimit,
+            gigabytes, gigabyteLimit, gigabytes, gigabyteLimit,
+            snapshots, snapshotLimit, snapshots, snapshotLimit)
+        == 1;
+  }
+
+  /** Takes from a project's usage, never below zero. */
+  public int subtractUsage(String projectId, long volumes, long gigabytes, long snapshots) {
+    return sql.update(
+        "UPDATE volume_quota_usage SET volumes = GREATEST(volumes - ?, 0),"
+            + " gigabytes = GREATEST(gigabytes - ?, 0), snapshots = GREATEST(snapshots - ?, 0)"
+            + " WHERE project_id = ?",
+        volumes, gigabytes, snapshots, projectId);
+  }
+
+  private Optional<Usage> selectForUpdate(String projectId) {
+    return sql.queryOne(
+        "SELECT volumes, gigabytes, snapshots FROM volume_quota_usage WHERE project_id = ? FOR UPDATE",
+        row -> new Usage(row.getLong("volumes"), row.getLong("gigabytes"), row.getLong("snapshots")),
+        projectId);
+  }
+}

@@ -1,0 +1,255 @@
+package dev.kiln.volume.store;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.store.Sql;
+import dev.kiln.volume.Attachment;
+import dev.kiln.volume.Snapshot;
+import dev.kiln.volume.Volume;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The volume, snapshot and attachment tables. State changes are conditional updates: they name
+ * the state they expect and report whether it was still there.
+ */
+public final class VolumeStore {
+  private static final String VOLUME_COLUMNS =
+      "id, project_id, user_id, name, description, size, status, attach_status, volume_type_id,"
+          + " availability_zone, multiattach, bootable, source_volid, snapshot_id, created_at, updated_at";
+  private static final String SNAPSHOT_COLUMNS =
+      "id, project_id, user_id, volume_id, name, description, size, status, created_at, updated_at";
+  private static final String ATTACHMENT_COLUMNS =
+      "id, volume_id, project_id, instance_uuid, attached_host, mountpoint, attach_status, attach_mode,"
+          + " connector, connection_info, attach_time, created_at, updated_at";
+
+  private final Sql sql;
+
+  public VolumeStore(Sql sql) {
+    this.sql = requireNonNull(sql, "sql is null");
+  }
+
+  // Volumes
+
+  public void insertVolume(Volume v) {
+    sql.update(
+        "INSERT INTO volume_volume (" + VOLUME_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        v.id(), v.projectId(), v.userId(), v.name(), v.description(), v.size(), v.status(), v.attachStatus(),
+        v.volumeTypeId(), v.availabilityZone(), v.multiattach(), v.bootable(), v.sourceVolid(), v.snapshotId(),
+        v.createdAt(), v.updatedAt());
+    replaceMetadata(v.id(), v.metadata());
+  }
+
+  public Optional<Volume> findVolume(String id) {
+    return loadVolumes(" WHERE id = ?", id).stream().findFirst();
+  }
+
+  /** Locks the volume's row until the transaction ends: its attachments change one at a time. */
+  public Optional<Volume> lockVolume(String id) {
+    if (sql.query("SELECT id FROM volume_volume WHERE id = ? FOR UPDATE", r -> r.getString("id"), id).isEmpty()) {
+      return Optional.empty();
+    }
+    return findVolume(id);
+  }
+
+  public List<Volume> listVolumes(String projectId) {
+    return projectId == null ? loadVolumes("") : loadVolumes(" WHERE project_id = ?", projectId);
+  }
+
+  /**
+   * Moves a volume to a new state if it is still in one of the expected ones.
+   *
+   * @return whether the volume was in an expected state (and so moved)
+   */
+  public boolean transition(String id, List<String> expected, String status, String attachStatus, Instant now) {
+    List<Object> args = new ArrayList<>(List.of(status, attachStatus, now, id));
+    args.addAll(expected);
+    return sql.update(
+            "UPDATE volume_volume SET status = ?, attach_status = ?, updated_at = ? WHERE id = ? AND status IN "
+                + in(expected.size()),
+            args.toArray())
+        == 1;
+  }
+
+  public boolean resize(String id, int size, String expectedStatus, Instant now) {
+    return sql.update(
+            "UPDATE volume_volume SET size = ?, updated_at = ? WHERE id = ? AND status = ?",
+            size, now, id, expectedStatus)
+        == 1;
+  }
+
+  public void updateDescription(String id, String name, String description, boolean bootable, Instant now) {
+    sql.update(
+        "UPDATE volume_volume SET name = ?, description = ?, bootable = ?, updated_at = ? WHERE id = ?",
+        name, description, bootable, now, id);
+  }
+
+  public void replaceMetadata(String volumeId, Map<String, String> metadata) {
+    sql.update("DELETE FROM volume_metadata WHERE volume_id = ?", volumeId);
+    for (Map.Entry<String, String> e : metadata.entrySet()) {
+      sql.update(
+          "INSERT INTO volume_metadata (volume_id, meta_key, meta_value) VALUES (?, ?, ?)", volumeId, e.getKey(), e.getValue());
+    }
+  }
+
+  public int deleteVolume(String id) {
+    return sql.update("DELETE FROM volume_volume WHERE id = ?", id);
+  }
+
+  public boolean volumeTypeInUse(String typeId) {
+    return sql.count("SELECT COUNT(*) FROM volume_volume WHERE volume_type_id = ?", typeId) > 0;
+  }
+
+  private List<Volume> loadVolumes(String where, Object... args) {
+    List<Volume> bare = sql.query("SELECT " + VOLUME_COLUMNS + " FROM volume_volume" + where, VolumeStore::volume, args);
+    if (bare.isEmpty()) {
+      return bare;
+    }
+    Object[] ids = bare.stream().map(Volume::id).toArray();
+    Map<String, Map<String, String>> metadata = new LinkedHashMap<>();
+    sql.query(
+        "SELECT volume_id, meta_key, meta_value FROM volume_metadata WHERE volume_id IN " + in(ids.length) + " ORDER BY meta_key",
+        r -> metadata.computeIfAbsent(r.getString("volume_id"), k -> new LinkedHashMap<>())
+            .put(r.getString("meta_key"), r.getString("meta_value")),
+        ids);
+    Map<String, List<Attachment>> attachments = new LinkedHashMap<>();
+    for (Attachment a :
+        sql.query(
+            "SELECT " + ATTACHMENT_COLUMNS + " FROM volume_attachment WHERE volume_id IN " + in(ids.length)
+                + " ORDER BY created_at, id",
+            VolumeStore::attachment,
+            ids)) {
+      attachments.computeIfAbsent(a.volumeId(), k -> new ArrayList<>()).add(a);
+    }
+    List<Volume> full = new ArrayList<>();
+    for (Volume v : bare) {
+      full.add(
+          new Volume(
+              v.id(), v.projectId(), v.userId(), v.name(), v.description(), v.size(), v.status(), v.attachStatus(),
+              v.volumeTypeId(), v.availabilityZone(), v.multiattach(), v.bootable(), v.sourceVolid(),
+              v.snapshotId(), metadata.getOrDefault(v.id(), Map.of()), attachments.getOrDefault(v.id(), List.of()),
+              v.createdAt(), v.updatedAt()));
+    }
+    return full;
+  }
+
+  // Snapshots
+
+  public void insertSnapshot(Snapshot s) {
+    sql.update(
+        "INSERT INTO volume_snapshot (" + SNAPSHOT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        s.id(), s.projectId(), s.userId(), s.volumeId(), s.name(), s.description(), s.size(), s.status(),
+        s.createdAt(), s.updatedAt());
+  }
+
+  public Optional<Snapshot> findSnapshot(String id) {
+    return sql.queryOne("SELECT " + SNAPSHOT_COLUMNS + " FROM volume_snapshot WHERE id = ?", VolumeStore::snapshot, id);
+  }
+
+  public List<Snapshot> listSnapshots(String projectId) {
+    return projectId == null
+        ? sql.query("SELECT " + SNAPSHOT_COLUMNS + " FROM volume_snapshot", VolumeStore::snapshot)
+        : sql.query("SELECT " + SNAPSHOT_COLUMNS + " FROM volume_snapshot WHERE project_id = ?", VolumeStore::snapshot, projectId);
+  }
+
+  public List<Snapshot> snapshotsOf(String volumeId) {
+    return sql.query("SELECT " + SNAPSHOT_COLUMNS + " FROM volume_snapshot WHERE volume_id = ?", VolumeStore::snapshot, volumeId);
+  }
+
+  public boolean snapshotTransition(String id, List<String> expected, String status, Instant now) {
+    List<Object> args = new ArrayList<>(List.of(status, now, id));
+    args.addAll(expected);
+    return sql.update(
+            "UPDATE volume_snapshot SET status = ?, updated_at = ? WHERE id = ? AND status IN " + in(expected.size()),
+            args.toArray())
+        == 1;
+  }
+
+  public void updateSnapshot(String id, String name, String description, Instant now) {
+    sql.update("UPDATE volume_snapshot SET name = ?, description = ?, updated_at = ? WHERE id = ?", name, description, now, id);
+  }
+
+  public int deleteSnapshot(String id) {
+    return sql.update("DELETE FROM volume_snapshot WHERE id = ?", id);
+  }
+
+  // Attachments
+
+  public void insertAttachment(Attachment a) {
+    sql.update(
+        "INSERT INTO volume_attachment (" + ATTACHMENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        a.id(), a.volumeId(), a.projectId(), a.instanceUuid(), a.attachedHost(), a.mountpoint(), a.attachStatus(),
+        a.attachMode(), a.connector(), a.connectionInfo(), a.attachTime(), a.createdAt(), a.updatedAt());
+  }
+
+  public Optional<Attachment> findAttachment(String id) {
+    return sql.queryOne(
+        "SELECT " + ATTACHMENT_COLUMNS + " FROM volume_attachment WHERE id = ?", VolumeStore::attachment, id);
+  }
+
+  public List<Attachment> attachmentsOf(String volumeId) {
+    return sql.query(
+        "SELECT " + ATTACHMENT_COLUMNS + " FROM volume_attachment WHERE volume_id = ? ORDER BY created_at, id",
+        VolumeStore::attachment,
+        volumeId);
+  }
+
+  public List<Attachment> listAttachments(String projectId) {
+    return projectId == null
+        ? sql.query("SELECT " + ATTACHMENT_COLUMNS + " FROM volume_attachment ORDER BY created_at, id", VolumeStore::attachment)
+        : sql.query(
+            "SELECT " + ATTACHMENT_COLUMNS + " FROM volume_attachment WHERE project_id = ? ORDER BY created_at, id",
+            VolumeStore::attachment,
+            projectId);
+  }
+
+  /** Saves an attachment's new state if it is still in the state it was read in. */
+  public boolean updateAttachment(Attachment a, String expectedStatus) {
+    return sql.update(
+            "UPDATE volume_attachment SET attach_status = ?, connector = ?, connection_info = ?, attached_host = ?,"
+                + " mountpoint = ?, attach_time = ?, updated_at = ? WHERE id = ? AND attach_status = ?",
+            a.attachStatus(), a.connector(), a.connectionInfo(), a.attachedHost(), a.mountpoint(), a.attachTime(),
+            a.updatedAt(), a.id(), expectedStatus)
+        == 1;
+  }
+
+  public int deleteAttachment(String id) {
+    return sql.update("DELETE FROM volume_attachment WHERE id = ?", id);
+  }
+
+  private static String in(int n) {
+    return "(" + String.join(", ", Collections.nCopies(n, "?")) + ")";
+  }
+
+  // Row mappers
+
+  private static Volume volume(Sql.Row r) throws SQLException {
+    return new Volume(
+        r.getString("id"), r.getString("project_id"), r.getString("user_id"), r.getString("name"),
+        r.getString("description"), r.getInt("size"), r.getString("status"), r.getString("attach_status"),
+        r.getString("volume_type_id"), r.getString("availability_zone"), r.getBoolean("multiattach"),
+        r.getBoolean("bootable"), r.getString("source_volid"), r.getString("snapshot_id"), Map.of(), List.of(),
+        r.getInstant("created_at"), r.getInstant("updated_at"));
+  }
+
+  private static Snapshot snapshot(Sql.Row r) throws SQLException {
+    return new Snapshot(
+        r.getString("id"), r.getString("project_id"), r.getString("user_id"), r.getString("volume_id"),
+        r.getString("name"), r.getString("description"), r.getInt("size"), r.getString("status"),
+        r.getInstant("created_at"), r.getInstant("updated_at"));
+  }
+
+  private static Attachment attachment(Sql.Row r) throws SQLException {
+    return new Attachment(
+        r.getString("id"), r.getString("volume_id"), r.getString("project_id"), r.getString("instance_uuid"),
+        r.getString("attached_host"), r.getString("mountpoint"), r.getString("attach_status"),
+        r.getString("attach_mode"), r.getString("connector"), r.getString("connection_info"),
+        r.getInstant("attach_time"), r.getInstant("created_at"), r.getInstant("updated_at"));
+  }
+}
