@@ -97,6 +97,15 @@ class VolumeApiTest {
   }
 
   @Test
+  void volumeOverTheGigabytesQuotaIs413AndCreatesNothing() {
+    int before = admin.get(v3 + "/volumes").json().get("volumes").size();
+    Api.Response tooBig = admin.post(v3 + "/volumes", "{\"volume\": {\"size\": 5000}}");
+    assertThat(tooBig.status()).isEqualTo(413);
+    assertThat(tooBig.json().at("/overLimit/message").asText()).contains("gigabytes");
+    assertThat(admin.get(v3 + "/volumes").json().get("volumes").size()).isEqualTo(before);
+  }
+
+  @Test
   void backendFailureLeavesTheVolumeInError() {
     JsonNode volume = availableVolume("{\"size\": 1, \"metadata\": {\"kiln:fail\": \"create\"}}");
     assertThat(volume.get("status").asText()).isEqualTo("error");
