@@ -33,9 +33,4 @@ public record Caller(
   public dev.kiln.common.Actor actor() {
     return new dev.kiln.common.Actor(projectId, userId, isAdmin());
   }
-
-  /** Whether this caller may act on the given project: its own, or any when it is admin. */
-  public boolean canActOnProject(String project) {
-    return isAdmin() || (projectId != null && projectId.equals(project));
-  }
 }

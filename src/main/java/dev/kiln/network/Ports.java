@@ -132,7 +132,10 @@ public final class Ports {
 
   /** The ports the actor may see: its project's, or all for an admin. */
   public List<Port> list(Actor actor) {
-    return new NetworkStore(db.sql()).listPorts().stream().filter(p -> actor.owns(p.projectId())).toList();
+    if (!actor.admin() && actor.projectId() == null) {
+      return List.of(); // a domain-scoped or unscoped token owns no ports
+    }
+    return new NetworkStore(db.sql()).listPorts(actor.admin() ? null : actor.projectId());
   }
 
   public Port update(Actor actor, String id, Spec changes) {
@@ -443,8 +446,7 @@ public final class Ports {
   }
 
   private String freeMac(NetworkStore store, String networkId) {
-    Set<String> used = new HashSet<>();
-    store.listPorts().stream().filter(p -> p.networkId().equals(networkId)).forEach(p -> used.add(p.macAddress()));
+    Set<String> used = store.macsOnNetwork(networkId);
     while (true) {
       String mac =
           String.format(

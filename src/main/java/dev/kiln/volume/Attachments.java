@@ -123,6 +123,9 @@ public final class Attachments {
   }
 
   public List<Attachment> list(Actor actor, boolean allProjects) {
+    if (!actor.admin() && actor.projectId() == null) {
+      return List.of(); // a domain-scoped or unscoped token owns nothing here
+    }
     return new VolumeStore(db.sql()).listAttachments(actor.admin() && allProjects ? null : actor.projectId());
   }
 

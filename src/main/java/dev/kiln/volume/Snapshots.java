@@ -72,6 +72,9 @@ public final class Snapshots {
   }
 
   public List<Snapshot> list(Actor actor, boolean allProjects) {
+    if (!actor.admin() && actor.projectId() == null) {
+      return List.of(); // a domain-scoped or unscoped token owns nothing here
+    }
     return new VolumeStore(db.sql()).listSnapshots(actor.admin() && allProjects ? null : actor.projectId());
   }
 

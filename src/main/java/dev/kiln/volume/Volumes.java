@@ -157,6 +157,9 @@ public final class Volumes {
 
   /** The actor's project's volumes; an admin asking for all projects gets every volume. */
   public List<Volume> list(Actor actor, boolean allProjects) {
+    if (!actor.admin() && actor.projectId() == null) {
+      return List.of(); // a domain-scoped or unscoped token owns nothing here
+    }
     return new VolumeStore(db.sql()).listVolumes(actor.admin() && allProjects ? null : actor.projectId());
   }
 

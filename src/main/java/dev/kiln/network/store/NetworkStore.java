@@ -219,8 +219,15 @@ public final class NetworkStore {
     return findPort(id);
   }
 
-  public List<Port> listPorts() {
-    return loadPorts("");
+  /** Every port, or one project's when {@code projectId} is given. */
+  public List<Port> listPorts(String projectId) {
+    return projectId == null ? loadPorts("") : loadPorts(" WHERE project_id = ?", projectId);
+  }
+
+  /** The MAC addresses in use on a network. */
+  public Set<String> macsOnNetwork(String networkId) {
+    return new HashSet<>(
+        sql.query("SELECT mac_address FROM network_port WHERE network_id = ?", r -> r.getString("mac_address"), networkId));
   }
 
   public boolean updatePort(Port p, long expectedRevision) {
