@@ -61,6 +61,14 @@ public final class Sql {
     return queryOne(statement, row -> row.getLong(1), args).orElse(0L);
   }
 
+  /** {@code (?, ?, ?)} for an {@code IN} list of {@code n} parameters. */
+  public static String placeholders(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("an IN list needs at least one value");
+    }
+    return "(" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
+  }
+
   private static PreparedStatement prepare(Connection connection, String statement, Object[] args)
       throws SQLException {
     PreparedStatement ps = connection.prepareStatement(statement);

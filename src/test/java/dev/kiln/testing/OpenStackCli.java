@@ -46,6 +46,18 @@ public final class OpenStackCli {
     List<String> command = new ArrayList<>();
     command.add(OPENSTACK.toString());
     command.addAll(List.of(args));
+    return exec(command);
+  }
+
+  /** Runs Debian's {@code cinder} client at a microversion, with the same credentials. */
+  public Result cinder(String microversion, String... args) {
+    List<String> command = new ArrayList<>(List.of("/usr/bin/cinder", "--os-volume-api-version", microversion));
+    command.addAll(List.of(args));
+    return exec(command);
+  }
+
+  private Result exec(List<String> command) {
+    String[] args = command.subList(1, command.size()).toArray(String[]::new);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(k -> k.startsWith("OS_"));
     builder.environment().putAll(env);
@@ -55,7 +67,7 @@ public final class OpenStackCli {
       Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       if (!process.waitFor(120, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError("openstack " + String.join(" ", args) + " did not finish in 120 s");
+        throw new AssertionError(command.getFirst() + " " + String.join(" ", args) + " did not finish in 120 s");
       }
       Result result =
           new Result(
@@ -73,12 +85,19 @@ public final class OpenStackCli {
     }
   }
 
-  /** Runs a command that must succeed and answers its standard output. */
+  /** Runs an {@code openstack} command that must succeed and answers its standard output. */
   public String ok(String... args) {
-    Result result = run(args);
+    return succeeded(run(args), "openstack " + String.join(" ", args));
+  }
+
+  /** Runs a {@code cinder} command that must succeed and answers its standard output. */
+  public String cinderOk(String microversion, String... args) {
+    return succeeded(cinder(microversion, args), "cinder " + String.join(" ", args));
+  }
+
+  private static String succeeded(Result result, String what) {
     if (result.exitCode() != 0) {
-      throw new AssertionError(
-          "openstack " + String.join(" ", args) + " failed (" + result.exitCode() + "): " + result.stderr());
+      throw new AssertionError(what + " failed (" + result.exitCode() + "): " + result.stderr() + result.stdout());
     }
     return result.stdout();
   }

@@ -5,14 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,42 +36,18 @@ class VolumeCliTest {
     kiln.close();
   }
 
-  private static String run(String... command) {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().keySet().removeIf(k -> k.startsWith("OS_"));
-    builder.environment().put("OS_AUTH_URL", kiln.authUrl());
-    builder.environment().put("OS_USERNAME", "admin");
-    builder.environment().put("OS_PASSWORD", RunningKiln.ADMIN_PASSWORD);
-    builder.environment().put("OS_PROJECT_NAME", "admin");
-    builder.environment().put("OS_USER_DOMAIN_NAME", "Default");
-    builder.environment().put("OS_PROJECT_DOMAIN_NAME", "Default");
-    builder.environment().put("OS_IDENTITY_API_VERSION", "3");
-    try {
-      Process p = builder.start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new AssertionError(String.join(" ", command) + " failed: " + out);
-      }
-      return out;
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+  private static OpenStackCli admin() {
+    return OpenStackCli.as(kiln.authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
   }
 
   private static JsonNode openstack(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("/usr/bin/openstack"));
-    command.addAll(List.of(args));
-    command.addAll(List.of("-f", "json"));
-    return JSON.readTree(run(command.toArray(String[]::new)));
+    List<String> withFormat = new ArrayList<>(List.of(args));
+    withFormat.addAll(List.of("-f", "json"));
+    return JSON.readTree(admin().ok(withFormat.toArray(String[]::new)));
   }
 
   private static String cinder(String... args) {
-    List<String> command = new ArrayList<>(List.of("/usr/bin/cinder", "--os-volume-api-version", "3.44"));
-    command.addAll(List.of(args));
-    return run(command.toArray(String[]::new));
+    return admin().cinderOk("3.44", args);
   }
 
   private static String status(String volume) throws Exception {
@@ -86,7 +60,7 @@ class VolumeCliTest {
     String id = created.get("id").asText();
     await().atMost(Duration.ofSeconds(20)).until(() -> status(id).equals("available"));
     assertThat(openstack("volume", "list").findValuesAsText("Name")).contains("cli-vol");
-    run("/usr/bin/openstack", "volume", "set", "--name", "cli-vol2", "--property", "owner=kiln", id);
+    admin().ok("volume", "set", "--name", "cli-vol2", "--property", "owner=kiln", id);
     JsonNode shown = openstack("volume", "show", "cli-vol2");
     assertThat(shown.get("properties").toString()).contains("owner");
 
@@ -108,7 +82,7 @@ class VolumeCliTest {
 
     cinder("attachment-delete", attachment);
     assertThat(status(id)).isEqualTo("available");
-    run("/usr/bin/openstack", "volume", "delete", id);
+    admin().ok("volume", "delete", id);
     assertThat(openstack("volume", "list").findValuesAsText("ID")).doesNotContain(id);
   }
 }

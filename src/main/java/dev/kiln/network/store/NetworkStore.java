@@ -169,7 +169,7 @@ public final class NetworkStore {
     Map<String, List<Pool>> pools = new LinkedHashMap<>();
     Map<String, List<String>> dns = new LinkedHashMap<>();
     Map<String, List<Route>> routes = new LinkedHashMap<>();
-    String in = inClause(bare.size());
+    String in = Sql.placeholders(bare.size());
     Object[] ids = bare.stream().map(Subnet::id).toArray();
     sql.query(
         "SELECT subnet_id, first_ip, last_ip FROM network_subnet_pool WHERE subnet_id IN " + in + " ORDER BY position",
@@ -313,7 +313,7 @@ public final class NetworkStore {
     if (bare.isEmpty()) {
       return bare;
     }
-    String in = inClause(bare.size());
+    String in = Sql.placeholders(bare.size());
     Object[] ids = bare.stream().map(Port::id).toArray();
     Map<String, List<FixedIp>> ips = new LinkedHashMap<>();
     sql.query(
@@ -345,10 +345,6 @@ public final class NetworkStore {
               p.updatedAt()));
     }
     return full;
-  }
-
-  private static String inClause(int n) {
-    return "(" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
   }
 
   // Row mappers

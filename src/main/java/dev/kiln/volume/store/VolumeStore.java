@@ -9,7 +9,6 @@ import dev.kiln.volume.Volume;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +71,7 @@ public final class VolumeStore {
     args.addAll(expected);
     return sql.update(
             "UPDATE volume_volume SET status = ?, attach_status = ?, updated_at = ? WHERE id = ? AND status IN "
-                + in(expected.size()),
+                + Sql.placeholders(expected.size()),
             args.toArray())
         == 1;
   }
@@ -114,14 +113,14 @@ public final class VolumeStore {
     Object[] ids = bare.stream().map(Volume::id).toArray();
     Map<String, Map<String, String>> metadata = new LinkedHashMap<>();
     sql.query(
-        "SELECT volume_id, meta_key, meta_value FROM volume_metadata WHERE volume_id IN " + in(ids.length) + " ORDER BY meta_key",
+        "SELECT volume_id, meta_key, meta_value FROM volume_metadata WHERE volume_id IN " + Sql.placeholders(ids.length) + " ORDER BY meta_key",
         r -> metadata.computeIfAbsent(r.getString("volume_id"), k -> new LinkedHashMap<>())
             .put(r.getString("meta_key"), r.getString("meta_value")),
         ids);
     Map<String, List<Attachment>> attachments = new LinkedHashMap<>();
     for (Attachment a :
         sql.query(
-            "SELECT " + ATTACHMENT_COLUMNS + " FROM volume_attachment WHERE volume_id IN " + in(ids.length)
+            "SELECT " + ATTACHMENT_COLUMNS + " FROM volume_attachment WHERE volume_id IN " + Sql.placeholders(ids.length)
                 + " ORDER BY created_at, id",
             VolumeStore::attachment,
             ids)) {
@@ -166,7 +165,7 @@ public final class VolumeStore {
     List<Object> args = new ArrayList<>(List.of(status, now, id));
     args.addAll(expected);
     return sql.update(
-            "UPDATE volume_snapshot SET status = ?, updated_at = ? WHERE id = ? AND status IN " + in(expected.size()),
+            "UPDATE volume_snapshot SET status = ?, updated_at = ? WHERE id = ? AND status IN " + Sql.placeholders(expected.size()),
             args.toArray())
         == 1;
   }
@@ -221,10 +220,6 @@ public final class VolumeStore {
 
   public int deleteAttachment(String id) {
     return sql.update("DELETE FROM volume_attachment WHERE id = ?", id);
-  }
-
-  private static String in(int n) {
-    return "(" + String.join(", ", Collections.nCopies(n, "?")) + ")";
   }
 
   // Row mappers
