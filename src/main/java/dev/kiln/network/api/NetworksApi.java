@@ -23,7 +23,7 @@ import java.util.Map;
 final class NetworksApi {
   private static final String[] FIELDS = {
     "name", "description", "admin_state_up", "shared", "router:external", "mtu",
-    "port_security_enabled", "project_id", "tenant_id", "availability_zone_hints", "tags"
+    "port_security_enabled", "project_id", "tenant_id", "availability_zone_hints", "tags", "is_default"
   };
 
   private final Networks networks;
@@ -58,6 +58,10 @@ final class NetworksApi {
     JsonInput in = JsonInput.wrapped(request.body(), "network");
     in.allowOnly(FIELDS);
     NeutronInput.onlyEmpty(in, "availability_zone_hints", "tags");
+    // openstack4j always sends is_default (auto-allocated topology); only "not the default" works.
+    if (in.optionalBoolean("is_default").orElse(false)) {
+      throw in.invalid("is_default", "Kiln has no auto-allocated topology, so no network can be the default");
+    }
     Network network = networks.create(request.caller().actor(), spec(in, NeutronInput.projectId(in)));
     return ApiResponse.created(Json.wrap("network", NetworkViews.network(network, List.of())));
   }
