@@ -3,6 +3,7 @@ package dev.kiln.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 
@@ -76,5 +77,19 @@ public final class ApiRequest {
       body = Json.parse(request.content().as(byte[].class));
     }
     return body;
+  }
+
+  /** Whether the request carries a body. */
+  public boolean hasBody() {
+    return request.content().hasEntity();
+  }
+
+  /**
+   * The raw body as it arrives, for handlers that take bytes rather than JSON (an image upload), so
+   * a large body never has to fit in memory. Read it at most once, and not together with {@link
+   * #body()}.
+   */
+  public InputStream bodyStream() {
+    return request.content().inputStream();
   }
 }

@@ -10,6 +10,10 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -98,7 +102,11 @@ public final class ApiRoutes {
         ApiResponse answer =
             handler.handle(new ApiRequest(req, caller, baseUrl(req), version));
         versionHeaders.forEach(res::header);
-        write(res, answer.status(), answer.headers(), answer.body());
+        if (answer.raw() != null) {
+          writeRaw(req, res, answer);
+        } else {
+          write(res, answer.status(), answer.headers(), answer.body());
+        }
       } catch (ApiError e) {
         writeFault(req, res, e, versionHeaders);
       } catch (ServiceException e) {
@@ -165,6 +173,28 @@ public final class ApiRoutes {
     return service.publicUrl() != null
         ? service.publicUrl()
         : req.requestedUri().scheme() + "://" + req.authority();
+  }
+
+  /**
+   * Streams a raw body. Once the first bytes are out the status is sent, so a failure after that
+   * can only be logged (the client sees the connection end early).
+   */
+  private static void writeRaw(ServerRequest req, ServerResponse res, ApiResponse answer) {
+    ApiResponse.RawBody raw = answer.raw();
+    try (InputStream data = raw.data()) {
+      res.status(answer.status());
+      answer.headers().forEach(res::header);
+      res.header("Content-Type", raw.contentType());
+      if (raw.length() >= 0) {
+        res.contentLength(raw.length());
+      }
+      try (OutputStream out = res.outputStream()) {
+        data.transferTo(out);
+      }
+    } catch (IOException | UncheckedIOException e) {
+      LOG.warn("Streaming the answer to {} {} failed: {}", req.prologue().method().text(),
+          req.path().path(), e.toString());
+    }
   }
 
   private static void write(

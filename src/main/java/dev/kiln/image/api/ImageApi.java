@@ -1,5 +1,7 @@
 package dev.kiln.image.api;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiResponse;
@@ -9,20 +11,20 @@ import dev.kiln.http.FaultStyle;
 import dev.kiln.http.Json;
 import dev.kiln.http.ServiceContext;
 import dev.kiln.http.VersionDocs;
+import dev.kiln.image.ImageService;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 
-/**
- * Glance v2 at {@code /image}. For now the version documents; images arrive with the image
- * service.
- */
+/** Glance v2 at {@code /image}: images, their data and tags, and the image schemas. */
 public final class ImageApi implements HttpService {
   public static final String PREFIX = "/image";
 
   private final ServiceContext context;
+  private final ImageService service;
 
-  public ImageApi(String publicUrl, CallerResolver callers) {
+  public ImageApi(String publicUrl, CallerResolver callers, ImageService service) {
     this.context = new ServiceContext(publicUrl, FaultStyle.GLANCE, callers, null);
+    this.service = requireNonNull(service, "service is null");
   }
 
   @Override
@@ -31,6 +33,7 @@ public final class ImageApi implements HttpService {
     routes
         .get("/", Access.PUBLIC, request -> ApiResponse.status(300, versions(request.baseUrl())))
         .get("/versions", Access.PUBLIC, request -> ApiResponse.ok(versions(request.baseUrl())));
+    new ImagesApi(service.images()).register(routes);
     routes.unmatchedIsNotFound();
   }
 
