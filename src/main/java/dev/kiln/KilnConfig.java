@@ -3,6 +3,7 @@ package dev.kiln;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How one Kiln instance runs; every setting has a default fit for a laptop.
@@ -12,6 +13,7 @@ import java.util.List;
  *     an existing admin user) or the documented default is in use
  * @param publicUrl the URL clients reach Kiln at, or null for {@code http://host:port}
  * @param computeHosts the names of the simulated fleet's compute hosts
+ * @param computeFleet the simulated fleet's capacity, zones, driver latency and injected faults
  */
 public record KilnConfig(
     String host,
@@ -23,10 +25,50 @@ public record KilnConfig(
     Duration tokenLifetime,
     int passwordHashIterations,
     String publicUrl,
-    List<String> computeHosts) {
+    List<String> computeHosts,
+    ComputeFleet computeFleet) {
 
   public KilnConfig {
     computeHosts = List.copyOf(computeHosts);
+    computeFleet = computeFleet == null ? ComputeFleet.DEFAULT : computeFleet;
+  }
+
+  /** A configuration with the default fleet settings for {@code computeHosts}. */
+  public KilnConfig(
+      String host,
+      int port,
+      Path dataDir,
+      String databaseUrl,
+      String adminPassword,
+      boolean adminPasswordGiven,
+      Duration tokenLifetime,
+      int passwordHashIterations,
+      String publicUrl,
+      List<String> computeHosts) {
+    this(
+        host, port, dataDir, databaseUrl, adminPassword, adminPasswordGiven, tokenLifetime,
+        passwordHashIterations, publicUrl, computeHosts, ComputeFleet.DEFAULT);
+  }
+
+  /**
+   * The simulated compute fleet beyond its host names.
+   *
+   * @param hostVcpus every host's vCPUs
+   * @param hostRamMb every host's RAM in MiB
+   * @param hostDiskGb every host's disk in GiB
+   * @param zones availability zones by host name; other hosts are in zone "nova"
+   * @param latency the driver's latency profile: "zero", "realistic", or a duration for every
+   *     operation such as "250ms"
+   * @param faults faults injected from the start, by driver operation (e.g. spawn=next:2)
+   */
+  public record ComputeFleet(
+      int hostVcpus, int hostRamMb, int hostDiskGb, Map<String, String> zones, String latency, Map<String, String> faults) {
+    public static final ComputeFleet DEFAULT = new ComputeFleet(16, 32_768, 1_000, Map.of(), "zero", Map.of());
+
+    public ComputeFleet {
+      zones = Map.copyOf(zones);
+      faults = Map.copyOf(faults);
+    }
   }
 
   public static final String DEFAULT_HOST = "127.0.0.1";

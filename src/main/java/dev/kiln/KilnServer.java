@@ -3,15 +3,21 @@ package dev.kiln;
 import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.IdGenerator;
+import dev.kiln.compute.ComputeService;
+import dev.kiln.compute.FleetConfig;
+import dev.kiln.compute.Resources;
 import dev.kiln.compute.api.ComputeApi;
 import dev.kiln.http.CallerResolver;
 import dev.kiln.http.RequestObserver;
 import dev.kiln.identity.Directory;
+import dev.kiln.identity.Domain;
+import dev.kiln.identity.ListFilter;
 import dev.kiln.identity.IdentityBootstrap;
 import dev.kiln.identity.PasswordHasher;
 import dev.kiln.identity.api.TokenCallers;
 import dev.kiln.identity.TokenService;
 import dev.kiln.identity.api.IdentityApi;
+import dev.kiln.image.ImageService;
 import dev.kiln.image.api.ImageApi;
 import dev.kiln.network.ComputeHosts;
 import dev.kiln.network.NetworkService;
@@ -31,7 +37,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -101,11 +106,29 @@ public final class KilnServer implements AutoCloseable {
         LOG.info("Purged {} long-expired tokens", purged);
       }
       CallerResolver callers = new TokenCallers(tokens);
-      // Until the compute fleet exists as a service, the configured host names are the fleet.
-      ComputeHosts computeHosts = Set.copyOf(config.computeHosts())::contains;
+      KilnConfig.ComputeFleet fleet = config.computeFleet();
+      ComputeService compute =
+          ComputeService.start(
+              db,
+              clock,
+              ids,
+              random,
+              FleetConfig.of(
+                  config.computeHosts(),
+                  new Resources(fleet.hostVcpus(), fleet.hostRamMb(), fleet.hostDiskGb()),
+                  fleet.zones(),
+                  fleet.latency(),
+                  fleet.faults()));
+      ComputeHosts computeHosts = compute.fleet();
       NetworkService network = NetworkService.create(db, clock, ids, random, computeHosts);
       VolumeService volume =
           VolumeService.create(db, clock, ids, new SimulatedVolumeBackend(Duration.ZERO), tasks);
+      ImageService image = ImageService.create(db, clock, ids, config.dataDir());
+      image.images().seedDefaultImage(
+          directory
+              .projects(ListFilter.none().eq("name", IdentityBootstrap.ADMIN_PROJECT).eq("domain_id", Domain.DEFAULT_ID))
+              .getFirst()
+              .id());
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       String publicUrl = config.publicUrl();
       WebServer web =
@@ -125,10 +148,10 @@ public final class KilnServer implements AutoCloseable {
                                 res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
                               })
                           .register(IdentityApi.PREFIX, new IdentityApi(publicUrl, callers, tokens, directory))
-                          .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers))
+                          .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers, compute))
                           .register(NetworkApi.PREFIX, new NetworkApi(publicUrl, callers, network))
                           .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers, volume))
-                          .register(ImageApi.PREFIX, new ImageApi(publicUrl, callers))
+                          .register(ImageApi.PREFIX, new ImageApi(publicUrl, callers, image))
                           .register(OrchestrationApi.PREFIX, new OrchestrationApi(publicUrl, callers)))
               .build()
               .start();

@@ -4,7 +4,9 @@ import dev.kiln.KilnConfig;
 import dev.kiln.identity.PasswordHasher;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The options that say which Kiln to run or talk to, shared by the commands that need them. */
@@ -57,6 +59,41 @@ public final class ServerOptions {
       description = "Names of the simulated compute hosts (default: ${DEFAULT-VALUE}).")
   List<String> computeHosts = KilnConfig.DEFAULT_COMPUTE_HOSTS;
 
+  @Option(
+      names = "--compute-host-vcpus",
+      description = "vCPUs of each simulated compute host (default: ${DEFAULT-VALUE}).")
+  int computeHostVcpus = KilnConfig.ComputeFleet.DEFAULT.hostVcpus();
+
+  @Option(
+      names = "--compute-host-ram-mb",
+      description = "RAM in MiB of each simulated compute host (default: ${DEFAULT-VALUE}).")
+  int computeHostRamMb = KilnConfig.ComputeFleet.DEFAULT.hostRamMb();
+
+  @Option(
+      names = "--compute-host-disk-gb",
+      description = "Disk in GiB of each simulated compute host (default: ${DEFAULT-VALUE}).")
+  int computeHostDiskGb = KilnConfig.ComputeFleet.DEFAULT.hostDiskGb();
+
+  @Option(
+      names = "--compute-zone",
+      description = "Availability zone of a compute host, as HOST=ZONE; repeatable (default zone: nova).")
+  Map<String, String> computeZones = new LinkedHashMap<>();
+
+  @Option(
+      names = "--compute-latency",
+      description =
+          "How long each simulated hypervisor operation takes: zero, realistic (seconds, like a real"
+              + " cloud), or one duration for all such as 250ms (default: ${DEFAULT-VALUE}).")
+  String computeLatency = KilnConfig.ComputeFleet.DEFAULT.latency();
+
+  @Option(
+      names = "--compute-fault",
+      description =
+          "Make a hypervisor operation fail from the start, as OPERATION=RULE with RULE next:N (the"
+              + " next N calls) or a probability such as 0.1, optionally @HOST; repeatable."
+              + " E.g. spawn=next:2. Change it later through /compute/v2.1/os-kiln-faults.")
+  Map<String, String> computeFaults = new LinkedHashMap<>();
+
   KilnConfig toConfig() {
     String password = adminPassword != null ? adminPassword : System.getenv("KILN_ADMIN_PASSWORD");
     boolean given = password != null && !password.isEmpty();
@@ -70,7 +107,9 @@ public final class ServerOptions {
         tokenTtl,
         passwordHashIterations,
         publicUrl,
-        computeHosts);
+        computeHosts,
+        new KilnConfig.ComputeFleet(
+            computeHostVcpus, computeHostRamMb, computeHostDiskGb, computeZones, computeLatency, computeFaults));
   }
 
   /** Where the admin password came from, for the start banner. */

@@ -36,7 +36,7 @@ public final class TrainCommand implements Callable<Integer> {
           String token = LocalClient.token(issued);
           client.get("/identity/v3/users/" + LocalClient.userId(issued), token);
           client.get("/identity/v3/projects", token);
-          client.get("/compute/v2.1/servers", token);
+          client.get("/compute/v2.1/flavors/detail", token);
           client.get("/metrics", null);
         }
       }

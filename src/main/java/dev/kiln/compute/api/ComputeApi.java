@@ -1,6 +1,9 @@
 package dev.kiln.compute.api;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.compute.ComputeService;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiResponse;
 import dev.kiln.http.ApiRoutes;
@@ -15,20 +18,33 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 
 /**
- * Nova v2.1 at {@code /compute}. For now the version documents and microversion negotiation; the
- * compute collections arrive with the compute service.
+ * Nova v2.1 at {@code /compute}: version documents, flavors, keypairs, hypervisors, services,
+ * availability zones, an empty aggregate list, and Kiln's own {@code os-kiln-faults}. Servers
+ * arrive next.
  */
 public final class ComputeApi implements HttpService {
   public static final String PREFIX = "/compute";
-  /** The microversions Kiln's compute API implements; raised as behaviour is added. */
+  /**
+   * The microversions Kiln's compute API implements; raised as behaviour is added. Up to 2.79, the
+   * changes to the APIs that exist are implemented: 2.2 keypair type and 201/204 codes, 2.7 no
+   * access list on public flavors, 2.10 keypairs of other users for admins, 2.11 services'
+   * forced_down, 2.28 hypervisor cpu_info as an object, 2.33 hypervisor paging, 2.35 keypair
+   * paging, 2.53 hypervisor and service UUIDs (with PUT /os-services/{id}, the hostname pattern and
+   * with_servers), 2.55 flavor description, 2.61 extra_specs in flavors, 2.75 swap 0 instead of ""
+   * and 400 for unknown query parameters. Every other version up to 2.79 changes only APIs Kiln
+   * does not have yet (servers and their actions, server groups, migrations, quotas, consoles,
+   * os-hosts, proxies), so these still answer as their versions say once they arrive.
+   */
   public static final Microversions MICROVERSIONS =
       new Microversions(
-          "compute", "X-OpenStack-Nova-API-Version", new ApiVersion(2, 1), new ApiVersion(2, 1));
+          "compute", "X-OpenStack-Nova-API-Version", new ApiVersion(2, 1), new ApiVersion(2, 79));
 
   private final ServiceContext context;
+  private final ComputeService compute;
 
-  public ComputeApi(String publicUrl, CallerResolver callers) {
+  public ComputeApi(String publicUrl, CallerResolver callers, ComputeService compute) {
     this.context = new ServiceContext(publicUrl, FaultStyle.NOVA, callers, MICROVERSIONS);
+    this.compute = requireNonNull(compute, "compute is null");
   }
 
   @Override
@@ -37,6 +53,13 @@ public final class ComputeApi implements HttpService {
     routes
         .get("/", Access.PUBLIC, request -> ApiResponse.ok(versions(request.baseUrl())))
         .get("/v2.1", Access.PUBLIC, request -> ApiResponse.ok(Json.wrap("version", v21(request.baseUrl()))));
+    new FlavorsApi(compute.flavors()).register(routes);
+    new KeypairsApi(compute.keypairs()).register(routes);
+    new HypervisorsApi(compute.fleet()).register(routes);
+    new ServicesApi(compute.fleet()).register(routes);
+    new AvailabilityZonesApi(compute.fleet()).register(routes);
+    new AggregatesApi().register(routes);
+    new KilnFaultsApi(compute.driverSettings(), compute.fleet()::isKnown).register(routes);
     routes.unmatchedIsNotFound();
   }
 
