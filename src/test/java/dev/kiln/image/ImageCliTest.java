@@ -3,7 +3,6 @@ package dev.kiln.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Files;
@@ -18,8 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Images driven by Debian's real {@code openstack} client (openstacksdk underneath). */
 class ImageCliTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir static Path dataDir;
   @TempDir static Path work;
   private static RunningKiln kiln;
@@ -36,12 +33,8 @@ class ImageCliTest {
     kiln.close();
   }
 
-  private static JsonNode json(String... args) throws Exception {
-    String[] withFormat = new String[args.length + 2];
-    System.arraycopy(args, 0, withFormat, 0, args.length);
-    withFormat[args.length] = "-f";
-    withFormat[args.length + 1] = "json";
-    return JSON.readTree(admin.ok(withFormat));
+  private static JsonNode json(String... args) {
+    return admin.json(args);
   }
 
   @Test

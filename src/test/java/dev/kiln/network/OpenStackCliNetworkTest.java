@@ -3,7 +3,6 @@ package dev.kiln.network;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
@@ -14,8 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Networking driven by Debian's real {@code openstack} client (openstacksdk underneath). */
 class OpenStackCliNetworkTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir static Path dataDir;
   private static RunningKiln kiln;
   private static OpenStackCli admin;
@@ -31,12 +28,8 @@ class OpenStackCliNetworkTest {
     kiln.close();
   }
 
-  private static JsonNode json(String... args) throws Exception {
-    String[] withFormat = new String[args.length + 2];
-    System.arraycopy(args, 0, withFormat, 0, args.length);
-    withFormat[args.length] = "-f";
-    withFormat[args.length + 1] = "json";
-    return JSON.readTree(admin.ok(withFormat));
+  private static JsonNode json(String... args) {
+    return admin.json(args);
   }
 
   @Test

@@ -90,6 +90,18 @@ public final class OpenStackCli {
     return succeeded(run(args), "openstack " + String.join(" ", args));
   }
 
+  /** Runs an {@code openstack} command that must succeed, with {@code -f json}, and parses it. */
+  public com.fasterxml.jackson.databind.JsonNode json(String... args) {
+    List<String> withFormat = new ArrayList<>(List.of(args));
+    withFormat.addAll(List.of("-f", "json"));
+    String out = ok(withFormat.toArray(String[]::new));
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+    } catch (IOException e) {
+      throw new AssertionError("openstack " + String.join(" ", args) + " printed no JSON: " + out, e);
+    }
+  }
+
   /** Runs a {@code cinder} command that must succeed and answers its standard output. */
   public String cinderOk(String microversion, String... args) {
     return succeeded(cinder(microversion, args), "cinder " + String.join(" ", args));
