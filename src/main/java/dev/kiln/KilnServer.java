@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.ComputeService;
+import dev.kiln.compute.Servers;
 import dev.kiln.compute.FleetConfig;
 import dev.kiln.compute.Resources;
 import dev.kiln.compute.api.ComputeApi;
@@ -129,6 +130,7 @@ public final class KilnServer implements AutoCloseable {
               .projects(ListFilter.none().eq("name", IdentityBootstrap.ADMIN_PROJECT).eq("domain_id", Domain.DEFAULT_ID))
               .getFirst()
               .id());
+      Servers servers = new Servers(db, clock, ids, compute, network, image, tasks);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       String publicUrl = config.publicUrl();
       WebServer web =
@@ -148,7 +150,7 @@ public final class KilnServer implements AutoCloseable {
                                 res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
                               })
                           .register(IdentityApi.PREFIX, new IdentityApi(publicUrl, callers, tokens, directory))
-                          .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers, compute))
+                          .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers, compute, servers))
                           .register(NetworkApi.PREFIX, new NetworkApi(publicUrl, callers, network))
                           .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers, volume))
                           .register(ImageApi.PREFIX, new ImageApi(publicUrl, callers, image))

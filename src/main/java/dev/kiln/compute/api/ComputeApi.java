@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.compute.ComputeService;
+import dev.kiln.compute.Servers;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiResponse;
 import dev.kiln.http.ApiRoutes;
@@ -19,8 +20,7 @@ import io.helidon.webserver.http.HttpService;
 
 /**
  * Nova v2.1 at {@code /compute}: version documents, flavors, keypairs, hypervisors, services,
- * availability zones, an empty aggregate list, and Kiln's own {@code os-kiln-faults}. Servers
- * arrive next.
+ * availability zones, servers, an empty aggregate list, and Kiln's own {@code os-kiln-faults}.
  */
 public final class ComputeApi implements HttpService {
   public static final String PREFIX = "/compute";
@@ -31,8 +31,9 @@ public final class ComputeApi implements HttpService {
    * forced_down, 2.28 hypervisor cpu_info as an object, 2.33 hypervisor paging, 2.35 keypair
    * paging, 2.53 hypervisor and service UUIDs (with PUT /os-services/{id}, the hostname pattern and
    * with_servers), 2.55 flavor description, 2.61 extra_specs in flavors, 2.75 swap 0 instead of ""
-   * and 400 for unknown query parameters. Every other version up to 2.79 changes only APIs Kiln
-   * does not have yet (servers and their actions, server groups, migrations, quotas, consoles,
+   * and 400 for unknown query parameters; for servers 2.9 locked, 2.19 description, 2.26 tags,
+   * 2.37 networks auto/none, 2.47 the embedded flavor. Every other version up to 2.79 changes only
+   * APIs Kiln does not have yet (server actions, server groups, migrations, quotas, consoles,
    * os-hosts, proxies), so these still answer as their versions say once they arrive.
    */
   public static final Microversions MICROVERSIONS =
@@ -41,10 +42,12 @@ public final class ComputeApi implements HttpService {
 
   private final ServiceContext context;
   private final ComputeService compute;
+  private final Servers servers;
 
-  public ComputeApi(String publicUrl, CallerResolver callers, ComputeService compute) {
+  public ComputeApi(String publicUrl, CallerResolver callers, ComputeService compute, Servers servers) {
     this.context = new ServiceContext(publicUrl, FaultStyle.NOVA, callers, MICROVERSIONS);
     this.compute = requireNonNull(compute, "compute is null");
+    this.servers = requireNonNull(servers, "servers is null");
   }
 
   @Override
@@ -55,6 +58,7 @@ public final class ComputeApi implements HttpService {
         .get("/v2.1", Access.PUBLIC, request -> ApiResponse.ok(Json.wrap("version", v21(request.baseUrl()))));
     new FlavorsApi(compute.flavors()).register(routes);
     new KeypairsApi(compute.keypairs()).register(routes);
+    new ServersApi(servers).register(routes);
     new HypervisorsApi(compute.fleet()).register(routes);
     new ServicesApi(compute.fleet()).register(routes);
     new AvailabilityZonesApi(compute.fleet()).register(routes);

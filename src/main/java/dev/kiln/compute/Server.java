@@ -1,0 +1,75 @@
+package dev.kiln.compute;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A Nova server as Compute stores it: its state, where it runs, a snapshot of its flavor, and the
+ * ports plugged into it.
+ *
+ * @param host null until scheduled
+ * @param imageId null for a server booted from a volume
+ * @param fault null unless the server is in ERROR
+ */
+public record Server(
+    String id,
+    String projectId,
+    String userId,
+    String name,
+    String description,
+    String status,
+    String taskState,
+    String vmState,
+    int powerState,
+    String host,
+    String availabilityZone,
+    FlavorSnapshot flavor,
+    String imageId,
+    String keyName,
+    String userData,
+    Instant createdAt,
+    Instant updatedAt,
+    Instant launchedAt,
+    boolean locked,
+    Fault fault,
+    Map<String, String> metadata,
+    List<PluggedPort> ports) {
+
+  public static final String BUILD = "BUILD";
+  public static final String ACTIVE = "ACTIVE";
+  public static final String ERROR = "ERROR";
+
+  public Server {
+    requireNonNull(id, "id is null");
+    metadata = Collections.unmodifiableMap(new TreeMap<>(metadata));
+    ports = List.copyOf(ports);
+  }
+
+  /** The flavor as it was when the server was created (Nova embeds it in the instance). */
+  public record FlavorSnapshot(
+      String id, String name, int vcpus, int ramMb, int diskGb, int ephemeralGb, int swapMb, Map<String, String> extraSpecs) {
+    public FlavorSnapshot {
+      extraSpecs = Collections.unmodifiableMap(new TreeMap<>(extraSpecs));
+    }
+
+    public static FlavorSnapshot of(Flavor f) {
+      return new FlavorSnapshot(f.id(), f.name(), f.vcpus(), f.ramMb(), f.diskGb(), f.ephemeralGb(), f.swapMb(), f.extraSpecs());
+    }
+
+    public Resources resources(boolean bootFromVolume) {
+      int swapGb = (swapMb + 1023) / 1024;
+      return new Resources(vcpus, ramMb, (bootFromVolume ? 0 : diskGb) + ephemeralGb + swapGb);
+    }
+  }
+
+  /** Why a server is in ERROR, as Nova's {@code fault}. */
+  public record Fault(int code, String message, String details, Instant created) {}
+
+  /** A port plugged into the server; Compute deletes the ones it created with the server. */
+  public record PluggedPort(String portId, boolean ownedByCompute) {}
+}

@@ -1,0 +1,547 @@
+package dev.kiln.compute.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.common.Actor;
+import dev.kiln.compute.Server;
+import dev.kiln.compute.Servers;
+import dev.kiln.http.Access;
+import dev.kiln.http.ApiError;
+import dev.kiln.http.ApiRequest;
+import dev.kiln.http.ApiResponse;
+import dev.kiln.http.ApiRoutes;
+import dev.kiln.http.Json;
+import dev.kiln.http.PageRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code /servers}: create, list (summary and detail), show, update, delete, and the server
+ * {@code metadata} API. Actions arrive later.
+ */
+final class ServersApi {
+  private static final String SERVERS = "/v2.1/servers";
+  private static final String SERVER = SERVERS + "/{server_id}";
+  private static final String METADATA = SERVER + "/metadata";
+  private static final String METADATA_KEY = METADATA + "/{key}";
+  private static final Set<String> CREATE_FIELDS =
+      Set.of(
+          "name", "description", "flavorRef", "imageRef", "networks", "key_name", "metadata", "availability_zone",
+          "user_data", "security_groups", "min_count", "max_count", "config_drive", "adminPass",
+          "OS-DCF:diskConfig", "accessIPv4", "accessIPv6", "block_device_mapping_v2", "tags", "trusted_image_certificates",
+          "host", "hypervisor_hostname", "hostname");
+  /** Nova's limit on user_data, in bytes of its base64 text. */
+  private static final int MAX_USER_DATA = 65_535;
+  /** Nova's {@code osapi_max_limit}: a list gives at most this many servers per page. */
+  private static final int MAX_LIMIT = 1_000;
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String PASSWORD_CHARS = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+  private final Servers servers;
+
+  ServersApi(Servers servers) {
+    this.servers = requireNonNull(servers, "servers is null");
+  }
+
+  void register(ApiRoutes routes) {
+    routes
+        .get(SERVERS, Access.AUTHENTICATED, request -> list(request, false))
+        .get(SERVERS + "/detail", Access.AUTHENTICATED, request -> list(request, true))
+        .post(SERVERS, Access.AUTHENTICATED, this::create)
+        .get(SERVER, Access.AUTHENTICATED, this::show)
+        .put(SERVER, Access.AUTHENTICATED, this::update)
+        .delete(SERVER, Access.AUTHENTICATED, this::delete)
+        .get(METADATA, Access.AUTHENTICATED, this::metadata)
+        .put(METADATA, Access.AUTHENTICATED, request -> setMetadata(request, true))
+        .post(METADATA, Access.AUTHENTICATED, request -> setMetadata(request, false))
+        .get(METADATA_KEY, Access.AUTHENTICATED, this::metadataItem)
+        .put(METADATA_KEY, Access.AUTHENTICATED, this::setMetadataItem)
+        .delete(METADATA_KEY, Access.AUTHENTICATED, this::deleteMetadataItem);
+  }
+
+  // Create
+
+  private ApiResponse create(ApiRequest request) {
+    JsonNode root = request.body();
+    if (!root.isObject() || !root.path("server").isObject()) {
+      throw ApiError.badRequest("Invalid input for field/attribute server. Value: " + root + ". 'server' is a required property");
+    }
+    ObjectNode in = (ObjectNode) root.get("server");
+    for (Iterator<String> it = in.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!CREATE_FIELDS.contains(field)) {
+        throw Nova.invalid("server", in, "Additional properties are not allowed ('" + field + "' was unexpected)");
+      }
+    }
+    String name = string(in, "name", true);
+    if (name.isBlank() || name.length() > 255) {
+      throw Nova.invalid("server/name", in.get("name"), "must be 1 to 255 characters long and not only blanks");
+    }
+    String description = null;
+    if (in.has("description")) {
+      if (!Nova.atLeast(request, 19)) {
+        throw Nova.invalid("server", in, "Additional properties are not allowed ('description' was unexpected)");
+      }
+      description = in.get("description").isNull() ? null : string(in, "description", false);
+    }
+    String flavorRef = ref(in, "flavorRef", true);
+    String imageRef = ref(in, "imageRef", false);
+    if (in.has("block_device_mapping_v2")) {
+      throw ApiError.badRequest("Booting from a volume (block_device_mapping_v2) is not supported by Kiln yet.");
+    }
+    List<Servers.NetworkRequest> networks = new ArrayList<>();
+    boolean auto = false;
+    JsonNode nets = in.get("networks");
+    if (nets == null) {
+      if (Nova.atLeast(request, 37)) {
+        throw Nova.invalid("server", in, "'networks' is a required property");
+      }
+    } else if (nets.isTextual()) {
+      if (!Nova.atLeast(request, 37) || !Set.of("auto", "none").contains(nets.textValue())) {
+        throw Nova.invalid("server/networks", nets, "is not of type 'array'");
+      }
+      auto = nets.textValue().equals("auto");
+    } else if (nets.isArray()) {
+      for (JsonNode n : nets) {
+        if (!n.isObject()) {
+          throw Nova.invalid("server/networks", n, "is not of type 'object'");
+        }
+        String uuid = text(n, "uuid");
+        String port = text(n, "port");
+        String fixedIp = text(n, "fixed_ip");
+        if (port != null && port.isEmpty()) {
+          port = null;
+        }
+        if (port == null && uuid == null) {
+          throw ApiError.badRequest("Bad networks format: network uuid is not in proper format (" + n + ")");
+        }
+        if (port != null && !Nova.isUuidLike(port)) {
+          throw Nova.invalid("server/networks/port", n.get("port"), "is not a 'uuid'");
+        }
+        if (port == null && !Nova.isUuidLike(uuid)) {
+          throw ApiError.badRequest("Bad networks format: network uuid is not in proper format (" + uuid + ")");
+        }
+        if (fixedIp != null && !fixedIp.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+          throw Nova.invalid("server/networks/fixed_ip", n.get("fixed_ip"), "is not a 'ip-address'");
+        }
+        networks.add(new Servers.NetworkRequest(port == null ? uuid : null, port, port == null ? fixedIp : null));
+      }
+    } else {
+      throw Nova.invalid("server/networks", nets, "is not of type 'array'");
+    }
+    Map<String, String> metadata = metadataOf(in.get("metadata"), "server/metadata");
+    String keyName = in.hasNonNull("key_name") ? string(in, "key_name", false) : null;
+    String zone = in.hasNonNull("availability_zone") ? string(in, "availability_zone", false) : null;
+    if (zone != null && zone.contains(":")) {
+      zone = zone.substring(0, zone.indexOf(':'));
+      if (zone.isEmpty()) {
+        zone = null;
+      }
+    }
+    String userData = in.hasNonNull("user_data") ? string(in, "user_data", false) : null;
+    if (userData != null) {
+      try {
+        byte[] decoded = Base64.getMimeDecoder().decode(userData);
+        if (decoded.length > MAX_USER_DATA || userData.length() > MAX_USER_DATA) {
+          throw Nova.invalid("server/user_data", in.get("user_data"), "is too long");
+        }
+      } catch (IllegalArgumentException e) {
+        throw Nova.invalid("server/user_data", in.get("user_data"), "is not a 'base64'");
+      }
+    }
+    for (String count : List.of("min_count", "max_count")) {
+      if (in.has(count) && in.get(count).asInt(0) != 1) {
+        throw ApiError.badRequest("Booting more than one server at once (" + count + ") is not supported by Kiln yet.");
+      }
+    }
+    Server server =
+        servers.create(
+            request.caller().actor(),
+            new Servers.Spec(name, description, flavorRef, imageRef, networks, auto, keyName, metadata, zone, userData));
+    ObjectNode out = Json.object();
+    out.put("id", server.id());
+    out.set("links", Nova.links(request, "servers", server.id()));
+    out.put("OS-DCF:diskConfig", "MANUAL");
+    ArrayNode groups = out.putArray("security_groups");
+    JsonNode askedGroups = in.get("security_groups");
+    if (askedGroups != null && askedGroups.isArray() && !askedGroups.isEmpty()) {
+      for (JsonNode g : askedGroups) {
+        groups.addObject().put("name", g.path("name").asText("default"));
+      }
+    } else {
+      groups.addObject().put("name", "default");
+    }
+    out.put("adminPass", in.hasNonNull("adminPass") ? in.get("adminPass").asText() : password());
+    return ApiResponse.accepted(Json.wrap("server", out))
+        .withHeader("Location", request.baseUrl() + ComputeApi.PREFIX + "/v2.1/servers/" + server.id());
+  }
+
+  // Read
+
+  private ApiResponse list(ApiRequest request, boolean detail) {
+    Actor actor = request.caller().actor();
+    boolean allProjects = Nova.boolQuery(request, "all_tenants");
+    String host = request.query("host").orElse(null);
+    if (host != null && !actor.admin()) {
+      host = null; // Nova ignores admin-only filters for others
+    }
+    Instant changesSince = null;
+    String since = request.query("changes-since").orElse(null);
+    if (since != null) {
+      try {
+        changesSince = OffsetDateTime.parse(since.contains("T") && !since.matches(".*([Zz]|[+-]\\d\\d:?\\d\\d)$") ? since + "Z" : since).toInstant();
+      } catch (DateTimeParseException e) {
+        throw ApiError.badRequest(
+            "Invalid input for query parameters changes-since. Value: " + since + ". '" + since + "' is not a 'date-time'");
+      }
+    }
+    PageRequest paging = PageRequest.from(request);
+    Servers.Page page =
+        servers.list(
+            actor,
+            new Servers.Query(
+                allProjects, request.query("name").orElse(null), request.query("status").orElse(null), host, changesSince,
+                request.query("project_id").or(() -> request.query("tenant_id")).orElse(null),
+                lastSegment(request.query("image").orElse(null)),
+                lastSegment(request.query("flavor").orElse(null))),
+            paging.limit() == null ? MAX_LIMIT : Math.min(paging.limit(), MAX_LIMIT),
+            paging.marker());
+    ObjectNode body = Json.object();
+    ArrayNode items = body.putArray("servers");
+    for (Server s : page.servers()) {
+      if (detail) {
+        items.add(view(request, s));
+      } else {
+        ObjectNode o = items.addObject();
+        o.put("id", s.id());
+        o.put("name", s.name());
+        o.set("links", Nova.links(request, "servers", s.id()));
+      }
+    }
+    if (page.nextMarker() != null) {
+      body.set("servers_links", Nova.nextLinks(request, detail ? "servers/detail" : "servers", page.nextMarker()));
+    }
+    return ApiResponse.ok(body);
+  }
+
+  private ApiResponse show(ApiRequest request) {
+    Server s = servers.visible(request.caller().actor(), request.pathParam("server_id"));
+    ObjectNode body = view(request, s);
+    if (Nova.atLeast(request, 71)) {
+      body.putArray("server_groups");
+    }
+    return ApiResponse.ok(Json.wrap("server", body));
+  }
+
+  /** Nova's server body, as the microversion shapes it. */
+  private ObjectNode view(ApiRequest request, Server s) {
+    boolean admin = request.caller().actor().admin();
+    ObjectNode o = Json.object();
+    o.put("id", s.id());
+    o.put("name", s.name());
+    o.put("status", s.status());
+    o.put("tenant_id", s.projectId());
+    o.put("user_id", s.userId());
+    ObjectNode metadata = o.putObject("metadata");
+    s.metadata().forEach(metadata::put);
+    o.put("hostId", hostId(s));
+    if (s.imageId() == null) {
+      o.put("image", "");
+    } else {
+      ObjectNode image = o.putObject("image");
+      image.put("id", s.imageId());
+      ArrayNode links = image.putArray("links");
+      links.addObject().put("rel", "bookmark").put("href", request.baseUrl() + ComputeApi.PREFIX + "/images/" + s.imageId());
+    }
+    Server.FlavorSnapshot f = s.flavor();
+    ObjectNode flavor = o.putObject("flavor");
+    if (Nova.atLeast(request, 47)) {
+      flavor.put("vcpus", f.vcpus());
+      flavor.put("ram", f.ramMb());
+      flavor.put("disk", f.diskGb());
+      flavor.put("ephemeral", f.ephemeralGb());
+      flavor.put("swap", f.swapMb());
+      flavor.put("original_name", f.name());
+      ObjectNode specs = flavor.putObject("extra_specs");
+      f.extraSpecs().forEach(specs::put);
+    } else {
+      flavor.put("id", f.id());
+      ArrayNode links = flavor.putArray("links");
+      links.addObject().put("rel", "bookmark").put("href", request.baseUrl() + ComputeApi.PREFIX + "/flavors/" + f.id());
+    }
+    o.put("created", iso(s.createdAt()));
+    o.put("updated", iso(s.updatedAt()));
+    ObjectNode addresses = o.putObject("addresses");
+    for (Servers.Address a : servers.addresses(s)) {
+      ArrayNode list = addresses.has(a.networkName()) ? (ArrayNode) addresses.get(a.networkName()) : addresses.putArray(a.networkName());
+      list.addObject()
+          .put("version", a.version())
+          .put("addr", a.addr())
+          .put("OS-EXT-IPS:type", "fixed")
+          .put("OS-EXT-IPS-MAC:mac_addr", a.mac());
+    }
+    o.put("accessIPv4", "");
+    o.put("accessIPv6", "");
+    o.set("links", Nova.links(request, "servers", s.id()));
+    o.put("OS-DCF:diskConfig", "MANUAL");
+    if (s.keyName() == null) {
+      o.putNull("key_name");
+    } else {
+      o.put("key_name", s.keyName());
+    }
+    o.put("OS-EXT-STS:task_state", s.taskState());
+    o.put("OS-EXT-STS:vm_state", s.vmState());
+    o.put("OS-EXT-STS:power_state", s.powerState());
+    o.put("OS-EXT-AZ:availability_zone", s.availabilityZone() == null ? "" : s.availabilityZone());
+    if (admin) {
+      o.put("OS-EXT-SRV-ATTR:host", s.host());
+      o.put("OS-EXT-SRV-ATTR:hypervisor_hostname", s.host());
+      o.put("OS-EXT-SRV-ATTR:instance_name", instanceName(s));
+      if (Nova.atLeast(request, 3)) {
+        o.put("OS-EXT-SRV-ATTR:reservation_id", "r-" + s.id().substring(0, 8));
+        o.put("OS-EXT-SRV-ATTR:launch_index", 0);
+        o.put("OS-EXT-SRV-ATTR:hostname", s.name().replaceAll("[^A-Za-z0-9-]", "-").toLowerCase(java.util.Locale.ROOT));
+        o.put("OS-EXT-SRV-ATTR:kernel_id", "");
+        o.put("OS-EXT-SRV-ATTR:ramdisk_id", "");
+        o.put("OS-EXT-SRV-ATTR:root_device_name", "/dev/vda");
+        o.put("OS-EXT-SRV-ATTR:user_data", s.userData());
+      }
+    }
+    if (Nova.atLeast(request, 16)) {
+      o.put("host_status", servers.hostStatus(s));
+    }
+    o.put("OS-SRV-USG:launched_at", Nova.time(s.launchedAt()));
+    o.putNull("OS-SRV-USG:terminated_at");
+    o.putArray("os-extended-volumes:volumes_attached");
+    o.putArray("security_groups").addObject().put("name", "default");
+    o.put("config_drive", "");
+    o.put("progress", 0);
+    if (s.fault() != null) {
+      ObjectNode fault = o.putObject("fault");
+      fault.put("code", s.fault().code());
+      fault.put("created", iso(s.fault().created()));
+      fault.put("message", s.fault().message());
+      if (admin && s.fault().details() != null) {
+        fault.put("details", s.fault().details());
+      }
+    }
+    if (Nova.atLeast(request, 9)) {
+      o.put("locked", s.locked());
+    }
+    if (Nova.atLeast(request, 19)) {
+      o.put("description", s.description());
+    }
+    if (Nova.atLeast(request, 26)) {
+      o.putArray("tags");
+    }
+    if (Nova.atLeast(request, 63)) {
+      o.putNull("trusted_image_certificates");
+    }
+    if (Nova.atLeast(request, 73)) {
+      o.putNull("locked_reason");
+    }
+    return o;
+  }
+
+  /** Nova's hostId: sha224 of the project id and the host, or "" before scheduling. */
+  private static String hostId(Server s) {
+    if (s.host() == null) {
+      return "";
+    }
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-224");
+      return HexFormat.of().formatHex(sha.digest((s.projectId() + s.host()).getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Nova's server timestamps: seconds, with a Z. */
+  private static String iso(Instant instant) {
+    return instant == null ? null : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private static String instanceName(Server s) {
+    return "instance-" + s.id().substring(0, 8);
+  }
+
+  // Update and delete
+
+  private ApiResponse update(ApiRequest request) {
+    JsonNode root = request.body();
+    if (!root.isObject() || !root.path("server").isObject()) {
+      throw ApiError.badRequest("Invalid input for field/attribute server. 'server' is a required property");
+    }
+    ObjectNode in = (ObjectNode) root.get("server");
+    Set<String> allowed = Nova.atLeast(request, 19)
+        ? Set.of("name", "description", "accessIPv4", "accessIPv6", "OS-DCF:diskConfig")
+        : Set.of("name", "accessIPv4", "accessIPv6", "OS-DCF:diskConfig");
+    for (Iterator<String> it = in.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!allowed.contains(field)) {
+        throw Nova.invalid("server", in, "Additional properties are not allowed ('" + field + "' was unexpected)");
+      }
+    }
+    String name = in.has("name") ? string(in, "name", true) : null;
+    if (name != null && (name.isBlank() || name.length() > 255)) {
+      throw Nova.invalid("server/name", in.get("name"), "must be 1 to 255 characters long and not only blanks");
+    }
+    boolean setDescription = in.has("description");
+    String description = setDescription && !in.get("description").isNull() ? string(in, "description", false) : null;
+    Server s = servers.update(request.caller().actor(), request.pathParam("server_id"), name, description, setDescription);
+    return ApiResponse.ok(Json.wrap("server", view(request, s)));
+  }
+
+  private ApiResponse delete(ApiRequest request) {
+    servers.delete(request.caller().actor(), request.pathParam("server_id"));
+    return ApiResponse.noContent();
+  }
+
+  // Metadata
+
+  private ApiResponse metadata(ApiRequest request) {
+    Server s = servers.visible(request.caller().actor(), request.pathParam("server_id"));
+    return ApiResponse.ok(Json.wrap("metadata", metadataNode(s.metadata())));
+  }
+
+  private ApiResponse setMetadata(ApiRequest request, boolean replace) {
+    JsonNode root = request.body();
+    if (!root.isObject() || !root.has("metadata")) {
+      throw ApiError.badRequest("Invalid input for field/attribute metadata. 'metadata' is a required property");
+    }
+    Map<String, String> given = metadataOf(root.get("metadata"), "metadata");
+    Map<String, String> result =
+        servers.setMetadata(request.caller().actor(), request.pathParam("server_id"), given, replace);
+    return ApiResponse.ok(Json.wrap("metadata", metadataNode(replace ? given : result)));
+  }
+
+  private ApiResponse metadataItem(ApiRequest request) {
+    Server s = servers.visible(request.caller().actor(), request.pathParam("server_id"));
+    String key = request.pathParam("key");
+    String value = s.metadata().get(key);
+    if (value == null) {
+      throw ApiError.notFound("itemNotFound", "Metadata item was not found");
+    }
+    ObjectNode meta = Json.object().put(key, value);
+    return ApiResponse.ok(Json.wrap("meta", meta));
+  }
+
+  private ApiResponse setMetadataItem(ApiRequest request) {
+    JsonNode root = request.body();
+    String key = request.pathParam("key");
+    if (!root.isObject() || !root.path("meta").isObject()) {
+      throw ApiError.badRequest("Invalid input for field/attribute meta. 'meta' is a required property");
+    }
+    Map<String, String> given = metadataOf(root.get("meta"), "meta");
+    if (given.size() != 1) {
+      throw ApiError.badRequest("Request body contains too many items");
+    }
+    if (!given.containsKey(key)) {
+      throw ApiError.badRequest("Request body and URI mismatch");
+    }
+    servers.setMetadata(request.caller().actor(), request.pathParam("server_id"), given, false);
+    return ApiResponse.ok(Json.wrap("meta", metadataNode(given)));
+  }
+
+  private ApiResponse deleteMetadataItem(ApiRequest request) {
+    servers.deleteMetadataKey(request.caller().actor(), request.pathParam("server_id"), request.pathParam("key"));
+    return ApiResponse.noContent();
+  }
+
+  // Helpers
+
+  private static ObjectNode metadataNode(Map<String, String> metadata) {
+    ObjectNode o = Json.object();
+    metadata.forEach(o::put);
+    return o;
+  }
+
+  private static Map<String, String> metadataOf(JsonNode node, String path) {
+    Map<String, String> result = new LinkedHashMap<>();
+    if (node == null || node.isNull()) {
+      return result;
+    }
+    if (!node.isObject()) {
+      throw Nova.invalid(path, node, "is not of type 'object'");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (e.getKey().isEmpty() || e.getKey().length() > 255) {
+        throw Nova.invalid(path, node, "keys must be 1 to 255 characters long");
+      }
+      if (!e.getValue().isTextual() || e.getValue().textValue().length() > 255) {
+        throw Nova.invalid(path + "/" + e.getKey(), e.getValue(), "must be a string of at most 255 characters");
+      }
+      result.put(e.getKey(), e.getValue().textValue());
+    }
+    return result;
+  }
+
+  private static String ref(ObjectNode in, String field, boolean required) {
+    JsonNode value = in.get(field);
+    if (value == null || value.isNull()) {
+      if (required) {
+        throw Nova.invalid("server", in, "'" + field + "' is a required property");
+      }
+      return null;
+    }
+    if (value.isTextual()) {
+      String text = value.textValue();
+      // Nova accepts a link as a reference and uses its last segment.
+      return text.contains("/") ? text.substring(text.lastIndexOf('/') + 1) : text;
+    }
+    if (value.isInt()) {
+      return value.asText();
+    }
+    throw Nova.invalid("server/" + field, value, "is not of type 'string', 'integer'");
+  }
+
+  /** Nova takes an id or a link to it in the image and flavor filters. */
+  private static String lastSegment(String ref) {
+    return ref == null ? null : ref.substring(ref.lastIndexOf('/') + 1);
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  private static String string(ObjectNode in, String field, boolean required) {
+    JsonNode value = in.get(field);
+    if (value == null) {
+      if (required) {
+        throw Nova.invalid("server", in, "'" + field + "' is a required property");
+      }
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw Nova.invalid("server/" + field, value, "is not of type 'string'");
+    }
+    return value.textValue();
+  }
+
+  private static String password() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 12; i++) {
+      b.append(PASSWORD_CHARS.charAt(RANDOM.nextInt(PASSWORD_CHARS.length())));
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,242 @@
+package dev.kiln.compute.store;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.compute.Server;
+import dev.kiln.compute.Server.Fault;
+import dev.kiln.compute.Server.FlavorSnapshot;
+import dev.kiln.compute.Server.PluggedPort;
+import dev.kiln.store.Sql;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** The server tables: servers, their plugged ports and their metadata. */
+public final class ServerStore {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String COLUMNS =
+      "id, project_id, user_id, name, description, status, task_state, vm_state, power_state, host,"
+          + " availability_zone, flavor_id, flavor_name, flavor_vcpus, flavor_ram_mb, flavor_disk_gb,"
+          + " flavor_ephemeral_gb, flavor_swap_mb, flavor_extra_specs, image_id, key_name, user_data,"
+          + " created_at, updated_at, launched_at, locked, fault_code, fault_message, fault_details, fault_created";
+
+  private final Sql sql;
+
+  public ServerStore(Sql sql) {
+    this.sql = requireNonNull(sql, "sql is null");
+  }
+
+  public void insert(Server s) {
+    FlavorSnapshot f = s.flavor();
+    sql.update(
+        "INSERT INTO compute_server (" + COLUMNS + ") VALUES " + Sql.placeholders(30),
+        s.id(), s.projectId(), s.userId(), s.name(), s.description(), s.status(), s.taskState(), s.vmState(),
+        s.powerState(), s.host(), s.availabilityZone(), f.id(), f.name(), f.vcpus(), f.ramMb(), f.diskGb(),
+        f.ephemeralGb(), f.swapMb(), json(f.extraSpecs()), s.imageId(), s.keyName(), s.userData(),
+        s.createdAt(), s.updatedAt(), s.launchedAt(), s.locked(), null, null, null, null);
+    replaceMetadata(s.id(), s.metadata());
+    for (int i = 0; i < s.ports().size(); i++) {
+      addPort(s.id(), s.ports().get(i), i);
+    }
+  }
+
+  public Optional<Server> find(String id) {
+    return sql.queryOne("SELECT " + COLUMNS + " FROM compute_server WHERE id = ?", ServerStore::server, id).map(this::complete);
+  }
+
+  /**
+   * Servers newest first, of one project or (null) all, without their metadata and ports: pass
+   * the ones to show to {@link #complete}.
+   */
+  public List<Server> list(String projectId) {
+    List<Server> rows =
+        projectId == null
+            ? sql.query("SELECT " + COLUMNS + " FROM compute_server ORDER BY created_at DESC, id DESC", ServerStore::server)
+            : sql.query(
+                "SELECT " + COLUMNS + " FROM compute_server WHERE project_id = ? ORDER BY created_at DESC, id DESC",
+                ServerStore::server,
+                projectId);
+    return rows;
+  }
+
+  public List<String[]> onHost(String host) {
+    return sql.query(
+        "SELECT id, name FROM compute_server WHERE host = ? ORDER BY created_at",
+        row -> new String[] {row.getString("id"), row.getString("name")},
+        host);
+  }
+
+  /** Moves the server from {@code from} status; answers whether it was there. */
+  public boolean transition(
+      String id, String from, String status, String vmState, int powerState, String taskState, Instant launchedAt, Instant now) {
+    return sql.update(
+            "UPDATE compute_server SET status = ?, vm_state = ?, power_state = ?,"
+                + " task_state = CASE WHEN task_state = 'deleting' THEN task_state ELSE CAST(? AS VARCHAR(64)) END,"
+                + " launched_at = COALESCE(?, launched_at), updated_at = ? WHERE id = ? AND status = ?",
+            status, vmState, powerState, taskState, launchedAt, now, id, from)
+        == 1;
+  }
+
+  public void setHost(String id, String host, String zone, Instant now) {
+    sql.update(
+        "UPDATE compute_server SET host = ?, availability_zone = ?, updated_at = ? WHERE id = ?", host, zone, now, id);
+  }
+
+  public boolean fail(String id, Fault fault, Instant now) {
+    return sql.update(
+            "UPDATE compute_server SET status = 'ERROR', vm_state = 'error', power_state = 0,"
+                + " task_state = CASE WHEN task_state = 'deleting' THEN task_state ELSE NULL END, fault_code = ?, fault_message = ?, fault_details = ?, fault_created = ?, updated_at = ?"
+                + " WHERE id = ? AND status = 'BUILD'",
+            fault.code(), fault.message(), fault.details(), fault.created(), now, id)
+        == 1;
+  }
+
+  /** Puts any server in ERROR with this fault (a delete the hypervisor refused). */
+  public void setError(String id, Fault fault, Instant now) {
+    sql.update(
+        "UPDATE compute_server SET status = 'ERROR', vm_state = 'error', task_state = NULL,"
+            + " fault_code = ?, fault_message = ?, fault_details = ?, fault_created = ?, updated_at = ? WHERE id = ?",
+        fault.code(), fault.message(), fault.details(), fault.created(), now, id);
+  }
+
+  /** The positions of the ports recorded for a server. */
+  public List<Integer> portPositions(String serverId) {
+    return sql.query("SELECT position FROM compute_server_port WHERE server_id = ?", row -> row.getInt("position"), serverId);
+  }
+
+  public void removeComputePorts(String serverId) {
+    sql.update("DELETE FROM compute_server_port WHERE server_id = ? AND owned_by_compute = TRUE", serverId);
+  }
+
+  public void rename(String id, String name, String description, Instant now) {
+    sql.update("UPDATE compute_server SET name = ?, description = ?, updated_at = ? WHERE id = ?", name, description, now, id);
+  }
+
+  public void setTaskState(String id, String taskState, Instant now) {
+    sql.update(
+        "UPDATE compute_server SET task_state = ?, updated_at = ? WHERE id = ?"
+            + " AND (task_state IS NULL OR task_state <> 'deleting')",
+        taskState, now, id);
+  }
+
+  public void touch(String id, Instant now) {
+    sql.update("UPDATE compute_server SET updated_at = ? WHERE id = ?", now, id);
+  }
+
+  /** Sets task state {@code deleting}; answers false when the server is gone or already deleting. */
+  public boolean markDeleting(String id, Instant now) {
+    return sql.update(
+            "UPDATE compute_server SET task_state = 'deleting', updated_at = ?"
+                + " WHERE id = ? AND (task_state IS NULL OR task_state <> 'deleting')",
+            now, id)
+        == 1;
+  }
+
+  public int delete(String id) {
+    return sql.update("DELETE FROM compute_server WHERE id = ?", id);
+  }
+
+  public void addPort(String serverId, PluggedPort port, int position) {
+    sql.update(
+        "INSERT INTO compute_server_port (server_id, port_id, owned_by_compute, position) VALUES (?, ?, ?, ?)",
+        serverId, port.portId(), port.ownedByCompute(), position);
+  }
+
+  public void replaceMetadata(String serverId, Map<String, String> metadata) {
+    sql.update("DELETE FROM compute_server_metadata WHERE server_id = ?", serverId);
+    for (Map.Entry<String, String> e : metadata.entrySet()) {
+      sql.update(
+          "INSERT INTO compute_server_metadata (server_id, meta_key, meta_value) VALUES (?, ?, ?)",
+          serverId, e.getKey(), e.getValue());
+    }
+  }
+
+  private Map<String, String> metadata(String serverId) {
+    Map<String, String> m = new TreeMap<>();
+    sql.query(
+            "SELECT meta_key, meta_value FROM compute_server_metadata WHERE server_id = ?",
+            row -> Map.entry(row.getString("meta_key"), row.getString("meta_value")),
+            serverId)
+        .forEach(e -> m.put(e.getKey(), e.getValue()));
+    return m;
+  }
+
+  private List<PluggedPort> ports(String serverId) {
+    return sql.query(
+        "SELECT port_id, owned_by_compute FROM compute_server_port WHERE server_id = ? ORDER BY position",
+        row -> new PluggedPort(row.getString("port_id"), row.getBoolean("owned_by_compute")),
+        serverId);
+  }
+
+  /** The server with its metadata and ports, read after its row. */
+  public Server complete(Server s) {
+    return new Server(
+        s.id(), s.projectId(), s.userId(), s.name(), s.description(), s.status(), s.taskState(), s.vmState(),
+        s.powerState(), s.host(), s.availabilityZone(), s.flavor(), s.imageId(), s.keyName(), s.userData(),
+        s.createdAt(), s.updatedAt(), s.launchedAt(), s.locked(), s.fault(), metadata(s.id()), ports(s.id()));
+  }
+
+  private static Server server(Sql.Row row) throws SQLException {
+    String id = row.getString("id");
+    String faultMessage = row.getString("fault_message");
+    Fault fault =
+        faultMessage == null
+            ? null
+            : new Fault(row.getInt("fault_code"), faultMessage, row.getString("fault_details"), row.getInstant("fault_created"));
+    return new Server(
+        id,
+        row.getString("project_id"),
+        row.getString("user_id"),
+        row.getString("name"),
+        row.getString("description"),
+        row.getString("status"),
+        row.getString("task_state"),
+        row.getString("vm_state"),
+        row.getInt("power_state"),
+        row.getString("host"),
+        row.getString("availability_zone"),
+        new FlavorSnapshot(
+            row.getString("flavor_id"),
+            row.getString("flavor_name"),
+            row.getInt("flavor_vcpus"),
+            row.getInt("flavor_ram_mb"),
+            row.getInt("flavor_disk_gb"),
+            row.getInt("flavor_ephemeral_gb"),
+            row.getInt("flavor_swap_mb"),
+            map(row.getString("flavor_extra_specs"))),
+        row.getString("image_id"),
+        row.getString("key_name"),
+        row.getString("user_data"),
+        row.getInstant("created_at"),
+        row.getInstant("updated_at"),
+        row.getInstant("launched_at"),
+        row.getBoolean("locked"),
+        fault,
+        Map.of(),
+        List.of());
+  }
+
+  private static String json(Map<String, String> map) {
+    try {
+      return JSON.writeValueAsString(new LinkedHashMap<>(map));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, String> map(String json) {
+    try {
+      return JSON.readValue(json, new TypeReference<Map<String, String>>() {});
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+}
