@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.ComputeService;
+import dev.kiln.compute.ServerActions;
 import dev.kiln.compute.Servers;
 import dev.kiln.compute.FleetConfig;
 import dev.kiln.compute.Resources;
@@ -131,6 +132,7 @@ public final class KilnServer implements AutoCloseable {
               .getFirst()
               .id());
       Servers servers = new Servers(db, clock, ids, compute, network, image, tasks);
+      ServerActions serverActions = new ServerActions(db, clock, ids, compute, servers, tasks);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       String publicUrl = config.publicUrl();
       WebServer web =
@@ -150,7 +152,7 @@ public final class KilnServer implements AutoCloseable {
                                 res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
                               })
                           .register(IdentityApi.PREFIX, new IdentityApi(publicUrl, callers, tokens, directory))
-                          .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers, compute, servers))
+                          .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers, compute, servers, serverActions))
                           .register(NetworkApi.PREFIX, new NetworkApi(publicUrl, callers, network))
                           .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers, volume))
                           .register(ImageApi.PREFIX, new ImageApi(publicUrl, callers, image))

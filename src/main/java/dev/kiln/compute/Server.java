@@ -14,6 +14,7 @@ import java.util.TreeMap;
  *
  * @param host null until scheduled
  * @param imageId null for a server booted from a volume
+ * @param lockedReason why the server is locked (microversion 2.73), or null
  * @param fault null unless the server is in ERROR
  */
 public record Server(
@@ -36,6 +37,7 @@ public record Server(
     Instant updatedAt,
     Instant launchedAt,
     boolean locked,
+    String lockedReason,
     Fault fault,
     Map<String, String> metadata,
     List<PluggedPort> ports) {
@@ -43,6 +45,11 @@ public record Server(
   public static final String BUILD = "BUILD";
   public static final String ACTIVE = "ACTIVE";
   public static final String ERROR = "ERROR";
+  public static final String SHUTOFF = "SHUTOFF";
+  public static final String PAUSED = "PAUSED";
+  public static final String SUSPENDED = "SUSPENDED";
+  public static final String REBOOT = "REBOOT";
+  public static final String HARD_REBOOT = "HARD_REBOOT";
 
   public Server {
     requireNonNull(id, "id is null");

@@ -13,6 +13,7 @@ import dev.kiln.common.ServiceException;
 import dev.kiln.compute.Server.Fault;
 import dev.kiln.compute.Server.FlavorSnapshot;
 import dev.kiln.compute.Server.PluggedPort;
+import dev.kiln.compute.store.InstanceActionStore;
 import dev.kiln.compute.store.ServerStore;
 import dev.kiln.image.Image;
 import dev.kiln.image.ImageService;
@@ -208,7 +209,7 @@ public final class Servers {
         new Server(
             id, actor.projectId(), actor.userId(), spec.name(), spec.description(), Server.BUILD, "scheduling",
             "building", 0, null, zone, FlavorSnapshot.of(flavor), img.id(), spec.keyName(), spec.userData(), now, now,
-            null, false, null, requireNonNullElse(spec.metadata(), Map.of()), List.of());
+            null, false, null, null, requireNonNullElse(spec.metadata(), Map.of()), List.of());
     ObjectNode payload = JSON.createObjectNode().put("server_id", id);
     ArrayNode nets = payload.putArray("networks");
     for (int i = 0; i < requested.size(); i++) {
@@ -224,6 +225,8 @@ public final class Servers {
           for (int i = 0; i < userPorts.size(); i++) {
             store.addPort(id, userPorts.get(i), userPortPositions.get(i));
           }
+          new InstanceActionStore(sql)
+              .insert(id, InstanceAction.currentRequestId(ids), "create", actor.projectId(), actor.userId(), now);
           return tasks.submit(sql, BUILD_TASK, payload.toString(), now, 3);
         });
     tasks.wake();
@@ -367,7 +370,7 @@ public final class Servers {
     Server ghost =
         new Server(
             id, "", "", "", null, Server.ERROR, null, "error", 0, host, null,
-            new FlavorSnapshot("", "", 0, 0, 0, 0, 0, Map.of()), null, null, null, now(), now(), null, false, null,
+            new FlavorSnapshot("", "", 0, 0, 0, 0, 0, Map.of()), null, null, null, now(), now(), null, false, null, null,
             Map.of(), List.of());
     try {
       compute.driver().destroy(new HypervisorDriver.InstanceRef(id, host));
@@ -560,6 +563,8 @@ public final class Servers {
                 return false; // gone, or a delete is under way
               }
               tasks.submit(sql, DELETE_TASK, JSON.createObjectNode().put("server_id", id).toString(), now, 5);
+              new InstanceActionStore(sql)
+                  .insert(id, InstanceAction.currentRequestId(ids), "delete", server.projectId(), actor.userId(), now);
               return true;
             });
     if (submitted) {

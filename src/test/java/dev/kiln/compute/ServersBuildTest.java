@@ -101,6 +101,39 @@ abstract class ServersBuildTest {
   }
 
   @Test
+  void ofRacingStopsExactlyOneStartsAndTheOthersAreConflicts() throws Exception {
+    ServerActions actions = new ServerActions(db, Clock.systemUTC(), IdGenerator.random(), compute, servers, tasks);
+    Server server = create();
+    servers.build(task(server, networkId));
+    int racers = 8;
+    java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(racers);
+    java.util.concurrent.atomic.AtomicInteger won = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger conflicts = new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> threads = new java.util.ArrayList<>();
+    for (int i = 0; i < racers; i++) {
+      threads.add(Thread.ofVirtual().start(() -> {
+        try {
+          barrier.await();
+          actions.start(TENANT, server.id(), ServerActions.Action.STOP);
+          won.incrementAndGet();
+        } catch (ServiceException e) {
+          if (e.kind() == ServiceException.Kind.CONFLICT) {
+            conflicts.incrementAndGet();
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertThat(won.get()).isEqualTo(1);
+    assertThat(conflicts.get()).isEqualTo(racers - 1);
+    assertThat(servers.get(server.id()).taskState()).isEqualTo("powering-off");
+  }
+
+  @Test
   void aLockedServerIsOnlyDeletedByAnAdmin() throws Exception {
     Server server = create();
     servers.build(task(server, networkId));

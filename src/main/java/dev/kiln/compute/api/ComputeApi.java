@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.compute.ComputeService;
+import dev.kiln.compute.ServerActions;
 import dev.kiln.compute.Servers;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiResponse;
@@ -32,9 +33,12 @@ public final class ComputeApi implements HttpService {
    * paging, 2.53 hypervisor and service UUIDs (with PUT /os-services/{id}, the hostname pattern and
    * with_servers), 2.55 flavor description, 2.61 extra_specs in flavors, 2.75 swap 0 instead of ""
    * and 400 for unknown query parameters; for servers 2.9 locked, 2.19 description, 2.26 tags,
-   * 2.37 networks auto/none, 2.47 the embedded flavor. Every other version up to 2.79 changes only
-   * APIs Kiln does not have yet (server actions, server groups, migrations, quotas, consoles,
-   * os-hosts, proxies), so these still answer as their versions say once they arrive.
+   * 2.37 networks auto/none, 2.47 the embedded flavor, 2.73 locked_reason; for instance actions
+   * 2.51 events for non-admins, 2.58 updated_at, 2.62 event hostId/host. Every other version up to
+   * 2.79 changes only APIs Kiln does not have yet (other server actions, server groups,
+   * migrations, quotas, consoles, os-hosts, proxies) or details not done yet (2.58's paging of
+   * instance actions, 2.21's actions of deleted servers), so these still answer as their versions
+   * say once they arrive.
    */
   public static final Microversions MICROVERSIONS =
       new Microversions(
@@ -43,11 +47,14 @@ public final class ComputeApi implements HttpService {
   private final ServiceContext context;
   private final ComputeService compute;
   private final Servers servers;
+  private final ServerActions actions;
 
-  public ComputeApi(String publicUrl, CallerResolver callers, ComputeService compute, Servers servers) {
+  public ComputeApi(
+      String publicUrl, CallerResolver callers, ComputeService compute, Servers servers, ServerActions actions) {
     this.context = new ServiceContext(publicUrl, FaultStyle.NOVA, callers, MICROVERSIONS);
     this.compute = requireNonNull(compute, "compute is null");
     this.servers = requireNonNull(servers, "servers is null");
+    this.actions = requireNonNull(actions, "actions is null");
   }
 
   @Override
@@ -59,6 +66,8 @@ public final class ComputeApi implements HttpService {
     new FlavorsApi(compute.flavors()).register(routes);
     new KeypairsApi(compute.keypairs()).register(routes);
     new ServersApi(servers).register(routes);
+    new ServerActionsApi(actions).register(routes);
+    new InstanceActionsApi(actions).register(routes);
     new HypervisorsApi(compute.fleet()).register(routes);
     new ServicesApi(compute.fleet()).register(routes);
     new AvailabilityZonesApi(compute.fleet()).register(routes);

@@ -34,7 +34,7 @@ import java.util.Set;
 
 /**
  * {@code /servers}: create, list (summary and detail), show, update, delete, and the server
- * {@code metadata} API. Actions arrive later.
+ * {@code metadata} API. Actions are {@link ServerActionsApi}'s.
  */
 final class ServersApi {
   private static final String SERVERS = "/v2.1/servers";
@@ -355,7 +355,7 @@ final class ServersApi {
       o.putNull("trusted_image_certificates");
     }
     if (Nova.atLeast(request, 73)) {
-      o.putNull("locked_reason");
+      o.put("locked_reason", s.lockedReason());
     }
     return o;
   }

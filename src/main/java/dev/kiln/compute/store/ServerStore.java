@@ -25,7 +25,7 @@ public final class ServerStore {
       "id, project_id, user_id, name, description, status, task_state, vm_state, power_state, host,"
           + " availability_zone, flavor_id, flavor_name, flavor_vcpus, flavor_ram_mb, flavor_disk_gb,"
           + " flavor_ephemeral_gb, flavor_swap_mb, flavor_extra_specs, image_id, key_name, user_data,"
-          + " created_at, updated_at, launched_at, locked, fault_code, fault_message, fault_details, fault_created";
+          + " created_at, updated_at, launched_at, locked, locked_reason, fault_code, fault_message, fault_details, fault_created";
 
   private final Sql sql;
 
@@ -36,11 +36,11 @@ public final class ServerStore {
   public void insert(Server s) {
     FlavorSnapshot f = s.flavor();
     sql.update(
-        "INSERT INTO compute_server (" + COLUMNS + ") VALUES " + Sql.placeholders(30),
+        "INSERT INTO compute_server (" + COLUMNS + ") VALUES " + Sql.placeholders(31),
         s.id(), s.projectId(), s.userId(), s.name(), s.description(), s.status(), s.taskState(), s.vmState(),
         s.powerState(), s.host(), s.availabilityZone(), f.id(), f.name(), f.vcpus(), f.ramMb(), f.diskGb(),
         f.ephemeralGb(), f.swapMb(), json(f.extraSpecs()), s.imageId(), s.keyName(), s.userData(),
-        s.createdAt(), s.updatedAt(), s.launchedAt(), s.locked(), null, null, null, null);
+        s.createdAt(), s.updatedAt(), s.launchedAt(), s.locked(), s.lockedReason(), null, null, null, null);
     replaceMetadata(s.id(), s.metadata());
     for (int i = 0; i < s.ports().size(); i++) {
       addPort(s.id(), s.ports().get(i), i);
@@ -104,6 +104,70 @@ public final class ServerStore {
         "UPDATE compute_server SET status = 'ERROR', vm_state = 'error', task_state = NULL,"
             + " fault_code = ?, fault_message = ?, fault_details = ?, fault_created = ?, updated_at = ? WHERE id = ?",
         fault.code(), fault.message(), fault.details(), fault.created(), now, id);
+  }
+
+  /**
+   * Starts an action: sets the task state (and the status shown meanwhile) if the server is still
+   * in the vm and task state the caller checked; answers whether it was, so of two racing actions
+   * only one wins.
+   */
+  public boolean beginAction(
+      String id, String fromVmState, String fromTaskState, String taskState, String status, Instant now) {
+    return fromTaskState == null
+        ? sql.update(
+                "UPDATE compute_server SET task_state = ?, status = ?, updated_at = ?"
+                    + " WHERE id = ? AND vm_state = ? AND task_state IS NULL",
+                taskState, status, now, id, fromVmState)
+            == 1
+        : sql.update(
+                "UPDATE compute_server SET task_state = ?, status = ?, updated_at = ?"
+                    + " WHERE id = ? AND vm_state = ? AND task_state = ?",
+                taskState, status, now, id, fromVmState, fromTaskState)
+            == 1;
+  }
+
+  /**
+   * Ends an action still under way (task state {@code taskState}; not when a delete or another
+   * action took over): the server gets this state and its task state is cleared; {@code
+   * clearFault} drops an earlier fault (a server leaving ERROR), else it is kept.
+   */
+  public boolean finishAction(
+      String id, String taskState, String status, String vmState, int powerState, boolean clearFault, Instant now) {
+    return sql.update(
+            "UPDATE compute_server SET status = ?, vm_state = ?, power_state = ?, task_state = NULL,"
+                + (clearFault ? " fault_code = NULL, fault_message = NULL, fault_details = NULL, fault_created = NULL," : "")
+                + " updated_at = ? WHERE id = ? AND task_state = ?",
+            status, vmState, powerState, now, id, taskState)
+        == 1;
+  }
+
+  /** Ends an action still under way (task state {@code taskState}) in ERROR with this fault. */
+  public boolean failAction(String id, String taskState, Fault fault, Instant now) {
+    return sql.update(
+            "UPDATE compute_server SET status = 'ERROR', vm_state = 'error', task_state = NULL,"
+                + " fault_code = ?, fault_message = ?, fault_details = ?, fault_created = ?, updated_at = ?"
+                + " WHERE id = ? AND task_state = ?",
+            fault.code(), fault.message(), fault.details(), fault.created(), now, id, taskState)
+        == 1;
+  }
+
+  /** Who locked the server, {@code owner} or {@code admin}, as Nova's {@code locked_by}; null when unlocked. */
+  public String lockedBy(String id) {
+    List<String> rows =
+        sql.query("SELECT COALESCE(locked_by, '') AS locked_by FROM compute_server WHERE id = ?", row -> row.getString("locked_by"), id);
+    return rows.isEmpty() || rows.getFirst().isEmpty() ? null : rows.getFirst();
+  }
+
+  public void lock(String id, String lockedBy, String reason, Instant now) {
+    sql.update(
+        "UPDATE compute_server SET locked = TRUE, locked_by = ?, locked_reason = ?, updated_at = ? WHERE id = ?",
+        lockedBy, reason, now, id);
+  }
+
+  public void unlock(String id, Instant now) {
+    sql.update(
+        "UPDATE compute_server SET locked = FALSE, locked_by = NULL, locked_reason = NULL, updated_at = ? WHERE id = ?",
+        now, id);
   }
 
   /** The positions of the ports recorded for a server. */
@@ -180,7 +244,8 @@ public final class ServerStore {
     return new Server(
         s.id(), s.projectId(), s.userId(), s.name(), s.description(), s.status(), s.taskState(), s.vmState(),
         s.powerState(), s.host(), s.availabilityZone(), s.flavor(), s.imageId(), s.keyName(), s.userData(),
-        s.createdAt(), s.updatedAt(), s.launchedAt(), s.locked(), s.fault(), metadata(s.id()), ports(s.id()));
+        s.createdAt(), s.updatedAt(), s.launchedAt(), s.locked(), s.lockedReason(), s.fault(), metadata(s.id()),
+        ports(s.id()));
   }
 
   private static Server server(Sql.Row row) throws SQLException {
@@ -218,6 +283,7 @@ public final class ServerStore {
         row.getInstant("updated_at"),
         row.getInstant("launched_at"),
         row.getBoolean("locked"),
+        row.getString("locked_reason"),
         fault,
         Map.of(),
         List.of());

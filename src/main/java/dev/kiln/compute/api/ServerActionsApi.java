@@ -1,0 +1,117 @@
+package dev.kiln.compute.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.compute.ServerActions;
+import dev.kiln.compute.ServerActions.Action;
+import dev.kiln.http.Access;
+import dev.kiln.http.ApiError;
+import dev.kiln.http.ApiRequest;
+import dev.kiln.http.ApiResponse;
+import dev.kiln.http.ApiRoutes;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code POST /servers/{id}/action}: os-stop, os-start, reboot, pause, unpause, suspend, resume,
+ * lock and unlock, each answering 202 with no body (the power actions finish in the background).
+ */
+final class ServerActionsApi {
+  private static final String ACTION = "/v2.1/servers/{server_id}/action";
+
+  private final ServerActions actions;
+
+  ServerActionsApi(ServerActions actions) {
+    this.actions = requireNonNull(actions, "actions is null");
+  }
+
+  void register(ApiRoutes routes) {
+    routes.post(ACTION, Access.AUTHENTICATED, this::action);
+  }
+
+  private ApiResponse action(ApiRequest request) {
+    JsonNode root = request.body();
+    if (!root.isObject() || root.size() != 1) {
+      throw ApiError.badRequest("Malformed request body");
+    }
+    Iterator<String> names = root.fieldNames();
+    String name = names.next();
+    JsonNode body = root.get(name);
+    String id = request.pathParam("server_id");
+    var actor = request.caller().actor();
+    switch (name) {
+      case "os-stop" -> power(request, id, Action.STOP, body, name);
+      case "os-start" -> power(request, id, Action.START, body, name);
+      case "pause" -> power(request, id, Action.PAUSE, body, name);
+      case "unpause" -> power(request, id, Action.UNPAUSE, body, name);
+      case "suspend" -> power(request, id, Action.SUSPEND, body, name);
+      case "resume" -> power(request, id, Action.RESUME, body, name);
+      case "reboot" -> {
+        if (!body.isObject()) {
+          throw Nova.invalid(name, body, "is not of type 'object'");
+        }
+        JsonNode type = body.get("type");
+        if (type == null) {
+          throw Nova.invalid(name, body, "'type' is a required property");
+        }
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+          String field = it.next();
+          if (!field.equals("type")) {
+            throw Nova.invalid(name, body, "Additional properties are not allowed ('" + field + "' was unexpected)");
+          }
+        }
+        if (!type.isTextual() || !Set.of("HARD", "Hard", "hard", "SOFT", "Soft", "soft").contains(type.textValue())) {
+          throw Nova.invalid(
+              name + "/type", type, "is not one of ['HARD', 'Hard', 'hard', 'SOFT', 'Soft', 'soft']");
+        }
+        boolean hard = type.textValue().toUpperCase(Locale.ROOT).equals("HARD");
+        actions.start(actor, id, hard ? Action.HARD_REBOOT : Action.SOFT_REBOOT);
+      }
+      case "lock" -> {
+        String reason = null;
+        if (!body.isNull()) {
+          if (!body.isObject()) {
+            throw Nova.invalid(name, body, "is not of type 'object', 'null'");
+          }
+          for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!field.equals("locked_reason") || !Nova.atLeast(request, 73)) {
+              throw Nova.invalid(name, body, "Additional properties are not allowed ('" + field + "' was unexpected)");
+            }
+          }
+          JsonNode r = body.get("locked_reason");
+          if (r != null) {
+            if (!r.isTextual()) {
+              throw Nova.invalid(name + "/locked_reason", r, "is not of type 'string'");
+            }
+            if (r.textValue().length() > 255) {
+              throw Nova.invalid(name + "/locked_reason", r, "is too long");
+            }
+            reason = r.textValue();
+          }
+        }
+        actions.lock(actor, id, reason);
+      }
+      case "unlock" -> {
+        requireNullBody(name, body);
+        actions.unlock(actor, id);
+      }
+      default -> throw ApiError.badRequest("There is no such action: " + name);
+    }
+    return ApiResponse.accepted(null);
+  }
+
+  private void power(ApiRequest request, String id, Action action, JsonNode body, String name) {
+    requireNullBody(name, body);
+    actions.start(request.caller().actor(), id, action);
+  }
+
+  /** Nova's schemas for these actions take {@code null} (clients send it) and nothing else. */
+  private static void requireNullBody(String name, JsonNode body) {
+    if (!body.isNull() && !(body.isObject() && body.isEmpty())) {
+      throw Nova.invalid(name, body, "is not of type 'null'");
+    }
+  }
+}

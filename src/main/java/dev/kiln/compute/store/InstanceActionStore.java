@@ -1,0 +1,82 @@
+package dev.kiln.compute.store;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.compute.InstanceAction;
+import dev.kiln.store.Sql;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The instance action tables: a server's recorded actions and their events. */
+public final class InstanceActionStore {
+  private static final String COLUMNS = "server_id, request_id, action, project_id, user_id, start_time, updated_at";
+
+  private final Sql sql;
+
+  public InstanceActionStore(Sql sql) {
+    this.sql = requireNonNull(sql, "sql is null");
+  }
+
+  public void insert(String serverId, String requestId, String action, String projectId, String userId, Instant now) {
+    sql.update(
+        "INSERT INTO compute_instance_action (" + COLUMNS + ") VALUES " + Sql.placeholders(7),
+        serverId, requestId, action, projectId, userId, now, now);
+  }
+
+  /** Newest first. */
+  public List<InstanceAction> list(String serverId) {
+    return sql.query(
+        "SELECT " + COLUMNS + " FROM compute_instance_action WHERE server_id = ? ORDER BY start_time DESC, request_id DESC",
+        InstanceActionStore::action,
+        serverId);
+  }
+
+  public Optional<InstanceAction> find(String serverId, String requestId) {
+    return sql.queryOne(
+        "SELECT " + COLUMNS + " FROM compute_instance_action WHERE server_id = ? AND request_id = ?",
+        InstanceActionStore::action,
+        serverId, requestId);
+  }
+
+  /** Starts an event; starting it again (a retried task) is harmless. */
+  public void startEvent(String serverId, String requestId, String event, String host, Instant now) {
+    if (sql.count(
+            "SELECT COUNT(*) FROM compute_instance_action_event WHERE server_id = ? AND request_id = ? AND event = ?",
+            serverId, requestId, event)
+        == 0) {
+      sql.update(
+          "INSERT INTO compute_instance_action_event (server_id, request_id, event, host, start_time) VALUES (?, ?, ?, ?, ?)",
+          serverId, requestId, event, host, now);
+    }
+    sql.update(
+        "UPDATE compute_instance_action SET updated_at = ? WHERE server_id = ? AND request_id = ?", now, serverId, requestId);
+  }
+
+  /** @param traceback null on success */
+  public void finishEvent(String serverId, String requestId, String event, String traceback, Instant now) {
+    sql.update(
+        "UPDATE compute_instance_action_event SET finish_time = ?, result = ?, traceback = ?"
+            + " WHERE server_id = ? AND request_id = ? AND event = ?",
+        now, traceback == null ? "Success" : "Error", traceback, serverId, requestId, event);
+    sql.update(
+        "UPDATE compute_instance_action SET updated_at = ? WHERE server_id = ? AND request_id = ?", now, serverId, requestId);
+  }
+
+  public List<InstanceAction.Event> events(String serverId, String requestId) {
+    return sql.query(
+        "SELECT event, host, start_time, finish_time, result, traceback FROM compute_instance_action_event"
+            + " WHERE server_id = ? AND request_id = ? ORDER BY start_time, event",
+        row -> new InstanceAction.Event(
+            row.getString("event"), row.getString("host"), row.getInstant("start_time"), row.getInstant("finish_time"),
+            row.getString("result"), row.getString("traceback")),
+        serverId, requestId);
+  }
+
+  private static InstanceAction action(Sql.Row row) throws SQLException {
+    return new InstanceAction(
+        row.getString("server_id"), row.getString("request_id"), row.getString("action"), row.getString("project_id"),
+        row.getString("user_id"), row.getInstant("start_time"), row.getInstant("updated_at"));
+  }
+}

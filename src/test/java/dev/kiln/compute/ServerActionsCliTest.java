@@ -1,0 +1,71 @@
+package dev.kiln.compute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.testing.OpenStackCli;
+import dev.kiln.testing.RunningKiln;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Server actions driven by Debian's real {@code openstack}. */
+class ServerActionsCliTest {
+  @TempDir static Path dataDir;
+  private static RunningKiln kiln;
+  private static OpenStackCli admin;
+
+  @BeforeAll
+  static void start() {
+    kiln = RunningKiln.start(dataDir);
+    admin = OpenStackCli.as(kiln.authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
+  }
+
+  @AfterAll
+  static void stop() {
+    kiln.close();
+  }
+
+  private static void waitStatus(String status) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    String shown;
+    while (!(shown = admin.ok("server", "show", "-c", "status", "-f", "value", "a1").strip()).equals(status)
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(shown).isEqualTo(status);
+  }
+
+  @Test
+  void stopStartRebootPauseSuspendLock() throws Exception {
+    admin.ok(
+        "--os-compute-api-version", "2.37", "server", "create", "--flavor", "m1.tiny", "--image", "cirros", "--nic", "none",
+        "--wait", "a1");
+    admin.ok("server", "stop", "a1");
+    waitStatus("SHUTOFF");
+    admin.ok("server", "start", "a1");
+    waitStatus("ACTIVE");
+    admin.ok("server", "reboot", "--wait", "a1");
+    waitStatus("ACTIVE");
+    admin.ok("server", "reboot", "--hard", "--wait", "a1");
+    waitStatus("ACTIVE");
+    admin.ok("server", "pause", "a1");
+    waitStatus("PAUSED");
+    admin.ok("server", "unpause", "a1");
+    waitStatus("ACTIVE");
+    admin.ok("server", "suspend", "a1");
+    waitStatus("SUSPENDED");
+    admin.ok("server", "resume", "a1");
+    waitStatus("ACTIVE");
+    admin.ok("--os-compute-api-version", "2.73", "server", "lock", "--reason", "hands off", "a1");
+    assertThat(admin.ok("--os-compute-api-version", "2.73", "server", "show", "-c", "locked_reason", "-f", "value", "a1"))
+        .contains("hands off");
+    admin.ok("server", "unlock", "a1");
+    assertThat(admin.run("server", "start", "a1").exitCode()).isNotZero(); // already ACTIVE: 409
+    assertThat(admin.ok("server", "event", "list", "a1"))
+        .contains("create").contains("stop").contains("reboot").contains("suspend").contains("unlock");
+    admin.ok("server", "delete", "--wait", "a1");
+  }
+}
