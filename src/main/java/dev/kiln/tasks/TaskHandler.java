@@ -18,4 +18,15 @@ public interface TaskHandler {
    *     max attempts are used up, then marks it FAILED with the exception's message
    */
   String run(Task task) throws Exception;
+
+  /**
+   * Called once, after the last attempt failed and the task was marked FAILED, so the handler can
+   * leave what the task was building in a state users can see and act on (a volume in {@code
+   * error} rather than {@code creating} forever). Not called when a task's node dies on its last
+   * attempt and another runner finds the lease expired; handlers that must always settle should
+   * also check on start. Exceptions thrown here are logged and otherwise ignored.
+   *
+   * @param error the message of the last attempt's failure
+   */
+  default void onGiveUp(Task task, String error) {}
 }

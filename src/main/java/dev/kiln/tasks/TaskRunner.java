@@ -320,6 +320,9 @@ public final class TaskRunner implements AutoCloseable {
       } else if (task.attempts() >= task.maxAttempts()) {
         log.warn("task {} ({}) failed for good: {}", task.id(), task.kind(), describe(e));
         recorded = store.fail(task, describe(e), now);
+        if (recorded) {
+          giveUp(task, describe(e));
+        }
       } else {
         log.info(
             "task {} ({}) attempt {} failed: {}",
@@ -336,6 +339,14 @@ public final class TaskRunner implements AutoCloseable {
       // The lease runs out and another runner retries the task: nothing is lost.
       log.warn(
           "task runner {} could not record the failure of task {}", nodeId, task.id(), storeError);
+    }
+  }
+
+  private void giveUp(Task task, String error) {
+    try {
+      handlers.get(task.kind()).onGiveUp(task, error);
+    } catch (RuntimeException e) {
+      log.warn("the give-up step of task {} ({}) failed", task.id(), task.kind(), e);
     }
   }
 

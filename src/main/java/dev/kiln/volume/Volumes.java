@@ -8,6 +8,7 @@ import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.Task;
+import dev.kiln.tasks.TaskHandler;
 import dev.kiln.tasks.TaskRunner;
 import dev.kiln.volume.Volume.AttachStatus;
 import dev.kiln.volume.Volume.Status;
@@ -53,7 +54,21 @@ public final class Volumes {
     this.quotas = requireNonNull(quotas, "quotas is null");
     this.backend = requireNonNull(backend, "backend is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
-    tasks.register(CREATE_TASK, this::finishCreate);
+    tasks.register(
+        CREATE_TASK,
+        new TaskHandler() {
+          @Override
+          public String run(Task task) {
+            return finishCreate(task);
+          }
+
+          @Override
+          public void onGiveUp(Task task, String error) {
+            // The create could not even be tried (e.g. the database kept failing): say so.
+            new VolumeStore(db.sql())
+                .transition(volumeIdOf(task), List.of(Status.CREATING), Status.ERROR, AttachStatus.DETACHED, now());
+          }
+        });
   }
 
   /** What a create asks for; null means "the default" or "from the source". */
@@ -132,7 +147,7 @@ public final class Volumes {
 
   /** Runs the backend's create; the volume ends {@code available}, or {@code error} if it failed. */
   private String finishCreate(Task task) {
-    String id = task.payload().replaceAll(".*\"volume_id\": \"([^\"]+)\".*", "$1");
+    String id = volumeIdOf(task);
     Volume volume = new VolumeStore(db.sql()).findVolume(id).orElse(null);
     if (volume == null || !volume.status().equals(Status.CREATING)) {
       return null; // deleted meanwhile, or an earlier attempt finished
@@ -146,6 +161,10 @@ public final class Volumes {
     }
     new VolumeStore(db.sql()).transition(id, List.of(Status.CREATING), outcome, AttachStatus.DETACHED, now());
     return null;
+  }
+
+  private static String volumeIdOf(Task task) {
+    return task.payload().replaceAll(".*\"volume_id\": \"([^\"]+)\".*", "$1");
   }
 
   public Volume visible(Actor actor, String id) {

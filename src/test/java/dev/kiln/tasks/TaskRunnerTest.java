@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.core.ConditionFactory;
@@ -115,6 +116,32 @@ abstract class TaskRunnerTest {
     assertThat(failed.lastError()).isEqualTo("disk on fire");
     assertThat(failed.result()).isNull();
     assertThat(calls).hasValue(FAST.maxAttempts());
+  }
+
+  @Test
+  void handlerIsToldOnceWhenItsTaskFailsForGood() {
+    List<String> givenUp = new CopyOnWriteArrayList<>();
+    TaskRunner runner = runner(database, "node-a", FAST);
+    runner.register(
+        "doomed",
+        new TaskHandler() {
+          @Override
+          public String run(Task task) {
+            throw new IllegalStateException("disk on fire");
+          }
+
+          @Override
+          public void onGiveUp(Task task, String error) {
+            givenUp.add(task.id() + ": " + error);
+          }
+        });
+    runner.start();
+
+    String id = runner.submit("doomed", "{}");
+
+    awaitStatus(runner, id, TaskStatus.FAILED);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !givenUp.isEmpty());
+    assertThat(givenUp).containsExactly(id + ": disk on fire");
   }
 
   @Test
