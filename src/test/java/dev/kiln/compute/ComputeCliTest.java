@@ -3,14 +3,10 @@ package dev.kiln.compute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,8 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
  * (python3-openstackclient 6.0, with openstacksdk and novaclient underneath).
  */
 class ComputeCliTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir static Path dataDir;
   @TempDir static Path files;
   private static RunningKiln kiln;
@@ -39,10 +33,8 @@ class ComputeCliTest {
     kiln.close();
   }
 
-  private static JsonNode json(String... args) throws IOException {
-    List<String> withFormat = new ArrayList<>(List.of(args));
-    withFormat.addAll(List.of("-f", "json"));
-    return JSON.readTree(admin.ok(withFormat.toArray(String[]::new)));
+  private static JsonNode json(String... args) {
+    return admin.json(args);
   }
 
   @Test

@@ -3,13 +3,9 @@ package dev.kiln.compute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,8 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Servers driven by Debian's real {@code openstack}: create and wait, list, show, delete and wait. */
 class ServersCliTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir static Path dataDir;
   private static RunningKiln kiln;
   private static OpenStackCli admin;
@@ -34,10 +28,8 @@ class ServersCliTest {
     kiln.close();
   }
 
-  private static JsonNode json(String... args) throws IOException {
-    List<String> withFormat = new ArrayList<>(List.of(args));
-    withFormat.addAll(List.of("-f", "json"));
-    return JSON.readTree(admin.ok(withFormat.toArray(String[]::new)));
+  private static JsonNode json(String... args) {
+    return admin.json(args);
   }
 
   @Test

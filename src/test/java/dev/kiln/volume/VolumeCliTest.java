@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,8 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  * attachment-…} at microversion 3.44, the flow Nova uses.
  */
 class VolumeCliTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir static Path dataDir;
   private static RunningKiln kiln;
 
@@ -40,10 +35,8 @@ class VolumeCliTest {
     return OpenStackCli.as(kiln.authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
   }
 
-  private static JsonNode openstack(String... args) throws Exception {
-    List<String> withFormat = new ArrayList<>(List.of(args));
-    withFormat.addAll(List.of("-f", "json"));
-    return JSON.readTree(admin().ok(withFormat.toArray(String[]::new)));
+  private static JsonNode openstack(String... args) {
+    return admin().json(args);
   }
 
   private static String cinder(String... args) {

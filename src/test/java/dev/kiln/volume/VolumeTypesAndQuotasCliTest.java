@@ -3,10 +3,8 @@ package dev.kiln.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Compute and Networking for their quotas.
  */
 class VolumeTypesAndQuotasCliTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Path CINDER = Path.of("/usr/bin/cinder");
 
   @TempDir static Path dataDir;
@@ -42,10 +39,8 @@ class VolumeTypesAndQuotasCliTest {
     kiln.close();
   }
 
-  private static JsonNode json(String... args) throws IOException {
-    List<String> withFormat = new ArrayList<>(List.of(args));
-    withFormat.addAll(List.of("-f", "json"));
-    return JSON.readTree(admin.ok(withFormat.toArray(String[]::new)));
+  private static JsonNode json(String... args) {
+    return admin.json(args);
   }
 
   @Test
