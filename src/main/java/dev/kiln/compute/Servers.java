@@ -27,12 +27,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -57,6 +55,7 @@ public final class Servers {
   private final NetworkService network;
   private final ImageService image;
   private final TaskRunner tasks;
+  private final Scheduler scheduler;
 
   public Servers(
       Database db,
@@ -73,6 +72,7 @@ public final class Servers {
     this.network = requireNonNull(network, "network is null");
     this.image = requireNonNull(image, "image is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
+    this.scheduler = new Scheduler(db, compute.fleet());
     tasks.register(BUILD_TASK, this::build);
     tasks.register(DELETE_TASK, this::finishDelete);
     compute.fleet().hostedServers(
@@ -245,7 +245,8 @@ public final class Servers {
     Resources resources = server.flavor().resources(false);
     List<String> created = new ArrayList<>();
     try {
-      Hypervisor host = schedule(server, resources);
+      Hypervisor host =
+          scheduler.selectAndClaim(Scheduler.Request.boot(id, resources, server.availabilityZone())).orElse(null);
       if (host == null) {
         fail(server, new Fault(500, NO_VALID_HOST, null, now()), created);
         return null;
@@ -299,27 +300,6 @@ public final class Servers {
       compute.fleet().release(id);
       for (String portId : created) {
         releasePort(server, new PluggedPort(portId, true));
-      }
-    }
-    return null;
-  }
-
-  /** Picks the host with the most free RAM that fits and claims it; null when none can. */
-  private Hypervisor schedule(Server server, Resources resources) {
-    Optional<Claim> held = compute.fleet().findClaim(server.id());
-    if (held.isPresent()) {
-      return compute.fleet().hypervisor(held.get().host()).orElse(null);
-    }
-    List<Hypervisor> candidates =
-        compute.fleet().hypervisors().stream()
-            .filter(Hypervisor::acceptsInstances)
-            .filter(h -> server.availabilityZone() == null || h.availabilityZone().equals(server.availabilityZone()))
-            .filter(h -> resources.fitsIn(h.free()))
-            .sorted(Comparator.comparingInt((Hypervisor h) -> h.free().ramMb()).reversed())
-            .toList();
-    for (Hypervisor h : candidates) {
-      if (compute.fleet().claim(server.id(), h.hostname(), resources)) {
-        return h;
       }
     }
     return null;
