@@ -1,0 +1,157 @@
+package dev.kiln.compute.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.compute.Server;
+import dev.kiln.compute.Servers;
+import dev.kiln.http.ApiRequest;
+import dev.kiln.http.Json;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+
+/** Nova's server body, shared by the servers API and the actions that answer with a server. */
+final class ServerViews {
+  private final Servers servers;
+
+  ServerViews(Servers servers) {
+    this.servers = requireNonNull(servers, "servers is null");
+  }
+
+  /** Nova's server body, as the microversion shapes it. */
+  ObjectNode view(ApiRequest request, Server s) {
+    boolean admin = request.caller().actor().admin();
+    ObjectNode o = Json.object();
+    o.put("id", s.id());
+    o.put("name", s.name());
+    o.put("status", s.status());
+    o.put("tenant_id", s.projectId());
+    o.put("user_id", s.userId());
+    ObjectNode metadata = o.putObject("metadata");
+    s.metadata().forEach(metadata::put);
+    o.put("hostId", hostId(s));
+    if (s.imageId() == null) {
+      o.put("image", "");
+    } else {
+      ObjectNode image = o.putObject("image");
+      image.put("id", s.imageId());
+      ArrayNode links = image.putArray("links");
+      links.addObject().put("rel", "bookmark").put("href", request.baseUrl() + ComputeApi.PREFIX + "/images/" + s.imageId());
+    }
+    Server.FlavorSnapshot f = s.flavor();
+    ObjectNode flavor = o.putObject("flavor");
+    if (Nova.atLeast(request, 47)) {
+      flavor.put("vcpus", f.vcpus());
+      flavor.put("ram", f.ramMb());
+      flavor.put("disk", f.diskGb());
+      flavor.put("ephemeral", f.ephemeralGb());
+      flavor.put("swap", f.swapMb());
+      flavor.put("original_name", f.name());
+      ObjectNode specs = flavor.putObject("extra_specs");
+      f.extraSpecs().forEach(specs::put);
+    } else {
+      flavor.put("id", f.id());
+      ArrayNode links = flavor.putArray("links");
+      links.addObject().put("rel", "bookmark").put("href", request.baseUrl() + ComputeApi.PREFIX + "/flavors/" + f.id());
+    }
+    o.put("created", iso(s.createdAt()));
+    o.put("updated", iso(s.updatedAt()));
+    ObjectNode addresses = o.putObject("addresses");
+    for (Servers.Address a : servers.addresses(s)) {
+      ArrayNode list = addresses.has(a.networkName()) ? (ArrayNode) addresses.get(a.networkName()) : addresses.putArray(a.networkName());
+      list.addObject()
+          .put("version", a.version())
+          .put("addr", a.addr())
+          .put("OS-EXT-IPS:type", "fixed")
+          .put("OS-EXT-IPS-MAC:mac_addr", a.mac());
+    }
+    o.put("accessIPv4", "");
+    o.put("accessIPv6", "");
+    o.set("links", Nova.links(request, "servers", s.id()));
+    o.put("OS-DCF:diskConfig", "MANUAL");
+    if (s.keyName() == null) {
+      o.putNull("key_name");
+    } else {
+      o.put("key_name", s.keyName());
+    }
+    o.put("OS-EXT-STS:task_state", s.taskState());
+    o.put("OS-EXT-STS:vm_state", s.vmState());
+    o.put("OS-EXT-STS:power_state", s.powerState());
+    o.put("OS-EXT-AZ:availability_zone", s.availabilityZone() == null ? "" : s.availabilityZone());
+    if (admin) {
+      o.put("OS-EXT-SRV-ATTR:host", s.host());
+      o.put("OS-EXT-SRV-ATTR:hypervisor_hostname", s.host());
+      o.put("OS-EXT-SRV-ATTR:instance_name", instanceName(s));
+      if (Nova.atLeast(request, 3)) {
+        o.put("OS-EXT-SRV-ATTR:reservation_id", "r-" + s.id().substring(0, 8));
+        o.put("OS-EXT-SRV-ATTR:launch_index", 0);
+        o.put("OS-EXT-SRV-ATTR:hostname", s.name().replaceAll("[^A-Za-z0-9-]", "-").toLowerCase(java.util.Locale.ROOT));
+        o.put("OS-EXT-SRV-ATTR:kernel_id", "");
+        o.put("OS-EXT-SRV-ATTR:ramdisk_id", "");
+        o.put("OS-EXT-SRV-ATTR:root_device_name", "/dev/vda");
+        o.put("OS-EXT-SRV-ATTR:user_data", s.userData());
+      }
+    }
+    if (Nova.atLeast(request, 16)) {
+      o.put("host_status", servers.hostStatus(s));
+    }
+    o.put("OS-SRV-USG:launched_at", Nova.time(s.launchedAt()));
+    o.putNull("OS-SRV-USG:terminated_at");
+    o.putArray("os-extended-volumes:volumes_attached");
+    o.putArray("security_groups").addObject().put("name", "default");
+    o.put("config_drive", "");
+    o.put("progress", 0);
+    if (s.fault() != null) {
+      ObjectNode fault = o.putObject("fault");
+      fault.put("code", s.fault().code());
+      fault.put("created", iso(s.fault().created()));
+      fault.put("message", s.fault().message());
+      if (admin && s.fault().details() != null) {
+        fault.put("details", s.fault().details());
+      }
+    }
+    if (Nova.atLeast(request, 9)) {
+      o.put("locked", s.locked());
+    }
+    if (Nova.atLeast(request, 19)) {
+      o.put("description", s.description());
+    }
+    if (Nova.atLeast(request, 26)) {
+      o.putArray("tags");
+    }
+    if (Nova.atLeast(request, 63)) {
+      o.putNull("trusted_image_certificates");
+    }
+    if (Nova.atLeast(request, 73)) {
+      o.put("locked_reason", s.lockedReason());
+    }
+    return o;
+  }
+
+  /** Nova's hostId: sha224 of the project id and the host, or "" before scheduling. */
+  private static String hostId(Server s) {
+    if (s.host() == null) {
+      return "";
+    }
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-224");
+      return HexFormat.of().formatHex(sha.digest((s.projectId() + s.host()).getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Nova's server timestamps: seconds, with a Z. */
+  static String iso(Instant instant) {
+    return instant == null ? null : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private static String instanceName(Server s) {
+    return "instance-" + s.id().substring(0, 8);
+  }
+}
