@@ -7,6 +7,7 @@ import dev.kiln.common.ServiceException;
 import dev.kiln.compute.store.FleetStore;
 import dev.kiln.network.ComputeHosts;
 import dev.kiln.store.Database;
+import dev.kiln.store.Sql;
 import dev.kiln.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
@@ -167,19 +168,7 @@ public final class Fleet implements ComputeHosts {
       throw hostNotFound(host);
     }
     try {
-      return db.inTransaction(
-          sql -> {
-            FleetStore store = new FleetStore(sql);
-            Optional<Claim> held = store.findClaim(consumerId);
-            if (held.isPresent()) {
-              return sameClaim(held.get(), host, amount);
-            }
-            if (!store.addUsage(host, amount)) {
-              return false;
-            }
-            store.insertClaim(new Claim(consumerId, host, amount, now()));
-            return true;
-          });
+      return db.inTransaction(sql -> claimWith(new FleetStore(sql), consumerId, host, amount));
     } catch (StoreException e) {
       if (e.kind() == StoreException.Kind.DUPLICATE) {
         // The same consumer claimed concurrently and won; this attempt was rolled back.
@@ -187,6 +176,31 @@ public final class Fleet implements ComputeHosts {
       }
       throw e;
     }
+  }
+
+  /**
+   * Claims as {@link #claim(String, String, Resources)} does, inside the caller's transaction: for
+   * a placement that holds other locks (a server group's) until the claim is made.
+   */
+  public boolean claim(Sql sql, String consumerId, String host, Resources amount) {
+    requireNonNull(consumerId, "consumerId is null");
+    requireNonNull(amount, "amount is null");
+    if (!isKnown(host)) {
+      throw hostNotFound(host);
+    }
+    return claimWith(new FleetStore(sql), consumerId, host, amount);
+  }
+
+  private boolean claimWith(FleetStore store, String consumerId, String host, Resources amount) {
+    Optional<Claim> held = store.findClaim(consumerId);
+    if (held.isPresent()) {
+      return sameClaim(held.get(), host, amount);
+    }
+    if (!store.addUsage(host, amount)) {
+      return false;
+    }
+    store.insertClaim(new Claim(consumerId, host, amount, now()));
+    return true;
   }
 
   /**

@@ -16,6 +16,8 @@ import java.util.TreeMap;
  * @param imageId null for a server booted from a volume
  * @param lockedReason why the server is locked (microversion 2.73), or null
  * @param fault null unless the server is in ERROR
+ * @param reservationId shared by the servers one create request made (min_count/max_count)
+ * @param launchIndex the server's place among them, from 0
  */
 public record Server(
     String id,
@@ -40,7 +42,9 @@ public record Server(
     String lockedReason,
     Fault fault,
     Map<String, String> metadata,
-    List<PluggedPort> ports) {
+    List<PluggedPort> ports,
+    String reservationId,
+    int launchIndex) {
 
   public static final String BUILD = "BUILD";
   public static final String ACTIVE = "ACTIVE";

@@ -20,6 +20,7 @@ import dev.kiln.image.ImageService;
 import dev.kiln.network.NetworkService;
 import dev.kiln.network.Port;
 import dev.kiln.network.Ports;
+import dev.kiln.network.SecurityGroup;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.Task;
 import dev.kiln.tasks.TaskRunner;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class Servers {
   static final String BUILD_TASK = "server.build";
   static final String DELETE_TASK = "server.delete";
-  public static final String NO_VALID_HOST = "No valid host was found. There are not enough hosts available.";
+  public static final String NO_VALID_HOST = Scheduler.NO_VALID_HOST;
   private static final Logger LOG = LoggerFactory.getLogger(Servers.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,6 +57,7 @@ public final class Servers {
   private final ImageService image;
   private final TaskRunner tasks;
   private final Scheduler scheduler;
+  private final ServerGroups groups;
 
   public Servers(
       Database db,
@@ -73,12 +75,18 @@ public final class Servers {
     this.image = requireNonNull(image, "image is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
     this.scheduler = new Scheduler(db, compute.fleet());
+    this.groups = new ServerGroups(db, clock, ids);
     tasks.register(BUILD_TASK, this::build);
     tasks.register(DELETE_TASK, this::finishDelete);
     compute.fleet().hostedServers(
         host -> new ServerStore(db.sql()).onHost(host).stream()
             .map(r -> new HostedServers.Server(r[0], r[1]))
             .toList());
+  }
+
+  /** Server groups, which a create may put its servers in. */
+  public ServerGroups groups() {
+    return groups;
   }
 
   /** One entry of a create's {@code networks}: a network (with maybe an address), or a port. */
@@ -100,7 +108,32 @@ public final class Servers {
       String keyName,
       Map<String, String> metadata,
       String availabilityZone,
-      String userData) {}
+      String userData,
+      List<String> securityGroups,
+      String groupId,
+      int minCount,
+      int maxCount) {
+
+    public Spec {
+      securityGroups = securityGroups == null ? List.of() : List.copyOf(securityGroups);
+    }
+
+    /** One server, with the project's default security group and no server group. */
+    public Spec(
+        String name,
+        String description,
+        String flavorRef,
+        String imageRef,
+        List<NetworkRequest> networks,
+        boolean autoNetwork,
+        String keyName,
+        Map<String, String> metadata,
+        String availabilityZone,
+        String userData) {
+      this(name, description, flavorRef, imageRef, networks, autoNetwork, keyName, metadata, availabilityZone, userData,
+          List.of(), null, 1, 1);
+    }
+  }
 
   /** Filters of a list; null means "any". */
   public record Query(
@@ -203,13 +236,51 @@ public final class Servers {
     if (zone != null && !compute.fleet().zoneAvailable(zone)) {
       throw ServiceException.invalid("InvalidInput", "The requested availability zone is not available");
     }
+    int count = spec.maxCount();
+    if (count > 1 && !userPorts.isEmpty()) {
+      throw ServiceException.invalid(
+          "badRequest", "Unable to launch multiple instances with a single configured port ID. Please launch your"
+              + " instance one by one with different ports.");
+    }
+    List<String> securityGroups = securityGroupIds(actor, spec.securityGroups());
     Instant now = now();
-    String id = ids.uuid();
-    Server server =
-        new Server(
-            id, actor.projectId(), actor.userId(), spec.name(), spec.description(), Server.BUILD, "scheduling",
-            "building", 0, null, zone, FlavorSnapshot.of(flavor), img.id(), spec.keyName(), spec.userData(), now, now,
-            null, false, null, null, requireNonNullElse(spec.metadata(), Map.of()), List.of());
+    String reservationId = "r-" + ids.uuid().substring(0, 8);
+    List<Server> made = new ArrayList<>();
+    for (int index = 0; index < count; index++) {
+      String id = ids.uuid();
+      // As Nova's multi_instance_display_name_template: name-1, name-2, ...
+      String name = count > 1 ? spec.name() + "-" + (index + 1) : spec.name();
+      made.add(
+          new Server(
+              id, actor.projectId(), actor.userId(), name, spec.description(), Server.BUILD, "scheduling", "building",
+              0, null, zone, FlavorSnapshot.of(flavor), img.id(), spec.keyName(), spec.userData(), now, now, null,
+              false, null, null, requireNonNullElse(spec.metadata(), Map.of()), List.of(), reservationId, index));
+    }
+    String requestId = InstanceAction.currentRequestId(ids);
+    List<NetworkRequest> networks = requested;
+    db.inTransaction(
+        sql -> {
+          ServerStore store = new ServerStore(sql);
+          for (Server server : made) {
+            store.insert(server);
+            for (int i = 0; i < userPorts.size(); i++) {
+              store.addPort(server.id(), userPorts.get(i), userPortPositions.get(i));
+            }
+            if (spec.groupId() != null) {
+              groups.join(sql, actor, spec.groupId(), server.id(), now);
+            }
+            new InstanceActionStore(sql)
+                .insert(server.id(), requestId, "create", actor.projectId(), actor.userId(), now);
+            tasks.submit(sql, BUILD_TASK, buildPayload(server.id(), networks, securityGroups), now, 3);
+          }
+          return null;
+        });
+    tasks.wake();
+    return get(made.getFirst().id());
+  }
+
+  /** What the build task needs beyond the server's row: the networks to make ports on. */
+  private static String buildPayload(String id, List<NetworkRequest> requested, List<String> securityGroups) {
     ObjectNode payload = JSON.createObjectNode().put("server_id", id);
     ArrayNode nets = payload.putArray("networks");
     for (int i = 0; i < requested.size(); i++) {
@@ -218,19 +289,37 @@ public final class Servers {
         nets.addObject().put("position", i).put("network_id", n.networkId()).put("fixed_ip", n.fixedIp());
       }
     }
-    db.inTransaction(
-        sql -> {
-          ServerStore store = new ServerStore(sql);
-          store.insert(server);
-          for (int i = 0; i < userPorts.size(); i++) {
-            store.addPort(id, userPorts.get(i), userPortPositions.get(i));
-          }
-          new InstanceActionStore(sql)
-              .insert(id, InstanceAction.currentRequestId(ids), "create", actor.projectId(), actor.userId(), now);
-          return tasks.submit(sql, BUILD_TASK, payload.toString(), now, 3);
-        });
-    tasks.wake();
-    return get(id);
+    ArrayNode groups = payload.putArray("security_groups");
+    securityGroups.forEach(groups::add);
+    return payload.toString();
+  }
+
+  /**
+   * The ids of the security groups a create names (by name or id, as Nova lets it) for the ports
+   * Compute creates; empty for the project's default. The user's own ports keep their groups.
+   */
+  private List<String> securityGroupIds(Actor actor, List<String> requested) {
+    if (requested.isEmpty()) {
+      return List.of();
+    }
+    Actor member = new Actor(actor.projectId(), actor.userId(), false);
+    List<SecurityGroup> visible = network.securityGroups().list(member, actor.projectId());
+    List<String> result = new ArrayList<>();
+    for (String wanted : requested) {
+      List<SecurityGroup> matches =
+          visible.stream().filter(g -> g.id().equals(wanted) || g.name().equals(wanted)).toList();
+      if (matches.isEmpty()) {
+        throw ServiceException.invalid("SecurityGroupNotFound", "Security group " + wanted + " not found.");
+      }
+      if (matches.size() > 1) {
+        throw ServiceException.conflict(
+            "NoUniqueMatch", "Multiple security groups found matching '" + wanted + "'. Use an ID to be more specific.");
+      }
+      if (!result.contains(matches.getFirst().id())) {
+        result.add(matches.getFirst().id());
+      }
+    }
+    return result;
   }
 
   /** Schedules, claims, plugs the ports and spawns; the server ends ACTIVE, or ERROR with a fault. */
@@ -243,12 +332,14 @@ public final class Servers {
     }
     Actor owner = new Actor(server.projectId(), server.userId(), false);
     Resources resources = server.flavor().resources(false);
+    List<String> securityGroups = new ArrayList<>();
+    payload.path("security_groups").forEach(g -> securityGroups.add(g.asText()));
     List<String> created = new ArrayList<>();
     try {
-      Hypervisor host =
-          scheduler.selectAndClaim(Scheduler.Request.boot(id, resources, server.availabilityZone())).orElse(null);
+      Scheduler.Request placement = Scheduler.Request.boot(id, resources, server.availabilityZone());
+      Hypervisor host = scheduler.selectAndClaim(placement).orElse(null);
       if (host == null) {
-        fail(server, new Fault(500, NO_VALID_HOST, null, now()), created);
+        fail(server, new Fault(500, scheduler.noValidHostReason(placement), null, now()), created);
         return null;
       }
       new ServerStore(db.sql()).setHost(id, host.hostname(), host.availabilityZone(), now());
@@ -267,8 +358,8 @@ public final class Servers {
                 owner,
                 new Ports.Spec(
                     null, n.path("network_id").asText(), "", null, null, null,
-                    fixedIp == null ? null : List.of(new Ports.AddressRequest(null, fixedIp)), null, null, null,
-                    null, null, null, null));
+                    fixedIp == null ? null : List.of(new Ports.AddressRequest(null, fixedIp)), null, null,
+                    securityGroups.isEmpty() ? null : securityGroups, null, null, null, null));
         created.add(port.id());
         new ServerStore(db.sql()).addPort(id, new PluggedPort(port.id(), true), position);
       }
@@ -351,7 +442,7 @@ public final class Servers {
         new Server(
             id, "", "", "", null, Server.ERROR, null, "error", 0, host, null,
             new FlavorSnapshot("", "", 0, 0, 0, 0, 0, Map.of()), null, null, null, now(), now(), null, false, null, null,
-            Map.of(), List.of());
+            Map.of(), List.of(), "", 0);
     try {
       compute.driver().destroy(new HypervisorDriver.InstanceRef(id, host));
     } catch (HypervisorException e) {

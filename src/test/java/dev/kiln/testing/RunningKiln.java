@@ -5,6 +5,7 @@ import dev.kiln.KilnServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A real Kiln server for a test: a free port on 127.0.0.1, its own data directory, and a cheap
@@ -26,6 +27,15 @@ public final class RunningKiln implements AutoCloseable {
   }
 
   public static RunningKiln start(Path dataDir, String databaseUrl, Clock clock) {
+    return start(dataDir, databaseUrl, clock, KilnConfig.DEFAULT_COMPUTE_HOSTS);
+  }
+
+  /** A Kiln whose simulated fleet has just these compute hosts. */
+  public static RunningKiln withHosts(Path dataDir, List<String> computeHosts) {
+    return start(dataDir, null, Clock.systemUTC(), computeHosts);
+  }
+
+  private static RunningKiln start(Path dataDir, String databaseUrl, Clock clock, List<String> computeHosts) {
     KilnConfig config =
         new KilnConfig(
             "127.0.0.1",
@@ -37,7 +47,7 @@ public final class RunningKiln implements AutoCloseable {
             Duration.ofHours(1),
             1_000,
             null,
-            KilnConfig.DEFAULT_COMPUTE_HOSTS);
+            computeHosts);
     return new RunningKiln(KilnServer.start(config, clock), config);
   }
 

@@ -67,6 +67,7 @@ public final class ComputeApi implements HttpService {
     new KeypairsApi(compute.keypairs()).register(routes);
     new ServersApi(servers).register(routes);
     new ServerActionsApi(actions).register(routes);
+    new ServerGroupsApi(servers.groups()).register(routes);
     new InstanceActionsApi(actions).register(routes);
     new HypervisorsApi(compute.fleet()).register(routes);
     new ServicesApi(compute.fleet()).register(routes);

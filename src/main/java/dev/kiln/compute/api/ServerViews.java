@@ -88,8 +88,8 @@ final class ServerViews {
       o.put("OS-EXT-SRV-ATTR:hypervisor_hostname", s.host());
       o.put("OS-EXT-SRV-ATTR:instance_name", instanceName(s));
       if (Nova.atLeast(request, 3)) {
-        o.put("OS-EXT-SRV-ATTR:reservation_id", "r-" + s.id().substring(0, 8));
-        o.put("OS-EXT-SRV-ATTR:launch_index", 0);
+        o.put("OS-EXT-SRV-ATTR:reservation_id", s.reservationId());
+        o.put("OS-EXT-SRV-ATTR:launch_index", s.launchIndex());
         o.put("OS-EXT-SRV-ATTR:hostname", s.name().replaceAll("[^A-Za-z0-9-]", "-").toLowerCase(java.util.Locale.ROOT));
         o.put("OS-EXT-SRV-ATTR:kernel_id", "");
         o.put("OS-EXT-SRV-ATTR:ramdisk_id", "");

@@ -41,7 +41,8 @@ final class ServersApi {
           "name", "description", "flavorRef", "imageRef", "networks", "key_name", "metadata", "availability_zone",
           "user_data", "security_groups", "min_count", "max_count", "config_drive", "adminPass",
           "OS-DCF:diskConfig", "accessIPv4", "accessIPv6", "block_device_mapping_v2", "tags", "trusted_image_certificates",
-          "host", "hypervisor_hostname", "hostname");
+          "host", "hypervisor_hostname", "hostname", "return_reservation_id");
+  private static final Set<String> ROOT_FIELDS = Set.of("server", "os:scheduler_hints", "OS-SCH-HNT:scheduler_hints");
   /** Nova's limit on user_data, in bytes of its base64 text. */
   private static final int MAX_USER_DATA = 65_535;
   /** Nova's {@code osapi_max_limit}: a list gives at most this many servers per page. */
@@ -81,6 +82,13 @@ final class ServersApi {
       throw ApiError.badRequest("Invalid input for field/attribute server. Value: " + root + ". 'server' is a required property");
     }
     ObjectNode in = (ObjectNode) root.get("server");
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String field = it.next();
+      if (!ROOT_FIELDS.contains(field)) {
+        throw Nova.invalid("", root, "Additional properties are not allowed ('" + field + "' was unexpected)");
+      }
+    }
+    String groupId = groupHint(root);
     for (Iterator<String> it = in.fieldNames(); it.hasNext(); ) {
       String field = it.next();
       if (!CREATE_FIELDS.contains(field)) {
@@ -163,15 +171,22 @@ final class ServersApi {
         throw Nova.invalid("server/user_data", in.get("user_data"), "is not a 'base64'");
       }
     }
-    for (String count : List.of("min_count", "max_count")) {
-      if (in.has(count) && in.get(count).asInt(0) != 1) {
-        throw ApiError.badRequest("Booting more than one server at once (" + count + ") is not supported by Kiln yet.");
-      }
+    int minCount = count(in, "min_count");
+    int maxCount = in.has("max_count") ? count(in, "max_count") : minCount;
+    if (minCount > maxCount) {
+      throw ApiError.badRequest("min_count must be <= max_count");
     }
+    List<String> securityGroups = securityGroups(in.get("security_groups"));
+    boolean returnReservation = in.has("return_reservation_id") && Nova.bool("server/return_reservation_id", in.get("return_reservation_id"));
     Server server =
         servers.create(
             request.caller().actor(),
-            new Servers.Spec(name, description, flavorRef, imageRef, networks, auto, keyName, metadata, zone, userData));
+            new Servers.Spec(
+                name, description, flavorRef, imageRef, networks, auto, keyName, metadata, zone, userData,
+                securityGroups, groupId, minCount, maxCount));
+    if (returnReservation) {
+      return ApiResponse.accepted(Json.object().put("reservation_id", server.reservationId()));
+    }
     ObjectNode out = Json.object();
     out.put("id", server.id());
     out.set("links", Nova.links(request, "servers", server.id()));
@@ -188,6 +203,63 @@ final class ServersApi {
     out.put("adminPass", in.hasNonNull("adminPass") ? in.get("adminPass").asText() : password());
     return ApiResponse.accepted(Json.wrap("server", out))
         .withHeader("Location", request.baseUrl() + ComputeApi.PREFIX + "/v2.1/servers/" + server.id());
+  }
+
+  /** The {@code group} scheduler hint (a server group's uuid), or null. */
+  private static String groupHint(JsonNode root) {
+    JsonNode hints = root.has("os:scheduler_hints") ? root.get("os:scheduler_hints") : root.get("OS-SCH-HNT:scheduler_hints");
+    if (hints == null || hints.isNull()) {
+      return null;
+    }
+    if (!hints.isObject()) {
+      throw Nova.invalid("os:scheduler_hints", hints, "is not of type 'object'");
+    }
+    JsonNode group = hints.get("group");
+    if (group == null) {
+      return null;
+    }
+    if (!group.isTextual() || !Nova.isUuidLike(group.textValue())) {
+      throw Nova.invalid("os:scheduler_hints/group", group, "is not a 'uuid'");
+    }
+    return group.textValue();
+  }
+
+  /** min_count or max_count: a positive integer, or its digits as a string; absent is 1. */
+  private static int count(ObjectNode in, String field) {
+    JsonNode value = in.get(field);
+    if (value == null) {
+      return 1;
+    }
+    int n;
+    if (value.isIntegralNumber() && value.canConvertToInt()) {
+      n = value.intValue();
+    } else if (value.isTextual() && value.textValue().matches("[0-9]{1,9}")) {
+      n = Integer.parseInt(value.textValue());
+    } else {
+      throw Nova.invalid("server/" + field, value, "is not of type 'integer', 'string'");
+    }
+    if (n < 1) {
+      throw Nova.invalid("server/" + field, value, "is less than the minimum of 1");
+    }
+    return n;
+  }
+
+  /** The names (or ids) of {@code security_groups: [{"name": ...}]}; empty for the default. */
+  private static List<String> securityGroups(JsonNode groups) {
+    List<String> names = new ArrayList<>();
+    if (groups == null || groups.isNull()) {
+      return names;
+    }
+    if (!groups.isArray()) {
+      throw Nova.invalid("server/security_groups", groups, "is not of type 'array'");
+    }
+    for (JsonNode g : groups) {
+      if (!g.isObject() || !g.path("name").isTextual() || g.path("name").textValue().isEmpty()) {
+        throw Nova.invalid("server/security_groups", g, "each item needs a 'name' string");
+      }
+      names.add(g.get("name").textValue());
+    }
+    return names;
   }
 
   // Read
@@ -242,7 +314,8 @@ final class ServersApi {
     Server s = servers.visible(request.caller().actor(), request.pathParam("server_id"));
     ObjectNode body = views.view(request, s);
     if (Nova.atLeast(request, 71)) {
-      body.putArray("server_groups");
+      ArrayNode groups = body.putArray("server_groups");
+      servers.groups().groupOf(s.id()).ifPresent(groups::add);
     }
     return ApiResponse.ok(Json.wrap("server", body));
   }

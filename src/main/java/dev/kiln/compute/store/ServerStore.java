@@ -25,7 +25,8 @@ public final class ServerStore {
       "id, project_id, user_id, name, description, status, task_state, vm_state, power_state, host,"
           + " availability_zone, flavor_id, flavor_name, flavor_vcpus, flavor_ram_mb, flavor_disk_gb,"
           + " flavor_ephemeral_gb, flavor_swap_mb, flavor_extra_specs, image_id, key_name, user_data,"
-          + " created_at, updated_at, launched_at, locked, locked_reason, fault_code, fault_message, fault_details, fault_created";
+          + " created_at, updated_at, launched_at, locked, locked_reason, fault_code, fault_message, fault_details, fault_created,"
+          + " reservation_id, launch_index";
 
   private final Sql sql;
 
@@ -36,11 +37,12 @@ public final class ServerStore {
   public void insert(Server s) {
     FlavorSnapshot f = s.flavor();
     sql.update(
-        "INSERT INTO compute_server (" + COLUMNS + ") VALUES " + Sql.placeholders(31),
+        "INSERT INTO compute_server (" + COLUMNS + ") VALUES " + Sql.placeholders(33),
         s.id(), s.projectId(), s.userId(), s.name(), s.description(), s.status(), s.taskState(), s.vmState(),
         s.powerState(), s.host(), s.availabilityZone(), f.id(), f.name(), f.vcpus(), f.ramMb(), f.diskGb(),
         f.ephemeralGb(), f.swapMb(), json(f.extraSpecs()), s.imageId(), s.keyName(), s.userData(),
-        s.createdAt(), s.updatedAt(), s.launchedAt(), s.locked(), s.lockedReason(), null, null, null, null);
+        s.createdAt(), s.updatedAt(), s.launchedAt(), s.locked(), s.lockedReason(), null, null, null, null,
+        s.reservationId(), s.launchIndex());
     replaceMetadata(s.id(), s.metadata());
     for (int i = 0; i < s.ports().size(); i++) {
       addPort(s.id(), s.ports().get(i), i);
@@ -245,7 +247,7 @@ public final class ServerStore {
         s.id(), s.projectId(), s.userId(), s.name(), s.description(), s.status(), s.taskState(), s.vmState(),
         s.powerState(), s.host(), s.availabilityZone(), s.flavor(), s.imageId(), s.keyName(), s.userData(),
         s.createdAt(), s.updatedAt(), s.launchedAt(), s.locked(), s.lockedReason(), s.fault(), metadata(s.id()),
-        ports(s.id()));
+        ports(s.id()), s.reservationId(), s.launchIndex());
   }
 
   private static Server server(Sql.Row row) throws SQLException {
@@ -286,7 +288,9 @@ public final class ServerStore {
         row.getString("locked_reason"),
         fault,
         Map.of(),
-        List.of());
+        List.of(),
+        row.getString("reservation_id"),
+        row.getInt("launch_index"));
   }
 
   private static String json(Map<String, String> map) {
