@@ -23,6 +23,7 @@ import dev.kiln.network.Ports;
 import dev.kiln.network.SecurityGroup;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.Task;
+import dev.kiln.tasks.TaskHandler;
 import dev.kiln.tasks.TaskRunner;
 import java.time.Clock;
 import java.time.Instant;
@@ -76,7 +77,19 @@ public final class Servers {
     this.tasks = requireNonNull(tasks, "tasks is null");
     this.scheduler = new Scheduler(db, compute.fleet());
     this.groups = new ServerGroups(db, clock, ids);
-    tasks.register(BUILD_TASK, this::build);
+    tasks.register(
+        BUILD_TASK,
+        new TaskHandler() {
+          @Override
+          public String run(Task task) throws Exception {
+            return build(task);
+          }
+
+          @Override
+          public void onGiveUp(Task task, String error) {
+            giveUpBuild(task, error);
+          }
+        });
     tasks.register(DELETE_TASK, this::finishDelete);
     compute.fleet().hostedServers(
         host -> new ServerStore(db.sql()).onHost(host).stream()
@@ -394,6 +407,24 @@ public final class Servers {
       }
     }
     return null;
+  }
+
+  /**
+   * After the build task's last attempt failed unexpectedly (not a NoValidHost or a driver fault,
+   * which end the build themselves): the server leaves BUILD for ERROR with the reason, and the
+   * claim and ports an attempt took are given back, so nothing stays building forever.
+   */
+  void giveUpBuild(Task task, String error) {
+    String id;
+    try {
+      id = JSON.readTree(task.payload()).path("server_id").asText();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("unreadable build task payload", e);
+    }
+    new ServerStore(db.sql())
+        .find(id)
+        .filter(s -> s.status().equals(Server.BUILD))
+        .ifPresent(s -> fail(s, new Fault(500, "Build of instance " + id + " aborted: " + error, null, now()), List.of()));
   }
 
   /** Puts a building server in ERROR and gives back what it held. */

@@ -101,6 +101,24 @@ abstract class ServersBuildTest {
   }
 
   @Test
+  void aBuildThatKeepsFailingEndsInErrorAndGivesBackItsClaim() {
+    Server server = create();
+    assertThat(compute.fleet().claim(server.id(), "kiln-compute-2", server.flavor().resources(false))).isTrue();
+
+    servers.giveUpBuild(task(server, networkId), "database unavailable");
+
+    Server failed = servers.get(server.id());
+    assertThat(failed.status()).isEqualTo(Server.ERROR);
+    assertThat(failed.taskState()).isNull();
+    assertThat(failed.fault().message()).contains("aborted").contains("database unavailable");
+    assertThat(compute.fleet().findClaim(server.id())).isEmpty();
+    assertThat(compute.fleet().free("kiln-compute-2")).isEqualTo(compute.fleet().hypervisor("kiln-compute-2").orElseThrow().capacity());
+    // A give-up that arrives after the build finished changes nothing.
+    servers.giveUpBuild(task(server, networkId), "late");
+    assertThat(servers.get(server.id()).fault().message()).contains("database unavailable");
+  }
+
+  @Test
   void ofRacingStopsExactlyOneStartsAndTheOthersAreConflicts() throws Exception {
     ServerActions actions = new ServerActions(db, Clock.systemUTC(), IdGenerator.random(), compute, servers, tasks);
     Server server = create();
