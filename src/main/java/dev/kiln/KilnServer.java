@@ -131,7 +131,7 @@ public final class KilnServer implements AutoCloseable {
               .projects(ListFilter.none().eq("name", IdentityBootstrap.ADMIN_PROJECT).eq("domain_id", Domain.DEFAULT_ID))
               .getFirst()
               .id());
-      Servers servers = new Servers(db, clock, ids, compute, network, image, tasks);
+      Servers servers = new Servers(db, clock, ids, compute, network, image, volume, tasks);
       ServerActions serverActions = new ServerActions(db, clock, ids, compute, servers, tasks);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       String publicUrl = config.publicUrl();

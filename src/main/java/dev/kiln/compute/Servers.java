@@ -13,6 +13,7 @@ import dev.kiln.common.ServiceException;
 import dev.kiln.compute.Server.Fault;
 import dev.kiln.compute.Server.FlavorSnapshot;
 import dev.kiln.compute.Server.PluggedPort;
+import dev.kiln.compute.store.BlockDeviceStore;
 import dev.kiln.compute.store.InstanceActionStore;
 import dev.kiln.compute.store.ServerStore;
 import dev.kiln.image.Image;
@@ -25,7 +26,9 @@ import dev.kiln.store.Database;
 import dev.kiln.tasks.Task;
 import dev.kiln.tasks.TaskHandler;
 import dev.kiln.tasks.TaskRunner;
+import dev.kiln.volume.VolumeService;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -49,6 +52,8 @@ public final class Servers {
   public static final String NO_VALID_HOST = Scheduler.NO_VALID_HOST;
   private static final Logger LOG = LoggerFactory.getLogger(Servers.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** How long a build waits for a volume it made, as Nova's block_device_allocate_retries (60 × 3 s). */
+  private static final Duration VOLUME_WAIT = Duration.ofMinutes(3);
 
   private final Database db;
   private final Clock clock;
@@ -59,6 +64,8 @@ public final class Servers {
   private final TaskRunner tasks;
   private final Scheduler scheduler;
   private final ServerGroups groups;
+  private final BootDisks bootDisks;
+  private final ServerVolumes volumes;
 
   public Servers(
       Database db,
@@ -67,6 +74,7 @@ public final class Servers {
       ComputeService compute,
       NetworkService network,
       ImageService image,
+      VolumeService volume,
       TaskRunner tasks) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
@@ -77,6 +85,8 @@ public final class Servers {
     this.tasks = requireNonNull(tasks, "tasks is null");
     this.scheduler = new Scheduler(db, compute.fleet());
     this.groups = new ServerGroups(db, clock, ids);
+    this.bootDisks = new BootDisks(image, volume);
+    this.volumes = new ServerVolumes(db, volume, VOLUME_WAIT);
     tasks.register(
         BUILD_TASK,
         new TaskHandler() {
@@ -125,10 +135,12 @@ public final class Servers {
       List<String> securityGroups,
       String groupId,
       int minCount,
-      int maxCount) {
+      int maxCount,
+      List<BootDisks.Mapping> blockDevices) {
 
     public Spec {
       securityGroups = securityGroups == null ? List.of() : List.copyOf(securityGroups);
+      blockDevices = blockDevices == null ? List.of() : List.copyOf(blockDevices);
     }
 
     /** One server, with the project's default security group and no server group. */
@@ -144,7 +156,7 @@ public final class Servers {
         String availabilityZone,
         String userData) {
       this(name, description, flavorRef, imageRef, networks, autoNetwork, keyName, metadata, availabilityZone, userData,
-          List.of(), null, 1, 1);
+          List.of(), null, 1, 1, List.of());
     }
   }
 
@@ -174,27 +186,7 @@ public final class Servers {
     if (flavor.disabled()) {
       throw ServiceException.invalid("FlavorNotFound", "Flavor " + spec.flavorRef() + " could not be found.");
     }
-    if (spec.imageRef() == null || spec.imageRef().isEmpty()) {
-      throw ServiceException.invalid("badRequest", "Block Device Mapping is Invalid: Boot sequence for the instance and image/block device mapping combination is not valid.");
-    }
-    Image img;
-    try {
-      img = image.images().visible(actor, spec.imageRef());
-    } catch (ServiceException e) {
-      if (e.kind() != ServiceException.Kind.NOT_FOUND) {
-        throw e;
-      }
-      throw ServiceException.invalid("ImageNotFound", "Image " + spec.imageRef() + " could not be found.");
-    }
-    if (!img.bootable()) {
-      throw ServiceException.invalid("ImageNotActive", "Image " + img.id() + " is not active.");
-    }
-    if (img.minRam() > flavor.ramMb()) {
-      throw ServiceException.invalid("FlavorMemoryTooSmall", "Flavor's memory is too small for requested image.");
-    }
-    if (img.minDisk() > flavor.diskGb()) {
-      throw ServiceException.invalid("FlavorDiskSmallerThanMinDisk", "Flavor's disk is too small for requested image.");
-    }
+    BootDisks.Plan disks = bootDisks.plan(actor, flavor, spec.imageRef(), spec.blockDevices());
     List<NetworkRequest> requested = spec.networks();
     if (spec.autoNetwork()) {
       // As Nova: the one network the project can use (its own or shared, not external); there is
@@ -266,30 +258,68 @@ public final class Servers {
       made.add(
           new Server(
               id, actor.projectId(), actor.userId(), name, spec.description(), Server.BUILD, "scheduling", "building",
-              0, null, zone, FlavorSnapshot.of(flavor), img.id(), spec.keyName(), spec.userData(), now, now, null,
+              0, null, zone, FlavorSnapshot.of(flavor), disks.bootsFromVolume() ? null : disks.rootImage().id(), spec.keyName(), spec.userData(), now, now, null,
               false, null, null, requireNonNullElse(spec.metadata(), Map.of()), List.of(), reservationId, index));
     }
     String requestId = InstanceAction.currentRequestId(ids);
     List<NetworkRequest> networks = requested;
-    db.inTransaction(
-        sql -> {
-          ServerStore store = new ServerStore(sql);
-          for (Server server : made) {
-            store.insert(server);
-            for (int i = 0; i < userPorts.size(); i++) {
-              store.addPort(server.id(), userPorts.get(i), userPortPositions.get(i));
+    // As Nova's API: the volumes a create names are reserved for their server at once, so no
+    // other attach takes them before the build; a create that fails gives them back.
+    List<List<BlockDevice>> devices = new ArrayList<>();
+    try {
+      for (Server server : made) {
+        devices.add(blockDevices(actor, server, disks, now));
+      }
+      db.inTransaction(
+          sql -> {
+            ServerStore store = new ServerStore(sql);
+            BlockDeviceStore deviceStore = new BlockDeviceStore(sql);
+            for (int n = 0; n < made.size(); n++) {
+              Server server = made.get(n);
+              store.insert(server);
+              for (int i = 0; i < userPorts.size(); i++) {
+                store.addPort(server.id(), userPorts.get(i), userPortPositions.get(i));
+              }
+              devices.get(n).forEach(deviceStore::insert);
+              if (spec.groupId() != null) {
+                groups.join(sql, actor, spec.groupId(), server.id(), now);
+              }
+              new InstanceActionStore(sql)
+                  .insert(server.id(), requestId, "create", actor.projectId(), actor.userId(), now);
+              tasks.submit(sql, BUILD_TASK, buildPayload(server.id(), networks, securityGroups), now, 3);
             }
-            if (spec.groupId() != null) {
-              groups.join(sql, actor, spec.groupId(), server.id(), now);
-            }
-            new InstanceActionStore(sql)
-                .insert(server.id(), requestId, "create", actor.projectId(), actor.userId(), now);
-            tasks.submit(sql, BUILD_TASK, buildPayload(server.id(), networks, securityGroups), now, 3);
-          }
-          return null;
-        });
+            return null;
+          });
+    } catch (RuntimeException e) {
+      devices.stream().flatMap(List::stream).filter(d -> d.attachmentId() != null)
+          .forEach(d -> volumes.unreserve(actor, d.attachmentId()));
+      throw e;
+    }
     tasks.wake();
     return get(made.getFirst().id());
+  }
+
+  /** The server's block device mappings; an existing volume is reserved for it here. */
+  private List<BlockDevice> blockDevices(Actor actor, Server server, BootDisks.Plan disks, Instant now) {
+    List<BlockDevice> result = new ArrayList<>();
+    for (BootDisks.PlannedVolume v : disks.volumes()) {
+      BootDisks.Mapping m = v.mapping();
+      String attachmentId = null;
+      if (v.existing() != null) {
+        attachmentId = volumes.reserve(actor, v.existing().id(), server.id());
+      }
+      result.add(
+          new BlockDevice(
+              ids.uuid(), server.id(), m.bootIndex(), m.source(), m.uuid(),
+              v.existing() == null ? null : v.existing().id(), v.size(), m.volumeType(), v.deviceName(),
+              m.deleteOnTermination(), m.tag(), attachmentId, BlockDevice.State.ATTACHING, now));
+    }
+    return result;
+  }
+
+  /** The server's volumes, boot volume first. */
+  public List<BlockDevice> blockDevices(String serverId) {
+    return new BlockDeviceStore(db.sql()).ofServer(serverId);
   }
 
   /** What the build task needs beyond the server's row: the networks to make ports on. */
@@ -344,7 +374,7 @@ public final class Servers {
       return null; // deleted meanwhile, or an earlier attempt finished
     }
     Actor owner = new Actor(server.projectId(), server.userId(), false);
-    Resources resources = server.flavor().resources(false);
+    Resources resources = server.flavor().resources(server.imageId() == null);
     List<String> securityGroups = new ArrayList<>();
     payload.path("security_groups").forEach(g -> securityGroups.add(g.asText()));
     List<String> created = new ArrayList<>();
@@ -380,15 +410,24 @@ public final class Servers {
       for (PluggedPort p : current.ports()) {
         network.ports().plug(p.portId(), id, deviceOwner, host.hostname());
       }
+      List<BlockDevice> devices = blockDevices(id);
+      if (!devices.isEmpty()) {
+        new ServerStore(db.sql()).setTaskState(id, "block_device_mapping", now());
+        for (BlockDevice d : devices) {
+          volumes.connect(owner, d, host.hostname());
+        }
+        devices = blockDevices(id);
+      }
       new ServerStore(db.sql()).setTaskState(id, "spawning", now());
       compute.driver().spawn(
           new HypervisorDriver.SpawnRequest(
               new HypervisorDriver.InstanceRef(id, host.hostname()), current.name(), resources, current.imageId(),
-              current.ports().stream().map(PluggedPort::portId).toList(), List.of()));
+              current.ports().stream().map(PluggedPort::portId).toList(),
+              devices.stream().map(BlockDevice::volumeId).toList()));
       Instant now = now();
       if (!new ServerStore(db.sql()).transition(id, Server.BUILD, Server.ACTIVE, "active", 1, null, now, now)) {
         // Deleted while building: undo what this attempt did.
-        cleanUp(id, current.ports(), host.hostname());
+        cleanUp(id, current.ports(), host.hostname(), devices);
       }
     } catch (HypervisorException e) {
       LOG.info("Server {} failed to build: {}", id, e.getMessage());
@@ -442,10 +481,16 @@ public final class Servers {
         releasePort(server, new PluggedPort(portId, true));
       }
     }
+    // As Nova's build cleanup: volumes are detached, and deleted when they were to go with the server.
+    List<BlockDevice> devices = blockDevices(server.id());
+    for (BlockDevice d : devices) {
+      volumes.release(system(server), d, d.deleteOnTermination());
+    }
     db.inTransaction(
         sql -> {
           ServerStore store = new ServerStore(sql);
           store.removeComputePorts(server.id());
+          devices.forEach(d -> new BlockDeviceStore(sql).delete(d.id()));
           store.fail(server.id(), fault, now());
           return null;
         });
@@ -468,7 +513,12 @@ public final class Servers {
     }
   }
 
-  private void cleanUp(String id, List<PluggedPort> ports, String host) {
+  /** Compute acting for the server's owner with the rights Nova's service user has. */
+  private static Actor system(Server server) {
+    return new Actor(server.projectId(), server.userId(), true);
+  }
+
+  private void cleanUp(String id, List<PluggedPort> ports, String host, List<BlockDevice> devices) {
     Server ghost =
         new Server(
             id, "", "", "", null, Server.ERROR, null, "error", 0, host, null,
@@ -481,6 +531,9 @@ public final class Servers {
     }
     for (PluggedPort p : ports) {
       releasePort(ghost, p);
+    }
+    for (BlockDevice d : devices) {
+      volumes.release(system(ghost), d, d.deleteOnTermination());
     }
     compute.fleet().release(id);
   }
@@ -692,6 +745,9 @@ public final class Servers {
     }
     for (PluggedPort p : server.ports()) {
       releasePort(server, p);
+    }
+    for (BlockDevice d : blockDevices(id)) {
+      volumes.release(system(server), d, d.deleteOnTermination());
     }
     compute.fleet().release(id);
     new ServerStore(db.sql()).delete(id);

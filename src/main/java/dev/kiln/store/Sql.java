@@ -119,6 +119,12 @@ public final class Sql {
       return rs.getInt(column);
     }
 
+    /** An integer column that may be NULL. */
+    public Integer getNullableInt(String column) throws SQLException {
+      int value = rs.getInt(column);
+      return rs.wasNull() ? null : value;
+    }
+
     public long getLong(String column) throws SQLException {
       return rs.getLong(column);
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.compute.BlockDevice;
 import dev.kiln.compute.Server;
 import dev.kiln.compute.Servers;
 import dev.kiln.http.ApiRequest;
@@ -102,7 +103,15 @@ final class ServerViews {
     }
     o.put("OS-SRV-USG:launched_at", Nova.time(s.launchedAt()));
     o.putNull("OS-SRV-USG:terminated_at");
-    o.putArray("os-extended-volumes:volumes_attached");
+    ArrayNode volumes = o.putArray("os-extended-volumes:volumes_attached");
+    for (BlockDevice d : servers.blockDevices(s.id())) {
+      if (d.volumeId() != null) {
+        ObjectNode v = volumes.addObject().put("id", d.volumeId());
+        if (Nova.atLeast(request, 3)) {
+          v.put("delete_on_termination", d.deleteOnTermination());
+        }
+      }
+    }
     o.putArray("security_groups").addObject().put("name", "default");
     o.put("config_drive", "");
     o.put("progress", 0);

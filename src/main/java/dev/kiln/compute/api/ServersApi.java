@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Actor;
+import dev.kiln.compute.BootDisks;
 import dev.kiln.compute.Server;
 import dev.kiln.compute.Servers;
 import dev.kiln.http.Access;
@@ -108,9 +109,7 @@ final class ServersApi {
     }
     String flavorRef = ref(in, "flavorRef", true);
     String imageRef = ref(in, "imageRef", false);
-    if (in.has("block_device_mapping_v2")) {
-      throw ApiError.badRequest("Booting from a volume (block_device_mapping_v2) is not supported by Kiln yet.");
-    }
+    List<BootDisks.Mapping> blockDevices = BlockDeviceMappings.parse(request, in.get("block_device_mapping_v2"));
     List<Servers.NetworkRequest> networks = new ArrayList<>();
     boolean auto = false;
     JsonNode nets = in.get("networks");
@@ -183,7 +182,7 @@ final class ServersApi {
             request.caller().actor(),
             new Servers.Spec(
                 name, description, flavorRef, imageRef, networks, auto, keyName, metadata, zone, userData,
-                securityGroups, groupId, minCount, maxCount));
+                securityGroups, groupId, minCount, maxCount, blockDevices));
     if (returnReservation) {
       return ApiResponse.accepted(Json.object().put("reservation_id", server.reservationId()));
     }

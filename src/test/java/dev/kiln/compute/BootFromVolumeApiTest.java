@@ -1,0 +1,191 @@
+package dev.kiln.compute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testing.Api;
+import dev.kiln.testing.OpenStackCli;
+import dev.kiln.testing.RunningKiln;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Servers with volumes from {@code block_device_mapping_v2}: booted from an existing volume,
+ * with blank data volumes made by the build, attached through Block Storage's attachments, and
+ * detached (or deleted, when asked) with the server.
+ */
+class BootFromVolumeApiTest {
+  private static final String NOVA = "/compute/v2.1";
+
+  @TempDir static Path dataDir;
+  private static RunningKiln kiln;
+  private static Api admin;
+  private static Api member;
+  private static String cinder;
+  private static String imageId;
+
+  @BeforeAll
+  static void start() {
+    kiln = RunningKiln.start(dataDir);
+    Api anonymous = kiln.api();
+    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
+    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"bfv\"}}").json().at("/project/id").asText();
+    String user =
+        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"bfv-user\", \"password\": \"pw\"}}").json().at("/user/id").asText();
+    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
+    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
+    member = anonymous.withToken(anonymous.token("bfv-user", "pw", "bfv")).withHeader("X-OpenStack-Nova-API-Version", "2.37");
+    cinder = "/volume/v3/" + project;
+    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
+  }
+
+  @AfterAll
+  static void stop() {
+    kiln.close();
+  }
+
+  private static JsonNode ok(Api.Response r, int status) {
+    assertThat(r.status()).as(r.toString()).isEqualTo(status);
+    return r.body().isEmpty() ? null : r.json();
+  }
+
+  private static JsonNode volume(String id) {
+    return ok(member.get(cinder + "/volumes/" + id), 200).get("volume");
+  }
+
+  private static String availableVolume(String name, boolean bootable) {
+    String id =
+        ok(member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1}}"), 202)
+            .at("/volume/id").asText();
+    await(() -> volume(id).get("status").asText().equals("available"), "volume " + id + " available");
+    if (bootable) {
+      ok(member.post(cinder + "/volumes/" + id + "/action", "{\"os-set_bootable\": {\"bootable\": true}}"), 200);
+    }
+    return id;
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private static JsonNode settled(String id) {
+    await(() -> !ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText().equals("BUILD"), id + " built");
+    return ok(member.get(NOVA + "/servers/" + id), 200).get("server");
+  }
+
+  private static void deleteServer(String id) {
+    ok(member.delete(NOVA + "/servers/" + id), 204);
+    await(() -> member.get(NOVA + "/servers/" + id).status() == 404, id + " deleted");
+  }
+
+  @Test
+  void bootingFromAVolumeAttachesItAndDeletingTheServerLeavesItAvailable() {
+    String boot = availableVolume("root", true);
+    String id =
+        ok(member.post(
+            NOVA + "/servers",
+            "{\"server\": {\"name\": \"bfv\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": ["
+                + "{\"boot_index\": 0, \"uuid\": \"" + boot + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"},"
+                + "{\"source_type\": \"blank\", \"destination_type\": \"volume\", \"volume_size\": 2,"
+                + " \"delete_on_termination\": true}]}}"), 202).at("/server/id").asText();
+    JsonNode server = settled(id);
+    assertThat(server.get("status").asText()).as(server.toString()).isEqualTo("ACTIVE");
+    assertThat(server.get("image").asText()).isEmpty();
+    JsonNode attached = server.get("os-extended-volumes:volumes_attached");
+    assertThat(attached).hasSize(2);
+    assertThat(attached.get(0).get("id").asText()).isEqualTo(boot);
+    assertThat(attached.get(0).get("delete_on_termination").asBoolean()).isFalse();
+    assertThat(attached.get(1).get("delete_on_termination").asBoolean()).isTrue();
+    String data = attached.get(1).get("id").asText();
+
+    JsonNode root = volume(boot);
+    assertThat(root.get("status").asText()).isEqualTo("in-use");
+    assertThat(root.at("/attachments/0/server_id").asText()).isEqualTo(id);
+    assertThat(root.at("/attachments/0/device").asText()).isEqualTo("/dev/vda");
+    JsonNode blank = volume(data);
+    assertThat(blank.get("size").asInt()).isEqualTo(2);
+    assertThat(blank.get("status").asText()).isEqualTo("in-use");
+    assertThat(blank.at("/attachments/0/device").asText()).isEqualTo("/dev/vdb");
+    JsonNode attachments =
+        ok(member.withHeader("OpenStack-API-Version", "volume 3.27").get(cinder + "/attachments?volume_id=" + boot), 200);
+    assertThat(attachments.get("attachments")).hasSize(1);
+    assertThat(attachments.at("/attachments/0/status").asText()).isEqualTo("attached");
+
+    deleteServer(id);
+    assertThat(volume(boot).get("status").asText()).isEqualTo("available");
+    assertThat(volume(boot).get("attachments")).isEmpty();
+    ok(member.get(cinder + "/volumes/" + data), 404);
+  }
+
+  @Test
+  void aVolumeReservedForABuildingServerCannotBeTakenByAnother() {
+    String boot = availableVolume("taken", true);
+    String body =
+        "{\"server\": {\"name\": \"%s\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": ["
+            + "{\"boot_index\": 0, \"uuid\": \"" + boot + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}";
+    String first = ok(member.post(NOVA + "/servers", body.formatted("first")), 202).at("/server/id").asText();
+    int servers = ok(member.get(NOVA + "/servers"), 200).get("servers").size();
+    ok(member.post(NOVA + "/servers", body.formatted("second")), 400);
+    assertThat(ok(member.get(NOVA + "/servers"), 200).get("servers")).hasSize(servers);
+    assertThat(settled(first).get("status").asText()).isEqualTo("ACTIVE");
+    deleteServer(first);
+    assertThat(volume(boot).get("status").asText()).isEqualTo("available");
+  }
+
+  @Test
+  void badMappingsAreRefusedAndReserveNothing() {
+    String plain = availableVolume("plain", false);
+    String notBootable =
+        "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": ["
+            + "{\"boot_index\": 0, \"uuid\": \"" + plain + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}";
+    assertThat(ok(member.post(NOVA + "/servers", notBootable), 400).at("/badRequest/message").asText()).contains("not bootable");
+    assertThat(volume(plain).get("status").asText()).isEqualTo("available");
+
+    String gap =
+        "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": \"none\","
+            + " \"block_device_mapping_v2\": [{\"boot_index\": 2, \"source_type\": \"blank\", \"destination_type\": \"volume\","
+            + " \"volume_size\": 1}]}}";
+    assertThat(ok(member.post(NOVA + "/servers", gap), 400).at("/badRequest/message").asText()).contains("Boot sequence");
+    String missing =
+        "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": ["
+            + "{\"boot_index\": 0, \"uuid\": \"00000000-0000-0000-0000-000000000000\", \"source_type\": \"volume\","
+            + " \"destination_type\": \"volume\"}]}}";
+    assertThat(ok(member.post(NOVA + "/servers", missing), 400).at("/badRequest/message").asText()).contains("could not be found");
+    String blankWithoutSize =
+        "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": \"none\","
+            + " \"block_device_mapping_v2\": [{\"source_type\": \"blank\", \"destination_type\": \"volume\"}]}}";
+    assertThat(ok(member.post(NOVA + "/servers", blankWithoutSize), 400).at("/badRequest/message").asText()).contains("volume_size");
+    String ephemeral =
+        "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": \"none\","
+            + " \"block_device_mapping_v2\": [{\"source_type\": \"blank\", \"destination_type\": \"local\", \"volume_size\": 1}]}}";
+    ok(member.post(NOVA + "/servers", ephemeral), 400);
+    String unknownField =
+        "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": \"none\","
+            + " \"block_device_mapping_v2\": [{\"source_type\": \"blank\", \"destination_type\": \"volume\", \"size\": 1}]}}";
+    assertThat(ok(member.post(NOVA + "/servers", unknownField), 400).at("/badRequest/message").asText()).contains("size");
+    assertThat(ok(member.get(NOVA + "/servers"), 200).get("servers")).isEmpty();
+  }
+
+  @Test
+  void theCliBootsFromAVolume() {
+    String boot = availableVolume("cli-root", true);
+    OpenStackCli cli = OpenStackCli.as(kiln.authUrl(), "bfv-user", "pw", "bfv");
+    JsonNode server = cli.json("--os-compute-api-version", "2.37", "server", "create", "--flavor", "m1.tiny", "--volume", boot, "--nic", "none", "--wait", "cli-bfv");
+    assertThat(server.get("status").asText()).isEqualTo("ACTIVE");
+    assertThat(volume(boot).get("status").asText()).isEqualTo("in-use");
+    cli.ok("server", "delete", "--wait", "cli-bfv");
+    assertThat(volume(boot).get("status").asText()).isEqualTo("available");
+  }
+}
