@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.compute.ComputeService;
+import dev.kiln.compute.InstanceMetadata;
 import dev.kiln.compute.ServerActions;
 import dev.kiln.compute.Servers;
 import dev.kiln.http.Access;
@@ -21,7 +22,8 @@ import io.helidon.webserver.http.HttpService;
 
 /**
  * Nova v2.1 at {@code /compute}: version documents, flavors, keypairs, hypervisors, services,
- * availability zones, servers, an empty aggregate list, and Kiln's own {@code os-kiln-faults}.
+ * availability zones, servers, an empty aggregate list, and Kiln's own {@code os-kiln-faults} and
+ * {@code os-kiln-metadata}.
  */
 public final class ComputeApi implements HttpService {
   public static final String PREFIX = "/compute";
@@ -48,13 +50,20 @@ public final class ComputeApi implements HttpService {
   private final ComputeService compute;
   private final Servers servers;
   private final ServerActions actions;
+  private final InstanceMetadata metadata;
 
   public ComputeApi(
-      String publicUrl, CallerResolver callers, ComputeService compute, Servers servers, ServerActions actions) {
+      String publicUrl,
+      CallerResolver callers,
+      ComputeService compute,
+      Servers servers,
+      ServerActions actions,
+      InstanceMetadata metadata) {
     this.context = new ServiceContext(publicUrl, FaultStyle.NOVA, callers, MICROVERSIONS);
     this.compute = requireNonNull(compute, "compute is null");
     this.servers = requireNonNull(servers, "servers is null");
     this.actions = requireNonNull(actions, "actions is null");
+    this.metadata = requireNonNull(metadata, "metadata is null");
   }
 
   @Override
@@ -73,6 +82,7 @@ public final class ComputeApi implements HttpService {
     new AvailabilityZonesApi(compute.fleet()).register(routes);
     new AggregatesApi().register(routes);
     new KilnFaultsApi(compute.driverSettings(), compute.fleet()::isKnown).register(routes);
+    new InstanceMetadataApi(metadata).register(routes);
     routes.unmatchedIsNotFound();
   }
 
