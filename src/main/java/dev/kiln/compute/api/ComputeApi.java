@@ -36,11 +36,11 @@ public final class ComputeApi implements HttpService {
    * with_servers), 2.55 flavor description, 2.61 extra_specs in flavors, 2.75 swap 0 instead of ""
    * and 400 for unknown query parameters; for servers 2.9 locked, 2.19 description, 2.26 tags,
    * 2.37 networks auto/none, 2.47 the embedded flavor, 2.73 locked_reason; for instance actions
-   * 2.51 events for non-admins, 2.58 updated_at, 2.62 event hostId/host. Every other version up to
-   * 2.79 changes only APIs Kiln does not have yet (other server actions, server groups,
-   * migrations, quotas, consoles, os-hosts, proxies) or details not done yet (2.58's paging of
-   * instance actions, 2.21's actions of deleted servers), so these still answer as their versions
-   * say once they arrive.
+   * 2.21 the actions of deleted servers, 2.51 events for non-admins, 2.58 updated_at and paging
+   * (limit, marker, changes-since), 2.62 event hostId/host, 2.66 changes-before. Every other
+   * version up to 2.79 changes only APIs Kiln does not have yet (other server actions, server
+   * groups, migrations, quotas, consoles, os-hosts, proxies), so these still answer as their
+   * versions say once they arrive.
    */
   public static final Microversions MICROVERSIONS =
       new Microversions(
