@@ -7,6 +7,7 @@ import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.ServerActions;
 import dev.kiln.compute.Servers;
 import dev.kiln.compute.FleetConfig;
+import dev.kiln.compute.InstanceMetadata;
 import dev.kiln.compute.Resources;
 import dev.kiln.compute.api.ComputeApi;
 import dev.kiln.http.CallerResolver;
@@ -152,7 +153,9 @@ public final class KilnServer implements AutoCloseable {
                                 res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
                               })
                           .register(IdentityApi.PREFIX, new IdentityApi(publicUrl, callers, tokens, directory))
-                          .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers, compute, servers, serverActions))
+                          .register(ComputeApi.PREFIX, new ComputeApi(
+                                  publicUrl, callers, compute, servers, serverActions,
+                                  new InstanceMetadata(clock, servers, compute.keypairs(), network, random)))
                           .register(NetworkApi.PREFIX, new NetworkApi(publicUrl, callers, network))
                           .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers, volume))
                           .register(ImageApi.PREFIX, new ImageApi(publicUrl, callers, image))

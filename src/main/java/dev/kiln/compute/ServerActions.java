@@ -257,20 +257,62 @@ public final class ServerActions {
         });
   }
 
-  /** The server's recorded actions, newest first (the server must still exist and be visible). */
-  public List<InstanceAction> actions(Actor actor, String id) {
-    servers.visible(actor, id);
-    return new InstanceActionStore(db.sql()).list(id);
+  /**
+   * One page of the server's recorded actions, newest first. With {@code deletedToo} (Nova's 2.21)
+   * a deleted server's actions are read as well: Kiln removes a deleted server but keeps its
+   * action rows, so those say which project may read them.
+   *
+   * @throws ServiceException 404 InstanceNotFound for a server the actor cannot see, 400
+   *     MarkerNotFound for a marker that is no action of the server
+   */
+  public InstanceActionQuery.Page actions(Actor actor, String id, boolean deletedToo, InstanceActionQuery query) {
+    InstanceActionStore store = new InstanceActionStore(db.sql());
+    readable(actor, id, deletedToo, store);
+    InstanceAction after = null;
+    if (query.marker() != null) {
+      after =
+          store.find(id, query.marker())
+              .orElseThrow(
+                  () -> ServiceException.invalid("MarkerNotFound", "Marker " + query.marker() + " could not be found."));
+    }
+    if (query.limit() != null && query.limit() == 0) {
+      return new InstanceActionQuery.Page(List.of(), false);
+    }
+    // One more than asked for tells whether another page follows.
+    Integer fetch = query.limit() == null ? null : query.limit() + 1;
+    List<InstanceAction> found = store.list(id, after, query.changesSince(), query.changesBefore(), fetch);
+    boolean more = query.limit() != null && found.size() > query.limit();
+    return new InstanceActionQuery.Page(more ? found.subList(0, query.limit()) : found, more);
   }
 
-  /** One recorded action of the server and its events. */
-  public InstanceAction action(Actor actor, String id, String requestId) {
-    servers.visible(actor, id);
-    return new InstanceActionStore(db.sql())
+  /** One recorded action of the server (of a deleted one too with {@code deletedToo}, 2.21). */
+  public InstanceAction action(Actor actor, String id, String requestId, boolean deletedToo) {
+    InstanceActionStore store = new InstanceActionStore(db.sql());
+    readable(actor, id, deletedToo, store);
+    return store
         .find(id, requestId)
         .orElseThrow(
             () -> ServiceException.notFound(
                 "InstanceActionNotFound", "Action for request_id " + requestId + " on instance " + id + " not found"));
+  }
+
+  /**
+   * Whether the actor may read the server's actions: it sees the server, or (deletedToo) the
+   * server is gone and the actor is an admin or a member of the project its actions name.
+   * Otherwise the server's own 404, so nobody learns of another project's servers.
+   */
+  private void readable(Actor actor, String id, boolean deletedToo, InstanceActionStore store) {
+    try {
+      servers.visible(actor, id);
+    } catch (ServiceException e) {
+      if (!deletedToo || e.kind() != ServiceException.Kind.NOT_FOUND) {
+        throw e;
+      }
+      String project = store.projectOf(id).orElse(null);
+      if (project == null || !actor.owns(project)) {
+        throw e;
+      }
+    }
   }
 
   public List<InstanceAction.Event> events(InstanceAction action) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.compute.ComputeService;
+import dev.kiln.compute.InstanceMetadata;
 import dev.kiln.compute.ServerActions;
 import dev.kiln.compute.Servers;
 import dev.kiln.http.Access;
@@ -21,7 +22,8 @@ import io.helidon.webserver.http.HttpService;
 
 /**
  * Nova v2.1 at {@code /compute}: version documents, flavors, keypairs, hypervisors, services,
- * availability zones, servers, an empty aggregate list, and Kiln's own {@code os-kiln-faults}.
+ * availability zones, servers, an empty aggregate list, and Kiln's own {@code os-kiln-faults} and
+ * {@code os-kiln-metadata}.
  */
 public final class ComputeApi implements HttpService {
   public static final String PREFIX = "/compute";
@@ -34,11 +36,11 @@ public final class ComputeApi implements HttpService {
    * with_servers), 2.55 flavor description, 2.61 extra_specs in flavors, 2.75 swap 0 instead of ""
    * and 400 for unknown query parameters; for servers 2.9 locked, 2.19 description, 2.26 tags,
    * 2.37 networks auto/none, 2.47 the embedded flavor, 2.73 locked_reason; for instance actions
-   * 2.51 events for non-admins, 2.58 updated_at, 2.62 event hostId/host. Every other version up to
-   * 2.79 changes only APIs Kiln does not have yet (other server actions, server groups,
-   * migrations, quotas, consoles, os-hosts, proxies) or details not done yet (2.58's paging of
-   * instance actions, 2.21's actions of deleted servers), so these still answer as their versions
-   * say once they arrive.
+   * 2.21 the actions of deleted servers, 2.51 events for non-admins, 2.58 updated_at and paging
+   * (limit, marker, changes-since), 2.62 event hostId/host, 2.66 changes-before. Every other
+   * version up to 2.79 changes only APIs Kiln does not have yet (other server actions, server
+   * groups, migrations, quotas, consoles, os-hosts, proxies), so these still answer as their
+   * versions say once they arrive.
    */
   public static final Microversions MICROVERSIONS =
       new Microversions(
@@ -48,13 +50,20 @@ public final class ComputeApi implements HttpService {
   private final ComputeService compute;
   private final Servers servers;
   private final ServerActions actions;
+  private final InstanceMetadata metadata;
 
   public ComputeApi(
-      String publicUrl, CallerResolver callers, ComputeService compute, Servers servers, ServerActions actions) {
+      String publicUrl,
+      CallerResolver callers,
+      ComputeService compute,
+      Servers servers,
+      ServerActions actions,
+      InstanceMetadata metadata) {
     this.context = new ServiceContext(publicUrl, FaultStyle.NOVA, callers, MICROVERSIONS);
     this.compute = requireNonNull(compute, "compute is null");
     this.servers = requireNonNull(servers, "servers is null");
     this.actions = requireNonNull(actions, "actions is null");
+    this.metadata = requireNonNull(metadata, "metadata is null");
   }
 
   @Override
@@ -74,6 +83,7 @@ public final class ComputeApi implements HttpService {
     new AvailabilityZonesApi(compute.fleet()).register(routes);
     new AggregatesApi().register(routes);
     new KilnFaultsApi(compute.driverSettings(), compute.fleet()::isKnown).register(routes);
+    new InstanceMetadataApi(metadata).register(routes);
     routes.unmatchedIsNotFound();
   }
 

@@ -6,6 +6,7 @@ import dev.kiln.compute.InstanceAction;
 import dev.kiln.store.Sql;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,9 +28,46 @@ public final class InstanceActionStore {
 
   /** Newest first. */
   public List<InstanceAction> list(String serverId) {
-    return sql.query(
-        "SELECT " + COLUMNS + " FROM compute_instance_action WHERE server_id = ? ORDER BY start_time DESC, request_id DESC",
-        InstanceActionStore::action,
+    return list(serverId, null, null, null, null);
+  }
+
+  /**
+   * Newest first (by start time, then request id, as Nova's created_at and id), after {@code
+   * after} in that order, updated at or after {@code changesSince} and at or before {@code
+   * changesBefore}, at most {@code limit}; each null for no bound.
+   */
+  public List<InstanceAction> list(
+      String serverId, InstanceAction after, Instant changesSince, Instant changesBefore, Integer limit) {
+    StringBuilder query = new StringBuilder("SELECT " + COLUMNS + " FROM compute_instance_action WHERE server_id = ?");
+    List<Object> params = new ArrayList<>(List.of(serverId));
+    if (changesSince != null) {
+      query.append(" AND updated_at >= ?");
+      params.add(changesSince);
+    }
+    if (changesBefore != null) {
+      query.append(" AND updated_at <= ?");
+      params.add(changesBefore);
+    }
+    if (after != null) {
+      query.append(" AND (start_time < ? OR (start_time = ? AND request_id < ?))");
+      params.addAll(List.of(after.startTime(), after.startTime(), after.requestId()));
+    }
+    query.append(" ORDER BY start_time DESC, request_id DESC");
+    if (limit != null) {
+      query.append(" LIMIT ?");
+      params.add(limit);
+    }
+    return sql.query(query.toString(), InstanceActionStore::action, params.toArray());
+  }
+
+  /**
+   * The project of the server's recorded actions (all carry the server's), which outlive the
+   * server: who may read a deleted server's actions.
+   */
+  public Optional<String> projectOf(String serverId) {
+    return sql.queryOne(
+        "SELECT project_id FROM compute_instance_action WHERE server_id = ? ORDER BY start_time LIMIT 1",
+        row -> row.getString("project_id"),
         serverId);
   }
 
