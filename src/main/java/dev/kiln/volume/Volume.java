@@ -1,8 +1,10 @@
 package dev.kiln.volume;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A Cinder volume with its metadata and its attachments.
@@ -33,7 +35,7 @@ public record Volume(
 
   public Volume {
     metadata = Map.copyOf(metadata);
-    imageMetadata = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(imageMetadata));
+    imageMetadata = Collections.unmodifiableMap(new TreeMap<>(imageMetadata));
     attachments = List.copyOf(attachments);
   }
 

@@ -19,6 +19,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,8 +97,7 @@ public final class Volumes {
     if (actor.projectId() == null) {
       throw VolumeErrors.invalidInput("a project-scoped token is needed to create a volume.");
     }
-    long sources = java.util.stream.Stream.of(spec.snapshotId(), spec.sourceVolid(), spec.imageId())
-        .filter(java.util.Objects::nonNull).count();
+    long sources = Stream.of(spec.snapshotId(), spec.sourceVolid(), spec.imageId()).filter(Objects::nonNull).count();
     if (sources > 1) {
       throw VolumeErrors.invalidInput("May specify only one of snapshot, imageRef, source_volume, backup");
     }
@@ -171,7 +173,7 @@ public final class Volumes {
    * only); any other reference is invalid input.
    */
   private ImageCatalog.ImageInfo image(Actor actor, String ref) {
-    var byId = images.find(actor, ref);
+    Optional<ImageCatalog.ImageInfo> byId = images.find(actor, ref);
     if (byId.isPresent()) {
       return byId.get();
     }
