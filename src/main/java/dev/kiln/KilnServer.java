@@ -124,9 +124,10 @@ public final class KilnServer implements AutoCloseable {
                   fleet.faults()));
       ComputeHosts computeHosts = compute.fleet();
       NetworkService network = NetworkService.create(db, clock, ids, random, computeHosts);
-      VolumeService volume =
-          VolumeService.create(db, clock, ids, new SimulatedVolumeBackend(Duration.ZERO), tasks);
       ImageService image = ImageService.create(db, clock, ids, config.dataDir());
+      VolumeService volume =
+          VolumeService.create(
+              db, clock, ids, new SimulatedVolumeBackend(Duration.ZERO), tasks, new ImageServiceCatalog(image));
       image.images().seedDefaultImage(
           directory
               .projects(ListFilter.none().eq("name", IdentityBootstrap.ADMIN_PROJECT).eq("domain_id", Domain.DEFAULT_ID))

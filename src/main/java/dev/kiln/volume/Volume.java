@@ -1,10 +1,17 @@
 package dev.kiln.volume;
 
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-/** A Cinder volume with its metadata and its attachments. */
+/**
+ * A Cinder volume with its metadata and its attachments.
+ *
+ * @param imageMetadata what Cinder calls {@code volume_image_metadata}: the image the volume was
+ *     made from (directly, or through the volume or snapshot it copies), as strings; empty if none
+ */
 public record Volume(
     String id,
     String projectId,
@@ -23,10 +30,12 @@ public record Volume(
     Map<String, String> metadata,
     List<Attachment> attachments,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Map<String, String> imageMetadata) {
 
   public Volume {
     metadata = Map.copyOf(metadata);
+    imageMetadata = Collections.unmodifiableMap(new TreeMap<>(imageMetadata));
     attachments = List.copyOf(attachments);
   }
 

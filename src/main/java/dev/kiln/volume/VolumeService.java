@@ -24,16 +24,19 @@ public record VolumeService(
     requireNonNull(attachments, "attachments is null");
   }
 
-  /** Wires the service over one database, registering its task handlers with {@code tasks}. */
+  /**
+   * Wires the service over one database, registering its task handlers with {@code tasks}; volumes
+   * are made from the images {@code images} finds.
+   */
   public static VolumeService create(
-      Database db, Clock clock, IdGenerator ids, VolumeBackend backend, TaskRunner tasks) {
+      Database db, Clock clock, IdGenerator ids, VolumeBackend backend, TaskRunner tasks, ImageCatalog images) {
     Sql sql = db.sql();
     VolumeTypes types = new VolumeTypes(db, clock, ids, typeId -> new VolumeStore(sql).volumeTypeInUse(typeId));
     VolumeQuotas quotas = new VolumeQuotas(db);
     return new VolumeService(
         types,
         quotas,
-        new Volumes(db, clock, ids, types, quotas, backend, tasks),
+        new Volumes(db, clock, ids, types, quotas, backend, tasks, images),
         new Snapshots(db, clock, ids, quotas, tasks),
         new Attachments(db, clock, ids, backend));
   }

@@ -19,6 +19,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +41,7 @@ public final class Volumes {
   private final VolumeQuotas quotas;
   private final VolumeBackend backend;
   private final TaskRunner tasks;
+  private final ImageCatalog images;
 
   public Volumes(
       Database db,
@@ -46,7 +50,8 @@ public final class Volumes {
       VolumeTypes types,
       VolumeQuotas quotas,
       VolumeBackend backend,
-      TaskRunner tasks) {
+      TaskRunner tasks,
+      ImageCatalog images) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
@@ -54,6 +59,7 @@ public final class Volumes {
     this.quotas = requireNonNull(quotas, "quotas is null");
     this.backend = requireNonNull(backend, "backend is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
+    this.images = requireNonNull(images, "images is null");
     tasks.register(
         CREATE_TASK,
         new TaskHandler() {
@@ -71,7 +77,10 @@ public final class Volumes {
         });
   }
 
-  /** What a create asks for; null means "the default" or "from the source". */
+  /**
+   * What a create asks for; null means "the default" or "from the source". At most one source:
+   * a snapshot, a volume or an image (its id, or a name Cinder would look up).
+   */
   public record Spec(
       String name,
       String description,
@@ -81,15 +90,22 @@ public final class Volumes {
       Map<String, String> metadata,
       String snapshotId,
       String sourceVolid,
-      Boolean multiattach) {}
+      Boolean multiattach,
+      String imageId) {}
 
   public Volume create(Actor actor, Spec spec) {
     if (actor.projectId() == null) {
       throw VolumeErrors.invalidInput("a project-scoped token is needed to create a volume.");
     }
+    long sources = Stream.of(spec.snapshotId(), spec.sourceVolid(), spec.imageId()).filter(Objects::nonNull).count();
+    if (sources > 1) {
+      throw VolumeErrors.invalidInput("May specify only one of snapshot, imageRef, source_volume, backup");
+    }
     VolumeStore reader = new VolumeStore(db.sql());
     Integer sourceSize = null;
     String sourceType = null;
+    // A copy of a volume is bootable, and remembers its image, as its origin did.
+    Volume origin = null;
     if (spec.snapshotId() != null) {
       Snapshot snapshot = reader.findSnapshot(spec.snapshotId())
           .filter(s -> actor.owns(s.projectId()))
@@ -99,7 +115,8 @@ public final class Volumes {
             "InvalidSnapshot", "Invalid snapshot: Originating snapshot status must be one of 'available' values");
       }
       sourceSize = snapshot.size();
-      sourceType = reader.findVolume(snapshot.volumeId()).map(Volume::volumeTypeId).orElse(null);
+      origin = reader.findVolume(snapshot.volumeId()).orElse(null);
+      sourceType = origin == null ? null : origin.volumeTypeId();
     }
     if (spec.sourceVolid() != null) {
       Volume source = visible(actor, spec.sourceVolid());
@@ -108,7 +125,9 @@ public final class Volumes {
       }
       sourceSize = source.size();
       sourceType = source.volumeTypeId();
+      origin = source;
     }
+    ImageCatalog.ImageInfo image = spec.imageId() == null ? null : image(actor, spec.imageId());
     int size = spec.size() != null ? spec.size() : requireNonNullElse(sourceSize, 0);
     if (size < 1) {
       throw VolumeErrors.invalidInput(
@@ -117,6 +136,9 @@ public final class Volumes {
     if (sourceSize != null && size < sourceSize) {
       throw VolumeErrors.invalidInput(
           "Volume size '" + size + "'GB cannot be smaller than the source's size '" + sourceSize + "'GB.");
+    }
+    if (image != null) {
+      VolumeImages.checkFits(image, size);
     }
     quotas.checkVolumeSize(actor.projectId(), size);
     String zone = requireNonNullElse(spec.availabilityZone(), AVAILABILITY_ZONE);
@@ -133,8 +155,9 @@ public final class Volumes {
     Volume volume =
         new Volume(
             ids.uuid(), actor.projectId(), actor.userId(), spec.name(), spec.description(), size, Status.CREATING,
-            AttachStatus.DETACHED, type.id(), zone, multiattach, false, spec.sourceVolid(), spec.snapshotId(),
-            requireNonNullElse(spec.metadata(), Map.of()), List.of(), now, now);
+            AttachStatus.DETACHED, type.id(), zone, multiattach, image != null || (origin != null && origin.bootable()),
+            spec.sourceVolid(), spec.snapshotId(), requireNonNullElse(spec.metadata(), Map.of()), List.of(), now, now,
+            image != null ? VolumeImages.metadataOf(image) : origin != null ? origin.imageMetadata() : Map.of());
     db.inTransaction(
         sql -> {
           quotas.reserve(sql, actor.projectId(), 1, size, 0);
@@ -143,6 +166,26 @@ public final class Volumes {
         });
     tasks.wake();
     return volume;
+  }
+
+  /**
+   * The image a volume is to be made from, as Cinder finds it: by id, else by name (one match
+   * only); any other reference is invalid input.
+   */
+  private ImageCatalog.ImageInfo image(Actor actor, String ref) {
+    Optional<ImageCatalog.ImageInfo> byId = images.find(actor, ref);
+    if (byId.isPresent()) {
+      return byId.get();
+    }
+    List<ImageCatalog.ImageInfo> byName = images.named(actor, ref);
+    if (byName.size() > 1) {
+      throw ServiceException.conflict(
+          "Conflict", "Multiple matches found for '" + ref + "', use an ID to be more specific.");
+    }
+    if (byName.isEmpty()) {
+      throw VolumeErrors.invalidInput("Invalid image identifier or unable to access requested image.");
+    }
+    return byName.getFirst();
   }
 
   /** Runs the backend's create; the volume ends {@code available}, or {@code error} if it failed. */

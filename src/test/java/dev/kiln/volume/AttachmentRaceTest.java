@@ -42,7 +42,7 @@ abstract class AttachmentRaceTest {
   void setUp() {
     db = openDatabase();
     tasks = new TaskRunner(db, Clock.systemUTC(), IdGenerator.random(), "test-node");
-    service = VolumeService.create(db, Clock.systemUTC(), IdGenerator.random(), new SimulatedVolumeBackend(Duration.ZERO), tasks);
+    service = VolumeService.create(db, Clock.systemUTC(), IdGenerator.random(), new SimulatedVolumeBackend(Duration.ZERO), tasks, ImageCatalog.NONE);
     tasks.start();
   }
 
@@ -54,7 +54,7 @@ abstract class AttachmentRaceTest {
 
   private Volume availableVolume(boolean multiattach) {
     Volume volume = service.volumes().create(
-        TENANT, new Volumes.Spec("v", null, 1, null, null, Map.of(), null, null, multiattach ? true : null));
+        TENANT, new Volumes.Spec("v", null, 1, null, null, Map.of(), null, null, multiattach ? true : null, null));
     await().atMost(Duration.ofSeconds(10))
         .until(() -> service.volumes().visible(TENANT, volume.id()).status().equals(Volume.Status.AVAILABLE));
     return volume;

@@ -48,6 +48,11 @@ final class VolumeViews {
     o.put("source_volid", v.sourceVolid());
     ObjectNode metadata = o.putObject("metadata");
     v.metadata().forEach(metadata::put);
+    if (!v.imageMetadata().isEmpty()) {
+      // Cinder's os-vol-image-meta extension: only for volumes that came from an image.
+      ObjectNode image = o.putObject("volume_image_metadata");
+      v.imageMetadata().forEach(image::put);
+    }
     ArrayNode attachments = o.putArray("attachments");
     for (Attachment a : v.attachments()) {
       if (a.attachStatus().equals(Attachments.ATTACHED)) {

@@ -67,7 +67,7 @@ final class VolumesApi {
         "size", "name", "description", "volume_type", "availability_zone", "metadata", "snapshot_id",
         "source_volid", "multiattach", "consistencygroup_id", "imageRef", "backup_id", "display_name",
         "display_description", "group_id", "scheduler_hints");
-    for (String unsupported : new String[] {"imageRef", "backup_id", "consistencygroup_id", "group_id"}) {
+    for (String unsupported : new String[] {"backup_id", "consistencygroup_id", "group_id"}) {
       if (in.optionalString(unsupported).isPresent()) {
         throw in.invalid(unsupported, "Kiln cannot create volumes from this yet");
       }
@@ -91,8 +91,14 @@ final class VolumesApi {
             metadata(in, "metadata"),
             in.optionalString("snapshot_id").orElse(null),
             in.optionalString("source_volid").orElse(null),
-            in.optionalBoolean("multiattach").orElse(null)));
+            in.optionalBoolean("multiattach").orElse(null),
+            in.optionalString("imageRef").map(VolumesApi::imageIdOf).orElse(null)));
     return ApiResponse.accepted(Json.wrap("volume", render(request, project, volume)));
+  }
+
+  /** An imageRef may be the image's id or a link to it (Nova's style): its last path segment. */
+  static String imageIdOf(String imageRef) {
+    return imageRef.substring(imageRef.lastIndexOf('/') + 1);
   }
 
   private ApiResponse show(ApiRequest request) {

@@ -43,6 +43,12 @@ public final class VolumeStore {
         v.volumeTypeId(), v.availabilityZone(), v.multiattach(), v.bootable(), v.sourceVolid(), v.snapshotId(),
         v.createdAt(), v.updatedAt());
     replaceMetadata(v.id(), v.metadata());
+    // Written once, with the volume: Cinder never changes it through the volumes API.
+    for (Map.Entry<String, String> e : v.imageMetadata().entrySet()) {
+      sql.update(
+          "INSERT INTO volume_image_metadata (volume_id, meta_key, meta_value) VALUES (?, ?, ?)",
+          v.id(), e.getKey(), e.getValue());
+    }
   }
 
   public Optional<Volume> findVolume(String id) {
@@ -117,6 +123,12 @@ public final class VolumeStore {
         r -> metadata.computeIfAbsent(r.getString("volume_id"), k -> new LinkedHashMap<>())
             .put(r.getString("meta_key"), r.getString("meta_value")),
         ids);
+    Map<String, Map<String, String>> imageMetadata = new LinkedHashMap<>();
+    sql.query(
+        "SELECT volume_id, meta_key, meta_value FROM volume_image_metadata WHERE volume_id IN " + Sql.placeholders(ids.length),
+        r -> imageMetadata.computeIfAbsent(r.getString("volume_id"), k -> new LinkedHashMap<>())
+            .put(r.getString("meta_key"), r.getString("meta_value")),
+        ids);
     Map<String, List<Attachment>> attachments = new LinkedHashMap<>();
     for (Attachment a :
         sql.query(
@@ -133,7 +145,7 @@ public final class VolumeStore {
               v.id(), v.projectId(), v.userId(), v.name(), v.description(), v.size(), v.status(), v.attachStatus(),
               v.volumeTypeId(), v.availabilityZone(), v.multiattach(), v.bootable(), v.sourceVolid(),
               v.snapshotId(), metadata.getOrDefault(v.id(), Map.of()), attachments.getOrDefault(v.id(), List.of()),
-              v.createdAt(), v.updatedAt()));
+              v.createdAt(), v.updatedAt(), imageMetadata.getOrDefault(v.id(), Map.of())));
     }
     return full;
   }
@@ -230,7 +242,7 @@ public final class VolumeStore {
         r.getString("description"), r.getInt("size"), r.getString("status"), r.getString("attach_status"),
         r.getString("volume_type_id"), r.getString("availability_zone"), r.getBoolean("multiattach"),
         r.getBoolean("bootable"), r.getString("source_volid"), r.getString("snapshot_id"), Map.of(), List.of(),
-        r.getInstant("created_at"), r.getInstant("updated_at"));
+        r.getInstant("created_at"), r.getInstant("updated_at"), Map.of());
   }
 
   private static Snapshot snapshot(Sql.Row r) throws SQLException {
