@@ -77,7 +77,8 @@ public final class ServerVolumes {
               owner,
               new Volumes.Spec(
                   "", null, current.volumeSize(), current.volumeType(), null, Map.of(),
-                  current.source() == BlockDevice.Source.SNAPSHOT ? current.sourceId() : null, null, null));
+                  current.source() == BlockDevice.Source.SNAPSHOT ? current.sourceId() : null, null, null,
+                  current.source() == BlockDevice.Source.IMAGE ? current.sourceId() : null));
       if (!store.setVolume(current.id(), made.id())) {
         volume.volumes().delete(owner, made.id(), false); // an earlier attempt's volume won
         current = store.find(device.id()).orElseThrow();

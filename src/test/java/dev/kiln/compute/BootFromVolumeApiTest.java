@@ -130,6 +130,26 @@ class BootFromVolumeApiTest {
   }
 
   @Test
+  void bootingFromAnImageMakesABootableVolumeThatGoesWithTheServer() {
+    String id =
+        ok(member.post(
+            NOVA + "/servers",
+            "{\"server\": {\"name\": \"from-image\", \"flavorRef\": \"1\", \"networks\": \"none\","
+                + " \"block_device_mapping_v2\": [{\"boot_index\": 0, \"uuid\": \"" + imageId + "\","
+                + " \"source_type\": \"image\", \"destination_type\": \"volume\", \"volume_size\": 1,"
+                + " \"delete_on_termination\": true}]}}"), 202).at("/server/id").asText();
+    JsonNode server = settled(id);
+    assertThat(server.get("status").asText()).as(server.toString()).isEqualTo("ACTIVE");
+    String root = server.at("/os-extended-volumes:volumes_attached/0/id").asText();
+    JsonNode volume = volume(root);
+    assertThat(volume.get("bootable").asText()).isEqualTo("true");
+    assertThat(volume.at("/volume_image_metadata/image_id").asText()).isEqualTo(imageId);
+    assertThat(volume.get("status").asText()).isEqualTo("in-use");
+    deleteServer(id);
+    ok(member.get(cinder + "/volumes/" + root), 404);
+  }
+
+  @Test
   void aVolumeReservedForABuildingServerCannotBeTakenByAnother() {
     String boot = availableVolume("taken", true);
     String body =
@@ -187,5 +207,17 @@ class BootFromVolumeApiTest {
     assertThat(volume(boot).get("status").asText()).isEqualTo("in-use");
     cli.ok("server", "delete", "--wait", "cli-bfv");
     assertThat(volume(boot).get("status").asText()).isEqualTo("available");
+
+    JsonNode fromImage =
+        cli.json(
+            "--os-compute-api-version", "2.37", "server", "create", "--flavor", "m1.tiny", "--image", "cirros",
+            "--boot-from-volume", "1", "--nic", "none", "--wait", "cli-bfv-image");
+    assertThat(fromImage.get("status").asText()).isEqualTo("ACTIVE");
+    JsonNode shown = ok(member.get(NOVA + "/servers/" + fromImage.get("id").asText()), 200).get("server");
+    String made = shown.at("/os-extended-volumes:volumes_attached/0/id").asText();
+    assertThat(volume(made).get("bootable").asText()).isEqualTo("true");
+    cli.ok("server", "delete", "--wait", "cli-bfv-image");
+    // The CLI's --boot-from-volume keeps the volume, as Nova's default delete_on_termination=false does.
+    assertThat(volume(made).get("status").asText()).isEqualTo("available");
   }
 }

@@ -59,7 +59,7 @@ abstract class ServersBuildTest {
     ImageService image = ImageService.create(db, clock, ids, dataDir);
     image.images().seedDefaultImage("admin-project");
     imageId = db.sql().query("SELECT id FROM image_image WHERE name = 'cirros'", row -> row.getString("id")).getFirst();
-    servers = new Servers(db, clock, ids, compute, network, image, VolumeService.create(db, clock, ids, new SimulatedVolumeBackend(java.time.Duration.ZERO), tasks), tasks);
+    servers = new Servers(db, clock, ids, compute, network, image, VolumeService.create(db, clock, ids, new SimulatedVolumeBackend(java.time.Duration.ZERO), tasks, dev.kiln.volume.ImageCatalog.NONE), tasks);
     networkId = network.networks().create(TENANT, new Networks.Spec(null, "net", null, null, null, null, null, null)).id();
     network.subnets().create(
         TENANT,
