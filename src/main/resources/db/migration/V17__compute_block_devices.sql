@@ -22,3 +22,6 @@ CREATE TABLE compute_server_volume (
 );
 CREATE INDEX compute_server_volume_server ON compute_server_volume (server_id);
 CREATE INDEX compute_server_volume_volume ON compute_server_volume (volume_id);
+
+-- The tag a user gave an interface when attaching it (os-interface, microversion 2.49).
+ALTER TABLE compute_server_port ADD COLUMN tag VARCHAR(60);

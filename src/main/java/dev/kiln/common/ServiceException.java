@@ -15,7 +15,9 @@ public final class ServiceException extends RuntimeException {
     FORBIDDEN(403),
     NOT_FOUND(404),
     CONFLICT(409),
-    OVER_LIMIT(413);
+    OVER_LIMIT(413),
+    /** Tried and failed further down (a hypervisor refusing), as the real service answers 500. */
+    FAILED(500);
 
     private final int httpStatus;
 
@@ -55,6 +57,11 @@ public final class ServiceException extends RuntimeException {
 
   public static ServiceException invalid(String type, String message) {
     return new ServiceException(Kind.INVALID, type, message);
+  }
+
+  /** An operation that was tried and failed downstream; the message says what failed and why. */
+  public static ServiceException failed(String type, String message) {
+    return new ServiceException(Kind.FAILED, type, message);
   }
 
   public static ServiceException forbidden(String type, String message) {

@@ -496,7 +496,8 @@ public final class Servers {
         });
   }
 
-  private void releasePort(Server server, PluggedPort p) {
+  /** Gives a port back: Compute's own is deleted, a user's is unplugged and kept. */
+  void releasePort(Server server, PluggedPort p) {
     try {
       if (p.ownedByCompute()) {
         network.ports().delete(new Actor(server.projectId(), server.userId(), true), p.portId());
@@ -754,7 +755,7 @@ public final class Servers {
     return null;
   }
 
-  private static ServiceException notFound(String id) {
+  static ServiceException notFound(String id) {
     return ServiceException.notFound("InstanceNotFound", "Instance " + id + " could not be found.");
   }
 
