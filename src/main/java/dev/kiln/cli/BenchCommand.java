@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description =
         "Measure Kiln: 'identity' times cold starts to the first token, token issue and"
-            + " validation, and idle memory; 'volume' times volume creates and attachment cycles.")
+            + " validation, and idle memory; 'volume' times volume creates and attachment cycles;"
+            + " 'compute' times server boots and the server list at 10,000 servers.")
 public final class BenchCommand implements Callable<Integer> {
   private static final String PASSWORD = "bench-secret";
   private static final Pattern READY = Pattern.compile("Kiln ready at (http://\\S+)");
@@ -42,7 +43,7 @@ public final class BenchCommand implements Callable<Integer> {
           "kiln_http_server_requests_seconds\\{[^}]*route=\"/identity/v3/users/\\{user_id\\}\""
               + "[^}]*status=\"200\"[^}]*quantile=\"0\\.5\"\\} (\\S+)");
 
-  @Parameters(index = "0", description = "What to measure: identity or volume.", defaultValue = "identity")
+  @Parameters(index = "0", description = "What to measure: identity, volume or compute.", defaultValue = "identity")
   String suite;
 
   @Option(names = "--starts", description = "Cold starts to time (default: ${DEFAULT-VALUE}).")
@@ -59,8 +60,11 @@ public final class BenchCommand implements Callable<Integer> {
     if (suite.equals("volume")) {
       return benchVolumes();
     }
+    if (suite.equals("compute")) {
+      return benchCompute();
+    }
     if (!suite.equals("identity")) {
-      System.err.println("Unknown bench suite '" + suite + "'; known: identity, volume.");
+      System.err.println("Unknown bench suite '" + suite + "'; known: identity, volume, compute.");
       return 2;
     }
     System.out.println("Kiln bench identity (" + Runtime.getRuntime().availableProcessors()
@@ -110,7 +114,30 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code bench compute}: one server with a fleet big enough for 10,000 servers, zero latency. */
+  private int benchCompute() throws Exception {
+    System.out.println("Kiln bench compute (" + Runtime.getRuntime().availableProcessors()
+        + " cores, Java " + Runtime.version() + ")");
+    System.out.println("JVM options: " + String.join(" ", jvmOptions()));
+    Path dir = Files.createTempDirectory("kiln-bench");
+    Process process = launch(dir, ComputeBench.serverOptions());
+    try {
+      LocalClient client = new LocalClient(awaitReady(process));
+      System.out.println();
+      System.out.print(new ComputeBench(client, PASSWORD).run());
+      return 0;
+    } finally {
+      process.destroy();
+      process.waitFor(20, TimeUnit.SECONDS);
+      delete(dir);
+    }
+  }
+
   private static Process launch(Path dataDir) throws Exception {
+    return launch(dataDir, List.of());
+  }
+
+  private static Process launch(Path dataDir, List<String> serveOptions) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmOptions());
@@ -118,6 +145,7 @@ public final class BenchCommand implements Callable<Integer> {
         List.of(
             "-jar", jarPath(), "serve", "--port", "0", "--data-dir", dataDir.toString(),
             "--admin-password", PASSWORD));
+    command.addAll(serveOptions);
     return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }
 

@@ -64,6 +64,20 @@ final class LocalClient {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Sends a JSON request with a token and an {@code OpenStack-API-Version} header such as "compute 2.37". */
+  HttpResponse<String> sendVersioned(String method, String path, String token, String apiVersion, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .header("X-Auth-Token", token)
+            .header("OpenStack-API-Version", apiVersion);
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   static String token(HttpResponse<String> issued) {
     return issued.headers().firstValue("X-Subject-Token").orElseThrow();
   }

@@ -61,6 +61,14 @@ public record Server(
     ports = List.copyOf(ports);
   }
 
+  /** The server with its metadata and plugged ports, which are read after its row. */
+  public Server withDetails(Map<String, String> metadata, List<PluggedPort> ports) {
+    return new Server(
+        id, projectId, userId, name, description, status, taskState, vmState, powerState, host, availabilityZone,
+        flavor, imageId, keyName, userData, createdAt, updatedAt, launchedAt, locked, lockedReason, fault, metadata,
+        ports, reservationId, launchIndex);
+  }
+
   /** The flavor as it was when the server was created (Nova embeds it in the instance). */
   public record FlavorSnapshot(
       String id, String name, int vcpus, int ramMb, int diskGb, int ephemeralGb, int swapMb, Map<String, String> extraSpecs) {

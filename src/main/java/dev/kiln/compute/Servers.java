@@ -32,9 +32,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -49,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class Servers {
   static final String BUILD_TASK = "server.build";
   static final String DELETE_TASK = "server.delete";
+  /** Rows read at a time while a name filter fills a page. */
+  private static final int LIST_CHUNK = 500;
   public static final String NO_VALID_HOST = Scheduler.NO_VALID_HOST;
   private static final Logger LOG = LoggerFactory.getLogger(Servers.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -604,7 +608,9 @@ public final class Servers {
 
   /**
    * The actor's project's servers (all for an admin asking), newest first, filtered, from after
-   * {@code marker} (if given), at most {@code limit} (if given).
+   * {@code marker} (if given), at most {@code limit} (if given). SQL filters and pages (a keyset
+   * from the marker's row); the name, a regular expression as in Nova, is matched here over
+   * chunks read until the page is full.
    */
   public Page list(Actor actor, Query query, Integer limit, String marker) {
     if (!actor.admin() && actor.projectId() == null) {
@@ -618,50 +624,87 @@ public final class Servers {
         name = Pattern.compile(Pattern.quote(query.name()));
       }
     }
-    List<Server> result = new ArrayList<>();
-    for (Server s : new ServerStore(db.sql()).list(actor.admin() && query.allProjects() ? null : actor.projectId())) {
-      if (name != null && !name.matcher(s.name()).find()) {
-        continue;
-      }
-      if (query.status() != null && !query.status().equalsIgnoreCase(s.status())) {
-        continue;
-      }
-      if (query.host() != null && !query.host().equals(s.host())) {
-        continue;
-      }
-      if (query.changesSince() != null && s.updatedAt().isBefore(query.changesSince())) {
-        continue;
-      }
-      if (query.projectId() != null && actor.admin() && !query.projectId().equals(s.projectId())) {
-        continue;
-      }
-      if (query.imageId() != null && !query.imageId().equals(s.imageId())) {
-        continue;
-      }
-      if (query.flavorId() != null && !query.flavorId().equals(s.flavor().id())) {
-        continue;
-      }
-      result.add(s);
-    }
-    int start = 0;
+    ServerStore store = new ServerStore(db.sql());
+    String scope = actor.admin() && query.allProjects() ? null : actor.projectId();
+    String asked = actor.admin() ? query.projectId() : null;
+    ServerStore.Cursor after = null;
     if (marker != null) {
-      int index = -1;
-      for (int i = 0; i < result.size(); i++) {
-        if (result.get(i).id().equals(marker)) {
-          index = i;
+      after =
+          store.cursorOf(marker, actor.admin() ? null : actor.projectId())
+              .orElseThrow(() -> ServiceException.invalid("MarkerNotFound", "marker [" + marker + "] not found"));
+    }
+    if ((limit != null && limit == 0) || (scope != null && asked != null && !scope.equals(asked))) {
+      return new Page(List.of(), null);
+    }
+    ServerStore.ListFilter filter =
+        new ServerStore.ListFilter(
+            scope != null ? scope : asked,
+            query.status() == null ? null : query.status().toUpperCase(Locale.ROOT),
+            query.host(), query.changesSince(), query.imageId(), query.flavorId());
+    int wanted = limit == null ? Integer.MAX_VALUE : limit;
+    // One row more than the page tells whether there is a next page; with a name to match, read
+    // in bigger chunks, as many rows may not match.
+    int chunk = limit == null ? Integer.MAX_VALUE : name == null ? limit + 1 : Math.max(limit + 1, LIST_CHUNK);
+    List<Server> matched = new ArrayList<>();
+    boolean more = false;
+    while (!more) {
+      List<Server> rows = store.page(filter, after, chunk);
+      for (Server s : rows) {
+        if (name != null && !name.matcher(s.name()).find()) {
+          continue;
+        }
+        if (matched.size() == wanted) {
+          more = true;
           break;
         }
+        matched.add(s);
       }
-      if (index < 0) {
-        throw ServiceException.invalid("MarkerNotFound", "marker [" + marker + "] not found");
+      if (rows.size() < chunk) {
+        break;
       }
-      start = index + 1;
+      after = ServerStore.Cursor.of(rows.getLast());
     }
-    int end = limit == null ? result.size() : (int) Math.min(result.size(), (long) start + limit);
-    ServerStore store = new ServerStore(db.sql());
-    List<Server> page = result.subList(start, end).stream().map(store::complete).toList();
-    String next = limit != null && limit > 0 && end < result.size() && !page.isEmpty() ? page.getLast().id() : null;
+    List<Server> page = store.complete(matched);
+    String next = limit != null && more && !page.isEmpty() ? page.getLast().id() : null;
     return new Page(page, next);
+  }
+
+  /**
+   * The addresses of each of these servers (a page of a list), by server id, port by port in boot
+   * order: one Networking lookup for all their ports, one per network for its name.
+   */
+  public Map<String, List<Address>> addresses(List<Server> servers) {
+    List<String> portIds = servers.stream().flatMap(s -> s.ports().stream()).map(PluggedPort::portId).toList();
+    Map<String, Port> ports = new HashMap<>();
+    for (Port p : network.ports().byIds(portIds)) {
+      ports.put(p.id(), p);
+    }
+    Map<String, String> networkNames = new HashMap<>();
+    Map<String, List<Address>> result = new HashMap<>();
+    for (Server server : servers) {
+      Actor system = new Actor(server.projectId(), server.userId(), true);
+      List<Address> addresses = new ArrayList<>();
+      for (PluggedPort p : server.ports()) {
+        Port port = ports.get(p.portId());
+        if (port == null || !port.deviceId().equals(server.id())) {
+          continue; // deleted behind Compute's back, or not plugged (yet)
+        }
+        String netName = networkNames.computeIfAbsent(port.networkId(), n -> networkName(system, n));
+        for (Port.FixedIp ip : port.fixedIps()) {
+          addresses.add(new Address(netName, ip.ipAddress().contains(":") ? 6 : 4, ip.ipAddress(), port.macAddress()));
+        }
+      }
+      result.put(server.id(), addresses);
+    }
+    return result;
+  }
+
+  private String networkName(Actor system, String networkId) {
+    try {
+      return network.networks().visible(system, networkId).name();
+    } catch (ServiceException e) {
+      return networkId;
+    }
   }
 
   public Server update(Actor actor, String id, String name, String description, boolean setDescription) {

@@ -14,6 +14,7 @@ import dev.kiln.store.Sql;
 import dev.kiln.store.StoreException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -128,6 +129,18 @@ public final class Ports {
       throw NetworkErrors.portNotFound(id);
     }
     return port;
+  }
+
+  /**
+   * The ports among these ids that exist, in no particular order, whoever owns them: for Compute,
+   * which shows the addresses of a page of servers at once and has already checked who may see
+   * those servers.
+   */
+  public List<Port> byIds(Collection<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return new NetworkStore(db.sql()).portsByIds(ids);
   }
 
   /** The ports the actor may see: its project's, or all for an admin. */

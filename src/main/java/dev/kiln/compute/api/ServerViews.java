@@ -14,7 +14,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 
 /** Nova's server body, shared by the servers API and the actions that answer with a server. */
 final class ServerViews {
@@ -26,6 +30,28 @@ final class ServerViews {
 
   /** Nova's server body, as the microversion shapes it. */
   ObjectNode view(ApiRequest request, Server s) {
+    return view(request, s, servers.addresses(s), Nova.atLeast(request, 16) ? servers.hostStatus(s) : null);
+  }
+
+  /**
+   * The bodies of a page of servers: their addresses are looked up together, and each host's
+   * status once, so a page costs a few queries however many servers it has.
+   */
+  List<ObjectNode> views(ApiRequest request, List<Server> page) {
+    Map<String, List<Servers.Address>> addresses = servers.addresses(page);
+    Map<String, String> hostStatuses = new HashMap<>();
+    List<ObjectNode> result = new ArrayList<>(page.size());
+    for (Server s : page) {
+      String hostStatus =
+          Nova.atLeast(request, 16)
+              ? hostStatuses.computeIfAbsent(String.valueOf(s.host()), h -> servers.hostStatus(s))
+              : null;
+      result.add(view(request, s, addresses.getOrDefault(s.id(), List.of()), hostStatus));
+    }
+    return result;
+  }
+
+  private ObjectNode view(ApiRequest request, Server s, List<Servers.Address> addressList, String hostStatus) {
     boolean admin = request.caller().actor().admin();
     ObjectNode o = Json.object();
     o.put("id", s.id());
@@ -63,7 +89,7 @@ final class ServerViews {
     o.put("created", iso(s.createdAt()));
     o.put("updated", iso(s.updatedAt()));
     ObjectNode addresses = o.putObject("addresses");
-    for (Servers.Address a : servers.addresses(s)) {
+    for (Servers.Address a : addressList) {
       ArrayNode list = addresses.has(a.networkName()) ? (ArrayNode) addresses.get(a.networkName()) : addresses.putArray(a.networkName());
       list.addObject()
           .put("version", a.version())
@@ -99,7 +125,7 @@ final class ServerViews {
       }
     }
     if (Nova.atLeast(request, 16)) {
-      o.put("host_status", servers.hostStatus(s));
+      o.put("host_status", hostStatus);
     }
     o.put("OS-SRV-USG:launched_at", Nova.time(s.launchedAt()));
     o.putNull("OS-SRV-USG:terminated_at");

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code /servers}: create, list (summary and detail), show, update, delete, and the server
@@ -48,6 +49,28 @@ final class ServersApi {
   private static final int MAX_USER_DATA = 65_535;
   /** Nova's {@code osapi_max_limit}: a list gives at most this many servers per page. */
   private static final int MAX_LIMIT = 1_000;
+  /**
+   * The query parameters Nova's server list knows (its 2.75 schema, which refuses any other);
+   * Kiln ignores the filters it does not implement, as Nova ignores some for non-admins.
+   */
+  private static final String[] LIST_QUERY = {
+    "user_id", "project_id", "tenant_id", "launch_index", "image_ref", "image", "kernel_id", "ramdisk_id",
+    "hostname", "key_name", "power_state", "vm_state", "task_state", "host", "node", "flavor", "reservation_id",
+    "launched_at", "terminated_at", "availability_zone", "name", "display_name", "description",
+    "display_description", "locked_by", "uuid", "root_device_name", "config_drive", "access_ip_v4", "access_ip_v6",
+    "auto_disk_config", "progress", "sort_key", "sort_dir", "all_tenants", "soft_deleted", "deleted", "status",
+    "changes-since", "ip", "ip6", "created_at", "block_device_mapping", "services", "metadata", "system_metadata",
+    "info_cache", "security_groups", "pci_devices", "limit", "marker", "tags", "tags-any", "not-tags",
+    "not-tags-any", "changes-before", "locked"
+  };
+  /** The sort keys Nova 2.75 accepts (Kiln always lists newest first). */
+  private static final Set<String> SORT_KEYS =
+      Set.of(
+          "access_ip_v4", "access_ip_v6", "auto_disk_config", "availability_zone", "config_drive", "created_at",
+          "display_description", "display_name", "host", "hostname", "image_ref", "instance_type_id", "kernel_id",
+          "key_name", "launch_index", "launched_at", "locked_by", "node", "power_state", "progress", "project_id",
+          "ramdisk_id", "root_device_name", "task_state", "terminated_at", "updated_at", "user_id", "uuid",
+          "vm_state", "locked");
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String PASSWORD_CHARS = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
@@ -264,6 +287,16 @@ final class ServersApi {
   // Read
 
   private ApiResponse list(ApiRequest request, boolean detail) {
+    Nova.onlyQuery(request, 75, LIST_QUERY);
+    if (Nova.atLeast(request, 75)) {
+      for (String key : request.queryAll("sort_key")) {
+        if (!SORT_KEYS.contains(key)) {
+          throw ApiError.badRequest(
+              "Invalid input for query parameters sort_key. Value: " + key + ". '" + key + "' is not one of "
+                  + new TreeSet<>(SORT_KEYS));
+        }
+      }
+    }
     Actor actor = request.caller().actor();
     boolean allProjects = Nova.boolQuery(request, "all_tenants");
     String host = request.query("host").orElse(null);
@@ -293,10 +326,10 @@ final class ServersApi {
             paging.marker());
     ObjectNode body = Json.object();
     ArrayNode items = body.putArray("servers");
-    for (Server s : page.servers()) {
-      if (detail) {
-        items.add(views.view(request, s));
-      } else {
+    if (detail) {
+      items.addAll(views.views(request, page.servers()));
+    } else {
+      for (Server s : page.servers()) {
         ObjectNode o = items.addObject();
         o.put("id", s.id());
         o.put("name", s.name());

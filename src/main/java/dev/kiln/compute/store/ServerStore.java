@@ -12,6 +12,8 @@ import dev.kiln.compute.Server.PluggedPort;
 import dev.kiln.store.Sql;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,14 +60,111 @@ public final class ServerStore {
    * the ones to show to {@link #complete}.
    */
   public List<Server> list(String projectId) {
-    List<Server> rows =
-        projectId == null
-            ? sql.query("SELECT " + COLUMNS + " FROM compute_server ORDER BY created_at DESC, id DESC", ServerStore::server)
-            : sql.query(
-                "SELECT " + COLUMNS + " FROM compute_server WHERE project_id = ? ORDER BY created_at DESC, id DESC",
-                ServerStore::server,
-                projectId);
-    return rows;
+    return page(new ListFilter(projectId, null, null, null, null, null), null, Integer.MAX_VALUE);
+  }
+
+  /**
+   * What SQL filters a server list on; null means "any". The name filter is a regular expression
+   * (Nova's), which SQL cannot apply the same way on both databases, so the caller applies it.
+   */
+  public record ListFilter(
+      String projectId, String status, String host, Instant changesSince, String imageId, String flavorId) {}
+
+  /** A place in the list order (created_at DESC, id DESC): a page starts after this row. */
+  public record Cursor(Instant createdAt, String id) {
+    public static Cursor of(Server s) {
+      return new Cursor(s.createdAt(), s.id());
+    }
+  }
+
+  /**
+   * Where the server is in the list order, if it exists and (when {@code projectId} is given)
+   * belongs to that project.
+   */
+  public Optional<Cursor> cursorOf(String id, String projectId) {
+    return projectId == null
+        ? sql.queryOne(
+            "SELECT id, created_at FROM compute_server WHERE id = ?",
+            row -> new Cursor(row.getInstant("created_at"), row.getString("id")),
+            id)
+        : sql.queryOne(
+            "SELECT id, created_at FROM compute_server WHERE id = ? AND project_id = ?",
+            row -> new Cursor(row.getInstant("created_at"), row.getString("id")),
+            id,
+            projectId);
+  }
+
+  /**
+   * At most {@code max} servers that match {@code filter}, newest first (created_at DESC, id
+   * DESC), strictly after {@code after} (null: from the newest), without metadata and ports. The
+   * cursor is a keyset: a page costs the same however deep it is.
+   */
+  public List<Server> page(ListFilter filter, Cursor after, int max) {
+    StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    condition(where, args, "project_id", filter.projectId());
+    condition(where, args, "status", filter.status());
+    condition(where, args, "host", filter.host());
+    condition(where, args, "image_id", filter.imageId());
+    condition(where, args, "flavor_id", filter.flavorId());
+    if (filter.changesSince() != null) {
+      where.append(" AND updated_at >= ?");
+      args.add(filter.changesSince());
+    }
+    if (after != null) {
+      // The first term bounds an index range scan; the second breaks ties within one instant.
+      where.append(" AND created_at <= ? AND (created_at < ? OR id < ?)");
+      args.add(after.createdAt());
+      args.add(after.createdAt());
+      args.add(after.id());
+    }
+    args.add(max);
+    // The columns fixed by the filter lead the ORDER BY too: it changes nothing in the order, but
+    // H2 only reads an index in order (and stops at the LIMIT) when the ORDER BY starts as the
+    // index does; else it sorts every matching row first.
+    String order =
+        filter.projectId() == null ? "" : filter.status() == null ? "project_id, " : "project_id, status, ";
+    return sql.query(
+        "SELECT " + COLUMNS + " FROM compute_server" + where + " ORDER BY " + order + "created_at DESC, id DESC LIMIT ?",
+        ServerStore::server,
+        args.toArray());
+  }
+
+  private static void condition(StringBuilder where, List<Object> args, String column, String value) {
+    if (value != null) {
+      where.append(" AND ").append(column).append(" = ?");
+      args.add(value);
+    }
+  }
+
+  /**
+   * The servers with their metadata and ports, in their order: two queries for the lot, not two
+   * per server.
+   */
+  public List<Server> complete(List<Server> servers) {
+    if (servers.isEmpty()) {
+      return List.of();
+    }
+    Object[] ids = servers.stream().map(Server::id).toArray();
+    String in = Sql.placeholders(ids.length);
+    Map<String, Map<String, String>> metadata = new HashMap<>();
+    sql.query(
+        "SELECT server_id, meta_key, meta_value FROM compute_server_metadata WHERE server_id IN " + in,
+        row -> metadata.computeIfAbsent(row.getString("server_id"), k -> new TreeMap<>())
+            .put(row.getString("meta_key"), row.getString("meta_value")),
+        ids);
+    Map<String, List<PluggedPort>> ports = new HashMap<>();
+    sql.query(
+        "SELECT server_id, port_id, owned_by_compute FROM compute_server_port WHERE server_id IN " + in
+            + " ORDER BY server_id, position",
+        row -> ports.computeIfAbsent(row.getString("server_id"), k -> new ArrayList<>())
+            .add(new PluggedPort(row.getString("port_id"), row.getBoolean("owned_by_compute"))),
+        ids);
+    List<Server> result = new ArrayList<>(servers.size());
+    for (Server s : servers) {
+      result.add(s.withDetails(metadata.getOrDefault(s.id(), Map.of()), ports.getOrDefault(s.id(), List.of())));
+    }
+    return result;
   }
 
   public List<String[]> onHost(String host) {
@@ -243,11 +342,7 @@ public final class ServerStore {
 
   /** The server with its metadata and ports, read after its row. */
   public Server complete(Server s) {
-    return new Server(
-        s.id(), s.projectId(), s.userId(), s.name(), s.description(), s.status(), s.taskState(), s.vmState(),
-        s.powerState(), s.host(), s.availabilityZone(), s.flavor(), s.imageId(), s.keyName(), s.userData(),
-        s.createdAt(), s.updatedAt(), s.launchedAt(), s.locked(), s.lockedReason(), s.fault(), metadata(s.id()),
-        ports(s.id()), s.reservationId(), s.launchIndex());
+    return s.withDetails(metadata(s.id()), ports(s.id()));
   }
 
   private static Server server(Sql.Row row) throws SQLException {

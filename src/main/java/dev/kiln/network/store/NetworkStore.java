@@ -12,8 +12,10 @@ import dev.kiln.network.Subnet.Route;
 import dev.kiln.store.Sql;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -217,6 +219,12 @@ public final class NetworkStore {
       return Optional.empty();
     }
     return findPort(id);
+  }
+
+  /** The ports with these ids that exist (at least one id). */
+  public List<Port> portsByIds(Collection<String> ids) {
+    Object[] args = new LinkedHashSet<>(ids).toArray();
+    return loadPorts(" WHERE id IN " + Sql.placeholders(args.length), args);
   }
 
   /** Every port, or one project's when {@code projectId} is given. */

@@ -1,0 +1,221 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.http.Json;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * What {@code kiln bench compute} measures against a running Kiln with zero simulated latency:
+ * booting 100 and then 1,000 servers, each with a port on one network, from the first POST until
+ * the list shows none still building; then growing to 10,000 servers and timing the detailed
+ * server list a page of 100 at a time, at the top, deep behind a marker, and walked end to end.
+ * It prints figures and asserts nothing.
+ */
+final class ComputeBench {
+  private static final int HOSTS = 10;
+  /** Each host holds 1,100 m1.tiny servers (1 vCPU, 512 MiB, 1 GiB), 11,000 in all. */
+  private static final int PER_HOST = 1_100;
+  private static final int TOTAL = 10_000;
+  private static final int WARM_UP = 50;
+  private static final int BULK_BATCH = 1_000;
+  private static final int PAGE = 100;
+  private static final int LIST_REQUESTS = 200;
+  private static final int THREADS = 8;
+  /** 2.37: {@code networks} is required and may be "none". */
+  private static final String BOOT_VERSION = "compute 2.37";
+  private static final String NOVA = "/compute/v2.1";
+
+  private final LocalClient client;
+  private final String token;
+  private String imageId;
+  private String networkId;
+  private int booted;
+
+  ComputeBench(LocalClient client, String password) throws Exception {
+    this.client = client;
+    this.token = LocalClient.token(client.issueToken(password));
+  }
+
+  /** The {@code kiln serve} options for a fleet that fits every server the bench boots. */
+  static List<String> serverOptions() {
+    List<String> hosts = new ArrayList<>();
+    for (int i = 1; i <= HOSTS; i++) {
+      hosts.add("bench-compute-" + i);
+    }
+    return List.of(
+        "--compute-hosts", String.join(",", hosts),
+        "--compute-host-vcpus", Integer.toString(PER_HOST),
+        "--compute-host-ram-mb", Integer.toString(PER_HOST * 512),
+        "--compute-host-disk-gb", Integer.toString(PER_HOST),
+        "--compute-latency", "zero");
+  }
+
+  String run() throws Exception {
+    imageId = json(expect(200, get("/image/v2/images?name=cirros", null))).at("/images/0/id").asText();
+    networkId =
+        json(expect(201, call("POST", "/networking/v2.0/networks", null, "{\"network\": {\"name\": \"bench\"}}")))
+            .at("/network/id").asText();
+    expect(201, call("POST", "/networking/v2.0/subnets", null,
+        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.0.0.0/16\"}}"));
+    String withPort = "[{\"uuid\": \"" + networkId + "\"}]";
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT,
+        "(after %d untimed warm-up boots with ports)%n%n| measure | result | notes |%n|---|---|---|%n", WARM_UP));
+
+    // Untimed: the first boots of a new JVM run in the interpreter; the figures are for a warm one.
+    Batch warmUp = boot(WARM_UP, "bench-w-", withPort);
+    progress("warm-up: %d servers with ports in %d ms", WARM_UP, warmUp.millis);
+    Batch hundred = boot(100, "bench-a-", withPort);
+    progress("100 servers with ports in %d ms", hundred.millis);
+    out.append(String.format(Locale.ROOT,
+        "| 100 servers, each with a port, first POST to all ACTIVE | %d ms | %s |%n", hundred.millis, hundred.notes()));
+    Batch thousand = boot(1_000, "bench-b-", withPort);
+    progress("1,000 servers with ports in %d ms", thousand.millis);
+    out.append(String.format(Locale.ROOT,
+        "| 1,000 servers, each with a port, first POST to all ACTIVE | %d ms | %s |%n", thousand.millis,
+        thousand.notes()));
+    long bulkMillis = 0;
+    int bulkServers = 0;
+    int bulkErrors = 0;
+    while (booted < TOTAL) {
+      Batch b = boot(Math.min(BULK_BATCH, TOTAL - booted), "bench-c-" + booted + "-", "\"none\"");
+      bulkMillis += b.millis;
+      bulkServers += b.count;
+      bulkErrors += b.errors;
+      progress("%,d servers", booted);
+    }
+    out.append(String.format(Locale.ROOT,
+        "| growing to %,d servers: %,d more, networks \"none\", in batches of %,d | %,d ms | %.0f servers/s; %d in ERROR |%n",
+        TOTAL, bulkServers, BULK_BATCH, bulkMillis, bulkServers * 1000.0 / Math.max(1, bulkMillis), bulkErrors));
+
+    String detail = NOVA + "/servers/detail?limit=" + PAGE;
+    // Walk every page first: it checks the markers and finds a deep one.
+    long walkStart = System.nanoTime();
+    List<String> ids = new ArrayList<>();
+    String next = detail;
+    int pages = 0;
+    while (next != null) {
+      JsonNode page = json(expect(200, get(next, null)));
+      pages++;
+      page.path("servers").forEach(s -> ids.add(s.path("id").asText()));
+      JsonNode link = page.at("/servers_links/0/href");
+      next = link.isMissingNode() ? null : link.asText().substring(link.asText().indexOf(NOVA));
+    }
+    long walkMillis = (System.nanoTime() - walkStart) / 1_000_000;
+    int distinct = new HashSet<>(ids).size();
+
+    progress("walked %d pages in %d ms", pages, walkMillis);
+    long[] first = time(detail, null);
+    long[] firstLatest = time(detail, "compute 2.79");
+    // A marker 150 rows from the end: the page after it holds servers with ports and addresses.
+    String deepMarker = ids.get(Math.max(0, ids.size() - 150));
+    long[] deep = time(detail + "&marker=" + deepMarker, null);
+    long[] summary = time(NOVA + "/servers?limit=" + PAGE, null);
+    long[] named = time(detail + "&name=" + URLEncoder.encode("^bench-a-1", StandardCharsets.UTF_8), null);
+    out.append(String.format(Locale.ROOT,
+        "| `GET /servers/detail?limit=100` at %,d servers, first page | median %.1f ms | p95 %.1f ms, %d requests |%n",
+        ids.size(), BenchCommand.ms(BenchCommand.median(first)), BenchCommand.ms(BenchCommand.percentile(first, 95)),
+        LIST_REQUESTS));
+    out.append(String.format(Locale.ROOT,
+        "| the same at microversion 2.79 (host_status and more) | median %.1f ms | p95 %.1f ms |%n",
+        BenchCommand.ms(BenchCommand.median(firstLatest)), BenchCommand.ms(BenchCommand.percentile(firstLatest, 95))));
+    out.append(String.format(Locale.ROOT,
+        "| the same behind a marker %,d rows deep (servers with ports) | median %.1f ms | p95 %.1f ms |%n",
+        ids.size() - 150, BenchCommand.ms(BenchCommand.median(deep)), BenchCommand.ms(BenchCommand.percentile(deep, 95))));
+    out.append(String.format(Locale.ROOT,
+        "| `GET /servers?limit=100` (summary), first page | median %.1f ms | p95 %.1f ms |%n",
+        BenchCommand.ms(BenchCommand.median(summary)), BenchCommand.ms(BenchCommand.percentile(summary, 95))));
+    out.append(String.format(Locale.ROOT,
+        "| `GET /servers/detail?limit=100&name=^bench-a-1` (11 match, all %,d rows scanned) | median %.1f ms | p95 %.1f ms |%n",
+        ids.size(), BenchCommand.ms(BenchCommand.median(named)), BenchCommand.ms(BenchCommand.percentile(named, 95))));
+    out.append(String.format(Locale.ROOT,
+        "| walking all %,d servers, 100 a page, by `servers_links` | %d ms | %d pages, %,d distinct servers |%n",
+        ids.size(), walkMillis, pages, distinct));
+    return out.toString();
+  }
+
+  private static void progress(String format, Object... args) {
+    System.err.printf(Locale.ROOT, "  " + format + "%n", args);
+  }
+
+  /** What one batch of boots took. */
+  private record Batch(int count, long millis, int errors, long postMillis) {
+    String notes() {
+      return String.format(Locale.ROOT, "POSTs done after %d ms (%d threads); %d in ERROR", postMillis, THREADS, errors);
+    }
+  }
+
+  /**
+   * Boots {@code count} servers from {@value #THREADS} client threads, then polls the list for
+   * servers still building (one row is enough to know) until there are none.
+   */
+  private Batch boot(int count, String namePrefix, String networks) throws Exception {
+    long start = System.nanoTime();
+    try (ExecutorService pool = Executors.newFixedThreadPool(THREADS)) {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        String body =
+            "{\"server\": {\"name\": \"" + namePrefix + i + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
+                + "\", \"networks\": " + networks + "}}";
+        futures.add(pool.submit(() -> expect(202, call("POST", NOVA + "/servers", BOOT_VERSION, body))));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    }
+    long posted = System.nanoTime();
+    while (!json(expect(200, get(NOVA + "/servers?status=BUILD&limit=1", null))).path("servers").isEmpty()) {
+      Thread.sleep(5);
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    booted += count;
+    int errors = json(expect(200, get(NOVA + "/servers?status=ERROR", null))).path("servers").size();
+    return new Batch(count, millis, errors, (posted - start) / 1_000_000);
+  }
+
+  /** Times {@value #LIST_REQUESTS} GETs of {@code path} after 20 untimed ones. */
+  private long[] time(String path, String version) throws Exception {
+    for (int i = 0; i < 20; i++) {
+      expect(200, get(path, version));
+    }
+    long[] times = new long[LIST_REQUESTS];
+    for (int i = 0; i < LIST_REQUESTS; i++) {
+      long t = System.nanoTime();
+      expect(200, get(path, version));
+      times[i] = System.nanoTime() - t;
+    }
+    return times;
+  }
+
+  private HttpResponse<String> get(String path, String version) throws Exception {
+    return call("GET", path, version, null);
+  }
+
+  private HttpResponse<String> call(String method, String path, String version, String body) throws Exception {
+    return version == null
+        ? client.send(method, path, token, null, body)
+        : client.sendVersioned(method, path, token, version, body);
+  }
+
+  private static JsonNode json(String body) throws IOException {
+    return Json.MAPPER.readTree(body);
+  }
+
+  private static String expect(int status, HttpResponse<String> response) throws IOException {
+    if (response.statusCode() != status) {
+      throw new IOException(response.request().method() + " " + response.request().uri() + " answered "
+          + response.statusCode() + ": " + response.body());
+    }
+    return response.body();
+  }
+}

@@ -1,0 +1,166 @@
+package dev.kiln.compute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testing.Api;
+import dev.kiln.testing.RunningKiln;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server list over HTTP with many servers: pages followed by their {@code servers_links}
+ * see every server once, newest first, with the same addresses a show gives; a name regex pages
+ * the same way; and from 2.75 unknown query parameters are refused as Nova refuses them.
+ */
+class ServerListApiTest {
+  private static final String NOVA = "/compute/v2.1";
+  private static final String NET = "/networking/v2.0";
+  private static final int SERVERS = 24;
+
+  @TempDir static Path dataDir;
+  private static RunningKiln kiln;
+  private static Api member;
+  /** The booted servers' ids, oldest first. */
+  private static final List<String> booted = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    kiln = RunningKiln.start(dataDir);
+    Api anonymous = kiln.api();
+    Api admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
+    String project =
+        admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"lister\"}}").json().at("/project/id").asText();
+    String user =
+        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"lister\", \"password\": \"pw\"}}").json().at("/user/id").asText();
+    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
+    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
+    member = anonymous.withToken(anonymous.token("lister", "pw", "lister"));
+    String imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
+    String networkId =
+        ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"lan\"}}"), 201).at("/network/id").asText();
+    ok(member.post(
+        NET + "/subnets",
+        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.9.0.0/24\"}}"), 201);
+    for (int i = 0; i < SERVERS; i++) {
+      String name = (i % 3 == 0 ? "web-" : "db-") + i;
+      booted.add(
+          ok(member.post(
+                  NOVA + "/servers",
+                  "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
+                      + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}]}}"),
+              202)
+              .at("/server/id").asText());
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!ok(member.get(NOVA + "/servers?status=BUILD"), 200).get("servers").isEmpty()) {
+      assertThat(System.nanoTime()).as("servers still building").isLessThan(deadline);
+      sleep();
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    kiln.close();
+  }
+
+  private static JsonNode ok(Api.Response r, int status) {
+    assertThat(r.status()).as(r.toString()).isEqualTo(status);
+    return r.body().isEmpty() ? null : r.json();
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static Api at(String version) {
+    return member.withHeader("OpenStack-API-Version", "compute " + version);
+  }
+
+  /** Follows the next links from {@code first}; answers every server shown, page by page. */
+  private static List<JsonNode> walk(String first, List<Integer> pageSizes) {
+    List<JsonNode> servers = new ArrayList<>();
+    String next = first;
+    while (next != null) {
+      JsonNode page = ok(member.get(next), 200);
+      pageSizes.add(page.get("servers").size());
+      page.get("servers").forEach(servers::add);
+      JsonNode link = page.at("/servers_links/0");
+      if (link.isMissingNode()) {
+        next = null;
+      } else {
+        assertThat(link.get("rel").asText()).isEqualTo("next");
+        next = link.get("href").asText().substring(link.get("href").asText().indexOf(NOVA));
+      }
+    }
+    return servers;
+  }
+
+  @Test
+  void detailPagesFollowedByTheirLinksShowEveryServerOnceNewestFirstWithItsAddresses() {
+    List<Integer> sizes = new ArrayList<>();
+    List<JsonNode> servers = walk(NOVA + "/servers/detail?limit=5", sizes);
+
+    assertThat(servers).extracting(s -> s.get("id").asText()).containsExactlyElementsOf(booted.reversed());
+    assertThat(sizes).containsExactly(5, 5, 5, 5, 4);
+    for (JsonNode s : servers) {
+      assertThat(s.get("status").asText()).isEqualTo("ACTIVE");
+      assertThat(s.at("/addresses/lan/0/addr").asText()).startsWith("10.9.0.");
+    }
+    JsonNode shown = ok(member.get(NOVA + "/servers/" + booted.getFirst()), 200).get("server");
+    assertThat(servers.getLast().get("addresses")).isEqualTo(shown.get("addresses"));
+  }
+
+  @Test
+  void aNameRegexPagesThroughOnlyTheServersItMatches() {
+    List<Integer> sizes = new ArrayList<>();
+    String name = URLEncoder.encode("^web-\\d+$", StandardCharsets.UTF_8);
+    List<JsonNode> servers = walk(NOVA + "/servers?limit=3&name=" + name, sizes);
+
+    List<String> expected = new ArrayList<>();
+    for (int i = SERVERS - 1; i >= 0; i--) {
+      if (i % 3 == 0) {
+        expected.add(booted.get(i));
+      }
+    }
+    assertThat(servers).extracting(s -> s.get("id").asText()).containsExactlyElementsOf(expected);
+    assertThat(servers).allSatisfy(s -> assertThat(s.get("name").asText()).startsWith("web-"));
+    assertThat(sizes).containsExactly(3, 3, 2); // 8 web servers; no link after the last page
+  }
+
+  @Test
+  void aMarkerStartsAfterThatServerAndAnUnknownOneIsABadRequest() {
+    String marker = booted.get(10);
+    JsonNode page = ok(member.get(NOVA + "/servers?limit=2&marker=" + marker), 200);
+    assertThat(page.get("servers")).extracting(s -> s.get("id").asText()).containsExactly(booted.get(9), booted.get(8));
+
+    JsonNode fault = ok(member.get(NOVA + "/servers/detail?marker=nope"), 400);
+    assertThat(fault.at("/badRequest/message").asText()).isEqualTo("marker [nope] not found");
+  }
+
+  @Test
+  void from275UnknownQueryParametersAreRefusedAndNovasOwnAreAccepted() {
+    JsonNode fault = ok(at("2.75").get(NOVA + "/servers?colour=red"), 400);
+    assertThat(fault.at("/badRequest/code").asInt()).isEqualTo(400);
+    assertThat(fault.at("/badRequest/message").asText())
+        .contains("Additional properties are not allowed ('colour' was unexpected)");
+    ok(at("2.75").get(NOVA + "/servers/detail?sort_key=display_name&sort_dir=asc&deleted=false&all_tenants=0"
+        + "&changes-before=2030-01-01T00:00:00Z&locked=false&ip=10.9&limit=1"), 200);
+    assertThat(ok(at("2.75").get(NOVA + "/servers?sort_key=vcpus"), 400).at("/badRequest/message").asText())
+        .contains("sort_key");
+    // Before 2.75 Nova ignores what it does not know.
+    assertThat(ok(at("2.74").get(NOVA + "/servers?colour=red&sort_key=vcpus"), 200).get("servers")).hasSize(SERVERS);
+  }
+}
