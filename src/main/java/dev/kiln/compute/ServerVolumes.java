@@ -2,6 +2,8 @@ package dev.kiln.compute;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Actor;
 import dev.kiln.common.ServiceException;
 import dev.kiln.compute.store.BlockDeviceStore;
@@ -21,6 +23,7 @@ import java.util.Map;
  * interface, as Nova calls Cinder's REST API.
  */
 public final class ServerVolumes {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final Database db;
   private final VolumeService volume;
   private final Duration volumeWait;
@@ -93,14 +96,40 @@ public final class ServerVolumes {
       attachmentId = reserve(owner, volumeId, current.serverId());
       store.setAttachment(current.id(), attachmentId);
     }
-    Attachment attachment = volume.attachments().visible(owner, attachmentId);
-    if (!attachment.attachStatus().equals(Attachments.ATTACHED)) {
-      if (attachment.attachStatus().equals(Attachments.RESERVED)) {
-        volume.attachments().update(owner, attachmentId, connector(host, current.deviceName()));
-      }
+    if (connectAttachment(owner, attachmentId, host, current.deviceName())) {
       volume.attachments().complete(owner, attachmentId);
     }
     store.transition(current.id(), BlockDevice.State.ATTACHING, BlockDevice.State.ATTACHED);
+  }
+
+  /**
+   * Gives Block Storage the host's connector for a reserved attachment (the volume is then
+   * attaching); answers false when the attachment is already complete.
+   */
+  public boolean connectAttachment(Actor owner, String attachmentId, String host, String device) {
+    Attachment attachment = volume.attachments().visible(owner, attachmentId);
+    if (attachment.attachStatus().equals(Attachments.ATTACHED)) {
+      return false;
+    }
+    if (attachment.attachStatus().equals(Attachments.RESERVED)) {
+      volume.attachments().update(owner, attachmentId, connector(host, device));
+    }
+    return true;
+  }
+
+  /** Tells Block Storage the instance uses the volume now: it is in-use. */
+  public void completeAttachment(Actor owner, String attachmentId) {
+    volume.attachments().complete(owner, attachmentId);
+  }
+
+  /** Begins a detach in Block Storage: the volume is detaching until its attachment goes. */
+  public void beginDetaching(Actor owner, String volumeId) {
+    volume.attachments().beginDetaching(owner, volumeId);
+  }
+
+  /** A detach did not happen: the volume is in-use again. */
+  public void rollDetaching(Actor owner, String volumeId) {
+    volume.attachments().rollDetaching(owner, volumeId);
   }
 
   /**
@@ -149,10 +178,9 @@ public final class ServerVolumes {
 
   /** The connector a simulated host presents: what os-brick would report for an iSCSI host. */
   static Attachments.Connector connector(String host, String device) {
-    String json =
-        "{\"platform\": \"x86_64\", \"os_type\": \"linux\", \"ip\": \"127.0.0.1\", \"host\": \"" + host
-            + "\", \"multipath\": false, \"initiator\": \"iqn.2026-11.dev.kiln:" + host + "\", \"mountpoint\": \""
-            + device + "\"}";
-    return new Attachments.Connector(json, host, device);
+    ObjectNode json = JSON.createObjectNode();
+    json.put("platform", "x86_64").put("os_type", "linux").put("ip", "127.0.0.1").put("host", host)
+        .put("multipath", false).put("initiator", "iqn.2026-11.dev.kiln:" + host).put("mountpoint", device);
+    return new Attachments.Connector(json.toString(), host, device);
   }
 }

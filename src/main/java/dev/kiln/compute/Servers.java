@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -109,6 +110,16 @@ public final class Servers {
         host -> new ServerStore(db.sql()).onHost(host).stream()
             .map(r -> new HostedServers.Server(r[0], r[1]))
             .toList());
+  }
+
+  /** How Compute attaches volumes through Block Storage. */
+  ServerVolumes volumes() {
+    return volumes;
+  }
+
+  /** The server, if it exists (whoever owns it). */
+  public Optional<Server> find(String id) {
+    return new ServerStore(db.sql()).find(id);
   }
 
   /** Server groups, which a create may put its servers in. */
@@ -321,6 +332,11 @@ public final class Servers {
     return result;
   }
 
+  /** The volumes of several servers (a page of a list), by server id. */
+  public Map<String, List<BlockDevice>> blockDevices(List<String> serverIds) {
+    return new BlockDeviceStore(db.sql()).ofServers(serverIds);
+  }
+
   /** The server's volumes, boot volume first. */
   public List<BlockDevice> blockDevices(String serverId) {
     return new BlockDeviceStore(db.sql()).ofServer(serverId);
@@ -519,7 +535,7 @@ public final class Servers {
   }
 
   /** Compute acting for the server's owner with the rights Nova's service user has. */
-  private static Actor system(Server server) {
+  static Actor system(Server server) {
     return new Actor(server.projectId(), server.userId(), true);
   }
 

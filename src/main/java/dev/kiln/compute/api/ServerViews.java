@@ -30,7 +30,9 @@ final class ServerViews {
 
   /** Nova's server body, as the microversion shapes it. */
   ObjectNode view(ApiRequest request, Server s) {
-    return view(request, s, servers.addresses(s), Nova.atLeast(request, 16) ? servers.hostStatus(s) : null);
+    return view(
+        request, s, servers.addresses(s), Nova.atLeast(request, 16) ? servers.hostStatus(s) : null,
+        servers.blockDevices(s.id()));
   }
 
   /**
@@ -39,6 +41,7 @@ final class ServerViews {
    */
   List<ObjectNode> views(ApiRequest request, List<Server> page) {
     Map<String, List<Servers.Address>> addresses = servers.addresses(page);
+    Map<String, List<BlockDevice>> devices = servers.blockDevices(page.stream().map(Server::id).toList());
     Map<String, String> hostStatuses = new HashMap<>();
     List<ObjectNode> result = new ArrayList<>(page.size());
     for (Server s : page) {
@@ -46,12 +49,14 @@ final class ServerViews {
           Nova.atLeast(request, 16)
               ? hostStatuses.computeIfAbsent(String.valueOf(s.host()), h -> servers.hostStatus(s))
               : null;
-      result.add(view(request, s, addresses.getOrDefault(s.id(), List.of()), hostStatus));
+      result.add(
+          view(request, s, addresses.getOrDefault(s.id(), List.of()), hostStatus, devices.getOrDefault(s.id(), List.of())));
     }
     return result;
   }
 
-  private ObjectNode view(ApiRequest request, Server s, List<Servers.Address> addressList, String hostStatus) {
+  private ObjectNode view(
+      ApiRequest request, Server s, List<Servers.Address> addressList, String hostStatus, List<BlockDevice> devices) {
     boolean admin = request.caller().actor().admin();
     ObjectNode o = Json.object();
     o.put("id", s.id());
@@ -130,7 +135,7 @@ final class ServerViews {
     o.put("OS-SRV-USG:launched_at", Nova.time(s.launchedAt()));
     o.putNull("OS-SRV-USG:terminated_at");
     ArrayNode volumes = o.putArray("os-extended-volumes:volumes_attached");
-    for (BlockDevice d : servers.blockDevices(s.id())) {
+    for (BlockDevice d : devices) {
       if (d.volumeId() != null) {
         ObjectNode v = volumes.addObject().put("id", d.volumeId());
         if (Nova.atLeast(request, 3)) {

@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.kiln.compute.BlockDevice;
 import dev.kiln.store.Sql;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The block device mappings of servers' volumes. */
@@ -38,8 +41,40 @@ public final class BlockDeviceStore {
         serverId);
   }
 
+  /** The mappings of several servers, each server's in {@link #ofServer}'s order. */
+  public Map<String, List<BlockDevice>> ofServers(List<String> serverIds) {
+    Map<String, List<BlockDevice>> result = new HashMap<>();
+    if (serverIds.isEmpty()) {
+      return result;
+    }
+    sql.query(
+            "SELECT " + COLUMNS + " FROM compute_server_volume WHERE server_id IN " + Sql.placeholders(serverIds.size())
+                + " ORDER BY server_id, CASE WHEN boot_index IS NULL THEN 1 ELSE 0 END, boot_index, device_name",
+            BlockDeviceStore::device,
+            serverIds.toArray())
+        .forEach(d -> result.computeIfAbsent(d.serverId(), k -> new ArrayList<>()).add(d));
+    return result;
+  }
+
   public Optional<BlockDevice> find(String id) {
     return sql.queryOne("SELECT " + COLUMNS + " FROM compute_server_volume WHERE id = ?", BlockDeviceStore::device, id);
+  }
+
+  /** The server's mapping of this volume, if it has one. */
+  public Optional<BlockDevice> ofServerAndVolume(String serverId, String volumeId) {
+    return sql.queryOne(
+        "SELECT " + COLUMNS + " FROM compute_server_volume WHERE server_id = ? AND volume_id = ?",
+        BlockDeviceStore::device,
+        serverId,
+        volumeId);
+  }
+
+  /** Points the mapping at another volume and attachment (a swap), if it still has the old ones. */
+  public boolean swap(String id, String oldVolumeId, String newVolumeId, String newAttachmentId) {
+    return sql.update(
+            "UPDATE compute_server_volume SET volume_id = ?, attachment_id = ?, source_id = ? WHERE id = ? AND volume_id = ?",
+            newVolumeId, newAttachmentId, newVolumeId, id, oldVolumeId)
+        == 1;
   }
 
   /** Records the volume the build made for the mapping, unless an earlier attempt did. */
