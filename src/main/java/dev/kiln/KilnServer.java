@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.ServerActions;
+import dev.kiln.compute.ServerMoves;
+import dev.kiln.compute.ServerRebuilds;
 import dev.kiln.compute.Servers;
 import dev.kiln.compute.FleetConfig;
 import dev.kiln.compute.Resources;
@@ -133,6 +135,8 @@ public final class KilnServer implements AutoCloseable {
               .id());
       Servers servers = new Servers(db, clock, ids, compute, network, image, tasks);
       ServerActions serverActions = new ServerActions(db, clock, ids, compute, servers, tasks);
+      ServerMoves serverMoves = new ServerMoves(db, clock, ids, compute, servers, network, tasks);
+      ServerRebuilds serverRebuilds = new ServerRebuilds(db, clock, ids, compute, servers, image, tasks);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       String publicUrl = config.publicUrl();
       WebServer web =
@@ -152,7 +156,7 @@ public final class KilnServer implements AutoCloseable {
                                 res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
                               })
                           .register(IdentityApi.PREFIX, new IdentityApi(publicUrl, callers, tokens, directory))
-                          .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers, compute, servers, serverActions))
+                          .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers, compute, servers, serverActions, serverMoves, serverRebuilds))
                           .register(NetworkApi.PREFIX, new NetworkApi(publicUrl, callers, network))
                           .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers, volume))
                           .register(ImageApi.PREFIX, new ImageApi(publicUrl, callers, image))

@@ -571,6 +571,7 @@ public final class Servers {
     for (PluggedPort p : server.ports()) {
       releasePort(server, p);
     }
+    ServerMoves.releaseMoveClaims(db, compute.fleet(), id, now());
     compute.fleet().release(id);
     new ServerStore(db.sql()).delete(id);
     return null;

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.ServerActions;
+import dev.kiln.compute.ServerMoves;
+import dev.kiln.compute.ServerRebuilds;
 import dev.kiln.compute.Servers;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiResponse;
@@ -34,9 +36,12 @@ public final class ComputeApi implements HttpService {
    * with_servers), 2.55 flavor description, 2.61 extra_specs in flavors, 2.75 swap 0 instead of ""
    * and 400 for unknown query parameters; for servers 2.9 locked, 2.19 description, 2.26 tags,
    * 2.37 networks auto/none, 2.47 the embedded flavor, 2.73 locked_reason; for instance actions
-   * 2.51 events for non-admins, 2.58 updated_at, 2.62 event hostId/host. Every other version up to
+   * 2.51 events for non-admins, 2.58 updated_at, 2.62 event hostId/host; for moves (rebuild, resize,
+   * confirm/revert, migrate) 2.19 rebuild description, 2.23 os-migrations migration_type, 2.54
+   * rebuild key_name, 2.56 migrate to a host, 2.57 rebuild user_data (no personality), 2.59
+   * os-migrations uuid, paging and changes-since, 2.66 changes-before. Every other version up to
    * 2.79 changes only APIs Kiln does not have yet (other server actions, server groups,
-   * migrations, quotas, consoles, os-hosts, proxies) or details not done yet (2.58's paging of
+   * live migrations, quotas, consoles, os-hosts, proxies) or details not done yet (2.58's paging of
    * instance actions, 2.21's actions of deleted servers), so these still answer as their versions
    * say once they arrive.
    */
@@ -48,13 +53,18 @@ public final class ComputeApi implements HttpService {
   private final ComputeService compute;
   private final Servers servers;
   private final ServerActions actions;
+  private final ServerMoves moves;
+  private final ServerRebuilds rebuilds;
 
   public ComputeApi(
-      String publicUrl, CallerResolver callers, ComputeService compute, Servers servers, ServerActions actions) {
+      String publicUrl, CallerResolver callers, ComputeService compute, Servers servers, ServerActions actions,
+      ServerMoves moves, ServerRebuilds rebuilds) {
     this.context = new ServiceContext(publicUrl, FaultStyle.NOVA, callers, MICROVERSIONS);
     this.compute = requireNonNull(compute, "compute is null");
     this.servers = requireNonNull(servers, "servers is null");
     this.actions = requireNonNull(actions, "actions is null");
+    this.moves = requireNonNull(moves, "moves is null");
+    this.rebuilds = requireNonNull(rebuilds, "rebuilds is null");
   }
 
   @Override
@@ -66,7 +76,8 @@ public final class ComputeApi implements HttpService {
     new FlavorsApi(compute.flavors()).register(routes);
     new KeypairsApi(compute.keypairs()).register(routes);
     new ServersApi(servers).register(routes);
-    new ServerActionsApi(actions).register(routes);
+    new ServerActionsApi(actions, new MoveActionsApi(moves, rebuilds, servers)).register(routes);
+    new MigrationsApi(moves).register(routes);
     new InstanceActionsApi(actions).register(routes);
     new HypervisorsApi(compute.fleet()).register(routes);
     new ServicesApi(compute.fleet()).register(routes);
