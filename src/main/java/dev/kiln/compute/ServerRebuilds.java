@@ -121,7 +121,8 @@ public final class ServerRebuilds {
               .put("previous_vm_state", server.vmState())
               .put("preserve_ephemeral", spec.preserveEphemeral())
               .toString();
-      boolean begun =
+      // The server as the rebuild leaves it now, read before the task can move it on.
+      Server begun =
           db.inTransaction(
               sql -> {
                 ServerStore store = new ServerStore(sql);
@@ -132,18 +133,18 @@ public final class ServerRebuilds {
                     spec.setKeyName() ? spec.keyName() : server.keyName(),
                     spec.setUserData() ? spec.userData() : server.userData(),
                     now)) {
-                  return false;
+                  return null;
                 }
                 if (spec.metadata() != null) {
                   store.replaceMetadata(id, spec.metadata());
                 }
                 tasks.submit(sql, REBUILD_TASK, payload, now, 3);
                 new InstanceActionStore(sql).insert(id, requestId, "rebuild", server.projectId(), actor.userId(), now);
-                return true;
+                return store.find(id).orElseThrow();
               });
-      if (begun) {
+      if (begun != null) {
         tasks.wake();
-        return servers.get(id);
+        return begun;
       }
       if (attempt >= 3) {
         throw ServerMoves.invalidState("rebuild", id, "task_state", servers.get(id).taskState());
