@@ -302,7 +302,7 @@ public final class ServerMoves {
         return; // an earlier attempt finished
       }
       Server server = new ServerStore(db.sql()).find(m.serverId()).orElse(null);
-      if (server == null || !MOVE_TASK_STATES.contains(server.taskState())) {
+      if (server == null || server.taskState() == null || !MOVE_TASK_STATES.contains(server.taskState())) {
         abandon(m); // deleted, or a delete took over
         return;
       }

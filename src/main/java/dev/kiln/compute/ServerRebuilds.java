@@ -181,7 +181,8 @@ public final class ServerRebuilds {
     String id = payload.path("server_id").asText();
     String requestId = payload.path("request_id").asText();
     Server server = new ServerStore(db.sql()).find(id).orElse(null);
-    if (server == null || server.host() == null || !Set.of(REBUILDING, REBUILD_SPAWNING).contains(server.taskState())) {
+    if (server == null || server.host() == null || server.taskState() == null
+        || !Set.of(REBUILDING, REBUILD_SPAWNING).contains(server.taskState())) {
       return null; // deleted, taken over by a delete, or an earlier attempt finished
     }
     if (server.taskState().equals(REBUILDING)
