@@ -17,6 +17,7 @@ import dev.kiln.compute.store.ServerStore;
 import dev.kiln.network.NetworkService;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.Task;
+import dev.kiln.tasks.TaskHandler;
 import dev.kiln.tasks.TaskRunner;
 import java.time.Clock;
 import java.time.Instant;
@@ -94,7 +95,19 @@ public final class ServerMoves {
     this.network = requireNonNull(network, "network is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
     this.scheduler = new Scheduler(db, compute.fleet());
-    tasks.register(MOVE_TASK, this::perform);
+    tasks.register(
+        MOVE_TASK,
+        new TaskHandler() {
+          @Override
+          public String run(Task task) throws Exception {
+            return perform(task);
+          }
+
+          @Override
+          public void onGiveUp(Task task, String error) {
+            giveUp(task, error);
+          }
+        });
   }
 
   // Starting a move
@@ -537,6 +550,64 @@ public final class ServerMoves {
         .list(
             new MigrationStore.Filter(
                 q.host(), q.status(), q.serverId(), q.type(), q.sourceCompute(), q.changesSince(), q.changesBefore()));
+  }
+
+  /**
+   * After the task's last attempt failed (e.g. Networking kept refusing a port binding): the
+   * server goes to ERROR with the claims matching where it is shown, so that it can be deleted or
+   * rebuilt instead of staying in RESIZE for ever.
+   */
+  void giveUp(Task task, String error) {
+    String uuid;
+    try {
+      uuid = JSON.readTree(task.payload()).path("migration").asText();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return;
+    }
+    Migration m = migrations().find(uuid).orElse(null);
+    Server server = m == null ? null : new ServerStore(db.sql()).find(m.serverId()).orElse(null);
+    if (m == null || m.done() || server == null || server.taskState() == null
+        || !(MOVE_TASK_STATES.contains(server.taskState()) || server.taskState().equals(RESIZE_CONFIRMING)
+            || server.taskState().equals(RESIZE_REVERTING))) {
+      return; // finished, or deleted or being deleted (the delete releases the claims)
+    }
+    Instant now = now();
+    Fault fault = new Fault(500, error, null, now);
+    switch (m.status()) {
+      case Migration.PRE_MIGRATING, Migration.MIGRATING, Migration.POST_MIGRATING -> {
+        // Back on the source, where the server's own claim is.
+        compute.fleet().release(m.uuid());
+        try {
+          plugPorts(server, m.sourceCompute(), zoneOf(m.sourceCompute(), server));
+        } catch (RuntimeException e) {
+          LOG.warn("Could not bind server {}'s ports back to {}: {}", server.id(), m.sourceCompute(), e.getMessage());
+        }
+      }
+      case Migration.CONFIRMING -> settleOnDestination(m);
+      case Migration.REVERTING -> {
+        if (compute.fleet().findClaim(m.uuid()).isPresent()) {
+          settleOnDestination(m);
+        } else {
+          // The destination was given up already: show the server on the source, as claimed.
+          new ServerStore(db.sql())
+              .finishMove(
+                  server.id(), RESIZE_REVERTING, m.sourceCompute(), zoneOf(m.sourceCompute(), server), m.oldFlavor(),
+                  Server.ERROR, "error", 0, now);
+          new ServerStore(db.sql()).setError(server.id(), fault, now);
+          migrations().fail(m.uuid(), now);
+          return;
+        }
+      }
+      default -> {
+        return;
+      }
+    }
+    db.inTransaction(
+        sql -> {
+          new ServerStore(sql).failAction(server.id(), server.taskState(), fault, now);
+          new MigrationStore(sql).fail(m.uuid(), now);
+          return null;
+        });
   }
 
   // Claims

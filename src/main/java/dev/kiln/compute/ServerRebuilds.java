@@ -16,6 +16,7 @@ import dev.kiln.image.Image;
 import dev.kiln.image.ImageService;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.Task;
+import dev.kiln.tasks.TaskHandler;
 import dev.kiln.tasks.TaskRunner;
 import java.time.Clock;
 import java.time.Instant;
@@ -65,7 +66,29 @@ public final class ServerRebuilds {
     this.servers = requireNonNull(servers, "servers is null");
     this.image = requireNonNull(image, "image is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
-    tasks.register(REBUILD_TASK, this::perform);
+    tasks.register(
+        REBUILD_TASK,
+        new TaskHandler() {
+          @Override
+          public String run(Task task) throws Exception {
+            return perform(task);
+          }
+
+          @Override
+          public void onGiveUp(Task task, String error) {
+            // The rebuild could not finish: ERROR with why, rather than REBUILD for ever.
+            try {
+              String id = JSON.readTree(task.payload()).path("server_id").asText();
+              Instant now = now();
+              ServerStore store = new ServerStore(db.sql());
+              if (!store.failAction(id, REBUILDING, new Fault(500, error, null, now), now)) {
+                store.failAction(id, REBUILD_SPAWNING, new Fault(500, error, null, now), now);
+              }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+              LOG.warn("Unreadable rebuild task {}: {}", task.id(), e.getMessage());
+            }
+          }
+        });
   }
 
   /**

@@ -197,6 +197,33 @@ abstract class ServerMovesTaskTest {
   }
 
   @Test
+  void aMoveTaskThatGivesUpLeavesTheServerInErrorWithClaimsWhereItIsShown() throws Exception {
+    Server early = activeServer();
+    Migration unscheduled = moves.resize(TENANT, early.id(), "2");
+    assertThat(compute.fleet().claim(unscheduled.uuid(), "kiln-compute-3", SMALL)).isTrue();
+    moves.giveUp(newestTask(ServerMoves.MOVE_TASK), "Networking is down");
+    Server failed = servers.get(early.id());
+    assertThat(failed.status()).isEqualTo(Server.ERROR);
+    assertThat(failed.fault().message()).isEqualTo("Networking is down");
+    assertThat(failed.host()).isEqualTo(early.host());
+    assertThat(failed.flavor()).isEqualTo(early.flavor());
+    assertThat(compute.fleet().findClaim(unscheduled.uuid())).isEmpty();
+
+    Server late = activeServer();
+    Migration confirming = moves.resize(TENANT, late.id(), "2");
+    runMoveTwice();
+    String destination = servers.get(late.id()).host();
+    moves.confirm(TENANT, late.id());
+    moves.giveUp(newestTask(ServerMoves.MOVE_TASK), "Hypervisor is gone");
+    Server stuck = servers.get(late.id());
+    assertThat(stuck.status()).isEqualTo(Server.ERROR);
+    assertThat(stuck.host()).isEqualTo(destination);
+    assertThat(compute.fleet().findClaim(late.id()).orElseThrow().host()).isEqualTo(destination);
+    assertThat(compute.fleet().findClaim(confirming.uuid())).isEmpty();
+    assertThat(moves.migrations(new ServerMoves.MigrationQuery(null, "error", null, null, null, null, null))).hasSize(2);
+  }
+
+  @Test
   void aRepeatedRebuildChangesTheImageOnce() throws Exception {
     Server server = activeServer();
     Server rebuilding =
