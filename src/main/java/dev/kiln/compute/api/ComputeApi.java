@@ -23,7 +23,8 @@ import io.helidon.webserver.http.HttpService;
 
 /**
  * Nova v2.1 at {@code /compute}: version documents, flavors, keypairs, hypervisors, services,
- * availability zones, servers, an empty aggregate list, and Kiln's own {@code os-kiln-faults}.
+ * availability zones, servers, migrations, an empty aggregate list, and Kiln's own {@code
+ * os-kiln-faults}.
  */
 public final class ComputeApi implements HttpService {
   public static final String PREFIX = "/compute";
