@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
 final class MoveTask implements TaskHandler {
   private static final Logger LOG = LoggerFactory.getLogger(MoveTask.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The migration statuses of a move under way. */
+  private static final Set<String> IN_FLIGHT = Set.of(Migration.PRE_MIGRATING, Migration.MIGRATING, Migration.POST_MIGRATING);
 
   private final Database db;
   private final Clock clock;
@@ -97,8 +99,8 @@ final class MoveTask implements TaskHandler {
   private void move(String uuid, JsonNode payload) {
     while (true) {
       Migration m = migrations().find(uuid).orElse(null);
-      if (m == null || m.done() || m.status().equals(Migration.FINISHED)) {
-        return; // an earlier attempt finished
+      if (m == null || !IN_FLIGHT.contains(m.status())) {
+        return; // an earlier attempt finished (the move may be being confirmed or reverted by now)
       }
       Server server = new ServerStore(db.sql()).find(m.serverId()).orElse(null);
       if (server == null || server.taskState() == null || !MOVE_TASK_STATES.contains(server.taskState())) {
