@@ -4,11 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.ComputeService;
-import dev.kiln.compute.ServerActions;
-import dev.kiln.compute.Servers;
 import dev.kiln.compute.FleetConfig;
-import dev.kiln.compute.InstanceMetadata;
 import dev.kiln.compute.Resources;
+import dev.kiln.compute.ServerServices;
 import dev.kiln.compute.api.ComputeApi;
 import dev.kiln.http.CallerResolver;
 import dev.kiln.http.RequestObserver;
@@ -133,8 +131,8 @@ public final class KilnServer implements AutoCloseable {
               .projects(ListFilter.none().eq("name", IdentityBootstrap.ADMIN_PROJECT).eq("domain_id", Domain.DEFAULT_ID))
               .getFirst()
               .id());
-      Servers servers = new Servers(db, clock, ids, compute, network, image, volume, tasks);
-      ServerActions serverActions = new ServerActions(db, clock, ids, compute, servers, tasks);
+      ServerServices serverServices =
+          ServerServices.create(db, clock, ids, random, compute, network, image, volume, tasks);
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       String publicUrl = config.publicUrl();
       WebServer web =
@@ -154,9 +152,7 @@ public final class KilnServer implements AutoCloseable {
                                 res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
                               })
                           .register(IdentityApi.PREFIX, new IdentityApi(publicUrl, callers, tokens, directory))
-                          .register(ComputeApi.PREFIX, new ComputeApi(
-                                  publicUrl, callers, compute, servers, serverActions,
-                                  new InstanceMetadata(clock, servers, compute.keypairs(), network, random)))
+                          .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers, compute, serverServices))
                           .register(NetworkApi.PREFIX, new NetworkApi(publicUrl, callers, network))
                           .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers, volume))
                           .register(ImageApi.PREFIX, new ImageApi(publicUrl, callers, image))

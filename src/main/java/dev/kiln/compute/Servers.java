@@ -809,6 +809,7 @@ public final class Servers {
     for (BlockDevice d : blockDevices(id)) {
       volumes.release(system(server), d, d.deleteOnTermination());
     }
+    ServerMoves.releaseMoveClaims(db, compute.fleet(), id, now());
     compute.fleet().release(id);
     new ServerStore(db.sql()).delete(id);
     return null;

@@ -15,9 +15,6 @@ import dev.kiln.image.ImageService;
 import dev.kiln.network.NetworkService;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.TaskRunner;
-import dev.kiln.volume.ImageCatalog;
-import dev.kiln.volume.SimulatedVolumeBackend;
-import dev.kiln.volume.VolumeService;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -64,9 +61,7 @@ abstract class ServerListDatabaseTest {
         ComputeService.start(db, clock, ids, new SecureRandom(), FleetConfig.defaults(List.of("kiln-compute-1")));
     NetworkService network = NetworkService.create(db, clock, ids, new SecureRandom(), compute.fleet());
     ImageService image = ImageService.create(db, clock, ids, dataDir);
-    VolumeService volume =
-        VolumeService.create(db, clock, ids, new SimulatedVolumeBackend(java.time.Duration.ZERO), tasks, ImageCatalog.NONE);
-    servers = new Servers(db, clock, ids, compute, network, image, volume, tasks);
+    servers = new Servers(db, clock, ids, compute, network, image, TestVolumes.create(db, clock, ids, tasks), tasks);
     store = new ServerStore(db.sql());
   }
 

@@ -16,8 +16,6 @@ import dev.kiln.store.Database;
 import dev.kiln.tasks.Task;
 import dev.kiln.tasks.TaskRunner;
 import dev.kiln.tasks.TaskStatus;
-import dev.kiln.volume.SimulatedVolumeBackend;
-import dev.kiln.volume.VolumeService;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -59,7 +57,7 @@ abstract class ServersBuildTest {
     ImageService image = ImageService.create(db, clock, ids, dataDir);
     image.images().seedDefaultImage("admin-project");
     imageId = db.sql().query("SELECT id FROM image_image WHERE name = 'cirros'", row -> row.getString("id")).getFirst();
-    servers = new Servers(db, clock, ids, compute, network, image, VolumeService.create(db, clock, ids, new SimulatedVolumeBackend(java.time.Duration.ZERO), tasks, dev.kiln.volume.ImageCatalog.NONE), tasks);
+    servers = new Servers(db, clock, ids, compute, network, image, TestVolumes.create(db, clock, ids, tasks), tasks);
     networkId = network.networks().create(TENANT, new Networks.Spec(null, "net", null, null, null, null, null, null)).id();
     network.subnets().create(
         TENANT,

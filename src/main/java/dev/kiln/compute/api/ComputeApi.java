@@ -4,9 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.compute.ComputeService;
-import dev.kiln.compute.InstanceMetadata;
-import dev.kiln.compute.ServerActions;
-import dev.kiln.compute.Servers;
+import dev.kiln.compute.ServerServices;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiResponse;
 import dev.kiln.http.ApiRoutes;
@@ -22,8 +20,9 @@ import io.helidon.webserver.http.HttpService;
 
 /**
  * Nova v2.1 at {@code /compute}: version documents, flavors, keypairs, hypervisors, services,
- * availability zones, servers, an empty aggregate list, and Kiln's own {@code os-kiln-faults} and
- * {@code os-kiln-metadata}.
+ * availability zones, servers (with their actions, moves, interfaces and volumes), server groups,
+ * migrations, an empty aggregate list, and Kiln's own {@code os-kiln-faults} and {@code
+ * os-kiln-metadata}.
  */
 public final class ComputeApi implements HttpService {
   public static final String PREFIX = "/compute";
@@ -37,10 +36,15 @@ public final class ComputeApi implements HttpService {
    * and 400 for unknown query parameters; for servers 2.9 locked, 2.19 description, 2.26 tags,
    * 2.37 networks auto/none, 2.47 the embedded flavor, 2.73 locked_reason; for instance actions
    * 2.21 the actions of deleted servers, 2.51 events for non-admins, 2.58 updated_at and paging
-   * (limit, marker, changes-since), 2.62 event hostId/host, 2.66 changes-before. Every other
-   * version up to 2.79 changes only APIs Kiln does not have yet (other server actions, server
-   * groups, migrations, quotas, consoles, os-hosts, proxies), so these still answer as their
-   * versions say once they arrive.
+   * (limit, marker, changes-since), 2.62 event hostId/host, 2.66 changes-before; for moves
+   * (rebuild, resize, confirm/revert, migrate) 2.19 rebuild description, 2.23 os-migrations
+   * migration_type, 2.54 rebuild key_name, 2.56 migrate to a host, 2.57 rebuild user_data (no
+   * personality), 2.59 os-migrations uuid, paging and changes-since, 2.66 changes-before; for
+   * server groups 2.13 project/user ids, 2.15 soft policies, 2.64 policy and rules, 2.71
+   * server_groups in a server; for interfaces and volumes 2.49 tags on attach, 2.60 multiattach,
+   * 2.70 tags shown, 2.79 delete_on_termination. Every other version up to 2.79 changes only APIs
+   * Kiln does not have yet (live migration, consoles, os-hosts, proxies), so these still answer as
+   * their versions say once they arrive.
    */
   public static final Microversions MICROVERSIONS =
       new Microversions(
@@ -48,22 +52,12 @@ public final class ComputeApi implements HttpService {
 
   private final ServiceContext context;
   private final ComputeService compute;
-  private final Servers servers;
-  private final ServerActions actions;
-  private final InstanceMetadata metadata;
+  private final ServerServices servers;
 
-  public ComputeApi(
-      String publicUrl,
-      CallerResolver callers,
-      ComputeService compute,
-      Servers servers,
-      ServerActions actions,
-      InstanceMetadata metadata) {
+  public ComputeApi(String publicUrl, CallerResolver callers, ComputeService compute, ServerServices servers) {
     this.context = new ServiceContext(publicUrl, FaultStyle.NOVA, callers, MICROVERSIONS);
     this.compute = requireNonNull(compute, "compute is null");
     this.servers = requireNonNull(servers, "servers is null");
-    this.actions = requireNonNull(actions, "actions is null");
-    this.metadata = requireNonNull(metadata, "metadata is null");
   }
 
   @Override
@@ -74,16 +68,20 @@ public final class ComputeApi implements HttpService {
         .get("/v2.1", Access.PUBLIC, request -> ApiResponse.ok(Json.wrap("version", v21(request.baseUrl()))));
     new FlavorsApi(compute.flavors()).register(routes);
     new KeypairsApi(compute.keypairs()).register(routes);
-    new ServersApi(servers).register(routes);
-    new ServerActionsApi(actions).register(routes);
-    new ServerGroupsApi(servers.groups()).register(routes);
-    new InstanceActionsApi(actions).register(routes);
+    new ServersApi(servers.servers()).register(routes);
+    new ServerActionsApi(servers.actions(), new MoveActionsApi(servers.moves(), servers.rebuilds(), servers.servers()))
+        .register(routes);
+    new MigrationsApi(servers.moves()).register(routes);
+    new ServerGroupsApi(servers.servers().groups()).register(routes);
+    new InterfacesApi(servers.interfaces()).register(routes);
+    new VolumeAttachmentsApi(servers.volumeAttachments()).register(routes);
+    new InstanceActionsApi(servers.actions()).register(routes);
     new HypervisorsApi(compute.fleet()).register(routes);
     new ServicesApi(compute.fleet()).register(routes);
     new AvailabilityZonesApi(compute.fleet()).register(routes);
     new AggregatesApi().register(routes);
     new KilnFaultsApi(compute.driverSettings(), compute.fleet()::isKnown).register(routes);
-    new InstanceMetadataApi(metadata).register(routes);
+    new InstanceMetadataApi(servers.metadata()).register(routes);
     routes.unmatchedIsNotFound();
   }
 

@@ -16,15 +16,18 @@ import java.util.Set;
 
 /**
  * {@code POST /servers/{id}/action}: os-stop, os-start, reboot, pause, unpause, suspend, resume,
- * lock and unlock, each answering 202 with no body (the power actions finish in the background).
+ * lock and unlock, each answering 202 with no body (the power actions finish in the background);
+ * rebuild, resize, migrate, confirmResize and revertResize are {@link MoveActionsApi}'s.
  */
 final class ServerActionsApi {
   private static final String ACTION = "/v2.1/servers/{server_id}/action";
 
   private final ServerActions actions;
+  private final MoveActionsApi moves;
 
-  ServerActionsApi(ServerActions actions) {
+  ServerActionsApi(ServerActions actions, MoveActionsApi moves) {
     this.actions = requireNonNull(actions, "actions is null");
+    this.moves = requireNonNull(moves, "moves is null");
   }
 
   void register(ApiRoutes routes) {
@@ -41,6 +44,10 @@ final class ServerActionsApi {
     JsonNode body = root.get(name);
     String id = request.pathParam("server_id");
     var actor = request.caller().actor();
+    ApiResponse moved = moves.handle(request, name, id, body); // rebuild, resize, migrate, confirm/revert
+    if (moved != null) {
+      return moved;
+    }
     switch (name) {
       case "os-stop" -> power(request, id, Action.STOP, body, name);
       case "os-start" -> power(request, id, Action.START, body, name);

@@ -404,4 +404,44 @@ public final class ServerStore {
     }
   }
 
+  // Moves and rebuilds (resize, cold migration, confirm/revert, rebuild)
+
+  /** Moves an action on to its next task state if it is still in {@code from}; answers whether it was. */
+  public boolean advanceTaskState(String id, String from, String to, Instant now) {
+    return sql.update(
+            "UPDATE compute_server SET task_state = ?, updated_at = ? WHERE id = ? AND task_state = ?", to, now, id, from)
+        == 1;
+  }
+
+  /**
+   * Ends a move still under way (task state {@code taskState}): the server is on {@code host} with
+   * {@code flavor} (a finished resize, or a revert back to the source) in this state.
+   */
+  public boolean finishMove(
+      String id, String taskState, String host, String zone, FlavorSnapshot flavor, String status, String vmState,
+      int powerState, Instant now) {
+    return sql.update(
+            "UPDATE compute_server SET host = ?, availability_zone = ?, flavor_id = ?, flavor_name = ?, flavor_vcpus = ?,"
+                + " flavor_ram_mb = ?, flavor_disk_gb = ?, flavor_ephemeral_gb = ?, flavor_swap_mb = ?,"
+                + " flavor_extra_specs = ?, status = ?, vm_state = ?, power_state = ?, task_state = NULL, updated_at = ?"
+                + " WHERE id = ? AND task_state = ?",
+            host, zone, flavor.id(), flavor.name(), flavor.vcpus(), flavor.ramMb(), flavor.diskGb(), flavor.ephemeralGb(),
+            flavor.swapMb(), json(flavor.extraSpecs()), status, vmState, powerState, now, id, taskState)
+        == 1;
+  }
+
+  /**
+   * Starts a rebuild if the server is still in {@code fromVmState} with no task: sets the task
+   * state and status, and what the rebuild changes at once (image, name, description, key, user
+   * data), as Nova's API does before the host rebuilds.
+   */
+  public boolean beginRebuild(
+      String id, String fromVmState, String taskState, String status, String imageId, String name, String description,
+      String keyName, String userData, Instant now) {
+    return sql.update(
+            "UPDATE compute_server SET task_state = ?, status = ?, image_id = ?, name = ?, description = ?, key_name = ?,"
+                + " user_data = ?, updated_at = ? WHERE id = ? AND vm_state = ? AND task_state IS NULL",
+            taskState, status, imageId, name, description, keyName, userData, now, id, fromVmState)
+        == 1;
+  }
 }

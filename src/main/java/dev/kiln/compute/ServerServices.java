@@ -1,0 +1,57 @@
+package dev.kiln.compute;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.common.IdGenerator;
+import dev.kiln.image.ImageService;
+import dev.kiln.network.NetworkService;
+import dev.kiln.store.Database;
+import dev.kiln.tasks.TaskRunner;
+import dev.kiln.volume.VolumeService;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * Everything Compute does with servers, wired once: what the compute API serves and the task
+ * handlers it registers (building, actions, moves, interfaces, volumes).
+ */
+public record ServerServices(
+    Servers servers,
+    ServerActions actions,
+    ServerMoves moves,
+    ServerRebuilds rebuilds,
+    ServerInterfaces interfaces,
+    ServerVolumeAttachments volumeAttachments,
+    InstanceMetadata metadata) {
+
+  public ServerServices {
+    requireNonNull(servers, "servers is null");
+    requireNonNull(actions, "actions is null");
+    requireNonNull(moves, "moves is null");
+    requireNonNull(rebuilds, "rebuilds is null");
+    requireNonNull(interfaces, "interfaces is null");
+    requireNonNull(volumeAttachments, "volumeAttachments is null");
+    requireNonNull(metadata, "metadata is null");
+  }
+
+  public static ServerServices create(
+      Database db,
+      Clock clock,
+      IdGenerator ids,
+      SecureRandom random,
+      ComputeService compute,
+      NetworkService network,
+      ImageService image,
+      VolumeService volume,
+      TaskRunner tasks) {
+    Servers servers = new Servers(db, clock, ids, compute, network, image, volume, tasks);
+    return new ServerServices(
+        servers,
+        new ServerActions(db, clock, ids, compute, servers, tasks),
+        new ServerMoves(db, clock, ids, compute, servers, network, tasks),
+        new ServerRebuilds(db, clock, ids, compute, servers, image, tasks),
+        new ServerInterfaces(db, clock, ids, compute, network, servers),
+        new ServerVolumeAttachments(db, clock, ids, compute, servers, tasks),
+        new InstanceMetadata(clock, servers, compute.keypairs(), network, random));
+  }
+}
