@@ -220,6 +220,8 @@ public final class Servers {
     }
     db.inTransaction(
         sql -> {
+          // Counted and inserted in one transaction under the project's quota lock.
+          compute.quotas().reserveForBoot(sql, actor.projectId(), 1, flavor.vcpus(), flavor.ramMb());
           ServerStore store = new ServerStore(sql);
           store.insert(server);
           for (int i = 0; i < userPorts.size(); i++) {

@@ -21,7 +21,7 @@ import io.helidon.webserver.http.HttpService;
 
 /**
  * Nova v2.1 at {@code /compute}: version documents, flavors, keypairs, hypervisors, services,
- * availability zones, servers, an empty aggregate list, and Kiln's own {@code os-kiln-faults}.
+ * availability zones, servers, quotas and limits, an empty aggregate list, and Kiln's own {@code os-kiln-faults}.
  */
 public final class ComputeApi implements HttpService {
   public static final String PREFIX = "/compute";
@@ -34,9 +34,10 @@ public final class ComputeApi implements HttpService {
    * with_servers), 2.55 flavor description, 2.61 extra_specs in flavors, 2.75 swap 0 instead of ""
    * and 400 for unknown query parameters; for servers 2.9 locked, 2.19 description, 2.26 tags,
    * 2.37 networks auto/none, 2.47 the embedded flavor, 2.73 locked_reason; for instance actions
-   * 2.51 events for non-admins, 2.58 updated_at, 2.62 event hostId/host. Every other version up to
-   * 2.79 changes only APIs Kiln does not have yet (other server actions, server groups,
-   * migrations, quotas, consoles, os-hosts, proxies) or details not done yet (2.58's paging of
+   * 2.51 events for non-admins, 2.58 updated_at, 2.62 event hostId/host; for quotas and limits
+   * 2.36 without nova-network's quotas, 2.39 without maxImageMeta, 2.50 quota classes with server
+   * groups, 2.57 without personality files. Every other version up to 2.79 changes only APIs Kiln
+   * does not have yet (other server actions, server groups, migrations, consoles, os-hosts, proxies) or details not done yet (2.58's paging of
    * instance actions, 2.21's actions of deleted servers), so these still answer as their versions
    * say once they arrive.
    */
@@ -72,6 +73,9 @@ public final class ComputeApi implements HttpService {
     new ServicesApi(compute.fleet()).register(routes);
     new AvailabilityZonesApi(compute.fleet()).register(routes);
     new AggregatesApi().register(routes);
+    new QuotaSetsApi(compute.quotas()).register(routes);
+    new QuotaClassSetsApi(compute.quotas()).register(routes);
+    new LimitsApi(compute.quotas()).register(routes);
     new KilnFaultsApi(compute.driverSettings(), compute.fleet()::isKnown).register(routes);
     routes.unmatchedIsNotFound();
   }

@@ -1,0 +1,101 @@
+package dev.kiln.compute.store;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.store.Sql;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Nova's quota tables: limits set per project and per quota class, the per-project lock row, and
+ * the usage counts taken from Compute's own tables. The caller decides the transaction.
+ */
+public final class ComputeQuotaStore {
+  /** What a project holds of the counted resources. */
+  public record Usage(long instances, long cores, long ram) {}
+
+  private final Sql sql;
+
+  public ComputeQuotaStore(Sql sql) {
+    this.sql = requireNonNull(sql, "sql is null");
+  }
+
+  // Locking
+
+  /**
+   * Locks the project's quota row until the transaction ends, creating it first if the project has
+   * none. Boots and limit changes of one project take this lock, so each counts and checks usage
+   * with no other one in between.
+   */
+  public void lock(String projectId) {
+    // ON CONFLICT DO NOTHING without a target works on PostgreSQL and in H2's PostgreSQL mode; a
+    // concurrent first insert waits for the other one instead of failing the transaction.
+    sql.update("INSERT INTO compute_quota_lock (project_id) VALUES (?) ON CONFLICT DO NOTHING", projectId);
+    sql.queryOne(
+            "SELECT project_id FROM compute_quota_lock WHERE project_id = ? FOR UPDATE",
+            row -> row.getString("project_id"),
+            projectId)
+        .orElseThrow(() -> new IllegalStateException("quota lock row of " + projectId + " vanished"));
+  }
+
+  // Usage
+
+  /** The project's servers, their vCPUs and RAM (MB), every server that still exists counting. */
+  public Usage usage(String projectId) {
+    return sql.queryOne(
+            "SELECT COUNT(*) AS instances, COALESCE(SUM(flavor_vcpus), 0) AS cores,"
+                + " COALESCE(SUM(flavor_ram_mb), 0) AS ram FROM compute_server WHERE project_id = ?",
+            row -> new Usage(row.getLong("instances"), row.getLong("cores"), row.getLong("ram")),
+            projectId)
+        .orElseThrow();
+  }
+
+  // Project limits
+
+  /** The limits set for a project, by resource; resources without a row have the default. */
+  public Map<String, Long> projectLimits(String projectId) {
+    return limits("SELECT resource, hard_limit FROM compute_quota WHERE project_id = ?", projectId);
+  }
+
+  /** Sets one project limit; callers hold the project's {@link #lock}, so nothing races it. */
+  public void putProjectLimit(String projectId, String resource, long limit) {
+    if (sql.update(
+            "UPDATE compute_quota SET hard_limit = ? WHERE project_id = ? AND resource = ?", limit, projectId, resource)
+        == 0) {
+      sql.update(
+          "INSERT INTO compute_quota (project_id, resource, hard_limit) VALUES (?, ?, ?)", projectId, resource, limit);
+    }
+  }
+
+  /** Forgets every limit set for the project. */
+  public int deleteProjectLimits(String projectId) {
+    return sql.update("DELETE FROM compute_quota WHERE project_id = ?", projectId);
+  }
+
+  // Class limits
+
+  public Map<String, Long> classLimits(String className) {
+    return limits("SELECT resource, hard_limit FROM compute_quota_class WHERE class_name = ?", className);
+  }
+
+  /**
+   * Sets one class limit. Two admins setting the same new one at once may collide on the primary
+   * key; the loser gets a duplicate-key failure and may retry.
+   */
+  public void putClassLimit(String className, String resource, long limit) {
+    if (sql.update(
+            "UPDATE compute_quota_class SET hard_limit = ? WHERE class_name = ? AND resource = ?",
+            limit, className, resource)
+        == 0) {
+      sql.update(
+          "INSERT INTO compute_quota_class (class_name, resource, hard_limit) VALUES (?, ?, ?)",
+          className, resource, limit);
+    }
+  }
+
+  private Map<String, Long> limits(String query, String key) {
+    Map<String, Long> limits = new LinkedHashMap<>();
+    sql.query(query + " ORDER BY resource", row -> limits.put(row.getString("resource"), row.getLong("hard_limit")), key);
+    return limits;
+  }
+}
