@@ -69,7 +69,7 @@ public final class ComputeQuotas {
     }
     ComputeQuotaStore store = new ComputeQuotaStore(sql);
     store.lock(projectId);
-    Map<String, Long> limits = effective(store);
+    Map<String, Long> limits = effectiveFor(store, projectId);
     Usage used = store.usage(projectId);
     Map<String, long[]> wanted = new LinkedHashMap<>(); // resource -> {requested, used}
     wanted.put(CORES, new long[] {(long) instances * vcpusEach, used.cores()});
