@@ -31,3 +31,9 @@ CREATE TABLE network_quota (
   hard_limit INT NOT NULL,
   PRIMARY KEY (project_id, resource)
 );
+
+-- One row per project, locked by creations that count against a Neutron quota and by limit
+-- changes, so that each counts and checks usage with no other one in between.
+CREATE TABLE network_quota_lock (
+  project_id VARCHAR(255) PRIMARY KEY
+);
