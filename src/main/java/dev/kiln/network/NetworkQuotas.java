@@ -15,8 +15,10 @@ import java.util.Map;
 
 /**
  * Neutron's per-project quotas ({@code /v2.0/quotas}): a project's limit is the one set for it,
- * else Neutron's default; -1 is no limit. Usage is counted from the networking tables when asked;
- * Kiln has no routers, floating IPs, RBAC policies or subnet pools, so those show 0 in use.
+ * else Neutron's default; -1 is no limit. Usage is counted from the networking tables when asked.
+ * Enforced by {@link #reserve}, which creation calls in its transaction: {@code network}, {@code
+ * subnet} and {@code port}. Security groups and their rules are counted and shown but not enforced
+ * yet; Kiln has no routers, floating IPs, RBAC policies or subnet pools, so those show 0 in use.
  */
 public final class NetworkQuotas {
   /** The largest limit Neutron accepts (its database's integer). */
@@ -37,7 +39,7 @@ public final class NetworkQuotas {
   /** A project with limits of its own, and all its limits. */
   public record ProjectQuotas(String projectId, Map<String, Long> limits) {}
 
-  // For the networking service, inside its transactions
+  // For the networking service, inside its transactions (static: it needs only the transaction)
 
   /**
    * Counts {@code count} more of {@code resource} against the project's quota, inside the caller's
@@ -45,7 +47,7 @@ public final class NetworkQuotas {
    * commits, so concurrent creations never both take the last place. Refuses with Neutron's 409
    * OverQuota.
    */
-  public void reserve(Sql sql, String projectId, String resource, int count) {
+  public static void reserve(Sql sql, String projectId, String resource, int count) {
     requireNonNull(sql, "sql is null");
     requireNonNull(projectId, "projectId is null");
     if (!NetworkQuotaStore.counts(resource) || count < 0) {
