@@ -18,10 +18,11 @@ CREATE TABLE compute_quota_class (
   PRIMARY KEY (class_name, resource)
 );
 
--- One row per project, locked (SELECT ... FOR UPDATE) by every boot and every limit change of the
--- project, so that usage is counted and checked by one of them at a time.
+-- One row per quota owner ('project <id>' or 'user <id>'), locked (SELECT ... FOR UPDATE) by every
+-- boot and limit change of the project, or keypair creation of the user, so that usage is counted
+-- and checked by one of them at a time.
 CREATE TABLE compute_quota_lock (
-  project_id VARCHAR(255) PRIMARY KEY
+  owner VARCHAR(300) PRIMARY KEY
 );
 
 -- Neutron: limits an admin set for a project; a resource without a row has Neutron's default.

@@ -21,7 +21,8 @@ import java.util.Map;
  *
  * <p>Usage is counted, not tracked: servers (their number, vCPUs and RAM) from Compute's own
  * server table. Enforced: {@code instances}, {@code cores} and {@code ram} by {@link
- * #reserveForBoot}, which server creation calls inside its transaction. As in Nova, the per-user
+ * #reserveForBoot}, which server creation calls inside its transaction, and {@code key_pairs} (per
+ * user) by {@link #reserveKeypair}, which keypair creation calls in its own. As in Nova, the per-user
  * {@code key_pairs} and {@code server_group_members} show 0 in use; Kiln has no server groups,
  * so {@code server_groups} shows 0 in use too. The nova-network quotas ({@code fixed_ips},
  * {@code floating_ips}, {@code security_groups}, {@code security_group_rules}) are kept and shown
@@ -50,7 +51,7 @@ public final class ComputeQuotas {
   /** One quota with its usage; Kiln counts usage when asked and reserves nothing ahead. */
   public record Quota(long limit, long inUse, long reserved) {}
 
-  // For the servers service, inside its transaction
+  // For the servers and keypairs services, inside their transactions
 
   /**
    * Counts a boot of {@code instances} servers of one flavor against the project's {@code
@@ -68,7 +69,7 @@ public final class ComputeQuotas {
           "a boot cannot ask for less than nothing: " + instances + " x (" + vcpusEach + " vCPUs, " + ramMbEach + " MB)");
     }
     ComputeQuotaStore store = new ComputeQuotaStore(sql);
-    store.lock(projectId);
+    store.lockProject(projectId);
     Map<String, Long> limits = effectiveFor(store, projectId);
     Usage used = store.usage(projectId);
     Map<String, long[]> wanted = new LinkedHashMap<>(); // resource -> {requested, used}
@@ -95,6 +96,23 @@ public final class ComputeQuotas {
           "TooManyInstances",
           "Quota exceeded for " + names + ": Requested " + String.join(", ", requested) + ", but already used "
               + String.join(", ", useds) + " of " + String.join(", ", alloweds) + " " + names);
+    }
+  }
+
+  /**
+   * Counts one more keypair of {@code userId} against the {@code key_pairs} quota of {@code
+   * projectId} (the project of the request; null: the defaults), inside the caller's transaction,
+   * which must also insert it: the user's quota row stays locked until it commits. Refuses with
+   * 403 and Nova's KeypairLimitExceeded message.
+   */
+  public void reserveKeypair(Sql sql, String projectId, String userId) {
+    requireNonNull(sql, "sql is null");
+    requireNonNull(userId, "userId is null");
+    ComputeQuotaStore store = new ComputeQuotaStore(sql);
+    store.lockUser(userId);
+    long limit = (projectId == null ? effective(store) : effectiveFor(store, projectId)).get(KEY_PAIRS);
+    if (limit >= 0 && store.keypairs(userId) + 1 > limit) {
+      throw ServiceException.forbidden("KeypairLimitExceeded", "Quota exceeded, too many key pairs.");
     }
   }
 
@@ -131,7 +149,7 @@ public final class ComputeQuotas {
     return db.inTransaction(
         sql -> {
           ComputeQuotaStore store = new ComputeQuotaStore(sql);
-          store.lock(projectId);
+          store.lockProject(projectId);
           if (!force) {
             Map<String, Long> inUse = inUse(store.usage(projectId));
             for (Map.Entry<String, Long> change : changes.entrySet()) {
@@ -156,7 +174,7 @@ public final class ComputeQuotas {
     db.inTransaction(
         sql -> {
           ComputeQuotaStore store = new ComputeQuotaStore(sql);
-          store.lock(projectId);
+          store.lockProject(projectId);
           return store.deleteProjectLimits(projectId);
         });
   }

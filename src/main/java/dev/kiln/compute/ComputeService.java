@@ -44,13 +44,14 @@ public record ComputeService(
     requireNonNull(config, "config is null");
     Fleet fleet = new Fleet(db, clock, ids, config.hosts());
     DriverSettings settings = new DriverSettings(db, random, config.latencies());
+    ComputeQuotas quotas = new ComputeQuotas(db);
     return new ComputeService(
         fleet,
         settings,
         new SimulatedDriver(settings, fleet::isKnown, sleeper),
         new Flavors(db, clock, ids),
-        new Keypairs(db, clock, random),
-        new ComputeQuotas(db));
+        new Keypairs(db, clock, random, quotas),
+        quotas);
   }
 
   /**

@@ -302,4 +302,16 @@ class ComputeQuotasApiTest {
     assertThat(statuses).filteredOn(s -> s == 403).hasSize(5);
     assertThat(serverCount(t)).isEqualTo(3);
   }
+
+  @Test
+  void keypairsBeyondTheKeyPairsQuotaAreRefused() {
+    Tenant t = tenant();
+    setQuota(t.projectId(), "{\"key_pairs\": 1}");
+    String key = "{\"keypair\": {\"name\": \"%s\", \"public_key\": \"" + SshKeysTest.ED25519 + "\"}}";
+    ok(t.api().post(NOVA + "/os-keypairs", key.formatted("one")), 200);
+    Api.Response second = t.api().post(NOVA + "/os-keypairs", key.formatted("two"));
+    assertThat(second.status()).isEqualTo(403);
+    assertThat(second.json().at("/forbidden/message").asText()).isEqualTo("Quota exceeded, too many key pairs.");
+    assertThat(ok(t.api().get(NOVA + "/os-keypairs"), 200).get("keypairs")).hasSize(1);
+  }
 }

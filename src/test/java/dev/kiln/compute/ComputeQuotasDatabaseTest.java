@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Compute quotas on each database Kiln runs on (one subclass each): racing boots of one project
- * take exactly the places its quota has, and a limit change waits for the boots in progress.
+ * take exactly the places its quota has, a limit change waits for the boots in progress, and
+ * racing keypair creations of one user stop at the key_pairs quota.
  */
 abstract class ComputeQuotasDatabaseTest {
   private static final Actor ADMIN = new Actor("admin-project", "admin", true);
@@ -154,6 +155,39 @@ abstract class ComputeQuotasDatabaseTest {
         assertThat(limit).isEqualTo(10);
         assertThat(servers()).isGreaterThan(4).isLessThanOrEqualTo(10);
       }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void racingKeypairImportsTakeExactlyTheKeyPairsQuota() throws Exception {
+    compute.quotas().update(ADMIN, TENANT.projectId(), Map.of(ComputeQuotas.KEY_PAIRS, 3L), false);
+    CyclicBarrier barrier = new CyclicBarrier(RACERS);
+    ExecutorService pool = Executors.newFixedThreadPool(RACERS);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < RACERS; i++) {
+        String name = "key-" + i;
+        results.add(
+            pool.submit(
+                () -> {
+                  barrier.await();
+                  try {
+                    compute.keypairs().importKey(TENANT, null, name, SshKeysTest.ED25519, null);
+                    return true;
+                  } catch (ServiceException e) {
+                    assertThat(e.getMessage()).isEqualTo("Quota exceeded, too many key pairs.");
+                    return false;
+                  }
+                }));
+      }
+      int accepted = 0;
+      for (Future<Boolean> result : results) {
+        accepted += result.get() ? 1 : 0;
+      }
+      assertThat(accepted).isEqualTo(3);
+      assertThat(compute.keypairs().list(TENANT, null, null, null).keypairs()).hasSize(3);
     } finally {
       pool.shutdownNow();
     }

@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Nova's quota tables: limits set per project and per quota class, the per-project lock row, and
- * the usage counts taken from Compute's own tables. The caller decides the transaction.
+ * Nova's quota tables: limits set per project and per quota class, the lock rows, and the usage
+ * counts taken from Compute's own tables. The caller decides the transaction.
  */
 public final class ComputeQuotaStore {
   /** What a project holds of the counted resources. */
@@ -27,15 +27,21 @@ public final class ComputeQuotaStore {
    * none. Boots and limit changes of one project take this lock, so each counts and checks usage
    * with no other one in between.
    */
-  public void lock(String projectId) {
+  public void lockProject(String projectId) {
+    lock("project " + projectId);
+  }
+
+  /** Locks the user's quota row until the transaction ends: keypair creations take turns. */
+  public void lockUser(String userId) {
+    lock("user " + userId);
+  }
+
+  private void lock(String owner) {
     // ON CONFLICT DO NOTHING without a target works on PostgreSQL and in H2's PostgreSQL mode; a
     // concurrent first insert waits for the other one instead of failing the transaction.
-    sql.update("INSERT INTO compute_quota_lock (project_id) VALUES (?) ON CONFLICT DO NOTHING", projectId);
-    sql.queryOne(
-            "SELECT project_id FROM compute_quota_lock WHERE project_id = ? FOR UPDATE",
-            row -> row.getString("project_id"),
-            projectId)
-        .orElseThrow(() -> new IllegalStateException("quota lock row of " + projectId + " vanished"));
+    sql.update("INSERT INTO compute_quota_lock (owner) VALUES (?) ON CONFLICT DO NOTHING", owner);
+    sql.queryOne("SELECT owner FROM compute_quota_lock WHERE owner = ? FOR UPDATE", row -> row.getString("owner"), owner)
+        .orElseThrow(() -> new IllegalStateException("quota lock row of " + owner + " vanished"));
   }
 
   // Usage
@@ -48,6 +54,11 @@ public final class ComputeQuotaStore {
             row -> new Usage(row.getLong("instances"), row.getLong("cores"), row.getLong("ram")),
             projectId)
         .orElseThrow();
+  }
+
+  /** How many keypairs the user has. */
+  public long keypairs(String userId) {
+    return sql.count("SELECT COUNT(*) FROM compute_keypair WHERE user_id = ?", userId);
   }
 
   // Project limits
