@@ -22,7 +22,8 @@ import java.util.Map;
  * <p>Usage is counted, not tracked: servers (their number, vCPUs and RAM) from Compute's own
  * server table. Enforced: {@code instances}, {@code cores} and {@code ram} by {@link
  * #reserveForBoot}, which server creation calls inside its transaction, and {@code key_pairs} (per
- * user) by {@link #reserveKeypair}, which keypair creation calls in its own. As in Nova, the per-user
+ * user) by {@link #reserveKeypair}, which keypair creation calls in its own; {@code
+ * metadata_items} (per server) by {@link #checkMetadataItems}. As in Nova, the per-user
  * {@code key_pairs} and {@code server_group_members} show 0 in use; Kiln has no server groups,
  * so {@code server_groups} shows 0 in use too. The nova-network quotas ({@code fixed_ips},
  * {@code floating_ips}, {@code security_groups}, {@code security_group_rules}) are kept and shown
@@ -34,6 +35,7 @@ public final class ComputeQuotas {
   public static final String RAM = "ram";
   public static final String KEY_PAIRS = "key_pairs";
   public static final String SERVER_GROUPS = "server_groups";
+  public static final String METADATA_ITEMS = "metadata_items";
   /** Only this quota class changes what projects get; any other name is stored and shown only. */
   public static final String DEFAULT_CLASS = "default";
   /** The largest limit Nova accepts (its database's integer). */
@@ -96,6 +98,20 @@ public final class ComputeQuotas {
           "TooManyInstances",
           "Quota exceeded for " + names + ": Requested " + String.join(", ", requested) + ", but already used "
               + String.join(", ", useds) + " of " + String.join(", ", alloweds) + " " + names);
+    }
+  }
+
+  /**
+   * Refuses more metadata items on one server than the project's {@code metadata_items} quota
+   * allows (403, Nova's MetadataLimitExceeded). Nothing is counted: the limit is per server.
+   */
+  public void checkMetadataItems(Sql sql, String projectId, int items) {
+    requireNonNull(sql, "sql is null");
+    requireNonNull(projectId, "projectId is null");
+    long limit = effectiveFor(new ComputeQuotaStore(sql), projectId).get(METADATA_ITEMS);
+    if (limit >= 0 && items > limit) {
+      throw ServiceException.forbidden(
+          "MetadataLimitExceeded", "Maximum number of metadata items exceeds " + limit);
     }
   }
 
@@ -293,7 +309,7 @@ public final class ComputeQuotas {
     defaults.put("injected_files", 5L);
     defaults.put(INSTANCES, 10L);
     defaults.put(KEY_PAIRS, 100L);
-    defaults.put("metadata_items", 128L);
+    defaults.put(METADATA_ITEMS, 128L);
     defaults.put(RAM, 51200L);
     defaults.put("security_group_rules", -1L);
     defaults.put("security_groups", -1L);

@@ -221,6 +221,7 @@ public final class Servers {
     db.inTransaction(
         sql -> {
           // Counted and inserted in one transaction under the project's quota lock.
+          compute.quotas().checkMetadataItems(sql, actor.projectId(), server.metadata().size());
           compute.quotas().reserveForBoot(sql, actor.projectId(), 1, flavor.vcpus(), flavor.ramMb());
           ServerStore store = new ServerStore(sql);
           store.insert(server);

@@ -314,4 +314,18 @@ class ComputeQuotasApiTest {
     assertThat(second.json().at("/forbidden/message").asText()).isEqualTo("Quota exceeded, too many key pairs.");
     assertThat(ok(t.api().get(NOVA + "/os-keypairs"), 200).get("keypairs")).hasSize(1);
   }
+
+  @Test
+  void aBootWithMoreMetadataThanTheQuotaIsRefused() {
+    Tenant t = tenant();
+    setQuota(t.projectId(), "{\"metadata_items\": 2}");
+    Api.Response refused =
+        t.api().post(
+            NOVA + "/servers",
+            "{\"server\": {\"name\": \"m\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
+                + "\", \"networks\": [{\"uuid\": \"" + t.networkId() + "\"}], \"metadata\": {\"a\": \"1\", \"b\": \"2\", \"c\": \"3\"}}}");
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+    assertThat(refused.json().at("/forbidden/message").asText()).isEqualTo("Maximum number of metadata items exceeds 2");
+    assertThat(serverCount(t)).isZero();
+  }
 }

@@ -90,18 +90,15 @@ public final class ComputeQuotaStore {
   }
 
   /**
-   * Sets one class limit. Two admins setting the same new one at once may collide on the primary
-   * key; the loser gets a duplicate-key failure and may retry.
+   * Sets one class limit. Nothing locks a class, so the row is first made to exist (an insert that
+   * does nothing if another request made it) and then set: two admins racing both succeed.
    */
   public void putClassLimit(String className, String resource, long limit) {
-    if (sql.update(
-            "UPDATE compute_quota_class SET hard_limit = ? WHERE class_name = ? AND resource = ?",
-            limit, className, resource)
-        == 0) {
-      sql.update(
-          "INSERT INTO compute_quota_class (class_name, resource, hard_limit) VALUES (?, ?, ?)",
-          className, resource, limit);
-    }
+    sql.update(
+        "INSERT INTO compute_quota_class (class_name, resource, hard_limit) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        className, resource, limit);
+    sql.update(
+        "UPDATE compute_quota_class SET hard_limit = ? WHERE class_name = ? AND resource = ?", limit, className, resource);
   }
 
   private Map<String, Long> limits(String query, String key) {
