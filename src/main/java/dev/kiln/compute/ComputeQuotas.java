@@ -8,11 +8,12 @@ import dev.kiln.compute.store.ComputeQuotaStore;
 import dev.kiln.compute.store.ComputeQuotaStore.Usage;
 import dev.kiln.store.Database;
 import dev.kiln.store.Sql;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Nova's quotas ({@code os-quota-sets}, {@code os-quota-class-sets}, {@code /limits}), as Nova's
@@ -74,31 +75,32 @@ public final class ComputeQuotas {
     store.lockProject(projectId);
     Map<String, Long> limits = effectiveFor(store, projectId);
     Usage used = store.usage(projectId);
-    Map<String, long[]> wanted = new LinkedHashMap<>(); // resource -> {requested, used}
-    wanted.put(CORES, new long[] {(long) instances * vcpusEach, used.cores()});
-    wanted.put(INSTANCES, new long[] {instances, used.instances()});
-    wanted.put(RAM, new long[] {(long) instances * ramMbEach, used.ram()});
-    List<String> overs = new ArrayList<>();
-    List<String> requested = new ArrayList<>();
-    List<String> useds = new ArrayList<>();
-    List<String> alloweds = new ArrayList<>();
-    wanted.forEach(
-        (resource, ask) -> {
-          long limit = limits.get(resource);
-          if (limit >= 0 && ask[0] > 0 && ask[1] + ask[0] > limit) {
-            overs.add(resource);
-            requested.add(Long.toString(ask[0]));
-            useds.add(Long.toString(ask[1]));
-            alloweds.add(Long.toString(limit));
-          }
-        });
+    // Nova names the exceeded quotas in alphabetical order, the order of this list.
+    List<Ask> asks =
+        List.of(
+            new Ask(CORES, (long) instances * vcpusEach, used.cores(), limits.get(CORES)),
+            new Ask(INSTANCES, instances, used.instances(), limits.get(INSTANCES)),
+            new Ask(RAM, (long) instances * ramMbEach, used.ram(), limits.get(RAM)));
+    List<Ask> overs = asks.stream().filter(Ask::exceeds).toList();
     if (!overs.isEmpty()) {
-      String names = String.join(", ", overs);
+      String names = join(overs, Ask::resource);
       throw ServiceException.forbidden(
           "TooManyInstances",
-          "Quota exceeded for " + names + ": Requested " + String.join(", ", requested) + ", but already used "
-              + String.join(", ", useds) + " of " + String.join(", ", alloweds) + " " + names);
+          "Quota exceeded for " + names + ": Requested " + join(overs, a -> Long.toString(a.requested()))
+              + ", but already used " + join(overs, a -> Long.toString(a.used())) + " of "
+              + join(overs, a -> Long.toString(a.limit())) + " " + names);
     }
+  }
+
+  /** What a boot asks of one quota, with what the project holds of it and its limit. */
+  private record Ask(String resource, long requested, long used, long limit) {
+    boolean exceeds() {
+      return limit >= 0 && requested > 0 && used + requested > limit;
+    }
+  }
+
+  private static String join(List<Ask> asks, Function<Ask, String> part) {
+    return asks.stream().map(part).collect(Collectors.joining(", "));
   }
 
   /**
