@@ -95,4 +95,16 @@ class QuotasCliTest {
     other.forEach(row -> otherByName.put(row.get("Name").asText(), row.get("Value").asInt()));
     assertThat(otherByName).containsEntry("maxTotalInstances", 4);
   }
+
+  @Test
+  void quotaSetClassDefaultChangesEveryProjectsDefaults() {
+    admin.ok("project", "create", "cli-quotas-class");
+    admin.ok("quota", "set", "--class", "--key-pairs", "42", "default");
+    try {
+      assertThat(admin.json("quota", "show", "--default", "cli-quotas-class").get("key-pairs").asInt()).isEqualTo(42);
+      assertThat(admin.json("quota", "show", "cli-quotas-class").get("key-pairs").asInt()).isEqualTo(42);
+    } finally {
+      admin.ok("quota", "set", "--class", "--key-pairs", "100", "default");
+    }
+  }
 }
