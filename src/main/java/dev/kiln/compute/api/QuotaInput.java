@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * What os-quota-sets and os-quota-class-sets share: which quotas a microversion shows and accepts,
@@ -121,6 +122,6 @@ final class QuotaInput {
   }
 
   private static Set<String> union(List<String> a, List<String> b) {
-    return Set.copyOf(java.util.stream.Stream.concat(a.stream(), b.stream()).toList());
+    return Set.copyOf(Stream.concat(a.stream(), b.stream()).toList());
   }
 }
