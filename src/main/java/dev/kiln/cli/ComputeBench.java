@@ -61,6 +61,11 @@ final class ComputeBench {
   }
 
   String run() throws Exception {
+    // The bench boots far past Nova's and Neutron's default quotas (10 servers, 500 ports).
+    String project = json(expect(200, get("/identity/v3/projects?name=admin", null))).at("/projects/0/id").asText();
+    expect(200, call("PUT", NOVA + "/os-quota-sets/" + project, null,
+        "{\"quota_set\": {\"instances\": -1, \"cores\": -1, \"ram\": -1}}"));
+    expect(200, call("PUT", "/networking/v2.0/quotas/" + project, null, "{\"quota\": {\"port\": -1}}"));
     imageId = json(expect(200, get("/image/v2/images?name=cirros", null))).at("/images/0/id").asText();
     networkId =
         json(expect(201, call("POST", "/networking/v2.0/networks", null, "{\"network\": {\"name\": \"bench\"}}")))

@@ -9,12 +9,17 @@ import java.time.Clock;
 
 /**
  * Kiln's Compute service, so far: the simulated fleet with its hypervisor driver and fault
- * injection, flavors and keypairs. Servers build on it: resolve the flavor ({@link
+ * injection, flavors, keypairs and quotas. Servers build on it: resolve the flavor ({@link
  * Flavors#get}) and keypair ({@link Keypairs#find}), claim capacity on a host ({@link
  * Fleet#claim}), then drive the instance through {@link #driver()}.
  */
 public record ComputeService(
-    Fleet fleet, DriverSettings driverSettings, HypervisorDriver driver, Flavors flavors, Keypairs keypairs) {
+    Fleet fleet,
+    DriverSettings driverSettings,
+    HypervisorDriver driver,
+    Flavors flavors,
+    Keypairs keypairs,
+    ComputeQuotas quotas) {
 
   public ComputeService {
     requireNonNull(fleet, "fleet is null");
@@ -22,6 +27,7 @@ public record ComputeService(
     requireNonNull(driver, "driver is null");
     requireNonNull(flavors, "flavors is null");
     requireNonNull(keypairs, "keypairs is null");
+    requireNonNull(quotas, "quotas is null");
   }
 
   /**
@@ -38,12 +44,14 @@ public record ComputeService(
     requireNonNull(config, "config is null");
     Fleet fleet = new Fleet(db, clock, ids, config.hosts());
     DriverSettings settings = new DriverSettings(db, random, config.latencies());
+    ComputeQuotas quotas = new ComputeQuotas(db);
     return new ComputeService(
         fleet,
         settings,
         new SimulatedDriver(settings, fleet::isKnown, sleeper),
         new Flavors(db, clock, ids),
-        new Keypairs(db, clock, random));
+        new Keypairs(db, clock, random, quotas),
+        quotas);
   }
 
   /**

@@ -17,21 +17,21 @@ import java.util.regex.Pattern;
 
 /**
  * Keypairs, which belong to a user: users manage their own; admins may manage anyone's by naming
- * the user (microversion 2.10). A user holds at most {@value #QUOTA}.
+ * the user (microversion 2.10). A user holds at most the key_pairs quota of the request's project.
  */
 public final class Keypairs {
-  /** Nova's default key_pairs quota, per user. */
-  public static final int QUOTA = 100;
   private static final Pattern NAME = Pattern.compile("[_\\- a-zA-Z0-9]+");
 
   private final Database db;
   private final Clock clock;
   private final SecureRandom random;
+  private final ComputeQuotas quotas;
 
-  public Keypairs(Database db, Clock clock, SecureRandom random) {
+  public Keypairs(Database db, Clock clock, SecureRandom random, ComputeQuotas quotas) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.random = requireNonNull(random, "random is null");
+    this.quotas = requireNonNull(quotas, "quotas is null");
   }
 
   /** A generated keypair with its private key, which Kiln does not keep. */
@@ -60,9 +60,8 @@ public final class Keypairs {
     if (checkedType.equals(Keypair.X509)) {
       throw invalid("Kiln does not generate x509 keypairs; import a certificate with public_key instead");
     }
-    checkQuota(owner);
     SshKeys.Generated key = SshKeys.generateRsa(random);
-    Keypair keypair = insert(owner, checkedName, Keypair.SSH, key.fingerprint(), key.publicKey());
+    Keypair keypair = insert(actor, owner, checkedName, Keypair.SSH, key.fingerprint(), key.publicKey());
     return new Created(keypair, key.privateKeyPem());
   }
 
@@ -72,7 +71,6 @@ public final class Keypairs {
     String owner = owner(actor, userId, "create");
     String checkedName = checkName(name);
     String checkedType = checkType(type);
-    checkQuota(owner);
     String fingerprint;
     try {
       fingerprint =
@@ -83,7 +81,7 @@ public final class Keypairs {
               ? "failed to generate X509 fingerprint. Error message: " + e.getMessage()
               : "failed to generate fingerprint");
     }
-    return insert(owner, checkedName, checkedType, fingerprint, publicKey);
+    return insert(actor, owner, checkedName, checkedType, fingerprint, publicKey);
   }
 
   /** The user's keypairs by name, after {@code marker} (a name), at most {@code limit}. */
@@ -112,11 +110,13 @@ public final class Keypairs {
 
   // Rules
 
-  private Keypair insert(String owner, String name, String type, String fingerprint, String publicKey) {
+  private Keypair insert(Actor actor, String owner, String name, String type, String fingerprint, String publicKey) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
     try {
       return db.inTransaction(
           sql -> {
+            // Counted and inserted under the user's quota lock, so racing creates never exceed it.
+            quotas.reserveKeypair(sql, actor.projectId(), owner);
             KeypairStore store = new KeypairStore(sql);
             store.insert(owner, name, type, fingerprint, publicKey, now);
             return store.find(owner, name).orElseThrow();
@@ -140,12 +140,6 @@ public final class Keypairs {
       throw Flavors.policy("os_compute_api:os-keypairs:" + action);
     }
     return owner;
-  }
-
-  private void checkQuota(String owner) {
-    if (store().count(owner) >= QUOTA) {
-      throw ServiceException.forbidden("KeypairLimitExceeded", "Quota exceeded, too many key pairs.");
-    }
   }
 
   private static String checkName(String name) {

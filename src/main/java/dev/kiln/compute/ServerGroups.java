@@ -20,17 +20,16 @@ import java.util.Optional;
  * business; a group only records who is in it.
  */
 public final class ServerGroups {
-  /** Nova's default {@code server_group_members} quota. */
-  public static final int MEMBERS_PER_GROUP = 10;
-
   private final Database db;
   private final Clock clock;
   private final IdGenerator ids;
+  private final ComputeQuotas quotas;
 
-  public ServerGroups(Database db, Clock clock, IdGenerator ids) {
+  public ServerGroups(Database db, Clock clock, IdGenerator ids, ComputeQuotas quotas) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
+    this.quotas = requireNonNull(quotas, "quotas is null");
   }
 
   /**
@@ -50,6 +49,7 @@ public final class ServerGroups {
         new ServerGroup(ids.uuid(), name, actor.projectId(), actor.userId(), policy, maxServerPerHost, now(), List.of());
     db.inTransaction(
         sql -> {
+          quotas.reserveServerGroup(sql, actor.projectId());
           new ServerGroupStore(sql).insert(group);
           return null;
         });
@@ -85,12 +85,12 @@ public final class ServerGroups {
    */
   public void join(Sql sql, Actor actor, String groupId, String serverId, Instant now) {
     ServerGroupStore store = new ServerGroupStore(sql);
-    if (!store.lock(groupId) || store.find(groupId).filter(g -> actor.owns(g.projectId())).isEmpty()) {
-      throw ServiceException.invalid("InstanceGroupNotFound", "Instance group " + groupId + " could not be found.");
-    }
-    if (store.memberCount(groupId) >= MEMBERS_PER_GROUP) {
-      throw ServiceException.forbidden("QuotaError", "Quota exceeded, too many servers in group");
-    }
+    ServerGroup group =
+        (store.lock(groupId) ? store.find(groupId) : Optional.<ServerGroup>empty())
+            .filter(g -> actor.owns(g.projectId()))
+            .orElseThrow(
+                () -> ServiceException.invalid("InstanceGroupNotFound", "Instance group " + groupId + " could not be found."));
+    quotas.checkGroupMembers(sql, group.projectId(), group.members().size());
     store.addMember(groupId, serverId, now);
   }
 

@@ -89,7 +89,7 @@ public final class Servers {
     this.image = requireNonNull(image, "image is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
     this.scheduler = new Scheduler(db, compute.fleet());
-    this.groups = new ServerGroups(db, clock, ids);
+    this.groups = new ServerGroups(db, clock, ids, compute.quotas());
     this.bootDisks = new BootDisks(image, volume);
     this.volumes = new ServerVolumes(db, volume, VOLUME_WAIT);
     tasks.register(
@@ -287,6 +287,9 @@ public final class Servers {
       }
       db.inTransaction(
           sql -> {
+            // Counted and inserted in one transaction under the project's quota lock.
+            compute.quotas().checkMetadataItems(sql, actor.projectId(), made.getFirst().metadata().size());
+            compute.quotas().reserveForBoot(sql, actor.projectId(), made.size(), flavor.vcpus(), flavor.ramMb());
             ServerStore store = new ServerStore(sql);
             BlockDeviceStore deviceStore = new BlockDeviceStore(sql);
             for (int n = 0; n < made.size(); n++) {

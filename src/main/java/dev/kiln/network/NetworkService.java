@@ -16,7 +16,8 @@ public record NetworkService(
     Subnets subnets,
     Ports ports,
     PortBindings bindings,
-    SecurityGroups securityGroups) {
+    SecurityGroups securityGroups,
+    NetworkQuotas quotas) {
 
   public NetworkService {
     requireNonNull(networks, "networks is null");
@@ -24,6 +25,7 @@ public record NetworkService(
     requireNonNull(ports, "ports is null");
     requireNonNull(bindings, "bindings is null");
     requireNonNull(securityGroups, "securityGroups is null");
+    requireNonNull(quotas, "quotas is null");
   }
 
   /** Wires the service over one database. */
@@ -33,6 +35,7 @@ public record NetworkService(
     Subnets subnets = new Subnets(db, ids, networks);
     SecurityGroups securityGroups = SecurityGroups.create(db, clock, ids);
     Ports ports = new Ports(db, ids, random, networks, securityGroups, hosts);
-    return new NetworkService(networks, subnets, ports, new PortBindings(ports), securityGroups);
+    return new NetworkService(
+        networks, subnets, ports, new PortBindings(ports), securityGroups, new NetworkQuotas(db));
   }
 }

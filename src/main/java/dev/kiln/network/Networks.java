@@ -54,7 +54,12 @@ public final class Networks {
             ids.uuid(), project, requireNonNullElse(spec.name(), ""), requireNonNullElse(spec.description(), ""),
             requireNonNullElse(spec.adminStateUp(), true), requireNonNullElse(spec.shared(), false), requireNonNullElse(spec.external(), false), mtu,
             requireNonNullElse(spec.portSecurityEnabled(), true), 1, now, now);
-    new NetworkStore(db.sql()).insertNetwork(network);
+    db.inTransaction(
+        sql -> {
+          NetworkQuotas.reserve(sql, project, "network", 1);
+          new NetworkStore(sql).insertNetwork(network);
+          return null;
+        });
     return network;
   }
 

@@ -96,6 +96,7 @@ public final class Ports {
           sql -> {
             NetworkStore store = new NetworkStore(sql);
             store.lockNetwork(network.id()).orElseThrow(() -> NetworkErrors.networkNotFound(network.id()));
+            NetworkQuotas.reserve(sql, project, "port", 1);
             String macAddress = mac != null ? mac : freeMac(store, network.id());
             List<FixedIp> addresses = allocate(store, network.id(), spec.fixedIps(), id);
             String deviceId = requireNonNullElse(spec.deviceId(), "");

@@ -77,6 +77,7 @@ public final class Subnets {
           NetworkStore store = new NetworkStore(sql);
           // Under the network's lock no other subnet can appear on it while we compare.
           store.lockNetwork(network.id()).orElseThrow(() -> NetworkErrors.networkNotFound(network.id()));
+          NetworkQuotas.reserve(sql, project, "subnet", 1);
           for (Subnet other : store.subnetsOfNetwork(network.id())) {
             if (IpNetwork.parse(other.cidr()).overlaps(cidr)) {
               throw NetworkErrors.invalid(

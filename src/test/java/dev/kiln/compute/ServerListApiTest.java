@@ -44,6 +44,8 @@ class ServerListApiTest {
     String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
     admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
     member = anonymous.withToken(anonymous.token("lister", "pw", "lister"));
+    // More servers than Nova's default instances quota.
+    ok(admin.put("/compute/v2.1/os-quota-sets/" + project, "{\"quota_set\": {\"instances\": -1, \"cores\": -1, \"ram\": -1}}"), 200);
     String imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
     String networkId =
         ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"lan\"}}"), 201).at("/network/id").asText();

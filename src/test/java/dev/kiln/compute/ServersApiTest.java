@@ -41,6 +41,8 @@ class ServersApiTest {
     String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
     admin.put("/identity/v3/projects/" + memberProject + "/users/" + user + "/roles/" + role, null);
     member = anonymous.withToken(anonymous.token("srvuser", "pw", "tenant"));
+    // These tests fill the fleet: the project's quotas must not be what refuses a boot.
+    ok(admin.put(NOVA + "/os-quota-sets/" + memberProject, "{\"quota_set\": {\"instances\": -1, \"cores\": -1, \"ram\": -1}}"), 200);
     imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
     networkId = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"private\"}}"), 201).at("/network/id").asText();
     ok(member.post(

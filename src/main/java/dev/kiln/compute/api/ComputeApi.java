@@ -21,8 +21,8 @@ import io.helidon.webserver.http.HttpService;
 /**
  * Nova v2.1 at {@code /compute}: version documents, flavors, keypairs, hypervisors, services,
  * availability zones, servers (with their actions, moves, interfaces and volumes), server groups,
- * migrations, an empty aggregate list, and Kiln's own {@code os-kiln-faults} and {@code
- * os-kiln-metadata}.
+ * migrations, quotas and limits, an empty aggregate list, and Kiln's own {@code os-kiln-faults}
+ * and {@code os-kiln-metadata}.
  */
 public final class ComputeApi implements HttpService {
   public static final String PREFIX = "/compute";
@@ -42,7 +42,9 @@ public final class ComputeApi implements HttpService {
    * personality), 2.59 os-migrations uuid, paging and changes-since, 2.66 changes-before; for
    * server groups 2.13 project/user ids, 2.15 soft policies, 2.64 policy and rules, 2.71
    * server_groups in a server; for interfaces and volumes 2.49 tags on attach, 2.60 multiattach,
-   * 2.70 tags shown, 2.79 delete_on_termination. Every other version up to 2.79 changes only APIs
+   * 2.70 tags shown, 2.79 delete_on_termination; for quotas and limits 2.36 without
+   * nova-network's quotas, 2.39 without maxImageMeta, 2.50 quota classes with server groups, 2.57
+   * without personality files. Every other version up to 2.79 changes only APIs
    * Kiln does not have yet (live migration, consoles, os-hosts, proxies), so these still answer as
    * their versions say once they arrive.
    */
@@ -80,6 +82,9 @@ public final class ComputeApi implements HttpService {
     new ServicesApi(compute.fleet()).register(routes);
     new AvailabilityZonesApi(compute.fleet()).register(routes);
     new AggregatesApi().register(routes);
+    new QuotaSetsApi(compute.quotas()).register(routes);
+    new QuotaClassSetsApi(compute.quotas()).register(routes);
+    new LimitsApi(compute.quotas()).register(routes);
     new KilnFaultsApi(compute.driverSettings(), compute.fleet()::isKnown).register(routes);
     new InstanceMetadataApi(servers.metadata()).register(routes);
     routes.unmatchedIsNotFound();

@@ -34,7 +34,9 @@ final class ExtensionsApi {
           new Extension("standard-attr-revisions", "Resource revision numbers", "This extension will display the revision number of neutron resources."),
           new Extension("pagination", "Pagination support", "Extension that indicates that pagination is enabled."),
           new Extension("sorting", "Sorting support", "Extension that indicates that sorting is enabled."),
-          new Extension("filter-validation", "Filter parameters validation", "Provides validation on filter parameters."));
+          new Extension("filter-validation", "Filter parameters validation", "Provides validation on filter parameters."),
+          new Extension("quotas", "Quota management support", "Expose functions for quotas management per project"),
+          new Extension("quota_details", "Quota details management support", "Expose functions for quotas usage statistics per project"));
 
   void register(ApiRoutes routes) {
     routes

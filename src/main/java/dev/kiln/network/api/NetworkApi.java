@@ -16,7 +16,10 @@ import dev.kiln.network.NetworkService;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 
-/** Neutron v2.0 at {@code /networking}: networks, subnets, ports, bindings, security groups. */
+/**
+ * Neutron v2.0 at {@code /networking}: networks, subnets, ports, bindings, security groups and
+ * quotas.
+ */
 public final class NetworkApi implements HttpService {
   public static final String PREFIX = "/networking";
   private static final String[] RESOURCES = {
@@ -43,6 +46,7 @@ public final class NetworkApi implements HttpService {
     new PortsApi(service.ports()).register(routes);
     new PortBindingsApi(service.bindings()).register(routes);
     new SecurityGroupsApi(service.securityGroups()).register(routes);
+    new QuotasApi(service.quotas()).register(routes);
     routes.unmatchedIsNotFound();
   }
 

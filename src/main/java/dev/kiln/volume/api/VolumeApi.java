@@ -48,6 +48,7 @@ public final class VolumeApi implements HttpService {
     new AttachmentsApi(service).register(routes);
     new TypesApi(service.types()).register(routes);
     new QuotasApi(service.quotas()).register(routes);
+    new LimitsApi(service.quotas()).register(routes);
     routes.unmatchedIsNotFound();
   }
 

@@ -1,0 +1,212 @@
+package dev.kiln.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testing.Api;
+import dev.kiln.testing.RunningKiln;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Neutron's quotas over HTTP: show, defaults, details, update, reset, and OverQuota on create. */
+class NetworkQuotasApiTest {
+  private static final String NET = "/networking/v2.0";
+
+  @TempDir static Path dataDir;
+  private static RunningKiln kiln;
+  private static Api admin;
+  private static Api anonymous;
+  private static String adminProject;
+  private static String role;
+  private static int projects;
+
+  @BeforeAll
+  static void start() {
+    kiln = RunningKiln.start(dataDir);
+    anonymous = kiln.api();
+    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
+    adminProject = admin.get("/identity/v3/projects?name=admin").json().at("/projects/0/id").asText();
+    role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
+  }
+
+  @AfterAll
+  static void stop() {
+    kiln.close();
+  }
+
+  private record Tenant(String projectId, Api api) {}
+
+  private static Tenant tenant() {
+    String name = "netquota-" + (++projects);
+    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"" + name + "\"}}").json().at("/project/id").asText();
+    String user =
+        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"" + name + "-user\", \"password\": \"pw\"}}")
+            .json().at("/user/id").asText();
+    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
+    return new Tenant(project, anonymous.withToken(anonymous.token(name + "-user", "pw", name)));
+  }
+
+  private static JsonNode ok(Api.Response r, int status) {
+    assertThat(r.status()).as(r.toString()).isEqualTo(status);
+    return r.body().isEmpty() ? null : r.json();
+  }
+
+  private static Api.Response network(Api api, String name) {
+    return api.post(NET + "/networks", "{\"network\": {\"name\": \"" + name + "\"}}");
+  }
+
+  @Test
+  void aProjectWithoutLimitsHasNeutronsDefaults() {
+    Tenant t = tenant();
+    JsonNode quota = ok(t.api().get(NET + "/quotas/" + t.projectId()), 200).get("quota");
+    assertThat(quota.get("network").asInt()).isEqualTo(100);
+    assertThat(quota.get("subnet").asInt()).isEqualTo(100);
+    assertThat(quota.get("port").asInt()).isEqualTo(500);
+    assertThat(quota.get("router").asInt()).isEqualTo(10);
+    assertThat(quota.get("floatingip").asInt()).isEqualTo(50);
+    assertThat(quota.get("security_group").asInt()).isEqualTo(10);
+    assertThat(quota.get("security_group_rule").asInt()).isEqualTo(100);
+    assertThat(quota.get("rbac_policy").asInt()).isEqualTo(10);
+    assertThat(quota.get("subnetpool").asInt()).isEqualTo(-1);
+    assertThat(quota.get("project_id").asText()).isEqualTo(t.projectId());
+    JsonNode defaults = ok(t.api().get(NET + "/quotas/" + t.projectId() + "/default"), 200).get("quota");
+    assertThat(defaults.get("port").asInt()).isEqualTo(500);
+  }
+
+  @Test
+  void detailsCountTheProjectsResources() {
+    Tenant t = tenant();
+    String net = ok(network(t.api(), "n"), 201).at("/network/id").asText();
+    ok(t.api().post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 4, \"cidr\": \"10.3.0.0/24\"}}"), 201);
+    ok(t.api().post(NET + "/ports", "{\"port\": {\"network_id\": \"" + net + "\"}}"), 201);
+    JsonNode quota = ok(t.api().get(NET + "/quotas/" + t.projectId() + "/details"), 200).get("quota");
+    assertThat(quota.at("/network/used").asInt()).isEqualTo(1);
+    assertThat(quota.at("/network/limit").asInt()).isEqualTo(100);
+    assertThat(quota.at("/network/reserved").asInt()).isZero();
+    assertThat(quota.at("/subnet/used").asInt()).isEqualTo(1);
+    assertThat(quota.at("/port/used").asInt()).isEqualTo(1);
+    assertThat(quota.at("/router/used").asInt()).isZero();
+  }
+
+  @Test
+  void anAdminSetsListsAndResetsLimits() {
+    Tenant t = tenant();
+    JsonNode updated = ok(admin.put(NET + "/quotas/" + t.projectId(), "{\"quota\": {\"network\": 3, \"port\": \"-1\"}}"), 200).get("quota");
+    assertThat(updated.get("network").asInt()).isEqualTo(3);
+    assertThat(updated.get("port").asInt()).isEqualTo(-1);
+    assertThat(updated.get("subnet").asInt()).isEqualTo(100);
+    assertThat(ok(t.api().get(NET + "/quotas/" + t.projectId()), 200).at("/quota/network").asInt()).isEqualTo(3);
+
+    JsonNode listed = ok(admin.get(NET + "/quotas"), 200).get("quotas");
+    JsonNode mine = null;
+    for (JsonNode q : listed) {
+      if (q.get("project_id").asText().equals(t.projectId())) {
+        mine = q;
+      }
+    }
+    assertThat(mine).as(listed.toString()).isNotNull();
+    assertThat(mine.get("network").asInt()).isEqualTo(3);
+    assertThat(mine.get("tenant_id").asText()).isEqualTo(t.projectId());
+
+    assertThat(admin.delete(NET + "/quotas/" + t.projectId()).status()).isEqualTo(204);
+    assertThat(ok(t.api().get(NET + "/quotas/" + t.projectId()), 200).at("/quota/network").asInt()).isEqualTo(100);
+    assertThat(ok(admin.get(NET + "/quotas"), 200).get("quotas").toString()).doesNotContain(t.projectId());
+  }
+
+  @Test
+  void badLimitsAreRefusedAndChangeNothing() {
+    Tenant t = tenant();
+    String path = NET + "/quotas/" + t.projectId();
+    Api.Response small = admin.put(path, "{\"quota\": {\"network\": -2}}");
+    assertThat(small.status()).isEqualTo(400);
+    assertThat(small.json().at("/NeutronError/message").asText())
+        .isEqualTo("Invalid input for operation: Invalid input for network. Reason: '-2' is too small - must be at least '-1'.");
+    assertThat(admin.put(path, "{\"quota\": {\"network\": \"lots\"}}").json().at("/NeutronError/message").asText())
+        .isEqualTo("Invalid input for operation: 'lots' is not an integer.");
+    assertThat(admin.put(path, "{\"quota\": {\"network\": 2147483648}}").status()).isEqualTo(400);
+    assertThat(admin.put(path, "{\"quota\": {\"subnet\": 5, \"widgets\": 1}}").json().at("/NeutronError/message").asText())
+        .isEqualTo("Unrecognized attribute(s) 'widgets'");
+    assertThat(admin.put(path, "{\"quotas\": {}}").status()).isEqualTo(400);
+    assertThat(ok(admin.get(path), 200).at("/quota/subnet").asInt()).isEqualTo(100);
+  }
+
+  @Test
+  void aLimitBelowUsageIsRefusedUnlessForced() {
+    Tenant t = tenant();
+    ok(network(t.api(), "a"), 201);
+    ok(network(t.api(), "b"), 201);
+    Api.Response refused = admin.put(NET + "/quotas/" + t.projectId(), "{\"quota\": {\"network\": 1}}");
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(refused.json().at("/NeutronError/message").asText())
+        .isEqualTo("Quota limit 1 for network must be greater than or equal to already used 2");
+    ok(admin.put(NET + "/quotas/" + t.projectId(), "{\"quota\": {\"network\": 1, \"force\": true}}"), 200);
+    assertThat(ok(t.api().get(NET + "/quotas/" + t.projectId()), 200).at("/quota/network").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void membersSeeOnlyTheirOwnQuotasAndChangeNone() {
+    Tenant t = tenant();
+    Api.Response other = t.api().get(NET + "/quotas/" + adminProject);
+    assertThat(other.status()).isEqualTo(403);
+    assertThat(other.json().at("/NeutronError/type").asText()).isEqualTo("PolicyNotAuthorized");
+    Api.Response details = t.api().get(NET + "/quotas/" + adminProject + "/details");
+    assertThat(details.status()).isEqualTo(403);
+    assertThat(details.json().at("/NeutronError/message").asText())
+        .isEqualTo("User does not have admin privileges: Only admin is authorized to access quotas for another project.");
+    assertThat(t.api().get(NET + "/quotas").status()).isEqualTo(403);
+    assertThat(t.api().put(NET + "/quotas/" + t.projectId(), "{\"quota\": {\"network\": 500}}").status()).isEqualTo(403);
+    assertThat(t.api().delete(NET + "/quotas/" + t.projectId()).status()).isEqualTo(403);
+  }
+
+  @Test
+  void creatingBeyondAQuotaIsOverQuota() {
+    Tenant t = tenant();
+    ok(admin.put(NET + "/quotas/" + t.projectId(), "{\"quota\": {\"network\": 1, \"subnet\": 1, \"port\": 1}}"), 200);
+    String net = ok(network(t.api(), "only"), 201).at("/network/id").asText();
+    Api.Response second = network(t.api(), "second");
+    assertThat(second.status()).isEqualTo(409);
+    assertThat(second.json().at("/NeutronError/type").asText()).isEqualTo("OverQuota");
+    assertThat(second.json().at("/NeutronError/message").asText()).isEqualTo("Quota exceeded for resources: ['network'].");
+
+    ok(t.api().post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 4, \"cidr\": \"10.4.0.0/24\"}}"), 201);
+    assertThat(t.api().post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 4, \"cidr\": \"10.5.0.0/24\"}}")
+        .json().at("/NeutronError/message").asText()).isEqualTo("Quota exceeded for resources: ['subnet'].");
+    ok(t.api().post(NET + "/ports", "{\"port\": {\"network_id\": \"" + net + "\"}}"), 201);
+    assertThat(t.api().post(NET + "/ports", "{\"port\": {\"network_id\": \"" + net + "\"}}").status()).isEqualTo(409);
+    assertThat(ok(t.api().get(NET + "/networks"), 200).get("networks")).hasSize(1);
+    assertThat(ok(t.api().get(NET + "/ports"), 200).get("ports")).hasSize(1);
+  }
+
+  @Test
+  void concurrentCreatesNeverExceedTheQuota() {
+    Tenant t = tenant();
+    ok(admin.put(NET + "/quotas/" + t.projectId(), "{\"quota\": {\"network\": 3}}"), 200);
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<Integer>> creates = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      String name = "racer-" + i;
+      creates.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  throw new AssertionError(e);
+                }
+                return network(t.api(), name).status();
+              }));
+    }
+    go.countDown();
+    List<Integer> statuses = creates.stream().map(CompletableFuture::join).toList();
+    assertThat(statuses).filteredOn(s -> s == 201).hasSize(3);
+    assertThat(statuses).filteredOn(s -> s == 409).hasSize(5);
+    assertThat(ok(t.api().get(NET + "/networks"), 200).get("networks")).hasSize(3);
+  }
+}
