@@ -56,6 +56,18 @@ public final class OpenStackCli {
     return exec(command);
   }
 
+  /** Runs Debian's {@code nova} client at a microversion, with the same credentials. */
+  public Result nova(String microversion, String... args) {
+    List<String> command = new ArrayList<>(List.of("/usr/bin/nova", "--os-compute-api-version", microversion));
+    command.addAll(List.of(args));
+    return exec(command);
+  }
+
+  /** Runs a {@code nova} command that must succeed and answers its standard output. */
+  public String novaOk(String microversion, String... args) {
+    return succeeded(nova(microversion, args), "nova " + String.join(" ", args));
+  }
+
   private Result exec(List<String> command) {
     String[] args = command.subList(1, command.size()).toArray(String[]::new);
     ProcessBuilder builder = new ProcessBuilder(command);
