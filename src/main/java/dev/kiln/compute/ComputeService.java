@@ -9,12 +9,18 @@ import java.time.Clock;
 
 /**
  * Kiln's Compute service, so far: the simulated fleet with its hypervisor driver and fault
- * injection, flavors and keypairs. Servers build on it: resolve the flavor ({@link
+ * injection, flavors, keypairs and the external events other services send about servers.
+ * Servers build on it: resolve the flavor ({@link
  * Flavors#get}) and keypair ({@link Keypairs#find}), claim capacity on a host ({@link
  * Fleet#claim}), then drive the instance through {@link #driver()}.
  */
 public record ComputeService(
-    Fleet fleet, DriverSettings driverSettings, HypervisorDriver driver, Flavors flavors, Keypairs keypairs) {
+    Fleet fleet,
+    DriverSettings driverSettings,
+    HypervisorDriver driver,
+    Flavors flavors,
+    Keypairs keypairs,
+    ExternalEvents externalEvents) {
 
   public ComputeService {
     requireNonNull(fleet, "fleet is null");
@@ -22,6 +28,7 @@ public record ComputeService(
     requireNonNull(driver, "driver is null");
     requireNonNull(flavors, "flavors is null");
     requireNonNull(keypairs, "keypairs is null");
+    requireNonNull(externalEvents, "externalEvents is null");
   }
 
   /**
@@ -43,7 +50,8 @@ public record ComputeService(
         settings,
         new SimulatedDriver(settings, fleet::isKnown, sleeper),
         new Flavors(db, clock, ids),
-        new Keypairs(db, clock, random));
+        new Keypairs(db, clock, random),
+        new ExternalEvents(db, clock, ids));
   }
 
   /**

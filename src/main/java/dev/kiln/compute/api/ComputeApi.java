@@ -84,6 +84,7 @@ public final class ComputeApi implements HttpService {
     new AggregatesApi().register(routes);
     new KilnFaultsApi(compute.driverSettings(), compute.fleet()::isKnown).register(routes);
     new InstanceMetadataApi(metadata).register(routes);
+    new ServerExternalEventsApi(compute.externalEvents()).register(routes);
     routes.unmatchedIsNotFound();
   }
 
