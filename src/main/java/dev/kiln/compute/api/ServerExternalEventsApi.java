@@ -182,6 +182,6 @@ final class ServerExternalEventsApi {
       item.put("source", e.source().wireName());
       item.put("received_at", Nova.time(e.receivedAt()));
     }
-    return ApiResponse.status(200, body);
+    return ApiResponse.ok(body);
   }
 }

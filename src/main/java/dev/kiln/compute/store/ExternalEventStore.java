@@ -23,10 +23,10 @@ public final class ExternalEventStore {
         e.id(), e.serverId(), e.name(), e.tag(), e.status(), e.source().wireName(), e.receivedAt());
   }
 
-  /** A server's events, oldest first. */
+  /** A server's events in the order they arrived. */
   public List<Event> of(String serverId) {
     return sql.query(
-        "SELECT " + COLUMNS + " FROM compute_external_event WHERE server_id = ? ORDER BY received_at, id",
+        "SELECT " + COLUMNS + " FROM compute_external_event WHERE server_id = ? ORDER BY seq",
         ExternalEventStore::event,
         serverId);
   }
