@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.ComputeService;
+import dev.kiln.compute.ExternalEvents;
+import dev.kiln.compute.ExternalEvents.Event.Source;
 import dev.kiln.compute.FleetConfig;
 import dev.kiln.compute.Resources;
 import dev.kiln.compute.ServerServices;
@@ -133,6 +135,14 @@ public final class KilnServer implements AutoCloseable {
               .id());
       ServerServices serverServices =
           ServerServices.create(db, clock, ids, random, compute, network, image, volume, tasks);
+      // Networking and Block Storage tell Compute about its servers' ports and volumes, in-process,
+      // as Neutron and Cinder call Nova's os-server-external-events.
+      network.ports().deviceEvents(
+          (serverId, name, portId) ->
+              compute.externalEvents().record(serverId, name, portId, ExternalEvents.COMPLETED, Source.NETWORK));
+      volume.volumes().volumeEvents(
+          (serverId, name, volumeId) ->
+              compute.externalEvents().record(serverId, name, volumeId, ExternalEvents.COMPLETED, Source.VOLUME));
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       String publicUrl = config.publicUrl();
       WebServer web =

@@ -9,7 +9,8 @@ import java.time.Clock;
 
 /**
  * Kiln's Compute service, so far: the simulated fleet with its hypervisor driver and fault
- * injection, flavors, keypairs and quotas. Servers build on it: resolve the flavor ({@link
+ * injection, flavors, keypairs, quotas and the external events other services send about
+ * servers. Servers build on it: resolve the flavor ({@link
  * Flavors#get}) and keypair ({@link Keypairs#find}), claim capacity on a host ({@link
  * Fleet#claim}), then drive the instance through {@link #driver()}.
  */
@@ -19,7 +20,8 @@ public record ComputeService(
     HypervisorDriver driver,
     Flavors flavors,
     Keypairs keypairs,
-    ComputeQuotas quotas) {
+    ComputeQuotas quotas,
+    ExternalEvents externalEvents) {
 
   public ComputeService {
     requireNonNull(fleet, "fleet is null");
@@ -28,6 +30,7 @@ public record ComputeService(
     requireNonNull(flavors, "flavors is null");
     requireNonNull(keypairs, "keypairs is null");
     requireNonNull(quotas, "quotas is null");
+    requireNonNull(externalEvents, "externalEvents is null");
   }
 
   /**
@@ -51,7 +54,8 @@ public record ComputeService(
         new SimulatedDriver(settings, fleet::isKnown, sleeper),
         new Flavors(db, clock, ids),
         new Keypairs(db, clock, random, quotas),
-        quotas);
+        quotas,
+        new ExternalEvents(db, clock, ids));
   }
 
   /**

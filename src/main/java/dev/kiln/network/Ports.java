@@ -25,15 +25,19 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Neutron ports: addresses from the subnets' pools (never the same one twice: allocation on a
  * subnet runs under that subnet's row lock), MAC addresses, security groups, and the port's
  * active binding. Compute plugs ports into instances with {@link #plug} and takes them out with
- * {@link #unplug}, which keeps the port, its MAC and its addresses.
+ * {@link #unplug}, which keeps the port, its MAC and its addresses. Compute hears about its
+ * servers' ports through {@link DeviceEvents}, as Nova hears from Neutron.
  */
 public final class Ports {
   private static final Pattern MAC = Pattern.compile("([0-9a-f]{2}:){5}[0-9a-f]{2}");
+  private static final Logger LOG = LoggerFactory.getLogger(Ports.class);
 
   private final Database db;
   private final IdGenerator ids;
@@ -41,6 +45,7 @@ public final class Ports {
   private final Networks networks;
   private final SecurityGroupDirectory securityGroups;
   private final ComputeHosts hosts;
+  private volatile DeviceEvents deviceEvents = DeviceEvents.NONE;
 
   public Ports(
       Database db,
@@ -55,6 +60,11 @@ public final class Ports {
     this.networks = requireNonNull(networks, "networks is null");
     this.securityGroups = requireNonNull(securityGroups, "securityGroups is null");
     this.hosts = requireNonNull(hosts, "hosts is null");
+  }
+
+  /** Plugs in Compute's receiver of port events; Compute is wired after Networking. */
+  public void deviceEvents(DeviceEvents events) {
+    this.deviceEvents = requireNonNull(events, "events is null");
   }
 
   /** An address a request asks for: a subnet, an address, or both. */
@@ -162,11 +172,14 @@ public final class Ports {
     if (changes.hostId() != null && !changes.hostId().isEmpty()) {
       checkHost(changes.hostId());
     }
+    Port[] before = new Port[1];
+    Port after;
     try {
-      return db.inTransaction(
+      after = db.inTransaction(
           sql -> {
             NetworkStore store = new NetworkStore(sql);
             Port old = store.lockPort(id).orElseThrow(() -> NetworkErrors.portNotFound(id));
+            before[0] = old;
             if (newMac != null && !newMac.equals(old.macAddress()) && old.activeBinding() != null) {
               throw ServiceException.conflict(
                   "PortBound", "Unable to change the MAC address of port " + id + " while it is bound to a host.");
@@ -206,11 +219,16 @@ public final class Ports {
     } catch (StoreException e) {
       throw translate(e, visible(actor, id).networkId(), newMac);
     }
+    statusChanged(before[0], after);
+    return after;
   }
 
   public void delete(Actor actor, String id) {
-    visible(actor, id);
+    Port port = visible(actor, id);
     db.inTransaction(sql -> new NetworkStore(sql).deletePort(id));
+    if (DeviceEvents.isComputeDevice(port.deviceOwner(), port.deviceId())) {
+      send(port.deviceId(), DeviceEvents.VIF_DELETED, id);
+    }
   }
 
   /**
@@ -220,7 +238,7 @@ public final class Ports {
    */
   public Port plug(String portId, String deviceId, String deviceOwner, String host) {
     checkHost(host);
-    return db.inTransaction(
+    Port plugged = db.inTransaction(
         sql -> {
           NetworkStore store = new NetworkStore(sql);
           Port old = store.lockPort(portId).orElseThrow(() -> NetworkErrors.portNotFound(portId));
@@ -240,6 +258,11 @@ public final class Ports {
           store.updatePort(updated, old.revision());
           return store.findPort(portId).orElseThrow();
         });
+    // Nova waits for this after plugging, whatever the port was before (a rebind to a new host too).
+    if (isActiveOnServer(plugged)) {
+      send(deviceId, DeviceEvents.VIF_PLUGGED, portId);
+    }
+    return plugged;
   }
 
   /**
@@ -248,10 +271,12 @@ public final class Ports {
    * into another instance at once.
    */
   public Port unplug(String portId) {
-    return db.inTransaction(
+    Port[] before = new Port[1];
+    Port unplugged = db.inTransaction(
         sql -> {
           NetworkStore store = new NetworkStore(sql);
           Port old = store.lockPort(portId).orElseThrow(() -> NetworkErrors.portNotFound(portId));
+          before[0] = old;
           store.deleteBindings(portId);
           Port updated =
               new Port(
@@ -262,6 +287,35 @@ public final class Ports {
           store.updatePort(updated, old.revision());
           return store.findPort(portId).orElseThrow();
         });
+    statusChanged(before[0], unplugged);
+    return unplugged;
+  }
+
+  /**
+   * Neutron tells Nova when a server's port becomes ACTIVE and when it stops being ACTIVE (status
+   * DOWN, or moved to another device), naming the server it served.
+   */
+  private void statusChanged(Port old, Port now) {
+    boolean sameDevice = old.deviceId().equals(now.deviceId());
+    if (isActiveOnServer(old) && !(sameDevice && isActiveOnServer(now))) {
+      send(old.deviceId(), DeviceEvents.VIF_UNPLUGGED, old.id());
+    }
+    if (isActiveOnServer(now) && !(sameDevice && isActiveOnServer(old))) {
+      send(now.deviceId(), DeviceEvents.VIF_PLUGGED, now.id());
+    }
+  }
+
+  private static boolean isActiveOnServer(Port port) {
+    return port.status().equals("ACTIVE") && DeviceEvents.isComputeDevice(port.deviceOwner(), port.deviceId());
+  }
+
+  /** The change is committed whatever Compute does with the event, as with Neutron's notifier. */
+  private void send(String serverId, String name, String portId) {
+    try {
+      deviceEvents.send(serverId, name, portId);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not tell Compute {} for port {} of server {}: {}", name, portId, serverId, e.toString());
+    }
   }
 
   /** Makes {@code host} the port's active binding ("" unbinds); answers whether it is bound. */

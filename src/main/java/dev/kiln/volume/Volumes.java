@@ -42,6 +42,7 @@ public final class Volumes {
   private final VolumeBackend backend;
   private final TaskRunner tasks;
   private final ImageCatalog images;
+  private volatile VolumeEvents volumeEvents = VolumeEvents.NONE;
 
   public Volumes(
       Database db,
@@ -75,6 +76,11 @@ public final class Volumes {
                 .transition(volumeIdOf(task), List.of(Status.CREATING), Status.ERROR, AttachStatus.DETACHED, now());
           }
         });
+  }
+
+  /** Plugs in Compute's receiver of volume events; Compute is wired after Block Storage. */
+  public void volumeEvents(VolumeEvents events) {
+    this.volumeEvents = requireNonNull(events, "events is null");
   }
 
   /**
@@ -295,7 +301,8 @@ public final class Volumes {
 
   /**
    * Grows a volume. An available volume is extended; an in-use one only from microversion 3.42,
-   * as Cinder allows. The new size must be larger, and within the gigabytes quota.
+   * as Cinder allows. The new size must be larger, and within the gigabytes quota. The servers an
+   * in-use volume is attached to hear {@code volume-extended}, as Cinder tells Nova.
    */
   public Volume extend(Actor actor, String id, int newSize, boolean inUseAllowed) {
     Volume volume = visible(actor, id);
@@ -305,7 +312,7 @@ public final class Volumes {
     }
     quotas.checkVolumeSize(volume.projectId(), newSize);
     List<String> allowed = inUseAllowed ? List.of(Status.AVAILABLE, Status.IN_USE) : List.of(Status.AVAILABLE);
-    db.inTransaction(
+    List<String> servers = db.inTransaction(
         sql -> {
           VolumeStore store = new VolumeStore(sql);
           Volume locked = store.lockVolume(id).orElseThrow(() -> VolumeErrors.volumeNotFound(id));
@@ -321,8 +328,23 @@ public final class Volumes {
             throw ServiceException.invalid("VolumeBackendAPIException", "Bad or unexpected response from the storage volume backend API: " + e.getMessage());
           }
           store.resize(id, newSize, locked.status(), now());
-          return null;
+          if (!locked.status().equals(Status.IN_USE)) {
+            return List.<String>of();
+          }
+          return store.attachmentsOf(id).stream()
+              .filter(a -> a.instanceUuid() != null && a.attachStatus().equals(Attachments.ATTACHED))
+              .map(Attachment::instanceUuid)
+              .distinct()
+              .toList();
         });
+    for (String server : servers) {
+      try {
+        volumeEvents.send(server, VolumeEvents.VOLUME_EXTENDED, id);
+      } catch (RuntimeException e) {
+        // The volume has grown whatever Compute makes of the news, as with Cinder's notifier.
+        LOG.warn("Could not tell Compute volume-extended for volume {} of server {}: {}", id, server, e.toString());
+      }
+    }
     return visible(actor, id);
   }
 

@@ -87,6 +87,7 @@ public final class ComputeApi implements HttpService {
     new LimitsApi(compute.quotas()).register(routes);
     new KilnFaultsApi(compute.driverSettings(), compute.fleet()::isKnown).register(routes);
     new InstanceMetadataApi(servers.metadata()).register(routes);
+    new ServerExternalEventsApi(compute.externalEvents()).register(routes);
     routes.unmatchedIsNotFound();
   }
 

@@ -1,0 +1,261 @@
+package dev.kiln.compute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testing.Api;
+import dev.kiln.testing.RunningKiln;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nova's os-server-external-events over HTTP, and the events Networking and Block Storage send
+ * in-process (read back through Kiln's os-kiln-external-events).
+ */
+class ServerExternalEventsApiTest {
+  private static final String NOVA = "/compute/v2.1";
+  private static final String NET = "/networking/v2.0";
+  private static final String EVENTS = NOVA + "/os-server-external-events";
+
+  @TempDir static Path dataDir;
+  private static RunningKiln kiln;
+  private static Api admin;
+  private static Api member;
+  private static String cinder;
+  private static String imageId;
+  private static String networkId;
+
+  @BeforeAll
+  static void start() {
+    kiln = RunningKiln.start(dataDir);
+    Api anonymous = kiln.api();
+    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
+    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"events\"}}").json().at("/project/id").asText();
+    String user =
+        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"ev-user\", \"password\": \"pw\"}}").json().at("/user/id").asText();
+    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
+    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
+    member = anonymous.withToken(anonymous.token("ev-user", "pw", "events")).withHeader("X-OpenStack-Nova-API-Version", "2.37");
+    cinder = "/volume/v3/" + project;
+    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
+    networkId = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"evnet\"}}"), 201).at("/network/id").asText();
+    ok(member.post(
+        NET + "/subnets",
+        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.7.0.0/24\"}}"), 201);
+  }
+
+  @AfterAll
+  static void stop() {
+    kiln.close();
+  }
+
+  private static JsonNode ok(Api.Response r, int status) {
+    assertThat(r.status()).as(r.toString()).isEqualTo(status);
+    return r.body().isEmpty() ? null : r.json();
+  }
+
+  private static void await(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private static String bootWithNetwork(String name) {
+    String id =
+        ok(member.post(
+            NOVA + "/servers",
+            "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
+                + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}]}}"), 202).at("/server/id").asText();
+    return active(id);
+  }
+
+  private static String active(String id) {
+    await(() -> !ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText().equals("BUILD"), id + " built");
+    assertThat(ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText()).isEqualTo("ACTIVE");
+    return id;
+  }
+
+  private static void deleteServer(String id) {
+    ok(member.delete(NOVA + "/servers/" + id), 204);
+    await(() -> member.get(NOVA + "/servers/" + id).status() == 404, id + " deleted");
+  }
+
+  /** The recorded events of a server as "name:tag:source". */
+  private static List<String> recorded(String serverId) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : ok(admin.get(NOVA + "/os-kiln-external-events?server_uuid=" + serverId), 200).get("external_events")) {
+      assertThat(e.get("server_uuid").asText()).isEqualTo(serverId);
+      assertThat(e.get("received_at").asText()).isNotEmpty();
+      out.add(e.get("name").asText() + ":" + e.get("tag").asText(null) + ":" + e.get("source").asText());
+    }
+    return out;
+  }
+
+  private static String event(String name, String server, String tag) {
+    return "{\"name\": \"" + name + "\", \"server_uuid\": \"" + server + "\"" + (tag == null ? "" : ", \"tag\": \"" + tag + "\"") + "}";
+  }
+
+  @Test
+  void adminEventsForAnExistingServerAreAcceptedAndRecorded() {
+    String server = bootWithNetwork("ev-accept");
+    JsonNode body =
+        ok(admin.post(
+            EVENTS,
+            "{\"events\": [" + event("network-changed", server, "p-1") + ", {\"name\": \"network-vif-plugged\", \"server_uuid\": \""
+                + server + "\", \"status\": \"failed\"}]}"), 200);
+    JsonNode events = body.get("events");
+    assertThat(events).hasSize(2);
+    assertThat(events.get(0).get("code").asInt()).isEqualTo(200);
+    assertThat(events.get(0).get("status").asText()).isEqualTo("completed");
+    assertThat(events.get(0).get("tag").asText()).isEqualTo("p-1");
+    assertThat(events.get(0).get("server_uuid").asText()).isEqualTo(server);
+    assertThat(events.get(1).get("code").asInt()).isEqualTo(200);
+    assertThat(events.get(1).has("tag")).isFalse();
+
+    JsonNode list = ok(admin.get(NOVA + "/os-kiln-external-events?server_uuid=" + server), 200).get("external_events");
+    assertThat(recorded(server)).contains("network-changed:p-1:api", "network-vif-plugged:null:api");
+    // The event's own status is kept: a failed plug is recorded as failed.
+    assertThat(list.findValuesAsText("status")).contains("failed");
+    deleteServer(server);
+  }
+
+  @Test
+  void someEventsForMissingServersAnswer207WithACodeForEach() {
+    String server = bootWithNetwork("ev-partial");
+    String missing = UUID.randomUUID().toString();
+    JsonNode events =
+        ok(admin.post(EVENTS, "{\"events\": [" + event("network-changed", server, null) + ", " + event("network-changed", missing, null) + "]}"), 207)
+            .get("events");
+    assertThat(events.get(0).get("code").asInt()).isEqualTo(200);
+    assertThat(events.get(1).get("code").asInt()).isEqualTo(404);
+    assertThat(events.get(1).get("status").asText()).isEqualTo("failed");
+    assertThat(recorded(missing)).isEmpty();
+    deleteServer(server);
+  }
+
+  @Test
+  void eventsNoneOfWhichIsAcceptedAnswer207AsNovaHasSinceUssuri() {
+    String missing = UUID.randomUUID().toString();
+    JsonNode events = ok(admin.post(EVENTS, "{\"events\": [" + event("network-vif-deleted", missing, "p") + "]}"), 207).get("events");
+    assertThat(events.get(0).get("code").asInt()).isEqualTo(404);
+    assertThat(events.get(0).get("status").asText()).isEqualTo("failed");
+  }
+
+  @Test
+  void volumeExtendedWithoutATagIsRefusedForThatEventOnly() {
+    String server = bootWithNetwork("ev-tag");
+    JsonNode events =
+        ok(admin.withHeader("X-OpenStack-Nova-API-Version", "2.51")
+                .post(EVENTS, "{\"events\": [" + event("volume-extended", server, null) + ", " + event("network-changed", server, null) + "]}"), 207)
+            .get("events");
+    assertThat(events.get(0).get("code").asInt()).isEqualTo(400);
+    assertThat(events.get(1).get("code").asInt()).isEqualTo(200);
+    deleteServer(server);
+  }
+
+  @Test
+  void nonAdminsAreForbidden() {
+    String server = UUID.randomUUID().toString();
+    Api.Response r = member.post(EVENTS, "{\"events\": [" + event("network-changed", server, null) + "]}");
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.json().has("forbidden")).as(r.toString()).isTrue();
+    assertThat(member.get(NOVA + "/os-kiln-external-events?server_uuid=" + server).status()).isEqualTo(403);
+  }
+
+  @Test
+  void badBodiesAre400NamingTheField() {
+    String server = UUID.randomUUID().toString();
+    Api.Response badName = admin.post(EVENTS, "{\"events\": [" + event("network-exploded", server, null) + "]}");
+    assertThat(badName.status()).isEqualTo(400);
+    assertThat(badName.json().at("/badRequest/message").asText()).contains("events/0/name").contains("network-exploded");
+    // volume-extended arrived in 2.51, power-update in 2.76.
+    Api.Response tooEarly =
+        admin.withHeader("X-OpenStack-Nova-API-Version", "2.50").post(EVENTS, "{\"events\": [" + event("volume-extended", server, "v") + "]}");
+    assertThat(tooEarly.status()).isEqualTo(400);
+    Api.Response powerAt275 =
+        admin.withHeader("X-OpenStack-Nova-API-Version", "2.75").post(EVENTS, "{\"events\": [" + event("power-update", server, "POWER_ON") + "]}");
+    assertThat(powerAt275.status()).isEqualTo(400);
+    Api.Response powerAt276 =
+        admin.withHeader("X-OpenStack-Nova-API-Version", "2.76").post(EVENTS, "{\"events\": [" + event("power-update", server, "POWER_ON") + "]}");
+    assertThat(powerAt276.status()).isEqualTo(207);
+
+    Api.Response badUuid = admin.post(EVENTS, "{\"events\": [" + event("network-changed", "nope", null) + "]}");
+    assertThat(badUuid.json().at("/badRequest/message").asText()).contains("events/0/server_uuid");
+    Api.Response badStatus =
+        admin.post(EVENTS, "{\"events\": [{\"name\": \"network-changed\", \"server_uuid\": \"" + server + "\", \"status\": \"done\"}]}");
+    assertThat(badStatus.json().at("/badRequest/message").asText()).contains("events/0/status");
+    Api.Response extra =
+        admin.post(EVENTS, "{\"events\": [{\"name\": \"network-changed\", \"server_uuid\": \"" + server + "\", \"colour\": \"red\"}]}");
+    assertThat(extra.json().at("/badRequest/message").asText()).contains("colour");
+    Api.Response longTag = admin.post(EVENTS, "{\"events\": [" + event("network-changed", server, "t".repeat(256)) + "]}");
+    assertThat(longTag.json().at("/badRequest/message").asText()).contains("events/0/tag");
+    assertThat(admin.post(EVENTS, "{\"events\": []}").status()).isEqualTo(400);
+    assertThat(admin.post(EVENTS, "{\"events\": [{\"name\": \"network-changed\"}]}").json().at("/badRequest/message").asText())
+        .contains("server_uuid");
+    assertThat(admin.post(EVENTS, "{\"event\": []}").status()).isEqualTo(400);
+    assertThat(admin.get(NOVA + "/os-kiln-external-events").status()).isEqualTo(400);
+  }
+
+  @Test
+  void bootingPlugsTheServersPortAndDeletingItDeletesThePort() {
+    String server = bootWithNetwork("ev-net");
+    String port = ok(admin.get(NET + "/ports?device_id=" + server), 200).at("/ports/0/id").asText();
+    assertThat(recorded(server)).containsExactly("network-vif-plugged:" + port + ":network");
+    deleteServer(server);
+    // Compute made this port, so it goes with the server: Neutron says the vif was deleted.
+    assertThat(recorded(server)).containsExactly("network-vif-plugged:" + port + ":network", "network-vif-deleted:" + port + ":network");
+  }
+
+  @Test
+  void aUsersPortIsUnpluggedWhenItsServerIsDeleted() {
+    String port =
+        ok(member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}"), 201).at("/port/id").asText();
+    String server =
+        active(ok(member.post(
+            NOVA + "/servers",
+            "{\"server\": {\"name\": \"ev-userport\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
+                + "\", \"networks\": [{\"port\": \"" + port + "\"}]}}"), 202).at("/server/id").asText());
+    assertThat(recorded(server)).containsExactly("network-vif-plugged:" + port + ":network");
+    deleteServer(server);
+    assertThat(recorded(server)).containsExactly("network-vif-plugged:" + port + ":network", "network-vif-unplugged:" + port + ":network");
+    // A port of no server tells nobody anything.
+    ok(member.delete(NET + "/ports/" + port), 204);
+    assertThat(recorded(server)).hasSize(2);
+  }
+
+  @Test
+  void extendingAnAttachedVolumeTellsItsServer() {
+    String volume =
+        ok(member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"ev-root\", \"size\": 1}}"), 202).at("/volume/id").asText();
+    await(() -> ok(member.get(cinder + "/volumes/" + volume), 200).at("/volume/status").asText().equals("available"), "volume");
+    ok(member.post(cinder + "/volumes/" + volume + "/action", "{\"os-set_bootable\": {\"bootable\": true}}"), 200);
+    String server =
+        active(ok(member.post(
+            NOVA + "/servers",
+            "{\"server\": {\"name\": \"ev-bfv\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": ["
+                + "{\"boot_index\": 0, \"uuid\": \"" + volume + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}"), 202)
+            .at("/server/id").asText());
+    assertThat(recorded(server)).isEmpty();
+    ok(member.withHeader("OpenStack-API-Version", "volume 3.42")
+        .post(cinder + "/volumes/" + volume + "/action", "{\"os-extend\": {\"new_size\": 2}}"), 202);
+    assertThat(recorded(server)).containsExactly("volume-extended:" + volume + ":volume");
+    deleteServer(server);
+    // An available volume grows without news to anyone.
+    ok(member.post(cinder + "/volumes/" + volume + "/action", "{\"os-extend\": {\"new_size\": 3}}"), 202);
+    assertThat(recorded(server)).containsExactly("volume-extended:" + volume + ":volume");
+  }
+}
