@@ -54,8 +54,21 @@ public record Migration(
   public static final String REVERTED = "reverted";
   public static final String ERROR = "error";
 
+  /** A live migration (Nova's migration_type), with its own statuses. */
+  public static final String LIVE_MIGRATION = "live-migration";
+  public static final String QUEUED = "queued";
+  public static final String PREPARING = "preparing";
+  public static final String RUNNING = "running";
+  public static final String COMPLETED = "completed";
+  /** Kiln's: an abort was asked for and the running step has not rolled back yet. */
+  public static final String CANCELLING = "cancelling";
+  public static final String CANCELLED = "cancelled";
+
   /** The statuses after which nothing more happens to the move. */
-  public static final Set<String> DONE = Set.of(CONFIRMED, REVERTED, ERROR);
+  public static final Set<String> DONE = Set.of(CONFIRMED, REVERTED, ERROR, COMPLETED, CANCELLED);
+
+  /** A live migration's statuses while it is under way (Nova's in-progress list). */
+  public static final Set<String> LIVE_IN_PROGRESS = Set.of(QUEUED, PREPARING, RUNNING, CANCELLING);
 
   public Migration {
     requireNonNull(uuid, "uuid is null");

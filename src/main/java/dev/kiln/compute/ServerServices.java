@@ -20,6 +20,7 @@ public record ServerServices(
     ServerActions actions,
     ServerMoves moves,
     ServerRebuilds rebuilds,
+    ServerLiveMigrations liveMigrations,
     ServerInterfaces interfaces,
     ServerVolumeAttachments volumeAttachments,
     InstanceMetadata metadata) {
@@ -29,6 +30,7 @@ public record ServerServices(
     requireNonNull(actions, "actions is null");
     requireNonNull(moves, "moves is null");
     requireNonNull(rebuilds, "rebuilds is null");
+    requireNonNull(liveMigrations, "liveMigrations is null");
     requireNonNull(interfaces, "interfaces is null");
     requireNonNull(volumeAttachments, "volumeAttachments is null");
     requireNonNull(metadata, "metadata is null");
@@ -50,6 +52,7 @@ public record ServerServices(
         new ServerActions(db, clock, ids, compute, servers, tasks),
         new ServerMoves(db, clock, ids, compute, servers, network, tasks),
         new ServerRebuilds(db, clock, ids, compute, servers, image, tasks),
+        new ServerLiveMigrations(db, clock, ids, compute, network, servers, tasks),
         new ServerInterfaces(db, clock, ids, compute, network, servers),
         new ServerVolumeAttachments(db, clock, ids, compute, servers, tasks),
         new InstanceMetadata(clock, servers, compute.keypairs(), network, random));

@@ -51,6 +51,15 @@ public final class ServerVolumes {
     return volume.attachments().create(actor, volumeId, serverId, null, null).id();
   }
 
+  /**
+   * Makes the attachment a move needs on its destination host: reserved and connected with the
+   * destination's connector at once (the volume stays in-use through its source attachment);
+   * answers its id. It is completed when the move succeeds, deleted when it does not.
+   */
+  public String attachForMove(Actor owner, String volumeId, String serverId, String host, String device) {
+    return volume.attachments().create(owner, volumeId, serverId, connector(host, device), null).id();
+  }
+
   /** Gives back a reservation that a failed create did not use. */
   public void unreserve(Actor actor, String attachmentId) {
     try {

@@ -252,6 +252,11 @@ public final class Attachments {
    * one at a time; any volume takes one per instance.
    */
   private static void reserveSlot(Volume volume, String instanceUuid) {
+    if (instanceUuid != null && volume.attachments().stream().anyMatch(a -> instanceUuid.equals(a.instanceUuid()))) {
+      // As Cinder: a second attachment for the same instance is a move (live migration) making
+      // its attachment on the destination host; it is allowed whatever the volume's status.
+      return;
+    }
     List<String> open =
         volume.multiattach()
             ? List.of(Status.AVAILABLE, Status.RESERVED, Status.ATTACHING, Status.IN_USE)
@@ -260,10 +265,6 @@ public final class Attachments {
       throw VolumeErrors.invalidVolume(
           "Volume status must be " + String.join(" or ", open) + " to reserve, but the current status is "
               + volume.status() + (volume.multiattach() ? "." : " and the volume is not multiattach."));
-    }
-    if (instanceUuid != null
-        && volume.attachments().stream().anyMatch(a -> instanceUuid.equals(a.instanceUuid()))) {
-      throw VolumeErrors.invalidVolume("Volume " + volume.id() + " is already attached to instance " + instanceUuid + ".");
     }
   }
 

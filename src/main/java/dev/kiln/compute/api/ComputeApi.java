@@ -42,10 +42,12 @@ public final class ComputeApi implements HttpService {
    * personality), 2.59 os-migrations uuid, paging and changes-since, 2.66 changes-before; for
    * server groups 2.13 project/user ids, 2.15 soft policies, 2.64 policy and rules, 2.71
    * server_groups in a server; for interfaces and volumes 2.49 tags on attach, 2.60 multiattach,
-   * 2.70 tags shown, 2.79 delete_on_termination; for quotas and limits 2.36 without
+   * 2.70 tags shown, 2.79 delete_on_termination; for live migration 2.22 force_complete, 2.23 the
+   * migrations under way, 2.24 abort, 2.25 block_migration "auto", 2.30 force, 2.65 abort while
+   * queued or preparing, 2.68 no force; for quotas and limits 2.36 without
    * nova-network's quotas, 2.39 without maxImageMeta, 2.50 quota classes with server groups, 2.57
    * without personality files. Every other version up to 2.79 changes only APIs
-   * Kiln does not have yet (live migration, consoles, os-hosts, proxies), so these still answer as
+   * Kiln does not have yet (consoles, os-hosts, proxies), so these still answer as
    * their versions say once they arrive.
    */
   public static final Microversions MICROVERSIONS =
@@ -71,8 +73,10 @@ public final class ComputeApi implements HttpService {
     new FlavorsApi(compute.flavors()).register(routes);
     new KeypairsApi(compute.keypairs()).register(routes);
     new ServersApi(servers.servers()).register(routes);
-    new ServerActionsApi(servers.actions(), new MoveActionsApi(servers.moves(), servers.rebuilds(), servers.servers()))
+    LiveMigrationsApi live = new LiveMigrationsApi(servers.liveMigrations());
+    new ServerActionsApi(servers.actions(), new MoveActionsApi(servers.moves(), servers.rebuilds(), servers.servers()), live)
         .register(routes);
+    live.register(routes);
     new MigrationsApi(servers.moves()).register(routes);
     new ServerGroupsApi(servers.servers().groups()).register(routes);
     new InterfacesApi(servers.interfaces()).register(routes);

@@ -24,10 +24,12 @@ final class ServerActionsApi {
 
   private final ServerActions actions;
   private final MoveActionsApi moves;
+  private final LiveMigrationsApi live;
 
-  ServerActionsApi(ServerActions actions, MoveActionsApi moves) {
+  ServerActionsApi(ServerActions actions, MoveActionsApi moves, LiveMigrationsApi live) {
     this.actions = requireNonNull(actions, "actions is null");
     this.moves = requireNonNull(moves, "moves is null");
+    this.live = requireNonNull(live, "live is null");
   }
 
   void register(ApiRoutes routes) {
@@ -100,6 +102,9 @@ final class ServerActionsApi {
           }
         }
         actions.lock(actor, id, reason);
+      }
+      case "os-migrateLive" -> {
+        return live.migrateLive(request, id, body);
       }
       case "unlock" -> {
         requireNullBody(name, body);

@@ -55,9 +55,39 @@ public final class MigrationStore {
   /** The server's migrations that are not confirmed, reverted or in error. */
   public List<Migration> unfinished(String serverId) {
     return sql.query(
-        "SELECT " + COLUMNS + " FROM compute_migration WHERE server_id = ? AND status NOT IN ('confirmed', 'reverted', 'error')",
+        "SELECT " + COLUMNS + " FROM compute_migration WHERE server_id = ? AND status NOT IN " + Sql.placeholders(Migration.DONE.size()),
         MigrationStore::migration,
-        serverId);
+        args(serverId, Migration.DONE));
+  }
+
+  /** The migration with Nova's integer id, if it is the server's. */
+  public Optional<Migration> find(String serverId, long id) {
+    return sql.queryOne(
+        "SELECT " + COLUMNS + " FROM compute_migration WHERE server_id = ? AND id = ?", MigrationStore::migration, serverId, id);
+  }
+
+  /** The server's migrations of one type in one of these statuses, oldest first. */
+  public List<Migration> ofServer(String serverId, String type, java.util.Set<String> statuses) {
+    return sql.query(
+        "SELECT " + COLUMNS + " FROM compute_migration WHERE server_id = ? AND migration_type = ? AND status IN "
+            + Sql.placeholders(statuses.size()) + " ORDER BY created_at, id",
+        MigrationStore::migration,
+        args(serverId, type, statuses));
+  }
+
+  private static Object[] args(Object first, Object second, java.util.Collection<String> rest) {
+    List<Object> all = new ArrayList<>();
+    all.add(first);
+    all.add(second);
+    all.addAll(rest);
+    return all.toArray();
+  }
+
+  private static Object[] args(Object first, java.util.Collection<String> rest) {
+    List<Object> all = new ArrayList<>();
+    all.add(first);
+    all.addAll(rest);
+    return all.toArray();
   }
 
   /** Moves the record from {@code from} to {@code to}; answers whether it was in {@code from}. */
@@ -79,8 +109,8 @@ public final class MigrationStore {
   public boolean fail(String uuid, Instant now) {
     return sql.update(
             "UPDATE compute_migration SET status = 'error', updated_at = ?"
-                + " WHERE uuid = ? AND status NOT IN ('confirmed', 'reverted', 'error')",
-            now, uuid)
+                + " WHERE uuid = ? AND status NOT IN " + Sql.placeholders(Migration.DONE.size()),
+            args(now, uuid, Migration.DONE))
         == 1;
   }
 
