@@ -58,14 +58,14 @@ final class MoveTask implements TaskHandler {
   private final Database db;
   private final Clock clock;
   private final ComputeService compute;
-  private final NetworkService network;
+  private final MoveBindings bindings;
   private final Scheduler scheduler;
 
   MoveTask(Database db, Clock clock, ComputeService compute, NetworkService network) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.compute = requireNonNull(compute, "compute is null");
-    this.network = requireNonNull(network, "network is null");
+    this.bindings = new MoveBindings(requireNonNull(network, "network is null"));
     this.scheduler = new Scheduler(db, compute.fleet());
   }
 
@@ -153,6 +153,27 @@ final class MoveTask implements TaskHandler {
       return false;
     }
     String host = destination.get().hostname();
+    if (!host.equals(m.sourceCompute())) {
+      try {
+        // As for a live migration: every port can bind on the destination, or nothing moves.
+        bindings.prepare(server, host);
+      } catch (ServiceException e) {
+        LOG.info("Ports of server {} cannot bind on {}: {}", server.id(), host, e.getMessage());
+        compute.fleet().release(m.uuid());
+        Instant failed = now();
+        db.inTransaction(
+            sql -> {
+              new ServerStore(sql)
+                  .finishAction(
+                      server.id(), RESIZE_PREP, payload.path("previous_status").asText(), m.oldVmState(),
+                      payload.path("previous_power_state").asInt(), false, failed);
+              new MigrationStore(sql).fail(m.uuid(), failed);
+              new InstanceActionStore(sql).finishEvent(server.id(), m.requestId(), event, e.getMessage(), failed);
+              return null;
+            });
+        return false;
+      }
+    }
     Instant now = now();
     boolean moved =
         db.inTransaction(
@@ -184,6 +205,9 @@ final class MoveTask implements TaskHandler {
     } catch (HypervisorException e) {
       LOG.info("Server {} failed to move to {}: {}", server.id(), m.destCompute(), e.getMessage());
       compute.fleet().release(m.uuid());
+      if (!m.destCompute().equals(m.sourceCompute())) {
+        bindings.dropInactive(server, m.destCompute());
+      }
       Instant now = now();
       db.inTransaction(
           sql -> {
@@ -220,7 +244,7 @@ final class MoveTask implements TaskHandler {
     String event = "compute_finish_resize";
     events().startEvent(server.id(), m.requestId(), event, m.destCompute(), now());
     String zone = zoneOf(m.destCompute(), server);
-    plugPorts(server, m.destCompute(), zone);
+    bindings.activate(server, m.destCompute(), zone);
     int power = "stopped".equals(m.oldVmState()) ? ServerActions.SHUTDOWN : ServerActions.RUNNING;
     Instant now = now();
     boolean arrived =
@@ -258,6 +282,9 @@ final class MoveTask implements TaskHandler {
       failure = e;
     }
     settleOnDestination(m);
+    if (!m.destCompute().equals(m.sourceCompute())) {
+      bindings.dropInactive(server, m.sourceCompute());
+    }
     Instant now = now();
     HypervisorException failed = failure;
     db.inTransaction(
@@ -308,7 +335,10 @@ final class MoveTask implements TaskHandler {
     String finish = "compute_finish_revert_resize";
     events().startEvent(server.id(), requestId, finish, m.sourceCompute(), now());
     String zone = zoneOf(m.sourceCompute(), server);
-    plugPorts(server, m.sourceCompute(), zone);
+    bindings.activate(server, m.sourceCompute(), zone);
+    if (!m.destCompute().equals(m.sourceCompute())) {
+      bindings.dropInactive(server, m.destCompute());
+    }
     boolean stopped = "stopped".equals(m.oldVmState());
     Instant now = now();
     db.inTransaction(
@@ -351,7 +381,10 @@ final class MoveTask implements TaskHandler {
         // Back on the source, where the server's own claim is.
         compute.fleet().release(m.uuid());
         try {
-          plugPorts(server, m.sourceCompute(), zoneOf(m.sourceCompute(), server));
+          bindings.activate(server, m.sourceCompute(), zoneOf(m.sourceCompute(), server));
+          if (m.destCompute() != null && !m.destCompute().equals(m.sourceCompute())) {
+            bindings.dropInactive(server, m.destCompute());
+          }
         } catch (RuntimeException e) {
           LOG.warn("Could not bind server {}'s ports back to {}: {}", server.id(), m.sourceCompute(), e.getMessage());
         }
@@ -419,18 +452,6 @@ final class MoveTask implements TaskHandler {
   }
 
   // Helpers
-
-  private void plugPorts(Server server, String host, String zone) {
-    for (PluggedPort p : server.ports()) {
-      try {
-        network.ports().plug(p.portId(), server.id(), "compute:" + zone, host);
-      } catch (ServiceException e) {
-        if (e.kind() != ServiceException.Kind.NOT_FOUND) {
-          throw e; // the runner retries the step
-        }
-      }
-    }
-  }
 
   private String zoneOf(String host, Server server) {
     return compute.fleet().hypervisor(host).map(Hypervisor::availabilityZone).orElse(server.availabilityZone());

@@ -64,6 +64,7 @@ public final class ServerLiveMigrations {
   private final NetworkService network;
   private final Servers servers;
   private final Scheduler scheduler;
+  private final MoveBindings bindings;
   private final TaskRunner tasks;
 
   public ServerLiveMigrations(
@@ -76,6 +77,7 @@ public final class ServerLiveMigrations {
     this.network = requireNonNull(network, "network is null");
     this.servers = requireNonNull(servers, "servers is null");
     this.scheduler = new Scheduler(db, compute.fleet());
+    this.bindings = new MoveBindings(network);
     this.tasks = requireNonNull(tasks, "tasks is null");
     tasks.register(
         TASK,
@@ -205,10 +207,7 @@ public final class ServerLiveMigrations {
 
     Prepared prepared = new Prepared(new ArrayList<>(), new LinkedHashMap<>());
     try {
-      for (PluggedPort p : server.ports()) {
-        network.bindings().create(p.portId(), dest, null, null);
-        prepared.boundPorts().add(p.portId());
-      }
+      prepared.boundPorts().addAll(bindings.prepare(server, dest));
       for (BlockDevice d : servers.blockDevices(server.id())) {
         prepared.attachments().put(
             d.id(), servers.volumes().attachForMove(Servers.system(server), d.volumeId(), server.id(), dest, d.deviceName()));
@@ -251,11 +250,8 @@ public final class ServerLiveMigrations {
   /** Post-migration: bindings, attachments, host and claim move to the destination. */
   private void finishOnDestination(
       Server server, Migration migration, Hypervisor dest, Prepared prepared, String previousStatus) {
-    String source = server.host();
-    for (String portId : prepared.boundPorts()) {
-      network.bindings().activate(portId, dest.hostname());
-      network.bindings().delete(portId, source);
-    }
+    bindings.activate(server, dest.hostname(), dest.availabilityZone());
+    bindings.dropInactive(server, server.host());
     Actor system = Servers.system(server);
     for (BlockDevice d : servers.blockDevices(server.id())) {
       String moved = prepared.attachments().get(d.id());

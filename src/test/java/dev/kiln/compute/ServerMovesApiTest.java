@@ -389,6 +389,47 @@ class ServerMovesApiTest {
   }
 
   @Test
+  void coldMovesBindOnTheDestinationFirstAndDropTheLeftBindingWhenSettled() {
+    String id = boot("bound-move", "1");
+    String source = waitFor(id, "ACTIVE").get("OS-EXT-SRV-ATTR:host").asText();
+    String port = onlyPort(id);
+
+    accepted(admin, id, "{\"migrate\": null}");
+    String destination = waitFor(id, "VERIFY_RESIZE").get("OS-EXT-SRV-ATTR:host").asText();
+    // While the move waits to be verified, the source keeps an INACTIVE binding to revert to.
+    assertThat(bindingStates(port)).containsEntry(destination, "ACTIVE").containsEntry(source, "INACTIVE").hasSize(2);
+    accepted(admin, id, "{\"revertResize\": null}");
+    waitFor(id, "ACTIVE");
+    assertThat(bindingStates(port)).containsExactly(Map.entry(source, "ACTIVE"));
+
+    accepted(admin, id, "{\"migrate\": null}");
+    String second = waitFor(id, "VERIFY_RESIZE").get("OS-EXT-SRV-ATTR:host").asText();
+    assertThat(act(admin, id, "{\"confirmResize\": null}").status()).isEqualTo(204);
+    waitFor(id, "ACTIVE");
+    assertThat(bindingStates(port)).containsExactly(Map.entry(second, "ACTIVE"));
+
+    // A port that cannot bind on the destination stops the move before anything moves.
+    String target = source.equals(second) ? destination : source;
+    Api v256 = admin.withHeader("OpenStack-API-Version", "compute 2.56");
+    ok(admin.post(NET + "/ports/" + port + "/bindings", "{\"binding\": {\"host\": \"" + target + "\"}}"), 201);
+    accepted(v256, id, "{\"migrate\": {\"host\": \"" + target + "\"}}");
+    JsonNode after = waitFor(id, "ACTIVE");
+    assertThat(after.get("OS-EXT-SRV-ATTR:host").asText()).isEqualTo(second);
+    assertThat(migrationsOf(admin.withHeader("OpenStack-API-Version", "compute 2.23"), id).get(0).get("status").asText())
+        .isEqualTo("error");
+    ok(admin.delete(NET + "/ports/" + port + "/bindings/" + target), 204);
+    assertThat(bindingStates(port)).containsExactly(Map.entry(second, "ACTIVE"));
+    deleteAndWait(id);
+  }
+
+  private static Map<String, String> bindingStates(String portId) {
+    Map<String, String> states = new java.util.TreeMap<>();
+    ok(admin.get(NET + "/ports/" + portId + "/bindings"), 200).get("bindings")
+        .forEach(b -> states.put(b.get("host").asText(), b.get("status").asText()));
+    return states;
+  }
+
+  @Test
   void migrateWithNoOtherHostLeftEndsActiveWithAnErrorMigration() {
     String id = boot("stuck", "1");
     String source = waitFor(id, "ACTIVE").get("OS-EXT-SRV-ATTR:host").asText();
