@@ -59,13 +59,15 @@ final class MoveTask implements TaskHandler {
   private final Clock clock;
   private final ComputeService compute;
   private final MoveBindings bindings;
+  private final ServerVolumes volumes;
   private final Scheduler scheduler;
 
-  MoveTask(Database db, Clock clock, ComputeService compute, NetworkService network) {
+  MoveTask(Database db, Clock clock, ComputeService compute, NetworkService network, ServerVolumes volumes) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.compute = requireNonNull(compute, "compute is null");
     this.bindings = new MoveBindings(requireNonNull(network, "network is null"));
+    this.volumes = requireNonNull(volumes, "volumes is null");
     this.scheduler = new Scheduler(db, compute.fleet());
   }
 
@@ -245,6 +247,7 @@ final class MoveTask implements TaskHandler {
     events().startEvent(server.id(), m.requestId(), event, m.destCompute(), now());
     String zone = zoneOf(m.destCompute(), server);
     bindings.activate(server, m.destCompute(), zone);
+    volumes.moveAttachments(server, m.destCompute());
     int power = "stopped".equals(m.oldVmState()) ? ServerActions.SHUTDOWN : ServerActions.RUNNING;
     Instant now = now();
     boolean arrived =
@@ -339,6 +342,7 @@ final class MoveTask implements TaskHandler {
     if (!m.destCompute().equals(m.sourceCompute())) {
       bindings.dropInactive(server, m.destCompute());
     }
+    volumes.moveAttachments(server, m.sourceCompute());
     boolean stopped = "stopped".equals(m.oldVmState());
     Instant now = now();
     db.inTransaction(

@@ -76,7 +76,7 @@ public final class ServerMoves {
     this.compute = requireNonNull(compute, "compute is null");
     this.servers = requireNonNull(servers, "servers is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
-    this.task = new MoveTask(db, clock, compute, network);
+    this.task = new MoveTask(db, clock, compute, network, servers.volumes());
     tasks.register(MOVE_TASK, task);
   }
 

@@ -60,6 +60,37 @@ public final class ServerVolumes {
     return volume.attachments().create(owner, volumeId, serverId, connector(host, device), null).id();
   }
 
+  /**
+   * Moves the server's attached volumes to {@code host} in one go per volume: an attachment
+   * connected there is made and completed, then the old one deleted. A volume already attached
+   * on that host is skipped, so a repeated step does nothing twice.
+   */
+  public void moveAttachments(Server server, String host) {
+    Actor system = Servers.system(server);
+    BlockDeviceStore store = new BlockDeviceStore(db.sql());
+    for (BlockDevice d : store.ofServer(server.id())) {
+      if (d.state() != BlockDevice.State.ATTACHED || d.attachmentId() == null) {
+        continue;
+      }
+      Attachment current;
+      try {
+        current = volume.attachments().visible(system, d.attachmentId());
+      } catch (ServiceException e) {
+        if (e.kind() == ServiceException.Kind.NOT_FOUND) {
+          continue;
+        }
+        throw e;
+      }
+      if (host.equals(current.attachedHost())) {
+        continue;
+      }
+      String moved = attachForMove(system, d.volumeId(), server.id(), host, d.deviceName());
+      completeAttachment(system, moved);
+      store.setAttachment(d.id(), moved);
+      unreserve(system, d.attachmentId());
+    }
+  }
+
   /** Gives back a reservation that a failed create did not use. */
   public void unreserve(Actor actor, String attachmentId) {
     try {

@@ -200,6 +200,27 @@ class VolumeAttachmentsApiTest {
   }
 
   @Test
+  void aColdMigrationMovesTheAttachmentWithTheServerAndARevertBringsItBack() {
+    String server = boot("vat-move");
+    String vol = newVolume("moving");
+    ok(attach(server, vol, ""), 200);
+    await(() -> status(vol).equals("in-use"), "in-use");
+    String source = ok(admin.get(NOVA + "/servers/" + server), 200).at("/server/OS-EXT-SRV-ATTR:host").asText();
+    ok(admin.post(NOVA + "/servers/" + server + "/action", "{\"migrate\": null}"), 202);
+    await(() -> ok(admin.get(NOVA + "/servers/" + server), 200).at("/server/status").asText().equals("VERIFY_RESIZE"), "moved");
+    String dest = ok(admin.get(NOVA + "/servers/" + server), 200).at("/server/OS-EXT-SRV-ATTR:host").asText();
+    assertThat(dest).isNotEqualTo(source);
+    assertThat(volume(vol).get("attachments")).hasSize(1);
+    assertThat(volume(vol).at("/attachments/0/host_name").asText()).isEqualTo(dest);
+    assertThat(status(vol)).isEqualTo("in-use");
+    ok(admin.post(NOVA + "/servers/" + server + "/action", "{\"revertResize\": null}"), 202);
+    await(() -> ok(admin.get(NOVA + "/servers/" + server), 200).at("/server/status").asText().equals("ACTIVE"), "reverted");
+    assertThat(volume(vol).get("attachments")).hasSize(1);
+    assertThat(volume(vol).at("/attachments/0/host_name").asText()).isEqualTo(source);
+    assertThat(attachments(vol)).hasSize(1);
+  }
+
+  @Test
   void badRequestsAreRefusedAndChangeNothing() {
     String server = boot("vat-bad");
     ok(attach(server, "00000000-0000-0000-0000-000000000000", ""), 404);
