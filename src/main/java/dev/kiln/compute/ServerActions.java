@@ -319,11 +319,8 @@ public final class ServerActions {
     return new InstanceActionStore(db.sql()).events(action.serverId(), action.requestId());
   }
 
-  /** Nova's conflictingRequest for an action the server's state does not allow. */
   private static ServiceException invalidState(Action action, String id, String attribute, String state) {
-    return ServiceException.conflict(
-        "InstanceInvalidState",
-        "Cannot '" + action.novaName + "' instance " + id + " while it is in " + attribute + " " + state);
+    return ServerChecks.invalidState(action.novaName, id, attribute, state);
   }
 
   private Instant now() {

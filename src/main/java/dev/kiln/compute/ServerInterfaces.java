@@ -82,7 +82,7 @@ public final class ServerInterfaces {
   /** Attaches a port (the user's, or one made on the network asked for) to the running server. */
   public Interface attach(Actor actor, String serverId, AttachRequest request) {
     Server server = servers.visible(actor, serverId);
-    checkState(actor, server, "attach_interface");
+    ServerChecks.requireReady(actor, server, "attach_interface", ALLOWED_VM_STATES);
     Actor owner = new Actor(server.projectId(), server.userId(), false);
     String networkId = request.portId() == null ? networkFor(actor, request.networkId()) : null;
     if (request.portId() != null) {
@@ -145,7 +145,7 @@ public final class ServerInterfaces {
     PluggedPort plugged =
         server.ports().stream().filter(p -> p.portId().equals(portId)).findFirst()
             .orElseThrow(() -> ServiceException.notFound("PortNotFound", "Port " + portId + " is not attached to server " + serverId + "."));
-    checkState(actor, server, "detach_interface");
+    ServerChecks.requireReady(actor, server, "detach_interface", ALLOWED_VM_STATES);
     begin(server, "interface_detaching", "detach_interface", actor);
     String requestId = InstanceAction.currentRequestId(ids);
     try {
@@ -165,20 +165,6 @@ public final class ServerInterfaces {
     recordAction(server, actor, requestId, "detach_interface", null);
   }
 
-  private void checkState(Actor actor, Server server, String action) {
-    if (server.locked() && !actor.admin()) {
-      throw ServiceException.conflict("InstanceIsLocked", "Instance " + server.id() + " is locked");
-    }
-    if (!ALLOWED_VM_STATES.contains(server.vmState())) {
-      throw invalidState(action, server.id(), "vm_state", server.vmState());
-    }
-    if (server.taskState() != null) {
-      throw invalidState(action, server.id(), "task_state", server.taskState());
-    }
-    if (server.host() == null) {
-      throw ServiceException.conflict("InstanceNotReady", "Instance " + server.id() + " is not ready");
-    }
-  }
 
   /** Takes the server for the attach or detach; another change that got there first wins. */
   private void begin(Server server, String taskState, String action, Actor actor) {
@@ -186,7 +172,7 @@ public final class ServerInterfaces {
         new ServerStore(db.sql()).beginAction(server.id(), server.vmState(), null, taskState, server.status(), now());
     if (!begun) {
       Server current = servers.visible(actor, server.id());
-      throw invalidState(action, server.id(), "task_state", current.taskState());
+      throw ServerChecks.invalidState(action, server.id(), "task_state", current.taskState());
     }
   }
 
@@ -268,16 +254,9 @@ public final class ServerInterfaces {
     return ServiceException.notFound("PortNotFound", "Instance " + serverId + " does not have a port " + portId + " attached.");
   }
 
-  private static ServiceException invalidState(String action, String id, String attribute, String state) {
-    return ServiceException.conflict(
-        "InstanceInvalidState", "Cannot '" + action + "' instance " + id + " while it is in " + attribute + " " + state);
-  }
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
-  static Set<String> allowedVmStates() {
-    return Set.copyOf(ALLOWED_VM_STATES);
-  }
 }

@@ -112,10 +112,10 @@ public final class ServerLiveMigrations {
     }
     Server server = servers.visible(actor, serverId);
     if (!ALLOWED_VM_STATES.contains(server.vmState())) {
-      throw ServerMoves.invalidState("os-migrateLive", serverId, "vm_state", server.vmState());
+      throw ServerChecks.invalidState("os-migrateLive", serverId, "vm_state", server.vmState());
     }
     if (server.taskState() != null) {
-      throw ServerMoves.invalidState("os-migrateLive", serverId, "task_state", server.taskState());
+      throw ServerChecks.invalidState("os-migrateLive", serverId, "task_state", server.taskState());
     }
     if (server.host() == null) {
       throw ServiceException.conflict("InstanceNotReady", "Instance " + serverId + " is not ready");
@@ -158,7 +158,7 @@ public final class ServerLiveMigrations {
               return true;
             });
     if (!begun) {
-      throw ServerMoves.invalidState("os-migrateLive", serverId, "task_state", servers.get(serverId).taskState());
+      throw ServerChecks.invalidState("os-migrateLive", serverId, "task_state", servers.get(serverId).taskState());
     }
     tasks.wake();
     return new MigrationStore(db.sql()).find(migration.uuid()).orElseThrow();

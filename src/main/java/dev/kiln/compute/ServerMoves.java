@@ -108,7 +108,7 @@ public final class ServerMoves {
         return started.get();
       }
       if (attempt >= 3) {
-        throw invalidState("resize", id, "task_state", servers.get(id).taskState());
+        throw ServerChecks.invalidState("resize", id, "task_state", servers.get(id).taskState());
       }
     }
   }
@@ -139,7 +139,7 @@ public final class ServerMoves {
         return started.get();
       }
       if (attempt >= 3) {
-        throw invalidState("migrate", id, "task_state", servers.get(id).taskState());
+        throw ServerChecks.invalidState("migrate", id, "task_state", servers.get(id).taskState());
       }
     }
   }
@@ -150,10 +150,10 @@ public final class ServerMoves {
       throw ServiceException.conflict("InstanceNotReady", "Instance " + server.id() + " is not ready");
     }
     if (!MOVABLE_VM_STATES.contains(server.vmState())) {
-      throw invalidState(action, server.id(), "vm_state", server.vmState());
+      throw ServerChecks.invalidState(action, server.id(), "vm_state", server.vmState());
     }
     if (server.taskState() != null) {
-      throw invalidState(action, server.id(), "task_state", server.taskState());
+      throw ServerChecks.invalidState(action, server.id(), "task_state", server.taskState());
     }
   }
 
@@ -212,10 +212,10 @@ public final class ServerMoves {
       Server server = servers.visible(actor, id);
       checkLock(actor, server);
       if (!"resized".equals(server.vmState())) {
-        throw invalidState(action, id, "vm_state", server.vmState());
+        throw ServerChecks.invalidState(action, id, "vm_state", server.vmState());
       }
       if (server.taskState() != null) {
-        throw invalidState(action, id, "task_state", server.taskState());
+        throw ServerChecks.invalidState(action, id, "task_state", server.taskState());
       }
       Migration migration =
           new MigrationStore(db.sql()).findByStatus(id, Migration.FINISHED)
@@ -247,7 +247,7 @@ public final class ServerMoves {
         return;
       }
       if (attempt >= 3) {
-        throw invalidState(action, id, "task_state", servers.get(id).taskState());
+        throw ServerChecks.invalidState(action, id, "task_state", servers.get(id).taskState());
       }
     }
   }
@@ -308,11 +308,6 @@ public final class ServerMoves {
     }
   }
 
-  /** Nova's conflictingRequest for an action the server's state does not allow. */
-  static ServiceException invalidState(String action, String id, String attribute, String state) {
-    return ServiceException.conflict(
-        "InstanceInvalidState", "Cannot '" + action + "' instance " + id + " while it is in " + attribute + " " + state);
-  }
 
   private MigrationStore migrations() {
     return new MigrationStore(db.sql());

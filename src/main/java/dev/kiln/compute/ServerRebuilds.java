@@ -124,10 +124,10 @@ public final class ServerRebuilds {
         throw ServiceException.conflict("InstanceNotReady", "Instance " + id + " is not ready");
       }
       if (!REBUILDABLE_VM_STATES.contains(server.vmState())) {
-        throw ServerMoves.invalidState("rebuild", id, "vm_state", server.vmState());
+        throw ServerChecks.invalidState("rebuild", id, "vm_state", server.vmState());
       }
       if (server.taskState() != null) {
-        throw ServerMoves.invalidState("rebuild", id, "task_state", server.taskState());
+        throw ServerChecks.invalidState("rebuild", id, "task_state", server.taskState());
       }
       Image img = image(actor, spec.imageRef(), server);
       if (spec.setKeyName() && spec.keyName() != null
@@ -170,7 +170,7 @@ public final class ServerRebuilds {
         return begun;
       }
       if (attempt >= 3) {
-        throw ServerMoves.invalidState("rebuild", id, "task_state", servers.get(id).taskState());
+        throw ServerChecks.invalidState("rebuild", id, "task_state", servers.get(id).taskState());
       }
     }
   }

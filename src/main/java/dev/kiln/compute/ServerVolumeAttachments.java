@@ -115,7 +115,7 @@ public final class ServerVolumeAttachments {
       Actor actor, String serverId, String volumeId, String device, String tag, boolean deleteOnTermination,
       boolean multiattachAllowed) {
     Server server = servers.visible(actor, serverId);
-    checkState(actor, server, "attach_volume");
+    ServerChecks.requireReady(actor, server, "attach_volume", ALLOWED_VM_STATES);
     Volume volume = volumes.visible(actor, volumeId);
     if (volume.multiattach() && !multiattachAllowed) {
       throw ServiceException.invalid(
@@ -235,7 +235,7 @@ public final class ServerVolumeAttachments {
     if (mapping.isBoot()) {
       throw ServiceException.invalid("badRequest", "Cannot detach a root device volume");
     }
-    checkState(actor, server, "detach_volume");
+    ServerChecks.requireReady(actor, server, "detach_volume", ALLOWED_VM_STATES);
     if (!new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.ATTACHED, BlockDevice.State.DETACHING)) {
       throw ServiceException.invalid(
           "InvalidVolume", "Invalid volume: volume " + volumeId + " is " + describe(mapping) + ", not attached.");
@@ -301,7 +301,7 @@ public final class ServerVolumeAttachments {
   public void swap(Actor actor, String serverId, String oldVolumeId, String newVolumeId) {
     Server server = servers.visible(actor, serverId);
     BlockDevice mapping = mapping(serverId, oldVolumeId);
-    checkState(actor, server, "swap_volume");
+    ServerChecks.requireReady(actor, server, "swap_volume", ALLOWED_VM_STATES);
     Volume replacement = volumes.visible(actor, newVolumeId);
     if (!replacement.status().equals(Volume.Status.AVAILABLE)) {
       throw ServiceException.invalid(
@@ -382,25 +382,7 @@ public final class ServerVolumeAttachments {
     };
   }
 
-  private static void checkState(Actor actor, Server server, String action) {
-    if (server.locked() && !actor.admin()) {
-      throw ServiceException.conflict("InstanceIsLocked", "Instance " + server.id() + " is locked");
-    }
-    if (!ALLOWED_VM_STATES.contains(server.vmState())) {
-      throw invalidState(action, server.id(), "vm_state", server.vmState());
-    }
-    if (server.taskState() != null) {
-      throw invalidState(action, server.id(), "task_state", server.taskState());
-    }
-    if (server.host() == null) {
-      throw ServiceException.conflict("InstanceNotReady", "Instance " + server.id() + " is not ready");
-    }
-  }
 
-  private static ServiceException invalidState(String action, String id, String attribute, String state) {
-    return ServiceException.conflict(
-        "InstanceInvalidState", "Cannot '" + action + "' instance " + id + " while it is in " + attribute + " " + state);
-  }
 
   private static Actor owner(Server server) {
     return new Actor(server.projectId(), server.userId(), false);

@@ -1,0 +1,39 @@
+package dev.kiln.compute;
+
+import dev.kiln.common.Actor;
+import dev.kiln.common.ServiceException;
+import java.util.Collection;
+
+/**
+ * The checks Nova's compute API makes before changing a server, with its 409 bodies: the lock
+ * ({@code @check_instance_lock}), the vm and task states ({@code @check_instance_state}) and a
+ * host ({@code @check_instance_host}).
+ */
+final class ServerChecks {
+  private ServerChecks() {}
+
+  /**
+   * Refuses the action unless the server is unlocked (or the actor an admin), in one of {@code
+   * vmStates} with no task under way, and on a host.
+   */
+  static void requireReady(Actor actor, Server server, String action, Collection<String> vmStates) {
+    if (server.locked() && !actor.admin()) {
+      throw ServiceException.conflict("InstanceIsLocked", "Instance " + server.id() + " is locked");
+    }
+    if (!vmStates.contains(server.vmState())) {
+      throw invalidState(action, server.id(), "vm_state", server.vmState());
+    }
+    if (server.taskState() != null) {
+      throw invalidState(action, server.id(), "task_state", server.taskState());
+    }
+    if (server.host() == null) {
+      throw ServiceException.conflict("InstanceNotReady", "Instance " + server.id() + " is not ready");
+    }
+  }
+
+  /** Nova's conflictingRequest for an action the server's state does not allow. */
+  static ServiceException invalidState(String action, String id, String attribute, String state) {
+    return ServiceException.conflict(
+        "InstanceInvalidState", "Cannot '" + action + "' instance " + id + " while it is in " + attribute + " " + state);
+  }
+}
