@@ -236,7 +236,7 @@ public final class ServerVolumeAttachments {
       throw ServiceException.invalid("badRequest", "Cannot detach a root device volume");
     }
     checkState(actor, server, "detach_volume");
-    if (!new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.ATTACHED, BlockDevice.State.DETACHING)) {
+    if (!beginDetach(server, mapping)) {
       throw ServiceException.invalid(
           "InvalidVolume", "Invalid volume: volume " + volumeId + " is " + describe(mapping) + ", not attached.");
     }
@@ -254,6 +254,22 @@ public final class ServerVolumeAttachments {
           return tasks.submit(sql, DETACH_TASK, payload(serverId, mapping.id(), requestId), now, 3);
         });
     tasks.wake();
+  }
+
+  /**
+   * Marks the mapping detaching. The attach task completes the Block Storage attachment (the
+   * volume shows in-use) a moment before it marks the mapping attached; a client that saw in-use
+   * and detached at once must not be refused in between, so a mapping still attaching whose
+   * attachment is already complete counts as attached (the attach task then leaves it alone).
+   */
+  private boolean beginDetach(Server server, BlockDevice mapping) {
+    BlockDeviceStore store = new BlockDeviceStore(db.sql());
+    if (store.transition(mapping.id(), BlockDevice.State.ATTACHED, BlockDevice.State.DETACHING)) {
+      return true;
+    }
+    return mapping.state() == BlockDevice.State.ATTACHING
+        && volumes.attachmentComplete(Servers.system(server), mapping.attachmentId())
+        && store.transition(mapping.id(), BlockDevice.State.ATTACHING, BlockDevice.State.DETACHING);
   }
 
   /** The detach task: the driver disconnects, the attachment is deleted, the mapping goes. */

@@ -221,6 +221,33 @@ class AttachStormTest {
     }
   }
 
+  @Test
+  void aVolumeShownInUseDetachesAtOnce() {
+    String server =
+        ok(member.post(
+            NOVA + "/servers",
+            "{\"server\": {\"name\": \"storm-quick\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
+                + "\", \"networks\": \"none\"}}"), 202).at("/server/id").asText();
+    await(() -> serverStatus(server).equals("ACTIVE"), "server ACTIVE", Duration.ofSeconds(10));
+    String volume = newVolume("quick", "");
+    // The attach task completes the attachment (in-use) just before it marks the mapping attached:
+    // a detach sent the moment the volume shows in-use must be accepted, not refused as attaching.
+    for (int i = 0; i < 100; i++) {
+      ok(attachVolume(server, volume), 200);
+      spinUntil(volume, "in-use");
+      ok(detachVolume(server, volume), 202);
+      spinUntil(volume, "available");
+    }
+  }
+
+  private static void spinUntil(String volume, String status) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!volumeStatus(volume).equals(status)) {
+      assertThat(System.nanoTime()).as("waiting for volume %s to be %s", volume, status).isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
   /**
    * "2xx", "refused" (400, 404, 409 in the service's fault format), "fault" (the 500 computeFault
    * an injected interface fault gives), or "WRONG ..." for anything else.
