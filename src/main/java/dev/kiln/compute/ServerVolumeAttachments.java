@@ -251,7 +251,11 @@ public final class ServerVolumeAttachments {
     db.inTransaction(
         sql -> {
           new InstanceActionStore(sql).insert(serverId, requestId, "detach_volume", server.projectId(), actor.userId(), now);
-          return tasks.submit(sql, DETACH_TASK, payload(serverId, mapping.id(), requestId), now, 3);
+          String payload =
+              JSON.createObjectNode()
+                  .put("server_id", serverId).put("device_id", mapping.id()).put("request_id", requestId)
+                  .put("attachment_id", mapping.attachmentId()).toString();
+          return tasks.submit(sql, DETACH_TASK, payload, now, 3);
         });
     tasks.wake();
   }
@@ -272,11 +276,24 @@ public final class ServerVolumeAttachments {
         && store.transition(mapping.id(), BlockDevice.State.ATTACHING, BlockDevice.State.DETACHING);
   }
 
-  /** The detach task: the driver disconnects, the attachment is deleted, the mapping goes. */
+  /**
+   * The detach task: the driver disconnects, the mapping goes, then the attachment is deleted. In
+   * that order, a client that sees the volume available can attach it to the same server again at
+   * once, without finding the old mapping still there.
+   */
   private void finishDetach(JsonNode payload) {
     BlockDevice mapping = new BlockDeviceStore(db.sql()).find(payload.path("device_id").asText()).orElse(null);
     Server server = servers.find(payload.path("server_id").asText()).orElse(null);
-    if (mapping == null || server == null || mapping.state() != BlockDevice.State.DETACHING) {
+    if (mapping == null) {
+      // An earlier attempt deleted the mapping and stopped before Block Storage let go of the
+      // volume (or the server's delete took both): deleting the attachment again is harmless.
+      String attachmentId = payload.path("attachment_id").asText("");
+      if (!attachmentId.isEmpty()) {
+        volumes.unreserve(new Actor(null, null, true), attachmentId);
+      }
+      return;
+    }
+    if (server == null || mapping.state() != BlockDevice.State.DETACHING) {
       return;
     }
     String requestId = payload.path("request_id").asText();
@@ -291,8 +308,8 @@ public final class ServerVolumeAttachments {
       new InstanceActionStore(db.sql()).finishEvent(server.id(), requestId, event, e.getMessage(), now());
       return;
     }
-    volumes.release(Servers.system(server), mapping, false);
     new BlockDeviceStore(db.sql()).delete(mapping.id());
+    volumes.release(Servers.system(server), mapping, false);
     new InstanceActionStore(db.sql()).finishEvent(server.id(), requestId, event, null, now());
   }
 

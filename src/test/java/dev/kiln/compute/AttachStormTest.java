@@ -222,7 +222,7 @@ class AttachStormTest {
   }
 
   @Test
-  void aVolumeShownInUseDetachesAtOnce() {
+  void aVolumeDetachesTheMomentItShowsInUseAndAttachesAgainTheMomentItShowsAvailable() {
     String server =
         ok(member.post(
             NOVA + "/servers",
@@ -230,8 +230,9 @@ class AttachStormTest {
                 + "\", \"networks\": \"none\"}}"), 202).at("/server/id").asText();
     await(() -> serverStatus(server).equals("ACTIVE"), "server ACTIVE", Duration.ofSeconds(10));
     String volume = newVolume("quick", "");
-    // The attach task completes the attachment (in-use) just before it marks the mapping attached:
-    // a detach sent the moment the volume shows in-use must be accepted, not refused as attaching.
+    // Block Storage's status is what clients poll: once it says in-use a detach must be accepted
+    // (not refused as still attaching), once it says available an attach to the same server must
+    // be (not refused as already attached), however close behind the background task they come.
     for (int i = 0; i < 100; i++) {
       ok(attachVolume(server, volume), 200);
       spinUntil(volume, "in-use");
