@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
     description =
         "Measure Kiln: 'identity' times cold starts to the first token, token issue and"
             + " validation, and idle memory; 'volume' times volume creates and attachment cycles;"
-            + " 'compute' times server boots and the server list at 10,000 servers.")
+            + " 'compute' times server boots and the server list at 10,000 servers; 'attach' times"
+            + " interface and volume attach and detach cycles on a server.")
 public final class BenchCommand implements Callable<Integer> {
   private static final String PASSWORD = "bench-secret";
   private static final Pattern READY = Pattern.compile("Kiln ready at (http://\\S+)");
@@ -43,7 +44,7 @@ public final class BenchCommand implements Callable<Integer> {
           "kiln_http_server_requests_seconds\\{[^}]*route=\"/identity/v3/users/\\{user_id\\}\""
               + "[^}]*status=\"200\"[^}]*quantile=\"0\\.5\"\\} (\\S+)");
 
-  @Parameters(index = "0", description = "What to measure: identity, volume or compute.", defaultValue = "identity")
+  @Parameters(index = "0", description = "What to measure: identity, volume, compute or attach.", defaultValue = "identity")
   String suite;
 
   @Option(names = "--starts", description = "Cold starts to time (default: ${DEFAULT-VALUE}).")
@@ -63,8 +64,11 @@ public final class BenchCommand implements Callable<Integer> {
     if (suite.equals("compute")) {
       return benchCompute();
     }
+    if (suite.equals("attach")) {
+      return benchAttach();
+    }
     if (!suite.equals("identity")) {
-      System.err.println("Unknown bench suite '" + suite + "'; known: identity, volume, compute.");
+      System.err.println("Unknown bench suite '" + suite + "'; known: identity, volume, compute, attach.");
       return 2;
     }
     System.out.println("Kiln bench identity (" + Runtime.getRuntime().availableProcessors()
@@ -125,6 +129,25 @@ public final class BenchCommand implements Callable<Integer> {
       LocalClient client = new LocalClient(awaitReady(process));
       System.out.println();
       System.out.print(new ComputeBench(client, PASSWORD).run());
+      return 0;
+    } finally {
+      process.destroy();
+      process.waitFor(20, TimeUnit.SECONDS);
+      delete(dir);
+    }
+  }
+
+  /** {@code bench attach}: one server, one booted instance, zero latency. */
+  private int benchAttach() throws Exception {
+    System.out.println("Kiln bench attach (" + Runtime.getRuntime().availableProcessors()
+        + " cores, Java " + Runtime.version() + ")");
+    System.out.println("JVM options: " + String.join(" ", jvmOptions()));
+    Path dir = Files.createTempDirectory("kiln-bench");
+    Process process = launch(dir, AttachBench.serverOptions());
+    try {
+      LocalClient client = new LocalClient(awaitReady(process));
+      System.out.println();
+      System.out.print(new AttachBench(client, PASSWORD).run());
       return 0;
     } finally {
       process.destroy();

@@ -120,7 +120,8 @@ public final class ServerInterfaces {
         throw Servers.notFound(serverId);
       }
       recordAction(server, actor, requestId, "attach_interface", null);
-      return show(actor, serverId, port.id());
+      // The port as plug left it, with the tag asked for: what a fresh show would read back.
+      return view(port, request.tag());
     } catch (HypervisorException e) {
       undoAttach(server, plugged);
       finish(server, "interface_attaching");
@@ -190,13 +191,16 @@ public final class ServerInterfaces {
     db.inTransaction(sql -> new ServerPortStore(sql).detach(server.id(), plugged.portId()));
   }
 
+  /** The action and its one event, finished: written together, in one transaction. */
   private void recordAction(Server server, Actor actor, String requestId, String action, String error) {
     Instant now = now();
-    InstanceActionStore store = new InstanceActionStore(db.sql());
-    store.insert(server.id(), requestId, action, server.projectId(), actor.userId(), now);
-    String event = "compute_" + action;
-    store.startEvent(server.id(), requestId, event, server.host(), now);
-    store.finishEvent(server.id(), requestId, event, error, now);
+    db.inTransaction(
+        sql -> {
+          InstanceActionStore store = new InstanceActionStore(sql);
+          store.insert(server.id(), requestId, action, server.projectId(), actor.userId(), now);
+          store.insertFinishedEvent(server.id(), requestId, "compute_" + action, server.host(), error, now);
+          return null;
+        });
   }
 
   /** The network to make a port on: the one asked for, or the project's only usable one. */

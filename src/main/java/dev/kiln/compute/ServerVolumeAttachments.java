@@ -236,7 +236,7 @@ public final class ServerVolumeAttachments {
       throw ServiceException.invalid("badRequest", "Cannot detach a root device volume");
     }
     ServerChecks.requireReady(actor, server, "detach_volume", ALLOWED_VM_STATES);
-    if (!new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.ATTACHED, BlockDevice.State.DETACHING)) {
+    if (!beginDetach(server, mapping)) {
       throw ServiceException.invalid(
           "InvalidVolume", "Invalid volume: volume " + volumeId + " is " + describe(mapping) + ", not attached.");
     }
@@ -251,16 +251,49 @@ public final class ServerVolumeAttachments {
     db.inTransaction(
         sql -> {
           new InstanceActionStore(sql).insert(serverId, requestId, "detach_volume", server.projectId(), actor.userId(), now);
-          return tasks.submit(sql, DETACH_TASK, payload(serverId, mapping.id(), requestId), now, 3);
+          String payload =
+              JSON.createObjectNode()
+                  .put("server_id", serverId).put("device_id", mapping.id()).put("request_id", requestId)
+                  .put("attachment_id", mapping.attachmentId()).toString();
+          return tasks.submit(sql, DETACH_TASK, payload, now, 3);
         });
     tasks.wake();
   }
 
-  /** The detach task: the driver disconnects, the attachment is deleted, the mapping goes. */
+  /**
+   * Marks the mapping detaching. The attach task completes the Block Storage attachment (the
+   * volume shows in-use) a moment before it marks the mapping attached; a client that saw in-use
+   * and detached at once must not be refused in between, so a mapping still attaching whose
+   * attachment is already complete counts as attached (the attach task then leaves it alone).
+   */
+  private boolean beginDetach(Server server, BlockDevice mapping) {
+    BlockDeviceStore store = new BlockDeviceStore(db.sql());
+    if (store.transition(mapping.id(), BlockDevice.State.ATTACHED, BlockDevice.State.DETACHING)) {
+      return true;
+    }
+    return mapping.state() == BlockDevice.State.ATTACHING
+        && volumes.attachmentComplete(Servers.system(server), mapping.attachmentId())
+        && store.transition(mapping.id(), BlockDevice.State.ATTACHING, BlockDevice.State.DETACHING);
+  }
+
+  /**
+   * The detach task: the driver disconnects, the mapping goes, then the attachment is deleted. In
+   * that order, a client that sees the volume available can attach it to the same server again at
+   * once, without finding the old mapping still there.
+   */
   private void finishDetach(JsonNode payload) {
     BlockDevice mapping = new BlockDeviceStore(db.sql()).find(payload.path("device_id").asText()).orElse(null);
     Server server = servers.find(payload.path("server_id").asText()).orElse(null);
-    if (mapping == null || server == null || mapping.state() != BlockDevice.State.DETACHING) {
+    if (mapping == null) {
+      // An earlier attempt deleted the mapping and stopped before Block Storage let go of the
+      // volume (or the server's delete took both): deleting the attachment again is harmless.
+      String attachmentId = payload.path("attachment_id").asText("");
+      if (!attachmentId.isEmpty()) {
+        volumes.unreserve(new Actor(null, null, true), attachmentId);
+      }
+      return;
+    }
+    if (server == null || mapping.state() != BlockDevice.State.DETACHING) {
       return;
     }
     String requestId = payload.path("request_id").asText();
@@ -275,8 +308,8 @@ public final class ServerVolumeAttachments {
       new InstanceActionStore(db.sql()).finishEvent(server.id(), requestId, event, e.getMessage(), now());
       return;
     }
-    volumes.release(Servers.system(server), mapping, false);
     new BlockDeviceStore(db.sql()).delete(mapping.id());
+    volumes.release(Servers.system(server), mapping, false);
     new InstanceActionStore(db.sql()).finishEvent(server.id(), requestId, event, null, now());
   }
 

@@ -157,6 +157,18 @@ public final class ServerVolumes {
     return true;
   }
 
+  /** Whether Block Storage holds the attachment as complete (attached); false when it is gone. */
+  public boolean attachmentComplete(Actor owner, String attachmentId) {
+    try {
+      return volume.attachments().visible(owner, attachmentId).attachStatus().equals(Attachments.ATTACHED);
+    } catch (ServiceException e) {
+      if (e.kind() == ServiceException.Kind.NOT_FOUND) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /** Tells Block Storage the instance uses the volume now: it is in-use. */
   public void completeAttachment(Actor owner, String attachmentId) {
     volume.attachments().complete(owner, attachmentId);

@@ -92,6 +92,19 @@ public final class InstanceActionStore {
         "UPDATE compute_instance_action SET updated_at = ? WHERE server_id = ? AND request_id = ?", now, serverId, requestId);
   }
 
+  /**
+   * Records an event that started and finished at once (an action done within its request), in
+   * one statement rather than a start and a finish.
+   *
+   * @param traceback null on success
+   */
+  public void insertFinishedEvent(String serverId, String requestId, String event, String host, String traceback, Instant now) {
+    sql.update(
+        "INSERT INTO compute_instance_action_event (server_id, request_id, event, host, start_time, finish_time, result, traceback)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        serverId, requestId, event, host, now, now, traceback == null ? "Success" : "Error", traceback);
+  }
+
   /** @param traceback null on success */
   public void finishEvent(String serverId, String requestId, String event, String traceback, Instant now) {
     sql.update(
