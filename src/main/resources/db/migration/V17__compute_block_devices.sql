@@ -18,7 +18,9 @@ CREATE TABLE compute_server_volume (
   attachment_id         VARCHAR(36),
   status                VARCHAR(16) NOT NULL,
   created_at            TIMESTAMP WITH TIME ZONE NOT NULL,
-  CONSTRAINT compute_server_volume_device UNIQUE (server_id, device_name)
+  CONSTRAINT compute_server_volume_device UNIQUE (server_id, device_name),
+  -- A volume is mapped to a server once, however many requests race to attach it.
+  CONSTRAINT compute_server_volume_once UNIQUE (server_id, volume_id)
 );
 CREATE INDEX compute_server_volume_server ON compute_server_volume (server_id);
 CREATE INDEX compute_server_volume_volume ON compute_server_volume (volume_id);

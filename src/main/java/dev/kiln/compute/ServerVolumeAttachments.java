@@ -123,7 +123,7 @@ public final class ServerVolumeAttachments {
           "Multiattach volumes are only supported starting with compute API version 2.60.");
     }
     if (new BlockDeviceStore(db.sql()).ofServerAndVolume(serverId, volumeId).isPresent()) {
-      throw ServiceException.invalid("InvalidVolume", "Invalid volume: volume " + volumeId + " already attached");
+      throw alreadyAttached(volumeId);
     }
     Actor owner = owner(server);
     String attachmentId = volumes.reserve(actor, volumeId, serverId);
@@ -163,6 +163,9 @@ public final class ServerVolumeAttachments {
       } catch (StoreException e) {
         if (e.kind() != StoreException.Kind.DUPLICATE) {
           throw e;
+        }
+        if (new BlockDeviceStore(db.sql()).ofServerAndVolume(server.id(), volumeId).isPresent()) {
+          throw alreadyAttached(volumeId); // another request attached it to this server first
         }
         if (requested != null || attempt >= 5) {
           throw ServiceException.invalid(
@@ -405,6 +408,10 @@ public final class ServerVolumeAttachments {
         .orElseThrow(
             () -> ServiceException.notFound(
                 "VolumeBDMNotFound", "Volume " + volumeId + " is not attached to server " + serverId + "."));
+  }
+
+  private static ServiceException alreadyAttached(String volumeId) {
+    return ServiceException.invalid("InvalidVolume", "Invalid volume: volume " + volumeId + " already attached");
   }
 
   private static String describe(BlockDevice mapping) {

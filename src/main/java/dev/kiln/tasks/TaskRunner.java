@@ -157,8 +157,9 @@ public final class TaskRunner implements AutoCloseable {
   /**
    * Submits a task through {@code sql}; returns its id. Pass the transaction of the change that
    * needs the task (inside {@link Database#inTransaction}), so that both commit or neither does.
-   * A task submitted in a transaction that has not committed yet is not visible to runners; it is
-   * picked up at the next poll after the commit.
+   * A task submitted in a transaction that has not committed yet is not visible to runners, so
+   * this does not wake the runner: call {@link #wake} after the commit (or it is picked up at the
+   * next poll).
    */
   public String submit(
       Sql sql, String kind, String payloadJson, Instant runAfter, int maxAttempts) {
@@ -189,7 +190,6 @@ public final class TaskRunner implements AutoCloseable {
             null,
             now,
             now));
-    wake.release();
     return id;
   }
 

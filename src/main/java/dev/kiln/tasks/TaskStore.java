@@ -75,21 +75,25 @@ public final class TaskStore {
       return List.of();
     }
     String kindList = String.join(", ", Collections.nCopies(kinds.size(), "?"));
-    List<Object> args = new ArrayList<>(kinds);
-    args.add(now);
-    args.add(now);
-    args.add(limit);
     return database.inTransaction(
         sql -> {
+          // Two queries rather than one with an OR: each walks its own index (status, run_after
+          // and status, lease_until) instead of the whole table with its finished tasks.
           List<Task> candidates =
-              sql.query(
-                  "SELECT " + COLUMNS + " FROM task"
-                      + " WHERE kind IN (" + kindList + ")"
-                      + " AND ((status = 'QUEUED' AND run_after <= ?)"
-                      + " OR (status = 'RUNNING' AND lease_until < ?))"
-                      + " ORDER BY run_after LIMIT ? FOR UPDATE SKIP LOCKED",
-                  TaskStore::map,
-                  args.toArray());
+              new ArrayList<>(
+                  sql.query(
+                      "SELECT " + COLUMNS + " FROM task WHERE status = 'QUEUED' AND run_after <= ?"
+                          + " AND kind IN (" + kindList + ") ORDER BY run_after LIMIT ? FOR UPDATE SKIP LOCKED",
+                      TaskStore::map,
+                      claimArgs(now, kinds, limit)));
+          if (candidates.size() < limit) {
+            candidates.addAll(
+                sql.query(
+                    "SELECT " + COLUMNS + " FROM task WHERE status = 'RUNNING' AND lease_until < ?"
+                        + " AND kind IN (" + kindList + ") ORDER BY lease_until LIMIT ? FOR UPDATE SKIP LOCKED",
+                    TaskStore::map,
+                    claimArgs(now, kinds, limit - candidates.size())));
+          }
           List<Task> claimed = new ArrayList<>();
           for (Task candidate : candidates) {
             boolean abandoned = candidate.status() == TaskStatus.RUNNING;
@@ -144,6 +148,14 @@ public final class TaskStore {
           }
           return claimed;
         });
+  }
+
+  private static Object[] claimArgs(Instant now, Collection<String> kinds, int limit) {
+    List<Object> args = new ArrayList<>();
+    args.add(now);
+    args.addAll(kinds);
+    args.add(limit);
+    return args.toArray();
   }
 
   /**
