@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
         "Measure Kiln: 'identity' times cold starts to the first token, token issue and"
             + " validation, and idle memory; 'volume' times volume creates and attachment cycles;"
             + " 'compute' times server boots and the server list at 10,000 servers; 'attach' times"
-            + " interface and volume attach and detach cycles on a server.")
+            + " interface and volume attach and detach cycles and live migrations of a server.")
 public final class BenchCommand implements Callable<Integer> {
   private static final String PASSWORD = "bench-secret";
   private static final Pattern READY = Pattern.compile("Kiln ready at (http://\\S+)");

@@ -24,21 +24,23 @@ public final class Database implements AutoCloseable {
     this.dialect = dialect;
   }
 
+  /**
+   * H2's settings for Kiln: PostgreSQL's dialect, and a statement cache per connection big enough
+   * for the few hundred distinct statements Kiln runs (H2 keeps 8 by default and parses the rest
+   * again each time).
+   */
+  private static final String H2_SETTINGS =
+      ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=512";
+
   /** Opens the embedded database kept in {@code dataDir/kiln.mv.db}. */
   public static Database embedded(Path dataDir) {
-    String url =
-        "jdbc:h2:file:"
-            + dataDir.toAbsolutePath().resolve("kiln")
-            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("kiln") + H2_SETTINGS;
     return open(url, "sa", "", Dialect.H2);
   }
 
   /** Opens an in-memory embedded database, for tests. */
   public static Database inMemory(String name) {
-    String url =
-        "jdbc:h2:mem:"
-            + name
-            + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+    String url = "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1" + H2_SETTINGS;
     return open(url, "sa", "", Dialect.H2);
   }
 
