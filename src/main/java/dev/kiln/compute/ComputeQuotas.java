@@ -81,6 +81,30 @@ public final class ComputeQuotas {
             new Ask(CORES, (long) instances * vcpusEach, used.cores(), limits.get(CORES)),
             new Ask(INSTANCES, instances, used.instances(), limits.get(INSTANCES)),
             new Ask(RAM, (long) instances * ramMbEach, used.ram(), limits.get(RAM)));
+    refuseOvers(asks);
+  }
+
+  /**
+   * Counts a resize's growth ({@code deltaCores}, {@code deltaRamMb}; shrinking counts nothing)
+   * against the project's {@code cores} and {@code ram} quotas, inside the transaction that
+   * starts the resize, under the project's quota lock (403 as for a boot).
+   */
+  public void reserveResize(Sql sql, String projectId, int deltaCores, int deltaRamMb) {
+    if (deltaCores <= 0 && deltaRamMb <= 0) {
+      return;
+    }
+    ComputeQuotaStore store = new ComputeQuotaStore(sql);
+    store.lockProject(projectId);
+    Map<String, Long> limits = effectiveFor(store, projectId);
+    Usage used = store.usage(projectId);
+    refuseOvers(
+        List.of(
+            new Ask(CORES, Math.max(0, deltaCores), used.cores(), limits.get(CORES)),
+            new Ask(RAM, Math.max(0, deltaRamMb), used.ram(), limits.get(RAM))));
+  }
+
+  /** Nova's TooManyInstances (403), naming every quota the asks would exceed. */
+  private static void refuseOvers(List<Ask> asks) {
     List<Ask> overs = asks.stream().filter(Ask::exceeds).toList();
     if (!overs.isEmpty()) {
       String names = join(overs, Ask::resource);

@@ -178,6 +178,11 @@ public final class ServerMoves {
     boolean begun =
         db.inTransaction(
             sql -> {
+              if (type.equals(Migration.RESIZE)) {
+                compute.quotas().reserveResize(
+                    sql, server.projectId(), newFlavor.vcpus() - server.flavor().vcpus(),
+                    newFlavor.ramMb() - server.flavor().ramMb());
+              }
               if (!new ServerStore(sql).beginAction(server.id(), server.vmState(), null, RESIZE_PREP, RESIZE, now)) {
                 return false;
               }

@@ -740,6 +740,7 @@ public final class Servers {
     merged.putAll(metadata);
     db.inTransaction(
         sql -> {
+          compute.quotas().checkMetadataItems(sql, old.projectId(), merged.size());
           new ServerStore(sql).replaceMetadata(id, merged);
           new ServerStore(sql).touch(id, now());
           return null;

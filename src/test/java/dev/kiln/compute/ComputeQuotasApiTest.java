@@ -265,6 +265,25 @@ class ComputeQuotasApiTest {
   }
 
   @Test
+  void aResizeThatWouldGrowPastTheCoresQuotaIsRefusedAndMovesNothing() {
+    Tenant t = tenant();
+    setQuota(t.projectId(), "{\"cores\": 1}");
+    String id = ok(boot(t, "grower", "1"), 202).at("/server/id").asText();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!ok(t.api().get(NOVA + "/servers/" + id), 200).at("/server/status").asText().equals("ACTIVE")) {
+      assertThat(System.nanoTime()).isLessThan(deadline);
+    }
+    Api.Response refused = t.api().post(NOVA + "/servers/" + id + "/action", "{\"resize\": {\"flavorRef\": \"3\"}}");
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
+    assertThat(refused.json().at("/forbidden/message").asText())
+        .isEqualTo("Quota exceeded for cores: Requested 1, but already used 1 of 1 cores");
+    JsonNode server = ok(t.api().get(NOVA + "/servers/" + id), 200).get("server");
+    assertThat(server.get("status").asText()).isEqualTo("ACTIVE");
+    assertThat(server.at("/flavor/id").asText()).isEqualTo("1");
+    assertThat(ok(admin.get(NOVA + "/os-migrations?instance_uuid=" + id), 200).get("migrations")).isEmpty();
+  }
+
+  @Test
   void aBootOverSeveralQuotasNamesThemAll() {
     Tenant t = tenant();
     setQuota(t.projectId(), "{\"cores\": 3, \"ram\": 6000}");
