@@ -346,5 +346,12 @@ class ComputeQuotasApiTest {
     assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
     assertThat(refused.json().at("/forbidden/message").asText()).isEqualTo("Maximum number of metadata items exceeds 2");
     assertThat(serverCount(t)).isZero();
+
+    // Adding keys to a server later counts against the same limit.
+    String id = ok(boot(t, "meta", "1"), 202).at("/server/id").asText();
+    ok(t.api().post(NOVA + "/servers/" + id + "/metadata", "{\"metadata\": {\"a\": \"1\", \"b\": \"2\"}}"), 200);
+    Api.Response tooMany = t.api().post(NOVA + "/servers/" + id + "/metadata", "{\"metadata\": {\"c\": \"3\"}}");
+    assertThat(tooMany.status()).as(tooMany.toString()).isEqualTo(403);
+    assertThat(ok(t.api().get(NOVA + "/servers/" + id + "/metadata"), 200).get("metadata")).hasSize(2);
   }
 }
