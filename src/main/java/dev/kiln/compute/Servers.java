@@ -565,37 +565,7 @@ public final class Servers {
   /** An address of a server, from one of its plugged ports, as Nova's {@code addresses} shows it. */
   public record Address(String networkName, int version, String addr, String mac) {}
 
-  /** The server's addresses, port by port in boot order. */
-  public List<Address> addresses(Server server) {
-    Actor system = new Actor(server.projectId(), server.userId(), true);
-    List<Address> result = new ArrayList<>();
-    Map<String, String> networkNames = new LinkedHashMap<>();
-    for (PluggedPort p : server.ports()) {
-      Port port;
-      try {
-        port = network.ports().visible(system, p.portId());
-      } catch (ServiceException e) {
-        continue; // deleted behind Compute's back
-      }
-      if (!port.deviceId().equals(server.id())) {
-        continue; // not plugged (yet)
-      }
-      String netName =
-          networkNames.computeIfAbsent(
-              port.networkId(),
-              n -> {
-                try {
-                  return network.networks().visible(system, n).name();
-                } catch (ServiceException e) {
-                  return n;
-                }
-              });
-      for (Port.FixedIp ip : port.fixedIps()) {
-        result.add(new Address(netName, ip.ipAddress().contains(":") ? 6 : 4, ip.ipAddress(), port.macAddress()));
-      }
-    }
-    return result;
-  }
+
 
   /**
    * Nova's {@code host_status} (2.16): UP, DOWN, MAINTENANCE (the host's compute service is
@@ -716,6 +686,46 @@ public final class Servers {
       result.put(server.id(), addresses);
     }
     return result;
+  }
+
+  /**
+   * The names of the security groups on each server's plugged ports, as Nova shows a server's
+   * {@code security_groups}: each name once, sorted.
+   */
+  public Map<String, List<String>> securityGroupNames(List<Server> servers) {
+    List<String> portIds = servers.stream().flatMap(s -> s.ports().stream()).map(PluggedPort::portId).toList();
+    Map<String, Port> ports = new HashMap<>();
+    for (Port p : network.ports().byIds(portIds)) {
+      ports.put(p.id(), p);
+    }
+    Map<String, String> groupNames = new HashMap<>();
+    Map<String, List<String>> result = new HashMap<>();
+    for (Server server : servers) {
+      Actor system = new Actor(server.projectId(), server.userId(), true);
+      java.util.TreeSet<String> names = new java.util.TreeSet<>();
+      for (PluggedPort p : server.ports()) {
+        Port port = ports.get(p.portId());
+        if (port == null || !port.deviceId().equals(server.id())) {
+          continue;
+        }
+        for (String groupId : port.securityGroups()) {
+          String name = groupNames.computeIfAbsent(groupId, g -> groupName(system, g));
+          if (name != null) {
+            names.add(name);
+          }
+        }
+      }
+      result.put(server.id(), List.copyOf(names));
+    }
+    return result;
+  }
+
+  private String groupName(Actor system, String groupId) {
+    try {
+      return network.securityGroups().get(system, groupId).name();
+    } catch (ServiceException e) {
+      return null; // deleted meanwhile
+    }
   }
 
   private String networkName(Actor system, String networkId) {

@@ -328,6 +328,8 @@ class ServerGroupsApiTest {
     assertThat(settled(id).get("status").asText()).isEqualTo("ACTIVE");
     JsonNode port = ok(member.get(NET + "/ports?device_id=" + id), 200).at("/ports/0");
     assertThat(port.get("security_groups")).extracting(JsonNode::asText).containsExactly(web);
+    assertThat(ok(member.get(NOVA + "/servers/" + id), 200).at("/server/security_groups"))
+        .extracting(g -> g.get("name").asText()).containsExactly("web");
     deleteAll(List.of(id));
 
     int before = ok(member.get(NOVA + "/servers"), 200).get("servers").size();

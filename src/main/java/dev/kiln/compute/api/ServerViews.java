@@ -28,11 +28,13 @@ final class ServerViews {
     this.servers = requireNonNull(servers, "servers is null");
   }
 
+  /** What a server's body shows from other tables and services, looked up for a page at once. */
+  private record Extras(
+      List<Servers.Address> addresses, String hostStatus, List<BlockDevice> devices, List<String> securityGroups) {}
+
   /** Nova's server body, as the microversion shapes it. */
   ObjectNode view(ApiRequest request, Server s) {
-    return view(
-        request, s, servers.addresses(s), Nova.atLeast(request, 16) ? servers.hostStatus(s) : null,
-        servers.blockDevices(s.id()));
+    return views(request, List.of(s)).getFirst();
   }
 
   /**
@@ -42,6 +44,7 @@ final class ServerViews {
   List<ObjectNode> views(ApiRequest request, List<Server> page) {
     Map<String, List<Servers.Address>> addresses = servers.addresses(page);
     Map<String, List<BlockDevice>> devices = servers.blockDevices(page.stream().map(Server::id).toList());
+    Map<String, List<String>> groups = servers.securityGroupNames(page);
     Map<String, String> hostStatuses = new HashMap<>();
     List<ObjectNode> result = new ArrayList<>(page.size());
     for (Server s : page) {
@@ -50,13 +53,16 @@ final class ServerViews {
               ? hostStatuses.computeIfAbsent(String.valueOf(s.host()), h -> servers.hostStatus(s))
               : null;
       result.add(
-          view(request, s, addresses.getOrDefault(s.id(), List.of()), hostStatus, devices.getOrDefault(s.id(), List.of())));
+          view(
+              request, s,
+              new Extras(
+                  addresses.getOrDefault(s.id(), List.of()), hostStatus, devices.getOrDefault(s.id(), List.of()),
+                  groups.getOrDefault(s.id(), List.of()))));
     }
     return result;
   }
 
-  private ObjectNode view(
-      ApiRequest request, Server s, List<Servers.Address> addressList, String hostStatus, List<BlockDevice> devices) {
+  private ObjectNode view(ApiRequest request, Server s, Extras extras) {
     boolean admin = request.caller().actor().admin();
     ObjectNode o = Json.object();
     o.put("id", s.id());
@@ -94,7 +100,7 @@ final class ServerViews {
     o.put("created", iso(s.createdAt()));
     o.put("updated", iso(s.updatedAt()));
     ObjectNode addresses = o.putObject("addresses");
-    for (Servers.Address a : addressList) {
+    for (Servers.Address a : extras.addresses()) {
       ArrayNode list = addresses.has(a.networkName()) ? (ArrayNode) addresses.get(a.networkName()) : addresses.putArray(a.networkName());
       list.addObject()
           .put("version", a.version())
@@ -130,12 +136,12 @@ final class ServerViews {
       }
     }
     if (Nova.atLeast(request, 16)) {
-      o.put("host_status", hostStatus);
+      o.put("host_status", extras.hostStatus());
     }
     o.put("OS-SRV-USG:launched_at", Nova.time(s.launchedAt()));
     o.putNull("OS-SRV-USG:terminated_at");
     ArrayNode volumes = o.putArray("os-extended-volumes:volumes_attached");
-    for (BlockDevice d : devices) {
+    for (BlockDevice d : extras.devices()) {
       if (d.volumeId() != null) {
         ObjectNode v = volumes.addObject().put("id", d.volumeId());
         if (Nova.atLeast(request, 3)) {
@@ -143,7 +149,11 @@ final class ServerViews {
         }
       }
     }
-    o.putArray("security_groups").addObject().put("name", "default");
+    if (!extras.securityGroups().isEmpty()) {
+      // As Nova: the groups of the server's ports, and no key at all for a server without any.
+      ArrayNode groups = o.putArray("security_groups");
+      extras.securityGroups().forEach(g -> groups.addObject().put("name", g));
+    }
     o.put("config_drive", "");
     o.put("progress", 0);
     if (s.fault() != null) {
