@@ -271,6 +271,16 @@ class LiveMigrationApiTest {
     }, "migration running");
     long id = running.getFirst().get("id").asLong();
     assertThat(server(f.server()).get("status").asText()).isEqualTo("MIGRATING");
+    // While it runs, each port is bound on both hosts: ACTIVE on the source, INACTIVE on the destination.
+    String dest = running.getFirst().get("dest_compute").asText();
+    for (String port : f.ports()) {
+      JsonNode bindings = bindings(port);
+      assertThat(bindings).hasSize(2);
+      for (JsonNode b : bindings) {
+        assertThat(b.get("status").asText()).isEqualTo(b.get("host").asText().equals(source) ? "ACTIVE" : "INACTIVE");
+        assertThat(b.get("host").asText()).isIn(source, dest);
+      }
+    }
     ok(admin.get(NOVA + "/servers/" + f.server() + "/migrations/" + id), 200);
     ok(member.post(NOVA + "/servers/" + f.server() + "/migrations/" + id + "/action", "{\"force_complete\": null}"), 403);
     ok(admin.post(NOVA + "/servers/" + f.server() + "/migrations/" + id + "/action", "{\"force_complete\": null}"), 202);
