@@ -162,7 +162,7 @@ public final class KilnServer implements AutoCloseable {
                                 res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
                               })
                           .register(IdentityApi.PREFIX, new IdentityApi(publicUrl, callers, tokens, directory))
-                          .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers, compute, serverServices))
+                          .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers, compute, serverServices, image))
                           .register(NetworkApi.PREFIX, new NetworkApi(publicUrl, callers, network))
                           .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers, volume))
                           .register(ImageApi.PREFIX, new ImageApi(publicUrl, callers, image))

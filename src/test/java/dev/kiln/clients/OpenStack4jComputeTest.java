@@ -58,9 +58,15 @@ class OpenStack4jComputeTest {
     assertThat(tiny.getRam()).isEqualTo(512);
     assertThat(tiny.getVcpus()).isEqualTo(1);
 
-    // Through Glance: Kiln has no Nova image proxy (os.compute().images(), deprecated in 2.36).
     List<? extends Image> images = os.imagesV2().list();
     Image cirros = images.stream().filter(i -> i.getName().equals("cirros")).findFirst().orElseThrow();
+    // And through Nova's image proxy, which openstack4j's compute API still reads.
+    List<? extends org.openstack4j.model.compute.Image> proxied = os.compute().images().list();
+    assertThat(proxied).anySatisfy(i -> {
+      assertThat(i.getId()).isEqualTo(cirros.getId());
+      assertThat(i.getStatus()).isEqualTo(org.openstack4j.model.compute.Image.Status.ACTIVE);
+    });
+    assertThat(os.compute().images().get(cirros.getId()).getName()).isEqualTo("cirros");
 
     Keypair keypair = os.compute().keypairs().create("o4j-key", null);
     assertThat(keypair.getPrivateKey()).contains("PRIVATE KEY");

@@ -513,4 +513,26 @@ class ComputeApiTest {
     assertThat(admin.delete(NOVA + "/os-kiln-faults").status()).isEqualTo(204);
     assertThat(ok(admin.get(NOVA + "/os-kiln-faults/destroy"), 200).at("/kiln_fault/fail_next").asInt()).isZero();
   }
+
+  @Test
+  void theImageProxyListsGlancesImagesUntilMicroversion236() {
+    Api.Response list = member.get(NOVA + "/images/detail");
+    assertThat(list.status()).as(list.toString()).isEqualTo(200);
+    JsonNode cirros = null;
+    for (JsonNode image : list.json().get("images")) {
+      if (image.get("name").asText().equals("cirros")) {
+        cirros = image;
+      }
+    }
+    assertThat(cirros).isNotNull();
+    assertThat(cirros.get("status").asText()).isEqualTo("ACTIVE");
+    assertThat(cirros.get("minDisk").asInt()).isGreaterThanOrEqualTo(0);
+    assertThat(cirros.get("OS-EXT-IMG-SIZE:size").asLong()).isPositive();
+    String id = cirros.get("id").asText();
+    assertThat(member.get(NOVA + "/images/" + id).json().at("/image/name").asText()).isEqualTo("cirros");
+    assertThat(member.get(NOVA + "/images/00000000-0000-0000-0000-000000000000").status()).isEqualTo(404);
+    Api.Response gone = member.withHeader("X-OpenStack-Nova-API-Version", "2.36").get(NOVA + "/images");
+    assertThat(gone.status()).isEqualTo(404);
+    assertThat(gone.json().at("/itemNotFound/code").asInt()).isEqualTo(404);
+  }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.ServerServices;
+import dev.kiln.image.ImageService;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiResponse;
 import dev.kiln.http.ApiRoutes;
@@ -57,11 +58,14 @@ public final class ComputeApi implements HttpService {
   private final ServiceContext context;
   private final ComputeService compute;
   private final ServerServices servers;
+  private final ImageService images;
 
-  public ComputeApi(String publicUrl, CallerResolver callers, ComputeService compute, ServerServices servers) {
+  public ComputeApi(
+      String publicUrl, CallerResolver callers, ComputeService compute, ServerServices servers, ImageService images) {
     this.context = new ServiceContext(publicUrl, FaultStyle.NOVA, callers, MICROVERSIONS);
     this.compute = requireNonNull(compute, "compute is null");
     this.servers = requireNonNull(servers, "servers is null");
+    this.images = requireNonNull(images, "images is null");
   }
 
   @Override
@@ -91,6 +95,7 @@ public final class ComputeApi implements HttpService {
     new LimitsApi(compute.quotas()).register(routes);
     new KilnFaultsApi(compute.driverSettings(), compute.fleet()::isKnown).register(routes);
     new InstanceMetadataApi(servers.metadata()).register(routes);
+    new ImagesProxyApi(images).register(routes);
     new ServerExternalEventsApi(compute.externalEvents()).register(routes);
     routes.unmatchedIsNotFound();
   }

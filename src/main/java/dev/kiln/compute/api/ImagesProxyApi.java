@@ -1,0 +1,100 @@
+package dev.kiln.compute.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.image.Image;
+import dev.kiln.image.ImageQuery;
+import dev.kiln.image.ImageService;
+import dev.kiln.image.ImageStatus;
+import dev.kiln.http.Access;
+import dev.kiln.http.ApiError;
+import dev.kiln.http.ApiRequest;
+import dev.kiln.http.ApiResponse;
+import dev.kiln.http.ApiRoutes;
+import dev.kiln.http.Json;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * Nova's image proxy ({@code /images}, read-only here): the Image service's images as Nova showed
+ * them before microversion 2.36 removed the proxy. Older clients (openstack4j's {@code
+ * compute().images()}) still read it.
+ */
+final class ImagesProxyApi {
+  private static final String IMAGES = "/v2.1/images";
+
+  private final ImageService images;
+
+  ImagesProxyApi(ImageService images) {
+    this.images = requireNonNull(images, "images is null");
+  }
+
+  void register(ApiRoutes routes) {
+    routes
+        .get(IMAGES, Access.AUTHENTICATED, request -> list(request, false))
+        .get(IMAGES + "/detail", Access.AUTHENTICATED, request -> list(request, true))
+        .get(IMAGES + "/{image_id}", Access.AUTHENTICATED, this::show);
+  }
+
+  private ApiResponse list(ApiRequest request, boolean detail) {
+    requireBefore236(request);
+    ObjectNode body = Json.object();
+    ArrayNode items = body.putArray("images");
+    for (Image image : images.images().list(request.caller().actor(), ImageQuery.all()).images()) {
+      if (detail) {
+        items.add(view(request, image));
+      } else {
+        items.addObject().put("id", image.id()).put("name", image.name()).set("links", Nova.links(request, "images", image.id()));
+      }
+    }
+    return ApiResponse.ok(body);
+  }
+
+  private ApiResponse show(ApiRequest request) {
+    requireBefore236(request);
+    Image image = images.images().visible(request.caller().actor(), request.pathParam("image_id"));
+    return ApiResponse.ok(Json.wrap("image", view(request, image)));
+  }
+
+  /** From 2.36 the proxy is gone, as in Nova: use the Image service. */
+  private static void requireBefore236(ApiRequest request) {
+    if (Nova.atLeast(request, 36)) {
+      throw ApiError.notFound("itemNotFound", "The resource could not be found.");
+    }
+  }
+
+  private static ObjectNode view(ApiRequest request, Image image) {
+    ObjectNode o = Json.object();
+    o.put("id", image.id());
+    o.put("name", image.name());
+    o.put("status", status(image.status()));
+    o.put("progress", image.status() == ImageStatus.ACTIVE ? 100 : 0);
+    o.put("minDisk", image.minDisk());
+    o.put("minRam", image.minRam());
+    o.put("created", iso(image.createdAt()));
+    o.put("updated", iso(image.updatedAt()));
+    ObjectNode metadata = o.putObject("metadata");
+    image.properties().forEach(metadata::put);
+    if (image.size() != null) {
+      o.put("OS-EXT-IMG-SIZE:size", image.size());
+    }
+    o.set("links", Nova.links(request, "images", image.id()));
+    return o;
+  }
+
+  /** Nova's image statuses: Glance's, upper case, with queued and saving shown as SAVING. */
+  private static String status(ImageStatus status) {
+    return switch (status) {
+      case ACTIVE -> "ACTIVE";
+      case QUEUED, SAVING, UPLOADING, IMPORTING -> "SAVING";
+      case DELETED, PENDING_DELETE -> "DELETED";
+      default -> "ERROR";
+    };
+  }
+
+  private static String iso(Instant instant) {
+    return instant == null ? null : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+}
