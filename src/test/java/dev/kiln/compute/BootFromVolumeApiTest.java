@@ -40,7 +40,7 @@ class BootFromVolumeApiTest {
     admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
     member = anonymous.withToken(anonymous.token("bfv-user", "pw", "bfv")).withHeader("X-OpenStack-Nova-API-Version", "2.37");
     cinder = "/volume/v3/" + project;
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
+    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
   }
 
   @AfterAll
@@ -48,22 +48,17 @@ class BootFromVolumeApiTest {
     kiln.close();
   }
 
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
-  }
-
   private static JsonNode volume(String id) {
-    return ok(member.get(cinder + "/volumes/" + id), 200).get("volume");
+    return member.get(cinder + "/volumes/" + id).expect(200).get("volume");
   }
 
   private static String availableVolume(String name, boolean bootable) {
     String id =
-        ok(member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1}}"), 202)
+        member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1}}").expect(202)
             .at("/volume/id").asText();
     await(() -> volume(id).get("status").asText().equals("available"), "volume " + id + " available");
     if (bootable) {
-      ok(member.post(cinder + "/volumes/" + id + "/action", "{\"os-set_bootable\": {\"bootable\": true}}"), 200);
+      member.post(cinder + "/volumes/" + id + "/action", "{\"os-set_bootable\": {\"bootable\": true}}").expect(200);
     }
     return id;
   }
@@ -81,12 +76,12 @@ class BootFromVolumeApiTest {
   }
 
   private static JsonNode settled(String id) {
-    await(() -> !ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText().equals("BUILD"), id + " built");
-    return ok(member.get(NOVA + "/servers/" + id), 200).get("server");
+    await(() -> !member.get(NOVA + "/servers/" + id).expect(200).at("/server/status").asText().equals("BUILD"), id + " built");
+    return member.get(NOVA + "/servers/" + id).expect(200).get("server");
   }
 
   private static void deleteServer(String id) {
-    ok(member.delete(NOVA + "/servers/" + id), 204);
+    member.delete(NOVA + "/servers/" + id).expect(204);
     await(() -> member.get(NOVA + "/servers/" + id).status() == 404, id + " deleted");
   }
 
@@ -94,12 +89,12 @@ class BootFromVolumeApiTest {
   void bootingFromAVolumeAttachesItAndDeletingTheServerLeavesItAvailable() {
     String boot = availableVolume("root", true);
     String id =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"bfv\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": ["
                 + "{\"boot_index\": 0, \"uuid\": \"" + boot + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"},"
                 + "{\"source_type\": \"blank\", \"destination_type\": \"volume\", \"volume_size\": 2,"
-                + " \"delete_on_termination\": true}]}}"), 202).at("/server/id").asText();
+                + " \"delete_on_termination\": true}]}}").expect(202).at("/server/id").asText();
     JsonNode server = settled(id);
     assertThat(server.get("status").asText()).as(server.toString()).isEqualTo("ACTIVE");
     assertThat(server.get("image").asText()).isEmpty();
@@ -119,25 +114,25 @@ class BootFromVolumeApiTest {
     assertThat(blank.get("status").asText()).isEqualTo("in-use");
     assertThat(blank.at("/attachments/0/device").asText()).isEqualTo("/dev/vdb");
     JsonNode attachments =
-        ok(member.withHeader("OpenStack-API-Version", "volume 3.27").get(cinder + "/attachments?volume_id=" + boot), 200);
+        member.withHeader("OpenStack-API-Version", "volume 3.27").get(cinder + "/attachments?volume_id=" + boot).expect(200);
     assertThat(attachments.get("attachments")).hasSize(1);
     assertThat(attachments.at("/attachments/0/status").asText()).isEqualTo("attached");
 
     deleteServer(id);
     assertThat(volume(boot).get("status").asText()).isEqualTo("available");
     assertThat(volume(boot).get("attachments")).isEmpty();
-    ok(member.get(cinder + "/volumes/" + data), 404);
+    member.get(cinder + "/volumes/" + data).expect(404);
   }
 
   @Test
   void bootingFromAnImageMakesABootableVolumeThatGoesWithTheServer() {
     String id =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"from-image\", \"flavorRef\": \"1\", \"networks\": \"none\","
                 + " \"block_device_mapping_v2\": [{\"boot_index\": 0, \"uuid\": \"" + imageId + "\","
                 + " \"source_type\": \"image\", \"destination_type\": \"volume\", \"volume_size\": 1,"
-                + " \"delete_on_termination\": true}]}}"), 202).at("/server/id").asText();
+                + " \"delete_on_termination\": true}]}}").expect(202).at("/server/id").asText();
     JsonNode server = settled(id);
     assertThat(server.get("status").asText()).as(server.toString()).isEqualTo("ACTIVE");
     String root = server.at("/os-extended-volumes:volumes_attached/0/id").asText();
@@ -146,7 +141,7 @@ class BootFromVolumeApiTest {
     assertThat(volume.at("/volume_image_metadata/image_id").asText()).isEqualTo(imageId);
     assertThat(volume.get("status").asText()).isEqualTo("in-use");
     deleteServer(id);
-    ok(member.get(cinder + "/volumes/" + root), 404);
+    member.get(cinder + "/volumes/" + root).expect(404);
   }
 
   @Test
@@ -155,10 +150,10 @@ class BootFromVolumeApiTest {
     String body =
         "{\"server\": {\"name\": \"%s\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": ["
             + "{\"boot_index\": 0, \"uuid\": \"" + boot + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}";
-    String first = ok(member.post(NOVA + "/servers", body.formatted("first")), 202).at("/server/id").asText();
-    int servers = ok(member.get(NOVA + "/servers"), 200).get("servers").size();
-    ok(member.post(NOVA + "/servers", body.formatted("second")), 400);
-    assertThat(ok(member.get(NOVA + "/servers"), 200).get("servers")).hasSize(servers);
+    String first = member.post(NOVA + "/servers", body.formatted("first")).expect(202).at("/server/id").asText();
+    int servers = member.get(NOVA + "/servers").expect(200).get("servers").size();
+    member.post(NOVA + "/servers", body.formatted("second")).expect(400);
+    assertThat(member.get(NOVA + "/servers").expect(200).get("servers")).hasSize(servers);
     assertThat(settled(first).get("status").asText()).isEqualTo("ACTIVE");
     deleteServer(first);
     assertThat(volume(boot).get("status").asText()).isEqualTo("available");
@@ -170,32 +165,32 @@ class BootFromVolumeApiTest {
     String notBootable =
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": ["
             + "{\"boot_index\": 0, \"uuid\": \"" + plain + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}";
-    assertThat(ok(member.post(NOVA + "/servers", notBootable), 400).at("/badRequest/message").asText()).contains("not bootable");
+    assertThat(member.post(NOVA + "/servers", notBootable).expect(400).at("/badRequest/message").asText()).contains("not bootable");
     assertThat(volume(plain).get("status").asText()).isEqualTo("available");
 
     String gap =
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": \"none\","
             + " \"block_device_mapping_v2\": [{\"boot_index\": 2, \"source_type\": \"blank\", \"destination_type\": \"volume\","
             + " \"volume_size\": 1}]}}";
-    assertThat(ok(member.post(NOVA + "/servers", gap), 400).at("/badRequest/message").asText()).contains("Boot sequence");
+    assertThat(member.post(NOVA + "/servers", gap).expect(400).at("/badRequest/message").asText()).contains("Boot sequence");
     String missing =
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": ["
             + "{\"boot_index\": 0, \"uuid\": \"00000000-0000-0000-0000-000000000000\", \"source_type\": \"volume\","
             + " \"destination_type\": \"volume\"}]}}";
-    assertThat(ok(member.post(NOVA + "/servers", missing), 400).at("/badRequest/message").asText()).contains("could not be found");
+    assertThat(member.post(NOVA + "/servers", missing).expect(400).at("/badRequest/message").asText()).contains("could not be found");
     String blankWithoutSize =
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": \"none\","
             + " \"block_device_mapping_v2\": [{\"source_type\": \"blank\", \"destination_type\": \"volume\"}]}}";
-    assertThat(ok(member.post(NOVA + "/servers", blankWithoutSize), 400).at("/badRequest/message").asText()).contains("volume_size");
+    assertThat(member.post(NOVA + "/servers", blankWithoutSize).expect(400).at("/badRequest/message").asText()).contains("volume_size");
     String ephemeral =
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": \"none\","
             + " \"block_device_mapping_v2\": [{\"source_type\": \"blank\", \"destination_type\": \"local\", \"volume_size\": 1}]}}";
-    ok(member.post(NOVA + "/servers", ephemeral), 400);
+    member.post(NOVA + "/servers", ephemeral).expect(400);
     String unknownField =
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": \"none\","
             + " \"block_device_mapping_v2\": [{\"source_type\": \"blank\", \"destination_type\": \"volume\", \"size\": 1}]}}";
-    assertThat(ok(member.post(NOVA + "/servers", unknownField), 400).at("/badRequest/message").asText()).contains("size");
-    assertThat(ok(member.get(NOVA + "/servers"), 200).get("servers")).isEmpty();
+    assertThat(member.post(NOVA + "/servers", unknownField).expect(400).at("/badRequest/message").asText()).contains("size");
+    assertThat(member.get(NOVA + "/servers").expect(200).get("servers")).isEmpty();
   }
 
   @Test
@@ -213,7 +208,7 @@ class BootFromVolumeApiTest {
             "--os-compute-api-version", "2.37", "server", "create", "--flavor", "m1.tiny", "--image", "cirros",
             "--boot-from-volume", "1", "--nic", "none", "--wait", "cli-bfv-image");
     assertThat(fromImage.get("status").asText()).isEqualTo("ACTIVE");
-    JsonNode shown = ok(member.get(NOVA + "/servers/" + fromImage.get("id").asText()), 200).get("server");
+    JsonNode shown = member.get(NOVA + "/servers/" + fromImage.get("id").asText()).expect(200).get("server");
     String made = shown.at("/os-extended-volumes:volumes_attached/0/id").asText();
     assertThat(volume(made).get("bootable").asText()).isEqualTo("true");
     cli.ok("server", "delete", "--wait", "cli-bfv-image");

@@ -36,7 +36,7 @@ class ComputeQuotasApiTest {
     admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
     adminProject = admin.get("/identity/v3/projects?name=admin").json().at("/projects/0/id").asText();
     role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    imageId = ok(admin.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
+    imageId = admin.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
   }
 
   @AfterAll
@@ -55,16 +55,11 @@ class ComputeQuotasApiTest {
             .json().at("/user/id").asText();
     admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
     Api api = anonymous.withToken(anonymous.token(name + "-user", "pw", name));
-    String network = ok(api.post(NET + "/networks", "{\"network\": {\"name\": \"net\"}}"), 201).at("/network/id").asText();
-    ok(api.post(
+    String network = api.post(NET + "/networks", "{\"network\": {\"name\": \"net\"}}").expect(201).at("/network/id").asText();
+    api.post(
         NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + network + "\", \"ip_version\": 4, \"cidr\": \"10.9.0.0/24\"}}"), 201);
+        "{\"subnet\": {\"network_id\": \"" + network + "\", \"ip_version\": 4, \"cidr\": \"10.9.0.0/24\"}}").expect(201);
     return new Tenant(project, api, network);
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
   }
 
   private static Api.Response boot(Tenant t, String name, String flavor) {
@@ -75,17 +70,17 @@ class ComputeQuotasApiTest {
   }
 
   private static int serverCount(Tenant t) {
-    return ok(t.api().get(NOVA + "/servers"), 200).get("servers").size();
+    return t.api().get(NOVA + "/servers").expect(200).get("servers").size();
   }
 
   private static void setQuota(String project, String body) {
-    ok(admin.put(NOVA + "/os-quota-sets/" + project, "{\"quota_set\": " + body + "}"), 200);
+    admin.put(NOVA + "/os-quota-sets/" + project, "{\"quota_set\": " + body + "}").expect(200);
   }
 
   @Test
   void aProjectWithoutLimitsShowsNovasDefaults() {
     Tenant t = tenant();
-    JsonNode set = ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()), 200).get("quota_set");
+    JsonNode set = t.api().get(NOVA + "/os-quota-sets/" + t.projectId()).expect(200).get("quota_set");
     assertThat(set.get("id").asText()).isEqualTo(t.projectId());
     assertThat(set.get("instances").asInt()).isEqualTo(10);
     assertThat(set.get("cores").asInt()).isEqualTo(20);
@@ -102,11 +97,11 @@ class ComputeQuotasApiTest {
     assertThat(set.get("security_groups").asInt()).isEqualTo(-1);
     assertThat(set.get("security_group_rules").asInt()).isEqualTo(-1);
 
-    JsonNode v236 = ok(t.api().withHeader("OpenStack-API-Version", "compute 2.36").get(NOVA + "/os-quota-sets/" + t.projectId()), 200).get("quota_set");
+    JsonNode v236 = t.api().withHeader("OpenStack-API-Version", "compute 2.36").get(NOVA + "/os-quota-sets/" + t.projectId()).expect(200).get("quota_set");
     assertThat(v236.has("floating_ips")).isFalse();
     assertThat(v236.has("security_groups")).isFalse();
     assertThat(v236.has("injected_files")).isTrue();
-    JsonNode v257 = ok(t.api().withHeader("OpenStack-API-Version", "compute 2.57").get(NOVA + "/os-quota-sets/" + t.projectId() + "/defaults"), 200).get("quota_set");
+    JsonNode v257 = t.api().withHeader("OpenStack-API-Version", "compute 2.57").get(NOVA + "/os-quota-sets/" + t.projectId() + "/defaults").expect(200).get("quota_set");
     assertThat(v257.has("injected_files")).isFalse();
     assertThat(v257.has("fixed_ips")).isFalse();
     assertThat(v257.get("instances").asInt()).isEqualTo(10);
@@ -115,9 +110,9 @@ class ComputeQuotasApiTest {
   @Test
   void detailCountsTheProjectsServers() {
     Tenant t = tenant();
-    ok(boot(t, "a", "3"), 202); // m1.medium: 2 vCPUs, 4096 MB
-    ok(boot(t, "b", "1"), 202); // m1.tiny: 1 vCPU, 512 MB
-    JsonNode set = ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId() + "/detail"), 200).get("quota_set");
+    boot(t, "a", "3").expect(202); // m1.medium: 2 vCPUs, 4096 MB
+    boot(t, "b", "1").expect(202); // m1.tiny: 1 vCPU, 512 MB
+    JsonNode set = t.api().get(NOVA + "/os-quota-sets/" + t.projectId() + "/detail").expect(200).get("quota_set");
     assertThat(set.get("id").asText()).isEqualTo(t.projectId());
     assertThat(set.at("/instances/in_use").asInt()).isEqualTo(2);
     assertThat(set.at("/instances/limit").asInt()).isEqualTo(10);
@@ -126,7 +121,7 @@ class ComputeQuotasApiTest {
     assertThat(set.at("/ram/in_use").asInt()).isEqualTo(4608);
     assertThat(set.at("/key_pairs/in_use").asInt()).isZero();
 
-    JsonNode limits = ok(t.api().get(NOVA + "/limits"), 200).get("limits");
+    JsonNode limits = t.api().get(NOVA + "/limits").expect(200).get("limits");
     assertThat(limits.get("rate")).isEmpty();
     JsonNode absolute = limits.get("absolute");
     assertThat(absolute.get("maxTotalInstances").asInt()).isEqualTo(10);
@@ -144,13 +139,13 @@ class ComputeQuotasApiTest {
     assertThat(absolute.get("totalServerGroupsUsed").asInt()).isZero();
     assertThat(absolute.get("totalFloatingIpsUsed").asInt()).isZero();
 
-    JsonNode v257 = ok(t.api().withHeader("OpenStack-API-Version", "compute 2.57").get(NOVA + "/limits"), 200).at("/limits/absolute");
+    JsonNode v257 = t.api().withHeader("OpenStack-API-Version", "compute 2.57").get(NOVA + "/limits").expect(200).at("/limits/absolute");
     assertThat(v257.has("maxImageMeta")).isFalse();
     assertThat(v257.has("maxPersonality")).isFalse();
     assertThat(v257.has("totalFloatingIpsUsed")).isFalse();
     assertThat(v257.get("totalInstancesUsed").asInt()).isEqualTo(2);
 
-    JsonNode asAdmin = ok(admin.get(NOVA + "/limits?tenant_id=" + t.projectId()), 200).at("/limits/absolute");
+    JsonNode asAdmin = admin.get(NOVA + "/limits?tenant_id=" + t.projectId()).expect(200).at("/limits/absolute");
     assertThat(asAdmin.get("totalCoresUsed").asInt()).isEqualTo(3);
   }
 
@@ -158,37 +153,37 @@ class ComputeQuotasApiTest {
   void anAdminSetsAndDeletesLimits() {
     Tenant t = tenant();
     JsonNode updated =
-        ok(admin.put(NOVA + "/os-quota-sets/" + t.projectId(), "{\"quota_set\": {\"instances\": 5, \"cores\": \"-1\", \"force\": \"True\"}}"), 200)
+        admin.put(NOVA + "/os-quota-sets/" + t.projectId(), "{\"quota_set\": {\"instances\": 5, \"cores\": \"-1\", \"force\": \"True\"}}").expect(200)
             .get("quota_set");
     assertThat(updated.has("id")).isFalse();
     assertThat(updated.get("instances").asInt()).isEqualTo(5);
     assertThat(updated.get("cores").asInt()).isEqualTo(-1);
     assertThat(updated.get("ram").asInt()).isEqualTo(51200);
 
-    JsonNode shown = ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()), 200).get("quota_set");
+    JsonNode shown = t.api().get(NOVA + "/os-quota-sets/" + t.projectId()).expect(200).get("quota_set");
     assertThat(shown.get("instances").asInt()).isEqualTo(5);
-    assertThat(ok(t.api().get(NOVA + "/limits"), 200).at("/limits/absolute/maxTotalCores").asInt()).isEqualTo(-1);
-    JsonNode defaults = ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId() + "/defaults"), 200).get("quota_set");
+    assertThat(t.api().get(NOVA + "/limits").expect(200).at("/limits/absolute/maxTotalCores").asInt()).isEqualTo(-1);
+    JsonNode defaults = t.api().get(NOVA + "/os-quota-sets/" + t.projectId() + "/defaults").expect(200).get("quota_set");
     assertThat(defaults.get("instances").asInt()).isEqualTo(10);
 
     Api.Response deleted = admin.delete(NOVA + "/os-quota-sets/" + t.projectId());
     assertThat(deleted.status()).isEqualTo(202);
-    assertThat(ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()), 200).at("/quota_set/instances").asInt()).isEqualTo(10);
+    assertThat(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()).expect(200).at("/quota_set/instances").asInt()).isEqualTo(10);
   }
 
   @Test
   void aLimitBelowUsageIsRefusedUnlessForced() {
     Tenant t = tenant();
-    ok(boot(t, "a", "1"), 202);
-    ok(boot(t, "b", "1"), 202);
+    boot(t, "a", "1").expect(202);
+    boot(t, "b", "1").expect(202);
     Api.Response refused = admin.put(NOVA + "/os-quota-sets/" + t.projectId(), "{\"quota_set\": {\"instances\": 1}}");
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.json().at("/badRequest/message").asText())
         .isEqualTo("Quota limit 1 for instances must be greater than or equal to already used and reserved 2.");
-    assertThat(ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()), 200).at("/quota_set/instances").asInt()).isEqualTo(10);
+    assertThat(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()).expect(200).at("/quota_set/instances").asInt()).isEqualTo(10);
 
     setQuota(t.projectId(), "{\"instances\": 1, \"force\": true}");
-    assertThat(ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()), 200).at("/quota_set/instances").asInt()).isEqualTo(1);
+    assertThat(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()).expect(200).at("/quota_set/instances").asInt()).isEqualTo(1);
   }
 
   @Test
@@ -207,7 +202,7 @@ class ComputeQuotasApiTest {
     // nova-network's quotas leave the API in 2.36.
     assertThat(admin.withHeader("OpenStack-API-Version", "compute 2.36").put(path, "{\"quota_set\": {\"floating_ips\": 3}}").status())
         .isEqualTo(400);
-    assertThat(ok(admin.get(path), 200).at("/quota_set/cores").asInt()).isEqualTo(20);
+    assertThat(admin.get(path).expect(200).at("/quota_set/cores").asInt()).isEqualTo(20);
   }
 
   @Test
@@ -232,23 +227,23 @@ class ComputeQuotasApiTest {
   @Test
   void theDefaultQuotaClassSetsEveryProjectsDefaults() {
     Tenant t = tenant();
-    JsonNode shown = ok(admin.get(NOVA + "/os-quota-class-sets/default"), 200).get("quota_class_set");
+    JsonNode shown = admin.get(NOVA + "/os-quota-class-sets/default").expect(200).get("quota_class_set");
     assertThat(shown.get("id").asText()).isEqualTo("default");
     assertThat(shown.get("instances").asInt()).isEqualTo(10);
     assertThat(shown.has("server_groups")).isFalse(); // only from 2.50
     try {
       JsonNode updated =
-          ok(admin.withHeader("OpenStack-API-Version", "compute 2.50")
-              .put(NOVA + "/os-quota-class-sets/default", "{\"quota_class_set\": {\"key_pairs\": 7}}"), 200).get("quota_class_set");
+          admin.withHeader("OpenStack-API-Version", "compute 2.50")
+              .put(NOVA + "/os-quota-class-sets/default", "{\"quota_class_set\": {\"key_pairs\": 7}}").expect(200).get("quota_class_set");
       assertThat(updated.has("id")).isFalse();
       assertThat(updated.get("key_pairs").asInt()).isEqualTo(7);
       assertThat(updated.get("server_groups").asInt()).isEqualTo(10);
-      assertThat(ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId() + "/defaults"), 200).at("/quota_set/key_pairs").asInt())
+      assertThat(t.api().get(NOVA + "/os-quota-sets/" + t.projectId() + "/defaults").expect(200).at("/quota_set/key_pairs").asInt())
           .isEqualTo(7);
-      assertThat(ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()), 200).at("/quota_set/key_pairs").asInt()).isEqualTo(7);
-      assertThat(ok(admin.get(NOVA + "/os-quota-class-sets/gold"), 200).at("/quota_class_set/key_pairs").asInt()).isEqualTo(100);
+      assertThat(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()).expect(200).at("/quota_set/key_pairs").asInt()).isEqualTo(7);
+      assertThat(admin.get(NOVA + "/os-quota-class-sets/gold").expect(200).at("/quota_class_set/key_pairs").asInt()).isEqualTo(100);
     } finally {
-      ok(admin.put(NOVA + "/os-quota-class-sets/default", "{\"quota_class_set\": {\"key_pairs\": 100}}"), 200);
+      admin.put(NOVA + "/os-quota-class-sets/default", "{\"quota_class_set\": {\"key_pairs\": 100}}").expect(200);
     }
   }
 
@@ -256,7 +251,7 @@ class ComputeQuotasApiTest {
   void bootingBeyondTheInstancesQuotaIsRefusedAndCreatesNothing() {
     Tenant t = tenant();
     setQuota(t.projectId(), "{\"instances\": 1}");
-    ok(boot(t, "first", "1"), 202);
+    boot(t, "first", "1").expect(202);
     Api.Response refused = boot(t, "second", "1");
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.json().at("/forbidden/message").asText())
@@ -268,12 +263,12 @@ class ComputeQuotasApiTest {
   void aBootOverSeveralQuotasNamesThemAll() {
     Tenant t = tenant();
     setQuota(t.projectId(), "{\"cores\": 3, \"ram\": 6000}");
-    ok(boot(t, "first", "3"), 202); // 2 vCPUs, 4096 MB
+    boot(t, "first", "3").expect(202); // 2 vCPUs, 4096 MB
     Api.Response refused = boot(t, "second", "3");
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.json().at("/forbidden/message").asText())
         .isEqualTo("Quota exceeded for cores, ram: Requested 2, 4096, but already used 2, 4096 of 3, 6000 cores, ram");
-    ok(boot(t, "small", "1"), 202); // 1 vCPU, 512 MB still fit
+    boot(t, "small", "1").expect(202); // 1 vCPU, 512 MB still fit
     assertThat(serverCount(t)).isEqualTo(2);
   }
 
@@ -308,11 +303,11 @@ class ComputeQuotasApiTest {
     Tenant t = tenant();
     setQuota(t.projectId(), "{\"key_pairs\": 1}");
     String key = "{\"keypair\": {\"name\": \"%s\", \"public_key\": \"" + SshKeysTest.ED25519 + "\"}}";
-    ok(t.api().post(NOVA + "/os-keypairs", key.formatted("one")), 200);
+    t.api().post(NOVA + "/os-keypairs", key.formatted("one")).expect(200);
     Api.Response second = t.api().post(NOVA + "/os-keypairs", key.formatted("two"));
     assertThat(second.status()).isEqualTo(403);
     assertThat(second.json().at("/forbidden/message").asText()).isEqualTo("Quota exceeded, too many key pairs.");
-    assertThat(ok(t.api().get(NOVA + "/os-keypairs"), 200).get("keypairs")).hasSize(1);
+    assertThat(t.api().get(NOVA + "/os-keypairs").expect(200).get("keypairs")).hasSize(1);
   }
 
   @Test

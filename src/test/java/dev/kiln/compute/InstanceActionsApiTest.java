@@ -33,7 +33,7 @@ class InstanceActionsApiTest {
     String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
     member = memberOf(anonymous, "acts", "actsuser", role);
     stranger = memberOf(anonymous, "other", "otheruser", role);
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
+    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
   }
 
   private static Api memberOf(Api anonymous, String project, String user, String role) {
@@ -51,11 +51,6 @@ class InstanceActionsApiTest {
     kiln.close();
   }
 
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
-  }
-
   private static Api at(Api api, String version) {
     return api.withHeader("OpenStack-API-Version", "compute " + version);
   }
@@ -63,12 +58,12 @@ class InstanceActionsApiTest {
   /** A server with five actions: create, then lock, unlock, lock, unlock. */
   private static String serverWithFiveActions() {
     String id =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
-            "{\"server\": {\"name\": \"acts\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\"}}"), 202)
+            "{\"server\": {\"name\": \"acts\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\"}}").expect(202)
             .at("/server/id").asText();
     for (String action : List.of("lock", "unlock", "lock", "unlock")) {
-      ok(member.post(NOVA + "/servers/" + id + "/action", "{\"" + action + "\": null}"), 202);
+      member.post(NOVA + "/servers/" + id + "/action", "{\"" + action + "\": null}").expect(202);
     }
     return id;
   }
@@ -86,7 +81,7 @@ class InstanceActionsApiTest {
   @Test
   void limitAndMarkerWalkEveryActionNewestFirstFollowingTheNextLinks() {
     String id = serverWithFiveActions();
-    JsonNode all = ok(at(member, "2.58").get(actions(id)), 200);
+    JsonNode all = at(member, "2.58").get(actions(id)).expect(200);
     assertThat(all.get("instanceActions")).hasSize(5);
     assertThat(all.has("links")).isFalse();
     assertThat(all.at("/instanceActions/4/action").asText()).isEqualTo("create");
@@ -96,7 +91,7 @@ class InstanceActionsApiTest {
     String path = actions(id) + "?limit=2";
     int pages = 0;
     while (path != null) {
-      JsonNode page = ok(at(member, "2.58").get(path), 200);
+      JsonNode page = at(member, "2.58").get(path).expect(200);
       assertThat(page.get("instanceActions").size()).isLessThanOrEqualTo(2);
       walked.addAll(requestIds(page));
       pages++;
@@ -113,11 +108,11 @@ class InstanceActionsApiTest {
     assertThat(pages).isEqualTo(3);
     assertThat(walked).isEqualTo(requestIds(all));
 
-    JsonNode afterSecond = ok(at(member, "2.58").get(actions(id) + "?marker=" + walked.get(1)), 200);
+    JsonNode afterSecond = at(member, "2.58").get(actions(id) + "?marker=" + walked.get(1)).expect(200);
     assertThat(requestIds(afterSecond)).isEqualTo(walked.subList(2, 5));
-    assertThat(ok(at(member, "2.58").get(actions(id) + "?limit=0"), 200).get("instanceActions")).isEmpty();
+    assertThat(at(member, "2.58").get(actions(id) + "?limit=0").expect(200).get("instanceActions")).isEmpty();
     // Before 2.58 there is no paging: the parameters are ignored.
-    assertThat(ok(at(member, "2.57").get(actions(id) + "?limit=1"), 200).get("instanceActions")).hasSize(5);
+    assertThat(at(member, "2.57").get(actions(id) + "?limit=1").expect(200).get("instanceActions")).hasSize(5);
   }
 
   @Test
@@ -133,13 +128,13 @@ class InstanceActionsApiTest {
   @Test
   void changesSinceAndChangesBeforeFilterByUpdateTime() {
     String id = serverWithFiveActions();
-    assertThat(ok(at(member, "2.58").get(actions(id) + "?changes-since=2000-01-01T00:00:00Z"), 200).get("instanceActions"))
+    assertThat(at(member, "2.58").get(actions(id) + "?changes-since=2000-01-01T00:00:00Z").expect(200).get("instanceActions"))
         .hasSize(5);
-    assertThat(ok(at(member, "2.58").get(actions(id) + "?changes-since=2999-01-01T00:00:00"), 200).get("instanceActions"))
+    assertThat(at(member, "2.58").get(actions(id) + "?changes-since=2999-01-01T00:00:00").expect(200).get("instanceActions"))
         .isEmpty();
-    assertThat(ok(at(member, "2.66").get(actions(id) + "?changes-before=2000-01-01T00:00:00Z"), 200).get("instanceActions"))
+    assertThat(at(member, "2.66").get(actions(id) + "?changes-before=2000-01-01T00:00:00Z").expect(200).get("instanceActions"))
         .isEmpty();
-    assertThat(ok(at(member, "2.66").get(actions(id) + "?changes-before=2999-01-01T00:00:00Z"), 200).get("instanceActions"))
+    assertThat(at(member, "2.66").get(actions(id) + "?changes-before=2999-01-01T00:00:00Z").expect(200).get("instanceActions"))
         .hasSize(5);
     // changes-before arrives with 2.66; 2.58's schema refuses what it does not know.
     assertThat(at(member, "2.65").get(actions(id) + "?changes-before=2999-01-01T00:00:00Z").status()).isEqualTo(400);
@@ -156,7 +151,7 @@ class InstanceActionsApiTest {
   @Test
   void aDeletedServersActionsAreReadableFrom221ByItsProjectAndAdmins() {
     String id = serverWithFiveActions();
-    ok(member.delete(NOVA + "/servers/" + id), 204);
+    member.delete(NOVA + "/servers/" + id).expect(204);
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (member.get(NOVA + "/servers/" + id).status() != 404) {
       assertThat(System.nanoTime()).as("server " + id + " is still there").isLessThan(deadline);
@@ -167,15 +162,15 @@ class InstanceActionsApiTest {
       }
     }
 
-    JsonNode list = ok(at(member, "2.21").get(actions(id)), 200);
+    JsonNode list = at(member, "2.21").get(actions(id)).expect(200);
     assertThat(list.get("instanceActions")).hasSize(6);
     assertThat(list.at("/instanceActions/0/action").asText()).isEqualTo("delete");
     String deleteRequest = list.at("/instanceActions/0/request_id").asText();
-    JsonNode shown = ok(at(member, "2.21").get(actions(id) + "/" + deleteRequest), 200);
+    JsonNode shown = at(member, "2.21").get(actions(id) + "/" + deleteRequest).expect(200);
     assertThat(shown.at("/instanceAction/action").asText()).isEqualTo("delete");
     assertThat(shown.at("/instanceAction/instance_uuid").asText()).isEqualTo(id);
-    assertThat(ok(at(admin, "2.21").get(actions(id)), 200).get("instanceActions")).hasSize(6);
-    assertThat(ok(at(member, "2.58").get(actions(id) + "?limit=2"), 200).has("links")).isTrue();
+    assertThat(at(admin, "2.21").get(actions(id)).expect(200).get("instanceActions")).hasSize(6);
+    assertThat(at(member, "2.58").get(actions(id) + "?limit=2").expect(200).has("links")).isTrue();
 
     Api.Response before221 = at(member, "2.20").get(actions(id));
     assertThat(before221.status()).isEqualTo(404);
@@ -190,6 +185,6 @@ class InstanceActionsApiTest {
   void anotherProjectsLiveServerStaysHidden() {
     String id = serverWithFiveActions();
     assertThat(at(stranger, "2.21").get(actions(id)).status()).isEqualTo(404);
-    assertThat(ok(at(admin, "2.21").get(actions(id)), 200).get("instanceActions")).hasSize(5);
+    assertThat(at(admin, "2.21").get(actions(id)).expect(200).get("instanceActions")).hasSize(5);
   }
 }

@@ -49,13 +49,13 @@ class LiveMigrationApiTest {
     member = anonymous.withToken(anonymous.token("lm-user", "pw", "lm")).withHeader("X-OpenStack-Nova-API-Version", "2.79");
     cinder = "/volume/v3/" + project;
     String adminProject = admin.get("/identity/v3/projects?name=admin").json().at("/projects/0/id").asText();
-    ok(admin.put("/volume/v3/" + adminProject + "/os-quota-sets/" + project,
-        "{\"quota_set\": {\"volumes\": -1, \"gigabytes\": -1}}"), 200);
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-    networkId = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"lmnet\"}}"), 201).at("/network/id").asText();
-    ok(member.post(
+    admin.put("/volume/v3/" + adminProject + "/os-quota-sets/" + project,
+        "{\"quota_set\": {\"volumes\": -1, \"gigabytes\": -1}}").expect(200);
+    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
+    networkId = member.post(NET + "/networks", "{\"network\": {\"name\": \"lmnet\"}}").expect(201).at("/network/id").asText();
+    member.post(
         NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.6.0.0/24\"}}"), 201);
+        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.6.0.0/24\"}}").expect(201);
   }
 
   @AfterAll
@@ -65,12 +65,7 @@ class LiveMigrationApiTest {
 
   @AfterEach
   void clearFaults() {
-    ok(admin.delete(NOVA + "/os-kiln-faults/live_migrate"), 204);
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
+    admin.delete(NOVA + "/os-kiln-faults/live_migrate").expect(204);
   }
 
   private static void await(BooleanSupplier condition, String what) {
@@ -86,16 +81,16 @@ class LiveMigrationApiTest {
   }
 
   private static JsonNode server(String id) {
-    return ok(admin.get(NOVA + "/servers/" + id), 200).get("server");
+    return admin.get(NOVA + "/servers/" + id).expect(200).get("server");
   }
 
   private static String volumeStatus(String id) {
-    return ok(member.get(cinder + "/volumes/" + id), 200).at("/volume/status").asText();
+    return member.get(cinder + "/volumes/" + id).expect(200).at("/volume/status").asText();
   }
 
   private static String bootableVolume(String name) {
     String id =
-        ok(member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1, \"imageRef\": \"" + imageId + "\"}}"), 202)
+        member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1, \"imageRef\": \"" + imageId + "\"}}").expect(202)
             .at("/volume/id").asText();
     await(() -> volumeStatus(id).equals("available"), name + " available");
     return id;
@@ -103,7 +98,7 @@ class LiveMigrationApiTest {
 
   private static String dataVolume(String name) {
     String id =
-        ok(member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1}}"), 202).at("/volume/id").asText();
+        member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1}}").expect(202).at("/volume/id").asText();
     await(() -> volumeStatus(id).equals("available"), name + " available");
     return id;
   }
@@ -121,21 +116,21 @@ class LiveMigrationApiTest {
 
   private static Fixture fixture(String name) {
     String userPort =
-        ok(member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}"), 201).at("/port/id").asText();
+        member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}").expect(201).at("/port/id").asText();
     String boot = bootableVolume(name + "-root");
     String id =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"networks\": [{\"uuid\": \"" + networkId
                 + "\"}, {\"port\": \"" + userPort + "\"}], \"block_device_mapping_v2\": [{\"boot_index\": 0, \"uuid\": \""
-                + boot + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}"), 202)
+                + boot + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}").expect(202)
             .at("/server/id").asText();
     await(() -> server(id).get("status").asText().equals("ACTIVE"), name + " active");
     String data = dataVolume(name + "-data");
-    ok(member.post(NOVA + "/servers/" + id + "/os-volume_attachments", "{\"volumeAttachment\": {\"volumeId\": \"" + data + "\"}}"), 200);
+    member.post(NOVA + "/servers/" + id + "/os-volume_attachments", "{\"volumeAttachment\": {\"volumeId\": \"" + data + "\"}}").expect(200);
     await(() -> volumeStatus(data).equals("in-use"), "data volume in-use");
     String computePort = null;
-    for (JsonNode p : ok(admin.get(NET + "/ports?device_id=" + id), 200).get("ports")) {
+    for (JsonNode p : admin.get(NET + "/ports?device_id=" + id).expect(200).get("ports")) {
       if (!p.get("id").asText().equals(userPort)) {
         computePort = p.get("id").asText();
       }
@@ -144,16 +139,16 @@ class LiveMigrationApiTest {
   }
 
   private static JsonNode bindings(String portId) {
-    return ok(admin.get(NET + "/ports/" + portId + "/bindings"), 200).get("bindings");
+    return admin.get(NET + "/ports/" + portId + "/bindings").expect(200).get("bindings");
   }
 
   private static JsonNode attachments(String volumeId) {
-    return ok(member.withHeader("OpenStack-API-Version", "volume 3.27").get(cinder + "/attachments/detail?volume_id=" + volumeId), 200)
+    return member.withHeader("OpenStack-API-Version", "volume 3.27").get(cinder + "/attachments/detail?volume_id=" + volumeId).expect(200)
         .get("attachments");
   }
 
   private static String otherHost(String host) {
-    for (JsonNode h : ok(admin.get(NOVA + "/os-hypervisors"), 200).get("hypervisors")) {
+    for (JsonNode h : admin.get(NOVA + "/os-hypervisors").expect(200).get("hypervisors")) {
       if (!h.get("hypervisor_hostname").asText().equals(host)) {
         return h.get("hypervisor_hostname").asText();
       }
@@ -162,7 +157,7 @@ class LiveMigrationApiTest {
   }
 
   private static JsonNode liveMigration(String serverId) {
-    JsonNode migrations = ok(admin.get(NOVA + "/os-migrations?instance_uuid=" + serverId + "&migration_type=live-migration"), 200)
+    JsonNode migrations = admin.get(NOVA + "/os-migrations?instance_uuid=" + serverId + "&migration_type=live-migration").expect(200)
         .get("migrations");
     assertThat(migrations).isNotEmpty();
     return migrations.get(0);
@@ -170,7 +165,7 @@ class LiveMigrationApiTest {
 
   private static void assertAllOn(Fixture f, String host) {
     for (String port : f.ports()) {
-      JsonNode p = ok(admin.get(NET + "/ports/" + port), 200).get("port");
+      JsonNode p = admin.get(NET + "/ports/" + port).expect(200).get("port");
       assertThat(p.get("binding:host_id").asText()).as("port " + port).isEqualTo(host);
       JsonNode bindings = bindings(port);
       assertThat(bindings).as("bindings of " + port).hasSize(1);
@@ -182,7 +177,7 @@ class LiveMigrationApiTest {
       JsonNode records = attachments(volume);
       assertThat(records).as("attachments of " + volume).hasSize(1);
       assertThat(records.at("/0/status").asText()).isEqualTo("attached");
-      JsonNode onVolume = ok(member.get(cinder + "/volumes/" + volume), 200).at("/volume/attachments");
+      JsonNode onVolume = member.get(cinder + "/volumes/" + volume).expect(200).at("/volume/attachments");
       assertThat(onVolume).hasSize(1);
       assertThat(onVolume.at("/0/host_name").asText()).as("attachment host of " + volume).isEqualTo(host);
     }
@@ -197,19 +192,19 @@ class LiveMigrationApiTest {
     Fixture f = fixture("lm-ok");
     String source = server(f.server()).get("OS-EXT-SRV-ATTR:host").asText();
     String dest = otherHost(source);
-    ok(admin.post(NOVA + "/servers/" + f.server() + "/action",
-        "{\"os-migrateLive\": {\"host\": \"" + dest + "\", \"block_migration\": \"auto\"}}"), 202);
+    admin.post(NOVA + "/servers/" + f.server() + "/action",
+        "{\"os-migrateLive\": {\"host\": \"" + dest + "\", \"block_migration\": \"auto\"}}").expect(202);
     await(() -> liveMigration(f.server()).get("status").asText().equals("completed"), "migration completed");
     assertAllOn(f, dest);
     JsonNode migration = liveMigration(f.server());
     assertThat(migration.get("source_compute").asText()).isEqualTo(source);
     assertThat(migration.get("dest_compute").asText()).isEqualTo(dest);
-    assertThat(ok(admin.get(NOVA + "/servers/" + f.server() + "/migrations"), 200).get("migrations")).isEmpty();
+    assertThat(admin.get(NOVA + "/servers/" + f.server() + "/migrations").expect(200).get("migrations")).isEmpty();
     new Invariants(kiln, admin).assertConsistent();
 
     // Without a host the scheduler picks one that is not the current host.
-    ok(admin.post(NOVA + "/servers/" + f.server() + "/action",
-        "{\"os-migrateLive\": {\"host\": null, \"block_migration\": false}}"), 202);
+    admin.post(NOVA + "/servers/" + f.server() + "/action",
+        "{\"os-migrateLive\": {\"host\": null, \"block_migration\": false}}").expect(202);
     await(() -> !server(f.server()).get("OS-EXT-SRV-ATTR:host").asText().equals(dest)
         && server(f.server()).get("OS-EXT-STS:task_state").isNull(), "moved again");
     assertAllOn(f, server(f.server()).get("OS-EXT-SRV-ATTR:host").asText());
@@ -222,19 +217,19 @@ class LiveMigrationApiTest {
     String source = server(f.server()).get("OS-EXT-SRV-ATTR:host").asText();
     String dest = otherHost(source);
     // The user's port already has a binding on the destination: Networking refuses another.
-    ok(admin.post(NET + "/ports/" + f.userPort() + "/bindings", "{\"binding\": {\"host\": \"" + dest + "\"}}"), 201);
-    ok(admin.post(NOVA + "/servers/" + f.server() + "/action",
-        "{\"os-migrateLive\": {\"host\": \"" + dest + "\", \"block_migration\": \"auto\"}}"), 202);
+    admin.post(NET + "/ports/" + f.userPort() + "/bindings", "{\"binding\": {\"host\": \"" + dest + "\"}}").expect(201);
+    admin.post(NOVA + "/servers/" + f.server() + "/action",
+        "{\"os-migrateLive\": {\"host\": \"" + dest + "\", \"block_migration\": \"auto\"}}").expect(202);
     await(() -> liveMigration(f.server()).get("status").asText().equals("error"), "migration in error");
     JsonNode s = server(f.server());
     assertThat(s.get("OS-EXT-SRV-ATTR:host").asText()).isEqualTo(source);
     assertThat(s.get("status").asText()).isEqualTo("ACTIVE");
     // Compute's port got no destination binding; the user's has only the one the test made.
     assertThat(bindings(f.computePort())).hasSize(1);
-    ok(admin.delete(NET + "/ports/" + f.userPort() + "/bindings/" + dest), 204);
+    admin.delete(NET + "/ports/" + f.userPort() + "/bindings/" + dest).expect(204);
     assertAllOn(f, source);
-    JsonNode actions = ok(admin.get(NOVA + "/servers/" + f.server() + "/os-instance-actions"), 200).get("instanceActions");
-    JsonNode action = ok(admin.get(NOVA + "/servers/" + f.server() + "/os-instance-actions/" + actions.get(0).get("request_id").asText()), 200)
+    JsonNode actions = admin.get(NOVA + "/servers/" + f.server() + "/os-instance-actions").expect(200).get("instanceActions");
+    JsonNode action = admin.get(NOVA + "/servers/" + f.server() + "/os-instance-actions/" + actions.get(0).get("request_id").asText()).expect(200)
         .get("instanceAction");
     assertThat(action.get("action").asText()).isEqualTo("live-migration");
     assertThat(action.at("/events/0/result").asText()).isEqualTo("Error");
@@ -245,9 +240,9 @@ class LiveMigrationApiTest {
   void aDriverFaultLeavesTheServerOnItsSource() {
     Fixture f = fixture("lm-fault");
     String source = server(f.server()).get("OS-EXT-SRV-ATTR:host").asText();
-    ok(admin.put(NOVA + "/os-kiln-faults/live_migrate", "{\"kiln_fault\": {\"fail_next\": 1}}"), 200);
-    ok(admin.post(NOVA + "/servers/" + f.server() + "/action",
-        "{\"os-migrateLive\": {\"host\": null, \"block_migration\": \"auto\"}}"), 202);
+    admin.put(NOVA + "/os-kiln-faults/live_migrate", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
+    admin.post(NOVA + "/servers/" + f.server() + "/action",
+        "{\"os-migrateLive\": {\"host\": null, \"block_migration\": \"auto\"}}").expect(202);
     await(() -> liveMigration(f.server()).get("status").asText().equals("error"), "migration in error");
     assertAllOn(f, source);
     new Invariants(kiln, admin).assertConsistent();
@@ -257,12 +252,12 @@ class LiveMigrationApiTest {
   void anAbortWhileRunningRollsBackAndForceCompleteIsAccepted() {
     Fixture f = fixture("lm-abort");
     String source = server(f.server()).get("OS-EXT-SRV-ATTR:host").asText();
-    ok(admin.put(NOVA + "/os-kiln-faults/live_migrate", "{\"kiln_fault\": {\"latency_ms\": 1500}}"), 200);
-    ok(admin.post(NOVA + "/servers/" + f.server() + "/action",
-        "{\"os-migrateLive\": {\"host\": null, \"block_migration\": \"auto\"}}"), 202);
+    admin.put(NOVA + "/os-kiln-faults/live_migrate", "{\"kiln_fault\": {\"latency_ms\": 1500}}").expect(200);
+    admin.post(NOVA + "/servers/" + f.server() + "/action",
+        "{\"os-migrateLive\": {\"host\": null, \"block_migration\": \"auto\"}}").expect(202);
     List<JsonNode> running = new ArrayList<>();
     await(() -> {
-      JsonNode list = ok(admin.get(NOVA + "/servers/" + f.server() + "/migrations"), 200).get("migrations");
+      JsonNode list = admin.get(NOVA + "/servers/" + f.server() + "/migrations").expect(200).get("migrations");
       if (list.size() == 1 && list.get(0).get("status").asText().equals("running")) {
         running.add(list.get(0));
         return true;
@@ -271,13 +266,13 @@ class LiveMigrationApiTest {
     }, "migration running");
     long id = running.getFirst().get("id").asLong();
     assertThat(server(f.server()).get("status").asText()).isEqualTo("MIGRATING");
-    ok(admin.get(NOVA + "/servers/" + f.server() + "/migrations/" + id), 200);
-    ok(member.post(NOVA + "/servers/" + f.server() + "/migrations/" + id + "/action", "{\"force_complete\": null}"), 403);
-    ok(admin.post(NOVA + "/servers/" + f.server() + "/migrations/" + id + "/action", "{\"force_complete\": null}"), 202);
-    ok(admin.delete(NOVA + "/servers/" + f.server() + "/migrations/" + id), 202);
+    admin.get(NOVA + "/servers/" + f.server() + "/migrations/" + id).expect(200);
+    member.post(NOVA + "/servers/" + f.server() + "/migrations/" + id + "/action", "{\"force_complete\": null}").expect(403);
+    admin.post(NOVA + "/servers/" + f.server() + "/migrations/" + id + "/action", "{\"force_complete\": null}").expect(202);
+    admin.delete(NOVA + "/servers/" + f.server() + "/migrations/" + id).expect(202);
     await(() -> liveMigration(f.server()).get("status").asText().equals("cancelled"), "migration cancelled");
     assertAllOn(f, source);
-    ok(admin.delete(NOVA + "/servers/" + f.server() + "/migrations/" + id), 400);
+    admin.delete(NOVA + "/servers/" + f.server() + "/migrations/" + id).expect(400);
     new Invariants(kiln, admin).assertConsistent();
   }
 
@@ -286,20 +281,20 @@ class LiveMigrationApiTest {
     Fixture f = fixture("lm-bad");
     String source = server(f.server()).get("OS-EXT-SRV-ATTR:host").asText();
     String body = "{\"os-migrateLive\": {\"host\": null, \"block_migration\": \"auto\"}}";
-    ok(member.post(NOVA + "/servers/" + f.server() + "/action", body), 403);
-    ok(admin.post(NOVA + "/servers/" + f.server() + "/action",
-        "{\"os-migrateLive\": {\"host\": \"nowhere\", \"block_migration\": \"auto\"}}"), 400);
-    assertThat(ok(admin.post(NOVA + "/servers/" + f.server() + "/action",
-            "{\"os-migrateLive\": {\"host\": \"" + source + "\", \"block_migration\": \"auto\"}}"), 400)
+    member.post(NOVA + "/servers/" + f.server() + "/action", body).expect(403);
+    admin.post(NOVA + "/servers/" + f.server() + "/action",
+        "{\"os-migrateLive\": {\"host\": \"nowhere\", \"block_migration\": \"auto\"}}").expect(400);
+    assertThat(admin.post(NOVA + "/servers/" + f.server() + "/action",
+            "{\"os-migrateLive\": {\"host\": \"" + source + "\", \"block_migration\": \"auto\"}}").expect(400)
         .at("/badRequest/message").asText()).contains("current host");
-    ok(admin.post(NOVA + "/servers/" + f.server() + "/action", "{\"os-migrateLive\": {\"host\": null}}"), 400);
-    ok(admin.post(NOVA + "/servers/" + f.server() + "/action",
-        "{\"os-migrateLive\": {\"host\": null, \"block_migration\": \"auto\", \"force\": true}}"), 400);
-    ok(member.post(NOVA + "/servers/" + f.server() + "/action", "{\"os-stop\": null}"), 202);
+    admin.post(NOVA + "/servers/" + f.server() + "/action", "{\"os-migrateLive\": {\"host\": null}}").expect(400);
+    admin.post(NOVA + "/servers/" + f.server() + "/action",
+        "{\"os-migrateLive\": {\"host\": null, \"block_migration\": \"auto\", \"force\": true}}").expect(400);
+    member.post(NOVA + "/servers/" + f.server() + "/action", "{\"os-stop\": null}").expect(202);
     await(() -> server(f.server()).get("status").asText().equals("SHUTOFF"), "stopped");
-    assertThat(ok(admin.post(NOVA + "/servers/" + f.server() + "/action", body), 409)
+    assertThat(admin.post(NOVA + "/servers/" + f.server() + "/action", body).expect(409)
         .at("/conflictingRequest/message").asText()).contains("vm_state stopped");
-    assertThat(ok(admin.get(NOVA + "/os-migrations?instance_uuid=" + f.server()), 200).get("migrations")).isEmpty();
+    assertThat(admin.get(NOVA + "/os-migrations?instance_uuid=" + f.server()).expect(200).get("migrations")).isEmpty();
   }
 
   @Test

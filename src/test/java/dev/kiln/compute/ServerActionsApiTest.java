@@ -36,7 +36,7 @@ class ServerActionsApiTest {
     String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
     admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
     member = anonymous.withToken(anonymous.token("actuser", "pw", "acts"));
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
+    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
   }
 
   @AfterAll
@@ -44,17 +44,12 @@ class ServerActionsApiTest {
     kiln.close();
   }
 
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
-  }
-
   private static String activeServer(String name) {
     String id =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": []}}"), 202).at("/server/id").asText();
+                + "\", \"networks\": []}}").expect(202).at("/server/id").asText();
     waitFor(id, "ACTIVE");
     return id;
   }
@@ -63,7 +58,7 @@ class ServerActionsApiTest {
   private static JsonNode waitFor(String id, String status) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (true) {
-      JsonNode server = ok(admin.get(NOVA + "/servers/" + id), 200).get("server");
+      JsonNode server = admin.get(NOVA + "/servers/" + id).expect(200).get("server");
       boolean settled = server.get("OS-EXT-STS:task_state").isNull() && !server.get("status").asText().equals("BUILD");
       if ((settled && server.get("status").asText().equals(status)) || System.nanoTime() > deadline) {
         assertThat(server.get("status").asText()).as(server.toString()).isEqualTo(status);
@@ -123,7 +118,7 @@ class ServerActionsApiTest {
     waitFor(id, "SHUTOFF");
     accepted(member, id, "{\"reboot\": {\"type\": \"hard\"}}");
     waitFor(id, "ACTIVE");
-    ok(member.delete(NOVA + "/servers/" + id), 204);
+    member.delete(NOVA + "/servers/" + id).expect(204);
   }
 
   @Test
@@ -141,13 +136,13 @@ class ServerActionsApiTest {
     assertThat(act(member, id, "{\"resume\": null}").status()).isEqualTo(409);
     assertThat(act(member, id, "{\"reboot\": {\"type\": \"GENTLE\"}}").status()).isEqualTo(400);
     assertThat(act(member, id, "{\"shelve\": null}").status()).isEqualTo(400);
-    ok(member.delete(NOVA + "/servers/" + id), 204);
+    member.delete(NOVA + "/servers/" + id).expect(204);
   }
 
   @Test
   void ofRacingActionsExactlyOneWins() throws Exception {
     String id = activeServer("race");
-    ok(admin.put(NOVA + "/os-kiln-faults/power_off", "{\"kiln_fault\": {\"latency_ms\": 300}}"), 200);
+    admin.put(NOVA + "/os-kiln-faults/power_off", "{\"kiln_fault\": {\"latency_ms\": 300}}").expect(200);
     try {
       List<CompletableFuture<Integer>> racers = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
@@ -159,14 +154,14 @@ class ServerActionsApiTest {
       }
       assertThat(statuses).containsOnly(202, 409);
       assertThat(statuses.stream().filter(s -> s == 202).count()).isEqualTo(1);
-      JsonNode during = ok(member.get(NOVA + "/servers/" + id), 200).get("server");
+      JsonNode during = member.get(NOVA + "/servers/" + id).expect(200).get("server");
       assertThat(during.get("OS-EXT-STS:task_state").asText()).isEqualTo("powering-off");
       assertThat(during.get("status").asText()).isEqualTo("ACTIVE");
       waitFor(id, "SHUTOFF");
     } finally {
-      ok(admin.delete(NOVA + "/os-kiln-faults/power_off"), 204);
+      admin.delete(NOVA + "/os-kiln-faults/power_off").expect(204);
     }
-    ok(member.delete(NOVA + "/servers/" + id), 204);
+    member.delete(NOVA + "/servers/" + id).expect(204);
   }
 
   @Test
@@ -175,7 +170,7 @@ class ServerActionsApiTest {
     assertThat(act(member, id, "{\"lock\": {\"locked_reason\": \"no\"}}").status()).isEqualTo(400); // before 2.73
     Api v273 = admin.withHeader("OpenStack-API-Version", "compute 2.73");
     accepted(v273, id, "{\"lock\": {\"locked_reason\": \"maintenance\"}}");
-    JsonNode shown = ok(v273.get(NOVA + "/servers/" + id), 200).get("server");
+    JsonNode shown = v273.get(NOVA + "/servers/" + id).expect(200).get("server");
     assertThat(shown.get("locked").asBoolean()).isTrue();
     assertThat(shown.get("locked_reason").asText()).isEqualTo("maintenance");
 
@@ -189,20 +184,20 @@ class ServerActionsApiTest {
     waitFor(id, "PAUSED");
 
     accepted(admin, id, "{\"unlock\": null}");
-    shown = ok(v273.get(NOVA + "/servers/" + id), 200).get("server");
+    shown = v273.get(NOVA + "/servers/" + id).expect(200).get("server");
     assertThat(shown.get("locked").asBoolean()).isFalse();
     assertThat(shown.get("locked_reason").isNull()).isTrue();
     accepted(member, id, "{\"lock\": null}");
     accepted(member, id, "{\"unlock\": null}");
     accepted(member, id, "{\"unpause\": null}");
     waitFor(id, "ACTIVE");
-    ok(member.delete(NOVA + "/servers/" + id), 204);
+    member.delete(NOVA + "/servers/" + id).expect(204);
   }
 
   @Test
   void aFailingPowerOffLeavesTheServerActiveAndAFailingRebootInError() {
     String id = activeServer("faulty");
-    ok(admin.put(NOVA + "/os-kiln-faults/power_off", "{\"kiln_fault\": {\"fail_next\": 1}}"), 200);
+    admin.put(NOVA + "/os-kiln-faults/power_off", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
     accepted(member, id, "{\"os-stop\": null}");
     // As Nova's @reverts_task_state: back to ACTIVE, task state cleared, no fault shown.
     JsonNode server = waitFor(id, "ACTIVE");
@@ -211,7 +206,7 @@ class ServerActionsApiTest {
     accepted(member, id, "{\"os-stop\": null}");
     waitFor(id, "SHUTOFF");
 
-    ok(admin.put(NOVA + "/os-kiln-faults/reboot", "{\"kiln_fault\": {\"fail_next\": 1, \"message\": \"guest hung\"}}"), 200);
+    admin.put(NOVA + "/os-kiln-faults/reboot", "{\"kiln_fault\": {\"fail_next\": 1, \"message\": \"guest hung\"}}").expect(200);
     accepted(member, id, "{\"reboot\": {\"type\": \"HARD\"}}");
     server = waitFor(id, "ERROR");
     assertThat(server.at("/fault/message").asText()).isEqualTo("guest hung");
@@ -219,7 +214,7 @@ class ServerActionsApiTest {
     accepted(member, id, "{\"reboot\": {\"type\": \"HARD\"}}");
     server = waitFor(id, "ACTIVE");
     assertThat(server.has("fault")).isFalse();
-    ok(member.delete(NOVA + "/servers/" + id), 204);
+    member.delete(NOVA + "/servers/" + id).expect(204);
   }
 
   @Test
@@ -232,7 +227,7 @@ class ServerActionsApiTest {
     waitFor(id, "SHUTOFF");
     accepted(member, id, "{\"lock\": null}");
 
-    JsonNode list = ok(member.get(NOVA + "/servers/" + id + "/os-instance-actions"), 200).get("instanceActions");
+    JsonNode list = member.get(NOVA + "/servers/" + id + "/os-instance-actions").expect(200).get("instanceActions");
     assertThat(list).hasSize(3);
     assertThat(list.get(0).get("action").asText()).isEqualTo("lock");
     assertThat(list.get(1).get("action").asText()).isEqualTo("stop");
@@ -242,26 +237,26 @@ class ServerActionsApiTest {
     assertThat(list.get(0).has("updated_at")).isFalse();
 
     String path = NOVA + "/servers/" + id + "/os-instance-actions/" + requestId;
-    assertThat(ok(member.get(path), 200).at("/instanceAction").has("events")).isFalse(); // before 2.51
-    JsonNode event = ok(member.withHeader("OpenStack-API-Version", "compute 2.51").get(path), 200).at("/instanceAction/events/0");
+    assertThat(member.get(path).expect(200).at("/instanceAction").has("events")).isFalse(); // before 2.51
+    JsonNode event = member.withHeader("OpenStack-API-Version", "compute 2.51").get(path).expect(200).at("/instanceAction/events/0");
     assertThat(event.get("event").asText()).isEqualTo("compute_stop_instance");
     assertThat(event.get("result").asText()).isEqualTo("Success");
     assertThat(event.has("traceback")).isFalse();
-    JsonNode asAdmin = ok(admin.withHeader("OpenStack-API-Version", "compute 2.62").get(path), 200).at("/instanceAction");
+    JsonNode asAdmin = admin.withHeader("OpenStack-API-Version", "compute 2.62").get(path).expect(200).at("/instanceAction");
     assertThat(asAdmin.at("/events/0/host").asText()).startsWith("kiln-compute-");
     assertThat(asAdmin.has("updated_at")).isTrue();
     assertThat(member.get(NOVA + "/servers/" + id + "/os-instance-actions/req-nope").status()).isEqualTo(404);
 
     accepted(member, id, "{\"unlock\": null}");
-    ok(admin.put(NOVA + "/os-kiln-faults/power_on", "{\"kiln_fault\": {\"fail_next\": 1, \"message\": \"no power\"}}"), 200);
+    admin.put(NOVA + "/os-kiln-faults/power_on", "{\"kiln_fault\": {\"fail_next\": 1, \"message\": \"no power\"}}").expect(200);
     Api.Response start = act(member, id, "{\"os-start\": null}");
     assertThat(start.status()).isEqualTo(202);
     waitFor(id, "SHUTOFF");
     JsonNode failed =
-        ok(admin.get(NOVA + "/servers/" + id + "/os-instance-actions/" + start.header("x-openstack-request-id")), 200)
+        admin.get(NOVA + "/servers/" + id + "/os-instance-actions/" + start.header("x-openstack-request-id")).expect(200)
             .at("/instanceAction/events/0");
     assertThat(failed.get("result").asText()).isEqualTo("Error");
     assertThat(failed.get("traceback").asText()).isEqualTo("no power");
-    ok(member.delete(NOVA + "/servers/" + id), 204);
+    member.delete(NOVA + "/servers/" + id).expect(204);
   }
 }

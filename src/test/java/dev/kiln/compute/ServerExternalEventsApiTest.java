@@ -45,21 +45,16 @@ class ServerExternalEventsApiTest {
     admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
     member = anonymous.withToken(anonymous.token("ev-user", "pw", "events")).withHeader("X-OpenStack-Nova-API-Version", "2.37");
     cinder = "/volume/v3/" + project;
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-    networkId = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"evnet\"}}"), 201).at("/network/id").asText();
-    ok(member.post(
+    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
+    networkId = member.post(NET + "/networks", "{\"network\": {\"name\": \"evnet\"}}").expect(201).at("/network/id").asText();
+    member.post(
         NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.7.0.0/24\"}}"), 201);
+        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.7.0.0/24\"}}").expect(201);
   }
 
   @AfterAll
   static void stop() {
     kiln.close();
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
   }
 
   private static void await(BooleanSupplier condition, String what) {
@@ -76,28 +71,28 @@ class ServerExternalEventsApiTest {
 
   private static String bootWithNetwork(String name) {
     String id =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}]}}"), 202).at("/server/id").asText();
+                + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}]}}").expect(202).at("/server/id").asText();
     return active(id);
   }
 
   private static String active(String id) {
-    await(() -> !ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText().equals("BUILD"), id + " built");
-    assertThat(ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText()).isEqualTo("ACTIVE");
+    await(() -> !member.get(NOVA + "/servers/" + id).expect(200).at("/server/status").asText().equals("BUILD"), id + " built");
+    assertThat(member.get(NOVA + "/servers/" + id).expect(200).at("/server/status").asText()).isEqualTo("ACTIVE");
     return id;
   }
 
   private static void deleteServer(String id) {
-    ok(member.delete(NOVA + "/servers/" + id), 204);
+    member.delete(NOVA + "/servers/" + id).expect(204);
     await(() -> member.get(NOVA + "/servers/" + id).status() == 404, id + " deleted");
   }
 
   /** The recorded events of a server as "name:tag:source". */
   private static List<String> recorded(String serverId) {
     List<String> out = new ArrayList<>();
-    for (JsonNode e : ok(admin.get(NOVA + "/os-kiln-external-events?server_uuid=" + serverId), 200).get("external_events")) {
+    for (JsonNode e : admin.get(NOVA + "/os-kiln-external-events?server_uuid=" + serverId).expect(200).get("external_events")) {
       assertThat(e.get("server_uuid").asText()).isEqualTo(serverId);
       assertThat(e.get("received_at").asText()).isNotEmpty();
       out.add(e.get("name").asText() + ":" + e.get("tag").asText(null) + ":" + e.get("source").asText());
@@ -113,10 +108,10 @@ class ServerExternalEventsApiTest {
   void adminEventsForAnExistingServerAreAcceptedAndRecorded() {
     String server = bootWithNetwork("ev-accept");
     JsonNode body =
-        ok(admin.post(
+        admin.post(
             EVENTS,
             "{\"events\": [" + event("network-changed", server, "p-1") + ", {\"name\": \"network-vif-plugged\", \"server_uuid\": \""
-                + server + "\", \"status\": \"failed\"}]}"), 200);
+                + server + "\", \"status\": \"failed\"}]}").expect(200);
     JsonNode events = body.get("events");
     assertThat(events).hasSize(2);
     assertThat(events.get(0).get("code").asInt()).isEqualTo(200);
@@ -126,7 +121,7 @@ class ServerExternalEventsApiTest {
     assertThat(events.get(1).get("code").asInt()).isEqualTo(200);
     assertThat(events.get(1).has("tag")).isFalse();
 
-    JsonNode list = ok(admin.get(NOVA + "/os-kiln-external-events?server_uuid=" + server), 200).get("external_events");
+    JsonNode list = admin.get(NOVA + "/os-kiln-external-events?server_uuid=" + server).expect(200).get("external_events");
     assertThat(recorded(server)).contains("network-changed:p-1:api", "network-vif-plugged:null:api");
     // The event's own status is kept: a failed plug is recorded as failed.
     assertThat(list.findValuesAsText("status")).contains("failed");
@@ -138,7 +133,7 @@ class ServerExternalEventsApiTest {
     String server = bootWithNetwork("ev-partial");
     String missing = UUID.randomUUID().toString();
     JsonNode events =
-        ok(admin.post(EVENTS, "{\"events\": [" + event("network-changed", server, null) + ", " + event("network-changed", missing, null) + "]}"), 207)
+        admin.post(EVENTS, "{\"events\": [" + event("network-changed", server, null) + ", " + event("network-changed", missing, null) + "]}").expect(207)
             .get("events");
     assertThat(events.get(0).get("code").asInt()).isEqualTo(200);
     assertThat(events.get(1).get("code").asInt()).isEqualTo(404);
@@ -150,7 +145,7 @@ class ServerExternalEventsApiTest {
   @Test
   void eventsNoneOfWhichIsAcceptedAnswer207AsNovaHasSinceUssuri() {
     String missing = UUID.randomUUID().toString();
-    JsonNode events = ok(admin.post(EVENTS, "{\"events\": [" + event("network-vif-deleted", missing, "p") + "]}"), 207).get("events");
+    JsonNode events = admin.post(EVENTS, "{\"events\": [" + event("network-vif-deleted", missing, "p") + "]}").expect(207).get("events");
     assertThat(events.get(0).get("code").asInt()).isEqualTo(404);
     assertThat(events.get(0).get("status").asText()).isEqualTo("failed");
   }
@@ -159,8 +154,8 @@ class ServerExternalEventsApiTest {
   void volumeExtendedWithoutATagIsRefusedForThatEventOnly() {
     String server = bootWithNetwork("ev-tag");
     JsonNode events =
-        ok(admin.withHeader("X-OpenStack-Nova-API-Version", "2.51")
-                .post(EVENTS, "{\"events\": [" + event("volume-extended", server, null) + ", " + event("network-changed", server, null) + "]}"), 207)
+        admin.withHeader("X-OpenStack-Nova-API-Version", "2.51")
+                .post(EVENTS, "{\"events\": [" + event("volume-extended", server, null) + ", " + event("network-changed", server, null) + "]}").expect(207)
             .get("events");
     assertThat(events.get(0).get("code").asInt()).isEqualTo(400);
     assertThat(events.get(1).get("code").asInt()).isEqualTo(200);
@@ -213,7 +208,7 @@ class ServerExternalEventsApiTest {
   @Test
   void bootingPlugsTheServersPortAndDeletingItDeletesThePort() {
     String server = bootWithNetwork("ev-net");
-    String port = ok(admin.get(NET + "/ports?device_id=" + server), 200).at("/ports/0/id").asText();
+    String port = admin.get(NET + "/ports?device_id=" + server).expect(200).at("/ports/0/id").asText();
     assertThat(recorded(server)).containsExactly("network-vif-plugged:" + port + ":network");
     deleteServer(server);
     // Compute made this port, so it goes with the server: Neutron says the vif was deleted.
@@ -223,39 +218,39 @@ class ServerExternalEventsApiTest {
   @Test
   void aUsersPortIsUnpluggedWhenItsServerIsDeleted() {
     String port =
-        ok(member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}"), 201).at("/port/id").asText();
+        member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}").expect(201).at("/port/id").asText();
     String server =
-        active(ok(member.post(
+        active(member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"ev-userport\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": [{\"port\": \"" + port + "\"}]}}"), 202).at("/server/id").asText());
+                + "\", \"networks\": [{\"port\": \"" + port + "\"}]}}").expect(202).at("/server/id").asText());
     assertThat(recorded(server)).containsExactly("network-vif-plugged:" + port + ":network");
     deleteServer(server);
     assertThat(recorded(server)).containsExactly("network-vif-plugged:" + port + ":network", "network-vif-unplugged:" + port + ":network");
     // A port of no server tells nobody anything.
-    ok(member.delete(NET + "/ports/" + port), 204);
+    member.delete(NET + "/ports/" + port).expect(204);
     assertThat(recorded(server)).hasSize(2);
   }
 
   @Test
   void extendingAnAttachedVolumeTellsItsServer() {
     String volume =
-        ok(member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"ev-root\", \"size\": 1}}"), 202).at("/volume/id").asText();
-    await(() -> ok(member.get(cinder + "/volumes/" + volume), 200).at("/volume/status").asText().equals("available"), "volume");
-    ok(member.post(cinder + "/volumes/" + volume + "/action", "{\"os-set_bootable\": {\"bootable\": true}}"), 200);
+        member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"ev-root\", \"size\": 1}}").expect(202).at("/volume/id").asText();
+    await(() -> member.get(cinder + "/volumes/" + volume).expect(200).at("/volume/status").asText().equals("available"), "volume");
+    member.post(cinder + "/volumes/" + volume + "/action", "{\"os-set_bootable\": {\"bootable\": true}}").expect(200);
     String server =
-        active(ok(member.post(
+        active(member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"ev-bfv\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": ["
-                + "{\"boot_index\": 0, \"uuid\": \"" + volume + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}"), 202)
+                + "{\"boot_index\": 0, \"uuid\": \"" + volume + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}").expect(202)
             .at("/server/id").asText());
     assertThat(recorded(server)).isEmpty();
-    ok(member.withHeader("OpenStack-API-Version", "volume 3.42")
-        .post(cinder + "/volumes/" + volume + "/action", "{\"os-extend\": {\"new_size\": 2}}"), 202);
+    member.withHeader("OpenStack-API-Version", "volume 3.42")
+        .post(cinder + "/volumes/" + volume + "/action", "{\"os-extend\": {\"new_size\": 2}}").expect(202);
     assertThat(recorded(server)).containsExactly("volume-extended:" + volume + ":volume");
     deleteServer(server);
     // An available volume grows without news to anyone.
-    ok(member.post(cinder + "/volumes/" + volume + "/action", "{\"os-extend\": {\"new_size\": 3}}"), 202);
+    member.post(cinder + "/volumes/" + volume + "/action", "{\"os-extend\": {\"new_size\": 3}}").expect(202);
     assertThat(recorded(server)).containsExactly("volume-extended:" + volume + ":volume");
   }
 }

@@ -50,11 +50,11 @@ class ServerGroupsApiTest {
     }
     member = anonymous.withToken(anonymous.token("grp-user", "pw", "grp"));
     other = anonymous.withToken(anonymous.token("stranger-user", "pw", "stranger"));
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-    networkId = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"grpnet\"}}"), 201).at("/network/id").asText();
-    ok(member.post(
+    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
+    networkId = member.post(NET + "/networks", "{\"network\": {\"name\": \"grpnet\"}}").expect(201).at("/network/id").asText();
+    member.post(
         NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.7.0.0/24\"}}"), 201);
+        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.7.0.0/24\"}}").expect(201);
   }
 
   @AfterAll
@@ -62,20 +62,15 @@ class ServerGroupsApiTest {
     kiln.close();
   }
 
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
-  }
-
   private static Api at(Api api, String version) {
     return api.withHeader("X-OpenStack-Nova-API-Version", version);
   }
 
   private static String group(String policy, String rules) {
-    return ok(at(member, "2.64").post(
+    return at(member, "2.64").post(
         NOVA + "/os-server-groups",
         "{\"server_group\": {\"name\": \"g-" + policy + "\", \"policy\": \"" + policy + "\""
-            + (rules == null ? "" : ", \"rules\": " + rules) + "}}"), 200)
+            + (rules == null ? "" : ", \"rules\": " + rules) + "}}").expect(200)
         .at("/server_group/id").asText();
   }
 
@@ -87,14 +82,14 @@ class ServerGroupsApiTest {
   }
 
   private static String boot(String name, String groupId) {
-    return ok(bootInGroup(name, groupId), 202).at("/server/id").asText();
+    return bootInGroup(name, groupId).expect(202).at("/server/id").asText();
   }
 
   /** Waits until the server leaves BUILD and answers its admin view. */
   private static JsonNode settled(String id) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (true) {
-      JsonNode server = ok(admin.get(NOVA + "/servers/" + id), 200).get("server");
+      JsonNode server = admin.get(NOVA + "/servers/" + id).expect(200).get("server");
       if (!server.get("status").asText().equals("BUILD")) {
         return server;
       }
@@ -113,7 +108,7 @@ class ServerGroupsApiTest {
 
   private static void deleteAll(List<String> ids) {
     for (String id : ids) {
-      ok(admin.delete(NOVA + "/servers/" + id), 204);
+      admin.delete(NOVA + "/servers/" + id).expect(204);
     }
     for (String id : ids) {
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -145,13 +140,13 @@ class ServerGroupsApiTest {
         .contains(group);
     assertThat(failed.get("OS-EXT-SRV-ATTR:host").isNull()).isTrue();
 
-    JsonNode shown = ok(at(member, "2.64").get(NOVA + "/os-server-groups/" + group), 200).get("server_group");
+    JsonNode shown = at(member, "2.64").get(NOVA + "/os-server-groups/" + group).expect(200).get("server_group");
     assertThat(shown.get("policy").asText()).isEqualTo("anti-affinity");
     assertThat(shown.get("members")).extracting(JsonNode::asText).containsExactlyInAnyOrder(first, second, third);
-    JsonNode server = ok(at(member, "2.71").get(NOVA + "/servers/" + first), 200).get("server");
+    JsonNode server = at(member, "2.71").get(NOVA + "/servers/" + first).expect(200).get("server");
     assertThat(server.get("server_groups")).extracting(JsonNode::asText).containsExactly(group);
     deleteAll(List.of(first, second, third));
-    assertThat(ok(member.get(NOVA + "/os-server-groups/" + group), 200).at("/server_group/members")).isEmpty();
+    assertThat(member.get(NOVA + "/os-server-groups/" + group).expect(200).at("/server_group/members")).isEmpty();
   }
 
   @Test
@@ -230,65 +225,65 @@ class ServerGroupsApiTest {
   @Test
   void groupsBeforeMicroversion264HavePoliciesAndMetadata() {
     JsonNode created =
-        ok(member.post(
+        member.post(
             NOVA + "/os-server-groups",
-            "{\"server_group\": {\"name\": \"old\", \"policies\": [\"affinity\"]}}"), 200).get("server_group");
+            "{\"server_group\": {\"name\": \"old\", \"policies\": [\"affinity\"]}}").expect(200).get("server_group");
     assertThat(created.get("policies")).extracting(JsonNode::asText).containsExactly("affinity");
     assertThat(created.get("metadata").isObject()).isTrue();
     assertThat(created.has("policy")).isFalse();
     assertThat(created.has("project_id")).isFalse();
-    JsonNode listed = ok(at(member, "2.13").get(NOVA + "/os-server-groups"), 200).get("server_groups");
+    JsonNode listed = at(member, "2.13").get(NOVA + "/os-server-groups").expect(200).get("server_groups");
     assertThat(listed).anySatisfy(g -> assertThat(g.get("project_id").asText()).isNotEmpty());
-    ok(member.delete(NOVA + "/os-server-groups/" + created.get("id").asText()), 204);
-    ok(member.get(NOVA + "/os-server-groups/" + created.get("id").asText()), 404);
+    member.delete(NOVA + "/os-server-groups/" + created.get("id").asText()).expect(204);
+    member.get(NOVA + "/os-server-groups/" + created.get("id").asText()).expect(404);
   }
 
   @Test
   void badGroupsAreRefusedWithTheFieldNamed() {
     Api v264 = at(member, "2.64");
-    String body = ok(v264.post(NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"x\", \"policy\": \"spread\"}}"), 400)
+    String body = v264.post(NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"x\", \"policy\": \"spread\"}}").expect(400)
         .at("/badRequest/message").asText();
     assertThat(body).contains("server_group/policy");
-    assertThat(ok(v264.post(
+    assertThat(v264.post(
             NOVA + "/os-server-groups",
-            "{\"server_group\": {\"name\": \"x\", \"policy\": \"affinity\", \"rules\": {\"max_server_per_host\": 2}}}"), 400)
+            "{\"server_group\": {\"name\": \"x\", \"policy\": \"affinity\", \"rules\": {\"max_server_per_host\": 2}}}").expect(400)
         .at("/badRequest/message").asText()).contains("max_server_per_host");
-    ok(v264.post(
+    v264.post(
         NOVA + "/os-server-groups",
-        "{\"server_group\": {\"name\": \"x\", \"policy\": \"anti-affinity\", \"rules\": {\"max_server_per_host\": 0}}}"), 400);
-    ok(v264.post(NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"x\", \"policies\": [\"affinity\"]}}"), 400);
-    ok(member.post(NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"x\", \"policies\": [\"soft-affinity\"]}}"), 400);
-    ok(member.post(NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \" x\", \"policies\": [\"affinity\"]}}"), 400);
-    assertThat(ok(member.get(NOVA + "/os-server-groups"), 200).get("server_groups"))
+        "{\"server_group\": {\"name\": \"x\", \"policy\": \"anti-affinity\", \"rules\": {\"max_server_per_host\": 0}}}").expect(400);
+    v264.post(NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"x\", \"policies\": [\"affinity\"]}}").expect(400);
+    member.post(NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"x\", \"policies\": [\"soft-affinity\"]}}").expect(400);
+    member.post(NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \" x\", \"policies\": [\"affinity\"]}}").expect(400);
+    assertThat(member.get(NOVA + "/os-server-groups").expect(200).get("server_groups"))
         .noneSatisfy(g -> assertThat(g.get("name").asText()).isEqualTo("x"));
   }
 
   @Test
   void bootingIntoAnotherProjectsOrAMissingGroupIsRefusedAndMakesNothing() {
     String theirs =
-        ok(at(other, "2.64").post(
-            NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"theirs\", \"policy\": \"affinity\"}}"), 200)
+        at(other, "2.64").post(
+            NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"theirs\", \"policy\": \"affinity\"}}").expect(200)
             .at("/server_group/id").asText();
-    int before = ok(member.get(NOVA + "/servers"), 200).get("servers").size();
-    assertThat(ok(bootInGroup("stray", theirs), 400).at("/badRequest/message").asText()).contains(theirs);
-    ok(bootInGroup("stray", "00000000-0000-0000-0000-000000000000"), 400);
-    ok(bootInGroup("stray", "not-a-uuid"), 400);
-    assertThat(ok(member.get(NOVA + "/servers"), 200).get("servers")).hasSize(before);
-    ok(member.get(NOVA + "/os-server-groups/" + theirs), 404);
-    ok(member.delete(NOVA + "/os-server-groups/" + theirs), 404);
+    int before = member.get(NOVA + "/servers").expect(200).get("servers").size();
+    assertThat(bootInGroup("stray", theirs).expect(400).at("/badRequest/message").asText()).contains(theirs);
+    bootInGroup("stray", "00000000-0000-0000-0000-000000000000").expect(400);
+    bootInGroup("stray", "not-a-uuid").expect(400);
+    assertThat(member.get(NOVA + "/servers").expect(200).get("servers")).hasSize(before);
+    member.get(NOVA + "/os-server-groups/" + theirs).expect(404);
+    member.delete(NOVA + "/os-server-groups/" + theirs).expect(404);
   }
 
   @Test
   void minCountBootsSeveralServersSharingAReservation() {
     JsonNode reservation =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"many\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
                 + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}], \"min_count\": 3,"
-                + " \"return_reservation_id\": true}}"), 202);
+                + " \"return_reservation_id\": true}}").expect(202);
     String reservationId = reservation.get("reservation_id").asText();
     assertThat(reservationId).startsWith("r-");
-    JsonNode servers = ok(at(admin, "2.3").get(NOVA + "/servers/detail?all_tenants=1&name=%5Emany-"), 200).get("servers");
+    JsonNode servers = at(admin, "2.3").get(NOVA + "/servers/detail?all_tenants=1&name=%5Emany-").expect(200).get("servers");
     assertThat(servers).extracting(s -> s.get("name").asText()).containsExactlyInAnyOrder("many-1", "many-2", "many-3");
     assertThat(servers).allSatisfy(s -> assertThat(s.get("OS-EXT-SRV-ATTR:reservation_id").asText()).isEqualTo(reservationId));
     assertThat(servers).extracting(s -> s.get("OS-EXT-SRV-ATTR:launch_index").asInt()).containsExactlyInAnyOrder(0, 1, 2);
@@ -303,40 +298,39 @@ class ServerGroupsApiTest {
     assertThat(addresses).hasSize(3);
     deleteAll(ids);
 
-    String port = ok(member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}"), 201).at("/port/id").asText();
-    ok(member.post(
+    String port = member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}").expect(201).at("/port/id").asText();
+    member.post(
         NOVA + "/servers",
         "{\"server\": {\"name\": \"many\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-            + "\", \"networks\": [{\"port\": \"" + port + "\"}], \"max_count\": 2}}"), 400);
-    ok(at(member, "2.37").post(
+            + "\", \"networks\": [{\"port\": \"" + port + "\"}], \"max_count\": 2}}").expect(400);
+    at(member, "2.37").post(
         NOVA + "/servers",
         "{\"server\": {\"name\": \"many\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-            + "\", \"networks\": \"none\", \"min_count\": 3, \"max_count\": 2}}"), 400);
+            + "\", \"networks\": \"none\", \"min_count\": 3, \"max_count\": 2}}").expect(400);
   }
 
   @Test
   void securityGroupsAskedForOnBootAreOnComputesPorts() {
     String web =
-        ok(member.post(NET + "/security-groups", "{\"security_group\": {\"name\": \"web\"}}"), 201)
+        member.post(NET + "/security-groups", "{\"security_group\": {\"name\": \"web\"}}").expect(201)
             .at("/security_group/id").asText();
     String id =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"guarded\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}], \"security_groups\": [{\"name\": \"web\"}]}}"),
-            202).at("/server/id").asText();
+                + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}], \"security_groups\": [{\"name\": \"web\"}]}}").expect(202).at("/server/id").asText();
     assertThat(settled(id).get("status").asText()).isEqualTo("ACTIVE");
-    JsonNode port = ok(member.get(NET + "/ports?device_id=" + id), 200).at("/ports/0");
+    JsonNode port = member.get(NET + "/ports?device_id=" + id).expect(200).at("/ports/0");
     assertThat(port.get("security_groups")).extracting(JsonNode::asText).containsExactly(web);
     deleteAll(List.of(id));
 
-    int before = ok(member.get(NOVA + "/servers"), 200).get("servers").size();
-    assertThat(ok(at(member, "2.37").post(
+    int before = member.get(NOVA + "/servers").expect(200).get("servers").size();
+    assertThat(at(member, "2.37").post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"unguarded\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": \"none\", \"security_groups\": [{\"name\": \"nope\"}]}}"), 400)
+                + "\", \"networks\": \"none\", \"security_groups\": [{\"name\": \"nope\"}]}}").expect(400)
         .at("/badRequest/message").asText()).contains("nope");
-    assertThat(ok(member.get(NOVA + "/servers"), 200).get("servers")).hasSize(before);
+    assertThat(member.get(NOVA + "/servers").expect(200).get("servers")).hasSize(before);
   }
 
   @Test

@@ -42,12 +42,12 @@ class ServersApiTest {
     admin.put("/identity/v3/projects/" + memberProject + "/users/" + user + "/roles/" + role, null);
     member = anonymous.withToken(anonymous.token("srvuser", "pw", "tenant"));
     // These tests fill the fleet: the project's quotas must not be what refuses a boot.
-    ok(admin.put(NOVA + "/os-quota-sets/" + memberProject, "{\"quota_set\": {\"instances\": -1, \"cores\": -1, \"ram\": -1}}"), 200);
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-    networkId = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"private\"}}"), 201).at("/network/id").asText();
-    ok(member.post(
+    admin.put(NOVA + "/os-quota-sets/" + memberProject, "{\"quota_set\": {\"instances\": -1, \"cores\": -1, \"ram\": -1}}").expect(200);
+    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
+    networkId = member.post(NET + "/networks", "{\"network\": {\"name\": \"private\"}}").expect(201).at("/network/id").asText();
+    member.post(
         NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.1.0.0/24\"}}"), 201);
+        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.1.0.0/24\"}}").expect(201);
   }
 
   @AfterAll
@@ -55,17 +55,12 @@ class ServersApiTest {
     kiln.close();
   }
 
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
-  }
-
   private static String boot(Api api, String name, String flavor, String networks) {
     JsonNode created =
-        ok(api.post(
+        api.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"" + flavor + "\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": " + networks + "}}"), 202);
+                + "\", \"networks\": " + networks + "}}").expect(202);
     assertThat(created.at("/server/adminPass").asText()).isNotEmpty();
     assertThat(created.at("/server/OS-DCF:diskConfig").asText()).isEqualTo("MANUAL");
     return created.at("/server/id").asText();
@@ -74,7 +69,7 @@ class ServersApiTest {
   private static JsonNode waitFor(Api api, String id, String status) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (true) {
-      JsonNode server = ok(api.get(NOVA + "/servers/" + id), 200).get("server");
+      JsonNode server = api.get(NOVA + "/servers/" + id).expect(200).get("server");
       if (!server.get("status").asText().equals("BUILD") || System.nanoTime() > deadline) {
         assertThat(server.get("status").asText()).as(server.toString()).isEqualTo(status);
         return server;
@@ -88,7 +83,7 @@ class ServersApiTest {
   }
 
   private static void waitGone(Api api, String id) {
-    ok(api.delete(NOVA + "/servers/" + id), 204);
+    api.delete(NOVA + "/servers/" + id).expect(204);
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (api.get(NOVA + "/servers/" + id).status() != 404) {
       assertThat(System.nanoTime()).as("server " + id + " is still there").isLessThan(deadline);
@@ -101,9 +96,9 @@ class ServersApiTest {
   }
 
   private static String flavor(String name, int vcpus, int ram, int disk) {
-    return ok(admin.post(
+    return admin.post(
         NOVA + "/flavors",
-        "{\"flavor\": {\"name\": \"" + name + "\", \"vcpus\": " + vcpus + ", \"ram\": " + ram + ", \"disk\": " + disk + "}}"), 200)
+        "{\"flavor\": {\"name\": \"" + name + "\", \"vcpus\": " + vcpus + ", \"ram\": " + ram + ", \"disk\": " + disk + "}}").expect(200)
         .at("/flavor/id").asText();
   }
 
@@ -124,27 +119,27 @@ class ServersApiTest {
     assertThat(address.get("addr").asText()).startsWith("10.1.0.");
     assertThat(address.get("OS-EXT-IPS:type").asText()).isEqualTo("fixed");
 
-    JsonNode ports = ok(member.get(NET + "/ports?device_id=" + id), 200).get("ports");
+    JsonNode ports = member.get(NET + "/ports?device_id=" + id).expect(200).get("ports");
     assertThat(ports).hasSize(1);
     String portId = ports.get(0).get("id").asText();
-    JsonNode port = ok(admin.get(NET + "/ports/" + portId), 200).get("port");
+    JsonNode port = admin.get(NET + "/ports/" + portId).expect(200).get("port");
     assertThat(port.get("device_owner").asText()).startsWith("compute:");
     assertThat(port.get("mac_address").asText()).isEqualTo(address.get("OS-EXT-IPS-MAC:mac_addr").asText());
 
-    JsonNode asAdmin = ok(admin.get(NOVA + "/servers/" + id), 200).get("server");
+    JsonNode asAdmin = admin.get(NOVA + "/servers/" + id).expect(200).get("server");
     String host = asAdmin.get("OS-EXT-SRV-ATTR:host").asText();
     assertThat(host).startsWith("kiln-compute-");
-    JsonNode hypervisors = ok(admin.get(NOVA + "/os-hypervisors/" + host + "/servers"), 200);
+    JsonNode hypervisors = admin.get(NOVA + "/os-hypervisors/" + host + "/servers").expect(200);
     assertThat(hypervisors.toString()).contains(id);
 
-    JsonNode v247 = ok(member.withHeader("OpenStack-API-Version", "compute 2.47").get(NOVA + "/servers/" + id), 200).get("server");
+    JsonNode v247 = member.withHeader("OpenStack-API-Version", "compute 2.47").get(NOVA + "/servers/" + id).expect(200).get("server");
     assertThat(v247.at("/flavor/original_name").asText()).isEqualTo("m1.tiny");
     assertThat(v247.at("/flavor/vcpus").asInt()).isEqualTo(1);
     assertThat(v247.get("description").isNull()).isTrue();
     assertThat(v247.get("locked").asBoolean()).isFalse();
     assertThat(v247.get("tags").isArray()).isTrue();
 
-    JsonNode v279 = ok(admin.withHeader("OpenStack-API-Version", "compute 2.79").get(NOVA + "/servers/" + id), 200).get("server");
+    JsonNode v279 = admin.withHeader("OpenStack-API-Version", "compute 2.79").get(NOVA + "/servers/" + id).expect(200).get("server");
     assertThat(v279.get("host_status").asText()).isEqualTo("UP");
     assertThat(v279.get("server_groups").isArray()).isTrue();
     assertThat(v279.get("OS-EXT-SRV-ATTR:hostname").asText()).isEqualTo("web-1");
@@ -157,10 +152,10 @@ class ServersApiTest {
   @Test
   void autoTakesTheProjectsOnlyNetwork() {
     JsonNode created =
-        ok(member.withHeader("OpenStack-API-Version", "compute 2.37").post(
+        member.withHeader("OpenStack-API-Version", "compute 2.37").post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"auto\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": \"auto\"}}"), 202);
+                + "\", \"networks\": \"auto\"}}").expect(202);
     String id = created.at("/server/id").asText();
     assertThat(waitFor(member, id, "ACTIVE").at("/addresses/private/0/addr").asText()).startsWith("10.1.0.");
     waitGone(member, id);
@@ -178,11 +173,11 @@ class ServersApiTest {
   @Test
   void bootWithAUserPortBindsItAndDeleteOnlyUnplugsIt() {
     JsonNode before =
-        ok(member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\", \"name\": \"mine\"}}"), 201).get("port");
+        member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\", \"name\": \"mine\"}}").expect(201).get("port");
     String portId = before.get("id").asText();
     String id = boot(member, "web-2", "1", "[{\"port\": \"" + portId + "\"}]");
     JsonNode server = waitFor(admin, id, "ACTIVE");
-    JsonNode bound = ok(admin.get(NET + "/ports/" + portId), 200).get("port");
+    JsonNode bound = admin.get(NET + "/ports/" + portId).expect(200).get("port");
     assertThat(bound.get("device_id").asText()).isEqualTo(id);
     assertThat(bound.get("device_owner").asText()).isEqualTo("compute:" + server.get("OS-EXT-AZ:availability_zone").asText());
     assertThat(bound.get("binding:host_id").asText()).isEqualTo(server.get("OS-EXT-SRV-ATTR:host").asText());
@@ -195,7 +190,7 @@ class ServersApiTest {
             + "\", \"networks\": [{\"port\": \"" + portId + "\"}]}}").status()).isEqualTo(409);
 
     waitGone(member, id);
-    JsonNode after = ok(member.get(NET + "/ports/" + portId), 200).get("port");
+    JsonNode after = member.get(NET + "/ports/" + portId).expect(200).get("port");
     assertThat(after.get("device_id").asText()).isEmpty();
     assertThat(after.get("device_owner").asText()).isEmpty();
     assertThat(after.get("mac_address").asText()).isEqualTo(before.get("mac_address").asText());
@@ -204,8 +199,8 @@ class ServersApiTest {
 
   @Test
   void badReferencesAreRefusedAndCreateNothing() {
-    int servers = ok(member.get(NOVA + "/servers"), 200).get("servers").size();
-    int ports = ok(member.get(NET + "/ports"), 200).get("ports").size();
+    int servers = member.get(NOVA + "/servers").expect(200).get("servers").size();
+    int ports = member.get(NET + "/ports").expect(200).get("ports").size();
     String net = "[{\"uuid\": \"" + networkId + "\"}]";
     Api.Response r = member.post(NOVA + "/servers",
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"999\", \"imageRef\": \"" + imageId + "\", \"networks\": " + net + "}}");
@@ -221,11 +216,11 @@ class ServersApiTest {
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().at("/badRequest/message").asText()).isEqualTo("Network " + missing + " could not be found.");
     // "auto" takes the project's one network; with two it is ambiguous.
-    String other = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"other\"}}"), 201).at("/network/id").asText();
+    String other = member.post(NET + "/networks", "{\"network\": {\"name\": \"other\"}}").expect(201).at("/network/id").asText();
     r = member.withHeader("OpenStack-API-Version", "compute 2.37").post(NOVA + "/servers",
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": \"auto\"}}");
     assertThat(r.status()).as(r.body()).isEqualTo(409);
-    ok(member.delete(NET + "/networks/" + other), 204);
+    member.delete(NET + "/networks/" + other).expect(204);
     r = member.post(NOVA + "/servers",
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"user_data\": \"not base64!\"}}");
     assertThat(r.status()).as(r.body()).isEqualTo(400);
@@ -233,20 +228,20 @@ class ServersApiTest {
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": [{\"port\": \"" + missing + "\"}]}}");
     assertThat(r.status()).as(r.body()).isEqualTo(400);
     assertThat(r.json().at("/badRequest/message").asText()).isEqualTo("Port id " + missing + " could not be found.");
-    assertThat(ok(member.get(NOVA + "/servers"), 200).get("servers")).hasSize(servers);
-    assertThat(ok(member.get(NET + "/ports"), 200).get("ports")).hasSize(ports);
+    assertThat(member.get(NOVA + "/servers").expect(200).get("servers")).hasSize(servers);
+    assertThat(member.get(NET + "/ports").expect(200).get("ports")).hasSize(ports);
     assertThat(member.get(NOVA + "/servers/" + missing).status()).isEqualTo(404);
   }
 
   @Test
   void aFailingSpawnEndsInErrorWithItsMessageAndFreesEverything() {
-    ok(admin.put(NOVA + "/os-kiln-faults/spawn", "{\"kiln_fault\": {\"fail_next\": 1}}"), 200);
+    admin.put(NOVA + "/os-kiln-faults/spawn", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
     String id = boot(member, "doomed", "1", "[{\"uuid\": \"" + networkId + "\"}]");
     JsonNode server = waitFor(member, id, "ERROR");
     assertThat(server.get("OS-EXT-STS:vm_state").asText()).isEqualTo("error");
     assertThat(server.at("/fault/code").asInt()).isEqualTo(500);
     assertThat(server.at("/fault/message").asText()).contains("Simulated failure of spawn for instance " + id);
-    assertThat(ok(member.get(NET + "/ports?device_id=" + id), 200).get("ports")).isEmpty();
+    assertThat(member.get(NET + "/ports?device_id=" + id).expect(200).get("ports")).isEmpty();
     assertThat(server.get("addresses").size()).isZero();
     waitGone(member, id);
   }
@@ -259,7 +254,7 @@ class ServersApiTest {
     assertThat(server.at("/fault/message").asText()).isEqualTo("No valid host was found. There are not enough hosts available.");
     assertThat(server.at("/fault/code").asInt()).isEqualTo(500);
     waitGone(member, id);
-    ok(admin.delete(NOVA + "/flavors/" + huge), 202);
+    admin.delete(NOVA + "/flavors/" + huge).expect(202);
   }
 
   @Test
@@ -288,11 +283,11 @@ class ServersApiTest {
     assertThat(active).isEqualTo(3);
     assertThat(hosts).hasSize(3);
     assertThat(noValidHost).isEqualTo(1);
-    for (JsonNode h : ok(admin.get(NOVA + "/os-hypervisors/detail"), 200).get("hypervisors")) {
+    for (JsonNode h : admin.get(NOVA + "/os-hypervisors/detail").expect(200).get("hypervisors")) {
       assertThat(h.get("vcpus_used").asInt()).isLessThanOrEqualTo(h.get("vcpus").asInt());
     }
     ids.forEach(id -> waitGone(member, id));
-    ok(admin.delete(NOVA + "/flavors/" + big), 202);
+    admin.delete(NOVA + "/flavors/" + big).expect(202);
   }
 
   private static JsonNode waitFor(String id) {
@@ -302,7 +297,7 @@ class ServersApiTest {
   private static JsonNode waitForAny(String id) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (true) {
-      JsonNode server = ok(admin.get(NOVA + "/servers/" + id), 200).get("server");
+      JsonNode server = admin.get(NOVA + "/servers/" + id).expect(200).get("server");
       if (!server.get("status").asText().equals("BUILD") || System.nanoTime() > deadline) {
         return server;
       }
@@ -316,19 +311,19 @@ class ServersApiTest {
 
   @Test
   void deletingAServerWhileItBuildsLeavesNothingBehind() throws Exception {
-    ok(admin.put(NOVA + "/os-kiln-faults/spawn", "{\"kiln_fault\": {\"latency_ms\": 300}}"), 200);
+    admin.put(NOVA + "/os-kiln-faults/spawn", "{\"kiln_fault\": {\"latency_ms\": 300}}").expect(200);
     try {
-      int ports = ok(member.get(NET + "/ports"), 200).get("ports").size();
+      int ports = member.get(NET + "/ports").expect(200).get("ports").size();
       String id = boot(member, "short-lived", "1", "[{\"uuid\": \"" + networkId + "\"}]");
       Thread.sleep(100);
       waitGone(member, id);
       Thread.sleep(600);
-      assertThat(ok(member.get(NET + "/ports"), 200).get("ports")).hasSize(ports);
-      for (JsonNode h : ok(admin.get(NOVA + "/os-hypervisors/detail"), 200).get("hypervisors")) {
+      assertThat(member.get(NET + "/ports").expect(200).get("ports")).hasSize(ports);
+      for (JsonNode h : admin.get(NOVA + "/os-hypervisors/detail").expect(200).get("hypervisors")) {
         assertThat(h.get("vcpus_used").asInt()).as(h.toString()).isZero();
       }
     } finally {
-      ok(admin.delete(NOVA + "/os-kiln-faults/spawn"), 204);
+      admin.delete(NOVA + "/os-kiln-faults/spawn").expect(204);
     }
   }
 
@@ -344,32 +339,32 @@ class ServersApiTest {
     String b = boot(member, "beta", "1", "[]");
     waitFor(a);
     waitFor(b);
-    JsonNode list = ok(member.get(NOVA + "/servers"), 200).get("servers");
+    JsonNode list = member.get(NOVA + "/servers").expect(200).get("servers");
     assertThat(ids(list)).containsSubsequence(b, a);
-    assertThat(ids(ok(member.get(NOVA + "/servers/detail?name=%5Ealp"), 200).get("servers"))).containsExactly(a);
-    JsonNode page = ok(member.get(NOVA + "/servers?limit=1"), 200);
+    assertThat(ids(member.get(NOVA + "/servers/detail?name=%5Ealp").expect(200).get("servers"))).containsExactly(a);
+    JsonNode page = member.get(NOVA + "/servers?limit=1").expect(200);
     assertThat(page.get("servers")).hasSize(1);
     assertThat(page.at("/servers_links/0/href").asText()).contains("marker=");
-    assertThat(ids(ok(member.get(NOVA + "/servers/detail?status=ERROR"), 200).get("servers"))).doesNotContain(a, b);
-    assertThat(ids(ok(member.get(NOVA + "/servers?flavor=1&image=" + imageId), 200).get("servers"))).contains(a, b);
-    assertThat(ids(ok(member.get(NOVA + "/servers?flavor=2"), 200).get("servers"))).doesNotContain(a, b);
-    assertThat(ids(ok(admin.get(NOVA + "/servers?all_tenants=1&project_id=" + memberProject), 200).get("servers"))).contains(a, b);
-    assertThat(ids(ok(admin.get(NOVA + "/servers"), 200).get("servers"))).doesNotContain(a, b);
+    assertThat(ids(member.get(NOVA + "/servers/detail?status=ERROR").expect(200).get("servers"))).doesNotContain(a, b);
+    assertThat(ids(member.get(NOVA + "/servers?flavor=1&image=" + imageId).expect(200).get("servers"))).contains(a, b);
+    assertThat(ids(member.get(NOVA + "/servers?flavor=2").expect(200).get("servers"))).doesNotContain(a, b);
+    assertThat(ids(admin.get(NOVA + "/servers?all_tenants=1&project_id=" + memberProject).expect(200).get("servers"))).contains(a, b);
+    assertThat(ids(admin.get(NOVA + "/servers").expect(200).get("servers"))).doesNotContain(a, b);
 
-    JsonNode renamed = ok(member.withHeader("OpenStack-API-Version", "compute 2.19").put(
-        NOVA + "/servers/" + a, "{\"server\": {\"name\": \"alpha2\", \"description\": \"first\"}}"), 200).get("server");
+    JsonNode renamed = member.withHeader("OpenStack-API-Version", "compute 2.19").put(
+        NOVA + "/servers/" + a, "{\"server\": {\"name\": \"alpha2\", \"description\": \"first\"}}").expect(200).get("server");
     assertThat(renamed.get("name").asText()).isEqualTo("alpha2");
     assertThat(renamed.get("description").asText()).isEqualTo("first");
 
-    ok(member.put(NOVA + "/servers/" + a + "/metadata", "{\"metadata\": {\"k1\": \"v1\", \"k2\": \"v2\"}}"), 200);
-    ok(member.post(NOVA + "/servers/" + a + "/metadata", "{\"metadata\": {\"k3\": \"v3\"}}"), 200);
-    ok(member.put(NOVA + "/servers/" + a + "/metadata/k1", "{\"meta\": {\"k1\": \"one\"}}"), 200);
-    ok(member.delete(NOVA + "/servers/" + a + "/metadata/k2"), 204);
+    member.put(NOVA + "/servers/" + a + "/metadata", "{\"metadata\": {\"k1\": \"v1\", \"k2\": \"v2\"}}").expect(200);
+    member.post(NOVA + "/servers/" + a + "/metadata", "{\"metadata\": {\"k3\": \"v3\"}}").expect(200);
+    member.put(NOVA + "/servers/" + a + "/metadata/k1", "{\"meta\": {\"k1\": \"one\"}}").expect(200);
+    member.delete(NOVA + "/servers/" + a + "/metadata/k2").expect(204);
     assertThat(member.delete(NOVA + "/servers/" + a + "/metadata/k2").status()).isEqualTo(404);
-    assertThat(ok(member.get(NOVA + "/servers/" + a + "/metadata/k1"), 200).at("/meta/k1").asText()).isEqualTo("one");
-    assertThat(ok(member.get(NOVA + "/servers/" + a + "/metadata"), 200).get("metadata").toString())
+    assertThat(member.get(NOVA + "/servers/" + a + "/metadata/k1").expect(200).at("/meta/k1").asText()).isEqualTo("one");
+    assertThat(member.get(NOVA + "/servers/" + a + "/metadata").expect(200).get("metadata").toString())
         .isEqualTo("{\"k1\":\"one\",\"k3\":\"v3\"}");
-    assertThat(ok(member.get(NOVA + "/servers/" + a), 200).at("/server/metadata/k3").asText()).isEqualTo("v3");
+    assertThat(member.get(NOVA + "/servers/" + a).expect(200).at("/server/metadata/k3").asText()).isEqualTo("v3");
 
     waitGone(member, a);
     waitGone(member, b);

@@ -43,17 +43,12 @@ class VolumeAttachmentsApiTest {
         + "/roles/" + admin.get("/identity/v3/roles?name=admin").json().at("/roles/0/id").asText(), null);
     member = anonymous.withToken(anonymous.token("vat-user", "pw", "vat")).withHeader("X-OpenStack-Nova-API-Version", "2.79");
     cinder = "/volume/v3/" + project;
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
+    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
   }
 
   @AfterAll
   static void stop() {
     kiln.close();
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
   }
 
   private static void await(BooleanSupplier condition, String what) {
@@ -69,7 +64,7 @@ class VolumeAttachmentsApiTest {
   }
 
   private static JsonNode volume(String id) {
-    return ok(member.get(cinder + "/volumes/" + id), 200).get("volume");
+    return member.get(cinder + "/volumes/" + id).expect(200).get("volume");
   }
 
   private static String status(String volumeId) {
@@ -78,18 +73,18 @@ class VolumeAttachmentsApiTest {
 
   private static String newVolume(String name) {
     String id =
-        ok(member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1}}"), 202).at("/volume/id").asText();
+        member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1}}").expect(202).at("/volume/id").asText();
     await(() -> status(id).equals("available"), name + " available");
     return id;
   }
 
   private static String boot(String name) {
     String id =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": \"none\"}}"), 202).at("/server/id").asText();
-    await(() -> ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText().equals("ACTIVE"), name + " active");
+                + "\", \"networks\": \"none\"}}").expect(202).at("/server/id").asText();
+    await(() -> member.get(NOVA + "/servers/" + id).expect(200).at("/server/status").asText().equals("ACTIVE"), name + " active");
     return id;
   }
 
@@ -100,7 +95,7 @@ class VolumeAttachmentsApiTest {
   }
 
   private static JsonNode attachments(String volumeId) {
-    return ok(member.withHeader("OpenStack-API-Version", "volume 3.27").get(cinder + "/attachments?volume_id=" + volumeId), 200)
+    return member.withHeader("OpenStack-API-Version", "volume 3.27").get(cinder + "/attachments?volume_id=" + volumeId).expect(200)
         .get("attachments");
   }
 
@@ -108,7 +103,7 @@ class VolumeAttachmentsApiTest {
   void attachAnswersWithTheDeviceAndTheAttachmentCompletesThenDetachFreesTheVolume() {
     String server = boot("vat-1");
     String vol = newVolume("data");
-    JsonNode attached = ok(attach(server, vol, ", \"tag\": \"db\""), 200).get("volumeAttachment");
+    JsonNode attached = attach(server, vol, ", \"tag\": \"db\"").expect(200).get("volumeAttachment");
     assertThat(attached.get("device").asText()).isEqualTo("/dev/vdb");
     assertThat(attached.get("serverId").asText()).isEqualTo(server);
     assertThat(attached.get("volumeId").asText()).isEqualTo(vol);
@@ -122,49 +117,49 @@ class VolumeAttachmentsApiTest {
     assertThat(records.at("/0/instance").asText()).isEqualTo(server);
     assertThat(records.at("/0/status").asText()).isEqualTo("attached");
     assertThat(volume(vol).at("/attachments/0/device").asText()).isEqualTo("/dev/vdb");
-    JsonNode listed = ok(member.get(NOVA + "/servers/" + server + "/os-volume_attachments"), 200).get("volumeAttachments");
+    JsonNode listed = member.get(NOVA + "/servers/" + server + "/os-volume_attachments").expect(200).get("volumeAttachments");
     assertThat(listed).hasSize(1);
-    assertThat(ok(member.get(NOVA + "/servers/" + server), 200).at("/server/os-extended-volumes:volumes_attached/0/id").asText())
+    assertThat(member.get(NOVA + "/servers/" + server).expect(200).at("/server/os-extended-volumes:volumes_attached/0/id").asText())
         .isEqualTo(vol);
 
     // Attaching it again is refused; a second volume takes the next device.
-    ok(attach(server, vol, ""), 400);
+    attach(server, vol, "").expect(400);
     String second = newVolume("second");
-    assertThat(ok(attach(server, second, ""), 200).at("/volumeAttachment/device").asText()).isEqualTo("/dev/vdc");
+    assertThat(attach(server, second, "").expect(200).at("/volumeAttachment/device").asText()).isEqualTo("/dev/vdc");
     await(() -> status(second).equals("in-use"), "second in-use");
 
-    ok(member.delete(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol), 202);
+    member.delete(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol).expect(202);
     await(() -> status(vol).equals("available"), "available again");
     assertThat(attachments(vol)).isEmpty();
-    ok(member.get(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol), 404);
-    ok(member.delete(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol), 404);
+    member.get(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol).expect(404);
+    member.delete(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol).expect(404);
   }
 
   @Test
   void aDriverFaultAtAttachDeletesTheAttachmentAndLeavesTheVolumeAvailable() {
     String server = boot("vat-fault");
     String vol = newVolume("faulty");
-    ok(admin.put(NOVA + "/os-kiln-faults/attach_volume", "{\"kiln_fault\": {\"fail_next\": 1}}"), 200);
-    ok(attach(server, vol, ""), 200);
-    await(() -> ok(member.get(NOVA + "/servers/" + server + "/os-volume_attachments"), 200).get("volumeAttachments").isEmpty(),
+    admin.put(NOVA + "/os-kiln-faults/attach_volume", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
+    attach(server, vol, "").expect(200);
+    await(() -> member.get(NOVA + "/servers/" + server + "/os-volume_attachments").expect(200).get("volumeAttachments").isEmpty(),
         "the mapping rolled back");
     assertThat(status(vol)).isEqualTo("available");
     assertThat(attachments(vol)).isEmpty();
-    JsonNode actions = ok(member.get(NOVA + "/servers/" + server + "/os-instance-actions"), 200).get("instanceActions");
+    JsonNode actions = member.get(NOVA + "/servers/" + server + "/os-instance-actions").expect(200).get("instanceActions");
     String requestId = actions.get(0).get("request_id").asText();
     assertThat(actions.get(0).get("action").asText()).isEqualTo("attach_volume");
-    JsonNode action = ok(admin.get(NOVA + "/servers/" + server + "/os-instance-actions/" + requestId), 200).get("instanceAction");
+    JsonNode action = admin.get(NOVA + "/servers/" + server + "/os-instance-actions/" + requestId).expect(200).get("instanceAction");
     assertThat(action.at("/events/0/result").asText()).isEqualTo("Error");
 
     // The volume attaches fine afterwards.
-    ok(attach(server, vol, ""), 200);
+    attach(server, vol, "").expect(200);
     await(() -> status(vol).equals("in-use"), "in-use");
 
-    ok(admin.put(NOVA + "/os-kiln-faults/detach_volume", "{\"kiln_fault\": {\"fail_next\": 1}}"), 200);
-    ok(member.delete(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol), 202);
+    admin.put(NOVA + "/os-kiln-faults/detach_volume", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
+    member.delete(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol).expect(202);
     await(() -> status(vol).equals("in-use"), "in-use again after the failed detach");
     assertThat(attachments(vol)).hasSize(1);
-    ok(member.get(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol), 200);
+    member.get(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol).expect(200);
   }
 
   @Test
@@ -172,12 +167,12 @@ class VolumeAttachmentsApiTest {
     String server = boot("vat-dot");
     String doomed = newVolume("doomed");
     String kept = newVolume("kept");
-    ok(attach(server, doomed, ", \"delete_on_termination\": true"), 200);
-    ok(attach(server, kept, ""), 200);
+    attach(server, doomed, ", \"delete_on_termination\": true").expect(200);
+    attach(server, kept, "").expect(200);
     await(() -> status(doomed).equals("in-use") && status(kept).equals("in-use"), "both in-use");
-    ok(member.delete(NOVA + "/servers/" + server), 204);
+    member.delete(NOVA + "/servers/" + server).expect(204);
     await(() -> member.get(NOVA + "/servers/" + server).status() == 404, "server gone");
-    ok(member.get(cinder + "/volumes/" + doomed), 404);
+    member.get(cinder + "/volumes/" + doomed).expect(404);
     assertThat(status(kept)).isEqualTo("available");
   }
 
@@ -186,14 +181,14 @@ class VolumeAttachmentsApiTest {
     String server = boot("vat-swap");
     String old = newVolume("old");
     String replacement = newVolume("new");
-    ok(attach(server, old, ""), 200);
+    attach(server, old, "").expect(200);
     await(() -> status(old).equals("in-use"), "old in-use");
-    ok(member.put(NOVA + "/servers/" + server + "/os-volume_attachments/" + old,
-        "{\"volumeAttachment\": {\"volumeId\": \"" + replacement + "\"}}"), 403);
-    ok(admin.put(NOVA + "/servers/" + server + "/os-volume_attachments/" + old,
-        "{\"volumeAttachment\": {\"volumeId\": \"" + replacement + "\"}}"), 202);
+    member.put(NOVA + "/servers/" + server + "/os-volume_attachments/" + old,
+        "{\"volumeAttachment\": {\"volumeId\": \"" + replacement + "\"}}").expect(403);
+    admin.put(NOVA + "/servers/" + server + "/os-volume_attachments/" + old,
+        "{\"volumeAttachment\": {\"volumeId\": \"" + replacement + "\"}}").expect(202);
     await(() -> status(old).equals("available") && status(replacement).equals("in-use"), "swapped");
-    JsonNode listed = ok(member.get(NOVA + "/servers/" + server + "/os-volume_attachments"), 200).get("volumeAttachments");
+    JsonNode listed = member.get(NOVA + "/servers/" + server + "/os-volume_attachments").expect(200).get("volumeAttachments");
     assertThat(listed).hasSize(1);
     assertThat(listed.at("/0/volumeId").asText()).isEqualTo(replacement);
     assertThat(listed.at("/0/device").asText()).isEqualTo("/dev/vdb");
@@ -203,18 +198,18 @@ class VolumeAttachmentsApiTest {
   void aColdMigrationMovesTheAttachmentWithTheServerAndARevertBringsItBack() {
     String server = boot("vat-move");
     String vol = newVolume("moving");
-    ok(attach(server, vol, ""), 200);
+    attach(server, vol, "").expect(200);
     await(() -> status(vol).equals("in-use"), "in-use");
-    String source = ok(admin.get(NOVA + "/servers/" + server), 200).at("/server/OS-EXT-SRV-ATTR:host").asText();
-    ok(admin.post(NOVA + "/servers/" + server + "/action", "{\"migrate\": null}"), 202);
-    await(() -> ok(admin.get(NOVA + "/servers/" + server), 200).at("/server/status").asText().equals("VERIFY_RESIZE"), "moved");
-    String dest = ok(admin.get(NOVA + "/servers/" + server), 200).at("/server/OS-EXT-SRV-ATTR:host").asText();
+    String source = admin.get(NOVA + "/servers/" + server).expect(200).at("/server/OS-EXT-SRV-ATTR:host").asText();
+    admin.post(NOVA + "/servers/" + server + "/action", "{\"migrate\": null}").expect(202);
+    await(() -> admin.get(NOVA + "/servers/" + server).expect(200).at("/server/status").asText().equals("VERIFY_RESIZE"), "moved");
+    String dest = admin.get(NOVA + "/servers/" + server).expect(200).at("/server/OS-EXT-SRV-ATTR:host").asText();
     assertThat(dest).isNotEqualTo(source);
     assertThat(volume(vol).get("attachments")).hasSize(1);
     assertThat(volume(vol).at("/attachments/0/host_name").asText()).isEqualTo(dest);
     assertThat(status(vol)).isEqualTo("in-use");
-    ok(admin.post(NOVA + "/servers/" + server + "/action", "{\"revertResize\": null}"), 202);
-    await(() -> ok(admin.get(NOVA + "/servers/" + server), 200).at("/server/status").asText().equals("ACTIVE"), "reverted");
+    admin.post(NOVA + "/servers/" + server + "/action", "{\"revertResize\": null}").expect(202);
+    await(() -> admin.get(NOVA + "/servers/" + server).expect(200).at("/server/status").asText().equals("ACTIVE"), "reverted");
     assertThat(volume(vol).get("attachments")).hasSize(1);
     assertThat(volume(vol).at("/attachments/0/host_name").asText()).isEqualTo(source);
     assertThat(attachments(vol)).hasSize(1);
@@ -223,14 +218,14 @@ class VolumeAttachmentsApiTest {
   @Test
   void badRequestsAreRefusedAndChangeNothing() {
     String server = boot("vat-bad");
-    ok(attach(server, "00000000-0000-0000-0000-000000000000", ""), 404);
-    ok(attach(server, "not-a-uuid", ""), 400);
+    attach(server, "00000000-0000-0000-0000-000000000000", "").expect(404);
+    attach(server, "not-a-uuid", "").expect(400);
     String vol = newVolume("bad");
-    ok(attach(server, vol, ", \"device\": \"/dev/../etc\""), 400);
-    ok(member.post(NOVA + "/servers/" + server + "/action", "{\"os-stop\": null}"), 202);
-    await(() -> ok(member.get(NOVA + "/servers/" + server), 200).at("/server/status").asText().equals("SHUTOFF"), "stopped");
-    ok(member.post(NOVA + "/servers/" + server + "/action", "{\"lock\": null}"), 202);
-    assertThat(ok(attach(server, vol, ""), 409).at("/conflictingRequest/message").asText()).contains("locked");
+    attach(server, vol, ", \"device\": \"/dev/../etc\"").expect(400);
+    member.post(NOVA + "/servers/" + server + "/action", "{\"os-stop\": null}").expect(202);
+    await(() -> member.get(NOVA + "/servers/" + server).expect(200).at("/server/status").asText().equals("SHUTOFF"), "stopped");
+    member.post(NOVA + "/servers/" + server + "/action", "{\"lock\": null}").expect(202);
+    assertThat(attach(server, vol, "").expect(409).at("/conflictingRequest/message").asText()).contains("locked");
     assertThat(status(vol)).isEqualTo("available");
     assertThat(attachments(vol)).isEmpty();
   }

@@ -48,18 +48,18 @@ class InvariantsTest {
     adminCinder = "/volume/v3/" + admin.get("/identity/v3/auth/projects").json().at("/projects/0/id").asText();
     invariants = new Invariants(kiln, admin);
 
-    String imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-    String networkId = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"inv-net\"}}"), 201).at("/network/id").asText();
-    ok(member.post(
+    String imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
+    String networkId = member.post(NET + "/networks", "{\"network\": {\"name\": \"inv-net\"}}").expect(201).at("/network/id").asText();
+    member.post(
         NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.9.0.0/24\"}}"), 201);
+        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.9.0.0/24\"}}").expect(201);
     // A server with a port Compute makes, one with the user's own port, one booted from a volume.
     networkServer =
         boot("{\"name\": \"inv-1\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}]}");
-    String port = ok(member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}"), 201).at("/port/id").asText();
+    String port = member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}").expect(201).at("/port/id").asText();
     boot("{\"name\": \"inv-2\", \"flavorRef\": \"2\", \"imageRef\": \"" + imageId + "\", \"networks\": [{\"port\": \"" + port + "\"}]}");
     String root = availableVolume("inv-root");
-    ok(member.post(cinder + "/volumes/" + root + "/action", "{\"os-set_bootable\": {\"bootable\": true}}"), 200);
+    member.post(cinder + "/volumes/" + root + "/action", "{\"os-set_bootable\": {\"bootable\": true}}").expect(200);
     boot("{\"name\": \"inv-3\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": [{\"boot_index\": 0,"
         + " \"uuid\": \"" + root + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}");
     spareVolume = availableVolume("inv-spare");
@@ -68,11 +68,6 @@ class InvariantsTest {
   @AfterAll
   static void stop() {
     kiln.close();
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
   }
 
   private static void await(BooleanSupplier condition, String what) {
@@ -88,20 +83,20 @@ class InvariantsTest {
   }
 
   private static String boot(String server) {
-    String id = ok(member.post(NOVA + "/servers", "{\"server\": " + server + "}"), 202).at("/server/id").asText();
-    await(() -> !ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText().equals("BUILD"), id + " built");
-    assertThat(ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText()).isEqualTo("ACTIVE");
+    String id = member.post(NOVA + "/servers", "{\"server\": " + server + "}").expect(202).at("/server/id").asText();
+    await(() -> !member.get(NOVA + "/servers/" + id).expect(200).at("/server/status").asText().equals("BUILD"), id + " built");
+    assertThat(member.get(NOVA + "/servers/" + id).expect(200).at("/server/status").asText()).isEqualTo("ACTIVE");
     return id;
   }
 
   private static String availableVolume(String name) {
-    String id = ok(member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1}}"), 202).at("/volume/id").asText();
-    await(() -> ok(member.get(cinder + "/volumes/" + id), 200).at("/volume/status").asText().equals("available"), name);
+    String id = member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1}}").expect(202).at("/volume/id").asText();
+    await(() -> member.get(cinder + "/volumes/" + id).expect(200).at("/volume/status").asText().equals("available"), name);
     return id;
   }
 
   private static void resetVolume(String id, String status) {
-    ok(admin.post(adminCinder + "/volumes/" + id + "/action", "{\"os-reset_status\": {\"status\": \"" + status + "\"}}"), 202);
+    admin.post(adminCinder + "/volumes/" + id + "/action", "{\"os-reset_status\": {\"status\": \"" + status + "\"}}").expect(202);
   }
 
   @Test
@@ -132,16 +127,16 @@ class InvariantsTest {
 
   @Test
   void aPortReboundToAnotherHostThanItsServersIsReported() {
-    JsonNode server = ok(admin.get(NOVA + "/servers/" + networkServer), 200).get("server");
+    JsonNode server = admin.get(NOVA + "/servers/" + networkServer).expect(200).get("server");
     String host = server.get("OS-EXT-SRV-ATTR:host").asText();
     String other = host.equals("kiln-compute-1") ? "kiln-compute-2" : "kiln-compute-1";
-    String port = ok(admin.get(NET + "/ports?device_id=" + networkServer), 200).at("/ports/0/id").asText();
-    ok(admin.put(NET + "/ports/" + port, "{\"port\": {\"binding:host_id\": \"" + other + "\"}}"), 200);
+    String port = admin.get(NET + "/ports?device_id=" + networkServer).expect(200).at("/ports/0/id").asText();
+    admin.put(NET + "/ports/" + port, "{\"port\": {\"binding:host_id\": \"" + other + "\"}}").expect(200);
     try {
       assertThat(invariants.violations()).extracting(Violation::rule, Violation::subject)
           .containsExactly(tuple("port-binding-host-mismatch", port));
     } finally {
-      ok(admin.put(NET + "/ports/" + port, "{\"port\": {\"binding:host_id\": \"" + host + "\"}}"), 200);
+      admin.put(NET + "/ports/" + port, "{\"port\": {\"binding:host_id\": \"" + host + "\"}}").expect(200);
     }
     invariants.assertConsistent();
   }

@@ -1,0 +1,45 @@
+package dev.kiln.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** Polling for tests: Kiln's work (builds, moves, deletes) finishes on background tasks. */
+public final class Await {
+  /** How long a test waits unless it says otherwise. */
+  public static final Duration DEFAULT = Duration.ofSeconds(10);
+
+  private static final Duration POLL = Duration.ofMillis(20);
+
+  private Await() {}
+
+  /** Polls {@code condition} until it holds; fails with "waiting for {@code what}" after {@link #DEFAULT}. */
+  public static void until(BooleanSupplier condition, String what) {
+    until(condition, DEFAULT, what);
+  }
+
+  /** Polls {@code condition} until it holds; fails with "waiting for {@code what}" after {@code timeout}. */
+  public static void until(BooleanSupplier condition, Duration timeout, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+      pause();
+    }
+  }
+
+  /** The time between two polls, for loops that need more than a condition (e.g. a last value). */
+  public static void pause() {
+    try {
+      Thread.sleep(POLL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** A deadline {@code timeout} from now, in {@link System#nanoTime()} terms. */
+  public static long deadline(Duration timeout) {
+    return System.nanoTime() + timeout.toNanos();
+  }
+}
