@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
@@ -31,16 +34,11 @@ class BootFromVolumeApiTest {
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"bfv\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"bfv-user\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("bfv-user", "pw", "bfv")).withHeader("X-OpenStack-Nova-API-Version", "2.37");
-    cinder = "/volume/v3/" + project;
-    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "bfv", "bfv-user");
+    member = tenant.atNova("2.37");
+    cinder = tenant.cinder();
+    imageId = Cloud.cirros(member);
   }
 
   @AfterAll
@@ -53,36 +51,16 @@ class BootFromVolumeApiTest {
   }
 
   private static String availableVolume(String name, boolean bootable) {
-    String id =
-        member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1}}").expect(202)
-            .at("/volume/id").asText();
-    await(() -> volume(id).get("status").asText().equals("available"), "volume " + id + " available");
+    String id = Cloud.availableVolume(member, cinder, name);
     if (bootable) {
       member.post(cinder + "/volumes/" + id + "/action", "{\"os-set_bootable\": {\"bootable\": true}}").expect(200);
     }
     return id;
   }
 
-  private static void await(java.util.function.BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
-
   private static JsonNode settled(String id) {
-    await(() -> !member.get(NOVA + "/servers/" + id).expect(200).at("/server/status").asText().equals("BUILD"), id + " built");
+    Await.until(() -> !Cloud.serverStatus(member, id).equals("BUILD"), id + " built");
     return member.get(NOVA + "/servers/" + id).expect(200).get("server");
-  }
-
-  private static void deleteServer(String id) {
-    member.delete(NOVA + "/servers/" + id).expect(204);
-    await(() -> member.get(NOVA + "/servers/" + id).status() == 404, id + " deleted");
   }
 
   @Test
@@ -118,7 +96,7 @@ class BootFromVolumeApiTest {
     assertThat(attachments.get("attachments")).hasSize(1);
     assertThat(attachments.at("/attachments/0/status").asText()).isEqualTo("attached");
 
-    deleteServer(id);
+    Cloud.deleteServer(member, id);
     assertThat(volume(boot).get("status").asText()).isEqualTo("available");
     assertThat(volume(boot).get("attachments")).isEmpty();
     member.get(cinder + "/volumes/" + data).expect(404);
@@ -140,7 +118,7 @@ class BootFromVolumeApiTest {
     assertThat(volume.get("bootable").asText()).isEqualTo("true");
     assertThat(volume.at("/volume_image_metadata/image_id").asText()).isEqualTo(imageId);
     assertThat(volume.get("status").asText()).isEqualTo("in-use");
-    deleteServer(id);
+    Cloud.deleteServer(member, id);
     member.get(cinder + "/volumes/" + root).expect(404);
   }
 
@@ -155,7 +133,7 @@ class BootFromVolumeApiTest {
     member.post(NOVA + "/servers", body.formatted("second")).expect(400);
     assertThat(member.get(NOVA + "/servers").expect(200).get("servers")).hasSize(servers);
     assertThat(settled(first).get("status").asText()).isEqualTo("ACTIVE");
-    deleteServer(first);
+    Cloud.deleteServer(member, first);
     assertThat(volume(boot).get("status").asText()).isEqualTo("available");
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,14 +33,11 @@ class ComputeApiTest {
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    memberProject = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"tenant\"}}").json().at("/project/id").asText();
-    memberUser =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"novauser\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + memberProject + "/users/" + memberUser + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("novauser", "pw", "tenant"));
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "tenant", "novauser");
+    memberProject = tenant.projectId();
+    memberUser = tenant.userId();
+    member = tenant.api();
   }
 
   @AfterAll

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Cloud;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ class ComputeQuotasApiTest {
     admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
     adminProject = admin.get("/identity/v3/projects?name=admin").json().at("/projects/0/id").asText();
     role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    imageId = admin.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
+    imageId = Cloud.cirros(admin);
   }
 
   @AfterAll
@@ -55,10 +56,7 @@ class ComputeQuotasApiTest {
             .json().at("/user/id").asText();
     admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
     Api api = anonymous.withToken(anonymous.token(name + "-user", "pw", name));
-    String network = api.post(NET + "/networks", "{\"network\": {\"name\": \"net\"}}").expect(201).at("/network/id").asText();
-    api.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + network + "\", \"ip_version\": 4, \"cidr\": \"10.9.0.0/24\"}}").expect(201);
+    String network = Cloud.network(api, "net", "10.9.0.0/24");
     return new Tenant(project, api, network);
   }
 

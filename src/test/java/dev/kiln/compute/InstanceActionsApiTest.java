@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Cloud;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class InstanceActionsApiTest {
     String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
     member = memberOf(anonymous, "acts", "actsuser", role);
     stranger = memberOf(anonymous, "other", "otheruser", role);
-    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
+    imageId = Cloud.cirros(member);
   }
 
   private static Api memberOf(Api anonymous, String project, String user, String role) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.RunningKiln;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,15 +35,11 @@ class InstanceMetadataApiTest {
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    memberProject = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"meta\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"metauser\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + memberProject + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("metauser", "pw", "meta"));
-    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "meta", "metauser");
+    memberProject = tenant.projectId();
+    member = tenant.api();
+    imageId = Cloud.cirros(member);
     networkId = member.post(NET + "/networks", "{\"network\": {\"name\": \"md-net\"}}").expect(201).at("/network/id").asText();
     subnetId =
         member.post(
@@ -178,10 +176,7 @@ class InstanceMetadataApiTest {
 
   @Test
   void aSubnetWithDhcpTellsTheGuestToAskDhcp() {
-    String dhcpNet = member.post(NET + "/networks", "{\"network\": {\"name\": \"md-dhcp\"}}").expect(201).at("/network/id").asText();
-    member.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + dhcpNet + "\", \"ip_version\": 4, \"cidr\": \"10.10.0.0/24\"}}").expect(201);
+    String dhcpNet = Cloud.network(member, "md-dhcp", "10.10.0.0/24");
     String id =
         member.post(
             NOVA + "/servers",

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
@@ -31,19 +34,11 @@ class InterfacesApiTest {
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"ifc\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"ifc-user\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("ifc-user", "pw", "ifc")).withHeader("X-OpenStack-Nova-API-Version", "2.70");
-    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
-    networkId = member.post(NET + "/networks", "{\"network\": {\"name\": \"ifnet\"}}").expect(201).at("/network/id").asText();
-    member.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.8.0.0/24\"}}").expect(201);
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "ifc", "ifc-user");
+    member = tenant.atNova("2.70");
+    imageId = Cloud.cirros(member);
+    networkId = Cloud.network(member, "ifnet", "10.8.0.0/24");
   }
 
   @AfterAll
@@ -52,25 +47,7 @@ class InterfacesApiTest {
   }
 
   private static String boot(String name) {
-    String id =
-        member.post(
-            NOVA + "/servers",
-            "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": \"none\"}}").expect(202).at("/server/id").asText();
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!member.get(NOVA + "/servers/" + id).expect(200).at("/server/status").asText().equals("ACTIVE")) {
-      assertThat(System.nanoTime()).isLessThan(deadline);
-      sleep();
-    }
-    return id;
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
+    return Cloud.awaitActive(member, Cloud.boot(member, imageId, "\"none\"", name));
   }
 
   private static JsonNode port(String id) {
@@ -129,7 +106,7 @@ class InterfacesApiTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (member.get(NOVA + "/servers/" + s2).status() != 404) {
       assertThat(System.nanoTime()).isLessThan(deadline);
-      sleep();
+      Await.pause();
     }
     assertThat(port(p).get("device_id").asText()).isEmpty();
     assertThat(port(p).get("mac_address").asText()).isEqualTo(before.get("mac_address").asText());

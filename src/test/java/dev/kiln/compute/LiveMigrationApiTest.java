@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Tenant;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
 import dev.kiln.testing.Invariants;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
@@ -38,24 +41,16 @@ class LiveMigrationApiTest {
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"))
-        .withHeader("X-OpenStack-Nova-API-Version", "2.79");
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"lm\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"lm-user\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("lm-user", "pw", "lm")).withHeader("X-OpenStack-Nova-API-Version", "2.79");
-    cinder = "/volume/v3/" + project;
+    admin = kiln.admin().withHeader("X-OpenStack-Nova-API-Version", "2.79");
+    Tenant tenant = Tenant.create(kiln, admin, "lm", "lm-user");
+    String project = tenant.projectId();
+    member = tenant.atNova("2.79");
+    cinder = tenant.cinder();
     String adminProject = admin.get("/identity/v3/projects?name=admin").json().at("/projects/0/id").asText();
     admin.put("/volume/v3/" + adminProject + "/os-quota-sets/" + project,
         "{\"quota_set\": {\"volumes\": -1, \"gigabytes\": -1}}").expect(200);
-    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
-    networkId = member.post(NET + "/networks", "{\"network\": {\"name\": \"lmnet\"}}").expect(201).at("/network/id").asText();
-    member.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.6.0.0/24\"}}").expect(201);
+    imageId = Cloud.cirros(member);
+    networkId = Cloud.network(member, "lmnet", "10.6.0.0/24");
   }
 
   @AfterAll
@@ -69,15 +64,7 @@ class LiveMigrationApiTest {
   }
 
   private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(condition, Duration.ofSeconds(15), what);
   }
 
   private static JsonNode server(String id) {
@@ -85,22 +72,20 @@ class LiveMigrationApiTest {
   }
 
   private static String volumeStatus(String id) {
-    return member.get(cinder + "/volumes/" + id).expect(200).at("/volume/status").asText();
+    return Cloud.volumeStatus(member, cinder, id);
   }
 
   private static String bootableVolume(String name) {
     String id =
         member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1, \"imageRef\": \"" + imageId + "\"}}").expect(202)
             .at("/volume/id").asText();
-    await(() -> volumeStatus(id).equals("available"), name + " available");
-    return id;
+    return Cloud.awaitAvailable(member, cinder, id, Duration.ofSeconds(15), name + " available");
   }
 
   private static String dataVolume(String name) {
     String id =
         member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1}}").expect(202).at("/volume/id").asText();
-    await(() -> volumeStatus(id).equals("available"), name + " available");
-    return id;
+    return Cloud.awaitAvailable(member, cinder, id, Duration.ofSeconds(15), name + " available");
   }
 
   /** A server booted from a volume, with a port Compute made and a user's port, and a data volume. */

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,57 +39,17 @@ class ServerExternalEventsApiTest {
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"events\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"ev-user\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("ev-user", "pw", "events")).withHeader("X-OpenStack-Nova-API-Version", "2.37");
-    cinder = "/volume/v3/" + project;
-    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
-    networkId = member.post(NET + "/networks", "{\"network\": {\"name\": \"evnet\"}}").expect(201).at("/network/id").asText();
-    member.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.7.0.0/24\"}}").expect(201);
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "events", "ev-user");
+    member = tenant.atNova("2.37");
+    cinder = tenant.cinder();
+    imageId = Cloud.cirros(member);
+    networkId = Cloud.network(member, "evnet", "10.7.0.0/24");
   }
 
   @AfterAll
   static void stop() {
     kiln.close();
-  }
-
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
-
-  private static String bootWithNetwork(String name) {
-    String id =
-        member.post(
-            NOVA + "/servers",
-            "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}]}}").expect(202).at("/server/id").asText();
-    return active(id);
-  }
-
-  private static String active(String id) {
-    await(() -> !member.get(NOVA + "/servers/" + id).expect(200).at("/server/status").asText().equals("BUILD"), id + " built");
-    assertThat(member.get(NOVA + "/servers/" + id).expect(200).at("/server/status").asText()).isEqualTo("ACTIVE");
-    return id;
-  }
-
-  private static void deleteServer(String id) {
-    member.delete(NOVA + "/servers/" + id).expect(204);
-    await(() -> member.get(NOVA + "/servers/" + id).status() == 404, id + " deleted");
   }
 
   /** The recorded events of a server as "name:tag:source". */
@@ -106,7 +69,7 @@ class ServerExternalEventsApiTest {
 
   @Test
   void adminEventsForAnExistingServerAreAcceptedAndRecorded() {
-    String server = bootWithNetwork("ev-accept");
+    String server = Cloud.bootActive(member, imageId, networkId, "ev-accept");
     JsonNode body =
         admin.post(
             EVENTS,
@@ -125,12 +88,12 @@ class ServerExternalEventsApiTest {
     assertThat(recorded(server)).contains("network-changed:p-1:api", "network-vif-plugged:null:api");
     // The event's own status is kept: a failed plug is recorded as failed.
     assertThat(list.findValuesAsText("status")).contains("failed");
-    deleteServer(server);
+    Cloud.deleteServer(member, server);
   }
 
   @Test
   void someEventsForMissingServersAnswer207WithACodeForEach() {
-    String server = bootWithNetwork("ev-partial");
+    String server = Cloud.bootActive(member, imageId, networkId, "ev-partial");
     String missing = UUID.randomUUID().toString();
     JsonNode events =
         admin.post(EVENTS, "{\"events\": [" + event("network-changed", server, null) + ", " + event("network-changed", missing, null) + "]}").expect(207)
@@ -139,7 +102,7 @@ class ServerExternalEventsApiTest {
     assertThat(events.get(1).get("code").asInt()).isEqualTo(404);
     assertThat(events.get(1).get("status").asText()).isEqualTo("failed");
     assertThat(recorded(missing)).isEmpty();
-    deleteServer(server);
+    Cloud.deleteServer(member, server);
   }
 
   @Test
@@ -152,14 +115,14 @@ class ServerExternalEventsApiTest {
 
   @Test
   void volumeExtendedWithoutATagIsRefusedForThatEventOnly() {
-    String server = bootWithNetwork("ev-tag");
+    String server = Cloud.bootActive(member, imageId, networkId, "ev-tag");
     JsonNode events =
         admin.withHeader("X-OpenStack-Nova-API-Version", "2.51")
                 .post(EVENTS, "{\"events\": [" + event("volume-extended", server, null) + ", " + event("network-changed", server, null) + "]}").expect(207)
             .get("events");
     assertThat(events.get(0).get("code").asInt()).isEqualTo(400);
     assertThat(events.get(1).get("code").asInt()).isEqualTo(200);
-    deleteServer(server);
+    Cloud.deleteServer(member, server);
   }
 
   @Test
@@ -207,10 +170,10 @@ class ServerExternalEventsApiTest {
 
   @Test
   void bootingPlugsTheServersPortAndDeletingItDeletesThePort() {
-    String server = bootWithNetwork("ev-net");
+    String server = Cloud.bootActive(member, imageId, networkId, "ev-net");
     String port = admin.get(NET + "/ports?device_id=" + server).expect(200).at("/ports/0/id").asText();
     assertThat(recorded(server)).containsExactly("network-vif-plugged:" + port + ":network");
-    deleteServer(server);
+    Cloud.deleteServer(member, server);
     // Compute made this port, so it goes with the server: Neutron says the vif was deleted.
     assertThat(recorded(server)).containsExactly("network-vif-plugged:" + port + ":network", "network-vif-deleted:" + port + ":network");
   }
@@ -220,12 +183,12 @@ class ServerExternalEventsApiTest {
     String port =
         member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}").expect(201).at("/port/id").asText();
     String server =
-        active(member.post(
+        Cloud.awaitActive(member, member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"ev-userport\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
                 + "\", \"networks\": [{\"port\": \"" + port + "\"}]}}").expect(202).at("/server/id").asText());
     assertThat(recorded(server)).containsExactly("network-vif-plugged:" + port + ":network");
-    deleteServer(server);
+    Cloud.deleteServer(member, server);
     assertThat(recorded(server)).containsExactly("network-vif-plugged:" + port + ":network", "network-vif-unplugged:" + port + ":network");
     // A port of no server tells nobody anything.
     member.delete(NET + "/ports/" + port).expect(204);
@@ -236,10 +199,10 @@ class ServerExternalEventsApiTest {
   void extendingAnAttachedVolumeTellsItsServer() {
     String volume =
         member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"ev-root\", \"size\": 1}}").expect(202).at("/volume/id").asText();
-    await(() -> member.get(cinder + "/volumes/" + volume).expect(200).at("/volume/status").asText().equals("available"), "volume");
+    Await.until(() -> member.get(cinder + "/volumes/" + volume).expect(200).at("/volume/status").asText().equals("available"), "volume");
     member.post(cinder + "/volumes/" + volume + "/action", "{\"os-set_bootable\": {\"bootable\": true}}").expect(200);
     String server =
-        active(member.post(
+        Cloud.awaitActive(member, member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"ev-bfv\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": ["
                 + "{\"boot_index\": 0, \"uuid\": \"" + volume + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}").expect(202)
@@ -248,7 +211,7 @@ class ServerExternalEventsApiTest {
     member.withHeader("OpenStack-API-Version", "volume 3.42")
         .post(cinder + "/volumes/" + volume + "/action", "{\"os-extend\": {\"new_size\": 2}}").expect(202);
     assertThat(recorded(server)).containsExactly("volume-extended:" + volume + ":volume");
-    deleteServer(server);
+    Cloud.deleteServer(member, server);
     // An available volume grows without news to anyone.
     member.post(cinder + "/volumes/" + volume + "/action", "{\"os-extend\": {\"new_size\": 3}}").expect(202);
     assertThat(recorded(server)).containsExactly("volume-extended:" + volume + ":volume");

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
@@ -50,11 +52,8 @@ class ServerGroupsApiTest {
     }
     member = anonymous.withToken(anonymous.token("grp-user", "pw", "grp"));
     other = anonymous.withToken(anonymous.token("stranger-user", "pw", "stranger"));
-    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
-    networkId = member.post(NET + "/networks", "{\"network\": {\"name\": \"grpnet\"}}").expect(201).at("/network/id").asText();
-    member.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.7.0.0/24\"}}").expect(201);
+    imageId = Cloud.cirros(member);
+    networkId = Cloud.network(member, "grpnet", "10.7.0.0/24");
   }
 
   @AfterAll
@@ -94,15 +93,7 @@ class ServerGroupsApiTest {
         return server;
       }
       assertThat(System.nanoTime()).as("server " + id + " still building").isLessThan(deadline);
-      sleep();
-    }
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
+      Await.pause();
     }
   }
 
@@ -114,7 +105,7 @@ class ServerGroupsApiTest {
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (admin.get(NOVA + "/servers/" + id).status() != 404) {
         assertThat(System.nanoTime()).isLessThan(deadline);
-        sleep();
+        Await.pause();
       }
     }
   }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
 import dev.kiln.testing.RunningKiln;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -46,12 +48,8 @@ class ServerListApiTest {
     member = anonymous.withToken(anonymous.token("lister", "pw", "lister"));
     // More servers than Nova's default instances quota.
     admin.put("/compute/v2.1/os-quota-sets/" + project, "{\"quota_set\": {\"instances\": -1, \"cores\": -1, \"ram\": -1}}").expect(200);
-    String imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
-    String networkId =
-        member.post(NET + "/networks", "{\"network\": {\"name\": \"lan\"}}").expect(201).at("/network/id").asText();
-    member.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.9.0.0/24\"}}").expect(201);
+    String imageId = Cloud.cirros(member);
+    String networkId = Cloud.network(member, "lan", "10.9.0.0/24");
     for (int i = 0; i < SERVERS; i++) {
       String name = (i % 3 == 0 ? "web-" : "db-") + i;
       booted.add(
@@ -64,21 +62,13 @@ class ServerListApiTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (!member.get(NOVA + "/servers?status=BUILD").expect(200).get("servers").isEmpty()) {
       assertThat(System.nanoTime()).as("servers still building").isLessThan(deadline);
-      sleep();
+      Await.pause();
     }
   }
 
   @AfterAll
   static void stop() {
     kiln.close();
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
   }
 
   private static Api at(String version) {

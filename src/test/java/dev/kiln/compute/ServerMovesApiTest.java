@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
 import dev.kiln.testing.RunningKiln;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,7 +51,7 @@ class ServerMovesApiTest {
     admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
     String memberToken = anonymous.token("mover", "pw", "movers");
     member = anonymous.withToken(memberToken);
-    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
+    imageId = Cloud.cirros(member);
     otherImageId =
         member.post(
             "/image/v2/images", "{\"name\": \"other-os\", \"disk_format\": \"qcow2\", \"container_format\": \"bare\"}").expect(201)
@@ -64,10 +66,7 @@ class ServerMovesApiTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(upload.statusCode()).as(upload.body()).isEqualTo(204);
-    networkId = member.post(NET + "/networks", "{\"network\": {\"name\": \"movenet\"}}").expect(201).at("/network/id").asText();
-    member.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.7.0.0/24\"}}").expect(201);
+    networkId = Cloud.network(member, "movenet", "10.7.0.0/24");
   }
 
   @AfterAll
@@ -551,7 +550,7 @@ class ServerMovesApiTest {
         assertThat(server.get("OS-EXT-STS:task_state").isNull()).as(server.toString()).isTrue();
         return server;
       }
-      sleep();
+      Await.pause();
     }
   }
 
@@ -560,7 +559,7 @@ class ServerMovesApiTest {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (admin.get(NOVA + "/servers/" + id).status() != 404) {
       assertThat(System.nanoTime()).as("server " + id + " still there").isLessThan(deadline);
-      sleep();
+      Await.pause();
     }
   }
 
@@ -613,13 +612,5 @@ class ServerMovesApiTest {
       }
     }
     throw new AssertionError("no resize or migrate action on " + id);
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,21 +35,14 @@ class ServersApiTest {
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    memberProject = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"tenant\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"srvuser\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + memberProject + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("srvuser", "pw", "tenant"));
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "tenant", "srvuser");
+    memberProject = tenant.projectId();
+    member = tenant.api();
     // These tests fill the fleet: the project's quotas must not be what refuses a boot.
     admin.put(NOVA + "/os-quota-sets/" + memberProject, "{\"quota_set\": {\"instances\": -1, \"cores\": -1, \"ram\": -1}}").expect(200);
-    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
-    networkId = member.post(NET + "/networks", "{\"network\": {\"name\": \"private\"}}").expect(201).at("/network/id").asText();
-    member.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.1.0.0/24\"}}").expect(201);
+    imageId = Cloud.cirros(member);
+    networkId = Cloud.network(member, "private", "10.1.0.0/24");
   }
 
   @AfterAll

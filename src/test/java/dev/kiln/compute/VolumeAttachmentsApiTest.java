@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
@@ -32,18 +35,14 @@ class VolumeAttachmentsApiTest {
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"vat\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"vat-user\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "vat", "vat-user");
+    String project = tenant.projectId();
     admin.put("/identity/v3/projects/" + project + "/users/" + admin.get("/identity/v3/users?name=admin").json().at("/users/0/id").asText()
         + "/roles/" + admin.get("/identity/v3/roles?name=admin").json().at("/roles/0/id").asText(), null);
-    member = anonymous.withToken(anonymous.token("vat-user", "pw", "vat")).withHeader("X-OpenStack-Nova-API-Version", "2.79");
-    cinder = "/volume/v3/" + project;
-    imageId = member.get("/image/v2/images?name=cirros").expect(200).at("/images/0/id").asText();
+    member = tenant.atNova("2.79");
+    cinder = tenant.cinder();
+    imageId = Cloud.cirros(member);
   }
 
   @AfterAll
@@ -51,41 +50,16 @@ class VolumeAttachmentsApiTest {
     kiln.close();
   }
 
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
-
   private static JsonNode volume(String id) {
     return member.get(cinder + "/volumes/" + id).expect(200).get("volume");
   }
 
   private static String status(String volumeId) {
-    return volume(volumeId).get("status").asText();
+    return Cloud.volumeStatus(member, cinder, volumeId);
   }
 
-  private static String newVolume(String name) {
-    String id =
-        member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1}}").expect(202).at("/volume/id").asText();
-    await(() -> status(id).equals("available"), name + " available");
-    return id;
-  }
-
-  private static String boot(String name) {
-    String id =
-        member.post(
-            NOVA + "/servers",
-            "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": \"none\"}}").expect(202).at("/server/id").asText();
-    await(() -> member.get(NOVA + "/servers/" + id).expect(200).at("/server/status").asText().equals("ACTIVE"), name + " active");
-    return id;
+  private static String bootNoNetwork(String name) {
+    return Cloud.awaitActive(member, Cloud.boot(member, imageId, "\"none\"", name));
   }
 
   private static Api.Response attach(String server, String volume, String extra) {
@@ -101,8 +75,8 @@ class VolumeAttachmentsApiTest {
 
   @Test
   void attachAnswersWithTheDeviceAndTheAttachmentCompletesThenDetachFreesTheVolume() {
-    String server = boot("vat-1");
-    String vol = newVolume("data");
+    String server = bootNoNetwork("vat-1");
+    String vol = Cloud.availableVolume(member, cinder, "data");
     JsonNode attached = attach(server, vol, ", \"tag\": \"db\"").expect(200).get("volumeAttachment");
     assertThat(attached.get("device").asText()).isEqualTo("/dev/vdb");
     assertThat(attached.get("serverId").asText()).isEqualTo(server);
@@ -111,7 +85,7 @@ class VolumeAttachmentsApiTest {
     assertThat(attached.get("tag").asText()).isEqualTo("db");
     assertThat(attached.get("delete_on_termination").asBoolean()).isFalse();
 
-    await(() -> status(vol).equals("in-use"), "in-use");
+    Await.until(() -> status(vol).equals("in-use"), "in-use");
     JsonNode records = attachments(vol);
     assertThat(records).hasSize(1);
     assertThat(records.at("/0/instance").asText()).isEqualTo(server);
@@ -124,12 +98,12 @@ class VolumeAttachmentsApiTest {
 
     // Attaching it again is refused; a second volume takes the next device.
     attach(server, vol, "").expect(400);
-    String second = newVolume("second");
+    String second = Cloud.availableVolume(member, cinder, "second");
     assertThat(attach(server, second, "").expect(200).at("/volumeAttachment/device").asText()).isEqualTo("/dev/vdc");
-    await(() -> status(second).equals("in-use"), "second in-use");
+    Await.until(() -> status(second).equals("in-use"), "second in-use");
 
     member.delete(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol).expect(202);
-    await(() -> status(vol).equals("available"), "available again");
+    Await.until(() -> status(vol).equals("available"), "available again");
     assertThat(attachments(vol)).isEmpty();
     member.get(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol).expect(404);
     member.delete(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol).expect(404);
@@ -137,11 +111,11 @@ class VolumeAttachmentsApiTest {
 
   @Test
   void aDriverFaultAtAttachDeletesTheAttachmentAndLeavesTheVolumeAvailable() {
-    String server = boot("vat-fault");
-    String vol = newVolume("faulty");
+    String server = bootNoNetwork("vat-fault");
+    String vol = Cloud.availableVolume(member, cinder, "faulty");
     admin.put(NOVA + "/os-kiln-faults/attach_volume", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
     attach(server, vol, "").expect(200);
-    await(() -> member.get(NOVA + "/servers/" + server + "/os-volume_attachments").expect(200).get("volumeAttachments").isEmpty(),
+    Await.until(() -> member.get(NOVA + "/servers/" + server + "/os-volume_attachments").expect(200).get("volumeAttachments").isEmpty(),
         "the mapping rolled back");
     assertThat(status(vol)).isEqualTo("available");
     assertThat(attachments(vol)).isEmpty();
@@ -153,41 +127,41 @@ class VolumeAttachmentsApiTest {
 
     // The volume attaches fine afterwards.
     attach(server, vol, "").expect(200);
-    await(() -> status(vol).equals("in-use"), "in-use");
+    Await.until(() -> status(vol).equals("in-use"), "in-use");
 
     admin.put(NOVA + "/os-kiln-faults/detach_volume", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
     member.delete(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol).expect(202);
-    await(() -> status(vol).equals("in-use"), "in-use again after the failed detach");
+    Await.until(() -> status(vol).equals("in-use"), "in-use again after the failed detach");
     assertThat(attachments(vol)).hasSize(1);
     member.get(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol).expect(200);
   }
 
   @Test
   void deleteOnTerminationDeletesTheVolumeWithTheServerAndOthersSurvive() {
-    String server = boot("vat-dot");
-    String doomed = newVolume("doomed");
-    String kept = newVolume("kept");
+    String server = bootNoNetwork("vat-dot");
+    String doomed = Cloud.availableVolume(member, cinder, "doomed");
+    String kept = Cloud.availableVolume(member, cinder, "kept");
     attach(server, doomed, ", \"delete_on_termination\": true").expect(200);
     attach(server, kept, "").expect(200);
-    await(() -> status(doomed).equals("in-use") && status(kept).equals("in-use"), "both in-use");
+    Await.until(() -> status(doomed).equals("in-use") && status(kept).equals("in-use"), "both in-use");
     member.delete(NOVA + "/servers/" + server).expect(204);
-    await(() -> member.get(NOVA + "/servers/" + server).status() == 404, "server gone");
+    Await.until(() -> member.get(NOVA + "/servers/" + server).status() == 404, "server gone");
     member.get(cinder + "/volumes/" + doomed).expect(404);
     assertThat(status(kept)).isEqualTo("available");
   }
 
   @Test
   void anAdminSwapsAVolumeForAnother() {
-    String server = boot("vat-swap");
-    String old = newVolume("old");
-    String replacement = newVolume("new");
+    String server = bootNoNetwork("vat-swap");
+    String old = Cloud.availableVolume(member, cinder, "old");
+    String replacement = Cloud.availableVolume(member, cinder, "new");
     attach(server, old, "").expect(200);
-    await(() -> status(old).equals("in-use"), "old in-use");
+    Await.until(() -> status(old).equals("in-use"), "old in-use");
     member.put(NOVA + "/servers/" + server + "/os-volume_attachments/" + old,
         "{\"volumeAttachment\": {\"volumeId\": \"" + replacement + "\"}}").expect(403);
     admin.put(NOVA + "/servers/" + server + "/os-volume_attachments/" + old,
         "{\"volumeAttachment\": {\"volumeId\": \"" + replacement + "\"}}").expect(202);
-    await(() -> status(old).equals("available") && status(replacement).equals("in-use"), "swapped");
+    Await.until(() -> status(old).equals("available") && status(replacement).equals("in-use"), "swapped");
     JsonNode listed = member.get(NOVA + "/servers/" + server + "/os-volume_attachments").expect(200).get("volumeAttachments");
     assertThat(listed).hasSize(1);
     assertThat(listed.at("/0/volumeId").asText()).isEqualTo(replacement);
@@ -196,20 +170,20 @@ class VolumeAttachmentsApiTest {
 
   @Test
   void aColdMigrationMovesTheAttachmentWithTheServerAndARevertBringsItBack() {
-    String server = boot("vat-move");
-    String vol = newVolume("moving");
+    String server = bootNoNetwork("vat-move");
+    String vol = Cloud.availableVolume(member, cinder, "moving");
     attach(server, vol, "").expect(200);
-    await(() -> status(vol).equals("in-use"), "in-use");
+    Await.until(() -> status(vol).equals("in-use"), "in-use");
     String source = admin.get(NOVA + "/servers/" + server).expect(200).at("/server/OS-EXT-SRV-ATTR:host").asText();
     admin.post(NOVA + "/servers/" + server + "/action", "{\"migrate\": null}").expect(202);
-    await(() -> admin.get(NOVA + "/servers/" + server).expect(200).at("/server/status").asText().equals("VERIFY_RESIZE"), "moved");
+    Await.until(() -> admin.get(NOVA + "/servers/" + server).expect(200).at("/server/status").asText().equals("VERIFY_RESIZE"), "moved");
     String dest = admin.get(NOVA + "/servers/" + server).expect(200).at("/server/OS-EXT-SRV-ATTR:host").asText();
     assertThat(dest).isNotEqualTo(source);
     assertThat(volume(vol).get("attachments")).hasSize(1);
     assertThat(volume(vol).at("/attachments/0/host_name").asText()).isEqualTo(dest);
     assertThat(status(vol)).isEqualTo("in-use");
     admin.post(NOVA + "/servers/" + server + "/action", "{\"revertResize\": null}").expect(202);
-    await(() -> admin.get(NOVA + "/servers/" + server).expect(200).at("/server/status").asText().equals("ACTIVE"), "reverted");
+    Await.until(() -> admin.get(NOVA + "/servers/" + server).expect(200).at("/server/status").asText().equals("ACTIVE"), "reverted");
     assertThat(volume(vol).get("attachments")).hasSize(1);
     assertThat(volume(vol).at("/attachments/0/host_name").asText()).isEqualTo(source);
     assertThat(attachments(vol)).hasSize(1);
@@ -217,13 +191,13 @@ class VolumeAttachmentsApiTest {
 
   @Test
   void badRequestsAreRefusedAndChangeNothing() {
-    String server = boot("vat-bad");
+    String server = bootNoNetwork("vat-bad");
     attach(server, "00000000-0000-0000-0000-000000000000", "").expect(404);
     attach(server, "not-a-uuid", "").expect(400);
-    String vol = newVolume("bad");
+    String vol = Cloud.availableVolume(member, cinder, "bad");
     attach(server, vol, ", \"device\": \"/dev/../etc\"").expect(400);
     member.post(NOVA + "/servers/" + server + "/action", "{\"os-stop\": null}").expect(202);
-    await(() -> member.get(NOVA + "/servers/" + server).expect(200).at("/server/status").asText().equals("SHUTOFF"), "stopped");
+    Await.until(() -> member.get(NOVA + "/servers/" + server).expect(200).at("/server/status").asText().equals("SHUTOFF"), "stopped");
     member.post(NOVA + "/servers/" + server + "/action", "{\"lock\": null}").expect(202);
     assertThat(attach(server, vol, "").expect(409).at("/conflictingRequest/message").asText()).contains("locked");
     assertThat(status(vol)).isEqualTo("available");
@@ -232,13 +206,13 @@ class VolumeAttachmentsApiTest {
 
   @Test
   void theClientsAddAndRemoveVolumes() {
-    String server = boot("vat-cli");
-    String vol = newVolume("cli-vol");
+    String server = bootNoNetwork("vat-cli");
+    String vol = Cloud.availableVolume(member, cinder, "cli-vol");
     OpenStackCli cli = OpenStackCli.as(kiln.authUrl(), "vat-user", "pw", "vat");
     cli.ok("server", "add", "volume", server, vol);
-    await(() -> status(vol).equals("in-use"), "in-use");
+    Await.until(() -> status(vol).equals("in-use"), "in-use");
     assertThat(cli.cinderOk("3.27", "attachment-list")).contains(vol).contains(server);
     cli.ok("server", "remove", "volume", server, vol);
-    await(() -> status(vol).equals("available"), "available");
+    Await.until(() -> status(vol).equals("available"), "available");
   }
 }
