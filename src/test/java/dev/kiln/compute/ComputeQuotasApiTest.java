@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
@@ -24,19 +25,15 @@ class ComputeQuotasApiTest {
   @TempDir static Path dataDir;
   private static RunningKiln kiln;
   private static Api admin;
-  private static Api anonymous;
   private static String adminProject;
   private static String imageId;
-  private static String role;
   private static int projects;
 
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
+    admin = kiln.admin();
     adminProject = admin.get("/identity/v3/projects?name=admin").json().at("/projects/0/id").asText();
-    role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
     imageId = Cloud.cirros(admin);
   }
 
@@ -46,28 +43,22 @@ class ComputeQuotasApiTest {
   }
 
   /** A fresh project with a member user, a network and a subnet. */
-  private record Tenant(String projectId, Api api, String networkId) {}
+  private record Project(String projectId, Api api, String networkId) {}
 
-  private static Tenant tenant() {
+  private static Project tenant() {
     String name = "quota-" + (++projects);
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"" + name + "\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"" + name + "-user\", \"password\": \"pw\"}}")
-            .json().at("/user/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    Api api = anonymous.withToken(anonymous.token(name + "-user", "pw", name));
-    String network = Cloud.network(api, "net", "10.9.0.0/24");
-    return new Tenant(project, api, network);
+    Tenant member = Tenant.create(kiln, admin, name, name + "-user");
+    return new Project(member.projectId(), member.api(), Cloud.network(member.api(), "net", "10.9.0.0/24"));
   }
 
-  private static Api.Response boot(Tenant t, String name, String flavor) {
+  private static Api.Response boot(Project t, String name, String flavor) {
     return t.api().post(
         NOVA + "/servers",
         "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"" + flavor + "\", \"imageRef\": \"" + imageId
             + "\", \"networks\": [{\"uuid\": \"" + t.networkId() + "\"}]}}");
   }
 
-  private static int serverCount(Tenant t) {
+  private static int serverCount(Project t) {
     return t.api().get(NOVA + "/servers").expect(200).get("servers").size();
   }
 
@@ -77,7 +68,7 @@ class ComputeQuotasApiTest {
 
   @Test
   void aProjectWithoutLimitsShowsNovasDefaults() {
-    Tenant t = tenant();
+    Project t = tenant();
     JsonNode set = t.api().get(NOVA + "/os-quota-sets/" + t.projectId()).expect(200).get("quota_set");
     assertThat(set.get("id").asText()).isEqualTo(t.projectId());
     assertThat(set.get("instances").asInt()).isEqualTo(10);
@@ -107,7 +98,7 @@ class ComputeQuotasApiTest {
 
   @Test
   void detailCountsTheProjectsServers() {
-    Tenant t = tenant();
+    Project t = tenant();
     boot(t, "a", "3").expect(202); // m1.medium: 2 vCPUs, 4096 MB
     boot(t, "b", "1").expect(202); // m1.tiny: 1 vCPU, 512 MB
     JsonNode set = t.api().get(NOVA + "/os-quota-sets/" + t.projectId() + "/detail").expect(200).get("quota_set");
@@ -149,7 +140,7 @@ class ComputeQuotasApiTest {
 
   @Test
   void anAdminSetsAndDeletesLimits() {
-    Tenant t = tenant();
+    Project t = tenant();
     JsonNode updated =
         admin.put(NOVA + "/os-quota-sets/" + t.projectId(), "{\"quota_set\": {\"instances\": 5, \"cores\": \"-1\", \"force\": \"True\"}}").expect(200)
             .get("quota_set");
@@ -171,7 +162,7 @@ class ComputeQuotasApiTest {
 
   @Test
   void aLimitBelowUsageIsRefusedUnlessForced() {
-    Tenant t = tenant();
+    Project t = tenant();
     boot(t, "a", "1").expect(202);
     boot(t, "b", "1").expect(202);
     Api.Response refused = admin.put(NOVA + "/os-quota-sets/" + t.projectId(), "{\"quota_set\": {\"instances\": 1}}");
@@ -186,7 +177,7 @@ class ComputeQuotasApiTest {
 
   @Test
   void badLimitsAreRefusedAndChangeNothing() {
-    Tenant t = tenant();
+    Project t = tenant();
     String path = NOVA + "/os-quota-sets/" + t.projectId();
     assertThat(admin.put(path, "{\"quota_set\": {\"instances\": -2}}").json().at("/badRequest/message").asText())
         .isEqualTo("Invalid input for field/attribute quota_set/instances. Value: -2. -2 is less than the minimum of -1.");
@@ -205,7 +196,7 @@ class ComputeQuotasApiTest {
 
   @Test
   void membersReadOnlyTheirOwnProjectsQuotasAndChangeNone() {
-    Tenant t = tenant();
+    Project t = tenant();
     Api.Response other = t.api().get(NOVA + "/os-quota-sets/" + adminProject);
     assertThat(other.status()).isEqualTo(403);
     assertThat(other.json().at("/forbidden/message").asText())
@@ -224,7 +215,7 @@ class ComputeQuotasApiTest {
 
   @Test
   void theDefaultQuotaClassSetsEveryProjectsDefaults() {
-    Tenant t = tenant();
+    Project t = tenant();
     JsonNode shown = admin.get(NOVA + "/os-quota-class-sets/default").expect(200).get("quota_class_set");
     assertThat(shown.get("id").asText()).isEqualTo("default");
     assertThat(shown.get("instances").asInt()).isEqualTo(10);
@@ -247,7 +238,7 @@ class ComputeQuotasApiTest {
 
   @Test
   void bootingBeyondTheInstancesQuotaIsRefusedAndCreatesNothing() {
-    Tenant t = tenant();
+    Project t = tenant();
     setQuota(t.projectId(), "{\"instances\": 1}");
     boot(t, "first", "1").expect(202);
     Api.Response refused = boot(t, "second", "1");
@@ -259,7 +250,7 @@ class ComputeQuotasApiTest {
 
   @Test
   void aBootOverSeveralQuotasNamesThemAll() {
-    Tenant t = tenant();
+    Project t = tenant();
     setQuota(t.projectId(), "{\"cores\": 3, \"ram\": 6000}");
     boot(t, "first", "3").expect(202); // 2 vCPUs, 4096 MB
     Api.Response refused = boot(t, "second", "3");
@@ -272,7 +263,7 @@ class ComputeQuotasApiTest {
 
   @Test
   void concurrentBootsNeverExceedTheQuota() throws Exception {
-    Tenant t = tenant();
+    Project t = tenant();
     setQuota(t.projectId(), "{\"instances\": 3}");
     CountDownLatch go = new CountDownLatch(1);
     List<CompletableFuture<Integer>> boots = new ArrayList<>();
@@ -298,7 +289,7 @@ class ComputeQuotasApiTest {
 
   @Test
   void keypairsBeyondTheKeyPairsQuotaAreRefused() {
-    Tenant t = tenant();
+    Project t = tenant();
     setQuota(t.projectId(), "{\"key_pairs\": 1}");
     String key = "{\"keypair\": {\"name\": \"%s\", \"public_key\": \"" + SshKeysTest.ED25519 + "\"}}";
     t.api().post(NOVA + "/os-keypairs", key.formatted("one")).expect(200);
@@ -310,7 +301,7 @@ class ComputeQuotasApiTest {
 
   @Test
   void aBootWithMoreMetadataThanTheQuotaIsRefused() {
-    Tenant t = tenant();
+    Project t = tenant();
     setQuota(t.projectId(), "{\"metadata_items\": 2}");
     Api.Response refused =
         t.api().post(

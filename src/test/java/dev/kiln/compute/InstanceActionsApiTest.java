@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
@@ -29,22 +30,10 @@ class InstanceActionsApiTest {
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    member = memberOf(anonymous, "acts", "actsuser", role);
-    stranger = memberOf(anonymous, "other", "otheruser", role);
+    admin = kiln.admin();
+    member = Tenant.create(kiln, admin, "acts", "actsuser").api();
+    stranger = Tenant.create(kiln, admin, "other", "otheruser").api();
     imageId = Cloud.cirros(member);
-  }
-
-  private static Api memberOf(Api anonymous, String project, String user, String role) {
-    String projectId =
-        admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"" + project + "\"}}").json().at("/project/id").asText();
-    String userId =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"" + user + "\", \"password\": \"pw\"}}")
-            .json().at("/user/id").asText();
-    admin.put("/identity/v3/projects/" + projectId + "/users/" + userId + "/roles/" + role, null);
-    return anonymous.withToken(anonymous.token(user, "pw", project));
   }
 
   @AfterAll
@@ -152,16 +141,7 @@ class InstanceActionsApiTest {
   @Test
   void aDeletedServersActionsAreReadableFrom221ByItsProjectAndAdmins() {
     String id = serverWithFiveActions();
-    member.delete(NOVA + "/servers/" + id).expect(204);
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (member.get(NOVA + "/servers/" + id).status() != 404) {
-      assertThat(System.nanoTime()).as("server " + id + " is still there").isLessThan(deadline);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    Cloud.deleteServer(member, id);
 
     JsonNode list = at(member, "2.21").get(actions(id)).expect(200);
     assertThat(list.get("instanceActions")).hasSize(6);

@@ -68,24 +68,8 @@ class InstanceMetadataApiTest {
                 + " \"networks\": [{\"port\": \"" + port + "\"}], \"key_name\": \"md-key\","
                 + " \"metadata\": {\"role\": \"web\"}, \"user_data\": \"" + userData + "\"}}").expect(202)
             .at("/server/id").asText();
-    waitForActive(id);
+    Cloud.awaitActive(member, id);
     return id;
-  }
-
-  private static void waitForActive(String id) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      String status = member.get(NOVA + "/servers/" + id).expect(200).at("/server/status").asText();
-      if (!status.equals("BUILD") || System.nanoTime() > deadline) {
-        assertThat(status).isEqualTo("ACTIVE");
-        return;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
   }
 
   private static String md(String id) {
@@ -165,7 +149,7 @@ class InstanceMetadataApiTest {
             NOVA + "/servers",
             "{\"server\": {\"name\": \"bare\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\"}}").expect(202)
             .at("/server/id").asText();
-    waitForActive(id);
+    Cloud.awaitActive(member, id);
     assertThat(admin.get(md(id) + "/latest/user_data").status()).isEqualTo(404);
     assertThat(admin.get(md(id) + "/latest").body()).doesNotContain("user_data");
     assertThat(admin.get(md(id) + "/latest/network_data.json").expect(200).toString()).isEqualTo("{}");
@@ -183,7 +167,7 @@ class InstanceMetadataApiTest {
             "{\"server\": {\"name\": \"dhcp\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\","
                 + " \"networks\": [{\"uuid\": \"" + dhcpNet + "\"}]}}").expect(202)
             .at("/server/id").asText();
-    waitForActive(id);
+    Cloud.awaitActive(member, id);
     JsonNode network = admin.get(md(id) + "/latest/network_data.json").expect(200).at("/networks/0");
     assertThat(network.get("type").asText()).isEqualTo("ipv4_dhcp");
     assertThat(network.get("network_id").asText()).isEqualTo(dhcpNet);

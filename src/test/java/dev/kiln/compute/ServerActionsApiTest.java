@@ -42,32 +42,14 @@ class ServerActionsApiTest {
   }
 
   private static String activeServer(String name) {
-    String id =
-        member.post(
-            NOVA + "/servers",
-            "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": []}}").expect(202).at("/server/id").asText();
+    String id = Cloud.boot(member, imageId, "[]", name);
     waitFor(id, "ACTIVE");
     return id;
   }
 
   /** Waits until the server has no task and shows {@code status}. */
   private static JsonNode waitFor(String id, String status) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      JsonNode server = admin.get(NOVA + "/servers/" + id).expect(200).get("server");
-      boolean settled = server.get("OS-EXT-STS:task_state").isNull() && !server.get("status").asText().equals("BUILD");
-      if ((settled && server.get("status").asText().equals(status)) || System.nanoTime() > deadline) {
-        assertThat(server.get("status").asText()).as(server.toString()).isEqualTo(status);
-        assertThat(server.get("OS-EXT-STS:task_state").isNull()).as(server.toString()).isTrue();
-        return server;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    return Cloud.awaitSettled(admin, id, status);
   }
 
   private static Api.Response act(Api api, String id, String body) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.OpenStackCli;
@@ -39,19 +40,9 @@ class ServerGroupsApiTest {
   @BeforeAll
   static void start() {
     kiln = RunningKiln.withHosts(dataDir, List.of("left", "right"));
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    for (String name : List.of("grp", "stranger")) {
-      String project =
-          admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"" + name + "\"}}").json().at("/project/id").asText();
-      String user =
-          admin.post("/identity/v3/users", "{\"user\": {\"name\": \"" + name + "-user\", \"password\": \"pw\"}}")
-              .json().at("/user/id").asText();
-      admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    }
-    member = anonymous.withToken(anonymous.token("grp-user", "pw", "grp"));
-    other = anonymous.withToken(anonymous.token("stranger-user", "pw", "stranger"));
+    admin = kiln.admin();
+    member = Tenant.create(kiln, admin, "grp", "grp-user").api();
+    other = Tenant.create(kiln, admin, "stranger", "stranger-user").api();
     imageId = Cloud.cirros(member);
     networkId = Cloud.network(member, "grpnet", "10.7.0.0/24");
   }
@@ -86,15 +77,8 @@ class ServerGroupsApiTest {
 
   /** Waits until the server leaves BUILD and answers its admin view. */
   private static JsonNode settled(String id) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      JsonNode server = admin.get(NOVA + "/servers/" + id).expect(200).get("server");
-      if (!server.get("status").asText().equals("BUILD")) {
-        return server;
-      }
-      assertThat(System.nanoTime()).as("server " + id + " still building").isLessThan(deadline);
-      Await.pause();
-    }
+    Await.until(() -> !Cloud.serverStatus(admin, id).equals("BUILD"), "server " + id + " built");
+    return Cloud.server(admin, id);
   }
 
   private static void deleteAll(List<String> ids) {
@@ -102,11 +86,7 @@ class ServerGroupsApiTest {
       admin.delete(NOVA + "/servers/" + id).expect(204);
     }
     for (String id : ids) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (admin.get(NOVA + "/servers/" + id).status() != 404) {
-        assertThat(System.nanoTime()).isLessThan(deadline);
-        Await.pause();
-      }
+      Cloud.awaitGone(admin, id);
     }
   }
 

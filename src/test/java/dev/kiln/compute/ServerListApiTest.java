@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.RunningKiln;
@@ -37,33 +38,19 @@ class ServerListApiTest {
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    Api admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String project =
-        admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"lister\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"lister\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("lister", "pw", "lister"));
+    Api admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "lister", "lister");
+    member = tenant.api();
     // More servers than Nova's default instances quota.
-    admin.put("/compute/v2.1/os-quota-sets/" + project, "{\"quota_set\": {\"instances\": -1, \"cores\": -1, \"ram\": -1}}").expect(200);
+    Cloud.unlimitedServers(admin, tenant.projectId());
     String imageId = Cloud.cirros(member);
     String networkId = Cloud.network(member, "lan", "10.9.0.0/24");
     for (int i = 0; i < SERVERS; i++) {
       String name = (i % 3 == 0 ? "web-" : "db-") + i;
-      booted.add(
-          member.post(
-                  NOVA + "/servers",
-                  "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                      + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}]}}").expect(202)
-              .at("/server/id").asText());
+      booted.add(Cloud.boot(member, imageId, "[{\"uuid\": \"" + networkId + "\"}]", name));
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!member.get(NOVA + "/servers?status=BUILD").expect(200).get("servers").isEmpty()) {
-      assertThat(System.nanoTime()).as("servers still building").isLessThan(deadline);
-      Await.pause();
-    }
+    Await.until(
+        () -> member.get(NOVA + "/servers?status=BUILD").expect(200).get("servers").isEmpty(), Duration.ofSeconds(30), "servers to build");
   }
 
   @AfterAll

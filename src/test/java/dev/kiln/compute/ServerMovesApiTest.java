@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.RunningKiln;
@@ -42,15 +43,10 @@ class ServerMovesApiTest {
   @BeforeAll
   static void start() throws Exception {
     kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"movers\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"mover\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    String memberToken = anonymous.token("mover", "pw", "movers");
-    member = anonymous.withToken(memberToken);
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "movers", "mover");
+    String memberToken = tenant.token();
+    member = tenant.api();
     imageId = Cloud.cirros(member);
     otherImageId =
         member.post(
@@ -522,11 +518,7 @@ class ServerMovesApiTest {
   }
 
   private static String boot(String name, String flavor) {
-    return member.post(
-            NOVA + "/servers",
-            "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"" + flavor + "\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}]}}").expect(202)
-        .at("/server/id").asText();
+    return Cloud.boot(member, imageId, flavor, "[{\"uuid\": \"" + networkId + "\"}]", name);
   }
 
   private static Api.Response act(Api api, String id, String body) {
@@ -541,26 +533,11 @@ class ServerMovesApiTest {
 
   /** Waits until the server has no task and shows {@code status}; answers it as an admin sees it. */
   private static JsonNode waitFor(String id, String status) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      JsonNode server = admin.get(NOVA + "/servers/" + id).expect(200).get("server");
-      boolean settled = server.get("OS-EXT-STS:task_state").isNull() && !server.get("status").asText().equals("BUILD");
-      if ((settled && server.get("status").asText().equals(status)) || System.nanoTime() > deadline) {
-        assertThat(server.get("status").asText()).as(server.toString()).isEqualTo(status);
-        assertThat(server.get("OS-EXT-STS:task_state").isNull()).as(server.toString()).isTrue();
-        return server;
-      }
-      Await.pause();
-    }
+    return Cloud.awaitSettled(admin, id, status);
   }
 
   private static void deleteAndWait(String id) {
-    admin.delete(NOVA + "/servers/" + id).expect(204);
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (admin.get(NOVA + "/servers/" + id).status() != 404) {
-      assertThat(System.nanoTime()).as("server " + id + " still there").isLessThan(deadline);
-      Await.pause();
-    }
+    Cloud.deleteServer(admin, id);
   }
 
   private static String onlyPort(String id) {

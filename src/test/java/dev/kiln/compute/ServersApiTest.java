@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.Tenant;
 import dev.kiln.testing.RunningKiln;
@@ -40,7 +41,7 @@ class ServersApiTest {
     memberProject = tenant.projectId();
     member = tenant.api();
     // These tests fill the fleet: the project's quotas must not be what refuses a boot.
-    admin.put(NOVA + "/os-quota-sets/" + memberProject, "{\"quota_set\": {\"instances\": -1, \"cores\": -1, \"ram\": -1}}").expect(200);
+    Cloud.unlimitedServers(admin, memberProject);
     imageId = Cloud.cirros(member);
     networkId = Cloud.network(member, "private", "10.1.0.0/24");
   }
@@ -61,35 +62,6 @@ class ServersApiTest {
     return created.at("/server/id").asText();
   }
 
-  private static JsonNode waitFor(Api api, String id, String status) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      JsonNode server = api.get(NOVA + "/servers/" + id).expect(200).get("server");
-      if (!server.get("status").asText().equals("BUILD") || System.nanoTime() > deadline) {
-        assertThat(server.get("status").asText()).as(server.toString()).isEqualTo(status);
-        return server;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
-
-  private static void waitGone(Api api, String id) {
-    api.delete(NOVA + "/servers/" + id).expect(204);
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (api.get(NOVA + "/servers/" + id).status() != 404) {
-      assertThat(System.nanoTime()).as("server " + id + " is still there").isLessThan(deadline);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
-
   private static String flavor(String name, int vcpus, int ram, int disk) {
     return admin.post(
         NOVA + "/flavors",
@@ -100,7 +72,7 @@ class ServersApiTest {
   @Test
   void bootWithANetworkGetsAnAddressAndComputesPortGoesWithTheServer() {
     String id = boot(member, "web-1", "1", "[{\"uuid\": \"" + networkId + "\"}]");
-    JsonNode server = waitFor(member, id, "ACTIVE");
+    JsonNode server = Cloud.awaitBuilt(member, id, "ACTIVE");
     assertThat(server.get("OS-EXT-STS:vm_state").asText()).isEqualTo("active");
     assertThat(server.get("OS-EXT-STS:power_state").asInt()).isEqualTo(1);
     assertThat(server.get("metadata").isObject()).isTrue();
@@ -140,7 +112,7 @@ class ServersApiTest {
     assertThat(v279.get("OS-EXT-SRV-ATTR:hostname").asText()).isEqualTo("web-1");
     assertThat(v279.has("locked_reason")).isTrue();
 
-    waitGone(member, id);
+    Cloud.deleteServer(member, id);
     assertThat(member.get(NET + "/ports/" + portId).status()).isEqualTo(404);
   }
 
@@ -152,17 +124,17 @@ class ServersApiTest {
             "{\"server\": {\"name\": \"auto\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
                 + "\", \"networks\": \"auto\"}}").expect(202);
     String id = created.at("/server/id").asText();
-    assertThat(waitFor(member, id, "ACTIVE").at("/addresses/private/0/addr").asText()).startsWith("10.1.0.");
-    waitGone(member, id);
+    assertThat(Cloud.awaitBuilt(member, id, "ACTIVE").at("/addresses/private/0/addr").asText()).startsWith("10.1.0.");
+    Cloud.deleteServer(member, id);
   }
 
   @Test
   void bootWithAFixedIpGetsThatAddress() {
     String id = boot(member, "fixed", "1", "[{\"uuid\": \"" + networkId + "\", \"fixed_ip\": \"10.1.0.77\"}]");
-    JsonNode server = waitFor(member, id, "ACTIVE");
+    JsonNode server = Cloud.awaitBuilt(member, id, "ACTIVE");
     assertThat(server.at("/addresses/private/0/addr").asText()).isEqualTo("10.1.0.77");
     assertThat(server.get("OS-EXT-STS:task_state").isNull()).isTrue();
-    waitGone(member, id);
+    Cloud.deleteServer(member, id);
   }
 
   @Test
@@ -171,7 +143,7 @@ class ServersApiTest {
         member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\", \"name\": \"mine\"}}").expect(201).get("port");
     String portId = before.get("id").asText();
     String id = boot(member, "web-2", "1", "[{\"port\": \"" + portId + "\"}]");
-    JsonNode server = waitFor(admin, id, "ACTIVE");
+    JsonNode server = Cloud.awaitBuilt(admin, id, "ACTIVE");
     JsonNode bound = admin.get(NET + "/ports/" + portId).expect(200).get("port");
     assertThat(bound.get("device_id").asText()).isEqualTo(id);
     assertThat(bound.get("device_owner").asText()).isEqualTo("compute:" + server.get("OS-EXT-AZ:availability_zone").asText());
@@ -184,7 +156,7 @@ class ServersApiTest {
         "{\"server\": {\"name\": \"thief\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
             + "\", \"networks\": [{\"port\": \"" + portId + "\"}]}}").status()).isEqualTo(409);
 
-    waitGone(member, id);
+    Cloud.deleteServer(member, id);
     JsonNode after = member.get(NET + "/ports/" + portId).expect(200).get("port");
     assertThat(after.get("device_id").asText()).isEmpty();
     assertThat(after.get("device_owner").asText()).isEmpty();
@@ -232,23 +204,23 @@ class ServersApiTest {
   void aFailingSpawnEndsInErrorWithItsMessageAndFreesEverything() {
     admin.put(NOVA + "/os-kiln-faults/spawn", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
     String id = boot(member, "doomed", "1", "[{\"uuid\": \"" + networkId + "\"}]");
-    JsonNode server = waitFor(member, id, "ERROR");
+    JsonNode server = Cloud.awaitBuilt(member, id, "ERROR");
     assertThat(server.get("OS-EXT-STS:vm_state").asText()).isEqualTo("error");
     assertThat(server.at("/fault/code").asInt()).isEqualTo(500);
     assertThat(server.at("/fault/message").asText()).contains("Simulated failure of spawn for instance " + id);
     assertThat(member.get(NET + "/ports?device_id=" + id).expect(200).get("ports")).isEmpty();
     assertThat(server.get("addresses").size()).isZero();
-    waitGone(member, id);
+    Cloud.deleteServer(member, id);
   }
 
   @Test
   void aFlavorTooLargeForEveryHostEndsInNoValidHost() {
     String huge = flavor("huge", 64, 1024, 1);
     String id = boot(member, "huge", huge, "[]");
-    JsonNode server = waitFor(member, id, "ERROR");
+    JsonNode server = Cloud.awaitBuilt(member, id, "ERROR");
     assertThat(server.at("/fault/message").asText()).isEqualTo("No valid host was found. There are not enough hosts available.");
     assertThat(server.at("/fault/code").asInt()).isEqualTo(500);
-    waitGone(member, id);
+    Cloud.deleteServer(member, id);
     admin.delete(NOVA + "/flavors/" + huge).expect(202);
   }
 
@@ -281,27 +253,17 @@ class ServersApiTest {
     for (JsonNode h : admin.get(NOVA + "/os-hypervisors/detail").expect(200).get("hypervisors")) {
       assertThat(h.get("vcpus_used").asInt()).isLessThanOrEqualTo(h.get("vcpus").asInt());
     }
-    ids.forEach(id -> waitGone(member, id));
+    ids.forEach(id -> Cloud.deleteServer(member, id));
     admin.delete(NOVA + "/flavors/" + big).expect(202);
   }
 
   private static JsonNode waitFor(String id) {
-    return waitFor(admin, id, "ACTIVE");
+    return Cloud.awaitBuilt(admin, id, "ACTIVE");
   }
 
   private static JsonNode waitForAny(String id) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      JsonNode server = admin.get(NOVA + "/servers/" + id).expect(200).get("server");
-      if (!server.get("status").asText().equals("BUILD") || System.nanoTime() > deadline) {
-        return server;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(() -> !Cloud.serverStatus(admin, id).equals("BUILD"), id + " built");
+    return Cloud.server(admin, id);
   }
 
   @Test
@@ -311,7 +273,7 @@ class ServersApiTest {
       int ports = member.get(NET + "/ports").expect(200).get("ports").size();
       String id = boot(member, "short-lived", "1", "[{\"uuid\": \"" + networkId + "\"}]");
       Thread.sleep(100);
-      waitGone(member, id);
+      Cloud.deleteServer(member, id);
       Thread.sleep(600);
       assertThat(member.get(NET + "/ports").expect(200).get("ports")).hasSize(ports);
       for (JsonNode h : admin.get(NOVA + "/os-hypervisors/detail").expect(200).get("hypervisors")) {
@@ -361,7 +323,7 @@ class ServersApiTest {
         .isEqualTo("{\"k1\":\"one\",\"k3\":\"v3\"}");
     assertThat(member.get(NOVA + "/servers/" + a).expect(200).at("/server/metadata/k3").asText()).isEqualTo("v3");
 
-    waitGone(member, a);
-    waitGone(member, b);
+    Cloud.deleteServer(member, a);
+    Cloud.deleteServer(member, b);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,18 +23,14 @@ class NetworkQuotasApiTest {
   @TempDir static Path dataDir;
   private static RunningKiln kiln;
   private static Api admin;
-  private static Api anonymous;
   private static String adminProject;
-  private static String role;
   private static int projects;
 
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
+    admin = kiln.admin();
     adminProject = admin.get("/identity/v3/projects?name=admin").json().at("/projects/0/id").asText();
-    role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
   }
 
   @AfterAll
@@ -41,16 +38,9 @@ class NetworkQuotasApiTest {
     kiln.close();
   }
 
-  private record Tenant(String projectId, Api api) {}
-
   private static Tenant tenant() {
     String name = "netquota-" + (++projects);
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"" + name + "\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"" + name + "-user\", \"password\": \"pw\"}}")
-            .json().at("/user/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    return new Tenant(project, anonymous.withToken(anonymous.token(name + "-user", "pw", name)));
+    return Tenant.create(kiln, admin, name, name + "-user");
   }
 
   private static Api.Response network(Api api, String name) {

@@ -2,6 +2,7 @@ package dev.kiln.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 
 /**
@@ -43,18 +44,61 @@ public final class Cloud {
    * field ({@code "\"none\""} needs microversion 2.37); answers its id without waiting.
    */
   public static String boot(Api api, String imageId, String networks, String name) {
+    return boot(api, imageId, "1", networks, name);
+  }
+
+  /** Like {@link #boot(Api, String, String, String)} with flavor {@code flavorRef}. */
+  public static String boot(Api api, String imageId, String flavorRef, String networks, String name) {
     return api.post(
             NOVA + "/servers",
-            "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
+            "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"" + flavorRef + "\", \"imageRef\": \"" + imageId
                 + "\", \"networks\": " + networks + "}}")
         .expect(202).at("/server/id").asText();
   }
 
   /** Waits until server {@code id} leaves BUILD and asserts it is then ACTIVE; answers the id. */
   public static String awaitActive(Api api, String id) {
-    Await.until(() -> !serverStatus(api, id).equals("BUILD"), id + " built");
-    assertThat(serverStatus(api, id)).isEqualTo("ACTIVE");
+    awaitBuilt(api, id, "ACTIVE");
     return id;
+  }
+
+  /**
+   * Waits until server {@code id} leaves BUILD (for {@link Await#DEFAULT} at most) and asserts it
+   * then shows {@code status}; answers the server as {@code api} sees it.
+   */
+  public static JsonNode awaitBuilt(Api api, String id, String status) {
+    long deadline = Await.deadline(Await.DEFAULT);
+    while (true) {
+      JsonNode server = server(api, id);
+      if (!server.get("status").asText().equals("BUILD") || System.nanoTime() > deadline) {
+        assertThat(server.get("status").asText()).as(server.toString()).isEqualTo(status);
+        return server;
+      }
+      Await.pause();
+    }
+  }
+
+  /**
+   * Waits until server {@code id} has no task and shows {@code status} (for {@link Await#DEFAULT}
+   * at most), then asserts both; answers the server as {@code api} sees it.
+   */
+  public static JsonNode awaitSettled(Api api, String id, String status) {
+    long deadline = Await.deadline(Await.DEFAULT);
+    while (true) {
+      JsonNode server = server(api, id);
+      boolean settled = server.get("OS-EXT-STS:task_state").isNull() && !server.get("status").asText().equals("BUILD");
+      if ((settled && server.get("status").asText().equals(status)) || System.nanoTime() > deadline) {
+        assertThat(server.get("status").asText()).as(server.toString()).isEqualTo(status);
+        assertThat(server.get("OS-EXT-STS:task_state").isNull()).as(server.toString()).isTrue();
+        return server;
+      }
+      Await.pause();
+    }
+  }
+
+  /** Server {@code id} as {@code api} sees it (the object inside "server"). */
+  public static JsonNode server(Api api, String id) {
+    return api.get(NOVA + "/servers/" + id).expect(200).get("server");
   }
 
   /** The status field of server {@code id}. */
@@ -65,7 +109,12 @@ public final class Cloud {
   /** Deletes server {@code id} and waits until it answers 404. */
   public static void deleteServer(Api api, String id) {
     api.delete(NOVA + "/servers/" + id).expect(204);
-    Await.until(() -> api.get(NOVA + "/servers/" + id).status() == 404, id + " deleted");
+    awaitGone(api, id);
+  }
+
+  /** Waits until server {@code id} answers 404. */
+  public static void awaitGone(Api api, String id) {
+    Await.until(() -> api.get(NOVA + "/servers/" + id).status() == 404, "server " + id + " to go");
   }
 
   /** The status field of volume {@code id} under a Block Storage root such as /volume/v3/{project}. */

@@ -4,7 +4,7 @@ package dev.kiln.testing;
  * A project with one user holding the member role in it, and that user's client: what most API
  * tests act as. The user's password is {@link #PASSWORD}.
  */
-public record Tenant(String projectId, String projectName, String userId, String userName, Api api) {
+public record Tenant(String projectId, String projectName, String userId, String userName, String token, Api api) {
   public static final String PASSWORD = "pw";
 
   /** A new project {@code project} with a new member user {@code user}, logged in. */
@@ -13,7 +13,8 @@ public record Tenant(String projectId, String projectName, String userId, String
         admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"" + project + "\"}}").expect(201).at("/project/id").asText();
     String userId = addMember(admin, projectId, user);
     Api anonymous = kiln.api();
-    return new Tenant(projectId, project, userId, user, anonymous.withToken(anonymous.token(user, PASSWORD, project)));
+    String token = anonymous.token(user, PASSWORD, project);
+    return new Tenant(projectId, project, userId, user, token, anonymous.withToken(token));
   }
 
   /** Creates user {@code user} (password {@link #PASSWORD}) with the member role on a project; answers its id. */
