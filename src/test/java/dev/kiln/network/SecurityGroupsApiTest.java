@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -28,24 +29,13 @@ class SecurityGroupsApiTest {
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    aliceProject = member("alice", "sg-alice", role);
-    bobProject = member("bob", "sg-bob", role);
-    alice = anonymous.withToken(anonymous.token("alice", "pw", "sg-alice"));
-    bob = anonymous.withToken(anonymous.token("bob", "pw", "sg-bob"));
-  }
-
-  private static String member(String user, String project, String role) {
-    String projectId =
-        admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"" + project + "\"}}")
-            .json().at("/project/id").asText();
-    String userId =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"" + user + "\", \"password\": \"pw\"}}")
-            .json().at("/user/id").asText();
-    admin.put("/identity/v3/projects/" + projectId + "/users/" + userId + "/roles/" + role, null);
-    return projectId;
+    admin = kiln.admin();
+    Tenant a = Tenant.create(kiln, admin, "sg-alice", "alice");
+    Tenant b = Tenant.create(kiln, admin, "sg-bob", "bob");
+    aliceProject = a.projectId();
+    bobProject = b.projectId();
+    alice = a.api();
+    bob = b.api();
   }
 
   @AfterAll

@@ -1,5 +1,7 @@
 package dev.kiln.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
  * A project with one user holding the member role in it, and that user's client: what most API
  * tests act as. The user's password is {@link #PASSWORD}.
@@ -15,6 +17,15 @@ public record Tenant(String projectId, String projectName, String userId, String
     Api anonymous = kiln.api();
     String token = anonymous.token(user, PASSWORD, project);
     return new Tenant(projectId, project, userId, user, token, anonymous.withToken(token));
+  }
+
+  /** The bootstrap admin in the admin project, logged in; its project id is read from its token. */
+  public static Tenant admin(RunningKiln kiln) {
+    Api anonymous = kiln.api();
+    String token = anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin");
+    Api api = anonymous.withToken(token);
+    JsonNode shown = api.withHeader("X-Subject-Token", token).get("/identity/v3/auth/tokens").expect(200).get("token");
+    return new Tenant(shown.at("/project/id").asText(), "admin", shown.at("/user/id").asText(), "admin", token, api);
   }
 
   /** Creates user {@code user} (password {@link #PASSWORD}) with the member role on a project; answers its id. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,11 +27,9 @@ class VolumeApiTest {
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    String token = anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin");
-    admin = anonymous.withToken(token);
-    String project = admin.withHeader("X-Subject-Token", token).get("/identity/v3/auth/tokens").json().at("/token/project/id").asText();
-    v3 = "/volume/v3/" + project;
+    Tenant operator = Tenant.admin(kiln);
+    admin = operator.api();
+    v3 = operator.cinder();
   }
 
   @AfterAll

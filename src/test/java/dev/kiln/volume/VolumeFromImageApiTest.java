@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
 import java.net.URI;
@@ -30,11 +31,10 @@ class VolumeFromImageApiTest {
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    token = anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin");
-    admin = anonymous.withToken(token);
-    String project = admin.withHeader("X-Subject-Token", token).get("/identity/v3/auth/tokens").json().at("/token/project/id").asText();
-    v3 = "/volume/v3/" + project;
+    Tenant operator = Tenant.admin(kiln);
+    token = operator.token();
+    admin = operator.api();
+    v3 = operator.cinder();
     cirros = admin.get("/image/v2/images?name=cirros").json().at("/images/0");
   }
 

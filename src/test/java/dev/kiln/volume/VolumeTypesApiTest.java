@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Tenant;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,17 +27,12 @@ class VolumeTypesApiTest {
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    String token = anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin");
-    admin = anonymous.withToken(token);
-    String adminProject =
-        admin.withHeader("X-Subject-Token", token).get("/identity/v3/auth/tokens").json().at("/token/project/id").asText();
-    memberProject = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"tenant\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"voluser\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + memberProject + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("voluser", "pw", "tenant"));
+    Tenant operator = Tenant.admin(kiln);
+    admin = operator.api();
+    String adminProject = operator.projectId();
+    Tenant tenant = Tenant.create(kiln, admin, "tenant", "voluser");
+    memberProject = tenant.projectId();
+    member = tenant.api();
     adminTypes = "/volume/v3/" + adminProject + "/types";
     memberTypes = "/volume/v3/" + memberProject + "/types";
   }
