@@ -6,15 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Servers with volumes from {@code block_device_mapping_v2}: booted from an existing volume,
@@ -24,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BootFromVolumeApiTest {
   private static final String NOVA = "/compute/v2.1";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String cinder;
@@ -33,17 +30,11 @@ class BootFromVolumeApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
     admin = kiln.admin();
     Tenant tenant = Tenant.create(kiln, admin, "bfv", "bfv-user");
     member = tenant.atNova("2.37");
     cinder = tenant.cinder();
     imageId = Cloud.cirros(member);
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static JsonNode volume(String id) {

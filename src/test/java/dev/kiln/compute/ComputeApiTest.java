@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Nova v2.1 over HTTP: flavors, extra specs, flavor access, keypairs, hypervisors, services,
@@ -23,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ComputeApiTest {
   private static final String NOVA = "/compute/v2.1";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String memberProject;
@@ -32,17 +29,11 @@ class ComputeApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
     admin = kiln.admin();
     Tenant tenant = Tenant.create(kiln, admin, "tenant", "novauser");
     memberProject = tenant.projectId();
     memberUser = tenant.userId();
     member = tenant.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static Api at(Api api, String version) {

@@ -4,26 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
 import dev.kiln.testing.Cloud;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Nova's quota sets, quota classes and limits over HTTP, and the quota check of a boot. */
 class ComputeQuotasApiTest {
   private static final String NOVA = "/compute/v2.1";
   private static final String NET = "/networking/v2.0";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static String adminProject;
   private static String imageId;
@@ -31,15 +28,9 @@ class ComputeQuotasApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
     admin = kiln.admin();
     adminProject = admin.get("/identity/v3/projects?name=admin").json().at("/projects/0/id").asText();
     imageId = Cloud.cirros(admin);
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   /** A fresh project with a member user, a network and a subnet. */

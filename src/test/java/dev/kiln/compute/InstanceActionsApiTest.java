@@ -4,24 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
 import dev.kiln.testing.Cloud;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code os-instance-actions}: 2.58 paging and filtering, 2.21 actions of deleted servers. */
 class InstanceActionsApiTest {
   private static final String NOVA = "/compute/v2.1";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static Api stranger;
@@ -29,16 +26,10 @@ class InstanceActionsApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
     admin = kiln.admin();
     member = Tenant.create(kiln, admin, "acts", "actsuser").api();
     stranger = Tenant.create(kiln, admin, "other", "otheruser").api();
     imageId = Cloud.cirros(member);
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static Api at(Api api, String version) {

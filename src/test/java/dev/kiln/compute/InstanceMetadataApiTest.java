@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
-import dev.kiln.testing.RunningKiln;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code os-kiln-metadata}: the metadata service's documents of a server, for admins. */
 class InstanceMetadataApiTest {
@@ -23,8 +21,7 @@ class InstanceMetadataApiTest {
   private static final String KEY =
       "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIn8v4x9tYyC3K5n9mL0vA2S6wQ8cJm1Yk7bT0u4pXzR meta@kiln";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String memberProject;
@@ -34,7 +31,6 @@ class InstanceMetadataApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
     admin = kiln.admin();
     Tenant tenant = Tenant.create(kiln, admin, "meta", "metauser");
     memberProject = tenant.projectId();
@@ -48,11 +44,6 @@ class InstanceMetadataApiTest {
                 + " \"enable_dhcp\": false, \"dns_nameservers\": [\"10.9.0.53\"],"
                 + " \"host_routes\": [{\"destination\": \"192.168.0.0/16\", \"nexthop\": \"10.9.0.254\"}]}}").expect(201)
             .at("/subnet/id").asText();
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static String bootWithEverything() {

@@ -4,22 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
 import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.Invariants;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Live migration of a server with two ports and two volumes: destination bindings made INACTIVE
@@ -30,8 +28,7 @@ class LiveMigrationApiTest {
   private static final String NOVA = "/compute/v2.1";
   private static final String NET = "/networking/v2.0";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String cinder;
@@ -40,7 +37,6 @@ class LiveMigrationApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
     admin = kiln.admin().withHeader("X-OpenStack-Nova-API-Version", "2.79");
     Tenant tenant = Tenant.create(kiln, admin, "lm", "lm-user");
     String project = tenant.projectId();
@@ -51,11 +47,6 @@ class LiveMigrationApiTest {
         "{\"quota_set\": {\"volumes\": -1, \"gigabytes\": -1}}").expect(200);
     imageId = Cloud.cirros(member);
     networkId = Cloud.network(member, "lmnet", "10.6.0.0/24");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   @AfterEach
@@ -185,7 +176,7 @@ class LiveMigrationApiTest {
     assertThat(migration.get("source_compute").asText()).isEqualTo(source);
     assertThat(migration.get("dest_compute").asText()).isEqualTo(dest);
     assertThat(admin.get(NOVA + "/servers/" + f.server() + "/migrations").expect(200).get("migrations")).isEmpty();
-    new Invariants(kiln, admin).assertConsistent();
+    new Invariants(kiln.running(), admin).assertConsistent();
 
     // Without a host the scheduler picks one that is not the current host.
     admin.post(NOVA + "/servers/" + f.server() + "/action",
@@ -193,7 +184,7 @@ class LiveMigrationApiTest {
     await(() -> !server(f.server()).get("OS-EXT-SRV-ATTR:host").asText().equals(dest)
         && server(f.server()).get("OS-EXT-STS:task_state").isNull(), "moved again");
     assertAllOn(f, server(f.server()).get("OS-EXT-SRV-ATTR:host").asText());
-    new Invariants(kiln, admin).assertConsistent();
+    new Invariants(kiln.running(), admin).assertConsistent();
   }
 
   @Test
@@ -218,7 +209,7 @@ class LiveMigrationApiTest {
         .get("instanceAction");
     assertThat(action.get("action").asText()).isEqualTo("live-migration");
     assertThat(action.at("/events/0/result").asText()).isEqualTo("Error");
-    new Invariants(kiln, admin).assertConsistent();
+    new Invariants(kiln.running(), admin).assertConsistent();
   }
 
   @Test
@@ -230,7 +221,7 @@ class LiveMigrationApiTest {
         "{\"os-migrateLive\": {\"host\": null, \"block_migration\": \"auto\"}}").expect(202);
     await(() -> liveMigration(f.server()).get("status").asText().equals("error"), "migration in error");
     assertAllOn(f, source);
-    new Invariants(kiln, admin).assertConsistent();
+    new Invariants(kiln.running(), admin).assertConsistent();
   }
 
   @Test
@@ -258,7 +249,7 @@ class LiveMigrationApiTest {
     await(() -> liveMigration(f.server()).get("status").asText().equals("cancelled"), "migration cancelled");
     assertAllOn(f, source);
     admin.delete(NOVA + "/servers/" + f.server() + "/migrations/" + id).expect(400);
-    new Invariants(kiln, admin).assertConsistent();
+    new Invariants(kiln.running(), admin).assertConsistent();
   }
 
   @Test
@@ -287,7 +278,7 @@ class LiveMigrationApiTest {
     Fixture f = fixture("lm-cli");
     String source = server(f.server()).get("OS-EXT-SRV-ATTR:host").asText();
     String dest = otherHost(source);
-    OpenStackCli cli = OpenStackCli.as(kiln.authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
+    OpenStackCli cli = kiln.adminCli();
     cli.ok("--os-compute-api-version", "2.30", "server", "migrate", "--live-migration", "--host", dest, "--wait", f.server());
     assertAllOn(f, dest);
     String listed = cli.ok("--os-compute-api-version", "2.59", "server", "migration", "list", "--server", f.server());

@@ -5,40 +5,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Server actions over HTTP: power actions, wrong-state conflicts, locks and driver faults. */
 class ServerActionsApiTest {
   private static final String NOVA = "/compute/v2.1";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String imageId;
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
     admin = kiln.admin();
     Tenant tenant = Tenant.create(kiln, admin, "acts", "actuser");
     member = tenant.api();
     imageId = Cloud.cirros(member);
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static String activeServer(String name) {

@@ -2,39 +2,26 @@ package dev.kiln.compute;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.testing.Await;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Server actions driven by Debian's real {@code openstack}. */
 class ServerActionsCliTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static OpenStackCli admin;
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    admin = OpenStackCli.as(kiln.authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
+    admin = kiln.adminCli();
   }
 
   private static void waitStatus(String status) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    String shown;
-    while (!(shown = admin.ok("server", "show", "-c", "status", "-f", "value", "a1").strip()).equals(status)
-        && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    String shown = Await.value(() -> admin.ok("server", "show", "-c", "status", "-f", "value", "a1").strip(), status::equals);
     assertThat(shown).isEqualTo(status);
   }
 

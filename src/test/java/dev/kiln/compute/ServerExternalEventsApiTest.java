@@ -6,18 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Nova's os-server-external-events over HTTP, and the events Networking and Block Storage send
@@ -28,8 +26,7 @@ class ServerExternalEventsApiTest {
   private static final String NET = "/networking/v2.0";
   private static final String EVENTS = NOVA + "/os-server-external-events";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String cinder;
@@ -38,18 +35,12 @@ class ServerExternalEventsApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
     admin = kiln.admin();
     Tenant tenant = Tenant.create(kiln, admin, "events", "ev-user");
     member = tenant.atNova("2.37");
     cinder = tenant.cinder();
     imageId = Cloud.cirros(member);
     networkId = Cloud.network(member, "evnet", "10.7.0.0/24");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   /** The recorded events of a server as "name:tag:source". */

@@ -4,22 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
 import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Server groups on a two-host fleet: the policies place members, a full anti-affinity group
@@ -29,8 +27,7 @@ class ServerGroupsApiTest {
   private static final String NOVA = "/compute/v2.1";
   private static final String NET = "/networking/v2.0";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.withHosts(List.of("left", "right"));
   private static Api admin;
   private static Api member;
   private static Api other;
@@ -39,17 +36,11 @@ class ServerGroupsApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.withHosts(dataDir, List.of("left", "right"));
     admin = kiln.admin();
     member = Tenant.create(kiln, admin, "grp", "grp-user").api();
     other = Tenant.create(kiln, admin, "stranger", "stranger-user").api();
     imageId = Cloud.cirros(member);
     networkId = Cloud.network(member, "grpnet", "10.7.0.0/24");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static Api at(Api api, String version) {

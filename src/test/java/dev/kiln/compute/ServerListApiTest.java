@@ -4,20 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
 import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
-import dev.kiln.testing.RunningKiln;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server list over HTTP with many servers: pages followed by their {@code servers_links}
@@ -29,15 +27,13 @@ class ServerListApiTest {
   private static final String NET = "/networking/v2.0";
   private static final int SERVERS = 24;
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api member;
   /** The booted servers' ids, oldest first. */
   private static final List<String> booted = new ArrayList<>();
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
     Api admin = kiln.admin();
     Tenant tenant = Tenant.create(kiln, admin, "lister", "lister");
     member = tenant.api();
@@ -51,11 +47,6 @@ class ServerListApiTest {
     }
     Await.until(
         () -> member.get(NOVA + "/servers?status=BUILD").expect(200).get("servers").isEmpty(), Duration.ofSeconds(30), "servers to build");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static Api at(String version) {

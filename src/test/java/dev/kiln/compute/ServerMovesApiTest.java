@@ -4,25 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
 import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
-import dev.kiln.testing.RunningKiln;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rebuild, resize with confirm and revert, cold migration and os-migrations over HTTP, with the
@@ -32,8 +30,7 @@ class ServerMovesApiTest {
   private static final String NOVA = "/compute/v2.1";
   private static final String NET = "/networking/v2.0";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String imageId;
@@ -42,7 +39,6 @@ class ServerMovesApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    kiln = RunningKiln.start(dataDir);
     admin = kiln.admin();
     Tenant tenant = Tenant.create(kiln, admin, "movers", "mover");
     String memberToken = tenant.token();
@@ -63,11 +59,6 @@ class ServerMovesApiTest {
                 HttpResponse.BodyHandlers.ofString());
     assertThat(upload.statusCode()).as(upload.body()).isEqualTo(204);
     networkId = Cloud.network(member, "movenet", "10.7.0.0/24");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   // Rebuild

@@ -3,35 +3,28 @@ package dev.kiln.compute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rebuild, resize and cold migration driven by Debian's real {@code openstack} (novaclient
  * underneath for these commands) and by openstacksdk's compute proxy.
  */
 class ServerMovesCliTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static OpenStackCli admin;
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    admin = OpenStackCli.as(kiln.authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
+    admin = kiln.adminCli();
   }
 
   private static JsonNode show(String server) {
@@ -39,12 +32,7 @@ class ServerMovesCliTest {
   }
 
   private static void waitStatus(String server, String status) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    String shown;
-    while (!(shown = admin.ok("server", "show", "-c", "status", "-f", "value", server).strip()).equals(status)
-        && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    String shown = Await.value(() -> admin.ok("server", "show", "-c", "status", "-f", "value", server).strip(), status::equals);
     assertThat(shown).isEqualTo(status);
   }
 

@@ -6,27 +6,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Servers over HTTP: boot with a network or a port, show, list, metadata, faults and delete. */
 class ServersApiTest {
   private static final String NOVA = "/compute/v2.1";
   private static final String NET = "/networking/v2.0";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String memberProject;
@@ -35,7 +32,6 @@ class ServersApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
     admin = kiln.admin();
     Tenant tenant = Tenant.create(kiln, admin, "tenant", "srvuser");
     memberProject = tenant.projectId();
@@ -44,11 +40,6 @@ class ServersApiTest {
     Cloud.unlimitedServers(admin, memberProject);
     imageId = Cloud.cirros(member);
     networkId = Cloud.network(member, "private", "10.1.0.0/24");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static String boot(Api api, String name, String flavor, String networks) {

@@ -6,16 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * os-volume_attachments over Block Storage's attachments: attach answers with the device, the
@@ -25,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class VolumeAttachmentsApiTest {
   private static final String NOVA = "/compute/v2.1";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String cinder;
@@ -34,7 +31,6 @@ class VolumeAttachmentsApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
     admin = kiln.admin();
     Tenant tenant = Tenant.create(kiln, admin, "vat", "vat-user");
     String project = tenant.projectId();
@@ -43,11 +39,6 @@ class VolumeAttachmentsApiTest {
     member = tenant.atNova("2.79");
     cinder = tenant.cinder();
     imageId = Cloud.cirros(member);
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static JsonNode volume(String id) {

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,33 +13,25 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Neutron v2.0 over HTTP: networks, subnets, ports, bindings, policy and the fault bodies. */
 class NetworkApiTest {
   private static final String NET = "/networking/v2.0";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String memberProject;
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
     admin = kiln.admin();
     Tenant tenant = Tenant.create(kiln, admin, "tenant", "netuser");
     memberProject = tenant.projectId();
     member = tenant.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static String network(Api api, String name) {

@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Neutron security groups and rules over HTTP: shapes, validation faults, policy. */
 class SecurityGroupsApiTest {
@@ -18,8 +16,7 @@ class SecurityGroupsApiTest {
   private static final String RULES = "/networking/v2.0/security-group-rules";
   private static final String TIMESTAMP = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api alice;
   private static Api bob;
@@ -28,7 +25,6 @@ class SecurityGroupsApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
     admin = kiln.admin();
     Tenant a = Tenant.create(kiln, admin, "sg-alice", "alice");
     Tenant b = Tenant.create(kiln, admin, "sg-bob", "bob");
@@ -36,11 +32,6 @@ class SecurityGroupsApiTest {
     bobProject = b.projectId();
     alice = a.api();
     bob = b.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static JsonNode group(Api api, String name) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /** Polling for tests: Kiln's work (builds, moves, deletes) finishes on background tasks. */
 public final class Await {
@@ -26,6 +28,19 @@ public final class Await {
       assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
       pause();
     }
+  }
+
+  /**
+   * Polls {@code value} until {@code done} accepts what it answers or {@link #DEFAULT} has passed;
+   * answers the last value, for the caller to assert on (so a failure shows what was seen).
+   */
+  public static <T> T value(Supplier<T> value, Predicate<T> done) {
+    long deadline = deadline(DEFAULT);
+    T seen;
+    while (!done.test(seen = value.get()) && System.nanoTime() < deadline) {
+      pause();
+    }
+    return seen;
   }
 
   /** The time between two polls, for loops that need more than a condition (e.g. a last value). */

@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Invariants.Violation;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The invariant checker: quiet on a cloud with servers, ports and volumes in use, and exact about
@@ -23,8 +21,7 @@ class InvariantsTest {
   private static final String NOVA = "/compute/v2.1";
   private static final String NET = "/networking/v2.0";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.withHosts(List.of("kiln-compute-1", "kiln-compute-2"));
   private static Api admin;
   private static Api member;
   private static String cinder;
@@ -35,13 +32,12 @@ class InvariantsTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.withHosts(dataDir, List.of("kiln-compute-1", "kiln-compute-2"));
     admin = kiln.admin();
     Tenant tenant = Tenant.create(kiln, admin, "inv", "inv-user");
     member = tenant.atNova("2.37");
     cinder = tenant.cinder();
     adminCinder = "/volume/v3/" + admin.get("/identity/v3/auth/projects").json().at("/projects/0/id").asText();
-    invariants = new Invariants(kiln, admin);
+    invariants = new Invariants(kiln.running(), admin);
 
     String imageId = Cloud.cirros(member);
     String networkId = Cloud.network(member, "inv-net", "10.9.0.0/24");
@@ -55,11 +51,6 @@ class InvariantsTest {
     boot("{\"name\": \"inv-3\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": [{\"boot_index\": 0,"
         + " \"uuid\": \"" + root + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}");
     spareVolume = Cloud.availableVolume(member, cinder, "inv-spare");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static String boot(String server) {

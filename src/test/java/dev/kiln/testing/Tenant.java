@@ -19,6 +19,16 @@ public record Tenant(String projectId, String projectName, String userId, String
     return new Tenant(projectId, project, userId, user, token, anonymous.withToken(token));
   }
 
+  /** Like {@link #create(RunningKiln, Api, String, String)}, on a class's {@link KilnExtension}. */
+  public static Tenant create(KilnExtension kiln, Api admin, String project, String user) {
+    return create(kiln.running(), admin, project, user);
+  }
+
+  /** Like {@link #admin(RunningKiln)}, on a class's {@link KilnExtension}. */
+  public static Tenant admin(KilnExtension kiln) {
+    return admin(kiln.running());
+  }
+
   /** The bootstrap admin in the admin project, logged in; its project id is read from its token. */
   public static Tenant admin(RunningKiln kiln) {
     Api anonymous = kiln.api();
@@ -45,6 +55,11 @@ public record Tenant(String projectId, String projectName, String userId, String
   /** This tenant's Block Storage root, /volume/v3/{project}. */
   public String cinder() {
     return "/volume/v3/" + projectId;
+  }
+
+  /** Debian's {@code openstack} as this user in this project. */
+  public OpenStackCli cli(String authUrl) {
+    return OpenStackCli.as(authUrl, userName, PASSWORD, projectName);
   }
 
   /** The user's client, sending Nova microversion {@code version} on every request. */

@@ -5,19 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cinder v3 over HTTP: volumes, snapshots, the attachments API and the legacy actions. */
 class VolumeApiTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static String v3;
 
@@ -26,15 +23,9 @@ class VolumeApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
     Tenant operator = Tenant.admin(kiln);
     admin = operator.api();
     v3 = operator.cinder();
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static Api at(String version) {

@@ -4,35 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Block Storage driven by Debian's real clients: {@code openstack volume …} and {@code cinder
  * attachment-…} at microversion 3.44, the flow Nova uses.
  */
 class VolumeCliTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
-
-  @BeforeAll
-  static void start() {
-    kiln = RunningKiln.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
 
   private static OpenStackCli admin() {
-    return OpenStackCli.as(kiln.authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
+    return kiln.adminCli();
   }
 
   private static JsonNode openstack(String... args) {

@@ -4,18 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cinder v3 {@code os-quota-sets} over HTTP: shapes, policy and fault bodies. */
 class VolumeQuotasApiTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String adminProject;
@@ -23,18 +20,12 @@ class VolumeQuotasApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
     Tenant operator = Tenant.admin(kiln);
     admin = operator.api();
     adminProject = operator.projectId();
     Tenant tenant = Tenant.create(kiln, admin, "tenant", "quser");
     memberProject = tenant.projectId();
     member = tenant.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static String adminUrl(String target) {

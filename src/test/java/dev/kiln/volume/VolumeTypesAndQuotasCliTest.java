@@ -3,6 +3,7 @@ package dev.kiln.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Volume types and quotas driven by Debian's real clients: {@code openstack} for types and {@code
@@ -24,19 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 class VolumeTypesAndQuotasCliTest {
   private static final Path CINDER = Path.of("/usr/bin/cinder");
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static OpenStackCli admin;
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    admin = OpenStackCli.as(kiln.authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
+    admin = kiln.adminCli();
   }
 
   private static JsonNode json(String... args) {

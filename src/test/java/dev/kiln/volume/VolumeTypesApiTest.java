@@ -4,20 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cinder v3 volume types and extra specs over HTTP: shapes, policy and fault bodies. */
 class VolumeTypesApiTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String adminTypes;
@@ -26,7 +23,6 @@ class VolumeTypesApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
     Tenant operator = Tenant.admin(kiln);
     admin = operator.api();
     String adminProject = operator.projectId();
@@ -35,11 +31,6 @@ class VolumeTypesApiTest {
     member = tenant.api();
     adminTypes = "/volume/v3/" + adminProject + "/types";
     memberTypes = "/volume/v3/" + memberProject + "/types";
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static JsonNode create(String body) {
