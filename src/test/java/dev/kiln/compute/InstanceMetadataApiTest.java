@@ -8,7 +8,6 @@ import dev.kiln.testing.Cloud;
 import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.KilnExtension;
-import dev.kiln.testing.Tenant;
 import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.Invariants;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
+import dev.kiln.testing.Tenant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -32,30 +32,26 @@ class VolumeTypesAndQuotasCliTest {
     admin = kiln.adminCli();
   }
 
-  private static JsonNode json(String... args) {
-    return admin.json(args);
-  }
-
   @Test
   void volumeTypeWithPropertiesLifecycle() throws Exception {
-    JsonNode created = json("volume", "type", "create", "--property", "multiattach=<is> True", "mtype");
+    JsonNode created = admin.json("volume", "type", "create", "--property", "multiattach=<is> True", "mtype");
     assertThat(created.get("name").asText()).isEqualTo("mtype");
     assertThat(created.at("/properties/multiattach").asText()).isEqualTo("<is> True");
 
     admin.ok("volume", "type", "set", "--property", "tier=gold", "--description", "shared disks", "mtype");
-    JsonNode shown = json("volume", "type", "show", "mtype");
+    JsonNode shown = admin.json("volume", "type", "show", "mtype");
     assertThat(shown.get("id").asText()).isEqualTo(created.get("id").asText());
     assertThat(shown.get("description").asText()).isEqualTo("shared disks");
     assertThat(shown.at("/properties/multiattach").asText()).isEqualTo("<is> True");
     assertThat(shown.at("/properties/tier").asText()).isEqualTo("gold");
 
     admin.ok("volume", "type", "unset", "--property", "tier", "mtype");
-    JsonNode listed = json("volume", "type", "list", "--long");
+    JsonNode listed = admin.json("volume", "type", "list", "--long");
     assertThat(listed.findValuesAsText("Name")).contains("mtype", "__DEFAULT__");
-    assertThat(json("volume", "type", "show", "mtype").get("properties").has("tier")).isFalse();
+    assertThat(admin.json("volume", "type", "show", "mtype").get("properties").has("tier")).isFalse();
 
     admin.ok("volume", "type", "delete", "mtype");
-    assertThat(json("volume", "type", "list").findValuesAsText("Name")).doesNotContain("mtype");
+    assertThat(admin.json("volume", "type", "list").findValuesAsText("Name")).doesNotContain("mtype");
     OpenStackCli.Result refused = admin.run("volume", "type", "delete", "__DEFAULT__");
     assertThat(refused.exitCode()).isNotZero();
     assertThat(refused.stderr()).contains("is a default volume type and cannot be deleted");
@@ -63,7 +59,7 @@ class VolumeTypesAndQuotasCliTest {
 
   @Test
   void quotaSetWithOpenstackThenShowAndUpdateWithCinder() throws Exception {
-    String project = json("project", "create", "quota-demo").get("id").asText();
+    String project = admin.json("project", "create", "quota-demo").get("id").asText();
     admin.ok("quota", "set", "--volumes", "3", "--gigabytes", "30", "quota-demo");
 
     String shown = cinder("quota-show", project);
