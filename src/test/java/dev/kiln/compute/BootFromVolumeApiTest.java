@@ -1,5 +1,6 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,8 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * detached (or deleted, when asked) with the server.
  */
 class BootFromVolumeApiTest {
-  private static final String NOVA = "/compute/v2.1";
-
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;

@@ -7,7 +7,6 @@ import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,12 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ComputeCliTest {
   @TempDir static Path files;
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
-  private static OpenStackCli admin;
-
-  @BeforeAll
-  static void start() {
-    admin = kiln.adminCli();
-  }
+  private static final OpenStackCli admin = kiln.adminCli();
 
   @Test
   void flavorLifecycle() throws Exception {

@@ -1,5 +1,7 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NET;
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,9 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Nova's quota sets, quota classes and limits over HTTP, and the quota check of a boot. */
 class ComputeQuotasApiTest {
-  private static final String NOVA = "/compute/v2.1";
-  private static final String NET = "/networking/v2.0";
-
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static String adminProject;

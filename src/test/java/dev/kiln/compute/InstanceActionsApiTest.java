@@ -1,5 +1,6 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,8 +16,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code os-instance-actions}: 2.58 paging and filtering, 2.21 actions of deleted servers. */
 class InstanceActionsApiTest {
-  private static final String NOVA = "/compute/v2.1";
-
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;

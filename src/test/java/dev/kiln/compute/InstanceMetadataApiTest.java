@@ -1,5 +1,7 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NET;
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,8 +17,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code os-kiln-metadata}: the metadata service's documents of a server, for admins. */
 class InstanceMetadataApiTest {
-  private static final String NOVA = "/compute/v2.1";
-  private static final String NET = "/networking/v2.0";
   private static final String KEY =
       "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIn8v4x9tYyC3K5n9mL0vA2S6wQ8cJm1Yk7bT0u4pXzR meta@kiln";
 

@@ -17,11 +17,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class QuotasCliTest {
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
-  private static OpenStackCli admin;
+  private static final OpenStackCli admin = kiln.adminCli();
 
   @BeforeAll
   static void start() {
-    admin = kiln.adminCli();
     admin.ok("project", "create", "cli-quotas");
   }
 

@@ -1,5 +1,6 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,8 +17,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Server actions over HTTP: power actions, wrong-state conflicts, locks and driver faults. */
 class ServerActionsApiTest {
-  private static final String NOVA = "/compute/v2.1";
-
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;

@@ -1,5 +1,7 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NET;
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,8 +22,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * in-process (read back through Kiln's os-kiln-external-events).
  */
 class ServerExternalEventsApiTest {
-  private static final String NOVA = "/compute/v2.1";
-  private static final String NET = "/networking/v2.0";
   private static final String EVENTS = NOVA + "/os-server-external-events";
 
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();

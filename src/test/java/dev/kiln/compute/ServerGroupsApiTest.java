@@ -1,5 +1,7 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NET;
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,9 +25,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * fails the next boot with NoValidHost, and creates with min_count/max_count and security groups.
  */
 class ServerGroupsApiTest {
-  private static final String NOVA = "/compute/v2.1";
-  private static final String NET = "/networking/v2.0";
-
   @RegisterExtension static final KilnExtension kiln = KilnExtension.withHosts(List.of("left", "right"));
   private static Api admin;
   private static Api member;

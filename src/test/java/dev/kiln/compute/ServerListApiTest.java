@@ -1,5 +1,7 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NET;
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,8 +25,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the same way; and from 2.75 unknown query parameters are refused as Nova refuses them.
  */
 class ServerListApiTest {
-  private static final String NOVA = "/compute/v2.1";
-  private static final String NET = "/networking/v2.0";
   private static final int SERVERS = 24;
 
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();

@@ -3,13 +3,11 @@ package dev.kiln.compute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.testing.Await;
 import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,20 +17,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ServerMovesCliTest {
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
-  private static OpenStackCli admin;
-
-  @BeforeAll
-  static void start() {
-    admin = kiln.adminCli();
-  }
+  private static final OpenStackCli admin = kiln.adminCli();
 
   private static JsonNode show(String server) {
     return admin.json("server", "show", server);
-  }
-
-  private static void waitStatus(String server, String status) throws InterruptedException {
-    String shown = Await.value(() -> admin.ok("server", "show", "-c", "status", "-f", "value", server).strip(), status::equals);
-    assertThat(shown).isEqualTo(status);
   }
 
   @Test
@@ -43,39 +31,39 @@ class ServerMovesCliTest {
     String id = show("mover").get("id").asText();
 
     admin.ok("server", "rebuild", "--image", "cirros", "--wait", "mover");
-    waitStatus("mover", "ACTIVE");
+    admin.awaitServerStatus("mover", "ACTIVE");
     assertThat(show("mover").get("id").asText()).isEqualTo(id);
 
     String source = show("mover").get("OS-EXT-SRV-ATTR:host").asText();
     admin.ok("server", "resize", "--flavor", "m1.small", "--wait", "mover");
-    waitStatus("mover", "VERIFY_RESIZE");
+    admin.awaitServerStatus("mover", "VERIFY_RESIZE");
     assertThat(show("mover").get("flavor").asText()).contains("m1.small");
     admin.ok("server", "resize", "revert", "mover");
-    waitStatus("mover", "ACTIVE");
+    admin.awaitServerStatus("mover", "ACTIVE");
     JsonNode reverted = show("mover");
     assertThat(reverted.get("flavor").asText()).contains("m1.tiny");
     assertThat(reverted.get("OS-EXT-SRV-ATTR:host").asText()).isEqualTo(source);
 
     admin.ok("server", "resize", "--flavor", "m1.small", "--wait", "mover");
-    waitStatus("mover", "VERIFY_RESIZE");
+    admin.awaitServerStatus("mover", "VERIFY_RESIZE");
     admin.ok("server", "resize", "confirm", "mover");
-    waitStatus("mover", "ACTIVE");
+    admin.awaitServerStatus("mover", "ACTIVE");
     assertThat(show("mover").get("flavor").asText()).contains("m1.small");
 
     String before = show("mover").get("OS-EXT-SRV-ATTR:host").asText();
     admin.ok("server", "migrate", "--wait", "mover");
-    waitStatus("mover", "VERIFY_RESIZE");
+    admin.awaitServerStatus("mover", "VERIFY_RESIZE");
     assertThat(show("mover").get("OS-EXT-SRV-ATTR:host").asText()).isNotEqualTo(before);
     admin.ok("server", "migration", "confirm", "mover");
-    waitStatus("mover", "ACTIVE");
+    admin.awaitServerStatus("mover", "ACTIVE");
 
     String here = show("mover").get("OS-EXT-SRV-ATTR:host").asText();
     String target = here.equals("kiln-compute-1") ? "kiln-compute-2" : "kiln-compute-1";
     admin.ok("--os-compute-api-version", "2.56", "server", "migrate", "--host", target, "--wait", "mover");
-    waitStatus("mover", "VERIFY_RESIZE");
+    admin.awaitServerStatus("mover", "VERIFY_RESIZE");
     assertThat(show("mover").get("OS-EXT-SRV-ATTR:host").asText()).isEqualTo(target);
     admin.ok("server", "migrate", "revert", "mover");
-    waitStatus("mover", "ACTIVE");
+    admin.awaitServerStatus("mover", "ACTIVE");
     assertThat(show("mover").get("OS-EXT-SRV-ATTR:host").asText()).isEqualTo(here);
 
     JsonNode migrations = admin.json("--os-compute-api-version", "2.59", "server", "migration", "list", "--server", "mover");

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -16,12 +15,7 @@ class OpenStackCliIdentityTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
-  private static OpenStackCli admin;
-
-  @BeforeAll
-  static void start() {
-    admin = kiln.adminCli();
-  }
+  private static final OpenStackCli admin = kiln.adminCli();
 
   @Test
   void tokenIssueGivesAProjectScopedToken() throws Exception {

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,12 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageCliTest {
   @TempDir static Path work;
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
-  private static OpenStackCli admin;
-
-  @BeforeAll
-  static void start() {
-    admin = kiln.adminCli();
-  }
+  private static final OpenStackCli admin = kiln.adminCli();
 
   @Test
   void createListShowSetSaveDelete() throws Exception {

@@ -1,5 +1,6 @@
 package dev.kiln.network;
 
+import static dev.kiln.testing.Cloud.NET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,8 +20,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Neutron v2.0 over HTTP: networks, subnets, ports, bindings, policy and the fault bodies. */
 class NetworkApiTest {
-  private static final String NET = "/networking/v2.0";
-
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;

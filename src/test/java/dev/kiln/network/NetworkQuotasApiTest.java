@@ -1,5 +1,6 @@
 package dev.kiln.network;
 
+import static dev.kiln.testing.Cloud.NET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,8 +17,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Neutron's quotas over HTTP: show, defaults, details, update, reset, and OverQuota on create. */
 class NetworkQuotasApiTest {
-  private static final String NET = "/networking/v2.0";
-
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static String adminProject;

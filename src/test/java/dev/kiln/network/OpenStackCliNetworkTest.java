@@ -5,19 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Networking driven by Debian's real {@code openstack} client (openstacksdk underneath). */
 class OpenStackCliNetworkTest {
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
-  private static OpenStackCli admin;
-
-  @BeforeAll
-  static void start() {
-    admin = kiln.adminCli();
-  }
+  private static final OpenStackCli admin = kiln.adminCli();
 
   @Test
   void networkSubnetAndPortLifecycle() throws Exception {

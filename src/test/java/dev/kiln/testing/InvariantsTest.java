@@ -1,5 +1,7 @@
 package dev.kiln.testing;
 
+import static dev.kiln.testing.Cloud.NET;
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -16,9 +18,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * state an admin broke on purpose through the API.
  */
 class InvariantsTest {
-  private static final String NOVA = "/compute/v2.1";
-  private static final String NET = "/networking/v2.0";
-
   @RegisterExtension static final KilnExtension kiln = KilnExtension.withHosts(List.of("kiln-compute-1", "kiln-compute-2"));
   private static Api admin;
   private static Api member;

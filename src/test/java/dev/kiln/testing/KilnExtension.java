@@ -71,9 +71,12 @@ public final class KilnExtension implements BeforeAllCallback, AfterAllCallback 
     return running().admin();
   }
 
-  /** Debian's {@code openstack} as the bootstrap admin in the admin project. */
+  /**
+   * Debian's {@code openstack} as the bootstrap admin in the admin project. It reads the auth URL
+   * when it runs, so a class may keep it in a static final field next to this extension.
+   */
   public OpenStackCli adminCli() {
-    return OpenStackCli.as(authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
+    return OpenStackCli.as(this::authUrl, "admin", RunningKiln.ADMIN_PASSWORD, "admin");
   }
 
   public dev.kiln.KilnConfig config() {

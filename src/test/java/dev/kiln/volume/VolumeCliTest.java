@@ -16,17 +16,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class VolumeCliTest {
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
-
-  private static OpenStackCli admin() {
-    return kiln.adminCli();
-  }
+  private static final OpenStackCli admin = kiln.adminCli();
 
   private static JsonNode openstack(String... args) {
-    return admin().json(args);
+    return admin.json(args);
   }
 
   private static String cinder(String... args) {
-    return admin().cinderOk("3.44", args);
+    return admin.cinderOk("3.44", args);
   }
 
   private static String status(String volume) throws Exception {
@@ -39,7 +36,7 @@ class VolumeCliTest {
     String id = created.get("id").asText();
     await().atMost(Duration.ofSeconds(20)).until(() -> status(id).equals("available"));
     assertThat(openstack("volume", "list").findValuesAsText("Name")).contains("cli-vol");
-    admin().ok("volume", "set", "--name", "cli-vol2", "--property", "owner=kiln", id);
+    admin.ok("volume", "set", "--name", "cli-vol2", "--property", "owner=kiln", id);
     JsonNode shown = openstack("volume", "show", "cli-vol2");
     assertThat(shown.get("properties").toString()).contains("owner");
 
@@ -61,7 +58,7 @@ class VolumeCliTest {
 
     cinder("attachment-delete", attachment);
     assertThat(status(id)).isEqualTo("available");
-    admin().ok("volume", "delete", id);
+    admin.ok("volume", "delete", id);
     assertThat(openstack("volume", "list").findValuesAsText("ID")).doesNotContain(id);
   }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,12 +24,7 @@ class VolumeTypesAndQuotasCliTest {
   private static final Path CINDER = Path.of("/usr/bin/cinder");
 
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
-  private static OpenStackCli admin;
-
-  @BeforeAll
-  static void start() {
-    admin = kiln.adminCli();
-  }
+  private static final OpenStackCli admin = kiln.adminCli();
 
   @Test
   void volumeTypeWithPropertiesLifecycle() throws Exception {
