@@ -1,6 +1,5 @@
 package dev.kiln.compute;
 
-import static dev.kiln.testing.Cloud.NET;
 import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,11 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Race;
 import dev.kiln.testing.Tenant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -255,23 +252,7 @@ class ComputeQuotasApiTest {
   void concurrentBootsNeverExceedTheQuota() throws Exception {
     Project t = tenant();
     setQuota(t.projectId(), "{\"instances\": 3}");
-    CountDownLatch go = new CountDownLatch(1);
-    List<CompletableFuture<Integer>> boots = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      String name = "racer-" + i;
-      boots.add(
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  go.await();
-                } catch (InterruptedException e) {
-                  throw new AssertionError(e);
-                }
-                return boot(t, name, "1").status();
-              }));
-    }
-    go.countDown();
-    List<Integer> statuses = boots.stream().map(CompletableFuture::join).toList();
+    List<Integer> statuses = Race.run(8, i -> boot(t, "racer-" + i, "1").status());
     assertThat(statuses).filteredOn(s -> s == 202).hasSize(3);
     assertThat(statuses).filteredOn(s -> s == 403).hasSize(5);
     assertThat(serverCount(t)).isEqualTo(3);

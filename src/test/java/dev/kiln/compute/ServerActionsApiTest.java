@@ -7,10 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Race;
 import dev.kiln.testing.Tenant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -112,14 +111,7 @@ class ServerActionsApiTest {
     String id = activeServer("race");
     admin.put(NOVA + "/os-kiln-faults/power_off", "{\"kiln_fault\": {\"latency_ms\": 300}}").expect(200);
     try {
-      List<CompletableFuture<Integer>> racers = new ArrayList<>();
-      for (int i = 0; i < 6; i++) {
-        racers.add(CompletableFuture.supplyAsync(() -> act(member, id, "{\"os-stop\": null}").status()));
-      }
-      List<Integer> statuses = new ArrayList<>();
-      for (CompletableFuture<Integer> f : racers) {
-        statuses.add(f.get());
-      }
+      List<Integer> statuses = Race.run(6, i -> act(member, id, "{\"os-stop\": null}").status());
       assertThat(statuses).containsOnly(202, 409);
       assertThat(statuses.stream().filter(s -> s == 202).count()).isEqualTo(1);
       JsonNode during = member.get(NOVA + "/servers/" + id).expect(200).get("server");

@@ -10,12 +10,12 @@ import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
+import dev.kiln.testing.Race;
 import dev.kiln.testing.Tenant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -160,12 +160,7 @@ class ServerGroupsApiTest {
   @Test
   void racingBootsIntoAnAntiAffinityGroupGetOneHostEach() {
     String group = group("anti-affinity", null);
-    List<CompletableFuture<String>> boots = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      int n = i;
-      boots.add(CompletableFuture.supplyAsync(() -> boot("race-" + n, group)));
-    }
-    List<String> ids = boots.stream().map(CompletableFuture::join).toList();
+    List<String> ids = Race.run(6, n -> boot("race-" + n, group));
     Set<String> hosts = new HashSet<>();
     int active = 0;
     for (String id : ids) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Race;
 import dev.kiln.testing.Tenant;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -269,26 +269,11 @@ class ServerMovesApiTest {
   void ofRacingResizesExactlyOneWins() throws Exception {
     String id = boot("racer", "1");
     waitFor(id, "ACTIVE");
-    List<CompletableFuture<Integer>> racers = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      racers.add(CompletableFuture.supplyAsync(() -> act(member, id, "{\"resize\": {\"flavorRef\": \"2\"}}").status()));
-    }
-    List<Integer> statuses = new ArrayList<>();
-    for (CompletableFuture<Integer> f : racers) {
-      statuses.add(f.get());
-    }
+    List<Integer> statuses = Race.run(6, i -> act(member, id, "{\"resize\": {\"flavorRef\": \"2\"}}").status());
     assertThat(statuses).containsOnly(202, 409);
     assertThat(statuses.stream().filter(s -> s == 202).count()).isEqualTo(1);
     waitFor(id, "VERIFY_RESIZE");
-    racers.clear();
-    for (int i = 0; i < 6; i++) {
-      String action = i % 2 == 0 ? "confirmResize" : "revertResize";
-      racers.add(CompletableFuture.supplyAsync(() -> act(member, id, "{\"" + action + "\": null}").status()));
-    }
-    statuses.clear();
-    for (CompletableFuture<Integer> f : racers) {
-      statuses.add(f.get());
-    }
+    statuses = Race.run(6, i -> act(member, id, "{\"" + (i % 2 == 0 ? "confirmResize" : "revertResize") + "\": null}").status());
     assertThat(statuses.stream().filter(s -> s == 202 || s == 204).count()).as(statuses.toString()).isEqualTo(1);
     waitFor(id, "ACTIVE");
     assertThat(migrationsOf(admin, id)).hasSize(1);

@@ -9,12 +9,12 @@ import dev.kiln.testing.Api;
 import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Race;
 import dev.kiln.testing.Tenant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -217,12 +217,7 @@ class ServersApiTest {
   void concurrentBootsOnANearlyFullFleetNeverOvercommit() {
     // Each host (16 vCPUs) fits one server of 10 vCPUs; four boots race for three hosts.
     String big = flavor("big", 10, 1024, 1);
-    List<CompletableFuture<String>> boots = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      int n = i;
-      boots.add(CompletableFuture.supplyAsync(() -> boot(member, "big-" + n, big, "[]")));
-    }
-    List<String> ids = boots.stream().map(CompletableFuture::join).toList();
+    List<String> ids = Race.run(4, n -> boot(member, "big-" + n, big, "[]"));
     Set<String> hosts = new HashSet<>();
     int active = 0;
     int noValidHost = 0;

@@ -6,11 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Race;
 import dev.kiln.testing.Tenant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -163,23 +161,7 @@ class NetworkQuotasApiTest {
   void concurrentCreatesNeverExceedTheQuota() {
     Tenant t = tenant();
     admin.put(NET + "/quotas/" + t.projectId(), "{\"quota\": {\"network\": 3}}").expect(200);
-    CountDownLatch go = new CountDownLatch(1);
-    List<CompletableFuture<Integer>> creates = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      String name = "racer-" + i;
-      creates.add(
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  go.await();
-                } catch (InterruptedException e) {
-                  throw new AssertionError(e);
-                }
-                return network(t.api(), name).status();
-              }));
-    }
-    go.countDown();
-    List<Integer> statuses = creates.stream().map(CompletableFuture::join).toList();
+    List<Integer> statuses = Race.run(8, i -> network(t.api(), "racer-" + i).status());
     assertThat(statuses).filteredOn(s -> s == 201).hasSize(3);
     assertThat(statuses).filteredOn(s -> s == 409).hasSize(5);
     assertThat(t.api().get(NET + "/networks").expect(200).get("networks")).hasSize(3);

@@ -23,7 +23,7 @@ public final class Await {
 
   /** Polls {@code condition} until it holds; fails with "waiting for {@code what}" after {@code timeout}. */
   public static void until(BooleanSupplier condition, Duration timeout, String what) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = deadline(timeout);
     while (!condition.getAsBoolean()) {
       assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
       pause();
