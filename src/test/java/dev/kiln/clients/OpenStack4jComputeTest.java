@@ -2,17 +2,15 @@ package dev.kiln.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.OpenStack4j;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openstack4j.api.Builders;
 import org.openstack4j.api.OSClient.OSClientV3;
-import org.openstack4j.model.common.Identifier;
 import org.openstack4j.model.compute.Action;
 import org.openstack4j.model.compute.Address;
 import org.openstack4j.model.compute.Flavor;
@@ -24,29 +22,13 @@ import org.openstack4j.model.compute.ServerCreate;
 import org.openstack4j.model.image.v2.Image;
 import org.openstack4j.model.network.IPVersionType;
 import org.openstack4j.model.network.Network;
-import org.openstack4j.openstack.OSFactory;
 
 /** Servers driven by openstack4j: what a Java user of Kiln writes to boot and manage one. */
 class OpenStack4jComputeTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
-
-  @BeforeAll
-  static void start() {
-    kiln = RunningKiln.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
 
   private static OSClientV3 login() {
-    return OSFactory.builderV3()
-        .endpoint(kiln.authUrl())
-        .credentials("admin", RunningKiln.ADMIN_PASSWORD, Identifier.byName("Default"))
-        .scopeToProject(Identifier.byName("admin"), Identifier.byName("Default"))
-        .authenticate();
+    return OpenStack4j.admin(kiln.authUrl());
   }
 
   @Test
@@ -124,15 +106,7 @@ class OpenStack4jComputeTest {
     assertThat(shown.getStartTime()).isNotNull();
 
     assertThat(os.compute().servers().delete(booted.getId()).isSuccess()).isTrue();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (os.compute().servers().get(booted.getId()) != null) {
-      assertThat(System.nanoTime()).as("server still there").isLessThan(deadline);
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(() -> os.compute().servers().get(booted.getId()) == null, "server to go");
     assertThat(os.compute().keypairs().delete("o4j-key").isSuccess()).isTrue();
   }
 }

@@ -3,43 +3,24 @@ package dev.kiln.clients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.OpenStack4j;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openstack4j.api.OSClient.OSClientV3;
-import org.openstack4j.model.common.Identifier;
 import org.openstack4j.model.network.IPVersionType;
 import org.openstack4j.model.network.Network;
 import org.openstack4j.model.network.Port;
 import org.openstack4j.model.network.Subnet;
 import org.openstack4j.model.storage.block.Volume;
-import org.openstack4j.openstack.OSFactory;
 
 /** Kiln driven by openstack4j, the Java client users run against OpenStack. */
 class OpenStack4jTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
-
-  @BeforeAll
-  static void start() {
-    kiln = RunningKiln.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
 
   private static OSClientV3 login() {
-    return OSFactory.builderV3()
-        .endpoint(kiln.authUrl())
-        .credentials("admin", RunningKiln.ADMIN_PASSWORD, Identifier.byName("Default"))
-        .scopeToProject(Identifier.byName("admin"), Identifier.byName("Default"))
-        .authenticate();
+    return OpenStack4j.admin(kiln.authUrl());
   }
 
   @Test

@@ -1,17 +1,18 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
+import dev.kiln.testing.Tenant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Servers with volumes from {@code block_device_mapping_v2}: booted from an existing volume,
@@ -19,10 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * detached (or deleted, when asked) with the server.
  */
 class BootFromVolumeApiTest {
-  private static final String NOVA = "/compute/v2.1";
-
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String cinder;
@@ -30,76 +28,40 @@ class BootFromVolumeApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"bfv\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"bfv-user\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("bfv-user", "pw", "bfv")).withHeader("X-OpenStack-Nova-API-Version", "2.37");
-    cinder = "/volume/v3/" + project;
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "bfv", "bfv-user");
+    member = tenant.atNova("2.37");
+    cinder = tenant.cinder();
+    imageId = Cloud.cirros(member);
   }
 
   private static JsonNode volume(String id) {
-    return ok(member.get(cinder + "/volumes/" + id), 200).get("volume");
+    return member.get(cinder + "/volumes/" + id).expect(200).get("volume");
   }
 
   private static String availableVolume(String name, boolean bootable) {
-    String id =
-        ok(member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1}}"), 202)
-            .at("/volume/id").asText();
-    await(() -> volume(id).get("status").asText().equals("available"), "volume " + id + " available");
+    String id = Cloud.availableVolume(member, cinder, name);
     if (bootable) {
-      ok(member.post(cinder + "/volumes/" + id + "/action", "{\"os-set_bootable\": {\"bootable\": true}}"), 200);
+      member.post(cinder + "/volumes/" + id + "/action", "{\"os-set_bootable\": {\"bootable\": true}}").expect(200);
     }
     return id;
   }
 
-  private static void await(java.util.function.BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
-
   private static JsonNode settled(String id) {
-    await(() -> !ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText().equals("BUILD"), id + " built");
-    return ok(member.get(NOVA + "/servers/" + id), 200).get("server");
-  }
-
-  private static void deleteServer(String id) {
-    ok(member.delete(NOVA + "/servers/" + id), 204);
-    await(() -> member.get(NOVA + "/servers/" + id).status() == 404, id + " deleted");
+    Await.until(() -> !Cloud.serverStatus(member, id).equals("BUILD"), id + " built");
+    return member.get(NOVA + "/servers/" + id).expect(200).get("server");
   }
 
   @Test
   void bootingFromAVolumeAttachesItAndDeletingTheServerLeavesItAvailable() {
     String boot = availableVolume("root", true);
     String id =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"bfv\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": ["
                 + "{\"boot_index\": 0, \"uuid\": \"" + boot + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"},"
                 + "{\"source_type\": \"blank\", \"destination_type\": \"volume\", \"volume_size\": 2,"
-                + " \"delete_on_termination\": true}]}}"), 202).at("/server/id").asText();
+                + " \"delete_on_termination\": true}]}}").expect(202).at("/server/id").asText();
     JsonNode server = settled(id);
     assertThat(server.get("status").asText()).as(server.toString()).isEqualTo("ACTIVE");
     assertThat(server.get("image").asText()).isEmpty();
@@ -119,25 +81,25 @@ class BootFromVolumeApiTest {
     assertThat(blank.get("status").asText()).isEqualTo("in-use");
     assertThat(blank.at("/attachments/0/device").asText()).isEqualTo("/dev/vdb");
     JsonNode attachments =
-        ok(member.withHeader("OpenStack-API-Version", "volume 3.27").get(cinder + "/attachments?volume_id=" + boot), 200);
+        member.withHeader("OpenStack-API-Version", "volume 3.27").get(cinder + "/attachments?volume_id=" + boot).expect(200);
     assertThat(attachments.get("attachments")).hasSize(1);
     assertThat(attachments.at("/attachments/0/status").asText()).isEqualTo("attached");
 
-    deleteServer(id);
+    Cloud.deleteServer(member, id);
     assertThat(volume(boot).get("status").asText()).isEqualTo("available");
     assertThat(volume(boot).get("attachments")).isEmpty();
-    ok(member.get(cinder + "/volumes/" + data), 404);
+    member.get(cinder + "/volumes/" + data).expect(404);
   }
 
   @Test
   void bootingFromAnImageMakesABootableVolumeThatGoesWithTheServer() {
     String id =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"from-image\", \"flavorRef\": \"1\", \"networks\": \"none\","
                 + " \"block_device_mapping_v2\": [{\"boot_index\": 0, \"uuid\": \"" + imageId + "\","
                 + " \"source_type\": \"image\", \"destination_type\": \"volume\", \"volume_size\": 1,"
-                + " \"delete_on_termination\": true}]}}"), 202).at("/server/id").asText();
+                + " \"delete_on_termination\": true}]}}").expect(202).at("/server/id").asText();
     JsonNode server = settled(id);
     assertThat(server.get("status").asText()).as(server.toString()).isEqualTo("ACTIVE");
     String root = server.at("/os-extended-volumes:volumes_attached/0/id").asText();
@@ -145,8 +107,8 @@ class BootFromVolumeApiTest {
     assertThat(volume.get("bootable").asText()).isEqualTo("true");
     assertThat(volume.at("/volume_image_metadata/image_id").asText()).isEqualTo(imageId);
     assertThat(volume.get("status").asText()).isEqualTo("in-use");
-    deleteServer(id);
-    ok(member.get(cinder + "/volumes/" + root), 404);
+    Cloud.deleteServer(member, id);
+    member.get(cinder + "/volumes/" + root).expect(404);
   }
 
   @Test
@@ -155,12 +117,12 @@ class BootFromVolumeApiTest {
     String body =
         "{\"server\": {\"name\": \"%s\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": ["
             + "{\"boot_index\": 0, \"uuid\": \"" + boot + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}";
-    String first = ok(member.post(NOVA + "/servers", body.formatted("first")), 202).at("/server/id").asText();
-    int servers = ok(member.get(NOVA + "/servers"), 200).get("servers").size();
-    ok(member.post(NOVA + "/servers", body.formatted("second")), 400);
-    assertThat(ok(member.get(NOVA + "/servers"), 200).get("servers")).hasSize(servers);
+    String first = member.post(NOVA + "/servers", body.formatted("first")).expect(202).at("/server/id").asText();
+    int servers = member.get(NOVA + "/servers").expect(200).get("servers").size();
+    member.post(NOVA + "/servers", body.formatted("second")).expect(400);
+    assertThat(member.get(NOVA + "/servers").expect(200).get("servers")).hasSize(servers);
     assertThat(settled(first).get("status").asText()).isEqualTo("ACTIVE");
-    deleteServer(first);
+    Cloud.deleteServer(member, first);
     assertThat(volume(boot).get("status").asText()).isEqualTo("available");
   }
 
@@ -170,32 +132,32 @@ class BootFromVolumeApiTest {
     String notBootable =
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": ["
             + "{\"boot_index\": 0, \"uuid\": \"" + plain + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}";
-    assertThat(ok(member.post(NOVA + "/servers", notBootable), 400).at("/badRequest/message").asText()).contains("not bootable");
+    assertThat(member.post(NOVA + "/servers", notBootable).expect(400).at("/badRequest/message").asText()).contains("not bootable");
     assertThat(volume(plain).get("status").asText()).isEqualTo("available");
 
     String gap =
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": \"none\","
             + " \"block_device_mapping_v2\": [{\"boot_index\": 2, \"source_type\": \"blank\", \"destination_type\": \"volume\","
             + " \"volume_size\": 1}]}}";
-    assertThat(ok(member.post(NOVA + "/servers", gap), 400).at("/badRequest/message").asText()).contains("Boot sequence");
+    assertThat(member.post(NOVA + "/servers", gap).expect(400).at("/badRequest/message").asText()).contains("Boot sequence");
     String missing =
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": ["
             + "{\"boot_index\": 0, \"uuid\": \"00000000-0000-0000-0000-000000000000\", \"source_type\": \"volume\","
             + " \"destination_type\": \"volume\"}]}}";
-    assertThat(ok(member.post(NOVA + "/servers", missing), 400).at("/badRequest/message").asText()).contains("could not be found");
+    assertThat(member.post(NOVA + "/servers", missing).expect(400).at("/badRequest/message").asText()).contains("could not be found");
     String blankWithoutSize =
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": \"none\","
             + " \"block_device_mapping_v2\": [{\"source_type\": \"blank\", \"destination_type\": \"volume\"}]}}";
-    assertThat(ok(member.post(NOVA + "/servers", blankWithoutSize), 400).at("/badRequest/message").asText()).contains("volume_size");
+    assertThat(member.post(NOVA + "/servers", blankWithoutSize).expect(400).at("/badRequest/message").asText()).contains("volume_size");
     String ephemeral =
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": \"none\","
             + " \"block_device_mapping_v2\": [{\"source_type\": \"blank\", \"destination_type\": \"local\", \"volume_size\": 1}]}}";
-    ok(member.post(NOVA + "/servers", ephemeral), 400);
+    member.post(NOVA + "/servers", ephemeral).expect(400);
     String unknownField =
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": \"none\","
             + " \"block_device_mapping_v2\": [{\"source_type\": \"blank\", \"destination_type\": \"volume\", \"size\": 1}]}}";
-    assertThat(ok(member.post(NOVA + "/servers", unknownField), 400).at("/badRequest/message").asText()).contains("size");
-    assertThat(ok(member.get(NOVA + "/servers"), 200).get("servers")).isEmpty();
+    assertThat(member.post(NOVA + "/servers", unknownField).expect(400).at("/badRequest/message").asText()).contains("size");
+    assertThat(member.get(NOVA + "/servers").expect(200).get("servers")).isEmpty();
   }
 
   @Test
@@ -213,7 +175,7 @@ class BootFromVolumeApiTest {
             "--os-compute-api-version", "2.37", "server", "create", "--flavor", "m1.tiny", "--image", "cirros",
             "--boot-from-volume", "1", "--nic", "none", "--wait", "cli-bfv-image");
     assertThat(fromImage.get("status").asText()).isEqualTo("ACTIVE");
-    JsonNode shown = ok(member.get(NOVA + "/servers/" + fromImage.get("id").asText()), 200).get("server");
+    JsonNode shown = member.get(NOVA + "/servers/" + fromImage.get("id").asText()).expect(200).get("server");
     String made = shown.at("/os-extended-volumes:volumes_attached/0/id").asText();
     assertThat(volume(made).get("bootable").asText()).isEqualTo("true");
     cli.ok("server", "delete", "--wait", "cli-bfv-image");

@@ -1,29 +1,26 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Tenant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Nova v2.1 over HTTP: flavors, extra specs, flavor access, keypairs, hypervisors, services,
  * availability zones and os-kiln-faults, with their microversion changes, policy and fault bodies.
  */
 class ComputeApiTest {
-  private static final String NOVA = "/compute/v2.1";
-
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String memberProject;
@@ -31,29 +28,15 @@ class ComputeApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    memberProject = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"tenant\"}}").json().at("/project/id").asText();
-    memberUser =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"novauser\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + memberProject + "/users/" + memberUser + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("novauser", "pw", "tenant"));
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "tenant", "novauser");
+    memberProject = tenant.projectId();
+    memberUser = tenant.userId();
+    member = tenant.api();
   }
 
   private static Api at(Api api, String version) {
     return api.withHeader("OpenStack-API-Version", "compute " + version);
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
   }
 
   private static void fault(Api.Response r, int status, String name, String message) {
@@ -85,14 +68,14 @@ class ComputeApiTest {
 
   @Test
   void defaultFlavorsListedAsNovaShowsThemAtEachVersion() {
-    JsonNode list = ok(member.get(NOVA + "/flavors"), 200).get("flavors");
+    JsonNode list = member.get(NOVA + "/flavors").expect(200).get("flavors");
     assertThat(values(list, "/id")).containsExactly("1", "2", "3", "4");
     assertThat(values(list, "/name")).containsExactly("m1.tiny", "m1.small", "m1.medium", "m1.large");
     assertThat(list.get(0).has("description")).isFalse();
     assertThat(list.at("/0/links/0/href").asText()).isEqualTo(kiln.baseUrl() + "/compute/v2.1/flavors/1");
     assertThat(list.at("/0/links/1/href").asText()).isEqualTo(kiln.baseUrl() + "/compute/flavors/1");
 
-    JsonNode tiny = ok(member.get(NOVA + "/flavors/detail"), 200).at("/flavors/0");
+    JsonNode tiny = member.get(NOVA + "/flavors/detail").expect(200).at("/flavors/0");
     assertThat(tiny.get("ram").asInt()).isEqualTo(512);
     assertThat(tiny.get("vcpus").asInt()).isEqualTo(1);
     assertThat(tiny.get("disk").asInt()).isEqualTo(1);
@@ -104,32 +87,32 @@ class ComputeApiTest {
     assertThat(tiny.has("description")).isFalse();
     assertThat(tiny.has("extra_specs")).isFalse();
 
-    JsonNode v255 = ok(at(member, "2.55").get(NOVA + "/flavors/1"), 200).get("flavor");
+    JsonNode v255 = at(member, "2.55").get(NOVA + "/flavors/1").expect(200).get("flavor");
     assertThat(v255.get("description").isNull()).isTrue();
     assertThat(v255.has("extra_specs")).isFalse();
-    JsonNode v261 = ok(at(member, "2.61").get(NOVA + "/flavors/1"), 200).get("flavor");
+    JsonNode v261 = at(member, "2.61").get(NOVA + "/flavors/1").expect(200).get("flavor");
     assertThat(v261.get("extra_specs").isObject()).isTrue();
     assertThat(v261.get("swap").asText()).isEmpty();
-    JsonNode v275 = ok(at(member, "2.75").get(NOVA + "/flavors/1"), 200).get("flavor");
+    JsonNode v275 = at(member, "2.75").get(NOVA + "/flavors/1").expect(200).get("flavor");
     assertThat(v275.get("swap").isInt()).isTrue();
     assertThat(v275.get("swap").asInt()).isZero();
   }
 
   @Test
   void flavorListFiltersSortsAndPages() {
-    assertThat(values(ok(member.get(NOVA + "/flavors/detail?minRam=4096"), 200).get("flavors"), "/name"))
+    assertThat(values(member.get(NOVA + "/flavors/detail?minRam=4096").expect(200).get("flavors"), "/name"))
         .containsExactly("m1.medium", "m1.large");
-    assertThat(values(ok(member.get(NOVA + "/flavors?minDisk=20&minRam=2048"), 200).get("flavors"), "/id"))
+    assertThat(values(member.get(NOVA + "/flavors?minDisk=20&minRam=2048").expect(200).get("flavors"), "/id"))
         .containsExactly("2", "3", "4");
-    assertThat(values(ok(member.get(NOVA + "/flavors?sort_key=memory_mb&sort_dir=desc"), 200).get("flavors"), "/id"))
+    assertThat(values(member.get(NOVA + "/flavors?sort_key=memory_mb&sort_dir=desc").expect(200).get("flavors"), "/id"))
         .containsExactly("4", "3", "2", "1");
 
-    JsonNode first = ok(member.get(NOVA + "/flavors?limit=2"), 200);
+    JsonNode first = member.get(NOVA + "/flavors?limit=2").expect(200);
     assertThat(values(first.get("flavors"), "/id")).containsExactly("1", "2");
     String next = first.at("/flavors_links/0/href").asText();
     assertThat(first.at("/flavors_links/0/rel").asText()).isEqualTo("next");
     assertThat(next).startsWith(kiln.baseUrl() + "/compute/v2.1/flavors?").contains("limit=2").contains("marker=2");
-    JsonNode second = ok(member.get(next.substring(kiln.baseUrl().length())), 200);
+    JsonNode second = member.get(next.substring(kiln.baseUrl().length())).expect(200);
     assertThat(values(second.get("flavors"), "/id")).containsExactly("3", "4");
     assertThat(second.has("flavors_links")).isFalse();
 
@@ -138,7 +121,7 @@ class ComputeApiTest {
     fault(member.get(NOVA + "/flavors?sort_key=colour"), 400, "badRequest", null);
     fault(admin.get(NOVA + "/flavors?is_public=maybe"), 400, "badRequest", "Invalid is_public filter [maybe]");
     // Unknown query parameters are ignored before 2.75 and refused from it.
-    ok(at(member, "2.74").get(NOVA + "/flavors?colour=red"), 200);
+    at(member, "2.74").get(NOVA + "/flavors?colour=red").expect(200);
     fault(at(member, "2.75").get(NOVA + "/flavors?colour=red"), 400, "badRequest", null);
   }
 
@@ -152,13 +135,11 @@ class ComputeApiTest {
   void adminsCreateUpdateAndDeleteFlavors() {
     Api v255 = at(admin, "2.55");
     JsonNode created =
-        ok(
-                v255.post(
+        v255.post(
                     NOVA + "/flavors",
                     "{\"flavor\": {\"name\": \"k1.api\", \"ram\": \"1024\", \"vcpus\": 2, \"disk\": 10, \"id\": null,"
                         + " \"swap\": 512, \"OS-FLV-EXT-DATA:ephemeral\": 5, \"rxtx_factor\": 2.5,"
-                        + " \"description\": \"made by a test\"}}"),
-                200)
+                        + " \"description\": \"made by a test\"}}").expect(200)
             .get("flavor");
     String id = created.get("id").asText();
     assertThat(id).matches("[0-9a-f-]{36}");
@@ -187,7 +168,7 @@ class ComputeApiTest {
     fault(admin.post(NOVA + "/flavors", "{\"flavor\": {\"name\": \"d\", \"ram\": 1, \"vcpus\": 1, \"disk\": -1}}"), 400, "badRequest", null);
     fault(admin.post(NOVA + "/flavors", "not json"), 400, "badRequest", null);
 
-    JsonNode updated = ok(v255.put(NOVA + "/flavors/" + id, "{\"flavor\": {\"description\": \"changed\"}}"), 200).get("flavor");
+    JsonNode updated = v255.put(NOVA + "/flavors/" + id, "{\"flavor\": {\"description\": \"changed\"}}").expect(200).get("flavor");
     assertThat(updated.get("description").asText()).isEqualTo("changed");
     fault(at(admin, "2.54").put(NOVA + "/flavors/" + id, "{\"flavor\": {\"description\": \"x\"}}"), 404, "itemNotFound", null);
     fault(v255.put(NOVA + "/flavors/" + id, "{\"flavor\": {\"name\": \"x\"}}"), 400, "badRequest", null);
@@ -200,20 +181,20 @@ class ComputeApiTest {
 
   @Test
   void extraSpecsCrud() {
-    ok(admin.post(NOVA + "/flavors", "{\"flavor\": {\"name\": \"specced\", \"id\": \"specced\", \"ram\": 64, \"vcpus\": 1, \"disk\": 1}}"), 200);
+    admin.post(NOVA + "/flavors", "{\"flavor\": {\"name\": \"specced\", \"id\": \"specced\", \"ram\": 64, \"vcpus\": 1, \"disk\": 1}}").expect(200);
     String specs = NOVA + "/flavors/specced/os-extra_specs";
-    JsonNode set = ok(admin.post(specs, "{\"extra_specs\": {\"hw:cpu_policy\": \"dedicated\", \"quota:disk_read_iops_sec\": 100}}"), 200);
+    JsonNode set = admin.post(specs, "{\"extra_specs\": {\"hw:cpu_policy\": \"dedicated\", \"quota:disk_read_iops_sec\": 100}}").expect(200);
     assertThat(set.toString()).isEqualTo("{\"extra_specs\":{\"hw:cpu_policy\":\"dedicated\",\"quota:disk_read_iops_sec\":100}}");
-    assertThat(ok(member.get(specs), 200).get("extra_specs").toString())
+    assertThat(member.get(specs).expect(200).get("extra_specs").toString())
         .isEqualTo("{\"hw:cpu_policy\":\"dedicated\",\"quota:disk_read_iops_sec\":\"100\"}");
-    assertThat(ok(member.get(specs + "/hw:cpu_policy"), 200).toString()).isEqualTo("{\"hw:cpu_policy\":\"dedicated\"}");
-    assertThat(ok(admin.put(specs + "/hw:cpu_policy", "{\"hw:cpu_policy\": \"shared\"}"), 200).toString())
+    assertThat(member.get(specs + "/hw:cpu_policy").expect(200).toString()).isEqualTo("{\"hw:cpu_policy\":\"dedicated\"}");
+    assertThat(admin.put(specs + "/hw:cpu_policy", "{\"hw:cpu_policy\": \"shared\"}").expect(200).toString())
         .isEqualTo("{\"hw:cpu_policy\":\"shared\"}");
     fault(admin.put(specs + "/hw:cpu_policy", "{\"other\": \"x\"}"), 400, "badRequest", "Request body and URI mismatch");
     fault(admin.put(specs + "/a", "{\"a\": \"1\", \"b\": \"2\"}"), 400, "badRequest", null);
     fault(admin.post(specs, "{\"extra_specs\": {\"bad/key\": \"x\"}}"), 400, "badRequest", null);
     fault(member.post(specs, "{\"extra_specs\": {\"a\": \"b\"}}"), 403, "forbidden", null);
-    JsonNode shown = ok(at(member, "2.61").get(NOVA + "/flavors/specced"), 200).get("flavor");
+    JsonNode shown = at(member, "2.61").get(NOVA + "/flavors/specced").expect(200).get("flavor");
     assertThat(shown.at("/extra_specs/hw:cpu_policy").asText()).isEqualTo("shared");
 
     assertThat(admin.delete(specs + "/hw:cpu_policy").status()).isEqualTo(200);
@@ -224,23 +205,21 @@ class ComputeApiTest {
 
   @Test
   void privateFlavorsAndTheirAccessLists() {
-    ok(
-        admin.post(
+    admin.post(
             NOVA + "/flavors",
             "{\"flavor\": {\"name\": \"private\", \"id\": \"private\", \"ram\": 64, \"vcpus\": 1, \"disk\": 1,"
-                + " \"os-flavor-access:is_public\": false}}"),
-        200);
+                + " \"os-flavor-access:is_public\": false}}").expect(200);
     fault(member.get(NOVA + "/flavors/private"), 404, "itemNotFound", null);
-    assertThat(values(ok(member.get(NOVA + "/flavors"), 200).get("flavors"), "/id")).doesNotContain("private");
-    assertThat(values(ok(admin.get(NOVA + "/flavors?is_public=false"), 200).get("flavors"), "/id")).containsExactly("private");
-    assertThat(values(ok(admin.get(NOVA + "/flavors?is_public=None"), 200).get("flavors"), "/id")).contains("private", "1");
-    assertThat(ok(admin.get(NOVA + "/flavors/private/os-flavor-access"), 200).get("flavor_access")).isEmpty();
+    assertThat(values(member.get(NOVA + "/flavors").expect(200).get("flavors"), "/id")).doesNotContain("private");
+    assertThat(values(admin.get(NOVA + "/flavors?is_public=false").expect(200).get("flavors"), "/id")).containsExactly("private");
+    assertThat(values(admin.get(NOVA + "/flavors?is_public=None").expect(200).get("flavors"), "/id")).contains("private", "1");
+    assertThat(admin.get(NOVA + "/flavors/private/os-flavor-access").expect(200).get("flavor_access")).isEmpty();
 
-    JsonNode added = ok(admin.post(NOVA + "/flavors/private/action", "{\"addTenantAccess\": {\"tenant\": \"" + memberProject + "\"}}"), 200);
+    JsonNode added = admin.post(NOVA + "/flavors/private/action", "{\"addTenantAccess\": {\"tenant\": \"" + memberProject + "\"}}").expect(200);
     assertThat(added.at("/flavor_access/0/tenant_id").asText()).isEqualTo(memberProject);
     assertThat(added.at("/flavor_access/0/flavor_id").asText()).isEqualTo("private");
-    assertThat(ok(member.get(NOVA + "/flavors/private"), 200).at("/flavor/name").asText()).isEqualTo("private");
-    assertThat(values(ok(member.get(NOVA + "/flavors"), 200).get("flavors"), "/id")).contains("private");
+    assertThat(member.get(NOVA + "/flavors/private").expect(200).at("/flavor/name").asText()).isEqualTo("private");
+    assertThat(values(member.get(NOVA + "/flavors").expect(200).get("flavors"), "/id")).contains("private");
     fault(
         admin.post(NOVA + "/flavors/private/action", "{\"addTenantAccess\": {\"tenant\": \"" + memberProject + "\"}}"),
         409, "conflictingRequest", null);
@@ -252,7 +231,7 @@ class ComputeApiTest {
     fault(member.get(NOVA + "/flavors/private/os-flavor-access"), 403, "forbidden", null);
     fault(admin.post(NOVA + "/flavors/private/action", "{\"flyAway\": {}}"), 400, "badRequest", null);
 
-    JsonNode removed = ok(admin.post(NOVA + "/flavors/private/action", "{\"removeTenantAccess\": {\"tenant\": \"" + memberProject + "\"}}"), 200);
+    JsonNode removed = admin.post(NOVA + "/flavors/private/action", "{\"removeTenantAccess\": {\"tenant\": \"" + memberProject + "\"}}").expect(200);
     assertThat(removed.get("flavor_access")).isEmpty();
     fault(member.get(NOVA + "/flavors/private"), 404, "itemNotFound", null);
     fault(
@@ -264,24 +243,24 @@ class ComputeApiTest {
 
   @Test
   void keypairsImportedAndGeneratedWithTheShapesOfEachVersion() {
-    JsonNode v21 = ok(member.post(NOVA + "/os-keypairs", "{\"keypair\": {\"name\": \"imported\", \"public_key\": \"" + SshKeysTest.ED25519 + "\"}}"), 200).get("keypair");
+    JsonNode v21 = member.post(NOVA + "/os-keypairs", "{\"keypair\": {\"name\": \"imported\", \"public_key\": \"" + SshKeysTest.ED25519 + "\"}}").expect(200).get("keypair");
     assertThat(v21.get("fingerprint").asText()).isEqualTo("05:62:20:8c:f2:60:55:5e:a7:bb:e4:a6:ba:c6:03:ad");
     assertThat(v21.get("user_id").asText()).isEqualTo(memberUser);
     assertThat(v21.has("type")).isFalse();
     assertThat(v21.has("private_key")).isFalse();
 
     Api v22 = at(member, "2.2");
-    JsonNode generated = ok(v22.post(NOVA + "/os-keypairs", "{\"keypair\": {\"name\": \"generated\"}}"), 201).get("keypair");
+    JsonNode generated = v22.post(NOVA + "/os-keypairs", "{\"keypair\": {\"name\": \"generated\"}}").expect(201).get("keypair");
     assertThat(generated.get("private_key").asText()).startsWith("-----BEGIN RSA PRIVATE KEY-----");
     assertThat(generated.get("public_key").asText()).startsWith("ssh-rsa ");
     assertThat(generated.get("type").asText()).isEqualTo("ssh");
 
-    JsonNode list = ok(v22.get(NOVA + "/os-keypairs"), 200).get("keypairs");
+    JsonNode list = v22.get(NOVA + "/os-keypairs").expect(200).get("keypairs");
     assertThat(values(list, "/keypair/name")).containsExactly("generated", "imported");
     assertThat(list.at("/0/keypair/type").asText()).isEqualTo("ssh");
     assertThat(list.at("/0/keypair").has("private_key")).isFalse();
 
-    JsonNode shown = ok(v22.get(NOVA + "/os-keypairs/imported"), 200).get("keypair");
+    JsonNode shown = v22.get(NOVA + "/os-keypairs/imported").expect(200).get("keypair");
     assertThat(shown.get("public_key").asText()).isEqualTo(SshKeysTest.ED25519);
     assertThat(shown.get("deleted").asBoolean()).isFalse();
     assertThat(shown.get("id").isInt()).isTrue();
@@ -300,19 +279,17 @@ class ComputeApiTest {
     fault(member.post(NOVA + "/os-keypairs", "{\"keypair\": {\"name\": \"t\", \"type\": \"ssh\"}}"), 400, "badRequest", null);
     fault(v22.post(NOVA + "/os-keypairs", "{\"keypair\": {\"name\": \"t\", \"type\": \"pgp\"}}"), 400, "badRequest", null);
     JsonNode x509 =
-        ok(
-                v22.post(
+        v22.post(
                     NOVA + "/os-keypairs",
                     "{\"keypair\": {\"name\": \"cert\", \"type\": \"x509\", \"public_key\": "
-                        + TextNode.valueOf(SshKeysTest.CERTIFICATE) + "}}"),
-                201)
+                        + TextNode.valueOf(SshKeysTest.CERTIFICATE) + "}}").expect(201)
             .get("keypair");
     assertThat(x509.get("fingerprint").asText()).isEqualTo("8f:b0:14:ab:c7:c6:29:36:24:50:2c:83:13:a7:dd:f1:bf:09:f9:09");
 
     // Keypairs are the user's: the admin sees none of them unless naming the user (2.10).
-    assertThat(ok(admin.get(NOVA + "/os-keypairs"), 200).get("keypairs")).isEmpty();
+    assertThat(admin.get(NOVA + "/os-keypairs").expect(200).get("keypairs")).isEmpty();
     fault(admin.get(NOVA + "/os-keypairs/imported"), 404, "itemNotFound", null);
-    assertThat(ok(at(admin, "2.10").get(NOVA + "/os-keypairs/imported?user_id=" + memberUser), 200).at("/keypair/name").asText())
+    assertThat(at(admin, "2.10").get(NOVA + "/os-keypairs/imported?user_id=" + memberUser).expect(200).at("/keypair/name").asText())
         .isEqualTo("imported");
     fault(at(member, "2.10").get(NOVA + "/os-keypairs?user_id=someone-else"), 403, "forbidden", null);
 
@@ -328,18 +305,18 @@ class ComputeApiTest {
   void keypairsPageFrom235() {
     Api v235 = at(admin, "2.35");
     for (String name : List.of("page-a", "page-b", "page-c")) {
-      ok(v235.post(NOVA + "/os-keypairs", "{\"keypair\": {\"name\": \"" + name + "\", \"public_key\": \"" + SshKeysTest.RSA + "\"}}"), 201);
+      v235.post(NOVA + "/os-keypairs", "{\"keypair\": {\"name\": \"" + name + "\", \"public_key\": \"" + SshKeysTest.RSA + "\"}}").expect(201);
     }
-    JsonNode first = ok(v235.get(NOVA + "/os-keypairs?limit=2"), 200);
+    JsonNode first = v235.get(NOVA + "/os-keypairs?limit=2").expect(200);
     assertThat(values(first.get("keypairs"), "/keypair/name")).containsExactly("page-a", "page-b");
     String next = first.at("/keypairs_links/0/href").asText();
     assertThat(next).contains("marker=page-b");
-    JsonNode second = ok(v235.get(next.substring(kiln.baseUrl().length())), 200);
+    JsonNode second = v235.get(next.substring(kiln.baseUrl().length())).expect(200);
     assertThat(values(second.get("keypairs"), "/keypair/name")).containsExactly("page-c");
     assertThat(second.has("keypairs_links")).isFalse();
     fault(v235.get(NOVA + "/os-keypairs?marker=nope"), 400, "badRequest", "Marker nope could not be found.");
     // Before 2.35 paging parameters are ignored.
-    assertThat(ok(at(admin, "2.34").get(NOVA + "/os-keypairs?limit=1"), 200).get("keypairs")).hasSize(3);
+    assertThat(at(admin, "2.34").get(NOVA + "/os-keypairs?limit=1").expect(200).get("keypairs")).hasSize(3);
     for (String name : List.of("page-a", "page-b", "page-c")) {
       admin.delete(NOVA + "/os-keypairs/" + name);
     }
@@ -349,14 +326,14 @@ class ComputeApiTest {
 
   @Test
   void hypervisorsReportTheFleet() {
-    JsonNode list = ok(admin.get(NOVA + "/os-hypervisors"), 200).get("hypervisors");
+    JsonNode list = admin.get(NOVA + "/os-hypervisors").expect(200).get("hypervisors");
     assertThat(values(list, "/hypervisor_hostname")).containsExactly("kiln-compute-1", "kiln-compute-2", "kiln-compute-3");
     assertThat(list.at("/0/id").isInt()).isTrue();
     assertThat(list.at("/0/state").asText()).isEqualTo("up");
     assertThat(list.at("/0/status").asText()).isEqualTo("enabled");
     int id = list.at("/0/id").asInt();
 
-    JsonNode h = ok(admin.get(NOVA + "/os-hypervisors/" + id), 200).get("hypervisor");
+    JsonNode h = admin.get(NOVA + "/os-hypervisors/" + id).expect(200).get("hypervisor");
     assertThat(h.get("vcpus").asInt()).isEqualTo(16);
     assertThat(h.get("memory_mb").asInt()).isEqualTo(32768);
     assertThat(h.get("local_gb").asInt()).isEqualTo(1000);
@@ -366,42 +343,42 @@ class ComputeApiTest {
     assertThat(h.get("cpu_info").isTextual()).isTrue();
     assertThat(h.at("/service/host").asText()).isEqualTo("kiln-compute-1");
     assertThat(h.at("/service/id").isInt()).isTrue();
-    assertThat(ok(at(admin, "2.28").get(NOVA + "/os-hypervisors/" + id), 200).at("/hypervisor/cpu_info/arch").asText())
+    assertThat(at(admin, "2.28").get(NOVA + "/os-hypervisors/" + id).expect(200).at("/hypervisor/cpu_info/arch").asText())
         .isEqualTo("x86_64");
 
     Api v253 = at(admin, "2.53");
-    JsonNode uuids = ok(v253.get(NOVA + "/os-hypervisors/detail"), 200).get("hypervisors");
+    JsonNode uuids = v253.get(NOVA + "/os-hypervisors/detail").expect(200).get("hypervisors");
     String uuid = uuids.at("/0/id").asText();
     assertThat(uuid).matches("[0-9a-f-]{36}");
     assertThat(uuids.at("/0/service/id").asText()).matches("[0-9a-f-]{36}");
-    assertThat(ok(v253.get(NOVA + "/os-hypervisors/" + uuid), 200).at("/hypervisor/hypervisor_hostname").asText())
+    assertThat(v253.get(NOVA + "/os-hypervisors/" + uuid).expect(200).at("/hypervisor/hypervisor_hostname").asText())
         .isEqualTo("kiln-compute-1");
     fault(v253.get(NOVA + "/os-hypervisors/" + id), 400, "badRequest", "Invalid uuid " + id);
     fault(admin.get(NOVA + "/os-hypervisors/999"), 404, "itemNotFound", "Hypervisor with ID '999' could not be found.");
     fault(admin.get(NOVA + "/os-hypervisors/abc"), 404, "itemNotFound", null);
     fault(v253.get(NOVA + "/os-hypervisors/" + UUID.randomUUID()), 404, "itemNotFound", null);
 
-    assertThat(values(ok(admin.get(NOVA + "/os-hypervisors/compute-2/search"), 200).get("hypervisors"), "/hypervisor_hostname"))
+    assertThat(values(admin.get(NOVA + "/os-hypervisors/compute-2/search").expect(200).get("hypervisors"), "/hypervisor_hostname"))
         .containsExactly("kiln-compute-2");
     fault(admin.get(NOVA + "/os-hypervisors/nothing/search"), 404, "itemNotFound", "No hypervisor matching 'nothing' could be found.");
     fault(v253.get(NOVA + "/os-hypervisors/compute-2/search"), 404, "itemNotFound", null);
-    JsonNode pattern = ok(v253.get(NOVA + "/os-hypervisors?hypervisor_hostname_pattern=compute-3"), 200).get("hypervisors");
+    JsonNode pattern = v253.get(NOVA + "/os-hypervisors?hypervisor_hostname_pattern=compute-3").expect(200).get("hypervisors");
     assertThat(values(pattern, "/hypervisor_hostname")).containsExactly("kiln-compute-3");
     fault(v253.get(NOVA + "/os-hypervisors?hypervisor_hostname_pattern=x&limit=1"), 400, "badRequest", null);
     fault(v253.get(NOVA + "/os-hypervisors?colour=red"), 400, "badRequest", null);
-    assertThat(ok(at(admin, "2.75").get(NOVA + "/os-hypervisors?with_servers=true"), 200).at("/hypervisors/0/servers").isArray())
+    assertThat(at(admin, "2.75").get(NOVA + "/os-hypervisors?with_servers=true").expect(200).at("/hypervisors/0/servers").isArray())
         .isTrue();
 
-    JsonNode page = ok(at(admin, "2.33").get(NOVA + "/os-hypervisors?limit=2"), 200);
+    JsonNode page = at(admin, "2.33").get(NOVA + "/os-hypervisors?limit=2").expect(200);
     assertThat(page.get("hypervisors")).hasSize(2);
     assertThat(page.at("/hypervisors_links/0/href").asText()).contains("marker=" + page.at("/hypervisors/1/id").asText());
-    assertThat(ok(admin.get(NOVA + "/os-hypervisors?limit=2"), 200).get("hypervisors")).hasSize(3);
+    assertThat(admin.get(NOVA + "/os-hypervisors?limit=2").expect(200).get("hypervisors")).hasSize(3);
 
-    JsonNode stats = ok(admin.get(NOVA + "/os-hypervisors/statistics"), 200).get("hypervisor_statistics");
+    JsonNode stats = admin.get(NOVA + "/os-hypervisors/statistics").expect(200).get("hypervisor_statistics");
     assertThat(stats.get("count").asInt()).isEqualTo(3);
     assertThat(stats.get("vcpus").asInt()).isEqualTo(48);
     assertThat(stats.get("memory_mb").asInt()).isEqualTo(3 * 32768);
-    assertThat(ok(admin.get(NOVA + "/os-hypervisors/" + id + "/uptime"), 200).at("/hypervisor/uptime").asText())
+    assertThat(admin.get(NOVA + "/os-hypervisors/" + id + "/uptime").expect(200).at("/hypervisor/uptime").asText())
         .matches("\\s*\\S+ up .+,\\s+0 users,\\s+load average: .+");
 
     fault(member.get(NOVA + "/os-hypervisors"), 403, "forbidden", null);
@@ -409,7 +386,7 @@ class ComputeApiTest {
 
   @Test
   void servicesAreListedAndComputeServicesDisabled() {
-    JsonNode services = ok(admin.get(NOVA + "/os-services"), 200).get("services");
+    JsonNode services = admin.get(NOVA + "/os-services").expect(200).get("services");
     assertThat(values(services, "/binary"))
         .containsExactly("nova-scheduler", "nova-conductor", "nova-compute", "nova-compute", "nova-compute");
     assertThat(services.at("/0/zone").asText()).isEqualTo("internal");
@@ -417,20 +394,20 @@ class ComputeApiTest {
     assertThat(services.at("/2/state").asText()).isEqualTo("up");
     assertThat(services.at("/2/id").isInt()).isTrue();
     assertThat(services.at("/2").has("forced_down")).isFalse();
-    assertThat(ok(admin.get(NOVA + "/os-services?binary=nova-compute&host=kiln-compute-2"), 200).get("services")).hasSize(1);
+    assertThat(admin.get(NOVA + "/os-services?binary=nova-compute&host=kiln-compute-2").expect(200).get("services")).hasSize(1);
 
     Api v253 = at(admin, "2.53");
-    JsonNode compute3 = ok(v253.get(NOVA + "/os-services?host=kiln-compute-3"), 200).at("/services/0");
+    JsonNode compute3 = v253.get(NOVA + "/os-services?host=kiln-compute-3").expect(200).at("/services/0");
     String uuid = compute3.get("id").asText();
     assertThat(compute3.get("forced_down").asBoolean()).isFalse();
     try {
       JsonNode disabled =
-          ok(v253.put(NOVA + "/os-services/" + uuid, "{\"status\": \"disabled\", \"disabled_reason\": \"maintenance\"}"), 200)
+          v253.put(NOVA + "/os-services/" + uuid, "{\"status\": \"disabled\", \"disabled_reason\": \"maintenance\"}").expect(200)
               .get("service");
       assertThat(disabled.get("status").asText()).isEqualTo("disabled");
       assertThat(disabled.get("disabled_reason").asText()).isEqualTo("maintenance");
       assertThat(disabled.get("host").asText()).isEqualTo("kiln-compute-3");
-      JsonNode hypervisor = ok(v253.get(NOVA + "/os-hypervisors/detail?hypervisor_hostname_pattern=kiln-compute-3"), 200).at("/hypervisors/0");
+      JsonNode hypervisor = v253.get(NOVA + "/os-hypervisors/detail?hypervisor_hostname_pattern=kiln-compute-3").expect(200).at("/hypervisors/0");
       assertThat(hypervisor.get("status").asText()).isEqualTo("disabled");
       assertThat(hypervisor.at("/service/disabled_reason").asText()).isEqualTo("maintenance");
 
@@ -440,38 +417,38 @@ class ComputeApiTest {
           "No updates were requested. Fields 'status' or 'forced_down' should be specified.");
       fault(v253.put(NOVA + "/os-services/42", "{\"status\": \"enabled\"}"), 400, "badRequest", "Invalid uuid 42");
       fault(v253.put(NOVA + "/os-services/" + UUID.randomUUID(), "{\"status\": \"enabled\"}"), 404, "itemNotFound", null);
-      String scheduler = ok(v253.get(NOVA + "/os-services?binary=nova-scheduler"), 200).at("/services/0/id").asText();
+      String scheduler = v253.get(NOVA + "/os-services?binary=nova-scheduler").expect(200).at("/services/0/id").asText();
       fault(v253.put(NOVA + "/os-services/" + scheduler, "{\"status\": \"disabled\"}"), 400, "badRequest",
           "Updating a nova-scheduler service is not supported. Only nova-compute services can be updated.");
       fault(member.get(NOVA + "/os-services"), 403, "forbidden", null);
     } finally {
-      JsonNode enabled = ok(v253.put(NOVA + "/os-services/" + uuid, "{\"status\": \"enabled\"}"), 200).get("service");
+      JsonNode enabled = v253.put(NOVA + "/os-services/" + uuid, "{\"status\": \"enabled\"}").expect(200).get("service");
       assertThat(enabled.get("disabled_reason").isNull()).isTrue();
     }
 
     // Before 2.53: actions naming host and binary.
     JsonNode legacy =
-        ok(admin.put(NOVA + "/os-services/disable-log-reason",
-            "{\"host\": \"kiln-compute-2\", \"binary\": \"nova-compute\", \"disabled_reason\": \"test\"}"), 200);
+        admin.put(NOVA + "/os-services/disable-log-reason",
+            "{\"host\": \"kiln-compute-2\", \"binary\": \"nova-compute\", \"disabled_reason\": \"test\"}").expect(200);
     assertThat(legacy.toString())
         .isEqualTo("{\"service\":{\"host\":\"kiln-compute-2\",\"binary\":\"nova-compute\",\"status\":\"disabled\",\"disabled_reason\":\"test\"}}");
-    ok(admin.put(NOVA + "/os-services/enable", "{\"host\": \"kiln-compute-2\", \"binary\": \"nova-compute\"}"), 200);
+    admin.put(NOVA + "/os-services/enable", "{\"host\": \"kiln-compute-2\", \"binary\": \"nova-compute\"}").expect(200);
     fault(admin.put(NOVA + "/os-services/disable", "{\"host\": \"nowhere\", \"binary\": \"nova-compute\"}"), 404, "itemNotFound",
         "Could not find binary nova-compute on host nowhere.");
     fault(admin.put(NOVA + "/os-services/force-down", "{\"host\": \"kiln-compute-2\", \"binary\": \"nova-compute\"}"), 404, "itemNotFound", null);
-    JsonNode down = ok(at(admin, "2.11").put(NOVA + "/os-services/force-down",
-        "{\"host\": \"kiln-compute-2\", \"binary\": \"nova-compute\", \"forced_down\": true}"), 200);
+    JsonNode down = at(admin, "2.11").put(NOVA + "/os-services/force-down",
+        "{\"host\": \"kiln-compute-2\", \"binary\": \"nova-compute\", \"forced_down\": true}").expect(200);
     assertThat(down.at("/service/forced_down").asBoolean()).isTrue();
-    assertThat(ok(at(admin, "2.11").get(NOVA + "/os-services?host=kiln-compute-2"), 200).at("/services/0/state").asText()).isEqualTo("down");
-    ok(at(admin, "2.11").put(NOVA + "/os-services/force-down",
-        "{\"host\": \"kiln-compute-2\", \"binary\": \"nova-compute\", \"forced_down\": false}"), 200);
+    assertThat(at(admin, "2.11").get(NOVA + "/os-services?host=kiln-compute-2").expect(200).at("/services/0/state").asText()).isEqualTo("down");
+    at(admin, "2.11").put(NOVA + "/os-services/force-down",
+        "{\"host\": \"kiln-compute-2\", \"binary\": \"nova-compute\", \"forced_down\": false}").expect(200);
   }
 
   @Test
   void availabilityZones() {
-    JsonNode zones = ok(member.get(NOVA + "/os-availability-zone"), 200).get("availabilityZoneInfo");
+    JsonNode zones = member.get(NOVA + "/os-availability-zone").expect(200).get("availabilityZoneInfo");
     assertThat(zones.toString()).isEqualTo("[{\"zoneName\":\"nova\",\"zoneState\":{\"available\":true},\"hosts\":null}]");
-    JsonNode detail = ok(admin.get(NOVA + "/os-availability-zone/detail"), 200).get("availabilityZoneInfo");
+    JsonNode detail = admin.get(NOVA + "/os-availability-zone/detail").expect(200).get("availabilityZoneInfo");
     assertThat(values(detail, "/zoneName")).containsExactly("internal", "nova");
     assertThat(detail.at("/0/hosts/kiln/nova-scheduler/available").asBoolean()).isTrue();
     assertThat(detail.at("/1/hosts/kiln-compute-1/nova-compute/active").asBoolean()).isTrue();
@@ -482,22 +459,22 @@ class ComputeApiTest {
 
   @Test
   void faultInjectionSettingsThroughTheAdminApi() {
-    JsonNode all = ok(admin.get(NOVA + "/os-kiln-faults"), 200).get("kiln_faults");
+    JsonNode all = admin.get(NOVA + "/os-kiln-faults").expect(200).get("kiln_faults");
     assertThat(values(all, "/operation")).hasSize(DriverOperation.values().length).contains("spawn", "live_migrate");
     assertThat(all.at("/0/fail_next").asInt()).isZero();
 
     JsonNode set =
-        ok(admin.put(NOVA + "/os-kiln-faults/reboot",
-            "{\"kiln_fault\": {\"fail_next\": 2, \"probability\": 0.5, \"host\": \"kiln-compute-1\", \"message\": \"boom\", \"latency_ms\": 5}}"), 200)
+        admin.put(NOVA + "/os-kiln-faults/reboot",
+            "{\"kiln_fault\": {\"fail_next\": 2, \"probability\": 0.5, \"host\": \"kiln-compute-1\", \"message\": \"boom\", \"latency_ms\": 5}}").expect(200)
             .get("kiln_fault");
     assertThat(set.toString())
         .isEqualTo("{\"operation\":\"reboot\",\"latency_ms\":5,\"fail_next\":2,\"probability\":0.5,\"host\":\"kiln-compute-1\",\"message\":\"boom\"}");
     // Fields not given keep their values.
-    JsonNode merged = ok(admin.put(NOVA + "/os-kiln-faults/reboot", "{\"kiln_fault\": {\"fail_next\": 1, \"host\": null}}"), 200).get("kiln_fault");
+    JsonNode merged = admin.put(NOVA + "/os-kiln-faults/reboot", "{\"kiln_fault\": {\"fail_next\": 1, \"host\": null}}").expect(200).get("kiln_fault");
     assertThat(merged.get("fail_next").asInt()).isEqualTo(1);
     assertThat(merged.get("probability").asDouble()).isEqualTo(0.5);
     assertThat(merged.get("host").isNull()).isTrue();
-    assertThat(ok(admin.get(NOVA + "/os-kiln-faults/reboot"), 200).at("/kiln_fault/message").asText()).isEqualTo("boom");
+    assertThat(admin.get(NOVA + "/os-kiln-faults/reboot").expect(200).at("/kiln_fault/message").asText()).isEqualTo("boom");
 
     fault(admin.put(NOVA + "/os-kiln-faults/reboot", "{\"kiln_fault\": {\"probability\": 2}}"), 400, "badRequest", null);
     fault(admin.put(NOVA + "/os-kiln-faults/reboot", "{\"kiln_fault\": {\"fail_next\": -1}}"), 400, "badRequest", null);
@@ -507,11 +484,11 @@ class ComputeApiTest {
     fault(member.get(NOVA + "/os-kiln-faults"), 403, "forbidden", null);
 
     assertThat(admin.delete(NOVA + "/os-kiln-faults/reboot").status()).isEqualTo(204);
-    assertThat(ok(admin.get(NOVA + "/os-kiln-faults/reboot"), 200).get("kiln_fault").toString())
+    assertThat(admin.get(NOVA + "/os-kiln-faults/reboot").expect(200).get("kiln_fault").toString())
         .isEqualTo("{\"operation\":\"reboot\",\"latency_ms\":0,\"fail_next\":0,\"probability\":0.0,\"host\":null,\"message\":null}");
-    ok(admin.put(NOVA + "/os-kiln-faults/destroy", "{\"kiln_fault\": {\"fail_next\": 3}}"), 200);
+    admin.put(NOVA + "/os-kiln-faults/destroy", "{\"kiln_fault\": {\"fail_next\": 3}}").expect(200);
     assertThat(admin.delete(NOVA + "/os-kiln-faults").status()).isEqualTo(204);
-    assertThat(ok(admin.get(NOVA + "/os-kiln-faults/destroy"), 200).at("/kiln_fault/fail_next").asInt()).isZero();
+    assertThat(admin.get(NOVA + "/os-kiln-faults/destroy").expect(200).at("/kiln_fault/fail_next").asInt()).isZero();
   }
 
   @Test

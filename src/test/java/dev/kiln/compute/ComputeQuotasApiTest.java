@@ -1,91 +1,63 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Race;
+import dev.kiln.testing.Tenant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Nova's quota sets, quota classes and limits over HTTP, and the quota check of a boot. */
 class ComputeQuotasApiTest {
-  private static final String NOVA = "/compute/v2.1";
-  private static final String NET = "/networking/v2.0";
-
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
-  private static Api anonymous;
   private static String adminProject;
   private static String imageId;
-  private static String role;
   private static int projects;
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
+    admin = kiln.admin();
     adminProject = admin.get("/identity/v3/projects?name=admin").json().at("/projects/0/id").asText();
-    role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    imageId = ok(admin.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
+    imageId = Cloud.cirros(admin);
   }
 
   /** A fresh project with a member user, a network and a subnet. */
-  private record Tenant(String projectId, Api api, String networkId) {}
+  private record Project(String projectId, Api api, String networkId) {}
 
-  private static Tenant tenant() {
+  private static Project tenant() {
     String name = "quota-" + (++projects);
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"" + name + "\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"" + name + "-user\", \"password\": \"pw\"}}")
-            .json().at("/user/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    Api api = anonymous.withToken(anonymous.token(name + "-user", "pw", name));
-    String network = ok(api.post(NET + "/networks", "{\"network\": {\"name\": \"net\"}}"), 201).at("/network/id").asText();
-    ok(api.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + network + "\", \"ip_version\": 4, \"cidr\": \"10.9.0.0/24\"}}"), 201);
-    return new Tenant(project, api, network);
+    Tenant member = Tenant.create(kiln, admin, name, name + "-user");
+    return new Project(member.projectId(), member.api(), Cloud.network(member.api(), "net", "10.9.0.0/24"));
   }
 
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
-  }
-
-  private static Api.Response boot(Tenant t, String name, String flavor) {
+  private static Api.Response boot(Project t, String name, String flavor) {
     return t.api().post(
         NOVA + "/servers",
         "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"" + flavor + "\", \"imageRef\": \"" + imageId
             + "\", \"networks\": [{\"uuid\": \"" + t.networkId() + "\"}]}}");
   }
 
-  private static int serverCount(Tenant t) {
-    return ok(t.api().get(NOVA + "/servers"), 200).get("servers").size();
+  private static int serverCount(Project t) {
+    return t.api().get(NOVA + "/servers").expect(200).get("servers").size();
   }
 
   private static void setQuota(String project, String body) {
-    ok(admin.put(NOVA + "/os-quota-sets/" + project, "{\"quota_set\": " + body + "}"), 200);
+    admin.put(NOVA + "/os-quota-sets/" + project, "{\"quota_set\": " + body + "}").expect(200);
   }
 
   @Test
   void aProjectWithoutLimitsShowsNovasDefaults() {
-    Tenant t = tenant();
-    JsonNode set = ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()), 200).get("quota_set");
+    Project t = tenant();
+    JsonNode set = t.api().get(NOVA + "/os-quota-sets/" + t.projectId()).expect(200).get("quota_set");
     assertThat(set.get("id").asText()).isEqualTo(t.projectId());
     assertThat(set.get("instances").asInt()).isEqualTo(10);
     assertThat(set.get("cores").asInt()).isEqualTo(20);
@@ -102,11 +74,11 @@ class ComputeQuotasApiTest {
     assertThat(set.get("security_groups").asInt()).isEqualTo(-1);
     assertThat(set.get("security_group_rules").asInt()).isEqualTo(-1);
 
-    JsonNode v236 = ok(t.api().withHeader("OpenStack-API-Version", "compute 2.36").get(NOVA + "/os-quota-sets/" + t.projectId()), 200).get("quota_set");
+    JsonNode v236 = t.api().withHeader("OpenStack-API-Version", "compute 2.36").get(NOVA + "/os-quota-sets/" + t.projectId()).expect(200).get("quota_set");
     assertThat(v236.has("floating_ips")).isFalse();
     assertThat(v236.has("security_groups")).isFalse();
     assertThat(v236.has("injected_files")).isTrue();
-    JsonNode v257 = ok(t.api().withHeader("OpenStack-API-Version", "compute 2.57").get(NOVA + "/os-quota-sets/" + t.projectId() + "/defaults"), 200).get("quota_set");
+    JsonNode v257 = t.api().withHeader("OpenStack-API-Version", "compute 2.57").get(NOVA + "/os-quota-sets/" + t.projectId() + "/defaults").expect(200).get("quota_set");
     assertThat(v257.has("injected_files")).isFalse();
     assertThat(v257.has("fixed_ips")).isFalse();
     assertThat(v257.get("instances").asInt()).isEqualTo(10);
@@ -114,10 +86,10 @@ class ComputeQuotasApiTest {
 
   @Test
   void detailCountsTheProjectsServers() {
-    Tenant t = tenant();
-    ok(boot(t, "a", "3"), 202); // m1.medium: 2 vCPUs, 4096 MB
-    ok(boot(t, "b", "1"), 202); // m1.tiny: 1 vCPU, 512 MB
-    JsonNode set = ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId() + "/detail"), 200).get("quota_set");
+    Project t = tenant();
+    boot(t, "a", "3").expect(202); // m1.medium: 2 vCPUs, 4096 MB
+    boot(t, "b", "1").expect(202); // m1.tiny: 1 vCPU, 512 MB
+    JsonNode set = t.api().get(NOVA + "/os-quota-sets/" + t.projectId() + "/detail").expect(200).get("quota_set");
     assertThat(set.get("id").asText()).isEqualTo(t.projectId());
     assertThat(set.at("/instances/in_use").asInt()).isEqualTo(2);
     assertThat(set.at("/instances/limit").asInt()).isEqualTo(10);
@@ -126,7 +98,7 @@ class ComputeQuotasApiTest {
     assertThat(set.at("/ram/in_use").asInt()).isEqualTo(4608);
     assertThat(set.at("/key_pairs/in_use").asInt()).isZero();
 
-    JsonNode limits = ok(t.api().get(NOVA + "/limits"), 200).get("limits");
+    JsonNode limits = t.api().get(NOVA + "/limits").expect(200).get("limits");
     assertThat(limits.get("rate")).isEmpty();
     JsonNode absolute = limits.get("absolute");
     assertThat(absolute.get("maxTotalInstances").asInt()).isEqualTo(10);
@@ -144,56 +116,56 @@ class ComputeQuotasApiTest {
     assertThat(absolute.get("totalServerGroupsUsed").asInt()).isZero();
     assertThat(absolute.get("totalFloatingIpsUsed").asInt()).isZero();
 
-    JsonNode v257 = ok(t.api().withHeader("OpenStack-API-Version", "compute 2.57").get(NOVA + "/limits"), 200).at("/limits/absolute");
+    JsonNode v257 = t.api().withHeader("OpenStack-API-Version", "compute 2.57").get(NOVA + "/limits").expect(200).at("/limits/absolute");
     assertThat(v257.has("maxImageMeta")).isFalse();
     assertThat(v257.has("maxPersonality")).isFalse();
     assertThat(v257.has("totalFloatingIpsUsed")).isFalse();
     assertThat(v257.get("totalInstancesUsed").asInt()).isEqualTo(2);
 
-    JsonNode asAdmin = ok(admin.get(NOVA + "/limits?tenant_id=" + t.projectId()), 200).at("/limits/absolute");
+    JsonNode asAdmin = admin.get(NOVA + "/limits?tenant_id=" + t.projectId()).expect(200).at("/limits/absolute");
     assertThat(asAdmin.get("totalCoresUsed").asInt()).isEqualTo(3);
   }
 
   @Test
   void anAdminSetsAndDeletesLimits() {
-    Tenant t = tenant();
+    Project t = tenant();
     JsonNode updated =
-        ok(admin.put(NOVA + "/os-quota-sets/" + t.projectId(), "{\"quota_set\": {\"instances\": 5, \"cores\": \"-1\", \"force\": \"True\"}}"), 200)
+        admin.put(NOVA + "/os-quota-sets/" + t.projectId(), "{\"quota_set\": {\"instances\": 5, \"cores\": \"-1\", \"force\": \"True\"}}").expect(200)
             .get("quota_set");
     assertThat(updated.has("id")).isFalse();
     assertThat(updated.get("instances").asInt()).isEqualTo(5);
     assertThat(updated.get("cores").asInt()).isEqualTo(-1);
     assertThat(updated.get("ram").asInt()).isEqualTo(51200);
 
-    JsonNode shown = ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()), 200).get("quota_set");
+    JsonNode shown = t.api().get(NOVA + "/os-quota-sets/" + t.projectId()).expect(200).get("quota_set");
     assertThat(shown.get("instances").asInt()).isEqualTo(5);
-    assertThat(ok(t.api().get(NOVA + "/limits"), 200).at("/limits/absolute/maxTotalCores").asInt()).isEqualTo(-1);
-    JsonNode defaults = ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId() + "/defaults"), 200).get("quota_set");
+    assertThat(t.api().get(NOVA + "/limits").expect(200).at("/limits/absolute/maxTotalCores").asInt()).isEqualTo(-1);
+    JsonNode defaults = t.api().get(NOVA + "/os-quota-sets/" + t.projectId() + "/defaults").expect(200).get("quota_set");
     assertThat(defaults.get("instances").asInt()).isEqualTo(10);
 
     Api.Response deleted = admin.delete(NOVA + "/os-quota-sets/" + t.projectId());
     assertThat(deleted.status()).isEqualTo(202);
-    assertThat(ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()), 200).at("/quota_set/instances").asInt()).isEqualTo(10);
+    assertThat(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()).expect(200).at("/quota_set/instances").asInt()).isEqualTo(10);
   }
 
   @Test
   void aLimitBelowUsageIsRefusedUnlessForced() {
-    Tenant t = tenant();
-    ok(boot(t, "a", "1"), 202);
-    ok(boot(t, "b", "1"), 202);
+    Project t = tenant();
+    boot(t, "a", "1").expect(202);
+    boot(t, "b", "1").expect(202);
     Api.Response refused = admin.put(NOVA + "/os-quota-sets/" + t.projectId(), "{\"quota_set\": {\"instances\": 1}}");
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.json().at("/badRequest/message").asText())
         .isEqualTo("Quota limit 1 for instances must be greater than or equal to already used and reserved 2.");
-    assertThat(ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()), 200).at("/quota_set/instances").asInt()).isEqualTo(10);
+    assertThat(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()).expect(200).at("/quota_set/instances").asInt()).isEqualTo(10);
 
     setQuota(t.projectId(), "{\"instances\": 1, \"force\": true}");
-    assertThat(ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()), 200).at("/quota_set/instances").asInt()).isEqualTo(1);
+    assertThat(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()).expect(200).at("/quota_set/instances").asInt()).isEqualTo(1);
   }
 
   @Test
   void badLimitsAreRefusedAndChangeNothing() {
-    Tenant t = tenant();
+    Project t = tenant();
     String path = NOVA + "/os-quota-sets/" + t.projectId();
     assertThat(admin.put(path, "{\"quota_set\": {\"instances\": -2}}").json().at("/badRequest/message").asText())
         .isEqualTo("Invalid input for field/attribute quota_set/instances. Value: -2. -2 is less than the minimum of -1.");
@@ -207,12 +179,12 @@ class ComputeQuotasApiTest {
     // nova-network's quotas leave the API in 2.36.
     assertThat(admin.withHeader("OpenStack-API-Version", "compute 2.36").put(path, "{\"quota_set\": {\"floating_ips\": 3}}").status())
         .isEqualTo(400);
-    assertThat(ok(admin.get(path), 200).at("/quota_set/cores").asInt()).isEqualTo(20);
+    assertThat(admin.get(path).expect(200).at("/quota_set/cores").asInt()).isEqualTo(20);
   }
 
   @Test
   void membersReadOnlyTheirOwnProjectsQuotasAndChangeNone() {
-    Tenant t = tenant();
+    Project t = tenant();
     Api.Response other = t.api().get(NOVA + "/os-quota-sets/" + adminProject);
     assertThat(other.status()).isEqualTo(403);
     assertThat(other.json().at("/forbidden/message").asText())
@@ -231,32 +203,32 @@ class ComputeQuotasApiTest {
 
   @Test
   void theDefaultQuotaClassSetsEveryProjectsDefaults() {
-    Tenant t = tenant();
-    JsonNode shown = ok(admin.get(NOVA + "/os-quota-class-sets/default"), 200).get("quota_class_set");
+    Project t = tenant();
+    JsonNode shown = admin.get(NOVA + "/os-quota-class-sets/default").expect(200).get("quota_class_set");
     assertThat(shown.get("id").asText()).isEqualTo("default");
     assertThat(shown.get("instances").asInt()).isEqualTo(10);
     assertThat(shown.has("server_groups")).isFalse(); // only from 2.50
     try {
       JsonNode updated =
-          ok(admin.withHeader("OpenStack-API-Version", "compute 2.50")
-              .put(NOVA + "/os-quota-class-sets/default", "{\"quota_class_set\": {\"key_pairs\": 7}}"), 200).get("quota_class_set");
+          admin.withHeader("OpenStack-API-Version", "compute 2.50")
+              .put(NOVA + "/os-quota-class-sets/default", "{\"quota_class_set\": {\"key_pairs\": 7}}").expect(200).get("quota_class_set");
       assertThat(updated.has("id")).isFalse();
       assertThat(updated.get("key_pairs").asInt()).isEqualTo(7);
       assertThat(updated.get("server_groups").asInt()).isEqualTo(10);
-      assertThat(ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId() + "/defaults"), 200).at("/quota_set/key_pairs").asInt())
+      assertThat(t.api().get(NOVA + "/os-quota-sets/" + t.projectId() + "/defaults").expect(200).at("/quota_set/key_pairs").asInt())
           .isEqualTo(7);
-      assertThat(ok(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()), 200).at("/quota_set/key_pairs").asInt()).isEqualTo(7);
-      assertThat(ok(admin.get(NOVA + "/os-quota-class-sets/gold"), 200).at("/quota_class_set/key_pairs").asInt()).isEqualTo(100);
+      assertThat(t.api().get(NOVA + "/os-quota-sets/" + t.projectId()).expect(200).at("/quota_set/key_pairs").asInt()).isEqualTo(7);
+      assertThat(admin.get(NOVA + "/os-quota-class-sets/gold").expect(200).at("/quota_class_set/key_pairs").asInt()).isEqualTo(100);
     } finally {
-      ok(admin.put(NOVA + "/os-quota-class-sets/default", "{\"quota_class_set\": {\"key_pairs\": 100}}"), 200);
+      admin.put(NOVA + "/os-quota-class-sets/default", "{\"quota_class_set\": {\"key_pairs\": 100}}").expect(200);
     }
   }
 
   @Test
   void bootingBeyondTheInstancesQuotaIsRefusedAndCreatesNothing() {
-    Tenant t = tenant();
+    Project t = tenant();
     setQuota(t.projectId(), "{\"instances\": 1}");
-    ok(boot(t, "first", "1"), 202);
+    boot(t, "first", "1").expect(202);
     Api.Response refused = boot(t, "second", "1");
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.json().at("/forbidden/message").asText())
@@ -266,57 +238,40 @@ class ComputeQuotasApiTest {
 
   @Test
   void aResizeThatWouldGrowPastTheCoresQuotaIsRefusedAndMovesNothing() {
-    Tenant t = tenant();
+    Project t = tenant();
     setQuota(t.projectId(), "{\"cores\": 1}");
-    String id = ok(boot(t, "grower", "1"), 202).at("/server/id").asText();
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!ok(t.api().get(NOVA + "/servers/" + id), 200).at("/server/status").asText().equals("ACTIVE")) {
-      assertThat(System.nanoTime()).isLessThan(deadline);
-    }
+    String id = boot(t, "grower", "1").expect(202).at("/server/id").asText();
+    Await.until(
+        () -> t.api().get(NOVA + "/servers/" + id).expect(200).at("/server/status").asText().equals("ACTIVE"),
+        "server " + id + " ACTIVE");
     Api.Response refused = t.api().post(NOVA + "/servers/" + id + "/action", "{\"resize\": {\"flavorRef\": \"3\"}}");
     assertThat(refused.status()).as(refused.toString()).isEqualTo(403);
     assertThat(refused.json().at("/forbidden/message").asText())
         .isEqualTo("Quota exceeded for cores: Requested 1, but already used 1 of 1 cores");
-    JsonNode server = ok(t.api().get(NOVA + "/servers/" + id), 200).get("server");
+    JsonNode server = t.api().get(NOVA + "/servers/" + id).expect(200).get("server");
     assertThat(server.get("status").asText()).isEqualTo("ACTIVE");
     assertThat(server.at("/flavor/id").asText()).isEqualTo("1");
-    assertThat(ok(admin.get(NOVA + "/os-migrations?instance_uuid=" + id), 200).get("migrations")).isEmpty();
+    assertThat(admin.get(NOVA + "/os-migrations?instance_uuid=" + id).expect(200).get("migrations")).isEmpty();
   }
 
   @Test
   void aBootOverSeveralQuotasNamesThemAll() {
-    Tenant t = tenant();
+    Project t = tenant();
     setQuota(t.projectId(), "{\"cores\": 3, \"ram\": 6000}");
-    ok(boot(t, "first", "3"), 202); // 2 vCPUs, 4096 MB
+    boot(t, "first", "3").expect(202); // 2 vCPUs, 4096 MB
     Api.Response refused = boot(t, "second", "3");
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.json().at("/forbidden/message").asText())
         .isEqualTo("Quota exceeded for cores, ram: Requested 2, 4096, but already used 2, 4096 of 3, 6000 cores, ram");
-    ok(boot(t, "small", "1"), 202); // 1 vCPU, 512 MB still fit
+    boot(t, "small", "1").expect(202); // 1 vCPU, 512 MB still fit
     assertThat(serverCount(t)).isEqualTo(2);
   }
 
   @Test
   void concurrentBootsNeverExceedTheQuota() throws Exception {
-    Tenant t = tenant();
+    Project t = tenant();
     setQuota(t.projectId(), "{\"instances\": 3}");
-    CountDownLatch go = new CountDownLatch(1);
-    List<CompletableFuture<Integer>> boots = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      String name = "racer-" + i;
-      boots.add(
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  go.await();
-                } catch (InterruptedException e) {
-                  throw new AssertionError(e);
-                }
-                return boot(t, name, "1").status();
-              }));
-    }
-    go.countDown();
-    List<Integer> statuses = boots.stream().map(CompletableFuture::join).toList();
+    List<Integer> statuses = Race.run(8, i -> boot(t, "racer-" + i, "1").status());
     assertThat(statuses).filteredOn(s -> s == 202).hasSize(3);
     assertThat(statuses).filteredOn(s -> s == 403).hasSize(5);
     assertThat(serverCount(t)).isEqualTo(3);
@@ -324,19 +279,19 @@ class ComputeQuotasApiTest {
 
   @Test
   void keypairsBeyondTheKeyPairsQuotaAreRefused() {
-    Tenant t = tenant();
+    Project t = tenant();
     setQuota(t.projectId(), "{\"key_pairs\": 1}");
     String key = "{\"keypair\": {\"name\": \"%s\", \"public_key\": \"" + SshKeysTest.ED25519 + "\"}}";
-    ok(t.api().post(NOVA + "/os-keypairs", key.formatted("one")), 200);
+    t.api().post(NOVA + "/os-keypairs", key.formatted("one")).expect(200);
     Api.Response second = t.api().post(NOVA + "/os-keypairs", key.formatted("two"));
     assertThat(second.status()).isEqualTo(403);
     assertThat(second.json().at("/forbidden/message").asText()).isEqualTo("Quota exceeded, too many key pairs.");
-    assertThat(ok(t.api().get(NOVA + "/os-keypairs"), 200).get("keypairs")).hasSize(1);
+    assertThat(t.api().get(NOVA + "/os-keypairs").expect(200).get("keypairs")).hasSize(1);
   }
 
   @Test
   void aBootWithMoreMetadataThanTheQuotaIsRefused() {
-    Tenant t = tenant();
+    Project t = tenant();
     setQuota(t.projectId(), "{\"metadata_items\": 2}");
     Api.Response refused =
         t.api().post(
@@ -348,10 +303,10 @@ class ComputeQuotasApiTest {
     assertThat(serverCount(t)).isZero();
 
     // Adding keys to a server later counts against the same limit.
-    String id = ok(boot(t, "meta", "1"), 202).at("/server/id").asText();
-    ok(t.api().post(NOVA + "/servers/" + id + "/metadata", "{\"metadata\": {\"a\": \"1\", \"b\": \"2\"}}"), 200);
+    String id = boot(t, "meta", "1").expect(202).at("/server/id").asText();
+    t.api().post(NOVA + "/servers/" + id + "/metadata", "{\"metadata\": {\"a\": \"1\", \"b\": \"2\"}}").expect(200);
     Api.Response tooMany = t.api().post(NOVA + "/servers/" + id + "/metadata", "{\"metadata\": {\"c\": \"3\"}}");
     assertThat(tooMany.status()).as(tooMany.toString()).isEqualTo(403);
-    assertThat(ok(t.api().get(NOVA + "/servers/" + id + "/metadata"), 200).get("metadata")).hasSize(2);
+    assertThat(t.api().get(NOVA + "/servers/" + id + "/metadata").expect(200).get("metadata")).hasSize(2);
   }
 }

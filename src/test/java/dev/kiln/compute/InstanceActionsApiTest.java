@@ -1,25 +1,22 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import java.time.Duration;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Tenant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code os-instance-actions}: 2.58 paging and filtering, 2.21 actions of deleted servers. */
 class InstanceActionsApiTest {
-  private static final String NOVA = "/compute/v2.1";
-
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static Api stranger;
@@ -27,33 +24,10 @@ class InstanceActionsApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    member = memberOf(anonymous, "acts", "actsuser", role);
-    stranger = memberOf(anonymous, "other", "otheruser", role);
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-  }
-
-  private static Api memberOf(Api anonymous, String project, String user, String role) {
-    String projectId =
-        admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"" + project + "\"}}").json().at("/project/id").asText();
-    String userId =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"" + user + "\", \"password\": \"pw\"}}")
-            .json().at("/user/id").asText();
-    admin.put("/identity/v3/projects/" + projectId + "/users/" + userId + "/roles/" + role, null);
-    return anonymous.withToken(anonymous.token(user, "pw", project));
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
+    admin = kiln.admin();
+    member = Tenant.create(kiln, admin, "acts", "actsuser").api();
+    stranger = Tenant.create(kiln, admin, "other", "otheruser").api();
+    imageId = Cloud.cirros(member);
   }
 
   private static Api at(Api api, String version) {
@@ -63,12 +37,12 @@ class InstanceActionsApiTest {
   /** A server with five actions: create, then lock, unlock, lock, unlock. */
   private static String serverWithFiveActions() {
     String id =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
-            "{\"server\": {\"name\": \"acts\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\"}}"), 202)
+            "{\"server\": {\"name\": \"acts\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\"}}").expect(202)
             .at("/server/id").asText();
     for (String action : List.of("lock", "unlock", "lock", "unlock")) {
-      ok(member.post(NOVA + "/servers/" + id + "/action", "{\"" + action + "\": null}"), 202);
+      member.post(NOVA + "/servers/" + id + "/action", "{\"" + action + "\": null}").expect(202);
     }
     return id;
   }
@@ -86,7 +60,7 @@ class InstanceActionsApiTest {
   @Test
   void limitAndMarkerWalkEveryActionNewestFirstFollowingTheNextLinks() {
     String id = serverWithFiveActions();
-    JsonNode all = ok(at(member, "2.58").get(actions(id)), 200);
+    JsonNode all = at(member, "2.58").get(actions(id)).expect(200);
     assertThat(all.get("instanceActions")).hasSize(5);
     assertThat(all.has("links")).isFalse();
     assertThat(all.at("/instanceActions/4/action").asText()).isEqualTo("create");
@@ -96,7 +70,7 @@ class InstanceActionsApiTest {
     String path = actions(id) + "?limit=2";
     int pages = 0;
     while (path != null) {
-      JsonNode page = ok(at(member, "2.58").get(path), 200);
+      JsonNode page = at(member, "2.58").get(path).expect(200);
       assertThat(page.get("instanceActions").size()).isLessThanOrEqualTo(2);
       walked.addAll(requestIds(page));
       pages++;
@@ -113,11 +87,11 @@ class InstanceActionsApiTest {
     assertThat(pages).isEqualTo(3);
     assertThat(walked).isEqualTo(requestIds(all));
 
-    JsonNode afterSecond = ok(at(member, "2.58").get(actions(id) + "?marker=" + walked.get(1)), 200);
+    JsonNode afterSecond = at(member, "2.58").get(actions(id) + "?marker=" + walked.get(1)).expect(200);
     assertThat(requestIds(afterSecond)).isEqualTo(walked.subList(2, 5));
-    assertThat(ok(at(member, "2.58").get(actions(id) + "?limit=0"), 200).get("instanceActions")).isEmpty();
+    assertThat(at(member, "2.58").get(actions(id) + "?limit=0").expect(200).get("instanceActions")).isEmpty();
     // Before 2.58 there is no paging: the parameters are ignored.
-    assertThat(ok(at(member, "2.57").get(actions(id) + "?limit=1"), 200).get("instanceActions")).hasSize(5);
+    assertThat(at(member, "2.57").get(actions(id) + "?limit=1").expect(200).get("instanceActions")).hasSize(5);
   }
 
   @Test
@@ -133,13 +107,13 @@ class InstanceActionsApiTest {
   @Test
   void changesSinceAndChangesBeforeFilterByUpdateTime() {
     String id = serverWithFiveActions();
-    assertThat(ok(at(member, "2.58").get(actions(id) + "?changes-since=2000-01-01T00:00:00Z"), 200).get("instanceActions"))
+    assertThat(at(member, "2.58").get(actions(id) + "?changes-since=2000-01-01T00:00:00Z").expect(200).get("instanceActions"))
         .hasSize(5);
-    assertThat(ok(at(member, "2.58").get(actions(id) + "?changes-since=2999-01-01T00:00:00"), 200).get("instanceActions"))
+    assertThat(at(member, "2.58").get(actions(id) + "?changes-since=2999-01-01T00:00:00").expect(200).get("instanceActions"))
         .isEmpty();
-    assertThat(ok(at(member, "2.66").get(actions(id) + "?changes-before=2000-01-01T00:00:00Z"), 200).get("instanceActions"))
+    assertThat(at(member, "2.66").get(actions(id) + "?changes-before=2000-01-01T00:00:00Z").expect(200).get("instanceActions"))
         .isEmpty();
-    assertThat(ok(at(member, "2.66").get(actions(id) + "?changes-before=2999-01-01T00:00:00Z"), 200).get("instanceActions"))
+    assertThat(at(member, "2.66").get(actions(id) + "?changes-before=2999-01-01T00:00:00Z").expect(200).get("instanceActions"))
         .hasSize(5);
     // changes-before arrives with 2.66; 2.58's schema refuses what it does not know.
     assertThat(at(member, "2.65").get(actions(id) + "?changes-before=2999-01-01T00:00:00Z").status()).isEqualTo(400);
@@ -156,26 +130,17 @@ class InstanceActionsApiTest {
   @Test
   void aDeletedServersActionsAreReadableFrom221ByItsProjectAndAdmins() {
     String id = serverWithFiveActions();
-    ok(member.delete(NOVA + "/servers/" + id), 204);
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (member.get(NOVA + "/servers/" + id).status() != 404) {
-      assertThat(System.nanoTime()).as("server " + id + " is still there").isLessThan(deadline);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    Cloud.deleteServer(member, id);
 
-    JsonNode list = ok(at(member, "2.21").get(actions(id)), 200);
+    JsonNode list = at(member, "2.21").get(actions(id)).expect(200);
     assertThat(list.get("instanceActions")).hasSize(6);
     assertThat(list.at("/instanceActions/0/action").asText()).isEqualTo("delete");
     String deleteRequest = list.at("/instanceActions/0/request_id").asText();
-    JsonNode shown = ok(at(member, "2.21").get(actions(id) + "/" + deleteRequest), 200);
+    JsonNode shown = at(member, "2.21").get(actions(id) + "/" + deleteRequest).expect(200);
     assertThat(shown.at("/instanceAction/action").asText()).isEqualTo("delete");
     assertThat(shown.at("/instanceAction/instance_uuid").asText()).isEqualTo(id);
-    assertThat(ok(at(admin, "2.21").get(actions(id)), 200).get("instanceActions")).hasSize(6);
-    assertThat(ok(at(member, "2.58").get(actions(id) + "?limit=2"), 200).has("links")).isTrue();
+    assertThat(at(admin, "2.21").get(actions(id)).expect(200).get("instanceActions")).hasSize(6);
+    assertThat(at(member, "2.58").get(actions(id) + "?limit=2").expect(200).has("links")).isTrue();
 
     Api.Response before221 = at(member, "2.20").get(actions(id));
     assertThat(before221.status()).isEqualTo(404);
@@ -190,6 +155,6 @@ class InstanceActionsApiTest {
   void anotherProjectsLiveServerStaysHidden() {
     String id = serverWithFiveActions();
     assertThat(at(stranger, "2.21").get(actions(id)).status()).isEqualTo(404);
-    assertThat(ok(at(admin, "2.21").get(actions(id)), 200).get("instanceActions")).hasSize(5);
+    assertThat(at(admin, "2.21").get(actions(id)).expect(200).get("instanceActions")).hasSize(5);
   }
 }

@@ -1,28 +1,26 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NET;
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.RunningKiln;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Tenant;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code os-kiln-metadata}: the metadata service's documents of a server, for admins. */
 class InstanceMetadataApiTest {
-  private static final String NOVA = "/compute/v2.1";
-  private static final String NET = "/networking/v2.0";
   private static final String KEY =
       "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIn8v4x9tYyC3K5n9mL0vA2S6wQ8cJm1Yk7bT0u4pXzR meta@kiln";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String memberProject;
@@ -32,67 +30,36 @@ class InstanceMetadataApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    memberProject = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"meta\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"metauser\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + memberProject + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("metauser", "pw", "meta"));
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-    networkId = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"md-net\"}}"), 201).at("/network/id").asText();
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "meta", "metauser");
+    memberProject = tenant.projectId();
+    member = tenant.api();
+    imageId = Cloud.cirros(member);
+    networkId = member.post(NET + "/networks", "{\"network\": {\"name\": \"md-net\"}}").expect(201).at("/network/id").asText();
     subnetId =
-        ok(member.post(
+        member.post(
             NET + "/subnets",
             "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.9.0.0/24\","
                 + " \"enable_dhcp\": false, \"dns_nameservers\": [\"10.9.0.53\"],"
-                + " \"host_routes\": [{\"destination\": \"192.168.0.0/16\", \"nexthop\": \"10.9.0.254\"}]}}"), 201)
+                + " \"host_routes\": [{\"destination\": \"192.168.0.0/16\", \"nexthop\": \"10.9.0.254\"}]}}").expect(201)
             .at("/subnet/id").asText();
   }
 
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
-  }
-
   private static String bootWithEverything() {
-    ok(member.post(
+    member.post(
         NOVA + "/os-keypairs",
-        "{\"keypair\": {\"name\": \"md-key\", \"public_key\": \"" + KEY + "\"}}"), 200);
-    String port = ok(member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}"), 201).at("/port/id").asText();
+        "{\"keypair\": {\"name\": \"md-key\", \"public_key\": \"" + KEY + "\"}}").expect(200);
+    String port = member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}").expect(201).at("/port/id").asText();
     String userData = Base64.getEncoder().encodeToString("#!/bin/sh\necho hello\n".getBytes(StandardCharsets.UTF_8));
     String id =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"Web_1\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\","
                 + " \"networks\": [{\"port\": \"" + port + "\"}], \"key_name\": \"md-key\","
-                + " \"metadata\": {\"role\": \"web\"}, \"user_data\": \"" + userData + "\"}}"), 202)
+                + " \"metadata\": {\"role\": \"web\"}, \"user_data\": \"" + userData + "\"}}").expect(202)
             .at("/server/id").asText();
-    waitForActive(id);
+    Cloud.awaitActive(member, id);
     return id;
-  }
-
-  private static void waitForActive(String id) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      String status = ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText();
-      if (!status.equals("BUILD") || System.nanoTime() > deadline) {
-        assertThat(status).isEqualTo("ACTIVE");
-        return;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
   }
 
   private static String md(String id) {
@@ -102,7 +69,7 @@ class InstanceMetadataApiTest {
   @Test
   void adminReadsTheDocumentsAGuestWouldGet() {
     String id = bootWithEverything();
-    JsonNode port = ok(member.get(NET + "/ports?device_id=" + id), 200).at("/ports/0");
+    JsonNode port = member.get(NET + "/ports?device_id=" + id).expect(200).at("/ports/0");
     String portId = port.get("id").asText();
 
     Api.Response versions = admin.get(md(id));
@@ -114,7 +81,7 @@ class InstanceMetadataApiTest {
         .containsExactly(
             "meta_data.json", "user_data", "password", "vendor_data.json", "network_data.json", "vendor_data2.json");
 
-    JsonNode meta = ok(admin.get(md(id) + "/latest/meta_data.json"), 200);
+    JsonNode meta = admin.get(md(id) + "/latest/meta_data.json").expect(200);
     assertThat(meta.get("uuid").asText()).isEqualTo(id);
     assertThat(meta.get("name").asText()).isEqualTo("Web_1");
     assertThat(meta.get("hostname").asText()).isEqualTo("web-1.novalocal");
@@ -129,12 +96,12 @@ class InstanceMetadataApiTest {
     assertThat(meta.get("devices").isArray()).isTrue();
     assertThat(Base64.getDecoder().decode(meta.get("random_seed").asText())).hasSize(512);
 
-    JsonNode folsom = ok(admin.get(md(id) + "/2012-08-10/meta_data.json"), 200);
+    JsonNode folsom = admin.get(md(id) + "/2012-08-10/meta_data.json").expect(200);
     assertThat(folsom.has("random_seed")).isFalse();
     assertThat(folsom.has("project_id")).isFalse();
     assertThat(admin.get(md(id) + "/2013-10-17/network_data.json").status()).isEqualTo(404);
 
-    JsonNode net = ok(admin.get(md(id) + "/latest/network_data.json"), 200);
+    JsonNode net = admin.get(md(id) + "/latest/network_data.json").expect(200);
     JsonNode link = net.at("/links/0");
     assertThat(link.get("id").asText()).isEqualTo(("tap" + portId).substring(0, 14));
     assertThat(link.get("vif_id").asText()).isEqualTo(portId);
@@ -158,8 +125,8 @@ class InstanceMetadataApiTest {
     Api.Response userData = admin.get(md(id) + "/latest/user_data");
     assertThat(userData.status()).isEqualTo(200);
     assertThat(userData.body()).isEqualTo("#!/bin/sh\necho hello\n");
-    assertThat(ok(admin.get(md(id) + "/latest/vendor_data.json"), 200).toString()).isEqualTo("{}");
-    assertThat(ok(admin.get(md(id) + "/latest/vendor_data2.json"), 200).toString()).isEqualTo("{\"static\":{}}");
+    assertThat(admin.get(md(id) + "/latest/vendor_data.json").expect(200).toString()).isEqualTo("{}");
+    assertThat(admin.get(md(id) + "/latest/vendor_data2.json").expect(200).toString()).isEqualTo("{\"static\":{}}");
     assertThat(admin.get(md(id) + "/latest/password").body()).isEmpty();
     assertThat(admin.get(md(id) + "/latest/nothing-here").status()).isEqualTo(404);
     assertThat(admin.get(md(id) + "/1999-01-01/meta_data.json").status()).isEqualTo(404);
@@ -168,33 +135,30 @@ class InstanceMetadataApiTest {
   @Test
   void aServerWithoutUserDataOrPortsHasNoneToGive() {
     String id =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
-            "{\"server\": {\"name\": \"bare\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\"}}"), 202)
+            "{\"server\": {\"name\": \"bare\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\"}}").expect(202)
             .at("/server/id").asText();
-    waitForActive(id);
+    Cloud.awaitActive(member, id);
     assertThat(admin.get(md(id) + "/latest/user_data").status()).isEqualTo(404);
     assertThat(admin.get(md(id) + "/latest").body()).doesNotContain("user_data");
-    assertThat(ok(admin.get(md(id) + "/latest/network_data.json"), 200).toString()).isEqualTo("{}");
-    JsonNode meta = ok(admin.get(md(id) + "/latest/meta_data.json"), 200);
+    assertThat(admin.get(md(id) + "/latest/network_data.json").expect(200).toString()).isEqualTo("{}");
+    JsonNode meta = admin.get(md(id) + "/latest/meta_data.json").expect(200);
     assertThat(meta.has("public_keys")).isFalse();
     assertThat(meta.has("meta")).isFalse();
   }
 
   @Test
   void aSubnetWithDhcpTellsTheGuestToAskDhcp() {
-    String dhcpNet = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"md-dhcp\"}}"), 201).at("/network/id").asText();
-    ok(member.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + dhcpNet + "\", \"ip_version\": 4, \"cidr\": \"10.10.0.0/24\"}}"), 201);
+    String dhcpNet = Cloud.network(member, "md-dhcp", "10.10.0.0/24");
     String id =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"dhcp\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\","
-                + " \"networks\": [{\"uuid\": \"" + dhcpNet + "\"}]}}"), 202)
+                + " \"networks\": [{\"uuid\": \"" + dhcpNet + "\"}]}}").expect(202)
             .at("/server/id").asText();
-    waitForActive(id);
-    JsonNode network = ok(admin.get(md(id) + "/latest/network_data.json"), 200).at("/networks/0");
+    Cloud.awaitActive(member, id);
+    JsonNode network = admin.get(md(id) + "/latest/network_data.json").expect(200).at("/networks/0");
     assertThat(network.get("type").asText()).isEqualTo("ipv4_dhcp");
     assertThat(network.get("network_id").asText()).isEqualTo(dhcpNet);
     assertThat(network.has("ip_address")).isFalse();
@@ -203,9 +167,9 @@ class InstanceMetadataApiTest {
   @Test
   void onlyAdminsReadThemAndAnUnknownServerIsNotFound() {
     String id =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
-            "{\"server\": {\"name\": \"mine\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\"}}"), 202)
+            "{\"server\": {\"name\": \"mine\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\"}}").expect(202)
             .at("/server/id").asText();
     assertThat(member.get(md(id) + "/latest/meta_data.json").status()).isEqualTo(403);
     assertThat(member.get(md(id)).status()).isEqualTo(403);

@@ -1,28 +1,27 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NET;
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
+import dev.kiln.testing.Tenant;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * os-interface: a user's port moves between servers keeping its id, MAC and address; a port
  * Compute made for a network goes with its detach; wrong states and ports in use are refused.
  */
 class InterfacesApiTest {
-  private static final String NOVA = "/compute/v2.1";
-  private static final String NET = "/networking/v2.0";
-
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String imageId;
@@ -30,60 +29,23 @@ class InterfacesApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"ifc\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"ifc-user\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("ifc-user", "pw", "ifc")).withHeader("X-OpenStack-Nova-API-Version", "2.70");
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-    networkId = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"ifnet\"}}"), 201).at("/network/id").asText();
-    ok(member.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.8.0.0/24\"}}"), 201);
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "ifc", "ifc-user");
+    member = tenant.atNova("2.70");
+    imageId = Cloud.cirros(member);
+    networkId = Cloud.network(member, "ifnet", "10.8.0.0/24");
   }
 
   private static String boot(String name) {
-    String id =
-        ok(member.post(
-            NOVA + "/servers",
-            "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": \"none\"}}"), 202).at("/server/id").asText();
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText().equals("ACTIVE")) {
-      assertThat(System.nanoTime()).isLessThan(deadline);
-      sleep();
-    }
-    return id;
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
+    return Cloud.awaitActive(member, Cloud.boot(member, imageId, "\"none\"", name));
   }
 
   private static JsonNode port(String id) {
-    return ok(admin.get(NET + "/ports/" + id), 200).get("port");
+    return admin.get(NET + "/ports/" + id).expect(200).get("port");
   }
 
   private static String userPort() {
-    return ok(member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\", \"name\": \"mine\"}}"), 201)
+    return member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\", \"name\": \"mine\"}}").expect(201)
         .at("/port/id").asText();
   }
 
@@ -98,7 +60,7 @@ class InterfacesApiTest {
     String p = userPort();
     JsonNode before = port(p);
 
-    JsonNode attached = ok(attachPort(s1, p), 200).get("interfaceAttachment");
+    JsonNode attached = attachPort(s1, p).expect(200).get("interfaceAttachment");
     assertThat(attached.get("port_id").asText()).isEqualTo(p);
     assertThat(attached.get("net_id").asText()).isEqualTo(networkId);
     assertThat(attached.get("mac_addr").asText()).isEqualTo(before.get("mac_address").asText());
@@ -107,21 +69,21 @@ class InterfacesApiTest {
     assertThat(bound.get("device_id").asText()).isEqualTo(s1);
     assertThat(bound.get("device_owner").asText()).startsWith("compute:");
     assertThat(bound.get("binding:host_id").asText()).isNotEmpty();
-    assertThat(ok(member.get(NOVA + "/servers/" + s1), 200).at("/server/addresses/ifnet/0/addr").asText())
+    assertThat(member.get(NOVA + "/servers/" + s1).expect(200).at("/server/addresses/ifnet/0/addr").asText())
         .isEqualTo(before.at("/fixed_ips/0/ip_address").asText());
 
     // Bound to S1: S2 cannot take it.
-    assertThat(ok(attachPort(s2, p), 409).at("/conflictingRequest/message").asText()).contains(p);
+    assertThat(attachPort(s2, p).expect(409).at("/conflictingRequest/message").asText()).contains(p);
 
-    ok(member.delete(NOVA + "/servers/" + s1 + "/os-interface/" + p), 202);
+    member.delete(NOVA + "/servers/" + s1 + "/os-interface/" + p).expect(202);
     JsonNode detached = port(p);
     assertThat(detached.get("device_id").asText()).isEmpty();
     assertThat(detached.get("device_owner").asText()).isEmpty();
     assertThat(detached.get("binding:host_id").asText()).isEmpty();
     assertThat(detached.get("status").asText()).isEqualTo("DOWN");
-    assertThat(ok(member.get(NOVA + "/servers/" + s1 + "/os-interface"), 200).get("interfaceAttachments")).isEmpty();
+    assertThat(member.get(NOVA + "/servers/" + s1 + "/os-interface").expect(200).get("interfaceAttachments")).isEmpty();
 
-    JsonNode moved = ok(attachPort(s2, p), 200).get("interfaceAttachment");
+    JsonNode moved = attachPort(s2, p).expect(200).get("interfaceAttachment");
     assertThat(moved.get("port_id").asText()).isEqualTo(p);
     JsonNode after = port(p);
     assertThat(after.get("id").asText()).isEqualTo(before.get("id").asText());
@@ -130,11 +92,11 @@ class InterfacesApiTest {
     assertThat(after.get("device_id").asText()).isEqualTo(s2);
 
     // Deleting S2 keeps the user's port.
-    ok(member.delete(NOVA + "/servers/" + s2), 204);
+    member.delete(NOVA + "/servers/" + s2).expect(204);
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (member.get(NOVA + "/servers/" + s2).status() != 404) {
       assertThat(System.nanoTime()).isLessThan(deadline);
-      sleep();
+      Await.pause();
     }
     assertThat(port(p).get("device_id").asText()).isEmpty();
     assertThat(port(p).get("mac_address").asText()).isEqualTo(before.get("mac_address").asText());
@@ -144,57 +106,57 @@ class InterfacesApiTest {
   void aPortComputeMadeOnANetworkIsDeletedOnDetach() {
     String s = boot("ifc-net");
     JsonNode attached =
-        ok(member.post(
+        member.post(
             NOVA + "/servers/" + s + "/os-interface",
             "{\"interfaceAttachment\": {\"net_id\": \"" + networkId + "\", \"fixed_ips\": [{\"ip_address\": \"10.8.0.77\"}],"
-                + " \"tag\": \"data\"}}"), 200).get("interfaceAttachment");
+                + " \"tag\": \"data\"}}").expect(200).get("interfaceAttachment");
     String p = attached.get("port_id").asText();
     assertThat(attached.at("/fixed_ips/0/ip_address").asText()).isEqualTo("10.8.0.77");
     assertThat(attached.get("tag").asText()).isEqualTo("data");
-    JsonNode listed = ok(member.get(NOVA + "/servers/" + s + "/os-interface/" + p), 200).get("interfaceAttachment");
+    JsonNode listed = member.get(NOVA + "/servers/" + s + "/os-interface/" + p).expect(200).get("interfaceAttachment");
     assertThat(listed.get("port_state").asText()).isEqualTo("ACTIVE");
 
-    ok(member.delete(NOVA + "/servers/" + s + "/os-interface/" + p), 202);
-    ok(admin.get(NET + "/ports/" + p), 404);
-    ok(member.get(NOVA + "/servers/" + s + "/os-interface/" + p), 404);
+    member.delete(NOVA + "/servers/" + s + "/os-interface/" + p).expect(202);
+    admin.get(NET + "/ports/" + p).expect(404);
+    member.get(NOVA + "/servers/" + s + "/os-interface/" + p).expect(404);
   }
 
   @Test
   void badAttachesAreRefusedAndChangeNothing() {
     String s = boot("ifc-bad");
     String p = userPort();
-    ok(member.post(NOVA + "/servers/" + s + "/os-interface",
-        "{\"interfaceAttachment\": {\"port_id\": \"" + p + "\", \"net_id\": \"" + networkId + "\"}}"), 400);
-    ok(member.post(NOVA + "/servers/" + s + "/os-interface",
-        "{\"interfaceAttachment\": {\"port_id\": \"not-a-uuid\"}}"), 400);
-    ok(member.post(NOVA + "/servers/" + s + "/os-interface",
-        "{\"interfaceAttachment\": {\"port_id\": \"00000000-0000-0000-0000-000000000000\"}}"), 404);
-    ok(member.post(NOVA + "/servers/" + s + "/os-interface",
-        "{\"interfaceAttachment\": {\"fixed_ips\": [{\"ip_address\": \"10.8.0.9\"}]}}"), 400);
-    ok(member.delete(NOVA + "/servers/" + s + "/os-interface/" + p), 404);
+    member.post(NOVA + "/servers/" + s + "/os-interface",
+        "{\"interfaceAttachment\": {\"port_id\": \"" + p + "\", \"net_id\": \"" + networkId + "\"}}").expect(400);
+    member.post(NOVA + "/servers/" + s + "/os-interface",
+        "{\"interfaceAttachment\": {\"port_id\": \"not-a-uuid\"}}").expect(400);
+    member.post(NOVA + "/servers/" + s + "/os-interface",
+        "{\"interfaceAttachment\": {\"port_id\": \"00000000-0000-0000-0000-000000000000\"}}").expect(404);
+    member.post(NOVA + "/servers/" + s + "/os-interface",
+        "{\"interfaceAttachment\": {\"fixed_ips\": [{\"ip_address\": \"10.8.0.9\"}]}}").expect(400);
+    member.delete(NOVA + "/servers/" + s + "/os-interface/" + p).expect(404);
 
-    ok(member.post(NOVA + "/servers/" + s + "/action", "{\"pause\": null}"), 202);
-    ok(member.post(NOVA + "/servers/" + s + "/action", "{\"lock\": null}"), 202);
-    assertThat(ok(attachPort(s, p), 409).at("/conflictingRequest/message").asText()).contains("locked");
-    ok(member.post(NOVA + "/servers/" + s + "/action", "{\"unlock\": null}"), 202);
+    member.post(NOVA + "/servers/" + s + "/action", "{\"pause\": null}").expect(202);
+    member.post(NOVA + "/servers/" + s + "/action", "{\"lock\": null}").expect(202);
+    assertThat(attachPort(s, p).expect(409).at("/conflictingRequest/message").asText()).contains("locked");
+    member.post(NOVA + "/servers/" + s + "/action", "{\"unlock\": null}").expect(202);
     assertThat(port(p).get("device_id").asText()).isEmpty();
-    assertThat(ok(member.get(NOVA + "/servers/" + s + "/os-interface"), 200).get("interfaceAttachments")).isEmpty();
+    assertThat(member.get(NOVA + "/servers/" + s + "/os-interface").expect(200).get("interfaceAttachments")).isEmpty();
   }
 
   @Test
   void aFailedDriverAttachLeavesThePortFreeAndTheServerAsItWas() {
     String s = boot("ifc-fault");
     String p = userPort();
-    ok(admin.put(NOVA + "/os-kiln-faults/attach_interface", "{\"kiln_fault\": {\"fail_next\": 1}}"), 200);
-    assertThat(ok(attachPort(s, p), 500).at("/computeFault/message").asText()).contains("Failed to attach");
+    admin.put(NOVA + "/os-kiln-faults/attach_interface", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
+    assertThat(attachPort(s, p).expect(500).at("/computeFault/message").asText()).contains("Failed to attach");
     JsonNode free = port(p);
     assertThat(free.get("device_id").asText()).isEmpty();
     assertThat(free.get("binding:host_id").asText()).isEmpty();
-    JsonNode server = ok(member.get(NOVA + "/servers/" + s), 200).get("server");
+    JsonNode server = member.get(NOVA + "/servers/" + s).expect(200).get("server");
     assertThat(server.get("status").asText()).isEqualTo("ACTIVE");
     assertThat(server.get("OS-EXT-STS:task_state").isNull()).isTrue();
-    assertThat(ok(member.get(NOVA + "/servers/" + s + "/os-interface"), 200).get("interfaceAttachments")).isEmpty();
-    ok(attachPort(s, p), 200);
+    assertThat(member.get(NOVA + "/servers/" + s + "/os-interface").expect(200).get("interfaceAttachments")).isEmpty();
+    attachPort(s, p).expect(200);
   }
 
   @Test

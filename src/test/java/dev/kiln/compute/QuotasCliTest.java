@@ -3,35 +3,25 @@ package dev.kiln.compute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Quotas and limits driven by Debian's real {@code openstack}, which asks Compute, Block Storage
  * and Networking for one project's quotas at once.
  */
 class QuotasCliTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
-  private static OpenStackCli admin;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
+  private static final OpenStackCli admin = kiln.adminCli();
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    admin = OpenStackCli.as(kiln.authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
     admin.ok("project", "create", "cli-quotas");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   @Test

@@ -1,81 +1,43 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Race;
+import dev.kiln.testing.Tenant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Server actions over HTTP: power actions, wrong-state conflicts, locks and driver faults. */
 class ServerActionsApiTest {
-  private static final String NOVA = "/compute/v2.1";
-
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String imageId;
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"acts\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"actuser\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("actuser", "pw", "acts"));
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "acts", "actuser");
+    member = tenant.api();
+    imageId = Cloud.cirros(member);
   }
 
   private static String activeServer(String name) {
-    String id =
-        ok(member.post(
-            NOVA + "/servers",
-            "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": []}}"), 202).at("/server/id").asText();
+    String id = Cloud.boot(member, imageId, "[]", name);
     waitFor(id, "ACTIVE");
     return id;
   }
 
   /** Waits until the server has no task and shows {@code status}. */
   private static JsonNode waitFor(String id, String status) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      JsonNode server = ok(admin.get(NOVA + "/servers/" + id), 200).get("server");
-      boolean settled = server.get("OS-EXT-STS:task_state").isNull() && !server.get("status").asText().equals("BUILD");
-      if ((settled && server.get("status").asText().equals(status)) || System.nanoTime() > deadline) {
-        assertThat(server.get("status").asText()).as(server.toString()).isEqualTo(status);
-        assertThat(server.get("OS-EXT-STS:task_state").isNull()).as(server.toString()).isTrue();
-        return server;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    return Cloud.awaitSettled(admin, id, status);
   }
 
   private static Api.Response act(Api api, String id, String body) {
@@ -123,7 +85,7 @@ class ServerActionsApiTest {
     waitFor(id, "SHUTOFF");
     accepted(member, id, "{\"reboot\": {\"type\": \"hard\"}}");
     waitFor(id, "ACTIVE");
-    ok(member.delete(NOVA + "/servers/" + id), 204);
+    member.delete(NOVA + "/servers/" + id).expect(204);
   }
 
   @Test
@@ -141,32 +103,25 @@ class ServerActionsApiTest {
     assertThat(act(member, id, "{\"resume\": null}").status()).isEqualTo(409);
     assertThat(act(member, id, "{\"reboot\": {\"type\": \"GENTLE\"}}").status()).isEqualTo(400);
     assertThat(act(member, id, "{\"shelve\": null}").status()).isEqualTo(400);
-    ok(member.delete(NOVA + "/servers/" + id), 204);
+    member.delete(NOVA + "/servers/" + id).expect(204);
   }
 
   @Test
   void ofRacingActionsExactlyOneWins() throws Exception {
     String id = activeServer("race");
-    ok(admin.put(NOVA + "/os-kiln-faults/power_off", "{\"kiln_fault\": {\"latency_ms\": 300}}"), 200);
+    admin.put(NOVA + "/os-kiln-faults/power_off", "{\"kiln_fault\": {\"latency_ms\": 300}}").expect(200);
     try {
-      List<CompletableFuture<Integer>> racers = new ArrayList<>();
-      for (int i = 0; i < 6; i++) {
-        racers.add(CompletableFuture.supplyAsync(() -> act(member, id, "{\"os-stop\": null}").status()));
-      }
-      List<Integer> statuses = new ArrayList<>();
-      for (CompletableFuture<Integer> f : racers) {
-        statuses.add(f.get());
-      }
+      List<Integer> statuses = Race.run(6, i -> act(member, id, "{\"os-stop\": null}").status());
       assertThat(statuses).containsOnly(202, 409);
       assertThat(statuses.stream().filter(s -> s == 202).count()).isEqualTo(1);
-      JsonNode during = ok(member.get(NOVA + "/servers/" + id), 200).get("server");
+      JsonNode during = member.get(NOVA + "/servers/" + id).expect(200).get("server");
       assertThat(during.get("OS-EXT-STS:task_state").asText()).isEqualTo("powering-off");
       assertThat(during.get("status").asText()).isEqualTo("ACTIVE");
       waitFor(id, "SHUTOFF");
     } finally {
-      ok(admin.delete(NOVA + "/os-kiln-faults/power_off"), 204);
+      admin.delete(NOVA + "/os-kiln-faults/power_off").expect(204);
     }
-    ok(member.delete(NOVA + "/servers/" + id), 204);
+    member.delete(NOVA + "/servers/" + id).expect(204);
   }
 
   @Test
@@ -175,7 +130,7 @@ class ServerActionsApiTest {
     assertThat(act(member, id, "{\"lock\": {\"locked_reason\": \"no\"}}").status()).isEqualTo(400); // before 2.73
     Api v273 = admin.withHeader("OpenStack-API-Version", "compute 2.73");
     accepted(v273, id, "{\"lock\": {\"locked_reason\": \"maintenance\"}}");
-    JsonNode shown = ok(v273.get(NOVA + "/servers/" + id), 200).get("server");
+    JsonNode shown = v273.get(NOVA + "/servers/" + id).expect(200).get("server");
     assertThat(shown.get("locked").asBoolean()).isTrue();
     assertThat(shown.get("locked_reason").asText()).isEqualTo("maintenance");
 
@@ -189,20 +144,20 @@ class ServerActionsApiTest {
     waitFor(id, "PAUSED");
 
     accepted(admin, id, "{\"unlock\": null}");
-    shown = ok(v273.get(NOVA + "/servers/" + id), 200).get("server");
+    shown = v273.get(NOVA + "/servers/" + id).expect(200).get("server");
     assertThat(shown.get("locked").asBoolean()).isFalse();
     assertThat(shown.get("locked_reason").isNull()).isTrue();
     accepted(member, id, "{\"lock\": null}");
     accepted(member, id, "{\"unlock\": null}");
     accepted(member, id, "{\"unpause\": null}");
     waitFor(id, "ACTIVE");
-    ok(member.delete(NOVA + "/servers/" + id), 204);
+    member.delete(NOVA + "/servers/" + id).expect(204);
   }
 
   @Test
   void aFailingPowerOffLeavesTheServerActiveAndAFailingRebootInError() {
     String id = activeServer("faulty");
-    ok(admin.put(NOVA + "/os-kiln-faults/power_off", "{\"kiln_fault\": {\"fail_next\": 1}}"), 200);
+    admin.put(NOVA + "/os-kiln-faults/power_off", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
     accepted(member, id, "{\"os-stop\": null}");
     // As Nova's @reverts_task_state: back to ACTIVE, task state cleared, no fault shown.
     JsonNode server = waitFor(id, "ACTIVE");
@@ -211,7 +166,7 @@ class ServerActionsApiTest {
     accepted(member, id, "{\"os-stop\": null}");
     waitFor(id, "SHUTOFF");
 
-    ok(admin.put(NOVA + "/os-kiln-faults/reboot", "{\"kiln_fault\": {\"fail_next\": 1, \"message\": \"guest hung\"}}"), 200);
+    admin.put(NOVA + "/os-kiln-faults/reboot", "{\"kiln_fault\": {\"fail_next\": 1, \"message\": \"guest hung\"}}").expect(200);
     accepted(member, id, "{\"reboot\": {\"type\": \"HARD\"}}");
     server = waitFor(id, "ERROR");
     assertThat(server.at("/fault/message").asText()).isEqualTo("guest hung");
@@ -219,7 +174,7 @@ class ServerActionsApiTest {
     accepted(member, id, "{\"reboot\": {\"type\": \"HARD\"}}");
     server = waitFor(id, "ACTIVE");
     assertThat(server.has("fault")).isFalse();
-    ok(member.delete(NOVA + "/servers/" + id), 204);
+    member.delete(NOVA + "/servers/" + id).expect(204);
   }
 
   @Test
@@ -232,7 +187,7 @@ class ServerActionsApiTest {
     waitFor(id, "SHUTOFF");
     accepted(member, id, "{\"lock\": null}");
 
-    JsonNode list = ok(member.get(NOVA + "/servers/" + id + "/os-instance-actions"), 200).get("instanceActions");
+    JsonNode list = member.get(NOVA + "/servers/" + id + "/os-instance-actions").expect(200).get("instanceActions");
     assertThat(list).hasSize(3);
     assertThat(list.get(0).get("action").asText()).isEqualTo("lock");
     assertThat(list.get(1).get("action").asText()).isEqualTo("stop");
@@ -242,26 +197,26 @@ class ServerActionsApiTest {
     assertThat(list.get(0).has("updated_at")).isFalse();
 
     String path = NOVA + "/servers/" + id + "/os-instance-actions/" + requestId;
-    assertThat(ok(member.get(path), 200).at("/instanceAction").has("events")).isFalse(); // before 2.51
-    JsonNode event = ok(member.withHeader("OpenStack-API-Version", "compute 2.51").get(path), 200).at("/instanceAction/events/0");
+    assertThat(member.get(path).expect(200).at("/instanceAction").has("events")).isFalse(); // before 2.51
+    JsonNode event = member.withHeader("OpenStack-API-Version", "compute 2.51").get(path).expect(200).at("/instanceAction/events/0");
     assertThat(event.get("event").asText()).isEqualTo("compute_stop_instance");
     assertThat(event.get("result").asText()).isEqualTo("Success");
     assertThat(event.has("traceback")).isFalse();
-    JsonNode asAdmin = ok(admin.withHeader("OpenStack-API-Version", "compute 2.62").get(path), 200).at("/instanceAction");
+    JsonNode asAdmin = admin.withHeader("OpenStack-API-Version", "compute 2.62").get(path).expect(200).at("/instanceAction");
     assertThat(asAdmin.at("/events/0/host").asText()).startsWith("kiln-compute-");
     assertThat(asAdmin.has("updated_at")).isTrue();
     assertThat(member.get(NOVA + "/servers/" + id + "/os-instance-actions/req-nope").status()).isEqualTo(404);
 
     accepted(member, id, "{\"unlock\": null}");
-    ok(admin.put(NOVA + "/os-kiln-faults/power_on", "{\"kiln_fault\": {\"fail_next\": 1, \"message\": \"no power\"}}"), 200);
+    admin.put(NOVA + "/os-kiln-faults/power_on", "{\"kiln_fault\": {\"fail_next\": 1, \"message\": \"no power\"}}").expect(200);
     Api.Response start = act(member, id, "{\"os-start\": null}");
     assertThat(start.status()).isEqualTo(202);
     waitFor(id, "SHUTOFF");
     JsonNode failed =
-        ok(admin.get(NOVA + "/servers/" + id + "/os-instance-actions/" + start.header("x-openstack-request-id")), 200)
+        admin.get(NOVA + "/servers/" + id + "/os-instance-actions/" + start.header("x-openstack-request-id")).expect(200)
             .at("/instanceAction/events/0");
     assertThat(failed.get("result").asText()).isEqualTo("Error");
     assertThat(failed.get("traceback").asText()).isEqualTo("no power");
-    ok(member.delete(NOVA + "/servers/" + id), 204);
+    member.delete(NOVA + "/servers/" + id).expect(204);
   }
 }

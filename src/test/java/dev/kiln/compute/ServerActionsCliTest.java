@@ -2,41 +2,15 @@ package dev.kiln.compute;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Server actions driven by Debian's real {@code openstack}. */
 class ServerActionsCliTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
-  private static OpenStackCli admin;
-
-  @BeforeAll
-  static void start() {
-    kiln = RunningKiln.start(dataDir);
-    admin = OpenStackCli.as(kiln.authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
-
-  private static void waitStatus(String status) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    String shown;
-    while (!(shown = admin.ok("server", "show", "-c", "status", "-f", "value", "a1").strip()).equals(status)
-        && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-    assertThat(shown).isEqualTo(status);
-  }
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
+  private static final OpenStackCli admin = kiln.adminCli();
 
   @Test
   void stopStartRebootPauseSuspendLock() throws Exception {
@@ -44,21 +18,21 @@ class ServerActionsCliTest {
         "--os-compute-api-version", "2.37", "server", "create", "--flavor", "m1.tiny", "--image", "cirros", "--nic", "none",
         "--wait", "a1");
     admin.ok("server", "stop", "a1");
-    waitStatus("SHUTOFF");
+    admin.awaitServerStatus("a1", "SHUTOFF");
     admin.ok("server", "start", "a1");
-    waitStatus("ACTIVE");
+    admin.awaitServerStatus("a1", "ACTIVE");
     admin.ok("server", "reboot", "--wait", "a1");
-    waitStatus("ACTIVE");
+    admin.awaitServerStatus("a1", "ACTIVE");
     admin.ok("server", "reboot", "--hard", "--wait", "a1");
-    waitStatus("ACTIVE");
+    admin.awaitServerStatus("a1", "ACTIVE");
     admin.ok("server", "pause", "a1");
-    waitStatus("PAUSED");
+    admin.awaitServerStatus("a1", "PAUSED");
     admin.ok("server", "unpause", "a1");
-    waitStatus("ACTIVE");
+    admin.awaitServerStatus("a1", "ACTIVE");
     admin.ok("server", "suspend", "a1");
-    waitStatus("SUSPENDED");
+    admin.awaitServerStatus("a1", "SUSPENDED");
     admin.ok("server", "resume", "a1");
-    waitStatus("ACTIVE");
+    admin.awaitServerStatus("a1", "ACTIVE");
     admin.ok("--os-compute-api-version", "2.73", "server", "lock", "--reason", "hands off", "a1");
     assertThat(admin.ok("--os-compute-api-version", "2.73", "server", "show", "-c", "locked_reason", "-f", "value", "a1"))
         .contains("hands off");

@@ -1,32 +1,30 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NET;
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import java.time.Duration;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Tenant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Nova's os-server-external-events over HTTP, and the events Networking and Block Storage send
  * in-process (read back through Kiln's os-kiln-external-events).
  */
 class ServerExternalEventsApiTest {
-  private static final String NOVA = "/compute/v2.1";
-  private static final String NET = "/networking/v2.0";
   private static final String EVENTS = NOVA + "/os-server-external-events";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String cinder;
@@ -35,69 +33,18 @@ class ServerExternalEventsApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"events\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"ev-user\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("ev-user", "pw", "events")).withHeader("X-OpenStack-Nova-API-Version", "2.37");
-    cinder = "/volume/v3/" + project;
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-    networkId = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"evnet\"}}"), 201).at("/network/id").asText();
-    ok(member.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.7.0.0/24\"}}"), 201);
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
-  }
-
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
-
-  private static String bootWithNetwork(String name) {
-    String id =
-        ok(member.post(
-            NOVA + "/servers",
-            "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}]}}"), 202).at("/server/id").asText();
-    return active(id);
-  }
-
-  private static String active(String id) {
-    await(() -> !ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText().equals("BUILD"), id + " built");
-    assertThat(ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText()).isEqualTo("ACTIVE");
-    return id;
-  }
-
-  private static void deleteServer(String id) {
-    ok(member.delete(NOVA + "/servers/" + id), 204);
-    await(() -> member.get(NOVA + "/servers/" + id).status() == 404, id + " deleted");
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "events", "ev-user");
+    member = tenant.atNova("2.37");
+    cinder = tenant.cinder();
+    imageId = Cloud.cirros(member);
+    networkId = Cloud.network(member, "evnet", "10.7.0.0/24");
   }
 
   /** The recorded events of a server as "name:tag:source". */
   private static List<String> recorded(String serverId) {
     List<String> out = new ArrayList<>();
-    for (JsonNode e : ok(admin.get(NOVA + "/os-kiln-external-events?server_uuid=" + serverId), 200).get("external_events")) {
+    for (JsonNode e : admin.get(NOVA + "/os-kiln-external-events?server_uuid=" + serverId).expect(200).get("external_events")) {
       assertThat(e.get("server_uuid").asText()).isEqualTo(serverId);
       assertThat(e.get("received_at").asText()).isNotEmpty();
       out.add(e.get("name").asText() + ":" + e.get("tag").asText(null) + ":" + e.get("source").asText());
@@ -111,12 +58,12 @@ class ServerExternalEventsApiTest {
 
   @Test
   void adminEventsForAnExistingServerAreAcceptedAndRecorded() {
-    String server = bootWithNetwork("ev-accept");
+    String server = Cloud.bootActive(member, imageId, networkId, "ev-accept");
     JsonNode body =
-        ok(admin.post(
+        admin.post(
             EVENTS,
             "{\"events\": [" + event("network-changed", server, "p-1") + ", {\"name\": \"network-vif-plugged\", \"server_uuid\": \""
-                + server + "\", \"status\": \"failed\"}]}"), 200);
+                + server + "\", \"status\": \"failed\"}]}").expect(200);
     JsonNode events = body.get("events");
     assertThat(events).hasSize(2);
     assertThat(events.get(0).get("code").asInt()).isEqualTo(200);
@@ -126,45 +73,45 @@ class ServerExternalEventsApiTest {
     assertThat(events.get(1).get("code").asInt()).isEqualTo(200);
     assertThat(events.get(1).has("tag")).isFalse();
 
-    JsonNode list = ok(admin.get(NOVA + "/os-kiln-external-events?server_uuid=" + server), 200).get("external_events");
+    JsonNode list = admin.get(NOVA + "/os-kiln-external-events?server_uuid=" + server).expect(200).get("external_events");
     assertThat(recorded(server)).contains("network-changed:p-1:api", "network-vif-plugged:null:api");
     // The event's own status is kept: a failed plug is recorded as failed.
     assertThat(list.findValuesAsText("status")).contains("failed");
-    deleteServer(server);
+    Cloud.deleteServer(member, server);
   }
 
   @Test
   void someEventsForMissingServersAnswer207WithACodeForEach() {
-    String server = bootWithNetwork("ev-partial");
+    String server = Cloud.bootActive(member, imageId, networkId, "ev-partial");
     String missing = UUID.randomUUID().toString();
     JsonNode events =
-        ok(admin.post(EVENTS, "{\"events\": [" + event("network-changed", server, null) + ", " + event("network-changed", missing, null) + "]}"), 207)
+        admin.post(EVENTS, "{\"events\": [" + event("network-changed", server, null) + ", " + event("network-changed", missing, null) + "]}").expect(207)
             .get("events");
     assertThat(events.get(0).get("code").asInt()).isEqualTo(200);
     assertThat(events.get(1).get("code").asInt()).isEqualTo(404);
     assertThat(events.get(1).get("status").asText()).isEqualTo("failed");
     assertThat(recorded(missing)).isEmpty();
-    deleteServer(server);
+    Cloud.deleteServer(member, server);
   }
 
   @Test
   void eventsNoneOfWhichIsAcceptedAnswer207AsNovaHasSinceUssuri() {
     String missing = UUID.randomUUID().toString();
-    JsonNode events = ok(admin.post(EVENTS, "{\"events\": [" + event("network-vif-deleted", missing, "p") + "]}"), 207).get("events");
+    JsonNode events = admin.post(EVENTS, "{\"events\": [" + event("network-vif-deleted", missing, "p") + "]}").expect(207).get("events");
     assertThat(events.get(0).get("code").asInt()).isEqualTo(404);
     assertThat(events.get(0).get("status").asText()).isEqualTo("failed");
   }
 
   @Test
   void volumeExtendedWithoutATagIsRefusedForThatEventOnly() {
-    String server = bootWithNetwork("ev-tag");
+    String server = Cloud.bootActive(member, imageId, networkId, "ev-tag");
     JsonNode events =
-        ok(admin.withHeader("X-OpenStack-Nova-API-Version", "2.51")
-                .post(EVENTS, "{\"events\": [" + event("volume-extended", server, null) + ", " + event("network-changed", server, null) + "]}"), 207)
+        admin.withHeader("X-OpenStack-Nova-API-Version", "2.51")
+                .post(EVENTS, "{\"events\": [" + event("volume-extended", server, null) + ", " + event("network-changed", server, null) + "]}").expect(207)
             .get("events");
     assertThat(events.get(0).get("code").asInt()).isEqualTo(400);
     assertThat(events.get(1).get("code").asInt()).isEqualTo(200);
-    deleteServer(server);
+    Cloud.deleteServer(member, server);
   }
 
   @Test
@@ -212,10 +159,10 @@ class ServerExternalEventsApiTest {
 
   @Test
   void bootingPlugsTheServersPortAndDeletingItDeletesThePort() {
-    String server = bootWithNetwork("ev-net");
-    String port = ok(admin.get(NET + "/ports?device_id=" + server), 200).at("/ports/0/id").asText();
+    String server = Cloud.bootActive(member, imageId, networkId, "ev-net");
+    String port = admin.get(NET + "/ports?device_id=" + server).expect(200).at("/ports/0/id").asText();
     assertThat(recorded(server)).containsExactly("network-vif-plugged:" + port + ":network");
-    deleteServer(server);
+    Cloud.deleteServer(member, server);
     // Compute made this port, so it goes with the server: Neutron says the vif was deleted.
     assertThat(recorded(server)).containsExactly("network-vif-plugged:" + port + ":network", "network-vif-deleted:" + port + ":network");
   }
@@ -223,39 +170,39 @@ class ServerExternalEventsApiTest {
   @Test
   void aUsersPortIsUnpluggedWhenItsServerIsDeleted() {
     String port =
-        ok(member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}"), 201).at("/port/id").asText();
+        member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}").expect(201).at("/port/id").asText();
     String server =
-        active(ok(member.post(
+        Cloud.awaitActive(member, member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"ev-userport\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": [{\"port\": \"" + port + "\"}]}}"), 202).at("/server/id").asText());
+                + "\", \"networks\": [{\"port\": \"" + port + "\"}]}}").expect(202).at("/server/id").asText());
     assertThat(recorded(server)).containsExactly("network-vif-plugged:" + port + ":network");
-    deleteServer(server);
+    Cloud.deleteServer(member, server);
     assertThat(recorded(server)).containsExactly("network-vif-plugged:" + port + ":network", "network-vif-unplugged:" + port + ":network");
     // A port of no server tells nobody anything.
-    ok(member.delete(NET + "/ports/" + port), 204);
+    member.delete(NET + "/ports/" + port).expect(204);
     assertThat(recorded(server)).hasSize(2);
   }
 
   @Test
   void extendingAnAttachedVolumeTellsItsServer() {
     String volume =
-        ok(member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"ev-root\", \"size\": 1}}"), 202).at("/volume/id").asText();
-    await(() -> ok(member.get(cinder + "/volumes/" + volume), 200).at("/volume/status").asText().equals("available"), "volume");
-    ok(member.post(cinder + "/volumes/" + volume + "/action", "{\"os-set_bootable\": {\"bootable\": true}}"), 200);
+        member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"ev-root\", \"size\": 1}}").expect(202).at("/volume/id").asText();
+    Await.until(() -> member.get(cinder + "/volumes/" + volume).expect(200).at("/volume/status").asText().equals("available"), "volume");
+    member.post(cinder + "/volumes/" + volume + "/action", "{\"os-set_bootable\": {\"bootable\": true}}").expect(200);
     String server =
-        active(ok(member.post(
+        Cloud.awaitActive(member, member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"ev-bfv\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": ["
-                + "{\"boot_index\": 0, \"uuid\": \"" + volume + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}"), 202)
+                + "{\"boot_index\": 0, \"uuid\": \"" + volume + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}").expect(202)
             .at("/server/id").asText());
     assertThat(recorded(server)).isEmpty();
-    ok(member.withHeader("OpenStack-API-Version", "volume 3.42")
-        .post(cinder + "/volumes/" + volume + "/action", "{\"os-extend\": {\"new_size\": 2}}"), 202);
+    member.withHeader("OpenStack-API-Version", "volume 3.42")
+        .post(cinder + "/volumes/" + volume + "/action", "{\"os-extend\": {\"new_size\": 2}}").expect(202);
     assertThat(recorded(server)).containsExactly("volume-extended:" + volume + ":volume");
-    deleteServer(server);
+    Cloud.deleteServer(member, server);
     // An available volume grows without news to anyone.
-    ok(member.post(cinder + "/volumes/" + volume + "/action", "{\"os-extend\": {\"new_size\": 3}}"), 202);
+    member.post(cinder + "/volumes/" + volume + "/action", "{\"os-extend\": {\"new_size\": 3}}").expect(202);
     assertThat(recorded(server)).containsExactly("volume-extended:" + volume + ":volume");
   }
 }

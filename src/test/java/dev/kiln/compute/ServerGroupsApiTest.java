@@ -1,33 +1,31 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NET;
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import java.time.Duration;
+import dev.kiln.testing.Race;
+import dev.kiln.testing.Tenant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Server groups on a two-host fleet: the policies place members, a full anti-affinity group
  * fails the next boot with NoValidHost, and creates with min_count/max_count and security groups.
  */
 class ServerGroupsApiTest {
-  private static final String NOVA = "/compute/v2.1";
-  private static final String NET = "/networking/v2.0";
-
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.withHosts(List.of("left", "right"));
   private static Api admin;
   private static Api member;
   private static Api other;
@@ -36,35 +34,11 @@ class ServerGroupsApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.withHosts(dataDir, List.of("left", "right"));
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    for (String name : List.of("grp", "stranger")) {
-      String project =
-          admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"" + name + "\"}}").json().at("/project/id").asText();
-      String user =
-          admin.post("/identity/v3/users", "{\"user\": {\"name\": \"" + name + "-user\", \"password\": \"pw\"}}")
-              .json().at("/user/id").asText();
-      admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    }
-    member = anonymous.withToken(anonymous.token("grp-user", "pw", "grp"));
-    other = anonymous.withToken(anonymous.token("stranger-user", "pw", "stranger"));
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-    networkId = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"grpnet\"}}"), 201).at("/network/id").asText();
-    ok(member.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.7.0.0/24\"}}"), 201);
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
+    admin = kiln.admin();
+    member = Tenant.create(kiln, admin, "grp", "grp-user").api();
+    other = Tenant.create(kiln, admin, "stranger", "stranger-user").api();
+    imageId = Cloud.cirros(member);
+    networkId = Cloud.network(member, "grpnet", "10.7.0.0/24");
   }
 
   private static Api at(Api api, String version) {
@@ -72,10 +46,10 @@ class ServerGroupsApiTest {
   }
 
   private static String group(String policy, String rules) {
-    return ok(at(member, "2.64").post(
+    return at(member, "2.64").post(
         NOVA + "/os-server-groups",
         "{\"server_group\": {\"name\": \"g-" + policy + "\", \"policy\": \"" + policy + "\""
-            + (rules == null ? "" : ", \"rules\": " + rules) + "}}"), 200)
+            + (rules == null ? "" : ", \"rules\": " + rules) + "}}").expect(200)
         .at("/server_group/id").asText();
   }
 
@@ -87,40 +61,21 @@ class ServerGroupsApiTest {
   }
 
   private static String boot(String name, String groupId) {
-    return ok(bootInGroup(name, groupId), 202).at("/server/id").asText();
+    return bootInGroup(name, groupId).expect(202).at("/server/id").asText();
   }
 
   /** Waits until the server leaves BUILD and answers its admin view. */
   private static JsonNode settled(String id) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      JsonNode server = ok(admin.get(NOVA + "/servers/" + id), 200).get("server");
-      if (!server.get("status").asText().equals("BUILD")) {
-        return server;
-      }
-      assertThat(System.nanoTime()).as("server " + id + " still building").isLessThan(deadline);
-      sleep();
-    }
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
+    Await.until(() -> !Cloud.serverStatus(admin, id).equals("BUILD"), "server " + id + " built");
+    return Cloud.server(admin, id);
   }
 
   private static void deleteAll(List<String> ids) {
     for (String id : ids) {
-      ok(admin.delete(NOVA + "/servers/" + id), 204);
+      admin.delete(NOVA + "/servers/" + id).expect(204);
     }
     for (String id : ids) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (admin.get(NOVA + "/servers/" + id).status() != 404) {
-        assertThat(System.nanoTime()).isLessThan(deadline);
-        sleep();
-      }
+      Cloud.awaitGone(admin, id);
     }
   }
 
@@ -145,13 +100,13 @@ class ServerGroupsApiTest {
         .contains(group);
     assertThat(failed.get("OS-EXT-SRV-ATTR:host").isNull()).isTrue();
 
-    JsonNode shown = ok(at(member, "2.64").get(NOVA + "/os-server-groups/" + group), 200).get("server_group");
+    JsonNode shown = at(member, "2.64").get(NOVA + "/os-server-groups/" + group).expect(200).get("server_group");
     assertThat(shown.get("policy").asText()).isEqualTo("anti-affinity");
     assertThat(shown.get("members")).extracting(JsonNode::asText).containsExactlyInAnyOrder(first, second, third);
-    JsonNode server = ok(at(member, "2.71").get(NOVA + "/servers/" + first), 200).get("server");
+    JsonNode server = at(member, "2.71").get(NOVA + "/servers/" + first).expect(200).get("server");
     assertThat(server.get("server_groups")).extracting(JsonNode::asText).containsExactly(group);
     deleteAll(List.of(first, second, third));
-    assertThat(ok(member.get(NOVA + "/os-server-groups/" + group), 200).at("/server_group/members")).isEmpty();
+    assertThat(member.get(NOVA + "/os-server-groups/" + group).expect(200).at("/server_group/members")).isEmpty();
   }
 
   @Test
@@ -205,12 +160,7 @@ class ServerGroupsApiTest {
   @Test
   void racingBootsIntoAnAntiAffinityGroupGetOneHostEach() {
     String group = group("anti-affinity", null);
-    List<CompletableFuture<String>> boots = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      int n = i;
-      boots.add(CompletableFuture.supplyAsync(() -> boot("race-" + n, group)));
-    }
-    List<String> ids = boots.stream().map(CompletableFuture::join).toList();
+    List<String> ids = Race.run(6, n -> boot("race-" + n, group));
     Set<String> hosts = new HashSet<>();
     int active = 0;
     for (String id : ids) {
@@ -230,65 +180,65 @@ class ServerGroupsApiTest {
   @Test
   void groupsBeforeMicroversion264HavePoliciesAndMetadata() {
     JsonNode created =
-        ok(member.post(
+        member.post(
             NOVA + "/os-server-groups",
-            "{\"server_group\": {\"name\": \"old\", \"policies\": [\"affinity\"]}}"), 200).get("server_group");
+            "{\"server_group\": {\"name\": \"old\", \"policies\": [\"affinity\"]}}").expect(200).get("server_group");
     assertThat(created.get("policies")).extracting(JsonNode::asText).containsExactly("affinity");
     assertThat(created.get("metadata").isObject()).isTrue();
     assertThat(created.has("policy")).isFalse();
     assertThat(created.has("project_id")).isFalse();
-    JsonNode listed = ok(at(member, "2.13").get(NOVA + "/os-server-groups"), 200).get("server_groups");
+    JsonNode listed = at(member, "2.13").get(NOVA + "/os-server-groups").expect(200).get("server_groups");
     assertThat(listed).anySatisfy(g -> assertThat(g.get("project_id").asText()).isNotEmpty());
-    ok(member.delete(NOVA + "/os-server-groups/" + created.get("id").asText()), 204);
-    ok(member.get(NOVA + "/os-server-groups/" + created.get("id").asText()), 404);
+    member.delete(NOVA + "/os-server-groups/" + created.get("id").asText()).expect(204);
+    member.get(NOVA + "/os-server-groups/" + created.get("id").asText()).expect(404);
   }
 
   @Test
   void badGroupsAreRefusedWithTheFieldNamed() {
     Api v264 = at(member, "2.64");
-    String body = ok(v264.post(NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"x\", \"policy\": \"spread\"}}"), 400)
+    String body = v264.post(NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"x\", \"policy\": \"spread\"}}").expect(400)
         .at("/badRequest/message").asText();
     assertThat(body).contains("server_group/policy");
-    assertThat(ok(v264.post(
+    assertThat(v264.post(
             NOVA + "/os-server-groups",
-            "{\"server_group\": {\"name\": \"x\", \"policy\": \"affinity\", \"rules\": {\"max_server_per_host\": 2}}}"), 400)
+            "{\"server_group\": {\"name\": \"x\", \"policy\": \"affinity\", \"rules\": {\"max_server_per_host\": 2}}}").expect(400)
         .at("/badRequest/message").asText()).contains("max_server_per_host");
-    ok(v264.post(
+    v264.post(
         NOVA + "/os-server-groups",
-        "{\"server_group\": {\"name\": \"x\", \"policy\": \"anti-affinity\", \"rules\": {\"max_server_per_host\": 0}}}"), 400);
-    ok(v264.post(NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"x\", \"policies\": [\"affinity\"]}}"), 400);
-    ok(member.post(NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"x\", \"policies\": [\"soft-affinity\"]}}"), 400);
-    ok(member.post(NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \" x\", \"policies\": [\"affinity\"]}}"), 400);
-    assertThat(ok(member.get(NOVA + "/os-server-groups"), 200).get("server_groups"))
+        "{\"server_group\": {\"name\": \"x\", \"policy\": \"anti-affinity\", \"rules\": {\"max_server_per_host\": 0}}}").expect(400);
+    v264.post(NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"x\", \"policies\": [\"affinity\"]}}").expect(400);
+    member.post(NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"x\", \"policies\": [\"soft-affinity\"]}}").expect(400);
+    member.post(NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \" x\", \"policies\": [\"affinity\"]}}").expect(400);
+    assertThat(member.get(NOVA + "/os-server-groups").expect(200).get("server_groups"))
         .noneSatisfy(g -> assertThat(g.get("name").asText()).isEqualTo("x"));
   }
 
   @Test
   void bootingIntoAnotherProjectsOrAMissingGroupIsRefusedAndMakesNothing() {
     String theirs =
-        ok(at(other, "2.64").post(
-            NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"theirs\", \"policy\": \"affinity\"}}"), 200)
+        at(other, "2.64").post(
+            NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"theirs\", \"policy\": \"affinity\"}}").expect(200)
             .at("/server_group/id").asText();
-    int before = ok(member.get(NOVA + "/servers"), 200).get("servers").size();
-    assertThat(ok(bootInGroup("stray", theirs), 400).at("/badRequest/message").asText()).contains(theirs);
-    ok(bootInGroup("stray", "00000000-0000-0000-0000-000000000000"), 400);
-    ok(bootInGroup("stray", "not-a-uuid"), 400);
-    assertThat(ok(member.get(NOVA + "/servers"), 200).get("servers")).hasSize(before);
-    ok(member.get(NOVA + "/os-server-groups/" + theirs), 404);
-    ok(member.delete(NOVA + "/os-server-groups/" + theirs), 404);
+    int before = member.get(NOVA + "/servers").expect(200).get("servers").size();
+    assertThat(bootInGroup("stray", theirs).expect(400).at("/badRequest/message").asText()).contains(theirs);
+    bootInGroup("stray", "00000000-0000-0000-0000-000000000000").expect(400);
+    bootInGroup("stray", "not-a-uuid").expect(400);
+    assertThat(member.get(NOVA + "/servers").expect(200).get("servers")).hasSize(before);
+    member.get(NOVA + "/os-server-groups/" + theirs).expect(404);
+    member.delete(NOVA + "/os-server-groups/" + theirs).expect(404);
   }
 
   @Test
   void minCountBootsSeveralServersSharingAReservation() {
     JsonNode reservation =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"many\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
                 + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}], \"min_count\": 3,"
-                + " \"return_reservation_id\": true}}"), 202);
+                + " \"return_reservation_id\": true}}").expect(202);
     String reservationId = reservation.get("reservation_id").asText();
     assertThat(reservationId).startsWith("r-");
-    JsonNode servers = ok(at(admin, "2.3").get(NOVA + "/servers/detail?all_tenants=1&name=%5Emany-"), 200).get("servers");
+    JsonNode servers = at(admin, "2.3").get(NOVA + "/servers/detail?all_tenants=1&name=%5Emany-").expect(200).get("servers");
     assertThat(servers).extracting(s -> s.get("name").asText()).containsExactlyInAnyOrder("many-1", "many-2", "many-3");
     assertThat(servers).allSatisfy(s -> assertThat(s.get("OS-EXT-SRV-ATTR:reservation_id").asText()).isEqualTo(reservationId));
     assertThat(servers).extracting(s -> s.get("OS-EXT-SRV-ATTR:launch_index").asInt()).containsExactlyInAnyOrder(0, 1, 2);
@@ -303,42 +253,41 @@ class ServerGroupsApiTest {
     assertThat(addresses).hasSize(3);
     deleteAll(ids);
 
-    String port = ok(member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}"), 201).at("/port/id").asText();
-    ok(member.post(
+    String port = member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}").expect(201).at("/port/id").asText();
+    member.post(
         NOVA + "/servers",
         "{\"server\": {\"name\": \"many\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-            + "\", \"networks\": [{\"port\": \"" + port + "\"}], \"max_count\": 2}}"), 400);
-    ok(at(member, "2.37").post(
+            + "\", \"networks\": [{\"port\": \"" + port + "\"}], \"max_count\": 2}}").expect(400);
+    at(member, "2.37").post(
         NOVA + "/servers",
         "{\"server\": {\"name\": \"many\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-            + "\", \"networks\": \"none\", \"min_count\": 3, \"max_count\": 2}}"), 400);
+            + "\", \"networks\": \"none\", \"min_count\": 3, \"max_count\": 2}}").expect(400);
   }
 
   @Test
   void securityGroupsAskedForOnBootAreOnComputesPorts() {
     String web =
-        ok(member.post(NET + "/security-groups", "{\"security_group\": {\"name\": \"web\"}}"), 201)
+        member.post(NET + "/security-groups", "{\"security_group\": {\"name\": \"web\"}}").expect(201)
             .at("/security_group/id").asText();
     String id =
-        ok(member.post(
+        member.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"guarded\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}], \"security_groups\": [{\"name\": \"web\"}]}}"),
-            202).at("/server/id").asText();
+                + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}], \"security_groups\": [{\"name\": \"web\"}]}}").expect(202).at("/server/id").asText();
     assertThat(settled(id).get("status").asText()).isEqualTo("ACTIVE");
-    JsonNode port = ok(member.get(NET + "/ports?device_id=" + id), 200).at("/ports/0");
+    JsonNode port = member.get(NET + "/ports?device_id=" + id).expect(200).at("/ports/0");
     assertThat(port.get("security_groups")).extracting(JsonNode::asText).containsExactly(web);
-    assertThat(ok(member.get(NOVA + "/servers/" + id), 200).at("/server/security_groups"))
+    assertThat(member.get(NOVA + "/servers/" + id).expect(200).at("/server/security_groups"))
         .extracting(g -> g.get("name").asText()).containsExactly("web");
     deleteAll(List.of(id));
 
-    int before = ok(member.get(NOVA + "/servers"), 200).get("servers").size();
-    assertThat(ok(at(member, "2.37").post(
+    int before = member.get(NOVA + "/servers").expect(200).get("servers").size();
+    assertThat(at(member, "2.37").post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"unguarded\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": \"none\", \"security_groups\": [{\"name\": \"nope\"}]}}"), 400)
+                + "\", \"networks\": \"none\", \"security_groups\": [{\"name\": \"nope\"}]}}").expect(400)
         .at("/badRequest/message").asText()).contains("nope");
-    assertThat(ok(member.get(NOVA + "/servers"), 200).get("servers")).hasSize(before);
+    assertThat(member.get(NOVA + "/servers").expect(200).get("servers")).hasSize(before);
   }
 
   @Test

@@ -1,20 +1,23 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NET;
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.RunningKiln;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Tenant;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server list over HTTP with many servers: pages followed by their {@code servers_links}
@@ -22,69 +25,28 @@ import org.junit.jupiter.api.io.TempDir;
  * the same way; and from 2.75 unknown query parameters are refused as Nova refuses them.
  */
 class ServerListApiTest {
-  private static final String NOVA = "/compute/v2.1";
-  private static final String NET = "/networking/v2.0";
   private static final int SERVERS = 24;
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api member;
   /** The booted servers' ids, oldest first. */
   private static final List<String> booted = new ArrayList<>();
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    Api admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String project =
-        admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"lister\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"lister\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("lister", "pw", "lister"));
+    Api admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "lister", "lister");
+    member = tenant.api();
     // More servers than Nova's default instances quota.
-    ok(admin.put("/compute/v2.1/os-quota-sets/" + project, "{\"quota_set\": {\"instances\": -1, \"cores\": -1, \"ram\": -1}}"), 200);
-    String imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-    String networkId =
-        ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"lan\"}}"), 201).at("/network/id").asText();
-    ok(member.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.9.0.0/24\"}}"), 201);
+    Cloud.unlimitedServers(admin, tenant.projectId());
+    String imageId = Cloud.cirros(member);
+    String networkId = Cloud.network(member, "lan", "10.9.0.0/24");
     for (int i = 0; i < SERVERS; i++) {
       String name = (i % 3 == 0 ? "web-" : "db-") + i;
-      booted.add(
-          ok(member.post(
-                  NOVA + "/servers",
-                  "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                      + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}]}}"),
-              202)
-              .at("/server/id").asText());
+      booted.add(Cloud.boot(member, imageId, "[{\"uuid\": \"" + networkId + "\"}]", name));
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!ok(member.get(NOVA + "/servers?status=BUILD"), 200).get("servers").isEmpty()) {
-      assertThat(System.nanoTime()).as("servers still building").isLessThan(deadline);
-      sleep();
-    }
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
+    Await.until(
+        () -> member.get(NOVA + "/servers?status=BUILD").expect(200).get("servers").isEmpty(), Duration.ofSeconds(30), "servers to build");
   }
 
   private static Api at(String version) {
@@ -96,7 +58,7 @@ class ServerListApiTest {
     List<JsonNode> servers = new ArrayList<>();
     String next = first;
     while (next != null) {
-      JsonNode page = ok(member.get(next), 200);
+      JsonNode page = member.get(next).expect(200);
       pageSizes.add(page.get("servers").size());
       page.get("servers").forEach(servers::add);
       JsonNode link = page.at("/servers_links/0");
@@ -121,7 +83,7 @@ class ServerListApiTest {
       assertThat(s.get("status").asText()).isEqualTo("ACTIVE");
       assertThat(s.at("/addresses/lan/0/addr").asText()).startsWith("10.9.0.");
     }
-    JsonNode shown = ok(member.get(NOVA + "/servers/" + booted.getFirst()), 200).get("server");
+    JsonNode shown = member.get(NOVA + "/servers/" + booted.getFirst()).expect(200).get("server");
     assertThat(servers.getLast().get("addresses")).isEqualTo(shown.get("addresses"));
   }
 
@@ -145,24 +107,24 @@ class ServerListApiTest {
   @Test
   void aMarkerStartsAfterThatServerAndAnUnknownOneIsABadRequest() {
     String marker = booted.get(10);
-    JsonNode page = ok(member.get(NOVA + "/servers?limit=2&marker=" + marker), 200);
+    JsonNode page = member.get(NOVA + "/servers?limit=2&marker=" + marker).expect(200);
     assertThat(page.get("servers")).extracting(s -> s.get("id").asText()).containsExactly(booted.get(9), booted.get(8));
 
-    JsonNode fault = ok(member.get(NOVA + "/servers/detail?marker=nope"), 400);
+    JsonNode fault = member.get(NOVA + "/servers/detail?marker=nope").expect(400);
     assertThat(fault.at("/badRequest/message").asText()).isEqualTo("marker [nope] not found");
   }
 
   @Test
   void from275UnknownQueryParametersAreRefusedAndNovasOwnAreAccepted() {
-    JsonNode fault = ok(at("2.75").get(NOVA + "/servers?colour=red"), 400);
+    JsonNode fault = at("2.75").get(NOVA + "/servers?colour=red").expect(400);
     assertThat(fault.at("/badRequest/code").asInt()).isEqualTo(400);
     assertThat(fault.at("/badRequest/message").asText())
         .contains("Additional properties are not allowed ('colour' was unexpected)");
-    ok(at("2.75").get(NOVA + "/servers/detail?sort_key=display_name&sort_dir=asc&deleted=false&all_tenants=0"
-        + "&changes-before=2030-01-01T00:00:00Z&locked=false&ip=10.9&limit=1"), 200);
-    assertThat(ok(at("2.75").get(NOVA + "/servers?sort_key=vcpus"), 400).at("/badRequest/message").asText())
+    at("2.75").get(NOVA + "/servers/detail?sort_key=display_name&sort_dir=asc&deleted=false&all_tenants=0"
+        + "&changes-before=2030-01-01T00:00:00Z&locked=false&ip=10.9&limit=1").expect(200);
+    assertThat(at("2.75").get(NOVA + "/servers?sort_key=vcpus").expect(400).at("/badRequest/message").asText())
         .contains("sort_key");
     // Before 2.75 Nova ignores what it does not know.
-    assertThat(ok(at("2.74").get(NOVA + "/servers?colour=red&sort_key=vcpus"), 200).get("servers")).hasSize(SERVERS);
+    assertThat(at("2.74").get(NOVA + "/servers?colour=red&sort_key=vcpus").expect(200).get("servers")).hasSize(SERVERS);
   }
 }

@@ -1,36 +1,33 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NET;
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.RunningKiln;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Race;
+import dev.kiln.testing.Tenant;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rebuild, resize with confirm and revert, cold migration and os-migrations over HTTP, with the
  * claims they hold checked through os-hypervisors.
  */
 class ServerMovesApiTest {
-  private static final String NOVA = "/compute/v2.1";
-  private static final String NET = "/networking/v2.0";
-
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String imageId;
@@ -39,20 +36,14 @@ class ServerMovesApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"movers\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"mover\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    String memberToken = anonymous.token("mover", "pw", "movers");
-    member = anonymous.withToken(memberToken);
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "movers", "mover");
+    String memberToken = tenant.token();
+    member = tenant.api();
+    imageId = Cloud.cirros(member);
     otherImageId =
-        ok(member.post(
-            "/image/v2/images", "{\"name\": \"other-os\", \"disk_format\": \"qcow2\", \"container_format\": \"bare\"}"), 201)
+        member.post(
+            "/image/v2/images", "{\"name\": \"other-os\", \"disk_format\": \"qcow2\", \"container_format\": \"bare\"}").expect(201)
             .get("id").asText();
     HttpResponse<String> upload =
         HttpClient.newHttpClient()
@@ -64,15 +55,7 @@ class ServerMovesApiTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(upload.statusCode()).as(upload.body()).isEqualTo(204);
-    networkId = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"movenet\"}}"), 201).at("/network/id").asText();
-    ok(member.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.7.0.0/24\"}}"), 201);
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
+    networkId = Cloud.network(member, "movenet", "10.7.0.0/24");
   }
 
   // Rebuild
@@ -102,7 +85,7 @@ class ServerMovesApiTest {
     assertThat(after.get("addresses")).isEqualTo(before.get("addresses"));
     assertThat(after.get("OS-EXT-SRV-ATTR:host")).isEqualTo(before.get("OS-EXT-SRV-ATTR:host"));
     assertThat(onlyPort(id)).isEqualTo(port);
-    assertThat(ok(v219.get(NOVA + "/servers/" + id), 200).at("/server/description").asText()).isEqualTo("second life");
+    assertThat(v219.get(NOVA + "/servers/" + id).expect(200).at("/server/description").asText()).isEqualTo("second life");
     assertThat(actionNames(id)).contains("rebuild");
     // Without an adminPass, Nova makes one up.
     r = act(member, id, "{\"rebuild\": {\"imageRef\": \"" + imageId + "\"}}");
@@ -122,13 +105,13 @@ class ServerMovesApiTest {
     JsonNode server = waitFor(id, "SHUTOFF");
     assertThat(server.get("OS-EXT-STS:vm_state").asText()).isEqualTo("stopped");
 
-    ok(admin.put(NOVA + "/os-kiln-faults/rebuild", "{\"kiln_fault\": {\"fail_next\": 1}}"), 200);
+    admin.put(NOVA + "/os-kiln-faults/rebuild", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
     try {
       assertThat(act(member, id, "{\"rebuild\": {\"imageRef\": \"" + imageId + "\"}}").status()).isEqualTo(202);
       server = waitFor(id, "ERROR");
       assertThat(server.at("/fault/message").asText()).contains("Simulated failure of rebuild");
     } finally {
-      ok(admin.delete(NOVA + "/os-kiln-faults/rebuild"), 204);
+      admin.delete(NOVA + "/os-kiln-faults/rebuild").expect(204);
     }
     // An ERROR server may be rebuilt, and comes back ACTIVE without its fault.
     assertThat(act(member, id, "{\"rebuild\": {\"imageRef\": \"" + imageId + "\"}}").status()).isEqualTo(202);
@@ -154,7 +137,7 @@ class ServerMovesApiTest {
     fault(
         act(member, id, "{\"rebuild\": {\"imageRef\": \"" + imageId + "\"}}"), 409,
         "Cannot 'rebuild' instance " + id + " while it is in vm_state paused");
-    assertThat(ok(member.get(NOVA + "/servers/" + id), 200).at("/server/image/id").asText()).isEqualTo(imageId);
+    assertThat(member.get(NOVA + "/servers/" + id).expect(200).at("/server/image/id").asText()).isEqualTo(imageId);
     deleteAndWait(id);
   }
 
@@ -209,7 +192,7 @@ class ServerMovesApiTest {
     String id = boot("regretful", "1");
     Api v247 = member.withHeader("OpenStack-API-Version", "compute 2.47");
     JsonNode before = waitFor(id, "ACTIVE");
-    JsonNode flavorBefore = ok(v247.get(NOVA + "/servers/" + id), 200).at("/server/flavor");
+    JsonNode flavorBefore = v247.get(NOVA + "/servers/" + id).expect(200).at("/server/flavor");
     String source = before.get("OS-EXT-SRV-ATTR:host").asText();
     String port = onlyPort(id);
     Map<String, String> booted = usage();
@@ -221,7 +204,7 @@ class ServerMovesApiTest {
     JsonNode after = waitFor(id, "ACTIVE");
     assertThat(after.get("OS-EXT-SRV-ATTR:host").asText()).isEqualTo(source);
     assertThat(after.at("/flavor/id").asText()).isEqualTo("1");
-    assertThat(ok(v247.get(NOVA + "/servers/" + id), 200).at("/server/flavor")).isEqualTo(flavorBefore);
+    assertThat(v247.get(NOVA + "/servers/" + id).expect(200).at("/server/flavor")).isEqualTo(flavorBefore);
     assertThat(after.get("addresses")).isEqualTo(before.get("addresses"));
     assertThat(bindingHost(port)).isEqualTo(source);
     assertThat(usage()).isEqualTo(booted);
@@ -286,26 +269,11 @@ class ServerMovesApiTest {
   void ofRacingResizesExactlyOneWins() throws Exception {
     String id = boot("racer", "1");
     waitFor(id, "ACTIVE");
-    List<CompletableFuture<Integer>> racers = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      racers.add(CompletableFuture.supplyAsync(() -> act(member, id, "{\"resize\": {\"flavorRef\": \"2\"}}").status()));
-    }
-    List<Integer> statuses = new ArrayList<>();
-    for (CompletableFuture<Integer> f : racers) {
-      statuses.add(f.get());
-    }
+    List<Integer> statuses = Race.run(6, i -> act(member, id, "{\"resize\": {\"flavorRef\": \"2\"}}").status());
     assertThat(statuses).containsOnly(202, 409);
     assertThat(statuses.stream().filter(s -> s == 202).count()).isEqualTo(1);
     waitFor(id, "VERIFY_RESIZE");
-    racers.clear();
-    for (int i = 0; i < 6; i++) {
-      String action = i % 2 == 0 ? "confirmResize" : "revertResize";
-      racers.add(CompletableFuture.supplyAsync(() -> act(member, id, "{\"" + action + "\": null}").status()));
-    }
-    statuses.clear();
-    for (CompletableFuture<Integer> f : racers) {
-      statuses.add(f.get());
-    }
+    statuses = Race.run(6, i -> act(member, id, "{\"" + (i % 2 == 0 ? "confirmResize" : "revertResize") + "\": null}").status());
     assertThat(statuses.stream().filter(s -> s == 202 || s == 204).count()).as(statuses.toString()).isEqualTo(1);
     waitFor(id, "ACTIVE");
     assertThat(migrationsOf(admin, id)).hasSize(1);
@@ -317,7 +285,7 @@ class ServerMovesApiTest {
     String id = boot("fragile", "1");
     JsonNode before = waitFor(id, "ACTIVE");
     Map<String, String> booted = usage();
-    ok(admin.put(NOVA + "/os-kiln-faults/resize", "{\"kiln_fault\": {\"fail_next\": 1}}"), 200);
+    admin.put(NOVA + "/os-kiln-faults/resize", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
     try {
       accepted(member, id, "{\"resize\": {\"flavorRef\": \"2\"}}");
       JsonNode failed = waitFor(id, "ERROR");
@@ -325,7 +293,7 @@ class ServerMovesApiTest {
       assertThat(failed.get("OS-EXT-SRV-ATTR:host")).isEqualTo(before.get("OS-EXT-SRV-ATTR:host"));
       assertThat(failed.at("/flavor/id").asText()).isEqualTo("1");
     } finally {
-      ok(admin.delete(NOVA + "/os-kiln-faults/resize"), 204);
+      admin.delete(NOVA + "/os-kiln-faults/resize").expect(204);
     }
     assertThat(usage()).isEqualTo(booted);
     assertThat(migrationsOf(admin, id).get(0).get("status").asText()).isEqualTo("error");
@@ -411,20 +379,20 @@ class ServerMovesApiTest {
     // A port that cannot bind on the destination stops the move before anything moves.
     String target = source.equals(second) ? destination : source;
     Api v256 = admin.withHeader("OpenStack-API-Version", "compute 2.56");
-    ok(admin.post(NET + "/ports/" + port + "/bindings", "{\"binding\": {\"host\": \"" + target + "\"}}"), 201);
+    admin.post(NET + "/ports/" + port + "/bindings", "{\"binding\": {\"host\": \"" + target + "\"}}").expect(201);
     accepted(v256, id, "{\"migrate\": {\"host\": \"" + target + "\"}}");
     JsonNode after = waitFor(id, "ACTIVE");
     assertThat(after.get("OS-EXT-SRV-ATTR:host").asText()).isEqualTo(second);
     assertThat(migrationsOf(admin.withHeader("OpenStack-API-Version", "compute 2.23"), id).get(0).get("status").asText())
         .isEqualTo("error");
-    ok(admin.delete(NET + "/ports/" + port + "/bindings/" + target), 204);
+    admin.delete(NET + "/ports/" + port + "/bindings/" + target).expect(204);
     assertThat(bindingStates(port)).containsExactly(Map.entry(second, "ACTIVE"));
     deleteAndWait(id);
   }
 
   private static Map<String, String> bindingStates(String portId) {
     Map<String, String> states = new java.util.TreeMap<>();
-    ok(admin.get(NET + "/ports/" + portId + "/bindings"), 200).get("bindings")
+    admin.get(NET + "/ports/" + portId + "/bindings").expect(200).get("bindings")
         .forEach(b -> states.put(b.get("host").asText(), b.get("status").asText()));
     return states;
   }
@@ -435,9 +403,9 @@ class ServerMovesApiTest {
     String source = waitFor(id, "ACTIVE").get("OS-EXT-SRV-ATTR:host").asText();
     Api v253 = admin.withHeader("OpenStack-API-Version", "compute 2.53");
     List<String> disabled = new ArrayList<>();
-    for (JsonNode s : ok(v253.get(NOVA + "/os-services?binary=nova-compute"), 200).get("services")) {
+    for (JsonNode s : v253.get(NOVA + "/os-services?binary=nova-compute").expect(200).get("services")) {
       if (!s.get("host").asText().equals(source)) {
-        ok(v253.put(NOVA + "/os-services/" + s.get("id").asText(), "{\"status\": \"disabled\"}"), 200);
+        v253.put(NOVA + "/os-services/" + s.get("id").asText(), "{\"status\": \"disabled\"}").expect(200);
         disabled.add(s.get("id").asText());
       }
     }
@@ -452,7 +420,7 @@ class ServerMovesApiTest {
       assertThat(resizeEvents(id).toString()).contains("conductor_migrate_server").contains("Error");
     } finally {
       for (String uuid : disabled) {
-        ok(v253.put(NOVA + "/os-services/" + uuid, "{\"status\": \"enabled\"}"), 200);
+        v253.put(NOVA + "/os-services/" + uuid, "{\"status\": \"enabled\"}").expect(200);
       }
     }
     deleteAndWait(id);
@@ -480,30 +448,30 @@ class ServerMovesApiTest {
     assertThat(v21.get(0).get("id").asLong()).isGreaterThan(v21.get(1).get("id").asLong());
     assertThat(v21.get(0).get("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
 
-    assertThat(ok(admin.get(NOVA + "/os-migrations?instance_uuid=" + id + "&status=reverted"), 200).get("migrations"))
+    assertThat(admin.get(NOVA + "/os-migrations?instance_uuid=" + id + "&status=reverted").expect(200).get("migrations"))
         .hasSize(1);
-    assertThat(ok(admin.get(NOVA + "/os-migrations?instance_uuid=" + id + "&migration_type=migration"), 200)
+    assertThat(admin.get(NOVA + "/os-migrations?instance_uuid=" + id + "&migration_type=migration").expect(200)
             .get("migrations"))
         .isEmpty();
     String source = v21.get(0).get("source_compute").asText();
-    assertThat(ok(admin.get(NOVA + "/os-migrations?source_compute=" + source), 200).get("migrations").toString())
+    assertThat(admin.get(NOVA + "/os-migrations?source_compute=" + source).expect(200).get("migrations").toString())
         .contains(id);
 
     Api v259 = admin.withHeader("OpenStack-API-Version", "compute 2.59");
-    JsonNode page = ok(v259.get(NOVA + "/os-migrations?instance_uuid=" + id + "&limit=1"), 200);
+    JsonNode page = v259.get(NOVA + "/os-migrations?instance_uuid=" + id + "&limit=1").expect(200);
     assertThat(page.get("migrations")).hasSize(1);
     String first = page.at("/migrations/0/uuid").asText();
     assertThat(page.at("/migrations_links/0/href").asText()).contains("marker=" + first);
-    JsonNode next = ok(v259.get(NOVA + "/os-migrations?instance_uuid=" + id + "&limit=1&marker=" + first), 200);
+    JsonNode next = v259.get(NOVA + "/os-migrations?instance_uuid=" + id + "&limit=1&marker=" + first).expect(200);
     assertThat(next.at("/migrations/0/status").asText()).isEqualTo("reverted");
     fault(v259.get(NOVA + "/os-migrations?marker=" + java.util.UUID.randomUUID()), 400, null);
     fault(v259.get(NOVA + "/os-migrations?bogus=1"), 400, null);
     fault(v259.get(NOVA + "/os-migrations?changes-before=2020-01-01T00:00:00Z"), 400, null); // from 2.66
-    assertThat(ok(v259.get(NOVA + "/os-migrations?instance_uuid=" + id + "&changes-since=2999-01-01T00:00:00Z"), 200)
+    assertThat(v259.get(NOVA + "/os-migrations?instance_uuid=" + id + "&changes-since=2999-01-01T00:00:00Z").expect(200)
             .get("migrations"))
         .isEmpty();
     Api v266 = admin.withHeader("OpenStack-API-Version", "compute 2.66");
-    assertThat(ok(v266.get(NOVA + "/os-migrations?instance_uuid=" + id + "&changes-before=2000-01-01T00:00:00Z"), 200)
+    assertThat(v266.get(NOVA + "/os-migrations?instance_uuid=" + id + "&changes-before=2000-01-01T00:00:00Z").expect(200)
             .get("migrations"))
         .isEmpty();
     assertThat(member.get(NOVA + "/os-migrations").status()).isEqualTo(403);
@@ -511,11 +479,6 @@ class ServerMovesApiTest {
   }
 
   // Helpers
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
-  }
 
   private static void fault(Api.Response r, int status, String message) {
     assertThat(r.status()).as(r.toString()).isEqualTo(status);
@@ -528,11 +491,7 @@ class ServerMovesApiTest {
   }
 
   private static String boot(String name, String flavor) {
-    return ok(member.post(
-            NOVA + "/servers",
-            "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"" + flavor + "\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}]}}"), 202)
-        .at("/server/id").asText();
+    return Cloud.boot(member, imageId, flavor, "[{\"uuid\": \"" + networkId + "\"}]", name);
   }
 
   private static Api.Response act(Api api, String id, String body) {
@@ -547,42 +506,27 @@ class ServerMovesApiTest {
 
   /** Waits until the server has no task and shows {@code status}; answers it as an admin sees it. */
   private static JsonNode waitFor(String id, String status) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      JsonNode server = ok(admin.get(NOVA + "/servers/" + id), 200).get("server");
-      boolean settled = server.get("OS-EXT-STS:task_state").isNull() && !server.get("status").asText().equals("BUILD");
-      if ((settled && server.get("status").asText().equals(status)) || System.nanoTime() > deadline) {
-        assertThat(server.get("status").asText()).as(server.toString()).isEqualTo(status);
-        assertThat(server.get("OS-EXT-STS:task_state").isNull()).as(server.toString()).isTrue();
-        return server;
-      }
-      sleep();
-    }
+    return Cloud.awaitSettled(admin, id, status);
   }
 
   private static void deleteAndWait(String id) {
-    ok(admin.delete(NOVA + "/servers/" + id), 204);
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (admin.get(NOVA + "/servers/" + id).status() != 404) {
-      assertThat(System.nanoTime()).as("server " + id + " still there").isLessThan(deadline);
-      sleep();
-    }
+    Cloud.deleteServer(admin, id);
   }
 
   private static String onlyPort(String id) {
-    JsonNode ports = ok(member.get(NET + "/ports?device_id=" + id), 200).get("ports");
+    JsonNode ports = member.get(NET + "/ports?device_id=" + id).expect(200).get("ports");
     assertThat(ports).hasSize(1);
     return ports.get(0).get("id").asText();
   }
 
   private static String bindingHost(String portId) {
-    return ok(admin.get(NET + "/ports/" + portId), 200).at("/port/binding:host_id").asText();
+    return admin.get(NET + "/ports/" + portId).expect(200).at("/port/binding:host_id").asText();
   }
 
   /** Each host's claimed vCPUs/RAM/disk, as os-hypervisors reports them. */
   private static Map<String, String> usage() {
     Map<String, String> usage = new TreeMap<>();
-    for (JsonNode h : ok(admin.get(NOVA + "/os-hypervisors/detail"), 200).get("hypervisors")) {
+    for (JsonNode h : admin.get(NOVA + "/os-hypervisors/detail").expect(200).get("hypervisors")) {
       usage.put(
           h.get("hypervisor_hostname").asText(),
           h.get("vcpus_used").asInt() + "/" + h.get("memory_mb_used").asInt() + "/" + h.get("local_gb_used").asInt());
@@ -597,12 +541,12 @@ class ServerMovesApiTest {
   }
 
   private static JsonNode migrationsOf(Api api, String id) {
-    return ok(api.get(NOVA + "/os-migrations?instance_uuid=" + id), 200).get("migrations");
+    return api.get(NOVA + "/os-migrations?instance_uuid=" + id).expect(200).get("migrations");
   }
 
   private static List<String> actionNames(String id) {
     List<String> names = new ArrayList<>();
-    ok(member.get(NOVA + "/servers/" + id + "/os-instance-actions"), 200)
+    member.get(NOVA + "/servers/" + id + "/os-instance-actions").expect(200)
         .get("instanceActions")
         .forEach(a -> names.add(a.get("action").asText()));
     return names;
@@ -610,21 +554,13 @@ class ServerMovesApiTest {
 
   /** The events of the server's newest resize or migrate action, as an admin sees them. */
   private static JsonNode resizeEvents(String id) {
-    for (JsonNode a : ok(admin.get(NOVA + "/servers/" + id + "/os-instance-actions"), 200).get("instanceActions")) {
+    for (JsonNode a : admin.get(NOVA + "/servers/" + id + "/os-instance-actions").expect(200).get("instanceActions")) {
       String name = a.get("action").asText();
       if (name.equals("resize") || name.equals("migrate")) {
-        return ok(admin.get(NOVA + "/servers/" + id + "/os-instance-actions/" + a.get("request_id").asText()), 200)
+        return admin.get(NOVA + "/servers/" + id + "/os-instance-actions/" + a.get("request_id").asText()).expect(200)
             .at("/instanceAction/events");
       }
     }
     throw new AssertionError("no resize or migrate action on " + id);
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
   }
 }

@@ -3,49 +3,24 @@ package dev.kiln.compute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rebuild, resize and cold migration driven by Debian's real {@code openstack} (novaclient
  * underneath for these commands) and by openstacksdk's compute proxy.
  */
 class ServerMovesCliTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
-  private static OpenStackCli admin;
-
-  @BeforeAll
-  static void start() {
-    kiln = RunningKiln.start(dataDir);
-    admin = OpenStackCli.as(kiln.authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
+  private static final OpenStackCli admin = kiln.adminCli();
 
   private static JsonNode show(String server) {
     return admin.json("server", "show", server);
-  }
-
-  private static void waitStatus(String server, String status) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    String shown;
-    while (!(shown = admin.ok("server", "show", "-c", "status", "-f", "value", server).strip()).equals(status)
-        && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-    assertThat(shown).isEqualTo(status);
   }
 
   @Test
@@ -56,39 +31,39 @@ class ServerMovesCliTest {
     String id = show("mover").get("id").asText();
 
     admin.ok("server", "rebuild", "--image", "cirros", "--wait", "mover");
-    waitStatus("mover", "ACTIVE");
+    admin.awaitServerStatus("mover", "ACTIVE");
     assertThat(show("mover").get("id").asText()).isEqualTo(id);
 
     String source = show("mover").get("OS-EXT-SRV-ATTR:host").asText();
     admin.ok("server", "resize", "--flavor", "m1.small", "--wait", "mover");
-    waitStatus("mover", "VERIFY_RESIZE");
+    admin.awaitServerStatus("mover", "VERIFY_RESIZE");
     assertThat(show("mover").get("flavor").asText()).contains("m1.small");
     admin.ok("server", "resize", "revert", "mover");
-    waitStatus("mover", "ACTIVE");
+    admin.awaitServerStatus("mover", "ACTIVE");
     JsonNode reverted = show("mover");
     assertThat(reverted.get("flavor").asText()).contains("m1.tiny");
     assertThat(reverted.get("OS-EXT-SRV-ATTR:host").asText()).isEqualTo(source);
 
     admin.ok("server", "resize", "--flavor", "m1.small", "--wait", "mover");
-    waitStatus("mover", "VERIFY_RESIZE");
+    admin.awaitServerStatus("mover", "VERIFY_RESIZE");
     admin.ok("server", "resize", "confirm", "mover");
-    waitStatus("mover", "ACTIVE");
+    admin.awaitServerStatus("mover", "ACTIVE");
     assertThat(show("mover").get("flavor").asText()).contains("m1.small");
 
     String before = show("mover").get("OS-EXT-SRV-ATTR:host").asText();
     admin.ok("server", "migrate", "--wait", "mover");
-    waitStatus("mover", "VERIFY_RESIZE");
+    admin.awaitServerStatus("mover", "VERIFY_RESIZE");
     assertThat(show("mover").get("OS-EXT-SRV-ATTR:host").asText()).isNotEqualTo(before);
     admin.ok("server", "migration", "confirm", "mover");
-    waitStatus("mover", "ACTIVE");
+    admin.awaitServerStatus("mover", "ACTIVE");
 
     String here = show("mover").get("OS-EXT-SRV-ATTR:host").asText();
     String target = here.equals("kiln-compute-1") ? "kiln-compute-2" : "kiln-compute-1";
     admin.ok("--os-compute-api-version", "2.56", "server", "migrate", "--host", target, "--wait", "mover");
-    waitStatus("mover", "VERIFY_RESIZE");
+    admin.awaitServerStatus("mover", "VERIFY_RESIZE");
     assertThat(show("mover").get("OS-EXT-SRV-ATTR:host").asText()).isEqualTo(target);
     admin.ok("server", "migrate", "revert", "mover");
-    waitStatus("mover", "ACTIVE");
+    admin.awaitServerStatus("mover", "ACTIVE");
     assertThat(show("mover").get("OS-EXT-SRV-ATTR:host").asText()).isEqualTo(here);
 
     JsonNode migrations = admin.json("--os-compute-api-version", "2.59", "server", "migration", "list", "--server", "mover");

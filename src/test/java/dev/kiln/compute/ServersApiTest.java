@@ -1,29 +1,27 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NET;
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import java.time.Duration;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Race;
+import dev.kiln.testing.Tenant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Servers over HTTP: boot with a network or a port, show, list, metadata, faults and delete. */
 class ServersApiTest {
-  private static final String NOVA = "/compute/v2.1";
-  private static final String NET = "/networking/v2.0";
-
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String memberProject;
@@ -32,85 +30,38 @@ class ServersApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    memberProject = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"tenant\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"srvuser\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + memberProject + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("srvuser", "pw", "tenant"));
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "tenant", "srvuser");
+    memberProject = tenant.projectId();
+    member = tenant.api();
     // These tests fill the fleet: the project's quotas must not be what refuses a boot.
-    ok(admin.put(NOVA + "/os-quota-sets/" + memberProject, "{\"quota_set\": {\"instances\": -1, \"cores\": -1, \"ram\": -1}}"), 200);
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-    networkId = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"private\"}}"), 201).at("/network/id").asText();
-    ok(member.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.1.0.0/24\"}}"), 201);
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
+    Cloud.unlimitedServers(admin, memberProject);
+    imageId = Cloud.cirros(member);
+    networkId = Cloud.network(member, "private", "10.1.0.0/24");
   }
 
   private static String boot(Api api, String name, String flavor, String networks) {
     JsonNode created =
-        ok(api.post(
+        api.post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"" + flavor + "\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": " + networks + "}}"), 202);
+                + "\", \"networks\": " + networks + "}}").expect(202);
     assertThat(created.at("/server/adminPass").asText()).isNotEmpty();
     assertThat(created.at("/server/OS-DCF:diskConfig").asText()).isEqualTo("MANUAL");
     return created.at("/server/id").asText();
   }
 
-  private static JsonNode waitFor(Api api, String id, String status) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      JsonNode server = ok(api.get(NOVA + "/servers/" + id), 200).get("server");
-      if (!server.get("status").asText().equals("BUILD") || System.nanoTime() > deadline) {
-        assertThat(server.get("status").asText()).as(server.toString()).isEqualTo(status);
-        return server;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
-
-  private static void waitGone(Api api, String id) {
-    ok(api.delete(NOVA + "/servers/" + id), 204);
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (api.get(NOVA + "/servers/" + id).status() != 404) {
-      assertThat(System.nanoTime()).as("server " + id + " is still there").isLessThan(deadline);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
-
   private static String flavor(String name, int vcpus, int ram, int disk) {
-    return ok(admin.post(
+    return admin.post(
         NOVA + "/flavors",
-        "{\"flavor\": {\"name\": \"" + name + "\", \"vcpus\": " + vcpus + ", \"ram\": " + ram + ", \"disk\": " + disk + "}}"), 200)
+        "{\"flavor\": {\"name\": \"" + name + "\", \"vcpus\": " + vcpus + ", \"ram\": " + ram + ", \"disk\": " + disk + "}}").expect(200)
         .at("/flavor/id").asText();
   }
 
   @Test
   void bootWithANetworkGetsAnAddressAndComputesPortGoesWithTheServer() {
     String id = boot(member, "web-1", "1", "[{\"uuid\": \"" + networkId + "\"}]");
-    JsonNode server = waitFor(member, id, "ACTIVE");
+    JsonNode server = Cloud.awaitBuilt(member, id, "ACTIVE");
     assertThat(server.get("OS-EXT-STS:vm_state").asText()).isEqualTo("active");
     assertThat(server.get("OS-EXT-STS:power_state").asInt()).isEqualTo(1);
     assertThat(server.get("metadata").isObject()).isTrue();
@@ -124,65 +75,65 @@ class ServersApiTest {
     assertThat(address.get("addr").asText()).startsWith("10.1.0.");
     assertThat(address.get("OS-EXT-IPS:type").asText()).isEqualTo("fixed");
 
-    JsonNode ports = ok(member.get(NET + "/ports?device_id=" + id), 200).get("ports");
+    JsonNode ports = member.get(NET + "/ports?device_id=" + id).expect(200).get("ports");
     assertThat(ports).hasSize(1);
     String portId = ports.get(0).get("id").asText();
-    JsonNode port = ok(admin.get(NET + "/ports/" + portId), 200).get("port");
+    JsonNode port = admin.get(NET + "/ports/" + portId).expect(200).get("port");
     assertThat(port.get("device_owner").asText()).startsWith("compute:");
     assertThat(port.get("mac_address").asText()).isEqualTo(address.get("OS-EXT-IPS-MAC:mac_addr").asText());
 
-    JsonNode asAdmin = ok(admin.get(NOVA + "/servers/" + id), 200).get("server");
+    JsonNode asAdmin = admin.get(NOVA + "/servers/" + id).expect(200).get("server");
     String host = asAdmin.get("OS-EXT-SRV-ATTR:host").asText();
     assertThat(host).startsWith("kiln-compute-");
-    JsonNode hypervisors = ok(admin.get(NOVA + "/os-hypervisors/" + host + "/servers"), 200);
+    JsonNode hypervisors = admin.get(NOVA + "/os-hypervisors/" + host + "/servers").expect(200);
     assertThat(hypervisors.toString()).contains(id);
 
-    JsonNode v247 = ok(member.withHeader("OpenStack-API-Version", "compute 2.47").get(NOVA + "/servers/" + id), 200).get("server");
+    JsonNode v247 = member.withHeader("OpenStack-API-Version", "compute 2.47").get(NOVA + "/servers/" + id).expect(200).get("server");
     assertThat(v247.at("/flavor/original_name").asText()).isEqualTo("m1.tiny");
     assertThat(v247.at("/flavor/vcpus").asInt()).isEqualTo(1);
     assertThat(v247.get("description").isNull()).isTrue();
     assertThat(v247.get("locked").asBoolean()).isFalse();
     assertThat(v247.get("tags").isArray()).isTrue();
 
-    JsonNode v279 = ok(admin.withHeader("OpenStack-API-Version", "compute 2.79").get(NOVA + "/servers/" + id), 200).get("server");
+    JsonNode v279 = admin.withHeader("OpenStack-API-Version", "compute 2.79").get(NOVA + "/servers/" + id).expect(200).get("server");
     assertThat(v279.get("host_status").asText()).isEqualTo("UP");
     assertThat(v279.get("server_groups").isArray()).isTrue();
     assertThat(v279.get("OS-EXT-SRV-ATTR:hostname").asText()).isEqualTo("web-1");
     assertThat(v279.has("locked_reason")).isTrue();
 
-    waitGone(member, id);
+    Cloud.deleteServer(member, id);
     assertThat(member.get(NET + "/ports/" + portId).status()).isEqualTo(404);
   }
 
   @Test
   void autoTakesTheProjectsOnlyNetwork() {
     JsonNode created =
-        ok(member.withHeader("OpenStack-API-Version", "compute 2.37").post(
+        member.withHeader("OpenStack-API-Version", "compute 2.37").post(
             NOVA + "/servers",
             "{\"server\": {\"name\": \"auto\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": \"auto\"}}"), 202);
+                + "\", \"networks\": \"auto\"}}").expect(202);
     String id = created.at("/server/id").asText();
-    assertThat(waitFor(member, id, "ACTIVE").at("/addresses/private/0/addr").asText()).startsWith("10.1.0.");
-    waitGone(member, id);
+    assertThat(Cloud.awaitBuilt(member, id, "ACTIVE").at("/addresses/private/0/addr").asText()).startsWith("10.1.0.");
+    Cloud.deleteServer(member, id);
   }
 
   @Test
   void bootWithAFixedIpGetsThatAddress() {
     String id = boot(member, "fixed", "1", "[{\"uuid\": \"" + networkId + "\", \"fixed_ip\": \"10.1.0.77\"}]");
-    JsonNode server = waitFor(member, id, "ACTIVE");
+    JsonNode server = Cloud.awaitBuilt(member, id, "ACTIVE");
     assertThat(server.at("/addresses/private/0/addr").asText()).isEqualTo("10.1.0.77");
     assertThat(server.get("OS-EXT-STS:task_state").isNull()).isTrue();
-    waitGone(member, id);
+    Cloud.deleteServer(member, id);
   }
 
   @Test
   void bootWithAUserPortBindsItAndDeleteOnlyUnplugsIt() {
     JsonNode before =
-        ok(member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\", \"name\": \"mine\"}}"), 201).get("port");
+        member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\", \"name\": \"mine\"}}").expect(201).get("port");
     String portId = before.get("id").asText();
     String id = boot(member, "web-2", "1", "[{\"port\": \"" + portId + "\"}]");
-    JsonNode server = waitFor(admin, id, "ACTIVE");
-    JsonNode bound = ok(admin.get(NET + "/ports/" + portId), 200).get("port");
+    JsonNode server = Cloud.awaitBuilt(admin, id, "ACTIVE");
+    JsonNode bound = admin.get(NET + "/ports/" + portId).expect(200).get("port");
     assertThat(bound.get("device_id").asText()).isEqualTo(id);
     assertThat(bound.get("device_owner").asText()).isEqualTo("compute:" + server.get("OS-EXT-AZ:availability_zone").asText());
     assertThat(bound.get("binding:host_id").asText()).isEqualTo(server.get("OS-EXT-SRV-ATTR:host").asText());
@@ -194,8 +145,8 @@ class ServersApiTest {
         "{\"server\": {\"name\": \"thief\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
             + "\", \"networks\": [{\"port\": \"" + portId + "\"}]}}").status()).isEqualTo(409);
 
-    waitGone(member, id);
-    JsonNode after = ok(member.get(NET + "/ports/" + portId), 200).get("port");
+    Cloud.deleteServer(member, id);
+    JsonNode after = member.get(NET + "/ports/" + portId).expect(200).get("port");
     assertThat(after.get("device_id").asText()).isEmpty();
     assertThat(after.get("device_owner").asText()).isEmpty();
     assertThat(after.get("mac_address").asText()).isEqualTo(before.get("mac_address").asText());
@@ -204,8 +155,8 @@ class ServersApiTest {
 
   @Test
   void badReferencesAreRefusedAndCreateNothing() {
-    int servers = ok(member.get(NOVA + "/servers"), 200).get("servers").size();
-    int ports = ok(member.get(NET + "/ports"), 200).get("ports").size();
+    int servers = member.get(NOVA + "/servers").expect(200).get("servers").size();
+    int ports = member.get(NET + "/ports").expect(200).get("ports").size();
     String net = "[{\"uuid\": \"" + networkId + "\"}]";
     Api.Response r = member.post(NOVA + "/servers",
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"999\", \"imageRef\": \"" + imageId + "\", \"networks\": " + net + "}}");
@@ -221,11 +172,11 @@ class ServersApiTest {
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().at("/badRequest/message").asText()).isEqualTo("Network " + missing + " could not be found.");
     // "auto" takes the project's one network; with two it is ambiguous.
-    String other = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"other\"}}"), 201).at("/network/id").asText();
+    String other = member.post(NET + "/networks", "{\"network\": {\"name\": \"other\"}}").expect(201).at("/network/id").asText();
     r = member.withHeader("OpenStack-API-Version", "compute 2.37").post(NOVA + "/servers",
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": \"auto\"}}");
     assertThat(r.status()).as(r.body()).isEqualTo(409);
-    ok(member.delete(NET + "/networks/" + other), 204);
+    member.delete(NET + "/networks/" + other).expect(204);
     r = member.post(NOVA + "/servers",
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"user_data\": \"not base64!\"}}");
     assertThat(r.status()).as(r.body()).isEqualTo(400);
@@ -233,45 +184,40 @@ class ServersApiTest {
         "{\"server\": {\"name\": \"x\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": [{\"port\": \"" + missing + "\"}]}}");
     assertThat(r.status()).as(r.body()).isEqualTo(400);
     assertThat(r.json().at("/badRequest/message").asText()).isEqualTo("Port id " + missing + " could not be found.");
-    assertThat(ok(member.get(NOVA + "/servers"), 200).get("servers")).hasSize(servers);
-    assertThat(ok(member.get(NET + "/ports"), 200).get("ports")).hasSize(ports);
+    assertThat(member.get(NOVA + "/servers").expect(200).get("servers")).hasSize(servers);
+    assertThat(member.get(NET + "/ports").expect(200).get("ports")).hasSize(ports);
     assertThat(member.get(NOVA + "/servers/" + missing).status()).isEqualTo(404);
   }
 
   @Test
   void aFailingSpawnEndsInErrorWithItsMessageAndFreesEverything() {
-    ok(admin.put(NOVA + "/os-kiln-faults/spawn", "{\"kiln_fault\": {\"fail_next\": 1}}"), 200);
+    admin.put(NOVA + "/os-kiln-faults/spawn", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
     String id = boot(member, "doomed", "1", "[{\"uuid\": \"" + networkId + "\"}]");
-    JsonNode server = waitFor(member, id, "ERROR");
+    JsonNode server = Cloud.awaitBuilt(member, id, "ERROR");
     assertThat(server.get("OS-EXT-STS:vm_state").asText()).isEqualTo("error");
     assertThat(server.at("/fault/code").asInt()).isEqualTo(500);
     assertThat(server.at("/fault/message").asText()).contains("Simulated failure of spawn for instance " + id);
-    assertThat(ok(member.get(NET + "/ports?device_id=" + id), 200).get("ports")).isEmpty();
+    assertThat(member.get(NET + "/ports?device_id=" + id).expect(200).get("ports")).isEmpty();
     assertThat(server.get("addresses").size()).isZero();
-    waitGone(member, id);
+    Cloud.deleteServer(member, id);
   }
 
   @Test
   void aFlavorTooLargeForEveryHostEndsInNoValidHost() {
     String huge = flavor("huge", 64, 1024, 1);
     String id = boot(member, "huge", huge, "[]");
-    JsonNode server = waitFor(member, id, "ERROR");
+    JsonNode server = Cloud.awaitBuilt(member, id, "ERROR");
     assertThat(server.at("/fault/message").asText()).isEqualTo("No valid host was found. There are not enough hosts available.");
     assertThat(server.at("/fault/code").asInt()).isEqualTo(500);
-    waitGone(member, id);
-    ok(admin.delete(NOVA + "/flavors/" + huge), 202);
+    Cloud.deleteServer(member, id);
+    admin.delete(NOVA + "/flavors/" + huge).expect(202);
   }
 
   @Test
   void concurrentBootsOnANearlyFullFleetNeverOvercommit() {
     // Each host (16 vCPUs) fits one server of 10 vCPUs; four boots race for three hosts.
     String big = flavor("big", 10, 1024, 1);
-    List<CompletableFuture<String>> boots = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      int n = i;
-      boots.add(CompletableFuture.supplyAsync(() -> boot(member, "big-" + n, big, "[]")));
-    }
-    List<String> ids = boots.stream().map(CompletableFuture::join).toList();
+    List<String> ids = Race.run(4, n -> boot(member, "big-" + n, big, "[]"));
     Set<String> hosts = new HashSet<>();
     int active = 0;
     int noValidHost = 0;
@@ -288,47 +234,37 @@ class ServersApiTest {
     assertThat(active).isEqualTo(3);
     assertThat(hosts).hasSize(3);
     assertThat(noValidHost).isEqualTo(1);
-    for (JsonNode h : ok(admin.get(NOVA + "/os-hypervisors/detail"), 200).get("hypervisors")) {
+    for (JsonNode h : admin.get(NOVA + "/os-hypervisors/detail").expect(200).get("hypervisors")) {
       assertThat(h.get("vcpus_used").asInt()).isLessThanOrEqualTo(h.get("vcpus").asInt());
     }
-    ids.forEach(id -> waitGone(member, id));
-    ok(admin.delete(NOVA + "/flavors/" + big), 202);
+    ids.forEach(id -> Cloud.deleteServer(member, id));
+    admin.delete(NOVA + "/flavors/" + big).expect(202);
   }
 
   private static JsonNode waitFor(String id) {
-    return waitFor(admin, id, "ACTIVE");
+    return Cloud.awaitBuilt(admin, id, "ACTIVE");
   }
 
   private static JsonNode waitForAny(String id) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (true) {
-      JsonNode server = ok(admin.get(NOVA + "/servers/" + id), 200).get("server");
-      if (!server.get("status").asText().equals("BUILD") || System.nanoTime() > deadline) {
-        return server;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(() -> !Cloud.serverStatus(admin, id).equals("BUILD"), id + " built");
+    return Cloud.server(admin, id);
   }
 
   @Test
   void deletingAServerWhileItBuildsLeavesNothingBehind() throws Exception {
-    ok(admin.put(NOVA + "/os-kiln-faults/spawn", "{\"kiln_fault\": {\"latency_ms\": 300}}"), 200);
+    admin.put(NOVA + "/os-kiln-faults/spawn", "{\"kiln_fault\": {\"latency_ms\": 300}}").expect(200);
     try {
-      int ports = ok(member.get(NET + "/ports"), 200).get("ports").size();
+      int ports = member.get(NET + "/ports").expect(200).get("ports").size();
       String id = boot(member, "short-lived", "1", "[{\"uuid\": \"" + networkId + "\"}]");
       Thread.sleep(100);
-      waitGone(member, id);
+      Cloud.deleteServer(member, id);
       Thread.sleep(600);
-      assertThat(ok(member.get(NET + "/ports"), 200).get("ports")).hasSize(ports);
-      for (JsonNode h : ok(admin.get(NOVA + "/os-hypervisors/detail"), 200).get("hypervisors")) {
+      assertThat(member.get(NET + "/ports").expect(200).get("ports")).hasSize(ports);
+      for (JsonNode h : admin.get(NOVA + "/os-hypervisors/detail").expect(200).get("hypervisors")) {
         assertThat(h.get("vcpus_used").asInt()).as(h.toString()).isZero();
       }
     } finally {
-      ok(admin.delete(NOVA + "/os-kiln-faults/spawn"), 204);
+      admin.delete(NOVA + "/os-kiln-faults/spawn").expect(204);
     }
   }
 
@@ -344,34 +280,34 @@ class ServersApiTest {
     String b = boot(member, "beta", "1", "[]");
     waitFor(a);
     waitFor(b);
-    JsonNode list = ok(member.get(NOVA + "/servers"), 200).get("servers");
+    JsonNode list = member.get(NOVA + "/servers").expect(200).get("servers");
     assertThat(ids(list)).containsSubsequence(b, a);
-    assertThat(ids(ok(member.get(NOVA + "/servers/detail?name=%5Ealp"), 200).get("servers"))).containsExactly(a);
-    JsonNode page = ok(member.get(NOVA + "/servers?limit=1"), 200);
+    assertThat(ids(member.get(NOVA + "/servers/detail?name=%5Ealp").expect(200).get("servers"))).containsExactly(a);
+    JsonNode page = member.get(NOVA + "/servers?limit=1").expect(200);
     assertThat(page.get("servers")).hasSize(1);
     assertThat(page.at("/servers_links/0/href").asText()).contains("marker=");
-    assertThat(ids(ok(member.get(NOVA + "/servers/detail?status=ERROR"), 200).get("servers"))).doesNotContain(a, b);
-    assertThat(ids(ok(member.get(NOVA + "/servers?flavor=1&image=" + imageId), 200).get("servers"))).contains(a, b);
-    assertThat(ids(ok(member.get(NOVA + "/servers?flavor=2"), 200).get("servers"))).doesNotContain(a, b);
-    assertThat(ids(ok(admin.get(NOVA + "/servers?all_tenants=1&project_id=" + memberProject), 200).get("servers"))).contains(a, b);
-    assertThat(ids(ok(admin.get(NOVA + "/servers"), 200).get("servers"))).doesNotContain(a, b);
+    assertThat(ids(member.get(NOVA + "/servers/detail?status=ERROR").expect(200).get("servers"))).doesNotContain(a, b);
+    assertThat(ids(member.get(NOVA + "/servers?flavor=1&image=" + imageId).expect(200).get("servers"))).contains(a, b);
+    assertThat(ids(member.get(NOVA + "/servers?flavor=2").expect(200).get("servers"))).doesNotContain(a, b);
+    assertThat(ids(admin.get(NOVA + "/servers?all_tenants=1&project_id=" + memberProject).expect(200).get("servers"))).contains(a, b);
+    assertThat(ids(admin.get(NOVA + "/servers").expect(200).get("servers"))).doesNotContain(a, b);
 
-    JsonNode renamed = ok(member.withHeader("OpenStack-API-Version", "compute 2.19").put(
-        NOVA + "/servers/" + a, "{\"server\": {\"name\": \"alpha2\", \"description\": \"first\"}}"), 200).get("server");
+    JsonNode renamed = member.withHeader("OpenStack-API-Version", "compute 2.19").put(
+        NOVA + "/servers/" + a, "{\"server\": {\"name\": \"alpha2\", \"description\": \"first\"}}").expect(200).get("server");
     assertThat(renamed.get("name").asText()).isEqualTo("alpha2");
     assertThat(renamed.get("description").asText()).isEqualTo("first");
 
-    ok(member.put(NOVA + "/servers/" + a + "/metadata", "{\"metadata\": {\"k1\": \"v1\", \"k2\": \"v2\"}}"), 200);
-    ok(member.post(NOVA + "/servers/" + a + "/metadata", "{\"metadata\": {\"k3\": \"v3\"}}"), 200);
-    ok(member.put(NOVA + "/servers/" + a + "/metadata/k1", "{\"meta\": {\"k1\": \"one\"}}"), 200);
-    ok(member.delete(NOVA + "/servers/" + a + "/metadata/k2"), 204);
+    member.put(NOVA + "/servers/" + a + "/metadata", "{\"metadata\": {\"k1\": \"v1\", \"k2\": \"v2\"}}").expect(200);
+    member.post(NOVA + "/servers/" + a + "/metadata", "{\"metadata\": {\"k3\": \"v3\"}}").expect(200);
+    member.put(NOVA + "/servers/" + a + "/metadata/k1", "{\"meta\": {\"k1\": \"one\"}}").expect(200);
+    member.delete(NOVA + "/servers/" + a + "/metadata/k2").expect(204);
     assertThat(member.delete(NOVA + "/servers/" + a + "/metadata/k2").status()).isEqualTo(404);
-    assertThat(ok(member.get(NOVA + "/servers/" + a + "/metadata/k1"), 200).at("/meta/k1").asText()).isEqualTo("one");
-    assertThat(ok(member.get(NOVA + "/servers/" + a + "/metadata"), 200).get("metadata").toString())
+    assertThat(member.get(NOVA + "/servers/" + a + "/metadata/k1").expect(200).at("/meta/k1").asText()).isEqualTo("one");
+    assertThat(member.get(NOVA + "/servers/" + a + "/metadata").expect(200).get("metadata").toString())
         .isEqualTo("{\"k1\":\"one\",\"k3\":\"v3\"}");
-    assertThat(ok(member.get(NOVA + "/servers/" + a), 200).at("/server/metadata/k3").asText()).isEqualTo("v3");
+    assertThat(member.get(NOVA + "/servers/" + a).expect(200).at("/server/metadata/k3").asText()).isEqualTo("v3");
 
-    waitGone(member, a);
-    waitGone(member, b);
+    Cloud.deleteServer(member, a);
+    Cloud.deleteServer(member, b);
   }
 }

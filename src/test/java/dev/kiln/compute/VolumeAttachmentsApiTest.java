@@ -1,18 +1,18 @@
 package dev.kiln.compute;
 
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
+import dev.kiln.testing.Tenant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * os-volume_attachments over Block Storage's attachments: attach answers with the device, the
@@ -20,10 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * attach or detach leaves the volume as it was before.
  */
 class VolumeAttachmentsApiTest {
-  private static final String NOVA = "/compute/v2.1";
-
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String cinder;
@@ -31,66 +28,26 @@ class VolumeAttachmentsApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"vat\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"vat-user\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "vat", "vat-user");
+    String project = tenant.projectId();
     admin.put("/identity/v3/projects/" + project + "/users/" + admin.get("/identity/v3/users?name=admin").json().at("/users/0/id").asText()
         + "/roles/" + admin.get("/identity/v3/roles?name=admin").json().at("/roles/0/id").asText(), null);
-    member = anonymous.withToken(anonymous.token("vat-user", "pw", "vat")).withHeader("X-OpenStack-Nova-API-Version", "2.79");
-    cinder = "/volume/v3/" + project;
-    imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
-  }
-
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    member = tenant.atNova("2.79");
+    cinder = tenant.cinder();
+    imageId = Cloud.cirros(member);
   }
 
   private static JsonNode volume(String id) {
-    return ok(member.get(cinder + "/volumes/" + id), 200).get("volume");
+    return member.get(cinder + "/volumes/" + id).expect(200).get("volume");
   }
 
   private static String status(String volumeId) {
-    return volume(volumeId).get("status").asText();
+    return Cloud.volumeStatus(member, cinder, volumeId);
   }
 
-  private static String newVolume(String name) {
-    String id =
-        ok(member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1}}"), 202).at("/volume/id").asText();
-    await(() -> status(id).equals("available"), name + " available");
-    return id;
-  }
-
-  private static String boot(String name) {
-    String id =
-        ok(member.post(
-            NOVA + "/servers",
-            "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
-                + "\", \"networks\": \"none\"}}"), 202).at("/server/id").asText();
-    await(() -> ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText().equals("ACTIVE"), name + " active");
-    return id;
+  private static String bootNoNetwork(String name) {
+    return Cloud.awaitActive(member, Cloud.boot(member, imageId, "\"none\"", name));
   }
 
   private static Api.Response attach(String server, String volume, String extra) {
@@ -100,15 +57,15 @@ class VolumeAttachmentsApiTest {
   }
 
   private static JsonNode attachments(String volumeId) {
-    return ok(member.withHeader("OpenStack-API-Version", "volume 3.27").get(cinder + "/attachments?volume_id=" + volumeId), 200)
+    return member.withHeader("OpenStack-API-Version", "volume 3.27").get(cinder + "/attachments?volume_id=" + volumeId).expect(200)
         .get("attachments");
   }
 
   @Test
   void attachAnswersWithTheDeviceAndTheAttachmentCompletesThenDetachFreesTheVolume() {
-    String server = boot("vat-1");
-    String vol = newVolume("data");
-    JsonNode attached = ok(attach(server, vol, ", \"tag\": \"db\""), 200).get("volumeAttachment");
+    String server = bootNoNetwork("vat-1");
+    String vol = Cloud.availableVolume(member, cinder, "data");
+    JsonNode attached = attach(server, vol, ", \"tag\": \"db\"").expect(200).get("volumeAttachment");
     assertThat(attached.get("device").asText()).isEqualTo("/dev/vdb");
     assertThat(attached.get("serverId").asText()).isEqualTo(server);
     assertThat(attached.get("volumeId").asText()).isEqualTo(vol);
@@ -116,84 +73,84 @@ class VolumeAttachmentsApiTest {
     assertThat(attached.get("tag").asText()).isEqualTo("db");
     assertThat(attached.get("delete_on_termination").asBoolean()).isFalse();
 
-    await(() -> status(vol).equals("in-use"), "in-use");
+    Await.until(() -> status(vol).equals("in-use"), "in-use");
     JsonNode records = attachments(vol);
     assertThat(records).hasSize(1);
     assertThat(records.at("/0/instance").asText()).isEqualTo(server);
     assertThat(records.at("/0/status").asText()).isEqualTo("attached");
     assertThat(volume(vol).at("/attachments/0/device").asText()).isEqualTo("/dev/vdb");
-    JsonNode listed = ok(member.get(NOVA + "/servers/" + server + "/os-volume_attachments"), 200).get("volumeAttachments");
+    JsonNode listed = member.get(NOVA + "/servers/" + server + "/os-volume_attachments").expect(200).get("volumeAttachments");
     assertThat(listed).hasSize(1);
-    assertThat(ok(member.get(NOVA + "/servers/" + server), 200).at("/server/os-extended-volumes:volumes_attached/0/id").asText())
+    assertThat(member.get(NOVA + "/servers/" + server).expect(200).at("/server/os-extended-volumes:volumes_attached/0/id").asText())
         .isEqualTo(vol);
 
     // Attaching it again is refused; a second volume takes the next device.
-    ok(attach(server, vol, ""), 400);
-    String second = newVolume("second");
-    assertThat(ok(attach(server, second, ""), 200).at("/volumeAttachment/device").asText()).isEqualTo("/dev/vdc");
-    await(() -> status(second).equals("in-use"), "second in-use");
+    attach(server, vol, "").expect(400);
+    String second = Cloud.availableVolume(member, cinder, "second");
+    assertThat(attach(server, second, "").expect(200).at("/volumeAttachment/device").asText()).isEqualTo("/dev/vdc");
+    Await.until(() -> status(second).equals("in-use"), "second in-use");
 
-    ok(member.delete(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol), 202);
-    await(() -> status(vol).equals("available"), "available again");
+    member.delete(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol).expect(202);
+    Await.until(() -> status(vol).equals("available"), "available again");
     assertThat(attachments(vol)).isEmpty();
-    ok(member.get(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol), 404);
-    ok(member.delete(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol), 404);
+    member.get(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol).expect(404);
+    member.delete(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol).expect(404);
   }
 
   @Test
   void aDriverFaultAtAttachDeletesTheAttachmentAndLeavesTheVolumeAvailable() {
-    String server = boot("vat-fault");
-    String vol = newVolume("faulty");
-    ok(admin.put(NOVA + "/os-kiln-faults/attach_volume", "{\"kiln_fault\": {\"fail_next\": 1}}"), 200);
-    ok(attach(server, vol, ""), 200);
-    await(() -> ok(member.get(NOVA + "/servers/" + server + "/os-volume_attachments"), 200).get("volumeAttachments").isEmpty(),
+    String server = bootNoNetwork("vat-fault");
+    String vol = Cloud.availableVolume(member, cinder, "faulty");
+    admin.put(NOVA + "/os-kiln-faults/attach_volume", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
+    attach(server, vol, "").expect(200);
+    Await.until(() -> member.get(NOVA + "/servers/" + server + "/os-volume_attachments").expect(200).get("volumeAttachments").isEmpty(),
         "the mapping rolled back");
     assertThat(status(vol)).isEqualTo("available");
     assertThat(attachments(vol)).isEmpty();
-    JsonNode actions = ok(member.get(NOVA + "/servers/" + server + "/os-instance-actions"), 200).get("instanceActions");
+    JsonNode actions = member.get(NOVA + "/servers/" + server + "/os-instance-actions").expect(200).get("instanceActions");
     String requestId = actions.get(0).get("request_id").asText();
     assertThat(actions.get(0).get("action").asText()).isEqualTo("attach_volume");
-    JsonNode action = ok(admin.get(NOVA + "/servers/" + server + "/os-instance-actions/" + requestId), 200).get("instanceAction");
+    JsonNode action = admin.get(NOVA + "/servers/" + server + "/os-instance-actions/" + requestId).expect(200).get("instanceAction");
     assertThat(action.at("/events/0/result").asText()).isEqualTo("Error");
 
     // The volume attaches fine afterwards.
-    ok(attach(server, vol, ""), 200);
-    await(() -> status(vol).equals("in-use"), "in-use");
+    attach(server, vol, "").expect(200);
+    Await.until(() -> status(vol).equals("in-use"), "in-use");
 
-    ok(admin.put(NOVA + "/os-kiln-faults/detach_volume", "{\"kiln_fault\": {\"fail_next\": 1}}"), 200);
-    ok(member.delete(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol), 202);
-    await(() -> status(vol).equals("in-use"), "in-use again after the failed detach");
+    admin.put(NOVA + "/os-kiln-faults/detach_volume", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
+    member.delete(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol).expect(202);
+    Await.until(() -> status(vol).equals("in-use"), "in-use again after the failed detach");
     assertThat(attachments(vol)).hasSize(1);
-    ok(member.get(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol), 200);
+    member.get(NOVA + "/servers/" + server + "/os-volume_attachments/" + vol).expect(200);
   }
 
   @Test
   void deleteOnTerminationDeletesTheVolumeWithTheServerAndOthersSurvive() {
-    String server = boot("vat-dot");
-    String doomed = newVolume("doomed");
-    String kept = newVolume("kept");
-    ok(attach(server, doomed, ", \"delete_on_termination\": true"), 200);
-    ok(attach(server, kept, ""), 200);
-    await(() -> status(doomed).equals("in-use") && status(kept).equals("in-use"), "both in-use");
-    ok(member.delete(NOVA + "/servers/" + server), 204);
-    await(() -> member.get(NOVA + "/servers/" + server).status() == 404, "server gone");
-    ok(member.get(cinder + "/volumes/" + doomed), 404);
+    String server = bootNoNetwork("vat-dot");
+    String doomed = Cloud.availableVolume(member, cinder, "doomed");
+    String kept = Cloud.availableVolume(member, cinder, "kept");
+    attach(server, doomed, ", \"delete_on_termination\": true").expect(200);
+    attach(server, kept, "").expect(200);
+    Await.until(() -> status(doomed).equals("in-use") && status(kept).equals("in-use"), "both in-use");
+    member.delete(NOVA + "/servers/" + server).expect(204);
+    Await.until(() -> member.get(NOVA + "/servers/" + server).status() == 404, "server gone");
+    member.get(cinder + "/volumes/" + doomed).expect(404);
     assertThat(status(kept)).isEqualTo("available");
   }
 
   @Test
   void anAdminSwapsAVolumeForAnother() {
-    String server = boot("vat-swap");
-    String old = newVolume("old");
-    String replacement = newVolume("new");
-    ok(attach(server, old, ""), 200);
-    await(() -> status(old).equals("in-use"), "old in-use");
-    ok(member.put(NOVA + "/servers/" + server + "/os-volume_attachments/" + old,
-        "{\"volumeAttachment\": {\"volumeId\": \"" + replacement + "\"}}"), 403);
-    ok(admin.put(NOVA + "/servers/" + server + "/os-volume_attachments/" + old,
-        "{\"volumeAttachment\": {\"volumeId\": \"" + replacement + "\"}}"), 202);
-    await(() -> status(old).equals("available") && status(replacement).equals("in-use"), "swapped");
-    JsonNode listed = ok(member.get(NOVA + "/servers/" + server + "/os-volume_attachments"), 200).get("volumeAttachments");
+    String server = bootNoNetwork("vat-swap");
+    String old = Cloud.availableVolume(member, cinder, "old");
+    String replacement = Cloud.availableVolume(member, cinder, "new");
+    attach(server, old, "").expect(200);
+    Await.until(() -> status(old).equals("in-use"), "old in-use");
+    member.put(NOVA + "/servers/" + server + "/os-volume_attachments/" + old,
+        "{\"volumeAttachment\": {\"volumeId\": \"" + replacement + "\"}}").expect(403);
+    admin.put(NOVA + "/servers/" + server + "/os-volume_attachments/" + old,
+        "{\"volumeAttachment\": {\"volumeId\": \"" + replacement + "\"}}").expect(202);
+    Await.until(() -> status(old).equals("available") && status(replacement).equals("in-use"), "swapped");
+    JsonNode listed = member.get(NOVA + "/servers/" + server + "/os-volume_attachments").expect(200).get("volumeAttachments");
     assertThat(listed).hasSize(1);
     assertThat(listed.at("/0/volumeId").asText()).isEqualTo(replacement);
     assertThat(listed.at("/0/device").asText()).isEqualTo("/dev/vdb");
@@ -201,20 +158,20 @@ class VolumeAttachmentsApiTest {
 
   @Test
   void aColdMigrationMovesTheAttachmentWithTheServerAndARevertBringsItBack() {
-    String server = boot("vat-move");
-    String vol = newVolume("moving");
-    ok(attach(server, vol, ""), 200);
-    await(() -> status(vol).equals("in-use"), "in-use");
-    String source = ok(admin.get(NOVA + "/servers/" + server), 200).at("/server/OS-EXT-SRV-ATTR:host").asText();
-    ok(admin.post(NOVA + "/servers/" + server + "/action", "{\"migrate\": null}"), 202);
-    await(() -> ok(admin.get(NOVA + "/servers/" + server), 200).at("/server/status").asText().equals("VERIFY_RESIZE"), "moved");
-    String dest = ok(admin.get(NOVA + "/servers/" + server), 200).at("/server/OS-EXT-SRV-ATTR:host").asText();
+    String server = bootNoNetwork("vat-move");
+    String vol = Cloud.availableVolume(member, cinder, "moving");
+    attach(server, vol, "").expect(200);
+    Await.until(() -> status(vol).equals("in-use"), "in-use");
+    String source = admin.get(NOVA + "/servers/" + server).expect(200).at("/server/OS-EXT-SRV-ATTR:host").asText();
+    admin.post(NOVA + "/servers/" + server + "/action", "{\"migrate\": null}").expect(202);
+    Await.until(() -> admin.get(NOVA + "/servers/" + server).expect(200).at("/server/status").asText().equals("VERIFY_RESIZE"), "moved");
+    String dest = admin.get(NOVA + "/servers/" + server).expect(200).at("/server/OS-EXT-SRV-ATTR:host").asText();
     assertThat(dest).isNotEqualTo(source);
     assertThat(volume(vol).get("attachments")).hasSize(1);
     assertThat(volume(vol).at("/attachments/0/host_name").asText()).isEqualTo(dest);
     assertThat(status(vol)).isEqualTo("in-use");
-    ok(admin.post(NOVA + "/servers/" + server + "/action", "{\"revertResize\": null}"), 202);
-    await(() -> ok(admin.get(NOVA + "/servers/" + server), 200).at("/server/status").asText().equals("ACTIVE"), "reverted");
+    admin.post(NOVA + "/servers/" + server + "/action", "{\"revertResize\": null}").expect(202);
+    Await.until(() -> admin.get(NOVA + "/servers/" + server).expect(200).at("/server/status").asText().equals("ACTIVE"), "reverted");
     assertThat(volume(vol).get("attachments")).hasSize(1);
     assertThat(volume(vol).at("/attachments/0/host_name").asText()).isEqualTo(source);
     assertThat(attachments(vol)).hasSize(1);
@@ -222,28 +179,28 @@ class VolumeAttachmentsApiTest {
 
   @Test
   void badRequestsAreRefusedAndChangeNothing() {
-    String server = boot("vat-bad");
-    ok(attach(server, "00000000-0000-0000-0000-000000000000", ""), 404);
-    ok(attach(server, "not-a-uuid", ""), 400);
-    String vol = newVolume("bad");
-    ok(attach(server, vol, ", \"device\": \"/dev/../etc\""), 400);
-    ok(member.post(NOVA + "/servers/" + server + "/action", "{\"os-stop\": null}"), 202);
-    await(() -> ok(member.get(NOVA + "/servers/" + server), 200).at("/server/status").asText().equals("SHUTOFF"), "stopped");
-    ok(member.post(NOVA + "/servers/" + server + "/action", "{\"lock\": null}"), 202);
-    assertThat(ok(attach(server, vol, ""), 409).at("/conflictingRequest/message").asText()).contains("locked");
+    String server = bootNoNetwork("vat-bad");
+    attach(server, "00000000-0000-0000-0000-000000000000", "").expect(404);
+    attach(server, "not-a-uuid", "").expect(400);
+    String vol = Cloud.availableVolume(member, cinder, "bad");
+    attach(server, vol, ", \"device\": \"/dev/../etc\"").expect(400);
+    member.post(NOVA + "/servers/" + server + "/action", "{\"os-stop\": null}").expect(202);
+    Await.until(() -> member.get(NOVA + "/servers/" + server).expect(200).at("/server/status").asText().equals("SHUTOFF"), "stopped");
+    member.post(NOVA + "/servers/" + server + "/action", "{\"lock\": null}").expect(202);
+    assertThat(attach(server, vol, "").expect(409).at("/conflictingRequest/message").asText()).contains("locked");
     assertThat(status(vol)).isEqualTo("available");
     assertThat(attachments(vol)).isEmpty();
   }
 
   @Test
   void theClientsAddAndRemoveVolumes() {
-    String server = boot("vat-cli");
-    String vol = newVolume("cli-vol");
+    String server = bootNoNetwork("vat-cli");
+    String vol = Cloud.availableVolume(member, cinder, "cli-vol");
     OpenStackCli cli = OpenStackCli.as(kiln.authUrl(), "vat-user", "pw", "vat");
     cli.ok("server", "add", "volume", server, vol);
-    await(() -> status(vol).equals("in-use"), "in-use");
+    Await.until(() -> status(vol).equals("in-use"), "in-use");
     assertThat(cli.cinderOk("3.27", "attachment-list")).contains(vol).contains(server);
     cli.ok("server", "remove", "volume", server, vol);
-    await(() -> status(vol).equals("available"), "available");
+    Await.until(() -> status(vol).equals("available"), "available");
   }
 }

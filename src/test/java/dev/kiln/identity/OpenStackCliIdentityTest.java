@@ -5,32 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Drives Identity with Debian's real {@code openstack} client, as a new user would. */
 class OpenStackCliIdentityTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
-  private static OpenStackCli admin;
-
-  @BeforeAll
-  static void start() {
-    kiln = RunningKiln.start(dataDir);
-    admin = OpenStackCli.as(kiln.authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
+  private static final OpenStackCli admin = kiln.adminCli();
 
   @Test
   void tokenIssueGivesAProjectScopedToken() throws Exception {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.RunningKiln;
+import dev.kiln.testing.Tenant;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,26 +48,16 @@ class ImageApiTest {
   @BeforeAll
   static void start() {
     kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    adminToken = anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin");
-    admin = anonymous.withToken(adminToken);
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    memberProject = project("imgtenant", "imguser", role);
-    project("imgother", "otheruser", role);
-    memberToken = anonymous.token("imguser", "pw", "imgtenant");
-    member = anonymous.withToken(memberToken);
-    otherToken = anonymous.token("otheruser", "pw", "imgother");
-    other = anonymous.withToken(otherToken);
-  }
-
-  private static String project(String name, String user, String role) {
-    String project =
-        admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"" + name + "\"}}").json().at("/project/id").asText();
-    String userId =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"" + user + "\", \"password\": \"pw\"}}")
-            .json().at("/user/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + userId + "/roles/" + role, null);
-    return project;
+    Tenant operator = Tenant.admin(kiln);
+    adminToken = operator.token();
+    admin = operator.api();
+    Tenant mine = Tenant.create(kiln, admin, "imgtenant", "imguser");
+    Tenant theirs = Tenant.create(kiln, admin, "imgother", "otheruser");
+    memberProject = mine.projectId();
+    memberToken = mine.token();
+    member = mine.api();
+    otherToken = theirs.token();
+    other = theirs.api();
   }
 
   @AfterAll

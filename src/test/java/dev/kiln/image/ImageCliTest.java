@@ -3,39 +3,22 @@ package dev.kiln.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Images driven by Debian's real {@code openstack} client (openstacksdk underneath). */
 class ImageCliTest {
-  @TempDir static Path dataDir;
   @TempDir static Path work;
-  private static RunningKiln kiln;
-  private static OpenStackCli admin;
-
-  @BeforeAll
-  static void start() {
-    kiln = RunningKiln.start(dataDir);
-    admin = OpenStackCli.as(kiln.authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
-
-  private static JsonNode json(String... args) {
-    return admin.json(args);
-  }
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
+  private static final OpenStackCli admin = kiln.adminCli();
 
   @Test
   void createListShowSetSaveDelete() throws Exception {
@@ -46,28 +29,28 @@ class ImageCliTest {
     String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
 
     JsonNode created =
-        json("image", "create", "--disk-format", "raw", "--container-format", "bare", "--file", file.toString(), "img1");
+        admin.json("image", "create", "--disk-format", "raw", "--container-format", "bare", "--file", file.toString(), "img1");
     assertThat(created.get("name").asText()).isEqualTo("img1");
     String id = created.get("id").asText();
 
-    JsonNode shown = json("image", "show", "img1");
+    JsonNode shown = admin.json("image", "show", "img1");
     assertThat(shown.get("status").asText()).isEqualTo("active");
     assertThat(shown.get("checksum").asText()).isEqualTo(md5);
     assertThat(shown.get("size").asLong()).isEqualTo(data.length);
     assertThat(shown.get("disk_format").asText()).isEqualTo("raw");
 
-    JsonNode list = json("image", "list");
+    JsonNode list = admin.json("image", "list");
     assertThat(list.findValuesAsText("Name")).contains("cirros", "img1");
     assertThat(list.findValuesAsText("ID")).contains(id);
 
-    JsonNode cirros = json("image", "show", "cirros");
+    JsonNode cirros = admin.json("image", "show", "cirros");
     assertThat(cirros.get("status").asText()).isEqualTo("active");
     assertThat(cirros.get("visibility").asText()).isEqualTo("public");
     assertThat(cirros.get("disk_format").asText()).isEqualTo("qcow2");
     assertThat(cirros.get("min_disk").asInt()).isEqualTo(1);
 
     admin.ok("image", "set", "--property", "os_distro=cirros", "--tag", "blue", "--min-ram", "128", "img1");
-    JsonNode updated = json("image", "show", "img1");
+    JsonNode updated = admin.json("image", "show", "img1");
     assertThat(updated.toString()).contains("os_distro").contains("cirros");
     assertThat(updated.get("min_ram").asInt()).isEqualTo(128);
     assertThat(updated.get("tags").toString()).contains("blue");
@@ -77,7 +60,7 @@ class ImageCliTest {
     assertThat(Files.readAllBytes(out)).isEqualTo(data);
 
     admin.ok("image", "delete", "img1");
-    assertThat(json("image", "list").findValuesAsText("Name")).doesNotContain("img1");
+    assertThat(admin.json("image", "list").findValuesAsText("Name")).doesNotContain("img1");
     assertThat(admin.run("image", "show", "img1").exitCode()).isNotZero();
   }
 }

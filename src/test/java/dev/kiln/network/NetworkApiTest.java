@@ -1,11 +1,12 @@
 package dev.kiln.network;
 
+import static dev.kiln.testing.Cloud.NET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Tenant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,37 +14,23 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Neutron v2.0 over HTTP: networks, subnets, ports, bindings, policy and the fault bodies. */
 class NetworkApiTest {
-  private static final String NET = "/networking/v2.0";
-
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String memberProject;
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    memberProject = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"tenant\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"netuser\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + memberProject + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("netuser", "pw", "tenant"));
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "tenant", "netuser");
+    memberProject = tenant.projectId();
+    member = tenant.api();
   }
 
   private static String network(Api api, String name) {

@@ -1,61 +1,34 @@
 package dev.kiln.network;
 
+import static dev.kiln.testing.Cloud.NET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Race;
+import dev.kiln.testing.Tenant;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Neutron's quotas over HTTP: show, defaults, details, update, reset, and OverQuota on create. */
 class NetworkQuotasApiTest {
-  private static final String NET = "/networking/v2.0";
-
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
-  private static Api anonymous;
   private static String adminProject;
-  private static String role;
   private static int projects;
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
+    admin = kiln.admin();
     adminProject = admin.get("/identity/v3/projects?name=admin").json().at("/projects/0/id").asText();
-    role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
   }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
-
-  private record Tenant(String projectId, Api api) {}
 
   private static Tenant tenant() {
     String name = "netquota-" + (++projects);
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"" + name + "\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"" + name + "-user\", \"password\": \"pw\"}}")
-            .json().at("/user/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    return new Tenant(project, anonymous.withToken(anonymous.token(name + "-user", "pw", name)));
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
+    return Tenant.create(kiln, admin, name, name + "-user");
   }
 
   private static Api.Response network(Api api, String name) {
@@ -65,7 +38,7 @@ class NetworkQuotasApiTest {
   @Test
   void aProjectWithoutLimitsHasNeutronsDefaults() {
     Tenant t = tenant();
-    JsonNode quota = ok(t.api().get(NET + "/quotas/" + t.projectId()), 200).get("quota");
+    JsonNode quota = t.api().get(NET + "/quotas/" + t.projectId()).expect(200).get("quota");
     assertThat(quota.get("network").asInt()).isEqualTo(100);
     assertThat(quota.get("subnet").asInt()).isEqualTo(100);
     assertThat(quota.get("port").asInt()).isEqualTo(500);
@@ -76,17 +49,17 @@ class NetworkQuotasApiTest {
     assertThat(quota.get("rbac_policy").asInt()).isEqualTo(10);
     assertThat(quota.get("subnetpool").asInt()).isEqualTo(-1);
     assertThat(quota.get("project_id").asText()).isEqualTo(t.projectId());
-    JsonNode defaults = ok(t.api().get(NET + "/quotas/" + t.projectId() + "/default"), 200).get("quota");
+    JsonNode defaults = t.api().get(NET + "/quotas/" + t.projectId() + "/default").expect(200).get("quota");
     assertThat(defaults.get("port").asInt()).isEqualTo(500);
   }
 
   @Test
   void detailsCountTheProjectsResources() {
     Tenant t = tenant();
-    String net = ok(network(t.api(), "n"), 201).at("/network/id").asText();
-    ok(t.api().post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 4, \"cidr\": \"10.3.0.0/24\"}}"), 201);
-    ok(t.api().post(NET + "/ports", "{\"port\": {\"network_id\": \"" + net + "\"}}"), 201);
-    JsonNode quota = ok(t.api().get(NET + "/quotas/" + t.projectId() + "/details"), 200).get("quota");
+    String net = network(t.api(), "n").expect(201).at("/network/id").asText();
+    t.api().post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 4, \"cidr\": \"10.3.0.0/24\"}}").expect(201);
+    t.api().post(NET + "/ports", "{\"port\": {\"network_id\": \"" + net + "\"}}").expect(201);
+    JsonNode quota = t.api().get(NET + "/quotas/" + t.projectId() + "/details").expect(200).get("quota");
     assertThat(quota.at("/network/used").asInt()).isEqualTo(1);
     assertThat(quota.at("/network/limit").asInt()).isEqualTo(100);
     assertThat(quota.at("/network/reserved").asInt()).isZero();
@@ -98,13 +71,13 @@ class NetworkQuotasApiTest {
   @Test
   void anAdminSetsListsAndResetsLimits() {
     Tenant t = tenant();
-    JsonNode updated = ok(admin.put(NET + "/quotas/" + t.projectId(), "{\"quota\": {\"network\": 3, \"port\": \"-1\"}}"), 200).get("quota");
+    JsonNode updated = admin.put(NET + "/quotas/" + t.projectId(), "{\"quota\": {\"network\": 3, \"port\": \"-1\"}}").expect(200).get("quota");
     assertThat(updated.get("network").asInt()).isEqualTo(3);
     assertThat(updated.get("port").asInt()).isEqualTo(-1);
     assertThat(updated.get("subnet").asInt()).isEqualTo(100);
-    assertThat(ok(t.api().get(NET + "/quotas/" + t.projectId()), 200).at("/quota/network").asInt()).isEqualTo(3);
+    assertThat(t.api().get(NET + "/quotas/" + t.projectId()).expect(200).at("/quota/network").asInt()).isEqualTo(3);
 
-    JsonNode listed = ok(admin.get(NET + "/quotas"), 200).get("quotas");
+    JsonNode listed = admin.get(NET + "/quotas").expect(200).get("quotas");
     JsonNode mine = null;
     for (JsonNode q : listed) {
       if (q.get("project_id").asText().equals(t.projectId())) {
@@ -116,8 +89,8 @@ class NetworkQuotasApiTest {
     assertThat(mine.get("tenant_id").asText()).isEqualTo(t.projectId());
 
     assertThat(admin.delete(NET + "/quotas/" + t.projectId()).status()).isEqualTo(204);
-    assertThat(ok(t.api().get(NET + "/quotas/" + t.projectId()), 200).at("/quota/network").asInt()).isEqualTo(100);
-    assertThat(ok(admin.get(NET + "/quotas"), 200).get("quotas").toString()).doesNotContain(t.projectId());
+    assertThat(t.api().get(NET + "/quotas/" + t.projectId()).expect(200).at("/quota/network").asInt()).isEqualTo(100);
+    assertThat(admin.get(NET + "/quotas").expect(200).get("quotas").toString()).doesNotContain(t.projectId());
   }
 
   @Test
@@ -134,20 +107,20 @@ class NetworkQuotasApiTest {
     assertThat(admin.put(path, "{\"quota\": {\"subnet\": 5, \"widgets\": 1}}").json().at("/NeutronError/message").asText())
         .isEqualTo("Unrecognized attribute(s) 'widgets'");
     assertThat(admin.put(path, "{\"quotas\": {}}").status()).isEqualTo(400);
-    assertThat(ok(admin.get(path), 200).at("/quota/subnet").asInt()).isEqualTo(100);
+    assertThat(admin.get(path).expect(200).at("/quota/subnet").asInt()).isEqualTo(100);
   }
 
   @Test
   void aLimitBelowUsageIsRefusedUnlessForced() {
     Tenant t = tenant();
-    ok(network(t.api(), "a"), 201);
-    ok(network(t.api(), "b"), 201);
+    network(t.api(), "a").expect(201);
+    network(t.api(), "b").expect(201);
     Api.Response refused = admin.put(NET + "/quotas/" + t.projectId(), "{\"quota\": {\"network\": 1}}");
     assertThat(refused.status()).isEqualTo(400);
     assertThat(refused.json().at("/NeutronError/message").asText())
         .isEqualTo("Quota limit 1 for network must be greater than or equal to already used 2");
-    ok(admin.put(NET + "/quotas/" + t.projectId(), "{\"quota\": {\"network\": 1, \"force\": true}}"), 200);
-    assertThat(ok(t.api().get(NET + "/quotas/" + t.projectId()), 200).at("/quota/network").asInt()).isEqualTo(1);
+    admin.put(NET + "/quotas/" + t.projectId(), "{\"quota\": {\"network\": 1, \"force\": true}}").expect(200);
+    assertThat(t.api().get(NET + "/quotas/" + t.projectId()).expect(200).at("/quota/network").asInt()).isEqualTo(1);
   }
 
   @Test
@@ -168,45 +141,29 @@ class NetworkQuotasApiTest {
   @Test
   void creatingBeyondAQuotaIsOverQuota() {
     Tenant t = tenant();
-    ok(admin.put(NET + "/quotas/" + t.projectId(), "{\"quota\": {\"network\": 1, \"subnet\": 1, \"port\": 1}}"), 200);
-    String net = ok(network(t.api(), "only"), 201).at("/network/id").asText();
+    admin.put(NET + "/quotas/" + t.projectId(), "{\"quota\": {\"network\": 1, \"subnet\": 1, \"port\": 1}}").expect(200);
+    String net = network(t.api(), "only").expect(201).at("/network/id").asText();
     Api.Response second = network(t.api(), "second");
     assertThat(second.status()).isEqualTo(409);
     assertThat(second.json().at("/NeutronError/type").asText()).isEqualTo("OverQuota");
     assertThat(second.json().at("/NeutronError/message").asText()).isEqualTo("Quota exceeded for resources: ['network'].");
 
-    ok(t.api().post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 4, \"cidr\": \"10.4.0.0/24\"}}"), 201);
+    t.api().post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 4, \"cidr\": \"10.4.0.0/24\"}}").expect(201);
     assertThat(t.api().post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 4, \"cidr\": \"10.5.0.0/24\"}}")
         .json().at("/NeutronError/message").asText()).isEqualTo("Quota exceeded for resources: ['subnet'].");
-    ok(t.api().post(NET + "/ports", "{\"port\": {\"network_id\": \"" + net + "\"}}"), 201);
+    t.api().post(NET + "/ports", "{\"port\": {\"network_id\": \"" + net + "\"}}").expect(201);
     assertThat(t.api().post(NET + "/ports", "{\"port\": {\"network_id\": \"" + net + "\"}}").status()).isEqualTo(409);
-    assertThat(ok(t.api().get(NET + "/networks"), 200).get("networks")).hasSize(1);
-    assertThat(ok(t.api().get(NET + "/ports"), 200).get("ports")).hasSize(1);
+    assertThat(t.api().get(NET + "/networks").expect(200).get("networks")).hasSize(1);
+    assertThat(t.api().get(NET + "/ports").expect(200).get("ports")).hasSize(1);
   }
 
   @Test
   void concurrentCreatesNeverExceedTheQuota() {
     Tenant t = tenant();
-    ok(admin.put(NET + "/quotas/" + t.projectId(), "{\"quota\": {\"network\": 3}}"), 200);
-    CountDownLatch go = new CountDownLatch(1);
-    List<CompletableFuture<Integer>> creates = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      String name = "racer-" + i;
-      creates.add(
-          CompletableFuture.supplyAsync(
-              () -> {
-                try {
-                  go.await();
-                } catch (InterruptedException e) {
-                  throw new AssertionError(e);
-                }
-                return network(t.api(), name).status();
-              }));
-    }
-    go.countDown();
-    List<Integer> statuses = creates.stream().map(CompletableFuture::join).toList();
+    admin.put(NET + "/quotas/" + t.projectId(), "{\"quota\": {\"network\": 3}}").expect(200);
+    List<Integer> statuses = Race.run(8, i -> network(t.api(), "racer-" + i).status());
     assertThat(statuses).filteredOn(s -> s == 201).hasSize(3);
     assertThat(statuses).filteredOn(s -> s == 409).hasSize(5);
-    assertThat(ok(t.api().get(NET + "/networks"), 200).get("networks")).hasSize(3);
+    assertThat(t.api().get(NET + "/networks").expect(200).get("networks")).hasSize(3);
   }
 }

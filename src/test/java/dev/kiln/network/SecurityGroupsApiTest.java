@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Tenant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Neutron security groups and rules over HTTP: shapes, validation faults, policy. */
 class SecurityGroupsApiTest {
@@ -17,8 +16,7 @@ class SecurityGroupsApiTest {
   private static final String RULES = "/networking/v2.0/security-group-rules";
   private static final String TIMESTAMP = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ";
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api alice;
   private static Api bob;
@@ -27,30 +25,13 @@ class SecurityGroupsApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    aliceProject = member("alice", "sg-alice", role);
-    bobProject = member("bob", "sg-bob", role);
-    alice = anonymous.withToken(anonymous.token("alice", "pw", "sg-alice"));
-    bob = anonymous.withToken(anonymous.token("bob", "pw", "sg-bob"));
-  }
-
-  private static String member(String user, String project, String role) {
-    String projectId =
-        admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"" + project + "\"}}")
-            .json().at("/project/id").asText();
-    String userId =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"" + user + "\", \"password\": \"pw\"}}")
-            .json().at("/user/id").asText();
-    admin.put("/identity/v3/projects/" + projectId + "/users/" + userId + "/roles/" + role, null);
-    return projectId;
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
+    admin = kiln.admin();
+    Tenant a = Tenant.create(kiln, admin, "sg-alice", "alice");
+    Tenant b = Tenant.create(kiln, admin, "sg-bob", "bob");
+    aliceProject = a.projectId();
+    bobProject = b.projectId();
+    alice = a.api();
+    bob = b.api();
   }
 
   private static JsonNode group(Api api, String name) {

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.testing.Api;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
+import dev.kiln.testing.Tenant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Drives security groups with Debian's real {@code openstack} client (openstacksdk underneath),
@@ -20,28 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 class SecurityGroupsCliTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static OpenStackCli member;
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    Api admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String project =
-        admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"web-team\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"webber\", \"password\": \"pw\"}}")
-            .json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    member = OpenStackCli.as(kiln.authUrl(), "webber", "pw", "web-team");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
+    member = Tenant.create(kiln, kiln.admin(), "web-team", "webber").cli(kiln.authUrl());
   }
 
   private static JsonNode json(String... args) throws Exception {

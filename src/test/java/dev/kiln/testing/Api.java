@@ -109,6 +109,15 @@ public final class Api {
       }
     }
 
+    /**
+     * Asserts this answer has {@code status} (the message shows the whole answer) and answers its
+     * JSON body, or null where the body is empty.
+     */
+    public JsonNode expect(int status) {
+      org.assertj.core.api.Assertions.assertThat(this.status).as(toString()).isEqualTo(status);
+      return body.isEmpty() ? null : json();
+    }
+
     public String header(String name) {
       return headers.entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase(name))

@@ -1,30 +1,24 @@
 package dev.kiln.testing;
 
+import static dev.kiln.testing.Cloud.NET;
+import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Invariants.Violation;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The invariant checker: quiet on a cloud with servers, ports and volumes in use, and exact about
  * state an admin broke on purpose through the API.
  */
 class InvariantsTest {
-  private static final String NOVA = "/compute/v2.1";
-  private static final String NET = "/networking/v2.0";
-
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.withHosts(List.of("kiln-compute-1", "kiln-compute-2"));
   private static Api admin;
   private static Api member;
   private static String cinder;
@@ -35,73 +29,33 @@ class InvariantsTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.withHosts(dataDir, List.of("kiln-compute-1", "kiln-compute-2"));
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    String project = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"inv\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"inv-user\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + project + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("inv-user", "pw", "inv")).withHeader("X-OpenStack-Nova-API-Version", "2.37");
-    cinder = "/volume/v3/" + project;
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "inv", "inv-user");
+    member = tenant.atNova("2.37");
+    cinder = tenant.cinder();
     adminCinder = "/volume/v3/" + admin.get("/identity/v3/auth/projects").json().at("/projects/0/id").asText();
-    invariants = new Invariants(kiln, admin);
+    invariants = new Invariants(kiln.running(), admin);
 
-    String imageId = ok(member.get("/image/v2/images?name=cirros"), 200).at("/images/0/id").asText();
-    String networkId = ok(member.post(NET + "/networks", "{\"network\": {\"name\": \"inv-net\"}}"), 201).at("/network/id").asText();
-    ok(member.post(
-        NET + "/subnets",
-        "{\"subnet\": {\"network_id\": \"" + networkId + "\", \"ip_version\": 4, \"cidr\": \"10.9.0.0/24\"}}"), 201);
+    String imageId = Cloud.cirros(member);
+    String networkId = Cloud.network(member, "inv-net", "10.9.0.0/24");
     // A server with a port Compute makes, one with the user's own port, one booted from a volume.
     networkServer =
         boot("{\"name\": \"inv-1\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId + "\", \"networks\": [{\"uuid\": \"" + networkId + "\"}]}");
-    String port = ok(member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}"), 201).at("/port/id").asText();
+    String port = member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}").expect(201).at("/port/id").asText();
     boot("{\"name\": \"inv-2\", \"flavorRef\": \"2\", \"imageRef\": \"" + imageId + "\", \"networks\": [{\"port\": \"" + port + "\"}]}");
-    String root = availableVolume("inv-root");
-    ok(member.post(cinder + "/volumes/" + root + "/action", "{\"os-set_bootable\": {\"bootable\": true}}"), 200);
+    String root = Cloud.availableVolume(member, cinder, "inv-root");
+    member.post(cinder + "/volumes/" + root + "/action", "{\"os-set_bootable\": {\"bootable\": true}}").expect(200);
     boot("{\"name\": \"inv-3\", \"flavorRef\": \"1\", \"networks\": \"none\", \"block_device_mapping_v2\": [{\"boot_index\": 0,"
         + " \"uuid\": \"" + root + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}");
-    spareVolume = availableVolume("inv-spare");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
-
-  private static JsonNode ok(Api.Response r, int status) {
-    assertThat(r.status()).as(r.toString()).isEqualTo(status);
-    return r.body().isEmpty() ? null : r.json();
-  }
-
-  private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    spareVolume = Cloud.availableVolume(member, cinder, "inv-spare");
   }
 
   private static String boot(String server) {
-    String id = ok(member.post(NOVA + "/servers", "{\"server\": " + server + "}"), 202).at("/server/id").asText();
-    await(() -> !ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText().equals("BUILD"), id + " built");
-    assertThat(ok(member.get(NOVA + "/servers/" + id), 200).at("/server/status").asText()).isEqualTo("ACTIVE");
-    return id;
-  }
-
-  private static String availableVolume(String name) {
-    String id = ok(member.post(cinder + "/volumes", "{\"volume\": {\"name\": \"" + name + "\", \"size\": 1}}"), 202).at("/volume/id").asText();
-    await(() -> ok(member.get(cinder + "/volumes/" + id), 200).at("/volume/status").asText().equals("available"), name);
-    return id;
+    return Cloud.awaitActive(member, member.post(NOVA + "/servers", "{\"server\": " + server + "}").expect(202).at("/server/id").asText());
   }
 
   private static void resetVolume(String id, String status) {
-    ok(admin.post(adminCinder + "/volumes/" + id + "/action", "{\"os-reset_status\": {\"status\": \"" + status + "\"}}"), 202);
+    admin.post(adminCinder + "/volumes/" + id + "/action", "{\"os-reset_status\": {\"status\": \"" + status + "\"}}").expect(202);
   }
 
   @Test
@@ -132,16 +86,16 @@ class InvariantsTest {
 
   @Test
   void aPortReboundToAnotherHostThanItsServersIsReported() {
-    JsonNode server = ok(admin.get(NOVA + "/servers/" + networkServer), 200).get("server");
+    JsonNode server = admin.get(NOVA + "/servers/" + networkServer).expect(200).get("server");
     String host = server.get("OS-EXT-SRV-ATTR:host").asText();
     String other = host.equals("kiln-compute-1") ? "kiln-compute-2" : "kiln-compute-1";
-    String port = ok(admin.get(NET + "/ports?device_id=" + networkServer), 200).at("/ports/0/id").asText();
-    ok(admin.put(NET + "/ports/" + port, "{\"port\": {\"binding:host_id\": \"" + other + "\"}}"), 200);
+    String port = admin.get(NET + "/ports?device_id=" + networkServer).expect(200).at("/ports/0/id").asText();
+    admin.put(NET + "/ports/" + port, "{\"port\": {\"binding:host_id\": \"" + other + "\"}}").expect(200);
     try {
       assertThat(invariants.violations()).extracting(Violation::rule, Violation::subject)
           .containsExactly(tuple("port-binding-host-mismatch", port));
     } finally {
-      ok(admin.put(NET + "/ports/" + port, "{\"port\": {\"binding:host_id\": \"" + host + "\"}}"), 200);
+      admin.put(NET + "/ports/" + port, "{\"port\": {\"binding:host_id\": \"" + host + "\"}}").expect(200);
     }
     invariants.assertConsistent();
   }

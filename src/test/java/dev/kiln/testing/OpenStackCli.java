@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Runs Debian's real {@code openstack} command (python3-openstackclient) against a Kiln, the way a
@@ -16,29 +17,38 @@ import java.util.concurrent.TimeUnit;
 public final class OpenStackCli {
   private static final Path OPENSTACK = Path.of("/usr/bin/openstack");
 
-  private final Map<String, String> env;
+  private final Supplier<Map<String, String>> env;
 
-  private OpenStackCli(Map<String, String> env) {
+  private OpenStackCli(Supplier<Map<String, String>> env) {
     this.env = env;
   }
 
   /** Password credentials for {@code user} in {@code project}, both in the default domain. */
   public static OpenStackCli as(String authUrl, String user, String password, String project) {
+    return as(() -> authUrl, user, password, project);
+  }
+
+  /**
+   * Like {@link #as(String, String, String, String)}, with the auth URL read when a command runs:
+   * a test class can hold the client in a static final field before its Kiln has a port.
+   */
+  public static OpenStackCli as(Supplier<String> authUrl, String user, String password, String project) {
     if (!Files.isExecutable(OPENSTACK)) {
       throw new AssertionError(
           "/usr/bin/openstack is missing: install Debian's python3-openstackclient"
               + " (.ci/run does this) to run the client tests.");
     }
     return new OpenStackCli(
-        Map.of(
-            "OS_AUTH_URL", authUrl,
-            "OS_USERNAME", user,
-            "OS_PASSWORD", password,
-            "OS_PROJECT_NAME", project,
-            "OS_USER_DOMAIN_NAME", "Default",
-            "OS_PROJECT_DOMAIN_NAME", "Default",
-            "OS_IDENTITY_API_VERSION", "3",
-            "OS_INTERFACE", "public"));
+        () ->
+            Map.of(
+                "OS_AUTH_URL", authUrl.get(),
+                "OS_USERNAME", user,
+                "OS_PASSWORD", password,
+                "OS_PROJECT_NAME", project,
+                "OS_USER_DOMAIN_NAME", "Default",
+                "OS_PROJECT_DOMAIN_NAME", "Default",
+                "OS_IDENTITY_API_VERSION", "3",
+                "OS_INTERFACE", "public"));
   }
 
   /** Runs {@code openstack args...}; answers its exit code and output. */
@@ -72,7 +82,7 @@ public final class OpenStackCli {
     String[] args = command.subList(1, command.size()).toArray(String[]::new);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(k -> k.startsWith("OS_"));
-    builder.environment().putAll(env);
+    builder.environment().putAll(env.get());
     try {
       Path out = Files.createTempFile("openstack-out", ".txt");
       Path err = Files.createTempFile("openstack-err", ".txt");
@@ -112,6 +122,15 @@ public final class OpenStackCli {
     } catch (IOException e) {
       throw new AssertionError("openstack " + String.join(" ", args) + " printed no JSON: " + out, e);
     }
+  }
+
+  /**
+   * Polls {@code openstack server show} until {@code server} shows {@code status} (for {@link
+   * Await#DEFAULT} at most), then asserts that it does.
+   */
+  public void awaitServerStatus(String server, String status) {
+    String shown = Await.value(() -> ok("server", "show", "-c", "status", "-f", "value", server).strip(), status::equals);
+    org.assertj.core.api.Assertions.assertThat(shown).as("status of server " + server).isEqualTo(status);
   }
 
   /** Runs a {@code cinder} command that must succeed and answers its standard output. */

@@ -63,6 +63,12 @@ public final class RunningKiln implements AutoCloseable {
     return new Api(baseUrl());
   }
 
+  /** A client with a fresh token of the bootstrap admin, scoped to the admin project. */
+  public Api admin() {
+    Api anonymous = api();
+    return anonymous.withToken(anonymous.token("admin", ADMIN_PASSWORD, "admin"));
+  }
+
   public KilnConfig config() {
     return config;
   }

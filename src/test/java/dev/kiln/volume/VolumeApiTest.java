@@ -5,18 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Tenant;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cinder v3 over HTTP: volumes, snapshots, the attachments API and the legacy actions. */
 class VolumeApiTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static String v3;
 
@@ -25,17 +23,9 @@ class VolumeApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    String token = anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin");
-    admin = anonymous.withToken(token);
-    String project = admin.withHeader("X-Subject-Token", token).get("/identity/v3/auth/tokens").json().at("/token/project/id").asText();
-    v3 = "/volume/v3/" + project;
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
+    Tenant operator = Tenant.admin(kiln);
+    admin = operator.api();
+    v3 = operator.cinder();
   }
 
   private static Api at(String version) {

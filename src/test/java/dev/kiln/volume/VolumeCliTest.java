@@ -4,43 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Block Storage driven by Debian's real clients: {@code openstack volume …} and {@code cinder
  * attachment-…} at microversion 3.44, the flow Nova uses.
  */
 class VolumeCliTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
-
-  @BeforeAll
-  static void start() {
-    kiln = RunningKiln.start(dataDir);
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
-
-  private static OpenStackCli admin() {
-    return OpenStackCli.as(kiln.authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
-  }
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
+  private static final OpenStackCli admin = kiln.adminCli();
 
   private static JsonNode openstack(String... args) {
-    return admin().json(args);
+    return admin.json(args);
   }
 
   private static String cinder(String... args) {
-    return admin().cinderOk("3.44", args);
+    return admin.cinderOk("3.44", args);
   }
 
   private static String status(String volume) throws Exception {
@@ -53,7 +36,7 @@ class VolumeCliTest {
     String id = created.get("id").asText();
     await().atMost(Duration.ofSeconds(20)).until(() -> status(id).equals("available"));
     assertThat(openstack("volume", "list").findValuesAsText("Name")).contains("cli-vol");
-    admin().ok("volume", "set", "--name", "cli-vol2", "--property", "owner=kiln", id);
+    admin.ok("volume", "set", "--name", "cli-vol2", "--property", "owner=kiln", id);
     JsonNode shown = openstack("volume", "show", "cli-vol2");
     assertThat(shown.get("properties").toString()).contains("owner");
 
@@ -75,7 +58,7 @@ class VolumeCliTest {
 
     cinder("attachment-delete", attachment);
     assertThat(status(id)).isEqualTo("available");
-    admin().ok("volume", "delete", id);
+    admin.ok("volume", "delete", id);
     assertThat(openstack("volume", "list").findValuesAsText("ID")).doesNotContain(id);
   }
 }

@@ -5,23 +5,21 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.RunningKiln;
+import dev.kiln.testing.Tenant;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cinder's create-from-image ({@code imageRef}) over HTTP and through the openstack CLI. */
 class VolumeFromImageApiTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static String token;
   private static String v3;
@@ -29,18 +27,11 @@ class VolumeFromImageApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    token = anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin");
-    admin = anonymous.withToken(token);
-    String project = admin.withHeader("X-Subject-Token", token).get("/identity/v3/auth/tokens").json().at("/token/project/id").asText();
-    v3 = "/volume/v3/" + project;
+    Tenant operator = Tenant.admin(kiln);
+    token = operator.token();
+    admin = operator.api();
+    v3 = operator.cinder();
     cirros = admin.get("/image/v2/images?name=cirros").json().at("/images/0");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static Api.Response create(String body) {
@@ -176,7 +167,7 @@ class VolumeFromImageApiTest {
 
   @Test
   void openstackVolumeCreateWithAnImageMakesABootableVolume() {
-    OpenStackCli cli = OpenStackCli.as(kiln.authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
+    OpenStackCli cli = kiln.adminCli();
     JsonNode created = cli.json("volume", "create", "--image", "cirros", "--size", "1", "cli-root");
     String id = created.get("id").asText();
     await().atMost(Duration.ofSeconds(20))

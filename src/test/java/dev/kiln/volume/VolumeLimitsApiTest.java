@@ -4,37 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Tenant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cinder v3 {@code /limits}: the project's quotas as absolute limits, with its usage. */
 class VolumeLimitsApiTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String memberProject;
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    admin = anonymous.withToken(anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin"));
-    memberProject = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"tenant\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"luser\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + memberProject + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("luser", "pw", "tenant"));
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
+    admin = kiln.admin();
+    Tenant tenant = Tenant.create(kiln, admin, "tenant", "luser");
+    memberProject = tenant.projectId();
+    member = tenant.api();
   }
 
   @Test

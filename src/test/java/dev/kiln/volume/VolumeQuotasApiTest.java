@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Tenant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cinder v3 {@code os-quota-sets} over HTTP: shapes, policy and fault bodies. */
 class VolumeQuotasApiTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String adminProject;
@@ -22,23 +20,12 @@ class VolumeQuotasApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    String token = anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin");
-    admin = anonymous.withToken(token);
-    adminProject =
-        admin.withHeader("X-Subject-Token", token).get("/identity/v3/auth/tokens").json().at("/token/project/id").asText();
-    memberProject = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"tenant\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"quser\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + memberProject + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("quser", "pw", "tenant"));
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
+    Tenant operator = Tenant.admin(kiln);
+    admin = operator.api();
+    adminProject = operator.projectId();
+    Tenant tenant = Tenant.create(kiln, admin, "tenant", "quser");
+    memberProject = tenant.projectId();
+    member = tenant.api();
   }
 
   private static String adminUrl(String target) {

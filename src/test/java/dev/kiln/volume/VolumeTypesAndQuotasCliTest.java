@@ -3,6 +3,7 @@ package dev.kiln.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.RunningKiln;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Volume types and quotas driven by Debian's real clients: {@code openstack} for types and {@code
@@ -24,45 +23,29 @@ import org.junit.jupiter.api.io.TempDir;
 class VolumeTypesAndQuotasCliTest {
   private static final Path CINDER = Path.of("/usr/bin/cinder");
 
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
-  private static OpenStackCli admin;
-
-  @BeforeAll
-  static void start() {
-    kiln = RunningKiln.start(dataDir);
-    admin = OpenStackCli.as(kiln.authUrl(), "admin", RunningKiln.ADMIN_PASSWORD, "admin");
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
-  }
-
-  private static JsonNode json(String... args) {
-    return admin.json(args);
-  }
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
+  private static final OpenStackCli admin = kiln.adminCli();
 
   @Test
   void volumeTypeWithPropertiesLifecycle() throws Exception {
-    JsonNode created = json("volume", "type", "create", "--property", "multiattach=<is> True", "mtype");
+    JsonNode created = admin.json("volume", "type", "create", "--property", "multiattach=<is> True", "mtype");
     assertThat(created.get("name").asText()).isEqualTo("mtype");
     assertThat(created.at("/properties/multiattach").asText()).isEqualTo("<is> True");
 
     admin.ok("volume", "type", "set", "--property", "tier=gold", "--description", "shared disks", "mtype");
-    JsonNode shown = json("volume", "type", "show", "mtype");
+    JsonNode shown = admin.json("volume", "type", "show", "mtype");
     assertThat(shown.get("id").asText()).isEqualTo(created.get("id").asText());
     assertThat(shown.get("description").asText()).isEqualTo("shared disks");
     assertThat(shown.at("/properties/multiattach").asText()).isEqualTo("<is> True");
     assertThat(shown.at("/properties/tier").asText()).isEqualTo("gold");
 
     admin.ok("volume", "type", "unset", "--property", "tier", "mtype");
-    JsonNode listed = json("volume", "type", "list", "--long");
+    JsonNode listed = admin.json("volume", "type", "list", "--long");
     assertThat(listed.findValuesAsText("Name")).contains("mtype", "__DEFAULT__");
-    assertThat(json("volume", "type", "show", "mtype").get("properties").has("tier")).isFalse();
+    assertThat(admin.json("volume", "type", "show", "mtype").get("properties").has("tier")).isFalse();
 
     admin.ok("volume", "type", "delete", "mtype");
-    assertThat(json("volume", "type", "list").findValuesAsText("Name")).doesNotContain("mtype");
+    assertThat(admin.json("volume", "type", "list").findValuesAsText("Name")).doesNotContain("mtype");
     OpenStackCli.Result refused = admin.run("volume", "type", "delete", "__DEFAULT__");
     assertThat(refused.exitCode()).isNotZero();
     assertThat(refused.stderr()).contains("is a default volume type and cannot be deleted");
@@ -70,7 +53,7 @@ class VolumeTypesAndQuotasCliTest {
 
   @Test
   void quotaSetWithOpenstackThenShowAndUpdateWithCinder() throws Exception {
-    String project = json("project", "create", "quota-demo").get("id").asText();
+    String project = admin.json("project", "create", "quota-demo").get("id").asText();
     admin.ok("quota", "set", "--volumes", "3", "--gigabytes", "30", "quota-demo");
 
     String shown = cinder("quota-show", project);

@@ -4,19 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
-import dev.kiln.testing.RunningKiln;
-import java.nio.file.Path;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Tenant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Cinder v3 volume types and extra specs over HTTP: shapes, policy and fault bodies. */
 class VolumeTypesApiTest {
-  @TempDir static Path dataDir;
-  private static RunningKiln kiln;
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   private static Api admin;
   private static Api member;
   private static String adminTypes;
@@ -25,25 +23,14 @@ class VolumeTypesApiTest {
 
   @BeforeAll
   static void start() {
-    kiln = RunningKiln.start(dataDir);
-    Api anonymous = kiln.api();
-    String token = anonymous.token("admin", RunningKiln.ADMIN_PASSWORD, "admin");
-    admin = anonymous.withToken(token);
-    String adminProject =
-        admin.withHeader("X-Subject-Token", token).get("/identity/v3/auth/tokens").json().at("/token/project/id").asText();
-    memberProject = admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"tenant\"}}").json().at("/project/id").asText();
-    String user =
-        admin.post("/identity/v3/users", "{\"user\": {\"name\": \"voluser\", \"password\": \"pw\"}}").json().at("/user/id").asText();
-    String role = admin.get("/identity/v3/roles?name=member").json().at("/roles/0/id").asText();
-    admin.put("/identity/v3/projects/" + memberProject + "/users/" + user + "/roles/" + role, null);
-    member = anonymous.withToken(anonymous.token("voluser", "pw", "tenant"));
+    Tenant operator = Tenant.admin(kiln);
+    admin = operator.api();
+    String adminProject = operator.projectId();
+    Tenant tenant = Tenant.create(kiln, admin, "tenant", "voluser");
+    memberProject = tenant.projectId();
+    member = tenant.api();
     adminTypes = "/volume/v3/" + adminProject + "/types";
     memberTypes = "/volume/v3/" + memberProject + "/types";
-  }
-
-  @AfterAll
-  static void stop() {
-    kiln.close();
   }
 
   private static JsonNode create(String body) {
