@@ -9,7 +9,8 @@ import java.net.http.HttpResponse;
 
 /** The few HTTP calls the bench and training commands make against a Kiln. */
 final class LocalClient {
-  private final HttpClient http = HttpClient.newHttpClient();
+  // HTTP/1.1 with keep-alive, as the OpenStack clients talk to Kiln (no h2c upgrade attempts).
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final String baseUrl;
 
   LocalClient(String baseUrl) {

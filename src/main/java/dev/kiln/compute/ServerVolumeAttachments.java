@@ -199,7 +199,7 @@ public final class ServerVolumeAttachments {
     }
     String requestId = payload.path("request_id").asText();
     String event = "compute_attach_volume";
-    new InstanceActionStore(db.sql()).startEvent(server.id(), requestId, event, server.host(), now());
+    Instant started = now();
     Actor owner = owner(server);
     try {
       if (volumes.connectAttachment(owner, mapping.attachmentId(), server.host(), mapping.deviceName())) {
@@ -210,11 +210,21 @@ public final class ServerVolumeAttachments {
     } catch (HypervisorException | ServiceException e) {
       LOG.info("Volume {} failed to attach to server {}: {}", mapping.volumeId(), server.id(), e.getMessage());
       rollBackAttach(server, mapping);
-      new InstanceActionStore(db.sql()).finishEvent(server.id(), requestId, event, e.getMessage(), now());
+      recordEvent(server, requestId, event, started, e.getMessage());
       return;
     }
-    new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.ATTACHING, BlockDevice.State.ATTACHED);
-    new InstanceActionStore(db.sql()).finishEvent(server.id(), requestId, event, null, now());
+    // The mapping's new state and the action's event in one commit: the event is written once
+    // the attach is done, with the time it started.
+    db.inTransaction(
+        sql -> {
+          new BlockDeviceStore(sql).transition(mapping.id(), BlockDevice.State.ATTACHING, BlockDevice.State.ATTACHED);
+          new InstanceActionStore(sql).insertFinishedEvent(server.id(), requestId, event, server.host(), null, started, now());
+          return null;
+        });
+  }
+
+  private void recordEvent(Server server, String requestId, String event, Instant started, String error) {
+    new InstanceActionStore(db.sql()).insertFinishedEvent(server.id(), requestId, event, server.host(), error, started, now());
   }
 
   private void giveUpAttach(JsonNode payload, String error) {
@@ -301,19 +311,23 @@ public final class ServerVolumeAttachments {
     }
     String requestId = payload.path("request_id").asText();
     String event = "compute_detach_volume";
-    new InstanceActionStore(db.sql()).startEvent(server.id(), requestId, event, server.host(), now());
+    Instant started = now();
     try {
       compute.driver().detachVolume(
           new VolumeRequest(new InstanceRef(server.id(), server.host()), mapping.volumeId(), mapping.deviceName()));
     } catch (HypervisorException e) {
       LOG.info("Volume {} failed to detach from server {}: {}", mapping.volumeId(), server.id(), e.getMessage());
       rollBackDetach(server, mapping);
-      new InstanceActionStore(db.sql()).finishEvent(server.id(), requestId, event, e.getMessage(), now());
+      recordEvent(server, requestId, event, started, e.getMessage());
       return;
     }
-    new BlockDeviceStore(db.sql()).delete(mapping.id());
+    db.inTransaction(
+        sql -> {
+          new BlockDeviceStore(sql).delete(mapping.id());
+          new InstanceActionStore(sql).insertFinishedEvent(server.id(), requestId, event, server.host(), null, started, now());
+          return null;
+        });
     volumes.release(Servers.system(server), mapping, false);
-    new InstanceActionStore(db.sql()).finishEvent(server.id(), requestId, event, null, now());
   }
 
   private void giveUpDetach(JsonNode payload, String error) {

@@ -99,10 +99,16 @@ public final class InstanceActionStore {
    * @param traceback null on success
    */
   public void insertFinishedEvent(String serverId, String requestId, String event, String host, String traceback, Instant now) {
+    insertFinishedEvent(serverId, requestId, event, host, traceback, now, now);
+  }
+
+  /** Records an event that started at {@code start} and is over. */
+  public void insertFinishedEvent(
+      String serverId, String requestId, String event, String host, String traceback, Instant start, Instant finish) {
     sql.update(
         "INSERT INTO compute_instance_action_event (server_id, request_id, event, host, start_time, finish_time, result, traceback)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        serverId, requestId, event, host, now, now, traceback == null ? "Success" : "Error", traceback);
+        serverId, requestId, event, host, start, finish, traceback == null ? "Success" : "Error", traceback);
   }
 
   /** @param traceback null on success */
