@@ -284,9 +284,13 @@ public final class ServerVolumeAttachments {
     if (store.transition(mapping.id(), BlockDevice.State.ATTACHED, BlockDevice.State.DETACHING)) {
       return true;
     }
-    return mapping.state() == BlockDevice.State.ATTACHING
+    if (mapping.state() == BlockDevice.State.ATTACHING
         && volumes.attachmentComplete(Servers.system(server), mapping.attachmentId())
-        && store.transition(mapping.id(), BlockDevice.State.ATTACHING, BlockDevice.State.DETACHING);
+        && store.transition(mapping.id(), BlockDevice.State.ATTACHING, BlockDevice.State.DETACHING)) {
+      return true;
+    }
+    // The attach task may have marked the mapping attached in between.
+    return store.transition(mapping.id(), BlockDevice.State.ATTACHED, BlockDevice.State.DETACHING);
   }
 
   /**
