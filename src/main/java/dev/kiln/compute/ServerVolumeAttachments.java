@@ -11,6 +11,7 @@ import dev.kiln.compute.HypervisorDriver.InstanceRef;
 import dev.kiln.compute.HypervisorDriver.VolumeRequest;
 import dev.kiln.compute.store.BlockDeviceStore;
 import dev.kiln.compute.store.InstanceActionStore;
+import dev.kiln.compute.store.ServerStore;
 import dev.kiln.store.Database;
 import dev.kiln.store.StoreException;
 import dev.kiln.tasks.Task;
@@ -193,7 +194,7 @@ public final class ServerVolumeAttachments {
   /** The attach task: connector to Block Storage, the driver connects, the attachment completes. */
   private void finishAttach(JsonNode payload) {
     BlockDevice mapping = new BlockDeviceStore(db.sql()).find(payload.path("device_id").asText()).orElse(null);
-    Server server = servers.find(payload.path("server_id").asText()).orElse(null);
+    Server server = new ServerStore(db.sql()).findRow(payload.path("server_id").asText()).orElse(null);
     if (mapping == null || server == null || mapping.state() != BlockDevice.State.ATTACHING) {
       return; // detached, deleted with its server, or an earlier attempt finished
     }
@@ -300,7 +301,7 @@ public final class ServerVolumeAttachments {
    */
   private void finishDetach(JsonNode payload) {
     BlockDevice mapping = new BlockDeviceStore(db.sql()).find(payload.path("device_id").asText()).orElse(null);
-    Server server = servers.find(payload.path("server_id").asText()).orElse(null);
+    Server server = new ServerStore(db.sql()).findRow(payload.path("server_id").asText()).orElse(null);
     if (mapping == null) {
       // An earlier attempt deleted the mapping and stopped before Block Storage let go of the
       // volume (or the server's delete took both): deleting the attachment again is harmless.

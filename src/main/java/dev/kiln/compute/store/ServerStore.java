@@ -51,6 +51,11 @@ public final class ServerStore {
     }
   }
 
+  /** The server's row alone, without its metadata and ports: for steps that need neither. */
+  public Optional<Server> findRow(String id) {
+    return sql.queryOne("SELECT " + COLUMNS + " FROM compute_server WHERE id = ?", ServerStore::server, id);
+  }
+
   public Optional<Server> find(String id) {
     return sql.queryOne("SELECT " + COLUMNS + " FROM compute_server WHERE id = ?", ServerStore::server, id).map(this::complete);
   }
