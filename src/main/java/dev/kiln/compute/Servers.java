@@ -659,20 +659,30 @@ public final class Servers {
   }
 
   /**
-   * The addresses of each of these servers (a page of a list), by server id, port by port in boot
-   * order: one Networking lookup for all their ports, one per network for its name.
+   * What a page of servers shows from Networking, by server id: the addresses, port by port in
+   * boot order, and the names of the ports' security groups (each once, sorted), as Nova shows a
+   * server's {@code addresses} and {@code security_groups}.
    */
-  public Map<String, List<Address>> addresses(List<Server> servers) {
+  public record NetworkDetails(Map<String, List<Address>> addresses, Map<String, List<String>> securityGroups) {}
+
+  /**
+   * The Networking details of these servers (a page of a list): one lookup for all their ports,
+   * then one per network and security group for its name.
+   */
+  public NetworkDetails networkDetails(List<Server> servers) {
     List<String> portIds = servers.stream().flatMap(s -> s.ports().stream()).map(PluggedPort::portId).toList();
     Map<String, Port> ports = new HashMap<>();
     for (Port p : network.ports().byIds(portIds)) {
       ports.put(p.id(), p);
     }
     Map<String, String> networkNames = new HashMap<>();
-    Map<String, List<Address>> result = new HashMap<>();
+    Map<String, String> groupNames = new HashMap<>();
+    Map<String, List<Address>> addresses = new HashMap<>();
+    Map<String, List<String>> groups = new HashMap<>();
     for (Server server : servers) {
       Actor system = new Actor(server.projectId(), server.userId(), true);
-      List<Address> addresses = new ArrayList<>();
+      List<Address> serverAddresses = new ArrayList<>();
+      java.util.TreeSet<String> serverGroups = new java.util.TreeSet<>();
       for (PluggedPort p : server.ports()) {
         Port port = ports.get(p.portId());
         if (port == null || !port.deviceId().equals(server.id())) {
@@ -680,44 +690,19 @@ public final class Servers {
         }
         String netName = networkNames.computeIfAbsent(port.networkId(), n -> networkName(system, n));
         for (Port.FixedIp ip : port.fixedIps()) {
-          addresses.add(new Address(netName, ip.ipAddress().contains(":") ? 6 : 4, ip.ipAddress(), port.macAddress()));
-        }
-      }
-      result.put(server.id(), addresses);
-    }
-    return result;
-  }
-
-  /**
-   * The names of the security groups on each server's plugged ports, as Nova shows a server's
-   * {@code security_groups}: each name once, sorted.
-   */
-  public Map<String, List<String>> securityGroupNames(List<Server> servers) {
-    List<String> portIds = servers.stream().flatMap(s -> s.ports().stream()).map(PluggedPort::portId).toList();
-    Map<String, Port> ports = new HashMap<>();
-    for (Port p : network.ports().byIds(portIds)) {
-      ports.put(p.id(), p);
-    }
-    Map<String, String> groupNames = new HashMap<>();
-    Map<String, List<String>> result = new HashMap<>();
-    for (Server server : servers) {
-      Actor system = new Actor(server.projectId(), server.userId(), true);
-      java.util.TreeSet<String> names = new java.util.TreeSet<>();
-      for (PluggedPort p : server.ports()) {
-        Port port = ports.get(p.portId());
-        if (port == null || !port.deviceId().equals(server.id())) {
-          continue;
+          serverAddresses.add(new Address(netName, ip.ipAddress().contains(":") ? 6 : 4, ip.ipAddress(), port.macAddress()));
         }
         for (String groupId : port.securityGroups()) {
           String name = groupNames.computeIfAbsent(groupId, g -> groupName(system, g));
           if (name != null) {
-            names.add(name);
+            serverGroups.add(name);
           }
         }
       }
-      result.put(server.id(), List.copyOf(names));
+      addresses.put(server.id(), serverAddresses);
+      groups.put(server.id(), List.copyOf(serverGroups));
     }
-    return result;
+    return new NetworkDetails(addresses, groups);
   }
 
   private String groupName(Actor system, String groupId) {

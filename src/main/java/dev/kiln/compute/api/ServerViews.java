@@ -42,9 +42,8 @@ final class ServerViews {
    * status once, so a page costs a few queries however many servers it has.
    */
   List<ObjectNode> views(ApiRequest request, List<Server> page) {
-    Map<String, List<Servers.Address>> addresses = servers.addresses(page);
+    Servers.NetworkDetails network = servers.networkDetails(page);
     Map<String, List<BlockDevice>> devices = servers.blockDevices(page.stream().map(Server::id).toList());
-    Map<String, List<String>> groups = servers.securityGroupNames(page);
     Map<String, String> hostStatuses = new HashMap<>();
     List<ObjectNode> result = new ArrayList<>(page.size());
     for (Server s : page) {
@@ -56,8 +55,8 @@ final class ServerViews {
           view(
               request, s,
               new Extras(
-                  addresses.getOrDefault(s.id(), List.of()), hostStatus, devices.getOrDefault(s.id(), List.of()),
-                  groups.getOrDefault(s.id(), List.of()))));
+                  network.addresses().getOrDefault(s.id(), List.of()), hostStatus,
+                  devices.getOrDefault(s.id(), List.of()), network.securityGroups().getOrDefault(s.id(), List.of()))));
     }
     return result;
   }
