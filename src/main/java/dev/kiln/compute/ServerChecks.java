@@ -31,6 +31,18 @@ final class ServerChecks {
     }
   }
 
+  /**
+   * Refuses a move while one of the server's volumes is still being attached or detached: the
+   * move would carry its attachment to the other host half done.
+   */
+  static void requireVolumesSettled(Servers servers, Server server, String action) {
+    if (servers.blockDevices(server.id()).stream().anyMatch(d -> d.state() != BlockDevice.State.ATTACHED)) {
+      throw ServiceException.conflict(
+          "InstanceInvalidState",
+          "Cannot '" + action + "' instance " + server.id() + " while a volume is being attached or detached");
+    }
+  }
+
   /** Nova's conflictingRequest for an action the server's state does not allow. */
   static ServiceException invalidState(String action, String id, String attribute, String state) {
     return ServiceException.conflict(

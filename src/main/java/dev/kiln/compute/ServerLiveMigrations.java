@@ -130,10 +130,7 @@ public final class ServerLiveMigrations {
             "Unable to migrate instance (" + serverId + ") to current host (" + host + ").");
       }
     }
-    if (servers.blockDevices(serverId).stream().anyMatch(d -> d.state() != BlockDevice.State.ATTACHED)) {
-      throw ServiceException.conflict(
-          "InstanceInvalidState", "Cannot 'os-migrateLive' instance " + serverId + " while a volume is being attached or detached");
-    }
+    ServerChecks.requireVolumesSettled(servers, server, "os-migrateLive");
     Instant now = now();
     String requestId = InstanceAction.currentRequestId(ids);
     Migration migration =

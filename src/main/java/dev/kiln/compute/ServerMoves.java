@@ -155,6 +155,7 @@ public final class ServerMoves {
     if (server.taskState() != null) {
       throw ServerChecks.invalidState(action, server.id(), "task_state", server.taskState());
     }
+    ServerChecks.requireVolumesSettled(servers, server, action);
   }
 
   /** Records the migration and starts the move if the server is still as checked; empty if not. */
