@@ -41,9 +41,7 @@ class LiveMigrationApiTest {
     String project = tenant.projectId();
     member = tenant.atNova("2.79");
     cinder = tenant.cinder();
-    String adminProject = admin.get("/identity/v3/projects?name=admin").json().at("/projects/0/id").asText();
-    admin.put("/volume/v3/" + adminProject + "/os-quota-sets/" + project,
-        "{\"quota_set\": {\"volumes\": -1, \"gigabytes\": -1}}").expect(200);
+    Cloud.unlimitedVolumes(admin, project);
     imageId = Cloud.cirros(member);
     networkId = Cloud.network(member, "lmnet", "10.6.0.0/24");
   }

@@ -35,6 +35,7 @@ class VolumeAttachmentsApiTest {
         + "/roles/" + admin.get("/identity/v3/roles?name=admin").json().at("/roles/0/id").asText(), null);
     member = tenant.atNova("2.79");
     cinder = tenant.cinder();
+    Cloud.unlimitedVolumes(admin, project);
     imageId = Cloud.cirros(member);
   }
 
@@ -154,6 +155,27 @@ class VolumeAttachmentsApiTest {
     assertThat(listed).hasSize(1);
     assertThat(listed.at("/0/volumeId").asText()).isEqualTo(replacement);
     assertThat(listed.at("/0/device").asText()).isEqualTo("/dev/vdb");
+  }
+
+  @Test
+  void aServerWhoseVolumeIsStillAttachingCannotBeMoved() {
+    String server = bootNoNetwork("vat-busy");
+    String vol = Cloud.availableVolume(member, cinder, "busy");
+    admin.put(NOVA + "/os-kiln-faults/attach_volume", "{\"kiln_fault\": {\"latency_ms\": 1500}}").expect(200);
+    try {
+      attach(server, vol, "").expect(200);
+      String message =
+          admin.post(NOVA + "/servers/" + server + "/action", "{\"migrate\": null}").expect(409)
+              .at("/conflictingRequest/message").asText();
+      assertThat(message).contains("volume is being attached");
+      admin.withHeader("X-OpenStack-Nova-API-Version", "2.25")
+          .post(NOVA + "/servers/" + server + "/action", "{\"os-migrateLive\": {\"host\": null, \"block_migration\": \"auto\"}}")
+          .expect(409);
+    } finally {
+      admin.delete(NOVA + "/os-kiln-faults/attach_volume").expect(204);
+    }
+    Await.until(() -> status(vol).equals("in-use"), "in-use");
+    assertThat(admin.get(NOVA + "/os-migrations?instance_uuid=" + server).expect(200).get("migrations")).isEmpty();
   }
 
   @Test

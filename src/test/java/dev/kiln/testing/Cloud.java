@@ -34,6 +34,13 @@ public final class Cloud {
     admin.put(NOVA + "/os-quota-sets/" + projectId, "{\"quota_set\": {\"instances\": -1, \"cores\": -1, \"ram\": -1}}").expect(200);
   }
 
+  /** Lifts a project's Block Storage volumes and gigabytes quotas, for tests that make many volumes. */
+  public static void unlimitedVolumes(Api admin, String projectId) {
+    String adminProject = admin.get("/identity/v3/projects?name=admin").expect(200).at("/projects/0/id").asText();
+    admin.put("/volume/v3/" + adminProject + "/os-quota-sets/" + projectId,
+        "{\"quota_set\": {\"volumes\": -1, \"gigabytes\": -1}}").expect(200);
+  }
+
   /** Boots {@code name} (flavor 1, image, network) and waits until it is ACTIVE; answers its id. */
   public static String bootActive(Api api, String imageId, String networkId, String name) {
     return awaitActive(api, boot(api, imageId, "[{\"uuid\": \"" + networkId + "\"}]", name));
