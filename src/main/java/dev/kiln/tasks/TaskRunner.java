@@ -151,7 +151,9 @@ public final class TaskRunner implements AutoCloseable {
 
   /** Submits a task to run at or after {@code runAfter}; returns its id. */
   public String submit(String kind, String payloadJson, Instant runAfter) {
-    return submit(database.sql(), kind, payloadJson, runAfter, settings.maxAttempts());
+    String id = submit(database.sql(), kind, payloadJson, runAfter, settings.maxAttempts());
+    wake(); // committed already: outside a transaction the insert commits on its own
+    return id;
   }
 
   /**
