@@ -17,9 +17,7 @@ final class ServerChecks {
    * vmStates} with no task under way, and on a host.
    */
   static void requireReady(Actor actor, Server server, String action, Collection<String> vmStates) {
-    if (server.locked() && !actor.admin()) {
-      throw ServiceException.conflict("InstanceIsLocked", "Instance " + server.id() + " is locked");
-    }
+    requireUnlocked(actor, server);
     if (!vmStates.contains(server.vmState())) {
       throw invalidState(action, server.id(), "vm_state", server.vmState());
     }
@@ -28,6 +26,13 @@ final class ServerChecks {
     }
     if (server.host() == null) {
       throw ServiceException.conflict("InstanceNotReady", "Instance " + server.id() + " is not ready");
+    }
+  }
+
+  /** Refuses non-admins a locked server (409, Nova's {@code @check_instance_lock}). */
+  static void requireUnlocked(Actor actor, Server server) {
+    if (server.locked() && !actor.admin()) {
+      throw ServiceException.conflict("InstanceIsLocked", "Instance " + server.id() + " is locked");
     }
   }
 

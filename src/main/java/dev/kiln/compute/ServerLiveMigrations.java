@@ -81,22 +81,12 @@ public final class ServerLiveMigrations {
     this.tasks = requireNonNull(tasks, "tasks is null");
     tasks.register(
         TASK,
-        new TaskHandler() {
-          @Override
-          public String run(Task task) throws Exception {
-            migrate(JSON.readTree(task.payload()));
-            return null;
-          }
-
-          @Override
-          public void onGiveUp(Task task, String error) {
-            try {
-              giveUp(JSON.readTree(task.payload()), error);
-            } catch (Exception e) {
-              LOG.warn("Could not settle live migration after it gave up: {}", e.getMessage());
-            }
-          }
-        });
+        TaskHandler.withGiveUp(
+            task -> {
+              migrate(JSON.readTree(task.payload()));
+              return null;
+            },
+            (task, error) -> giveUp(payload(task), error)));
   }
 
   /**
@@ -111,15 +101,7 @@ public final class ServerLiveMigrations {
           "PolicyNotAuthorized", "Policy doesn't allow os_compute_api:os-migrate-server:migrate_live to be performed.");
     }
     Server server = servers.visible(actor, serverId);
-    if (!ALLOWED_VM_STATES.contains(server.vmState())) {
-      throw ServerChecks.invalidState("os-migrateLive", serverId, "vm_state", server.vmState());
-    }
-    if (server.taskState() != null) {
-      throw ServerChecks.invalidState("os-migrateLive", serverId, "task_state", server.taskState());
-    }
-    if (server.host() == null) {
-      throw ServiceException.conflict("InstanceNotReady", "Instance " + serverId + " is not ready");
-    }
+    ServerChecks.requireReady(actor, server, "os-migrateLive", ALLOWED_VM_STATES);
     if (host != null) {
       if (!compute.fleet().isKnown(host)) {
         throw ServiceException.invalid("ComputeHostNotFound", "Compute host " + host + " could not be found.");
@@ -306,6 +288,14 @@ public final class ServerLiveMigrations {
     }
     new ServerStore(db.sql())
         .finishAction(server.id(), TASK_STATE, previousStatus, server.vmState(), server.powerState(), false, now);
+  }
+
+  private static JsonNode payload(Task task) {
+    try {
+      return JSON.readTree(task.payload());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("unreadable live migration task " + task.id(), e);
+    }
   }
 
   private void giveUp(JsonNode payload, String error) {

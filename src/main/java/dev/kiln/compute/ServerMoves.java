@@ -145,16 +145,7 @@ public final class ServerMoves {
   }
 
   private void checkMovable(Actor actor, Server server, String action) {
-    checkLock(actor, server);
-    if (server.host() == null) {
-      throw ServiceException.conflict("InstanceNotReady", "Instance " + server.id() + " is not ready");
-    }
-    if (!MOVABLE_VM_STATES.contains(server.vmState())) {
-      throw ServerChecks.invalidState(action, server.id(), "vm_state", server.vmState());
-    }
-    if (server.taskState() != null) {
-      throw ServerChecks.invalidState(action, server.id(), "task_state", server.taskState());
-    }
+    ServerChecks.requireReady(actor, server, action, MOVABLE_VM_STATES);
     ServerChecks.requireVolumesSettled(servers, server, action);
   }
 
@@ -216,7 +207,7 @@ public final class ServerMoves {
       Actor actor, String id, String action, String migrationStatus, String taskState, String status) {
     for (int attempt = 0; ; attempt++) {
       Server server = servers.visible(actor, id);
-      checkLock(actor, server);
+      ServerChecks.requireUnlocked(actor, server);
       if (!"resized".equals(server.vmState())) {
         throw ServerChecks.invalidState(action, id, "vm_state", server.vmState());
       }
@@ -308,11 +299,6 @@ public final class ServerMoves {
         .orElse(null);
   }
 
-  private static void checkLock(Actor actor, Server server) {
-    if (server.locked() && !actor.admin()) {
-      throw ServiceException.conflict("InstanceIsLocked", "Instance " + server.id() + " is locked");
-    }
-  }
 
 
   private MigrationStore migrations() {

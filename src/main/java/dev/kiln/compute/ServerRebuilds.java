@@ -66,29 +66,21 @@ public final class ServerRebuilds {
     this.servers = requireNonNull(servers, "servers is null");
     this.image = requireNonNull(image, "image is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
-    tasks.register(
-        REBUILD_TASK,
-        new TaskHandler() {
-          @Override
-          public String run(Task task) throws Exception {
-            return perform(task);
-          }
+    tasks.register(REBUILD_TASK, TaskHandler.withGiveUp(this::perform, this::giveUp));
+  }
 
-          @Override
-          public void onGiveUp(Task task, String error) {
-            // The rebuild could not finish: ERROR with why, rather than REBUILD for ever.
-            try {
-              String id = JSON.readTree(task.payload()).path("server_id").asText();
-              Instant now = now();
-              ServerStore store = new ServerStore(db.sql());
-              if (!store.failAction(id, REBUILDING, new Fault(500, error, null, now), now)) {
-                store.failAction(id, REBUILD_SPAWNING, new Fault(500, error, null, now), now);
-              }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-              LOG.warn("Unreadable rebuild task {}: {}", task.id(), e.getMessage());
-            }
-          }
-        });
+  /** The rebuild could not finish: ERROR with why, rather than REBUILD for ever. */
+  private void giveUp(Task task, String error) {
+    try {
+      String id = JSON.readTree(task.payload()).path("server_id").asText();
+      Instant now = now();
+      ServerStore store = new ServerStore(db.sql());
+      if (!store.failAction(id, REBUILDING, new Fault(500, error, null, now), now)) {
+        store.failAction(id, REBUILD_SPAWNING, new Fault(500, error, null, now), now);
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      LOG.warn("Unreadable rebuild task {}: {}", task.id(), e.getMessage());
+    }
   }
 
   /**

@@ -76,23 +76,20 @@ public final class ServerVolumeAttachments {
     void run(JsonNode payload, String error) throws Exception;
   }
 
+  /** A task handler over the task's JSON payload; a failed give-up step is logged by the runner. */
   private static TaskHandler handler(Step step, GiveUp giveUp) {
-    return new TaskHandler() {
-      @Override
-      public String run(Task task) throws Exception {
-        step.run(JSON.readTree(task.payload()));
-        return null;
-      }
-
-      @Override
-      public void onGiveUp(Task task, String error) {
-        try {
-          giveUp.run(JSON.readTree(task.payload()), error);
-        } catch (Exception e) {
-          LOG.warn("Could not settle {} after it gave up: {}", task.kind(), e.getMessage());
-        }
-      }
-    };
+    return TaskHandler.withGiveUp(
+        task -> {
+          step.run(JSON.readTree(task.payload()));
+          return null;
+        },
+        (task, error) -> {
+          try {
+            giveUp.run(JSON.readTree(task.payload()), error);
+          } catch (Exception e) {
+            LOG.warn("Could not settle {} after it gave up: {}", task.kind(), e.getMessage());
+          }
+        });
   }
 
   /** The server's volumes, boot volume first. */

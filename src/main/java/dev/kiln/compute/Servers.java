@@ -92,19 +92,7 @@ public final class Servers {
     this.groups = new ServerGroups(db, clock, ids, compute.quotas());
     this.bootDisks = new BootDisks(image, volume);
     this.volumes = new ServerVolumes(db, volume, VOLUME_WAIT);
-    tasks.register(
-        BUILD_TASK,
-        new TaskHandler() {
-          @Override
-          public String run(Task task) throws Exception {
-            return build(task);
-          }
-
-          @Override
-          public void onGiveUp(Task task, String error) {
-            giveUpBuild(task, error);
-          }
-        });
+    tasks.register(BUILD_TASK, TaskHandler.withGiveUp(this::build, this::giveUpBuild));
     tasks.register(DELETE_TASK, this::finishDelete);
     compute.fleet().hostedServers(
         host -> new ServerStore(db.sql()).onHost(host).stream()

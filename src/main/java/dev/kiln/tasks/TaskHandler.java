@@ -29,4 +29,25 @@ public interface TaskHandler {
    * @param error the message of the last attempt's failure
    */
   default void onGiveUp(Task task, String error) {}
+
+  /** What a handler does once its task has failed for good; see {@link #onGiveUp}. */
+  @FunctionalInterface
+  interface GiveUp {
+    void onGiveUp(Task task, String error);
+  }
+
+  /** A handler that runs {@code run} for each attempt and {@code giveUp} after the last one failed. */
+  static TaskHandler withGiveUp(TaskHandler run, GiveUp giveUp) {
+    return new TaskHandler() {
+      @Override
+      public String run(Task task) throws Exception {
+        return run.run(task);
+      }
+
+      @Override
+      public void onGiveUp(Task task, String error) {
+        giveUp.onGiveUp(task, error);
+      }
+    };
+  }
 }

@@ -63,19 +63,12 @@ public final class Volumes {
     this.images = requireNonNull(images, "images is null");
     tasks.register(
         CREATE_TASK,
-        new TaskHandler() {
-          @Override
-          public String run(Task task) {
-            return finishCreate(task);
-          }
-
-          @Override
-          public void onGiveUp(Task task, String error) {
+        TaskHandler.withGiveUp(
+            this::finishCreate,
             // The create could not even be tried (e.g. the database kept failing): say so.
-            new VolumeStore(db.sql())
-                .transition(volumeIdOf(task), List.of(Status.CREATING), Status.ERROR, AttachStatus.DETACHED, now());
-          }
-        });
+            (task, error) ->
+                new VolumeStore(db.sql())
+                    .transition(volumeIdOf(task), List.of(Status.CREATING), Status.ERROR, AttachStatus.DETACHED, now())));
   }
 
   /** Plugs in Compute's receiver of volume events; Compute is wired after Block Storage. */
