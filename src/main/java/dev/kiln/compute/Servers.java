@@ -261,8 +261,9 @@ public final class Servers {
       made.add(
           new Server(
               id, actor.projectId(), actor.userId(), name, spec.description(), Server.BUILD, "scheduling", "building",
-              0, null, zone, FlavorSnapshot.of(flavor), disks.bootsFromVolume() ? null : disks.rootImage().id(), spec.keyName(), spec.userData(), now, now, null,
-              false, null, null, requireNonNullElse(spec.metadata(), Map.of()), List.of(), reservationId, index));
+              0, null, zone, FlavorSnapshot.of(flavor), disks.bootsFromVolume() ? null : disks.rootImage().id(),
+              spec.keyName(), spec.userData(), now, now, null, false, null, null,
+              requireNonNullElse(spec.metadata(), Map.of()), List.of(), reservationId, index));
     }
     String requestId = InstanceAction.currentRequestId(ids);
     List<NetworkRequest> networks = requested;
@@ -271,7 +272,9 @@ public final class Servers {
     List<List<BlockDevice>> devices = new ArrayList<>();
     try {
       for (Server server : made) {
-        devices.add(blockDevices(actor, server, disks, now));
+        List<BlockDevice> ofServer = new ArrayList<>();
+        devices.add(ofServer); // before reserving, so a reservation that fails midway is given back too
+        reserveBlockDevices(actor, server, disks, now, ofServer);
       }
       db.inTransaction(
           sql -> {
@@ -305,22 +308,24 @@ public final class Servers {
     return get(made.getFirst().id());
   }
 
-  /** The server's block device mappings; an existing volume is reserved for it here. */
-  private List<BlockDevice> blockDevices(Actor actor, Server server, BootDisks.Plan disks, Instant now) {
-    List<BlockDevice> result = new ArrayList<>();
+  /**
+   * Adds the server's block device mappings to {@code into}, reserving each existing volume for
+   * the server as it goes.
+   */
+  private void reserveBlockDevices(
+      Actor actor, Server server, BootDisks.Plan disks, Instant now, List<BlockDevice> into) {
     for (BootDisks.PlannedVolume v : disks.volumes()) {
       BootDisks.Mapping m = v.mapping();
       String attachmentId = null;
       if (v.existing() != null) {
         attachmentId = volumes.reserve(actor, v.existing().id(), server.id());
       }
-      result.add(
+      into.add(
           new BlockDevice(
               ids.uuid(), server.id(), m.bootIndex(), m.source(), m.uuid(),
               v.existing() == null ? null : v.existing().id(), v.size(), m.volumeType(), v.deviceName(),
               m.deleteOnTermination(), m.tag(), attachmentId, BlockDevice.State.ATTACHING, now));
     }
-    return result;
   }
 
   /** The volumes of several servers (a page of a list), by server id. */

@@ -122,6 +122,18 @@ class BootFromVolumeApiTest {
     member.post(NOVA + "/servers", body.formatted("second")).expect(400);
     assertThat(member.get(NOVA + "/servers").expect(200).get("servers")).hasSize(servers);
     assertThat(settled(first).get("status").asText()).isEqualTo("ACTIVE");
+
+    // A create whose second volume is taken gives back the first one it had reserved.
+    String data = availableVolume("free-data", false);
+    String both =
+        "{\"server\": {\"name\": \"third\", \"flavorRef\": \"1\", \"networks\": \"none\", \"imageRef\": \""
+            + imageId + "\", \"block_device_mapping_v2\": ["
+            + "{\"uuid\": \"" + data + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"},"
+            + "{\"uuid\": \"" + boot + "\", \"source_type\": \"volume\", \"destination_type\": \"volume\"}]}}";
+    member.post(NOVA + "/servers", both).expect(400);
+    assertThat(volume(data).get("status").asText()).isEqualTo("available");
+    assertThat(volume(data).get("attachments")).isEmpty();
+
     Cloud.deleteServer(member, first);
     assertThat(volume(boot).get("status").asText()).isEqualTo("available");
   }
