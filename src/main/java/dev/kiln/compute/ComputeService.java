@@ -3,6 +3,15 @@ package dev.kiln.compute;
 import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.IdGenerator;
+import dev.kiln.compute.catalog.Flavors;
+import dev.kiln.compute.catalog.Keypairs;
+import dev.kiln.compute.events.ExternalEvents;
+import dev.kiln.compute.fleet.DriverSettings;
+import dev.kiln.compute.fleet.Fleet;
+import dev.kiln.compute.fleet.FleetConfig;
+import dev.kiln.compute.fleet.HypervisorDriver;
+import dev.kiln.compute.fleet.SimulatedDriver;
+import dev.kiln.compute.quotas.ComputeQuotas;
 import dev.kiln.store.Database;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -3,6 +3,14 @@ package dev.kiln.compute;
 import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.IdGenerator;
+import dev.kiln.compute.actions.ServerActions;
+import dev.kiln.compute.actions.ServerRebuilds;
+import dev.kiln.compute.attach.ServerInterfaces;
+import dev.kiln.compute.attach.ServerVolumeAttachments;
+import dev.kiln.compute.metadata.InstanceMetadata;
+import dev.kiln.compute.moves.ServerLiveMigrations;
+import dev.kiln.compute.moves.ServerMoves;
+import dev.kiln.compute.servers.Servers;
 import dev.kiln.image.ImageService;
 import dev.kiln.network.NetworkService;
 import dev.kiln.store.Database;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.kiln.compute.catalog.SshKeysTest;
+import dev.kiln.compute.fleet.DriverOperation;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;

@@ -3,6 +3,7 @@ package dev.kiln.compute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.compute.catalog.SshKeysTest;
 import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
 import java.nio.file.Files;

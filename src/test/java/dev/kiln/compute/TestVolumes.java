@@ -10,10 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 
 /** Block Storage for store-level Compute tests: no latency, no images to make volumes from. */
-final class TestVolumes {
+public final class TestVolumes {
   private TestVolumes() {}
 
-  static VolumeService create(Database db, Clock clock, IdGenerator ids, TaskRunner tasks) {
+  public static VolumeService create(Database db, Clock clock, IdGenerator ids, TaskRunner tasks) {
     return VolumeService.create(db, clock, ids, new SimulatedVolumeBackend(Duration.ZERO), tasks, ImageCatalog.NONE);
   }
 }

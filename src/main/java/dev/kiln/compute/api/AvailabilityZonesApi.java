@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.compute.AvailabilityZone;
-import dev.kiln.compute.Fleet;
-import dev.kiln.compute.HostService;
+import dev.kiln.compute.fleet.AvailabilityZone;
+import dev.kiln.compute.fleet.Fleet;
+import dev.kiln.compute.fleet.HostService;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.http.ApiResponse;

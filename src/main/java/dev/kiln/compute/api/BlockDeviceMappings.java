@@ -1,8 +1,8 @@
 package dev.kiln.compute.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.compute.BlockDevice;
-import dev.kiln.compute.BootDisks;
+import dev.kiln.compute.servers.BlockDevice;
+import dev.kiln.compute.servers.BootDisks;
 import dev.kiln.http.ApiRequest;
 import java.util.ArrayList;
 import java.util.Iterator;

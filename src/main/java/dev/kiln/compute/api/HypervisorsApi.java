@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.compute.Fleet;
-import dev.kiln.compute.HostedServers;
-import dev.kiln.compute.Hypervisor;
+import dev.kiln.compute.fleet.Fleet;
+import dev.kiln.compute.fleet.HostedServers;
+import dev.kiln.compute.fleet.Hypervisor;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;

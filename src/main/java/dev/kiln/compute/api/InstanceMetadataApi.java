@@ -3,7 +3,7 @@ package dev.kiln.compute.api;
 import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.ServiceException;
-import dev.kiln.compute.InstanceMetadata;
+import dev.kiln.compute.metadata.InstanceMetadata;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.http.ApiResponse;

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.compute.ServerInterfaces;
+import dev.kiln.compute.attach.ServerInterfaces;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.http.ApiResponse;

@@ -3,8 +3,8 @@ package dev.kiln.compute.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.compute.ComputeQuotas;
-import dev.kiln.compute.ComputeQuotas.Quota;
+import dev.kiln.compute.quotas.ComputeQuotas.Quota;
+import dev.kiln.compute.quotas.ComputeQuotas;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.http.ApiResponse;

@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.compute.Migration;
-import dev.kiln.compute.ServerMoves;
+import dev.kiln.compute.moves.ServerMoves;
+import dev.kiln.compute.servers.Migration;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;

@@ -2,7 +2,7 @@ package dev.kiln.compute.api;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.kiln.compute.ComputeQuotas;
+import dev.kiln.compute.quotas.ComputeQuotas;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.http.ApiResponse;

@@ -2,7 +2,7 @@ package dev.kiln.compute.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.compute.ComputeQuotas;
+import dev.kiln.compute.quotas.ComputeQuotas;
 import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.http.Json;

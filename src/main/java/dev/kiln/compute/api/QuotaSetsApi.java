@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.compute.ComputeQuotas;
+import dev.kiln.compute.quotas.ComputeQuotas;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;

@@ -3,8 +3,8 @@ package dev.kiln.compute.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kiln.compute.ServerActions;
-import dev.kiln.compute.ServerActions.Action;
+import dev.kiln.compute.actions.ServerActions.Action;
+import dev.kiln.compute.actions.ServerActions;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;

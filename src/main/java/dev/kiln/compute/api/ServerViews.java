@@ -4,9 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.compute.BlockDevice;
-import dev.kiln.compute.Server;
-import dev.kiln.compute.Servers;
+import dev.kiln.compute.servers.BlockDevice;
+import dev.kiln.compute.servers.Server;
+import dev.kiln.compute.servers.Servers;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.http.Json;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,462 @@
+package dev.kiln.compute.attach;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.common.Actor;
+import dev.kiln.common.IdGenerator;
+import dev.kiln.common.ServiceException;
+import dev.kiln.compute.ComputeService;
+import dev.kiln.compute.fleet.HypervisorDriver.InstanceRef;
+import dev.kiln.compute.fleet.HypervisorDriver.VolumeRequest;
+import dev.kiln.compute.fleet.HypervisorException;
+import dev.kiln.compute.servers.BlockDevice;
+import dev.kiln.compute.servers.InstanceAction;
+import dev.kiln.compute.servers.Server;
+import dev.kiln.compute.servers.ServerChecks;
+import dev.kiln.compute.servers.ServerVolumes;
+import dev.kiln.compute.servers.Servers;
+import dev.kiln.compute.servers.store.BlockDeviceStore;
+import dev.kiln.compute.servers.store.InstanceActionStore;
+import dev.kiln.compute.servers.store.ServerStore;
+import dev.kiln.store.Database;
+import dev.kiln.store.StoreException;
+import dev.kiln.tasks.TaskHandler;
+import dev.kiln.tasks.TaskRunner;
+import dev.kiln.volume.Volume;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Volumes attached to a running server ({@code os-volume_attachments}), the way Nova does it
+ * with Block Storage's attachments API. Attach: the request reserves the volume (an attachment
+ * with no connector) and a device name, and answers; a durable task then gives Block Storage the
+ * host's connector, has the driver connect the volume, and completes the attachment. Detach: the
+ * request begins detaching; the task has the driver disconnect and deletes the attachment. Swap
+ * (admin): the new volume is reserved and connected, the old one disconnected and its attachment
+ * deleted. Any step that fails is rolled back so that no attachment is orphaned and no volume is
+ * left attaching or detaching.
+ */
+public final class ServerVolumeAttachments {
+  static final String ATTACH_TASK = "server.volume.attach";
+  static final String DETACH_TASK = "server.volume.detach";
+  static final String SWAP_TASK = "server.volume.swap";
+  private static final Logger LOG = LoggerFactory.getLogger(ServerVolumeAttachments.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Nova's attach_volume and detach_volume check: these vm states, no task under way. */
+  private static final List<String> ALLOWED_VM_STATES = List.of("active", "paused", "stopped", "suspended", "resized");
+
+  private final Database db;
+  private final Clock clock;
+  private final IdGenerator ids;
+  private final ComputeService compute;
+  private final Servers servers;
+  private final ServerVolumes volumes;
+  private final TaskRunner tasks;
+
+  public ServerVolumeAttachments(
+      Database db, Clock clock, IdGenerator ids, ComputeService compute, Servers servers, TaskRunner tasks) {
+    this.db = requireNonNull(db, "db is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.ids = requireNonNull(ids, "ids is null");
+    this.compute = requireNonNull(compute, "compute is null");
+    this.servers = requireNonNull(servers, "servers is null");
+    this.volumes = servers.volumes();
+    this.tasks = requireNonNull(tasks, "tasks is null");
+    tasks.register(ATTACH_TASK, handler(this::finishAttach, this::giveUpAttach));
+    tasks.register(DETACH_TASK, handler(this::finishDetach, this::giveUpDetach));
+    tasks.register(SWAP_TASK, handler(this::finishSwap, (task, error) -> {}));
+  }
+
+  private interface Step {
+    void run(JsonNode payload) throws Exception;
+  }
+
+  private interface GiveUp {
+    void run(JsonNode payload, String error) throws Exception;
+  }
+
+  /** A task handler over the task's JSON payload; a failed give-up step is logged by the runner. */
+  private static TaskHandler handler(Step step, GiveUp giveUp) {
+    return TaskHandler.withGiveUp(
+        task -> {
+          step.run(JSON.readTree(task.payload()));
+          return null;
+        },
+        (task, error) -> {
+          try {
+            giveUp.run(JSON.readTree(task.payload()), error);
+          } catch (Exception e) {
+            LOG.warn("Could not settle {} after it gave up: {}", task.kind(), e.getMessage());
+          }
+        });
+  }
+
+  /** The server's volumes, boot volume first. */
+  public List<BlockDevice> list(Actor actor, String serverId) {
+    servers.visible(actor, serverId);
+    return servers.blockDevices(serverId).stream().filter(d -> d.volumeId() != null).toList();
+  }
+
+  public BlockDevice show(Actor actor, String serverId, String volumeId) {
+    servers.visible(actor, serverId);
+    return mapping(serverId, volumeId);
+  }
+
+  /**
+   * Attaches a volume: reserves it and a device now, connects it in a task.
+   *
+   * @param device the device asked for ({@code /dev/vdb}), or null to take the next free one
+   * @param multiattachAllowed whether the request's microversion (2.60) allows multiattach volumes
+   */
+  public BlockDevice attach(
+      Actor actor, String serverId, String volumeId, String device, String tag, boolean deleteOnTermination,
+      boolean multiattachAllowed) {
+    Server server = servers.visible(actor, serverId);
+    ServerChecks.requireReady(actor, server, "attach_volume", ALLOWED_VM_STATES);
+    Volume volume = volumes.visible(actor, volumeId);
+    if (volume.multiattach() && !multiattachAllowed) {
+      throw ServiceException.invalid(
+          "MultiattachNotSupportedOldMicroversion",
+          "Multiattach volumes are only supported starting with compute API version 2.60.");
+    }
+    if (new BlockDeviceStore(db.sql()).ofServerAndVolume(serverId, volumeId).isPresent()) {
+      throw alreadyAttached(volumeId);
+    }
+    Actor owner = owner(server);
+    String attachmentId = volumes.reserve(actor, volumeId, serverId);
+    String requestId = InstanceAction.currentRequestId(ids);
+    try {
+      BlockDevice mapping = insertMapping(server, volumeId, attachmentId, device, tag, deleteOnTermination);
+      Instant now = now();
+      db.inTransaction(
+          sql -> {
+            new InstanceActionStore(sql).insert(serverId, requestId, "attach_volume", server.projectId(), actor.userId(), now);
+            return tasks.submit(sql, ATTACH_TASK, payload(serverId, mapping.id(), requestId), now, 3);
+          });
+      tasks.wake();
+      return mapping;
+    } catch (RuntimeException e) {
+      volumes.unreserve(owner, attachmentId);
+      throw e;
+    }
+  }
+
+  /** Records the mapping on the device asked for or the next free one; a race for a device retries. */
+  private BlockDevice insertMapping(
+      Server server, String volumeId, String attachmentId, String requested, String tag, boolean deleteOnTermination) {
+    for (int attempt = 0; ; attempt++) {
+      String device = requested != null ? requested : nextDevice(server);
+      BlockDevice mapping =
+          new BlockDevice(
+              ids.uuid(), server.id(), null, BlockDevice.Source.VOLUME, volumeId, volumeId, null, null, device,
+              deleteOnTermination, tag, attachmentId, BlockDevice.State.ATTACHING, now());
+      try {
+        db.inTransaction(
+            sql -> {
+              new BlockDeviceStore(sql).insert(mapping);
+              return null;
+            });
+        return mapping;
+      } catch (StoreException e) {
+        if (e.kind() != StoreException.Kind.DUPLICATE) {
+          throw e;
+        }
+        if (new BlockDeviceStore(db.sql()).ofServerAndVolume(server.id(), volumeId).isPresent()) {
+          throw alreadyAttached(volumeId); // another request attached it to this server first
+        }
+        if (requested != null || attempt >= 5) {
+          throw ServiceException.invalid(
+              "InvalidDevicePath", "The supplied device path (" + device + ") is in use.");
+        }
+      }
+    }
+  }
+
+  /** The first /dev/vdX the server does not use; an image-booted server's root disk is /dev/vda. */
+  private String nextDevice(Server server) {
+    Set<String> used = new HashSet<>();
+    servers.blockDevices(server.id()).forEach(d -> used.add(d.deviceName()));
+    if (server.imageId() != null) {
+      used.add("/dev/vda");
+    }
+    for (char c = 'a'; c <= 'z'; c++) {
+      if (!used.contains("/dev/vd" + c)) {
+        return "/dev/vd" + c;
+      }
+    }
+    throw ServiceException.invalid("TooManyDiskDevices", "The maximum allowed number of disk devices (26) to attach to a single instance has been exceeded.");
+  }
+
+  /** The attach task: connector to Block Storage, the driver connects, the attachment completes. */
+  private void finishAttach(JsonNode payload) {
+    BlockDevice mapping = new BlockDeviceStore(db.sql()).find(payload.path("device_id").asText()).orElse(null);
+    Server server = new ServerStore(db.sql()).findRow(payload.path("server_id").asText()).orElse(null);
+    if (mapping == null || server == null || mapping.state() != BlockDevice.State.ATTACHING) {
+      return; // detached, deleted with its server, or an earlier attempt finished
+    }
+    String requestId = payload.path("request_id").asText();
+    String event = "compute_attach_volume";
+    Instant started = now();
+    Actor owner = owner(server);
+    try {
+      if (volumes.connectAttachment(owner, mapping.attachmentId(), server.host(), mapping.deviceName())) {
+        compute.driver().attachVolume(
+            new VolumeRequest(new InstanceRef(server.id(), server.host()), mapping.volumeId(), mapping.deviceName()));
+        volumes.completeAttachment(owner, mapping.attachmentId());
+      }
+    } catch (HypervisorException | ServiceException e) {
+      LOG.info("Volume {} failed to attach to server {}: {}", mapping.volumeId(), server.id(), e.getMessage());
+      rollBackAttach(server, mapping);
+      recordEvent(server, requestId, event, started, e.getMessage());
+      return;
+    }
+    // The mapping's new state and the action's event in one commit: the event is written once
+    // the attach is done, with the time it started.
+    db.inTransaction(
+        sql -> {
+          new BlockDeviceStore(sql).transition(mapping.id(), BlockDevice.State.ATTACHING, BlockDevice.State.ATTACHED);
+          new InstanceActionStore(sql).insertFinishedEvent(server.id(), requestId, event, server.host(), null, started, now());
+          return null;
+        });
+  }
+
+  private void recordEvent(Server server, String requestId, String event, Instant started, String error) {
+    new InstanceActionStore(db.sql()).insertFinishedEvent(server.id(), requestId, event, server.host(), error, started, now());
+  }
+
+  private void giveUpAttach(JsonNode payload, String error) {
+    BlockDevice mapping = new BlockDeviceStore(db.sql()).find(payload.path("device_id").asText()).orElse(null);
+    Server server = servers.find(payload.path("server_id").asText()).orElse(null);
+    if (mapping != null && server != null && mapping.state() == BlockDevice.State.ATTACHING) {
+      rollBackAttach(server, mapping);
+    }
+  }
+
+  /** As Nova's attach cleanup: the attachment is deleted (the volume is available again) and the mapping goes. */
+  private void rollBackAttach(Server server, BlockDevice mapping) {
+    volumes.unreserve(Servers.system(server), mapping.attachmentId());
+    new BlockDeviceStore(db.sql()).delete(mapping.id());
+  }
+
+  /** Detaches a volume: begins detaching now, disconnects it in a task. A boot volume stays. */
+  public void detach(Actor actor, String serverId, String volumeId) {
+    Server server = servers.visible(actor, serverId);
+    BlockDevice mapping = mapping(serverId, volumeId);
+    if (mapping.isBoot()) {
+      throw ServiceException.invalid("badRequest", "Cannot detach a root device volume");
+    }
+    ServerChecks.requireReady(actor, server, "detach_volume", ALLOWED_VM_STATES);
+    if (!beginDetach(server, mapping)) {
+      throw ServiceException.invalid(
+          "InvalidVolume", "Invalid volume: volume " + volumeId + " is " + describe(mapping) + ", not attached.");
+    }
+    try {
+      volumes.beginDetaching(actor, volumeId);
+    } catch (RuntimeException e) {
+      new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED);
+      throw e;
+    }
+    String requestId = InstanceAction.currentRequestId(ids);
+    Instant now = now();
+    db.inTransaction(
+        sql -> {
+          new InstanceActionStore(sql).insert(serverId, requestId, "detach_volume", server.projectId(), actor.userId(), now);
+          String payload =
+              JSON.createObjectNode()
+                  .put("server_id", serverId).put("device_id", mapping.id()).put("request_id", requestId)
+                  .put("attachment_id", mapping.attachmentId()).toString();
+          return tasks.submit(sql, DETACH_TASK, payload, now, 3);
+        });
+    tasks.wake();
+  }
+
+  /**
+   * Marks the mapping detaching. The attach task completes the Block Storage attachment (the
+   * volume shows in-use) a moment before it marks the mapping attached; a client that saw in-use
+   * and detached at once must not be refused in between, so a mapping still attaching whose
+   * attachment is already complete counts as attached (the attach task then leaves it alone).
+   */
+  private boolean beginDetach(Server server, BlockDevice mapping) {
+    BlockDeviceStore store = new BlockDeviceStore(db.sql());
+    if (store.transition(mapping.id(), BlockDevice.State.ATTACHED, BlockDevice.State.DETACHING)) {
+      return true;
+    }
+    if (mapping.state() == BlockDevice.State.ATTACHING
+        && volumes.attachmentComplete(Servers.system(server), mapping.attachmentId())
+        && store.transition(mapping.id(), BlockDevice.State.ATTACHING, BlockDevice.State.DETACHING)) {
+      return true;
+    }
+    // The attach task may have marked the mapping attached in between.
+    return store.transition(mapping.id(), BlockDevice.State.ATTACHED, BlockDevice.State.DETACHING);
+  }
+
+  /**
+   * The detach task: the driver disconnects, the mapping goes, then the attachment is deleted. In
+   * that order, a client that sees the volume available can attach it to the same server again at
+   * once, without finding the old mapping still there.
+   */
+  private void finishDetach(JsonNode payload) {
+    BlockDevice mapping = new BlockDeviceStore(db.sql()).find(payload.path("device_id").asText()).orElse(null);
+    Server server = new ServerStore(db.sql()).findRow(payload.path("server_id").asText()).orElse(null);
+    if (mapping == null) {
+      // An earlier attempt deleted the mapping and stopped before Block Storage let go of the
+      // volume (or the server's delete took both): deleting the attachment again is harmless.
+      String attachmentId = payload.path("attachment_id").asText("");
+      if (!attachmentId.isEmpty()) {
+        volumes.unreserve(new Actor(null, null, true), attachmentId);
+      }
+      return;
+    }
+    if (server == null || mapping.state() != BlockDevice.State.DETACHING) {
+      return;
+    }
+    String requestId = payload.path("request_id").asText();
+    String event = "compute_detach_volume";
+    Instant started = now();
+    try {
+      compute.driver().detachVolume(
+          new VolumeRequest(new InstanceRef(server.id(), server.host()), mapping.volumeId(), mapping.deviceName()));
+    } catch (HypervisorException e) {
+      LOG.info("Volume {} failed to detach from server {}: {}", mapping.volumeId(), server.id(), e.getMessage());
+      rollBackDetach(server, mapping);
+      recordEvent(server, requestId, event, started, e.getMessage());
+      return;
+    }
+    db.inTransaction(
+        sql -> {
+          new BlockDeviceStore(sql).delete(mapping.id());
+          new InstanceActionStore(sql).insertFinishedEvent(server.id(), requestId, event, server.host(), null, started, now());
+          return null;
+        });
+    volumes.release(Servers.system(server), mapping, false);
+  }
+
+  private void giveUpDetach(JsonNode payload, String error) {
+    BlockDevice mapping = new BlockDeviceStore(db.sql()).find(payload.path("device_id").asText()).orElse(null);
+    Server server = servers.find(payload.path("server_id").asText()).orElse(null);
+    if (mapping != null && server != null && mapping.state() == BlockDevice.State.DETACHING) {
+      rollBackDetach(server, mapping);
+    }
+  }
+
+  /** The volume stays attached: in-use again in Block Storage, attached in the mapping. */
+  private void rollBackDetach(Server server, BlockDevice mapping) {
+    volumes.rollDetaching(Servers.system(server), mapping.volumeId());
+    new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED);
+  }
+
+  /**
+   * Swaps an attached volume for another (admin): the new one is reserved now; a task connects
+   * it, disconnects the old one, and moves the mapping to the new volume.
+   */
+  public void swap(Actor actor, String serverId, String oldVolumeId, String newVolumeId) {
+    Server server = servers.visible(actor, serverId);
+    BlockDevice mapping = mapping(serverId, oldVolumeId);
+    ServerChecks.requireReady(actor, server, "swap_volume", ALLOWED_VM_STATES);
+    Volume replacement = volumes.visible(actor, newVolumeId);
+    if (!replacement.status().equals(Volume.Status.AVAILABLE)) {
+      throw ServiceException.invalid(
+          "InvalidVolume", "Invalid volume: volume " + newVolumeId + " must be available to swap in, it is " + replacement.status() + ".");
+    }
+    if (!new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.ATTACHED, BlockDevice.State.DETACHING)) {
+      throw ServiceException.invalid("InvalidVolume", "Invalid volume: volume " + oldVolumeId + " is " + describe(mapping) + ".");
+    }
+    String newAttachment;
+    try {
+      newAttachment = volumes.reserve(actor, newVolumeId, serverId);
+    } catch (RuntimeException e) {
+      new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED);
+      throw e;
+    }
+    String requestId = InstanceAction.currentRequestId(ids);
+    Instant now = now();
+    String payload =
+        JSON.createObjectNode()
+            .put("server_id", serverId).put("device_id", mapping.id()).put("request_id", requestId)
+            .put("new_volume_id", newVolumeId).put("new_attachment_id", newAttachment).toString();
+    db.inTransaction(
+        sql -> {
+          new InstanceActionStore(sql).insert(serverId, requestId, "swap_volume", server.projectId(), actor.userId(), now);
+          return tasks.submit(sql, SWAP_TASK, payload, now, 3);
+        });
+    tasks.wake();
+  }
+
+  private void finishSwap(JsonNode payload) {
+    BlockDevice mapping = new BlockDeviceStore(db.sql()).find(payload.path("device_id").asText()).orElse(null);
+    Server server = servers.find(payload.path("server_id").asText()).orElse(null);
+    String newVolume = payload.path("new_volume_id").asText();
+    String newAttachment = payload.path("new_attachment_id").asText();
+    if (mapping == null || server == null || mapping.state() != BlockDevice.State.DETACHING) {
+      if (mapping == null || !newVolume.equals(mapping.volumeId())) {
+        volumes.unreserve(new Actor(null, null, true), newAttachment); // nothing to swap into any more
+      }
+      return;
+    }
+    String requestId = payload.path("request_id").asText();
+    String event = "compute_swap_volume";
+    new InstanceActionStore(db.sql()).startEvent(server.id(), requestId, event, server.host(), now());
+    Actor owner = Servers.system(server);
+    InstanceRef instance = new InstanceRef(server.id(), server.host());
+    try {
+      if (volumes.connectAttachment(owner, newAttachment, server.host(), mapping.deviceName())) {
+        compute.driver().attachVolume(new VolumeRequest(instance, newVolume, mapping.deviceName()));
+        volumes.completeAttachment(owner, newAttachment);
+      }
+      compute.driver().detachVolume(new VolumeRequest(instance, mapping.volumeId(), mapping.deviceName()));
+    } catch (HypervisorException | ServiceException e) {
+      LOG.info("Volume swap on server {} failed: {}", server.id(), e.getMessage());
+      volumes.unreserve(owner, newAttachment);
+      new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED);
+      new InstanceActionStore(db.sql()).finishEvent(server.id(), requestId, event, e.getMessage(), now());
+      return;
+    }
+    volumes.unreserve(owner, mapping.attachmentId());
+    new BlockDeviceStore(db.sql()).swap(mapping.id(), mapping.volumeId(), newVolume, newAttachment);
+    new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED);
+    new InstanceActionStore(db.sql()).finishEvent(server.id(), requestId, event, null, now());
+  }
+
+  private BlockDevice mapping(String serverId, String volumeId) {
+    return new BlockDeviceStore(db.sql())
+        .ofServerAndVolume(serverId, volumeId)
+        .orElseThrow(
+            () -> ServiceException.notFound(
+                "VolumeBDMNotFound", "Volume " + volumeId + " is not attached to server " + serverId + "."));
+  }
+
+  private static ServiceException alreadyAttached(String volumeId) {
+    return ServiceException.invalid("InvalidVolume", "Invalid volume: volume " + volumeId + " already attached");
+  }
+
+  private static String describe(BlockDevice mapping) {
+    return switch (mapping.state()) {
+      case ATTACHING -> "still attaching";
+      case ATTACHED -> "attached";
+      case DETACHING -> "already detaching";
+    };
+  }
+
+
+
+  private static Actor owner(Server server) {
+    return new Actor(server.projectId(), server.userId(), false);
+  }
+
+  private static String payload(String serverId, String deviceId, String requestId) {
+    return JSON.createObjectNode()
+        .put("server_id", serverId).put("device_id", deviceId).put("request_id", requestId).toString();
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+}

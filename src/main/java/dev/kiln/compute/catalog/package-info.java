@@ -1,0 +1,2 @@
+/** What servers are made from: flavors (extra specs, access lists) and keypairs. */
+package dev.kiln.compute.catalog;

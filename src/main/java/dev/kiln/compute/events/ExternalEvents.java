@@ -1,0 +1,122 @@
+package dev.kiln.compute.events;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.common.IdGenerator;
+import dev.kiln.compute.events.store.ExternalEventStore;
+import dev.kiln.compute.servers.Server;
+import dev.kiln.compute.servers.store.ServerStore;
+import dev.kiln.store.Database;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Nova's server external events: what other services tell Compute about its servers (a port
+ * plugged, a volume grown). Each accepted event is recorded durably; {@link #of} reads a server's
+ * events. An event is accepted as Nova accepts it: the server exists, has a host, and the event
+ * carries a tag when its kind needs one.
+ */
+public final class ExternalEvents {
+  private static final Logger LOG = LoggerFactory.getLogger(ExternalEvents.class);
+
+  public static final String NETWORK_CHANGED = "network-changed";
+  public static final String VIF_PLUGGED = "network-vif-plugged";
+  public static final String VIF_UNPLUGGED = "network-vif-unplugged";
+  public static final String VIF_DELETED = "network-vif-deleted";
+  public static final String VOLUME_EXTENDED = "volume-extended";
+  public static final String POWER_UPDATE = "power-update";
+
+  public static final String COMPLETED = "completed";
+  public static final String FAILED = "failed";
+  public static final String IN_PROGRESS = "in-progress";
+  public static final List<String> STATUSES = List.of(FAILED, COMPLETED, IN_PROGRESS);
+
+  /** Nova drops these without a tag: the tag says which volume or which power state. */
+  private static final Set<String> TAG_REQUIRED = Set.of(VOLUME_EXTENDED, POWER_UPDATE);
+
+  private final Database db;
+  private final Clock clock;
+  private final IdGenerator ids;
+
+  public ExternalEvents(Database db, Clock clock, IdGenerator ids) {
+    this.db = requireNonNull(db, "db is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.ids = requireNonNull(ids, "ids is null");
+  }
+
+  /** One recorded event. */
+  public record Event(
+      String id, String serverId, String name, String tag, String status, Source source, Instant receivedAt) {
+
+    /** Who sent it: a client of the API, or Kiln's own Networking or Block Storage. */
+    public enum Source {
+      API,
+      NETWORK,
+      VOLUME;
+
+      public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+      }
+
+      public static Source of(String wireName) {
+        return valueOf(wireName.toUpperCase(Locale.ROOT));
+      }
+    }
+  }
+
+  /** Why an event was, or was not, accepted; the codes are the per-event codes Nova answers. */
+  public enum Outcome {
+    ACCEPTED(200),
+    TAG_MISSING(400),
+    SERVER_NOT_FOUND(404),
+    NO_HOST(422);
+
+    private final int code;
+
+    Outcome(int code) {
+      this.code = code;
+    }
+
+    public int code() {
+      return code;
+    }
+  }
+
+  /**
+   * Records an event for a server if Compute accepts it, and answers why or why not. Events for
+   * a server that does not exist, or that is on no host yet, are dropped, as Nova drops them.
+   */
+  public Outcome record(String serverId, String name, String tag, String status, Event.Source source) {
+    requireNonNull(serverId, "serverId is null");
+    requireNonNull(name, "name is null");
+    requireNonNull(status, "status is null");
+    requireNonNull(source, "source is null");
+    if (TAG_REQUIRED.contains(name) && tag == null) {
+      return Outcome.TAG_MISSING;
+    }
+    Server server = new ServerStore(db.sql()).find(serverId).orElse(null);
+    if (server == null) {
+      LOG.debug("Dropping event {}:{} for unknown server {}", name, tag, serverId);
+      return Outcome.SERVER_NOT_FOUND;
+    }
+    if (server.host() == null) {
+      LOG.debug("Dropping event {}:{} for server {}, which is on no host", name, tag, serverId);
+      return Outcome.NO_HOST;
+    }
+    Event event = new Event(ids.uuid(), serverId, name, tag, status, source, clock.instant().truncatedTo(ChronoUnit.MICROS));
+    new ExternalEventStore(db.sql()).insert(event);
+    LOG.info("Event {}:{} for server {} from {}", name, tag, serverId, source.wireName());
+    return Outcome.ACCEPTED;
+  }
+
+  /** A server's recorded events, oldest first (also those of a server since deleted). */
+  public List<Event> of(String serverId) {
+    return new ExternalEventStore(db.sql()).of(serverId);
+  }
+}

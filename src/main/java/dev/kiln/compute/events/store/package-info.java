@@ -1,0 +1,2 @@
+/** SQL for the tables of {@code dev.kiln.compute.events}. */
+package dev.kiln.compute.events.store;

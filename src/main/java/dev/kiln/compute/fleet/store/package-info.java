@@ -1,0 +1,2 @@
+/** SQL for the tables of {@code dev.kiln.compute.fleet}. */
+package dev.kiln.compute.fleet.store;

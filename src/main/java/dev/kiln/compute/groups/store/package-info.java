@@ -1,0 +1,2 @@
+/** SQL for the tables of {@code dev.kiln.compute.groups}. */
+package dev.kiln.compute.groups.store;

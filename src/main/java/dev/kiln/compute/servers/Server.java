@@ -1,0 +1,101 @@
+package dev.kiln.compute.servers;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.compute.catalog.Flavor;
+import dev.kiln.compute.fleet.Resources;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A Nova server as Compute stores it: its state, where it runs, a snapshot of its flavor, and the
+ * ports plugged into it.
+ *
+ * @param host null until scheduled
+ * @param imageId null for a server booted from a volume
+ * @param lockedReason why the server is locked (microversion 2.73), or null
+ * @param fault null unless the server is in ERROR
+ * @param reservationId shared by the servers one create request made (min_count/max_count)
+ * @param launchIndex the server's place among them, from 0
+ */
+public record Server(
+    String id,
+    String projectId,
+    String userId,
+    String name,
+    String description,
+    String status,
+    String taskState,
+    String vmState,
+    int powerState,
+    String host,
+    String availabilityZone,
+    FlavorSnapshot flavor,
+    String imageId,
+    String keyName,
+    String userData,
+    Instant createdAt,
+    Instant updatedAt,
+    Instant launchedAt,
+    boolean locked,
+    String lockedReason,
+    Fault fault,
+    Map<String, String> metadata,
+    List<PluggedPort> ports,
+    String reservationId,
+    int launchIndex) {
+
+  public static final String BUILD = "BUILD";
+  public static final String ACTIVE = "ACTIVE";
+  public static final String ERROR = "ERROR";
+  public static final String SHUTOFF = "SHUTOFF";
+  public static final String PAUSED = "PAUSED";
+  public static final String SUSPENDED = "SUSPENDED";
+  public static final String REBOOT = "REBOOT";
+  public static final String HARD_REBOOT = "HARD_REBOOT";
+
+  // Nova's power states
+  public static final int POWER_RUNNING = 1;
+  public static final int POWER_PAUSED = 3;
+  public static final int POWER_SHUTDOWN = 4;
+
+  public Server {
+    requireNonNull(id, "id is null");
+    metadata = Collections.unmodifiableMap(new TreeMap<>(metadata));
+    ports = List.copyOf(ports);
+  }
+
+  /** The server with its metadata and plugged ports, which are read after its row. */
+  public Server withDetails(Map<String, String> metadata, List<PluggedPort> ports) {
+    return new Server(
+        id, projectId, userId, name, description, status, taskState, vmState, powerState, host, availabilityZone,
+        flavor, imageId, keyName, userData, createdAt, updatedAt, launchedAt, locked, lockedReason, fault, metadata,
+        ports, reservationId, launchIndex);
+  }
+
+  /** The flavor as it was when the server was created (Nova embeds it in the instance). */
+  public record FlavorSnapshot(
+      String id, String name, int vcpus, int ramMb, int diskGb, int ephemeralGb, int swapMb, Map<String, String> extraSpecs) {
+    public FlavorSnapshot {
+      extraSpecs = Collections.unmodifiableMap(new TreeMap<>(extraSpecs));
+    }
+
+    public static FlavorSnapshot of(Flavor f) {
+      return new FlavorSnapshot(f.id(), f.name(), f.vcpus(), f.ramMb(), f.diskGb(), f.ephemeralGb(), f.swapMb(), f.extraSpecs());
+    }
+
+    public Resources resources(boolean bootFromVolume) {
+      int swapGb = (swapMb + 1023) / 1024;
+      return new Resources(vcpus, ramMb, (bootFromVolume ? 0 : diskGb) + ephemeralGb + swapGb);
+    }
+  }
+
+  /** Why a server is in ERROR, as Nova's {@code fault}. */
+  public record Fault(int code, String message, String details, Instant created) {}
+
+  /** A port plugged into the server; Compute deletes the ones it created with the server. */
+  public record PluggedPort(String portId, boolean ownedByCompute) {}
+}

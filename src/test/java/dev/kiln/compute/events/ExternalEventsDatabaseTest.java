@@ -1,0 +1,83 @@
+package dev.kiln.compute.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.kiln.common.IdGenerator;
+import dev.kiln.compute.events.ExternalEvents.Event;
+import dev.kiln.compute.events.ExternalEvents.Outcome;
+import dev.kiln.store.Database;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * External events on each database Kiln runs on (one subclass each): accepted only for a server
+ * that exists and has a host, recorded in order, and kept after the server is gone.
+ */
+abstract class ExternalEventsDatabaseTest {
+  private Database db;
+  private ExternalEvents events;
+
+  protected abstract Database openNewDatabase();
+
+  @BeforeEach
+  void setUp() {
+    db = openNewDatabase();
+    events = new ExternalEvents(db, Clock.systemUTC(), IdGenerator.random());
+  }
+
+  @AfterEach
+  void tearDown() {
+    db.close();
+  }
+
+  /** A server row with only what the table requires; {@code host} may be null (not scheduled). */
+  private String server(String host) {
+    String id = UUID.randomUUID().toString();
+    Instant now = Instant.now();
+    db.sql().update(
+        "INSERT INTO compute_server (id, project_id, user_id, name, status, vm_state, power_state, host,"
+            + " flavor_id, flavor_name, flavor_vcpus, flavor_ram_mb, flavor_disk_gb, flavor_ephemeral_gb,"
+            + " flavor_swap_mb, flavor_extra_specs, created_at, updated_at, reservation_id)"
+            + " VALUES (?, 'p', 'u', 'vm', 'ACTIVE', 'active', 1, ?, '1', 'm1.tiny', 1, 512, 1, 0, 0, '{}', ?, ?, 'r-1')",
+        id, host, now, now);
+    return id;
+  }
+
+  @Test
+  void eventsForAServerOnAHostAreRecordedInOrderAndOutliveTheServer() {
+    String id = server("kiln-compute-1");
+    assertThat(events.record(id, ExternalEvents.VIF_PLUGGED, "port-1", ExternalEvents.COMPLETED, Event.Source.NETWORK))
+        .isEqualTo(Outcome.ACCEPTED);
+    assertThat(events.record(id, ExternalEvents.VOLUME_EXTENDED, "vol-1", ExternalEvents.FAILED, Event.Source.API))
+        .isEqualTo(Outcome.ACCEPTED);
+    db.sql().update("DELETE FROM compute_server WHERE id = ?", id);
+
+    assertThat(events.of(id))
+        .extracting(Event::name, Event::tag, Event::status, Event::source)
+        .containsExactly(
+            tuple(ExternalEvents.VIF_PLUGGED, "port-1", "completed", Event.Source.NETWORK),
+            tuple(ExternalEvents.VOLUME_EXTENDED, "vol-1", "failed", Event.Source.API));
+    assertThat(events.of(id)).allSatisfy(e -> assertThat(e.receivedAt()).isNotNull());
+  }
+
+  @Test
+  void eventsForMissingOrUnscheduledServersOrWithoutANeededTagAreDropped() {
+    String unscheduled = server(null);
+    String missing = UUID.randomUUID().toString();
+    String placed = server("kiln-compute-2");
+    assertThat(events.record(missing, ExternalEvents.NETWORK_CHANGED, null, ExternalEvents.COMPLETED, Event.Source.API))
+        .isEqualTo(Outcome.SERVER_NOT_FOUND);
+    assertThat(events.record(unscheduled, ExternalEvents.NETWORK_CHANGED, null, ExternalEvents.COMPLETED, Event.Source.API))
+        .isEqualTo(Outcome.NO_HOST);
+    assertThat(events.record(placed, ExternalEvents.POWER_UPDATE, null, ExternalEvents.COMPLETED, Event.Source.API))
+        .isEqualTo(Outcome.TAG_MISSING);
+    assertThat(events.of(missing)).isEmpty();
+    assertThat(events.of(unscheduled)).isEmpty();
+    assertThat(events.of(placed)).isEmpty();
+  }
+}
