@@ -44,7 +44,7 @@ final class ParsedTemplate implements ParsedStack {
     this.environment = Environments.record(environmentJson);
     this.template = template;
     this.files = files;
-    this.conditions = Map.copyOf(conditions);
+    this.conditions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(conditions));
     this.resources = List.copyOf(resources);
     this.outputs = List.copyOf(outputs);
     this.mappings = mappings;
