@@ -93,6 +93,15 @@ final class ParsedTemplate implements ParsedStack {
   @Override
   public BoundStack bind(
       Map<String, JsonNode> userParameters, PseudoParameters pseudo, ConstraintChecker checker) {
-    return new StackBinder(this, checker).bind(userParameters, pseudo, true);
+    return new StackBinder(this, checker, null).bind(userParameters, pseudo, true);
+  }
+
+  @Override
+  public BoundStack bind(
+      Map<String, JsonNode> userParameters,
+      PseudoParameters pseudo,
+      ConstraintChecker checker,
+      JsonNode facade) {
+    return new StackBinder(this, checker, facade).bind(userParameters, pseudo, true);
   }
 }

@@ -22,10 +22,12 @@ import java.util.Set;
 final class StackBinder {
   private final ParsedTemplate t;
   private final ConstraintChecker checker;
+  private final JsonNode facade;
 
-  StackBinder(ParsedTemplate t, ConstraintChecker checker) {
+  StackBinder(ParsedTemplate t, ConstraintChecker checker, JsonNode facade) {
     this.t = t;
     this.checker = checker;
+    this.facade = facade;
   }
 
   BoundStack bind(Map<String, JsonNode> userParameters, PseudoParameters pseudo, boolean validateValues) {
@@ -50,7 +52,7 @@ final class StackBinder {
     }
     Set<String> allNames = new LinkedHashSet<>();
     t.resources.forEach(r -> allNames.add(r.name()));
-    BindScope scope = new BindScope(values, t.conditions, t.files, t.mappings, allNames);
+    BindScope scope = new BindScope(values, t.conditions, t.files, t.mappings, allNames, facade);
     try {
       return bind(scope, values, allNames, cfn);
     } catch (TemplateError e) {

@@ -217,4 +217,17 @@ class HotFunctionsTest {
             + " supported in this version of HOT.");
     assertThat(eval("2013-05-23", "{'Fn::Join': [',', [a, b]]}")).isEqualTo(J.textNode("a,b"));
   }
+
+  @Test
+  void resourceFacadeReadsTheParentResource() {
+    ParsedStack p = Fixtures.parse(Snippets.template("2018-08-31", "{resource_facade: metadata}"));
+    BoundStack s = p.bind(Map.of(), PSEUDO, ConstraintChecker.NONE, json("{\"metadata\": {\"k\": \"v\"}}"));
+    assertThat(value(s, "out")).isEqualTo(json("{\"k\": \"v\"}"));
+    refused(() -> eval("2018-08-31", "{resource_facade: metadata}"), "StackValidationFailed",
+        "outputs.out.value.resource_facade: \"resource_facade\" is only available in a template used as a"
+            + " resource of another stack");
+    refused(() -> Fixtures.parse(Snippets.template("2018-08-31", "{resource_facade: tags}")),
+        "StackValidationFailed", "outputs.out.value.resource_facade: Incorrect arguments to"
+            + " \"resource_facade\" should be one of: metadata, deletion_policy, update_policy");
+  }
 }
