@@ -109,7 +109,7 @@ final class StackBinder {
       if (o.condition() != null && !enabledBy(o.condition(), scope, null, cfn)) {
         continue;
       }
-      outputs.add(new OutputDefinition(o.name(), o.description(), fold(o.value(), scope)));
+      outputs.add(new OutputDefinition(o.name(), o.description(), foldOutput(o.value(), scope)));
     }
     return new BoundStack(values, out, outputs);
   }
@@ -138,6 +138,20 @@ final class StackBinder {
     Set<String> refs = new LinkedHashSet<>();
     Evaluator.references(folded, scope::isParameter, refs);
     return new BoundExpression(folded, node.raw(), scope, refs);
+  }
+
+  /**
+   * An output whose value fails is not a reason to refuse the stack: as in Heat, the failure is
+   * reported when the output is shown, so the snippet is kept as written and fails on resolve.
+   */
+  private static BoundExpression foldOutput(Node node, BindScope scope) {
+    try {
+      return fold(node, scope);
+    } catch (TemplateError e) {
+      Set<String> refs = new LinkedHashSet<>();
+      Evaluator.references(node, scope::isParameter, refs);
+      return new BoundExpression(node, node.raw(), scope, refs);
+    }
   }
 
   private DeletionPolicy deletionPolicy(ResourceSpec r, BindScope scope) {

@@ -156,4 +156,11 @@ class EnvironmentsTest {
     refused(() -> withEnv(TEMPLATE, null, Map.of(), List.of()), "StackValidationFailed",
         "The Resource Type (My::Server) could not be found.");
   }
+
+  @Test
+  void theMergedEnvironmentHasHeatsSections() {
+    ParsedTemplate p = (ParsedTemplate) withEnv("heat_template_version: 2018-08-31\n", null, Map.of(), List.of());
+    assertThat(p.environmentJson()).isEqualTo(json("""
+        {"parameters": {}, "resource_registry": {"resources": {}}, "parameter_defaults": {}, "event_sinks": []}"""));
+  }
 }
