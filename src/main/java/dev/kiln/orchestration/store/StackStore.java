@@ -116,6 +116,17 @@ public final class StackStore {
   }
 
   /**
+   * Starts an operation on a nested stack: its root's lock covers it, so this takes the stack
+   * whatever its state (a superseded operation may have left it IN_PROGRESS).
+   */
+  public void takeOver(String id, StackAction action, String reason, String traversal, Instant now) {
+    sql.update(
+        "UPDATE heat_stack SET action = ?, status = 'IN_PROGRESS', status_reason = ?, traversal = ?,"
+            + " operation_started_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL",
+        action, reason, traversal, now, now, id);
+  }
+
+  /**
    * Locks the stack's row for the rest of the transaction if it still carries {@code traversal}.
    *
    * @return false when another operation has taken the stack over: write nothing
