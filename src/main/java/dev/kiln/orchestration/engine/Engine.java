@@ -24,7 +24,8 @@ record Engine(
     SignalBus bus,
     ConstraintCheckers checkers,
     ParsedTemplates parsed,
-    java.security.SecureRandom seeds) {
+    java.security.SecureRandom seeds,
+    String publicUrl) {
 
   Engine {
     requireNonNull(db, "db is null");
@@ -36,6 +37,7 @@ record Engine(
     requireNonNull(checkers, "checkers is null");
     requireNonNull(parsed, "parsed is null");
     requireNonNull(seeds, "seeds is null");
+    requireNonNull(publicUrl, "publicUrl is null");
   }
 
   /** Truncated to microseconds, the precision both databases keep. */

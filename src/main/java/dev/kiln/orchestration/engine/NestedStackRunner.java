@@ -226,6 +226,15 @@ final class NestedStackRunner implements NestedStacks {
   }
 
   @Override
+  public java.util.List<String> attributeNames(String childId, String resourceName) {
+    LiveStack live = load(childId);
+    if (live == null || !live.has(resourceName)) {
+      return java.util.List.of();
+    }
+    return java.util.List.copyOf(live.slot(resourceName).type.schema().attributes().keySet());
+  }
+
+  @Override
   public String referenceId(String childId, String resourceName) {
     LiveStack live = load(childId);
     if (live == null || !live.has(resourceName)) {

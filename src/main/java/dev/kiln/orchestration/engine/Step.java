@@ -134,6 +134,45 @@ final class Step implements ResourceContext {
     return inTime;
   }
 
+  @Override
+  public dev.kiln.orchestration.template.ResolvedType implementation() {
+    LiveStack.Slot slot = live.slot(row.name());
+    return slot.definition == null ? null : slot.definition.implementation();
+  }
+
+  @Override
+  public dev.kiln.orchestration.template.TemplateSource nestedSource(JsonNode template) {
+    dev.kiln.orchestration.store.TemplateRow parent =
+        new dev.kiln.orchestration.store.TemplateStore(engine.db().sql())
+            .find(live.stack().templateId())
+            .orElseThrow(() -> new IllegalStateException("the stack's template is missing"));
+    return new dev.kiln.orchestration.template.TemplateSource(
+        template, null, parent.files(), parent.environment(), parent.environmentFiles());
+  }
+
+  @Override
+  public Instant startedAt() {
+    return row.updatedAt() != null ? row.updatedAt() : row.createdAt();
+  }
+
+  @Override
+  public String signalUrl() {
+    StackRow s = live.stack();
+    return engine.publicUrl() + "/heat-api/v1/" + s.projectId() + "/stacks/" + s.name() + "/" + s.id()
+        + "/resources/" + row.name() + "/signal";
+  }
+
+  @Override
+  public java.util.Optional<ResourceState> siblingByReference(String reference) {
+    for (LiveStack.Slot slot : live.slots()) {
+      ResourceState state = live.state(slot.row().name());
+      if (reference != null && reference.equals(slot.type.referenceId(state))) {
+        return java.util.Optional.of(sibling(slot.row().name()));
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
   /** The row as this step leaves it: physical id and data as the type set them. */
   ResourceRow outcome(ResourceRow current, JsonNode metadata, String nestedStackId) {
     return current.withOutcome(

@@ -36,6 +36,9 @@ public interface NestedStacks {
   /** One attribute of one of the child's resources (a group's members). */
   JsonNode attribute(String childId, String resourceName, String attribute);
 
+  /** The attribute names of one of the child's resources (its type's schema). */
+  java.util.List<String> attributeNames(String childId, String resourceName);
+
   /** The reference id (get_resource) of one of the child's resources. */
   String referenceId(String childId, String resourceName);
 

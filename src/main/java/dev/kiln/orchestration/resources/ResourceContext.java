@@ -49,6 +49,24 @@ public interface ResourceContext {
   /** Nested stacks of this resource (OS::Heat::Stack, groups, provider templates). */
   NestedStacks nested();
 
+  /**
+   * What the template's resource_registry made of this resource's type (a provider template's
+   * source for one); null for steps that run from the row alone (delete, suspend, …).
+   */
+  dev.kiln.orchestration.template.ResolvedType implementation();
+
+  /** A template to run as a nested stack, with this stack's files and environment. */
+  dev.kiln.orchestration.template.TemplateSource nestedSource(JsonNode template);
+
+  /** When this resource's current action started (survives a restart). */
+  Instant startedAt();
+
+  /** The URL to POST a signal to this resource ({@code …/stacks/<name>/<id>/resources/<name>/signal}). */
+  String signalUrl();
+
+  /** Another resource of the stack whose reference (get_resource) is {@code reference}, if any. */
+  java.util.Optional<ResourceState> siblingByReference(String reference);
+
   /** The state of another resource of the same stack, as it is now (wait conditions read handles). */
   ResourceState sibling(String name);
 
