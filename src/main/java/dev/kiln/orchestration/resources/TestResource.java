@@ -105,10 +105,13 @@ public final class TestResource implements ResourceType {
     if (secs == 0) {
       return;
     }
-    Instant until = secs < 0 ? context.deadline() : context.clock().instant().plusMillis((long) (secs * 1000));
-    if (until.isAfter(context.deadline())) {
-      until = context.deadline();
+    if (secs < 0) {
+      // For ever: until the operation times out or is cancelled, which interrupts this thread.
+      while (true) {
+        Thread.sleep(Duration.ofHours(1));
+      }
     }
+    Instant until = context.clock().instant().plusMillis((long) (secs * 1000));
     long millis = Duration.between(context.clock().instant(), until).toMillis();
     if (millis > 0) {
       Thread.sleep(millis);
