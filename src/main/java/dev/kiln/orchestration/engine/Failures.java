@@ -28,7 +28,7 @@ final class Failures {
       return "Error: " + path("resources", resourceName) + ": " + childReason;
     }
     String rest = childReason.substring(failed + " failed: ".length());
-    int typeEnd = rest.indexOf(": resources.");
+    int typeEnd = rest.indexOf(": resources");
     if (typeEnd < 0) {
       return "Error: " + path("resources", resourceName) + ": " + rest;
     }

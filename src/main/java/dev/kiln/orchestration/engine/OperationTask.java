@@ -98,6 +98,10 @@ final class OperationTask implements TaskHandler {
     } catch (Journal.Superseded superseded) {
       LOG.info("stack {}: operation {} was superseded", stackId, traversal);
       return null;
+    } catch (RuntimeException unexpected) {
+      // The runner retries the task from the persisted state; say why, with where.
+      LOG.warn("stack {}: {} attempt failed", stackId, action, unexpected);
+      throw unexpected;
     }
   }
 

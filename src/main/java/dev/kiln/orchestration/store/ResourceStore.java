@@ -79,8 +79,9 @@ public final class ResourceStore {
   }
 
   public Optional<String> hook(String id) {
-    return sql.queryOne("SELECT hook FROM heat_resource WHERE id = ?", row -> row.getString("hook"), id)
-        .filter(h -> h != null);
+    return sql.query("SELECT hook FROM heat_resource WHERE id = ? AND hook IS NOT NULL", row -> row.getString("hook"), id)
+        .stream()
+        .findFirst();
   }
 
   /** Marks a resource (un)healthy: Heat's CHECK_FAILED / CHECK_COMPLETE. */
