@@ -74,6 +74,40 @@ class StackFeaturesTest {
   }
 
   @Test
+  void aHeldHookIsStillHeldAfterARestartAndClearingItThenCarriesOn() {
+    String name = "heat-" + UUID.randomUUID();
+    engine.close();
+    engine = new EngineHarness(Database.inMemory(name), List.of());
+    JsonNode environment = J.objectNode().set("resource_registry",
+        J.objectNode().set("resources", J.objectNode().set("second", J.objectNode().put("hooks", "pre-create"))));
+    Stack stack = engine.heat.create(ALICE, new StackRequest("restarted",
+        new TemplateSource(null, HOOKED, Map.of(), environment, List.of()), Map.of(), null, false, List.of()));
+    Await.until(() -> engine.events(ALICE, stack.id()).stream().anyMatch(e -> "CREATE paused until Hook pre-create is cleared".equals(e.reason())),
+        "the hook to be reached");
+
+    engine.tasks.close(); // the node stops; its task goes back to the queue
+    EngineHarness restarted = new EngineHarness(Database.inMemory(name), List.of());
+    try {
+      Await.until(() -> restarted.tasks.find(restartedTask(restarted, stack.id())).isPresent(), "anything");
+      assertThat(restarted.heat.find(ALICE, stack.id()).stackStatus()).isEqualTo("CREATE_IN_PROGRESS");
+      assertThat(restarted.resource(ALICE, stack.id(), "second").resourceStatus()).isEqualTo("CREATE_IN_PROGRESS");
+
+      restarted.heat.signal(ALICE, stack.id(), "second", J.objectNode().put("unset_hook", "pre-create"));
+
+      restarted.awaitStatus(ALICE, stack.id(), "CREATE_COMPLETE");
+      assertThat(restarted.events(ALICE, stack.id())).extracting(StackEvent::reason)
+          .filteredOn("CREATE paused until Hook pre-create is cleared"::equals).hasSize(1);
+    } finally {
+      restarted.tasks.close();
+    }
+  }
+
+  private static String restartedTask(EngineHarness harness, String stackId) {
+    return harness.db.sql().queryOne("SELECT id FROM task WHERE payload LIKE ?", row -> row.getString("id"),
+        "%" + stackId + "%").orElseThrow();
+  }
+
+  @Test
   void aResourceGroupIsANestedStackWithItsOwnEventsAndMembers() {
     Stack stack = engine.create(ALICE, "grouped", """
         heat_template_version: 2018-08-31

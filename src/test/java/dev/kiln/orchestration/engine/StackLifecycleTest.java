@@ -16,13 +16,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Stacks created and deleted through the service, on an in-memory database. */
-class StackLifecycleTest {
+/** Stacks created and deleted through the service, on each database (one subclass each). */
+abstract class StackLifecycleTest {
   private EngineHarness engine;
+
+  protected abstract Database open();
 
   @BeforeEach
   void setUp() {
-    engine = new EngineHarness(Database.inMemory("heat-" + UUID.randomUUID()));
+    engine = new EngineHarness(open());
   }
 
   @AfterEach
@@ -145,7 +147,7 @@ class StackLifecycleTest {
   @Test
   void timeoutFailsTheStackWithHeatsMessage() {
     engine.close();
-    engine = new EngineHarness(Database.inMemory("heat-" + UUID.randomUUID()), List.of(), false);
+    engine = new EngineHarness(open(), List.of(), false);
     Stack created = engine.heat.create(ALICE, EngineHarness.request("slow", """
         heat_template_version: 2018-08-31
         resources:
@@ -164,5 +166,19 @@ class StackLifecycleTest {
     assertThat(failed.statusReason()).isEqualTo("Timed out");
     assertThat(engine.resource(ALICE, created.id(), "slow").resourceStatus()).isEqualTo("CREATE_FAILED");
     assertThat(engine.resource(ALICE, created.id(), "slow").statusReason()).isEqualTo("CREATE aborted (Timed out)");
+  }
+
+  static class OnH2 extends StackLifecycleTest {
+    @Override
+    protected Database open() {
+      return Database.inMemory("heat-" + UUID.randomUUID());
+    }
+  }
+
+  static class OnPostgres extends StackLifecycleTest {
+    @Override
+    protected Database open() {
+      return dev.kiln.store.TestPostgres.newDatabase();
+    }
   }
 }

@@ -93,8 +93,8 @@ public final class Graph<V> {
 
     /** {@code from} depends on {@code to}: {@code to} comes first. Adds both as vertices. */
     public Builder<V> edge(V from, V to) {
-      vertex(to);
       vertex(from);
+      vertex(to);
       dependencies.get(from).add(to);
       return this;
     }
