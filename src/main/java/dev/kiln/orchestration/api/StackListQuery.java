@@ -1,5 +1,6 @@
 package dev.kiln.orchestration.api;
 
+import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.orchestration.StackQuery;
 import java.util.ArrayList;
@@ -34,6 +35,10 @@ final class StackListQuery {
     FILTERS.put("parent", "owner_id");
   }
 
+  /** Filters Heat has that Kiln does not: refused, so a list never claims to filter and not. */
+  private static final List<String> UNSUPPORTED_FILTERS =
+      List.of("stack_status_reason", "disable_rollback", "timeout_mins", "stack_user_project_id");
+
   private static final Set<String> SORT_KEYS =
       Set.of("stack_name", "stack_status", "creation_time", "updated_time");
   private static final List<String> STATUSES = List.of("COMPLETE", "FAILED", "IN_PROGRESS");
@@ -41,6 +46,13 @@ final class StackListQuery {
   private StackListQuery() {}
 
   static StackQuery from(ApiRequest request, boolean globalTenant) {
+    for (String unsupported : UNSUPPORTED_FILTERS) {
+      if (!HeatParams.all(request, unsupported).isEmpty()) {
+        throw ApiError.badRequest(
+            "Kiln does not filter stacks on '" + unsupported + "'; the filters it takes are "
+                + String.join(", ", FILTERS.keySet()) + ".");
+      }
+    }
     Map<String, List<String>> filters = new LinkedHashMap<>();
     FILTERS.forEach((param, field) -> {
       List<String> values = HeatParams.all(request, param);
