@@ -34,6 +34,30 @@ public final class Sql {
     }
   }
 
+  /**
+   * Runs one INSERT, UPDATE or DELETE for each row of arguments as a single JDBC batch: one round
+   * trip for many rows, which is what makes writing a thousand rows in one transaction cheap.
+   *
+   * @return how many rows each execution changed, in order
+   */
+  public int[] batch(String statement, List<Object[]> rows) {
+    if (rows.isEmpty()) {
+      return new int[0];
+    }
+    try (Borrowed b = source.borrow();
+        PreparedStatement ps = b.connection().prepareStatement(statement)) {
+      for (Object[] args : rows) {
+        for (int i = 0; i < args.length; i++) {
+          ps.setObject(i + 1, toJdbc(args[i]));
+        }
+        ps.addBatch();
+      }
+      return ps.executeBatch();
+    } catch (SQLException e) {
+      throw StoreException.from(e);
+    }
+  }
+
   public <T> List<T> query(String statement, RowMapper<T> mapper, Object... args) {
     try (Borrowed b = source.borrow();
         PreparedStatement ps = prepare(b.connection(), statement, args);

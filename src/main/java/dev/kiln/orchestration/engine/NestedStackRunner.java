@@ -1,0 +1,255 @@
+package dev.kiln.orchestration.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.orchestration.StackAction;
+import dev.kiln.orchestration.StackOutput;
+import dev.kiln.orchestration.StackStatus;
+import dev.kiln.orchestration.resources.NestedStacks;
+import dev.kiln.orchestration.resources.ResourceState;
+import dev.kiln.orchestration.resources.ShortId;
+import dev.kiln.orchestration.store.JsonColumns;
+import dev.kiln.orchestration.store.ResourceRow;
+import dev.kiln.orchestration.store.ResourceStore;
+import dev.kiln.orchestration.store.StackRow;
+import dev.kiln.orchestration.store.StackStore;
+import dev.kiln.orchestration.store.TemplateRow;
+import dev.kiln.orchestration.template.BoundStack;
+import dev.kiln.orchestration.template.ParsedStack;
+import dev.kiln.orchestration.template.PseudoParameters;
+import dev.kiln.orchestration.template.TemplateSource;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The child stacks of one resource. A child's operation runs here, on the parent resource's
+ * thread, through the root operation's journal; the child is found again after a crash by the
+ * parent resource row's id, so a repeated create carries on the child an earlier attempt made.
+ */
+final class NestedStackRunner implements NestedStacks {
+  private final StackRunner runner;
+  private final LiveStack parent;
+  private final ResourceRow resource;
+  private final Journal journal; // null for read-only use (outputs, attributes)
+  private final Instant deadline;
+  private volatile String childId;
+
+  NestedStackRunner(StackRunner runner, LiveStack parent, ResourceRow resource, Journal journal, Instant deadline) {
+    this.runner = requireNonNull(runner, "runner is null");
+    this.parent = requireNonNull(parent, "parent is null");
+    this.resource = requireNonNull(resource, "resource is null");
+    this.journal = journal;
+    this.deadline = requireNonNull(deadline, "deadline is null");
+  }
+
+  /** The child this runner made or found, or null. */
+  String childId() {
+    return childId;
+  }
+
+  private Engine engine() {
+    return runner.engine();
+  }
+
+  private Journal journal() {
+    if (journal == null) {
+      throw new IllegalStateException("nested stacks cannot change outside an operation");
+    }
+    return journal;
+  }
+
+  @Override
+  public String create(TemplateSource template, Map<String, JsonNode> parameters, Integer timeoutMins)
+      throws Exception {
+    Engine e = engine();
+    StackRow parentStack = parent.stack();
+    Instant childDeadline = deadline;
+    if (timeoutMins != null) {
+      Instant own = e.clock().instant().plusSeconds(60L * timeoutMins);
+      childDeadline = own.isBefore(deadline) ? own : deadline;
+    }
+    Optional<StackRow> existing = new StackStore(e.db().sql()).findByParentResource(resource.id());
+    LiveStack live;
+    if (existing.isEmpty()) {
+      ParsedStack parsed = e.templates().parse(template, e.types());
+      String id = e.ids().uuid();
+      String name = parentStack.name() + "-" + resource.name() + "-" + ShortId.of(id);
+      BoundStack bound =
+          parsed.bind(
+              parameters,
+              new PseudoParameters(name, id, parentStack.projectId()),
+              e.checkers().forOwner(Engine.owner(parentStack)));
+      Instant now = e.now();
+      TemplateRow templateRow =
+          new TemplateRow(
+              e.ids().uuid(), parsed.templateJson(), parsed.files(), template.environment(),
+              template.environmentFiles(), now);
+      NewStack made =
+          NewStack.of(
+              runner, id, name, Engine.owner(parentStack), templateRow, parsed, bound, parameters, timeoutMins,
+              parentStack.disableRollback(), java.util.List.of(),
+              new NewStack.Parent(
+                  parentStack.id(), resource.name(), resource.id(), parentStack.rootId(),
+                  parentStack.nestedDepth() + 1),
+              journal().traversal(), now);
+      journal().template(templateRow);
+      journal().newStack(made.stack());
+      journal().newResources(made.resources());
+      journal().event(
+          runner.stackEvent(made.stack(), StackAction.CREATE, StackStatus.IN_PROGRESS, NewStack.STARTED, now));
+      e.parsed().remember(id, templateRow.id(), parsed, bound);
+      childId = id;
+      live = LiveStack.of(made.stack(), made.resources(), bound, e.types());
+    } else {
+      StackRow child = existing.get();
+      childId = child.id();
+      if (child.action() == StackAction.CREATE && child.status() == StackStatus.COMPLETE) {
+        return child.id();
+      }
+      if (child.action() != StackAction.CREATE || child.status() != StackStatus.IN_PROGRESS) {
+        throw new NestedStackFailed(child.statusReason());
+      }
+      BoundStack bound = e.parsed().bound(child, e.checkers());
+      live = LiveStack.of(child, new ResourceStore(e.db().sql()).current(child.id()), bound, e.types());
+    }
+    StackRunner.Outcome outcome = runner.create(live, journal(), childDeadline);
+    runner.stackState(live, journal(), StackAction.CREATE, outcome.status(), outcome.reason());
+    if (outcome.status() != StackStatus.COMPLETE) {
+      throw new NestedStackFailed(outcome.reason());
+    }
+    return childId;
+  }
+
+  @Override
+  public void delete(String childId) throws Exception {
+    operate(childId, StackAction.DELETE);
+  }
+
+  @Override
+  public void suspend(String childId) throws Exception {
+    operate(childId, StackAction.SUSPEND);
+  }
+
+  @Override
+  public void resume(String childId) throws Exception {
+    operate(childId, StackAction.RESUME);
+  }
+
+  @Override
+  public void check(String childId) throws Exception {
+    operate(childId, StackAction.CHECK);
+  }
+
+  /** Finds this resource's child even when the create's record of it was lost to a crash. */
+  String findChild(String knownId) {
+    if (knownId != null) {
+      return knownId;
+    }
+    return new StackStore(engine().db().sql()).findByParentResource(resource.id()).map(StackRow::id).orElse(null);
+  }
+
+  private void operate(String knownId, StackAction action) throws Exception {
+    Engine e = engine();
+    String id = findChild(knownId);
+    if (id == null) {
+      return;
+    }
+    Optional<StackRow> found = new StackStore(e.db().sql()).find(id);
+    if (found.isEmpty() || found.get().deleted()) {
+      return;
+    }
+    StackRow child = found.get();
+    String traversal = journal().traversal();
+    if (child.action() != action || child.status() != StackStatus.IN_PROGRESS || !child.traversal().equals(traversal)) {
+      Instant now = e.now();
+      String reason = "Stack " + action + " started";
+      journal().begin(new Journal.StackBegin(child.id(), action, reason, traversal, now));
+      child =
+          new StackRow(
+              child.id(), child.name(), child.projectId(), child.userId(), child.ownerAdmin(), action,
+              StackStatus.IN_PROGRESS, reason, traversal, now, child.templateId(), child.previousTemplateId(),
+              child.description(), child.parameters(), child.shownParameters(), child.timeoutMins(),
+              child.disableRollback(), child.tags(), child.parentId(), child.parentResource(),
+              child.parentResourceId(), child.rootId(), child.nestedDepth(), child.createdAt(), now,
+              child.deletedAt());
+      journal().event(runner.stackEvent(child, action, StackStatus.IN_PROGRESS, reason, now));
+    }
+    LiveStack live = LiveStack.of(child, new ResourceStore(e.db().sql()).current(child.id()), null, e.types());
+    StackRunner.Outcome outcome =
+        switch (action) {
+          case DELETE -> runner.delete(live, journal(), deadline);
+          default -> runner.act(live, action, journal(), deadline);
+        };
+    runner.stackState(live, journal(), action, outcome.status(), outcome.reason());
+    if (outcome.status() != StackStatus.COMPLETE) {
+      throw new NestedStackFailed(outcome.reason());
+    }
+  }
+
+  @Override
+  public JsonNode outputs(String childId) {
+    ObjectNode out = JsonColumns.object();
+    StackRow child = new StackStore(engine().db().sql()).find(childId).orElse(null);
+    if (child == null) {
+      return out;
+    }
+    for (StackOutput output : new Outputs(runner).resolve(child)) {
+      out.set(output.key(), output.value());
+    }
+    return out;
+  }
+
+  @Override
+  public Map<String, ResourceState> resources(String childId) {
+    Map<String, ResourceState> states = new LinkedHashMap<>();
+    LiveStack live = load(childId);
+    if (live != null) {
+      for (String name : live.names()) {
+        states.put(name, live.state(name));
+      }
+    }
+    return states;
+  }
+
+  @Override
+  public JsonNode attribute(String childId, String resourceName, String attribute) {
+    LiveStack live = load(childId);
+    if (live == null || !live.has(resourceName)) {
+      return com.fasterxml.jackson.databind.node.NullNode.instance;
+    }
+    return new StackResolver(live, name -> new NestedStackRunner(runner, live, live.slot(name).row(), null, deadline))
+        .attribute(resourceName, attribute);
+  }
+
+  @Override
+  public java.util.List<String> attributeNames(String childId, String resourceName) {
+    LiveStack live = load(childId);
+    if (live == null || !live.has(resourceName)) {
+      return java.util.List.of();
+    }
+    return java.util.List.copyOf(live.slot(resourceName).type.schema().attributes().keySet());
+  }
+
+  @Override
+  public String referenceId(String childId, String resourceName) {
+    LiveStack live = load(childId);
+    if (live == null || !live.has(resourceName)) {
+      return resourceName;
+    }
+    return new StackResolver(live, name -> new NestedStackRunner(runner, live, live.slot(name).row(), null, deadline))
+        .resourceId(resourceName);
+  }
+
+  private LiveStack load(String childId) {
+    Engine e = engine();
+    StackRow child = new StackStore(e.db().sql()).find(childId).orElse(null);
+    if (child == null) {
+      return null;
+    }
+    return LiveStack.of(child, new ResourceStore(e.db().sql()).current(childId), null, e.types());
+  }
+}

@@ -1,0 +1,130 @@
+package dev.kiln.orchestration.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.common.ServiceException;
+import dev.kiln.orchestration.StackAction;
+import dev.kiln.orchestration.StackStatus;
+import dev.kiln.orchestration.store.JsonColumns;
+import dev.kiln.orchestration.store.ResourceRow;
+import dev.kiln.orchestration.store.ResourceStore;
+import dev.kiln.orchestration.store.StackRow;
+import dev.kiln.orchestration.store.StackStore;
+import dev.kiln.orchestration.template.BoundStack;
+import dev.kiln.tasks.Task;
+import dev.kiln.tasks.TaskHandler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable task behind every top-level stack operation: {@code {"stack_id", "traversal"}}. It
+ * runs the operation the stack's row names from the rows' persisted state, so running it again
+ * (after a crash, on another node) carries the operation on. A task whose traversal is no longer
+ * the stack's does nothing.
+ */
+final class OperationTask implements TaskHandler {
+  static final String KIND = "orchestration.stack";
+  /** Heat's default {@code stack_action_timeout}. */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(60);
+  private static final Logger LOG = LoggerFactory.getLogger(OperationTask.class);
+
+  private final StackRunner runner;
+  private final Lifecycle lifecycle;
+
+  OperationTask(StackRunner runner, Lifecycle lifecycle) {
+    this.runner = requireNonNull(runner, "runner is null");
+    this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
+  }
+
+  static String payload(String stackId, String traversal) {
+    var node = JsonColumns.object();
+    node.put("stack_id", stackId);
+    node.put("traversal", traversal);
+    return JsonColumns.write(node);
+  }
+
+  static Instant deadline(StackRow stack) {
+    Duration timeout = stack.timeoutMins() == null ? DEFAULT_TIMEOUT : Duration.ofMinutes(stack.timeoutMins());
+    return stack.operationStartedAt().plus(timeout);
+  }
+
+  @Override
+  public String run(Task task) throws Exception {
+    JsonNode payload = JsonColumns.read(task.payload());
+    String stackId = payload.path("stack_id").asText();
+    String traversal = payload.path("traversal").asText();
+    Engine e = runner.engine();
+    StackRow stack = new StackStore(e.db().sql()).find(stackId).orElse(null);
+    if (stack == null || !stack.inProgress() || !stack.traversal().equals(traversal)) {
+      return null; // finished, or superseded by a newer operation
+    }
+    StackAction action = stack.action();
+    try (Journal journal = new Journal(e.db(), stack.id(), traversal)) {
+      List<ResourceRow> rows = new ResourceStore(e.db().sql()).current(stack.id());
+      LiveStack live;
+      try {
+        BoundStack bound = action == StackAction.CREATE ? e.parsed().bound(stack, e.checkers()) : null;
+        live = LiveStack.of(stack, rows, bound, e.types());
+      } catch (ServiceException refused) {
+        // The template no longer binds (a constraint the cloud no longer meets): the operation fails.
+        live = LiveStack.of(stack, rows, null, e.types());
+        runner.stackState(live, journal, action, StackStatus.FAILED, refused.getMessage());
+        journal.sync();
+        return null;
+      }
+      try {
+        lifecycle.before(operation(live, action, rows.size(), null));
+      } catch (Exception refused) {
+        runner.stackState(live, journal, action, StackStatus.FAILED, Failures.message(refused));
+        journal.sync();
+        return null;
+      }
+      Instant deadline = deadline(stack);
+      StackRunner.Outcome outcome =
+          switch (action) {
+            case CREATE -> runner.create(live, journal, deadline);
+            case DELETE -> runner.delete(live, journal, deadline);
+            case SUSPEND, RESUME, CHECK -> runner.act(live, action, journal, deadline);
+            default -> new StackRunner.Outcome(StackStatus.FAILED, "Kiln cannot run a stack " + action + " yet");
+          };
+      runner.stackState(live, journal, action, outcome.status(), outcome.reason());
+      journal.sync();
+      lifecycle.after(operation(live, action, rows.size(), outcome.status()));
+      return null;
+    } catch (Journal.Superseded superseded) {
+      LOG.info("stack {}: operation {} was superseded", stackId, traversal);
+      return null;
+    }
+  }
+
+  private static StackLifecyclePlugin.Operation operation(
+      LiveStack live, StackAction action, int resources, StackStatus outcome) {
+    return new StackLifecyclePlugin.Operation(Views.stack(live.stack(), List.of()), action, resources, outcome);
+  }
+
+  /** Every attempt failed (the store kept failing): the stack must not stay IN_PROGRESS. */
+  @Override
+  public void onGiveUp(Task task, String error) {
+    JsonNode payload = JsonColumns.read(task.payload());
+    String stackId = payload.path("stack_id").asText();
+    String traversal = payload.path("traversal").asText();
+    Engine e = runner.engine();
+    StackRow stack = new StackStore(e.db().sql()).find(stackId).orElse(null);
+    if (stack == null || !stack.traversal().equals(traversal) || !stack.inProgress()) {
+      return;
+    }
+    String reason = "Stack " + stack.action() + " failed: " + error;
+    e.db().inTransaction(
+        sql -> {
+          if (new StackStore(sql).state(stackId, traversal, stack.action(), StackStatus.FAILED, reason, e.now(), false)) {
+            new dev.kiln.orchestration.store.EventStore(sql)
+                .insertAll(List.of(runner.stackEvent(stack, stack.action(), StackStatus.FAILED, reason, e.now())));
+          }
+          return null;
+        });
+  }
+}

@@ -1,0 +1,61 @@
+package dev.kiln.orchestration.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.common.IdGenerator;
+import dev.kiln.orchestration.OrchestrationService;
+import dev.kiln.orchestration.resources.BuiltinTypes;
+import dev.kiln.orchestration.template.TemplateLanguage;
+import dev.kiln.store.Database;
+import dev.kiln.tasks.TaskRunner;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Wires Kiln's Orchestration service: the engine over {@code db}, its durable stack task
+ * registered on {@code tasks}, the OS::Heat resource types, and the lifecycle plugins found on the
+ * class path. One call, for KilnServer.
+ */
+public final class Orchestration {
+  private Orchestration() {}
+
+  /**
+   * @param constraints the custom-constraint checks over the cloud's services ({@link
+   *     ConstraintCheckers#NONE} to check none)
+   * @param publicUrl Kiln's public URL (as the catalog shows it), for the signal URLs of wait
+   *     condition handles
+   */
+  public static OrchestrationService create(
+      Database db,
+      Clock clock,
+      IdGenerator ids,
+      TaskRunner tasks,
+      TemplateLanguage templates,
+      ConstraintCheckers constraints,
+      String publicUrl) {
+    return create(db, clock, ids, tasks, templates, constraints, publicUrl, Lifecycle.fromClassPath().plugins());
+  }
+
+  /** As above, with the lifecycle plugins given rather than found (tests). */
+  public static OrchestrationService create(
+      Database db,
+      Clock clock,
+      IdGenerator ids,
+      TaskRunner tasks,
+      TemplateLanguage templates,
+      ConstraintCheckers constraints,
+      String publicUrl,
+      List<StackLifecyclePlugin> plugins) {
+    requireNonNull(tasks, "tasks is null");
+    ResourceTypes types = new ResourceTypes(BuiltinTypes.all(), BuiltinTypes.providerTemplate());
+    Engine engine =
+        new Engine(
+            db, clock, ids, templates, types, new SignalBus(), constraints, new ParsedTemplates(db, templates, types),
+            new SecureRandom(),
+            publicUrl);
+    StackRunner runner = new StackRunner(engine);
+    tasks.register(OperationTask.KIND, new OperationTask(runner, new Lifecycle(plugins)));
+    return new EngineService(engine, new StackCommands(runner, tasks), new StackReads(runner));
+  }
+}

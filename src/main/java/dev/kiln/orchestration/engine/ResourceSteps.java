@@ -1,0 +1,193 @@
+package dev.kiln.orchestration.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.common.ServiceException;
+import dev.kiln.orchestration.StackAction;
+import dev.kiln.orchestration.StackStatus;
+import dev.kiln.orchestration.resources.ResourceType;
+import dev.kiln.orchestration.store.JsonColumns;
+import dev.kiln.orchestration.store.ResourceRow;
+import dev.kiln.orchestration.template.ResourceDefinition;
+import java.time.Instant;
+
+/**
+ * One resource's step in an operation, Heat's way: the state goes to {@code <ACTION>_IN_PROGRESS}
+ * (with an event), breakpoint hooks hold it there until cleared, the type does its work, and the
+ * state ends {@code _COMPLETE} or {@code _FAILED} with Heat's reason (another event each).
+ *
+ * <p>A step repeated after a crash starts from the row as persisted: a resource already {@code
+ * _COMPLETE} for this action is skipped; anything else runs again, and the type finds what the
+ * earlier attempt made (see {@link ResourceType}).
+ */
+final class ResourceSteps {
+  /** Where a row records the hooks its definition set, so that delete needs no template. */
+  static final String HOOKS_KEY = "_hooks";
+
+  private final StackRunner runner;
+  private final LiveStack live;
+  private final Journal journal;
+  private final Instant deadline;
+  private final StackResolver resolver;
+
+  ResourceSteps(StackRunner runner, LiveStack live, Journal journal, Instant deadline) {
+    this.runner = runner;
+    this.live = live;
+    this.journal = journal;
+    this.deadline = deadline;
+    this.resolver = new StackResolver(live, name -> nested(live.slot(name).row()));
+  }
+
+  private NestedStackRunner nested(ResourceRow row) {
+    return new NestedStackRunner(runner, live, row, journal, deadline);
+  }
+
+  void create(String name) throws Exception {
+    LiveStack.Slot slot = live.slot(name);
+    ResourceRow row = slot.row();
+    if (row.action() == StackAction.CREATE && row.status() == StackStatus.COMPLETE) {
+      return;
+    }
+    ResourceDefinition definition = slot.definition;
+    if (definition.hooks().contains(ResourceDefinition.Hook.PRE_CREATE)) {
+      row = hold(row, StackAction.CREATE, "pre-create");
+    }
+    JsonNode properties;
+    JsonNode metadata;
+    ResourceType type = slot.type;
+    try {
+      JsonNode resolved = definition.properties().resolve(resolver);
+      properties =
+          type.checksProperties()
+              ? runner.engine().templates().checkProperties(
+                  name, type.schema(), resolved, runner.engine().checkers().forOwner(Engine.owner(live.stack())))
+              : resolved;
+      metadata = definition.metadata().resolve(resolver);
+    } catch (ServiceException e) {
+      if (row.status() != StackStatus.IN_PROGRESS || row.action() != StackAction.CREATE) {
+        row = runner.transition(live, journal, row, StackAction.CREATE, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, null);
+      }
+      throw fail(row, StackAction.CREATE, e);
+    }
+    if (row.action() != StackAction.CREATE || row.status() != StackStatus.IN_PROGRESS) {
+      row = runner.transition(
+          live, journal, row, StackAction.CREATE, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, properties);
+    }
+    NestedStackRunner nested = nested(row);
+    Step step = new Step(runner.engine(), live, row, properties, deadline, nested);
+    try {
+      type.create(step);
+    } catch (Exception e) {
+      row = step.outcome(slot.row(), metadata, nested.childId());
+      throw fail(row, StackAction.CREATE, e);
+    }
+    row = step.outcome(slot.row(), metadata, nested.childId());
+    runner.transition(live, journal, row, StackAction.CREATE, StackStatus.COMPLETE, StackRunner.STATE_CHANGED, properties);
+  }
+
+  void delete(String name) throws Exception {
+    LiveStack.Slot slot = live.slot(name);
+    ResourceRow row = slot.row();
+    if (row.action() == StackAction.DELETE && row.status() == StackStatus.COMPLETE) {
+      return;
+    }
+    if (hooks(row).contains("pre-delete")) {
+      row = hold(row, StackAction.DELETE, "pre-delete");
+    }
+    if (row.action() != StackAction.DELETE || row.status() != StackStatus.IN_PROGRESS) {
+      row = runner.transition(live, journal, row, StackAction.DELETE, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, null);
+    }
+    if (!"RETAIN".equalsIgnoreCase(row.deletionPolicy())) {
+      // Always asked, even for a row that never left INIT: a create whose outcome a crash lost
+      // may have made something, and the type finds it by the row's id.
+      NestedStackRunner nested = nested(row);
+      Step step = new Step(runner.engine(), live, row, row.properties(), deadline, nested);
+      try {
+        slot.type.delete(step);
+      } catch (Exception e) {
+        throw fail(step.outcome(slot.row(), row.metadata(), null), StackAction.DELETE, e);
+      }
+    }
+    runner.transition(live, journal, slot.row(), StackAction.DELETE, StackStatus.COMPLETE, StackRunner.STATE_CHANGED, null);
+  }
+
+  /** Suspend, resume or check one resource; resources that were never created are left alone. */
+  void act(String name, StackAction action) throws Exception {
+    LiveStack.Slot slot = live.slot(name);
+    ResourceRow row = slot.row();
+    if (row.action() == StackAction.INIT || row.action() == StackAction.DELETE) {
+      if (action != StackAction.CHECK) {
+        return;
+      }
+    }
+    if (row.action() == action && row.status() == StackStatus.COMPLETE) {
+      return;
+    }
+    row = runner.transition(live, journal, row, action, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, null);
+    NestedStackRunner nested = nested(row);
+    Step step = new Step(runner.engine(), live, row, row.properties(), deadline, nested);
+    try {
+      switch (action) {
+        case SUSPEND -> slot.type.suspend(step);
+        case RESUME -> slot.type.resume(step);
+        case CHECK -> slot.type.check(step);
+        default -> throw new IllegalArgumentException("not a resource action: " + action);
+      }
+    } catch (Exception e) {
+      throw fail(step.outcome(slot.row(), row.metadata(), null), action, e);
+    }
+    runner.transition(
+        live, journal, step.outcome(slot.row(), row.metadata(), null), action, StackStatus.COMPLETE,
+        StackRunner.STATE_CHANGED, null);
+  }
+
+  /**
+   * Holds the resource at a breakpoint: {@code <ACTION>_IN_PROGRESS}, an event saying so, the hook
+   * recorded durably, then waits until a signal clears it. A restart keeps waiting.
+   */
+  private ResourceRow hold(ResourceRow row, StackAction action, String hook) throws Exception {
+    if (runner.hookPassed(row, hook)) {
+      return row;
+    }
+    if (row.action() != action || row.status() != StackStatus.IN_PROGRESS) {
+      row = runner.transition(live, journal, row, action, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, null);
+    }
+    if (!hook.equals(row.hook())) {
+      journal.hook(row.id(), hook);
+      row = row.withHook(hook);
+      live.slot(row.name()).row(row);
+      runner.note(live, journal, row, action + " paused until Hook " + hook + " is cleared");
+    }
+    journal.sync();
+    try {
+      runner.awaitHook(row, deadline);
+    } catch (InterruptedException e) {
+      throw fail(row, action, e);
+    }
+    row = row.withHook(null);
+    live.slot(row.name()).row(row);
+    return row;
+  }
+
+  private static java.util.Set<String> hooks(ResourceRow row) {
+    java.util.Set<String> hooks = new java.util.HashSet<>();
+    row.data().path(HOOKS_KEY).forEach(h -> hooks.add(h.asText()));
+    return hooks;
+  }
+
+  /** Records the failure on the resource and returns what the walk should see. */
+  private StackRunner.StepFailed fail(ResourceRow row, StackAction action, Throwable error) {
+    String reason =
+        error instanceof InterruptedException
+            ? action + " aborted (" + StackRunner.TIMED_OUT + ")"
+            : Failures.resourceReason(row.name(), error);
+    runner.transition(live, journal, row, action, StackStatus.FAILED, reason, null);
+    if (error instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    return new StackRunner.StepFailed(reason);
+  }
+
+  static JsonNode emptyObject() {
+    return JsonColumns.object();
+  }
+}

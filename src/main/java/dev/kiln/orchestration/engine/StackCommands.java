@@ -1,0 +1,260 @@
+package dev.kiln.orchestration.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.common.Actor;
+import dev.kiln.common.ServiceException;
+import dev.kiln.orchestration.Stack;
+import dev.kiln.orchestration.StackAction;
+import dev.kiln.orchestration.StackPreview;
+import dev.kiln.orchestration.StackRequest;
+import dev.kiln.orchestration.StackResource;
+import dev.kiln.orchestration.StackStatus;
+import dev.kiln.orchestration.store.EventStore;
+import dev.kiln.orchestration.store.ResourceRow;
+import dev.kiln.orchestration.store.ResourceStore;
+import dev.kiln.orchestration.store.SignalStore;
+import dev.kiln.orchestration.store.StackRow;
+import dev.kiln.orchestration.store.StackStore;
+import dev.kiln.orchestration.store.TemplateRow;
+import dev.kiln.orchestration.store.TemplateStore;
+import dev.kiln.orchestration.template.BoundStack;
+import dev.kiln.orchestration.template.ParsedStack;
+import dev.kiln.orchestration.template.PseudoParameters;
+import dev.kiln.orchestration.template.TemplateSource;
+import dev.kiln.store.StoreException;
+import dev.kiln.tasks.TaskRunner;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The operations that change stacks: create (and its preview), delete, suspend / resume / check,
+ * signals and mark-unhealthy. Each checks what it can at once (400, 404, 409) and then records
+ * the change and the durable task that carries it out in one transaction.
+ */
+final class StackCommands {
+  private static final Pattern STACK_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_.-]{0,254}");
+  private static final Set<String> HOOK_NAMES =
+      Set.of("pre-create", "pre-update", "pre-delete", "post-create", "post-update", "post-delete");
+  private static final int TASK_ATTEMPTS = 20;
+
+  private final StackRunner runner;
+  private final TaskRunner tasks;
+  private final Stacks stacks;
+
+  StackCommands(StackRunner runner, TaskRunner tasks) {
+    this.runner = requireNonNull(runner, "runner is null");
+    this.tasks = requireNonNull(tasks, "tasks is null");
+    this.stacks = new Stacks(runner.engine().db());
+  }
+
+  private Engine engine() {
+    return runner.engine();
+  }
+
+  record Prepared(ParsedStack parsed, BoundStack bound, NewStack rows) {}
+
+  /** Parses, binds and lays out a new stack's rows; nothing is stored. */
+  Prepared prepare(Actor actor, StackRequest request) {
+    if (actor.projectId() == null) {
+      throw ServiceException.forbidden("Forbidden", "A project-scoped token is needed to create a stack.");
+    }
+    if (!STACK_NAME.matcher(request.name()).matches()) {
+      throw ServiceException.invalid(
+          "StackValidationFailed",
+          "Invalid stack name " + request.name() + " must contain only alphanumeric or \"_-.\" characters, must"
+              + " start with alpha and must be 255 characters or less.");
+    }
+    if (request.timeoutMins() != null && request.timeoutMins() <= 0) {
+      throw ServiceException.invalid("InvalidParameterValue", "Invalid timeout value " + request.timeoutMins());
+    }
+    Engine e = engine();
+    ParsedStack parsed = e.templates().parse(request.template(), e.types());
+    String stackId = e.ids().uuid();
+    BoundStack bound =
+        parsed.bind(
+            request.parameters(),
+            new PseudoParameters(request.name(), stackId, actor.projectId()),
+            e.checkers().forOwner(actor));
+    Instant now = e.now();
+    TemplateSource source = request.template();
+    TemplateRow template =
+        new TemplateRow(e.ids().uuid(), parsed.templateJson(), parsed.files(), source.environment(),
+            source.environmentFiles(), now);
+    NewStack rows =
+        NewStack.of(
+            runner, stackId, request.name(), actor, template, parsed, bound, request.parameters(),
+            request.timeoutMins(), request.disableRollback(), request.tags(), null, e.ids().uuid(), now);
+    return new Prepared(parsed, bound, rows);
+  }
+
+  Stack create(Actor actor, StackRequest request) {
+    Prepared prepared = prepare(actor, request);
+    NewStack rows = prepared.rows();
+    StackRow stack = rows.stack();
+    Engine e = engine();
+    try {
+      e.db().inTransaction(
+          sql -> {
+            new TemplateStore(sql).insert(rows.template());
+            new StackStore(sql).insert(stack);
+            new ResourceStore(sql).insertAll(rows.resources());
+            new EventStore(sql)
+                .insertAll(
+                    List.of(runner.stackEvent(stack, StackAction.CREATE, StackStatus.IN_PROGRESS, NewStack.STARTED,
+                        stack.createdAt())));
+            return tasks.submit(
+                sql, OperationTask.KIND, OperationTask.payload(stack.id(), stack.traversal()), stack.createdAt(),
+                TASK_ATTEMPTS);
+          });
+    } catch (StoreException ex) {
+      if (ex.kind() == StoreException.Kind.DUPLICATE) {
+        throw ServiceException.conflict("StackExists", "The Stack (" + request.name() + ") already exists.");
+      }
+      throw ex;
+    }
+    e.parsed().remember(stack.id(), rows.template().id(), prepared.parsed(), prepared.bound());
+    tasks.wake();
+    return Views.stack(stack, List.of());
+  }
+
+  StackPreview preview(Actor actor, StackRequest request) {
+    NewStack rows = prepare(actor, request).rows();
+    List<StackResource> resources = new ArrayList<>();
+    for (ResourceRow row : rows.resources()) {
+      resources.add(Views.resource(rows.stack(), row, List.of(), null, null));
+    }
+    StackRow stack = rows.stack().withState(StackAction.INIT, StackStatus.COMPLETE, "", null);
+    return new StackPreview(Views.stack(stack, List.of()), resources);
+  }
+
+  void delete(Actor actor, String stackId) {
+    begin(actor, stackId, StackAction.DELETE);
+  }
+
+  void act(Actor actor, String stackId, StackAction action) {
+    if (action != StackAction.SUSPEND && action != StackAction.RESUME && action != StackAction.CHECK) {
+      throw ServiceException.invalid("InvalidParameterValue", "Invalid action " + action);
+    }
+    begin(actor, stackId, action);
+  }
+
+  /** Takes the stack lock for a new operation and queues its task, in one transaction. */
+  private void begin(Actor actor, String nameOrId, StackAction action) {
+    StackRow stack = stacks.live(actor, nameOrId);
+    if (stack.parentId() != null) {
+      StackRow root = new StackStore(engine().db().sql()).find(stack.rootId()).orElse(stack);
+      if (root.inProgress()) {
+        throw Stacks.inProgress(root);
+      }
+    }
+    Engine e = engine();
+    String traversal = e.ids().uuid();
+    Instant now = e.now();
+    String reason = "Stack " + action + " started";
+    boolean begun =
+        e.db().inTransaction(
+            sql -> {
+              if (!new StackStore(sql).begin(stack.id(), action, reason, traversal, now)) {
+                return false;
+              }
+              new EventStore(sql).insertAll(List.of(runner.stackEvent(stack, action, StackStatus.IN_PROGRESS, reason, now)));
+              tasks.submit(sql, OperationTask.KIND, OperationTask.payload(stack.id(), traversal), now, TASK_ATTEMPTS);
+              return true;
+            });
+    if (!begun) {
+      StackRow now2 = new StackStore(e.db().sql()).find(stack.id()).orElse(stack);
+      if (now2.deleted()) {
+        throw Stacks.notFound(nameOrId);
+      }
+      throw Stacks.inProgress(now2);
+    }
+    tasks.wake();
+  }
+
+  void signal(Actor actor, String stackId, String resourceName, JsonNode details) {
+    StackRow stack = stacks.live(actor, stackId);
+    ResourceRow row = stacks.resource(stack, resourceName);
+    String described = "resource \"" + row.name() + "\" of Stack \"" + stack.name() + "\"";
+    Engine e = engine();
+    if (details != null && details.has("unset_hook")) {
+      String hook = details.path("unset_hook").asText();
+      if (!HOOK_NAMES.contains(hook)) {
+        throw ServiceException.invalid("InvalidBreakPointHook", "Invalid hook type \"" + hook + "\" for " + described);
+      }
+      boolean cleared =
+          e.db().inTransaction(
+              sql -> {
+                if (!new ResourceStore(sql).clearHook(row.id(), hook)) {
+                  return false;
+                }
+                new SignalStore(sql).append(row.id(), details, e.now());
+                new EventStore(sql).insertAll(List.of(runner.resourceEvent(stack, row, "Hook " + hook + " is cleared", null)));
+                return true;
+              });
+      if (!cleared) {
+        throw ServiceException.invalid(
+            "InvalidBreakPointHook", "The \"" + hook + "\" hook is not defined on " + described);
+      }
+      e.bus().signal(row.id());
+      return;
+    }
+    LiveStack live = LiveStack.of(stack, List.of(row), null, e.types());
+    var type = live.slot(row.name()).type;
+    if (!type.signalable()) {
+      throw ServiceException.invalid("ResourceActionNotSupported", "signal is not supported for resource.");
+    }
+    String description;
+    try {
+      description = type.signal(LiveStack.state(stack, row, e.signals(row.id())), details);
+    } catch (ServiceException refused) {
+      throw refused;
+    } catch (Exception refused) {
+      throw ServiceException.invalid("ResourceFailure", Failures.resourceReason(row.name(), refused));
+    }
+    e.db().inTransaction(
+        sql -> {
+          new SignalStore(sql).append(row.id(), details == null ? com.fasterxml.jackson.databind.node.NullNode.instance : details, e.now());
+          new EventStore(sql).insertAll(List.of(runner.resourceEvent(stack, row, description, null)));
+          return null;
+        });
+    e.bus().signal(row.id());
+  }
+
+  void markUnhealthy(Actor actor, String stackId, String resourceName, boolean unhealthy, String reason) {
+    StackRow stack = stacks.live(actor, stackId);
+    if (stack.inProgress()) {
+      throw Stacks.inProgress(stack);
+    }
+    ResourceRow row = stacks.resource(stack, resourceName);
+    if (!unhealthy && !(row.action() == StackAction.CHECK && row.status() == StackStatus.FAILED)) {
+      return; // only an unhealthy resource can be marked healthy again
+    }
+    String why = reason == null || reason.isBlank() ? "state changed by resource_mark_unhealthy api" : reason;
+    StackStatus status = unhealthy ? StackStatus.FAILED : StackStatus.COMPLETE;
+    Engine e = engine();
+    Instant now = e.now();
+    e.db().inTransaction(
+        sql -> {
+          new ResourceStore(sql).check(row.id(), status, why, now);
+          new EventStore(sql).insertAll(
+              List.of(runner.resourceEvent(stack, row.withState(StackAction.CHECK, status, why, now), why, null)));
+          return null;
+        });
+  }
+
+  ParsedStack validate(Actor actor, TemplateSource template, Map<String, JsonNode> parameters) {
+    Engine e = engine();
+    ParsedStack parsed = e.templates().parse(template, e.types());
+    if (!parameters.isEmpty()) {
+      parsed.bind(parameters, new PseudoParameters("validate", "validate", actor.projectId()),
+          e.checkers().forOwner(actor));
+    }
+    return parsed;
+  }
+}

@@ -1,0 +1,212 @@
+package dev.kiln.orchestration.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.orchestration.StackAction;
+import dev.kiln.orchestration.StackStatus;
+import dev.kiln.orchestration.engine.graph.Graph;
+import dev.kiln.orchestration.engine.graph.WalkResult;
+import dev.kiln.orchestration.engine.graph.Walker;
+import dev.kiln.orchestration.resources.ResourceType;
+import dev.kiln.orchestration.store.EventRow;
+import dev.kiln.orchestration.store.JsonColumns;
+import dev.kiln.orchestration.store.ResourceRow;
+import dev.kiln.orchestration.store.ResourceStore;
+import dev.kiln.orchestration.store.SignalStore;
+import dev.kiln.orchestration.store.StackRow;
+import dev.kiln.orchestration.template.ResourceDefinition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Runs one operation over one stack's resources: builds the graph, walks it (forward to create
+ * and resume, backward to delete and suspend) and turns each resource's outcome into its row, its
+ * events and the stack's outcome, Heat's way. Nested stacks run through here too, on the thread
+ * of the parent's resource, with the root's journal.
+ */
+final class StackRunner {
+  /** How an operation over a stack ended. */
+  record Outcome(StackStatus status, String reason) {}
+
+  /** A resource step failed; {@link #reason} is the resource's status reason. */
+  static final class StepFailed extends Exception {
+    final String reason;
+
+    StepFailed(String reason) {
+      super(reason, null, false, false);
+      this.reason = reason;
+    }
+  }
+
+  static final String TIMED_OUT = "Timed out";
+  static final String STATE_CHANGED = "state changed";
+
+  private final Engine engine;
+
+  StackRunner(Engine engine) {
+    this.engine = requireNonNull(engine, "engine is null");
+  }
+
+  Engine engine() {
+    return engine;
+  }
+
+  /** Creates every resource not created yet, each once its dependencies are. */
+  Outcome create(LiveStack live, Journal journal, Instant deadline) throws InterruptedException {
+    Graph.Builder<String> graph = Graph.builder();
+    for (ResourceDefinition definition : live.bound().resources()) {
+      graph.vertex(definition.name());
+      for (String needed : definition.dependsOn()) {
+        if (live.has(needed)) {
+          graph.edge(definition.name(), needed);
+        }
+      }
+    }
+    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline);
+    return walk(StackAction.CREATE, graph.build().requireAcyclic(), steps::create, deadline);
+  }
+
+  /** Deletes every resource, dependants first, from the rows alone (no template needed). */
+  Outcome delete(LiveStack live, Journal journal, Instant deadline) throws InterruptedException {
+    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline);
+    return walk(StackAction.DELETE, rowGraph(live).reversed(), steps::delete, deadline);
+  }
+
+  /** Suspend (dependants first), resume and check (dependencies first) over every resource. */
+  Outcome act(LiveStack live, StackAction action, Journal journal, Instant deadline) throws InterruptedException {
+    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline);
+    Graph<String> graph = rowGraph(live);
+    return walk(
+        action, action == StackAction.SUSPEND ? graph.reversed() : graph, name -> steps.act(name, action), deadline);
+  }
+
+  private static Graph<String> rowGraph(LiveStack live) {
+    Graph.Builder<String> graph = Graph.builder();
+    for (LiveStack.Slot slot : live.slots()) {
+      ResourceRow row = slot.row();
+      graph.vertex(row.name());
+      for (String needed : row.requires()) {
+        if (live.has(needed)) {
+          graph.edge(row.name(), needed);
+        }
+      }
+    }
+    return graph.build();
+  }
+
+  private Outcome walk(StackAction action, Graph<String> graph, Walker.Visitor<String> visitor, Instant deadline)
+      throws InterruptedException {
+    Duration left = Duration.between(engine.clock().instant(), deadline);
+    if (left.isNegative()) {
+      left = Duration.ZERO;
+    }
+    WalkResult<String> result =
+        new Walker<>(graph, visitor, Walker.Options.defaults().withTimeout(left)).walk();
+    for (Throwable error : result.failed().values()) {
+      if (error instanceof Journal.Superseded superseded) {
+        throw superseded;
+      }
+      if (error instanceof RuntimeException e && !(error instanceof dev.kiln.common.ServiceException)) {
+        // A bug or the store failing: let the task retry from the persisted state.
+        throw e;
+      }
+    }
+    if (result.timedOut()) {
+      return new Outcome(StackStatus.FAILED, TIMED_OUT);
+    }
+    for (Map.Entry<String, Throwable> failed : result.failed().entrySet()) {
+      if (failed.getValue() instanceof StepFailed step) {
+        return new Outcome(StackStatus.FAILED, Failures.stackReason(action, step.reason));
+      }
+      return new Outcome(
+          StackStatus.FAILED,
+          Failures.stackReason(action, Failures.resourceReason(failed.getKey(), failed.getValue())));
+    }
+    return new Outcome(StackStatus.COMPLETE, "Stack " + action + " completed successfully");
+  }
+
+  /** Records the stack's new state and its event. */
+  void stackState(LiveStack live, Journal journal, StackAction action, StackStatus status, String reason) {
+    StackRow stack = live.stack();
+    Instant now = engine.now();
+    boolean deleted = action == StackAction.DELETE && status == StackStatus.COMPLETE;
+    journal.stackState(stack.id(), stack.traversal(), action, status, reason, now, deleted);
+    live.stack(stack.withState(action, status, reason, now));
+    journal.event(stackEvent(stack, action, status, reason, now));
+  }
+
+  EventRow stackEvent(StackRow stack, StackAction action, StackStatus status, String reason, Instant now) {
+    return new EventRow(
+        0, engine.ids().uuid(), stack.id(), stack.rootId(), stack.name(), stack.id(), "OS::Heat::Stack", action,
+        status, reason, JsonColumns.object(), now);
+  }
+
+  EventRow resourceEvent(StackRow stack, ResourceRow row, String reason, JsonNode properties) {
+    return new EventRow(
+        0, engine.ids().uuid(), stack.id(), stack.rootId(), row.name(), row.physicalId(), row.type(), row.action(),
+        row.status(), reason, properties == null ? JsonColumns.object() : properties, engine.now());
+  }
+
+  /** Moves a resource to a new state, with its event. */
+  ResourceRow transition(
+      LiveStack live, Journal journal, ResourceRow row, StackAction action, StackStatus status, String reason,
+      JsonNode eventProperties) {
+    ResourceRow next = row.withState(action, status, reason, engine.now());
+    live.slot(row.name()).row(next);
+    journal.resource(next);
+    journal.event(resourceEvent(live.stack(), next, reason, eventProperties));
+    return next;
+  }
+
+  /** An event on a resource without a change of state (a hook reached, a signal). */
+  void note(LiveStack live, Journal journal, ResourceRow row, String reason) {
+    journal.event(resourceEvent(live.stack(), row, reason, null));
+  }
+
+  /** Whether the resource already went past this hook (cleared by a signal, durably). */
+  boolean hookPassed(ResourceRow row, String hook) {
+    if (row.hook() != null && row.hook().equals(hook)) {
+      return false;
+    }
+    for (JsonNode signal : new SignalStore(engine.db().sql()).of(row.id())) {
+      if (hook.equals(signal.path("unset_hook").asText(null))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Blocks until the hook on this resource is cleared. */
+  void awaitHook(ResourceRow row, Instant deadline) throws InterruptedException {
+    ResourceStore resources = new ResourceStore(engine.db().sql());
+    java.util.List<String> ids = java.util.List.of(row.id());
+    while (true) {
+      long seen = engine.bus().version(ids);
+      if (resources.hook(row.id()).isEmpty()) {
+        return;
+      }
+      if (!engine.bus().await(ids, seen, deadline, engine.clock())) {
+        throw new InterruptedException("timed out waiting for a hook");
+      }
+    }
+  }
+
+  /** A new resource row's data: its seed, its resolved type, its hooks. */
+  ObjectNode initialData(ResourceDefinition definition) {
+    ObjectNode data = JsonColumns.object();
+    data.put(Step.SEED_KEY, engine.newSeed());
+    data.put(ResourceTypes.IMPL_KEY, ResourceTypes.implementationName(definition.implementation()));
+    if (!definition.hooks().isEmpty()) {
+      var hooks = data.putArray(ResourceSteps.HOOKS_KEY);
+      definition.hooks().stream().map(ResourceDefinition.Hook::heatName).sorted().forEach(hooks::add);
+    }
+    return data;
+  }
+
+  ResourceType typeOf(LiveStack live, String name) {
+    return live.slot(name).type;
+  }
+}

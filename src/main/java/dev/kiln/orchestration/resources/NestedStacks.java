@@ -1,0 +1,51 @@
+package dev.kiln.orchestration.resources;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.orchestration.template.TemplateSource;
+import java.util.Map;
+
+/**
+ * Child stacks, as a resource of the parent stack makes them. Each call runs the child's
+ * operation to its end on the calling thread, and is idempotent: a repeated create finds the child
+ * an earlier attempt made (by the resource row's id) and carries its create on.
+ */
+public interface NestedStacks {
+  /**
+   * Creates this resource's child stack (or carries on with the one an earlier attempt made) and
+   * returns its id once it is CREATE_COMPLETE.
+   *
+   * @throws NestedStackFailed when the child ends CREATE_FAILED, with its reason
+   */
+  String create(TemplateSource template, Map<String, JsonNode> parameters, Integer timeoutMins) throws Exception;
+
+  /** Deletes the child stack; nothing when it is already gone. */
+  void delete(String childId) throws Exception;
+
+  void suspend(String childId) throws Exception;
+
+  void resume(String childId) throws Exception;
+
+  void check(String childId) throws Exception;
+
+  /** The child's outputs, resolved now, as an object of key to value. */
+  JsonNode outputs(String childId);
+
+  /** The child's current resources, by name. */
+  Map<String, ResourceState> resources(String childId);
+
+  /** One attribute of one of the child's resources (a group's members). */
+  JsonNode attribute(String childId, String resourceName, String attribute);
+
+  /** The attribute names of one of the child's resources (its type's schema). */
+  java.util.List<String> attributeNames(String childId, String resourceName);
+
+  /** The reference id (get_resource) of one of the child's resources. */
+  String referenceId(String childId, String resourceName);
+
+  /** A nested stack's operation failed; the message is the child's status reason. */
+  final class NestedStackFailed extends Exception {
+    public NestedStackFailed(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.kiln.orchestration.resources;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.kiln.orchestration.template.ResolvedType;
+import dev.kiln.orchestration.template.schema.ResourceSchema;
+import dev.kiln.orchestration.template.schema.SupportStatus;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A provider template: a resource whose type is a template (a file sent with the stack, or a type
+ * the resource_registry maps to one). It runs as a nested stack whose parameters are the
+ * resource's properties; its attributes are the nested stack's outputs (and {@code OS::stack_id}).
+ */
+public final class ProviderTemplateResource implements ResourceType {
+  private static final ResourceSchema SCHEMA =
+      new ResourceSchema("provider template", "A nested stack made from a template.", SupportStatus.SUPPORTED,
+          Map.of(), Map.of());
+
+  @Override
+  public ResourceSchema schema() {
+    return SCHEMA;
+  }
+
+  /** The nested template checks its own parameters. */
+  @Override
+  public boolean checksProperties() {
+    return false;
+  }
+
+  @Override
+  public void create(ResourceContext context) throws Exception {
+    if (!(context.implementation() instanceof ResolvedType.ProviderTemplate provider)) {
+      throw new IllegalStateException("a provider template resource needs its template");
+    }
+    Map<String, JsonNode> parameters = new LinkedHashMap<>();
+    context.properties().fields().forEachRemaining(e -> {
+      if (!e.getValue().isNull()) {
+        parameters.put(e.getKey(), e.getValue());
+      }
+    });
+    context.physicalId(context.nested().create(provider.source(), parameters, null));
+  }
+
+  @Override
+  public void delete(ResourceContext context) throws Exception {
+    context.nested().delete(context.physicalId());
+  }
+
+  @Override
+  public void suspend(ResourceContext context) throws Exception {
+    context.nested().suspend(context.physicalId());
+  }
+
+  @Override
+  public void resume(ResourceContext context) throws Exception {
+    context.nested().resume(context.physicalId());
+  }
+
+  @Override
+  public void check(ResourceContext context) throws Exception {
+    ResourceType.super.check(context);
+    context.nested().check(context.physicalId());
+  }
+
+  @Override
+  public JsonNode attribute(ResourceState resource, String name, NestedStacks nested) {
+    if (resource.physicalId() == null) {
+      return NullNode.instance;
+    }
+    if (name.equals("OS::stack_id")) {
+      return com.fasterxml.jackson.databind.node.TextNode.valueOf(resource.physicalId());
+    }
+    JsonNode value = nested.outputs(resource.physicalId()).get(name);
+    return value == null ? NullNode.instance : value;
+  }
+}

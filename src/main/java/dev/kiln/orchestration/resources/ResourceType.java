@@ -1,0 +1,78 @@
+package dev.kiln.orchestration.resources;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.kiln.orchestration.template.schema.ResourceSchema;
+
+/**
+ * One resource type (a Java implementation of {@code OS::Heat::RandomString}, {@code
+ * OS::Nova::Server}, …): its schema and what it does at each step of a resource's life. Heat's
+ * {@code handle_create} + {@code check_create_complete} pair is one blocking {@link #create} here:
+ * types run on virtual threads, so waiting is cheap and needs no polling protocol.
+ *
+ * <p><b>Idempotency is the contract that makes stacks crash-safe.</b> A step may run again after
+ * the node running it died (before or after it finished, its outcome persisted or not). So:
+ *
+ * <ul>
+ *   <li>{@link #create} must find what an earlier attempt made for this resource and adopt it,
+ *       never make a second one. The key is {@link ResourceContext#id()}, the resource row's
+ *       uuid, which never changes (record it on what you make: a tag, a name, a metadata key).
+ *       Anything random must come from {@link ResourceContext#random()}, which is seeded per row,
+ *       so a repeated create makes the same value.
+ *   <li>{@link #delete} must succeed when the thing is already gone.
+ * </ul>
+ *
+ * <p>Every step may block and should give up promptly when interrupted (a stack timeout or
+ * cancel). A step refuses by throwing; the message becomes the resource's status reason.
+ */
+public interface ResourceType {
+  ResourceSchema schema();
+
+  /** Whether the engine checks properties against {@link #schema()} (OS::Heat::None takes any). */
+  default boolean checksProperties() {
+    return true;
+  }
+
+  /** Makes the resource (or adopts what an earlier attempt made); sets its physical id. */
+  void create(ResourceContext context) throws Exception;
+
+  /** Removes what the resource made; succeeds when it is already gone. */
+  default void delete(ResourceContext context) throws Exception {}
+
+  default void suspend(ResourceContext context) throws Exception {}
+
+  default void resume(ResourceContext context) throws Exception {}
+
+  /** Checks that what the resource made still exists and is well; throws when it is not. */
+  default void check(ResourceContext context) throws Exception {
+    if (context.physicalId() == null) {
+      throw new IllegalStateException("Resource not created");
+    }
+  }
+
+  /**
+   * One attribute (get_attr), from what the resource recorded; JSON null when it has none.
+   * Unknown attributes are refused by the template layer before this is called.
+   */
+  default JsonNode attribute(ResourceState resource, String name, NestedStacks nested) throws Exception {
+    return NullNode.instance;
+  }
+
+  /** The value of get_resource / Ref: the physical id, or the name before there is one. */
+  default String referenceId(ResourceState resource) {
+    return resource.physicalId() != null ? resource.physicalId() : resource.name();
+  }
+
+  /**
+   * Handles a signal that is not a hook's (wait condition handles take theirs here). The signal is
+   * already stored; return a short description for the SIGNAL event, or throw to refuse it.
+   */
+  default String signal(ResourceState resource, JsonNode details) throws Exception {
+    throw new UnsupportedOperationException("Signal resource during " + resource.action() + " is not supported.");
+  }
+
+  /** Whether this type takes signals other than hook clears. */
+  default boolean signalable() {
+    return false;
+  }
+}

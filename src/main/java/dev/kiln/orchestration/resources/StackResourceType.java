@@ -1,0 +1,89 @@
+package dev.kiln.orchestration.resources;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.kiln.orchestration.template.TemplateSource;
+import dev.kiln.orchestration.template.schema.ResourceSchema;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code OS::Heat::Stack}: a nested stack from a template given as a string. Heat can make it in
+ * another region; Kiln has one region, so the stack is always made here ({@code context} is
+ * accepted and {@code region_name} must be Kiln's or absent).
+ */
+public final class StackResourceType implements ResourceType {
+  public static final String TYPE = "OS::Heat::Stack";
+  private static final ResourceSchema SCHEMA =
+      Schemas.of(
+          TYPE,
+          "A Resource for managing stacks.",
+          "2014.2",
+          Props.properties(
+              "context",
+              Props.map("Context for this stack.")
+                  .key("region_name", Props.string("Region name in which this stack will be created."))
+                  .key("credential_secret_id", Props.string("A Barbican secret ID.").since("12.0.0"))
+                  .key("ca_cert", Props.string("CA Cert for SSL.").since("12.0.0"))
+                  .key("insecure", Props.bool("If set, then the server's certificate will not be verified.")
+                      .defaultValue(false).since("12.0.0")),
+              "template",
+              Props.string("Template that specifies the stack to be created as a resource.").required().updatable(),
+              "timeout",
+              Props.integer("Number of minutes to wait for this stack creation.").updatable(),
+              "parameters",
+              Props.map("Set of parameters passed to this stack.").defaultValue(new com.fasterxml.jackson.databind.node.ObjectNode(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance)).updatable()),
+          Props.attributes(
+              "stack_name", Props.attribute("Name of the stack.", "string"),
+              "outputs", Props.attribute("A dict of key-value pairs output from the stack.", "map")));
+
+  @Override
+  public ResourceSchema schema() {
+    return SCHEMA;
+  }
+
+  @Override
+  public void create(ResourceContext context) throws Exception {
+    JsonNode props = context.properties();
+    String region = props.path("context").path("region_name").asText(null);
+    if (region != null && !region.equals("RegionOne")) {
+      throw new ResourceError("Error", "Kiln has only the region RegionOne, not " + region + ".");
+    }
+    TemplateSource source = TemplateSource.ofText(props.path("template").asText());
+    Map<String, JsonNode> parameters = new LinkedHashMap<>();
+    props.path("parameters").fields().forEachRemaining(e -> parameters.put(e.getKey(), e.getValue()));
+    Integer timeout = props.hasNonNull("timeout") ? props.get("timeout").asInt() : null;
+    context.physicalId(context.nested().create(source, parameters, timeout));
+  }
+
+  @Override
+  public void delete(ResourceContext context) throws Exception {
+    context.nested().delete(context.physicalId());
+  }
+
+  @Override
+  public void suspend(ResourceContext context) throws Exception {
+    context.nested().suspend(context.physicalId());
+  }
+
+  @Override
+  public void resume(ResourceContext context) throws Exception {
+    context.nested().resume(context.physicalId());
+  }
+
+  @Override
+  public JsonNode attribute(ResourceState resource, String name, NestedStacks nested) {
+    if (resource.physicalId() == null) {
+      return NullNode.instance;
+    }
+    return switch (name) {
+      case "outputs" -> nested.outputs(resource.physicalId());
+      case "stack_name" -> {
+        // The child's name is <parent>-<resource>-<short id> of the child's id.
+        yield TextNode.valueOf(resource.stackName() + "-" + resource.name() + "-" + ShortId.of(resource.physicalId()));
+      }
+      default -> NullNode.instance;
+    };
+  }
+}

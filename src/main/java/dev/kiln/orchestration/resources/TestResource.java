@@ -1,0 +1,120 @@
+package dev.kiln.orchestration.resources;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.kiln.orchestration.template.schema.ResourceSchema;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * {@code OS::Heat::TestResource}: stores {@code value} and exposes it as {@code output}, with
+ * Heat's knobs for testing: {@code fail} fails create and update after the wait, {@code wait_secs}
+ * (or {@code action_wait_secs} per action; -1 waits for ever) delays each action, {@code
+ * attr_wait_secs} delays resolving {@code output}. {@code client_name}/{@code entity_name} are
+ * accepted; Kiln's simulated effort is the wait itself.
+ */
+public final class TestResource implements ResourceType {
+  public static final String TYPE = "OS::Heat::TestResource";
+  private static final ResourceSchema SCHEMA =
+      Schemas.of(
+          TYPE,
+          "A resource which stores the string value that was provided. This resource is to be used only for"
+              + " testing. It has control knobs such as 'update_replace', 'fail', 'wait_secs'.",
+          "5.0.0",
+          Props.properties(
+              "constraint_prop_secs",
+              Props.number("Number value for delay during resolve constraint.").defaultValue(0).updatable()
+                  .custom("test_constr").since("6.0.0"),
+              "attr_wait_secs",
+              Props.number("Number value for timeout during resolving output value.").defaultValue(0).updatable()
+                  .since("6.0.0"),
+              "value",
+              Props.string("The input string to be stored.").defaultValue("test_string").updatable(),
+              "update_replace_value",
+              Props.string("Some value that can be stored but can not be updated.").since("7.0.0"),
+              "fail",
+              Props.bool("Value which can be set to fail the resource operation to test failure scenarios.")
+                  .updatable().defaultValue(false),
+              "update_replace",
+              Props.bool("Value which can be set to trigger update replace for the particular resource.")
+                  .updatable().defaultValue(false),
+              "wait_secs",
+              Props.number("Seconds to wait after an action (-1 is infinite).").updatable().defaultValue(0),
+              "action_wait_secs",
+              Props.map("Options for simulating waiting.")
+                  .updatable()
+                  .key("create", Props.number("Seconds to wait after a create. Defaults to the global wait_secs.").updatable())
+                  .key("update", Props.number("Seconds to wait after an update. Defaults to the global wait_secs.").updatable())
+                  .key("delete", Props.number("Seconds to wait after a delete. Defaults to the global wait_secs.").updatable()),
+              "client_name",
+              Props.string("Client to poll.").defaultValue("").updatable(),
+              "entity_name",
+              Props.string("Client entity to poll.").defaultValue("").updatable()),
+          Props.attributes(
+              "output",
+              Props.attribute(
+                  "The string that was stored. This value is also available by referencing the resource.", null)));
+
+  @Override
+  public ResourceSchema schema() {
+    return SCHEMA;
+  }
+
+  @Override
+  public void create(ResourceContext context) throws Exception {
+    JsonNode props = context.properties();
+    boolean fail = props.path("fail").asBoolean(false);
+    if (!fail) {
+      context.data().set("value", props.get("value"));
+      context.physicalId(context.physicalName());
+    }
+    waitFor(context, "create");
+    if (fail) {
+      throw new ResourceError("ValueError", "Test Resource failed " + context.name());
+    }
+  }
+
+  @Override
+  public void delete(ResourceContext context) throws Exception {
+    waitFor(context, "delete");
+  }
+
+  @Override
+  public JsonNode attribute(ResourceState resource, String name, NestedStacks nested) throws Exception {
+    if (resource.properties() != null) {
+      double secs = resource.properties().path("attr_wait_secs").asDouble(0);
+      if (secs > 0) {
+        Thread.sleep(Duration.ofMillis((long) (secs * 1000)));
+      }
+    }
+    if (name.equals("output")) {
+      JsonNode value = resource.data().get("value");
+      return value == null ? NullNode.instance : value;
+    }
+    return NullNode.instance;
+  }
+
+  /** Heat's wait: {@code action_wait_secs[action]}, else {@code wait_secs}; negative is for ever. */
+  private static void waitFor(ResourceContext context, String action) throws InterruptedException {
+    JsonNode props = context.properties();
+    if (props == null) {
+      return;
+    }
+    JsonNode perAction = props.path("action_wait_secs").path(action);
+    double secs = perAction.isNumber() || perAction.isTextual() ? perAction.asDouble() : props.path("wait_secs").asDouble(0);
+    if (secs == 0) {
+      return;
+    }
+    if (secs < 0) {
+      // For ever: until the operation times out or is cancelled, which interrupts this thread.
+      while (true) {
+        Thread.sleep(Duration.ofHours(1));
+      }
+    }
+    Instant until = context.clock().instant().plusMillis((long) (secs * 1000));
+    long millis = Duration.between(context.clock().instant(), until).toMillis();
+    if (millis > 0) {
+      Thread.sleep(millis);
+    }
+  }
+}

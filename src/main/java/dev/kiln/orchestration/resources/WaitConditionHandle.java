@@ -1,0 +1,152 @@
+package dev.kiln.orchestration.resources;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.kiln.common.ServiceException;
+import dev.kiln.orchestration.template.schema.ResourceSchema;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * {@code OS::Heat::WaitConditionHandle} (and, with {@link #updating}, {@code
+ * OS::Heat::UpdateWaitConditionHandle}): a handle that takes signals {@code {"status": "SUCCESS" |
+ * "FAILURE", "reason", "data", "id"}}, which a WaitCondition counts.
+ *
+ * <p>Signals reach it through {@code OrchestrationService.signal} (the API's resource signal). Its
+ * {@code token} is a secret made from the resource's seeded randomness and recorded in its data;
+ * the API may accept it as the credential of a signal to {@code endpoint} (Heat issues a Keystone
+ * token for a stack user instead; Kiln has no stack users yet).
+ */
+public final class WaitConditionHandle implements ResourceType {
+  public static final String TYPE = "OS::Heat::WaitConditionHandle";
+  public static final String UPDATE_TYPE = "OS::Heat::UpdateWaitConditionHandle";
+  private static final List<String> STATUSES = List.of("SUCCESS", "FAILURE");
+
+  private final ResourceSchema schema;
+
+  private WaitConditionHandle(ResourceSchema schema) {
+    this.schema = schema;
+  }
+
+  public static WaitConditionHandle plain() {
+    return new WaitConditionHandle(
+        Schemas.of(
+            TYPE,
+            "Resource for managing signals from instances. Heat's native wait condition handle.",
+            "2014.2",
+            Props.properties(
+                "signal_transport",
+                Props.string("How the client will signal the wait condition. Kiln signals through the"
+                        + " orchestration API with a token (TOKEN_SIGNAL).")
+                    .allowed("CFN_SIGNAL", "TEMP_URL_SIGNAL", "HEAT_SIGNAL", "NO_SIGNAL", "ZAQAR_SIGNAL",
+                        "TOKEN_SIGNAL")
+                    .defaultValue("TOKEN_SIGNAL")
+                    .since("6.0.0")),
+            attributes()));
+  }
+
+  /** Heat's UpdateWaitConditionHandle: like the handle, replaced on every stack update. */
+  public static WaitConditionHandle updating() {
+    return new WaitConditionHandle(
+        Schemas.of(
+            UPDATE_TYPE,
+            "WaitConditionHandle that clears signals and changes handle on update.",
+            "2014.1",
+            java.util.Map.of(),
+            attributes()));
+  }
+
+  private static java.util.Map<String, dev.kiln.orchestration.template.schema.AttributeSchema> attributes() {
+    return Props.attributes(
+        "token", Props.attribute("Token for stack-user which can be used for signalling handle", "string"),
+        "endpoint", Props.attribute("Endpoint/url which can be used for signalling handle", "string"),
+        "curl_cli", Props.attribute("Convenience attribute, provides curl CLI command prefix, which can be used"
+            + " for signalling handle completion or failure.", "string"),
+        "signal", Props.attribute("JSON serialized map that includes the endpoint, token and/or other attributes"
+            + " the client must use for signalling this handle.", "string"));
+  }
+
+  @Override
+  public ResourceSchema schema() {
+    return schema;
+  }
+
+  /** Whatever the spelling, a handle takes every property as given (its only one is informational). */
+  @Override
+  public void create(ResourceContext context) {
+    byte[] secret = new byte[16];
+    for (int i = 0; i < secret.length; i++) {
+      secret[i] = (byte) context.random().nextInt(256);
+    }
+    context.data().put("token", HexFormat.of().formatHex(secret));
+    context.data().put("endpoint", context.signalUrl());
+    context.physicalId(context.physicalName());
+  }
+
+  @Override
+  public boolean signalable() {
+    return true;
+  }
+
+  @Override
+  public String signal(ResourceState resource, JsonNode details) {
+    if (details != null && !details.isNull() && !details.isObject()) {
+      throw ServiceException.invalid("ValueError", "Metadata format invalid");
+    }
+    String status = details == null ? "SUCCESS" : details.path("status").asText("SUCCESS");
+    if (!STATUSES.contains(status)) {
+      throw ServiceException.invalid("ValueError", "Metadata format invalid");
+    }
+    int number = resource.signals().size() + 1;
+    return details != null && details.hasNonNull("reason")
+        ? "Signal: " + details.get("reason").asText()
+        : "Signal " + number + " received";
+  }
+
+  @Override
+  public JsonNode attribute(ResourceState resource, String name, NestedStacks nested) {
+    if (resource.physicalId() == null) {
+      return NullNode.instance;
+    }
+    String token = resource.data().path("token").asText(null);
+    String endpoint = resource.data().path("endpoint").asText(null);
+    return switch (name) {
+      case "token" -> token == null ? NullNode.instance : TextNode.valueOf(token);
+      case "endpoint" -> endpoint == null ? NullNode.instance : TextNode.valueOf(endpoint);
+      case "curl_cli" ->
+          TextNode.valueOf(
+              "curl -i -X POST -H 'X-Auth-Token: " + token + "' -H 'Content-Type: application/json' -H 'Accept:"
+                  + " application/json' " + endpoint);
+      case "signal" -> {
+        ObjectNode signal = JsonNodeFactory.instance.objectNode();
+        signal.put("endpoint", endpoint);
+        signal.put("token", token);
+        yield TextNode.valueOf(signal.toString());
+      }
+      default -> NullNode.instance;
+    };
+  }
+
+  /** The signals as a wait condition reads them: numbered, status, reason, data, id. */
+  static List<Signal> signals(ResourceState handle) {
+    List<Signal> out = new java.util.ArrayList<>();
+    int n = 0;
+    for (JsonNode s : handle.signals()) {
+      if (s.has("unset_hook")) {
+        continue;
+      }
+      n++;
+      String status = s.path("status").asText("SUCCESS");
+      String reason = s.hasNonNull("reason") ? s.get("reason").asText() : "Signal " + n + " received";
+      JsonNode data = s.has("data") ? s.get("data") : NullNode.instance;
+      String id = s.hasNonNull("id") ? s.get("id").asText() : Integer.toString(n);
+      out.add(new Signal(status, reason, data, id));
+    }
+    return out;
+  }
+
+  record Signal(String status, String reason, JsonNode data, String id) {}
+}

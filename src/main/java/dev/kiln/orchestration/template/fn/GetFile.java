@@ -1,0 +1,26 @@
+package dev.kiln.orchestration.template.fn;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** {@code get_file: name}: a file sent with the request, inline, as a string. */
+public final class GetFile implements Function {
+  public static final GetFile INSTANCE = new GetFile();
+
+  @Override
+  public String description() {
+    return "The content of a file sent with the template (the request's files), as a string.";
+  }
+
+  @Override
+  public JsonNode apply(String name, JsonNode args, Scope scope) {
+    if (!args.isTextual()) {
+      throw TemplateError.invalid("Argument to \"" + name + "\" must be a string");
+    }
+    String content = scope.file(args.textValue());
+    if (content == null) {
+      throw TemplateError.invalid(
+          "No content found in the \"files\" section for " + name + " path: " + args.textValue());
+    }
+    return Values.text(content);
+  }
+}

@@ -1,0 +1,126 @@
+-- Orchestration (Heat v1). Owned by dev.kiln.orchestration.store; no other code reads these tables.
+--
+-- The model is convergence-shaped, so that part 2's updates, replacements and rollbacks need no
+-- new tables: a stack points at its current template (and the one before, for rollback); a
+-- resource is one row per (stack, name, generation), and a replacement is a new generation whose
+-- row says which one it replaces. Every stack operation has a traversal id: the task that runs it
+-- writes only while the stack's row still carries that id, so a superseded task cannot write.
+
+-- What a stack was created (or updated) from, as sent: re-parsed by whichever node runs the
+-- stack's task, and answered by GET .../template, .../files, .../environment.
+CREATE TABLE heat_template (
+  id                VARCHAR(36) PRIMARY KEY,
+  template          TEXT NOT NULL,
+  files             TEXT NOT NULL,
+  environment       TEXT,
+  environment_files TEXT NOT NULL,
+  created_at        TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
+CREATE TABLE heat_stack (
+  id                   VARCHAR(36) PRIMARY KEY,
+  name                 VARCHAR(255) NOT NULL,
+  -- The name while the stack is not deleted: unique per project among live stacks.
+  live_name            VARCHAR(255),
+  project_id           VARCHAR(64) NOT NULL,
+  -- The owner's identity: resources act as this user of this project.
+  user_id              VARCHAR(64),
+  owner_admin          BOOLEAN NOT NULL,
+  action               VARCHAR(16) NOT NULL,
+  status               VARCHAR(16) NOT NULL,
+  status_reason        TEXT,
+  traversal            VARCHAR(36) NOT NULL,
+  operation_started_at TIMESTAMP WITH TIME ZONE NOT NULL,
+  template_id          VARCHAR(36) NOT NULL REFERENCES heat_template (id),
+  previous_template_id VARCHAR(36) REFERENCES heat_template (id),
+  description          TEXT NOT NULL,
+  -- The request's parameters (JSON object), and every bound value as the API shows them.
+  parameters           TEXT NOT NULL,
+  shown_parameters     TEXT NOT NULL,
+  timeout_mins         INT,
+  disable_rollback     BOOLEAN NOT NULL,
+  tags                 TEXT NOT NULL,
+  parent_id            VARCHAR(36) REFERENCES heat_stack (id),
+  parent_resource      VARCHAR(255),
+  -- The parent's resource row this stack is; a nested stack's idempotency key.
+  parent_resource_id   VARCHAR(36) UNIQUE,
+  root_id              VARCHAR(36) NOT NULL,
+  nested_depth         INT NOT NULL,
+  created_at           TIMESTAMP WITH TIME ZONE NOT NULL,
+  updated_at           TIMESTAMP WITH TIME ZONE,
+  deleted_at           TIMESTAMP WITH TIME ZONE,
+  CONSTRAINT heat_stack_live_name UNIQUE (project_id, live_name)
+);
+CREATE INDEX heat_stack_project_created ON heat_stack (project_id, created_at);
+CREATE INDEX heat_stack_created ON heat_stack (created_at);
+CREATE INDEX heat_stack_parent ON heat_stack (parent_id);
+CREATE INDEX heat_stack_root ON heat_stack (root_id);
+
+CREATE TABLE heat_stack_tag (
+  stack_id VARCHAR(36) NOT NULL REFERENCES heat_stack (id) ON DELETE CASCADE,
+  tag      VARCHAR(255) NOT NULL,
+  PRIMARY KEY (stack_id, tag)
+);
+CREATE INDEX heat_stack_tag_tag ON heat_stack_tag (tag);
+
+CREATE TABLE heat_resource (
+  -- This row's uuid: the resource's id in the API and the idempotency key its type uses to find
+  -- what an earlier attempt made.
+  id              VARCHAR(36) PRIMARY KEY,
+  stack_id        VARCHAR(36) NOT NULL REFERENCES heat_stack (id),
+  name            VARCHAR(255) NOT NULL,
+  generation      INT NOT NULL,
+  -- Whether this row is the stack's resource of that name now (a replaced or rolled-back row is
+  -- not, until it is deleted).
+  is_current      BOOLEAN NOT NULL,
+  template_id     VARCHAR(36) NOT NULL REFERENCES heat_template (id),
+  type            VARCHAR(255) NOT NULL,
+  action          VARCHAR(16) NOT NULL,
+  status          VARCHAR(16) NOT NULL,
+  status_reason   TEXT,
+  physical_id     VARCHAR(255),
+  -- Names of the resources this row needed when it was made: the order to delete in, without the
+  -- template.
+  requires        TEXT NOT NULL,
+  properties      TEXT,
+  data            TEXT NOT NULL,
+  metadata        TEXT,
+  deletion_policy VARCHAR(16) NOT NULL,
+  -- The breakpoint hook it waits on (pre-create, pre-delete, ...), or null.
+  hook            VARCHAR(32),
+  nested_stack_id VARCHAR(36),
+  replaces        VARCHAR(36),
+  replaced_by     VARCHAR(36),
+  description     TEXT NOT NULL,
+  created_at      TIMESTAMP WITH TIME ZONE NOT NULL,
+  updated_at      TIMESTAMP WITH TIME ZONE,
+  CONSTRAINT heat_resource_generation UNIQUE (stack_id, name, generation)
+);
+CREATE INDEX heat_resource_physical ON heat_resource (physical_id);
+
+-- Signals sent to a resource (wait condition handle signals, ...), appended and never rewritten,
+-- so that a signal cannot be lost to the engine writing the resource's row at the same moment.
+CREATE TABLE heat_signal (
+  seq         BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  resource_id VARCHAR(36) NOT NULL REFERENCES heat_resource (id),
+  details     TEXT NOT NULL,
+  created_at  TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX heat_signal_resource ON heat_signal (resource_id, seq);
+
+CREATE TABLE heat_event (
+  seq           BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+  id            VARCHAR(36) NOT NULL UNIQUE,
+  stack_id      VARCHAR(36) NOT NULL,
+  root_id       VARCHAR(36) NOT NULL,
+  resource_name VARCHAR(255) NOT NULL,
+  physical_id   VARCHAR(255),
+  resource_type VARCHAR(255) NOT NULL,
+  action        VARCHAR(16) NOT NULL,
+  status        VARCHAR(16) NOT NULL,
+  reason        TEXT,
+  properties    TEXT,
+  created_at    TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX heat_event_stack ON heat_event (stack_id, seq);
+CREATE INDEX heat_event_root ON heat_event (root_id, seq);
