@@ -33,23 +33,11 @@ public final class OrchestrationApi implements HttpService {
     this.service = requireNonNull(service, "service is null");
   }
 
-  /**
-   * Only the version document, as before the engine existed. Kept until KilnServer wires the
-   * engine; removed then.
-   */
-  public OrchestrationApi(String publicUrl, CallerResolver callers) {
-    this.context = new ServiceContext(publicUrl, FaultStyle.HEAT, callers, null);
-    this.service = null;
-  }
 
   @Override
   public void routing(HttpRules rules) {
     ApiRoutes routes = new ApiRoutes(rules, context);
     routes.get("/", Access.PUBLIC, request -> ApiResponse.status(300, versions(request.baseUrl())));
-    if (service == null) {
-      routes.unmatchedIsNotFound();
-      return;
-    }
     routes.get("/v1/{project_id}/build_info", Access.AUTHENTICATED, OrchestrationApi::buildInfo);
     // Collection routes first: /stacks/preview and /stacks/detail must not be taken for names.
     StacksApi stacks = new StacksApi(service);
