@@ -7,7 +7,7 @@
 #   scripts/heat-gabbi.sh AUTH_URL USERNAME PASSWORD PROJECT
 #   e.g. scripts/heat-gabbi.sh http://127.0.0.1:5000/identity/v3 demo secret demo
 #
-# Needs Debian's python3-heat-tempest-plugin (it brings tempest and gabbi). Takes a few seconds.
+# Needs Debian's heat-tempest-plugin package (it brings tempest and gabbi). Takes a few seconds.
 set -euo pipefail
 if [ $# -ne 4 ]; then
   sed -n '2,10p' "$0" >&2
@@ -16,7 +16,7 @@ fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 python=/usr/bin/python3
 if ! "$python" -c 'import heat_tempest_plugin, gabbi' 2>/dev/null; then
-  echo "heat-gabbi: install Debian's python3-heat-tempest-plugin first" >&2
+  echo "heat-gabbi: install Debian's heat-tempest-plugin package first" >&2
   exit 2
 fi
 work=$(mktemp -d)
