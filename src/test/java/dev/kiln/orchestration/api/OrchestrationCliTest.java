@@ -232,6 +232,19 @@ class OrchestrationCliTest {
   }
 
   @Test
+  void onlyAdminsListEveryProjectsStacks() {
+    cli.ok("stack", "create", "-t", dir.resolve("two.yaml").toString(), "--wait", "cli-global");
+    OpenStackCli admin = kiln.adminCli();
+    assertThat(admin.json("stack", "list", "--all-projects").findValuesAsText("Stack Name")).contains("cli-global");
+    // The older heat client asks the same way (global_tenant=True) and shows each stack's project.
+    assertThat(admin.heatOk("stack-list", "--global-tenant")).contains("cli-global").contains("project");
+    OpenStackCli.Result refused = cli.run("stack", "list", "--all-projects");
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.stderr()).contains("global_index");
+    cli.ok("stack", "delete", "--yes", "--wait", "cli-global");
+  }
+
+  @Test
   void buildInfoAnswers() {
     assertThat(cli.json("orchestration", "build", "info").toString()).contains("revision");
   }
