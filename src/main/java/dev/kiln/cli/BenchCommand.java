@@ -35,7 +35,9 @@ import picocli.CommandLine.Parameters;
         "Measure Kiln: 'identity' times cold starts to the first token, token issue and"
             + " validation, and idle memory; 'volume' times volume creates and attachment cycles;"
             + " 'compute' times server boots and the server list at 10,000 servers; 'attach' times"
-            + " interface and volume attach and detach cycles and live migrations of a server.")
+            + " interface and volume attach and detach cycles and live migrations of a server; 'heat' times"
+            + " stack creates and deletes of 100 and 1,000 resources and 100- and 500-long chains, and the"
+            + " stack list at 1,000 stacks.")
 public final class BenchCommand implements Callable<Integer> {
   private static final String PASSWORD = "bench-secret";
   private static final Pattern READY = Pattern.compile("Kiln ready at (http://\\S+)");
@@ -44,7 +46,7 @@ public final class BenchCommand implements Callable<Integer> {
           "kiln_http_server_requests_seconds\\{[^}]*route=\"/identity/v3/users/\\{user_id\\}\""
               + "[^}]*status=\"200\"[^}]*quantile=\"0\\.5\"\\} (\\S+)");
 
-  @Parameters(index = "0", description = "What to measure: identity, volume, compute or attach.", defaultValue = "identity")
+  @Parameters(index = "0", description = "What to measure: identity, volume, compute, attach or heat.", defaultValue = "identity")
   String suite;
 
   @Option(names = "--starts", description = "Cold starts to time (default: ${DEFAULT-VALUE}).")
@@ -67,8 +69,14 @@ public final class BenchCommand implements Callable<Integer> {
     if (suite.equals("attach")) {
       return benchAttach();
     }
+    if (suite.equals("heat")) {
+      System.out.println("Kiln bench heat (" + Runtime.getRuntime().availableProcessors()
+          + " cores, Java " + Runtime.version() + ")");
+      System.out.print(HeatBench.runInNewDataDir());
+      return 0;
+    }
     if (!suite.equals("identity")) {
-      System.err.println("Unknown bench suite '" + suite + "'; known: identity, volume, compute, attach.");
+      System.err.println("Unknown bench suite '" + suite + "'; known: identity, volume, compute, attach, heat.");
       return 2;
     }
     System.out.println("Kiln bench identity (" + Runtime.getRuntime().availableProcessors()
@@ -315,7 +323,7 @@ public final class BenchCommand implements Callable<Integer> {
     return nanos / 1_000_000.0;
   }
 
-  private static void delete(Path dir) throws IOException {
+  static void delete(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

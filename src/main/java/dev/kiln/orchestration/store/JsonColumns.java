@@ -30,6 +30,9 @@ public final class JsonColumns {
     if (text == null) {
       return null;
     }
+    if (text.equals("{}")) {
+      return JsonNodeFactory.instance.objectNode(); // lists read many of these: skip the parser
+    }
     try {
       return MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
@@ -44,6 +47,9 @@ public final class JsonColumns {
   }
 
   public static List<String> readStrings(String text) {
+    if (text == null || text.equals("[]")) {
+      return List.of();
+    }
     List<String> values = new ArrayList<>();
     JsonNode node = read(text);
     if (node != null) {

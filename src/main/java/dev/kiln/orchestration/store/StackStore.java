@@ -26,6 +26,10 @@ public final class StackStore {
           + " s.shown_parameters, s.timeout_mins, s.disable_rollback, s.tags, s.parent_id, s.parent_resource,"
           + " s.parent_resource_id, s.root_id, s.nested_depth, s.created_at, s.updated_at, s.deleted_at";
 
+  /** A list's columns: the same, without the parameters a list does not show. */
+  private static final String LIST_COLUMNS =
+      COLUMNS.replace("s.parameters,", "'{}' AS parameters,").replace("s.shown_parameters,", "'{}' AS shown_parameters,");
+
   private final Sql sql;
 
   public StackStore(Sql sql) {
@@ -153,7 +157,7 @@ public final class StackStore {
   /** Lists stacks; see {@link StackListing}. */
   public List<StackRow> list(StackListing listing) {
     return sql.query(
-        "SELECT " + COLUMNS + " FROM heat_stack s" + listing.afterMarker().where() + listing.orderAndPage(),
+        "SELECT " + LIST_COLUMNS + " FROM heat_stack s" + listing.afterMarker().where() + listing.orderAndPage(),
         StackStore::map,
         listing.arguments());
   }

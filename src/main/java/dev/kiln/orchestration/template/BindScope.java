@@ -23,14 +23,16 @@ final class BindScope implements Scope {
   private final JsonNode mappings;
   private final Set<String> resources;
   private final Resolver resolver;
+  private final JsonNode facade;
 
   BindScope(
       Map<String, JsonNode> parameters,
       Map<String, Node> conditions,
       Map<String, String> files,
       JsonNode mappings,
-      Set<String> resources) {
-    this(parameters, conditions, new HashMap<>(), files, mappings, resources, null);
+      Set<String> resources,
+      JsonNode facade) {
+    this(parameters, conditions, new HashMap<>(), files, mappings, resources, null, facade);
   }
 
   private BindScope(
@@ -40,7 +42,8 @@ final class BindScope implements Scope {
       Map<String, String> files,
       JsonNode mappings,
       Set<String> resources,
-      Resolver resolver) {
+      Resolver resolver,
+      JsonNode facade) {
     this.parameters = parameters;
     this.conditions = conditions;
     this.resolved = resolved;
@@ -48,12 +51,13 @@ final class BindScope implements Scope {
     this.mappings = mappings;
     this.resources = resources;
     this.resolver = resolver;
+    this.facade = facade;
   }
 
   /** The same scope reading live resources through {@code live}. */
   BindScope withResolver(Resolver live) {
     // Conditions are all resolved at bind time; the map is only read from here on.
-    return new BindScope(parameters, conditions, resolved, files, mappings, resources, live);
+    return new BindScope(parameters, conditions, resolved, files, mappings, resources, live, facade);
   }
 
   @Override
@@ -114,6 +118,11 @@ final class BindScope implements Scope {
   @Override
   public boolean hasResource(String name) {
     return resources.contains(name);
+  }
+
+  @Override
+  public JsonNode facade() {
+    return facade;
   }
 
   @Override

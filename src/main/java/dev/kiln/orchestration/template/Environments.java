@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads and merges environments as Heat does: each environment file in order (Heat's {@code
+ * Reads and merges environments as Heat does (the result has Heat's four user-visible sections:
+ * parameters, parameter_defaults, resource_registry with its {@code resources}, event_sinks): each environment file in order (Heat's {@code
  * merge_environments}, with {@code parameter_merge_strategies} overwrite / merge / deep_merge),
  * or, when there are none, the request's {@code environment}. Like Heat's API, the request's
  * environment is not used when environment files are given: heatclient sends the same content
@@ -40,8 +41,9 @@ final class Environments {
         }
         validate(given);
         given.fields().forEachRemaining(e -> {
-          if (!e.getKey().equals("parameter_merge_strategies")) {
-            env.set(e.getKey(), e.getValue());
+          if (!e.getKey().equals("parameter_merge_strategies")
+              && !e.getKey().equals("encrypted_param_names")) {
+            env.set(e.getKey(), e.getValue().deepCopy());
           }
         });
       }
@@ -60,16 +62,21 @@ final class Environments {
         mergeFile(env, file, fileStrategies, strategies, params, cfn, name);
       }
     }
-    checkRegistry(env.get("resource_registry"), "resource_registry");
+    JsonNode registry = env.get("resource_registry");
+    if (registry instanceof ObjectNode r && !r.has("resources")) {
+      r.set("resources", Values.object());
+    }
+    checkRegistry(registry, "resource_registry");
     return env;
   }
 
   static ObjectNode empty() {
     ObjectNode env = Values.object();
     env.set("parameters", Values.object());
-    env.set("resource_registry", Values.object());
+    ObjectNode registry = Values.object();
+    registry.set("resources", Values.object());
+    env.set("resource_registry", registry);
     env.set("parameter_defaults", Values.object());
-    env.set("encrypted_param_names", Values.array());
     env.set("event_sinks", Values.array());
     return env;
   }
@@ -108,7 +115,7 @@ final class Environments {
       Map.Entry<String, JsonNode> e = it.next();
       String section = e.getKey();
       JsonNode value = e.getValue();
-      if (value.isContainerNode() && value.isEmpty()) {
+      if (value.isContainerNode() && value.isEmpty() || section.equals("encrypted_param_names")) {
         continue;
       }
       if (section.equals("parameters") || section.equals("parameter_defaults")) {

@@ -37,4 +37,16 @@ public interface ParsedStack {
    */
   BoundStack bind(
       Map<String, JsonNode> userParameters, PseudoParameters pseudo, ConstraintChecker checker);
+
+  /**
+   * {@link #bind} for a stack that implements a resource of another stack (a provider template or
+   * {@code OS::Heat::Stack}): {@code resource_facade} / {@code Fn::ResourceFacade} in it answer
+   * from {@code facade}, the parent resource's {@code {"metadata", "deletion_policy",
+   * "update_policy"}} (resolved; absent keys read as null).
+   */
+  BoundStack bind(
+      Map<String, JsonNode> userParameters,
+      PseudoParameters pseudo,
+      ConstraintChecker checker,
+      JsonNode facade);
 }

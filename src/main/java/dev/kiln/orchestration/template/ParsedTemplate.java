@@ -44,7 +44,7 @@ final class ParsedTemplate implements ParsedStack {
     this.environment = Environments.record(environmentJson);
     this.template = template;
     this.files = files;
-    this.conditions = Map.copyOf(conditions);
+    this.conditions = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(conditions));
     this.resources = List.copyOf(resources);
     this.outputs = List.copyOf(outputs);
     this.mappings = mappings;
@@ -93,6 +93,15 @@ final class ParsedTemplate implements ParsedStack {
   @Override
   public BoundStack bind(
       Map<String, JsonNode> userParameters, PseudoParameters pseudo, ConstraintChecker checker) {
-    return new StackBinder(this, checker).bind(userParameters, pseudo, true);
+    return new StackBinder(this, checker, null).bind(userParameters, pseudo, true);
+  }
+
+  @Override
+  public BoundStack bind(
+      Map<String, JsonNode> userParameters,
+      PseudoParameters pseudo,
+      ConstraintChecker checker,
+      JsonNode facade) {
+    return new StackBinder(this, checker, facade).bind(userParameters, pseudo, true);
   }
 }

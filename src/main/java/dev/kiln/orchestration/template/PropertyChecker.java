@@ -49,7 +49,7 @@ final class PropertyChecker {
     Map<String, ?> given;
     if (properties instanceof Node.MapNode m) {
       given = m.entries();
-    } else if (properties instanceof Node.Literal l && l.value().isObject()) {
+    } else if (properties instanceof Node.Literal l && (l.value().isObject() || l.value().isNull())) {
       given = Environments.asMap(l.value());
     } else {
       return;

@@ -22,10 +22,12 @@ import java.util.Set;
 final class StackBinder {
   private final ParsedTemplate t;
   private final ConstraintChecker checker;
+  private final JsonNode facade;
 
-  StackBinder(ParsedTemplate t, ConstraintChecker checker) {
+  StackBinder(ParsedTemplate t, ConstraintChecker checker, JsonNode facade) {
     this.t = t;
     this.checker = checker;
+    this.facade = facade;
   }
 
   BoundStack bind(Map<String, JsonNode> userParameters, PseudoParameters pseudo, boolean validateValues) {
@@ -50,7 +52,7 @@ final class StackBinder {
     }
     Set<String> allNames = new LinkedHashSet<>();
     t.resources.forEach(r -> allNames.add(r.name()));
-    BindScope scope = new BindScope(values, t.conditions, t.files, t.mappings, allNames);
+    BindScope scope = new BindScope(values, t.conditions, t.files, t.mappings, allNames, facade);
     try {
       return bind(scope, values, allNames, cfn);
     } catch (TemplateError e) {
@@ -107,7 +109,7 @@ final class StackBinder {
       if (o.condition() != null && !enabledBy(o.condition(), scope, null, cfn)) {
         continue;
       }
-      outputs.add(new OutputDefinition(o.name(), o.description(), fold(o.value(), scope)));
+      outputs.add(new OutputDefinition(o.name(), o.description(), foldOutput(o.value(), scope)));
     }
     return new BoundStack(values, out, outputs);
   }
@@ -136,6 +138,20 @@ final class StackBinder {
     Set<String> refs = new LinkedHashSet<>();
     Evaluator.references(folded, scope::isParameter, refs);
     return new BoundExpression(folded, node.raw(), scope, refs);
+  }
+
+  /**
+   * An output whose value fails is not a reason to refuse the stack: as in Heat, the failure is
+   * reported when the output is shown, so the snippet is kept as written and fails on resolve.
+   */
+  private static BoundExpression foldOutput(Node node, BindScope scope) {
+    try {
+      return fold(node, scope);
+    } catch (TemplateError e) {
+      Set<String> refs = new LinkedHashSet<>();
+      Evaluator.references(node, scope::isParameter, refs);
+      return new BoundExpression(node, node.raw(), scope, refs);
+    }
   }
 
   private DeletionPolicy deletionPolicy(ResourceSpec r, BindScope scope) {

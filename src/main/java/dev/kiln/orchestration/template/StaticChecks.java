@@ -51,9 +51,9 @@ final class StaticChecks {
           }
         }
         needs.addAll(refs);
-        checkCalls(n, byName, parameterNames, cfn);
+        checkCalls(n, byName, parameterNames, true);
       }
-      checkCalls(r.updatePolicy(), byName, parameterNames, cfn);
+      checkCalls(r.updatePolicy(), byName, parameterNames, true);
       PropertyChecker.checkNames(r.name(), r.schema(), r.properties(), cfn);
       anyConditional |= r.condition() != null;
       graph.put(r.name(), needs);
@@ -66,7 +66,8 @@ final class StaticChecks {
           throw reference(ref, o.path());
         }
       }
-      checkCalls(o.value(), byName, parameterNames, cfn);
+      // Heat reports an output's missing parameter when the output is shown, not before.
+      checkCalls(o.value(), byName, parameterNames, false);
     }
     if (!anyConditional) {
       Dependencies.checkAcyclic(graph);
@@ -79,9 +80,9 @@ final class StaticChecks {
   }
 
   private static void checkCalls(
-      Node node, Map<String, ResourceSpec> byName, Set<String> parameterNames, boolean cfn) {
+      Node node, Map<String, ResourceSpec> byName, Set<String> parameterNames, boolean params) {
     Evaluator.forEachCall(node, call -> {
-      if (call.function() instanceof GetParam) {
+      if (call.function() instanceof GetParam && params) {
         String p = GetParam.parameterName(call.args());
         if (p != null && !parameterNames.contains(p)) {
           throw Errors.at(call.path(), new TemplateError("UserParameterMissing",

@@ -35,7 +35,9 @@ public interface TemplateLanguage {
 
   /**
    * The functions allowed in one version ({@code heat_template_version.2018-08-31}, {@code
-   * AWSTemplateFormatVersion.2010-09-09}, or an alias), or only the condition functions.
+   * AWSTemplateFormatVersion.2010-09-09}, or an alias). With {@code conditionFunctionsOnly} (the
+   * API's {@code with_condition_func=true}) the version's condition functions are listed too, added
+   * to the others, as Heat's engine answers it (despite the parameter's name).
    *
    * @throws dev.kiln.common.ServiceException NOT_FOUND for an unknown version
    */

@@ -56,12 +56,16 @@ final class YamlTree {
 
   /** The expanded node count, memoised per node so that shared anchors are counted in O(n). */
   private long size(Node node, IdentityHashMap<Node, Boolean> inProgress) {
-    Long known = sizes.get(node);
-    if (known != null) {
-      return known;
-    }
-    if (inProgress.put(node, Boolean.TRUE) != null) {
-      throw Errors.badRequest(kind + " not in valid format: a YAML alias refers to its own anchor");
+    // Only anchored nodes can be reached twice (through aliases), so only they are remembered.
+    boolean anchored = node.getAnchor() != null;
+    if (anchored) {
+      Long known = sizes.get(node);
+      if (known != null) {
+        return known;
+      }
+      if (inProgress.put(node, Boolean.TRUE) != null) {
+        throw Errors.badRequest(kind + " not in valid format: a YAML alias refers to its own anchor");
+      }
     }
     long total = 1;
     if (node instanceof SequenceNode seq) {
@@ -80,13 +84,16 @@ final class YamlTree {
         }
       }
     }
-    inProgress.remove(node);
-    sizes.put(node, total);
+    if (anchored) {
+      inProgress.remove(node);
+      sizes.put(node, total);
+    }
     return total;
   }
 
   private JsonNode build(Node node) {
-    JsonNode done = built.get(node);
+    boolean anchored = node.getAnchor() != null;
+    JsonNode done = anchored ? built.get(node) : null;
     if (done != null) {
       return done;
     }
@@ -103,7 +110,9 @@ final class YamlTree {
           case MappingNode map -> mapping(map);
           default -> throw unsupported(node.getTag());
         };
-    built.put(node, out);
+    if (anchored) {
+      built.put(node, out);
+    }
     return out;
   }
 

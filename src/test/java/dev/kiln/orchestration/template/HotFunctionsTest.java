@@ -30,7 +30,7 @@ class HotFunctionsTest {
   @Test
   void getParamOfAnUndefinedParameterIsRefused() {
     refused(() -> eval("2018-08-31", "{get_param: nope}"), "StackValidationFailed",
-        "outputs.out.value.get_param: The Parameter (nope) was not provided.");
+        "resources.probe.metadata.out.get_param: The Parameter (nope) was not provided.");
   }
 
   @Test
@@ -45,13 +45,13 @@ class HotFunctionsTest {
   void getAttrWithOnlyAResourceNameIsAllAttributesFrom20151015() {
     assertThat(eval("2015-10-15", "{get_attr: [r]}").get("output")).isEqualTo(J.textNode("out"));
     refused(() -> eval("2015-04-30", "{get_attr: [r]}"), "StackValidationFailed",
-        "outputs.out.value.get_attr: Arguments to \"get_attr\" must be of the form [resource_name, attribute, (path), ...]");
+        "resources.probe.metadata.out.get_attr: Arguments to \"get_attr\" must be of the form [resource_name, attribute, (path), ...]");
   }
 
   @Test
   void getAttrOfAnAttributeTheTypeDoesNotHaveIsRefused() {
     refused(() -> eval("2018-08-31", "{get_attr: [r, nope]}"), "StackValidationFailed",
-        "outputs.out.value.get_attr: The Referenced Attribute (r nope) is incorrect.");
+        "resources.probe.metadata.out.get_attr: The Referenced Attribute (r nope) is incorrect.");
     assertThat(eval("2018-08-31", "{get_attr: [r, show]}").isNull()).isTrue();
   }
 
@@ -77,7 +77,7 @@ class HotFunctionsTest {
         .isEqualTo(J.textNode("c={\"a\": {\"b\": [10, 20]}}"));
     refused(() -> eval("2015-04-30", "{str_replace: {template: 'c=C', params: {C: {get_param: config}}}}"),
         "StackValidationFailed",
-        "outputs.out.value.str_replace: \"str_replace\" params must be strings or numbers, param C is not valid");
+        "resources.probe.metadata.out.str_replace: \"str_replace\" params must be strings or numbers, param C is not valid");
   }
 
   @Test
@@ -86,14 +86,14 @@ class HotFunctionsTest {
         .isEqualTo(J.textNode("b"));
     refused(() -> eval("2017-02-24", "{str_replace_strict: {template: 'a', params: {a: b, zz: c, q: d}}}"),
         "StackValidationFailed",
-        "outputs.out.value.str_replace_strict: The following params were not found in the template: zz,q");
+        "resources.probe.metadata.out.str_replace_strict: The following params were not found in the template: zz,q");
   }
 
   @Test
   void strReplaceVeryStrictRefusesEmptyValues() {
     refused(() -> eval("2017-09-01", "{str_replace_vstrict: {template: 'a', params: {a: ''}}}"),
         "StackValidationFailed",
-        "outputs.out.value.str_replace_vstrict: str_replace_vstrict has an undefined or empty value for"
+        "resources.probe.metadata.out.str_replace_vstrict: str_replace_vstrict has an undefined or empty value for"
             + " param a, must be a defined non-empty value");
   }
 
@@ -101,7 +101,7 @@ class HotFunctionsTest {
   void strReplaceWithoutParamsIsRefusedWhenParsed() {
     refused(() -> Fixtures.parse(Snippets.template("2018-08-31", "{str_replace: {template: x}}")),
         "StackValidationFailed",
-        "outputs.out.value.str_replace: \"str_replace\" syntax should be str_replace:\n"
+        "resources.probe.metadata.out.str_replace: \"str_replace\" syntax should be str_replace:\n"
             + "              template: This is var1 template var2\n"
             + "              params:\n"
             + "                var1: a\n"
@@ -114,9 +114,9 @@ class HotFunctionsTest {
     assertThat(eval("2015-10-15", "{list_join: [',', [{k: v}]]}")).isEqualTo(J.textNode("{\"k\": \"v\"}"));
     refused(() -> Fixtures.parse(Snippets.template("2015-04-30", "{list_join: [',', [a], [c]]}")),
         "StackValidationFailed",
-        "outputs.out.value.list_join: Incorrect arguments to \"list_join\" should be: \"list_join\" : [ \" \", [ \"str1\", \"str2\"]]");
+        "resources.probe.metadata.out.list_join: Incorrect arguments to \"list_join\" should be: \"list_join\" : [ \" \", [ \"str1\", \"str2\"]]");
     refused(() -> eval("2015-04-30", "{list_join: [',', [{k: v}]]}"), "StackValidationFailed",
-        "outputs.out.value.list_join: Items to join must be strings not {'k': 'v'}");
+        "resources.probe.metadata.out.list_join: Items to join must be strings not {'k': 'v'}");
   }
 
   @Test
@@ -133,7 +133,7 @@ class HotFunctionsTest {
         .isEqualTo(json("[\"k=a\", \"k=b\"]"));
     refused(() -> eval("2016-04-08", "{repeat: {template: k=%k%, for_each: {'%k%': {a: 1}}}}"),
         "StackValidationFailed",
-        "outputs.out.value.repeat: The values of the \"for_each\" argument to \"repeat\" must be lists");
+        "resources.probe.metadata.out.repeat: The values of the \"for_each\" argument to \"repeat\" must be lists");
   }
 
   @Test
@@ -144,24 +144,24 @@ class HotFunctionsTest {
     refused(() -> eval("2017-09-01",
         "{repeat: {template: '%a%', for_each: {'%a%': [x, y], '%b%': ['1']}, permutations: false}}"),
         "StackValidationFailed",
-        "outputs.out.value.repeat: For repeat, the length of for_each values should be equal if no nested loop.");
+        "resources.probe.metadata.out.repeat: For repeat, the length of for_each values should be equal if no nested loop.");
     refused(() -> Fixtures.parse(Snippets.template("2017-09-01",
         "{repeat: {template: a, for_each: {'%a%': [x]}, permutations: 'no'}}")),
         "StackValidationFailed",
-        "outputs.out.value.repeat: \"permutations\" should be boolean type for repeat function.");
+        "resources.probe.metadata.out.repeat: \"permutations\" should be boolean type for repeat function.");
   }
 
   @Test
   void mapMergeAndMapReplace() {
     assertThat(eval("2016-04-08", "{map_merge: [{a: 1, b: 1}, {b: 2}, null]}")).isEqualTo(json("{\"a\":1,\"b\":2}"));
     refused(() -> eval("2016-04-08", "{map_merge: [{a: 1}, [x]]}"), "StackValidationFailed",
-        "outputs.out.value.map_merge: Incorrect arguments: Items to merge must be maps. ['x'] is type"
+        "resources.probe.metadata.out.map_merge: Incorrect arguments: Items to merge must be maps. ['x'] is type"
             + " <class 'list'> instead of a dict");
     assertThat(eval("2016-10-14", "{map_replace: [{k1: v1, k2: v2}, {keys: {k1: K1}, values: {v2: V2}}]}"))
         .isEqualTo(json("{\"K1\":\"v1\",\"k2\":\"V2\"}"));
     refused(() -> eval("2016-10-14", "{map_replace: [{k1: v1, k2: v2}, {keys: {k1: k2}}]}"),
         "StackValidationFailed",
-        "outputs.out.value.map_replace: key replacement k2 collides with a key in the input map");
+        "resources.probe.metadata.out.map_replace: key replacement k2 collides with a key in the input map");
   }
 
   @Test
@@ -171,7 +171,7 @@ class HotFunctionsTest {
     assertThat(eval("2015-10-15", "{str_split: [',', 'a,b,c']}")).isEqualTo(json("[\"a\",\"b\",\"c\"]"));
     assertThat(eval("2015-10-15", "{str_split: [',', 'a,b,c', 1]}")).isEqualTo(J.textNode("b"));
     refused(() -> eval("2015-10-15", "{str_split: [',', 'a,b,c', 5]}"), "StackValidationFailed",
-        "outputs.out.value.str_split: Incorrect index to \"str_split\" should be between 0 and 2");
+        "resources.probe.metadata.out.str_split: Incorrect index to \"str_split\" should be between 0 and 2");
     assertThat(eval("2017-02-24", "{filter: [[a], [a, b, a, c]]}")).isEqualTo(json("[\"b\",\"c\"]"));
   }
 
@@ -187,7 +187,7 @@ class HotFunctionsTest {
         .isEqualTo(J.textNode("https://u%40x:p@[::1]"));
     refused(() -> Fixtures.parse(Snippets.template("2017-09-01", "{make_url: {scheme: http, port: 70000}}")),
         "StackValidationFailed",
-        "outputs.out.value.make_url: Invalid URL port 70000, must be in range 1-65535");
+        "resources.probe.metadata.out.make_url: Invalid URL port 70000, must be in range 1-65535");
   }
 
   @Test
@@ -195,7 +195,7 @@ class HotFunctionsTest {
     assertThat(eval("2018-08-31", "{get_file: 'script.sh'}", Map.of("script.sh", "#!/bin/sh\n")))
         .isEqualTo(J.textNode("#!/bin/sh\n"));
     refused(() -> eval("2018-08-31", "{get_file: 'none.sh'}", Map.of()), "StackValidationFailed",
-        "outputs.out.value.get_file: No content found in the \"files\" section for get_file path: none.sh");
+        "resources.probe.metadata.out.get_file: No content found in the \"files\" section for get_file path: none.sh");
   }
 
   @Test
@@ -208,13 +208,40 @@ class HotFunctionsTest {
   void removedFunctionsAreRefusedByName() {
     refused(() -> Fixtures.parse(Snippets.template("2014-10-16", "{'Fn::Join': [',', [a]]}")),
         "StackValidationFailed",
-        "outputs.out.value.Fn::Join: The template version is invalid: The function Fn::Join is not"
+        "resources.probe.metadata.out.Fn::Join: The template version is invalid: The function Fn::Join is not"
             + " supported in this version of HOT.");
     assertThat(eval("2015-04-30", "{'Fn::Select': ['1', [a, b]]}")).isEqualTo(J.textNode("b"));
     refused(() -> Fixtures.parse(Snippets.template("2015-10-15", "{'Fn::Select': ['1', [a, b]]}")),
         "StackValidationFailed",
-        "outputs.out.value.Fn::Select: The template version is invalid: The function Fn::Select is not"
+        "resources.probe.metadata.out.Fn::Select: The template version is invalid: The function Fn::Select is not"
             + " supported in this version of HOT.");
     assertThat(eval("2013-05-23", "{'Fn::Join': [',', [a, b]]}")).isEqualTo(J.textNode("a,b"));
+  }
+
+  @Test
+  void resourceFacadeReadsTheParentResource() {
+    ParsedStack p = Fixtures.parse(Snippets.template("2018-08-31", "{resource_facade: metadata}"));
+    BoundStack s = p.bind(Map.of(), PSEUDO, ConstraintChecker.NONE, json("{\"metadata\": {\"k\": \"v\"}}"));
+    assertThat(Snippets.probe(s)).isEqualTo(json("{\"k\": \"v\"}"));
+    refused(() -> eval("2018-08-31", "{resource_facade: metadata}"), "StackValidationFailed",
+        "resources.probe.metadata.out.resource_facade: \"resource_facade\" is only available in a template used as a"
+            + " resource of another stack");
+    refused(() -> Fixtures.parse(Snippets.template("2018-08-31", "{resource_facade: tags}")),
+        "StackValidationFailed", "resources.probe.metadata.out.resource_facade: Incorrect arguments to"
+            + " \"resource_facade\" should be one of: metadata, deletion_policy, update_policy");
+  }
+
+  @Test
+  void anOutputThatFailsIsReportedWhenResolvedNotWhenBound() {
+    BoundStack s = bind("""
+        heat_template_version: 2015-10-15
+        resources:
+          a: {type: OS::Heat::TestResource, properties: {value: a}}
+        outputs:
+          good: {value: {get_attr: [a, output]}}
+          bad: {value: {get_param: foo}}
+        """);
+    refused(() -> output(s, "bad").value().resolve(LIVE), "UserParameterMissing",
+        "The Parameter (foo) was not provided.");
   }
 }

@@ -5,7 +5,7 @@ import static dev.kiln.orchestration.template.Fixtures.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 
-/** Evaluates one snippet, written in JSON, as an output of a template of a given HOT version. */
+/** Evaluates one snippet, written in JSON, as resource metadata in a template of a given HOT version. */
 final class Snippets {
   private Snippets() {}
 
@@ -20,19 +20,25 @@ final class Snippets {
           flag: {type: boolean, default: true}
         resources:
           r: {type: OS::Heat::TestResource}
-        outputs:
-          out:
-            value: %s
+          probe:
+            type: OS::Heat::None
+            metadata:
+              out: %s
         """.formatted(version, snippet);
   }
 
   static JsonNode eval(String version, String snippet) {
-    return value(bind(template(version, snippet)), "out");
+    return probe(bind(template(version, snippet)));
+  }
+
+  static JsonNode probe(BoundStack s) {
+    JsonNode v = resource(s, "probe").metadata().resolve(LIVE).get("out");
+    return v == null ? J.nullNode() : v;
   }
 
   static JsonNode eval(String version, String snippet, Map<String, String> files) {
     ParsedStack p = HEAT.parse(
         new TemplateSource(null, template(version, snippet), files, null, java.util.List.of()), TYPES);
-    return value(p.bind(Map.of(), PSEUDO, ConstraintChecker.NONE), "out");
+    return probe(p.bind(Map.of(), PSEUDO, ConstraintChecker.NONE));
   }
 }

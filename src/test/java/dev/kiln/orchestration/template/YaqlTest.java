@@ -44,7 +44,7 @@ class YaqlTest {
   void yaqlSyntaxErrorsAreRefusedWhenParsed() {
     refused(() -> Fixtures.parse(Snippets.template("2016-10-14", "{yaql: {expression: '$.data.(', data: {}}}")),
         "StackValidationFailed",
-        "outputs.out.value.yaql: Bad expression Parse error: expected a name at position 7 of '$.data.('.");
+        "resources.probe.metadata.out.yaql: Bad expression Parse error: expected a name at position 7 of '$.data.('.");
   }
 
   @Test

@@ -18,7 +18,11 @@ import java.util.function.Predicate;
 public final class Evaluator {
   private Evaluator() {}
 
-  /** The value of a snippet; {@link Values#MISSING} when an {@code if} left it out. */
+  /**
+   * The value of a snippet; {@link Values#MISSING} when an {@code if} left it out. A function's
+   * refusal comes out as it is, without the path (as Heat's functions fail when resolved); {@link
+   * #fold} adds the path, as Heat's validation does.
+   */
   public static JsonNode eval(Node node, Scope scope) {
     return switch (node) {
       case Node.Literal l -> l.value();
@@ -44,10 +48,10 @@ public final class Evaluator {
       }
       case Call c -> {
         if (c.function() instanceof Macro macro) {
-          yield eval(expand(macro, c, scope), scope);
+          yield eval(macro.expand(c, scope), scope);
         }
         JsonNode args = eval(c.args(), scope);
-        yield apply(c, args, scope);
+        yield c.function().apply(c.name(), args, scope);
       }
     };
   }

@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class GetFile implements Function {
   public static final GetFile INSTANCE = new GetFile();
 
+  /**
+   * Heat's own wording, kept because heat-tempest-plugin's API test ("list template functions")
+   * checks this exact description; the other functions are described in Kiln's words.
+   */
   @Override
   public String description() {
-    return "The content of a file sent with the template (the request's files), as a string.";
+    return "A function for including a file inline.";
   }
 
   @Override

@@ -6,18 +6,14 @@ import java.util.List;
 /**
  * {@code resource_facade: metadata|deletion_policy|update_policy} (CFN: {@code
  * Fn::ResourceFacade: Metadata|DeletionPolicy|UpdatePolicy}): in a provider template, that part
- * of the resource in the parent stack that the template implements. Kiln has no parent resource
- * to read at the template layer, so the value comes from the engine as the pseudo parameter
- * {@code OS::Kiln::facade} (a map of those three); outside a nested stack the function fails.
+ * of the resource in the parent stack that the template implements, as the engine binds it
+ * ({@link Scope#facade()}); outside a nested stack the function fails.
  */
 public final class ResourceFacade implements Function {
   public static final ResourceFacade HOT =
       new ResourceFacade(List.of("metadata", "deletion_policy", "update_policy"));
   public static final ResourceFacade CFN =
       new ResourceFacade(List.of("Metadata", "DeletionPolicy", "UpdatePolicy"));
-
-  /** The parameter the engine binds for a nested stack's facade. */
-  public static final String FACADE_PARAMETER = "OS::Kiln::facade";
 
   private final List<String> allowed;
 
@@ -42,11 +38,11 @@ public final class ResourceFacade implements Function {
   @Override
   public JsonNode apply(String name, JsonNode args, Scope scope) {
     check(name, new Node.Literal(args));
-    if (!scope.isParameter(FACADE_PARAMETER)) {
+    JsonNode facade = scope.facade();
+    if (facade == null) {
       throw TemplateError.invalid(
           "\"" + name + "\" is only available in a template used as a resource of another stack");
     }
-    JsonNode facade = scope.parameter(FACADE_PARAMETER);
     int i = allowed.indexOf(args.textValue());
     JsonNode v = facade.get(List.of("metadata", "deletion_policy", "update_policy").get(i));
     return v == null ? Values.JSON.nullNode() : v;

@@ -33,6 +33,14 @@ public interface Scope {
   boolean hasResource(String name);
 
   /**
+   * In a stack that implements a resource of another stack, that resource's {@code {"metadata",
+   * "deletion_policy", "update_policy"}}; null elsewhere.
+   */
+  default JsonNode facade() {
+    return null;
+  }
+
+  /**
    * The live stack, or null while the template is bound (functions that need it then throw {@link
    * NeedsLive}).
    */

@@ -1,0 +1,148 @@
+package dev.kiln.orchestration.engine;
+
+import dev.kiln.common.Actor;
+import dev.kiln.common.IdGenerator;
+import dev.kiln.orchestration.OrchestrationService;
+import dev.kiln.orchestration.ResourceQuery;
+import dev.kiln.orchestration.Stack;
+import dev.kiln.orchestration.StackQuery;
+import dev.kiln.orchestration.StackResource;
+import dev.kiln.orchestration.template.HeatTemplates;
+import dev.kiln.store.Database;
+import dev.kiln.tasks.TaskRunner;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The process {@link CrashSafetyTest} kills: an engine on an embedded database in a data
+ * directory. In {@code work} mode it creates and deletes stacks for ever, printing the random
+ * strings it sees complete; in {@code settle} mode it only runs the tasks left over until no stack
+ * is in progress, then exits.
+ */
+public final class CrashChild {
+  static final Actor OWNER = new Actor("crash-project", "crash-user", false);
+
+  static final List<String> TEMPLATES =
+      List.of(
+          HeatBenchTemplates.independent(30),
+          """
+          heat_template_version: 2018-08-31
+          resources:
+            secret:
+              type: OS::Heat::RandomString
+              properties: {length: 16}
+            copy:
+              type: OS::Heat::Value
+              properties: {value: {get_attr: [secret, value]}}
+            slow:
+              type: OS::Heat::TestResource
+              properties:
+                value: {get_attr: [copy, value]}
+                action_wait_secs: {create: 0.2, delete: 0.2}
+          """,
+          """
+          heat_template_version: 2018-08-31
+          resources:
+            group:
+              type: OS::Heat::ResourceGroup
+              properties:
+                count: 3
+                resource_def:
+                  type: OS::Heat::RandomString
+                  properties: {length: 8}
+            slow:
+              type: OS::Heat::TestResource
+              depends_on: group
+              properties: {action_wait_secs: {create: 0.1, delete: 0.1}}
+          """,
+          """
+          heat_template_version: 2018-08-31
+          resources:
+            inner:
+              type: OS::Heat::Stack
+              properties:
+                template: |
+                  heat_template_version: 2018-08-31
+                  resources:
+                    deep:
+                      type: OS::Heat::RandomString
+                    wait:
+                      type: OS::Heat::TestResource
+                      properties: {action_wait_secs: {create: 0.1, delete: 0.1}}
+            chain:
+              type: OS::Heat::ResourceChain
+              properties:
+                resources: [OS::Heat::None, OS::Heat::RandomString, OS::Heat::None]
+          """,
+          HeatBenchTemplates.chain(40));
+
+  public static void main(String[] args) throws Exception {
+    Path dataDir = Path.of(args[0]);
+    String mode = args[1];
+    Database db = Database.embedded(dataDir);
+    TaskRunner tasks = new TaskRunner(db, Clock.systemUTC(), IdGenerator.random(), "crash-" + ProcessHandle.current().pid(),
+        EngineHarness.FAST);
+    OrchestrationService heat =
+        Orchestration.create(db, Clock.systemUTC(), IdGenerator.random(), tasks, new HeatTemplates(),
+            ConstraintCheckers.NONE, "http://127.0.0.1:5000", List.of());
+    tasks.start();
+    System.out.println("READY");
+    if (mode.equals("settle")) {
+      while (anyInProgress(heat)) {
+        Thread.sleep(50);
+      }
+      System.out.println("SETTLED");
+      tasks.close();
+      db.close();
+      System.exit(0);
+    }
+    Random random = new Random(Long.parseLong(args[2]));
+    List<String> mine = new ArrayList<>();
+    for (int n = 0; ; n++) {
+      String template = TEMPLATES.get(random.nextInt(TEMPLATES.size()));
+      Stack stack = heat.create(OWNER, EngineHarness.request("crash-" + args[2] + "-" + n, template));
+      System.out.println("CREATE " + stack.id());
+      mine.add(stack.id());
+      // Now and then delete a stack created earlier, whatever it is doing (409 when busy).
+      if (random.nextInt(3) == 0 && mine.size() > 1) {
+        String victim = mine.remove(random.nextInt(mine.size() - 1));
+        try {
+          heat.delete(OWNER, victim);
+          System.out.println("DELETE " + victim);
+        } catch (RuntimeException busy) {
+          mine.add(victim);
+        }
+      }
+      report(heat);
+      Thread.sleep(random.nextInt(40));
+    }
+  }
+
+  private static boolean anyInProgress(OrchestrationService heat) {
+    return heat.list(OWNER, query()).stream().anyMatch(s -> s.stackStatus().endsWith("IN_PROGRESS"));
+  }
+
+  static StackQuery query() {
+    return new StackQuery(Map.of(), List.of(), List.of(), List.of(), List.of(), List.of(), null, null, null, false,
+        true, false, true);
+  }
+
+  /** Prints every completed random string: the test checks they never change afterwards. */
+  private static void report(OrchestrationService heat) {
+    for (Stack s : heat.list(OWNER, query())) {
+      if (!s.stackStatus().equals("CREATE_COMPLETE")) {
+        continue;
+      }
+      for (StackResource r : heat.resources(OWNER, s.id(), new ResourceQuery(0, false, Map.of()))) {
+        if (r.type().equals("OS::Heat::RandomString") && r.resourceStatus().equals("CREATE_COMPLETE")) {
+          String value = heat.resource(OWNER, s.id(), r.name(), true).attributes().path("value").asText();
+          System.out.println("VALUE " + s.id() + " " + r.name() + " " + value);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package dev.kiln.orchestration.engine;
+
+import dev.kiln.store.Database;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Compares what the orchestration tables say exists with what does exist, for tests that kill
+ * Kiln mid-operation. Each {@link Inventory} knows one kind of physical resource (nested stacks
+ * here; part 2 adds one per cloud service: servers, ports, volumes, …) and reports what it finds
+ * made twice, left behind or missing.
+ */
+final class StackAudit {
+  /** One kind of thing resources make, checked against the resource rows. */
+  interface Inventory {
+    List<String> problems(Database db);
+  }
+
+  /** Nested stacks: exactly one live child per live nested-stack resource, none for deleted ones. */
+  static final Inventory NESTED_STACKS =
+      db -> {
+        List<String> problems = new ArrayList<>();
+        Map<String, String[]> children = new HashMap<>(); // parent resource row id -> child id, deleted
+        db.sql().query(
+            "SELECT id, parent_resource_id, deleted_at FROM heat_stack WHERE parent_resource_id IS NOT NULL",
+            row -> children.put(row.getString("parent_resource_id"),
+                new String[] {row.getString("id"), row.getString("deleted_at") == null ? "live" : "deleted"}));
+        List<String[]> resources =
+            db.sql().query(
+                "SELECT id, name, physical_id, action, status FROM heat_resource WHERE type IN"
+                    + " ('OS::Heat::ResourceGroup', 'OS::Heat::ResourceChain', 'OS::Heat::Stack')",
+                row -> new String[] {row.getString("id"), row.getString("name"), row.getString("physical_id"),
+                    row.getString("action") + "_" + row.getString("status")});
+        for (String[] r : resources) {
+          String[] child = children.remove(r[0]);
+          boolean live = r[3].equals("CREATE_COMPLETE");
+          if (live && (child == null || !child[1].equals("live") || !child[0].equals(r[2]))) {
+            problems.add("resource " + r[1] + " (" + r[0] + ") is " + r[3] + " but its nested stack is "
+                + (child == null ? "missing" : child[1] + " " + child[0] + ", physical id " + r[2]));
+          }
+          if (r[3].equals("DELETE_COMPLETE") && child != null && child[1].equals("live")) {
+            problems.add("resource " + r[1] + " was deleted but its nested stack " + child[0] + " was left behind");
+          }
+        }
+        children.forEach((parent, child) -> problems.add("nested stack " + child[0] + " has no parent resource " + parent));
+        return problems;
+      };
+
+  private StackAudit() {}
+
+  /** The tables' own consistency, then each inventory's findings. */
+  static List<String> problems(Database db, List<Inventory> inventories) {
+    List<String> problems = new ArrayList<>();
+    db.sql().query(
+        "SELECT id, name, action, status, status_reason FROM heat_stack",
+        row -> {
+          String state = row.getString("action") + "_" + row.getString("status");
+          if (!state.equals("CREATE_COMPLETE") && !state.equals("DELETE_COMPLETE")) {
+            problems.add("stack " + row.getString("name") + " ended " + state + ": " + row.getString("status_reason"));
+          }
+          return null;
+        });
+    db.sql().query(
+        "SELECT s.name AS stack, s.action AS sa, r.name AS resource, r.action AS ra, r.status AS rs"
+            + " FROM heat_resource r JOIN heat_stack s ON s.id = r.stack_id WHERE r.is_current = TRUE"
+            + " AND s.status = 'COMPLETE' AND (r.action <> s.action OR r.status <> 'COMPLETE')",
+        row -> problems.add("stack " + row.getString("stack") + " is " + row.getString("sa") + "_COMPLETE but its"
+            + " resource " + row.getString("resource") + " is " + row.getString("ra") + "_" + row.getString("rs")));
+    db.sql().query(
+        "SELECT stack_id, name, COUNT(*) AS n FROM heat_resource WHERE is_current = TRUE GROUP BY stack_id, name"
+            + " HAVING COUNT(*) > 1",
+        row -> problems.add("resource " + row.getString("name") + " of " + row.getString("stack_id") + " has "
+            + row.getLong("n") + " current rows"));
+    for (Inventory inventory : inventories) {
+      problems.addAll(inventory.problems(db));
+    }
+    return problems;
+  }
+}
