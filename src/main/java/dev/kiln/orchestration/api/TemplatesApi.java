@@ -19,7 +19,7 @@ import dev.kiln.orchestration.template.ParsedStack;
 import dev.kiln.orchestration.template.TemplateFunction;
 import dev.kiln.orchestration.template.TemplateSource;
 import dev.kiln.orchestration.template.TemplateVersion;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -82,13 +82,10 @@ final class TemplatesApi {
     HeatPolicy.enforce(request, "list_template_functions", Role.READER);
     String version = request.pathParam("template_version");
     boolean withConditions = HeatParams.bool(request, "with_condition_func", false);
-    Map<String, TemplateFunction> functions = new LinkedHashMap<>();
-    service.templateFunctions(version, false).forEach(f -> functions.put(f.name(), f));
-    if (withConditions) {
-      service.templateFunctions(version, true).forEach(f -> functions.putIfAbsent(f.name(), f));
-    }
+    // The service lists the condition functions in addition to the others when asked, as Heat does.
+    List<TemplateFunction> functions = service.templateFunctions(version, withConditions);
     ArrayNode list = Json.array();
-    for (TemplateFunction f : functions.values()) {
+    for (TemplateFunction f : functions) {
       ObjectNode o = list.addObject();
       o.put("functions", f.name());
       o.put("description", f.description());

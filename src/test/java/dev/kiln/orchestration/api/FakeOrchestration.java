@@ -257,11 +257,13 @@ final class FakeOrchestration implements OrchestrationService {
     if (!version.startsWith("heat_template_version.")) {
       throw ServiceException.notFound("NotFound", "Template with version " + version + " not found");
     }
-    return conditionFunctionsOnly
-        ? List.of(new TemplateFunction("equals", "A function for comparing whether two values are equal."),
-            new TemplateFunction("get_param", "A function for resolving parameter references."))
-        : List.of(new TemplateFunction("get_param", "A function for resolving parameter references."),
-            new TemplateFunction("get_file", "A function for including a file inline."));
+    List<TemplateFunction> functions = new ArrayList<>(List.of(
+        new TemplateFunction("get_param", "A function for resolving parameter references."),
+        new TemplateFunction("get_file", "A function for including a file inline.")));
+    if (conditionFunctionsOnly) {
+      functions.add(new TemplateFunction("equals", "A function for comparing whether two values are equal."));
+    }
+    return functions;
   }
 
   /** A parsed template with the given parameters, groups and environment. */
@@ -305,6 +307,12 @@ final class FakeOrchestration implements OrchestrationService {
 
       @Override
       public BoundStack bind(Map<String, JsonNode> userParameters, PseudoParameters pseudo, ConstraintChecker checker) {
+        throw new UnsupportedOperationException("the API never binds");
+      }
+
+      @Override
+      public BoundStack bind(
+          Map<String, JsonNode> userParameters, PseudoParameters pseudo, ConstraintChecker checker, JsonNode facade) {
         throw new UnsupportedOperationException("the API never binds");
       }
     };
