@@ -25,7 +25,11 @@ import dev.kiln.image.api.ImageApi;
 import dev.kiln.network.ComputeHosts;
 import dev.kiln.network.NetworkService;
 import dev.kiln.network.api.NetworkApi;
+import dev.kiln.orchestration.OrchestrationService;
 import dev.kiln.orchestration.api.OrchestrationApi;
+import dev.kiln.orchestration.engine.ConstraintCheckers;
+import dev.kiln.orchestration.engine.Orchestration;
+import dev.kiln.orchestration.template.HeatTemplates;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.TaskRunner;
 import dev.kiln.volume.SimulatedVolumeBackend;
@@ -145,6 +149,11 @@ public final class KilnServer implements AutoCloseable {
               compute.externalEvents().record(serverId, name, volumeId, ExternalEvents.COMPLETED, Source.VOLUME));
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       String publicUrl = config.publicUrl();
+      // Custom constraints (nova.flavor, neutron.network, ...) are checked by the cloud resource
+      // types that need them; until those exist, the engine checks none.
+      OrchestrationService orchestration =
+          Orchestration.create(
+              db, clock, ids, tasks, new HeatTemplates(), ConstraintCheckers.NONE, config.baseUrl(config.port()));
       WebServer web =
           WebServer.builder()
               .host(config.host())
@@ -166,7 +175,7 @@ public final class KilnServer implements AutoCloseable {
                           .register(NetworkApi.PREFIX, new NetworkApi(publicUrl, callers, network))
                           .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers, volume))
                           .register(ImageApi.PREFIX, new ImageApi(publicUrl, callers, image))
-                          .register(OrchestrationApi.PREFIX, new OrchestrationApi(publicUrl, callers)))
+                          .register(OrchestrationApi.PREFIX, new OrchestrationApi(publicUrl, callers, orchestration)))
               .build()
               .start();
       tasks.start();

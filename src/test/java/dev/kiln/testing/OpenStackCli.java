@@ -73,6 +73,18 @@ public final class OpenStackCli {
     return exec(command);
   }
 
+  /** Runs Debian's {@code heat} client (python3-heatclient's own, older CLI), same credentials. */
+  public Result heat(String... args) {
+    List<String> command = new ArrayList<>(List.of("/usr/bin/heat"));
+    command.addAll(List.of(args));
+    return exec(command);
+  }
+
+  /** Runs a {@code heat} command that must succeed and answers its standard output. */
+  public String heatOk(String... args) {
+    return succeeded(heat(args), "heat " + String.join(" ", args));
+  }
+
   /** Runs a {@code nova} command that must succeed and answers its standard output. */
   public String novaOk(String microversion, String... args) {
     return succeeded(nova(microversion, args), "nova " + String.join(" ", args));
