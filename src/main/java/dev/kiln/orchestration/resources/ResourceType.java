@@ -39,6 +39,35 @@ public interface ResourceType {
   /** Removes what the resource made; succeeds when it is already gone. */
   default void delete(ResourceContext context) throws Exception {}
 
+  /**
+   * Updates the resource in place: {@code context.properties()} are the new properties, {@code
+   * previous} the ones it was made (or last updated) with. Called only when the schema allows an
+   * update of every changed property and {@link #needsReplacement} says no; otherwise the engine
+   * replaces the resource. Like {@link #create} it may run again after a crash, finding the change
+   * partly or wholly applied, so it must converge rather than repeat.
+   */
+  default void update(ResourceContext context, JsonNode previous) throws Exception {
+    throw new UnsupportedOperationException(schema().type() + " cannot be updated in place");
+  }
+
+  /**
+   * Whether a change the schema allows in place must still replace the resource (a server whose
+   * {@code flavor_update_policy} is {@code REPLACE}). Both arguments are resolved properties.
+   */
+  default boolean needsReplacement(JsonNode previous, JsonNode next) {
+    return false;
+  }
+
+  /**
+   * What this resource holds exclusively with these properties, as opaque keys (a server's ports
+   * and volumes, an attachment's volume: {@code "port:<id>"}, {@code "volume:<id>"}). Within one
+   * stack update, a step that releases a key runs before a step that takes it, so a port moved
+   * from one server to another is detached before it is attached. Unresolvable values are skipped.
+   */
+  default java.util.Set<String> claims(JsonNode properties) {
+    return java.util.Set.of();
+  }
+
   default void suspend(ResourceContext context) throws Exception {}
 
   default void resume(ResourceContext context) throws Exception {}
