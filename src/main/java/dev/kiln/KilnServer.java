@@ -29,6 +29,7 @@ import dev.kiln.orchestration.OrchestrationService;
 import dev.kiln.orchestration.api.OrchestrationApi;
 import dev.kiln.orchestration.engine.ConstraintCheckers;
 import dev.kiln.orchestration.engine.Orchestration;
+import dev.kiln.orchestration.resources.Cloud;
 import dev.kiln.orchestration.template.HeatTemplates;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.TaskRunner;
@@ -153,7 +154,14 @@ public final class KilnServer implements AutoCloseable {
       // types that need them; until those exist, the engine checks none.
       OrchestrationService orchestration =
           Orchestration.create(
-              db, clock, ids, tasks, new HeatTemplates(), ConstraintCheckers.NONE, config.baseUrl(config.port()));
+              db,
+              clock,
+              ids,
+              tasks,
+              new HeatTemplates(),
+              ConstraintCheckers.NONE,
+              config.baseUrl(config.port()),
+              new Cloud(compute, serverServices, network, volume, image, directory));
       WebServer web =
           WebServer.builder()
               .host(config.host())

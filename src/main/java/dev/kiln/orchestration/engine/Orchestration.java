@@ -5,11 +5,15 @@ import static java.util.Objects.requireNonNull;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.orchestration.OrchestrationService;
 import dev.kiln.orchestration.resources.BuiltinTypes;
+import dev.kiln.orchestration.resources.Cloud;
+import dev.kiln.orchestration.resources.CloudTypes;
+import dev.kiln.orchestration.resources.ResourceType;
 import dev.kiln.orchestration.template.TemplateLanguage;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.TaskRunner;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -47,8 +51,36 @@ public final class Orchestration {
       ConstraintCheckers constraints,
       String publicUrl,
       List<StackLifecyclePlugin> plugins) {
+    return create(db, clock, ids, tasks, templates, constraints, publicUrl, plugins, BuiltinTypes.all());
+  }
+
+  /** Kiln's full service: the OS::Heat types and the cloud's types over {@code cloud}. */
+  public static OrchestrationService create(
+      Database db,
+      Clock clock,
+      IdGenerator ids,
+      TaskRunner tasks,
+      TemplateLanguage templates,
+      ConstraintCheckers constraints,
+      String publicUrl,
+      Cloud cloud) {
+    List<ResourceType> all = new ArrayList<>(BuiltinTypes.all());
+    all.addAll(CloudTypes.all(cloud));
+    return create(db, clock, ids, tasks, templates, constraints, publicUrl, Lifecycle.fromClassPath().plugins(), all);
+  }
+
+  private static OrchestrationService create(
+      Database db,
+      Clock clock,
+      IdGenerator ids,
+      TaskRunner tasks,
+      TemplateLanguage templates,
+      ConstraintCheckers constraints,
+      String publicUrl,
+      List<StackLifecyclePlugin> plugins,
+      List<ResourceType> typeList) {
     requireNonNull(tasks, "tasks is null");
-    ResourceTypes types = new ResourceTypes(BuiltinTypes.all(), BuiltinTypes.providerTemplate());
+    ResourceTypes types = new ResourceTypes(typeList, BuiltinTypes.providerTemplate());
     Engine engine =
         new Engine(
             db, clock, ids, templates, types, new SignalBus(), constraints, new ParsedTemplates(db, templates, types),

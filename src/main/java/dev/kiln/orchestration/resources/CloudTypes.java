@@ -1,0 +1,17 @@
+package dev.kiln.orchestration.resources;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The resource types that act on the cloud's services (OS::Nova::*, OS::Neutron::*, OS::Cinder::*,
+ * OS::Keystone::*), each family contributed by its own class.
+ */
+public final class CloudTypes {
+  private CloudTypes() {}
+
+  public static List<ResourceType> all(Cloud cloud) {
+    List<ResourceType> types = new ArrayList<>();
+    return List.copyOf(types);
+  }
+}
