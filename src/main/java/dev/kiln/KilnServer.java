@@ -27,9 +27,9 @@ import dev.kiln.network.NetworkService;
 import dev.kiln.network.api.NetworkApi;
 import dev.kiln.orchestration.OrchestrationService;
 import dev.kiln.orchestration.api.OrchestrationApi;
-import dev.kiln.orchestration.engine.ConstraintCheckers;
 import dev.kiln.orchestration.engine.Orchestration;
 import dev.kiln.orchestration.resources.Cloud;
+import dev.kiln.orchestration.resources.CloudConstraints;
 import dev.kiln.orchestration.template.HeatTemplates;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.TaskRunner;
@@ -150,8 +150,7 @@ public final class KilnServer implements AutoCloseable {
               compute.externalEvents().record(serverId, name, volumeId, ExternalEvents.COMPLETED, Source.VOLUME));
       PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       String publicUrl = config.publicUrl();
-      // Custom constraints (nova.flavor, neutron.network, ...) are checked by the cloud resource
-      // types that need them; until those exist, the engine checks none.
+      Cloud cloud = new Cloud(compute, serverServices, network, volume, image, directory);
       OrchestrationService orchestration =
           Orchestration.create(
               db,
@@ -159,9 +158,9 @@ public final class KilnServer implements AutoCloseable {
               ids,
               tasks,
               new HeatTemplates(),
-              ConstraintCheckers.NONE,
+              CloudConstraints.over(cloud),
               config.baseUrl(config.port()),
-              new Cloud(compute, serverServices, network, volume, image, directory));
+              cloud);
       WebServer web =
           WebServer.builder()
               .host(config.host())
