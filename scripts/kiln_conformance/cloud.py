@@ -11,7 +11,8 @@ import time
 import urllib.error
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from .selection import ROOT
+
 
 def free_port():
     with socket.socket() as s:
@@ -20,6 +21,8 @@ def free_port():
 
 
 class Kiln:
+    """A Kiln started with the repository's launcher, in its own process group."""
+
     def __init__(self, process, url, log):
         self.process = process
         self.url = url
@@ -49,6 +52,7 @@ class Kiln:
             text=True,
             start_new_session=True,
         )
+        # A first start also records the JDK's start-up cache; the machine may be busy.
         deadline = time.monotonic() + 300
         ready = threading.Event()
 
@@ -62,7 +66,8 @@ class Kiln:
         threading.Thread(target=copy_output, daemon=True).start()
         while not ready.wait(0.2):
             if process.poll() is not None or time.monotonic() > deadline:
-                process.kill() if process.poll() is None else None
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGKILL)
                 raise SystemExit(f"Kiln did not start; see {log_path}")
         url = f"http://127.0.0.1:{port}"
         print(f"Kiln is serving at {url} (data in {data})", flush=True)
@@ -84,6 +89,8 @@ class Kiln:
 
 
 class Cloud:
+    """Kiln's API as its admin, through plain HTTP (no client library to install)."""
+
     def __init__(self, url, password):
         self.url = url
         self.auth_url = url + "/identity/v3"
@@ -212,7 +219,11 @@ def prepare_cloud(cloud, orchestration):
     cloud.call("PUT", image + f"/images/{alt['id']}/file", raw=data)
 
     hypervisors = cloud.call("GET", cloud.endpoint("compute") + "/os-hypervisors")["hypervisors"]
+    heat = heat_credentials(cloud) if orchestration else ("admin", cloud.password, "admin")
     return {
+        "HEAT_USER": heat[0],
+        "HEAT_PASSWORD": heat[1],
+        "HEAT_PROJECT": heat[2],
         "IMAGE_REF": cirros["id"],
         "IMAGE_REF_ALT": alt["id"],
         "FIXED_NETWORK_NAME": "private",
@@ -226,3 +237,21 @@ def prepare_cloud(cloud, orchestration):
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+def heat_credentials(cloud):
+    """A project and a member of it for heat-tempest-plugin, which does not make its own."""
+    identity = cloud.auth_url
+    name = "heat-conformance"
+    password = "heat-" + os.urandom(8).hex()
+    project = cloud.call("POST", identity + "/projects", {"project": {"name": name}})["project"]
+    user = cloud.call(
+        "POST",
+        identity + "/users",
+        {"user": {"name": name, "password": password, "default_project_id": project["id"]}},
+    )["user"]
+    roles = cloud.call("GET", identity + "/roles?name=member")["roles"]
+    cloud.call(
+        "PUT", f"{identity}/projects/{project['id']}/users/{user['id']}/roles/{roles[0]['id']}"
+    )
+    return name, password, name

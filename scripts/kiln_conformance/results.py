@@ -10,7 +10,15 @@ from collections import Counter, defaultdict
 
 from .selection import LISTS, SERVICES, read_list, service_of
 
+
 class Results:
+    """Each selected test's outcome (pass, fail or skip, with why), and the class-level failures.
+
+    Tempest reports a class whose setUpClass failed or skipped once, as `setUpClass (Class)`, and
+    its tests not at all; such tests take their class's outcome here, so every selected test has
+    exactly one.
+    """
+
     def __init__(self, tests, outcomes, class_failures):
         self.tests = tests
         self.outcomes = outcomes  # test id (without tags) -> (status, detail)
@@ -30,8 +38,6 @@ class Results:
 
         def on_test(test):
             reported[test["id"]] = test
-
-        import io
 
         result = testtools.StreamToDict(on_test)
         result.startTestRun()

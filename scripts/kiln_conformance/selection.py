@@ -5,7 +5,9 @@ import re
 import subprocess
 from collections import OrderedDict
 
-LISTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "conformance")
+# The repository's conformance/ directory: the lists and tempest.conf.in.
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LISTS = os.path.join(ROOT, "conformance")
 
 # Which service a test belongs to, by the start of its id.
 SERVICES = OrderedDict(
@@ -33,6 +35,9 @@ def read_list(path):
 
 
 class Selection:
+    """The lists a run includes and excludes, the services it is narrowed to, and the skips it
+    expects (conformance/skips.txt)."""
+
     def __init__(self, name, includes, excludes, services, expected_skips):
         self.name = name
         self.includes = includes
@@ -66,13 +71,18 @@ class Selection:
 
     def list_tests(self, workspace):
         """Every test id Tempest knows that the lists select, in Tempest's order."""
-        listed = subprocess.run(
+        listing = subprocess.run(
             ["/usr/bin/tempest", "run", "--list-tests"],
             cwd=workspace,
             capture_output=True,
             text=True,
-            check=True,
-        ).stdout.split()
+        )
+        if listing.returncode != 0:
+            raise SystemExit(
+                "Tempest could not list its tests (see tempest.log in the workspace):\n"
+                + (listing.stderr or listing.stdout)[-3000:]
+            )
+        listed = listing.stdout.split()
         includes = [r for path in self.includes for r, _ in read_list(path)]
         excludes = [r for path in self.excludes for r, _ in read_list(path)]
         prefixes = tuple(p for s in self.services for p in SERVICES[s])
