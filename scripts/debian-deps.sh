@@ -19,6 +19,8 @@ kiln_missing_debian_packages() {
         _kiln_python_has heatclient || echo python3-heatclient
         _kiln_python_has openstack || echo python3-openstacksdk
         [ -x /usr/bin/ssh-keygen ] || echo openssh-client
+        # Heat's own API tests (gabbi files run through tempest's configuration), for HeatGabbiTest.
+        _kiln_python_has heat_tempest_plugin || echo heat-tempest-plugin
         ;;
       conformance)
         # OpenStack's conformance suite and the plugins for the services Kiln serves.
