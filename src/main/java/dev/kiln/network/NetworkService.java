@@ -9,7 +9,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Kiln's Networking service: the parts the API and other services (Compute) call. Compute uses
- * {@link Ports#plug} and {@link Ports#unplug}, exactly the operations Nova asks of Neutron.
+ * {@link Ports#plug} and {@link Ports#unplug}, exactly the operations Nova asks of Neutron, and
+ * reads floating IPs by port with {@link FloatingIps#byPorts} (for server addresses).
  */
 public record NetworkService(
     Networks networks,
@@ -17,7 +18,11 @@ public record NetworkService(
     Ports ports,
     PortBindings bindings,
     SecurityGroups securityGroups,
-    NetworkQuotas quotas) {
+    NetworkQuotas quotas,
+    Routers routers,
+    RouterInterfaces routerInterfaces,
+    FloatingIps floatingIps,
+    Tags tags) {
 
   public NetworkService {
     requireNonNull(networks, "networks is null");
@@ -26,6 +31,10 @@ public record NetworkService(
     requireNonNull(bindings, "bindings is null");
     requireNonNull(securityGroups, "securityGroups is null");
     requireNonNull(quotas, "quotas is null");
+    requireNonNull(routers, "routers is null");
+    requireNonNull(routerInterfaces, "routerInterfaces is null");
+    requireNonNull(floatingIps, "floatingIps is null");
+    requireNonNull(tags, "tags is null");
   }
 
   /** Wires the service over one database. */
@@ -35,7 +44,10 @@ public record NetworkService(
     Subnets subnets = new Subnets(db, ids, networks);
     SecurityGroups securityGroups = SecurityGroups.create(db, clock, ids);
     Ports ports = new Ports(db, ids, random, networks, securityGroups, hosts);
+    Routers routers = new Routers(db, ids, networks, ports);
     return new NetworkService(
-        networks, subnets, ports, new PortBindings(ports), securityGroups, new NetworkQuotas(db));
+        networks, subnets, ports, new PortBindings(ports), securityGroups, new NetworkQuotas(db), routers,
+        new RouterInterfaces(db, routers, subnets, ports), new FloatingIps(db, ids, networks, ports),
+        new Tags(db, clock));
   }
 }

@@ -10,6 +10,8 @@ import dev.kiln.network.IpAddresses.Ip;
 import dev.kiln.network.Subnet.Pool;
 import dev.kiln.network.Subnet.Route;
 import dev.kiln.network.store.NetworkStore;
+import dev.kiln.network.store.TagStore;
+import dev.kiln.store.Sql;
 import dev.kiln.store.Database;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,6 +54,33 @@ public final class Subnets {
       String ipv6AddressMode) {}
 
   public Subnet create(Actor actor, Spec spec) {
+    return createAll(actor, List.of(spec), List.of(List.of())).getFirst();
+  }
+
+  /**
+   * Creates subnets in one transaction (Neutron's bulk create): all of them, with their tags, or
+   * none. Subnets of one request must not overlap each other either.
+   */
+  public List<Subnet> createAll(Actor actor, List<Spec> specs, List<List<String>> tags) {
+    List<Subnet> made = new ArrayList<>();
+    for (Spec spec : specs) {
+      made.add(prepare(actor, spec));
+    }
+    tags.forEach(Tags::check);
+    db.inTransaction(
+        sql -> {
+          for (int i = 0; i < made.size(); i++) {
+            insert(sql, made.get(i));
+            for (String tag : tags.get(i)) {
+              new TagStore(sql).add("subnets", made.get(i).id(), tag);
+            }
+          }
+          return null;
+        });
+    return made;
+  }
+
+  private Subnet prepare(Actor actor, Spec spec) {
     Network network = networks.owned(actor, spec.networkId());
     String project = Ownership.ownerProject(actor, spec.projectId());
     int version = spec.ipVersion() == null ? 4 : spec.ipVersion();
@@ -66,35 +95,29 @@ public final class Subnets {
     List<String> dns = dns(spec.dnsNameservers() == null ? List.of() : spec.dnsNameservers());
     List<Route> routes = routes(spec.hostRoutes() == null ? List.of() : spec.hostRoutes());
     Instant now = networks.now();
-    Subnet subnet =
-        new Subnet(
+    return new Subnet(
             ids.uuid(), project, network.id(), requireNonNullElse(spec.name(), ""), requireNonNullElse(spec.description(), ""), version,
             cidr.toString(), gateway, spec.enableDhcp() == null || spec.enableDhcp(), pools, dns, routes,
             version == 6 ? spec.ipv6RaMode() : null, version == 6 ? spec.ipv6AddressMode() : null, 1,
             now, now);
-    return db.inTransaction(
-        sql -> {
-          NetworkStore store = new NetworkStore(sql);
-          // Under the network's lock no other subnet can appear on it while we compare.
-          store.lockNetwork(network.id()).orElseThrow(() -> NetworkErrors.networkNotFound(network.id()));
-          NetworkQuotas.reserve(sql, project, "subnet", 1);
-          for (Subnet other : store.subnetsOfNetwork(network.id())) {
-            if (IpNetwork.parse(other.cidr()).overlaps(cidr)) {
-              throw NetworkErrors.invalid(
-                  "Requested subnet with cidr: "
-                      + cidr
-                      + " for network: "
-                      + network.id()
-                      + " overlaps with another subnet ("
-                      + other.id()
-                      + ", "
-                      + other.cidr()
-                      + ").");
-            }
-          }
-          store.insertSubnet(subnet);
-          return subnet;
-        });
+  }
+
+  /** Inserts a checked subnet, under its network's lock, unless it overlaps another on the network. */
+  private static void insert(Sql sql, Subnet subnet) {
+    IpNetwork cidr = IpNetwork.parse(subnet.cidr());
+    String networkId = subnet.networkId();
+    NetworkStore store = new NetworkStore(sql);
+    // Under the network's lock no other subnet can appear on it while we compare.
+    store.lockNetwork(networkId).orElseThrow(() -> NetworkErrors.networkNotFound(networkId));
+    NetworkQuotas.reserve(sql, subnet.projectId(), "subnet", 1);
+    for (Subnet other : store.subnetsOfNetwork(networkId)) {
+      if (IpNetwork.parse(other.cidr()).overlaps(cidr)) {
+        throw NetworkErrors.invalid(
+            "Requested subnet with cidr: " + cidr + " for network: " + networkId + " overlaps with another subnet ("
+                + other.id() + ", " + other.cidr() + ").");
+      }
+    }
+    store.insertSubnet(subnet);
   }
 
   /** A subnet the actor may see: its own, or on a network it may see. */
@@ -120,7 +143,13 @@ public final class Subnets {
   }
 
   public Subnet update(Actor actor, String id, Spec changes) {
+    return update(actor, id, changes, null);
+  }
+
+  /** Changes a subnet; with {@code expectedRevision}, only if it is at that revision (else 412). */
+  public Subnet update(Actor actor, String id, Spec changes, Long expectedRevision) {
     Subnet old = owned(actor, id);
+    NetworkErrors.checkRevision(expectedRevision, old.revision());
     IpNetwork cidr = IpNetwork.parse(old.cidr());
     String gateway = changes.gatewayGiven() ? gateway(changes.gatewayIp(), cidr) : old.gatewayIp();
     List<Pool> pools =
@@ -156,6 +185,7 @@ public final class Subnets {
                     + id
                     + ": One or more ports have an IP allocation from this subnet.");
           }
+          new TagStore(sql).removeAll(id);
           return store.deleteSubnet(id);
         });
   }

@@ -232,6 +232,25 @@ public final class NetworkStore {
     return projectId == null ? loadPorts("") : loadPorts(" WHERE project_id = ?", projectId);
   }
 
+  /** Whether a port on the network has this MAC address. */
+  public boolean isMacUsed(String networkId, String mac) {
+    return sql.count("SELECT COUNT(*) FROM network_port WHERE network_id = ? AND mac_address = ?", networkId, mac) > 0;
+  }
+
+  /** The ports of one device (a server, a router, a floating IP), whoever owns them. */
+  public List<Port> portsOfDevice(String deviceId) {
+    return loadPorts(" WHERE device_id = ?", deviceId);
+  }
+
+  /** The ids of the devices with a port of this owner that has an address on the subnet. */
+  public List<String> devicesOnSubnet(String subnetId, String deviceOwner) {
+    return sql.query(
+        "SELECT DISTINCT p.device_id FROM network_port p JOIN network_ip_allocation a ON a.port_id = p.id"
+            + " WHERE a.subnet_id = ? AND p.device_owner = ?",
+        r -> r.getString("device_id"),
+        subnetId, deviceOwner);
+  }
+
   /** The MAC addresses in use on a network. */
   public Set<String> macsOnNetwork(String networkId) {
     return new HashSet<>(
