@@ -6,12 +6,15 @@ import dev.kiln.network.Port.FixedIp;
 import dev.kiln.network.Ports.AddressRequest;
 import dev.kiln.network.store.NetworkStore;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Picks addresses for a port from its network's subnets, inside the caller's transaction: each
@@ -20,7 +23,60 @@ import java.util.TreeSet;
  * Networking makes itself (router interfaces and gateways, floating IPs).
  */
 final class AddressAllocator {
+  /**
+   * Where each subnet's next free address probably is: just past the last one given. With it, an
+   * allocation checks one candidate (a primary-key lookup) instead of reading every address in use,
+   * which keeps a subnet with thousands of ports as cheap as an empty one. It is only a starting
+   * point: every candidate is checked in the database under the subnet's lock, a release on this
+   * node forgets the subnet's hint (so the lowest free address is given again, as without it), and
+   * when probing from it finds nothing the allocator reads the subnet whole. Subnet ids are UUIDs,
+   * so servers sharing this JVM (tests) never share an entry.
+   */
+  private static final Map<String, Ip> HINTS = new ConcurrentHashMap<>();
+  /** Candidates checked one by one from a hint before reading the subnet whole. */
+  private static final int PROBES = 16;
+
   private AddressAllocator() {}
+
+  /** Addresses of these subnets were given back: allocation looks from their start again. */
+  static void released(Collection<String> subnetIds) {
+    subnetIds.forEach(HINTS::remove);
+  }
+
+  /** The port's addresses were given back (it was deleted, or its addresses replaced). */
+  static void released(Port port) {
+    port.fixedIps().forEach(ip -> HINTS.remove(ip.subnetId()));
+  }
+
+  /**
+   * The addresses in use on the locked subnets, read as needed: one address at a time from a hint,
+   * or a whole subnet at once; plus those this request has taken so far.
+   */
+  private static final class Taken {
+    private final NetworkStore store;
+    private final Map<String, Set<String>> whole = new HashMap<>();
+    private final Map<String, Set<String>> added = new HashMap<>();
+
+    Taken(NetworkStore store) {
+      this.store = store;
+    }
+
+    boolean contains(String subnetId, String address) {
+      if (added.getOrDefault(subnetId, Set.of()).contains(address)) {
+        return true;
+      }
+      Set<String> all = whole.get(subnetId);
+      return all != null ? all.contains(address) : store.isAllocated(subnetId, address);
+    }
+
+    Set<String> whole(String subnetId) {
+      return whole.computeIfAbsent(subnetId, store::allocatedAddresses);
+    }
+
+    void add(String subnetId, String address) {
+      added.computeIfAbsent(subnetId, k -> new HashSet<>()).add(address);
+    }
+  }
 
   /**
    * Picks the port's addresses. Subnets are locked in id order (so two requests never wait on
@@ -37,6 +93,15 @@ final class AddressAllocator {
    */
   static List<FixedIp> allocate(
       NetworkStore store, String networkId, List<AddressRequest> requested, boolean mayTakeGateway) {
+    return allocate(store, networkId, requested, mayTakeGateway, false);
+  }
+
+  /**
+   * Like {@link #allocate(NetworkStore, String, List, boolean)}; with {@code ipv4Only} a request
+   * that names no address gets one IPv4 address and none on the IPv6 subnets (a floating IP).
+   */
+  static List<FixedIp> allocate(
+      NetworkStore store, String networkId, List<AddressRequest> requested, boolean mayTakeGateway, boolean ipv4Only) {
     List<Subnet> subnets = new ArrayList<>(store.subnetsOfNetwork(networkId));
     subnets.sort(Comparator.comparing(Subnet::createdAt).thenComparing(Subnet::id));
     Map<String, Subnet> byId = new HashMap<>();
@@ -45,7 +110,9 @@ final class AddressAllocator {
     if (requested == null) {
       // Neutron's default: one IPv4 address and one on each IPv6 subnet.
       subnets.stream().filter(s -> s.ipVersion() == 4).findFirst().ifPresent(s -> wanted.add(null));
-      subnets.stream().filter(s -> s.ipVersion() == 6).forEach(s -> wanted.add(new AddressRequest(s.id(), null)));
+      if (!ipv4Only) {
+        subnets.stream().filter(s -> s.ipVersion() == 6).forEach(s -> wanted.add(new AddressRequest(s.id(), null)));
+      }
     } else {
       for (AddressRequest r : requested) {
         wanted.add(resolve(r, subnets, byId, networkId));
@@ -59,10 +126,9 @@ final class AddressAllocator {
         toLock.add(r.subnetId());
       }
     }
-    Map<String, Set<String>> taken = new HashMap<>();
+    Taken taken = new Taken(store);
     for (String subnetId : toLock) {
       store.lockSubnet(subnetId);
-      taken.put(subnetId, store.allocatedAddresses(subnetId));
     }
     List<FixedIp> out = new ArrayList<>();
     for (AddressRequest r : wanted) {
@@ -72,8 +138,11 @@ final class AddressAllocator {
         throw ServiceException.invalid(
             "InvalidInput", "Invalid input for operation: duplicate IP address " + ip.ipAddress() + " in fixed_ips.");
       }
-      taken.get(ip.subnetId()).add(ip.ipAddress());
+      taken.add(ip.subnetId(), ip.ipAddress());
       out.add(ip);
+    }
+    for (FixedIp ip : out) {
+      HINTS.put(ip.subnetId(), IpAddresses.parse(ip.ipAddress()).plus(1));
     }
     return out;
   }
@@ -112,10 +181,10 @@ final class AddressAllocator {
         "IP address " + r.ipAddress() + " is not a valid IP for any of the subnets on the specified network.");
   }
 
-  private static FixedIp firstFreeOnAnyV4(List<Subnet> subnets, Map<String, Set<String>> taken, String networkId) {
+  private static FixedIp firstFreeOnAnyV4(List<Subnet> subnets, Taken taken, String networkId) {
     for (Subnet subnet : subnets) {
       if (subnet.ipVersion() == 4) {
-        FixedIp ip = firstFree(subnet, taken.get(subnet.id()));
+        FixedIp ip = firstFree(subnet, taken);
         if (ip != null) {
           return ip;
         }
@@ -125,17 +194,16 @@ final class AddressAllocator {
   }
 
   private static FixedIp take(
-      Subnet subnet, String requestedIp, Map<String, Set<String>> taken, String networkId, boolean mayTakeGateway) {
-    Set<String> used = taken.get(subnet.id());
+      Subnet subnet, String requestedIp, Taken taken, String networkId, boolean mayTakeGateway) {
     if (requestedIp == null) {
-      FixedIp ip = firstFree(subnet, used);
+      FixedIp ip = firstFree(subnet, taken);
       if (ip == null) {
         throw exhausted(networkId);
       }
       return ip;
     }
     String canonical = IpAddresses.canonical(requestedIp);
-    if (used.contains(canonical)) {
+    if (taken.contains(subnet.id(), canonical)) {
       throw ServiceException.conflict(
           "IpAddressAlreadyAllocated", "IP address " + canonical + " already allocated in subnet " + subnet.id() + ".");
     }
@@ -147,12 +215,34 @@ final class AddressAllocator {
     return new FixedIp(subnet.id(), canonical);
   }
 
-  private static FixedIp firstFree(Subnet subnet, Set<String> used) {
+  /**
+   * A free address of the subnet's pools: probed from the subnet's hint, else the lowest free one
+   * after reading every address in use.
+   */
+  private static FixedIp firstFree(Subnet subnet, Taken taken) {
+    Ip hint = HINTS.get(subnet.id());
+    if (hint != null) {
+      int probes = 0;
+      for (Subnet.Pool pool : subnet.allocationPools()) {
+        Ip end = IpAddresses.parse(pool.end());
+        Ip start = IpAddresses.parse(pool.start());
+        if (hint.compareTo(end) > 0) {
+          continue;
+        }
+        for (Ip ip = hint.compareTo(start) > 0 ? hint : start; ip.compareTo(end) <= 0 && probes < PROBES; ip = ip.plus(1)) {
+          probes++;
+          if (!taken.contains(subnet.id(), ip.toString())) {
+            return new FixedIp(subnet.id(), ip.toString());
+          }
+        }
+      }
+    }
+    Set<String> used = taken.whole(subnet.id());
     for (Subnet.Pool pool : subnet.allocationPools()) {
       Ip end = IpAddresses.parse(pool.end());
       for (Ip ip = IpAddresses.parse(pool.start()); ip.compareTo(end) <= 0; ip = ip.plus(1)) {
         String text = ip.toString();
-        if (!used.contains(text)) {
+        if (!used.contains(text) && !taken.contains(subnet.id(), text)) {
           return new FixedIp(subnet.id(), text);
         }
       }

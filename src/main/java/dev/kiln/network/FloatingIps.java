@@ -90,9 +90,12 @@ public final class FloatingIps {
             Target target =
                 internal == null ? null : lockTarget(sql, actor, project, network.id(), internal, spec.fixedIpAddress(), id);
             NetworkStore store = new NetworkStore(sql);
-            if (store.subnetsOfNetwork(network.id()).stream().noneMatch(s -> s.ipVersion() == 4)) {
+            store.lockNetwork(network.id()).orElseThrow(() -> NetworkErrors.networkNotFound(network.id()));
+            if (!store.hasSubnetOfVersion(network.id(), 4)) {
               throw NetworkErrors.badRequest("floatingip", "Network " + network.id() + " does not contain any IPv4 subnet");
             }
+            // Resource locks (the external network's) before the project's quota lock, always.
+            NetworkQuotas.reserve(sql, project, "floatingip", 1);
             List<AddressRequest> wanted =
                 spec.floatingIpAddress() == null && spec.subnetId() == null
                     ? null
@@ -105,7 +108,6 @@ public final class FloatingIps {
                     .orElseThrow(() -> ServiceException.invalid(
                         "ExternalIpAddressExhausted",
                         "Unable to find any IP address on external network " + network.id() + "."));
-            NetworkQuotas.reserve(sql, project, "floatingip", 1);
             FloatingIp fip =
                 new FloatingIp(
                     id, project, network.id(), port.id(), address.ipAddress(), target == null ? null : target.portId(),

@@ -164,6 +164,7 @@ public final class Networks {
           for (Subnet subnet : store.subnetsOfNetwork(id)) {
             tags.removeAll(subnet.id());
             store.deleteSubnet(subnet.id());
+            AddressAllocator.released(List.of(subnet.id()));
           }
           tags.removeAll(id);
           return store.deleteNetwork(id);

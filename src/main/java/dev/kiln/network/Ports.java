@@ -237,6 +237,7 @@ public final class Ports {
             List<FixedIp> addresses = old.fixedIps();
             if (changes.fixedIps() != null) {
               store.releaseAddresses(id);
+              AddressAllocator.released(old);
               addresses = AddressAllocator.allocate(store, old.networkId(), changes.fixedIps(), id);
               for (int i = 0; i < addresses.size(); i++) {
                 store.allocate(id, addresses.get(i), i);
@@ -287,6 +288,7 @@ public final class Ports {
           store.lockPort(id).orElseThrow(() -> NetworkErrors.portNotFound(id));
           new FloatingIpStore(sql).clearForPorts(List.of(id), networks.now());
           new TagStore(sql).removeAll(id);
+          AddressAllocator.released(port);
           return store.deletePort(id);
         });
     if (DeviceEvents.isComputeDevice(port.deviceOwner(), port.deviceId())) {
@@ -324,7 +326,8 @@ public final class Ports {
       String status) {
     store.lockNetwork(networkId).orElseThrow(() -> NetworkErrors.networkNotFound(networkId));
     String id = ids.uuid();
-    List<FixedIp> ips = AddressAllocator.allocate(store, networkId, addresses, mayTakeGateway);
+    boolean ipv4Only = deviceOwner.equals(FloatingIp.PORT_OWNER);
+    List<FixedIp> ips = AddressAllocator.allocate(store, networkId, addresses, mayTakeGateway, ipv4Only);
     Instant now = networks.now();
     Port port =
         new Port(

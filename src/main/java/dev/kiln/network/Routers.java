@@ -241,6 +241,7 @@ public final class Routers {
       NetworkStore store = new NetworkStore(sql);
       store.lockPort(port.id());
       store.releaseAddresses(port.id());
+      AddressAllocator.released(port);
       List<Port.FixedIp> ips = AddressAllocator.allocate(store, old.networkId(), wanted.externalFixedIps(), false);
       for (int i = 0; i < ips.size(); i++) {
         store.allocate(port.id(), ips.get(i), i);
@@ -268,7 +269,9 @@ public final class Routers {
 
   static void deletePort(Sql sql, String portId) {
     new TagStore(sql).removeAll(portId);
-    new NetworkStore(sql).deletePort(portId);
+    NetworkStore store = new NetworkStore(sql);
+    store.findPort(portId).ifPresent(AddressAllocator::released);
+    store.deletePort(portId);
   }
 
   // Routes

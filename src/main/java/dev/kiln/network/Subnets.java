@@ -186,6 +186,7 @@ public final class Subnets {
                     + ": One or more ports have an IP allocation from this subnet.");
           }
           new TagStore(sql).removeAll(id);
+          AddressAllocator.released(List.of(id));
           return store.deleteSubnet(id);
         });
   }

@@ -274,4 +274,20 @@ class NetworkApiTest {
     assertThat(admin.get(bindings + "/kiln-compute-1").status()).isEqualTo(404);
     assertThat(member.get(bindings).status()).isEqualTo(403);
   }
+
+  @Test
+  void aDeletedPortsAddressIsTheNextOneGiven() {
+    String net = network(member, "reuse");
+    subnet(member, net, "10.99.0.0/24");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(port(member, "{\"network_id\": \"" + net + "\"}").json().at("/port/id").asText());
+    }
+    assertThat(member.get(NET + "/ports/" + ids.get(2)).json().at("/port/fixed_ips/0/ip_address").asText()).isEqualTo("10.99.0.4");
+    member.delete(NET + "/ports/" + ids.get(1)).expect(204);
+    JsonNode next = port(member, "{\"network_id\": \"" + net + "\"}").json();
+    assertThat(next.at("/port/fixed_ips/0/ip_address").asText()).isEqualTo("10.99.0.3");
+    JsonNode after = port(member, "{\"network_id\": \"" + net + "\"}").json();
+    assertThat(after.at("/port/fixed_ips/0/ip_address").asText()).isEqualTo("10.99.0.5");
+  }
 }

@@ -131,6 +131,11 @@ public final class NetworkStore {
     return loadSubnets(" WHERE network_id = ?", networkId);
   }
 
+  /** Whether the network has a subnet of this IP version. */
+  public boolean hasSubnetOfVersion(String networkId, int ipVersion) {
+    return sql.count("SELECT COUNT(*) FROM network_subnet WHERE network_id = ? AND ip_version = ?", networkId, ipVersion) > 0;
+  }
+
   /** Locks a subnet's row: address allocation on one subnet happens one port at a time. */
   public boolean lockSubnet(String id) {
     return !sql.query("SELECT id FROM network_subnet WHERE id = ? FOR UPDATE", r -> r.getString("id"), id)
@@ -280,6 +285,13 @@ public final class NetworkStore {
             "SELECT ip_address FROM network_ip_allocation WHERE subnet_id = ?",
             r -> r.getString("ip_address"),
             subnetId));
+  }
+
+  /** Whether the address is in use on the subnet (a primary-key lookup). */
+  public boolean isAllocated(String subnetId, String address) {
+    return sql.count(
+            "SELECT COUNT(*) FROM network_ip_allocation WHERE subnet_id = ? AND ip_address = ?", subnetId, address)
+        > 0;
   }
 
   public void allocate(String portId, FixedIp ip, int position) {
