@@ -13,13 +13,15 @@ import java.util.Set;
  * What {@code kiln bench network} measures against a running Kiln, over HTTP as a user's tool
  * would: the L3 cycle a template runs for each tier (router create, interface add on a subnet,
  * gateway set on the external network, floating IP create, associate with a port), each step and
- * all five together; and 1,000 floating IPs allocated one after another from one /22. It prints
+ * all five together; and 1,000 floating IPs allocated from one /22, one after another and from 8
+ * threads at once. It prints
  * figures and asserts nothing but that every request succeeded.
  */
 final class NetworkBench {
   private static final int WARM_UP = 30;
   private static final int CYCLES = 200;
   private static final int FLOATING_IPS = 1000;
+  private static final int PARALLEL = 8;
   private static final String NET = "/networking/v2.0";
 
   private final LocalClient client;
@@ -71,6 +73,31 @@ final class NetworkBench {
     long allocation = System.nanoTime() - start;
     progress("%d floating IPs", FLOATING_IPS);
 
+    // The same from 8 client threads at once: the allocations queue on the external subnet's lock,
+    // the rest of each request (token, JSON, quota) runs side by side.
+    String parallelExternal = externalNetwork("bench-pool-2", "100.84.0.0/22");
+    Set<String> parallelAddresses = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    long parallelStart = System.nanoTime();
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL)) {
+      List<java.util.concurrent.Future<Void>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < PARALLEL; t++) {
+        done.add(pool.submit(() -> {
+          while (next.getAndIncrement() < FLOATING_IPS) {
+            String body = expect(201, call("POST", NET + "/floatingips",
+                "{\"floatingip\": {\"floating_network_id\": \"" + parallelExternal + "\"}}"));
+            parallelAddresses.add(json(body).at("/floatingip/floating_ip_address").asText());
+          }
+          return null;
+        }));
+      }
+      for (var f : done) {
+        f.get();
+      }
+    }
+    long parallel = System.nanoTime() - parallelStart;
+    progress("%d floating IPs from %d threads", FLOATING_IPS, PARALLEL);
+
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT,
         "(after %d untimed warm-up cycles)%n%n| measure | median | p95 |%n|---|---|---|%n", WARM_UP));
@@ -85,7 +112,22 @@ final class NetworkBench {
     }
     out.append(String.format(Locale.ROOT,
         "| %d floating IPs allocated one after another from one /22 (s) | %.2f | |%n", FLOATING_IPS, allocation / 1e9));
-    out.append(String.format(Locale.ROOT, "distinct addresses: %d of %d%n", addresses.size(), FLOATING_IPS));
+    out.append(String.format(Locale.ROOT,
+        "| %d floating IPs allocated from one /22 by %d client threads at once (s) | %.2f | |%n", FLOATING_IPS, PARALLEL,
+        parallel / 1e9));
+    out.append(String.format(Locale.ROOT, "distinct addresses: %d of %d one after another, %d of %d at once%n",
+        addresses.size(), FLOATING_IPS, parallelAddresses.size(), FLOATING_IPS));
+    // Kiln's own view of the same requests, without the client, the loopback and the scheduler's
+    // queue on a busy machine.
+    String metrics = client.get("/metrics", null).body();
+    out.append("server-side medians (ms):").append(System.lineSeparator());
+    metrics.lines()
+        .filter(l -> l.startsWith("kiln_http_server_requests_seconds{") && l.contains("quantile=\"0.5\""))
+        .filter(l -> l.contains("/routers") || l.contains("/floatingips"))
+        .filter(l -> !l.contains("status=\"4") && !l.contains("method=\"GET\""))
+        .forEach(l -> out.append(String.format(Locale.ROOT, "  %s %s %s %.2f%n",
+            field(l, "method"), field(l, "route"), field(l, "status"),
+            Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)) * 1000)));
     return out.toString();
   }
 
@@ -130,6 +172,11 @@ final class NetworkBench {
     expect(201, call("POST", NET + "/subnets",
         "{\"subnet\": {\"network_id\": \"" + network + "\", \"ip_version\": 4, \"cidr\": \"" + cidr + "\", \"enable_dhcp\": false}}"));
     return network;
+  }
+
+  private static String field(String metricLine, String name) {
+    int start = metricLine.indexOf(name + "=\"") + name.length() + 2;
+    return metricLine.substring(start, metricLine.indexOf('"', start));
   }
 
   private static void progress(String format, Object... args) {

@@ -102,7 +102,7 @@ final class AddressAllocator {
    */
   static List<FixedIp> allocate(
       NetworkStore store, String networkId, List<AddressRequest> requested, boolean mayTakeGateway, boolean ipv4Only) {
-    List<Subnet> subnets = new ArrayList<>(store.subnetsOfNetwork(networkId));
+    List<Subnet> subnets = new ArrayList<>(store.subnetsForAllocation(networkId));
     subnets.sort(Comparator.comparing(Subnet::createdAt).thenComparing(Subnet::id));
     Map<String, Subnet> byId = new HashMap<>();
     subnets.forEach(s -> byId.put(s.id(), s));

@@ -242,6 +242,9 @@ public final class Ports {
               for (int i = 0; i < addresses.size(); i++) {
                 store.allocate(id, addresses.get(i), i);
               }
+              // A floating IP mapped to an address the port no longer has is disassociated.
+              new FloatingIpStore(sql).clearForRemovedAddresses(
+                  id, addresses.stream().map(FixedIp::ipAddress).toList(), networks.now());
             }
             String vnic = changes.vnicType() == null ? old.vnicType() : vnicType(changes.vnicType());
             String profile = requireNonNullElse(changes.profile(), old.profile());

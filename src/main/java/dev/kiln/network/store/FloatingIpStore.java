@@ -89,6 +89,21 @@ public final class FloatingIpStore {
         args);
   }
 
+  /** Clears the port's associations with any address but {@code kept}. */
+  public int clearForRemovedAddresses(String portId, List<String> kept, java.time.Instant now) {
+    String notIn = kept.isEmpty() ? "" : " AND fixed_ip_address NOT IN " + Sql.placeholders(kept.size());
+    Object[] args = new Object[kept.size() + 2];
+    args[0] = now;
+    args[1] = portId;
+    for (int i = 0; i < kept.size(); i++) {
+      args[i + 2] = kept.get(i);
+    }
+    return sql.update(
+        "UPDATE network_floatingip SET fixed_port_id = NULL, fixed_ip_address = NULL, router_id = NULL,"
+            + " status = 'DOWN', revision_number = revision_number + 1, updated_at = ? WHERE fixed_port_id = ?" + notIn,
+        args);
+  }
+
   public int delete(String id) {
     return sql.update("DELETE FROM network_floatingip WHERE id = ?", id);
   }

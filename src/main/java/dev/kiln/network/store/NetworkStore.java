@@ -136,6 +136,34 @@ public final class NetworkStore {
     return sql.count("SELECT COUNT(*) FROM network_subnet WHERE network_id = ? AND ip_version = ?", networkId, ipVersion) > 0;
   }
 
+  /**
+   * The network's subnets with their allocation pools but without their DNS servers and host
+   * routes, which address allocation does not need: two queries instead of four.
+   */
+  public List<Subnet> subnetsForAllocation(String networkId) {
+    List<Subnet> bare =
+        sql.query("SELECT " + SUBNET_COLUMNS + " FROM network_subnet WHERE network_id = ?", NetworkStore::subnet, networkId);
+    if (bare.isEmpty()) {
+      return bare;
+    }
+    Map<String, List<Pool>> pools = new LinkedHashMap<>();
+    sql.query(
+        "SELECT subnet_id, first_ip, last_ip FROM network_subnet_pool WHERE subnet_id IN " + Sql.placeholders(bare.size())
+            + " ORDER BY position",
+        r -> pools.computeIfAbsent(r.getString("subnet_id"), k -> new ArrayList<>())
+            .add(new Pool(r.getString("first_ip"), r.getString("last_ip"))),
+        bare.stream().map(Subnet::id).toArray());
+    List<Subnet> out = new ArrayList<>();
+    for (Subnet s : bare) {
+      out.add(
+          new Subnet(
+              s.id(), s.projectId(), s.networkId(), s.name(), s.description(), s.ipVersion(), s.cidr(), s.gatewayIp(),
+              s.enableDhcp(), pools.getOrDefault(s.id(), List.of()), List.of(), List.of(), s.ipv6RaMode(),
+              s.ipv6AddressMode(), s.revision(), s.createdAt(), s.updatedAt()));
+    }
+    return out;
+  }
+
   /** Locks a subnet's row: address allocation on one subnet happens one port at a time. */
   public boolean lockSubnet(String id) {
     return !sql.query("SELECT id FROM network_subnet WHERE id = ? FOR UPDATE", r -> r.getString("id"), id)
