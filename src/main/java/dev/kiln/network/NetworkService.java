@@ -22,7 +22,9 @@ public record NetworkService(
     Routers routers,
     RouterInterfaces routerInterfaces,
     FloatingIps floatingIps,
-    Tags tags) {
+    Tags tags,
+    SubnetPools subnetPools,
+    AddressScopes addressScopes) {
 
   public NetworkService {
     requireNonNull(networks, "networks is null");
@@ -35,19 +37,22 @@ public record NetworkService(
     requireNonNull(routerInterfaces, "routerInterfaces is null");
     requireNonNull(floatingIps, "floatingIps is null");
     requireNonNull(tags, "tags is null");
+    requireNonNull(subnetPools, "subnetPools is null");
+    requireNonNull(addressScopes, "addressScopes is null");
   }
 
   /** Wires the service over one database. */
   public static NetworkService create(
       Database db, Clock clock, IdGenerator ids, RandomGenerator random, ComputeHosts hosts) {
     Networks networks = new Networks(db, clock, ids);
-    Subnets subnets = new Subnets(db, ids, networks);
+    SubnetPools subnetPools = new SubnetPools(db, ids, networks);
+    Subnets subnets = new Subnets(db, ids, networks, subnetPools);
     SecurityGroups securityGroups = SecurityGroups.create(db, clock, ids);
     Ports ports = new Ports(db, ids, random, networks, securityGroups, hosts);
     Routers routers = new Routers(db, ids, networks, ports);
     return new NetworkService(
         networks, subnets, ports, new PortBindings(ports), securityGroups, new NetworkQuotas(db), routers,
         new RouterInterfaces(db, routers, subnets, ports), new FloatingIps(db, ids, networks, ports),
-        new Tags(db, clock));
+        new Tags(db, clock), subnetPools, new AddressScopes(db, ids, networks));
   }
 }

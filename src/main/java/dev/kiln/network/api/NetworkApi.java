@@ -25,7 +25,8 @@ import io.helidon.webserver.http.HttpService;
 public final class NetworkApi implements HttpService {
   public static final String PREFIX = "/networking";
   private static final String[] RESOURCES = {
-    "network", "subnet", "port", "security_group", "security_group_rule", "router", "floatingip", "extension"
+    "network", "subnet", "port", "security_group", "security_group_rule", "router", "floatingip", "subnetpool",
+    "address_scope", "extension"
   };
 
   private final ServiceContext context;
@@ -52,6 +53,7 @@ public final class NetworkApi implements HttpService {
     new QuotasApi(service.quotas()).register(routes);
     new RoutersApi(service.routers(), service.routerInterfaces(), tags).register(routes);
     new FloatingIpsApi(service.floatingIps(), service.ports(), tags).register(routes);
+    new SubnetPoolsApi(service.subnetPools(), service.addressScopes(), tags).register(routes);
     new TagsApi(
             tags,
             List.of(
@@ -60,7 +62,8 @@ public final class NetworkApi implements HttpService {
                 new TagsApi.Collection("ports", "ports", service.ports()::visible),
                 new TagsApi.Collection("routers", "routers", service.routers()::visible),
                 new TagsApi.Collection("floatingips", "floatingips", service.floatingIps()::visible),
-                new TagsApi.Collection("security-groups", "security_groups", service.securityGroups()::get)))
+                new TagsApi.Collection("security-groups", "security_groups", service.securityGroups()::get),
+                new TagsApi.Collection("subnetpools", "subnetpools", service.subnetPools()::visible)))
         .register(routes);
     routes.unmatchedIsNotFound();
   }

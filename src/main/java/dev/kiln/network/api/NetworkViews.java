@@ -84,7 +84,7 @@ final class NetworkViews {
     s.hostRoutes().forEach(r -> routes.addObject().put("destination", r.destination()).put("nexthop", r.nexthop()));
     o.put("ipv6_ra_mode", s.ipv6RaMode());
     o.put("ipv6_address_mode", s.ipv6AddressMode());
-    o.putNull("subnetpool_id");
+    o.put("subnetpool_id", s.subnetpoolId());
     o.putNull("segment_id");
     o.putArray("service_types");
     tags(o, tags);

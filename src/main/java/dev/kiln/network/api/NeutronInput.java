@@ -58,6 +58,18 @@ final class NeutronInput {
     }
   }
 
+  /** A prefix length, as a number or a numeric string (Neutron converts; the CLI sends strings). */
+  static Integer prefixlen(JsonInput in, String field) {
+    if (!in.has(field) || in.isNull(field)) {
+      return null;
+    }
+    var value = in.raw(field);
+    if (value.isTextual() && value.textValue().matches("\\d{1,3}")) {
+      return Integer.parseInt(value.textValue());
+    }
+    return in.optionalInt(field).orElse(null);
+  }
+
   /** Tags given on create (the {@code tag-creation} extension), checked by the tags service. */
   static List<String> tags(JsonInput in) {
     return in.optionalStringList("tags").orElse(List.of());

@@ -56,10 +56,6 @@ final class SubnetsApi {
           "project_id", "tenant_id", "subnetpool_id", "prefixlen", "use_default_subnetpool", "service_types", "tags",
           "segment_id");
       NeutronInput.onlyEmpty(in, "service_types");
-      if (in.optionalString("subnetpool_id").isPresent() || in.has("prefixlen")
-          || in.optionalBoolean("use_default_subnetpool").orElse(false)) {
-        throw in.invalid("subnetpool_id", "subnet pools are not supported by Kiln; give a cidr");
-      }
       if (in.optionalString("segment_id").isPresent()) {
         throw in.invalid("segment_id", "routed network segments are not supported by Kiln");
       }
@@ -124,6 +120,9 @@ final class SubnetsApi {
         in.optionalStringList("dns_nameservers").orElse(null),
         routes,
         in.optionalString("ipv6_ra_mode").orElse(null),
-        in.optionalString("ipv6_address_mode").orElse(null));
+        in.optionalString("ipv6_address_mode").orElse(null),
+        in.optionalString("subnetpool_id").orElse(null),
+        NeutronInput.prefixlen(in, "prefixlen"),
+        in.optionalBoolean("use_default_subnetpool").orElse(null));
   }
 }

@@ -19,6 +19,7 @@ public final class NetworkQuotaStore {
           "port", "network_port",
           "router", "network_router",
           "floatingip", "network_floatingip",
+          "subnetpool", "network_subnetpool",
           "security_group", "network_security_group",
           "security_group_rule", "network_security_group_rule");
 

@@ -31,7 +31,7 @@ public final class NetworkStore {
           + " port_security_enabled, revision_number, created_at, updated_at";
   private static final String SUBNET_COLUMNS =
       "id, project_id, network_id, name, description, ip_version, cidr, gateway_ip, enable_dhcp,"
-          + " ipv6_ra_mode, ipv6_address_mode, revision_number, created_at, updated_at";
+          + " ipv6_ra_mode, ipv6_address_mode, revision_number, created_at, updated_at, subnetpool_id";
   private static final String PORT_COLUMNS =
       "id, project_id, network_id, name, description, mac_address, admin_state_up, status,"
           + " device_id, device_owner, port_security_enabled, vnic_type, binding_profile,"
@@ -92,10 +92,10 @@ public final class NetworkStore {
 
   public void insertSubnet(Subnet s) {
     sql.update(
-        "INSERT INTO network_subnet (" + SUBNET_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO network_subnet (" + SUBNET_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         s.id(), s.projectId(), s.networkId(), s.name(), s.description(), s.ipVersion(), s.cidr(),
         s.gatewayIp(), s.enableDhcp(), s.ipv6RaMode(), s.ipv6AddressMode(), s.revision(),
-        s.createdAt(), s.updatedAt());
+        s.createdAt(), s.updatedAt(), s.subnetpoolId());
     insertSubnetLists(s);
   }
 
@@ -159,7 +159,7 @@ public final class NetworkStore {
           new Subnet(
               s.id(), s.projectId(), s.networkId(), s.name(), s.description(), s.ipVersion(), s.cidr(), s.gatewayIp(),
               s.enableDhcp(), pools.getOrDefault(s.id(), List.of()), List.of(), List.of(), s.ipv6RaMode(),
-              s.ipv6AddressMode(), s.revision(), s.createdAt(), s.updatedAt()));
+              s.ipv6AddressMode(), s.revision(), s.createdAt(), s.updatedAt(), s.subnetpoolId()));
     }
     return out;
   }
@@ -227,7 +227,7 @@ public final class NetworkStore {
               s.id(), s.projectId(), s.networkId(), s.name(), s.description(), s.ipVersion(), s.cidr(),
               s.gatewayIp(), s.enableDhcp(), pools.getOrDefault(s.id(), List.of()),
               dns.getOrDefault(s.id(), List.of()), routes.getOrDefault(s.id(), List.of()),
-              s.ipv6RaMode(), s.ipv6AddressMode(), s.revision(), s.createdAt(), s.updatedAt()));
+              s.ipv6RaMode(), s.ipv6AddressMode(), s.revision(), s.createdAt(), s.updatedAt(), s.subnetpoolId()));
     }
     return full;
   }
@@ -430,7 +430,7 @@ public final class NetworkStore {
         r.getString("description"), r.getInt("ip_version"), r.getString("cidr"), r.getString("gateway_ip"),
         r.getBoolean("enable_dhcp"), List.of(), List.of(), List.of(), r.getString("ipv6_ra_mode"),
         r.getString("ipv6_address_mode"), r.getLong("revision_number"), r.getInstant("created_at"),
-        r.getInstant("updated_at"));
+        r.getInstant("updated_at"), r.getString("subnetpool_id"));
   }
 
   private static Port port(Sql.Row r) throws SQLException {
