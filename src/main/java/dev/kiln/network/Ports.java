@@ -87,7 +87,21 @@ public final class Ports {
       Boolean portSecurityEnabled,
       String hostId,
       String vnicType,
-      String profile) {}
+      String profile,
+      List<Port.AddressPair> allowedAddressPairs) {
+
+    /** A request without allowed address pairs (Compute's, and the defaults). */
+    public Spec(
+        String projectId, String networkId, String name, String description, Boolean adminStateUp, String macAddress,
+        List<AddressRequest> fixedIps, String deviceId, String deviceOwner, List<String> securityGroups,
+        Boolean portSecurityEnabled, String hostId, String vnicType, String profile) {
+      this(projectId, networkId, name, description, adminStateUp, macAddress, fixedIps, deviceId, deviceOwner,
+          securityGroups, portSecurityEnabled, hostId, vnicType, profile, null);
+    }
+  }
+
+  /** Neutron's {@code max_allowed_address_pair}. */
+  static final int MAX_ADDRESS_PAIRS = 10;
 
   public Port create(Actor actor, Spec spec) {
     return createAll(actor, List.of(spec), List.of(List.of())).getFirst();
@@ -166,6 +180,9 @@ public final class Ports {
     for (int i = 0; i < addresses.size(); i++) {
       store.allocate(p.id(), addresses.get(i), i);
     }
+    if (spec.allowedAddressPairs() != null && !spec.allowedAddressPairs().isEmpty()) {
+      store.setAddressPairs(p.id(), addressPairs(spec.allowedAddressPairs(), macAddress, p.portSecurity()));
+    }
     store.setSecurityGroups(p.id(), p.groups());
     if (bound) {
       store.insertBinding(activeBinding(p.id(), p.host(), vnic, profile));
@@ -230,6 +247,12 @@ public final class Ports {
                   "PortBound", "Unable to change the MAC address of port " + id + " while it is bound to a host.");
             }
             boolean portSecurity = requireNonNullElse(changes.portSecurityEnabled(), old.portSecurityEnabled());
+            List<Port.AddressPair> pairs =
+                changes.allowedAddressPairs() == null ? old.allowedAddressPairs() : changes.allowedAddressPairs();
+            if (changes.allowedAddressPairs() != null || !portSecurity) {
+              pairs = addressPairs(pairs, newMac == null ? old.macAddress() : newMac, portSecurity);
+              store.setAddressPairs(id, pairs);
+            }
             List<String> groups =
                 changes.securityGroups() == null && portSecurity == old.portSecurityEnabled()
                     ? old.securityGroups()
@@ -505,6 +528,61 @@ public final class Ports {
         return mac;
       }
     }
+  }
+
+  /**
+   * Neutron's checks of allowed address pairs: an address or CIDR each, the port's MAC unless one
+   * is given, none twice, at most {@link #MAX_ADDRESS_PAIRS}, and only with port security on.
+   */
+  private static List<Port.AddressPair> addressPairs(List<Port.AddressPair> requested, String portMac, boolean portSecurity) {
+    if (requested.isEmpty()) {
+      return List.of();
+    }
+    if (!portSecurity) {
+      throw ServiceException.conflict(
+          "AddressPairAndPortSecurityRequired",
+          "Port Security must be enabled in order to have allowed address pairs on a port.");
+    }
+    if (requested.size() > MAX_ADDRESS_PAIRS) {
+      throw ServiceException.invalid(
+          "AllowedAddressPairExhausted",
+          "The number of allowed address pair exceeds the maximum " + MAX_ADDRESS_PAIRS + ".");
+    }
+    List<Port.AddressPair> out = new ArrayList<>();
+    for (Port.AddressPair pair : requested) {
+      if (pair.ipAddress() == null) {
+        throw ServiceException.invalid("AllowedAddressPairsMissingIP", "AllowedAddressPair must contain ip_address");
+      }
+      String address;
+      if (pair.ipAddress().contains("/")) {
+        IpNetwork cidr = IpNetwork.parse(pair.ipAddress());
+        if (cidr == null) {
+          throw invalidPairAddress(pair.ipAddress());
+        }
+        address = cidr.toString();
+      } else {
+        Ip ip = IpAddresses.parse(pair.ipAddress());
+        if (ip == null) {
+          throw invalidPairAddress(pair.ipAddress());
+        }
+        address = ip.toString();
+      }
+      Port.AddressPair normalized = new Port.AddressPair(address, pair.macAddress() == null ? portMac : mac(pair.macAddress()));
+      if (out.contains(normalized)) {
+        throw ServiceException.invalid(
+            "DuplicateAddressPairInRequest",
+            "Request contains duplicate address pair: mac_address " + normalized.macAddress() + " ip_address "
+                + normalized.ipAddress() + ".");
+      }
+      out.add(normalized);
+    }
+    return out;
+  }
+
+  private static ServiceException invalidPairAddress(String text) {
+    return ServiceException.invalid(
+        "InvalidInput",
+        "Invalid input for allowed_address_pairs. Reason: '" + text + "' is not a valid IP address or CIDR.");
   }
 
   private static String mac(String text) {

@@ -43,6 +43,7 @@ final class ExtensionsApi {
           new Extension("extraroute-atomic", "Atomically add/remove extra routes", "Edit extra routes of a router on server side by atomically adding/removing extra routes"),
           new Extension("fip-port-details", "Floating IP Port Details Extension", "Add port_details attribute to Floating IP resource"),
           new Extension("standard-attr-tag", "Tag support for resources with standard attribute", "Enables to set tag on resources with standard attribute."),
+          new Extension("allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs"),
           new Extension("subnet_allocation", "Subnet Allocation", "Enables allocation of subnets from a subnet pool"),
           new Extension("default-subnetpools", "Default Subnetpools", "Provides ability to mark and use a subnetpool as the default."),
           new Extension("address-scope", "Address scope", "Address scopes extension."),

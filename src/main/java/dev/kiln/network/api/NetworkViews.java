@@ -111,7 +111,8 @@ final class NetworkViews {
     ArrayNode groups = o.putArray("security_groups");
     p.securityGroups().forEach(groups::add);
     o.put("port_security_enabled", p.portSecurityEnabled());
-    o.putArray("allowed_address_pairs");
+    ArrayNode pairs = o.putArray("allowed_address_pairs");
+    p.allowedAddressPairs().forEach(pair -> pairs.addObject().put("ip_address", pair.ipAddress()).put("mac_address", pair.macAddress()));
     o.putArray("extra_dhcp_opts");
     o.put("ip_allocation", "immediate");
     PortBinding active = p.activeBinding();

@@ -55,7 +55,7 @@ final class PortsApi {
           "name", "description", "network_id", "admin_state_up", "mac_address", "fixed_ips", "device_id",
           "device_owner", "security_groups", "port_security_enabled", "binding:host_id", "binding:vnic_type",
           "binding:profile", "project_id", "tenant_id", "allowed_address_pairs", "extra_dhcp_opts", "tags");
-      NeutronInput.onlyEmpty(in, "allowed_address_pairs", "extra_dhcp_opts");
+      NeutronInput.onlyEmpty(in, "extra_dhcp_opts");
       String networkId = in.string("network_id");
       specs.add(spec(in, networkId, NeutronInput.projectId(in)));
       tagLists.add(NeutronInput.tags(in));
@@ -81,7 +81,7 @@ final class PortsApi {
         "name", "description", "admin_state_up", "mac_address", "fixed_ips", "device_id", "device_owner",
         "security_groups", "port_security_enabled", "binding:host_id", "binding:vnic_type", "binding:profile",
         "allowed_address_pairs", "extra_dhcp_opts");
-    NeutronInput.onlyEmpty(in, "allowed_address_pairs", "extra_dhcp_opts");
+    NeutronInput.onlyEmpty(in, "extra_dhcp_opts");
     Actor actor = request.caller().actor();
     Port port = ports.update(actor, request.pathParam("port_id"), spec(in, null, null), NeutronInput.ifMatchRevision(request));
     return ApiResponse.ok(Json.wrap("port", NetworkViews.port(port, actor.admin(), tags.of(port.id()))));
@@ -115,7 +115,19 @@ final class PortsApi {
         in.optionalBoolean("port_security_enabled").orElse(null),
         in.optionalString("binding:host_id").orElse(null),
         in.optionalString("binding:vnic_type").orElse(null),
-        profile(in));
+        profile(in),
+        addressPairs(in));
+  }
+
+  /** {@code allowed_address_pairs}: null (none given, or JSON null) leaves them as they are. */
+  private static List<Port.AddressPair> addressPairs(JsonInput in) {
+    return in.optionalObjectList("allowed_address_pairs")
+        .map(list -> list.stream().map(pair -> {
+          pair.allowOnly("ip_address", "mac_address");
+          return new Port.AddressPair(
+              pair.optionalString("ip_address").orElse(null), pair.optionalString("mac_address").orElse(null));
+        }).toList())
+        .orElse(null);
   }
 
   /** {@code binding:profile} is a free-form object, kept as JSON text. */

@@ -34,7 +34,7 @@ public final class NetworkStore {
           + " ipv6_ra_mode, ipv6_address_mode, revision_number, created_at, updated_at, subnetpool_id";
   private static final String PORT_COLUMNS =
       "id, project_id, network_id, name, description, mac_address, admin_state_up, status,"
-          + " device_id, device_owner, port_security_enabled, vnic_type, binding_profile,"
+          + " device_id, device_owner, port_security_enabled, vnic_type, binding_profile, allowed_address_pairs,"
           + " revision_number, created_at, updated_at";
 
   private final Sql sql;
@@ -236,10 +236,10 @@ public final class NetworkStore {
 
   public void insertPort(Port p) {
     sql.update(
-        "INSERT INTO network_port (" + PORT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO network_port (" + PORT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         p.id(), p.projectId(), p.networkId(), p.name(), p.description(), p.macAddress(),
         p.adminStateUp(), p.status(), p.deviceId(), p.deviceOwner(), p.portSecurityEnabled(),
-        p.vnicType(), p.profile(), p.revision(), p.createdAt(), p.updatedAt());
+        p.vnicType(), p.profile(), encode(p.allowedAddressPairs()), p.revision(), p.createdAt(), p.updatedAt());
   }
 
   public Optional<Port> findPort(String id) {
@@ -288,6 +288,31 @@ public final class NetworkStore {
   public Set<String> macsOnNetwork(String networkId) {
     return new HashSet<>(
         sql.query("SELECT mac_address FROM network_port WHERE network_id = ?", r -> r.getString("mac_address"), networkId));
+  }
+
+  /** Replaces the port's allowed address pairs. */
+  public void setAddressPairs(String portId, List<Port.AddressPair> pairs) {
+    sql.update("UPDATE network_port SET allowed_address_pairs = ? WHERE id = ?", encode(pairs), portId);
+  }
+
+  private static String encode(List<Port.AddressPair> pairs) {
+    StringBuilder text = new StringBuilder();
+    for (Port.AddressPair pair : pairs) {
+      text.append(pair.ipAddress()).append(' ').append(pair.macAddress()).append('\n');
+    }
+    return text.toString();
+  }
+
+  private static List<Port.AddressPair> pairs(String text) {
+    if (text == null || text.isEmpty()) {
+      return List.of();
+    }
+    List<Port.AddressPair> out = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      int space = line.indexOf(' ');
+      out.add(new Port.AddressPair(line.substring(0, space), line.substring(space + 1)));
+    }
+    return out;
   }
 
   public boolean updatePort(Port p, long expectedRevision) {
@@ -409,7 +434,7 @@ public final class NetworkStore {
               p.adminStateUp(), p.status(), p.deviceId(), p.deviceOwner(), p.portSecurityEnabled(),
               p.vnicType(), p.profile(), ips.getOrDefault(p.id(), List.of()),
               groups.getOrDefault(p.id(), List.of()), active.get(p.id()), p.revision(), p.createdAt(),
-              p.updatedAt()));
+              p.updatedAt(), p.allowedAddressPairs()));
     }
     return full;
   }
@@ -440,7 +465,7 @@ public final class NetworkStore {
         r.getString("status"), r.getString("device_id"), r.getString("device_owner"),
         r.getBoolean("port_security_enabled"), r.getString("vnic_type"), r.getString("binding_profile"),
         List.of(), List.of(), null, r.getLong("revision_number"), r.getInstant("created_at"),
-        r.getInstant("updated_at"));
+        r.getInstant("updated_at"), pairs(r.getString("allowed_address_pairs")));
   }
 
   private static PortBinding binding(Sql.Row r) throws SQLException {
