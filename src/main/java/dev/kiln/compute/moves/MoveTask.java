@@ -13,10 +13,10 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.common.ServiceException;
-import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.fleet.Fleet;
 import dev.kiln.compute.fleet.Hypervisor;
 import dev.kiln.compute.fleet.HypervisorDriver.MigrationRequest;
+import dev.kiln.compute.fleet.HypervisorDriver;
 import dev.kiln.compute.fleet.HypervisorException;
 import dev.kiln.compute.fleet.Resources;
 import dev.kiln.compute.fleet.Scheduler;
@@ -66,18 +66,20 @@ final class MoveTask implements TaskHandler {
 
   private final Database db;
   private final Clock clock;
-  private final ComputeService compute;
+  private final Fleet fleet;
+  private final HypervisorDriver driver;
   private final MoveBindings bindings;
   private final ServerVolumes volumes;
   private final Scheduler scheduler;
 
-  MoveTask(Database db, Clock clock, ComputeService compute, NetworkService network, ServerVolumes volumes) {
+  MoveTask(Database db, Clock clock, Fleet fleet, HypervisorDriver driver, NetworkService network, ServerVolumes volumes) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
-    this.compute = requireNonNull(compute, "compute is null");
+    this.fleet = requireNonNull(fleet, "fleet is null");
+    this.driver = requireNonNull(driver, "driver is null");
     this.bindings = new MoveBindings(requireNonNull(network, "network is null"));
     this.volumes = requireNonNull(volumes, "volumes is null");
-    this.scheduler = new Scheduler(db, compute.fleet());
+    this.scheduler = new Scheduler(db, fleet);
   }
 
   @Override
@@ -170,7 +172,7 @@ final class MoveTask implements TaskHandler {
         bindings.prepare(server, host);
       } catch (ServiceException e) {
         LOG.info("Ports of server {} cannot bind on {}: {}", server.id(), host, e.getMessage());
-        compute.fleet().release(m.uuid());
+        fleet.release(m.uuid());
         Instant failed = now();
         db.inTransaction(
             sql -> {
@@ -209,13 +211,13 @@ final class MoveTask implements TaskHandler {
     MigrationRequest request = request(m);
     try {
       if (m.type().equals(Migration.RESIZE)) {
-        compute.driver().resize(request);
+        driver.resize(request);
       } else {
-        compute.driver().migrate(request);
+        driver.migrate(request);
       }
     } catch (HypervisorException e) {
       LOG.info("Server {} failed to move to {}: {}", server.id(), m.destCompute(), e.getMessage());
-      compute.fleet().release(m.uuid());
+      fleet.release(m.uuid());
       if (!m.destCompute().equals(m.sourceCompute())) {
         bindings.dropInactive(server, m.destCompute());
       }
@@ -288,7 +290,7 @@ final class MoveTask implements TaskHandler {
     events().startEvent(server.id(), requestId, event, m.sourceCompute(), now());
     HypervisorException failure = null;
     try {
-      compute.driver().confirmMigration(request(m));
+      driver.confirmMigration(request(m));
     } catch (HypervisorException e) {
       LOG.info("Server {} failed to confirm its resize: {}", server.id(), e.getMessage());
       failure = e;
@@ -328,7 +330,7 @@ final class MoveTask implements TaskHandler {
     String event = "compute_revert_resize";
     events().startEvent(server.id(), requestId, event, m.destCompute(), now());
     try {
-      compute.driver().revertMigration(request(m));
+      driver.revertMigration(request(m));
     } catch (HypervisorException e) {
       LOG.info("Server {} failed to revert its resize: {}", server.id(), e.getMessage());
       settleOnDestination(m);
@@ -342,7 +344,7 @@ final class MoveTask implements TaskHandler {
           });
       return;
     }
-    compute.fleet().release(m.uuid());
+    fleet.release(m.uuid());
     events().finishEvent(server.id(), requestId, event, null, now());
     String finish = "compute_finish_revert_resize";
     events().startEvent(server.id(), requestId, finish, m.sourceCompute(), now());
@@ -392,7 +394,7 @@ final class MoveTask implements TaskHandler {
     switch (m.status()) {
       case Migration.PRE_MIGRATING, Migration.MIGRATING, Migration.POST_MIGRATING -> {
         // Back on the source, where the server's own claim is.
-        compute.fleet().release(m.uuid());
+        fleet.release(m.uuid());
         try {
           bindings.activate(server, m.sourceCompute(), zoneOf(m.sourceCompute(), server));
           if (m.destCompute() != null && !m.destCompute().equals(m.sourceCompute())) {
@@ -404,7 +406,7 @@ final class MoveTask implements TaskHandler {
       }
       case Migration.CONFIRMING -> settleOnDestination(m);
       case Migration.REVERTING -> {
-        if (compute.fleet().findClaim(m.uuid()).isPresent()) {
+        if (fleet.findClaim(m.uuid()).isPresent()) {
           settleOnDestination(m);
         } else {
           // The destination was given up already: show the server on the source, as claimed.
@@ -437,22 +439,22 @@ final class MoveTask implements TaskHandler {
    * to do (the server's claim then is the destination's).
    */
   private void settleOnDestination(Migration m) {
-    if (compute.fleet().findClaim(m.uuid()).isPresent()) {
-      compute.fleet().release(m.serverId());
-      compute.fleet().transferClaim(m.uuid(), m.serverId());
+    if (fleet.findClaim(m.uuid()).isPresent()) {
+      fleet.release(m.serverId());
+      fleet.transferClaim(m.uuid(), m.serverId());
     }
   }
 
   /** Gives up a move whose server was deleted or is being deleted: the destination claim goes. */
   private void abandon(Migration m) {
-    compute.fleet().release(m.uuid());
+    fleet.release(m.uuid());
     migrations().fail(m.uuid(), now());
   }
 
   // Helpers
 
   private String zoneOf(String host, Server server) {
-    return compute.fleet().hypervisor(host).map(Hypervisor::availabilityZone).orElse(server.availabilityZone());
+    return fleet.hypervisor(host).map(Hypervisor::availabilityZone).orElse(server.availabilityZone());
   }
 
   private static MigrationRequest request(Migration m) {
