@@ -227,6 +227,7 @@ class ArchitectureTest {
             "dev.kiln.store..",
             "dev.kiln.tasks..",
             "dev.kiln.common..",
+            "dev.kiln.quota..",
             "dev.kiln.identity",
             "dev.kiln.identity.store..")
         .should()
@@ -239,7 +240,8 @@ class ArchitectureTest {
   void plumbingDependsOnNoService() {
     noClasses()
         .that()
-        .resideInAnyPackage("dev.kiln.http..", "dev.kiln.store..", "dev.kiln.tasks..", "dev.kiln.common..")
+        .resideInAnyPackage(
+            "dev.kiln.http..", "dev.kiln.store..", "dev.kiln.tasks..", "dev.kiln.common..", "dev.kiln.quota..")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
