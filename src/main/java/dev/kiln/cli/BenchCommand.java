@@ -62,6 +62,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--boots-only", description = "compute: time the boots only, not the growth to 10,000 and the lists.")
   boolean bootsOnly;
 
+  @Option(names = "--boots", description = "compute: servers in the second timed batch of boots (default: ${DEFAULT-VALUE}).")
+  int boots = 1_000;
+
   @Override
   public Integer call() throws Exception {
     if (suite.equals("volume")) {
@@ -134,7 +137,7 @@ public final class BenchCommand implements Callable<Integer> {
     try {
       LocalClient client = new LocalClient(awaitReady(process));
       System.out.println();
-      System.out.print(new ComputeBench(client, PASSWORD, fleet, bootsOnly).run());
+      System.out.print(new ComputeBench(client, PASSWORD, fleet, bootsOnly, boots).run());
       return 0;
     } finally {
       process.destroy();

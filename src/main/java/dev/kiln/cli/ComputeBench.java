@@ -40,15 +40,20 @@ final class ComputeBench {
   private final String token;
   private final int hosts;
   private final boolean bootsOnly;
+  private final int batch;
   private String imageId;
   private String networkId;
   private int booted;
 
-  ComputeBench(LocalClient client, String password, int hosts, boolean bootsOnly) throws Exception {
+  ComputeBench(LocalClient client, String password, int hosts, boolean bootsOnly, int batch) throws Exception {
     this.client = client;
     this.token = LocalClient.token(client.issueToken(password));
     this.hosts = hosts;
     this.bootsOnly = bootsOnly;
+    if (batch < 1 || batch > TOTAL - WARM_UP - 100) {
+      throw new IllegalArgumentException("--boots must be from 1 to " + (TOTAL - WARM_UP - 100));
+    }
+    this.batch = batch;
   }
 
   /** The {@code kiln serve} options for a fleet of {@code hosts} that fits every server the bench boots. */
@@ -94,11 +99,11 @@ final class ComputeBench {
     progress("100 servers with ports in %d ms", hundred.millis);
     out.append(String.format(Locale.ROOT,
         "| 100 servers, each with a port, first POST to all ACTIVE | %d ms | %s |%n", hundred.millis, hundred.notes()));
-    Batch thousand = boot(1_000, "bench-b-", withPort);
-    progress("1,000 servers with ports in %d ms", thousand.millis);
+    Batch second = boot(batch, "bench-b-", withPort);
+    progress("%,d servers with ports in %d ms", batch, second.millis);
     out.append(String.format(Locale.ROOT,
-        "| 1,000 servers, each with a port, first POST to all ACTIVE | %d ms | %s |%n", thousand.millis,
-        thousand.notes()));
+        "| %,d servers, each with a port, first POST to all ACTIVE | %d ms | %s |%n", batch, second.millis,
+        second.notes()));
     if (bootsOnly) {
       return out.toString();
     }
