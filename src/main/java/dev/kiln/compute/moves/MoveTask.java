@@ -30,6 +30,7 @@ import dev.kiln.compute.servers.store.MigrationStore;
 import dev.kiln.compute.servers.store.ServerStore;
 import dev.kiln.network.NetworkService;
 import dev.kiln.store.Database;
+import dev.kiln.store.Sql;
 import dev.kiln.tasks.Task;
 import dev.kiln.tasks.TaskHandler;
 import java.time.Clock;
@@ -57,6 +58,10 @@ import org.slf4j.LoggerFactory;
  * claim; confirming (or failing to confirm or revert, which leaves the server on the destination)
  * releases the source claim and hands the migration's to the server; reverting drops the
  * migration's.
+ *
+ * <p>Why over 400 lines: one durable handler for the whole resize and cold migration state machine
+ * (prepare, migrate, arrive, confirm, revert); each step's conditional update and its undo stay
+ * together.
  */
 final class MoveTask implements TaskHandler {
   private static final Logger LOG = LoggerFactory.getLogger(MoveTask.class);
@@ -187,21 +192,16 @@ final class MoveTask implements TaskHandler {
         return false;
       }
     }
-    Instant now = now();
-    boolean moved =
-        db.inTransaction(
-            sql -> {
-              if (!new ServerStore(sql).advanceTaskState(server.id(), RESIZE_PREP, RESIZE_MIGRATING, now)) {
-                return false;
-              }
-              new MigrationStore(sql).setDestination(m.uuid(), Migration.PRE_MIGRATING, Migration.MIGRATING, host, now);
-              new InstanceActionStore(sql).finishEvent(server.id(), m.requestId(), event, null, now);
-              return true;
-            });
-    if (!moved) {
-      abandon(m);
-    }
-    return moved;
+    return endStep(
+        m,
+        event,
+        (sql, now) -> {
+          if (!new ServerStore(sql).advanceTaskState(server.id(), RESIZE_PREP, RESIZE_MIGRATING, now)) {
+            return false;
+          }
+          new MigrationStore(sql).setDestination(m.uuid(), Migration.PRE_MIGRATING, Migration.MIGRATING, host, now);
+          return true;
+        });
   }
 
   /** The driver moves the instance; a failure leaves it in ERROR on the source. */
@@ -231,21 +231,16 @@ final class MoveTask implements TaskHandler {
           });
       return false;
     }
-    Instant now = now();
-    boolean moved =
-        db.inTransaction(
-            sql -> {
-              if (!new ServerStore(sql).advanceTaskState(server.id(), RESIZE_MIGRATING, RESIZE_MIGRATED, now)) {
-                return false;
-              }
-              new MigrationStore(sql).advance(m.uuid(), Migration.MIGRATING, Migration.POST_MIGRATING, now);
-              new InstanceActionStore(sql).finishEvent(server.id(), m.requestId(), event, null, now);
-              return true;
-            });
-    if (!moved) {
-      abandon(m);
-    }
-    return moved;
+    return endStep(
+        m,
+        event,
+        (sql, now) -> {
+          if (!new ServerStore(sql).advanceTaskState(server.id(), RESIZE_MIGRATING, RESIZE_MIGRATED, now)) {
+            return false;
+          }
+          new MigrationStore(sql).advance(m.uuid(), Migration.MIGRATING, Migration.POST_MIGRATING, now);
+          return true;
+        });
   }
 
   /** Binds the ports on the destination and shows the server there, with its new flavor, to verify. */
@@ -260,22 +255,46 @@ final class MoveTask implements TaskHandler {
     bindings.activate(server, m.destCompute(), zone);
     volumes.moveAttachments(server, m.destCompute());
     int power = "stopped".equals(m.oldVmState()) ? Server.POWER_SHUTDOWN : Server.POWER_RUNNING;
+    endStep(
+        m,
+        event,
+        (sql, now) -> {
+          if (!new ServerStore(sql)
+              .finishMove(server.id(), RESIZE_FINISH, m.destCompute(), zone, m.newFlavor(), VERIFY_RESIZE, "resized", power, now)) {
+            return false;
+          }
+          new MigrationStore(sql).advance(m.uuid(), Migration.POST_MIGRATING, Migration.FINISHED, now);
+          return true;
+        });
+    return false;
+  }
+
+  /** A step's own writes, given the transaction and the time; false when the server moved on. */
+  @FunctionalInterface
+  private interface StepWrites {
+    boolean apply(Sql sql, Instant now);
+  }
+
+  /**
+   * Ends a step of the move in one transaction: the step's writes (the server's conditional
+   * update first) and the finish of its instance action event. When the server has moved on (a
+   * delete took over), nothing is written and the migration is abandoned.
+   */
+  private boolean endStep(Migration m, String event, StepWrites writes) {
     Instant now = now();
-    boolean arrived =
+    boolean done =
         db.inTransaction(
             sql -> {
-              if (!new ServerStore(sql)
-                  .finishMove(server.id(), RESIZE_FINISH, m.destCompute(), zone, m.newFlavor(), VERIFY_RESIZE, "resized", power, now)) {
+              if (!writes.apply(sql, now)) {
                 return false;
               }
-              new MigrationStore(sql).advance(m.uuid(), Migration.POST_MIGRATING, Migration.FINISHED, now);
-              new InstanceActionStore(sql).finishEvent(server.id(), m.requestId(), event, null, now);
+              new InstanceActionStore(sql).finishEvent(m.serverId(), m.requestId(), event, null, now);
               return true;
             });
-    if (!arrived) {
+    if (!done) {
       abandon(m);
     }
-    return false;
+    return done;
   }
 
   private void confirm(Migration m, String requestId) {

@@ -61,6 +61,9 @@ import org.slf4j.LoggerFactory;
  * <p>The server holds task state {@code migrating} throughout, so no other action, attach or move
  * interleaves; the migration record moves queued → preparing → running → completed (or error,
  * or cancelled after an abort).
+ *
+ * <p>Why over 400 lines: one state machine, start to abort, whose steps and their rollbacks with
+ * Networking and Block Storage read best together.
  */
 public final class ServerLiveMigrations {
   static final String TASK = "server.live_migrate";
