@@ -133,11 +133,14 @@ public final class BenchCommand implements Callable<Integer> {
         + " cores, Java " + Runtime.version() + ")");
     System.out.println("JVM options: " + String.join(" ", jvmOptions()));
     Path dir = Files.createTempDirectory("kiln-bench");
+    // In process first, while no server shares the machine.
+    String scheduling = SchedulerBench.run(fleet);
     Process process = launch(dir, ComputeBench.serverOptions(fleet));
     try {
       LocalClient client = new LocalClient(awaitReady(process));
       System.out.println();
       System.out.print(new ComputeBench(client, PASSWORD, fleet, bootsOnly, boots).run());
+      System.out.print(scheduling);
       return 0;
     } finally {
       process.destroy();
