@@ -59,6 +59,15 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--issues", description = "Token issues to time (default: ${DEFAULT-VALUE}).")
   int issues = 100;
 
+  @Option(names = "--fleet", description = "compute: simulated hosts, sized to hold every server (default: ${DEFAULT-VALUE}).")
+  int fleet = ComputeBench.DEFAULT_HOSTS;
+
+  @Option(names = "--boots-only", description = "compute: time the boots only, not the growth to 10,000 and the lists.")
+  boolean bootsOnly;
+
+  @Option(names = "--boots", description = "compute: servers in the second timed batch of boots (default: ${DEFAULT-VALUE}).")
+  int boots = 1_000;
+
   @Override
   public Integer call() throws Exception {
     if (suite.equals("volume")) {
@@ -136,11 +145,14 @@ public final class BenchCommand implements Callable<Integer> {
         + " cores, Java " + Runtime.version() + ")");
     System.out.println("JVM options: " + String.join(" ", jvmOptions()));
     Path dir = Files.createTempDirectory("kiln-bench");
-    Process process = launch(dir, ComputeBench.serverOptions());
+    // In process first, while no server shares the machine.
+    String scheduling = SchedulerBench.run(fleet);
+    Process process = launch(dir, ComputeBench.serverOptions(fleet));
     try {
       LocalClient client = new LocalClient(awaitReady(process));
       System.out.println();
-      System.out.print(new ComputeBench(client, PASSWORD).run());
+      System.out.print(new ComputeBench(client, PASSWORD, fleet, bootsOnly, boots).run());
+      System.out.print(scheduling);
       return 0;
     } finally {
       process.destroy();
