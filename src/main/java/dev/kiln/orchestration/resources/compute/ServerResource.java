@@ -173,9 +173,6 @@ final class ServerResource implements ResourceType {
       }
       states.awaitGone(context, id);
     }
-    if (context.properties() != null) {
-      updates.disassociateFloatingIps(context, ServerProps.of(context.properties()));
-    }
     ports.release(context);
   }
 
