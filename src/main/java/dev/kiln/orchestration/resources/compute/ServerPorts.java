@@ -229,8 +229,12 @@ final class ServerPorts {
   }
 
   void attach(Actor owner, String serverId, String portId) {
+    attach(owner, serverId, portId, null);
+  }
+
+  void attach(Actor owner, String serverId, String portId, String tag) {
     cloud.servers().interfaces().attach(
-        owner, serverId, new dev.kiln.compute.attach.ServerInterfaces.AttachRequest(portId, null, List.of(), null));
+        owner, serverId, new dev.kiln.compute.attach.ServerInterfaces.AttachRequest(portId, null, List.of(), tag));
   }
 
   void delete(Actor owner, String portId) {

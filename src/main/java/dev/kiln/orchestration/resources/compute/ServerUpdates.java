@@ -199,9 +199,10 @@ final class ServerUpdates {
     }
     Set<String> now = new HashSet<>();
     cloud.servers().servers().get(id).ports().forEach(p -> now.add(p.portId()));
-    for (String portId : wanted) {
-      if (!now.contains(portId)) {
-        ports.attach(owner, id, portId);
+    List<NetworkEntry> specific = after.networks().stream().filter(n -> n.allocate() == null).toList();
+    for (int i = 0; i < wanted.size(); i++) {
+      if (!now.contains(wanted.get(i))) {
+        ports.attach(owner, id, wanted.get(i), specific.get(i).tag());
       }
     }
     if (auto && cloud.servers().servers().get(id).ports().isEmpty()) {
