@@ -94,8 +94,8 @@ final class OperationTask implements TaskHandler {
       StackRunner.Outcome outcome =
           switch (action) {
             case CREATE -> runner.create(live, journal, deadline);
-            case DELETE -> runner.delete(live, journal, deadline);
-            case SUSPEND, RESUME, CHECK -> runner.act(live, action, journal, deadline);
+            case DELETE -> runner.delete(live, journal, deadline, null);
+            case SUSPEND, RESUME, CHECK -> runner.act(live, action, journal, deadline, null);
             case UPDATE, ROLLBACK -> runner.update(live, leftovers(stack), action, journal, deadline);
             default -> new StackRunner.Outcome(StackStatus.FAILED, "Kiln cannot run a stack " + action + " yet");
           };
