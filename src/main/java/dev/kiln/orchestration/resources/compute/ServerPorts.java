@@ -101,7 +101,7 @@ final class ServerPorts {
       found =
           candidates.stream()
               .filter(c -> !taken.contains(c.port().id()) && !c.mark().owner().equals(context.id()))
-              .filter(c -> fits(c.port(), placement, entry))
+              .filter(c -> fits(c.port(), placement, entry) && !heldByBrokenServer(c.port()))
               .findFirst();
     }
     if (found.isPresent()) {
@@ -208,6 +208,16 @@ final class ServerPorts {
         }
       }
     }
+  }
+
+  /**
+   * Whether the port is plugged into a server in ERROR, which Compute cannot detach it from: a
+   * replacement of a failed server makes new ports, and the failed one's go with its row (as Heat
+   * deletes the internal ports of a server it replaces in ERROR).
+   */
+  private boolean heldByBrokenServer(Port port) {
+    return !port.deviceId().isEmpty()
+        && cloud.servers().servers().find(port.deviceId()).filter(s -> s.status().equals(Server.ERROR)).isPresent();
   }
 
   /** A server that exists and is not going away. */
