@@ -116,6 +116,27 @@ class ServerUpdateStackTest {
   }
 
   @Test
+  void failedReplacementRollsBackAndGivesThePortBackToTheOldServer() {
+    cli.ok("stack", "create", "-t", template(), "--parameter", "policy=REPLACE", "--wait", "rollback-stack");
+    String oldServer = serverOf("rollback-stack");
+    String portId = cli.json("stack", "output", "show", "rollback-stack", "port").get("output_value").asText();
+    JsonNode before = cli.json("port", "show", portId);
+    kiln.admin().put(Cloud.NOVA + "/os-kiln-faults/spawn", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
+
+    cli.run("stack", "update", "-t", template(), "--parameter", "policy=REPLACE", "--parameter", "flavor=m1.small",
+        "--rollback", "enabled", "--wait", "rollback-stack");
+    assertThat(status("rollback-stack")).isEqualTo("ROLLBACK_COMPLETE");
+    assertThat(serverOf("rollback-stack")).isEqualTo(oldServer);
+    JsonNode after = cli.json("port", "show", portId);
+    assertThat(after.get("device_id").asText()).as("the port is back on the old server").isEqualTo(oldServer);
+    assertThat(after.get("mac_address").asText()).isEqualTo(before.get("mac_address").asText());
+    assertThat(after.get("fixed_ips").toString()).isEqualTo(before.get("fixed_ips").toString());
+    assertThat(cli.json("server", "list").findValuesAsText("ID")).containsExactlyInAnyOrder(oldServer);
+    cli.ok("stack", "delete", "--yes", "--wait", "rollback-stack");
+    assertThat(cli.run("port", "show", portId).exitCode()).isNotZero();
+  }
+
+  @Test
   void imageChangeRebuildsTheSameServer() {
     cli.ok("stack", "create", "-t", template(), "--wait", "rebuild-stack");
     String serverId = serverOf("rebuild-stack");
