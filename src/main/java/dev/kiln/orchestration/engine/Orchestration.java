@@ -69,7 +69,8 @@ public final class Orchestration {
     return create(db, clock, ids, tasks, templates, constraints, publicUrl, Lifecycle.fromClassPath().plugins(), all);
   }
 
-  private static OrchestrationService create(
+  /** A service with exactly these resource types (tests add their own to the built-in ones). */
+  public static OrchestrationService create(
       Database db,
       Clock clock,
       IdGenerator ids,
