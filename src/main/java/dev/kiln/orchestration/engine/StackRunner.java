@@ -16,6 +16,7 @@ import dev.kiln.orchestration.store.ResourceRow;
 import dev.kiln.orchestration.store.ResourceStore;
 import dev.kiln.orchestration.store.SignalStore;
 import dev.kiln.orchestration.store.StackRow;
+import dev.kiln.orchestration.template.BoundStack;
 import dev.kiln.orchestration.template.ResourceDefinition;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +80,24 @@ final class StackRunner {
     Interruption interruption = new Interruption(enclosing);
     ResourceSteps steps = new ResourceSteps(this, live, journal, deadline, interruption);
     return walk(StackAction.CREATE, graph.build().requireAcyclic(), steps::create, deadline, interruption);
+  }
+
+  /**
+   * Deletes the rows an update left behind (replaced generations whose clean-up an update failure
+   * or a disabled rollback skipped), before the stack's own resources go.
+   */
+  Outcome deleteLeftovers(LiveStack live, List<ResourceRow> leftovers, Journal journal, Instant deadline)
+      throws InterruptedException {
+    if (leftovers.isEmpty()) {
+      return new Outcome(StackStatus.COMPLETE, "");
+    }
+    LiveStack none = LiveStack.of(live.stack(), List.of(), new BoundStack(Map.of(), List.of(), List.of()), engine.types());
+    UpdatePlanner planner = new UpdatePlanner(this, none, leftovers, Map.of());
+    UpdatePlan plan = planner.plan();
+    Interruption interruption = new Interruption(null);
+    ResourceSteps steps = new ResourceSteps(this, none, journal, deadline, interruption);
+    UpdateSteps update = new UpdateSteps(this, none, plan, planner, journal, deadline, steps);
+    return walk(StackAction.DELETE, plan.graph(), update::visit, deadline, interruption);
   }
 
   /** Deletes every resource, dependants first, from the rows alone (no template needed). */
