@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
             + " 'compute' times server boots and the server list at 10,000 servers; 'attach' times"
             + " interface and volume attach and detach cycles and live migrations of a server; 'heat' times"
             + " stack creates and deletes of 100 and 1,000 resources and 100- and 500-long chains, and the"
-            + " stack list at 1,000 stacks.")
+            + " stack list at 1,000 stacks; 'network' times router, interface, gateway and floating IP"
+            + " cycles and 1,000 floating IP allocations.")
 public final class BenchCommand implements Callable<Integer> {
   private static final String PASSWORD = "bench-secret";
   private static final Pattern READY = Pattern.compile("Kiln ready at (http://\\S+)");
@@ -46,7 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
           "kiln_http_server_requests_seconds\\{[^}]*route=\"/identity/v3/users/\\{user_id\\}\""
               + "[^}]*status=\"200\"[^}]*quantile=\"0\\.5\"\\} (\\S+)");
 
-  @Parameters(index = "0", description = "What to measure: identity, volume, compute, attach or heat.", defaultValue = "identity")
+  @Parameters(index = "0", description = "What to measure: identity, volume, compute, attach, heat or network.", defaultValue = "identity")
   String suite;
 
   @Option(names = "--starts", description = "Cold starts to time (default: ${DEFAULT-VALUE}).")
@@ -75,8 +76,11 @@ public final class BenchCommand implements Callable<Integer> {
       System.out.print(HeatBench.runInNewDataDir());
       return 0;
     }
+    if (suite.equals("network")) {
+      return benchNetwork();
+    }
     if (!suite.equals("identity")) {
-      System.err.println("Unknown bench suite '" + suite + "'; known: identity, volume, compute, attach, heat.");
+      System.err.println("Unknown bench suite '" + suite + "'; known: identity, volume, compute, attach, heat, network.");
       return 2;
     }
     System.out.println("Kiln bench identity (" + Runtime.getRuntime().availableProcessors()
@@ -156,6 +160,25 @@ public final class BenchCommand implements Callable<Integer> {
       LocalClient client = new LocalClient(awaitReady(process));
       System.out.println();
       System.out.print(new AttachBench(client, PASSWORD).run());
+      return 0;
+    } finally {
+      process.destroy();
+      process.waitFor(20, TimeUnit.SECONDS);
+      delete(dir);
+    }
+  }
+
+  /** {@code bench network}: one server, routers and floating IPs over the Neutron API. */
+  private int benchNetwork() throws Exception {
+    System.out.println("Kiln bench network (" + Runtime.getRuntime().availableProcessors()
+        + " cores, Java " + Runtime.version() + ")");
+    System.out.println("JVM options: " + String.join(" ", jvmOptions()));
+    Path dir = Files.createTempDirectory("kiln-bench");
+    Process process = launch(dir, NetworkBench.serverOptions());
+    try {
+      LocalClient client = new LocalClient(awaitReady(process));
+      System.out.println();
+      System.out.print(new NetworkBench(client, PASSWORD).run());
       return 0;
     } finally {
       process.destroy();

@@ -16,9 +16,11 @@ import java.util.Map;
 /**
  * Neutron's per-project quotas ({@code /v2.0/quotas}): a project's limit is the one set for it,
  * else Neutron's default; -1 is no limit. Usage is counted from the networking tables when asked.
- * Enforced by {@link #reserve}, which creation calls in its transaction: {@code network}, {@code
- * subnet} and {@code port}. Security groups and their rules are counted and shown but not enforced
- * yet; Kiln has no routers, floating IPs, RBAC policies or subnet pools, so those show 0 in use.
+ * Enforced by {@link #reserve}, which creation calls in its transaction, after the locks of the
+ * resources it changes: {@code network}, {@code subnet}, {@code subnetpool}, {@code port}, {@code
+ * router}, {@code floatingip}, {@code security_group} and {@code security_group_rule} (a project's default group
+ * and the rules Neutron makes with a group are counted but not checked, as in Neutron). Kiln has no
+ * RBAC policies yet, so those show 0 in use.
  */
 public final class NetworkQuotas {
   /** The largest limit Neutron accepts (its database's integer). */

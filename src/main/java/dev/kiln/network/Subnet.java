@@ -21,7 +21,8 @@ public record Subnet(
     String ipv6AddressMode,
     long revision,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    String subnetpoolId) {
 
   public Subnet {
     allocationPools = List.copyOf(allocationPools);

@@ -17,6 +17,9 @@ public final class NetworkQuotaStore {
           "network", "network_network",
           "subnet", "network_subnet",
           "port", "network_port",
+          "router", "network_router",
+          "floatingip", "network_floatingip",
+          "subnetpool", "network_subnetpool",
           "security_group", "network_security_group",
           "security_group_rule", "network_security_group_rule");
 
@@ -40,7 +43,7 @@ public final class NetworkQuotaStore {
         .orElseThrow(() -> new IllegalStateException("quota lock row of " + projectId + " vanished"));
   }
 
-  /** Whether {@link #count} can count this resource; Kiln has no routers, floating IPs, etc. */
+  /** Whether {@link #count} can count this resource; Kiln has no RBAC policies yet. */
   public static boolean counts(String resource) {
     return COUNTED_TABLES.containsKey(resource);
   }
