@@ -35,10 +35,10 @@ import picocli.CommandLine.Parameters;
         "Measure Kiln: 'identity' times cold starts to the first token, token issue and"
             + " validation, and idle memory; 'volume' times volume creates and attachment cycles;"
             + " 'compute' times server boots and the server list at 10,000 servers; 'attach' times"
-            + " interface and volume attach and detach cycles and live migrations of a server; 'heat' times"
-            + " stack creates and deletes of 100 and 1,000 resources and 100- and 500-long chains, and the"
-            + " stack list at 1,000 stacks; 'network' times router, interface, gateway and floating IP"
-            + " cycles and 1,000 floating IP allocations.")
+            + " interface and volume attach and detach cycles and live migrations of a server; 'network'"
+            + " times router, interface, gateway and floating IP cycles and 1,000 floating IP allocations;"
+            + " 'heat' times stack creates and deletes of 100 and 1,000 resources and 100- and 500-long"
+            + " chains, and the stack list at 1,000 stacks.")
 public final class BenchCommand implements Callable<Integer> {
   private static final String PASSWORD = "bench-secret";
   private static final Pattern READY = Pattern.compile("Kiln ready at (http://\\S+)");
@@ -47,7 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
           "kiln_http_server_requests_seconds\\{[^}]*route=\"/identity/v3/users/\\{user_id\\}\""
               + "[^}]*status=\"200\"[^}]*quantile=\"0\\.5\"\\} (\\S+)");
 
-  @Parameters(index = "0", description = "What to measure: identity, volume, compute, attach, heat or network.", defaultValue = "identity")
+  @Parameters(index = "0", description = "What to measure: identity, volume, compute, attach, network or heat.", defaultValue = "identity")
   String suite;
 
   @Option(names = "--starts", description = "Cold starts to time (default: ${DEFAULT-VALUE}).")
@@ -58,6 +58,15 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--issues", description = "Token issues to time (default: ${DEFAULT-VALUE}).")
   int issues = 100;
+
+  @Option(names = "--fleet", description = "compute: simulated hosts, sized to hold every server (default: ${DEFAULT-VALUE}).")
+  int fleet = ComputeBench.DEFAULT_HOSTS;
+
+  @Option(names = "--boots-only", description = "compute: time the boots only, not the growth to 10,000 and the lists.")
+  boolean bootsOnly;
+
+  @Option(names = "--boots", description = "compute: servers in the second timed batch of boots (default: ${DEFAULT-VALUE}).")
+  int boots = 1_000;
 
   @Override
   public Integer call() throws Exception {
@@ -70,17 +79,17 @@ public final class BenchCommand implements Callable<Integer> {
     if (suite.equals("attach")) {
       return benchAttach();
     }
+    if (suite.equals("network")) {
+      return benchNetwork();
+    }
     if (suite.equals("heat")) {
       System.out.println("Kiln bench heat (" + Runtime.getRuntime().availableProcessors()
           + " cores, Java " + Runtime.version() + ")");
       System.out.print(HeatBench.runInNewDataDir());
       return 0;
     }
-    if (suite.equals("network")) {
-      return benchNetwork();
-    }
     if (!suite.equals("identity")) {
-      System.err.println("Unknown bench suite '" + suite + "'; known: identity, volume, compute, attach, heat, network.");
+      System.err.println("Unknown bench suite '" + suite + "'; known: identity, volume, compute, attach, network, heat.");
       return 2;
     }
     System.out.println("Kiln bench identity (" + Runtime.getRuntime().availableProcessors()
@@ -136,11 +145,14 @@ public final class BenchCommand implements Callable<Integer> {
         + " cores, Java " + Runtime.version() + ")");
     System.out.println("JVM options: " + String.join(" ", jvmOptions()));
     Path dir = Files.createTempDirectory("kiln-bench");
-    Process process = launch(dir, ComputeBench.serverOptions());
+    // In process first, while no server shares the machine.
+    String scheduling = SchedulerBench.run(fleet);
+    Process process = launch(dir, ComputeBench.serverOptions(fleet));
     try {
       LocalClient client = new LocalClient(awaitReady(process));
       System.out.println();
-      System.out.print(new ComputeBench(client, PASSWORD).run());
+      System.out.print(new ComputeBench(client, PASSWORD, fleet, bootsOnly, boots).run());
+      System.out.print(scheduling);
       return 0;
     } finally {
       process.destroy();
