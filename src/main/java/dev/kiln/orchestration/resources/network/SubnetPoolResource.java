@@ -79,11 +79,20 @@ final class SubnetPoolResource extends NeutronResourceType {
               Read.integer(props, "default_prefixlen"), Read.integer(props, "min_prefixlen"),
               Read.integer(props, "max_prefixlen"), Read.integer(props, "default_quota"), scope != null,
               scope == null ? null : neutron.lookup.id(owner, Lookup.Kind.ADDRESS_SCOPE, scope),
-              Read.bool(props, "shared"), Read.bool(props, "is_default"));
+              Read.bool(props, "shared"), defaultOnlyIfTrue(props));
       id = NeutronErrors.call(() -> neutron.net.subnetPools().create(owner, spec).id());
     }
     context.physicalId(id);
     setTags(context, id, Read.strings(props, "tags"));
+  }
+
+  /**
+   * Heat always sends {@code is_default}; Neutron's policy only looks at it when it differs from
+   * its default (false), while Kiln's Networking refuses a member naming it at all. Sending it only
+   * when true gives what Neutron does.
+   */
+  private static Boolean defaultOnlyIfTrue(JsonNode props) {
+    return Boolean.TRUE.equals(Read.bool(props, "is_default")) ? Boolean.TRUE : null;
   }
 
   /** Heat's check of the prefix length bounds. */
