@@ -57,7 +57,6 @@ final class ServerResource implements ResourceType {
   public void create(ResourceContext context) throws Exception {
     ServerProps props = ServerProps.of(context.properties());
     validate(props);
-    Actor owner = context.owner();
     String name = serverName(context, props);
     Server server = findMine(context, name).orElse(null);
     if (server == null) {
@@ -115,7 +114,9 @@ final class ServerResource implements ResourceType {
     List<String> groupIds = lookups.securityGroupIds(owner, props.securityGroups());
     List<Servers.NetworkRequest> requests = new ArrayList<>();
     boolean auto = false;
-    List<ServerPorts.Marked> candidates = ports.marked(context);
+    // Only a server with ports to make looks for ports an earlier attempt or row made.
+    List<ServerPorts.Marked> candidates =
+        props.networks().stream().anyMatch(NetworkEntry::madeByHeat) ? ports.marked(context) : List.of();
     Set<String> taken = ServerPorts.newTaken();
     for (int i = 0; i < props.networks().size(); i++) {
       NetworkEntry entry = props.networks().get(i);
@@ -128,8 +129,6 @@ final class ServerResource implements ResourceType {
         requests.add(new Servers.NetworkRequest(null, port.id(), null, entry.tag()));
       }
     }
-    // Ports an earlier attempt made for entries that are no longer there go with the resource
-    // (they are deleted with it); none is plugged twice.
     String flavorId = lookups.flavor(owner, props.flavor()).id();
     String imageId = props.image() == null ? null : lookups.image(owner, props.image()).id();
     Servers.Spec spec =

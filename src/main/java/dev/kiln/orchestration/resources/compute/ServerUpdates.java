@@ -216,6 +216,9 @@ final class ServerUpdates {
    * user's port, or the port Heat made for the entry. One already associated there is left alone.
    */
   void associateFloatingIps(ResourceContext context, ServerProps props, String serverId) {
+    if (props.networks().stream().noneMatch(n -> n.floatingIp() != null)) {
+      return;
+    }
     Actor owner = context.owner();
     List<ServerPorts.Marked> mine =
         ports.marked(context).stream().filter(m -> m.mark().owner().equals(context.id())).toList();

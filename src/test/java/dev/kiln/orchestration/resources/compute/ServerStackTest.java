@@ -103,6 +103,19 @@ class ServerStackTest {
   }
 
   @Test
+  void computeTypesShowTheirSchemas() {
+    JsonNode server = cli.json("orchestration", "resource", "type", "show", "OS::Nova::Server");
+    JsonNode policy = server.get("properties").get("flavor_update_policy");
+    assertThat(policy.get("default").asText()).isEqualTo("RESIZE");
+    assertThat(policy.get("update_allowed").asBoolean()).isTrue();
+    assertThat(server.get("properties").get("networks").get("update_allowed").asBoolean()).isTrue();
+    assertThat(server.get("properties").get("key_name").get("update_allowed").asBoolean()).isFalse();
+    assertThat(server.get("attributes").has("first_address")).isTrue();
+    assertThat(cli.json("orchestration", "resource", "type", "list").toString())
+        .contains("OS::Nova::Server", "OS::Nova::ServerGroup", "OS::Nova::KeyPair", "OS::Nova::Flavor");
+  }
+
+  @Test
   void userPortIsPluggedAndKeptWhenTheStackGoes() throws IOException {
     JsonNode port = cli.json("port", "create", "--network", networkId, "mine");
     String portId = port.get("id").asText();
