@@ -19,16 +19,22 @@ import java.util.Optional;
  */
 public final class Sql {
   private final ConnectionSource source;
+  private final AfterChange afterChange;
 
-  Sql(ConnectionSource source) {
+  Sql(ConnectionSource source, AfterChange afterChange) {
     this.source = source;
+    this.afterChange = afterChange;
   }
 
   /** Runs an INSERT, UPDATE or DELETE and returns how many rows it changed. */
   public int update(String statement, Object... args) {
     try (Borrowed b = source.borrow();
         PreparedStatement ps = prepare(b.connection(), statement, args)) {
-      return ps.executeUpdate();
+      int changed = ps.executeUpdate();
+      if (changed > 0) {
+        afterChange.changed(b.connection());
+      }
+      return changed;
     } catch (SQLException e) {
       throw StoreException.from(e);
     }
@@ -141,6 +147,15 @@ public final class Sql {
       Timestamp ts = rs.getTimestamp(column);
       return ts == null ? null : ts.toInstant();
     }
+  }
+
+  /**
+   * Told after a statement changed rows, with the connection it ran on: outside a transaction the
+   * change is committed then, and the database makes it durable before the caller goes on.
+   */
+  @FunctionalInterface
+  interface AfterChange {
+    void changed(Connection connection) throws SQLException;
   }
 
   @FunctionalInterface
