@@ -114,7 +114,19 @@ public final class Database implements AutoCloseable {
    * when it returns.
    */
   public Sql sql() {
+    CommitFence fence = CommitFence.current();
+    if (fence != null) {
+      // Each change gets a transaction of its own, so that the fence can check it before it
+      // commits (with auto-commit on, it would be committed before anyone could look).
+      return new Sql(this::borrowForOneChange, connection -> commitFenced(connection, fence));
+    }
     return new Sql(this::borrow, commitSync::afterCommit);
+  }
+
+  private void commitFenced(Connection connection, CommitFence fence) throws SQLException {
+    fence.check(new Sql(() -> new Sql.Borrowed(connection, false), c -> {}));
+    connection.commit();
+    commitSync.afterCommit(connection);
   }
 
   /**
@@ -129,9 +141,12 @@ public final class Database implements AutoCloseable {
       T result;
       connection.setAutoCommit(false);
       try {
-        result =
-            work.run(
-                new Sql(() -> new Sql.Borrowed(connection, false), c -> changed[0] = true));
+        Sql sql = new Sql(() -> new Sql.Borrowed(connection, false), c -> changed[0] = true);
+        result = work.run(sql);
+        CommitFence fence = CommitFence.current();
+        if (fence != null && changed[0]) {
+          fence.check(sql);
+        }
         connection.commit();
       } catch (RuntimeException | Error e) {
         connection.rollback();
@@ -150,6 +165,18 @@ public final class Database implements AutoCloseable {
 
   private Sql.Borrowed borrow() throws SQLException {
     return new Sql.Borrowed(dataSource.getConnection(), true);
+  }
+
+  /** A connection for one statement in a transaction of its own; rolled back unless committed. */
+  private Sql.Borrowed borrowForOneChange() throws SQLException {
+    Connection connection = dataSource.getConnection();
+    try {
+      connection.setAutoCommit(false);
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
+    return new Sql.Borrowed(connection, true, true);
   }
 
   @Override

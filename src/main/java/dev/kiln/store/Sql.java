@@ -163,12 +163,31 @@ public final class Sql {
     Borrowed borrow() throws SQLException;
   }
 
-  /** A connection lent for one statement; closed afterwards only when the pool owns it. */
-  record Borrowed(Connection connection, boolean closeAfterUse) implements AutoCloseable {
+  /**
+   * A connection lent for one statement; closed afterwards only when the pool owns it. One lent
+   * with its own transaction ({@code ownTransaction}) is rolled back (a no-op once committed) and
+   * put back in auto-commit before it is closed.
+   */
+  record Borrowed(Connection connection, boolean closeAfterUse, boolean ownTransaction)
+      implements AutoCloseable {
+    Borrowed(Connection connection, boolean closeAfterUse) {
+      this(connection, closeAfterUse, false);
+    }
+
     @Override
     public void close() throws SQLException {
-      if (closeAfterUse) {
-        connection.close();
+      try {
+        if (ownTransaction) {
+          try {
+            connection.rollback();
+          } finally {
+            connection.setAutoCommit(true);
+          }
+        }
+      } finally {
+        if (closeAfterUse) {
+          connection.close();
+        }
       }
     }
   }
