@@ -108,7 +108,8 @@ public final class KilnServer implements AutoCloseable {
       if (purged > 0) {
         LOG.info("Purged {} long-expired tokens", purged);
       }
-      CallerResolver callers = new TokenCallers(tokens);
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      CallerResolver callers = new TokenCallers(tokens, metrics);
       KilnConfig.ComputeFleet fleet = config.computeFleet();
       ComputeService compute =
           ComputeService.start(
@@ -143,7 +144,6 @@ public final class KilnServer implements AutoCloseable {
       volume.volumes().volumeEvents(
           (serverId, name, volumeId) ->
               compute.externalEvents().record(serverId, name, volumeId, ExternalEvents.COMPLETED, Source.VOLUME));
-      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       String publicUrl = config.publicUrl();
       WebServer web =
           WebServer.builder()
