@@ -307,9 +307,21 @@ public final class Directory {
     return updated;
   }
 
+  /**
+   * Deletes a role. Like Keystone, it revokes the tokens that carried it: those of each holder
+   * scoped to where the holder had it.
+   */
   public void deleteRole(String id) {
     role(id);
-    store().deleteRole(id);
+    db.inTransaction(
+        sql -> {
+          IdentityStore store = new IdentityStore(sql);
+          TokenStore tokens = new TokenStore(sql);
+          for (RoleAssignment held : store.listAssignments(ListFilter.none().eq("role_id", id))) {
+            tokens.revokeAllOfUserOn(held.userId(), held.target().type().name(), held.target().id());
+          }
+          return store.deleteRole(id);
+        });
   }
 
   // Grants
@@ -331,9 +343,22 @@ public final class Directory {
         .isEmpty();
   }
 
+  /**
+   * Takes a role away. Like Keystone, it also revokes the user's tokens scoped to that project or
+   * domain: they were issued with the role.
+   */
   public void revoke(String userId, String roleId, Target target) {
     checkGrantParts(userId, roleId, target);
-    if (store().revoke(new RoleAssignment(userId, roleId, target)) == 0) {
+    int removed =
+        db.inTransaction(
+            sql -> {
+              int rows = new IdentityStore(sql).revoke(new RoleAssignment(userId, roleId, target));
+              if (rows > 0) {
+                new TokenStore(sql).revokeAllOfUserOn(userId, target.type().name(), target.id());
+              }
+              return rows;
+            });
+    if (removed == 0) {
       throw notFound(
           "RoleAssignmentNotFound",
           "Could not find role assignment with role: "

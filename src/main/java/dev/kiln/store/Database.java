@@ -13,7 +13,7 @@ import org.flywaydb.core.Flyway;
 /**
  * The one JDBC store every service uses: an embedded H2 file by default, PostgreSQL when a URL is
  * given. Schema migrations (Flyway, {@code db/migration}) run on open, so a new data directory and
- * an upgraded one end up with the same schema.
+ * an upgraded one end up with the same schema; a database already up to date skips Flyway.
  */
 public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
@@ -89,16 +89,34 @@ public final class Database implements AutoCloseable {
     config.setConnectionTimeout(10_000);
     HikariDataSource dataSource = new HikariDataSource(config);
     try {
-      Flyway.configure()
-          .dataSource(dataSource)
-          .locations("classpath:db/migration")
-          .load()
-          .migrate();
+      migrate(dataSource);
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
     }
     return new Database(dataSource, dialect, commitSync);
+  }
+
+  /** Where the migration scripts live on the class path. */
+  static final String MIGRATIONS = "db/migration";
+
+  /**
+   * Brings the schema up to date. A database that already ran every shipped script, unchanged,
+   * is left alone without starting Flyway (see {@link SchemaCheck}); any other is Flyway's.
+   */
+  static void migrate(DataSource dataSource) {
+    ClassLoader loader = Database.class.getClassLoader();
+    boolean current =
+        MigrationScripts.onClasspath(loader, MIGRATIONS)
+            .map(scripts -> SchemaCheck.isCurrent(dataSource, scripts))
+            .orElse(false);
+    if (!current) {
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:" + MIGRATIONS)
+          .load()
+          .migrate();
+    }
   }
 
   public Dialect dialect() {
