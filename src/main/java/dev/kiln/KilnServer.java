@@ -154,6 +154,9 @@ public final class KilnServer implements AutoCloseable {
               compute.externalEvents().record(serverId, name, volumeId, ExternalEvents.COMPLETED, Source.VOLUME));
       String publicUrl = config.publicUrl();
       Cloud cloud = new Cloud(compute, serverServices, network, volume, image, directory);
+      // Signal URLs need the port the server listens on, known once it listens (port 0: the OS picks).
+      java.util.concurrent.atomic.AtomicReference<String> listening =
+          new java.util.concurrent.atomic.AtomicReference<>(config.baseUrl(config.port()));
       OrchestrationService orchestration =
           Orchestration.create(
               db,
@@ -162,7 +165,7 @@ public final class KilnServer implements AutoCloseable {
               tasks,
               new HeatTemplates(),
               CloudConstraints.over(cloud),
-              config.baseUrl(config.port()),
+              listening::get,
               cloud);
       WebServer web =
           WebServer.builder()
@@ -188,6 +191,7 @@ public final class KilnServer implements AutoCloseable {
                           .register(OrchestrationApi.PREFIX, new OrchestrationApi(publicUrl, callers, orchestration)))
               .build()
               .start();
+      listening.set(config.baseUrl(web.port()));
       tasks.start();
       return new KilnServer(config, db, tasks, web, outcome);
     } catch (RuntimeException e) {
