@@ -22,6 +22,7 @@ public final class CloudConstraints implements ConstraintCheckers {
 
   public static CloudConstraints over(Cloud cloud) {
     List<CustomConstraint> all = new ArrayList<>();
+    all.addAll(dev.kiln.orchestration.resources.volume.CinderTypes.constraints(cloud));
     return new CloudConstraints(all);
   }
 

@@ -12,6 +12,7 @@ public final class CloudTypes {
 
   public static List<ResourceType> all(Cloud cloud) {
     List<ResourceType> types = new ArrayList<>();
+    types.addAll(dev.kiln.orchestration.resources.volume.CinderTypes.all(cloud));
     return List.copyOf(types);
   }
 }
