@@ -6,7 +6,7 @@ import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.ServerServices;
 import dev.kiln.compute.api.ComputeApi;
-import dev.kiln.compute.events.ExternalEvents.Event.Source;
+import dev.kiln.compute.events.ExternalEvent.Source;
 import dev.kiln.compute.events.ExternalEvents;
 import dev.kiln.compute.fleet.FleetConfig;
 import dev.kiln.compute.fleet.Resources;

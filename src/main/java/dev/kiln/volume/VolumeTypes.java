@@ -61,23 +61,6 @@ public final class VolumeTypes {
     }
   }
 
-  /** The attributes a list may be sorted by, as Cinder's {@code sort_key} names them. */
-  public enum SortKey {
-    ID,
-    NAME,
-    DESCRIPTION,
-    IS_PUBLIC,
-    CREATED_AT,
-    UPDATED_AT
-  }
-
-  /** One sort criterion of a list. */
-  public record Sort(SortKey key, boolean ascending) {
-    public Sort {
-      requireNonNull(key, "key is null");
-    }
-  }
-
   /** What an update request changes; null leaves an attribute as it is. */
   public record Changes(String name, String description, Boolean isPublic) {}
 
@@ -122,7 +105,7 @@ public final class VolumeTypes {
    * The types the actor may see, with the extra specs it may see. Admins choose public ({@code
    * true}), private ({@code false}) or all ({@code null}); everyone else gets the public ones.
    */
-  public List<VolumeType> list(Actor actor, Boolean isPublic, List<Sort> sorts) {
+  public List<VolumeType> list(Actor actor, Boolean isPublic, List<VolumeTypeSort> sorts) {
     Boolean which = actor.admin() ? isPublic : Boolean.TRUE;
     return store().list(which, sorts).stream().map(t -> asSeenBy(actor, t)).toList();
   }

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
-import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.fleet.HypervisorDriver.InstanceRef;
 import dev.kiln.compute.fleet.HypervisorDriver.RebootType;
+import dev.kiln.compute.fleet.HypervisorDriver;
 import dev.kiln.compute.fleet.HypervisorException;
 import dev.kiln.compute.servers.InstanceAction;
 import dev.kiln.compute.servers.InstanceActionQuery;
@@ -109,16 +109,16 @@ public final class ServerActions {
   private final Database db;
   private final Clock clock;
   private final IdGenerator ids;
-  private final ComputeService compute;
+  private final HypervisorDriver driver;
   private final Servers servers;
   private final TaskRunner tasks;
 
   public ServerActions(
-      Database db, Clock clock, IdGenerator ids, ComputeService compute, Servers servers, TaskRunner tasks) {
+      Database db, Clock clock, IdGenerator ids, HypervisorDriver driver, Servers servers, TaskRunner tasks) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
-    this.compute = requireNonNull(compute, "compute is null");
+    this.driver = requireNonNull(driver, "driver is null");
     this.servers = requireNonNull(servers, "servers is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
     tasks.register(ACTION_TASK, this::perform);
@@ -192,14 +192,14 @@ public final class ServerActions {
     new InstanceActionStore(db.sql()).startEvent(id, requestId, event, server.host(), now());
     try {
       switch (action) {
-        case STOP -> compute.driver().powerOff(ref);
-        case START -> compute.driver().powerOn(ref);
-        case SOFT_REBOOT -> compute.driver().reboot(ref, RebootType.SOFT);
-        case HARD_REBOOT -> compute.driver().reboot(ref, RebootType.HARD);
-        case PAUSE -> compute.driver().pause(ref);
-        case UNPAUSE -> compute.driver().unpause(ref);
-        case SUSPEND -> compute.driver().suspend(ref);
-        case RESUME -> compute.driver().resume(ref);
+        case STOP -> driver.powerOff(ref);
+        case START -> driver.powerOn(ref);
+        case SOFT_REBOOT -> driver.reboot(ref, RebootType.SOFT);
+        case HARD_REBOOT -> driver.reboot(ref, RebootType.HARD);
+        case PAUSE -> driver.pause(ref);
+        case UNPAUSE -> driver.unpause(ref);
+        case SUSPEND -> driver.suspend(ref);
+        case RESUME -> driver.resume(ref);
       }
     } catch (HypervisorException e) {
       LOG.info("Server {} failed to {}: {}", id, action.novaName, e.getMessage());

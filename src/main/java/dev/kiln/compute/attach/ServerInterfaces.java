@@ -5,9 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
-import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.fleet.HypervisorDriver.InstanceRef;
 import dev.kiln.compute.fleet.HypervisorDriver.InterfaceRequest;
+import dev.kiln.compute.fleet.HypervisorDriver;
 import dev.kiln.compute.fleet.HypervisorException;
 import dev.kiln.compute.servers.InstanceAction;
 import dev.kiln.compute.servers.Server.PluggedPort;
@@ -45,16 +45,16 @@ public final class ServerInterfaces {
   private final Database db;
   private final Clock clock;
   private final IdGenerator ids;
-  private final ComputeService compute;
+  private final HypervisorDriver driver;
   private final NetworkService network;
   private final Servers servers;
 
   public ServerInterfaces(
-      Database db, Clock clock, IdGenerator ids, ComputeService compute, NetworkService network, Servers servers) {
+      Database db, Clock clock, IdGenerator ids, HypervisorDriver driver, NetworkService network, Servers servers) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
-    this.compute = requireNonNull(compute, "compute is null");
+    this.driver = requireNonNull(driver, "driver is null");
     this.network = requireNonNull(network, "network is null");
     this.servers = requireNonNull(servers, "servers is null");
   }
@@ -119,7 +119,7 @@ public final class ServerInterfaces {
             new ServerPortStore(sql).attach(serverId, recorded, request.tag());
             return null;
           });
-      compute.driver().attachInterface(new InterfaceRequest(new InstanceRef(serverId, server.host()), port.id(), port.macAddress()));
+      driver.attachInterface(new InterfaceRequest(new InstanceRef(serverId, server.host()), port.id(), port.macAddress()));
       if (!finish(server, "interface_attaching")) {
         // A delete took the server over meanwhile: give the port back as the delete would.
         undoAttach(server, plugged);
@@ -156,7 +156,7 @@ public final class ServerInterfaces {
     begin(server, "interface_detaching", "detach_interface", actor);
     String requestId = InstanceAction.currentRequestId(ids);
     try {
-      compute.driver().detachInterface(new InterfaceRequest(new InstanceRef(serverId, server.host()), portId, null));
+      driver.detachInterface(new InterfaceRequest(new InstanceRef(serverId, server.host()), portId, null));
     } catch (HypervisorException e) {
       finish(server, "interface_detaching");
       recordAction(server, actor, requestId, "detach_interface", e.getMessage());

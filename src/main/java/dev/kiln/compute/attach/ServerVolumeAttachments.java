@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
-import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.fleet.HypervisorDriver.InstanceRef;
 import dev.kiln.compute.fleet.HypervisorDriver.VolumeRequest;
+import dev.kiln.compute.fleet.HypervisorDriver;
 import dev.kiln.compute.fleet.HypervisorException;
 import dev.kiln.compute.servers.BlockDevice;
 import dev.kiln.compute.servers.InstanceAction;
@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * (admin): the new volume is reserved and connected, the old one disconnected and its attachment
  * deleted. Any step that fails is rolled back so that no attachment is orphaned and no volume is
  * left attaching or detaching.
+ *
+ * <p>Why over 400 lines: attach, detach and swap are three paths through one reserve, connect,
+ * complete protocol with Block Storage, each rollback written next to its step.
  */
 public final class ServerVolumeAttachments {
   static final String ATTACH_TASK = "server.volume.attach";
@@ -56,17 +59,17 @@ public final class ServerVolumeAttachments {
   private final Database db;
   private final Clock clock;
   private final IdGenerator ids;
-  private final ComputeService compute;
+  private final HypervisorDriver driver;
   private final Servers servers;
   private final ServerVolumes volumes;
   private final TaskRunner tasks;
 
   public ServerVolumeAttachments(
-      Database db, Clock clock, IdGenerator ids, ComputeService compute, Servers servers, TaskRunner tasks) {
+      Database db, Clock clock, IdGenerator ids, HypervisorDriver driver, Servers servers, TaskRunner tasks) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
-    this.compute = requireNonNull(compute, "compute is null");
+    this.driver = requireNonNull(driver, "driver is null");
     this.servers = requireNonNull(servers, "servers is null");
     this.volumes = servers.volumes();
     this.tasks = requireNonNull(tasks, "tasks is null");
@@ -208,7 +211,7 @@ public final class ServerVolumeAttachments {
     Actor owner = owner(server);
     try {
       if (volumes.connectAttachment(owner, mapping.attachmentId(), server.host(), mapping.deviceName())) {
-        compute.driver().attachVolume(
+        driver.attachVolume(
             new VolumeRequest(new InstanceRef(server.id(), server.host()), mapping.volumeId(), mapping.deviceName()));
         volumes.completeAttachment(owner, mapping.attachmentId());
       }
@@ -322,7 +325,7 @@ public final class ServerVolumeAttachments {
     String event = "compute_detach_volume";
     Instant started = now();
     try {
-      compute.driver().detachVolume(
+      driver.detachVolume(
           new VolumeRequest(new InstanceRef(server.id(), server.host()), mapping.volumeId(), mapping.deviceName()));
     } catch (HypervisorException e) {
       LOG.info("Volume {} failed to detach from server {}: {}", mapping.volumeId(), server.id(), e.getMessage());
@@ -408,10 +411,10 @@ public final class ServerVolumeAttachments {
     InstanceRef instance = new InstanceRef(server.id(), server.host());
     try {
       if (volumes.connectAttachment(owner, newAttachment, server.host(), mapping.deviceName())) {
-        compute.driver().attachVolume(new VolumeRequest(instance, newVolume, mapping.deviceName()));
+        driver.attachVolume(new VolumeRequest(instance, newVolume, mapping.deviceName()));
         volumes.completeAttachment(owner, newAttachment);
       }
-      compute.driver().detachVolume(new VolumeRequest(instance, mapping.volumeId(), mapping.deviceName()));
+      driver.detachVolume(new VolumeRequest(instance, mapping.volumeId(), mapping.deviceName()));
     } catch (HypervisorException | ServiceException e) {
       LOG.info("Volume swap on server {} failed: {}", server.id(), e.getMessage());
       volumes.unreserve(owner, newAttachment);

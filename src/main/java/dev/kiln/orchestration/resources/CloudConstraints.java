@@ -24,6 +24,7 @@ public final class CloudConstraints implements ConstraintCheckers {
     List<CustomConstraint> all = new ArrayList<>();
     all.addAll(dev.kiln.orchestration.resources.volume.CinderTypes.constraints(cloud));
     all.addAll(dev.kiln.orchestration.resources.identity.KeystoneTypes.constraints(cloud));
+    all.addAll(dev.kiln.orchestration.resources.compute.ComputeTypes.constraints(cloud));
     return new CloudConstraints(all);
   }
 

@@ -14,6 +14,7 @@ public final class CloudTypes {
     List<ResourceType> types = new ArrayList<>();
     types.addAll(dev.kiln.orchestration.resources.volume.CinderTypes.all(cloud));
     types.addAll(dev.kiln.orchestration.resources.identity.KeystoneTypes.all(cloud));
+    types.addAll(dev.kiln.orchestration.resources.compute.ComputeTypes.all(cloud));
     return List.copyOf(types);
   }
 }

@@ -15,6 +15,7 @@ import dev.kiln.http.Json;
 import dev.kiln.http.JsonInput;
 import dev.kiln.http.PageRequest;
 import dev.kiln.volume.VolumeType;
+import dev.kiln.volume.VolumeTypeSort;
 import dev.kiln.volume.VolumeTypes;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -290,7 +291,7 @@ final class TypesApi {
    * Cinder's sort parameters: {@code sort=key[:dir],...}, or the older {@code sort_key} and
    * {@code sort_dir}; newest first when neither is given.
    */
-  private static List<VolumeTypes.Sort> sorts(ApiRequest request) {
+  private static List<VolumeTypeSort> sorts(ApiRequest request) {
     Optional<String> sort = request.query("sort");
     Optional<String> sortKey = request.query("sort_key");
     Optional<String> sortDir = request.query("sort_dir");
@@ -298,27 +299,27 @@ final class TypesApi {
       throw ApiError.badRequest(
           "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter.");
     }
-    List<VolumeTypes.Sort> sorts = new ArrayList<>();
+    List<VolumeTypeSort> sorts = new ArrayList<>();
     if (sort.isPresent()) {
       for (String item : sort.get().split(",")) {
         String[] parts = item.strip().split(":", 2);
-        sorts.add(new VolumeTypes.Sort(sortKey(parts[0].strip()), ascending(parts.length > 1 ? parts[1].strip() : "desc")));
+        sorts.add(new VolumeTypeSort(sortKey(parts[0].strip()), ascending(parts.length > 1 ? parts[1].strip() : "desc")));
       }
     } else {
       sorts.add(
-          new VolumeTypes.Sort(sortKey(sortKey.orElse("created_at")), ascending(sortDir.orElse("desc"))));
+          new VolumeTypeSort(sortKey(sortKey.orElse("created_at")), ascending(sortDir.orElse("desc"))));
     }
     return sorts;
   }
 
-  private static VolumeTypes.SortKey sortKey(String key) {
+  private static VolumeTypeSort.Key sortKey(String key) {
     return switch (key) {
-      case "id" -> VolumeTypes.SortKey.ID;
-      case "name" -> VolumeTypes.SortKey.NAME;
-      case "description" -> VolumeTypes.SortKey.DESCRIPTION;
-      case "is_public" -> VolumeTypes.SortKey.IS_PUBLIC;
-      case "created_at" -> VolumeTypes.SortKey.CREATED_AT;
-      case "updated_at" -> VolumeTypes.SortKey.UPDATED_AT;
+      case "id" -> VolumeTypeSort.Key.ID;
+      case "name" -> VolumeTypeSort.Key.NAME;
+      case "description" -> VolumeTypeSort.Key.DESCRIPTION;
+      case "is_public" -> VolumeTypeSort.Key.IS_PUBLIC;
+      case "created_at" -> VolumeTypeSort.Key.CREATED_AT;
+      case "updated_at" -> VolumeTypeSort.Key.UPDATED_AT;
       default ->
           throw ApiError.badRequest(
               "Invalid input received: Invalid sort key '" + key + "'; volume types sort by id, name,"

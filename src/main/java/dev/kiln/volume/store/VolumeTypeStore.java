@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.kiln.store.Sql;
 import dev.kiln.volume.VolumeType;
-import dev.kiln.volume.VolumeTypes;
+import dev.kiln.volume.VolumeTypeSort;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,9 +59,9 @@ public final class VolumeTypeStore {
    * The types, optionally only the public or only the private ones, ordered by {@code sorts} and
    * then by id.
    */
-  public List<VolumeType> list(Boolean isPublic, List<VolumeTypes.Sort> sorts) {
+  public List<VolumeType> list(Boolean isPublic, List<VolumeTypeSort> sorts) {
     StringBuilder order = new StringBuilder(" ORDER BY ");
-    for (VolumeTypes.Sort sort : sorts) {
+    for (VolumeTypeSort sort : sorts) {
       order.append(column(sort.key())).append(sort.ascending() ? " ASC, " : " DESC, ");
     }
     order.append("id ASC");
@@ -146,7 +146,7 @@ public final class VolumeTypeStore {
         typeId, key, value);
   }
 
-  private static String column(VolumeTypes.SortKey key) {
+  private static String column(VolumeTypeSort.Key key) {
     return switch (key) {
       case ID -> "id";
       case NAME -> "name";

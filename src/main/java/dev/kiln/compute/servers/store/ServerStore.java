@@ -20,7 +20,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** The server tables: servers, their plugged ports and their metadata. */
+/**
+ * The server tables: servers, their plugged ports and their metadata.
+ *
+ * <p>Why over 400 lines: every conditional update of compute_server (one per state transition) is
+ * here, so that the server state machine's SQL is in one place; the list's keyset queries are the
+ * rest.
+ */
 public final class ServerStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String COLUMNS =
