@@ -41,7 +41,8 @@ final class VolumeView {
     o.put("snapshot_id", v.snapshotId());
     o.put("source_volid", v.sourceVolid());
     ObjectNode metadata = o.putObject("metadata");
-    v.metadata().forEach(metadata::put);
+    // In key order: the record's map has none, and the metadata attribute is text templates compare.
+    new java.util.TreeMap<>(v.metadata()).forEach(metadata::put);
     if (!v.imageMetadata().isEmpty()) {
       ObjectNode image = o.putObject("volume_image_metadata");
       v.imageMetadata().forEach(image::put);

@@ -87,7 +87,7 @@ class VolumeStackCliTest {
 
     assertThat(output("attached", "size").asText()).isEqualTo("1");
     assertThat(output("attached", "status").asText()).isEqualTo("in-use");
-    assertThat(output("attached", "metadata").asText()).isEqualTo("{\"purpose\": \"test\", \"count\": \"3\"}");
+    assertThat(output("attached", "metadata").asText()).isEqualTo("{\"count\": \"3\", \"purpose\": \"test\"}");
     assertThat(output("attached", "metadata_values").get("count").asText()).isEqualTo("3");
     assertThat(output("attached", "attachments").get(0).get("server_id").asText()).isEqualTo(serverA);
     assertThat(output("attached", "shown_name").asText()).isEqualTo("stack-data");
