@@ -87,7 +87,9 @@ public final class Orchestration {
             new SecureRandom(),
             publicUrl);
     StackRunner runner = new StackRunner(engine);
-    tasks.register(OperationTask.KIND, new OperationTask(runner, new Lifecycle(plugins)));
-    return new EngineService(engine, new StackCommands(runner, tasks), new StackReads(runner));
+    Operations operations = new Operations();
+    tasks.register(OperationTask.KIND, new OperationTask(runner, new Lifecycle(plugins), operations));
+    return new EngineService(
+        engine, new StackCommands(runner, tasks), new StackUpdates(runner, tasks, operations), new StackReads(runner));
   }
 }

@@ -74,6 +74,34 @@ public final class TestResource implements ResourceType {
     }
   }
 
+  /**
+   * Heat's in-place update: a new {@code value} is stored (unless {@code fail}) and the update's wait
+   * runs; {@code fail} fails any update. Other properties change nothing but the recorded properties.
+   */
+  @Override
+  public void update(ResourceContext context, JsonNode previous) throws Exception {
+    JsonNode props = context.properties();
+    boolean fail = props.path("fail").asBoolean(false);
+    JsonNode value = props.get("value");
+    boolean valueChanged = value != null && !value.equals(previous == null ? null : previous.get("value"));
+    if (valueChanged && !value.asText().isEmpty()) {
+      if (!fail) {
+        context.data().set("value", value);
+      }
+      waitFor(context, "update"); // Heat waits only when the value changes
+    }
+    if (fail) {
+      throw new ResourceError("ValueError", "Test Resource failed " + context.name());
+    }
+  }
+
+  /** Heat's TestResource is replaced when {@code update_replace} changes to true. */
+  @Override
+  public boolean needsReplacement(JsonNode previous, JsonNode next) {
+    boolean now = next.path("update_replace").asBoolean(false);
+    return now && (previous == null || now != previous.path("update_replace").asBoolean(false));
+  }
+
   @Override
   public void delete(ResourceContext context) throws Exception {
     waitFor(context, "delete");

@@ -61,11 +61,11 @@ final class EngineHarness implements AutoCloseable {
   }
 
   static StackRequest request(String name, String yaml) {
-    return new StackRequest(name, TemplateSource.ofText(yaml), Map.of(), null, false, List.of());
+    return new StackRequest(name, TemplateSource.ofText(yaml), Map.of(), null, true, List.of());
   }
 
   static StackRequest request(String name, String yaml, Map<String, JsonNode> parameters, Integer timeout) {
-    return new StackRequest(name, TemplateSource.ofText(yaml), parameters, timeout, false, List.of());
+    return new StackRequest(name, TemplateSource.ofText(yaml), parameters, timeout, true, List.of());
   }
 
   Stack create(Actor actor, String name, String yaml) {
