@@ -8,7 +8,6 @@ import dev.kiln.testing.OpenStackCli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Stack updates of the Keystone types through the real {@code openstack stack update}: the project,
  * user and role change in place (same ids) and the user's grants follow the new {@code roles}.
  */
-@Disabled("needs stack update (branch heat-update); enable when it is merged")
 class KeystoneUpdateCliTest {
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   @TempDir static Path dir;

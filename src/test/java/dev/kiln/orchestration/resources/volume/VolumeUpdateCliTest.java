@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * replaces it; a new {@code instance_uuid} moves the attachment to another server with one update,
  * the volume keeping its id and never attached to both.
  */
-@Disabled("needs stack update (branch heat-update); enable when it is merged")
 class VolumeUpdateCliTest {
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
   @TempDir static Path dir;
@@ -105,6 +103,68 @@ class VolumeUpdateCliTest {
     cli.ok("stack", "delete", "--yes", "--wait", "move");
     assertThat(cli.json("server", "show", serverB).get("volumes_attached").toString()).doesNotContain(volumeId);
     assertThat(cli.run("volume", "show", volumeId).exitCode()).isNotZero();
+  }
+
+  /**
+   * The volume moves from one attachment resource to another in one update: the removed one must
+   * let the volume go before the added one takes it, which the engine orders by their claims.
+   */
+  @Test
+  void volumeHandedFromARemovedAttachmentToANewOneIsDetachedFirst() throws IOException {
+    String before =
+        file(
+            "hand-before.yaml",
+            """
+            heat_template_version: 2018-08-31
+            parameters:
+              a: {type: string}
+              b: {type: string}
+            resources:
+              data:
+                type: OS::Cinder::Volume
+                properties: {size: 1}
+              on_a:
+                type: OS::Cinder::VolumeAttachment
+                properties: {instance_uuid: {get_param: a}, volume_id: {get_resource: data}}
+            """);
+    String after =
+        file(
+            "hand-after.yaml",
+            """
+            heat_template_version: 2018-08-31
+            parameters:
+              a: {type: string}
+              b: {type: string}
+            resources:
+              data:
+                type: OS::Cinder::Volume
+                properties: {size: 1}
+              on_b:
+                type: OS::Cinder::VolumeAttachment
+                properties: {instance_uuid: {get_param: b}, volume_id: {get_resource: data}}
+            """);
+    String[] servers = {"--parameter", "a=" + serverA, "--parameter", "b=" + serverB};
+    cli.ok(args("stack", "create", "-t", before, servers, "--wait", "hand"));
+    String volumeId = physicalId("hand", "data");
+
+    cli.ok(args("stack", "update", "-t", after, servers, "--wait", "hand"));
+
+    assertThat(cli.json("stack", "show", "hand").get("stack_status").asText()).isEqualTo("UPDATE_COMPLETE");
+    assertThat(physicalId("hand", "data")).isEqualTo(volumeId);
+    JsonNode volume = cli.json("volume", "show", volumeId);
+    assertThat(volume.get("attachments")).hasSize(1);
+    assertThat(volume.get("attachments").get(0).get("server_id").asText()).isEqualTo(serverB);
+    assertThat(cli.json("server", "show", serverA).get("volumes_attached").toString()).doesNotContain(volumeId);
+    cli.ok("stack", "delete", "--yes", "--wait", "hand");
+    assertThat(cli.run("volume", "show", volumeId).exitCode()).isNotZero();
+  }
+
+  private static String[] args(String a, String b, String c, String file, String[] params, String wait, String name) {
+    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(a, b, c, file));
+    all.addAll(java.util.List.of(params));
+    all.add(wait);
+    all.add(name);
+    return all.toArray(String[]::new);
   }
 
   @Test
