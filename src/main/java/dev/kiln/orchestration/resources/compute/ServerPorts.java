@@ -101,7 +101,7 @@ final class ServerPorts {
       found =
           candidates.stream()
               .filter(c -> !taken.contains(c.port().id()) && !c.mark().owner().equals(context.id()))
-              .filter(c -> fits(c.port(), placement, entry))
+              .filter(c -> fits(c.port(), placement, entry) && !heldByBrokenServer(c.port()))
               .findFirst();
     }
     if (found.isPresent()) {
@@ -210,6 +210,16 @@ final class ServerPorts {
     }
   }
 
+  /**
+   * Whether the port is plugged into a server in ERROR, which Compute cannot detach it from: a
+   * replacement of a failed server makes new ports, and the failed one's go with its row (as Heat
+   * deletes the internal ports of a server it replaces in ERROR).
+   */
+  private boolean heldByBrokenServer(Port port) {
+    return !port.deviceId().isEmpty()
+        && cloud.servers().servers().find(port.deviceId()).filter(s -> s.status().equals(Server.ERROR)).isPresent();
+  }
+
   /** A server that exists and is not going away. */
   private Optional<Server> live(String serverId) {
     if (serverId == null || serverId.isEmpty()) {
@@ -229,8 +239,12 @@ final class ServerPorts {
   }
 
   void attach(Actor owner, String serverId, String portId) {
+    attach(owner, serverId, portId, null);
+  }
+
+  void attach(Actor owner, String serverId, String portId, String tag) {
     cloud.servers().interfaces().attach(
-        owner, serverId, new dev.kiln.compute.attach.ServerInterfaces.AttachRequest(portId, null, List.of(), null));
+        owner, serverId, new dev.kiln.compute.attach.ServerInterfaces.AttachRequest(portId, null, List.of(), tag));
   }
 
   void delete(Actor owner, String portId) {

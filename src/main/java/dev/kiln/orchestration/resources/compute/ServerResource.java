@@ -122,10 +122,10 @@ final class ServerResource implements ResourceType {
       if (entry.allocate() != null) {
         auto = entry.allocate().equals("auto");
       } else if (entry.port() != null) {
-        requests.add(new Servers.NetworkRequest(null, ports.userPort(context, entry.port(), null).id(), null));
+        requests.add(new Servers.NetworkRequest(null, ports.userPort(context, entry.port(), null).id(), null, entry.tag()));
       } else {
         Port port = ports.portFor(context, entry, i, groupIds, candidates, taken, null);
-        requests.add(new Servers.NetworkRequest(null, port.id(), null));
+        requests.add(new Servers.NetworkRequest(null, port.id(), null, entry.tag()));
       }
     }
     // Ports an earlier attempt made for entries that are no longer there go with the resource
@@ -172,9 +172,6 @@ final class ServerResource implements ResourceType {
         }
       }
       states.awaitGone(context, id);
-    }
-    if (context.properties() != null) {
-      updates.disassociateFloatingIps(context, ServerProps.of(context.properties()));
     }
     ports.release(context);
   }

@@ -199,9 +199,10 @@ final class ServerUpdates {
     }
     Set<String> now = new HashSet<>();
     cloud.servers().servers().get(id).ports().forEach(p -> now.add(p.portId()));
-    for (String portId : wanted) {
-      if (!now.contains(portId)) {
-        ports.attach(owner, id, portId);
+    List<NetworkEntry> specific = after.networks().stream().filter(n -> n.allocate() == null).toList();
+    for (int i = 0; i < wanted.size(); i++) {
+      if (!now.contains(wanted.get(i))) {
+        ports.attach(owner, id, wanted.get(i), specific.get(i).tag());
       }
     }
     if (auto && cloud.servers().servers().get(id).ports().isEmpty()) {
@@ -210,17 +211,55 @@ final class ServerUpdates {
     }
   }
 
-  /** Associates each entry's floating IP with the entry's port (Heat's floating_ip key). */
-  void associateFloatingIps(ResourceContext context, ServerProps props, String serverId) throws ResourceError {
+  /**
+   * Associates each entry's floating IP with the entry's port (Heat's {@code floating_ip} key): a
+   * user's port, or the port Heat made for the entry. One already associated there is left alone.
+   */
+  void associateFloatingIps(ResourceContext context, ServerProps props, String serverId) {
+    Actor owner = context.owner();
+    List<ServerPorts.Marked> mine =
+        ports.marked(context).stream().filter(m -> m.mark().owner().equals(context.id())).toList();
+    Set<String> used = new HashSet<>();
     for (NetworkEntry n : props.networks()) {
-      if (n.floatingIp() != null) {
-        throw new ResourceError(
-            "StackValidationFailed", "Property \"floating_ip\" of networks needs Networking's floating IPs.");
+      String portId = null;
+      if (n.port() != null) {
+        portId = lookups.port(owner, n.port()).id();
+      } else if (n.madeByHeat()) {
+        ServerPorts.Placement placement = ports.placement(owner, n);
+        portId = mine.stream()
+            .filter(m -> !used.contains(m.port().id()) && ServerPorts.fits(m.port(), placement, n))
+            .map(m -> m.port().id()).findFirst().orElse(null);
+      }
+      if (portId == null) {
+        continue;
+      }
+      used.add(portId);
+      if (n.floatingIp() == null) {
+        continue;
+      }
+      var floating = cloud.network().floatingIps().visible(owner, n.floatingIp());
+      if (!portId.equals(floating.portId())) {
+        cloud.network().floatingIps().update(
+            owner, floating.id(), new dev.kiln.network.FloatingIps.Change(true, portId, n.fixedIp(), null), null);
       }
     }
   }
 
-  private void disassociateRemoved(ResourceContext context, ServerProps before, ServerProps after) {}
-
-  void disassociateFloatingIps(ResourceContext context, ServerProps props) {}
+  /** The floating IPs of entries that are gone are disassociated, as Heat does on a networks update. */
+  private void disassociateRemoved(ResourceContext context, ServerProps before, ServerProps after) {
+    Set<String> kept = new HashSet<>();
+    after.networks().stream().map(NetworkEntry::floatingIp).filter(Objects::nonNull).forEach(kept::add);
+    for (NetworkEntry n : before.networks()) {
+      if (n.floatingIp() != null && !kept.contains(n.floatingIp())) {
+        try {
+          cloud.network().floatingIps().update(
+              context.owner(), n.floatingIp(), new dev.kiln.network.FloatingIps.Change(true, null, null, null), null);
+        } catch (dev.kiln.common.ServiceException e) {
+          if (e.kind() != dev.kiln.common.ServiceException.Kind.NOT_FOUND) {
+            throw e;
+          }
+        }
+      }
+    }
+  }
 }

@@ -53,7 +53,7 @@ class ServerStackTest {
                 properties:
                   image: cirros
                   flavor: m1.tiny
-                  networks: [{network: private}]
+                  networks: [{network: private, tag: nic0}]
                   metadata: {role: web, weight: 3}
                   user_data_format: RAW
                   user_data: "#!/bin/sh\\necho hi\\n"
@@ -86,6 +86,9 @@ class ServerStackTest {
     assertThat(port.get("device_id").asText()).isEqualTo(serverId);
     assertThat(port.get("name").asText()).isEqualTo("server-port-0");
     assertThat(port.get("network_id").asText()).isEqualTo(networkId);
+    JsonNode interfaces =
+        member.atNova("2.70").get(Cloud.NOVA + "/servers/" + serverId + "/os-interface").expect(200).get("interfaceAttachments");
+    assertThat(interfaces.get(0).get("tag").asText()).isEqualTo("nic0");
 
     cli.ok("stack", "check", "--wait", "net-stack");
     assertThat(cli.json("stack", "show", "net-stack").get("stack_status").asText()).isEqualTo("CHECK_COMPLETE");
@@ -148,6 +151,29 @@ class ServerStackTest {
     JsonNode stack = cli.json("stack", "show", "flavor-stack");
     assertThat(stack.get("stack_status").asText()).isEqualTo("CREATE_FAILED");
     assertThat(stack.get("stack_status_reason").asText()).contains("resources.big").contains("os-flavor-manage");
+  }
+
+  @Test
+  void serverThatGoesToErrorFailsTheResourceWithNovasFault() throws IOException {
+    kiln.admin().put(Cloud.NOVA + "/os-kiln-faults/spawn", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
+    String template =
+        file(
+            "error.yaml",
+            """
+            heat_template_version: 2018-08-31
+            resources:
+              doomed:
+                type: OS::Nova::Server
+                properties: {image: cirros, flavor: m1.tiny, networks: [{network: private}]}
+            """);
+    cli.run("stack", "create", "-t", template, "--wait", "error-stack");
+    JsonNode stack = cli.json("stack", "show", "error-stack");
+    assertThat(stack.get("stack_status").asText()).isEqualTo("CREATE_FAILED");
+    assertThat(stack.get("stack_status_reason").asText())
+        .startsWith("Resource CREATE failed: ResourceInError: resources.doomed: Went to status ERROR due to \"Message: ")
+        .endsWith(", Code: 500\"");
+    cli.ok("stack", "delete", "--yes", "--wait", "error-stack");
+    assertThat(cli.json("port", "list").findValuesAsText("Name")).doesNotContain("doomed-port-0");
   }
 
   @Test
