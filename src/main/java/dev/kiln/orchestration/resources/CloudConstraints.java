@@ -25,6 +25,7 @@ public final class CloudConstraints implements ConstraintCheckers {
     all.addAll(dev.kiln.orchestration.resources.volume.CinderTypes.constraints(cloud));
     all.addAll(dev.kiln.orchestration.resources.identity.KeystoneTypes.constraints(cloud));
     all.addAll(dev.kiln.orchestration.resources.compute.ComputeTypes.constraints(cloud));
+    all.addAll(dev.kiln.orchestration.resources.network.NetworkTypes.constraints(cloud));
     return new CloudConstraints(all);
   }
 

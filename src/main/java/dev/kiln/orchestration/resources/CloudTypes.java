@@ -15,6 +15,7 @@ public final class CloudTypes {
     types.addAll(dev.kiln.orchestration.resources.volume.CinderTypes.all(cloud));
     types.addAll(dev.kiln.orchestration.resources.identity.KeystoneTypes.all(cloud));
     types.addAll(dev.kiln.orchestration.resources.compute.ComputeTypes.all(cloud));
+    types.addAll(dev.kiln.orchestration.resources.network.NetworkTypes.all(cloud));
     return List.copyOf(types);
   }
 }
