@@ -97,7 +97,9 @@ final class TypesApi {
     boolean isPublic = bool(in, "os-volume-type-access:is_public").orElse(true);
     Actor actor = request.caller().actor();
     VolumeType type = types.create(actor, new VolumeTypes.Spec(name, description, isPublic, specs));
-    return ApiResponse.ok(Json.wrap("volume_type", view(actor, type)));
+    ObjectNode view = legacyView(type);
+    view.put("os-volume-type-access:is_public", type.isPublic());
+    return ApiResponse.ok(Json.wrap("volume_type", view));
   }
 
   private ApiResponse showDefault(ApiRequest request) {
@@ -126,7 +128,7 @@ final class TypesApi {
     Actor actor = request.caller().actor();
     VolumeType type =
         types.update(actor, request.pathParam("type_id"), new VolumeTypes.Changes(name, description, isPublic));
-    return ApiResponse.ok(Json.wrap("volume_type", view(actor, type)));
+    return ApiResponse.ok(Json.wrap("volume_type", legacyView(type)));
   }
 
   private ApiResponse delete(ApiRequest request) {
@@ -188,8 +190,23 @@ final class TypesApi {
   // Views and input
 
   /**
-   * A type as Cinder shows it: extra specs to everyone (the operator's own only to admins, which
-   * the service already did), the QoS specs id only to admins.
+   * A type as Cinder's types_manage answers a create or an update: its legacy view, without the
+   * QoS specs id. The create adds the type-access flag (that extension extends create, show and
+   * list, not update).
+   */
+  private static ObjectNode legacyView(VolumeType type) {
+    ObjectNode o = Json.object();
+    o.put("id", type.id());
+    o.put("name", type.name());
+    o.put("is_public", type.isPublic());
+    o.set("extra_specs", specsNode(type.extraSpecs()));
+    o.put("description", type.description());
+    return o;
+  }
+
+  /**
+   * A type as Cinder shows and lists it: extra specs to everyone (the operator's own only to
+   * admins, which the service already did), the QoS specs id only to admins.
    */
   private static ObjectNode view(Actor actor, VolumeType type) {
     ObjectNode o = Json.object();

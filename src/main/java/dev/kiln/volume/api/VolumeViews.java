@@ -32,6 +32,10 @@ final class VolumeViews {
     return instant == null ? null : TIME.format(instant);
   }
 
+  /**
+   * The volume as Cinder's volumes controller builds it, which is all that create and update
+   * answer: no API-extension attributes (Tempest's create/update schema forbids them).
+   */
   static ObjectNode volume(Volume v, String typeName, String url, boolean admin, ApiVersion version) {
     ObjectNode o = Json.object();
     o.put("id", v.id());
@@ -48,11 +52,6 @@ final class VolumeViews {
     o.put("source_volid", v.sourceVolid());
     ObjectNode metadata = o.putObject("metadata");
     v.metadata().forEach(metadata::put);
-    if (!v.imageMetadata().isEmpty()) {
-      // Cinder's os-vol-image-meta extension: only for volumes that came from an image.
-      ObjectNode image = o.putObject("volume_image_metadata");
-      v.imageMetadata().forEach(image::put);
-    }
     ArrayNode attachments = o.putArray("attachments");
     for (Attachment a : v.attachments()) {
       if (a.attachStatus().equals(Attachments.ATTACHED)) {
@@ -61,22 +60,24 @@ final class VolumeViews {
         n.put("attachment_id", a.id());
         n.put("volume_id", v.id());
         n.put("server_id", a.instanceUuid());
-        n.put("host_name", a.attachedHost());
+        // Cinder shows which host uses the volume only to admins (and services such as Nova).
+        n.put("host_name", admin ? a.attachedHost() : null);
         n.put("device", a.mountpoint());
         n.put("attached_at", time(a.attachTime()));
       }
     }
     o.put("user_id", v.userId());
-    o.put("os-vol-tenant-attr:tenant_id", v.projectId());
-    if (admin) {
-      o.put("os-vol-host-attr:host", "kiln@simulated#pool");
-      o.putNull("os-vol-mig-status-attr:migstat");
-    }
     o.put("replication_status", "disabled");
     o.putNull("consistencygroup_id");
-    o.putNull("migration_status");
-    o.putNull("group_id");
-    o.putNull("provider_id");
+    if (admin) {
+      o.putNull("migration_status");
+    }
+    if (version.atLeast(3, 13)) {
+      o.putNull("group_id");
+    }
+    if (admin && version.atLeast(3, 21)) {
+      o.putNull("provider_id");
+    }
     if (version.atLeast(3, 48)) {
       o.put("shared_targets", false);
       o.putNull("service_uuid");
@@ -87,6 +88,27 @@ final class VolumeViews {
     o.put("created_at", time(v.createdAt()));
     o.put("updated_at", time(v.updatedAt()));
     o.set("links", links(url + "/volumes/" + v.id()));
+    return o;
+  }
+
+  /**
+   * What {@code GET /volumes/{id}} and {@code GET /volumes/detail} show: the controller's view
+   * plus what Cinder's API extensions add to those two calls only — the owning project (to anyone
+   * who may see the volume), the backend host and migration state (to admins), and the image the
+   * volume came from (when it came from one).
+   */
+  static ObjectNode volumeWithExtensions(Volume v, String typeName, String url, boolean admin, ApiVersion version) {
+    ObjectNode o = volume(v, typeName, url, admin, version);
+    o.put("os-vol-tenant-attr:tenant_id", v.projectId());
+    if (admin) {
+      o.put("os-vol-host-attr:host", "kiln@simulated#pool");
+      o.putNull("os-vol-mig-status-attr:migstat");
+      o.putNull("os-vol-mig-status-attr:name_id");
+    }
+    if (!v.imageMetadata().isEmpty()) {
+      ObjectNode image = o.putObject("volume_image_metadata");
+      v.imageMetadata().forEach(image::put);
+    }
     return o;
   }
 

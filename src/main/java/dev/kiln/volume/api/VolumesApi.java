@@ -53,7 +53,7 @@ final class VolumesApi {
     boolean all = request.query("all_tenants").map(v -> !v.equals("0") && !v.equalsIgnoreCase("false")).orElse(false);
     List<ObjectNode> items = new ArrayList<>();
     for (Volume v : service.volumes().list(actor, all)) {
-      items.add(render(request, project, v));
+      items.add(render(request, project, v, true));
     }
     return ApiResponse.ok(CinderListQuery.answer(
         request, "volumes", url(request, project) + "/volumes" + (detail ? "/detail" : ""), items,
@@ -93,7 +93,7 @@ final class VolumesApi {
             in.optionalString("source_volid").orElse(null),
             in.optionalBoolean("multiattach").orElse(null),
             in.optionalString("imageRef").map(VolumesApi::imageIdOf).orElse(null)));
-    return ApiResponse.accepted(Json.wrap("volume", render(request, project, volume)));
+    return ApiResponse.accepted(Json.wrap("volume", render(request, project, volume, false)));
   }
 
   /** An imageRef may be the image's id or a link to it (Nova's style): its last path segment. */
@@ -104,7 +104,7 @@ final class VolumesApi {
   private ApiResponse show(ApiRequest request) {
     String project = CinderProject.of(request);
     Volume volume = service.volumes().visible(request.caller().actor(), request.pathParam("volume_id"));
-    return ApiResponse.ok(Json.wrap("volume", render(request, project, volume)));
+    return ApiResponse.ok(Json.wrap("volume", render(request, project, volume, true)));
   }
 
   private ApiResponse update(ApiRequest request) {
@@ -123,7 +123,7 @@ final class VolumesApi {
       service.volumes().setMetadata(actor, id, metadata, true);
       volume = service.volumes().visible(actor, id);
     }
-    return ApiResponse.ok(Json.wrap("volume", render(request, project, volume)));
+    return ApiResponse.ok(Json.wrap("volume", render(request, project, volume, false)));
   }
 
   private ApiResponse delete(ApiRequest request) {
@@ -179,8 +179,16 @@ final class VolumesApi {
     return out;
   }
 
-  ObjectNode render(ApiRequest request, String project, Volume v) {
+  /**
+   * The volume's JSON; {@code extended} adds what Cinder's API extensions add to show and detail
+   * (and to nothing else).
+   */
+  private ObjectNode render(ApiRequest request, String project, Volume v, boolean extended) {
     String typeName = service.types().find(v.volumeTypeId()).map(t -> t.name()).orElse(null);
-    return VolumeViews.volume(v, typeName, url(request, project), request.caller().isAdmin(), request.microversion());
+    String url = url(request, project);
+    boolean admin = request.caller().isAdmin();
+    return extended
+        ? VolumeViews.volumeWithExtensions(v, typeName, url, admin, request.microversion())
+        : VolumeViews.volume(v, typeName, url, admin, request.microversion());
   }
 }
