@@ -14,7 +14,12 @@ import java.time.Clock;
  * operations Nova calls on Cinder: create (reserve), update (connect), complete, delete.
  */
 public record VolumeService(
-    VolumeTypes types, VolumeQuotas quotas, Volumes volumes, Snapshots snapshots, Attachments attachments) {
+    VolumeTypes types,
+    VolumeQuotas quotas,
+    Volumes volumes,
+    Snapshots snapshots,
+    Attachments attachments,
+    VolumeProperties properties) {
 
   public VolumeService {
     requireNonNull(types, "types is null");
@@ -22,6 +27,7 @@ public record VolumeService(
     requireNonNull(volumes, "volumes is null");
     requireNonNull(snapshots, "snapshots is null");
     requireNonNull(attachments, "attachments is null");
+    requireNonNull(properties, "properties is null");
   }
 
   /**
@@ -38,6 +44,7 @@ public record VolumeService(
         quotas,
         new Volumes(db, clock, ids, types, quotas, backend, tasks, images),
         new Snapshots(db, clock, ids, quotas, tasks),
-        new Attachments(db, clock, ids, backend));
+        new Attachments(db, clock, ids, backend),
+        new VolumeProperties(db, clock, types));
   }
 }

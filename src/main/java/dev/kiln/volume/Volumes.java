@@ -156,7 +156,8 @@ public final class Volumes {
             ids.uuid(), actor.projectId(), actor.userId(), spec.name(), spec.description(), size, Status.CREATING,
             AttachStatus.DETACHED, type.id(), zone, multiattach, image != null || (origin != null && origin.bootable()),
             spec.sourceVolid(), spec.snapshotId(), requireNonNullElse(spec.metadata(), Map.of()), List.of(), now, now,
-            image != null ? VolumeImages.metadataOf(image) : origin != null ? origin.imageMetadata() : Map.of());
+            image != null ? VolumeImages.metadataOf(image) : origin != null ? origin.imageMetadata() : Map.of(),
+            Map.of());
     db.inTransaction(
         sql -> {
           quotas.reserve(sql, actor.projectId(), 1, size, 0);
@@ -263,16 +264,32 @@ public final class Volumes {
    * else a volume with snapshots is refused. The quota is released with it.
    */
   public void delete(Actor actor, String id, boolean cascade) {
+    delete(actor, id, cascade, false);
+  }
+
+  /**
+   * Admin's os-force_delete: deletes the volume whatever its status (creating, attaching, error,
+   * maintenance...), as long as it is not attached; reservations that never attached go with it.
+   */
+  public void forceDelete(Actor actor, String id) {
+    delete(actor, id, false, true);
+  }
+
+  private void delete(Actor actor, String id, boolean cascade, boolean force) {
     Volume volume = visible(actor, id);
     db.inTransaction(
         sql -> {
           VolumeStore store = new VolumeStore(sql);
           Volume locked = store.lockVolume(id).orElseThrow(() -> VolumeErrors.volumeNotFound(id));
-          if (!locked.attachments().isEmpty()
-              || !List.of(Status.AVAILABLE, Status.ERROR).contains(locked.status())) {
+          boolean attached =
+              locked.attachStatus().equals(AttachStatus.ATTACHED)
+                  || locked.attachments().stream().anyMatch(a -> a.attachStatus().equals(Attachments.ATTACHED));
+          boolean busy = !force && (!locked.attachments().isEmpty()
+              || !List.of(Status.AVAILABLE, Status.ERROR).contains(locked.status()));
+          if (attached || busy) {
             throw VolumeErrors.invalidVolume(
-                "Volume status must be available or error or error_restoring or error_extending or"
-                    + " error_managing and must not be migrating, attached, belong to a group, have"
+                "Volume " + (force ? "" : "status must be available or error or error_restoring or error_extending or"
+                    + " error_managing and ") + "must not be migrating, attached, belong to a group, have"
                     + " snapshots, awaiting a transfer, or be disassociated from snapshots after volume"
                     + " transfer (it is " + locked.status() + ").");
           }
@@ -285,6 +302,7 @@ public final class Volumes {
             store.deleteSnapshot(s.id());
             quotas.release(sql, volume.projectId(), 0, s.size(), 1);
           }
+          store.deleteAttachmentsOf(id);
           store.deleteVolume(id);
           quotas.release(sql, volume.projectId(), 1, volume.size(), 0);
           return null;

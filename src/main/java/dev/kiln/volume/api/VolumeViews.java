@@ -23,8 +23,16 @@ final class VolumeViews {
   static final Set<String> VOLUME_FILTERS =
       Set.of("name", "status", "metadata", "bootable", "availability_zone", "volume_type", "created_at", "updated_at",
           "multiattach", "id");
-  static final Set<String> SNAPSHOT_FILTERS = Set.of("name", "status", "volume_id", "id");
+  static final Set<String> SNAPSHOT_FILTERS = Set.of("name", "status", "volume_id", "id", "metadata");
   static final Set<String> ATTACHMENT_FILTERS = Set.of("volume_id", "instance_id", "status", "id");
+  /** What each collection sorts on: its attributes Cinder has as sortable columns. */
+  static final Set<String> VOLUME_SORT_KEYS =
+      Set.of("id", "name", "description", "status", "size", "availability_zone", "bootable", "created_at",
+          "updated_at", "user_id", "os-vol-tenant-attr:tenant_id", "volume_type", "multiattach");
+  static final Set<String> SNAPSHOT_SORT_KEYS =
+      Set.of("id", "name", "description", "status", "size", "volume_id", "created_at", "updated_at");
+  static final Set<String> ATTACHMENT_SORT_KEYS =
+      Set.of("id", "status", "volume_id", "instance_id", "attached_at", "attach_mode", "created_at");
 
   private VolumeViews() {}
 
@@ -51,7 +59,7 @@ final class VolumeViews {
     o.put("snapshot_id", v.snapshotId());
     o.put("source_volid", v.sourceVolid());
     ObjectNode metadata = o.putObject("metadata");
-    v.metadata().forEach(metadata::put);
+    v.visibleMetadata().forEach(metadata::put);
     ArrayNode attachments = o.putArray("attachments");
     for (Attachment a : v.attachments()) {
       if (a.attachStatus().equals(Attachments.ATTACHED)) {
@@ -121,21 +129,50 @@ final class VolumeViews {
     return o;
   }
 
-  static ObjectNode snapshot(Snapshot s, String url) {
+  /**
+   * What {@code GET /snapshots} (not detail) shows of a snapshot: Cinder's summary view, which
+   * has no links.
+   */
+  static ObjectNode snapshotSummary(ObjectNode full) {
+    ObjectNode o = Json.object();
+    for (String f : new String[] {"id", "created_at", "updated_at", "name", "description", "volume_id", "status", "size", "metadata"}) {
+      o.set(f, full.get(f));
+    }
+    return o;
+  }
+
+  static ObjectNode snapshotSummary(Snapshot s) {
     ObjectNode o = Json.object();
     o.put("id", s.id());
+    o.put("created_at", time(s.createdAt()));
+    o.put("updated_at", time(s.updatedAt()));
     o.put("name", s.name());
     o.put("description", s.description());
     o.put("volume_id", s.volumeId());
-    o.put("size", s.size());
     o.put("status", s.status());
-    o.putObject("metadata");
+    o.put("size", s.size());
+    ObjectNode metadata = o.putObject("metadata");
+    s.metadata().forEach(metadata::put);
+    return o;
+  }
+
+  /** The snapshot as create and update answer it: the summary plus what later microversions add. */
+  static ObjectNode snapshot(Snapshot s, ApiVersion version) {
+    ObjectNode o = snapshotSummary(s);
+    if (version.atLeast(3, 14)) {
+      o.putNull("group_snapshot_id");
+    }
+    if (version.atLeast(3, 41)) {
+      o.put("user_id", s.userId());
+    }
+    return o;
+  }
+
+  /** Show and detail add the extended snapshot attributes: the owning project and the progress. */
+  static ObjectNode snapshotWithExtensions(Snapshot s, ApiVersion version) {
+    ObjectNode o = snapshot(s, version);
     o.put("os-extended-snapshot-attributes:project_id", s.projectId());
-    o.put("os-extended-snapshot-attributes:progress", s.status().equals("available") ? "100%" : "0%");
-    o.put("user_id", s.userId());
-    o.put("created_at", time(s.createdAt()));
-    o.put("updated_at", time(s.updatedAt()));
-    o.set("links", links(url + "/snapshots/" + s.id()));
+    o.put("os-extended-snapshot-attributes:progress", s.progress() != null ? s.progress() : "0%");
     return o;
   }
 
