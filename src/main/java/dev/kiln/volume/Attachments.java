@@ -231,9 +231,16 @@ public final class Attachments {
     backend.terminateConnection(volume, connector.json());
   }
 
-  /** os-detach: removes one attachment (which one must be said when there are several). */
+  /**
+   * os-detach: removes one attachment (which one must be said when there are several). A volume
+   * with none is simply made available again, as Cinder's volume manager does.
+   */
   public void detach(Actor actor, String volumeId, String attachmentId) {
     onVolume(actor, volumeId, (store, volume) -> {
+      if (attachmentId == null && volume.attachments().isEmpty()) {
+        settle(store, volumeId);
+        return null;
+      }
       remove(store, volume, pick(volume, attachmentId));
       return null;
     });

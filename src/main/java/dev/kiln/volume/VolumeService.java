@@ -19,7 +19,9 @@ public record VolumeService(
     Volumes volumes,
     Snapshots snapshots,
     Attachments attachments,
-    VolumeProperties properties) {
+    VolumeProperties properties,
+    VolumeServices services,
+    VolumeTypeAccess typeAccess) {
 
   public VolumeService {
     requireNonNull(types, "types is null");
@@ -28,6 +30,8 @@ public record VolumeService(
     requireNonNull(snapshots, "snapshots is null");
     requireNonNull(attachments, "attachments is null");
     requireNonNull(properties, "properties is null");
+    requireNonNull(services, "services is null");
+    requireNonNull(typeAccess, "typeAccess is null");
   }
 
   /**
@@ -45,6 +49,8 @@ public record VolumeService(
         new Volumes(db, clock, ids, types, quotas, backend, tasks, images),
         new Snapshots(db, clock, ids, quotas, tasks),
         new Attachments(db, clock, ids, backend),
-        new VolumeProperties(db, clock, types));
+        new VolumeProperties(db, clock, types),
+        new VolumeServices(db, clock),
+        new VolumeTypeAccess(db, types));
   }
 }

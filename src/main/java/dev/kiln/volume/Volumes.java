@@ -12,6 +12,7 @@ import dev.kiln.tasks.TaskHandler;
 import dev.kiln.tasks.TaskRunner;
 import dev.kiln.volume.Volume.AttachStatus;
 import dev.kiln.volume.Volume.Status;
+import dev.kiln.volume.store.VolumeServiceStore;
 import dev.kiln.volume.store.VolumeStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -145,10 +146,15 @@ public final class Volumes {
       throw ServiceException.invalid(
           "InvalidAvailabilityZone", "Availability zone '" + zone + "' is invalid; Kiln has '" + AVAILABILITY_ZONE + "'.");
     }
+    // Cinder takes the type the request names, else the one the image asks for in its
+    // cinder_img_volume_type property, else the source's, else the default.
+    String imageType = image == null ? null : image.properties().get(VolumeImages.VOLUME_TYPE_PROPERTY);
     VolumeType type =
         spec.volumeType() != null
             ? types.resolve(actor, spec.volumeType())
-            : sourceType != null ? types.find(sourceType).orElse(types.defaultType()) : types.defaultType();
+            : imageType != null
+                ? types.resolve(actor, imageType)
+                : sourceType != null ? types.find(sourceType).orElse(types.defaultType()) : types.defaultType();
     boolean multiattach = type.multiattach() || Boolean.TRUE.equals(spec.multiattach());
     Instant now = now();
     Volume volume =
@@ -196,14 +202,26 @@ public final class Volumes {
       return null; // deleted meanwhile, or an earlier attempt finished
     }
     String outcome = Status.AVAILABLE;
-    try {
-      backend.create(volume);
-    } catch (RuntimeException e) {
-      LOG.warn("Volume {} failed to create: {}", id, e.getMessage());
+    if (backendDisabled()) {
+      // Cinder's scheduler finds no valid backend while the only one is disabled.
+      LOG.warn("Volume {} failed to create: no valid backend (cinder-volume is disabled)", id);
       outcome = Status.ERROR;
+    } else {
+      try {
+        backend.create(volume);
+      } catch (RuntimeException e) {
+        LOG.warn("Volume {} failed to create: {}", id, e.getMessage());
+        outcome = Status.ERROR;
+      }
     }
     new VolumeStore(db.sql()).transition(id, List.of(Status.CREATING), outcome, AttachStatus.DETACHED, now());
     return null;
+  }
+
+  private boolean backendDisabled() {
+    return new VolumeServiceStore(db.sql()).all().stream()
+        .filter(s -> s.binary().equals(VolumeServices.VOLUME))
+        .allMatch(VolumeServices.Service::disabled);
   }
 
   private static String volumeIdOf(Task task) {

@@ -15,6 +15,7 @@ import dev.kiln.http.Json;
 import dev.kiln.http.JsonInput;
 import dev.kiln.http.PageRequest;
 import dev.kiln.volume.VolumeType;
+import dev.kiln.volume.VolumeTypeAccess;
 import dev.kiln.volume.VolumeTypeSort;
 import dev.kiln.volume.VolumeTypes;
 import java.util.ArrayList;
@@ -44,9 +45,11 @@ final class TypesApi {
       Set.of("False", "FALSE", "false", "0", "OFF", "Off", "off", "NO", "No", "no", "n", "f");
 
   private final VolumeTypes types;
+  private final VolumeTypeAccess access;
 
-  TypesApi(VolumeTypes types) {
+  TypesApi(VolumeTypes types, VolumeTypeAccess access) {
     this.types = requireNonNull(types, "types is null");
+    this.access = requireNonNull(access, "access is null");
   }
 
   void register(ApiRoutes routes) {
@@ -58,6 +61,8 @@ final class TypesApi {
         .get(TYPE, Access.AUTHENTICATED, this::show)
         .put(TYPE, Access.AUTHENTICATED, this::update)
         .delete(TYPE, Access.AUTHENTICATED, this::delete)
+        .post(TYPE + "/action", Access.AUTHENTICATED, this::act)
+        .get(TYPE + "/os-volume-type-access", Access.AUTHENTICATED, this::listAccess)
         .get(SPECS, Access.AUTHENTICATED, this::listSpecs)
         .post(SPECS, Access.AUTHENTICATED, this::setSpecs)
         .get(SPECS + "/{key}", Access.AUTHENTICATED, this::showSpec)
@@ -135,6 +140,41 @@ final class TypesApi {
     CinderProject.of(request);
     types.delete(request.caller().actor(), request.pathParam("type_id"));
     return ApiResponse.status(202, null);
+  }
+
+  // Type access
+
+  /** addProjectAccess and removeProjectAccess, each naming one project. */
+  private ApiResponse act(ApiRequest request) {
+    CinderProject.of(request);
+    JsonInput body = JsonInput.root(request.body()).allowOnly("addProjectAccess", "removeProjectAccess");
+    boolean add = body.has("addProjectAccess");
+    if (add == body.has("removeProjectAccess")) {
+      throw ApiError.badRequest("Name exactly one action: addProjectAccess or removeProjectAccess.");
+    }
+    JsonInput in = body.object(add ? "addProjectAccess" : "removeProjectAccess");
+    in.allowOnly("project");
+    String project = in.string("project");
+    if (project.isEmpty() || project.length() > 255) {
+      throw in.invalid("project", "must be 1 to 255 characters long");
+    }
+    Actor actor = request.caller().actor();
+    if (add) {
+      access.add(actor, request.pathParam("type_id"), project);
+    } else {
+      access.remove(actor, request.pathParam("type_id"), project);
+    }
+    return ApiResponse.status(202, null);
+  }
+
+  private ApiResponse listAccess(ApiRequest request) {
+    CinderProject.of(request);
+    String typeId = request.pathParam("type_id");
+    ArrayNode list = Json.array();
+    for (String project : access.projects(request.caller().actor(), typeId)) {
+      list.addObject().put("volume_type_id", typeId).put("project_id", project);
+    }
+    return ApiResponse.ok(Json.wrap("volume_type_access", list));
   }
 
   // Extra specs
