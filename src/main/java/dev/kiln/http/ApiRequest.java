@@ -49,6 +49,14 @@ public final class ApiRequest {
     return request.path().pathParameters().get(name);
   }
 
+  /**
+   * Whether the path ends in a slash. Routes answer both forms alike; a few services tell them
+   * apart ({@code GET /volumes/} is a show with an empty id in Cinder, and a 404).
+   */
+  public boolean hasTrailingSlash() {
+    return request.path().rawPath().endsWith("/");
+  }
+
   public Optional<String> query(String name) {
     return request.query().first(name).asOptional();
   }

@@ -106,8 +106,16 @@ public final class VolumeTypes {
    * true}), private ({@code false}) or all ({@code null}); everyone else gets the public ones.
    */
   public List<VolumeType> list(Actor actor, Boolean isPublic, List<VolumeTypeSort> sorts) {
-    Boolean which = actor.admin() ? isPublic : Boolean.TRUE;
-    return store().list(which, sorts).stream().map(t -> asSeenBy(actor, t)).toList();
+    if (actor.admin()) {
+      return store().list(isPublic, sorts);
+    }
+    // Members see the public types and the private ones their project was given access to.
+    VolumeTypeStore store = store();
+    java.util.Set<String> granted = new java.util.HashSet<>(store.typesOfProject(actor.projectId()));
+    return store.list(null, sorts).stream()
+        .filter(t -> t.isPublic() || granted.contains(t.id()))
+        .map(t -> asSeenBy(actor, t))
+        .toList();
   }
 
   /** One type as the actor may see it; a private type is not found for non-admins. */
@@ -278,8 +286,10 @@ public final class VolumeTypes {
 
   // Rules
 
-  static boolean canSee(Actor actor, VolumeType type) {
-    return type.isPublic() || actor.admin();
+  /** Public types are for everyone; a private one for admins and the projects given access. */
+  boolean canSee(Actor actor, VolumeType type) {
+    return type.isPublic() || actor.admin()
+        || (actor.projectId() != null && store().typesOfProject(actor.projectId()).contains(type.id()));
   }
 
   private static VolumeType asSeenBy(Actor actor, VolumeType type) {

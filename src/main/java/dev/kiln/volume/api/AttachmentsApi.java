@@ -56,7 +56,7 @@ final class AttachmentsApi {
     }
     return ApiResponse.ok(CinderListQuery.answer(
         request, "attachments", VolumesApi.url(request, project) + "/attachments", items,
-        VolumeViews.ATTACHMENT_FILTERS, detail ? null : AttachmentsApi::summary));
+        VolumeViews.ATTACHMENT_FILTERS, VolumeViews.ATTACHMENT_SORT_KEYS, detail ? null : AttachmentsApi::summary));
   }
 
   private static ObjectNode summary(ObjectNode full) {
@@ -75,7 +75,10 @@ final class AttachmentsApi {
     if (in.has("mode") && !request.microversion().atLeast(3, 54)) {
       throw in.invalid("mode", "needs microversion 3.54 or later");
     }
-    Attachments.Connector connector = in.has("connector") && !in.isNull("connector") ? connector(in) : null;
+    // An empty connector is no connector, as in Cinder (cinderclient sends {} without --connect):
+    // the attachment is only reserved.
+    Attachments.Connector connector =
+        in.has("connector") && !in.isNull("connector") && !in.raw("connector").isEmpty() ? connector(in) : null;
     String mode = in.optionalString("mode").orElse(connector == null ? null : modeOf(in));
     Attachment attachment = service.attachments().create(
         request.caller().actor(), in.string("volume_uuid"), in.optionalUuid("instance_uuid").orElse(null),
