@@ -301,7 +301,9 @@ final class ServersApi {
       }
     }
     Actor actor = request.caller().actor();
-    boolean allProjects = Nova.boolQuery(request, "all_tenants");
+    // As Nova's is_all_tenants: a bare all_tenants (empty value) asks for all; a value must be a boolean.
+    boolean allProjects =
+        request.query("all_tenants").map(String::isEmpty).orElse(false) || Nova.boolQuery(request, "all_tenants");
     String host = request.query("host").orElse(null);
     if (host != null && !actor.admin()) {
       host = null; // Nova ignores admin-only filters for others
@@ -324,7 +326,9 @@ final class ServersApi {
                 allProjects, request.query("name").orElse(null), request.query("status").orElse(null), host, changesSince,
                 request.query("project_id").or(() -> request.query("tenant_id")).orElse(null),
                 lastSegment(request.query("image").orElse(null)),
-                lastSegment(request.query("flavor").orElse(null))),
+                lastSegment(request.query("flavor").orElse(null)),
+                request.query("ip").orElse(null), request.query("ip6").orElse(null),
+                request.query("reservation_id").orElse(null)),
             paging.limit() == null ? MAX_LIMIT : Math.min(paging.limit(), MAX_LIMIT),
             paging.marker());
     ObjectNode body = Json.object();

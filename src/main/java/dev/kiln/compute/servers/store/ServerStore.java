@@ -79,7 +79,18 @@ public final class ServerStore {
    * (Nova's), which SQL cannot apply the same way on both databases, so the caller applies it.
    */
   public record ListFilter(
-      String projectId, String status, String host, Instant changesSince, String imageId, String flavorId) {}
+      String projectId,
+      String status,
+      String host,
+      Instant changesSince,
+      String imageId,
+      String flavorId,
+      String reservationId) {
+
+    public ListFilter(String projectId, String status, String host, Instant changesSince, String imageId, String flavorId) {
+      this(projectId, status, host, changesSince, imageId, flavorId, null);
+    }
+  }
 
   /** A place in the list order (created_at DESC, id DESC): a page starts after this row. */
   public record Cursor(Instant createdAt, String id) {
@@ -118,6 +129,7 @@ public final class ServerStore {
     condition(where, args, "host", filter.host());
     condition(where, args, "image_id", filter.imageId());
     condition(where, args, "flavor_id", filter.flavorId());
+    condition(where, args, "reservation_id", filter.reservationId());
     if (filter.changesSince() != null) {
       where.append(" AND updated_at >= ?");
       args.add(filter.changesSince());
