@@ -466,11 +466,15 @@ public final class Servers {
                     fixedIp == null ? null : List.of(new Ports.AddressRequest(null, fixedIp)), null, null,
                     securityGroups.isEmpty() ? null : securityGroups, null, null, null, null));
         created.add(port.id());
-        new ServerStore(db.sql()).addPort(id, new PluggedPort(port.id(), true), position);
+        whileNotDeleting(id, sql -> {
+          new ServerStore(sql).addPort(id, new PluggedPort(port.id(), true), position);
+          return null;
+        });
       }
       Server current = get(id);
       for (PluggedPort p : current.ports()) {
-        network.ports().plug(p.portId(), id, deviceOwner, host.hostname());
+        // Plugged only while no delete has begun, so the delete task sees every port it must give back.
+        whileNotDeleting(id, sql -> network.ports().plug(p.portId(), id, deviceOwner, host.hostname()));
       }
       List<BlockDevice> devices = blockDevices(id);
       if (!devices.isEmpty()) {
@@ -558,6 +562,23 @@ public final class Servers {
         });
   }
 
+  /**
+   * Runs {@code binding} (plugging a port into the server, recording one) while holding the
+   * server's row, if the server exists and no delete has begun; else throws the server's 404 and
+   * binds nothing. A delete marks the server through the same row, so its task sees every binding
+   * made before it and none after: nothing is left bound to a server that is gone.
+   */
+  public <T> T whileNotDeleting(String serverId, java.util.function.Function<dev.kiln.store.Sql, T> binding) {
+    return db.inTransaction(
+        sql -> {
+          String taskState = new ServerStore(sql).lockForBinding(serverId).orElseThrow(() -> notFound(serverId));
+          if (taskState.equals("deleting")) {
+            throw notFound(serverId);
+          }
+          return binding.apply(sql);
+        });
+  }
+
   /** Gives a port back: Compute's own is deleted, a user's is unplugged and kept. */
   public void releasePort(Server server, PluggedPort p) {
     try {
@@ -590,6 +611,25 @@ public final class Servers {
     }
     for (PluggedPort p : ports) {
       releasePort(server, p);
+    }
+  }
+
+  /**
+   * Gives a port back for a server that may be gone already: Compute's own is deleted, a user's
+   * is unplugged if it is still this server's.
+   */
+  public void releasePort(String serverId, PluggedPort p) {
+    Actor service = new Actor(null, null, true);
+    try {
+      if (p.ownedByCompute()) {
+        network.ports().delete(service, p.portId());
+      } else if (network.ports().visible(service, p.portId()).deviceId().equals(serverId)) {
+        network.ports().unplug(p.portId());
+      }
+    } catch (ServiceException e) {
+      if (e.kind() != ServiceException.Kind.NOT_FOUND) {
+        throw e;
+      }
     }
   }
 
@@ -825,27 +865,60 @@ public final class Servers {
   /** The {@code server.delete} task; safe to repeat. */
   public String finishDelete(Task task) throws Exception {
     String id = JSON.readTree(task.payload()).path("server_id").asText();
-    Server server = new ServerStore(db.sql()).find(id).orElse(null);
-    if (server == null) {
-      return null;
-    }
-    if (server.host() != null) {
-      try {
-        driver.destroy(new HypervisorDriver.InstanceRef(id, server.host()));
-      } catch (HypervisorException e) {
-        LOG.info("Server {} failed to delete: {}", id, e.getMessage());
-        new ServerStore(db.sql()).setError(id, new Fault(500, e.getMessage(), null, now()), now());
+    Set<String> released = new HashSet<>();
+    String destroyedOn = null;
+    while (true) {
+      Server server = new ServerStore(db.sql()).find(id).orElse(null);
+      if (server == null) {
+        return null;
+      }
+      if (server.host() != null && !server.host().equals(destroyedOn)) {
+        try {
+          driver.destroy(new HypervisorDriver.InstanceRef(id, server.host()));
+        } catch (HypervisorException e) {
+          LOG.info("Server {} failed to delete: {}", id, e.getMessage());
+          new ServerStore(db.sql()).setError(id, new Fault(500, e.getMessage(), null, now()), now());
+          return null;
+        }
+        destroyedOn = server.host();
+      }
+      List<PluggedPort> ports = server.ports().stream().filter(p -> !released.contains(p.portId())).toList();
+      releasePortsOfDeleted(server, ports);
+      ports.forEach(p -> released.add(p.portId()));
+      for (BlockDevice d : blockDevices(id)) {
+        if (released.add("device:" + d.id() + ":" + d.attachmentId())) {
+          volumes.release(system(server), d, d.deleteOnTermination());
+        }
+      }
+      releaseMoveClaims(db, fleet, id, now());
+      fleet.release(id);
+      String host = destroyedOn;
+      // Under the server's row, which every binding takes: if nothing was bound since the reads
+      // above, the server goes; else the loop gives back what was (a build or an attach that got
+      // its binding in just before the delete began).
+      boolean gone =
+          db.inTransaction(
+              sql -> {
+                ServerStore store = new ServerStore(sql);
+                if (store.lockForBinding(id).isEmpty()) {
+                  return true;
+                }
+                Server again = store.find(id).orElseThrow();
+                boolean settled =
+                    again.ports().stream().allMatch(p -> released.contains(p.portId()))
+                        && new BlockDeviceStore(sql).ofServer(id).stream()
+                            .allMatch(d -> released.contains("device:" + d.id() + ":" + d.attachmentId()))
+                        && (again.host() == null || again.host().equals(host));
+                if (settled) {
+                  store.delete(id);
+                }
+                return settled;
+              });
+      if (gone) {
+        fleet.release(id); // a claim a racing build took after the release above
         return null;
       }
     }
-    releasePortsOfDeleted(server, server.ports());
-    for (BlockDevice d : blockDevices(id)) {
-      volumes.release(system(server), d, d.deleteOnTermination());
-    }
-    releaseMoveClaims(db, fleet, id, now());
-    fleet.release(id);
-    new ServerStore(db.sql()).delete(id);
-    return null;
   }
 
   /**

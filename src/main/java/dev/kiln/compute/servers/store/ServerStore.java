@@ -327,6 +327,20 @@ public final class ServerStore {
         == 1;
   }
 
+  /**
+   * Locks the server's row until the transaction ends and answers its task state (empty string for
+   * none), or empty when the server is gone. What binds something to a server (a port plugged, a
+   * port recorded) does it under this lock, after checking that no delete has begun: a delete
+   * sets its task state through the same row, so it waits for the binding, and a binding that
+   * comes after it sees {@code deleting}.
+   */
+  public Optional<String> lockForBinding(String id) {
+    return sql.queryOne(
+        "SELECT COALESCE(task_state, '') AS task_state FROM compute_server WHERE id = ? FOR UPDATE",
+        row -> row.getString("task_state"),
+        id);
+  }
+
   public int delete(String id) {
     return sql.update("DELETE FROM compute_server WHERE id = ?", id);
   }
