@@ -123,7 +123,7 @@ public final class Servers {
     this.volumes = new ServerVolumes(db, volume, VOLUME_WAIT);
     this.addresses = new ServerAddresses(network);
     tasks.register(BUILD_TASK, TaskHandler.withGiveUp(this::build, this::giveUpBuild));
-    tasks.register(DELETE_TASK, this::finishDelete);
+    tasks.register(DELETE_TASK, TaskHandler.withGiveUp(this::finishDelete, this::giveUpDelete));
     fleet.hostedServers(
         host -> new ServerStore(db.sql()).onHost(host).stream()
             .map(r -> new HostedServers.Server(r[0], r[1]))
@@ -918,6 +918,19 @@ public final class Servers {
         fleet.release(id); // a claim a racing build took after the release above
         return null;
       }
+    }
+  }
+
+  /**
+   * After the delete task's last attempt failed unexpectedly: the server is left in ERROR with the
+   * reason, as Nova leaves a server whose delete failed, so the user sees it and may delete again.
+   */
+  void giveUpDelete(Task task, String error) {
+    try {
+      String id = JSON.readTree(task.payload()).path("server_id").asText();
+      new ServerStore(db.sql()).setError(id, new Fault(500, "Delete of instance " + id + " failed: " + error, null, now()), now());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("unreadable delete task payload", e);
     }
   }
 
