@@ -30,6 +30,14 @@ import org.slf4j.LoggerFactory;
 final class UncleanShutdown {
   private static final Logger LOG = LoggerFactory.getLogger(UncleanShutdown.class);
 
+  /**
+   * How many Database objects of this process have each file open: H2 shares one engine per file
+   * within a JVM (two nodes of a test, a second pool on the same data directory), so a file this
+   * process already has open was not left by a crash, and its marker stays until the last one
+   * closes.
+   */
+  private static final java.util.Map<Path, Integer> OPEN_HERE = new java.util.HashMap<>();
+
   private final Path marker;
 
   private UncleanShutdown(Path marker) {
@@ -40,9 +48,12 @@ final class UncleanShutdown {
    * Recovers the H2 file {@code base}{@code .mv.db} if the last run did not close it, then marks
    * it open. Throws if another process has the file open (H2's file lock), leaving the marker.
    */
-  static UncleanShutdown recoverIfNeeded(Path base) {
+  static synchronized UncleanShutdown recoverIfNeeded(Path base) {
     Path file = base.resolveSibling(base.getFileName() + ".mv.db");
     Path marker = base.resolveSibling(base.getFileName() + ".open");
+    if (OPEN_HERE.merge(marker, 1, Integer::sum) > 1) {
+      return new UncleanShutdown(marker);
+    }
     try {
       if (Files.exists(marker) && Files.exists(file)) {
         long started = System.nanoTime();
@@ -57,13 +68,22 @@ final class UncleanShutdown {
       }
       Files.writeString(marker, "open since " + java.time.Instant.now() + "\n");
       return new UncleanShutdown(marker);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot mark the embedded database open: " + marker, e);
+    } catch (IOException | RuntimeException e) {
+      OPEN_HERE.computeIfPresent(marker, (path, n) -> n > 1 ? n - 1 : null);
+      if (e instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new UncheckedIOException("cannot mark the embedded database open: " + marker, (IOException) e);
     }
   }
 
   /** The database was closed cleanly: the next start needs no recovery. */
   void closedCleanly() {
+    synchronized (UncleanShutdown.class) {
+      if (OPEN_HERE.computeIfPresent(marker, (path, n) -> n > 1 ? n - 1 : null) != null) {
+        return;
+      }
+    }
     try {
       Files.deleteIfExists(marker);
     } catch (IOException e) {
