@@ -163,7 +163,7 @@ class VolumeApiTest {
     JsonNode inUse = admin.get(v3 + "/volumes/" + id).json().get("volume");
     assertThat(inUse.get("status").asText()).isEqualTo("in-use");
     assertThat(inUse.at("/attachments/0/device").asText()).isEqualTo("/dev/vdb");
-    assertThat(inUse.at("/attachments/0/server_id").asText()).as("os-attach names the instance os-reserve did not").isEqualTo("server-9");
+    assertThat(inUse.at("/attachments/0/server_id").asText()).as("os-attach names the instance os-reserve did not").isEqualTo("5a1c0de0-0000-4000-8000-000000000009");
     assertThat(at("3.27").get(v3 + "/attachments?volume_id=" + id).json().at("/attachments/0/status").asText()).isEqualTo("attached");
 
     assertThat(admin.post(action, "{\"os-begin_detaching\": null}").status()).isEqualTo(202);
