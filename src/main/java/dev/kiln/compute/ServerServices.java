@@ -64,7 +64,7 @@ public record ServerServices(
             db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.quotas(), servers, network, tasks),
         new ServerRebuilds(db, clock, ids, compute.driver(), compute.keypairs(), servers, image, tasks),
         new ServerLiveMigrations(db, clock, ids, compute.fleet(), compute.driver(), network, servers, tasks),
-        new ServerInterfaces(db, clock, ids, compute.driver(), network, servers),
+        new ServerInterfaces(db, clock, ids, compute.driver(), network, servers, tasks),
         new ServerVolumeAttachments(db, clock, ids, compute.driver(), servers, tasks),
         new InstanceMetadata(clock, servers, compute.keypairs(), network, random));
   }

@@ -121,7 +121,7 @@ public final class ServerActions {
     this.driver = requireNonNull(driver, "driver is null");
     this.servers = requireNonNull(servers, "servers is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
-    tasks.register(ACTION_TASK, this::perform);
+    tasks.register(ACTION_TASK, dev.kiln.tasks.TaskHandler.withGiveUp(this::perform, this::giveUp));
   }
 
   /** Checks and starts a power action; it finishes in a durable task. */
@@ -224,6 +224,27 @@ public final class ServerActions {
         .finishAction(id, action.taskState, action.status, action.vmState, action.powerState, true, now());
     new InstanceActionStore(db.sql()).finishEvent(id, requestId, event, null, now());
     return null;
+  }
+
+  /**
+   * After the action's last attempt failed unexpectedly (not a driver fault, which the attempt
+   * settles itself): the server leaves the action's task state as it was before, as Nova's
+   * {@code @reverts_task_state} does, so it is never held for good.
+   */
+  void giveUp(Task task, String error) {
+    try {
+      JsonNode payload = JSON.readTree(task.payload());
+      Action action = Action.valueOf(payload.path("action").asText());
+      String id = payload.path("server_id").asText();
+      new InstanceActionStore(db.sql())
+          .finishEvent(id, payload.path("request_id").asText(), "compute_" + action.novaName + "_instance", error, now());
+      new ServerStore(db.sql())
+          .finishAction(
+              id, action.taskState, payload.path("previous_status").asText(), payload.path("previous_vm_state").asText(),
+              payload.path("previous_power_state").asInt(), false, now());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("unreadable action task " + task.id(), e);
+    }
   }
 
   /**

@@ -187,7 +187,8 @@ public final class ServerLiveMigrations {
     InstanceActionStore actions = new InstanceActionStore(db.sql());
     String event = "compute_live_migration";
     actions.startEvent(server.id(), migration.requestId(), event, source, now());
-    if (migration.status().equals(Migration.CANCELLING) || migration.status().equals(Migration.RUNNING)) {
+    if (migration.status().equals(Migration.CANCELLING) || migration.status().equals(Migration.RUNNING)
+        || migration.status().equals(Migration.PREPARING)) {
       // An earlier attempt died part way (or was aborted before it started): start over cleanly.
       rollBack(server, migration, previousStatus, null, migration.status().equals(Migration.CANCELLING));
       actions.finishEvent(server.id(), migration.requestId(), event, "The migration did not complete.", now());
@@ -288,13 +289,18 @@ public final class ServerLiveMigrations {
       prepared.boundPorts().forEach(portId -> network.bindings().delete(portId, dest));
       prepared.attachments().values().forEach(a -> servers.volumes().unreserve(system, a));
     } else if (dest != null) {
-      // An attempt that died left no record of what it made: its bindings are the INACTIVE ones
-      // on the destination.
+      // An attempt that died kept what it made in the services that made it: its bindings are the
+      // INACTIVE ones on the destination, its attachments the volumes' attachments to this server
+      // other than the ones the server uses.
       for (PluggedPort p : server.ports()) {
         if (network.bindings().list(p.portId()).stream()
             .anyMatch(b -> b.host().equals(dest) && b.status() == PortBinding.Status.INACTIVE)) {
           network.bindings().delete(p.portId(), dest);
         }
+      }
+      for (BlockDevice d : servers.blockDevices(server.id())) {
+        servers.volumes().otherAttachments(system, d.volumeId(), server.id(), d.attachmentId())
+            .forEach(a -> servers.volumes().unreserve(system, a.id()));
       }
     }
     fleet.release(migration.uuid());

@@ -79,7 +79,18 @@ public final class ServerStore {
    * (Nova's), which SQL cannot apply the same way on both databases, so the caller applies it.
    */
   public record ListFilter(
-      String projectId, String status, String host, Instant changesSince, String imageId, String flavorId) {}
+      String projectId,
+      String status,
+      String host,
+      Instant changesSince,
+      String imageId,
+      String flavorId,
+      String reservationId) {
+
+    public ListFilter(String projectId, String status, String host, Instant changesSince, String imageId, String flavorId) {
+      this(projectId, status, host, changesSince, imageId, flavorId, null);
+    }
+  }
 
   /** A place in the list order (created_at DESC, id DESC): a page starts after this row. */
   public record Cursor(Instant createdAt, String id) {
@@ -118,6 +129,7 @@ public final class ServerStore {
     condition(where, args, "host", filter.host());
     condition(where, args, "image_id", filter.imageId());
     condition(where, args, "flavor_id", filter.flavorId());
+    condition(where, args, "reservation_id", filter.reservationId());
     if (filter.changesSince() != null) {
       where.append(" AND updated_at >= ?");
       args.add(filter.changesSince());
@@ -313,6 +325,20 @@ public final class ServerStore {
                 + " WHERE id = ? AND (task_state IS NULL OR task_state <> 'deleting')",
             now, id)
         == 1;
+  }
+
+  /**
+   * Locks the server's row until the transaction ends and answers its task state (empty string for
+   * none), or empty when the server is gone. What binds something to a server (a port plugged, a
+   * port recorded) does it under this lock, after checking that no delete has begun: a delete
+   * sets its task state through the same row, so it waits for the binding, and a binding that
+   * comes after it sees {@code deleting}.
+   */
+  public Optional<String> lockForBinding(String id) {
+    return sql.queryOne(
+        "SELECT COALESCE(task_state, '') AS task_state FROM compute_server WHERE id = ? FOR UPDATE",
+        row -> row.getString("task_state"),
+        id);
   }
 
   public int delete(String id) {
