@@ -156,8 +156,13 @@ final class StackRunner {
 
   /** The environment's {@code restricted_actions}, by resource name. */
   Map<String, java.util.Set<String>> restrictedActions(LiveStack live) {
-    com.fasterxml.jackson.databind.JsonNode registry =
-        engine.parsed().parsed(live.stack().templateId()).environment().resourceRegistry();
+    return restrictedActions(engine.parsed().parsed(live.stack().templateId()).environment(), live);
+  }
+
+  /** The {@code restricted_actions} {@code environment} sets on the resources of {@code live}'s template. */
+  static Map<String, java.util.Set<String>> restrictedActions(
+      dev.kiln.orchestration.template.Environment environment, LiveStack live) {
+    com.fasterxml.jackson.databind.JsonNode registry = environment.resourceRegistry();
     Map<String, java.util.Set<String>> out = new java.util.HashMap<>();
     if (registry == null || !registry.path("resources").isObject()) {
       return out;
@@ -245,9 +250,10 @@ final class StackRunner {
     StackRow stack = live.stack();
     Instant now = engine.now();
     boolean deleted = action == StackAction.DELETE && status == StackStatus.COMPLETE;
-    journal.stackState(stack.id(), stack.traversal(), action, status, reason, now, deleted);
+    journal.stackState(
+        stack.id(), stack.traversal(), action, status, reason, now, deleted,
+        stackEvent(stack, action, status, reason, now));
     live.stack(stack.withState(action, status, reason, now));
-    journal.event(stackEvent(stack, action, status, reason, now));
   }
 
   EventRow stackEvent(StackRow stack, StackAction action, StackStatus status, String reason, Instant now) {
@@ -275,8 +281,7 @@ final class StackRunner {
       String reason, JsonNode eventProperties) {
     ResourceRow next = row.withState(action, status, reason, engine.now());
     slot.row(next);
-    journal.resource(next);
-    journal.event(resourceEvent(live.stack(), next, reason, eventProperties));
+    journal.resource(next, resourceEvent(live.stack(), next, reason, eventProperties));
     return next;
   }
 

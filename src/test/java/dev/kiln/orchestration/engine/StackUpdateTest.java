@@ -237,4 +237,25 @@ class StackUpdateTest {
     assertThat(after.get("c").resourceStatus()).isEqualTo("UPDATE_COMPLETE");
     assertThat(after.get("e").resourceStatus()).isEqualTo("CREATE_COMPLETE");
   }
+
+  @Test
+  void aRestrictedReplacementFailsTheResourceAndTheUpdate() {
+    JsonNode environment = J.objectNode().set("resource_registry", J.objectNode().set("resources",
+        J.objectNode().set("a", J.objectNode().put("restricted_actions", "replace"))));
+    Stack stack = engine.heat.create(ALICE, new StackRequest("restricted",
+        new TemplateSource(null, template("one", false, ""), Map.of(), environment, List.of()), Map.of(), null, true,
+        List.of()));
+    engine.awaitStatus(ALICE, stack.id(), "CREATE_COMPLETE");
+    String physical = byName(stack.id()).get("a").physicalId();
+
+    engine.heat.update(ALICE, stack.id(), new StackUpdate(
+        new TemplateSource(null, template("one", true, ""), Map.of(), environment, List.of()), Map.of(), false,
+        List.of(), null, null, null));
+
+    Stack failed = engine.awaitStatus(ALICE, stack.id(), "UPDATE_FAILED");
+    assertThat(failed.statusReason())
+        .isEqualTo("Resource UPDATE failed: ResourceActionRestricted: resources.a: replace is restricted for resource.");
+    assertThat(byName(stack.id()).get("a").physicalId()).isEqualTo(physical);
+    assertThat(byName(stack.id()).get("a").resourceStatus()).isEqualTo("UPDATE_FAILED");
+  }
 }
