@@ -32,12 +32,15 @@ import picocli.CommandLine.Parameters;
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "Measure Kiln: 'identity' times cold starts to the first token, token issue and"
+        "Measure Kiln: 'start' times `./kiln serve` to its ready line (new and existing data"
+            + " directory, each class cache), memory idle and after load, and token validation;"
+            + " 'identity' times cold starts to the first token, token issue and"
             + " validation, and idle memory; 'volume' times volume creates and attachment cycles;"
             + " 'compute' times server boots and the server list at 10,000 servers; 'attach' times"
-            + " interface and volume attach and detach cycles and live migrations of a server; 'heat' times"
-            + " stack creates and deletes of 100 and 1,000 resources and 100- and 500-long chains, and the"
-            + " stack list at 1,000 stacks.")
+            + " interface and volume attach and detach cycles and live migrations of a server; 'network'"
+            + " times router, interface, gateway and floating IP cycles and 1,000 floating IP allocations;"
+            + " 'heat' times stack creates and deletes of 100 and 1,000 resources and 100- and 500-long"
+            + " chains, and the stack list at 1,000 stacks.")
 public final class BenchCommand implements Callable<Integer> {
   private static final String PASSWORD = "bench-secret";
   private static final Pattern READY = Pattern.compile("Kiln ready at (http://\\S+)");
@@ -46,7 +49,7 @@ public final class BenchCommand implements Callable<Integer> {
           "kiln_http_server_requests_seconds\\{[^}]*route=\"/identity/v3/users/\\{user_id\\}\""
               + "[^}]*status=\"200\"[^}]*quantile=\"0\\.5\"\\} (\\S+)");
 
-  @Parameters(index = "0", description = "What to measure: identity, volume, compute, attach or heat.", defaultValue = "identity")
+  @Parameters(index = "0", description = "What to measure: start, identity, volume, compute, attach, network or heat.", defaultValue = "identity")
   String suite;
 
   @Option(names = "--starts", description = "Cold starts to time (default: ${DEFAULT-VALUE}).")
@@ -57,6 +60,15 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--issues", description = "Token issues to time (default: ${DEFAULT-VALUE}).")
   int issues = 100;
+
+  @Option(names = "--fleet", description = "compute: simulated hosts, sized to hold every server (default: ${DEFAULT-VALUE}).")
+  int fleet = ComputeBench.DEFAULT_HOSTS;
+
+  @Option(names = "--boots-only", description = "compute: time the boots only, not the growth to 10,000 and the lists.")
+  boolean bootsOnly;
+
+  @Option(names = "--boots", description = "compute: servers in the second timed batch of boots (default: ${DEFAULT-VALUE}).")
+  int boots = 1_000;
 
   @Override
   public Integer call() throws Exception {
@@ -69,14 +81,20 @@ public final class BenchCommand implements Callable<Integer> {
     if (suite.equals("attach")) {
       return benchAttach();
     }
+    if (suite.equals("network")) {
+      return benchNetwork();
+    }
     if (suite.equals("heat")) {
       System.out.println("Kiln bench heat (" + Runtime.getRuntime().availableProcessors()
           + " cores, Java " + Runtime.version() + ")");
       System.out.print(HeatBench.runInNewDataDir());
       return 0;
     }
+    if (suite.equals("start")) {
+      return benchStart();
+    }
     if (!suite.equals("identity")) {
-      System.err.println("Unknown bench suite '" + suite + "'; known: identity, volume, compute, attach, heat.");
+      System.err.println("Unknown bench suite '" + suite + "'; known: identity, start, volume, compute, attach, network, heat.");
       return 2;
     }
     System.out.println("Kiln bench identity (" + Runtime.getRuntime().availableProcessors()
@@ -108,6 +126,26 @@ public final class BenchCommand implements Callable<Integer> {
 
   private String lastReport = "";
 
+  @Option(
+      names = "--all",
+      description = "bench start: also run the volume, attach and compute benches on the measured server.")
+  boolean all;
+
+  /** {@code bench start}: the launcher timed to "Kiln ready" in each cache mode, then memory. */
+  private int benchStart() throws Exception {
+    Path launcher = Path.of(jarPath()).getParent().getParent().resolve("kiln");
+    if (!Files.isExecutable(launcher)) {
+      System.err.println("bench start times the launcher, and there is none at " + launcher);
+      return 2;
+    }
+    System.out.println("Kiln bench start (" + Runtime.getRuntime().availableProcessors()
+        + " cores, Java " + Runtime.version() + ", load average "
+        + ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() + ")");
+    System.out.println();
+    System.out.print(new StartBench(launcher, starts, requests, all).run());
+    return 0;
+  }
+
   /** {@code bench volume}: one server, measured through the Cinder API. */
   private int benchVolumes() throws Exception {
     System.out.println("Kiln bench volume (" + Runtime.getRuntime().availableProcessors()
@@ -132,11 +170,14 @@ public final class BenchCommand implements Callable<Integer> {
         + " cores, Java " + Runtime.version() + ")");
     System.out.println("JVM options: " + String.join(" ", jvmOptions()));
     Path dir = Files.createTempDirectory("kiln-bench");
-    Process process = launch(dir, ComputeBench.serverOptions());
+    // In process first, while no server shares the machine.
+    String scheduling = SchedulerBench.run(fleet);
+    Process process = launch(dir, ComputeBench.serverOptions(fleet));
     try {
       LocalClient client = new LocalClient(awaitReady(process));
       System.out.println();
-      System.out.print(new ComputeBench(client, PASSWORD).run());
+      System.out.print(new ComputeBench(client, PASSWORD, fleet, bootsOnly, boots).run());
+      System.out.print(scheduling);
       return 0;
     } finally {
       process.destroy();
@@ -156,6 +197,25 @@ public final class BenchCommand implements Callable<Integer> {
       LocalClient client = new LocalClient(awaitReady(process));
       System.out.println();
       System.out.print(new AttachBench(client, PASSWORD).run());
+      return 0;
+    } finally {
+      process.destroy();
+      process.waitFor(20, TimeUnit.SECONDS);
+      delete(dir);
+    }
+  }
+
+  /** {@code bench network}: one server, routers and floating IPs over the Neutron API. */
+  private int benchNetwork() throws Exception {
+    System.out.println("Kiln bench network (" + Runtime.getRuntime().availableProcessors()
+        + " cores, Java " + Runtime.version() + ")");
+    System.out.println("JVM options: " + String.join(" ", jvmOptions()));
+    Path dir = Files.createTempDirectory("kiln-bench");
+    Process process = launch(dir, NetworkBench.serverOptions());
+    try {
+      LocalClient client = new LocalClient(awaitReady(process));
+      System.out.println();
+      System.out.print(new NetworkBench(client, PASSWORD).run());
       return 0;
     } finally {
       process.destroy();

@@ -19,12 +19,13 @@ import java.util.concurrent.Future;
  * booting 100 and then 1,000 servers, each with a port on one network, from the first POST until
  * the list shows none still building; then growing to 10,000 servers and timing the detailed
  * server list a page of 100 at a time, at the top, deep behind a marker, and walked end to end.
- * It prints figures and asserts nothing.
+ * The fleet's size is a choice ({@code --fleet}), so that boots on 3 hosts and on 1,000 can be
+ * compared; {@code --boots-only} stops after the boots. It prints figures and asserts nothing.
  */
 final class ComputeBench {
-  private static final int HOSTS = 10;
-  /** Each host holds 1,100 m1.tiny servers (1 vCPU, 512 MiB, 1 GiB), 11,000 in all. */
-  private static final int PER_HOST = 1_100;
+  static final int DEFAULT_HOSTS = 10;
+  /** The fleet holds 11,000 m1.tiny servers (1 vCPU, 512 MiB, 1 GiB), spread over its hosts. */
+  private static final int FLEET_CAPACITY = 11_000;
   private static final int TOTAL = 10_000;
   private static final int WARM_UP = 50;
   private static final int BULK_BATCH = 1_000;
@@ -37,26 +38,39 @@ final class ComputeBench {
 
   private final LocalClient client;
   private final String token;
+  private final int hosts;
+  private final boolean bootsOnly;
+  private final int batch;
   private String imageId;
   private String networkId;
   private int booted;
 
-  ComputeBench(LocalClient client, String password) throws Exception {
+  ComputeBench(LocalClient client, String password, int hosts, boolean bootsOnly, int batch) throws Exception {
     this.client = client;
     this.token = LocalClient.token(client.issueToken(password));
+    this.hosts = hosts;
+    this.bootsOnly = bootsOnly;
+    if (batch < 1 || batch > TOTAL - WARM_UP - 100) {
+      throw new IllegalArgumentException("--boots must be from 1 to " + (TOTAL - WARM_UP - 100));
+    }
+    this.batch = batch;
   }
 
-  /** The {@code kiln serve} options for a fleet that fits every server the bench boots. */
-  static List<String> serverOptions() {
-    List<String> hosts = new ArrayList<>();
-    for (int i = 1; i <= HOSTS; i++) {
-      hosts.add("bench-compute-" + i);
+  /** The {@code kiln serve} options for a fleet of {@code hosts} that fits every server the bench boots. */
+  static List<String> serverOptions(int hosts) {
+    if (hosts < 1) {
+      throw new IllegalArgumentException("--fleet must be at least 1");
     }
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= hosts; i++) {
+      names.add("bench-compute-" + i);
+    }
+    int perHost = (FLEET_CAPACITY + hosts - 1) / hosts;
     return List.of(
-        "--compute-hosts", String.join(",", hosts),
-        "--compute-host-vcpus", Integer.toString(PER_HOST),
-        "--compute-host-ram-mb", Integer.toString(PER_HOST * 512),
-        "--compute-host-disk-gb", Integer.toString(PER_HOST),
+        "--compute-hosts", String.join(",", names),
+        "--compute-host-vcpus", Integer.toString(perHost),
+        "--compute-host-ram-mb", Integer.toString(perHost * 512),
+        "--compute-host-disk-gb", Integer.toString(perHost),
         "--compute-latency", "zero");
   }
 
@@ -75,7 +89,8 @@ final class ComputeBench {
     String withPort = "[{\"uuid\": \"" + networkId + "\"}]";
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT,
-        "(after %d untimed warm-up boots with ports)%n%n| measure | result | notes |%n|---|---|---|%n", WARM_UP));
+        "(%,d hosts; after %d untimed warm-up boots with ports)%n%n| measure | result | notes |%n|---|---|---|%n",
+        hosts, WARM_UP));
 
     // Untimed: the first boots of a new JVM run in the interpreter; the figures are for a warm one.
     Batch warmUp = boot(WARM_UP, "bench-w-", withPort);
@@ -84,11 +99,14 @@ final class ComputeBench {
     progress("100 servers with ports in %d ms", hundred.millis);
     out.append(String.format(Locale.ROOT,
         "| 100 servers, each with a port, first POST to all ACTIVE | %d ms | %s |%n", hundred.millis, hundred.notes()));
-    Batch thousand = boot(1_000, "bench-b-", withPort);
-    progress("1,000 servers with ports in %d ms", thousand.millis);
+    Batch second = boot(batch, "bench-b-", withPort);
+    progress("%,d servers with ports in %d ms", batch, second.millis);
     out.append(String.format(Locale.ROOT,
-        "| 1,000 servers, each with a port, first POST to all ACTIVE | %d ms | %s |%n", thousand.millis,
-        thousand.notes()));
+        "| %,d servers, each with a port, first POST to all ACTIVE | %d ms | %s |%n", batch, second.millis,
+        second.notes()));
+    if (bootsOnly) {
+      return out.toString();
+    }
     long bulkMillis = 0;
     int bulkServers = 0;
     int bulkErrors = 0;

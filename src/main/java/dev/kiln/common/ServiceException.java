@@ -15,6 +15,8 @@ public final class ServiceException extends RuntimeException {
     FORBIDDEN(403),
     NOT_FOUND(404),
     CONFLICT(409),
+    /** A condition of the request (such as an {@code If-Match} revision) does not hold. */
+    PRECONDITION_FAILED(412),
     OVER_LIMIT(413),
     /** Tried and failed further down (a hypervisor refusing), as the real service answers 500. */
     FAILED(500);

@@ -54,15 +54,18 @@ public record ServerServices(
       ImageService image,
       VolumeService volume,
       TaskRunner tasks) {
-    Servers servers = new Servers(db, clock, ids, compute, network, image, volume, tasks);
+    Servers servers = new Servers(
+            db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.keypairs(), compute.quotas(),
+            network, image, volume, tasks);
     return new ServerServices(
         servers,
-        new ServerActions(db, clock, ids, compute, servers, tasks),
-        new ServerMoves(db, clock, ids, compute, servers, network, tasks),
-        new ServerRebuilds(db, clock, ids, compute, servers, image, tasks),
-        new ServerLiveMigrations(db, clock, ids, compute, network, servers, tasks),
-        new ServerInterfaces(db, clock, ids, compute, network, servers),
-        new ServerVolumeAttachments(db, clock, ids, compute, servers, tasks),
+        new ServerActions(db, clock, ids, compute.driver(), servers, tasks),
+        new ServerMoves(
+            db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.quotas(), servers, network, tasks),
+        new ServerRebuilds(db, clock, ids, compute.driver(), compute.keypairs(), servers, image, tasks),
+        new ServerLiveMigrations(db, clock, ids, compute.fleet(), compute.driver(), network, servers, tasks),
+        new ServerInterfaces(db, clock, ids, compute.driver(), network, servers, tasks),
+        new ServerVolumeAttachments(db, clock, ids, compute.driver(), servers, tasks),
         new InstanceMetadata(clock, servers, compute.keypairs(), network, random));
   }
 }

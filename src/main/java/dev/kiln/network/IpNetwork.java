@@ -61,6 +61,13 @@ public record IpNetwork(int version, BigInteger network, int prefix) {
     return new Ip(version, network.or(hostMask()));
   }
 
+  /** The prefix length as a mask: 24 → 255.255.255.0, 64 → ffff:ffff:ffff:ffff::. */
+  public String netmask() {
+    int bits = bits(version);
+    BigInteger all = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
+    return IpAddresses.format(new Ip(version, all.shiftRight(bits - prefix).shiftLeft(bits - prefix)));
+  }
+
   public boolean contains(Ip ip) {
     return ip.version() == version && ip.compareTo(first()) >= 0 && ip.compareTo(last()) <= 0;
   }

@@ -19,6 +19,34 @@ final class NetworkErrors {
     return ServiceException.notFound("PortNotFound", "Port " + id + " could not be found.");
   }
 
+  static ServiceException routerNotFound(String id) {
+    return ServiceException.notFound("RouterNotFound", "Router " + id + " could not be found");
+  }
+
+  static ServiceException floatingIpNotFound(String id) {
+    return ServiceException.notFound("FloatingIPNotFound", "Floating IP " + id + " could not be found");
+  }
+
+  /** Neutron's BadRequest for one resource: {@code Bad router request: ...}. */
+  static ServiceException badRequest(String resource, String message) {
+    return ServiceException.invalid("BadRequest", "Bad " + resource + " request: " + message);
+  }
+
+  /** {@code If-Match: revision_number=N} named another revision than the resource has (412). */
+  static ServiceException revisionMismatch(long expected, long current) {
+    return new ServiceException(
+        Kind.PRECONDITION_FAILED,
+        "RevisionNumberConstraintFailed",
+        "Constrained to " + expected + ", but current revision is " + current);
+  }
+
+  /** Fails with Neutron's 412 unless the resource is at the revision the request expects (if any). */
+  static void checkRevision(Long expected, long current) {
+    if (expected != null && expected != current) {
+      throw revisionMismatch(expected, current);
+    }
+  }
+
   static ServiceException invalid(String message) {
     return ServiceException.invalid("InvalidInput", "Invalid input for operation: " + message);
   }

@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.kiln.common.Actor;
 import dev.kiln.common.ServiceException;
 import dev.kiln.network.store.NetworkQuotaStore;
+import dev.kiln.quota.Demand;
+import dev.kiln.quota.QuotaStyle;
+import dev.kiln.quota.Quotas;
 import dev.kiln.store.Database;
 import dev.kiln.store.Sql;
 import java.util.ArrayList;
@@ -16,9 +19,11 @@ import java.util.Map;
 /**
  * Neutron's per-project quotas ({@code /v2.0/quotas}): a project's limit is the one set for it,
  * else Neutron's default; -1 is no limit. Usage is counted from the networking tables when asked.
- * Enforced by {@link #reserve}, which creation calls in its transaction: {@code network}, {@code
- * subnet} and {@code port}. Security groups and their rules are counted and shown but not enforced
- * yet; Kiln has no routers, floating IPs, RBAC policies or subnet pools, so those show 0 in use.
+ * Enforced by {@link #reserve}, which creation calls in its transaction, after the locks of the
+ * resources it changes: {@code network}, {@code subnet}, {@code subnetpool}, {@code port}, {@code
+ * router}, {@code floatingip}, {@code security_group} and {@code security_group_rule} (a project's default group
+ * and the rules Neutron makes with a group are counted but not checked, as in Neutron). Kiln has no
+ * RBAC policies yet, so those show 0 in use.
  */
 public final class NetworkQuotas {
   /** The largest limit Neutron accepts (its database's integer). */
@@ -56,9 +61,7 @@ public final class NetworkQuotas {
     NetworkQuotaStore store = new NetworkQuotaStore(sql);
     store.lock(projectId);
     long limit = effective(store.limits(projectId)).get(resource);
-    if (limit >= 0 && store.count(projectId, resource) + count > limit) {
-      throw overQuota(List.of(resource));
-    }
+    Quotas.require(QuotaStyle.NEUTRON, List.of(new Demand(resource, count, store.count(projectId, resource), limit)));
   }
 
   // For the API
@@ -119,16 +122,10 @@ public final class NetworkQuotas {
           NetworkQuotaStore store = new NetworkQuotaStore(sql);
           store.lock(projectId);
           if (!force) {
-            changes.forEach(
-                (resource, limit) -> {
-                  long used = NetworkQuotaStore.counts(resource) ? store.count(projectId, resource) : 0;
-                  if (limit != -1 && used > limit) {
-                    throw ServiceException.invalid(
-                        "HTTPBadRequest",
-                        "Quota limit " + limit + " for " + resource + " must be greater than or equal to already used "
-                            + used);
-                  }
-                });
+            Quotas.requireNotBelowUsage(
+                QuotaStyle.NEUTRON,
+                changes,
+                resource -> NetworkQuotaStore.counts(resource) ? store.count(projectId, resource) : 0L);
           }
           changes.forEach((resource, limit) -> store.putLimit(projectId, resource, limit));
           return effective(store.limits(projectId));
@@ -166,15 +163,7 @@ public final class NetworkQuotas {
   }
 
   private static Map<String, Long> effective(Map<String, Long> set) {
-    Map<String, Long> out = new LinkedHashMap<>();
-    DEFAULTS.forEach((resource, fallback) -> out.put(resource, set.getOrDefault(resource, fallback)));
-    return out;
-  }
-
-  /** Neutron's OverQuota (409), naming the resources as Python prints a list. */
-  static ServiceException overQuota(List<String> resources) {
-    return ServiceException.conflict(
-        "OverQuota", "Quota exceeded for resources: ['" + String.join("', '", resources) + "'].");
+    return Quotas.overlay(DEFAULTS, set);
   }
 
   private static Map<String, Long> defaults() {

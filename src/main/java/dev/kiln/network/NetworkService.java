@@ -9,7 +9,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Kiln's Networking service: the parts the API and other services (Compute) call. Compute uses
- * {@link Ports#plug} and {@link Ports#unplug}, exactly the operations Nova asks of Neutron.
+ * {@link Ports#plug} and {@link Ports#unplug}, exactly the operations Nova asks of Neutron, and
+ * reads floating IPs by port with {@link FloatingIps#byPorts} (for server addresses).
  */
 public record NetworkService(
     Networks networks,
@@ -17,7 +18,13 @@ public record NetworkService(
     Ports ports,
     PortBindings bindings,
     SecurityGroups securityGroups,
-    NetworkQuotas quotas) {
+    NetworkQuotas quotas,
+    Routers routers,
+    RouterInterfaces routerInterfaces,
+    FloatingIps floatingIps,
+    Tags tags,
+    SubnetPools subnetPools,
+    AddressScopes addressScopes) {
 
   public NetworkService {
     requireNonNull(networks, "networks is null");
@@ -26,16 +33,26 @@ public record NetworkService(
     requireNonNull(bindings, "bindings is null");
     requireNonNull(securityGroups, "securityGroups is null");
     requireNonNull(quotas, "quotas is null");
+    requireNonNull(routers, "routers is null");
+    requireNonNull(routerInterfaces, "routerInterfaces is null");
+    requireNonNull(floatingIps, "floatingIps is null");
+    requireNonNull(tags, "tags is null");
+    requireNonNull(subnetPools, "subnetPools is null");
+    requireNonNull(addressScopes, "addressScopes is null");
   }
 
   /** Wires the service over one database. */
   public static NetworkService create(
       Database db, Clock clock, IdGenerator ids, RandomGenerator random, ComputeHosts hosts) {
     Networks networks = new Networks(db, clock, ids);
-    Subnets subnets = new Subnets(db, ids, networks);
+    SubnetPools subnetPools = new SubnetPools(db, ids, networks);
+    Subnets subnets = new Subnets(db, ids, networks, subnetPools);
     SecurityGroups securityGroups = SecurityGroups.create(db, clock, ids);
     Ports ports = new Ports(db, ids, random, networks, securityGroups, hosts);
+    Routers routers = new Routers(db, ids, networks, ports);
     return new NetworkService(
-        networks, subnets, ports, new PortBindings(ports), securityGroups, new NetworkQuotas(db));
+        networks, subnets, ports, new PortBindings(ports), securityGroups, new NetworkQuotas(db), routers,
+        new RouterInterfaces(db, routers, subnets, ports), new FloatingIps(db, ids, networks, ports),
+        new Tags(db, clock), subnetPools, new AddressScopes(db, ids, networks));
   }
 }

@@ -7,10 +7,13 @@ import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
 import dev.kiln.network.store.NetworkStore;
+import dev.kiln.network.store.RouterStore;
+import dev.kiln.network.store.TagStore;
 import dev.kiln.store.Database;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Neutron networks: who may see and change them, and when they may be deleted. */
@@ -39,6 +42,39 @@ public final class Networks {
       Boolean portSecurityEnabled) {}
 
   public Network create(Actor actor, Spec spec) {
+    return createAll(actor, List.of(spec), List.of(List.of())).getFirst();
+  }
+
+  /**
+   * Creates networks in one transaction (Neutron's bulk create): all of them, with their tags, or
+   * none. Each counts against the network quota.
+   */
+  public List<Network> createAll(Actor actor, List<Spec> specs, List<List<String>> tags) {
+    List<Network> made = new ArrayList<>();
+    for (Spec spec : specs) {
+      made.add(prepare(actor, spec));
+    }
+    for (List<String> t : tags) {
+      Tags.check(t);
+    }
+    db.inTransaction(
+        sql -> {
+          NetworkStore store = new NetworkStore(sql);
+          TagStore tagStore = new TagStore(sql);
+          for (int i = 0; i < made.size(); i++) {
+            Network network = made.get(i);
+            NetworkQuotas.reserve(sql, network.projectId(), "network", 1);
+            store.insertNetwork(network);
+            for (String tag : tags.get(i)) {
+              tagStore.add("networks", network.id(), tag);
+            }
+          }
+          return null;
+        });
+    return made;
+  }
+
+  private Network prepare(Actor actor, Spec spec) {
     String project = Ownership.ownerProject(actor, spec.projectId());
     if (Boolean.TRUE.equals(spec.shared()) && !actor.admin()) {
       throw NetworkErrors.policy("create_network:shared");
@@ -49,18 +85,11 @@ public final class Networks {
     int mtu = spec.mtu() == null ? DEFAULT_MTU : spec.mtu();
     checkMtu(mtu);
     Instant now = now();
-    Network network =
-        new Network(
-            ids.uuid(), project, requireNonNullElse(spec.name(), ""), requireNonNullElse(spec.description(), ""),
-            requireNonNullElse(spec.adminStateUp(), true), requireNonNullElse(spec.shared(), false), requireNonNullElse(spec.external(), false), mtu,
-            requireNonNullElse(spec.portSecurityEnabled(), true), 1, now, now);
-    db.inTransaction(
-        sql -> {
-          NetworkQuotas.reserve(sql, project, "network", 1);
-          new NetworkStore(sql).insertNetwork(network);
-          return null;
-        });
-    return network;
+    return new Network(
+        ids.uuid(), project, requireNonNullElse(spec.name(), ""), requireNonNullElse(spec.description(), ""),
+        requireNonNullElse(spec.adminStateUp(), true), requireNonNullElse(spec.shared(), false),
+        requireNonNullElse(spec.external(), false), mtu, requireNonNullElse(spec.portSecurityEnabled(), true), 1, now,
+        now);
   }
 
   /** A network the actor may use: its own, a shared one, or any for an admin. */
@@ -81,7 +110,13 @@ public final class Networks {
   }
 
   public Network update(Actor actor, String id, Spec changes) {
+    return update(actor, id, changes, null);
+  }
+
+  /** Changes a network; with {@code expectedRevision}, only if it is at that revision (else 412). */
+  public Network update(Actor actor, String id, Spec changes, Long expectedRevision) {
     Network old = owned(actor, id);
+    NetworkErrors.checkRevision(expectedRevision, old.revision());
     if (changes.shared() != null && changes.shared() != old.shared() && !actor.admin()) {
       throw NetworkErrors.policy("update_network:shared");
     }
@@ -119,9 +154,19 @@ public final class Networks {
                     + id
                     + ". There are one or more ports still in use on the network.");
           }
-          for (Subnet subnet : store.subnetsOfNetwork(id)) {
-            store.deleteSubnet(subnet.id());
+          if (new RouterStore(sql).countWithGatewayOn(id) > 0) {
+            throw ServiceException.conflict(
+                "NetworkInUse",
+                "Unable to complete operation on network " + id + ". There are one or more routers with their gateway"
+                    + " on the network.");
           }
+          TagStore tags = new TagStore(sql);
+          for (Subnet subnet : store.subnetsOfNetwork(id)) {
+            tags.removeAll(subnet.id());
+            store.deleteSubnet(subnet.id());
+            AddressAllocator.released(List.of(subnet.id()));
+          }
+          tags.removeAll(id);
           return store.deleteNetwork(id);
         });
   }

@@ -26,12 +26,31 @@ public record Port(
     PortBinding activeBinding,
     long revision,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    List<AddressPair> allowedAddressPairs) {
 
   public Port {
     fixedIps = List.copyOf(fixedIps);
     securityGroups = List.copyOf(securityGroups);
+    allowedAddressPairs = List.copyOf(allowedAddressPairs);
   }
+
+  /**
+   * A port as changes of its device, binding or fields see it; its allowed address pairs are
+   * stored apart and are not part of such a change.
+   */
+  public Port(
+      String id, String projectId, String networkId, String name, String description, String macAddress,
+      boolean adminStateUp, String status, String deviceId, String deviceOwner, boolean portSecurityEnabled,
+      String vnicType, String profile, List<FixedIp> fixedIps, List<String> securityGroups, PortBinding activeBinding,
+      long revision, Instant createdAt, Instant updatedAt) {
+    this(id, projectId, networkId, name, description, macAddress, adminStateUp, status, deviceId, deviceOwner,
+        portSecurityEnabled, vnicType, profile, fixedIps, securityGroups, activeBinding, revision, createdAt, updatedAt,
+        List.of());
+  }
+
+  /** An address (or CIDR) another MAC may send from on this port (allowed-address-pairs). */
+  public record AddressPair(String ipAddress, String macAddress) {}
 
   /** An address of the port on one of its network's subnets. */
   public record FixedIp(String subnetId, String ipAddress) {}

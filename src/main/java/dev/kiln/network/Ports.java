@@ -8,7 +8,9 @@ import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
 import dev.kiln.network.IpAddresses.Ip;
 import dev.kiln.network.Port.FixedIp;
+import dev.kiln.network.store.FloatingIpStore;
 import dev.kiln.network.store.NetworkStore;
+import dev.kiln.network.store.TagStore;
 import dev.kiln.store.Database;
 import dev.kiln.store.Sql;
 import dev.kiln.store.StoreException;
@@ -85,9 +87,63 @@ public final class Ports {
       Boolean portSecurityEnabled,
       String hostId,
       String vnicType,
-      String profile) {}
+      String profile,
+      List<Port.AddressPair> allowedAddressPairs) {
+
+    /** A request without allowed address pairs (Compute's, and the defaults). */
+    public Spec(
+        String projectId, String networkId, String name, String description, Boolean adminStateUp, String macAddress,
+        List<AddressRequest> fixedIps, String deviceId, String deviceOwner, List<String> securityGroups,
+        Boolean portSecurityEnabled, String hostId, String vnicType, String profile) {
+      this(projectId, networkId, name, description, adminStateUp, macAddress, fixedIps, deviceId, deviceOwner,
+          securityGroups, portSecurityEnabled, hostId, vnicType, profile, null);
+    }
+  }
+
+  /** Neutron's {@code max_allowed_address_pair}. */
+  static final int MAX_ADDRESS_PAIRS = 10;
 
   public Port create(Actor actor, Spec spec) {
+    return createAll(actor, List.of(spec), List.of(List.of())).getFirst();
+  }
+
+  /** A checked create request, ready to insert. */
+  private record Prepared(
+      Network network, String project, String mac, boolean portSecurity, List<String> groups, String host, Spec spec,
+      String id, Instant now) {}
+
+  /**
+   * Creates ports in one transaction (Neutron's bulk create): all of them, with their tags, or none.
+   * Each counts against the port quota.
+   */
+  public List<Port> createAll(Actor actor, List<Spec> specs, List<List<String>> tags) {
+    List<Prepared> prepared = new ArrayList<>();
+    for (Spec spec : specs) {
+      prepared.add(prepare(actor, spec));
+    }
+    tags.forEach(Tags::check);
+    Prepared[] current = new Prepared[1];
+    try {
+      return db.inTransaction(
+          sql -> {
+            NetworkStore store = new NetworkStore(sql);
+            List<Port> made = new ArrayList<>();
+            for (int i = 0; i < prepared.size(); i++) {
+              current[0] = prepared.get(i);
+              made.add(insert(sql, store, prepared.get(i)));
+              for (String tag : tags.get(i)) {
+                new TagStore(sql).add("ports", prepared.get(i).id(), tag);
+              }
+            }
+            return made;
+          });
+    } catch (StoreException e) {
+      Prepared failed = current[0] == null ? prepared.getFirst() : current[0];
+      throw translate(e, failed.network().id(), failed.mac());
+    }
+  }
+
+  private Prepared prepare(Actor actor, Spec spec) {
     Network network = networks.visible(actor, spec.networkId());
     String project = Ownership.ownerProject(actor, spec.projectId());
     checkBindingRights(actor, spec, "create_port");
@@ -99,39 +155,39 @@ public final class Ports {
     if (!host.isEmpty()) {
       checkHost(host);
     }
-    Instant now = networks.now();
-    String id = ids.uuid();
-    try {
-      return db.inTransaction(
-          sql -> {
-            NetworkStore store = new NetworkStore(sql);
-            store.lockNetwork(network.id()).orElseThrow(() -> NetworkErrors.networkNotFound(network.id()));
-            NetworkQuotas.reserve(sql, project, "port", 1);
-            String macAddress = mac != null ? mac : freeMac(store, network.id());
-            List<FixedIp> addresses = allocate(store, network.id(), spec.fixedIps(), id);
-            String deviceId = requireNonNullElse(spec.deviceId(), "");
-            String deviceOwner = requireNonNullElse(spec.deviceOwner(), "");
-            String vnic = spec.vnicType() == null ? "normal" : vnicType(spec.vnicType());
-            String profile = spec.profile() == null ? "{}" : spec.profile();
-            boolean up = spec.adminStateUp() == null || spec.adminStateUp();
-            Port port =
-                new Port(
-                    id, project, network.id(), requireNonNullElse(spec.name(), ""), requireNonNullElse(spec.description(), ""),
-                    macAddress, up, status(up, deviceId, !host.isEmpty()), deviceId, deviceOwner,
-                    portSecurity, vnic, profile, addresses, groups, null, 1, now, now);
-            store.insertPort(port);
-            for (int i = 0; i < addresses.size(); i++) {
-              store.allocate(id, addresses.get(i), i);
-            }
-            store.setSecurityGroups(id, groups);
-            if (!host.isEmpty()) {
-              store.insertBinding(activeBinding(id, host, vnic, profile));
-            }
-            return store.findPort(id).orElseThrow();
-          });
-    } catch (StoreException e) {
-      throw translate(e, network.id(), mac);
+    return new Prepared(network, project, mac, portSecurity, groups, host, spec, ids.uuid(), networks.now());
+  }
+
+  private Port insert(Sql sql, NetworkStore store, Prepared p) {
+    Spec spec = p.spec();
+    String networkId = p.network().id();
+    store.lockNetwork(networkId).orElseThrow(() -> NetworkErrors.networkNotFound(networkId));
+    NetworkQuotas.reserve(sql, p.project(), "port", 1);
+    String macAddress = p.mac() != null ? p.mac() : freeMac(store, networkId);
+    List<FixedIp> addresses = AddressAllocator.allocate(store, networkId, spec.fixedIps(), p.id());
+    String deviceId = requireNonNullElse(spec.deviceId(), "");
+    String deviceOwner = requireNonNullElse(spec.deviceOwner(), "");
+    String vnic = spec.vnicType() == null ? "normal" : vnicType(spec.vnicType());
+    String profile = spec.profile() == null ? "{}" : spec.profile();
+    boolean up = spec.adminStateUp() == null || spec.adminStateUp();
+    boolean bound = !p.host().isEmpty();
+    Port port =
+        new Port(
+            p.id(), p.project(), networkId, requireNonNullElse(spec.name(), ""), requireNonNullElse(spec.description(), ""),
+            macAddress, up, status(up, deviceId, bound), deviceId, deviceOwner, p.portSecurity(), vnic, profile,
+            addresses, p.groups(), null, 1, p.now(), p.now());
+    store.insertPort(port);
+    for (int i = 0; i < addresses.size(); i++) {
+      store.allocate(p.id(), addresses.get(i), i);
     }
+    if (spec.allowedAddressPairs() != null && !spec.allowedAddressPairs().isEmpty()) {
+      store.setAddressPairs(p.id(), addressPairs(spec.allowedAddressPairs(), macAddress, p.portSecurity()));
+    }
+    store.setSecurityGroups(p.id(), p.groups());
+    if (bound) {
+      store.insertBinding(activeBinding(p.id(), p.host(), vnic, profile));
+    }
+    return store.findPort(p.id()).orElseThrow();
   }
 
   public Port visible(Actor actor, String id) {
@@ -163,6 +219,11 @@ public final class Ports {
   }
 
   public Port update(Actor actor, String id, Spec changes) {
+    return update(actor, id, changes, null);
+  }
+
+  /** Changes a port; with {@code expectedRevision}, only if it is at that revision (else 412). */
+  public Port update(Actor actor, String id, Spec changes, Long expectedRevision) {
     visible(actor, id);
     checkBindingRights(actor, changes, "update_port");
     if (changes.macAddress() != null && !actor.admin()) {
@@ -179,12 +240,19 @@ public final class Ports {
           sql -> {
             NetworkStore store = new NetworkStore(sql);
             Port old = store.lockPort(id).orElseThrow(() -> NetworkErrors.portNotFound(id));
+            NetworkErrors.checkRevision(expectedRevision, old.revision());
             before[0] = old;
             if (newMac != null && !newMac.equals(old.macAddress()) && old.activeBinding() != null) {
               throw ServiceException.conflict(
                   "PortBound", "Unable to change the MAC address of port " + id + " while it is bound to a host.");
             }
             boolean portSecurity = requireNonNullElse(changes.portSecurityEnabled(), old.portSecurityEnabled());
+            List<Port.AddressPair> pairs =
+                changes.allowedAddressPairs() == null ? old.allowedAddressPairs() : changes.allowedAddressPairs();
+            if (changes.allowedAddressPairs() != null || !portSecurity) {
+              pairs = addressPairs(pairs, newMac == null ? old.macAddress() : newMac, portSecurity);
+              store.setAddressPairs(id, pairs);
+            }
             List<String> groups =
                 changes.securityGroups() == null && portSecurity == old.portSecurityEnabled()
                     ? old.securityGroups()
@@ -192,10 +260,14 @@ public final class Ports {
             List<FixedIp> addresses = old.fixedIps();
             if (changes.fixedIps() != null) {
               store.releaseAddresses(id);
-              addresses = allocate(store, old.networkId(), changes.fixedIps(), id);
+              AddressAllocator.released(old);
+              addresses = AddressAllocator.allocate(store, old.networkId(), changes.fixedIps(), id);
               for (int i = 0; i < addresses.size(); i++) {
                 store.allocate(id, addresses.get(i), i);
               }
+              // A floating IP mapped to an address the port no longer has is disassociated.
+              new FloatingIpStore(sql).clearForRemovedAddresses(
+                  id, addresses.stream().map(FixedIp::ipAddress).toList(), networks.now());
             }
             String vnic = changes.vnicType() == null ? old.vnicType() : vnicType(changes.vnicType());
             String profile = requireNonNullElse(changes.profile(), old.profile());
@@ -223,12 +295,75 @@ public final class Ports {
     return after;
   }
 
+  /**
+   * Deletes a port, clearing any floating IP associated with it (the floating IPs stay allocated).
+   * Ports Networking made for its own devices (router interfaces and gateways, floating IPs) are
+   * refused, as in Neutron: they go with their device.
+   */
   public void delete(Actor actor, String id) {
     Port port = visible(actor, id);
-    db.inTransaction(sql -> new NetworkStore(sql).deletePort(id));
+    if (isServicePort(port.deviceOwner())) {
+      throw ServiceException.conflict(
+          "ServicePortInUse",
+          "Port " + id + " cannot be deleted directly via the port API: has device owner " + port.deviceOwner() + ".");
+    }
+    db.inTransaction(
+        sql -> {
+          NetworkStore store = new NetworkStore(sql);
+          // The port's lock first, as associating a floating IP takes it: the two never interleave.
+          store.lockPort(id).orElseThrow(() -> NetworkErrors.portNotFound(id));
+          new FloatingIpStore(sql).clearForPorts(List.of(id), networks.now());
+          new TagStore(sql).removeAll(id);
+          AddressAllocator.released(port);
+          return store.deletePort(id);
+        });
     if (DeviceEvents.isComputeDevice(port.deviceOwner(), port.deviceId())) {
       send(port.deviceId(), DeviceEvents.VIF_DELETED, id);
     }
+  }
+
+  Instant now() {
+    return networks.now();
+  }
+
+  /** Whether a port serves one of Networking's own devices, which owns its lifecycle. */
+  static boolean isServicePort(String deviceOwner) {
+    return deviceOwner.equals(Router.INTERFACE_OWNER)
+        || deviceOwner.equals(Router.GATEWAY_OWNER)
+        || deviceOwner.equals(FloatingIp.PORT_OWNER);
+  }
+
+  /**
+   * Creates a port for one of Networking's own devices (a router interface or gateway, a floating
+   * IP) inside the caller's transaction. No quota is counted, as for Neutron's internal ports; the
+   * network is locked, then the subnets it takes addresses from.
+   *
+   * @param projectId the owner; "" for ports no project sees (gateways, floating IPs)
+   * @param status the port's status: what Neutron's agents report for such a device
+   */
+  Port createDevicePort(
+      NetworkStore store,
+      String projectId,
+      String networkId,
+      List<AddressRequest> addresses,
+      boolean mayTakeGateway,
+      String deviceId,
+      String deviceOwner,
+      String status) {
+    store.lockNetwork(networkId).orElseThrow(() -> NetworkErrors.networkNotFound(networkId));
+    String id = ids.uuid();
+    boolean ipv4Only = deviceOwner.equals(FloatingIp.PORT_OWNER);
+    List<FixedIp> ips = AddressAllocator.allocate(store, networkId, addresses, mayTakeGateway, ipv4Only);
+    Instant now = networks.now();
+    Port port =
+        new Port(
+            id, projectId, networkId, "", "", freeMac(store, networkId), true, status, deviceId, deviceOwner, false,
+            "normal", "{}", ips, List.of(), null, 1, now, now);
+    store.insertPort(port);
+    for (int i = 0; i < ips.size(); i++) {
+      store.allocate(id, ips.get(i), i);
+    }
+    return port;
   }
 
   /**
@@ -381,148 +516,73 @@ public final class Ports {
   }
 
   /**
-   * Picks the port's addresses. Subnets are locked in id order (so two requests never wait on
-   * each other in a cycle); then each request gets its address or the first free one.
+   * A random MAC with OpenStack's prefix that no port on the network has; checked one candidate at
+   * a time (an index lookup), which stays cheap on networks with thousands of ports.
    */
-  private static List<FixedIp> allocate(
-      NetworkStore store, String networkId, List<AddressRequest> requested, String portId) {
-    List<Subnet> subnets = new ArrayList<>(store.subnetsOfNetwork(networkId));
-    subnets.sort(Comparator.comparing(Subnet::createdAt).thenComparing(Subnet::id));
-    Map<String, Subnet> byId = new HashMap<>();
-    subnets.forEach(s -> byId.put(s.id(), s));
-    List<AddressRequest> wanted = new ArrayList<>();
-    if (requested == null) {
-      // Neutron's default: one IPv4 address and one on each IPv6 subnet.
-      subnets.stream().filter(s -> s.ipVersion() == 4).findFirst().ifPresent(s -> wanted.add(null));
-      subnets.stream().filter(s -> s.ipVersion() == 6).forEach(s -> wanted.add(new AddressRequest(s.id(), null)));
-    } else {
-      for (AddressRequest r : requested) {
-        wanted.add(resolve(r, subnets, byId, networkId));
-      }
-    }
-    Set<String> toLock = new TreeSet<>();
-    for (AddressRequest r : wanted) {
-      if (r == null) {
-        subnets.stream().filter(s -> s.ipVersion() == 4).forEach(s -> toLock.add(s.id()));
-      } else {
-        toLock.add(r.subnetId());
-      }
-    }
-    Map<String, Set<String>> taken = new HashMap<>();
-    for (String subnetId : toLock) {
-      store.lockSubnet(subnetId);
-      taken.put(subnetId, store.allocatedAddresses(subnetId));
-    }
-    List<FixedIp> out = new ArrayList<>();
-    for (AddressRequest r : wanted) {
-      FixedIp ip =
-          r == null ? firstFreeOnAnyV4(subnets, taken, networkId) : take(byId.get(r.subnetId()), r.ipAddress(), taken, networkId);
-      if (out.stream().anyMatch(o -> o.equals(ip))) {
-        throw ServiceException.invalid(
-            "InvalidInput", "Invalid input for operation: duplicate IP address " + ip.ipAddress() + " in fixed_ips.");
-      }
-      taken.get(ip.subnetId()).add(ip.ipAddress());
-      out.add(ip);
-    }
-    return out;
-  }
-
-  /** Finds the subnet of an address request, checking what the request names. */
-  private static AddressRequest resolve(
-      AddressRequest r, List<Subnet> subnets, Map<String, Subnet> byId, String networkId) {
-    if (r.subnetId() != null) {
-      Subnet subnet = byId.get(r.subnetId());
-      if (subnet == null) {
-        throw ServiceException.invalid(
-            "InvalidInput",
-            "Invalid input for operation: Failed to create port on network " + networkId
-                + ", because fixed_ips included invalid subnet " + r.subnetId() + ".");
-      }
-      if (r.ipAddress() != null) {
-        Ip ip = IpAddresses.parse(r.ipAddress());
-        if (ip == null || !IpNetwork.parse(subnet.cidr()).contains(ip)) {
-          throw ServiceException.invalid(
-              "InvalidIpForSubnet", "IP address " + r.ipAddress() + " is not a valid IP for the specified subnet.");
-        }
-      }
-      return r;
-    }
-    if (r.ipAddress() == null) {
-      throw NetworkErrors.invalid("each fixed_ips entry needs a subnet_id, an ip_address, or both.");
-    }
-    Ip ip = IpAddresses.parse(r.ipAddress());
-    for (Subnet subnet : subnets) {
-      if (ip != null && IpNetwork.parse(subnet.cidr()).contains(ip)) {
-        return new AddressRequest(subnet.id(), r.ipAddress());
-      }
-    }
-    throw ServiceException.invalid(
-        "InvalidIpForNetwork",
-        "IP address " + r.ipAddress() + " is not a valid IP for any of the subnets on the specified network.");
-  }
-
-  private static FixedIp firstFreeOnAnyV4(List<Subnet> subnets, Map<String, Set<String>> taken, String networkId) {
-    for (Subnet subnet : subnets) {
-      if (subnet.ipVersion() == 4) {
-        FixedIp ip = firstFree(subnet, taken.get(subnet.id()));
-        if (ip != null) {
-          return ip;
-        }
-      }
-    }
-    throw exhausted(networkId);
-  }
-
-  private static FixedIp take(Subnet subnet, String requestedIp, Map<String, Set<String>> taken, String networkId) {
-    Set<String> used = taken.get(subnet.id());
-    if (requestedIp == null) {
-      FixedIp ip = firstFree(subnet, used);
-      if (ip == null) {
-        throw exhausted(networkId);
-      }
-      return ip;
-    }
-    String canonical = IpAddresses.canonical(requestedIp);
-    if (used.contains(canonical)) {
-      throw ServiceException.conflict(
-          "IpAddressAlreadyAllocated", "IP address " + canonical + " already allocated in subnet " + subnet.id() + ".");
-    }
-    Ip ip = IpAddresses.parse(canonical);
-    if (ip.equals(IpAddresses.parse(subnet.gatewayIp()))) {
-      throw ServiceException.conflict(
-          "IpAddressAlreadyAllocated", "IP address " + canonical + " is the gateway of subnet " + subnet.id() + ".");
-    }
-    return new FixedIp(subnet.id(), canonical);
-  }
-
-  private static FixedIp firstFree(Subnet subnet, Set<String> used) {
-    for (Subnet.Pool pool : subnet.allocationPools()) {
-      Ip end = IpAddresses.parse(pool.end());
-      for (Ip ip = IpAddresses.parse(pool.start()); ip.compareTo(end) <= 0; ip = ip.plus(1)) {
-        String text = ip.toString();
-        if (!used.contains(text)) {
-          return new FixedIp(subnet.id(), text);
-        }
-      }
-    }
-    return null;
-  }
-
-  private static ServiceException exhausted(String networkId) {
-    return ServiceException.conflict(
-        "IpAddressGenerationFailure", "No more IP addresses available on network " + networkId + ".");
-  }
-
   private String freeMac(NetworkStore store, String networkId) {
-    Set<String> used = store.macsOnNetwork(networkId);
     while (true) {
       String mac =
           String.format(
               Locale.ROOT, "fa:16:3e:%02x:%02x:%02x", random.nextInt(256), random.nextInt(256), random.nextInt(256));
-      if (!used.contains(mac)) {
+      if (!store.isMacUsed(networkId, mac)) {
         return mac;
       }
     }
+  }
+
+  /**
+   * Neutron's checks of allowed address pairs: an address or CIDR each, the port's MAC unless one
+   * is given, none twice, at most {@link #MAX_ADDRESS_PAIRS}, and only with port security on.
+   */
+  private static List<Port.AddressPair> addressPairs(List<Port.AddressPair> requested, String portMac, boolean portSecurity) {
+    if (requested.isEmpty()) {
+      return List.of();
+    }
+    if (!portSecurity) {
+      throw ServiceException.conflict(
+          "AddressPairAndPortSecurityRequired",
+          "Port Security must be enabled in order to have allowed address pairs on a port.");
+    }
+    if (requested.size() > MAX_ADDRESS_PAIRS) {
+      throw ServiceException.invalid(
+          "AllowedAddressPairExhausted",
+          "The number of allowed address pair exceeds the maximum " + MAX_ADDRESS_PAIRS + ".");
+    }
+    List<Port.AddressPair> out = new ArrayList<>();
+    for (Port.AddressPair pair : requested) {
+      if (pair.ipAddress() == null) {
+        throw ServiceException.invalid("AllowedAddressPairsMissingIP", "AllowedAddressPair must contain ip_address");
+      }
+      String address;
+      if (pair.ipAddress().contains("/")) {
+        IpNetwork cidr = IpNetwork.parse(pair.ipAddress());
+        if (cidr == null) {
+          throw invalidPairAddress(pair.ipAddress());
+        }
+        address = cidr.toString();
+      } else {
+        Ip ip = IpAddresses.parse(pair.ipAddress());
+        if (ip == null) {
+          throw invalidPairAddress(pair.ipAddress());
+        }
+        address = ip.toString();
+      }
+      Port.AddressPair normalized = new Port.AddressPair(address, pair.macAddress() == null ? portMac : mac(pair.macAddress()));
+      if (out.contains(normalized)) {
+        throw ServiceException.invalid(
+            "DuplicateAddressPairInRequest",
+            "Request contains duplicate address pair: mac_address " + normalized.macAddress() + " ip_address "
+                + normalized.ipAddress() + ".");
+      }
+      out.add(normalized);
+    }
+    return out;
+  }
+
+  private static ServiceException invalidPairAddress(String text) {
+    return ServiceException.invalid(
+        "InvalidInput",
+        "Invalid input for allowed_address_pairs. Reason: '" + text + "' is not a valid IP address or CIDR.");
   }
 
   private static String mac(String text) {

@@ -193,6 +193,7 @@ public final class SecurityGroups implements SecurityGroupDirectory {
     db.inTransaction(
         sql -> {
           SecurityGroupStore store = new SecurityGroupStore(sql);
+          NetworkQuotas.reserve(sql, project, "security_group", 1);
           store.insertGroup(group);
           for (Ethertype ethertype : Ethertype.values()) {
             insertRule(store, baseRule(group, project, Direction.EGRESS, ethertype, null, false, now));
@@ -247,6 +248,7 @@ public final class SecurityGroups implements SecurityGroupDirectory {
       if (store().deleteGroup(id) == 0) {
         throw groupNotFound(id);
       }
+      new dev.kiln.network.store.TagStore(db.sql()).removeAll(id);
     } catch (StoreException e) {
       // A port took the group between the check above and the delete.
       if (e.kind() == StoreException.Kind.REFERENCED) {
@@ -370,6 +372,7 @@ public final class SecurityGroups implements SecurityGroupDirectory {
               tx.findRuleByKey(group.id(), key).ifPresent(existing -> {
                 throw ruleExists(existing.id());
               });
+              NetworkQuotas.reserve(sql, project, "security_group_rule", 1);
               tx.insertRule(rule, key);
               return null;
             });

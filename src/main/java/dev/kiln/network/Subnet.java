@@ -21,7 +21,8 @@ public record Subnet(
     String ipv6AddressMode,
     long revision,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    String subnetpoolId) {
 
   public Subnet {
     allocationPools = List.copyOf(allocationPools);
@@ -29,9 +30,27 @@ public record Subnet(
     hostRoutes = List.copyOf(hostRoutes);
   }
 
+  /** The CIDR's prefix as a mask (24 → 255.255.255.0), as instances are told it. */
+  public String netmask() {
+    IpNetwork network = IpNetwork.parse(cidr);
+    return network == null ? null : network.netmask();
+  }
+
   /** A range of addresses ports are given from, both ends included. */
   public record Pool(String start, String end) {}
 
   /** A static route handed to instances by DHCP. */
-  public record Route(String destination, String nexthop) {}
+  public record Route(String destination, String nexthop) {
+    /** The destination's network address, or null when the destination is not a CIDR. */
+    public String destinationAddress() {
+      IpNetwork network = IpNetwork.parse(destination);
+      return network == null ? null : IpAddresses.format(network.first());
+    }
+
+    /** The destination's prefix as a mask, or null when the destination is not a CIDR. */
+    public String destinationNetmask() {
+      IpNetwork network = IpNetwork.parse(destination);
+      return network == null ? null : network.netmask();
+    }
+  }
 }

@@ -10,6 +10,8 @@ import dev.kiln.network.IpAddresses.Ip;
 import dev.kiln.network.Subnet.Pool;
 import dev.kiln.network.Subnet.Route;
 import dev.kiln.network.store.NetworkStore;
+import dev.kiln.network.store.TagStore;
+import dev.kiln.store.Sql;
 import dev.kiln.store.Database;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,11 +24,13 @@ public final class Subnets {
   private final Database db;
   private final IdGenerator ids;
   private final Networks networks;
+  private final SubnetPools subnetPools;
 
-  public Subnets(Database db, IdGenerator ids, Networks networks) {
+  public Subnets(Database db, IdGenerator ids, Networks networks, SubnetPools subnetPools) {
     this.db = requireNonNull(db, "db is null");
     this.ids = requireNonNull(ids, "ids is null");
     this.networks = requireNonNull(networks, "networks is null");
+    this.subnetPools = requireNonNull(subnetPools, "subnetPools is null");
   }
 
   /**
@@ -49,16 +53,85 @@ public final class Subnets {
       List<String> dnsNameservers,
       List<Route> hostRoutes,
       String ipv6RaMode,
-      String ipv6AddressMode) {}
+      String ipv6AddressMode,
+      String subnetpoolId,
+      Integer prefixlen,
+      Boolean useDefaultSubnetpool) {
+
+    /** A subnet with a CIDR of its own, from no pool. */
+    public Spec(
+        String projectId, String networkId, String name, String description, Integer ipVersion, String cidr,
+        boolean gatewayGiven, String gatewayIp, Boolean enableDhcp, List<Pool> allocationPools,
+        List<String> dnsNameservers, List<Route> hostRoutes, String ipv6RaMode, String ipv6AddressMode) {
+      this(projectId, networkId, name, description, ipVersion, cidr, gatewayGiven, gatewayIp, enableDhcp,
+          allocationPools, dnsNameservers, hostRoutes, ipv6RaMode, ipv6AddressMode, null, null, null);
+    }
+  }
+
+  /**
+   * A checked create request. {@code subnet} is complete when the request gave its CIDR outside any
+   * pool; with a {@code pool}, the CIDR (and what follows from it) is chosen in the transaction.
+   */
+  private record Prepared(Spec spec, Network network, String project, int version, Subnet subnet, SubnetPool pool) {}
 
   public Subnet create(Actor actor, Spec spec) {
+    return createAll(actor, List.of(spec), List.of(List.of())).getFirst();
+  }
+
+  /**
+   * Creates subnets in one transaction (Neutron's bulk create): all of them, with their tags, or
+   * none. Subnets of one request must not overlap each other either.
+   */
+  public List<Subnet> createAll(Actor actor, List<Spec> specs, List<List<String>> tags) {
+    List<Prepared> prepared = new ArrayList<>();
+    for (Spec spec : specs) {
+      prepared.add(prepare(actor, spec));
+    }
+    tags.forEach(Tags::check);
+    return db.inTransaction(
+        sql -> {
+          List<Subnet> made = new ArrayList<>();
+          for (int i = 0; i < prepared.size(); i++) {
+            Subnet subnet = insert(sql, prepared.get(i));
+            for (String tag : tags.get(i)) {
+              new TagStore(sql).add("subnets", subnet.id(), tag);
+            }
+            made.add(subnet);
+          }
+          return made;
+        });
+  }
+
+  private Prepared prepare(Actor actor, Spec spec) {
     Network network = networks.owned(actor, spec.networkId());
     String project = Ownership.ownerProject(actor, spec.projectId());
-    int version = spec.ipVersion() == null ? 4 : spec.ipVersion();
+    SubnetPool pool = null;
+    if (spec.subnetpoolId() != null) {
+      pool = subnetPools.visible(actor, spec.subnetpoolId());
+    } else if (Boolean.TRUE.equals(spec.useDefaultSubnetpool())) {
+      pool = subnetPools.defaultPool(spec.ipVersion() == null ? 4 : spec.ipVersion());
+    } else if (spec.prefixlen() != null) {
+      throw NetworkErrors.badRequest("subnets", "prefixlen is only used with a subnet pool");
+    }
+    int version = spec.ipVersion() == null ? (pool == null ? 4 : pool.ipVersion()) : spec.ipVersion();
     if (version != 4 && version != 6) {
       throw NetworkErrors.invalid("ip_version " + version + " is not supported; use 4 or 6.");
     }
-    IpNetwork cidr = cidr(spec.cidr(), version);
+    if (pool == null) {
+      return new Prepared(spec, network, project, version, build(spec, network, project, version, cidr(spec.cidr(), version), null), null);
+    }
+    if (pool.ipVersion() != version) {
+      throw NetworkErrors.badRequest(
+          "subnets", "Cannot allocate IPv" + version + " subnet from IPv" + pool.ipVersion() + " subnet pool");
+    }
+    if (spec.cidr() != null) {
+      cidr(spec.cidr(), version);
+    }
+    return new Prepared(spec, network, project, version, null, pool);
+  }
+
+  /** The subnet a request makes once its CIDR is known. */
+  private Subnet build(Spec spec, Network network, String project, int version, IpNetwork cidr, String poolId) {
     String gateway = spec.gatewayGiven() ? gateway(spec.gatewayIp(), cidr) : IpAddresses.format(cidr.first().plus(1));
     List<Pool> pools =
         spec.allocationPools() == null ? defaultPools(cidr, gateway) : pools(spec.allocationPools(), cidr);
@@ -66,35 +139,41 @@ public final class Subnets {
     List<String> dns = dns(spec.dnsNameservers() == null ? List.of() : spec.dnsNameservers());
     List<Route> routes = routes(spec.hostRoutes() == null ? List.of() : spec.hostRoutes());
     Instant now = networks.now();
-    Subnet subnet =
-        new Subnet(
+    return new Subnet(
             ids.uuid(), project, network.id(), requireNonNullElse(spec.name(), ""), requireNonNullElse(spec.description(), ""), version,
             cidr.toString(), gateway, spec.enableDhcp() == null || spec.enableDhcp(), pools, dns, routes,
             version == 6 ? spec.ipv6RaMode() : null, version == 6 ? spec.ipv6AddressMode() : null, 1,
-            now, now);
-    return db.inTransaction(
-        sql -> {
-          NetworkStore store = new NetworkStore(sql);
-          // Under the network's lock no other subnet can appear on it while we compare.
-          store.lockNetwork(network.id()).orElseThrow(() -> NetworkErrors.networkNotFound(network.id()));
-          NetworkQuotas.reserve(sql, project, "subnet", 1);
-          for (Subnet other : store.subnetsOfNetwork(network.id())) {
-            if (IpNetwork.parse(other.cidr()).overlaps(cidr)) {
-              throw NetworkErrors.invalid(
-                  "Requested subnet with cidr: "
-                      + cidr
-                      + " for network: "
-                      + network.id()
-                      + " overlaps with another subnet ("
-                      + other.id()
-                      + ", "
-                      + other.cidr()
-                      + ").");
-            }
-          }
-          store.insertSubnet(subnet);
-          return subnet;
-        });
+            now, now, poolId);
+  }
+
+  /** Inserts a prepared subnet; one from a pool is given its CIDR first, under the pool's lock. */
+  private Subnet insert(Sql sql, Prepared p) {
+    Subnet subnet = p.subnet();
+    if (subnet == null) {
+      IpNetwork requested = p.spec().cidr() == null ? null : IpNetwork.parse(p.spec().cidr());
+      IpNetwork cidr = SubnetPools.allocate(sql, p.pool().id(), requested, p.spec().prefixlen());
+      subnet = build(p.spec(), p.network(), p.project(), p.version(), cidr, p.pool().id());
+    }
+    insert(sql, subnet);
+    return subnet;
+  }
+
+  /** Inserts a checked subnet, under its network's lock, unless it overlaps another on the network. */
+  private static void insert(Sql sql, Subnet subnet) {
+    IpNetwork cidr = IpNetwork.parse(subnet.cidr());
+    String networkId = subnet.networkId();
+    NetworkStore store = new NetworkStore(sql);
+    // Under the network's lock no other subnet can appear on it while we compare.
+    store.lockNetwork(networkId).orElseThrow(() -> NetworkErrors.networkNotFound(networkId));
+    NetworkQuotas.reserve(sql, subnet.projectId(), "subnet", 1);
+    for (Subnet other : store.subnetsOfNetwork(networkId)) {
+      if (IpNetwork.parse(other.cidr()).overlaps(cidr)) {
+        throw NetworkErrors.invalid(
+            "Requested subnet with cidr: " + cidr + " for network: " + networkId + " overlaps with another subnet ("
+                + other.id() + ", " + other.cidr() + ").");
+      }
+    }
+    store.insertSubnet(subnet);
   }
 
   /** A subnet the actor may see: its own, or on a network it may see. */
@@ -120,7 +199,13 @@ public final class Subnets {
   }
 
   public Subnet update(Actor actor, String id, Spec changes) {
+    return update(actor, id, changes, null);
+  }
+
+  /** Changes a subnet; with {@code expectedRevision}, only if it is at that revision (else 412). */
+  public Subnet update(Actor actor, String id, Spec changes, Long expectedRevision) {
     Subnet old = owned(actor, id);
+    NetworkErrors.checkRevision(expectedRevision, old.revision());
     IpNetwork cidr = IpNetwork.parse(old.cidr());
     String gateway = changes.gatewayGiven() ? gateway(changes.gatewayIp(), cidr) : old.gatewayIp();
     List<Pool> pools =
@@ -133,7 +218,8 @@ public final class Subnets {
             requireNonNullElse(changes.enableDhcp(), old.enableDhcp()), pools,
             changes.dnsNameservers() == null ? old.dnsNameservers() : dns(changes.dnsNameservers()),
             changes.hostRoutes() == null ? old.hostRoutes() : routes(changes.hostRoutes()),
-            old.ipv6RaMode(), old.ipv6AddressMode(), old.revision() + 1, old.createdAt(), networks.now());
+            old.ipv6RaMode(), old.ipv6AddressMode(), old.revision() + 1, old.createdAt(), networks.now(),
+            old.subnetpoolId());
     boolean saved = db.inTransaction(sql -> new NetworkStore(sql).updateSubnet(updated, old.revision()));
     if (!saved) {
       throw NetworkErrors.concurrentChange("Subnet", id);
@@ -156,6 +242,8 @@ public final class Subnets {
                     + id
                     + ": One or more ports have an IP allocation from this subnet.");
           }
+          new TagStore(sql).removeAll(id);
+          AddressAllocator.released(List.of(id));
           return store.deleteSubnet(id);
         });
   }
@@ -170,7 +258,7 @@ public final class Subnets {
 
   private static IpNetwork cidr(String text, int version) {
     if (text == null) {
-      throw NetworkErrors.invalid("cidr is required (subnet pools are not supported by Kiln).");
+      throw NetworkErrors.badRequest("subnets", "a cidr must be specified in the absence of a subnet pool");
     }
     IpNetwork cidr = IpNetwork.parse(text);
     if (cidr == null) {

@@ -4,10 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.Actor;
 import dev.kiln.common.ServiceException;
+import dev.kiln.quota.Demand;
+import dev.kiln.quota.QuotaStyle;
+import dev.kiln.quota.Quotas;
 import dev.kiln.store.Database;
 import dev.kiln.store.Sql;
-import dev.kiln.volume.store.VolumeQuotaStore;
 import dev.kiln.volume.store.VolumeQuotaStore.Usage;
+import dev.kiln.volume.store.VolumeQuotaStore;
 import dev.kiln.volume.store.VolumeTypeStore;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -81,20 +84,16 @@ public final class VolumeQuotas {
       return;
     }
     Usage used = store.usage(projectId).orElse(Usage.NONE);
-    // Cinder reports the first exceeded resource in alphabetical order.
-    if (gigabytes > 0 && exceeds(gigabyteLimit, used.gigabytes(), gigabytes)) {
-      throw overQuota(
-          "VolumeSizeExceedsAvailableQuota: Requested volume or snapshot exceeds allowed gigabytes quota."
-              + " Requested " + gigabytes + "G, quota is " + gigabyteLimit + "G and " + used.gigabytes()
-              + "G has been consumed.");
-    }
-    if (snapshots > 0 && exceeds(snapshotLimit, used.snapshots(), snapshots)) {
-      throw overQuota(
-          "SnapshotLimitExceeded: Maximum number of snapshots allowed (" + snapshotLimit + ") exceeded");
-    }
-    throw overQuota(
-        "VolumeLimitExceeded: Maximum number of volumes allowed (" + volumeLimit + ") exceeded for quota '"
-            + VOLUMES + "'.");
+    // Cinder reports the first exceeded resource in alphabetical order, the order of this list.
+    Demand volumeDemand = new Demand(VOLUMES, volumes, used.volumes(), volumeLimit);
+    Quotas.require(
+        QuotaStyle.CINDER,
+        List.of(
+            new Demand(GIGABYTES, gigabytes, used.gigabytes(), gigabyteLimit),
+            new Demand(SNAPSHOTS, snapshots, used.snapshots(), snapshotLimit),
+            volumeDemand));
+    // Under the usage row lock the conditional update fails only when a limit would be exceeded.
+    throw QuotaStyle.CINDER.overQuota(List.of(volumeDemand));
   }
 
   /** Gives back what {@link #reserve} counted; usage never goes below zero. */
@@ -115,7 +114,7 @@ public final class VolumeQuotas {
   public void checkVolumeSize(String projectId, long sizeGb) {
     long limit = globals(new VolumeQuotaStore(db.sql()).limits(projectId)).get(PER_VOLUME_GIGABYTES);
     if (limit >= 0 && sizeGb > limit) {
-      throw overQuota(
+      throw new ServiceException(ServiceException.Kind.OVER_LIMIT, "OverQuota",
           "VolumeSizeExceedsLimit: Requested volume size " + sizeGb + "G is larger than maximum allowed limit "
               + limit + "G.");
     }
@@ -183,17 +182,10 @@ public final class VolumeQuotas {
             throw invalidInput("Bad key(s) in quota set: " + String.join(", ", bad));
           }
           Usage used = store.lockUsage(projectId);
-          for (Map.Entry<String, Long> change : changes.entrySet()) {
-            String key = change.getKey();
-            long value = change.getValue();
-            long inUse = inUse(used, key);
-            if (!NON_QUOTA_KEYS.contains(key) && !key.equals(PER_VOLUME_GIGABYTES) && value != -1 && value < inUse) {
-              throw ServiceException.invalid(
-                  "HTTPBadRequest",
-                  "Quota " + key + " limit must be equal or greater than existing resources. Current usage is "
-                      + inUse + " and the requested limit is " + value + ".");
-            }
-          }
+          // per_volume_gigabytes limits one volume, not a total: nothing is in use of it.
+          Map<String, Long> quotaChanges = new LinkedHashMap<>(changes);
+          quotaChanges.keySet().removeAll(NON_QUOTA_KEYS);
+          Quotas.requireNotBelowUsage(QuotaStyle.CINDER, quotaChanges, key -> inUse(used, key));
           changes.forEach(
               (key, value) -> {
                 if (!NON_QUOTA_KEYS.contains(key)) {
@@ -231,9 +223,7 @@ public final class VolumeQuotas {
 
   /** The global quotas only, each with its set value or else its default. */
   private static Map<String, Long> globals(Map<String, Long> set) {
-    Map<String, Long> out = new LinkedHashMap<>();
-    GLOBAL_DEFAULTS.forEach((resource, fallback) -> out.put(resource, set.getOrDefault(resource, fallback)));
-    return out;
+    return Quotas.overlay(GLOBAL_DEFAULTS, set);
   }
 
   /**
@@ -265,14 +255,6 @@ public final class VolumeQuotas {
       case SNAPSHOTS -> used.snapshots();
       default -> 0;
     };
-  }
-
-  private static boolean exceeds(long limit, long used, long more) {
-    return limit >= 0 && used + more > limit;
-  }
-
-  private static ServiceException overQuota(String message) {
-    return new ServiceException(ServiceException.Kind.OVER_LIMIT, "OverQuota", message);
   }
 
   private static ServiceException invalidInput(String reason) {

@@ -61,23 +61,6 @@ public final class VolumeTypes {
     }
   }
 
-  /** The attributes a list may be sorted by, as Cinder's {@code sort_key} names them. */
-  public enum SortKey {
-    ID,
-    NAME,
-    DESCRIPTION,
-    IS_PUBLIC,
-    CREATED_AT,
-    UPDATED_AT
-  }
-
-  /** One sort criterion of a list. */
-  public record Sort(SortKey key, boolean ascending) {
-    public Sort {
-      requireNonNull(key, "key is null");
-    }
-  }
-
   /** What an update request changes; null leaves an attribute as it is. */
   public record Changes(String name, String description, Boolean isPublic) {}
 
@@ -122,9 +105,17 @@ public final class VolumeTypes {
    * The types the actor may see, with the extra specs it may see. Admins choose public ({@code
    * true}), private ({@code false}) or all ({@code null}); everyone else gets the public ones.
    */
-  public List<VolumeType> list(Actor actor, Boolean isPublic, List<Sort> sorts) {
-    Boolean which = actor.admin() ? isPublic : Boolean.TRUE;
-    return store().list(which, sorts).stream().map(t -> asSeenBy(actor, t)).toList();
+  public List<VolumeType> list(Actor actor, Boolean isPublic, List<VolumeTypeSort> sorts) {
+    if (actor.admin()) {
+      return store().list(isPublic, sorts);
+    }
+    // Members see the public types and the private ones their project was given access to.
+    VolumeTypeStore store = store();
+    java.util.Set<String> granted = new java.util.HashSet<>(store.typesOfProject(actor.projectId()));
+    return store.list(null, sorts).stream()
+        .filter(t -> t.isPublic() || granted.contains(t.id()))
+        .map(t -> asSeenBy(actor, t))
+        .toList();
   }
 
   /** One type as the actor may see it; a private type is not found for non-admins. */
@@ -142,12 +133,21 @@ public final class VolumeTypes {
   }
 
   public VolumeType create(Actor actor, Spec spec) {
+    return create(actor, spec, ids.uuid());
+  }
+
+  /**
+   * Like {@link #create(Actor, Spec)}, with the id chosen by the in-process caller (Orchestration
+   * derives it from the resource, so a retried create finds the type the first attempt made).
+   */
+  public VolumeType create(Actor actor, Spec spec, String id) {
+    requireNonNull(id, "id is null");
     authorize(actor, "volume_extension:type_create");
     String name = checkName(spec.name());
     checkDescription(spec.description());
     checkCacheable(spec.extraSpecs(), Map.of());
     VolumeType type =
-        new VolumeType(ids.uuid(), name, spec.description(), spec.isPublic(), new TreeMap<>(spec.extraSpecs()));
+        new VolumeType(id, name, spec.description(), spec.isPublic(), new TreeMap<>(spec.extraSpecs()));
     try {
       db.inTransaction(
           sql -> {
@@ -286,8 +286,10 @@ public final class VolumeTypes {
 
   // Rules
 
-  static boolean canSee(Actor actor, VolumeType type) {
-    return type.isPublic() || actor.admin();
+  /** Public types are for everyone; a private one for admins and the projects given access. */
+  boolean canSee(Actor actor, VolumeType type) {
+    return type.isPublic() || actor.admin()
+        || (actor.projectId() != null && store().typesOfProject(actor.projectId()).contains(type.id()));
   }
 
   private static VolumeType asSeenBy(Actor actor, VolumeType type) {

@@ -274,4 +274,46 @@ class NetworkApiTest {
     assertThat(admin.get(bindings + "/kiln-compute-1").status()).isEqualTo(404);
     assertThat(member.get(bindings).status()).isEqualTo(403);
   }
+
+  @Test
+  void aDeletedPortsAddressIsTheNextOneGiven() {
+    String net = network(member, "reuse");
+    subnet(member, net, "10.99.0.0/24");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(port(member, "{\"network_id\": \"" + net + "\"}").json().at("/port/id").asText());
+    }
+    assertThat(member.get(NET + "/ports/" + ids.get(2)).json().at("/port/fixed_ips/0/ip_address").asText()).isEqualTo("10.99.0.4");
+    member.delete(NET + "/ports/" + ids.get(1)).expect(204);
+    JsonNode next = port(member, "{\"network_id\": \"" + net + "\"}").json();
+    assertThat(next.at("/port/fixed_ips/0/ip_address").asText()).isEqualTo("10.99.0.3");
+    JsonNode after = port(member, "{\"network_id\": \"" + net + "\"}").json();
+    assertThat(after.at("/port/fixed_ips/0/ip_address").asText()).isEqualTo("10.99.0.5");
+  }
+
+  @Test
+  void allowedAddressPairsTakeTheMacOfThePortAndNeedPortSecurity() {
+    String net = network(member, "pairs");
+    subnet(member, net, "10.98.0.0/24");
+    JsonNode port =
+        port(member, "{\"network_id\": \"" + net + "\", \"allowed_address_pairs\": [{\"ip_address\": \"10.98.0.200\"},"
+            + " {\"ip_address\": \"10.98.1.0/24\", \"mac_address\": \"fa:16:3e:00:00:01\"}]}").json().get("port");
+    String id = port.get("id").asText();
+    assertThat(port.at("/allowed_address_pairs/0/mac_address").asText()).isEqualTo(port.get("mac_address").asText());
+    assertThat(port.at("/allowed_address_pairs/1/ip_address").asText()).isEqualTo("10.98.1.0/24");
+
+    Api.Response off = member.put(NET + "/ports/" + id, "{\"port\": {\"port_security_enabled\": false, \"security_groups\": []}}");
+    assertThat(off.status()).isEqualTo(409);
+    assertThat(off.json().at("/NeutronError/type").asText()).isEqualTo("AddressPairAndPortSecurityRequired");
+    Api.Response twice =
+        member.put(NET + "/ports/" + id, "{\"port\": {\"allowed_address_pairs\": [{\"ip_address\": \"10.98.0.9\"}, {\"ip_address\": \"10.98.0.9\"}]}}");
+    assertThat(twice.status()).isEqualTo(400);
+    Api.Response bad = member.put(NET + "/ports/" + id, "{\"port\": {\"allowed_address_pairs\": [{\"ip_address\": \"nope\"}]}}");
+    assertThat(bad.status()).isEqualTo(400);
+
+    JsonNode renamed = member.put(NET + "/ports/" + id, "{\"port\": {\"name\": \"kept\"}}").expect(200).get("port");
+    assertThat(renamed.get("allowed_address_pairs")).as("a change of other fields keeps them").hasSize(2);
+    JsonNode cleared = member.put(NET + "/ports/" + id, "{\"port\": {\"allowed_address_pairs\": []}}").expect(200).get("port");
+    assertThat(cleared.get("allowed_address_pairs")).isEmpty();
+  }
 }

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
-import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.fleet.HypervisorDriver.InstanceRef;
 import dev.kiln.compute.fleet.HypervisorDriver.RebootType;
+import dev.kiln.compute.fleet.HypervisorDriver;
 import dev.kiln.compute.fleet.HypervisorException;
 import dev.kiln.compute.servers.InstanceAction;
 import dev.kiln.compute.servers.InstanceActionQuery;
@@ -109,19 +109,19 @@ public final class ServerActions {
   private final Database db;
   private final Clock clock;
   private final IdGenerator ids;
-  private final ComputeService compute;
+  private final HypervisorDriver driver;
   private final Servers servers;
   private final TaskRunner tasks;
 
   public ServerActions(
-      Database db, Clock clock, IdGenerator ids, ComputeService compute, Servers servers, TaskRunner tasks) {
+      Database db, Clock clock, IdGenerator ids, HypervisorDriver driver, Servers servers, TaskRunner tasks) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
-    this.compute = requireNonNull(compute, "compute is null");
+    this.driver = requireNonNull(driver, "driver is null");
     this.servers = requireNonNull(servers, "servers is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
-    tasks.register(ACTION_TASK, this::perform);
+    tasks.register(ACTION_TASK, dev.kiln.tasks.TaskHandler.withGiveUp(this::perform, this::giveUp));
   }
 
   /** Checks and starts a power action; it finishes in a durable task. */
@@ -192,14 +192,14 @@ public final class ServerActions {
     new InstanceActionStore(db.sql()).startEvent(id, requestId, event, server.host(), now());
     try {
       switch (action) {
-        case STOP -> compute.driver().powerOff(ref);
-        case START -> compute.driver().powerOn(ref);
-        case SOFT_REBOOT -> compute.driver().reboot(ref, RebootType.SOFT);
-        case HARD_REBOOT -> compute.driver().reboot(ref, RebootType.HARD);
-        case PAUSE -> compute.driver().pause(ref);
-        case UNPAUSE -> compute.driver().unpause(ref);
-        case SUSPEND -> compute.driver().suspend(ref);
-        case RESUME -> compute.driver().resume(ref);
+        case STOP -> driver.powerOff(ref);
+        case START -> driver.powerOn(ref);
+        case SOFT_REBOOT -> driver.reboot(ref, RebootType.SOFT);
+        case HARD_REBOOT -> driver.reboot(ref, RebootType.HARD);
+        case PAUSE -> driver.pause(ref);
+        case UNPAUSE -> driver.unpause(ref);
+        case SUSPEND -> driver.suspend(ref);
+        case RESUME -> driver.resume(ref);
       }
     } catch (HypervisorException e) {
       LOG.info("Server {} failed to {}: {}", id, action.novaName, e.getMessage());
@@ -224,6 +224,27 @@ public final class ServerActions {
         .finishAction(id, action.taskState, action.status, action.vmState, action.powerState, true, now());
     new InstanceActionStore(db.sql()).finishEvent(id, requestId, event, null, now());
     return null;
+  }
+
+  /**
+   * After the action's last attempt failed unexpectedly (not a driver fault, which the attempt
+   * settles itself): the server leaves the action's task state as it was before, as Nova's
+   * {@code @reverts_task_state} does, so it is never held for good.
+   */
+  void giveUp(Task task, String error) {
+    try {
+      JsonNode payload = JSON.readTree(task.payload());
+      Action action = Action.valueOf(payload.path("action").asText());
+      String id = payload.path("server_id").asText();
+      new InstanceActionStore(db.sql())
+          .finishEvent(id, payload.path("request_id").asText(), "compute_" + action.novaName + "_instance", error, now());
+      new ServerStore(db.sql())
+          .finishAction(
+              id, action.taskState, payload.path("previous_status").asText(), payload.path("previous_vm_state").asText(),
+              payload.path("previous_power_state").asInt(), false, now());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("unreadable action task " + task.id(), e);
+    }
   }
 
   /**

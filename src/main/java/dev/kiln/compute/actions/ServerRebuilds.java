@@ -7,9 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
-import dev.kiln.compute.ComputeService;
+import dev.kiln.compute.catalog.Keypairs;
 import dev.kiln.compute.fleet.HypervisorDriver.InstanceRef;
 import dev.kiln.compute.fleet.HypervisorDriver.RebuildRequest;
+import dev.kiln.compute.fleet.HypervisorDriver;
 import dev.kiln.compute.fleet.HypervisorException;
 import dev.kiln.compute.servers.InstanceAction;
 import dev.kiln.compute.servers.Server.Fault;
@@ -57,18 +58,26 @@ public final class ServerRebuilds {
   private final Database db;
   private final Clock clock;
   private final IdGenerator ids;
-  private final ComputeService compute;
+  private final HypervisorDriver driver;
+  private final Keypairs keypairs;
   private final Servers servers;
   private final ImageService image;
   private final TaskRunner tasks;
 
   public ServerRebuilds(
-      Database db, Clock clock, IdGenerator ids, ComputeService compute, Servers servers, ImageService image,
+      Database db,
+      Clock clock,
+      IdGenerator ids,
+      HypervisorDriver driver,
+      Keypairs keypairs,
+      Servers servers,
+      ImageService image,
       TaskRunner tasks) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
-    this.compute = requireNonNull(compute, "compute is null");
+    this.driver = requireNonNull(driver, "driver is null");
+    this.keypairs = requireNonNull(keypairs, "keypairs is null");
     this.servers = requireNonNull(servers, "servers is null");
     this.image = requireNonNull(image, "image is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
@@ -129,7 +138,7 @@ public final class ServerRebuilds {
       }
       Image img = image(actor, spec.imageRef(), server);
       if (spec.setKeyName() && spec.keyName() != null
-          && compute.keypairs().find(actor.userId(), spec.keyName()).isEmpty()) {
+          && keypairs.find(actor.userId(), spec.keyName()).isEmpty()) {
         throw ServiceException.invalid("KeypairNotFound", "Invalid key_name provided.");
       }
       Instant now = now();
@@ -214,7 +223,7 @@ public final class ServerRebuilds {
     InstanceActionStore events = new InstanceActionStore(db.sql());
     events.startEvent(id, requestId, event, server.host(), now());
     try {
-      compute.driver().rebuild(
+      driver.rebuild(
           new RebuildRequest(
               new InstanceRef(id, server.host()), payload.path("image_id").asText(),
               payload.path("preserve_ephemeral").asBoolean()));

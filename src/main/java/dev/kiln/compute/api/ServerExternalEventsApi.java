@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kiln.compute.events.ExternalEvents.Event;
+import dev.kiln.compute.events.ExternalEvent;
 import dev.kiln.compute.events.ExternalEvents.Outcome;
 import dev.kiln.compute.events.ExternalEvents;
 import dev.kiln.http.Access;
@@ -53,7 +53,7 @@ final class ServerExternalEventsApi {
     ArrayNode answered = Json.object().arrayNode();
     boolean allAccepted = true;
     for (Requested r : requested) {
-      Outcome outcome = events.record(r.serverId(), r.name(), r.tag(), r.status(), Event.Source.API);
+      Outcome outcome = events.record(r.serverId(), r.name(), r.tag(), r.status(), ExternalEvent.Source.API);
       ObjectNode echo = r.echo();
       echo.put("status", outcome == Outcome.ACCEPTED ? ExternalEvents.COMPLETED : ExternalEvents.FAILED);
       echo.put("code", outcome.code());
@@ -173,7 +173,7 @@ final class ServerExternalEventsApi {
             .orElseThrow(() -> ApiError.badRequest("The query parameter server_uuid is required."));
     ObjectNode body = Json.object();
     ArrayNode items = body.putArray("external_events");
-    for (Event e : events.of(serverId)) {
+    for (ExternalEvent e : events.of(serverId)) {
       ObjectNode item = items.addObject();
       item.put("name", e.name());
       item.put("server_uuid", e.serverId());

@@ -104,7 +104,7 @@ final class ServerViews {
       list.addObject()
           .put("version", a.version())
           .put("addr", a.addr())
-          .put("OS-EXT-IPS:type", "fixed")
+          .put("OS-EXT-IPS:type", a.type())
           .put("OS-EXT-IPS-MAC:mac_addr", a.mac());
     }
     o.put("accessIPv4", "");

@@ -72,6 +72,9 @@ final class VolumeAttachmentsApi {
         throw Nova.invalid("volumeAttachment/device", d, "does not match '(^/dev/x{0,1}[a-z]{0,1}d{0,1})([a-z]+)[0-9]*$'");
       }
       device = d.textValue().startsWith("/dev/") ? d.textValue() : "/dev/" + d.textValue();
+      if (device.length() > 255) {
+        throw Nova.invalid("volumeAttachment/device", d, "is too long");
+      }
     }
     String tag = null;
     if (in.has("tag")) {

@@ -25,6 +25,10 @@ import java.util.function.Function;
  * Nova's flavors, with extra specs and access lists. Everyone sees public flavors and the private
  * ones their project was given access to; admins see and change everything. The defaults (m1.tiny,
  * m1.small, m1.medium, m1.large, ids 1 to 4) come with the database.
+ *
+ * <p>Why over 400 lines: flavors, their extra specs and their access lists are one Nova resource
+ * under one set of policies; most of the class is the checks Nova makes on each field, with its
+ * messages.
  */
 public final class Flavors {
   /** Nova's limit for integer flavor attributes (its database's MAX_INT). */

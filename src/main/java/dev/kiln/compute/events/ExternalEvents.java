@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,26 +49,6 @@ public final class ExternalEvents {
     this.ids = requireNonNull(ids, "ids is null");
   }
 
-  /** One recorded event. */
-  public record Event(
-      String id, String serverId, String name, String tag, String status, Source source, Instant receivedAt) {
-
-    /** Who sent it: a client of the API, or Kiln's own Networking or Block Storage. */
-    public enum Source {
-      API,
-      NETWORK,
-      VOLUME;
-
-      public String wireName() {
-        return name().toLowerCase(Locale.ROOT);
-      }
-
-      public static Source of(String wireName) {
-        return valueOf(wireName.toUpperCase(Locale.ROOT));
-      }
-    }
-  }
-
   /** Why an event was, or was not, accepted; the codes are the per-event codes Nova answers. */
   public enum Outcome {
     ACCEPTED(200),
@@ -92,7 +71,7 @@ public final class ExternalEvents {
    * Records an event for a server if Compute accepts it, and answers why or why not. Events for
    * a server that does not exist, or that is on no host yet, are dropped, as Nova drops them.
    */
-  public Outcome record(String serverId, String name, String tag, String status, Event.Source source) {
+  public Outcome record(String serverId, String name, String tag, String status, ExternalEvent.Source source) {
     requireNonNull(serverId, "serverId is null");
     requireNonNull(name, "name is null");
     requireNonNull(status, "status is null");
@@ -109,14 +88,14 @@ public final class ExternalEvents {
       LOG.debug("Dropping event {}:{} for server {}, which is on no host", name, tag, serverId);
       return Outcome.NO_HOST;
     }
-    Event event = new Event(ids.uuid(), serverId, name, tag, status, source, clock.instant().truncatedTo(ChronoUnit.MICROS));
+    ExternalEvent event = new ExternalEvent(ids.uuid(), serverId, name, tag, status, source, clock.instant().truncatedTo(ChronoUnit.MICROS));
     new ExternalEventStore(db.sql()).insert(event);
-    LOG.info("Event {}:{} for server {} from {}", name, tag, serverId, source.wireName());
+    LOG.info("ExternalEvent {}:{} for server {} from {}", name, tag, serverId, source.wireName());
     return Outcome.ACCEPTED;
   }
 
   /** A server's recorded events, oldest first (also those of a server since deleted). */
-  public List<Event> of(String serverId) {
+  public List<ExternalEvent> of(String serverId) {
     return new ExternalEventStore(db.sql()).of(serverId);
   }
 }

@@ -111,6 +111,21 @@ public final class Fleet implements ComputeHosts {
     return store().hypervisors().stream().filter(h -> isKnown(h.hostname())).toList();
   }
 
+  /**
+   * Up to {@code limit} hosts this node knows that could take {@code amount} now, best first (see
+   * {@link FleetStore#candidates}). Hosts the database has but this node's configuration no longer
+   * lists are passed over, reading further down the list when a page holds only such hosts.
+   */
+  public List<String> candidates(Resources amount, String zone, String onlyHost, Set<String> excluded, int limit) {
+    for (int page = limit; ; page *= 4) {
+      List<String> found = store().candidates(amount, zone, onlyHost, excluded, page);
+      List<String> known = found.stream().filter(this::isKnown).limit(limit).toList();
+      if (!known.isEmpty() || found.size() < page) {
+        return known;
+      }
+    }
+  }
+
   public Optional<Hypervisor> hypervisor(String host) {
     return isKnown(host) ? store().hypervisor(host) : Optional.empty();
   }

@@ -9,13 +9,10 @@ import dev.kiln.compute.catalog.Keypairs;
 import dev.kiln.compute.servers.Server.PluggedPort;
 import dev.kiln.compute.servers.Server;
 import dev.kiln.compute.servers.Servers;
-import dev.kiln.network.IpAddresses;
-import dev.kiln.network.IpNetwork;
 import dev.kiln.network.Network;
 import dev.kiln.network.NetworkService;
 import dev.kiln.network.Port;
 import dev.kiln.network.Subnet;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -321,20 +318,15 @@ public final class InstanceMetadata {
     net.put("type", "ipv" + version + (subnet.ipv6AddressMode() == null ? "" : "_" + subnet.ipv6AddressMode()));
     net.put("link", linkId);
     net.put("ip_address", a.address());
-    IpNetwork cidr = IpNetwork.parse(subnet.cidr());
-    net.put("netmask", netmask(cidr.version(), cidr.prefix()));
+    net.put("netmask", subnet.netmask());
     List<Map<String, Object>> routes = new ArrayList<>();
     if (subnet.gatewayIp() != null && !subnet.gatewayIp().isEmpty()) {
       String any = version == 4 ? "0.0.0.0" : "::";
       routes.add(route(any, any, subnet.gatewayIp()));
     }
     for (Subnet.Route r : subnet.hostRoutes()) {
-      IpNetwork destination = IpNetwork.parse(r.destination());
-      if (destination != null) {
-        routes.add(
-            route(
-                IpAddresses.format(destination.first()), netmask(destination.version(), destination.prefix()),
-                r.nexthop()));
+      if (r.destinationAddress() != null) {
+        routes.add(route(r.destinationAddress(), r.destinationNetmask(), r.nexthop()));
       }
     }
     net.put("routes", routes);
@@ -360,14 +352,6 @@ public final class InstanceMetadata {
       services.add(dns);
     }
     return services;
-  }
-
-  /** A prefix length as a mask: 24 → 255.255.255.0, 64 → ffff:ffff:ffff:ffff::. */
-  static String netmask(int version, int prefix) {
-    int bits = version == 4 ? 32 : 128;
-    BigInteger all = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
-    BigInteger mask = all.shiftRight(bits - prefix).shiftLeft(bits - prefix);
-    return IpAddresses.format(new IpAddresses.Ip(version, mask));
   }
 
   /** The version asked for, {@code latest} as the newest; 404 for one Nova does not have. */

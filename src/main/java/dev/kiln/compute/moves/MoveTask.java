@@ -13,10 +13,10 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.common.ServiceException;
-import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.fleet.Fleet;
 import dev.kiln.compute.fleet.Hypervisor;
 import dev.kiln.compute.fleet.HypervisorDriver.MigrationRequest;
+import dev.kiln.compute.fleet.HypervisorDriver;
 import dev.kiln.compute.fleet.HypervisorException;
 import dev.kiln.compute.fleet.Resources;
 import dev.kiln.compute.fleet.Scheduler;
@@ -30,6 +30,7 @@ import dev.kiln.compute.servers.store.MigrationStore;
 import dev.kiln.compute.servers.store.ServerStore;
 import dev.kiln.network.NetworkService;
 import dev.kiln.store.Database;
+import dev.kiln.store.Sql;
 import dev.kiln.tasks.Task;
 import dev.kiln.tasks.TaskHandler;
 import java.time.Clock;
@@ -57,6 +58,10 @@ import org.slf4j.LoggerFactory;
  * claim; confirming (or failing to confirm or revert, which leaves the server on the destination)
  * releases the source claim and hands the migration's to the server; reverting drops the
  * migration's.
+ *
+ * <p>Why over 400 lines: one durable handler for the whole resize and cold migration state machine
+ * (prepare, migrate, arrive, confirm, revert); each step's conditional update and its undo stay
+ * together.
  */
 final class MoveTask implements TaskHandler {
   private static final Logger LOG = LoggerFactory.getLogger(MoveTask.class);
@@ -66,18 +71,20 @@ final class MoveTask implements TaskHandler {
 
   private final Database db;
   private final Clock clock;
-  private final ComputeService compute;
+  private final Fleet fleet;
+  private final HypervisorDriver driver;
   private final MoveBindings bindings;
   private final ServerVolumes volumes;
   private final Scheduler scheduler;
 
-  MoveTask(Database db, Clock clock, ComputeService compute, NetworkService network, ServerVolumes volumes) {
+  MoveTask(Database db, Clock clock, Fleet fleet, HypervisorDriver driver, NetworkService network, ServerVolumes volumes) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
-    this.compute = requireNonNull(compute, "compute is null");
+    this.fleet = requireNonNull(fleet, "fleet is null");
+    this.driver = requireNonNull(driver, "driver is null");
     this.bindings = new MoveBindings(requireNonNull(network, "network is null"));
     this.volumes = requireNonNull(volumes, "volumes is null");
-    this.scheduler = new Scheduler(db, compute.fleet());
+    this.scheduler = new Scheduler(db, fleet);
   }
 
   @Override
@@ -170,7 +177,7 @@ final class MoveTask implements TaskHandler {
         bindings.prepare(server, host);
       } catch (ServiceException e) {
         LOG.info("Ports of server {} cannot bind on {}: {}", server.id(), host, e.getMessage());
-        compute.fleet().release(m.uuid());
+        fleet.release(m.uuid());
         Instant failed = now();
         db.inTransaction(
             sql -> {
@@ -185,21 +192,16 @@ final class MoveTask implements TaskHandler {
         return false;
       }
     }
-    Instant now = now();
-    boolean moved =
-        db.inTransaction(
-            sql -> {
-              if (!new ServerStore(sql).advanceTaskState(server.id(), RESIZE_PREP, RESIZE_MIGRATING, now)) {
-                return false;
-              }
-              new MigrationStore(sql).setDestination(m.uuid(), Migration.PRE_MIGRATING, Migration.MIGRATING, host, now);
-              new InstanceActionStore(sql).finishEvent(server.id(), m.requestId(), event, null, now);
-              return true;
-            });
-    if (!moved) {
-      abandon(m);
-    }
-    return moved;
+    return endStep(
+        m,
+        event,
+        (sql, now) -> {
+          if (!new ServerStore(sql).advanceTaskState(server.id(), RESIZE_PREP, RESIZE_MIGRATING, now)) {
+            return false;
+          }
+          new MigrationStore(sql).setDestination(m.uuid(), Migration.PRE_MIGRATING, Migration.MIGRATING, host, now);
+          return true;
+        });
   }
 
   /** The driver moves the instance; a failure leaves it in ERROR on the source. */
@@ -209,13 +211,13 @@ final class MoveTask implements TaskHandler {
     MigrationRequest request = request(m);
     try {
       if (m.type().equals(Migration.RESIZE)) {
-        compute.driver().resize(request);
+        driver.resize(request);
       } else {
-        compute.driver().migrate(request);
+        driver.migrate(request);
       }
     } catch (HypervisorException e) {
       LOG.info("Server {} failed to move to {}: {}", server.id(), m.destCompute(), e.getMessage());
-      compute.fleet().release(m.uuid());
+      fleet.release(m.uuid());
       if (!m.destCompute().equals(m.sourceCompute())) {
         bindings.dropInactive(server, m.destCompute());
       }
@@ -229,21 +231,16 @@ final class MoveTask implements TaskHandler {
           });
       return false;
     }
-    Instant now = now();
-    boolean moved =
-        db.inTransaction(
-            sql -> {
-              if (!new ServerStore(sql).advanceTaskState(server.id(), RESIZE_MIGRATING, RESIZE_MIGRATED, now)) {
-                return false;
-              }
-              new MigrationStore(sql).advance(m.uuid(), Migration.MIGRATING, Migration.POST_MIGRATING, now);
-              new InstanceActionStore(sql).finishEvent(server.id(), m.requestId(), event, null, now);
-              return true;
-            });
-    if (!moved) {
-      abandon(m);
-    }
-    return moved;
+    return endStep(
+        m,
+        event,
+        (sql, now) -> {
+          if (!new ServerStore(sql).advanceTaskState(server.id(), RESIZE_MIGRATING, RESIZE_MIGRATED, now)) {
+            return false;
+          }
+          new MigrationStore(sql).advance(m.uuid(), Migration.MIGRATING, Migration.POST_MIGRATING, now);
+          return true;
+        });
   }
 
   /** Binds the ports on the destination and shows the server there, with its new flavor, to verify. */
@@ -258,22 +255,46 @@ final class MoveTask implements TaskHandler {
     bindings.activate(server, m.destCompute(), zone);
     volumes.moveAttachments(server, m.destCompute());
     int power = "stopped".equals(m.oldVmState()) ? Server.POWER_SHUTDOWN : Server.POWER_RUNNING;
+    endStep(
+        m,
+        event,
+        (sql, now) -> {
+          if (!new ServerStore(sql)
+              .finishMove(server.id(), RESIZE_FINISH, m.destCompute(), zone, m.newFlavor(), VERIFY_RESIZE, "resized", power, now)) {
+            return false;
+          }
+          new MigrationStore(sql).advance(m.uuid(), Migration.POST_MIGRATING, Migration.FINISHED, now);
+          return true;
+        });
+    return false;
+  }
+
+  /** A step's own writes, given the transaction and the time; false when the server moved on. */
+  @FunctionalInterface
+  private interface StepWrites {
+    boolean apply(Sql sql, Instant now);
+  }
+
+  /**
+   * Ends a step of the move in one transaction: the step's writes (the server's conditional
+   * update first) and the finish of its instance action event. When the server has moved on (a
+   * delete took over), nothing is written and the migration is abandoned.
+   */
+  private boolean endStep(Migration m, String event, StepWrites writes) {
     Instant now = now();
-    boolean arrived =
+    boolean done =
         db.inTransaction(
             sql -> {
-              if (!new ServerStore(sql)
-                  .finishMove(server.id(), RESIZE_FINISH, m.destCompute(), zone, m.newFlavor(), VERIFY_RESIZE, "resized", power, now)) {
+              if (!writes.apply(sql, now)) {
                 return false;
               }
-              new MigrationStore(sql).advance(m.uuid(), Migration.POST_MIGRATING, Migration.FINISHED, now);
-              new InstanceActionStore(sql).finishEvent(server.id(), m.requestId(), event, null, now);
+              new InstanceActionStore(sql).finishEvent(m.serverId(), m.requestId(), event, null, now);
               return true;
             });
-    if (!arrived) {
+    if (!done) {
       abandon(m);
     }
-    return false;
+    return done;
   }
 
   private void confirm(Migration m, String requestId) {
@@ -288,7 +309,7 @@ final class MoveTask implements TaskHandler {
     events().startEvent(server.id(), requestId, event, m.sourceCompute(), now());
     HypervisorException failure = null;
     try {
-      compute.driver().confirmMigration(request(m));
+      driver.confirmMigration(request(m));
     } catch (HypervisorException e) {
       LOG.info("Server {} failed to confirm its resize: {}", server.id(), e.getMessage());
       failure = e;
@@ -328,7 +349,7 @@ final class MoveTask implements TaskHandler {
     String event = "compute_revert_resize";
     events().startEvent(server.id(), requestId, event, m.destCompute(), now());
     try {
-      compute.driver().revertMigration(request(m));
+      driver.revertMigration(request(m));
     } catch (HypervisorException e) {
       LOG.info("Server {} failed to revert its resize: {}", server.id(), e.getMessage());
       settleOnDestination(m);
@@ -342,7 +363,7 @@ final class MoveTask implements TaskHandler {
           });
       return;
     }
-    compute.fleet().release(m.uuid());
+    fleet.release(m.uuid());
     events().finishEvent(server.id(), requestId, event, null, now());
     String finish = "compute_finish_revert_resize";
     events().startEvent(server.id(), requestId, finish, m.sourceCompute(), now());
@@ -392,7 +413,7 @@ final class MoveTask implements TaskHandler {
     switch (m.status()) {
       case Migration.PRE_MIGRATING, Migration.MIGRATING, Migration.POST_MIGRATING -> {
         // Back on the source, where the server's own claim is.
-        compute.fleet().release(m.uuid());
+        fleet.release(m.uuid());
         try {
           bindings.activate(server, m.sourceCompute(), zoneOf(m.sourceCompute(), server));
           if (m.destCompute() != null && !m.destCompute().equals(m.sourceCompute())) {
@@ -404,7 +425,7 @@ final class MoveTask implements TaskHandler {
       }
       case Migration.CONFIRMING -> settleOnDestination(m);
       case Migration.REVERTING -> {
-        if (compute.fleet().findClaim(m.uuid()).isPresent()) {
+        if (fleet.findClaim(m.uuid()).isPresent()) {
           settleOnDestination(m);
         } else {
           // The destination was given up already: show the server on the source, as claimed.
@@ -437,22 +458,22 @@ final class MoveTask implements TaskHandler {
    * to do (the server's claim then is the destination's).
    */
   private void settleOnDestination(Migration m) {
-    if (compute.fleet().findClaim(m.uuid()).isPresent()) {
-      compute.fleet().release(m.serverId());
-      compute.fleet().transferClaim(m.uuid(), m.serverId());
+    if (fleet.findClaim(m.uuid()).isPresent()) {
+      fleet.release(m.serverId());
+      fleet.transferClaim(m.uuid(), m.serverId());
     }
   }
 
   /** Gives up a move whose server was deleted or is being deleted: the destination claim goes. */
   private void abandon(Migration m) {
-    compute.fleet().release(m.uuid());
+    fleet.release(m.uuid());
     migrations().fail(m.uuid(), now());
   }
 
   // Helpers
 
   private String zoneOf(String host, Server server) {
-    return compute.fleet().hypervisor(host).map(Hypervisor::availabilityZone).orElse(server.availabilityZone());
+    return fleet.hypervisor(host).map(Hypervisor::availabilityZone).orElse(server.availabilityZone());
   }
 
   private static MigrationRequest request(Migration m) {

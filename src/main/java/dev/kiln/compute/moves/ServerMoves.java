@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
-import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.catalog.Flavor;
+import dev.kiln.compute.catalog.Flavors;
+import dev.kiln.compute.fleet.Fleet;
+import dev.kiln.compute.fleet.HypervisorDriver;
+import dev.kiln.compute.quotas.ComputeQuotas;
 import dev.kiln.compute.servers.InstanceAction;
 import dev.kiln.compute.servers.Migration;
 import dev.kiln.compute.servers.Server.FlavorSnapshot;
@@ -69,21 +72,33 @@ public final class ServerMoves {
   private final Database db;
   private final Clock clock;
   private final IdGenerator ids;
-  private final ComputeService compute;
+  private final Fleet fleet;
+  private final Flavors flavors;
+  private final ComputeQuotas quotas;
   private final Servers servers;
   private final TaskRunner tasks;
   private final MoveTask task;
 
   public ServerMoves(
-      Database db, Clock clock, IdGenerator ids, ComputeService compute, Servers servers, NetworkService network,
+      Database db,
+      Clock clock,
+      IdGenerator ids,
+      Fleet fleet,
+      HypervisorDriver driver,
+      Flavors flavors,
+      ComputeQuotas quotas,
+      Servers servers,
+      NetworkService network,
       TaskRunner tasks) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
-    this.compute = requireNonNull(compute, "compute is null");
+    this.fleet = requireNonNull(fleet, "fleet is null");
+    this.flavors = requireNonNull(flavors, "flavors is null");
+    this.quotas = requireNonNull(quotas, "quotas is null");
     this.servers = requireNonNull(servers, "servers is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
-    this.task = new MoveTask(db, clock, compute, network, servers.volumes());
+    this.task = new MoveTask(db, clock, fleet, driver, network, servers.volumes());
     tasks.register(MOVE_TASK, task);
   }
 
@@ -95,7 +110,7 @@ public final class ServerMoves {
       Server server = servers.visible(actor, id);
       checkMovable(actor, server, "resize");
       Flavor flavor =
-          compute.flavors().find(actor, flavorRef).filter(f -> !f.disabled())
+          flavors.find(actor, flavorRef).filter(f -> !f.disabled())
               .orElseThrow(() -> ServiceException.invalid("FlavorNotFound", "Unable to locate requested flavor."));
       if (flavor.id().equals(server.flavor().id())) {
         throw ServiceException.invalid("CannotResizeToSameFlavor", "When resizing, instances must change flavor!");
@@ -136,7 +151,7 @@ public final class ServerMoves {
         if (host.equals(server.host())) {
           throw ServiceException.invalid("CannotMigrateToSameHost", "Cannot migrate to the host where the server exists.");
         }
-        if (!compute.fleet().isKnown(host)) {
+        if (!fleet.isKnown(host)) {
           throw ServiceException.invalid("ComputeHostNotFound", "Compute host " + host + " could not be found.");
         }
       }
@@ -178,7 +193,7 @@ public final class ServerMoves {
         db.inTransaction(
             sql -> {
               if (type.equals(Migration.RESIZE)) {
-                compute.quotas().reserveResize(
+                quotas.reserveResize(
                     sql, server.projectId(), newFlavor.vcpus() - server.flavor().vcpus(),
                     newFlavor.ramMb() - server.flavor().ramMb());
               }
@@ -292,7 +307,7 @@ public final class ServerMoves {
 
   /** Nova's internal id of the server's current flavor, or null when that flavor is gone. */
   private Integer flavorSeq(Server server) {
-    return compute.flavors()
+    return flavors
         .find(new Actor(server.projectId(), server.userId(), true), server.flavor().id())
         .map(Flavor::seq)
         .orElse(null);

@@ -6,14 +6,17 @@ import dev.kiln.common.Actor;
 import dev.kiln.common.ServiceException;
 import dev.kiln.compute.quotas.store.ComputeQuotaStore.Usage;
 import dev.kiln.compute.quotas.store.ComputeQuotaStore;
+import dev.kiln.quota.Demand;
+import dev.kiln.quota.QuotaStore;
+import dev.kiln.quota.QuotaStyle;
+import dev.kiln.quota.QuotaTables;
+import dev.kiln.quota.Quotas;
 import dev.kiln.store.Database;
 import dev.kiln.store.Sql;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Nova's quotas ({@code os-quota-sets}, {@code os-quota-class-sets}, {@code /limits}), as Nova's
@@ -45,6 +48,9 @@ public final class ComputeQuotas {
   /** Every quota Nova knows with its built-in default, by name (Nova lists them sorted). */
   public static final Map<String, Long> BUILT_IN_DEFAULTS = builtInDefaults();
 
+  /** Per-project limits in compute_quota; lock rows for projects and users in compute_quota_lock. */
+  private static final QuotaTables TABLES = new QuotaTables("compute_quota", "project_id", "compute_quota_lock", "owner");
+
   private final Database db;
 
   public ComputeQuotas(Database db) {
@@ -71,17 +77,17 @@ public final class ComputeQuotas {
       throw new IllegalArgumentException(
           "a boot cannot ask for less than nothing: " + instances + " x (" + vcpusEach + " vCPUs, " + ramMbEach + " MB)");
     }
+    lockProject(sql, projectId);
     ComputeQuotaStore store = new ComputeQuotaStore(sql);
-    store.lockProject(projectId);
-    Map<String, Long> limits = effectiveFor(store, projectId);
+    Map<String, Long> limits = effectiveFor(sql, projectId);
     Usage used = store.usage(projectId);
     // Nova names the exceeded quotas in alphabetical order, the order of this list.
-    List<Ask> asks =
+    Quotas.require(
+        QuotaStyle.NOVA,
         List.of(
-            new Ask(CORES, (long) instances * vcpusEach, used.cores(), limits.get(CORES)),
-            new Ask(INSTANCES, instances, used.instances(), limits.get(INSTANCES)),
-            new Ask(RAM, (long) instances * ramMbEach, used.ram(), limits.get(RAM)));
-    refuseOvers(asks);
+            new Demand(CORES, (long) instances * vcpusEach, used.cores(), limits.get(CORES)),
+            new Demand(INSTANCES, instances, used.instances(), limits.get(INSTANCES)),
+            new Demand(RAM, (long) instances * ramMbEach, used.ram(), limits.get(RAM))));
   }
 
   /**
@@ -93,38 +99,14 @@ public final class ComputeQuotas {
     if (deltaCores <= 0 && deltaRamMb <= 0) {
       return;
     }
-    ComputeQuotaStore store = new ComputeQuotaStore(sql);
-    store.lockProject(projectId);
-    Map<String, Long> limits = effectiveFor(store, projectId);
-    Usage used = store.usage(projectId);
-    refuseOvers(
+    lockProject(sql, projectId);
+    Map<String, Long> limits = effectiveFor(sql, projectId);
+    Usage used = new ComputeQuotaStore(sql).usage(projectId);
+    Quotas.require(
+        QuotaStyle.NOVA,
         List.of(
-            new Ask(CORES, Math.max(0, deltaCores), used.cores(), limits.get(CORES)),
-            new Ask(RAM, Math.max(0, deltaRamMb), used.ram(), limits.get(RAM))));
-  }
-
-  /** Nova's TooManyInstances (403), naming every quota the asks would exceed. */
-  private static void refuseOvers(List<Ask> asks) {
-    List<Ask> overs = asks.stream().filter(Ask::exceeds).toList();
-    if (!overs.isEmpty()) {
-      String names = join(overs, Ask::resource);
-      throw ServiceException.forbidden(
-          "TooManyInstances",
-          "Quota exceeded for " + names + ": Requested " + join(overs, a -> Long.toString(a.requested()))
-              + ", but already used " + join(overs, a -> Long.toString(a.used())) + " of "
-              + join(overs, a -> Long.toString(a.limit())) + " " + names);
-    }
-  }
-
-  /** What a boot asks of one quota, with what the project holds of it and its limit. */
-  private record Ask(String resource, long requested, long used, long limit) {
-    boolean exceeds() {
-      return limit >= 0 && requested > 0 && used + requested > limit;
-    }
-  }
-
-  private static String join(List<Ask> asks, Function<Ask, String> part) {
-    return asks.stream().map(part).collect(Collectors.joining(", "));
+            new Demand(CORES, Math.max(0, deltaCores), used.cores(), limits.get(CORES)),
+            new Demand(RAM, Math.max(0, deltaRamMb), used.ram(), limits.get(RAM))));
   }
 
   /**
@@ -134,7 +116,7 @@ public final class ComputeQuotas {
   public void checkMetadataItems(Sql sql, String projectId, int items) {
     requireNonNull(sql, "sql is null");
     requireNonNull(projectId, "projectId is null");
-    long limit = effectiveFor(new ComputeQuotaStore(sql), projectId).get(METADATA_ITEMS);
+    long limit = effectiveFor(sql, projectId).get(METADATA_ITEMS);
     if (limit >= 0 && items > limit) {
       throw ServiceException.forbidden(
           "MetadataLimitExceeded", "Maximum number of metadata items exceeds " + limit);
@@ -150,10 +132,10 @@ public final class ComputeQuotas {
   public void reserveKeypair(Sql sql, String projectId, String userId) {
     requireNonNull(sql, "sql is null");
     requireNonNull(userId, "userId is null");
+    new QuotaStore(sql, TABLES).lock("user " + userId);
     ComputeQuotaStore store = new ComputeQuotaStore(sql);
-    store.lockUser(userId);
-    long limit = (projectId == null ? effective(store) : effectiveFor(store, projectId)).get(KEY_PAIRS);
-    if (limit >= 0 && store.keypairs(userId) + 1 > limit) {
+    long limit = (projectId == null ? effective(store) : effectiveFor(sql, projectId)).get(KEY_PAIRS);
+    if (new Demand(KEY_PAIRS, 1, store.keypairs(userId), limit).exceeds()) {
       throw ServiceException.forbidden("KeypairLimitExceeded", "Quota exceeded, too many key pairs.");
     }
   }
@@ -163,10 +145,9 @@ public final class ComputeQuotas {
    * transaction that creates it, under the project's quota lock (403 when it is full).
    */
   public void reserveServerGroup(Sql sql, String projectId) {
-    ComputeQuotaStore store = new ComputeQuotaStore(sql);
-    store.lockProject(projectId);
-    long limit = effectiveFor(store, projectId).get(SERVER_GROUPS);
-    if (limit >= 0 && store.usage(projectId).serverGroups() + 1 > limit) {
+    lockProject(sql, projectId);
+    long limit = effectiveFor(sql, projectId).get(SERVER_GROUPS);
+    if (new Demand(SERVER_GROUPS, 1, new ComputeQuotaStore(sql).usage(projectId).serverGroups(), limit).exceeds()) {
       throw ServiceException.forbidden("QuotaError", "Quota exceeded, too many server groups.");
     }
   }
@@ -176,8 +157,8 @@ public final class ComputeQuotas {
    * group's lock and says how many members it has.
    */
   public void checkGroupMembers(Sql sql, String projectId, long members) {
-    long limit = effectiveFor(new ComputeQuotaStore(sql), projectId).get(SERVER_GROUP_MEMBERS);
-    if (limit >= 0 && members + 1 > limit) {
+    long limit = effectiveFor(sql, projectId).get(SERVER_GROUP_MEMBERS);
+    if (new Demand(SERVER_GROUP_MEMBERS, 1, members, limit).exceeds()) {
       throw ServiceException.forbidden("QuotaError", "Quota exceeded, too many servers in group");
     }
   }
@@ -187,7 +168,7 @@ public final class ComputeQuotas {
   /** The project's limits, every quota (Nova's show). */
   public Map<String, Long> limits(Actor actor, String projectId) {
     authorizeRead(actor, projectId, "os_compute_api:os-quota-sets:show");
-    return effectiveFor(new ComputeQuotaStore(db.sql()), projectId);
+    return effectiveFor(db.sql(), projectId);
   }
 
   /** The project's limits with their usage (Nova's detail). */
@@ -214,23 +195,14 @@ public final class ComputeQuotas {
     }
     return db.inTransaction(
         sql -> {
-          ComputeQuotaStore store = new ComputeQuotaStore(sql);
-          store.lockProject(projectId);
+          lockProject(sql, projectId);
           if (!force) {
-            Map<String, Long> inUse = inUse(store.usage(projectId));
-            for (Map.Entry<String, Long> change : changes.entrySet()) {
-              long value = change.getValue();
-              long minimum = inUse.getOrDefault(change.getKey(), 0L);
-              if (value != -1 && value < minimum) {
-                throw ServiceException.invalid(
-                    "HTTPBadRequest",
-                    "Quota limit " + value + " for " + change.getKey()
-                        + " must be greater than or equal to already used and reserved " + minimum + ".");
-              }
-            }
+            Map<String, Long> inUse = inUse(new ComputeQuotaStore(sql).usage(projectId));
+            Quotas.requireNotBelowUsage(QuotaStyle.NOVA, changes, resource -> inUse.getOrDefault(resource, 0L));
           }
-          changes.forEach((resource, value) -> store.putProjectLimit(projectId, resource, value));
-          return effectiveFor(store, projectId);
+          QuotaStore limits = new QuotaStore(sql, TABLES);
+          changes.forEach((resource, value) -> limits.putLimit(projectId, resource, value));
+          return effectiveFor(sql, projectId);
         });
   }
 
@@ -239,9 +211,8 @@ public final class ComputeQuotas {
     authorizeAdmin(actor, "os_compute_api:os-quota-sets:delete");
     db.inTransaction(
         sql -> {
-          ComputeQuotaStore store = new ComputeQuotaStore(sql);
-          store.lockProject(projectId);
-          return store.deleteProjectLimits(projectId);
+          lockProject(sql, projectId);
+          return new QuotaStore(sql, TABLES).deleteLimits(projectId);
         });
   }
 
@@ -250,7 +221,7 @@ public final class ComputeQuotas {
   /** A quota class's limits (admins only); what is not set in it has the built-in default. */
   public Map<String, Long> classLimits(Actor actor, String className) {
     authorizeAdmin(actor, "os_compute_api:os-quota-class-sets:show");
-    return overlay(BUILT_IN_DEFAULTS, new ComputeQuotaStore(db.sql()).classLimits(className));
+    return Quotas.overlay(BUILT_IN_DEFAULTS, new ComputeQuotaStore(db.sql()).classLimits(className));
   }
 
   /**
@@ -271,7 +242,7 @@ public final class ComputeQuotas {
         sql -> {
           ComputeQuotaStore store = new ComputeQuotaStore(sql);
           changes.forEach((resource, value) -> store.putClassLimit(className, resource, value));
-          return overlay(BUILT_IN_DEFAULTS, store.classLimits(className));
+          return Quotas.overlay(BUILT_IN_DEFAULTS, store.classLimits(className));
         });
   }
 
@@ -297,10 +268,10 @@ public final class ComputeQuotas {
   // Rules
 
   private Map<String, Quota> withUsage(String projectId) {
-    ComputeQuotaStore store = new ComputeQuotaStore(db.sql());
-    Map<String, Long> inUse = inUse(store.usage(projectId));
+    Sql sql = db.sql();
+    Map<String, Long> inUse = inUse(new ComputeQuotaStore(sql).usage(projectId));
     Map<String, Quota> out = new LinkedHashMap<>();
-    effectiveFor(store, projectId)
+    effectiveFor(sql, projectId)
         .forEach((resource, limit) -> out.put(resource, new Quota(limit, inUse.getOrDefault(resource, 0L), 0)));
     return out;
   }
@@ -310,19 +281,22 @@ public final class ComputeQuotas {
     return Map.of(INSTANCES, used.instances(), CORES, used.cores(), RAM, used.ram(), SERVER_GROUPS, used.serverGroups());
   }
 
+  /**
+   * Locks the project's quota row until the transaction ends: boots, resizes, group creations and
+   * limit changes of one project count and check usage one at a time.
+   */
+  private static void lockProject(Sql sql, String projectId) {
+    new QuotaStore(sql, TABLES).lock("project " + projectId);
+  }
+
+  /** The limits projects get: the built-ins under what the class {@code default} sets. */
   private static Map<String, Long> effective(ComputeQuotaStore store) {
-    return overlay(BUILT_IN_DEFAULTS, store.classLimits(DEFAULT_CLASS));
+    return Quotas.overlay(BUILT_IN_DEFAULTS, store.classLimits(DEFAULT_CLASS));
   }
 
-  private static Map<String, Long> effectiveFor(ComputeQuotaStore store, String projectId) {
-    return overlay(effective(store), store.projectLimits(projectId));
-  }
-
-  /** {@code base} with each of its quotas replaced by the value in {@code set}, if any. */
-  private static Map<String, Long> overlay(Map<String, Long> base, Map<String, Long> set) {
-    Map<String, Long> out = new LinkedHashMap<>();
-    base.forEach((resource, value) -> out.put(resource, set.getOrDefault(resource, value)));
-    return out;
+  /** A project's limits: the defaults under what is set for the project. */
+  private static Map<String, Long> effectiveFor(Sql sql, String projectId) {
+    return Quotas.overlay(effective(new ComputeQuotaStore(sql)), new QuotaStore(sql, TABLES).limits(projectId));
   }
 
   private static void checkLimit(String resource, long value) {

@@ -84,10 +84,40 @@ public final class ServerVolumes {
       if (host.equals(current.attachedHost())) {
         continue;
       }
-      String moved = attachForMove(system, d.volumeId(), server.id(), host, d.deviceName());
-      completeAttachment(system, moved);
+      // An earlier attempt that died after making the destination's attachment left it in Block
+      // Storage: take it rather than making a second one.
+      String moved =
+          otherAttachments(system, d.volumeId(), server.id(), d.attachmentId()).stream()
+              .filter(a -> host.equals(a.attachedHost()))
+              .map(Attachment::id)
+              .findFirst()
+              .orElseGet(() -> attachForMove(system, d.volumeId(), server.id(), host, d.deviceName()));
+      if (!attachmentComplete(system, moved)) {
+        completeAttachment(system, moved);
+      }
       store.setAttachment(d.id(), moved);
       unreserve(system, d.attachmentId());
+    }
+  }
+
+  /**
+   * The volume's attachments to this server other than {@code keep}, as Block Storage records
+   * them: what a move made on its destination, found again after a crash lost Compute's memory
+   * of it.
+   */
+  public java.util.List<Attachment> otherAttachments(Actor owner, String volumeId, String serverId, String keep) {
+    if (volumeId == null) {
+      return java.util.List.of();
+    }
+    try {
+      return volume.volumes().visible(owner, volumeId).attachments().stream()
+          .filter(a -> serverId.equals(a.instanceUuid()) && !a.id().equals(keep))
+          .toList();
+    } catch (ServiceException e) {
+      if (e.kind() == ServiceException.Kind.NOT_FOUND) {
+        return java.util.List.of();
+      }
+      throw e;
     }
   }
 

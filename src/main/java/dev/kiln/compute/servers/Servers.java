@@ -10,8 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
-import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.catalog.Flavor;
+import dev.kiln.compute.catalog.Flavors;
+import dev.kiln.compute.catalog.Keypairs;
 import dev.kiln.compute.fleet.Fleet;
 import dev.kiln.compute.fleet.HostedServers;
 import dev.kiln.compute.fleet.Hypervisor;
@@ -20,6 +21,7 @@ import dev.kiln.compute.fleet.HypervisorException;
 import dev.kiln.compute.fleet.Resources;
 import dev.kiln.compute.fleet.Scheduler;
 import dev.kiln.compute.groups.ServerGroups;
+import dev.kiln.compute.quotas.ComputeQuotas;
 import dev.kiln.compute.servers.Server.Fault;
 import dev.kiln.compute.servers.Server.FlavorSnapshot;
 import dev.kiln.compute.servers.Server.PluggedPort;
@@ -58,6 +60,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Nova servers: create (validated at once, built by a durable {@code server.build} task that
  * schedules, claims, plugs ports and spawns), show, list, rename, metadata and delete.
+ *
+ * <p>Why over 400 lines: create, build and delete share one set of rollbacks (ports made, volumes
+ * reserved, the host claim), kept side by side so that each undo stays next to the step it undoes.
+ * The list with its network details is the next piece to move out.
  */
 public final class Servers {
   public static final String BUILD_TASK = "server.build";
@@ -73,7 +79,11 @@ public final class Servers {
   private final Database db;
   private final Clock clock;
   private final IdGenerator ids;
-  private final ComputeService compute;
+  private final Fleet fleet;
+  private final HypervisorDriver driver;
+  private final Flavors flavors;
+  private final Keypairs keypairs;
+  private final ComputeQuotas quotas;
   private final NetworkService network;
   private final ImageService image;
   private final TaskRunner tasks;
@@ -81,12 +91,17 @@ public final class Servers {
   private final ServerGroups groups;
   private final BootDisks bootDisks;
   private final ServerVolumes volumes;
+  private final ServerAddresses addresses;
 
   public Servers(
       Database db,
       Clock clock,
       IdGenerator ids,
-      ComputeService compute,
+      Fleet fleet,
+      HypervisorDriver driver,
+      Flavors flavors,
+      Keypairs keypairs,
+      ComputeQuotas quotas,
       NetworkService network,
       ImageService image,
       VolumeService volume,
@@ -94,17 +109,22 @@ public final class Servers {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
-    this.compute = requireNonNull(compute, "compute is null");
+    this.fleet = requireNonNull(fleet, "fleet is null");
+    this.driver = requireNonNull(driver, "driver is null");
+    this.flavors = requireNonNull(flavors, "flavors is null");
+    this.keypairs = requireNonNull(keypairs, "keypairs is null");
+    this.quotas = requireNonNull(quotas, "quotas is null");
     this.network = requireNonNull(network, "network is null");
     this.image = requireNonNull(image, "image is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
-    this.scheduler = new Scheduler(db, compute.fleet());
-    this.groups = new ServerGroups(db, clock, ids, compute.quotas());
+    this.scheduler = new Scheduler(db, fleet);
+    this.groups = new ServerGroups(db, clock, ids, quotas);
     this.bootDisks = new BootDisks(image, volume);
     this.volumes = new ServerVolumes(db, volume, VOLUME_WAIT);
+    this.addresses = new ServerAddresses(network);
     tasks.register(BUILD_TASK, TaskHandler.withGiveUp(this::build, this::giveUpBuild));
-    tasks.register(DELETE_TASK, this::finishDelete);
-    compute.fleet().hostedServers(
+    tasks.register(DELETE_TASK, TaskHandler.withGiveUp(this::finishDelete, this::giveUpDelete));
+    fleet.hostedServers(
         host -> new ServerStore(db.sql()).onHost(host).stream()
             .map(r -> new HostedServers.Server(r[0], r[1]))
             .toList());
@@ -125,8 +145,15 @@ public final class Servers {
     return groups;
   }
 
-  /** One entry of a create's {@code networks}: a network (with maybe an address), or a port. */
-  public record NetworkRequest(String networkId, String portId, String fixedIp) {}
+  /**
+   * One entry of a create's {@code networks}: a network (with maybe an address), or a port; {@code
+   * tag} is the interface's device tag, or null.
+   */
+  public record NetworkRequest(String networkId, String portId, String fixedIp, String tag) {
+    public NetworkRequest(String networkId, String portId, String fixedIp) {
+      this(networkId, portId, fixedIp, null);
+    }
+  }
 
   /**
    * What a create asks for.
@@ -173,7 +200,14 @@ public final class Servers {
     }
   }
 
-  /** Filters of a list; null means "any". */
+  /**
+   * Filters of a list; null means "any".
+   *
+   * @param name a regular expression on the name (Nova's)
+   * @param ip a regular expression matched from the start of an IPv4 address, fixed or floating
+   * @param ip6 the same on IPv6 addresses
+   * @param reservationId the servers one create request made
+   */
   public record Query(
       boolean allProjects,
       String name,
@@ -182,10 +216,19 @@ public final class Servers {
       Instant changesSince,
       String projectId,
       String imageId,
-      String flavorId) {
+      String flavorId,
+      String ip,
+      String ip6,
+      String reservationId) {
 
     public Query(boolean allProjects, String name, String status, String host, Instant changesSince) {
-      this(allProjects, name, status, host, changesSince, null, null, null);
+      this(allProjects, name, status, host, changesSince, null, null, null, null, null, null);
+    }
+
+    public Query(
+        boolean allProjects, String name, String status, String host, Instant changesSince, String projectId,
+        String imageId, String flavorId) {
+      this(allProjects, name, status, host, changesSince, projectId, imageId, flavorId, null, null, null);
     }
   }
 
@@ -194,7 +237,7 @@ public final class Servers {
       throw ServiceException.invalid("badRequest", "A project-scoped token is needed to create a server.");
     }
     Flavor flavor =
-        compute.flavors().find(actor, spec.flavorRef())
+        flavors.find(actor, spec.flavorRef())
             .orElseThrow(() -> ServiceException.invalid("FlavorNotFound", "Flavor " + spec.flavorRef() + " could not be found."));
     if (flavor.disabled()) {
       throw ServiceException.invalid("FlavorNotFound", "Flavor " + spec.flavorRef() + " could not be found.");
@@ -219,6 +262,7 @@ public final class Servers {
     Set<String> seenPorts = new HashSet<>();
     List<PluggedPort> userPorts = new ArrayList<>();
     List<Integer> userPortPositions = new ArrayList<>();
+    List<String> userPortTags = new ArrayList<>();
     for (int i = 0; i < requested.size(); i++) {
       NetworkRequest n = requested.get(i);
       if (n.portId() != null) {
@@ -236,6 +280,7 @@ public final class Servers {
         }
         userPorts.add(new PluggedPort(port.id(), false));
         userPortPositions.add(i);
+        userPortTags.add(n.tag());
       } else {
         try {
           network.networks().visible(actor, n.networkId());
@@ -247,11 +292,11 @@ public final class Servers {
         }
       }
     }
-    if (spec.keyName() != null && compute.keypairs().find(actor.userId(), spec.keyName()).isEmpty()) {
+    if (spec.keyName() != null && keypairs.find(actor.userId(), spec.keyName()).isEmpty()) {
       throw ServiceException.invalid("KeypairNotFound", "Invalid key_name provided.");
     }
     String zone = spec.availabilityZone();
-    if (zone != null && !compute.fleet().zoneAvailable(zone)) {
+    if (zone != null && !fleet.zoneAvailable(zone)) {
       throw ServiceException.invalid("InvalidInput", "The requested availability zone is not available");
     }
     int count = spec.maxCount();
@@ -289,15 +334,15 @@ public final class Servers {
       db.inTransaction(
           sql -> {
             // Counted and inserted in one transaction under the project's quota lock.
-            compute.quotas().checkMetadataItems(sql, actor.projectId(), made.getFirst().metadata().size());
-            compute.quotas().reserveForBoot(sql, actor.projectId(), made.size(), flavor.vcpus(), flavor.ramMb());
+            quotas.checkMetadataItems(sql, actor.projectId(), made.getFirst().metadata().size());
+            quotas.reserveForBoot(sql, actor.projectId(), made.size(), flavor.vcpus(), flavor.ramMb());
             ServerStore store = new ServerStore(sql);
             BlockDeviceStore deviceStore = new BlockDeviceStore(sql);
             for (int n = 0; n < made.size(); n++) {
               Server server = made.get(n);
               store.insert(server);
               for (int i = 0; i < userPorts.size(); i++) {
-                store.addPort(server.id(), userPorts.get(i), userPortPositions.get(i));
+                store.addPort(server.id(), userPorts.get(i), userPortPositions.get(i), userPortTags.get(i));
               }
               devices.get(n).forEach(deviceStore::insert);
               if (spec.groupId() != null) {
@@ -355,7 +400,7 @@ public final class Servers {
     for (int i = 0; i < requested.size(); i++) {
       NetworkRequest n = requested.get(i);
       if (n.portId() == null) {
-        nets.addObject().put("position", i).put("network_id", n.networkId()).put("fixed_ip", n.fixedIp());
+        nets.addObject().put("position", i).put("network_id", n.networkId()).put("fixed_ip", n.fixedIp()).put("tag", n.tag());
       }
     }
     ArrayNode groups = payload.putArray("security_groups");
@@ -430,11 +475,16 @@ public final class Servers {
                     fixedIp == null ? null : List.of(new Ports.AddressRequest(null, fixedIp)), null, null,
                     securityGroups.isEmpty() ? null : securityGroups, null, null, null, null));
         created.add(port.id());
-        new ServerStore(db.sql()).addPort(id, new PluggedPort(port.id(), true), position);
+        String tag = n.path("tag").isTextual() ? n.get("tag").asText() : null;
+        whileNotDeleting(id, sql -> {
+          new ServerStore(sql).addPort(id, new PluggedPort(port.id(), true), position, tag);
+          return null;
+        });
       }
       Server current = get(id);
       for (PluggedPort p : current.ports()) {
-        network.ports().plug(p.portId(), id, deviceOwner, host.hostname());
+        // Plugged only while no delete has begun, so the delete task sees every port it must give back.
+        whileNotDeleting(id, sql -> network.ports().plug(p.portId(), id, deviceOwner, host.hostname()));
       }
       List<BlockDevice> devices = blockDevices(id);
       if (!devices.isEmpty()) {
@@ -445,7 +495,7 @@ public final class Servers {
         devices = blockDevices(id);
       }
       new ServerStore(db.sql()).setTaskState(id, "spawning", now());
-      compute.driver().spawn(
+      driver.spawn(
           new HypervisorDriver.SpawnRequest(
               new HypervisorDriver.InstanceRef(id, host.hostname()), current.name(), resources, current.imageId(),
               current.ports().stream().map(PluggedPort::portId).toList(),
@@ -466,7 +516,7 @@ public final class Servers {
         throw e; // the runner retries; the steps done are recorded or repeatable
       }
       // Deleted while building (recording a port failed): give back what this attempt made.
-      compute.fleet().release(id);
+      fleet.release(id);
       for (String portId : created) {
         releasePort(server, new PluggedPort(portId, true));
       }
@@ -494,7 +544,7 @@ public final class Servers {
 
   /** Puts a building server in ERROR and gives back what it held. */
   private void fail(Server server, Fault fault, List<String> createdPorts) {
-    compute.fleet().release(server.id());
+    fleet.release(server.id());
     Server current = new ServerStore(db.sql()).find(server.id()).orElse(null);
     List<PluggedPort> ports = current == null ? List.of() : current.ports();
     Set<String> handled = new HashSet<>();
@@ -522,6 +572,23 @@ public final class Servers {
         });
   }
 
+  /**
+   * Runs {@code binding} (plugging a port into the server, recording one) while holding the
+   * server's row, if the server exists and no delete has begun; else throws the server's 404 and
+   * binds nothing. A delete marks the server through the same row, so its task sees every binding
+   * made before it and none after: nothing is left bound to a server that is gone.
+   */
+  public <T> T whileNotDeleting(String serverId, java.util.function.Function<dev.kiln.store.Sql, T> binding) {
+    return db.inTransaction(
+        sql -> {
+          String taskState = new ServerStore(sql).lockForBinding(serverId).orElseThrow(() -> notFound(serverId));
+          if (taskState.equals("deleting")) {
+            throw notFound(serverId);
+          }
+          return binding.apply(sql);
+        });
+  }
+
   /** Gives a port back: Compute's own is deleted, a user's is unplugged and kept. */
   public void releasePort(Server server, PluggedPort p) {
     try {
@@ -532,6 +599,42 @@ public final class Servers {
         if (port.deviceId().equals(server.id())) {
           network.ports().unplug(p.portId());
         }
+      }
+    } catch (ServiceException e) {
+      if (e.kind() != ServiceException.Kind.NOT_FOUND) {
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Gives back the ports of a server being deleted. The user's ports survive it, so their floating
+   * IPs are disassociated first, as Nova does on delete (Compute's own ports take theirs with them
+   * when Networking deletes them).
+   */
+  private void releasePortsOfDeleted(Server server, List<PluggedPort> ports) {
+    List<String> userPorts = ports.stream().filter(p -> !p.ownedByCompute()).map(PluggedPort::portId).toList();
+    if (!userPorts.isEmpty()) {
+      // Only the ports still plugged into this server: one that has moved on keeps its floating IPs.
+      network.floatingIps().disassociatePorts(
+          network.ports().byIds(userPorts).stream().filter(p -> p.deviceId().equals(server.id())).map(Port::id).toList());
+    }
+    for (PluggedPort p : ports) {
+      releasePort(server, p);
+    }
+  }
+
+  /**
+   * Gives a port back for a server that may be gone already: Compute's own is deleted, a user's
+   * is unplugged if it is still this server's.
+   */
+  public void releasePort(String serverId, PluggedPort p) {
+    Actor service = new Actor(null, null, true);
+    try {
+      if (p.ownedByCompute()) {
+        network.ports().delete(service, p.portId());
+      } else if (network.ports().visible(service, p.portId()).deviceId().equals(serverId)) {
+        network.ports().unplug(p.portId());
       }
     } catch (ServiceException e) {
       if (e.kind() != ServiceException.Kind.NOT_FOUND) {
@@ -552,21 +655,31 @@ public final class Servers {
             new FlavorSnapshot("", "", 0, 0, 0, 0, 0, Map.of()), null, null, null, now(), now(), null, false, null, null,
             Map.of(), List.of(), "", 0);
     try {
-      compute.driver().destroy(new HypervisorDriver.InstanceRef(id, host));
+      driver.destroy(new HypervisorDriver.InstanceRef(id, host));
     } catch (HypervisorException e) {
       LOG.warn("Could not destroy deleted server {}: {}", id, e.getMessage());
     }
-    for (PluggedPort p : ports) {
-      releasePort(ghost, p);
-    }
+    releasePortsOfDeleted(ghost, ports);
     for (BlockDevice d : devices) {
       volumes.release(system(ghost), d, d.deleteOnTermination());
     }
-    compute.fleet().release(id);
+    fleet.release(id);
   }
 
-  /** An address of a server, from one of its plugged ports, as Nova's {@code addresses} shows it. */
-  public record Address(String networkName, int version, String addr, String mac) {}
+  /**
+   * An address of a server, from one of its plugged ports, as Nova's {@code addresses} shows it.
+   *
+   * @param type {@link #FIXED} or {@link #FLOATING} (Nova's {@code OS-EXT-IPS:type})
+   */
+  public record Address(String networkName, int version, String addr, String mac, String type) {
+    public static final String FIXED = "fixed";
+    public static final String FLOATING = "floating";
+
+    /** A fixed address. */
+    public Address(String networkName, int version, String addr, String mac) {
+      this(networkName, version, addr, mac, FIXED);
+    }
+  }
 
 
 
@@ -578,13 +691,13 @@ public final class Servers {
     if (server.host() == null) {
       return "";
     }
-    if (!compute.fleet().isKnown(server.host())) {
+    if (!fleet.isKnown(server.host())) {
       return "UNKNOWN";
     }
-    if (!compute.fleet().isUp(server.host())) {
+    if (!fleet.isUp(server.host())) {
       return "DOWN";
     }
-    return compute.fleet().isEnabled(server.host()) ? "UP" : "MAINTENANCE";
+    return fleet.isEnabled(server.host()) ? "UP" : "MAINTENANCE";
   }
 
   public Server get(String id) {
@@ -605,17 +718,15 @@ public final class Servers {
    * chunks read until the page is full.
    */
   public Page list(Actor actor, Query query, Integer limit, String marker) {
-    if (!actor.admin() && actor.projectId() == null) {
+    if (actor.projectId() == null && !(actor.admin() && query.allProjects())) {
+      // A token with no project (domain-scoped, even an admin's) sees no project's servers unless
+      // it asks for all of them: Nova filters on the token's project, which is none.
       return new Page(List.of(), null);
     }
-    Pattern name = null;
-    if (query.name() != null) {
-      try {
-        name = Pattern.compile(query.name());
-      } catch (PatternSyntaxException e) {
-        name = Pattern.compile(Pattern.quote(query.name()));
-      }
-    }
+    Pattern name = regex(query.name());
+    Pattern ip = regex(query.ip());
+    Pattern ip6 = regex(query.ip6());
+    boolean byAddress = ip != null || ip6 != null;
     ServerStore store = new ServerStore(db.sql());
     String scope = actor.admin() && query.allProjects() ? null : actor.projectId();
     String asked = actor.admin() ? query.projectId() : null;
@@ -632,19 +743,26 @@ public final class Servers {
         new ServerStore.ListFilter(
             scope != null ? scope : asked,
             query.status() == null ? null : query.status().toUpperCase(Locale.ROOT),
-            query.host(), query.changesSince(), query.imageId(), query.flavorId());
+            query.host(), query.changesSince(), query.imageId(), query.flavorId(), query.reservationId());
     int wanted = limit == null ? Integer.MAX_VALUE : limit;
-    // One row more than the page tells whether there is a next page; with a name to match, read
-    // in bigger chunks, as many rows may not match.
-    int chunk = limit == null ? Integer.MAX_VALUE : name == null ? limit + 1 : Math.max(limit + 1, LIST_CHUNK);
+    // One row more than the page tells whether there is a next page; with a name or an address to
+    // match, read in bigger chunks, as many rows may not match.
+    int chunk =
+        limit == null ? Integer.MAX_VALUE : name == null && !byAddress ? limit + 1 : Math.max(limit + 1, LIST_CHUNK);
     List<Server> matched = new ArrayList<>();
     boolean more = false;
     while (!more) {
       List<Server> rows = store.page(filter, after, chunk);
-      for (Server s : rows) {
-        if (name != null && !name.matcher(s.name()).find()) {
-          continue;
-        }
+      List<Server> candidates = rows;
+      if (name != null) {
+        Pattern n = name;
+        candidates = candidates.stream().filter(s -> n.matcher(s.name()).find()).toList();
+      }
+      if (byAddress) {
+        // A chunk's addresses come from Networking in one lookup, as a page's do.
+        candidates = addresses.matching(store.complete(candidates), ip, ip6);
+      }
+      for (Server s : candidates) {
         if (matched.size() == wanted) {
           more = true;
           break;
@@ -656,72 +774,37 @@ public final class Servers {
       }
       after = ServerStore.Cursor.of(rows.getLast());
     }
-    List<Server> page = store.complete(matched);
+    List<Server> page = byAddress ? matched : store.complete(matched);
     String next = limit != null && more && !page.isEmpty() ? page.getLast().id() : null;
     return new Page(page, next);
   }
 
+  /** A filter's regular expression; one that does not compile is matched as plain text. */
+  private static Pattern regex(String filter) {
+    if (filter == null) {
+      return null;
+    }
+    try {
+      return Pattern.compile(filter);
+    } catch (PatternSyntaxException e) {
+      return Pattern.compile(Pattern.quote(filter));
+    }
+  }
+
   /**
    * What a page of servers shows from Networking, by server id: the addresses, port by port in
-   * boot order, and the names of the ports' security groups (each once, sorted), as Nova shows a
-   * server's {@code addresses} and {@code security_groups}.
+   * boot order (each fixed address followed by its floating IPs), and the names of the ports'
+   * security groups (each once, sorted), as Nova shows a server's {@code addresses} and {@code
+   * security_groups}.
    */
   public record NetworkDetails(Map<String, List<Address>> addresses, Map<String, List<String>> securityGroups) {}
 
   /**
    * The Networking details of these servers (a page of a list): one lookup for all their ports,
-   * then one per network and security group for its name.
+   * one for their floating IPs, then one per network and security group for its name.
    */
   public NetworkDetails networkDetails(List<Server> servers) {
-    List<String> portIds = servers.stream().flatMap(s -> s.ports().stream()).map(PluggedPort::portId).toList();
-    Map<String, Port> ports = new HashMap<>();
-    for (Port p : network.ports().byIds(portIds)) {
-      ports.put(p.id(), p);
-    }
-    Map<String, String> networkNames = new HashMap<>();
-    Map<String, String> groupNames = new HashMap<>();
-    Map<String, List<Address>> addresses = new HashMap<>();
-    Map<String, List<String>> groups = new HashMap<>();
-    for (Server server : servers) {
-      Actor system = new Actor(server.projectId(), server.userId(), true);
-      List<Address> serverAddresses = new ArrayList<>();
-      java.util.TreeSet<String> serverGroups = new java.util.TreeSet<>();
-      for (PluggedPort p : server.ports()) {
-        Port port = ports.get(p.portId());
-        if (port == null || !port.deviceId().equals(server.id())) {
-          continue; // deleted behind Compute's back, or not plugged (yet)
-        }
-        String netName = networkNames.computeIfAbsent(port.networkId(), n -> networkName(system, n));
-        for (Port.FixedIp ip : port.fixedIps()) {
-          serverAddresses.add(new Address(netName, ip.ipAddress().contains(":") ? 6 : 4, ip.ipAddress(), port.macAddress()));
-        }
-        for (String groupId : port.securityGroups()) {
-          String name = groupNames.computeIfAbsent(groupId, g -> groupName(system, g));
-          if (name != null) {
-            serverGroups.add(name);
-          }
-        }
-      }
-      addresses.put(server.id(), serverAddresses);
-      groups.put(server.id(), List.copyOf(serverGroups));
-    }
-    return new NetworkDetails(addresses, groups);
-  }
-
-  private String groupName(Actor system, String groupId) {
-    try {
-      return network.securityGroups().get(system, groupId).name();
-    } catch (ServiceException e) {
-      return null; // deleted meanwhile
-    }
-  }
-
-  private String networkName(Actor system, String networkId) {
-    try {
-      return network.networks().visible(system, networkId).name();
-    } catch (ServiceException e) {
-      return networkId;
-    }
+    return addresses.of(servers);
   }
 
   public Server update(Actor actor, String id, String name, String description, boolean setDescription) {
@@ -738,7 +821,7 @@ public final class Servers {
     merged.putAll(metadata);
     db.inTransaction(
         sql -> {
-          compute.quotas().checkMetadataItems(sql, old.projectId(), merged.size());
+          quotas.checkMetadataItems(sql, old.projectId(), merged.size());
           new ServerStore(sql).replaceMetadata(id, merged);
           new ServerStore(sql).touch(id, now());
           return null;
@@ -792,29 +875,73 @@ public final class Servers {
   /** The {@code server.delete} task; safe to repeat. */
   public String finishDelete(Task task) throws Exception {
     String id = JSON.readTree(task.payload()).path("server_id").asText();
-    Server server = new ServerStore(db.sql()).find(id).orElse(null);
-    if (server == null) {
-      return null;
-    }
-    if (server.host() != null) {
-      try {
-        compute.driver().destroy(new HypervisorDriver.InstanceRef(id, server.host()));
-      } catch (HypervisorException e) {
-        LOG.info("Server {} failed to delete: {}", id, e.getMessage());
-        new ServerStore(db.sql()).setError(id, new Fault(500, e.getMessage(), null, now()), now());
+    Set<String> released = new HashSet<>();
+    String destroyedOn = null;
+    while (true) {
+      Server server = new ServerStore(db.sql()).find(id).orElse(null);
+      if (server == null) {
+        return null;
+      }
+      if (server.host() != null && !server.host().equals(destroyedOn)) {
+        try {
+          driver.destroy(new HypervisorDriver.InstanceRef(id, server.host()));
+        } catch (HypervisorException e) {
+          LOG.info("Server {} failed to delete: {}", id, e.getMessage());
+          new ServerStore(db.sql()).setError(id, new Fault(500, e.getMessage(), null, now()), now());
+          return null;
+        }
+        destroyedOn = server.host();
+      }
+      List<PluggedPort> ports = server.ports().stream().filter(p -> !released.contains(p.portId())).toList();
+      releasePortsOfDeleted(server, ports);
+      ports.forEach(p -> released.add(p.portId()));
+      for (BlockDevice d : blockDevices(id)) {
+        if (released.add("device:" + d.id() + ":" + d.attachmentId())) {
+          volumes.release(system(server), d, d.deleteOnTermination());
+        }
+      }
+      releaseMoveClaims(db, fleet, id, now());
+      fleet.release(id);
+      String host = destroyedOn;
+      // Under the server's row, which every binding takes: if nothing was bound since the reads
+      // above, the server goes; else the loop gives back what was (a build or an attach that got
+      // its binding in just before the delete began).
+      boolean gone =
+          db.inTransaction(
+              sql -> {
+                ServerStore store = new ServerStore(sql);
+                if (store.lockForBinding(id).isEmpty()) {
+                  return true;
+                }
+                Server again = store.find(id).orElseThrow();
+                boolean settled =
+                    again.ports().stream().allMatch(p -> released.contains(p.portId()))
+                        && new BlockDeviceStore(sql).ofServer(id).stream()
+                            .allMatch(d -> released.contains("device:" + d.id() + ":" + d.attachmentId()))
+                        && (again.host() == null || again.host().equals(host));
+                if (settled) {
+                  store.delete(id);
+                }
+                return settled;
+              });
+      if (gone) {
+        fleet.release(id); // a claim a racing build took after the release above
         return null;
       }
     }
-    for (PluggedPort p : server.ports()) {
-      releasePort(server, p);
+  }
+
+  /**
+   * After the delete task's last attempt failed unexpectedly: the server is left in ERROR with the
+   * reason, as Nova leaves a server whose delete failed, so the user sees it and may delete again.
+   */
+  void giveUpDelete(Task task, String error) {
+    try {
+      String id = JSON.readTree(task.payload()).path("server_id").asText();
+      new ServerStore(db.sql()).setError(id, new Fault(500, "Delete of instance " + id + " failed: " + error, null, now()), now());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("unreadable delete task payload", e);
     }
-    for (BlockDevice d : blockDevices(id)) {
-      volumes.release(system(server), d, d.deleteOnTermination());
-    }
-    releaseMoveClaims(db, compute.fleet(), id, now());
-    compute.fleet().release(id);
-    new ServerStore(db.sql()).delete(id);
-    return null;
   }
 
   /**

@@ -36,7 +36,18 @@ final class ExtensionsApi {
           new Extension("sorting", "Sorting support", "Extension that indicates that sorting is enabled."),
           new Extension("filter-validation", "Filter parameters validation", "Provides validation on filter parameters."),
           new Extension("quotas", "Quota management support", "Expose functions for quotas management per project"),
-          new Extension("quota_details", "Quota details management support", "Expose functions for quotas usage statistics per project"));
+          new Extension("quota_details", "Quota details management support", "Expose functions for quotas usage statistics per project"),
+          new Extension("router", "Neutron L3 Router", "Router abstraction for basic L3 forwarding between L2 Neutron networks and access to external networks via a NAT gateway."),
+          new Extension("ext-gw-mode", "Neutron L3 Configurable external gateway mode", "Extension of the router abstraction for specifying whether SNAT should occur on the external gateway"),
+          new Extension("extraroute", "Neutron Extra Route", "Extra routes configuration for L3 router"),
+          new Extension("extraroute-atomic", "Atomically add/remove extra routes", "Edit extra routes of a router on server side by atomically adding/removing extra routes"),
+          new Extension("fip-port-details", "Floating IP Port Details Extension", "Add port_details attribute to Floating IP resource"),
+          new Extension("standard-attr-tag", "Tag support for resources with standard attribute", "Enables to set tag on resources with standard attribute."),
+          new Extension("allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs"),
+          new Extension("subnet_allocation", "Subnet Allocation", "Enables allocation of subnets from a subnet pool"),
+          new Extension("default-subnetpools", "Default Subnetpools", "Provides ability to mark and use a subnetpool as the default."),
+          new Extension("address-scope", "Address scope", "Address scopes extension."),
+          new Extension("ip-substring-filtering", "IP address substring filtering", "Provides IP address substring filtering when listing ports"));
 
   void register(ApiRoutes routes) {
     routes

@@ -13,17 +13,20 @@ import dev.kiln.http.Json;
 import dev.kiln.http.ServiceContext;
 import dev.kiln.http.VersionDocs;
 import dev.kiln.network.NetworkService;
+import dev.kiln.network.Tags;
+import java.util.List;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 
 /**
- * Neutron v2.0 at {@code /networking}: networks, subnets, ports, bindings, security groups and
- * quotas.
+ * Neutron v2.0 at {@code /networking}: networks, subnets, ports, bindings, security groups,
+ * quotas, routers, floating IPs and tags.
  */
 public final class NetworkApi implements HttpService {
   public static final String PREFIX = "/networking";
   private static final String[] RESOURCES = {
-    "network", "subnet", "port", "security_group", "security_group_rule", "extension"
+    "network", "subnet", "port", "security_group", "security_group_rule", "router", "floatingip", "subnetpool",
+    "address_scope", "extension"
   };
 
   private final ServiceContext context;
@@ -41,12 +44,27 @@ public final class NetworkApi implements HttpService {
         .get("/", Access.PUBLIC, request -> ApiResponse.ok(versions(request.baseUrl())))
         .get("/v2.0", Access.AUTHENTICATED, request -> ApiResponse.ok(resources(request.baseUrl())));
     new ExtensionsApi().register(routes);
-    new NetworksApi(service.networks(), service.subnets()).register(routes);
-    new SubnetsApi(service.subnets()).register(routes);
-    new PortsApi(service.ports()).register(routes);
+    Tags tags = service.tags();
+    new NetworksApi(service.networks(), service.subnets(), tags).register(routes);
+    new SubnetsApi(service.subnets(), tags).register(routes);
+    new PortsApi(service.ports(), tags).register(routes);
     new PortBindingsApi(service.bindings()).register(routes);
-    new SecurityGroupsApi(service.securityGroups()).register(routes);
+    new SecurityGroupsApi(service.securityGroups(), tags).register(routes);
     new QuotasApi(service.quotas()).register(routes);
+    new RoutersApi(service.routers(), service.routerInterfaces(), tags).register(routes);
+    new FloatingIpsApi(service.floatingIps(), service.ports(), tags).register(routes);
+    new SubnetPoolsApi(service.subnetPools(), service.addressScopes(), tags).register(routes);
+    new TagsApi(
+            tags,
+            List.of(
+                new TagsApi.Collection("networks", "networks", service.networks()::visible),
+                new TagsApi.Collection("subnets", "subnets", service.subnets()::visible),
+                new TagsApi.Collection("ports", "ports", service.ports()::visible),
+                new TagsApi.Collection("routers", "routers", service.routers()::visible),
+                new TagsApi.Collection("floatingips", "floatingips", service.floatingIps()::visible),
+                new TagsApi.Collection("security-groups", "security_groups", service.securityGroups()::get),
+                new TagsApi.Collection("subnetpools", "subnetpools", service.subnetPools()::visible)))
+        .register(routes);
     routes.unmatchedIsNotFound();
   }
 

@@ -39,7 +39,7 @@ final class NetworkViews {
 
   private NetworkViews() {}
 
-  static ObjectNode network(Network n, List<String> subnetIds) {
+  static ObjectNode network(Network n, List<String> subnetIds, List<String> tags) {
     ObjectNode o = Json.object();
     o.put("id", n.id());
     o.put("name", n.name());
@@ -59,12 +59,12 @@ final class NetworkViews {
     o.putNull("ipv4_address_scope");
     o.putNull("ipv6_address_scope");
     o.put("l2_adjacency", true);
-    o.putArray("tags");
+    tags(o, tags);
     timestamps(o, n.createdAt(), n.updatedAt(), n.revision());
     return o;
   }
 
-  static ObjectNode subnet(Subnet s) {
+  static ObjectNode subnet(Subnet s, List<String> tags) {
     ObjectNode o = Json.object();
     o.put("id", s.id());
     o.put("name", s.name());
@@ -84,16 +84,16 @@ final class NetworkViews {
     s.hostRoutes().forEach(r -> routes.addObject().put("destination", r.destination()).put("nexthop", r.nexthop()));
     o.put("ipv6_ra_mode", s.ipv6RaMode());
     o.put("ipv6_address_mode", s.ipv6AddressMode());
-    o.putNull("subnetpool_id");
+    o.put("subnetpool_id", s.subnetpoolId());
     o.putNull("segment_id");
     o.putArray("service_types");
-    o.putArray("tags");
+    tags(o, tags);
     timestamps(o, s.createdAt(), s.updatedAt(), s.revision());
     return o;
   }
 
   /** A port; the host-level binding details are shown to admins only, as in Neutron. */
-  static ObjectNode port(Port p, boolean admin) {
+  static ObjectNode port(Port p, boolean admin, List<String> tags) {
     ObjectNode o = Json.object();
     o.put("id", p.id());
     o.put("name", p.name());
@@ -111,7 +111,8 @@ final class NetworkViews {
     ArrayNode groups = o.putArray("security_groups");
     p.securityGroups().forEach(groups::add);
     o.put("port_security_enabled", p.portSecurityEnabled());
-    o.putArray("allowed_address_pairs");
+    ArrayNode pairs = o.putArray("allowed_address_pairs");
+    p.allowedAddressPairs().forEach(pair -> pairs.addObject().put("ip_address", pair.ipAddress()).put("mac_address", pair.macAddress()));
     o.putArray("extra_dhcp_opts");
     o.put("ip_allocation", "immediate");
     PortBinding active = p.activeBinding();
@@ -122,7 +123,7 @@ final class NetworkViews {
       o.put("binding:vif_type", active == null ? "unbound" : active.vifType());
       o.set("binding:vif_details", parse(active == null ? "{}" : active.vifDetails()));
     }
-    o.putArray("tags");
+    tags(o, tags);
     timestamps(o, p.createdAt(), p.updatedAt(), p.revision());
     return o;
   }
@@ -136,6 +137,17 @@ final class NetworkViews {
     o.set("profile", parse(b.profile()));
     o.set("vif_details", parse(b.vifDetails()));
     return o;
+  }
+
+  /** The resource's tags (standard-attr-tag), sorted as Neutron lists them. */
+  static void tags(ObjectNode o, List<String> tags) {
+    ArrayNode array = o.putArray("tags");
+    tags.stream().sorted().forEach(array::add);
+  }
+
+  /** created_at, updated_at (standard-attr-timestamp) and revision_number (standard-attr-revisions). */
+  static void standardAttributes(ObjectNode o, Instant created, Instant updated, long revision) {
+    timestamps(o, created, updated, revision);
   }
 
   private static void timestamps(ObjectNode o, Instant created, Instant updated, long revision) {

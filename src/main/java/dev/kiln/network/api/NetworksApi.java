@@ -14,6 +14,7 @@ import dev.kiln.network.Network;
 import dev.kiln.network.Networks;
 import dev.kiln.network.Subnet;
 import dev.kiln.network.Subnets;
+import dev.kiln.network.Tags;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,10 +29,12 @@ final class NetworksApi {
 
   private final Networks networks;
   private final Subnets subnets;
+  private final Tags tags;
 
-  NetworksApi(Networks networks, Subnets subnets) {
+  NetworksApi(Networks networks, Subnets subnets, Tags tags) {
     this.networks = requireNonNull(networks, "networks is null");
     this.subnets = requireNonNull(subnets, "subnets is null");
+    this.tags = requireNonNull(tags, "tags is null");
   }
 
   void register(ApiRoutes routes) {
@@ -46,24 +49,35 @@ final class NetworksApi {
   private ApiResponse list(ApiRequest request) {
     Actor actor = request.caller().actor();
     Map<String, List<String>> subnetIds = subnetIds(actor);
+    Map<String, List<String>> tagged = tags.ofKind("networks");
     List<ObjectNode> all = new ArrayList<>();
     for (Network n : networks.list(actor)) {
-      all.add(NetworkViews.network(n, subnetIds.getOrDefault(n.id(), List.of())));
+      all.add(NetworkViews.network(n, subnetIds.getOrDefault(n.id(), List.of()), tagged.getOrDefault(n.id(), List.of())));
     }
     return ApiResponse.ok(
         NeutronListQuery.answer(request, "networks", request.baseUrl() + NetworkApi.PREFIX + "/v2.0/networks", all, NetworkViews.NETWORK_ATTRIBUTES));
   }
 
   private ApiResponse create(ApiRequest request) {
-    JsonInput in = JsonInput.wrapped(request.body(), "network");
-    in.allowOnly(FIELDS);
-    NeutronInput.onlyEmpty(in, "availability_zone_hints", "tags");
-    // openstack4j always sends is_default (auto-allocated topology); only "not the default" works.
-    if (in.optionalBoolean("is_default").orElse(false)) {
-      throw in.invalid("is_default", "Kiln has no auto-allocated topology, so no network can be the default");
+    BulkInput bulk = BulkInput.read(request.body(), "network", "networks");
+    List<Networks.Spec> specs = new ArrayList<>();
+    List<List<String>> tagLists = new ArrayList<>();
+    for (JsonInput in : bulk.items()) {
+      in.allowOnly(FIELDS);
+      NeutronInput.onlyEmpty(in, "availability_zone_hints");
+      // openstack4j always sends is_default (auto-allocated topology); only "not the default" works.
+      if (in.optionalBoolean("is_default").orElse(false)) {
+        throw in.invalid("is_default", "Kiln has no auto-allocated topology, so no network can be the default");
+      }
+      specs.add(spec(in, NeutronInput.projectId(in)));
+      tagLists.add(NeutronInput.tags(in));
     }
-    Network network = networks.create(request.caller().actor(), spec(in, NeutronInput.projectId(in)));
-    return ApiResponse.created(Json.wrap("network", NetworkViews.network(network, List.of())));
+    List<Network> made = networks.createAll(request.caller().actor(), specs, tagLists);
+    List<ObjectNode> rendered = new ArrayList<>();
+    for (int i = 0; i < made.size(); i++) {
+      rendered.add(NetworkViews.network(made.get(i), List.of(), tagLists.get(i)));
+    }
+    return ApiResponse.created(bulk.answer("network", "networks", rendered));
   }
 
   private ApiResponse show(ApiRequest request) {
@@ -76,7 +90,8 @@ final class NetworksApi {
     JsonInput in = JsonInput.wrapped(request.body(), "network");
     in.allowOnly("name", "description", "admin_state_up", "shared", "router:external", "mtu", "port_security_enabled");
     Actor actor = request.caller().actor();
-    Network network = networks.update(actor, request.pathParam("network_id"), spec(in, null));
+    Network network =
+        networks.update(actor, request.pathParam("network_id"), spec(in, null), NeutronInput.ifMatchRevision(request));
     return ApiResponse.ok(Json.wrap("network", render(actor, network)));
   }
 
@@ -88,8 +103,8 @@ final class NetworksApi {
   private static Networks.Spec spec(JsonInput in, String projectId) {
     return new Networks.Spec(
         projectId,
-        in.optionalString("name").orElse(null),
-        in.optionalString("description").orElse(null),
+        NeutronInput.text(in, "name"),
+        NeutronInput.text(in, "description"),
         in.optionalBoolean("admin_state_up").orElse(null),
         in.optionalBoolean("shared").orElse(null),
         in.optionalBoolean("router:external").orElse(null),
@@ -98,7 +113,7 @@ final class NetworksApi {
   }
 
   private ObjectNode render(Actor actor, Network network) {
-    return NetworkViews.network(network, subnetIds(actor).getOrDefault(network.id(), List.of()));
+    return NetworkViews.network(network, subnetIds(actor).getOrDefault(network.id(), List.of()), tags.of(network.id()));
   }
 
   private Map<String, List<String>> subnetIds(Actor actor) {

@@ -7,6 +7,11 @@ import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.http.Json;
 import dev.kiln.http.PageRequest;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -23,6 +28,9 @@ import java.util.Set;
 final class NeutronListQuery {
   private static final Set<String> CONTROL =
       Set.of("fields", "sort_key", "sort_dir", "limit", "marker", "page_reverse");
+  /** Filters that are no attribute's equality: tag sets (standard-attr-tag) and changed_since. */
+  private static final Set<String> SPECIAL =
+      Set.of("tags", "tags-any", "not-tags", "not-tags-any", "changed_since");
 
   private NeutronListQuery() {}
 
@@ -44,15 +52,16 @@ final class NeutronListQuery {
   static ObjectNode answer(
       ApiRequest request, String collection, String url, List<ObjectNode> all, Set<String> attributes) {
     for (String name : request.queryNames()) {
-      if (!CONTROL.contains(name) && !attributes.contains(name)) {
+      if (!CONTROL.contains(name) && !SPECIAL.contains(name) && !attributes.contains(name)) {
         throw ApiError.badRequest(
             "HTTPBadRequest",
             "'" + name + "' is not an attribute of " + collection + ", so it cannot filter the list.");
       }
     }
+    Instant changedSince = changedSince(request);
     List<ObjectNode> matching = new ArrayList<>();
     for (ObjectNode item : all) {
-      if (matches(request, item)) {
+      if (matches(request, item) && matchesTags(request, item) && isChangedSince(item, changedSince)) {
         matching.add(item);
       }
     }
@@ -88,9 +97,67 @@ final class NeutronListQuery {
     return out;
   }
 
+  /**
+   * Neutron's tag filters, each a comma-separated list (repeating the parameter adds to it):
+   * {@code tags} all of them, {@code tags-any} at least one, {@code not-tags} not all of them,
+   * {@code not-tags-any} none of them.
+   */
+  private static boolean matchesTags(ApiRequest request, ObjectNode item) {
+    Set<String> has = new HashSet<>();
+    item.path("tags").forEach(t -> has.add(t.asText()));
+    List<String> all = tagList(request, "tags");
+    List<String> any = tagList(request, "tags-any");
+    List<String> notAll = tagList(request, "not-tags");
+    List<String> notAny = tagList(request, "not-tags-any");
+    return (all.isEmpty() || has.containsAll(all))
+        && (any.isEmpty() || any.stream().anyMatch(has::contains))
+        && (notAll.isEmpty() || !has.containsAll(notAll))
+        && (notAny.isEmpty() || notAny.stream().noneMatch(has::contains));
+  }
+
+  private static List<String> tagList(ApiRequest request, String name) {
+    List<String> out = new ArrayList<>();
+    for (String value : request.queryAll(name)) {
+      for (String tag : value.split(",")) {
+        if (!tag.isEmpty()) {
+          out.add(tag);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** {@code changed_since}: an ISO 8601 time (UTC when it names no zone); null without one. */
+  private static Instant changedSince(ApiRequest request) {
+    String text = request.query("changed_since").orElse(null);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      try {
+        return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+      } catch (DateTimeParseException again) {
+        throw ApiError.badRequest(
+            "InvalidInput",
+            "Invalid input for changed_since. Reason: '" + text + "' is not an ISO 8601 time.");
+      }
+    }
+  }
+
+  /** Resources changed at or after the time (standard-attr-timestamp's changed_since). */
+  private static boolean isChangedSince(ObjectNode item, Instant since) {
+    if (since == null) {
+      return true;
+    }
+    JsonNode updated = item.get("updated_at");
+    return updated != null && !updated.isNull() && !Instant.parse(updated.asText()).isBefore(since);
+  }
+
   private static boolean matches(ApiRequest request, ObjectNode item) {
     for (String name : request.queryNames()) {
-      if (CONTROL.contains(name)) {
+      if (CONTROL.contains(name) || SPECIAL.contains(name)) {
         continue;
       }
       JsonNode value = item.get(name);
@@ -114,7 +181,17 @@ final class NeutronListQuery {
       for (JsonNode member : value) {
         if (member.isObject()) {
           int eq = wanted.indexOf('=');
-          if (eq > 0 && member.path(wanted.substring(0, eq)).asText().equals(wanted.substring(eq + 1))) {
+          if (eq <= 0) {
+            continue;
+          }
+          String key = wanted.substring(0, eq);
+          String expected = wanted.substring(eq + 1);
+          // ip-substring-filtering: fixed_ips=ip_address_substr=10.0.0 matches any address containing it.
+          if (key.endsWith("_substr")) {
+            if (member.path(key.substring(0, key.length() - "_substr".length())).asText().contains(expected)) {
+              return true;
+            }
+          } else if (member.path(key).asText().equals(expected)) {
             return true;
           }
         } else if (valueMatches(member, wanted)) {

@@ -13,15 +13,19 @@ import dev.kiln.http.Json;
 import dev.kiln.http.JsonInput;
 import dev.kiln.network.Port;
 import dev.kiln.network.Ports;
+import dev.kiln.network.Tags;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** {@code /v2.0/ports}. */
 final class PortsApi {
   private final Ports ports;
+  private final Tags tags;
 
-  PortsApi(Ports ports) {
+  PortsApi(Ports ports, Tags tags) {
     this.ports = requireNonNull(ports, "ports is null");
+    this.tags = requireNonNull(tags, "tags is null");
   }
 
   void register(ApiRoutes routes) {
@@ -36,28 +40,39 @@ final class PortsApi {
   private ApiResponse list(ApiRequest request) {
     Actor actor = request.caller().actor();
     List<ObjectNode> all = new ArrayList<>();
-    ports.list(actor).forEach(p -> all.add(NetworkViews.port(p, actor.admin())));
+    Map<String, List<String>> tagged = tags.ofKind("ports");
+    ports.list(actor).forEach(p -> all.add(NetworkViews.port(p, actor.admin(), tagged.getOrDefault(p.id(), List.of()))));
     return ApiResponse.ok(
         NeutronListQuery.answer(request, "ports", request.baseUrl() + NetworkApi.PREFIX + "/v2.0/ports", all, NetworkViews.PORT_ATTRIBUTES));
   }
 
   private ApiResponse create(ApiRequest request) {
-    JsonInput in = JsonInput.wrapped(request.body(), "port");
-    in.allowOnly(
-        "name", "description", "network_id", "admin_state_up", "mac_address", "fixed_ips", "device_id",
-        "device_owner", "security_groups", "port_security_enabled", "binding:host_id", "binding:vnic_type",
-        "binding:profile", "project_id", "tenant_id", "allowed_address_pairs", "extra_dhcp_opts", "tags");
-    NeutronInput.onlyEmpty(in, "allowed_address_pairs", "extra_dhcp_opts", "tags");
-    String networkId = in.string("network_id");
+    BulkInput bulk = BulkInput.read(request.body(), "port", "ports");
+    List<Ports.Spec> specs = new ArrayList<>();
+    List<List<String>> tagLists = new ArrayList<>();
+    for (JsonInput in : bulk.items()) {
+      in.allowOnly(
+          "name", "description", "network_id", "admin_state_up", "mac_address", "fixed_ips", "device_id",
+          "device_owner", "security_groups", "port_security_enabled", "binding:host_id", "binding:vnic_type",
+          "binding:profile", "project_id", "tenant_id", "allowed_address_pairs", "extra_dhcp_opts", "tags");
+      NeutronInput.onlyEmpty(in, "extra_dhcp_opts");
+      String networkId = in.string("network_id");
+      specs.add(spec(in, networkId, NeutronInput.projectId(in)));
+      tagLists.add(NeutronInput.tags(in));
+    }
     Actor actor = request.caller().actor();
-    Port port = ports.create(actor, spec(in, networkId, NeutronInput.projectId(in)));
-    return ApiResponse.created(Json.wrap("port", NetworkViews.port(port, actor.admin())));
+    List<Port> made = ports.createAll(actor, specs, tagLists);
+    List<ObjectNode> rendered = new ArrayList<>();
+    for (int i = 0; i < made.size(); i++) {
+      rendered.add(NetworkViews.port(made.get(i), actor.admin(), tagLists.get(i)));
+    }
+    return ApiResponse.created(bulk.answer("port", "ports", rendered));
   }
 
   private ApiResponse show(ApiRequest request) {
     Actor actor = request.caller().actor();
     Port port = ports.visible(actor, request.pathParam("port_id"));
-    return ApiResponse.ok(Json.wrap("port", NeutronListQuery.fields(request, NetworkViews.port(port, actor.admin()))));
+    return ApiResponse.ok(Json.wrap("port", NeutronListQuery.fields(request, NetworkViews.port(port, actor.admin(), tags.of(port.id())))));
   }
 
   private ApiResponse update(ApiRequest request) {
@@ -66,10 +81,10 @@ final class PortsApi {
         "name", "description", "admin_state_up", "mac_address", "fixed_ips", "device_id", "device_owner",
         "security_groups", "port_security_enabled", "binding:host_id", "binding:vnic_type", "binding:profile",
         "allowed_address_pairs", "extra_dhcp_opts");
-    NeutronInput.onlyEmpty(in, "allowed_address_pairs", "extra_dhcp_opts");
+    NeutronInput.onlyEmpty(in, "extra_dhcp_opts");
     Actor actor = request.caller().actor();
-    Port port = ports.update(actor, request.pathParam("port_id"), spec(in, null, null));
-    return ApiResponse.ok(Json.wrap("port", NetworkViews.port(port, actor.admin())));
+    Port port = ports.update(actor, request.pathParam("port_id"), spec(in, null, null), NeutronInput.ifMatchRevision(request));
+    return ApiResponse.ok(Json.wrap("port", NetworkViews.port(port, actor.admin(), tags.of(port.id()))));
   }
 
   private ApiResponse delete(ApiRequest request) {
@@ -89,8 +104,8 @@ final class PortsApi {
     return new Ports.Spec(
         projectId,
         networkId,
-        in.optionalString("name").orElse(null),
-        in.optionalString("description").orElse(null),
+        NeutronInput.text(in, "name"),
+        NeutronInput.text(in, "description"),
         in.optionalBoolean("admin_state_up").orElse(null),
         in.optionalString("mac_address").orElse(null),
         fixedIps,
@@ -100,7 +115,19 @@ final class PortsApi {
         in.optionalBoolean("port_security_enabled").orElse(null),
         in.optionalString("binding:host_id").orElse(null),
         in.optionalString("binding:vnic_type").orElse(null),
-        profile(in));
+        profile(in),
+        addressPairs(in));
+  }
+
+  /** {@code allowed_address_pairs}: null (none given, or JSON null) leaves them as they are. */
+  private static List<Port.AddressPair> addressPairs(JsonInput in) {
+    return in.optionalObjectList("allowed_address_pairs")
+        .map(list -> list.stream().map(pair -> {
+          pair.allowOnly("ip_address", "mac_address");
+          return new Port.AddressPair(
+              pair.optionalString("ip_address").orElse(null), pair.optionalString("mac_address").orElse(null));
+        }).toList())
+        .orElse(null);
   }
 
   /** {@code binding:profile} is a free-form object, kept as JSON text. */

@@ -29,9 +29,11 @@ public final class SecurityGroupsApi {
   private static final String RULES = "/v2.0/security-group-rules";
 
   private final SecurityGroups securityGroups;
+  private final dev.kiln.network.Tags tags;
 
-  public SecurityGroupsApi(SecurityGroups securityGroups) {
+  public SecurityGroupsApi(SecurityGroups securityGroups, dev.kiln.network.Tags tags) {
     this.securityGroups = requireNonNull(securityGroups, "securityGroups is null");
+    this.tags = requireNonNull(tags, "tags is null");
   }
 
   public void register(ApiRoutes routes) {
@@ -50,9 +52,10 @@ public final class SecurityGroupsApi {
   // Groups
 
   private ApiResponse listGroups(ApiRequest request) {
+    java.util.Map<String, List<String>> tagged = tags.ofKind("security_groups");
     List<ObjectNode> all =
         securityGroups.list(actor(request), projectFilter(request)).stream()
-            .map(SecurityGroupsApi::group)
+            .map(g -> group(g, tagged.getOrDefault(g.id(), List.of())))
             .toList();
     return ApiResponse.ok(
         NeutronListQuery.answer(request, "security_groups", url(request, GROUPS), all));
@@ -60,7 +63,7 @@ public final class SecurityGroupsApi {
 
   private ApiResponse showGroup(ApiRequest request) {
     SecurityGroup group = securityGroups.get(actor(request), request.pathParam("id"));
-    return ApiResponse.ok(Json.wrap("security_group", NeutronListQuery.fields(request, group(group))));
+    return ApiResponse.ok(Json.wrap("security_group", NeutronListQuery.fields(request, group(group, tags.of(group.id())))));
   }
 
   private ApiResponse createGroup(ApiRequest request) {
@@ -71,10 +74,10 @@ public final class SecurityGroupsApi {
             actor(request),
             new SecurityGroups.GroupSpec(
                 project(in),
-                in.optionalString("name").orElse(null),
-                in.optionalString("description").orElse(null),
+                NeutronInput.text(in, "name"),
+                NeutronInput.text(in, "description"),
                 in.optionalBoolean("stateful").orElse(null)));
-    return ApiResponse.created(Json.wrap("security_group", group(group)));
+    return ApiResponse.created(Json.wrap("security_group", group(group, List.of())));
   }
 
   private ApiResponse updateGroup(ApiRequest request) {
@@ -86,10 +89,10 @@ public final class SecurityGroupsApi {
             request.pathParam("id"),
             new SecurityGroups.GroupSpec(
                 null,
-                in.optionalString("name").orElse(null),
-                in.optionalString("description").orElse(null),
+                NeutronInput.text(in, "name"),
+                NeutronInput.text(in, "description"),
                 in.optionalBoolean("stateful").orElse(null)));
-    return ApiResponse.ok(Json.wrap("security_group", group(group)));
+    return ApiResponse.ok(Json.wrap("security_group", group(group, tags.of(group.id()))));
   }
 
   private ApiResponse deleteGroup(ApiRequest request) {
@@ -146,7 +149,7 @@ public final class SecurityGroupsApi {
 
   // Views
 
-  static ObjectNode group(SecurityGroup g) {
+  static ObjectNode group(SecurityGroup g, List<String> tagList) {
     ObjectNode o = Json.object();
     o.put("id", g.id());
     o.put("name", g.name());
@@ -157,7 +160,7 @@ public final class SecurityGroupsApi {
     o.put("shared", false);
     ArrayNode rules = o.putArray("security_group_rules");
     g.rules().forEach(r -> rules.add(rule(r)));
-    o.putArray("tags");
+    NetworkViews.tags(o, tagList);
     timestamps(o, g.createdAt(), g.updatedAt(), g.revision());
     return o;
   }

@@ -13,15 +13,19 @@ import dev.kiln.network.Subnet;
 import dev.kiln.network.Subnet.Pool;
 import dev.kiln.network.Subnet.Route;
 import dev.kiln.network.Subnets;
+import dev.kiln.network.Tags;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** {@code /v2.0/subnets}. */
 final class SubnetsApi {
   private final Subnets subnets;
+  private final Tags tags;
 
-  SubnetsApi(Subnets subnets) {
+  SubnetsApi(Subnets subnets, Tags tags) {
     this.subnets = requireNonNull(subnets, "subnets is null");
+    this.tags = requireNonNull(tags, "tags is null");
   }
 
   void register(ApiRoutes routes) {
@@ -35,40 +39,51 @@ final class SubnetsApi {
 
   private ApiResponse list(ApiRequest request) {
     List<ObjectNode> all = new ArrayList<>();
-    subnets.list(request.caller().actor()).forEach(s -> all.add(NetworkViews.subnet(s)));
+    Map<String, List<String>> tagged = tags.ofKind("subnets");
+    subnets.list(request.caller().actor()).forEach(s -> all.add(NetworkViews.subnet(s, tagged.getOrDefault(s.id(), List.of()))));
     return ApiResponse.ok(
         NeutronListQuery.answer(request, "subnets", request.baseUrl() + NetworkApi.PREFIX + "/v2.0/subnets", all, NetworkViews.SUBNET_ATTRIBUTES));
   }
 
   private ApiResponse create(ApiRequest request) {
-    JsonInput in = JsonInput.wrapped(request.body(), "subnet");
-    in.allowOnly(
-        "name", "description", "network_id", "ip_version", "cidr", "gateway_ip", "enable_dhcp",
-        "allocation_pools", "dns_nameservers", "host_routes", "ipv6_ra_mode", "ipv6_address_mode",
-        "project_id", "tenant_id", "subnetpool_id", "service_types", "tags", "segment_id");
-    NeutronInput.onlyEmpty(in, "service_types", "tags");
-    if (in.optionalString("subnetpool_id").isPresent()) {
-      throw in.invalid("subnetpool_id", "subnet pools are not supported by Kiln; give a cidr");
+    BulkInput bulk = BulkInput.read(request.body(), "subnet", "subnets");
+    List<Subnets.Spec> specs = new ArrayList<>();
+    List<List<String>> tagLists = new ArrayList<>();
+    for (JsonInput in : bulk.items()) {
+      in.allowOnly(
+          "name", "description", "network_id", "ip_version", "cidr", "gateway_ip", "enable_dhcp",
+          "allocation_pools", "dns_nameservers", "host_routes", "ipv6_ra_mode", "ipv6_address_mode",
+          "project_id", "tenant_id", "subnetpool_id", "prefixlen", "use_default_subnetpool", "service_types", "tags",
+          "segment_id");
+      NeutronInput.onlyEmpty(in, "service_types");
+      if (in.optionalString("segment_id").isPresent()) {
+        throw in.invalid("segment_id", "routed network segments are not supported by Kiln");
+      }
+      in.string("network_id");
+      specs.add(spec(in, NeutronInput.projectId(in)));
+      tagLists.add(NeutronInput.tags(in));
     }
-    if (in.optionalString("segment_id").isPresent()) {
-      throw in.invalid("segment_id", "routed network segments are not supported by Kiln");
+    List<Subnet> made = subnets.createAll(request.caller().actor(), specs, tagLists);
+    List<ObjectNode> rendered = new ArrayList<>();
+    for (int i = 0; i < made.size(); i++) {
+      rendered.add(NetworkViews.subnet(made.get(i), tagLists.get(i)));
     }
-    in.string("network_id");
-    Subnet subnet = subnets.create(request.caller().actor(), spec(in, NeutronInput.projectId(in)));
-    return ApiResponse.created(Json.wrap("subnet", NetworkViews.subnet(subnet)));
+    return ApiResponse.created(bulk.answer("subnet", "subnets", rendered));
   }
 
   private ApiResponse show(ApiRequest request) {
     Subnet subnet = subnets.visible(request.caller().actor(), request.pathParam("subnet_id"));
-    return ApiResponse.ok(Json.wrap("subnet", NeutronListQuery.fields(request, NetworkViews.subnet(subnet))));
+    return ApiResponse.ok(Json.wrap("subnet", NeutronListQuery.fields(request, NetworkViews.subnet(subnet, tags.of(subnet.id())))));
   }
 
   private ApiResponse update(ApiRequest request) {
     JsonInput in = JsonInput.wrapped(request.body(), "subnet");
     in.allowOnly(
         "name", "description", "gateway_ip", "enable_dhcp", "allocation_pools", "dns_nameservers", "host_routes");
-    Subnet subnet = subnets.update(request.caller().actor(), request.pathParam("subnet_id"), spec(in, null));
-    return ApiResponse.ok(Json.wrap("subnet", NetworkViews.subnet(subnet)));
+    Subnet subnet =
+        subnets.update(
+            request.caller().actor(), request.pathParam("subnet_id"), spec(in, null), NeutronInput.ifMatchRevision(request));
+    return ApiResponse.ok(Json.wrap("subnet", NetworkViews.subnet(subnet, tags.of(subnet.id()))));
   }
 
   private ApiResponse delete(ApiRequest request) {
@@ -94,8 +109,8 @@ final class SubnetsApi {
     return new Subnets.Spec(
         projectId,
         in.has("network_id") ? in.string("network_id") : null,
-        in.optionalString("name").orElse(null),
-        in.optionalString("description").orElse(null),
+        NeutronInput.text(in, "name"),
+        NeutronInput.text(in, "description"),
         in.optionalInt("ip_version").orElse(null),
         in.optionalString("cidr").orElse(null),
         in.has("gateway_ip"),
@@ -105,6 +120,9 @@ final class SubnetsApi {
         in.optionalStringList("dns_nameservers").orElse(null),
         routes,
         in.optionalString("ipv6_ra_mode").orElse(null),
-        in.optionalString("ipv6_address_mode").orElse(null));
+        in.optionalString("ipv6_address_mode").orElse(null),
+        in.optionalString("subnetpool_id").orElse(null),
+        NeutronInput.prefixlen(in, "prefixlen"),
+        in.optionalBoolean("use_default_subnetpool").orElse(null));
   }
 }

@@ -31,10 +31,10 @@ public final class NetworkStore {
           + " port_security_enabled, revision_number, created_at, updated_at";
   private static final String SUBNET_COLUMNS =
       "id, project_id, network_id, name, description, ip_version, cidr, gateway_ip, enable_dhcp,"
-          + " ipv6_ra_mode, ipv6_address_mode, revision_number, created_at, updated_at";
+          + " ipv6_ra_mode, ipv6_address_mode, revision_number, created_at, updated_at, subnetpool_id";
   private static final String PORT_COLUMNS =
       "id, project_id, network_id, name, description, mac_address, admin_state_up, status,"
-          + " device_id, device_owner, port_security_enabled, vnic_type, binding_profile,"
+          + " device_id, device_owner, port_security_enabled, vnic_type, binding_profile, allowed_address_pairs,"
           + " revision_number, created_at, updated_at";
 
   private final Sql sql;
@@ -92,10 +92,10 @@ public final class NetworkStore {
 
   public void insertSubnet(Subnet s) {
     sql.update(
-        "INSERT INTO network_subnet (" + SUBNET_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO network_subnet (" + SUBNET_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         s.id(), s.projectId(), s.networkId(), s.name(), s.description(), s.ipVersion(), s.cidr(),
         s.gatewayIp(), s.enableDhcp(), s.ipv6RaMode(), s.ipv6AddressMode(), s.revision(),
-        s.createdAt(), s.updatedAt());
+        s.createdAt(), s.updatedAt(), s.subnetpoolId());
     insertSubnetLists(s);
   }
 
@@ -129,6 +129,39 @@ public final class NetworkStore {
 
   public List<Subnet> subnetsOfNetwork(String networkId) {
     return loadSubnets(" WHERE network_id = ?", networkId);
+  }
+
+  /** Whether the network has a subnet of this IP version. */
+  public boolean hasSubnetOfVersion(String networkId, int ipVersion) {
+    return sql.count("SELECT COUNT(*) FROM network_subnet WHERE network_id = ? AND ip_version = ?", networkId, ipVersion) > 0;
+  }
+
+  /**
+   * The network's subnets with their allocation pools but without their DNS servers and host
+   * routes, which address allocation does not need: two queries instead of four.
+   */
+  public List<Subnet> subnetsForAllocation(String networkId) {
+    List<Subnet> bare =
+        sql.query("SELECT " + SUBNET_COLUMNS + " FROM network_subnet WHERE network_id = ?", NetworkStore::subnet, networkId);
+    if (bare.isEmpty()) {
+      return bare;
+    }
+    Map<String, List<Pool>> pools = new LinkedHashMap<>();
+    sql.query(
+        "SELECT subnet_id, first_ip, last_ip FROM network_subnet_pool WHERE subnet_id IN " + Sql.placeholders(bare.size())
+            + " ORDER BY position",
+        r -> pools.computeIfAbsent(r.getString("subnet_id"), k -> new ArrayList<>())
+            .add(new Pool(r.getString("first_ip"), r.getString("last_ip"))),
+        bare.stream().map(Subnet::id).toArray());
+    List<Subnet> out = new ArrayList<>();
+    for (Subnet s : bare) {
+      out.add(
+          new Subnet(
+              s.id(), s.projectId(), s.networkId(), s.name(), s.description(), s.ipVersion(), s.cidr(), s.gatewayIp(),
+              s.enableDhcp(), pools.getOrDefault(s.id(), List.of()), List.of(), List.of(), s.ipv6RaMode(),
+              s.ipv6AddressMode(), s.revision(), s.createdAt(), s.updatedAt(), s.subnetpoolId()));
+    }
+    return out;
   }
 
   /** Locks a subnet's row: address allocation on one subnet happens one port at a time. */
@@ -194,7 +227,7 @@ public final class NetworkStore {
               s.id(), s.projectId(), s.networkId(), s.name(), s.description(), s.ipVersion(), s.cidr(),
               s.gatewayIp(), s.enableDhcp(), pools.getOrDefault(s.id(), List.of()),
               dns.getOrDefault(s.id(), List.of()), routes.getOrDefault(s.id(), List.of()),
-              s.ipv6RaMode(), s.ipv6AddressMode(), s.revision(), s.createdAt(), s.updatedAt()));
+              s.ipv6RaMode(), s.ipv6AddressMode(), s.revision(), s.createdAt(), s.updatedAt(), s.subnetpoolId()));
     }
     return full;
   }
@@ -203,10 +236,10 @@ public final class NetworkStore {
 
   public void insertPort(Port p) {
     sql.update(
-        "INSERT INTO network_port (" + PORT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO network_port (" + PORT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         p.id(), p.projectId(), p.networkId(), p.name(), p.description(), p.macAddress(),
         p.adminStateUp(), p.status(), p.deviceId(), p.deviceOwner(), p.portSecurityEnabled(),
-        p.vnicType(), p.profile(), p.revision(), p.createdAt(), p.updatedAt());
+        p.vnicType(), p.profile(), encode(p.allowedAddressPairs()), p.revision(), p.createdAt(), p.updatedAt());
   }
 
   public Optional<Port> findPort(String id) {
@@ -232,10 +265,54 @@ public final class NetworkStore {
     return projectId == null ? loadPorts("") : loadPorts(" WHERE project_id = ?", projectId);
   }
 
+  /** Whether a port on the network has this MAC address. */
+  public boolean isMacUsed(String networkId, String mac) {
+    return sql.count("SELECT COUNT(*) FROM network_port WHERE network_id = ? AND mac_address = ?", networkId, mac) > 0;
+  }
+
+  /** The ports of one device (a server, a router, a floating IP), whoever owns them. */
+  public List<Port> portsOfDevice(String deviceId) {
+    return loadPorts(" WHERE device_id = ?", deviceId);
+  }
+
+  /** The ids of the devices with a port of this owner that has an address on the subnet. */
+  public List<String> devicesOnSubnet(String subnetId, String deviceOwner) {
+    return sql.query(
+        "SELECT DISTINCT p.device_id FROM network_port p JOIN network_ip_allocation a ON a.port_id = p.id"
+            + " WHERE a.subnet_id = ? AND p.device_owner = ?",
+        r -> r.getString("device_id"),
+        subnetId, deviceOwner);
+  }
+
   /** The MAC addresses in use on a network. */
   public Set<String> macsOnNetwork(String networkId) {
     return new HashSet<>(
         sql.query("SELECT mac_address FROM network_port WHERE network_id = ?", r -> r.getString("mac_address"), networkId));
+  }
+
+  /** Replaces the port's allowed address pairs. */
+  public void setAddressPairs(String portId, List<Port.AddressPair> pairs) {
+    sql.update("UPDATE network_port SET allowed_address_pairs = ? WHERE id = ?", encode(pairs), portId);
+  }
+
+  private static String encode(List<Port.AddressPair> pairs) {
+    StringBuilder text = new StringBuilder();
+    for (Port.AddressPair pair : pairs) {
+      text.append(pair.ipAddress()).append(' ').append(pair.macAddress()).append('\n');
+    }
+    return text.toString();
+  }
+
+  private static List<Port.AddressPair> pairs(String text) {
+    if (text == null || text.isEmpty()) {
+      return List.of();
+    }
+    List<Port.AddressPair> out = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      int space = line.indexOf(' ');
+      out.add(new Port.AddressPair(line.substring(0, space), line.substring(space + 1)));
+    }
+    return out;
   }
 
   public boolean updatePort(Port p, long expectedRevision) {
@@ -261,6 +338,13 @@ public final class NetworkStore {
             "SELECT ip_address FROM network_ip_allocation WHERE subnet_id = ?",
             r -> r.getString("ip_address"),
             subnetId));
+  }
+
+  /** Whether the address is in use on the subnet (a primary-key lookup). */
+  public boolean isAllocated(String subnetId, String address) {
+    return sql.count(
+            "SELECT COUNT(*) FROM network_ip_allocation WHERE subnet_id = ? AND ip_address = ?", subnetId, address)
+        > 0;
   }
 
   public void allocate(String portId, FixedIp ip, int position) {
@@ -350,7 +434,7 @@ public final class NetworkStore {
               p.adminStateUp(), p.status(), p.deviceId(), p.deviceOwner(), p.portSecurityEnabled(),
               p.vnicType(), p.profile(), ips.getOrDefault(p.id(), List.of()),
               groups.getOrDefault(p.id(), List.of()), active.get(p.id()), p.revision(), p.createdAt(),
-              p.updatedAt()));
+              p.updatedAt(), p.allowedAddressPairs()));
     }
     return full;
   }
@@ -371,7 +455,7 @@ public final class NetworkStore {
         r.getString("description"), r.getInt("ip_version"), r.getString("cidr"), r.getString("gateway_ip"),
         r.getBoolean("enable_dhcp"), List.of(), List.of(), List.of(), r.getString("ipv6_ra_mode"),
         r.getString("ipv6_address_mode"), r.getLong("revision_number"), r.getInstant("created_at"),
-        r.getInstant("updated_at"));
+        r.getInstant("updated_at"), r.getString("subnetpool_id"));
   }
 
   private static Port port(Sql.Row r) throws SQLException {
@@ -381,7 +465,7 @@ public final class NetworkStore {
         r.getString("status"), r.getString("device_id"), r.getString("device_owner"),
         r.getBoolean("port_security_enabled"), r.getString("vnic_type"), r.getString("binding_profile"),
         List.of(), List.of(), null, r.getLong("revision_number"), r.getInstant("created_at"),
-        r.getInstant("updated_at"));
+        r.getInstant("updated_at"), pairs(r.getString("allowed_address_pairs")));
   }
 
   private static PortBinding binding(Sql.Row r) throws SQLException {

@@ -2,8 +2,9 @@ package dev.kiln.volume.store;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.kiln.quota.QuotaStore;
+import dev.kiln.quota.QuotaTables;
 import dev.kiln.store.Sql;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,22 +18,22 @@ public final class VolumeQuotaStore {
     public static final Usage NONE = new Usage(0, 0, 0);
   }
 
+  /** Limits per project in volume_quota; the lock is the project's usage row ({@link #lockUsage}). */
+  private static final QuotaTables TABLES = QuotaTables.limitsOnly("volume_quota", "project_id");
+
   private final Sql sql;
+  private final QuotaStore limits;
 
   public VolumeQuotaStore(Sql sql) {
     this.sql = requireNonNull(sql, "sql is null");
+    this.limits = new QuotaStore(sql, TABLES);
   }
 
   // Limits
 
   /** The limits set for a project, by resource name; resources without a row have the default. */
   public Map<String, Long> limits(String projectId) {
-    Map<String, Long> limits = new LinkedHashMap<>();
-    sql.query(
-        "SELECT resource, hard_limit FROM volume_quota WHERE project_id = ? ORDER BY resource",
-        row -> limits.put(row.getString("resource"), row.getLong("hard_limit")),
-        projectId);
-    return limits;
+    return limits.limits(projectId);
   }
 
   /**
@@ -40,20 +41,12 @@ public final class VolumeQuotaStore {
    * concurrent changes to one project's limits take turns, so update-then-insert cannot collide.
    */
   public void putLimit(String projectId, String resource, long limit) {
-    int changed =
-        sql.update(
-            "UPDATE volume_quota SET hard_limit = ? WHERE project_id = ? AND resource = ?",
-            limit, projectId, resource);
-    if (changed == 0) {
-      sql.update(
-          "INSERT INTO volume_quota (project_id, resource, hard_limit) VALUES (?, ?, ?)",
-          projectId, resource, limit);
-    }
+    limits.putLimit(projectId, resource, limit);
   }
 
   /** Removes every limit set for a project, which returns it to the defaults. */
   public int deleteLimits(String projectId) {
-    return sql.update("DELETE FROM volume_quota WHERE project_id = ?", projectId);
+    return limits.deleteLimits(projectId);
   }
 
   /** Follows a volume type's rename in every project's per-type limits. */

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.kiln.store.Sql;
 import dev.kiln.volume.VolumeType;
-import dev.kiln.volume.VolumeTypes;
+import dev.kiln.volume.VolumeTypeSort;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,9 +59,9 @@ public final class VolumeTypeStore {
    * The types, optionally only the public or only the private ones, ordered by {@code sorts} and
    * then by id.
    */
-  public List<VolumeType> list(Boolean isPublic, List<VolumeTypes.Sort> sorts) {
+  public List<VolumeType> list(Boolean isPublic, List<VolumeTypeSort> sorts) {
     StringBuilder order = new StringBuilder(" ORDER BY ");
-    for (VolumeTypes.Sort sort : sorts) {
+    for (VolumeTypeSort sort : sorts) {
       order.append(column(sort.key())).append(sort.ascending() ? " ASC, " : " DESC, ");
     }
     order.append("id ASC");
@@ -85,6 +85,27 @@ public final class VolumeTypeStore {
       out.add(new VolumeType(t.id(), t.name(), t.description(), t.isPublic(), specs.getOrDefault(t.id(), Map.of())));
     }
     return out;
+  }
+
+  /** The private types a project was given access to. */
+  public List<String> typesOfProject(String projectId) {
+    return sql.query(
+        "SELECT volume_type_id FROM volume_type_project WHERE project_id = ?", row -> row.getString("volume_type_id"), projectId);
+  }
+
+  /** The projects a private type is open to. */
+  public List<String> projectsOf(String typeId) {
+    return sql.query(
+        "SELECT project_id FROM volume_type_project WHERE volume_type_id = ? ORDER BY project_id",
+        row -> row.getString("project_id"), typeId);
+  }
+
+  public void addProject(String typeId, String projectId) {
+    sql.update("INSERT INTO volume_type_project (volume_type_id, project_id) VALUES (?, ?)", typeId, projectId);
+  }
+
+  public int removeProject(String typeId, String projectId) {
+    return sql.update("DELETE FROM volume_type_project WHERE volume_type_id = ? AND project_id = ?", typeId, projectId);
   }
 
   /** The names of every type, for the per-type quotas. */
@@ -146,7 +167,7 @@ public final class VolumeTypeStore {
         typeId, key, value);
   }
 
-  private static String column(VolumeTypes.SortKey key) {
+  private static String column(VolumeTypeSort.Key key) {
     return switch (key) {
       case ID -> "id";
       case NAME -> "name";

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.kiln.common.IdGenerator;
-import dev.kiln.compute.events.ExternalEvents.Event;
+import dev.kiln.compute.events.ExternalEvent;
 import dev.kiln.compute.events.ExternalEvents.Outcome;
 import dev.kiln.store.Database;
 import java.time.Clock;
@@ -51,17 +51,17 @@ abstract class ExternalEventsDatabaseTest {
   @Test
   void eventsForAServerOnAHostAreRecordedInOrderAndOutliveTheServer() {
     String id = server("kiln-compute-1");
-    assertThat(events.record(id, ExternalEvents.VIF_PLUGGED, "port-1", ExternalEvents.COMPLETED, Event.Source.NETWORK))
+    assertThat(events.record(id, ExternalEvents.VIF_PLUGGED, "port-1", ExternalEvents.COMPLETED, ExternalEvent.Source.NETWORK))
         .isEqualTo(Outcome.ACCEPTED);
-    assertThat(events.record(id, ExternalEvents.VOLUME_EXTENDED, "vol-1", ExternalEvents.FAILED, Event.Source.API))
+    assertThat(events.record(id, ExternalEvents.VOLUME_EXTENDED, "vol-1", ExternalEvents.FAILED, ExternalEvent.Source.API))
         .isEqualTo(Outcome.ACCEPTED);
     db.sql().update("DELETE FROM compute_server WHERE id = ?", id);
 
     assertThat(events.of(id))
-        .extracting(Event::name, Event::tag, Event::status, Event::source)
+        .extracting(ExternalEvent::name, ExternalEvent::tag, ExternalEvent::status, ExternalEvent::source)
         .containsExactly(
-            tuple(ExternalEvents.VIF_PLUGGED, "port-1", "completed", Event.Source.NETWORK),
-            tuple(ExternalEvents.VOLUME_EXTENDED, "vol-1", "failed", Event.Source.API));
+            tuple(ExternalEvents.VIF_PLUGGED, "port-1", "completed", ExternalEvent.Source.NETWORK),
+            tuple(ExternalEvents.VOLUME_EXTENDED, "vol-1", "failed", ExternalEvent.Source.API));
     assertThat(events.of(id)).allSatisfy(e -> assertThat(e.receivedAt()).isNotNull());
   }
 
@@ -70,11 +70,11 @@ abstract class ExternalEventsDatabaseTest {
     String unscheduled = server(null);
     String missing = UUID.randomUUID().toString();
     String placed = server("kiln-compute-2");
-    assertThat(events.record(missing, ExternalEvents.NETWORK_CHANGED, null, ExternalEvents.COMPLETED, Event.Source.API))
+    assertThat(events.record(missing, ExternalEvents.NETWORK_CHANGED, null, ExternalEvents.COMPLETED, ExternalEvent.Source.API))
         .isEqualTo(Outcome.SERVER_NOT_FOUND);
-    assertThat(events.record(unscheduled, ExternalEvents.NETWORK_CHANGED, null, ExternalEvents.COMPLETED, Event.Source.API))
+    assertThat(events.record(unscheduled, ExternalEvents.NETWORK_CHANGED, null, ExternalEvents.COMPLETED, ExternalEvent.Source.API))
         .isEqualTo(Outcome.NO_HOST);
-    assertThat(events.record(placed, ExternalEvents.POWER_UPDATE, null, ExternalEvents.COMPLETED, Event.Source.API))
+    assertThat(events.record(placed, ExternalEvents.POWER_UPDATE, null, ExternalEvents.COMPLETED, ExternalEvent.Source.API))
         .isEqualTo(Outcome.TAG_MISSING);
     assertThat(events.of(missing)).isEmpty();
     assertThat(events.of(unscheduled)).isEmpty();

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -191,6 +192,64 @@ abstract class ComputeDatabaseTest {
     assertThat(again.hypervisors()).extracting(Hypervisor::hostname).containsExactly("kiln-compute-1", "kiln-compute-4");
     assertThat(again.isKnown("kiln-compute-2")).isFalse();
     assertThat(again.hypervisor("kiln-compute-4").orElseThrow().availabilityZone()).isEqualTo("az2");
+  }
+
+  @Test
+  void theSchedulerPicksTheHostWithMostFreeRamAndSpreadsBoots() {
+    Scheduler scheduler = new Scheduler(db, fleet);
+    Resources tiny = new Resources(1, 512, 1);
+    fleet.claim("earlier", "kiln-compute-1", new Resources(1, 4_096, 1));
+    fleet.claim("earlier-2", "kiln-compute-2", new Resources(1, 2_048, 1));
+    // compute-3 has the most free RAM, then compute-2, then compute-1.
+    assertThat(scheduler.selectAndClaim(Scheduler.Request.boot("s1", tiny, null)).orElseThrow().hostname())
+        .isEqualTo("kiln-compute-3");
+    List<String> next = new ArrayList<>();
+    for (int i = 2; i <= 13; i++) {
+      next.add(scheduler.selectAndClaim(Scheduler.Request.boot("s" + i, tiny, null)).orElseThrow().hostname());
+    }
+    // 2,048 MB apart: compute-3 takes 3 more before compute-2 catches up, and so on, and a
+    // release is seen at once (the free-RAM column follows every claim and release).
+    assertThat(next.subList(0, 3)).containsOnly("kiln-compute-3");
+    fleet.release("earlier");
+    assertThat(scheduler.selectAndClaim(Scheduler.Request.boot("after-release", tiny, null)).orElseThrow().hostname())
+        .isEqualTo("kiln-compute-1");
+    for (Hypervisor h : fleet.hypervisors()) {
+      int claimed = fleet.claimsOn(h.hostname()).stream().mapToInt(c -> c.resources().ramMb()).sum();
+      assertThat(h.used().ramMb()).as(h.hostname()).isEqualTo(claimed);
+    }
+  }
+
+  @Test
+  void theSchedulerSkipsDisabledDownExcludedAndFullHostsAndKeepsToTheZoneAndTheRequestedHost() {
+    Scheduler scheduler = new Scheduler(db, fleet);
+    Resources tiny = new Resources(1, 512, 1);
+    fleet.updateService("kiln-compute-1", Fleet.COMPUTE_BINARY, new Fleet.ServiceChange(true, "maintenance", null));
+    HostService two = fleet.updateService("kiln-compute-2", Fleet.COMPUTE_BINARY, new Fleet.ServiceChange(null, null, true));
+    assertThat(scheduler.selectAndClaim(Scheduler.Request.boot("a", tiny, null)).orElseThrow().hostname())
+        .isEqualTo("kiln-compute-3");
+    Scheduler.Request notThree = new Scheduler.Request("b", "b", tiny, null, Set.of("kiln-compute-3"), null);
+    assertThat(scheduler.selectAndClaim(notThree)).isEmpty();
+    fleet.updateService(two.uuid(), new Fleet.ServiceChange(null, null, false));
+    assertThat(scheduler.selectAndClaim(notThree).orElseThrow().hostname()).isEqualTo("kiln-compute-2");
+    assertThat(scheduler.selectAndClaim(Scheduler.Request.boot("c", tiny, "elsewhere"))).isEmpty();
+    Scheduler.Request onThree = new Scheduler.Request("d", "d", tiny, FleetConfig.DEFAULT_ZONE, Set.of(), "kiln-compute-3");
+    assertThat(scheduler.selectAndClaim(onThree).orElseThrow().hostname()).isEqualTo("kiln-compute-3");
+    Resources huge = new Resources(1, FleetConfig.DEFAULT_CAPACITY.ramMb(), 1);
+    assertThat(scheduler.selectAndClaim(Scheduler.Request.boot("e", huge, null))).isEmpty();
+  }
+
+  @Test
+  void parallelBootsThroughTheSchedulerFillTheFleetExactlyAndNeverOvercommit() throws Exception {
+    Scheduler scheduler = new Scheduler(db, fleet);
+    // Each host holds 32 of these by RAM: 96 fit in the fleet, 120 try.
+    Resources quarter = new Resources(0, FleetConfig.DEFAULT_CAPACITY.ramMb() / 32, 0);
+    AtomicInteger n = new AtomicInteger();
+    List<Object> outcomes =
+        race(120, () -> scheduler.selectAndClaim(Scheduler.Request.boot("b" + n.incrementAndGet(), quarter, null)));
+    assertThat(outcomes.stream().filter(o -> o instanceof Optional<?> h && h.isPresent()).count()).isEqualTo(96);
+    for (Hypervisor h : fleet.hypervisors()) {
+      assertThat(h.free().ramMb()).as(h.hostname()).isZero();
+    }
   }
 
   @Test

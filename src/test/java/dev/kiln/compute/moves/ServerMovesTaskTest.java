@@ -68,9 +68,9 @@ abstract class ServerMovesTaskTest {
     ImageService image = ImageService.create(db, clock, ids, dataDir);
     image.images().seedDefaultImage("admin-project");
     imageId = db.sql().query("SELECT id FROM image_image WHERE name = 'cirros'", row -> row.getString("id")).getFirst();
-    servers = new Servers(db, clock, ids, compute, network, image, TestVolumes.create(db, clock, ids, tasks), tasks);
-    moves = new ServerMoves(db, clock, ids, compute, servers, network, tasks);
-    rebuilds = new ServerRebuilds(db, clock, ids, compute, servers, image, tasks);
+    servers = new Servers(db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.keypairs(), compute.quotas(), network, image, TestVolumes.create(db, clock, ids, tasks), tasks);
+    moves = new ServerMoves(db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.quotas(), servers, network, tasks);
+    rebuilds = new ServerRebuilds(db, clock, ids, compute.driver(), compute.keypairs(), servers, image, tasks);
     networkId = network.networks().create(TENANT, new Networks.Spec(null, "net", null, null, null, null, null, null)).id();
     network.subnets().create(
         TENANT,

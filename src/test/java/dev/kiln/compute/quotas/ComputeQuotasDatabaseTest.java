@@ -62,7 +62,7 @@ abstract class ComputeQuotasDatabaseTest {
     ImageService image = ImageService.create(db, clock, ids, dataDir);
     image.images().seedDefaultImage("admin-project");
     imageId = db.sql().query("SELECT id FROM image_image WHERE name = 'cirros'", row -> row.getString("id")).getFirst();
-    servers = new Servers(db, clock, ids, compute, network, image, TestVolumes.create(db, clock, ids, tasks), tasks);
+    servers = new Servers(db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.keypairs(), compute.quotas(), network, image, TestVolumes.create(db, clock, ids, tasks), tasks);
     networkId = network.networks().create(TENANT, new Networks.Spec(null, "net", null, null, null, null, null, null)).id();
   }
 

@@ -64,7 +64,7 @@ abstract class ServerListDatabaseTest {
         ComputeService.start(db, clock, ids, new SecureRandom(), FleetConfig.defaults(List.of("kiln-compute-1")));
     NetworkService network = NetworkService.create(db, clock, ids, new SecureRandom(), compute.fleet());
     ImageService image = ImageService.create(db, clock, ids, dataDir);
-    servers = new Servers(db, clock, ids, compute, network, image, TestVolumes.create(db, clock, ids, tasks), tasks);
+    servers = new Servers(db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.keypairs(), compute.quotas(), network, image, TestVolumes.create(db, clock, ids, tasks), tasks);
     store = new ServerStore(db.sql());
   }
 

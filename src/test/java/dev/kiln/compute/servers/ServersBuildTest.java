@@ -62,7 +62,7 @@ abstract class ServersBuildTest {
     ImageService image = ImageService.create(db, clock, ids, dataDir);
     image.images().seedDefaultImage("admin-project");
     imageId = db.sql().query("SELECT id FROM image_image WHERE name = 'cirros'", row -> row.getString("id")).getFirst();
-    servers = new Servers(db, clock, ids, compute, network, image, TestVolumes.create(db, clock, ids, tasks), tasks);
+    servers = new Servers(db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.keypairs(), compute.quotas(), network, image, TestVolumes.create(db, clock, ids, tasks), tasks);
     networkId = network.networks().create(TENANT, new Networks.Spec(null, "net", null, null, null, null, null, null)).id();
     network.subnets().create(
         TENANT,
@@ -125,7 +125,7 @@ abstract class ServersBuildTest {
 
   @Test
   void ofRacingStopsExactlyOneStartsAndTheOthersAreConflicts() throws Exception {
-    ServerActions actions = new ServerActions(db, Clock.systemUTC(), IdGenerator.random(), compute, servers, tasks);
+    ServerActions actions = new ServerActions(db, Clock.systemUTC(), IdGenerator.random(), compute.driver(), servers, tasks);
     Server server = create();
     servers.build(task(server, networkId));
     int racers = 8;

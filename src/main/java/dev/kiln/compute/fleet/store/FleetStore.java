@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.ArrayList;
 
 /**
  * The fleet's tables: compute hosts with their usage, the claims on them, and Nova's services.
@@ -42,14 +44,15 @@ public final class FleetStore {
   /** Adds the host if it is new (keeping its ids if not), then sets its capacity and zone. */
   public void registerHost(HostSpec host, String uuid, Instant now) {
     sql.update(
-        "INSERT INTO compute_host (name, uuid, availability_zone, vcpus, ram_mb, disk_gb, created_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        "INSERT INTO compute_host (name, uuid, availability_zone, vcpus, ram_mb, disk_gb, ram_mb_free, created_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         host.name(), uuid, host.availabilityZone(), host.capacity().vcpus(), host.capacity().ramMb(),
-        host.capacity().diskGb(), now);
+        host.capacity().diskGb(), host.capacity().ramMb(), now);
     sql.update(
-        "UPDATE compute_host SET availability_zone = ?, vcpus = ?, ram_mb = ?, disk_gb = ? WHERE name = ?",
+        "UPDATE compute_host SET availability_zone = ?, vcpus = ?, ram_mb = ?, disk_gb = ?, ram_mb_free = ? - ram_mb_used"
+            + " WHERE name = ?",
         host.availabilityZone(), host.capacity().vcpus(), host.capacity().ramMb(), host.capacity().diskGb(),
-        host.name());
+        host.capacity().ramMb(), host.name());
   }
 
   /** Adds the service if it is new; an existing one keeps its ids and state. */
@@ -71,6 +74,38 @@ public final class FleetStore {
     return sql.queryOne(HYPERVISOR_QUERY + " WHERE h.name = ?", FleetStore::hypervisor, host);
   }
 
+  /**
+   * The names of up to {@code limit} hosts that could take {@code amount} now, best first for
+   * Nova's default weigher (most free RAM, then the oldest host): their compute service enabled
+   * and not forced down, in {@code zone} unless it is null, {@code onlyHost} unless it is null,
+   * none of {@code excluded}, with room for all of {@code amount}. The walk follows the free-RAM
+   * index and stops after {@code limit} rows, so its cost does not grow with the fleet.
+   */
+  public List<String> candidates(Resources amount, String zone, String onlyHost, Set<String> excluded, int limit) {
+    StringBuilder query =
+        new StringBuilder(
+            "SELECT h.name FROM compute_host h JOIN compute_service s ON s.host = h.name AND s.binary_name = '"
+                + COMPUTE + "'"
+                + " WHERE h.ram_mb_free >= ? AND s.disabled = FALSE AND s.forced_down = FALSE"
+                + " AND h.vcpus - h.vcpus_used >= ? AND h.disk_gb - h.disk_gb_used >= ?");
+    List<Object> args = new ArrayList<>(List.of(amount.ramMb(), amount.vcpus(), amount.diskGb()));
+    if (zone != null) {
+      query.append(" AND h.availability_zone = ?");
+      args.add(zone);
+    }
+    if (onlyHost != null) {
+      query.append(" AND h.name = ?");
+      args.add(onlyHost);
+    }
+    for (String host : excluded) {
+      query.append(" AND h.name <> ?");
+      args.add(host);
+    }
+    query.append(" ORDER BY h.ram_mb_free DESC, h.id LIMIT ?");
+    args.add(limit);
+    return sql.query(query.toString(), row -> row.getString("name"), args.toArray());
+  }
+
   // Claims
 
   /**
@@ -81,18 +116,19 @@ public final class FleetStore {
   public boolean addUsage(String host, Resources amount) {
     return sql.update(
             "UPDATE compute_host SET vcpus_used = vcpus_used + ?, ram_mb_used = ram_mb_used + ?,"
-                + " disk_gb_used = disk_gb_used + ?"
+                + " disk_gb_used = disk_gb_used + ?, ram_mb_free = ram_mb - ram_mb_used - ?"
                 + " WHERE name = ? AND vcpus_used + ? <= vcpus AND ram_mb_used + ? <= ram_mb"
                 + " AND disk_gb_used + ? <= disk_gb",
-            amount.vcpus(), amount.ramMb(), amount.diskGb(), host, amount.vcpus(), amount.ramMb(), amount.diskGb())
+            amount.vcpus(), amount.ramMb(), amount.diskGb(), amount.ramMb(), host, amount.vcpus(), amount.ramMb(),
+            amount.diskGb())
         == 1;
   }
 
   public int subtractUsage(String host, Resources amount) {
     return sql.update(
         "UPDATE compute_host SET vcpus_used = vcpus_used - ?, ram_mb_used = ram_mb_used - ?,"
-            + " disk_gb_used = disk_gb_used - ? WHERE name = ?",
-        amount.vcpus(), amount.ramMb(), amount.diskGb(), host);
+            + " disk_gb_used = disk_gb_used - ?, ram_mb_free = ram_mb - ram_mb_used + ? WHERE name = ?",
+        amount.vcpus(), amount.ramMb(), amount.diskGb(), amount.ramMb(), host);
   }
 
   /** Records a claim; a consumer that already holds one is a duplicate key. */

@@ -7,8 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Nova's quota tables: limits set per project and per quota class, the lock rows, and the usage
- * counts taken from Compute's own tables. The caller decides the transaction.
+ * Nova's quota class limits and the usage counts taken from Compute's own tables; the per-project
+ * limits and the lock rows are kept through the shared {@link dev.kiln.quota.QuotaStore}. The
+ * caller decides the transaction.
  */
 public final class ComputeQuotaStore {
   /** What a project holds of the counted resources. */
@@ -18,30 +19,6 @@ public final class ComputeQuotaStore {
 
   public ComputeQuotaStore(Sql sql) {
     this.sql = requireNonNull(sql, "sql is null");
-  }
-
-  // Locking
-
-  /**
-   * Locks the project's quota row until the transaction ends, creating it first if the project has
-   * none. Boots and limit changes of one project take this lock, so each counts and checks usage
-   * with no other one in between.
-   */
-  public void lockProject(String projectId) {
-    lock("project " + projectId);
-  }
-
-  /** Locks the user's quota row until the transaction ends: keypair creations take turns. */
-  public void lockUser(String userId) {
-    lock("user " + userId);
-  }
-
-  private void lock(String owner) {
-    // ON CONFLICT DO NOTHING without a target works on PostgreSQL and in H2's PostgreSQL mode; a
-    // concurrent first insert waits for the other one instead of failing the transaction.
-    sql.update("INSERT INTO compute_quota_lock (owner) VALUES (?) ON CONFLICT DO NOTHING", owner);
-    sql.queryOne("SELECT owner FROM compute_quota_lock WHERE owner = ? FOR UPDATE", row -> row.getString("owner"), owner)
-        .orElseThrow(() -> new IllegalStateException("quota lock row of " + owner + " vanished"));
   }
 
   // Usage
@@ -62,28 +39,6 @@ public final class ComputeQuotaStore {
   /** How many keypairs the user has. */
   public long keypairs(String userId) {
     return sql.count("SELECT COUNT(*) FROM compute_keypair WHERE user_id = ?", userId);
-  }
-
-  // Project limits
-
-  /** The limits set for a project, by resource; resources without a row have the default. */
-  public Map<String, Long> projectLimits(String projectId) {
-    return limits("SELECT resource, hard_limit FROM compute_quota WHERE project_id = ?", projectId);
-  }
-
-  /** Sets one project limit; callers hold the project's {@link #lock}, so nothing races it. */
-  public void putProjectLimit(String projectId, String resource, long limit) {
-    if (sql.update(
-            "UPDATE compute_quota SET hard_limit = ? WHERE project_id = ? AND resource = ?", limit, projectId, resource)
-        == 0) {
-      sql.update(
-          "INSERT INTO compute_quota (project_id, resource, hard_limit) VALUES (?, ?, ?)", projectId, resource, limit);
-    }
-  }
-
-  /** Forgets every limit set for the project. */
-  public int deleteProjectLimits(String projectId) {
-    return sql.update("DELETE FROM compute_quota WHERE project_id = ?", projectId);
   }
 
   // Class limits

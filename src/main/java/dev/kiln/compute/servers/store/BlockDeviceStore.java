@@ -82,6 +82,18 @@ public final class BlockDeviceStore {
     return sql.update("UPDATE compute_server_volume SET volume_id = ? WHERE id = ? AND volume_id IS NULL", volumeId, id) == 1;
   }
 
+  /** Records the attachment of a mapping that has none yet; false when it has one, or is gone. */
+  public boolean setAttachmentOnce(String id, String attachmentId) {
+    return sql.update(
+            "UPDATE compute_server_volume SET attachment_id = ? WHERE id = ? AND attachment_id IS NULL", attachmentId, id)
+        == 1;
+  }
+
+  /** Deletes a mapping still without its attachment (an attach abandoned before its reservation). */
+  public boolean deleteUnreserved(String id) {
+    return sql.update("DELETE FROM compute_server_volume WHERE id = ? AND attachment_id IS NULL", id) == 1;
+  }
+
   public void setAttachment(String id, String attachmentId) {
     sql.update("UPDATE compute_server_volume SET attachment_id = ? WHERE id = ?", attachmentId, id);
   }

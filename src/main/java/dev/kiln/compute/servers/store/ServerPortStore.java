@@ -23,6 +23,11 @@ public final class ServerPortStore {
         serverId, port.portId(), port.ownedByCompute(), tag, serverId);
   }
 
+  /** Whether the port is recorded as the server's. */
+  public boolean has(String serverId, String portId) {
+    return sql.count("SELECT COUNT(*) FROM compute_server_port WHERE server_id = ? AND port_id = ?", serverId, portId) > 0;
+  }
+
   /** Forgets a port of the server; answers whether it was recorded. */
   public boolean detach(String serverId, String portId) {
     return sql.update("DELETE FROM compute_server_port WHERE server_id = ? AND port_id = ?", serverId, portId) == 1;

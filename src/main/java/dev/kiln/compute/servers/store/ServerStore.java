@@ -20,7 +20,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** The server tables: servers, their plugged ports and their metadata. */
+/**
+ * The server tables: servers, their plugged ports and their metadata.
+ *
+ * <p>Why over 400 lines: every conditional update of compute_server (one per state transition) is
+ * here, so that the server state machine's SQL is in one place; the list's keyset queries are the
+ * rest.
+ */
 public final class ServerStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String COLUMNS =
@@ -73,7 +79,18 @@ public final class ServerStore {
    * (Nova's), which SQL cannot apply the same way on both databases, so the caller applies it.
    */
   public record ListFilter(
-      String projectId, String status, String host, Instant changesSince, String imageId, String flavorId) {}
+      String projectId,
+      String status,
+      String host,
+      Instant changesSince,
+      String imageId,
+      String flavorId,
+      String reservationId) {
+
+    public ListFilter(String projectId, String status, String host, Instant changesSince, String imageId, String flavorId) {
+      this(projectId, status, host, changesSince, imageId, flavorId, null);
+    }
+  }
 
   /** A place in the list order (created_at DESC, id DESC): a page starts after this row. */
   public record Cursor(Instant createdAt, String id) {
@@ -112,6 +129,7 @@ public final class ServerStore {
     condition(where, args, "host", filter.host());
     condition(where, args, "image_id", filter.imageId());
     condition(where, args, "flavor_id", filter.flavorId());
+    condition(where, args, "reservation_id", filter.reservationId());
     if (filter.changesSince() != null) {
       where.append(" AND updated_at >= ?");
       args.add(filter.changesSince());
@@ -309,14 +327,33 @@ public final class ServerStore {
         == 1;
   }
 
+  /**
+   * Locks the server's row until the transaction ends and answers its task state (empty string for
+   * none), or empty when the server is gone. What binds something to a server (a port plugged, a
+   * port recorded) does it under this lock, after checking that no delete has begun: a delete
+   * sets its task state through the same row, so it waits for the binding, and a binding that
+   * comes after it sees {@code deleting}.
+   */
+  public Optional<String> lockForBinding(String id) {
+    return sql.queryOne(
+        "SELECT COALESCE(task_state, '') AS task_state FROM compute_server WHERE id = ? FOR UPDATE",
+        row -> row.getString("task_state"),
+        id);
+  }
+
   public int delete(String id) {
     return sql.update("DELETE FROM compute_server WHERE id = ?", id);
   }
 
   public void addPort(String serverId, PluggedPort port, int position) {
+    addPort(serverId, port, position, null);
+  }
+
+  /** Records a port of a new server at its place among the requested networks, with its device tag (or null). */
+  public void addPort(String serverId, PluggedPort port, int position, String tag) {
     sql.update(
-        "INSERT INTO compute_server_port (server_id, port_id, owned_by_compute, position) VALUES (?, ?, ?, ?)",
-        serverId, port.portId(), port.ownedByCompute(), position);
+        "INSERT INTO compute_server_port (server_id, port_id, owned_by_compute, position, tag) VALUES (?, ?, ?, ?, ?)",
+        serverId, port.portId(), port.ownedByCompute(), position, tag);
   }
 
   public void replaceMetadata(String serverId, Map<String, String> metadata) {

@@ -1,0 +1,1 @@
+"""`./kiln conformance`: Tempest against a fresh Kiln (see scripts/conformance.py)."""
