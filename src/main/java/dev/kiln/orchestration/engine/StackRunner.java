@@ -141,6 +141,7 @@ final class StackRunner {
    */
   Outcome update(LiveStack live, List<ResourceRow> leftovers, StackAction action, Journal journal, Instant deadline)
       throws InterruptedException {
+    addMissingRows(live, journal);
     UpdatePlanner planner = new UpdatePlanner(this, live, leftovers, restrictedActions(live));
     UpdatePlan plan;
     try {
@@ -152,6 +153,29 @@ final class StackRunner {
     ResourceSteps steps = new ResourceSteps(this, live, journal, deadline, interruption);
     UpdateSteps update = new UpdateSteps(this, live, plan, planner, journal, deadline, steps);
     return walk(action, plan.graph(), update::visit, deadline, interruption);
+  }
+
+  /**
+   * Rows for the template's resources that have none: an update makes them when it starts, but a
+   * rollback may bring back a resource its update had already deleted.
+   */
+  private void addMissingRows(LiveStack live, Journal journal) {
+    List<ResourceRow> made = new java.util.ArrayList<>();
+    Map<String, Integer> generations = null;
+    for (ResourceDefinition definition : live.bound().resources()) {
+      if (!live.has(definition.name())) {
+        if (generations == null) {
+          generations = new ResourceStore(engine.db().sql()).maxGenerations(live.stack().id());
+        }
+        ResourceRow row = newRow(live.stack(), definition, generations.getOrDefault(definition.name(), -1) + 1, null,
+            requires(definition, live));
+        live.add(row, engine.types().forImplementation(ResourceTypes.implementationName(definition.implementation())));
+        made.add(row);
+      }
+    }
+    if (!made.isEmpty()) {
+      journal.newResources(made);
+    }
   }
 
   /** The environment's {@code restricted_actions}, by resource name. */
