@@ -5,7 +5,9 @@ import dev.kiln.common.IdGenerator;
 import dev.kiln.orchestration.OrchestrationService;
 import dev.kiln.orchestration.Stack;
 import dev.kiln.orchestration.StackQuery;
+import dev.kiln.orchestration.EventQuery;
 import dev.kiln.orchestration.StackRequest;
+import dev.kiln.orchestration.StackUpdate;
 import dev.kiln.orchestration.engine.ConstraintCheckers;
 import dev.kiln.orchestration.engine.Orchestration;
 import dev.kiln.orchestration.template.HeatTemplates;
@@ -61,12 +63,14 @@ final class HeatBench {
       cycle(chain(100));
     }
     out.append(String.format(Locale.ROOT,
-        "(in-process, embedded H2 in a new data directory; median of %d runs after 40 untimed ones)%n%n"
+        "(in-process, embedded H2 in a new data directory; median of %d runs after 40 untimed ones; the"
+            + " update after 10)%n%n"
             + "| measure | create | delete | target |%n|---|---|---|---|%n", RUNS));
     row(out, "100 independent OS::Heat::None", independent(100), "< 100 ms each");
     row(out, "1,000 independent OS::Heat::None", independent(1000), "< 1 s each");
     row(out, "100-long depends_on chain", chain(100), "< 200 ms each");
     row(out, "500-long depends_on chain", chain(500), "< 1 s each");
+    updateOneOf(out, 1000);
     String one = independent(1);
     while (stacks < 1000) {
       Stack s = heat.create(OWNER, request(one));
@@ -95,6 +99,58 @@ final class HeatBench {
     }
     out.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.0f ms | %s |%n", what, median(creates) / 1e6,
         median(deletes) / 1e6, target));
+  }
+
+  /**
+   * An update that changes one property of one resource of an {@code n}-resource stack: timed from
+   * the call to UPDATE_COMPLETE, and checked to touch that resource only (its two events and the
+   * stack's two are all the update writes).
+   */
+  private void updateOneOf(StringBuilder out, int n) throws Exception {
+    Stack s = heat.create(OWNER, request(testResources(n, "first")));
+    if (!await(s.id()).equals("CREATE_COMPLETE")) {
+      throw new IllegalStateException("bench stack did not create");
+    }
+    long[] times = new long[RUNS];
+    for (int i = -10; i < RUNS; i++) {
+      int eventsBefore = events(s.id());
+      String next = testResources(n, (i & 1) == 0 ? "second" : "first");
+      long t = System.nanoTime();
+      heat.update(OWNER, s.id(), new StackUpdate(TemplateSource.ofText(next), Map.of(), false, List.of(), null, null,
+          null));
+      String status = await(s.id());
+      long took = System.nanoTime() - t;
+      if (!status.equals("UPDATE_COMPLETE")) {
+        throw new IllegalStateException("bench update ended " + status);
+      }
+      int written = events(s.id()) - eventsBefore;
+      if (written != 4) {
+        throw new IllegalStateException("the update wrote " + written + " events, not the 4 of one resource");
+      }
+      if (i >= 0) {
+        times[i] = took;
+      }
+    }
+    out.append(String.format(Locale.ROOT,
+        "| update of one property of one resource of %,d (only it touched) | %.0f ms | | < 100 ms |%n", n,
+        median(times) / 1e6));
+    heat.delete(OWNER, s.id());
+    await(s.id());
+    stacks--;
+  }
+
+  private int events(String stackId) {
+    return heat.events(OWNER, stackId, new EventQuery(null, Map.of(), List.of(), null, null, null, 0)).size();
+  }
+
+  /** {@code n} OS::Heat::TestResource; the first one's value is {@code first}. */
+  static String testResources(int n, String first) {
+    StringBuilder t = new StringBuilder("heat_template_version: 2018-08-31\nresources:\n");
+    for (int i = 0; i < n; i++) {
+      t.append("  r").append(i).append(":\n    type: OS::Heat::TestResource\n    properties: {value: ")
+          .append(i == 0 ? first : "v" + i).append("}\n");
+    }
+    return t.toString();
   }
 
   /** Creates and deletes one stack; the nanoseconds each took, call to final status. */

@@ -122,6 +122,14 @@ final class Journal implements AutoCloseable {
     add(b -> b.resources.put(row.id(), row));
   }
 
+  /** A row's new state and its event, always committed together. */
+  void resource(ResourceRow row, EventRow event) {
+    add(b -> {
+      b.resources.put(row.id(), row);
+      b.events.add(event);
+    });
+  }
+
   /**
    * Several rows that must change together (a replacement becoming current as the row it replaces
    * stops being so): always committed in the same transaction.
@@ -145,10 +153,14 @@ final class Journal implements AutoCloseable {
     add(b -> b.hooks.add(new Hook(resourceId, hook)));
   }
 
+  /** A stack's new state and its event, always committed together. */
   void stackState(
       String stackId, String stackTraversal, StackAction action, StackStatus status, String reason, Instant at,
-      boolean deleted) {
-    add(b -> b.states.add(new StackState(stackId, stackTraversal, action, status, reason, at, deleted)));
+      boolean deleted, EventRow event) {
+    add(b -> {
+      b.states.add(new StackState(stackId, stackTraversal, action, status, reason, at, deleted));
+      b.events.add(event);
+    });
   }
 
   void event(EventRow event) {

@@ -78,6 +78,11 @@ final class LiveStack {
     return new LiveStack(stack, slots, bound, definitions);
   }
 
+  /** A row made for a resource of the template that had none (a rollback bringing one back). */
+  void add(ResourceRow row, ResourceType type) {
+    slots.put(row.name(), new Slot(row, definitions.get(row.name()), type));
+  }
+
   /** The bound template's definition of a resource (which may have no row yet), or null. */
   ResourceDefinition definition(String name) {
     return definitions.get(name);

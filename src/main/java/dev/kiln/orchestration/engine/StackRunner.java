@@ -141,6 +141,7 @@ final class StackRunner {
    */
   Outcome update(LiveStack live, List<ResourceRow> leftovers, StackAction action, Journal journal, Instant deadline)
       throws InterruptedException {
+    addMissingRows(live, journal);
     UpdatePlanner planner = new UpdatePlanner(this, live, leftovers, restrictedActions(live));
     UpdatePlan plan;
     try {
@@ -154,10 +155,38 @@ final class StackRunner {
     return walk(action, plan.graph(), update::visit, deadline, interruption);
   }
 
+  /**
+   * Rows for the template's resources that have none: an update makes them when it starts, but a
+   * rollback may bring back a resource its update had already deleted.
+   */
+  private void addMissingRows(LiveStack live, Journal journal) {
+    List<ResourceRow> made = new java.util.ArrayList<>();
+    Map<String, Integer> generations = null;
+    for (ResourceDefinition definition : live.bound().resources()) {
+      if (!live.has(definition.name())) {
+        if (generations == null) {
+          generations = new ResourceStore(engine.db().sql()).maxGenerations(live.stack().id());
+        }
+        ResourceRow row = newRow(live.stack(), definition, generations.getOrDefault(definition.name(), -1) + 1, null,
+            requires(definition, live));
+        live.add(row, engine.types().forImplementation(ResourceTypes.implementationName(definition.implementation())));
+        made.add(row);
+      }
+    }
+    if (!made.isEmpty()) {
+      journal.newResources(made);
+    }
+  }
+
   /** The environment's {@code restricted_actions}, by resource name. */
   Map<String, java.util.Set<String>> restrictedActions(LiveStack live) {
-    com.fasterxml.jackson.databind.JsonNode registry =
-        engine.parsed().parsed(live.stack().templateId()).environment().resourceRegistry();
+    return restrictedActions(engine.parsed().parsed(live.stack().templateId()).environment(), live);
+  }
+
+  /** The {@code restricted_actions} {@code environment} sets on the resources of {@code live}'s template. */
+  static Map<String, java.util.Set<String>> restrictedActions(
+      dev.kiln.orchestration.template.Environment environment, LiveStack live) {
+    com.fasterxml.jackson.databind.JsonNode registry = environment.resourceRegistry();
     Map<String, java.util.Set<String>> out = new java.util.HashMap<>();
     if (registry == null || !registry.path("resources").isObject()) {
       return out;
@@ -245,9 +274,10 @@ final class StackRunner {
     StackRow stack = live.stack();
     Instant now = engine.now();
     boolean deleted = action == StackAction.DELETE && status == StackStatus.COMPLETE;
-    journal.stackState(stack.id(), stack.traversal(), action, status, reason, now, deleted);
+    journal.stackState(
+        stack.id(), stack.traversal(), action, status, reason, now, deleted,
+        stackEvent(stack, action, status, reason, now));
     live.stack(stack.withState(action, status, reason, now));
-    journal.event(stackEvent(stack, action, status, reason, now));
   }
 
   EventRow stackEvent(StackRow stack, StackAction action, StackStatus status, String reason, Instant now) {
@@ -275,8 +305,7 @@ final class StackRunner {
       String reason, JsonNode eventProperties) {
     ResourceRow next = row.withState(action, status, reason, engine.now());
     slot.row(next);
-    journal.resource(next);
-    journal.event(resourceEvent(live.stack(), next, reason, eventProperties));
+    journal.resource(next, resourceEvent(live.stack(), next, reason, eventProperties));
     return next;
   }
 

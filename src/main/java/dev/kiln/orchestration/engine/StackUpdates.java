@@ -73,16 +73,17 @@ final class StackUpdates {
     StackRow stack = stacks.live(actor, stackId);
     Prepared p = prepare(actor, stack, request);
     Engine e = engine();
-    Map<String, Integer> generations = new ResourceStore(e.db().sql()).maxGenerations(stack.id());
-    Set<String> current = new java.util.HashSet<>();
-    new ResourceStore(e.db().sql()).current(stack.id()).forEach(r -> current.add(r.name()));
+    // Rows for the resources the update adds, made with the stack lock (INIT_COMPLETE, as a create's).
+    Set<String> current = new java.util.HashSet<>(new ResourceStore(e.db().sql()).currentNames(stack.id()));
     LiveStack shape = LiveStack.of(p.next(), List.of(), p.bound(), e.types());
+    List<ResourceDefinition> adding =
+        p.bound().resources().stream().filter(d -> !current.contains(d.name())).toList();
+    Map<String, Integer> generations =
+        adding.isEmpty() ? Map.of() : new ResourceStore(e.db().sql()).maxGenerations(stack.id());
     List<ResourceRow> added = new ArrayList<>();
-    for (ResourceDefinition definition : p.bound().resources()) {
-      if (!current.contains(definition.name())) {
-        added.add(runner.newRow(p.next(), definition, generations.getOrDefault(definition.name(), -1) + 1, null,
-            StackRunner.requires(definition, shape)));
-      }
+    for (ResourceDefinition definition : adding) {
+      added.add(runner.newRow(p.next(), definition, generations.getOrDefault(definition.name(), -1) + 1, null,
+          StackRunner.requires(definition, shape)));
     }
     boolean begun =
         e.db().inTransaction(
@@ -121,7 +122,8 @@ final class StackUpdates {
     ResourceStore resources = new ResourceStore(e.db().sql());
     LiveStack live = LiveStack.of(stack, resources.current(stack.id()), p.bound(), e.types());
     UpdatePlan plan =
-        new UpdatePlanner(runner, live, resources.leftovers(stack.id()), Map.of()).plan();
+        new UpdatePlanner(runner, live, resources.leftovers(stack.id()),
+            StackRunner.restrictedActions(p.parsed().environment(), live)).plan();
     for (UpdatePlan.Decision d : plan.resources().values()) {
       if (d.refusal() != null) {
         throw d.refusal();

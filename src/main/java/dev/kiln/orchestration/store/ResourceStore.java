@@ -114,6 +114,12 @@ public final class ResourceStore {
         stackId);
   }
 
+  /** The names of the stack's current resources. */
+  public List<String> currentNames(String stackId) {
+    return sql.query(
+        "SELECT name FROM heat_resource WHERE stack_id = ? AND is_current = TRUE", row -> row.getString("name"), stackId);
+  }
+
   /** Every row of the stack, every generation. */
   public List<ResourceRow> all(String stackId) {
     return sql.query(

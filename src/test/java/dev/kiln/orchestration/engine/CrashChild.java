@@ -78,7 +78,46 @@ public final class CrashChild {
               properties:
                 resources: [OS::Heat::None, OS::Heat::RandomString, OS::Heat::None]
           """,
-          HeatBenchTemplates.chain(40));
+          HeatBenchTemplates.chain(40),
+          updatable("before", false, "gone:\n  type: OS::Heat::TestResource\n"));
+
+  /**
+   * The family an updated stack moves between: {@code kept} is updated in place, {@code swapped}
+   * replaced, {@code gone} removed and {@code added} added, and {@code broken} fails the update,
+   * which then rolls back. The random string never changes, so its value must survive it all.
+   */
+  static String updatable(String value, boolean replace, String extra) {
+    return """
+        heat_template_version: 2018-08-31
+        resources:
+          secret:
+            type: OS::Heat::RandomString
+            properties: {length: 16}
+          kept:
+            type: OS::Heat::TestResource
+            properties:
+              value: {list_join: ['-', [{get_attr: [secret, value]}, %s]]}
+              action_wait_secs: {create: 0.1, update: 0.2, delete: 0.1}
+          swapped:
+            type: OS::Heat::TestResource
+            properties:
+              value: {get_resource: kept}
+              update_replace: %s
+              action_wait_secs: {create: 0.2, delete: 0.2}
+          %s
+        """.formatted(value, replace, extra.replace("\n", "\n  "));
+  }
+
+  /** The template an update of a stack of the family moves it to, and whether it may roll back. */
+  static String nextOf(int round) {
+    return switch (round % 3) {
+      case 0 -> updatable("after", true, "added:\n  type: OS::Heat::TestResource\n");
+      case 1 -> updatable("again", false,
+          "added:\n  type: OS::Heat::TestResource\nbroken:\n  type: OS::Heat::TestResource\n"
+              + "  depends_on: [kept, swapped]\n  properties: {fail: true}\n");
+      default -> updatable("before", false, "gone:\n  type: OS::Heat::TestResource\n");
+    };
+  }
 
   public static void main(String[] args) throws Exception {
     Path dataDir = Path.of(args[0]);
@@ -102,16 +141,37 @@ public final class CrashChild {
     }
     Random random = new Random(Long.parseLong(args[2]));
     List<String> mine = new ArrayList<>();
+    Map<String, Integer> updatable = new java.util.HashMap<>();
     for (int n = 0; ; n++) {
       String template = TEMPLATES.get(random.nextInt(TEMPLATES.size()));
       Stack stack = heat.create(OWNER, EngineHarness.request("crash-" + args[2] + "-" + n, template));
       System.out.println("CREATE " + stack.id());
       mine.add(stack.id());
+      if (template.equals(TEMPLATES.getLast())) {
+        updatable.put(stack.id(), 0);
+      }
+      // Now and then update a stack of the updatable family, whatever it is doing (409 when busy);
+      // every other update fails and rolls back.
+      if (random.nextInt(2) == 0 && !updatable.isEmpty()) {
+        List<String> ids = new ArrayList<>(updatable.keySet());
+        String target = ids.get(random.nextInt(ids.size()));
+        int round = updatable.get(target);
+        try {
+          heat.update(OWNER, target, new dev.kiln.orchestration.StackUpdate(
+              dev.kiln.orchestration.template.TemplateSource.ofText(nextOf(round)), Map.of(), false, List.of(),
+              null, round % 3 == 1 ? Boolean.FALSE : Boolean.TRUE, null));
+          System.out.println("UPDATE " + target);
+          updatable.put(target, round + 1); // after a rollback (round 1) the stack is at "after" again
+        } catch (RuntimeException busyOrGone) {
+          // in progress (409) or deleted (404): another time
+        }
+      }
       // Now and then delete a stack created earlier, whatever it is doing (409 when busy).
       if (random.nextInt(3) == 0 && mine.size() > 1) {
         String victim = mine.remove(random.nextInt(mine.size() - 1));
         try {
           heat.delete(OWNER, victim);
+          updatable.remove(victim);
           System.out.println("DELETE " + victim);
         } catch (RuntimeException busy) {
           mine.add(victim);

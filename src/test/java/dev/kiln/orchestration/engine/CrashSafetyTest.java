@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills Kiln (a child JVM running the engine, with SIGKILL) at random points of stack creates and
- * deletes, restarts it on the same data directory until every stack has settled, and checks that
+ * Kills Kiln (a child JVM running the engine, with SIGKILL) at random points of stack creates,
+ * updates (in place, replacements, additions, removals), rollbacks and deletes, restarts it on the same data directory until every stack has settled, and checks that
  * the resource rows and what exists agree: no stack stuck, nothing made twice or left behind, and
  * every random string that was seen complete is still the same.
  */
@@ -28,10 +28,11 @@ class CrashSafetyTest {
   @TempDir Path dataDir;
 
   @Test
-  void killedMidCreateAndDeleteEveryStackSettlesWithNothingMadeTwiceOrLeftBehind() throws Exception {
+  void killedMidCreateUpdateRollbackAndDeleteEveryStackSettlesWithNothingMadeTwiceOrLeftBehind() throws Exception {
     Map<String, String> seenValues = new ConcurrentHashMap<>();
     Random random = new Random();
     int created = 0;
+    int updated = 0;
     for (int kill = 0; kill < KILLS; kill++) {
       Process child = start("work", Long.toString(random.nextInt(1_000_000)));
       List<String> lines = new ArrayList<>();
@@ -43,6 +44,7 @@ class CrashSafetyTest {
       reader.join(5000);
       synchronized (lines) {
         created += (int) lines.stream().filter(l -> l.startsWith("CREATE ")).count();
+        updated += (int) lines.stream().filter(l -> l.startsWith("UPDATE ")).count();
       }
     }
     Process settle = start("settle", "0");
@@ -52,6 +54,7 @@ class CrashSafetyTest {
     reader.join(5000);
     assertThat(lines).contains("SETTLED");
     assertThat(created).as("stacks created before the kills").isGreaterThan(KILLS);
+    assertThat(updated).as("updates started before the kills").isPositive();
 
     try (Database db = Database.embedded(dataDir)) {
       assertThat(StackAudit.problems(db, List.of(StackAudit.NESTED_STACKS))).isEmpty();

@@ -57,17 +57,28 @@ final class StackAudit {
         "SELECT id, name, action, status, status_reason FROM heat_stack",
         row -> {
           String state = row.getString("action") + "_" + row.getString("status");
-          if (!state.equals("CREATE_COMPLETE") && !state.equals("DELETE_COMPLETE")) {
+          if (!java.util.Set.of("CREATE_COMPLETE", "UPDATE_COMPLETE", "ROLLBACK_COMPLETE", "DELETE_COMPLETE")
+              .contains(state)) {
             problems.add("stack " + row.getString("name") + " ended " + state + ": " + row.getString("status_reason"));
           }
           return null;
         });
+    // A settled stack's resources are settled: created or updated (deleted, for a deleted stack).
     db.sql().query(
         "SELECT s.name AS stack, s.action AS sa, r.name AS resource, r.action AS ra, r.status AS rs"
             + " FROM heat_resource r JOIN heat_stack s ON s.id = r.stack_id WHERE r.is_current = TRUE"
-            + " AND s.status = 'COMPLETE' AND (r.action <> s.action OR r.status <> 'COMPLETE')",
+            + " AND s.status = 'COMPLETE' AND (r.status <> 'COMPLETE'"
+            + " OR (s.action IN ('CREATE', 'DELETE') AND r.action <> s.action)"
+            + " OR (s.action IN ('UPDATE', 'ROLLBACK') AND r.action NOT IN ('CREATE', 'UPDATE')))",
         row -> problems.add("stack " + row.getString("stack") + " is " + row.getString("sa") + "_COMPLETE but its"
             + " resource " + row.getString("resource") + " is " + row.getString("ra") + "_" + row.getString("rs")));
+    // Nothing an update replaced or removed is left: every row that is not current was deleted.
+    db.sql().query(
+        "SELECT s.name AS stack, r.name AS resource, r.generation AS g, r.action AS ra, r.status AS rs"
+            + " FROM heat_resource r JOIN heat_stack s ON s.id = r.stack_id WHERE r.is_current = FALSE"
+            + " AND s.status = 'COMPLETE' AND NOT (r.action = 'DELETE' AND r.status = 'COMPLETE')",
+        row -> problems.add("stack " + row.getString("stack") + " left generation " + row.getInt("g") + " of "
+            + row.getString("resource") + " behind, " + row.getString("ra") + "_" + row.getString("rs")));
     db.sql().query(
         "SELECT stack_id, name, COUNT(*) AS n FROM heat_resource WHERE is_current = TRUE GROUP BY stack_id, name"
             + " HAVING COUNT(*) > 1",

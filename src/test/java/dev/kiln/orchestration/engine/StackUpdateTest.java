@@ -237,4 +237,47 @@ class StackUpdateTest {
     assertThat(after.get("c").resourceStatus()).isEqualTo("UPDATE_COMPLETE");
     assertThat(after.get("e").resourceStatus()).isEqualTo("CREATE_COMPLETE");
   }
+
+  @Test
+  void aRestrictedReplacementFailsTheResourceAndTheUpdate() {
+    JsonNode environment = J.objectNode().set("resource_registry", J.objectNode().set("resources",
+        J.objectNode().set("a", J.objectNode().put("restricted_actions", "replace"))));
+    Stack stack = engine.heat.create(ALICE, new StackRequest("restricted",
+        new TemplateSource(null, template("one", false, ""), Map.of(), environment, List.of()), Map.of(), null, true,
+        List.of()));
+    engine.awaitStatus(ALICE, stack.id(), "CREATE_COMPLETE");
+    String physical = byName(stack.id()).get("a").physicalId();
+
+    engine.heat.update(ALICE, stack.id(), new StackUpdate(
+        new TemplateSource(null, template("one", true, ""), Map.of(), environment, List.of()), Map.of(), false,
+        List.of(), null, null, null));
+
+    Stack failed = engine.awaitStatus(ALICE, stack.id(), "UPDATE_FAILED");
+    assertThat(failed.statusReason())
+        .isEqualTo("Resource UPDATE failed: ResourceActionRestricted: resources.a: replace is restricted for resource.");
+    assertThat(byName(stack.id()).get("a").physicalId()).isEqualTo(physical);
+    assertThat(byName(stack.id()).get("a").resourceStatus()).isEqualTo("UPDATE_FAILED");
+  }
+
+  @Test
+  void aPreUpdateHookHoldsAChangingResourceUntilCleared() {
+    JsonNode environment = J.objectNode().set("resource_registry", J.objectNode().set("resources",
+        J.objectNode().set("a", J.objectNode().put("hooks", "pre-update"))));
+    Stack stack = engine.heat.create(ALICE, new StackRequest("hooked-update",
+        new TemplateSource(null, template("one", false, ""), Map.of(), environment, List.of()), Map.of(), null, true,
+        List.of()));
+    engine.awaitStatus(ALICE, stack.id(), "CREATE_COMPLETE");
+
+    engine.heat.update(ALICE, stack.id(), new StackUpdate(
+        new TemplateSource(null, template("two", false, ""), Map.of(), environment, List.of()), Map.of(), false,
+        List.of(), null, null, null));
+
+    dev.kiln.testing.Await.until(() -> engine.events(ALICE, stack.id()).stream()
+        .anyMatch(e -> "UPDATE paused until Hook pre-update is cleared".equals(e.reason())), "the hook");
+    assertThat(engine.heat.find(ALICE, stack.id()).stackStatus()).isEqualTo("UPDATE_IN_PROGRESS");
+    assertThat(output(stack.id(), "a")).isEqualTo("one");
+    engine.heat.signal(ALICE, stack.id(), "a", J.objectNode().put("unset_hook", "pre-update"));
+    engine.awaitStatus(ALICE, stack.id(), "UPDATE_COMPLETE");
+    assertThat(output(stack.id(), "a")).isEqualTo("two");
+  }
 }

@@ -92,6 +92,9 @@ class UpdateOrderAndRollbackTest {
         swapped:
           type: OS::Heat::TestResource
           properties: {value: same}
+        extra:
+          type: OS::Heat::TestResource
+          properties: {value: removed-then-back}
       """;
 
   private static final String FAILING = """
@@ -124,7 +127,9 @@ class UpdateOrderAndRollbackTest {
     Stack done = engine.awaitStatus(ALICE, stack.id(), "ROLLBACK_COMPLETE", Duration.ofSeconds(30));
     assertThat(done.statusReason()).isEqualTo("Stack ROLLBACK completed successfully");
     Map<String, StackResource> after = byName(stack.id());
-    assertThat(after.keySet()).containsExactly("kept", "swapped");
+    assertThat(after.keySet()).containsExactlyInAnyOrder("kept", "swapped", "extra");
+    // the update deleted extra (nothing waited for it): the rollback makes it again
+    assertThat(after.get("extra").resourceStatus()).isEqualTo("CREATE_COMPLETE");
     assertThat(after.get("kept").physicalId()).isEqualTo(before.get("kept").physicalId());
     assertThat(after.get("kept").resourceStatus()).isEqualTo("UPDATE_COMPLETE");
     assertThat(engine.heat.resource(ALICE, stack.id(), "kept", true).attributes().path("output").asText())
@@ -132,7 +137,7 @@ class UpdateOrderAndRollbackTest {
     assertThat(after.get("swapped").physicalId()).isEqualTo(before.get("swapped").physicalId());
     assertThat(engine.events(ALICE, stack.id())).extracting(e -> e.resourceName() + " " + e.resourceStatus())
         .contains(stack.name() + " UPDATE_FAILED", stack.name() + " ROLLBACK_IN_PROGRESS", "added DELETE_COMPLETE",
-            "broken CREATE_FAILED");
+            "broken CREATE_FAILED", "extra DELETE_COMPLETE");
     assertThat(engine.heat.template(ALICE, stack.id()).path("resources").has("added")).isFalse();
     assertThat(leftoverRows(stack.id())).isZero();
   }
@@ -149,7 +154,7 @@ class UpdateOrderAndRollbackTest {
 
     engine.heat.update(ALICE, stack.id(), StackUpdateTest.put(BASE, true));
     engine.awaitStatus(ALICE, stack.id(), "UPDATE_COMPLETE");
-    assertThat(byName(stack.id()).keySet()).containsExactly("kept", "swapped");
+    assertThat(byName(stack.id()).keySet()).containsExactlyInAnyOrder("kept", "swapped", "extra");
     assertThat(leftoverRows(stack.id())).isZero();
   }
 
