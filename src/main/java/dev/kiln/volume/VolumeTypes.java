@@ -125,12 +125,21 @@ public final class VolumeTypes {
   }
 
   public VolumeType create(Actor actor, Spec spec) {
+    return create(actor, spec, ids.uuid());
+  }
+
+  /**
+   * Like {@link #create(Actor, Spec)}, with the id chosen by the in-process caller (Orchestration
+   * derives it from the resource, so a retried create finds the type the first attempt made).
+   */
+  public VolumeType create(Actor actor, Spec spec, String id) {
+    requireNonNull(id, "id is null");
     authorize(actor, "volume_extension:type_create");
     String name = checkName(spec.name());
     checkDescription(spec.description());
     checkCacheable(spec.extraSpecs(), Map.of());
     VolumeType type =
-        new VolumeType(ids.uuid(), name, spec.description(), spec.isPublic(), new TreeMap<>(spec.extraSpecs()));
+        new VolumeType(id, name, spec.description(), spec.isPublic(), new TreeMap<>(spec.extraSpecs()));
     try {
       db.inTransaction(
           sql -> {

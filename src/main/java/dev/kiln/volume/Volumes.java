@@ -93,6 +93,16 @@ public final class Volumes {
       String imageId) {}
 
   public Volume create(Actor actor, Spec spec) {
+    return create(actor, spec, ids.uuid());
+  }
+
+  /**
+   * Like {@link #create(Actor, Spec)}, with the new volume's id chosen by the in-process caller:
+   * Orchestration derives it from the resource, so a create retried after a crash finds the volume
+   * the first attempt made (a second insert of the id is refused by the primary key).
+   */
+  public Volume create(Actor actor, Spec spec, String id) {
+    requireNonNull(id, "id is null");
     if (actor.projectId() == null) {
       throw VolumeErrors.invalidInput("a project-scoped token is needed to create a volume.");
     }
@@ -153,7 +163,7 @@ public final class Volumes {
     Instant now = now();
     Volume volume =
         new Volume(
-            ids.uuid(), actor.projectId(), actor.userId(), spec.name(), spec.description(), size, Status.CREATING,
+            id, actor.projectId(), actor.userId(), spec.name(), spec.description(), size, Status.CREATING,
             AttachStatus.DETACHED, type.id(), zone, multiattach, image != null || (origin != null && origin.bootable()),
             spec.sourceVolid(), spec.snapshotId(), requireNonNullElse(spec.metadata(), Map.of()), List.of(), now, now,
             image != null ? VolumeImages.metadataOf(image) : origin != null ? origin.imageMetadata() : Map.of());
@@ -338,6 +348,35 @@ public final class Volumes {
         LOG.warn("Could not tell Compute volume-extended for volume {} of server {}: {}", id, server, e.toString());
       }
     }
+    return visible(actor, id);
+  }
+
+  /**
+   * Changes a volume's type (Cinder's {@code os-retype} with migration policy {@code never}: Kiln has
+   * one backend, so no data moves). The volume must be available or in-use and the type a different
+   * one; a change of multiattach only while the volume is available, as Cinder rules.
+   */
+  public Volume retype(Actor actor, String id, String typeNameOrId) {
+    visible(actor, id);
+    VolumeType target = types.resolve(actor, typeNameOrId);
+    db.inTransaction(
+        sql -> {
+          VolumeStore store = new VolumeStore(sql);
+          Volume locked = store.lockVolume(id).orElseThrow(() -> VolumeErrors.volumeNotFound(id));
+          if (locked.multiattach() != target.multiattach() && !locked.status().equals(Status.AVAILABLE)) {
+            throw VolumeErrors.invalidInput(
+                "Invalid volume_type passed, retypes affecting multiattach are only allowed on available volumes,"
+                    + " the specified volume however currently has a status of: " + locked.status() + ".");
+          }
+          if (target.id().equals(locked.volumeTypeId())
+              || !store.retype(id, target.id(), target.multiattach(), List.of(Status.AVAILABLE, Status.IN_USE), now())) {
+            throw VolumeErrors.invalidVolume(
+                "Retype needs volume to be in available or in-use state, not be part of an active migration or a"
+                    + " consistency group, requested type has to be different that the one from the volume, and for"
+                    + " in-use volumes front-end qos specs cannot change.");
+          }
+          return null;
+        });
     return visible(actor, id);
   }
 

@@ -106,14 +106,14 @@ class VolumeApiTest {
   void attachmentsApiReservesConnectsCompletesAndDeletes() {
     String id = availableVolume("{\"size\": 1}").get("id").asText();
     Api api = at("3.44");
-    Api.Response reserved = api.post(v3 + "/attachments", "{\"attachment\": {\"volume_uuid\": \"" + id + "\", \"instance_uuid\": \"server-1\"}}");
+    Api.Response reserved = api.post(v3 + "/attachments", "{\"attachment\": {\"volume_uuid\": \"" + id + "\", \"instance_uuid\": \"5a1c0de0-0000-4000-8000-000000000001\"}}");
     assertThat(reserved.status()).as(reserved.body()).isEqualTo(200);
     assertThat(reserved.json().at("/attachment/status").asText()).isEqualTo("reserved");
     assertThat(reserved.json().at("/attachment/connection_info")).isEmpty();
     String attachment = reserved.json().at("/attachment/id").asText();
     assertThat(admin.get(v3 + "/volumes/" + id).json().at("/volume/status").asText()).isEqualTo("reserved");
 
-    Api.Response second = api.post(v3 + "/attachments", "{\"attachment\": {\"volume_uuid\": \"" + id + "\", \"instance_uuid\": \"server-2\"}}");
+    Api.Response second = api.post(v3 + "/attachments", "{\"attachment\": {\"volume_uuid\": \"" + id + "\", \"instance_uuid\": \"5a1c0de0-0000-4000-8000-000000000002\"}}");
     assertThat(second.status()).isEqualTo(400);
     assertThat(second.json().at("/badRequest/message").asText()).contains("multiattach");
 
@@ -129,12 +129,12 @@ class VolumeApiTest {
     JsonNode inUse = admin.get(v3 + "/volumes/" + id).json().get("volume");
     assertThat(inUse.get("status").asText()).isEqualTo("in-use");
     assertThat(inUse.at("/attachments/0/attachment_id").asText()).isEqualTo(attachment);
-    assertThat(inUse.at("/attachments/0/server_id").asText()).isEqualTo("server-1");
+    assertThat(inUse.at("/attachments/0/server_id").asText()).isEqualTo("5a1c0de0-0000-4000-8000-000000000001");
     assertThat(inUse.at("/attachments/0/host_name").asText()).isEqualTo("kiln-compute-1");
     assertThat(admin.delete(v3 + "/volumes/" + id).status()).isEqualTo(400);
 
     assertThat(api.get(v3 + "/attachments?volume_id=" + id).json().get("attachments")).hasSize(1);
-    assertThat(api.get(v3 + "/attachments/detail?instance_id=server-1&status=attached").json().get("attachments")).hasSize(1);
+    assertThat(api.get(v3 + "/attachments/detail?instance_id=5a1c0de0-0000-4000-8000-000000000001&status=attached").json().get("attachments")).hasSize(1);
     assertThat(admin.get(v3 + "/attachments").status()).as("attachments need 3.27").isEqualTo(404);
 
     assertThat(api.delete(v3 + "/attachments/" + attachment).status()).isEqualTo(200);
@@ -159,7 +159,7 @@ class VolumeApiTest {
     assertThat(info.status()).isEqualTo(200);
     assertThat(info.json().at("/connection_info/driver_volume_type").asText()).isEqualTo("iscsi");
     assertThat(info.json().at("/connection_info/data/target_portal").asText()).isEqualTo("127.0.0.1:3260");
-    assertThat(admin.post(action, "{\"os-attach\": {\"instance_uuid\": \"server-9\", \"mountpoint\": \"/dev/vdb\"}}").status()).isEqualTo(202);
+    assertThat(admin.post(action, "{\"os-attach\": {\"instance_uuid\": \"5a1c0de0-0000-4000-8000-000000000009\", \"mountpoint\": \"/dev/vdb\"}}").status()).isEqualTo(202);
     JsonNode inUse = admin.get(v3 + "/volumes/" + id).json().get("volume");
     assertThat(inUse.get("status").asText()).isEqualTo("in-use");
     assertThat(inUse.at("/attachments/0/device").asText()).isEqualTo("/dev/vdb");
@@ -189,7 +189,7 @@ class VolumeApiTest {
     assertThat(admin.post(action, "{\"os-extend\": {\"new_size\": 1}}").status()).isEqualTo(400);
     assertThat(admin.post(action, "{\"os-extend\": {\"new_size\": 3}}").status()).isEqualTo(202);
     assertThat(admin.get(v3 + "/volumes/" + id).json().at("/volume/size").asInt()).isEqualTo(3);
-    admin.post(action, "{\"os-attach\": {\"instance_uuid\": \"server-x\", \"mountpoint\": \"/dev/vdc\"}}");
+    admin.post(action, "{\"os-attach\": {\"instance_uuid\": \"5a1c0de0-0000-4000-8000-00000000000a\", \"mountpoint\": \"/dev/vdc\"}}");
     assertThat(admin.post(action, "{\"os-extend\": {\"new_size\": 4}}").status()).isEqualTo(400);
     assertThat(at("3.42").post(action, "{\"os-extend\": {\"new_size\": 4}}").status()).isEqualTo(202);
     assertThat(admin.get(v3 + "/volumes/" + id).json().at("/volume/size").asInt()).isEqualTo(4);

@@ -134,8 +134,11 @@ final class Journal implements AutoCloseable {
    * The stack points at another template (a rollback's target), in the state {@code stack} has;
    * written fenced on this operation's traversal like every other change.
    */
-  void retarget(StackRow stack) {
-    add(b -> b.retargets.add(stack));
+  void retarget(StackRow stack, List<EventRow> events) {
+    add(b -> {
+      b.retargets.add(stack);
+      b.events.addAll(events);
+    });
   }
 
   void hook(String resourceId, String hook) {

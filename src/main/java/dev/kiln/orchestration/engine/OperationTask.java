@@ -94,24 +94,32 @@ final class OperationTask implements TaskHandler {
       StackRunner.Outcome outcome =
           switch (action) {
             case CREATE -> runner.create(live, journal, deadline);
-            case DELETE -> runner.delete(live, journal, deadline);
-            case SUSPEND, RESUME, CHECK -> runner.act(live, action, journal, deadline);
+            case DELETE -> {
+              StackRunner.Outcome old = runner.deleteLeftovers(live, leftovers(stack), journal, deadline);
+              yield old.status() == StackStatus.COMPLETE ? runner.delete(live, journal, deadline, null) : old;
+            }
+            case SUSPEND, RESUME, CHECK -> runner.act(live, action, journal, deadline, null);
             case UPDATE, ROLLBACK -> runner.update(live, leftovers(stack), action, journal, deadline);
             default -> new StackRunner.Outcome(StackStatus.FAILED, "Kiln cannot run a stack " + action + " yet");
           };
-      runner.stackState(live, journal, action, outcome.status(), outcome.reason());
       if (outcome.status() == StackStatus.FAILED && rollsBack(live.stack(), action)) {
         // Heat's rollback: the stack goes back to the template before (none, after a create).
-        journal.sync();
-        rollbacks.start(live.stack(), journal);
+        rollbacks.start(live.stack(), outcome.reason(), journal);
         journal.sync();
         StackRow target = new StackStore(e.db().sql()).find(stackId).orElseThrow();
-        LiveStack back =
-            LiveStack.of(target, new ResourceStore(e.db().sql()).current(stackId), e.parsed().bound(target, e.checkers()),
-                e.types());
-        outcome = runner.update(back, leftovers(target), StackAction.ROLLBACK, journal, deadline(target));
+        List<ResourceRow> current = new ResourceStore(e.db().sql()).current(stackId);
+        LiveStack back;
+        try {
+          back = LiveStack.of(target, current, e.parsed().bound(target, e.checkers()), e.types());
+          outcome = runner.update(back, leftovers(target), StackAction.ROLLBACK, journal, deadline(target));
+        } catch (ServiceException refused) {
+          back = LiveStack.of(target, current, null, e.types());
+          outcome = new StackRunner.Outcome(StackStatus.FAILED, refused.getMessage());
+        }
         runner.stackState(back, journal, StackAction.ROLLBACK, outcome.status(), outcome.reason());
         action = StackAction.ROLLBACK;
+      } else {
+        runner.stackState(live, journal, action, outcome.status(), outcome.reason());
       }
       journal.sync();
       lifecycle.after(operation(live, action, rows.size(), outcome.status()));

@@ -28,17 +28,19 @@ final class ResourceSteps {
   private final Journal journal;
   private final Instant deadline;
   private final StackResolver resolver;
+  private final Interruption interruption;
 
-  ResourceSteps(StackRunner runner, LiveStack live, Journal journal, Instant deadline) {
+  ResourceSteps(StackRunner runner, LiveStack live, Journal journal, Instant deadline, Interruption interruption) {
     this.runner = runner;
     this.live = live;
     this.journal = journal;
     this.deadline = deadline;
+    this.interruption = interruption;
     this.resolver = new StackResolver(live, name -> nested(live.slot(name).row()));
   }
 
-  private NestedStackRunner nested(ResourceRow row) {
-    return new NestedStackRunner(runner, live, row, journal, deadline);
+  NestedStackRunner nested(ResourceRow row) {
+    return new NestedStackRunner(runner, live, row, journal, deadline, interruption);
   }
 
   void create(String name) throws Exception {
@@ -191,6 +193,12 @@ final class ResourceSteps {
 
   /** Records the failure on the resource and returns what the walk should see. */
   StackRunner.StepFailed fail(LiveStack.Slot slot, ResourceRow row, StackAction action, Throwable error) {
+    if (error instanceof InterruptedException && !interruption.timedOut()) {
+      // Not a timeout: the node is letting the operation go. What is persisted stays as it is,
+      // for the next attempt (or the operation that took the stack over) to carry on from.
+      Thread.currentThread().interrupt();
+      throw new Interruption.LetGo();
+    }
     String reason =
         error instanceof InterruptedException
             ? action + " aborted (" + StackRunner.TIMED_OUT + ")"

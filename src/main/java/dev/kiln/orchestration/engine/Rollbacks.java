@@ -67,15 +67,20 @@ final class Rollbacks {
     return new Target(written, next);
   }
 
-  /** Turns the operation {@code journal} writes for into the rollback of {@code stack}. */
-  void start(StackRow stack, Journal journal) {
+  /**
+   * Turns the operation {@code journal} writes for into the rollback of {@code stack}, whose
+   * operation just failed with {@code reason}: the failure's event and the rollback's start are
+   * committed together, so the stack is never seen failed in between.
+   */
+  void start(StackRow stack, String reason, Journal journal) {
     Instant now = runner.engine().now();
     Target target = target(stack, journal.traversal(), now);
     if (target.template() != null) {
       journal.template(target.template());
     }
-    journal.retarget(target.stack());
-    journal.event(runner.stackEvent(target.stack(), StackAction.ROLLBACK, StackStatus.IN_PROGRESS, STARTED, now));
+    journal.retarget(target.stack(), List.of(
+        runner.stackEvent(stack, stack.action(), StackStatus.FAILED, reason, now),
+        runner.stackEvent(target.stack(), StackAction.ROLLBACK, StackStatus.IN_PROGRESS, STARTED, now)));
   }
 
   /** A template of the same version with nothing in it. */

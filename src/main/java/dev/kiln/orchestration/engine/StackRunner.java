@@ -16,6 +16,7 @@ import dev.kiln.orchestration.store.ResourceRow;
 import dev.kiln.orchestration.store.ResourceStore;
 import dev.kiln.orchestration.store.SignalStore;
 import dev.kiln.orchestration.store.StackRow;
+import dev.kiln.orchestration.template.BoundStack;
 import dev.kiln.orchestration.template.ResourceDefinition;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +62,12 @@ final class StackRunner {
 
   /** Creates every resource not created yet, each once its dependencies are. */
   Outcome create(LiveStack live, Journal journal, Instant deadline) throws InterruptedException {
+    return create(live, journal, deadline, null);
+  }
+
+  /** @param enclosing the interruption of the walk this one runs in (a nested stack's), or null */
+  Outcome create(LiveStack live, Journal journal, Instant deadline, Interruption enclosing)
+      throws InterruptedException {
     Graph.Builder<String> graph = Graph.builder();
     for (ResourceDefinition definition : live.bound().resources()) {
       graph.vertex(definition.name());
@@ -70,22 +77,46 @@ final class StackRunner {
         }
       }
     }
-    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline);
-    return walk(StackAction.CREATE, graph.build().requireAcyclic(), steps::create, deadline);
+    Interruption interruption = new Interruption(enclosing);
+    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline, interruption);
+    return walk(StackAction.CREATE, graph.build().requireAcyclic(), steps::create, deadline, interruption);
+  }
+
+  /**
+   * Deletes the rows an update left behind (replaced generations whose clean-up an update failure
+   * or a disabled rollback skipped), before the stack's own resources go.
+   */
+  Outcome deleteLeftovers(LiveStack live, List<ResourceRow> leftovers, Journal journal, Instant deadline)
+      throws InterruptedException {
+    if (leftovers.isEmpty()) {
+      return new Outcome(StackStatus.COMPLETE, "");
+    }
+    LiveStack none = LiveStack.of(live.stack(), List.of(), new BoundStack(Map.of(), List.of(), List.of()), engine.types());
+    UpdatePlanner planner = new UpdatePlanner(this, none, leftovers, Map.of());
+    UpdatePlan plan = planner.plan();
+    Interruption interruption = new Interruption(null);
+    ResourceSteps steps = new ResourceSteps(this, none, journal, deadline, interruption);
+    UpdateSteps update = new UpdateSteps(this, none, plan, planner, journal, deadline, steps);
+    return walk(StackAction.DELETE, plan.graph(), update::visit, deadline, interruption);
   }
 
   /** Deletes every resource, dependants first, from the rows alone (no template needed). */
-  Outcome delete(LiveStack live, Journal journal, Instant deadline) throws InterruptedException {
-    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline);
-    return walk(StackAction.DELETE, rowGraph(live).reversed(), steps::delete, deadline);
+  Outcome delete(LiveStack live, Journal journal, Instant deadline, Interruption enclosing)
+      throws InterruptedException {
+    Interruption interruption = new Interruption(enclosing);
+    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline, interruption);
+    return walk(StackAction.DELETE, rowGraph(live).reversed(), steps::delete, deadline, interruption);
   }
 
   /** Suspend (dependants first), resume and check (dependencies first) over every resource. */
-  Outcome act(LiveStack live, StackAction action, Journal journal, Instant deadline) throws InterruptedException {
-    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline);
+  Outcome act(LiveStack live, StackAction action, Journal journal, Instant deadline, Interruption enclosing)
+      throws InterruptedException {
+    Interruption interruption = new Interruption(enclosing);
+    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline, interruption);
     Graph<String> graph = rowGraph(live);
     return walk(
-        action, action == StackAction.SUSPEND ? graph.reversed() : graph, name -> steps.act(name, action), deadline);
+        action, action == StackAction.SUSPEND ? graph.reversed() : graph, name -> steps.act(name, action), deadline,
+        interruption);
   }
 
   private static Graph<String> rowGraph(LiveStack live) {
@@ -117,9 +148,10 @@ final class StackRunner {
     } catch (dev.kiln.common.ServiceException refused) {
       return new Outcome(StackStatus.FAILED, refused.getMessage());
     }
-    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline);
+    Interruption interruption = new Interruption(null);
+    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline, interruption);
     UpdateSteps update = new UpdateSteps(this, live, plan, planner, journal, deadline, steps);
-    return walk(action, plan.graph(), update::visit, deadline);
+    return walk(action, plan.graph(), update::visit, deadline, interruption);
   }
 
   /** The environment's {@code restricted_actions}, by resource name. */
@@ -175,14 +207,16 @@ final class StackRunner {
         null);
   }
 
-  private <V> Outcome walk(StackAction action, Graph<V> graph, Walker.Visitor<V> visitor, Instant deadline)
+  private <V> Outcome walk(
+      StackAction action, Graph<V> graph, Walker.Visitor<V> visitor, Instant deadline, Interruption interruption)
       throws InterruptedException {
     Duration left = Duration.between(engine.clock().instant(), deadline);
     if (left.isNegative()) {
       left = Duration.ZERO;
     }
     WalkResult<V> result =
-        new Walker<>(graph, visitor, Walker.Options.defaults().withTimeout(left)).walk();
+        new Walker<>(graph, visitor, Walker.Options.defaults().withTimeout(left).withOnTimeout(interruption::timeOut))
+            .walk();
     for (Throwable error : result.failed().values()) {
       if (error instanceof Journal.Superseded superseded) {
         throw superseded;

@@ -305,11 +305,17 @@ final class UpdatePlanner {
       }
     }
     Set<String> restrictions = restricted.getOrDefault(name, Set.of());
+    ResourceRow earlier = changed || replace ? restorable(row, definition, resolved) : null;
+    if (earlier != null) {
+      // An earlier generation already is what the template asks for (Heat's convergence prefers
+      // it too, as a rollback undoing a replacement): it becomes the resource again.
+      return decision(name, Change.REPLACED, resolved, false, earlier);
+    }
     if (replace) {
       if (restrictions.contains("replace")) {
         throw ServiceException.invalid("ResourceActionRestricted", "replace is restricted for resource.");
       }
-      return decision(name, Change.REPLACED, resolved, deleteFirst(row, newType, resolved), restorable(row, definition, resolved));
+      return decision(name, Change.REPLACED, resolved, deleteFirst(row, newType, resolved), null);
     }
     if (!changed) {
       return decision(name, Change.UNCHANGED, resolved, false, null);

@@ -138,7 +138,7 @@ final class UpdateSteps {
     row = row.withOutcome(row.physicalId(), properties, data, row.metadata(), row.nestedStackId());
     row = runner.transition(
         live, journal, slot, row, StackAction.UPDATE, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, properties);
-    NestedStackRunner nested = new NestedStackRunner(runner, live, row, journal, deadline);
+    NestedStackRunner nested = steps.nested(row);
     Step step = new Step(runner.engine(), live, row, properties, deadline, nested);
     try {
       if (!UpdatePlanner.changedKeys(previous == null ? StackRunner.EMPTY : previous, properties).isEmpty()) {

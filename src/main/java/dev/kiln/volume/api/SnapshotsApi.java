@@ -56,8 +56,8 @@ final class SnapshotsApi {
     Snapshot snapshot = service.snapshots().create(
         request.caller().actor(),
         in.string("volume_id"),
-        in.optionalString("name").or(() -> in.optionalString("display_name")).orElse(null),
-        in.optionalString("description").or(() -> in.optionalString("display_description")).orElse(null),
+        in.optionalString("name", 255).or(() -> in.optionalString("display_name", 255)).orElse(null),
+        in.optionalString("description", 255).or(() -> in.optionalString("display_description", 255)).orElse(null),
         force);
     return ApiResponse.accepted(Json.wrap("snapshot", VolumeViews.snapshot(snapshot, VolumesApi.url(request, project))));
   }
@@ -74,8 +74,8 @@ final class SnapshotsApi {
     in.allowOnly("name", "description", "display_name", "display_description");
     Snapshot s = service.snapshots().update(
         request.caller().actor(), request.pathParam("snapshot_id"),
-        in.optionalString("name").or(() -> in.optionalString("display_name")).orElse(null),
-        in.optionalString("description").or(() -> in.optionalString("display_description")).orElse(null));
+        in.optionalString("name", 255).or(() -> in.optionalString("display_name", 255)).orElse(null),
+        in.optionalString("description", 255).or(() -> in.optionalString("display_description", 255)).orElse(null));
     return ApiResponse.ok(Json.wrap("snapshot", VolumeViews.snapshot(s, VolumesApi.url(request, project))));
   }
 

@@ -74,8 +74,8 @@ final class VolumeActionsApi {
       case "os-attach" -> {
         JsonInput in = body.object(action);
         in.allowOnly("instance_uuid", "mountpoint", "mode", "host_name");
-        String instance = in.optionalString("instance_uuid").orElse(null);
-        String host = in.optionalString("host_name").orElse(null);
+        String instance = in.optionalUuid("instance_uuid").orElse(null);
+        String host = in.optionalString("host_name", 255).orElse(null);
         if (instance == null && host == null) {
           throw in.invalid("instance_uuid", "give the instance_uuid (or host_name) the volume is attached to");
         }
@@ -83,7 +83,7 @@ final class VolumeActionsApi {
         if (mode != null && !mode.equals("rw") && !mode.equals("ro")) {
           throw in.invalid("mode", "must be 'rw' or 'ro'");
         }
-        attachments.attach(actor, id, instance, host, in.optionalString("mountpoint").orElse(null), mode);
+        attachments.attach(actor, id, instance, host, in.optionalString("mountpoint", 255).orElse(null), mode);
       }
       case "os-begin_detaching" -> attachments.beginDetaching(actor, id);
       case "os-roll_detaching" -> attachments.rollDetaching(actor, id);

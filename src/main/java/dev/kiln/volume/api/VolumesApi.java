@@ -83,8 +83,8 @@ final class VolumesApi {
     Volume volume = service.volumes().create(
         request.caller().actor(),
         new Volumes.Spec(
-            in.optionalString("name").or(() -> in.optionalString("display_name")).orElse(null),
-            in.optionalString("description").or(() -> in.optionalString("display_description")).orElse(null),
+            in.optionalString("name", 255).or(() -> in.optionalString("display_name", 255)).orElse(null),
+            in.optionalString("description", 255).or(() -> in.optionalString("display_description", 255)).orElse(null),
             size,
             in.optionalString("volume_type").orElse(null),
             in.optionalString("availability_zone").orElse(null),
@@ -116,8 +116,8 @@ final class VolumesApi {
     Map<String, String> metadata = metadata(in, "metadata");
     Volume volume = service.volumes().update(
         actor, id,
-        in.optionalString("name").or(() -> in.optionalString("display_name")).orElse(null),
-        in.optionalString("description").or(() -> in.optionalString("display_description")).orElse(null),
+        in.optionalString("name", 255).or(() -> in.optionalString("display_name", 255)).orElse(null),
+        in.optionalString("description", 255).or(() -> in.optionalString("display_description", 255)).orElse(null),
         null);
     if (metadata != null) {
       service.volumes().setMetadata(actor, id, metadata, true);

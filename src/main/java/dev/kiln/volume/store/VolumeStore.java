@@ -89,6 +89,24 @@ public final class VolumeStore {
         == 1;
   }
 
+  /** Changes a volume's type (and the multiattach it takes from it) while it is in one of {@code expectedStatuses}. */
+  public boolean retype(String id, String typeId, boolean multiattach, List<String> expectedStatuses, Instant now) {
+    String in = String.join(", ", java.util.Collections.nCopies(expectedStatuses.size(), "?"));
+    Object[] args = new Object[4 + expectedStatuses.size()];
+    args[0] = typeId;
+    args[1] = multiattach;
+    args[2] = now;
+    args[3] = id;
+    for (int i = 0; i < expectedStatuses.size(); i++) {
+      args[4 + i] = expectedStatuses.get(i);
+    }
+    return sql.update(
+            "UPDATE volume_volume SET volume_type_id = ?, multiattach = ?, updated_at = ? WHERE id = ? AND status IN ("
+                + in + ")",
+            args)
+        == 1;
+  }
+
   public void updateDescription(String id, String name, String description, boolean bootable, Instant now) {
     sql.update(
         "UPDATE volume_volume SET name = ?, description = ?, bootable = ?, updated_at = ? WHERE id = ?",

@@ -111,7 +111,10 @@ class VolumeAttachmentsApiTest {
     JsonNode actions = member.get(NOVA + "/servers/" + server + "/os-instance-actions").expect(200).get("instanceActions");
     String requestId = actions.get(0).get("request_id").asText();
     assertThat(actions.get(0).get("action").asText()).isEqualTo("attach_volume");
-    JsonNode action = admin.get(NOVA + "/servers/" + server + "/os-instance-actions/" + requestId).expect(200).get("instanceAction");
+    // The rollback and the event are two commits (ServerVolumeAttachments' failure path): wait for both.
+    JsonNode action = Await.value(
+        () -> admin.get(NOVA + "/servers/" + server + "/os-instance-actions/" + requestId).expect(200).get("instanceAction"),
+        a -> a.at("/events/0/result").asText().equals("Error"));
     assertThat(action.at("/events/0/result").asText()).isEqualTo("Error");
 
     // The volume attaches fine afterwards.
