@@ -120,7 +120,8 @@ class NeutronPolicyCliTest {
   void portTypeShowsHeatsSchema() {
     JsonNode port = member.json("orchestration", "resource", "type", "show", "OS::Neutron::Port");
     JsonNode props = port.get("properties");
-    assertThat(props.at("/network/required").asBoolean()).isTrue();
+    // Not required, unlike Heat's, so that network_id (Heat translates it) may stand in for it.
+    assertThat(props.at("/network/required").asBoolean()).isFalse();
     assertThat(props.at("/network/update_allowed").asBoolean()).isFalse();
     assertThat(props.at("/fixed_ips/update_allowed").asBoolean()).isTrue();
     assertThat(props.at("/mac_address/update_allowed").asBoolean()).isFalse();
