@@ -32,7 +32,8 @@ final class FloatingIpResource extends NeutronResourceType {
               "floating_network_id",
               Props.string(null).custom("neutron.network").support("HIDDEN", "5.0.0", "Use property floating_network."),
               "floating_network",
-              Props.string("Name or id of the external network to allocate the address on.").required()
+              Props.string("Name or id of the external network to allocate the address on (required;"
+                  + " floating_network_id, deprecated, may stand in).")
                   .custom("neutron.network").since("2014.2"),
               "floating_subnet",
               Props.string("Name or id of the external subnet to allocate the address on.").custom("neutron.subnet")
@@ -82,7 +83,8 @@ final class FloatingIpResource extends NeutronResourceType {
       throw NeutronErrors.heat("ResourcePropertyDependency", "fixed_ip_address specified without port_id.");
     }
     String id = neutron.existing(context, kind());
-    String network = neutron.lookup.id(owner, Lookup.Kind.NETWORK, floatingNetwork(props));
+    String network = neutron.lookup.id(owner, Lookup.Kind.NETWORK,
+        Read.required(props, context.name(), "floating_network", "floating_network_id"));
     String port = Read.text(props, "port_id");
     if (id == null) {
       id = neutron.unmarked(
@@ -105,11 +107,6 @@ final class FloatingIpResource extends NeutronResourceType {
     }
     context.physicalId(id);
     setTags(context, id, null);
-  }
-
-  private static String floatingNetwork(JsonNode props) {
-    String network = Read.text(props, "floating_network");
-    return network != null ? network : Read.text(props, "floating_network_id");
   }
 
   private static void unsupported(JsonNode props) throws ResourceError {

@@ -64,7 +64,7 @@ final class PortResource extends NeutronResourceType {
       List<String> groups = groups(owner, Read.strings(props, "security_groups"));
       Ports.Spec spec =
           new Ports.Spec(
-              null, neutron.lookup.id(owner, Lookup.Kind.NETWORK, Read.text(props, "network")), name(context),
+              null, neutron.lookup.id(owner, Lookup.Kind.NETWORK, Read.required(props, context.name(), "network", "network_id")), name(context),
               ValueSpecs.text(specs, "description"), Read.bool(props, "admin_state_up"), Read.text(props, "mac_address"),
               fixedIps, Read.text(props, "device_id"), Read.text(props, "device_owner"), groups,
               Read.bool(props, "port_security_enabled"), ValueSpecs.text(specs, "binding:host_id"),

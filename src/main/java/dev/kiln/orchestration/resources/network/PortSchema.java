@@ -22,7 +22,8 @@ final class PortSchema {
               "network_id",
               Props.string(null).custom("neutron.network").support("HIDDEN", "5.0.0", "Use property network."),
               "network",
-              Props.string("Name or id of the network of the port; a new network replaces the port.").required()
+              Props.string("Name or id of the network of the port (required; network_id, deprecated, may stand in); a"
+                  + " new network replaces the port.")
                   .custom("neutron.network").since("2014.2"),
               "device_id", Props.string("Id of the device the port serves.").defaultValue("").updatable(),
               "device_owner",

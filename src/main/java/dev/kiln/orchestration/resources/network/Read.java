@@ -52,6 +52,20 @@ final class Read {
     return out;
   }
 
+  /**
+   * A property that Heat's translation rules fill from its deprecated twin ({@code network} from
+   * {@code network_id}): the first given, else Heat's refusal of a missing required property.
+   */
+  static String required(JsonNode props, String resource, String key, String deprecated)
+      throws dev.kiln.orchestration.resources.ResourceError {
+    String value = text(props, key) != null ? text(props, key) : text(props, deprecated);
+    if (value == null) {
+      throw new dev.kiln.orchestration.resources.ResourceError(
+          "StackValidationFailed", "Property error: resources." + resource + ".properties: Property " + key + " not assigned");
+    }
+    return value;
+  }
+
   /** Whether {@code key} differs between the properties a resource had and the ones it gets. */
   static boolean changed(JsonNode previous, JsonNode next, String key) {
     return !Objects.equals(node(previous, key), node(next, key));

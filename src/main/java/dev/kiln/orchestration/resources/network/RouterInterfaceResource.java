@@ -30,7 +30,9 @@ final class RouterInterfaceResource implements ResourceType {
           "An interface of a Neutron router on a subnet, or through a port.",
           "2013.1",
           Props.properties(
-              "router", Props.string("Name or id of the router.").required().custom("neutron.router"),
+              "router",
+              Props.string("Name or id of the router (required; router_id, deprecated, may stand in).")
+                  .custom("neutron.router"),
               "router_id",
               Props.string("Id of the router.").custom("neutron.router").support("HIDDEN", "6.0.0", "Use property router."),
               "subnet_id",
@@ -83,7 +85,7 @@ final class RouterInterfaceResource implements ResourceType {
           "PropertyUnspecifiedError", "At least one of the following properties must be specified: subnet, port.");
     }
     Actor owner = context.owner();
-    String routerId = neutron.lookup.id(owner, Lookup.Kind.ROUTER, Read.text(props, "router"));
+    String routerId = neutron.lookup.id(owner, Lookup.Kind.ROUTER, Read.required(props, context.name(), "router", "router_id"));
     if (subnet != null) {
       String subnetId = neutron.lookup.id(owner, Lookup.Kind.SUBNET, subnet);
       if (!madeOnSubnet(context, owner, routerId, subnetId)) {
@@ -136,12 +138,13 @@ final class RouterInterfaceResource implements ResourceType {
    */
   private String fromProperties(ResourceContext context) {
     JsonNode props = context.properties();
-    if (props == null || Read.text(props, "router") == null) {
+    String router = props == null ? null : Read.text(props, "router") != null ? Read.text(props, "router") : Read.text(props, "router_id");
+    if (router == null) {
       return null;
     }
     Actor owner = context.owner();
     try {
-      String routerId = neutron.lookup.id(owner, Lookup.Kind.ROUTER, Read.text(props, "router"));
+      String routerId = neutron.lookup.id(owner, Lookup.Kind.ROUTER, router);
       String subnet = subnet(props);
       String port = port(props);
       if (subnet != null) {

@@ -36,7 +36,7 @@ final class SubnetResource extends NeutronResourceType {
               "network_id",
               Props.string(null).custom("neutron.network").support("HIDDEN", "5.0.0", "Use property network."),
               "network",
-              Props.string("Name or id of the network.").required().custom("neutron.network").since("2014.2"),
+              Props.string("Name or id of the network (required; network_id, deprecated, may stand in).").custom("neutron.network").since("2014.2"),
               "subnetpool",
               Props.string("Name or id of the subnet pool to cut the subnet from.").custom("neutron.subnetpool")
                   .since("6.0.0"),
@@ -114,7 +114,7 @@ final class SubnetResource extends NeutronResourceType {
       ValueSpecs.allowOnly(specs, VALUE_SPEC_KEYS);
       unsupported(props);
       Actor owner = context.owner();
-      String network = neutron.lookup.id(owner, Lookup.Kind.NETWORK, Read.text(props, "network"));
+      String network = neutron.lookup.id(owner, Lookup.Kind.NETWORK, Read.required(props, context.name(), "network", "network_id"));
       String pool = Read.text(props, "subnetpool");
       String poolId = pool == null ? null : neutron.lookup.id(owner, Lookup.Kind.SUBNETPOOL, pool);
       String gateway = Read.text(props, "gateway_ip");

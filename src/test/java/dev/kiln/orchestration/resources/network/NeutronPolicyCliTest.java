@@ -115,4 +115,19 @@ class NeutronPolicyCliTest {
     assertThat(admin.json("network", "show", physnet.get("physical_resource_id").asText()).get("shared").asBoolean())
         .isTrue();
   }
+
+  @Test
+  void portTypeShowsHeatsSchema() {
+    JsonNode port = member.json("orchestration", "resource", "type", "show", "OS::Neutron::Port");
+    JsonNode props = port.get("properties");
+    // Not required, unlike Heat's, so that network_id (Heat translates it) may stand in for it.
+    assertThat(props.at("/network/required").asBoolean()).isFalse();
+    assertThat(props.at("/network/update_allowed").asBoolean()).isFalse();
+    assertThat(props.at("/fixed_ips/update_allowed").asBoolean()).isTrue();
+    assertThat(props.at("/mac_address/update_allowed").asBoolean()).isFalse();
+    assertThat(props.at("/binding:vnic_type/default").asText()).isEqualTo("normal");
+    assertThat(props.has("network_id")).as("hidden properties are not shown").isFalse();
+    assertThat(port.get("attributes").has("show")).isTrue();
+    assertThat(port.get("attributes").has("mac_address")).isTrue();
+  }
 }
