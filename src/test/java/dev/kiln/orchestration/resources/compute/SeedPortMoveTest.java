@@ -85,16 +85,13 @@ class SeedPortMoveTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "OS::Neutron::Port (branch heat-neutron) requires network and does not yet take the seed's deprecated"
-          + " network_id for it, as Heat's translation rule does; enable this when it does")
   void seedTemplatesAsWrittenMoveThePortBothWays() throws IOException {
     movesBothWays("network_id", "seed");
   }
 
   /** The seed's templates with the port's network under its current name, network. */
   @Test
-  void portMovesToTheNewServerAndBackKeepingItsIdMacAndAddress() throws IOException {
+  void withTheCurrentPropertyNameTooThePortMovesBothWays() throws IOException {
     movesBothWays("network", "seed-net");
   }
 
