@@ -54,6 +54,20 @@ public final class Orchestration {
     return create(db, clock, ids, tasks, templates, constraints, publicUrl, plugins, BuiltinTypes.all());
   }
 
+  /** Kiln's full service with a public URL known in advance (tests with a fixed port). */
+  public static OrchestrationService create(
+      Database db,
+      Clock clock,
+      IdGenerator ids,
+      TaskRunner tasks,
+      TemplateLanguage templates,
+      ConstraintCheckers constraints,
+      String publicUrl,
+      Cloud cloud) {
+    requireNonNull(publicUrl, "publicUrl is null");
+    return create(db, clock, ids, tasks, templates, constraints, () -> publicUrl, cloud);
+  }
+
   /**
    * Kiln's full service: the OS::Heat types and the cloud's types over {@code cloud}.
    *

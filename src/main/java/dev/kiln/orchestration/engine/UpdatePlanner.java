@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -145,7 +144,7 @@ final class UpdatePlanner {
         }
       }
     }
-    addClaimEdges(graph, decisions, cleanups);
+    new ClaimOrder(runner.engine().types(), live).addEdges(graph, decisions, cleanups);
     Graph<Work> built = graph.build();
     try {
       built.requireAcyclic();
@@ -158,63 +157,7 @@ final class UpdatePlanner {
     return new UpdatePlan(decisions, removed, cleanups, built);
   }
 
-  /**
-   * Within one update, a step that releases a claim (an in-place update that no longer claims it,
-   * the clean-up of a replaced, removed or leftover row) runs before the step that takes it (an
-   * added resource, a replacement, an in-place update that now claims it). Keys are visited in
-   * sorted order, so the graph is the same every time.
-   */
-  private void addClaimEdges(Graph.Builder<Work> graph, Map<String, Decision> decisions, Map<String, ResourceRow> cleanups) {
-    Map<String, List<Work>> releases = new TreeMap<>();
-    Map<String, List<Work>> takes = new TreeMap<>();
-    for (ResourceRow row : cleanups.values()) {
-      for (String key : claims(typeOf(row), row.properties())) {
-        boolean keptInPlace = false;
-        Decision d = decisions.get(row.name());
-        if (d != null && live.has(row.name()) && live.slot(row.name()).row().id().equals(row.id())
-            && d.change() == Change.UPDATED) {
-          keptInPlace = true; // handled below as an in-place release
-        }
-        if (!keptInPlace) {
-          releases.computeIfAbsent(key, k -> new ArrayList<>()).add(Work.cleanup(row));
-        }
-      }
-    }
-    for (Decision d : decisions.values()) {
-      ResourceType newType = runner.engine().types().forImplementation(
-          ResourceTypes.implementationName(live.definition(d.name()).implementation()));
-      Set<String> newClaims = d.properties() == null ? Set.of() : claims(newType, d.properties());
-      ResourceRow row = live.has(d.name()) ? live.slot(d.name()).row() : null;
-      Set<String> oldClaims = row == null ? Set.of() : claims(typeOf(row), row.properties());
-      switch (d.change()) {
-        case ADDED, REPLACED -> newClaims.forEach(k -> takes.computeIfAbsent(k, x -> new ArrayList<>()).add(Work.converge(d.name())));
-        case UPDATED -> {
-          for (String k : newClaims) {
-            if (!oldClaims.contains(k)) {
-              takes.computeIfAbsent(k, x -> new ArrayList<>()).add(Work.converge(d.name()));
-            }
-          }
-          for (String k : oldClaims) {
-            if (!newClaims.contains(k)) {
-              releases.computeIfAbsent(k, x -> new ArrayList<>()).add(Work.converge(d.name()));
-            }
-          }
-        }
-        case UNCHANGED, DELETED -> {}
-      }
-    }
-    for (Map.Entry<String, List<Work>> take : takes.entrySet()) {
-      for (Work taker : take.getValue()) {
-        for (Work releaser : releases.getOrDefault(take.getKey(), List.of())) {
-          if (!taker.equals(releaser) && !(releaser.isCleanup() && releaser.name().equals(taker.name()))) {
-            graph.edge(taker, releaser);
-          }
-        }
-      }
-    }
-  }
-
-  private static Set<String> claims(ResourceType type, JsonNode properties) {
+  static Set<String> claims(ResourceType type, JsonNode properties) {
     if (properties == null || properties.isNull()) {
       return Set.of();
     }
@@ -226,7 +169,11 @@ final class UpdatePlanner {
   }
 
   private ResourceType typeOf(ResourceRow row) {
-    return runner.engine().types().forImplementation(row.data().path(ResourceTypes.IMPL_KEY).asText(row.type()));
+    return typeOf(runner.engine().types(), row);
+  }
+
+  static ResourceType typeOf(ResourceTypes types, ResourceRow row) {
+    return types.forImplementation(row.data().path(ResourceTypes.IMPL_KEY).asText(row.type()));
   }
 
   /** The definition's properties (checked, defaults filled in), metadata and update policy now. */
