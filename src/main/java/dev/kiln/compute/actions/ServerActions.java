@@ -227,6 +227,21 @@ public final class ServerActions {
   }
 
   /**
+   * Nova's {@code os-resetState} (admins): the server is put in vm state {@code active} or {@code
+   * error} (status ACTIVE or ERROR) and its task state is cleared, whatever it was doing; an
+   * operator's way out of a stuck state. A delete under way keeps its task state.
+   */
+  public void resetState(Actor actor, String id, String state) {
+    if (!actor.admin()) {
+      throw ServiceException.forbidden(
+          "PolicyNotAuthorized", "Policy doesn't allow os_compute_api:os-admin-actions:reset_state to be performed.");
+    }
+    servers.visible(actor, id);
+    boolean error = state.equals("error");
+    new ServerStore(db.sql()).resetState(id, error ? Server.ERROR : Server.ACTIVE, error ? "error" : "active", now());
+  }
+
+  /**
    * After the action's last attempt failed unexpectedly (not a driver fault, which the attempt
    * settles itself): the server leaves the action's task state as it was before, as Nova's
    * {@code @reverts_task_state} does, so it is never held for good.

@@ -151,4 +151,21 @@ final class Nova {
     String hex = text.replace("-", "").replace("{", "").replace("}", "").replace("urn:uuid:", "");
     return hex.length() == 32 && hex.chars().allMatch(c -> Character.digit(c, 16) >= 0);
   }
+
+  /** Nova's 'ipv4' format: four decimal octets. */
+  static boolean isIpv4(String text) {
+    return text.matches("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+  }
+
+  /** Nova's 'ipv6' format: an IPv6 address in any of its textual forms (no zone). */
+  static boolean isIpv6(String text) {
+    if (!text.contains(":") || !text.matches("[0-9A-Fa-f:.]+")) {
+      return false;
+    }
+    try {
+      return java.net.InetAddress.getByName(text) instanceof java.net.Inet6Address;
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
 }

@@ -106,6 +106,22 @@ final class ServerActionsApi {
       case "os-migrateLive" -> {
         return live.migrateLive(request, id, body);
       }
+      case "os-resetState" -> {
+        if (!body.isObject() || !body.has("state")) {
+          throw Nova.invalid(name, body, "'state' is a required property");
+        }
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+          String field = it.next();
+          if (!field.equals("state")) {
+            throw Nova.invalid(name, body, "Additional properties are not allowed ('" + field + "' was unexpected)");
+          }
+        }
+        JsonNode state = body.get("state");
+        if (!state.isTextual() || !Set.of("active", "error").contains(state.textValue())) {
+          throw Nova.invalid(name + "/state", state, "is not one of ['active', 'error']");
+        }
+        actions.resetState(actor, id, state.textValue());
+      }
       case "unlock" -> {
         requireNullBody(name, body);
         actions.unlock(actor, id);

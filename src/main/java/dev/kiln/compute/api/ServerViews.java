@@ -107,10 +107,10 @@ final class ServerViews {
           .put("OS-EXT-IPS:type", a.type())
           .put("OS-EXT-IPS-MAC:mac_addr", a.mac());
     }
-    o.put("accessIPv4", "");
-    o.put("accessIPv6", "");
+    o.put("accessIPv4", s.attributes().accessIpv4() == null ? "" : s.attributes().accessIpv4());
+    o.put("accessIPv6", s.attributes().accessIpv6() == null ? "" : s.attributes().accessIpv6());
     o.set("links", Nova.links(request, "servers", s.id()));
-    o.put("OS-DCF:diskConfig", "MANUAL");
+    o.put("OS-DCF:diskConfig", s.attributes().diskConfig());
     if (s.keyName() == null) {
       o.putNull("key_name");
     } else {
@@ -180,6 +180,73 @@ final class ServerViews {
       o.put("locked_reason", s.lockedReason());
     }
     return o;
+  }
+
+  /** The fields Nova's update and rebuild answers keep before 2.75 (the rest are extensions). */
+  private static final java.util.Set<String> REDUCED =
+      java.util.Set.of(
+          "id", "name", "status", "image", "flavor", "user_id", "tenant_id", "created", "updated", "progress", "metadata",
+          "links", "addresses", "hostId", "OS-DCF:diskConfig", "accessIPv4", "accessIPv6", "fault", "locked",
+          "description", "tags", "trusted_image_certificates", "locked_reason");
+
+  /**
+   * The server as Nova's show answers it, with {@code server_groups} from 2.71.
+   */
+  ObjectNode shown(ApiRequest request, Server s) {
+    ObjectNode body = view(request, s);
+    if (Nova.atLeast(request, 71)) {
+      ArrayNode groups = body.putArray("server_groups");
+      servers.groups().groupOf(s.id()).ifPresent(groups::add);
+    }
+    return body;
+  }
+
+  /**
+   * The server as Nova's update ({@code PUT /servers/{id}}) and rebuild answer it: before 2.75
+   * without the extension attributes (availability zone, states, usage, config drive, key name,
+   * security groups, volumes, host status, the admin's host attributes), the rebuild with {@code
+   * key_name} from 2.54 and {@code user_data} from 2.57; from 2.75 the full view, the rebuild's with
+   * {@code user_data} in place of {@code OS-EXT-SRV-ATTR:user_data}.
+   */
+  ObjectNode changed(ApiRequest request, Server s, boolean rebuild) {
+    if (Nova.atLeast(request, 75)) {
+      ObjectNode body = shown(request, s);
+      if (rebuild) {
+        body.remove("OS-EXT-SRV-ATTR:user_data");
+        body.put("user_data", s.userData());
+      }
+      return body;
+    }
+    ObjectNode body = view(request, s);
+    body.retain(REDUCED.stream().filter(body::has).toList());
+    if (Nova.atLeast(request, 71)) {
+      ArrayNode groups = body.putArray("server_groups");
+      servers.groups().groupOf(s.id()).ifPresent(groups::add);
+    }
+    if (rebuild && Nova.atLeast(request, 54)) {
+      if (s.keyName() == null) {
+        body.putNull("key_name");
+      } else {
+        body.put("key_name", s.keyName());
+      }
+    }
+    if (rebuild && Nova.atLeast(request, 57)) {
+      body.put("user_data", s.userData());
+    }
+    return body;
+  }
+
+  /**
+   * The server's addresses by network name as {@code /servers/{id}/ips} shows them: version and
+   * address only, fixed and floating in the order of the server body.
+   */
+  ObjectNode ips(Server s) {
+    ObjectNode addresses = Json.object();
+    for (Servers.Address a : servers.networkDetails(List.of(s)).addresses().getOrDefault(s.id(), List.of())) {
+      ArrayNode list = addresses.has(a.networkName()) ? (ArrayNode) addresses.get(a.networkName()) : addresses.putArray(a.networkName());
+      list.addObject().put("version", a.version()).put("addr", a.addr());
+    }
+    return addresses;
   }
 
   /** Nova's hostId: sha224 of the project id and the host, or "" before scheduling. */

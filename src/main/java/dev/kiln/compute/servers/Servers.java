@@ -145,6 +145,20 @@ public final class Servers {
     return groups;
   }
 
+  /**
+   * Nova's scheduler hints beyond the group: {@code same_host} (a host running one of these
+   * servers, SameHostFilter) and {@code different_host} (no host running any of them,
+   * DifferentHostFilter).
+   */
+  public record Hints(List<String> sameHost, List<String> differentHost) {
+    public static final Hints NONE = new Hints(List.of(), List.of());
+
+    public Hints {
+      sameHost = sameHost == null ? List.of() : List.copyOf(sameHost);
+      differentHost = differentHost == null ? List.of() : List.copyOf(differentHost);
+    }
+  }
+
   /** One entry of a create's {@code networks}: a network (with maybe an address), or a port. */
   public record NetworkRequest(String networkId, String portId, String fixedIp) {}
 
@@ -169,11 +183,36 @@ public final class Servers {
       String groupId,
       int minCount,
       int maxCount,
-      List<BootDisks.Mapping> blockDevices) {
+      List<BootDisks.Mapping> blockDevices,
+      Hints hints,
+      Server.Attributes attributes) {
 
     public Spec {
       securityGroups = securityGroups == null ? List.of() : List.copyOf(securityGroups);
       blockDevices = blockDevices == null ? List.of() : List.copyOf(blockDevices);
+      hints = hints == null ? Hints.NONE : hints;
+      attributes = attributes == null ? Server.Attributes.NONE : attributes;
+    }
+
+    /** A request without placement hints (beyond the group) or attributes. */
+    public Spec(
+        String name,
+        String description,
+        String flavorRef,
+        String imageRef,
+        List<NetworkRequest> networks,
+        boolean autoNetwork,
+        String keyName,
+        Map<String, String> metadata,
+        String availabilityZone,
+        String userData,
+        List<String> securityGroups,
+        String groupId,
+        int minCount,
+        int maxCount,
+        List<BootDisks.Mapping> blockDevices) {
+      this(name, description, flavorRef, imageRef, networks, autoNetwork, keyName, metadata, availabilityZone, userData,
+          securityGroups, groupId, minCount, maxCount, blockDevices, null, null);
     }
 
     /** One server, with the project's default security group and no server group. */
@@ -309,7 +348,7 @@ public final class Servers {
               id, actor.projectId(), actor.userId(), name, spec.description(), Server.BUILD, "scheduling", "building",
               0, null, zone, FlavorSnapshot.of(flavor), disks.bootsFromVolume() ? null : disks.rootImage().id(),
               spec.keyName(), spec.userData(), now, now, null, false, null, null,
-              requireNonNullElse(spec.metadata(), Map.of()), List.of(), reservationId, index));
+              requireNonNullElse(spec.metadata(), Map.of()), List.of(), reservationId, index, spec.attributes()));
     }
     String requestId = InstanceAction.currentRequestId(ids);
     List<NetworkRequest> networks = requested;
@@ -341,7 +380,7 @@ public final class Servers {
               }
               new InstanceActionStore(sql)
                   .insert(server.id(), requestId, "create", actor.projectId(), actor.userId(), now);
-              tasks.submit(sql, BUILD_TASK, buildPayload(server.id(), networks, securityGroups), now, 3);
+              tasks.submit(sql, BUILD_TASK, buildPayload(server.id(), networks, securityGroups, spec.hints()), now, 3);
             }
             return null;
           });
@@ -385,8 +424,10 @@ public final class Servers {
   }
 
   /** What the build task needs beyond the server's row: the networks to make ports on. */
-  private static String buildPayload(String id, List<NetworkRequest> requested, List<String> securityGroups) {
+  private static String buildPayload(String id, List<NetworkRequest> requested, List<String> securityGroups, Hints hints) {
     ObjectNode payload = JSON.createObjectNode().put("server_id", id);
+    hints.sameHost().forEach(payload.putArray("same_host")::add);
+    hints.differentHost().forEach(payload.putArray("different_host")::add);
     ArrayNode nets = payload.putArray("networks");
     for (int i = 0; i < requested.size(); i++) {
       NetworkRequest n = requested.get(i);
@@ -442,7 +483,7 @@ public final class Servers {
     List<String> created = new ArrayList<>();
     try {
       Scheduler.Request placement = Scheduler.Request.boot(id, resources, server.availabilityZone());
-      Hypervisor host = scheduler.selectAndClaim(placement).orElse(null);
+      Hypervisor host = place(placement, payload).orElse(null);
       if (host == null) {
         fail(server, new Fault(500, scheduler.noValidHostReason(placement), null, now()), created);
         return null;
@@ -512,6 +553,30 @@ public final class Servers {
       }
     }
     return null;
+  }
+
+  /**
+   * Places a boot with its hints: {@code different_host} rules out the hosts of those servers,
+   * {@code same_host} allows only theirs (each tried in turn, as the scheduler weighs them).
+   */
+  private Optional<Hypervisor> place(Scheduler.Request boot, JsonNode payload) {
+    Set<String> sameHosts = new java.util.TreeSet<>();
+    payload.path("same_host").forEach(s -> find(s.asText()).map(Server::host).ifPresent(sameHosts::add));
+    Set<String> excluded = new HashSet<>(boot.excludedHosts());
+    payload.path("different_host").forEach(s -> find(s.asText()).map(Server::host).ifPresent(excluded::add));
+    if (!payload.path("same_host").isArray() || payload.path("same_host").isEmpty()) {
+      return scheduler.selectAndClaim(
+          new Scheduler.Request(boot.consumerId(), boot.serverId(), boot.resources(), boot.availabilityZone(), excluded, null));
+    }
+    for (String host : sameHosts) {
+      Optional<Hypervisor> placed =
+          scheduler.selectAndClaim(
+              new Scheduler.Request(boot.consumerId(), boot.serverId(), boot.resources(), boot.availabilityZone(), excluded, host));
+      if (placed.isPresent()) {
+        return placed;
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -798,9 +863,26 @@ public final class Servers {
   }
 
   public Server update(Actor actor, String id, String name, String description, boolean setDescription) {
+    return update(actor, id, name, description, setDescription, null);
+  }
+
+  /**
+   * Renames the server, sets its description, and (when {@code attributes} is given) its access
+   * addresses and disk config, all in one commit.
+   */
+  public Server update(
+      Actor actor, String id, String name, String description, boolean setDescription, Server.Attributes attributes) {
     Server old = visible(actor, id);
-    new ServerStore(db.sql())
-        .rename(id, requireNonNullElse(name, old.name()), setDescription ? description : old.description(), now());
+    Instant now = now();
+    db.inTransaction(
+        sql -> {
+          ServerStore store = new ServerStore(sql);
+          store.rename(id, requireNonNullElse(name, old.name()), setDescription ? description : old.description(), now);
+          if (attributes != null) {
+            store.setAttributes(id, attributes, now);
+          }
+          return null;
+        });
     return get(id);
   }
 

@@ -1,0 +1,177 @@
+package dev.kiln.compute.servers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testing.Api;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Tenant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Behaviour Tempest checks Nova for, one test per difference it found: request ids, the versions
+ * list, the migrate body, /ips, the update and rebuild bodies, access addresses, reset state,
+ * list filters, host hints and the disk config.
+ */
+class NovaCompatibilityApiTest {
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
+  private static final String NOVA = Cloud.NOVA;
+  private static Api admin;
+  private static Tenant member;
+  private static String image;
+  private static String networkId;
+  private static String adminNetworkId;
+
+  @BeforeAll
+  static void start() {
+    admin = kiln.admin();
+    member = Tenant.create(kiln, admin, "compat", "compat-user");
+    Cloud.unlimitedServers(admin, member.projectId());
+    image = Cloud.cirros(member.api());
+    networkId = Cloud.network(member.api(), "compat-net", "10.96.0.0/24");
+    adminNetworkId = Cloud.network(admin, "compat-admin-net", "10.97.0.0/24");
+  }
+
+  private static String create(Api api, String serverFields, String rootFields) {
+    return api.post(NOVA + "/servers",
+            "{\"server\": {\"name\": \"c\", \"flavorRef\": \"1\", \"imageRef\": \"" + image + "\", \"networks\": [{\"uuid\": \""
+                + (api == admin ? adminNetworkId : networkId) + "\"}]" + serverFields + "}" + rootFields + "}")
+        .expect(202).at("/server/id").asText();
+  }
+
+  @Test
+  void computeAnswersCarryNovasRequestIdHeaderToo() {
+    Api.Response r = member.api().get(NOVA + "/flavors");
+    assertThat(r.header("x-compute-request-id")).isNotNull().isEqualTo(r.header("x-openstack-request-id"));
+    assertThat(member.api().get("/networking/v2.0/networks").header("x-compute-request-id")).isNull();
+  }
+
+  @Test
+  void theRootListsV20BeforeV21() {
+    JsonNode versions = kiln.api().get("/compute/").expect(200).get("versions");
+    assertThat(versions.get(0).get("id").asText()).isEqualTo("v2.0");
+    assertThat(versions.get(0).get("status").asText()).isEqualTo("SUPPORTED");
+    assertThat(versions.get(1).get("id").asText()).isEqualTo("v2.1");
+  }
+
+  @Test
+  void migrateTakesAnEmptyObjectBefore256() {
+    String server = Cloud.awaitActive(admin, create(admin, "", ""));
+    admin.post(NOVA + "/servers/" + server + "/action", "{\"migrate\": {}}").expect(202);
+    Cloud.awaitSettled(admin, server, "VERIFY_RESIZE");
+    admin.post(NOVA + "/servers/" + server + "/action", "{\"confirmResize\": null}").expect(204);
+  }
+
+  @Test
+  void ipsListTheAddressesByNetwork() {
+    String server = Cloud.awaitActive(member.api(), create(member.api(), "", ""));
+    JsonNode all = member.api().get(NOVA + "/servers/" + server + "/ips").expect(200).get("addresses");
+    assertThat(all.get("compat-net").get(0).get("version").asInt()).isEqualTo(4);
+    assertThat(all.get("compat-net").get(0).get("addr").asText()).startsWith("10.96.0.");
+    assertThat(all.get("compat-net").get(0).size()).isEqualTo(2);
+    assertThat(member.api().get(NOVA + "/servers/" + server + "/ips/compat-net").expect(200).get("compat-net")).isEqualTo(all.get("compat-net"));
+    member.api().get(NOVA + "/servers/" + server + "/ips/other-net").expect(404);
+  }
+
+  @Test
+  void updateAndRebuildAnswerNovasBodiesForTheirVersion() {
+    String server = Cloud.awaitActive(member.api(), create(member.api(), "", ""));
+    JsonNode updated = member.atNova("2.74").put(NOVA + "/servers/" + server, "{\"server\": {\"name\": \"renamed\"}}").expect(200).get("server");
+    assertThat(updated.get("name").asText()).isEqualTo("renamed");
+    assertThat(updated.has("OS-EXT-STS:vm_state")).isFalse();
+    assertThat(updated.has("key_name")).isFalse();
+    assertThat(updated.has("security_groups")).isFalse();
+    assertThat(updated.get("server_groups")).isEmpty();
+    assertThat(updated.get("locked").asBoolean()).isFalse();
+    JsonNode rebuilt =
+        member.atNova("2.57").post(NOVA + "/servers/" + server + "/action", "{\"rebuild\": {\"imageRef\": \"" + image + "\"}}")
+            .expect(202).get("server");
+    assertThat(rebuilt.has("OS-EXT-AZ:availability_zone")).isFalse();
+    assertThat(rebuilt.has("key_name")).isTrue();
+    assertThat(rebuilt.has("user_data")).isTrue();
+    assertThat(rebuilt.has("adminPass")).isTrue();
+    Cloud.awaitSettled(member.api(), server, "ACTIVE");
+    JsonNode at275 = member.atNova("2.75").put(NOVA + "/servers/" + server, "{\"server\": {\"name\": \"again\"}}").expect(200).get("server");
+    assertThat(at275.has("OS-EXT-STS:vm_state")).isTrue();
+    assertThat(at275.has("server_groups")).isTrue();
+  }
+
+  @Test
+  void accessAddressesAreKeptAndMalformedOnesRefused() {
+    String server = create(member.api(), ",\"accessIPv4\": \"1.1.1.1\", \"accessIPv6\": \"2001:2001::3\"", "");
+    JsonNode shown = Cloud.server(member.api(), server);
+    assertThat(shown.get("accessIPv4").asText()).isEqualTo("1.1.1.1");
+    assertThat(shown.get("accessIPv6").asText()).isEqualTo("2001:2001::3");
+    member.api().put(NOVA + "/servers/" + server, "{\"server\": {\"accessIPv4\": \"2.2.2.2\"}}").expect(200);
+    assertThat(Cloud.server(member.api(), server).get("accessIPv4").asText()).isEqualTo("2.2.2.2");
+    assertThat(Cloud.server(member.api(), server).get("accessIPv6").asText()).isEqualTo("2001:2001::3");
+    assertThat(member.atNova("2.37").post(NOVA + "/servers",
+            "{\"server\": {\"name\": \"bad\", \"flavorRef\": \"1\", \"imageRef\": \"" + image + "\", \"networks\": \"none\","
+                + " \"accessIPv4\": \"1.1.1.1.1.1\"}}")
+        .expect(400).toString()).contains("accessIPv4");
+    assertThat(member.api().put(NOVA + "/servers/" + server, "{\"server\": {\"accessIPv6\": \"2001:2001::3::4\"}}").expect(400)
+        .toString()).contains("accessIPv6");
+  }
+
+  @Test
+  void resetStateIsForAdminsAndClearsTheTask() {
+    String server = Cloud.awaitActive(member.api(), create(member.api(), "", ""));
+    member.api().post(NOVA + "/servers/" + server + "/action", "{\"os-resetState\": {\"state\": \"error\"}}").expect(403);
+    admin.post(NOVA + "/servers/" + server + "/action", "{\"os-resetState\": {\"state\": \"error\"}}").expect(202);
+    assertThat(Cloud.server(member.api(), server).get("status").asText()).isEqualTo("ERROR");
+    admin.post(NOVA + "/servers/" + server + "/action", "{\"os-resetState\": {\"state\": \"active\"}}").expect(202);
+    assertThat(Cloud.server(member.api(), server).get("status").asText()).isEqualTo("ACTIVE");
+    admin.post(NOVA + "/servers/" + server + "/action", "{\"os-resetState\": {\"state\": \"deleted\"}}").expect(400);
+    admin.post(NOVA + "/servers/999/action", "{\"os-resetState\": {\"state\": \"error\"}}").expect(404);
+  }
+
+  @Test
+  void aBareAllTenantsListsEveryProjectAndReservationIdsFilter() {
+    String reservation =
+        member.atNova("2.37").post(NOVA + "/servers",
+                "{\"server\": {\"name\": \"multi\", \"flavorRef\": \"1\", \"imageRef\": \"" + image + "\", \"networks\": \"none\","
+                    + " \"min_count\": 2, \"return_reservation_id\": true}}")
+            .expect(202).get("reservation_id").asText();
+    create(member.api(), "", "");
+    assertThat(member.api().get(NOVA + "/servers/detail?reservation_id=" + reservation).expect(200).get("servers")).hasSize(2);
+    JsonNode all = admin.get(NOVA + "/servers/detail?all_tenants=&reservation_id=" + reservation).expect(200).get("servers");
+    assertThat(all).hasSize(2);
+    assertThat(admin.get(NOVA + "/servers/detail?reservation_id=" + reservation).expect(200).get("servers")).isEmpty();
+    admin.get(NOVA + "/servers/detail?all_tenants=maybe").expect(400);
+  }
+
+  @Test
+  void sameHostAndDifferentHostHintsPlaceTheServer() {
+    String first = Cloud.awaitActive(admin, create(admin, "", ""));
+    String host = Cloud.server(admin, first).get("OS-EXT-SRV-ATTR:host").asText();
+    List<String> same = new ArrayList<>();
+    List<String> different = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      same.add(create(admin, "", ", \"os:scheduler_hints\": {\"same_host\": \"" + first + "\"}"));
+      different.add(create(admin, "", ", \"os:scheduler_hints\": {\"different_host\": [\"" + first + "\"]}"));
+    }
+    for (String s : same) {
+      assertThat(Cloud.awaitBuilt(admin, s, "ACTIVE").get("OS-EXT-SRV-ATTR:host").asText()).isEqualTo(host);
+    }
+    for (String s : different) {
+      assertThat(Cloud.awaitBuilt(admin, s, "ACTIVE").get("OS-EXT-SRV-ATTR:host").asText()).isNotEqualTo(host);
+    }
+  }
+
+  @Test
+  void theDiskConfigIsKeptFromCreateUpdateAndResize() {
+    String server = Cloud.awaitActive(member.api(), create(member.api(), ",\"OS-DCF:diskConfig\": \"AUTO\"", ""));
+    assertThat(Cloud.server(member.api(), server).get("OS-DCF:diskConfig").asText()).isEqualTo("AUTO");
+    member.api().put(NOVA + "/servers/" + server, "{\"server\": {\"OS-DCF:diskConfig\": \"MANUAL\"}}").expect(200);
+    assertThat(Cloud.server(member.api(), server).get("OS-DCF:diskConfig").asText()).isEqualTo("MANUAL");
+    member.api().post(NOVA + "/servers/" + server + "/action", "{\"resize\": {\"flavorRef\": \"2\", \"OS-DCF:diskConfig\": \"AUTO\"}}")
+        .expect(202);
+    Cloud.awaitSettled(member.api(), server, "VERIFY_RESIZE");
+    assertThat(Cloud.server(member.api(), server).get("OS-DCF:diskConfig").asText()).isEqualTo("AUTO");
+  }
+}
