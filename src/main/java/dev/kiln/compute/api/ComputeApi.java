@@ -79,7 +79,9 @@ public final class ComputeApi implements HttpService {
     new KeypairsApi(compute.keypairs()).register(routes);
     new ServersApi(servers.servers()).register(routes);
     LiveMigrationsApi live = new LiveMigrationsApi(servers.liveMigrations());
-    new ServerActionsApi(servers.actions(), new MoveActionsApi(servers.moves(), servers.rebuilds(), servers.servers()), live)
+    new ServerActionsApi(
+            servers.actions(), new MoveActionsApi(servers.moves(), servers.rebuilds(), servers.servers()), live,
+            new SnapshotActionsApi(servers.snapshots()))
         .register(routes);
     live.register(routes);
     new MigrationsApi(servers.moves()).register(routes);

@@ -26,11 +26,14 @@ final class ServerActionsApi {
   private final MoveActionsApi moves;
   private final LiveMigrationsApi live;
 
-  ServerActionsApi(ServerActions actions, MoveActionsApi moves, LiveMigrationsApi live) {
+  ServerActionsApi(ServerActions actions, MoveActionsApi moves, LiveMigrationsApi live, SnapshotActionsApi snapshots) {
+    this.snapshots = requireNonNull(snapshots, "snapshots is null");
     this.actions = requireNonNull(actions, "actions is null");
     this.moves = requireNonNull(moves, "moves is null");
     this.live = requireNonNull(live, "live is null");
   }
+
+  private final SnapshotActionsApi snapshots;
 
   void register(ApiRoutes routes) {
     routes.post(ACTION, Access.AUTHENTICATED, this::action);
@@ -49,6 +52,10 @@ final class ServerActionsApi {
     ApiResponse moved = moves.handle(request, name, id, body); // rebuild, resize, migrate, confirm/revert
     if (moved != null) {
       return moved;
+    }
+    ApiResponse imaged = snapshots.handle(request, name, id, body); // createImage, createBackup
+    if (imaged != null) {
+      return imaged;
     }
     switch (name) {
       case "os-stop" -> power(request, id, Action.STOP, body, name);

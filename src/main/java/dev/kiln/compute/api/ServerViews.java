@@ -154,7 +154,9 @@ final class ServerViews {
       extras.securityGroups().forEach(g -> groups.addObject().put("name", g));
     }
     o.put("config_drive", "");
-    o.put("progress", 0);
+    if (PROGRESS_STATUSES.contains(s.status())) {
+      o.put("progress", 0); // Nova shows progress only while it means something
+    }
     if (s.fault() != null) {
       ObjectNode fault = o.putObject("fault");
       fault.put("code", s.fault().code());
@@ -181,6 +183,10 @@ final class ServerViews {
     }
     return o;
   }
+
+  /** The statuses in which Nova's server body has a {@code progress}. */
+  private static final java.util.Set<String> PROGRESS_STATUSES =
+      java.util.Set.of("ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING");
 
   /** The fields Nova's update and rebuild answers keep before 2.75 (the rest are extensions). */
   private static final java.util.Set<String> REDUCED =
@@ -219,6 +225,7 @@ final class ServerViews {
     }
     ObjectNode body = view(request, s);
     body.retain(REDUCED.stream().filter(body::has).toList());
+    body.set("addresses", ips(s)); // without the OS-EXT-IPS extension's type and MAC
     if (Nova.atLeast(request, 71)) {
       ArrayNode groups = body.putArray("server_groups");
       servers.groups().groupOf(s.id()).ifPresent(groups::add);

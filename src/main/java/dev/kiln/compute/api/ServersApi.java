@@ -337,7 +337,7 @@ final class ServersApi {
     if (!value.isTextual() || !(v6 ? Nova.isIpv6(value.textValue()) : Nova.isIpv4(value.textValue()))) {
       throw Nova.invalid("server/" + field, value, "is not a '" + (v6 ? "ipv6" : "ipv4") + "'");
     }
-    return value.textValue();
+    return v6 ? Nova.compactIpv6(value.textValue()) : value.textValue();
   }
 
   /** min_count or max_count: a positive integer, or its digits as a string; absent is 1. */

@@ -88,6 +88,7 @@ class NovaCompatibilityApiTest {
     assertThat(updated.has("security_groups")).isFalse();
     assertThat(updated.get("server_groups")).isEmpty();
     assertThat(updated.get("locked").asBoolean()).isFalse();
+    assertThat(updated.at("/addresses/compat-net/0").has("OS-EXT-IPS:type")).isFalse();
     JsonNode rebuilt =
         member.atNova("2.57").post(NOVA + "/servers/" + server + "/action", "{\"rebuild\": {\"imageRef\": \"" + image + "\"}}")
             .expect(202).get("server");
@@ -105,6 +106,8 @@ class NovaCompatibilityApiTest {
   void accessAddressesAreKeptAndMalformedOnesRefused() {
     String server = create(member.api(), ",\"accessIPv4\": \"1.1.1.1\", \"accessIPv6\": \"2001:2001::3\"", "");
     JsonNode shown = Cloud.server(member.api(), server);
+    String mapped = create(member.api(), ",\"accessIPv6\": \"0000:0000:0000:0000:0000:babe:220.12.22.2\"", "");
+    assertThat(Cloud.server(member.api(), mapped).get("accessIPv6").asText()).isEqualTo("::babe:dc0c:1602");
     assertThat(shown.get("accessIPv4").asText()).isEqualTo("1.1.1.1");
     assertThat(shown.get("accessIPv6").asText()).isEqualTo("2001:2001::3");
     member.api().put(NOVA + "/servers/" + server, "{\"server\": {\"accessIPv4\": \"2.2.2.2\"}}").expect(200);

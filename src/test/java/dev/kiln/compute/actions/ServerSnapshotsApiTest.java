@@ -1,0 +1,90 @@
+package dev.kiln.compute.actions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testing.Api;
+import dev.kiln.testing.Await;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.OpenStackCli;
+import dev.kiln.testing.Tenant;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code createImage} and {@code createBackup}: the server's disk becomes a Glance image with
+ * Nova's snapshot properties, made through Image's interface while the server holds its
+ * image_snapshot task state; the image boots servers of its own.
+ */
+class ServerSnapshotsApiTest {
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
+  private static final String NOVA = Cloud.NOVA;
+  private static Tenant member;
+  private static String image;
+  private static String networkId;
+
+  @BeforeAll
+  static void start() {
+    member = Tenant.create(kiln, kiln.admin(), "snap", "snap-user");
+    image = Cloud.cirros(member.api());
+    networkId = Cloud.network(member.api(), "snap-net", "10.98.0.0/24");
+  }
+
+  private static JsonNode image(Api api, String id) {
+    return api.get("/image/v2/images/" + id).expect(200);
+  }
+
+  @Test
+  void createImageMakesAnActiveSnapshotWithNovasProperties() {
+    Api api = member.api();
+    String server = Cloud.bootActive(api, image, networkId, "snapped");
+    Api.Response r =
+        api.post(NOVA + "/servers/" + server + "/action", "{\"createImage\": {\"name\": \"snap-1\", \"metadata\": {\"purpose\": \"test\"}}}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(202);
+    String location = r.header("Location");
+    String imageId = location.substring(location.lastIndexOf('/') + 1);
+    Await.until(() -> image(api, imageId).get("status").asText().equals("active"), "the snapshot to be active");
+    JsonNode made = image(api, imageId);
+    assertThat(made.get("name").asText()).isEqualTo("snap-1");
+    assertThat(made.get("image_type").asText()).isEqualTo("snapshot");
+    assertThat(made.get("instance_uuid").asText()).isEqualTo(server);
+    assertThat(made.get("base_image_ref").asText()).isEqualTo(image);
+    assertThat(made.get("purpose").asText()).isEqualTo("test");
+    assertThat(made.get("visibility").asText()).isEqualTo("private");
+    assertThat(made.get("size").asLong()).isEqualTo(image(api, image).get("size").asLong());
+    Cloud.awaitSettled(api, server, "ACTIVE");
+    // The snapshot boots a server of its own.
+    Cloud.bootActive(api, imageId, networkId, "from-snapshot");
+  }
+
+  @Test
+  void from245TheAnswerNamesTheImageAndBackupsAreSnapshotsToo() {
+    Api api = member.atNova("2.45");
+    String server = Cloud.bootActive(api, image, networkId, "snapped-245");
+    JsonNode body =
+        api.post(NOVA + "/servers/" + server + "/action", "{\"createImage\": {\"name\": \"snap-245\"}}").expect(202);
+    String imageId = body.get("image_id").asText();
+    Await.until(() -> image(api, imageId).get("status").asText().equals("active"), "the snapshot to be active");
+    api.post(NOVA + "/servers/" + server + "/action", "{\"createImage\": {\"name\": \" padded \"}}").expect(400);
+    api.post(NOVA + "/servers/" + server + "/action", "{\"createImage\": {}}").expect(400);
+    api.post(NOVA + "/servers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/action", "{\"createImage\": {\"name\": \"x\"}}").expect(404);
+    JsonNode backup =
+        api.post(NOVA + "/servers/" + server + "/action",
+            "{\"createBackup\": {\"name\": \"nightly\", \"backup_type\": \"daily\", \"rotation\": 2}}").expect(202);
+    String backupId = backup.get("image_id").asText();
+    Await.until(() -> image(api, backupId).get("status").asText().equals("active"), "the backup to be active");
+    assertThat(image(api, backupId).get("image_type").asText()).isEqualTo("backup");
+    assertThat(image(api, backupId).get("backup_type").asText()).isEqualTo("daily");
+  }
+
+  @Test
+  void openstackServerImageCreateWaitsForTheImage() {
+    OpenStackCli cli = member.cli(kiln.authUrl());
+    String server = Cloud.bootActive(member.api(), image, networkId, "snapped-cli");
+    JsonNode made = cli.json("server", "image", "create", "--name", "cli-snap", "--wait", server);
+    assertThat(made.get("status").asText()).isEqualTo("active");
+    assertThat(cli.json("image", "show", "cli-snap").get("properties").toString()).contains(server);
+  }
+}
