@@ -78,6 +78,7 @@ public final class ComputeApi implements HttpService {
     new FlavorsApi(compute.flavors()).register(routes);
     new KeypairsApi(compute.keypairs()).register(routes);
     new ServersApi(servers.servers()).register(routes);
+    new ServerTagsApi(servers.servers().tags()).register(routes);
     LiveMigrationsApi live = new LiveMigrationsApi(servers.liveMigrations());
     new ServerActionsApi(
             servers.actions(), new MoveActionsApi(servers.moves(), servers.rebuilds(), servers.servers()), live,

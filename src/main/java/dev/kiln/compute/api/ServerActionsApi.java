@@ -10,6 +10,7 @@ import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.http.ApiResponse;
 import dev.kiln.http.ApiRoutes;
+import dev.kiln.http.Json;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
@@ -112,6 +113,32 @@ final class ServerActionsApi {
       }
       case "os-migrateLive" -> {
         return live.migrateLive(request, id, body);
+      }
+      case "os-getConsoleOutput" -> {
+        if (!body.isObject()) {
+          throw Nova.invalid(name, body, "is not of type 'object'");
+        }
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+          String field = it.next();
+          if (!field.equals("length")) {
+            throw Nova.invalid(name, body, "Additional properties are not allowed ('" + field + "' was unexpected)");
+          }
+        }
+        Integer length = null;
+        JsonNode l = body.get("length");
+        if (l != null && !l.isNull()) {
+          if (l.isIntegralNumber() && l.canConvertToInt()) {
+            length = l.intValue();
+          } else if (l.isTextual() && l.textValue().matches("-?[0-9]{1,9}")) {
+            length = Integer.parseInt(l.textValue());
+          } else {
+            throw Nova.invalid(name + "/length", l, "is not of type 'integer', 'string', 'null'");
+          }
+          if (length < -1) {
+            throw Nova.invalid(name + "/length", l, "is less than the minimum of -1");
+          }
+        }
+        return ApiResponse.ok(Json.object().put("output", actions.consoleOutput(actor, id, length)));
       }
       case "os-resetState" -> {
         if (!body.isObject() || !body.has("state")) {

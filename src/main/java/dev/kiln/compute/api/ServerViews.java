@@ -30,7 +30,11 @@ final class ServerViews {
 
   /** What a server's body shows from other tables and services, looked up for a page at once. */
   private record Extras(
-      List<Servers.Address> addresses, String hostStatus, List<BlockDevice> devices, List<String> securityGroups) {}
+      List<Servers.Address> addresses,
+      String hostStatus,
+      List<BlockDevice> devices,
+      List<String> securityGroups,
+      List<String> tags) {}
 
   /** Nova's server body, as the microversion shapes it. */
   ObjectNode view(ApiRequest request, Server s) {
@@ -45,6 +49,8 @@ final class ServerViews {
     Servers.NetworkDetails network = servers.networkDetails(page);
     Map<String, List<BlockDevice>> devices = servers.blockDevices(page.stream().map(Server::id).toList());
     Map<String, String> hostStatuses = new HashMap<>();
+    Map<String, List<String>> tags =
+        Nova.atLeast(request, 26) ? servers.tags().of(page.stream().map(Server::id).toList()) : Map.of();
     List<ObjectNode> result = new ArrayList<>(page.size());
     for (Server s : page) {
       String hostStatus =
@@ -56,7 +62,8 @@ final class ServerViews {
               request, s,
               new Extras(
                   network.addresses().getOrDefault(s.id(), List.of()), hostStatus,
-                  devices.getOrDefault(s.id(), List.of()), network.securityGroups().getOrDefault(s.id(), List.of()))));
+                  devices.getOrDefault(s.id(), List.of()), network.securityGroups().getOrDefault(s.id(), List.of()),
+                  tags.getOrDefault(s.id(), List.of()))));
     }
     return result;
   }
@@ -173,7 +180,8 @@ final class ServerViews {
       o.put("description", s.description());
     }
     if (Nova.atLeast(request, 26)) {
-      o.putArray("tags");
+      ArrayNode tags = o.putArray("tags");
+      extras.tags().forEach(tags::add);
     }
     if (Nova.atLeast(request, 63)) {
       o.putNull("trusted_image_certificates");

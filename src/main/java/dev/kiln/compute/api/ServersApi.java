@@ -234,7 +234,8 @@ final class ServersApi {
             request.caller().actor(),
             new Servers.Spec(
                 name, description, flavorRef, imageRef, networks, auto, keyName, metadata, zone, userData,
-                securityGroups, groupId, minCount, maxCount, blockDevices, hostHints(root), attributes));
+                securityGroups, groupId, minCount, maxCount, blockDevices, hostHints(root), attributes,
+                createTags(request, in)));
     if (returnReservation) {
       return ApiResponse.accepted(Json.object().put("reservation_id", server.reservationId()));
     }
@@ -273,6 +274,25 @@ final class ServersApi {
       throw Nova.invalid("os:scheduler_hints/group", group, "is not a 'uuid'");
     }
     return group.textValue();
+  }
+
+  /** The tags a create gives its servers (2.52; an unknown field before). */
+  private static List<String> createTags(ApiRequest request, ObjectNode in) {
+    List<String> tags = new ArrayList<>();
+    if (!in.has("tags")) {
+      return tags;
+    }
+    if (!Nova.atLeast(request, 52)) {
+      throw Nova.invalid("server", in, "Additional properties are not allowed ('tags' was unexpected)");
+    }
+    JsonNode given = in.get("tags");
+    if (!given.isArray() || given.size() > 50) {
+      throw Nova.invalid("server/tags", given, "must be an array of at most 50 tags");
+    }
+    for (JsonNode t : given) {
+      tags.add(ServerTagsApi.tag("server/tags", t));
+    }
+    return tags;
   }
 
   /** The {@code same_host} and {@code different_host} scheduler hints: a server uuid or a list of them. */
@@ -419,7 +439,7 @@ final class ServersApi {
                 lastSegment(request.query("image").orElse(null)),
                 lastSegment(request.query("flavor").orElse(null)),
                 request.query("ip").orElse(null), request.query("ip6").orElse(null),
-                request.query("reservation_id").orElse(null)),
+                request.query("reservation_id").orElse(null), tagFilter(request)),
             paging.limit() == null ? MAX_LIMIT : Math.min(paging.limit(), MAX_LIMIT),
             paging.marker());
     ObjectNode body = Json.object();
@@ -438,6 +458,27 @@ final class ServersApi {
       body.set("servers_links", Nova.nextLinks(request, detail ? "servers/detail" : "servers", page.nextMarker()));
     }
     return ApiResponse.ok(body);
+  }
+
+  /** The 2.26 tag filters, each a comma-separated list; ignored before 2.26 as Nova ignores them. */
+  private static Servers.TagFilter tagFilter(ApiRequest request) {
+    if (!Nova.atLeast(request, 26)) {
+      return Servers.TagFilter.NONE;
+    }
+    return new Servers.TagFilter(
+        tagList(request, "tags"), tagList(request, "tags-any"), tagList(request, "not-tags"), tagList(request, "not-tags-any"));
+  }
+
+  private static List<String> tagList(ApiRequest request, String name) {
+    List<String> tags = new ArrayList<>();
+    for (String value : request.queryAll(name)) {
+      for (String t : value.split(",")) {
+        if (!t.isEmpty()) {
+          tags.add(t);
+        }
+      }
+    }
+    return tags;
   }
 
   private ApiResponse show(ApiRequest request) {

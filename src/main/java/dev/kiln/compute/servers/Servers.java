@@ -29,6 +29,7 @@ import dev.kiln.compute.servers.store.BlockDeviceStore;
 import dev.kiln.compute.servers.store.InstanceActionStore;
 import dev.kiln.compute.servers.store.MigrationStore;
 import dev.kiln.compute.servers.store.ServerStore;
+import dev.kiln.compute.servers.store.ServerTagStore;
 import dev.kiln.image.ImageService;
 import dev.kiln.network.NetworkService;
 import dev.kiln.network.Port;
@@ -92,6 +93,7 @@ public final class Servers {
   private final BootDisks bootDisks;
   private final ServerVolumes volumes;
   private final ServerAddresses addresses;
+  private final ServerTags tags;
 
   public Servers(
       Database db,
@@ -122,6 +124,7 @@ public final class Servers {
     this.bootDisks = new BootDisks(image, volume);
     this.volumes = new ServerVolumes(db, volume, VOLUME_WAIT);
     this.addresses = new ServerAddresses(network);
+    this.tags = new ServerTags(db, clock, this);
     tasks.register(BUILD_TASK, TaskHandler.withGiveUp(this::build, this::giveUpBuild));
     tasks.register(DELETE_TASK, TaskHandler.withGiveUp(this::finishDelete, this::giveUpDelete));
     fleet.hostedServers(
@@ -138,6 +141,11 @@ public final class Servers {
   /** The server, if it exists (whoever owns it). */
   public Optional<Server> find(String id) {
     return new ServerStore(db.sql()).find(id);
+  }
+
+  /** Server tags (2.26). */
+  public ServerTags tags() {
+    return tags;
   }
 
   /** Server groups, which a create may put its servers in. */
@@ -185,13 +193,15 @@ public final class Servers {
       int maxCount,
       List<BootDisks.Mapping> blockDevices,
       Hints hints,
-      Server.Attributes attributes) {
+      Server.Attributes attributes,
+      List<String> tags) {
 
     public Spec {
       securityGroups = securityGroups == null ? List.of() : List.copyOf(securityGroups);
       blockDevices = blockDevices == null ? List.of() : List.copyOf(blockDevices);
       hints = hints == null ? Hints.NONE : hints;
       attributes = attributes == null ? Server.Attributes.NONE : attributes;
+      tags = tags == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(tags));
     }
 
     /** A request without placement hints (beyond the group) or attributes. */
@@ -212,7 +222,7 @@ public final class Servers {
         int maxCount,
         List<BootDisks.Mapping> blockDevices) {
       this(name, description, flavorRef, imageRef, networks, autoNetwork, keyName, metadata, availabilityZone, userData,
-          securityGroups, groupId, minCount, maxCount, blockDevices, null, null);
+          securityGroups, groupId, minCount, maxCount, blockDevices, null, null, null);
     }
 
     /** One server, with the project's default security group and no server group. */
@@ -251,16 +261,27 @@ public final class Servers {
       String flavorId,
       String ip,
       String ip6,
-      String reservationId) {
+      String reservationId,
+      TagFilter tags) {
+
+    public Query {
+      tags = tags == null ? TagFilter.NONE : tags;
+    }
+
+    public Query(
+        boolean allProjects, String name, String status, String host, Instant changesSince, String projectId,
+        String imageId, String flavorId, String ip, String ip6, String reservationId) {
+      this(allProjects, name, status, host, changesSince, projectId, imageId, flavorId, ip, ip6, reservationId, null);
+    }
 
     public Query(boolean allProjects, String name, String status, String host, Instant changesSince) {
-      this(allProjects, name, status, host, changesSince, null, null, null, null, null, null);
+      this(allProjects, name, status, host, changesSince, null, null, null, null, null, null, null);
     }
 
     public Query(
         boolean allProjects, String name, String status, String host, Instant changesSince, String projectId,
         String imageId, String flavorId) {
-      this(allProjects, name, status, host, changesSince, projectId, imageId, flavorId, null, null, null);
+      this(allProjects, name, status, host, changesSince, projectId, imageId, flavorId, null, null, null, null);
     }
   }
 
@@ -375,6 +396,8 @@ public final class Servers {
                 store.addPort(server.id(), userPorts.get(i), userPortPositions.get(i));
               }
               devices.get(n).forEach(deviceStore::insert);
+              ServerTagStore tagStore = new ServerTagStore(sql);
+              spec.tags().forEach(t -> tagStore.add(server.id(), t));
               if (spec.groupId() != null) {
                 groups.join(sql, actor, spec.groupId(), server.id(), now);
               }
@@ -763,6 +786,33 @@ public final class Servers {
     return new ServerStore(db.sql()).find(id).filter(s -> actor.owns(s.projectId())).orElseThrow(() -> notFound(id));
   }
 
+  /**
+   * Nova's tag filters (2.26): servers with all of {@code all}, with any of {@code any}, without
+   * all of {@code notAll} (some may be there), without any of {@code notAny}. Empty means no
+   * condition.
+   */
+  public record TagFilter(List<String> all, List<String> any, List<String> notAll, List<String> notAny) {
+    public static final TagFilter NONE = new TagFilter(List.of(), List.of(), List.of(), List.of());
+
+    public TagFilter {
+      all = List.copyOf(all);
+      any = List.copyOf(any);
+      notAll = List.copyOf(notAll);
+      notAny = List.copyOf(notAny);
+    }
+
+    boolean isEmpty() {
+      return all.isEmpty() && any.isEmpty() && notAll.isEmpty() && notAny.isEmpty();
+    }
+
+    boolean matches(List<String> tags) {
+      return tags.containsAll(all)
+          && (any.isEmpty() || any.stream().anyMatch(tags::contains))
+          && (notAll.isEmpty() || !tags.containsAll(notAll))
+          && notAny.stream().noneMatch(tags::contains);
+    }
+  }
+
   /** One page of a list; {@code nextMarker} is null on the last page. */
   public record Page(List<Server> servers, String nextMarker) {}
 
@@ -782,6 +832,7 @@ public final class Servers {
     Pattern ip = regex(query.ip());
     Pattern ip6 = regex(query.ip6());
     boolean byAddress = ip != null || ip6 != null;
+    TagFilter tagFilter = query.tags();
     ServerStore store = new ServerStore(db.sql());
     String scope = actor.admin() && query.allProjects() ? null : actor.projectId();
     String asked = actor.admin() ? query.projectId() : null;
@@ -803,7 +854,8 @@ public final class Servers {
     // One row more than the page tells whether there is a next page; with a name or an address to
     // match, read in bigger chunks, as many rows may not match.
     int chunk =
-        limit == null ? Integer.MAX_VALUE : name == null && !byAddress ? limit + 1 : Math.max(limit + 1, LIST_CHUNK);
+        limit == null ? Integer.MAX_VALUE
+            : name == null && !byAddress && tagFilter.isEmpty() ? limit + 1 : Math.max(limit + 1, LIST_CHUNK);
     List<Server> matched = new ArrayList<>();
     boolean more = false;
     while (!more) {
@@ -812,6 +864,10 @@ public final class Servers {
       if (name != null) {
         Pattern n = name;
         candidates = candidates.stream().filter(s -> n.matcher(s.name()).find()).toList();
+      }
+      if (!tagFilter.isEmpty()) {
+        Map<String, List<String>> chunkTags = tags.of(candidates.stream().map(Server::id).toList());
+        candidates = candidates.stream().filter(s -> tagFilter.matches(chunkTags.getOrDefault(s.id(), List.of()))).toList();
       }
       if (byAddress) {
         // A chunk's addresses come from Networking in one lookup, as a page's do.

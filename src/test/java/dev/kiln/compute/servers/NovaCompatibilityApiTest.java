@@ -177,4 +177,61 @@ class NovaCompatibilityApiTest {
     Cloud.awaitSettled(member.api(), server, "VERIFY_RESIZE");
     assertThat(Cloud.server(member.api(), server).get("OS-DCF:diskConfig").asText()).isEqualTo("AUTO");
   }
+
+  @Test
+  void consoleOutputGivesTheLastLinesAskedFor() {
+    String server = Cloud.awaitActive(member.api(), create(member.api(), "", ""));
+    String three =
+        member.api().post(NOVA + "/servers/" + server + "/action", "{\"os-getConsoleOutput\": {\"length\": 3}}").expect(200)
+            .get("output").asText();
+    assertThat(three.split("\n")).hasSize(3);
+    String all = member.api().post(NOVA + "/servers/" + server + "/action", "{\"os-getConsoleOutput\": {}}").expect(200)
+        .get("output").asText();
+    assertThat(all.split("\n").length).isGreaterThan(3);
+    assertThat(all).endsWith(three);
+    member.api().post(NOVA + "/servers/" + server + "/action", "{\"os-getConsoleOutput\": {\"length\": -2}}").expect(400);
+    member.api().post(NOVA + "/servers/" + java.util.UUID.randomUUID() + "/action", "{\"os-getConsoleOutput\": {}}").expect(404);
+  }
+
+  @Test
+  void serverTagsAreKeptListedAndFilteredOn() {
+    Api v226 = member.atNova("2.26");
+    String server = Cloud.awaitActive(member.api(), create(member.api(), "", ""));
+    String other = Cloud.awaitActive(member.api(), create(member.api(), "", ""));
+    String tags = NOVA + "/servers/" + server + "/tags";
+    assertThat(v226.put(tags + "/blue", null).status()).isEqualTo(201);
+    assertThat(v226.put(tags + "/blue", null).status()).isEqualTo(204);
+    v226.get(tags + "/blue").expect(204);
+    v226.get(tags + "/red").expect(404);
+    assertThat(v226.put(tags, "{\"tags\": [\"red\", \"green\"]}").expect(200).get("tags").toString()).isEqualTo("[\"green\",\"red\"]");
+    member.atNova("2.52").put(NOVA + "/servers/" + other + "/tags", "{\"tags\": [\"red\"]}").expect(200);
+    assertThat(Cloud.server(v226, server).get("tags").toString()).isEqualTo("[\"green\",\"red\"]");
+    assertThat(v226.get(NOVA + "/servers?tags=red,green").expect(200).get("servers")).hasSize(1);
+    assertThat(v226.get(NOVA + "/servers?tags-any=green,red").expect(200).get("servers")).hasSize(2);
+    assertThat(v226.get(NOVA + "/servers?tags=red&not-tags=green").expect(200).get("servers")).hasSize(1);
+    assertThat(v226.get(NOVA + "/servers?not-tags-any=green").expect(200).get("servers").toString()).doesNotContain(server);
+    v226.put(tags + "/bad,tag", null).expect(400);
+    v226.delete(tags + "/red").expect(204);
+    v226.delete(tags + "/red").expect(404);
+    v226.delete(tags).expect(204);
+    assertThat(v226.get(tags).expect(200).get("tags")).isEmpty();
+    member.atNova("2.25").get(tags).expect(404);
+    String tagged =
+        member.atNova("2.52").post(NOVA + "/servers",
+                "{\"server\": {\"name\": \"tagged\", \"flavorRef\": \"1\", \"imageRef\": \"" + image
+                    + "\", \"networks\": \"none\", \"tags\": [\"born\"]}}")
+            .expect(202).at("/server/id").asText();
+    assertThat(Cloud.server(v226, tagged).get("tags").toString()).contains("born");
+  }
+
+  @Test
+  void x509KeypairsAreGeneratedWithTheirPrivateKey() {
+    JsonNode made =
+        member.atNova("2.2").post(NOVA + "/os-keypairs", "{\"keypair\": {\"name\": \"cert\", \"type\": \"x509\"}}")
+            .expect(201).get("keypair");
+    assertThat(made.get("type").asText()).isEqualTo("x509");
+    assertThat(made.get("public_key").asText()).startsWith("-----BEGIN CERTIFICATE-----");
+    assertThat(made.get("private_key").asText()).contains("PRIVATE KEY");
+    assertThat(made.get("fingerprint").asText()).matches("([0-9a-f]{2}:){19}[0-9a-f]{2}");
+  }
 }
