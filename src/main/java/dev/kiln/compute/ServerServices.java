@@ -66,7 +66,7 @@ public record ServerServices(
         new ServerMoves(
             db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.quotas(), servers, network, tasks),
         new ServerRebuilds(db, clock, ids, compute.driver(), compute.keypairs(), servers, image, tasks),
-        new ServerSnapshots(db, clock, ids, servers, compute.quotas(), image, tasks),
+        new ServerSnapshots(db, clock, ids, compute.driver(), servers, compute.quotas(), image, tasks),
         new ServerLiveMigrations(db, clock, ids, compute.fleet(), compute.driver(), network, servers, tasks),
         new ServerInterfaces(db, clock, ids, compute.driver(), network, servers, tasks),
         new ServerVolumeAttachments(db, clock, ids, compute.driver(), servers, tasks),

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
+import dev.kiln.compute.fleet.HypervisorDriver;
+import dev.kiln.compute.fleet.HypervisorException;
 import dev.kiln.compute.quotas.ComputeQuotas;
 import dev.kiln.compute.servers.InstanceAction;
 import dev.kiln.compute.servers.Server;
@@ -60,13 +62,22 @@ public final class ServerSnapshots {
   private final Database db;
   private final Clock clock;
   private final IdGenerator ids;
+  private final HypervisorDriver driver;
   private final Servers servers;
   private final ComputeQuotas quotas;
   private final ImageService image;
   private final TaskRunner tasks;
 
   public ServerSnapshots(
-      Database db, Clock clock, IdGenerator ids, Servers servers, ComputeQuotas quotas, ImageService image, TaskRunner tasks) {
+      Database db,
+      Clock clock,
+      IdGenerator ids,
+      HypervisorDriver driver,
+      Servers servers,
+      ComputeQuotas quotas,
+      ImageService image,
+      TaskRunner tasks) {
+    this.driver = requireNonNull(driver, "driver is null");
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
@@ -203,6 +214,15 @@ public final class ServerSnapshots {
     ServerStore store = new ServerStore(db.sql());
     store.advanceTaskState(serverId, "image_snapshot", "image_pending_upload", now());
     Optional<Image> made = ensureImage(server, payload);
+    if (made.isPresent() && made.get().status() == ImageStatus.QUEUED && server.host() != null) {
+      try {
+        // The disk is captured while the image is queued (Nova's proxy shows it SAVING).
+        driver.snapshot(new HypervisorDriver.InstanceRef(serverId, server.host()));
+      } catch (HypervisorException e) {
+        fail(server, payload, e.getMessage());
+        return null;
+      }
+    }
     store.advanceTaskState(serverId, "image_pending_upload", "image_uploading", now());
     if (made.isPresent() && made.get().status() == ImageStatus.QUEUED) {
       Actor owner = new Actor(server.projectId(), server.userId(), false);
@@ -215,8 +235,32 @@ public final class ServerSnapshots {
         // Deleted while it was being saved (Nova then just stops), or an attempt uploaded it.
       }
     }
+    if (payload.has("backup_type")) {
+      rotate(server, payload.path("backup_type").asText(), payload.path("rotation").asInt());
+    }
     finish(server, payload, null);
     return null;
+  }
+
+  /**
+   * Nova's backup rotation: of the server's backups of this type, the newest {@code rotation}
+   * stay and the older ones are deleted.
+   */
+  private void rotate(Server server, String type, int rotation) {
+    Actor owner = new Actor(server.projectId(), server.userId(), false);
+    List<Image> backups =
+        image.images().list(owner, dev.kiln.image.ImageQuery.all()).images().stream()
+            .filter(i -> server.id().equals(i.properties().get("instance_uuid")))
+            .filter(i -> "backup".equals(i.properties().get("image_type")) && type.equals(i.properties().get("backup_type")))
+            .sorted(java.util.Comparator.comparing(Image::createdAt).thenComparing(Image::id).reversed())
+            .toList();
+    for (Image old : backups.subList(Math.min(rotation, backups.size()), backups.size())) {
+      try {
+        image.images().delete(owner, old.id());
+      } catch (ServiceException e) {
+        // deleted meanwhile
+      }
+    }
   }
 
   /** The simulated disk: the bytes of the image the server booted from, or none. */
@@ -246,18 +290,22 @@ public final class ServerSnapshots {
     try {
       JsonNode payload = JSON.readTree(task.payload());
       Server server = servers.find(payload.path("server_id").asText()).orElse(null);
-      if (server == null) {
-        return;
+      if (server != null) {
+        fail(server, payload, error);
       }
-      try {
-        image.images().delete(Servers.system(server), payload.path("image_id").asText());
-      } catch (ServiceException e) {
-        // already gone
-      }
-      finish(server, payload, error);
     } catch (IOException e) {
       throw new IllegalStateException("unreadable snapshot task " + task.id(), e);
     }
+  }
+
+  /** A snapshot that failed: its image is deleted and the server given back as it was. */
+  private void fail(Server server, JsonNode payload, String error) {
+    try {
+      image.images().delete(Servers.system(server), payload.path("image_id").asText());
+    } catch (ServiceException e) {
+      // already gone
+    }
+    finish(server, payload, error);
   }
 
   private void finish(Server server, JsonNode payload, String error) {

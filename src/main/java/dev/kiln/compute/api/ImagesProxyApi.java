@@ -35,14 +35,95 @@ final class ImagesProxyApi {
     routes
         .get(IMAGES, Access.AUTHENTICATED, request -> list(request, false))
         .get(IMAGES + "/detail", Access.AUTHENTICATED, request -> list(request, true))
-        .get(IMAGES + "/{image_id}", Access.AUTHENTICATED, this::show);
+        .get(IMAGES + "/{image_id}", Access.AUTHENTICATED, this::show)
+        .delete(IMAGES + "/{image_id}", Access.AUTHENTICATED, this::delete);
+  }
+
+  private ApiResponse delete(ApiRequest request) {
+    requireBefore236(request);
+    images.images().delete(request.caller().actor(), request.pathParam("image_id"));
+    return ApiResponse.noContent();
+  }
+
+  /**
+   * Nova's proxy filters: {@code name}, {@code status} (Nova's), {@code changes-since}, {@code
+   * server} (an id or a link: the images snapshotted from it), {@code type} (snapshot or backup),
+   * {@code minRam} and {@code minDisk} (at least).
+   */
+  private static boolean matches(ApiRequest request, Image image) {
+    String name = request.query("name").orElse(null);
+    if (name != null && !name.equals(image.name())) {
+      return false;
+    }
+    String status = request.query("status").orElse(null);
+    if (status != null && !status.equalsIgnoreCase(status(image.status()))) {
+      return false;
+    }
+    String since = request.query("changes-since").orElse(null);
+    if (since != null) {
+      Instant t;
+      try {
+        t = java.time.OffsetDateTime.parse(since.matches(".*([Zz]|[+-]\\d\\d:?\\d\\d)$") ? since : since + "Z").toInstant();
+      } catch (java.time.format.DateTimeParseException e) {
+        throw ApiError.badRequest("Invalid filter field: changes-since.");
+      }
+      if (image.updatedAt().isBefore(t.truncatedTo(ChronoUnit.SECONDS))) {
+        return false;
+      }
+    }
+    String server = request.query("server").orElse(null);
+    if (server != null && !server.substring(server.lastIndexOf('/') + 1).equals(image.properties().get("instance_uuid"))) {
+      return false;
+    }
+    String type = request.query("type").orElse(null);
+    if (type != null && !type.equals(image.properties().get("image_type"))) {
+      return false;
+    }
+    return atLeast(request.query("minRam").orElse(null), image.minRam())
+        && atLeast(request.query("minDisk").orElse(null), image.minDisk());
+  }
+
+  private static boolean atLeast(String bound, int value) {
+    if (bound == null) {
+      return true;
+    }
+    try {
+      return value >= Integer.parseInt(bound);
+    } catch (NumberFormatException e) {
+      throw ApiError.badRequest("Invalid filter value: " + bound);
+    }
   }
 
   private ApiResponse list(ApiRequest request, boolean detail) {
     requireBefore236(request);
     ObjectNode body = Json.object();
     ArrayNode items = body.putArray("images");
-    for (Image image : images.images().list(request.caller().actor(), ImageQuery.all()).images()) {
+    java.util.List<Image> matching =
+        images.images().list(request.caller().actor(), ImageQuery.all()).images().stream()
+            .filter(i -> matches(request, i))
+            .toList();
+    String marker = request.query("marker").orElse(null);
+    if (marker != null) {
+      int at = matching.stream().map(Image::id).toList().indexOf(marker);
+      if (at < 0) {
+        throw ApiError.badRequest("marker [" + marker + "] not found");
+      }
+      matching = matching.subList(at + 1, matching.size());
+    }
+    String limit = request.query("limit").orElse(null);
+    if (limit != null) {
+      int n;
+      try {
+        n = Integer.parseInt(limit);
+      } catch (NumberFormatException e) {
+        throw ApiError.badRequest("limit param must be an integer");
+      }
+      if (n < 0) {
+        throw ApiError.badRequest("limit param must be positive");
+      }
+      matching = matching.subList(0, Math.min(n, matching.size()));
+    }
+    for (Image image : matching) {
       if (detail) {
         items.add(view(request, image));
       } else {

@@ -87,4 +87,56 @@ class ServerSnapshotsApiTest {
     assertThat(made.get("status").asText()).isEqualTo("active");
     assertThat(cli.json("image", "show", "cli-snap").get("properties").toString()).contains(server);
   }
+
+  @Test
+  void backupsRotateKeepingTheNewestOnes() {
+    Api api = member.atNova("2.45");
+    String server = Cloud.bootActive(api, image, networkId, "rotated");
+    java.util.List<String> made = new java.util.ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      Cloud.awaitSettled(api, server, "ACTIVE");
+      String id =
+          api.post(NOVA + "/servers/" + server + "/action",
+                  "{\"createBackup\": {\"name\": \"b-" + i + "\", \"backup_type\": \"weekly\", \"rotation\": 2}}")
+              .expect(202).get("image_id").asText();
+      made.add(id);
+      Await.until(() -> image(api, id).get("status").asText().equals("active"), "backup " + id);
+    }
+    Cloud.awaitSettled(api, server, "ACTIVE");
+    api.get("/image/v2/images/" + made.get(0)).expect(404);
+    image(api, made.get(1));
+    image(api, made.get(2));
+    // The compute proxy (before 2.36) filters on the server and the type, and deletes.
+    Api proxy = member.atNova("2.35");
+    assertThat(proxy.get(NOVA + "/images?server=" + server + "&type=backup").expect(200).get("images")).hasSize(2);
+    assertThat(proxy.get(NOVA + "/images/detail?server=" + server + "&limit=1").expect(200).get("images")).hasSize(1);
+    proxy.delete(NOVA + "/images/" + made.get(1)).expect(204);
+    api.get("/image/v2/images/" + made.get(1)).expect(404);
+  }
+
+  @Test
+  void aSnapshotUnderWayHoldsTheServerAndAFailedOneLeavesNoImage() {
+    Api admin = kiln.admin();
+    Api api = member.atNova("2.45");
+    String server = Cloud.bootActive(api, image, networkId, "held");
+    admin.put(NOVA + "/os-kiln-faults/snapshot", "{\"kiln_fault\": {\"latency_ms\": 1500}}").expect(200);
+    try {
+      String first =
+          api.post(NOVA + "/servers/" + server + "/action", "{\"createImage\": {\"name\": \"first\"}}").expect(202)
+              .get("image_id").asText();
+      assertThat(Cloud.server(api, server).get("OS-EXT-STS:task_state").asText()).startsWith("image_");
+      api.post(NOVA + "/servers/" + server + "/action", "{\"createImage\": {\"name\": \"second\"}}").expect(409);
+      assertThat(member.atNova("2.35").get(NOVA + "/images/" + first).expect(200).at("/image/status").asText()).isEqualTo("SAVING");
+      Await.until(() -> image(api, first).get("status").asText().equals("active"), "the first snapshot");
+    } finally {
+      admin.delete(NOVA + "/os-kiln-faults/snapshot").expect(204);
+    }
+    Cloud.awaitSettled(api, server, "ACTIVE");
+    admin.put(NOVA + "/os-kiln-faults/snapshot", "{\"kiln_fault\": {\"fail_next\": 1}}").expect(200);
+    String failed =
+        api.post(NOVA + "/servers/" + server + "/action", "{\"createImage\": {\"name\": \"doomed\"}}").expect(202)
+            .get("image_id").asText();
+    Await.until(() -> api.get("/image/v2/images/" + failed).status() == 404, "the failed snapshot's image to go");
+    Cloud.awaitSettled(api, server, "ACTIVE");
+  }
 }
