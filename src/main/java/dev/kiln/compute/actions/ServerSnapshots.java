@@ -46,13 +46,16 @@ import java.util.Set;
  *
  * <p>The request takes the server (task state {@code image_snapshot}) and records a durable
  * {@code server.snapshot} task in one commit, naming the image id it chose; it then creates the
- * image (queued), which the task would make too if the request's node died first. The task moves
+ * image (queued). A task that finds no image (deleted by its owner meanwhile, or never made
+ * because the request's node died) gives the server back and stops, as Nova's does. The task moves
  * the server through {@code image_pending_upload} and {@code image_uploading}, uploads the data
  * (the original image's bytes, the simulated disk; none for a server booted from a volume) and
  * gives the server back as it was. A snapshot that fails deletes its image, as Nova's does.
  */
 public final class ServerSnapshots {
   static final String TASK = "server.snapshot";
+  /** The property that orders a server's backups for rotation (the instant each was asked for). */
+  static final String BACKUP_ORDER = "kiln_backup_requested_at";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> ALLOWED_VM_STATES = List.of("active", "stopped", "paused", "suspended");
   /** The original image's properties a snapshot does not inherit (Nova's non-inheritable ones). */
@@ -131,7 +134,14 @@ public final class ServerSnapshots {
       Server current = servers.visible(actor, serverId);
       throw ServerChecks.invalidState("createImage", serverId, "task_state", current.taskState());
     }
-    ensureImage(server, payload);
+    try {
+      createImage(server, payload);
+    } catch (RuntimeException e) {
+      // The image could not be made (a property Glance refuses): the task finds none and gives
+      // the server back.
+      tasks.wake();
+      throw e;
+    }
     tasks.wake();
     return imageId;
   }
@@ -153,6 +163,9 @@ public final class ServerSnapshots {
     properties.put("owner_id", server.projectId());
     if (backup != null) {
       properties.put("backup_type", backup.type());
+      // Glance's created_at is shown to the second; backups made within one second still rotate
+      // in the order they were made by this property (Kiln's own; Nova has none).
+      properties.put(BACKUP_ORDER, now().toString());
     }
     properties.putAll(metadata);
     return properties;
@@ -169,17 +182,21 @@ public final class ServerSnapshots {
     }
   }
 
-  /** Creates the snapshot's image (queued) unless it exists; answers it, or empty if it was deleted. */
-  private Optional<Image> ensureImage(Server server, JsonNode payload) {
-    Actor owner = new Actor(server.projectId(), server.userId(), false);
-    String imageId = payload.path("image_id").asText();
+  private Optional<Image> existing(Server server, String imageId) {
     try {
-      return Optional.of(image.images().visible(owner, imageId));
+      return Optional.of(image.images().visible(new Actor(server.projectId(), server.userId(), false), imageId));
     } catch (ServiceException e) {
       if (e.kind() != ServiceException.Kind.NOT_FOUND) {
         throw e;
       }
+      return Optional.empty();
     }
+  }
+
+  /** Creates the snapshot's image (queued), as the request does before it answers. */
+  private Image createImage(Server server, JsonNode payload) {
+    Actor owner = new Actor(server.projectId(), server.userId(), false);
+    String imageId = payload.path("image_id").asText();
     Optional<Image> original = original(server);
     Map<String, Object> request = new LinkedHashMap<>();
     request.put("id", imageId);
@@ -193,14 +210,7 @@ public final class ServerSnapshots {
       Map.Entry<String, JsonNode> p = it.next();
       request.put(p.getKey(), p.getValue().asText());
     }
-    try {
-      return Optional.of(image.images().create(owner, request));
-    } catch (ServiceException e) {
-      if (e.kind() == ServiceException.Kind.CONFLICT) {
-        return Optional.of(image.images().visible(owner, imageId)); // another attempt made it
-      }
-      throw e;
-    }
+    return image.images().create(owner, request);
   }
 
   /** The {@code server.snapshot} task: uploads the image's data and gives the server back. */
@@ -213,7 +223,9 @@ public final class ServerSnapshots {
     }
     ServerStore store = new ServerStore(db.sql());
     store.advanceTaskState(serverId, "image_snapshot", "image_pending_upload", now());
-    Optional<Image> made = ensureImage(server, payload);
+    // The request made the image before it answered; one that is gone was deleted by its owner
+    // (or the request's node died first): the snapshot stops there, as Nova's does.
+    Optional<Image> made = existing(server, payload.path("image_id").asText());
     if (made.isPresent() && made.get().status() == ImageStatus.QUEUED && server.host() != null) {
       try {
         // The disk is captured while the image is queued (Nova's proxy shows it SAVING).
@@ -252,7 +264,9 @@ public final class ServerSnapshots {
         image.images().list(owner, dev.kiln.image.ImageQuery.all()).images().stream()
             .filter(i -> server.id().equals(i.properties().get("instance_uuid")))
             .filter(i -> "backup".equals(i.properties().get("image_type")) && type.equals(i.properties().get("backup_type")))
-            .sorted(java.util.Comparator.comparing(Image::createdAt).thenComparing(Image::id).reversed())
+            .sorted(
+                java.util.Comparator.comparing((Image i) -> i.properties().getOrDefault(BACKUP_ORDER, i.createdAt().toString()))
+                    .reversed())
             .toList();
     for (Image old : backups.subList(Math.min(rotation, backups.size()), backups.size())) {
       try {
