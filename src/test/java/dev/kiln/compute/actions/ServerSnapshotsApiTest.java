@@ -139,4 +139,27 @@ class ServerSnapshotsApiTest {
     Await.until(() -> api.get("/image/v2/images/" + failed).status() == 404, "the failed snapshot's image to go");
     Cloud.awaitSettled(api, server, "ACTIVE");
   }
+
+  @Test
+  void theImageProxyKeepsASnapshotsMetadataUntil239() {
+    Api api = member.atNova("2.45");
+    String server = Cloud.bootActive(api, image, networkId, "meta-source");
+    String imageId =
+        api.post(NOVA + "/servers/" + server + "/action", "{\"createImage\": {\"name\": \"meta\"}}").expect(202)
+            .get("image_id").asText();
+    Await.until(() -> image(api, imageId).get("status").asText().equals("active"), "the snapshot");
+    Api proxy = member.atNova("2.38");
+    String meta = NOVA + "/images/" + imageId + "/metadata";
+    proxy.post(meta, "{\"metadata\": {\"os_distro\": \"cirros\", \"tier\": \"web\"}}").expect(200);
+    assertThat(proxy.get(meta + "/tier").expect(200).at("/meta/tier").asText()).isEqualTo("web");
+    proxy.put(meta + "/tier", "{\"meta\": {\"tier\": \"db\"}}").expect(200);
+    assertThat(image(api, imageId).get("tier").asText()).isEqualTo("db");
+    proxy.put(meta + "/tier", "{\"meta\": {\"other\": \"x\"}}").expect(400);
+    proxy.delete(meta + "/tier").expect(204);
+    proxy.get(meta + "/tier").expect(404);
+    JsonNode replaced = proxy.put(meta, "{\"metadata\": {\"only\": \"this\"}}").expect(200).get("metadata");
+    assertThat(replaced.size()).isEqualTo(1);
+    assertThat(image(api, imageId).has("instance_uuid")).isFalse();
+    member.atNova("2.39").get(meta).expect(404);
+  }
 }
