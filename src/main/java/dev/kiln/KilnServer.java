@@ -16,6 +16,7 @@ import dev.kiln.identity.Directory;
 import dev.kiln.identity.Domain;
 import dev.kiln.identity.IdentityBootstrap;
 import dev.kiln.identity.ListFilter;
+import dev.kiln.identity.PasswordHashInAdvance;
 import dev.kiln.identity.PasswordHasher;
 import dev.kiln.identity.TokenService;
 import dev.kiln.identity.api.IdentityApi;
@@ -45,6 +46,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -97,23 +99,25 @@ public final class KilnServer implements AutoCloseable {
     bridgeJavaUtilLogging();
     IdGenerator ids = IdGenerator.random();
     SecureRandom random = new SecureRandom();
+    PasswordHasher hasher = new PasswordHasher(config.passwordHashIterations(), random);
+    Supplier<String> adminPasswordHash = adminPasswordHash(config, hasher);
     Database db = openDatabase(config);
     TaskRunner tasks = null;
     try {
       // Each node claims tasks under its own name, so a crashed node's leases are recognisable.
       tasks = new TaskRunner(db, clock, ids, "kiln-" + ProcessHandle.current().pid() + "-" + ids.hex().substring(0, 8));
-      PasswordHasher hasher = new PasswordHasher(config.passwordHashIterations(), random);
       Directory directory = new Directory(db, clock, ids, hasher);
       TokenService tokens =
           new TokenService(db, clock, ids, hasher, random, config.tokenLifetime());
       IdentityBootstrap.PasswordOutcome outcome =
-          new IdentityBootstrap(db, clock, directory, hasher)
-              .run(config.adminPassword(), config.adminPasswordGiven());
+          new IdentityBootstrap(db, clock, ids, directory, hasher)
+              .run(config.adminPassword(), config.adminPasswordGiven(), adminPasswordHash);
       int purged = tokens.purgeExpired();
       if (purged > 0) {
         LOG.info("Purged {} long-expired tokens", purged);
       }
-      CallerResolver callers = new TokenCallers(tokens);
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      CallerResolver callers = new TokenCallers(tokens, metrics);
       KilnConfig.ComputeFleet fleet = config.computeFleet();
       ComputeService compute =
           ComputeService.start(
@@ -148,9 +152,11 @@ public final class KilnServer implements AutoCloseable {
       volume.volumes().volumeEvents(
           (serverId, name, volumeId) ->
               compute.externalEvents().record(serverId, name, volumeId, ExternalEvents.COMPLETED, Source.VOLUME));
-      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       String publicUrl = config.publicUrl();
       Cloud cloud = new Cloud(compute, serverServices, network, volume, image, directory);
+      // Signal URLs need the port the server listens on, known once it listens (port 0: the OS picks).
+      java.util.concurrent.atomic.AtomicReference<String> listening =
+          new java.util.concurrent.atomic.AtomicReference<>(config.baseUrl(config.port()));
       OrchestrationService orchestration =
           Orchestration.create(
               db,
@@ -159,7 +165,7 @@ public final class KilnServer implements AutoCloseable {
               tasks,
               new HeatTemplates(),
               CloudConstraints.over(cloud),
-              config.baseUrl(config.port()),
+              listening::get,
               cloud);
       WebServer web =
           WebServer.builder()
@@ -185,6 +191,7 @@ public final class KilnServer implements AutoCloseable {
                           .register(OrchestrationApi.PREFIX, new OrchestrationApi(publicUrl, callers, orchestration)))
               .build()
               .start();
+      listening.set(config.baseUrl(web.port()));
       tasks.start();
       return new KilnServer(config, db, tasks, web, outcome);
     } catch (RuntimeException e) {
@@ -202,6 +209,21 @@ public final class KilnServer implements AutoCloseable {
       SLF4JBridgeHandler.removeHandlersForRootLogger();
       SLF4JBridgeHandler.install();
     }
+  }
+
+  /**
+   * The admin password's hash, started now on a thread of its own when the bootstrap will need it
+   * (a password given, or an embedded data directory without a database yet), so that it is worked
+   * out while the database opens; otherwise worked out only if asked.
+   */
+  private static Supplier<String> adminPasswordHash(KilnConfig config, PasswordHasher hasher) {
+    boolean embedded = config.databaseUrl() == null || config.databaseUrl().isBlank();
+    boolean needed =
+        config.adminPasswordGiven()
+            || (embedded && !Files.exists(config.dataDir().resolve("kiln.mv.db")));
+    return needed
+        ? PasswordHashInAdvance.start(hasher, config.adminPassword())
+        : () -> hasher.hash(config.adminPassword());
   }
 
   private static Database openDatabase(KilnConfig config) {

@@ -32,7 +32,9 @@ import picocli.CommandLine.Parameters;
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "Measure Kiln: 'identity' times cold starts to the first token, token issue and"
+        "Measure Kiln: 'start' times `./kiln serve` to its ready line (new and existing data"
+            + " directory, each class cache), memory idle and after load, and token validation;"
+            + " 'identity' times cold starts to the first token, token issue and"
             + " validation, and idle memory; 'volume' times volume creates and attachment cycles;"
             + " 'compute' times server boots and the server list at 10,000 servers; 'attach' times"
             + " interface and volume attach and detach cycles and live migrations of a server; 'network'"
@@ -47,7 +49,7 @@ public final class BenchCommand implements Callable<Integer> {
           "kiln_http_server_requests_seconds\\{[^}]*route=\"/identity/v3/users/\\{user_id\\}\""
               + "[^}]*status=\"200\"[^}]*quantile=\"0\\.5\"\\} (\\S+)");
 
-  @Parameters(index = "0", description = "What to measure: identity, volume, compute, attach, network or heat.", defaultValue = "identity")
+  @Parameters(index = "0", description = "What to measure: start, identity, volume, compute, attach, network or heat.", defaultValue = "identity")
   String suite;
 
   @Option(names = "--starts", description = "Cold starts to time (default: ${DEFAULT-VALUE}).")
@@ -88,8 +90,11 @@ public final class BenchCommand implements Callable<Integer> {
       System.out.print(HeatBench.runInNewDataDir());
       return 0;
     }
+    if (suite.equals("start")) {
+      return benchStart();
+    }
     if (!suite.equals("identity")) {
-      System.err.println("Unknown bench suite '" + suite + "'; known: identity, volume, compute, attach, network, heat.");
+      System.err.println("Unknown bench suite '" + suite + "'; known: identity, start, volume, compute, attach, network, heat.");
       return 2;
     }
     System.out.println("Kiln bench identity (" + Runtime.getRuntime().availableProcessors()
@@ -120,6 +125,26 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private String lastReport = "";
+
+  @Option(
+      names = "--all",
+      description = "bench start: also run the volume, attach and compute benches on the measured server.")
+  boolean all;
+
+  /** {@code bench start}: the launcher timed to "Kiln ready" in each cache mode, then memory. */
+  private int benchStart() throws Exception {
+    Path launcher = Path.of(jarPath()).getParent().getParent().resolve("kiln");
+    if (!Files.isExecutable(launcher)) {
+      System.err.println("bench start times the launcher, and there is none at " + launcher);
+      return 2;
+    }
+    System.out.println("Kiln bench start (" + Runtime.getRuntime().availableProcessors()
+        + " cores, Java " + Runtime.version() + ", load average "
+        + ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() + ")");
+    System.out.println();
+    System.out.print(new StartBench(launcher, starts, requests, all).run());
+    return 0;
+  }
 
   /** {@code bench volume}: one server, measured through the Cinder API. */
   private int benchVolumes() throws Exception {

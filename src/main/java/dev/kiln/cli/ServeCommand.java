@@ -3,12 +3,13 @@ package dev.kiln.cli;
 import dev.kiln.KilnConfig;
 import dev.kiln.KilnServer;
 import dev.kiln.identity.IdentityBootstrap.PasswordOutcome;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -52,7 +53,7 @@ public final class ServeCommand implements Callable<Integer> {
     long started = System.nanoTime();
     KilnServer server = KilnServer.start(config);
     try {
-      awaitEndpoints(server);
+      awaitEndpoints(server, config);
     } catch (Exception | Error e) {
       server.close();
       throw e;
@@ -61,22 +62,63 @@ public final class ServeCommand implements Callable<Integer> {
     return server;
   }
 
-  /** Asks every API root once, so "ready" is printed only when all of them answer. */
-  private static void awaitEndpoints(KilnServer server) throws Exception {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    String local = "http://127.0.0.1:" + server.port();
-    if (!server.baseUrl().contains("://127.0.0.1:") && !server.baseUrl().contains("://localhost:")) {
-      local = server.baseUrl();
+  /**
+   * Asks every API root once, so "ready" is printed only when all of them answer. A plain socket
+   * on the listening address does it: the JDK's HTTP client would cost more start-up time than the
+   * six requests themselves.
+   */
+  private static void awaitEndpoints(KilnServer server, KilnConfig config) throws IOException {
+    String host = config.host();
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      host = "127.0.0.1";
     }
     for (String root : KilnServer.API_ROOTS) {
-      HttpResponse<Void> response =
-          client.send(
-              HttpRequest.newBuilder(URI.create(local + root + "/")).GET().build(),
-              HttpResponse.BodyHandlers.discarding());
-      if (response.statusCode() >= 400) {
-        throw new IllegalStateException(root + " answered " + response.statusCode() + " at start");
+      int status = statusOf(host, server.port(), root + "/");
+      if (status >= 400) {
+        throw new IllegalStateException(root + " answered " + status + " at start");
       }
     }
+  }
+
+  /** The status code of one {@code GET path} over HTTP/1.1 on a new connection. */
+  static int statusOf(String host, int port, String path) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), 5_000);
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      String authority = host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
+      out.write(
+          ("GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String statusLine = readLine(in);
+      String[] parts = statusLine.split(" ");
+      if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+        throw new IOException("no HTTP answer from " + authority + path + ": " + statusLine);
+      }
+      // Read the answer to its end (the server may keep the connection open despite the close).
+      long length = 0;
+      for (String header = readLine(in); !header.isEmpty(); header = readLine(in)) {
+        if (header.regionMatches(true, 0, "content-length:", 0, 15)) {
+          length = Long.parseLong(header.substring(15).trim());
+        }
+      }
+      in.skipNBytes(length);
+      return Integer.parseInt(parts[1]);
+    }
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    int c;
+    while ((c = in.read()) != -1 && c != '\n') {
+      line.append((char) c);
+    }
+    if (c == -1 && line.isEmpty()) {
+      throw new IOException("connection closed before the answer ended");
+    }
+    return line.toString().trim();
   }
 
   private void printBanner(KilnServer server, KilnConfig config, long millis, PrintStream out) {

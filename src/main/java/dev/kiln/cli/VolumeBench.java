@@ -53,7 +53,7 @@ final class VolumeBench {
     long[] cycles = new long[CYCLES];
     for (int i = 0; i < CYCLES; i++) {
       long t = System.nanoTime();
-      cycle(volume, "server-" + i);
+      cycle(volume, serverId(i));
       cycles[i] = System.nanoTime() - t;
     }
     List<String> shared = new ArrayList<>();
@@ -66,7 +66,7 @@ final class VolumeBench {
       List<Future<?>> futures = new ArrayList<>();
       for (int i = 0; i < CONCURRENT_CYCLES; i++) {
         String target = shared.get(i % CONCURRENT_VOLUMES);
-        String server = "server-" + i;
+        String server = serverId(i);
         futures.add(pool.submit(() -> {
           try {
             cycle(target, server);
@@ -136,5 +136,10 @@ final class VolumeBench {
           + response.statusCode() + ": " + response.body());
     }
     return response.body();
+  }
+
+  /** A made-up instance id: Block Storage takes only UUIDs for instance_uuid, as Cinder does. */
+  private static String serverId(int i) {
+    return java.util.UUID.nameUUIDFromBytes(("bench-server-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
   }
 }

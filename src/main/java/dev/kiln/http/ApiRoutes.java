@@ -100,7 +100,7 @@ public final class ApiRoutes {
           versionHeaders = service.microversions().responseHeaders(version);
         }
         ApiResponse answer =
-            handler.handle(new ApiRequest(req, caller, baseUrl(req), version));
+            handler.handle(new ApiRequest(req, caller, baseUrl(req), version, service.faultStyle()));
         versionHeaders.forEach(res::header);
         if (answer.raw() != null) {
           writeRaw(req, res, answer);

@@ -75,12 +75,72 @@ public final class JsonInput {
         : Optional.empty();
   }
 
+  /**
+   * A required string. Strings with an unpaired UTF-16 surrogate (JSON's {@code "\ud800"} alone)
+   * are refused, as Cinder refuses them: they are not Unicode text and cannot be stored or shown
+   * as such.
+   */
   public String string(String field) {
     JsonNode value = required(field);
     if (!value.isTextual()) {
       throw invalid(field, "expected a string");
     }
-    return value.textValue();
+    String text = value.textValue();
+    if (hasUnpairedSurrogate(text)) {
+      throw invalid(field, "contains an unpaired UTF-16 surrogate, which is not valid Unicode");
+    }
+    return text;
+  }
+
+  /** A required string of at most {@code maxLength} characters. */
+  public String string(String field, int maxLength) {
+    return checkLength(field, string(field), maxLength);
+  }
+
+  /** An optional string of at most {@code maxLength} characters; JSON null reads as absent. */
+  public Optional<String> optionalString(String field, int maxLength) {
+    return optionalString(field).map(value -> checkLength(field, value, maxLength));
+  }
+
+  /** An optional UUID (with or without dashes, as OpenStack's uuid format accepts). */
+  public Optional<String> optionalUuid(String field) {
+    return optionalString(field)
+        .map(
+            value -> {
+              if (!value.matches("(?i)[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}")) {
+                throw invalid(field, "'" + abbreviate(value) + "' is not a valid UUID");
+              }
+              return value;
+            });
+  }
+
+  private String checkLength(String field, String value, int maxLength) {
+    if (value.length() > maxLength) {
+      throw invalid(
+          field, "is " + value.length() + " characters long, more than the limit of " + maxLength);
+    }
+    return value;
+  }
+
+  private static String abbreviate(String value) {
+    return value.length() <= 40 ? value : value.substring(0, 40) + "...";
+  }
+
+  static boolean hasUnpairedSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        return true;
+      }
+      if (Character.isLowSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A required string that must not be empty or blank. */

@@ -113,6 +113,17 @@ public final class Directory {
 
   public Project createProject(
       String name, String domainId, String parentId, String description, boolean enabled) {
+    return createProject(ids.hex(), name, domainId, parentId, description, enabled);
+  }
+
+  /**
+   * Like {@link #createProject(String, String, String, String, boolean)}, with the id chosen by the
+   * in-process caller: Orchestration derives it from the resource, so a create retried after a crash
+   * finds the project the first attempt made. Likewise {@link #createUser} and {@link #createRole}.
+   */
+  public Project createProject(
+      String id, String name, String domainId, String parentId, String description, boolean enabled) {
+    requireNonNull(id, "id is null");
     String domain = domainId == null ? Domain.DEFAULT_ID : domainId;
     if (store().findDomain(domain).isEmpty()) {
       throw invalid("ValidationError", "Could not find domain: " + domain + ".");
@@ -129,7 +140,7 @@ public final class Directory {
       }
     }
     Project project =
-        new Project(ids.hex(), name, domain, parentId, requireNonNullElse(description, ""), enabled, clock.instant());
+        new Project(id, name, domain, parentId, requireNonNullElse(description, ""), enabled, clock.instant());
     unique(
         () -> {
           store().insertProject(project);
@@ -192,6 +203,20 @@ public final class Directory {
       String email,
       String description,
       boolean enabled) {
+    return createUser(ids.hex(), name, domainId, password, defaultProjectId, email, description, enabled);
+  }
+
+  /** Like {@link #createUser(String, String, String, String, String, String, boolean)}, with the id given. */
+  public User createUser(
+      String id,
+      String name,
+      String domainId,
+      String password,
+      String defaultProjectId,
+      String email,
+      String description,
+      boolean enabled) {
+    requireNonNull(id, "id is null");
     String domain = domainId == null ? Domain.DEFAULT_ID : domainId;
     if (store().findDomain(domain).isEmpty()) {
       throw invalid("ValidationError", "Could not find domain: " + domain + ".");
@@ -201,7 +226,7 @@ public final class Directory {
     }
     User user =
         new User(
-            ids.hex(), name, domain, defaultProjectId, email, requireNonNullElse(description, ""), enabled,
+            id, name, domain, defaultProjectId, email, requireNonNullElse(description, ""), enabled,
             clock.instant());
     String hash = password == null ? null : hasher.hash(password);
     unique(
@@ -280,7 +305,13 @@ public final class Directory {
   // Roles
 
   public Role createRole(String name, String description) {
-    Role role = new Role(ids.hex(), name, requireNonNullElse(description, ""));
+    return createRole(ids.hex(), name, description);
+  }
+
+  /** Like {@link #createRole(String, String)}, with the id given. */
+  public Role createRole(String id, String name, String description) {
+    requireNonNull(id, "id is null");
+    Role role = new Role(id, name, requireNonNullElse(description, ""));
     unique(
         () -> {
           store().insertRole(role, clock.instant());
@@ -307,9 +338,21 @@ public final class Directory {
     return updated;
   }
 
+  /**
+   * Deletes a role. Like Keystone, it revokes the tokens that carried it: those of each holder
+   * scoped to where the holder had it.
+   */
   public void deleteRole(String id) {
     role(id);
-    store().deleteRole(id);
+    db.inTransaction(
+        sql -> {
+          IdentityStore store = new IdentityStore(sql);
+          TokenStore tokens = new TokenStore(sql);
+          for (RoleAssignment held : store.listAssignments(ListFilter.none().eq("role_id", id))) {
+            tokens.revokeAllOfUserOn(held.userId(), held.target().type().name(), held.target().id());
+          }
+          return store.deleteRole(id);
+        });
   }
 
   // Grants
@@ -331,9 +374,22 @@ public final class Directory {
         .isEmpty();
   }
 
+  /**
+   * Takes a role away. Like Keystone, it also revokes the user's tokens scoped to that project or
+   * domain: they were issued with the role.
+   */
   public void revoke(String userId, String roleId, Target target) {
     checkGrantParts(userId, roleId, target);
-    if (store().revoke(new RoleAssignment(userId, roleId, target)) == 0) {
+    int removed =
+        db.inTransaction(
+            sql -> {
+              int rows = new IdentityStore(sql).revoke(new RoleAssignment(userId, roleId, target));
+              if (rows > 0) {
+                new TokenStore(sql).revokeAllOfUserOn(userId, target.type().name(), target.id());
+              }
+              return rows;
+            });
+    if (removed == 0) {
       throw notFound(
           "RoleAssignmentNotFound",
           "Could not find role assignment with role: "

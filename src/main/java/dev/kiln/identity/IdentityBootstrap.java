@@ -2,12 +2,14 @@ package dev.kiln.identity;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.kiln.common.IdGenerator;
 import dev.kiln.identity.RoleAssignment.Target;
 import dev.kiln.identity.RoleAssignment.TargetType;
 import dev.kiln.identity.store.IdentityStore;
 import dev.kiln.store.Database;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
  * Seeds a new Kiln like {@code keystone-manage bootstrap}: the default domain, the admin, member
@@ -20,12 +22,15 @@ public final class IdentityBootstrap {
 
   private final Database db;
   private final Clock clock;
+  private final IdGenerator ids;
   private final Directory directory;
   private final PasswordHasher hasher;
 
-  public IdentityBootstrap(Database db, Clock clock, Directory directory, PasswordHasher hasher) {
+  public IdentityBootstrap(
+      Database db, Clock clock, IdGenerator ids, Directory directory, PasswordHasher hasher) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
+    this.ids = requireNonNull(ids, "ids is null");
     this.directory = requireNonNull(directory, "directory is null");
     this.hasher = requireNonNull(hasher, "hasher is null");
   }
@@ -44,6 +49,14 @@ public final class IdentityBootstrap {
    * @param resetPassword also set this password when the admin user already exists
    */
   public PasswordOutcome run(String password, boolean resetPassword) {
+    return run(password, resetPassword, () -> hasher.hash(password));
+  }
+
+  /**
+   * Makes sure the seed exists, taking the password's hash from {@code passwordHash} (asked only
+   * when the admin user is created or its password reset), so a start can hash it in advance.
+   */
+  public PasswordOutcome run(String password, boolean resetPassword, Supplier<String> passwordHash) {
     IdentityStore store = new IdentityStore(db.sql());
     if (store.findDomain(Domain.DEFAULT_ID).isEmpty()) {
       Instant now = clock.instant();
@@ -62,12 +75,11 @@ public final class IdentityBootstrap {
     PasswordOutcome outcome;
     User user = store.findUserByName(Domain.DEFAULT_ID, ADMIN_USER).orElse(null);
     if (user == null) {
-      user =
-          directory.createUser(
-              ADMIN_USER, Domain.DEFAULT_ID, password, project.id(), null, "", true);
+      user = new User(ids.hex(), ADMIN_USER, Domain.DEFAULT_ID, project.id(), null, "", true, clock.instant());
+      store.insertUser(user, passwordHash.get());
       outcome = PasswordOutcome.CREATED;
     } else if (resetPassword) {
-      store.setPasswordHash(user.id(), hasher.hash(password));
+      store.setPasswordHash(user.id(), passwordHash.get());
       outcome = PasswordOutcome.RESET;
     } else {
       outcome = PasswordOutcome.UNCHANGED;

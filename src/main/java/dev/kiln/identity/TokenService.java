@@ -16,6 +16,7 @@ import dev.kiln.identity.ScopeRequest.ProjectRequest;
 import dev.kiln.identity.store.IdentityStore;
 import dev.kiln.identity.store.TokenStore;
 import dev.kiln.identity.store.TokenStore.StoredToken;
+import dev.kiln.identity.store.TokenStore.TokenState;
 import dev.kiln.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,10 +34,14 @@ import java.util.Optional;
 
 /**
  * Issues, validates and revokes tokens. A token is 256 random bits; only its SHA-256 is stored.
- * Validation re-reads the user, the scope and the roles every time, so disabling a user or a
- * project, or removing a role, takes effect on the next request.
+ * Validation reads the token's row every time and works out the user, the scope and the roles again
+ * whenever identity's revision moved (see {@link TokenCache}), so revoking a token, disabling a user
+ * or a project, or removing a role takes effect on the next request, on every node.
  */
 public final class TokenService {
+  /** Tokens whose validation is kept in memory: a few MB at most. */
+  static final int CACHED_TOKENS = 4096;
+
   private static final String BAD_CREDENTIALS =
       "The request you have made requires authentication: the user name or password is wrong.";
 
@@ -46,6 +51,7 @@ public final class TokenService {
   private final PasswordHasher hasher;
   private final SecureRandom random;
   private final Duration lifetime;
+  private final TokenCache cache = new TokenCache(CACHED_TOKENS);
 
   public TokenService(
       Database db,
@@ -91,19 +97,36 @@ public final class TokenService {
     return issue(store, old.user(), scope, methods, old.auditId(), old.expiresAt());
   }
 
-  /** What a token stands for, or empty when it is unknown, revoked, expired or no longer usable. */
+  /**
+   * What a token stands for, or empty when it is unknown, revoked, expired or no longer usable.
+   * Every call reads the token's row (revoked?) and identity's revision in one statement; the rest
+   * (user, domains, project, roles) comes from the cache while that revision stands.
+   */
   public Optional<TokenInfo> validate(String tokenValue) {
     if (tokenValue == null || tokenValue.isEmpty() || tokenValue.length() > 512) {
       return Optional.empty();
     }
-    Optional<StoredToken> found = new TokenStore(db.sql()).find(sha256(tokenValue));
-    if (found.isEmpty()) {
+    String hash = sha256(tokenValue);
+    Optional<TokenState> found = new TokenStore(db.sql()).findWithRevision(hash);
+    Instant now = clock.instant();
+    if (found.isEmpty()
+        || found.get().token().revoked()
+        || !now.isBefore(found.get().token().expiresAt())) {
+      cache.remove(hash);
       return Optional.empty();
     }
-    StoredToken stored = found.get();
-    if (stored.revoked() || !clock.instant().isBefore(stored.expiresAt())) {
-      return Optional.empty();
+    long revision = found.get().identityRevision();
+    TokenInfo cached = cache.get(hash, revision, now);
+    if (cached != null) {
+      return Optional.of(cached);
     }
+    Optional<TokenInfo> info = describeStored(found.get().token());
+    info.ifPresent(i -> cache.put(hash, i, revision, now));
+    return info;
+  }
+
+  /** Works out what a stored, unrevoked, unexpired token means now, from the identity tables. */
+  private Optional<TokenInfo> describeStored(StoredToken stored) {
     IdentityStore store = new IdentityStore(db.sql());
     Optional<User> user = store.findUser(stored.userId());
     if (user.isEmpty() || !user.get().enabled()) {
@@ -138,7 +161,9 @@ public final class TokenService {
 
   /** Revokes a token so it fails validation from now on. */
   public void revoke(String tokenValue) {
-    if (!new TokenStore(db.sql()).revoke(sha256(tokenValue))) {
+    String hash = sha256(tokenValue);
+    cache.remove(hash);
+    if (!new TokenStore(db.sql()).revoke(hash)) {
       throw notFound("TokenNotFound", "Could not find token: the token is unknown or already revoked.");
     }
   }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Glance images: who may see and change them, their status (queued → saving → active, and
- * deactivated by an admin), and their data.
+ * deactivated by an admin or their owner), and their data.
  *
  * <p>Compute uses {@link #visible} to find the image a server boots from, and reads its {@code
  * status}, {@code minDisk}, {@code minRam} and {@code diskFormat}.
@@ -329,19 +329,22 @@ public final class Images {
     files.delete(id);
   }
 
-  /** Deactivates an active image (admins only); a deactivated image stays so. */
+  /**
+   * Deactivates an active image (admins, and members of the image's owner project, as Glance's
+   * default policy allows); a deactivated image stays so.
+   */
   public void deactivate(Actor actor, String id) {
     changeActivation(actor, id, ImageStatus.ACTIVE, ImageStatus.DEACTIVATED, "deactivate");
   }
 
-  /** Reactivates a deactivated image (admins only); an active image stays so. */
+  /** Reactivates a deactivated image (the same callers); an active image stays so. */
   public void reactivate(Actor actor, String id) {
     changeActivation(actor, id, ImageStatus.DEACTIVATED, ImageStatus.ACTIVE, "reactivate");
   }
 
   private void changeActivation(Actor actor, String id, ImageStatus from, ImageStatus to, String action) {
     Image image = visible(actor, id);
-    if (!actor.admin()) {
+    if (!actor.admin() && (actor.projectId() == null || !actor.projectId().equals(image.owner()))) {
       throw ImageErrors.policy(action);
     }
     if (image.status() == to) {

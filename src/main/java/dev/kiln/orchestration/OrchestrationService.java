@@ -48,6 +48,23 @@ public interface OrchestrationService {
    */
   Stack get(Actor actor, String stackName, String stackId, boolean withOutputs);
 
+  /**
+   * Validates the new template and parameters, records the stack in {@code UPDATE_IN_PROGRESS}
+   * pointed at them, and starts the update as a durable task; returns at once. Refuses (400) a
+   * change of an {@code immutable} parameter, and (409) a stack with an operation in progress.
+   */
+  void update(Actor actor, String stackId, StackUpdate update);
+
+  /** What {@link #update} would do now, computed by the same planning the update runs. */
+  StackUpdatePreview previewUpdate(Actor actor, String stackId, StackUpdate update, boolean showNested);
+
+  /**
+   * Stops an update in progress: with {@code rollback}, the stack rolls back to the template before
+   * ({@code cancel_update}); without, it ends {@code UPDATE_FAILED} (or {@code CREATE_FAILED} for a
+   * create) where it stands ({@code cancel_without_rollback}).
+   */
+  void cancelUpdate(Actor actor, String stackId, boolean rollback);
+
   /** Starts deleting the stack (DELETE_IN_PROGRESS) as a durable task; returns at once. */
   void delete(Actor actor, String stackId);
 

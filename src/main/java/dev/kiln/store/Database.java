@@ -13,15 +13,18 @@ import org.flywaydb.core.Flyway;
 /**
  * The one JDBC store every service uses: an embedded H2 file by default, PostgreSQL when a URL is
  * given. Schema migrations (Flyway, {@code db/migration}) run on open, so a new data directory and
- * an upgraded one end up with the same schema.
+ * an upgraded one end up with the same schema; a database already up to date skips Flyway.
  */
 public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Dialect dialect;
+  private final CommitSync commitSync;
+  private UncleanShutdown openMarker;
 
-  private Database(HikariDataSource dataSource, Dialect dialect) {
+  private Database(HikariDataSource dataSource, Dialect dialect, CommitSync commitSync) {
     this.dataSource = dataSource;
     this.dialect = dialect;
+    this.commitSync = commitSync;
   }
 
   /**
@@ -32,16 +35,28 @@ public final class Database implements AutoCloseable {
   private static final String H2_SETTINGS =
       ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=512";
 
+  /**
+   * What makes the embedded file durable: a commit writes its changes to the file before it
+   * returns ({@code WRITE_DELAY=0}; H2's default of 500 ms kept them in memory for up to half a
+   * second after the commit, so a kill -9 right after a 201 lost them), and {@link CommitSync}
+   * then forces the file to the disk. A 2xx answer therefore means the change is on disk.
+   */
+  private static final String H2_DURABILITY = ";WRITE_DELAY=0";
+
   /** Opens the embedded database kept in {@code dataDir/kiln.mv.db}. */
   public static Database embedded(Path dataDir) {
-    String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("kiln") + H2_SETTINGS;
-    return open(url, "sa", "", Dialect.H2);
+    Path base = dataDir.toAbsolutePath().resolve("kiln");
+    UncleanShutdown marker = UncleanShutdown.recoverIfNeeded(base);
+    String url = "jdbc:h2:file:" + base + H2_SETTINGS + H2_DURABILITY;
+    Database database = open(url, "sa", "", Dialect.H2, CommitSync.h2File());
+    database.openMarker = marker;
+    return database;
   }
 
   /** Opens an in-memory embedded database, for tests. */
   public static Database inMemory(String name) {
     String url = "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1" + H2_SETTINGS;
-    return open(url, "sa", "", Dialect.H2);
+    return open(url, "sa", "", Dialect.H2, CommitSync.NONE);
   }
 
   /**
@@ -50,7 +65,9 @@ public final class Database implements AutoCloseable {
    */
   public static Database postgres(String url) {
     PostgresUrl parsed = PostgresUrl.parse(url);
-    return open(parsed.jdbcUrl(), parsed.user(), parsed.password(), Dialect.POSTGRESQL);
+    // PostgreSQL forces its log on commit itself (synchronous_commit is on by default).
+    return open(
+        parsed.jdbcUrl(), parsed.user(), parsed.password(), Dialect.POSTGRESQL, CommitSync.NONE);
   }
 
   /** Opens whichever database the user asked for: PostgreSQL when a URL is set, else embedded. */
@@ -60,7 +77,8 @@ public final class Database implements AutoCloseable {
         : postgres(databaseUrl);
   }
 
-  private static Database open(String jdbcUrl, String user, String password, Dialect dialect) {
+  private static Database open(
+      String jdbcUrl, String user, String password, Dialect dialect, CommitSync commitSync) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setUsername(user);
@@ -71,16 +89,34 @@ public final class Database implements AutoCloseable {
     config.setConnectionTimeout(10_000);
     HikariDataSource dataSource = new HikariDataSource(config);
     try {
-      Flyway.configure()
-          .dataSource(dataSource)
-          .locations("classpath:db/migration")
-          .load()
-          .migrate();
+      migrate(dataSource);
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
     }
-    return new Database(dataSource, dialect);
+    return new Database(dataSource, dialect, commitSync);
+  }
+
+  /** Where the migration scripts live on the class path. */
+  static final String MIGRATIONS = "db/migration";
+
+  /**
+   * Brings the schema up to date. A database that already ran every shipped script, unchanged,
+   * is left alone without starting Flyway (see {@link SchemaCheck}); any other is Flyway's.
+   */
+  static void migrate(DataSource dataSource) {
+    ClassLoader loader = Database.class.getClassLoader();
+    boolean current =
+        MigrationScripts.onClasspath(loader, MIGRATIONS)
+            .map(scripts -> SchemaCheck.isCurrent(dataSource, scripts))
+            .orElse(false);
+    if (!current) {
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:" + MIGRATIONS)
+          .load()
+          .migrate();
+    }
   }
 
   public Dialect dialect() {
@@ -91,29 +127,55 @@ public final class Database implements AutoCloseable {
     return dataSource;
   }
 
-  /** Runs statements outside an explicit transaction: each one commits on its own. */
+  /**
+   * Runs statements outside an explicit transaction: each one commits on its own, and is durable
+   * when it returns.
+   */
   public Sql sql() {
-    return new Sql(this::borrow);
+    CommitFence fence = CommitFence.current();
+    if (fence != null) {
+      // Each change gets a transaction of its own, so that the fence can check it before it
+      // commits (with auto-commit on, it would be committed before anyone could look).
+      return new Sql(this::borrowForOneChange, connection -> commitFenced(connection, fence));
+    }
+    return new Sql(this::borrow, commitSync::afterCommit);
+  }
+
+  private void commitFenced(Connection connection, CommitFence fence) throws SQLException {
+    fence.check(new Sql(() -> new Sql.Borrowed(connection, false), c -> {}));
+    connection.commit();
+    commitSync.afterCommit(connection);
   }
 
   /**
    * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws,
-   * so a failed request leaves nothing half-written.
+   * so a failed request leaves nothing half-written. A transaction that changed rows is durable
+   * when this returns.
    */
   public <T> T inTransaction(TransactionWork<T> work) {
     requireNonNull(work, "work is null");
     try (Connection connection = dataSource.getConnection()) {
+      boolean[] changed = {false};
+      T result;
       connection.setAutoCommit(false);
       try {
-        T result = work.run(new Sql(() -> new Sql.Borrowed(connection, false)));
+        Sql sql = new Sql(() -> new Sql.Borrowed(connection, false), c -> changed[0] = true);
+        result = work.run(sql);
+        CommitFence fence = CommitFence.current();
+        if (fence != null && changed[0]) {
+          fence.check(sql);
+        }
         connection.commit();
-        return result;
       } catch (RuntimeException | Error e) {
         connection.rollback();
         throw e;
       } finally {
         connection.setAutoCommit(true);
       }
+      if (changed[0]) {
+        commitSync.afterCommit(connection);
+      }
+      return result;
     } catch (SQLException e) {
       throw StoreException.from(e);
     }
@@ -123,9 +185,24 @@ public final class Database implements AutoCloseable {
     return new Sql.Borrowed(dataSource.getConnection(), true);
   }
 
+  /** A connection for one statement in a transaction of its own; rolled back unless committed. */
+  private Sql.Borrowed borrowForOneChange() throws SQLException {
+    Connection connection = dataSource.getConnection();
+    try {
+      connection.setAutoCommit(false);
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
+    return new Sql.Borrowed(connection, true, true);
+  }
+
   @Override
   public void close() {
-    dataSource.close();
+    dataSource.close(); // the last connection closed closes the embedded file cleanly
+    if (openMarker != null) {
+      openMarker.closedCleanly();
+    }
   }
 
   /** Work done inside one transaction. */

@@ -19,16 +19,22 @@ import java.util.Optional;
  */
 public final class Sql {
   private final ConnectionSource source;
+  private final AfterChange afterChange;
 
-  Sql(ConnectionSource source) {
+  Sql(ConnectionSource source, AfterChange afterChange) {
     this.source = source;
+    this.afterChange = afterChange;
   }
 
   /** Runs an INSERT, UPDATE or DELETE and returns how many rows it changed. */
   public int update(String statement, Object... args) {
     try (Borrowed b = source.borrow();
         PreparedStatement ps = prepare(b.connection(), statement, args)) {
-      return ps.executeUpdate();
+      int changed = ps.executeUpdate();
+      if (changed > 0) {
+        afterChange.changed(b.connection());
+      }
+      return changed;
     } catch (SQLException e) {
       throw StoreException.from(e);
     }
@@ -167,17 +173,45 @@ public final class Sql {
     }
   }
 
+  /**
+   * Told after a statement changed rows, with the connection it ran on: outside a transaction the
+   * change is committed then, and the database makes it durable before the caller goes on.
+   */
+  @FunctionalInterface
+  interface AfterChange {
+    void changed(Connection connection) throws SQLException;
+  }
+
   @FunctionalInterface
   interface ConnectionSource {
     Borrowed borrow() throws SQLException;
   }
 
-  /** A connection lent for one statement; closed afterwards only when the pool owns it. */
-  record Borrowed(Connection connection, boolean closeAfterUse) implements AutoCloseable {
+  /**
+   * A connection lent for one statement; closed afterwards only when the pool owns it. One lent
+   * with its own transaction ({@code ownTransaction}) is rolled back (a no-op once committed) and
+   * put back in auto-commit before it is closed.
+   */
+  record Borrowed(Connection connection, boolean closeAfterUse, boolean ownTransaction)
+      implements AutoCloseable {
+    Borrowed(Connection connection, boolean closeAfterUse) {
+      this(connection, closeAfterUse, false);
+    }
+
     @Override
     public void close() throws SQLException {
-      if (closeAfterUse) {
-        connection.close();
+      try {
+        if (ownTransaction) {
+          try {
+            connection.rollback();
+          } finally {
+            connection.setAutoCommit(true);
+          }
+        }
+      } finally {
+        if (closeAfterUse) {
+          connection.close();
+        }
       }
     }
   }

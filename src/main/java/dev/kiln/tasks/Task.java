@@ -9,7 +9,8 @@ import java.time.Instant;
  * @param kind which {@link TaskHandler} runs it
  * @param payload the handler's input, as JSON text
  * @param status where the task is in its life
- * @param attempts how many times a runner has claimed it, this run included when RUNNING
+ * @param attempts how many times a runner has claimed it, this run included when RUNNING; more
+ *     than {@code maxAttempts} for the give-up run of a task whose node died on its last attempt
  * @param maxAttempts how many attempts it gets before it is FAILED
  * @param runAfter the earliest time a runner may claim it (a retry's backoff moves it on)
  * @param claimedBy the node id of the runner that claimed it last, or null if never claimed

@@ -7,6 +7,12 @@ package dev.kiln.tasks;
  * it again once the lease expires, so a handler must be safe to repeat (check what an earlier
  * attempt already did before doing it again). Handlers run on virtual threads, so blocking is
  * fine; they should give up when interrupted, which is how a runner that is closing stops them.
+ *
+ * <p>Every commit a handler makes (through {@link dev.kiln.store.Database}, on the handler's
+ * thread) is fenced on its claim: once the runner has lost the claim (its lease ran out, or
+ * another node took the task over), each commit fails with {@link LostClaimException} and rolls
+ * back, so two nodes never both change what one task changes. Work a handler hands to other
+ * threads is not fenced.
  */
 @FunctionalInterface
 public interface TaskHandler {
@@ -20,11 +26,12 @@ public interface TaskHandler {
   String run(Task task) throws Exception;
 
   /**
-   * Called once, after the last attempt failed and the task was marked FAILED, so the handler can
+   * Called after the last attempt failed, before the task is marked FAILED, so the handler can
    * leave what the task was building in a state users can see and act on (a volume in {@code
-   * error} rather than {@code creating} forever). Not called when a task's node dies on its last
-   * attempt and another runner finds the lease expired; handlers that must always settle should
-   * also check on start. Exceptions thrown here are logged and otherwise ignored.
+   * error} rather than {@code creating} forever). Also called when a task's node died on its last
+   * attempt: the runner that finds the lease expired claims the task for this step alone. A node
+   * that dies during this step leaves it to be run again, so it must be safe to repeat.
+   * Exceptions thrown here are logged and otherwise ignored.
    *
    * @param error the message of the last attempt's failure
    */

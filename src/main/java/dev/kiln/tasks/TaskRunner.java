@@ -3,6 +3,7 @@ package dev.kiln.tasks;
 import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.IdGenerator;
+import dev.kiln.store.CommitFence;
 import dev.kiln.store.Database;
 import dev.kiln.store.Sql;
 import java.time.Clock;
@@ -88,8 +89,8 @@ public final class TaskRunner implements AutoCloseable {
   private final String nodeId;
   private final Settings settings;
   private final Map<String, TaskHandler> handlers = new ConcurrentHashMap<>();
-  /** The tasks this runner has claimed and is running, by id, with the thread running each. */
-  private final Map<String, Thread> running = new ConcurrentHashMap<>();
+  /** The tasks this runner has claimed and is running, by id. */
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
   /** Released to make the loop look for work now instead of at the next poll. */
   private final Semaphore wake = new Semaphore(0);
 
@@ -220,7 +221,7 @@ public final class TaskRunner implements AutoCloseable {
     awaitRunning(settings.shutdownGrace());
     if (!running.isEmpty()) {
       interrupting = true;
-      running.values().forEach(Thread::interrupt);
+      running.values().forEach(r -> r.thread.interrupt());
       awaitRunning(Duration.ofSeconds(1));
     }
     stopped = true;
@@ -240,17 +241,18 @@ public final class TaskRunner implements AutoCloseable {
     long renewEveryNanos = settings.lease().toNanos() / 3;
     long nextRenewal = System.nanoTime() + renewEveryNanos;
     while (!stopped) {
-      try {
-        if (claiming) {
-          claimAndStart();
-        }
-        if (System.nanoTime() - nextRenewal >= 0) {
-          renewLeases();
+      // Renewing comes first and apart from claiming, so that a failing claim never keeps the
+      // leases of running tasks from being renewed.
+      if (System.nanoTime() - nextRenewal >= 0) {
+        if (attempt(this::renewLeases)) {
           nextRenewal = System.nanoTime() + renewEveryNanos;
+        } else {
+          nextRenewal = System.nanoTime() + settings.pollInterval().toNanos(); // try again soon
         }
-      } catch (RuntimeException e) {
-        // Most likely the database is unreachable: keep going, the next round may succeed.
-        log.warn("task runner {} could not reach its tasks: {}", nodeId, e.toString());
+      }
+      loseExpiredLeases();
+      if (claiming) {
+        attempt(this::claimAndStart);
       }
       long wait = Math.min(settings.pollInterval().toNanos(), nextRenewal - System.nanoTime());
       try {
@@ -262,20 +264,40 @@ public final class TaskRunner implements AutoCloseable {
     }
   }
 
+  /** Runs one step of the loop; false when it failed (logged), most likely for want of the database. */
+  private boolean attempt(Runnable step) {
+    try {
+      step.run();
+      return true;
+    } catch (RuntimeException e) {
+      log.warn("task runner {} could not reach its tasks: {}", nodeId, e.toString());
+      return false;
+    }
+  }
+
   private void claimAndStart() {
     int free = settings.maxConcurrent() - running.size();
     if (free <= 0 || handlers.isEmpty()) {
       return;
     }
+    long asked = System.nanoTime();
     Instant now = now();
     List<Task> claimed =
-        store.claim(nodeId, Set.copyOf(handlers.keySet()), now, now.plus(settings.lease()), free);
+        store.claim(
+            nodeId,
+            Set.copyOf(handlers.keySet()),
+            now,
+            now.plus(settings.lease()),
+            free,
+            Set.copyOf(running.keySet()));
     for (Task task : claimed) {
+      Running run = new Running(task, heldUntil(asked));
       Thread thread =
           Thread.ofVirtual()
               .name("task-" + task.kind() + "-" + task.id())
-              .unstarted(() -> execute(task));
-      running.put(task.id(), thread);
+              .unstarted(() -> execute(run));
+      run.thread = thread;
+      running.put(task.id(), run);
       thread.start();
     }
     if (claimed.size() == free) {
@@ -283,37 +305,125 @@ public final class TaskRunner implements AutoCloseable {
     }
   }
 
+  /**
+   * Renews the lease of every claim still held; a claim that could not be renewed is lost: its
+   * handler's writes are refused from then on (see {@link #fence}).
+   */
   private void renewLeases() {
-    if (running.isEmpty()) {
+    List<Running> held = running.values().stream().filter(r -> !r.lost).toList();
+    if (held.isEmpty()) {
       return;
     }
-    Set<String> ids = Set.copyOf(running.keySet());
+    long asked = System.nanoTime();
     Instant now = now();
-    int renewed = store.renewLeases(nodeId, ids, now.plus(settings.lease()), now);
-    if (renewed < ids.size()) {
-      // Finished tasks count too (they are no longer RUNNING), so this is only a hint.
-      log.debug("task runner {} renewed {} of {} leases", nodeId, renewed, ids.size());
+    Set<String> renewed =
+        store.renew(held.stream().map(r -> r.claim).toList(), now.plus(settings.lease()), now);
+    for (Running run : held) {
+      if (renewed.contains(run.claim.id())) {
+        run.heldUntilNanos = heldUntil(asked);
+      } else if (running.containsKey(run.claim.id())) {
+        lose(run, "its claim is no longer this node's (taken over or reset)");
+      }
     }
   }
 
-  private void execute(Task task) {
+  /**
+   * Gives up the claims whose lease may have run out because it could not be renewed in time
+   * (the database was out of reach): another node may have taken them over already.
+   */
+  private void loseExpiredLeases() {
+    long nowNanos = System.nanoTime();
+    for (Running run : running.values()) {
+      if (!run.lost && nowNanos - run.heldUntilNanos > 0) {
+        lose(run, "its lease ran out before it could be renewed");
+      }
+    }
+  }
+
+  /**
+   * Marks a claim lost. The handler is not interrupted: interrupting a thread inside H2's file I/O
+   * closes the file channel and takes the embedded database down with it. Its writes are fenced
+   * instead: from now on each of its commits fails, and its outcome is not recorded.
+   */
+  private void lose(Running run, String why) {
+    run.lost = true;
+    log.warn(
+        "task {} ({}) attempt {} lost its claim on {}: {}; its handler can commit nothing more",
+        run.claim.id(),
+        run.claim.kind(),
+        run.claim.attempts(),
+        nodeId,
+        why);
+  }
+
+  /**
+   * The monotonic time until which a lease granted (or renewed) by a statement sent at {@code
+   * asked} surely holds: the lease, less a tenth for the clocks of the nodes that judge it.
+   */
+  private long heldUntil(long asked) {
+    long lease = settings.lease().toNanos();
+    return asked + lease - lease / 10;
+  }
+
+  /**
+   * The check bound to a handler's thread: each of its commits first locks its task's row and
+   * finds the claim still this runner's, or fails.
+   */
+  private CommitFence fence(Running run) {
+    return transaction -> {
+      if (run.lost || !store.holdsClaim(transaction, run.claim)) {
+        run.lost = true;
+        throw new LostClaimException(run.claim, nodeId);
+      }
+    };
+  }
+
+  private void execute(Running run) {
+    Task task = run.claim;
     try {
-      String result = handlers.get(task.kind()).run(task);
-      if (!store.succeed(task, result, now())) {
+      if (task.attempts() > task.maxAttempts()) {
+        runGiveUp(run);
+        return;
+      }
+      String result = CommitFence.bind(fence(run), () -> handlers.get(task.kind()).run(task));
+      if (run.lost) {
+        log.warn("task {} finished on {} after its claim was lost; not recorded", task.id(), nodeId);
+      } else if (!store.succeed(task, result, now())) {
         log.warn("task {} succeeded on {} after its claim was lost", task.id(), nodeId);
       }
     } catch (Exception e) {
-      recordFailure(task, e);
+      recordFailure(run, e);
     } finally {
       running.remove(task.id());
       wake.release(); // a slot is free: claim more
     }
   }
 
-  private void recordFailure(Task task, Exception e) {
+  /**
+   * The give-up run of a task whose node died on its last attempt: the handler's give-up step,
+   * then FAILED. A node that dies here leaves the task to another give-up run.
+   */
+  private void runGiveUp(Running run) {
+    Task task = run.claim;
+    String error = task.lastError() == null ? "abandoned" : task.lastError();
+    log.warn("task {} ({}) failed for good: {}", task.id(), task.kind(), error);
+    giveUp(run, error);
+    if (!run.lost && !store.fail(task, error, now())) {
+      log.warn("task {} gave up on {} after its claim was lost", task.id(), nodeId);
+    }
+  }
+
+  private void recordFailure(Running run, Exception e) {
+    Task task = run.claim;
     try {
       Instant now = now();
       boolean recorded;
+      if (run.lost) {
+        Thread.interrupted();
+        log.info("task {} attempt {} ended on {} after losing its claim: {}", task.id(),
+            task.attempts(), nodeId, describe(e));
+        return;
+      }
       if (interrupting) {
         // We interrupted it to shut down: not the task's fault, so hand it back uncounted. Clear
         // the interrupt first, or the JDBC driver's socket would refuse to write the release.
@@ -321,10 +431,11 @@ public final class TaskRunner implements AutoCloseable {
         recorded = store.release(task, now);
       } else if (task.attempts() >= task.maxAttempts()) {
         log.warn("task {} ({}) failed for good: {}", task.id(), task.kind(), describe(e));
-        recorded = store.fail(task, describe(e), now);
-        if (recorded) {
-          giveUp(task, describe(e));
-        }
+        // Give up while the claim still holds, then record the failure: a node that dies in
+        // between leaves the task RUNNING with no attempts left, and the next claim of it runs
+        // the give-up step again (give-up steps are safe to repeat).
+        giveUp(run, describe(e));
+        recorded = !run.lost && store.fail(task, describe(e), now());
       } else {
         log.info(
             "task {} ({}) attempt {} failed: {}",
@@ -344,9 +455,15 @@ public final class TaskRunner implements AutoCloseable {
     }
   }
 
-  private void giveUp(Task task, String error) {
+  private void giveUp(Running run, String error) {
+    Task task = run.claim;
     try {
-      handlers.get(task.kind()).onGiveUp(task, error);
+      CommitFence.bind(
+          fence(run),
+          () -> {
+            handlers.get(task.kind()).onGiveUp(task, error);
+            return null;
+          });
     } catch (RuntimeException e) {
       log.warn("the give-up step of task {} ({}) failed", task.id(), task.kind(), e);
     }
@@ -372,11 +489,26 @@ public final class TaskRunner implements AutoCloseable {
   private void awaitRunning(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() - deadline < 0) {
-      Optional<Thread> any = running.values().stream().findAny();
+      Optional<Running> any = running.values().stream().findAny();
       if (any.isEmpty()) {
         return;
       }
-      join(any.get(), Duration.ofNanos(deadline - System.nanoTime()));
+      join(any.get().thread, Duration.ofNanos(deadline - System.nanoTime()));
+    }
+  }
+
+  /** One claim this runner is running: the claim, its thread, and how long its lease holds. */
+  private static final class Running {
+    final Task claim;
+    volatile Thread thread;
+    /** Monotonic ({@link System#nanoTime()}) time until which the lease surely holds. */
+    volatile long heldUntilNanos;
+    /** Set once the claim is lost; the handler's commits fail from then on. */
+    volatile boolean lost;
+
+    Running(Task claim, long heldUntilNanos) {
+      this.claim = claim;
+      this.heldUntilNanos = heldUntilNanos;
     }
   }
 

@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The SQL behind durable tasks: every read and write of the {@code task} table.
@@ -59,18 +61,35 @@ public final class TaskStore {
         .queryOne("SELECT " + COLUMNS + " FROM task WHERE id = ?", TaskStore::map, id);
   }
 
+  /** {@link #claim(String, Collection, Instant, Instant, int, Collection)} excluding nothing. */
+  public List<Task> claim(
+      String nodeId, Collection<String> kinds, Instant now, Instant leaseUntil, int limit) {
+    return claim(nodeId, kinds, now, leaseUntil, limit, List.of());
+  }
+
   /**
    * Claims up to {@code limit} tasks of the given kinds for {@code nodeId}: QUEUED ones that are
    * due, and RUNNING ones whose lease has expired (their node died). Each claimed task is RUNNING
-   * with one more attempt and a lease until {@code leaseUntil}. An expired task that has no
-   * attempts left is marked FAILED instead of being returned.
+   * with one more attempt and a lease until {@code leaseUntil}. An expired task that had no
+   * attempts left is claimed too, for its give-up run: its {@code attempts} then exceed {@code
+   * maxAttempts}, and the runner calls the handler's give-up step rather than running it again, so
+   * that what the task was building is settled even when its node died on the last attempt.
+   *
+   * <p>Tasks in {@code exclude} are left alone: the caller's own runner still has a thread on them
+   * (a claim it lost but whose handler has not returned yet), and one node never runs one task
+   * twice at once. Another node may take them.
    *
    * <p>SKIP LOCKED lets several nodes claim at once without waiting on each other's candidate
    * rows; the conditional UPDATE is what guarantees that a task is claimed by one node only,
    * whatever the isolation level.
    */
   public List<Task> claim(
-      String nodeId, Collection<String> kinds, Instant now, Instant leaseUntil, int limit) {
+      String nodeId,
+      Collection<String> kinds,
+      Instant now,
+      Instant leaseUntil,
+      int limit,
+      Collection<String> exclude) {
     if (kinds.isEmpty() || limit <= 0) {
       return List.of();
     }
@@ -96,24 +115,15 @@ public final class TaskStore {
           }
           List<Task> claimed = new ArrayList<>();
           for (Task candidate : candidates) {
-            boolean abandoned = candidate.status() == TaskStatus.RUNNING;
-            String error =
-                abandoned
-                    ? "attempt " + candidate.attempts() + " abandoned: node "
-                        + candidate.claimedBy() + " stopped renewing its lease"
-                    : candidate.lastError();
-            if (abandoned && candidate.attempts() >= candidate.maxAttempts()) {
-              sql.update(
-                  "UPDATE task SET status = 'FAILED', lease_until = NULL, last_error = ?,"
-                      + " updated_at = ?"
-                      + " WHERE id = ? AND status = 'RUNNING' AND attempts = ? AND lease_until < ?",
-                  error,
-                  now,
-                  candidate.id(),
-                  candidate.attempts(),
-                  now);
+            if (exclude.contains(candidate.id())) {
               continue;
             }
+            boolean abandoned = candidate.status() == TaskStatus.RUNNING;
+            String error =
+                abandoned && candidate.attempts() <= candidate.maxAttempts()
+                    ? "attempt " + candidate.attempts() + " abandoned: node "
+                        + candidate.claimedBy() + " stopped renewing its lease"
+                    : candidate.lastError(); // a give-up run keeps the error it gives up on
             int changed =
                 sql.update(
                     "UPDATE task SET status = 'RUNNING', attempts = attempts + 1, claimed_by = ?,"
@@ -159,23 +169,51 @@ public final class TaskStore {
   }
 
   /**
-   * Extends the leases of the given tasks, as long as {@code nodeId} still holds them.
+   * Extends the lease of each claim that still holds (RUNNING, by the same node, at the same
+   * attempt), in one transaction.
    *
-   * @return how many leases were renewed; fewer than asked means some were lost
+   * @return the ids of the tasks whose lease was extended; a claim not among them is lost
    */
-  public int renewLeases(String nodeId, Collection<String> ids, Instant leaseUntil, Instant now) {
-    if (ids.isEmpty()) {
-      return 0;
+  public Set<String> renew(Collection<Task> claims, Instant leaseUntil, Instant now) {
+    if (claims.isEmpty()) {
+      return Set.of();
     }
-    List<Object> args = new ArrayList<>(List.of(leaseUntil, now, nodeId));
-    args.addAll(ids);
-    return database
-        .sql()
-        .update(
-            "UPDATE task SET lease_until = ?, updated_at = ?"
-                + " WHERE status = 'RUNNING' AND claimed_by = ?"
-                + " AND id IN (" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")",
-            args.toArray());
+    return database.inTransaction(
+        sql -> {
+          Set<String> renewed = new HashSet<>();
+          for (Task claim : claims) {
+            int changed =
+                sql.update(
+                    "UPDATE task SET lease_until = ?, updated_at = ?"
+                        + " WHERE id = ? AND status = 'RUNNING' AND claimed_by = ? AND attempts = ?",
+                    leaseUntil,
+                    now,
+                    claim.id(),
+                    claim.claimedBy(),
+                    claim.attempts());
+            if (changed == 1) {
+              renewed.add(claim.id());
+            }
+          }
+          return renewed;
+        });
+  }
+
+  /**
+   * Whether {@code claim} still holds its task, checked in the caller's transaction with the
+   * task's row locked until that transaction ends: a claim by another node waits for it, so a
+   * change committed with this answer true was made while the claim held.
+   */
+  public boolean holdsClaim(Sql transaction, Task claim) {
+    return transaction
+        .queryOne(
+            "SELECT id FROM task WHERE id = ? AND status = 'RUNNING' AND claimed_by = ?"
+                + " AND attempts = ? FOR UPDATE",
+            row -> row.getString("id"),
+            claim.id(),
+            claim.claimedBy(),
+            claim.attempts())
+        .isPresent();
   }
 
   /** Records the claimed task's success; false if this claim no longer holds the task. */

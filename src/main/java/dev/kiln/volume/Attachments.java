@@ -186,10 +186,18 @@ public final class Attachments {
             mode == null ? "rw" : mode, null, null, null, now, now);
         store.insertAttachment(pending);
       }
+      String attachMode = mode != null ? mode : pending.attachMode();
+      if ("True".equals(volume.adminMetadata().get("readonly")) && !attachMode.equals("ro")) {
+        throw ServiceException.invalid(
+            "InvalidVolumeAttachMode",
+            "Invalid attaching mode '" + attachMode + "' for volume " + volumeId + ": the volume is read-only.");
+      }
+      // The legacy flow names the instance only now (os-reserve has none): record it.
       Attachment attached =
-          new Attachment(pending.id(), volumeId, volume.projectId(), instanceUuid,
+          new Attachment(pending.id(), volumeId, volume.projectId(),
+              instanceUuid != null ? instanceUuid : pending.instanceUuid(),
               hostName != null ? hostName : pending.attachedHost(), mountpoint, ATTACHED,
-              mode != null ? mode : pending.attachMode(), pending.connector(), pending.connectionInfo(), now,
+              attachMode, pending.connector(), pending.connectionInfo(), now,
               pending.createdAt(), now);
       save(store, attached, pending);
       settle(store, volumeId);
@@ -223,9 +231,16 @@ public final class Attachments {
     backend.terminateConnection(volume, connector.json());
   }
 
-  /** os-detach: removes one attachment (which one must be said when there are several). */
+  /**
+   * os-detach: removes one attachment (which one must be said when there are several). A volume
+   * with none is simply made available again, as Cinder's volume manager does.
+   */
   public void detach(Actor actor, String volumeId, String attachmentId) {
     onVolume(actor, volumeId, (store, volume) -> {
+      if (attachmentId == null && volume.attachments().isEmpty()) {
+        settle(store, volumeId);
+        return null;
+      }
       remove(store, volume, pick(volume, attachmentId));
       return null;
     });

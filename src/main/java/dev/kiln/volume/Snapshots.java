@@ -13,9 +13,16 @@ import dev.kiln.volume.store.VolumeStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
-/** Cinder snapshots: taken asynchronously from an available volume (or in-use, with force). */
+/**
+ * Cinder snapshots: taken asynchronously from an available volume (or in-use, with force), with
+ * their metadata, and the admin actions that repair them (reset status, force delete) or that a
+ * driver uses to report progress (update status).
+ */
 public final class Snapshots {
   static final String CREATE_TASK = "snapshot.create";
 
@@ -34,7 +41,11 @@ public final class Snapshots {
     tasks.register(CREATE_TASK, this::finishCreate);
   }
 
-  public Snapshot create(Actor actor, String volumeId, String name, String description, boolean force) {
+  public Snapshot create(
+      Actor actor, String volumeId, String name, String description, boolean force, Map<String, String> metadata) {
+    if (volumeId == null) {
+      throw VolumeErrors.volumeNotFound(null);
+    }
     Instant now = now();
     Snapshot snapshot = db.inTransaction(sql -> {
       VolumeStore store = new VolumeStore(sql);
@@ -49,7 +60,7 @@ public final class Snapshots {
       }
       quotas.reserve(sql, volume.projectId(), 0, volume.size(), 1);
       Snapshot created = new Snapshot(ids.uuid(), volume.projectId(), actor.userId(), volumeId, name, description,
-          volume.size(), Status.CREATING, now, now);
+          volume.size(), Status.CREATING, null, Objects.requireNonNullElse(metadata, Map.of()), now, now);
       store.insertSnapshot(created);
       tasks.submit(sql, CREATE_TASK, "{\"snapshot_id\": \"" + created.id() + "\"}", now, 3);
       return created;
@@ -60,7 +71,7 @@ public final class Snapshots {
 
   private String finishCreate(Task task) {
     String id = task.payload().replaceAll(".*\"snapshot_id\": \"([^\"]+)\".*", "$1");
-    new VolumeStore(db.sql()).snapshotTransition(id, List.of(Status.CREATING), Status.AVAILABLE, now());
+    new VolumeStore(db.sql()).snapshotProgress(id, Status.CREATING, Status.AVAILABLE, "100%", now());
     return null;
   }
 
@@ -85,17 +96,96 @@ public final class Snapshots {
     return visible(actor, id);
   }
 
-  public void delete(Actor actor, String id) {
+  /**
+   * Deletes a snapshot that is available or in error; {@code force} (an admin's os-force_delete)
+   * deletes it whatever its status. The quota is released with it.
+   */
+  public void delete(Actor actor, String id, boolean force) {
     Snapshot snapshot = visible(actor, id);
     db.inTransaction(sql -> {
       VolumeStore store = new VolumeStore(sql);
-      if (!store.snapshotTransition(id, List.of(Status.AVAILABLE, Status.ERROR), Status.DELETING, now())) {
+      Snapshot locked = store.lockSnapshot(id).orElseThrow(() -> VolumeErrors.snapshotNotFound(id));
+      List<String> allowed = force ? List.of(locked.status()) : List.of(Status.AVAILABLE, Status.ERROR);
+      if (!store.snapshotTransition(id, allowed, Status.DELETING, now())) {
         throw ServiceException.invalid(
             "InvalidSnapshot", "Invalid snapshot: Snapshot status must be available or error to delete, it is "
-                + snapshot.status() + ".");
+                + locked.status() + ".");
       }
       store.deleteSnapshot(id);
       quotas.release(sql, snapshot.projectId(), 0, snapshot.size(), 1);
+      return null;
+    });
+  }
+
+  /** Admin's os-reset_status: sets the status as told, for repairing a stuck snapshot. */
+  public void resetStatus(Actor actor, String id, String status) {
+    if (!Snapshot.Status.ALL.contains(status)) {
+      throw VolumeErrors.invalidInput("'" + status + "' is not a snapshot status; use one of " + String.join(", ", Snapshot.Status.ALL) + ".");
+    }
+    db.inTransaction(sql -> {
+      VolumeStore store = new VolumeStore(sql);
+      Snapshot locked = store.lockSnapshot(id).filter(s -> actor.owns(s.projectId()))
+          .orElseThrow(() -> VolumeErrors.snapshotNotFound(id));
+      store.snapshotTransition(id, List.of(locked.status()), status, now());
+      return null;
+    });
+  }
+
+  /**
+   * os-update_snapshot_status, what a volume driver reports while it makes or removes a
+   * snapshot: a creating snapshot may become creating, available or error; a deleting one
+   * deleting or error_deleting. The progress (such as {@code 80%}) is kept when given.
+   */
+  public void updateStatus(Actor actor, String id, String status, String progress) {
+    db.inTransaction(sql -> {
+      VolumeStore store = new VolumeStore(sql);
+      Snapshot locked = store.lockSnapshot(id).filter(s -> actor.owns(s.projectId()))
+          .orElseThrow(() -> VolumeErrors.snapshotNotFound(id));
+      List<String> next = switch (locked.status()) {
+        case Snapshot.Status.CREATING -> List.of(Snapshot.Status.CREATING, Snapshot.Status.AVAILABLE, Snapshot.Status.ERROR);
+        case Snapshot.Status.DELETING -> List.of(Snapshot.Status.DELETING, Snapshot.Status.ERROR_DELETING);
+        default -> throw VolumeErrors.badRequest(
+            "Snapshot status " + locked.status() + " not allowed for update_snapshot_status");
+      };
+      if (!next.contains(status)) {
+        throw VolumeErrors.badRequest(
+            "Provided snapshot status " + status + " not allowed for snapshot with status " + locked.status() + ".");
+      }
+      store.snapshotProgress(id, locked.status(), status, progress, now());
+      return null;
+    });
+  }
+
+  // Metadata
+
+  /**
+   * Sets metadata keys: {@code replace} drops the keys not given (PUT), otherwise they are kept
+   * (POST). Answers the snapshot's metadata afterwards.
+   */
+  public Map<String, String> setMetadata(Actor actor, String id, Map<String, String> metadata, boolean replace) {
+    return db.inTransaction(sql -> {
+      VolumeStore store = new VolumeStore(sql);
+      Snapshot locked = store.lockSnapshot(id).filter(s -> actor.owns(s.projectId()))
+          .orElseThrow(() -> VolumeErrors.snapshotNotFound(id));
+      Map<String, String> merged = new LinkedHashMap<>(replace ? Map.of() : locked.metadata());
+      merged.putAll(metadata);
+      store.replaceSnapshotMetadata(id, merged);
+      return merged;
+    });
+  }
+
+  public void deleteMetadataKey(Actor actor, String id, String key) {
+    db.inTransaction(sql -> {
+      VolumeStore store = new VolumeStore(sql);
+      Snapshot locked = store.lockSnapshot(id).filter(s -> actor.owns(s.projectId()))
+          .orElseThrow(() -> VolumeErrors.snapshotNotFound(id));
+      if (!locked.metadata().containsKey(key)) {
+        throw ServiceException.notFound(
+            "SnapshotMetadataNotFound", "Snapshot " + id + " has no metadata with key " + key + ".");
+      }
+      Map<String, String> remaining = new LinkedHashMap<>(locked.metadata());
+      remaining.remove(key);
+      store.replaceSnapshotMetadata(id, remaining);
       return null;
     });
   }

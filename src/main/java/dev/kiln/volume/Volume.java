@@ -11,6 +11,7 @@ import java.util.TreeMap;
  *
  * @param imageMetadata what Cinder calls {@code volume_image_metadata}: the image the volume was
  *     made from (directly, or through the volume or snapshot it copies), as strings; empty if none
+ * @param adminMetadata what Cinder calls the volume's admin metadata, such as {@code readonly}
  */
 public record Volume(
     String id,
@@ -31,12 +32,31 @@ public record Volume(
     List<Attachment> attachments,
     Instant createdAt,
     Instant updatedAt,
-    Map<String, String> imageMetadata) {
+    Map<String, String> imageMetadata,
+    Map<String, String> adminMetadata) {
+
+  /** The admin metadata keys Cinder shows users among the volume's metadata. */
+  public static final java.util.List<String> VISIBLE_ADMIN_METADATA = java.util.List.of("readonly", "attached_mode");
 
   public Volume {
     metadata = Map.copyOf(metadata);
+    adminMetadata = Map.copyOf(adminMetadata);
     imageMetadata = Collections.unmodifiableMap(new TreeMap<>(imageMetadata));
     attachments = List.copyOf(attachments);
+  }
+
+  /** The metadata users see: the volume's own, with the visible admin metadata over it. */
+  public Map<String, String> visibleMetadata() {
+    if (adminMetadata.isEmpty()) {
+      return metadata;
+    }
+    Map<String, String> visible = new TreeMap<>(metadata);
+    for (String key : VISIBLE_ADMIN_METADATA) {
+      if (adminMetadata.containsKey(key)) {
+        visible.put(key, adminMetadata.get(key));
+      }
+    }
+    return visible;
   }
 
   /** Cinder's volume statuses that matter to Kiln's state machine. */

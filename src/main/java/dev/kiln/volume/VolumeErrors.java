@@ -24,6 +24,11 @@ final class VolumeErrors {
     return ServiceException.invalid("InvalidVolume", "Invalid volume: " + reason);
   }
 
+  /** A plain 400 with Cinder's words, where Cinder raises HTTPBadRequest itself. */
+  static ServiceException badRequest(String message) {
+    return ServiceException.invalid("HTTPBadRequest", message);
+  }
+
   static ServiceException invalidInput(String reason) {
     return ServiceException.invalid("InvalidInput", "Invalid input received: " + reason);
   }

@@ -8,6 +8,8 @@ import java.util.Map;
 /** Cinder's rules for a volume made from an image, and what the volume remembers of it. */
 final class VolumeImages {
   private static final long GIB = 1L << 30;
+  /** The image property naming the type a volume made from the image gets (Cinder's). */
+  static final String VOLUME_TYPE_PROPERTY = "cinder_img_volume_type";
 
   private VolumeImages() {}
 

@@ -14,7 +14,14 @@ import java.time.Clock;
  * operations Nova calls on Cinder: create (reserve), update (connect), complete, delete.
  */
 public record VolumeService(
-    VolumeTypes types, VolumeQuotas quotas, Volumes volumes, Snapshots snapshots, Attachments attachments) {
+    VolumeTypes types,
+    VolumeQuotas quotas,
+    Volumes volumes,
+    Snapshots snapshots,
+    Attachments attachments,
+    VolumeProperties properties,
+    VolumeServices services,
+    VolumeTypeAccess typeAccess) {
 
   public VolumeService {
     requireNonNull(types, "types is null");
@@ -22,6 +29,9 @@ public record VolumeService(
     requireNonNull(volumes, "volumes is null");
     requireNonNull(snapshots, "snapshots is null");
     requireNonNull(attachments, "attachments is null");
+    requireNonNull(properties, "properties is null");
+    requireNonNull(services, "services is null");
+    requireNonNull(typeAccess, "typeAccess is null");
   }
 
   /**
@@ -38,6 +48,9 @@ public record VolumeService(
         quotas,
         new Volumes(db, clock, ids, types, quotas, backend, tasks, images),
         new Snapshots(db, clock, ids, quotas, tasks),
-        new Attachments(db, clock, ids, backend));
+        new Attachments(db, clock, ids, backend),
+        new VolumeProperties(db, clock, types),
+        new VolumeServices(db, clock),
+        new VolumeTypeAccess(db, types));
   }
 }

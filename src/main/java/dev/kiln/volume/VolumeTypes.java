@@ -106,8 +106,16 @@ public final class VolumeTypes {
    * true}), private ({@code false}) or all ({@code null}); everyone else gets the public ones.
    */
   public List<VolumeType> list(Actor actor, Boolean isPublic, List<VolumeTypeSort> sorts) {
-    Boolean which = actor.admin() ? isPublic : Boolean.TRUE;
-    return store().list(which, sorts).stream().map(t -> asSeenBy(actor, t)).toList();
+    if (actor.admin()) {
+      return store().list(isPublic, sorts);
+    }
+    // Members see the public types and the private ones their project was given access to.
+    VolumeTypeStore store = store();
+    java.util.Set<String> granted = new java.util.HashSet<>(store.typesOfProject(actor.projectId()));
+    return store.list(null, sorts).stream()
+        .filter(t -> t.isPublic() || granted.contains(t.id()))
+        .map(t -> asSeenBy(actor, t))
+        .toList();
   }
 
   /** One type as the actor may see it; a private type is not found for non-admins. */
@@ -125,12 +133,21 @@ public final class VolumeTypes {
   }
 
   public VolumeType create(Actor actor, Spec spec) {
+    return create(actor, spec, ids.uuid());
+  }
+
+  /**
+   * Like {@link #create(Actor, Spec)}, with the id chosen by the in-process caller (Orchestration
+   * derives it from the resource, so a retried create finds the type the first attempt made).
+   */
+  public VolumeType create(Actor actor, Spec spec, String id) {
+    requireNonNull(id, "id is null");
     authorize(actor, "volume_extension:type_create");
     String name = checkName(spec.name());
     checkDescription(spec.description());
     checkCacheable(spec.extraSpecs(), Map.of());
     VolumeType type =
-        new VolumeType(ids.uuid(), name, spec.description(), spec.isPublic(), new TreeMap<>(spec.extraSpecs()));
+        new VolumeType(id, name, spec.description(), spec.isPublic(), new TreeMap<>(spec.extraSpecs()));
     try {
       db.inTransaction(
           sql -> {
@@ -269,8 +286,10 @@ public final class VolumeTypes {
 
   // Rules
 
-  static boolean canSee(Actor actor, VolumeType type) {
-    return type.isPublic() || actor.admin();
+  /** Public types are for everyone; a private one for admins and the projects given access. */
+  boolean canSee(Actor actor, VolumeType type) {
+    return type.isPublic() || actor.admin()
+        || (actor.projectId() != null && store().typesOfProject(actor.projectId()).contains(type.id()));
   }
 
   private static VolumeType asSeenBy(Actor actor, VolumeType type) {

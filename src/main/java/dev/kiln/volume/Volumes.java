@@ -12,6 +12,7 @@ import dev.kiln.tasks.TaskHandler;
 import dev.kiln.tasks.TaskRunner;
 import dev.kiln.volume.Volume.AttachStatus;
 import dev.kiln.volume.Volume.Status;
+import dev.kiln.volume.store.VolumeServiceStore;
 import dev.kiln.volume.store.VolumeStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -93,6 +94,16 @@ public final class Volumes {
       String imageId) {}
 
   public Volume create(Actor actor, Spec spec) {
+    return create(actor, spec, ids.uuid());
+  }
+
+  /**
+   * Like {@link #create(Actor, Spec)}, with the new volume's id chosen by the in-process caller:
+   * Orchestration derives it from the resource, so a create retried after a crash finds the volume
+   * the first attempt made (a second insert of the id is refused by the primary key).
+   */
+  public Volume create(Actor actor, Spec spec, String id) {
+    requireNonNull(id, "id is null");
     if (actor.projectId() == null) {
       throw VolumeErrors.invalidInput("a project-scoped token is needed to create a volume.");
     }
@@ -145,18 +156,24 @@ public final class Volumes {
       throw ServiceException.invalid(
           "InvalidAvailabilityZone", "Availability zone '" + zone + "' is invalid; Kiln has '" + AVAILABILITY_ZONE + "'.");
     }
+    // Cinder takes the type the request names, else the one the image asks for in its
+    // cinder_img_volume_type property, else the source's, else the default.
+    String imageType = image == null ? null : image.properties().get(VolumeImages.VOLUME_TYPE_PROPERTY);
     VolumeType type =
         spec.volumeType() != null
             ? types.resolve(actor, spec.volumeType())
-            : sourceType != null ? types.find(sourceType).orElse(types.defaultType()) : types.defaultType();
+            : imageType != null
+                ? types.resolve(actor, imageType)
+                : sourceType != null ? types.find(sourceType).orElse(types.defaultType()) : types.defaultType();
     boolean multiattach = type.multiattach() || Boolean.TRUE.equals(spec.multiattach());
     Instant now = now();
     Volume volume =
         new Volume(
-            ids.uuid(), actor.projectId(), actor.userId(), spec.name(), spec.description(), size, Status.CREATING,
+            id, actor.projectId(), actor.userId(), spec.name(), spec.description(), size, Status.CREATING,
             AttachStatus.DETACHED, type.id(), zone, multiattach, image != null || (origin != null && origin.bootable()),
             spec.sourceVolid(), spec.snapshotId(), requireNonNullElse(spec.metadata(), Map.of()), List.of(), now, now,
-            image != null ? VolumeImages.metadataOf(image) : origin != null ? origin.imageMetadata() : Map.of());
+            image != null ? VolumeImages.metadataOf(image) : origin != null ? origin.imageMetadata() : Map.of(),
+            Map.of());
     db.inTransaction(
         sql -> {
           quotas.reserve(sql, actor.projectId(), 1, size, 0);
@@ -195,14 +212,26 @@ public final class Volumes {
       return null; // deleted meanwhile, or an earlier attempt finished
     }
     String outcome = Status.AVAILABLE;
-    try {
-      backend.create(volume);
-    } catch (RuntimeException e) {
-      LOG.warn("Volume {} failed to create: {}", id, e.getMessage());
+    if (backendDisabled()) {
+      // Cinder's scheduler finds no valid backend while the only one is disabled.
+      LOG.warn("Volume {} failed to create: no valid backend (cinder-volume is disabled)", id);
       outcome = Status.ERROR;
+    } else {
+      try {
+        backend.create(volume);
+      } catch (RuntimeException e) {
+        LOG.warn("Volume {} failed to create: {}", id, e.getMessage());
+        outcome = Status.ERROR;
+      }
     }
     new VolumeStore(db.sql()).transition(id, List.of(Status.CREATING), outcome, AttachStatus.DETACHED, now());
     return null;
+  }
+
+  private boolean backendDisabled() {
+    return new VolumeServiceStore(db.sql()).all().stream()
+        .filter(s -> s.binary().equals(VolumeServices.VOLUME))
+        .allMatch(VolumeServices.Service::disabled);
   }
 
   private static String volumeIdOf(Task task) {
@@ -263,16 +292,32 @@ public final class Volumes {
    * else a volume with snapshots is refused. The quota is released with it.
    */
   public void delete(Actor actor, String id, boolean cascade) {
+    delete(actor, id, cascade, false);
+  }
+
+  /**
+   * Admin's os-force_delete: deletes the volume whatever its status (creating, attaching, error,
+   * maintenance...), as long as it is not attached; reservations that never attached go with it.
+   */
+  public void forceDelete(Actor actor, String id) {
+    delete(actor, id, false, true);
+  }
+
+  private void delete(Actor actor, String id, boolean cascade, boolean force) {
     Volume volume = visible(actor, id);
     db.inTransaction(
         sql -> {
           VolumeStore store = new VolumeStore(sql);
           Volume locked = store.lockVolume(id).orElseThrow(() -> VolumeErrors.volumeNotFound(id));
-          if (!locked.attachments().isEmpty()
-              || !List.of(Status.AVAILABLE, Status.ERROR).contains(locked.status())) {
+          boolean attached =
+              locked.attachStatus().equals(AttachStatus.ATTACHED)
+                  || locked.attachments().stream().anyMatch(a -> a.attachStatus().equals(Attachments.ATTACHED));
+          boolean busy = !force && (!locked.attachments().isEmpty()
+              || !List.of(Status.AVAILABLE, Status.ERROR).contains(locked.status()));
+          if (attached || busy) {
             throw VolumeErrors.invalidVolume(
-                "Volume status must be available or error or error_restoring or error_extending or"
-                    + " error_managing and must not be migrating, attached, belong to a group, have"
+                "Volume " + (force ? "" : "status must be available or error or error_restoring or error_extending or"
+                    + " error_managing and ") + "must not be migrating, attached, belong to a group, have"
                     + " snapshots, awaiting a transfer, or be disassociated from snapshots after volume"
                     + " transfer (it is " + locked.status() + ").");
           }
@@ -285,6 +330,7 @@ public final class Volumes {
             store.deleteSnapshot(s.id());
             quotas.release(sql, volume.projectId(), 0, s.size(), 1);
           }
+          store.deleteAttachmentsOf(id);
           store.deleteVolume(id);
           quotas.release(sql, volume.projectId(), 1, volume.size(), 0);
           return null;
@@ -338,6 +384,35 @@ public final class Volumes {
         LOG.warn("Could not tell Compute volume-extended for volume {} of server {}: {}", id, server, e.toString());
       }
     }
+    return visible(actor, id);
+  }
+
+  /**
+   * Changes a volume's type (Cinder's {@code os-retype} with migration policy {@code never}: Kiln has
+   * one backend, so no data moves). The volume must be available or in-use and the type a different
+   * one; a change of multiattach only while the volume is available, as Cinder rules.
+   */
+  public Volume retype(Actor actor, String id, String typeNameOrId) {
+    visible(actor, id);
+    VolumeType target = types.resolve(actor, typeNameOrId);
+    db.inTransaction(
+        sql -> {
+          VolumeStore store = new VolumeStore(sql);
+          Volume locked = store.lockVolume(id).orElseThrow(() -> VolumeErrors.volumeNotFound(id));
+          if (locked.multiattach() != target.multiattach() && !locked.status().equals(Status.AVAILABLE)) {
+            throw VolumeErrors.invalidInput(
+                "Invalid volume_type passed, retypes affecting multiattach are only allowed on available volumes,"
+                    + " the specified volume however currently has a status of: " + locked.status() + ".");
+          }
+          if (target.id().equals(locked.volumeTypeId())
+              || !store.retype(id, target.id(), target.multiattach(), List.of(Status.AVAILABLE, Status.IN_USE), now())) {
+            throw VolumeErrors.invalidVolume(
+                "Retype needs volume to be in available or in-use state, not be part of an active migration or a"
+                    + " consistency group, requested type has to be different that the one from the volume, and for"
+                    + " in-use volumes front-end qos specs cannot change.");
+          }
+          return null;
+        });
     return visible(actor, id);
   }
 

@@ -39,7 +39,7 @@ class PageRequestTest {
                   }
                   throw new UnsupportedOperationException(method.toString());
                 });
-    return new ApiRequest(server, null, "http://127.0.0.1:5000", ApiVersion.NONE);
+    return new ApiRequest(server, null, "http://127.0.0.1:5000", ApiVersion.NONE, FaultStyle.NOVA);
   }
 
   @Test

@@ -289,8 +289,10 @@ class ImageApiTest {
     assertThat(other.get(V2 + "/images").json().get("images").findValuesAsText("id")).contains(publicId);
     assertThat(other.delete(V2 + "/images/" + publicId).status()).isEqualTo(403);
 
-    // Deactivate/reactivate are admin actions.
-    assertThat(member.post(V2 + "/images/" + privateId + "/actions/deactivate", null).status()).isEqualTo(403);
+    // Deactivate/reactivate are for admins and the owner project's members.
+    Api.Response notOwner = other.post(V2 + "/images/" + publicId + "/actions/deactivate", null);
+    assertThat(notOwner.status()).isEqualTo(403);
+    assertThat(notOwner.body()).contains("Policy doesn't allow deactivate");
     for (String id : List.of(privateId, sharedId, communityId, publicId)) {
       assertThat(admin.delete(V2 + "/images/" + id).status()).isEqualTo(204);
     }
@@ -363,6 +365,28 @@ class ImageApiTest {
     assertThat(admin.post(V2 + "/images/" + id + "/actions/reactivate", null).status()).isEqualTo(204);
     assertThat(send(memberToken, "GET", V2 + "/images/" + id + "/file", null, null).body()).isEqualTo(data);
     assertThat(admin.delete(V2 + "/images/" + id).status()).isEqualTo(204);
+  }
+
+  @Test
+  void membersOfTheOwnerProjectDeactivateAndReactivateTheirImage() throws Exception {
+    String id = create(member, "{\"name\": \"mine\", \"disk_format\": \"raw\", \"container_format\": \"bare\"}");
+    byte[] data = "my image".getBytes(StandardCharsets.UTF_8);
+    assertThat(send(memberToken, "PUT", V2 + "/images/" + id + "/file", "application/octet-stream", data).statusCode()).isEqualTo(204);
+    assertThat(member.post(V2 + "/images/" + id + "/actions/deactivate", null).status()).isEqualTo(204);
+    assertThat(member.get(V2 + "/images/" + id).json().get("status").asText()).isEqualTo("deactivated");
+    assertThat(member.post(V2 + "/images/" + id + "/actions/reactivate", null).status()).isEqualTo(204);
+    assertThat(member.get(V2 + "/images/" + id).json().get("status").asText()).isEqualTo("active");
+    assertThat(member.delete(V2 + "/images/" + id).status()).isEqualTo(204);
+  }
+
+  @Test
+  void anEmptyImageIdIsNotFound() {
+    Api.Response get = member.get(V2 + "/images/");
+    assertThat(get.status()).isEqualTo(404);
+    assertThat(get.body()).doesNotContain("\"images\"");
+    assertThat(member.delete(V2 + "/images/").status()).isEqualTo(404);
+    assertThat(member.get(V2 + "/images").status()).isEqualTo(200);
+    assertThat(member.delete(V2 + "/images").status()).isEqualTo(405);
   }
 
   @Test

@@ -38,9 +38,11 @@ abstract class DatabaseTest {
         database
             .sql()
             .query(
-                "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank",
+                "SELECT version FROM flyway_schema_history WHERE success AND version IS NOT NULL"
+                    + " ORDER BY installed_rank",
                 row -> row.getString("version"));
-    assertThat(versions).contains("1", "2");
+    // A new database starts from the B19 baseline (V1..V19 in one script), then runs what follows.
+    assertThat(versions).first().isEqualTo("19");
     assertThat(database.sql().count("SELECT COUNT(*) FROM identity_domain")).isZero();
     assertThat(database.sql().count("SELECT COUNT(*) FROM task")).isZero();
   }

@@ -253,16 +253,103 @@ abstract class TaskRunnerTest {
     assertThat(store.claim("node-dead", Set.of("fragile"), aMinuteAgo, leaseEnd, 10)).hasSize(1);
 
     AtomicInteger calls = new AtomicInteger();
+    List<String> givenUp = new CopyOnWriteArrayList<>();
     TaskRunner other = runner(database, "node-b", FAST);
-    other.register("fragile", task -> {
-      calls.incrementAndGet();
-      return null;
-    });
+    other.register(
+        "fragile",
+        TaskHandler.withGiveUp(
+            task -> {
+              calls.incrementAndGet();
+              return null;
+            },
+            (task, error) -> givenUp.add(task.id() + ": " + error)));
     other.start();
 
     Task failed = awaitStatus(other, id, TaskStatus.FAILED);
     assertThat(failed.lastError()).contains("abandoned", "node-dead");
     assertThat(calls).hasValue(0);
+    // The dead node never gave up; the node that found it did, once, before marking it FAILED.
+    assertThat(givenUp).containsExactly(id + ": " + failed.lastError());
+  }
+
+  @Test
+  void aHandlerWhoseClaimWasTakenOverCanCommitNothing() throws Exception {
+    database.sql().update("CREATE TABLE fence_probe (task_id VARCHAR(64), attempt INT)");
+    TaskRunner.Settings longLease =
+        new TaskRunner.Settings(
+            FAST.pollInterval(),
+            Duration.ofSeconds(30), // node-a would renew only in 10 s
+            FAST.retryBackoff(),
+            FAST.maxRetryBackoff(),
+            FAST.maxAttempts(),
+            FAST.maxConcurrent(),
+            FAST.shutdownGrace());
+    CountDownLatch release = new CountDownLatch(1);
+    Map<Integer, Throwable> outcomes = new ConcurrentHashMap<>();
+    List<TaskRunner> runners =
+        List.of(
+            runner(database, "node-a", longLease), runner(closeLater(open(databaseKey)), "node-b", FAST));
+    for (TaskRunner runner : runners) {
+      Database own = runner == runners.get(0) ? database : open(databaseKey);
+      closeLater(own);
+      runner.register(
+          "write-once",
+          task -> {
+            release.await();
+            try {
+              own.inTransaction(
+                  sql ->
+                      sql.update(
+                          "INSERT INTO fence_probe VALUES (?, ?)", task.id(), task.attempts()));
+              outcomes.put(task.attempts(), new AssertionError("committed"));
+            } catch (RuntimeException e) {
+              outcomes.put(task.attempts(), e);
+              throw e;
+            }
+            return null;
+          });
+    }
+    TaskRunner a = runners.get(0);
+    TaskRunner b = runners.get(1);
+    a.start();
+    String id = a.submit("write-once", "{}");
+    awaitStatus(a, id, TaskStatus.RUNNING);
+    b.start();
+
+    // node-a stalls (as far as the database can tell): its lease runs out and node-b takes over.
+    database.sql().update("UPDATE task SET lease_until = ? WHERE id = ?", Instant.now().minusSeconds(1), id);
+    waiting().until(() -> find(b, id), t -> t.attempts() == 2 && "node-b".equals(t.claimedBy()));
+    release.countDown(); // both handlers now try to commit their change
+
+    Task done = awaitStatus(b, id, TaskStatus.SUCCEEDED);
+    assertThat(done.claimedBy()).isEqualTo("node-b");
+    waiting().until(() -> outcomes.size() == 2);
+    assertThat(outcomes.get(1)).isInstanceOf(LostClaimException.class).hasMessageContaining("node-a");
+    assertThat(outcomes.get(2)).hasMessage("committed");
+    assertThat(
+            database.sql().query(
+                "SELECT attempt FROM fence_probe WHERE task_id = ?", row -> row.getInt("attempt"), id))
+        .containsExactly(2);
+    // node-a's failure is not recorded over node-b's success.
+    assertThat(find(a, id).status()).isEqualTo(TaskStatus.SUCCEEDED);
+  }
+
+  @Test
+  void aFencedHandlerStillCommitsWhileItsClaimHolds() {
+    database.sql().update("CREATE TABLE fence_probe_ok (task_id VARCHAR(64))");
+    TaskRunner runner = runner(database, "node-a", FAST);
+    runner.register(
+        "writes",
+        task -> {
+          database.sql().update("INSERT INTO fence_probe_ok VALUES (?)", task.id()); // auto-commit
+          database.inTransaction(sql -> sql.update("INSERT INTO fence_probe_ok VALUES (?)", task.id()));
+          return null;
+        });
+    runner.start();
+    String id = runner.submit("writes", "{}");
+
+    awaitStatus(runner, id, TaskStatus.SUCCEEDED);
+    assertThat(database.sql().count("SELECT COUNT(*) FROM fence_probe_ok WHERE task_id = ?", id)).isEqualTo(2);
   }
 
   @Test

@@ -54,9 +54,14 @@ public final class Invariants {
 
   /** @param admin an Api with a token of a cloud admin */
   public Invariants(RunningKiln kiln, Api admin) {
-    requireNonNull(kiln, "kiln is null");
+    this(requireNonNull(kiln, "kiln is null").baseUrl(), admin);
+  }
+
+  /** For a Kiln reached by URL only (one in a child process, see {@link ChildKiln}). */
+  public Invariants(String baseUrl, Api admin) {
+    requireNonNull(baseUrl, "baseUrl is null");
     requireNonNull(admin, "admin is null");
-    this.baseUrl = kiln.baseUrl();
+    this.baseUrl = baseUrl;
     this.compute = admin.withHeader("OpenStack-API-Version", COMPUTE_VERSION);
     this.network = admin;
     this.volume = admin.withHeader("OpenStack-API-Version", VOLUME_VERSION);

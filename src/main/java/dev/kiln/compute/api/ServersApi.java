@@ -666,7 +666,9 @@ final class ServersApi {
 
   /** Nova's description: at most 255 characters (its column's size). */
   private static void checkDescription(ObjectNode in) {
-    if (in.get("description").textValue().length() > 255) {
+    // null clears the description (Nova's schema allows it); only a string has a length to check.
+    String description = in.path("description").textValue();
+    if (description != null && description.length() > 255) {
       throw Nova.invalid("server/description", in.get("description"), "is too long");
     }
   }

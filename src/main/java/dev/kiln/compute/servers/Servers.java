@@ -167,8 +167,15 @@ public final class Servers {
     }
   }
 
-  /** One entry of a create's {@code networks}: a network (with maybe an address), or a port. */
-  public record NetworkRequest(String networkId, String portId, String fixedIp) {}
+  /**
+   * One entry of a create's {@code networks}: a network (with maybe an address), or a port; {@code
+   * tag} is the interface's device tag, or null.
+   */
+  public record NetworkRequest(String networkId, String portId, String fixedIp, String tag) {
+    public NetworkRequest(String networkId, String portId, String fixedIp) {
+      this(networkId, portId, fixedIp, null);
+    }
+  }
 
   /**
    * What a create asks for.
@@ -315,6 +322,7 @@ public final class Servers {
     Set<String> seenPorts = new HashSet<>();
     List<PluggedPort> userPorts = new ArrayList<>();
     List<Integer> userPortPositions = new ArrayList<>();
+    List<String> userPortTags = new ArrayList<>();
     for (int i = 0; i < requested.size(); i++) {
       NetworkRequest n = requested.get(i);
       if (n.portId() != null) {
@@ -332,6 +340,7 @@ public final class Servers {
         }
         userPorts.add(new PluggedPort(port.id(), false));
         userPortPositions.add(i);
+        userPortTags.add(n.tag());
       } else {
         try {
           network.networks().visible(actor, n.networkId());
@@ -393,7 +402,7 @@ public final class Servers {
               Server server = made.get(n);
               store.insert(server);
               for (int i = 0; i < userPorts.size(); i++) {
-                store.addPort(server.id(), userPorts.get(i), userPortPositions.get(i));
+                store.addPort(server.id(), userPorts.get(i), userPortPositions.get(i), userPortTags.get(i));
               }
               devices.get(n).forEach(deviceStore::insert);
               ServerTagStore tagStore = new ServerTagStore(sql);
@@ -455,7 +464,7 @@ public final class Servers {
     for (int i = 0; i < requested.size(); i++) {
       NetworkRequest n = requested.get(i);
       if (n.portId() == null) {
-        nets.addObject().put("position", i).put("network_id", n.networkId()).put("fixed_ip", n.fixedIp());
+        nets.addObject().put("position", i).put("network_id", n.networkId()).put("fixed_ip", n.fixedIp()).put("tag", n.tag());
       }
     }
     ArrayNode groups = payload.putArray("security_groups");
@@ -530,8 +539,9 @@ public final class Servers {
                     fixedIp == null ? null : List.of(new Ports.AddressRequest(null, fixedIp)), null, null,
                     securityGroups.isEmpty() ? null : securityGroups, null, null, null, null));
         created.add(port.id());
+        String tag = n.path("tag").isTextual() ? n.get("tag").asText() : null;
         whileNotDeleting(id, sql -> {
-          new ServerStore(sql).addPort(id, new PluggedPort(port.id(), true), position);
+          new ServerStore(sql).addPort(id, new PluggedPort(port.id(), true), position, tag);
           return null;
         });
       }

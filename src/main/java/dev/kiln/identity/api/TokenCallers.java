@@ -9,20 +9,37 @@ import static java.util.Objects.requireNonNull;
 
 import dev.kiln.http.Caller;
 import dev.kiln.http.CallerResolver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-/** Resolves the X-Auth-Token of any service's request through the token service. */
+/**
+ * Resolves the X-Auth-Token of any service's request through the token service, and times each
+ * validation for {@code /metrics} ({@code kiln_token_validation_seconds}).
+ */
 public final class TokenCallers implements CallerResolver {
   private final TokenService tokens;
+  private final Timer validations;
 
-  public TokenCallers(TokenService tokens) {
+  public TokenCallers(TokenService tokens, MeterRegistry metrics) {
     this.tokens = requireNonNull(tokens, "tokens is null");
+    this.validations =
+        Timer.builder("kiln.token.validation")
+            .description("X-Auth-Token validations, server side")
+            .publishPercentiles(0.5, 0.95, 0.99)
+            .register(requireNonNull(metrics, "metrics is null"));
   }
 
   @Override
   public Optional<Caller> resolve(String token) {
-    return tokens.validate(token).map(TokenCallers::caller);
+    long start = System.nanoTime();
+    try {
+      return tokens.validate(token).map(TokenCallers::caller);
+    } finally {
+      validations.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
   }
 
   static Caller caller(TokenInfo info) {

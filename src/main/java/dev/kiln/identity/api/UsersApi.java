@@ -57,7 +57,7 @@ final class UsersApi {
             in.optionalString("domain_id").orElse(null),
             password(in),
             in.optionalString("default_project_id").orElse(null),
-            in.optionalString("email").orElse(null),
+            in.optionalString("email", 255).orElse(null),
             in.optionalString("description").orElse(""),
             in.optionalBoolean("enabled").orElse(true));
     return ApiResponse.created(views(request).wrap("user", views(request).user(user)));
@@ -79,7 +79,7 @@ final class UsersApi {
             name,
             password(in),
             in.optionalString("default_project_id").orElse(null),
-            in.optionalString("email").orElse(null),
+            in.optionalString("email", 255).orElse(null),
             in.optionalString("description").orElse(null),
             in.optionalBoolean("enabled").orElse(null));
     return ApiResponse.ok(views(request).wrap("user", views(request).user(user)));

@@ -18,7 +18,8 @@ import java.util.Optional;
 
 /**
  * The identity tables. Only the identity service uses this class; every statement is one SQL
- * round trip and the caller decides the transaction.
+ * round trip and the caller decides the transaction. Every change that can alter what an issued
+ * token means also moves {@code identity_revision} on, so token caches see it.
  */
 public final class IdentityStore {
   private static final String DOMAIN_COLUMNS = "id, name, description, enabled, created_at";
@@ -61,13 +62,14 @@ public final class IdentityStore {
   }
 
   public int updateDomain(Domain d) {
-    return sql.update(
-        "UPDATE identity_domain SET name = ?, description = ?, enabled = ? WHERE id = ?",
-        d.name(), d.description(), d.enabled(), d.id());
+    return changed(
+        sql.update(
+            "UPDATE identity_domain SET name = ?, description = ?, enabled = ? WHERE id = ?",
+            d.name(), d.description(), d.enabled(), d.id()));
   }
 
   public int deleteDomain(String id) {
-    return sql.update("DELETE FROM identity_domain WHERE id = ?", id);
+    return changed(sql.update("DELETE FROM identity_domain WHERE id = ?", id));
   }
 
   // Projects
@@ -112,15 +114,16 @@ public final class IdentityStore {
   }
 
   public int updateProject(Project p) {
-    return sql.update(
-        "UPDATE identity_project SET name = ?, description = ?, enabled = ? WHERE id = ?",
-        p.name(), p.description(), p.enabled(), p.id());
+    return changed(
+        sql.update(
+            "UPDATE identity_project SET name = ?, description = ?, enabled = ? WHERE id = ?",
+            p.name(), p.description(), p.enabled(), p.id()));
   }
 
   public int deleteProject(String id) {
     sql.update(
         "DELETE FROM identity_role_assignment WHERE target_type = 'PROJECT' AND target_id = ?", id);
-    return sql.update("DELETE FROM identity_project WHERE id = ?", id);
+    return changed(sql.update("DELETE FROM identity_project WHERE id = ?", id));
   }
 
   public long countProjectsInDomain(String domainId) {
@@ -170,18 +173,20 @@ public final class IdentityStore {
   }
 
   public int updateUser(User u) {
-    return sql.update(
-        "UPDATE identity_user SET name = ?, default_project_id = ?, email = ?, description = ?,"
-            + " enabled = ? WHERE id = ?",
-        u.name(), u.defaultProjectId(), u.email(), u.description(), u.enabled(), u.id());
+    return changed(
+        sql.update(
+            "UPDATE identity_user SET name = ?, default_project_id = ?, email = ?, description = ?,"
+                + " enabled = ? WHERE id = ?",
+            u.name(), u.defaultProjectId(), u.email(), u.description(), u.enabled(), u.id()));
   }
 
+  /** Sets a password; not a change tokens see (revoking them is the caller's decision). */
   public int setPasswordHash(String userId, String passwordHash) {
     return sql.update("UPDATE identity_user SET password_hash = ? WHERE id = ?", passwordHash, userId);
   }
 
   public int deleteUser(String id) {
-    return sql.update("DELETE FROM identity_user WHERE id = ?", id);
+    return changed(sql.update("DELETE FROM identity_user WHERE id = ?", id));
   }
 
   public long countUsersInDomain(String domainId) {
@@ -190,10 +195,12 @@ public final class IdentityStore {
 
   // Roles
 
+  /** Adds a role; a changed revision too, as tokens gain a role implied by this name. */
   public void insertRole(Role r, Instant createdAt) {
-    sql.update(
-        "INSERT INTO identity_role (id, name, description, created_at) VALUES (?, ?, ?, ?)",
-        r.id(), r.name(), r.description(), createdAt);
+    changed(
+        sql.update(
+            "INSERT INTO identity_role (id, name, description, created_at) VALUES (?, ?, ?, ?)",
+            r.id(), r.name(), r.description(), createdAt));
   }
 
   public Optional<Role> findRole(String id) {
@@ -214,13 +221,14 @@ public final class IdentityStore {
   }
 
   public int updateRole(Role r) {
-    return sql.update(
-        "UPDATE identity_role SET name = ?, description = ? WHERE id = ?",
-        r.name(), r.description(), r.id());
+    return changed(
+        sql.update(
+            "UPDATE identity_role SET name = ?, description = ? WHERE id = ?",
+            r.name(), r.description(), r.id()));
   }
 
   public int deleteRole(String id) {
-    return sql.update("DELETE FROM identity_role WHERE id = ?", id);
+    return changed(sql.update("DELETE FROM identity_role WHERE id = ?", id));
   }
 
   // Role assignments
@@ -228,10 +236,11 @@ public final class IdentityStore {
   /** Grants a role; granting one already held changes nothing, as in Keystone. */
   public void grant(RoleAssignment a) {
     try {
-      sql.update(
-          "INSERT INTO identity_role_assignment (user_id, role_id, target_type, target_id)"
-              + " VALUES (?, ?, ?, ?)",
-          a.userId(), a.roleId(), a.target().type(), a.target().id());
+      changed(
+          sql.update(
+              "INSERT INTO identity_role_assignment (user_id, role_id, target_type, target_id)"
+                  + " VALUES (?, ?, ?, ?)",
+              a.userId(), a.roleId(), a.target().type(), a.target().id()));
     } catch (StoreException e) {
       if (e.kind() != StoreException.Kind.DUPLICATE) {
         throw e;
@@ -240,10 +249,11 @@ public final class IdentityStore {
   }
 
   public int revoke(RoleAssignment a) {
-    return sql.update(
-        "DELETE FROM identity_role_assignment WHERE user_id = ? AND role_id = ? AND target_type = ?"
-            + " AND target_id = ?",
-        a.userId(), a.roleId(), a.target().type(), a.target().id());
+    return changed(
+        sql.update(
+            "DELETE FROM identity_role_assignment WHERE user_id = ? AND role_id = ? AND target_type = ?"
+                + " AND target_id = ?",
+            a.userId(), a.roleId(), a.target().type(), a.target().id()));
   }
 
   public List<RoleAssignment> listAssignments(ListFilter filter) {
@@ -270,6 +280,20 @@ public final class IdentityStore {
         userId,
         target.type(),
         target.id());
+  }
+
+  // Revision
+
+  /**
+   * Moves identity's revision on when a statement changed rows: every node's cached token
+   * validations then stop being trusted (see {@code TokenService}). Called after the change,
+   * never before, so that a validation that read the new revision also reads the new rows.
+   */
+  private int changed(int rows) {
+    if (rows > 0) {
+      sql.update("UPDATE identity_revision SET revision = revision + 1 WHERE id = 1");
+    }
+    return rows;
   }
 
   // Row mappers

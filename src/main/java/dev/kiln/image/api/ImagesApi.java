@@ -46,7 +46,7 @@ final class ImagesApi {
         .get("/v2/images", Access.AUTHENTICATED, this::list)
         .post("/v2/images", Access.AUTHENTICATED, this::create)
         .put("/v2/images", Access.AUTHENTICATED, request -> notAllowed("GET, POST"))
-        .delete("/v2/images", Access.AUTHENTICATED, request -> notAllowed("GET, POST"))
+        .delete("/v2/images", Access.AUTHENTICATED, this::deleteCollection)
         .get("/v2/images/{image_id}", Access.AUTHENTICATED, this::show)
         .patch("/v2/images/{image_id}", Access.AUTHENTICATED, this::update)
         .delete("/v2/images/{image_id}", Access.AUTHENTICATED, this::delete)
@@ -64,7 +64,22 @@ final class ImagesApi {
     throw ApiError.methodNotAllowed("The method is not allowed for this resource; allowed: " + allowed + ".");
   }
 
+  /** {@code /v2/images/} is an image with an empty id to Glance: not found. */
+  private static ApiResponse emptyId() {
+    throw ApiError.notFound("HTTPNotFound", "The resource could not be found.");
+  }
+
+  private ApiResponse deleteCollection(ApiRequest request) {
+    if (request.hasTrailingSlash()) {
+      return emptyId();
+    }
+    return notAllowed("GET, POST");
+  }
+
   private ApiResponse list(ApiRequest request) {
+    if (request.hasTrailingSlash()) {
+      return emptyId();
+    }
     Images.Page page = images.list(request.caller().actor(), ImageListQuery.parse(request));
     ObjectNode body = Json.object();
     ArrayNode list = body.putArray("images");

@@ -13,7 +13,6 @@ import dev.kiln.http.ApiRoutes;
 import dev.kiln.orchestration.OrchestrationService;
 import dev.kiln.orchestration.Stack;
 import dev.kiln.orchestration.StackAction;
-import dev.kiln.orchestration.StackStatus;
 import dev.kiln.orchestration.api.HeatPolicy.Role;
 import java.util.Iterator;
 
@@ -58,17 +57,10 @@ final class ActionsApi {
     service.act(actor, StackApi.identified(service, request, actor).id(), action);
   }
 
-  /**
-   * Cancelling needs an update in progress. Kiln's stacks are not updated yet, so this answers
-   * Heat's refusal for a stack in any other state, and says so for one that is.
-   */
+  /** {@code cancel_update} rolls the update back; {@code cancel_without_rollback} stops it where it is. */
   private void cancel(ApiRequest request, String policyName) {
     Actor actor = HeatPolicy.enforce(request, policyName, Role.MEMBER);
     Stack stack = StackApi.identified(service, request, actor);
-    if (stack.action() == StackAction.UPDATE && stack.status() == StackStatus.IN_PROGRESS) {
-      throw StackRequests.notSupported("Cancelling an update in this version of Kiln");
-    }
-    throw StackRequests.notSupported(
-        "Cancelling update when stack is ('" + stack.action() + "', '" + stack.status() + "')");
+    service.cancelUpdate(actor, stack.id(), policyName.equals("cancel_update"));
   }
 }

@@ -13,6 +13,8 @@ import dev.kiln.http.ApiRoutes;
 import dev.kiln.http.Json;
 import dev.kiln.orchestration.OrchestrationService;
 import dev.kiln.orchestration.Stack;
+import dev.kiln.orchestration.StackResource;
+import dev.kiln.orchestration.StackUpdatePreview;
 import dev.kiln.orchestration.api.HeatPolicy.Role;
 
 /**
@@ -35,10 +37,10 @@ final class StackApi {
         .get(stack, Access.AUTHENTICATED, this::show)
         .post(stack, Access.AUTHENTICATED, this::postToSubPath)
         .delete(stack, Access.AUTHENTICATED, this::delete)
-        .put(stack, Access.AUTHENTICATED, r -> update(r, "update"))
-        .patch(stack, Access.AUTHENTICATED, r -> update(r, "update_patch"))
-        .put(stack + "/preview", Access.AUTHENTICATED, r -> update(r, "preview_update"))
-        .patch(stack + "/preview", Access.AUTHENTICATED, r -> update(r, "preview_update_patch"))
+        .put(stack, Access.AUTHENTICATED, r -> update(r, "update", false))
+        .patch(stack, Access.AUTHENTICATED, r -> update(r, "update_patch", true))
+        .put(stack + "/preview", Access.AUTHENTICATED, r -> previewUpdate(r, "preview_update", false))
+        .patch(stack + "/preview", Access.AUTHENTICATED, r -> previewUpdate(r, "preview_update_patch", true))
         .get(stack + "/template", Access.AUTHENTICATED, this::template)
         .get(stack + "/environment", Access.AUTHENTICATED, this::environment)
         .get(stack + "/files", Access.AUTHENTICATED, this::files)
@@ -93,11 +95,35 @@ final class StackApi {
     return ApiResponse.noContent();
   }
 
-  /** Stack updates come with the engine's update planner; until then Heat's NotSupported. */
-  private ApiResponse update(ApiRequest request, String action) {
+  /** {@code PUT} (a new template) or {@code PATCH} (changes to the stack's): Heat's 202, no body. */
+  private ApiResponse update(ApiRequest request, String action, boolean existing) {
     Actor actor = HeatPolicy.enforce(request, action, Role.MEMBER);
-    identified(service, request, actor);
-    throw StackRequests.notSupported("Stack update in this version of Kiln");
+    Stack stack = identified(service, request, actor);
+    service.update(actor, stack.id(), StackRequests.update(request.hasBody() ? request.body() : null, existing));
+    return new ApiResponse(202, java.util.Map.of(), null);
+  }
+
+  /** What the update would do: {@code {"resource_changes": {"added": [...], ...}}}. */
+  private ApiResponse previewUpdate(ApiRequest request, String action, boolean existing) {
+    Actor actor = HeatPolicy.enforce(request, action, Role.MEMBER);
+    Stack stack = identified(service, request, actor);
+    boolean showNested = HeatParams.bool(request, "show_nested", false);
+    StackUpdatePreview preview =
+        service.previewUpdate(
+            actor, stack.id(), StackRequests.update(request.hasBody() ? request.body() : null, existing), showNested);
+    String stackUrl = StackViews.url(request, stack);
+    ObjectNode changes = Json.object();
+    add(changes, "added", preview.added(), stackUrl);
+    add(changes, "deleted", preview.deleted(), stackUrl);
+    add(changes, "replaced", preview.replaced(), stackUrl);
+    add(changes, "updated", preview.updated(), stackUrl);
+    add(changes, "unchanged", preview.unchanged(), stackUrl);
+    return ApiResponse.ok(Json.wrap("resource_changes", changes));
+  }
+
+  private static void add(ObjectNode changes, String key, java.util.List<StackResource> resources, String stackUrl) {
+    ArrayNode list = changes.putArray(key);
+    resources.forEach(r -> list.add(ResourceViews.resource(r, stackUrl, id -> null, false)));
   }
 
   private ApiResponse template(ApiRequest request) {

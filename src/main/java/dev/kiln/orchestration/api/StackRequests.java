@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.http.ApiError;
 import dev.kiln.orchestration.StackRequest;
+import dev.kiln.orchestration.StackUpdate;
 import dev.kiln.orchestration.template.TemplateSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,6 +51,50 @@ final class StackRequests {
         timeout(in.get("timeout_mins")),
         disableRollback(in.get("disable_rollback")),
         tags(in.get("tags")));
+  }
+
+  /**
+   * The body of a stack update: {@code PUT} ({@code existing} false) needs a template; {@code PATCH}
+   * may leave it out, to keep the stack's, and may name {@code clear_parameters}.
+   */
+  static StackUpdate update(JsonNode body, boolean existing) {
+    ObjectNode in = object(body);
+    if (in.hasNonNull("adopt_stack_data")) {
+      throw notSupported("Stack Adopt");
+    }
+    TemplateSource template = null;
+    if (!existing || in.hasNonNull("template") || in.hasNonNull("template_url")) {
+      template = template(in);
+    } else if (in.hasNonNull("files") || in.hasNonNull("environment") || in.hasNonNull("environment_files")) {
+      // A PATCH with new files or environment but the stack's template: an empty object stands in.
+      List<String> environmentFiles = environmentFiles(in.get("environment_files"));
+      template = new TemplateSource(
+          com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), null, files(in.get("files")),
+          environmentFiles.isEmpty() ? environment(in.get("environment")) : null, environmentFiles);
+    }
+    return new StackUpdate(
+        template,
+        parameters(in),
+        existing,
+        clearParameters(in.get("clear_parameters")),
+        timeout(in.get("timeout_mins")),
+        in.hasNonNull("disable_rollback") ? disableRollback(in.get("disable_rollback")) : null,
+        in.hasNonNull("tags") ? tags(in.get("tags")) : null);
+  }
+
+  private static List<String> clearParameters(JsonNode names) {
+    if (names == null || names.isNull()) {
+      return List.of();
+    }
+    if (names.isTextual()) {
+      return List.of(names.textValue());
+    }
+    if (!names.isArray()) {
+      throw ApiError.badRequest("'clear_parameters' must be a list of parameter names.");
+    }
+    List<String> out = new ArrayList<>();
+    names.forEach(n -> out.add(n.asText()));
+    return out;
   }
 
   /** The template with its files and environment, as create, preview and validate send them. */

@@ -14,7 +14,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-/** What every part of the engine shares: the store, time, ids, templates, types, signals. */
+/**
+ * What every part of the engine shares: the store, time, ids, templates, types, signals, and
+ * Kiln's public URL, asked for when a signal URL is made (the server knows its port only once it
+ * listens).
+ */
 record Engine(
     Database db,
     Clock clock,
@@ -25,7 +29,7 @@ record Engine(
     ConstraintCheckers checkers,
     ParsedTemplates parsed,
     java.security.SecureRandom seeds,
-    String publicUrl) {
+    java.util.function.Supplier<String> publicUrl) {
 
   Engine {
     requireNonNull(db, "db is null");

@@ -28,12 +28,30 @@ import java.util.Map;
 final class EngineService implements OrchestrationService {
   private final Engine engine;
   private final StackCommands commands;
+  private final StackUpdates updates;
   private final StackReads reads;
 
-  EngineService(Engine engine, StackCommands commands, StackReads reads) {
+  EngineService(Engine engine, StackCommands commands, StackUpdates updates, StackReads reads) {
     this.engine = requireNonNull(engine, "engine is null");
     this.commands = requireNonNull(commands, "commands is null");
+    this.updates = requireNonNull(updates, "updates is null");
     this.reads = requireNonNull(reads, "reads is null");
+  }
+
+  @Override
+  public void update(Actor actor, String stackId, dev.kiln.orchestration.StackUpdate update) {
+    updates.update(actor, stackId, update);
+  }
+
+  @Override
+  public dev.kiln.orchestration.StackUpdatePreview previewUpdate(
+      Actor actor, String stackId, dev.kiln.orchestration.StackUpdate update, boolean showNested) {
+    return updates.preview(actor, stackId, update);
+  }
+
+  @Override
+  public void cancelUpdate(Actor actor, String stackId, boolean rollback) {
+    updates.cancel(actor, stackId, rollback);
   }
 
   @Override

@@ -66,11 +66,12 @@ final class Journal implements AutoCloseable {
     final Map<String, ResourceRow> resources = new LinkedHashMap<>();
     final List<Hook> hooks = new ArrayList<>();
     final List<StackState> states = new ArrayList<>();
+    final List<StackRow> retargets = new ArrayList<>();
     final List<EventRow> events = new ArrayList<>();
 
     boolean isEmpty() {
       return templates.isEmpty() && newStacks.isEmpty() && begins.isEmpty() && newResources.isEmpty()
-          && resources.isEmpty() && hooks.isEmpty() && states.isEmpty() && events.isEmpty();
+          && resources.isEmpty() && hooks.isEmpty() && states.isEmpty() && retargets.isEmpty() && events.isEmpty();
     }
   }
 
@@ -119,6 +120,25 @@ final class Journal implements AutoCloseable {
   /** The row's latest state; several changes of one row between commits write it once. */
   void resource(ResourceRow row) {
     add(b -> b.resources.put(row.id(), row));
+  }
+
+  /**
+   * Several rows that must change together (a replacement becoming current as the row it replaces
+   * stops being so): always committed in the same transaction.
+   */
+  void resources(List<ResourceRow> rows) {
+    add(b -> rows.forEach(row -> b.resources.put(row.id(), row)));
+  }
+
+  /**
+   * The stack points at another template (a rollback's target), in the state {@code stack} has;
+   * written fenced on this operation's traversal like every other change.
+   */
+  void retarget(StackRow stack, List<EventRow> events) {
+    add(b -> {
+      b.retargets.add(stack);
+      b.events.addAll(events);
+    });
   }
 
   void hook(String resourceId, String hook) {
@@ -242,6 +262,9 @@ final class Journal implements AutoCloseable {
                   resources.updateAll(batch.resources.values());
                   for (Hook hook : batch.hooks) {
                     resources.setHook(hook.resourceId(), hook.hook());
+                  }
+                  for (StackRow target : batch.retargets) {
+                    stacks.retarget(target, target.traversal());
                   }
                   for (StackState s : batch.states) {
                     stacks.state(s.stackId(), s.traversal(), s.action(), s.status(), s.reason(), s.at(), s.deleted());

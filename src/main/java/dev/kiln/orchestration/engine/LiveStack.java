@@ -23,7 +23,7 @@ final class LiveStack {
   static final class Slot {
     private volatile ResourceRow row;
     final ResourceDefinition definition;
-    final ResourceType type;
+    volatile ResourceType type;
 
     Slot(ResourceRow row, ResourceDefinition definition, ResourceType type) {
       this.row = row;
@@ -38,16 +38,24 @@ final class LiveStack {
     void row(ResourceRow row) {
       this.row = row;
     }
+
+    /** A replacement took this name over: its row and type are the slot's now. */
+    void replace(ResourceRow row, ResourceType type) {
+      this.type = type;
+      this.row = row;
+    }
   }
 
   private volatile StackRow stack;
   private final Map<String, Slot> slots;
   private final BoundStack bound;
+  private final Map<String, ResourceDefinition> definitions;
 
-  private LiveStack(StackRow stack, Map<String, Slot> slots, BoundStack bound) {
+  private LiveStack(StackRow stack, Map<String, Slot> slots, BoundStack bound, Map<String, ResourceDefinition> definitions) {
     this.stack = stack;
     this.slots = slots;
     this.bound = bound;
+    this.definitions = definitions;
   }
 
   /**
@@ -67,7 +75,12 @@ final class LiveStack {
           types.forImplementation(row.data().path(ResourceTypes.IMPL_KEY).asText(row.type()));
       slots.put(row.name(), new Slot(row, definition, type));
     }
-    return new LiveStack(stack, slots, bound);
+    return new LiveStack(stack, slots, bound, definitions);
+  }
+
+  /** The bound template's definition of a resource (which may have no row yet), or null. */
+  ResourceDefinition definition(String name) {
+    return definitions.get(name);
   }
 
   StackRow stack() {

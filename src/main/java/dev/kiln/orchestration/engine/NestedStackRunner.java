@@ -36,14 +36,24 @@ final class NestedStackRunner implements NestedStacks {
   private final ResourceRow resource;
   private final Journal journal; // null for read-only use (outputs, attributes)
   private final Instant deadline;
+  private final Interruption interruption;
   private volatile String childId;
 
+  /** Read-only use (outputs, attributes): no operation to run in. */
   NestedStackRunner(StackRunner runner, LiveStack parent, ResourceRow resource, Journal journal, Instant deadline) {
+    this(runner, parent, resource, journal, deadline, null);
+  }
+
+  /** @param interruption the interruption of the parent resource's walk, for the child's walks */
+  NestedStackRunner(
+      StackRunner runner, LiveStack parent, ResourceRow resource, Journal journal, Instant deadline,
+      Interruption interruption) {
     this.runner = requireNonNull(runner, "runner is null");
     this.parent = requireNonNull(parent, "parent is null");
     this.resource = requireNonNull(resource, "resource is null");
     this.journal = journal;
     this.deadline = requireNonNull(deadline, "deadline is null");
+    this.interruption = interruption;
   }
 
   /** The child this runner made or found, or null. */
@@ -116,7 +126,7 @@ final class NestedStackRunner implements NestedStacks {
       BoundStack bound = e.parsed().bound(child, e.checkers());
       live = LiveStack.of(child, new ResourceStore(e.db().sql()).current(child.id()), bound, e.types());
     }
-    StackRunner.Outcome outcome = runner.create(live, journal(), childDeadline);
+    StackRunner.Outcome outcome = runner.create(live, journal(), childDeadline, interruption);
     runner.stackState(live, journal(), StackAction.CREATE, outcome.status(), outcome.reason());
     if (outcome.status() != StackStatus.COMPLETE) {
       throw new NestedStackFailed(outcome.reason());
@@ -181,8 +191,8 @@ final class NestedStackRunner implements NestedStacks {
     LiveStack live = LiveStack.of(child, new ResourceStore(e.db().sql()).current(child.id()), null, e.types());
     StackRunner.Outcome outcome =
         switch (action) {
-          case DELETE -> runner.delete(live, journal(), deadline);
-          default -> runner.act(live, action, journal(), deadline);
+          case DELETE -> runner.delete(live, journal(), deadline, interruption);
+          default -> runner.act(live, action, journal(), deadline, interruption);
         };
     runner.stackState(live, journal(), action, outcome.status(), outcome.reason());
     if (outcome.status() != StackStatus.COMPLETE) {

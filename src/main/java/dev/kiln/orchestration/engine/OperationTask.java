@@ -34,10 +34,15 @@ final class OperationTask implements TaskHandler {
 
   private final StackRunner runner;
   private final Lifecycle lifecycle;
+  private final Rollbacks rollbacks;
 
-  OperationTask(StackRunner runner, Lifecycle lifecycle) {
+  private final Operations operations;
+
+  OperationTask(StackRunner runner, Lifecycle lifecycle, Operations operations) {
     this.runner = requireNonNull(runner, "runner is null");
     this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
+    this.rollbacks = new Rollbacks(runner);
+    this.operations = requireNonNull(operations, "operations is null");
   }
 
   static String payload(String stackId, String traversal) {
@@ -63,11 +68,13 @@ final class OperationTask implements TaskHandler {
       return null; // finished, or superseded by a newer operation
     }
     StackAction action = stack.action();
-    try (Journal journal = new Journal(e.db(), stack.id(), traversal)) {
+    try (AutoCloseable running = operations.enter(stackId, traversal);
+        Watch watch = new Watch(e, stackId, traversal, Thread.currentThread());
+        Journal journal = new Journal(e.db(), stack.id(), traversal)) {
       List<ResourceRow> rows = new ResourceStore(e.db().sql()).current(stack.id());
       LiveStack live;
       try {
-        BoundStack bound = action == StackAction.CREATE ? e.parsed().bound(stack, e.checkers()) : null;
+        BoundStack bound = needsTemplate(action) ? e.parsed().bound(stack, e.checkers()) : null;
         live = LiveStack.of(stack, rows, bound, e.types());
       } catch (ServiceException refused) {
         // The template no longer binds (a constraint the cloud no longer meets): the operation fails.
@@ -87,22 +94,120 @@ final class OperationTask implements TaskHandler {
       StackRunner.Outcome outcome =
           switch (action) {
             case CREATE -> runner.create(live, journal, deadline);
-            case DELETE -> runner.delete(live, journal, deadline);
-            case SUSPEND, RESUME, CHECK -> runner.act(live, action, journal, deadline);
+            case DELETE -> {
+              StackRunner.Outcome old = runner.deleteLeftovers(live, leftovers(stack), journal, deadline);
+              yield old.status() == StackStatus.COMPLETE ? runner.delete(live, journal, deadline, null) : old;
+            }
+            case SUSPEND, RESUME, CHECK -> runner.act(live, action, journal, deadline, null);
+            case UPDATE, ROLLBACK -> runner.update(live, leftovers(stack), action, journal, deadline);
             default -> new StackRunner.Outcome(StackStatus.FAILED, "Kiln cannot run a stack " + action + " yet");
           };
-      runner.stackState(live, journal, action, outcome.status(), outcome.reason());
+      if (outcome.status() == StackStatus.FAILED && rollsBack(live.stack(), action)) {
+        // Heat's rollback: the stack goes back to the template before (none, after a create).
+        rollbacks.start(live.stack(), outcome.reason(), journal);
+        journal.sync();
+        StackRow target = new StackStore(e.db().sql()).find(stackId).orElseThrow();
+        List<ResourceRow> current = new ResourceStore(e.db().sql()).current(stackId);
+        LiveStack back;
+        try {
+          back = LiveStack.of(target, current, e.parsed().bound(target, e.checkers()), e.types());
+          outcome = runner.update(back, leftovers(target), StackAction.ROLLBACK, journal, deadline(target));
+        } catch (ServiceException refused) {
+          back = LiveStack.of(target, current, null, e.types());
+          outcome = new StackRunner.Outcome(StackStatus.FAILED, refused.getMessage());
+        }
+        runner.stackState(back, journal, StackAction.ROLLBACK, outcome.status(), outcome.reason());
+        action = StackAction.ROLLBACK;
+      } else {
+        runner.stackState(live, journal, action, outcome.status(), outcome.reason());
+      }
       journal.sync();
       lifecycle.after(operation(live, action, rows.size(), outcome.status()));
       return null;
     } catch (Journal.Superseded superseded) {
       LOG.info("stack {}: operation {} was superseded", stackId, traversal);
       return null;
+    } catch (InterruptedException interrupted) {
+      if (superseded(e, stackId, traversal)) {
+        Thread.interrupted();
+        LOG.info("stack {}: operation {} was taken over (cancelled)", stackId, traversal);
+        return null;
+      }
+      throw interrupted; // the runner is letting go: another attempt carries on from the rows
     } catch (RuntimeException unexpected) {
       // The runner retries the task from the persisted state; say why, with where.
       LOG.warn("stack {}: {} attempt failed", stackId, action, unexpected);
       throw unexpected;
     }
+  }
+
+  private static boolean superseded(Engine e, String stackId, String traversal) {
+    Thread.interrupted(); // the store's driver refuses to work for an interrupted thread
+    try {
+      return new StackStore(e.db().sql()).find(stackId).map(s -> !s.traversal().equals(traversal)).orElse(true);
+    } finally {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Looks at the stack's row every second while the operation runs, and interrupts the operation
+   * once another one took the stack over (a cancel received by another node).
+   */
+  private static final class Watch implements AutoCloseable {
+    private final Thread watcher;
+    private boolean closed;
+
+    Watch(Engine e, String stackId, String traversal, Thread operation) {
+      this.watcher = Thread.ofVirtual().name("heat-watch-" + stackId).start(() -> {
+        try {
+          while (true) {
+            Thread.sleep(WATCH_INTERVAL);
+            boolean taken;
+            try {
+              taken = new StackStore(e.db().sql()).find(stackId).map(s -> !s.traversal().equals(traversal)).orElse(true);
+            } catch (RuntimeException storeTrouble) {
+              continue;
+            }
+            if (taken) {
+              synchronized (this) {
+                if (!closed) {
+                  operation.interrupt();
+                }
+              }
+              return;
+            }
+          }
+        } catch (InterruptedException done) {
+          // the operation ended
+        }
+      });
+    }
+
+    @Override
+    public void close() {
+      synchronized (this) {
+        closed = true;
+      }
+      watcher.interrupt();
+    }
+  }
+
+  private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+
+  private static boolean needsTemplate(StackAction action) {
+    return action == StackAction.CREATE || action == StackAction.UPDATE || action == StackAction.ROLLBACK;
+  }
+
+  /** Heat rolls a failed create or update back unless the stack disables rollback. */
+  private static boolean rollsBack(StackRow stack, StackAction action) {
+    return !stack.disableRollback()
+        && stack.parentId() == null
+        && (action == StackAction.CREATE || action == StackAction.UPDATE);
+  }
+
+  private List<ResourceRow> leftovers(StackRow stack) {
+    return new ResourceStore(runner.engine().db().sql()).leftovers(stack.id());
   }
 
   private static StackLifecyclePlugin.Operation operation(

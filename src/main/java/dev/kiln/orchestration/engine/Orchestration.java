@@ -54,7 +54,27 @@ public final class Orchestration {
     return create(db, clock, ids, tasks, templates, constraints, publicUrl, plugins, BuiltinTypes.all());
   }
 
-  /** Kiln's full service: the OS::Heat types and the cloud's types over {@code cloud}. */
+  /**
+   * Kiln's full service: the OS::Heat types and the cloud's types over {@code cloud}.
+   *
+   * @param publicUrl Kiln's public URL, asked for each time a signal URL is made: a server whose
+   *     port the OS chooses knows it only once it listens
+   */
+  public static OrchestrationService create(
+      Database db,
+      Clock clock,
+      IdGenerator ids,
+      TaskRunner tasks,
+      TemplateLanguage templates,
+      ConstraintCheckers constraints,
+      java.util.function.Supplier<String> publicUrl,
+      Cloud cloud) {
+    List<ResourceType> all = new ArrayList<>(BuiltinTypes.all());
+    all.addAll(CloudTypes.all(cloud));
+    return create(db, clock, ids, tasks, templates, constraints, publicUrl, Lifecycle.fromClassPath().plugins(), all);
+  }
+
+  /** A service with exactly these resource types (tests add their own to the built-in ones). */
   public static OrchestrationService create(
       Database db,
       Clock clock,
@@ -63,10 +83,10 @@ public final class Orchestration {
       TemplateLanguage templates,
       ConstraintCheckers constraints,
       String publicUrl,
-      Cloud cloud) {
-    List<ResourceType> all = new ArrayList<>(BuiltinTypes.all());
-    all.addAll(CloudTypes.all(cloud));
-    return create(db, clock, ids, tasks, templates, constraints, publicUrl, Lifecycle.fromClassPath().plugins(), all);
+      List<StackLifecyclePlugin> plugins,
+      List<ResourceType> typeList) {
+    requireNonNull(publicUrl, "publicUrl is null");
+    return create(db, clock, ids, tasks, templates, constraints, () -> publicUrl, plugins, typeList);
   }
 
   private static OrchestrationService create(
@@ -76,7 +96,7 @@ public final class Orchestration {
       TaskRunner tasks,
       TemplateLanguage templates,
       ConstraintCheckers constraints,
-      String publicUrl,
+      java.util.function.Supplier<String> publicUrl,
       List<StackLifecyclePlugin> plugins,
       List<ResourceType> typeList) {
     requireNonNull(tasks, "tasks is null");
@@ -87,7 +107,9 @@ public final class Orchestration {
             new SecureRandom(),
             publicUrl);
     StackRunner runner = new StackRunner(engine);
-    tasks.register(OperationTask.KIND, new OperationTask(runner, new Lifecycle(plugins)));
-    return new EngineService(engine, new StackCommands(runner, tasks), new StackReads(runner));
+    Operations operations = new Operations();
+    tasks.register(OperationTask.KIND, new OperationTask(runner, new Lifecycle(plugins), operations));
+    return new EngineService(
+        engine, new StackCommands(runner, tasks), new StackUpdates(runner, tasks, operations), new StackReads(runner));
   }
 }

@@ -28,28 +28,35 @@ final class ResourceSteps {
   private final Journal journal;
   private final Instant deadline;
   private final StackResolver resolver;
+  private final Interruption interruption;
 
-  ResourceSteps(StackRunner runner, LiveStack live, Journal journal, Instant deadline) {
+  ResourceSteps(StackRunner runner, LiveStack live, Journal journal, Instant deadline, Interruption interruption) {
     this.runner = runner;
     this.live = live;
     this.journal = journal;
     this.deadline = deadline;
+    this.interruption = interruption;
     this.resolver = new StackResolver(live, name -> nested(live.slot(name).row()));
   }
 
-  private NestedStackRunner nested(ResourceRow row) {
-    return new NestedStackRunner(runner, live, row, journal, deadline);
+  NestedStackRunner nested(ResourceRow row) {
+    return new NestedStackRunner(runner, live, row, journal, deadline, interruption);
   }
 
   void create(String name) throws Exception {
-    LiveStack.Slot slot = live.slot(name);
+    create(live.slot(name));
+  }
+
+  /** Creates the resource in {@code slot}: the stack's, or a replacement's own slot. */
+  void create(LiveStack.Slot slot) throws Exception {
     ResourceRow row = slot.row();
+    String name = row.name();
     if (row.action() == StackAction.CREATE && row.status() == StackStatus.COMPLETE) {
       return;
     }
     ResourceDefinition definition = slot.definition;
     if (definition.hooks().contains(ResourceDefinition.Hook.PRE_CREATE)) {
-      row = hold(row, StackAction.CREATE, "pre-create");
+      row = hold(slot, row, StackAction.CREATE, "pre-create");
     }
     JsonNode properties;
     JsonNode metadata;
@@ -64,13 +71,15 @@ final class ResourceSteps {
       metadata = definition.metadata().resolve(resolver);
     } catch (ServiceException e) {
       if (row.status() != StackStatus.IN_PROGRESS || row.action() != StackAction.CREATE) {
-        row = runner.transition(live, journal, row, StackAction.CREATE, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, null);
+        row = runner.transition(
+            live, journal, slot, row, StackAction.CREATE, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, null);
       }
-      throw fail(row, StackAction.CREATE, e);
+      throw fail(slot, row, StackAction.CREATE, e);
     }
     if (row.action() != StackAction.CREATE || row.status() != StackStatus.IN_PROGRESS) {
       row = runner.transition(
-          live, journal, row, StackAction.CREATE, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, properties);
+          live, journal, slot, row, StackAction.CREATE, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED,
+          properties);
     }
     NestedStackRunner nested = nested(row);
     Step step = new Step(runner.engine(), live, row, properties, deadline, nested);
@@ -78,23 +87,29 @@ final class ResourceSteps {
       type.create(step);
     } catch (Exception e) {
       row = step.outcome(slot.row(), metadata, nested.childId());
-      throw fail(row, StackAction.CREATE, e);
+      throw fail(slot, row, StackAction.CREATE, e);
     }
     row = step.outcome(slot.row(), metadata, nested.childId());
-    runner.transition(live, journal, row, StackAction.CREATE, StackStatus.COMPLETE, StackRunner.STATE_CHANGED, properties);
+    runner.transition(
+        live, journal, slot, row, StackAction.CREATE, StackStatus.COMPLETE, StackRunner.STATE_CHANGED, properties);
   }
 
   void delete(String name) throws Exception {
-    LiveStack.Slot slot = live.slot(name);
+    delete(live.slot(name));
+  }
+
+  /** Deletes the resource in {@code slot} (the stack's, or a replaced or removed row's own). */
+  void delete(LiveStack.Slot slot) throws Exception {
     ResourceRow row = slot.row();
     if (row.action() == StackAction.DELETE && row.status() == StackStatus.COMPLETE) {
       return;
     }
     if (hooks(row).contains("pre-delete")) {
-      row = hold(row, StackAction.DELETE, "pre-delete");
+      row = hold(slot, row, StackAction.DELETE, "pre-delete");
     }
     if (row.action() != StackAction.DELETE || row.status() != StackStatus.IN_PROGRESS) {
-      row = runner.transition(live, journal, row, StackAction.DELETE, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, null);
+      row = runner.transition(
+          live, journal, slot, row, StackAction.DELETE, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, null);
     }
     if (!"RETAIN".equalsIgnoreCase(row.deletionPolicy())) {
       // Always asked, even for a row that never left INIT: a create whose outcome a crash lost
@@ -104,10 +119,11 @@ final class ResourceSteps {
       try {
         slot.type.delete(step);
       } catch (Exception e) {
-        throw fail(step.outcome(slot.row(), row.metadata(), null), StackAction.DELETE, e);
+        throw fail(slot, step.outcome(slot.row(), row.metadata(), null), StackAction.DELETE, e);
       }
     }
-    runner.transition(live, journal, slot.row(), StackAction.DELETE, StackStatus.COMPLETE, StackRunner.STATE_CHANGED, null);
+    runner.transition(
+        live, journal, slot, slot.row(), StackAction.DELETE, StackStatus.COMPLETE, StackRunner.STATE_CHANGED, null);
   }
 
   /** Suspend, resume or check one resource; resources that were never created are left alone. */
@@ -133,7 +149,7 @@ final class ResourceSteps {
         default -> throw new IllegalArgumentException("not a resource action: " + action);
       }
     } catch (Exception e) {
-      throw fail(step.outcome(slot.row(), row.metadata(), null), action, e);
+      throw fail(slot, step.outcome(slot.row(), row.metadata(), null), action, e);
     }
     runner.transition(
         live, journal, step.outcome(slot.row(), row.metadata(), null), action, StackStatus.COMPLETE,
@@ -144,27 +160,28 @@ final class ResourceSteps {
    * Holds the resource at a breakpoint: {@code <ACTION>_IN_PROGRESS}, an event saying so, the hook
    * recorded durably, then waits until a signal clears it. A restart keeps waiting.
    */
-  private ResourceRow hold(ResourceRow row, StackAction action, String hook) throws Exception {
+  ResourceRow hold(LiveStack.Slot slot, ResourceRow row, StackAction action, String hook) throws Exception {
     if (runner.hookPassed(row, hook)) {
       return row;
     }
     if (row.action() != action || row.status() != StackStatus.IN_PROGRESS) {
-      row = runner.transition(live, journal, row, action, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, null);
+      row = runner.transition(
+          live, journal, slot, row, action, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, null);
     }
     if (!hook.equals(row.hook())) {
       journal.hook(row.id(), hook);
       row = row.withHook(hook);
-      live.slot(row.name()).row(row);
+      slot.row(row);
       runner.note(live, journal, row, action + " paused until Hook " + hook + " is cleared");
     }
     journal.sync();
     try {
       runner.awaitHook(row, deadline);
     } catch (InterruptedException e) {
-      throw fail(row, action, e);
+      throw fail(slot, row, action, e);
     }
     row = row.withHook(null);
-    live.slot(row.name()).row(row);
+    slot.row(row);
     return row;
   }
 
@@ -175,16 +192,22 @@ final class ResourceSteps {
   }
 
   /** Records the failure on the resource and returns what the walk should see. */
-  private StackRunner.StepFailed fail(ResourceRow row, StackAction action, Throwable error) {
+  StackRunner.StepFailed fail(LiveStack.Slot slot, ResourceRow row, StackAction action, Throwable error) {
+    if (error instanceof InterruptedException && !interruption.timedOut()) {
+      // Not a timeout: the node is letting the operation go. What is persisted stays as it is,
+      // for the next attempt (or the operation that took the stack over) to carry on from.
+      Thread.currentThread().interrupt();
+      throw new Interruption.LetGo();
+    }
     String reason =
         error instanceof InterruptedException
             ? action + " aborted (" + StackRunner.TIMED_OUT + ")"
             : Failures.resourceReason(row.name(), error);
-    runner.transition(live, journal, row, action, StackStatus.FAILED, reason, null);
+    runner.transition(live, journal, slot, row, action, StackStatus.FAILED, reason, null);
     if (error instanceof InterruptedException) {
       Thread.currentThread().interrupt();
     }
-    return new StackRunner.StepFailed(reason);
+    return new StackRunner.StepFailed(reason, action);
   }
 
   static JsonNode emptyObject() {

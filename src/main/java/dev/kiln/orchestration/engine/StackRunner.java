@@ -16,9 +16,11 @@ import dev.kiln.orchestration.store.ResourceRow;
 import dev.kiln.orchestration.store.ResourceStore;
 import dev.kiln.orchestration.store.SignalStore;
 import dev.kiln.orchestration.store.StackRow;
+import dev.kiln.orchestration.template.BoundStack;
 import dev.kiln.orchestration.template.ResourceDefinition;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,12 +36,16 @@ final class StackRunner {
   /** A resource step failed; {@link #reason} is the resource's status reason. */
   static final class StepFailed extends Exception {
     final String reason;
+    final StackAction action;
 
-    StepFailed(String reason) {
+    StepFailed(String reason, StackAction action) {
       super(reason, null, false, false);
       this.reason = reason;
+      this.action = action;
     }
   }
+
+  static final JsonNode EMPTY = JsonColumns.object();
 
   static final String TIMED_OUT = "Timed out";
   static final String STATE_CHANGED = "state changed";
@@ -56,6 +62,12 @@ final class StackRunner {
 
   /** Creates every resource not created yet, each once its dependencies are. */
   Outcome create(LiveStack live, Journal journal, Instant deadline) throws InterruptedException {
+    return create(live, journal, deadline, null);
+  }
+
+  /** @param enclosing the interruption of the walk this one runs in (a nested stack's), or null */
+  Outcome create(LiveStack live, Journal journal, Instant deadline, Interruption enclosing)
+      throws InterruptedException {
     Graph.Builder<String> graph = Graph.builder();
     for (ResourceDefinition definition : live.bound().resources()) {
       graph.vertex(definition.name());
@@ -65,22 +77,46 @@ final class StackRunner {
         }
       }
     }
-    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline);
-    return walk(StackAction.CREATE, graph.build().requireAcyclic(), steps::create, deadline);
+    Interruption interruption = new Interruption(enclosing);
+    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline, interruption);
+    return walk(StackAction.CREATE, graph.build().requireAcyclic(), steps::create, deadline, interruption);
+  }
+
+  /**
+   * Deletes the rows an update left behind (replaced generations whose clean-up an update failure
+   * or a disabled rollback skipped), before the stack's own resources go.
+   */
+  Outcome deleteLeftovers(LiveStack live, List<ResourceRow> leftovers, Journal journal, Instant deadline)
+      throws InterruptedException {
+    if (leftovers.isEmpty()) {
+      return new Outcome(StackStatus.COMPLETE, "");
+    }
+    LiveStack none = LiveStack.of(live.stack(), List.of(), new BoundStack(Map.of(), List.of(), List.of()), engine.types());
+    UpdatePlanner planner = new UpdatePlanner(this, none, leftovers, Map.of());
+    UpdatePlan plan = planner.plan();
+    Interruption interruption = new Interruption(null);
+    ResourceSteps steps = new ResourceSteps(this, none, journal, deadline, interruption);
+    UpdateSteps update = new UpdateSteps(this, none, plan, planner, journal, deadline, steps);
+    return walk(StackAction.DELETE, plan.graph(), update::visit, deadline, interruption);
   }
 
   /** Deletes every resource, dependants first, from the rows alone (no template needed). */
-  Outcome delete(LiveStack live, Journal journal, Instant deadline) throws InterruptedException {
-    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline);
-    return walk(StackAction.DELETE, rowGraph(live).reversed(), steps::delete, deadline);
+  Outcome delete(LiveStack live, Journal journal, Instant deadline, Interruption enclosing)
+      throws InterruptedException {
+    Interruption interruption = new Interruption(enclosing);
+    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline, interruption);
+    return walk(StackAction.DELETE, rowGraph(live).reversed(), steps::delete, deadline, interruption);
   }
 
   /** Suspend (dependants first), resume and check (dependencies first) over every resource. */
-  Outcome act(LiveStack live, StackAction action, Journal journal, Instant deadline) throws InterruptedException {
-    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline);
+  Outcome act(LiveStack live, StackAction action, Journal journal, Instant deadline, Interruption enclosing)
+      throws InterruptedException {
+    Interruption interruption = new Interruption(enclosing);
+    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline, interruption);
     Graph<String> graph = rowGraph(live);
     return walk(
-        action, action == StackAction.SUSPEND ? graph.reversed() : graph, name -> steps.act(name, action), deadline);
+        action, action == StackAction.SUSPEND ? graph.reversed() : graph, name -> steps.act(name, action), deadline,
+        interruption);
   }
 
   private static Graph<String> rowGraph(LiveStack live) {
@@ -97,14 +133,90 @@ final class StackRunner {
     return graph.build();
   }
 
-  private Outcome walk(StackAction action, Graph<String> graph, Walker.Visitor<String> visitor, Instant deadline)
+  /**
+   * Updates the stack's resources to the bound template of {@code live} (an update, or a rollback
+   * to the template before): plans, then walks the plan.
+   *
+   * @param leftovers rows no longer current and not deleted, to clean up
+   */
+  Outcome update(LiveStack live, List<ResourceRow> leftovers, StackAction action, Journal journal, Instant deadline)
+      throws InterruptedException {
+    UpdatePlanner planner = new UpdatePlanner(this, live, leftovers, restrictedActions(live));
+    UpdatePlan plan;
+    try {
+      plan = planner.plan();
+    } catch (dev.kiln.common.ServiceException refused) {
+      return new Outcome(StackStatus.FAILED, refused.getMessage());
+    }
+    Interruption interruption = new Interruption(null);
+    ResourceSteps steps = new ResourceSteps(this, live, journal, deadline, interruption);
+    UpdateSteps update = new UpdateSteps(this, live, plan, planner, journal, deadline, steps);
+    return walk(action, plan.graph(), update::visit, deadline, interruption);
+  }
+
+  /** The environment's {@code restricted_actions}, by resource name. */
+  Map<String, java.util.Set<String>> restrictedActions(LiveStack live) {
+    com.fasterxml.jackson.databind.JsonNode registry =
+        engine.parsed().parsed(live.stack().templateId()).environment().resourceRegistry();
+    Map<String, java.util.Set<String>> out = new java.util.HashMap<>();
+    if (registry == null || !registry.path("resources").isObject()) {
+      return out;
+    }
+    for (ResourceDefinition definition : live.bound().resources()) {
+      registry.path("resources").fields().forEachRemaining(entry -> {
+        if (matches(entry.getKey(), definition.name())) {
+          JsonNode actions = entry.getValue().path("restricted_actions");
+          java.util.Set<String> set = out.computeIfAbsent(definition.name(), n -> new java.util.HashSet<>());
+          if (actions.isTextual()) {
+            set.add(actions.textValue());
+          } else {
+            actions.forEach(a -> set.add(a.asText()));
+          }
+        }
+      });
+    }
+    return out;
+  }
+
+  /** Heat's registry names: exact, or a glob with {@code *} (fnmatch). */
+  private static boolean matches(String pattern, String name) {
+    if (!pattern.contains("*")) {
+      return pattern.equals(name);
+    }
+    StringBuilder regex = new StringBuilder();
+    for (String part : pattern.split("\\*", -1)) {
+      if (regex.length() > 0) {
+        regex.append(".*");
+      }
+      regex.append(java.util.regex.Pattern.quote(part));
+    }
+    return name.matches(regex.toString());
+  }
+
+  /** The names of the template's resources a definition needs, sorted: what its row records. */
+  static List<String> requires(ResourceDefinition definition, LiveStack live) {
+    return definition.dependsOn().stream().filter(n -> live.definition(n) != null).sorted().toList();
+  }
+
+  /** A new row for a resource of {@code stack}'s current template, in INIT_COMPLETE. */
+  ResourceRow newRow(StackRow stack, ResourceDefinition definition, int generation, String replaces, List<String> requires) {
+    return new ResourceRow(
+        engine.ids().uuid(), stack.id(), definition.name(), generation, replaces == null, stack.templateId(),
+        definition.type(), StackAction.INIT, StackStatus.COMPLETE, "", null, requires, null, initialData(definition),
+        null, definition.deletionPolicy().name(), null, null, replaces, null, definition.description(), engine.now(),
+        null);
+  }
+
+  private <V> Outcome walk(
+      StackAction action, Graph<V> graph, Walker.Visitor<V> visitor, Instant deadline, Interruption interruption)
       throws InterruptedException {
     Duration left = Duration.between(engine.clock().instant(), deadline);
     if (left.isNegative()) {
       left = Duration.ZERO;
     }
-    WalkResult<String> result =
-        new Walker<>(graph, visitor, Walker.Options.defaults().withTimeout(left)).walk();
+    WalkResult<V> result =
+        new Walker<>(graph, visitor, Walker.Options.defaults().withTimeout(left).withOnTimeout(interruption::timeOut))
+            .walk();
     for (Throwable error : result.failed().values()) {
       if (error instanceof Journal.Superseded superseded) {
         throw superseded;
@@ -117,13 +229,13 @@ final class StackRunner {
     if (result.timedOut()) {
       return new Outcome(StackStatus.FAILED, TIMED_OUT);
     }
-    for (Map.Entry<String, Throwable> failed : result.failed().entrySet()) {
+    for (Map.Entry<V, Throwable> failed : result.failed().entrySet()) {
       if (failed.getValue() instanceof StepFailed step) {
-        return new Outcome(StackStatus.FAILED, Failures.stackReason(action, step.reason));
+        return new Outcome(StackStatus.FAILED, Failures.stackReason(step.action, step.reason));
       }
+      String name = failed.getKey() instanceof UpdatePlan.Work w ? w.name() : String.valueOf(failed.getKey());
       return new Outcome(
-          StackStatus.FAILED,
-          Failures.stackReason(action, Failures.resourceReason(failed.getKey(), failed.getValue())));
+          StackStatus.FAILED, Failures.stackReason(action, Failures.resourceReason(name, failed.getValue())));
     }
     return new Outcome(StackStatus.COMPLETE, "Stack " + action + " completed successfully");
   }
@@ -154,8 +266,15 @@ final class StackRunner {
   ResourceRow transition(
       LiveStack live, Journal journal, ResourceRow row, StackAction action, StackStatus status, String reason,
       JsonNode eventProperties) {
+    return transition(live, journal, live.slot(row.name()), row, action, status, reason, eventProperties);
+  }
+
+  /** As above, for a row held in {@code slot} (a replacement or a replaced row has its own). */
+  ResourceRow transition(
+      LiveStack live, Journal journal, LiveStack.Slot slot, ResourceRow row, StackAction action, StackStatus status,
+      String reason, JsonNode eventProperties) {
     ResourceRow next = row.withState(action, status, reason, engine.now());
-    live.slot(row.name()).row(next);
+    slot.row(next);
     journal.resource(next);
     journal.event(resourceEvent(live.stack(), next, reason, eventProperties));
     return next;

@@ -158,7 +158,7 @@ final class Step implements ResourceContext {
   @Override
   public String signalUrl() {
     StackRow s = live.stack();
-    return engine.publicUrl() + "/heat-api/v1/" + s.projectId() + "/stacks/" + s.name() + "/" + s.id()
+    return engine.publicUrl().get() + "/heat-api/v1/" + s.projectId() + "/stacks/" + s.name() + "/" + s.id()
         + "/resources/" + row.name() + "/signal";
   }
 

@@ -22,6 +22,10 @@ public final class CloudConstraints implements ConstraintCheckers {
 
   public static CloudConstraints over(Cloud cloud) {
     List<CustomConstraint> all = new ArrayList<>();
+    all.addAll(dev.kiln.orchestration.resources.volume.CinderTypes.constraints(cloud));
+    all.addAll(dev.kiln.orchestration.resources.identity.KeystoneTypes.constraints(cloud));
+    all.addAll(dev.kiln.orchestration.resources.compute.ComputeTypes.constraints(cloud));
+    all.addAll(dev.kiln.orchestration.resources.network.NetworkTypes.constraints(cloud));
     return new CloudConstraints(all);
   }
 

@@ -12,6 +12,10 @@ public final class CloudTypes {
 
   public static List<ResourceType> all(Cloud cloud) {
     List<ResourceType> types = new ArrayList<>();
+    types.addAll(dev.kiln.orchestration.resources.volume.CinderTypes.all(cloud));
+    types.addAll(dev.kiln.orchestration.resources.identity.KeystoneTypes.all(cloud));
+    types.addAll(dev.kiln.orchestration.resources.compute.ComputeTypes.all(cloud));
+    types.addAll(dev.kiln.orchestration.resources.network.NetworkTypes.all(cloud));
     return List.copyOf(types);
   }
 }

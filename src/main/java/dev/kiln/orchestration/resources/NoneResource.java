@@ -13,9 +13,7 @@ public final class NoneResource implements ResourceType {
   private static final ResourceSchema SCHEMA =
       Schemas.of(
           TYPE,
-          "Enables easily disabling certain resources via the resource_registry. It does nothing, but can"
-              + " effectively stub out any other resource because it will accept any properties and return any"
-              + " attribute (as None).",
+          "Does nothing and accepts any properties, answering every attribute with null; map another type to it in the resource_registry to leave that resource out.",
           "5.0.0",
           Map.of(),
           Map.of());

@@ -17,29 +17,24 @@ public final class ResourceChain implements ResourceType {
   private static final ResourceSchema SCHEMA =
       Schemas.of(
           TYPE,
-          "Creates one or more resources with the same configuration. The types of resources to be created are"
-              + " passed into the chain through the resources property.",
+          "Makes a list of resources of the given types, in order (or all at once when concurrent), each with the same properties, as a nested stack.",
           "6.0.0",
           Props.properties(
               "resources",
-              Props.list("The list of resource types to create. This list may contain type names or aliases"
-                      + " defined in the resource registry. Specific template names are not supported.")
+              Props.list("The type of each resource of the chain, in order; template files and registry aliases work too.")
                   .item(Props.string(null))
                   .required()
                   .updatable(),
               "concurrent",
-              Props.bool("If true, the resources in the chain will be created concurrently. If false or omitted,"
-                      + " each resource will be treated as having a dependency on the previous resource in the"
-                      + " list.")
+              Props.bool("Make every resource at once instead of each after the one before it.")
                   .defaultValue(false),
               "resource_properties",
-              Props.map("Properties to pass to each resource being created in the chain.")
+              Props.map("Properties given to every resource of the chain.")
                   .defaultValue(JSON.objectNode())
                   .updatable()),
           Props.attributes(
-              "refs", Props.attribute("A list of resource IDs for the resources in the chain.", "list"),
-              "attributes", Props.attribute("A map of resource names to the specified attribute of each individual"
-                  + " resource.", "map")));
+              "refs", Props.attribute("The physical ids of the chain's resources, in order.", "list"),
+              "attributes", Props.attribute("For each member, the value of the attribute named by the path that follows: get_attr [r, attributes, name].", "map")));
 
   @Override
   public ResourceSchema schema() {

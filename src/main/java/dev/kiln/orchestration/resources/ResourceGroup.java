@@ -23,54 +23,42 @@ public final class ResourceGroup implements ResourceType {
   private static final ResourceSchema SCHEMA =
       Schemas.of(
           TYPE,
-          "Creates one or more identically configured nested resources.",
+          "Makes count resources from one definition, as a nested stack, replacing the index variable in each with its index.",
           "2014.1",
           Props.properties(
               "count",
               Props.integer("The number of resources to create.").defaultValue(1).range(0.0, null).updatable(),
               "index_var",
               Props.string(
-                      "A variable that this resource will use to replace with the current index of a given resource"
-                          + " in the group. Can be used, for example, to customize the name property of grouped"
-                          + " servers in order to differentiate them when listed with nova client.")
+                      "The placeholder replaced by each member's index in its definition.")
                   .defaultValue("%index%")
                   .constraint(new Constraint.Length(3, null, null))
                   .since("2014.2"),
               "resource_def",
-              Props.map("Resource definition for the resources in the group. The value of this property is the"
-                      + " definition of a resource just as if it had been declared in the template itself.")
+              Props.map("The definition every member is made from: type, properties and metadata, with the index placeholder substituted.")
                   .required()
                   .updatable()
                   .key("type", Props.string("The type of the resources in the group.").required())
-                  .key("properties", Props.map("Property values for the resources in the group."))
-                  .key("metadata", Props.map("Supplied metadata for the resources in the group.").since("5.0.0")),
+                  .key("properties", Props.map("The properties each member gets."))
+                  .key("metadata", Props.map("The metadata each member gets.").since("5.0.0")),
               "removal_policies",
-              Props.list("Policies for removal of resources on update.")
+              Props.list("Which members an update that shrinks or changes the group removes first.")
                   .item(
-                      Props.map("Policy to be processed when doing an update which requires removal of specific"
-                              + " resources.")
-                          .key("resource_list", Props.list("List of resources to be removed when doing an update"
-                              + " which requires removal of specific resources. The resource may be specified"
-                              + " several ways: (1) The resource name, as in the nested stack, (2) The resource"
-                              + " reference returned from get_resource in a template, as available via the"
-                              + " 'refs' attribute. Note this is destructive on update when specified; even if"
-                              + " the count is not being reduced, and once a resource name is removed, its name"
-                              + " is never reused in subsequent updates.").defaultValue(JSON.arrayNode())))
+                      Props.map("One removal policy.")
+                          .key("resource_list", Props.list("Members (by name or physical id) to remove, and never to reuse the names of.").defaultValue(JSON.arrayNode())))
                   .defaultValue(JSON.arrayNode())
                   .updatable()
                   .since("2015.1"),
               "removal_policies_mode",
-              Props.string("How to handle changes to removal_policies on update. The default \"append\" mode"
-                      + " appends to the internal list, \"update\" replaces it on update.")
+              Props.string("Whether an update's removal_policies add to the recorded ones (append) or take their place (update).")
                   .allowed("append", "update")
                   .defaultValue("append")
                   .updatable()
                   .since("10.0.0")),
           Props.attributes(
-              "refs", Props.attribute("A list of resource IDs for the resources in the group.", "list"),
-              "refs_map", Props.attribute("A map of resource names to IDs for the resources in the group.", "map"),
-              "attributes", Props.attribute("A map of resource names to the specified attribute of each individual"
-                  + " resource. Requires heat_template_version: 2014-10-16.", "map"),
+              "refs", Props.attribute("The physical ids of the members, by index.", "list"),
+              "refs_map", Props.attribute("Each member's name with its physical id.", "map"),
+              "attributes", Props.attribute("For each member, the value of the attribute named by the path that follows: get_attr [r, attributes, name].", "map"),
               "removed_rsrc_list", Props.attribute("A list of removed resource names.", "list")));
 
   @Override

@@ -8,10 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Builds a type's schema with the {@code show} attribute every Heat resource has. */
-final class Schemas {
+public final class Schemas {
   private Schemas() {}
 
-  static ResourceSchema of(
+  public static ResourceSchema of(
       String type,
       String description,
       String since,

@@ -23,20 +23,20 @@ public final class StackResourceType implements ResourceType {
           Props.properties(
               "context",
               Props.map("Context for this stack.")
-                  .key("region_name", Props.string("Region name in which this stack will be created."))
+                  .key("region_name", Props.string("The region to make the stack in; Kiln has one."))
                   .key("credential_secret_id", Props.string("A Barbican secret ID.").since("12.0.0"))
                   .key("ca_cert", Props.string("CA Cert for SSL.").since("12.0.0"))
-                  .key("insecure", Props.bool("If set, then the server's certificate will not be verified.")
+                  .key("insecure", Props.bool("Skip checking the remote server's certificate.")
                       .defaultValue(false).since("12.0.0")),
               "template",
-              Props.string("Template that specifies the stack to be created as a resource.").required().updatable(),
+              Props.string("The nested stack's template.").required().updatable(),
               "timeout",
-              Props.integer("Number of minutes to wait for this stack creation.").updatable(),
+              Props.integer("How many minutes the nested stack's operations may take.").updatable(),
               "parameters",
               Props.map("Set of parameters passed to this stack.").defaultValue(new com.fasterxml.jackson.databind.node.ObjectNode(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance)).updatable()),
           Props.attributes(
               "stack_name", Props.attribute("Name of the stack.", "string"),
-              "outputs", Props.attribute("A dict of key-value pairs output from the stack.", "map")));
+              "outputs", Props.attribute("The nested stack's outputs by name.", "map")));
 
   @Override
   public ResourceSchema schema() {

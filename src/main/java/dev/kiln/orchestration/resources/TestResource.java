@@ -18,34 +18,33 @@ public final class TestResource implements ResourceType {
   private static final ResourceSchema SCHEMA =
       Schemas.of(
           TYPE,
-          "A resource which stores the string value that was provided. This resource is to be used only for"
-              + " testing. It has control knobs such as 'update_replace', 'fail', 'wait_secs'.",
+          "Keeps the value it is given and can be told to wait, fail or ask for replacement: a tool for testing templates and the engine, not for real stacks.",
           "5.0.0",
           Props.properties(
               "constraint_prop_secs",
-              Props.number("Number value for delay during resolve constraint.").defaultValue(0).updatable()
+              Props.number("Seconds the value's constraint check takes.").defaultValue(0).updatable()
                   .custom("test_constr").since("6.0.0"),
               "attr_wait_secs",
-              Props.number("Number value for timeout during resolving output value.").defaultValue(0).updatable()
+              Props.number("Seconds reading the output attribute takes.").defaultValue(0).updatable()
                   .since("6.0.0"),
               "value",
               Props.string("The input string to be stored.").defaultValue("test_string").updatable(),
               "update_replace_value",
-              Props.string("Some value that can be stored but can not be updated.").since("7.0.0"),
+              Props.string("A value kept from the create that no update may change.").since("7.0.0"),
               "fail",
-              Props.bool("Value which can be set to fail the resource operation to test failure scenarios.")
+              Props.bool("Make the resource's operations fail, to exercise failure handling.")
                   .updatable().defaultValue(false),
               "update_replace",
-              Props.bool("Value which can be set to trigger update replace for the particular resource.")
+              Props.bool("Make any update of the resource a replacement.")
                   .updatable().defaultValue(false),
               "wait_secs",
-              Props.number("Seconds to wait after an action (-1 is infinite).").updatable().defaultValue(0),
+              Props.number("Seconds each operation waits before it completes; -1 waits until cancelled.").updatable().defaultValue(0),
               "action_wait_secs",
               Props.map("Options for simulating waiting.")
                   .updatable()
-                  .key("create", Props.number("Seconds to wait after a create. Defaults to the global wait_secs.").updatable())
-                  .key("update", Props.number("Seconds to wait after an update. Defaults to the global wait_secs.").updatable())
-                  .key("delete", Props.number("Seconds to wait after a delete. Defaults to the global wait_secs.").updatable()),
+                  .key("create", Props.number("Seconds a create waits; wait_secs when unset.").updatable())
+                  .key("update", Props.number("Seconds an update waits; wait_secs when unset.").updatable())
+                  .key("delete", Props.number("Seconds a delete waits; wait_secs when unset.").updatable()),
               "client_name",
               Props.string("Client to poll.").defaultValue("").updatable(),
               "entity_name",
@@ -53,7 +52,7 @@ public final class TestResource implements ResourceType {
           Props.attributes(
               "output",
               Props.attribute(
-                  "The string that was stored. This value is also available by referencing the resource.", null)));
+                  "The value kept; get_resource on the resource gives it too.", null)));
 
   @Override
   public ResourceSchema schema() {
@@ -72,6 +71,34 @@ public final class TestResource implements ResourceType {
     if (fail) {
       throw new ResourceError("ValueError", "Test Resource failed " + context.name());
     }
+  }
+
+  /**
+   * Heat's in-place update: a new {@code value} is stored (unless {@code fail}) and the update's wait
+   * runs; {@code fail} fails any update. Other properties change nothing but the recorded properties.
+   */
+  @Override
+  public void update(ResourceContext context, JsonNode previous) throws Exception {
+    JsonNode props = context.properties();
+    boolean fail = props.path("fail").asBoolean(false);
+    JsonNode value = props.get("value");
+    boolean valueChanged = value != null && !value.equals(previous == null ? null : previous.get("value"));
+    if (valueChanged && !value.asText().isEmpty()) {
+      if (!fail) {
+        context.data().set("value", value);
+      }
+      waitFor(context, "update"); // Heat waits only when the value changes
+    }
+    if (fail) {
+      throw new ResourceError("ValueError", "Test Resource failed " + context.name());
+    }
+  }
+
+  /** Heat's TestResource is replaced when {@code update_replace} changes to true. */
+  @Override
+  public boolean needsReplacement(JsonNode previous, JsonNode next) {
+    boolean now = next.path("update_replace").asBoolean(false);
+    return now && (previous == null || now != previous.path("update_replace").asBoolean(false));
   }
 
   @Override

@@ -20,25 +20,23 @@ public final class WaitCondition implements ResourceType {
   private static final ResourceSchema SCHEMA =
       Schemas.of(
           TYPE,
-          "Resource for handling signals received by WaitConditionHandle.",
+          "Waits until its handle has received count success signals, or fails on a failure signal or when the timeout passes.",
           "2014.2",
           Props.properties(
               "handle",
-              Props.string("A reference to the wait condition handle used to signal this wait condition.").required(),
+              Props.string("The handle whose signals are counted.").required(),
               "timeout",
-              Props.number("The number of seconds to wait for the correct number of signals to arrive.")
+              Props.number("Seconds to wait for the signals before failing.")
                   .required()
                   .range(1.0, 43200.0),
               "count",
-              Props.integer("The number of success signals that must be received before the stack creation"
-                      + " process continues.")
+              Props.integer("How many success signals complete the wait.")
                   .defaultValue(1)
                   .range(1.0, null)
                   .updatable()),
           Props.attributes(
               "data",
-              Props.attribute("JSON string containing data associated with wait condition signals sent to the"
-                  + " handle.", "string")));
+              Props.attribute("The data of the signals received, as JSON keyed by each signal's id.", "string")));
 
   @Override
   public ResourceSchema schema() {

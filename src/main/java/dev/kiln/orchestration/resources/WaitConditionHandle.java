@@ -35,7 +35,7 @@ public final class WaitConditionHandle implements ResourceType {
     return new WaitConditionHandle(
         Schemas.of(
             TYPE,
-            "Resource for managing signals from instances. Heat's native wait condition handle.",
+            "Receives signals from servers or scripts (an authenticated POST to its endpoint) for a wait condition.",
             "2014.2",
             Props.properties(
                 "signal_transport",
@@ -53,7 +53,7 @@ public final class WaitConditionHandle implements ResourceType {
     return new WaitConditionHandle(
         Schemas.of(
             UPDATE_TYPE,
-            "WaitConditionHandle that clears signals and changes handle on update.",
+            "A wait condition handle whose signals are forgotten on every stack update, so the wait starts over.",
             "2014.1",
             java.util.Map.of(),
             attributes()));
@@ -61,12 +61,10 @@ public final class WaitConditionHandle implements ResourceType {
 
   private static java.util.Map<String, dev.kiln.orchestration.template.schema.AttributeSchema> attributes() {
     return Props.attributes(
-        "token", Props.attribute("Token for stack-user which can be used for signalling handle", "string"),
-        "endpoint", Props.attribute("Endpoint/url which can be used for signalling handle", "string"),
-        "curl_cli", Props.attribute("Convenience attribute, provides curl CLI command prefix, which can be used"
-            + " for signalling handle completion or failure.", "string"),
-        "signal", Props.attribute("JSON serialized map that includes the endpoint, token and/or other attributes"
-            + " the client must use for signalling this handle.", "string"));
+        "token", Props.attribute("The token to send with a signal.", "string"),
+        "endpoint", Props.attribute("The URL to POST a signal to.", "string"),
+        "curl_cli", Props.attribute("A curl command, token included, that signals the handle; add the JSON body with --data.", "string"),
+        "signal", Props.attribute("The endpoint and token, as one JSON object, for a client that signals the handle.", "string"));
   }
 
   @Override

@@ -64,6 +64,23 @@ public record ResourceRow(
         updatedAt);
   }
 
+  /** This row following a new definition: the template it follows and what it needs now. */
+  public ResourceRow withDefinition(
+      String templateId, List<String> requires, String deletionPolicy, String description) {
+    return new ResourceRow(
+        id, stackId, name, generation, current, templateId, type, action, status, statusReason, physicalId, requires,
+        properties, data, metadata, deletionPolicy, hook, nestedStackId, replaces, replacedBy, description, createdAt,
+        updatedAt);
+  }
+
+  /** This row made (or no longer) the stack's resource of its name. */
+  public ResourceRow withCurrent(boolean current, String replacedBy) {
+    return new ResourceRow(
+        id, stackId, name, generation, current, templateId, type, action, status, statusReason, physicalId, requires,
+        properties, data, metadata, deletionPolicy, hook, nestedStackId, replaces, replacedBy, description, createdAt,
+        updatedAt);
+  }
+
   public ResourceRow withHook(String hook) {
     return new ResourceRow(
         id, stackId, name, generation, current, templateId, type, action, status, statusReason, physicalId, requires,

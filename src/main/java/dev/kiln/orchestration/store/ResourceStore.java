@@ -59,13 +59,14 @@ public final class ResourceStore {
           new Object[] {
             r.action(), r.status(), r.statusReason(), r.physicalId(), JsonColumns.write(r.properties()),
             JsonColumns.write(r.data()), JsonColumns.write(r.metadata()), r.nestedStackId(), r.current(),
-            r.replacedBy(), r.updatedAt(), r.id()
+            r.replacedBy(), r.templateId(), JsonColumns.writeStrings(r.requires()), r.deletionPolicy(),
+            r.description(), r.updatedAt(), r.id()
           });
     }
     sql.batch(
         "UPDATE heat_resource SET action = ?, status = ?, status_reason = ?, physical_id = ?, properties = ?,"
-            + " data = ?, metadata = ?, nested_stack_id = ?, is_current = ?, replaced_by = ?, updated_at = ?"
-            + " WHERE id = ?",
+            + " data = ?, metadata = ?, nested_stack_id = ?, is_current = ?, replaced_by = ?, template_id = ?,"
+            + " requires = ?, deletion_policy = ?, description = ?, updated_at = ? WHERE id = ?",
         args);
   }
 
@@ -100,6 +101,19 @@ public final class ResourceStore {
         stackId);
   }
 
+  /**
+   * Rows that are no longer the stack's resource of their name but may still hold something: a
+   * replaced generation not deleted yet (an update failed, or a crash, before its clean-up), or a
+   * replacement that was rolled back.
+   */
+  public List<ResourceRow> leftovers(String stackId) {
+    return sql.query(
+        "SELECT " + COLUMNS + " FROM heat_resource WHERE stack_id = ? AND is_current = FALSE"
+            + " AND NOT (action = 'DELETE' AND status = 'COMPLETE') ORDER BY created_at, name, generation",
+        ResourceStore::map,
+        stackId);
+  }
+
   /** Every row of the stack, every generation. */
   public List<ResourceRow> all(String stackId) {
     return sql.query(
@@ -126,6 +140,30 @@ public final class ResourceStore {
         ResourceStore::map,
         stackId,
         name);
+  }
+
+  /** The highest generation of each resource name of a stack. */
+  public java.util.Map<String, Integer> maxGenerations(String stackId) {
+    java.util.Map<String, Integer> out = new java.util.HashMap<>();
+    for (java.util.Map.Entry<String, Integer> e :
+        sql.query(
+            "SELECT name, MAX(generation) AS g FROM heat_resource WHERE stack_id = ? GROUP BY name",
+            row -> java.util.Map.entry(row.getString("name"), row.getInt("g")),
+            stackId)) {
+      out.put(e.getKey(), e.getValue());
+    }
+    return out;
+  }
+
+  /** The highest generation of a resource name in a stack, or -1. */
+  public int maxGeneration(String stackId, String name) {
+    return sql.queryOne(
+            "SELECT MAX(generation) AS g FROM heat_resource WHERE stack_id = ? AND name = ?",
+            row -> row.getNullableInt("g"),
+            stackId,
+            name)
+        .map(g -> g == null ? -1 : g)
+        .orElse(-1);
   }
 
   public Optional<ResourceRow> find(String id) {

@@ -54,6 +54,20 @@ public record StackRow(
     return deletedAt != null;
   }
 
+  /**
+   * This stack pointed at a template for a new operation (an update, or a rollback to the template
+   * before), with what comes with a template: its parameters and description.
+   */
+  public StackRow retargeted(
+      StackAction action, String reason, String traversal, Instant now, String templateId,
+      String previousTemplateId, String description, JsonNode parameters, JsonNode shownParameters,
+      Integer timeoutMins, boolean disableRollback, List<String> tags) {
+    return new StackRow(
+        id, name, projectId, userId, ownerAdmin, action, StackStatus.IN_PROGRESS, reason, traversal, now, templateId,
+        previousTemplateId, description, parameters, shownParameters, timeoutMins, disableRollback, tags, parentId,
+        parentResource, parentResourceId, rootId, nestedDepth, createdAt, now, deletedAt);
+  }
+
   /** This row with a new state; the other fields kept. */
   public StackRow withState(StackAction action, StackStatus status, String reason, Instant now) {
     return new StackRow(

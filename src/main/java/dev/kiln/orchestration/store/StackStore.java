@@ -120,6 +120,69 @@ public final class StackStore {
   }
 
   /**
+   * Starts an update: the stack lock as {@link #begin} takes it, and the stack pointed at the
+   * update's template, parameters and options ({@code next}, as {@link StackRow#retargeted} made it).
+   *
+   * @return whether this caller got the stack
+   */
+  public boolean beginUpdate(StackRow next) {
+    boolean begun =
+        sql.update(
+                "UPDATE heat_stack SET " + RETARGET + " WHERE id = ? AND status <> 'IN_PROGRESS' AND deleted_at IS NULL",
+                retargetArguments(next, next.id()))
+            == 1;
+    if (begun) {
+      writeTags(next);
+    }
+    return begun;
+  }
+
+  /**
+   * Points a stack that carries {@code expectedTraversal} at another template and operation: a
+   * rollback (taken by the update's own task, or by a cancel that supersedes it).
+   *
+   * @return false when the stack no longer carries {@code expectedTraversal}
+   */
+  public boolean retarget(StackRow next, String expectedTraversal) {
+    Object[] args = retargetArguments(next, next.id());
+    Object[] withTraversal = java.util.Arrays.copyOf(args, args.length + 1);
+    withTraversal[args.length] = expectedTraversal;
+    boolean done =
+        sql.update("UPDATE heat_stack SET " + RETARGET + " WHERE id = ? AND traversal = ? AND deleted_at IS NULL",
+                withTraversal)
+            == 1;
+    if (done) {
+      writeTags(next);
+    }
+    return done;
+  }
+
+  private static final String RETARGET =
+      "action = ?, status = ?, status_reason = ?, traversal = ?, operation_started_at = ?, updated_at = ?,"
+          + " template_id = ?, previous_template_id = ?, description = ?, parameters = ?, shown_parameters = ?,"
+          + " timeout_mins = ?, disable_rollback = ?, tags = ?";
+
+  private static Object[] retargetArguments(StackRow s, String id) {
+    return new Object[] {
+      s.action(), s.status(), s.statusReason(), s.traversal(), s.operationStartedAt(), s.updatedAt(), s.templateId(),
+      s.previousTemplateId(), s.description(), JsonColumns.write(s.parameters()),
+      JsonColumns.write(s.shownParameters()), s.timeoutMins(), s.disableRollback(),
+      JsonColumns.writeStrings(s.tags()), id
+    };
+  }
+
+  private void writeTags(StackRow s) {
+    sql.update("DELETE FROM heat_stack_tag WHERE stack_id = ?", s.id());
+    if (!s.tags().isEmpty()) {
+      List<Object[]> tags = new ArrayList<>();
+      for (String tag : new java.util.LinkedHashSet<>(s.tags())) {
+        tags.add(new Object[] {s.id(), tag});
+      }
+      sql.batch("INSERT INTO heat_stack_tag (stack_id, tag) VALUES (?, ?)", tags);
+    }
+  }
+
+  /**
    * Starts an operation on a nested stack: its root's lock covers it, so this takes the stack
    * whatever its state (a superseded operation may have left it IN_PROGRESS).
    */

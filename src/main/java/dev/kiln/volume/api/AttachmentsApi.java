@@ -56,7 +56,7 @@ final class AttachmentsApi {
     }
     return ApiResponse.ok(CinderListQuery.answer(
         request, "attachments", VolumesApi.url(request, project) + "/attachments", items,
-        VolumeViews.ATTACHMENT_FILTERS, detail ? null : AttachmentsApi::summary));
+        VolumeViews.ATTACHMENT_FILTERS, VolumeViews.ATTACHMENT_SORT_KEYS, detail ? null : AttachmentsApi::summary));
   }
 
   private static ObjectNode summary(ObjectNode full) {
@@ -75,10 +75,13 @@ final class AttachmentsApi {
     if (in.has("mode") && !request.microversion().atLeast(3, 54)) {
       throw in.invalid("mode", "needs microversion 3.54 or later");
     }
-    Attachments.Connector connector = in.has("connector") && !in.isNull("connector") ? connector(in) : null;
+    // An empty connector is no connector, as in Cinder (cinderclient sends {} without --connect):
+    // the attachment is only reserved.
+    Attachments.Connector connector =
+        in.has("connector") && !in.isNull("connector") && !in.raw("connector").isEmpty() ? connector(in) : null;
     String mode = in.optionalString("mode").orElse(connector == null ? null : modeOf(in));
     Attachment attachment = service.attachments().create(
-        request.caller().actor(), in.string("volume_uuid"), in.optionalString("instance_uuid").orElse(null),
+        request.caller().actor(), in.string("volume_uuid"), in.optionalUuid("instance_uuid").orElse(null),
         connector, mode);
     return ApiResponse.ok(Json.wrap("attachment", VolumeViews.attachment(attachment)));
   }
@@ -124,8 +127,12 @@ final class AttachmentsApi {
     if (!raw.isObject()) {
       throw in.invalid("connector", "expected an object describing the host (initiator, ip, host, …)");
     }
+    JsonInput fields = in.object("connector");
+    // Kept whole as given; the two fields Kiln stores apart are held to their columns' size.
     return new Attachments.Connector(
-        raw.toString(), raw.path("host").asText(null), raw.path("mountpoint").asText(null));
+        raw.toString(),
+        fields.optionalString("host", 255).orElse(null),
+        fields.optionalString("mountpoint", 255).orElse(null));
   }
 
   private static String modeOf(JsonInput in) {

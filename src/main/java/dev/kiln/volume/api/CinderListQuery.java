@@ -7,19 +7,23 @@ import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.http.Json;
 import dev.kiln.http.PageRequest;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 
 /**
- * Cinder's list conventions: equality filters on a resource's filterable attributes ({@code
- * metadata} as a JSON object), {@code name~} partial matches (3.34), time comparisons on {@code
- * created_at}/{@code updated_at} such as {@code gt:2026-01-01T00:00:00} (3.60), {@code sort} as
- * {@code key:dir,…} (or {@code sort_key}/{@code sort_dir}), {@code limit}/{@code marker} with a
- * {@code <collection>_links} next link, and {@code with_count} (3.45).
+ * Cinder's list conventions: equality filters on a resource's filterable attributes (admins may
+ * filter on any; {@code metadata} as a dict literal, see {@link MetadataFilter}), {@code name~}
+ * partial matches (3.34), time comparisons on {@code created_at}/{@code updated_at} such as {@code
+ * gt:2026-01-01T00:00:00} (3.60), {@code sort} as {@code key:dir,…} (or {@code
+ * sort_key}/{@code sort_dir}) over the collection's sort keys, {@code limit}/{@code marker} (an
+ * unknown marker is a 404, as Cinder's MarkerNotFound) with a {@code <collection>_links} next link
+ * whenever a page is full, and {@code with_count} (3.45).
  */
 final class CinderListQuery {
   private static final Set<String> CONTROL =
@@ -27,8 +31,17 @@ final class CinderListQuery {
 
   private CinderListQuery() {}
 
+  /** Sort keys Cinder takes for another attribute's name. */
+  private static final Map<String, String> SORT_ALIASES =
+      Map.of("display_name", "name", "display_description", "description", "project_id", "os-vol-tenant-attr:tenant_id");
+  /** Filters Cinder takes for another attribute's name. */
+  private static final Map<String, String> FILTER_ALIASES =
+      Map.of("display_name", "name", "project_id", "os-vol-tenant-attr:tenant_id", "tenant_id", "os-vol-tenant-attr:tenant_id");
+
   /**
-   * @param filterable the attributes this collection may be filtered on
+   * @param filterable the attributes this collection may be filtered on (by anyone; admins may
+   *     filter on any attribute, as Cinder lets them)
+   * @param sortable the attributes it may be sorted on
    * @param summary turns a full item into what the non-detail list shows, or null to show all
    */
   static ObjectNode answer(
@@ -37,6 +50,7 @@ final class CinderListQuery {
       String url,
       List<ObjectNode> all,
       Set<String> filterable,
+      Set<String> sortable,
       java.util.function.UnaryOperator<ObjectNode> summary) {
     List<ObjectNode> matching = new ArrayList<>();
     for (ObjectNode item : all) {
@@ -44,20 +58,69 @@ final class CinderListQuery {
         matching.add(item);
       }
     }
-    matching.sort(order(request));
-    PageRequest.Page<ObjectNode> page = PageRequest.from(request).apply(matching, i -> i.path("id").asText());
+    matching.sort(order(request, sortable));
+    PageRequest paging = PageRequest.from(request);
+    if (paging.marker() != null && all.stream().noneMatch(i -> paging.marker().equals(i.path("id").asText()))) {
+      throw ApiError.notFound("MarkerNotFound", "Marker " + paging.marker() + " could not be found.");
+    }
+    int start = 0;
+    if (paging.marker() != null) {
+      start = matching.size(); // a marker filtered out of this list has nothing after it here
+      for (int i = 0; i < matching.size(); i++) {
+        if (paging.marker().equals(matching.get(i).path("id").asText())) {
+          start = i + 1;
+          break;
+        }
+      }
+    }
+    start = (int) Math.min(matching.size(), (long) start + offset(request));
+    int end = paging.limit() == null ? matching.size() : (int) Math.min(matching.size(), (long) start + paging.limit());
+    List<ObjectNode> page = matching.subList(start, end);
     ObjectNode body = Json.object();
     ArrayNode items = body.putArray(collection);
-    page.items().forEach(i -> items.add(summary == null ? i : summary.apply(i)));
-    ArrayNode links = page.links(url);
-    if (!links.isEmpty()) {
-      body.set(collection + "_links", links);
+    page.forEach(i -> items.add(summary == null ? i : summary.apply(i)));
+    // Cinder links the next page whenever this one is full, even when nothing follows.
+    if (paging.limit() != null && paging.limit() > 0 && page.size() == paging.limit()) {
+      ArrayNode links = body.putArray(collection + "_links");
+      links.addObject().put("rel", "next").put("href", nextLink(request, url, page.getLast().path("id").asText()));
     }
     if (request.microversion().atLeast(3, 45)
         && request.query("with_count").map(v -> v.equalsIgnoreCase("true")).orElse(false)) {
       body.put("count", matching.size());
     }
     return body;
+  }
+
+  private static int offset(ApiRequest request) {
+    String raw = request.query("offset").orElse(null);
+    if (raw == null) {
+      return 0;
+    }
+    try {
+      int offset = Integer.parseInt(raw);
+      if (offset >= 0) {
+        return offset;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiError.badRequest("InvalidInput", "Invalid input received: offset must be a whole number, 0 or more; got '" + raw + "'.");
+  }
+
+  /** The request's own URL, with the marker moved on to {@code marker} (and no offset). */
+  private static String nextLink(ApiRequest request, String url, String marker) {
+    StringJoiner query = new StringJoiner("&");
+    for (String name : request.queryNames()) {
+      if (!name.equals("marker") && !name.equals("offset")) {
+        query.add(encode(name) + "=" + encode(request.query(name).orElse("")));
+      }
+    }
+    query.add("marker=" + encode(marker));
+    return url + "?" + query;
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
   private static boolean matches(ApiRequest request, ObjectNode item, Set<String> filterable) {
@@ -67,8 +130,10 @@ final class CinderListQuery {
       }
       String value = request.query(name).orElse("");
       boolean like = name.endsWith("~");
-      String attribute = like ? name.substring(0, name.length() - 1) : name;
-      if (!filterable.contains(attribute) || (like && !request.microversion().atLeast(3, 34))) {
+      String given = like ? name.substring(0, name.length() - 1) : name;
+      String attribute = FILTER_ALIASES.getOrDefault(given, given);
+      boolean allowed = filterable.contains(given) || filterable.contains(attribute) || request.caller().isAdmin();
+      if (!allowed || (like && !request.microversion().atLeast(3, 34))) {
         throw ApiError.badRequest("Invalid filters " + name + " are found in query options.");
       }
       JsonNode actual = item.get(attribute);
@@ -94,19 +159,8 @@ final class CinderListQuery {
   }
 
   private static boolean metadataMatches(JsonNode actual, String wanted) {
-    JsonNode filter;
-    try {
-      filter = Json.MAPPER.readTree(wanted);
-    } catch (Exception e) {
-      throw ApiError.badRequest("Invalid metadata filter '" + wanted + "': expected a JSON object such as {\"k\": \"v\"}.");
-    }
-    if (filter == null || !filter.isObject()) {
-      throw ApiError.badRequest("Invalid metadata filter '" + wanted + "': expected a JSON object such as {\"k\": \"v\"}.");
-    }
-    Iterator<Map.Entry<String, JsonNode>> fields = filter.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> e = fields.next();
-      if (actual == null || !actual.path(e.getKey()).asText("\u0000").equals(e.getValue().asText())) {
+    for (Map.Entry<String, String> e : MetadataFilter.parse(wanted).entrySet()) {
+      if (actual == null || !actual.path(e.getKey()).asText("\u0000").equals(e.getValue())) {
         return false;
       }
     }
@@ -130,7 +184,7 @@ final class CinderListQuery {
     };
   }
 
-  private static Comparator<ObjectNode> order(ApiRequest request) {
+  private static Comparator<ObjectNode> order(ApiRequest request, Set<String> sortable) {
     List<String[]> keys = new ArrayList<>();
     request.query("sort").ifPresent(sort -> {
       for (String part : sort.split(",")) {
@@ -147,7 +201,11 @@ final class CinderListQuery {
       if (!key[1].equals("asc") && !key[1].equals("desc")) {
         throw ApiError.badRequest("Invalid sort direction '" + key[1] + "': use asc or desc.");
       }
-      String field = key[0];
+      String field = SORT_ALIASES.getOrDefault(key[0], key[0]);
+      if (!sortable.contains(field)) {
+        throw ApiError.badRequest(
+            "InvalidInput", "Invalid input received: Invalid sort key " + key[0] + "; sort by one of " + String.join(", ", new java.util.TreeSet<>(sortable)) + ".");
+      }
       Comparator<ObjectNode> one = Comparator.comparing(i -> i.path(field).isNumber()
           ? String.format("%020d", i.path(field).asLong())
           : i.path(field).asText(""));

@@ -15,6 +15,7 @@ import dev.kiln.http.Json;
 import dev.kiln.http.JsonInput;
 import dev.kiln.http.PageRequest;
 import dev.kiln.volume.VolumeType;
+import dev.kiln.volume.VolumeTypeAccess;
 import dev.kiln.volume.VolumeTypeSort;
 import dev.kiln.volume.VolumeTypes;
 import java.util.ArrayList;
@@ -44,9 +45,11 @@ final class TypesApi {
       Set.of("False", "FALSE", "false", "0", "OFF", "Off", "off", "NO", "No", "no", "n", "f");
 
   private final VolumeTypes types;
+  private final VolumeTypeAccess access;
 
-  TypesApi(VolumeTypes types) {
+  TypesApi(VolumeTypes types, VolumeTypeAccess access) {
     this.types = requireNonNull(types, "types is null");
+    this.access = requireNonNull(access, "access is null");
   }
 
   void register(ApiRoutes routes) {
@@ -58,6 +61,8 @@ final class TypesApi {
         .get(TYPE, Access.AUTHENTICATED, this::show)
         .put(TYPE, Access.AUTHENTICATED, this::update)
         .delete(TYPE, Access.AUTHENTICATED, this::delete)
+        .post(TYPE + "/action", Access.AUTHENTICATED, this::act)
+        .get(TYPE + "/os-volume-type-access", Access.AUTHENTICATED, this::listAccess)
         .get(SPECS, Access.AUTHENTICATED, this::listSpecs)
         .post(SPECS, Access.AUTHENTICATED, this::setSpecs)
         .get(SPECS + "/{key}", Access.AUTHENTICATED, this::showSpec)
@@ -97,7 +102,9 @@ final class TypesApi {
     boolean isPublic = bool(in, "os-volume-type-access:is_public").orElse(true);
     Actor actor = request.caller().actor();
     VolumeType type = types.create(actor, new VolumeTypes.Spec(name, description, isPublic, specs));
-    return ApiResponse.ok(Json.wrap("volume_type", view(actor, type)));
+    ObjectNode view = legacyView(type);
+    view.put("os-volume-type-access:is_public", type.isPublic());
+    return ApiResponse.ok(Json.wrap("volume_type", view));
   }
 
   private ApiResponse showDefault(ApiRequest request) {
@@ -126,13 +133,48 @@ final class TypesApi {
     Actor actor = request.caller().actor();
     VolumeType type =
         types.update(actor, request.pathParam("type_id"), new VolumeTypes.Changes(name, description, isPublic));
-    return ApiResponse.ok(Json.wrap("volume_type", view(actor, type)));
+    return ApiResponse.ok(Json.wrap("volume_type", legacyView(type)));
   }
 
   private ApiResponse delete(ApiRequest request) {
     CinderProject.of(request);
     types.delete(request.caller().actor(), request.pathParam("type_id"));
     return ApiResponse.status(202, null);
+  }
+
+  // Type access
+
+  /** addProjectAccess and removeProjectAccess, each naming one project. */
+  private ApiResponse act(ApiRequest request) {
+    CinderProject.of(request);
+    JsonInput body = JsonInput.root(request.body()).allowOnly("addProjectAccess", "removeProjectAccess");
+    boolean add = body.has("addProjectAccess");
+    if (add == body.has("removeProjectAccess")) {
+      throw ApiError.badRequest("Name exactly one action: addProjectAccess or removeProjectAccess.");
+    }
+    JsonInput in = body.object(add ? "addProjectAccess" : "removeProjectAccess");
+    in.allowOnly("project");
+    String project = in.string("project");
+    if (project.isEmpty() || project.length() > 255) {
+      throw in.invalid("project", "must be 1 to 255 characters long");
+    }
+    Actor actor = request.caller().actor();
+    if (add) {
+      access.add(actor, request.pathParam("type_id"), project);
+    } else {
+      access.remove(actor, request.pathParam("type_id"), project);
+    }
+    return ApiResponse.status(202, null);
+  }
+
+  private ApiResponse listAccess(ApiRequest request) {
+    CinderProject.of(request);
+    String typeId = request.pathParam("type_id");
+    ArrayNode list = Json.array();
+    for (String project : access.projects(request.caller().actor(), typeId)) {
+      list.addObject().put("volume_type_id", typeId).put("project_id", project);
+    }
+    return ApiResponse.ok(Json.wrap("volume_type_access", list));
   }
 
   // Extra specs
@@ -188,8 +230,23 @@ final class TypesApi {
   // Views and input
 
   /**
-   * A type as Cinder shows it: extra specs to everyone (the operator's own only to admins, which
-   * the service already did), the QoS specs id only to admins.
+   * A type as Cinder's types_manage answers a create or an update: its legacy view, without the
+   * QoS specs id. The create adds the type-access flag (that extension extends create, show and
+   * list, not update).
+   */
+  private static ObjectNode legacyView(VolumeType type) {
+    ObjectNode o = Json.object();
+    o.put("id", type.id());
+    o.put("name", type.name());
+    o.put("is_public", type.isPublic());
+    o.set("extra_specs", specsNode(type.extraSpecs()));
+    o.put("description", type.description());
+    return o;
+  }
+
+  /**
+   * A type as Cinder shows and lists it: extra specs to everyone (the operator's own only to
+   * admins, which the service already did), the QoS specs id only to admins.
    */
   private static ObjectNode view(Actor actor, VolumeType type) {
     ObjectNode o = Json.object();

@@ -16,11 +16,12 @@ import dev.kiln.volume.VolumeService;
 import java.util.Set;
 
 /**
- * {@code POST /v3/{project_id}/volumes/{volume_id}/action}: extend, bootable, and the legacy
- * attach/detach actions, which move the same attachment records as the attachments API.
+ * {@code POST /v3/{project_id}/volumes/{volume_id}/action}: extend, bootable, read-only, image
+ * metadata, retype, the admin actions, and the legacy attach/detach actions, which move the same
+ * attachment records as the attachments API.
  */
 final class VolumeActionsApi {
-  private static final Set<String> ADMIN_ACTIONS = Set.of("os-reset_status", "os-force_detach");
+  private static final Set<String> ADMIN_ACTIONS = Set.of("os-reset_status", "os-force_detach", "os-force_delete");
 
   private final VolumeService service;
 
@@ -74,8 +75,8 @@ final class VolumeActionsApi {
       case "os-attach" -> {
         JsonInput in = body.object(action);
         in.allowOnly("instance_uuid", "mountpoint", "mode", "host_name");
-        String instance = in.optionalString("instance_uuid").orElse(null);
-        String host = in.optionalString("host_name").orElse(null);
+        String instance = in.optionalUuid("instance_uuid").orElse(null);
+        String host = in.optionalString("host_name", 255).orElse(null);
         if (instance == null && host == null) {
           throw in.invalid("instance_uuid", "give the instance_uuid (or host_name) the volume is attached to");
         }
@@ -83,7 +84,7 @@ final class VolumeActionsApi {
         if (mode != null && !mode.equals("rw") && !mode.equals("ro")) {
           throw in.invalid("mode", "must be 'rw' or 'ro'");
         }
-        attachments.attach(actor, id, instance, host, in.optionalString("mountpoint").orElse(null), mode);
+        attachments.attach(actor, id, instance, host, in.optionalString("mountpoint", 255).orElse(null), mode);
       }
       case "os-begin_detaching" -> attachments.beginDetaching(actor, id);
       case "os-roll_detaching" -> attachments.rollDetaching(actor, id);
@@ -99,6 +100,37 @@ final class VolumeActionsApi {
       case "os-force_detach" -> {
         String attachmentId = optionalField(body, action, "attachment_id", "connector");
         attachments.forceDetach(actor, id, attachmentId);
+      }
+      case "os-force_delete" -> service.volumes().forceDelete(actor, id);
+      case "os-update_readonly_flag" -> {
+        JsonInput in = body.object(action);
+        in.allowOnly("readonly");
+        boolean readonly = in.optionalBoolean("readonly").orElseThrow(() -> in.invalid("readonly", "this field is required"));
+        service.properties().setReadonly(actor, id, readonly);
+      }
+      case "os-retype" -> {
+        JsonInput in = body.object(action);
+        in.allowOnly("new_type", "migration_policy");
+        service.properties().retype(
+            actor, id, in.string("new_type"), in.optionalString("migration_policy").orElse(null));
+      }
+      case "os-show_image_metadata" -> {
+        return ApiResponse.ok(Json.wrap("metadata", Json.MAPPER.valueToTree(service.properties().imageMetadata(actor, id))));
+      }
+      case "os-set_image_metadata" -> {
+        JsonInput in = body.object(action);
+        in.allowOnly("metadata");
+        var metadata = VolumesApi.metadata(in, "metadata");
+        if (metadata == null) {
+          throw in.invalid("metadata", "this field is required");
+        }
+        return ApiResponse.ok(Json.wrap("metadata", Json.MAPPER.valueToTree(service.properties().setImageMetadata(actor, id, metadata))));
+      }
+      case "os-unset_image_metadata" -> {
+        JsonInput in = body.object(action);
+        in.allowOnly("key");
+        service.properties().unsetImageMetadata(actor, id, in.string("key"));
+        return ApiResponse.ok(null);
       }
       case "os-reset_status" -> {
         JsonInput in = body.object(action);

@@ -46,9 +46,11 @@ public final class VolumeApi implements HttpService {
     new VolumeActionsApi(service).register(routes);
     new SnapshotsApi(service).register(routes);
     new AttachmentsApi(service).register(routes);
-    new TypesApi(service.types()).register(routes);
+    new TypesApi(service.types(), service.typeAccess()).register(routes);
     new QuotasApi(service.quotas()).register(routes);
     new LimitsApi(service.quotas()).register(routes);
+    new ServicesApi(service.services()).register(routes);
+    new BackendsApi(service.services()).register(routes);
     routes.unmatchedIsNotFound();
   }
 

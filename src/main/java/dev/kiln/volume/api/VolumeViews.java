@@ -23,8 +23,16 @@ final class VolumeViews {
   static final Set<String> VOLUME_FILTERS =
       Set.of("name", "status", "metadata", "bootable", "availability_zone", "volume_type", "created_at", "updated_at",
           "multiattach", "id");
-  static final Set<String> SNAPSHOT_FILTERS = Set.of("name", "status", "volume_id", "id");
+  static final Set<String> SNAPSHOT_FILTERS = Set.of("name", "status", "volume_id", "id", "metadata");
   static final Set<String> ATTACHMENT_FILTERS = Set.of("volume_id", "instance_id", "status", "id");
+  /** What each collection sorts on: its attributes Cinder has as sortable columns. */
+  static final Set<String> VOLUME_SORT_KEYS =
+      Set.of("id", "name", "description", "status", "size", "availability_zone", "bootable", "created_at",
+          "updated_at", "user_id", "os-vol-tenant-attr:tenant_id", "volume_type", "multiattach");
+  static final Set<String> SNAPSHOT_SORT_KEYS =
+      Set.of("id", "name", "description", "status", "size", "volume_id", "created_at", "updated_at");
+  static final Set<String> ATTACHMENT_SORT_KEYS =
+      Set.of("id", "status", "volume_id", "instance_id", "attached_at", "attach_mode", "created_at");
 
   private VolumeViews() {}
 
@@ -32,6 +40,10 @@ final class VolumeViews {
     return instant == null ? null : TIME.format(instant);
   }
 
+  /**
+   * The volume as Cinder's volumes controller builds it, which is all that create and update
+   * answer: no API-extension attributes (Tempest's create/update schema forbids them).
+   */
   static ObjectNode volume(Volume v, String typeName, String url, boolean admin, ApiVersion version) {
     ObjectNode o = Json.object();
     o.put("id", v.id());
@@ -47,12 +59,7 @@ final class VolumeViews {
     o.put("snapshot_id", v.snapshotId());
     o.put("source_volid", v.sourceVolid());
     ObjectNode metadata = o.putObject("metadata");
-    v.metadata().forEach(metadata::put);
-    if (!v.imageMetadata().isEmpty()) {
-      // Cinder's os-vol-image-meta extension: only for volumes that came from an image.
-      ObjectNode image = o.putObject("volume_image_metadata");
-      v.imageMetadata().forEach(image::put);
-    }
+    v.visibleMetadata().forEach(metadata::put);
     ArrayNode attachments = o.putArray("attachments");
     for (Attachment a : v.attachments()) {
       if (a.attachStatus().equals(Attachments.ATTACHED)) {
@@ -61,22 +68,24 @@ final class VolumeViews {
         n.put("attachment_id", a.id());
         n.put("volume_id", v.id());
         n.put("server_id", a.instanceUuid());
-        n.put("host_name", a.attachedHost());
+        // Cinder shows which host uses the volume only to admins (and services such as Nova).
+        n.put("host_name", admin ? a.attachedHost() : null);
         n.put("device", a.mountpoint());
         n.put("attached_at", time(a.attachTime()));
       }
     }
     o.put("user_id", v.userId());
-    o.put("os-vol-tenant-attr:tenant_id", v.projectId());
-    if (admin) {
-      o.put("os-vol-host-attr:host", "kiln@simulated#pool");
-      o.putNull("os-vol-mig-status-attr:migstat");
-    }
     o.put("replication_status", "disabled");
     o.putNull("consistencygroup_id");
-    o.putNull("migration_status");
-    o.putNull("group_id");
-    o.putNull("provider_id");
+    if (admin) {
+      o.putNull("migration_status");
+    }
+    if (version.atLeast(3, 13)) {
+      o.putNull("group_id");
+    }
+    if (admin && version.atLeast(3, 21)) {
+      o.putNull("provider_id");
+    }
     if (version.atLeast(3, 48)) {
       o.put("shared_targets", false);
       o.putNull("service_uuid");
@@ -90,6 +99,27 @@ final class VolumeViews {
     return o;
   }
 
+  /**
+   * What {@code GET /volumes/{id}} and {@code GET /volumes/detail} show: the controller's view
+   * plus what Cinder's API extensions add to those two calls only — the owning project (to anyone
+   * who may see the volume), the backend host and migration state (to admins), and the image the
+   * volume came from (when it came from one).
+   */
+  static ObjectNode volumeWithExtensions(Volume v, String typeName, String url, boolean admin, ApiVersion version) {
+    ObjectNode o = volume(v, typeName, url, admin, version);
+    o.put("os-vol-tenant-attr:tenant_id", v.projectId());
+    if (admin) {
+      o.put("os-vol-host-attr:host", "kiln@simulated#pool");
+      o.putNull("os-vol-mig-status-attr:migstat");
+      o.putNull("os-vol-mig-status-attr:name_id");
+    }
+    if (!v.imageMetadata().isEmpty()) {
+      ObjectNode image = o.putObject("volume_image_metadata");
+      v.imageMetadata().forEach(image::put);
+    }
+    return o;
+  }
+
   /** What {@code GET /volumes} (not detail) shows of a volume. */
   static ObjectNode summary(ObjectNode full) {
     ObjectNode o = Json.object();
@@ -99,21 +129,50 @@ final class VolumeViews {
     return o;
   }
 
-  static ObjectNode snapshot(Snapshot s, String url) {
+  /**
+   * What {@code GET /snapshots} (not detail) shows of a snapshot: Cinder's summary view, which
+   * has no links.
+   */
+  static ObjectNode snapshotSummary(ObjectNode full) {
+    ObjectNode o = Json.object();
+    for (String f : new String[] {"id", "created_at", "updated_at", "name", "description", "volume_id", "status", "size", "metadata"}) {
+      o.set(f, full.get(f));
+    }
+    return o;
+  }
+
+  static ObjectNode snapshotSummary(Snapshot s) {
     ObjectNode o = Json.object();
     o.put("id", s.id());
+    o.put("created_at", time(s.createdAt()));
+    o.put("updated_at", time(s.updatedAt()));
     o.put("name", s.name());
     o.put("description", s.description());
     o.put("volume_id", s.volumeId());
-    o.put("size", s.size());
     o.put("status", s.status());
-    o.putObject("metadata");
+    o.put("size", s.size());
+    ObjectNode metadata = o.putObject("metadata");
+    s.metadata().forEach(metadata::put);
+    return o;
+  }
+
+  /** The snapshot as create and update answer it: the summary plus what later microversions add. */
+  static ObjectNode snapshot(Snapshot s, ApiVersion version) {
+    ObjectNode o = snapshotSummary(s);
+    if (version.atLeast(3, 14)) {
+      o.putNull("group_snapshot_id");
+    }
+    if (version.atLeast(3, 41)) {
+      o.put("user_id", s.userId());
+    }
+    return o;
+  }
+
+  /** Show and detail add the extended snapshot attributes: the owning project and the progress. */
+  static ObjectNode snapshotWithExtensions(Snapshot s, ApiVersion version) {
+    ObjectNode o = snapshot(s, version);
     o.put("os-extended-snapshot-attributes:project_id", s.projectId());
-    o.put("os-extended-snapshot-attributes:progress", s.status().equals("available") ? "100%" : "0%");
-    o.put("user_id", s.userId());
-    o.put("created_at", time(s.createdAt()));
-    o.put("updated_at", time(s.updatedAt()));
-    o.set("links", links(url + "/snapshots/" + s.id()));
+    o.put("os-extended-snapshot-attributes:progress", s.progress() != null ? s.progress() : "0%");
     return o;
   }
 

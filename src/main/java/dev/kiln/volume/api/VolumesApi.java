@@ -33,6 +33,8 @@ final class VolumesApi {
     routes
         .get(base, Access.AUTHENTICATED, r -> list(r, false))
         .get(base + "/detail", Access.AUTHENTICATED, r -> list(r, true))
+        // Before {volume_id}, which would otherwise take "summary" for an id.
+        .get(base + "/summary", Access.AUTHENTICATED, this::summary)
         .post(base, Access.AUTHENTICATED, this::create)
         .get(base + "/{volume_id}", Access.AUTHENTICATED, this::show)
         .put(base + "/{volume_id}", Access.AUTHENTICATED, this::update)
@@ -40,6 +42,8 @@ final class VolumesApi {
         .get(base + "/{volume_id}/metadata", Access.AUTHENTICATED, this::metadata)
         .post(base + "/{volume_id}/metadata", Access.AUTHENTICATED, r -> setMetadata(r, false))
         .put(base + "/{volume_id}/metadata", Access.AUTHENTICATED, r -> setMetadata(r, true))
+        .get(base + "/{volume_id}/metadata/{key}", Access.AUTHENTICATED, this::metadataItem)
+        .put(base + "/{volume_id}/metadata/{key}", Access.AUTHENTICATED, this::setMetadataItem)
         .delete(base + "/{volume_id}/metadata/{key}", Access.AUTHENTICATED, this::deleteMetadata);
   }
 
@@ -49,24 +53,50 @@ final class VolumesApi {
 
   private ApiResponse list(ApiRequest request, boolean detail) {
     String project = CinderProject.of(request);
+    if (!detail && request.hasTrailingSlash()) {
+      // GET /volumes/ is a show with an empty id in Cinder.
+      throw ApiError.notFound("HTTPNotFound", "The resource could not be found.");
+    }
     Actor actor = request.caller().actor();
-    boolean all = request.query("all_tenants").map(v -> !v.equals("0") && !v.equalsIgnoreCase("false")).orElse(false);
+    boolean all = allTenants(request);
     List<ObjectNode> items = new ArrayList<>();
     for (Volume v : service.volumes().list(actor, all)) {
-      items.add(render(request, project, v));
+      items.add(render(request, project, v, true));
     }
     return ApiResponse.ok(CinderListQuery.answer(
         request, "volumes", url(request, project) + "/volumes" + (detail ? "/detail" : ""), items,
-        VolumeViews.VOLUME_FILTERS, detail ? null : VolumeViews::summary));
+        VolumeViews.VOLUME_FILTERS, VolumeViews.VOLUME_SORT_KEYS, detail ? null : VolumeViews::summary));
+  }
+
+  static boolean allTenants(ApiRequest request) {
+    return request.query("all_tenants").map(v -> !v.equals("0") && !v.equalsIgnoreCase("false")).orElse(false);
+  }
+
+  /**
+   * {@code GET /volumes/summary} (3.12): how many volumes and gigabytes the project has, and from
+   * 3.36 every metadata key with the values its volumes give it.
+   */
+  private ApiResponse summary(ApiRequest request) {
+    CinderProject.of(request);
+    if (!request.microversion().atLeast(3, 12)) {
+      throw ApiError.notFound("HTTPNotFound", "The resource could not be found: the volume summary needs microversion 3.12 or later.");
+    }
+    List<Volume> volumes = service.volumes().list(request.caller().actor(), allTenants(request));
+    ObjectNode summary = Json.object();
+    summary.put("total_size", volumes.stream().mapToLong(Volume::size).sum());
+    summary.put("total_count", volumes.size());
+    if (request.microversion().atLeast(3, 36)) {
+      Map<String, java.util.SortedSet<String>> values = new java.util.TreeMap<>();
+      volumes.forEach(v -> v.metadata().forEach((k, val) -> values.computeIfAbsent(k, x -> new java.util.TreeSet<>()).add(val)));
+      summary.set("metadata", Json.MAPPER.valueToTree(values));
+    }
+    return ApiResponse.ok(Json.wrap("volume-summary", summary));
   }
 
   private ApiResponse create(ApiRequest request) {
     String project = CinderProject.of(request);
+    // Cinder's create schema allows members it does not know and ignores them.
     JsonInput in = JsonInput.wrapped(request.body(), "volume");
-    in.allowOnly(
-        "size", "name", "description", "volume_type", "availability_zone", "metadata", "snapshot_id",
-        "source_volid", "multiattach", "consistencygroup_id", "imageRef", "backup_id", "display_name",
-        "display_description", "group_id", "scheduler_hints");
     for (String unsupported : new String[] {"backup_id", "consistencygroup_id", "group_id"}) {
       if (in.optionalString(unsupported).isPresent()) {
         throw in.invalid(unsupported, "Kiln cannot create volumes from this yet");
@@ -83,8 +113,8 @@ final class VolumesApi {
     Volume volume = service.volumes().create(
         request.caller().actor(),
         new Volumes.Spec(
-            in.optionalString("name").or(() -> in.optionalString("display_name")).orElse(null),
-            in.optionalString("description").or(() -> in.optionalString("display_description")).orElse(null),
+            in.optionalString("name", 255).or(() -> in.optionalString("display_name", 255)).orElse(null),
+            in.optionalString("description", 255).or(() -> in.optionalString("display_description", 255)).orElse(null),
             size,
             in.optionalString("volume_type").orElse(null),
             in.optionalString("availability_zone").orElse(null),
@@ -93,7 +123,7 @@ final class VolumesApi {
             in.optionalString("source_volid").orElse(null),
             in.optionalBoolean("multiattach").orElse(null),
             in.optionalString("imageRef").map(VolumesApi::imageIdOf).orElse(null)));
-    return ApiResponse.accepted(Json.wrap("volume", render(request, project, volume)));
+    return ApiResponse.accepted(Json.wrap("volume", render(request, project, volume, false)));
   }
 
   /** An imageRef may be the image's id or a link to it (Nova's style): its last path segment. */
@@ -104,7 +134,7 @@ final class VolumesApi {
   private ApiResponse show(ApiRequest request) {
     String project = CinderProject.of(request);
     Volume volume = service.volumes().visible(request.caller().actor(), request.pathParam("volume_id"));
-    return ApiResponse.ok(Json.wrap("volume", render(request, project, volume)));
+    return ApiResponse.ok(Json.wrap("volume", render(request, project, volume, true)));
   }
 
   private ApiResponse update(ApiRequest request) {
@@ -116,14 +146,14 @@ final class VolumesApi {
     Map<String, String> metadata = metadata(in, "metadata");
     Volume volume = service.volumes().update(
         actor, id,
-        in.optionalString("name").or(() -> in.optionalString("display_name")).orElse(null),
-        in.optionalString("description").or(() -> in.optionalString("display_description")).orElse(null),
+        in.optionalString("name", 255).or(() -> in.optionalString("display_name", 255)).orElse(null),
+        in.optionalString("description", 255).or(() -> in.optionalString("display_description", 255)).orElse(null),
         null);
     if (metadata != null) {
       service.volumes().setMetadata(actor, id, metadata, true);
       volume = service.volumes().visible(actor, id);
     }
-    return ApiResponse.ok(Json.wrap("volume", render(request, project, volume)));
+    return ApiResponse.ok(Json.wrap("volume", render(request, project, volume, false)));
   }
 
   private ApiResponse delete(ApiRequest request) {
@@ -150,6 +180,46 @@ final class VolumesApi {
     Map<String, String> result =
         service.volumes().setMetadata(request.caller().actor(), request.pathParam("volume_id"), metadata, replace);
     return ApiResponse.ok(Json.wrap("metadata", Json.MAPPER.valueToTree(result)));
+  }
+
+  private ApiResponse metadataItem(ApiRequest request) {
+    CinderProject.of(request);
+    String key = request.pathParam("key");
+    Volume volume = service.volumes().visible(request.caller().actor(), request.pathParam("volume_id"));
+    String value = volume.metadata().get(key);
+    if (value == null) {
+      throw ApiError.notFound("VolumeMetadataNotFound", "Volume " + volume.id() + " has no metadata with key " + key + ".");
+    }
+    return ApiResponse.ok(Json.wrap("meta", Json.MAPPER.valueToTree(Map.of(key, value))));
+  }
+
+  /** {@code PUT .../metadata/{key}} with {@code {"meta": {key: value}}}: one item, named twice. */
+  private ApiResponse setMetadataItem(ApiRequest request) {
+    CinderProject.of(request);
+    Map<String, String> item = metadataItem(request, request.pathParam("key"));
+    service.volumes().setMetadata(request.caller().actor(), request.pathParam("volume_id"), item, false);
+    return ApiResponse.ok(Json.wrap("meta", Json.MAPPER.valueToTree(item)));
+  }
+
+  /**
+   * The body of a metadata item update, {@code {"meta": {key: value}}}: exactly one item, whose
+   * key is the one in the URL (Cinder: "Request body and URI mismatch", "Request body contains
+   * too many items").
+   */
+  static Map<String, String> metadataItem(ApiRequest request, String key) {
+    JsonInput in = JsonInput.root(request.body());
+    in.allowOnly("meta");
+    Map<String, String> item = metadata(in, "meta");
+    if (item == null) {
+      throw in.invalid("meta", "this field is required");
+    }
+    if (item.size() > 1) {
+      throw ApiError.badRequest("Request body contains too many items.");
+    }
+    if (!item.containsKey(key)) {
+      throw ApiError.badRequest("Request body and URI mismatch");
+    }
+    return item;
   }
 
   private ApiResponse deleteMetadata(ApiRequest request) {
@@ -179,8 +249,16 @@ final class VolumesApi {
     return out;
   }
 
-  ObjectNode render(ApiRequest request, String project, Volume v) {
+  /**
+   * The volume's JSON; {@code extended} adds what Cinder's API extensions add to show and detail
+   * (and to nothing else).
+   */
+  private ObjectNode render(ApiRequest request, String project, Volume v, boolean extended) {
     String typeName = service.types().find(v.volumeTypeId()).map(t -> t.name()).orElse(null);
-    return VolumeViews.volume(v, typeName, url(request, project), request.caller().isAdmin(), request.microversion());
+    String url = url(request, project);
+    boolean admin = request.caller().isAdmin();
+    return extended
+        ? VolumeViews.volumeWithExtensions(v, typeName, url, admin, request.microversion())
+        : VolumeViews.volume(v, typeName, url, admin, request.microversion());
   }
 }

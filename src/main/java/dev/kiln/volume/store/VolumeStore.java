@@ -23,7 +23,7 @@ public final class VolumeStore {
       "id, project_id, user_id, name, description, size, status, attach_status, volume_type_id,"
           + " availability_zone, multiattach, bootable, source_volid, snapshot_id, created_at, updated_at";
   private static final String SNAPSHOT_COLUMNS =
-      "id, project_id, user_id, volume_id, name, description, size, status, created_at, updated_at";
+      "id, project_id, user_id, volume_id, name, description, size, status, progress, created_at, updated_at";
   private static final String ATTACHMENT_COLUMNS =
       "id, volume_id, project_id, instance_uuid, attached_host, mountpoint, attach_status, attach_mode,"
           + " connector, connection_info, attach_time, created_at, updated_at";
@@ -89,6 +89,24 @@ public final class VolumeStore {
         == 1;
   }
 
+  /** Changes a volume's type (and the multiattach it takes from it) while it is in one of {@code expectedStatuses}. */
+  public boolean retype(String id, String typeId, boolean multiattach, List<String> expectedStatuses, Instant now) {
+    String in = String.join(", ", java.util.Collections.nCopies(expectedStatuses.size(), "?"));
+    Object[] args = new Object[4 + expectedStatuses.size()];
+    args[0] = typeId;
+    args[1] = multiattach;
+    args[2] = now;
+    args[3] = id;
+    for (int i = 0; i < expectedStatuses.size(); i++) {
+      args[4 + i] = expectedStatuses.get(i);
+    }
+    return sql.update(
+            "UPDATE volume_volume SET volume_type_id = ?, multiattach = ?, updated_at = ? WHERE id = ? AND status IN ("
+                + in + ")",
+            args)
+        == 1;
+  }
+
   public void updateDescription(String id, String name, String description, boolean bootable, Instant now) {
     sql.update(
         "UPDATE volume_volume SET name = ?, description = ?, bootable = ?, updated_at = ? WHERE id = ?",
@@ -101,6 +119,34 @@ public final class VolumeStore {
       sql.update(
           "INSERT INTO volume_metadata (volume_id, meta_key, meta_value) VALUES (?, ?, ?)", volumeId, e.getKey(), e.getValue());
     }
+  }
+
+  /** Sets one admin metadata key (readonly, attached_mode) of a volume. */
+  public void putAdminMetadata(String volumeId, String key, String value) {
+    sql.update("DELETE FROM volume_admin_metadata WHERE volume_id = ? AND meta_key = ?", volumeId, key);
+    sql.update(
+        "INSERT INTO volume_admin_metadata (volume_id, meta_key, meta_value) VALUES (?, ?, ?)", volumeId, key, value);
+  }
+
+  /** Replaces the image metadata of a volume (Cinder's os-set/unset_image_metadata actions). */
+  public void replaceImageMetadata(String volumeId, Map<String, String> metadata) {
+    sql.update("DELETE FROM volume_image_metadata WHERE volume_id = ?", volumeId);
+    for (Map.Entry<String, String> e : metadata.entrySet()) {
+      sql.update(
+          "INSERT INTO volume_image_metadata (volume_id, meta_key, meta_value) VALUES (?, ?, ?)",
+          volumeId, e.getKey(), e.getValue());
+    }
+  }
+
+  /** Moves a volume to another type (a retype that needs no migration), which says multiattach. */
+  public void retype(String id, String typeId, boolean multiattach, Instant now) {
+    sql.update(
+        "UPDATE volume_volume SET volume_type_id = ?, multiattach = ?, updated_at = ? WHERE id = ?",
+        typeId, multiattach, now, id);
+  }
+
+  public int deleteAttachmentsOf(String volumeId) {
+    return sql.update("DELETE FROM volume_attachment WHERE volume_id = ?", volumeId);
   }
 
   public int deleteVolume(String id) {
@@ -129,6 +175,12 @@ public final class VolumeStore {
         r -> imageMetadata.computeIfAbsent(r.getString("volume_id"), k -> new LinkedHashMap<>())
             .put(r.getString("meta_key"), r.getString("meta_value")),
         ids);
+    Map<String, Map<String, String>> adminMetadata = new LinkedHashMap<>();
+    sql.query(
+        "SELECT volume_id, meta_key, meta_value FROM volume_admin_metadata WHERE volume_id IN " + Sql.placeholders(ids.length),
+        r -> adminMetadata.computeIfAbsent(r.getString("volume_id"), k -> new LinkedHashMap<>())
+            .put(r.getString("meta_key"), r.getString("meta_value")),
+        ids);
     Map<String, List<Attachment>> attachments = new LinkedHashMap<>();
     for (Attachment a :
         sql.query(
@@ -145,7 +197,8 @@ public final class VolumeStore {
               v.id(), v.projectId(), v.userId(), v.name(), v.description(), v.size(), v.status(), v.attachStatus(),
               v.volumeTypeId(), v.availabilityZone(), v.multiattach(), v.bootable(), v.sourceVolid(),
               v.snapshotId(), metadata.getOrDefault(v.id(), Map.of()), attachments.getOrDefault(v.id(), List.of()),
-              v.createdAt(), v.updatedAt(), imageMetadata.getOrDefault(v.id(), Map.of())));
+              v.createdAt(), v.updatedAt(), imageMetadata.getOrDefault(v.id(), Map.of()),
+              adminMetadata.getOrDefault(v.id(), Map.of())));
     }
     return full;
   }
@@ -154,23 +207,22 @@ public final class VolumeStore {
 
   public void insertSnapshot(Snapshot s) {
     sql.update(
-        "INSERT INTO volume_snapshot (" + SNAPSHOT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO volume_snapshot (" + SNAPSHOT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         s.id(), s.projectId(), s.userId(), s.volumeId(), s.name(), s.description(), s.size(), s.status(),
-        s.createdAt(), s.updatedAt());
+        s.progress(), s.createdAt(), s.updatedAt());
+    replaceSnapshotMetadata(s.id(), s.metadata());
   }
 
   public Optional<Snapshot> findSnapshot(String id) {
-    return sql.queryOne("SELECT " + SNAPSHOT_COLUMNS + " FROM volume_snapshot WHERE id = ?", VolumeStore::snapshot, id);
+    return loadSnapshots(" WHERE id = ?", id).stream().findFirst();
   }
 
   public List<Snapshot> listSnapshots(String projectId) {
-    return projectId == null
-        ? sql.query("SELECT " + SNAPSHOT_COLUMNS + " FROM volume_snapshot", VolumeStore::snapshot)
-        : sql.query("SELECT " + SNAPSHOT_COLUMNS + " FROM volume_snapshot WHERE project_id = ?", VolumeStore::snapshot, projectId);
+    return projectId == null ? loadSnapshots("") : loadSnapshots(" WHERE project_id = ?", projectId);
   }
 
   public List<Snapshot> snapshotsOf(String volumeId) {
-    return sql.query("SELECT " + SNAPSHOT_COLUMNS + " FROM volume_snapshot WHERE volume_id = ?", VolumeStore::snapshot, volumeId);
+    return loadSnapshots(" WHERE volume_id = ?", volumeId);
   }
 
   public boolean snapshotTransition(String id, List<String> expected, String status, Instant now) {
@@ -182,12 +234,60 @@ public final class VolumeStore {
         == 1;
   }
 
+  /** Sets status and progress if the snapshot is still in {@code expected}. */
+  public boolean snapshotProgress(String id, String expected, String status, String progress, Instant now) {
+    return sql.update(
+            "UPDATE volume_snapshot SET status = ?, progress = COALESCE(?, progress), updated_at = ?"
+                + " WHERE id = ? AND status = ?",
+            status, progress, now, id, expected)
+        == 1;
+  }
+
   public void updateSnapshot(String id, String name, String description, Instant now) {
     sql.update("UPDATE volume_snapshot SET name = ?, description = ?, updated_at = ? WHERE id = ?", name, description, now, id);
   }
 
+  public void replaceSnapshotMetadata(String snapshotId, Map<String, String> metadata) {
+    sql.update("DELETE FROM volume_snapshot_metadata WHERE snapshot_id = ?", snapshotId);
+    for (Map.Entry<String, String> e : metadata.entrySet()) {
+      sql.update(
+          "INSERT INTO volume_snapshot_metadata (snapshot_id, meta_key, meta_value) VALUES (?, ?, ?)",
+          snapshotId, e.getKey(), e.getValue());
+    }
+  }
+
+  /** Locks the snapshot's row until the transaction ends. */
+  public Optional<Snapshot> lockSnapshot(String id) {
+    if (sql.query("SELECT id FROM volume_snapshot WHERE id = ? FOR UPDATE", r -> r.getString("id"), id).isEmpty()) {
+      return Optional.empty();
+    }
+    return findSnapshot(id);
+  }
+
   public int deleteSnapshot(String id) {
     return sql.update("DELETE FROM volume_snapshot WHERE id = ?", id);
+  }
+
+  private List<Snapshot> loadSnapshots(String where, Object... args) {
+    List<Snapshot> bare = sql.query("SELECT " + SNAPSHOT_COLUMNS + " FROM volume_snapshot" + where, VolumeStore::snapshot, args);
+    if (bare.isEmpty()) {
+      return bare;
+    }
+    Object[] ids = bare.stream().map(Snapshot::id).toArray();
+    Map<String, Map<String, String>> metadata = new LinkedHashMap<>();
+    sql.query(
+        "SELECT snapshot_id, meta_key, meta_value FROM volume_snapshot_metadata WHERE snapshot_id IN "
+            + Sql.placeholders(ids.length) + " ORDER BY meta_key",
+        r -> metadata.computeIfAbsent(r.getString("snapshot_id"), k -> new LinkedHashMap<>())
+            .put(r.getString("meta_key"), r.getString("meta_value")),
+        ids);
+    List<Snapshot> full = new ArrayList<>();
+    for (Snapshot s : bare) {
+      full.add(new Snapshot(
+          s.id(), s.projectId(), s.userId(), s.volumeId(), s.name(), s.description(), s.size(), s.status(),
+          s.progress(), metadata.getOrDefault(s.id(), Map.of()), s.createdAt(), s.updatedAt()));
+    }
+    return full;
   }
 
   // Attachments
@@ -224,9 +324,9 @@ public final class VolumeStore {
   public boolean updateAttachment(Attachment a, String expectedStatus) {
     return sql.update(
             "UPDATE volume_attachment SET attach_status = ?, connector = ?, connection_info = ?, attached_host = ?,"
-                + " mountpoint = ?, attach_time = ?, updated_at = ? WHERE id = ? AND attach_status = ?",
+                + " mountpoint = ?, attach_time = ?, updated_at = ?, instance_uuid = ? WHERE id = ? AND attach_status = ?",
             a.attachStatus(), a.connector(), a.connectionInfo(), a.attachedHost(), a.mountpoint(), a.attachTime(),
-            a.updatedAt(), a.id(), expectedStatus)
+            a.updatedAt(), a.instanceUuid(), a.id(), expectedStatus)
         == 1;
   }
 
@@ -242,14 +342,14 @@ public final class VolumeStore {
         r.getString("description"), r.getInt("size"), r.getString("status"), r.getString("attach_status"),
         r.getString("volume_type_id"), r.getString("availability_zone"), r.getBoolean("multiattach"),
         r.getBoolean("bootable"), r.getString("source_volid"), r.getString("snapshot_id"), Map.of(), List.of(),
-        r.getInstant("created_at"), r.getInstant("updated_at"), Map.of());
+        r.getInstant("created_at"), r.getInstant("updated_at"), Map.of(), Map.of());
   }
 
   private static Snapshot snapshot(Sql.Row r) throws SQLException {
     return new Snapshot(
         r.getString("id"), r.getString("project_id"), r.getString("user_id"), r.getString("volume_id"),
         r.getString("name"), r.getString("description"), r.getInt("size"), r.getString("status"),
-        r.getInstant("created_at"), r.getInstant("updated_at"));
+        r.getString("progress"), Map.of(), r.getInstant("created_at"), r.getInstant("updated_at"));
   }
 
   private static Attachment attachment(Sql.Row r) throws SQLException {

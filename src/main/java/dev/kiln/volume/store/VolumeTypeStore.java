@@ -87,6 +87,27 @@ public final class VolumeTypeStore {
     return out;
   }
 
+  /** The private types a project was given access to. */
+  public List<String> typesOfProject(String projectId) {
+    return sql.query(
+        "SELECT volume_type_id FROM volume_type_project WHERE project_id = ?", row -> row.getString("volume_type_id"), projectId);
+  }
+
+  /** The projects a private type is open to. */
+  public List<String> projectsOf(String typeId) {
+    return sql.query(
+        "SELECT project_id FROM volume_type_project WHERE volume_type_id = ? ORDER BY project_id",
+        row -> row.getString("project_id"), typeId);
+  }
+
+  public void addProject(String typeId, String projectId) {
+    sql.update("INSERT INTO volume_type_project (volume_type_id, project_id) VALUES (?, ?)", typeId, projectId);
+  }
+
+  public int removeProject(String typeId, String projectId) {
+    return sql.update("DELETE FROM volume_type_project WHERE volume_type_id = ? AND project_id = ?", typeId, projectId);
+  }
+
   /** The names of every type, for the per-type quotas. */
   public List<String> names() {
     return sql.query("SELECT name FROM volume_type ORDER BY name", r -> r.getString("name"));

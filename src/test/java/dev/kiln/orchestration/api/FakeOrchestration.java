@@ -56,6 +56,7 @@ final class FakeOrchestration implements OrchestrationService {
   TemplateSource lastValidated;
   Map<String, JsonNode> lastValidatedParameters;
   String lastDeleted;
+  dev.kiln.orchestration.StackUpdate lastUpdate;
   StackAction lastAction;
   JsonNode lastSignal;
   String lastUnhealthy;
@@ -148,6 +149,26 @@ final class FakeOrchestration implements OrchestrationService {
   public void delete(Actor actor, String stackId) {
     visible(actor, stackId);
     lastDeleted = stackId;
+  }
+
+  @Override
+  public void update(Actor actor, String stackId, dev.kiln.orchestration.StackUpdate update) {
+    visible(actor, stackId);
+    lastUpdate = update;
+  }
+
+  @Override
+  public dev.kiln.orchestration.StackUpdatePreview previewUpdate(
+      Actor actor, String stackId, dev.kiln.orchestration.StackUpdate update, boolean showNested) {
+    visible(actor, stackId);
+    return new dev.kiln.orchestration.StackUpdatePreview(List.of(), List.of(), List.of(), List.of(), List.of());
+  }
+
+  @Override
+  public void cancelUpdate(Actor actor, String stackId, boolean rollback) {
+    Stack s = visible(actor, stackId);
+    throw ServiceException.invalid(
+        "NotSupported", "Cancelling update when stack is " + s.action() + "_" + s.status() + " is not supported.");
   }
 
   @Override

@@ -316,9 +316,20 @@ class OrchestrationApiTest {
   }
 
   @Test
-  void updatesAbandonAndSnapshotsAreHeatsNotSupported() {
-    JsonNode update = member.put(heat("/stacks/web/" + STACK_ID), "{\"template\": {}}").expect(400);
-    assertThat(update.at("/error/type").asText()).isEqualTo("NotSupported");
+  void updatesAnswer202AndAbandonAndSnapshotsAreHeatsNotSupported() {
+    assertThat(member.put(heat("/stacks/web/" + STACK_ID), "{\"parameters\": {}}").expect(400).at("/error/message")
+        .asText()).isEqualTo("No template specified");
+    Api.Response put = member.put(heat("/stacks/web/" + STACK_ID),
+        "{\"template\": {\"heat_template_version\": \"2018-08-31\"}, \"parameters\": {\"a\": \"b\"}}");
+    assertThat(put.status()).isEqualTo(202);
+    assertThat(service.lastUpdate.existing()).isFalse();
+    assertThat(service.lastUpdate.parameters()).containsKey("a");
+    Api.Response patch = member.patch(heat("/stacks/web/" + STACK_ID),
+        "{\"parameters\": {\"a\": \"c\"}, \"clear_parameters\": [\"d\"]}");
+    assertThat(patch.status()).isEqualTo(202);
+    assertThat(service.lastUpdate.existing()).isTrue();
+    assertThat(service.lastUpdate.template()).isNull();
+    assertThat(service.lastUpdate.clearParameters()).containsExactly("d");
     assertThat(member.delete(heat("/stacks/web/" + STACK_ID + "/abandon")).expect(400).at("/error/message").asText())
         .isEqualTo("Stack Abandon is not supported.");
     member.post(heat("/stacks/web/" + STACK_ID + "/snapshots"), "{}").expect(400);
@@ -436,7 +447,7 @@ class OrchestrationApiTest {
     assertThat(member.post(actions, "{\"explode\": null}").expect(400).at("/error/message").asText())
         .isEqualTo("Invalid action explode specified");
     assertThat(member.post(actions, "{\"cancel_update\": null}").expect(400).at("/error/message").asText())
-        .isEqualTo("Cancelling update when stack is ('CREATE', 'COMPLETE') is not supported.");
+        .isEqualTo("Cancelling update when stack is CREATE_COMPLETE is not supported.");
     reader.post(actions, "{\"resume\": null}").expect(403);
   }
 

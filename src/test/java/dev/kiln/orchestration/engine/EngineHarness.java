@@ -45,12 +45,22 @@ final class EngineHarness implements AutoCloseable {
 
   /** @param start whether to start the task runner now (else {@code tasks.start()} later) */
   EngineHarness(Database db, List<StackLifecyclePlugin> plugins, boolean start) {
+    this(db, plugins, start, List.of());
+  }
+
+  /** @param extraTypes test-only resource types, besides the built-in ones */
+  EngineHarness(
+      Database db, List<StackLifecyclePlugin> plugins, boolean start,
+      List<dev.kiln.orchestration.resources.ResourceType> extraTypes) {
     this.db = db;
     this.tasks = new TaskRunner(db, Clock.systemUTC(), IdGenerator.random(), "test-" + System.nanoTime(), FAST);
+    List<dev.kiln.orchestration.resources.ResourceType> types =
+        new java.util.ArrayList<>(dev.kiln.orchestration.resources.BuiltinTypes.all());
+    types.addAll(extraTypes);
     this.heat =
         Orchestration.create(
             db, Clock.systemUTC(), IdGenerator.random(), tasks, new HeatTemplates(), ConstraintCheckers.NONE,
-            "http://127.0.0.1:5000", plugins);
+            "http://127.0.0.1:5000", plugins, types);
     if (start) {
       tasks.start();
     }
@@ -61,11 +71,11 @@ final class EngineHarness implements AutoCloseable {
   }
 
   static StackRequest request(String name, String yaml) {
-    return new StackRequest(name, TemplateSource.ofText(yaml), Map.of(), null, false, List.of());
+    return new StackRequest(name, TemplateSource.ofText(yaml), Map.of(), null, true, List.of());
   }
 
   static StackRequest request(String name, String yaml, Map<String, JsonNode> parameters, Integer timeout) {
-    return new StackRequest(name, TemplateSource.ofText(yaml), parameters, timeout, false, List.of());
+    return new StackRequest(name, TemplateSource.ofText(yaml), parameters, timeout, true, List.of());
   }
 
   Stack create(Actor actor, String name, String yaml) {

@@ -58,8 +58,9 @@ class StackFeaturesTest {
     Stack stack = engine.heat.create(ALICE, new StackRequest("hooked",
         new TemplateSource(null, HOOKED, Map.of(), environment, List.of()), Map.of(), null, false, List.of()));
 
-    StackResource held = Await.value(() -> engine.resource(ALICE, stack.id(), "first"),
-        r -> engine.events(ALICE, stack.id()).stream().anyMatch(e -> e.reason() != null && e.reason().contains("paused")));
+    Await.until(() -> engine.events(ALICE, stack.id()).stream().anyMatch(e -> e.reason() != null && e.reason().contains("paused")),
+        "the hook to be reached");
+    StackResource held = engine.resource(ALICE, stack.id(), "first");
     assertThat(held.resourceStatus()).isEqualTo("CREATE_IN_PROGRESS");
     assertThat(engine.events(ALICE, stack.id())).extracting(StackEvent::reason)
         .contains("CREATE paused until Hook pre-create is cleared");

@@ -362,9 +362,14 @@ public final class ServerStore {
   }
 
   public void addPort(String serverId, PluggedPort port, int position) {
+    addPort(serverId, port, position, null);
+  }
+
+  /** Records a port of a new server at its place among the requested networks, with its device tag (or null). */
+  public void addPort(String serverId, PluggedPort port, int position, String tag) {
     sql.update(
-        "INSERT INTO compute_server_port (server_id, port_id, owned_by_compute, position) VALUES (?, ?, ?, ?)",
-        serverId, port.portId(), port.ownedByCompute(), position);
+        "INSERT INTO compute_server_port (server_id, port_id, owned_by_compute, position, tag) VALUES (?, ?, ?, ?, ?)",
+        serverId, port.portId(), port.ownedByCompute(), position, tag);
   }
 
   public void replaceMetadata(String serverId, Map<String, String> metadata) {

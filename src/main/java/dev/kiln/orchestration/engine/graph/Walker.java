@@ -32,13 +32,21 @@ public final class Walker<V> {
    * @param maxConcurrent how many visits may run at once; {@code 0} for no limit
    * @param timeout how long the walk may take before running visits are interrupted, or null
    * @param cancelGrace how long interrupted visits get to finish before the walk returns anyway
+   * @param onTimeout run when the walk times out, before the running visits are interrupted, so
+   *     that a visit can tell that interruption from others (its thread's owner letting go)
    */
-  public record Options(boolean stopOnFailure, int maxConcurrent, Duration timeout, Duration cancelGrace) {
+  public record Options(
+      boolean stopOnFailure, int maxConcurrent, Duration timeout, Duration cancelGrace, Runnable onTimeout) {
     public Options {
       if (maxConcurrent < 0) {
         throw new IllegalArgumentException("maxConcurrent must not be negative");
       }
       requireNonNull(cancelGrace, "cancelGrace is null");
+      requireNonNull(onTimeout, "onTimeout is null");
+    }
+
+    public Options(boolean stopOnFailure, int maxConcurrent, Duration timeout, Duration cancelGrace) {
+      this(stopOnFailure, maxConcurrent, timeout, cancelGrace, () -> {});
     }
 
     public static Options defaults() {
@@ -46,7 +54,11 @@ public final class Walker<V> {
     }
 
     public Options withTimeout(Duration timeout) {
-      return new Options(stopOnFailure, maxConcurrent, timeout, cancelGrace);
+      return new Options(stopOnFailure, maxConcurrent, timeout, cancelGrace, onTimeout);
+    }
+
+    public Options withOnTimeout(Runnable onTimeout) {
+      return new Options(stopOnFailure, maxConcurrent, timeout, cancelGrace, onTimeout);
     }
   }
 
@@ -95,6 +107,7 @@ public final class Walker<V> {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
             timedOut = true;
+            options.onTimeout().run();
             interruptAll();
             break;
           }

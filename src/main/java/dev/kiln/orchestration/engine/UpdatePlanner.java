@@ -1,0 +1,453 @@
+package dev.kiln.orchestration.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.kiln.common.ServiceException;
+import dev.kiln.orchestration.StackAction;
+import dev.kiln.orchestration.StackStatus;
+import dev.kiln.orchestration.engine.UpdatePlan.Change;
+import dev.kiln.orchestration.engine.UpdatePlan.Decision;
+import dev.kiln.orchestration.engine.UpdatePlan.Work;
+import dev.kiln.orchestration.engine.graph.CycleException;
+import dev.kiln.orchestration.engine.graph.Graph;
+import dev.kiln.orchestration.resources.ResourceType;
+import dev.kiln.orchestration.store.ResourceRow;
+import dev.kiln.orchestration.template.ResourceDefinition;
+import dev.kiln.orchestration.template.Resolver;
+import dev.kiln.orchestration.template.schema.PropertySchema;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Decides a stack update, Heat's way ({@code resource.py}'s {@code _needs_update} and {@code
+ * update_template_diff_properties}, {@code update.py}'s graph): for each resource of the new
+ * template, whether it is added, unchanged, updated in place or replaced; which rows are cleaned
+ * up; and in which order, including the order that exclusive claims need (a port detached from one
+ * server before another server attaches it).
+ *
+ * <p>Pure over what it is given (the stack's rows and the bound new template): the preview and the
+ * update call the same {@link #plan}, and the update calls the same {@link #decide} again for the
+ * resources whose dependencies changed.
+ */
+final class UpdatePlanner {
+  /** Where a row records its resolved update policy, to tell a changed one. */
+  static final String UPDATE_POLICY_KEY = "_update_policy";
+
+  private final StackRunner runner;
+  private final LiveStack live;
+  private final List<ResourceRow> leftovers;
+  private final Map<String, Set<String>> restricted;
+
+  /**
+   * @param live the stack's current rows with the new template's definitions (a resource the new
+   *     template adds may have no row yet: a preview)
+   * @param leftovers rows no longer current but not deleted
+   * @param restricted the environment's {@code restricted_actions} per resource name
+   */
+  UpdatePlanner(StackRunner runner, LiveStack live, List<ResourceRow> leftovers, Map<String, Set<String>> restricted) {
+    this.runner = requireNonNull(runner, "runner is null");
+    this.live = requireNonNull(live, "live is null");
+    this.leftovers = List.copyOf(leftovers);
+    this.restricted = Map.copyOf(restricted);
+  }
+
+  /** A resource's new properties, metadata and update policy, resolved now; null members did not resolve. */
+  record Resolved(JsonNode properties, JsonNode metadata, JsonNode updatePolicy) {
+    boolean complete() {
+      return properties != null && metadata != null && updatePolicy != null;
+    }
+  }
+
+  /**
+   * @throws ServiceException INVALID when the update cannot be done as asked (an immutable property
+   *     changed, a restricted action needed, an order that cannot be kept)
+   */
+  UpdatePlan plan() {
+    List<ResourceDefinition> definitions = live.bound().resources();
+    Set<String> newNames = new HashSet<>();
+    definitions.forEach(d -> newNames.add(d.name()));
+    Resolver resolver = new PlanningResolver();
+
+    Map<String, Decision> decisions = new LinkedHashMap<>();
+    for (ResourceDefinition definition : definitions) {
+      boolean deferred = false;
+      for (String needed : definition.dependsOn()) {
+        Decision d = decisions.get(needed);
+        if (d != null && (d.change() != Change.UNCHANGED || d.deferred())) {
+          deferred = true;
+        }
+      }
+      Resolved resolved = resolve(definition, resolver);
+      Decision decision;
+      try {
+        decision = decide(definition, resolved);
+      } catch (ServiceException refused) {
+        decision = Decision.refused(definition.name(), refused);
+      }
+      decisions.put(definition.name(), deferred || !resolved.complete() ? decision.deferred(true) : decision);
+    }
+
+    List<String> removed = new ArrayList<>();
+    Map<String, ResourceRow> cleanups = new LinkedHashMap<>();
+    for (LiveStack.Slot slot : live.slots()) {
+      ResourceRow row = slot.row();
+      if (!newNames.contains(row.name())) {
+        removed.add(row.name());
+        cleanups.put(row.id(), row);
+      } else {
+        Decision d = decisions.get(row.name());
+        if (d.change() != Change.UNCHANGED || d.deferred()) {
+          cleanups.put(row.id(), row); // may be replaced: its clean-up waits in the graph
+        }
+      }
+    }
+    leftovers.forEach(row -> cleanups.put(row.id(), row));
+
+    Graph.Builder<Work> graph = Graph.builder();
+    for (ResourceDefinition definition : definitions) {
+      Work work = Work.converge(definition.name());
+      graph.vertex(work);
+      for (String needed : sorted(definition.dependsOn())) {
+        if (newNames.contains(needed)) {
+          graph.edge(work, Work.converge(needed));
+        }
+      }
+    }
+    for (ResourceRow row : cleanups.values()) {
+      Work work = Work.cleanup(row);
+      graph.vertex(work);
+      if (newNames.contains(row.name())) {
+        graph.edge(work, Work.converge(row.name())); // not before its successor is in place
+      }
+      // Whatever needed it is switched away (or deleted) first.
+      for (LiveStack.Slot slot : live.slots()) {
+        ResourceRow dependant = slot.row();
+        if (!dependant.name().equals(row.name()) && dependant.requires().contains(row.name())) {
+          if (newNames.contains(dependant.name())) {
+            graph.edge(work, Work.converge(dependant.name()));
+          }
+          if (cleanups.containsKey(dependant.id())) {
+            graph.edge(work, Work.cleanup(dependant));
+          }
+        }
+      }
+      for (ResourceRow other : leftovers) {
+        if (!other.name().equals(row.name()) && other.requires().contains(row.name())) {
+          graph.edge(work, Work.cleanup(other));
+        }
+      }
+    }
+    addClaimEdges(graph, decisions, cleanups);
+    Graph<Work> built = graph.build();
+    try {
+      built.requireAcyclic();
+    } catch (CycleException cycle) {
+      throw ServiceException.invalid(
+          "StackValidationFailed",
+          "The update cannot be ordered: " + cycle.getMessage()
+              + " (a resource would have to release what it holds after another takes it)");
+    }
+    return new UpdatePlan(decisions, removed, cleanups, built);
+  }
+
+  /**
+   * Within one update, a step that releases a claim (an in-place update that no longer claims it,
+   * the clean-up of a replaced, removed or leftover row) runs before the step that takes it (an
+   * added resource, a replacement, an in-place update that now claims it). Keys are visited in
+   * sorted order, so the graph is the same every time.
+   */
+  private void addClaimEdges(Graph.Builder<Work> graph, Map<String, Decision> decisions, Map<String, ResourceRow> cleanups) {
+    Map<String, List<Work>> releases = new TreeMap<>();
+    Map<String, List<Work>> takes = new TreeMap<>();
+    for (ResourceRow row : cleanups.values()) {
+      for (String key : claims(typeOf(row), row.properties())) {
+        boolean keptInPlace = false;
+        Decision d = decisions.get(row.name());
+        if (d != null && live.has(row.name()) && live.slot(row.name()).row().id().equals(row.id())
+            && d.change() == Change.UPDATED) {
+          keptInPlace = true; // handled below as an in-place release
+        }
+        if (!keptInPlace) {
+          releases.computeIfAbsent(key, k -> new ArrayList<>()).add(Work.cleanup(row));
+        }
+      }
+    }
+    for (Decision d : decisions.values()) {
+      ResourceType newType = runner.engine().types().forImplementation(
+          ResourceTypes.implementationName(live.definition(d.name()).implementation()));
+      Set<String> newClaims = d.properties() == null ? Set.of() : claims(newType, d.properties());
+      ResourceRow row = live.has(d.name()) ? live.slot(d.name()).row() : null;
+      Set<String> oldClaims = row == null ? Set.of() : claims(typeOf(row), row.properties());
+      switch (d.change()) {
+        case ADDED, REPLACED -> newClaims.forEach(k -> takes.computeIfAbsent(k, x -> new ArrayList<>()).add(Work.converge(d.name())));
+        case UPDATED -> {
+          for (String k : newClaims) {
+            if (!oldClaims.contains(k)) {
+              takes.computeIfAbsent(k, x -> new ArrayList<>()).add(Work.converge(d.name()));
+            }
+          }
+          for (String k : oldClaims) {
+            if (!newClaims.contains(k)) {
+              releases.computeIfAbsent(k, x -> new ArrayList<>()).add(Work.converge(d.name()));
+            }
+          }
+        }
+        case UNCHANGED, DELETED -> {}
+      }
+    }
+    for (Map.Entry<String, List<Work>> take : takes.entrySet()) {
+      for (Work taker : take.getValue()) {
+        for (Work releaser : releases.getOrDefault(take.getKey(), List.of())) {
+          if (!taker.equals(releaser) && !(releaser.isCleanup() && releaser.name().equals(taker.name()))) {
+            graph.edge(taker, releaser);
+          }
+        }
+      }
+    }
+  }
+
+  private static Set<String> claims(ResourceType type, JsonNode properties) {
+    if (properties == null || properties.isNull()) {
+      return Set.of();
+    }
+    try {
+      return new TreeSet<>(type.claims(properties));
+    } catch (RuntimeException unresolvable) {
+      return Set.of();
+    }
+  }
+
+  private ResourceType typeOf(ResourceRow row) {
+    return runner.engine().types().forImplementation(row.data().path(ResourceTypes.IMPL_KEY).asText(row.type()));
+  }
+
+  /** The definition's properties (checked, defaults filled in), metadata and update policy now. */
+  Resolved resolve(ResourceDefinition definition, Resolver resolver) {
+    JsonNode properties = null;
+    JsonNode metadata = null;
+    JsonNode updatePolicy = null;
+    try {
+      ResourceType type = runner.engine().types().forImplementation(
+          ResourceTypes.implementationName(definition.implementation()));
+      JsonNode raw = definition.properties().resolve(resolver);
+      properties =
+          type.checksProperties()
+              ? runner.engine().templates().checkProperties(
+                  definition.name(), type.schema(), raw,
+                  runner.engine().checkers().forOwner(Engine.owner(live.stack())))
+              : raw;
+      metadata = definition.metadata().resolve(resolver);
+      updatePolicy = definition.updatePolicy().resolve(resolver);
+    } catch (ServiceException | IllegalArgumentException | IllegalStateException unresolved) {
+      // Not resolvable from what exists now (a dependency not made yet): decided when its turn comes.
+    }
+    return new Resolved(properties, metadata, updatePolicy);
+  }
+
+  /**
+   * What to do with one resource of the new template, given what it resolves to now.
+   *
+   * @throws ServiceException INVALID for a change Heat refuses (an immutable property, a
+   *     restricted action)
+   */
+  Decision decide(ResourceDefinition definition, Resolved resolved) {
+    String name = definition.name();
+    ResourceRow row = live.has(name) ? live.slot(name).row() : null;
+    if (row == null
+        || row.action() == StackAction.INIT
+        || (row.action() == StackAction.CREATE && row.status() == StackStatus.IN_PROGRESS)) {
+      return decision(name, Change.ADDED, resolved, false, null);
+    }
+    ResourceType newType = runner.engine().types().forImplementation(
+        ResourceTypes.implementationName(definition.implementation()));
+    String oldImplementation = row.data().path(ResourceTypes.IMPL_KEY).asText(row.type());
+    boolean replace =
+        !oldImplementation.equals(ResourceTypes.implementationName(definition.implementation()))
+            || row.status() == StackStatus.FAILED
+            || row.action() == StackAction.DELETE;
+    boolean changed = true;
+    if (!replace && resolved.complete()) {
+      JsonNode before = row.properties() == null ? NullNode.instance : row.properties();
+      Set<String> changedKeys = changedKeys(before, resolved.properties());
+      boolean definitionChanged =
+          !changedKeys.isEmpty()
+              || !same(nullToEmpty(row.metadata()), nullToEmpty(resolved.metadata()))
+              || !same(nullToEmpty(row.data().get(UPDATE_POLICY_KEY)), nullToEmpty(resolved.updatePolicy()))
+              || !row.deletionPolicy().equals(definition.deletionPolicy().name());
+      changed = definitionChanged || row.status() == StackStatus.IN_PROGRESS;
+      if (!changedKeys.isEmpty()) {
+        Map<String, PropertySchema> schema = newType.schema().properties();
+        List<String> immutable = new ArrayList<>();
+        for (String key : changedKeys) {
+          PropertySchema p = schema.get(key);
+          if (p != null && p.immutable()) {
+            immutable.add(key);
+          }
+        }
+        if (!immutable.isEmpty() && newType.checksProperties()) {
+          throw ServiceException.invalid(
+              "NotSupported",
+              "Update to properties " + String.join(", ", immutable.stream().sorted().toList()) + " of " + name
+                  + " (" + definition.type() + ") is not supported.");
+        }
+        replace =
+            newType.needsReplacement(before, resolved.properties())
+                || !updatesInPlace(newType)
+                || changedKeys.stream().anyMatch(k -> schema.get(k) == null || !schema.get(k).updateAllowed());
+      }
+    }
+    Set<String> restrictions = restricted.getOrDefault(name, Set.of());
+    ResourceRow earlier = changed || replace ? restorable(row, definition, resolved) : null;
+    if (earlier != null) {
+      // An earlier generation already is what the template asks for (Heat's convergence prefers
+      // it too, as a rollback undoing a replacement): it becomes the resource again.
+      return decision(name, Change.REPLACED, resolved, false, earlier);
+    }
+    if (replace) {
+      if (restrictions.contains("replace")) {
+        throw ServiceException.invalid("ResourceActionRestricted", "replace is restricted for resource.");
+      }
+      return decision(name, Change.REPLACED, resolved, deleteFirst(row, newType, resolved), null);
+    }
+    if (!changed) {
+      return decision(name, Change.UNCHANGED, resolved, false, null);
+    }
+    if (restrictions.contains("update")) {
+      throw ServiceException.invalid("ResourceActionRestricted", "update is restricted for resource.");
+    }
+    return decision(name, Change.UPDATED, resolved, false, null);
+  }
+
+  private static Decision decision(String name, Change change, Resolved r, boolean deleteFirst, ResourceRow restore) {
+    return new Decision(name, change, false, r.properties(), r.metadata(), r.updatePolicy(), deleteFirst, restore, null);
+  }
+
+  /**
+   * Whether the old and new resource cannot exist at once: the new one would claim what the old
+   * one holds (a server replaced with the same port), so the old one goes first.
+   */
+  private boolean deleteFirst(ResourceRow row, ResourceType newType, Resolved resolved) {
+    if (resolved.properties() == null || row.properties() == null) {
+      return false;
+    }
+    Set<String> held = claims(typeOf(row), row.properties());
+    for (String key : claims(newType, resolved.properties())) {
+      if (held.contains(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A leftover generation of this resource that already is what the template asks for. */
+  private ResourceRow restorable(ResourceRow current, ResourceDefinition definition, Resolved resolved) {
+    if (!resolved.complete()) {
+      return null;
+    }
+    String implementation = ResourceTypes.implementationName(definition.implementation());
+    for (ResourceRow row : leftovers) {
+      if (row.name().equals(current.name())
+          && row.status() != StackStatus.FAILED
+          && row.action() != StackAction.INIT
+          && row.action() != StackAction.DELETE
+          && !(row.action() == StackAction.CREATE && row.status() == StackStatus.IN_PROGRESS)
+          && row.data().path(ResourceTypes.IMPL_KEY).asText(row.type()).equals(implementation)
+          && changedKeys(row.properties() == null ? NullNode.instance : row.properties(), resolved.properties()).isEmpty()
+          && same(nullToEmpty(row.metadata()), nullToEmpty(resolved.metadata()))) {
+        return row;
+      }
+    }
+    return null;
+  }
+
+  /** Properties whose value differs, either way round (a property gone counts as changed). */
+  static Set<String> changedKeys(JsonNode before, JsonNode after) {
+    Set<String> keys = new TreeSet<>();
+    before.fieldNames().forEachRemaining(keys::add);
+    after.fieldNames().forEachRemaining(keys::add);
+    keys.removeIf(k -> same(before.get(k), after.get(k)));
+    return keys;
+  }
+
+  /**
+   * JSON equality as Heat compares values: numbers by value (a stored {@code 0} read back as
+   * another number type is the same {@code 0}).
+   */
+  static boolean same(JsonNode a, JsonNode b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    return a.equals(NUMBERS_BY_VALUE, b);
+  }
+
+  private static final java.util.Comparator<JsonNode> NUMBERS_BY_VALUE =
+      (x, y) -> {
+        if (x.isNumber() && y.isNumber()) {
+          return x.decimalValue().compareTo(y.decimalValue()) == 0 ? 0 : 1;
+        }
+        return x.equals(y) ? 0 : 1;
+      };
+
+  private static JsonNode nullToEmpty(JsonNode node) {
+    return node == null || node.isNull() || (node.isObject() && node.isEmpty()) ? NullNode.instance : node;
+  }
+
+  private static final Map<Class<?>, Boolean> UPDATES_IN_PLACE = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Whether the type implements {@link ResourceType#update}; one that does not is replaced on any
+   * change of its properties (Heat's base {@code handle_update} refuses too). Asked of the class,
+   * once, rather than adding a second method that implementations could forget to keep in step.
+   */
+  static boolean updatesInPlace(ResourceType type) {
+    return UPDATES_IN_PLACE.computeIfAbsent(type.getClass(), c -> {
+      try {
+        return c.getMethod("update", dev.kiln.orchestration.resources.ResourceContext.class, JsonNode.class)
+                .getDeclaringClass() != ResourceType.class;
+      } catch (NoSuchMethodException e) {
+        return false;
+      }
+    });
+  }
+
+  private static List<String> sorted(Set<String> names) {
+    return names.stream().sorted().toList();
+  }
+
+  /**
+   * Resolves against the stack as it is: a resource the update adds and has no row yet is
+   * referred to by its name and has no attributes, as Heat's preview sees it.
+   */
+  private final class PlanningResolver implements Resolver {
+    private final StackResolver rows =
+        new StackResolver(live, name -> new NestedStackRunner(runner, live, live.slot(name).row(), null, java.time.Instant.MAX));
+
+    @Override
+    public String resourceId(String resourceName) {
+      return live.has(resourceName) ? rows.resourceId(resourceName) : resourceName;
+    }
+
+    @Override
+    public JsonNode attribute(String resourceName, String attributeName) {
+      return live.has(resourceName) ? rows.attribute(resourceName, attributeName) : NullNode.instance;
+    }
+
+    @Override
+    public JsonNode allAttributes(String resourceName) {
+      return live.has(resourceName) ? rows.allAttributes(resourceName) : dev.kiln.orchestration.store.JsonColumns.object();
+    }
+
+    @Override
+    public List<String> availabilityZones() {
+      return rows.availabilityZones();
+    }
+  }
+}

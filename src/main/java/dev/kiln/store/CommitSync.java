@@ -1,0 +1,89 @@
+package dev.kiln.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Makes committed changes durable before the caller answers: what a commit wrote is forced to the
+ * disk (fsync) before {@link #afterCommit} returns.
+ *
+ * <p>Why: H2's file store writes a commit's pages to the file at commit time (with {@code
+ * WRITE_DELAY=0}), which survives a kill of the process, but leaves them in the operating system's
+ * cache, which a power loss or kernel crash throws away. PostgreSQL forces its WAL on commit by
+ * itself, so it gets {@link #NONE}.
+ *
+ * <p>Group commit: the commits that wait at the same time share one fsync. A commit takes a
+ * ticket after it has committed; a sync that starts after the ticket was taken covers it. While
+ * one sync runs, later commits wait for the next one, which then covers all of them, so under
+ * load the cost is one fsync per group rather than one per commit.
+ */
+public sealed interface CommitSync {
+  /** Returns once every change committed on this thread before the call is on disk. */
+  void afterCommit(Connection connection) throws SQLException;
+
+  /** For databases that are durable on commit by themselves (PostgreSQL), or that are in memory. */
+  CommitSync NONE = new None();
+
+  /** Forces H2's file with {@code CHECKPOINT SYNC}, one force for each group of commits. */
+  static CommitSync h2File() {
+    return new H2GroupSync();
+  }
+
+  /** Nothing to do. */
+  final class None implements CommitSync {
+    private None() {}
+
+    @Override
+    public void afterCommit(Connection connection) {}
+  }
+
+  /** The group commit over H2's {@code CHECKPOINT SYNC} (flush what is unsaved, then fsync). */
+  final class H2GroupSync implements CommitSync {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition finished = lock.newCondition();
+    /** Tickets handed out: the number of commits that asked for a sync. */
+    private long requested;
+    /** Every ticket up to this one is durable. */
+    private long durable;
+    private boolean syncing;
+
+    private H2GroupSync() {}
+
+    @Override
+    public void afterCommit(Connection connection) throws SQLException {
+      lock.lock();
+      try {
+        long ticket = ++requested;
+        while (durable < ticket) {
+          if (syncing) {
+            finished.awaitUninterruptibly();
+            continue;
+          }
+          // Lead a sync: it covers every ticket handed out so far, ours included.
+          syncing = true;
+          long covers = requested;
+          boolean done = false;
+          lock.unlock();
+          try {
+            try (Statement statement = connection.createStatement()) {
+              statement.execute("CHECKPOINT SYNC");
+            }
+            done = true;
+          } finally {
+            lock.lock();
+            syncing = false;
+            if (done) {
+              durable = Math.max(durable, covers);
+            }
+            finished.signalAll();
+          }
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package dev.kiln.orchestration.resources.volume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.OpenStackCli;
+import dev.kiln.testing.Tenant;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * OS::Cinder::Volume and OS::Cinder::VolumeAttachment driven by the real {@code openstack stack}
+ * client as a project member, checked with {@code openstack volume show} and {@code openstack
+ * server show}: what the stack made is what Block Storage and Compute show.
+ */
+class VolumeStackCliTest {
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
+  @TempDir static Path dir;
+  private static OpenStackCli cli;
+  private static String serverA;
+
+  @BeforeAll
+  static void tenant() {
+    Tenant member = Tenant.create(kiln, kiln.admin(), "vol-stacks", "vol-stacks-user");
+    cli = member.cli(kiln.authUrl());
+    String net = Cloud.network(member.api(), "vol-net", "10.40.0.0/24");
+    serverA = Cloud.bootActive(member.api(), Cloud.cirros(member.api()), net, "vol-a");
+  }
+
+  private static String file(String name, String content) throws IOException {
+    Path path = dir.resolve(name);
+    Files.writeString(path, content);
+    return path.toString();
+  }
+
+  @Test
+  void volumeAttachedByAStackShowsInBlockStorageAndComputeAndGoesWithIt() throws IOException {
+    String template =
+        file(
+            "attached.yaml",
+            """
+            heat_template_version: 2018-08-31
+            parameters:
+              server: {type: string}
+            resources:
+              data:
+                type: OS::Cinder::Volume
+                properties:
+                  size: 1
+                  name: stack-data
+                  description: made by a stack
+                  metadata: {purpose: test, count: 3}
+              attach:
+                type: OS::Cinder::VolumeAttachment
+                properties:
+                  instance_uuid: {get_param: server}
+                  volume_id: {get_resource: data}
+                  mountpoint: /dev/vdc
+            outputs:
+              size: {value: {get_attr: [data, size]}}
+              status: {value: {get_attr: [data, status]}}
+              metadata: {value: {get_attr: [data, metadata]}}
+              metadata_values: {value: {get_attr: [data, metadata_values]}}
+              attachments: {value: {get_attr: [data, attachments_list]}}
+              shown_name: {value: {get_attr: [data, show, name]}}
+            """);
+    cli.ok("stack", "create", "-t", template, "--parameter", "server=" + serverA, "--wait", "attached");
+
+    String volumeId = cli.json("stack", "resource", "show", "attached", "data").get("physical_resource_id").asText();
+    JsonNode volume = cli.json("volume", "show", volumeId);
+    assertThat(volume.get("name").asText()).isEqualTo("stack-data");
+    assertThat(volume.get("description").asText()).isEqualTo("made by a stack");
+    assertThat(volume.get("size").asInt()).isEqualTo(1);
+    assertThat(volume.get("status").asText()).isEqualTo("in-use");
+    assertThat(volume.get("properties").toString()).contains("purpose").contains("test").contains("count");
+    assertThat(volume.get("attachments").toString()).contains(serverA).contains("/dev/vdc");
+    assertThat(cli.json("stack", "resource", "show", "attached", "attach").get("physical_resource_id").asText())
+        .isEqualTo(volumeId);
+    assertThat(cli.json("server", "show", serverA).get("volumes_attached").toString()).contains(volumeId);
+
+    assertThat(output("attached", "size").asText()).isEqualTo("1");
+    assertThat(output("attached", "status").asText()).isEqualTo("in-use");
+    assertThat(output("attached", "metadata").asText()).isEqualTo("{\"count\": \"3\", \"purpose\": \"test\"}");
+    assertThat(output("attached", "metadata_values").get("count").asText()).isEqualTo("3");
+    assertThat(output("attached", "attachments").get(0).get("server_id").asText()).isEqualTo(serverA);
+    assertThat(output("attached", "shown_name").asText()).isEqualTo("stack-data");
+
+    cli.ok("stack", "delete", "--yes", "--wait", "attached");
+    assertThat(cli.run("volume", "show", volumeId).exitCode()).isNotZero();
+    assertThat(cli.json("server", "show", serverA).get("volumes_attached").toString()).doesNotContain(volumeId);
+  }
+
+  @Test
+  void volumeFromAnImageIsBootableAndNamedAfterTheStackWhenUnnamed() throws IOException {
+    String template =
+        file(
+            "image.yaml",
+            """
+            heat_template_version: 2018-08-31
+            resources:
+              boot:
+                type: OS::Cinder::Volume
+                properties:
+                  size: 1
+                  image: cirros
+            outputs:
+              bootable: {value: {get_attr: [boot, bootable]}}
+            """);
+    cli.ok("stack", "create", "-t", template, "--wait", "image");
+    String volumeId = cli.json("stack", "resource", "show", "image", "boot").get("physical_resource_id").asText();
+    JsonNode volume = cli.json("volume", "show", volumeId);
+    assertThat(volume.get("bootable").asText()).isEqualTo("true");
+    assertThat(volume.get("name").asText()).startsWith("image-boot-");
+    assertThat(output("image", "bootable").asText()).isEqualTo("true");
+    cli.ok("stack", "delete", "--yes", "--wait", "image");
+    assertThat(cli.run("volume", "show", volumeId).exitCode()).isNotZero();
+  }
+
+  @Test
+  void volumeWithoutSizeOrSourceFailsWithHeatsReason() throws IOException {
+    String template =
+        file(
+            "nosize.yaml",
+            """
+            heat_template_version: 2018-08-31
+            resources:
+              empty:
+                type: OS::Cinder::Volume
+                properties:
+                  name: no-size
+            """);
+    OpenStackCli.Result result = cli.run("stack", "create", "-t", template, "--wait", "nosize");
+    assertThat(result.exitCode()).isNotZero();
+    JsonNode shown = cli.json("stack", "show", "nosize");
+    assertThat(shown.get("stack_status").asText()).isEqualTo("CREATE_FAILED");
+    assertThat(shown.get("stack_status_reason").asText())
+        .contains("StackValidationFailed: resources.empty: If neither \"backup_id\" nor \"size\" is provided");
+    assertThat(cli.json("volume", "list").findValuesAsText("Name")).doesNotContain("no-size");
+    cli.ok("stack", "delete", "--yes", "--wait", "nosize");
+  }
+
+  private static JsonNode output(String stack, String name) {
+    return cli.json("stack", "output", "show", stack, name).get("output_value");
+  }
+}

@@ -1,0 +1,221 @@
+package dev.kiln.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two ways a database reaches today's schema — from the B19 baseline (a new one) or through
+ * V1..V19 as every Kiln before the baseline made it — end with the same tables, columns, keys,
+ * indexes and checks, and an up-to-date database is recognised without Flyway. Runs once per
+ * database through the thin subclasses.
+ */
+abstract class SchemaMigrationTest {
+  /** A JDBC data source on a new, empty database of the kind under test. */
+  protected abstract HikariDataSource newEmptyDatabase();
+
+  @Test
+  void databaseMadeByTheOldMigrationPathUpgradesToTheSameSchemaAsANewOne() throws Exception {
+    try (HikariDataSource old = newEmptyDatabase();
+        HikariDataSource fresh = newEmptyDatabase()) {
+      migrateAsBeforeTheBaseline(old);
+      assertThat(history(old)).startsWith("1", "2", "3").contains("19").doesNotContain("null");
+
+      Database.migrate(old);
+      Database.migrate(fresh);
+
+      assertThat(history(fresh)).first().isEqualTo("19");
+      assertThat(history(old)).contains("null"); // the repeatable script ran on the old one too
+      assertThat(describe(fresh))
+          .hasSizeGreaterThan(300)
+          .anyMatch(f -> f.startsWith("column identity_revision.revision "))
+          .anyMatch(f -> f.startsWith("index compute_server "))
+          .anyMatch(f -> f.startsWith("check "))
+          .isEqualTo(describe(old));
+    }
+  }
+
+  @Test
+  void upToDateDatabaseIsRecognisedWithoutFlyway() {
+    try (HikariDataSource ds = newEmptyDatabase()) {
+      List<MigrationScripts.Script> shipped = shipped();
+      assertThat(SchemaCheck.isCurrent(ds, shipped)).isFalse(); // no history yet
+
+      Database.migrate(ds);
+
+      // True only if every checksum computed here equals the one Flyway recorded.
+      assertThat(SchemaCheck.isCurrent(ds, shipped)).isTrue();
+    }
+  }
+
+  @Test
+  void aScriptAddedLaterIsNotSkipped() {
+    try (HikariDataSource ds = newEmptyDatabase()) {
+      Database.migrate(ds);
+      List<MigrationScripts.Script> withNewScript = new ArrayList<>(shipped());
+      withNewScript.add(
+          new MigrationScripts.Script("V99__later.sql", MigrationScripts.Kind.VERSIONED, "99", "later", 1));
+
+      assertThat(SchemaCheck.isCurrent(ds, withNewScript)).isFalse();
+    }
+  }
+
+  private static List<MigrationScripts.Script> shipped() {
+    return MigrationScripts.onClasspath(SchemaMigrationTest.class.getClassLoader(), Database.MIGRATIONS)
+        .orElseThrow();
+  }
+
+  /** What Kiln did before the baseline existed: only V1..V19, run one by one. */
+  private static void migrateAsBeforeTheBaseline(DataSource ds) throws IOException {
+    Path old = Files.createTempDirectory("kiln-v1-v19");
+    try {
+      for (MigrationScripts.Script script : shipped()) {
+        if (script.kind() == MigrationScripts.Kind.VERSIONED
+            && SchemaCheck.Version.parse(script.version()).compareTo(SchemaCheck.Version.parse("19")) <= 0) {
+          try (InputStream in =
+              SchemaMigrationTest.class.getClassLoader()
+                  .getResourceAsStream(Database.MIGRATIONS + "/" + script.fileName())) {
+            Files.copy(in, old.resolve(script.fileName()));
+          }
+        }
+      }
+      Flyway.configure().dataSource(ds).locations("filesystem:" + old).load().migrate();
+    } finally {
+      try (Stream<Path> files = Files.walk(old)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static List<String> history(DataSource ds) throws SQLException {
+    List<String> versions = new ArrayList<>();
+    try (Connection c = ds.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT version FROM flyway_schema_history WHERE success AND type NOT IN ('TABLE', 'SCHEMA')"
+                    + " ORDER BY installed_rank")) {
+      while (rs.next()) {
+        versions.add(String.valueOf(rs.getString(1)));
+      }
+    }
+    return versions;
+  }
+
+  /** Tables, columns, primary and foreign keys, indexes and check clauses, as sorted text. */
+  static TreeSet<String> describe(DataSource ds) throws SQLException {
+    TreeSet<String> facts = new TreeSet<>();
+    try (Connection c = ds.getConnection()) {
+      DatabaseMetaData meta = c.getMetaData();
+      String schema = c.getSchema();
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rs = meta.getTables(null, schema, "%", new String[] {"TABLE"})) {
+        while (rs.next()) {
+          String table = rs.getString("TABLE_NAME");
+          if (!table.equalsIgnoreCase("flyway_schema_history")) {
+            tables.add(table);
+          }
+        }
+      }
+      for (String table : tables) {
+        try (ResultSet rs = meta.getColumns(null, schema, table, "%")) {
+          while (rs.next()) {
+            facts.add(
+                "column " + table + "." + rs.getString("COLUMN_NAME") + " #" + rs.getInt("ORDINAL_POSITION")
+                    + " " + rs.getString("TYPE_NAME") + "(" + rs.getInt("COLUMN_SIZE") + ")"
+                    + " nullable=" + rs.getString("IS_NULLABLE") + " default=" + rs.getString("COLUMN_DEF")
+                    + " auto=" + rs.getString("IS_AUTOINCREMENT"));
+          }
+        }
+        try (ResultSet rs = meta.getPrimaryKeys(null, schema, table)) {
+          while (rs.next()) {
+            facts.add("pk " + table + " " + rs.getString("COLUMN_NAME") + " #" + rs.getInt("KEY_SEQ"));
+          }
+        }
+        try (ResultSet rs = meta.getImportedKeys(null, schema, table)) {
+          while (rs.next()) {
+            facts.add(
+                "fk " + table + "." + rs.getString("FKCOLUMN_NAME") + " -> " + rs.getString("PKTABLE_NAME")
+                    + "." + rs.getString("PKCOLUMN_NAME") + " delete=" + rs.getInt("DELETE_RULE"));
+          }
+        }
+        try (ResultSet rs = meta.getIndexInfo(null, schema, table, false, false)) {
+          while (rs.next()) {
+            if (rs.getString("COLUMN_NAME") == null) {
+              continue;
+            }
+            facts.add(
+                "index " + table + " unique=" + !rs.getBoolean("NON_UNIQUE") + " "
+                    + rs.getString("COLUMN_NAME") + " #" + rs.getInt("ORDINAL_POSITION") + " "
+                    + rs.getString("ASC_OR_DESC") + indexName(rs.getString("INDEX_NAME")));
+          }
+        }
+      }
+      try (Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT check_clause FROM information_schema.check_constraints"
+                      + " WHERE constraint_schema = '" + schema + "'")) {
+        while (rs.next()) {
+          facts.add("check " + rs.getString(1));
+        }
+      }
+    }
+    return facts;
+  }
+
+  /** Names the schema scripts gave are compared; generated ones differ from run to run. */
+  private static String indexName(String name) {
+    String lower = name.toLowerCase(java.util.Locale.ROOT);
+    boolean generated =
+        lower.startsWith("primary_key_") || lower.startsWith("constraint_") || lower.endsWith("_pkey")
+            || lower.endsWith("_key") || lower.contains("_index_");
+    return generated ? "" : " " + lower;
+  }
+
+  static HikariDataSource pool(String jdbcUrl, String user, String password) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(2);
+    return new HikariDataSource(config);
+  }
+
+  static class OnH2 extends SchemaMigrationTest {
+    @Override
+    protected HikariDataSource newEmptyDatabase() {
+      return pool(
+          "jdbc:h2:mem:schema-" + java.util.UUID.randomUUID()
+              + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
+          "sa",
+          "");
+    }
+  }
+
+  static class OnPostgres extends SchemaMigrationTest {
+    @Override
+    protected HikariDataSource newEmptyDatabase() {
+      PostgresUrl url = PostgresUrl.parse(TestPostgres.newDatabaseUrl());
+      return pool(url.jdbcUrl(), url.user(), url.password());
+    }
+  }
+}
