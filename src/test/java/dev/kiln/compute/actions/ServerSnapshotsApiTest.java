@@ -67,6 +67,7 @@ class ServerSnapshotsApiTest {
         api.post(NOVA + "/servers/" + server + "/action", "{\"createImage\": {\"name\": \"snap-245\"}}").expect(202);
     String imageId = body.get("image_id").asText();
     Await.until(() -> image(api, imageId).get("status").asText().equals("active"), "the snapshot to be active");
+    Cloud.awaitSettled(api, server, "ACTIVE"); // the image is active a moment before the server is given back
     api.post(NOVA + "/servers/" + server + "/action", "{\"createImage\": {\"name\": \" padded \"}}").expect(400);
     api.post(NOVA + "/servers/" + server + "/action", "{\"createImage\": {}}").expect(400);
     api.post(NOVA + "/servers/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/action", "{\"createImage\": {\"name\": \"x\"}}").expect(404);
