@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.actions.ServerActions;
 import dev.kiln.compute.actions.ServerRebuilds;
+import dev.kiln.compute.actions.ServerSnapshots;
 import dev.kiln.compute.attach.ServerInterfaces;
 import dev.kiln.compute.attach.ServerVolumeAttachments;
 import dev.kiln.compute.metadata.InstanceMetadata;
@@ -28,6 +29,7 @@ public record ServerServices(
     ServerActions actions,
     ServerMoves moves,
     ServerRebuilds rebuilds,
+    ServerSnapshots snapshots,
     ServerLiveMigrations liveMigrations,
     ServerInterfaces interfaces,
     ServerVolumeAttachments volumeAttachments,
@@ -38,6 +40,7 @@ public record ServerServices(
     requireNonNull(actions, "actions is null");
     requireNonNull(moves, "moves is null");
     requireNonNull(rebuilds, "rebuilds is null");
+    requireNonNull(snapshots, "snapshots is null");
     requireNonNull(liveMigrations, "liveMigrations is null");
     requireNonNull(interfaces, "interfaces is null");
     requireNonNull(volumeAttachments, "volumeAttachments is null");
@@ -63,6 +66,7 @@ public record ServerServices(
         new ServerMoves(
             db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.quotas(), servers, network, tasks),
         new ServerRebuilds(db, clock, ids, compute.driver(), compute.keypairs(), servers, image, tasks),
+        new ServerSnapshots(db, clock, ids, compute.driver(), servers, compute.quotas(), image, tasks),
         new ServerLiveMigrations(db, clock, ids, compute.fleet(), compute.driver(), network, servers, tasks),
         new ServerInterfaces(db, clock, ids, compute.driver(), network, servers, tasks),
         new ServerVolumeAttachments(db, clock, ids, compute.driver(), servers, tasks),

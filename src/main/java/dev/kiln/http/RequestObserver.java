@@ -21,6 +21,8 @@ import org.slf4j.MDC;
  */
 public final class RequestObserver implements Filter {
   public static final String REQUEST_ID_HEADER = "x-openstack-request-id";
+  /** Nova's own name for the request id, which it sends as well (Tempest reads it). */
+  public static final String COMPUTE_REQUEST_ID_HEADER = "x-compute-request-id";
   private static final Logger ACCESS = LoggerFactory.getLogger("kiln.access");
 
   private final IdGenerator ids;
@@ -36,6 +38,9 @@ public final class RequestObserver implements Filter {
     String requestId = "req-" + ids.uuid();
     long start = System.nanoTime();
     res.header(REQUEST_ID_HEADER, requestId);
+    if (req.requestedUri().path().path().startsWith("/compute")) {
+      res.header(COMPUTE_REQUEST_ID_HEADER, requestId);
+    }
     MDC.put("request_id", requestId);
     try {
       chain.proceed();

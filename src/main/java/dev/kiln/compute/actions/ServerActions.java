@@ -227,6 +227,51 @@ public final class ServerActions {
   }
 
   /**
+   * The server's console log (Nova's {@code os-getConsoleOutput}): what a simulated guest printed
+   * while it booted, its last {@code length} lines (all for null or -1). A server on no host yet
+   * has none (409, as Nova's instance not ready).
+   */
+  public String consoleOutput(Actor actor, String id, Integer length) {
+    Server server = servers.visible(actor, id);
+    if (server.host() == null) {
+      throw ServiceException.conflict("InstanceNotReady", "Instance " + id + " is not ready");
+    }
+    List<String> lines = new java.util.ArrayList<>();
+    String launched = server.launchedAt() == null ? "" : server.launchedAt().toString();
+    lines.add("[    0.000000] Linux version 6.1.0-kiln (kiln@" + server.host() + ") #1 SMP " + launched);
+    lines.add("[    0.000000] Command line: console=ttyS0 root=/dev/vda1");
+    lines.add("[    0.010000] Hypervisor detected: KVM (simulated by Kiln)");
+    lines.add("[    0.120000] Memory: " + server.flavor().ramMb() + "M available, " + server.flavor().vcpus() + " vCPUs");
+    lines.add("[    1.200000] EXT4-fs (vda1): mounted filesystem");
+    lines.add("Starting network...");
+    lines.add("cloud-init: instance-id " + id + ", local-hostname " + server.name());
+    lines.add("=== system information ===");
+    lines.add("Platform: OpenStack Nova (Kiln)");
+    lines.add("Flavor: " + server.flavor().name());
+    lines.add("=== datasource: OpenStack ===");
+    lines.add(server.name() + " login: ");
+    if (length != null && length >= 0) {
+      lines = lines.subList(Math.max(0, lines.size() - length), lines.size());
+    }
+    return String.join("\n", lines);
+  }
+
+  /**
+   * Nova's {@code os-resetState} (admins): the server is put in vm state {@code active} or {@code
+   * error} (status ACTIVE or ERROR) and its task state is cleared, whatever it was doing; an
+   * operator's way out of a stuck state. A delete under way keeps its task state.
+   */
+  public void resetState(Actor actor, String id, String state) {
+    if (!actor.admin()) {
+      throw ServiceException.forbidden(
+          "PolicyNotAuthorized", "Policy doesn't allow os_compute_api:os-admin-actions:reset_state to be performed.");
+    }
+    servers.visible(actor, id);
+    boolean error = state.equals("error");
+    new ServerStore(db.sql()).resetState(id, error ? Server.ERROR : Server.ACTIVE, error ? "error" : "active", now());
+  }
+
+  /**
    * After the action's last attempt failed unexpectedly (not a driver fault, which the attempt
    * settles itself): the server leaves the action's task state as it was before, as Nova's
    * {@code @reverts_task_state} does, so it is never held for good.

@@ -2,6 +2,7 @@ package dev.kiln.compute.api;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.ServerServices;
@@ -77,8 +78,11 @@ public final class ComputeApi implements HttpService {
     new FlavorsApi(compute.flavors()).register(routes);
     new KeypairsApi(compute.keypairs()).register(routes);
     new ServersApi(servers.servers()).register(routes);
+    new ServerTagsApi(servers.servers().tags()).register(routes);
     LiveMigrationsApi live = new LiveMigrationsApi(servers.liveMigrations());
-    new ServerActionsApi(servers.actions(), new MoveActionsApi(servers.moves(), servers.rebuilds(), servers.servers()), live)
+    new ServerActionsApi(
+            servers.actions(), new MoveActionsApi(servers.moves(), servers.rebuilds(), servers.servers()), live,
+            new SnapshotActionsApi(servers.snapshots()))
         .register(routes);
     live.register(routes);
     new MigrationsApi(servers.moves()).register(routes);
@@ -102,8 +106,24 @@ public final class ComputeApi implements HttpService {
 
   private static ObjectNode versions(String baseUrl) {
     ObjectNode body = Json.object();
-    body.putArray("versions").add(v21(baseUrl));
+    ArrayNode versions = body.putArray("versions");
+    versions.add(v20(baseUrl));
+    versions.add(v21(baseUrl));
     return body;
+  }
+
+  /**
+   * Nova lists the v2.0 API first, as SUPPORTED, with no microversions; Kiln lists it as Nova does
+   * but serves only v2.1 (which v2.0 clients reach by its own URL from the catalog).
+   */
+  private static ObjectNode v20(String baseUrl) {
+    ObjectNode v =
+        VersionDocs.version(
+            "v2.0", "SUPPORTED", "2011-01-21T11:33:21Z", baseUrl + PREFIX + "/v2/",
+            "application/vnd.openstack.compute+json;version=2");
+    v.put("version", "");
+    v.put("min_version", "");
+    return v;
   }
 
   private static ObjectNode v21(String baseUrl) {

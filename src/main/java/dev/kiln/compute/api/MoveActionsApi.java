@@ -35,11 +35,26 @@ final class MoveActionsApi {
   private final ServerMoves moves;
   private final ServerRebuilds rebuilds;
   private final ServerViews views;
+  private final Servers servers;
 
   MoveActionsApi(ServerMoves moves, ServerRebuilds rebuilds, Servers servers) {
     this.moves = requireNonNull(moves, "moves is null");
     this.rebuilds = requireNonNull(rebuilds, "rebuilds is null");
-    this.views = new ServerViews(requireNonNull(servers, "servers is null"));
+    this.servers = requireNonNull(servers, "servers is null");
+    this.views = new ServerViews(servers);
+  }
+
+  /**
+   * Keeps the disk config (and a rebuild's access addresses) the action asks for, as Nova takes
+   * the action's values.
+   */
+  private Server keepDiskConfig(Actor actor, String id, JsonNode body) {
+    Server server = servers.visible(actor, id);
+    if (body.isObject() && (body.has("OS-DCF:diskConfig") || body.has("accessIPv4") || body.has("accessIPv6"))) {
+      Server.Attributes asked = ServersApi.attributes((ObjectNode) body, server.attributes());
+      return servers.update(actor, id, null, null, false, asked);
+    }
+    return server;
   }
 
   /** Answers the action's response, or null when {@code name} is not one of these actions. */
@@ -49,6 +64,7 @@ final class MoveActionsApi {
       case "rebuild" -> rebuild(request, id, body);
       case "resize" -> {
         moves.resize(actor, id, resizeFlavor(body));
+        keepDiskConfig(actor, id, body);
         yield ApiResponse.accepted(null);
       }
       case "migrate" -> {
@@ -141,7 +157,10 @@ final class MoveActionsApi {
             new ServerRebuilds.Spec(
                 image, name, metadata, setDescription, description, setKeyName, keyName, setUserData, userData,
                 preserveEphemeral));
-    ObjectNode view = views.view(request, server);
+    if (body.has("OS-DCF:diskConfig") || body.has("accessIPv4") || body.has("accessIPv6")) {
+      server = keepDiskConfig(request.caller().actor(), id, body);
+    }
+    ObjectNode view = views.changed(request, server, true);
     view.put("adminPass", adminPass != null ? adminPass : password());
     return ApiResponse.accepted(Json.wrap("server", view));
   }
@@ -168,13 +187,14 @@ final class MoveActionsApi {
     return text.substring(text.lastIndexOf('/') + 1); // a flavor link works too
   }
 
-  /** The host a cold migration asks for: only from 2.56, where the body may name one. */
+  /**
+   * The host a cold migration asks for: only from 2.56, where the body may name one. Before 2.56
+   * Nova checks no schema on the action's value: {@code null}, {@code {}} or anything else starts
+   * a migration to a host the scheduler picks.
+   */
   private static String migrateHost(ApiRequest request, JsonNode body) {
-    if (body.isNull()) {
+    if (body.isNull() || !Nova.atLeast(request, 56)) {
       return null;
-    }
-    if (!Nova.atLeast(request, 56)) {
-      throw Nova.invalid("migrate", body, "is not of type 'null'");
     }
     if (!body.isObject()) {
       throw Nova.invalid("migrate", body, "is not of type 'object', 'null'");

@@ -151,4 +151,71 @@ final class Nova {
     String hex = text.replace("-", "").replace("{", "").replace("}", "").replace("urn:uuid:", "");
     return hex.length() == 32 && hex.chars().allMatch(c -> Character.digit(c, 16) >= 0);
   }
+
+  /** Nova's 'ipv4' format: four decimal octets. */
+  static boolean isIpv4(String text) {
+    return text.matches("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+  }
+
+  /** Nova's 'ipv6' format: an IPv6 address in any of its textual forms (no zone). */
+  static boolean isIpv6(String text) {
+    if (!text.contains(":") || !text.matches("[0-9A-Fa-f:.]+")) {
+      return false;
+    }
+    try {
+      return java.net.InetAddress.getByName(text) instanceof java.net.Inet6Address;
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /**
+   * An IPv6 address in its compact form (RFC 5952: lower case, no leading zeros, the longest run
+   * of two or more zero groups as {@code ::}), as Nova stores the access address netaddr gives it.
+   */
+  static String compactIpv6(String text) {
+    byte[] bytes;
+    try {
+      bytes = java.net.InetAddress.getByName(text).getAddress();
+    } catch (java.net.UnknownHostException e) {
+      return text;
+    }
+    if (bytes.length != 16) {
+      return text;
+    }
+    int[] groups = new int[8];
+    for (int i = 0; i < 8; i++) {
+      groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      if (groups[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j;
+    }
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        b.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
+        b.append(':');
+      }
+      b.append(Integer.toHexString(groups[i]));
+    }
+    return b.toString();
+  }
 }

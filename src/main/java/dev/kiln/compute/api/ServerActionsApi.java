@@ -10,6 +10,7 @@ import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.http.ApiResponse;
 import dev.kiln.http.ApiRoutes;
+import dev.kiln.http.Json;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Set;
@@ -26,11 +27,14 @@ final class ServerActionsApi {
   private final MoveActionsApi moves;
   private final LiveMigrationsApi live;
 
-  ServerActionsApi(ServerActions actions, MoveActionsApi moves, LiveMigrationsApi live) {
+  ServerActionsApi(ServerActions actions, MoveActionsApi moves, LiveMigrationsApi live, SnapshotActionsApi snapshots) {
+    this.snapshots = requireNonNull(snapshots, "snapshots is null");
     this.actions = requireNonNull(actions, "actions is null");
     this.moves = requireNonNull(moves, "moves is null");
     this.live = requireNonNull(live, "live is null");
   }
+
+  private final SnapshotActionsApi snapshots;
 
   void register(ApiRoutes routes) {
     routes.post(ACTION, Access.AUTHENTICATED, this::action);
@@ -49,6 +53,10 @@ final class ServerActionsApi {
     ApiResponse moved = moves.handle(request, name, id, body); // rebuild, resize, migrate, confirm/revert
     if (moved != null) {
       return moved;
+    }
+    ApiResponse imaged = snapshots.handle(request, name, id, body); // createImage, createBackup
+    if (imaged != null) {
+      return imaged;
     }
     switch (name) {
       case "os-stop" -> power(request, id, Action.STOP, body, name);
@@ -105,6 +113,48 @@ final class ServerActionsApi {
       }
       case "os-migrateLive" -> {
         return live.migrateLive(request, id, body);
+      }
+      case "os-getConsoleOutput" -> {
+        if (!body.isObject()) {
+          throw Nova.invalid(name, body, "is not of type 'object'");
+        }
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+          String field = it.next();
+          if (!field.equals("length")) {
+            throw Nova.invalid(name, body, "Additional properties are not allowed ('" + field + "' was unexpected)");
+          }
+        }
+        Integer length = null;
+        JsonNode l = body.get("length");
+        if (l != null && !l.isNull()) {
+          if (l.isIntegralNumber() && l.canConvertToInt()) {
+            length = l.intValue();
+          } else if (l.isTextual() && l.textValue().matches("-?[0-9]{1,9}")) {
+            length = Integer.parseInt(l.textValue());
+          } else {
+            throw Nova.invalid(name + "/length", l, "is not of type 'integer', 'string', 'null'");
+          }
+          if (length < -1) {
+            throw Nova.invalid(name + "/length", l, "is less than the minimum of -1");
+          }
+        }
+        return ApiResponse.ok(Json.object().put("output", actions.consoleOutput(actor, id, length)));
+      }
+      case "os-resetState" -> {
+        if (!body.isObject() || !body.has("state")) {
+          throw Nova.invalid(name, body, "'state' is a required property");
+        }
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+          String field = it.next();
+          if (!field.equals("state")) {
+            throw Nova.invalid(name, body, "Additional properties are not allowed ('" + field + "' was unexpected)");
+          }
+        }
+        JsonNode state = body.get("state");
+        if (!state.isTextual() || !Set.of("active", "error").contains(state.textValue())) {
+          throw Nova.invalid(name + "/state", state, "is not one of ['active', 'error']");
+        }
+        actions.resetState(actor, id, state.textValue());
       }
       case "unlock" -> {
         requireNullBody(name, body);

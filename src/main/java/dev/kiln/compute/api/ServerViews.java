@@ -30,7 +30,11 @@ final class ServerViews {
 
   /** What a server's body shows from other tables and services, looked up for a page at once. */
   private record Extras(
-      List<Servers.Address> addresses, String hostStatus, List<BlockDevice> devices, List<String> securityGroups) {}
+      List<Servers.Address> addresses,
+      String hostStatus,
+      List<BlockDevice> devices,
+      List<String> securityGroups,
+      List<String> tags) {}
 
   /** Nova's server body, as the microversion shapes it. */
   ObjectNode view(ApiRequest request, Server s) {
@@ -45,6 +49,8 @@ final class ServerViews {
     Servers.NetworkDetails network = servers.networkDetails(page);
     Map<String, List<BlockDevice>> devices = servers.blockDevices(page.stream().map(Server::id).toList());
     Map<String, String> hostStatuses = new HashMap<>();
+    Map<String, List<String>> tags =
+        Nova.atLeast(request, 26) ? servers.tags().of(page.stream().map(Server::id).toList()) : Map.of();
     List<ObjectNode> result = new ArrayList<>(page.size());
     for (Server s : page) {
       String hostStatus =
@@ -56,7 +62,8 @@ final class ServerViews {
               request, s,
               new Extras(
                   network.addresses().getOrDefault(s.id(), List.of()), hostStatus,
-                  devices.getOrDefault(s.id(), List.of()), network.securityGroups().getOrDefault(s.id(), List.of()))));
+                  devices.getOrDefault(s.id(), List.of()), network.securityGroups().getOrDefault(s.id(), List.of()),
+                  tags.getOrDefault(s.id(), List.of()))));
     }
     return result;
   }
@@ -107,10 +114,10 @@ final class ServerViews {
           .put("OS-EXT-IPS:type", a.type())
           .put("OS-EXT-IPS-MAC:mac_addr", a.mac());
     }
-    o.put("accessIPv4", "");
-    o.put("accessIPv6", "");
+    o.put("accessIPv4", s.attributes().accessIpv4() == null ? "" : s.attributes().accessIpv4());
+    o.put("accessIPv6", s.attributes().accessIpv6() == null ? "" : s.attributes().accessIpv6());
     o.set("links", Nova.links(request, "servers", s.id()));
-    o.put("OS-DCF:diskConfig", "MANUAL");
+    o.put("OS-DCF:diskConfig", s.attributes().diskConfig());
     if (s.keyName() == null) {
       o.putNull("key_name");
     } else {
@@ -154,7 +161,9 @@ final class ServerViews {
       extras.securityGroups().forEach(g -> groups.addObject().put("name", g));
     }
     o.put("config_drive", "");
-    o.put("progress", 0);
+    if (PROGRESS_STATUSES.contains(s.status())) {
+      o.put("progress", 0); // Nova shows progress only while it means something
+    }
     if (s.fault() != null) {
       ObjectNode fault = o.putObject("fault");
       fault.put("code", s.fault().code());
@@ -171,7 +180,8 @@ final class ServerViews {
       o.put("description", s.description());
     }
     if (Nova.atLeast(request, 26)) {
-      o.putArray("tags");
+      ArrayNode tags = o.putArray("tags");
+      extras.tags().forEach(tags::add);
     }
     if (Nova.atLeast(request, 63)) {
       o.putNull("trusted_image_certificates");
@@ -180,6 +190,78 @@ final class ServerViews {
       o.put("locked_reason", s.lockedReason());
     }
     return o;
+  }
+
+  /** The statuses in which Nova's server body has a {@code progress}. */
+  private static final java.util.Set<String> PROGRESS_STATUSES =
+      java.util.Set.of("ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING");
+
+  /** The fields Nova's update and rebuild answers keep before 2.75 (the rest are extensions). */
+  private static final java.util.Set<String> REDUCED =
+      java.util.Set.of(
+          "id", "name", "status", "image", "flavor", "user_id", "tenant_id", "created", "updated", "progress", "metadata",
+          "links", "addresses", "hostId", "OS-DCF:diskConfig", "accessIPv4", "accessIPv6", "fault", "locked",
+          "description", "tags", "trusted_image_certificates", "locked_reason");
+
+  /**
+   * The server as Nova's show answers it, with {@code server_groups} from 2.71.
+   */
+  ObjectNode shown(ApiRequest request, Server s) {
+    ObjectNode body = view(request, s);
+    if (Nova.atLeast(request, 71)) {
+      ArrayNode groups = body.putArray("server_groups");
+      servers.groups().groupOf(s.id()).ifPresent(groups::add);
+    }
+    return body;
+  }
+
+  /**
+   * The server as Nova's update ({@code PUT /servers/{id}}) and rebuild answer it: before 2.75
+   * without the extension attributes (availability zone, states, usage, config drive, key name,
+   * security groups, volumes, host status, the admin's host attributes), the rebuild with {@code
+   * key_name} from 2.54 and {@code user_data} from 2.57; from 2.75 the full view, the rebuild's with
+   * {@code user_data} in place of {@code OS-EXT-SRV-ATTR:user_data}.
+   */
+  ObjectNode changed(ApiRequest request, Server s, boolean rebuild) {
+    if (Nova.atLeast(request, 75)) {
+      ObjectNode body = shown(request, s);
+      if (rebuild) {
+        body.remove("OS-EXT-SRV-ATTR:user_data");
+        body.put("user_data", s.userData());
+      }
+      return body;
+    }
+    ObjectNode body = view(request, s);
+    body.retain(REDUCED.stream().filter(body::has).toList());
+    body.set("addresses", ips(s)); // without the OS-EXT-IPS extension's type and MAC
+    if (Nova.atLeast(request, 71)) {
+      ArrayNode groups = body.putArray("server_groups");
+      servers.groups().groupOf(s.id()).ifPresent(groups::add);
+    }
+    if (rebuild && Nova.atLeast(request, 54)) {
+      if (s.keyName() == null) {
+        body.putNull("key_name");
+      } else {
+        body.put("key_name", s.keyName());
+      }
+    }
+    if (rebuild && Nova.atLeast(request, 57)) {
+      body.put("user_data", s.userData());
+    }
+    return body;
+  }
+
+  /**
+   * The server's addresses by network name as {@code /servers/{id}/ips} shows them: version and
+   * address only, fixed and floating in the order of the server body.
+   */
+  ObjectNode ips(Server s) {
+    ObjectNode addresses = Json.object();
+    for (Servers.Address a : servers.networkDetails(List.of(s)).addresses().getOrDefault(s.id(), List.of())) {
+      ArrayNode list = addresses.has(a.networkName()) ? (ArrayNode) addresses.get(a.networkName()) : addresses.putArray(a.networkName());
+      list.addObject().put("version", a.version()).put("addr", a.addr());
+    }
+    return addresses;
   }
 
   /** Nova's hostId: sha224 of the project id and the host, or "" before scheduling. */

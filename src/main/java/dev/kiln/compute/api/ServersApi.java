@@ -93,6 +93,8 @@ final class ServersApi {
         .get(SERVER, Access.AUTHENTICATED, this::show)
         .put(SERVER, Access.AUTHENTICATED, this::update)
         .delete(SERVER, Access.AUTHENTICATED, this::delete)
+        .get(SERVER + "/ips", Access.AUTHENTICATED, this::ips)
+        .get(SERVER + "/ips/{network_label}", Access.AUTHENTICATED, this::ipsOfNetwork)
         .get(METADATA, Access.AUTHENTICATED, this::metadata)
         .put(METADATA, Access.AUTHENTICATED, request -> setMetadata(request, true))
         .post(METADATA, Access.AUTHENTICATED, request -> setMetadata(request, false))
@@ -225,20 +227,22 @@ final class ServersApi {
       throw ApiError.badRequest("min_count must be <= max_count");
     }
     List<String> securityGroups = securityGroups(in.get("security_groups"));
+    Server.Attributes attributes = attributes(in, Server.Attributes.NONE);
     boolean returnReservation = in.has("return_reservation_id") && Nova.bool("server/return_reservation_id", in.get("return_reservation_id"));
     Server server =
         servers.create(
             request.caller().actor(),
             new Servers.Spec(
                 name, description, flavorRef, imageRef, networks, auto, keyName, metadata, zone, userData,
-                securityGroups, groupId, minCount, maxCount, blockDevices));
+                securityGroups, groupId, minCount, maxCount, blockDevices, hostHints(root), attributes,
+                createTags(request, in)));
     if (returnReservation) {
       return ApiResponse.accepted(Json.object().put("reservation_id", server.reservationId()));
     }
     ObjectNode out = Json.object();
     out.put("id", server.id());
     out.set("links", Nova.links(request, "servers", server.id()));
-    out.put("OS-DCF:diskConfig", "MANUAL");
+    out.put("OS-DCF:diskConfig", attributes.diskConfig());
     ArrayNode groups = out.putArray("security_groups");
     JsonNode askedGroups = in.get("security_groups");
     if (askedGroups != null && askedGroups.isArray() && !askedGroups.isEmpty()) {
@@ -270,6 +274,90 @@ final class ServersApi {
       throw Nova.invalid("os:scheduler_hints/group", group, "is not a 'uuid'");
     }
     return group.textValue();
+  }
+
+  /** The tags a create gives its servers (2.52; an unknown field before). */
+  private static List<String> createTags(ApiRequest request, ObjectNode in) {
+    List<String> tags = new ArrayList<>();
+    if (!in.has("tags")) {
+      return tags;
+    }
+    if (!Nova.atLeast(request, 52)) {
+      throw Nova.invalid("server", in, "Additional properties are not allowed ('tags' was unexpected)");
+    }
+    JsonNode given = in.get("tags");
+    if (!given.isArray() || given.size() > 50) {
+      throw Nova.invalid("server/tags", given, "must be an array of at most 50 tags");
+    }
+    for (JsonNode t : given) {
+      tags.add(ServerTagsApi.tag("server/tags", t));
+    }
+    return tags;
+  }
+
+  /** The {@code same_host} and {@code different_host} scheduler hints: a server uuid or a list of them. */
+  private static Servers.Hints hostHints(JsonNode root) {
+    JsonNode hints = root.has("os:scheduler_hints") ? root.get("os:scheduler_hints") : root.get("OS-SCH-HNT:scheduler_hints");
+    if (hints == null || !hints.isObject()) {
+      return Servers.Hints.NONE;
+    }
+    return new Servers.Hints(uuids(hints, "same_host"), uuids(hints, "different_host"));
+  }
+
+  private static List<String> uuids(JsonNode hints, String name) {
+    JsonNode value = hints.get(name);
+    List<String> ids = new ArrayList<>();
+    if (value == null || value.isNull()) {
+      return ids;
+    }
+    List<JsonNode> items = new ArrayList<>();
+    if (value.isArray()) {
+      value.forEach(items::add);
+    } else {
+      items.add(value);
+    }
+    for (JsonNode item : items) {
+      if (!item.isTextual() || !Nova.isUuidLike(item.textValue())) {
+        throw Nova.invalid("os:scheduler_hints/" + name, value, "is not a 'uuid'");
+      }
+      ids.add(item.textValue());
+    }
+    return ids;
+  }
+
+  /**
+   * The access addresses and disk config a create or update sets, over {@code current}: Nova's
+   * {@code accessIPv4} ('ipv4'), {@code accessIPv6} ('ipv6') and {@code OS-DCF:diskConfig}.
+   */
+  static Server.Attributes attributes(ObjectNode in, Server.Attributes current) {
+    String v4 = current.accessIpv4();
+    String v6 = current.accessIpv6();
+    String disk = current.diskConfig();
+    if (in.has("accessIPv4")) {
+      v4 = accessIp(in, "accessIPv4", false);
+    }
+    if (in.has("accessIPv6")) {
+      v6 = accessIp(in, "accessIPv6", true);
+    }
+    if (in.has("OS-DCF:diskConfig")) {
+      JsonNode d = in.get("OS-DCF:diskConfig");
+      if (!d.isTextual() || !Set.of("AUTO", "MANUAL").contains(d.textValue())) {
+        throw Nova.invalid("server/OS-DCF:diskConfig", d, "is not one of ['AUTO', 'MANUAL']");
+      }
+      disk = d.textValue();
+    }
+    return new Server.Attributes(v4, v6, disk);
+  }
+
+  private static String accessIp(ObjectNode in, String field, boolean v6) {
+    JsonNode value = in.get(field);
+    if (value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual() || !(v6 ? Nova.isIpv6(value.textValue()) : Nova.isIpv4(value.textValue()))) {
+      throw Nova.invalid("server/" + field, value, "is not a '" + (v6 ? "ipv6" : "ipv4") + "'");
+    }
+    return v6 ? Nova.compactIpv6(value.textValue()) : value.textValue();
   }
 
   /** min_count or max_count: a positive integer, or its digits as a string; absent is 1. */
@@ -351,7 +439,7 @@ final class ServersApi {
                 lastSegment(request.query("image").orElse(null)),
                 lastSegment(request.query("flavor").orElse(null)),
                 request.query("ip").orElse(null), request.query("ip6").orElse(null),
-                request.query("reservation_id").orElse(null)),
+                request.query("reservation_id").orElse(null), tagFilter(request)),
             paging.limit() == null ? MAX_LIMIT : Math.min(paging.limit(), MAX_LIMIT),
             paging.marker());
     ObjectNode body = Json.object();
@@ -372,14 +460,47 @@ final class ServersApi {
     return ApiResponse.ok(body);
   }
 
+  /** The 2.26 tag filters, each a comma-separated list; ignored before 2.26 as Nova ignores them. */
+  private static Servers.TagFilter tagFilter(ApiRequest request) {
+    if (!Nova.atLeast(request, 26)) {
+      return Servers.TagFilter.NONE;
+    }
+    return new Servers.TagFilter(
+        tagList(request, "tags"), tagList(request, "tags-any"), tagList(request, "not-tags"), tagList(request, "not-tags-any"));
+  }
+
+  private static List<String> tagList(ApiRequest request, String name) {
+    List<String> tags = new ArrayList<>();
+    for (String value : request.queryAll(name)) {
+      for (String t : value.split(",")) {
+        if (!t.isEmpty()) {
+          tags.add(t);
+        }
+      }
+    }
+    return tags;
+  }
+
   private ApiResponse show(ApiRequest request) {
     Server s = servers.visible(request.caller().actor(), request.pathParam("server_id"));
-    ObjectNode body = views.view(request, s);
-    if (Nova.atLeast(request, 71)) {
-      ArrayNode groups = body.putArray("server_groups");
-      servers.groups().groupOf(s.id()).ifPresent(groups::add);
+    return ApiResponse.ok(Json.wrap("server", views.shown(request, s)));
+  }
+
+  private ApiResponse ips(ApiRequest request) {
+    Server s = servers.visible(request.caller().actor(), request.pathParam("server_id"));
+    return ApiResponse.ok(Json.wrap("addresses", views.ips(s)));
+  }
+
+  private ApiResponse ipsOfNetwork(ApiRequest request) {
+    Server s = servers.visible(request.caller().actor(), request.pathParam("server_id"));
+    String label = request.pathParam("network_label");
+    ObjectNode all = views.ips(s);
+    if (!all.has(label)) {
+      throw ApiError.notFound("itemNotFound", "Instance is not a member of specified network");
     }
-    return ApiResponse.ok(Json.wrap("server", body));
+    ObjectNode body = Json.object();
+    body.set(label, all.get(label));
+    return ApiResponse.ok(body);
   }
 
   // Update and delete
@@ -408,8 +529,11 @@ final class ServersApi {
     if (description != null) {
       checkDescription(in);
     }
-    Server s = servers.update(request.caller().actor(), request.pathParam("server_id"), name, description, setDescription);
-    return ApiResponse.ok(Json.wrap("server", views.view(request, s)));
+    Server current = servers.visible(request.caller().actor(), request.pathParam("server_id"));
+    Server.Attributes attributes = attributes(in, current.attributes());
+    Server s =
+        servers.update(request.caller().actor(), request.pathParam("server_id"), name, description, setDescription, attributes);
+    return ApiResponse.ok(Json.wrap("server", views.changed(request, s, false)));
   }
 
   private ApiResponse delete(ApiRequest request) {

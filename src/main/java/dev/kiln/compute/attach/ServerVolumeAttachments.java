@@ -307,11 +307,34 @@ public final class ServerVolumeAttachments {
     try {
       volumes.beginDetaching(actor, volumeId);
     } catch (RuntimeException e) {
-      // The task finds the mapping attached again and leaves it.
-      new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED);
-      throw e;
+      if (!detachUnderWay(server, mapping)) {
+        // The task finds the mapping attached again and leaves it.
+        new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED);
+        throw e;
+      }
+      // A runner took the task up first and began the detach itself: it is under way.
     }
     tasks.wake();
+  }
+
+  /**
+   * Whether the detach task got ahead of its request: the mapping is gone, or the volume is
+   * already detaching or detached in Block Storage.
+   */
+  private boolean detachUnderWay(Server server, BlockDevice mapping) {
+    BlockDevice current = new BlockDeviceStore(db.sql()).find(mapping.id()).orElse(null);
+    if (current == null) {
+      return true;
+    }
+    if (current.state() != BlockDevice.State.DETACHING) {
+      return false;
+    }
+    try {
+      String status = volumes.visible(Servers.system(server), mapping.volumeId()).status();
+      return status.equals(Volume.Status.DETACHING) || status.equals(Volume.Status.AVAILABLE);
+    } catch (ServiceException e) {
+      return false;
+    }
   }
 
   /**

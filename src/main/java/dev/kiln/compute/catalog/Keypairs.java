@@ -58,11 +58,12 @@ public final class Keypairs {
     String owner = owner(actor, userId, "create");
     String checkedName = checkName(name);
     String checkedType = checkType(type);
-    if (checkedType.equals(Keypair.X509)) {
-      throw invalid("Kiln does not generate x509 keypairs; import a certificate with public_key instead");
-    }
-    SshKeys.Generated key = SshKeys.generateRsa(random);
-    Keypair keypair = insert(actor, owner, checkedName, Keypair.SSH, key.fingerprint(), key.publicKey());
+    SshKeys.Generated key =
+        checkedType.equals(Keypair.X509)
+            // As Nova: a self-signed certificate naming the project, the user and the time.
+            ? SshKeys.generateX509(random, actor.projectId() + "-" + owner + "-" + clock.instant().getEpochSecond(), clock.instant())
+            : SshKeys.generateRsa(random);
+    Keypair keypair = insert(actor, owner, checkedName, checkedType, key.fingerprint(), key.publicKey());
     return new Created(keypair, key.privateKeyPem());
   }
 

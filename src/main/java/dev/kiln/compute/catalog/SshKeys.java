@@ -97,6 +97,63 @@ public final class SshKeys {
     return new Generated(publicKey, pkcs1Pem(priv), colons(digest("MD5", blob.toByteArray())));
   }
 
+  /**
+   * Generates a 2048-bit RSA key and a self-signed X.509 certificate for it (SHA-256 with RSA,
+   * valid for a year from {@code now}, subject CN {@code commonName}), as Nova generates x509
+   * keypairs: the certificate is the keypair's public key, with its SHA-1 fingerprint.
+   */
+  public static Generated generateX509(SecureRandom random, String commonName, java.time.Instant now) {
+    KeyPair pair;
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4), random);
+      pair = generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JDK cannot generate RSA keys", e);
+    }
+    byte[] algorithm = der(0x30, concat(new byte[] {0x06, 0x09, 0x2A, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xF7, 0x0D, 0x01, 0x01, 0x0B}, new byte[] {0x05, 0x00}));
+    byte[] name =
+        der(0x30, der(0x31, der(0x30, concat(new byte[] {0x06, 0x03, 0x55, 0x04, 0x03}, der(0x0C, commonName.getBytes(StandardCharsets.UTF_8))))));
+    java.time.format.DateTimeFormatter utc =
+        java.time.format.DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(java.time.ZoneOffset.UTC);
+    byte[] validity =
+        der(0x30, concat(der(0x17, utc.format(now).getBytes(StandardCharsets.US_ASCII)),
+            der(0x17, utc.format(now.plus(java.time.Duration.ofDays(365))).getBytes(StandardCharsets.US_ASCII))));
+    byte[] serial = new BigInteger(63, random).add(BigInteger.ONE).toByteArray();
+    byte[] tbs =
+        der(0x30, concat(
+            new byte[] {(byte) 0xA0, 0x03, 0x02, 0x01, 0x02}, der(0x02, serial), algorithm, name, validity, name,
+            pair.getPublic().getEncoded()));
+    byte[] signature;
+    try {
+      java.security.Signature signer = java.security.Signature.getInstance("SHA256withRSA");
+      signer.initSign(pair.getPrivate(), random);
+      signer.update(tbs);
+      signature = signer.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JDK cannot sign with RSA", e);
+    }
+    byte[] certificate = der(0x30, concat(tbs, algorithm, der(0x03, concat(new byte[] {0x00}, signature))));
+    String pem =
+        "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate)
+            + "\n-----END CERTIFICATE-----\n";
+    return new Generated(pem, pkcs1Pem((RSAPrivateCrtKey) pair.getPrivate()), colons(digest("SHA-1", certificate)));
+  }
+
+  private static byte[] der(int tag, byte[] content) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    derElement(out, tag, content);
+    return out.toByteArray();
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
   // Checking key data
 
   private static void checkBlob(String type, byte[] blob) {

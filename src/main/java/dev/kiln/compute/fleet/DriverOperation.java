@@ -30,7 +30,8 @@ public enum DriverOperation {
   DETACH_INTERFACE(500),
   ATTACH_VOLUME(1_000),
   DETACH_VOLUME(1_000),
-  LIVE_MIGRATE(6_000);
+  LIVE_MIGRATE(6_000),
+  SNAPSHOT(3_000);
 
   private final Duration realisticLatency;
 

@@ -59,6 +59,9 @@ public interface HypervisorDriver {
   /** Moves a running instance to another host. */
   void liveMigrate(LiveMigrationRequest request);
 
+  /** Captures the instance's root disk for an image (Nova's driver snapshot). */
+  void snapshot(InstanceRef instance);
+
   // What the calls take
 
   /** An instance on a host. */

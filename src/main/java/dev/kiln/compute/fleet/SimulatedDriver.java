@@ -126,6 +126,11 @@ public final class SimulatedDriver implements HypervisorDriver {
   }
 
   @Override
+  public void snapshot(InstanceRef instance) {
+    perform(DriverOperation.SNAPSHOT, instance);
+  }
+
+  @Override
   public void attachVolume(VolumeRequest request) {
     perform(DriverOperation.ATTACH_VOLUME, request.instance());
   }

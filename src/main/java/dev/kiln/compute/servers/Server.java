@@ -20,6 +20,7 @@ import java.util.TreeMap;
  * @param fault null unless the server is in ERROR
  * @param reservationId shared by the servers one create request made (min_count/max_count)
  * @param launchIndex the server's place among them, from 0
+ * @param attributes what the user sets that Compute only keeps and shows
  */
 public record Server(
     String id,
@@ -46,7 +47,8 @@ public record Server(
     Map<String, String> metadata,
     List<PluggedPort> ports,
     String reservationId,
-    int launchIndex) {
+    int launchIndex,
+    Attributes attributes) {
 
   public static final String BUILD = "BUILD";
   public static final String ACTIVE = "ACTIVE";
@@ -64,8 +66,21 @@ public record Server(
 
   public Server {
     requireNonNull(id, "id is null");
+    attributes = attributes == null ? Attributes.NONE : attributes;
     metadata = Collections.unmodifiableMap(new TreeMap<>(metadata));
     ports = List.copyOf(ports);
+  }
+
+  /** A server with no access addresses and a MANUAL disk. */
+  public Server(
+      String id, String projectId, String userId, String name, String description, String status, String taskState,
+      String vmState, int powerState, String host, String availabilityZone, FlavorSnapshot flavor, String imageId,
+      String keyName, String userData, Instant createdAt, Instant updatedAt, Instant launchedAt, boolean locked,
+      String lockedReason, Fault fault, Map<String, String> metadata, List<PluggedPort> ports, String reservationId,
+      int launchIndex) {
+    this(id, projectId, userId, name, description, status, taskState, vmState, powerState, host, availabilityZone,
+        flavor, imageId, keyName, userData, createdAt, updatedAt, launchedAt, locked, lockedReason, fault, metadata,
+        ports, reservationId, launchIndex, Attributes.NONE);
   }
 
   /** The server with its metadata and plugged ports, which are read after its row. */
@@ -73,7 +88,23 @@ public record Server(
     return new Server(
         id, projectId, userId, name, description, status, taskState, vmState, powerState, host, availabilityZone,
         flavor, imageId, keyName, userData, createdAt, updatedAt, launchedAt, locked, lockedReason, fault, metadata,
-        ports, reservationId, launchIndex);
+        ports, reservationId, launchIndex, attributes);
+  }
+
+  /**
+   * What a user sets on a server that Compute keeps and shows but does not act on: Nova's access
+   * addresses and the disk config.
+   *
+   * @param accessIpv4 an IPv4 address, or null
+   * @param accessIpv6 an IPv6 address, or null
+   * @param diskConfig {@code AUTO} or {@code MANUAL}
+   */
+  public record Attributes(String accessIpv4, String accessIpv6, String diskConfig) {
+    public static final Attributes NONE = new Attributes(null, null, "MANUAL");
+
+    public Attributes {
+      diskConfig = diskConfig == null ? "MANUAL" : diskConfig;
+    }
   }
 
   /** The flavor as it was when the server was created (Nova embeds it in the instance). */

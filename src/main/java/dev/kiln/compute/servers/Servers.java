@@ -29,6 +29,7 @@ import dev.kiln.compute.servers.store.BlockDeviceStore;
 import dev.kiln.compute.servers.store.InstanceActionStore;
 import dev.kiln.compute.servers.store.MigrationStore;
 import dev.kiln.compute.servers.store.ServerStore;
+import dev.kiln.compute.servers.store.ServerTagStore;
 import dev.kiln.image.ImageService;
 import dev.kiln.network.NetworkService;
 import dev.kiln.network.Port;
@@ -92,6 +93,7 @@ public final class Servers {
   private final BootDisks bootDisks;
   private final ServerVolumes volumes;
   private final ServerAddresses addresses;
+  private final ServerTags tags;
 
   public Servers(
       Database db,
@@ -122,6 +124,7 @@ public final class Servers {
     this.bootDisks = new BootDisks(image, volume);
     this.volumes = new ServerVolumes(db, volume, VOLUME_WAIT);
     this.addresses = new ServerAddresses(network);
+    this.tags = new ServerTags(db, clock, this);
     tasks.register(BUILD_TASK, TaskHandler.withGiveUp(this::build, this::giveUpBuild));
     tasks.register(DELETE_TASK, TaskHandler.withGiveUp(this::finishDelete, this::giveUpDelete));
     fleet.hostedServers(
@@ -140,9 +143,28 @@ public final class Servers {
     return new ServerStore(db.sql()).find(id);
   }
 
+  /** Server tags (2.26). */
+  public ServerTags tags() {
+    return tags;
+  }
+
   /** Server groups, which a create may put its servers in. */
   public ServerGroups groups() {
     return groups;
+  }
+
+  /**
+   * Nova's scheduler hints beyond the group: {@code same_host} (a host running one of these
+   * servers, SameHostFilter) and {@code different_host} (no host running any of them,
+   * DifferentHostFilter).
+   */
+  public record Hints(List<String> sameHost, List<String> differentHost) {
+    public static final Hints NONE = new Hints(List.of(), List.of());
+
+    public Hints {
+      sameHost = sameHost == null ? List.of() : List.copyOf(sameHost);
+      differentHost = differentHost == null ? List.of() : List.copyOf(differentHost);
+    }
   }
 
   /**
@@ -176,11 +198,38 @@ public final class Servers {
       String groupId,
       int minCount,
       int maxCount,
-      List<BootDisks.Mapping> blockDevices) {
+      List<BootDisks.Mapping> blockDevices,
+      Hints hints,
+      Server.Attributes attributes,
+      List<String> tags) {
 
     public Spec {
       securityGroups = securityGroups == null ? List.of() : List.copyOf(securityGroups);
       blockDevices = blockDevices == null ? List.of() : List.copyOf(blockDevices);
+      hints = hints == null ? Hints.NONE : hints;
+      attributes = attributes == null ? Server.Attributes.NONE : attributes;
+      tags = tags == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(tags));
+    }
+
+    /** A request without placement hints (beyond the group) or attributes. */
+    public Spec(
+        String name,
+        String description,
+        String flavorRef,
+        String imageRef,
+        List<NetworkRequest> networks,
+        boolean autoNetwork,
+        String keyName,
+        Map<String, String> metadata,
+        String availabilityZone,
+        String userData,
+        List<String> securityGroups,
+        String groupId,
+        int minCount,
+        int maxCount,
+        List<BootDisks.Mapping> blockDevices) {
+      this(name, description, flavorRef, imageRef, networks, autoNetwork, keyName, metadata, availabilityZone, userData,
+          securityGroups, groupId, minCount, maxCount, blockDevices, null, null, null);
     }
 
     /** One server, with the project's default security group and no server group. */
@@ -219,16 +268,27 @@ public final class Servers {
       String flavorId,
       String ip,
       String ip6,
-      String reservationId) {
+      String reservationId,
+      TagFilter tags) {
+
+    public Query {
+      tags = tags == null ? TagFilter.NONE : tags;
+    }
+
+    public Query(
+        boolean allProjects, String name, String status, String host, Instant changesSince, String projectId,
+        String imageId, String flavorId, String ip, String ip6, String reservationId) {
+      this(allProjects, name, status, host, changesSince, projectId, imageId, flavorId, ip, ip6, reservationId, null);
+    }
 
     public Query(boolean allProjects, String name, String status, String host, Instant changesSince) {
-      this(allProjects, name, status, host, changesSince, null, null, null, null, null, null);
+      this(allProjects, name, status, host, changesSince, null, null, null, null, null, null, null);
     }
 
     public Query(
         boolean allProjects, String name, String status, String host, Instant changesSince, String projectId,
         String imageId, String flavorId) {
-      this(allProjects, name, status, host, changesSince, projectId, imageId, flavorId, null, null, null);
+      this(allProjects, name, status, host, changesSince, projectId, imageId, flavorId, null, null, null, null);
     }
   }
 
@@ -318,7 +378,7 @@ public final class Servers {
               id, actor.projectId(), actor.userId(), name, spec.description(), Server.BUILD, "scheduling", "building",
               0, null, zone, FlavorSnapshot.of(flavor), disks.bootsFromVolume() ? null : disks.rootImage().id(),
               spec.keyName(), spec.userData(), now, now, null, false, null, null,
-              requireNonNullElse(spec.metadata(), Map.of()), List.of(), reservationId, index));
+              requireNonNullElse(spec.metadata(), Map.of()), List.of(), reservationId, index, spec.attributes()));
     }
     String requestId = InstanceAction.currentRequestId(ids);
     List<NetworkRequest> networks = requested;
@@ -345,12 +405,14 @@ public final class Servers {
                 store.addPort(server.id(), userPorts.get(i), userPortPositions.get(i), userPortTags.get(i));
               }
               devices.get(n).forEach(deviceStore::insert);
+              ServerTagStore tagStore = new ServerTagStore(sql);
+              spec.tags().forEach(t -> tagStore.add(server.id(), t));
               if (spec.groupId() != null) {
                 groups.join(sql, actor, spec.groupId(), server.id(), now);
               }
               new InstanceActionStore(sql)
                   .insert(server.id(), requestId, "create", actor.projectId(), actor.userId(), now);
-              tasks.submit(sql, BUILD_TASK, buildPayload(server.id(), networks, securityGroups), now, 3);
+              tasks.submit(sql, BUILD_TASK, buildPayload(server.id(), networks, securityGroups, spec.hints()), now, 3);
             }
             return null;
           });
@@ -394,8 +456,10 @@ public final class Servers {
   }
 
   /** What the build task needs beyond the server's row: the networks to make ports on. */
-  private static String buildPayload(String id, List<NetworkRequest> requested, List<String> securityGroups) {
+  private static String buildPayload(String id, List<NetworkRequest> requested, List<String> securityGroups, Hints hints) {
     ObjectNode payload = JSON.createObjectNode().put("server_id", id);
+    hints.sameHost().forEach(payload.putArray("same_host")::add);
+    hints.differentHost().forEach(payload.putArray("different_host")::add);
     ArrayNode nets = payload.putArray("networks");
     for (int i = 0; i < requested.size(); i++) {
       NetworkRequest n = requested.get(i);
@@ -451,7 +515,7 @@ public final class Servers {
     List<String> created = new ArrayList<>();
     try {
       Scheduler.Request placement = Scheduler.Request.boot(id, resources, server.availabilityZone());
-      Hypervisor host = scheduler.selectAndClaim(placement).orElse(null);
+      Hypervisor host = place(placement, payload).orElse(null);
       if (host == null) {
         fail(server, new Fault(500, scheduler.noValidHostReason(placement), null, now()), created);
         return null;
@@ -522,6 +586,30 @@ public final class Servers {
       }
     }
     return null;
+  }
+
+  /**
+   * Places a boot with its hints: {@code different_host} rules out the hosts of those servers,
+   * {@code same_host} allows only theirs (each tried in turn, as the scheduler weighs them).
+   */
+  private Optional<Hypervisor> place(Scheduler.Request boot, JsonNode payload) {
+    Set<String> sameHosts = new java.util.TreeSet<>();
+    payload.path("same_host").forEach(s -> find(s.asText()).map(Server::host).ifPresent(sameHosts::add));
+    Set<String> excluded = new HashSet<>(boot.excludedHosts());
+    payload.path("different_host").forEach(s -> find(s.asText()).map(Server::host).ifPresent(excluded::add));
+    if (!payload.path("same_host").isArray() || payload.path("same_host").isEmpty()) {
+      return scheduler.selectAndClaim(
+          new Scheduler.Request(boot.consumerId(), boot.serverId(), boot.resources(), boot.availabilityZone(), excluded, null));
+    }
+    for (String host : sameHosts) {
+      Optional<Hypervisor> placed =
+          scheduler.selectAndClaim(
+              new Scheduler.Request(boot.consumerId(), boot.serverId(), boot.resources(), boot.availabilityZone(), excluded, host));
+      if (placed.isPresent()) {
+        return placed;
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -708,6 +796,33 @@ public final class Servers {
     return new ServerStore(db.sql()).find(id).filter(s -> actor.owns(s.projectId())).orElseThrow(() -> notFound(id));
   }
 
+  /**
+   * Nova's tag filters (2.26): servers with all of {@code all}, with any of {@code any}, without
+   * all of {@code notAll} (some may be there), without any of {@code notAny}. Empty means no
+   * condition.
+   */
+  public record TagFilter(List<String> all, List<String> any, List<String> notAll, List<String> notAny) {
+    public static final TagFilter NONE = new TagFilter(List.of(), List.of(), List.of(), List.of());
+
+    public TagFilter {
+      all = List.copyOf(all);
+      any = List.copyOf(any);
+      notAll = List.copyOf(notAll);
+      notAny = List.copyOf(notAny);
+    }
+
+    boolean isEmpty() {
+      return all.isEmpty() && any.isEmpty() && notAll.isEmpty() && notAny.isEmpty();
+    }
+
+    boolean matches(List<String> tags) {
+      return tags.containsAll(all)
+          && (any.isEmpty() || any.stream().anyMatch(tags::contains))
+          && (notAll.isEmpty() || !tags.containsAll(notAll))
+          && notAny.stream().noneMatch(tags::contains);
+    }
+  }
+
   /** One page of a list; {@code nextMarker} is null on the last page. */
   public record Page(List<Server> servers, String nextMarker) {}
 
@@ -727,6 +842,7 @@ public final class Servers {
     Pattern ip = regex(query.ip());
     Pattern ip6 = regex(query.ip6());
     boolean byAddress = ip != null || ip6 != null;
+    TagFilter tagFilter = query.tags();
     ServerStore store = new ServerStore(db.sql());
     String scope = actor.admin() && query.allProjects() ? null : actor.projectId();
     String asked = actor.admin() ? query.projectId() : null;
@@ -748,7 +864,8 @@ public final class Servers {
     // One row more than the page tells whether there is a next page; with a name or an address to
     // match, read in bigger chunks, as many rows may not match.
     int chunk =
-        limit == null ? Integer.MAX_VALUE : name == null && !byAddress ? limit + 1 : Math.max(limit + 1, LIST_CHUNK);
+        limit == null ? Integer.MAX_VALUE
+            : name == null && !byAddress && tagFilter.isEmpty() ? limit + 1 : Math.max(limit + 1, LIST_CHUNK);
     List<Server> matched = new ArrayList<>();
     boolean more = false;
     while (!more) {
@@ -757,6 +874,10 @@ public final class Servers {
       if (name != null) {
         Pattern n = name;
         candidates = candidates.stream().filter(s -> n.matcher(s.name()).find()).toList();
+      }
+      if (!tagFilter.isEmpty()) {
+        Map<String, List<String>> chunkTags = tags.of(candidates.stream().map(Server::id).toList());
+        candidates = candidates.stream().filter(s -> tagFilter.matches(chunkTags.getOrDefault(s.id(), List.of()))).toList();
       }
       if (byAddress) {
         // A chunk's addresses come from Networking in one lookup, as a page's do.
@@ -808,9 +929,26 @@ public final class Servers {
   }
 
   public Server update(Actor actor, String id, String name, String description, boolean setDescription) {
+    return update(actor, id, name, description, setDescription, null);
+  }
+
+  /**
+   * Renames the server, sets its description, and (when {@code attributes} is given) its access
+   * addresses and disk config, all in one commit.
+   */
+  public Server update(
+      Actor actor, String id, String name, String description, boolean setDescription, Server.Attributes attributes) {
     Server old = visible(actor, id);
-    new ServerStore(db.sql())
-        .rename(id, requireNonNullElse(name, old.name()), setDescription ? description : old.description(), now());
+    Instant now = now();
+    db.inTransaction(
+        sql -> {
+          ServerStore store = new ServerStore(sql);
+          store.rename(id, requireNonNullElse(name, old.name()), setDescription ? description : old.description(), now);
+          if (attributes != null) {
+            store.setAttributes(id, attributes, now);
+          }
+          return null;
+        });
     return get(id);
   }
 

@@ -95,6 +95,23 @@ public class SshKeysTest {
   }
 
   @Test
+  void generatedX509CertificatesAreSelfSignedForTheirKeyAndDecodeAsTheJdkReadsThem() throws Exception {
+    java.time.Instant now = java.time.Instant.parse("2026-12-01T10:00:00Z");
+    SshKeys.Generated cert = SshKeys.generateX509(new SecureRandom(), "project-user-1", now);
+    assertThat(cert.publicKey()).startsWith("-----BEGIN CERTIFICATE-----");
+    assertThat(cert.privateKeyPem()).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+    java.security.cert.X509Certificate parsed =
+        (java.security.cert.X509Certificate)
+            java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(cert.publicKey().getBytes(StandardCharsets.US_ASCII)));
+    parsed.verify(parsed.getPublicKey()); // self-signed: its own key checks its signature
+    assertThat(parsed.getSubjectX500Principal().getName()).isEqualTo("CN=project-user-1");
+    assertThat(parsed.getNotBefore().toInstant()).isEqualTo(now);
+    assertThat(parsed.getNotAfter().toInstant()).isEqualTo(now.plus(java.time.Duration.ofDays(365)));
+    assertThat(cert.fingerprint()).isEqualTo(SshKeys.x509Fingerprint(cert.publicKey()));
+  }
+
+  @Test
   void generatedKeysAreAnRsaPairInOpenSshAndPkcs1Pem() throws Exception {
     SshKeys.Generated key = SshKeys.generateRsa(new SecureRandom());
     assertThat(key.publicKey()).startsWith("ssh-rsa AAAAB3NzaC1yc2E").endsWith(" Generated-by-Nova");

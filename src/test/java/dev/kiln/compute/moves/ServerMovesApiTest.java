@@ -74,7 +74,8 @@ class ServerMovesApiTest {
     JsonNode answered = r.json().get("server");
     assertThat(answered.get("id").asText()).isEqualTo(id);
     assertThat(answered.get("status").asText()).isEqualTo("REBUILD");
-    assertThat(answered.get("OS-EXT-STS:task_state").asText()).isEqualTo("rebuilding");
+    // Before 2.75 Nova's rebuild answer leaves out the extension attributes (task state and others).
+    assertThat(answered.has("OS-EXT-STS:task_state")).isFalse();
     assertThat(answered.get("adminPass").asText()).isEqualTo("s3cret");
     assertThat(answered.at("/image/id").asText()).isEqualTo(otherImageId);
 
@@ -343,7 +344,7 @@ class ServerMovesApiTest {
     fault(act(v256, id, "{\"migrate\": {\"host\": \"" + destination + "\"}}"), 400,
         "Cannot migrate to the host where the server exists.");
     fault(act(v256, id, "{\"migrate\": {\"host\": \"nowhere\"}}"), 400, "Compute host nowhere could not be found.");
-    fault(act(admin, id, "{\"migrate\": {\"host\": \"" + source + "\"}}"), 400, null); // before 2.56
+    // Before 2.56 Nova reads no host from the body at all (NovaCompatibilityApiTest covers that).
     accepted(v256, id, "{\"migrate\": {\"host\": \"" + source + "\"}}");
     assertThat(waitFor(id, "VERIFY_RESIZE").get("OS-EXT-SRV-ATTR:host").asText()).isEqualTo(source);
     accepted(admin, id, "{\"revertResize\": null}");

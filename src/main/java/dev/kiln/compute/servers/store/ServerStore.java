@@ -34,7 +34,7 @@ public final class ServerStore {
           + " availability_zone, flavor_id, flavor_name, flavor_vcpus, flavor_ram_mb, flavor_disk_gb,"
           + " flavor_ephemeral_gb, flavor_swap_mb, flavor_extra_specs, image_id, key_name, user_data,"
           + " created_at, updated_at, launched_at, locked, locked_reason, fault_code, fault_message, fault_details, fault_created,"
-          + " reservation_id, launch_index";
+          + " reservation_id, launch_index, access_ip_v4, access_ip_v6, disk_config";
 
   private final Sql sql;
 
@@ -45,12 +45,13 @@ public final class ServerStore {
   public void insert(Server s) {
     FlavorSnapshot f = s.flavor();
     sql.update(
-        "INSERT INTO compute_server (" + COLUMNS + ") VALUES " + Sql.placeholders(33),
+        "INSERT INTO compute_server (" + COLUMNS + ") VALUES " + Sql.placeholders(36),
         s.id(), s.projectId(), s.userId(), s.name(), s.description(), s.status(), s.taskState(), s.vmState(),
         s.powerState(), s.host(), s.availabilityZone(), f.id(), f.name(), f.vcpus(), f.ramMb(), f.diskGb(),
         f.ephemeralGb(), f.swapMb(), json(f.extraSpecs()), s.imageId(), s.keyName(), s.userData(),
         s.createdAt(), s.updatedAt(), s.launchedAt(), s.locked(), s.lockedReason(), null, null, null, null,
-        s.reservationId(), s.launchIndex());
+        s.reservationId(), s.launchIndex(), s.attributes().accessIpv4(), s.attributes().accessIpv6(),
+        s.attributes().diskConfig());
     replaceMetadata(s.id(), s.metadata());
     for (int i = 0; i < s.ports().size(); i++) {
       addPort(s.id(), s.ports().get(i), i);
@@ -303,6 +304,21 @@ public final class ServerStore {
     sql.update("DELETE FROM compute_server_port WHERE server_id = ? AND owned_by_compute = TRUE", serverId);
   }
 
+  /** Nova's reset_state: the status and vm state an admin asks for, no task (unless deleting). */
+  public void resetState(String id, String status, String vmState, Instant now) {
+    sql.update(
+        "UPDATE compute_server SET status = ?, vm_state = ?,"
+            + " task_state = CASE WHEN task_state = 'deleting' THEN task_state ELSE NULL END, updated_at = ? WHERE id = ?",
+        status, vmState, now, id);
+  }
+
+  /** Sets what the user keeps on the server (access addresses, disk config). */
+  public void setAttributes(String id, Server.Attributes attributes, Instant now) {
+    sql.update(
+        "UPDATE compute_server SET access_ip_v4 = ?, access_ip_v6 = ?, disk_config = ?, updated_at = ? WHERE id = ?",
+        attributes.accessIpv4(), attributes.accessIpv6(), attributes.diskConfig(), now, id);
+  }
+
   public void rename(String id, String name, String description, Instant now) {
     sql.update("UPDATE compute_server SET name = ?, description = ?, updated_at = ? WHERE id = ?", name, description, now, id);
   }
@@ -427,7 +443,8 @@ public final class ServerStore {
         Map.of(),
         List.of(),
         row.getString("reservation_id"),
-        row.getInt("launch_index"));
+        row.getInt("launch_index"),
+        new Server.Attributes(row.getString("access_ip_v4"), row.getString("access_ip_v6"), row.getString("disk_config")));
   }
 
   private static String json(Map<String, String> map) {
