@@ -243,9 +243,13 @@ final class StackRunner {
     if (left.isNegative()) {
       left = Duration.ZERO;
     }
+    // A check looks at every resource, as Heat's does: one resource found broken stops nothing else.
+    Walker.Options options =
+        action == StackAction.CHECK
+            ? new Walker.Options(false, 0, null, Walker.Options.defaults().cancelGrace())
+            : Walker.Options.defaults();
     WalkResult<V> result =
-        new Walker<>(graph, visitor, Walker.Options.defaults().withTimeout(left).withOnTimeout(interruption::timeOut))
-            .walk();
+        new Walker<>(graph, visitor, options.withTimeout(left).withOnTimeout(interruption::timeOut)).walk();
     for (Throwable error : result.failed().values()) {
       if (error instanceof Journal.Superseded superseded) {
         throw superseded;

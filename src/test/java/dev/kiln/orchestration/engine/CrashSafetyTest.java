@@ -38,6 +38,11 @@ class CrashSafetyTest {
       List<String> lines = new ArrayList<>();
       Thread reader = readLines(child, lines, seenValues);
       awaitLine(lines, "CREATE ", 60);
+      if (kill == KILLS - 1 && updated == 0) {
+        // On a slow machine the earlier kills may all land before any update begins; the last one
+        // waits for an update so that every run kills one mid-update.
+        awaitLine(lines, "UPDATE ", 60);
+      }
       Thread.sleep(200 + random.nextInt(2000));
       child.destroyForcibly(); // SIGKILL: no shutdown hook, no lease given back
       child.waitFor(30, TimeUnit.SECONDS);
