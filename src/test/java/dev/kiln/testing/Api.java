@@ -62,7 +62,7 @@ public final class Api {
   public Response send(String method, String path, String body) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path));
     headers.forEach(request::header);
-    if (body != null) {
+    if (body != null && headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
       request.header("Content-Type", "application/json");
     }
     request.method(
