@@ -36,8 +36,16 @@ class ServiceRootsTest {
   void computeVersionDocumentsAdvertiseTheMicroversionRange() {
     Api.Response root = anonymous.get("/compute/");
     assertThat(root.status()).isEqualTo(200);
-    assertThat(root.json().at("/versions/0/id").asText()).isEqualTo("v2.1");
-    assertThat(root.json().at("/versions/0/min_version").asText()).isEqualTo("2.1");
+    // As Nova's: v2.0 (SUPPORTED, no microversions) and v2.1 (CURRENT, with them).
+    com.fasterxml.jackson.databind.JsonNode current = null;
+    for (com.fasterxml.jackson.databind.JsonNode version : root.json().path("versions")) {
+      if (version.path("id").asText().equals("v2.1")) {
+        current = version;
+      }
+    }
+    assertThat(current).as("the v2.1 version").isNotNull();
+    assertThat(current.path("status").asText()).isEqualTo("CURRENT");
+    assertThat(current.path("min_version").asText()).isEqualTo("2.1");
     Api.Response v21 = anonymous.get("/compute/v2.1");
     assertThat(v21.json().at("/version/links/0/href").asText()).isEqualTo(kiln.baseUrl() + "/compute/v2.1/");
   }
