@@ -74,7 +74,9 @@ public final class Containers {
           accounts.lockOrCreate(sql, account, Timestamps.now(clock));
           containers.lock(sql, account, name).orElseThrow(() -> notFound(name));
           if (!containers.deleteIfEmpty(sql, account, name)) {
-            throw Refusal.conflict("Container " + name + " still holds objects: delete them first.");
+            // Clients look for Swift's sentence for a 409; Kiln's own follows it.
+            throw Refusal.conflict("There was a conflict when trying to complete your request. Container "
+                + name + " still holds objects: delete them first.");
           }
           return null;
         });

@@ -75,21 +75,24 @@ public final class TempUrls {
     if (given == null) {
       return false;
     }
-    String path;
-    if (params.prefix() != null) {
-      if (!object.startsWith(params.prefix())) {
-        return false;
-      }
-      path = "prefix:/v1/" + account + "/" + container + "/" + params.prefix();
-    } else {
-      path = "/v1/" + account + "/" + container + "/" + object;
+    if (params.prefix() != null && !object.startsWith(params.prefix())) {
+      return false;
+    }
+    String tail = "/v1/" + account + "/" + container + "/" + (params.prefix() != null ? params.prefix() : object);
+    // Swift signs the path from /v1 on; a client that signs the whole path it sees (Tempest signs
+    // its endpoint's path, /object-store/v1/…) names the same object, so both are accepted.
+    List<String> paths = new ArrayList<>(2);
+    for (String root : List.of("", ObjectStoreService.PATH_PREFIX)) {
+      paths.add((params.prefix() != null ? "prefix:" : "") + root + tail);
     }
     List<String> methods = method.equals("HEAD") ? List.of("HEAD", "GET", "POST", "PUT") : List.of(method);
     for (String key : keys(account, container)) {
-      for (String m : methods) {
-        byte[] expected = hmac(given.algorithm(), key, m + "\n" + expires + "\n" + path);
-        if (MessageDigest.isEqual(expected, given.bytes())) {
-          return true;
+      for (String path : paths) {
+        for (String m : methods) {
+          byte[] expected = hmac(given.algorithm(), key, m + "\n" + expires + "\n" + path);
+          if (MessageDigest.isEqual(expected, given.bytes())) {
+            return true;
+          }
         }
       }
     }

@@ -161,7 +161,7 @@ class ObjectStoreApiTest {
     Answer refused = as(mine, "DELETE", account(mine) + "/full", null);
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.header("Content-Type")).startsWith("text/plain");
-    assertThat(refused.text()).contains("still holds objects");
+    assertThat(refused.text()).contains("There was a conflict").contains("still holds objects");
   }
 
   @Test
@@ -173,6 +173,7 @@ class ObjectStoreApiTest {
     assertThat(put.status()).isEqualTo(201);
     assertThat(put.header("Etag")).isEqualTo(md5(data));
     assertThat(put.header("Last-Modified")).isNotBlank();
+    assertThat(put.header("X-Trans-Id")).matches("tx[0-9a-f]{21}-[0-9a-f]{10}");
     Answer get = as(mine, "GET", account(mine) + "/docs/notes/today.txt", null);
     assertThat(get.status()).isEqualTo(200);
     assertThat(get.body()).isEqualTo(data);
@@ -187,7 +188,9 @@ class ObjectStoreApiTest {
     assertThat(head.body()).isEmpty();
     assertThat(as(mine, "HEAD", account(mine) + "/docs", null).header("X-Container-Bytes-Used"))
         .isEqualTo(Integer.toString(data.length));
-    assertThat(as(mine, "DELETE", account(mine) + "/docs/notes/today.txt", null).status()).isEqualTo(204);
+    Answer deleted = as(mine, "DELETE", account(mine) + "/docs/notes/today.txt", null);
+    assertThat(deleted.status()).isEqualTo(204);
+    assertThat(deleted.header("Content-Type")).as("Swift types every answer").isNotBlank();
     assertThat(as(mine, "GET", account(mine) + "/docs/notes/today.txt", null).status()).isEqualTo(404);
     assertThat(as(mine, "DELETE", account(mine) + "/docs/notes/today.txt", null).status()).isEqualTo(404);
   }
@@ -291,7 +294,11 @@ class ObjectStoreApiTest {
   void objectPostReplacesAllItsMetadata() throws Exception {
     container(mine, "posted");
     String path = account(mine) + "/posted/o";
-    as(mine, "PUT", path, bytes("x"), "X-Object-Meta-A", "1", "X-Object-Meta-B", "2");
+    as(mine, "PUT", path, bytes("x"), "X-Object-Meta-A", "1", "X-Object-Meta-B", "2", "X-Object-Meta-Empty", "",
+        "X-Object-Meta-Under_Score", "u");
+    Answer put = as(mine, "HEAD", path, null);
+    assertThat(put.header("X-Object-Meta-Empty")).as("an object keeps an empty value").isEqualTo("");
+    assertThat(put.header("X-Object-Meta-Under-Score")).isEqualTo("u");
     assertThat(as(mine, "POST", path, null, "X-Object-Meta-C", "3", "Content-Type", "text/csv").status()).isEqualTo(202);
     Answer head = as(mine, "HEAD", path, null);
     assertThat(head.header("X-Object-Meta-A")).isNull();
@@ -308,6 +315,8 @@ class ObjectStoreApiTest {
     Answer copied = as(mine, "PUT", account(mine) + "/dst/one", new byte[0], "X-Copy-From", "/src/a%20b");
     assertThat(copied.status()).isEqualTo(201);
     assertThat(copied.header("X-Copied-From")).isEqualTo("src/a%20b");
+    assertThat(copied.header("X-Copied-From-Last-Modified")).isNotBlank();
+    assertThat(copied.header("X-Object-Meta-Kept")).as("a copy answers with its metadata").isEqualTo("yes");
     Answer viaCopy = as(mine, "COPY", account(mine) + "/src/a%20b", null, "Destination", "dst/two", "X-Object-Meta-New", "1");
     assertThat(viaCopy.status()).isEqualTo(201);
     Answer two = as(mine, "GET", account(mine) + "/dst/two", null);
@@ -392,6 +401,7 @@ class ObjectStoreApiTest {
     assertThat(info.json().at("/swift/max_object_name_length").asInt()).isEqualTo(1024);
     assertThat(info.json().at("/swift/container_listing_limit").asInt()).isEqualTo(10_000);
     assertThat(info.json().at("/tempurl/allowed_digests").toString()).contains("sha256");
+    assertThat(send(null, "GET", "/object-store/healthcheck", null).text()).isEqualTo("OK");
   }
 
   private static String hmac(String algorithm, String key, String message) throws Exception {
@@ -433,6 +443,11 @@ class ObjectStoreApiTest {
     String b64 = Base64.getUrlEncoder().withoutPadding().encodeToString(sha512.doFinal(bytes("GET\n" + expires + "\n" + path)));
     assertThat(send(null, "GET", "/object-store" + path + "?temp_url_sig=sha512:" + b64 + "&temp_url_expires=" + expires, null).status())
         .isEqualTo(200);
+
+    String full = "/object-store" + path;
+    String fullSig = hmac("HmacSHA256", "s3cr3t", "GET\n" + expires + "\n" + full);
+    assertThat(send(null, "GET", full + "?temp_url_sig=" + fullSig + "&temp_url_expires=" + expires, null).status())
+        .as("a signature over the whole path the client sees").isEqualTo(200);
 
     Answer put = send(null, "PUT", tempUrl(owner, "shared", "upload.bin", "PUT", expires, "s3cr3t", "HmacSHA256"), bytes("signal"));
     assertThat(put.status()).isEqualTo(201);

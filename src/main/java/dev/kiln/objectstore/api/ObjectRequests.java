@@ -48,10 +48,12 @@ final class ObjectRequests {
         throw Refusal.badRequest("A copy (X-Copy-From) takes no body; send Content-Length: 0.");
       }
       String[] source = containerAndObject(copyFrom.get(), "X-Copy-From");
+      StoredObject from = objects.head(account, source[0], source[1]);
       StoredObject copied = objects.copy(account, source[0], source[1], r.path().container(), r.path().object(),
           SwiftHeaders.metadataUpdate(r.raw(), "object"), r.header("Content-Type").orElse(null),
           SwiftRequest.isTrue(r.header("X-Fresh-Metadata").orElse(null)));
-      return created(copied).header("X-Copied-From", encode(source[0]) + "/" + encode(source[1]));
+      return created(copied).headers(SwiftHeaders.objectMetadata(copied)).header("X-Copied-From", encode(source[0]) + "/" + encode(source[1]))
+          .header("X-Copied-From-Last-Modified", Timestamps.httpDate(from.timestampMicros()));
     }
     boolean chunked = r.header("Transfer-Encoding").map(t -> t.toLowerCase(Locale.ROOT).contains("chunked")).orElse(false);
     if (length < 0 && !chunked) {
@@ -83,11 +85,13 @@ final class ObjectRequests {
       throw new Refusal(Refusal.Kind.FORBIDDEN, "Kiln copies objects only within one account.");
     }
     String[] target = containerAndObject(destination, "Destination");
+    StoredObject from = objects.head(r.path().account(), r.path().container(), r.path().object());
     StoredObject copied = objects.copy(r.path().account(), r.path().container(), r.path().object(), target[0], target[1],
         SwiftHeaders.metadataUpdate(r.raw(), "object"), r.header("Content-Type").orElse(null),
         SwiftRequest.isTrue(r.header("X-Fresh-Metadata").orElse(null)));
-    return created(copied)
-        .header("X-Copied-From", encode(r.path().container()) + "/" + encode(r.path().object()));
+    return created(copied).headers(SwiftHeaders.objectMetadata(copied))
+        .header("X-Copied-From", encode(r.path().container()) + "/" + encode(r.path().object()))
+        .header("X-Copied-From-Last-Modified", Timestamps.httpDate(from.timestampMicros()));
   }
 
   private static Answer created(StoredObject o) {

@@ -63,10 +63,14 @@ public final class ObjectStoreApi implements HttpService {
   private void handle(ServerRequest req, ServerResponse res) {
     String method = req.prologue().method().text();
     boolean head = method.equals("HEAD");
-    res.header("X-Trans-Id", res.headers().first(HeaderNames.create(RequestObserver.REQUEST_ID_HEADER)).orElse(""));
+    res.header("X-Trans-Id", transId(res.headers().first(HeaderNames.create(RequestObserver.REQUEST_ID_HEADER)).orElse("")));
     try {
       String raw = req.prologue().uriPath().rawPath();
       String below = raw.startsWith(PREFIX) ? raw.substring(PREFIX.length()) : raw;
+      if (below.equals(SwiftPath.HEALTHCHECK)) {
+        write(res, Answer.text(200, "text/plain; charset=UTF-8", "OK"), head);
+        return;
+      }
       SwiftPath path = SwiftPath.parse(below);
       Answer answer = path.info() ? info(method) : serve(req, method, path);
       write(res, answer, head);
@@ -79,6 +83,16 @@ public final class ObjectStoreApi implements HttpService {
       write(res, error(500, "An unexpected error prevented the request from being fulfilled; the server log"
           + " has the details under this request's id."), head);
     }
+  }
+
+  /**
+   * Swift's transaction id ({@code tx} + 21 hex digits + {@code -} + the time in 10 hex digits,
+   * the shape clients and Tempest check), made from Kiln's request id so log lines still match.
+   */
+  static String transId(String requestId) {
+    String hex = requestId.replace("req-", "").replace("-", "");
+    hex = (hex + "0".repeat(21)).substring(0, 21);
+    return "tx" + hex + "-" + String.format("%010x", Instant.now().getEpochSecond());
   }
 
   private Answer serve(ServerRequest req, String method, SwiftPath path) {
@@ -194,6 +208,10 @@ public final class ObjectStoreApi implements HttpService {
   private static void write(ServerResponse res, Answer answer, boolean head) {
     res.status(Status.create(answer.status()));
     answer.headers().forEach(res::header);
+    if (!answer.headers().containsKey("Content-Type")) {
+      // Swift names a type on every answer, 204s included; clients (and Tempest) expect one.
+      res.header("Content-Type", "text/html; charset=UTF-8");
+    }
     boolean noEntity = answer.status() == 204 || answer.status() == 304;
     try {
       if (answer.stream() != null) {

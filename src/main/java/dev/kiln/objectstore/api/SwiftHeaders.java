@@ -24,6 +24,8 @@ final class SwiftHeaders {
    * object.
    */
   static Metadata.Update metadataUpdate(ServerRequest req, String kind) {
+    // An object keeps a name sent with an empty value; an account or container drops it.
+    boolean keepEmpty = kind.equals("object");
     String set = "x-" + kind + "-meta-";
     String remove = "x-remove-" + kind + "-meta-";
     Map<String, String> values = new HashMap<>();
@@ -31,15 +33,16 @@ final class SwiftHeaders {
     for (Header h : req.headers()) {
       String name = h.name().toLowerCase(Locale.ROOT);
       if (name.startsWith(set)) {
-        String key = name.substring(set.length());
+        // Underscores read as hyphens, as they do through Swift's WSGI environment.
+        String key = name.substring(set.length()).replace('_', '-');
         String value = h.get().strip();
-        if (value.isEmpty()) {
+        if (value.isEmpty() && !keepEmpty) {
           removed.add(key);
         } else {
           values.put(key, value);
         }
       } else if (name.startsWith(remove)) {
-        removed.add(name.substring(remove.length()));
+        removed.add(name.substring(remove.length()).replace('_', '-'));
       }
     }
     removed.removeAll(values.keySet());
@@ -87,6 +90,13 @@ final class SwiftHeaders {
               .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
       meta(h, "X-Object-Meta-", shown);
     }
+    return h;
+  }
+
+  /** Only the object's {@code X-Object-Meta-*} headers (a copy's answer shows them). */
+  static Map<String, String> objectMetadata(StoredObject o) {
+    Map<String, String> h = new LinkedHashMap<>();
+    meta(h, "X-Object-Meta-", o.metadata());
     return h;
   }
 

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
  * @param object null for an account or container request
  */
 record SwiftPath(boolean info, String account, String container, String object) {
+  /** Swift's healthcheck middleware path, answered "OK" without a token. */
+  static final String HEALTHCHECK = "/healthcheck";
 
   static SwiftPath parse(String rawPath) {
     String path = rawPath;
