@@ -109,8 +109,12 @@ public final class ObjectStoreApi implements HttpService {
       Answer answer = dispatch(new SwiftRequest(req, method, path, true));
       if ((method.equals("GET") || method.equals("HEAD")) && answer.status() / 100 == 2) {
         answer.header("Content-Disposition", disposition(req, path.object()));
-        answer.header("Expires", DateTimeFormatter.RFC_1123_DATE_TIME.format(
-            Instant.ofEpochSecond(Math.max(0, parseLong(temp.expires()))).atOffset(ZoneOffset.UTC)));
+        // An expiry past year 9999 has no HTTP date; such an answer goes without Expires.
+        long expires = parseLong(temp.expires());
+        if (expires > 0 && expires < 253_402_300_800L) {
+          answer.header("Expires", DateTimeFormatter.RFC_1123_DATE_TIME.format(
+              Instant.ofEpochSecond(expires).atOffset(ZoneOffset.UTC)));
+        }
       }
       return answer;
     }
