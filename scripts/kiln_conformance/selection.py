@@ -17,6 +17,7 @@ SERVICES = OrderedDict(
         ("network", ("tempest.api.network.", "neutron_tempest_plugin.api.")),
         ("identity", ("tempest.api.identity.",)),
         ("image", ("tempest.api.image.",)),
+        ("object-storage", ("tempest.api.object_storage.",)),
         ("orchestration", ("heat_tempest_plugin.",)),
     ]
 )

@@ -26,6 +26,8 @@ import dev.kiln.image.api.ImageApi;
 import dev.kiln.network.ComputeHosts;
 import dev.kiln.network.NetworkService;
 import dev.kiln.network.api.NetworkApi;
+import dev.kiln.objectstore.ObjectStoreService;
+import dev.kiln.objectstore.api.ObjectStoreApi;
 import dev.kiln.orchestration.OrchestrationService;
 import dev.kiln.orchestration.api.OrchestrationApi;
 import dev.kiln.orchestration.engine.Orchestration;
@@ -157,6 +159,8 @@ public final class KilnServer implements AutoCloseable {
       // Signal URLs need the port the server listens on, known once it listens (port 0: the OS picks).
       java.util.concurrent.atomic.AtomicReference<String> listening =
           new java.util.concurrent.atomic.AtomicReference<>(config.baseUrl(config.port()));
+      ObjectStoreService objectStore =
+          ObjectStoreService.create(db, clock, ids, random, config.dataDir(), listening::get);
       OrchestrationService orchestration =
           Orchestration.create(
               db,
@@ -188,7 +192,8 @@ public final class KilnServer implements AutoCloseable {
                           .register(NetworkApi.PREFIX, new NetworkApi(publicUrl, callers, network))
                           .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers, volume))
                           .register(ImageApi.PREFIX, new ImageApi(publicUrl, callers, image))
-                          .register(OrchestrationApi.PREFIX, new OrchestrationApi(publicUrl, callers, orchestration)))
+                          .register(OrchestrationApi.PREFIX, new OrchestrationApi(publicUrl, callers, orchestration))
+                          .register(ObjectStoreApi.PREFIX, new ObjectStoreApi(callers, objectStore)))
               .build()
               .start();
       listening.set(config.baseUrl(web.port()));

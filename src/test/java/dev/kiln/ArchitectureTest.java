@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** The house rules of DESIGN.md that the compiler cannot check. */
 class ArchitectureTest {
   private static final String[] SERVICES = {
-    "identity", "compute", "network", "volume", "image", "orchestration"
+    "identity", "compute", "network", "volume", "image", "orchestration", "objectstore"
   };
   private static JavaClasses kiln;
 
@@ -109,7 +109,8 @@ class ArchitectureTest {
             "compute", Set.of("dev.kiln.compute.ComputeService", "dev.kiln.compute.ServerServices"),
             "network", Set.of("dev.kiln.network.NetworkService"),
             "volume", Set.of("dev.kiln.volume.VolumeService"),
-            "image", Set.of("dev.kiln.image.ImageService"));
+            "image", Set.of("dev.kiln.image.ImageService"),
+            "objectstore", Set.of("dev.kiln.objectstore.ObjectStoreService"));
     facades.forEach(
         (service, roots) -> {
           Set<String> surface = surface(service, roots);
@@ -250,7 +251,8 @@ class ArchitectureTest {
             "dev.kiln.network..",
             "dev.kiln.volume..",
             "dev.kiln.image..",
-            "dev.kiln.orchestration..")
+            "dev.kiln.orchestration..",
+            "dev.kiln.objectstore..")
         .check(kiln);
   }
 }

@@ -31,7 +31,7 @@ public final class ServiceCatalog {
     public String url(String baseUrl, String projectId) {
       String resolved =
           projectId == null
-              ? path.replace("/{project_id}", "")
+              ? path.replace("/AUTH_{project_id}", "").replace("/{project_id}", "")
               : path.replace("{project_id}", projectId);
       return baseUrl + resolved;
     }
@@ -45,7 +45,8 @@ public final class ServiceCatalog {
           new Service("volumev3", "cinderv3", "/volume/v3/{project_id}"),
           new Service("block-storage", "cinder", "/volume/v3/{project_id}"),
           new Service("image", "glance", "/image"),
-          new Service("orchestration", "heat", "/heat-api/v1/{project_id}"));
+          new Service("orchestration", "heat", "/heat-api/v1/{project_id}"),
+          new Service("object-store", "swift", "/object-store/v1/AUTH_{project_id}"));
 
   private ServiceCatalog() {}
 

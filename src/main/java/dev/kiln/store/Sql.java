@@ -159,6 +159,11 @@ public final class Sql {
       return rs.getLong(column);
     }
 
+    /** A binary column (bytea, varbinary) as bytes, or null. */
+    public byte[] getBytes(String column) throws SQLException {
+      return rs.getBytes(column);
+    }
+
     public long getLong(int index) throws SQLException {
       return rs.getLong(index);
     }

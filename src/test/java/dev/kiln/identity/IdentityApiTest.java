@@ -67,7 +67,8 @@ class IdentityApiTest {
     assertThat(token.get("expires_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
     assertThat(token.get("catalog").findValuesAsText("type"))
         .containsExactlyInAnyOrder(
-            "identity", "compute", "network", "volumev3", "block-storage", "image", "orchestration");
+            "identity", "compute", "network", "volumev3", "block-storage", "image", "orchestration",
+            "object-store");
     String projectId = token.at("/project/id").asText();
     assertThat(token.get("catalog").toString()).contains("/volume/v3/" + projectId);
   }

@@ -1,0 +1,216 @@
+package dev.kiln.objectstore;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.common.IdGenerator;
+import dev.kiln.objectstore.store.Blobs;
+import dev.kiln.objectstore.store.ContainerStore;
+import dev.kiln.objectstore.store.ObjectRowStore;
+import dev.kiln.store.Database;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Objects: their bytes stream into a new blob (hashed on the way, never held whole), then one short
+ * transaction under the container's row lock points the object's row at it and adjusts the
+ * container's totals; the blob it replaced is removed after the commit. A failed or refused upload
+ * leaves nothing behind.
+ */
+public final class StoredObjects {
+  private static final Logger LOG = LoggerFactory.getLogger(StoredObjects.class);
+  /** How often a read retries when the blob it found was replaced before it could open it. */
+  private static final int READ_ATTEMPTS = 3;
+
+  private final Database db;
+  private final Clock clock;
+  private final IdGenerator ids;
+  private final ContainerStore containers;
+  private final ObjectRowStore objects;
+  private final Blobs blobs;
+
+  StoredObjects(
+      Database db, Clock clock, IdGenerator ids, ContainerStore containers, ObjectRowStore objects, Blobs blobs) {
+    this.db = requireNonNull(db, "db is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.ids = requireNonNull(ids, "ids is null");
+    this.containers = requireNonNull(containers, "containers is null");
+    this.objects = requireNonNull(objects, "objects is null");
+    this.blobs = requireNonNull(blobs, "blobs is null");
+  }
+
+  /**
+   * What a PUT asks for besides the bytes.
+   *
+   * @param declaredLength the Content-Length, or -1 for a chunked body
+   * @param expectedEtag the MD5 the client says it sends (the ETag header), or null
+   * @param contentType the Content-Type, or null to guess it from the name
+   * @param ifNoneMatchAny {@code If-None-Match: *}: refuse (412) if the object exists
+   */
+  public record PutSpec(
+      long declaredLength, String expectedEtag, String contentType, Metadata metadata, boolean ifNoneMatchAny) {
+    public PutSpec {
+      requireNonNull(metadata, "metadata is null");
+    }
+  }
+
+  /** A byte range of an object: {@code length} bytes from {@code offset}. */
+  public record Slice(long offset, long length) {}
+
+  /** An object opened for reading, with the slice of it the stream holds. */
+  public record Read(StoredObject object, Slice slice, InputStream data) {}
+
+  public StoredObject put(String account, String container, String name, PutSpec spec, InputStream data) {
+    SwiftLimits.checkObjectName(name);
+    if (spec.declaredLength() > SwiftLimits.MAX_FILE_SIZE) {
+      throw new Refusal(Refusal.Kind.TOO_LARGE, "The object is larger than " + SwiftLimits.MAX_FILE_SIZE + " bytes, the most Swift takes.");
+    }
+    // Refuse early what the commit would refuse, so a doomed upload is not read.
+    containers.find(db.sql(), account, container).orElseThrow(() -> Containers.notFound(container));
+    if (spec.ifNoneMatchAny() && objects.find(db.sql(), account, container, name).isPresent()) {
+      throw Refusal.preconditionFailed("The object exists, and the request said If-None-Match: *.");
+    }
+    String blobId = ids.uuid();
+    Blobs.Written written;
+    try {
+      written = blobs.write(blobId, data, SwiftLimits.MAX_FILE_SIZE);
+    } catch (Blobs.TooLargeException e) {
+      throw new Refusal(Refusal.Kind.TOO_LARGE, "The object is larger than " + SwiftLimits.MAX_FILE_SIZE + " bytes, the most Swift takes.");
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw Refusal.badRequest("The object's data could not be read to its end: " + e.getMessage());
+    }
+    try {
+      if (spec.declaredLength() >= 0 && written.size() != spec.declaredLength()) {
+        throw Refusal.badRequest(
+            "The body has " + written.size() + " bytes; Content-Length said " + spec.declaredLength() + ".");
+      }
+      if (spec.expectedEtag() != null && !spec.expectedEtag().equalsIgnoreCase(written.md5())) {
+        throw new Refusal(
+            Refusal.Kind.UNPROCESSABLE,
+            "The ETag header (" + spec.expectedEtag() + ") is not the MD5 of the data received ("
+                + written.md5() + "); nothing was stored.");
+      }
+      String contentType = spec.contentType() == null ? ContentTypes.guess(name) : spec.contentType();
+      StoredObject fresh =
+          new StoredObject(account, container, name, written.size(), written.md5(), contentType,
+              Timestamps.now(clock), spec.metadata(), blobId);
+      Commit commit = db.inTransaction(sql -> {
+        containers.lock(sql, account, container).orElseThrow(() -> Containers.notFound(container));
+        Optional<StoredObject> old = objects.find(sql, account, container, name);
+        if (old.isEmpty()) {
+          objects.insert(sql, fresh);
+          containers.addToTotals(sql, account, container, 1, fresh.size());
+          return new Commit(fresh, null);
+        }
+        if (spec.ifNoneMatchAny()) {
+          throw Refusal.preconditionFailed("The object exists, and the request said If-None-Match: *.");
+        }
+        // A later change always shows a later X-Timestamp, even within one clock tick.
+        StoredObject stored = fresh.timestampMicros() > old.get().timestampMicros()
+            ? fresh
+            : fresh.withMetadata(fresh.metadata(), fresh.contentType(), old.get().timestampMicros() + 10);
+        objects.replace(sql, stored);
+        containers.addToTotals(sql, account, container, 0, stored.size() - old.get().size());
+        return new Commit(stored, old.get().blobId());
+      });
+      removeQuietly(commit.replacedBlob());
+      return commit.object();
+    } catch (RuntimeException e) {
+      removeQuietly(blobId);
+      throw e;
+    }
+  }
+
+  private record Commit(StoredObject object, String replacedBlob) {}
+
+  public StoredObject head(String account, String container, String name) {
+    return objects.find(db.sql(), account, container, name).orElseThrow(() -> notFound(container, name));
+  }
+
+  /**
+   * Opens the object for reading. {@code plan} sees the object first and picks the slice (it may
+   * refuse: a range that cannot be satisfied, a condition that fails).
+   */
+  public Read read(String account, String container, String name, Function<StoredObject, Slice> plan) {
+    for (int attempt = 1; ; attempt++) {
+      StoredObject object = head(account, container, name);
+      Slice slice = plan.apply(object);
+      Optional<InputStream> data = slice.length() == 0
+          ? Optional.of(InputStream.nullInputStream())
+          : blobs.open(object.blobId(), slice.offset(), slice.length());
+      if (data.isPresent()) {
+        return new Read(object, slice, data.get());
+      }
+      if (attempt == READ_ATTEMPTS) {
+        throw notFound(container, name);
+      }
+      // Overwritten or deleted between reading the row and opening its blob: look again.
+    }
+  }
+
+  public void delete(String account, String container, String name) {
+    StoredObject removed = db.inTransaction(sql -> {
+      containers.lock(sql, account, container).orElseThrow(() -> notFound(container, name));
+      StoredObject old = objects.find(sql, account, container, name).orElseThrow(() -> notFound(container, name));
+      objects.delete(sql, account, container, name);
+      containers.addToTotals(sql, account, container, -1, -old.size());
+      return old;
+    });
+    removeQuietly(removed.blobId());
+  }
+
+  /**
+   * Replaces the object's metadata with {@code metadata} (a Swift object POST keeps none of the
+   * old), and its content type when one is given.
+   */
+  public StoredObject updateMetadata(String account, String container, String name, Metadata metadata, String contentType) {
+    return db.inTransaction(sql -> {
+      containers.lock(sql, account, container).orElseThrow(() -> notFound(container, name));
+      StoredObject old = objects.find(sql, account, container, name).orElseThrow(() -> notFound(container, name));
+      long now = Math.max(Timestamps.now(clock), old.timestampMicros() + 10);
+      StoredObject updated = old.withMetadata(metadata, contentType == null ? old.contentType() : contentType, now);
+      objects.replace(sql, updated);
+      return updated;
+    });
+  }
+
+  /**
+   * Copies an object (Swift's COPY and {@code X-Copy-From}): the source's bytes are streamed into a
+   * new blob for the destination, which gets the source's content type and metadata with {@code
+   * update} applied, or only {@code update}'s when {@code freshMetadata}.
+   */
+  public StoredObject copy(
+      String account, String fromContainer, String fromName, String toContainer, String toName,
+      Metadata.Update update, String contentType, boolean freshMetadata) {
+    SwiftLimits.checkObjectName(toName);
+    Read source = read(account, fromContainer, fromName, o -> new Slice(0, o.size()));
+    try (InputStream data = source.data()) {
+      StoredObject from = source.object();
+      Metadata metadata = freshMetadata ? Metadata.replacedBy(update) : from.metadata().merge(update);
+      return put(account, toContainer, toName,
+          new PutSpec(from.size(), null, contentType == null ? from.contentType() : contentType, metadata, false), data);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private void removeQuietly(String blobId) {
+    if (blobId == null) {
+      return;
+    }
+    try {
+      blobs.delete(blobId);
+    } catch (RuntimeException e) {
+      // The row no longer names it; a stray blob costs space, not correctness.
+      LOG.warn("Could not remove blob {}: {}", blobId, e.toString());
+    }
+  }
+
+  static Refusal notFound(String container, String name) {
+    return Refusal.notFound("There is no object " + name + " in container " + container + ".");
+  }
+}

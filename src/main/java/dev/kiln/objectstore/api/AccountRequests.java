@@ -1,0 +1,45 @@
+package dev.kiln.objectstore.api;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.kiln.objectstore.Account;
+import dev.kiln.objectstore.Accounts;
+import dev.kiln.objectstore.Container;
+import dev.kiln.objectstore.ListingEntry;
+import dev.kiln.objectstore.Refusal;
+import java.util.List;
+
+/** {@code /v1/<account>}: HEAD and GET (the container listing) show it, POST sets its metadata. */
+final class AccountRequests {
+  private final Accounts accounts;
+
+  AccountRequests(Accounts accounts) {
+    this.accounts = requireNonNull(accounts, "accounts is null");
+  }
+
+  Answer handle(SwiftRequest r) {
+    String account = r.path().account();
+    return switch (r.method()) {
+      case "HEAD" -> Answer.of(204).headers(SwiftHeaders.account(accounts.show(account)))
+          .header("Content-Type", "text/plain; charset=utf-8");
+      case "GET" -> list(r, account);
+      case "POST" -> {
+        accounts.updateMetadata(account, SwiftHeaders.metadataUpdate(r.raw(), "account"));
+        yield Answer.of(204);
+      }
+      default -> throw new Refusal(
+          Refusal.Kind.METHOD_NOT_ALLOWED, "An account takes HEAD, GET and POST; accounts are not created or deleted.");
+    };
+  }
+
+  private Answer list(SwiftRequest r, String account) {
+    ListingBodies.Format format = ListingBodies.format(r.query("format"), r.header("Accept"));
+    List<ListingEntry<Container>> entries = accounts.listContainers(account, r.listing());
+    Account shown = accounts.show(account);
+    byte[] body = ListingBodies.containers(format, account, entries);
+    int status = body.length == 0 ? 204 : 200;
+    return new Answer(status, new java.util.LinkedHashMap<>(), status == 204 ? null : body, null, -1)
+        .headers(SwiftHeaders.account(shown))
+        .header("Content-Type", format.contentType);
+  }
+}
