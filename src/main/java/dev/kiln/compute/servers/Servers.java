@@ -35,6 +35,10 @@ import java.util.Optional;
  * delete tasks ({@link ServerBuilds}, {@link ServerDeletes}), lists ({@link ServerLists}), port
  * bindings ({@link ServerBindings}); show, rename and metadata ({@link ServerEdits}); show here, with the request and view
  * records the API and the other rooms share.
+ *
+ * <p>Why over 400 lines: its own code is ~150 lines; the rest are the request and view records
+ * (Spec, Query, TagFilter, Page, Address, NetworkDetails…) kept nested here, because the API, the
+ * other compute rooms and Heat's server types all name them {@code Servers.Spec} and so on.
  */
 public final class Servers {
   public static final String BUILD_TASK = "server.build";
