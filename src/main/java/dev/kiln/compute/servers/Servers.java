@@ -33,8 +33,8 @@ import java.util.Optional;
 /**
  * Nova servers, the facade of this package: create ({@link ServerCreates}), the durable build and
  * delete tasks ({@link ServerBuilds}, {@link ServerDeletes}), lists ({@link ServerLists}), port
- * bindings ({@link ServerBindings}); show, rename and metadata ({@link ServerEdits}); show here, with the request and view
- * records the API and the other rooms share.
+ * bindings ({@link ServerBindings}), rename and metadata ({@link ServerEdits}); show here, with
+ * the request and view records the API and the other rooms share.
  *
  * <p>Why over 400 lines: its own code is ~150 lines; the rest are the request and view records
  * (Spec, Query, TagFilter, Page, Address, NetworkDetails…) kept nested here, because the API, the
