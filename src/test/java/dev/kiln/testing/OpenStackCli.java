@@ -12,7 +12,9 @@ import java.util.function.Supplier;
 
 /**
  * Runs Debian's real {@code openstack} command (python3-openstackclient) against a Kiln, the way a
- * user would, with credentials in OS_* variables.
+ * user would, with credentials in OS_* variables. The {@code openstack} commands run in a
+ * long-lived client process ({@link OpenStackDriver}); {@code cinder}, {@code nova} and {@code heat}
+ * start a process each.
  */
 public final class OpenStackCli {
   private static final Path OPENSTACK = Path.of("/usr/bin/openstack");
@@ -53,6 +55,9 @@ public final class OpenStackCli {
 
   /** Runs {@code openstack args...}; answers its exit code and output. */
   public Result run(String... args) {
+    if (OpenStackDriver.enabled()) {
+      return OpenStackDriver.run(env.get(), List.of(args), java.time.Duration.ofSeconds(120));
+    }
     List<String> command = new ArrayList<>();
     command.add(OPENSTACK.toString());
     command.addAll(List.of(args));

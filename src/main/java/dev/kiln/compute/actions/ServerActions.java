@@ -128,12 +128,8 @@ public final class ServerActions {
   public void start(Actor actor, String id, Action action) {
     for (int attempt = 0; ; attempt++) {
       Server server = servers.visible(actor, id);
-      if (server.locked() && !actor.admin()) {
-        throw ServiceException.conflict("InstanceIsLocked", "Instance " + id + " is locked");
-      }
-      if (server.host() == null) {
-        throw ServiceException.conflict("InstanceNotReady", "Instance " + id + " is not ready");
-      }
+      ServerChecks.requireUnlocked(actor, server);
+      ServerChecks.requirePlaced(server);
       if (!action.fromVmStates.contains(server.vmState())) {
         throw invalidState(action, id, "vm_state", server.vmState());
       }
@@ -143,9 +139,7 @@ public final class ServerActions {
       Instant now = now();
       String requestId = InstanceAction.currentRequestId(ids);
       String payload =
-          JSON.createObjectNode()
-              .put("server_id", id)
-              .put("request_id", requestId)
+          ActionTasks.payload(id, requestId)
               .put("action", action.name())
               .put("previous_status", server.status())
               .put("previous_vm_state", server.vmState())
@@ -233,9 +227,7 @@ public final class ServerActions {
    */
   public String consoleOutput(Actor actor, String id, Integer length) {
     Server server = servers.visible(actor, id);
-    if (server.host() == null) {
-      throw ServiceException.conflict("InstanceNotReady", "Instance " + id + " is not ready");
-    }
+    ServerChecks.requirePlaced(server);
     List<String> lines = new java.util.ArrayList<>();
     String launched = server.launchedAt() == null ? "" : server.launchedAt().toString();
     lines.add("[    0.000000] Linux version 6.1.0-kiln (kiln@" + server.host() + ") #1 SMP " + launched);

@@ -124,12 +124,8 @@ public final class ServerRebuilds {
   public Server rebuild(Actor actor, String id, Spec spec) {
     for (int attempt = 0; ; attempt++) {
       Server server = servers.visible(actor, id);
-      if (server.locked() && !actor.admin()) {
-        throw ServiceException.conflict("InstanceIsLocked", "Instance " + id + " is locked");
-      }
-      if (server.host() == null) {
-        throw ServiceException.conflict("InstanceNotReady", "Instance " + id + " is not ready");
-      }
+      ServerChecks.requireUnlocked(actor, server);
+      ServerChecks.requirePlaced(server);
       if (!REBUILDABLE_VM_STATES.contains(server.vmState())) {
         throw ServerChecks.invalidState("rebuild", id, "vm_state", server.vmState());
       }
@@ -144,9 +140,7 @@ public final class ServerRebuilds {
       Instant now = now();
       String requestId = InstanceAction.currentRequestId(ids);
       String payload =
-          JSON.createObjectNode()
-              .put("server_id", id)
-              .put("request_id", requestId)
+          ActionTasks.payload(id, requestId)
               .put("image_id", img.id())
               .put("previous_vm_state", server.vmState())
               .put("preserve_ephemeral", spec.preserveEphemeral())

@@ -51,7 +51,7 @@ final class MoveActionsApi {
   private Server keepDiskConfig(Actor actor, String id, JsonNode body) {
     Server server = servers.visible(actor, id);
     if (body.isObject() && (body.has("OS-DCF:diskConfig") || body.has("accessIPv4") || body.has("accessIPv6"))) {
-      Server.Attributes asked = ServersApi.attributes((ObjectNode) body, server.attributes());
+      Server.Attributes asked = ServerInput.attributes((ObjectNode) body, server.attributes());
       return servers.update(actor, id, null, null, false, asked);
     }
     return server;

@@ -24,6 +24,11 @@ public final class ServerChecks {
     if (server.taskState() != null) {
       throw invalidState(action, server.id(), "task_state", server.taskState());
     }
+    requirePlaced(server);
+  }
+
+  /** Refuses a server that has no host yet (409, Nova's {@code @check_instance_host}). */
+  public static void requirePlaced(Server server) {
     if (server.host() == null) {
       throw ServiceException.conflict("InstanceNotReady", "Instance " + server.id() + " is not ready");
     }

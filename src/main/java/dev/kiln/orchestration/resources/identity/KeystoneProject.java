@@ -1,5 +1,11 @@
 package dev.kiln.orchestration.resources.identity;
 
+import static dev.kiln.orchestration.resources.identity.KeystoneEntities.changed;
+import static dev.kiln.orchestration.resources.identity.KeystoneEntities.deleteIgnoringGone;
+import static dev.kiln.orchestration.resources.identity.KeystoneEntities.idToDelete;
+import static dev.kiln.orchestration.resources.identity.KeystoneEntities.name;
+import static dev.kiln.orchestration.resources.identity.KeystoneEntities.notFound;
+import static dev.kiln.orchestration.resources.identity.KeystoneEntities.requireSameDomain;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +29,6 @@ import dev.kiln.orchestration.resources.Schemas;
 import dev.kiln.orchestration.template.schema.AttributeSchema;
 import dev.kiln.orchestration.template.schema.ResourceSchema;
 import dev.kiln.orchestration.template.schema.SupportStatus;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -98,12 +103,8 @@ public final class KeystoneProject implements ResourceType {
     KeystoneAccess.requireAdmin(context.owner(), "update_project");
     refuseTags(next);
     Project current =
-        lookups.project(context.physicalId())
-            .orElseThrow(() -> new ResourceError("EntityNotFound", "The KeystoneProject (" + context.physicalId() + ") could not be found."));
-    String domain = resolve(() -> lookups.domainId(next.path("domain").asText("default")));
-    if (!domain.equals(current.domainId())) {
-      throw ServiceException.invalid("ValidationError", "Update of `domain_id` is not allowed.");
-    }
+        lookups.project(context.physicalId()).orElseThrow(() -> notFound("KeystoneProject", context.physicalId()));
+    requireSameDomain(resolve(() -> lookups.domainId(next.path("domain").asText("default"))), current.domainId());
     cloud.identity().updateProject(
         current.id(),
         changed(previous, next, "name") ? name(context, next) : null,
@@ -113,19 +114,13 @@ public final class KeystoneProject implements ResourceType {
 
   @Override
   public void delete(ResourceContext context) throws Exception {
-    String id = context.physicalId() != null ? context.physicalId() : KeystoneAccess.stableId(context);
+    String id = idToDelete(context);
     if (lookups.project(id).isEmpty()) {
       return;
     }
     KeystoneAccess.requireAdmin(context.owner(), "delete_project");
     deleteDefaultSecurityGroups(context.owner(), id);
-    try {
-      cloud.identity().deleteProject(id);
-    } catch (ServiceException e) {
-      if (e.kind() != ServiceException.Kind.NOT_FOUND) {
-        throw e;
-      }
-    }
+    deleteIgnoringGone(id, cloud.identity()::deleteProject);
   }
 
   /** Networking makes a project's {@code default} group on first use; Heat removes it with the project. */
@@ -147,14 +142,12 @@ public final class KeystoneProject implements ResourceType {
   @Override
   public void check(ResourceContext context) throws Exception {
     ResourceType.super.check(context);
-    if (lookups.project(context.physicalId()).isEmpty()) {
-      throw new ResourceError("EntityNotFound", "The KeystoneProject (" + context.physicalId() + ") could not be found.");
-    }
+    KeystoneEntities.requireExists(context, "KeystoneProject", lookups::project);
   }
 
   @Override
   public JsonNode attribute(ResourceState resource, String name, NestedStacks nested) {
-    Optional<Project> project = resource.physicalId() == null ? Optional.empty() : lookups.project(resource.physicalId());
+    Optional<Project> project = KeystoneEntities.of(resource, lookups::project);
     if (project.isEmpty()) {
       return NullNode.instance;
     }
@@ -185,20 +178,10 @@ public final class KeystoneProject implements ResourceType {
     return o;
   }
 
-  private static String name(ResourceContext context, JsonNode props) {
-    return props.hasNonNull("name") && !props.get("name").asText().isEmpty()
-        ? props.get("name").asText()
-        : context.physicalName();
-  }
-
   private static void refuseTags(JsonNode props) throws ResourceError {
     if (props.path("tags").size() > 0) {
       throw new ResourceError("NotSupported", "Project tags are not supported.");
     }
-  }
-
-  private static boolean changed(JsonNode previous, JsonNode next, String name) {
-    return !Objects.equals(previous == null ? null : previous.get(name), next.get(name));
   }
 
   interface Lookup {

@@ -1,5 +1,11 @@
 package dev.kiln.orchestration.resources.identity;
 
+import static dev.kiln.orchestration.resources.identity.KeystoneEntities.changed;
+import static dev.kiln.orchestration.resources.identity.KeystoneEntities.deleteIgnoringGone;
+import static dev.kiln.orchestration.resources.identity.KeystoneEntities.idToDelete;
+import static dev.kiln.orchestration.resources.identity.KeystoneEntities.name;
+import static dev.kiln.orchestration.resources.identity.KeystoneEntities.notFound;
+import static dev.kiln.orchestration.resources.identity.KeystoneEntities.requireSameDomain;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +14,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.kiln.common.ServiceException;
 import dev.kiln.identity.Directory;
 import dev.kiln.identity.User;
 import dev.kiln.orchestration.resources.NestedStacks;
@@ -21,7 +26,6 @@ import dev.kiln.orchestration.resources.Schemas;
 import dev.kiln.orchestration.template.schema.AttributeSchema;
 import dev.kiln.orchestration.template.schema.ResourceSchema;
 import dev.kiln.orchestration.template.schema.SupportStatus;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -106,13 +110,9 @@ public final class KeystoneUser implements ResourceType {
     KeystoneAccess.requireAdmin(context.owner(), "update_user");
     refuseGroups(next);
     String id = context.physicalId();
-    User current =
-        lookups.user(id)
-            .orElseThrow(() -> new ResourceError("EntityNotFound", "The KeystoneUser (" + id + ") could not be found."));
-    String domain = KeystoneProject.resolve(() -> lookups.domainId(next.path("domain").asText("default")));
-    if (!domain.equals(current.domainId())) {
-      throw ServiceException.invalid("ValidationError", "Update of `domain_id` is not allowed.");
-    }
+    User current = lookups.user(id).orElseThrow(() -> notFound("KeystoneUser", id));
+    requireSameDomain(
+        KeystoneProject.resolve(() -> lookups.domainId(next.path("domain").asText("default"))), current.domainId());
     directory.updateUser(
         id,
         changed(previous, next, "name") ? name(context, next) : null,
@@ -128,31 +128,23 @@ public final class KeystoneUser implements ResourceType {
 
   @Override
   public void delete(ResourceContext context) throws Exception {
-    String id = context.physicalId() != null ? context.physicalId() : KeystoneAccess.stableId(context);
+    String id = idToDelete(context);
     if (lookups.user(id).isEmpty()) {
       return;
     }
     KeystoneAccess.requireAdmin(context.owner(), "delete_user");
-    try {
-      directory.deleteUser(id); // Identity drops the user's grants with it
-    } catch (ServiceException e) {
-      if (e.kind() != ServiceException.Kind.NOT_FOUND) {
-        throw e;
-      }
-    }
+    deleteIgnoringGone(id, directory::deleteUser); // Identity drops the user's grants with it
   }
 
   @Override
   public void check(ResourceContext context) throws Exception {
     ResourceType.super.check(context);
-    if (lookups.user(context.physicalId()).isEmpty()) {
-      throw new ResourceError("EntityNotFound", "The KeystoneUser (" + context.physicalId() + ") could not be found.");
-    }
+    KeystoneEntities.requireExists(context, "KeystoneUser", lookups::user);
   }
 
   @Override
   public JsonNode attribute(ResourceState resource, String name, NestedStacks nested) {
-    Optional<User> user = resource.physicalId() == null ? Optional.empty() : lookups.user(resource.physicalId());
+    Optional<User> user = KeystoneEntities.of(resource, lookups::user);
     if (user.isEmpty()) {
       return NullNode.instance;
     }
@@ -192,18 +184,8 @@ public final class KeystoneUser implements ResourceType {
     }
   }
 
-  private static String name(ResourceContext context, JsonNode props) {
-    return props.hasNonNull("name") && !props.get("name").asText().isEmpty()
-        ? props.get("name").asText()
-        : context.physicalName();
-  }
-
   private static String text(JsonNode props, String name) {
     JsonNode value = props.get(name);
     return value == null || value.isNull() ? null : value.asText();
-  }
-
-  private static boolean changed(JsonNode previous, JsonNode next, String name) {
-    return !Objects.equals(previous == null ? null : previous.get(name), next.get(name));
   }
 }
