@@ -104,17 +104,20 @@ public final class GuestAgents implements AutoCloseable {
   public boolean serverActive(String serverId, String userData) {
     requireNonNull(serverId, "serverId is null");
     Optional<GuestBootstrap> bootstrap = GuestBootstrap.fromUserData(userData);
-    if (bootstrap.isEmpty() || closed) {
-      return agents.containsKey(serverId);
+    synchronized (this) {
+      // Under the lock, so that a start racing close() either finishes before it or never begins.
+      if (bootstrap.isEmpty() || closed) {
+        return agents.containsKey(serverId);
+      }
+      agents.computeIfAbsent(serverId, id -> {
+        GuestAgent agent = agent(id, bootstrap.get());
+        Thread thread = Thread.ofVirtual().name("guest-agent-" + id).unstarted(agent);
+        thread.start();
+        LOG.info("Started the agent of server {} ({})", id, bootstrap.get());
+        return new Running(agent, thread);
+      });
+      return true;
     }
-    agents.computeIfAbsent(serverId, id -> {
-      GuestAgent agent = agent(id, bootstrap.get());
-      Thread thread = Thread.ofVirtual().name("guest-agent-" + id).unstarted(agent);
-      thread.start();
-      LOG.info("Started the agent of server {} ({})", id, bootstrap.get());
-      return new Running(agent, thread);
-    });
-    return true;
   }
 
   /** A server is gone: its agent stops and its sandbox goes. */
@@ -144,9 +147,12 @@ public final class GuestAgents implements AutoCloseable {
   /** Stops every agent (their sandboxes stay, for when Kiln starts again). */
   @Override
   public void close() {
-    closed = true;
-    List<Running> all = new ArrayList<>(agents.values());
-    agents.clear();
+    List<Running> all;
+    synchronized (this) {
+      closed = true;
+      all = new ArrayList<>(agents.values());
+      agents.clear();
+    }
     all.forEach(r -> {
       r.agent().stop();
       r.thread().interrupt();
@@ -154,6 +160,7 @@ public final class GuestAgents implements AutoCloseable {
     for (Running r : all) {
       join(r);
     }
+    http.close();
   }
 
   private GuestAgent agent(String serverId, GuestBootstrap bootstrap) {

@@ -17,7 +17,7 @@ import java.util.Map;
  * The agent's HTTP: JSON requests over the JDK client, answers with their status. One instance
  * serves every agent (the client pools connections, and each call blocks only its virtual thread).
  */
-final class GuestHttp {
+final class GuestHttp implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -81,5 +81,11 @@ final class GuestHttp {
       Thread.currentThread().interrupt();
       throw new GuestException(method + " " + url + " was interrupted");
     }
+  }
+
+  /** Ends the client's connections and its selector thread. */
+  @Override
+  public void close() {
+    client.close();
   }
 }
