@@ -25,6 +25,8 @@ final class KeystoneSession {
   private final String password;
   private final String projectId;
   private final String regionName;
+  /** A lock rather than synchronized: a login blocks on HTTP, which must not pin a virtual thread's carrier (JDK 21). */
+  private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
   private JsonNode token;
   private String tokenId;
   private Instant expiresAt;
@@ -47,16 +49,30 @@ final class KeystoneSession {
   }
 
   /** A valid token, logging in again when there is none or it is about to expire. */
-  synchronized String token() throws GuestException {
-    if (tokenId == null || (expiresAt != null && clock.instant().plus(MARGIN).isAfter(expiresAt))) {
-      login();
+  String token() throws GuestException {
+    lock.lock();
+    try {
+      if (tokenId == null || (expiresAt != null && clock.instant().plus(MARGIN).isAfter(expiresAt))) {
+        login();
+      }
+      return tokenId;
+    } finally {
+      lock.unlock();
     }
-    return tokenId;
   }
 
   /** The public URL of {@code serviceType} in the token's catalog (in the region, if one was named). */
-  synchronized String endpoint(String serviceType) throws GuestException {
-    token();
+  String endpoint(String serviceType) throws GuestException {
+    lock.lock();
+    try {
+      token();
+      return find(serviceType);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private String find(String serviceType) throws GuestException {
     for (JsonNode service : token.path("catalog")) {
       if (!serviceType.equals(service.path("type").asText())) {
         continue;
@@ -77,10 +93,15 @@ final class KeystoneSession {
   }
 
   /** Drops the token, so the next call logs in again (after a 401). */
-  synchronized void forget() {
-    tokenId = null;
-    token = null;
-    expiresAt = null;
+  void forget() {
+    lock.lock();
+    try {
+      tokenId = null;
+      token = null;
+      expiresAt = null;
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void login() throws GuestException {
