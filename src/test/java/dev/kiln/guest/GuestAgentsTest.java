@@ -192,4 +192,27 @@ class GuestAgentsTest {
       }
     }
   }
+
+  @Test
+  void theHeatCollectorLogsInAgainAfterItsTokenIsRevoked() throws Exception {
+    String stackId = tenant.api().post(heat("/stacks"),
+            "{\"stack_name\": \"meta\", \"template\": {\"heat_template_version\": \"2018-08-31\", \"resources\":"
+                + " {\"r\": {\"type\": \"OS::Heat::None\", \"metadata\": {\"answer\": 42}}}}}")
+        .expect(201).at("/stack/id").asText();
+    Await.until(() -> stack("meta", stackId).path("stack_status").asText().equals("CREATE_COMPLETE"), "the stack");
+    GuestHttp http = GuestHttp.create();
+    KeystoneSession keystone = new KeystoneSession(
+        http, java.time.Clock.systemUTC(), kiln.baseUrl() + "/identity", tenant.userId(), Tenant.PASSWORD, tenant.projectId(), null);
+    HeatCollector collector = new HeatCollector(http, keystone,
+        new GuestBootstrap.Heat(kiln.authUrl(), tenant.userId(), Tenant.PASSWORD, tenant.projectId(), "meta/" + stackId, "r", null));
+
+    assertThat(collector.collect().toString()).isEqualTo("{\"answer\":42}");
+    tenant.api().withHeader("X-Subject-Token", keystone.token()).delete("/identity/v3/auth/tokens").expect(204);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(collector::collect)
+        .isInstanceOf(GuestException.class)
+        .hasMessage("metadata of r not available (401)");
+    assertThat(collector.collect().toString()).as("a new login").isEqualTo("{\"answer\":42}");
+    http.close();
+  }
 }
