@@ -2,6 +2,7 @@ package dev.kiln;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.ServerServices;
@@ -240,7 +241,7 @@ public final class KilnServer implements AutoCloseable {
   private static void resumeGuestAgents(Servers servers, GuestAgents guests) {
     Thread.ofVirtual().name("guest-agents-resume").start(() -> {
       try {
-        dev.kiln.common.Actor system = new dev.kiln.common.Actor(null, null, true);
+        Actor system = new Actor(null, null, true);
         Servers.Query active = new Servers.Query(true, null, "ACTIVE", null, null);
         String marker = null;
         do {

@@ -134,7 +134,6 @@ public final class Servers {
             .toList());
   }
 
-  /** How Compute attaches volumes through Block Storage. */
   /** Who is told of servers becoming ACTIVE after their build, and of servers deleted. */
   public void observeLifecycle(ServerLifecycleObserver observer) {
     this.lifecycle = requireNonNull(observer, "observer is null");
@@ -148,6 +147,7 @@ public final class Servers {
     }
   }
 
+  /** How Compute attaches volumes through Block Storage. */
   public ServerVolumes volumes() {
     return volumes;
   }
