@@ -53,7 +53,9 @@ public final class GuestAgents implements AutoCloseable {
     /**
      * The settings for a Kiln data directory (sandboxes in its {@code guests} directory), the
      * interval and time limit taken from the system properties {@code kiln.guest.polling-interval}
-     * and {@code kiln.guest.script-time-limit} (seconds, decimals allowed) when set.
+     * and {@code kiln.guest.script-time-limit} (seconds, decimals allowed) when set, else from
+     * the environment variables {@code KILN_GUEST_POLLING_INTERVAL} and {@code
+     * KILN_GUEST_SCRIPT_TIME_LIMIT}.
      */
     public static Settings forDataDir(Path dataDir) {
       return new Settings(
@@ -65,6 +67,10 @@ public final class GuestAgents implements AutoCloseable {
 
     private static Duration seconds(String property, Duration otherwise) {
       String value = System.getProperty(property);
+      if (value == null || value.isBlank()) {
+        // As the system property, in the environment: KILN_GUEST_POLLING_INTERVAL, ...
+        value = System.getenv(property.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
+      }
       if (value == null || value.isBlank()) {
         return otherwise;
       }
