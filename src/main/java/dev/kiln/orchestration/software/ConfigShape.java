@@ -17,8 +17,6 @@ import java.util.Set;
  */
 final class ConfigShape {
   static final List<String> TYPES = List.of("String", "Number", "CommaDelimitedList", "Json", "Boolean");
-  private static final Set<String> INPUT_KEYS = Set.of("name", "type", "description", "default", "replace_on_change");
-  private static final Set<String> OUTPUT_KEYS = Set.of("name", "type", "description", "error_output");
 
   private ConfigShape() {}
 
@@ -35,10 +33,10 @@ final class ConfigShape {
       options = ((ObjectNode) spec.options()).deepCopy();
     }
     return new Checked(
-        group, config, items(spec.inputs(), "inputs", INPUT_KEYS), items(spec.outputs(), "outputs", OUTPUT_KEYS), options);
+        group, config, items(spec.inputs(), "inputs"), items(spec.outputs(), "outputs"), options);
   }
 
-  private static ArrayNode items(JsonNode node, String field, Set<String> keys) {
+  private static ArrayNode items(JsonNode node, String field) {
     ArrayNode out = JsonNodeFactory.instance.arrayNode();
     if (node == null || node.isNull()) {
       return out;
@@ -60,12 +58,6 @@ final class ConfigShape {
       if (!names.add(name.asText())) {
         throw bad(where + ": the name \"" + name.asText() + "\" is used twice.");
       }
-      item.fieldNames().forEachRemaining(k -> {
-        if (!keys.contains(k)) {
-          throw bad(where + ": unknown key \"" + k + "\" (allowed: " + String.join(", ", keys.stream().sorted().toList())
-              + ").");
-        }
-      });
       JsonNode type = item.get("type");
       if (type != null && !type.isNull() && !TYPES.contains(type.asText())) {
         throw bad(where + ".type: \"" + type.asText() + "\" is not an allowed value [" + String.join(", ", TYPES) + "]");

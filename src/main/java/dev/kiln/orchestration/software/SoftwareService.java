@@ -76,6 +76,23 @@ public final class SoftwareService {
         .orElseThrow(() -> ServiceException.notFound("NotFound", "Software config with id " + id + " not found"));
   }
 
+  /** The config by id with no access check (for the resource that made it), if it exists. */
+  public java.util.Optional<SoftwareConfig> configById(String id) {
+    return store().config(id);
+  }
+
+  /** Fails an IN_PROGRESS deployment (a resource that stopped waiting); false if it was no longer in progress. */
+  public boolean failInProgress(String id, String reason) {
+    SoftwareStore store = store();
+    return store.deployment(id).filter(d -> d.status().equals(SoftwareDeployment.IN_PROGRESS))
+        .map(d -> store.updateDeployment(
+            new SoftwareDeployment(d.id(), d.projectId(), d.stackUserProjectId(), d.configId(), d.serverId(),
+                d.inputValues(), d.outputValues(), d.action(), SoftwareDeployment.FAILED, reason, d.createdAt(),
+                clock.instant()),
+            SoftwareDeployment.IN_PROGRESS))
+        .orElse(false);
+  }
+
   /** The project's configs oldest first, from after {@code marker}, at most {@code limit}. */
   public List<SoftwareConfig> configs(Actor actor, boolean allProjects, Integer limit, String marker) {
     List<SoftwareConfig> all = store().configs(allProjects && actor.admin() ? null : actor.projectId());
