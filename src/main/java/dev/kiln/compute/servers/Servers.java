@@ -94,6 +94,7 @@ public final class Servers {
   private final ServerVolumes volumes;
   private final ServerAddresses addresses;
   private final ServerTags tags;
+  private volatile ServerLifecycleObserver lifecycle = ServerLifecycleObserver.NONE;
 
   public Servers(
       Database db,
@@ -131,6 +132,19 @@ public final class Servers {
         host -> new ServerStore(db.sql()).onHost(host).stream()
             .map(r -> new HostedServers.Server(r[0], r[1]))
             .toList());
+  }
+
+  /** Who is told of servers becoming ACTIVE after their build, and of servers deleted. */
+  public void observeLifecycle(ServerLifecycleObserver observer) {
+    this.lifecycle = requireNonNull(observer, "observer is null");
+  }
+
+  private void tell(java.util.function.Consumer<ServerLifecycleObserver> event) {
+    try {
+      event.accept(lifecycle);
+    } catch (RuntimeException e) {
+      LOG.warn("A server lifecycle observer failed: {}", e.toString());
+    }
   }
 
   /** How Compute attaches volumes through Block Storage. */
@@ -568,6 +582,8 @@ public final class Servers {
       if (!new ServerStore(db.sql()).transition(id, Server.BUILD, Server.ACTIVE, "active", 1, null, now, now)) {
         // Deleted while building: undo what this attempt did.
         cleanUp(id, current.ports(), host.hostname(), devices);
+      } else {
+        tell(o -> o.active(id));
       }
     } catch (HypervisorException e) {
       LOG.info("Server {} failed to build: {}", id, e.getMessage());
@@ -1064,6 +1080,7 @@ public final class Servers {
               });
       if (gone) {
         fleet.release(id); // a claim a racing build took after the release above
+        tell(o -> o.deleted(id));
         return null;
       }
     }
