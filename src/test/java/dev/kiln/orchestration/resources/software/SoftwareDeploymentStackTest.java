@@ -60,7 +60,6 @@ class SoftwareDeploymentStackTest {
             networks: [{network: private}]
             user_data_format: SOFTWARE_CONFIG
             software_config_transport: POLL_SERVER_HEAT
-            metadata: {kiln_guest_agent: "off"}  # this test plays the guest itself
         deployment:
           type: OS::Heat::SoftwareDeployment
           properties:
