@@ -2,6 +2,7 @@ package dev.kiln;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.ServerServices;
@@ -10,6 +11,9 @@ import dev.kiln.compute.events.ExternalEvent.Source;
 import dev.kiln.compute.events.ExternalEvents;
 import dev.kiln.compute.fleet.FleetConfig;
 import dev.kiln.compute.fleet.Resources;
+import dev.kiln.compute.servers.ServerLifecycleObserver;
+import dev.kiln.compute.servers.Servers;
+import dev.kiln.guest.GuestAgents;
 import dev.kiln.http.CallerResolver;
 import dev.kiln.http.RequestObserver;
 import dev.kiln.identity.Directory;
@@ -75,18 +79,21 @@ public final class KilnServer implements AutoCloseable {
   private final TaskRunner tasks;
   private final WebServer web;
   private final IdentityBootstrap.PasswordOutcome adminPassword;
+  private final GuestAgents guests;
 
   private KilnServer(
       KilnConfig config,
       Database db,
       TaskRunner tasks,
       WebServer web,
-      IdentityBootstrap.PasswordOutcome adminPassword) {
+      IdentityBootstrap.PasswordOutcome adminPassword,
+      GuestAgents guests) {
     this.config = config;
     this.db = db;
     this.tasks = tasks;
     this.web = web;
     this.adminPassword = adminPassword;
+    this.guests = guests;
   }
 
   /** Opens the store, seeds identity on first start, and starts serving. */
@@ -105,6 +112,7 @@ public final class KilnServer implements AutoCloseable {
     Supplier<String> adminPasswordHash = adminPasswordHash(config, hasher);
     Database db = openDatabase(config);
     TaskRunner tasks = null;
+    GuestAgents guests = null;
     try {
       // Each node claims tasks under its own name, so a crashed node's leases are recognisable.
       tasks = new TaskRunner(db, clock, ids, "kiln-" + ProcessHandle.current().pid() + "-" + ids.hex().substring(0, 8));
@@ -146,6 +154,9 @@ public final class KilnServer implements AutoCloseable {
               .id());
       ServerServices serverServices =
           ServerServices.create(db, clock, ids, random, compute, network, image, volume, tasks);
+      // Every simulated server runs Kiln's in-instance agent when its user_data asks for one.
+      guests = GuestAgents.create(GuestAgents.Settings.forDataDir(config.dataDir()), clock);
+      serverServices.servers().observeLifecycle(guestLifecycle(serverServices.servers(), guests));
       // Networking and Block Storage tell Compute about its servers' ports and volumes, in-process,
       // as Neutron and Cinder call Nova's os-server-external-events.
       network.ports().deviceEvents(
@@ -198,14 +209,57 @@ public final class KilnServer implements AutoCloseable {
               .start();
       listening.set(config.baseUrl(web.port()));
       tasks.start();
-      return new KilnServer(config, db, tasks, web, outcome);
+      resumeGuestAgents(serverServices.servers(), guests);
+      return new KilnServer(config, db, tasks, web, outcome, guests);
     } catch (RuntimeException e) {
+      if (guests != null) {
+        guests.close();
+      }
       if (tasks != null) {
         tasks.close();
       }
       db.close();
       throw e;
     }
+  }
+
+  /** Starts a server's agent when its build makes it ACTIVE, stops it when the server is deleted. */
+  private static ServerLifecycleObserver guestLifecycle(Servers servers, GuestAgents guests) {
+    return new ServerLifecycleObserver() {
+      @Override
+      public void active(String serverId) {
+        servers.find(serverId).ifPresent(s -> guests.serverActive(serverId, s.userData(), s.metadata()));
+      }
+
+      @Override
+      public void deleted(String serverId) {
+        guests.serverDeleted(serverId);
+      }
+    };
+  }
+
+  /**
+   * After a restart, the agents of the ACTIVE servers whose user_data carries a bootstrap start
+   * again (their deployed markers keep what ran from running again). On a virtual thread, so the
+   * start does not wait for it.
+   */
+  private static void resumeGuestAgents(Servers servers, GuestAgents guests) {
+    Thread.ofVirtual().name("guest-agents-resume").start(() -> {
+      try {
+        Actor system = new Actor(null, null, true);
+        Servers.Query active = new Servers.Query(true, null, "ACTIVE", null, null);
+        String marker = null;
+        do {
+          Servers.Page page = servers.list(system, active, 500, marker);
+          page.servers().stream()
+              .filter(s -> s.userData() != null)
+              .forEach(s -> guests.serverActive(s.id(), s.userData(), s.metadata()));
+          marker = page.nextMarker();
+        } while (marker != null);
+      } catch (RuntimeException e) {
+        LOG.warn("The guest agents of existing servers did not resume: {}", e.toString());
+      }
+    });
   }
 
   /** Helidon logs through java.util.logging; send it where every other log line goes. */
@@ -265,8 +319,14 @@ public final class KilnServer implements AutoCloseable {
     return tasks;
   }
 
+  /** The in-instance agents of this cloud's servers. */
+  public GuestAgents guests() {
+    return guests;
+  }
+
   @Override
   public void close() {
+    guests.close();
     web.stop();
     tasks.close();
     db.close();

@@ -255,4 +255,30 @@ class ArchitectureTest {
             "dev.kiln.objectstore..")
         .check(kiln);
   }
+
+  /**
+   * Kiln's in-instance agent is a guest: like os-collect-config in a real server it reaches the
+   * cloud over the public HTTP APIs only, and no service knows it (the launcher wires it to
+   * Compute's lifecycle observer).
+   */
+  @Test
+  void theGuestAgentIsAClientOfThePublicApisOnly() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.kiln.guest..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.kiln.identity..", "dev.kiln.compute..", "dev.kiln.network..", "dev.kiln.volume..",
+            "dev.kiln.image..", "dev.kiln.orchestration..", "dev.kiln.store..", "dev.kiln.tasks..",
+            "dev.kiln.http..", "dev.kiln.quota..", "dev.kiln.common..", "io.helidon..")
+        .check(kiln);
+    noClasses()
+        .that()
+        .resideInAnyPackage(otherServices("guest"))
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.kiln.guest..")
+        .check(kiln);
+  }
 }

@@ -113,4 +113,12 @@ public interface OrchestrationService {
   List<TemplateVersion> templateVersions();
 
   List<TemplateFunction> templateFunctions(String version, boolean conditionFunctionsOnly);
+
+  /**
+   * Software configs and deployments ({@code /software_configs}, {@code /software_deployments}), or
+   * null for a service without them (test doubles).
+   */
+  default dev.kiln.orchestration.software.SoftwareService software() {
+    return null;
+  }
 }

@@ -51,6 +51,7 @@ final class ServerBuilds {
   private final Scheduler scheduler;
   private final ServerVolumes volumes;
   private final ServerBindings bindings;
+  private final ServerLifecycle lifecycle;
 
   ServerBuilds(
       Database db,
@@ -60,7 +61,8 @@ final class ServerBuilds {
       NetworkService network,
       Scheduler scheduler,
       ServerVolumes volumes,
-      ServerBindings bindings) {
+      ServerBindings bindings,
+      ServerLifecycle lifecycle) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.fleet = requireNonNull(fleet, "fleet is null");
@@ -69,6 +71,7 @@ final class ServerBuilds {
     this.scheduler = requireNonNull(scheduler, "scheduler is null");
     this.volumes = requireNonNull(volumes, "volumes is null");
     this.bindings = requireNonNull(bindings, "bindings is null");
+    this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
   }
 
   /** Schedules, claims, plugs the ports and spawns; the server ends ACTIVE, or ERROR with a fault. */
@@ -139,6 +142,8 @@ final class ServerBuilds {
       if (!new ServerStore(db.sql()).transition(id, Server.BUILD, Server.ACTIVE, "active", 1, null, now, now)) {
         // Deleted while building: undo what this attempt did.
         cleanUp(id, current.ports(), host.hostname(), devices);
+      } else {
+        lifecycle.active(id);
       }
     } catch (HypervisorException e) {
       LOG.info("Server {} failed to build: {}", id, e.getMessage());

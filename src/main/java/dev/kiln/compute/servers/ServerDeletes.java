@@ -43,6 +43,7 @@ final class ServerDeletes {
   private final TaskRunner tasks;
   private final ServerVolumes volumes;
   private final ServerBindings bindings;
+  private final ServerLifecycle lifecycle;
 
   ServerDeletes(
       Database db,
@@ -52,7 +53,8 @@ final class ServerDeletes {
       HypervisorDriver driver,
       TaskRunner tasks,
       ServerVolumes volumes,
-      ServerBindings bindings) {
+      ServerBindings bindings,
+      ServerLifecycle lifecycle) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
@@ -61,6 +63,7 @@ final class ServerDeletes {
     this.tasks = requireNonNull(tasks, "tasks is null");
     this.volumes = requireNonNull(volumes, "volumes is null");
     this.bindings = requireNonNull(bindings, "bindings is null");
+    this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
   }
 
   /**
@@ -142,6 +145,7 @@ final class ServerDeletes {
               });
       if (gone) {
         fleet.release(id); // a claim a racing build took after the release above
+        lifecycle.deleted(id);
         return null;
       }
     }

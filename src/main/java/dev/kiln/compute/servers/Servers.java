@@ -58,6 +58,7 @@ public final class Servers {
   private final ServerLists lists;
   private final ServerBindings bindings;
   private final ServerEdits edits;
+  private final ServerLifecycle lifecycle = new ServerLifecycle();
 
   public Servers(
       Database db,
@@ -87,8 +88,8 @@ public final class Servers {
     this.creates =
         new ServerCreates(
             db, clock, ids, fleet, flavors, keypairs, quotas, network, tasks, groups, new BootDisks(image, volume), volumes);
-    this.builds = new ServerBuilds(db, clock, fleet, driver, network, new Scheduler(db, fleet), volumes, bindings);
-    this.deletes = new ServerDeletes(db, clock, ids, fleet, driver, tasks, volumes, bindings);
+    this.builds = new ServerBuilds(db, clock, fleet, driver, network, new Scheduler(db, fleet), volumes, bindings, lifecycle);
+    this.deletes = new ServerDeletes(db, clock, ids, fleet, driver, tasks, volumes, bindings, lifecycle);
     this.lists = new ServerLists(db, new ServerAddresses(network), tags);
     this.edits = new ServerEdits(db, clock, quotas);
     tasks.register(BUILD_TASK, TaskHandler.withGiveUp(this::build, this::giveUpBuild));
@@ -97,6 +98,11 @@ public final class Servers {
         host -> new ServerStore(db.sql()).onHost(host).stream()
             .map(r -> new HostedServers.Server(r[0], r[1]))
             .toList());
+  }
+
+  /** Who is told of servers becoming ACTIVE after their build, and of servers deleted. */
+  public void observeLifecycle(ServerLifecycleObserver observer) {
+    lifecycle.observe(observer);
   }
 
   /** How Compute attaches volumes through Block Storage. */

@@ -48,6 +48,9 @@ public final class OrchestrationApi implements HttpService {
     new ActionsApi(service).register(routes);
     new TemplatesApi(service).register(routes);
     new ResourceTypesApi(service).register(routes);
+    if (service.software() != null) {
+      new SoftwareApi(service.software()).register(routes);
+    }
     routes.unmatchedIsNotFound();
   }
 

@@ -100,7 +100,7 @@ final class ResourcesApi {
   }
 
   private ApiResponse metadata(ApiRequest request) {
-    Actor actor = HeatPolicy.enforce(request, "metadata", Role.READER);
+    Actor actor = stackUserOr(request, "metadata");
     Stack stack = StackApi.identified(service, request, actor);
     JsonNode metadata = service.resourceMetadata(actor, stack.id(), request.pathParam("resource_name"));
     return ApiResponse.ok(Json.wrap("metadata", metadata == null ? Json.object() : metadata));
@@ -108,11 +108,32 @@ final class ResourcesApi {
 
   /** Heat answers a signal with 200 and a JSON null. */
   private ApiResponse signal(ApiRequest request) {
-    Actor actor = HeatPolicy.enforce(request, "signal", Role.READER);
+    Actor actor = stackUserOr(request, "signal");
     Stack stack = StackApi.identified(service, request, actor);
     JsonNode details = request.hasBody() ? request.body() : null;
     service.signal(actor, stack.id(), request.pathParam("resource_name"), details);
     return ApiResponse.ok(NullNode.getInstance());
+  }
+
+  /**
+   * Heat's stack users (only the {@code heat_stack_user} role, scoped to their stack's user
+   * project) may read metadata and signal resources of their own stack, nothing else: the URL's
+   * project must be theirs and its stack the one that project belongs to. They then act with the
+   * stack owner's reach over that one stack. Everyone else passes Heat's usual policy.
+   */
+  private static Actor stackUserOr(ApiRequest request, String action) {
+    dev.kiln.http.Caller caller = request.caller();
+    boolean stackUser = caller.roles().contains(dev.kiln.orchestration.software.StackUsers.ROLE)
+        && !caller.isAdmin() && !caller.roles().contains("reader") && !caller.roles().contains("member");
+    if (!stackUser) {
+      return HeatPolicy.enforce(request, action, Role.READER);
+    }
+    String stackId = request.pathParam("stack_id");
+    if (caller.projectId() == null || !caller.projectId().equals(request.pathParam("project_id"))
+        || !dev.kiln.orchestration.software.StackUsers.projectIdOf(stackId).equals(caller.projectId())) {
+      throw HeatPolicy.forbidden(action);
+    }
+    return new Actor(null, caller.userId(), true);
   }
 
   private ApiResponse markUnhealthy(ApiRequest request) {

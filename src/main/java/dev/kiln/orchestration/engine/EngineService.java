@@ -30,12 +30,19 @@ final class EngineService implements OrchestrationService {
   private final StackCommands commands;
   private final StackUpdates updates;
   private final StackReads reads;
+  private final dev.kiln.orchestration.software.SoftwareService software;
 
   EngineService(Engine engine, StackCommands commands, StackUpdates updates, StackReads reads) {
     this.engine = requireNonNull(engine, "engine is null");
     this.commands = requireNonNull(commands, "commands is null");
     this.updates = requireNonNull(updates, "updates is null");
     this.reads = requireNonNull(reads, "reads is null");
+    this.software = new dev.kiln.orchestration.software.SoftwareService(engine.db(), engine.clock(), engine.ids());
+  }
+
+  @Override
+  public dev.kiln.orchestration.software.SoftwareService software() {
+    return software;
   }
 
   @Override

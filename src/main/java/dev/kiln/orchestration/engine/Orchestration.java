@@ -85,6 +85,9 @@ public final class Orchestration {
       Cloud cloud) {
     List<ResourceType> all = new ArrayList<>(BuiltinTypes.all());
     all.addAll(CloudTypes.all(cloud));
+    all.addAll(
+        dev.kiln.orchestration.resources.software.SoftwareTypes.all(
+            cloud, new dev.kiln.orchestration.software.SoftwareService(db, clock, ids)));
     return create(db, clock, ids, tasks, templates, constraints, publicUrl, Lifecycle.fromClassPath().plugins(), all);
   }
 

@@ -208,8 +208,32 @@ final class StackReads {
 
   JsonNode resourceMetadata(Actor actor, String stackId, String resourceName) {
     StackRow stack = stacks.find(actor, stackId);
-    JsonNode metadata = stacks.resource(stack, resourceName).metadata();
-    return metadata == null || metadata.isNull() ? JsonColumns.object() : metadata;
+    ResourceRow row = stacks.resource(stack, resourceName);
+    JsonNode metadata = row.metadata();
+    ObjectNode out = metadata == null || !metadata.isObject() ? JsonColumns.object() : ((ObjectNode) metadata).deepCopy();
+    addDeployments(row, out);
+    return out;
+  }
+
+  /**
+   * A server's software deployments, as Heat pushes them into its resource's metadata: the {@code
+   * deployments} list (computed now, so it never lags a deployment) and, for a SOFTWARE_CONFIG
+   * server, the {@code os-collect-config} section its resource recorded.
+   */
+  private void addDeployments(ResourceRow row, ObjectNode out) {
+    JsonNode section = row.data() == null ? null : row.data().get("os-collect-config");
+    if (row.physicalId() == null || (section == null && !row.type().equals("OS::Nova::Server"))) {
+      return;
+    }
+    var deployments =
+        new dev.kiln.orchestration.software.SoftwareService(engine().db(), engine().clock(), engine().ids())
+            .metadata(null, row.physicalId());
+    if (section != null || !deployments.isEmpty()) {
+      out.set("deployments", deployments);
+    }
+    if (section != null) {
+      out.set("os-collect-config", section);
+    }
   }
 
   /** Every attribute of the resource's type, resolved now (errors show as null). */

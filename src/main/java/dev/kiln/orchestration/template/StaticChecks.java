@@ -99,6 +99,10 @@ final class StaticChecks {
     });
   }
 
+  /** Types whose attributes include every output their config declares (software deployments). */
+  private static final java.util.Set<String> OUTPUT_ATTRIBUTES =
+      java.util.Set.of("OS::Heat::SoftwareDeployment", "OS::Heat::StructuredDeployment");
+
   private static void checkAttribute(Call call, Map<String, ResourceSpec> byName) {
     String resource = call.function().resourceReference(call.args(), n -> false);
     String attribute = GetAttr.attributeName(call.args());
@@ -108,7 +112,8 @@ final class StaticChecks {
     ResourceSchema schema = byName.get(resource).schema();
     if (schema == null || attribute.equals("show") || attribute.startsWith("resource.")
         || attribute.equals("OS::stack_id")
-        || schema.attributes().containsKey(attribute)) {
+        || schema.attributes().containsKey(attribute)
+        || OUTPUT_ATTRIBUTES.contains(schema.type())) {
       return;
     }
     throw Errors.at(call.path(), new TemplateError("InvalidTemplateAttribute",

@@ -38,6 +38,7 @@ final class ServerResource implements ResourceType {
   private final ServerStates states;
   private final ServerUpdates updates;
   private final ServerAttributes attributes;
+  private final SoftwareTransport software;
 
   ServerResource(Cloud cloud) {
     this.cloud = requireNonNull(cloud, "cloud is null");
@@ -46,6 +47,7 @@ final class ServerResource implements ResourceType {
     this.states = new ServerStates(cloud);
     this.updates = new ServerUpdates(cloud, lookups, ports, states);
     this.attributes = new ServerAttributes(cloud);
+    this.software = new SoftwareTransport(new dev.kiln.orchestration.software.StackUsers(cloud.identity()));
   }
 
   @Override
@@ -58,9 +60,10 @@ final class ServerResource implements ResourceType {
     ServerProps props = ServerProps.of(context.properties());
     validate(props);
     String name = serverName(context, props);
+    JsonNode bootMetadata = software.prepare(context, context.properties());
     Server server = findMine(context, name).orElse(null);
     if (server == null) {
-      server = boot(context, props, name);
+      server = boot(context, props, name, bootMetadata);
     }
     context.physicalId(server.id());
     states.await(context, server.id(), Server.ACTIVE, Set.of(Server.BUILD));
@@ -109,7 +112,7 @@ final class ServerResource implements ResourceType {
   }
 
   /** Asks Compute for the server: its ports first (made, taken over or the user's), then the boot. */
-  private Server boot(ResourceContext context, ServerProps props, String name) throws Exception {
+  private Server boot(ResourceContext context, ServerProps props, String name, JsonNode bootMetadata) throws Exception {
     Actor owner = context.owner();
     List<String> groupIds = lookups.securityGroupIds(owner, props.securityGroups());
     List<Servers.NetworkRequest> requests = new ArrayList<>();
@@ -134,7 +137,7 @@ final class ServerResource implements ResourceType {
     Servers.Spec spec =
         new Servers.Spec(
             name, mark(context), flavorId, imageId, requests, auto, props.keyName(), props.metadata(),
-            props.availabilityZone(), UserData.encode(props.userDataFormat(), props.userData()), props.securityGroups(),
+            props.availabilityZone(), UserData.encode(props.userDataFormat(), props.userData(), bootMetadata), props.securityGroups(),
             props.groupHint(), 1, 1, props.volumes().stream().map(ServerProps.VolumeMapping::mapping).toList());
     return cloud.servers().servers().create(owner, spec);
   }
@@ -173,6 +176,7 @@ final class ServerResource implements ResourceType {
       states.awaitGone(context, id);
     }
     ports.release(context);
+    software.release(context);
   }
 
   @Override

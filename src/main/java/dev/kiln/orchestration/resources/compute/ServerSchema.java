@@ -53,8 +53,9 @@ final class ServerSchema {
                           + " boot data, SOFTWARE_CONFIG for software deployments (metadata delivered later).")
                   .defaultValue("HEAT_CFNTOOLS").allowed("HEAT_CFNTOOLS", "RAW", "SOFTWARE_CONFIG"),
               "software_config_transport",
-              Props.string("How the server fetches its software configuration metadata.")
-                  .defaultValue("POLL_SERVER_CFN")
+              // Heat's default is the operator's default_software_config_transport; Kiln's is the one it has.
+              Props.string("How the server fetches its software configuration metadata (Kiln: POLL_SERVER_HEAT).")
+                  .defaultValue("POLL_SERVER_HEAT")
                   .allowed("POLL_SERVER_CFN", "POLL_SERVER_HEAT", "POLL_TEMP_URL", "ZAQAR_MESSAGE")
                   .updatable(),
               "user_data_update_policy",

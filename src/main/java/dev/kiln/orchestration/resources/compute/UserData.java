@@ -17,11 +17,26 @@ final class UserData {
   private UserData() {}
 
   static String encode(String format, String userData) {
+    return encode(format, userData, null);
+  }
+
+  /**
+   * As above; a SOFTWARE_CONFIG server's {@code metadata} (its deployments and os-collect-config
+   * section) goes in a {@code cfn-init-data} part, where the in-instance tools find their first
+   * poll settings, as in Heat's boot data.
+   */
+  static String encode(String format, String userData, com.fasterxml.jackson.databind.JsonNode metadata) {
     String data = userData == null ? "" : userData;
     String body =
         switch (format) {
           case "RAW" -> data;
-          case "SOFTWARE_CONFIG" -> multipart(data.isEmpty() ? null : part("x-shellscript", "config", data));
+          case "SOFTWARE_CONFIG" -> {
+            String parts = data.isEmpty() ? "" : part("x-shellscript", "config", data);
+            if (metadata != null) {
+              parts += (parts.isEmpty() ? "" : "--" + BOUNDARY + "\n") + part("x-cfninitdata", "cfn-init-data", metadata.toString());
+            }
+            yield multipart(parts.isEmpty() ? null : parts);
+          }
           default -> multipart(part("x-cfninitdata", "cfn-userdata", data));
         };
     return body.isEmpty() ? null : Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8));

@@ -1,0 +1,89 @@
+package dev.kiln.orchestration.resources.software;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.orchestration.resources.NestedStacks;
+import dev.kiln.orchestration.resources.ResourceContext;
+import dev.kiln.orchestration.resources.ResourceState;
+import dev.kiln.orchestration.resources.ResourceType;
+import dev.kiln.orchestration.template.schema.ResourceSchema;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * {@code OS::Heat::SoftwareDeploymentGroup} and {@code OS::Heat::StructuredDeploymentGroup}: a
+ * nested stack with one deployment per entry of {@code servers}, named by its key, each with the
+ * group's config, input values, actions and transport. A change replaces the group.
+ */
+final class DeploymentGroup implements ResourceType {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  private final boolean structured;
+
+  DeploymentGroup(boolean structured) {
+    this.structured = structured;
+  }
+
+  @Override
+  public ResourceSchema schema() {
+    return structured ? DeploymentSchemas.STRUCTURED_GROUP : DeploymentSchemas.GROUP;
+  }
+
+  @Override
+  public void create(ResourceContext context) throws Exception {
+    JsonNode p = context.properties();
+    ObjectNode template = JSON.objectNode();
+    template.put("heat_template_version", "2015-04-30");
+    ObjectNode resources = template.putObject("resources");
+    for (Iterator<Map.Entry<String, JsonNode>> it = p.path("servers").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> server = it.next();
+      ObjectNode member = resources.putObject(server.getKey());
+      member.put("type", structured ? DeploymentSchemas.STRUCTURED_TYPE : DeploymentSchemas.TYPE);
+      ObjectNode props = member.putObject("properties");
+      p.fields().forEachRemaining(e -> {
+        if (!e.getKey().equals("servers") && !e.getValue().isNull()) {
+          props.set(e.getKey(), e.getValue());
+        }
+      });
+      props.set("server", server.getValue());
+    }
+    context.physicalId(context.nested().create(context.nestedSource(template), Map.of(), null));
+  }
+
+  @Override
+  public void delete(ResourceContext context) throws Exception {
+    if (context.physicalId() != null) {
+      context.nested().delete(context.physicalId());
+    }
+  }
+
+  @Override
+  public void suspend(ResourceContext context) throws Exception {
+    context.nested().suspend(context.physicalId());
+  }
+
+  @Override
+  public void resume(ResourceContext context) throws Exception {
+    context.nested().resume(context.physicalId());
+  }
+
+  @Override
+  public JsonNode attribute(ResourceState resource, String name, NestedStacks nested) {
+    String memberAttribute =
+        switch (name) {
+          case "deploy_stdouts" -> "deploy_stdout";
+          case "deploy_stderrs" -> "deploy_stderr";
+          case "deploy_status_codes" -> "deploy_status_code";
+          default -> name;
+        };
+    ObjectNode out = JSON.objectNode();
+    if (resource.nestedStackId() == null && resource.physicalId() == null) {
+      return out;
+    }
+    String child = resource.nestedStackId() != null ? resource.nestedStackId() : resource.physicalId();
+    for (String key : nested.resources(child).keySet()) {
+      out.set(key, nested.attribute(child, key, memberAttribute));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,100 @@
+package dev.kiln.orchestration.resources.software;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.OpenStackCli;
+import dev.kiln.testing.Tenant;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Debian's os-collect-config (python3-os-collect-config), unchanged, polls a SOFTWARE_CONFIG
+ * server's metadata from Kiln with its heat collector, using the settings the server boots with
+ * (the os-collect-config section of its cfn-init-data), and finds the server's deployments.
+ */
+class OsCollectConfigTest {
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
+  @TempDir static Path dir;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static OpenStackCli cli;
+
+  @BeforeAll
+  static void project() {
+    Tenant member = Tenant.create(kiln, kiln.admin(), "occ", "occ-user");
+    cli = member.cli(kiln.authUrl());
+    Cloud.network(member.api(), "private", "10.40.0.0/24");
+  }
+
+  @Test
+  void theHeatCollectorReadsTheServersDeployments() throws Exception {
+    Path template = dir.resolve("occ.yaml");
+    Files.writeString(
+        template,
+        """
+        heat_template_version: 2018-08-31
+        resources:
+          config:
+            type: OS::Heat::SoftwareConfig
+            properties:
+              group: script
+              inputs: [{name: greeting}]
+              config: "#!/bin/sh\\necho $greeting\\n"
+          server:
+            type: OS::Nova::Server
+            properties:
+              image: cirros
+              flavor: m1.tiny
+              networks: [{network: private}]
+              user_data_format: SOFTWARE_CONFIG
+              software_config_transport: POLL_SERVER_HEAT
+          deployment:
+            type: OS::Heat::SoftwareDeployment
+            properties:
+              name: 10_hello
+              config: {get_resource: config}
+              server: {get_resource: server}
+              input_values: {greeting: hello}
+              signal_transport: NO_SIGNAL
+        """);
+    cli.ok("stack", "create", "-t", template.toString(), "--wait", "occ-stack");
+    String serverId = cli.json("stack", "resource", "show", "occ-stack", "server").get("physical_resource_id").asText();
+    JsonNode server = kiln.admin().withHeader("X-OpenStack-Nova-API-Version", "2.3")
+        .get(Cloud.NOVA + "/servers/" + serverId).expect(200).get("server");
+    String userData = new String(Base64.getDecoder().decode(server.get("OS-EXT-SRV-ATTR:user_data").asText()),
+        StandardCharsets.UTF_8);
+    String json = userData.substring(userData.indexOf("{\"deployments\""));
+    JsonNode heat = JSON.readTree(json.substring(0, json.indexOf('\n'))).get("os-collect-config").get("heat");
+
+    Path cache = Files.createDirectories(dir.resolve("cache"));
+    List<String> command = new ArrayList<>(List.of(
+        "/usr/bin/os-collect-config", "--one-time", "--print", "--cachedir", cache.toString(),
+        "--heat-user-id", heat.get("user_id").asText(), "--heat-password", heat.get("password").asText(),
+        "--heat-auth-url", heat.get("auth_url").asText(), "--heat-project-id", heat.get("project_id").asText(),
+        "--heat-stack-id", heat.get("stack_id").asText(), "--heat-resource-name", heat.get("resource_name").asText(),
+        "heat"));
+    Process run = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(run.exitValue()).as(out).isZero();
+    JsonNode printed = JSON.readTree(out);
+    // The collector splits the deployments list into one entry per deployment, by config name.
+    assertThat(printed.toString()).contains("10_hello").contains("echo $greeting").contains("deploy_server_id")
+        .contains(serverId);
+    JsonNode collected = printed.get("heat");
+    assertThat(collected.get("os-collect-config").get("heat").get("resource_name").asText()).isEqualTo("server");
+  }
+}
