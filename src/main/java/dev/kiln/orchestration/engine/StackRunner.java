@@ -60,11 +60,6 @@ final class StackRunner {
     return engine;
   }
 
-  /** Creates every resource not created yet, each once its dependencies are. */
-  Outcome create(LiveStack live, Journal journal, Instant deadline) throws InterruptedException {
-    return create(live, journal, deadline, null);
-  }
-
   /** @param enclosing the interruption of the walk this one runs in (a nested stack's), or null */
   Outcome create(LiveStack live, Journal journal, Instant deadline, Interruption enclosing)
       throws InterruptedException {
@@ -86,7 +81,8 @@ final class StackRunner {
    * Deletes the rows an update left behind (replaced generations whose clean-up an update failure
    * or a disabled rollback skipped), before the stack's own resources go.
    */
-  Outcome deleteLeftovers(LiveStack live, List<ResourceRow> leftovers, Journal journal, Instant deadline)
+  Outcome deleteLeftovers(
+      LiveStack live, List<ResourceRow> leftovers, Journal journal, Instant deadline, Interruption enclosing)
       throws InterruptedException {
     if (leftovers.isEmpty()) {
       return new Outcome(StackStatus.COMPLETE, "");
@@ -94,7 +90,7 @@ final class StackRunner {
     LiveStack none = LiveStack.of(live.stack(), List.of(), new BoundStack(Map.of(), List.of(), List.of()), engine.types());
     UpdatePlanner planner = new UpdatePlanner(this, none, leftovers, Map.of());
     UpdatePlan plan = planner.plan();
-    Interruption interruption = new Interruption(null);
+    Interruption interruption = new Interruption(enclosing);
     ResourceSteps steps = new ResourceSteps(this, none, journal, deadline, interruption);
     UpdateSteps update = new UpdateSteps(this, none, plan, planner, journal, deadline, steps);
     return walk(StackAction.DELETE, plan.graph(), update::visit, deadline, interruption);
@@ -139,7 +135,9 @@ final class StackRunner {
    *
    * @param leftovers rows no longer current and not deleted, to clean up
    */
-  Outcome update(LiveStack live, List<ResourceRow> leftovers, StackAction action, Journal journal, Instant deadline)
+  Outcome update(
+      LiveStack live, List<ResourceRow> leftovers, StackAction action, Journal journal, Instant deadline,
+      Interruption enclosing)
       throws InterruptedException {
     addMissingRows(live, journal);
     UpdatePlanner planner = new UpdatePlanner(this, live, leftovers, restrictedActions(live));
@@ -149,7 +147,7 @@ final class StackRunner {
     } catch (dev.kiln.common.ServiceException refused) {
       return new Outcome(StackStatus.FAILED, refused.getMessage());
     }
-    Interruption interruption = new Interruption(null);
+    Interruption interruption = new Interruption(enclosing);
     ResourceSteps steps = new ResourceSteps(this, live, journal, deadline, interruption);
     UpdateSteps update = new UpdateSteps(this, live, plan, planner, journal, deadline, steps);
     return walk(action, plan.graph(), update::visit, deadline, interruption);
@@ -243,8 +241,22 @@ final class StackRunner {
     if (left.isNegative()) {
       left = Duration.ZERO;
     }
+    // A step starts only while the operation still runs; stopping never interrupts a step's
+    // thread outside the waits Interruption runs (see there).
+    Walker.Visitor<V> guarded = vertex -> {
+      if (interruption.stopped() && !interruption.timedOut()) {
+        throw new Interruption.LetGo();
+      }
+      visitor.visit(vertex);
+    };
+    Runnable stop = () -> {
+      if (!interruption.timedOut()) {
+        interruption.stop();
+      }
+    };
     WalkResult<V> result =
-        new Walker<>(graph, visitor, Walker.Options.defaults().withTimeout(left).withOnTimeout(interruption::timeOut))
+        new Walker<>(graph, guarded, Walker.Options.defaults().withTimeout(left).withOnTimeout(interruption::timeOut)
+                .withStopVisits(stop))
             .walk();
     for (Throwable error : result.failed().values()) {
       if (error instanceof Journal.Superseded superseded) {
@@ -328,7 +340,7 @@ final class StackRunner {
   }
 
   /** Blocks until the hook on this resource is cleared. */
-  void awaitHook(ResourceRow row, Instant deadline) throws InterruptedException {
+  void awaitHook(ResourceRow row, Instant deadline, Interruption interruption) throws InterruptedException {
     ResourceStore resources = new ResourceStore(engine.db().sql());
     java.util.List<String> ids = java.util.List.of(row.id());
     while (true) {
@@ -336,7 +348,7 @@ final class StackRunner {
       if (resources.hook(row.id()).isEmpty()) {
         return;
       }
-      if (!engine.bus().await(ids, seen, deadline, engine.clock())) {
+      if (!interruption.parked(() -> engine.bus().await(ids, seen, deadline, engine.clock()))) {
         throw new InterruptedException("timed out waiting for a hook");
       }
     }

@@ -309,7 +309,7 @@ final class StackUpdates {
       throw ServiceException.invalid(
           "NotSupported", "Cancelling update when stack is " + now2.action() + "_" + now2.status() + " is not supported.");
     }
-    operations.interrupt(stack.id(), stack.traversal());
+    operations.stop(stack.id(), stack.traversal());
     if (target != null) {
       tasks.wake();
     }
