@@ -73,6 +73,10 @@ final class ResourceSteps {
                   name, type.schema(), resolved, runner.engine().checkers().forOwner(Engine.owner(live.stack())))
               : resolved;
       metadata = definition.metadata().resolve(resolver);
+      if (type.checksProperties() && properties.isObject()) {
+        type.validate(new dev.kiln.orchestration.template.KnownProperties(
+            (com.fasterxml.jackson.databind.node.ObjectNode) properties, java.util.Set.of()));
+      }
     } catch (ServiceException e) {
       if (row.status() != StackStatus.IN_PROGRESS || row.action() != StackAction.CREATE) {
         row = runner.transition(
@@ -139,8 +143,8 @@ final class ResourceSteps {
         return;
       }
     }
-    if (row.action() == action && row.status() == StackStatus.COMPLETE) {
-      return;
+    if (row.action() == action && row.status() == StackStatus.COMPLETE && action != StackAction.CHECK) {
+      return; // suspended or resumed already (a repeated step after a crash); a check always looks again
     }
     row = runner.transition(live, journal, row, action, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, null);
     NestedStackRunner nested = nested(row);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.Actor;
 import dev.kiln.common.ServiceException;
+import dev.kiln.orchestration.ResourceTypePolicy;
 import dev.kiln.orchestration.Stack;
 import dev.kiln.orchestration.StackAction;
 import dev.kiln.orchestration.StackPreview;
@@ -77,12 +78,14 @@ final class StackCommands {
     }
     Engine e = engine();
     ParsedStack parsed = e.templates().parse(request.template(), e.types());
+    ResourceTypePolicy.enforceTemplate(actor, parsed.templateJson());
     String stackId = e.ids().uuid();
     BoundStack bound =
         parsed.bind(
             request.parameters(),
             new PseudoParameters(request.name(), stackId, actor.projectId()),
             e.checkers().forOwner(actor));
+    e.types().validate(bound);
     Instant now = e.now();
     TemplateSource source = request.template();
     TemplateRow template =
@@ -329,9 +332,10 @@ final class StackCommands {
   ParsedStack validate(Actor actor, TemplateSource template, Map<String, JsonNode> parameters) {
     Engine e = engine();
     ParsedStack parsed = e.templates().parse(template, e.types());
+    ResourceTypePolicy.enforceTemplate(actor, parsed.templateJson());
     if (!parameters.isEmpty()) {
-      parsed.bind(parameters, new PseudoParameters("validate", "validate", actor.projectId()),
-          e.checkers().forOwner(actor));
+      e.types().validate(parsed.bind(parameters, new PseudoParameters("validate", "validate", actor.projectId()),
+          e.checkers().forOwner(actor)));
     }
     return parsed;
   }
