@@ -234,6 +234,17 @@ final class StackRunner {
         null);
   }
 
+  /**
+   * A check looks at every resource even when one fails, as Heat's aggregates its failures (only
+   * the dependants of a failed resource are not checked); other operations stop at a failure.
+   */
+  private static Walker.Options options(StackAction action) {
+    Walker.Options defaults = Walker.Options.defaults();
+    return action != StackAction.CHECK
+        ? defaults
+        : new Walker.Options(false, defaults.maxConcurrent(), defaults.timeout(), defaults.cancelGrace());
+  }
+
   private <V> Outcome walk(
       StackAction action, Graph<V> graph, Walker.Visitor<V> visitor, Instant deadline, Interruption interruption)
       throws InterruptedException {
@@ -255,7 +266,7 @@ final class StackRunner {
       }
     };
     WalkResult<V> result =
-        new Walker<>(graph, guarded, Walker.Options.defaults().withTimeout(left).withOnTimeout(interruption::timeOut)
+        new Walker<>(graph, guarded, options(action).withTimeout(left).withOnTimeout(interruption::timeOut)
                 .withStopVisits(stop))
             .walk();
     for (Throwable error : result.failed().values()) {
