@@ -3,6 +3,7 @@ package dev.kiln.orchestration.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.kiln.common.Actor;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;
@@ -10,6 +11,7 @@ import dev.kiln.http.ApiResponse;
 import dev.kiln.http.ApiRoutes;
 import dev.kiln.http.Json;
 import dev.kiln.orchestration.OrchestrationService;
+import dev.kiln.orchestration.ResourceTypePolicy;
 import dev.kiln.orchestration.api.HeatPolicy.Role;
 import dev.kiln.orchestration.template.schema.ResourceSchema;
 import dev.kiln.orchestration.template.schema.SupportStatus;
@@ -44,7 +46,7 @@ final class ResourceTypesApi {
   }
 
   private ApiResponse list(ApiRequest request) {
-    HeatPolicy.enforce(request, "list_resource_types", Role.READER);
+    Actor actor = HeatPolicy.enforce(request, "list_resource_types", Role.READER);
     String status = request.query("support_status").orElse(null);
     if (status != null && !SUPPORT_STATUSES.contains(status)) {
       throw ApiError.badRequest(
@@ -66,6 +68,7 @@ final class ResourceTypesApi {
       SupportStatus support = type.supportStatus() == null ? SupportStatus.SUPPORTED : type.supportStatus();
       boolean matches =
           !ResourceTypeViews.hidden(support)
+              && ResourceTypePolicy.allowed(actor, type.type())
               && (name == null || name.matcher(type.type()).lookingAt())
               && (version == null || version.equals(support.version()))
               && (status == null || status.equals(support.status()));
@@ -84,14 +87,16 @@ final class ResourceTypesApi {
   }
 
   private ApiResponse show(ApiRequest request) {
-    HeatPolicy.enforce(request, "resource_schema", Role.READER);
+    Actor actor = HeatPolicy.enforce(request, "resource_schema", Role.READER);
+    ResourceTypePolicy.enforce(actor, List.of(request.pathParam("type_name")));
     ResourceSchema type = visible(request.pathParam("type_name"));
     return ApiResponse.ok(
         ResourceTypeViews.schema(type, HeatParams.bool(request, "with_description", false)));
   }
 
   private ApiResponse template(ApiRequest request) {
-    HeatPolicy.enforce(request, "generate_template", Role.MEMBER);
+    Actor actor = HeatPolicy.enforce(request, "generate_template", Role.MEMBER);
+    ResourceTypePolicy.enforce(actor, List.of(request.pathParam("type_name")));
     String templateType = request.query("template_type").orElse("cfn");
     String kind = templateType.toLowerCase(Locale.ROOT);
     if (!kind.equals("cfn") && !kind.equals("hot")) {

@@ -86,6 +86,8 @@ final class NestedStackRunner implements NestedStacks {
     LiveStack live;
     if (existing.isEmpty()) {
       ParsedStack parsed = e.templates().parse(template, e.types());
+      // A nested stack is the owner's stack too: Heat checks its types when it is made.
+      dev.kiln.orchestration.ResourceTypePolicy.enforceTemplate(Engine.owner(parentStack), parsed.templateJson());
       String id = e.ids().uuid();
       String name = parentStack.name() + "-" + resource.name() + "-" + ShortId.of(id);
       BoundStack bound =

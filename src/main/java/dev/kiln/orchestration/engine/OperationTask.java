@@ -68,8 +68,12 @@ final class OperationTask implements TaskHandler {
       return null; // finished, or superseded by a newer operation
     }
     StackAction action = stack.action();
-    try (AutoCloseable running = operations.enter(stackId, traversal);
-        Watch watch = new Watch(e, stackId, traversal, Thread.currentThread());
+    Interruption root = new Interruption(null);
+    if (!operations.stopOthers(stackId, traversal, SUPERSEDED_GRACE)) {
+      LOG.warn("stack {}: an operation this one took over is still running after {}", stackId, SUPERSEDED_GRACE);
+    }
+    try (AutoCloseable running = operations.enter(stackId, traversal, root);
+        Watch watch = new Watch(e, stackId, traversal, root);
         Journal journal = new Journal(e.db(), stack.id(), traversal)) {
       List<ResourceRow> rows = new ResourceStore(e.db().sql()).current(stack.id());
       LiveStack live;
@@ -93,13 +97,13 @@ final class OperationTask implements TaskHandler {
       Instant deadline = deadline(stack);
       StackRunner.Outcome outcome =
           switch (action) {
-            case CREATE -> runner.create(live, journal, deadline);
+            case CREATE -> runner.create(live, journal, deadline, root);
             case DELETE -> {
-              StackRunner.Outcome old = runner.deleteLeftovers(live, leftovers(stack), journal, deadline);
-              yield old.status() == StackStatus.COMPLETE ? runner.delete(live, journal, deadline, null) : old;
+              StackRunner.Outcome old = runner.deleteLeftovers(live, leftovers(stack), journal, deadline, root);
+              yield old.status() == StackStatus.COMPLETE ? runner.delete(live, journal, deadline, root) : old;
             }
-            case SUSPEND, RESUME, CHECK -> runner.act(live, action, journal, deadline, null);
-            case UPDATE, ROLLBACK -> runner.update(live, leftovers(stack), action, journal, deadline);
+            case SUSPEND, RESUME, CHECK -> runner.act(live, action, journal, deadline, root);
+            case UPDATE, ROLLBACK -> runner.update(live, leftovers(stack), action, journal, deadline, root);
             default -> new StackRunner.Outcome(StackStatus.FAILED, "Kiln cannot run a stack " + action + " yet");
           };
       if (outcome.status() == StackStatus.FAILED && rollsBack(live.stack(), action)) {
@@ -111,7 +115,7 @@ final class OperationTask implements TaskHandler {
         LiveStack back;
         try {
           back = LiveStack.of(target, current, e.parsed().bound(target, e.checkers()), e.types());
-          outcome = runner.update(back, leftovers(target), StackAction.ROLLBACK, journal, deadline(target));
+          outcome = runner.update(back, leftovers(target), StackAction.ROLLBACK, journal, deadline(target), root);
         } catch (ServiceException refused) {
           back = LiveStack.of(target, current, null, e.types());
           outcome = new StackRunner.Outcome(StackStatus.FAILED, refused.getMessage());
@@ -127,6 +131,12 @@ final class OperationTask implements TaskHandler {
     } catch (Journal.Superseded superseded) {
       LOG.info("stack {}: operation {} was superseded", stackId, traversal);
       return null;
+    } catch (Interruption.LetGo letGo) {
+      if (root.stopped()) {
+        LOG.info("stack {}: operation {} was taken over (stopped)", stackId, traversal);
+        return null;
+      }
+      throw letGo;
     } catch (InterruptedException interrupted) {
       if (superseded(e, stackId, traversal)) {
         Thread.interrupted();
@@ -151,18 +161,17 @@ final class OperationTask implements TaskHandler {
   }
 
   /**
-   * Looks at the stack's row every second while the operation runs, and interrupts the operation
-   * once another one took the stack over (a cancel received by another node).
+   * Looks at the stack's row every second while the operation runs, and stops the operation once
+   * another one took the stack over (a cancel or delete received by another node).
    */
   private static final class Watch implements AutoCloseable {
-    private final Thread watcher;
-    private boolean closed;
+    // Ended by a latch, not an interrupt: the watcher may be reading the store when it ends.
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
-    Watch(Engine e, String stackId, String traversal, Thread operation) {
-      this.watcher = Thread.ofVirtual().name("heat-watch-" + stackId).start(() -> {
+    Watch(Engine e, String stackId, String traversal, Interruption operation) {
+      Thread.ofVirtual().name("heat-watch-" + stackId).start(() -> {
         try {
-          while (true) {
-            Thread.sleep(WATCH_INTERVAL);
+          while (!done.await(WATCH_INTERVAL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             boolean taken;
             try {
               taken = new StackStore(e.db().sql()).find(stackId).map(s -> !s.traversal().equals(traversal)).orElse(true);
@@ -170,30 +179,25 @@ final class OperationTask implements TaskHandler {
               continue;
             }
             if (taken) {
-              synchronized (this) {
-                if (!closed) {
-                  operation.interrupt();
-                }
-              }
+              operation.stop();
               return;
             }
           }
-        } catch (InterruptedException done) {
-          // the operation ended
+        } catch (InterruptedException interrupted) {
+          // the node is shutting down
         }
       });
     }
 
     @Override
     public void close() {
-      synchronized (this) {
-        closed = true;
-      }
-      watcher.interrupt();
+      done.countDown();
     }
   }
 
   private static final Duration WATCH_INTERVAL = Duration.ofSeconds(1);
+  /** How long an operation waits for the one it took over (on this node) to let go. */
+  private static final Duration SUPERSEDED_GRACE = Duration.ofSeconds(30);
 
   private static boolean needsTemplate(StackAction action) {
     return action == StackAction.CREATE || action == StackAction.UPDATE || action == StackAction.ROLLBACK;

@@ -127,6 +127,6 @@ public final class Orchestration {
     Operations operations = new Operations();
     tasks.register(OperationTask.KIND, new OperationTask(runner, new Lifecycle(plugins), operations));
     return new EngineService(
-        engine, new StackCommands(runner, tasks), new StackUpdates(runner, tasks, operations), new StackReads(runner));
+        engine, new StackCommands(runner, tasks, operations), new StackUpdates(runner, tasks, operations), new StackReads(runner));
   }
 }

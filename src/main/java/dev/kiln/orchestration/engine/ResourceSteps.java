@@ -39,6 +39,10 @@ final class ResourceSteps {
     this.resolver = new StackResolver(live, name -> nested(live.slot(name).row()));
   }
 
+  Interruption interruption() {
+    return interruption;
+  }
+
   NestedStackRunner nested(ResourceRow row) {
     return new NestedStackRunner(runner, live, row, journal, deadline, interruption);
   }
@@ -69,6 +73,10 @@ final class ResourceSteps {
                   name, type.schema(), resolved, runner.engine().checkers().forOwner(Engine.owner(live.stack())))
               : resolved;
       metadata = definition.metadata().resolve(resolver);
+      if (type.checksProperties() && properties.isObject()) {
+        type.validate(new dev.kiln.orchestration.template.KnownProperties(
+            (com.fasterxml.jackson.databind.node.ObjectNode) properties, java.util.Set.of()));
+      }
     } catch (ServiceException e) {
       if (row.status() != StackStatus.IN_PROGRESS || row.action() != StackAction.CREATE) {
         row = runner.transition(
@@ -82,7 +90,7 @@ final class ResourceSteps {
           properties);
     }
     NestedStackRunner nested = nested(row);
-    Step step = new Step(runner.engine(), live, row, properties, deadline, nested);
+    Step step = new Step(runner.engine(), live, row, properties, deadline, nested, interruption);
     try {
       type.create(step);
     } catch (Exception e) {
@@ -115,7 +123,7 @@ final class ResourceSteps {
       // Always asked, even for a row that never left INIT: a create whose outcome a crash lost
       // may have made something, and the type finds it by the row's id.
       NestedStackRunner nested = nested(row);
-      Step step = new Step(runner.engine(), live, row, row.properties(), deadline, nested);
+      Step step = new Step(runner.engine(), live, row, row.properties(), deadline, nested, interruption);
       try {
         slot.type.delete(step);
       } catch (Exception e) {
@@ -135,12 +143,12 @@ final class ResourceSteps {
         return;
       }
     }
-    if (row.action() == action && row.status() == StackStatus.COMPLETE) {
-      return;
+    if (row.action() == action && row.status() == StackStatus.COMPLETE && action != StackAction.CHECK) {
+      return; // suspended or resumed already (a repeated step after a crash); a check always looks again
     }
     row = runner.transition(live, journal, row, action, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, null);
     NestedStackRunner nested = nested(row);
-    Step step = new Step(runner.engine(), live, row, row.properties(), deadline, nested);
+    Step step = new Step(runner.engine(), live, row, row.properties(), deadline, nested, interruption);
     try {
       switch (action) {
         case SUSPEND -> slot.type.suspend(step);
@@ -176,7 +184,7 @@ final class ResourceSteps {
     }
     journal.sync();
     try {
-      runner.awaitHook(row, deadline);
+      runner.awaitHook(row, deadline, interruption);
     } catch (InterruptedException e) {
       throw fail(slot, row, action, e);
     }
@@ -193,10 +201,12 @@ final class ResourceSteps {
 
   /** Records the failure on the resource and returns what the walk should see. */
   StackRunner.StepFailed fail(LiveStack.Slot slot, ResourceRow row, StackAction action, Throwable error) {
+    if (error instanceof Interruption.LetGo letGo) {
+      throw letGo; // a nested stack's step let go: so does this one
+    }
     if (error instanceof InterruptedException && !interruption.timedOut()) {
       // Not a timeout: the node is letting the operation go. What is persisted stays as it is,
       // for the next attempt (or the operation that took the stack over) to carry on from.
-      Thread.currentThread().interrupt();
       throw new Interruption.LetGo();
     }
     String reason =
@@ -204,9 +214,6 @@ final class ResourceSteps {
             ? action + " aborted (" + StackRunner.TIMED_OUT + ")"
             : Failures.resourceReason(row.name(), error);
     runner.transition(live, journal, slot, row, action, StackStatus.FAILED, reason, null);
-    if (error instanceof InterruptedException) {
-      Thread.currentThread().interrupt();
-    }
     return new StackRunner.StepFailed(reason, action);
   }
 

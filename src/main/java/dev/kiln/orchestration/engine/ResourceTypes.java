@@ -36,6 +36,14 @@ final class ResourceTypes implements ResourceTypeCatalog {
     return Optional.ofNullable(types.get(type)).map(ResourceType::schema);
   }
 
+  @Override
+  public java.util.Set<String> implicitDependencies(
+      dev.kiln.orchestration.template.TemplateResource resource,
+      List<dev.kiln.orchestration.template.TemplateResource> all) {
+    ResourceType type = types.get(resource.type());
+    return type == null ? java.util.Set.of() : type.implicitDependencies(resource, all);
+  }
+
   List<ResourceSchema> schemas() {
     List<ResourceSchema> all = new ArrayList<>();
     types.values().forEach(t -> all.add(t.schema()));
@@ -48,6 +56,19 @@ final class ResourceTypes implements ResourceTypeCatalog {
       case ResolvedType.Builtin b -> b.type();
       case ResolvedType.ProviderTemplate p -> "template:" + p.templateName();
     };
+  }
+
+  /**
+   * Runs each resource's type checks ({@link ResourceType#validate}) on what the bound template
+   * knows of its properties: a refusal answers 400 before anything is stored.
+   */
+  void validate(dev.kiln.orchestration.template.BoundStack bound) {
+    for (dev.kiln.orchestration.template.ResourceDefinition definition : bound.resources()) {
+      ResourceType type = forImplementation(implementationName(definition.implementation()));
+      if (type.checksProperties()) {
+        type.validate(definition.properties().known());
+      }
+    }
   }
 
   /** The type a row's recorded implementation names. */

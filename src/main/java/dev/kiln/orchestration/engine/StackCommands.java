@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.Actor;
 import dev.kiln.common.ServiceException;
+import dev.kiln.orchestration.ResourceTypePolicy;
 import dev.kiln.orchestration.Stack;
 import dev.kiln.orchestration.StackAction;
 import dev.kiln.orchestration.StackPreview;
@@ -46,10 +47,12 @@ final class StackCommands {
   private final StackRunner runner;
   private final TaskRunner tasks;
   private final Stacks stacks;
+  private final Operations operations;
 
-  StackCommands(StackRunner runner, TaskRunner tasks) {
+  StackCommands(StackRunner runner, TaskRunner tasks, Operations operations) {
     this.runner = requireNonNull(runner, "runner is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
+    this.operations = requireNonNull(operations, "operations is null");
     this.stacks = new Stacks(runner.engine().db());
   }
 
@@ -75,12 +78,14 @@ final class StackCommands {
     }
     Engine e = engine();
     ParsedStack parsed = e.templates().parse(request.template(), e.types());
+    ResourceTypePolicy.enforceTemplate(actor, parsed.templateJson());
     String stackId = e.ids().uuid();
     BoundStack bound =
         parsed.bind(
             request.parameters(),
             new PseudoParameters(request.name(), stackId, actor.projectId()),
             e.checkers().forOwner(actor));
+    e.types().validate(bound);
     Instant now = e.now();
     TemplateSource source = request.template();
     TemplateRow template =
@@ -133,8 +138,84 @@ final class StackCommands {
     return new StackPreview(Views.stack(stack, List.of()), resources);
   }
 
+  /**
+   * Deletes a stack. As Heat does, a delete does not wait for an operation in progress: it takes
+   * the stack over from it (the old operation's task is fenced off and stopped, its resources in
+   * progress are marked aborted) and deletes, in the same transaction that queues its task, so
+   * the delete wins after a crash too. A stack already being deleted is left to that delete.
+   */
   void delete(Actor actor, String stackId) {
-    begin(actor, stackId, StackAction.DELETE);
+    for (int attempt = 0; ; attempt++) {
+      StackRow stack = stacks.live(actor, stackId);
+      if (stack.inProgress() && stack.parentId() == null) {
+        if (stack.action() == StackAction.DELETE || takeOverForDelete(stack)) {
+          return;
+        }
+      } else {
+        try {
+          begin(actor, stackId, StackAction.DELETE);
+          return;
+        } catch (ServiceException conflict) {
+          if (conflict.kind() != ServiceException.Kind.CONFLICT || stack.parentId() != null || attempt >= 3) {
+            throw conflict;
+          }
+          // an operation began between the look and the lock: take it over instead
+        }
+      }
+      if (attempt >= 3) {
+        throw Stacks.inProgress(stack);
+      }
+    }
+  }
+
+  /** @return false when the stack is no longer running the operation {@code stack} shows */
+  private boolean takeOverForDelete(StackRow stack) {
+    Engine e = engine();
+    String traversal = e.ids().uuid();
+    Instant now = e.now();
+    String reason = "Stack DELETE started";
+    boolean taken =
+        e.db().inTransaction(
+            sql -> {
+              StackStore store = new StackStore(sql);
+              if (!store.fence(stack.id(), stack.traversal())) {
+                return false;
+              }
+              StackRow current = store.find(stack.id()).orElseThrow();
+              if (!current.inProgress() || current.deleted()) {
+                return false;
+              }
+              List<dev.kiln.orchestration.store.EventRow> events = new ArrayList<>();
+              List<ResourceRow> aborted = new ArrayList<>();
+              ResourceStore resources = new ResourceStore(sql);
+              List<ResourceRow> rows = new ArrayList<>(resources.current(stack.id()));
+              rows.addAll(resources.leftovers(stack.id()));
+              for (ResourceRow row : rows) {
+                if (row.status() == StackStatus.IN_PROGRESS) {
+                  String why = row.action() + " aborted (Operation cancelled)";
+                  ResourceRow failed = row.withState(row.action(), StackStatus.FAILED, why, now);
+                  aborted.add(failed);
+                  events.add(runner.resourceEvent(current, failed, why, null));
+                }
+              }
+              resources.updateAll(aborted);
+              StackRow deleting = current.retargeted(
+                  StackAction.DELETE, reason, traversal, now, current.templateId(), current.previousTemplateId(),
+                  current.description(), current.parameters(), current.shownParameters(), current.timeoutMins(),
+                  current.disableRollback(), current.tags());
+              if (!store.retarget(deleting, current.traversal())) {
+                return false;
+              }
+              events.add(runner.stackEvent(current, StackAction.DELETE, StackStatus.IN_PROGRESS, reason, now));
+              new EventStore(sql).insertAll(events);
+              tasks.submit(sql, OperationTask.KIND, OperationTask.payload(stack.id(), traversal), now, TASK_ATTEMPTS);
+              return true;
+            });
+    if (taken) {
+      operations.stop(stack.id(), stack.traversal());
+      tasks.wake();
+    }
+    return taken;
   }
 
   void act(Actor actor, String stackId, StackAction action) {
@@ -251,9 +332,10 @@ final class StackCommands {
   ParsedStack validate(Actor actor, TemplateSource template, Map<String, JsonNode> parameters) {
     Engine e = engine();
     ParsedStack parsed = e.templates().parse(template, e.types());
+    ResourceTypePolicy.enforceTemplate(actor, parsed.templateJson());
     if (!parameters.isEmpty()) {
-      parsed.bind(parameters, new PseudoParameters("validate", "validate", actor.projectId()),
-          e.checkers().forOwner(actor));
+      e.types().validate(parsed.bind(parameters, new PseudoParameters("validate", "validate", actor.projectId()),
+          e.checkers().forOwner(actor)));
     }
     return parsed;
   }

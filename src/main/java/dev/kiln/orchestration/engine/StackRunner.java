@@ -60,11 +60,6 @@ final class StackRunner {
     return engine;
   }
 
-  /** Creates every resource not created yet, each once its dependencies are. */
-  Outcome create(LiveStack live, Journal journal, Instant deadline) throws InterruptedException {
-    return create(live, journal, deadline, null);
-  }
-
   /** @param enclosing the interruption of the walk this one runs in (a nested stack's), or null */
   Outcome create(LiveStack live, Journal journal, Instant deadline, Interruption enclosing)
       throws InterruptedException {
@@ -86,7 +81,8 @@ final class StackRunner {
    * Deletes the rows an update left behind (replaced generations whose clean-up an update failure
    * or a disabled rollback skipped), before the stack's own resources go.
    */
-  Outcome deleteLeftovers(LiveStack live, List<ResourceRow> leftovers, Journal journal, Instant deadline)
+  Outcome deleteLeftovers(
+      LiveStack live, List<ResourceRow> leftovers, Journal journal, Instant deadline, Interruption enclosing)
       throws InterruptedException {
     if (leftovers.isEmpty()) {
       return new Outcome(StackStatus.COMPLETE, "");
@@ -94,7 +90,7 @@ final class StackRunner {
     LiveStack none = LiveStack.of(live.stack(), List.of(), new BoundStack(Map.of(), List.of(), List.of()), engine.types());
     UpdatePlanner planner = new UpdatePlanner(this, none, leftovers, Map.of());
     UpdatePlan plan = planner.plan();
-    Interruption interruption = new Interruption(null);
+    Interruption interruption = new Interruption(enclosing);
     ResourceSteps steps = new ResourceSteps(this, none, journal, deadline, interruption);
     UpdateSteps update = new UpdateSteps(this, none, plan, planner, journal, deadline, steps);
     return walk(StackAction.DELETE, plan.graph(), update::visit, deadline, interruption);
@@ -139,7 +135,9 @@ final class StackRunner {
    *
    * @param leftovers rows no longer current and not deleted, to clean up
    */
-  Outcome update(LiveStack live, List<ResourceRow> leftovers, StackAction action, Journal journal, Instant deadline)
+  Outcome update(
+      LiveStack live, List<ResourceRow> leftovers, StackAction action, Journal journal, Instant deadline,
+      Interruption enclosing)
       throws InterruptedException {
     addMissingRows(live, journal);
     UpdatePlanner planner = new UpdatePlanner(this, live, leftovers, restrictedActions(live));
@@ -149,7 +147,7 @@ final class StackRunner {
     } catch (dev.kiln.common.ServiceException refused) {
       return new Outcome(StackStatus.FAILED, refused.getMessage());
     }
-    Interruption interruption = new Interruption(null);
+    Interruption interruption = new Interruption(enclosing);
     ResourceSteps steps = new ResourceSteps(this, live, journal, deadline, interruption);
     UpdateSteps update = new UpdateSteps(this, live, plan, planner, journal, deadline, steps);
     return walk(action, plan.graph(), update::visit, deadline, interruption);
@@ -236,6 +234,17 @@ final class StackRunner {
         null);
   }
 
+  /**
+   * A check looks at every resource even when one fails, as Heat's aggregates its failures (only
+   * the dependants of a failed resource are not checked); other operations stop at a failure.
+   */
+  private static Walker.Options options(StackAction action) {
+    Walker.Options defaults = Walker.Options.defaults();
+    return action != StackAction.CHECK
+        ? defaults
+        : new Walker.Options(false, defaults.maxConcurrent(), defaults.timeout(), defaults.cancelGrace());
+  }
+
   private <V> Outcome walk(
       StackAction action, Graph<V> graph, Walker.Visitor<V> visitor, Instant deadline, Interruption interruption)
       throws InterruptedException {
@@ -243,13 +252,23 @@ final class StackRunner {
     if (left.isNegative()) {
       left = Duration.ZERO;
     }
-    // A check looks at every resource, as Heat's does: one resource found broken stops nothing else.
-    Walker.Options options =
-        action == StackAction.CHECK
-            ? new Walker.Options(false, 0, null, Walker.Options.defaults().cancelGrace())
-            : Walker.Options.defaults();
+    // A step starts only while the operation still runs; stopping never interrupts a step's
+    // thread outside the waits Interruption runs (see there).
+    Walker.Visitor<V> guarded = vertex -> {
+      if (interruption.stopped() && !interruption.timedOut()) {
+        throw new Interruption.LetGo();
+      }
+      visitor.visit(vertex);
+    };
+    Runnable stop = () -> {
+      if (!interruption.timedOut()) {
+        interruption.stop();
+      }
+    };
     WalkResult<V> result =
-        new Walker<>(graph, visitor, options.withTimeout(left).withOnTimeout(interruption::timeOut)).walk();
+        new Walker<>(graph, guarded, options(action).withTimeout(left).withOnTimeout(interruption::timeOut)
+                .withStopVisits(stop))
+            .walk();
     for (Throwable error : result.failed().values()) {
       if (error instanceof Journal.Superseded superseded) {
         throw superseded;
@@ -332,7 +351,7 @@ final class StackRunner {
   }
 
   /** Blocks until the hook on this resource is cleared. */
-  void awaitHook(ResourceRow row, Instant deadline) throws InterruptedException {
+  void awaitHook(ResourceRow row, Instant deadline, Interruption interruption) throws InterruptedException {
     ResourceStore resources = new ResourceStore(engine.db().sql());
     java.util.List<String> ids = java.util.List.of(row.id());
     while (true) {
@@ -340,7 +359,7 @@ final class StackRunner {
       if (resources.hook(row.id()).isEmpty()) {
         return;
       }
-      if (!engine.bus().await(ids, seen, deadline, engine.clock())) {
+      if (!interruption.parked(() -> engine.bus().await(ids, seen, deadline, engine.clock()))) {
         throw new InterruptedException("timed out waiting for a hook");
       }
     }

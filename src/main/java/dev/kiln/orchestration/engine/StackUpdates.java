@@ -168,6 +168,7 @@ final class StackUpdates {
     TemplateRow currentRow = new TemplateStore(e.db().sql()).find(stack.templateId()).orElseThrow();
     TemplateSource source = request.existing() ? patched(currentRow, request.template()) : request.template();
     ParsedStack parsed = e.templates().parse(source, e.types());
+    dev.kiln.orchestration.ResourceTypePolicy.enforceTemplate(actor, parsed.templateJson());
     Map<String, JsonNode> parameters = new LinkedHashMap<>();
     if (request.existing()) {
       stack.parameters().fields().forEachRemaining(f -> parameters.put(f.getKey(), f.getValue()));
@@ -183,6 +184,7 @@ final class StackUpdates {
         parsed.bind(
             parameters, new PseudoParameters(stack.name(), stack.id(), stack.projectId()),
             e.checkers().forOwner(Engine.owner(stack)));
+    e.types().validate(bound);
     checkImmutable(stack, parsed, bound);
     Instant now = e.now();
     ObjectNode params = JsonColumns.object();
@@ -221,9 +223,52 @@ final class StackUpdates {
     boolean keep = given == null || (given.template() != null && given.template().isEmpty());
     JsonNode template = keep ? current.template() : given.template();
     String text = keep ? null : given.templateText();
+    if (!newEnvironment) {
+      return new TemplateSource(template, text, files, current.environment(), current.environmentFiles());
+    }
+    // Heat loads the new environment over the stack's: what it does not name is kept.
+    List<String> environmentFiles = new ArrayList<>(current.environmentFiles());
+    environmentFiles.addAll(given.environmentFiles());
     return new TemplateSource(
-        template, text, files, newEnvironment ? given.environment() : current.environment(),
-        newEnvironment ? given.environmentFiles() : current.environmentFiles());
+        template, text, files, mergedEnvironment(current.environment(), given.environment()), environmentFiles);
+  }
+
+  /**
+   * The stack's environment with a PATCH's over it, section by section as Heat's {@code
+   * Environment.load} does: parameters and parameter defaults by name, the resource registry
+   * entry by entry (a resource's entry merged in turn), event sinks appended.
+   */
+  static JsonNode mergedEnvironment(JsonNode old, JsonNode incoming) {
+    if (incoming == null || incoming.isNull()) {
+      return old;
+    }
+    if (old == null || old.isNull() || !old.isObject() || !incoming.isObject()) {
+      return incoming; // a YAML text environment is taken as given
+    }
+    ObjectNode merged = ((ObjectNode) old).deepCopy();
+    incoming.fields().forEachRemaining(section -> {
+      JsonNode before = merged.get(section.getKey());
+      JsonNode now = section.getValue();
+      if (before instanceof com.fasterxml.jackson.databind.node.ArrayNode list && now.isArray()) {
+        list.addAll((com.fasterxml.jackson.databind.node.ArrayNode) now.deepCopy());
+      } else if (before instanceof ObjectNode map && now.isObject()) {
+        mergeInto(map, now, section.getKey().equals("resource_registry"));
+      } else {
+        merged.set(section.getKey(), now.deepCopy());
+      }
+    });
+    return merged;
+  }
+
+  private static void mergeInto(ObjectNode target, JsonNode incoming, boolean deep) {
+    incoming.fields().forEachRemaining(e -> {
+      JsonNode before = target.get(e.getKey());
+      if (deep && before instanceof ObjectNode map && e.getValue().isObject()) {
+        mergeInto(map, e.getValue(), true);
+      } else {
+        target.set(e.getKey(), e.getValue().deepCopy());
+      }
+    });
   }
 
   /** Heat's {@code ImmutableParameterModified}: an immutable parameter the stack had, changed. */
@@ -309,7 +354,7 @@ final class StackUpdates {
       throw ServiceException.invalid(
           "NotSupported", "Cancelling update when stack is " + now2.action() + "_" + now2.status() + " is not supported.");
     }
-    operations.interrupt(stack.id(), stack.traversal());
+    operations.stop(stack.id(), stack.traversal());
     if (target != null) {
       tasks.wake();
     }

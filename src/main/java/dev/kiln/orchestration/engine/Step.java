@@ -26,10 +26,13 @@ final class Step implements ResourceContext {
   private final ObjectNode data;
   private final Instant deadline;
   private final NestedStacks nested;
+  private final Interruption interruption;
   private String physicalId;
   private long seen = -1;
 
-  Step(Engine engine, LiveStack live, ResourceRow row, JsonNode properties, Instant deadline, NestedStacks nested) {
+  Step(
+      Engine engine, LiveStack live, ResourceRow row, JsonNode properties, Instant deadline, NestedStacks nested,
+      Interruption interruption) {
     this.engine = engine;
     this.live = live;
     this.row = row;
@@ -37,6 +40,7 @@ final class Step implements ResourceContext {
     this.data = row.data().deepCopy();
     this.deadline = deadline;
     this.nested = nested;
+    this.interruption = java.util.Objects.requireNonNull(interruption, "interruption is null");
     this.physicalId = row.physicalId();
   }
 
@@ -129,9 +133,14 @@ final class Step implements ResourceContext {
       seen = now;
       return true;
     }
-    boolean inTime = engine.bus().await(ids, seen, until, engine.clock());
+    boolean inTime = interruption.parked(() -> engine.bus().await(ids, seen, until, engine.clock()));
     seen = engine.bus().version(ids);
     return inTime;
+  }
+
+  @Override
+  public void pause(java.time.Duration duration) throws InterruptedException {
+    interruption.pause(duration);
   }
 
   @Override

@@ -251,6 +251,10 @@ final class UpdatePlanner {
                 || changedKeys.stream().anyMatch(k -> schema.get(k) == null || !schema.get(k).updateAllowed());
       }
     }
+    if (!replace && resolved.complete() && newType.replacesAlways(resolved.properties())) {
+      replace = true; // Heat's REPLACE_ALWAYS: replaced on every update, changed or not
+      changed = true;
+    }
     Set<String> restrictions = restricted.getOrDefault(name, Set.of());
     ResourceRow earlier = changed || replace ? restorable(row, definition, resolved) : null;
     if (earlier != null) {

@@ -139,7 +139,7 @@ final class UpdateSteps {
     row = runner.transition(
         live, journal, slot, row, StackAction.UPDATE, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, properties);
     NestedStackRunner nested = steps.nested(row);
-    Step step = new Step(runner.engine(), live, row, properties, deadline, nested);
+    Step step = new Step(runner.engine(), live, row, properties, deadline, nested, steps.interruption());
     try {
       if (!UpdatePlanner.changedKeys(previous == null ? StackRunner.EMPTY : previous, properties).isEmpty()) {
         slot.type.update(step, previous);

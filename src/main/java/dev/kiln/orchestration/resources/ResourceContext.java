@@ -78,4 +78,14 @@ public interface ResourceContext {
    * @return false when {@code until} passed
    */
   boolean awaitSignal(List<String> watched, Instant until) throws InterruptedException;
+
+  /**
+   * Sleeps between looks at a service. Use this rather than {@link Thread#sleep}: the engine stops
+   * a step (a timeout, a cancel, a delete that takes the stack over) by waking it here, with an
+   * {@link InterruptedException}, and never interrupts a step's thread elsewhere, where it may be
+   * in the middle of a store write.
+   */
+  default void pause(java.time.Duration duration) throws InterruptedException {
+    Thread.sleep(duration);
+  }
 }

@@ -28,6 +28,28 @@ import dev.kiln.orchestration.template.schema.ResourceSchema;
 public interface ResourceType {
   ResourceSchema schema();
 
+  /**
+   * The type's own checks of its properties beyond the schema (Heat's {@code Resource.validate}:
+   * "give the subnet or the port, not both"), run before anything is stored or made, at create,
+   * preview, update and validate, on what is known then, and again on the resolved properties
+   * when the resource is made. Refuse with a {@link dev.kiln.common.ServiceException} INVALID
+   * carrying Heat's type and message; it answers 400. Properties that need another resource are
+   * {@linkplain dev.kiln.orchestration.template.KnownProperties#pending pending}: given, value unknown.
+   */
+  default void validate(dev.kiln.orchestration.template.KnownProperties properties) {}
+
+  /**
+   * Heat's {@code add_dependencies}: the other resources of the template this one must wait for
+   * although it does not refer to them (a port waits for the subnets of its network, a floating
+   * IP for the router that reaches its network). Compared as written, before anything is
+   * evaluated. Deletes run in the reverse order.
+   */
+  default java.util.Set<String> implicitDependencies(
+      dev.kiln.orchestration.template.TemplateResource resource,
+      java.util.List<dev.kiln.orchestration.template.TemplateResource> all) {
+    return java.util.Set.of();
+  }
+
   /** Whether the engine checks properties against {@link #schema()} (OS::Heat::None takes any). */
   default boolean checksProperties() {
     return true;
@@ -55,6 +77,14 @@ public interface ResourceType {
    * {@code flavor_update_policy} is {@code REPLACE}). Both arguments are resolved properties.
    */
   default boolean needsReplacement(JsonNode previous, JsonNode next) {
+    return false;
+  }
+
+  /**
+   * Whether every stack update replaces the resource, changed or not (a port whose {@code
+   * replacement_policy} is {@code REPLACE_ALWAYS}). {@code properties} are the new, resolved ones.
+   */
+  default boolean replacesAlways(JsonNode properties) {
     return false;
   }
 

@@ -133,15 +133,15 @@ public final class TestResource implements ResourceType {
       return;
     }
     if (secs < 0) {
-      // For ever: until the operation times out or is cancelled, which interrupts this thread.
+      // For ever: until the operation times out or is stopped, which wakes the pause.
       while (true) {
-        Thread.sleep(Duration.ofHours(1));
+        context.pause(Duration.ofHours(1));
       }
     }
     Instant until = context.clock().instant().plusMillis((long) (secs * 1000));
     long millis = Duration.between(context.clock().instant(), until).toMillis();
     if (millis > 0) {
-      Thread.sleep(millis);
+      context.pause(Duration.ofMillis(millis));
     }
   }
 }

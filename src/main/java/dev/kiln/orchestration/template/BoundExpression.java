@@ -53,6 +53,24 @@ final class BoundExpression implements Expression {
   }
 
   @Override
+  public KnownProperties known() {
+    com.fasterxml.jackson.databind.node.ObjectNode known = Values.object();
+    java.util.Set<String> pending = new java.util.HashSet<>();
+    if (node instanceof Node.Literal l && l.value().isObject()) {
+      known.setAll((com.fasterxml.jackson.databind.node.ObjectNode) l.value());
+    } else if (node instanceof Node.MapNode m) {
+      m.entries().forEach((key, value) -> {
+        if (value instanceof Node.Literal l) {
+          known.set(key, l.value());
+        } else {
+          pending.add(key);
+        }
+      });
+    }
+    return new KnownProperties(known, pending);
+  }
+
+  @Override
   public Set<String> referencedResources() {
     return references;
   }

@@ -22,4 +22,12 @@ public interface Expression {
 
   /** The snippet as written in the template, for events, previews and update comparison. */
   JsonNode raw();
+
+  /**
+   * For a resource's properties: what is known of them now (after parameters were bound), for
+   * checks before anything runs. A snippet that is not a map of properties knows nothing.
+   */
+  default KnownProperties known() {
+    return new KnownProperties(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode(), Set.of());
+  }
 }

@@ -25,6 +25,25 @@ public final class HeatTemplates implements TemplateLanguage {
 
   public HeatTemplates() {}
 
+  /** Each resource with the implicit dependencies its type finds among the others. */
+  private static List<ResourceSpec> implicitDependencies(
+      List<ResourceSpec> resources, ResourceTypeCatalog types, Keys keys) {
+    List<TemplateResource> all = new java.util.ArrayList<>(resources.size());
+    for (ResourceSpec r : resources) {
+      String builtin = r.implementation() instanceof ResolvedType.Builtin b ? b.type() : null;
+      all.add(new TemplateResource(r.name(), builtin, r.raw() == null ? null : r.raw().get(keys.properties())));
+    }
+    List<ResourceSpec> out = new java.util.ArrayList<>(resources.size());
+    for (int i = 0; i < resources.size(); i++) {
+      ResourceSpec r = resources.get(i);
+      Set<String> implicit = all.get(i).type() == null ? Set.of() : types.implicitDependencies(all.get(i), all);
+      Set<String> extra = new java.util.TreeSet<>(implicit);
+      extra.remove(r.name());
+      out.add(extra.isEmpty() ? r : r.withImplicit(extra));
+    }
+    return out;
+  }
+
   @Override
   public ParsedStack parse(TemplateSource source, ResourceTypeCatalog types) {
     requireNonNull(source, "source is null");
@@ -49,7 +68,7 @@ public final class HeatTemplates implements TemplateLanguage {
     parser = new TemplateParser(format, tree, env, types, source);
     List<ParameterGroup> groups = parser.parameterGroups(params);
     Map<String, Node> conditions = parser.conditions();
-    List<ResourceSpec> resources = parser.resources();
+    List<ResourceSpec> resources = implicitDependencies(parser.resources(), types, keys);
     List<OutputSpec> outputs = parser.outputs();
     Set<String> paramNames = new java.util.HashSet<>();
     params.forEach(p -> paramNames.add(p.name()));

@@ -59,9 +59,21 @@ final class PropertyChecker {
         throw Errors.validation("Property error", base(resourceName, cfn), "Unknown Property " + key);
       }
     }
+    for (Map.Entry<String, String> t : schema.translations().entrySet()) {
+      if (given.get(t.getKey()) != null && given.get(t.getValue()) != null) {
+        throw conflict(resourceName, cfn, t.getValue(), t.getKey());
+      }
+    }
     for (Map.Entry<String, PropertySchema> e : schema.properties().entrySet()) {
       PropertySchema p = e.getValue();
       Object v = given.get(e.getKey());
+      if (v == null) {
+        for (Map.Entry<String, String> t : schema.translations().entrySet()) {
+          if (t.getValue().equals(e.getKey()) && given.get(t.getKey()) != null) {
+            v = given.get(t.getKey()); // the deprecated name stands in for it
+          }
+        }
+      }
       boolean mayVanish = v instanceof Call c && c.function() instanceof Macro;
       if (p.required() && p.defaultValue() == null && v == null && !mayVanish) {
         throw Errors.validation("Property error", base(resourceName, cfn),
@@ -79,12 +91,45 @@ final class PropertyChecker {
           "\"" + Values.str(data) + "\" is not a map");
     }
     boolean convert = Registry.isTemplateName(schema.type());
+    data = translated(resourceName, schema, data, cfn);
     try {
       return properties(schema.properties(), data, checker, convert);
     } catch (Refusal r) {
       String path = base(resourceName, cfn) + r.path;
       throw Errors.validation("Property error", path, r.getMessage());
     }
+  }
+
+  /**
+   * Heat's REPLACE translations: a deprecated property's value moves to its successor (which then
+   * satisfies {@code required}); giving both is a conflict.
+   */
+  private static JsonNode translated(String resourceName, ResourceSchema schema, JsonNode data, boolean cfn) {
+    if (schema.translations().isEmpty()) {
+      return data;
+    }
+    ObjectNode out = null;
+    for (Map.Entry<String, String> t : schema.translations().entrySet()) {
+      JsonNode old = data.get(t.getKey());
+      if (old == null || old.isNull()) {
+        continue;
+      }
+      JsonNode successor = data.get(t.getValue());
+      if (successor != null && !successor.isNull()) {
+        throw conflict(resourceName, cfn, t.getValue(), t.getKey());
+      }
+      if (out == null) {
+        out = ((ObjectNode) data).deepCopy();
+      }
+      out.set(t.getValue(), old);
+      out.remove(t.getKey());
+    }
+    return out == null ? data : out;
+  }
+
+  private static RuntimeException conflict(String resourceName, boolean cfn, String successor, String deprecated) {
+    return Errors.validation("Property error", base(resourceName, cfn),
+        "Cannot define the following properties at the same time: " + successor + ", " + deprecated + ".");
   }
 
   /** One property's value, checked (for the binder, which checks literal values one by one). */

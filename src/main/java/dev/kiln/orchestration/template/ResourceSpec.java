@@ -28,4 +28,12 @@ record ResourceSpec(
     Node condition,
     String description,
     Set<Hook> hooks,
-    JsonNode raw) {}
+    JsonNode raw,
+    Set<String> implicitDependsOn) {
+
+  /** This resource with the implicit dependencies its type found. */
+  ResourceSpec withImplicit(Set<String> implicit) {
+    return new ResourceSpec(name, type, implementation, schema, properties, metadata, dependsOn, deletionPolicy,
+        updatePolicy, externalId, condition, description, hooks, raw, Set.copyOf(implicit));
+  }
+}

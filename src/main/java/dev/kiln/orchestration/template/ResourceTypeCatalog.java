@@ -7,4 +7,14 @@ import java.util.Optional;
 public interface ResourceTypeCatalog {
   /** The schema of a built-in type, or empty when Kiln has no such type. */
   Optional<ResourceSchema> schema(String type);
+
+  /**
+   * Heat's implicit dependencies ({@code add_dependencies}): the names of other resources of the
+   * template that {@code resource} must wait for although it does not refer to them (a port waits
+   * for the subnets of its network). {@code all} is every resource of the template.
+   */
+  default java.util.Set<String> implicitDependencies(
+      TemplateResource resource, java.util.List<TemplateResource> all) {
+    return java.util.Set.of();
+  }
 }

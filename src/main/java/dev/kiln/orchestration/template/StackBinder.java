@@ -84,6 +84,11 @@ final class StackBinder {
           needs.add(d);
         }
       }
+      for (String d : r.implicitDependsOn()) {
+        if (enabledNames.contains(d) && r.externalId() == null) {
+          needs.add(d);
+        }
+      }
       for (BoundExpression e : List.of(properties, metadata)) {
         for (String ref : e.referencedResources()) {
           if (enabledNames.contains(ref)) {

@@ -214,7 +214,7 @@ final class TemplateParser {
           providerSchemas.computeIfAbsent(p.templateName(), n -> ProviderSchemas.of(p));
     };
     return new ResourceSpec(name, type, implementation, schema, properties, metadata, dependsOn,
-        deletion, updatePolicy, externalId, condition, description, registry.hooks(name), def);
+        deletion, updatePolicy, externalId, condition, description, registry.hooks(name), def, java.util.Set.of());
   }
 
   private ResolvedType resolveType(String name, String type) {

@@ -245,6 +245,31 @@ class OrchestrationCliTest {
   }
 
   @Test
+  void deletingAStackWhoseCreateWaitsOnASlowResourceCancelsTheCreateAndDeletesEverything() throws IOException {
+    String template = file("slow.yaml", """
+        heat_template_version: 2018-08-31
+        resources:
+          net:
+            type: OS::Neutron::Net
+          slow:
+            type: OS::Heat::TestResource
+            properties: {wait_secs: 600}
+        """);
+    cli.ok("stack", "create", "-t", template, "cli-slow");
+    Await.until(() -> {
+      JsonNode resources = cli.json("stack", "resource", "list", "cli-slow");
+      return resources.toString().contains("CREATE_COMPLETE") && resources.toString().contains("CREATE_IN_PROGRESS");
+    }, java.time.Duration.ofSeconds(60), "the network made and the slow resource waiting");
+    String netId = cli.json("stack", "resource", "show", "cli-slow", "net").get("physical_resource_id").asText();
+
+    String deleted = cli.ok("stack", "delete", "--yes", "--wait", "cli-slow");
+
+    assertThat(deleted).doesNotContain("409");
+    assertThat(cli.run("stack", "show", "cli-slow").exitCode()).isNotZero();
+    assertThat(cli.run("network", "show", netId).exitCode()).isNotZero();
+  }
+
+  @Test
   void buildInfoAnswers() {
     assertThat(cli.json("orchestration", "build", "info").toString()).contains("revision");
   }

@@ -166,9 +166,13 @@ public final class CrashChild {
           // in progress (409) or deleted (404): another time
         }
       }
-      // Now and then delete a stack created earlier, whatever it is doing (409 when busy).
-      if (random.nextInt(3) == 0 && mine.size() > 1) {
-        String victim = mine.remove(random.nextInt(mine.size() - 1));
+      // Now and then delete a stack created earlier, whatever it is doing (a delete takes a busy
+      // stack over); a stack of the updatable family only once it was updated, so updates happen.
+      List<String> victims = mine.subList(0, Math.max(0, mine.size() - 1)).stream()
+          .filter(id -> updatable.getOrDefault(id, 1) > 0).toList();
+      if (random.nextInt(3) == 0 && !victims.isEmpty()) {
+        String victim = victims.get(random.nextInt(victims.size()));
+        mine.remove(victim);
         try {
           heat.delete(OWNER, victim);
           updatable.remove(victim);

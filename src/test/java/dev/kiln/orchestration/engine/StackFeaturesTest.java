@@ -317,7 +317,7 @@ class StackFeaturesTest {
     List<String> outcomes = Race.run(8, i -> {
       try {
         if (i % 2 == 0) {
-          engine.heat.delete(ALICE, stack.id());
+          engine.heat.act(ALICE, stack.id(), StackAction.SUSPEND);
         } else {
           engine.heat.act(ALICE, stack.id(), StackAction.CHECK);
         }

@@ -182,6 +182,40 @@ class StackUpdateTest {
   }
 
   @Test
+  void patchWithANewEnvironmentMergesItOverTheStacksEnvironment() {
+    String yaml = """
+        heat_template_version: 2018-08-31
+        parameters:
+          v: {type: string}
+          w: {type: string}
+        resources:
+          r:
+            type: My::Value
+            properties: {value: {list_join: ['-', [{get_param: v}, {get_param: w}]]}}
+        outputs:
+          r: {value: {get_attr: [r, output]}}
+        """;
+    com.fasterxml.jackson.databind.node.ObjectNode created = J.objectNode();
+    created.putObject("parameter_defaults").put("v", "one").put("w", "two");
+    created.putObject("resource_registry").put("My::Value", "OS::Heat::TestResource");
+    Stack stack = engine.heat.create(ALICE, new StackRequest("env-patched",
+        new TemplateSource(null, yaml, Map.of(), created, List.of()), Map.of(), null, true, List.of()));
+    engine.awaitStatus(ALICE, stack.id(), "CREATE_COMPLETE");
+
+    com.fasterxml.jackson.databind.node.ObjectNode patch = J.objectNode();
+    patch.putObject("parameter_defaults").put("w", "three");
+    engine.heat.update(ALICE, stack.id(), new StackUpdate(
+        new TemplateSource(J.objectNode(), null, Map.of(), patch, List.of()), Map.of(), true, List.of(), null, null,
+        null));
+
+    engine.awaitStatus(ALICE, stack.id(), "UPDATE_COMPLETE");
+    assertThat(output(stack.id(), "r")).isEqualTo("one-three");
+    JsonNode environment = engine.heat.environment(ALICE, stack.id());
+    assertThat(environment.at("/resource_registry/My::Value").asText()).isEqualTo("OS::Heat::TestResource");
+    assertThat(environment.at("/parameter_defaults/v").asText()).isEqualTo("one");
+  }
+
+  @Test
   void anImmutableParameterCannotChange() {
     String yaml = """
         heat_template_version: 2018-08-31

@@ -34,9 +34,13 @@ public final class Walker<V> {
    * @param cancelGrace how long interrupted visits get to finish before the walk returns anyway
    * @param onTimeout run when the walk times out, before the running visits are interrupted, so
    *     that a visit can tell that interruption from others (its thread's owner letting go)
+   * @param stopVisits how running visits are told to stop (timeout, cancel, the walking thread
+   *     interrupted); null interrupts their threads. A visitor whose threads may be inside I/O
+   *     that an interrupt damages passes its own (a flag the visits look at).
    */
   public record Options(
-      boolean stopOnFailure, int maxConcurrent, Duration timeout, Duration cancelGrace, Runnable onTimeout) {
+      boolean stopOnFailure, int maxConcurrent, Duration timeout, Duration cancelGrace, Runnable onTimeout,
+      Runnable stopVisits) {
     public Options {
       if (maxConcurrent < 0) {
         throw new IllegalArgumentException("maxConcurrent must not be negative");
@@ -46,7 +50,7 @@ public final class Walker<V> {
     }
 
     public Options(boolean stopOnFailure, int maxConcurrent, Duration timeout, Duration cancelGrace) {
-      this(stopOnFailure, maxConcurrent, timeout, cancelGrace, () -> {});
+      this(stopOnFailure, maxConcurrent, timeout, cancelGrace, () -> {}, null);
     }
 
     public static Options defaults() {
@@ -54,11 +58,15 @@ public final class Walker<V> {
     }
 
     public Options withTimeout(Duration timeout) {
-      return new Options(stopOnFailure, maxConcurrent, timeout, cancelGrace, onTimeout);
+      return new Options(stopOnFailure, maxConcurrent, timeout, cancelGrace, onTimeout, stopVisits);
     }
 
     public Options withOnTimeout(Runnable onTimeout) {
-      return new Options(stopOnFailure, maxConcurrent, timeout, cancelGrace, onTimeout);
+      return new Options(stopOnFailure, maxConcurrent, timeout, cancelGrace, onTimeout, stopVisits);
+    }
+
+    public Options withStopVisits(Runnable stopVisits) {
+      return new Options(stopOnFailure, maxConcurrent, timeout, cancelGrace, onTimeout, stopVisits);
     }
   }
 
@@ -148,7 +156,11 @@ public final class Walker<V> {
   private void interruptAll() {
     stopping = true;
     waiting.clear();
-    running.values().forEach(Thread::interrupt);
+    if (options.stopVisits() != null) {
+      options.stopVisits().run();
+    } else {
+      running.values().forEach(Thread::interrupt);
+    }
   }
 
   // Called with the lock held.

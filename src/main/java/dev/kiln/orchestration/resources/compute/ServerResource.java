@@ -55,6 +55,14 @@ final class ServerResource implements ResourceType {
     return ServerSchema.SCHEMA;
   }
 
+  /** Heat's implicit dependencies of this type: see {@link dev.kiln.orchestration.resources.network.NeutronDependencies}. */
+  @Override
+  public java.util.Set<String> implicitDependencies(
+      dev.kiln.orchestration.template.TemplateResource resource,
+      java.util.List<dev.kiln.orchestration.template.TemplateResource> all) {
+    return dev.kiln.orchestration.resources.network.NeutronDependencies.ofServer(resource, all);
+  }
+
   @Override
   public void create(ResourceContext context) throws Exception {
     ServerProps props = ServerProps.of(context.properties());

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * Blocks the step's virtual thread until a probe of a service answers, polling cheaply: every few
  * milliseconds at first (a simulated server is ready almost at once), backing off to 50 ms.
- * Gives up at the stack operation's deadline and on interruption.
+ * Gives up at the stack operation's deadline and when the engine stops the step (see {@link ResourceContext#pause}).
  */
 final class Waits {
   private static final long FIRST_PAUSE_MS = 2;
@@ -32,7 +32,7 @@ final class Waits {
       if (context.deadline() != null && !context.clock().instant().isBefore(context.deadline())) {
         throw new InterruptedException("timed out waiting for " + what);
       }
-      Thread.sleep(Duration.ofMillis(pause));
+      context.pause(Duration.ofMillis(pause));
       pause = Math.min(LONGEST_PAUSE_MS, pause * 2);
     }
   }

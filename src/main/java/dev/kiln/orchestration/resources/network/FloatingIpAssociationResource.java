@@ -56,6 +56,14 @@ final class FloatingIpAssociationResource implements ResourceType {
     return fip == null ? Set.of() : Set.of("floatingip:" + fip);
   }
 
+  /** Heat's implicit dependencies of this type: see {@link NeutronDependencies}. */
+  @Override
+  public java.util.Set<String> implicitDependencies(
+      dev.kiln.orchestration.template.TemplateResource resource,
+      java.util.List<dev.kiln.orchestration.template.TemplateResource> all) {
+    return NeutronDependencies.ofFloatingIpAssociation(resource, all);
+  }
+
   @Override
   public void create(ResourceContext context) throws Exception {
     associate(context.owner(), context.properties());

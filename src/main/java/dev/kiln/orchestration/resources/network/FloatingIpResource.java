@@ -32,9 +32,9 @@ final class FloatingIpResource extends NeutronResourceType {
               "floating_network_id",
               Props.string(null).custom("neutron.network").support("HIDDEN", "5.0.0", "Use property floating_network."),
               "floating_network",
-              Props.string("Name or id of the external network to allocate the address on (required;"
-                  + " floating_network_id, deprecated, may stand in).")
-                  .custom("neutron.network").since("2014.2"),
+              Props.string("Name or id of the external network to allocate the address on (floating_network_id,"
+                  + " deprecated, may stand in).")
+                  .required().custom("neutron.network").since("2014.2"),
               "floating_subnet",
               Props.string("Name or id of the external subnet to allocate the address on.").custom("neutron.subnet")
                   .since("9.0.0"),
@@ -58,7 +58,8 @@ final class FloatingIpResource extends NeutronResourceType {
               "floating_network_id", attr("Network the address is allocated on.", "string"),
               "fixed_ip_address", attr("The port's address it maps to.", "string"),
               "floating_ip_address", attr("The allocated address.", "string"),
-              "port_id", attr("The port it maps to.", "string")));
+              "port_id", attr("The port it maps to.", "string")))
+          .translating("floating_network_id", "floating_network");
 
   FloatingIpResource(Neutron neutron) {
     super(neutron);
@@ -72,6 +73,14 @@ final class FloatingIpResource extends NeutronResourceType {
   @Override
   String kind() {
     return "floatingips";
+  }
+
+  /** Heat's implicit dependencies of this type: see {@link NeutronDependencies}. */
+  @Override
+  public java.util.Set<String> implicitDependencies(
+      dev.kiln.orchestration.template.TemplateResource resource,
+      java.util.List<dev.kiln.orchestration.template.TemplateResource> all) {
+    return NeutronDependencies.ofFloatingIp(resource, all);
   }
 
   @Override

@@ -46,7 +46,21 @@ final class PortResource extends NeutronResourceType {
 
   @Override
   public boolean needsReplacement(JsonNode previous, JsonNode next) {
-    return "REPLACE_ALWAYS".equals(Read.text(next, "replacement_policy"));
+    return replacesAlways(next);
+  }
+
+  /** Heat's {@code replacement_policy: REPLACE_ALWAYS}: every update replaces the port. */
+  @Override
+  public boolean replacesAlways(JsonNode properties) {
+    return "REPLACE_ALWAYS".equals(Read.text(properties, "replacement_policy"));
+  }
+
+  /** Heat's implicit dependencies of this type: see {@link NeutronDependencies}. */
+  @Override
+  public java.util.Set<String> implicitDependencies(
+      dev.kiln.orchestration.template.TemplateResource resource,
+      java.util.List<dev.kiln.orchestration.template.TemplateResource> all) {
+    return NeutronDependencies.ofPort(resource, all);
   }
 
   @Override

@@ -22,9 +22,9 @@ final class PortSchema {
               "network_id",
               Props.string(null).custom("neutron.network").support("HIDDEN", "5.0.0", "Use property network."),
               "network",
-              Props.string("Name or id of the network of the port (required; network_id, deprecated, may stand in); a"
-                  + " new network replaces the port.")
-                  .custom("neutron.network").since("2014.2"),
+              Props.string("Name or id of the network of the port (network_id, deprecated, may stand in); a new"
+                  + " network replaces the port.")
+                  .required().custom("neutron.network").since("2014.2"),
               "device_id", Props.string("Id of the device the port serves.").defaultValue("").updatable(),
               "device_owner",
               Props.string("Owner of the device the port serves (network:router_interface, …).").defaultValue("")
@@ -89,5 +89,6 @@ final class PortSchema {
               "qos_policy_id", attr("Id of the port's QoS policy.", "string", "6.0.0"),
               "dns_assignment", attr("DNS names assigned to the port.", "map", "7.0.0"),
               "network", attr("The port's network, in full.", "map", "11.0.0"),
-              "propagate_uplink_status", attr("Whether the port follows its uplink's status.", "boolean", "15.0.0")));
+              "propagate_uplink_status", attr("Whether the port follows its uplink's status.", "boolean", "15.0.0")))
+          .translating("network_id", "network");
 }

@@ -31,8 +31,8 @@ final class RouterInterfaceResource implements ResourceType {
           "2013.1",
           Props.properties(
               "router",
-              Props.string("Name or id of the router (required; router_id, deprecated, may stand in).")
-                  .custom("neutron.router"),
+              Props.string("Name or id of the router (router_id, deprecated, may stand in).")
+                  .required().custom("neutron.router"),
               "router_id",
               Props.string("Id of the router.").custom("neutron.router").support("HIDDEN", "6.0.0", "Use property router."),
               "subnet_id",
@@ -45,7 +45,10 @@ final class RouterInterfaceResource implements ResourceType {
               "port",
               Props.string("Name or id of the port; give either the subnet or the port.").custom("neutron.port")
                   .since("2015.1")),
-          Props.attributes());
+          Props.attributes())
+          .translating("router_id", "router")
+          .translating("subnet_id", "subnet")
+          .translating("port_id", "port");
 
   private final Neutron neutron;
 
@@ -70,6 +73,21 @@ final class RouterInterfaceResource implements ResourceType {
 
   private static String port(JsonNode props) {
     return Read.text(props, "port") != null ? Read.text(props, "port") : Read.text(props, "port_id");
+  }
+
+  /** Heat's check before anything runs: the subnet or the port, exactly one. */
+  @Override
+  public void validate(dev.kiln.orchestration.template.KnownProperties p) {
+    boolean subnet = p.given("subnet") || p.given("subnet_id");
+    boolean port = p.given("port") || p.given("port_id");
+    if (subnet && port) {
+      throw dev.kiln.common.ServiceException.invalid(
+          "ResourcePropertyConflict", "Cannot define the following properties at the same time: subnet, port.");
+    }
+    if (!subnet && !port) {
+      throw dev.kiln.common.ServiceException.invalid(
+          "PropertyUnspecifiedError", "At least one of the following properties must be specified: subnet, port.");
+    }
   }
 
   @Override

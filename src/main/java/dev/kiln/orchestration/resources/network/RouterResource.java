@@ -82,6 +82,14 @@ final class RouterResource extends NeutronResourceType {
     return "routers";
   }
 
+  /** Heat's implicit dependencies of this type: see {@link NeutronDependencies}. */
+  @Override
+  public java.util.Set<String> implicitDependencies(
+      dev.kiln.orchestration.template.TemplateResource resource,
+      java.util.List<dev.kiln.orchestration.template.TemplateResource> all) {
+    return NeutronDependencies.ofRouter(resource, all);
+  }
+
   @Override
   public void create(ResourceContext context) throws Exception {
     Neutron.rememberOwner(context);

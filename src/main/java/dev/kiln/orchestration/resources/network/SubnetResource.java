@@ -36,7 +36,8 @@ final class SubnetResource extends NeutronResourceType {
               "network_id",
               Props.string(null).custom("neutron.network").support("HIDDEN", "5.0.0", "Use property network."),
               "network",
-              Props.string("Name or id of the network (required; network_id, deprecated, may stand in).").custom("neutron.network").since("2014.2"),
+              Props.string("Name or id of the network (network_id, deprecated, may stand in).").required()
+                  .custom("neutron.network").since("2014.2"),
               "subnetpool",
               Props.string("Name or id of the subnet pool to cut the subnet from.").custom("neutron.subnetpool")
                   .since("6.0.0"),
@@ -86,7 +87,8 @@ final class SubnetResource extends NeutronResourceType {
               "ip_version", attr("IP version of the subnet.", "string"),
               "cidr", attr("CIDR of the subnet.", "string"),
               "dns_nameservers", attr("DNS servers of the subnet.", "list"),
-              "enable_dhcp", attr("Whether DHCP serves the subnet.", "string")));
+              "enable_dhcp", attr("Whether DHCP serves the subnet.", "string")))
+          .translating("network_id", "network");
 
   SubnetResource(Neutron neutron) {
     super(neutron);
@@ -131,6 +133,33 @@ final class SubnetResource extends NeutronResourceType {
       id = NeutronErrors.call(() -> neutron.net.subnets().createAll(owner, List.of(spec), List.of(tags)).getFirst().id());
     }
     context.physicalId(id);
+  }
+
+  /**
+   * Heat's checks before anything runs. With every value known they are the create's; a value
+   * that needs another resource counts as given.
+   */
+  @Override
+  public void validate(dev.kiln.orchestration.template.KnownProperties p) {
+    try {
+      if (p.pending().isEmpty()) {
+        validate(p.known());
+        return;
+      }
+      boolean pool = p.given("subnetpool");
+      boolean cidr = p.given("cidr") && !(p.value("cidr") != null && p.value("cidr").asText().isEmpty());
+      if (pool && cidr) {
+        throw conflict("subnetpool, cidr");
+      }
+      if (!pool && !cidr) {
+        throw NeutronErrors.heat(
+            "PropertyUnspecifiedError", "At least one of the following properties must be specified: subnetpool, cidr.");
+      }
+    } catch (ResourceError refused) {
+      throw dev.kiln.common.ServiceException.invalid(refused.heatType(), refused.getMessage());
+    } catch (NumberFormatException notANumber) {
+      // the schema check names the property that is not a number
+    }
   }
 
   /** Heat's checks of the property combinations. */

@@ -9,8 +9,8 @@ import java.util.concurrent.Callable;
 /**
  * Waiting on Block Storage and Compute from a resource step: the step runs on its own virtual
  * thread, so it polls the service's in-process read (a row read, no HTTP), starting at 2 ms and
- * backing off to 50 ms, until the thing is ready, the operation's deadline passes, or the step is
- * interrupted.
+ * backing off to 50 ms, until the thing is ready, the operation's deadline passes, or the engine
+ * stops the step.
  */
 final class Waits {
   private Waits() {}
@@ -27,7 +27,8 @@ final class Waits {
       if (!now.isBefore(context.deadline())) {
         throw new ResourceError("Error", "Timed out waiting for " + what + ".");
       }
-      Thread.sleep(Math.min(pause, Math.max(1, context.deadline().toEpochMilli() - now.toEpochMilli())));
+      context.pause(java.time.Duration.ofMillis(
+          Math.min(pause, Math.max(1, context.deadline().toEpochMilli() - now.toEpochMilli()))));
       pause = Math.min(pause * 2, 50);
     }
   }

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The OS::Keystone::* types driven by the real {@code openstack stack} client: an admin's stack
  * makes a project, a user with grants, a role and a role assignment that {@code openstack project
  * show}, {@code user show} and {@code role assignment list} show, and deleting the stack removes
- * them; a member's stack is refused with Identity's 403.
+ * them; a member's stack is refused up front, and members do not see the types (Heat's
+ * resource_types policy).
  */
 class KeystoneStackCliTest {
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
@@ -102,7 +103,7 @@ class KeystoneStackCliTest {
   }
 
   @Test
-  void memberStackUsingAKeystoneTypeFailsWithIdentitysForbidden() throws IOException {
+  void memberStackUsingAKeystoneTypeIsRefusedUpFrontAndTheTypesAreHiddenFromMembers() throws IOException {
     String template =
         file(
             "member.yaml",
@@ -114,15 +115,22 @@ class KeystoneStackCliTest {
                 properties:
                   name: ks-not-allowed
             """);
-    assertThat(member.run("stack", "create", "-t", template, "--wait", "member-identity").exitCode()).isNotZero();
-    JsonNode shown = member.json("stack", "show", "member-identity");
-    assertThat(shown.get("stack_status").asText()).isEqualTo("CREATE_FAILED");
-    assertThat(shown.get("stack_status_reason").asText())
-        .isEqualTo(
-            "Resource CREATE failed: Forbidden: resources.project: You are not authorized to perform the requested"
-                + " action: identity:create_project.");
+    // Heat's resource_types policy: OS::Keystone::* is for admins; refused before anything is stored.
+    OpenStackCli.Result refused = member.run("stack", "create", "-t", template, "--wait", "member-identity");
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.stderr()).contains("You are not authorized to use OS::Keystone::Project.");
+    assertThat(member.run("stack", "show", "member-identity").exitCode()).isNotZero();
     assertThat(admin.run("project", "show", "ks-not-allowed").exitCode()).isNotZero();
-    member.ok("stack", "delete", "--yes", "--wait", "member-identity");
+    OpenStackCli.Result validated = member.run("orchestration", "template", "validate", "-t", template);
+    assertThat(validated.exitCode()).isNotZero();
+    assertThat(validated.stderr()).contains("You are not authorized to use OS::Keystone::Project.");
+
+    assertThat(member.json("orchestration", "resource", "type", "list").findValuesAsText("Resource Type"))
+        .contains("OS::Nova::Server", "OS::Neutron::Port")
+        .doesNotContain("OS::Keystone::Project", "OS::Nova::Flavor", "OS::Cinder::VolumeType", "OS::Neutron::ProviderNet");
+    assertThat(admin.json("orchestration", "resource", "type", "list").findValuesAsText("Resource Type"))
+        .contains("OS::Keystone::Project", "OS::Nova::Flavor");
+    assertThat(member.run("orchestration", "resource", "type", "show", "OS::Keystone::Project").exitCode()).isNotZero();
   }
 
   private static String output(String stack, String name) {

@@ -77,7 +77,6 @@ class NeutronL3CliTest {
               fixed_ips: [{subnet: {get_resource: subnet}}]
           fip:
             type: OS::Neutron::FloatingIP
-            depends_on: [interface]
             properties:
               floating_network: public
           association:
@@ -111,6 +110,11 @@ class NeutronL3CliTest {
     assertThat(rule.get("port_range_min").asInt()).isEqualTo(443);
     assertThat(rule.get("protocol").asText()).isEqualTo("tcp");
     assertThat(member.json("floating", "ip", "show", ids.get("fip")).get("port_id").asText()).isEqualTo(ids.get("a"));
+    // No depends_on: Heat's implicit dependencies order the ports after the subnet, the router after
+    // nothing it names, and the association after the interface that routes its port's subnet.
+    assertThat(requiredBy("subnet")).contains("a", "b", "interface");
+    assertThat(requiredBy("interface")).contains("association");
+    assertThat(requiredBy("router")).contains("interface", "fip");
 
     member.ok("stack", "update", "-t", v2.toString(), "--wait", "l3");
     Map<String, String> after = physicalIds();
@@ -123,6 +127,12 @@ class NeutronL3CliTest {
     assertThat(member.run("security", "group", "show", ids.get("sg")).exitCode()).isNotZero();
     assertThat(member.run("router", "show", ids.get("router")).exitCode()).isNotZero();
     assertThat(member.json("floating", "ip", "list").size()).isZero();
+  }
+
+  private static java.util.List<String> requiredBy(String resource) {
+    java.util.List<String> names = new java.util.ArrayList<>();
+    member.json("stack", "resource", "show", "l3", resource).get("required_by").forEach(n -> names.add(n.asText()));
+    return names;
   }
 
   private static Map<String, String> physicalIds() {

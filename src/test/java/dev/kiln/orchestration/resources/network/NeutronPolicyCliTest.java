@@ -105,9 +105,10 @@ class NeutronPolicyCliTest {
               physical_network: physnet1
               segmentation_id: "101"
         """);
-    member.run("stack", "create", "-t", provider.toString(), "--wait", "prov");
-    assertThat(member.json("stack", "resource", "show", "prov", "physnet").get("resource_status_reason").asText())
-        .isEqualTo("Forbidden: resources.physnet: (rule:create_network:provider:network_type) is disallowed by policy.");
+    OpenStackCli.Result refusedProvider = member.run("stack", "create", "-t", provider.toString(), "--wait", "prov");
+    assertThat(refusedProvider.exitCode()).isNotZero();
+    assertThat(refusedProvider.stderr()).contains("You are not authorized to use OS::Neutron::ProviderNet.");
+    assertThat(member.run("stack", "show", "prov").exitCode()).isNotZero();
 
     admin.ok("stack", "create", "-t", provider.toString(), "--wait", "admin-prov");
     JsonNode physnet = admin.json("stack", "resource", "show", "admin-prov", "physnet");
@@ -120,8 +121,8 @@ class NeutronPolicyCliTest {
   void portTypeShowsHeatsSchema() {
     JsonNode port = member.json("orchestration", "resource", "type", "show", "OS::Neutron::Port");
     JsonNode props = port.get("properties");
-    // Not required, unlike Heat's, so that network_id (Heat translates it) may stand in for it.
-    assertThat(props.at("/network/required").asBoolean()).isFalse();
+    // Required, as Heat's: network_id (hidden, deprecated) stands in for it by translation.
+    assertThat(props.at("/network/required").asBoolean()).isTrue();
     assertThat(props.at("/network/update_allowed").asBoolean()).isFalse();
     assertThat(props.at("/fixed_ips/update_allowed").asBoolean()).isTrue();
     assertThat(props.at("/mac_address/update_allowed").asBoolean()).isFalse();
@@ -129,5 +130,61 @@ class NeutronPolicyCliTest {
     assertThat(props.has("network_id")).as("hidden properties are not shown").isFalse();
     assertThat(port.get("attributes").has("show")).isTrue();
     assertThat(port.get("attributes").has("mac_address")).isTrue();
+  }
+
+  @Test
+  void theOtherNeutronTypesShowTheirRequiredProperties() {
+    assertThat(member.json("orchestration", "resource", "type", "show", "OS::Neutron::Subnet")
+        .at("/properties/network/required").asBoolean()).isTrue();
+    assertThat(member.json("orchestration", "resource", "type", "show", "OS::Neutron::FloatingIP")
+        .at("/properties/floating_network/required").asBoolean()).isTrue();
+    assertThat(member.json("orchestration", "resource", "type", "show", "OS::Neutron::RouterInterface")
+        .at("/properties/router/required").asBoolean()).isTrue();
+  }
+
+  @Test
+  void propertyErrorsAnswer400BeforeAnythingIsMade() throws IOException {
+    Path noSubnetNorPort = Files.writeString(dir.resolve("bad-interface.yaml"), """
+        heat_template_version: 2018-08-31
+        resources:
+          router:
+            type: OS::Neutron::Router
+          interface:
+            type: OS::Neutron::RouterInterface
+            properties:
+              router: {get_resource: router}
+        """);
+    OpenStackCli.Result refused = member.run("stack", "create", "-t", noSubnetNorPort.toString(), "bad-interface");
+    assertThat(refused.exitCode()).isNotZero();
+    assertThat(refused.stderr()).contains("At least one of the following properties must be specified: subnet, port.");
+    assertThat(member.run("stack", "show", "bad-interface").exitCode()).isNotZero();
+
+    Path both = Files.writeString(dir.resolve("both-network.yaml"), """
+        heat_template_version: 2018-08-31
+        resources:
+          net:
+            type: OS::Neutron::Net
+          port:
+            type: OS::Neutron::Port
+            properties:
+              network: {get_resource: net}
+              network_id: {get_resource: net}
+        """);
+    OpenStackCli.Result conflict = member.run("stack", "create", "-t", both.toString(), "both-network");
+    assertThat(conflict.exitCode()).isNotZero();
+    assertThat(conflict.stderr()).contains("Cannot define the following properties at the same time: network, network_id.");
+
+    Path missing = Files.writeString(dir.resolve("no-network.yaml"), """
+        heat_template_version: 2018-08-31
+        resources:
+          port:
+            type: OS::Neutron::Port
+            properties:
+              name: lonely
+        """);
+    OpenStackCli.Result unassigned = member.run("stack", "create", "-t", missing.toString(), "no-network");
+    assertThat(unassigned.exitCode()).isNotZero();
+    assertThat(unassigned.stderr()).contains("Property network not assigned");
+    assertThat(member.json("port", "list").findValuesAsText("Name")).doesNotContain("lonely");
   }
 }

@@ -116,6 +116,15 @@ class NeutronUpdateCliTest {
     assertThat(after.get("always")).isNotEqualTo(before.get("always"));
     assertThat(member.run("port", "show", before.get("always")).exitCode()).isNotZero();
 
+    // REPLACE_ALWAYS replaces on every update, even one that changes nothing; the rest stays.
+    member.ok("stack", "update", "--existing", "--wait", "upd");
+    Map<String, String> again = physicalIds();
+    assertThat(again.get("always")).isNotEqualTo(after.get("always"));
+    assertThat(member.run("port", "show", after.get("always")).exitCode()).isNotZero();
+    for (String same : new String[] {"net", "net2", "subnet", "subnet2", "sg", "port", "moved"}) {
+      assertThat(again.get(same)).as(same).isEqualTo(after.get(same));
+    }
+
     // Check: a port deleted behind the stack's back fails it; everything else is found well.
     member.ok("port", "delete", after.get("moved"));
     member.run("stack", "check", "--wait", "upd");
@@ -126,6 +135,11 @@ class NeutronUpdateCliTest {
     assertThat(checked.get("net").get("resource_status").asText()).isEqualTo("CHECK_COMPLETE");
     assertThat(member.json("stack", "resource", "show", "upd", "moved").get("resource_status_reason").asText())
         .contains("could not be found");
+    // A second check looks again: a port deleted since the first one is found missing now.
+    member.ok("port", "delete", after.get("port"));
+    member.run("stack", "check", "--wait", "upd");
+    assertThat(member.json("stack", "resource", "show", "upd", "port").get("resource_status").asText())
+        .isEqualTo("CHECK_FAILED");
 
     member.ok("stack", "delete", "--yes", "--wait", "upd");
     assertThat(member.run("network", "show", after.get("net")).exitCode()).isNotZero();
