@@ -9,6 +9,7 @@ import static java.util.Objects.requireNonNullElse;
 
 import dev.kiln.common.IdGenerator;
 import dev.kiln.identity.RoleAssignment.Target;
+import dev.kiln.identity.store.GroupStore;
 import dev.kiln.identity.store.IdentityStore;
 import dev.kiln.identity.ListFilter;
 import dev.kiln.identity.store.TokenStore;
@@ -101,9 +102,11 @@ public final class Directory {
           for (Project p : projects.reversed()) {
             store.deleteProject(p.id());
           }
-          sql.update(
-              "DELETE FROM identity_role_assignment WHERE target_type = 'DOMAIN' AND target_id = ?",
-              id);
+          store.deleteGrantsOn(new Target(RoleAssignment.TargetType.DOMAIN, id));
+          GroupStore groups = new GroupStore(sql);
+          for (Group group : groups.list(ListFilter.none().eq("domain_id", id))) {
+            groups.delete(group.id());
+          }
           store.deleteDomain(id);
           return null;
         });
@@ -161,9 +164,16 @@ public final class Directory {
     return store().listProjects(filter);
   }
 
+  /** The projects where the user holds a role, directly or through a group. */
   public List<Project> projectsOfUser(String userId) {
     user(userId);
     return store().listProjectsOfUser(userId);
+  }
+
+  /** The domains where the user holds a role, directly or through a group. */
+  public List<Domain> domainsOfUser(String userId) {
+    user(userId);
+    return store().listDomainsOfUser(userId);
   }
 
   public Project updateProject(String id, String name, String description, Boolean enabled) {
@@ -203,7 +213,8 @@ public final class Directory {
       String email,
       String description,
       boolean enabled) {
-    return createUser(ids.hex(), name, domainId, password, defaultProjectId, email, description, enabled);
+    return createUser(
+        ids.hex(), name, domainId, password, defaultProjectId, email, description, enabled, User.NO_EXTRA);
   }
 
   /** Like {@link #createUser(String, String, String, String, String, String, boolean)}, with the id given. */
@@ -217,17 +228,35 @@ public final class Directory {
       String description,
       boolean enabled) {
     requireNonNull(id, "id is null");
+    return createUser(
+        id, name, domainId, password, defaultProjectId, email, description, enabled, User.NO_EXTRA);
+  }
+
+  /**
+   * Creates a user with the id given (null: a new one) and {@code extra}, the attributes Keystone
+   * keeps without knowing them (one JSON object's text). A domain that does not exist is Keystone's
+   * 404.
+   */
+  public User createUser(
+      String id,
+      String name,
+      String domainId,
+      String password,
+      String defaultProjectId,
+      String email,
+      String description,
+      boolean enabled,
+      String extra) {
+    String userId = id == null ? ids.hex() : id;
     String domain = domainId == null ? Domain.DEFAULT_ID : domainId;
-    if (store().findDomain(domain).isEmpty()) {
-      throw invalid("ValidationError", "Could not find domain: " + domain + ".");
-    }
+    domain(domain);
     if (defaultProjectId != null) {
       project(defaultProjectId);
     }
     User user =
         new User(
-            id, name, domain, defaultProjectId, email, requireNonNullElse(description, ""), enabled,
-            clock.instant());
+            userId, name, domain, defaultProjectId, email, requireNonNullElse(description, ""), enabled,
+            clock.instant(), extra);
     String hash = password == null ? null : hasher.hash(password);
     unique(
         () -> {
@@ -259,6 +288,19 @@ public final class Directory {
       String email,
       String description,
       Boolean enabled) {
+    return updateUser(id, name, password, defaultProjectId, email, description, enabled, null);
+  }
+
+  /** Like the update above; {@code extra}, when not null, replaces the extra attributes. */
+  public User updateUser(
+      String id,
+      String name,
+      String password,
+      String defaultProjectId,
+      String email,
+      String description,
+      Boolean enabled,
+      String extra) {
     User old = user(id);
     if (defaultProjectId != null) {
       project(defaultProjectId);
@@ -272,7 +314,8 @@ public final class Directory {
             email == null ? old.email() : email,
             description == null ? old.description() : description,
             enabled == null ? old.enabled() : enabled,
-            old.createdAt());
+            old.createdAt(),
+            extra == null ? old.extra() : extra);
     String hash = password == null ? null : hasher.hash(password);
     unique(
         () ->
@@ -420,7 +463,8 @@ public final class Directory {
     role(roleId);
   }
 
-  private void checkTarget(Target target) {
+  /** Checks that a grant's project or domain exists (Keystone's 404 when not). */
+  void checkTarget(Target target) {
     switch (target.type()) {
       case PROJECT -> project(target.id());
       case DOMAIN -> domain(target.id());

@@ -10,7 +10,9 @@ import dev.kiln.http.FaultStyle;
 import dev.kiln.http.Json;
 import dev.kiln.http.ServiceContext;
 import dev.kiln.http.CallerResolver;
+import dev.kiln.identity.ApplicationCredentials;
 import dev.kiln.identity.Directory;
+import dev.kiln.identity.Groups;
 import dev.kiln.identity.TokenService;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -22,11 +24,21 @@ public final class IdentityApi implements HttpService {
   private final ServiceContext context;
   private final TokenService tokens;
   private final Directory directory;
+  private final Groups groups;
+  private final ApplicationCredentials appCredentials;
 
-  public IdentityApi(String publicUrl, CallerResolver callers, TokenService tokens, Directory directory) {
+  public IdentityApi(
+      String publicUrl,
+      CallerResolver callers,
+      TokenService tokens,
+      Directory directory,
+      Groups groups,
+      ApplicationCredentials appCredentials) {
     this.context = new ServiceContext(publicUrl, FaultStyle.KEYSTONE, callers, null);
     this.tokens = requireNonNull(tokens, "tokens is null");
     this.directory = requireNonNull(directory, "directory is null");
+    this.groups = requireNonNull(groups, "groups is null");
+    this.appCredentials = requireNonNull(appCredentials, "appCredentials is null");
   }
 
   @Override
@@ -40,7 +52,9 @@ public final class IdentityApi implements HttpService {
     new ProjectsApi(directory).register(routes);
     new UsersApi(directory, tokens).register(routes);
     new RolesApi(directory).register(routes);
-    new GrantsApi(directory).register(routes);
+    new GroupsApi(groups).register(routes);
+    new GrantsApi(directory, groups).register(routes);
+    new ApplicationCredentialsApi(appCredentials, tokens).register(routes);
     new CatalogApi().register(routes);
     routes.unmatchedIsNotFound();
   }

@@ -15,11 +15,21 @@ import dev.kiln.identity.ScopeRequest;
 import dev.kiln.identity.TokenService;
 import dev.kiln.identity.User;
 import dev.kiln.identity.ListFilter;
+import java.util.Set;
 
 /** {@code /v3/users}. */
 final class UsersApi {
   static final int NAME_MAX = 255;
   static final int PASSWORD_MAX = 4096;
+
+  /**
+   * The user attributes Kiln keeps in columns (or refuses to keep, like a password in the clear);
+   * any other is an extra attribute, kept and shown as given, as Keystone does.
+   */
+  private static final Set<String> KNOWN =
+      Set.of(
+          "id", "name", "domain_id", "password", "default_project_id", "enabled", "description",
+          "email", "options", "links", "password_expires_at");
 
   private final Directory directory;
   private final TokenService tokens;
@@ -48,18 +58,17 @@ final class UsersApi {
 
   private ApiResponse create(ApiRequest request) {
     JsonInput in = JsonInput.wrapped(request.body(), "user");
-    in.allowOnly(
-        "name", "domain_id", "password", "default_project_id", "enabled", "description", "email",
-        "options");
     User user =
         directory.createUser(
+            null,
             in.nonBlankString("name", NAME_MAX),
             in.optionalString("domain_id").orElse(null),
             password(in),
             in.optionalString("default_project_id").orElse(null),
             in.optionalString("email", 255).orElse(null),
             in.optionalString("description").orElse(""),
-            in.optionalBoolean("enabled").orElse(true));
+            in.optionalBoolean("enabled").orElse(true),
+            ExtraAttributes.of(request.body().get("user"), KNOWN));
     return ApiResponse.created(views(request).wrap("user", views(request).user(user)));
   }
 
@@ -70,18 +79,22 @@ final class UsersApi {
 
   private ApiResponse update(ApiRequest request) {
     JsonInput in = JsonInput.wrapped(request.body(), "user");
-    in.allowOnly(
-        "name", "password", "default_project_id", "enabled", "description", "email", "options");
+    String id = request.pathParam("user_id");
+    User old = directory.user(id);
+    if (in.has("domain_id") && !in.string("domain_id").equals(old.domainId())) {
+      throw in.invalid("domain_id", "a user cannot move to another domain");
+    }
     String name = in.has("name") ? in.nonBlankString("name", NAME_MAX) : null;
     User user =
         directory.updateUser(
-            request.pathParam("user_id"),
+            id,
             name,
             password(in),
             in.optionalString("default_project_id").orElse(null),
             in.optionalString("email", 255).orElse(null),
             in.optionalString("description").orElse(null),
-            in.optionalBoolean("enabled").orElse(null));
+            in.optionalBoolean("enabled").orElse(null),
+            ExtraAttributes.merged(old.extra(), request.body().get("user"), KNOWN));
     return ApiResponse.ok(views(request).wrap("user", views(request).user(user)));
   }
 
