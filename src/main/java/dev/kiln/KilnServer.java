@@ -21,6 +21,7 @@ import dev.kiln.identity.ListFilter;
 import dev.kiln.identity.PasswordHashInAdvance;
 import dev.kiln.identity.PasswordHasher;
 import dev.kiln.identity.TokenService;
+import dev.kiln.identity.UserCredentials;
 import dev.kiln.identity.api.IdentityApi;
 import dev.kiln.identity.api.TokenCallers;
 import dev.kiln.image.ImageService;
@@ -114,6 +115,7 @@ public final class KilnServer implements AutoCloseable {
       Groups groups = new Groups(db, clock, ids, directory);
       ApplicationCredentials appCredentials =
           new ApplicationCredentials(db, clock, ids, hasher, random, directory);
+      UserCredentials credentials = new UserCredentials(db, clock, ids, directory);
       IdentityBootstrap.PasswordOutcome outcome =
           new IdentityBootstrap(db, clock, ids, directory, hasher)
               .run(config.adminPassword(), config.adminPasswordGiven(), adminPasswordHash);
@@ -188,7 +190,7 @@ public final class KilnServer implements AutoCloseable {
                                 res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
                                 res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
                               })
-                          .register(IdentityApi.PREFIX, new IdentityApi(publicUrl, callers, tokens, directory, groups, appCredentials))
+                          .register(IdentityApi.PREFIX, new IdentityApi(publicUrl, callers, tokens, directory, groups, appCredentials, credentials))
                           .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers, compute, serverServices, image))
                           .register(NetworkApi.PREFIX, new NetworkApi(publicUrl, callers, network))
                           .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers, volume))

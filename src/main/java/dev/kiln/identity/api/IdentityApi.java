@@ -14,6 +14,7 @@ import dev.kiln.identity.ApplicationCredentials;
 import dev.kiln.identity.Directory;
 import dev.kiln.identity.Groups;
 import dev.kiln.identity.TokenService;
+import dev.kiln.identity.UserCredentials;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 
@@ -26,6 +27,7 @@ public final class IdentityApi implements HttpService {
   private final Directory directory;
   private final Groups groups;
   private final ApplicationCredentials appCredentials;
+  private final UserCredentials credentials;
 
   public IdentityApi(
       String publicUrl,
@@ -33,12 +35,14 @@ public final class IdentityApi implements HttpService {
       TokenService tokens,
       Directory directory,
       Groups groups,
-      ApplicationCredentials appCredentials) {
+      ApplicationCredentials appCredentials,
+      UserCredentials credentials) {
     this.context = new ServiceContext(publicUrl, FaultStyle.KEYSTONE, callers, null);
     this.tokens = requireNonNull(tokens, "tokens is null");
     this.directory = requireNonNull(directory, "directory is null");
     this.groups = requireNonNull(groups, "groups is null");
     this.appCredentials = requireNonNull(appCredentials, "appCredentials is null");
+    this.credentials = requireNonNull(credentials, "credentials is null");
   }
 
   @Override
@@ -55,6 +59,7 @@ public final class IdentityApi implements HttpService {
     new GroupsApi(groups).register(routes);
     new GrantsApi(directory, groups).register(routes);
     new ApplicationCredentialsApi(appCredentials, tokens).register(routes);
+    new CredentialsApi(credentials).register(routes);
     new CatalogApi().register(routes);
     routes.unmatchedIsNotFound();
   }
