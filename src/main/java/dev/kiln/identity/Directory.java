@@ -4,6 +4,7 @@ import static dev.kiln.common.ServiceException.conflict;
 import static dev.kiln.common.ServiceException.forbidden;
 import static dev.kiln.common.ServiceException.invalid;
 import static dev.kiln.common.ServiceException.notFound;
+import static dev.kiln.common.ServiceException.unauthenticated;
 import static java.util.Objects.requireNonNull;
 import static java.util.Objects.requireNonNullElse;
 
@@ -334,6 +335,22 @@ public final class Directory {
         "user",
         "name " + updated.name() + " at domain ID " + updated.domainId());
     return updated;
+  }
+
+  /**
+   * Keystone's self-service password change: whoever knows the current password may set a new
+   * one, with or without a token. A wrong password or an unknown user is the same 401, so the call
+   * does not tell which users exist. The user's tokens are revoked, as with any new password.
+   */
+  public void changePassword(String userId, String original, String replacement) {
+    IdentityStore store = store();
+    boolean known =
+        store.findUser(userId).filter(User::enabled).isPresent()
+            && hasher.verify(original, store.passwordHash(userId).orElse(null));
+    if (!known) {
+      throw unauthenticated("The request you have made requires authentication: the original password is wrong.");
+    }
+    updateUser(userId, null, replacement, null, null, null, null);
   }
 
   public void deleteUser(String id) {

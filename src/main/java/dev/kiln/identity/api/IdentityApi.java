@@ -54,7 +54,7 @@ public final class IdentityApi implements HttpService {
     new AuthApi(tokens, directory).register(routes);
     new DomainsApi(directory).register(routes);
     new ProjectsApi(directory).register(routes);
-    new UsersApi(directory, tokens).register(routes);
+    new UsersApi(directory).register(routes);
     new RolesApi(directory).register(routes);
     new GroupsApi(groups).register(routes);
     new GrantsApi(directory, groups).register(routes);

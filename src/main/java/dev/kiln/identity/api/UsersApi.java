@@ -9,10 +9,7 @@ import dev.kiln.http.ApiResponse;
 import dev.kiln.http.ApiRoutes;
 import dev.kiln.http.Caller;
 import dev.kiln.http.JsonInput;
-import dev.kiln.identity.Credentials;
 import dev.kiln.identity.Directory;
-import dev.kiln.identity.ScopeRequest;
-import dev.kiln.identity.TokenService;
 import dev.kiln.identity.User;
 import dev.kiln.identity.ListFilter;
 import java.util.Set;
@@ -32,11 +29,9 @@ final class UsersApi {
           "email", "options", "links", "password_expires_at");
 
   private final Directory directory;
-  private final TokenService tokens;
 
-  UsersApi(Directory directory, TokenService tokens) {
+  UsersApi(Directory directory) {
     this.directory = requireNonNull(directory, "directory is null");
-    this.tokens = requireNonNull(tokens, "tokens is null");
   }
 
   void register(ApiRoutes routes) {
@@ -47,7 +42,7 @@ final class UsersApi {
         .patch("/v3/users/{user_id}", Access.ADMIN, this::update)
         .delete("/v3/users/{user_id}", Access.ADMIN, this::delete)
         .get("/v3/users/{user_id}/projects", Access.AUTHENTICATED, this::projects)
-        .post("/v3/users/{user_id}/password", Access.AUTHENTICATED, this::changePassword);
+        .post("/v3/users/{user_id}/password", Access.PUBLIC, this::changePassword);
   }
 
   private ApiResponse list(ApiRequest request) {
@@ -108,13 +103,11 @@ final class UsersApi {
     return ApiResponse.ok(views(request).collection("projects", directory.projectsOfUser(id), views(request)::project));
   }
 
-  /** A user changing its own password must prove it knows the current one. */
+  /**
+   * Self-service password change: not policy-checked (no token needed), as in Keystone; knowing
+   * the current password is the proof.
+   */
   private ApiResponse changePassword(ApiRequest request) {
-    String id = request.pathParam("user_id");
-    if (!id.equals(request.caller().userId())) {
-      throw ApiError.forbidden(
-          "You are not authorized to perform the requested action: identity:change_password.");
-    }
     JsonInput in = JsonInput.wrapped(request.body(), "user");
     in.allowOnly("password", "original_password");
     String original = in.string("original_password");
@@ -122,9 +115,7 @@ final class UsersApi {
     if (replacement == null) {
       throw in.invalid("password", "this field is required");
     }
-    tokens.issueWithPassword(
-        new Credentials(id, null, null, null, original), new ScopeRequest.Default());
-    directory.updateUser(id, null, replacement, null, null, null, null);
+    directory.changePassword(request.pathParam("user_id"), original, replacement);
     return ApiResponse.noContent();
   }
 
