@@ -485,6 +485,11 @@ public final class Directory {
     switch (target.type()) {
       case PROJECT -> project(target.id());
       case DOMAIN -> domain(target.id());
+      case SYSTEM -> {
+        if (!Target.SYSTEM_ID.equals(target.id())) {
+          throw notFound("NotFound", "Could not find system target: " + target.id() + ".");
+        }
+      }
     }
   }
 

@@ -229,6 +229,31 @@ class GroupsApiTest {
   }
 
   @Test
+  void systemGrantsToUsersAndGroupsAreKeptListedAndRevoked() {
+    Api admin = kiln.admin();
+    String userId = user(unique("u"), "pw-8");
+    String groupId = group(unique("g"));
+    String reader = roleId("reader");
+    for (String actor : new String[] {"users/" + userId, "groups/" + groupId}) {
+      String base = "/identity/v3/system/" + actor + "/roles";
+      admin.put(base + "/" + reader, "").expect(204);
+      assertThat(admin.get(base).expect(200).get("roles").findValuesAsText("id")).containsExactly(reader);
+      admin.head(base + "/" + reader).expect(204);
+    }
+    JsonNode listed =
+        admin.get("/identity/v3/role_assignments?scope.system=all&role.id=" + reader).expect(200).get("role_assignments");
+    assertThat(listed).hasSize(2);
+    assertThat(listed.findValues("system").get(0).get("all").asBoolean()).isTrue();
+    assertThat(listed.findValuesAsText("assignment")).allMatch(link -> link.contains("/system/"));
+    for (String actor : new String[] {"users/" + userId, "groups/" + groupId}) {
+      String base = "/identity/v3/system/" + actor + "/roles";
+      admin.delete(base + "/" + reader).expect(204);
+      admin.head(base + "/" + reader).expect(404);
+      admin.delete(base + "/" + reader).expect(404);
+    }
+  }
+
+  @Test
   void nonAdminsCannotManageGroups() {
     String userName = unique("u");
     String userId = user(userName, "pw-6");

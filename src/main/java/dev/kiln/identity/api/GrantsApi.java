@@ -57,11 +57,23 @@ final class GrantsApi {
           .get(base + "/{role_id}", Access.ADMIN, request -> checkOfGroup(request, type))
           .delete(base + "/{role_id}", Access.ADMIN, request -> revokeFromGroup(request, type));
     }
+    // The system has no id in its paths; the one target is Target.system().
+    routes
+        .get("/v3/system/users/{user_id}/roles", Access.ADMIN, request -> list(request, TargetType.SYSTEM))
+        .put("/v3/system/users/{user_id}/roles/{role_id}", Access.ADMIN, request -> grant(request, TargetType.SYSTEM))
+        .head("/v3/system/users/{user_id}/roles/{role_id}", Access.ADMIN, request -> check(request, TargetType.SYSTEM))
+        .get("/v3/system/users/{user_id}/roles/{role_id}", Access.ADMIN, request -> check(request, TargetType.SYSTEM))
+        .delete("/v3/system/users/{user_id}/roles/{role_id}", Access.ADMIN, request -> revoke(request, TargetType.SYSTEM))
+        .get("/v3/system/groups/{group_id}/roles", Access.ADMIN, request -> listOfGroup(request, TargetType.SYSTEM))
+        .put("/v3/system/groups/{group_id}/roles/{role_id}", Access.ADMIN, request -> grantToGroup(request, TargetType.SYSTEM))
+        .head("/v3/system/groups/{group_id}/roles/{role_id}", Access.ADMIN, request -> checkOfGroup(request, TargetType.SYSTEM))
+        .get("/v3/system/groups/{group_id}/roles/{role_id}", Access.ADMIN, request -> checkOfGroup(request, TargetType.SYSTEM))
+        .delete("/v3/system/groups/{group_id}/roles/{role_id}", Access.ADMIN, request -> revokeFromGroup(request, TargetType.SYSTEM));
     routes.get("/v3/role_assignments", Access.AUTHENTICATED, this::report);
   }
 
   private static Target target(ApiRequest request, TargetType type) {
-    return new Target(type, request.pathParam("target_id"));
+    return type == TargetType.SYSTEM ? Target.system() : new Target(type, request.pathParam("target_id"));
   }
 
   private ApiResponse list(ApiRequest request, TargetType type) {
@@ -142,8 +154,12 @@ final class GrantsApi {
     }
     String projectId = request.query("scope.project.id").orElse(null);
     String domainId = request.query("scope.domain.id").orElse(null);
-    if (projectId != null && domainId != null) {
-      throw ApiError.badRequest("Specify at most one of scope.project.id and scope.domain.id.");
+    boolean system = request.query("scope.system").isPresent();
+    if ((projectId != null ? 1 : 0) + (domainId != null ? 1 : 0) + (system ? 1 : 0) > 1) {
+      throw ApiError.badRequest("Specify at most one of scope.project.id, scope.domain.id and scope.system.");
+    }
+    if (system) {
+      domainId = null;
     }
     boolean effective = false;
     for (String name : request.queryNames()) {
@@ -162,12 +178,13 @@ final class GrantsApi {
     ObjectNode body = Json.object();
     ArrayNode list = body.putArray("role_assignments");
     if (groupId == null) {
-      ListFilter users = scoped(ListFilter.none().eq("user_id", userId).eq("role_id", roleId), projectId, domainId);
+      ListFilter users = scoped(ListFilter.none().eq("user_id", userId).eq("role_id", roleId), projectId, domainId, system);
       for (RoleAssignment a : directory.assignments(users)) {
         list.add(assignment(Actor.USER, a.userId(), a.roleId(), a.target(), names, views.v3Url()));
       }
     }
-    ListFilter groupGrants = scoped(ListFilter.none().eq("group_id", groupId).eq("role_id", roleId), projectId, domainId);
+    ListFilter groupGrants =
+        scoped(ListFilter.none().eq("group_id", groupId).eq("role_id", roleId), projectId, domainId, system);
     if (effective) {
       for (GroupGrant g : groups.grants(groupGrants)) {
         for (User member : groups.members(g.groupId())) {
@@ -192,8 +209,10 @@ final class GrantsApi {
     return ApiResponse.ok(body);
   }
 
-  private static ListFilter scoped(ListFilter filter, String projectId, String domainId) {
-    if (projectId != null) {
+  private static ListFilter scoped(ListFilter filter, String projectId, String domainId, boolean system) {
+    if (system) {
+      filter.eq("target_type", TargetType.SYSTEM);
+    } else if (projectId != null) {
       filter.eq("target_type", TargetType.PROJECT).eq("target_id", projectId);
     } else if (domainId != null) {
       filter.eq("target_type", TargetType.DOMAIN).eq("target_id", domainId);
@@ -220,7 +239,11 @@ final class GrantsApi {
     holder.put("id", actorId);
     String kind = target.type().name().toLowerCase(Locale.ROOT);
     ObjectNode scopeTarget = n.putObject("scope").putObject(kind);
-    scopeTarget.put("id", target.id());
+    if (target.type() == TargetType.SYSTEM) {
+      scopeTarget.put("all", true); // Keystone's shape for the system
+    } else {
+      scopeTarget.put("id", target.id());
+    }
     if (names) {
       role.put("name", directory.role(roleId).name());
       if (actor == Actor.USER) {
@@ -236,7 +259,7 @@ final class GrantsApi {
         Project p = directory.project(target.id());
         scopeTarget.put("name", p.name());
         scopeTarget.set("domain", domainRef(p.domainId()));
-      } else {
+      } else if (target.type() == TargetType.DOMAIN) {
         scopeTarget.put("name", directory.domain(target.id()).name());
       }
     }
@@ -245,8 +268,11 @@ final class GrantsApi {
   }
 
   private static String link(Actor actor, String actorId, String roleId, Target target, String v3Url) {
-    return v3Url + "/" + target.type().name().toLowerCase(Locale.ROOT) + "s/" + target.id() + "/"
-        + actor.key() + "s/" + actorId + "/roles/" + roleId;
+    String where =
+        target.type() == TargetType.SYSTEM
+            ? "/system"
+            : "/" + target.type().name().toLowerCase(Locale.ROOT) + "s/" + target.id();
+    return v3Url + where + "/" + actor.key() + "s/" + actorId + "/roles/" + roleId;
   }
 
   private ObjectNode domainRef(String domainId) {
