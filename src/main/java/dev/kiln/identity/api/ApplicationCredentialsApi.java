@@ -7,7 +7,6 @@ import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.http.ApiResponse;
 import dev.kiln.http.ApiRoutes;
-import dev.kiln.http.Caller;
 import dev.kiln.http.JsonInput;
 import dev.kiln.identity.ApplicationCredentials;
 import dev.kiln.identity.ApplicationCredentials.Created;
@@ -77,7 +76,7 @@ final class ApplicationCredentialsApi {
   }
 
   private ApiResponse list(ApiRequest request) {
-    String userId = ownerOrAdmin(request, "identity:list_application_credentials");
+    String userId = AccessChecks.selfOrAdmin(request, "identity:list_application_credentials");
     return ApiResponse.ok(
         views(request)
             .collection(
@@ -87,7 +86,7 @@ final class ApplicationCredentialsApi {
   }
 
   private ApiResponse show(ApiRequest request) {
-    String userId = ownerOrAdmin(request, "identity:get_application_credential");
+    String userId = AccessChecks.selfOrAdmin(request, "identity:get_application_credential");
     return ApiResponse.ok(
         views(request)
             .wrap(
@@ -97,7 +96,7 @@ final class ApplicationCredentialsApi {
   }
 
   private ApiResponse delete(ApiRequest request) {
-    String userId = ownerOrAdmin(request, "identity:delete_application_credential");
+    String userId = AccessChecks.selfOrAdmin(request, "identity:delete_application_credential");
     TokenInfo caller = callerToken(request);
     if (!caller.mayDelegate()) {
       throw ApiError.forbidden(
@@ -129,15 +128,6 @@ final class ApplicationCredentialsApi {
     return tokens
         .validate(request.header(TOKEN_HEADER).orElse(null))
         .orElseThrow(() -> ApiError.unauthorized("The request you have made requires authentication."));
-  }
-
-  private static String ownerOrAdmin(ApiRequest request, String policy) {
-    String id = request.pathParam("user_id");
-    Caller caller = request.caller();
-    if (!caller.isAdmin() && !caller.userId().equals(id)) {
-      throw ApiError.forbidden("You are not authorized to perform the requested action: " + policy + ".");
-    }
-    return id;
   }
 
   private static IdentityViews views(ApiRequest request) {

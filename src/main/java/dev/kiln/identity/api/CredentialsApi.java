@@ -47,7 +47,7 @@ final class CredentialsApi {
   private ApiResponse create(ApiRequest request) {
     JsonInput in = JsonInput.wrapped(request.body(), "credential");
     String userId = in.nonBlankString("user_id", 64);
-    ownerOrAdmin(request, userId, "identity:create_credential");
+    AccessChecks.selfOrAdmin(request, userId, "identity:create_credential");
     String type = in.nonBlankString("type", 255);
     String blob = in.string("blob", BLOB_MAX);
     String access = null;
@@ -107,7 +107,7 @@ final class CredentialsApi {
 
   private ApiResponse createEc2(ApiRequest request) {
     String userId = request.pathParam("user_id");
-    ownerOrAdmin(request, userId, "identity:ec2_create_credential");
+    AccessChecks.selfOrAdmin(request, userId, "identity:ec2_create_credential");
     JsonInput in = JsonInput.root(request.body());
     in.allowOnly("tenant_id");
     UserCredential created = credentials.createEc2(userId, in.nonBlankString("tenant_id", 64));
@@ -116,7 +116,7 @@ final class CredentialsApi {
 
   private ApiResponse listEc2(ApiRequest request) {
     String userId = request.pathParam("user_id");
-    ownerOrAdmin(request, userId, "identity:ec2_list_credentials");
+    AccessChecks.selfOrAdmin(request, userId, "identity:ec2_list_credentials");
     ObjectNode body = Json.object();
     var list = body.putArray("credentials");
     credentials
@@ -131,14 +131,14 @@ final class CredentialsApi {
 
   private ApiResponse showEc2(ApiRequest request) {
     String userId = request.pathParam("user_id");
-    ownerOrAdmin(request, userId, "identity:ec2_get_credential");
+    AccessChecks.selfOrAdmin(request, userId, "identity:ec2_get_credential");
     return ApiResponse.ok(
         Json.wrap("credential", ec2View(credentials.ec2(userId, request.pathParam("access")), request)));
   }
 
   private ApiResponse deleteEc2(ApiRequest request) {
     String userId = request.pathParam("user_id");
-    ownerOrAdmin(request, userId, "identity:ec2_delete_credential");
+    AccessChecks.selfOrAdmin(request, userId, "identity:ec2_delete_credential");
     credentials.delete(credentials.ec2(userId, request.pathParam("access")).id());
     return ApiResponse.noContent();
   }
@@ -196,15 +196,8 @@ final class CredentialsApi {
 
   private UserCredential visible(ApiRequest request, String policy) {
     UserCredential c = credentials.credential(request.pathParam("credential_id"));
-    ownerOrAdmin(request, c.userId(), policy);
+    AccessChecks.selfOrAdmin(request, c.userId(), policy);
     return c;
-  }
-
-  private static void ownerOrAdmin(ApiRequest request, String userId, String policy) {
-    Caller caller = request.caller();
-    if (!caller.isAdmin() && !caller.userId().equals(userId)) {
-      throw ApiError.forbidden("You are not authorized to perform the requested action: " + policy + ".");
-    }
   }
 
   private static IdentityViews views(ApiRequest request) {

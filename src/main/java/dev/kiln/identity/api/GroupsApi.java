@@ -3,11 +3,9 @@ package dev.kiln.identity.api;
 import static java.util.Objects.requireNonNull;
 
 import dev.kiln.http.Access;
-import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.http.ApiResponse;
 import dev.kiln.http.ApiRoutes;
-import dev.kiln.http.Caller;
 import dev.kiln.http.JsonInput;
 import dev.kiln.identity.Group;
 import dev.kiln.identity.Groups;
@@ -108,12 +106,7 @@ final class GroupsApi {
 
   /** A user's groups, each with {@code membership_expires_at} (null: Kiln's memberships last). */
   private ApiResponse groupsOfUser(ApiRequest request) {
-    String id = request.pathParam("user_id");
-    Caller caller = request.caller();
-    if (!caller.isAdmin() && !caller.userId().equals(id)) {
-      throw ApiError.forbidden(
-          "You are not authorized to perform the requested action: identity:list_groups_for_user.");
-    }
+    String id = AccessChecks.selfOrAdmin(request, "identity:list_groups_for_user");
     IdentityViews views = views(request);
     return ApiResponse.ok(
         views.collection(

@@ -3,11 +3,9 @@ package dev.kiln.identity.api;
 import static java.util.Objects.requireNonNull;
 
 import dev.kiln.http.Access;
-import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.http.ApiResponse;
 import dev.kiln.http.ApiRoutes;
-import dev.kiln.http.Caller;
 import dev.kiln.http.JsonInput;
 import dev.kiln.identity.Directory;
 import dev.kiln.identity.User;
@@ -68,7 +66,7 @@ final class UsersApi {
   }
 
   private ApiResponse show(ApiRequest request) {
-    String id = selfOrAdmin(request, "identity:get_user");
+    String id = AccessChecks.selfOrAdmin(request, "identity:get_user");
     return ApiResponse.ok(views(request).wrap("user", views(request).user(directory.user(id))));
   }
 
@@ -99,7 +97,7 @@ final class UsersApi {
   }
 
   private ApiResponse projects(ApiRequest request) {
-    String id = selfOrAdmin(request, "identity:list_user_projects");
+    String id = AccessChecks.selfOrAdmin(request, "identity:list_user_projects");
     return ApiResponse.ok(views(request).collection("projects", directory.projectsOfUser(id), views(request)::project));
   }
 
@@ -128,15 +126,6 @@ final class UsersApi {
       throw in.invalid("password", "must be 1 to " + PASSWORD_MAX + " characters long");
     }
     return password;
-  }
-
-  private static String selfOrAdmin(ApiRequest request, String policy) {
-    String id = request.pathParam("user_id");
-    Caller caller = request.caller();
-    if (!caller.isAdmin() && !caller.userId().equals(id)) {
-      throw ApiError.forbidden("You are not authorized to perform the requested action: " + policy + ".");
-    }
-    return id;
   }
 
   private static IdentityViews views(ApiRequest request) {

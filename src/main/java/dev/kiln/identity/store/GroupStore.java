@@ -10,7 +10,6 @@ import dev.kiln.identity.RoleAssignment.Target;
 import dev.kiln.identity.RoleAssignment.TargetType;
 import dev.kiln.identity.User;
 import dev.kiln.store.Sql;
-import dev.kiln.store.StoreException;
 import java.util.List;
 import java.util.Optional;
 
@@ -70,17 +69,8 @@ public final class GroupStore {
 
   /** Adds a member; adding one already there changes nothing, as in Keystone. */
   public void addMember(String groupId, String userId) {
-    try {
-      Revision.changing(
-          sql,
-          "INSERT INTO identity_group_member (group_id, user_id) VALUES (?, ?)",
-          groupId,
-          userId);
-    } catch (StoreException e) {
-      if (e.kind() != StoreException.Kind.DUPLICATE) {
-        throw e;
-      }
-    }
+    Revision.insertingOnce(
+        sql, "INSERT INTO identity_group_member (group_id, user_id) VALUES (?, ?)", groupId, userId);
   }
 
   public int removeMember(String groupId, String userId) {
@@ -119,17 +109,11 @@ public final class GroupStore {
 
   /** Grants a role to a group; granting one already held changes nothing. */
   public void grant(GroupGrant g) {
-    try {
-      Revision.changing(
-          sql,
-          "INSERT INTO identity_group_role_assignment (group_id, role_id, target_type, target_id)"
-              + " VALUES (?, ?, ?, ?)",
-          g.groupId(), g.roleId(), g.target().type(), g.target().id());
-    } catch (StoreException e) {
-      if (e.kind() != StoreException.Kind.DUPLICATE) {
-        throw e;
-      }
-    }
+    Revision.insertingOnce(
+        sql,
+        "INSERT INTO identity_group_role_assignment (group_id, role_id, target_type, target_id)"
+            + " VALUES (?, ?, ?, ?)",
+        g.groupId(), g.roleId(), g.target().type(), g.target().id());
   }
 
   public int revoke(GroupGrant g) {

@@ -11,7 +11,6 @@ import dev.kiln.identity.RoleAssignment.Target;
 import dev.kiln.identity.RoleAssignment.TargetType;
 import dev.kiln.identity.User;
 import dev.kiln.store.Sql;
-import dev.kiln.store.StoreException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -258,16 +257,11 @@ public final class IdentityStore {
 
   /** Grants a role; granting one already held changes nothing, as in Keystone. */
   public void grant(RoleAssignment a) {
-    try {
-      changing(
-              "INSERT INTO identity_role_assignment (user_id, role_id, target_type, target_id)"
-                  + " VALUES (?, ?, ?, ?)",
-              a.userId(), a.roleId(), a.target().type(), a.target().id());
-    } catch (StoreException e) {
-      if (e.kind() != StoreException.Kind.DUPLICATE) {
-        throw e;
-      }
-    }
+    Revision.insertingOnce(
+        sql,
+        "INSERT INTO identity_role_assignment (user_id, role_id, target_type, target_id)"
+            + " VALUES (?, ?, ?, ?)",
+        a.userId(), a.roleId(), a.target().type(), a.target().id());
   }
 
   public int revoke(RoleAssignment a) {

@@ -1,6 +1,7 @@
 package dev.kiln.identity.store;
 
 import dev.kiln.store.Sql;
+import dev.kiln.store.StoreException;
 
 /**
  * Identity's revision (R__identity_revision.sql): the one number every change that alters what an
@@ -17,6 +18,20 @@ final class Revision {
    */
   static int changing(Sql sql, String statement, Object... args) {
     return bumpIf(sql, sql.update(statement, args));
+  }
+
+  /**
+   * Like {@link #changing}, for an insert that may find its row already there (a grant or a
+   * membership given twice): that changes nothing, as in Keystone, and moves nothing on.
+   */
+  static void insertingOnce(Sql sql, String statement, Object... args) {
+    try {
+      changing(sql, statement, args);
+    } catch (StoreException e) {
+      if (e.kind() != StoreException.Kind.DUPLICATE) {
+        throw e;
+      }
+    }
   }
 
   /** Moves the revision on when {@code rows} is positive; answers {@code rows}. */
