@@ -20,6 +20,7 @@ import dev.kiln.identity.IdentityBootstrap;
 import dev.kiln.identity.ListFilter;
 import dev.kiln.identity.PasswordHashInAdvance;
 import dev.kiln.identity.PasswordHasher;
+import dev.kiln.identity.ProjectTags;
 import dev.kiln.identity.TokenService;
 import dev.kiln.identity.UserCredentials;
 import dev.kiln.identity.api.IdentityApi;
@@ -190,7 +191,7 @@ public final class KilnServer implements AutoCloseable {
                                 res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
                                 res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
                               })
-                          .register(IdentityApi.PREFIX, new IdentityApi(publicUrl, callers, tokens, directory, groups, appCredentials, credentials))
+                          .register(IdentityApi.PREFIX, new IdentityApi(publicUrl, callers, tokens, directory, groups, appCredentials, credentials, new ProjectTags(db, directory)))
                           .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers, compute, serverServices, image))
                           .register(NetworkApi.PREFIX, new NetworkApi(publicUrl, callers, network))
                           .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers, volume))

@@ -242,6 +242,35 @@ class IdentityApiTest {
   }
 
   @Test
+  void projectTagsAreKeptShownListedAndRemoved() {
+    JsonNode created =
+        admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"tagged\", \"tags\": [\"b\", \"a\"]}}")
+            .expect(201).get("project");
+    assertThat(created.get("tags").toString()).isEqualTo("[\"b\",\"a\"]");
+    String id = created.get("id").asText();
+    String tags = "/identity/v3/projects/" + id + "/tags";
+    assertThat(admin.get("/identity/v3/projects/" + id).expect(200).at("/project/tags").toString()).isEqualTo("[\"a\",\"b\"]");
+    assertThat(admin.get("/identity/v3/projects?name=tagged").expect(200).at("/projects/0/tags").toString())
+        .isEqualTo("[\"a\",\"b\"]");
+
+    admin.put(tags + "/c", "").expect(201);
+    admin.head(tags + "/c").expect(204);
+    assertThat(admin.put(tags, "{\"tags\": [\"x\", \"y\"]}").expect(200).get("tags").toString()).isEqualTo("[\"x\",\"y\"]");
+    admin.head(tags + "/c").expect(404);
+    admin.delete(tags + "/x").expect(204);
+    admin.delete(tags + "/x").expect(404);
+    assertThat(admin.get(tags).expect(200).get("tags").toString()).isEqualTo("[\"y\"]");
+    admin.delete(tags).expect(204);
+    assertThat(admin.get(tags).expect(200).get("tags")).isEmpty();
+
+    admin.put(tags, "{\"tags\": [\"dup\", \"dup\"]}").expect(400);
+    admin.put(tags, "{\"tags\": [\"a/b\"]}").expect(400);
+    admin.patch("/identity/v3/projects/" + id, "{\"project\": {\"tags\": [\"a,b\"]}}").expect(400);
+    assertThat(admin.get(tags).expect(200).get("tags")).isEmpty();
+    admin.get("/identity/v3/projects/nope/tags").expect(404);
+  }
+
+  @Test
   void duplicateProjectNameIs409() {
     assertThat(admin.post("/identity/v3/projects", "{\"project\": {\"name\": \"twice\"}}").status())
         .isEqualTo(201);

@@ -16,6 +16,7 @@ import dev.kiln.identity.AppCredentialLogin;
 import dev.kiln.identity.Credentials;
 import dev.kiln.identity.Directory;
 import dev.kiln.identity.IssuedToken;
+import dev.kiln.identity.ProjectTags;
 import dev.kiln.identity.ScopeRequest;
 import dev.kiln.identity.TokenInfo;
 import dev.kiln.identity.TokenService;
@@ -28,10 +29,12 @@ final class AuthApi {
 
   private final TokenService tokens;
   private final Directory directory;
+  private final ProjectTags tags;
 
-  AuthApi(TokenService tokens, Directory directory) {
+  AuthApi(TokenService tokens, Directory directory, ProjectTags tags) {
     this.tokens = requireNonNull(tokens, "tokens is null");
     this.directory = requireNonNull(directory, "directory is null");
+    this.tags = requireNonNull(tags, "tags is null");
   }
 
   void register(ApiRoutes routes) {
@@ -203,13 +206,12 @@ final class AuthApi {
   }
 
   private ApiResponse projects(ApiRequest request) {
+    List<dev.kiln.identity.Project> projects =
+        directory.projectsOfUser(request.caller().userId()).stream()
+            .filter(dev.kiln.identity.Project::enabled)
+            .toList();
     return ApiResponse.ok(
-        views(request).collection(
-            "projects",
-            directory.projectsOfUser(request.caller().userId()).stream()
-                .filter(dev.kiln.identity.Project::enabled)
-                .toList(),
-            views(request)::project));
+        views(request).collection("projects", projects, views(request).projects(tags.tagsOf(projects))));
   }
 
   private ApiResponse domains(ApiRequest request) {

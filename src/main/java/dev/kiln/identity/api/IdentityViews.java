@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /** Keystone's JSON shapes for Kiln's identity records. */
@@ -52,7 +53,8 @@ final class IdentityViews {
     return n;
   }
 
-  ObjectNode project(Project p) {
+  /** A project with its tags. */
+  ObjectNode project(Project p, List<String> tags) {
     ObjectNode n = Json.object();
     n.put("id", p.id());
     n.put("name", p.name());
@@ -62,10 +64,16 @@ final class IdentityViews {
     // Keystone shows a top-level project's domain as its parent.
     n.put("parent_id", p.parentId() == null ? p.domainId() : p.parentId());
     n.put("is_domain", false);
-    n.putArray("tags");
+    ArrayNode tagArray = n.putArray("tags");
+    tags.forEach(tagArray::add);
     n.putObject("options");
     n.set("links", self("/projects/" + p.id()));
     return n;
+  }
+
+  /** A view function for lists of projects whose tags were read at once ({@code tagsById}). */
+  Function<Project, ObjectNode> projects(Map<String, List<String>> tagsById) {
+    return p -> project(p, tagsById.getOrDefault(p.id(), List.of()));
   }
 
   ObjectNode user(User u) {

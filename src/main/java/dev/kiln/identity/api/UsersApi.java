@@ -10,7 +10,10 @@ import dev.kiln.http.JsonInput;
 import dev.kiln.identity.Directory;
 import dev.kiln.identity.User;
 import dev.kiln.identity.ListFilter;
+import java.util.List;
 import java.util.Set;
+import dev.kiln.identity.Project;
+import dev.kiln.identity.ProjectTags;
 
 /** {@code /v3/users}. */
 final class UsersApi {
@@ -27,9 +30,11 @@ final class UsersApi {
           "email", "options", "links", "password_expires_at");
 
   private final Directory directory;
+  private final ProjectTags tags;
 
-  UsersApi(Directory directory) {
+  UsersApi(Directory directory, ProjectTags tags) {
     this.directory = requireNonNull(directory, "directory is null");
+    this.tags = requireNonNull(tags, "tags is null");
   }
 
   void register(ApiRoutes routes) {
@@ -98,7 +103,9 @@ final class UsersApi {
 
   private ApiResponse projects(ApiRequest request) {
     String id = AccessChecks.selfOrAdmin(request, "identity:list_user_projects");
-    return ApiResponse.ok(views(request).collection("projects", directory.projectsOfUser(id), views(request)::project));
+    List<Project> projects = directory.projectsOfUser(id);
+    return ApiResponse.ok(
+        views(request).collection("projects", projects, views(request).projects(tags.tagsOf(projects))));
   }
 
   /**
