@@ -252,6 +252,11 @@ class IdentityApiTest {
     assertThat(admin.get("/identity/v3/projects/" + id).expect(200).at("/project/tags").toString()).isEqualTo("[\"a\",\"b\"]");
     assertThat(admin.get("/identity/v3/projects?name=tagged").expect(200).at("/projects/0/tags").toString())
         .isEqualTo("[\"a\",\"b\"]");
+    JsonNode all = admin.get("/identity/v3/projects").expect(200).get("projects");
+    assertThat(all.size()).as("several projects, their tags read in one query").isGreaterThan(1);
+    for (JsonNode p : all) {
+      assertThat(p.get("tags").toString()).isEqualTo(p.get("id").asText().equals(id) ? "[\"a\",\"b\"]" : "[]");
+    }
 
     admin.put(tags + "/c", "").expect(201);
     admin.head(tags + "/c").expect(204);

@@ -33,9 +33,9 @@ public final class ProjectTagStore {
     }
     List<String> ids = List.copyOf(projectIds);
     sql.query(
-            "SELECT project_id, tag FROM identity_project_tag WHERE project_id IN ("
+            "SELECT project_id, tag FROM identity_project_tag WHERE project_id IN "
                 + Sql.placeholders(ids.size())
-                + ") ORDER BY project_id, tag",
+                + " ORDER BY project_id, tag",
             r -> new String[] {r.getString("project_id"), r.getString("tag")},
             ids.toArray())
         .forEach(row -> tags.computeIfAbsent(row[0], k -> new ArrayList<>()).add(row[1]));
