@@ -38,6 +38,9 @@ import java.util.Optional;
  * Validation reads the token's row every time and works out the user, the scope and the roles again
  * whenever identity's revision moved (see {@link TokenCache}), so revoking a token, disabling a user
  * or a project, or removing a role takes effect on the next request, on every node.
+ *
+ * <p>Over 400 lines because the three auth methods (password, token, application credential) and
+ * validation share one working-out of scope and roles ({@code describe}), which must stay one.
  */
 public final class TokenService {
   /** Tokens whose validation is kept in memory: a few MB at most. */
