@@ -16,13 +16,17 @@ import dev.kiln.compute.servers.Servers;
 import dev.kiln.guest.GuestAgents;
 import dev.kiln.http.CallerResolver;
 import dev.kiln.http.RequestObserver;
+import dev.kiln.identity.ApplicationCredentials;
 import dev.kiln.identity.Directory;
+import dev.kiln.identity.Groups;
 import dev.kiln.identity.Domain;
 import dev.kiln.identity.IdentityBootstrap;
 import dev.kiln.identity.ListFilter;
 import dev.kiln.identity.PasswordHashInAdvance;
 import dev.kiln.identity.PasswordHasher;
+import dev.kiln.identity.ProjectTags;
 import dev.kiln.identity.TokenService;
+import dev.kiln.identity.UserCredentials;
 import dev.kiln.identity.api.IdentityApi;
 import dev.kiln.identity.api.TokenCallers;
 import dev.kiln.image.ImageService;
@@ -119,6 +123,10 @@ public final class KilnServer implements AutoCloseable {
       Directory directory = new Directory(db, clock, ids, hasher);
       TokenService tokens =
           new TokenService(db, clock, ids, hasher, random, config.tokenLifetime());
+      Groups groups = new Groups(db, clock, ids, directory);
+      ApplicationCredentials appCredentials =
+          new ApplicationCredentials(db, clock, ids, hasher, random, directory);
+      UserCredentials credentials = new UserCredentials(db, clock, ids, directory);
       IdentityBootstrap.PasswordOutcome outcome =
           new IdentityBootstrap(db, clock, ids, directory, hasher)
               .run(config.adminPassword(), config.adminPasswordGiven(), adminPasswordHash);
@@ -198,7 +206,7 @@ public final class KilnServer implements AutoCloseable {
                                 res.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
                                 res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
                               })
-                          .register(IdentityApi.PREFIX, new IdentityApi(publicUrl, callers, tokens, directory))
+                          .register(IdentityApi.PREFIX, new IdentityApi(publicUrl, callers, tokens, directory, groups, appCredentials, credentials, new ProjectTags(db, directory)))
                           .register(ComputeApi.PREFIX, new ComputeApi(publicUrl, callers, compute, serverServices, image))
                           .register(NetworkApi.PREFIX, new NetworkApi(publicUrl, callers, network))
                           .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers, volume))

@@ -4,11 +4,13 @@ import static dev.kiln.common.ServiceException.conflict;
 import static dev.kiln.common.ServiceException.forbidden;
 import static dev.kiln.common.ServiceException.invalid;
 import static dev.kiln.common.ServiceException.notFound;
+import static dev.kiln.common.ServiceException.unauthenticated;
 import static java.util.Objects.requireNonNull;
 import static java.util.Objects.requireNonNullElse;
 
 import dev.kiln.common.IdGenerator;
 import dev.kiln.identity.RoleAssignment.Target;
+import dev.kiln.identity.store.GroupStore;
 import dev.kiln.identity.store.IdentityStore;
 import dev.kiln.identity.ListFilter;
 import dev.kiln.identity.store.TokenStore;
@@ -21,6 +23,11 @@ import java.util.function.Supplier;
 /**
  * Keystone's directory: domains, projects, users, roles and who holds which role where. Every
  * change is checked here (names unique, references existing) and runs in one transaction.
+ *
+ * <p>Over 400 lines because the checks of these five record kinds call each other (a grant checks
+ * its user, role and target; a domain's delete reaches every record in it). What stands apart
+ * lives apart: {@link Groups}, {@link ProjectTags}, {@link ApplicationCredentials}, {@link
+ * UserCredentials}.
  */
 public final class Directory {
   private final Database db;
@@ -101,9 +108,11 @@ public final class Directory {
           for (Project p : projects.reversed()) {
             store.deleteProject(p.id());
           }
-          sql.update(
-              "DELETE FROM identity_role_assignment WHERE target_type = 'DOMAIN' AND target_id = ?",
-              id);
+          store.deleteGrantsOn(new Target(RoleAssignment.TargetType.DOMAIN, id));
+          GroupStore groups = new GroupStore(sql);
+          for (Group group : groups.list(ListFilter.none().eq("domain_id", id))) {
+            groups.delete(group.id());
+          }
           store.deleteDomain(id);
           return null;
         });
@@ -161,9 +170,16 @@ public final class Directory {
     return store().listProjects(filter);
   }
 
+  /** The projects where the user holds a role, directly or through a group. */
   public List<Project> projectsOfUser(String userId) {
     user(userId);
     return store().listProjectsOfUser(userId);
+  }
+
+  /** The domains where the user holds a role, directly or through a group. */
+  public List<Domain> domainsOfUser(String userId) {
+    user(userId);
+    return store().listDomainsOfUser(userId);
   }
 
   public Project updateProject(String id, String name, String description, Boolean enabled) {
@@ -203,7 +219,8 @@ public final class Directory {
       String email,
       String description,
       boolean enabled) {
-    return createUser(ids.hex(), name, domainId, password, defaultProjectId, email, description, enabled);
+    return createUser(
+        ids.hex(), name, domainId, password, defaultProjectId, email, description, enabled, User.NO_EXTRA);
   }
 
   /** Like {@link #createUser(String, String, String, String, String, String, boolean)}, with the id given. */
@@ -217,17 +234,35 @@ public final class Directory {
       String description,
       boolean enabled) {
     requireNonNull(id, "id is null");
+    return createUser(
+        id, name, domainId, password, defaultProjectId, email, description, enabled, User.NO_EXTRA);
+  }
+
+  /**
+   * Creates a user with the id given (null: a new one) and {@code extra}, the attributes Keystone
+   * keeps without knowing them (one JSON object's text). A domain that does not exist is Keystone's
+   * 404.
+   */
+  public User createUser(
+      String id,
+      String name,
+      String domainId,
+      String password,
+      String defaultProjectId,
+      String email,
+      String description,
+      boolean enabled,
+      String extra) {
+    String userId = id == null ? ids.hex() : id;
     String domain = domainId == null ? Domain.DEFAULT_ID : domainId;
-    if (store().findDomain(domain).isEmpty()) {
-      throw invalid("ValidationError", "Could not find domain: " + domain + ".");
-    }
+    domain(domain);
     if (defaultProjectId != null) {
       project(defaultProjectId);
     }
     User user =
         new User(
-            id, name, domain, defaultProjectId, email, requireNonNullElse(description, ""), enabled,
-            clock.instant());
+            userId, name, domain, defaultProjectId, email, requireNonNullElse(description, ""), enabled,
+            clock.instant(), extra);
     String hash = password == null ? null : hasher.hash(password);
     unique(
         () -> {
@@ -259,6 +294,19 @@ public final class Directory {
       String email,
       String description,
       Boolean enabled) {
+    return updateUser(id, name, password, defaultProjectId, email, description, enabled, null);
+  }
+
+  /** Like the update above; {@code extra}, when not null, replaces the extra attributes. */
+  public User updateUser(
+      String id,
+      String name,
+      String password,
+      String defaultProjectId,
+      String email,
+      String description,
+      Boolean enabled,
+      String extra) {
     User old = user(id);
     if (defaultProjectId != null) {
       project(defaultProjectId);
@@ -272,7 +320,8 @@ public final class Directory {
             email == null ? old.email() : email,
             description == null ? old.description() : description,
             enabled == null ? old.enabled() : enabled,
-            old.createdAt());
+            old.createdAt(),
+            extra == null ? old.extra() : extra);
     String hash = password == null ? null : hasher.hash(password);
     unique(
         () ->
@@ -291,6 +340,22 @@ public final class Directory {
         "user",
         "name " + updated.name() + " at domain ID " + updated.domainId());
     return updated;
+  }
+
+  /**
+   * Keystone's self-service password change: whoever knows the current password may set a new
+   * one, with or without a token. A wrong password or an unknown user is the same 401, so the call
+   * does not tell which users exist. The user's tokens are revoked, as with any new password.
+   */
+  public void changePassword(String userId, String original, String replacement) {
+    IdentityStore store = store();
+    boolean known =
+        store.findUser(userId).filter(User::enabled).isPresent()
+            && hasher.verify(original, store.passwordHash(userId).orElse(null));
+    if (!known) {
+      throw unauthenticated("The request you have made requires authentication: the original password is wrong.");
+    }
+    updateUser(userId, null, replacement, null, null, null, null);
   }
 
   public void deleteUser(String id) {
@@ -420,10 +485,16 @@ public final class Directory {
     role(roleId);
   }
 
-  private void checkTarget(Target target) {
+  /** Checks that a grant's project or domain exists (Keystone's 404 when not). */
+  void checkTarget(Target target) {
     switch (target.type()) {
       case PROJECT -> project(target.id());
       case DOMAIN -> domain(target.id());
+      case SYSTEM -> {
+        if (!Target.SYSTEM_ID.equals(target.id())) {
+          throw notFound("NotFound", "Could not find system target: " + target.id() + ".");
+        }
+      }
     }
   }
 

@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * Everything a token stands for, as Keystone's token body shows it. Roles are worked out when the
  * token is validated, so a role removed from a user stops working at once.
+ *
+ * @param appCredential the application credential the token was issued with, or null
  */
 public record TokenInfo(
     User user,
@@ -17,10 +19,31 @@ public record TokenInfo(
     List<String> methods,
     String auditId,
     Instant issuedAt,
-    Instant expiresAt) {
+    Instant expiresAt,
+    ApplicationCredential appCredential) {
 
   public TokenInfo {
     roles = List.copyOf(roles);
     methods = List.copyOf(methods);
+  }
+
+  /** A token issued without an application credential. */
+  public TokenInfo(
+      User user,
+      Domain userDomain,
+      Scope scope,
+      Project project,
+      Domain scopeDomain,
+      List<Role> roles,
+      List<String> methods,
+      String auditId,
+      Instant issuedAt,
+      Instant expiresAt) {
+    this(user, userDomain, scope, project, scopeDomain, roles, methods, auditId, issuedAt, expiresAt, null);
+  }
+
+  /** Whether this token may make application credentials (and trusts): not if a restricted one made it. */
+  public boolean mayDelegate() {
+    return appCredential == null || appCredential.unrestricted();
   }
 }

@@ -13,6 +13,7 @@ import dev.kiln.identity.Scope.Unscoped;
 import dev.kiln.identity.ScopeRequest.Default;
 import dev.kiln.identity.ScopeRequest.DomainRequest;
 import dev.kiln.identity.ScopeRequest.ProjectRequest;
+import dev.kiln.identity.store.AppCredentialStore;
 import dev.kiln.identity.store.IdentityStore;
 import dev.kiln.identity.store.TokenStore;
 import dev.kiln.identity.store.TokenStore.StoredToken;
@@ -37,10 +38,17 @@ import java.util.Optional;
  * Validation reads the token's row every time and works out the user, the scope and the roles again
  * whenever identity's revision moved (see {@link TokenCache}), so revoking a token, disabling a user
  * or a project, or removing a role takes effect on the next request, on every node.
+ *
+ * <p>Over 400 lines because the three auth methods (password, token, application credential) and
+ * validation share one working-out of scope and roles ({@code describe}), which must stay one.
  */
 public final class TokenService {
   /** Tokens whose validation is kept in memory: a few MB at most. */
   static final int CACHED_TOKENS = 4096;
+
+  private static final String BAD_APP_CREDENTIAL =
+      "The request you have made requires authentication: the application credential or its secret"
+          + " is wrong.";
 
   private static final String BAD_CREDENTIALS =
       "The request you have made requires authentication: the user name or password is wrong.";
@@ -77,7 +85,50 @@ public final class TokenService {
       throw unauthenticated(BAD_CREDENTIALS);
     }
     checkUsable(store, user);
-    return issue(store, user, scope, List.of("password"), ids.hex(), Instant.MAX);
+    return issue(store, user, scope, List.of("password"), ids.hex(), Instant.MAX, null);
+  }
+
+  /**
+   * The application credential method: checks the secret, then issues a token scoped to the
+   * credential's project with at most its roles, living no longer than the credential. A client
+   * may name that project as its scope, never another.
+   */
+  public IssuedToken issueWithApplicationCredential(AppCredentialLogin login, ScopeRequest scope) {
+    IdentityStore store = new IdentityStore(db.sql());
+    AppCredentialStore credentials = new AppCredentialStore(db.sql());
+    ApplicationCredential credential = findAppCredential(store, credentials, login)
+        .orElseThrow(() -> unauthenticated(BAD_APP_CREDENTIAL));
+    if (!hasher.verify(login.secret(), credentials.secretHash(credential.id()).orElse(null))) {
+      throw unauthenticated(BAD_APP_CREDENTIAL);
+    }
+    if (credential.expiredAt(clock.instant())) {
+      throw unauthenticated("The application credential " + credential.id() + " has expired.");
+    }
+    User user = store.findUser(credential.userId()).orElseThrow(() -> unauthenticated(BAD_APP_CREDENTIAL));
+    checkUsable(store, user);
+    if (!(scope instanceof Default)
+        && !(scope instanceof ProjectRequest p && credential.projectId().equals(p.id()))) {
+      throw unauthenticated(
+          "An application credential's token is scoped to its own project, "
+              + credential.projectId() + "; ask for no other scope.");
+    }
+    Instant notAfter = credential.expiresAt() == null ? Instant.MAX : credential.expiresAt();
+    return issue(
+        store,
+        user,
+        new ProjectRequest(credential.projectId(), null, null, null),
+        List.of("application_credential"),
+        ids.hex(),
+        notAfter,
+        credential);
+  }
+
+  private static Optional<ApplicationCredential> findAppCredential(
+      IdentityStore store, AppCredentialStore credentials, AppCredentialLogin login) {
+    if (login.id() != null) {
+      return credentials.find(login.id());
+    }
+    return findUser(store, login.user()).flatMap(u -> credentials.findByName(u.id(), login.name()));
   }
 
   /**
@@ -93,8 +144,16 @@ public final class TokenService {
     if (!methods.contains("token")) {
       methods.add("token");
     }
+    ApplicationCredential credential = old.appCredential();
+    if (credential != null
+        && !(scope instanceof Default)
+        && !(scope instanceof ProjectRequest p && credential.projectId().equals(p.id()))) {
+      throw unauthenticated("A token made with an application credential cannot be re-scoped.");
+    }
+    ScopeRequest asked =
+        credential == null ? scope : new ProjectRequest(credential.projectId(), null, null, null);
     // A re-scoped token never outlives the token it was bought with.
-    return issue(store, old.user(), scope, methods, old.auditId(), old.expiresAt());
+    return issue(store, old.user(), asked, methods, old.auditId(), old.expiresAt(), credential);
   }
 
   /**
@@ -136,6 +195,15 @@ public final class TokenService {
     if (userDomain.isEmpty() || !userDomain.get().enabled()) {
       return Optional.empty();
     }
+    ApplicationCredential credential = null;
+    if (stored.appCredentialId() != null) {
+      Optional<ApplicationCredential> found =
+          new AppCredentialStore(db.sql()).find(stored.appCredentialId());
+      if (found.isEmpty() || found.get().expiredAt(clock.instant())) {
+        return Optional.empty(); // deleted or expired: its tokens mean nothing any more
+      }
+      credential = found.get();
+    }
     Scope scope =
         switch (stored.scopeType()) {
           case "PROJECT" -> new ProjectScope(stored.scopeId());
@@ -152,7 +220,8 @@ public final class TokenService {
               List.of(stored.methods().split(",")),
               stored.auditId(),
               stored.issuedAt(),
-              stored.expiresAt()));
+              stored.expiresAt(),
+              credential));
     } catch (dev.kiln.common.ServiceException e) {
       // The scope went away or the roles on it did: the token no longer means anything.
       return Optional.empty();
@@ -179,7 +248,8 @@ public final class TokenService {
       ScopeRequest request,
       List<String> methods,
       String auditId,
-      Instant notAfter) {
+      Instant notAfter,
+      ApplicationCredential credential) {
     Domain userDomain = store.findDomain(user.domainId()).orElseThrow();
     Scope scope = resolveScope(store, user, request);
     // Microseconds, as both databases store them, so a token reads back exactly as issued.
@@ -188,7 +258,8 @@ public final class TokenService {
     if (expires.isAfter(notAfter)) {
       expires = notAfter;
     }
-    TokenInfo info = describe(store, user, userDomain, scope, methods, auditId, now, expires);
+    TokenInfo info =
+        describe(store, user, userDomain, scope, methods, auditId, now, expires, credential);
     byte[] secret = new byte[32];
     random.nextBytes(secret);
     String value = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -224,7 +295,8 @@ public final class TokenService {
                 info.auditId(),
                 info.issuedAt(),
                 info.expiresAt(),
-                false));
+                false,
+                info.appCredential() == null ? null : info.appCredential().id()));
   }
 
   private TokenInfo describe(
@@ -235,7 +307,8 @@ public final class TokenService {
       List<String> methods,
       String auditId,
       Instant issuedAt,
-      Instant expiresAt) {
+      Instant expiresAt,
+      ApplicationCredential credential) {
     return switch (scope) {
       case ProjectScope p -> {
         Project project =
@@ -246,8 +319,12 @@ public final class TokenService {
         Domain domain = store.findDomain(project.domainId()).filter(Domain::enabled)
             .orElseThrow(() -> unauthenticated("The project's domain is disabled."));
         List<Role> roles = effectiveRoles(store, user, new Target(TargetType.PROJECT, project.id()));
+        if (credential != null) {
+          roles = withinCredential(roles, credential);
+        }
         yield new TokenInfo(
-            user, userDomain, scope, project, domain, roles, methods, auditId, issuedAt, expiresAt);
+            user, userDomain, scope, project, domain, roles, methods, auditId, issuedAt, expiresAt,
+            credential);
       }
       case DomainScope d -> {
         Domain domain =
@@ -267,7 +344,7 @@ public final class TokenService {
 
   /** The roles held on the target plus those they imply; none at all means no access. */
   private static List<Role> effectiveRoles(IdentityStore store, User user, Target target) {
-    List<Role> held = store.rolesOn(user.id(), target);
+    List<Role> held = store.effectiveRolesOn(user.id(), target);
     if (held.isEmpty()) {
       throw unauthenticated(
           "User "
@@ -283,6 +360,20 @@ public final class TokenService {
       store.findRoleByName(name).ifPresent(all::add);
     }
     return all;
+  }
+
+  /**
+   * The roles of an application credential's token: those the credential was given that the user
+   * still holds on its project. None left means the credential no longer gives access.
+   */
+  private static List<Role> withinCredential(List<Role> held, ApplicationCredential credential) {
+    List<String> allowed = credential.roles().stream().map(Role::id).toList();
+    List<Role> kept = held.stream().filter(r -> allowed.contains(r.id())).toList();
+    if (kept.isEmpty()) {
+      throw unauthenticated(
+          "The user no longer holds any role of application credential " + credential.id() + ".");
+    }
+    return kept;
   }
 
   private static Scope resolveScope(IdentityStore store, User user, ScopeRequest request) {
@@ -304,7 +395,7 @@ public final class TokenService {
         String projectId = user.defaultProjectId();
         if (projectId != null
             && store.findProject(projectId).filter(Project::enabled).isPresent()
-            && !store.rolesOn(user.id(), new Target(TargetType.PROJECT, projectId)).isEmpty()) {
+            && !store.effectiveRolesOn(user.id(), new Target(TargetType.PROJECT, projectId)).isEmpty()) {
           yield new ProjectScope(projectId);
         }
         yield new Unscoped();

@@ -59,6 +59,16 @@ class OpenStackCliIdentityTest {
   }
 
   @Test
+  void projectTagsThroughTheClient() throws Exception {
+    admin.ok("project", "create", "--tag", "blue", "--tag", "green", "tagged-by-cli");
+    JsonNode shown = JSON.readTree(admin.ok("project", "show", "tagged-by-cli", "-f", "json"));
+    assertThat(shown.get("tags").toString()).contains("blue", "green");
+    admin.ok("project", "set", "--clear-tags", "--tag", "red", "tagged-by-cli");
+    shown = JSON.readTree(admin.ok("project", "show", "tagged-by-cli", "-f", "json"));
+    assertThat(shown.get("tags").toString()).contains("red").doesNotContain("blue");
+  }
+
+  @Test
   void revokedTokenGets401() throws Exception {
     String token = JSON.readTree(admin.ok("token", "issue", "-f", "json")).get("id").asText();
     Api api = kiln.api().withToken(token);

@@ -53,6 +53,25 @@ public final class OpenStackCli {
                 "OS_INTERFACE", "public"));
   }
 
+  /**
+   * Application credential authentication ({@code OS_AUTH_TYPE=v3applicationcredential}), as a CI
+   * system's clouds.yaml uses it: no user name, password or project, only the credential.
+   */
+  public static OpenStackCli withApplicationCredential(String authUrl, String id, String secret) {
+    if (!Files.isExecutable(OPENSTACK)) {
+      throw new AssertionError("/usr/bin/openstack is missing: install Debian's python3-openstackclient.");
+    }
+    return new OpenStackCli(
+        () ->
+            Map.of(
+                "OS_AUTH_URL", authUrl,
+                "OS_AUTH_TYPE", "v3applicationcredential",
+                "OS_APPLICATION_CREDENTIAL_ID", id,
+                "OS_APPLICATION_CREDENTIAL_SECRET", secret,
+                "OS_IDENTITY_API_VERSION", "3",
+                "OS_INTERFACE", "public"));
+  }
+
   /** Runs {@code openstack args...}; answers its exit code and output. */
   public Result run(String... args) {
     if (OpenStackDriver.enabled()) {

@@ -12,13 +12,14 @@ import dev.kiln.http.ApiRoutes;
 import dev.kiln.http.Caller;
 import dev.kiln.http.Json;
 import dev.kiln.http.JsonInput;
+import dev.kiln.identity.AppCredentialLogin;
 import dev.kiln.identity.Credentials;
 import dev.kiln.identity.Directory;
 import dev.kiln.identity.IssuedToken;
+import dev.kiln.identity.ProjectTags;
 import dev.kiln.identity.ScopeRequest;
 import dev.kiln.identity.TokenInfo;
 import dev.kiln.identity.TokenService;
-import dev.kiln.identity.ListFilter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,10 +29,12 @@ final class AuthApi {
 
   private final TokenService tokens;
   private final Directory directory;
+  private final ProjectTags tags;
 
-  AuthApi(TokenService tokens, Directory directory) {
+  AuthApi(TokenService tokens, Directory directory, ProjectTags tags) {
     this.tokens = requireNonNull(tokens, "tokens is null");
     this.directory = requireNonNull(directory, "directory is null");
+    this.tags = requireNonNull(tags, "tags is null");
   }
 
   void register(ApiRoutes routes) {
@@ -49,7 +52,7 @@ final class AuthApi {
     JsonInput auth = JsonInput.wrapped(request.body(), "auth");
     auth.allowOnly("identity", "scope");
     JsonInput identity = auth.object("identity");
-    identity.allowOnly("methods", "password", "token");
+    identity.allowOnly("methods", "password", "token", "application_credential");
     List<String> methods = new ArrayList<>();
     for (JsonNode m : identity.array("methods")) {
       if (!m.isTextual()) {
@@ -65,11 +68,15 @@ final class AuthApi {
       JsonInput token = identity.object("token");
       token.allowOnly("id");
       issued = tokens.issueWithToken(token.string("id"), scope);
+    } else if (methods.equals(List.of("application_credential"))) {
+      issued =
+          tokens.issueWithApplicationCredential(
+              appCredential(identity.object("application_credential")), scope);
     } else {
       throw ApiError.unauthorized(
           "Unsupported authentication method(s) "
               + methods
-              + ": Kiln accepts exactly one of 'password' or 'token'.");
+              + ": Kiln accepts exactly one of 'password', 'token' or 'application_credential'.");
     }
     boolean withCatalog = request.query("nocatalog").isEmpty();
     return ApiResponse.created(views(request).token(issued.info(), request.baseUrl(), withCatalog))
@@ -92,6 +99,30 @@ final class AuthApi {
         name,
         domain.optionalString("id").orElse(null),
         requireIdOrName(domain),
+        secret);
+  }
+
+  /** An application credential by id, or by name with its user (by id, or name and domain). */
+  private static AppCredentialLogin appCredential(JsonInput credential) {
+    credential.allowOnly("id", "name", "secret", "user");
+    String secret = credential.string("secret");
+    if (credential.has("id")) {
+      return new AppCredentialLogin(credential.string("id"), null, null, secret);
+    }
+    String name = credential.string("name");
+    JsonInput user = credential.object("user");
+    user.allowOnly("id", "name", "domain");
+    if (user.has("id")) {
+      return new AppCredentialLogin(
+          null, name, new Credentials(user.string("id"), null, null, null, null), secret);
+    }
+    JsonInput domain = user.object("domain");
+    domain.allowOnly("id", "name");
+    return new AppCredentialLogin(
+        null,
+        name,
+        new Credentials(
+            null, user.string("name"), domain.optionalString("id").orElse(null), requireIdOrName(domain), null),
         secret);
   }
 
@@ -175,23 +206,18 @@ final class AuthApi {
   }
 
   private ApiResponse projects(ApiRequest request) {
+    List<dev.kiln.identity.Project> projects =
+        directory.projectsOfUser(request.caller().userId()).stream()
+            .filter(dev.kiln.identity.Project::enabled)
+            .toList();
     return ApiResponse.ok(
-        views(request).collection(
-            "projects",
-            directory.projectsOfUser(request.caller().userId()).stream()
-                .filter(dev.kiln.identity.Project::enabled)
-                .toList(),
-            views(request)::project));
+        views(request).collection("projects", projects, views(request).projects(tags.tagsOf(projects))));
   }
 
   private ApiResponse domains(ApiRequest request) {
-    Caller caller = request.caller();
     List<dev.kiln.identity.Domain> domains =
-        directory.assignments(ListFilter.none().eq("user_id", caller.userId()).eq("target_type", "DOMAIN"))
-            .stream()
-            .map(a -> a.target().id())
-            .distinct()
-            .map(directory::domain)
+        directory.domainsOfUser(request.caller().userId()).stream()
+            .filter(dev.kiln.identity.Domain::enabled)
             .toList();
     return ApiResponse.ok(views(request).collection("domains", domains, views(request)::domain));
   }

@@ -32,7 +32,9 @@ final class CatalogApi {
   private ApiResponse services(ApiRequest request) {
     ArrayNode list = Json.array();
     for (Service s : ServiceCatalog.SERVICES) {
-      if (request.query("type").map(t -> t.equals(s.type())).orElse(true)) {
+      // Keystone filters by type and by name; `openstack endpoint list --service heat` asks by name.
+      if (request.query("type").map(t -> t.equals(s.type())).orElse(true)
+          && request.query("name").map(n -> n.equals(s.name())).orElse(true)) {
         list.add(service(s, views(request)));
       }
     }

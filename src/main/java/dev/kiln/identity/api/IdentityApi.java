@@ -10,8 +10,12 @@ import dev.kiln.http.FaultStyle;
 import dev.kiln.http.Json;
 import dev.kiln.http.ServiceContext;
 import dev.kiln.http.CallerResolver;
+import dev.kiln.identity.ApplicationCredentials;
 import dev.kiln.identity.Directory;
+import dev.kiln.identity.Groups;
+import dev.kiln.identity.ProjectTags;
 import dev.kiln.identity.TokenService;
+import dev.kiln.identity.UserCredentials;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 
@@ -22,11 +26,27 @@ public final class IdentityApi implements HttpService {
   private final ServiceContext context;
   private final TokenService tokens;
   private final Directory directory;
+  private final Groups groups;
+  private final ApplicationCredentials appCredentials;
+  private final UserCredentials credentials;
+  private final ProjectTags projectTags;
 
-  public IdentityApi(String publicUrl, CallerResolver callers, TokenService tokens, Directory directory) {
+  public IdentityApi(
+      String publicUrl,
+      CallerResolver callers,
+      TokenService tokens,
+      Directory directory,
+      Groups groups,
+      ApplicationCredentials appCredentials,
+      UserCredentials credentials,
+      ProjectTags projectTags) {
     this.context = new ServiceContext(publicUrl, FaultStyle.KEYSTONE, callers, null);
     this.tokens = requireNonNull(tokens, "tokens is null");
     this.directory = requireNonNull(directory, "directory is null");
+    this.groups = requireNonNull(groups, "groups is null");
+    this.appCredentials = requireNonNull(appCredentials, "appCredentials is null");
+    this.credentials = requireNonNull(credentials, "credentials is null");
+    this.projectTags = requireNonNull(projectTags, "projectTags is null");
   }
 
   @Override
@@ -35,12 +55,15 @@ public final class IdentityApi implements HttpService {
     routes
         .get("/", Access.PUBLIC, request -> ApiResponse.status(300, versions(request.baseUrl())))
         .get("/v3", Access.PUBLIC, request -> ApiResponse.ok(Json.wrap("version", v3(request.baseUrl()))));
-    new AuthApi(tokens, directory).register(routes);
+    new AuthApi(tokens, directory, projectTags).register(routes);
     new DomainsApi(directory).register(routes);
-    new ProjectsApi(directory).register(routes);
-    new UsersApi(directory, tokens).register(routes);
+    new ProjectsApi(directory, projectTags).register(routes);
+    new UsersApi(directory, projectTags).register(routes);
     new RolesApi(directory).register(routes);
-    new GrantsApi(directory).register(routes);
+    new GroupsApi(groups).register(routes);
+    new GrantsApi(directory, groups).register(routes);
+    new ApplicationCredentialsApi(appCredentials, tokens).register(routes);
+    new CredentialsApi(credentials).register(routes);
     new CatalogApi().register(routes);
     routes.unmatchedIsNotFound();
   }

@@ -3,7 +3,9 @@ package dev.kiln.identity.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.http.Json;
+import dev.kiln.identity.ApplicationCredential;
 import dev.kiln.identity.Domain;
+import dev.kiln.identity.Group;
 import dev.kiln.identity.Project;
 import dev.kiln.identity.Role;
 import dev.kiln.identity.ServiceCatalog;
@@ -13,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /** Keystone's JSON shapes for Kiln's identity records. */
@@ -20,6 +23,8 @@ final class IdentityViews {
   /** Keystone's timestamps: UTC with microseconds and a Z. */
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
+
+  private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
   private final String v3;
 
@@ -48,7 +53,8 @@ final class IdentityViews {
     return n;
   }
 
-  ObjectNode project(Project p) {
+  /** A project with its tags. */
+  ObjectNode project(Project p, List<String> tags) {
     ObjectNode n = Json.object();
     n.put("id", p.id());
     n.put("name", p.name());
@@ -58,10 +64,16 @@ final class IdentityViews {
     // Keystone shows a top-level project's domain as its parent.
     n.put("parent_id", p.parentId() == null ? p.domainId() : p.parentId());
     n.put("is_domain", false);
-    n.putArray("tags");
+    ArrayNode tagArray = n.putArray("tags");
+    tags.forEach(tagArray::add);
     n.putObject("options");
     n.set("links", self("/projects/" + p.id()));
     return n;
+  }
+
+  /** A view function for lists of projects whose tags were read at once ({@code tagsById}). */
+  Function<Project, ObjectNode> projects(Map<String, List<String>> tagsById) {
+    return p -> project(p, tagsById.getOrDefault(p.id(), List.of()));
   }
 
   ObjectNode user(User u) {
@@ -82,7 +94,63 @@ final class IdentityViews {
     n.putNull("password_expires_at");
     n.putObject("options");
     n.set("links", self("/users/" + u.id()));
+    ExtraAttributes.addTo(n, u.extra());
     return n;
+  }
+
+  ObjectNode group(Group g) {
+    ObjectNode n = Json.object();
+    n.put("id", g.id());
+    n.put("name", g.name());
+    n.put("domain_id", g.domainId());
+    n.put("description", g.description());
+    n.set("links", self("/groups/" + g.id()));
+    ExtraAttributes.addTo(n, g.extra());
+    return n;
+  }
+
+  /** An application credential; its secret only in the create answer ({@code secret} not null). */
+  ObjectNode appCredential(ApplicationCredential c, String secret) {
+    ObjectNode n = Json.object();
+    n.put("id", c.id());
+    n.put("name", c.name());
+    if (c.description() == null) {
+      n.putNull("description");
+    } else {
+      n.put("description", c.description());
+    }
+    n.put("user_id", c.userId());
+    n.put("project_id", c.projectId());
+    if (c.expiresAt() == null) {
+      n.putNull("expires_at");
+    } else {
+      n.put("expires_at", isoLocal(c.expiresAt()));
+    }
+    n.put("unrestricted", c.unrestricted());
+    ArrayNode roles = n.putArray("roles");
+    for (Role r : c.roles()) {
+      ObjectNode role = roles.addObject();
+      role.put("id", r.id());
+      role.put("name", r.name());
+      role.putNull("domain_id");
+    }
+    n.putArray("access_rules");
+    if (secret != null) {
+      n.put("secret", secret);
+    }
+    n.set("links", self("/users/" + c.userId() + "/application_credentials/" + c.id()));
+    return n;
+  }
+
+  /**
+   * A time as Keystone shows an application credential's expiry: UTC without a zone, with
+   * microseconds when there are any (Python's isoformat of a naive datetime).
+   */
+  static String isoLocal(Instant instant) {
+    java.time.LocalDateTime t = java.time.LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    String seconds = t.format(SECONDS);
+    int micros = t.getNano() / 1000;
+    return micros == 0 ? seconds : seconds + String.format(".%06d", micros);
   }
 
   ObjectNode role(Role r) {
@@ -131,6 +199,12 @@ final class IdentityViews {
       token.put("is_domain", false);
     } else if (t.scopeDomain() != null) {
       token.set("domain", ref(t.scopeDomain().id(), t.scopeDomain().name()));
+    }
+    if (t.appCredential() != null) {
+      ObjectNode credential = token.putObject("application_credential");
+      credential.put("id", t.appCredential().id());
+      credential.put("name", t.appCredential().name());
+      credential.put("restricted", !t.appCredential().unrestricted());
     }
     if (t.project() != null || t.scopeDomain() != null) {
       ArrayNode roles = token.putArray("roles");

@@ -11,7 +11,6 @@ import dev.kiln.identity.RoleAssignment.Target;
 import dev.kiln.identity.RoleAssignment.TargetType;
 import dev.kiln.identity.User;
 import dev.kiln.store.Sql;
-import dev.kiln.store.StoreException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +25,7 @@ public final class IdentityStore {
   private static final String PROJECT_COLUMNS =
       "id, name, domain_id, parent_id, description, enabled, created_at";
   private static final String USER_COLUMNS =
-      "id, name, domain_id, default_project_id, email, description, enabled, created_at";
+      "id, name, domain_id, default_project_id, email, description, enabled, created_at, extra";
 
   private final Sql sql;
 
@@ -62,14 +61,13 @@ public final class IdentityStore {
   }
 
   public int updateDomain(Domain d) {
-    return changed(
-        sql.update(
+    return changing(
             "UPDATE identity_domain SET name = ?, description = ?, enabled = ? WHERE id = ?",
-            d.name(), d.description(), d.enabled(), d.id()));
+            d.name(), d.description(), d.enabled(), d.id());
   }
 
   public int deleteDomain(String id) {
-    return changed(sql.update("DELETE FROM identity_domain WHERE id = ?", id));
+    return changing("DELETE FROM identity_domain WHERE id = ?", id);
   }
 
   // Projects
@@ -102,28 +100,54 @@ public final class IdentityStore {
         filter.args());
   }
 
-  /** The projects on which the user holds at least one role. */
+  /** The projects on which the user holds at least one role, directly or through a group. */
   public List<Project> listProjectsOfUser(String userId) {
     return sql.query(
-        "SELECT DISTINCT p.id, p.name, p.domain_id, p.parent_id, p.description, p.enabled,"
-            + " p.created_at FROM identity_project p JOIN identity_role_assignment a"
-            + " ON a.target_type = 'PROJECT' AND a.target_id = p.id WHERE a.user_id = ?"
-            + " ORDER BY p.name, p.id",
+        "SELECT " + PROJECT_COLUMNS + " FROM identity_project WHERE id IN ("
+            + "SELECT target_id FROM identity_role_assignment WHERE target_type = 'PROJECT'"
+            + " AND user_id = ? UNION SELECT g.target_id FROM identity_group_role_assignment g"
+            + " JOIN identity_group_member m ON m.group_id = g.group_id"
+            + " WHERE g.target_type = 'PROJECT' AND m.user_id = ?) ORDER BY name, id",
         IdentityStore::project,
+        userId,
+        userId);
+  }
+
+  /** The domains on which the user holds at least one role, directly or through a group. */
+  public List<Domain> listDomainsOfUser(String userId) {
+    return sql.query(
+        "SELECT " + DOMAIN_COLUMNS + " FROM identity_domain WHERE id IN ("
+            + "SELECT target_id FROM identity_role_assignment WHERE target_type = 'DOMAIN'"
+            + " AND user_id = ? UNION SELECT g.target_id FROM identity_group_role_assignment g"
+            + " JOIN identity_group_member m ON m.group_id = g.group_id"
+            + " WHERE g.target_type = 'DOMAIN' AND m.user_id = ?) ORDER BY name",
+        IdentityStore::domain,
+        userId,
         userId);
   }
 
   public int updateProject(Project p) {
-    return changed(
-        sql.update(
+    return changing(
             "UPDATE identity_project SET name = ?, description = ?, enabled = ? WHERE id = ?",
-            p.name(), p.description(), p.enabled(), p.id()));
+            p.name(), p.description(), p.enabled(), p.id());
   }
 
+  /** Deletes a project with every grant on it, of users and of groups, as Keystone does. */
   public int deleteProject(String id) {
-    sql.update(
-        "DELETE FROM identity_role_assignment WHERE target_type = 'PROJECT' AND target_id = ?", id);
-    return changed(sql.update("DELETE FROM identity_project WHERE id = ?", id));
+    deleteGrantsOn(new Target(TargetType.PROJECT, id));
+    return changing("DELETE FROM identity_project WHERE id = ?", id);
+  }
+
+  /** Removes every grant, of users and of groups, on one project or domain. */
+  public int deleteGrantsOn(Target target) {
+    return changing(
+            "DELETE FROM identity_role_assignment WHERE target_type = ? AND target_id = ?",
+            target.type(),
+            target.id())
+        + changing(
+            "DELETE FROM identity_group_role_assignment WHERE target_type = ? AND target_id = ?",
+            target.type(),
+            target.id());
   }
 
   public long countProjectsInDomain(String domainId) {
@@ -140,9 +164,9 @@ public final class IdentityStore {
     sql.update(
         "INSERT INTO identity_user ("
             + USER_COLUMNS
-            + ", password_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + ", password_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         u.id(), u.name(), u.domainId(), u.defaultProjectId(), u.email(), u.description(),
-        u.enabled(), u.createdAt(), passwordHash);
+        u.enabled(), u.createdAt(), u.extra(), passwordHash);
   }
 
   public Optional<User> findUser(String id) {
@@ -173,11 +197,11 @@ public final class IdentityStore {
   }
 
   public int updateUser(User u) {
-    return changed(
-        sql.update(
+    return changing(
             "UPDATE identity_user SET name = ?, default_project_id = ?, email = ?, description = ?,"
-                + " enabled = ? WHERE id = ?",
-            u.name(), u.defaultProjectId(), u.email(), u.description(), u.enabled(), u.id()));
+                + " enabled = ?, extra = ? WHERE id = ?",
+            u.name(), u.defaultProjectId(), u.email(), u.description(), u.enabled(), u.extra(),
+            u.id());
   }
 
   /** Sets a password; not a change tokens see (revoking them is the caller's decision). */
@@ -186,7 +210,7 @@ public final class IdentityStore {
   }
 
   public int deleteUser(String id) {
-    return changed(sql.update("DELETE FROM identity_user WHERE id = ?", id));
+    return changing("DELETE FROM identity_user WHERE id = ?", id);
   }
 
   public long countUsersInDomain(String domainId) {
@@ -197,10 +221,9 @@ public final class IdentityStore {
 
   /** Adds a role; a changed revision too, as tokens gain a role implied by this name. */
   public void insertRole(Role r, Instant createdAt) {
-    changed(
-        sql.update(
+    changing(
             "INSERT INTO identity_role (id, name, description, created_at) VALUES (?, ?, ?, ?)",
-            r.id(), r.name(), r.description(), createdAt));
+            r.id(), r.name(), r.description(), createdAt);
   }
 
   public Optional<Role> findRole(String id) {
@@ -221,39 +244,31 @@ public final class IdentityStore {
   }
 
   public int updateRole(Role r) {
-    return changed(
-        sql.update(
+    return changing(
             "UPDATE identity_role SET name = ?, description = ? WHERE id = ?",
-            r.name(), r.description(), r.id()));
+            r.name(), r.description(), r.id());
   }
 
   public int deleteRole(String id) {
-    return changed(sql.update("DELETE FROM identity_role WHERE id = ?", id));
+    return changing("DELETE FROM identity_role WHERE id = ?", id);
   }
 
   // Role assignments
 
   /** Grants a role; granting one already held changes nothing, as in Keystone. */
   public void grant(RoleAssignment a) {
-    try {
-      changed(
-          sql.update(
-              "INSERT INTO identity_role_assignment (user_id, role_id, target_type, target_id)"
-                  + " VALUES (?, ?, ?, ?)",
-              a.userId(), a.roleId(), a.target().type(), a.target().id()));
-    } catch (StoreException e) {
-      if (e.kind() != StoreException.Kind.DUPLICATE) {
-        throw e;
-      }
-    }
+    Revision.insertingOnce(
+        sql,
+        "INSERT INTO identity_role_assignment (user_id, role_id, target_type, target_id)"
+            + " VALUES (?, ?, ?, ?)",
+        a.userId(), a.roleId(), a.target().type(), a.target().id());
   }
 
   public int revoke(RoleAssignment a) {
-    return changed(
-        sql.update(
+    return changing(
             "DELETE FROM identity_role_assignment WHERE user_id = ? AND role_id = ? AND target_type = ?"
                 + " AND target_id = ?",
-            a.userId(), a.roleId(), a.target().type(), a.target().id()));
+            a.userId(), a.roleId(), a.target().type(), a.target().id());
   }
 
   public List<RoleAssignment> listAssignments(ListFilter filter) {
@@ -270,7 +285,27 @@ public final class IdentityStore {
         filter.args());
   }
 
-  /** The roles a user holds on one project or domain. */
+  /**
+   * The roles a user holds on one project or domain, granted to the user or to a group the user is
+   * in: what a token scoped there carries (before implied roles).
+   */
+  public List<Role> effectiveRolesOn(String userId, Target target) {
+    return sql.query(
+        "SELECT id, name, description FROM identity_role WHERE id IN ("
+            + "SELECT role_id FROM identity_role_assignment WHERE user_id = ? AND target_type = ?"
+            + " AND target_id = ? UNION SELECT g.role_id FROM identity_group_role_assignment g"
+            + " JOIN identity_group_member m ON m.group_id = g.group_id WHERE m.user_id = ?"
+            + " AND g.target_type = ? AND g.target_id = ?) ORDER BY name",
+        IdentityStore::role,
+        userId,
+        target.type(),
+        target.id(),
+        userId,
+        target.type(),
+        target.id());
+  }
+
+  /** The roles granted to the user itself on one project or domain. */
   public List<Role> rolesOn(String userId, Target target) {
     return sql.query(
         "SELECT r.id, r.name, r.description FROM identity_role r JOIN identity_role_assignment a"
@@ -284,16 +319,8 @@ public final class IdentityStore {
 
   // Revision
 
-  /**
-   * Moves identity's revision on when a statement changed rows: every node's cached token
-   * validations then stop being trusted (see {@code TokenService}). Called after the change,
-   * never before, so that a validation that read the new revision also reads the new rows.
-   */
-  private int changed(int rows) {
-    if (rows > 0) {
-      sql.update("UPDATE identity_revision SET revision = revision + 1 WHERE id = 1");
-    }
-    return rows;
+  private int changing(String statement, Object... args) {
+    return Revision.changing(sql, statement, args);
   }
 
   // Row mappers
@@ -327,7 +354,8 @@ public final class IdentityStore {
         r.getString("email"),
         r.getString("description"),
         r.getBoolean("enabled"),
-        r.getInstant("created_at"));
+        r.getInstant("created_at"),
+        r.getString("extra"));
   }
 
   private static Role role(Sql.Row r) throws java.sql.SQLException {

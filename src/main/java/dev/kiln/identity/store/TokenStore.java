@@ -24,20 +24,37 @@ public final class TokenStore {
       String auditId,
       Instant issuedAt,
       Instant expiresAt,
-      boolean revoked) {}
+      boolean revoked,
+      String appCredentialId) {
+
+    /** A token not issued with an application credential. */
+    public StoredToken(
+        String tokenHash,
+        String userId,
+        String scopeType,
+        String scopeId,
+        String methods,
+        String auditId,
+        Instant issuedAt,
+        Instant expiresAt,
+        boolean revoked) {
+      this(tokenHash, userId, scopeType, scopeId, methods, auditId, issuedAt, expiresAt, revoked, null);
+    }
+  }
 
   public void insert(StoredToken t) {
     sql.update(
         "INSERT INTO identity_token (token_hash, user_id, scope_type, scope_id, methods, audit_id,"
-            + " issued_at, expires_at, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " issued_at, expires_at, revoked, app_credential_id)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         t.tokenHash(), t.userId(), t.scopeType(), t.scopeId(), t.methods(), t.auditId(),
-        t.issuedAt(), t.expiresAt(), t.revoked());
+        t.issuedAt(), t.expiresAt(), t.revoked(), t.appCredentialId());
   }
 
   public Optional<StoredToken> find(String tokenHash) {
     return sql.queryOne(
         "SELECT token_hash, user_id, scope_type, scope_id, methods, audit_id, issued_at,"
-            + " expires_at, revoked FROM identity_token WHERE token_hash = ?",
+            + " expires_at, revoked, app_credential_id FROM identity_token WHERE token_hash = ?",
         TokenStore::storedToken,
         tokenHash);
   }
@@ -52,7 +69,8 @@ public final class TokenStore {
         r.getString("audit_id"),
         r.getInstant("issued_at"),
         r.getInstant("expires_at"),
-        r.getBoolean("revoked"));
+        r.getBoolean("revoked"),
+        r.getString("app_credential_id"));
   }
 
   /** A stored token with identity's revision, read in the same statement. */
@@ -65,7 +83,8 @@ public final class TokenStore {
   public Optional<TokenState> findWithRevision(String tokenHash) {
     return sql.queryOne(
         "SELECT t.token_hash, t.user_id, t.scope_type, t.scope_id, t.methods, t.audit_id,"
-            + " t.issued_at, t.expires_at, t.revoked, r.revision FROM identity_token t"
+            + " t.issued_at, t.expires_at, t.revoked, t.app_credential_id, r.revision"
+            + " FROM identity_token t"
             + " JOIN identity_revision r ON r.id = 1 WHERE t.token_hash = ?",
         r -> new TokenState(storedToken(r), r.getLong("revision")),
         tokenHash);
