@@ -86,10 +86,11 @@ class StatementBudgetTest {
     /** The token's row; the port (its row, addresses, groups, bindings); its tags. */
     static final double GET_ONE = 6;
     /**
-     * The token's row; the default type and its extra specs; the quota usage lock, limits and
-     * update; the volume and its metadata; the task; the type again for the answer.
+     * The token's row; the default type with its extra specs (one statement); the quota usage
+     * lock, limits and update; the volume and its metadata; the task; the type again for the
+     * answer.
      */
-    static final double VOLUME_CREATE = 12;
+    static final double VOLUME_CREATE = 10;
     /**
      * The token's row; flavor, image (three statements), quotas (limits twice, the lock on two
      * rows, usage), the server and its task, the server read back with its metadata and ports.
