@@ -10,11 +10,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Makes committed changes durable before the caller answers: what a commit wrote is forced to the
  * disk (fsync) before {@link #afterCommit} returns.
  *
- * <p>Why: H2's file store keeps a commit in memory and writes it to the file later (its write
- * delay), so a kill of the process right after the commit loses it; and what it has written sits in
- * the operating system's cache, which a power loss or kernel crash throws away. {@code CHECKPOINT
- * SYNC} writes everything committed so far to the file as one chunk and then forces the file.
- * PostgreSQL forces its WAL on commit by itself, so it gets {@link #NONE}.
+ * <p>Why: H2's file store writes a commit's pages to the file at commit time (with {@code
+ * WRITE_DELAY=0}), which survives a kill of the process, but leaves them in the operating system's
+ * cache, which a power loss or kernel crash throws away. PostgreSQL forces its WAL on commit by
+ * itself, so it gets {@link #NONE}.
  *
  * <p>Group commit: the commits that wait at the same time share one fsync. A commit takes a
  * ticket after it has committed; a sync that starts after the ticket was taken covers it. While
@@ -25,22 +24,16 @@ public sealed interface CommitSync {
   /** Returns once every change committed on this thread before the call is on disk. */
   void afterCommit(Connection connection) throws SQLException;
 
-  /** For databases that are durable on commit by themselves (PostgreSQL), or that are in memory. */
+  /**
+   * For databases that are durable on commit by themselves (PostgreSQL), that are in memory, or
+   * whose user asked for no fsync ({@code KILN_FSYNC=0}: H2 still writes each commit to the file
+   * before it returns, so it survives a kill of Kiln).
+   */
   CommitSync NONE = new None();
 
   /** Forces H2's file with {@code CHECKPOINT SYNC}, one force for each group of commits. */
   static CommitSync h2File() {
     return new H2GroupSync("CHECKPOINT SYNC");
-  }
-
-  /**
-   * Writes the commits to H2's file ({@code CHECKPOINT}, one write for each group of commits) but
-   * does not force the file to the disk: an acknowledged change survives a kill of Kiln, not a
-   * power loss or a crash of the operating system. For test clouds and CI, where an fsync per
-   * request is most of a request's time ({@code KILN_FSYNC=0}).
-   */
-  static CommitSync h2FileWithoutFsync() {
-    return new H2GroupSync("CHECKPOINT");
   }
 
   /** Nothing to do. */
@@ -51,10 +44,7 @@ public sealed interface CommitSync {
     public void afterCommit(Connection connection) {}
   }
 
-  /**
-   * The group commit over H2's {@code CHECKPOINT SYNC} (write what is unsaved, then fsync), or its
-   * {@code CHECKPOINT} (write only).
-   */
+  /** The group commit over H2's {@code CHECKPOINT SYNC} (write what is unsaved, then fsync). */
   final class H2GroupSync implements CommitSync {
     private final String statement;
     private final ReentrantLock lock = new ReentrantLock();

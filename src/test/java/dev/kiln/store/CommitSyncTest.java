@@ -67,12 +67,9 @@ class CommitSyncTest {
   }
 
   @Test
-  void withoutFsyncTheCommitsAreStillWrittenToTheFileInGroups() throws Exception {
-    FakeDisk disk = new FakeDisk(0, "CHECKPOINT");
-    CommitSync sync = Database.embeddedCommitSync("0");
-    sync.afterCommit(disk.connection());
-    assertThat(disk.syncs.get()).isEqualTo(1);
-    assertThat(Database.embeddedCommitSync(null)).isNotSameAs(sync);
+  void theFsyncIsLeftOutOnlyWhenAskedFor() throws Exception {
+    assertThat(Database.embeddedCommitSync("0")).isSameAs(CommitSync.NONE);
+    assertThat(Database.embeddedCommitSync("false")).isSameAs(CommitSync.NONE);
     FakeDisk forced = new FakeDisk(0);
     Database.embeddedCommitSync(null).afterCommit(forced.connection());
     Database.embeddedCommitSync("1").afterCommit(forced.connection());
