@@ -41,10 +41,10 @@ public final class Database implements AutoCloseable {
    * second after the commit, so a kill -9 right after a 201 lost them), and {@link CommitSync}
    * then forces the file to the disk. A 2xx answer therefore means the change is on disk.
    *
-   * <p>Tried and measured: the write delay left on, with the group commit's {@code CHECKPOINT SYNC}
-   * writing every commit so far as one chunk before its fsync. It kept acknowledged writes just
-   * as well, but cost more server CPU per request (H2's background writer came back with its
-   * housekeeping) and made the attachment calls slower, with no gain that showed above the noise.
+   * <p>Tried and measured (README, "Request cost"): the write delay left on, with the group
+   * commit's {@code CHECKPOINT SYNC} writing every commit so far as one chunk before its fsync. It
+   * kept acknowledged writes just as well but showed no gain above a shared machine's noise, and
+   * it brings H2's background writer back, so this simpler guarantee stays.
    */
   private static final String H2_DURABILITY = ";WRITE_DELAY=0";
 
