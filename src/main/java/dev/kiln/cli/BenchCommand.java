@@ -40,7 +40,10 @@ import picocli.CommandLine.Parameters;
             + " interface and volume attach and detach cycles and live migrations of a server; 'network'"
             + " times router, interface, gateway and floating IP cycles and 1,000 floating IP allocations;"
             + " 'heat' times stack creates and deletes of 100 and 1,000 resources and 100- and 500-long"
-            + " chains, and the stack list at 1,000 stacks.")
+            + " chains, and the stack list at 1,000 stacks; 'requests' times the common calls one by one"
+            + " (server- and client-side p50/p95: port create, GET, list of 100, volume create to"
+            + " available, attachment steps, server create to ACTIVE on 3 and 1,000 hosts) and port"
+            + " creates from 8 keep-alive threads.")
 public final class BenchCommand implements Callable<Integer> {
   private static final String PASSWORD = "bench-secret";
   private static final Pattern READY = Pattern.compile("Kiln ready at (http://\\S+)");
@@ -49,7 +52,7 @@ public final class BenchCommand implements Callable<Integer> {
           "kiln_http_server_requests_seconds\\{[^}]*route=\"/identity/v3/users/\\{user_id\\}\""
               + "[^}]*status=\"200\"[^}]*quantile=\"0\\.5\"\\} (\\S+)");
 
-  @Parameters(index = "0", description = "What to measure: start, identity, volume, compute, attach, network or heat.", defaultValue = "identity")
+  @Parameters(index = "0", description = "What to measure: start, identity, volume, compute, attach, network, heat or requests.", defaultValue = "identity")
   String suite;
 
   @Option(names = "--starts", description = "Cold starts to time (default: ${DEFAULT-VALUE}).")
@@ -84,6 +87,9 @@ public final class BenchCommand implements Callable<Integer> {
     if (suite.equals("network")) {
       return benchNetwork();
     }
+    if (suite.equals("requests")) {
+      return benchRequests();
+    }
     if (suite.equals("heat")) {
       System.out.println("Kiln bench heat (" + Runtime.getRuntime().availableProcessors()
           + " cores, Java " + Runtime.version() + ")");
@@ -94,7 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
       return benchStart();
     }
     if (!suite.equals("identity")) {
-      System.err.println("Unknown bench suite '" + suite + "'; known: identity, start, volume, compute, attach, network, heat.");
+      System.err.println("Unknown bench suite '" + suite + "'; known: identity, start, volume, compute, attach, network, heat, requests.");
       return 2;
     }
     System.out.println("Kiln bench identity (" + Runtime.getRuntime().availableProcessors()
@@ -222,6 +228,56 @@ public final class BenchCommand implements Callable<Integer> {
       process.waitFor(20, TimeUnit.SECONDS);
       delete(dir);
     }
+  }
+
+  @Option(names = "--rounds", description = "requests: timed requests of each call (default: ${DEFAULT-VALUE}).")
+  int rounds = 1_000;
+
+  @Option(names = "--big-fleet", description = "requests: hosts of the second fleet, for the server boot alone; 0 skips it (default: ${DEFAULT-VALUE}).")
+  int bigFleet = 1_000;
+
+  /**
+   * {@code bench requests}: one server on 3 simulated hosts for every call, then one on 1,000
+   * hosts for the server boot alone; zero simulated latency.
+   */
+  private int benchRequests() throws Exception {
+    System.out.println("Kiln bench requests (" + Runtime.getRuntime().availableProcessors()
+        + " cores, Java " + Runtime.version() + ")");
+    System.out.println("JVM options: " + String.join(" ", jvmOptions()));
+    System.out.println("load average before: " + loadAverage());
+    for (int hosts : bigFleet > 0 ? new int[] {3, bigFleet} : new int[] {3}) {
+      Path dir = Files.createTempDirectory("kiln-bench");
+      Process process = launch(dir, ComputeBench.serverOptions(hosts));
+      try {
+        String url = awaitReady(process);
+        long pid = process.pid();
+        RequestsBench bench =
+            new RequestsBench(new LocalClient(url), () -> new LocalClient(url), () -> cpuNanos(pid), PASSWORD, rounds);
+        System.out.print(hosts == 3 ? bench.runAll(hosts) : bench.runServers(hosts));
+      } finally {
+        process.destroy();
+        process.waitFor(20, TimeUnit.SECONDS);
+        delete(dir);
+      }
+    }
+    System.out.println("load average after: " + loadAverage());
+    return 0;
+  }
+
+  /** The CPU time (user and system) process {@code pid} has used, from {@code /proc/<pid>/stat}. */
+  static long cpuNanos(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+      return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static String loadAverage() throws IOException {
+    return Files.readString(Path.of("/proc/loadavg")).trim();
   }
 
   private static Process launch(Path dataDir) throws Exception {

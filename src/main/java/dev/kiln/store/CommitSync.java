@@ -24,12 +24,16 @@ public sealed interface CommitSync {
   /** Returns once every change committed on this thread before the call is on disk. */
   void afterCommit(Connection connection) throws SQLException;
 
-  /** For databases that are durable on commit by themselves (PostgreSQL), or that are in memory. */
+  /**
+   * For databases that are durable on commit by themselves (PostgreSQL), that are in memory, or
+   * whose user asked for no fsync ({@code KILN_FSYNC=0}: H2 still writes each commit to the file
+   * before it returns, so it survives a kill of Kiln).
+   */
   CommitSync NONE = new None();
 
   /** Forces H2's file with {@code CHECKPOINT SYNC}, one force for each group of commits. */
   static CommitSync h2File() {
-    return new H2GroupSync();
+    return new H2GroupSync("CHECKPOINT SYNC");
   }
 
   /** Nothing to do. */
@@ -40,8 +44,9 @@ public sealed interface CommitSync {
     public void afterCommit(Connection connection) {}
   }
 
-  /** The group commit over H2's {@code CHECKPOINT SYNC} (flush what is unsaved, then fsync). */
+  /** The group commit over H2's {@code CHECKPOINT SYNC} (write what is unsaved, then fsync). */
   final class H2GroupSync implements CommitSync {
+    private final String statement;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition finished = lock.newCondition();
     /** Tickets handed out: the number of commits that asked for a sync. */
@@ -50,7 +55,9 @@ public sealed interface CommitSync {
     private long durable;
     private boolean syncing;
 
-    private H2GroupSync() {}
+    private H2GroupSync(String statement) {
+      this.statement = statement;
+    }
 
     @Override
     public void afterCommit(Connection connection) throws SQLException {
@@ -68,8 +75,8 @@ public sealed interface CommitSync {
           boolean done = false;
           lock.unlock();
           try {
-            try (Statement statement = connection.createStatement()) {
-              statement.execute("CHECKPOINT SYNC");
+            try (Statement sync = connection.createStatement()) {
+              sync.execute(statement);
             }
             done = true;
           } finally {

@@ -28,6 +28,7 @@ public final class Sql {
 
   /** Runs an INSERT, UPDATE or DELETE and returns how many rows it changed. */
   public int update(String statement, Object... args) {
+    StatementCount.one();
     try (Borrowed b = source.borrow();
         PreparedStatement ps = prepare(b.connection(), statement, args)) {
       int changed = ps.executeUpdate();
@@ -50,6 +51,7 @@ public final class Sql {
     if (rows.isEmpty()) {
       return new int[0];
     }
+    StatementCount.one();
     try (Borrowed b = source.borrow();
         PreparedStatement ps = b.connection().prepareStatement(statement)) {
       for (Object[] args : rows) {
@@ -58,13 +60,21 @@ public final class Sql {
         }
         ps.addBatch();
       }
-      return ps.executeBatch();
+      int[] changed = ps.executeBatch();
+      for (int n : changed) {
+        if (n != 0) { // a count, or SUCCESS_NO_INFO: rows may have changed
+          afterChange.changed(b.connection());
+          break;
+        }
+      }
+      return changed;
     } catch (SQLException e) {
       throw StoreException.from(e);
     }
   }
 
   public <T> List<T> query(String statement, RowMapper<T> mapper, Object... args) {
+    StatementCount.one();
     try (Borrowed b = source.borrow();
         PreparedStatement ps = prepare(b.connection(), statement, args);
         ResultSet rs = ps.executeQuery()) {

@@ -94,7 +94,9 @@ public final class TaskStore {
       return List.of();
     }
     String kindList = String.join(", ", Collections.nCopies(kinds.size(), "?"));
-    return database.inTransaction(
+    // Not forced to the disk: a claim lost in a crash only means the task is claimed again, and
+    // the handler's first commit forces the claim to the disk together with its own change.
+    return database.inTransactionNotForcedToDisk(
         sql -> {
           // Two queries rather than one with an OR: each walks its own index (status, run_after
           // and status, lease_until) instead of the whole table with its finished tasks.
@@ -178,7 +180,8 @@ public final class TaskStore {
     if (claims.isEmpty()) {
       return Set.of();
     }
-    return database.inTransaction(
+    // Not forced to the disk either: a renewal only matters while this node lives.
+    return database.inTransactionNotForcedToDisk(
         sql -> {
           Set<String> renewed = new HashSet<>();
           for (Task claim : claims) {

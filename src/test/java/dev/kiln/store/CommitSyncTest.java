@@ -67,20 +67,31 @@ class CommitSyncTest {
   }
 
   @Test
-  void theEmbeddedFileKeepsWhatWasCommittedWithoutAClose() {
-    Database first = Database.embedded(dataDir);
-    first.sql().update("CREATE TABLE durable_probe (id INT PRIMARY KEY)");
-    first.sql().update("INSERT INTO durable_probe VALUES (1)");
-    first.inTransaction(sql -> sql.update("INSERT INTO durable_probe VALUES (2)"));
-    // The write delay is what lost acknowledged writes: it must be off for the file database.
-    assertThat(
-            first.sql().queryOne(
-                "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'WRITE_DELAY'",
-                row -> row.getString("setting_value")))
-        .contains("0");
-    first.close();
-    try (Database second = Database.embedded(dataDir)) {
-      assertThat(second.sql().count("SELECT COUNT(*) FROM durable_probe")).isEqualTo(2);
+  void theFsyncIsLeftOutOnlyWhenAskedFor() throws Exception {
+    assertThat(Database.embeddedCommitSync("0")).isSameAs(CommitSync.NONE);
+    assertThat(Database.embeddedCommitSync("false")).isSameAs(CommitSync.NONE);
+    FakeDisk forced = new FakeDisk(0);
+    Database.embeddedCommitSync(null).afterCommit(forced.connection());
+    Database.embeddedCommitSync("1").afterCommit(forced.connection());
+    assertThat(forced.syncs.get()).isEqualTo(2);
+  }
+
+  @Test
+  void theEmbeddedFileHoldsWhatWasCommittedBeforeAnyClose() throws Exception {
+    try (Database first = Database.embedded(dataDir)) {
+      first.sql().update("CREATE TABLE durable_probe (id INT PRIMARY KEY)");
+      first.sql().update("INSERT INTO durable_probe VALUES (1)");
+      first.inTransaction(sql -> sql.update("INSERT INTO durable_probe VALUES (2)"));
+      first.inTransaction(
+          sql -> sql.batch("INSERT INTO durable_probe VALUES (?)", List.of(new Object[] {3}, new Object[] {4})));
+      // The file as a kill -9 would leave it now, without the close that saves the rest: what
+      // the commits above acknowledged is in it.
+      Path image = dataDir.resolve("image");
+      java.nio.file.Files.createDirectories(image);
+      java.nio.file.Files.copy(dataDir.resolve("kiln.mv.db"), image.resolve("kiln.mv.db"));
+      try (Database copy = Database.embedded(image)) {
+        assertThat(copy.sql().count("SELECT COUNT(*) FROM durable_probe")).isEqualTo(4);
+      }
     }
   }
 
@@ -94,9 +105,15 @@ class CommitSyncTest {
     final AtomicInteger syncs = new AtomicInteger();
     final AtomicInteger failNext = new AtomicInteger();
     private final long syncMillis;
+    private final String expected;
 
     FakeDisk(long syncMillis) {
+      this(syncMillis, "CHECKPOINT SYNC");
+    }
+
+    FakeDisk(long syncMillis, String expected) {
       this.syncMillis = syncMillis;
+      this.expected = expected;
     }
 
     Connection connection() {
@@ -108,7 +125,7 @@ class CommitSyncTest {
                   (proxy, method, args) ->
                       switch (method.getName()) {
                         case "execute" -> {
-                          assertThat(args[0]).isEqualTo("CHECKPOINT SYNC");
+                          assertThat(args[0]).isEqualTo(expected);
                           long startedAt = clock.incrementAndGet();
                           syncs.incrementAndGet();
                           if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {

@@ -34,10 +34,29 @@ public final class VolumeTypeStore {
     type.extraSpecs().forEach((key, value) -> insertExtraSpec(type.id(), key, value));
   }
 
+  /**
+   * The type with its extra specs, in one statement (the type's row repeated beside each spec):
+   * every volume create and every volume shown reads its type, so a second query per read was a
+   * statement more on each of them.
+   */
   public Optional<VolumeType> find(String id) {
-    return sql.queryOne(
-            "SELECT " + TYPE_COLUMNS + " FROM volume_type WHERE id = ?", VolumeTypeStore::bare, id)
-        .map(this::withExtraSpecs);
+    List<Object[]> rows =
+        sql.query(
+            "SELECT t.id, t.name, t.description, t.is_public, s.spec_key, s.spec_value FROM volume_type t"
+                + " LEFT JOIN volume_type_extra_spec s ON s.volume_type_id = t.id WHERE t.id = ? ORDER BY s.spec_key",
+            row -> new Object[] {bare(row), row.getString("spec_key"), row.getString("spec_value")},
+            id);
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    VolumeType bare = (VolumeType) rows.getFirst()[0];
+    Map<String, String> specs = new LinkedHashMap<>();
+    for (Object[] row : rows) {
+      if (row[1] != null) {
+        specs.put((String) row[1], (String) row[2]);
+      }
+    }
+    return Optional.of(new VolumeType(bare.id(), bare.name(), bare.description(), bare.isPublic(), specs));
   }
 
   public Optional<VolumeType> findByName(String name) {

@@ -1,0 +1,148 @@
+package dev.kiln;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.testing.Api;
+import dev.kiln.testing.Cloud;
+import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.Tenant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Holds the common calls to a budget of SQL statements per request, read from Kiln's own {@code
+ * /metrics} ({@code kiln_http_server_statements}, counted on the thread that served the request).
+ * A statement more per request is what makes a call slow long before a profile shows it: when a
+ * change needs more, it should say why here, in the budget it raises.
+ *
+ * <p>Each call is made a few times first, untimed and uncounted, so that what happens once per
+ * project or per process (a default security group, a quota row) is not in the count.
+ */
+class StatementBudgetTest {
+  @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
+
+  private static final Map<String, Double> measured = new LinkedHashMap<>();
+  private static Tenant member;
+  private static Api admin;
+  private static String network;
+  private static String image;
+
+  @BeforeAll
+  static void setUp() {
+    admin = kiln.admin();
+    member = Tenant.create(kiln, admin, "budget", "budget-user");
+    network = Cloud.network(member.api(), "budget-net", "10.20.0.0/16");
+    image = Cloud.cirros(member.api());
+  }
+
+  @Test
+  void portCreateStaysWithinItsBudget() {
+    String body = "{\"port\": {\"network_id\": \"" + network + "\"}}";
+    double statements = perRequest("POST", "/networking/v2.0/ports", 201,
+        () -> member.api().post(Cloud.NET + "/ports", body).expect(201));
+    assertThat(statements).as("statements per port create").isLessThanOrEqualTo(Budget.PORT_CREATE);
+  }
+
+  @Test
+  void gettingOnePortStaysWithinItsBudget() {
+    String port = member.api().post(Cloud.NET + "/ports", "{\"port\": {\"network_id\": \"" + network + "\"}}")
+        .expect(201).at("/port/id").asText();
+    double statements = perRequest("GET", "/networking/v2.0/ports/{port_id}", 200,
+        () -> member.api().get(Cloud.NET + "/ports/" + port).expect(200));
+    assertThat(statements).as("statements per port GET").isLessThanOrEqualTo(Budget.GET_ONE);
+  }
+
+  @Test
+  void volumeCreateStaysWithinItsBudget() {
+    String path = "/volume/v3/" + member.projectId() + "/volumes";
+    double statements = perRequest("POST", "/volume/v3/{project_id}/volumes", 202,
+        () -> member.api().post(path, "{\"volume\": {\"size\": 1}}").expect(202));
+    assertThat(statements).as("statements per volume create").isLessThanOrEqualTo(Budget.VOLUME_CREATE);
+  }
+
+  @Test
+  void serverCreateStaysWithinItsBudget() {
+    Api nova = member.atNova("2.37");
+    double statements = perRequest("POST", "/compute/v2.1/servers", 202,
+        () -> Cloud.boot(nova, image, "\"none\"", "budget"));
+    assertThat(statements).as("statements per server create").isLessThanOrEqualTo(Budget.SERVER_CREATE);
+  }
+
+  /**
+   * The budgets: what each call runs today (December 2026), and what the statements are, so that
+   * a change that adds one knows what it competes with.
+   */
+  private static final class Budget {
+    /**
+     * The token's row; the network; the project's default security group; the network's lock; the
+     * quota lock (two rows) and limits; the port count; a MAC check; the subnets, the subnet's lock
+     * and an address probe; the port's insert with its addresses and groups; the port read back
+     * (four statements).
+     */
+    static final double PORT_CREATE = 21;
+    /** The token's row; the port (its row, addresses, groups, bindings); its tags. */
+    static final double GET_ONE = 6;
+    /**
+     * The token's row; the default type with its extra specs (one statement); the quota usage
+     * lock, limits and update; the volume and its metadata; the task; the type again for the
+     * answer.
+     */
+    static final double VOLUME_CREATE = 10;
+    /**
+     * The token's row; flavor, image (three statements), quotas (limits twice, the lock on two
+     * rows, usage), the server and its task, the server read back with its metadata and ports.
+     */
+    static final double SERVER_CREATE = 21;
+  }
+
+  /**
+   * Makes the call 3 times uncounted, then 5 times, and answers the statements each of the 5 ran
+   * on average (they all run the same ones).
+   */
+  private static double perRequest(String method, String route, int status, Runnable call) {
+    for (int i = 0; i < 3; i++) {
+      call.run();
+    }
+    double[] before = summary(method, route, status);
+    for (int i = 0; i < 5; i++) {
+      call.run();
+    }
+    double[] after = summary(method, route, status);
+    assertThat(after[1] - before[1])
+        .as("requests counted for %s %s; the routes counted: %s", method, route, routes(kiln.api().get("/metrics").body()))
+        .isEqualTo(5);
+    double statements = (after[0] - before[0]) / (after[1] - before[1]);
+    measured.put(method + " " + route, statements);
+    System.out.println("statements per request: " + method + " " + route + " " + statements);
+    return statements;
+  }
+
+  /** The statements summary's sum and count for one route. */
+  private static double[] summary(String method, String route, int status) {
+    String metrics = kiln.api().get("/metrics").body();
+    return new double[] {value(metrics, "sum", method, route, status), value(metrics, "count", method, route, status)};
+  }
+
+  private static java.util.List<String> routes(String metrics) {
+    return metrics.lines().filter(l -> l.startsWith("kiln_http_server_statements_count{")).toList();
+  }
+
+  private static double value(String metrics, String what, String method, String route, int status) {
+    String prefix = "kiln_http_server_statements_" + what + "{";
+    return metrics.lines()
+        .filter(l -> l.startsWith(prefix))
+        .filter(l -> {
+          // Routes hold braces of their own ({port_id}): the labels end at the last one.
+          String labels = l.substring(prefix.length(), l.lastIndexOf('}'));
+          return labels.contains("method=\"" + method + "\"") && labels.contains("route=\"" + route + "\"")
+              && labels.contains("status=\"" + status + "\"");
+        })
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst()
+        .orElse(0);
+  }
+
+}
