@@ -24,7 +24,9 @@ public record NetworkService(
     FloatingIps floatingIps,
     Tags tags,
     SubnetPools subnetPools,
-    AddressScopes addressScopes) {
+    AddressScopes addressScopes,
+    Trunks trunks,
+    RbacPolicies rbacPolicies) {
 
   public NetworkService {
     requireNonNull(networks, "networks is null");
@@ -39,6 +41,8 @@ public record NetworkService(
     requireNonNull(tags, "tags is null");
     requireNonNull(subnetPools, "subnetPools is null");
     requireNonNull(addressScopes, "addressScopes is null");
+    requireNonNull(trunks, "trunks is null");
+    requireNonNull(rbacPolicies, "rbacPolicies is null");
   }
 
   /** Wires the service over one database. */
@@ -53,6 +57,7 @@ public record NetworkService(
     return new NetworkService(
         networks, subnets, ports, new PortBindings(ports), securityGroups, new NetworkQuotas(db), routers,
         new RouterInterfaces(db, routers, subnets, ports), new FloatingIps(db, ids, networks, ports),
-        new Tags(db, clock), subnetPools, new AddressScopes(db, ids, networks));
+        new Tags(db, clock), subnetPools, new AddressScopes(db, ids, networks), new Trunks(db, ids, networks, ports),
+        new RbacPolicies(db, ids, networks));
   }
 }

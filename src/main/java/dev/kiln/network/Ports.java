@@ -11,6 +11,7 @@ import dev.kiln.network.Port.FixedIp;
 import dev.kiln.network.store.FloatingIpStore;
 import dev.kiln.network.store.NetworkStore;
 import dev.kiln.network.store.TagStore;
+import dev.kiln.network.store.TrunkStore;
 import dev.kiln.store.Database;
 import dev.kiln.store.Sql;
 import dev.kiln.store.StoreException;
@@ -312,6 +313,7 @@ public final class Ports {
           NetworkStore store = new NetworkStore(sql);
           // The port's lock first, as associating a floating IP takes it: the two never interleave.
           store.lockPort(id).orElseThrow(() -> NetworkErrors.portNotFound(id));
+          checkNotInTrunk(new TrunkStore(sql), id);
           new FloatingIpStore(sql).clearForPorts(List.of(id), networks.now());
           new TagStore(sql).removeAll(id);
           AddressAllocator.released(port);
@@ -324,6 +326,18 @@ public final class Ports {
 
   Instant now() {
     return networks.now();
+  }
+
+  /** A port in a trunk goes only after it leaves the trunk (or the trunk goes), as in Neutron. */
+  private static void checkNotInTrunk(TrunkStore trunks, String portId) {
+    trunks.trunkOfSubPort(portId).ifPresent(trunk -> {
+      throw ServiceException.conflict(
+          "PortInUseAsSubPort", "Port " + portId + " is a subport of trunk " + trunk + "; remove it from the trunk first.");
+    });
+    trunks.trunkOfParent(portId).ifPresent(trunk -> {
+      throw ServiceException.conflict(
+          "PortInUseAsTrunkParent", "Port " + portId + " is the parent port of trunk " + trunk + "; delete the trunk first.");
+    });
   }
 
   /** Whether a port serves one of Networking's own devices, which owns its lifecycle. */

@@ -181,7 +181,7 @@ public final class Subnets {
     NetworkStore store = new NetworkStore(db.sql());
     Subnet subnet = store.findSubnet(id).orElseThrow(() -> NetworkErrors.subnetNotFound(id));
     if (!actor.owns(subnet.projectId())
-        && store.findNetwork(subnet.networkId()).filter(n -> Networks.canSee(actor, n)).isEmpty()) {
+        && store.findNetwork(subnet.networkId()).filter(n -> networks.canSee(actor, n)).isEmpty()) {
       throw NetworkErrors.subnetNotFound(id);
     }
     return subnet;

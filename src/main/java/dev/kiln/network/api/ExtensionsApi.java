@@ -47,7 +47,9 @@ final class ExtensionsApi {
           new Extension("subnet_allocation", "Subnet Allocation", "Enables allocation of subnets from a subnet pool"),
           new Extension("default-subnetpools", "Default Subnetpools", "Provides ability to mark and use a subnetpool as the default."),
           new Extension("address-scope", "Address scope", "Address scopes extension."),
-          new Extension("ip-substring-filtering", "IP address substring filtering", "Provides IP address substring filtering when listing ports"));
+          new Extension("ip-substring-filtering", "IP address substring filtering", "Provides IP address substring filtering when listing ports"),
+          new Extension("trunk", "Trunk Extension", "Provides support for trunk ports"),
+          new Extension("rbac-policies", "RBAC Policies", "Allows creation and modification of policies that control tenant access to resources."));
 
   void register(ApiRoutes routes) {
     routes

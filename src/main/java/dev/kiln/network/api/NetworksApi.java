@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code /v2.0/networks}. */
 final class NetworksApi {
@@ -50,9 +51,12 @@ final class NetworksApi {
     Actor actor = request.caller().actor();
     Map<String, List<String>> subnetIds = subnetIds(actor);
     Map<String, List<String>> tagged = tags.ofKind("networks");
+    Set<String> shared = networks.sharedWith(actor);
     List<ObjectNode> all = new ArrayList<>();
     for (Network n : networks.list(actor)) {
-      all.add(NetworkViews.network(n, subnetIds.getOrDefault(n.id(), List.of()), tagged.getOrDefault(n.id(), List.of())));
+      all.add(
+          NetworkViews.network(
+              asSeen(n, shared), subnetIds.getOrDefault(n.id(), List.of()), tagged.getOrDefault(n.id(), List.of())));
     }
     return ApiResponse.ok(
         NeutronListQuery.answer(request, "networks", request.baseUrl() + NetworkApi.PREFIX + "/v2.0/networks", all, NetworkViews.NETWORK_ATTRIBUTES));
@@ -113,7 +117,19 @@ final class NetworksApi {
   }
 
   private ObjectNode render(Actor actor, Network network) {
-    return NetworkViews.network(network, subnetIds(actor).getOrDefault(network.id(), List.of()), tags.of(network.id()));
+    return NetworkViews.network(
+        asSeen(network, networks.sharedWith(actor)), subnetIds(actor).getOrDefault(network.id(), List.of()),
+        tags.of(network.id()));
+  }
+
+  /** Neutron shows {@code shared: true} to a project a policy shares the network with, not only to all. */
+  private static Network asSeen(Network n, Set<String> sharedWithCaller) {
+    if (n.shared() || !sharedWithCaller.contains(n.id())) {
+      return n;
+    }
+    return new Network(
+        n.id(), n.projectId(), n.name(), n.description(), n.adminStateUp(), true, n.external(), n.mtu(),
+        n.portSecurityEnabled(), n.revision(), n.createdAt(), n.updatedAt());
   }
 
   private Map<String, List<String>> subnetIds(Actor actor) {

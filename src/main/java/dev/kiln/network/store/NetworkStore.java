@@ -80,6 +80,17 @@ public final class NetworkStore {
         == 1;
   }
 
+  /**
+   * Sets whether the network is shared with every project and whether it is external (what its
+   * RBAC policies say), as a new revision.
+   */
+  public void setAccessFlags(String id, boolean shared, boolean external, java.time.Instant now) {
+    sql.update(
+        "UPDATE network_network SET shared = ?, router_external = ?, revision_number = revision_number + 1,"
+            + " updated_at = ? WHERE id = ?",
+        shared, external, now, id);
+  }
+
   public int deleteNetwork(String id) {
     return sql.update("DELETE FROM network_network WHERE id = ?", id);
   }
