@@ -26,7 +26,8 @@ public record NetworkService(
     SubnetPools subnetPools,
     AddressScopes addressScopes,
     Trunks trunks,
-    RbacPolicies rbacPolicies) {
+    RbacPolicies rbacPolicies,
+    PortForwardings portForwardings) {
 
   public NetworkService {
     requireNonNull(networks, "networks is null");
@@ -43,6 +44,7 @@ public record NetworkService(
     requireNonNull(addressScopes, "addressScopes is null");
     requireNonNull(trunks, "trunks is null");
     requireNonNull(rbacPolicies, "rbacPolicies is null");
+    requireNonNull(portForwardings, "portForwardings is null");
   }
 
   /** Wires the service over one database. */
@@ -54,10 +56,11 @@ public record NetworkService(
     SecurityGroups securityGroups = SecurityGroups.create(db, clock, ids);
     Ports ports = new Ports(db, ids, random, networks, securityGroups, hosts);
     Routers routers = new Routers(db, ids, networks, ports);
+    FloatingIps floatingIps = new FloatingIps(db, ids, networks, ports);
     return new NetworkService(
         networks, subnets, ports, new PortBindings(ports), securityGroups, new NetworkQuotas(db), routers,
-        new RouterInterfaces(db, routers, subnets, ports), new FloatingIps(db, ids, networks, ports),
-        new Tags(db, clock), subnetPools, new AddressScopes(db, ids, networks), new Trunks(db, ids, networks, ports),
-        new RbacPolicies(db, ids, networks));
+        new RouterInterfaces(db, routers, subnets, ports), floatingIps, new Tags(db, clock), subnetPools,
+        new AddressScopes(db, ids, networks), new Trunks(db, ids, networks, ports), new RbacPolicies(db, ids, networks),
+        new PortForwardings(db, ids, floatingIps, ports));
   }
 }

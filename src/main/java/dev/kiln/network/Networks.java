@@ -42,7 +42,17 @@ public final class Networks {
       Boolean shared,
       Boolean external,
       Integer mtu,
-      Boolean portSecurityEnabled) {}
+      Boolean portSecurityEnabled,
+      String dnsDomain,
+      Boolean isDefault) {
+
+    /** A request without DNS domain or default flag. */
+    public Spec(
+        String projectId, String name, String description, Boolean adminStateUp, Boolean shared, Boolean external,
+        Integer mtu, Boolean portSecurityEnabled) {
+      this(projectId, name, description, adminStateUp, shared, external, mtu, portSecurityEnabled, null, null);
+    }
+  }
 
   public Network create(Actor actor, Spec spec) {
     return createAll(actor, List.of(spec), List.of(List.of())).getFirst();
@@ -66,6 +76,9 @@ public final class Networks {
           TagStore tagStore = new TagStore(sql);
           for (int i = 0; i < made.size(); i++) {
             Network network = made.get(i);
+            if (network.isDefault()) {
+              checkNoOtherDefault(store, network.id());
+            }
             NetworkQuotas.reserve(sql, network.projectId(), "network", 1);
             store.insertNetwork(network);
             // Neutron records shared and external as policies for every project.
@@ -94,12 +107,16 @@ public final class Networks {
     }
     int mtu = spec.mtu() == null ? DEFAULT_MTU : spec.mtu();
     checkMtu(mtu);
+    checkDefault(actor, spec.isDefault(), requireNonNullElse(spec.external(), false), "create_network:is_default");
+    if (spec.dnsDomain() != null) {
+      PortDns.checkDnsName("dns_domain", spec.dnsDomain(), true);
+    }
     Instant now = now();
     return new Network(
         ids.uuid(), project, requireNonNullElse(spec.name(), ""), requireNonNullElse(spec.description(), ""),
         requireNonNullElse(spec.adminStateUp(), true), requireNonNullElse(spec.shared(), false),
         requireNonNullElse(spec.external(), false), mtu, requireNonNullElse(spec.portSecurityEnabled(), true), 1, now,
-        now);
+        now, requireNonNullElse(spec.dnsDomain(), ""), requireNonNullElse(spec.isDefault(), false));
   }
 
   /**
@@ -154,6 +171,9 @@ public final class Networks {
     if (changes.mtu() != null) {
       checkMtu(changes.mtu());
     }
+    if (changes.dnsDomain() != null) {
+      PortDns.checkDnsName("dns_domain", changes.dnsDomain(), true);
+    }
     return db.inTransaction(
         sql -> {
           NetworkStore store = new NetworkStore(sql);
@@ -161,6 +181,13 @@ public final class Networks {
           NetworkErrors.checkRevision(expectedRevision, current.revision());
           boolean shared = requireNonNullElse(changes.shared(), current.shared());
           boolean external = requireNonNullElse(changes.external(), current.external());
+          boolean isDefault = requireNonNullElse(changes.isDefault(), current.isDefault()) && external;
+          if (changes.isDefault() != null) {
+            checkDefault(actor, changes.isDefault(), external, "update_network:is_default");
+            if (isDefault && !current.isDefault()) {
+              checkNoOtherDefault(store, id);
+            }
+          }
           changeSharing(sql, current, shared, external);
           Network updated =
               new Network(
@@ -169,7 +196,8 @@ public final class Networks {
                   requireNonNullElse(changes.adminStateUp(), current.adminStateUp()), shared, external,
                   requireNonNullElse(changes.mtu(), current.mtu()),
                   requireNonNullElse(changes.portSecurityEnabled(), current.portSecurityEnabled()),
-                  current.revision() + 1, current.createdAt(), now());
+                  current.revision() + 1, current.createdAt(), now(),
+                  requireNonNullElse(changes.dnsDomain(), current.dnsDomain()), isDefault);
           if (!store.updateNetwork(updated, current.revision())) {
             throw NetworkErrors.concurrentChange("Network", id);
           }
@@ -247,6 +275,34 @@ public final class Networks {
       throw NetworkErrors.policy("update_network");
     }
     return network;
+  }
+
+  /** {@code is_default} (the default external network) is an admin's choice, for external networks only. */
+  private static void checkDefault(Actor actor, Boolean isDefault, boolean external, String rule) {
+    // openstack4j sends is_default: false with every network, so only true needs an admin.
+    if (isDefault == null || !isDefault) {
+      return;
+    }
+    if (!actor.admin()) {
+      throw NetworkErrors.policy(rule);
+    }
+    if (!external) {
+      throw NetworkErrors.invalid("only an external network (router:external) can be the default external network.");
+    }
+  }
+
+  /**
+   * One default external network at most. The check runs under the network's lock; two admins
+   * marking two different networks at the same instant could both pass it (Neutron has the same
+   * window), which the next change of either reveals.
+   */
+  private static void checkNoOtherDefault(NetworkStore store, String id) {
+    for (Network n : store.listNetworks()) {
+      if (n.isDefault() && !n.id().equals(id)) {
+        throw ServiceException.conflict(
+            "DefaultExternalNetworkExists", "Network " + n.id() + " is already the default external network.");
+      }
+    }
   }
 
   private static void checkMtu(int mtu) {

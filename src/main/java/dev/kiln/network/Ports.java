@@ -89,7 +89,9 @@ public final class Ports {
       String hostId,
       String vnicType,
       String profile,
-      List<Port.AddressPair> allowedAddressPairs) {
+      List<Port.AddressPair> allowedAddressPairs,
+      List<DhcpOptionRequest> extraDhcpOpts,
+      String dnsName) {
 
     /** A request without allowed address pairs (Compute's, and the defaults). */
     public Spec(
@@ -99,7 +101,23 @@ public final class Ports {
       this(projectId, networkId, name, description, adminStateUp, macAddress, fixedIps, deviceId, deviceOwner,
           securityGroups, portSecurityEnabled, hostId, vnicType, profile, null);
     }
+
+    /** A request without extra DHCP options or DNS name. */
+    public Spec(
+        String projectId, String networkId, String name, String description, Boolean adminStateUp, String macAddress,
+        List<AddressRequest> fixedIps, String deviceId, String deviceOwner, List<String> securityGroups,
+        Boolean portSecurityEnabled, String hostId, String vnicType, String profile,
+        List<Port.AddressPair> allowedAddressPairs) {
+      this(projectId, networkId, name, description, adminStateUp, macAddress, fixedIps, deviceId, deviceOwner,
+          securityGroups, portSecurityEnabled, hostId, vnicType, profile, allowedAddressPairs, null, null);
+    }
   }
+
+  /**
+   * An extra DHCP option as a request gives it: a null value removes the option of that name and
+   * IP version on update (and is ignored on create), as in Neutron.
+   */
+  public record DhcpOptionRequest(String name, String value, int ipVersion) {}
 
   /** Neutron's {@code max_allowed_address_pair}. */
   static final int MAX_ADDRESS_PAIRS = 10;
@@ -147,6 +165,7 @@ public final class Ports {
   private Prepared prepare(Actor actor, Spec spec) {
     Network network = networks.visible(actor, spec.networkId());
     String project = Ownership.ownerProject(actor, spec.projectId());
+    PortDns.check(spec);
     checkBindingRights(actor, spec, "create_port");
     String mac = spec.macAddress() == null ? null : mac(spec.macAddress());
     boolean portSecurity =
@@ -184,6 +203,12 @@ public final class Ports {
     if (spec.allowedAddressPairs() != null && !spec.allowedAddressPairs().isEmpty()) {
       store.setAddressPairs(p.id(), addressPairs(spec.allowedAddressPairs(), macAddress, p.portSecurity()));
     }
+    if (spec.extraDhcpOpts() != null && !spec.extraDhcpOpts().isEmpty()) {
+      store.setDhcpOptions(p.id(), PortDns.mergeOptions(List.of(), spec.extraDhcpOpts()));
+    }
+    if (spec.dnsName() != null && !spec.dnsName().isEmpty()) {
+      store.setDnsName(p.id(), spec.dnsName());
+    }
     store.setSecurityGroups(p.id(), p.groups());
     if (bound) {
       store.insertBinding(activeBinding(p.id(), p.host(), vnic, profile));
@@ -191,9 +216,12 @@ public final class Ports {
     return store.findPort(p.id()).orElseThrow();
   }
 
+  /** A port the actor may see and change: its project's, one on a network its project owns, or any for an admin. */
   public Port visible(Actor actor, String id) {
-    Port port = new NetworkStore(db.sql()).findPort(id).orElseThrow(() -> NetworkErrors.portNotFound(id));
-    if (!actor.owns(port.projectId())) {
+    NetworkStore store = new NetworkStore(db.sql());
+    Port port = store.findPort(id).orElseThrow(() -> NetworkErrors.portNotFound(id));
+    if (!actor.owns(port.projectId())
+        && store.findNetwork(port.networkId()).filter(n -> actor.owns(n.projectId())).isEmpty()) {
       throw NetworkErrors.portNotFound(id);
     }
     return port;
@@ -231,6 +259,7 @@ public final class Ports {
       throw NetworkErrors.policy("update_port:mac_address");
     }
     String newMac = changes.macAddress() == null ? null : mac(changes.macAddress());
+    PortDns.check(changes);
     if (changes.hostId() != null && !changes.hostId().isEmpty()) {
       checkHost(changes.hostId());
     }
@@ -269,6 +298,12 @@ public final class Ports {
               // A floating IP mapped to an address the port no longer has is disassociated.
               new FloatingIpStore(sql).clearForRemovedAddresses(
                   id, addresses.stream().map(FixedIp::ipAddress).toList(), networks.now());
+            }
+            if (changes.extraDhcpOpts() != null) {
+              store.setDhcpOptions(id, PortDns.mergeOptions(old.extraDhcpOpts(), changes.extraDhcpOpts()));
+            }
+            if (changes.dnsName() != null) {
+              store.setDnsName(id, changes.dnsName());
             }
             String vnic = changes.vnicType() == null ? old.vnicType() : vnicType(changes.vnicType());
             String profile = requireNonNullElse(changes.profile(), old.profile());
@@ -314,6 +349,7 @@ public final class Ports {
           // The port's lock first, as associating a floating IP takes it: the two never interleave.
           store.lockPort(id).orElseThrow(() -> NetworkErrors.portNotFound(id));
           checkNotInTrunk(new TrunkStore(sql), id);
+          PortForwardings.forgetPort(sql, id, networks.now());
           new FloatingIpStore(sql).clearForPorts(List.of(id), networks.now());
           new TagStore(sql).removeAll(id);
           AddressAllocator.released(port);

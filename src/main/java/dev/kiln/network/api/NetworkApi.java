@@ -52,7 +52,8 @@ public final class NetworkApi implements HttpService {
     new SecurityGroupsApi(service.securityGroups(), tags).register(routes);
     new QuotasApi(service.quotas()).register(routes);
     new RoutersApi(service.routers(), service.routerInterfaces(), tags).register(routes);
-    new FloatingIpsApi(service.floatingIps(), service.ports(), tags).register(routes);
+    new FloatingIpsApi(service.floatingIps(), service.ports(), tags, service.portForwardings()).register(routes);
+    new PortForwardingsApi(service.portForwardings()).register(routes);
     new SubnetPoolsApi(service.subnetPools(), service.addressScopes(), tags).register(routes);
     new TrunksApi(service.trunks(), tags).register(routes);
     new RbacPoliciesApi(service.rbacPolicies()).register(routes);

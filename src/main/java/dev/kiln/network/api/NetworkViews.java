@@ -19,7 +19,8 @@ final class NetworkViews {
       Set.of(
           "id", "name", "description", "tenant_id", "project_id", "admin_state_up", "status", "shared",
           "router:external", "mtu", "port_security_enabled", "subnets", "availability_zone_hints",
-          "availability_zones", "ipv4_address_scope", "ipv6_address_scope", "l2_adjacency", "tags",
+          "availability_zones", "ipv4_address_scope", "ipv6_address_scope", "l2_adjacency", "tags", "dns_domain",
+          "is_default",
           "created_at", "updated_at", "revision_number");
 
   static final Set<String> SUBNET_ATTRIBUTES =
@@ -35,7 +36,14 @@ final class NetworkViews {
           "admin_state_up", "status", "device_id", "device_owner", "fixed_ips", "security_groups",
           "port_security_enabled", "allowed_address_pairs", "extra_dhcp_opts", "ip_allocation",
           "binding:vnic_type", "binding:host_id", "binding:profile", "binding:vif_type",
-          "binding:vif_details", "tags", "created_at", "updated_at", "revision_number");
+          "binding:vif_details", "tags", "created_at", "updated_at", "revision_number", "dns_name",
+          "dns_assignment");
+
+  /**
+   * The domain of the names in a port's {@code dns_assignment}: Neutron's default {@code
+   * dns_domain}, as a deployment without DNS configuration has it.
+   */
+  static final String DNS_DOMAIN = "openstacklocal.";
 
   private NetworkViews() {}
 
@@ -59,6 +67,10 @@ final class NetworkViews {
     o.putNull("ipv4_address_scope");
     o.putNull("ipv6_address_scope");
     o.put("l2_adjacency", true);
+    o.put("dns_domain", n.dnsDomain());
+    if (n.external()) {
+      o.put("is_default", n.isDefault());
+    }
     tags(o, tags);
     timestamps(o, n.createdAt(), n.updatedAt(), n.revision());
     return o;
@@ -113,7 +125,17 @@ final class NetworkViews {
     o.put("port_security_enabled", p.portSecurityEnabled());
     ArrayNode pairs = o.putArray("allowed_address_pairs");
     p.allowedAddressPairs().forEach(pair -> pairs.addObject().put("ip_address", pair.ipAddress()).put("mac_address", pair.macAddress()));
-    o.putArray("extra_dhcp_opts");
+    ArrayNode options = o.putArray("extra_dhcp_opts");
+    p.extraDhcpOpts().forEach(
+        opt -> options.addObject().put("opt_name", opt.name()).put("opt_value", opt.value()).put("ip_version", opt.ipVersion()));
+    o.put("dns_name", p.dnsName());
+    ArrayNode assignment = o.putArray("dns_assignment");
+    for (Port.FixedIp ip : p.fixedIps()) {
+      String hostname =
+          p.dnsName().isEmpty() ? "host-" + ip.ipAddress().replace('.', '-').replace(':', '-') : p.dnsName();
+      String fqdn = hostname.endsWith(".") ? hostname : hostname + "." + DNS_DOMAIN;
+      assignment.addObject().put("ip_address", ip.ipAddress()).put("hostname", hostname).put("fqdn", fqdn);
+    }
     o.put("ip_allocation", "immediate");
     PortBinding active = p.activeBinding();
     o.put("binding:vnic_type", active == null ? p.vnicType() : active.vnicType());

@@ -25,7 +25,7 @@ import java.util.Set;
 final class NetworksApi {
   private static final String[] FIELDS = {
     "name", "description", "admin_state_up", "shared", "router:external", "mtu",
-    "port_security_enabled", "project_id", "tenant_id", "availability_zone_hints", "tags", "is_default"
+    "port_security_enabled", "project_id", "tenant_id", "availability_zone_hints", "tags", "is_default", "dns_domain"
   };
 
   private final Networks networks;
@@ -69,10 +69,6 @@ final class NetworksApi {
     for (JsonInput in : bulk.items()) {
       in.allowOnly(FIELDS);
       NeutronInput.onlyEmpty(in, "availability_zone_hints");
-      // openstack4j always sends is_default (auto-allocated topology); only "not the default" works.
-      if (in.optionalBoolean("is_default").orElse(false)) {
-        throw in.invalid("is_default", "Kiln has no auto-allocated topology, so no network can be the default");
-      }
       specs.add(spec(in, NeutronInput.projectId(in)));
       tagLists.add(NeutronInput.tags(in));
     }
@@ -92,7 +88,9 @@ final class NetworksApi {
 
   private ApiResponse update(ApiRequest request) {
     JsonInput in = JsonInput.wrapped(request.body(), "network");
-    in.allowOnly("name", "description", "admin_state_up", "shared", "router:external", "mtu", "port_security_enabled");
+    in.allowOnly(
+        "name", "description", "admin_state_up", "shared", "router:external", "mtu", "port_security_enabled",
+        "is_default", "dns_domain");
     Actor actor = request.caller().actor();
     Network network =
         networks.update(actor, request.pathParam("network_id"), spec(in, null), NeutronInput.ifMatchRevision(request));
@@ -113,7 +111,9 @@ final class NetworksApi {
         in.optionalBoolean("shared").orElse(null),
         in.optionalBoolean("router:external").orElse(null),
         in.optionalInt("mtu").orElse(null),
-        in.optionalBoolean("port_security_enabled").orElse(null));
+        in.optionalBoolean("port_security_enabled").orElse(null),
+        in.optionalString("dns_domain", NeutronInput.TEXT_MAX).map(d -> d.toLowerCase(java.util.Locale.ROOT)).orElse(null),
+        in.optionalBoolean("is_default").orElse(null));
   }
 
   private ObjectNode render(Actor actor, Network network) {
@@ -129,7 +129,7 @@ final class NetworksApi {
     }
     return new Network(
         n.id(), n.projectId(), n.name(), n.description(), n.adminStateUp(), true, n.external(), n.mtu(),
-        n.portSecurityEnabled(), n.revision(), n.createdAt(), n.updatedAt());
+        n.portSecurityEnabled(), n.revision(), n.createdAt(), n.updatedAt(), n.dnsDomain(), n.isDefault());
   }
 
   private Map<String, List<String>> subnetIds(Actor actor) {
