@@ -166,6 +166,7 @@ public final class Ports {
     Network network = networks.visible(actor, spec.networkId());
     String project = Ownership.ownerProject(actor, spec.projectId());
     PortDns.check(spec);
+    checkPairRights(actor, network, spec, "create_port");
     checkBindingRights(actor, spec, "create_port");
     String mac = spec.macAddress() == null ? null : mac(spec.macAddress());
     boolean portSecurity =
@@ -260,6 +261,7 @@ public final class Ports {
     }
     String newMac = changes.macAddress() == null ? null : mac(changes.macAddress());
     PortDns.check(changes);
+    checkPairRights(actor, networks.visible(actor, visible(actor, id).networkId()), changes, "update_port");
     if (changes.hostId() != null && !changes.hostId().isEmpty()) {
       checkHost(changes.hostId());
     }
@@ -530,6 +532,16 @@ public final class Ports {
     if (!hosts.isKnown(host)) {
       throw ServiceException.invalid(
           "PortBindingError", "Host " + host + " is not a known compute host, so no port can be bound to it.");
+    }
+  }
+
+  /**
+   * Neutron lets only the network's owner (or an admin) give a port allowed address pairs: on a
+   * network shared with it, another project could otherwise claim the owner's addresses.
+   */
+  private static void checkPairRights(Actor actor, Network network, Spec spec, String action) {
+    if (spec.allowedAddressPairs() != null && !spec.allowedAddressPairs().isEmpty() && !actor.owns(network.projectId())) {
+      throw NetworkErrors.policy(action + ":allowed_address_pairs");
     }
   }
 

@@ -65,8 +65,9 @@ public final class Trunks {
   public Trunk create(Actor actor, Spec spec, List<String> tags) {
     String project = Ownership.ownerProject(actor, spec.projectId());
     Tags.check(tags);
+    // The request's own checks come first, as Neutron validates the body before it looks anything up.
+    List<SubPort> subPorts = checkRequests(spec.subPorts() == null ? List.of() : spec.subPorts(), spec.portId());
     Port parent = ports.visible(actor, spec.portId());
-    List<SubPort> subPorts = checkRequests(spec.subPorts() == null ? List.of() : spec.subPorts(), parent.id());
     subPorts.forEach(s -> ports.visible(actor, s.portId()));
     String id = ids.uuid();
     Instant now = networks.now();

@@ -66,6 +66,12 @@ class RbacPoliciesApiTest {
         .isGreaterThan(revision);
     assertThat(guest.api().get(NET + "/networks").expect(200).get("networks").findValuesAsText("id")).contains(net);
     assertThat(guest.api().get(NET + "/subnets?network_id=" + net).expect(200).get("subnets")).hasSize(1);
+    assertThat(guest.api().get(NET + "/subnets?network_id=" + net + "&shared=true").expect(200).get("subnets")).hasSize(1);
+    Api.Response pairs =
+        guest.api().post(
+            NET + "/ports",
+            "{\"port\": {\"network_id\": \"" + net + "\", \"allowed_address_pairs\": [{\"ip_address\": \"10.80.0.99\"}]}}");
+    assertThat(pairs.status()).as("only the network's owner gives address pairs").isEqualTo(403);
     assertThat(stranger.api().get(NET + "/networks/" + net).status()).isEqualTo(404);
 
     String port =
@@ -115,6 +121,8 @@ class RbacPoliciesApiTest {
     assertThat(seen.get("router:external").asBoolean()).isTrue();
     assertThat(seen.get("shared").asBoolean()).isFalse();
     assertThat(stranger.api().get(NET + "/networks/" + net).status()).isEqualTo(404);
+    assertThat(guest.api().get(NET + "/subnets?network_id=" + net).expect(200).get("subnets"))
+        .as("an external network shows itself, not its subnets").isEmpty();
 
     String router =
         guest.api().post(

@@ -46,7 +46,7 @@ public final class NetworkApi implements HttpService {
     new ExtensionsApi().register(routes);
     Tags tags = service.tags();
     new NetworksApi(service.networks(), service.subnets(), tags).register(routes);
-    new SubnetsApi(service.subnets(), tags).register(routes);
+    new SubnetsApi(service.subnets(), tags, service.networks()).register(routes);
     new PortsApi(service.ports(), tags).register(routes);
     new PortBindingsApi(service.bindings()).register(routes);
     new SecurityGroupsApi(service.securityGroups(), tags).register(routes);

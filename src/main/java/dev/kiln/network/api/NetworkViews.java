@@ -27,7 +27,7 @@ final class NetworkViews {
       Set.of(
           "id", "name", "description", "tenant_id", "project_id", "network_id", "ip_version", "cidr",
           "gateway_ip", "enable_dhcp", "allocation_pools", "dns_nameservers", "host_routes",
-          "ipv6_ra_mode", "ipv6_address_mode", "subnetpool_id", "segment_id", "service_types", "tags",
+          "ipv6_ra_mode", "ipv6_address_mode", "subnetpool_id", "segment_id", "service_types", "tags", "shared",
           "created_at", "updated_at", "revision_number");
 
   static final Set<String> PORT_ATTRIBUTES =
@@ -76,7 +76,8 @@ final class NetworkViews {
     return o;
   }
 
-  static ObjectNode subnet(Subnet s, List<String> tags) {
+  /** A subnet; {@code shared} is its network's, as the caller sees it. */
+  static ObjectNode subnet(Subnet s, List<String> tags, boolean shared) {
     ObjectNode o = Json.object();
     o.put("id", s.id());
     o.put("name", s.name());
@@ -84,6 +85,7 @@ final class NetworkViews {
     o.put("tenant_id", s.projectId());
     o.put("project_id", s.projectId());
     o.put("network_id", s.networkId());
+    o.put("shared", shared);
     o.put("ip_version", s.ipVersion());
     o.put("cidr", s.cidr());
     o.put("gateway_ip", s.gatewayIp());
