@@ -47,6 +47,11 @@ public record NetworkService(
     requireNonNull(portForwardings, "portForwardings is null");
   }
 
+  /** Neutron's JSON shapes of networks, subnets and ports, for callers that show them as Neutron does. */
+  public NeutronShapes shapes() {
+    return NeutronShapes.get();
+  }
+
   /** Wires the service over one database. */
   public static NetworkService create(
       Database db, Clock clock, IdGenerator ids, RandomGenerator random, ComputeHosts hosts) {
