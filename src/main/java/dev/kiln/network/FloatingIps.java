@@ -9,6 +9,7 @@ import dev.kiln.common.ServiceException;
 import dev.kiln.network.IpAddresses.Ip;
 import dev.kiln.network.Ports.AddressRequest;
 import dev.kiln.network.store.FloatingIpStore;
+import dev.kiln.network.store.PortForwardingStore;
 import dev.kiln.network.store.NetworkStore;
 import dev.kiln.network.store.RouterStore;
 import dev.kiln.network.store.TagStore;
@@ -158,6 +159,9 @@ public final class FloatingIps {
             FloatingIpStore store = new FloatingIpStore(sql);
             FloatingIp old = store.lock(id).orElseThrow(() -> NetworkErrors.floatingIpNotFound(id));
             NetworkErrors.checkRevision(expectedRevision, old.revision());
+            if (target != null) {
+              checkNoForwardings(sql, old, target.portId());
+            }
             String portId = old.portId();
             String fixedIp = old.fixedIpAddress();
             String routerId = old.routerId();
@@ -186,6 +190,9 @@ public final class FloatingIps {
         sql -> {
           FloatingIpStore store = new FloatingIpStore(sql);
           FloatingIp fip = store.lock(id).orElseThrow(() -> NetworkErrors.floatingIpNotFound(id));
+          if (!new PortForwardingStore(sql).ofFloatingIp(id).isEmpty()) {
+            throw fipInUseByForwarding(id);
+          }
           store.delete(id);
           new TagStore(sql).removeAll(id);
           Routers.deletePort(sql, fip.floatingPortId());
@@ -292,7 +299,7 @@ public final class FloatingIps {
    * The router that connects the subnet to the external network: the one whose interface there is
    * the subnet's gateway, else the first; none is Neutron's 404.
    */
-  private static String router(Sql sql, String portId, String subnetId, String externalNetworkId) {
+  static String router(Sql sql, String portId, String subnetId, String externalNetworkId) {
     List<String[]> candidates = new RouterStore(sql).routersConnecting(subnetId, externalNetworkId);
     if (candidates.isEmpty()) {
       throw ServiceException.notFound(
@@ -302,6 +309,26 @@ public final class FloatingIps {
     }
     String gateway = new NetworkStore(sql).findSubnet(subnetId).map(Subnet::gatewayIp).orElse(null);
     return candidates.stream().filter(c -> c[1].equals(gateway)).findFirst().orElse(candidates.getFirst())[0];
+  }
+
+  /**
+   * A floating IP that forwards ports cannot also be associated with a port, and a port that
+   * receives forwarded traffic cannot get a floating IP of its own, as in Neutron.
+   */
+  private static void checkNoForwardings(Sql sql, FloatingIp fip, String portId) {
+    PortForwardingStore forwardings = new PortForwardingStore(sql);
+    if (!forwardings.ofFloatingIp(fip.id()).isEmpty()) {
+      throw fipInUseByForwarding(fip.id());
+    }
+    if (forwardings.countForPort(portId) > 0) {
+      throw NetworkErrors.badRequest(
+          "floatingip", "Port " + portId + " receives port forwardings, so no floating IP can be associated with it.");
+    }
+  }
+
+  private static ServiceException fipInUseByForwarding(String id) {
+    return ServiceException.conflict(
+        "FipInUseByPortForwarding", "Floating IP " + id + " is in use by port forwardings; delete them first.");
   }
 
   private static ServiceException alreadyAssociated(String address, String fipId, String portId, String fixedIp, String netId) {

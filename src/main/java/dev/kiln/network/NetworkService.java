@@ -24,7 +24,10 @@ public record NetworkService(
     FloatingIps floatingIps,
     Tags tags,
     SubnetPools subnetPools,
-    AddressScopes addressScopes) {
+    AddressScopes addressScopes,
+    Trunks trunks,
+    RbacPolicies rbacPolicies,
+    PortForwardings portForwardings) {
 
   public NetworkService {
     requireNonNull(networks, "networks is null");
@@ -39,6 +42,14 @@ public record NetworkService(
     requireNonNull(tags, "tags is null");
     requireNonNull(subnetPools, "subnetPools is null");
     requireNonNull(addressScopes, "addressScopes is null");
+    requireNonNull(trunks, "trunks is null");
+    requireNonNull(rbacPolicies, "rbacPolicies is null");
+    requireNonNull(portForwardings, "portForwardings is null");
+  }
+
+  /** Neutron's JSON shapes of networks, subnets and ports, for callers that show them as Neutron does. */
+  public NeutronShapes shapes() {
+    return NeutronShapes.get();
   }
 
   /** Wires the service over one database. */
@@ -50,9 +61,11 @@ public record NetworkService(
     SecurityGroups securityGroups = SecurityGroups.create(db, clock, ids);
     Ports ports = new Ports(db, ids, random, networks, securityGroups, hosts);
     Routers routers = new Routers(db, ids, networks, ports);
+    FloatingIps floatingIps = new FloatingIps(db, ids, networks, ports);
     return new NetworkService(
         networks, subnets, ports, new PortBindings(ports), securityGroups, new NetworkQuotas(db), routers,
-        new RouterInterfaces(db, routers, subnets, ports), new FloatingIps(db, ids, networks, ports),
-        new Tags(db, clock), subnetPools, new AddressScopes(db, ids, networks));
+        new RouterInterfaces(db, routers, subnets, ports), floatingIps, new Tags(db, clock), subnetPools,
+        new AddressScopes(db, ids, networks), new Trunks(db, ids, networks, ports), new RbacPolicies(db, ids, networks),
+        new PortForwardings(db, ids, floatingIps, ports));
   }
 }

@@ -7,14 +7,17 @@ import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
 import dev.kiln.network.store.NetworkStore;
+import dev.kiln.network.store.RbacStore;
 import dev.kiln.network.store.RouterStore;
 import dev.kiln.network.store.TagStore;
 import dev.kiln.store.Database;
+import dev.kiln.store.Sql;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** Neutron networks: who may see and change them, and when they may be deleted. */
 public final class Networks {
@@ -39,7 +42,17 @@ public final class Networks {
       Boolean shared,
       Boolean external,
       Integer mtu,
-      Boolean portSecurityEnabled) {}
+      Boolean portSecurityEnabled,
+      String dnsDomain,
+      Boolean isDefault) {
+
+    /** A request without DNS domain or default flag. */
+    public Spec(
+        String projectId, String name, String description, Boolean adminStateUp, Boolean shared, Boolean external,
+        Integer mtu, Boolean portSecurityEnabled) {
+      this(projectId, name, description, adminStateUp, shared, external, mtu, portSecurityEnabled, null, null);
+    }
+  }
 
   public Network create(Actor actor, Spec spec) {
     return createAll(actor, List.of(spec), List.of(List.of())).getFirst();
@@ -63,8 +76,18 @@ public final class Networks {
           TagStore tagStore = new TagStore(sql);
           for (int i = 0; i < made.size(); i++) {
             Network network = made.get(i);
+            if (network.isDefault()) {
+              checkNoOtherDefault(store, network.id());
+            }
             NetworkQuotas.reserve(sql, network.projectId(), "network", 1);
             store.insertNetwork(network);
+            // Neutron records shared and external as policies for every project.
+            if (network.shared()) {
+              Sharing.openToEveryone(sql, network.id(), network.projectId(), RbacPolicy.Action.ACCESS_AS_SHARED, ids.uuid());
+            }
+            if (network.external()) {
+              Sharing.openToEveryone(sql, network.id(), network.projectId(), RbacPolicy.Action.ACCESS_AS_EXTERNAL, ids.uuid());
+            }
             for (String tag : tags.get(i)) {
               tagStore.add("networks", network.id(), tag);
             }
@@ -84,15 +107,22 @@ public final class Networks {
     }
     int mtu = spec.mtu() == null ? DEFAULT_MTU : spec.mtu();
     checkMtu(mtu);
+    checkDefault(actor, spec.isDefault(), requireNonNullElse(spec.external(), false), "create_network:is_default");
+    if (spec.dnsDomain() != null) {
+      PortDns.checkDnsName("dns_domain", spec.dnsDomain(), true);
+    }
     Instant now = now();
     return new Network(
         ids.uuid(), project, requireNonNullElse(spec.name(), ""), requireNonNullElse(spec.description(), ""),
         requireNonNullElse(spec.adminStateUp(), true), requireNonNullElse(spec.shared(), false),
         requireNonNullElse(spec.external(), false), mtu, requireNonNullElse(spec.portSecurityEnabled(), true), 1, now,
-        now);
+        now, requireNonNullElse(spec.dnsDomain(), ""), requireNonNullElse(spec.isDefault(), false));
   }
 
-  /** A network the actor may use: its own, a shared one, or any for an admin. */
+  /**
+   * A network the actor may use: its own, one an RBAC policy opens to its project or to every
+   * project (shared or external), or any for an admin.
+   */
   public Network visible(Actor actor, String id) {
     Network network = new NetworkStore(db.sql()).findNetwork(id).orElseThrow(() -> NetworkErrors.networkNotFound(id));
     if (!canSee(actor, network)) {
@@ -102,11 +132,26 @@ public final class Networks {
   }
 
   public List<Network> list(Actor actor) {
-    return new NetworkStore(db.sql()).listNetworks().stream().filter(n -> canSee(actor, n)).toList();
+    List<Network> all = new NetworkStore(db.sql()).listNetworks();
+    if (actor.admin()) {
+      return all;
+    }
+    Set<String> open = new RbacStore(db.sql()).networksOpenTo(actor.projectId());
+    return all.stream().filter(n -> actor.owns(n.projectId()) || n.shared() || open.contains(n.id())).toList();
   }
 
-  static boolean canSee(Actor actor, Network network) {
-    return actor.owns(network.projectId()) || network.shared() || network.external();
+  boolean canSee(Actor actor, Network network) {
+    return actor.owns(network.projectId())
+        || network.shared()
+        || new RbacStore(db.sql()).isOpenTo(network.id(), actor.projectId());
+  }
+
+  /**
+   * The ids of the networks shared with the actor's project, by a policy for it or for every
+   * project: Neutron shows these {@code shared: true} to that project.
+   */
+  public Set<String> sharedWith(Actor actor) {
+    return new RbacStore(db.sql()).networksSharedWith(actor.projectId());
   }
 
   public Network update(Actor actor, String id, Spec changes) {
@@ -126,17 +171,67 @@ public final class Networks {
     if (changes.mtu() != null) {
       checkMtu(changes.mtu());
     }
-    Network updated =
-        new Network(
-            id, old.projectId(), requireNonNullElse(changes.name(), old.name()), requireNonNullElse(changes.description(), old.description()),
-            requireNonNullElse(changes.adminStateUp(), old.adminStateUp()), requireNonNullElse(changes.shared(), old.shared()),
-            requireNonNullElse(changes.external(), old.external()), requireNonNullElse(changes.mtu(), old.mtu()),
-            requireNonNullElse(changes.portSecurityEnabled(), old.portSecurityEnabled()), old.revision() + 1,
-            old.createdAt(), now());
-    if (!new NetworkStore(db.sql()).updateNetwork(updated, old.revision())) {
-      throw NetworkErrors.concurrentChange("Network", id);
+    if (changes.dnsDomain() != null) {
+      PortDns.checkDnsName("dns_domain", changes.dnsDomain(), true);
     }
-    return updated;
+    return db.inTransaction(
+        sql -> {
+          NetworkStore store = new NetworkStore(sql);
+          Network current = store.lockNetwork(id).orElseThrow(() -> NetworkErrors.networkNotFound(id));
+          NetworkErrors.checkRevision(expectedRevision, current.revision());
+          boolean shared = requireNonNullElse(changes.shared(), current.shared());
+          boolean external = requireNonNullElse(changes.external(), current.external());
+          boolean isDefault = requireNonNullElse(changes.isDefault(), current.isDefault()) && external;
+          if (changes.isDefault() != null) {
+            checkDefault(actor, changes.isDefault(), external, "update_network:is_default");
+            if (isDefault && !current.isDefault()) {
+              checkNoOtherDefault(store, id);
+            }
+          }
+          changeSharing(sql, current, shared, external);
+          Network updated =
+              new Network(
+                  id, current.projectId(), requireNonNullElse(changes.name(), current.name()),
+                  requireNonNullElse(changes.description(), current.description()),
+                  requireNonNullElse(changes.adminStateUp(), current.adminStateUp()), shared, external,
+                  requireNonNullElse(changes.mtu(), current.mtu()),
+                  requireNonNullElse(changes.portSecurityEnabled(), current.portSecurityEnabled()),
+                  current.revision() + 1, current.createdAt(), now(),
+                  requireNonNullElse(changes.dnsDomain(), current.dnsDomain()), isDefault);
+          if (!store.updateNetwork(updated, current.revision())) {
+            throw NetworkErrors.concurrentChange("Network", id);
+          }
+          return updated;
+        });
+  }
+
+  /**
+   * {@code shared} and {@code router:external} as policies for every project: turning one on adds
+   * the policy, turning shared off removes it unless other projects rely on it, turning external
+   * off removes every external policy unless a router's gateway is on the network.
+   */
+  private void changeSharing(Sql sql, Network current, boolean shared, boolean external) {
+    RbacStore rbac = new RbacStore(sql);
+    if (shared && !current.shared()) {
+      Sharing.openToEveryone(sql, current.id(), current.projectId(), RbacPolicy.Action.ACCESS_AS_SHARED, ids.uuid());
+    } else if (!shared && current.shared()) {
+      for (RbacPolicy p : rbac.ofNetwork(current.id())) {
+        if (p.action() == RbacPolicy.Action.ACCESS_AS_SHARED && p.targetProject().equals(RbacPolicy.EVERYONE)) {
+          Sharing.checkRemovable(sql, current, p);
+          rbac.delete(p.id());
+        }
+      }
+    }
+    if (external && !current.external()) {
+      Sharing.openToEveryone(sql, current.id(), current.projectId(), RbacPolicy.Action.ACCESS_AS_EXTERNAL, ids.uuid());
+    } else if (!external && current.external()) {
+      if (new RouterStore(sql).countWithGatewayOn(current.id()) > 0) {
+        throw ServiceException.conflict(
+            "ExternalNetworkInUse",
+            "Network " + current.id() + " cannot stop being external: router gateways are on it.");
+      }
+      rbac.deleteAll(current.id(), RbacPolicy.Action.ACCESS_AS_EXTERNAL);
+    }
   }
 
   /** Deletes a network with its subnets; refused while any port is on it. */
@@ -180,6 +275,34 @@ public final class Networks {
       throw NetworkErrors.policy("update_network");
     }
     return network;
+  }
+
+  /** {@code is_default} (the default external network) is an admin's choice, for external networks only. */
+  private static void checkDefault(Actor actor, Boolean isDefault, boolean external, String rule) {
+    // openstack4j sends is_default: false with every network, so only true needs an admin.
+    if (isDefault == null || !isDefault) {
+      return;
+    }
+    if (!actor.admin()) {
+      throw NetworkErrors.policy(rule);
+    }
+    if (!external) {
+      throw NetworkErrors.invalid("only an external network (router:external) can be the default external network.");
+    }
+  }
+
+  /**
+   * One default external network at most. The check runs under the network's lock; two admins
+   * marking two different networks at the same instant could both pass it (Neutron has the same
+   * window), which the next change of either reveals.
+   */
+  private static void checkNoOtherDefault(NetworkStore store, String id) {
+    for (Network n : store.listNetworks()) {
+      if (n.isDefault() && !n.id().equals(id)) {
+        throw ServiceException.conflict(
+            "DefaultExternalNetworkExists", "Network " + n.id() + " is already the default external network.");
+      }
+    }
   }
 
   private static void checkMtu(int mtu) {

@@ -27,13 +27,30 @@ public record Port(
     long revision,
     Instant createdAt,
     Instant updatedAt,
-    List<AddressPair> allowedAddressPairs) {
+    List<AddressPair> allowedAddressPairs,
+    List<DhcpOption> extraDhcpOpts,
+    String dnsName) {
 
   public Port {
     fixedIps = List.copyOf(fixedIps);
     securityGroups = List.copyOf(securityGroups);
     allowedAddressPairs = List.copyOf(allowedAddressPairs);
+    extraDhcpOpts = List.copyOf(extraDhcpOpts);
   }
+
+  /** A port without extra DHCP options or DNS name (those are stored apart, as address pairs are). */
+  public Port(
+      String id, String projectId, String networkId, String name, String description, String macAddress,
+      boolean adminStateUp, String status, String deviceId, String deviceOwner, boolean portSecurityEnabled,
+      String vnicType, String profile, List<FixedIp> fixedIps, List<String> securityGroups, PortBinding activeBinding,
+      long revision, Instant createdAt, Instant updatedAt, List<AddressPair> allowedAddressPairs) {
+    this(id, projectId, networkId, name, description, macAddress, adminStateUp, status, deviceId, deviceOwner,
+        portSecurityEnabled, vnicType, profile, fixedIps, securityGroups, activeBinding, revision, createdAt, updatedAt,
+        allowedAddressPairs, List.of(), "");
+  }
+
+  /** An extra DHCP option (extra_dhcp_opt) the port's DHCP server hands out. */
+  public record DhcpOption(String name, String value, int ipVersion) {}
 
   /**
    * A port as changes of its device, binding or fields see it; its allowed address pairs are

@@ -51,7 +51,7 @@ public final class PortBindings {
           PortBinding binding =
               new PortBinding(
                   portId, host, hasActive ? Status.INACTIVE : Status.ACTIVE, PortBinding.VIF_TYPE,
-                  vnicType == null ? port.vnicType() : Ports.vnicType(vnicType), profile == null ? "{}" : profile,
+                  vnicType == null ? port.vnicType() : PortFields.vnicType(vnicType), profile == null ? "{}" : profile,
                   PortBinding.VIF_DETAILS);
           store.insertBinding(binding);
           if (!hasActive) {

@@ -176,12 +176,17 @@ public final class Subnets {
     store.insertSubnet(subnet);
   }
 
-  /** A subnet the actor may see: its own, or on a network it may see. */
+  /**
+   * A subnet the actor may see: its own, one on a network its project owns or that is shared with
+   * it, or any for an admin. An external network that is not shared shows itself to everyone, not
+   * its subnets, as in Neutron.
+   */
   public Subnet visible(Actor actor, String id) {
     NetworkStore store = new NetworkStore(db.sql());
     Subnet subnet = store.findSubnet(id).orElseThrow(() -> NetworkErrors.subnetNotFound(id));
     if (!actor.owns(subnet.projectId())
-        && store.findNetwork(subnet.networkId()).filter(n -> Networks.canSee(actor, n)).isEmpty()) {
+        && store.findNetwork(subnet.networkId()).filter(n -> actor.owns(n.projectId())).isEmpty()
+        && !networks.sharedWith(actor).contains(subnet.networkId())) {
       throw NetworkErrors.subnetNotFound(id);
     }
     return subnet;
@@ -189,12 +194,17 @@ public final class Subnets {
 
   public List<Subnet> list(Actor actor) {
     NetworkStore store = new NetworkStore(db.sql());
-    Set<String> visibleNetworks = new HashSet<>();
+    if (actor.admin()) {
+      return store.listSubnets();
+    }
+    Set<String> usable = new HashSet<>(networks.sharedWith(actor));
     for (Network n : networks.list(actor)) {
-      visibleNetworks.add(n.id());
+      if (actor.owns(n.projectId())) {
+        usable.add(n.id());
+      }
     }
     return store.listSubnets().stream()
-        .filter(s -> actor.owns(s.projectId()) || visibleNetworks.contains(s.networkId()))
+        .filter(s -> actor.owns(s.projectId()) || usable.contains(s.networkId()))
         .toList();
   }
 

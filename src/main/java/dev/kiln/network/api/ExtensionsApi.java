@@ -47,7 +47,13 @@ final class ExtensionsApi {
           new Extension("subnet_allocation", "Subnet Allocation", "Enables allocation of subnets from a subnet pool"),
           new Extension("default-subnetpools", "Default Subnetpools", "Provides ability to mark and use a subnetpool as the default."),
           new Extension("address-scope", "Address scope", "Address scopes extension."),
-          new Extension("ip-substring-filtering", "IP address substring filtering", "Provides IP address substring filtering when listing ports"));
+          new Extension("ip-substring-filtering", "IP address substring filtering", "Provides IP address substring filtering when listing ports"),
+          new Extension("trunk", "Trunk Extension", "Provides support for trunk ports"),
+          new Extension("floating-ip-port-forwarding", "Floating IP Port Forwarding", "Forwards ports of a floating IP to addresses and ports of internal ports"),
+          new Extension("expose-port-forwarding-in-fip", "Expose port forwardings in a floating IP", "Shows a floating IP's port forwardings in its body"),
+          new Extension("extra_dhcp_opt", "Neutron Extra DHCP options", "Extra DHCP options a port hands to its DHCP clients, such as PXE boot settings"),
+          new Extension("dns-integration", "DNS Integration", "Provides integration with DNS: DNS names of ports and DNS domains of networks"),
+          new Extension("rbac-policies", "RBAC Policies", "Allows creation and modification of policies that control tenant access to resources."));
 
   void register(ApiRoutes routes) {
     routes

@@ -13,6 +13,8 @@ import dev.kiln.http.JsonInput;
 import dev.kiln.network.FloatingIp;
 import dev.kiln.network.FloatingIps;
 import dev.kiln.network.Port;
+import dev.kiln.network.PortForwarding;
+import dev.kiln.network.PortForwardings;
 import dev.kiln.network.Ports;
 import dev.kiln.network.Tags;
 import java.util.ArrayList;
@@ -27,8 +29,10 @@ final class FloatingIpsApi {
   private final FloatingIps floatingIps;
   private final Ports ports;
   private final Tags tags;
+  private final PortForwardings forwardings;
 
-  FloatingIpsApi(FloatingIps floatingIps, Ports ports, Tags tags) {
+  FloatingIpsApi(FloatingIps floatingIps, Ports ports, Tags tags, PortForwardings forwardings) {
+    this.forwardings = requireNonNull(forwardings, "forwardings is null");
     this.floatingIps = requireNonNull(floatingIps, "floatingIps is null");
     this.ports = requireNonNull(ports, "ports is null");
     this.tags = requireNonNull(tags, "tags is null");
@@ -49,9 +53,13 @@ final class FloatingIpsApi {
     ports.byIds(all.stream().filter(FloatingIp::isAssociated).map(FloatingIp::portId).toList())
         .forEach(p -> associated.put(p.id(), p));
     Map<String, List<String>> tagged = tags.ofKind("floatingips");
+    Map<String, List<PortForwarding>> forwarded = forwardings.ofFloatingIps(all.stream().map(FloatingIp::id).toList());
     List<ObjectNode> items = new ArrayList<>();
     for (FloatingIp f : all) {
-      items.add(L3Views.floatingIp(f, f.portId() == null ? null : associated.get(f.portId()), tagged.getOrDefault(f.id(), List.of())));
+      items.add(
+          L3Views.floatingIp(
+              f, f.portId() == null ? null : associated.get(f.portId()), tagged.getOrDefault(f.id(), List.of()),
+              forwarded.getOrDefault(f.id(), List.of())));
     }
     return ApiResponse.ok(
         NeutronListQuery.answer(
@@ -115,6 +123,7 @@ final class FloatingIpsApi {
 
   private ObjectNode render(FloatingIp fip) {
     Port port = fip.portId() == null ? null : ports.byIds(List.of(fip.portId())).stream().findFirst().orElse(null);
-    return L3Views.floatingIp(fip, port, tags.of(fip.id()));
+    return L3Views.floatingIp(
+        fip, port, tags.of(fip.id()), forwardings.ofFloatingIps(List.of(fip.id())).getOrDefault(fip.id(), List.of()));
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.http.Json;
 import dev.kiln.network.FloatingIp;
 import dev.kiln.network.Port;
+import dev.kiln.network.PortForwarding;
 import dev.kiln.network.Router;
 import dev.kiln.network.Subnet;
 import java.util.List;
@@ -82,7 +83,7 @@ final class L3Views {
    * A floating IP, with {@code port_details} (the {@code fip-port-details} extension) when it is
    * associated with a port the caller gave.
    */
-  static ObjectNode floatingIp(FloatingIp f, Port port, List<String> tags) {
+  static ObjectNode floatingIp(FloatingIp f, Port port, List<String> tags, List<PortForwarding> forwardings) {
     ObjectNode o = Json.object();
     o.put("id", f.id());
     o.put("tenant_id", f.projectId());
@@ -108,7 +109,14 @@ final class L3Views {
       details.put("device_id", port.deviceId());
       details.put("device_owner", port.deviceOwner());
     }
-    o.putArray("port_forwardings");
+    ArrayNode forwarded = o.putArray("port_forwardings");
+    for (PortForwarding pf : forwardings) {
+      forwarded.addObject()
+          .put("protocol", pf.protocol())
+          .put("internal_ip_address", pf.internalIpAddress())
+          .put("internal_port", pf.internalPort())
+          .put("external_port", pf.externalPort());
+    }
     o.putNull("qos_policy_id");
     NetworkViews.tags(o, tags);
     NetworkViews.standardAttributes(o, f.createdAt(), f.updatedAt(), f.revision());

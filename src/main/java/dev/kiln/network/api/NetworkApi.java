@@ -20,13 +20,13 @@ import io.helidon.webserver.http.HttpService;
 
 /**
  * Neutron v2.0 at {@code /networking}: networks, subnets, ports, bindings, security groups,
- * quotas, routers, floating IPs and tags.
+ * quotas, routers, floating IPs, subnet pools, trunks, RBAC policies and tags.
  */
 public final class NetworkApi implements HttpService {
   public static final String PREFIX = "/networking";
   private static final String[] RESOURCES = {
     "network", "subnet", "port", "security_group", "security_group_rule", "router", "floatingip", "subnetpool",
-    "address_scope", "extension"
+    "address_scope", "trunk", "rbac_policy", "extension"
   };
 
   private final ServiceContext context;
@@ -46,14 +46,17 @@ public final class NetworkApi implements HttpService {
     new ExtensionsApi().register(routes);
     Tags tags = service.tags();
     new NetworksApi(service.networks(), service.subnets(), tags).register(routes);
-    new SubnetsApi(service.subnets(), tags).register(routes);
+    new SubnetsApi(service.subnets(), tags, service.networks()).register(routes);
     new PortsApi(service.ports(), tags).register(routes);
     new PortBindingsApi(service.bindings()).register(routes);
     new SecurityGroupsApi(service.securityGroups(), tags).register(routes);
     new QuotasApi(service.quotas()).register(routes);
     new RoutersApi(service.routers(), service.routerInterfaces(), tags).register(routes);
-    new FloatingIpsApi(service.floatingIps(), service.ports(), tags).register(routes);
+    new FloatingIpsApi(service.floatingIps(), service.ports(), tags, service.portForwardings()).register(routes);
+    new PortForwardingsApi(service.portForwardings()).register(routes);
     new SubnetPoolsApi(service.subnetPools(), service.addressScopes(), tags).register(routes);
+    new TrunksApi(service.trunks(), tags).register(routes);
+    new RbacPoliciesApi(service.rbacPolicies()).register(routes);
     new TagsApi(
             tags,
             List.of(
@@ -63,7 +66,8 @@ public final class NetworkApi implements HttpService {
                 new TagsApi.Collection("routers", "routers", service.routers()::visible),
                 new TagsApi.Collection("floatingips", "floatingips", service.floatingIps()::visible),
                 new TagsApi.Collection("security-groups", "security_groups", service.securityGroups()::get),
-                new TagsApi.Collection("subnetpools", "subnetpools", service.subnetPools()::visible)))
+                new TagsApi.Collection("subnetpools", "subnetpools", service.subnetPools()::visible),
+                new TagsApi.Collection("trunks", "trunks", service.trunks()::visible)))
         .register(routes);
     routes.unmatchedIsNotFound();
   }
@@ -79,7 +83,8 @@ public final class NetworkApi implements HttpService {
     ObjectNode body = Json.object();
     ArrayNode list = body.putArray("resources");
     for (String name : RESOURCES) {
-      String collection = name.replace('_', '-') + "s";
+      String dashed = name.replace('_', '-');
+      String collection = dashed.endsWith("y") ? dashed.substring(0, dashed.length() - 1) + "ies" : dashed + "s";
       ObjectNode r = list.addObject();
       r.put("name", name);
       r.put("collection", collection);

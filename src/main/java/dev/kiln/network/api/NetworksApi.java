@@ -19,12 +19,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** {@code /v2.0/networks}. */
 final class NetworksApi {
   private static final String[] FIELDS = {
     "name", "description", "admin_state_up", "shared", "router:external", "mtu",
-    "port_security_enabled", "project_id", "tenant_id", "availability_zone_hints", "tags", "is_default"
+    "port_security_enabled", "project_id", "tenant_id", "availability_zone_hints", "tags", "is_default", "dns_domain"
   };
 
   private final Networks networks;
@@ -50,9 +51,12 @@ final class NetworksApi {
     Actor actor = request.caller().actor();
     Map<String, List<String>> subnetIds = subnetIds(actor);
     Map<String, List<String>> tagged = tags.ofKind("networks");
+    Set<String> shared = networks.sharedWith(actor);
     List<ObjectNode> all = new ArrayList<>();
     for (Network n : networks.list(actor)) {
-      all.add(NetworkViews.network(n, subnetIds.getOrDefault(n.id(), List.of()), tagged.getOrDefault(n.id(), List.of())));
+      all.add(
+          NetworkViews.network(
+              asSeen(n, shared), subnetIds.getOrDefault(n.id(), List.of()), tagged.getOrDefault(n.id(), List.of())));
     }
     return ApiResponse.ok(
         NeutronListQuery.answer(request, "networks", request.baseUrl() + NetworkApi.PREFIX + "/v2.0/networks", all, NetworkViews.NETWORK_ATTRIBUTES));
@@ -65,10 +69,6 @@ final class NetworksApi {
     for (JsonInput in : bulk.items()) {
       in.allowOnly(FIELDS);
       NeutronInput.onlyEmpty(in, "availability_zone_hints");
-      // openstack4j always sends is_default (auto-allocated topology); only "not the default" works.
-      if (in.optionalBoolean("is_default").orElse(false)) {
-        throw in.invalid("is_default", "Kiln has no auto-allocated topology, so no network can be the default");
-      }
       specs.add(spec(in, NeutronInput.projectId(in)));
       tagLists.add(NeutronInput.tags(in));
     }
@@ -88,7 +88,9 @@ final class NetworksApi {
 
   private ApiResponse update(ApiRequest request) {
     JsonInput in = JsonInput.wrapped(request.body(), "network");
-    in.allowOnly("name", "description", "admin_state_up", "shared", "router:external", "mtu", "port_security_enabled");
+    in.allowOnly(
+        "name", "description", "admin_state_up", "shared", "router:external", "mtu", "port_security_enabled",
+        "is_default", "dns_domain");
     Actor actor = request.caller().actor();
     Network network =
         networks.update(actor, request.pathParam("network_id"), spec(in, null), NeutronInput.ifMatchRevision(request));
@@ -109,11 +111,25 @@ final class NetworksApi {
         in.optionalBoolean("shared").orElse(null),
         in.optionalBoolean("router:external").orElse(null),
         in.optionalInt("mtu").orElse(null),
-        in.optionalBoolean("port_security_enabled").orElse(null));
+        in.optionalBoolean("port_security_enabled").orElse(null),
+        in.optionalString("dns_domain", NeutronInput.TEXT_MAX).map(d -> d.toLowerCase(java.util.Locale.ROOT)).orElse(null),
+        in.optionalBoolean("is_default").orElse(null));
   }
 
   private ObjectNode render(Actor actor, Network network) {
-    return NetworkViews.network(network, subnetIds(actor).getOrDefault(network.id(), List.of()), tags.of(network.id()));
+    return NetworkViews.network(
+        asSeen(network, networks.sharedWith(actor)), subnetIds(actor).getOrDefault(network.id(), List.of()),
+        tags.of(network.id()));
+  }
+
+  /** Neutron shows {@code shared: true} to a project a policy shares the network with, not only to all. */
+  private static Network asSeen(Network n, Set<String> sharedWithCaller) {
+    if (n.shared() || !sharedWithCaller.contains(n.id())) {
+      return n;
+    }
+    return new Network(
+        n.id(), n.projectId(), n.name(), n.description(), n.adminStateUp(), true, n.external(), n.mtu(),
+        n.portSecurityEnabled(), n.revision(), n.createdAt(), n.updatedAt(), n.dnsDomain(), n.isDefault());
   }
 
   private Map<String, List<String>> subnetIds(Actor actor) {

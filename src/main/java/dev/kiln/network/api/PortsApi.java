@@ -54,8 +54,7 @@ final class PortsApi {
       in.allowOnly(
           "name", "description", "network_id", "admin_state_up", "mac_address", "fixed_ips", "device_id",
           "device_owner", "security_groups", "port_security_enabled", "binding:host_id", "binding:vnic_type",
-          "binding:profile", "project_id", "tenant_id", "allowed_address_pairs", "extra_dhcp_opts", "tags");
-      NeutronInput.onlyEmpty(in, "extra_dhcp_opts");
+          "binding:profile", "project_id", "tenant_id", "allowed_address_pairs", "extra_dhcp_opts", "dns_name", "tags");
       String networkId = in.string("network_id");
       specs.add(spec(in, networkId, NeutronInput.projectId(in)));
       tagLists.add(NeutronInput.tags(in));
@@ -80,8 +79,7 @@ final class PortsApi {
     in.allowOnly(
         "name", "description", "admin_state_up", "mac_address", "fixed_ips", "device_id", "device_owner",
         "security_groups", "port_security_enabled", "binding:host_id", "binding:vnic_type", "binding:profile",
-        "allowed_address_pairs", "extra_dhcp_opts");
-    NeutronInput.onlyEmpty(in, "extra_dhcp_opts");
+        "allowed_address_pairs", "extra_dhcp_opts", "dns_name");
     Actor actor = request.caller().actor();
     Port port = ports.update(actor, request.pathParam("port_id"), spec(in, null, null), NeutronInput.ifMatchRevision(request));
     return ApiResponse.ok(Json.wrap("port", NetworkViews.port(port, actor.admin(), tags.of(port.id()))));
@@ -116,7 +114,32 @@ final class PortsApi {
         in.optionalString("binding:host_id").orElse(null),
         in.optionalString("binding:vnic_type").orElse(null),
         profile(in),
-        addressPairs(in));
+        addressPairs(in),
+        dhcpOptions(in),
+        in.optionalString("dns_name", NeutronInput.TEXT_MAX).map(name -> name.toLowerCase(java.util.Locale.ROOT)).orElse(null));
+  }
+
+  /** {@code extra_dhcp_opts}: each a name, a value (null removes it on update) and an IP version (4 by default). */
+  private static List<Ports.DhcpOptionRequest> dhcpOptions(JsonInput in) {
+    return in.optionalObjectList("extra_dhcp_opts")
+        .map(list -> list.stream().map(opt -> {
+          opt.allowOnly("opt_name", "opt_value", "ip_version");
+          return new Ports.DhcpOptionRequest(
+              opt.optionalString("opt_name").orElse(null), opt.optionalString("opt_value").orElse(null), ipVersion(opt));
+        }).toList())
+        .orElse(null);
+  }
+
+  /** Neutron takes the version as a number or as its text ("4"). */
+  private static int ipVersion(JsonInput opt) {
+    if (!opt.has("ip_version") || opt.isNull("ip_version")) {
+      return 4;
+    }
+    JsonNode raw = opt.raw("ip_version");
+    if (raw.isTextual() && raw.asText().matches("[46]")) {
+      return Integer.parseInt(raw.asText());
+    }
+    return opt.optionalInt("ip_version").orElse(4);
   }
 
   /** {@code allowed_address_pairs}: null (none given, or JSON null) leaves them as they are. */

@@ -22,8 +22,14 @@ import java.util.Map;
 final class SubnetsApi {
   private final Subnets subnets;
   private final Tags tags;
+  private final dev.kiln.network.Networks networks;
 
-  SubnetsApi(Subnets subnets, Tags tags) {
+  private boolean isShared(ApiRequest request, Subnet subnet) {
+    return networks.sharedWith(request.caller().actor()).contains(subnet.networkId());
+  }
+
+  SubnetsApi(Subnets subnets, Tags tags, dev.kiln.network.Networks networks) {
+    this.networks = requireNonNull(networks, "networks is null");
     this.subnets = requireNonNull(subnets, "subnets is null");
     this.tags = requireNonNull(tags, "tags is null");
   }
@@ -40,7 +46,9 @@ final class SubnetsApi {
   private ApiResponse list(ApiRequest request) {
     List<ObjectNode> all = new ArrayList<>();
     Map<String, List<String>> tagged = tags.ofKind("subnets");
-    subnets.list(request.caller().actor()).forEach(s -> all.add(NetworkViews.subnet(s, tagged.getOrDefault(s.id(), List.of()))));
+    java.util.Set<String> shared = networks.sharedWith(request.caller().actor());
+    subnets.list(request.caller().actor())
+        .forEach(s -> all.add(NetworkViews.subnet(s, tagged.getOrDefault(s.id(), List.of()), shared.contains(s.networkId()))));
     return ApiResponse.ok(
         NeutronListQuery.answer(request, "subnets", request.baseUrl() + NetworkApi.PREFIX + "/v2.0/subnets", all, NetworkViews.SUBNET_ATTRIBUTES));
   }
@@ -66,14 +74,14 @@ final class SubnetsApi {
     List<Subnet> made = subnets.createAll(request.caller().actor(), specs, tagLists);
     List<ObjectNode> rendered = new ArrayList<>();
     for (int i = 0; i < made.size(); i++) {
-      rendered.add(NetworkViews.subnet(made.get(i), tagLists.get(i)));
+      rendered.add(NetworkViews.subnet(made.get(i), tagLists.get(i), isShared(request, made.get(i))));
     }
     return ApiResponse.created(bulk.answer("subnet", "subnets", rendered));
   }
 
   private ApiResponse show(ApiRequest request) {
     Subnet subnet = subnets.visible(request.caller().actor(), request.pathParam("subnet_id"));
-    return ApiResponse.ok(Json.wrap("subnet", NeutronListQuery.fields(request, NetworkViews.subnet(subnet, tags.of(subnet.id())))));
+    return ApiResponse.ok(Json.wrap("subnet", NeutronListQuery.fields(request, NetworkViews.subnet(subnet, tags.of(subnet.id()), isShared(request, subnet)))));
   }
 
   private ApiResponse update(ApiRequest request) {
@@ -83,7 +91,7 @@ final class SubnetsApi {
     Subnet subnet =
         subnets.update(
             request.caller().actor(), request.pathParam("subnet_id"), spec(in, null), NeutronInput.ifMatchRevision(request));
-    return ApiResponse.ok(Json.wrap("subnet", NetworkViews.subnet(subnet, tags.of(subnet.id()))));
+    return ApiResponse.ok(Json.wrap("subnet", NetworkViews.subnet(subnet, tags.of(subnet.id()), isShared(request, subnet))));
   }
 
   private ApiResponse delete(ApiRequest request) {

@@ -28,14 +28,14 @@ import java.util.Set;
 public final class NetworkStore {
   private static final String NETWORK_COLUMNS =
       "id, project_id, name, description, admin_state_up, shared, router_external, mtu,"
-          + " port_security_enabled, revision_number, created_at, updated_at";
+          + " port_security_enabled, revision_number, created_at, updated_at, dns_domain, is_default";
   private static final String SUBNET_COLUMNS =
       "id, project_id, network_id, name, description, ip_version, cidr, gateway_ip, enable_dhcp,"
           + " ipv6_ra_mode, ipv6_address_mode, revision_number, created_at, updated_at, subnetpool_id";
   private static final String PORT_COLUMNS =
       "id, project_id, network_id, name, description, mac_address, admin_state_up, status,"
           + " device_id, device_owner, port_security_enabled, vnic_type, binding_profile, allowed_address_pairs,"
-          + " revision_number, created_at, updated_at";
+          + " revision_number, created_at, updated_at, extra_dhcp_opts, dns_name";
 
   private final Sql sql;
 
@@ -47,9 +47,9 @@ public final class NetworkStore {
 
   public void insertNetwork(Network n) {
     sql.update(
-        "INSERT INTO network_network (" + NETWORK_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO network_network (" + NETWORK_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         n.id(), n.projectId(), n.name(), n.description(), n.adminStateUp(), n.shared(), n.external(),
-        n.mtu(), n.portSecurityEnabled(), n.revision(), n.createdAt(), n.updatedAt());
+        n.mtu(), n.portSecurityEnabled(), n.revision(), n.createdAt(), n.updatedAt(), n.dnsDomain(), n.isDefault());
   }
 
   public Optional<Network> findNetwork(String id) {
@@ -74,10 +74,21 @@ public final class NetworkStore {
     return sql.update(
             "UPDATE network_network SET name = ?, description = ?, admin_state_up = ?, shared = ?,"
                 + " router_external = ?, mtu = ?, port_security_enabled = ?, revision_number = ?,"
-                + " updated_at = ? WHERE id = ? AND revision_number = ?",
+                + " updated_at = ?, dns_domain = ?, is_default = ? WHERE id = ? AND revision_number = ?",
             n.name(), n.description(), n.adminStateUp(), n.shared(), n.external(), n.mtu(),
-            n.portSecurityEnabled(), n.revision(), n.updatedAt(), n.id(), expectedRevision)
+            n.portSecurityEnabled(), n.revision(), n.updatedAt(), n.dnsDomain(), n.isDefault(), n.id(), expectedRevision)
         == 1;
+  }
+
+  /**
+   * Sets whether the network is shared with every project and whether it is external (what its
+   * RBAC policies say), as a new revision.
+   */
+  public void setAccessFlags(String id, boolean shared, boolean external, java.time.Instant now) {
+    sql.update(
+        "UPDATE network_network SET shared = ?, router_external = ?, revision_number = revision_number + 1,"
+            + " updated_at = ? WHERE id = ?",
+        shared, external, now, id);
   }
 
   public int deleteNetwork(String id) {
@@ -236,10 +247,11 @@ public final class NetworkStore {
 
   public void insertPort(Port p) {
     sql.update(
-        "INSERT INTO network_port (" + PORT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO network_port (" + PORT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         p.id(), p.projectId(), p.networkId(), p.name(), p.description(), p.macAddress(),
         p.adminStateUp(), p.status(), p.deviceId(), p.deviceOwner(), p.portSecurityEnabled(),
-        p.vnicType(), p.profile(), encode(p.allowedAddressPairs()), p.revision(), p.createdAt(), p.updatedAt());
+        p.vnicType(), p.profile(), encode(p.allowedAddressPairs()), p.revision(), p.createdAt(), p.updatedAt(),
+        DhcpOptionText.encode(p.extraDhcpOpts()), p.dnsName());
   }
 
   public Optional<Port> findPort(String id) {
@@ -260,9 +272,16 @@ public final class NetworkStore {
     return loadPorts(" WHERE id IN " + Sql.placeholders(args.length), args);
   }
 
-  /** Every port, or one project's when {@code projectId} is given. */
+  /**
+   * Every port, or when {@code projectId} is given the project's and those on its networks (a
+   * network's owner sees the ports others made on it, as in Neutron).
+   */
   public List<Port> listPorts(String projectId) {
-    return projectId == null ? loadPorts("") : loadPorts(" WHERE project_id = ?", projectId);
+    return projectId == null
+        ? loadPorts("")
+        : loadPorts(
+            " WHERE project_id = ? OR network_id IN (SELECT id FROM network_network WHERE project_id = ?)",
+            projectId, projectId);
   }
 
   /** Whether a port on the network has this MAC address. */
@@ -288,6 +307,15 @@ public final class NetworkStore {
   public Set<String> macsOnNetwork(String networkId) {
     return new HashSet<>(
         sql.query("SELECT mac_address FROM network_port WHERE network_id = ?", r -> r.getString("mac_address"), networkId));
+  }
+
+  /** Replaces the port's extra DHCP options. */
+  public void setDhcpOptions(String portId, List<Port.DhcpOption> options) {
+    sql.update("UPDATE network_port SET extra_dhcp_opts = ? WHERE id = ?", DhcpOptionText.encode(options), portId);
+  }
+
+  public void setDnsName(String portId, String dnsName) {
+    sql.update("UPDATE network_port SET dns_name = ? WHERE id = ?", dnsName, portId);
   }
 
   /** Replaces the port's allowed address pairs. */
@@ -434,7 +462,7 @@ public final class NetworkStore {
               p.adminStateUp(), p.status(), p.deviceId(), p.deviceOwner(), p.portSecurityEnabled(),
               p.vnicType(), p.profile(), ips.getOrDefault(p.id(), List.of()),
               groups.getOrDefault(p.id(), List.of()), active.get(p.id()), p.revision(), p.createdAt(),
-              p.updatedAt(), p.allowedAddressPairs()));
+              p.updatedAt(), p.allowedAddressPairs(), p.extraDhcpOpts(), p.dnsName()));
     }
     return full;
   }
@@ -446,7 +474,7 @@ public final class NetworkStore {
         r.getString("id"), r.getString("project_id"), r.getString("name"), r.getString("description"),
         r.getBoolean("admin_state_up"), r.getBoolean("shared"), r.getBoolean("router_external"),
         r.getInt("mtu"), r.getBoolean("port_security_enabled"), r.getLong("revision_number"),
-        r.getInstant("created_at"), r.getInstant("updated_at"));
+        r.getInstant("created_at"), r.getInstant("updated_at"), r.getString("dns_domain"), r.getBoolean("is_default"));
   }
 
   private static Subnet subnet(Sql.Row r) throws SQLException {
@@ -465,7 +493,8 @@ public final class NetworkStore {
         r.getString("status"), r.getString("device_id"), r.getString("device_owner"),
         r.getBoolean("port_security_enabled"), r.getString("vnic_type"), r.getString("binding_profile"),
         List.of(), List.of(), null, r.getLong("revision_number"), r.getInstant("created_at"),
-        r.getInstant("updated_at"), pairs(r.getString("allowed_address_pairs")));
+        r.getInstant("updated_at"), pairs(r.getString("allowed_address_pairs")),
+        DhcpOptionText.decode(r.getString("extra_dhcp_opts")), r.getString("dns_name"));
   }
 
   private static PortBinding binding(Sql.Row r) throws SQLException {

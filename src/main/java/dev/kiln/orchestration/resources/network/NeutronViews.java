@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.network.FloatingIp;
 import dev.kiln.network.Network;
+import dev.kiln.network.NeutronShapes;
 import dev.kiln.network.Port;
 import dev.kiln.network.PortBinding;
 import dev.kiln.network.Router;
@@ -26,89 +27,28 @@ final class NeutronViews {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  private static final NeutronShapes SHAPES = NeutronShapes.get();
+
   private NeutronViews() {}
 
+  /**
+   * A network, subnet or port as Neutron's API shows it (Networking's own shapes), plus the
+   * {@code qos_policy_id} Heat's show attribute carries; subnets of the stack owner's networks.
+   */
   static ObjectNode network(Network n, List<String> subnetIds, List<String> tags) {
-    ObjectNode o = JSON.objectNode();
-    o.put("id", n.id());
-    o.put("name", n.name());
-    o.put("description", n.description());
-    owner(o, n.projectId());
-    o.put("admin_state_up", n.adminStateUp());
-    o.put("status", n.status());
-    o.put("shared", n.shared());
-    o.put("router:external", n.external());
-    o.put("mtu", n.mtu());
-    o.put("port_security_enabled", n.portSecurityEnabled());
-    ArrayNode subnets = o.putArray("subnets");
-    subnetIds.forEach(subnets::add);
-    o.putArray("availability_zone_hints");
-    o.putArray("availability_zones").add("nova");
-    o.putNull("ipv4_address_scope");
-    o.putNull("ipv6_address_scope");
-    o.put("l2_adjacency", true);
+    ObjectNode o = SHAPES.network(n, subnetIds, tags);
     o.putNull("qos_policy_id");
-    standard(o, tags, n.createdAt(), n.updatedAt(), n.revision());
     return o;
   }
 
   static ObjectNode subnet(Subnet s, List<String> tags) {
-    ObjectNode o = JSON.objectNode();
-    o.put("id", s.id());
-    o.put("name", s.name());
-    o.put("description", s.description());
-    owner(o, s.projectId());
-    o.put("network_id", s.networkId());
-    o.put("ip_version", s.ipVersion());
-    o.put("cidr", s.cidr());
-    o.put("gateway_ip", s.gatewayIp());
-    o.put("enable_dhcp", s.enableDhcp());
-    ArrayNode pools = o.putArray("allocation_pools");
-    s.allocationPools().forEach(p -> pools.addObject().put("start", p.start()).put("end", p.end()));
-    ArrayNode dns = o.putArray("dns_nameservers");
-    s.dnsNameservers().forEach(dns::add);
-    ArrayNode routes = o.putArray("host_routes");
-    s.hostRoutes().forEach(r -> routes.addObject().put("destination", r.destination()).put("nexthop", r.nexthop()));
-    o.put("ipv6_ra_mode", s.ipv6RaMode());
-    o.put("ipv6_address_mode", s.ipv6AddressMode());
-    o.put("subnetpool_id", s.subnetpoolId());
-    o.putNull("segment_id");
-    o.putArray("service_types");
-    standard(o, tags, s.createdAt(), s.updatedAt(), s.revision());
-    return o;
+    return SHAPES.subnet(s, tags, false);
   }
 
   /** A port; binding details beyond the VNIC type only for admins, as Neutron shows them. */
   static ObjectNode port(Port p, boolean admin, List<String> tags) {
-    ObjectNode o = JSON.objectNode();
-    o.put("id", p.id());
-    o.put("name", p.name());
-    o.put("description", p.description());
-    owner(o, p.projectId());
-    o.put("network_id", p.networkId());
-    o.put("mac_address", p.macAddress());
-    o.put("admin_state_up", p.adminStateUp());
-    o.put("status", p.status());
-    o.put("device_id", p.deviceId());
-    o.put("device_owner", p.deviceOwner());
-    o.set("fixed_ips", fixedIps(p.fixedIps()));
-    ArrayNode groups = o.putArray("security_groups");
-    p.securityGroups().forEach(groups::add);
-    o.put("port_security_enabled", p.portSecurityEnabled());
-    ArrayNode pairs = o.putArray("allowed_address_pairs");
-    p.allowedAddressPairs().forEach(pair -> pairs.addObject().put("ip_address", pair.ipAddress()).put("mac_address", pair.macAddress()));
-    o.putArray("extra_dhcp_opts");
-    o.put("ip_allocation", "immediate");
-    PortBinding active = p.activeBinding();
-    o.put("binding:vnic_type", active == null ? p.vnicType() : active.vnicType());
-    if (admin) {
-      o.put("binding:host_id", active == null ? "" : active.host());
-      o.set("binding:profile", parse(active == null ? p.profile() : active.profile()));
-      o.put("binding:vif_type", active == null ? "unbound" : active.vifType());
-      o.set("binding:vif_details", parse(active == null ? "{}" : active.vifDetails()));
-    }
+    ObjectNode o = SHAPES.port(p, admin, tags);
     o.putNull("qos_policy_id");
-    standard(o, tags, p.createdAt(), p.updatedAt(), p.revision());
     return o;
   }
 
