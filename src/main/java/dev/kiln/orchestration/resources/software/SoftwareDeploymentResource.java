@@ -173,7 +173,13 @@ final class SoftwareDeploymentResource implements ResourceType {
       }
       // Woken by a signal; a deployment completed through the API (PUT) is seen within a second.
       Instant next = now.plusSeconds(1);
-      context.awaitSignal(List.of(), next.isBefore(until) ? next : until);
+      try {
+        context.awaitSignal(List.of(), next.isBefore(until) ? next : until);
+      } catch (InterruptedException e) {
+        // The stack timed out or was cancelled: a signal that comes later must not count.
+        software.failInProgress(id, "Deployment to server " + serverId + " was stopped before its signal came");
+        throw e;
+      }
     }
   }
 
