@@ -155,7 +155,9 @@ final class SoftwareDeploymentResource implements ResourceType {
   }
 
   private void await(ResourceContext context, String id, String serverId) throws Exception {
-    Instant until = context.deadline();
+    // Give up a little before the stack's deadline: the engine interrupts steps at the deadline,
+    // and failing the deployment is a write that should not race that interrupt.
+    Instant until = context.deadline().minusSeconds(2);
     while (true) {
       SoftwareDeployment d = software.find(id)
           .orElseThrow(() -> new ResourceError("NotFound", "Deployment with id " + id + " not found"));
@@ -176,8 +178,10 @@ final class SoftwareDeploymentResource implements ResourceType {
       try {
         context.awaitSignal(List.of(), next.isBefore(until) ? next : until);
       } catch (InterruptedException e) {
-        // The stack timed out or was cancelled: a signal that comes later must not count.
-        software.failInProgress(id, "Deployment to server " + serverId + " was stopped before its signal came");
+        // Cancelled or let go: a signal that comes later must not count. The write runs on a thread
+        // of its own, since database I/O on an interrupted thread can break the embedded store's file.
+        Thread.ofVirtual().start(
+            () -> software.failInProgress(id, "Deployment to server " + serverId + " was stopped before its signal came"));
         throw e;
       }
     }
