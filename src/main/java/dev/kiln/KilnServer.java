@@ -223,7 +223,7 @@ public final class KilnServer implements AutoCloseable {
     return new ServerLifecycleObserver() {
       @Override
       public void active(String serverId) {
-        servers.find(serverId).ifPresent(s -> guests.serverActive(serverId, s.userData()));
+        servers.find(serverId).ifPresent(s -> guests.serverActive(serverId, s.userData(), s.metadata()));
       }
 
       @Override
@@ -248,7 +248,7 @@ public final class KilnServer implements AutoCloseable {
           Servers.Page page = servers.list(system, active, 500, marker);
           page.servers().stream()
               .filter(s -> s.userData() != null)
-              .forEach(s -> guests.serverActive(s.id(), s.userData()));
+              .forEach(s -> guests.serverActive(s.id(), s.userData(), s.metadata()));
           marker = page.nextMarker();
         } while (marker != null);
       } catch (RuntimeException e) {

@@ -104,6 +104,24 @@ public final class GuestAgents implements AutoCloseable {
   }
 
   /**
+   * The server metadata key that keeps Kiln's agent off a server when its value is {@code off}:
+   * for whoever plays the guest instead (a test, or the real os-collect-config run against Kiln).
+   */
+  public static final String OPT_OUT_KEY = "kiln_guest_agent";
+
+  /**
+   * A server is ACTIVE: its agent starts if its user_data (base64, as Nova keeps it) carries a
+   * bootstrap, its metadata does not turn the agent off ({@link #OPT_OUT_KEY}), and none runs
+   * yet. Answers whether an agent runs for it now.
+   */
+  public boolean serverActive(String serverId, String userData, Map<String, String> metadata) {
+    if (metadata != null && "off".equalsIgnoreCase(metadata.getOrDefault(OPT_OUT_KEY, "").strip())) {
+      return false;
+    }
+    return serverActive(serverId, userData);
+  }
+
+  /**
    * A server is ACTIVE: its agent starts if its user_data (base64, as Nova keeps it) carries a
    * bootstrap and none runs yet. Answers whether an agent runs for it now.
    */
