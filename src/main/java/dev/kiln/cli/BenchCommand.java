@@ -39,6 +39,7 @@ import picocli.CommandLine.Parameters;
             + " 'compute' times server boots and the server list at 10,000 servers; 'attach' times"
             + " interface and volume attach and detach cycles and live migrations of a server; 'network'"
             + " times router, interface, gateway and floating IP cycles and 1,000 floating IP allocations;"
+            + " 'software' times a stack of 50 servers with a script deployment each and the metadata poll;"
             + " 'heat' times stack creates and deletes of 100 and 1,000 resources and 100- and 500-long"
             + " chains, and the stack list at 1,000 stacks; 'requests' times the common calls one by one"
             + " (server- and client-side p50/p95: port create, GET, list of 100, volume create to"
@@ -52,7 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
           "kiln_http_server_requests_seconds\\{[^}]*route=\"/identity/v3/users/\\{user_id\\}\""
               + "[^}]*status=\"200\"[^}]*quantile=\"0\\.5\"\\} (\\S+)");
 
-  @Parameters(index = "0", description = "What to measure: start, identity, volume, compute, attach, network, heat or requests.", defaultValue = "identity")
+  @Parameters(index = "0", description = "What to measure: start, identity, volume, compute, attach, network, software, heat or requests.", defaultValue = "identity")
   String suite;
 
   @Option(names = "--starts", description = "Cold starts to time (default: ${DEFAULT-VALUE}).")
@@ -90,6 +91,9 @@ public final class BenchCommand implements Callable<Integer> {
     if (suite.equals("requests")) {
       return benchRequests();
     }
+    if (suite.equals("software")) {
+      return benchSoftware();
+    }
     if (suite.equals("heat")) {
       System.out.println("Kiln bench heat (" + Runtime.getRuntime().availableProcessors()
           + " cores, Java " + Runtime.version() + ")");
@@ -100,7 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
       return benchStart();
     }
     if (!suite.equals("identity")) {
-      System.err.println("Unknown bench suite '" + suite + "'; known: identity, start, volume, compute, attach, network, heat, requests.");
+      System.err.println("Unknown bench suite '" + suite + "'; known: identity, start, volume, compute, attach, network, software, heat, requests.");
       return 2;
     }
     System.out.println("Kiln bench identity (" + Runtime.getRuntime().availableProcessors()
@@ -203,6 +207,24 @@ public final class BenchCommand implements Callable<Integer> {
       LocalClient client = new LocalClient(awaitReady(process));
       System.out.println();
       System.out.print(new AttachBench(client, PASSWORD).run());
+      return 0;
+    } finally {
+      process.destroy();
+      process.waitFor(20, TimeUnit.SECONDS);
+      delete(dir);
+    }
+  }
+
+  /** {@code bench software}: one server, 50 script deployments in a stack, and metadata polls. */
+  private int benchSoftware() throws Exception {
+    System.out.println("Kiln bench software (" + Runtime.getRuntime().availableProcessors()
+        + " cores, Java " + Runtime.version() + ")");
+    Path dir = Files.createTempDirectory("kiln-bench");
+    Process process = launch(dir, SoftwareBench.serverOptions());
+    try {
+      LocalClient client = new LocalClient(awaitReady(process));
+      System.out.println();
+      System.out.print(new SoftwareBench(client, PASSWORD).run());
       return 0;
     } finally {
       process.destroy();

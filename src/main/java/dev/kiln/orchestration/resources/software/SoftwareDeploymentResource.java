@@ -155,7 +155,9 @@ final class SoftwareDeploymentResource implements ResourceType {
   }
 
   private void await(ResourceContext context, String id, String serverId) throws Exception {
-    Instant until = context.deadline();
+    // Give up a little before the stack's deadline: the engine interrupts steps at the deadline,
+    // and failing the deployment is a write that should not race that interrupt.
+    Instant until = context.deadline().minusSeconds(2);
     while (true) {
       SoftwareDeployment d = software.find(id)
           .orElseThrow(() -> new ResourceError("NotFound", "Deployment with id " + id + " not found"));
@@ -173,7 +175,15 @@ final class SoftwareDeploymentResource implements ResourceType {
       }
       // Woken by a signal; a deployment completed through the API (PUT) is seen within a second.
       Instant next = now.plusSeconds(1);
-      context.awaitSignal(List.of(), next.isBefore(until) ? next : until);
+      try {
+        context.awaitSignal(List.of(), next.isBefore(until) ? next : until);
+      } catch (InterruptedException e) {
+        // Cancelled or let go: a signal that comes later must not count. The write runs on a thread
+        // of its own, since database I/O on an interrupted thread can break the embedded store's file.
+        Thread.ofVirtual().start(
+            () -> software.failInProgress(id, "Deployment to server " + serverId + " was stopped before its signal came"));
+        throw e;
+      }
     }
   }
 

@@ -242,4 +242,23 @@ class SoftwareDeploymentStackTest {
     cli.ok("stack", "delete", "--yes", "--wait", "sd-other");
     cli.ok("stack", "delete", "--yes", "--wait", "sd-quiet");
   }
+
+  @Test
+  void aDeploymentThatIsNeverSignalledFailsCleanlyAtTheStackTimeout() throws IOException {
+    cli.ok("stack", "create", "-t", dir.resolve("deploy.yaml").toString(), "--timeout", "1", "sd-late");
+    String serverId =
+        Await.value(() -> cli.json("stack", "resource", "show", "sd-late", "server").path("physical_resource_id").asText(""),
+            id -> !id.isEmpty());
+    JsonNode deployment = awaitDeployment(collectorSettings(serverId), "CREATE");
+    Await.until(() -> status("sd-late").equals("CREATE_FAILED"), Duration.ofSeconds(120), "sd-late timed out");
+    String deploymentId = cli.json("software", "deployment", "list", "--server", serverId).get(0).get("id").asText();
+    JsonNode shown = cli.json("software", "deployment", "show", deploymentId);
+    assertThat(shown.get("status").asText()).isEqualTo("FAILED");
+    // A signal that comes after the timeout changes nothing.
+    ObjectNode late = JSON.createObjectNode();
+    late.put("deploy_status_code", 0);
+    signal(deployment, late);
+    assertThat(cli.json("software", "deployment", "show", deploymentId).get("status").asText()).isEqualTo("FAILED");
+    assertThat(status("sd-late")).isEqualTo("CREATE_FAILED");
+  }
 }
