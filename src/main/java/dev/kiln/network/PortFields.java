@@ -104,7 +104,7 @@ final class PortFields {
   }
 
   static String mac(String text) {
-    String mac = text.toLowerCase(Locale.ROOT);
+    String mac = canonicalMac(text.toLowerCase(Locale.ROOT));
     if (!MAC.matcher(mac).matches()) {
       throw ServiceException.invalid(
           "InvalidInput", "Invalid input for mac_address. Reason: '" + text + "' is not a valid MAC address.");
@@ -114,6 +114,30 @@ final class PortFields {
           "InvalidInput", "Invalid input for mac_address. Reason: '" + text + "' is not a valid unicast MAC address.");
     }
     return mac;
+  }
+
+  /**
+   * The colon form of the spellings Neutron's MAC check accepts (hyphens, short octets, Cisco's
+   * dotted form, bare hex), as Neutron stores every MAC; anything else is left for the check to refuse.
+   */
+  private static String canonicalMac(String mac) {
+    String hex;
+    if (mac.matches("[0-9a-f]{4}\\.[0-9a-f]{4}\\.[0-9a-f]{4}") || mac.matches("[0-9a-f]{12}")) {
+      hex = mac.replace(".", "");
+    } else if (mac.matches("[0-9a-f]{1,2}([:-][0-9a-f]{1,2}){5}") && !(mac.contains(":") && mac.contains("-"))) {
+      StringBuilder padded = new StringBuilder();
+      for (String octet : mac.split("[:-]")) {
+        padded.append(octet.length() == 1 ? "0" + octet : octet);
+      }
+      hex = padded.toString();
+    } else {
+      return mac;
+    }
+    StringBuilder colons = new StringBuilder();
+    for (int i = 0; i < 12; i += 2) {
+      colons.append(i == 0 ? "" : ":").append(hex, i, i + 2);
+    }
+    return colons.toString();
   }
 
   /** The constraint refusals a port change can meet, as Neutron names them. */

@@ -133,6 +133,21 @@ class NetworkApiTest {
   }
 
   @Test
+  void macAddressesInNeutronsOtherSpellingsAreStoredInColonForm() {
+    String net = network(member, "mac-spellings");
+    subnet(member, net, "192.168.11.0/24");
+    for (String[] spelling : new String[][] {
+        {"00-00-00-00-BB-BB", "00:00:00:00:bb:bb"}, {"0:0:0:0:bb:bc", "00:00:00:00:bb:bc"},
+        {"0000.0000.bbbd", "00:00:00:00:bb:bd"}, {"00000000BBBE", "00:00:00:00:bb:be"}}) {
+      JsonNode made = port(member, "{\"network_id\": \"" + net + "\", \"mac_address\": \"" + spelling[0] + "\"}").expect(201);
+      assertThat(made.at("/port/mac_address").asText()).as(spelling[0]).isEqualTo(spelling[1]);
+    }
+    Api.Response mixed = port(member, "{\"network_id\": \"" + net + "\", \"mac_address\": \"00:00-00:00:bb:bf\"}");
+    assertThat(mixed.status()).isEqualTo(400);
+    assertThat(mixed.json().at("/NeutronError/message").asText()).contains("is not a valid MAC address");
+  }
+
+  @Test
   void portsGetAddressesAndMacsAndReleaseThemOnDelete() {
     String net = network(member, "addresses");
     String sub = subnet(member, net, "192.168.10.0/24");
