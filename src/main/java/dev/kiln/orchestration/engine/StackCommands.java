@@ -3,6 +3,7 @@ package dev.kiln.orchestration.engine;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kiln.common.Actor;
 import dev.kiln.common.ServiceException;
 import dev.kiln.orchestration.ResourceTypePolicy;
@@ -28,6 +29,7 @@ import dev.kiln.store.StoreException;
 import dev.kiln.tasks.TaskRunner;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -132,10 +134,21 @@ final class StackCommands {
     NewStack rows = prepare(actor, request).rows();
     List<StackResource> resources = new ArrayList<>();
     for (ResourceRow row : rows.resources()) {
-      resources.add(Views.resource(rows.stack(), row, List.of(), null, null));
+      StackResource r = Views.resource(rows.stack(), row, List.of(), null, null);
+      // Nothing is stored by a preview: Heat shows the stack without an id and nothing as made.
+      resources.add(new StackResource(
+          null, r.stackName(), r.name(), r.physicalId(), r.type(), r.action(), r.status(), r.statusReason(),
+          r.description(), r.requiredBy(), r.nestedStackId(), r.attributes(), r.parentResourceName(), null, null));
     }
-    StackRow stack = rows.stack().withState(StackAction.INIT, StackStatus.COMPLETE, "", null);
-    return new StackPreview(Views.stack(stack, List.of()), resources);
+    StackRow row = rows.stack().withState(StackAction.INIT, StackStatus.COMPLETE, "", null);
+    Stack stack = Views.stack(row, List.of());
+    Map<String, JsonNode> parameters = new LinkedHashMap<>(stack.parameters());
+    parameters.computeIfPresent("OS::stack_id", (k, v) -> TextNode.valueOf("None"));
+    Stack unstored = new Stack(
+        null, stack.name(), stack.projectId(), stack.ownerUserId(), stack.action(), stack.status(),
+        stack.statusReason(), stack.description(), parameters, stack.outputs(), stack.timeoutMins(),
+        stack.disableRollback(), stack.tags(), stack.parentId(), stack.parentResource(), null, null, null);
+    return new StackPreview(unstored, resources);
   }
 
   /**

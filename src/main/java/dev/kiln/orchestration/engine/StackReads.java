@@ -255,9 +255,8 @@ final class StackReads {
 
   List<StackEvent> events(Actor actor, String stackId, EventQuery query) {
     StackRow top = stacks.find(actor, stackId);
-    if (query.resourceName() != null) {
-      stacks.resource(top, query.resourceName());
-    }
+    // A resource name only filters, as in Heat: the stack's own events carry the stack's name, and
+    // a deleted resource's events stay listed; no match at all is the API's 404.
     List<StackRow> all = withNested(top, query.nestedDepth());
     Map<String, StackRow> byId = new LinkedHashMap<>();
     all.forEach(s -> byId.put(s.id(), s));
