@@ -55,6 +55,16 @@ final class ValidateView {
     JsonNode registry = environment.resourceRegistry();
     ObjectNode registryObject =
         registry != null && registry.isObject() ? ((ObjectNode) registry).deepCopy() : Json.object();
+    // Heat registers each template-file type (name.yaml, name.template) a template uses in the
+    // user's registry as mapping to itself, and shows it so.
+    JsonNode template = parsed.templateJson();
+    JsonNode resources = template.has("resources") ? template.path("resources") : template.path("Resources");
+    for (JsonNode resource : resources) {
+      String type = resource.has("type") ? resource.path("type").asText() : resource.path("Type").asText();
+      if ((type.endsWith(".yaml") || type.endsWith(".template")) && !registryObject.has(type)) {
+        registryObject.put(type, type);
+      }
+    }
     if (!registryObject.has("resources")) {
       registryObject.putObject("resources");
     }
