@@ -28,6 +28,33 @@ os.dup2(devnull, 0)
 os.dup2(devnull, 1)
 sys.argv[0] = "/usr/bin/openstack"  # the name the client prints in its messages
 
+
+class Switch(io.TextIOBase):
+    """A stream whose target each command sets: some client code binds sys.stdout when it is
+    imported (heatclient's format_utils takes it as a default argument), so the object itself must
+    stay and send the writes where the running command's output goes."""
+
+    def __init__(self):
+        super().__init__()
+        self.target = io.StringIO()
+
+    @property
+    def encoding(self):
+        return "utf-8"
+
+    def isatty(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        return self.target.write(text)
+
+
+stdout_switch, stderr_switch = Switch(), Switch()
+sys.stdout, sys.stderr = stdout_switch, stderr_switch
+
 from openstackclient import shell  # noqa: E402  (after the descriptors are safe)
 
 # What the commands Kiln's tests run import on their way; each child would import them again.
@@ -62,6 +89,7 @@ for line in requests:
             for key in [k for k in os.environ if k.startswith("OS_")]:
                 del os.environ[key]
             os.environ.update(request["env"])
+            stdout_switch.target, stderr_switch.target = out, err
             sys.stdin, sys.stdout, sys.stderr = io.StringIO(""), out, err
             try:
                 code = shell.main(request["args"]) or 0
