@@ -19,14 +19,28 @@ import java.util.Map;
 final class DeploymentGroup implements ResourceType {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   private final boolean structured;
+  private final ResourceSchema schema;
 
   DeploymentGroup(boolean structured) {
+    this(structured, structured ? DeploymentSchemas.STRUCTURED_GROUP : DeploymentSchemas.GROUP);
+  }
+
+  private DeploymentGroup(boolean structured, ResourceSchema schema) {
     this.structured = structured;
+    this.schema = schema;
+  }
+
+  /**
+   * The group under Heat's older, deprecated name ({@code OS::Heat::SoftwareDeployments},
+   * {@code OS::Heat::StructuredDeployments}), which Heat's default environment still maps to it.
+   */
+  static DeploymentGroup deprecatedName(boolean structured) {
+    return new DeploymentGroup(structured, DeploymentSchemas.deprecatedGroup(structured));
   }
 
   @Override
   public ResourceSchema schema() {
-    return structured ? DeploymentSchemas.STRUCTURED_GROUP : DeploymentSchemas.GROUP;
+    return schema;
   }
 
   @Override

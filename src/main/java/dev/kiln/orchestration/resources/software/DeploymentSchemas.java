@@ -29,6 +29,10 @@ final class DeploymentSchemas {
 
   private DeploymentSchemas() {}
 
+  static ResourceSchema deprecatedGroup(boolean structured) {
+    return schema(structured ? "OS::Heat::StructuredDeployments" : "OS::Heat::SoftwareDeployments", structured, true);
+  }
+
   static List<String> actions(JsonNode properties) {
     JsonNode actions = properties.get("actions");
     if (actions == null || !actions.isArray()) {

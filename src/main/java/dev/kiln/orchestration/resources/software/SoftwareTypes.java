@@ -20,6 +20,8 @@ public final class SoftwareTypes {
         new SoftwareDeploymentResource(cloud, software, users, false),
         new SoftwareDeploymentResource(cloud, software, users, true),
         new DeploymentGroup(false),
-        new DeploymentGroup(true));
+        new DeploymentGroup(true),
+        DeploymentGroup.deprecatedName(false),
+        DeploymentGroup.deprecatedName(true));
   }
 }
