@@ -79,7 +79,9 @@ final class StackRequests {
         clearParameters(in.get("clear_parameters")),
         timeout(in.get("timeout_mins")),
         in.hasNonNull("disable_rollback") ? disableRollback(in.get("disable_rollback")) : null,
-        in.hasNonNull("tags") ? tags(in.get("tags")) : null);
+        // A full update (PUT) sets the stack's tags to the request's, none when it gives none, as
+        // Heat does; a PATCH keeps them unless it gives new ones.
+        in.hasNonNull("tags") ? tags(in.get("tags")) : existing ? null : List.of());
   }
 
   private static List<String> clearParameters(JsonNode names) {

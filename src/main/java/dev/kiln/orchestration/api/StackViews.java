@@ -128,7 +128,11 @@ final class StackViews {
     s.put("stack_owner", stack.ownerUserId());
     s.put("parent", stack.parentId());
     s.putNull("stack_user_project_id");
-    tags(s, stack.tags());
+    if (stack.tags().isEmpty()) {
+      s.putNull("tags"); // Heat shows a stack without tags as null, in full as in lists
+    } else {
+      tags(s, stack.tags());
+    }
     return s;
   }
 
