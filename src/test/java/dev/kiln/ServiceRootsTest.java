@@ -46,6 +46,9 @@ class ServiceRootsTest {
     assertThat(current).as("the v2.1 version").isNotNull();
     assertThat(current.path("status").asText()).isEqualTo("CURRENT");
     assertThat(current.path("min_version").asText()).isEqualTo("2.1");
+    Api.Response v20 = anonymous.get("/compute/v2/");
+    assertThat(v20.status()).as("the v2.0 entry's own link").isEqualTo(200);
+    assertThat(v20.json().at("/version/id").asText()).isEqualTo("v2.0");
     Api.Response v21 = anonymous.get("/compute/v2.1");
     assertThat(v21.json().at("/version/links/0/href").asText()).isEqualTo(kiln.baseUrl() + "/compute/v2.1/");
   }

@@ -74,7 +74,9 @@ public final class ComputeApi implements HttpService {
     ApiRoutes routes = new ApiRoutes(rules, context);
     routes
         .get("/", Access.PUBLIC, request -> ApiResponse.ok(versions(request.baseUrl())))
-        .get("/v2.1", Access.PUBLIC, request -> ApiResponse.ok(Json.wrap("version", v21(request.baseUrl()))));
+        .get("/v2.1", Access.PUBLIC, request -> ApiResponse.ok(Json.wrap("version", v21(request.baseUrl()))))
+        // The v2.0 entry's own link answers its version document, as Nova's does.
+        .get("/v2", Access.PUBLIC, request -> ApiResponse.ok(Json.wrap("version", v20(request.baseUrl()))));
     new FlavorsApi(compute.flavors()).register(routes);
     new KeypairsApi(compute.keypairs()).register(routes);
     new ServersApi(servers.servers()).register(routes);
@@ -114,7 +116,8 @@ public final class ComputeApi implements HttpService {
 
   /**
    * Nova lists the v2.0 API first, as SUPPORTED, with no microversions; Kiln lists it as Nova does
-   * but serves only v2.1 (which v2.0 clients reach by its own URL from the catalog).
+   * and answers its version document, but serves the API itself only as v2.1 (which v2.0 clients
+   * reach by its own URL from the catalog).
    */
   private static ObjectNode v20(String baseUrl) {
     ObjectNode v =
