@@ -126,7 +126,11 @@ final class ServerCreateApi {
         if (fixedIp != null && !fixedIp.matches("[0-9.]+|[0-9a-fA-F:]+")) {
           throw Nova.invalid("server/networks/fixed_ip", n.get("fixed_ip"), "is not a 'ip-address'");
         }
-        networks.add(new Servers.NetworkRequest(port == null ? uuid : null, port, port == null ? fixedIp : null));
+        String tag = text(n, "tag");
+        if (tag != null) {
+          ServerTagsApi.tag("server/networks/tag", n.get("tag"));
+        }
+        networks.add(new Servers.NetworkRequest(port == null ? uuid : null, port, port == null ? fixedIp : null, tag));
       }
     } else {
       throw Nova.invalid("server/networks", nets, "is not of type 'array'");

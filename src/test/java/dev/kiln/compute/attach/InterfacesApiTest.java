@@ -103,6 +103,18 @@ class InterfacesApiTest {
   }
 
   @Test
+  void aNetworkTagGivenAtBootIsShownOnItsInterface() {
+    String s = Cloud.awaitActive(member, Cloud.boot(member, imageId,
+        "[{\"uuid\": \"" + networkId + "\", \"tag\": \"boot-nic\"}]", "ifc-tagged"));
+    JsonNode interfaces = member.get(NOVA + "/servers/" + s + "/os-interface").expect(200).get("interfaceAttachments");
+    assertThat(interfaces).hasSize(1);
+    assertThat(interfaces.get(0).get("tag").asText()).isEqualTo("boot-nic");
+    assertThat(member.post(NOVA + "/servers", "{\"server\": {\"name\": \"bad-tag\", \"flavorRef\": \"1\", \"imageRef\": \""
+            + imageId + "\", \"networks\": [{\"uuid\": \"" + networkId + "\", \"tag\": \"a/b\"}]}}").status())
+        .isEqualTo(400);
+  }
+
+  @Test
   void aPortComputeMadeOnANetworkIsDeletedOnDetach() {
     String s = boot("ifc-net");
     JsonNode attached =
