@@ -21,7 +21,7 @@ kiln_missing_debian_packages() {
         [ -x /usr/bin/ssh-keygen ] || echo openssh-client
         # Heat's own API tests (gabbi files run through tempest's configuration), for HeatGabbiTest.
         _kiln_python_has heat_tempest_plugin || echo heat-tempest-plugin
-        # os-collect-config, which SoftwareDeploymentCollectorTest runs against Kiln's metadata.
+        # os-collect-config, which OsCollectConfigTest runs against Kiln's metadata.
         [ -x /usr/bin/os-collect-config ] || echo python3-os-collect-config
         # Tempest's response schemas, which TempestSchemas checks Kiln's answers against.
         _kiln_python_has tempest.lib.api_schema || echo python3-tempest
