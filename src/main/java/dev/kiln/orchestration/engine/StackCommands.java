@@ -198,20 +198,8 @@ final class StackCommands {
               if (!current.inProgress() || current.deleted()) {
                 return false;
               }
-              List<dev.kiln.orchestration.store.EventRow> events = new ArrayList<>();
-              List<ResourceRow> aborted = new ArrayList<>();
-              ResourceStore resources = new ResourceStore(sql);
-              List<ResourceRow> rows = new ArrayList<>(resources.current(stack.id()));
-              rows.addAll(resources.leftovers(stack.id()));
-              for (ResourceRow row : rows) {
-                if (row.status() == StackStatus.IN_PROGRESS) {
-                  String why = row.action() + " aborted (Operation cancelled)";
-                  ResourceRow failed = row.withState(row.action(), StackStatus.FAILED, why, now);
-                  aborted.add(failed);
-                  events.add(runner.resourceEvent(current, failed, why, null));
-                }
-              }
-              resources.updateAll(aborted);
+              List<dev.kiln.orchestration.store.EventRow> events =
+                  new ArrayList<>(runner.abortInProgress(new ResourceStore(sql), stack.id(), current, now));
               StackRow deleting = current.retargeted(
                   StackAction.DELETE, reason, traversal, now, current.templateId(), current.previousTemplateId(),
                   current.description(), current.parameters(), current.shownParameters(), current.timeoutMins(),

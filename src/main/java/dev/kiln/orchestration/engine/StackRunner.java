@@ -20,6 +20,7 @@ import dev.kiln.orchestration.template.BoundStack;
 import dev.kiln.orchestration.template.ResourceDefinition;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -158,7 +159,7 @@ final class StackRunner {
    * rollback may bring back a resource its update had already deleted.
    */
   private void addMissingRows(LiveStack live, Journal journal) {
-    List<ResourceRow> made = new java.util.ArrayList<>();
+    List<ResourceRow> made = new ArrayList<>();
     Map<String, Integer> generations = null;
     for (ResourceDefinition definition : live.bound().resources()) {
       if (!live.has(definition.name())) {
@@ -307,6 +308,28 @@ final class StackRunner {
     return new EventRow(
         0, engine.ids().uuid(), stack.id(), stack.rootId(), stack.name(), stack.id(), "OS::Heat::Stack", action,
         status, reason, JsonColumns.object(), now);
+  }
+
+  /**
+   * Marks every resource a stopped operation left IN_PROGRESS (current rows and leftovers) as
+   * FAILED, "aborted (Operation cancelled)", as Heat shows a cancelled step; answers their events,
+   * named after {@code eventStack}, for the caller to store with its own.
+   */
+  List<EventRow> abortInProgress(ResourceStore resources, String stackId, StackRow eventStack, Instant now) {
+    List<ResourceRow> rows = new ArrayList<>(resources.current(stackId));
+    rows.addAll(resources.leftovers(stackId));
+    List<ResourceRow> aborted = new ArrayList<>();
+    List<EventRow> events = new ArrayList<>();
+    for (ResourceRow row : rows) {
+      if (row.status() == StackStatus.IN_PROGRESS) {
+        String why = row.action() + " aborted (Operation cancelled)";
+        ResourceRow failed = row.withState(row.action(), StackStatus.FAILED, why, now);
+        aborted.add(failed);
+        events.add(resourceEvent(eventStack, failed, why, null));
+      }
+    }
+    resources.updateAll(aborted);
+    return events;
   }
 
   EventRow resourceEvent(StackRow stack, ResourceRow row, String reason, JsonNode properties) {

@@ -316,20 +316,8 @@ final class StackUpdates {
               if (!current.inProgress() || current.action() != stack.action()) {
                 return false;
               }
-              List<EventRow> events = new ArrayList<>();
-              List<ResourceRow> aborted = new ArrayList<>();
-              ResourceStore resources = new ResourceStore(sql);
-              List<ResourceRow> rows = new ArrayList<>(resources.current(stack.id()));
-              rows.addAll(resources.leftovers(stack.id()));
-              for (ResourceRow row : rows) {
-                if (row.status() == StackStatus.IN_PROGRESS) {
-                  String why = row.action() + " aborted (Operation cancelled)";
-                  ResourceRow failed = row.withState(row.action(), StackStatus.FAILED, why, now);
-                  aborted.add(failed);
-                  events.add(runner.resourceEvent(stack, failed, why, null));
-                }
-              }
-              resources.updateAll(aborted);
+              List<EventRow> events =
+                  new ArrayList<>(runner.abortInProgress(new ResourceStore(sql), stack.id(), stack, now));
               if (target != null) {
                 if (target.template() != null) {
                   new TemplateStore(sql).insert(target.template());
