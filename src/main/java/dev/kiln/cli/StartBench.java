@@ -4,6 +4,7 @@ import dev.kiln.KilnConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -173,11 +174,20 @@ final class StartBench {
     while ((line = out.readLine()) != null) {
       Matcher m = READY.matcher(line);
       if (m.find()) {
-        Thread.ofVirtual().start(() -> out.lines().forEach(l -> {}));
+        Thread.ofVirtual().start(() -> drain(out));
         return new Running(process, m.group(1));
       }
     }
     throw new IOException("kiln serve exited before it was ready");
+  }
+
+  /** Reads the rest of the server's output so it never blocks on a full pipe; ends when the server does. */
+  private static void drain(BufferedReader out) {
+    try {
+      out.lines().forEach(line -> {});
+    } catch (UncheckedIOException closed) {
+      // the stream closes under the reader when the stopped server's process is reaped
+    }
   }
 
   private static void stop(Process process) throws InterruptedException {

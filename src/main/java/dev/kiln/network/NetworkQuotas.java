@@ -61,7 +61,12 @@ public final class NetworkQuotas {
     NetworkQuotaStore store = new NetworkQuotaStore(sql);
     store.lock(projectId);
     long limit = effective(store.limits(projectId)).get(resource);
-    Quotas.require(QuotaStyle.NEUTRON, List.of(new Demand(resource, count, store.count(projectId, resource), limit)));
+    if (limit == -1 || count == 0) {
+      return; // nothing to check, so nothing to count
+    }
+    // Neutron's refusal names the resource, not the usage, so counting past limit + 1 tells nothing.
+    long used = store.countUpTo(projectId, resource, Math.min(limit + 1, MAX_LIMIT + 1L));
+    Quotas.require(QuotaStyle.NEUTRON, List.of(new Demand(resource, count, used, limit)));
   }
 
   // For the API

@@ -1,10 +1,12 @@
 package dev.kiln.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
+import dev.kiln.network.store.NetworkQuotaStore;
 import dev.kiln.store.Database;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -72,5 +74,27 @@ abstract class NetworkQuotasDatabaseTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void quotaCheckCountsOnlyAsFarAsTheLimitAndOnlyTheProjectsOwnRows() {
+    for (int i = 0; i < 3; i++) {
+      network.networks().create(TENANT, new Networks.Spec(null, "mine-" + i, null, null, null, null, null, null));
+      network.networks().create(ADMIN, new Networks.Spec(null, "theirs-" + i, null, null, null, null, null, null));
+    }
+    db.inTransaction(
+        sql -> {
+          NetworkQuotaStore store = new NetworkQuotaStore(sql);
+          assertThat(store.countUpTo(TENANT.projectId(), "network", 100)).isEqualTo(3);
+          assertThat(store.countUpTo(TENANT.projectId(), "network", 2)).isEqualTo(2);
+          return null;
+        });
+    network.quotas().update(ADMIN, TENANT.projectId(), Map.of("network", 3L), false);
+    assertThatThrownBy(
+            () -> network.networks().create(TENANT, new Networks.Spec(null, "one-too-many", null, null, null, null, null, null)))
+        .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.type()).isEqualTo("OverQuota"));
+    network.quotas().update(ADMIN, TENANT.projectId(), Map.of("network", -1L), false);
+    network.networks().create(TENANT, new Networks.Spec(null, "unlimited", null, null, null, null, null, null));
+    assertThat(network.quotas().details(ADMIN, TENANT.projectId()).get("network").used()).isEqualTo(4);
   }
 }

@@ -58,6 +58,20 @@ public final class NetworkQuotaStore {
     return sql.count("SELECT COUNT(*) FROM " + table + " WHERE project_id = ?", projectId);
   }
 
+  /**
+   * How many of a counted resource the project has, counting no further than {@code atMost}: a
+   * quota check only needs to know whether usage reaches its limit, and counting every row of a
+   * project with thousands of ports costs more than the rest of a port create.
+   */
+  public long countUpTo(String projectId, String resource, long atMost) {
+    String table = COUNTED_TABLES.get(resource);
+    if (table == null) {
+      throw new IllegalArgumentException("Kiln does not count " + resource);
+    }
+    return sql.count(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM " + table + " WHERE project_id = ? LIMIT ?) counted", projectId, atMost);
+  }
+
   /** The limits set for a project, by resource; resources without a row have the default. */
   public Map<String, Long> limits(String projectId) {
     return limits.limits(projectId);
