@@ -46,6 +46,16 @@ public final class Directory {
     return new IdentityStore(db.sql());
   }
 
+  /** Groups and their members, on this directory's database (for in-process callers such as Heat). */
+  public Groups groups() {
+    return new Groups(db, clock, ids, this);
+  }
+
+  /** Project tags, on this directory's database (for in-process callers such as Heat). */
+  public ProjectTags projectTags() {
+    return new ProjectTags(db, this);
+  }
+
   // Domains
 
   public Domain createDomain(String name, String description, boolean enabled) {

@@ -23,6 +23,7 @@ final class KeystoneConstraints {
         new Lookup("keystone.project", lookups::projectId),
         new Lookup("keystone.user", lookups::userId),
         new Lookup("keystone.role", lookups::roleId),
+        new Lookup("keystone.group", lookups::groupId),
         new Lookup("keystone.domain", lookups::domainId));
   }
 

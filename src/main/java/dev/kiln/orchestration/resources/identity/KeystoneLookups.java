@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.kiln.common.ServiceException;
 import dev.kiln.identity.Directory;
 import dev.kiln.identity.Domain;
+import dev.kiln.identity.Group;
 import dev.kiln.identity.ListFilter;
 import dev.kiln.identity.Project;
 import dev.kiln.identity.Role;
@@ -44,6 +45,11 @@ final class KeystoneLookups {
   String userId(String ref) throws NotFound {
     return resolve("KeystoneUser", ref, () -> directory.user(ref), User::id,
         () -> directory.users(ListFilter.none().eq("name", ref)));
+  }
+
+  String groupId(String ref) throws NotFound {
+    return resolve("KeystoneGroup", ref, () -> directory.groups().group(ref), Group::id,
+        () -> directory.groups().groups(ListFilter.none().eq("name", ref)));
   }
 
   String roleId(String ref) throws NotFound {

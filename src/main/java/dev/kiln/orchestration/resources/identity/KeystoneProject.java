@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kiln.common.Actor;
 import dev.kiln.common.ServiceException;
 import dev.kiln.identity.Project;
+import dev.kiln.identity.ProjectTags;
 import dev.kiln.network.SecurityGroup;
 import dev.kiln.orchestration.resources.Cloud;
 import dev.kiln.orchestration.resources.NestedStacks;
@@ -29,6 +30,8 @@ import dev.kiln.orchestration.resources.Schemas;
 import dev.kiln.orchestration.template.schema.AttributeSchema;
 import dev.kiln.orchestration.template.schema.ResourceSchema;
 import dev.kiln.orchestration.template.schema.SupportStatus;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -83,7 +86,7 @@ public final class KeystoneProject implements ResourceType {
   public void create(ResourceContext context) throws Exception {
     JsonNode props = context.properties();
     KeystoneAccess.requireAdmin(context.owner(), "create_project");
-    refuseTags(props);
+    List<String> tags = tags(props);
     String id = KeystoneAccess.stableId(context);
     if (lookups.project(id).isEmpty()) {
       cloud.identity().createProject(
@@ -95,13 +98,16 @@ public final class KeystoneProject implements ResourceType {
           props.path("enabled").asBoolean(true));
     }
     context.physicalId(id);
+    if (!tags.isEmpty()) {
+      cloud.identity().projectTags().replace(id, tags);
+    }
   }
 
   @Override
   public void update(ResourceContext context, JsonNode previous) throws Exception {
     JsonNode next = context.properties();
     KeystoneAccess.requireAdmin(context.owner(), "update_project");
-    refuseTags(next);
+    List<String> tags = tags(next);
     Project current =
         lookups.project(context.physicalId()).orElseThrow(() -> notFound("KeystoneProject", context.physicalId()));
     requireSameDomain(resolve(() -> lookups.domainId(next.path("domain").asText("default"))), current.domainId());
@@ -110,6 +116,9 @@ public final class KeystoneProject implements ResourceType {
         changed(previous, next, "name") ? name(context, next) : null,
         changed(previous, next, "description") ? next.path("description").asText("") : null,
         changed(previous, next, "enabled") ? next.path("enabled").asBoolean(true) : null);
+    if (changed(previous, next, "tags")) {
+      cloud.identity().projectTags().replace(current.id(), tags);
+    }
   }
 
   @Override
@@ -153,7 +162,7 @@ public final class KeystoneProject implements ResourceType {
     }
     Project p = project.get();
     return switch (name) {
-      case "show" -> show(p);
+      case "show" -> show(p, cloud.identity().projectTags().tags(p.id()));
       case "name" -> TextNode.valueOf(p.name());
       case "parent_id" -> TextNode.valueOf(p.parentId() != null ? p.parentId() : p.domainId());
       case "domain_id" -> TextNode.valueOf(p.domainId());
@@ -164,7 +173,7 @@ public final class KeystoneProject implements ResourceType {
   }
 
   /** Keystone's project body; a top-level project's parent is its domain, as Keystone shows it. */
-  private static ObjectNode show(Project p) {
+  private static ObjectNode show(Project p, List<String> tags) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("id", p.id());
     o.put("name", p.name());
@@ -173,15 +182,21 @@ public final class KeystoneProject implements ResourceType {
     o.put("enabled", p.enabled());
     o.put("parent_id", p.parentId() != null ? p.parentId() : p.domainId());
     o.put("is_domain", false);
-    o.putArray("tags");
+    tags.forEach(o.putArray("tags")::add);
     o.putObject("options");
     return o;
   }
 
-  private static void refuseTags(JsonNode props) throws ResourceError {
-    if (props.path("tags").size() > 0) {
-      throw new ResourceError("NotSupported", "Project tags are not supported.");
+  /** The tags asked for, checked as Identity checks a project's tags (80 at most, no commas or slashes). */
+  private static List<String> tags(JsonNode props) throws ResourceError {
+    List<String> tags = new ArrayList<>();
+    props.path("tags").forEach(tag -> tags.add(tag.asText()));
+    try {
+      ProjectTags.check(tags);
+    } catch (ServiceException e) {
+      throw new ResourceError("ValidationError", e.getMessage());
     }
+    return tags;
   }
 
   interface Lookup {

@@ -26,12 +26,15 @@ import dev.kiln.orchestration.resources.Schemas;
 import dev.kiln.orchestration.template.schema.AttributeSchema;
 import dev.kiln.orchestration.template.schema.ResourceSchema;
 import dev.kiln.orchestration.template.schema.SupportStatus;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * {@code OS::Keystone::User}: a Keystone user with its role grants ({@code roles}), for admins
  * only. Everything updates in place except that a user cannot move to another domain (Keystone
- * refuses it). Kiln's Identity has no groups, so {@code groups} must stay empty.
+ * refuses it). {@code groups} (names or ids) are joined on create and on update, where the groups
+ * dropped from the list are left; memberships made outside the stack stay as they are.
  */
 public final class KeystoneUser implements ResourceType {
   public static final String TYPE = "OS::Keystone::User";
@@ -84,7 +87,7 @@ public final class KeystoneUser implements ResourceType {
     JsonNode props = context.properties();
     var roles = RoleGrants.entries(props.get(RoleGrants.ROLES));
     KeystoneAccess.requireAdmin(context.owner(), "create_user");
-    refuseGroups(props);
+    List<String> groups = groupIds(props);
     String id = KeystoneAccess.stableId(context);
     if (lookups.user(id).isEmpty()) {
       directory.createUser(
@@ -101,6 +104,11 @@ public final class KeystoneUser implements ResourceType {
     }
     context.physicalId(id);
     grants.grant(id, roles);
+    for (String group : groups) {
+      if (!directory.groups().isMember(group, id)) {
+        directory.groups().addMember(group, id);
+      }
+    }
   }
 
   @Override
@@ -108,7 +116,7 @@ public final class KeystoneUser implements ResourceType {
     JsonNode next = context.properties();
     var roles = RoleGrants.entries(next.get(RoleGrants.ROLES));
     KeystoneAccess.requireAdmin(context.owner(), "update_user");
-    refuseGroups(next);
+    List<String> groups = groupIds(next);
     String id = context.physicalId();
     User current = lookups.user(id).orElseThrow(() -> notFound("KeystoneUser", id));
     requireSameDomain(
@@ -124,6 +132,26 @@ public final class KeystoneUser implements ResourceType {
         changed(previous, next, "description") ? next.path("description").asText("") : null,
         changed(previous, next, "enabled") ? next.path("enabled").asBoolean(true) : null);
     grants.change(id, RoleGrants.entries(previous == null ? null : previous.get(RoleGrants.ROLES)), roles);
+    if (previous != null && changed(previous, next, "groups")) {
+      changeGroups(id, groupIdsOrGone(previous), groups);
+    }
+  }
+
+  /**
+   * Leaves the groups the user was put in and is no longer asked to be in, and joins the new
+   * ones; memberships made outside the stack are left alone, as Heat does.
+   */
+  private void changeGroups(String userId, List<String> before, List<String> after) {
+    for (String group : before) {
+      if (!after.contains(group) && directory.groups().isMember(group, userId)) {
+        directory.groups().removeMember(group, userId);
+      }
+    }
+    for (String group : after) {
+      if (!directory.groups().isMember(group, userId)) {
+        directory.groups().addMember(group, userId);
+      }
+    }
   }
 
   @Override
@@ -178,10 +206,26 @@ public final class KeystoneUser implements ResourceType {
     return o;
   }
 
-  private static void refuseGroups(JsonNode props) throws ResourceError {
-    if (props.path("groups").size() > 0) {
-      throw new ResourceError("NotSupported", "Keystone groups are not supported.");
+  /** The ids of the groups asked for, each a name or an id; an unknown one fails the resource. */
+  private List<String> groupIds(JsonNode props) throws ResourceError {
+    List<String> ids = new ArrayList<>();
+    for (JsonNode group : props.path("groups")) {
+      ids.add(KeystoneProject.resolve(() -> lookups.groupId(group.asText())));
     }
+    return ids;
+  }
+
+  /** The groups an earlier version asked for that still exist (a group deleted since is no one's). */
+  private List<String> groupIdsOrGone(JsonNode props) {
+    List<String> ids = new ArrayList<>();
+    for (JsonNode group : props.path("groups")) {
+      try {
+        ids.add(lookups.groupId(group.asText()));
+      } catch (KeystoneLookups.NotFound gone) {
+        // nothing to leave
+      }
+    }
+    return ids;
   }
 
   private static String text(JsonNode props, String name) {

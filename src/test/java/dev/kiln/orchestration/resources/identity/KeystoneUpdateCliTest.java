@@ -75,4 +75,52 @@ class KeystoneUpdateCliTest {
     admin.ok("stack", "delete", "--yes", "--wait", "ks-update");
     assertThat(admin.run("project", "show", projectId).exitCode()).isNotZero();
   }
+
+  private static final String TAGS_AND_GROUPS =
+      """
+      heat_template_version: 2018-08-31
+      parameters:
+        tags: {type: comma_delimited_list}
+        groups: {type: comma_delimited_list}
+      resources:
+        project:
+          type: OS::Keystone::Project
+          properties: {name: tagged-project, tags: {get_param: tags}}
+        user:
+          type: OS::Keystone::User
+          properties: {name: grouped-user, groups: {get_param: groups}}
+      """;
+
+  @Test
+  void projectTagsAndUserGroupsAreKeptAndFollowAnUpdate() throws IOException {
+    Path template = dir.resolve("tags-groups.yaml");
+    Files.writeString(template, TAGS_AND_GROUPS);
+    admin.ok("group", "create", "heat-g1");
+    admin.ok("group", "create", "heat-g2");
+    admin.ok("stack", "create", "-t", template.toString(), "--parameter", "tags=red,green", "--parameter",
+        "groups=heat-g1", "--wait", "ks-tags");
+    assertThat(admin.json("project", "show", "tagged-project").get("tags")).extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder("red", "green");
+    assertThat(admin.json("user", "list", "--group", "heat-g1").findValuesAsText("Name")).containsExactly("grouped-user");
+
+    admin.ok("stack", "update", "-t", template.toString(), "--parameter", "tags=green,blue", "--parameter",
+        "groups=heat-g2", "--wait", "ks-tags");
+
+    assertThat(admin.json("stack", "show", "ks-tags").get("stack_status").asText()).isEqualTo("UPDATE_COMPLETE");
+    assertThat(admin.json("project", "show", "tagged-project").get("tags")).extracting(JsonNode::asText)
+        .containsExactlyInAnyOrder("green", "blue");
+    assertThat(admin.json("user", "list", "--group", "heat-g1").findValuesAsText("Name")).isEmpty();
+    assertThat(admin.json("user", "list", "--group", "heat-g2").findValuesAsText("Name")).containsExactly("grouped-user");
+    admin.ok("stack", "delete", "--yes", "--wait", "ks-tags");
+  }
+
+  @Test
+  void anUnknownGroupFailsTheUserNamingIt() throws IOException {
+    Path template = dir.resolve("bad-group.yaml");
+    Files.writeString(template, TAGS_AND_GROUPS.replace("tagged-project", "bad-group-project").replace("grouped-user", "bad-group-user"));
+    var result = admin.run("stack", "create", "-t", template.toString(), "--parameter", "tags=", "--parameter",
+        "groups=no-such-group", "--wait", "ks-bad-group");
+    assertThat(result.exitCode()).isNotZero();
+    assertThat(result.stdout() + result.stderr()).contains("no-such-group");
+  }
 }
