@@ -59,7 +59,7 @@ final class ServerAttributes {
       case "accessIPv4", "accessIPv6" -> JSON.textNode("");
       // Kiln's simulated servers have no consoles.
       case "console_urls", "os_collect_config" -> JSON.objectNode();
-      case "tags" -> JSON.arrayNode();
+      case "tags" -> tags(server);
       case "show" -> show(server);
       default -> NullNode.instance;
     };
@@ -143,6 +143,13 @@ final class ServerAttributes {
   }
 
   /** The server much as Nova's show answers it. */
+  /** The server's tags as Nova lists them (2.26); the stack owner can always see its server. */
+  private JsonNode tags(Server server) {
+    ArrayNode out = JSON.arrayNode();
+    cloud.servers().servers().tags().of(List.of(server.id())).getOrDefault(server.id(), List.of()).forEach(out::add);
+    return out;
+  }
+
   private JsonNode show(Server server) {
     ObjectNode o = JSON.objectNode();
     o.put("id", server.id());

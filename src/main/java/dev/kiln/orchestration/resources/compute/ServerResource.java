@@ -7,6 +7,7 @@ import dev.kiln.common.Actor;
 import dev.kiln.common.ServiceException;
 import dev.kiln.compute.actions.ServerActions;
 import dev.kiln.compute.servers.Server;
+import dev.kiln.compute.servers.ServerTags;
 import dev.kiln.compute.servers.Servers;
 import dev.kiln.network.Port;
 import dev.kiln.orchestration.resources.Cloud;
@@ -110,10 +111,7 @@ final class ServerResource implements ResourceType {
           "ResourcePropertyConflict",
           "Cannot define the following properties at the same time: security_groups, networks/port.");
     }
-    if (!props.tags().isEmpty()) {
-      throw new ResourceError(
-          "StackValidationFailed", "Cannot use \"tags\" property - nova does not support required api microversion.");
-    }
+    validateTags(props.tags());
     if (props.image() == null && props.volumes().stream().noneMatch(v -> Objects.equals(v.mapping().bootIndex(), 0))) {
       throw new ResourceError("StackValidationFailed", "Neither image nor bootable volume is specified for instance.");
     }
@@ -146,8 +144,23 @@ final class ServerResource implements ResourceType {
         new Servers.Spec(
             name, mark(context), flavorId, imageId, requests, auto, props.keyName(), props.metadata(),
             props.availabilityZone(), UserData.encode(props.userDataFormat(), props.userData(), bootMetadata), props.securityGroups(),
-            props.groupHint(), 1, 1, props.volumes().stream().map(ServerProps.VolumeMapping::mapping).toList());
+            props.groupHint(), 1, 1, props.volumes().stream().map(ServerProps.VolumeMapping::mapping).toList(),
+            null, null, props.tags());
     return cloud.servers().servers().create(owner, spec);
+  }
+
+  /** Nova's rules for server tags (2.26): at most 50, each 1 to 60 characters without '/' or ','. */
+  static void validateTags(List<String> tags) throws ResourceError {
+    if (tags.size() > ServerTags.MAX_TAGS) {
+      throw new ResourceError(
+          "StackValidationFailed", "A server has at most " + ServerTags.MAX_TAGS + " tags; \"tags\" has " + tags.size() + ".");
+    }
+    for (String tag : tags) {
+      if (tag.isEmpty() || tag.length() > 60 || tag.contains("/") || tag.contains(",")) {
+        throw new ResourceError(
+            "StackValidationFailed", "Invalid server tag '" + tag + "': 1 to 60 characters, without '/' or ','.");
+      }
+    }
   }
 
   static String serverName(ResourceContext context, ServerProps props) {

@@ -45,6 +45,9 @@ final class ServerUpdates {
     if (!after.metadata().equals(server.metadata()) && !after.metadata().equals(before.metadata())) {
       cloud.servers().servers().setMetadata(owner, id, after.metadata(), true);
     }
+    if (!after.tags().equals(before.tags())) {
+      cloud.servers().servers().tags().replace(owner, id, after.tags());
+    }
     String name = ServerResource.serverName(context, after);
     if (!name.equals(server.name())) {
       cloud.servers().servers().update(owner, id, name, null, false);

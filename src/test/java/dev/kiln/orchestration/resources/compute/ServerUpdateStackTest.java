@@ -204,4 +204,39 @@ class ServerUpdateStackTest {
     cli.ok("stack", "delete", "--yes", "--wait", "nets-stack");
     assertThat(cli.json("port", "show", userPort).get("id").asText()).isEqualTo(userPort);
   }
+
+  @Test
+  void tagsAreSetAtBootAndReplacedInPlace() throws IOException {
+    String tagged =
+        """
+        heat_template_version: 2018-08-31
+        parameters:
+          tags: {type: comma_delimited_list}
+        resources:
+          server:
+            type: OS::Nova::Server
+            properties:
+              image: cirros
+              flavor: m1.tiny
+              networks: [{network: private}]
+              tags: {get_param: tags}
+        outputs:
+          tags: {value: {get_attr: [server, tags]}}
+        """;
+    Path file = dir.resolve("tagged.yaml");
+    Files.writeString(file, tagged);
+    cli.ok("stack", "create", "-t", file.toString(), "--parameter", "tags=web,blue", "--wait", "tags-stack");
+    String server = serverOf("tags-stack");
+    assertThat(cli.json("--os-compute-api-version", "2.26", "server", "show", server).get("tags"))
+        .extracting(JsonNode::asText).containsExactlyInAnyOrder("web", "blue");
+
+    cli.ok("stack", "update", "-t", file.toString(), "--parameter", "tags=web,green", "--wait", "tags-stack");
+
+    assertThat(status("tags-stack")).isEqualTo("UPDATE_COMPLETE");
+    assertThat(serverOf("tags-stack")).isEqualTo(server);
+    assertThat(cli.json("--os-compute-api-version", "2.26", "server", "show", server).get("tags"))
+        .extracting(JsonNode::asText).containsExactlyInAnyOrder("web", "green");
+    assertThat(cli.json("stack", "output", "show", "tags-stack", "tags").get("output_value").toString())
+        .contains("web").contains("green").doesNotContain("blue");
+  }
 }
