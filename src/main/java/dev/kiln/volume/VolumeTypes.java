@@ -53,6 +53,11 @@ public final class VolumeTypes {
     this(db, clock, ids, typeId -> false);
   }
 
+  /** The types' encryption (Cinder's {@code /types/{id}/encryption}), under the same in-use rule. */
+  public VolumeTypeEncryptions encryption() {
+    return new VolumeTypeEncryptions(db, clock, ids, this, typeInUse);
+  }
+
   /** What a create request asks for; null description means none. */
   public record Spec(String name, String description, boolean isPublic, Map<String, String> extraSpecs) {
     public Spec {

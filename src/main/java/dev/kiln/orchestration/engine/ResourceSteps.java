@@ -22,6 +22,8 @@ import java.time.Instant;
 final class ResourceSteps {
   /** Where a row records the hooks its definition set, so that delete needs no template. */
   static final String HOOKS_KEY = "_hooks";
+  /** Where a row records the {@code external_id} it was adopted with (absent: Heat made it). */
+  static final String EXTERNAL_ID_KEY = "_external_id";
 
   private final StackRunner runner;
   private final LiveStack live;
@@ -59,6 +61,10 @@ final class ResourceSteps {
       return;
     }
     ResourceDefinition definition = slot.definition;
+    if (definition.externalId() != null) {
+      adopt(slot, row, definition.externalId());
+      return;
+    }
     if (definition.hooks().contains(ResourceDefinition.Hook.PRE_CREATE)) {
       row = hold(slot, row, StackAction.CREATE, "pre-create");
     }
@@ -102,6 +108,26 @@ final class ResourceSteps {
         live, journal, slot, row, StackAction.CREATE, StackStatus.COMPLETE, StackRunner.STATE_CHANGED, properties);
   }
 
+  /**
+   * Heat's {@code external_id}: nothing is made; the resource takes the existing physical resource
+   * as its own ({@code ADOPT}), then is checked, so a missing one fails the create. A repeat after
+   * a crash adopts and checks again, which changes nothing.
+   */
+  private void adopt(LiveStack.Slot slot, ResourceRow row, String externalId) throws Exception {
+    if (row.action() == StackAction.CHECK && row.status() == StackStatus.COMPLETE
+        && externalId.equals(row.physicalId())) {
+      return;
+    }
+    row = runner.transition(
+        live, journal, slot, row, StackAction.ADOPT, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, null);
+    Step step = new Step(runner.engine(), live, row, emptyObject(), deadline, nested(row), interruption);
+    step.physicalId(externalId);
+    row = step.outcome(slot.row(), row.metadata(), null);
+    runner.transition(
+        live, journal, slot, row, StackAction.ADOPT, StackStatus.COMPLETE, StackRunner.STATE_CHANGED, null);
+    act(slot, StackAction.CHECK);
+  }
+
   void delete(String name) throws Exception {
     delete(live.slot(name));
   }
@@ -136,7 +162,10 @@ final class ResourceSteps {
 
   /** Suspend, resume or check one resource; resources that were never created are left alone. */
   void act(String name, StackAction action) throws Exception {
-    LiveStack.Slot slot = live.slot(name);
+    act(live.slot(name), action);
+  }
+
+  private void act(LiveStack.Slot slot, StackAction action) throws Exception {
     ResourceRow row = slot.row();
     if (row.action() == StackAction.INIT || row.action() == StackAction.DELETE) {
       if (action != StackAction.CHECK) {
@@ -146,7 +175,8 @@ final class ResourceSteps {
     if (row.action() == action && row.status() == StackStatus.COMPLETE && action != StackAction.CHECK) {
       return; // suspended or resumed already (a repeated step after a crash); a check always looks again
     }
-    row = runner.transition(live, journal, row, action, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, null);
+    row = runner.transition(
+        live, journal, slot, row, action, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, null);
     NestedStackRunner nested = nested(row);
     Step step = new Step(runner.engine(), live, row, row.properties(), deadline, nested, interruption);
     try {
@@ -160,7 +190,7 @@ final class ResourceSteps {
       throw fail(slot, step.outcome(slot.row(), row.metadata(), null), action, e);
     }
     runner.transition(
-        live, journal, step.outcome(slot.row(), row.metadata(), null), action, StackStatus.COMPLETE,
+        live, journal, slot, step.outcome(slot.row(), row.metadata(), null), action, StackStatus.COMPLETE,
         StackRunner.STATE_CHANGED, null);
   }
 

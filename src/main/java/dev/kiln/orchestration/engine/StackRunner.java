@@ -397,6 +397,9 @@ final class StackRunner {
       var hooks = data.putArray(ResourceSteps.HOOKS_KEY);
       definition.hooks().stream().map(ResourceDefinition.Hook::heatName).sorted().forEach(hooks::add);
     }
+    if (definition.externalId() != null) {
+      data.put(ResourceSteps.EXTERNAL_ID_KEY, definition.externalId());
+    }
     return data;
   }
 

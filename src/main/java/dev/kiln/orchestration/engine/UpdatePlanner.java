@@ -213,6 +213,18 @@ final class UpdatePlanner {
         || (row.action() == StackAction.CREATE && row.status() == StackStatus.IN_PROGRESS)) {
       return decision(name, Change.ADDED, resolved, false, null);
     }
+    String externalBefore = row.data().path(ResourceSteps.EXTERNAL_ID_KEY).asText(null);
+    if (!java.util.Objects.equals(externalBefore, definition.externalId())) {
+      // Heat refuses to change external_id: the resource fails its update.
+      return Decision.refused(
+          name,
+          ServiceException.invalid(
+              "NotSupported",
+              "Update to property external_id of " + name + " (" + definition.type() + ") is not supported."));
+    }
+    if (externalBefore != null) {
+      return decision(name, Change.UNCHANGED, resolved, false, null); // Heat leaves an adopted resource be
+    }
     ResourceType newType = runner.engine().types().forImplementation(
         ResourceTypes.implementationName(definition.implementation()));
     String oldImplementation = row.data().path(ResourceTypes.IMPL_KEY).asText(row.type());

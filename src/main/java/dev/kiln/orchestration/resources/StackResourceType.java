@@ -11,9 +11,11 @@ import java.util.Map;
 /**
  * {@code OS::Heat::Stack}: a nested stack from a template given as a string. Heat can make it in
  * another region; Kiln has one region, so the stack is always made here ({@code context} is
- * accepted and {@code region_name} must be Kiln's or absent).
+ * accepted and {@code region_name} must be Kiln's or absent: another is refused at validation,
+ * as Heat refuses a region whose endpoint it cannot find).
  */
 public final class StackResourceType implements ResourceType {
+
   public static final String TYPE = "OS::Heat::Stack";
   private static final ResourceSchema SCHEMA =
       Schemas.of(
@@ -43,12 +45,40 @@ public final class StackResourceType implements ResourceType {
     return SCHEMA;
   }
 
+  /**
+   * Heat's remote stack first reaches the orchestration endpoint of {@code context.region_name}
+   * through the catalog; Kiln's catalog has one region, so any other is refused (400) in Heat's
+   * words, with keystoneauth's reason for a region the catalog lacks.
+   */
+  @Override
+  public void validate(dev.kiln.orchestration.template.KnownProperties properties) {
+    JsonNode context = properties.value("context");
+    if (context != null && context.isObject()) {
+      String region = unknownRegion(context);
+      if (region != null) {
+        throw dev.kiln.common.ServiceException.invalid("StackValidationFailed", unreachable(region));
+      }
+    }
+  }
+
+  private static String unknownRegion(JsonNode context) {
+    JsonNode region = context.get("region_name");
+    return region == null || !region.isTextual() || region.textValue().equals(dev.kiln.identity.ServiceCatalog.REGION)
+        ? null
+        : region.textValue();
+  }
+
+  private static String unreachable(String region) {
+    return "Cannot establish connection to Heat endpoint at region \"" + region + "\" due to \"public endpoint for"
+        + " orchestration service in " + region + " region not found\"";
+  }
+
   @Override
   public void create(ResourceContext context) throws Exception {
     JsonNode props = context.properties();
-    String region = props.path("context").path("region_name").asText(null);
-    if (region != null && !region.equals("RegionOne")) {
-      throw new ResourceError("Error", "Kiln has only the region RegionOne, not " + region + ".");
+    String region = unknownRegion(props.path("context"));
+    if (region != null) {
+      throw new ResourceError("StackValidationFailed", unreachable(region));
     }
     TemplateSource source = TemplateSource.ofText(props.path("template").asText());
     Map<String, JsonNode> parameters = new LinkedHashMap<>();

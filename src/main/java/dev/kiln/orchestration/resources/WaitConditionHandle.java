@@ -98,10 +98,12 @@ public final class WaitConditionHandle implements ResourceType {
     if (!STATUSES.contains(status)) {
       throw ServiceException.invalid("ValueError", "Metadata format invalid");
     }
-    int number = resource.signals().size() + 1;
-    return details != null && details.hasNonNull("reason")
-        ? "Signal: " + details.get("reason").asText()
-        : "Signal " + number + " received";
+    // The event's reason as Heat words it: the status and reason the handle recorded.
+    String reason =
+        details != null && details.hasNonNull("reason")
+            ? details.get("reason").asText()
+            : "Signal " + (signals(resource).size() + 1) + " received";
+    return "Signal: status:" + status + " reason:" + reason;
   }
 
   @Override
@@ -128,22 +130,25 @@ public final class WaitConditionHandle implements ResourceType {
     };
   }
 
-  /** The signals as a wait condition reads them: numbered, status, reason, data, id. */
+  /**
+   * The signals as a wait condition reads them, as Heat's handle keeps them in its metadata: one
+   * entry per id, a later signal with the same id replacing the earlier one in its place; a signal
+   * without an id takes the number of entries so far plus one, which is also its default reason.
+   */
   static List<Signal> signals(ResourceState handle) {
-    List<Signal> out = new java.util.ArrayList<>();
-    int n = 0;
+    java.util.LinkedHashMap<String, Signal> byId = new java.util.LinkedHashMap<>();
     for (JsonNode s : handle.signals()) {
       if (s.has("unset_hook")) {
         continue;
       }
-      n++;
+      int number = byId.size() + 1;
       String status = s.path("status").asText("SUCCESS");
-      String reason = s.hasNonNull("reason") ? s.get("reason").asText() : "Signal " + n + " received";
+      String reason = s.hasNonNull("reason") ? s.get("reason").asText() : "Signal " + number + " received";
       JsonNode data = s.has("data") ? s.get("data") : NullNode.instance;
-      String id = s.hasNonNull("id") ? s.get("id").asText() : Integer.toString(n);
-      out.add(new Signal(status, reason, data, id));
+      String id = s.hasNonNull("id") ? s.get("id").asText() : Integer.toString(number);
+      byId.put(id, new Signal(status, reason, data, id));
     }
-    return out;
+    return List.copyOf(byId.values());
   }
 
   record Signal(String status, String reason, JsonNode data, String id) {}

@@ -47,6 +47,7 @@ public final class VolumeApi implements HttpService {
     new SnapshotsApi(service).register(routes);
     new AttachmentsApi(service).register(routes);
     new TypesApi(service.types(), service.typeAccess()).register(routes);
+    new EncryptionApi(service.types().encryption()).register(routes);
     new QuotasApi(service.quotas()).register(routes);
     new LimitsApi(service.quotas()).register(routes);
     new ServicesApi(service.services()).register(routes);

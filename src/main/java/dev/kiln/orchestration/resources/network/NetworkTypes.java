@@ -9,8 +9,7 @@ import java.util.List;
  * The Networking family of resource types ({@code OS::Neutron::*}) and its custom constraints,
  * acting on the cloud's Networking service as each stack's owner.
  *
- * <p>Not here: {@code OS::Neutron::Trunk} (Kiln's Networking has no trunk extension yet) and the
- * optional QoS types (no QoS extension).
+ * <p>Not here: the optional QoS types (no QoS extension).
  */
 public final class NetworkTypes {
   private NetworkTypes() {}
@@ -29,7 +28,8 @@ public final class NetworkTypes {
         new RouterInterfaceResource(neutron),
         new FloatingIpResource(neutron),
         new FloatingIpAssociationResource(neutron),
-        new SubnetPoolResource(neutron));
+        new SubnetPoolResource(neutron),
+        new TrunkResource(neutron));
   }
 
   public static List<CustomConstraint> constraints(Cloud cloud) {

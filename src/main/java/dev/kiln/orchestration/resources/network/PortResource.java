@@ -115,7 +115,8 @@ final class PortResource extends NeutronResourceType {
         new Ports.Spec(
             null, null, Read.changed(previous, props, "name") ? name(context) : null,
             ValueSpecs.text(specs, "description"),
-            changed(previous, props, "admin_state_up") ? Read.bool(props, "admin_state_up") : null, null, fixedIps,
+            changed(previous, props, "admin_state_up") ? Read.bool(props, "admin_state_up") : null,
+            changed(previous, props, "mac_address") ? Read.text(props, "mac_address") : null, fixedIps,
             changed(previous, props, "device_id") ? Read.text(props, "device_id") : null,
             changed(previous, props, "device_owner") ? Read.text(props, "device_owner") : null, groups,
             changed(previous, props, "port_security_enabled") ? Read.bool(props, "port_security_enabled") : null,

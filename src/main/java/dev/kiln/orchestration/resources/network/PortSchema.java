@@ -51,7 +51,8 @@ final class PortSchema {
                   .defaultValue(JsonNodeFactory.instance.objectNode()).updatable(),
               "admin_state_up", Props.bool("Administrative state of the port.").defaultValue(true).updatable(),
               "mac_address",
-              Props.string("MAC address of the port; changing it needs an admin in Neutron.").custom("mac_addr"),
+              Props.string("MAC address of the port; changing it needs an admin in Neutron, and an unbound port.")
+                  .custom("mac_addr").updatable(),
               "allowed_address_pairs",
               Props.list("Other MAC/IP pairs the port may send from.")
                   .item(Props.map(null)

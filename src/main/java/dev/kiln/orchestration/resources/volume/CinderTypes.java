@@ -10,7 +10,9 @@ public final class CinderTypes {
   private CinderTypes() {}
 
   public static List<ResourceType> all(Cloud cloud) {
-    return List.of(new CinderVolume(cloud), new CinderVolumeAttachment(cloud), new CinderVolumeType(cloud));
+    return List.of(
+        new CinderVolume(cloud), new CinderVolumeAttachment(cloud), new CinderVolumeType(cloud),
+        new CinderEncryptedVolumeType(cloud));
   }
 
   public static List<CustomConstraint> constraints(Cloud cloud) {

@@ -125,7 +125,7 @@ class NeutronPolicyCliTest {
     assertThat(props.at("/network/required").asBoolean()).isTrue();
     assertThat(props.at("/network/update_allowed").asBoolean()).isFalse();
     assertThat(props.at("/fixed_ips/update_allowed").asBoolean()).isTrue();
-    assertThat(props.at("/mac_address/update_allowed").asBoolean()).isFalse();
+    assertThat(props.at("/mac_address/update_allowed").asBoolean()).isTrue();
     assertThat(props.at("/binding:vnic_type/default").asText()).isEqualTo("normal");
     assertThat(props.has("network_id")).as("hidden properties are not shown").isFalse();
     assertThat(port.get("attributes").has("show")).isTrue();

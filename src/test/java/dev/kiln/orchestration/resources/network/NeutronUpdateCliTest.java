@@ -145,6 +145,72 @@ class NeutronUpdateCliTest {
     assertThat(member.run("network", "show", after.get("net")).exitCode()).isNotZero();
   }
 
+  /** Heat's port takes a new MAC in place (Neutron lets an admin change an unbound port's MAC). */
+  @Test
+  void anAdminsNewMacAddressUpdatesThePortInPlace() throws IOException {
+    OpenStackCli admin = kiln.adminCli();
+    Path macs =
+        Files.writeString(
+            dir.resolve("mac.yaml"),
+            """
+            heat_template_version: 2015-04-30
+            parameters:
+              mac: {type: string, default: 00-00-00-00-BB-BB}
+            resources:
+              net: {type: OS::Neutron::Net}
+              subnet:
+                type: OS::Neutron::Subnet
+                properties: {network: {get_resource: net}, cidr: 10.32.0.0/24, enable_dhcp: false}
+              port:
+                type: OS::Neutron::Port
+                properties:
+                  network: {get_resource: net}
+                  mac_address: {get_param: mac}
+                  fixed_ips: [{subnet: {get_resource: subnet}, ip_address: 10.32.0.11}]
+            """);
+    admin.ok("stack", "create", "-t", macs.toString(), "--wait", "mac");
+    String port = admin.json("stack", "resource", "show", "mac", "port").get("physical_resource_id").asText();
+    assertThat(admin.json("port", "show", port).get("mac_address").asText()).isEqualTo("00:00:00:00:bb:bb");
+
+    admin.ok("stack", "update", "-t", macs.toString(), "--parameter", "mac=00-00-00-00-AA-AA", "--wait", "mac");
+    assertThat(admin.json("stack", "show", "mac").get("stack_status").asText()).isEqualTo("UPDATE_COMPLETE");
+    assertThat(admin.json("stack", "resource", "show", "mac", "port").get("physical_resource_id").asText())
+        .isEqualTo(port);
+    JsonNode after = admin.json("port", "show", port);
+    assertThat(after.get("mac_address").asText()).isEqualTo("00:00:00:00:aa:aa");
+    assertThat(after.get("fixed_ips").toString()).contains("10.32.0.11");
+    admin.ok("stack", "delete", "--yes", "--wait", "mac");
+  }
+
+  /** A member may not change a MAC: the update fails with Networking's policy refusal. */
+  @Test
+  void aMembersNewMacAddressIsRefusedByNetworking() throws IOException {
+    String template =
+        """
+        heat_template_version: 2015-04-30
+        parameters:
+          mac: {type: string, default: "fa:16:3e:00:00:01"}
+        resources:
+          net: {type: OS::Neutron::Net}
+          subnet:
+            type: OS::Neutron::Subnet
+            properties: {network: {get_resource: net}, cidr: 10.33.0.0/24}
+          port:
+            type: OS::Neutron::Port
+            properties: {network: {get_resource: net}, mac_address: {get_param: mac}}
+        """;
+    Path t = Files.writeString(dir.resolve("member-mac.yaml"), template);
+    member.ok("stack", "create", "-t", t.toString(), "--wait", "member-mac");
+    String port = member.json("stack", "resource", "show", "member-mac", "port").get("physical_resource_id").asText();
+    member.run("stack", "update", "-t", t.toString(), "--parameter", "mac=fa:16:3e:00:00:02", "--wait", "member-mac");
+    JsonNode resource = member.json("stack", "resource", "show", "member-mac", "port");
+    assertThat(resource.get("resource_status").asText()).isEqualTo("UPDATE_FAILED");
+    assertThat(resource.get("resource_status_reason").asText()).contains("update_port:mac_address");
+    assertThat(resource.get("physical_resource_id").asText()).isEqualTo(port);
+    assertThat(member.json("port", "show", port).get("mac_address").asText()).isEqualTo("fa:16:3e:00:00:01");
+    member.ok("stack", "delete", "--yes", "--wait", "member-mac");
+  }
+
   private static Map<String, String> physicalIds() {
     Map<String, String> ids = new HashMap<>();
     for (JsonNode r : member.json("stack", "resource", "list", "upd")) {
