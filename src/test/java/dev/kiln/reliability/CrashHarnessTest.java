@@ -58,7 +58,7 @@ class CrashHarnessTest {
         AtomicBoolean stop = new AtomicBoolean();
         Api admin = kiln.admin();
         Thread worker = Thread.ofVirtual().start(() -> workload.run(() -> admin, random, stop, true));
-        Thread.sleep(2_500 + random.nextInt(3_000));
+        Thread.sleep(2_000 + random.nextInt(2_500));
         kiln.kill(); // the worker's request in flight, if any, fails: its outcome is unknown
         kills.incrementAndGet();
         stop.set(true);
