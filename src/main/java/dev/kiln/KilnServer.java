@@ -119,7 +119,10 @@ public final class KilnServer implements AutoCloseable {
     GuestAgents guests = null;
     try {
       // Each node claims tasks under its own name, so a crashed node's leases are recognisable.
-      tasks = new TaskRunner(db, clock, ids, "kiln-" + ProcessHandle.current().pid() + "-" + ids.hex().substring(0, 8));
+      tasks =
+          new TaskRunner(
+              db, clock, ids, "kiln-" + ProcessHandle.current().pid() + "-" + ids.hex().substring(0, 8),
+              TaskRunner.Settings.fromEnvironment(System.getenv("KILN_TASK_LEASE")));
       Directory directory = new Directory(db, clock, ids, hasher);
       TokenService tokens =
           new TokenService(db, clock, ids, hasher, random, config.tokenLifetime());

@@ -6,7 +6,9 @@ package dev.kiln.tasks;
  * <p>A task runs at least once, not exactly once: if its node dies mid-run, another runner claims
  * it again once the lease expires, so a handler must be safe to repeat (check what an earlier
  * attempt already did before doing it again). Handlers run on virtual threads, so blocking is
- * fine; they should give up when interrupted, which is how a runner that is closing stops them.
+ * fine. A runner that is closing never interrupts them (an interrupt inside H2's file I/O closes
+ * the database file): after its grace it refuses their commits and gives their tasks back, and a
+ * long handler may check {@link TaskRunner#stopRequested()} between steps to return early.
  *
  * <p>Every commit a handler makes (through {@link dev.kiln.store.Database}, on the handler's
  * thread) is fenced on its claim: once the runner has lost the claim (its lease ran out, or

@@ -42,7 +42,8 @@ public final class TaskRunner implements AutoCloseable {
    * @param maxRetryBackoff the longest delay between attempts
    * @param maxAttempts attempts per task unless its submitter says otherwise
    * @param maxConcurrent how many tasks this runner runs at once
-   * @param shutdownGrace how long {@link #close()} lets running tasks finish before interrupting
+   * @param shutdownGrace how long {@link #close()} lets running tasks finish before it stops them
+   *     (fences their commits and gives their tasks back)
    */
   public record Settings(
       Duration pollInterval,
@@ -80,6 +81,32 @@ public final class TaskRunner implements AutoCloseable {
           64,
           Duration.ofSeconds(10));
     }
+
+    /**
+     * The defaults, with the lease {@code KILN_TASK_LEASE} names (seconds, such as {@code 3}) when
+     * it is set: a short lease lets the other nodes take a dead node's tasks over sooner, at the
+     * cost of more renewals. Crash tests use it; a lease under two seconds is refused, since a
+     * renewal every third of it must fit the database's round trips.
+     */
+    public static Settings fromEnvironment(String taskLeaseSeconds) {
+      Settings d = defaults();
+      if (taskLeaseSeconds == null || taskLeaseSeconds.isBlank()) {
+        return d;
+      }
+      long seconds;
+      try {
+        seconds = Long.parseLong(taskLeaseSeconds.strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("KILN_TASK_LEASE must be a whole number of seconds, got " + taskLeaseSeconds);
+      }
+      if (seconds < 2) {
+        throw new IllegalArgumentException("KILN_TASK_LEASE must be at least 2 seconds, got " + seconds);
+      }
+      Duration lease = Duration.ofSeconds(seconds);
+      return new Settings(
+          d.pollInterval(), lease, d.retryBackoff(), d.maxRetryBackoff(), d.maxAttempts(),
+          d.maxConcurrent(), d.shutdownGrace());
+    }
   }
 
   private final Database database;
@@ -94,8 +121,10 @@ public final class TaskRunner implements AutoCloseable {
   /** Released to make the loop look for work now instead of at the next poll. */
   private final Semaphore wake = new Semaphore(0);
 
+  /** The claim the current handler thread runs, so a handler can ask whether to stop. */
+  private static final ThreadLocal<Running> CURRENT = new ThreadLocal<>();
+
   private volatile boolean claiming;
-  private volatile boolean interrupting;
   private volatile boolean stopped;
   private Thread loop;
   private boolean closed;
@@ -202,8 +231,15 @@ public final class TaskRunner implements AutoCloseable {
   }
 
   /**
-   * Stops claiming, lets running tasks finish for up to the shutdown grace, then interrupts the
-   * rest and gives their tasks back to the queue so that another runner can start them over.
+   * Stops claiming, lets running tasks finish for up to the shutdown grace, then stops the rest
+   * cooperatively: their commits are refused from then on (as for a lost claim), {@link
+   * #stopRequested()} turns true for them, and their tasks are given back to the queue, uncounted,
+   * so that this node after a restart, or another runner, starts them over.
+   *
+   * <p>No handler thread is interrupted: one may be inside H2's file I/O, and an interrupt there
+   * closes the file channel and takes the embedded database down with it. A handler that is still
+   * running when close returns can change nothing more; its thread ends when it next commits or
+   * returns.
    */
   @Override
   public void close() {
@@ -219,20 +255,63 @@ public final class TaskRunner implements AutoCloseable {
     }
     // The loop keeps renewing leases while we wait, so no other node takes these tasks over.
     awaitRunning(settings.shutdownGrace());
-    if (!running.isEmpty()) {
-      interrupting = true;
-      running.values().forEach(r -> r.thread.interrupt());
-      awaitRunning(Duration.ofSeconds(1));
+    List<Running> unfinished = List.copyOf(running.values());
+    if (!unfinished.isEmpty()) {
+      unfinished.forEach(r -> r.stopping = true);
+      // A handler that commits now is refused and ends by itself; give it a moment to.
+      awaitRunning(Duration.ofMillis(Math.min(1_000, settings.shutdownGrace().toMillis() + 100)));
+      for (Running run : unfinished) {
+        giveBack(run);
+      }
     }
     stopped = true;
     wake.release();
     join(loop, Duration.ofSeconds(5));
     if (!running.isEmpty()) {
       log.warn(
-          "task runner {} closed with {} tasks still running; other runners take them over when"
-              + " their leases expire",
+          "task runner {} closed with {} handlers still running; their commits are refused and"
+              + " their tasks were given back",
           nodeId,
           running.size());
+    }
+  }
+
+  /**
+   * Whether the runner that runs the calling handler is closing and asks it to stop: its commits
+   * are refused from now on, so a long handler may check this between steps and return early.
+   * False outside a handler's thread.
+   */
+  public static boolean stopRequested() {
+    Running run = CURRENT.get();
+    return run != null && (run.stopping || run.lost);
+  }
+
+  /**
+   * {@link #stopRequested()} of the calling handler's claim, to be asked from other threads the
+   * handler starts (a watcher); always false outside a handler's thread.
+   */
+  public static java.util.function.BooleanSupplier stopSignal() {
+    Running run = CURRENT.get();
+    return run == null ? () -> false : () -> run.stopping || run.lost;
+  }
+
+  /**
+   * Hands a claim that close() stopped back to the queue, uncounted. The fence is closed first
+   * (lost), so no commit of its handler can land after the release: a commit that passed the fence
+   * already holds the task's row lock, and the release waits for it.
+   */
+  private void giveBack(Running run) {
+    if (!running.containsKey(run.claim.id())) {
+      return; // it ended by itself, and recorded how
+    }
+    run.lost = true;
+    try {
+      if (store.release(run.claim, now())) {
+        log.info("task {} ({}) given back by closing runner {}", run.claim.id(), run.claim.kind(), nodeId);
+      }
+    } catch (RuntimeException e) {
+      // Its lease runs out and another runner (or this node after a restart) takes it over.
+      log.warn("task runner {} could not give task {} back: {}", nodeId, run.claim.id(), e.toString());
     }
   }
 
@@ -371,7 +450,7 @@ public final class TaskRunner implements AutoCloseable {
    */
   private CommitFence fence(Running run) {
     return transaction -> {
-      if (run.lost || !store.holdsClaim(transaction, run.claim)) {
+      if (run.lost || run.stopping || !store.holdsClaim(transaction, run.claim)) {
         run.lost = true;
         throw new LostClaimException(run.claim, nodeId);
       }
@@ -380,6 +459,7 @@ public final class TaskRunner implements AutoCloseable {
 
   private void execute(Running run) {
     Task task = run.claim;
+    CURRENT.set(run);
     try {
       if (task.attempts() > task.maxAttempts()) {
         runGiveUp(run);
@@ -394,6 +474,7 @@ public final class TaskRunner implements AutoCloseable {
     } catch (Exception e) {
       recordFailure(run, e);
     } finally {
+      CURRENT.remove();
       running.remove(task.id());
       wake.release(); // a slot is free: claim more
     }
@@ -419,15 +500,13 @@ public final class TaskRunner implements AutoCloseable {
       Instant now = now();
       boolean recorded;
       if (run.lost) {
-        Thread.interrupted();
         log.info("task {} attempt {} ended on {} after losing its claim: {}", task.id(),
             task.attempts(), nodeId, describe(e));
         return;
       }
-      if (interrupting) {
-        // We interrupted it to shut down: not the task's fault, so hand it back uncounted. Clear
-        // the interrupt first, or the JDBC driver's socket would refuse to write the release.
-        Thread.interrupted();
+      if (run.stopping) {
+        // It stopped because this runner is closing: not the task's fault, so hand it back
+        // uncounted.
         recorded = store.release(task, now);
       } else if (task.attempts() >= task.maxAttempts()) {
         log.warn("task {} ({}) failed for good: {}", task.id(), task.kind(), describe(e));
@@ -505,6 +584,8 @@ public final class TaskRunner implements AutoCloseable {
     volatile long heldUntilNanos;
     /** Set once the claim is lost; the handler's commits fail from then on. */
     volatile boolean lost;
+    /** Set when the runner closes before the handler ended; its commits fail from then on. */
+    volatile boolean stopping;
 
     Running(Task claim, long heldUntilNanos) {
       this.claim = claim;

@@ -16,7 +16,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -399,24 +402,75 @@ abstract class TaskRunnerTest {
     CountDownLatch never = new CountDownLatch(1);
     TaskRunner a = runner(database, "node-a", FAST);
     a.register("long", task -> {
-      never.await(); // until close() interrupts it
+      never.await(); // close() does not interrupt it: the latch is counted down after the test
       return null;
     });
     a.start();
     String id = a.submit("long", "{}");
     awaitStatus(a, id, TaskStatus.RUNNING);
 
-    a.close();
+    try {
+      a.close();
 
+      Task released = find(a, id);
+      assertThat(released.status()).isEqualTo(TaskStatus.QUEUED);
+      assertThat(released.attempts()).isZero();
+      TaskRunner b = runner(closeLater(open(databaseKey)), "node-b", FAST);
+      b.register("long", task -> "\"finished on node-b\"");
+      b.start();
+      Task done = awaitStatus(b, id, TaskStatus.SUCCEEDED);
+      assertThat(done.claimedBy()).isEqualTo("node-b");
+      assertThat(done.attempts()).isEqualTo(1);
+    } finally {
+      never.countDown();
+    }
+  }
+
+  @Test
+  void closingRunnerStopsAHandlerWithoutInterruptingItAndRefusesItsLaterCommits() throws Exception {
+    database.sql().update("CREATE TABLE close_probe (n INT)");
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch carryOn = new CountDownLatch(1);
+    AtomicBoolean interrupted = new AtomicBoolean();
+    AtomicBoolean askedToStop = new AtomicBoolean();
+    AtomicReference<Throwable> commitAfterClose = new AtomicReference<>();
+    CountDownLatch handlerDone = new CountDownLatch(1);
+    TaskRunner a = runner(database, "node-a", FAST);
+    a.register("busy", task -> {
+      started.countDown();
+      try {
+        // Not interruptible on purpose: it stands for a thread inside the store's file I/O.
+        while (!carryOn.await(10, TimeUnit.MILLISECONDS)) {
+          interrupted.compareAndSet(false, Thread.currentThread().isInterrupted());
+        }
+        askedToStop.set(TaskRunner.stopRequested());
+        database.inTransaction(sql -> sql.update("INSERT INTO close_probe (n) VALUES (1)"));
+      } catch (RuntimeException e) {
+        commitAfterClose.set(e);
+        throw e;
+      } finally {
+        handlerDone.countDown();
+      }
+      return null;
+    });
+    a.start();
+    String id = a.submit("busy", "{}");
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+    long begun = System.nanoTime();
+    a.close();
+    Duration took = Duration.ofNanos(System.nanoTime() - begun);
+    carryOn.countDown();
+    assertThat(handlerDone.await(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(took).as("close waits the grace, then a bounded moment").isLessThan(Duration.ofSeconds(5));
+    assertThat(interrupted).as("the handler's thread was interrupted").isFalse();
+    assertThat(askedToStop).isTrue();
+    assertThat(commitAfterClose.get()).isInstanceOf(LostClaimException.class);
+    assertThat(database.sql().query("SELECT n FROM close_probe", row -> row.getInt("n"))).isEmpty();
     Task released = find(a, id);
     assertThat(released.status()).isEqualTo(TaskStatus.QUEUED);
     assertThat(released.attempts()).isZero();
-    TaskRunner b = runner(closeLater(open(databaseKey)), "node-b", FAST);
-    b.register("long", task -> "\"finished on node-b\"");
-    b.start();
-    Task done = awaitStatus(b, id, TaskStatus.SUCCEEDED);
-    assertThat(done.claimedBy()).isEqualTo("node-b");
-    assertThat(done.attempts()).isEqualTo(1);
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,11 @@ public final class ChildKiln implements AutoCloseable {
 
   /** Starts Kiln on {@code dataDir} (created if missing), with extra {@code serve} options. */
   public static ChildKiln start(Path dataDir, String... serveOptions) {
+    return start(dataDir, Map.of(), serveOptions);
+  }
+
+  /** As {@link #start(Path, String...)}, with extra environment variables for the child. */
+  public static ChildKiln start(Path dataDir, Map<String, String> environment, String... serveOptions) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(List.of("-XX:+UseSerialGC", "-Xms24m", "-Xmx256m", "-XX:TieredStopAtLevel=1"));
@@ -49,10 +55,10 @@ public final class ChildKiln implements AutoCloseable {
     Process process;
     try {
       Files.createDirectories(dataDir);
-      process =
-          new ProcessBuilder(command)
-              .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-              .start();
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      builder.environment().putAll(environment);
+      process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

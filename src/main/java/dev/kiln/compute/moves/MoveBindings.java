@@ -5,8 +5,10 @@ import static java.util.Objects.requireNonNull;
 import dev.kiln.common.ServiceException;
 import dev.kiln.compute.servers.Server.PluggedPort;
 import dev.kiln.compute.servers.Server;
+import dev.kiln.compute.servers.store.ServerStore;
 import dev.kiln.network.NetworkService;
 import dev.kiln.network.PortBinding;
+import dev.kiln.store.Database;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,9 +20,11 @@ import java.util.Optional;
  * step is safe to repeat.
  */
 final class MoveBindings {
+  private final Database db;
   private final NetworkService network;
 
-  MoveBindings(NetworkService network) {
+  MoveBindings(Database db, NetworkService network) {
+    this.db = requireNonNull(db, "db is null");
     this.network = requireNonNull(network, "network is null");
   }
 
@@ -50,7 +54,7 @@ final class MoveBindings {
       Optional<PortBinding> binding = binding(p.portId(), host);
       try {
         if (binding.isEmpty()) {
-          network.ports().plug(p.portId(), server.id(), "compute:" + zone, host);
+          plugIfStillTheServers(server.id(), p.portId(), zone, host);
         } else if (binding.get().status() == PortBinding.Status.INACTIVE) {
           network.bindings().activate(p.portId(), host);
         }
@@ -60,6 +64,31 @@ final class MoveBindings {
         }
       }
     }
+  }
+
+  /**
+   * Plugs a port that has no binding on {@code host} into the server there, if it is still the
+   * server's. {@code server} was read when the move's step began: since then a delete may have
+   * begun and unplugged the port, or the port may have been detached (an unplug drops its
+   * bindings, which is why none is found). Plugging it then would leave it bound to a server that
+   * is gone or no longer has it; so the check and the plug happen under the server's row, which
+   * a delete and a detach take too.
+   */
+  private void plugIfStillTheServers(String serverId, String portId, String zone, String host) {
+    db.inTransaction(
+        sql -> {
+          ServerStore store = new ServerStore(sql);
+          Optional<String> taskState = store.lockForBinding(serverId);
+          if (taskState.isEmpty() || taskState.get().equals("deleting")) {
+            return null;
+          }
+          boolean stillPlugged =
+              store.find(serverId).map(s -> s.ports().stream().anyMatch(q -> q.portId().equals(portId))).orElse(false);
+          if (stillPlugged) {
+            network.ports().plug(portId, serverId, "compute:" + zone, host);
+          }
+          return null;
+        });
   }
 
   /** Deletes the INACTIVE bindings on {@code host} the move left behind. */

@@ -82,7 +82,7 @@ final class MoveTask implements TaskHandler {
     this.clock = requireNonNull(clock, "clock is null");
     this.fleet = requireNonNull(fleet, "fleet is null");
     this.driver = requireNonNull(driver, "driver is null");
-    this.bindings = new MoveBindings(requireNonNull(network, "network is null"));
+    this.bindings = new MoveBindings(db, requireNonNull(network, "network is null"));
     this.volumes = requireNonNull(volumes, "volumes is null");
     this.scheduler = new Scheduler(db, fleet);
   }

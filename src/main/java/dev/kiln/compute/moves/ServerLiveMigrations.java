@@ -100,7 +100,7 @@ public final class ServerLiveMigrations {
     this.network = requireNonNull(network, "network is null");
     this.servers = requireNonNull(servers, "servers is null");
     this.scheduler = new Scheduler(db, fleet);
-    this.bindings = new MoveBindings(network);
+    this.bindings = new MoveBindings(db, network);
     this.tasks = requireNonNull(tasks, "tasks is null");
     tasks.register(
         TASK,
@@ -266,16 +266,19 @@ public final class ServerLiveMigrations {
       new BlockDeviceStore(db.sql()).setAttachment(d.id(), moved);
     }
     Instant now = now();
+    // The host, the migration's end and the server's return to its status commit together: a
+    // crash between them left the migration completed and the server MIGRATING for good (an
+    // attempt that takes over sees the migration done and stops).
     db.inTransaction(
         sql -> {
-          new ServerStore(sql).setHost(server.id(), dest.hostname(), dest.availabilityZone(), now);
+          ServerStore store = new ServerStore(sql);
+          store.setHost(server.id(), dest.hostname(), dest.availabilityZone(), now);
           new MigrationStore(sql).advance(migration.uuid(), Migration.RUNNING, Migration.COMPLETED, now);
+          store.finishAction(server.id(), TASK_STATE, previousStatus, server.vmState(), server.powerState(), false, now);
           return null;
         });
     fleet.release(server.id());
     fleet.transferClaim(migration.uuid(), server.id());
-    new ServerStore(db.sql())
-        .finishAction(server.id(), TASK_STATE, previousStatus, server.vmState(), server.powerState(), false, now());
   }
 
   /**

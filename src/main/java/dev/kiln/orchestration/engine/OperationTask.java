@@ -14,6 +14,7 @@ import dev.kiln.orchestration.store.StackStore;
 import dev.kiln.orchestration.template.BoundStack;
 import dev.kiln.tasks.Task;
 import dev.kiln.tasks.TaskHandler;
+import dev.kiln.tasks.TaskRunner;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -132,7 +133,7 @@ final class OperationTask implements TaskHandler {
       LOG.info("stack {}: operation {} was superseded", stackId, traversal);
       return null;
     } catch (Interruption.LetGo letGo) {
-      if (root.stopped()) {
+      if (root.stopped() && !TaskRunner.stopRequested()) {
         LOG.info("stack {}: operation {} was taken over (stopped)", stackId, traversal);
         return null;
       }
@@ -169,6 +170,9 @@ final class OperationTask implements TaskHandler {
     private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
 
     Watch(Engine e, String stackId, String traversal, Interruption operation) {
+      // The runner closing (or losing the claim) lets the operation go too, without interrupting
+      // the handler's thread; the task is then given back, not recorded as done.
+      java.util.function.BooleanSupplier runnerStops = TaskRunner.stopSignal();
       Thread.ofVirtual().name("heat-watch-" + stackId).start(() -> {
         try {
           while (!done.await(WATCH_INTERVAL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
@@ -178,7 +182,7 @@ final class OperationTask implements TaskHandler {
             } catch (RuntimeException storeTrouble) {
               continue;
             }
-            if (taken) {
+            if (taken || runnerStops.getAsBoolean()) {
               operation.stop();
               return;
             }

@@ -223,6 +223,32 @@ class LiveMigrationApiTest {
   }
 
   @Test
+  void aServerDeletedWhileItLiveMigratesLeavesItsUserPortFree() {
+    String userPort =
+        member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + networkId + "\"}}").expect(201).at("/port/id").asText();
+    String id =
+        member.post(NOVA + "/servers", "{\"server\": {\"name\": \"lm-doomed\", \"flavorRef\": \"1\", \"imageRef\": \""
+            + imageId + "\", \"networks\": [{\"port\": \"" + userPort + "\"}]}}").expect(202).at("/server/id").asText();
+    await(() -> server(id).get("status").asText().equals("ACTIVE"), "lm-doomed active");
+    admin.put(NOVA + "/os-kiln-faults/live_migrate", "{\"kiln_fault\": {\"latency_ms\": 1500}}").expect(200);
+    admin.post(NOVA + "/servers/" + id + "/action", "{\"os-migrateLive\": {\"host\": null, \"block_migration\": \"auto\"}}")
+        .expect(202);
+    await(() -> server(id).get("status").asText().equals("MIGRATING"), "lm-doomed migrating");
+
+    member.delete(NOVA + "/servers/" + id).expect(204);
+    await(() -> admin.get(NOVA + "/servers/" + id).status() == 404, "lm-doomed gone");
+    // The migration's post step comes after the delete (the driver call takes 1.5 s): it must not
+    // plug the port the delete gave back into the server that is gone.
+    await(() -> !liveMigration(id).get("status").asText().matches("queued|preparing|running|post-migrating"),
+        "migration over");
+
+    JsonNode port = admin.get(NET + "/ports/" + userPort).expect(200).get("port");
+    assertThat(port.get("device_id").asText()).isEmpty();
+    assertThat(bindings(userPort)).isEmpty();
+    new Invariants(kiln.running(), admin).assertConsistent();
+  }
+
+  @Test
   void anAbortWhileRunningRollsBackAndForceCompleteIsAccepted() {
     Fixture f = fixture("lm-abort");
     String source = server(f.server()).get("OS-EXT-SRV-ATTR:host").asText();
