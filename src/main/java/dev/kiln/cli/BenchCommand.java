@@ -315,7 +315,13 @@ public final class BenchCommand implements Callable<Integer> {
             "-jar", jarPath(), "serve", "--port", "0", "--data-dir", dataDir.toString(),
             "--admin-password", PASSWORD));
     command.addAll(serveOptions);
-    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    // The server's log is dropped unless KILN_BENCH_LOG names a file for it (to learn why a
+    // request the bench made failed).
+    String log = System.getenv("KILN_BENCH_LOG");
+    ProcessBuilder.Redirect stderr = log == null || log.isBlank()
+        ? ProcessBuilder.Redirect.DISCARD
+        : ProcessBuilder.Redirect.appendTo(new java.io.File(log));
+    return new ProcessBuilder(command).redirectError(stderr).start();
   }
 
   /**

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.common.ServiceException;
+import dev.kiln.store.StoreException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Method;
 import io.helidon.webserver.http.Handler;
@@ -28,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class ApiRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
   private static final String AUTH_TOKEN = "X-Auth-Token";
+  /** How long a client told the service is saturated waits before it asks again. */
+  private static final String RETRY_AFTER_SECONDS = "1";
 
   private final HttpRules rules;
   private final ServiceContext service;
@@ -112,6 +115,17 @@ public final class ApiRoutes {
       } catch (ServiceException e) {
         writeFault(req, res, new ApiError(e.kind().httpStatus(), e.type(), e.getMessage()), versionHeaders);
       } catch (RuntimeException e) {
+        if (e instanceof StoreException store && store.kind() == StoreException.Kind.UNAVAILABLE) {
+          // The database is saturated, not broken: say so, and when to come back, as OpenStack's
+          // services answer an overload (a 503 with Retry-After), rather than an internal error.
+          LOG.warn("No database connection free in time for {} {}: answered 503",
+              req.prologue().method().text(), req.path().path());
+          res.header("Retry-After", RETRY_AFTER_SECONDS);
+          writeFault(req, res, new ApiError(503, "ServiceUnavailable",
+              "The service is too busy to take this request now: no database connection came free"
+                  + " in time. Try again in " + RETRY_AFTER_SECONDS + " second(s)."), versionHeaders);
+          return;
+        }
         LOG.error("Unexpected failure serving {} {}", req.prologue().method().text(),
             req.path().path(), e);
         writeFault(

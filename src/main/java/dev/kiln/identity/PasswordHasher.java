@@ -21,6 +21,8 @@ public final class PasswordHasher {
   public static final int DEFAULT_ITERATIONS = 100_000;
 
   private static final int MAX_ITERATIONS = 10_000_000;
+  /** Rounds for secrets Kiln generated at random (see {@link #hashGeneratedSecret}). */
+  static final int GENERATED_SECRET_ITERATIONS = 1_000;
   private static final String PREFIX = "pbkdf2-sha256";
   private static final int SALT_BYTES = 16;
   private static final int HASH_BITS = 256;
@@ -37,6 +39,19 @@ public final class PasswordHasher {
   }
 
   public String hash(String password) {
+    return hash(password, iterations);
+  }
+
+  /**
+   * Hashes a secret Kiln generated at random (at least ~128 bits) with the fewest rounds this
+   * hasher accepts: stretching a secret that cannot be guessed adds cost and no safety. The rounds
+   * are stored with the hash, so {@link #verify} needs nothing else.
+   */
+  public String hashGeneratedSecret(String secret) {
+    return hash(secret, GENERATED_SECRET_ITERATIONS);
+  }
+
+  private String hash(String password, int iterations) {
     byte[] salt = new byte[SALT_BYTES];
     random.nextBytes(salt);
     byte[] hash = derive(password, salt, iterations);

@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -19,7 +20,38 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Dialect dialect;
   private final CommitSync commitSync;
+  /**
+   * The transaction this thread opened with {@link #inTransactionJoinedByNestedWork}, if any: the
+   * database work it calls (another service's, which opens its own transactions and statements)
+   * runs on that transaction's connection instead of asking the pool for another.
+   */
+  private final ThreadLocal<Joined> joined = new ThreadLocal<>();
   private UncleanShutdown openMarker;
+
+  /** An open transaction that nested work joins: its connection and its statements. */
+  private record Joined(Connection connection, Sql sql) {}
+
+  /**
+   * How long a caller waits for a free connection before its request is refused as unavailable
+   * (a 503), unless {@code kiln.db.pool-wait-ms} says otherwise (the pool takes no less than 250).
+   */
+  static long poolWaitMillis() {
+    String set = System.getProperty("kiln.db.pool-wait-ms");
+    return set == null || set.isBlank() ? 10_000 : Math.max(250, Long.parseLong(set.strip()));
+  }
+
+  /** How many connections the pool keeps at most, unless {@code kiln.db.pool-size} says otherwise. */
+  static int poolSize(Dialect dialect) {
+    String set = System.getProperty("kiln.db.pool-size");
+    if (set != null && !set.isBlank()) {
+      int size = Integer.parseInt(set.strip());
+      if (size < 1) {
+        throw new IllegalArgumentException("kiln.db.pool-size must be at least 1, not " + size);
+      }
+      return size;
+    }
+    return dialect == Dialect.H2 ? 16 : 12;
+  }
 
   private Database(HikariDataSource dataSource, Dialect dialect, CommitSync commitSync) {
     this.dataSource = dataSource;
@@ -100,9 +132,9 @@ public final class Database implements AutoCloseable {
     config.setUsername(user);
     config.setPassword(password);
     config.setPoolName("kiln");
-    config.setMaximumPoolSize(dialect == Dialect.H2 ? 16 : 12);
+    config.setMaximumPoolSize(poolSize(dialect));
     config.setMinimumIdle(1);
-    config.setConnectionTimeout(10_000);
+    config.setConnectionTimeout(poolWaitMillis());
     HikariDataSource dataSource = new HikariDataSource(config);
     try {
       migrate(dataSource);
@@ -148,6 +180,10 @@ public final class Database implements AutoCloseable {
    * when it returns.
    */
   public Sql sql() {
+    Joined open = joined.get();
+    if (open != null) {
+      return open.sql();
+    }
     CommitFence fence = CommitFence.current();
     if (fence != null) {
       // Each change gets a transaction of its own, so that the fence can check it before it
@@ -169,7 +205,7 @@ public final class Database implements AutoCloseable {
    * when this returns.
    */
   public <T> T inTransaction(TransactionWork<T> work) {
-    return inTransaction(work, true);
+    return inTransaction(work, true, false);
   }
 
   /**
@@ -180,18 +216,47 @@ public final class Database implements AutoCloseable {
    * disk with its own change). It saves the claim one fsync on the way from a request to its task.
    */
   public <T> T inTransactionNotForcedToDisk(TransactionWork<T> work) {
-    return inTransaction(work, false);
+    return inTransaction(work, false, false);
   }
 
-  private <T> T inTransaction(TransactionWork<T> work, boolean durable) {
+  /**
+   * Runs {@code work} in one transaction like {@link #inTransaction}, and lets the database work it
+   * calls on this thread join that transaction: their statements run on its connection, and their
+   * own transactions become savepoints in it (rolled back to when they throw), all committed or
+   * rolled back with {@code work}.
+   *
+   * <p>For work that holds a row lock while it calls into another service (Compute holding a
+   * server's row while Networking plugs a port and tells Compute the port is up). Without this, each
+   * such caller held one connection and waited for a second and a third from the same pool: with as
+   * many callers as connections, every connection was held by a caller waiting for another, and
+   * all of them failed when the pool's wait ran out (the build tasks of a 50-server stack).
+   */
+  public <T> T inTransactionJoinedByNestedWork(TransactionWork<T> work) {
+    return inTransaction(work, true, true);
+  }
+
+  private <T> T inTransaction(TransactionWork<T> work, boolean durable, boolean joinable) {
     requireNonNull(work, "work is null");
+    Joined open = joined.get();
+    if (open != null) {
+      return inSavepoint(open, work);
+    }
     try (Connection connection = dataSource.getConnection()) {
       boolean[] changed = {false};
       T result;
       connection.setAutoCommit(false);
       try {
         Sql sql = new Sql(() -> new Sql.Borrowed(connection, false), c -> changed[0] = true);
-        result = work.run(sql);
+        if (joinable) {
+          joined.set(new Joined(connection, sql));
+          try {
+            result = work.run(sql);
+          } finally {
+            joined.remove();
+          }
+        } else {
+          result = work.run(sql);
+        }
         CommitFence fence = CommitFence.current();
         if (fence != null && changed[0]) {
           fence.check(sql);
@@ -206,6 +271,24 @@ public final class Database implements AutoCloseable {
       if (changed[0] && durable) {
         commitSync.afterCommit(connection);
       }
+      return result;
+    } catch (SQLException e) {
+      throw StoreException.from(e);
+    }
+  }
+
+  /** Nested work of a joined transaction: a savepoint on its connection, undone if the work throws. */
+  private static <T> T inSavepoint(Joined open, TransactionWork<T> work) {
+    try {
+      Savepoint savepoint = open.connection().setSavepoint();
+      T result;
+      try {
+        result = work.run(open.sql());
+      } catch (RuntimeException | Error e) {
+        open.connection().rollback(savepoint);
+        throw e;
+      }
+      open.connection().releaseSavepoint(savepoint);
       return result;
     } catch (SQLException e) {
       throw StoreException.from(e);

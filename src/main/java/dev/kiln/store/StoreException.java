@@ -1,6 +1,7 @@
 package dev.kiln.store;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 
 /** A database failure, classified so that callers can turn the expected ones into 409s. */
 public final class StoreException extends RuntimeException {
@@ -12,6 +13,11 @@ public final class StoreException extends RuntimeException {
     REFERENCED,
     /** A lock or serialization conflict; the work may be retried. */
     CONFLICT,
+    /**
+     * No connection could be had in time: every connection of the pool stayed busy for the pool's
+     * whole wait. Nothing was read or written; the request may be sent again later.
+     */
+    UNAVAILABLE,
     OTHER
   }
 
@@ -23,6 +29,10 @@ public final class StoreException extends RuntimeException {
   }
 
   static StoreException from(SQLException e) {
+    if (e instanceof SQLTransientConnectionException) {
+      // What the pool throws when its wait for a free connection ran out.
+      return new StoreException(Kind.UNAVAILABLE, e.getMessage(), e);
+    }
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     Kind kind =
         switch (state) {

@@ -28,6 +28,17 @@ class PasswordHasherTest {
   }
 
   @Test
+  void generatedSecretIsHashedWithTheFewestRoundsAndVerifiesLikeAnyOther() {
+    PasswordHasher strong = new PasswordHasher(100_000, new SecureRandom());
+    String stored = strong.hashGeneratedSecret("k3x9q0w7m2p5r8t1v4y6z0a3c5e7g9i1");
+
+    assertThat(stored).startsWith("pbkdf2-sha256$1000$");
+    assertThat(strong.verify("k3x9q0w7m2p5r8t1v4y6z0a3c5e7g9i1", stored)).isTrue();
+    assertThat(strong.verify("k3x9q0w7m2p5r8t1v4y6z0a3c5e7g9i2", stored)).isFalse();
+    assertThat(strong.hash("chosen by a person")).startsWith("pbkdf2-sha256$100000$");
+  }
+
+  @Test
   void emptyAndUnicodePasswordsVerify() {
     assertThat(hasher.verify("", hasher.hash(""))).isTrue();
     assertThat(hasher.verify("pässwörd-密码-🔑", hasher.hash("pässwörd-密码-🔑"))).isTrue();

@@ -29,9 +29,14 @@ final class ServerBindings {
    * server's row, if the server exists and no delete has begun; else throws the server's 404 and
    * binds nothing. A delete marks the server through the same row, so its task sees every binding
    * made before it and none after: nothing is left bound to a server that is gone.
+   *
+   * <p>The binding calls into Networking, which writes the port in transactions of its own and then
+   * tells Compute the port is up; that work joins this transaction rather than taking more
+   * connections from the pool while this one is held (see {@link
+   * Database#inTransactionJoinedByNestedWork}).
    */
   <T> T whileNotDeleting(String serverId, java.util.function.Function<dev.kiln.store.Sql, T> binding) {
-    return db.inTransaction(
+    return db.inTransactionJoinedByNestedWork(
         sql -> {
           String taskState = new ServerStore(sql).lockForBinding(serverId).orElseThrow(() -> Servers.notFound(serverId));
           if (taskState.equals("deleting")) {

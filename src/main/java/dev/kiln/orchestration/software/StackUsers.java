@@ -57,8 +57,8 @@ public final class StackUsers {
       adopt(() -> directory.createProject(projectId, stackId, domainId, null, "Stack user project of " + stackId, true));
     }
     if (!exists(() -> directory.user(userId))) {
-      adopt(() -> directory.createUser(userId, userName, domainId, password.toString(), projectId, null,
-          "Stack user of " + stackId, true));
+      adopt(() -> directory.createUserWithGeneratedPassword(userId, userName, domainId, password.toString(), projectId,
+          "Stack user of " + stackId));
     } else {
       directory.updateUser(userId, null, password.toString(), null, null, null, null);
     }
