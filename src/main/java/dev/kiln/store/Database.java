@@ -80,11 +80,18 @@ public final class Database implements AutoCloseable {
    */
   private static final String H2_DURABILITY = ";WRITE_DELAY=0";
 
+  /**
+   * H2 closes a file database from a JVM shutdown hook of its own; Kiln's hook closes it after the
+   * web listener and the task runner have stopped, so H2's must not race it (requests that arrive
+   * while Kiln stops would otherwise find the database closed and answer 500).
+   */
+  private static final String H2_CLOSE = ";DB_CLOSE_ON_EXIT=FALSE";
+
   /** Opens the embedded database kept in {@code dataDir/kiln.mv.db}. */
   public static Database embedded(Path dataDir) {
     Path base = dataDir.toAbsolutePath().resolve("kiln");
     UncleanShutdown marker = UncleanShutdown.recoverIfNeeded(base);
-    String url = "jdbc:h2:file:" + base + H2_SETTINGS + H2_DURABILITY;
+    String url = "jdbc:h2:file:" + base + H2_SETTINGS + H2_DURABILITY + H2_CLOSE;
     Database database = open(url, "sa", "", Dialect.H2, embeddedCommitSync(System.getenv("KILN_FSYNC")));
     database.openMarker = marker;
     return database;

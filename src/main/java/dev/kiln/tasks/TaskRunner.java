@@ -400,7 +400,7 @@ public final class TaskRunner implements AutoCloseable {
     for (Running run : held) {
       if (renewed.contains(run.claim.id())) {
         run.heldUntilNanos = heldUntil(asked);
-      } else if (running.containsKey(run.claim.id())) {
+      } else if (running.containsKey(run.claim.id()) && !run.ending) {
         lose(run, "its claim is no longer this node's (taken over or reset)");
       }
     }
@@ -466,12 +466,14 @@ public final class TaskRunner implements AutoCloseable {
         return;
       }
       String result = CommitFence.bind(fence(run), () -> handlers.get(task.kind()).run(task));
+      run.ending = true;
       if (run.lost) {
         log.warn("task {} finished on {} after its claim was lost; not recorded", task.id(), nodeId);
       } else if (!store.succeed(task, result, now())) {
         log.warn("task {} succeeded on {} after its claim was lost", task.id(), nodeId);
       }
     } catch (Exception e) {
+      run.ending = true;
       recordFailure(run, e);
     } finally {
       CURRENT.remove();
@@ -586,6 +588,12 @@ public final class TaskRunner implements AutoCloseable {
     volatile boolean lost;
     /** Set when the runner closes before the handler ended; its commits fail from then on. */
     volatile boolean stopping;
+    /**
+     * Set once the handler has returned and its outcome is being recorded: a renewal that then
+     * finds the task no longer claimed has met the task's own end, not a takeover (recording the
+     * outcome checks the claim itself).
+     */
+    volatile boolean ending;
 
     Running(Task claim, long heldUntilNanos) {
       this.claim = claim;
