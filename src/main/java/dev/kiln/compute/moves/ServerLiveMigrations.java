@@ -308,18 +308,24 @@ public final class ServerLiveMigrations {
     }
     fleet.release(migration.uuid());
     Instant now = now();
-    MigrationStore store = new MigrationStore(db.sql());
-    if (cancelled) {
-      for (String from : List.of(Migration.CANCELLING, Migration.RUNNING, Migration.PREPARING, Migration.QUEUED)) {
-        if (store.advance(migration.uuid(), from, Migration.CANCELLED, now)) {
-          break;
-        }
-      }
-    } else {
-      store.fail(migration.uuid(), now);
-    }
-    new ServerStore(db.sql())
-        .finishAction(server.id(), TASK_STATE, previousStatus, server.vmState(), server.powerState(), false, now);
+    // The migration's end and the server's way back to its status in one commit: a reader (or a
+    // crash) never finds the migration over while the server still says MIGRATING.
+    db.inTransaction(
+        sql -> {
+          MigrationStore store = new MigrationStore(sql);
+          if (cancelled) {
+            for (String from : List.of(Migration.CANCELLING, Migration.RUNNING, Migration.PREPARING, Migration.QUEUED)) {
+              if (store.advance(migration.uuid(), from, Migration.CANCELLED, now)) {
+                break;
+              }
+            }
+          } else {
+            store.fail(migration.uuid(), now);
+          }
+          new ServerStore(sql)
+              .finishAction(server.id(), TASK_STATE, previousStatus, server.vmState(), server.powerState(), false, now);
+          return null;
+        });
   }
 
   private static JsonNode payload(Task task) {
