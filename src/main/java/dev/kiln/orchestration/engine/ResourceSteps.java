@@ -84,7 +84,11 @@ final class ResourceSteps {
       }
       throw fail(slot, row, StackAction.CREATE, e);
     }
-    if (row.action() != StackAction.CREATE || row.status() != StackStatus.IN_PROGRESS) {
+    if (row.action() != StackAction.CREATE || row.status() != StackStatus.IN_PROGRESS || row.properties() == null) {
+      // The properties are stored as the create starts (Heat stores them before handle_create):
+      // a delete of a row whose create a crash or a take-over cut short needs them to find what
+      // that create made (a server's name, an attachment's server and volume).
+      row = row.withOutcome(row.physicalId(), properties, row.data(), row.metadata(), row.nestedStackId());
       row = runner.transition(
           live, journal, slot, row, StackAction.CREATE, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED,
           properties);
