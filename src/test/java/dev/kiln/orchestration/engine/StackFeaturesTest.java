@@ -106,6 +106,28 @@ class StackFeaturesTest {
     }
   }
 
+  @Test
+  void aResourceBeingCreatedHasItsPropertiesStoredAlready() {
+    Stack stack = engine.create(ALICE, "stored", """
+        heat_template_version: 2018-08-31
+        resources:
+          slow:
+            type: OS::Heat::TestResource
+            properties:
+              value: kept
+              action_wait_secs: {create: 30}
+        """);
+    Await.until(() -> engine.resource(ALICE, stack.id(), "slow").resourceStatus().equals("CREATE_IN_PROGRESS"),
+        "the create to start");
+    // What a delete of a create cut short (a crash, a delete taking the stack over) needs to find
+    // what that create made is on the row before the type does anything.
+    var row = new dev.kiln.orchestration.store.ResourceStore(engine.db.sql()).current(stack.id(), "slow").orElseThrow();
+    assertThat(row.properties()).isNotNull();
+    assertThat(row.properties().path("value").asText()).isEqualTo("kept");
+    engine.heat.delete(ALICE, stack.id());
+    engine.awaitStatus(ALICE, stack.id(), "DELETE_COMPLETE");
+  }
+
   private static String restartedTask(EngineHarness harness, String stackId) {
     return harness.db.sql().queryOne("SELECT id FROM task WHERE payload LIKE ?", row -> row.getString("id"),
         "%" + stackId + "%").orElseThrow();
