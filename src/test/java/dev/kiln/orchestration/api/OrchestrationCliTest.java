@@ -302,7 +302,9 @@ class OrchestrationCliTest {
             type: OS::Neutron::Net
           slow:
             type: OS::Heat::TestResource
-            properties: {wait_secs: 600}
+            # Only the create is slow: the delete reads the properties stored as the create began
+            # (as Heat's does), and wait_secs would slow it as much.
+            properties: {action_wait_secs: {create: 600}}
         """);
     cli.ok("stack", "create", "-t", template, "cli-slow");
     Await.until(() -> {
