@@ -38,6 +38,7 @@ final class NestedStackRunner implements NestedStacks {
   private final Instant deadline;
   private final Interruption interruption;
   private volatile String childId;
+  private volatile java.util.function.Consumer<String> onChild = id -> {};
 
   /** Read-only use (outputs, attributes): no operation to run in. */
   NestedStackRunner(StackRunner runner, LiveStack parent, ResourceRow resource, Journal journal, Instant deadline) {
@@ -54,6 +55,16 @@ final class NestedStackRunner implements NestedStacks {
     this.journal = journal;
     this.deadline = requireNonNull(deadline, "deadline is null");
     this.interruption = interruption;
+  }
+
+  /**
+   * Called with the child's id as soon as it is made or found, before it is created: Heat records a
+   * nested stack's id on its parent resource at once, so that clients (hook clearing, {@code
+   * nested} links) reach the child while it is still being created.
+   */
+  NestedStackRunner onChild(java.util.function.Consumer<String> onChild) {
+    this.onChild = requireNonNull(onChild, "onChild is null");
+    return this;
   }
 
   /** The child this runner made or found, or null. */
@@ -115,10 +126,12 @@ final class NestedStackRunner implements NestedStacks {
           runner.stackEvent(made.stack(), StackAction.CREATE, StackStatus.IN_PROGRESS, NewStack.STARTED, now));
       e.parsed().remember(id, templateRow.id(), parsed, bound);
       childId = id;
+      onChild.accept(id);
       live = LiveStack.of(made.stack(), made.resources(), bound, e.types());
     } else {
       StackRow child = existing.get();
       childId = child.id();
+      onChild.accept(childId);
       if (child.action() == StackAction.CREATE && child.status() == StackStatus.COMPLETE) {
         return child.id();
       }

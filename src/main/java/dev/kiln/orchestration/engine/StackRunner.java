@@ -360,12 +360,17 @@ final class StackRunner {
     journal.event(resourceEvent(live.stack(), row, reason, null));
   }
 
-  /** Whether the resource already went past this hook (cleared by a signal, durably). */
-  boolean hookPassed(ResourceRow row, String hook) {
+  /**
+   * Whether the resource already went past this hook in the stack's current operation (cleared by
+   * a signal, durably): a step repeated after a restart must not stop again, but the next update
+   * of the same row must, so a clear from an earlier operation does not count.
+   */
+  boolean hookPassed(StackRow stack, ResourceRow row, String hook) {
     if (row.hook() != null && row.hook().equals(hook)) {
       return false;
     }
-    for (JsonNode signal : new SignalStore(engine.db().sql()).of(row.id())) {
+    Instant since = stack.operationStartedAt() != null ? stack.operationStartedAt() : Instant.EPOCH;
+    for (JsonNode signal : new SignalStore(engine.db().sql()).since(row.id(), since)) {
       if (hook.equals(signal.path("unset_hook").asText(null))) {
         return true;
       }

@@ -83,7 +83,12 @@ final class UpdateSteps {
       throw steps.fail(slot, row, StackAction.UPDATE, decision.refusal());
     }
     switch (decision.change()) {
-      case UNCHANGED -> {}
+      case UNCHANGED -> {
+        // Heat stops at a pre-update hook before it looks whether anything changed.
+        if (definition.hooks().contains(ResourceDefinition.Hook.PRE_UPDATE) && isLive(slot.row())) {
+          slot.row(steps.hold(slot, slot.row(), StackAction.UPDATE, "pre-update"));
+        }
+      }
       case ADDED -> steps.create(slot);
       case UPDATED -> updateInPlace(slot, definition, decision);
       case REPLACED -> {
@@ -111,6 +116,11 @@ final class UpdateSteps {
       slot.row(next);
       journal.resource(next);
     }
+  }
+
+  private static boolean isLive(ResourceRow row) {
+    return row.action() != StackAction.INIT
+        && !(row.action() == StackAction.DELETE && row.status() == StackStatus.COMPLETE);
   }
 
   private void updateInPlace(LiveStack.Slot slot, ResourceDefinition definition, Decision decision) throws Exception {

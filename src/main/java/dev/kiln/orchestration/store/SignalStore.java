@@ -23,6 +23,15 @@ public final class SignalStore {
         now);
   }
 
+  /** The signals the resource received at or after {@code since}, oldest first. */
+  public List<JsonNode> since(String resourceId, Instant since) {
+    return sql.query(
+        "SELECT details FROM heat_signal WHERE resource_id = ? AND created_at >= ? ORDER BY seq",
+        row -> JsonColumns.read(row.getString("details")),
+        resourceId,
+        since);
+  }
+
   /** Every signal the resource received, oldest first. */
   public List<JsonNode> of(String resourceId) {
     return sql.query(

@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The process {@link CrashSafetyTest} kills: an engine on an embedded database in a data
- * directory. In {@code work} mode it creates and deletes stacks for ever, printing the random
+ * The process {@link CrashSafetyTest} kills: an engine and a cloud (see {@link CrashCloud}) on an
+ * embedded database in a data directory. In {@code work} mode it creates and deletes stacks for ever, printing the random
  * strings it sees complete; in {@code settle} mode it only runs the tasks left over until no stack
  * is in progress, then exits.
  */
@@ -79,6 +79,7 @@ public final class CrashChild {
                 resources: [OS::Heat::None, OS::Heat::RandomString, OS::Heat::None]
           """,
           HeatBenchTemplates.chain(40),
+          CrashCloud.TEMPLATE,
           updatable("before", false, "gone:\n  type: OS::Heat::TestResource\n"));
 
   /**
@@ -125,9 +126,15 @@ public final class CrashChild {
     Database db = Database.embedded(dataDir);
     TaskRunner tasks = new TaskRunner(db, Clock.systemUTC(), IdGenerator.random(), "crash-" + ProcessHandle.current().pid(),
         EngineHarness.FAST);
+    // A real cloud (Compute, Networking, Block Storage, Image) on the same database, as Kiln has it,
+    // so that cloud resource types run and are killed mid-way too.
+    dev.kiln.orchestration.resources.Cloud cloud = CrashCloud.start(db, dataDir, tasks);
+    List<dev.kiln.orchestration.resources.ResourceType> types =
+        new ArrayList<>(dev.kiln.orchestration.resources.BuiltinTypes.all());
+    types.addAll(dev.kiln.orchestration.resources.CloudTypes.all(cloud));
     OrchestrationService heat =
         Orchestration.create(db, Clock.systemUTC(), IdGenerator.random(), tasks, new HeatTemplates(),
-            ConstraintCheckers.NONE, "http://127.0.0.1:5000", List.of());
+            dev.kiln.orchestration.resources.CloudConstraints.over(cloud), "http://127.0.0.1:5000", List.of(), types);
     tasks.start();
     System.out.println("READY");
     if (mode.equals("settle")) {
@@ -143,8 +150,28 @@ public final class CrashChild {
     List<String> mine = new ArrayList<>();
     Map<String, Integer> updatable = new java.util.HashMap<>();
     for (int n = 0; ; n++) {
-      String template = TEMPLATES.get(random.nextInt(TEMPLATES.size()));
-      Stack stack = heat.create(OWNER, EngineHarness.request("crash-" + args[2] + "-" + n, template));
+      // Cloud stacks are picked more often (they are what can be made twice or left behind), but
+      // only a few live at once (the project's quotas); at the limit, one of them is deleted instead.
+      String template =
+          random.nextInt(3) == 0 ? CrashCloud.TEMPLATE : TEMPLATES.get(random.nextInt(TEMPLATES.size()));
+      if (template.equals(CrashCloud.TEMPLATE)) {
+        List<String> live = CrashCloud.victimsAtLimit(heat);
+        if (live != null) {
+          if (!live.isEmpty()) {
+            String victim = live.get(random.nextInt(live.size()));
+            try {
+              heat.delete(OWNER, victim);
+              System.out.println("DELETE " + victim);
+            } catch (RuntimeException busy) {
+              // being deleted already
+            }
+          }
+          Thread.sleep(random.nextInt(40));
+          continue;
+        }
+      }
+      String name = "crash-" + args[2] + "-" + n + (template.equals(CrashCloud.TEMPLATE) ? CrashCloud.SUFFIX : "");
+      Stack stack = heat.create(OWNER, EngineHarness.request(name, template));
       System.out.println("CREATE " + stack.id());
       mine.add(stack.id());
       if (template.equals(TEMPLATES.getLast())) {

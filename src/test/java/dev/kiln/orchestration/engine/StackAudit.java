@@ -48,6 +48,111 @@ final class StackAudit {
         return problems;
       };
 
+  /**
+   * What a cloud resource type made, from its service's own table, against the rows of that type:
+   * every thing of {@code project} belongs to exactly one live row (none made twice, none left
+   * after its row was deleted), every live row's thing exists, and nothing rests in a transient
+   * state ({@code stuck}: a SQL condition on the table, or null).
+   */
+  static Inventory cloud(String heatType, String table, String project, String ownFilter, String stuck) {
+    return db -> {
+      List<String> problems = new ArrayList<>();
+      Map<String, List<String>> live = new HashMap<>(); // physical id -> live rows
+      Map<String, String> deleted = new HashMap<>();
+      db.sql().query(
+          "SELECT s.name AS stack, r.name AS name, r.physical_id AS pid, r.action AS a, r.status AS st"
+              + " FROM heat_resource r JOIN heat_stack s ON s.id = r.stack_id WHERE r.type = ?",
+          row -> {
+            String state = row.getString("a") + "_" + row.getString("st");
+            String who = row.getString("stack") + "/" + row.getString("name") + " (" + state + ")";
+            String pid = row.getString("pid");
+            if (state.equals("DELETE_COMPLETE") || state.equals("INIT_COMPLETE")) {
+              if (pid != null) {
+                deleted.put(pid, who);
+              }
+            } else if (pid == null || pid.isEmpty()) {
+              problems.add(heatType + " " + who + " has no physical id");
+            } else {
+              live.computeIfAbsent(pid, k -> new ArrayList<>()).add(who);
+            }
+            return null;
+          },
+          heatType);
+      List<String> things =
+          db.sql().query(
+              "SELECT id FROM " + table + " WHERE project_id = ?" + (ownFilter == null ? "" : " AND " + ownFilter),
+              row -> row.getString("id"), project);
+      for (String thing : things) {
+        List<String> owners = live.get(thing);
+        if (owners == null) {
+          problems.add(table + " " + thing + (deleted.containsKey(thing)
+              ? " was left behind: its resource " + deleted.get(thing) + " is deleted"
+              : " belongs to no resource (made twice?)"));
+        } else if (owners.size() > 1) {
+          problems.add(table + " " + thing + " is claimed by " + owners);
+        }
+      }
+      live.forEach((pid, owners) -> {
+        if (!things.contains(pid)) {
+          problems.add(heatType + " " + owners + " is live but its " + table + " " + pid + " is missing");
+        }
+      });
+      if (stuck != null) {
+        db.sql().query(
+            "SELECT id FROM " + table + " WHERE project_id = ? AND (" + stuck + ")",
+            row -> problems.add(table + " " + row.getString("id") + " is stuck (" + stuck + ")"), project);
+      }
+      return problems;
+    };
+  }
+
+  /**
+   * Attachments: a volume attached to a server is so because of exactly one live attachment
+   * resource (whose physical id is the volume's), and every live attachment resource's volume is
+   * attached.
+   */
+  static Inventory attachments(String project) {
+    return db -> {
+      List<String> problems = new ArrayList<>();
+      List<String> live =
+          db.sql().query(
+              "SELECT physical_id FROM heat_resource WHERE type = 'OS::Cinder::VolumeAttachment'"
+                  + " AND NOT (action = 'DELETE' AND status = 'COMPLETE') AND NOT (action = 'INIT')",
+              row -> row.getString("physical_id"));
+      List<String> attached =
+          db.sql().query(
+              "SELECT volume_id FROM volume_attachment WHERE project_id = ?", row -> row.getString("volume_id"), project);
+      for (String volume : attached) {
+        if (java.util.Collections.frequency(attached, volume) > 1) {
+          problems.add("volume " + volume + " is attached more than once");
+        }
+        if (!live.contains(volume)) {
+          problems.add("volume " + volume + " is attached but no live attachment resource says so");
+        }
+      }
+      for (String volume : live) {
+        if (!attached.contains(volume)) {
+          problems.add("attachment resource of volume " + volume + " is live but the volume is not attached");
+        }
+      }
+      db.sql().query(
+          "SELECT id, status FROM volume_volume WHERE project_id = ? AND status NOT IN ('available', 'in-use')",
+          row -> problems.add("volume " + row.getString("id") + " is stuck " + row.getString("status")), project);
+      return problems;
+    };
+  }
+
+  /** Every cloud service's inventory, for the resources of {@code project}. */
+  static List<Inventory> cloud(String project) {
+    return List.of(
+        cloud("OS::Neutron::Net", "network_network", project, null, null),
+        cloud("OS::Neutron::Subnet", "network_subnet", project, null, null),
+        cloud("OS::Neutron::Port", "network_port", project, "device_owner NOT LIKE 'network:%'", null),
+        cloud("OS::Cinder::Volume", "volume_volume", project, null, null),
+        cloud("OS::Nova::Server", "compute_server", project, null, "status <> 'ACTIVE' OR task_state IS NOT NULL"),
+        attachments(project));
+  }
+
   private StackAudit() {}
 
   /** The tables' own consistency, then each inventory's findings. */

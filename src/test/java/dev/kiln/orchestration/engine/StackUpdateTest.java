@@ -314,4 +314,58 @@ class StackUpdateTest {
     engine.awaitStatus(ALICE, stack.id(), "UPDATE_COMPLETE");
     assertThat(output(stack.id(), "a")).isEqualTo("two");
   }
+
+  @Test
+  void eachUpdateStopsAtThePreUpdateHookAndTheHeldResourceKeepsItsState() {
+    JsonNode environment = J.objectNode().set("resource_registry", J.objectNode().set("resources",
+        J.objectNode().set("a", J.objectNode().put("hooks", "pre-update"))));
+    Stack stack = engine.heat.create(ALICE, new StackRequest("hooked-twice",
+        new TemplateSource(null, template("one", false, ""), Map.of(), environment, List.of()), Map.of(), null, true,
+        List.of()));
+    engine.awaitStatus(ALICE, stack.id(), "CREATE_COMPLETE");
+
+    for (String value : List.of("two", "three")) {
+      long pausesBefore = pauses(stack.id());
+      engine.heat.update(ALICE, stack.id(), new StackUpdate(
+          new TemplateSource(null, template(value, false, ""), Map.of(), environment, List.of()), Map.of(), false,
+          List.of(), null, null, null));
+      // The clear of the first update must not let the second one through: it stops again.
+      dev.kiln.testing.Await.until(() -> pauses(stack.id()) == pausesBefore + 1, "the hook of the update to " + value);
+      String before = value.equals("two") ? "CREATE_COMPLETE" : "UPDATE_COMPLETE";
+      assertThat(byName(stack.id()).get("a").resourceStatus()).isEqualTo(before);
+      assertThat(engine.events(ALICE, stack.id()))
+          .filteredOn(e -> "UPDATE paused until Hook pre-update is cleared".equals(e.reason()))
+          .last().extracting(dev.kiln.orchestration.StackEvent::resourceStatus).isEqualTo(before);
+      engine.heat.signal(ALICE, stack.id(), "a", J.objectNode().put("unset_hook", "pre-update"));
+      engine.awaitStatus(ALICE, stack.id(), "UPDATE_COMPLETE");
+      assertThat(output(stack.id(), "a")).isEqualTo(value);
+    }
+  }
+
+  @Test
+  void anUnchangedResourceStillStopsAtItsPreUpdateHook() {
+    JsonNode environment = J.objectNode().set("resource_registry", J.objectNode().set("resources",
+        J.objectNode().set("a", J.objectNode().put("hooks", "pre-update"))));
+    Stack stack = engine.heat.create(ALICE, new StackRequest("hooked-same",
+        new TemplateSource(null, template("one", false, ""), Map.of(), environment, List.of()), Map.of(), null, true,
+        List.of()));
+    engine.awaitStatus(ALICE, stack.id(), "CREATE_COMPLETE");
+    String physical = byName(stack.id()).get("a").physicalId();
+
+    engine.heat.update(ALICE, stack.id(), new StackUpdate(
+        new TemplateSource(null, template("one", false, ""), Map.of(), environment, List.of()), Map.of(), false,
+        List.of(), null, null, null));
+
+    dev.kiln.testing.Await.until(() -> pauses(stack.id()) == 1, "the hook");
+    assertThat(engine.heat.find(ALICE, stack.id()).stackStatus()).isEqualTo("UPDATE_IN_PROGRESS");
+    engine.heat.signal(ALICE, stack.id(), "a", J.objectNode().put("unset_hook", "pre-update"));
+    engine.awaitStatus(ALICE, stack.id(), "UPDATE_COMPLETE");
+    assertThat(byName(stack.id()).get("a").physicalId()).isEqualTo(physical);
+    assertThat(byName(stack.id()).get("a").resourceStatus()).isEqualTo("CREATE_COMPLETE");
+  }
+
+  private long pauses(String stackId) {
+    return engine.events(ALICE, stackId).stream()
+        .filter(e -> "UPDATE paused until Hook pre-update is cleared".equals(e.reason())).count();
+  }
 }

@@ -171,10 +171,14 @@ final class ServerResource implements ResourceType {
     return HeatMark.of(context.stackId(), context.name(), context.id()).render();
   }
 
-  /** The server an earlier attempt of this resource row asked for, found by its name and mark. */
+  /**
+   * The server an earlier attempt of this resource row asked for, found by its name (null: any
+   * name) and mark.
+   */
   Optional<Server> findMine(ResourceContext context, String name) {
     String mark = mark(context);
-    Servers.Query query = new Servers.Query(false, "^" + Pattern.quote(name) + "$", null, null, null);
+    Servers.Query query =
+        new Servers.Query(false, name == null ? null : "^" + Pattern.quote(name) + "$", null, null, null);
     return cloud.servers().servers().list(context.owner(), query, null, null).servers().stream()
         .filter(s -> mark.equals(s.description()))
         .findFirst();
@@ -183,8 +187,11 @@ final class ServerResource implements ResourceType {
   @Override
   public void delete(ResourceContext context) throws Exception {
     String id = context.physicalId();
-    if (id == null && context.properties() != null) {
-      id = findMine(context, serverName(context, ServerProps.of(context.properties()))).map(Server::id).orElse(null);
+    if (id == null) {
+      // A create cut short before its outcome was stored: the mark finds what it made. Without
+      // properties (a row from before they were stored at the start) the name is not known.
+      String name = context.properties() != null ? serverName(context, ServerProps.of(context.properties())) : null;
+      id = findMine(context, name).map(Server::id).orElse(null);
     }
     if (id != null) {
       try {

@@ -108,8 +108,13 @@ public final class CinderVolumeAttachment implements ResourceType {
 
   private void attach(ResourceContext context, Target target) throws Exception {
     Actor owner = context.owner();
+    // Whether this attempt asked Compute for the attach. An attempt repeated after a crash finds
+    // the mapping the earlier one asked for; if the node that was attaching it died, Compute rolls
+    // it back, and then this attempt asks again rather than calling the attach failed.
+    java.util.concurrent.atomic.AtomicBoolean asked = new java.util.concurrent.atomic.AtomicBoolean();
     if (mapping(owner, target).isEmpty()) {
       attachments().attach(owner, target.server(), target.volume(), target.device(), null, false, true);
+      asked.set(true);
     }
     context.physicalId(target.volume());
     Waits.until(
@@ -117,6 +122,17 @@ public final class CinderVolumeAttachment implements ResourceType {
         "volume " + target.volume() + " to attach to server " + target.server(),
         () -> {
           Optional<BlockDevice> mapping = mapping(owner, target);
+          if (mapping.isEmpty() && !asked.get()) {
+            try {
+              attachments().attach(owner, target.server(), target.volume(), target.device(), null, false, true);
+              asked.set(true);
+            } catch (ServiceException e) {
+              if (e.kind() != ServiceException.Kind.INVALID && e.kind() != ServiceException.Kind.CONFLICT) {
+                throw e; // otherwise the roll-back of the earlier attach is not done yet: look again
+              }
+            }
+            return Optional.empty();
+          }
           if (mapping.isEmpty() || mapping.get().state() == BlockDevice.State.DETACHING) {
             // Compute rolled the attach back (the hypervisor refused), or something detached it.
             String status = volume(owner, target.volume()).map(Volume::status).orElse("deleted");
