@@ -174,12 +174,12 @@ public final class KilnServer implements AutoCloseable {
           (serverId, name, volumeId) ->
               compute.externalEvents().record(serverId, name, volumeId, ExternalEvents.COMPLETED, Source.VOLUME));
       String publicUrl = config.publicUrl();
-      Cloud cloud = new Cloud(compute, serverServices, network, volume, image, directory);
       // Signal URLs need the port the server listens on, known once it listens (port 0: the OS picks).
       java.util.concurrent.atomic.AtomicReference<String> listening =
           new java.util.concurrent.atomic.AtomicReference<>(config.baseUrl(config.port()));
       ObjectStoreService objectStore =
           ObjectStoreService.create(db, clock, ids, random, config.dataDir(), listening::get);
+      Cloud cloud = new Cloud(compute, serverServices, network, volume, image, directory, objectStore);
       OrchestrationService orchestration =
           Orchestration.create(
               db,

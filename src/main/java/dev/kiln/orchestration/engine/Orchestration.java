@@ -84,11 +84,13 @@ public final class Orchestration {
       java.util.function.Supplier<String> publicUrl,
       Cloud cloud) {
     List<ResourceType> all = new ArrayList<>(BuiltinTypes.all());
-    all.addAll(CloudTypes.all(cloud));
-    all.addAll(
-        dev.kiln.orchestration.resources.software.SoftwareTypes.all(
-            cloud, new dev.kiln.orchestration.software.SoftwareService(db, clock, ids)));
-    return create(db, clock, ids, tasks, templates, constraints, publicUrl, Lifecycle.fromClassPath().plugins(), all);
+    var software =
+        new dev.kiln.orchestration.software.SoftwareService(
+            db, clock, ids, new dev.kiln.orchestration.software.MetadataObjects(db, cloud.objectStore()));
+    all.addAll(CloudTypes.all(cloud, software.metadataObjects()));
+    all.addAll(dev.kiln.orchestration.resources.software.SoftwareTypes.all(cloud, software));
+    return create(
+        db, clock, ids, tasks, templates, constraints, publicUrl, Lifecycle.fromClassPath().plugins(), all, software);
   }
 
   /** A service with exactly these resource types (tests add their own to the built-in ones). */
@@ -103,7 +105,8 @@ public final class Orchestration {
       List<StackLifecyclePlugin> plugins,
       List<ResourceType> typeList) {
     requireNonNull(publicUrl, "publicUrl is null");
-    return create(db, clock, ids, tasks, templates, constraints, () -> publicUrl, plugins, typeList);
+    return create(db, clock, ids, tasks, templates, constraints, () -> publicUrl, plugins, typeList,
+        new dev.kiln.orchestration.software.SoftwareService(db, clock, ids));
   }
 
   private static OrchestrationService create(
@@ -115,7 +118,8 @@ public final class Orchestration {
       ConstraintCheckers constraints,
       java.util.function.Supplier<String> publicUrl,
       List<StackLifecyclePlugin> plugins,
-      List<ResourceType> typeList) {
+      List<ResourceType> typeList,
+      dev.kiln.orchestration.software.SoftwareService software) {
     requireNonNull(tasks, "tasks is null");
     ResourceTypes types = new ResourceTypes(typeList, BuiltinTypes.providerTemplate());
     Engine engine =
@@ -127,6 +131,7 @@ public final class Orchestration {
     Operations operations = new Operations();
     tasks.register(OperationTask.KIND, new OperationTask(runner, new Lifecycle(plugins), operations));
     return new EngineService(
-        engine, new StackCommands(runner, tasks, operations), new StackUpdates(runner, tasks, operations), new StackReads(runner));
+        engine, new StackCommands(runner, tasks, operations), new StackUpdates(runner, tasks, operations), new StackReads(runner),
+        software);
   }
 }

@@ -20,7 +20,15 @@ public record Cloud(
     NetworkService network,
     VolumeService volume,
     ImageService image,
-    Directory identity) {
+    Directory identity,
+    dev.kiln.objectstore.ObjectStoreService objectStore) {
+
+  /** A cloud with no Object Storage (the temp-URL transports are then refused). */
+  public Cloud(
+      ComputeService compute, ServerServices servers, NetworkService network, VolumeService volume, ImageService image,
+      Directory identity) {
+    this(compute, servers, network, volume, image, identity, null);
+  }
 
   public Cloud {
     requireNonNull(compute, "compute is null");
