@@ -21,13 +21,17 @@ public record Cloud(
     VolumeService volume,
     ImageService image,
     Directory identity,
-    dev.kiln.objectstore.ObjectStoreService objectStore) {
+    dev.kiln.objectstore.ObjectStoreService objectStore,
+    dev.kiln.identity.UserCredentials credentials) {
 
-  /** A cloud with no Object Storage (the temp-URL transports are then refused). */
+  /**
+   * A cloud with no Object Storage and no EC2 credentials (the temp-URL and CFN transports are then
+   * refused).
+   */
   public Cloud(
       ComputeService compute, ServerServices servers, NetworkService network, VolumeService volume, ImageService image,
       Directory identity) {
-    this(compute, servers, network, volume, image, identity, null);
+    this(compute, servers, network, volume, image, identity, null, null);
   }
 
   public Cloud {

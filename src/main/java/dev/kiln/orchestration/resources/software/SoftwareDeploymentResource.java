@@ -115,16 +115,19 @@ final class SoftwareDeploymentResource implements ResourceType {
     }
     String transport = p.path("signal_transport").asText(DeploymentSchemas.DEFAULT_TRANSPORT);
     boolean tempUrl = transport.equals("TEMP_URL_SIGNAL");
-    if (transport.equals("CFN_SIGNAL") || transport.equals("ZAQAR_SIGNAL") || (tempUrl && cloud.objectStore() == null)) {
+    boolean cfn = transport.equals("CFN_SIGNAL");
+    if (transport.equals("ZAQAR_SIGNAL") || (tempUrl && cloud.objectStore() == null)
+        || (cfn && cloud.credentials() == null)) {
       throw new ResourceError(
           "StackValidationFailed",
-          "signal_transport " + transport + " is not available in Kiln (it needs Heat's CFN API, Object Storage or"
-              + " Zaqar); use HEAT_SIGNAL, TEMP_URL_SIGNAL or NO_SIGNAL.");
+          "signal_transport " + transport + " is not available in this Kiln (it needs EC2 credentials, Object Storage"
+              + " or Zaqar); use HEAT_SIGNAL, CFN_SIGNAL, TEMP_URL_SIGNAL or NO_SIGNAL.");
     }
-    StackUsers.Credentials credentials = transport.equals("HEAT_SIGNAL") ? credentials(context) : null;
+    StackUsers.Credentials credentials = transport.equals("HEAT_SIGNAL") || cfn ? credentials(context) : null;
     // TEMP_URL_SIGNAL: the object is emptied before the deployment is (re)started, so only a signal
-    // written for this action counts.
-    String signalUrl = tempUrl ? swiftSignals.reset(context) : context.signalUrl();
+    // written for this action counts. CFN_SIGNAL: a URL pre-signed with the stack user's EC2 key.
+    String signalUrl = tempUrl ? swiftSignals.reset(context)
+        : cfn ? new CfnSignalUrls(cloud.credentials()).signalUrl(context, credentials) : context.signalUrl();
     DerivedInputs.Signal signal = new DerivedInputs.Signal(transport, credentials, authUrl(context), signalUrl);
     String name = p.hasNonNull("name") ? p.get("name").asText() : source.name() != null ? source.name() : context.physicalName();
     SoftwareConfig derived =
