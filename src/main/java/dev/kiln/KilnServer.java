@@ -213,7 +213,7 @@ public final class KilnServer implements AutoCloseable {
                           .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers, volume))
                           .register(ImageApi.PREFIX, new ImageApi(publicUrl, callers, image))
                           .register(OrchestrationApi.PREFIX, new OrchestrationApi(publicUrl, callers, orchestration))
-                          .register(CfnApi.PREFIX, new CfnApi(publicUrl, callers, orchestration, credentials))
+                          .register(CfnApi.PREFIX, new CfnApi(publicUrl, callers, orchestration, credentials, directory))
                           .register(ObjectStoreApi.PREFIX, new ObjectStoreApi(callers, objectStore)))
               .build()
               .start();

@@ -39,8 +39,11 @@ public final class CfnApi implements HttpService {
   private final ServiceContext context;
   private final OrchestrationService service;
   private final UserCredentials credentials;
+  private final dev.kiln.identity.Directory directory;
 
-  public CfnApi(String publicUrl, CallerResolver callers, OrchestrationService service, UserCredentials credentials) {
+  public CfnApi(String publicUrl, CallerResolver callers, OrchestrationService service, UserCredentials credentials,
+      dev.kiln.identity.Directory directory) {
+    this.directory = requireNonNull(directory, "directory is null");
     this.context = new ServiceContext(publicUrl, FaultStyle.HEAT, callers, null);
     this.service = requireNonNull(service, "service is null");
     this.credentials = requireNonNull(credentials, "credentials is null");
@@ -51,6 +54,7 @@ public final class CfnApi implements HttpService {
     ApiRoutes routes = new ApiRoutes(rules, context);
     // The ARN's own slashes split it: arn:openstack:heat::{project}:stacks / name / id / resources / name.
     routes.post("/v1/signal/{arn}/{stack_name}/{stack_id}/resources/{resource_name}", Access.PUBLIC, this::signal);
+    routes.get("/v1/", Access.PUBLIC, this::action);
     routes.unmatchedIsNotFound();
   }
 
@@ -74,8 +78,54 @@ public final class CfnApi implements HttpService {
     return ApiResponse.ok(NullNode.getInstance());
   }
 
+  /**
+   * {@code GET /v1/?Action=DescribeStackResource&StackName=…&LogicalResourceId=…}, signed with a
+   * stack user's EC2 key, as os-collect-config's cfn collector polls a POLL_SERVER_CFN server's
+   * metadata: the resource's detail in Heat's XML, its {@code Metadata} as JSON text.
+   */
+  private ApiResponse action(ApiRequest request) {
+    UserCredential credential = authenticate(request, PREFIX + "/v1/", "GET");
+    String action = request.query("Action").orElse("");
+    if (!action.equals("DescribeStackResource")) {
+      throw ApiError.badRequest("The action " + action + " is not available in Kiln's CFN API.");
+    }
+    String stackName = request.query("StackName").orElseThrow(() -> ApiError.badRequest("StackName is required"));
+    String logical = request.query("LogicalResourceId")
+        .orElseThrow(() -> ApiError.badRequest("LogicalResourceId is required"));
+    // A stack user's project is named after its stack's id: that is the one stack the key may read.
+    String stackId = directory.project(credential.projectId()).name();
+    Actor actor = new Actor(null, credential.userId(), true);
+    dev.kiln.orchestration.Stack stack = service.find(actor, stackId);
+    if (!StackUsers.projectIdOf(stack.id()).equals(credential.projectId())
+        || !(stack.name().equals(stackName) || stack.id().equals(stackName))) {
+      throw new ApiError(403, "AccessDenied", "User is not authorized to perform action");
+    }
+    dev.kiln.orchestration.StackResource resource = service.resource(actor, stack.id(), logical, false);
+    JsonNode metadata = service.resourceMetadata(actor, stack.id(), logical);
+    String xml = "<DescribeStackResourceResponse><DescribeStackResourceResult><StackResourceDetail>"
+        + element("StackId", "arn:openstack:heat::" + stack.projectId() + ":stacks/" + stack.name() + "/" + stack.id())
+        + element("StackName", stack.name())
+        + element("LogicalResourceId", logical)
+        + element("PhysicalResourceId", resource.physicalId())
+        + element("ResourceType", resource.type())
+        + element("ResourceStatus", resource.resourceStatus())
+        + element("Metadata", metadata == null ? "{}" : metadata.toString())
+        + "</StackResourceDetail></DescribeStackResourceResult></DescribeStackResourceResponse>";
+    return ApiResponse.stream("application/xml", -1,
+        new java.io.ByteArrayInputStream(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+  }
+
+  private static String element(String name, String text) {
+    String value = text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    return "<" + name + ">" + value + "</" + name + ">";
+  }
+
   /** The EC2 credential that signed the request, or the CFN API's 403. */
   private UserCredential authenticate(ApiRequest request, String path) {
+    return authenticate(request, path, "POST");
+  }
+
+  private UserCredential authenticate(ApiRequest request, String path, String verb) {
     Map<String, String> params = new HashMap<>();
     for (String name : request.queryNames()) {
       params.put(name, request.query(name).orElse(""));
@@ -101,7 +151,7 @@ public final class CfnApi implements HttpService {
     }
     String host = request.header("Host").orElse("").toLowerCase();
     if (credential == null || !UserCredentials.EC2.equals(credential.type()) || secret == null
-        || !Ec2Signatures.verify(secret, signature, "POST", host, path, params)) {
+        || !Ec2Signatures.verify(secret, signature, verb, host, path, params)) {
       throw new ApiError(403, "SignatureDoesNotMatch",
           "The request signature we calculated does not match the signature you provided");
     }

@@ -116,6 +116,21 @@ class CfnSignalTest {
   }
 
   @Test
+  void aPollServerCfnServersAgentReadsItsMetadataThroughTheCfnApi() throws Exception {
+    // The server's section has only the cfn collector's EC2 key: the agent must use the CFN API.
+    String id = create("cfn-poll", template(true).replace("user_data_format: SOFTWARE_CONFIG",
+        "user_data_format: SOFTWARE_CONFIG\n      software_config_transport: POLL_SERVER_CFN"));
+
+    Await.until(() -> !status("cfn-poll", id).endsWith("_IN_PROGRESS"), Duration.ofSeconds(60), "the stack to settle");
+
+    assertThat(status("cfn-poll", id)).isEqualTo("CREATE_COMPLETE");
+    JsonNode section = tenant.api().get(heat("/stacks/cfn-poll/" + id + "/resources/server/metadata")).expect(200)
+        .at("/metadata/os-collect-config");
+    assertThat(section.has("heat")).isFalse();
+    assertThat(section.at("/cfn/access_key_id").asText()).isNotEmpty();
+  }
+
+  @Test
   void theServersAgentSignalsThroughTheCfnUrl() throws Exception {
     String id = create("cfn-agent", template(true));
 

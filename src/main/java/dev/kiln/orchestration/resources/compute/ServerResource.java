@@ -53,7 +53,7 @@ final class ServerResource implements ResourceType {
     this.updates = new ServerUpdates(cloud, lookups, ports, states);
     this.attributes = new ServerAttributes(cloud);
     this.software = new SoftwareTransport(
-        new dev.kiln.orchestration.software.StackUsers(cloud.identity()), cloud.objectStore(), metadataObjects);
+        new dev.kiln.orchestration.software.StackUsers(cloud.identity()), cloud.objectStore(), metadataObjects, cloud.credentials());
   }
 
   @Override

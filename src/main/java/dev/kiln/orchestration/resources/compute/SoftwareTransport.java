@@ -30,13 +30,17 @@ final class SoftwareTransport {
   private final StackUsers users;
   private final ObjectStoreService objectStore;
   private final MetadataObjects metadataObjects;
+  private final dev.kiln.identity.UserCredentials credentials;
 
   /**
    * @param objectStore Object Storage for POLL_TEMP_URL, or null when this Kiln has none
    * @param metadataObjects the record of metadata objects, or null when this Kiln has no Object Storage
+   * @param credentials Identity's credentials, for POLL_SERVER_CFN's EC2 keys, or null for none
    */
-  SoftwareTransport(StackUsers users, ObjectStoreService objectStore, MetadataObjects metadataObjects) {
+  SoftwareTransport(StackUsers users, ObjectStoreService objectStore, MetadataObjects metadataObjects,
+      dev.kiln.identity.UserCredentials credentials) {
     this.users = requireNonNull(users, "users is null");
+    this.credentials = credentials;
     this.objectStore = objectStore;
     this.metadataObjects = metadataObjects;
   }
@@ -48,15 +52,16 @@ final class SoftwareTransport {
     }
     String transport = properties.path("software_config_transport").asText("POLL_SERVER_HEAT");
     boolean tempUrl = transport.equals("POLL_TEMP_URL") && objectStore != null && metadataObjects != null;
-    if (!transport.equals("POLL_SERVER_HEAT") && !tempUrl) {
+    boolean cfn = transport.equals("POLL_SERVER_CFN") && credentials != null;
+    if (!transport.equals("POLL_SERVER_HEAT") && !tempUrl && !cfn) {
       throw new ResourceError(
           "StackValidationFailed",
-          "software_config_transport " + transport + " is not available in Kiln (POLL_SERVER_CFN needs Heat's CFN API,"
-              + " ZAQAR_MESSAGE Zaqar); use POLL_SERVER_HEAT or POLL_TEMP_URL.");
+          "software_config_transport " + transport + " is not available in this Kiln (ZAQAR_MESSAGE needs Zaqar);"
+              + " use POLL_SERVER_HEAT, POLL_SERVER_CFN or POLL_TEMP_URL.");
     }
     ObjectNode section = (ObjectNode) context.data().get(SECTION);
     if (section == null) {
-      section = tempUrl ? tempUrlSection(context, properties) : heatSection(context);
+      section = tempUrl ? tempUrlSection(context, properties) : cfn ? cfnSection(context) : heatSection(context);
       context.data().set(SECTION, section);
     }
     ObjectNode metadata = JsonNodeFactory.instance.objectNode();
@@ -85,6 +90,29 @@ final class SoftwareTransport {
     if (context.data().path("metadata_swift").isObject() && metadataObjects != null && context.physicalId() != null) {
       metadataObjects.remove(context.physicalId());
     }
+  }
+
+  /**
+   * The cfn collector's section, as Heat's: the CFN API's URL, an EC2 key pair of the server's
+   * stack user, the stack's name and {@code <resource>.Metadata} as the path to read.
+   */
+  private ObjectNode cfnSection(ResourceContext context) {
+    StackUsers.Credentials c = users.ensure(context.stackId(), context.id(), context.physicalName(), context.random());
+    dev.kiln.identity.UserCredential key = credentials.createEc2(c.userId(), c.projectId());
+    JsonNode blob;
+    try {
+      blob = new com.fasterxml.jackson.databind.ObjectMapper().readTree(key.blob());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    ObjectNode section = JsonNodeFactory.instance.objectNode();
+    ObjectNode cfn = section.putObject("cfn");
+    cfn.put("metadata_url", authUrl(context).replace("/identity/v3", "/heat-api-cfn/v1/"));
+    cfn.put("access_key_id", blob.path("access").asText());
+    cfn.put("secret_access_key", blob.path("secret").asText());
+    cfn.put("stack_name", context.stackName());
+    cfn.put("path", context.name() + ".Metadata");
+    return section;
   }
 
   private ObjectNode heatSection(ResourceContext context) {

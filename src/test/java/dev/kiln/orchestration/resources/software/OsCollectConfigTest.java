@@ -120,6 +120,59 @@ class OsCollectConfigTest {
     assertThat(cli.json("stack", "output", "show", "occ-temp", "answer").get("output_value").asText()).isEqualTo("42");
   }
 
+  @Test
+  void theCfnCollectorReadsTheDeploymentsThroughTheCfnApi() throws Exception {
+    Path template = dir.resolve("occ-cfn.yaml");
+    Files.writeString(
+        template,
+        """
+        heat_template_version: 2018-08-31
+        resources:
+          config:
+            type: OS::Heat::SoftwareConfig
+            properties:
+              group: script
+              config: "#!/bin/sh\\necho cfn\\n"
+          server:
+            type: OS::Nova::Server
+            properties:
+              image: cirros
+              flavor: m1.tiny
+              networks: [{network: private}]
+              metadata: {kiln_guest_agent: "off"}
+              user_data_format: SOFTWARE_CONFIG
+              software_config_transport: POLL_SERVER_CFN
+          deployment:
+            type: OS::Heat::SoftwareDeployment
+            properties:
+              name: 40_cfn
+              config: {get_resource: config}
+              server: {get_resource: server}
+              signal_transport: NO_SIGNAL
+        """);
+    cli.ok("stack", "create", "-t", template.toString(), "--wait", "occ-cfn");
+    JsonNode cfn = bootSection("occ-cfn").get("cfn");
+    assertThat(cfn.get("metadata_url").asText()).endsWith("/heat-api-cfn/v1/");
+    assertThat(cfn.get("path").asText()).isEqualTo("server.Metadata");
+
+    Path cache = Files.createDirectories(dir.resolve("cache-cfn"));
+    List<String> command = List.of(
+        "/usr/bin/os-collect-config", "--one-time", "--print", "--cachedir", cache.toString(),
+        "--cfn-metadata-url", cfn.get("metadata_url").asText(), "--cfn-stack-name", cfn.get("stack_name").asText(),
+        "--cfn-path", cfn.get("path").asText(), "--cfn-access-key-id", cfn.get("access_key_id").asText(),
+        "--cfn-secret-access-key", cfn.get("secret_access_key").asText(), "cfn");
+    JsonNode printed = collect(command);
+    assertThat(printed.toString()).contains("40_cfn").contains("echo cfn");
+
+    // A wrong secret signs differently: the CFN API refuses it and the collector gets nothing.
+    List<String> wrong = new ArrayList<>(command);
+    wrong.set(wrong.indexOf(cfn.get("secret_access_key").asText()), "not-the-secret");
+    Process run = new ProcessBuilder(wrong).redirectErrorStream(true).start();
+    String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(run.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(out).doesNotContain("40_cfn");
+  }
+
   /** The os-collect-config section in the server's boot user data, or null before the server exists. */
   private static JsonNode bootSection(String stack) throws IOException {
     JsonNode resource = cli.json("stack", "resource", "show", stack, "server");
