@@ -240,6 +240,37 @@ final class SoftwareDeploymentResource implements ResourceType {
     return serverId != null && !serverId.isEmpty() && cloud.servers().servers().find(serverId).isPresent();
   }
 
+  /**
+   * As Heat: a changed value of an input that the (new) config declares {@code replace_on_change:
+   * true} replaces the deployment instead of updating it, so the new value reaches a new
+   * deployment (and its server runs the CREATE action again).
+   */
+  @Override
+  public boolean needsReplacement(JsonNode previous, JsonNode next) {
+    if (previous == null || next == null) {
+      return false;
+    }
+    String configRef = next.path("config").asText("");
+    if (configRef.isEmpty()) {
+      return false;
+    }
+    Optional<SoftwareConfig> config = software.configById(configRef);
+    if (config.isEmpty()) {
+      return false;
+    }
+    JsonNode before = previous.path("input_values");
+    JsonNode after = next.path("input_values");
+    for (JsonNode input : config.get().inputs()) {
+      JsonNode flag = input.path("replace_on_change");
+      boolean replace = flag.isBoolean() ? flag.booleanValue() : "true".equalsIgnoreCase(flag.asText());
+      String name = input.path("name").asText();
+      if (replace && !before.path(name).equals(after.path(name))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public boolean signalable() {
     return true;
