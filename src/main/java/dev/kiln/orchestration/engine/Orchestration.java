@@ -89,8 +89,25 @@ public final class Orchestration {
             db, clock, ids, new dev.kiln.orchestration.software.MetadataObjects(db, cloud.objectStore()));
     all.addAll(CloudTypes.all(cloud, software.metadataObjects()));
     all.addAll(dev.kiln.orchestration.resources.software.SoftwareTypes.all(cloud, software));
-    return create(
-        db, clock, ids, tasks, templates, constraints, publicUrl, Lifecycle.fromClassPath().plugins(), all, software);
+    List<StackLifecyclePlugin> plugins = new ArrayList<>(Lifecycle.fromClassPath().plugins());
+    plugins.add(stackUserCleanup(new dev.kiln.orchestration.software.StackUsers(cloud.identity())));
+    return create(db, clock, ids, tasks, templates, constraints, publicUrl, plugins, all, software);
+  }
+
+  /**
+   * As Heat deletes a stack's stack-user project with the stack: once a stack's delete completed,
+   * its user project goes (its users went with the resources that made them).
+   */
+  private static StackLifecyclePlugin stackUserCleanup(dev.kiln.orchestration.software.StackUsers users) {
+    return new StackLifecyclePlugin() {
+      @Override
+      public void after(Operation operation) {
+        if (operation.action() == dev.kiln.orchestration.StackAction.DELETE
+            && operation.outcome() == dev.kiln.orchestration.StackStatus.COMPLETE) {
+          users.deleteProject(operation.stack().id());
+        }
+      }
+    };
   }
 
   /** A service with exactly these resource types (tests add their own to the built-in ones). */

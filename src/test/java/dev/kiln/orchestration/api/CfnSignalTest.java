@@ -139,5 +139,12 @@ class CfnSignalTest {
     assertThat(status("cfn-agent", id)).isEqualTo("CREATE_COMPLETE");
     assertThat(tenant.api().get(heat("/stacks/cfn-agent/" + id + "/outputs/answer")).expect(200)
         .at("/output/output_value").asText()).isEqualTo("42");
+
+    // The stack's user project goes with the stack.
+    String userProject = "/identity/v3/projects/" + dev.kiln.orchestration.software.StackUsers.projectIdOf(id);
+    kiln.admin().get(userProject).expect(200);
+    tenant.api().delete(heat("/stacks/cfn-agent/" + id)).expect(204);
+    Await.until(() -> status("cfn-agent", id).equals("DELETE_COMPLETE"), Duration.ofSeconds(30), "the stack to go");
+    Await.until(() -> kiln.admin().get(userProject).status() == 404, "the stack's user project to go");
   }
 }
