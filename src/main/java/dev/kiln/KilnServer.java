@@ -37,6 +37,7 @@ import dev.kiln.network.api.NetworkApi;
 import dev.kiln.objectstore.ObjectStoreService;
 import dev.kiln.objectstore.api.ObjectStoreApi;
 import dev.kiln.orchestration.OrchestrationService;
+import dev.kiln.orchestration.api.CfnApi;
 import dev.kiln.orchestration.api.OrchestrationApi;
 import dev.kiln.orchestration.engine.Orchestration;
 import dev.kiln.orchestration.resources.Cloud;
@@ -177,12 +178,12 @@ public final class KilnServer implements AutoCloseable {
           (serverId, name, volumeId) ->
               compute.externalEvents().record(serverId, name, volumeId, ExternalEvents.COMPLETED, Source.VOLUME));
       String publicUrl = config.publicUrl();
-      Cloud cloud = new Cloud(compute, serverServices, network, volume, image, directory);
       // Signal URLs need the port the server listens on, known once it listens (port 0: the OS picks).
       java.util.concurrent.atomic.AtomicReference<String> listening =
           new java.util.concurrent.atomic.AtomicReference<>(config.baseUrl(config.port()));
       ObjectStoreService objectStore =
           ObjectStoreService.create(db, clock, ids, random, config.dataDir(), listening::get);
+      Cloud cloud = new Cloud(compute, serverServices, network, volume, image, directory, objectStore, credentials);
       OrchestrationService orchestration =
           Orchestration.create(
               db,
@@ -215,6 +216,7 @@ public final class KilnServer implements AutoCloseable {
                           .register(VolumeApi.PREFIX, new VolumeApi(publicUrl, callers, volume))
                           .register(ImageApi.PREFIX, new ImageApi(publicUrl, callers, image))
                           .register(OrchestrationApi.PREFIX, new OrchestrationApi(publicUrl, callers, orchestration))
+                          .register(CfnApi.PREFIX, new CfnApi(publicUrl, callers, orchestration, credentials, directory))
                           .register(ObjectStoreApi.PREFIX, new ObjectStoreApi(callers, objectStore)))
               .build()
               .start();

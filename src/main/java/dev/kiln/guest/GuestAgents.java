@@ -197,6 +197,9 @@ public final class GuestAgents implements AutoCloseable {
     if (bootstrap.request() != null) {
       collectors.add(new RequestCollector(http, bootstrap.request().metadataUrl()));
     }
+    if (bootstrap.cfn() != null) {
+      collectors.add(new CfnCollector(http, bootstrap.cfn()));
+    }
     Duration interval = bootstrap.pollingInterval() != null ? bootstrap.pollingInterval() : settings.pollingInterval();
     return new GuestAgent(
         serverId, collectors, sandbox(serverId), hooks, new DeploymentSignals(http, clock, settings.signalBackoff()),

@@ -13,9 +13,18 @@ import java.util.Optional;
  *
  * @param heat the heat collector's settings, or null
  * @param request the request collector's settings, or null
+ * @param cfn the cfn collector's settings, or null
  * @param pollingInterval the interval the section asks for, or null for the agents' default
  */
-public record GuestBootstrap(Heat heat, Request request, Duration pollingInterval) {
+public record GuestBootstrap(Heat heat, Request request, Cfn cfn, Duration pollingInterval) {
+
+  /** A bootstrap with the heat and request collectors only. */
+  public GuestBootstrap(Heat heat, Request request, Duration pollingInterval) {
+    this(heat, request, null, pollingInterval);
+  }
+
+  /** The cfn collector: DescribeStackResource on Heat's CFN API, signed with an EC2 key. */
+  public record Cfn(String metadataUrl, String accessKeyId, String secretAccessKey, String stackName, String path) {}
 
   /** The heat collector: a Keystone login, then a resource's metadata from the orchestration API. */
   public record Heat(
@@ -51,10 +60,17 @@ public record GuestBootstrap(Heat heat, Request request, Duration pollingInterva
     if ((named.isEmpty() || named.contains("request")) && text(r, "metadata_url") != null) {
       request = new Request(text(r, "metadata_url"));
     }
-    if (heat == null && request == null) {
+    JsonNode c = section.path("cfn");
+    Cfn cfn = null;
+    if ((named.isEmpty() || named.contains("cfn")) && text(c, "metadata_url") != null && text(c, "access_key_id") != null
+        && text(c, "secret_access_key") != null && text(c, "path") != null) {
+      cfn = new Cfn(text(c, "metadata_url"), text(c, "access_key_id"), text(c, "secret_access_key"),
+          text(c, "stack_name") == null ? "" : text(c, "stack_name"), text(c, "path"));
+    }
+    if (heat == null && request == null && cfn == null) {
       return Optional.empty();
     }
-    return Optional.of(new GuestBootstrap(heat, request, interval(section.path("polling_interval"))));
+    return Optional.of(new GuestBootstrap(heat, request, cfn, interval(section.path("polling_interval"))));
   }
 
   private static Duration interval(JsonNode value) {
@@ -81,6 +97,7 @@ public record GuestBootstrap(Heat heat, Request request, Duration pollingInterva
   public String toString() {
     // The password stays out of logs.
     return "GuestBootstrap[heat=" + (heat == null ? null : heat.stackId() + "/" + heat.resourceName())
-        + ", request=" + (request == null ? null : "set") + ", pollingInterval=" + pollingInterval + "]";
+        + ", request=" + (request == null ? null : "set") + ", cfn=" + (cfn == null ? null : cfn.path())
+        + ", pollingInterval=" + pollingInterval + "]";
   }
 }

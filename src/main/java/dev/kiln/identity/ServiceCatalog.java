@@ -46,6 +46,7 @@ public final class ServiceCatalog {
           new Service("block-storage", "cinder", "/volume/v3/{project_id}"),
           new Service("image", "glance", "/image"),
           new Service("orchestration", "heat", "/heat-api/v1/{project_id}"),
+          new Service("cloudformation", "heat-cfn", "/heat-api-cfn/v1"),
           new Service("object-store", "swift", "/object-store/v1/AUTH_{project_id}"));
 
   private ServiceCatalog() {}

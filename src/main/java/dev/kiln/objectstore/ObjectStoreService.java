@@ -143,6 +143,19 @@ public record ObjectStoreService(
     }
   }
 
+  /** Deletes the container if it holds no object; false when it was not there or not empty. */
+  public boolean deleteContainerIfEmpty(String projectId, String container) {
+    try {
+      containers.delete(Account.of(projectId), container);
+      return true;
+    } catch (Refusal e) {
+      if (e.kind() == Refusal.Kind.NOT_FOUND || e.kind() == Refusal.Kind.CONFLICT) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /** Percent-encodes a name for a URL path, keeping its slashes. */
   static String encodePath(String name) {
     return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/")

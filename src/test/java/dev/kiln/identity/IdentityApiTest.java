@@ -68,7 +68,7 @@ class IdentityApiTest {
     assertThat(token.get("catalog").findValuesAsText("type"))
         .containsExactlyInAnyOrder(
             "identity", "compute", "network", "volumev3", "block-storage", "image", "orchestration",
-            "object-store");
+            "cloudformation", "object-store");
     String projectId = token.at("/project/id").asText();
     assertThat(token.get("catalog").toString()).contains("/volume/v3/" + projectId);
   }

@@ -32,12 +32,13 @@ final class EngineService implements OrchestrationService {
   private final StackReads reads;
   private final dev.kiln.orchestration.software.SoftwareService software;
 
-  EngineService(Engine engine, StackCommands commands, StackUpdates updates, StackReads reads) {
+  EngineService(Engine engine, StackCommands commands, StackUpdates updates, StackReads reads,
+      dev.kiln.orchestration.software.SoftwareService software) {
     this.engine = requireNonNull(engine, "engine is null");
     this.commands = requireNonNull(commands, "commands is null");
     this.updates = requireNonNull(updates, "updates is null");
     this.reads = requireNonNull(reads, "reads is null");
-    this.software = new dev.kiln.orchestration.software.SoftwareService(engine.db(), engine.clock(), engine.ids());
+    this.software = requireNonNull(software, "software is null");
   }
 
   @Override

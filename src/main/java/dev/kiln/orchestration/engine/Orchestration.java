@@ -84,11 +84,30 @@ public final class Orchestration {
       java.util.function.Supplier<String> publicUrl,
       Cloud cloud) {
     List<ResourceType> all = new ArrayList<>(BuiltinTypes.all());
-    all.addAll(CloudTypes.all(cloud));
-    all.addAll(
-        dev.kiln.orchestration.resources.software.SoftwareTypes.all(
-            cloud, new dev.kiln.orchestration.software.SoftwareService(db, clock, ids)));
-    return create(db, clock, ids, tasks, templates, constraints, publicUrl, Lifecycle.fromClassPath().plugins(), all);
+    var software =
+        new dev.kiln.orchestration.software.SoftwareService(
+            db, clock, ids, new dev.kiln.orchestration.software.MetadataObjects(db, cloud.objectStore()));
+    all.addAll(CloudTypes.all(cloud, software.metadataObjects()));
+    all.addAll(dev.kiln.orchestration.resources.software.SoftwareTypes.all(cloud, software));
+    List<StackLifecyclePlugin> plugins = new ArrayList<>(Lifecycle.fromClassPath().plugins());
+    plugins.add(stackUserCleanup(new dev.kiln.orchestration.software.StackUsers(cloud.identity())));
+    return create(db, clock, ids, tasks, templates, constraints, publicUrl, plugins, all, software);
+  }
+
+  /**
+   * As Heat deletes a stack's stack-user project with the stack: once a stack's delete completed,
+   * its user project goes (its users went with the resources that made them).
+   */
+  private static StackLifecyclePlugin stackUserCleanup(dev.kiln.orchestration.software.StackUsers users) {
+    return new StackLifecyclePlugin() {
+      @Override
+      public void after(Operation operation) {
+        if (operation.action() == dev.kiln.orchestration.StackAction.DELETE
+            && operation.outcome() == dev.kiln.orchestration.StackStatus.COMPLETE) {
+          users.deleteProject(operation.stack().id());
+        }
+      }
+    };
   }
 
   /** A service with exactly these resource types (tests add their own to the built-in ones). */
@@ -103,7 +122,8 @@ public final class Orchestration {
       List<StackLifecyclePlugin> plugins,
       List<ResourceType> typeList) {
     requireNonNull(publicUrl, "publicUrl is null");
-    return create(db, clock, ids, tasks, templates, constraints, () -> publicUrl, plugins, typeList);
+    return create(db, clock, ids, tasks, templates, constraints, () -> publicUrl, plugins, typeList,
+        new dev.kiln.orchestration.software.SoftwareService(db, clock, ids));
   }
 
   private static OrchestrationService create(
@@ -115,7 +135,8 @@ public final class Orchestration {
       ConstraintCheckers constraints,
       java.util.function.Supplier<String> publicUrl,
       List<StackLifecyclePlugin> plugins,
-      List<ResourceType> typeList) {
+      List<ResourceType> typeList,
+      dev.kiln.orchestration.software.SoftwareService software) {
     requireNonNull(tasks, "tasks is null");
     ResourceTypes types = new ResourceTypes(typeList, BuiltinTypes.providerTemplate());
     Engine engine =
@@ -127,6 +148,7 @@ public final class Orchestration {
     Operations operations = new Operations();
     tasks.register(OperationTask.KIND, new OperationTask(runner, new Lifecycle(plugins), operations));
     return new EngineService(
-        engine, new StackCommands(runner, tasks, operations), new StackUpdates(runner, tasks, operations), new StackReads(runner));
+        engine, new StackCommands(runner, tasks, operations), new StackUpdates(runner, tasks, operations), new StackReads(runner),
+        software);
   }
 }

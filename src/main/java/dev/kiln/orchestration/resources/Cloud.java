@@ -20,7 +20,19 @@ public record Cloud(
     NetworkService network,
     VolumeService volume,
     ImageService image,
-    Directory identity) {
+    Directory identity,
+    dev.kiln.objectstore.ObjectStoreService objectStore,
+    dev.kiln.identity.UserCredentials credentials) {
+
+  /**
+   * A cloud with no Object Storage and no EC2 credentials (the temp-URL and CFN transports are then
+   * refused).
+   */
+  public Cloud(
+      ComputeService compute, ServerServices servers, NetworkService network, VolumeService volume, ImageService image,
+      Directory identity) {
+    this(compute, servers, network, volume, image, identity, null, null);
+  }
 
   public Cloud {
     requireNonNull(compute, "compute is null");

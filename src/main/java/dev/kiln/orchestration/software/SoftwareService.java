@@ -29,11 +29,29 @@ public final class SoftwareService {
   private final Database db;
   private final Clock clock;
   private final IdGenerator ids;
+  private final MetadataObjects objects;
 
+  /** A service with no Object Storage: POLL_TEMP_URL servers are not possible. */
   public SoftwareService(Database db, Clock clock, IdGenerator ids) {
+    this(db, clock, ids, new MetadataObjects(db, null));
+  }
+
+  /** A service that rewrites POLL_TEMP_URL servers' metadata objects whenever their deployments change. */
+  public SoftwareService(Database db, Clock clock, IdGenerator ids, MetadataObjects objects) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
+    this.objects = requireNonNull(objects, "objects is null");
+  }
+
+  /** The POLL_TEMP_URL metadata objects this service keeps current. */
+  public MetadataObjects metadataObjects() {
+    return objects;
+  }
+
+  /** Rewrites the server's metadata object, when it is a POLL_TEMP_URL server, as Heat pushes metadata. */
+  private void publish(String serverId) {
+    objects.publish(serverId, () -> metadata(null, serverId));
   }
 
   /** What a config is made from; {@code id} null for a new random id (a resource passes its own). */
@@ -144,6 +162,7 @@ public final class SoftwareService {
     if (!store.insertDeployment(d)) {
       return deployment(actor, d.id());
     }
+    publish(d.serverId());
     return d;
   }
 
@@ -178,14 +197,18 @@ public final class SoftwareService {
               or(change.action(), d.action()), or(status, d.status()), or(change.statusReason(), d.statusReason()),
               d.createdAt(), clock.instant());
       if (store.updateDeployment(next, d.status()) || attempt > 10) {
+        if (!next.configId().equals(d.configId())) {
+          publish(next.serverId());
+        }
         return next;
       }
     }
   }
 
   public void deleteDeployment(Actor actor, String id) {
-    deployment(actor, id);
+    SoftwareDeployment d = deployment(actor, id);
     store().deleteDeployment(id);
+    publish(d.serverId());
   }
 
   /**

@@ -10,8 +10,13 @@ public final class ComputeTypes {
   private ComputeTypes() {}
 
   public static List<ResourceType> all(Cloud cloud) {
+    return all(cloud, null);
+  }
+
+  /** @param metadataObjects where POLL_TEMP_URL servers' metadata objects are recorded, or null for none */
+  public static List<ResourceType> all(Cloud cloud, dev.kiln.orchestration.software.MetadataObjects metadataObjects) {
     return List.of(
-        new ServerResource(cloud), new ServerGroupResource(cloud), new KeyPairResource(cloud), new FlavorResource(cloud));
+        new ServerResource(cloud, metadataObjects), new ServerGroupResource(cloud), new KeyPairResource(cloud), new FlavorResource(cloud));
   }
 
   public static List<CustomConstraint> constraints(Cloud cloud) {

@@ -42,13 +42,19 @@ final class ServerResource implements ResourceType {
   private final SoftwareTransport software;
 
   ServerResource(Cloud cloud) {
+    this(cloud, null);
+  }
+
+  /** @param metadataObjects where POLL_TEMP_URL servers' metadata objects are recorded, or null for none */
+  ServerResource(Cloud cloud, dev.kiln.orchestration.software.MetadataObjects metadataObjects) {
     this.cloud = requireNonNull(cloud, "cloud is null");
     this.lookups = new Lookups(cloud);
     this.ports = new ServerPorts(cloud, lookups);
     this.states = new ServerStates(cloud);
     this.updates = new ServerUpdates(cloud, lookups, ports, states);
     this.attributes = new ServerAttributes(cloud);
-    this.software = new SoftwareTransport(new dev.kiln.orchestration.software.StackUsers(cloud.identity()));
+    this.software = new SoftwareTransport(
+        new dev.kiln.orchestration.software.StackUsers(cloud.identity()), cloud.objectStore(), metadataObjects, cloud.credentials());
   }
 
   @Override
@@ -75,6 +81,7 @@ final class ServerResource implements ResourceType {
       server = boot(context, props, name, bootMetadata);
     }
     context.physicalId(server.id());
+    software.booted(context, server.id());
     states.await(context, server.id(), Server.ACTIVE, Set.of(Server.BUILD));
     updates.associateFloatingIps(context, props, server.id());
   }

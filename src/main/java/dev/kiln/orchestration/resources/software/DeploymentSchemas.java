@@ -16,10 +16,10 @@ final class DeploymentSchemas {
   static final String GROUP_TYPE = "OS::Heat::SoftwareDeploymentGroup";
   static final String STRUCTURED_GROUP_TYPE = "OS::Heat::StructuredDeploymentGroup";
   /**
-   * Heat takes its default from the operator's {@code default_deployment_signal_transport}; Kiln's
-   * is HEAT_SIGNAL, the transport it has (there is no CFN API to pre-sign URLs for).
+   * Heat takes its default from the operator's {@code default_deployment_signal_transport}, which
+   * is CFN_SIGNAL unless changed; so is Kiln's.
    */
-  static final String DEFAULT_TRANSPORT = "HEAT_SIGNAL";
+  static final String DEFAULT_TRANSPORT = "CFN_SIGNAL";
   static final List<String> ACTIONS = List.of("CREATE", "UPDATE", "DELETE", "SUSPEND", "RESUME");
 
   static final ResourceSchema PLAIN = schema(TYPE, false, false);

@@ -38,9 +38,11 @@ final class SoftwareDeploymentResource implements ResourceType {
   private final SoftwareService software;
   private final StackUsers users;
   private final boolean structured;
+  private final SwiftSignals swiftSignals;
 
   SoftwareDeploymentResource(Cloud cloud, SoftwareService software, StackUsers users, boolean structured) {
     this.cloud = requireNonNull(cloud, "cloud is null");
+    this.swiftSignals = new SwiftSignals(cloud.objectStore(), software);
     this.software = requireNonNull(software, "software is null");
     this.users = requireNonNull(users, "users is null");
     this.structured = structured;
@@ -90,6 +92,7 @@ final class SoftwareDeploymentResource implements ResourceType {
       }
     }
     users.delete(context.id());
+    swiftSignals.remove(context);
   }
 
   /** Deploys for {@code action} if the resource's {@code actions} name it, and waits for the outcome. */
@@ -111,14 +114,21 @@ final class SoftwareDeploymentResource implements ResourceType {
           p.path("input_values_validation").asText("LAX"));
     }
     String transport = p.path("signal_transport").asText(DeploymentSchemas.DEFAULT_TRANSPORT);
-    if (transport.equals("CFN_SIGNAL") || transport.equals("TEMP_URL_SIGNAL") || transport.equals("ZAQAR_SIGNAL")) {
+    boolean tempUrl = transport.equals("TEMP_URL_SIGNAL");
+    boolean cfn = transport.equals("CFN_SIGNAL");
+    if (transport.equals("ZAQAR_SIGNAL") || (tempUrl && cloud.objectStore() == null)
+        || (cfn && cloud.credentials() == null)) {
       throw new ResourceError(
           "StackValidationFailed",
-          "signal_transport " + transport + " is not available in Kiln (it needs Heat's CFN API, Object Storage or"
-              + " Zaqar); use HEAT_SIGNAL or NO_SIGNAL.");
+          "signal_transport " + transport + " is not available in this Kiln (it needs EC2 credentials, Object Storage"
+              + " or Zaqar); use HEAT_SIGNAL, CFN_SIGNAL, TEMP_URL_SIGNAL or NO_SIGNAL.");
     }
-    StackUsers.Credentials credentials = transport.equals("HEAT_SIGNAL") ? credentials(context) : null;
-    DerivedInputs.Signal signal = new DerivedInputs.Signal(transport, credentials, authUrl(context), context.signalUrl());
+    StackUsers.Credentials credentials = transport.equals("HEAT_SIGNAL") || cfn ? credentials(context) : null;
+    // TEMP_URL_SIGNAL: the object is emptied before the deployment is (re)started, so only a signal
+    // written for this action counts. CFN_SIGNAL: a URL pre-signed with the stack user's EC2 key.
+    String signalUrl = tempUrl ? swiftSignals.reset(context)
+        : cfn ? new CfnSignalUrls(cloud.credentials()).signalUrl(context, credentials) : context.signalUrl();
+    DerivedInputs.Signal signal = new DerivedInputs.Signal(transport, credentials, authUrl(context), signalUrl);
     String name = p.hasNonNull("name") ? p.get("name").asText() : source.name() != null ? source.name() : context.physicalName();
     SoftwareConfig derived =
         software.createConfig(
@@ -150,11 +160,11 @@ final class SoftwareDeploymentResource implements ResourceType {
     }
     context.physicalId(id);
     if (!noSignal) {
-      await(context, id, serverId);
+      await(context, id, serverId, tempUrl);
     }
   }
 
-  private void await(ResourceContext context, String id, String serverId) throws Exception {
+  private void await(ResourceContext context, String id, String serverId, boolean tempUrl) throws Exception {
     // Give up a little before the stack's deadline: the engine interrupts steps at the deadline,
     // and failing the deployment is a write that should not race that interrupt.
     Instant until = context.deadline().minusSeconds(2);
@@ -167,14 +177,18 @@ final class SoftwareDeploymentResource implements ResourceType {
       if (d.status().equals(SoftwareDeployment.FAILED)) {
         throw new ResourceError("Error", "Deployment to server failed: " + d.statusReason());
       }
+      if (tempUrl && swiftSignals.take(context, id)) {
+        continue;
+      }
       Instant now = context.clock().instant();
       if (!now.isBefore(until)) {
         String reason = "Deployment to server " + serverId + " timed out waiting for its signal";
         software.failInProgress(id, reason);
         throw new ResourceError("Timeout", reason);
       }
-      // Woken by a signal; a deployment completed through the API (PUT) is seen within a second.
-      Instant next = now.plusSeconds(1);
+      // Woken by a signal; a deployment completed through the API (PUT) is seen within a second, a
+      // signal written to the temp-URL object (which Kiln polls, as Heat does) within a fifth.
+      Instant next = tempUrl ? now.plusMillis(200) : now.plusSeconds(1);
       try {
         context.awaitSignal(List.of(), next.isBefore(until) ? next : until);
       } catch (InterruptedException e) {
@@ -224,6 +238,37 @@ final class SoftwareDeploymentResource implements ResourceType {
 
   private boolean serverExists(String serverId) {
     return serverId != null && !serverId.isEmpty() && cloud.servers().servers().find(serverId).isPresent();
+  }
+
+  /**
+   * As Heat: a changed value of an input that the (new) config declares {@code replace_on_change:
+   * true} replaces the deployment instead of updating it, so the new value reaches a new
+   * deployment (and its server runs the CREATE action again).
+   */
+  @Override
+  public boolean needsReplacement(JsonNode previous, JsonNode next) {
+    if (previous == null || next == null) {
+      return false;
+    }
+    String configRef = next.path("config").asText("");
+    if (configRef.isEmpty()) {
+      return false;
+    }
+    Optional<SoftwareConfig> config = software.configById(configRef);
+    if (config.isEmpty()) {
+      return false;
+    }
+    JsonNode before = previous.path("input_values");
+    JsonNode after = next.path("input_values");
+    for (JsonNode input : config.get().inputs()) {
+      JsonNode flag = input.path("replace_on_change");
+      boolean replace = flag.isBoolean() ? flag.booleanValue() : "true".equalsIgnoreCase(flag.asText());
+      String name = input.path("name").asText();
+      if (replace && !before.path(name).equals(after.path(name))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
