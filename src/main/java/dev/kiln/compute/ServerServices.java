@@ -4,9 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.actions.ServerActions;
+import dev.kiln.compute.actions.ServerDiagnostics;
+import dev.kiln.compute.actions.ServerRescues;
 import dev.kiln.compute.actions.ServerRebuilds;
 import dev.kiln.compute.actions.ServerSnapshots;
 import dev.kiln.compute.attach.ServerInterfaces;
+import dev.kiln.compute.attach.ServerSecurityGroups;
 import dev.kiln.compute.attach.ServerVolumeAttachments;
 import dev.kiln.compute.metadata.InstanceMetadata;
 import dev.kiln.compute.moves.ServerLiveMigrations;
@@ -33,7 +36,10 @@ public record ServerServices(
     ServerLiveMigrations liveMigrations,
     ServerInterfaces interfaces,
     ServerVolumeAttachments volumeAttachments,
-    InstanceMetadata metadata) {
+    InstanceMetadata metadata,
+    ServerSecurityGroups securityGroups,
+    ServerDiagnostics diagnostics,
+    ServerRescues rescues) {
 
   public ServerServices {
     requireNonNull(servers, "servers is null");
@@ -45,6 +51,9 @@ public record ServerServices(
     requireNonNull(interfaces, "interfaces is null");
     requireNonNull(volumeAttachments, "volumeAttachments is null");
     requireNonNull(metadata, "metadata is null");
+    requireNonNull(securityGroups, "securityGroups is null");
+    requireNonNull(diagnostics, "diagnostics is null");
+    requireNonNull(rescues, "rescues is null");
   }
 
   public static ServerServices create(
@@ -60,9 +69,10 @@ public record ServerServices(
     Servers servers = new Servers(
             db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.keypairs(), compute.quotas(),
             network, image, volume, tasks);
+    ServerActions actions = new ServerActions(db, clock, ids, compute.driver(), servers, tasks);
     return new ServerServices(
         servers,
-        new ServerActions(db, clock, ids, compute.driver(), servers, tasks),
+        actions,
         new ServerMoves(
             db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.quotas(), servers, network, tasks),
         new ServerRebuilds(db, clock, ids, compute.driver(), compute.keypairs(), servers, image, tasks),
@@ -70,6 +80,9 @@ public record ServerServices(
         new ServerLiveMigrations(db, clock, ids, compute.fleet(), compute.driver(), network, servers, tasks),
         new ServerInterfaces(db, clock, ids, compute.driver(), network, servers, tasks),
         new ServerVolumeAttachments(db, clock, ids, compute.driver(), servers, tasks),
-        new InstanceMetadata(clock, servers, compute.keypairs(), network, random));
+        new InstanceMetadata(clock, servers, compute.keypairs(), network, random),
+        new ServerSecurityGroups(servers, network),
+        new ServerDiagnostics(clock, servers, network),
+        new ServerRescues(actions, servers, image));
   }
 }

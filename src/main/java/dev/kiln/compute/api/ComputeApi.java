@@ -84,7 +84,8 @@ public final class ComputeApi implements HttpService {
     LiveMigrationsApi live = new LiveMigrationsApi(servers.liveMigrations());
     new ServerActionsApi(
             servers.actions(), new MoveActionsApi(servers.moves(), servers.rebuilds(), servers.servers()), live,
-            new SnapshotActionsApi(servers.snapshots()))
+            new SnapshotActionsApi(servers.snapshots()), servers.securityGroups(), servers.servers(),
+            servers.rescues())
         .register(routes);
     live.register(routes);
     new MigrationsApi(servers.moves()).register(routes);
@@ -103,6 +104,9 @@ public final class ComputeApi implements HttpService {
     new InstanceMetadataApi(servers.metadata()).register(routes);
     new ImagesProxyApi(images).register(routes);
     new ServerExternalEventsApi(compute.externalEvents()).register(routes);
+    new ServerDiagnosticsApi(servers.diagnostics()).register(routes);
+    new ServerPasswordApi(servers.servers()).register(routes);
+    new ExtensionsApi().register(routes);
     routes.unmatchedIsNotFound();
   }
 
