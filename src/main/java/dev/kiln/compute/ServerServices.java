@@ -14,6 +14,7 @@ import dev.kiln.compute.attach.ServerVolumeAttachments;
 import dev.kiln.compute.metadata.InstanceMetadata;
 import dev.kiln.compute.moves.ServerLiveMigrations;
 import dev.kiln.compute.moves.ServerMoves;
+import dev.kiln.compute.moves.ServerShelves;
 import dev.kiln.compute.servers.Servers;
 import dev.kiln.image.ImageService;
 import dev.kiln.network.NetworkService;
@@ -39,7 +40,8 @@ public record ServerServices(
     InstanceMetadata metadata,
     ServerSecurityGroups securityGroups,
     ServerDiagnostics diagnostics,
-    ServerRescues rescues) {
+    ServerRescues rescues,
+    ServerShelves shelves) {
 
   public ServerServices {
     requireNonNull(servers, "servers is null");
@@ -54,6 +56,7 @@ public record ServerServices(
     requireNonNull(securityGroups, "securityGroups is null");
     requireNonNull(diagnostics, "diagnostics is null");
     requireNonNull(rescues, "rescues is null");
+    requireNonNull(shelves, "shelves is null");
   }
 
   public static ServerServices create(
@@ -83,6 +86,7 @@ public record ServerServices(
         new InstanceMetadata(clock, servers, compute.keypairs(), network, random),
         new ServerSecurityGroups(servers, network),
         new ServerDiagnostics(clock, servers, network),
-        new ServerRescues(actions, servers, image));
+        new ServerRescues(actions, servers, image),
+        new ServerShelves(db, clock, ids, compute.fleet(), compute.driver(), servers, network, image, tasks));
   }
 }

@@ -85,7 +85,7 @@ public final class ComputeApi implements HttpService {
     new ServerActionsApi(
             servers.actions(), new MoveActionsApi(servers.moves(), servers.rebuilds(), servers.servers()), live,
             new SnapshotActionsApi(servers.snapshots()), servers.securityGroups(), servers.servers(),
-            servers.rescues())
+            servers.rescues(), servers.shelves())
         .register(routes);
     live.register(routes);
     new MigrationsApi(servers.moves()).register(routes);

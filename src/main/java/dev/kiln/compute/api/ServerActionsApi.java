@@ -7,6 +7,7 @@ import dev.kiln.compute.actions.ServerActions.Action;
 import dev.kiln.compute.actions.ServerActions;
 import dev.kiln.compute.actions.ServerRescues;
 import dev.kiln.compute.attach.ServerSecurityGroups;
+import dev.kiln.compute.moves.ServerShelves;
 import dev.kiln.compute.servers.Servers;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiError;
@@ -33,7 +34,8 @@ final class ServerActionsApi {
 
   ServerActionsApi(
       ServerActions actions, MoveActionsApi moves, LiveMigrationsApi live, SnapshotActionsApi snapshots,
-      ServerSecurityGroups securityGroups, Servers servers, ServerRescues rescues) {
+      ServerSecurityGroups securityGroups, Servers servers, ServerRescues rescues, ServerShelves shelves) {
+    this.shelves = requireNonNull(shelves, "shelves is null");
     this.rescues = requireNonNull(rescues, "rescues is null");
     this.snapshots = requireNonNull(snapshots, "snapshots is null");
     this.securityGroups = requireNonNull(securityGroups, "securityGroups is null");
@@ -47,6 +49,7 @@ final class ServerActionsApi {
   private final ServerSecurityGroups securityGroups;
   private final Servers servers;
   private final ServerRescues rescues;
+  private final ServerShelves shelves;
 
   void register(ApiRoutes routes) {
     routes.post(ACTION, Access.AUTHENTICATED, this::action);
@@ -176,6 +179,24 @@ final class ServerActionsApi {
       case "unrescue" -> {
         requireNullBody(name, body);
         rescues.unrescue(actor, id);
+      }
+      case "shelve" -> {
+        requireNullBody(name, body);
+        shelves.shelve(actor, id);
+      }
+      case "shelveOffload" -> {
+        requireNullBody(name, body);
+        shelves.shelveOffload(actor, id);
+      }
+      case "unshelve" -> {
+        if (!body.isNull() && !(body.isObject() && body.isEmpty())) {
+          // 2.77 lets an object name the availability zone to unshelve into; Kiln does not place
+          // by a zone asked for at unshelve yet, and says so rather than ignore it.
+          throw Nova.atLeast(request, 77)
+              ? ApiError.badRequest("Kiln does not support choosing an availability zone at unshelve")
+              : Nova.invalid(name, body, "is not of type 'null'");
+        }
+        shelves.unshelve(actor, id);
       }
       case "restore" -> {
         requireNullBody(name, body);
