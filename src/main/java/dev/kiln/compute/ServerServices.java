@@ -8,6 +8,7 @@ import dev.kiln.compute.actions.ServerDiagnostics;
 import dev.kiln.compute.actions.ServerRescues;
 import dev.kiln.compute.actions.ServerRebuilds;
 import dev.kiln.compute.actions.ServerSnapshots;
+import dev.kiln.compute.attach.ServerFloatingIps;
 import dev.kiln.compute.attach.ServerInterfaces;
 import dev.kiln.compute.attach.ServerSecurityGroups;
 import dev.kiln.compute.attach.ServerVolumeAttachments;
@@ -41,7 +42,8 @@ public record ServerServices(
     ServerSecurityGroups securityGroups,
     ServerDiagnostics diagnostics,
     ServerRescues rescues,
-    ServerShelves shelves) {
+    ServerShelves shelves,
+    ServerFloatingIps floatingIps) {
 
   public ServerServices {
     requireNonNull(servers, "servers is null");
@@ -57,6 +59,7 @@ public record ServerServices(
     requireNonNull(diagnostics, "diagnostics is null");
     requireNonNull(rescues, "rescues is null");
     requireNonNull(shelves, "shelves is null");
+    requireNonNull(floatingIps, "floatingIps is null");
   }
 
   public static ServerServices create(
@@ -87,6 +90,7 @@ public record ServerServices(
         new ServerSecurityGroups(servers, network),
         new ServerDiagnostics(clock, servers, network),
         new ServerRescues(actions, servers, image),
-        new ServerShelves(db, clock, ids, compute.fleet(), compute.driver(), servers, network, image, tasks));
+        new ServerShelves(db, clock, ids, compute.fleet(), compute.driver(), servers, network, image, tasks),
+        new ServerFloatingIps(servers, network));
   }
 }

@@ -34,7 +34,9 @@ final class ServerActionsApi {
 
   ServerActionsApi(
       ServerActions actions, MoveActionsApi moves, LiveMigrationsApi live, SnapshotActionsApi snapshots,
-      ServerSecurityGroups securityGroups, Servers servers, ServerRescues rescues, ServerShelves shelves) {
+      ServerSecurityGroups securityGroups, Servers servers, ServerRescues rescues, ServerShelves shelves,
+      FloatingIpsProxyApi floatingIps) {
+    this.floatingIps = requireNonNull(floatingIps, "floatingIps is null");
     this.shelves = requireNonNull(shelves, "shelves is null");
     this.rescues = requireNonNull(rescues, "rescues is null");
     this.snapshots = requireNonNull(snapshots, "snapshots is null");
@@ -50,6 +52,7 @@ final class ServerActionsApi {
   private final Servers servers;
   private final ServerRescues rescues;
   private final ServerShelves shelves;
+  private final FloatingIpsProxyApi floatingIps;
 
   void register(ApiRoutes routes) {
     routes.post(ACTION, Access.AUTHENTICATED, this::action);
@@ -179,6 +182,12 @@ final class ServerActionsApi {
       case "unrescue" -> {
         requireNullBody(name, body);
         rescues.unrescue(actor, id);
+      }
+      case "addFloatingIp" -> {
+        return floatingIps.add(request, id, body);
+      }
+      case "removeFloatingIp" -> {
+        return floatingIps.remove(request, id, body);
       }
       case "shelve" -> {
         requireNullBody(name, body);

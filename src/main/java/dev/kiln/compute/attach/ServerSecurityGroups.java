@@ -129,6 +129,43 @@ public final class ServerSecurityGroups {
     return named.getFirst().id();
   }
 
+  // Nova's os-security-groups proxy (before 2.36): Networking's groups of the actor's project.
+
+  /** The project's groups (every project's for an admin asking for all), with their rules. */
+  public List<SecurityGroup> groups(Actor actor, boolean allProjects) {
+    return network.securityGroups().list(actor, actor.projectId()).stream()
+        .filter(g -> (allProjects && actor.admin()) || g.projectId().equals(actor.projectId()))
+        .toList();
+  }
+
+  /** One group by id; a group the actor cannot see, or an unknown id, is Nova's 404. */
+  public SecurityGroup group(Actor actor, String id) {
+    try {
+      return network.securityGroups().get(actor, id);
+    } catch (ServiceException e) {
+      if (e.kind() != ServiceException.Kind.NOT_FOUND) {
+        throw e;
+      }
+      throw ServiceException.notFound("SecurityGroupNotFound", "Security group " + id + " not found.");
+    }
+  }
+
+  public SecurityGroup createGroup(Actor actor, String name, String description) {
+    return network.securityGroups()
+        .create(actor, new dev.kiln.network.SecurityGroups.GroupSpec(null, name, description, null));
+  }
+
+  public void deleteGroup(Actor actor, String id) {
+    network.securityGroups().delete(actor, group(actor, id).id());
+  }
+
+  /** The names of groups by id (for rules that name a remote group). */
+  public java.util.Map<String, SecurityGroup> byId(Actor actor) {
+    java.util.Map<String, SecurityGroup> all = new java.util.HashMap<>();
+    network.securityGroups().list(actor, actor.projectId()).forEach(g -> all.put(g.id(), g));
+    return all;
+  }
+
   private static ServiceException notOnPorts(String serverId) {
     return ServiceException.notFound(
         "SecurityGroupNotFound", "instance_id " + serverId + " could not be found as device id on any ports");

@@ -97,8 +97,10 @@ class ServerShelveApiTest {
     assertThat(act(member, unknown, "{\"shelve\": null}").status()).isEqualTo(404);
     assertThat(act(member, unknown, "{\"unshelve\": null}").status()).isEqualTo(404);
     // A shelved server can be deleted, and its shelved image goes with it.
+    assertThat(shelvedImages("refuse")).hasSize(1);
     member.delete(NOVA + "/servers/" + id).expect(204);
     Cloud.awaitGone(admin, id);
+    assertThat(shelvedImages("refuse")).isEmpty();
   }
 
   @Test
