@@ -177,6 +177,26 @@ class ComputeCrashRecoveryTest {
     }
   }
 
+  @Test
+  void killedDuringARescueTheRescueIsFinishedAfterTheRestart() throws Exception {
+    Path data = dir.resolve("data");
+    String server;
+    try (ChildKiln kiln = ChildKiln.start(data)) {
+      Api admin = kiln.admin();
+      server = Cloud.awaitActive(admin, Cloud.boot(admin, Cloud.cirros(admin), "[]", "crash-rescue"));
+      slow(admin, "rescue");
+      admin.post(NOVA + "/servers/" + server + "/action", "{\"rescue\": null}").expect(200);
+      Await.until(() -> "rescuing".equals(taskState(admin, server)), "the rescue to be under way");
+      settle();
+      kiln.kill();
+    }
+    try (ChildKiln kiln = ChildKiln.start(data)) {
+      Api admin = kiln.admin();
+      Await.until(() -> taskState(admin, server) == null, RECOVERY, "the rescue to be finished after the restart");
+      assertThat(Cloud.serverStatus(admin, server)).isEqualTo("RESCUE");
+    }
+  }
+
   private static long vcpusClaimed(Api admin) {
     long used = 0;
     for (JsonNode h : admin.get(NOVA + "/os-hypervisors/detail").expect(200).get("hypervisors")) {
