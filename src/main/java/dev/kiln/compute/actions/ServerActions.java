@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * the other gets the same 409. A durable {@code server.action} task then calls the driver and
  * moves the server to its new state (e.g. ACTIVE → task state powering-off → SHUTOFF), only if
  * the task state is still its own (a delete or a hard reboot may have taken over).
+ *
+ * <p>Why over 400 lines: the power actions (rescue and unrescue among them) share one check, one
+ * conditional start and one task; lock, reset state, restore, console output and the action log
+ * read the same server and are a few lines each.
  */
 public final class ServerActions {
   static final String ACTION_TASK = "server.action";

@@ -25,7 +25,6 @@ import dev.kiln.compute.servers.store.InstanceActionStore;
 import dev.kiln.compute.servers.store.ServerStore;
 import dev.kiln.compute.servers.store.ShelveStore;
 import dev.kiln.image.Image;
-import dev.kiln.image.ImageData;
 import dev.kiln.image.ImageService;
 import dev.kiln.image.ImageStatus;
 import dev.kiln.network.NetworkService;
@@ -34,13 +33,10 @@ import dev.kiln.tasks.Task;
 import dev.kiln.tasks.TaskHandler;
 import dev.kiln.tasks.TaskRunner;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -90,7 +86,7 @@ public final class ServerShelves {
   private final Servers servers;
   private final NetworkService network;
   private final MoveBindings bindings;
-  private final ImageService image;
+  private final ShelvedImages images;
 
   public ServerShelves(
       Database db, Clock clock, IdGenerator ids, Fleet fleet, HypervisorDriver driver, Servers servers,
@@ -104,7 +100,7 @@ public final class ServerShelves {
     this.servers = requireNonNull(servers, "servers is null");
     this.network = requireNonNull(network, "network is null");
     this.bindings = new MoveBindings(network);
-    this.image = requireNonNull(image, "image is null");
+    this.images = new ShelvedImages(requireNonNull(image, "image is null"));
     this.tasks = requireNonNull(tasks, "tasks is null");
     tasks.register(SHELVE_TASK, TaskHandler.withGiveUp(this::shelveStep, this::giveUpShelve));
     tasks.register(UNSHELVE_TASK, TaskHandler.withGiveUp(this::unshelveStep, this::giveUpUnshelve));
@@ -119,7 +115,7 @@ public final class ServerShelves {
     boolean volumeBacked = server.imageId() == null || server.imageId().isEmpty();
     String imageId = volumeBacked ? null : ids.uuid();
     if (imageId != null) {
-      createImage(server, imageId); // Nova makes it (queued) before it answers
+      images.create(server, imageId); // Nova makes it (queued) before it answers
     }
     // A volume-backed server has no disk to save: Nova offloads it straight away.
     String task = volumeBacked ? OFFLOADING : SHELVING;
@@ -129,7 +125,7 @@ public final class ServerShelves {
       payload.put("image_id", imageId);
     }
     if (!begin(actor, server, task, "shelve", SHELVE_TASK, payload, imageId)) {
-      deleteImage(server, imageId);
+      images.delete(server, imageId);
       throw ServerChecks.invalidState("shelve", id, "task_state", servers.visible(actor, id).taskState());
     }
   }
@@ -240,13 +236,13 @@ public final class ServerShelves {
       }
       store.advanceTaskState(server.id(), SHELVING, PENDING_UPLOAD, now());
     }
-    Optional<Image> made = imageId == null ? Optional.empty() : existing(server, imageId);
+    Optional<Image> made = imageId == null ? Optional.empty() : images.existing(server, imageId);
     if (store.advanceTaskState(server.id(), PENDING_UPLOAD, UPLOADING, now())
         && made.isPresent() && made.get().status() == ImageStatus.QUEUED) {
       driver.snapshot(ref);
     }
     if (made.isPresent() && made.get().status() == ImageStatus.QUEUED) {
-      upload(server, made.get());
+      images.upload(server, made.get());
     }
     store.shelved(server.id(), UPLOADING, OFFLOADING, now());
   }
@@ -277,7 +273,7 @@ public final class ServerShelves {
     store.finishAction(
         id, server.taskState(), payload.path("previous_status").asText(), payload.path("previous_vm_state").asText(),
         payload.path("previous_power_state").asInt(), false, now());
-    deleteImage(server, payload.path("image_id").asText(null));
+    images.delete(server, payload.path("image_id").asText(null));
     db.inTransaction(sql -> {
       new ShelveStore(sql).delete(id);
       return null;
@@ -347,7 +343,7 @@ public final class ServerShelves {
       new InstanceActionStore(db.sql()).finishEvent(id, requestId, event, null, now());
       // Nova deletes the shelved image once the server runs again.
       Server running = server;
-      new ShelveStore(db.sql()).find(id).ifPresent(s -> deleteImage(running, s.imageId()));
+      new ShelveStore(db.sql()).find(id).ifPresent(s -> images.delete(running, s.imageId()));
       new ShelveStore(db.sql()).delete(id);
     }
     return null;
@@ -389,77 +385,6 @@ public final class ServerShelves {
       revertUnshelve(id, payload);
     } catch (IOException e) {
       throw new IllegalStateException("unreadable unshelve task " + task.id(), e);
-    }
-  }
-
-  // The shelved image
-
-  /** Creates the shelved image (queued), private to the server's project, as Nova's snapshot. */
-  private void createImage(Server server, String imageId) {
-    Actor owner = new Actor(server.projectId(), server.userId(), false);
-    Optional<Image> original = original(server);
-    Map<String, Object> request = new LinkedHashMap<>();
-    request.put("id", imageId);
-    request.put("name", server.name() + "-shelved");
-    request.put("disk_format", original.map(Image::diskFormat).orElse("raw"));
-    request.put("container_format", original.map(Image::containerFormat).orElse("bare"));
-    request.put("min_disk", Math.max(server.flavor().diskGb(), original.map(Image::minDisk).orElse(0)));
-    request.put("min_ram", original.map(Image::minRam).orElse(0));
-    request.put("visibility", "private");
-    request.put("image_type", "snapshot");
-    request.put("instance_uuid", server.id());
-    request.put("user_id", server.userId());
-    request.put("base_image_ref", server.imageId());
-    image.images().create(owner, request);
-  }
-
-  private Optional<Image> original(Server server) {
-    try {
-      return Optional.of(image.images().visible(Servers.system(server), server.imageId()));
-    } catch (ServiceException e) {
-      return Optional.empty(); // deleted since the server booted
-    }
-  }
-
-  private Optional<Image> existing(Server server, String imageId) {
-    try {
-      return Optional.of(image.images().visible(Servers.system(server), imageId));
-    } catch (ServiceException e) {
-      if (e.kind() != ServiceException.Kind.NOT_FOUND) {
-        throw e;
-      }
-      return Optional.empty(); // its owner deleted it: the shelve goes on without saving the disk
-    }
-  }
-
-  /** The simulated disk's bytes (those of the image it booted from) go into the shelved image. */
-  private void upload(Server server, Image made) {
-    Actor owner = new Actor(server.projectId(), server.userId(), false);
-    Optional<ImageData> data = Optional.empty();
-    try {
-      data = image.images().download(Servers.system(server), server.imageId());
-    } catch (ServiceException e) {
-      // the original is gone: an empty disk
-    }
-    try (InputStream in = data.map(ImageData::data).orElse(InputStream.nullInputStream())) {
-      image.images().upload(owner, made.id(), in, data.map(ImageData::length).orElse(0L));
-    } catch (ServiceException e) {
-      if (e.kind() != ServiceException.Kind.NOT_FOUND && e.kind() != ServiceException.Kind.CONFLICT) {
-        throw e;
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("could not read the disk of " + server.id(), e);
-    }
-  }
-
-  private void deleteImage(Server server, String imageId) {
-    if (imageId == null) {
-      return;
-    }
-    try {
-      image.images().delete(Servers.system(server), imageId);
-    } catch (ServiceException e) {
-      // already gone
     }
   }
 
