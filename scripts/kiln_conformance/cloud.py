@@ -170,7 +170,7 @@ def prepare_cloud(cloud, orchestration):
     private = cloud.call(
         "POST", network + "/networks", {"network": {"name": "private", "shared": True}}
     )["network"]
-    cloud.call(
+    private_subnet = cloud.call(
         "POST",
         network + "/subnets",
         {
@@ -181,7 +181,7 @@ def prepare_cloud(cloud, orchestration):
                 "cidr": "10.1.0.0/20",
             }
         },
-    )
+    )["subnet"]
     public = cloud.call(
         "POST",
         network + "/networks",
@@ -199,6 +199,19 @@ def prepare_cloud(cloud, orchestration):
                 "enable_dhcp": False,
             }
         },
+    )
+
+    # DevStack's router1: the shared private network reaches the public one, so floating IPs
+    # from public can be associated with servers on private (Nova's floating IP tests).
+    router = cloud.call(
+        "POST",
+        network + "/routers",
+        {"router": {"name": "router1", "external_gateway_info": {"network_id": public["id"]}}},
+    )["router"]
+    cloud.call(
+        "PUT",
+        network + f"/routers/{router['id']}/add_router_interface",
+        {"subnet_id": private_subnet["id"]},
     )
 
     images = cloud.call("GET", image + "/images?name=cirros")["images"]

@@ -4,13 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.actions.ServerActions;
+import dev.kiln.compute.actions.ServerDiagnostics;
+import dev.kiln.compute.actions.ServerRescues;
 import dev.kiln.compute.actions.ServerRebuilds;
 import dev.kiln.compute.actions.ServerSnapshots;
+import dev.kiln.compute.attach.ServerFloatingIps;
 import dev.kiln.compute.attach.ServerInterfaces;
+import dev.kiln.compute.attach.ServerSecurityGroups;
 import dev.kiln.compute.attach.ServerVolumeAttachments;
 import dev.kiln.compute.metadata.InstanceMetadata;
 import dev.kiln.compute.moves.ServerLiveMigrations;
 import dev.kiln.compute.moves.ServerMoves;
+import dev.kiln.compute.moves.ServerShelves;
 import dev.kiln.compute.servers.Servers;
 import dev.kiln.image.ImageService;
 import dev.kiln.network.NetworkService;
@@ -33,7 +38,12 @@ public record ServerServices(
     ServerLiveMigrations liveMigrations,
     ServerInterfaces interfaces,
     ServerVolumeAttachments volumeAttachments,
-    InstanceMetadata metadata) {
+    InstanceMetadata metadata,
+    ServerSecurityGroups securityGroups,
+    ServerDiagnostics diagnostics,
+    ServerRescues rescues,
+    ServerShelves shelves,
+    ServerFloatingIps floatingIps) {
 
   public ServerServices {
     requireNonNull(servers, "servers is null");
@@ -45,6 +55,11 @@ public record ServerServices(
     requireNonNull(interfaces, "interfaces is null");
     requireNonNull(volumeAttachments, "volumeAttachments is null");
     requireNonNull(metadata, "metadata is null");
+    requireNonNull(securityGroups, "securityGroups is null");
+    requireNonNull(diagnostics, "diagnostics is null");
+    requireNonNull(rescues, "rescues is null");
+    requireNonNull(shelves, "shelves is null");
+    requireNonNull(floatingIps, "floatingIps is null");
   }
 
   public static ServerServices create(
@@ -60,9 +75,10 @@ public record ServerServices(
     Servers servers = new Servers(
             db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.keypairs(), compute.quotas(),
             network, image, volume, tasks);
+    ServerActions actions = new ServerActions(db, clock, ids, compute.driver(), servers, tasks);
     return new ServerServices(
         servers,
-        new ServerActions(db, clock, ids, compute.driver(), servers, tasks),
+        actions,
         new ServerMoves(
             db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.quotas(), servers, network, tasks),
         new ServerRebuilds(db, clock, ids, compute.driver(), compute.keypairs(), servers, image, tasks),
@@ -70,6 +86,11 @@ public record ServerServices(
         new ServerLiveMigrations(db, clock, ids, compute.fleet(), compute.driver(), network, servers, tasks),
         new ServerInterfaces(db, clock, ids, compute.driver(), network, servers, tasks),
         new ServerVolumeAttachments(db, clock, ids, compute.driver(), servers, tasks),
-        new InstanceMetadata(clock, servers, compute.keypairs(), network, random));
+        new InstanceMetadata(clock, servers, compute.keypairs(), network, random),
+        new ServerSecurityGroups(servers, network),
+        new ServerDiagnostics(clock, servers, network),
+        new ServerRescues(actions, servers, image),
+        new ServerShelves(db, clock, ids, compute.fleet(), compute.driver(), servers, network, image, tasks),
+        new ServerFloatingIps(servers, network));
   }
 }

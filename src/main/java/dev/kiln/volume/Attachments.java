@@ -91,7 +91,9 @@ public final class Attachments {
       if (attachment.attachStatus().equals(ATTACHED)) {
         return attachment;
       }
-      if (!attachment.attachStatus().equals(ATTACHING)) {
+      // Cinder completes a reserved attachment too: Nova does so for a shelved-offloaded server,
+      // whose volume is connected only when the server is unshelved.
+      if (!attachment.attachStatus().equals(ATTACHING) && !attachment.attachStatus().equals(RESERVED)) {
         throw ServiceException.invalid(
             "InvalidAttachment",
             "Attachment " + attachmentId + " has no connection yet (it is " + attachment.attachStatus()

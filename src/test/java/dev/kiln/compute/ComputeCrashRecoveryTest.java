@@ -140,6 +140,71 @@ class ComputeCrashRecoveryTest {
     }
   }
 
+  @Test
+  void killedDuringAShelveOffloadAndAnUnshelveEachIsFinishedAfterTheRestart() throws Exception {
+    Path data = dir.resolve("data");
+    String server;
+    try (ChildKiln kiln = ChildKiln.start(data)) {
+      Api admin = kiln.admin();
+      String networkId = Cloud.network(admin, "shelve-net", "10.93.0.0/24");
+      server = Cloud.bootActive(admin, Cloud.cirros(admin), networkId, "crash-shelve");
+      slow(admin, "destroy");
+      admin.post(NOVA + "/servers/" + server + "/action", "{\"shelve\": null}").expect(202);
+      Await.until(() -> "shelving_offloading".equals(taskState(admin, server)), "the offload to be under way");
+      settle();
+      kiln.kill();
+    }
+    try (ChildKiln kiln = ChildKiln.start(data)) {
+      Api admin = kiln.admin();
+      Await.until(() -> taskState(admin, server) == null, RECOVERY, "the offload to be finished after the restart");
+      JsonNode shelved = Cloud.server(admin, server);
+      assertThat(shelved.get("status").asText()).isEqualTo("SHELVED_OFFLOADED");
+      assertThat(shelved.get("OS-EXT-SRV-ATTR:host").isNull()).isTrue();
+      assertThat(vcpusClaimed(admin)).isZero();
+      admin.delete(NOVA + "/os-kiln-faults/destroy").expect(204);
+      slow(admin, "spawn");
+      admin.post(NOVA + "/servers/" + server + "/action", "{\"unshelve\": null}").expect(202);
+      Await.until(() -> vcpusClaimed(admin) == 1, "the unshelve to have placed the server");
+      settle();
+      kiln.kill();
+    }
+    try (ChildKiln kiln = ChildKiln.start(data)) {
+      Api admin = kiln.admin();
+      Await.until(() -> taskState(admin, server) == null, RECOVERY, "the unshelve to be finished after the restart");
+      assertThat(Cloud.serverStatus(admin, server)).isEqualTo("ACTIVE");
+      assertThat(vcpusClaimed(admin)).isEqualTo(1); // one claim, not one per attempt
+      assertThat(portsNaming(admin, server)).hasSize(1);
+    }
+  }
+
+  @Test
+  void killedDuringARescueTheRescueIsFinishedAfterTheRestart() throws Exception {
+    Path data = dir.resolve("data");
+    String server;
+    try (ChildKiln kiln = ChildKiln.start(data)) {
+      Api admin = kiln.admin();
+      server = Cloud.awaitActive(admin, Cloud.boot(admin, Cloud.cirros(admin), "[]", "crash-rescue"));
+      slow(admin, "rescue");
+      admin.post(NOVA + "/servers/" + server + "/action", "{\"rescue\": null}").expect(200);
+      Await.until(() -> "rescuing".equals(taskState(admin, server)), "the rescue to be under way");
+      settle();
+      kiln.kill();
+    }
+    try (ChildKiln kiln = ChildKiln.start(data)) {
+      Api admin = kiln.admin();
+      Await.until(() -> taskState(admin, server) == null, RECOVERY, "the rescue to be finished after the restart");
+      assertThat(Cloud.serverStatus(admin, server)).isEqualTo("RESCUE");
+    }
+  }
+
+  private static long vcpusClaimed(Api admin) {
+    long used = 0;
+    for (JsonNode h : admin.get(NOVA + "/os-hypervisors/detail").expect(200).get("hypervisors")) {
+      used += h.get("vcpus_used").asLong();
+    }
+    return used;
+  }
+
   /**
    * Lets what was acknowledged reach the disk before the kill (the embedded store writes its log a
    * moment after a commit until the store's own durability work lands), while the 20 s driver call

@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * the other gets the same 409. A durable {@code server.action} task then calls the driver and
  * moves the server to its new state (e.g. ACTIVE → task state powering-off → SHUTOFF), only if
  * the task state is still its own (a delete or a hard reboot may have taken over).
+ *
+ * <p>Why over 400 lines: the power actions (rescue and unrescue among them) share one check, one
+ * conditional start and one task; lock, reset state, restore, console output and the action log
+ * read the same server and are a few lines each.
  */
 public final class ServerActions {
   static final String ACTION_TASK = "server.action";
@@ -74,7 +78,10 @@ public final class ServerActions {
     UNPAUSE("unpause", List.of("paused"), "unpausing", Server.ACTIVE, "active", RUNNING),
     // Nova's libvirt driver reports a suspended (managed-saved) guest as shut down.
     SUSPEND("suspend", List.of("active"), "suspending", Server.SUSPENDED, "suspended", SHUTDOWN),
-    RESUME("resume", List.of("suspended"), "resuming", Server.ACTIVE, "active", RUNNING);
+    RESUME("resume", List.of("suspended"), "resuming", Server.ACTIVE, "active", RUNNING),
+    // Nova's rescue and unrescue (nova/compute/api.py): a rescued guest runs from the rescue image.
+    RESCUE("rescue", List.of("active", "stopped", "error"), "rescuing", Server.RESCUE, "rescued", RUNNING),
+    UNRESCUE("unrescue", List.of("rescued"), "unrescuing", Server.ACTIVE, "active", RUNNING);
 
     final String novaName;
     final List<String> fromVmStates;
@@ -126,16 +133,17 @@ public final class ServerActions {
 
   /** Checks and starts a power action; it finishes in a durable task. */
   public void start(Actor actor, String id, Action action) {
+    start(actor, id, action, null);
+  }
+
+  /**
+   * Checks and starts an action whose driver call needs an image (rescue: {@code imageId}, null
+   * for the server's own); it finishes in a durable task.
+   */
+  void start(Actor actor, String id, Action action, String imageId) {
     for (int attempt = 0; ; attempt++) {
       Server server = servers.visible(actor, id);
-      ServerChecks.requireUnlocked(actor, server);
-      ServerChecks.requirePlaced(server);
-      if (!action.fromVmStates.contains(server.vmState())) {
-        throw invalidState(action, id, "vm_state", server.vmState());
-      }
-      if (!action.allowsTaskState(server.taskState())) {
-        throw invalidState(action, id, "task_state", server.taskState());
-      }
+      checkable(actor, server, action);
       Instant now = now();
       String requestId = InstanceAction.currentRequestId(ids);
       String payload =
@@ -144,6 +152,7 @@ public final class ServerActions {
               .put("previous_status", server.status())
               .put("previous_vm_state", server.vmState())
               .put("previous_power_state", server.powerState())
+              .put("image_id", imageId != null ? imageId : server.imageId())
               .toString();
       boolean begun =
           db.inTransaction(
@@ -171,6 +180,18 @@ public final class ServerActions {
     }
   }
 
+  /** Refuses the action as Nova does: a locked server, one on no host, a vm or task state it does not start from. */
+  void checkable(Actor actor, Server server, Action action) {
+    ServerChecks.requireUnlocked(actor, server);
+    ServerChecks.requirePlaced(server);
+    if (!action.fromVmStates.contains(server.vmState())) {
+      throw invalidState(action, server.id(), "vm_state", server.vmState());
+    }
+    if (!action.allowsTaskState(server.taskState())) {
+      throw invalidState(action, server.id(), "task_state", server.taskState());
+    }
+  }
+
   /** The {@code server.action} task: calls the driver and moves the server to its new state. */
   String perform(Task task) throws Exception {
     JsonNode payload = JSON.readTree(task.payload());
@@ -194,12 +215,15 @@ public final class ServerActions {
         case UNPAUSE -> driver.unpause(ref);
         case SUSPEND -> driver.suspend(ref);
         case RESUME -> driver.resume(ref);
+        case RESCUE -> driver.rescue(ref, payload.path("image_id").asText());
+        case UNRESCUE -> driver.unrescue(ref);
       }
     } catch (HypervisorException e) {
       LOG.info("Server {} failed to {}: {}", id, action.novaName, e.getMessage());
       new InstanceActionStore(db.sql()).finishEvent(id, requestId, event, e.getMessage(), now());
-      if (action == Action.SOFT_REBOOT || action == Action.HARD_REBOOT) {
-        // As Nova's reboot_instance: a failed reboot whose guest is not known to be running puts
+      if (action == Action.SOFT_REBOOT || action == Action.HARD_REBOOT || action == Action.RESCUE) {
+        // As Nova's rescue_instance, which sets the instance's error state; and as reboot_instance:
+        // a failed reboot whose guest is not known to be running puts
         // the server in ERROR with the fault (a simulated guest's state is unknown after a failure).
         new ServerStore(db.sql()).failAction(id, action.taskState, new Fault(500, e.getMessage(), null, now()), now());
       } else {
@@ -261,6 +285,17 @@ public final class ServerActions {
     servers.visible(actor, id);
     boolean error = state.equals("error");
     new ServerStore(db.sql()).resetState(id, error ? Server.ERROR : Server.ACTIVE, error ? "error" : "active", now());
+  }
+
+  /**
+   * Nova's {@code restore} of a soft-deleted server. Kiln deletes at once, as Nova does with its
+   * default {@code reclaim_instance_interval} of 0, so no server is ever SOFT_DELETED: a server
+   * the actor sees is refused with Nova's 409 for its vm state, an unknown one is a 404.
+   */
+  public void restore(Actor actor, String id) {
+    Server server = servers.visible(actor, id);
+    ServerChecks.requireUnlocked(actor, server);
+    throw ServerChecks.invalidState("restore", id, "vm_state", server.vmState());
   }
 
   /**

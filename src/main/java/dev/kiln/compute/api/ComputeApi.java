@@ -82,9 +82,13 @@ public final class ComputeApi implements HttpService {
     new ServersApi(servers.servers()).register(routes);
     new ServerTagsApi(servers.servers().tags()).register(routes);
     LiveMigrationsApi live = new LiveMigrationsApi(servers.liveMigrations());
+    FloatingIpsProxyApi floatingIps = new FloatingIpsProxyApi(servers.floatingIps());
+    floatingIps.register(routes);
+    new SecurityGroupsProxyApi(servers.securityGroups()).register(routes);
     new ServerActionsApi(
             servers.actions(), new MoveActionsApi(servers.moves(), servers.rebuilds(), servers.servers()), live,
-            new SnapshotActionsApi(servers.snapshots()))
+            new SnapshotActionsApi(servers.snapshots()), servers.securityGroups(), servers.servers(),
+            servers.rescues(), servers.shelves(), floatingIps)
         .register(routes);
     live.register(routes);
     new MigrationsApi(servers.moves()).register(routes);
@@ -103,6 +107,9 @@ public final class ComputeApi implements HttpService {
     new InstanceMetadataApi(servers.metadata()).register(routes);
     new ImagesProxyApi(images).register(routes);
     new ServerExternalEventsApi(compute.externalEvents()).register(routes);
+    new ServerDiagnosticsApi(servers.diagnostics()).register(routes);
+    new ServerPasswordApi(servers.servers()).register(routes);
+    new ExtensionsApi().register(routes);
     routes.unmatchedIsNotFound();
   }
 

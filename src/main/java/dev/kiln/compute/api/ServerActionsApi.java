@@ -5,6 +5,10 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.compute.actions.ServerActions.Action;
 import dev.kiln.compute.actions.ServerActions;
+import dev.kiln.compute.actions.ServerRescues;
+import dev.kiln.compute.attach.ServerSecurityGroups;
+import dev.kiln.compute.moves.ServerShelves;
+import dev.kiln.compute.servers.Servers;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;
@@ -17,7 +21,8 @@ import java.util.Set;
 
 /**
  * {@code POST /servers/{id}/action}: os-stop, os-start, reboot, pause, unpause, suspend, resume,
- * lock and unlock, each answering 202 with no body (the power actions finish in the background);
+ * lock and unlock, addSecurityGroup and removeSecurityGroup, restore and forceDelete, each answering
+ * 202 with no body (the power actions finish in the background);
  * rebuild, resize, migrate, confirmResize and revertResize are {@link MoveActionsApi}'s.
  */
 final class ServerActionsApi {
@@ -27,14 +32,27 @@ final class ServerActionsApi {
   private final MoveActionsApi moves;
   private final LiveMigrationsApi live;
 
-  ServerActionsApi(ServerActions actions, MoveActionsApi moves, LiveMigrationsApi live, SnapshotActionsApi snapshots) {
+  ServerActionsApi(
+      ServerActions actions, MoveActionsApi moves, LiveMigrationsApi live, SnapshotActionsApi snapshots,
+      ServerSecurityGroups securityGroups, Servers servers, ServerRescues rescues, ServerShelves shelves,
+      FloatingIpsProxyApi floatingIps) {
+    this.floatingIps = requireNonNull(floatingIps, "floatingIps is null");
+    this.shelves = requireNonNull(shelves, "shelves is null");
+    this.rescues = requireNonNull(rescues, "rescues is null");
     this.snapshots = requireNonNull(snapshots, "snapshots is null");
+    this.securityGroups = requireNonNull(securityGroups, "securityGroups is null");
+    this.servers = requireNonNull(servers, "servers is null");
     this.actions = requireNonNull(actions, "actions is null");
     this.moves = requireNonNull(moves, "moves is null");
     this.live = requireNonNull(live, "live is null");
   }
 
   private final SnapshotActionsApi snapshots;
+  private final ServerSecurityGroups securityGroups;
+  private final Servers servers;
+  private final ServerRescues rescues;
+  private final ServerShelves shelves;
+  private final FloatingIpsProxyApi floatingIps;
 
   void register(ApiRoutes routes) {
     routes.post(ACTION, Access.AUTHENTICATED, this::action);
@@ -156,6 +174,49 @@ final class ServerActionsApi {
         }
         actions.resetState(actor, id, state.textValue());
       }
+      case "addSecurityGroup" -> securityGroups.add(actor, id, securityGroupName(body));
+      case "removeSecurityGroup" -> securityGroups.remove(actor, id, securityGroupName(body));
+      case "rescue" -> {
+        return rescue(request, id, body);
+      }
+      case "unrescue" -> {
+        requireNullBody(name, body);
+        rescues.unrescue(actor, id);
+      }
+      case "addFloatingIp" -> {
+        return floatingIps.add(request, id, body);
+      }
+      case "removeFloatingIp" -> {
+        return floatingIps.remove(request, id, body);
+      }
+      case "shelve" -> {
+        requireNullBody(name, body);
+        shelves.shelve(actor, id);
+      }
+      case "shelveOffload" -> {
+        requireNullBody(name, body);
+        shelves.shelveOffload(actor, id);
+      }
+      case "unshelve" -> {
+        if (!body.isNull() && !(body.isObject() && body.isEmpty())) {
+          // 2.77 lets an object name the availability zone to unshelve into; Kiln does not place
+          // by a zone asked for at unshelve yet, and says so rather than ignore it.
+          throw Nova.atLeast(request, 77)
+              ? ApiError.badRequest("Kiln does not support choosing an availability zone at unshelve")
+              : Nova.invalid(name, body, "is not of type 'null'");
+        }
+        shelves.unshelve(actor, id);
+      }
+      case "restore" -> {
+        requireNullBody(name, body);
+        actions.restore(actor, id);
+      }
+      case "forceDelete" -> {
+        requireNullBody(name, body);
+        // With soft delete off (Nova's default, reclaim_instance_interval 0) a forced delete is
+        // the ordinary delete, which also refuses a locked server to non-admins.
+        servers.delete(actor, id);
+      }
       case "unlock" -> {
         requireNullBody(name, body);
         actions.unlock(actor, id);
@@ -168,6 +229,58 @@ final class ServerActionsApi {
   private void power(ApiRequest request, String id, Action action, JsonNode body, String name) {
     requireNullBody(name, body);
     actions.start(request.caller().actor(), id, action);
+  }
+
+  /**
+   * {@code rescue}: null or an object with {@code adminPass} and {@code rescue_image_ref} (a UUID),
+   * as Nova's schema; 200 with the rescue's admin password (the one given, else a new one), as
+   * Nova answers with {@code enable_instance_password} on, its default.
+   */
+  private ApiResponse rescue(ApiRequest request, String id, JsonNode body) {
+    String password = null;
+    String imageRef = null;
+    if (!body.isNull()) {
+      if (!body.isObject()) {
+        throw Nova.invalid("rescue", body, "is not of type 'object', 'null'");
+      }
+      for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+        String field = it.next();
+        if (!field.equals("adminPass") && !field.equals("rescue_image_ref")) {
+          throw Nova.invalid("rescue", body, "Additional properties are not allowed ('" + field + "' was unexpected)");
+        }
+      }
+      JsonNode pass = body.get("adminPass");
+      if (pass != null) {
+        if (!pass.isTextual()) {
+          throw Nova.invalid("rescue/adminPass", pass, "is not of type 'string'");
+        }
+        password = pass.textValue();
+      }
+      JsonNode image = body.get("rescue_image_ref");
+      if (image != null) {
+        if (!image.isTextual() || !Nova.isUuidLike(image.textValue())) {
+          throw Nova.invalid("rescue/rescue_image_ref", image, "is not a 'uuid'");
+        }
+        imageRef = image.textValue();
+      }
+    }
+    rescues.rescue(request.caller().actor(), id, imageRef);
+    return ApiResponse.ok(Json.object().put("adminPass", password != null ? password : Passwords.generate()));
+  }
+
+  /** The group an add/removeSecurityGroup names, checked as Nova's security group actions do. */
+  private static String securityGroupName(JsonNode body) {
+    if (!body.isObject()) {
+      throw ApiError.badRequest("Missing parameter dict");
+    }
+    JsonNode name = body.get("name");
+    if (name == null) {
+      throw ApiError.badRequest("Security group not specified");
+    }
+    if (!name.isTextual() || name.textValue().isBlank()) {
+      throw ApiError.badRequest("Security group name cannot be empty");
+    }
+    return name.textValue();
   }
 
   /** Nova's schemas for these actions take {@code null} (clients send it) and nothing else. */

@@ -54,7 +54,9 @@ public final class ServerVolumeAttachments {
   private static final Logger LOG = LoggerFactory.getLogger(ServerVolumeAttachments.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Nova's attach_volume and detach_volume check: these vm states, no task under way. */
-  private static final List<String> ALLOWED_VM_STATES = List.of("active", "paused", "stopped", "suspended", "resized");
+  private static final List<String> ALLOWED_VM_STATES =
+      List.of("active", "paused", "stopped", "suspended", "resized", "shelved", "shelved_offloaded");
+  private static final String OFFLOADED = "shelved_offloaded";
 
   private final Database db;
   private final Clock clock;
@@ -126,7 +128,7 @@ public final class ServerVolumeAttachments {
       Actor actor, String serverId, String volumeId, String device, String tag, boolean deleteOnTermination,
       boolean multiattachAllowed) {
     Server server = servers.visible(actor, serverId);
-    ServerChecks.requireReady(actor, server, "attach_volume", ALLOWED_VM_STATES);
+    requireReady(actor, server, "attach_volume");
     Volume volume = volumes.visible(actor, volumeId);
     if (volume.multiattach() && !multiattachAllowed) {
       throw ServiceException.invalid(
@@ -169,6 +171,22 @@ public final class ServerVolumeAttachments {
     }
     tasks.wake();
     return new BlockDeviceStore(db.sql()).find(intent.id()).orElseThrow(() -> Servers.notFound(serverId));
+  }
+
+  /**
+   * Nova's checks for attach and detach. A shelved-offloaded server is on no host and still takes
+   * volumes, as in Nova: Block Storage's attachment is made and completed without a connection, and
+   * unshelve connects it on the server's new host.
+   */
+  private static void requireReady(Actor actor, Server server, String action) {
+    if (!OFFLOADED.equals(server.vmState())) {
+      ServerChecks.requireReady(actor, server, action, ALLOWED_VM_STATES);
+      return;
+    }
+    ServerChecks.requireUnlocked(actor, server);
+    if (server.taskState() != null) {
+      throw ServerChecks.invalidState(action, server.id(), "task_state", server.taskState());
+    }
   }
 
   /**
@@ -242,7 +260,10 @@ public final class ServerVolumeAttachments {
     Instant started = now();
     Actor owner = owner(server);
     try {
-      if (volumes.connectAttachment(owner, mapping.attachmentId(), server.host(), mapping.deviceName())) {
+      if (server.host() == null) {
+        // Shelved offloaded: the volume is the server's (in-use) and gets connected at unshelve.
+        volumes.completeAttachment(owner, mapping.attachmentId());
+      } else if (volumes.connectAttachment(owner, mapping.attachmentId(), server.host(), mapping.deviceName())) {
         driver.attachVolume(
             new VolumeRequest(new InstanceRef(server.id(), server.host()), mapping.volumeId(), mapping.deviceName()));
         volumes.completeAttachment(owner, mapping.attachmentId());
@@ -288,7 +309,7 @@ public final class ServerVolumeAttachments {
     if (mapping.isBoot()) {
       throw ServiceException.invalid("badRequest", "Cannot detach a root device volume");
     }
-    ServerChecks.requireReady(actor, server, "detach_volume", ALLOWED_VM_STATES);
+    requireReady(actor, server, "detach_volume");
     String requestId = InstanceAction.currentRequestId(ids);
     Instant now = now();
     String payload =
@@ -397,8 +418,10 @@ public final class ServerVolumeAttachments {
         // The request's node died before Block Storage heard of the detach.
         volumes.beginDetaching(Servers.system(server), mapping.volumeId());
       }
-      driver.detachVolume(
-          new VolumeRequest(new InstanceRef(server.id(), server.host()), mapping.volumeId(), mapping.deviceName()));
+      if (server.host() != null) { // a shelved-offloaded server has no guest to take it from
+        driver.detachVolume(
+            new VolumeRequest(new InstanceRef(server.id(), server.host()), mapping.volumeId(), mapping.deviceName()));
+      }
     } catch (HypervisorException e) {
       LOG.info("Volume {} failed to detach from server {}: {}", mapping.volumeId(), server.id(), e.getMessage());
       rollBackDetach(server, mapping);

@@ -31,7 +31,9 @@ public enum DriverOperation {
   ATTACH_VOLUME(1_000),
   DETACH_VOLUME(1_000),
   LIVE_MIGRATE(6_000),
-  SNAPSHOT(3_000);
+  SNAPSHOT(3_000),
+  RESCUE(4_000),
+  UNRESCUE(2_000);
 
   private final Duration realisticLatency;
 

@@ -62,6 +62,12 @@ public interface HypervisorDriver {
   /** Captures the instance's root disk for an image (Nova's driver snapshot). */
   void snapshot(InstanceRef instance);
 
+  /** Boots the instance from a rescue image, its own disk attached as a second disk. */
+  void rescue(InstanceRef instance, String rescueImageId);
+
+  /** Boots the instance from its own disk again after a rescue. */
+  void unrescue(InstanceRef instance);
+
   // What the calls take
 
   /** An instance on a host. */

@@ -131,6 +131,17 @@ public final class SimulatedDriver implements HypervisorDriver {
   }
 
   @Override
+  public void rescue(InstanceRef instance, String rescueImageId) {
+    requireNonNull(rescueImageId, "rescueImageId is null");
+    perform(DriverOperation.RESCUE, instance);
+  }
+
+  @Override
+  public void unrescue(InstanceRef instance) {
+    perform(DriverOperation.UNRESCUE, instance);
+  }
+
+  @Override
   public void attachVolume(VolumeRequest request) {
     perform(DriverOperation.ATTACH_VOLUME, request.instance());
   }

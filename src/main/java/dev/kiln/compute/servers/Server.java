@@ -58,6 +58,9 @@ public record Server(
   public static final String SUSPENDED = "SUSPENDED";
   public static final String REBOOT = "REBOOT";
   public static final String HARD_REBOOT = "HARD_REBOOT";
+  public static final String RESCUE = "RESCUE";
+  public static final String SHELVED = "SHELVED";
+  public static final String SHELVED_OFFLOADED = "SHELVED_OFFLOADED";
 
   // Nova's power states
   public static final int POWER_RUNNING = 1;

@@ -44,6 +44,7 @@ final class ServerDeletes {
   private final ServerVolumes volumes;
   private final ServerBindings bindings;
   private final ServerLifecycle lifecycle;
+  private final dev.kiln.image.ImageService image;
 
   ServerDeletes(
       Database db,
@@ -54,7 +55,9 @@ final class ServerDeletes {
       TaskRunner tasks,
       ServerVolumes volumes,
       ServerBindings bindings,
-      ServerLifecycle lifecycle) {
+      ServerLifecycle lifecycle,
+      dev.kiln.image.ImageService image) {
+    this.image = requireNonNull(image, "image is null");
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
@@ -121,6 +124,7 @@ final class ServerDeletes {
       }
       releaseMoveClaims(db, fleet, id, now());
       fleet.release(id);
+      deleteShelvedImage(server);
       String host = destroyedOn;
       // Under the server's row, which every binding takes: if nothing was bound since the reads
       // above, the server goes; else the loop gives back what was (a build or an attach that got
@@ -149,6 +153,19 @@ final class ServerDeletes {
         return null;
       }
     }
+  }
+
+  /** As Nova deletes a shelved server's image with the server; deleting it twice is harmless. */
+  private void deleteShelvedImage(Server server) {
+    new dev.kiln.compute.servers.store.ShelveStore(db.sql()).find(server.id())
+        .map(dev.kiln.compute.servers.store.ShelveStore.Shelved::imageId)
+        .ifPresent(imageId -> {
+          try {
+            image.images().delete(Servers.system(server), imageId);
+          } catch (dev.kiln.common.ServiceException e) {
+            // already gone (its owner deleted it, or an earlier attempt did)
+          }
+        });
   }
 
   /**

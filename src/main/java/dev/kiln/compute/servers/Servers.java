@@ -89,7 +89,7 @@ public final class Servers {
         new ServerCreates(
             db, clock, ids, fleet, flavors, keypairs, quotas, network, tasks, groups, new BootDisks(image, volume), volumes);
     this.builds = new ServerBuilds(db, clock, fleet, driver, network, new Scheduler(db, fleet), volumes, bindings, lifecycle);
-    this.deletes = new ServerDeletes(db, clock, ids, fleet, driver, tasks, volumes, bindings, lifecycle);
+    this.deletes = new ServerDeletes(db, clock, ids, fleet, driver, tasks, volumes, bindings, lifecycle, image);
     this.lists = new ServerLists(db, new ServerAddresses(network), tags);
     this.edits = new ServerEdits(db, clock, quotas);
     tasks.register(BUILD_TASK, TaskHandler.withGiveUp(this::build, this::giveUpBuild));

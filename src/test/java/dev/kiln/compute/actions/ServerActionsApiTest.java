@@ -102,7 +102,7 @@ class ServerActionsApiTest {
     assertThat(act(member, id, "{\"reboot\": {\"type\": \"SOFT\"}}").status()).isEqualTo(409);
     assertThat(act(member, id, "{\"resume\": null}").status()).isEqualTo(409);
     assertThat(act(member, id, "{\"reboot\": {\"type\": \"GENTLE\"}}").status()).isEqualTo(400);
-    assertThat(act(member, id, "{\"shelve\": null}").status()).isEqualTo(400);
+    assertThat(act(member, id, "{\"levitate\": null}").status()).isEqualTo(400);
     member.delete(NOVA + "/servers/" + id).expect(204);
   }
 

@@ -266,6 +266,31 @@ public final class ServerStore {
         == 1;
   }
 
+  /**
+   * A shelve still under way (task state {@code fromTask}) has saved the disk: the server is
+   * SHELVED, powered off, and its task state moves on to {@code toTask} (the offload), or is
+   * cleared when {@code toTask} is null.
+   */
+  public boolean shelved(String id, String fromTask, String toTask, Instant now) {
+    return sql.update(
+            "UPDATE compute_server SET status = 'SHELVED', vm_state = 'shelved', power_state = 4, task_state = ?,"
+                + " updated_at = ? WHERE id = ? AND task_state = ?",
+            toTask, now, id, fromTask)
+        == 1;
+  }
+
+  /**
+   * An offload still under way (task state {@code shelving_offloading}) is done: the server is off
+   * its host (host cleared, the zone kept), SHELVED_OFFLOADED.
+   */
+  public boolean offloaded(String id, Instant now) {
+    return sql.update(
+            "UPDATE compute_server SET host = NULL, status = 'SHELVED_OFFLOADED', vm_state = 'shelved_offloaded',"
+                + " power_state = 4, task_state = NULL, updated_at = ? WHERE id = ? AND task_state = 'shelving_offloading'",
+            now, id)
+        == 1;
+  }
+
   /** Ends an action still under way (task state {@code taskState}) in ERROR with this fault. */
   public boolean failAction(String id, String taskState, Fault fault, Instant now) {
     return sql.update(
