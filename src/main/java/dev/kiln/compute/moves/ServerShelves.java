@@ -99,7 +99,7 @@ public final class ServerShelves {
     this.driver = requireNonNull(driver, "driver is null");
     this.servers = requireNonNull(servers, "servers is null");
     this.network = requireNonNull(network, "network is null");
-    this.bindings = new MoveBindings(network);
+    this.bindings = new MoveBindings(db, network);
     this.images = new ShelvedImages(requireNonNull(image, "image is null"));
     this.tasks = requireNonNull(tasks, "tasks is null");
     tasks.register(SHELVE_TASK, TaskHandler.withGiveUp(this::shelveStep, this::giveUpShelve));
