@@ -479,7 +479,8 @@ public final class ServerVolumeAttachments {
     String payload =
         JSON.createObjectNode()
             .put("server_id", serverId).put("device_id", mapping.id()).put("request_id", requestId)
-            .put("new_volume_id", newVolumeId).put("new_attachment_id", newAttachment).toString();
+            .put("new_volume_id", newVolumeId).put("new_attachment_id", newAttachment)
+            .put("old_attachment_id", mapping.attachmentId()).toString();
     db.inTransaction(
         sql -> {
           new InstanceActionStore(sql).insert(serverId, requestId, "swap_volume", server.projectId(), actor.userId(), now);
@@ -496,6 +497,9 @@ public final class ServerVolumeAttachments {
     if (mapping == null || server == null || mapping.state() != BlockDevice.State.DETACHING) {
       if (mapping == null || !newVolume.equals(mapping.volumeId())) {
         volumes.unreserve(new Actor(null, null, true), newAttachment); // nothing to swap into any more
+      } else if (payload.hasNonNull("old_attachment_id")) {
+        // swapped already: an earlier attempt may have died before it let the old volume go
+        volumes.unreserve(new Actor(null, null, true), payload.get("old_attachment_id").asText());
       }
       return;
     }
@@ -517,9 +521,16 @@ public final class ServerVolumeAttachments {
       new InstanceActionStore(db.sql()).finishEvent(server.id(), requestId, event, e.getMessage(), now());
       return;
     }
+    // The server's mapping moves to the new volume before the old one is let go, so nobody sees
+    // the old volume available while the server still lists it.
+    db.inTransaction(
+        sql -> {
+          BlockDeviceStore store = new BlockDeviceStore(sql);
+          store.swap(mapping.id(), mapping.volumeId(), newVolume, newAttachment);
+          store.transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED);
+          return null;
+        });
     volumes.unreserve(owner, mapping.attachmentId());
-    new BlockDeviceStore(db.sql()).swap(mapping.id(), mapping.volumeId(), newVolume, newAttachment);
-    new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED);
     new InstanceActionStore(db.sql()).finishEvent(server.id(), requestId, event, null, now());
   }
 
