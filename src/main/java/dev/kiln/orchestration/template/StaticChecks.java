@@ -103,6 +103,15 @@ final class StaticChecks {
   private static final java.util.Set<String> OUTPUT_ATTRIBUTES =
       java.util.Set.of("OS::Heat::SoftwareDeployment", "OS::Heat::StructuredDeployment");
 
+  /**
+   * Groups, whose any other attribute name is the list of that attribute of each member (Heat's
+   * ResourceGroup overrides get_attribute, so its get_attr is not checked against the schema).
+   */
+  private static final java.util.Set<String> MEMBER_ATTRIBUTES =
+      java.util.Set.of(
+          "OS::Heat::ResourceGroup", "OS::Heat::SoftwareDeploymentGroup", "OS::Heat::StructuredDeploymentGroup",
+          "OS::Heat::SoftwareDeployments", "OS::Heat::StructuredDeployments");
+
   private static void checkAttribute(Call call, Map<String, ResourceSpec> byName) {
     String resource = call.function().resourceReference(call.args(), n -> false);
     String attribute = GetAttr.attributeName(call.args());
@@ -113,7 +122,8 @@ final class StaticChecks {
     if (schema == null || attribute.equals("show") || attribute.startsWith("resource.")
         || attribute.equals("OS::stack_id")
         || schema.attributes().containsKey(attribute)
-        || OUTPUT_ATTRIBUTES.contains(schema.type())) {
+        || OUTPUT_ATTRIBUTES.contains(schema.type())
+        || MEMBER_ATTRIBUTES.contains(schema.type())) {
       return;
     }
     throw Errors.at(call.path(), new TemplateError("InvalidTemplateAttribute",
