@@ -286,6 +286,23 @@ final class NestedStackRunner implements NestedStacks {
   }
 
   @Override
+  public JsonNode output(String childId, String key) {
+    StackRow child = new StackStore(engine().db().sql()).find(childId).orElse(null);
+    if (child == null) {
+      return null;
+    }
+    for (StackOutput output : new Outputs(runner).resolve(child)) {
+      if (output.key().equals(key)) {
+        if (output.error() != null) {
+          throw new IllegalStateException(output.error());
+        }
+        return output.value();
+      }
+    }
+    return null;
+  }
+
+  @Override
   public JsonNode outputs(String childId) {
     ObjectNode out = JsonColumns.object();
     StackRow child = new StackStore(engine().db().sql()).find(childId).orElse(null);

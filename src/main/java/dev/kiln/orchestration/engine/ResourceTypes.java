@@ -37,6 +37,12 @@ final class ResourceTypes implements ResourceTypeCatalog {
   }
 
   @Override
+  public boolean checksProperties(String type) {
+    ResourceType found = types.get(type);
+    return found == null || found.checksProperties();
+  }
+
+  @Override
   public java.util.Set<String> implicitDependencies(
       dev.kiln.orchestration.template.TemplateResource resource,
       List<dev.kiln.orchestration.template.TemplateResource> all) {

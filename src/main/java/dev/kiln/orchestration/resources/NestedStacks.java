@@ -38,6 +38,13 @@ public interface NestedStacks {
 
   void check(String childId) throws Exception;
 
+  /**
+   * One output of the child, resolved now; null when the child has no such output.
+   *
+   * @throws IllegalStateException when the output does not resolve, with the child's error
+   */
+  JsonNode output(String childId, String key);
+
   /** The child's outputs, resolved now, as an object of key to value. */
   JsonNode outputs(String childId);
 

@@ -95,7 +95,14 @@ public final class ProviderTemplateResource implements ResourceType {
     if (name.equals("OS::stack_id")) {
       return com.fasterxml.jackson.databind.node.TextNode.valueOf(resource.physicalId());
     }
-    JsonNode value = nested.outputs(resource.physicalId()).get(name);
+    JsonNode value;
+    try {
+      value = nested.output(resource.physicalId(), name);
+    } catch (IllegalStateException unresolved) {
+      // Heat's TemplateOutputError: the nested output's error, named after this resource.
+      throw new IllegalStateException(
+          "Error in " + resource.name() + " output " + name + ": " + unresolved.getMessage(), unresolved);
+    }
     return value == null ? NullNode.instance : value;
   }
 }

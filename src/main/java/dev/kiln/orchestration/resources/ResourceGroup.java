@@ -121,6 +121,25 @@ public final class ResourceGroup implements ResourceType {
     skipped.forEach(list::add);
   }
 
+  /** The child template a group with these properties makes at create (its removal list skipped). */
+  public static ObjectNode childTemplate(JsonNode props) {
+    Set<String> skipped = new TreeSet<>();
+    for (JsonNode policy : props.path("removal_policies")) {
+      policy.path("resource_list").forEach(r -> skipped.add(r.asText()));
+    }
+    return members(props, skipped);
+  }
+
+  /**
+   * The template of a group of one member with these properties (count aside), as Heat validates
+   * a group's nested stack.
+   */
+  public static ObjectNode oneMember(JsonNode props) {
+    ObjectNode one = props.isObject() ? ((ObjectNode) props).deepCopy() : JSON.objectNode();
+    one.put("count", 1);
+    return members(one, Set.of());
+  }
+
   /** The child template: {@code count} members named 0, 1, … skipping {@code skipped}. */
   private static ObjectNode members(JsonNode props, Set<String> skipped) {
     int count = props.path("count").asInt(1);

@@ -9,6 +9,14 @@ public interface ResourceTypeCatalog {
   Optional<ResourceSchema> schema(String type);
 
   /**
+   * Whether a built-in type's properties are checked against its schema; OS::Heat::None takes any
+   * (it stands in for whatever type the resource_registry maps to it).
+   */
+  default boolean checksProperties(String type) {
+    return true;
+  }
+
+  /**
    * Heat's implicit dependencies ({@code add_dependencies}): the names of other resources of the
    * template that {@code resource} must wait for although it does not refer to them (a port waits
    * for the subnets of its network). {@code all} is every resource of the template.

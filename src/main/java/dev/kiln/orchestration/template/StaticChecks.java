@@ -1,5 +1,7 @@
 package dev.kiln.orchestration.template;
 
+import dev.kiln.common.ServiceException;
+
 import dev.kiln.orchestration.template.fn.Call;
 import dev.kiln.orchestration.template.fn.CfnGetAtt;
 import dev.kiln.orchestration.template.fn.Evaluator;
@@ -51,7 +53,11 @@ final class StaticChecks {
           }
         }
         needs.addAll(refs);
-        checkCalls(n, byName, parameterNames, true);
+        try {
+          checkCalls(n, byName, parameterNames, true);
+        } catch (ServiceException missing) {
+          throw n == r.properties() ? asPropertyError(missing, cfn) : missing;
+        }
       }
       checkCalls(r.updatePolicy(), byName, parameterNames, true);
       PropertyChecker.checkNames(r.name(), r.schema(), r.properties(), cfn);
@@ -77,6 +83,23 @@ final class StaticChecks {
   static dev.kiln.common.ServiceException reference(String resource, String key) {
     return Errors.invalid("InvalidTemplateReference",
         "The specified reference \"" + resource + "\" (in " + key + ") is incorrect.");
+  }
+
+  private static final java.util.regex.Pattern PARAMETER_IN_PROPERTY =
+      java.util.regex.Pattern.compile("((?:resources|Resources)\\.[^:]*?\\.(?:properties|Properties)\\.[^.:]+)[^:]*: "
+          + "(The Parameter \\(.*\\) was not provided\\.)");
+
+  /**
+   * A missing parameter in a resource's properties, in the words Heat's property validation uses
+   * (it finds it resolving each top-level property): {@code Property error: : <path to the
+   * property>: : The Parameter (x) was not provided.}
+   */
+  private static ServiceException asPropertyError(ServiceException missing, boolean cfn) {
+    java.util.regex.Matcher m = PARAMETER_IN_PROPERTY.matcher(String.valueOf(missing.getMessage()));
+    if (!m.matches()) {
+      return missing;
+    }
+    return Errors.invalid("StackValidationFailed", "Property error: : " + m.group(1) + ": : " + m.group(2));
   }
 
   private static void checkCalls(
