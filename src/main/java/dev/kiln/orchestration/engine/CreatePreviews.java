@@ -158,7 +158,7 @@ final class CreatePreviews {
     }
     String name = parent.name() + "-" + d.name();
     try {
-      ParsedStack parsed = engine.templates().parse(child, engine.types());
+      ParsedStack parsed = engine.templates().parse(child, engine.types().lenientView());
       Set<String> takes = new HashSet<>();
       for (ParameterDefinition p : parsed.parameters()) {
         takes.add(p.name());

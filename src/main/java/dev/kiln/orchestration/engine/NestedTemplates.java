@@ -63,7 +63,7 @@ final class NestedTemplates {
       }
       ParsedStack childParsed;
       try {
-        childParsed = engine.templates().parse(child, engine.types());
+        childParsed = engine.templates().parse(child, engine.types().lenientView());
       } catch (RuntimeException unparsable) {
         continue; // validate already refused what it must; a nested template it cannot read has no parameters to show
       }

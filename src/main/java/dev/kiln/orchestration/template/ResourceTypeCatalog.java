@@ -17,6 +17,15 @@ public interface ResourceTypeCatalog {
   }
 
   /**
+   * Whether no resource's properties are checked at all (built-in or provider template): a nested
+   * template read for validate's {@code show_nested} or a create preview, which Heat parses
+   * without validating.
+   */
+  default boolean lenient() {
+    return false;
+  }
+
+  /**
    * Heat's implicit dependencies ({@code add_dependencies}): the names of other resources of the
    * template that {@code resource} must wait for although it does not refer to them (a port waits
    * for the subnets of its network). {@code all} is every resource of the template.

@@ -208,7 +208,7 @@ final class TemplateParser {
       }
     }
     ResolvedType implementation = resolveType(name, type);
-    ResourceSchema schema = switch (implementation) {
+    ResourceSchema schema = catalog.lenient() ? null : switch (implementation) {
       case ResolvedType.Builtin b -> catalog.checksProperties(b.type()) ? catalog.schema(b.type()).orElse(null) : null;
       case ResolvedType.ProviderTemplate p ->
           providerSchemas.computeIfAbsent(p.templateName(), n -> ProviderSchemas.of(p));
