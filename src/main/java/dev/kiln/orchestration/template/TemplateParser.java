@@ -230,6 +230,9 @@ final class TemplateParser {
       }
       ObjectNode nestedEnv = environment.deepCopy();
       nestedEnv.set("resource_registry", registry.forNested(name));
+      // Heat's get_child_environment: the parent's parameters are not the child's (its are the
+      // resource's properties); parameter_defaults carry on.
+      nestedEnv.remove("parameters");
       return new ResolvedType.ProviderTemplate(resolved,
           new TemplateSource(null, text, source.files(), nestedEnv, List.of()));
     }

@@ -102,6 +102,42 @@ class NestedPreviewAndValidateTest {
   }
 
   @Test
+  void aPreviewWithEnvironmentParametersExpandsItsProviderTemplate() {
+    String main = """
+        heat_template_version: 2015-04-30
+        parameters:
+          incomming: {type: string}
+        resources:
+          main:
+            type: nested.yaml
+            properties: {value: {get_param: incomming}}
+        outputs:
+          main_out: {value: {get_attr: [main, output]}}
+        """;
+    String nested = """
+        heat_template_version: 2015-04-30
+        parameters:
+          value: {type: string}
+        resources:
+          nested:
+            type: OS::Heat::TestResource
+            properties: {value: {get_param: value}}
+        outputs:
+          output: {value: {get_attr: [nested, output]}}
+        """;
+    com.fasterxml.jackson.databind.node.ObjectNode env = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    env.putObject("parameters").put("incomming", "abc");
+    StackPreview preview = engine.heat.preview(ALICE, new StackRequest(
+        "envp", new TemplateSource(null, main, Map.of("nested.yaml", nested), env, List.of()), Map.of(), null, true,
+        List.of()));
+
+    StackPreview.Nested n = (StackPreview.Nested) preview.items().get(0);
+    StackPreview.Resource r = (StackPreview.Resource) n.items().get(0);
+    assertThat(r.properties().path("value").asText()).isEqualTo("abc");
+    assertThat(r.resource().stackName()).isEqualTo("envp-main");
+  }
+
+  @Test
   void aGroupPreviewsEachMember() {
     String yaml = """
         heat_template_version: 2015-04-30
