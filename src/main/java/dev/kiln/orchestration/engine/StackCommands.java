@@ -11,7 +11,6 @@ import dev.kiln.orchestration.Stack;
 import dev.kiln.orchestration.StackAction;
 import dev.kiln.orchestration.StackPreview;
 import dev.kiln.orchestration.StackRequest;
-import dev.kiln.orchestration.StackResource;
 import dev.kiln.orchestration.StackStatus;
 import dev.kiln.orchestration.store.EventStore;
 import dev.kiln.orchestration.store.ResourceRow;
