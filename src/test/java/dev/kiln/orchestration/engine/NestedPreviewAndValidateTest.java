@@ -138,6 +138,19 @@ class NestedPreviewAndValidateTest {
   }
 
   @Test
+  void aTypeMappedToNoneTakesTheOriginalsPropertiesAndAMissingParameterIsAPropertyError() {
+    com.fasterxml.jackson.databind.node.ObjectNode env = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    env.putObject("resource_registry").put("OS::Heat::RandomString", "OS::Heat::None");
+    engine.heat.validate(ALICE, new TemplateSource(null, LEAF, Map.of(), env, List.of()), Map.of());
+
+    String missing = LEAF.replace("{get_param: aparam}", "{get_param: missing}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> engine.heat.preview(ALICE, new StackRequest("m", TemplateSource.ofText(missing), Map.of(), null, true,
+                List.of())))
+        .hasMessage("Property error: : resources.myres.properties.length: : The Parameter (missing) was not provided.");
+  }
+
+  @Test
   void aGroupPreviewsEachMember() {
     String yaml = """
         heat_template_version: 2015-04-30
