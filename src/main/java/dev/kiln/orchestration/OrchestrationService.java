@@ -34,6 +34,15 @@ public interface OrchestrationService {
   /** {@code POST /validate}: the parsed template, its parameters and groups, nothing made. */
   ParsedStack validate(Actor actor, TemplateSource template, Map<String, JsonNode> parameters);
 
+  /**
+   * The nested templates a validated template's resources would run (template validate with
+   * {@code show_nested}), recursively.
+   */
+  default List<NestedTemplate> nestedTemplates(
+      Actor actor, TemplateSource template, ParsedStack parsed, Map<String, JsonNode> parameters) {
+    return List.of();
+  }
+
   List<Stack> list(Actor actor, StackQuery query);
 
   /** How many stacks {@code query} matches, ignoring its limit and marker ({@code with_count}). */

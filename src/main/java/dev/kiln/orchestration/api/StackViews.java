@@ -79,11 +79,25 @@ final class StackViews {
     ObjectNode s = common(request, stack);
     ArrayNode outputs = s.putArray("outputs");
     stack.outputs().forEach(o -> outputs.add(output(o, true)));
-    ArrayNode resources = s.putArray("resources");
-    for (StackResource r : preview.resources()) {
-      resources.add(ResourceViews.preview(stack, r));
-    }
+    previewItems(s.putArray("resources"), stack, preview.items());
     return s;
+  }
+
+  /** Resources as objects; a nested stack's as a list in the place of the resource that makes it. */
+  private static void previewItems(ArrayNode out, Stack stack, java.util.List<StackPreview.Item> items) {
+    for (StackPreview.Item item : items) {
+      switch (item) {
+        case StackPreview.Resource r -> {
+          ObjectNode o = ResourceViews.preview(stack, r.resource());
+          o.set("properties", r.properties() == null ? Json.object() : r.properties());
+          if (r.resource().parentResourceName() != null) {
+            o.put("parent_resource", r.resource().parentResourceName());
+          }
+          out.add(o);
+        }
+        case StackPreview.Nested n -> previewItems(out.addArray(), n.stack(), n.items());
+      }
+    }
   }
 
   /** One output; with its value (and error, if any) or, in an outputs list, without. */

@@ -47,7 +47,7 @@ final class TemplatesApi {
    */
   private ApiResponse validate(ApiRequest request) {
     Actor actor = HeatPolicy.enforce(request, "validate_template", Role.MEMBER);
-    HeatParams.bool(request, "show_nested", false);
+    boolean showNested = HeatParams.bool(request, "show_nested", false);
     ObjectNode in = StackRequests.object(request.body());
     TemplateSource template = StackRequests.template(in);
     Map<String, JsonNode> parameters = StackRequests.parameters(in);
@@ -61,7 +61,11 @@ final class TemplatesApi {
       // Heat's validate turns every template error into a plain HTTPBadRequest.
       throw ApiError.badRequest(e.getMessage());
     }
-    return ApiResponse.ok(ValidateView.of(parsed, parameters));
+    // The environment's parameters are the user's values too (Heat merges them before validating).
+    Map<String, JsonNode> values = new java.util.LinkedHashMap<>(parsed.environment().parameters());
+    values.putAll(parameters);
+    return ApiResponse.ok(ValidateView.of(
+        parsed, parameters, showNested ? service.nestedTemplates(actor, template, parsed, values) : List.of()));
   }
 
   private ApiResponse versions(ApiRequest request) {

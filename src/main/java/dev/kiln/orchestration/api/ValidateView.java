@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.http.Json;
+import dev.kiln.orchestration.NestedTemplate;
 import dev.kiln.orchestration.template.Environment;
 import dev.kiln.orchestration.template.ParameterDefinition;
 import dev.kiln.orchestration.template.ParameterGroup;
@@ -28,29 +29,22 @@ final class ValidateView {
    *     user's values Heat reports as each parameter's {@code Value}
    */
   static ObjectNode of(ParsedStack parsed, Map<String, JsonNode> requestParameters) {
+    return of(parsed, requestParameters, List.of());
+  }
+
+  /**
+   * @param nested the nested templates ({@code show_nested}): shown as {@code NestedParameters},
+   *     by resource name, each with its {@code Type}, {@code Description}, {@code Parameters} (and
+   *     groups) and its own nested ones, as Heat's {@code get_nested_parameters}
+   */
+  static ObjectNode of(ParsedStack parsed, Map<String, JsonNode> requestParameters, List<NestedTemplate> nested) {
     Environment environment = parsed.environment();
     Map<String, JsonNode> values = new LinkedHashMap<>(environment.parameters());
     values.putAll(requestParameters);
     ObjectNode body = Json.object();
     body.put("Description", parsed.description() == null ? "" : parsed.description());
-    ObjectNode parameters = body.putObject("Parameters");
-    for (ParameterDefinition p : parsed.parameters()) {
-      parameters.set(p.name(), parameter(p, values.get(p.name())));
-    }
-    if (!parsed.parameterGroups().isEmpty()) {
-      ArrayNode groups = body.putArray("ParameterGroups");
-      for (ParameterGroup g : parsed.parameterGroups()) {
-        ObjectNode group = groups.addObject();
-        if (g.label() != null) {
-          group.put("label", g.label());
-        }
-        if (g.description() != null) {
-          group.put("description", g.description());
-        }
-        ArrayNode names = group.putArray("parameters");
-        g.parameters().forEach(names::add);
-      }
-    }
+    parametersAndGroups(body, parsed, values);
+    nestedParameters(body, nested);
     ObjectNode env = body.putObject("Environment");
     JsonNode registry = environment.resourceRegistry();
     ObjectNode registryObject =
@@ -73,6 +67,41 @@ final class ValidateView {
     env.set("parameter_defaults", Json.MAPPER.valueToTree(environment.parameterDefaults()));
     env.set("event_sinks", environment.eventSinks() == null ? Json.array() : environment.eventSinks());
     return body;
+  }
+
+  private static void parametersAndGroups(ObjectNode body, ParsedStack parsed, Map<String, JsonNode> values) {
+    ObjectNode parameters = body.putObject("Parameters");
+    for (ParameterDefinition p : parsed.parameters()) {
+      parameters.set(p.name(), parameter(p, values.get(p.name())));
+    }
+    if (!parsed.parameterGroups().isEmpty()) {
+      ArrayNode groups = body.putArray("ParameterGroups");
+      for (ParameterGroup g : parsed.parameterGroups()) {
+        ObjectNode group = groups.addObject();
+        if (g.label() != null) {
+          group.put("label", g.label());
+        }
+        if (g.description() != null) {
+          group.put("description", g.description());
+        }
+        ArrayNode names = group.putArray("parameters");
+        g.parameters().forEach(names::add);
+      }
+    }
+  }
+
+  private static void nestedParameters(ObjectNode body, List<NestedTemplate> nested) {
+    if (nested.isEmpty()) {
+      return;
+    }
+    ObjectNode byResource = body.putObject("NestedParameters");
+    for (NestedTemplate n : nested) {
+      ObjectNode one = byResource.putObject(n.resourceName());
+      one.put("Type", n.type());
+      one.put("Description", n.template().description() == null ? "" : n.template().description());
+      parametersAndGroups(one, n.template(), n.values());
+      nestedParameters(one, n.nested());
+    }
   }
 
   private static ObjectNode parameter(ParameterDefinition p, JsonNode userValue) {

@@ -78,6 +78,12 @@ final class EngineService implements OrchestrationService {
   }
 
   @Override
+  public List<dev.kiln.orchestration.NestedTemplate> nestedTemplates(
+      Actor actor, TemplateSource template, ParsedStack parsed, Map<String, JsonNode> parameters) {
+    return new NestedTemplates(engine).of(actor, template, parsed, parameters);
+  }
+
+  @Override
   public List<Stack> list(Actor actor, StackQuery query) {
     return reads.list(actor, query);
   }

@@ -150,6 +150,89 @@ final class NestedStackRunner implements NestedStacks {
   }
 
   @Override
+  public void update(String knownId, TemplateSource template, Map<String, JsonNode> parameters, Integer timeoutMins)
+      throws Exception {
+    Engine e = engine();
+    String id = findChild(knownId);
+    StackRow child = id == null ? null : new StackStore(e.db().sql()).find(id).filter(s -> !s.deleted()).orElse(null);
+    if (child == null) {
+      throw new NestedStackFailed("The nested stack of " + resource.name() + " is gone");
+    }
+    childId = child.id();
+    // The child does what its parent does: UPDATE, or ROLLBACK when the parent rolls back.
+    StackAction action = parent.stack().action() == StackAction.ROLLBACK ? StackAction.ROLLBACK : StackAction.UPDATE;
+    String traversal = journal().traversal();
+    LiveStack live;
+    if (child.traversal().equals(traversal) && child.action() == action) {
+      // An earlier attempt of this very operation began it (a crash, a retried task).
+      if (child.status() == StackStatus.COMPLETE) {
+        return;
+      }
+      if (child.status() == StackStatus.FAILED) {
+        throw new NestedStackFailed(child.statusReason());
+      }
+      BoundStack bound = e.parsed().bound(child, e.checkers());
+      live = LiveStack.of(child, new ResourceStore(e.db().sql()).current(child.id()), bound, e.types());
+    } else {
+      live = begin(child, action, template, parameters, timeoutMins);
+    }
+    StackRunner.Outcome outcome =
+        runner.update(live, new ResourceStore(e.db().sql()).leftovers(child.id()), action, journal(),
+            childDeadline(timeoutMins), interruption);
+    runner.stackState(live, journal(), action, outcome.status(), outcome.reason());
+    if (outcome.status() != StackStatus.COMPLETE) {
+      throw new NestedStackFailed(outcome.reason());
+    }
+  }
+
+  /**
+   * Points the child at its new template and starts its operation, through the journal (the
+   * child's lock is its root's): the template row (with its parameters, so that the child can be
+   * bound again after a crash), the take-over and the retarget commit together.
+   */
+  private LiveStack begin(
+      StackRow child, StackAction action, TemplateSource template, Map<String, JsonNode> parameters,
+      Integer timeoutMins) throws InterruptedException {
+    Engine e = engine();
+    ParsedStack parsed = e.templates().parse(template, e.types());
+    dev.kiln.orchestration.ResourceTypePolicy.enforceTemplate(Engine.owner(child), parsed.templateJson());
+    BoundStack bound =
+        parsed.bind(
+            parameters, new PseudoParameters(child.name(), child.id(), child.projectId()),
+            e.checkers().forOwner(Engine.owner(child)));
+    Instant now = e.now();
+    ObjectNode params = JsonColumns.object();
+    parameters.forEach(params::set);
+    TemplateRow templateRow =
+        new TemplateRow(
+            e.ids().uuid(), parsed.templateJson(), parsed.files(), template.environment(),
+            template.environmentFiles(), params, now);
+    String traversal = journal().traversal();
+    String reason = "Stack " + action + " started";
+    StackRow next =
+        child.retargeted(
+            action, reason, traversal, now, templateRow.id(), child.templateId(),
+            parsed.description() == null ? "" : parsed.description(), params, NewStack.shownParameters(parsed, bound),
+            timeoutMins, child.disableRollback(), child.tags());
+    journal().template(templateRow);
+    journal().begin(new Journal.StackBegin(child.id(), action, reason, traversal, now));
+    journal().retarget(next, java.util.List.of(runner.stackEvent(next, action, StackStatus.IN_PROGRESS, reason, now)));
+    e.parsed().remember(child.id(), templateRow.id(), parsed, bound);
+    // Committed before the child's resources run: a group inside reads the child's template row.
+    journal().sync();
+    return LiveStack.of(next, new ResourceStore(e.db().sql()).current(child.id()), bound, e.types());
+  }
+
+  /** The parent's deadline, or the child's own timeout when that ends first. */
+  private Instant childDeadline(Integer timeoutMins) {
+    if (timeoutMins == null) {
+      return deadline;
+    }
+    Instant own = engine().clock().instant().plusSeconds(60L * timeoutMins);
+    return own.isBefore(deadline) ? own : deadline;
+  }
+
+  @Override
   public void delete(String childId) throws Exception {
     operate(childId, StackAction.DELETE);
   }
@@ -213,6 +296,23 @@ final class NestedStackRunner implements NestedStacks {
     if (outcome.status() != StackStatus.COMPLETE) {
       throw new NestedStackFailed(outcome.reason());
     }
+  }
+
+  @Override
+  public JsonNode output(String childId, String key) {
+    StackRow child = new StackStore(engine().db().sql()).find(childId).orElse(null);
+    if (child == null) {
+      return null;
+    }
+    for (StackOutput output : new Outputs(runner).resolve(child)) {
+      if (output.key().equals(key)) {
+        if (output.error() != null) {
+          throw new IllegalStateException(output.error());
+        }
+        return output.value();
+      }
+    }
+    return null;
   }
 
   @Override

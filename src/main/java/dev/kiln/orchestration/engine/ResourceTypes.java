@@ -36,6 +36,35 @@ final class ResourceTypes implements ResourceTypeCatalog {
     return Optional.ofNullable(types.get(type)).map(ResourceType::schema);
   }
 
+  /** This catalog, checking no properties: for nested templates read but not run (see {@link #lenient}). */
+  dev.kiln.orchestration.template.ResourceTypeCatalog lenientView() {
+    ResourceTypes all = this;
+    return new dev.kiln.orchestration.template.ResourceTypeCatalog() {
+      @Override
+      public Optional<ResourceSchema> schema(String type) {
+        return all.schema(type);
+      }
+
+      @Override
+      public boolean lenient() {
+        return true;
+      }
+
+      @Override
+      public java.util.Set<String> implicitDependencies(
+          dev.kiln.orchestration.template.TemplateResource resource,
+          List<dev.kiln.orchestration.template.TemplateResource> resources) {
+        return all.implicitDependencies(resource, resources);
+      }
+    };
+  }
+
+  @Override
+  public boolean checksProperties(String type) {
+    ResourceType found = types.get(type);
+    return found == null || found.checksProperties();
+  }
+
   @Override
   public java.util.Set<String> implicitDependencies(
       dev.kiln.orchestration.template.TemplateResource resource,

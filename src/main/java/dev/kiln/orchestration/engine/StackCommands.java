@@ -11,7 +11,6 @@ import dev.kiln.orchestration.Stack;
 import dev.kiln.orchestration.StackAction;
 import dev.kiln.orchestration.StackPreview;
 import dev.kiln.orchestration.StackRequest;
-import dev.kiln.orchestration.StackResource;
 import dev.kiln.orchestration.StackStatus;
 import dev.kiln.orchestration.store.EventStore;
 import dev.kiln.orchestration.store.ResourceRow;
@@ -131,15 +130,9 @@ final class StackCommands {
   }
 
   StackPreview preview(Actor actor, StackRequest request) {
-    NewStack rows = prepare(actor, request).rows();
-    List<StackResource> resources = new ArrayList<>();
-    for (ResourceRow row : rows.resources()) {
-      StackResource r = Views.resource(rows.stack(), row, List.of(), null, null);
-      // Nothing is stored by a preview: Heat shows the stack without an id and nothing as made.
-      resources.add(new StackResource(
-          null, r.stackName(), r.name(), r.physicalId(), r.type(), r.action(), r.status(), r.statusReason(),
-          r.description(), r.requiredBy(), r.nestedStackId(), r.attributes(), r.parentResourceName(), null, null));
-    }
+    Prepared prepared = prepare(actor, request);
+    NewStack rows = prepared.rows();
+    // Nothing is stored by a preview: Heat shows the stack without an id and nothing as made.
     StackRow row = rows.stack().withState(StackAction.INIT, StackStatus.COMPLETE, "", null);
     Stack stack = Views.stack(row, List.of());
     Map<String, JsonNode> parameters = new LinkedHashMap<>(stack.parameters());
@@ -148,7 +141,8 @@ final class StackCommands {
         null, stack.name(), stack.projectId(), stack.ownerUserId(), stack.action(), stack.status(),
         stack.statusReason(), stack.description(), parameters, stack.outputs(), stack.timeoutMins(),
         stack.disableRollback(), stack.tags(), stack.parentId(), stack.parentResource(), null, null, null);
-    return new StackPreview(unstored, resources);
+    return new StackPreview(
+        unstored, new CreatePreviews(engine(), actor).items(unstored, prepared.bound(), request.template(), 0));
   }
 
   /**

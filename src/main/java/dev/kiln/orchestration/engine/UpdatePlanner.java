@@ -228,9 +228,14 @@ final class UpdatePlanner {
     ResourceType newType = runner.engine().types().forImplementation(
         ResourceTypes.implementationName(definition.implementation()));
     String oldImplementation = row.data().path(ResourceTypes.IMPL_KEY).asText(row.type());
+    boolean sameImplementation = oldImplementation.equals(ResourceTypes.implementationName(definition.implementation()));
+    // Heat's StackResource: its child decides per resource, so it is always updated, even after a
+    // failure; only a failed check (or no child at all) replaces it.
+    boolean nested = sameImplementation && newType.nestedStack() && row.physicalId() != null
+        && row.action() != StackAction.CHECK && row.action() != StackAction.DELETE;
     boolean replace =
-        !oldImplementation.equals(ResourceTypes.implementationName(definition.implementation()))
-            || row.status() == StackStatus.FAILED
+        !sameImplementation
+            || (row.status() == StackStatus.FAILED && !nested)
             || row.action() == StackAction.DELETE;
     boolean changed = true;
     if (!replace && resolved.complete()) {
@@ -241,7 +246,7 @@ final class UpdatePlanner {
               || !same(nullToEmpty(row.metadata()), nullToEmpty(resolved.metadata()))
               || !same(nullToEmpty(row.data().get(UPDATE_POLICY_KEY)), nullToEmpty(resolved.updatePolicy()))
               || !row.deletionPolicy().equals(definition.deletionPolicy().name());
-      changed = definitionChanged || row.status() == StackStatus.IN_PROGRESS;
+      changed = definitionChanged || row.status() == StackStatus.IN_PROGRESS || nested;
       if (!changedKeys.isEmpty()) {
         Map<String, PropertySchema> schema = newType.schema().properties();
         List<String> immutable = new ArrayList<>();
@@ -260,7 +265,9 @@ final class UpdatePlanner {
         replace =
             newType.needsReplacement(before, resolved.properties())
                 || !updatesInPlace(newType)
-                || changedKeys.stream().anyMatch(k -> schema.get(k) == null || !schema.get(k).updateAllowed());
+                || changedKeys.stream().anyMatch(k -> schema.get(k) == null
+                    ? newType.checksProperties() || !newType.nestedStack() // a provider template's are all updatable
+                    : !schema.get(k).updateAllowed());
       }
     }
     if (!replace && resolved.complete() && newType.replacesAlways(resolved.properties())) {

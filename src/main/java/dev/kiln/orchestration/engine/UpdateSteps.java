@@ -151,7 +151,9 @@ final class UpdateSteps {
     NestedStackRunner nested = steps.nested(row);
     Step step = new Step(runner.engine(), live, row, properties, deadline, nested, steps.interruption());
     try {
-      if (!UpdatePlanner.changedKeys(previous == null ? StackRunner.EMPTY : previous, properties).isEmpty()) {
+      // A nested stack is updated even when its properties are the same: its child decides.
+      if (slot.type.nestedStack()
+          || !UpdatePlanner.changedKeys(previous == null ? StackRunner.EMPTY : previous, properties).isEmpty()) {
         slot.type.update(step, previous);
       }
     } catch (Exception e) {

@@ -18,6 +18,17 @@ public interface NestedStacks {
    */
   String create(TemplateSource template, Map<String, JsonNode> parameters, Integer timeoutMins) throws Exception;
 
+  /**
+   * Updates this resource's child stack in place to {@code template} with {@code parameters}: its
+   * resources are updated, replaced, added, removed or left alone by their own rules. The child's
+   * action is the parent operation's (UPDATE, or ROLLBACK when the parent rolls back). Repeated
+   * after a crash, it carries on the child's update rather than starting it again.
+   *
+   * @throws NestedStackFailed when the child's update ends FAILED, with its reason
+   */
+  void update(String childId, TemplateSource template, Map<String, JsonNode> parameters, Integer timeoutMins)
+      throws Exception;
+
   /** Deletes the child stack; nothing when it is already gone. */
   void delete(String childId) throws Exception;
 
@@ -26,6 +37,13 @@ public interface NestedStacks {
   void resume(String childId) throws Exception;
 
   void check(String childId) throws Exception;
+
+  /**
+   * One output of the child, resolved now; null when the child has no such output.
+   *
+   * @throws IllegalStateException when the output does not resolve, with the child's error
+   */
+  JsonNode output(String childId, String key);
 
   /** The child's outputs, resolved now, as an object of key to value. */
   JsonNode outputs(String childId);

@@ -30,17 +30,40 @@ public final class ProviderTemplateResource implements ResourceType {
   }
 
   @Override
+  public boolean nestedStack() {
+    return true;
+  }
+
+  @Override
   public void create(ResourceContext context) throws Exception {
+    context.physicalId(context.nested().create(provider(context).source(), parameters(context), null));
+  }
+
+  /**
+   * The child stack is updated to the template as it is now (the file may have changed) with the
+   * new properties as its parameters; every property of a provider template updates in place, as
+   * Heat's parameters-as-properties are all {@code update_allowed}.
+   */
+  @Override
+  public void update(ResourceContext context, JsonNode previous) throws Exception {
+    context.nested().update(context.physicalId(), provider(context).source(), parameters(context), null);
+  }
+
+  private static ResolvedType.ProviderTemplate provider(ResourceContext context) {
     if (!(context.implementation() instanceof ResolvedType.ProviderTemplate provider)) {
       throw new IllegalStateException("a provider template resource needs its template");
     }
+    return provider;
+  }
+
+  private static Map<String, JsonNode> parameters(ResourceContext context) {
     Map<String, JsonNode> parameters = new LinkedHashMap<>();
     context.properties().fields().forEachRemaining(e -> {
       if (!e.getValue().isNull()) {
         parameters.put(e.getKey(), e.getValue());
       }
     });
-    context.physicalId(context.nested().create(provider.source(), parameters, null));
+    return parameters;
   }
 
   @Override
@@ -72,7 +95,14 @@ public final class ProviderTemplateResource implements ResourceType {
     if (name.equals("OS::stack_id")) {
       return com.fasterxml.jackson.databind.node.TextNode.valueOf(resource.physicalId());
     }
-    JsonNode value = nested.outputs(resource.physicalId()).get(name);
+    JsonNode value;
+    try {
+      value = nested.output(resource.physicalId(), name);
+    } catch (IllegalStateException unresolved) {
+      // Heat's TemplateOutputError: the nested output's error, named after this resource.
+      throw new IllegalStateException(
+          "Error in " + resource.name() + " output " + name + ": " + unresolved.getMessage(), unresolved);
+    }
     return value == null ? NullNode.instance : value;
   }
 }

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kiln.orchestration.template.schema.Constraint;
 import dev.kiln.orchestration.template.schema.ResourceSchema;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code OS::Heat::ResourceGroup}: {@code count} identical resources, named 0, 1, 2, … in a
@@ -67,24 +67,91 @@ public final class ResourceGroup implements ResourceType {
   }
 
   @Override
+  public boolean nestedStack() {
+    return true;
+  }
+
+  @Override
   public void create(ResourceContext context) throws Exception {
+    Set<String> skipped = new TreeSet<>();
+    for (JsonNode policy : context.properties().path("removal_policies")) {
+      policy.path("resource_list").forEach(r -> skipped.add(r.asText()));
+    }
+    record(context, skipped);
+    context.physicalId(context.nested().create(context.nestedSource(members(context.properties(), skipped)), Map.of(), null));
+  }
+
+  /**
+   * Heat's group update: the members are the first {@code count} names not skipped (so a smaller
+   * count removes the highest, a larger one adds the next), each from the new definition; the
+   * child stack's update then changes, replaces, adds or removes each member by its own rules.
+   * Names the removal policies give (a member's name or physical id) are removed and never used
+   * again; mode {@code update} forgets the names skipped before.
+   */
+  @Override
+  public void update(ResourceContext context, JsonNode previous) throws Exception {
     JsonNode props = context.properties();
+    String childId = context.physicalId();
+    Set<String> recorded = new TreeSet<>();
+    context.data().path("removed").forEach(n -> recorded.add(n.asText()));
+    Set<String> skipped = props.path("removal_policies_mode").asText("append").equals("update")
+        ? new TreeSet<>() : new TreeSet<>(recorded);
+    Set<String> members = context.nested().resources(childId).keySet();
+    for (JsonNode policy : props.path("removal_policies")) {
+      for (JsonNode entry : policy.path("resource_list")) {
+        String wanted = entry.asText();
+        if (recorded.contains(wanted) || members.contains(wanted)) {
+          skipped.add(wanted);
+        } else {
+          for (String member : members) {
+            if (wanted.equals(context.nested().referenceId(childId, member))) {
+              skipped.add(member);
+              break;
+            }
+          }
+        }
+      }
+    }
+    record(context, skipped);
+    context.nested().update(childId, context.nestedSource(members(props, skipped)), Map.of(), null);
+  }
+
+  private static void record(ResourceContext context, Set<String> skipped) {
+    ArrayNode list = context.data().putArray("removed");
+    skipped.forEach(list::add);
+  }
+
+  /** The child template a group with these properties makes at create (its removal list skipped). */
+  public static ObjectNode childTemplate(JsonNode props) {
+    Set<String> skipped = new TreeSet<>();
+    for (JsonNode policy : props.path("removal_policies")) {
+      policy.path("resource_list").forEach(r -> skipped.add(r.asText()));
+    }
+    return members(props, skipped);
+  }
+
+  /**
+   * The template of a group of one member with these properties (count aside), as Heat validates
+   * a group's nested stack.
+   */
+  public static ObjectNode oneMember(JsonNode props) {
+    ObjectNode one = props.isObject() ? ((ObjectNode) props).deepCopy() : JSON.objectNode();
+    one.put("count", 1);
+    return members(one, Set.of());
+  }
+
+  /** The child template: {@code count} members named 0, 1, … skipping {@code skipped}. */
+  private static ObjectNode members(JsonNode props, Set<String> skipped) {
     int count = props.path("count").asInt(1);
     String indexVar = props.path("index_var").asText("%index%");
     JsonNode definition = props.path("resource_def");
-    Set<String> removed = new HashSet<>();
-    for (JsonNode policy : props.path("removal_policies")) {
-      policy.path("resource_list").forEach(r -> removed.add(r.asText()));
-    }
     ObjectNode template = JSON.objectNode();
     template.put("heat_template_version", "2015-04-30");
     ObjectNode resources = template.putObject("resources");
-    ArrayNode skipped = context.data().putArray("removed");
-    removed.stream().sorted().forEach(skipped::add);
     int made = 0;
     for (int i = 0; made < count; i++) {
       String name = Integer.toString(i);
-      if (removed.contains(name)) {
+      if (skipped.contains(name)) {
         continue;
       }
       ObjectNode member = resources.putObject(name);
@@ -97,7 +164,7 @@ public final class ResourceGroup implements ResourceType {
       }
       made++;
     }
-    context.physicalId(context.nested().create(context.nestedSource(template), Map.of(), null));
+    return template;
   }
 
   static JsonNode replaceIndex(JsonNode node, String indexVar, String index) {

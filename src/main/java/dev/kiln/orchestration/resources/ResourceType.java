@@ -89,6 +89,17 @@ public interface ResourceType {
   }
 
   /**
+   * Whether the resource is a nested stack (Heat's {@code StackResource}: OS::Heat::Stack, groups,
+   * provider templates). Such a resource is updated on every stack update, changed or not, because
+   * its child stack decides resource by resource what changes (a provider template's file may
+   * have changed, a member may have failed); and one that failed is updated, not replaced, as long
+   * as its child exists (only a failed check replaces it).
+   */
+  default boolean nestedStack() {
+    return false;
+  }
+
+  /**
    * What this resource holds exclusively with these properties, as opaque keys (a server's ports
    * and volumes, an attachment's volume: {@code "port:<id>"}, {@code "volume:<id>"}). Within one
    * stack update, a step that releases a key runs before a step that takes it, so a port moved

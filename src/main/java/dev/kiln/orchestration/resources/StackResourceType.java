@@ -74,22 +74,50 @@ public final class StackResourceType implements ResourceType {
   }
 
   @Override
+  public boolean nestedStack() {
+    return true;
+  }
+
+  @Override
   public void create(ResourceContext context) throws Exception {
     JsonNode props = context.properties();
     String region = unknownRegion(props.path("context"));
     if (region != null) {
       throw new ResourceError("StackValidationFailed", unreachable(region));
     }
-    TemplateSource source = TemplateSource.ofText(props.path("template").asText());
+    context.physicalId(context.nested().create(source(props), parameters(props), timeout(props)));
+  }
+
+  /** The child stack is updated to the new template and parameters (context changes replace it). */
+  @Override
+  public void update(ResourceContext context, JsonNode previous) throws Exception {
+    JsonNode props = context.properties();
+    context.nested().update(context.physicalId(), source(props), parameters(props), timeout(props));
+  }
+
+  private static TemplateSource source(JsonNode props) {
+    return TemplateSource.ofText(props.path("template").asText());
+  }
+
+  private static Map<String, JsonNode> parameters(JsonNode props) {
     Map<String, JsonNode> parameters = new LinkedHashMap<>();
     props.path("parameters").fields().forEachRemaining(e -> parameters.put(e.getKey(), e.getValue()));
-    Integer timeout = props.hasNonNull("timeout") ? props.get("timeout").asInt() : null;
-    context.physicalId(context.nested().create(source, parameters, timeout));
+    return parameters;
+  }
+
+  private static Integer timeout(JsonNode props) {
+    return props.hasNonNull("timeout") ? props.get("timeout").asInt() : null;
   }
 
   @Override
   public void delete(ResourceContext context) throws Exception {
     context.nested().delete(context.physicalId());
+  }
+
+  @Override
+  public void check(ResourceContext context) throws Exception {
+    ResourceType.super.check(context);
+    context.nested().check(context.physicalId());
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.kiln.orchestration.template;
 
+import dev.kiln.common.ServiceException;
+
 import dev.kiln.orchestration.template.fn.Call;
 import dev.kiln.orchestration.template.fn.CfnGetAtt;
 import dev.kiln.orchestration.template.fn.Evaluator;
@@ -51,7 +53,11 @@ final class StaticChecks {
           }
         }
         needs.addAll(refs);
-        checkCalls(n, byName, parameterNames, true);
+        try {
+          checkCalls(n, byName, parameterNames, true);
+        } catch (ServiceException missing) {
+          throw n == r.properties() ? asPropertyError(missing, cfn) : missing;
+        }
       }
       checkCalls(r.updatePolicy(), byName, parameterNames, true);
       PropertyChecker.checkNames(r.name(), r.schema(), r.properties(), cfn);
@@ -79,6 +85,23 @@ final class StaticChecks {
         "The specified reference \"" + resource + "\" (in " + key + ") is incorrect.");
   }
 
+  private static final java.util.regex.Pattern PARAMETER_IN_PROPERTY =
+      java.util.regex.Pattern.compile("((?:resources|Resources)\\.[^:]*?\\.(?:properties|Properties)\\.[^.:]+)[^:]*: "
+          + "(The Parameter \\(.*\\) was not provided\\.)");
+
+  /**
+   * A missing parameter in a resource's properties, in the words Heat's property validation uses
+   * (it finds it resolving each top-level property): {@code Property error: : <path to the
+   * property>: : The Parameter (x) was not provided.}
+   */
+  private static ServiceException asPropertyError(ServiceException missing, boolean cfn) {
+    java.util.regex.Matcher m = PARAMETER_IN_PROPERTY.matcher(String.valueOf(missing.getMessage()));
+    if (!m.matches()) {
+      return missing;
+    }
+    return Errors.invalid("StackValidationFailed", "Property error: : " + m.group(1) + ": : " + m.group(2));
+  }
+
   private static void checkCalls(
       Node node, Map<String, ResourceSpec> byName, Set<String> parameterNames, boolean params) {
     Evaluator.forEachCall(node, call -> {
@@ -103,6 +126,15 @@ final class StaticChecks {
   private static final java.util.Set<String> OUTPUT_ATTRIBUTES =
       java.util.Set.of("OS::Heat::SoftwareDeployment", "OS::Heat::StructuredDeployment");
 
+  /**
+   * Groups, whose any other attribute name is the list of that attribute of each member (Heat's
+   * ResourceGroup overrides get_attribute, so its get_attr is not checked against the schema).
+   */
+  private static final java.util.Set<String> MEMBER_ATTRIBUTES =
+      java.util.Set.of(
+          "OS::Heat::ResourceGroup", "OS::Heat::SoftwareDeploymentGroup", "OS::Heat::StructuredDeploymentGroup",
+          "OS::Heat::SoftwareDeployments", "OS::Heat::StructuredDeployments");
+
   private static void checkAttribute(Call call, Map<String, ResourceSpec> byName) {
     String resource = call.function().resourceReference(call.args(), n -> false);
     String attribute = GetAttr.attributeName(call.args());
@@ -113,7 +145,8 @@ final class StaticChecks {
     if (schema == null || attribute.equals("show") || attribute.startsWith("resource.")
         || attribute.equals("OS::stack_id")
         || schema.attributes().containsKey(attribute)
-        || OUTPUT_ATTRIBUTES.contains(schema.type())) {
+        || OUTPUT_ATTRIBUTES.contains(schema.type())
+        || MEMBER_ATTRIBUTES.contains(schema.type())) {
       return;
     }
     throw Errors.at(call.path(), new TemplateError("InvalidTemplateAttribute",

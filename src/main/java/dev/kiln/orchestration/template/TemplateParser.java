@@ -208,8 +208,8 @@ final class TemplateParser {
       }
     }
     ResolvedType implementation = resolveType(name, type);
-    ResourceSchema schema = switch (implementation) {
-      case ResolvedType.Builtin b -> catalog.schema(b.type()).orElse(null);
+    ResourceSchema schema = catalog.lenient() ? null : switch (implementation) {
+      case ResolvedType.Builtin b -> catalog.checksProperties(b.type()) ? catalog.schema(b.type()).orElse(null) : null;
       case ResolvedType.ProviderTemplate p ->
           providerSchemas.computeIfAbsent(p.templateName(), n -> ProviderSchemas.of(p));
     };
@@ -230,6 +230,9 @@ final class TemplateParser {
       }
       ObjectNode nestedEnv = environment.deepCopy();
       nestedEnv.set("resource_registry", registry.forNested(name));
+      // Heat's get_child_environment: the parent's parameters are not the child's (its are the
+      // resource's properties); parameter_defaults carry on.
+      nestedEnv.remove("parameters");
       return new ResolvedType.ProviderTemplate(resolved,
           new TemplateSource(null, text, source.files(), nestedEnv, List.of()));
     }

@@ -103,7 +103,7 @@ final class FakeOrchestration implements OrchestrationService {
     lastCreate = request;
     Stack s = new Stack(null, request.name(), actor.projectId(), actor.userId(), StackAction.INIT,
         StackStatus.COMPLETE, "", "d", Map.of(), List.of(), null, true, List.of(), null, null, T0, null, null);
-    return new StackPreview(s, resources);
+    return StackPreview.flat(s, resources);
   }
 
   @Override
