@@ -327,6 +327,9 @@ public final class Ports {
                     old.createdAt(), networks.now());
             store.updatePort(updated, old.revision());
             store.setSecurityGroups(id, groups);
+            if (changes.hostId() != null) {
+              TrunkBindings.followParent(sql, id, networks.now());
+            }
             return store.findPort(id).orElseThrow();
           });
     } catch (StoreException e) {
@@ -446,6 +449,7 @@ public final class Ports {
                   old.portSecurityEnabled(), old.vnicType(), old.profile(), old.fixedIps(),
                   old.securityGroups(), null, old.revision() + 1, old.createdAt(), networks.now());
           store.updatePort(updated, old.revision());
+          TrunkBindings.followParent(sql, portId, networks.now());
           return store.findPort(portId).orElseThrow();
         });
     // Nova waits for this after plugging, whatever the port was before (a rebind to a new host too).
@@ -475,6 +479,7 @@ public final class Ports {
                   old.fixedIps(), old.securityGroups(), null, old.revision() + 1, old.createdAt(),
                   networks.now());
           store.updatePort(updated, old.revision());
+          TrunkBindings.followParent(sql, portId, networks.now());
           return store.findPort(portId).orElseThrow();
         });
     statusChanged(before[0], unplugged);
@@ -576,7 +581,10 @@ public final class Ports {
         (Sql sql) -> {
           NetworkStore store = new NetworkStore(sql);
           Port port = store.lockPort(portId).orElseThrow(() -> NetworkErrors.portNotFound(portId));
-          return work.apply(store, port);
+          T result = work.apply(store, port);
+          // The work may have moved the port's active binding (port bindings); a trunk's subports follow.
+          TrunkBindings.followParent(sql, portId, networks.now());
+          return result;
         });
   }
 }

@@ -47,7 +47,7 @@ public final class NetworkApi implements HttpService {
     Tags tags = service.tags();
     new NetworksApi(service.networks(), service.subnets(), tags).register(routes);
     new SubnetsApi(service.subnets(), tags, service.networks()).register(routes);
-    new PortsApi(service.ports(), tags).register(routes);
+    new PortsApi(service.ports(), tags, service.trunks()).register(routes);
     new PortBindingsApi(service.bindings()).register(routes);
     new SecurityGroupsApi(service.securityGroups(), tags).register(routes);
     new QuotasApi(service.quotas()).register(routes);

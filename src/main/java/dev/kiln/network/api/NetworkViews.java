@@ -38,7 +38,7 @@ final class NetworkViews {
           "port_security_enabled", "allowed_address_pairs", "extra_dhcp_opts", "ip_allocation",
           "binding:vnic_type", "binding:host_id", "binding:profile", "binding:vif_type",
           "binding:vif_details", "tags", "created_at", "updated_at", "revision_number", "dns_name",
-          "dns_assignment");
+          "dns_assignment", "trunk_details");
 
   private static final NeutronShapes SHAPES = NeutronShapes.get();
 
