@@ -241,7 +241,10 @@ public final class Networks {
         sql -> {
           NetworkStore store = new NetworkStore(sql);
           // The lock makes a port created at the same moment wait, then fail on the missing network.
-          store.lockNetwork(id).orElseThrow(() -> NetworkErrors.networkNotFound(id));
+          Network locked = store.lockNetwork(id).orElseThrow(() -> NetworkErrors.networkNotFound(id));
+          if (locked.external()) {
+            FloatingIps.deleteDisassociated(sql, id);
+          }
           if (store.countPortsOnNetwork(id) > 0) {
             throw ServiceException.conflict(
                 "NetworkInUse",

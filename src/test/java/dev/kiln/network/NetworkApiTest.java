@@ -92,6 +92,49 @@ class NetworkApiTest {
   }
 
   @Test
+  void ipv6ModesMustAgreeWhenBothAreGiven() {
+    String net = network(member, "v6-modes");
+    Api.Response mixed = member.post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 6,"
+        + " \"cidr\": \"2001:db8:1::/64\", \"ipv6_ra_mode\": \"slaac\", \"ipv6_address_mode\": \"dhcpv6-stateful\"}}");
+    assertThat(mixed.status()).isEqualTo(400);
+    assertThat(mixed.json().at("/NeutronError/message").asText()).contains("must be the same");
+    Api.Response unknown = member.post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 6,"
+        + " \"cidr\": \"2001:db8:1::/64\", \"ipv6_address_mode\": \"dhcp\"}}");
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.json().at("/NeutronError/message").asText()).contains("ipv6_address_mode");
+    member.post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 6,"
+        + " \"cidr\": \"2001:db8:1::/64\", \"ipv6_ra_mode\": \"slaac\", \"ipv6_address_mode\": \"slaac\"}}").expect(201);
+    assertThat(member.get(NET + "/subnets?network_id=" + net).expect(200).get("subnets")).hasSize(1);
+  }
+
+  @Test
+  void deletingASlaacSubnetTakesItsAddressesOffThePorts() {
+    String net = network(member, "v6-slaac");
+    String v4 = subnet(member, net, "10.61.0.0/24");
+    String v6 = member.post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 6,"
+        + " \"cidr\": \"2001:db8:2::/64\", \"ipv6_ra_mode\": \"slaac\", \"ipv6_address_mode\": \"slaac\"}}")
+        .expect(201).at("/subnet/id").asText();
+    JsonNode port = member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + net + "\"}}").expect(201).get("port");
+    assertThat(port.get("fixed_ips")).hasSize(2);
+    member.delete(NET + "/subnets/" + v6).expect(204);
+    JsonNode after = member.get(NET + "/ports/" + port.get("id").asText()).expect(200).get("port");
+    assertThat(after.get("fixed_ips")).hasSize(1);
+    assertThat(after.at("/fixed_ips/0/subnet_id").asText()).isEqualTo(v4);
+    assertThat(after.get("revision_number").asLong()).isGreaterThan(port.get("revision_number").asLong());
+    // An address a port was given on a stateful subnet still keeps that subnet.
+    assertThat(member.delete(NET + "/subnets/" + v4).status()).isEqualTo(409);
+  }
+
+  @Test
+  void agentsListIsEmptyForEveryoneSinceNoAgentsRun() {
+    assertThat(member.get(NET + "/agents").expect(200).get("agents")).isEmpty();
+    assertThat(admin.get(NET + "/agents").expect(200).get("agents")).isEmpty();
+    Api.Response one = admin.get(NET + "/agents/00000000-0000-0000-0000-000000000000");
+    assertThat(one.status()).isEqualTo(404);
+    assertThat(one.json().at("/NeutronError/type").asText()).isEqualTo("AgentNotFound");
+  }
+
+  @Test
   void unknownFilterAndUnknownFieldAre400() {
     assertThat(member.get(NET + "/networks?colour=blue").status()).isEqualTo(400);
     Api.Response r = member.post(NET + "/networks", "{\"network\": {\"name\": \"x\", \"colour\": \"blue\"}}");
