@@ -92,6 +92,46 @@ class NetworkApiTest {
   }
 
   @Test
+  void listsPageBothWaysAsNeutronDoes() {
+    for (String name : List.of("pg-b", "pg-a", "pg-d", "pg-c")) {
+      network(member, name);
+    }
+    String query = NET + "/networks?name=pg-a&name=pg-b&name=pg-c&name=pg-d&sort_key=name&sort_dir=asc";
+    assertThat(member.get(query + "&limit=0").expect(200).get("networks")).hasSize(4);
+    assertThat(member.get(query + "&limit=0").expect(200).has("networks_links")).isFalse();
+    assertThat(member.get(query + "&limit=-1").status()).isEqualTo(400);
+
+    JsonNode first = member.get(query + "&limit=2").expect(200);
+    assertThat(first.get("networks").findValuesAsText("name")).containsExactly("pg-a", "pg-b");
+    String next = link(first, "next");
+    assertThat(next).contains("sort_key=name").doesNotContain("page_reverse");
+    JsonNode second = member.get(next.substring(kiln.baseUrl().length())).expect(200);
+    assertThat(second.get("networks").findValuesAsText("name")).containsExactly("pg-c", "pg-d");
+    JsonNode empty = member.get(link(second, "next").substring(kiln.baseUrl().length())).expect(200);
+    assertThat(empty.get("networks")).isEmpty();
+    assertThat(link(empty, "next")).as("a short page read forwards has no next").isNull();
+
+    // Backwards from the marker: the page just before it, still in ascending order.
+    String d = second.at("/networks/1/id").asText();
+    JsonNode before = member.get(query + "&limit=2&page_reverse=True&marker=" + d).expect(200);
+    assertThat(before.get("networks").findValuesAsText("name")).containsExactly("pg-b", "pg-c");
+    JsonNode earlier = member.get(link(before, "previous").substring(kiln.baseUrl().length())).expect(200);
+    assertThat(earlier.get("networks").findValuesAsText("name")).containsExactly("pg-a");
+    assertThat(link(earlier, "previous")).as("a short page read backwards has no previous").isNull();
+    JsonNode lastPage = member.get(query + "&limit=2&page_reverse=true").expect(200);
+    assertThat(lastPage.get("networks").findValuesAsText("name")).containsExactly("pg-c", "pg-d");
+  }
+
+  private static String link(JsonNode body, String rel) {
+    for (JsonNode l : body.path("networks_links")) {
+      if (l.get("rel").asText().equals(rel)) {
+        return l.get("href").asText();
+      }
+    }
+    return null;
+  }
+
+  @Test
   void ipv6ModesMustAgreeWhenBothAreGiven() {
     String net = network(member, "v6-modes");
     Api.Response mixed = member.post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 6,"
