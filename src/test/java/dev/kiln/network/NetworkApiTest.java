@@ -166,6 +166,43 @@ class NetworkApiTest {
   }
 
   @Test
+  void providerAttributesAreAdminsToSetAndSee() {
+    JsonNode vlan = admin.post(NET + "/networks", "{\"network\": {\"name\": \"prov-vlan\", \"provider:network_type\": \"vlan\","
+        + " \"provider:physical_network\": \"physnet1\", \"provider:segmentation_id\": 1234}}").expect(201).get("network");
+    assertThat(vlan.get("provider:network_type").asText()).isEqualTo("vlan");
+    assertThat(vlan.get("provider:physical_network").asText()).isEqualTo("physnet1");
+    assertThat(vlan.get("provider:segmentation_id").asInt()).isEqualTo(1234);
+    Api.Response sameVlan = admin.post(NET + "/networks", "{\"network\": {\"provider:network_type\": \"vlan\","
+        + " \"provider:physical_network\": \"physnet1\", \"provider:segmentation_id\": 1234}}");
+    assertThat(sameVlan.status()).isEqualTo(409);
+    assertThat(sameVlan.json().at("/NeutronError/type").asText()).isEqualTo("VlanIdInUse");
+    Api.Response outOfRange = admin.post(NET + "/networks", "{\"network\": {\"provider:network_type\": \"vlan\","
+        + " \"provider:segmentation_id\": 5000}}");
+    assertThat(outOfRange.status()).isEqualTo(400);
+    JsonNode flat = admin.post(NET + "/networks", "{\"network\": {\"provider:network_type\": \"flat\","
+        + " \"provider:physical_network\": \"flat-only\"}}").expect(201).get("network");
+    assertThat(flat.get("provider:segmentation_id").isNull()).isTrue();
+    assertThat(admin.post(NET + "/networks", "{\"network\": {\"provider:network_type\": \"flat\","
+        + " \"provider:physical_network\": \"flat-only\"}}").status()).isEqualTo(409);
+
+    // A member's network is on a VXLAN id of its own, which only admins see.
+    String mine = network(member, "prov-member");
+    JsonNode seenByAdmin = admin.get(NET + "/networks/" + mine).expect(200).get("network");
+    assertThat(seenByAdmin.get("provider:network_type").asText()).isEqualTo("vxlan");
+    assertThat(seenByAdmin.get("provider:physical_network").isNull()).isTrue();
+    assertThat(seenByAdmin.get("provider:segmentation_id").asLong()).isPositive();
+    assertThat(member.get(NET + "/networks/" + mine).expect(200).get("network").has("provider:network_type")).isFalse();
+    assertThat(admin.get(NET + "/networks?provider:network_type=vlan&name=prov-vlan").expect(200).get("networks")).hasSize(1);
+
+    Api.Response memberSets = member.post(NET + "/networks", "{\"network\": {\"provider:network_type\": \"vlan\"}}");
+    assertThat(memberSets.status()).isEqualTo(403);
+    assertThat(member.put(NET + "/networks/" + mine, "{\"network\": {\"provider:segmentation_id\": 7}}").status())
+        .isEqualTo(403);
+    assertThat(admin.put(NET + "/networks/" + mine, "{\"network\": {\"provider:segmentation_id\": 7}}").status())
+        .isEqualTo(400);
+  }
+
+  @Test
   void agentsListIsEmptyForEveryoneSinceNoAgentsRun() {
     assertThat(member.get(NET + "/agents").expect(200).get("agents")).isEmpty();
     assertThat(admin.get(NET + "/agents").expect(200).get("agents")).isEmpty();

@@ -21,7 +21,7 @@ final class NetworkViews {
           "id", "name", "description", "tenant_id", "project_id", "admin_state_up", "status", "shared",
           "router:external", "mtu", "port_security_enabled", "subnets", "availability_zone_hints",
           "availability_zones", "ipv4_address_scope", "ipv6_address_scope", "l2_adjacency", "tags", "dns_domain",
-          "is_default",
+          "is_default", "provider:network_type", "provider:physical_network", "provider:segmentation_id",
           "created_at", "updated_at", "revision_number");
 
   static final Set<String> SUBNET_ATTRIBUTES =
