@@ -188,7 +188,7 @@ public final class Ports {
     store.lockNetwork(networkId).orElseThrow(() -> NetworkErrors.networkNotFound(networkId));
     NetworkQuotas.reserve(sql, p.project(), "port", 1);
     String macAddress = p.mac() != null ? p.mac() : freeMac(store, networkId);
-    List<FixedIp> addresses = AddressAllocator.allocate(store, networkId, spec.fixedIps(), p.id());
+    List<FixedIp> addresses = AddressAllocator.allocate(store, networkId, spec.fixedIps(), macAddress);
     String deviceId = requireNonNullElse(spec.deviceId(), "");
     String deviceOwner = requireNonNullElse(spec.deviceOwner(), "");
     String vnic = spec.vnicType() == null ? "normal" : vnicType(spec.vnicType());
@@ -296,7 +296,8 @@ public final class Ports {
             if (changes.fixedIps() != null) {
               store.releaseAddresses(id);
               AddressAllocator.released(old);
-              addresses = AddressAllocator.allocate(store, old.networkId(), changes.fixedIps(), id);
+              addresses = AddressAllocator.allocate(
+                  store, old.networkId(), changes.fixedIps(), newMac == null ? old.macAddress() : newMac);
               for (int i = 0; i < addresses.size(); i++) {
                 store.allocate(id, addresses.get(i), i);
               }

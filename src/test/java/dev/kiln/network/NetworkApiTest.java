@@ -154,8 +154,11 @@ class NetworkApiTest {
     String v6 = member.post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 6,"
         + " \"cidr\": \"2001:db8:2::/64\", \"ipv6_ra_mode\": \"slaac\", \"ipv6_address_mode\": \"slaac\"}}")
         .expect(201).at("/subnet/id").asText();
-    JsonNode port = member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + net + "\"}}").expect(201).get("port");
+    JsonNode port = member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + net + "\","
+        + " \"mac_address\": \"fa:16:3e:01:ae:20\"}}").expect(201).get("port");
     assertThat(port.get("fixed_ips")).hasSize(2);
+    // The host makes its own address from the prefix and its MAC (EUI-64), and Neutron records that one.
+    assertThat(port.get("fixed_ips").findValuesAsText("ip_address")).contains("2001:db8:2:0:f816:3eff:fe01:ae20");
     member.delete(NET + "/subnets/" + v6).expect(204);
     JsonNode after = member.get(NET + "/ports/" + port.get("id").asText()).expect(200).get("port");
     assertThat(after.get("fixed_ips")).hasSize(1);
