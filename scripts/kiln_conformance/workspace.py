@@ -28,6 +28,7 @@ NETWORK_EXTENSIONS = [
     "pagination",
     "port-security",
     "project-id",
+    "provider",
     "quota_details",
     "quotas",
     "rbac-policies",
@@ -40,6 +41,7 @@ NETWORK_EXTENSIONS = [
     "standard-attr-timestamp",
     "subnet_allocation",
     "trunk",
+    "trunk-details",
 ]
 
 # A test still running after this long is stuck (Kiln's operations take milliseconds).

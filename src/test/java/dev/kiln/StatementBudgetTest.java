@@ -83,8 +83,11 @@ class StatementBudgetTest {
      * (four statements).
      */
     static final double PORT_CREATE = 21;
-    /** The token's row; the port (its row, addresses, groups, bindings); its tags. */
-    static final double GET_ONE = 6;
+    /**
+     * The token's row; the port (its row, addresses, groups, bindings); its tags; whether it is a
+     * trunk's parent (its {@code trunk_details}, the trunk-details extension).
+     */
+    static final double GET_ONE = 7;
     /**
      * The token's row; the default type with its extra specs (one statement); the quota usage
      * lock, limits and update; the volume and its metadata; the task; the type again for the

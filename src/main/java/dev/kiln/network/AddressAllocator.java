@@ -83,8 +83,8 @@ final class AddressAllocator {
    * each other in a cycle); then each request gets its address or the first free one.
    */
   static List<FixedIp> allocate(
-      NetworkStore store, String networkId, List<AddressRequest> requested, String portId) {
-    return allocate(store, networkId, requested, false);
+      NetworkStore store, String networkId, List<AddressRequest> requested, String macAddress) {
+    return allocate(store, networkId, requested, false, false, macAddress);
   }
 
   /**
@@ -102,6 +102,17 @@ final class AddressAllocator {
    */
   static List<FixedIp> allocate(
       NetworkStore store, String networkId, List<AddressRequest> requested, boolean mayTakeGateway, boolean ipv4Only) {
+    return allocate(store, networkId, requested, mayTakeGateway, ipv4Only, null);
+  }
+
+  /**
+   * The allocation itself; with the port's {@code macAddress}, a request for any address of a
+   * SLAAC or DHCPv6-stateless subnet gets the port's EUI-64 address there, as hosts configure it
+   * themselves from the router's advertisements.
+   */
+  private static List<FixedIp> allocate(
+      NetworkStore store, String networkId, List<AddressRequest> requested, boolean mayTakeGateway, boolean ipv4Only,
+      String macAddress) {
     List<Subnet> subnets = new ArrayList<>(store.subnetsForAllocation(networkId));
     subnets.sort(Comparator.comparing(Subnet::createdAt).thenComparing(Subnet::id));
     Map<String, Subnet> byId = new HashMap<>();
@@ -132,8 +143,14 @@ final class AddressAllocator {
     }
     List<FixedIp> out = new ArrayList<>();
     for (AddressRequest r : wanted) {
-      FixedIp ip =
-          r == null ? firstFreeOnAnyV4(subnets, taken, networkId) : take(byId.get(r.subnetId()), r.ipAddress(), taken, networkId, mayTakeGateway);
+      FixedIp ip;
+      if (r == null) {
+        ip = firstFreeOnAnyV4(subnets, taken, networkId);
+      } else if (r.ipAddress() == null && macAddress != null && isAutoAddressed(byId.get(r.subnetId()))) {
+        ip = take(byId.get(r.subnetId()), eui64(byId.get(r.subnetId()), macAddress), taken, networkId, mayTakeGateway);
+      } else {
+        ip = take(byId.get(r.subnetId()), r.ipAddress(), taken, networkId, mayTakeGateway);
+      }
       if (out.stream().anyMatch(o -> o.equals(ip))) {
         throw ServiceException.invalid(
             "InvalidInput", "Invalid input for operation: duplicate IP address " + ip.ipAddress() + " in fixed_ips.");
@@ -145,6 +162,30 @@ final class AddressAllocator {
       HINTS.put(ip.subnetId(), IpAddresses.parse(ip.ipAddress()).plus(1));
     }
     return out;
+  }
+
+  private static boolean isAutoAddressed(Subnet subnet) {
+    return subnet.ipVersion() == 6
+        && ("slaac".equals(subnet.ipv6AddressMode()) || "dhcpv6-stateless".equals(subnet.ipv6AddressMode()));
+  }
+
+  /** The subnet's prefix with the modified EUI-64 interface id of the MAC (RFC 4291 appendix A). */
+  static String eui64(Subnet subnet, String macAddress) {
+    String[] octets = macAddress.split(":");
+    try {
+      byte[] address = java.net.InetAddress.getByName(IpAddresses.format(IpNetwork.parse(subnet.cidr()).first())).getAddress();
+      int[] mac = new int[6];
+      for (int i = 0; i < 6; i++) {
+        mac[i] = Integer.parseInt(octets[i], 16);
+      }
+      int[] id = {mac[0] ^ 0x02, mac[1], mac[2], 0xff, 0xfe, mac[3], mac[4], mac[5]};
+      for (int i = 0; i < 8; i++) {
+        address[8 + i] = (byte) (address[8 + i] | id[i]);
+      }
+      return IpAddresses.canonical(java.net.InetAddress.getByAddress(address).getHostAddress());
+    } catch (java.net.UnknownHostException | RuntimeException e) {
+      throw new IllegalStateException("cannot make an EUI-64 address from " + macAddress + " in " + subnet.cidr(), e);
+    }
   }
 
   /** Finds the subnet of an address request, checking what the request names. */

@@ -200,6 +200,25 @@ public final class FloatingIps {
         });
   }
 
+  /**
+   * Deletes the floating IPs of an external network that is being deleted, as Neutron does,
+   * when none is associated with a port or forwards ports (those keep the network in use: their
+   * ports stay, and the delete is refused). Inside the caller's transaction, under the network's lock.
+   */
+  static void deleteDisassociated(Sql sql, String networkId) {
+    FloatingIpStore store = new FloatingIpStore(sql);
+    List<FloatingIp> all = store.lockOnNetwork(networkId);
+    PortForwardingStore forwardings = new PortForwardingStore(sql);
+    if (all.stream().anyMatch(f -> f.portId() != null || !forwardings.ofFloatingIp(f.id()).isEmpty())) {
+      return;
+    }
+    for (FloatingIp fip : all) {
+      store.delete(fip.id());
+      new TagStore(sql).removeAll(fip.id());
+      Routers.deletePort(sql, fip.floatingPortId());
+    }
+  }
+
   // For Compute, which has already checked who may see the ports' servers
 
   /** The floating IPs associated with any of these ports, whoever owns them. */

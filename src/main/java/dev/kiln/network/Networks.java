@@ -7,6 +7,7 @@ import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
 import dev.kiln.network.store.NetworkStore;
+import dev.kiln.network.store.SegmentStore;
 import dev.kiln.network.store.RbacStore;
 import dev.kiln.network.store.RouterStore;
 import dev.kiln.network.store.TagStore;
@@ -63,6 +64,20 @@ public final class Networks {
    * none. Each counts against the network quota.
    */
   public List<Network> createAll(Actor actor, List<Spec> specs, List<List<String>> tags) {
+    return createAll(actor, specs, tags, java.util.Collections.nCopies(specs.size(), null));
+  }
+
+  /**
+   * Like {@link #createAll(Actor, List, List)} with each network's provider segment as asked
+   * ({@code null}: the default, a free VXLAN id). Only admins may name a segment.
+   */
+  public List<Network> createAll(Actor actor, List<Spec> specs, List<List<String>> tags, List<NetworkSegment> segments) {
+    for (NetworkSegment segment : segments) {
+      if (segment != null && !actor.admin()) {
+        throw NetworkErrors.policy("create_network:provider:network_type");
+      }
+      ProviderSegments.check(segment);
+    }
     List<Network> made = new ArrayList<>();
     for (Spec spec : specs) {
       made.add(prepare(actor, spec));
@@ -81,6 +96,7 @@ public final class Networks {
             }
             NetworkQuotas.reserve(sql, network.projectId(), "network", 1);
             store.insertNetwork(network);
+            ProviderSegments.allocate(sql, network.id(), segments.get(i));
             // Neutron records shared and external as policies for every project.
             if (network.shared()) {
               Sharing.openToEveryone(sql, network.id(), network.projectId(), RbacPolicy.Action.ACCESS_AS_SHARED, ids.uuid());
@@ -241,7 +257,10 @@ public final class Networks {
         sql -> {
           NetworkStore store = new NetworkStore(sql);
           // The lock makes a port created at the same moment wait, then fail on the missing network.
-          store.lockNetwork(id).orElseThrow(() -> NetworkErrors.networkNotFound(id));
+          Network locked = store.lockNetwork(id).orElseThrow(() -> NetworkErrors.networkNotFound(id));
+          if (locked.external()) {
+            FloatingIps.deleteDisassociated(sql, id);
+          }
           if (store.countPortsOnNetwork(id) > 0) {
             throw ServiceException.conflict(
                 "NetworkInUse",
@@ -264,6 +283,11 @@ public final class Networks {
           tags.removeAll(id);
           return store.deleteNetwork(id);
         });
+  }
+
+  /** The provider segments of these networks, by network (for admins' views). */
+  public java.util.Map<String, NetworkSegment> segments(java.util.Collection<String> networkIds) {
+    return new SegmentStore(db.sql()).of(networkIds);
   }
 
   /** A network the actor may change: its own, or any for an admin. */

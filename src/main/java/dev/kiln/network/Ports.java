@@ -188,7 +188,7 @@ public final class Ports {
     store.lockNetwork(networkId).orElseThrow(() -> NetworkErrors.networkNotFound(networkId));
     NetworkQuotas.reserve(sql, p.project(), "port", 1);
     String macAddress = p.mac() != null ? p.mac() : freeMac(store, networkId);
-    List<FixedIp> addresses = AddressAllocator.allocate(store, networkId, spec.fixedIps(), p.id());
+    List<FixedIp> addresses = AddressAllocator.allocate(store, networkId, spec.fixedIps(), macAddress);
     String deviceId = requireNonNullElse(spec.deviceId(), "");
     String deviceOwner = requireNonNullElse(spec.deviceOwner(), "");
     String vnic = spec.vnicType() == null ? "normal" : vnicType(spec.vnicType());
@@ -296,7 +296,8 @@ public final class Ports {
             if (changes.fixedIps() != null) {
               store.releaseAddresses(id);
               AddressAllocator.released(old);
-              addresses = AddressAllocator.allocate(store, old.networkId(), changes.fixedIps(), id);
+              addresses = AddressAllocator.allocate(
+                  store, old.networkId(), changes.fixedIps(), newMac == null ? old.macAddress() : newMac);
               for (int i = 0; i < addresses.size(); i++) {
                 store.allocate(id, addresses.get(i), i);
               }
@@ -327,6 +328,9 @@ public final class Ports {
                     old.createdAt(), networks.now());
             store.updatePort(updated, old.revision());
             store.setSecurityGroups(id, groups);
+            if (changes.hostId() != null) {
+              TrunkBindings.followParent(sql, id, networks.now());
+            }
             return store.findPort(id).orElseThrow();
           });
     } catch (StoreException e) {
@@ -446,6 +450,7 @@ public final class Ports {
                   old.portSecurityEnabled(), old.vnicType(), old.profile(), old.fixedIps(),
                   old.securityGroups(), null, old.revision() + 1, old.createdAt(), networks.now());
           store.updatePort(updated, old.revision());
+          TrunkBindings.followParent(sql, portId, networks.now());
           return store.findPort(portId).orElseThrow();
         });
     // Nova waits for this after plugging, whatever the port was before (a rebind to a new host too).
@@ -475,6 +480,7 @@ public final class Ports {
                   old.fixedIps(), old.securityGroups(), null, old.revision() + 1, old.createdAt(),
                   networks.now());
           store.updatePort(updated, old.revision());
+          TrunkBindings.followParent(sql, portId, networks.now());
           return store.findPort(portId).orElseThrow();
         });
     statusChanged(before[0], unplugged);
@@ -576,7 +582,10 @@ public final class Ports {
         (Sql sql) -> {
           NetworkStore store = new NetworkStore(sql);
           Port port = store.lockPort(portId).orElseThrow(() -> NetworkErrors.portNotFound(portId));
-          return work.apply(store, port);
+          T result = work.apply(store, port);
+          // The work may have moved the port's active binding (port bindings); a trunk's subports follow.
+          TrunkBindings.followParent(sql, portId, networks.now());
+          return result;
         });
   }
 }

@@ -60,6 +60,8 @@ public final class RbacPolicies {
     return write(
         sql -> {
           lock(sql, network.id());
+          // Neutron counts RBAC policies against the quota of the project that makes them.
+          NetworkQuotas.reserve(sql, project, "rbac_policy", 1);
           RbacPolicy policy =
               new RbacPolicy(id, project, RbacPolicy.NETWORK, network.id(), action, spec.targetProject());
           new RbacStore(sql).insert(policy);

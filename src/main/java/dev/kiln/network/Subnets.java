@@ -117,6 +117,7 @@ public final class Subnets {
     if (version != 4 && version != 6) {
       throw NetworkErrors.invalid("ip_version " + version + " is not supported; use 4 or 6.");
     }
+    checkIpv6Modes(spec, version);
     if (pool == null) {
       return new Prepared(spec, network, project, version, build(spec, network, project, version, cidr(spec.cidr(), version), null), null);
     }
@@ -128,6 +129,40 @@ public final class Subnets {
       cidr(spec.cidr(), version);
     }
     return new Prepared(spec, network, project, version, null, pool);
+  }
+
+  private static final java.util.Set<String> IPV6_MODES = java.util.Set.of("slaac", "dhcpv6-stateful", "dhcpv6-stateless");
+
+  /**
+   * Neutron's rules for the IPv6 modes: each one of its three values and, on IPv6 subnets, only
+   * with DHCP enabled and when both are given the same (radvd and dnsmasq must agree on how
+   * hosts get addresses).
+   */
+  private static void checkIpv6Modes(Spec spec, int version) {
+    String ra = spec.ipv6RaMode();
+    String address = spec.ipv6AddressMode();
+    for (var mode : java.util.Map.of("ipv6_ra_mode", java.util.Optional.ofNullable(ra),
+        "ipv6_address_mode", java.util.Optional.ofNullable(address)).entrySet()) {
+      mode.getValue().filter(v -> !IPV6_MODES.contains(v)).ifPresent(v -> {
+        throw ServiceException.invalid(
+            "InvalidInput", "Invalid input for " + mode.getKey() + ". Reason: '" + v + "' is not one of slaac, dhcpv6-stateful,"
+                + " dhcpv6-stateless.");
+      });
+    }
+    if (ra == null && address == null) {
+      return;
+    }
+    if (version != 6) {
+      return; // an IPv4 subnet ignores them, as Neutron's IPv6-only checks do
+    }
+    if (Boolean.FALSE.equals(spec.enableDhcp())) {
+      throw NetworkErrors.invalid("ipv6_ra_mode or ipv6_address_mode cannot be set when enable_dhcp is false.");
+    }
+    if (ra != null && address != null && !ra.equals(address)) {
+      throw NetworkErrors.invalid(
+          "ipv6_ra_mode '" + ra + "' with ipv6_address_mode '" + address + "' is not valid: when both are set they"
+              + " must be the same.");
+    }
   }
 
   /** The subnet a request makes once its CIDR is known. */
@@ -245,6 +280,15 @@ public final class Subnets {
           if (!store.lockSubnet(id)) {
             throw NetworkErrors.subnetNotFound(id);
           }
+          Subnet subnet = store.findSubnet(id).orElseThrow(() -> NetworkErrors.subnetNotFound(id));
+          if (isAutoAddressed(subnet) && store.countAllocations(id) > 0) {
+            // Hosts configure SLAAC / DHCPv6-stateless addresses themselves: Neutron takes them off
+            // the ports and deletes the subnet, unless a router still routes for it.
+            if (store.ownersOfPortsOn(id).values().stream().anyMatch(o -> o.startsWith(Router.INTERFACE_OWNER))) {
+              throw subnetInUse(id);
+            }
+            store.releaseSubnetAddresses(id, networks.now());
+          }
           if (store.countAllocations(id) > 0) {
             throw ServiceException.conflict(
                 "SubnetInUse",
@@ -256,6 +300,18 @@ public final class Subnets {
           AddressAllocator.released(List.of(id));
           return store.deleteSubnet(id);
         });
+  }
+
+  /** Whether hosts on the subnet make their own addresses (SLAAC or DHCPv6-stateless). */
+  private static boolean isAutoAddressed(Subnet subnet) {
+    return subnet.ipVersion() == 6
+        && ("slaac".equals(subnet.ipv6AddressMode()) || "dhcpv6-stateless".equals(subnet.ipv6AddressMode()));
+  }
+
+  private static ServiceException subnetInUse(String id) {
+    return ServiceException.conflict(
+        "SubnetInUse",
+        "Unable to complete operation on subnet " + id + ": One or more ports have an IP allocation from this subnet.");
   }
 
   private Subnet owned(Actor actor, String id) {

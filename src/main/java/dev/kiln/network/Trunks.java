@@ -75,13 +75,13 @@ public final class Trunks {
         sql -> {
           NetworkStore store = new NetworkStore(sql);
           TrunkStore trunks = new TrunkStore(sql);
-          lockPorts(store, parent.id(), subPorts);
+          Port lockedParent = lockPorts(store, parent.id(), subPorts).getFirst();
           checkFree(trunks, parent.id());
           trunks.insert(
               new Trunk(
                   id, project, requireNonNullElse(spec.name(), ""), requireNonNullElse(spec.description(), ""),
                   requireNonNullElse(spec.adminStateUp(), true), parent.id(), "DOWN", List.of(), 1, now, now));
-          plugSubPorts(store, trunks, id, parent, subPorts, now);
+          plugSubPorts(store, trunks, id, lockedParent, subPorts, now);
           TagStore tagStore = new TagStore(sql);
           tags.forEach(tag -> tagStore.add("trunks", id, tag));
           return trunks.find(id).orElseThrow();
@@ -102,6 +102,11 @@ public final class Trunks {
       return List.of();
     }
     return new TrunkStore(db.sql()).list(actor.admin() ? null : actor.projectId());
+  }
+
+  /** The trunk details of whichever of these ports are trunk parents, by port id. */
+  public java.util.Map<String, TrunkDetails> detailsOfParents(List<String> portIds) {
+    return new TrunkStore(db.sql()).detailsOfParents(portIds);
   }
 
   /** Changes name, description or admin state; with {@code expectedRevision}, only at that revision. */
@@ -277,6 +282,7 @@ public final class Trunks {
     Set<Integer> used = new HashSet<>();
     trunks.find(trunkId).orElseThrow().subPorts().forEach(s -> used.add(s.segmentationId()));
     int parentMtu = store.findNetwork(parent.networkId()).orElseThrow().mtu();
+    String parentHost = parent.activeBinding() == null ? null : parent.activeBinding().host();
     long position = trunks.nextPosition(trunkId);
     for (SubPort s : subPorts) {
       Port port = store.findPort(s.portId()).orElseThrow(() -> NetworkErrors.portNotFound(s.portId()));
@@ -302,14 +308,19 @@ public final class Trunks {
       }
       trunks.addSubPort(trunkId, s, position++);
       setDevice(store, port, trunkId, Trunk.SUBPORT_OWNER, now);
+      // A subport joining a trunk whose parent is bound is bound to the parent's host at once.
+      if (parentHost != null) {
+        TrunkBindings.bind(store, store.findPort(port.id()).orElseThrow(), parentHost, now);
+      }
     }
   }
 
-  /** Gives a former subport back its freedom: no device, no owner. */
+  /** Gives a former subport back its freedom: no device, no owner, no binding (Neutron unbinds it). */
   private static void release(NetworkStore store, String portId, String trunkId, Instant now) {
     Port port = store.findPort(portId).orElseThrow(() -> NetworkErrors.portNotFound(portId));
     if (port.deviceId().equals(trunkId) && port.deviceOwner().equals(Trunk.SUBPORT_OWNER)) {
-      setDevice(store, port, "", "", now);
+      store.deleteBindings(portId);
+      setDevice(store, store.findPort(portId).orElseThrow(), "", "", now);
     }
   }
 
@@ -317,7 +328,8 @@ public final class Trunks {
     store.updatePort(
         new Port(
             old.id(), old.projectId(), old.networkId(), old.name(), old.description(), old.macAddress(),
-            old.adminStateUp(), old.status(), deviceId, deviceOwner, old.portSecurityEnabled(), old.vnicType(),
+            old.adminStateUp(), Ports.status(old.adminStateUp(), deviceId, old.activeBinding() != null), deviceId,
+            deviceOwner, old.portSecurityEnabled(), old.vnicType(),
             old.profile(), old.fixedIps(), old.securityGroups(), null, old.revision() + 1, old.createdAt(), now),
         old.revision());
   }

@@ -105,6 +105,15 @@ class FloatingIpsApiTest {
   }
 
   @Test
+  void deletingAnExternalNetworkDeletesItsDisassociatedFloatingIps() {
+    String doomed = externalNetwork("doomed-external", "198.51.100.0/28");
+    String fip = allocate(member, "{\"floating_network_id\": \"" + doomed + "\"}").get("id").asText();
+    admin.delete(NET + "/networks/" + doomed).expect(204);
+    assertThat(member.get(NET + "/floatingips/" + fip).status()).isEqualTo(404);
+    assertThat(admin.get(NET + "/ports?network_id=" + doomed).expect(200).get("ports")).isEmpty();
+  }
+
+  @Test
   void associationNeedsARouterToTheExternalNetwork() {
     String net = RoutersApiTest.network(member, "island");
     String subnet = RoutersApiTest.subnet(member, net, "10.11.0.0/24");

@@ -92,6 +92,129 @@ class NetworkApiTest {
   }
 
   @Test
+  void listsPageBothWaysAsNeutronDoes() {
+    for (String name : List.of("pg-b", "pg-a", "pg-d", "pg-c")) {
+      network(member, name);
+    }
+    String query = NET + "/networks?name=pg-a&name=pg-b&name=pg-c&name=pg-d&sort_key=name&sort_dir=asc";
+    assertThat(member.get(query + "&limit=0").expect(200).get("networks")).hasSize(4);
+    assertThat(member.get(query + "&limit=0").expect(200).has("networks_links")).isFalse();
+    assertThat(member.get(query + "&limit=-1").status()).isEqualTo(400);
+
+    JsonNode first = member.get(query + "&limit=2").expect(200);
+    assertThat(first.get("networks").findValuesAsText("name")).containsExactly("pg-a", "pg-b");
+    String next = link(first, "next");
+    assertThat(next).contains("sort_key=name").doesNotContain("page_reverse");
+    JsonNode second = member.get(next.substring(kiln.baseUrl().length())).expect(200);
+    assertThat(second.get("networks").findValuesAsText("name")).containsExactly("pg-c", "pg-d");
+    JsonNode empty = member.get(link(second, "next").substring(kiln.baseUrl().length())).expect(200);
+    assertThat(empty.get("networks")).isEmpty();
+    assertThat(link(empty, "next")).as("a short page read forwards has no next").isNull();
+
+    // Backwards from the marker: the page just before it, still in ascending order.
+    String d = second.at("/networks/1/id").asText();
+    JsonNode before = member.get(query + "&limit=2&page_reverse=True&marker=" + d).expect(200);
+    assertThat(before.get("networks").findValuesAsText("name")).containsExactly("pg-b", "pg-c");
+    JsonNode earlier = member.get(link(before, "previous").substring(kiln.baseUrl().length())).expect(200);
+    assertThat(earlier.get("networks").findValuesAsText("name")).containsExactly("pg-a");
+    assertThat(link(earlier, "previous")).as("a short page read backwards has no previous").isNull();
+    JsonNode lastPage = member.get(query + "&limit=2&page_reverse=true").expect(200);
+    assertThat(lastPage.get("networks").findValuesAsText("name")).containsExactly("pg-c", "pg-d");
+  }
+
+  private static String link(JsonNode body, String rel) {
+    for (JsonNode l : body.path("networks_links")) {
+      if (l.get("rel").asText().equals(rel)) {
+        return l.get("href").asText();
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void ipv6ModesMustAgreeWhenBothAreGiven() {
+    String net = network(member, "v6-modes");
+    Api.Response mixed = member.post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 6,"
+        + " \"cidr\": \"2001:db8:1::/64\", \"ipv6_ra_mode\": \"slaac\", \"ipv6_address_mode\": \"dhcpv6-stateful\"}}");
+    assertThat(mixed.status()).isEqualTo(400);
+    assertThat(mixed.json().at("/NeutronError/message").asText()).contains("must be the same");
+    Api.Response unknown = member.post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 6,"
+        + " \"cidr\": \"2001:db8:1::/64\", \"ipv6_address_mode\": \"dhcp\"}}");
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.json().at("/NeutronError/message").asText()).contains("ipv6_address_mode");
+    member.post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 6,"
+        + " \"cidr\": \"2001:db8:1::/64\", \"ipv6_ra_mode\": \"slaac\", \"ipv6_address_mode\": \"slaac\"}}").expect(201);
+    assertThat(member.get(NET + "/subnets?network_id=" + net).expect(200).get("subnets")).hasSize(1);
+  }
+
+  @Test
+  void deletingASlaacSubnetTakesItsAddressesOffThePorts() {
+    String net = network(member, "v6-slaac");
+    String v4 = subnet(member, net, "10.61.0.0/24");
+    String v6 = member.post(NET + "/subnets", "{\"subnet\": {\"network_id\": \"" + net + "\", \"ip_version\": 6,"
+        + " \"cidr\": \"2001:db8:2::/64\", \"ipv6_ra_mode\": \"slaac\", \"ipv6_address_mode\": \"slaac\"}}")
+        .expect(201).at("/subnet/id").asText();
+    JsonNode port = member.post(NET + "/ports", "{\"port\": {\"network_id\": \"" + net + "\","
+        + " \"mac_address\": \"fa:16:3e:01:ae:20\"}}").expect(201).get("port");
+    assertThat(port.get("fixed_ips")).hasSize(2);
+    // The host makes its own address from the prefix and its MAC (EUI-64), and Neutron records that one.
+    assertThat(port.get("fixed_ips").findValuesAsText("ip_address")).contains("2001:db8:2:0:f816:3eff:fe01:ae20");
+    member.delete(NET + "/subnets/" + v6).expect(204);
+    JsonNode after = member.get(NET + "/ports/" + port.get("id").asText()).expect(200).get("port");
+    assertThat(after.get("fixed_ips")).hasSize(1);
+    assertThat(after.at("/fixed_ips/0/subnet_id").asText()).isEqualTo(v4);
+    assertThat(after.get("revision_number").asLong()).isGreaterThan(port.get("revision_number").asLong());
+    // An address a port was given on a stateful subnet still keeps that subnet.
+    assertThat(member.delete(NET + "/subnets/" + v4).status()).isEqualTo(409);
+  }
+
+  @Test
+  void providerAttributesAreAdminsToSetAndSee() {
+    JsonNode vlan = admin.post(NET + "/networks", "{\"network\": {\"name\": \"prov-vlan\", \"provider:network_type\": \"vlan\","
+        + " \"provider:physical_network\": \"physnet1\", \"provider:segmentation_id\": 1234}}").expect(201).get("network");
+    assertThat(vlan.get("provider:network_type").asText()).isEqualTo("vlan");
+    assertThat(vlan.get("provider:physical_network").asText()).isEqualTo("physnet1");
+    assertThat(vlan.get("provider:segmentation_id").asInt()).isEqualTo(1234);
+    Api.Response sameVlan = admin.post(NET + "/networks", "{\"network\": {\"provider:network_type\": \"vlan\","
+        + " \"provider:physical_network\": \"physnet1\", \"provider:segmentation_id\": 1234}}");
+    assertThat(sameVlan.status()).isEqualTo(409);
+    assertThat(sameVlan.json().at("/NeutronError/type").asText()).isEqualTo("VlanIdInUse");
+    Api.Response outOfRange = admin.post(NET + "/networks", "{\"network\": {\"provider:network_type\": \"vlan\","
+        + " \"provider:segmentation_id\": 5000}}");
+    assertThat(outOfRange.status()).isEqualTo(400);
+    JsonNode flat = admin.post(NET + "/networks", "{\"network\": {\"provider:network_type\": \"flat\","
+        + " \"provider:physical_network\": \"flat-only\"}}").expect(201).get("network");
+    assertThat(flat.get("provider:segmentation_id").isNull()).isTrue();
+    assertThat(admin.post(NET + "/networks", "{\"network\": {\"provider:network_type\": \"flat\","
+        + " \"provider:physical_network\": \"flat-only\"}}").status()).isEqualTo(409);
+
+    // A member's network is on a VXLAN id of its own, which only admins see.
+    String mine = network(member, "prov-member");
+    JsonNode seenByAdmin = admin.get(NET + "/networks/" + mine).expect(200).get("network");
+    assertThat(seenByAdmin.get("provider:network_type").asText()).isEqualTo("vxlan");
+    assertThat(seenByAdmin.get("provider:physical_network").isNull()).isTrue();
+    assertThat(seenByAdmin.get("provider:segmentation_id").asLong()).isPositive();
+    assertThat(member.get(NET + "/networks/" + mine).expect(200).get("network").has("provider:network_type")).isFalse();
+    assertThat(admin.get(NET + "/networks?provider:network_type=vlan&name=prov-vlan").expect(200).get("networks")).hasSize(1);
+
+    Api.Response memberSets = member.post(NET + "/networks", "{\"network\": {\"provider:network_type\": \"vlan\"}}");
+    assertThat(memberSets.status()).isEqualTo(403);
+    assertThat(member.put(NET + "/networks/" + mine, "{\"network\": {\"provider:segmentation_id\": 7}}").status())
+        .isEqualTo(403);
+    assertThat(admin.put(NET + "/networks/" + mine, "{\"network\": {\"provider:segmentation_id\": 7}}").status())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void agentsListIsEmptyForEveryoneSinceNoAgentsRun() {
+    assertThat(member.get(NET + "/agents").expect(200).get("agents")).isEmpty();
+    assertThat(admin.get(NET + "/agents").expect(200).get("agents")).isEmpty();
+    Api.Response one = admin.get(NET + "/agents/00000000-0000-0000-0000-000000000000");
+    assertThat(one.status()).isEqualTo(404);
+    assertThat(one.json().at("/NeutronError/type").asText()).isEqualTo("AgentNotFound");
+  }
+
+  @Test
   void unknownFilterAndUnknownFieldAre400() {
     assertThat(member.get(NET + "/networks?colour=blue").status()).isEqualTo(400);
     Api.Response r = member.post(NET + "/networks", "{\"network\": {\"name\": \"x\", \"colour\": \"blue\"}}");

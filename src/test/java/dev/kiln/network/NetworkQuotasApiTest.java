@@ -48,9 +48,14 @@ class NetworkQuotasApiTest {
     assertThat(quota.get("security_group_rule").asInt()).isEqualTo(100);
     assertThat(quota.get("rbac_policy").asInt()).isEqualTo(10);
     assertThat(quota.get("subnetpool").asInt()).isEqualTo(-1);
-    assertThat(quota.get("project_id").asText()).isEqualTo(t.projectId());
     JsonNode defaults = t.api().get(NET + "/quotas/" + t.projectId() + "/default").expect(200).get("quota");
     assertThat(defaults.get("port").asInt()).isEqualTo(500);
+    // As Neutron: one project's quota is its resources alone, equal to the defaults until changed.
+    assertThat(quota).isEqualTo(defaults);
+    // Neutron takes a .json format suffix on any path.
+    assertThat(t.api().get(NET + "/quotas/" + t.projectId() + "/details.json").expect(200).at("/quota/port/limit").asInt())
+        .isEqualTo(500);
+    assertThat(t.api().get(NET + "/networks.json").expect(200).has("networks")).isTrue();
   }
 
   @Test

@@ -186,6 +186,21 @@ class RbacPoliciesApiTest {
   }
 
   @Test
+  void policiesCountAgainstTheMakingProjectsRbacPolicyQuota() {
+    Tenant maker = Tenant.create(kiln, admin, "rbac-quota", "rbac-quota-user");
+    admin.put(NET + "/quotas/" + maker.projectId(), "{\"quota\": {\"rbac_policy\": 2}}").expect(200);
+    String net = RoutersApiTest.network(maker.api(), "quota-counted");
+    for (int i = 0; i < 2; i++) {
+      share(maker.api(), net, "access_as_shared", "target" + i).expect(201);
+    }
+    Api.Response over = share(maker.api(), net, "access_as_shared", "target-past-the-limit");
+    assertThat(over.status()).isEqualTo(409);
+    assertThat(error(over)).isEqualTo("OverQuota");
+    assertThat(maker.api().get(NET + "/quotas/" + maker.projectId() + "/details").expect(200).at("/quota/rbac_policy/used")
+        .asInt()).isEqualTo(2);
+  }
+
+  @Test
   void deletingTheNetworkTakesItsPolicies() {
     String net = RoutersApiTest.network(owner, "short-lived");
     String id = share(owner, net, "access_as_shared", guest.projectId()).expect(201).at("/rbac_policy/id").asText();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Cloud;
 import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Race;
 import dev.kiln.testing.Tenant;
@@ -190,6 +191,62 @@ class TrunksApiTest {
     assertThat(error(inUse)).isEqualTo("TrunkInUse");
     admin.put(NET + "/ports/" + parent, "{\"port\": {\"binding:host_id\": \"\"}}").expect(200);
     member.delete(NET + "/trunks/" + trunk).expect(204);
+  }
+
+  @Test
+  void subportsAreBoundWhereAServerBootedOnTheParentRunsAndUnboundWhenItGoes() {
+    String parent = port(member, net);
+    String sub1 = port(member, net);
+    String sub2 = port(member, net);
+    String trunk = createTrunk(member, parent, subPort(sub1, 101)).expect(201).at("/trunk/id").asText();
+    assertThat(admin.get(NET + "/ports/" + sub1).expect(200).at("/port/binding:host_id").asText()).isEmpty();
+
+    String server = Cloud.awaitActive(member, Cloud.boot(member, Cloud.cirros(member), "[{\"port\": \"" + parent + "\"}]", "trunked"));
+    String host = admin.get(NET + "/ports/" + parent).expect(200).at("/port/binding:host_id").asText();
+    assertThat(host).isNotEmpty();
+    assertThat(member.get(NET + "/trunks/" + trunk).expect(200).at("/trunk/status").asText()).isEqualTo("ACTIVE");
+    JsonNode bound = admin.get(NET + "/ports/" + sub1).expect(200).get("port");
+    assertThat(bound.get("binding:host_id").asText()).isEqualTo(host);
+    assertThat(bound.get("device_owner").asText()).isEqualTo("trunk:subport");
+    assertThat(bound.get("device_id").asText()).isEqualTo(trunk);
+    assertThat(bound.get("status").asText()).isEqualTo("ACTIVE");
+
+    // A subport added while the parent is bound is bound at once; one removed is unbound and freed.
+    member.put(NET + "/trunks/" + trunk + "/add_subports", "{\"sub_ports\": [" + subPort(sub2, 102) + "]}").expect(200);
+    assertThat(admin.get(NET + "/ports/" + sub2).expect(200).at("/port/binding:host_id").asText()).isEqualTo(host);
+    member.put(NET + "/trunks/" + trunk + "/remove_subports", "{\"sub_ports\": [{\"port_id\": \"" + sub2 + "\"}]}")
+        .expect(200);
+    JsonNode freed = admin.get(NET + "/ports/" + sub2).expect(200).get("port");
+    assertThat(freed.get("binding:host_id").asText()).isEmpty();
+    assertThat(freed.get("device_owner").asText()).isEmpty();
+    assertThat(freed.get("status").asText()).isEqualTo("DOWN");
+
+    Cloud.deleteServer(member, server);
+    Cloud.awaitGone(member, server);
+    assertThat(member.get(NET + "/trunks/" + trunk).expect(200).at("/trunk/status").asText()).isEqualTo("DOWN");
+    JsonNode unbound = admin.get(NET + "/ports/" + sub1).expect(200).get("port");
+    assertThat(unbound.get("binding:host_id").asText()).isEmpty();
+    assertThat(unbound.get("status").asText()).isEqualTo("DOWN");
+    assertThat(unbound.get("device_owner").asText()).isEqualTo("trunk:subport");
+  }
+
+  @Test
+  void theParentPortShowsItsTrunksDetails() {
+    String parent = port(member, net);
+    String sub = port(member, net);
+    String trunk = createTrunk(member, parent, subPort(sub, 7)).expect(201).at("/trunk/id").asText();
+    String mac = member.get(NET + "/ports/" + sub).expect(200).at("/port/mac_address").asText();
+    JsonNode details = member.get(NET + "/ports/" + parent).expect(200).at("/port/trunk_details");
+    assertThat(details.get("trunk_id").asText()).isEqualTo(trunk);
+    assertThat(details.get("sub_ports")).hasSize(1);
+    assertThat(details.at("/sub_ports/0/port_id").asText()).isEqualTo(sub);
+    assertThat(details.at("/sub_ports/0/segmentation_type").asText()).isEqualTo("vlan");
+    assertThat(details.at("/sub_ports/0/segmentation_id").asInt()).isEqualTo(7);
+    assertThat(details.at("/sub_ports/0/mac_address").asText()).isEqualTo(mac);
+    JsonNode listed = member.get(NET + "/ports?id=" + parent).expect(200).at("/ports/0/trunk_details/trunk_id");
+    assertThat(listed.asText()).isEqualTo(trunk);
+    // Only a parent carries the key, as in Neutron.
+    assertThat(member.get(NET + "/ports/" + sub).expect(200).get("port").has("trunk_details")).isFalse();
   }
 
   @Test

@@ -49,6 +49,8 @@ final class ExtensionsApi {
           new Extension("address-scope", "Address scope", "Address scopes extension."),
           new Extension("ip-substring-filtering", "IP address substring filtering", "Provides IP address substring filtering when listing ports"),
           new Extension("trunk", "Trunk Extension", "Provides support for trunk ports"),
+          new Extension("provider", "Provider Network", "Exposes the segment (type, physical network, id) a network is on"),
+          new Extension("trunk-details", "Trunk port details", "Shows a trunk's details on its parent port"),
           new Extension("floating-ip-port-forwarding", "Floating IP Port Forwarding", "Forwards ports of a floating IP to addresses and ports of internal ports"),
           new Extension("expose-port-forwarding-in-fip", "Expose port forwardings in a floating IP", "Shows a floating IP's port forwardings in its body"),
           new Extension("extra_dhcp_opt", "Neutron Extra DHCP options", "Extra DHCP options a port hands to its DHCP clients, such as PXE boot settings"),

@@ -24,6 +24,7 @@ import io.helidon.webserver.http.HttpService;
  */
 public final class NetworkApi implements HttpService {
   public static final String PREFIX = "/networking";
+  private static final String JSON_SUFFIX = ".json";
   private static final String[] RESOURCES = {
     "network", "subnet", "port", "security_group", "security_group_rule", "router", "floatingip", "subnetpool",
     "address_scope", "trunk", "rbac_policy", "extension"
@@ -39,6 +40,16 @@ public final class NetworkApi implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
+    // Neutron's API router takes a format suffix on any path ("/v2.0/networks.json"); JSON is its only format.
+    rules.any(
+        (request, response) -> {
+          String path = request.path().absolute().path();
+          if (path.endsWith(JSON_SUFFIX)) {
+            response.reroute(path.substring(0, path.length() - JSON_SUFFIX.length()), request.query());
+          } else {
+            response.next();
+          }
+        });
     ApiRoutes routes = new ApiRoutes(rules, context);
     routes
         .get("/", Access.PUBLIC, request -> ApiResponse.ok(versions(request.baseUrl())))
@@ -47,7 +58,7 @@ public final class NetworkApi implements HttpService {
     Tags tags = service.tags();
     new NetworksApi(service.networks(), service.subnets(), tags).register(routes);
     new SubnetsApi(service.subnets(), tags, service.networks()).register(routes);
-    new PortsApi(service.ports(), tags).register(routes);
+    new PortsApi(service.ports(), tags, service.trunks()).register(routes);
     new PortBindingsApi(service.bindings()).register(routes);
     new SecurityGroupsApi(service.securityGroups(), tags).register(routes);
     new QuotasApi(service.quotas()).register(routes);
@@ -57,6 +68,7 @@ public final class NetworkApi implements HttpService {
     new SubnetPoolsApi(service.subnetPools(), service.addressScopes(), tags).register(routes);
     new TrunksApi(service.trunks(), tags).register(routes);
     new RbacPoliciesApi(service.rbacPolicies()).register(routes);
+    new AgentsApi().register(routes);
     new TagsApi(
             tags,
             List.of(

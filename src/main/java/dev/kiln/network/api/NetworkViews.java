@@ -21,7 +21,7 @@ final class NetworkViews {
           "id", "name", "description", "tenant_id", "project_id", "admin_state_up", "status", "shared",
           "router:external", "mtu", "port_security_enabled", "subnets", "availability_zone_hints",
           "availability_zones", "ipv4_address_scope", "ipv6_address_scope", "l2_adjacency", "tags", "dns_domain",
-          "is_default",
+          "is_default", "provider:network_type", "provider:physical_network", "provider:segmentation_id",
           "created_at", "updated_at", "revision_number");
 
   static final Set<String> SUBNET_ATTRIBUTES =
@@ -38,7 +38,7 @@ final class NetworkViews {
           "port_security_enabled", "allowed_address_pairs", "extra_dhcp_opts", "ip_allocation",
           "binding:vnic_type", "binding:host_id", "binding:profile", "binding:vif_type",
           "binding:vif_details", "tags", "created_at", "updated_at", "revision_number", "dns_name",
-          "dns_assignment");
+          "dns_assignment", "trunk_details");
 
   private static final NeutronShapes SHAPES = NeutronShapes.get();
 

@@ -11,6 +11,7 @@ import dev.kiln.http.ApiRoutes;
 import dev.kiln.http.Json;
 import dev.kiln.http.JsonInput;
 import dev.kiln.network.Network;
+import dev.kiln.network.NetworkSegment;
 import dev.kiln.network.Networks;
 import dev.kiln.network.Subnet;
 import dev.kiln.network.Subnets;
@@ -25,7 +26,8 @@ import java.util.Set;
 final class NetworksApi {
   private static final String[] FIELDS = {
     "name", "description", "admin_state_up", "shared", "router:external", "mtu",
-    "port_security_enabled", "project_id", "tenant_id", "availability_zone_hints", "tags", "is_default", "dns_domain"
+    "port_security_enabled", "project_id", "tenant_id", "availability_zone_hints", "tags", "is_default", "dns_domain",
+    NetworkSegmentView.TYPE, NetworkSegmentView.PHYSNET, NetworkSegmentView.SEGMENTATION_ID
   };
 
   private final Networks networks;
@@ -53,10 +55,15 @@ final class NetworksApi {
     Map<String, List<String>> tagged = tags.ofKind("networks");
     Set<String> shared = networks.sharedWith(actor);
     List<ObjectNode> all = new ArrayList<>();
+    Map<String, NetworkSegment> segments = actor.admin() ? networks.segments(null) : Map.of();
     for (Network n : networks.list(actor)) {
-      all.add(
+      ObjectNode o =
           NetworkViews.network(
-              asSeen(n, shared), subnetIds.getOrDefault(n.id(), List.of()), tagged.getOrDefault(n.id(), List.of())));
+              asSeen(n, shared), subnetIds.getOrDefault(n.id(), List.of()), tagged.getOrDefault(n.id(), List.of()));
+      if (actor.admin()) {
+        NetworkSegmentView.add(o, segments.get(n.id()));
+      }
+      all.add(o);
     }
     return ApiResponse.ok(
         NeutronListQuery.answer(request, "networks", request.baseUrl() + NetworkApi.PREFIX + "/v2.0/networks", all, NetworkViews.NETWORK_ATTRIBUTES));
@@ -66,16 +73,25 @@ final class NetworksApi {
     BulkInput bulk = BulkInput.read(request.body(), "network", "networks");
     List<Networks.Spec> specs = new ArrayList<>();
     List<List<String>> tagLists = new ArrayList<>();
+    List<NetworkSegment> segmentRequests = new ArrayList<>();
     for (JsonInput in : bulk.items()) {
       in.allowOnly(FIELDS);
       NeutronInput.onlyEmpty(in, "availability_zone_hints");
       specs.add(spec(in, NeutronInput.projectId(in)));
       tagLists.add(NeutronInput.tags(in));
+      segmentRequests.add(NetworkSegmentView.read(in));
     }
-    List<Network> made = networks.createAll(request.caller().actor(), specs, tagLists);
+    Actor actor = request.caller().actor();
+    List<Network> made = networks.createAll(actor, specs, tagLists, segmentRequests);
+    Map<String, NetworkSegment> segments =
+        actor.admin() ? networks.segments(made.stream().map(Network::id).toList()) : Map.of();
     List<ObjectNode> rendered = new ArrayList<>();
     for (int i = 0; i < made.size(); i++) {
-      rendered.add(NetworkViews.network(made.get(i), List.of(), tagLists.get(i)));
+      ObjectNode o = NetworkViews.network(made.get(i), List.of(), tagLists.get(i));
+      if (actor.admin()) {
+        NetworkSegmentView.add(o, segments.get(made.get(i).id()));
+      }
+      rendered.add(o);
     }
     return ApiResponse.created(bulk.answer("network", "networks", rendered));
   }
@@ -90,8 +106,10 @@ final class NetworksApi {
     JsonInput in = JsonInput.wrapped(request.body(), "network");
     in.allowOnly(
         "name", "description", "admin_state_up", "shared", "router:external", "mtu", "port_security_enabled",
-        "is_default", "dns_domain");
+        "is_default", "dns_domain", NetworkSegmentView.TYPE, NetworkSegmentView.PHYSNET,
+        NetworkSegmentView.SEGMENTATION_ID);
     Actor actor = request.caller().actor();
+    NetworkSegmentView.refuseUpdate(in, actor);
     Network network =
         networks.update(actor, request.pathParam("network_id"), spec(in, null), NeutronInput.ifMatchRevision(request));
     return ApiResponse.ok(Json.wrap("network", render(actor, network)));
@@ -117,9 +135,14 @@ final class NetworksApi {
   }
 
   private ObjectNode render(Actor actor, Network network) {
-    return NetworkViews.network(
-        asSeen(network, networks.sharedWith(actor)), subnetIds(actor).getOrDefault(network.id(), List.of()),
-        tags.of(network.id()));
+    ObjectNode o =
+        NetworkViews.network(
+            asSeen(network, networks.sharedWith(actor)), subnetIds(actor).getOrDefault(network.id(), List.of()),
+            tags.of(network.id()));
+    if (actor.admin()) {
+      NetworkSegmentView.add(o, networks.segments(List.of(network.id())).get(network.id()));
+    }
+    return o;
   }
 
   /** Neutron shows {@code shared: true} to a project a policy shares the network with, not only to all. */

@@ -18,7 +18,8 @@ final class NeutronInput {
     Optional<String> project = in.optionalString("project_id");
     Optional<String> tenant = in.optionalString("tenant_id");
     if (project.isPresent() && tenant.isPresent() && !project.get().equals(tenant.get())) {
-      throw in.invalid("tenant_id", "project_id and tenant_id differ; send one of them");
+      // Neutron's own words, which clients (and Tempest) match.
+      throw ApiError.badRequest("'project_id' and 'tenant_id' do not match");
     }
     project.or(() -> tenant).ifPresent(p -> {
       if (p.length() > TEXT_MAX) {

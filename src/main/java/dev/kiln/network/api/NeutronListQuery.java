@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.http.Json;
-import dev.kiln.http.PageRequest;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -23,7 +22,7 @@ import java.util.Set;
  * Neutron's list conventions, applied the same way to every collection: equality filters on any
  * attribute (a repeated parameter means any of its values), {@code fixed_ips=ip_address=…} style
  * filters on lists of objects, {@code sort_key}/{@code sort_dir}, {@code limit}/{@code marker}
- * with a {@code <collection>_links} next link, and {@code fields} to trim the answer.
+ * paged as Neutron pages (NeutronPaging), and {@code fields} to trim the answer.
  */
 final class NeutronListQuery {
   private static final Set<String> CONTROL =
@@ -65,16 +64,17 @@ final class NeutronListQuery {
         matching.add(item);
       }
     }
-    matching.sort(order(request, all));
-    PageRequest.Page<ObjectNode> page =
-        PageRequest.from(request).apply(matching, item -> item.path("id").asText());
+    Comparator<ObjectNode> order = order(request, all);
+    matching.sort(order);
+    NeutronPaging paging = NeutronPaging.from(request);
+    List<ObjectNode> page = paging.apply(matching, all, order);
     Set<String> fields = new HashSet<>(request.queryAll("fields"));
     ObjectNode body = Json.object();
     ArrayNode items = body.putArray(collection);
-    for (ObjectNode item : page.items()) {
+    for (ObjectNode item : page) {
       items.add(fields.isEmpty() ? item : trim(item, fields));
     }
-    ArrayNode links = page.links(url);
+    ArrayNode links = paging.links(request, url, page);
     if (!links.isEmpty()) {
       body.set(collection + "_links", links);
     }

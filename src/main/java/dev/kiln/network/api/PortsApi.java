@@ -14,6 +14,8 @@ import dev.kiln.http.JsonInput;
 import dev.kiln.network.Port;
 import dev.kiln.network.Ports;
 import dev.kiln.network.Tags;
+import dev.kiln.network.TrunkDetails;
+import dev.kiln.network.Trunks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +24,12 @@ import java.util.Map;
 final class PortsApi {
   private final Ports ports;
   private final Tags tags;
+  private final Trunks trunks;
 
-  PortsApi(Ports ports, Tags tags) {
+  PortsApi(Ports ports, Tags tags, Trunks trunks) {
     this.ports = requireNonNull(ports, "ports is null");
     this.tags = requireNonNull(tags, "tags is null");
+    this.trunks = requireNonNull(trunks, "trunks is null");
   }
 
   void register(ApiRoutes routes) {
@@ -41,7 +45,9 @@ final class PortsApi {
     Actor actor = request.caller().actor();
     List<ObjectNode> all = new ArrayList<>();
     Map<String, List<String>> tagged = tags.ofKind("ports");
-    ports.list(actor).forEach(p -> all.add(NetworkViews.port(p, actor.admin(), tagged.getOrDefault(p.id(), List.of()))));
+    List<Port> visible = ports.list(actor);
+    Map<String, TrunkDetails> details = trunks.detailsOfParents(visible.stream().map(Port::id).toList());
+    visible.forEach(p -> all.add(withTrunk(NetworkViews.port(p, actor.admin(), tagged.getOrDefault(p.id(), List.of())), details.get(p.id()))));
     return ApiResponse.ok(
         NeutronListQuery.answer(request, "ports", request.baseUrl() + NetworkApi.PREFIX + "/v2.0/ports", all, NetworkViews.PORT_ATTRIBUTES));
   }
@@ -71,7 +77,7 @@ final class PortsApi {
   private ApiResponse show(ApiRequest request) {
     Actor actor = request.caller().actor();
     Port port = ports.visible(actor, request.pathParam("port_id"));
-    return ApiResponse.ok(Json.wrap("port", NeutronListQuery.fields(request, NetworkViews.port(port, actor.admin(), tags.of(port.id())))));
+    return ApiResponse.ok(Json.wrap("port", NeutronListQuery.fields(request, render(port, actor))));
   }
 
   private ApiResponse update(ApiRequest request) {
@@ -82,7 +88,30 @@ final class PortsApi {
         "allowed_address_pairs", "extra_dhcp_opts", "dns_name");
     Actor actor = request.caller().actor();
     Port port = ports.update(actor, request.pathParam("port_id"), spec(in, null, null), NeutronInput.ifMatchRevision(request));
-    return ApiResponse.ok(Json.wrap("port", NetworkViews.port(port, actor.admin(), tags.of(port.id()))));
+    return ApiResponse.ok(Json.wrap("port", render(port, actor)));
+  }
+
+  /** One port as Neutron shows it, with {@code trunk_details} when it is a trunk's parent. */
+  private ObjectNode render(Port port, Actor actor) {
+    return withTrunk(
+        NetworkViews.port(port, actor.admin(), tags.of(port.id())), trunks.detailsOfParents(List.of(port.id())).get(port.id()));
+  }
+
+  /** Neutron's trunk-details extension: only a parent port carries the key. */
+  private static ObjectNode withTrunk(ObjectNode port, TrunkDetails details) {
+    if (details != null) {
+      ObjectNode o = port.putObject("trunk_details");
+      o.put("trunk_id", details.trunkId());
+      var list = o.putArray("sub_ports");
+      for (TrunkDetails.Member m : details.subPorts()) {
+        list.addObject()
+            .put("segmentation_id", m.segmentationId())
+            .put("segmentation_type", m.segmentationType())
+            .put("port_id", m.portId())
+            .put("mac_address", m.macAddress());
+      }
+    }
+    return port;
   }
 
   private ApiResponse delete(ApiRequest request) {

@@ -59,7 +59,7 @@ public final class QuotasApi {
 
   private ApiResponse show(ApiRequest request) {
     String project = request.pathParam("project_id");
-    return ApiResponse.ok(Json.wrap("quota", withProject(quotas.limits(actor(request), project), project)));
+    return ApiResponse.ok(Json.wrap("quota", limits(quotas.limits(actor(request), project))));
   }
 
   private ApiResponse defaults(ApiRequest request) {
@@ -104,7 +104,7 @@ public final class QuotasApi {
         changes.put(field.getKey(), limit(field.getKey(), field.getValue()));
       }
     }
-    return ApiResponse.ok(Json.wrap("quota", withProject(quotas.update(actor(request), project, changes, force), project)));
+    return ApiResponse.ok(Json.wrap("quota", limits(quotas.update(actor(request), project, changes, force))));
   }
 
   private ApiResponse delete(ApiRequest request) {
@@ -137,10 +137,10 @@ public final class QuotasApi {
         "InvalidInput", "Invalid input for operation: Invalid input for " + resource + ". Reason: " + reason + ".");
   }
 
-  private static ObjectNode withProject(Map<String, Long> limits, String project) {
+  /** One project's limits as Neutron shows them: the resources alone (only the list names projects). */
+  private static ObjectNode limits(Map<String, Long> limits) {
     ObjectNode quota = Json.object();
     limits.forEach(quota::put);
-    quota.put("project_id", project);
     return quota;
   }
 

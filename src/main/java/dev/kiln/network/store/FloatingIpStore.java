@@ -46,6 +46,14 @@ public final class FloatingIpStore {
         : sql.query("SELECT " + COLUMNS + " FROM network_floatingip WHERE project_id = ?", FloatingIpStore::floatingIp, projectId);
   }
 
+  /** The floating IPs allocated on an external network, locked until the transaction ends. */
+  public List<FloatingIp> lockOnNetwork(String floatingNetworkId) {
+    return sql.query(
+        "SELECT " + COLUMNS + " FROM network_floatingip WHERE floating_network_id = ? ORDER BY id FOR UPDATE",
+        FloatingIpStore::floatingIp,
+        floatingNetworkId);
+  }
+
   /** The floating IPs associated with any of these ports (at least one id). */
   public List<FloatingIp> byFixedPorts(Collection<String> portIds) {
     Object[] args = new LinkedHashSet<>(portIds).toArray();

@@ -23,7 +23,8 @@ public final class NetworkQuotaStore {
           "floatingip", "network_floatingip",
           "subnetpool", "network_subnetpool",
           "security_group", "network_security_group",
-          "security_group_rule", "network_security_group_rule");
+          "security_group_rule", "network_security_group_rule",
+          "rbac_policy", "network_rbac_policy");
 
   /** Limits per project in network_quota; a lock row per project in network_quota_lock. */
   private static final QuotaTables TABLES = new QuotaTables("network_quota", "project_id", "network_quota_lock", "project_id");
@@ -44,7 +45,7 @@ public final class NetworkQuotaStore {
     limits.lock(projectId);
   }
 
-  /** Whether {@link #count} can count this resource; Kiln has no RBAC policies yet. */
+  /** Whether {@link #count} can count this resource. */
   public static boolean counts(String resource) {
     return COUNTED_TABLES.containsKey(resource);
   }

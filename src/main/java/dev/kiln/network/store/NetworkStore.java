@@ -11,6 +11,7 @@ import dev.kiln.network.Subnet.Pool;
 import dev.kiln.network.Subnet.Route;
 import dev.kiln.store.Sql;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -204,6 +205,29 @@ public final class NetworkStore {
 
   public long countAllocations(String subnetId) {
     return sql.count("SELECT COUNT(*) FROM network_ip_allocation WHERE subnet_id = ?", subnetId);
+  }
+
+  /** The device owners of the ports holding an address on the subnet, by port. */
+  public Map<String, String> ownersOfPortsOn(String subnetId) {
+    Map<String, String> out = new LinkedHashMap<>();
+    sql.query(
+        "SELECT a.port_id, p.device_owner FROM network_ip_allocation a JOIN network_port p ON p.id = a.port_id"
+            + " WHERE a.subnet_id = ?",
+        r -> out.put(r.getString("port_id"), r.getString("device_owner")),
+        subnetId);
+    return out;
+  }
+
+  /**
+   * Takes every address on the subnet off its port, each such port counting a new revision (the
+   * ports' order of addresses keeps its gaps, which only order them).
+   */
+  public void releaseSubnetAddresses(String subnetId, Instant now) {
+    sql.update(
+        "UPDATE network_port SET revision_number = revision_number + 1, updated_at = ? WHERE id IN"
+            + " (SELECT port_id FROM network_ip_allocation WHERE subnet_id = ?)",
+        now, subnetId);
+    sql.update("DELETE FROM network_ip_allocation WHERE subnet_id = ?", subnetId);
   }
 
   private List<Subnet> loadSubnets(String where, Object... args) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.kiln.network.Trunk;
 import dev.kiln.network.Trunk.SubPort;
+import dev.kiln.network.TrunkDetails;
 import dev.kiln.store.Sql;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -100,6 +101,47 @@ public final class TrunkStore {
     return sql.query("SELECT trunk_id FROM network_trunk_subport WHERE port_id = ?", r -> r.getString("trunk_id"), portId)
         .stream()
         .findFirst();
+  }
+
+  /** The trunk a port is the parent of, if any, with its subports. */
+  public Optional<Trunk> ofParent(String portId) {
+    return load(" WHERE t.port_id = ?", portId).stream().findFirst();
+  }
+
+  /**
+   * The {@code trunk_details} of whichever of these ports are trunk parents, keyed by parent
+   * port: the trunk and each subport with its MAC, in two queries whatever the number of ports.
+   */
+  public Map<String, TrunkDetails> detailsOfParents(List<String> portIds) {
+    Map<String, TrunkDetails> out = new LinkedHashMap<>();
+    if (portIds.isEmpty()) {
+      return out;
+    }
+    Map<String, String> parentOf = new LinkedHashMap<>();
+    for (int from = 0; from < portIds.size(); from += 500) {
+      Object[] ids = portIds.subList(from, Math.min(portIds.size(), from + 500)).toArray();
+      sql.query(
+          "SELECT id, port_id FROM network_trunk WHERE port_id IN " + Sql.placeholders(ids.length),
+          r -> parentOf.put(r.getString("id"), r.getString("port_id")),
+          ids);
+    }
+    if (parentOf.isEmpty()) {
+      return out;
+    }
+    Map<String, List<TrunkDetails.Member>> members = new LinkedHashMap<>();
+    Object[] trunkIds = parentOf.keySet().toArray();
+    sql.query(
+        "SELECT s.trunk_id, s.port_id, s.segmentation_type, s.segmentation_id, p.mac_address FROM network_trunk_subport s"
+            + " JOIN network_port p ON p.id = s.port_id WHERE s.trunk_id IN " + Sql.placeholders(trunkIds.length)
+            + " ORDER BY s.position",
+        r -> members.computeIfAbsent(r.getString("trunk_id"), k -> new ArrayList<>())
+            .add(new TrunkDetails.Member(
+                r.getString("port_id"), r.getString("segmentation_type"), r.getInt("segmentation_id"),
+                r.getString("mac_address"))),
+        trunkIds);
+    parentOf.forEach((trunkId, portId) ->
+        out.put(portId, new TrunkDetails(trunkId, members.getOrDefault(trunkId, List.of()))));
+    return out;
   }
 
   private List<Trunk> load(String where, Object... args) {
