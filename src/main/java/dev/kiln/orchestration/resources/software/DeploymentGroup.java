@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * {@code OS::Heat::SoftwareDeploymentGroup} and {@code OS::Heat::StructuredDeploymentGroup}: a
  * nested stack with one deployment per entry of {@code servers}, named by its key, each with the
- * group's config, input values, actions and transport. A change replaces the group.
+ * group's config, input values, actions and transport. A change updates the child stack in place.
  */
 final class DeploymentGroup implements ResourceType {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -43,9 +43,27 @@ final class DeploymentGroup implements ResourceType {
     return schema;
   }
 
+  /**
+   * A nested stack, as Heat's group is a ResourceGroup: an update updates the child, so a server
+   * added to {@code servers} gets a deployment, one taken out loses it, and a new config or new
+   * input values update each member's deployment in place (its UPDATE action runs again).
+   */
+  @Override
+  public boolean nestedStack() {
+    return true;
+  }
+
   @Override
   public void create(ResourceContext context) throws Exception {
-    JsonNode p = context.properties();
+    context.physicalId(context.nested().create(context.nestedSource(template(context.properties())), Map.of(), null));
+  }
+
+  @Override
+  public void update(ResourceContext context, JsonNode previous) throws Exception {
+    context.nested().update(context.physicalId(), context.nestedSource(template(context.properties())), Map.of(), null);
+  }
+
+  private ObjectNode template(JsonNode p) {
     ObjectNode template = JSON.objectNode();
     template.put("heat_template_version", "2015-04-30");
     ObjectNode resources = template.putObject("resources");
@@ -61,7 +79,7 @@ final class DeploymentGroup implements ResourceType {
       });
       props.set("server", server.getValue());
     }
-    context.physicalId(context.nested().create(context.nestedSource(template), Map.of(), null));
+    return template;
   }
 
   @Override

@@ -47,16 +47,14 @@ final class DeploymentSchemas {
     List<Object> props = new ArrayList<>(List.of(
         "config",
         group
-            ? Props.string("The software config (its id) every member deploys.")
+            ? Props.string("The software config (its id) every member deploys.").updatable()
             : Props.string("The software config (its id) to deploy; each action deploys the config for that action.").updatable(),
         group ? "servers" : "server",
         group
-            ? Props.map("The servers to deploy to: a key for each deployment, with the server's id.").required()
+            ? Props.map("The servers to deploy to: a key for each deployment, with the server's id.").required().updatable()
             : Props.string("The id of the server to deploy to.").required(),
         "input_values",
-        group
-            ? Props.map("The values of the config's inputs.").defaultValue(JsonNodeFactory.instance.objectNode())
-            : Props.map("The values of the config's inputs.").defaultValue(JsonNodeFactory.instance.objectNode()).updatable(),
+        Props.map("The values of the config's inputs.").defaultValue(JsonNodeFactory.instance.objectNode()).updatable(),
         "actions",
         Props.list("The lifecycle actions of this resource that run a deployment.")
             .item(Props.string("An action.").allowed(ACTIONS.toArray(String[]::new)))
