@@ -86,21 +86,102 @@ public final class GuestAgents implements AutoCloseable {
   private final ConfigHooks hooks;
   private final Clock clock;
   private final GuestHttp http;
+  private final Mode mode;
   private final Map<String, Running> agents = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
-  private record Running(GuestAgent agent, Thread thread) {}
+  /**
+   * Where agents run: {@code THREAD}, a virtual thread of Kiln's (the default: an idle agent costs
+   * a parked thread), or {@code PROCESS}, a JVM of its own per server that talks to Kiln only over
+   * HTTP, as a guest's os-collect-config does ({@link GuestAgentMain}).
+   */
+  public enum Mode {
+    THREAD,
+    PROCESS;
+
+    /** The mode the system property {@code kiln.guest.mode} or else {@code KILN_GUEST_MODE} names; THREAD without one. */
+    public static Mode configured() {
+      String value = System.getProperty("kiln.guest.mode");
+      if (value == null || value.isBlank()) {
+        value = System.getenv("KILN_GUEST_MODE");
+      }
+      if (value == null || value.isBlank()) {
+        return THREAD;
+      }
+      try {
+        return valueOf(value.strip().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("kiln.guest.mode must be thread or process, not '" + value + "'", e);
+      }
+    }
+  }
+
+  /** One server's running agent, however it runs. */
+  private sealed interface Running permits InThread, InProcess {
+    String serverId();
+
+    /** Asks the agent to stop and waits (a bounded time) until it has. */
+    void stop();
+  }
+
+  private record InThread(GuestAgent agent, Thread thread) implements Running {
+    @Override
+    public String serverId() {
+      return agent.serverId();
+    }
+
+    @Override
+    public void stop() {
+      agent.stop();
+      thread.interrupt(); // a running script is killed when interrupted
+      try {
+        if (!thread.join(Duration.ofSeconds(10))) {
+          LOG.warn("The agent of server {} did not stop within 10 s", serverId());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private record InProcess(String serverId, Process process) implements Running {
+    @Override
+    public void stop() {
+      try {
+        process.getOutputStream().close(); // the end of its input is the agent's signal to stop
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+          LOG.warn("The agent process of server {} did not stop within 10 s; killing it", serverId);
+          process.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+      } catch (java.io.IOException e) {
+        process.destroyForcibly();
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 
   public GuestAgents(Settings settings, ConfigHooks hooks, Clock clock) {
+    this(settings, hooks, clock, Mode.THREAD);
+  }
+
+  public GuestAgents(Settings settings, ConfigHooks hooks, Clock clock, Mode mode) {
     this.settings = requireNonNull(settings, "settings is null");
     this.hooks = requireNonNull(hooks, "hooks is null");
     this.clock = requireNonNull(clock, "clock is null");
+    this.mode = requireNonNull(mode, "mode is null");
     this.http = GuestHttp.create();
   }
 
-  /** Agents with the hooks on the class path. */
+  /** Agents with the hooks on the class path, in the configured {@link Mode}. */
   public static GuestAgents create(Settings settings, Clock clock) {
-    return new GuestAgents(settings, ConfigHooks.loaded(), clock);
+    return new GuestAgents(settings, ConfigHooks.loaded(), clock, Mode.configured());
+  }
+
+  /** Where this cloud's agents run. */
+  public Mode mode() {
+    return mode;
   }
 
   /**
@@ -134,13 +215,53 @@ public final class GuestAgents implements AutoCloseable {
         return agents.containsKey(serverId);
       }
       agents.computeIfAbsent(serverId, id -> {
-        GuestAgent agent = agent(id, bootstrap.get());
-        Thread thread = Thread.ofVirtual().name("guest-agent-" + id).unstarted(agent);
-        thread.start();
-        LOG.info("Started the agent of server {} ({})", id, bootstrap.get());
-        return new Running(agent, thread);
+        Running running = mode == Mode.PROCESS ? startProcess(id, userData) : startThread(id, bootstrap.get());
+        LOG.info("Started the agent of server {} ({}, {})", id, bootstrap.get(), mode == Mode.PROCESS ? "its own process" : "a thread");
+        return running;
       });
       return true;
+    }
+  }
+
+  private InThread startThread(String serverId, GuestBootstrap bootstrap) {
+    GuestAgent agent = agent(serverId, bootstrap);
+    Thread thread = Thread.ofVirtual().name("guest-agent-" + serverId).unstarted(agent);
+    thread.start();
+    return new InThread(agent, thread);
+  }
+
+  /**
+   * Starts {@link GuestAgentMain} in a JVM of its own (this JVM's java and class path, a small
+   * heap), its output appended to {@code agent.log} in the server's sandbox, and hands it the
+   * user_data on its standard input, which stays open for as long as the agent should run.
+   */
+  private InProcess startProcess(String serverId, String userData) {
+    Path root = sandbox(serverId).root();
+    try {
+      java.nio.file.Files.createDirectories(root);
+      List<String> command =
+          List.of(
+              ProcessHandle.current().info().command().orElse("java"),
+              // first, so that ps (and a test) can tell whose agent a JVM is however long its class path
+              "-Dkiln.guest.server=" + serverId,
+              "-XX:+UseSerialGC", "-Xms8m", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+              "-cp", System.getProperty("java.class.path"),
+              GuestAgentMain.class.getName(),
+              serverId,
+              settings.root().toString(),
+              Long.toString(settings.pollingInterval().toMillis()),
+              Long.toString(settings.scriptTimeLimit().toMillis()));
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("agent.log").toFile()))
+              .start();
+      // base64 has no meaning in white space, and the agent reads one line
+      process.getOutputStream().write((userData.replaceAll("\\s", "") + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      process.getOutputStream().flush();
+      return new InProcess(serverId, process);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("could not start the agent process of server " + serverId, e);
     }
   }
 
@@ -148,7 +269,7 @@ public final class GuestAgents implements AutoCloseable {
   public void serverDeleted(String serverId) {
     Running running = agents.remove(serverId);
     if (running != null) {
-      stop(running);
+      running.stop();
     }
     sandbox(serverId).remove();
   }
@@ -177,17 +298,12 @@ public final class GuestAgents implements AutoCloseable {
       all = new ArrayList<>(agents.values());
       agents.clear();
     }
-    all.forEach(r -> {
-      r.agent().stop();
-      r.thread().interrupt();
-    });
-    for (Running r : all) {
-      join(r);
-    }
+    all.parallelStream().forEach(Running::stop);
     http.close();
   }
 
-  private GuestAgent agent(String serverId, GuestBootstrap bootstrap) {
+  /** The agent of one server as its bootstrap describes it (in this JVM, whatever the mode). */
+  GuestAgent agent(String serverId, GuestBootstrap bootstrap) {
     List<MetadataCollector> collectors = new ArrayList<>();
     if (bootstrap.heat() != null) {
       GuestBootstrap.Heat h = bootstrap.heat();
@@ -208,22 +324,5 @@ public final class GuestAgents implements AutoCloseable {
 
   private Sandbox sandbox(String serverId) {
     return new Sandbox(settings.root().resolve(Sandbox.fileName(serverId)));
-  }
-
-  private static void stop(Running running) {
-    running.agent().stop();
-    running.thread().interrupt();
-    join(running);
-  }
-
-  /** Waits for an agent's thread to end (a running script is killed when interrupted). */
-  private static void join(Running running) {
-    try {
-      if (!running.thread().join(Duration.ofSeconds(10))) {
-        LOG.warn("The agent of server {} did not stop within 10 s", running.agent().serverId());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
