@@ -90,21 +90,27 @@ public final class Orchestration {
     all.addAll(CloudTypes.all(cloud, software.metadataObjects()));
     all.addAll(dev.kiln.orchestration.resources.software.SoftwareTypes.all(cloud, software));
     List<StackLifecyclePlugin> plugins = new ArrayList<>(Lifecycle.fromClassPath().plugins());
-    plugins.add(stackUserCleanup(new dev.kiln.orchestration.software.StackUsers(cloud.identity())));
+    plugins.add(stackUserCleanup(new dev.kiln.orchestration.software.StackUsers(cloud.identity()), db));
     return create(db, clock, ids, tasks, templates, constraints, publicUrl, plugins, all, software);
   }
 
   /**
    * As Heat deletes a stack's stack-user project with the stack: once a stack's delete completed,
-   * its user project goes (its users went with the resources that made them).
+   * its user project goes (its users went with the resources that made them), and so do those of
+   * its nested stacks, whose servers had users of their own.
    */
-  private static StackLifecyclePlugin stackUserCleanup(dev.kiln.orchestration.software.StackUsers users) {
+  private static StackLifecyclePlugin stackUserCleanup(dev.kiln.orchestration.software.StackUsers users, Database db) {
     return new StackLifecyclePlugin() {
       @Override
       public void after(Operation operation) {
         if (operation.action() == dev.kiln.orchestration.StackAction.DELETE
             && operation.outcome() == dev.kiln.orchestration.StackStatus.COMPLETE) {
           users.deleteProject(operation.stack().id());
+          for (var nested : new dev.kiln.orchestration.store.StackStore(db.sql()).tree(operation.stack().id())) {
+            if (!nested.id().equals(operation.stack().id())) {
+              users.deleteProject(nested.id());
+            }
+          }
         }
       }
     };
