@@ -339,11 +339,12 @@ public final class ServerShelves {
       revertUnshelve(id, payload);
       return null;
     }
+    // Nova deletes the shelved image once the guest runs again, before the server shows ACTIVE, so
+    // whoever waits for ACTIVE finds the image gone.
+    Server running = server;
+    new ShelveStore(db.sql()).find(id).ifPresent(s -> images.delete(running, s.imageId()));
     if (store.finishAction(id, UNSHELVING, Server.ACTIVE, "active", Server.POWER_RUNNING, false, now())) {
       new InstanceActionStore(db.sql()).finishEvent(id, requestId, event, null, now());
-      // Nova deletes the shelved image once the server runs again.
-      Server running = server;
-      new ShelveStore(db.sql()).find(id).ifPresent(s -> images.delete(running, s.imageId()));
       new ShelveStore(db.sql()).delete(id);
     }
     return null;
