@@ -238,5 +238,6 @@ class ServerUpdateStackTest {
         .extracting(JsonNode::asText).containsExactlyInAnyOrder("web", "green");
     assertThat(cli.json("stack", "output", "show", "tags-stack", "tags").get("output_value").toString())
         .contains("web").contains("green").doesNotContain("blue");
+    cli.ok("stack", "delete", "--yes", "--wait", "tags-stack"); // the other tests count the project's servers
   }
 }
