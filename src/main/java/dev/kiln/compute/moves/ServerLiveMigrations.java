@@ -17,7 +17,6 @@ import dev.kiln.compute.fleet.Scheduler;
 import dev.kiln.compute.servers.BlockDevice;
 import dev.kiln.compute.servers.InstanceAction;
 import dev.kiln.compute.servers.Migration;
-import dev.kiln.compute.servers.Server.PluggedPort;
 import dev.kiln.compute.servers.Server;
 import dev.kiln.compute.servers.ServerChecks;
 import dev.kiln.compute.servers.Servers;
@@ -26,7 +25,6 @@ import dev.kiln.compute.servers.store.InstanceActionStore;
 import dev.kiln.compute.servers.store.MigrationStore;
 import dev.kiln.compute.servers.store.ServerStore;
 import dev.kiln.network.NetworkService;
-import dev.kiln.network.PortBinding;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.Task;
 import dev.kiln.tasks.TaskHandler;
@@ -291,20 +289,19 @@ public final class ServerLiveMigrations {
     if (prepared != null) {
       prepared.boundPorts().forEach(portId -> network.bindings().delete(portId, dest));
       prepared.attachments().values().forEach(a -> servers.volumes().unreserve(system, a));
-    } else if (dest != null) {
-      // An attempt that died kept what it made in the services that made it: its bindings are the
-      // INACTIVE ones on the destination, its attachments the volumes' attachments to this server
-      // other than the ones the server uses.
-      for (PluggedPort p : server.ports()) {
-        if (network.bindings().list(p.portId()).stream()
-            .anyMatch(b -> b.host().equals(dest) && b.status() == PortBinding.Status.INACTIVE)) {
-          network.bindings().delete(p.portId(), dest);
-        }
+    } else {
+      // An attempt that died (or failed) part way, perhaps in the post-migration: the server is
+      // still shown on its source (the host changes in the commit that completes the migration),
+      // so its ports' bindings there are made active again (bound anew where the post-migration
+      // already deleted them) and its volumes attached there again, before what the attempt made
+      // on the destination goes: the INACTIVE bindings there, and the volumes' attachments to
+      // this server other than the ones the server uses.
+      bindings.activate(server, server.host(), server.availabilityZone());
+      servers.volumes().moveAttachments(server, server.host());
+      if (dest != null && !dest.equals(server.host())) {
+        bindings.dropInactive(server, dest);
       }
-      for (BlockDevice d : servers.blockDevices(server.id())) {
-        servers.volumes().otherAttachments(system, d.volumeId(), server.id(), d.attachmentId())
-            .forEach(a -> servers.volumes().unreserve(system, a.id()));
-      }
+      servers.volumes().dropOtherAttachments(server);
     }
     fleet.release(migration.uuid());
     Instant now = now();
