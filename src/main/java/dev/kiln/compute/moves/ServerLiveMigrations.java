@@ -264,19 +264,20 @@ public final class ServerLiveMigrations {
       new BlockDeviceStore(db.sql()).setAttachment(d.id(), moved);
     }
     Instant now = now();
-    // The host, the migration's end and the server's return to its status commit together: a
-    // crash between them left the migration completed and the server MIGRATING for good (an
-    // attempt that takes over sees the migration done and stops).
-    db.inTransaction(
+    // The host, the migration's end, the server's return to its status and the claims (the
+    // source's released, the destination's handed to the server) commit together: a crash between
+    // them left the migration completed and the server MIGRATING for good, or claiming the source
+    // while shown on the destination (an attempt that takes over sees the migration done and stops).
+    db.inTransactionJoinedByNestedWork(
         sql -> {
           ServerStore store = new ServerStore(sql);
           store.setHost(server.id(), dest.hostname(), dest.availabilityZone(), now);
           new MigrationStore(sql).advance(migration.uuid(), Migration.RUNNING, Migration.COMPLETED, now);
           store.finishAction(server.id(), TASK_STATE, previousStatus, server.vmState(), server.powerState(), false, now);
+          fleet.release(server.id());
+          fleet.transferClaim(migration.uuid(), server.id());
           return null;
         });
-    fleet.release(server.id());
-    fleet.transferClaim(migration.uuid(), server.id());
   }
 
   /**
