@@ -140,6 +140,96 @@ class ComputeCrashRecoveryTest {
     }
   }
 
+  /**
+   * The post-migration activates the destination's bindings (the source's going INACTIVE, then
+   * deleted) before the commit that moves the server: a node killed in between left the server on
+   * its source with its ports active on the destination. Here the kill comes while the driver
+   * moves the server, after the port's bindings were put in that state by hand.
+   */
+  @Test
+  void killedDuringALiveMigrationPostMigrationThePortIsActiveAgainWhereTheServerIs() throws Exception {
+    Path data = dir.resolve("data");
+    String server;
+    String source;
+    try (ChildKiln kiln = ChildKiln.start(data)) {
+      Api admin = kiln.admin();
+      String networkId = Cloud.network(admin, "crash-net", "10.94.0.0/24");
+      server = Cloud.bootActive(admin, Cloud.cirros(admin), networkId, "crash-post-live");
+      source = Cloud.server(admin, server).get("OS-EXT-SRV-ATTR:host").asText();
+      slow(admin, "live_migrate");
+      admin.withHeader("X-OpenStack-Nova-API-Version", "2.30")
+          .post(NOVA + "/servers/" + server + "/action", "{\"os-migrateLive\": {\"host\": null, \"block_migration\": \"auto\"}}")
+          .expect(202);
+      Api v223 = admin.withHeader("X-OpenStack-Nova-API-Version", "2.23");
+      Await.until(
+          () -> v223.get(NOVA + "/servers/" + server + "/migrations").expect(200).at("/migrations/0/status").asText().equals("running"),
+          "the migration to run");
+      String dest = v223.get(NOVA + "/servers/" + server + "/migrations").expect(200).at("/migrations/0/dest_compute").asText();
+      for (String portId : interfaces(admin, server)) {
+        admin.put(NET + "/ports/" + portId + "/bindings/" + dest + "/activate", "{}").expect(200);
+        admin.delete(NET + "/ports/" + portId + "/bindings/" + source).expect(204);
+      }
+      settle();
+      kiln.kill();
+    }
+    try (ChildKiln kiln = ChildKiln.start(data)) {
+      Api admin = kiln.admin();
+      Await.until(() -> taskState(admin, server) == null, RECOVERY, "the migration to be rolled back after the restart");
+      String host = Cloud.server(admin, server).get("OS-EXT-SRV-ATTR:host").asText();
+      assertThat(host).isEqualTo(source);
+      for (String portId : interfaces(admin, server)) {
+        JsonNode bindings = admin.get(NET + "/ports/" + portId + "/bindings").expect(200).get("bindings");
+        assertThat(bindings).as("bindings of " + portId).hasSize(1);
+        assertThat(bindings.get(0).get("host").asText()).isEqualTo(host);
+        assertThat(bindings.get(0).get("status").asText()).isEqualTo("ACTIVE");
+      }
+    }
+  }
+
+  /**
+   * A live migration connects each volume on the destination (a second attachment) before the
+   * driver moves the server; a node killed then, and the server deleted before the survivor takes
+   * the migration over, must not leave that attachment behind: the volume would stay attaching.
+   */
+  @Test
+  void serverDeletedAfterAKilledLiveMigrationLeavesItsVolumesAvailable() throws Exception {
+    Path data = dir.resolve("data");
+    String server;
+    String volume;
+    String cinder;
+    try (ChildKiln kiln = ChildKiln.start(data)) {
+      Api admin = kiln.admin();
+      String project = admin.get("/identity/v3/projects?name=admin").expect(200).at("/projects/0/id").asText();
+      cinder = "/volume/v3/" + project;
+      String networkId = Cloud.network(admin, "crash-net", "10.95.0.0/24");
+      server = Cloud.bootActive(admin, Cloud.cirros(admin), networkId, "crash-live-delete");
+      volume = Cloud.availableVolume(admin, cinder, "crash-vol");
+      admin.post(NOVA + "/servers/" + server + "/os-volume_attachments", "{\"volumeAttachment\": {\"volumeId\": \"" + volume + "\"}}")
+          .expect(200);
+      String cinderRoot = cinder;
+      Await.until(() -> Cloud.volumeStatus(admin, cinderRoot, volume).equals("in-use"), "volume in-use");
+      slow(admin, "live_migrate");
+      admin.withHeader("X-OpenStack-Nova-API-Version", "2.30")
+          .post(NOVA + "/servers/" + server + "/action", "{\"os-migrateLive\": {\"host\": null, \"block_migration\": \"auto\"}}")
+          .expect(202);
+      Api v223 = admin.withHeader("X-OpenStack-Nova-API-Version", "2.23");
+      Await.until(
+          () -> v223.get(NOVA + "/servers/" + server + "/migrations").expect(200).at("/migrations/0/status").asText().equals("running"),
+          "the migration to run");
+      settle();
+      kiln.kill();
+    }
+    try (ChildKiln kiln = ChildKiln.start(data)) {
+      Api admin = kiln.admin();
+      admin.delete(NOVA + "/servers/" + server).expect(204);
+      Cloud.awaitGone(admin, server);
+      Await.until(() -> Cloud.volumeStatus(admin, cinder, volume).equals("available"), RECOVERY,
+          "the volume to be available");
+      Api v327 = admin.withHeader("OpenStack-API-Version", "volume 3.27");
+      assertThat(v327.get(cinder + "/attachments/detail?volume_id=" + volume).expect(200).get("attachments")).isEmpty();
+    }
+  }
+
   @Test
   void killedDuringAShelveOffloadAndAnUnshelveEachIsFinishedAfterTheRestart() throws Exception {
     Path data = dir.resolve("data");

@@ -315,6 +315,9 @@ final class MoveTask implements TaskHandler {
       failure = e;
     }
     settleOnDestination(m);
+    // The server is shown on the destination since it arrived: its ports' active bindings are
+    // there (asserted again, as every end of a move does, whatever an interrupted step left).
+    bindings.activate(server, server.host(), zoneOf(server.host(), server));
     if (!m.destCompute().equals(m.sourceCompute())) {
       bindings.dropInactive(server, m.sourceCompute());
     }
@@ -348,11 +351,19 @@ final class MoveTask implements TaskHandler {
     }
     String event = "compute_revert_resize";
     events().startEvent(server.id(), requestId, event, m.destCompute(), now());
+    // An earlier attempt that released the destination's claim had the driver revert already and
+    // died while putting the server back on its source: that is finished, not reverted again (a
+    // failure then would leave the server on a destination it no longer has a claim or binding on).
+    boolean reverted = fleet.findClaim(m.uuid()).isEmpty();
     try {
-      driver.revertMigration(request(m));
+      if (!reverted) {
+        driver.revertMigration(request(m));
+      }
     } catch (HypervisorException e) {
       LOG.info("Server {} failed to revert its resize: {}", server.id(), e.getMessage());
       settleOnDestination(m);
+      // The server stays on the destination: its ports stay (or become again) active there.
+      bindings.activate(server, m.destCompute(), zoneOf(m.destCompute(), server));
       Instant now = now();
       db.inTransaction(
           sql -> {
@@ -414,21 +425,20 @@ final class MoveTask implements TaskHandler {
       case Migration.PRE_MIGRATING, Migration.MIGRATING, Migration.POST_MIGRATING -> {
         // Back on the source, where the server's own claim is.
         fleet.release(m.uuid());
-        try {
-          bindings.activate(server, m.sourceCompute(), zoneOf(m.sourceCompute(), server));
-          if (m.destCompute() != null && !m.destCompute().equals(m.sourceCompute())) {
-            bindings.dropInactive(server, m.destCompute());
-          }
-        } catch (RuntimeException e) {
-          LOG.warn("Could not bind server {}'s ports back to {}: {}", server.id(), m.sourceCompute(), e.getMessage());
-        }
+        backOnSource(m, server);
       }
-      case Migration.CONFIRMING -> settleOnDestination(m);
+      case Migration.CONFIRMING -> {
+        settleOnDestination(m);
+        stayOnDestination(m, server);
+      }
       case Migration.REVERTING -> {
         if (fleet.findClaim(m.uuid()).isPresent()) {
           settleOnDestination(m);
+          stayOnDestination(m, server);
         } else {
-          // The destination was given up already: show the server on the source, as claimed.
+          // The destination was given up already: show the server on the source, as claimed, with
+          // its ports active and its volumes attached there.
+          backOnSource(m, server);
           new ServerStore(db.sql())
               .finishMove(
                   server.id(), RESIZE_REVERTING, m.sourceCompute(), zoneOf(m.sourceCompute(), server), m.oldFlavor(),
@@ -448,6 +458,33 @@ final class MoveTask implements TaskHandler {
           new MigrationStore(sql).fail(m.uuid(), now);
           return null;
         });
+  }
+
+  /**
+   * For a move given up before it ends on the destination: the ports' active bindings and the
+   * volumes' attachments go back to (or stay on) the source, and what was made on the destination
+   * goes. A failure is logged: the server goes to ERROR either way.
+   */
+  private void backOnSource(Migration m, Server server) {
+    try {
+      bindings.activate(server, m.sourceCompute(), zoneOf(m.sourceCompute(), server));
+      volumes.moveAttachments(server, m.sourceCompute());
+      if (m.destCompute() != null && !m.destCompute().equals(m.sourceCompute())) {
+        bindings.dropInactive(server, m.destCompute());
+      }
+      volumes.dropOtherAttachments(server);
+    } catch (RuntimeException e) {
+      LOG.warn("Could not bind server {}'s ports back to {}: {}", server.id(), m.sourceCompute(), e.getMessage());
+    }
+  }
+
+  /** For a move given up once the server is on its destination: its ports stay active there. */
+  private void stayOnDestination(Migration m, Server server) {
+    try {
+      bindings.activate(server, m.destCompute(), zoneOf(m.destCompute(), server));
+    } catch (RuntimeException e) {
+      LOG.warn("Could not bind server {}'s ports on {}: {}", server.id(), m.destCompute(), e.getMessage());
+    }
   }
 
   // Claims

@@ -17,7 +17,6 @@ import dev.kiln.compute.fleet.Scheduler;
 import dev.kiln.compute.servers.BlockDevice;
 import dev.kiln.compute.servers.InstanceAction;
 import dev.kiln.compute.servers.Migration;
-import dev.kiln.compute.servers.Server.PluggedPort;
 import dev.kiln.compute.servers.Server;
 import dev.kiln.compute.servers.ServerChecks;
 import dev.kiln.compute.servers.Servers;
@@ -26,7 +25,6 @@ import dev.kiln.compute.servers.store.InstanceActionStore;
 import dev.kiln.compute.servers.store.MigrationStore;
 import dev.kiln.compute.servers.store.ServerStore;
 import dev.kiln.network.NetworkService;
-import dev.kiln.network.PortBinding;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.Task;
 import dev.kiln.tasks.TaskHandler;
@@ -266,19 +264,20 @@ public final class ServerLiveMigrations {
       new BlockDeviceStore(db.sql()).setAttachment(d.id(), moved);
     }
     Instant now = now();
-    // The host, the migration's end and the server's return to its status commit together: a
-    // crash between them left the migration completed and the server MIGRATING for good (an
-    // attempt that takes over sees the migration done and stops).
-    db.inTransaction(
+    // The host, the migration's end, the server's return to its status and the claims (the
+    // source's released, the destination's handed to the server) commit together: a crash between
+    // them left the migration completed and the server MIGRATING for good, or claiming the source
+    // while shown on the destination (an attempt that takes over sees the migration done and stops).
+    db.inTransactionJoinedByNestedWork(
         sql -> {
           ServerStore store = new ServerStore(sql);
           store.setHost(server.id(), dest.hostname(), dest.availabilityZone(), now);
           new MigrationStore(sql).advance(migration.uuid(), Migration.RUNNING, Migration.COMPLETED, now);
           store.finishAction(server.id(), TASK_STATE, previousStatus, server.vmState(), server.powerState(), false, now);
+          fleet.release(server.id());
+          fleet.transferClaim(migration.uuid(), server.id());
           return null;
         });
-    fleet.release(server.id());
-    fleet.transferClaim(migration.uuid(), server.id());
   }
 
   /**
@@ -291,20 +290,19 @@ public final class ServerLiveMigrations {
     if (prepared != null) {
       prepared.boundPorts().forEach(portId -> network.bindings().delete(portId, dest));
       prepared.attachments().values().forEach(a -> servers.volumes().unreserve(system, a));
-    } else if (dest != null) {
-      // An attempt that died kept what it made in the services that made it: its bindings are the
-      // INACTIVE ones on the destination, its attachments the volumes' attachments to this server
-      // other than the ones the server uses.
-      for (PluggedPort p : server.ports()) {
-        if (network.bindings().list(p.portId()).stream()
-            .anyMatch(b -> b.host().equals(dest) && b.status() == PortBinding.Status.INACTIVE)) {
-          network.bindings().delete(p.portId(), dest);
-        }
+    } else {
+      // An attempt that died (or failed) part way, perhaps in the post-migration: the server is
+      // still shown on its source (the host changes in the commit that completes the migration),
+      // so its ports' bindings there are made active again (bound anew where the post-migration
+      // already deleted them) and its volumes attached there again, before what the attempt made
+      // on the destination goes: the INACTIVE bindings there, and the volumes' attachments to
+      // this server other than the ones the server uses.
+      bindings.activate(server, server.host(), server.availabilityZone());
+      servers.volumes().moveAttachments(server, server.host());
+      if (dest != null && !dest.equals(server.host())) {
+        bindings.dropInactive(server, dest);
       }
-      for (BlockDevice d : servers.blockDevices(server.id())) {
-        servers.volumes().otherAttachments(system, d.volumeId(), server.id(), d.attachmentId())
-            .forEach(a -> servers.volumes().unreserve(system, a.id()));
-      }
+      servers.volumes().dropOtherAttachments(server);
     }
     fleet.release(migration.uuid());
     Instant now = now();

@@ -117,6 +117,10 @@ final class ServerDeletes {
       List<PluggedPort> ports = server.ports().stream().filter(p -> !released.contains(p.portId())).toList();
       bindings.releasePortsOfDeleted(server, ports);
       ports.forEach(p -> released.add(p.portId()));
+      // A move that died (or was taken over) after making its destination's attachments left
+      // them connected: they go first, or the volume would stay attaching once the server's own
+      // attachment is deleted (and a delete-on-termination volume could not be deleted).
+      volumes.dropOtherAttachments(server);
       for (BlockDevice d : new BlockDeviceStore(db.sql()).ofServer(id)) {
         if (released.add("device:" + d.id() + ":" + d.attachmentId())) {
           volumes.release(Servers.system(server), d, d.deleteOnTermination());

@@ -121,6 +121,21 @@ public final class ServerVolumes {
     }
   }
 
+  /**
+   * Deletes every attachment of the server's volumes to it other than the one each mapping uses:
+   * what a move made on its destination and did not finish (reserved and connected, so the volume
+   * would stay attaching once its own attachment goes). Safe to repeat.
+   */
+  public void dropOtherAttachments(Server server) {
+    Actor system = Servers.system(server);
+    for (BlockDevice d : new BlockDeviceStore(db.sql()).ofServer(server.id())) {
+      if (d.attachmentId() == null) {
+        continue; // an attach whose reservation is not recorded yet: its own guard settles it
+      }
+      otherAttachments(system, d.volumeId(), server.id(), d.attachmentId()).forEach(a -> unreserve(system, a.id()));
+    }
+  }
+
   /** Gives back a reservation that a failed create did not use. */
   public void unreserve(Actor actor, String attachmentId) {
     try {
