@@ -466,11 +466,27 @@ public final class Ports {
    * into another instance at once.
    */
   public Port unplug(String portId) {
+    return unplug(portId, null);
+  }
+
+  /**
+   * Unplugs the port only if it is still plugged into {@code deviceId}, checked under the port's
+   * row lock: a server giving its port back (a detach retried after a crash, a delete) must not
+   * unplug it from the server it has since been attached to. Answers the port as it is then.
+   */
+  public Port unplugFrom(String portId, String deviceId) {
+    return unplug(portId, requireNonNull(deviceId, "deviceId is null"));
+  }
+
+  private Port unplug(String portId, String onlyFromDevice) {
     Port[] before = new Port[1];
     Port unplugged = db.inTransaction(
         sql -> {
           NetworkStore store = new NetworkStore(sql);
           Port old = store.lockPort(portId).orElseThrow(() -> NetworkErrors.portNotFound(portId));
+          if (onlyFromDevice != null && !old.deviceId().equals(onlyFromDevice)) {
+            return old; // plugged elsewhere since, or already free: nothing of ours to undo
+          }
           before[0] = old;
           store.deleteBindings(portId);
           Port updated =
@@ -483,7 +499,9 @@ public final class Ports {
           TrunkBindings.followParent(sql, portId, networks.now());
           return store.findPort(portId).orElseThrow();
         });
-    statusChanged(before[0], unplugged);
+    if (before[0] != null) {
+      statusChanged(before[0], unplugged);
+    }
     return unplugged;
   }
 

@@ -52,10 +52,7 @@ final class ServerBindings {
       if (p.ownedByCompute()) {
         network.ports().delete(new Actor(server.projectId(), server.userId(), true), p.portId());
       } else {
-        Port port = network.ports().visible(new Actor(server.projectId(), server.userId(), true), p.portId());
-        if (port.deviceId().equals(server.id())) {
-          network.ports().unplug(p.portId());
-        }
+        network.ports().unplugFrom(p.portId(), server.id());
       }
     } catch (ServiceException e) {
       if (e.kind() != ServiceException.Kind.NOT_FOUND) {
@@ -90,8 +87,8 @@ final class ServerBindings {
     try {
       if (p.ownedByCompute()) {
         network.ports().delete(service, p.portId());
-      } else if (network.ports().visible(service, p.portId()).deviceId().equals(serverId)) {
-        network.ports().unplug(p.portId());
+      } else {
+        network.ports().unplugFrom(p.portId(), serverId);
       }
     } catch (ServiceException e) {
       if (e.kind() != ServiceException.Kind.NOT_FOUND) {
