@@ -21,10 +21,20 @@ import java.util.function.Supplier;
  * What a crash harness does to the cloud, one request after another from one thread, recording
  * each 2xx in the {@link CrashLedger}: networks, ports, volumes, server boots with ports, deletes,
  * interface and volume attach and detach, live and cold migrations, resizes with their confirm or
- * revert, and Heat stack creates and deletes (a stack of a random string, a none, a port and a
- * volume). It counts the requests it sent, by kind, so a harness can say what it exercised.
+ * revert, Heat stack creates and deletes (a stack of a random string, a none, a port and a
+ * volume), and 4 MiB object writes. It counts the requests it sent, by kind, so a harness can say
+ * what it exercised.
  */
 final class CrashWorkload {
+  /** The container the large writes go to. */
+  static final String LARGE_WRITES = "harness-large";
+
+  /**
+   * A large write's body: 4 MiB, so that a kill may land while the store is writing one, as the
+   * issue's "large writes mixed in" asks (a long-lived data directory once lost writes after one).
+   */
+  private static final String LARGE_BODY = "k".repeat(4 * 1024 * 1024);
+
   /** The name every harness stack, and the port and volume it makes, starts with. */
   static final String STACK_PREFIX = "hs-";
 
@@ -33,6 +43,8 @@ final class CrashWorkload {
   private final String networkId;
   private final String cinder;
   private final String heat;
+  private final String objects;
+  private final AtomicInteger objectNames = new AtomicInteger();
   private final List<String> servers = new ArrayList<>();
   private final List<String> freePorts = new ArrayList<>();
   private final List<String> freeVolumes = new ArrayList<>();
@@ -51,6 +63,7 @@ final class CrashWorkload {
     this.networkId = networkId;
     this.cinder = "/volume/v3/" + project;
     this.heat = "/heat-api/v1/" + project;
+    this.objects = "/object-store/v1/AUTH_" + project + "/" + LARGE_WRITES;
   }
 
   /** Lifts the admin project's quotas and makes the network the workload boots on. */
@@ -64,6 +77,7 @@ final class CrashWorkload {
     String network = admin.post(NEUTRON + "/networks", "{\"network\": {\"name\": \"harness\"}}").expect(201).at("/network/id").asText();
     admin.post(NEUTRON + "/subnets", "{\"subnet\": {\"network_id\": \"" + network + "\", \"ip_version\": 4, \"cidr\": \"10.77.0.0/16\"}}").expect(201);
     ledger.exists(NEUTRON + "/networks/" + network, true);
+    admin.put("/object-store/v1/AUTH_" + project + "/" + LARGE_WRITES, null).expect(201);
     return new CrashWorkload(ledger, image, network, project);
   }
 
@@ -97,7 +111,7 @@ final class CrashWorkload {
   }
 
   private void step(Api admin, Api nova, Random random) {
-    switch (random.nextInt(17)) {
+    switch (random.nextInt(18)) {
       case 0 -> createNetwork(admin);
       case 1, 2 -> createPort(admin);
       case 3 -> createVolume(admin);
@@ -112,7 +126,18 @@ final class CrashWorkload {
       case 12 -> resize(nova, random);
       case 13, 14 -> confirmOrRevert(nova, random);
       case 15 -> createStack(admin);
-      default -> deleteStack(admin, random);
+      case 16 -> deleteStack(admin, random);
+      default -> writeLargeObject(admin);
+    }
+  }
+
+  /** A 4 MiB object: once answered 201 it must still be there after any kill. */
+  private void writeLargeObject(Api admin) {
+    String path = objects + "/big-" + objectNames.incrementAndGet();
+    Api.Response r =
+        call("large object write", admin.withHeader("Content-Type", "application/octet-stream"), "PUT", path, LARGE_BODY, path);
+    if (r.status() == 201) {
+      ledger.exists(path, true);
     }
   }
 
