@@ -73,9 +73,30 @@ public final class ServeCommand implements Callable<Integer> {
       host = "127.0.0.1";
     }
     for (String root : KilnServer.API_ROOTS) {
-      int status = statusOf(host, server.port(), root + "/");
+      int status = statusWithin(host, server.port(), root + "/", START_CHECK_PATIENCE);
       if (status >= 400) {
         throw new IllegalStateException(root + " answered " + status + " at start");
+      }
+    }
+  }
+
+  /**
+   * How long start waits for one API root: a start after a crash resumes the interrupted
+   * operations at once, and on a busy machine an answer can then take longer than one 5 s read.
+   */
+  private static final java.time.Duration START_CHECK_PATIENCE = java.time.Duration.ofSeconds(60);
+
+  /** {@link #statusOf}, asked again after a read that timed out, until {@code patience} runs out. */
+  private static int statusWithin(String host, int port, String path, java.time.Duration patience) throws IOException {
+    long deadline = System.nanoTime() + patience.toNanos();
+    while (true) {
+      try {
+        return statusOf(host, port, path);
+      } catch (java.net.SocketTimeoutException slow) {
+        if (System.nanoTime() > deadline) {
+          throw slow;
+        }
+        System.err.println("Kiln is still starting: " + path + " has not answered yet; asking again");
       }
     }
   }
