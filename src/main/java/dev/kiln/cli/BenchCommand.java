@@ -40,6 +40,8 @@ import picocli.CommandLine.Parameters;
             + " interface and volume attach and detach cycles and live migrations of a server; 'network'"
             + " times router, interface, gateway and floating IP cycles and 1,000 floating IP allocations;"
             + " 'software' times a stack of 50 servers with a script deployment each and the metadata poll;"
+            + " 'stacks' times a stack of 50 servers with a port and an attached volume each, and the"
+            + " seed's port move between two servers by stack update;"
             + " 'heat' times stack creates and deletes of 100 and 1,000 resources and 100- and 500-long"
             + " chains, and the stack list at 1,000 stacks; 'requests' times the common calls one by one"
             + " (server- and client-side p50/p95: port create, GET, list of 100, volume create to"
@@ -53,7 +55,7 @@ public final class BenchCommand implements Callable<Integer> {
           "kiln_http_server_requests_seconds\\{[^}]*route=\"/identity/v3/users/\\{user_id\\}\""
               + "[^}]*status=\"200\"[^}]*quantile=\"0\\.5\"\\} (\\S+)");
 
-  @Parameters(index = "0", description = "What to measure: start, identity, volume, compute, attach, network, software, heat or requests.", defaultValue = "identity")
+  @Parameters(index = "0", description = "What to measure: start, identity, volume, compute, attach, network, software, stacks, heat or requests.", defaultValue = "identity")
   String suite;
 
   @Option(names = "--starts", description = "Cold starts to time (default: ${DEFAULT-VALUE}).")
@@ -94,6 +96,9 @@ public final class BenchCommand implements Callable<Integer> {
     if (suite.equals("software")) {
       return benchSoftware();
     }
+    if (suite.equals("stacks")) {
+      return benchStacks();
+    }
     if (suite.equals("heat")) {
       System.out.println("Kiln bench heat (" + Runtime.getRuntime().availableProcessors()
           + " cores, Java " + Runtime.version() + ")");
@@ -104,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
       return benchStart();
     }
     if (!suite.equals("identity")) {
-      System.err.println("Unknown bench suite '" + suite + "'; known: identity, start, volume, compute, attach, network, software, heat, requests.");
+      System.err.println("Unknown bench suite '" + suite + "'; known: identity, start, volume, compute, attach, network, software, stacks, heat, requests.");
       return 2;
     }
     System.out.println("Kiln bench identity (" + Runtime.getRuntime().availableProcessors()
@@ -225,6 +230,24 @@ public final class BenchCommand implements Callable<Integer> {
       LocalClient client = new LocalClient(awaitReady(process));
       System.out.println();
       System.out.print(new SoftwareBench(client, PASSWORD).run());
+      return 0;
+    } finally {
+      process.destroy();
+      process.waitFor(20, TimeUnit.SECONDS);
+      delete(dir);
+    }
+  }
+
+  /** {@code bench stacks}: one server, Heat's cloud types over HTTP (see {@link StackBench}). */
+  private int benchStacks() throws Exception {
+    System.out.println("Kiln bench stacks (" + Runtime.getRuntime().availableProcessors()
+        + " cores, Java " + Runtime.version() + ")");
+    Path dir = Files.createTempDirectory("kiln-bench");
+    Process process = launch(dir, StackBench.serverOptions());
+    try {
+      LocalClient client = new LocalClient(awaitReady(process));
+      System.out.println();
+      System.out.print(new StackBench(client, PASSWORD).run());
       return 0;
     } finally {
       process.destroy();
