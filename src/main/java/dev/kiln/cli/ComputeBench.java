@@ -1,5 +1,7 @@
 package dev.kiln.cli;
 
+import static dev.kiln.cli.LocalClient.expect;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.http.Json;
 import java.io.IOException;
@@ -232,13 +234,5 @@ final class ComputeBench {
 
   private static JsonNode json(String body) throws IOException {
     return Json.MAPPER.readTree(body);
-  }
-
-  private static String expect(int status, HttpResponse<String> response) throws IOException {
-    if (response.statusCode() != status) {
-      throw new IOException(response.request().method() + " " + response.request().uri() + " answered "
-          + response.statusCode() + ": " + response.body());
-    }
-    return response.body();
   }
 }

@@ -92,4 +92,13 @@ final class LocalClient {
   static String userId(HttpResponse<String> issued) throws IOException {
     return Json.MAPPER.readTree(issued.body()).at("/token/user/id").asText();
   }
+
+  /** The answer's body when its status is {@code status}; otherwise an error naming the request and its answer. */
+  static String expect(int status, HttpResponse<String> response) throws IOException {
+    if (response.statusCode() != status) {
+      throw new IOException(response.request().method() + " " + response.request().uri() + " answered "
+          + response.statusCode() + ": " + response.body());
+    }
+    return response.body();
+  }
 }

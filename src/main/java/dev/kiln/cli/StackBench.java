@@ -1,5 +1,7 @@
 package dev.kiln.cli;
 
+import static dev.kiln.cli.LocalClient.expect;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.http.Json;
@@ -165,13 +167,5 @@ final class StackBench {
 
   private static void progress(String format, Object... args) {
     System.err.printf(Locale.ROOT, format + "%n", args);
-  }
-
-  private static String expect(int status, HttpResponse<String> response) throws IOException {
-    if (response.statusCode() != status) {
-      throw new IOException(response.request().method() + " " + response.request().uri() + " answered "
-          + response.statusCode() + ": " + response.body());
-    }
-    return response.body();
   }
 }

@@ -1,5 +1,7 @@
 package dev.kiln.cli;
 
+import static dev.kiln.cli.LocalClient.expect;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.http.Json;
 import java.io.IOException;
@@ -128,14 +130,6 @@ final class VolumeBench {
 
   private HttpResponse<String> call(String method, String path, String version, String body) throws Exception {
     return client.send(method, path, token, version, body);
-  }
-
-  private static String expect(int status, HttpResponse<String> response) throws IOException {
-    if (response.statusCode() != status) {
-      throw new IOException(response.request().method() + " " + response.request().uri() + " answered "
-          + response.statusCode() + ": " + response.body());
-    }
-    return response.body();
   }
 
   /** A made-up instance id: Block Storage takes only UUIDs for instance_uuid, as Cinder does. */

@@ -244,7 +244,7 @@ public final class GuestAgents implements AutoCloseable {
               ProcessHandle.current().info().command().orElse("java"),
               // first, so that ps (and a test) can tell whose agent a JVM is however long its class path
               "-Dkiln.guest.server=" + serverId,
-              "-XX:+UseSerialGC", "-Xms8m", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+              "-XX:+UseSerialGC", "-Xms8m", "-Xmx64m", "-XX:TieredStopAtLevel=1",
               "-cp", System.getProperty("java.class.path"),
               GuestAgentMain.class.getName(),
               serverId,
