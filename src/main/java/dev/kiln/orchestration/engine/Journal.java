@@ -12,6 +12,7 @@ import dev.kiln.orchestration.store.StackRow;
 import dev.kiln.orchestration.store.StackStore;
 import dev.kiln.orchestration.store.TemplateRow;
 import dev.kiln.orchestration.store.TemplateStore;
+import dev.kiln.store.CommitFence;
 import dev.kiln.store.Database;
 import dev.kiln.store.StoreException;
 import java.time.Instant;
@@ -89,15 +90,29 @@ final class Journal implements AutoCloseable {
   private boolean closed;
   private final Thread flusher;
 
+  /**
+   * Opened on the thread that runs the operation: the journal's commits are fenced on that thread's
+   * task claim too, so a node that lost its claim (it stalled past its lease and another node took
+   * the task over, with the same traversal) records nothing more.
+   */
   Journal(Database db, String rootId, String traversal) {
     this.db = requireNonNull(db, "db is null");
     this.rootId = requireNonNull(rootId, "rootId is null");
     this.traversal = requireNonNull(traversal, "traversal is null");
-    this.flusher = Thread.ofVirtual().name("heat-journal-" + rootId).start(this::flushLoop);
+    CommitFence claim = CommitFence.current();
+    Runnable loop = claim == null ? this::flushLoop : () -> CommitFence.bind(claim, () -> {
+      flushLoop();
+      return null;
+    });
+    this.flusher = Thread.ofVirtual().name("heat-journal-" + rootId).start(loop);
   }
 
   String traversal() {
     return traversal;
+  }
+
+  String rootId() {
+    return rootId;
   }
 
   void template(TemplateRow row) {

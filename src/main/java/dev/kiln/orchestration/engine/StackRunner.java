@@ -18,6 +18,7 @@ import dev.kiln.orchestration.store.SignalStore;
 import dev.kiln.orchestration.store.StackRow;
 import dev.kiln.orchestration.template.BoundStack;
 import dev.kiln.orchestration.template.ResourceDefinition;
+import dev.kiln.store.CommitFence;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ final class StackRunner {
     }
     Interruption interruption = new Interruption(enclosing);
     ResourceSteps steps = new ResourceSteps(this, live, journal, deadline, interruption);
-    return walk(StackAction.CREATE, graph.build().requireAcyclic(), steps::create, deadline, interruption);
+    return walk(StackAction.CREATE, graph.build().requireAcyclic(), steps::create, journal, deadline, interruption);
   }
 
   /**
@@ -94,7 +95,7 @@ final class StackRunner {
     Interruption interruption = new Interruption(enclosing);
     ResourceSteps steps = new ResourceSteps(this, none, journal, deadline, interruption);
     UpdateSteps update = new UpdateSteps(this, none, plan, planner, journal, deadline, steps);
-    return walk(StackAction.DELETE, plan.graph(), update::visit, deadline, interruption);
+    return walk(StackAction.DELETE, plan.graph(), update::visit, journal, deadline, interruption);
   }
 
   /** Deletes every resource, dependants first, from the rows alone (no template needed). */
@@ -102,7 +103,7 @@ final class StackRunner {
       throws InterruptedException {
     Interruption interruption = new Interruption(enclosing);
     ResourceSteps steps = new ResourceSteps(this, live, journal, deadline, interruption);
-    return walk(StackAction.DELETE, rowGraph(live).reversed(), steps::delete, deadline, interruption);
+    return walk(StackAction.DELETE, rowGraph(live).reversed(), steps::delete, journal, deadline, interruption);
   }
 
   /** Suspend (dependants first), resume and check (dependencies first) over every resource. */
@@ -112,8 +113,8 @@ final class StackRunner {
     ResourceSteps steps = new ResourceSteps(this, live, journal, deadline, interruption);
     Graph<String> graph = rowGraph(live);
     return walk(
-        action, action == StackAction.SUSPEND ? graph.reversed() : graph, name -> steps.act(name, action), deadline,
-        interruption);
+        action, action == StackAction.SUSPEND ? graph.reversed() : graph, name -> steps.act(name, action), journal,
+        deadline, interruption);
   }
 
   private static Graph<String> rowGraph(LiveStack live) {
@@ -151,7 +152,7 @@ final class StackRunner {
     Interruption interruption = new Interruption(enclosing);
     ResourceSteps steps = new ResourceSteps(this, live, journal, deadline, interruption);
     UpdateSteps update = new UpdateSteps(this, live, plan, planner, journal, deadline, steps);
-    return walk(action, plan.graph(), update::visit, deadline, interruption);
+    return walk(action, plan.graph(), update::visit, journal, deadline, interruption);
   }
 
   /**
@@ -247,7 +248,8 @@ final class StackRunner {
   }
 
   private <V> Outcome walk(
-      StackAction action, Graph<V> graph, Walker.Visitor<V> visitor, Instant deadline, Interruption interruption)
+      StackAction action, Graph<V> graph, Walker.Visitor<V> visitor, Journal journal, Instant deadline,
+      Interruption interruption)
       throws InterruptedException {
     Duration left = Duration.between(engine.clock().instant(), deadline);
     if (left.isNegative()) {
@@ -255,11 +257,16 @@ final class StackRunner {
     }
     // A step starts only while the operation still runs; stopping never interrupts a step's
     // thread outside the waits Interruption runs (see there).
+    // Each step runs on a thread of its own: it carries the operation's fence (see OperationFence).
+    OperationFence fence = OperationFence.around(journal.rootId(), journal.traversal());
     Walker.Visitor<V> guarded = vertex -> {
       if (interruption.stopped() && !interruption.timedOut()) {
         throw new Interruption.LetGo();
       }
-      visitor.visit(vertex);
+      CommitFence.bind(fence, () -> {
+        visitor.visit(vertex);
+        return null;
+      });
     };
     Runnable stop = () -> {
       if (!interruption.timedOut()) {
