@@ -45,6 +45,7 @@ import dev.kiln.orchestration.resources.CloudConstraints;
 import dev.kiln.orchestration.template.HeatTemplates;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.TaskRunner;
+import dev.kiln.tasks.TaskSettings;
 import dev.kiln.volume.SimulatedVolumeBackend;
 import dev.kiln.volume.VolumeService;
 import dev.kiln.volume.api.VolumeApi;
@@ -123,7 +124,7 @@ public final class KilnServer implements AutoCloseable {
       tasks =
           new TaskRunner(
               db, clock, ids, "kiln-" + ProcessHandle.current().pid() + "-" + ids.hex().substring(0, 8),
-              TaskRunner.Settings.fromEnvironment(System.getenv("KILN_TASK_LEASE")));
+              TaskSettings.fromEnvironment(System.getenv("KILN_TASK_LEASE")));
       Directory directory = new Directory(db, clock, ids, hasher);
       TokenService tokens =
           new TokenService(db, clock, ids, hasher, random, config.tokenLifetime());

@@ -31,98 +31,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class TaskRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
-  private static final int MAX_ERROR_LENGTH = 2000;
-
-  /**
-   * How a runner paces itself.
-   *
-   * @param pollInterval how often to look for due tasks when nothing wakes the runner earlier
-   * @param lease how long a claim holds without renewal; renewed every third of it while running
-   * @param retryBackoff the delay before the second attempt, doubled for each further one
-   * @param maxRetryBackoff the longest delay between attempts
-   * @param maxAttempts attempts per task unless its submitter says otherwise
-   * @param maxConcurrent how many tasks this runner runs at once
-   * @param shutdownGrace how long {@link #close()} lets running tasks finish before it stops them
-   *     (fences their commits and gives their tasks back)
-   */
-  public record Settings(
-      Duration pollInterval,
-      Duration lease,
-      Duration retryBackoff,
-      Duration maxRetryBackoff,
-      int maxAttempts,
-      int maxConcurrent,
-      Duration shutdownGrace) {
-    public Settings {
-      requireNonNull(pollInterval, "pollInterval is null");
-      requireNonNull(lease, "lease is null");
-      requireNonNull(retryBackoff, "retryBackoff is null");
-      requireNonNull(maxRetryBackoff, "maxRetryBackoff is null");
-      requireNonNull(shutdownGrace, "shutdownGrace is null");
-      if (!pollInterval.isPositive()
-          || !lease.isPositive()
-          || retryBackoff.isNegative()
-          || maxRetryBackoff.isNegative()
-          || shutdownGrace.isNegative()
-          || maxAttempts < 1
-          || maxConcurrent < 1) {
-        throw new IllegalArgumentException("invalid task runner settings: " + this);
-      }
-    }
-
-    /** Polls every second, 30 s leases, 5 attempts from 1 s apart, 64 tasks at once. */
-    public static Settings defaults() {
-      return new Settings(
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(30),
-          Duration.ofSeconds(1),
-          Duration.ofMinutes(5),
-          5,
-          64,
-          Duration.ofSeconds(10));
-    }
-
-    /**
-     * The defaults, with the lease {@code KILN_TASK_LEASE} names (seconds, such as {@code 3}) when
-     * it is set: a short lease lets the other nodes take a dead node's tasks over sooner, at the
-     * cost of more renewals. Crash tests use it; a lease under two seconds is refused, since a
-     * renewal every third of it must fit the database's round trips.
-     */
-    public static Settings fromEnvironment(String taskLeaseSeconds) {
-      Settings d = defaults();
-      if (taskLeaseSeconds == null || taskLeaseSeconds.isBlank()) {
-        return d;
-      }
-      long seconds;
-      try {
-        seconds = Long.parseLong(taskLeaseSeconds.strip());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("KILN_TASK_LEASE must be a whole number of seconds, got " + taskLeaseSeconds);
-      }
-      if (seconds < 2) {
-        throw new IllegalArgumentException("KILN_TASK_LEASE must be at least 2 seconds, got " + seconds);
-      }
-      Duration lease = Duration.ofSeconds(seconds);
-      return new Settings(
-          d.pollInterval(), lease, d.retryBackoff(), d.maxRetryBackoff(), d.maxAttempts(),
-          d.maxConcurrent(), d.shutdownGrace());
-    }
-  }
 
   private final Database database;
   private final TaskStore store;
   private final Clock clock;
   private final IdGenerator ids;
   private final String nodeId;
-  private final Settings settings;
+  private final TaskSettings settings;
+  private final TaskOutcomes outcomes;
   private final Map<String, TaskHandler> handlers = new ConcurrentHashMap<>();
   /** The tasks this runner has claimed and is running, by id. */
-  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final Map<String, RunningClaim> running = new ConcurrentHashMap<>();
   /** Released to make the loop look for work now instead of at the next poll. */
   private final Semaphore wake = new Semaphore(0);
 
   /** The claim the current handler thread runs, so a handler can ask whether to stop. */
-  private static final ThreadLocal<Running> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<RunningClaim> CURRENT = new ThreadLocal<>();
 
   private volatile boolean claiming;
   private volatile boolean stopped;
@@ -130,17 +54,18 @@ public final class TaskRunner implements AutoCloseable {
   private boolean closed;
 
   public TaskRunner(Database database, Clock clock, IdGenerator ids, String nodeId) {
-    this(database, clock, ids, nodeId, Settings.defaults());
+    this(database, clock, ids, nodeId, TaskSettings.defaults());
   }
 
   public TaskRunner(
-      Database database, Clock clock, IdGenerator ids, String nodeId, Settings settings) {
+      Database database, Clock clock, IdGenerator ids, String nodeId, TaskSettings settings) {
     this.database = requireNonNull(database, "database is null");
     this.store = new TaskStore(database);
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
     this.nodeId = requireNonNull(nodeId, "nodeId is null");
     this.settings = requireNonNull(settings, "settings is null");
+    this.outcomes = new TaskOutcomes(store, handlers::get, nodeId, settings, this::now);
   }
 
   /**
@@ -254,13 +179,13 @@ public final class TaskRunner implements AutoCloseable {
       return;
     }
     // The loop keeps renewing leases while we wait, so no other node takes these tasks over.
-    awaitRunning(settings.shutdownGrace());
-    List<Running> unfinished = List.copyOf(running.values());
+    awaitRunningClaim(settings.shutdownGrace());
+    List<RunningClaim> unfinished = List.copyOf(running.values());
     if (!unfinished.isEmpty()) {
       unfinished.forEach(r -> r.stopping = true);
       // A handler that commits now is refused and ends by itself; give it a moment to.
-      awaitRunning(Duration.ofMillis(Math.min(1_000, settings.shutdownGrace().toMillis() + 100)));
-      for (Running run : unfinished) {
+      awaitRunningClaim(Duration.ofMillis(Math.min(1_000, settings.shutdownGrace().toMillis() + 100)));
+      for (RunningClaim run : unfinished) {
         giveBack(run);
       }
     }
@@ -282,7 +207,7 @@ public final class TaskRunner implements AutoCloseable {
    * False outside a handler's thread.
    */
   public static boolean stopRequested() {
-    Running run = CURRENT.get();
+    RunningClaim run = CURRENT.get();
     return run != null && (run.stopping || run.lost);
   }
 
@@ -291,7 +216,7 @@ public final class TaskRunner implements AutoCloseable {
    * handler starts (a watcher); always false outside a handler's thread.
    */
   public static java.util.function.BooleanSupplier stopSignal() {
-    Running run = CURRENT.get();
+    RunningClaim run = CURRENT.get();
     return run == null ? () -> false : () -> run.stopping || run.lost;
   }
 
@@ -300,7 +225,7 @@ public final class TaskRunner implements AutoCloseable {
    * (lost), so no commit of its handler can land after the release: a commit that passed the fence
    * already holds the task's row lock, and the release waits for it.
    */
-  private void giveBack(Running run) {
+  private void giveBack(RunningClaim run) {
     if (!running.containsKey(run.claim.id())) {
       return; // it ended by itself, and recorded how
     }
@@ -370,7 +295,7 @@ public final class TaskRunner implements AutoCloseable {
             free,
             Set.copyOf(running.keySet()));
     for (Task task : claimed) {
-      Running run = new Running(task, heldUntil(asked));
+      RunningClaim run = new RunningClaim(task, heldUntil(asked));
       Thread thread =
           Thread.ofVirtual()
               .name("task-" + task.kind() + "-" + task.id())
@@ -389,7 +314,7 @@ public final class TaskRunner implements AutoCloseable {
    * handler's writes are refused from then on (see {@link #fence}).
    */
   private void renewLeases() {
-    List<Running> held = running.values().stream().filter(r -> !r.lost).toList();
+    List<RunningClaim> held = running.values().stream().filter(r -> !r.lost).toList();
     if (held.isEmpty()) {
       return;
     }
@@ -397,7 +322,7 @@ public final class TaskRunner implements AutoCloseable {
     Instant now = now();
     Set<String> renewed =
         store.renew(held.stream().map(r -> r.claim).toList(), now.plus(settings.lease()), now);
-    for (Running run : held) {
+    for (RunningClaim run : held) {
       if (renewed.contains(run.claim.id())) {
         run.heldUntilNanos = heldUntil(asked);
       } else if (running.containsKey(run.claim.id()) && !run.ending) {
@@ -412,7 +337,7 @@ public final class TaskRunner implements AutoCloseable {
    */
   private void loseExpiredLeases() {
     long nowNanos = System.nanoTime();
-    for (Running run : running.values()) {
+    for (RunningClaim run : running.values()) {
       if (!run.lost && nowNanos - run.heldUntilNanos > 0) {
         lose(run, "its lease ran out before it could be renewed");
       }
@@ -424,7 +349,7 @@ public final class TaskRunner implements AutoCloseable {
    * closes the file channel and takes the embedded database down with it. Its writes are fenced
    * instead: from now on each of its commits fails, and its outcome is not recorded.
    */
-  private void lose(Running run, String why) {
+  private void lose(RunningClaim run, String why) {
     run.lost = true;
     log.warn(
         "task {} ({}) attempt {} lost its claim on {}: {}; its handler can commit nothing more",
@@ -444,121 +369,25 @@ public final class TaskRunner implements AutoCloseable {
     return asked + lease - lease / 10;
   }
 
-  /**
-   * The check bound to a handler's thread: each of its commits first locks its task's row and
-   * finds the claim still this runner's, or fails.
-   */
-  private CommitFence fence(Running run) {
-    return transaction -> {
-      if (run.lost || run.stopping || !store.holdsClaim(transaction, run.claim)) {
-        run.lost = true;
-        throw new LostClaimException(run.claim, nodeId);
-      }
-    };
-  }
-
-  private void execute(Running run) {
+  private void execute(RunningClaim run) {
     Task task = run.claim;
     CURRENT.set(run);
     try {
       if (task.attempts() > task.maxAttempts()) {
-        runGiveUp(run);
+        outcomes.giveUpAbandoned(run);
         return;
       }
-      String result = CommitFence.bind(fence(run), () -> handlers.get(task.kind()).run(task));
+      String result = CommitFence.bind(run.fence(store, nodeId), () -> handlers.get(task.kind()).run(task));
       run.ending = true;
-      if (run.lost) {
-        log.warn("task {} finished on {} after its claim was lost; not recorded", task.id(), nodeId);
-      } else if (!store.succeed(task, result, now())) {
-        log.warn("task {} succeeded on {} after its claim was lost", task.id(), nodeId);
-      }
+      outcomes.succeeded(run, result);
     } catch (Exception e) {
       run.ending = true;
-      recordFailure(run, e);
+      outcomes.failed(run, e);
     } finally {
       CURRENT.remove();
       running.remove(task.id());
       wake.release(); // a slot is free: claim more
     }
-  }
-
-  /**
-   * The give-up run of a task whose node died on its last attempt: the handler's give-up step,
-   * then FAILED. A node that dies here leaves the task to another give-up run.
-   */
-  private void runGiveUp(Running run) {
-    Task task = run.claim;
-    String error = task.lastError() == null ? "abandoned" : task.lastError();
-    log.warn("task {} ({}) failed for good: {}", task.id(), task.kind(), error);
-    giveUp(run, error);
-    if (!run.lost && !store.fail(task, error, now())) {
-      log.warn("task {} gave up on {} after its claim was lost", task.id(), nodeId);
-    }
-  }
-
-  private void recordFailure(Running run, Exception e) {
-    Task task = run.claim;
-    try {
-      Instant now = now();
-      boolean recorded;
-      if (run.lost) {
-        log.info("task {} attempt {} ended on {} after losing its claim: {}", task.id(),
-            task.attempts(), nodeId, describe(e));
-        return;
-      }
-      if (run.stopping) {
-        // It stopped because this runner is closing: not the task's fault, so hand it back
-        // uncounted.
-        recorded = store.release(task, now);
-      } else if (task.attempts() >= task.maxAttempts()) {
-        log.warn("task {} ({}) failed for good: {}", task.id(), task.kind(), describe(e));
-        // Give up while the claim still holds, then record the failure: a node that dies in
-        // between leaves the task RUNNING with no attempts left, and the next claim of it runs
-        // the give-up step again (give-up steps are safe to repeat).
-        giveUp(run, describe(e));
-        recorded = !run.lost && store.fail(task, describe(e), now());
-      } else {
-        log.info(
-            "task {} ({}) attempt {} failed: {}",
-            task.id(),
-            task.kind(),
-            task.attempts(),
-            describe(e));
-        recorded = store.retry(task, describe(e), now.plus(retryDelay(task.attempts())), now);
-      }
-      if (!recorded) {
-        log.warn("task {} failed on {} after its claim was lost", task.id(), nodeId);
-      }
-    } catch (RuntimeException storeError) {
-      // The lease runs out and another runner retries the task: nothing is lost.
-      log.warn(
-          "task runner {} could not record the failure of task {}", nodeId, task.id(), storeError);
-    }
-  }
-
-  private void giveUp(Running run, String error) {
-    Task task = run.claim;
-    try {
-      CommitFence.bind(
-          fence(run),
-          () -> {
-            handlers.get(task.kind()).onGiveUp(task, error);
-            return null;
-          });
-    } catch (RuntimeException e) {
-      log.warn("the give-up step of task {} ({}) failed", task.id(), task.kind(), e);
-    }
-  }
-
-  /** Exponential backoff: retryBackoff after the first attempt, doubling, up to the maximum. */
-  private Duration retryDelay(int attemptsSoFar) {
-    Duration delay = settings.retryBackoff().multipliedBy(1L << Math.min(attemptsSoFar - 1, 20));
-    return delay.compareTo(settings.maxRetryBackoff()) > 0 ? settings.maxRetryBackoff() : delay;
-  }
-
-  private static String describe(Exception e) {
-    String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-    return message.length() > MAX_ERROR_LENGTH ? message.substring(0, MAX_ERROR_LENGTH) : message;
   }
 
   /** Truncated to microseconds, the precision both databases store. */
@@ -567,37 +396,14 @@ public final class TaskRunner implements AutoCloseable {
   }
 
   /** Waits until no task is running or the timeout has passed, whichever comes first. */
-  private void awaitRunning(Duration timeout) {
+  private void awaitRunningClaim(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() - deadline < 0) {
-      Optional<Running> any = running.values().stream().findAny();
+      Optional<RunningClaim> any = running.values().stream().findAny();
       if (any.isEmpty()) {
         return;
       }
       join(any.get().thread, Duration.ofNanos(deadline - System.nanoTime()));
-    }
-  }
-
-  /** One claim this runner is running: the claim, its thread, and how long its lease holds. */
-  private static final class Running {
-    final Task claim;
-    volatile Thread thread;
-    /** Monotonic ({@link System#nanoTime()}) time until which the lease surely holds. */
-    volatile long heldUntilNanos;
-    /** Set once the claim is lost; the handler's commits fail from then on. */
-    volatile boolean lost;
-    /** Set when the runner closes before the handler ended; its commits fail from then on. */
-    volatile boolean stopping;
-    /**
-     * Set once the handler has returned and its outcome is being recorded: a renewal that then
-     * finds the task no longer claimed has met the task's own end, not a takeover (recording the
-     * outcome checks the claim itself).
-     */
-    volatile boolean ending;
-
-    Running(Task claim, long heldUntilNanos) {
-      this.claim = claim;
-      this.heldUntilNanos = heldUntilNanos;
     }
   }
 

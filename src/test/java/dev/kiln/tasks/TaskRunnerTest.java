@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 /** The task runner's behaviour, checked on each database Kiln runs on (one subclass each). */
 abstract class TaskRunnerTest {
   /** Short intervals, so that retries, leases and polls happen within a test's patience. */
-  static final TaskRunner.Settings FAST =
-      new TaskRunner.Settings(
+  static final TaskSettings FAST =
+      new TaskSettings(
           Duration.ofMillis(100), // poll
           Duration.ofSeconds(2), // lease
           Duration.ofMillis(20), // first retry backoff
@@ -81,8 +81,8 @@ abstract class TaskRunnerTest {
 
   @Test
   void submitWakesTheRunnerWithoutWaitingForThePoll() {
-    TaskRunner.Settings slowPoll =
-        new TaskRunner.Settings(
+    TaskSettings slowPoll =
+        new TaskSettings(
             Duration.ofMinutes(1),
             FAST.lease(),
             FAST.retryBackoff(),
@@ -278,8 +278,8 @@ abstract class TaskRunnerTest {
   @Test
   void aHandlerWhoseClaimWasTakenOverCanCommitNothing() throws Exception {
     database.sql().update("CREATE TABLE fence_probe (task_id VARCHAR(64), attempt INT)");
-    TaskRunner.Settings longLease =
-        new TaskRunner.Settings(
+    TaskSettings longLease =
+        new TaskSettings(
             FAST.pollInterval(),
             Duration.ofSeconds(30), // node-a would renew only in 10 s
             FAST.retryBackoff(),
@@ -357,8 +357,8 @@ abstract class TaskRunnerTest {
 
   @Test
   void runningTaskKeepsItsLeaseWhileItRuns() {
-    TaskRunner.Settings shortLease =
-        new TaskRunner.Settings(
+    TaskSettings shortLease =
+        new TaskSettings(
             FAST.pollInterval(),
             Duration.ofMillis(500),
             FAST.retryBackoff(),
@@ -500,7 +500,7 @@ abstract class TaskRunnerTest {
         .hasMessageContaining("nobody-handles-this");
   }
 
-  private TaskRunner runner(Database db, String nodeId, TaskRunner.Settings settings) {
+  private TaskRunner runner(Database db, String nodeId, TaskSettings settings) {
     Clock clock = Clock.systemUTC();
     return closeLater(new TaskRunner(db, clock, IdGenerator.random(), nodeId, settings));
   }

@@ -14,6 +14,7 @@ import dev.kiln.orchestration.template.HeatTemplates;
 import dev.kiln.orchestration.template.TemplateSource;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.TaskRunner;
+import dev.kiln.tasks.TaskSettings;
 import dev.kiln.testing.Await;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,8 +31,8 @@ final class EngineHarness implements AutoCloseable {
   static final Actor ADMIN = new Actor("project-admin", "admin", true);
 
   /** Short polls and leases: a crashed runner's task is taken over within a test's patience. */
-  static final TaskRunner.Settings FAST =
-      new TaskRunner.Settings(
+  static final TaskSettings FAST =
+      new TaskSettings(
           Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMillis(200), 5, 64,
           Duration.ofSeconds(2));
 

@@ -26,6 +26,7 @@ import dev.kiln.orchestration.template.ResolvedType;
 import dev.kiln.orchestration.template.TemplateSource;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.TaskRunner;
+import dev.kiln.tasks.TaskSettings;
 import dev.kiln.volume.VolumeService;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -65,7 +66,7 @@ class ServerRetryTest {
     SecureRandom random = new SecureRandom();
     tasks =
         new TaskRunner(db, clock, ids, "retry-node",
-            new TaskRunner.Settings(
+            new TaskSettings(
                 Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(20), Duration.ofMillis(200), 5, 64,
                 Duration.ofSeconds(2)));
     ComputeService compute = ComputeService.start(db, clock, ids, random, FleetConfig.defaults(List.of("kiln-compute-1")));
