@@ -3,6 +3,7 @@ package dev.kiln.cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -104,19 +105,28 @@ final class BenchServer implements AutoCloseable {
     }
   }
 
-  private static String awaitReady(Process process) throws IOException {
+  /** Reads the server's output up to its ready line; answers the URL that line names. */
+  static String awaitReady(Process process) throws IOException {
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String line;
     while ((line = out.readLine()) != null) {
       Matcher m = READY.matcher(line);
       if (m.find()) {
-        // Keep draining stdout so the server never blocks on a full pipe.
-        Thread.ofVirtual().start(() -> out.lines().forEach(l -> {}));
+        Thread.ofVirtual().start(() -> drain(out));
         return m.group(1);
       }
     }
-    throw new IOException("kiln serve exited before it was ready (exit " + process.exitValue() + ")");
+    throw new IOException("kiln serve exited before it was ready");
+  }
+
+  /** Reads the rest of the server's output so it never blocks on a full pipe; ends when the server does. */
+  private static void drain(BufferedReader out) {
+    try {
+      out.lines().forEach(line -> {});
+    } catch (UncheckedIOException closed) {
+      // the stream closes under the reader when the stopped server's process is reaped
+    }
   }
 
   /** The options this JVM was started with (the launcher's), so servers run the same way. */

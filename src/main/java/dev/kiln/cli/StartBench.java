@@ -1,12 +1,8 @@
 package dev.kiln.cli;
 
 import dev.kiln.KilnConfig;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +23,6 @@ import java.util.stream.Stream;
  * validation time from {@code /metrics}. It prints figures; it asserts nothing.
  */
 final class StartBench {
-  private static final Pattern READY = Pattern.compile("Kiln ready at (http://\\S+)");
 
   /** A way the launcher can start Kiln: its environment and what it means. */
   record Mode(String name, Map<String, String> env) {}
@@ -168,26 +163,7 @@ final class StartBench {
   private record Running(Process process, String baseUrl) {}
 
   private static Running awaitReady(Process process) throws IOException {
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = out.readLine()) != null) {
-      Matcher m = READY.matcher(line);
-      if (m.find()) {
-        Thread.ofVirtual().start(() -> drain(out));
-        return new Running(process, m.group(1));
-      }
-    }
-    throw new IOException("kiln serve exited before it was ready");
-  }
-
-  /** Reads the rest of the server's output so it never blocks on a full pipe; ends when the server does. */
-  private static void drain(BufferedReader out) {
-    try {
-      out.lines().forEach(line -> {});
-    } catch (UncheckedIOException closed) {
-      // the stream closes under the reader when the stopped server's process is reaped
-    }
+    return new Running(process, BenchServer.awaitReady(process));
   }
 
   private static void stop(Process process) throws InterruptedException {
