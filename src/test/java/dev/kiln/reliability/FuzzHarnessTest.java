@@ -42,7 +42,7 @@ class FuzzHarnessTest {
   private static final String NOVA = "/compute/v2.1";
   private static final String NEUTRON = "/networking/v2.0";
   private static final long SEED = Long.getLong("kiln.fuzz.seed", System.nanoTime());
-  private static final Duration BUDGET = Duration.ofSeconds(40);
+  private static final Duration BUDGET = Duration.ofSeconds(Long.getLong("kiln.fuzz.seconds", 50));
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -96,6 +96,67 @@ class FuzzHarnessTest {
     endpoints.add(new Endpoint("PUT", NOVA + "/servers/" + server, "{\"server\": {\"name\": \"s2\", \"description\": \"d\"}}", NOVA + "/servers/" + server));
     endpoints.add(new Endpoint("POST", NOVA + "/servers/" + server + "/action", "{\"lock\": {\"locked_reason\": \"r\"}}", null));
     endpoints.add(new Endpoint("POST", NOVA + "/os-keypairs", "{\"keypair\": {\"name\": \"k\"}}", null));
+    moreEndpoints(api, image, network, port, cinder, volume, server, user, project);
+  }
+
+  /** The other services' and calls' bodies: orchestration, routers and their kin, actions. */
+  private static void moreEndpoints(
+      Api api, String image, String network, String port, String cinder, String volume, String server, String user,
+      String project) {
+    String subnet = api.get(NEUTRON + "/subnets?network_id=" + network).expect(200).at("/subnets/0/id").asText();
+    String router = api.post(NEUTRON + "/routers", "{\"router\": {\"name\": \"fuzz-router\"}}").expect(201).at("/router/id").asText();
+    String group = api.post(NEUTRON + "/security-groups", "{\"security_group\": {\"name\": \"fuzz-sg\"}}").expect(201)
+        .at("/security_group/id").asText();
+    String heat = "/heat-api/v1/" + projectId;
+    // Networking
+    endpoints.add(new Endpoint("POST", NEUTRON + "/ports",
+        "{\"port\": {\"network_id\": \"" + network + "\", \"name\": \"p\", \"fixed_ips\": [{\"subnet_id\": \"" + subnet
+            + "\"}], \"allowed_address_pairs\": [{\"ip_address\": \"10.99.0.200\"}], \"binding:vnic_type\": \"normal\"}}", null));
+    endpoints.add(new Endpoint("PUT", NEUTRON + "/subnets/" + subnet,
+        "{\"subnet\": {\"name\": \"s2\", \"dns_nameservers\": [\"8.8.8.8\"], \"host_routes\": []}}", NEUTRON + "/subnets/" + subnet));
+    endpoints.add(new Endpoint("POST", NEUTRON + "/routers", "{\"router\": {\"name\": \"r\", \"admin_state_up\": true}}", null));
+    endpoints.add(new Endpoint("PUT", NEUTRON + "/routers/" + router,
+        "{\"router\": {\"name\": \"r2\", \"routes\": []}}", NEUTRON + "/routers/" + router));
+    endpoints.add(new Endpoint("PUT", NEUTRON + "/routers/" + router + "/add_router_interface",
+        "{\"subnet_id\": \"" + subnet + "\"}", null));
+    endpoints.add(new Endpoint("POST", NEUTRON + "/security-group-rules",
+        "{\"security_group_rule\": {\"security_group_id\": \"" + group + "\", \"direction\": \"ingress\", \"protocol\": \"tcp\","
+            + " \"port_range_min\": 22, \"port_range_max\": 22, \"remote_ip_prefix\": \"10.0.0.0/8\", \"ethertype\": \"IPv4\"}}", null));
+    endpoints.add(new Endpoint("POST", NEUTRON + "/subnetpools",
+        "{\"subnetpool\": {\"name\": \"sp\", \"prefixes\": [\"10.200.0.0/16\"], \"default_prefixlen\": 24}}", null));
+    endpoints.add(new Endpoint("POST", NEUTRON + "/floatingips", "{\"floatingip\": {\"floating_network_id\": \"" + network + "\"}}", null));
+    // Compute
+    endpoints.add(new Endpoint("POST", NOVA + "/servers/" + server + "/metadata", "{\"metadata\": {\"k\": \"v\"}}",
+        NOVA + "/servers/" + server + "/metadata"));
+    endpoints.add(new Endpoint("POST", NOVA + "/os-server-groups", "{\"server_group\": {\"name\": \"g\", \"policy\": \"anti-affinity\"}}", null));
+    endpoints.add(new Endpoint("POST", NOVA + "/flavors",
+        "{\"flavor\": {\"name\": \"f\", \"ram\": 64, \"vcpus\": 1, \"disk\": 1, \"swap\": 0, \"rxtx_factor\": 1.0}}", null));
+    endpoints.add(new Endpoint("POST", NOVA + "/servers/" + server + "/action",
+        "{\"createImage\": {\"name\": \"snap\", \"metadata\": {\"k\": \"v\"}}}", null));
+    endpoints.add(new Endpoint("POST", NOVA + "/servers/" + server + "/os-interface",
+        "{\"interfaceAttachment\": {\"net_id\": \"" + network + "\", \"tag\": \"t\"}}", null));
+    endpoints.add(new Endpoint("POST", NOVA + "/servers/" + server + "/os-volume_attachments",
+        "{\"volumeAttachment\": {\"volumeId\": \"" + volume + "\", \"device\": \"/dev/vdb\"}}", null));
+    // Block Storage
+    endpoints.add(new Endpoint("POST", cinder + "/snapshots", "{\"snapshot\": {\"volume_id\": \"" + volume + "\", \"name\": \"s\", \"force\": true}}", null));
+    endpoints.add(new Endpoint("POST", cinder + "/types", "{\"volume_type\": {\"name\": \"t\", \"extra_specs\": {\"k\": \"v\"}}}", null));
+    // Image
+    endpoints.add(new Endpoint("PATCH", "/image/v2/images/" + image, "[{\"op\": \"replace\", \"path\": \"/min_ram\", \"value\": 0}]", null));
+    // Identity
+    endpoints.add(new Endpoint("POST", "/identity/v3/roles", "{\"role\": {\"name\": \"r\", \"description\": \"d\"}}", null));
+    endpoints.add(new Endpoint("POST", "/identity/v3/groups", "{\"group\": {\"name\": \"g\", \"description\": \"d\"}}", null));
+    endpoints.add(new Endpoint("POST", "/identity/v3/domains", "{\"domain\": {\"name\": \"d\", \"enabled\": false}}", null));
+    endpoints.add(new Endpoint("POST", "/identity/v3/users/" + user + "/application_credentials",
+        "{\"application_credential\": {\"name\": \"a\", \"roles\": [{\"name\": \"member\"}], \"unrestricted\": false}}", null));
+    // Orchestration
+    String template = "{\"heat_template_version\": \"2018-08-31\", \"parameters\": {\"n\": {\"type\": \"number\", \"default\": 1}},"
+        + " \"resources\": {\"r\": {\"type\": \"OS::Heat::RandomString\", \"properties\": {\"length\": {\"get_param\": \"n\"}}}}}";
+    endpoints.add(new Endpoint("POST", heat + "/stacks",
+        "{\"stack_name\": \"fz\", \"template\": " + template + ", \"parameters\": {\"n\": 4}, \"timeout_mins\": 5}", null));
+    endpoints.add(new Endpoint("POST", heat + "/validate", "{\"template\": " + template + "}", null));
+    endpoints.add(new Endpoint("POST", heat + "/software_configs",
+        "{\"name\": \"c\", \"group\": \"script\", \"config\": \"#!/bin/sh\\ntrue\", \"inputs\": [{\"name\": \"i\", \"type\": \"String\"}],"
+            + " \"outputs\": [{\"name\": \"o\"}]}", null));
   }
 
   @Test
@@ -166,7 +227,9 @@ class FuzzHarnessTest {
             .header("X-Auth-Token", token)
             .header("OpenStack-API-Version", path.startsWith("/volume") ? "volume 3.60" : "compute 2.79");
     if (contentType != null) {
-      request.header("Content-Type", contentType);
+      // Glance's PATCH takes JSON patches: their media type stands for JSON there.
+      boolean imagePatch = method.equals("PATCH") && path.startsWith("/image/") && contentType.equals("application/json");
+      request.header("Content-Type", imagePatch ? "application/openstack-images-v2.1-json-patch" : contentType);
     }
     request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     try {
@@ -243,7 +306,11 @@ class FuzzHarnessTest {
     }
 
     private static void leaves(JsonNode node, String path, List<String> out) {
-      if (node instanceof ObjectNode object) {
+      if (node.isArray()) {
+        for (int i = 0; i < node.size(); i++) {
+          leaves(node.get(i), path + "/" + i, out);
+        }
+      } else if (node instanceof ObjectNode object) {
         object.fieldNames().forEachRemaining(f -> {
           out.add(path + "/" + f);
           leaves(object.get(f), path + "/" + f, out);

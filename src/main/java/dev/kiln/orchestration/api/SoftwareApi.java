@@ -131,6 +131,9 @@ final class SoftwareApi {
     return ApiResponse.ok(Json.wrap("metadata", software.metadata(actor, request.pathParam("server_id"))));
   }
 
+  /** Heat keeps these in columns of 255 characters (a status reason has no limit). */
+  private static final int MAX_TEXT = 255;
+
   private static String text(ObjectNode body, String field) {
     JsonNode value = body.get(field);
     if (value == null || value.isNull()) {
@@ -139,6 +142,11 @@ final class SoftwareApi {
     if (!value.isTextual()) {
       throw dev.kiln.http.ApiError.badRequest("The " + field + " must be a string.");
     }
-    return value.asText();
+    String text = value.asText();
+    if (!field.equals("status_reason") && text.length() > MAX_TEXT) {
+      throw dev.kiln.http.ApiError.badRequest(
+          "The " + field + " is " + text.length() + " characters long; at most " + MAX_TEXT + " are allowed.");
+    }
+    return text;
   }
 }

@@ -150,4 +150,18 @@ class SoftwareConfigCliTest {
     heat().delete(path("/software_deployments/" + deploymentId)).expect(204);
     heat().delete(path("/software_configs/" + configId)).expect(204);
   }
+
+  @Test
+  void overLongNamesAnswer400NamingTheFieldAndTheLimit() {
+    Api.Response longName =
+        heat().post(path("/software_configs"), "{\"name\": \"" + "n".repeat(256) + "\", \"group\": \"script\", \"config\": \"\"}");
+    assertThat(longName.status()).isEqualTo(400);
+    assertThat(longName.json().get("error").get("message").asText()).contains("name").contains("255");
+    Api.Response longServer =
+        heat().post(path("/software_deployments"), "{\"server_id\": \"" + "s".repeat(70_000) + "\", \"config_id\": \"c\"}");
+    assertThat(longServer.status()).isEqualTo(400);
+    assertThat(longServer.json().get("error").get("message").asText()).contains("server_id").contains("255");
+    assertThat(heat().get(path("/software_configs")).expect(200).get("software_configs").findValuesAsText("name"))
+        .noneMatch(n -> n.startsWith("nnnn"));
+  }
 }
