@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("harness")
 class CrashHarnessTest {
   private static final int KILLS = 5;
+  private static final int MIN_KILLS = 3;
   private static final Duration BUDGET = Duration.ofSeconds(75);
   /** The seed is printed, so a failing run can be repeated. */
   private static final long SEED = Long.getLong("kiln.harness.seed", System.nanoTime());
@@ -54,7 +55,9 @@ class CrashHarnessTest {
     long deadline = System.nanoTime() + BUDGET.toNanos();
     try {
       CrashWorkload workload = CrashWorkload.prepare(kiln.admin(), ledger);
-      while (kills.get() < KILLS && System.nanoTime() < deadline) {
+      // The budget bounds the kills past the first MIN_KILLS: on a loaded machine a restart alone
+      // can take many seconds, and a run with fewer kills would prove less than the harness claims.
+      while (kills.get() < KILLS && (kills.get() < MIN_KILLS || System.nanoTime() < deadline)) {
         AtomicBoolean stop = new AtomicBoolean();
         Api admin = kiln.admin();
         Thread worker = Thread.ofVirtual().start(() -> workload.run(() -> admin, random, stop, true));
@@ -78,7 +81,7 @@ class CrashHarnessTest {
           stuck.size(), violations.size(), stackViolations.size(), workload.serverErrors.size());
       List.of(lost, stuck, violations, stackViolations, workload.serverErrors).forEach(
           findings -> findings.forEach(f -> System.out.println("  finding: " + f)));
-      assertThat(kills.get()).as("kills survived").isGreaterThanOrEqualTo(3);
+      assertThat(kills.get()).as("kills survived").isGreaterThanOrEqualTo(MIN_KILLS);
       assertThat(workload.serverErrors).as("5xx answers during the workload").isEmpty();
       assertThat(lost).as("acknowledged writes missing after the restarts").isEmpty();
       assertThat(stuck).as("resources stuck in a transitional state").isEmpty();

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("harness")
 class TwoNodePostgresCrashHarnessTest {
   private static final int KILLS = 4;
+  private static final int MIN_KILLS = 3;
   private static final Duration BUDGET = Duration.ofSeconds(70);
   /** The seed is printed, so a failing run can be repeated. */
   private static final long SEED = Long.getLong("kiln.harness.seed", System.nanoTime());
@@ -64,7 +65,9 @@ class TwoNodePostgresCrashHarnessTest {
       Random pick = new Random(SEED + 1);
       Thread worker =
           Thread.ofVirtual().start(() -> workload.run(() -> anyLive(live, pick), random, stop, false));
-      while (kills < KILLS && System.nanoTime() < deadline) {
+      // The budget bounds the kills past the first MIN_KILLS: on a loaded machine a restart alone
+      // can take many seconds, and a run with fewer kills would prove less than the harness claims.
+      while (kills < KILLS && (kills < MIN_KILLS || System.nanoTime() < deadline)) {
         Thread.sleep(1_500 + random.nextInt(2_000));
         int victim = random.nextInt(2);
         live.set(victim, null); // requests already sent to it fail: their outcome is unknown
@@ -90,7 +93,7 @@ class TwoNodePostgresCrashHarnessTest {
           stuck.size(), violations.size(), stackViolations.size(), workload.serverErrors.size());
       List.of(lost, stuck, violations, stackViolations, workload.serverErrors).forEach(
           findings -> findings.forEach(f -> System.out.println("  finding: " + f)));
-      assertThat(kills).as("kills survived").isGreaterThanOrEqualTo(3);
+      assertThat(kills).as("kills survived").isGreaterThanOrEqualTo(MIN_KILLS);
       assertThat(workload.serverErrors).as("5xx answers during the workload").isEmpty();
       assertThat(lost).as("acknowledged writes missing after the kills").isEmpty();
       assertThat(stuck).as("resources stuck in a transitional state").isEmpty();
