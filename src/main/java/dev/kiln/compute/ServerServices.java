@@ -16,6 +16,7 @@ import dev.kiln.compute.metadata.InstanceMetadata;
 import dev.kiln.compute.moves.ServerLiveMigrations;
 import dev.kiln.compute.moves.ServerMoves;
 import dev.kiln.compute.moves.ServerShelves;
+import dev.kiln.compute.proxy.ComputeProxies;
 import dev.kiln.compute.servers.Servers;
 import dev.kiln.image.ImageService;
 import dev.kiln.network.NetworkService;
@@ -27,7 +28,8 @@ import java.time.Clock;
 
 /**
  * Everything Compute does with servers, wired once: what the compute API serves and the task
- * handlers it registers (building, actions, moves, interfaces, volumes).
+ * handlers it registers (building, actions, moves, interfaces, volumes), and Nova's proxies to
+ * Networking and Block Storage.
  */
 public record ServerServices(
     Servers servers,
@@ -43,7 +45,8 @@ public record ServerServices(
     ServerDiagnostics diagnostics,
     ServerRescues rescues,
     ServerShelves shelves,
-    ServerFloatingIps floatingIps) {
+    ServerFloatingIps floatingIps,
+    ComputeProxies proxies) {
 
   public ServerServices {
     requireNonNull(servers, "servers is null");
@@ -60,6 +63,7 @@ public record ServerServices(
     requireNonNull(rescues, "rescues is null");
     requireNonNull(shelves, "shelves is null");
     requireNonNull(floatingIps, "floatingIps is null");
+    requireNonNull(proxies, "proxies is null");
   }
 
   public static ServerServices create(
@@ -91,6 +95,7 @@ public record ServerServices(
         new ServerDiagnostics(clock, servers, network),
         new ServerRescues(actions, servers, image),
         new ServerShelves(db, clock, ids, compute.fleet(), compute.driver(), servers, network, image, tasks),
-        new ServerFloatingIps(servers, network));
+        new ServerFloatingIps(servers, network),
+        ComputeProxies.create(network, volume));
   }
 }

@@ -67,6 +67,8 @@ public enum FaultStyle {
       case 405 -> "badMethod";
       case 406 -> "notAcceptable";
       case 409 -> "conflictingRequest";
+      // Both services name every code they do not list computeFault (Nova's removed APIs' 410s).
+      case 410 -> "computeFault";
       case 413, 429 -> "overLimit";
       case 415 -> "badMediaType";
       case 501 -> "notImplemented";

@@ -48,8 +48,9 @@ public final class ComputeApi implements HttpService {
    * migrations under way, 2.24 abort, 2.25 block_migration "auto", 2.30 force, 2.65 abort while
    * queued or preparing, 2.68 no force; for quotas and limits 2.36 without
    * nova-network's quotas, 2.39 without maxImageMeta, 2.50 quota classes with server groups, 2.57
-   * without personality files. Every other version up to 2.79 changes only APIs
-   * Kiln does not have yet (consoles, os-hosts, proxies), so these still answer as
+   * without personality files; for the proxies to Networking and Block Storage 2.36 their
+   * removal (404). Every other version up to 2.79 changes only APIs
+   * Kiln does not have yet (consoles, os-hosts), so these still answer as
    * their versions say once they arrive.
    */
   public static final Microversions MICROVERSIONS =
@@ -84,7 +85,9 @@ public final class ComputeApi implements HttpService {
     LiveMigrationsApi live = new LiveMigrationsApi(servers.liveMigrations());
     FloatingIpsProxyApi floatingIps = new FloatingIpsProxyApi(servers.floatingIps());
     floatingIps.register(routes);
-    new SecurityGroupsProxyApi(servers.securityGroups()).register(routes);
+    new SecurityGroupsProxyApi(servers.proxies().securityGroups(), servers.securityGroups()).register(routes);
+    new NetworksProxyApi(servers.proxies().networks()).register(routes);
+    new VolumesProxyApi(servers.proxies().volumes()).register(routes);
     new ServerActionsApi(
             servers.actions(), new MoveActionsApi(servers.moves(), servers.rebuilds(), servers.servers()), live,
             new SnapshotActionsApi(servers.snapshots()), servers.securityGroups(), servers.servers(),

@@ -19,7 +19,8 @@ import java.util.List;
  * plugged into the server, through Networking as Nova does it through Neutron. As Nova, any vm
  * state will do (a rescued or stopped server too); a port without port security or addresses
  * cannot take groups (400), a group the project cannot see is a 404, and removing a group none of
- * the ports has is a 404.
+ * the ports has is a 404. {@link #ofServer} lists the groups, as {@code
+ * /servers/{id}/os-security-groups} shows them.
  *
  * <p>Each port is changed with its revision as the condition ({@code If-Match} in Neutron's
  * terms): two requests that add different groups to one port at once both land, the later one
@@ -129,41 +130,24 @@ public final class ServerSecurityGroups {
     return named.getFirst().id();
   }
 
-  // Nova's os-security-groups proxy (before 2.36): Networking's groups of the actor's project.
-
-  /** The project's groups (every project's for an admin asking for all), with their rules. */
-  public List<SecurityGroup> groups(Actor actor, boolean allProjects) {
-    return network.securityGroups().list(actor, actor.projectId()).stream()
-        .filter(g -> (allProjects && actor.admin()) || g.projectId().equals(actor.projectId()))
-        .toList();
-  }
-
-  /** One group by id; a group the actor cannot see, or an unknown id, is Nova's 404. */
-  public SecurityGroup group(Actor actor, String id) {
-    try {
-      return network.securityGroups().get(actor, id);
-    } catch (ServiceException e) {
-      if (e.kind() != ServiceException.Kind.NOT_FOUND) {
-        throw e;
+  /**
+   * The groups of the server's ports, port by port (a group two ports share comes twice, as Nova
+   * lists them), leaving out groups the actor cannot see.
+   */
+  public List<SecurityGroup> ofServer(Actor actor, String serverId) {
+    Server server = servers.visible(actor, serverId);
+    java.util.Map<String, SecurityGroup> visible = new java.util.HashMap<>();
+    network.securityGroups().list(actor, server.projectId()).forEach(g -> visible.put(g.id(), g));
+    List<SecurityGroup> groups = new ArrayList<>();
+    for (Port port : ports(server)) {
+      for (String id : port.securityGroups()) {
+        SecurityGroup group = visible.get(id);
+        if (group != null) {
+          groups.add(group);
+        }
       }
-      throw ServiceException.notFound("SecurityGroupNotFound", "Security group " + id + " not found.");
     }
-  }
-
-  public SecurityGroup createGroup(Actor actor, String name, String description) {
-    return network.securityGroups()
-        .create(actor, new dev.kiln.network.SecurityGroups.GroupSpec(null, name, description, null));
-  }
-
-  public void deleteGroup(Actor actor, String id) {
-    network.securityGroups().delete(actor, group(actor, id).id());
-  }
-
-  /** The names of groups by id (for rules that name a remote group). */
-  public java.util.Map<String, SecurityGroup> byId(Actor actor) {
-    java.util.Map<String, SecurityGroup> all = new java.util.HashMap<>();
-    network.securityGroups().list(actor, actor.projectId()).forEach(g -> all.put(g.id(), g));
-    return all;
+    return groups;
   }
 
   private static ServiceException notOnPorts(String serverId) {
