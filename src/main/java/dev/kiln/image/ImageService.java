@@ -12,10 +12,11 @@ import java.time.Clock;
  * Kiln's Image service. Compute uses {@link Images#visible} to find the image a server boots from,
  * as Nova asks Glance for it.
  */
-public record ImageService(Images images) {
+public record ImageService(Images images, ImageMembers members) {
 
   public ImageService {
     requireNonNull(images, "images is null");
+    requireNonNull(members, "members is null");
   }
 
   /** Wires the service over one database, keeping image data under {@code dataDir/images}. */
@@ -28,6 +29,7 @@ public record ImageService(Images images) {
       Database db, Clock clock, IdGenerator ids, Path dataDir, long maxImageBytes) {
     requireNonNull(dataDir, "dataDir is null");
     return new ImageService(
-        new Images(db, clock, ids, new ImageFiles(dataDir.resolve("images")), maxImageBytes));
+        new Images(db, clock, ids, new ImageFiles(dataDir.resolve("images")), maxImageBytes),
+        new ImageMembers(db, clock));
   }
 }

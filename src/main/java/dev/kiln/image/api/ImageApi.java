@@ -34,6 +34,7 @@ public final class ImageApi implements HttpService {
         .get("/", Access.PUBLIC, request -> ApiResponse.status(300, versions(request.baseUrl())))
         .get("/versions", Access.PUBLIC, request -> ApiResponse.ok(versions(request.baseUrl())));
     new ImagesApi(service.images()).register(routes);
+    new MembersApi(service.members()).register(routes);
     routes.unmatchedIsNotFound();
   }
 
