@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Sharing an image with other projects, as Glance's default policies have it: only a {@code
@@ -154,7 +155,7 @@ public final class ImageMembers {
   /** The membership if the actor may see it: any for the owner and admins, only its own for others. */
   private static ImageMember member(Actor actor, Image image, String memberId, Sql sql) {
     boolean mayLook = actor.admin() || ImageAccess.owns(actor, image) || memberId.equals(actor.projectId());
-    return (mayLook ? new ImageMemberStore(sql).find(image.id(), memberId) : java.util.Optional.<ImageMember>empty())
+    return (mayLook ? new ImageMemberStore(sql).find(image.id(), memberId) : Optional.<ImageMember>empty())
         .orElseThrow(() -> notMember(image.id(), memberId));
   }
 

@@ -192,4 +192,20 @@ class MetadefApiTest {
     assertThat(user.api().get("/image/v2/schemas/metadefs/namespaces").expect(200).at("/definitions/property/type").asText())
         .isEqualTo("object");
   }
+
+  @Test
+  void showingANamespaceForAResourceTypePrefixesItsPropertyNames() {
+    String ns = namespace("public", false);
+    admin.post(NS + "/" + ns + "/resource_types", "{\"name\": \"OS::Glance::Image\", \"prefix\": \"hw_\"}").expect(201);
+    admin.post(NS + "/" + ns + "/properties", "{\"name\": \"cpu\", \"title\": \"CPU\", \"type\": \"string\"}").expect(201);
+    admin.post(NS + "/" + ns + "/objects",
+        "{\"name\": \"o\", \"required\": [\"mem\"], \"properties\": {\"mem\": {\"title\": \"M\", \"type\": \"integer\"}}}")
+        .expect(201);
+    JsonNode forImages = admin.get(NS + "/" + ns + "?resource_type=OS::Glance::Image").expect(200);
+    assertThat(forImages.at("/properties/hw_cpu/title").asText()).isEqualTo("CPU");
+    assertThat(forImages.at("/objects/0/required/0").asText()).isEqualTo("hw_mem");
+    assertThat(forImages.at("/objects/0/properties/hw_mem/type").asText()).isEqualTo("integer");
+    JsonNode plain = admin.get(NS + "/" + ns).expect(200);
+    assertThat(plain.at("/properties/cpu/title").asText()).isEqualTo("CPU");
+  }
 }

@@ -124,7 +124,10 @@ final class MetadefNamespacesApi {
   }
 
   private ApiResponse show(ApiRequest request) {
-    return ApiResponse.ok(MetadefViews.detail(namespaces.show(request.caller().actor(), request.pathParam("namespace"))));
+    return ApiResponse.ok(
+        MetadefViews.detail(
+            namespaces.show(
+                request.caller().actor(), request.pathParam("namespace"), request.query("resource_type").orElse(null))));
   }
 
   private ApiResponse update(ApiRequest request) {

@@ -126,10 +126,36 @@ public final class MetadefNamespaces {
   }
 
   public Detail show(Actor actor, String namespace) {
+    return show(actor, namespace, null);
+  }
+
+  /**
+   * The namespace as it applies to {@code resourceType}: when the namespace's association with that
+   * type has a prefix, its property names (in objects and their required lists too) carry it, as
+   * they would on such a resource. Null, or a type without a prefix, shows the names as defined.
+   */
+  public Detail show(Actor actor, String namespace, String resourceType) {
     MetadefStore store = new MetadefStore(db.sql());
     MetadefNamespace n = MetadefAccess.readable(actor, store, namespace, false);
-    return new Detail(
-        n, store.listAssociations(n.id()), store.listObjects(n.id()), store.listProperties(n.id()), store.listTags(n.id()));
+    List<ResourceTypeAssociation> associations = store.listAssociations(n.id());
+    List<MetadefObject> objects = store.listObjects(n.id());
+    List<MetadefProperty> properties = store.listProperties(n.id());
+    String prefix =
+        associations.stream().filter(a -> a.name().equals(resourceType)).map(ResourceTypeAssociation::prefix)
+            .filter(p -> p != null && !p.isEmpty()).findFirst().orElse(null);
+    if (prefix != null) {
+      properties = properties.stream().map(p -> new MetadefProperty(prefix + p.name(), p.definition())).toList();
+      objects = objects.stream().map(o -> prefixed(o, prefix)).toList();
+    }
+    return new Detail(n, associations, objects, properties, store.listTags(n.id()));
+  }
+
+  private static MetadefObject prefixed(MetadefObject o, String prefix) {
+    Map<String, Object> properties = new java.util.LinkedHashMap<>();
+    o.properties().forEach((name, definition) -> properties.put(prefix + name, definition));
+    return new MetadefObject(
+        o.name(), o.description(), o.required().stream().map(r -> prefix + r).toList(), properties, o.createdAt(),
+        o.updatedAt());
   }
 
   /**
