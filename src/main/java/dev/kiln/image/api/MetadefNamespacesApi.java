@@ -106,12 +106,15 @@ final class MetadefNamespacesApi {
     StringBuilder query = new StringBuilder();
     for (String name : request.queryNames()) {
       if (!name.equals("marker")) {
-        request.queryAll(name).forEach(v -> query.append(query.isEmpty() ? "" : "&").append(encode(name)).append('=').append(encode(v)));
+        for (String v : request.queryAll(name)) {
+          query.append(query.isEmpty() ? "" : "&").append(encode(name)).append('=').append(encode(v));
+        }
       }
     }
     body.put("first", MetadefViews.NAMESPACES + (query.isEmpty() ? "" : "?" + query));
     if (page.next() != null) {
-      body.put("next", MetadefViews.NAMESPACES + "?" + query + (query.isEmpty() ? "" : "&") + "marker=" + encode(page.next()));
+      String separator = query.isEmpty() ? "" : "&";
+      body.put("next", MetadefViews.NAMESPACES + "?" + query + separator + "marker=" + encode(page.next()));
     }
     body.put("schema", "/v2/schemas/metadefs/namespaces");
     return ApiResponse.ok(body);
@@ -133,7 +136,8 @@ final class MetadefNamespacesApi {
   private ApiResponse update(ApiRequest request) {
     return ApiResponse.ok(
         MetadefViews.namespace(
-            namespaces.update(request.caller().actor(), request.pathParam("namespace"), MetadefBodies.namespace(request.body()))));
+            namespaces.update(
+                request.caller().actor(), request.pathParam("namespace"), MetadefBodies.namespace(request.body()))));
   }
 
   private ApiResponse delete(ApiRequest request) {
@@ -160,7 +164,8 @@ final class MetadefNamespacesApi {
     ResourceTypeAssociation input = MetadefBodies.association(request.body());
     ResourceTypeAssociation made =
         namespaces.associate(
-            request.caller().actor(), request.pathParam("namespace"), input.name(), input.prefix(), input.propertiesTarget());
+            request.caller().actor(), request.pathParam("namespace"), input.name(), input.prefix(),
+            input.propertiesTarget());
     return ApiResponse.created(MetadefViews.association(made));
   }
 

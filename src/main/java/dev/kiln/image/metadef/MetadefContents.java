@@ -46,7 +46,8 @@ public final class MetadefContents {
       }
       Instant now = now();
       MetadefObject o = new MetadefObject(input.name(), input.description(), input.required(), input.properties(), now, now);
-      MetadefAccess.insertOnce(() -> store.insertObject(n.id(), o), () -> MetadefAccess.duplicate("object", o.name(), namespace));
+      MetadefAccess.insertOnce(
+          () -> store.insertObject(n.id(), o), () -> MetadefAccess.duplicate("object", o.name(), namespace));
       return o;
     });
   }
@@ -101,7 +102,8 @@ public final class MetadefContents {
         throw MetadefAccess.duplicate("property", input.name(), namespace);
       }
       MetadefAccess.insertOnce(
-          () -> store.insertProperty(n.id(), input, now()), () -> MetadefAccess.duplicate("property", input.name(), namespace));
+          () -> store.insertProperty(n.id(), input, now()),
+          () -> MetadefAccess.duplicate("property", input.name(), namespace));
       return input;
     });
   }
@@ -180,7 +182,8 @@ public final class MetadefContents {
         if (append && store.findTag(n.id(), t.name()).isPresent()) {
           throw MetadefAccess.duplicate("tag", t.name(), namespace);
         }
-        MetadefAccess.insertOnce(() -> store.insertTag(n.id(), t), () -> MetadefAccess.duplicate("tag", t.name(), namespace));
+        MetadefAccess.insertOnce(
+            () -> store.insertTag(n.id(), t), () -> MetadefAccess.duplicate("tag", t.name(), namespace));
       }
       return made;
     });

@@ -44,7 +44,8 @@ public final class MetadefNamespaces {
   public record Listed(MetadefNamespace namespace, List<ResourceTypeAssociation> associations) {}
 
   /** What a namespace list asks for. */
-  public record Query(Boolean publicOnly, Set<String> resourceTypes, String sortKey, boolean ascending, String marker, int limit) {}
+  public record Query(
+      Boolean publicOnly, Set<String> resourceTypes, String sortKey, boolean ascending, String marker, int limit) {}
 
   /** One page of namespaces and, when the page is full, the namespace to continue after. */
   public record Page(List<Listed> namespaces, String next) {}
@@ -78,7 +79,8 @@ public final class MetadefNamespaces {
           }
           for (MetadefProperty p : input.properties()) {
             MetadefAccess.insertOnce(
-                () -> store.insertProperty(n.id(), p, now), () -> MetadefAccess.duplicate("property", p.name(), n.namespace()));
+                () -> store.insertProperty(n.id(), p, now),
+                () -> MetadefAccess.duplicate("property", p.name(), n.namespace()));
           }
           List<MetadefTag> tags = new ArrayList<>();
           for (String name : input.tags()) {
@@ -110,7 +112,8 @@ public final class MetadefNamespaces {
             .filter(n -> MetadefAccess.canRead(actor, n))
             .filter(n -> query.publicOnly() == null || n.publicNamespace() == query.publicOnly())
             .filter(n -> query.resourceTypes().isEmpty()
-                || associations.getOrDefault(n.id(), List.of()).stream().anyMatch(a -> query.resourceTypes().contains(a.name())))
+                || associations.getOrDefault(n.id(), List.of()).stream()
+                    .anyMatch(a -> query.resourceTypes().contains(a.name())))
             .sorted(order)
             .toList();
     int start = 0;
@@ -225,7 +228,8 @@ public final class MetadefNamespaces {
     }
     MetadefAccess.insertOnce(
         () -> store.ensureResourceType(resourceType, now),
-        () -> ServiceException.conflict("Conflict", "Resource type " + resourceType + " was created at the same time; retry."));
+        () -> ServiceException.conflict(
+            "Conflict", "Resource type " + resourceType + " was created at the same time; retry."));
     ResourceTypeAssociation a = new ResourceTypeAssociation(resourceType, prefix, target, now, now);
     store.insertAssociation(n.id(), a);
     return a;

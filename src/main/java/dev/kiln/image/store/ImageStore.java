@@ -80,7 +80,10 @@ public final class ImageStore {
     String shared =
         " OR (visibility = 'shared' AND id IN (SELECT image_id FROM image_member WHERE member_id = ?"
             + (memberStatus == null ? "" : " AND status = ?") + "))";
-    Object[] args = memberStatus == null ? new Object[] {projectId, projectId} : new Object[] {projectId, projectId, memberStatus};
+    Object[] args =
+        memberStatus == null
+            ? new Object[] {projectId, projectId}
+            : new Object[] {projectId, projectId, memberStatus};
     return load(" WHERE visibility IN ('public', 'community') OR owner = ?" + shared, args);
   }
 
