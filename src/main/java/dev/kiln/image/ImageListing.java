@@ -56,7 +56,9 @@ final class ImageListing {
     boolean own = actor.projectId() != null && actor.projectId().equals(image.owner());
     boolean byVisibility =
         switch (query.visibility()) {
-          case DEFAULT -> actor.admin() || own || image.visibility() == Visibility.PUBLIC;
+          // The caller sees every image given (the store chose them); Glance leaves others'
+          // community images out of a list that names no visibility, even an admin's.
+          case DEFAULT -> own || image.visibility() != Visibility.COMMUNITY;
           case ALL -> true;
           case PUBLIC -> image.visibility() == Visibility.PUBLIC;
           case PRIVATE -> image.visibility() == Visibility.PRIVATE;

@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param visibility which visibilities to list; {@link VisibilityFilter#DEFAULT} is Glance's
  *     default (public, the caller's own and shared-with-the-caller images; not others' community
- *     images)
+ *     images, not even for an admin)
  * @param conditions all must hold
  * @param tags the image must carry every one of these
  * @param hidden list the images hidden from the default list ({@code os_hidden=true}) instead of
@@ -18,6 +18,8 @@ import java.util.List;
  * @param sort the order; {@code created_at} and {@code id} are appended as tie-breakers
  * @param marker the id of the last image of the previous page, or null
  * @param limit at most this many images
+ * @param memberStatus which of the shared images of other projects to list: those the caller's
+ *     project is a member of with this status; all of them when null ({@code member_status=all})
  */
 public record ImageQuery(
     VisibilityFilter visibility,
@@ -26,7 +28,8 @@ public record ImageQuery(
     boolean hidden,
     List<SortKey> sort,
     String marker,
-    int limit) {
+    int limit,
+    MemberStatus memberStatus) {
 
   /** Glance's default page size (limit_param_default). */
   public static final int DEFAULT_LIMIT = 25;
@@ -44,6 +47,18 @@ public record ImageQuery(
     tags = List.copyOf(tags);
     sort = List.copyOf(sort);
     limit = Math.min(limit, MAX_LIMIT);
+  }
+
+  /** A query for the shared images the caller accepted, Glance's default. */
+  public ImageQuery(
+      VisibilityFilter visibility,
+      List<Condition> conditions,
+      List<String> tags,
+      boolean hidden,
+      List<SortKey> sort,
+      String marker,
+      int limit) {
+    this(visibility, conditions, tags, hidden, sort, marker, limit, MemberStatus.ACCEPTED);
   }
 
   /** Everything visible, default order, first page. */

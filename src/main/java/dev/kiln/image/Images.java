@@ -9,21 +9,14 @@ import dev.kiln.image.store.ImageFiles;
 import dev.kiln.image.store.ImageStore;
 import dev.kiln.store.Database;
 import dev.kiln.store.StoreException;
-import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Glance images: who may see and change them, their status (queued → saving → active, and
@@ -33,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * status}, {@code minDisk}, {@code minRam} and {@code diskFormat}.
  */
 public final class Images {
-  private static final Logger LOG = LoggerFactory.getLogger(Images.class);
+  // The jobs behind this facade live in their own classes: who sees what (ImageAccess), attribute
+  // and tag changes (ImageUpdates), data (ImageUploads), the first-start image (DefaultImageSeed).
 
   /** Glance's default image_size_cap: 1 GiB. */
   public static final long DEFAULT_MAX_IMAGE_BYTES = 1L << 30;
@@ -55,6 +49,10 @@ public final class Images {
   private final IdGenerator ids;
   private final ImageFiles files;
   private final long maxImageBytes;
+  private final ImageAccess access;
+  private final ImageUploads uploads;
+  private final DefaultImageSeed seed;
+  private final ImageUpdates updates;
 
   public Images(Database db, Clock clock, IdGenerator ids, ImageFiles files, long maxImageBytes) {
     this.db = requireNonNull(db, "db is null");
@@ -65,6 +63,10 @@ public final class Images {
       throw new IllegalArgumentException("maxImageBytes must not be negative");
     }
     this.maxImageBytes = maxImageBytes;
+    this.access = new ImageAccess(db);
+    this.uploads = new ImageUploads(db, clock, files, access, maxImageBytes);
+    this.seed = new DefaultImageSeed(db, clock, ids, files);
+    this.updates = new ImageUpdates(db, clock);
   }
 
   /** The largest upload accepted, in bytes. */
@@ -75,20 +77,20 @@ public final class Images {
   // Reading
 
   /**
-   * An image the actor may see: its project's own, a public or community one, or any for an
-   * admin; 404 otherwise.
+   * An image the actor may see: its project's own, a public or community one, a shared one its
+   * project is a member of, or any for an admin; 404 otherwise.
    */
   public Image visible(Actor actor, String id) {
-    Image image = store().find(id).orElseThrow(() -> ImageErrors.notFound(id));
-    if (!canSee(actor, image)) {
-      throw ImageErrors.notFound(id);
-    }
-    return image;
+    return access.visible(actor, id);
   }
 
-  /** One page of the images the actor may see, as the query asks. */
+  /**
+   * One page of the images the actor may see, as the query asks; shared images of other projects
+   * are listed when the actor's membership has the query's member status.
+   */
   public Page list(Actor actor, ImageQuery query) {
-    List<Image> visible = store().listVisible(actor.projectId(), actor.admin());
+    String status = query.memberStatus() == null ? null : query.memberStatus().apiName();
+    List<Image> visible = store().listVisible(actor.projectId(), actor.admin(), status);
     ImageListing.Page page = ImageListing.select(actor, query, visible);
     return new Page(page.images(), page.nextMarker());
   }
@@ -99,17 +101,6 @@ public final class Images {
    * @param nextMarker the marker for the next page when this page is full, else null
    */
   public record Page(List<Image> images, String nextMarker) {}
-
-  static boolean canSee(Actor actor, Image image) {
-    return actor.admin()
-        || owns(actor, image)
-        || image.visibility() == Visibility.PUBLIC
-        || image.visibility() == Visibility.COMMUNITY;
-  }
-
-  private static boolean owns(Actor actor, Image image) {
-    return actor.projectId() != null && actor.projectId().equals(image.owner());
-  }
 
   // Creating
 
@@ -126,7 +117,7 @@ public final class Images {
       }
     }
     request.forEach(ImageSchema::check);
-    Draft draft = new Draft();
+    ImageDraft draft = new ImageDraft();
     draft.owner = actor.projectId();
     String id = null;
     for (Map.Entry<String, Object> member : request.entrySet()) {
@@ -167,7 +158,7 @@ public final class Images {
     return image;
   }
 
-  private static void checkCustomName(String key) {
+  static void checkCustomName(String key) {
     if (key.length() > ImageSchema.MAX_LENGTH) {
       throw ImageErrors.invalid("Custom property should not be greater than 255 characters.");
     }
@@ -180,141 +171,23 @@ public final class Images {
 
   /** Applies a JSON-patch style list of changes, all or nothing. */
   public Image update(Actor actor, String id, List<ImageChange> changes) {
-    for (ImageChange change : changes) {
-      String attribute = change.attribute();
-      if (ImageSchema.READ_ONLY.contains(attribute)) {
-        throw ImageErrors.readOnly(attribute);
-      }
-      if (ImageSchema.RESERVED.contains(attribute) || attribute.startsWith(ImageSchema.RESERVED_NAMESPACE)) {
-        throw ImageErrors.reserved(attribute);
-      }
-      if (change.op() != ImageChange.Op.REMOVE) {
-        ImageSchema.check(attribute, change.value());
-      }
-    }
-    return db.inTransaction(
-        sql -> {
-          ImageStore store = new ImageStore(sql);
-          Image old = store.lock(id).orElseThrow(() -> ImageErrors.notFound(id));
-          if (!canSee(actor, old)) {
-            throw ImageErrors.notFound(id);
-          }
-          if (!actor.admin() && !owns(actor, old)) {
-            throw ImageErrors.policy("modify_image");
-          }
-          if (changes.isEmpty()) {
-            return old;
-          }
-          Draft draft = Draft.of(old);
-          for (ImageChange change : changes) {
-            apply(actor, old, draft, change);
-          }
-          draft.checkLimits();
-          Image updated =
-              draft.build(id, old.status(), old.revision() + 1, old.createdAt(), now(), old);
-          if (!store.updateAttributes(updated, old.revision())) {
-            throw ServiceException.conflict(
-                "Conflict", "Image " + id + " was changed by another request at the same time; retry.");
-          }
-          return store.find(id).orElseThrow();
-        });
-  }
-
-  private static void apply(Actor actor, Image old, Draft draft, ImageChange change) {
-    String attribute = change.attribute();
-    Object value = change.value();
-    if (attribute.equals("locations")) {
-      throw ServiceException.forbidden(
-          "Forbidden", "It's not allowed to update locations if locations are invisible.");
-    }
-    boolean base = ImageSchema.BASE.contains(attribute);
-    switch (change.op()) {
-      case REMOVE -> {
-        if (base) {
-          throw ServiceException.forbidden("Forbidden", "Property " + attribute + " may not be removed.");
-        }
-        if (draft.properties.remove(attribute) == null) {
-          throw ServiceException.conflict("Conflict", "Property " + attribute + " does not exist.");
-        }
-      }
-      case ADD, REPLACE -> {
-        if (attribute.equals("owner") && !actor.admin()) {
-          throw ServiceException.forbidden("Forbidden", "Owner can't be updated by non admin.");
-        }
-        if (base) {
-          if ((attribute.equals("disk_format") || attribute.equals("container_format"))
-              && old.status() != ImageStatus.QUEUED
-              && old.status() != ImageStatus.IMPORTING) {
-            throw ServiceException.forbidden(
-                "Forbidden", "Attribute " + attribute + " can be only replaced for a queued image.");
-          }
-          if (attribute.equals("owner")) {
-            draft.owner = (String) value;
-          } else {
-            draft.set(actor, attribute, value);
-          }
-        } else {
-          checkCustomName(attribute);
-          if (change.op() == ImageChange.Op.REPLACE && !draft.properties.containsKey(attribute)) {
-            throw ServiceException.conflict("Conflict", "Property " + attribute + " does not exist.");
-          }
-          draft.properties.put(attribute, (String) value);
-        }
-      }
-    }
+    return updates.update(actor, id, changes);
   }
 
   /** Adds a tag (idempotent). */
   public void addTag(Actor actor, String id, String tag) {
-    ImageSchema.tag(tag);
-    changeTags(actor, id, "Not allowed to update tags for image " + id + ".", draft -> draft.tags.add(tag));
+    updates.addTag(actor, id, tag);
   }
 
   /** Removes a tag; 404 when the image does not carry it. */
   public void removeTag(Actor actor, String id, String tag) {
-    changeTags(
-        actor,
-        id,
-        "Not allowed to delete tags for image " + id + ".",
-        draft -> {
-          if (!draft.tags.remove(tag)) {
-            throw ServiceException.notFound("TagNotFound", "Tag " + tag + " not found on image " + id + ".");
-          }
-        });
-  }
-
-  private void changeTags(Actor actor, String id, String forbidden, java.util.function.Consumer<Draft> change) {
-    db.inTransaction(
-        sql -> {
-          ImageStore store = new ImageStore(sql);
-          Image old = store.lock(id).orElseThrow(() -> ImageErrors.notFound(id));
-          if (!canSee(actor, old)) {
-            throw ImageErrors.notFound(id);
-          }
-          if (!actor.admin() && !owns(actor, old)) {
-            throw ServiceException.forbidden("Forbidden", forbidden);
-          }
-          Draft draft = Draft.of(old);
-          change.accept(draft);
-          if (draft.tags.size() > ImageSchema.MAX_TAGS) {
-            throw ImageErrors.overLimit(
-                "Image tag limit exceeded for image " + id + ": The limit has been exceeded on the"
-                    + " number of allowed image tags. Attempted: " + draft.tags.size() + ", Maximum: "
-                    + ImageSchema.MAX_TAGS);
-          }
-          Image updated = draft.build(id, old.status(), old.revision() + 1, old.createdAt(), now(), old);
-          if (!store.updateAttributes(updated, old.revision())) {
-            throw ServiceException.conflict(
-                "Conflict", "Image " + id + " was changed by another request at the same time; retry.");
-          }
-          return null;
-        });
+    updates.removeTag(actor, id, tag);
   }
 
   /** Deletes an image and its data; a protected image is refused with 403. */
   public void delete(Actor actor, String id) {
     Image image = visible(actor, id);
-    if (!actor.admin() && !owns(actor, image)) {
+    if (!actor.admin() && !ImageAccess.owns(actor, image)) {
       throw ImageErrors.policy("delete_image");
     }
     ImageStore store = store();
@@ -344,7 +217,7 @@ public final class Images {
 
   private void changeActivation(Actor actor, String id, ImageStatus from, ImageStatus to, String action) {
     Image image = visible(actor, id);
-    if (!actor.admin() && (actor.projectId() == null || !actor.projectId().equals(image.owner()))) {
+    if (!actor.admin() && !ImageAccess.owns(actor, image)) {
       throw ImageErrors.policy(action);
     }
     if (image.status() == to) {
@@ -370,54 +243,7 @@ public final class Images {
    * @param declaredLength the length the client announced, or -1 when unknown
    */
   public Image upload(Actor actor, String id, InputStream data, long declaredLength) {
-    Image image = visible(actor, id);
-    if (!actor.admin() && !owns(actor, image)) {
-      throw ServiceException.forbidden("Forbidden", "Not allowed to upload image data for image " + id);
-    }
-    if (declaredLength > maxImageBytes) {
-      throw ImageErrors.overLimit(
-          "The incoming image is too large: it is " + declaredLength + " bytes and at most "
-              + maxImageBytes + " bytes are allowed.");
-    }
-    List<String> missing = new ArrayList<>();
-    if (image.diskFormat() == null) {
-      missing.add("disk_format");
-    }
-    if (image.containerFormat() == null) {
-      missing.add("container_format");
-    }
-    if (!missing.isEmpty()) {
-      throw ImageErrors.invalid(
-          (missing.size() == 1 ? "Property " : "Properties ") + String.join(", ", missing)
-              + " must be set prior to saving data.");
-    }
-    ImageStore store = store();
-    if (!store.transition(id, ImageStatus.QUEUED, ImageStatus.SAVING, now())) {
-      Image current = store.find(id).orElseThrow(() -> ImageErrors.notFound(id));
-      throw ImageErrors.transition(current.status(), ImageStatus.SAVING);
-    }
-    ImageFiles.Received received;
-    try {
-      received = files.receive(id, data, maxImageBytes);
-    } catch (ImageFiles.TooLargeException e) {
-      store.transition(id, ImageStatus.SAVING, ImageStatus.QUEUED, now());
-      throw ImageErrors.overLimit("The incoming image is too large: " + e.getMessage());
-    } catch (IOException | RuntimeException e) {
-      store.transition(id, ImageStatus.SAVING, ImageStatus.QUEUED, now());
-      LOG.info("Upload of image {} failed: {}", id, e.toString());
-      throw ImageErrors.invalid("The image data could not be received: " + e.getMessage());
-    }
-    files.install(received, id);
-    Long virtualSize = DiskFormats.virtualSize(image.diskFormat(), received.size(), received.header());
-    if (!store.finishUpload(id, received.size(), virtualSize, received.md5(), "sha512", received.sha512(), now())) {
-      // Deleted (or otherwise changed) while the data arrived: do not leave its file behind.
-      files.delete(id);
-      throw ServiceException.conflict(
-          "Conflict",
-          "Image " + id + " could not be found after upload. The image may have been deleted during"
-              + " the upload.");
-    }
-    return store.find(id).orElseThrow(() -> ImageErrors.notFound(id));
+    return uploads.upload(actor, id, data, declaredLength);
   }
 
   /**
@@ -425,15 +251,7 @@ public final class Images {
    * deactivated image's data is for admins only.
    */
   public Optional<ImageData> download(Actor actor, String id) {
-    Image image = visible(actor, id);
-    if (image.status() == ImageStatus.DEACTIVATED && !actor.admin()) {
-      throw ServiceException.forbidden(
-          "Forbidden", "The requested image has been deactivated. Image data download is forbidden.");
-    }
-    if (!image.hasData()) {
-      return Optional.empty();
-    }
-    return files.open(id).map(opened -> new ImageData(image, opened.length(), opened.data()));
+    return uploads.download(actor, id);
   }
 
   // The default image
@@ -445,53 +263,7 @@ public final class Images {
    * missing data file of the seeded image is written again.
    */
   public void seedDefaultImage(String ownerProjectId) {
-    byte[] data = CirrosImage.bytes();
-    ImageStore store = store();
-    String id = store.seededImage(DEFAULT_IMAGE_NAME).orElse(null);
-    if (id == null) {
-      String newId = ids.uuid();
-      Instant now = now();
-      Draft draft = new Draft();
-      draft.name = DEFAULT_IMAGE_NAME;
-      draft.owner = ownerProjectId;
-      draft.visibility = Visibility.PUBLIC;
-      draft.diskFormat = "qcow2";
-      draft.containerFormat = "bare";
-      draft.minDisk = 1;
-      CirrosImage.Digests digests = CirrosImage.digests(data);
-      Image image =
-          new Image(
-              newId, draft.name, ImageStatus.ACTIVE, draft.visibility, draft.owner, draft.diskFormat,
-              draft.containerFormat, draft.minDisk, 0, false, false, (long) data.length,
-              DiskFormats.virtualSize("qcow2", data.length, data), digests.md5(), "sha512",
-              digests.sha512(), List.of(), new TreeMap<>(), 1, now, now);
-      // The file first: an active image must never be seen without its data.
-      files.write(newId, data);
-      try {
-        db.inTransaction(
-            sql -> {
-              ImageStore tx = new ImageStore(sql);
-              tx.insertSeed(DEFAULT_IMAGE_NAME, newId);
-              tx.insert(image);
-              return null;
-            });
-        LOG.info("Created the default image '{}' ({})", DEFAULT_IMAGE_NAME, newId);
-        return;
-      } catch (StoreException e) {
-        files.delete(newId);
-        if (e.kind() != StoreException.Kind.DUPLICATE) {
-          throw e;
-        }
-        // Another node seeded it at the same moment.
-        id = store.seededImage(DEFAULT_IMAGE_NAME).orElseThrow(() -> e);
-      }
-    }
-    Optional<Image> seeded = store.find(id);
-    if (seeded.isPresent() && seeded.get().hasData() && files.size(id) != seeded.get().size()
-        && seeded.get().size() == data.length) {
-      LOG.info("Restoring the data file of the default image {}", id);
-      files.write(id, data);
-    }
+    seed.seed(ownerProjectId);
   }
 
   private ImageStore store() {
@@ -500,87 +272,5 @@ public final class Images {
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.SECONDS);
-  }
-
-  /** The attributes of an image being created or changed. */
-  private static final class Draft {
-    String name;
-    String owner;
-    Visibility visibility = Visibility.SHARED;
-    String diskFormat;
-    String containerFormat;
-    int minDisk;
-    int minRam;
-    boolean protectedImage;
-    boolean hidden;
-    final Set<String> tags = new LinkedHashSet<>();
-    final Map<String, String> properties = new LinkedHashMap<>();
-
-    static Draft of(Image image) {
-      Draft d = new Draft();
-      d.name = image.name();
-      d.owner = image.owner();
-      d.visibility = image.visibility();
-      d.diskFormat = image.diskFormat();
-      d.containerFormat = image.containerFormat();
-      d.minDisk = image.minDisk();
-      d.minRam = image.minRam();
-      d.protectedImage = image.protectedImage();
-      d.hidden = image.hidden();
-      d.tags.addAll(image.tags());
-      d.properties.putAll(image.properties());
-      return d;
-    }
-
-    /** Sets a base attribute whose value the schema has already checked. */
-    void set(Actor actor, String attribute, Object value) {
-      switch (attribute) {
-        case "name" -> name = (String) value;
-        case "visibility" -> {
-          Visibility v = Visibility.fromApiName((String) value);
-          if (v == Visibility.PUBLIC && visibility != Visibility.PUBLIC && !actor.admin()) {
-            throw ImageErrors.policy("publicize_image");
-          }
-          visibility = v;
-        }
-        case "disk_format" -> diskFormat = (String) value;
-        case "container_format" -> containerFormat = (String) value;
-        case "min_disk" -> minDisk = ImageSchema.intValue(attribute, value);
-        case "min_ram" -> minRam = ImageSchema.intValue(attribute, value);
-        case "protected" -> protectedImage = (Boolean) value;
-        case "os_hidden" -> hidden = (Boolean) value;
-        case "tags" -> {
-          tags.clear();
-          tags.addAll(ImageSchema.tags(value));
-        }
-        default -> throw ImageErrors.readOnly(attribute);
-      }
-    }
-
-    void checkLimits() {
-      if (properties.size() > ImageSchema.MAX_PROPERTIES) {
-        throw ImageErrors.overLimit(
-            "The limit has been exceeded on the number of allowed image properties. Attempted: "
-                + properties.size() + ", Maximum: " + ImageSchema.MAX_PROPERTIES);
-      }
-      if (tags.size() > ImageSchema.MAX_TAGS) {
-        throw ImageErrors.overLimit(
-            "The limit has been exceeded on the number of allowed image tags. Attempted: "
-                + tags.size() + ", Maximum: " + ImageSchema.MAX_TAGS);
-      }
-    }
-
-    /** The image with these attributes; status and data as in {@code old} (or none). */
-    Image build(String id, ImageStatus status, long revision, Instant createdAt, Instant updatedAt, Image old) {
-      return new Image(
-          id, name, status, visibility, owner, diskFormat, containerFormat, minDisk, minRam,
-          protectedImage, hidden,
-          old == null ? null : old.size(),
-          old == null ? null : old.virtualSize(),
-          old == null ? null : old.checksum(),
-          old == null ? null : old.hashAlgo(),
-          old == null ? null : old.hashValue(),
-          new ArrayList<>(tags), new TreeMap<>(properties), revision, createdAt, updatedAt);
-    }
   }
 }

@@ -8,7 +8,7 @@ public enum Visibility {
   PUBLIC,
   /** Everyone who asks for it by id or lists {@code visibility=community}. */
   COMMUNITY,
-  /** The owner and the image's members (Kiln has no membership API yet: the owner). */
+  /** The owner and the projects it shares the image with (its members). */
   SHARED,
   /** The owner only. */
   PRIVATE;

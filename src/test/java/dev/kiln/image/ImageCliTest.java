@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
+import dev.kiln.testing.Tenant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -62,5 +63,27 @@ class ImageCliTest {
     admin.ok("image", "delete", "img1");
     assertThat(admin.json("image", "list").findValuesAsText("Name")).doesNotContain("img1");
     assertThat(admin.run("image", "show", "img1").exitCode()).isNotZero();
+  }
+
+  @Test
+  void sharingAnImageWithAnotherProjectWhichAcceptsIt() {
+    Tenant owner = Tenant.create(kiln, kiln.admin(), "cliowner", "cliowneruser");
+    Tenant consumer = Tenant.create(kiln, kiln.admin(), "cliconsumer", "cliconsumeruser");
+    OpenStackCli ownerCli = owner.cli(kiln.authUrl());
+    OpenStackCli consumerCli = consumer.cli(kiln.authUrl());
+    String id = ownerCli.json("image", "create", "--disk-format", "raw", "--container-format", "bare", "--shared", "to-share")
+        .get("id").asText();
+
+    JsonNode member = ownerCli.json("image", "add", "project", id, consumer.projectId());
+    assertThat(member.toString()).contains(consumer.projectId()).contains("pending");
+    assertThat(consumerCli.json("image", "list").findValuesAsText("ID")).doesNotContain(id);
+
+    consumerCli.ok("image", "set", "--accept", id);
+    assertThat(consumerCli.json("image", "list").findValuesAsText("ID")).contains(id);
+    JsonNode members = ownerCli.json("image", "member", "list", id);
+    assertThat(members.toString()).contains(consumer.projectId()).contains("accepted");
+
+    ownerCli.ok("image", "remove", "project", id, consumer.projectId());
+    assertThat(consumerCli.json("image", "list").findValuesAsText("ID")).doesNotContain(id);
   }
 }

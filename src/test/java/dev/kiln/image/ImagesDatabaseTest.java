@@ -235,9 +235,49 @@ abstract class ImagesDatabaseTest {
             List.of(new ImageQuery.Condition("os_distro", ImageQuery.Operator.EQ, List.of("cirros"))),
             List.of(), false, List.of(), null, 25);
     assertThat(images.list(ADMIN, byProperty).images()).extracting(Image::id).containsExactly(mine.id());
+    // As Glance: a list that names no visibility leaves others' community images out, even an admin's.
     assertThat(images.list(ADMIN, ImageQuery.all()).images()).extracting(Image::id)
+        .containsExactlyInAnyOrder(mine.id(), bobPrivate.id());
+    ImageQuery everything =
+        new ImageQuery(ImageQuery.VisibilityFilter.ALL, List.of(), List.of(), false, List.of(), null, 25);
+    assertThat(images.list(ADMIN, everything).images()).extracting(Image::id)
         .containsExactlyInAnyOrder(mine.id(), theirs.id(), bobPrivate.id());
     assertThatThrownBy(() -> images.visible(ALICE, bobPrivate.id()))
         .isInstanceOfSatisfying(ServiceException.class, e -> assertThat(e.kind()).isEqualTo(ServiceException.Kind.NOT_FOUND));
+  }
+
+  @Test
+  void sharingWithOneProjectAtOnceFromManyRequestsAddsOneMember() throws Exception {
+    ImageMembers members = new ImageMembers(db, Clock.systemUTC());
+    Image image = queued(ALICE, "shared");
+    List<Object> results = race(() -> members.add(ALICE, image.id(), BOB.projectId()));
+    assertThat(results).filteredOn(ImageMember.class::isInstance).hasSize(1);
+    assertThat(results).filteredOn(ServiceException.class::isInstance)
+        .allSatisfy(e -> assertThat(((ServiceException) e).kind()).isEqualTo(ServiceException.Kind.CONFLICT));
+    assertThat(members.list(ALICE, image.id())).hasSize(1);
+  }
+
+  @Test
+  void anImageHasAtMostTheMemberQuotaOfMembersEvenUnderRaces() throws Exception {
+    ImageMembers members = new ImageMembers(db, Clock.systemUTC());
+    Image image = queued(ALICE, "popular");
+    for (int i = 0; i < ImageMembers.MAX_MEMBERS - THREADS / 2; i++) {
+      members.add(ALICE, image.id(), "project-" + i);
+    }
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    List<Object> results = race(() -> members.add(ALICE, image.id(), "racer-" + next.incrementAndGet()));
+    assertThat(results).filteredOn(ImageMember.class::isInstance).hasSize(THREADS / 2);
+    assertThat(results).filteredOn(ServiceException.class::isInstance)
+        .allSatisfy(e -> assertThat(((ServiceException) e).kind()).isEqualTo(ServiceException.Kind.OVER_LIMIT));
+    assertThat(members.list(ALICE, image.id())).hasSize(ImageMembers.MAX_MEMBERS);
+  }
+
+  @Test
+  void deletingAnImageTakesItsMembersWithIt() {
+    ImageMembers members = new ImageMembers(db, Clock.systemUTC());
+    Image image = queued(ALICE, "short-lived");
+    members.add(ALICE, image.id(), BOB.projectId());
+    images.delete(ALICE, image.id());
+    assertThat(db.sql().count("SELECT COUNT(*) FROM image_member WHERE image_id = ?", image.id())).isZero();
   }
 }

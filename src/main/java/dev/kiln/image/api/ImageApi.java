@@ -15,7 +15,7 @@ import dev.kiln.image.ImageService;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 
-/** Glance v2 at {@code /image}: images, their data and tags, and the image schemas. */
+/** Glance v2 at {@code /image}: images, their data, tags and members, metadata definitions, and the schemas. */
 public final class ImageApi implements HttpService {
   public static final String PREFIX = "/image";
 
@@ -34,6 +34,9 @@ public final class ImageApi implements HttpService {
         .get("/", Access.PUBLIC, request -> ApiResponse.status(300, versions(request.baseUrl())))
         .get("/versions", Access.PUBLIC, request -> ApiResponse.ok(versions(request.baseUrl())));
     new ImagesApi(service.images()).register(routes);
+    new MembersApi(service.members()).register(routes);
+    new MetadefNamespacesApi(service.namespaces()).register(routes);
+    new MetadefContentsApi(service.metadefContents()).register(routes);
     routes.unmatchedIsNotFound();
   }
 

@@ -3,6 +3,7 @@ package dev.kiln.image.api;
 import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.image.ImageQuery;
+import dev.kiln.image.MemberStatus;
 import dev.kiln.image.ImageQuery.Condition;
 import dev.kiln.image.ImageQuery.Operator;
 import dev.kiln.image.ImageQuery.SortKey;
@@ -82,7 +83,8 @@ final class ImageListQuery {
     }
     return new ImageQuery(
         visibility, conditions, tags, hidden.equals("true"), sort(request),
-        request.query("marker").orElse(null), limit);
+        request.query("marker").orElse(null), limit,
+        memberStatus.equals("all") ? null : MemberStatus.fromApiName(memberStatus));
   }
 
   private static Condition condition(String name, String value) {

@@ -90,6 +90,46 @@ final class ImageSchemas {
     return schema;
   }
 
+  /** An image member: who an image is shared with and their answer. */
+  static ObjectNode member() {
+    ObjectNode schema = Json.object();
+    schema.put("name", "member");
+    ObjectNode p = schema.putObject("properties");
+    property(p, "member_id", "string", "The project the image is shared with");
+    property(p, "image_id", "string", "The shared image's id")
+        .put("pattern",
+            "^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$");
+    property(p, "created_at", "string", "When the image was shared with the project");
+    property(p, "updated_at", "string", "When the membership last changed");
+    property(p, "status", "string", "The member's answer")
+        .putArray("enum").add("pending").add("accepted").add("rejected");
+    readOnly(p.putObject("schema").put("type", "string"));
+    schema.put("additionalProperties", false);
+    return schema;
+  }
+
+  static ObjectNode members() {
+    return collection("members", member());
+  }
+
+  /** A Glance collection schema: the items, the paging links and the schema link. */
+  static ObjectNode collection(String name, ObjectNode item) {
+    ObjectNode schema = Json.object();
+    schema.put("name", name);
+    ObjectNode p = schema.putObject("properties");
+    ObjectNode items = p.putObject(name);
+    items.put("type", "array");
+    items.set("items", item);
+    p.putObject("first").put("type", "string");
+    p.putObject("next").put("type", "string");
+    p.putObject("schema").put("type", "string");
+    ArrayNode links = schema.putArray("links");
+    links.addObject().put("rel", "first").put("href", "{first}");
+    links.addObject().put("rel", "next").put("href", "{next}");
+    links.addObject().put("rel", "describedby").put("href", "{schema}");
+    return schema;
+  }
+
   private static ObjectNode property(ObjectNode properties, String name, String type, String description) {
     ObjectNode o = properties.putObject(name);
     o.put("type", type);

@@ -67,16 +67,24 @@ public final class ImageStore {
   }
 
   /**
-   * The images a project may see: public and community ones and its own; every image when {@code
-   * all} (an admin).
+   * The images a project may see: public and community ones, its own, and shared ones it is a
+   * member of with {@code memberStatus} (any status when null); every image when {@code all} (an
+   * admin).
    *
    * @param projectId the project, or null for a caller without one (sees public and community)
    */
-  public List<Image> listVisible(String projectId, boolean all) {
+  public List<Image> listVisible(String projectId, boolean all, String memberStatus) {
     if (all) {
       return load("");
     }
-    return load(" WHERE visibility IN ('public', 'community') OR owner = ?", projectId);
+    String shared =
+        " OR (visibility = 'shared' AND id IN (SELECT image_id FROM image_member WHERE member_id = ?"
+            + (memberStatus == null ? "" : " AND status = ?") + "))";
+    Object[] args =
+        memberStatus == null
+            ? new Object[] {projectId, projectId}
+            : new Object[] {projectId, projectId, memberStatus};
+    return load(" WHERE visibility IN ('public', 'community') OR owner = ?" + shared, args);
   }
 
   private List<Image> load(String where, Object... args) {
