@@ -23,7 +23,7 @@ import io.helidon.webserver.http.HttpService;
 /**
  * Nova v2.1 at {@code /compute}: version documents, flavors, keypairs, hypervisors, services,
  * availability zones, servers (with their actions, moves, interfaces and volumes), server groups,
- * migrations, quotas and limits, an empty aggregate list, and Kiln's own {@code os-kiln-faults}
+ * migrations, quotas and limits, host aggregates, and Kiln's own {@code os-kiln-faults}
  * and {@code os-kiln-metadata}.
  */
 public final class ComputeApi implements HttpService {
@@ -99,7 +99,7 @@ public final class ComputeApi implements HttpService {
     new HypervisorsApi(compute.fleet()).register(routes);
     new ServicesApi(compute.fleet()).register(routes);
     new AvailabilityZonesApi(compute.fleet()).register(routes);
-    new AggregatesApi().register(routes);
+    new AggregatesApi(compute.aggregates()).register(routes);
     new QuotaSetsApi(compute.quotas()).register(routes);
     new QuotaClassSetsApi(compute.quotas()).register(routes);
     new LimitsApi(compute.quotas()).register(routes);
