@@ -16,6 +16,7 @@ import dev.kiln.compute.metadata.InstanceMetadata;
 import dev.kiln.compute.moves.ServerLiveMigrations;
 import dev.kiln.compute.moves.ServerMoves;
 import dev.kiln.compute.moves.ServerShelves;
+import dev.kiln.compute.servers.ServerUsage;
 import dev.kiln.compute.servers.Servers;
 import dev.kiln.image.ImageService;
 import dev.kiln.network.NetworkService;
@@ -43,7 +44,8 @@ public record ServerServices(
     ServerDiagnostics diagnostics,
     ServerRescues rescues,
     ServerShelves shelves,
-    ServerFloatingIps floatingIps) {
+    ServerFloatingIps floatingIps,
+    ServerUsage usage) {
 
   public ServerServices {
     requireNonNull(servers, "servers is null");
@@ -60,6 +62,7 @@ public record ServerServices(
     requireNonNull(rescues, "rescues is null");
     requireNonNull(shelves, "shelves is null");
     requireNonNull(floatingIps, "floatingIps is null");
+    requireNonNull(usage, "usage is null");
   }
 
   public static ServerServices create(
@@ -91,6 +94,7 @@ public record ServerServices(
         new ServerDiagnostics(clock, servers, network),
         new ServerRescues(actions, servers, image),
         new ServerShelves(db, clock, ids, compute.fleet(), compute.driver(), servers, network, image, tasks),
-        new ServerFloatingIps(servers, network));
+        new ServerFloatingIps(servers, network),
+        new ServerUsage(db, clock));
   }
 }

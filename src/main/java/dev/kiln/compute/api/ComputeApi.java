@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.ServerServices;
+import dev.kiln.compute.fleet.UsageAudits;
 import dev.kiln.image.ImageService;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiResponse;
@@ -98,6 +99,9 @@ public final class ComputeApi implements HttpService {
     new InstanceActionsApi(servers.actions()).register(routes);
     new HypervisorsApi(compute.fleet()).register(routes);
     new ServicesApi(compute.fleet()).register(routes);
+    new HostsApi(compute.fleet(), servers.usage()).register(routes);
+    new SimpleTenantUsageApi(servers.usage()).register(routes);
+    new InstanceUsageAuditLogApi(new UsageAudits(compute.fleet())).register(routes);
     new AvailabilityZonesApi(compute.fleet()).register(routes);
     new AggregatesApi(compute.aggregates()).register(routes);
     new QuotaSetsApi(compute.quotas()).register(routes);
