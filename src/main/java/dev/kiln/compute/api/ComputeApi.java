@@ -49,9 +49,9 @@ public final class ComputeApi implements HttpService {
    * migrations under way, 2.24 abort, 2.25 block_migration "auto", 2.30 force, 2.65 abort while
    * queued or preparing, 2.68 no force; for quotas and limits 2.36 without
    * nova-network's quotas, 2.39 without maxImageMeta, 2.50 quota classes with server groups, 2.57
-   * without personality files. Every other version up to 2.79 changes only APIs
-   * Kiln does not have yet (consoles, os-hosts, proxies), so these still answer as
-   * their versions say once they arrive.
+   * without personality files; 2.40 paging of simple tenant usage; 2.41 aggregate uuids; 2.43
+   * removes os-hosts. Every other version up to 2.79 changes only APIs Kiln does not have yet
+   * (consoles, proxies), so these still answer as their versions say once they arrive.
    */
   public static final Microversions MICROVERSIONS =
       new Microversions(

@@ -25,7 +25,7 @@ import java.util.Locale;
  * {@code /os-simple-tenant-usage}: every project's usage over a period (admins only; a server's
  * list with {@code detailed=1}), and one project's with its servers (admins and the project). The
  * period is {@code start} to {@code end}, each in one of Nova's three formats, both now when not
- * given.
+ * given. From 2.40 a report pages over the servers with {@code limit} and {@code marker}.
  */
 final class SimpleTenantUsageApi {
   private static final String USAGE = "/v2.1/os-simple-tenant-usage";
@@ -35,6 +35,9 @@ final class SimpleTenantUsageApi {
           DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT),
           DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS", Locale.ROOT),
           DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT));
+
+  /** Nova's [api] max_limit default. */
+  private static final int MAX_LIMIT = 1000;
 
   private final ServerUsage usage;
 
@@ -51,9 +54,11 @@ final class SimpleTenantUsageApi {
     Instant start = time(request, "start");
     Instant stop = time(request, "end");
     boolean detailed = request.query("detailed").orElse("0").equals("1");
+    ServerUsage.Report report = usage.all(start, stop, page(request));
     ObjectNode body = Json.object();
     ArrayNode items = body.putArray("tenant_usages");
-    usage.all(start, stop).forEach(u -> items.add(view(u, detailed)));
+    report.usages().forEach(u -> items.add(view(u, detailed)));
+    links(request, body, "tenant_usages_links", "os-simple-tenant-usage", report);
     return ApiResponse.ok(body);
   }
 
@@ -62,9 +67,44 @@ final class SimpleTenantUsageApi {
     Instant start = time(request, "start");
     Instant stop = time(request, "end");
     String project = request.pathParam("project_id");
-    ObjectNode view =
-        usage.of(request.caller().actor(), project, start, stop).map(u -> view(u, true)).orElseGet(Json::object);
-    return ApiResponse.ok(Json.wrap("tenant_usage", view));
+    ServerUsage.Report report = usage.of(request.caller().actor(), project, start, stop, page(request));
+    ObjectNode body =
+        Json.wrap("tenant_usage", report.usages().isEmpty() ? Json.object() : view(report.usages().getFirst(), true));
+    links(request, body, "tenant_usage_links", "os-simple-tenant-usage/" + project, report);
+    return ApiResponse.ok(body);
+  }
+
+  /**
+   * From 2.40 a report pages over servers: {@code limit} (at most, and by default, {@value
+   * #MAX_LIMIT}) and {@code marker}, a server id.
+   */
+  private static ServerUsage.Page page(ApiRequest request) {
+    if (!Nova.atLeast(request, 40)) {
+      return ServerUsage.Page.ALL;
+    }
+    int limit = MAX_LIMIT;
+    String raw = request.query("limit").orElse(null);
+    if (raw != null) {
+      int given;
+      try {
+        given = Integer.parseInt(raw);
+      } catch (NumberFormatException e) {
+        given = -1;
+      }
+      if (given < 0) {
+        throw ApiError.badRequest(
+            "Invalid input for query parameters limit. Value: " + raw + ". It must be a non-negative integer.");
+      }
+      limit = given == 0 ? MAX_LIMIT : Math.min(given, MAX_LIMIT);
+    }
+    return new ServerUsage.Page(limit, request.query("marker").orElse(null));
+  }
+
+  private static void links(
+      ApiRequest request, ObjectNode body, String key, String collection, ServerUsage.Report report) {
+    if (Nova.atLeast(request, 40) && report.nextMarker() != null) {
+      body.set(key, Nova.nextLinks(request, collection, report.nextMarker()));
+    }
   }
 
   private static ObjectNode view(ProjectUsage u, boolean detailed) {

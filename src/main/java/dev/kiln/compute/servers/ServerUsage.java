@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,24 @@ public final class ServerUsage {
     }
   }
 
+  /**
+   * Which servers' runs a report covers (microversion 2.40): at most {@code limit} (null: all),
+   * after the run of server {@code marker} (null: from the first), in launch order.
+   */
+  public record Page(Integer limit, String marker) {
+    public static final Page ALL = new Page(null, null);
+  }
+
+  /**
+   * A report: the projects' usages, and the server to page on from when the page is full (null
+   * when no page can follow).
+   */
+  public record Report(List<ProjectUsage> usages, String nextMarker) {
+    public Report {
+      usages = List.copyOf(usages);
+    }
+  }
+
   public List<HostedUse> onHost(String host) {
     return new UsageStore(db.sql()).onHost(host);
   }
@@ -89,8 +108,8 @@ public final class ServerUsage {
   /**
    * Every project's usage over the period (admins only: the API checks); a null bound is now.
    */
-  public List<ProjectUsage> all(Instant start, Instant stop) {
-    return report(null, start, stop);
+  public Report all(Instant start, Instant stop, Page page) {
+    return report(null, start, stop, page);
   }
 
   /**
@@ -98,15 +117,15 @@ public final class ServerUsage {
    *
    * @throws ServiceException FORBIDDEN for another project's non-admin
    */
-  public java.util.Optional<ProjectUsage> of(Actor actor, String projectId, Instant start, Instant stop) {
+  public Report of(Actor actor, String projectId, Instant start, Instant stop, Page page) {
     if (!actor.owns(projectId)) {
       throw ServiceException.forbidden(
           "PolicyNotAuthorized", "Policy doesn't allow os_compute_api:os-simple-tenant-usage:show to be performed.");
     }
-    return report(projectId, start, stop).stream().findFirst();
+    return report(projectId, start, stop, page);
   }
 
-  private List<ProjectUsage> report(String projectId, Instant from, Instant to) {
+  private Report report(String projectId, Instant from, Instant to, Page page) {
     Instant now = clock.instant();
     Instant start = from == null ? now : from;
     Instant stop = to == null ? now : to;
@@ -114,8 +133,25 @@ public final class ServerUsage {
       throw ServiceException.invalid(
           "InvalidInput", "Invalid start time. The start time cannot occur after the end time.");
     }
+    List<Run> runs = new ArrayList<>(new UsageStore(db.sql()).runs(projectId, start, stop));
+    runs.sort(Comparator.comparing(Run::launchedAt).thenComparing(Run::serverId));
+    if (page.marker() != null) {
+      int at = -1;
+      for (int i = 0; i < runs.size() && at < 0; i++) {
+        at = runs.get(i).serverId().equals(page.marker()) ? i : -1;
+      }
+      if (at < 0) {
+        throw ServiceException.invalid("MarkerNotFound", "Marker " + page.marker() + " could not be found.");
+      }
+      runs = runs.subList(at + 1, runs.size());
+    }
+    String nextMarker = null;
+    if (page.limit() != null && runs.size() >= page.limit()) {
+      runs = runs.subList(0, page.limit());
+      nextMarker = runs.isEmpty() ? null : runs.getLast().serverId();
+    }
     Map<String, List<ServerUse>> byProject = new LinkedHashMap<>();
-    for (Run run : new UsageStore(db.sql()).runs(projectId, start, stop)) {
+    for (Run run : runs) {
       Instant end = run.terminatedAt() != null ? run.terminatedAt() : now;
       long uptime = Math.max(0, Duration.between(run.launchedAt(), end).toSeconds());
       byProject
@@ -137,6 +173,6 @@ public final class ServerUsage {
           }
           usages.add(new ProjectUsage(project, start, stop, hours, vcpus, memory, disk, servers));
         });
-    return usages;
+    return new Report(usages, nextMarker);
   }
 }

@@ -104,6 +104,38 @@ class UsageReportsApiTest {
   }
 
   @Test
+  void from240AReportPagesOverServersWithLimitAndMarker() {
+    Tenant pager = Tenant.create(kiln, admin, "pager", "pager-user");
+    Api api = pager.api().withHeader("X-OpenStack-Nova-API-Version", "2.40");
+    List<String> servers = new java.util.ArrayList<>();
+    for (String name : List.of("first", "second")) {
+      String id =
+          pager.api().withHeader("X-OpenStack-Nova-API-Version", "2.37").post(
+                  NOVA + "/servers",
+                  "{\"server\": {\"name\": \"" + name + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
+                      + "\", \"networks\": \"none\"}}")
+              .expect(202).at("/server/id").asText();
+      Cloud.awaitBuilt(admin, id, "ACTIVE");
+      servers.add(id);
+    }
+    String path = NOVA + "/os-simple-tenant-usage/" + pager.projectId() + period(Duration.ofDays(1), Duration.ofDays(1));
+    JsonNode one = api.get(path + "&limit=1").expect(200);
+    assertThat(one.at("/tenant_usage/server_usages")).hasSize(1);
+    String first = one.at("/tenant_usage/server_usages/0/instance_id").asText();
+    String next = one.at("/tenant_usage_links/0/href").asText();
+    assertThat(next).contains("marker=" + first).contains("limit=1");
+    JsonNode two = api.get(path + "&limit=1&marker=" + first).expect(200);
+    assertThat(two.at("/tenant_usage/server_usages/0/instance_id").asText()).isNotEqualTo(first).isIn(servers);
+    assertThat(api.get(path).expect(200).at("/tenant_usage/server_usages")).hasSize(2);
+    assertThat(pager.api().get(path + "&limit=1").expect(200).at("/tenant_usage/server_usages"))
+        .as("before 2.40 there is no paging")
+        .hasSize(2);
+    assertThat(api.get(path + "&marker=no-such-server").status()).isEqualTo(400);
+    assertThat(api.get(path + "&limit=-1").status()).isEqualTo(400);
+    servers.forEach(id -> Cloud.deleteServer(pager.api(), id));
+  }
+
+  @Test
   void aPeriodWithoutServersIsEmptyAndBadPeriodsAreRefused() {
     assertThat(
             member.api().get(NOVA + "/os-simple-tenant-usage/" + member.projectId() + "?start=2001-01-01T00:00:00&end=2001-02-01T00:00:00")
