@@ -13,7 +13,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -26,8 +25,8 @@ import java.util.TreeSet;
  * <p>Nova's rules that keep a host's zone unambiguous hold here under row locks: a change locks
  * the aggregate, then the hosts whose zone it may move (in name order), so two changes racing to
  * put one host in two zones are serialised and the second is refused. A host is in at most one
- * zone; an aggregate's zone does not change, and a host does not leave its zone, while servers run
- * on it (their recorded zone would become false).
+ * zone; an aggregate's zone does not change while servers run on its hosts (their recorded zone
+ * would become false), as in Nova since Stein.
  */
 public final class Aggregates {
   private final Database db;
@@ -83,7 +82,7 @@ public final class Aggregates {
 
   /**
    * Renames the aggregate and/or changes its zone; a null {@code name} keeps the name, a false
-   * {@code zoneGiven} keeps the zone (a null {@code zone} with it removes the zone).
+   * {@code zoneGiven} keeps the zone (a null {@code zone} with it is refused, as in Nova).
    */
   public Aggregate update(int id, String name, boolean zoneGiven, String zone) {
     Instant now = now();
@@ -123,11 +122,6 @@ public final class Aggregates {
           Aggregate aggregate = locked(store, id);
           if (copy.containsKey(Aggregate.ZONE_KEY)) {
             String zone = copy.remove(Aggregate.ZONE_KEY);
-            if (zone != null && zone.isBlank()) {
-              throw ServiceException.invalid(
-                  "InvalidAggregateActionUpdateMeta",
-                  "Cannot update metadata of aggregate " + id + ". Reason: an availability zone needs a name.");
-            }
             changeZone(
                 store, aggregate, zone, "InvalidAggregateActionUpdateMeta", "Cannot update metadata of aggregate ");
           }
@@ -194,10 +188,11 @@ public final class Aggregates {
   }
 
   /**
-   * Takes a host out of the aggregate.
+   * Takes a host out of the aggregate. As in Nova, servers on it do not prevent this; they keep
+   * the zone they were placed in as their recorded zone.
    *
-   * @throws ServiceException NOT_FOUND when the host is not a member, CONFLICT when it would leave
-   *     its zone while servers run on it
+   * @throws ServiceException NOT_FOUND when the aggregate or the host is unknown, or the host is
+   *     not a member
    */
   public Aggregate removeHost(int id, String host) {
     String cannot = "Cannot remove host " + host + " in aggregate " + id;
@@ -211,12 +206,6 @@ public final class Aggregates {
           if (!aggregate.hosts().contains(host) || !store.lockHost(host)) {
             throw ServiceException.notFound("AggregateHostNotFound", cannot);
           }
-          String zone = aggregate.availabilityZone();
-          if (zone != null && !store.zonesOf(host, id).contains(zone) && store.claimsOn(host) > 0) {
-            throw ServiceException.conflict(
-                "InvalidAggregateActionDelete",
-                cannot + ": servers on the host are in availability zone " + zone + ".");
-          }
           store.removeHost(id, host);
           store.refreshZone(host);
           return null;
@@ -225,14 +214,19 @@ public final class Aggregates {
   }
 
   /**
-   * Moves the aggregate's hosts to {@code zone} (null: out of any aggregate zone), refusing when a
-   * host is in another aggregate's zone or holds servers whose zone would change.
+   * Moves the aggregate's hosts to {@code zone}, refusing no zone, a host in another aggregate's
+   * zone, and hosts holding servers whose zone would change.
    */
   private void changeZone(AggregateStore store, Aggregate aggregate, String zone, String type, String cannot) {
-    if (Objects.equals(zone, aggregate.availabilityZone())) {
+    String refused = cannot + aggregate.id() + ". Reason: ";
+    if (zone == null || zone.isBlank()) {
+      // Nova takes no zone away: an aggregate that is a zone stays one (with another name at most).
+      throw ServiceException.invalid(
+          type, refused + "Aggregate " + aggregate.name() + " does not support empty named availability zone.");
+    }
+    if (zone.equals(aggregate.availabilityZone())) {
       return;
     }
-    String refused = cannot + aggregate.id() + ". Reason: ";
     if (Fleet.INTERNAL_ZONE.equals(zone)) {
       throw ServiceException.invalid(
           type, refused + "'" + Fleet.INTERNAL_ZONE + "' is the zone of Nova's internal services.");
@@ -242,7 +236,7 @@ public final class Aggregates {
     for (String host : new TreeSet<>(aggregate.hosts())) {
       store.lockHost(host);
       List<String> others = store.zonesOf(host, aggregate.id());
-      if (zone != null && !others.isEmpty() && !others.equals(List.of(zone))) {
+      if (!others.isEmpty() && !others.equals(List.of(zone))) {
         conflicting.addAll(others);
       }
       hostsRunServers |= store.claimsOn(host) > 0;
