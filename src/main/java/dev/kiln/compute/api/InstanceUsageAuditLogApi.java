@@ -24,9 +24,8 @@ import java.util.Locale;
  */
 final class InstanceUsageAuditLogApi {
   private static final String LOGS = "/v2.1/os-instance_usage_audit_log";
-  /** Python's str() of a datetime, which Nova's report shows. */
+  /** Python's str() of a datetime, which Nova's report shows and its path takes. */
   private static final DateTimeFormatter PERIOD = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
-  private static final DateTimeFormatter BEFORE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT);
   private static final DateTimeFormatter BEFORE_FRACTION =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS", Locale.ROOT);
 
@@ -47,7 +46,7 @@ final class InstanceUsageAuditLogApi {
     String text = raw.contains("%") ? URLDecoder.decode(raw, StandardCharsets.UTF_8) : raw;
     LocalDateTime before;
     try {
-      before = LocalDateTime.parse(text, text.contains(".") ? BEFORE_FRACTION : BEFORE);
+      before = LocalDateTime.parse(text, text.contains(".") ? BEFORE_FRACTION : PERIOD);
     } catch (DateTimeParseException e) {
       throw ApiError.badRequest("Invalid timestamp for date " + text);
     }

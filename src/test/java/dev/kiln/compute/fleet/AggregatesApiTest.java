@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.Race;
 import dev.kiln.testing.TempestSchemas;
 import dev.kiln.testing.Tenant;
@@ -175,6 +176,23 @@ class AggregatesApiTest {
     assertThat(admin.get(NOVA + "/os-aggregates/abc").status()).isEqualTo(400);
     action(id, "remove_host", "{\"host\": \"left\"}").expect(200);
     admin.delete(NOVA + "/os-aggregates/" + id).expect(200);
+  }
+
+  @Test
+  void theOpenstackCliManagesAggregatesHostsAndUsage() {
+    OpenStackCli cli = kiln.adminCli();
+    JsonNode created = cli.json("aggregate", "create", "--zone", "az-cli", "cli-agg");
+    assertThat(created.toString()).contains("az-cli").contains("cli-agg");
+    cli.ok("aggregate", "add", "host", "cli-agg", "left");
+    cli.ok("aggregate", "set", "--property", "ssd=true", "cli-agg");
+    String shown = cli.json("aggregate", "show", "cli-agg").toString();
+    assertThat(shown).contains("left").contains("ssd").contains("az-cli");
+    assertThat(cli.json("availability", "zone", "list").findValuesAsText("Zone Name")).contains("az-cli");
+    assertThat(cli.json("host", "list", "--zone", "az-cli").findValuesAsText("Host Name")).containsExactly("left");
+    assertThat(cli.json("usage", "list").isArray()).isTrue();
+    cli.ok("aggregate", "remove", "host", "cli-agg", "left");
+    cli.ok("aggregate", "delete", "cli-agg");
+    assertThat(cli.json("aggregate", "list").findValuesAsText("Name")).doesNotContain("cli-agg");
   }
 
   @Test
