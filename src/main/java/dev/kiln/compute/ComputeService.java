@@ -6,6 +6,7 @@ import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.catalog.Flavors;
 import dev.kiln.compute.catalog.Keypairs;
 import dev.kiln.compute.events.ExternalEvents;
+import dev.kiln.compute.fleet.Aggregates;
 import dev.kiln.compute.fleet.DriverSettings;
 import dev.kiln.compute.fleet.Fleet;
 import dev.kiln.compute.fleet.FleetConfig;
@@ -17,14 +18,15 @@ import java.security.SecureRandom;
 import java.time.Clock;
 
 /**
- * Kiln's Compute service, so far: the simulated fleet with its hypervisor driver and fault
- * injection, flavors, keypairs, quotas and the external events other services send about
+ * Kiln's Compute service, so far: the simulated fleet with its hypervisor driver, fault
+ * injection and host aggregates, flavors, keypairs, quotas and the external events other services send about
  * servers. Servers build on it: resolve the flavor ({@link
  * Flavors#get}) and keypair ({@link Keypairs#find}), claim capacity on a host ({@link
  * Fleet#claim}), then drive the instance through {@link #driver()}.
  */
 public record ComputeService(
     Fleet fleet,
+    Aggregates aggregates,
     DriverSettings driverSettings,
     HypervisorDriver driver,
     Flavors flavors,
@@ -34,6 +36,7 @@ public record ComputeService(
 
   public ComputeService {
     requireNonNull(fleet, "fleet is null");
+    requireNonNull(aggregates, "aggregates is null");
     requireNonNull(driverSettings, "driverSettings is null");
     requireNonNull(driver, "driver is null");
     requireNonNull(flavors, "flavors is null");
@@ -59,6 +62,7 @@ public record ComputeService(
     ComputeQuotas quotas = new ComputeQuotas(db);
     return new ComputeService(
         fleet,
+        new Aggregates(db, clock, ids, fleet),
         settings,
         new SimulatedDriver(settings, fleet::isKnown, sleeper),
         new Flavors(db, clock, ids),

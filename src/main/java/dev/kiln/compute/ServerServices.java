@@ -17,6 +17,7 @@ import dev.kiln.compute.moves.ServerLiveMigrations;
 import dev.kiln.compute.moves.ServerMoves;
 import dev.kiln.compute.moves.ServerShelves;
 import dev.kiln.compute.proxy.ComputeProxies;
+import dev.kiln.compute.servers.ServerUsage;
 import dev.kiln.compute.servers.Servers;
 import dev.kiln.image.ImageService;
 import dev.kiln.network.NetworkService;
@@ -46,7 +47,8 @@ public record ServerServices(
     ServerRescues rescues,
     ServerShelves shelves,
     ServerFloatingIps floatingIps,
-    ComputeProxies proxies) {
+    ComputeProxies proxies,
+    ServerUsage usage) {
 
   public ServerServices {
     requireNonNull(servers, "servers is null");
@@ -64,6 +66,7 @@ public record ServerServices(
     requireNonNull(shelves, "shelves is null");
     requireNonNull(floatingIps, "floatingIps is null");
     requireNonNull(proxies, "proxies is null");
+    requireNonNull(usage, "usage is null");
   }
 
   public static ServerServices create(
@@ -96,6 +99,7 @@ public record ServerServices(
         new ServerRescues(actions, servers, image),
         new ServerShelves(db, clock, ids, compute.fleet(), compute.driver(), servers, network, image, tasks),
         new ServerFloatingIps(servers, network),
-        ComputeProxies.create(network, volume));
+        ComputeProxies.create(network, volume),
+        new ServerUsage(db, clock));
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.ServerServices;
+import dev.kiln.compute.fleet.UsageAudits;
 import dev.kiln.image.ImageService;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiResponse;
@@ -23,7 +24,7 @@ import io.helidon.webserver.http.HttpService;
 /**
  * Nova v2.1 at {@code /compute}: version documents, flavors, keypairs, hypervisors, services,
  * availability zones, servers (with their actions, moves, interfaces and volumes), server groups,
- * migrations, quotas and limits, an empty aggregate list, and Kiln's own {@code os-kiln-faults}
+ * migrations, quotas and limits, host aggregates, and Kiln's own {@code os-kiln-faults}
  * and {@code os-kiln-metadata}.
  */
 public final class ComputeApi implements HttpService {
@@ -49,9 +50,9 @@ public final class ComputeApi implements HttpService {
    * queued or preparing, 2.68 no force; for quotas and limits 2.36 without
    * nova-network's quotas, 2.39 without maxImageMeta, 2.50 quota classes with server groups, 2.57
    * without personality files; for the proxies to Networking and Block Storage 2.36 their
-   * removal (404). Every other version up to 2.79 changes only APIs
-   * Kiln does not have yet (consoles, os-hosts), so these still answer as
-   * their versions say once they arrive.
+   * removal (404); 2.40 paging of simple tenant usage; 2.41 aggregate uuids; 2.43 removes
+   * os-hosts. Every other version up to 2.79 changes only APIs Kiln does not have yet (consoles),
+   * so these still answer as their versions say once they arrive.
    */
   public static final Microversions MICROVERSIONS =
       new Microversions(
@@ -101,8 +102,11 @@ public final class ComputeApi implements HttpService {
     new InstanceActionsApi(servers.actions()).register(routes);
     new HypervisorsApi(compute.fleet()).register(routes);
     new ServicesApi(compute.fleet()).register(routes);
+    new HostsApi(compute.fleet(), servers.usage()).register(routes);
+    new SimpleTenantUsageApi(servers.usage()).register(routes);
+    new InstanceUsageAuditLogApi(new UsageAudits(compute.fleet())).register(routes);
     new AvailabilityZonesApi(compute.fleet()).register(routes);
-    new AggregatesApi().register(routes);
+    new AggregatesApi(compute.aggregates()).register(routes);
     new QuotaSetsApi(compute.quotas()).register(routes);
     new QuotaClassSetsApi(compute.quotas()).register(routes);
     new LimitsApi(compute.quotas()).register(routes);

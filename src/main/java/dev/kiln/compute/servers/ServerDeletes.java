@@ -14,6 +14,7 @@ import dev.kiln.compute.servers.store.BlockDeviceStore;
 import dev.kiln.compute.servers.store.InstanceActionStore;
 import dev.kiln.compute.servers.store.MigrationStore;
 import dev.kiln.compute.servers.store.ServerStore;
+import dev.kiln.compute.servers.store.UsageStore;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.Task;
 import dev.kiln.tasks.TaskRunner;
@@ -147,6 +148,7 @@ final class ServerDeletes {
                             .allMatch(d -> released.contains("device:" + d.id() + ":" + d.attachmentId()))
                         && (again.host() == null || again.host().equals(host));
                 if (settled) {
+                  new UsageStore(sql).recordEnded(again, now());
                   store.delete(id);
                 }
                 return settled;

@@ -21,8 +21,10 @@ import java.util.ArrayList;
  */
 public final class FleetStore {
   private static final String COMPUTE = "nova-compute";
+  /** A host's zone: the one its aggregates give it, else the configured one. */
+  private static final String ZONE = "COALESCE(h.aggregate_zone, h.availability_zone)";
   private static final String HYPERVISOR_QUERY =
-      "SELECT h.name, h.id, h.uuid, h.availability_zone, h.vcpus, h.ram_mb, h.disk_gb,"
+      "SELECT h.name, h.id, h.uuid, " + ZONE + " AS availability_zone, h.vcpus, h.ram_mb, h.disk_gb,"
           + " h.vcpus_used, h.ram_mb_used, h.disk_gb_used,"
           + " (SELECT COUNT(*) FROM compute_host_claim c WHERE c.host = h.name) AS running_vms,"
           + " s.id AS service_id, s.uuid AS service_uuid, s.binary_name, s.disabled, s.disabled_reason,"
@@ -30,7 +32,7 @@ public final class FleetStore {
           + " FROM compute_host h JOIN compute_service s ON s.host = h.name AND s.binary_name = '" + COMPUTE + "'";
   private static final String SERVICE_QUERY =
       "SELECT s.id AS service_id, s.uuid AS service_uuid, s.host, s.binary_name, s.disabled, s.disabled_reason,"
-          + " s.forced_down, s.updated_at, h.availability_zone"
+          + " s.forced_down, s.updated_at, " + ZONE + " AS availability_zone"
           + " FROM compute_service s LEFT JOIN compute_host h ON h.name = s.host";
 
   private final Sql sql;
@@ -90,7 +92,7 @@ public final class FleetStore {
                 + " AND h.vcpus - h.vcpus_used >= ? AND h.disk_gb - h.disk_gb_used >= ?");
     List<Object> args = new ArrayList<>(List.of(amount.ramMb(), amount.vcpus(), amount.diskGb()));
     if (zone != null) {
-      query.append(" AND h.availability_zone = ?");
+      query.append(" AND " + ZONE + " = ?");
       args.add(zone);
     }
     if (onlyHost != null) {
