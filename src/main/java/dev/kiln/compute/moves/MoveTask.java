@@ -143,17 +143,18 @@ final class MoveTask implements TaskHandler {
     String event = "conductor_migrate_server";
     events().startEvent(server.id(), m.requestId(), event, Fleet.CONTROL_HOST, now());
     Resources resources = m.newFlavor().resources(false);
+    String zone = new ServerStore(db.sql()).requestedZone(server.id());
     Optional<Hypervisor> destination =
         scheduler.selectAndClaim(
             new Scheduler.Request(
-                m.uuid(), server.id(), resources, server.availabilityZone(), Set.of(m.sourceCompute()),
+                m.uuid(), server.id(), resources, zone, Set.of(m.sourceCompute()),
                 m.requestedHost()));
     if (destination.isEmpty() && m.type().equals(Migration.RESIZE)) {
       // Like allow_resize_to_same_host: the current host when no other fits.
       destination =
           scheduler.selectAndClaim(
               new Scheduler.Request(
-                  m.uuid(), server.id(), resources, server.availabilityZone(), Set.of(), m.sourceCompute()));
+                  m.uuid(), server.id(), resources, zone, Set.of(), m.sourceCompute()));
     }
     if (destination.isEmpty()) {
       LOG.info("No host for migration {} of server {}", m.uuid(), server.id());

@@ -244,7 +244,8 @@ public final class ServerLiveMigrations {
     }
     return scheduler.selectAndClaim(
         new Scheduler.Request(
-            migration.uuid(), server.id(), resources, requested == null ? server.availabilityZone() : null,
+            migration.uuid(), server.id(), resources,
+            requested == null ? new ServerStore(db.sql()).requestedZone(server.id()) : null,
             Set.of(server.host()), requested));
   }
 

@@ -42,16 +42,25 @@ public final class ServerStore {
     this.sql = requireNonNull(sql, "sql is null");
   }
 
+  /** The availability zone the server's create asked for, or null when it asked for none. */
+  public String requestedZone(String id) {
+    return sql.query(
+            "SELECT requested_availability_zone FROM compute_server WHERE id = ?",
+            row -> Optional.ofNullable(row.getString("requested_availability_zone")), id)
+        .stream().findFirst().flatMap(z -> z).orElse(null);
+  }
+
   public void insert(Server s) {
     FlavorSnapshot f = s.flavor();
     sql.update(
-        "INSERT INTO compute_server (" + COLUMNS + ") VALUES " + Sql.placeholders(36),
+        // Before placement a server's zone is the one its create asked for (or none).
+        "INSERT INTO compute_server (" + COLUMNS + ", requested_availability_zone) VALUES " + Sql.placeholders(37),
         s.id(), s.projectId(), s.userId(), s.name(), s.description(), s.status(), s.taskState(), s.vmState(),
         s.powerState(), s.host(), s.availabilityZone(), f.id(), f.name(), f.vcpus(), f.ramMb(), f.diskGb(),
         f.ephemeralGb(), f.swapMb(), json(f.extraSpecs()), s.imageId(), s.keyName(), s.userData(),
         s.createdAt(), s.updatedAt(), s.launchedAt(), s.locked(), s.lockedReason(), null, null, null, null,
         s.reservationId(), s.launchIndex(), s.attributes().accessIpv4(), s.attributes().accessIpv6(),
-        s.attributes().diskConfig());
+        s.attributes().diskConfig(), s.availabilityZone());
     replaceMetadata(s.id(), s.metadata());
     for (int i = 0; i < s.ports().size(); i++) {
       addPort(s.id(), s.ports().get(i), i);
