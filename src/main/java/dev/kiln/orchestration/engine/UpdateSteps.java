@@ -149,7 +149,8 @@ final class UpdateSteps {
     row = runner.transition(
         live, journal, slot, row, StackAction.UPDATE, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, properties);
     NestedStackRunner nested = steps.nested(row);
-    Step step = new Step(runner.engine(), live, row, properties, deadline, nested, steps.interruption());
+    Step step = new Step(runner.engine(), live, row, properties, deadline, nested, steps.interruption())
+        .updatePolicy(decision.updatePolicy());
     try {
       // A nested stack is updated even when its properties are the same: its child decides.
       if (slot.type.nestedStack()
