@@ -185,6 +185,7 @@ final class StackUpdates {
             parameters, new PseudoParameters(stack.name(), stack.id(), stack.projectId()),
             e.checkers().forOwner(Engine.owner(stack)));
     e.types().validate(bound);
+    new NestedStackValidation(e).check(bound, source);
     checkImmutable(stack, parsed, bound);
     Instant now = e.now();
     ObjectNode params = JsonColumns.object();
