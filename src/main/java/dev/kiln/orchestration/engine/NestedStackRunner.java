@@ -218,7 +218,7 @@ final class NestedStackRunner implements NestedStacks {
     } catch (RuntimeException unparsable) {
       return false;
     }
-    return UpdatePlanner.same(current.template(), wanted);
+    return PlanValues.same(current.template(), wanted);
   }
 
   /**

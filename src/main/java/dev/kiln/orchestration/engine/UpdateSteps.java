@@ -154,7 +154,7 @@ final class UpdateSteps {
     try {
       // A nested stack is updated even when its properties are the same: its child decides.
       if (slot.type.nestedStack()
-          || !UpdatePlanner.changedKeys(previous == null ? StackRunner.EMPTY : previous, properties).isEmpty()) {
+          || !PlanValues.changedKeys(previous == null ? StackRunner.EMPTY : previous, properties).isEmpty()) {
         slot.type.update(step, previous);
       }
     } catch (Exception e) {
