@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
  * stops when the server is deleted, its sandbox removed with it. Each agent is a virtual thread
  * that sleeps between polls, so idle agents cost a parked thread and a few objects.
  *
+ * <p>A server whose user_data is a script ({@code #!}, Heat's RAW format) has it run once when
+ * it first becomes ACTIVE, as cloud-init would ({@link UserDataScripts}).
+ *
  * <p>Safe to call from any thread; a server has at most one agent however its starts race.
  */
 public final class GuestAgents implements AutoCloseable {
@@ -88,6 +91,7 @@ public final class GuestAgents implements AutoCloseable {
   private final GuestHttp http;
   private final Mode mode;
   private final Map<String, Running> agents = new ConcurrentHashMap<>();
+  private final UserDataScripts scripts;
   private volatile boolean closed;
 
   /**
@@ -172,6 +176,20 @@ public final class GuestAgents implements AutoCloseable {
     this.clock = requireNonNull(clock, "clock is null");
     this.mode = requireNonNull(mode, "mode is null");
     this.http = GuestHttp.create();
+    this.scripts = new UserDataScripts(id -> sandbox(id).root(), settings.scriptTimeLimit());
+  }
+
+  /**
+   * Whether a server's user_data script runs when it boots ({@link UserDataScripts}): yes unless
+   * the system property {@code kiln.guest.user-data-scripts} (else {@code
+   * KILN_GUEST_USER_DATA_SCRIPTS}) is {@code off}.
+   */
+  static boolean userDataScriptsOn() {
+    String value = System.getProperty("kiln.guest.user-data-scripts");
+    if (value == null || value.isBlank()) {
+      value = System.getenv("KILN_GUEST_USER_DATA_SCRIPTS");
+    }
+    return value == null || !value.strip().equalsIgnoreCase("off");
   }
 
   /** Agents with the hooks on the class path, in the configured {@link Mode}. */
@@ -210,6 +228,9 @@ public final class GuestAgents implements AutoCloseable {
     requireNonNull(serverId, "serverId is null");
     Optional<GuestBootstrap> bootstrap = GuestBootstrap.fromUserData(userData);
     synchronized (this) {
+      if (!closed && userDataScriptsOn()) {
+        scripts.booted(serverId, userData); // a RAW user_data script, as cloud-init runs it on first boot
+      }
       // Under the lock, so that a start racing close() either finishes before it or never begins.
       if (bootstrap.isEmpty() || closed) {
         return agents.containsKey(serverId);
@@ -271,7 +292,13 @@ public final class GuestAgents implements AutoCloseable {
     if (running != null) {
       running.stop();
     }
+    scripts.deleted(serverId);
     sandbox(serverId).remove();
+  }
+
+  /** Whether the server's user_data script runs now. */
+  public boolean userDataScriptRunning(String serverId) {
+    return scripts.running(serverId);
   }
 
   /** Whether an agent runs for the server. */
@@ -299,6 +326,7 @@ public final class GuestAgents implements AutoCloseable {
       agents.clear();
     }
     all.parallelStream().forEach(Running::stop);
+    scripts.close();
     http.close();
   }
 

@@ -36,7 +36,7 @@ final class ClaimOrder {
     Map<String, List<Work>> releases = new TreeMap<>();
     Map<String, List<Work>> takes = new TreeMap<>();
     for (ResourceRow row : cleanups.values()) {
-      for (String key : UpdatePlanner.claims(UpdatePlanner.typeOf(types, row), row.properties())) {
+      for (String key : ResourceDecisions.claims(ResourceDecisions.typeOf(types, row), row.properties())) {
         boolean keptInPlace = false;
         Decision d = decisions.get(row.name());
         if (d != null && live.has(row.name()) && live.slot(row.name()).row().id().equals(row.id())
@@ -51,9 +51,9 @@ final class ClaimOrder {
     for (Decision d : decisions.values()) {
       ResourceType newType = types.forImplementation(
           ResourceTypes.implementationName(live.definition(d.name()).implementation()));
-      Set<String> newClaims = d.properties() == null ? Set.of() : UpdatePlanner.claims(newType, d.properties());
+      Set<String> newClaims = d.properties() == null ? Set.of() : ResourceDecisions.claims(newType, d.properties());
       ResourceRow row = live.has(d.name()) ? live.slot(d.name()).row() : null;
-      Set<String> oldClaims = row == null ? Set.of() : UpdatePlanner.claims(UpdatePlanner.typeOf(types, row), row.properties());
+      Set<String> oldClaims = row == null ? Set.of() : ResourceDecisions.claims(ResourceDecisions.typeOf(types, row), row.properties());
       switch (d.change()) {
         case ADDED, REPLACED -> newClaims.forEach(k -> takes.computeIfAbsent(k, x -> new ArrayList<>()).add(Work.converge(d.name())));
         case UPDATED -> {

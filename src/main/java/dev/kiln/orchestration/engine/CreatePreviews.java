@@ -137,28 +137,15 @@ final class CreatePreviews {
     return out;
   }
 
-  /** The nested stack the resource would make, previewed; null when it cannot be read. */
-  private StackPreview.Nested nested(
-      Stack parent, ResourceDefinition d, JsonNode properties, TemplateSource source, int depth) {
-    TemplateSource child;
-    JsonNode given;
-    if (d.implementation() instanceof ResolvedType.ProviderTemplate provider) {
-      child = provider.source();
-      given = properties;
-    } else if (d.implementation() instanceof ResolvedType.Builtin b && b.type().equals(ResourceGroup.TYPE)) {
-      child = new TemplateSource(
-          ResourceGroup.childTemplate(properties), null, source.files(), source.environment(), source.environmentFiles());
-      given = JsonColumns.object();
-    } else if (d.implementation() instanceof ResolvedType.Builtin b && b.type().equals(StackResourceType.TYPE)
-        && properties.path("template").isTextual()) {
-      child = TemplateSource.ofText(properties.path("template").asText());
-      given = properties.path("parameters");
-    } else {
-      return null;
-    }
-    String name = parent.name() + "-" + d.name();
-    try {
-      ParsedStack parsed = engine.templates().parse(child, engine.types().lenientView());
+  /**
+   * The template and parameter values a resource with these properties gives its nested stack.
+   *
+   * @param source the nested stack's template
+   * @param given the values the resource gives (the nested template takes those it names)
+   */
+  record ChildSource(TemplateSource source, JsonNode given) {
+    /** The given values the parsed nested template takes as parameters. */
+    Map<String, JsonNode> parameters(ParsedStack parsed) {
       Set<String> takes = new HashSet<>();
       for (ParameterDefinition p : parsed.parameters()) {
         takes.add(p.name());
@@ -169,6 +156,40 @@ final class CreatePreviews {
           parameters.put(e.getKey(), e.getValue());
         }
       });
+      return parameters;
+    }
+  }
+
+  /** What the resource would run as its nested stack; null when it runs none (or it is not known). */
+  static ChildSource childSource(ResourceDefinition d, JsonNode properties, TemplateSource source) {
+    if (d.implementation() instanceof ResolvedType.ProviderTemplate provider) {
+      return new ChildSource(provider.source(), properties);
+    }
+    if (d.implementation() instanceof ResolvedType.Builtin b && b.type().equals(ResourceGroup.TYPE)) {
+      return new ChildSource(
+          new TemplateSource(
+              ResourceGroup.childTemplate(properties), null, source.files(), source.environment(),
+              source.environmentFiles()),
+          JsonColumns.object());
+    }
+    if (d.implementation() instanceof ResolvedType.Builtin b && b.type().equals(StackResourceType.TYPE)
+        && properties.path("template").isTextual()) {
+      return new ChildSource(TemplateSource.ofText(properties.path("template").asText()), properties.path("parameters"));
+    }
+    return null;
+  }
+
+  /** The nested stack the resource would make, previewed; null when it cannot be read. */
+  StackPreview.Nested nested(Stack parent, ResourceDefinition d, JsonNode properties, TemplateSource source, int depth) {
+    ChildSource childSource = childSource(d, properties, source);
+    if (childSource == null) {
+      return null;
+    }
+    TemplateSource child = childSource.source();
+    String name = parent.name() + "-" + d.name();
+    try {
+      ParsedStack parsed = engine.templates().parse(child, engine.types().lenientView());
+      Map<String, JsonNode> parameters = childSource.parameters(parsed);
       BoundStack bound =
           parsed.bind(parameters, new PseudoParameters(name, engine.ids().uuid(), parent.projectId()),
               engine.checkers().forOwner(actor));

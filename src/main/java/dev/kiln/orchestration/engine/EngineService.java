@@ -54,7 +54,7 @@ final class EngineService implements OrchestrationService {
   @Override
   public dev.kiln.orchestration.StackUpdatePreview previewUpdate(
       Actor actor, String stackId, dev.kiln.orchestration.StackUpdate update, boolean showNested) {
-    return updates.preview(actor, stackId, update);
+    return updates.preview(actor, stackId, update, showNested);
   }
 
   @Override

@@ -16,6 +16,7 @@ import dev.kiln.orchestration.store.ResourceStore;
 import dev.kiln.orchestration.store.StackRow;
 import dev.kiln.orchestration.store.StackStore;
 import dev.kiln.orchestration.store.TemplateRow;
+import dev.kiln.orchestration.store.TemplateStore;
 import dev.kiln.orchestration.template.BoundStack;
 import dev.kiln.orchestration.template.ParsedStack;
 import dev.kiln.orchestration.template.PseudoParameters;
@@ -155,6 +156,10 @@ final class NestedStackRunner implements NestedStacks {
     Engine e = engine();
     String id = findChild(knownId);
     StackRow child = id == null ? null : new StackStore(e.db().sql()).find(id).filter(s -> !s.deleted()).orElse(null);
+    if (child == null && id != null) {
+      journal().sync(); // made by this very operation (a group's batched create), not committed yet
+      child = new StackStore(e.db().sql()).find(id).filter(s -> !s.deleted()).orElse(null);
+    }
     if (child == null) {
       throw new NestedStackFailed("The nested stack of " + resource.name() + " is gone");
     }
@@ -162,27 +167,58 @@ final class NestedStackRunner implements NestedStacks {
     // The child does what its parent does: UPDATE, or ROLLBACK when the parent rolls back.
     StackAction action = parent.stack().action() == StackAction.ROLLBACK ? StackAction.ROLLBACK : StackAction.UPDATE;
     String traversal = journal().traversal();
-    LiveStack live;
+    if (child.traversal().equals(traversal)) {
+      // This operation changed the child already: read it as committed, not as it was before.
+      journal().sync();
+      child = new StackStore(e.db().sql()).find(child.id()).orElseThrow();
+    }
     if (child.traversal().equals(traversal) && child.action() == action) {
-      // An earlier attempt of this very operation began it (a crash, a retried task).
-      if (child.status() == StackStatus.COMPLETE) {
-        return;
-      }
+      // An earlier attempt of this very operation began it (a crash, a retried task), or an earlier
+      // batch of it did (a group's rolling update gives its child one template per batch).
+      boolean sameTemplate = sameTemplate(child, template);
       if (child.status() == StackStatus.FAILED) {
         throw new NestedStackFailed(child.statusReason());
       }
-      BoundStack bound = e.parsed().bound(child, e.checkers());
-      live = LiveStack.of(child, new ResourceStore(e.db().sql()).current(child.id()), bound, e.types());
-    } else {
-      live = begin(child, action, template, parameters, timeoutMins);
+      if (child.status() == StackStatus.IN_PROGRESS) {
+        BoundStack bound = e.parsed().bound(child, e.checkers());
+        run(LiveStack.of(child, new ResourceStore(e.db().sql()).current(child.id()), bound, e.types()), action,
+            timeoutMins);
+      }
+      if (sameTemplate) {
+        return;
+      }
+      child = new StackStore(e.db().sql()).find(child.id()).orElseThrow();
     }
+    run(begin(child, action, template, parameters, timeoutMins), action, timeoutMins);
+  }
+
+  private void run(LiveStack live, StackAction action, Integer timeoutMins) throws Exception {
+    Engine e = engine();
     StackRunner.Outcome outcome =
-        runner.update(live, new ResourceStore(e.db().sql()).leftovers(child.id()), action, journal(),
+        runner.update(live, new ResourceStore(e.db().sql()).leftovers(live.stack().id()), action, journal(),
             childDeadline(timeoutMins), interruption);
     runner.stackState(live, journal(), action, outcome.status(), outcome.reason());
+    // Committed before the parent resource reads the child again (a group's next batch does).
+    journal().sync();
     if (outcome.status() != StackStatus.COMPLETE) {
       throw new NestedStackFailed(outcome.reason());
     }
+  }
+
+  /** Whether the child's current template is {@code template}'s (as parsed, numbers by value). */
+  private boolean sameTemplate(StackRow child, TemplateSource template) {
+    Engine e = engine();
+    TemplateRow current = new TemplateStore(e.db().sql()).find(child.templateId()).orElse(null);
+    if (current == null) {
+      return false;
+    }
+    JsonNode wanted;
+    try {
+      wanted = e.templates().parse(template, e.types().lenientView()).templateJson();
+    } catch (RuntimeException unparsable) {
+      return false;
+    }
+    return PlanValues.same(current.template(), wanted);
   }
 
   /**
@@ -326,6 +362,15 @@ final class NestedStackRunner implements NestedStacks {
       out.set(output.key(), output.value());
     }
     return out;
+  }
+
+  @Override
+  public JsonNode template(String childId) {
+    Engine e = engine();
+    return new StackStore(e.db().sql()).find(childId)
+        .flatMap(child -> new TemplateStore(e.db().sql()).find(child.templateId()))
+        .map(TemplateRow::template)
+        .orElse(null);
   }
 
   @Override

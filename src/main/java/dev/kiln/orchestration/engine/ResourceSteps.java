@@ -70,6 +70,7 @@ final class ResourceSteps {
     }
     JsonNode properties;
     JsonNode metadata;
+    JsonNode updatePolicy;
     ResourceType type = slot.type;
     try {
       JsonNode resolved = definition.properties().resolve(resolver);
@@ -79,6 +80,7 @@ final class ResourceSteps {
                   name, type.schema(), resolved, runner.engine().checkers().forOwner(Engine.owner(live.stack())))
               : resolved;
       metadata = definition.metadata().resolve(resolver);
+      updatePolicy = definition.updatePolicy().resolve(resolver);
       if (type.checksProperties() && properties.isObject()) {
         type.validate(new dev.kiln.orchestration.template.KnownProperties(
             (com.fasterxml.jackson.databind.node.ObjectNode) properties, java.util.Set.of()));
@@ -100,7 +102,7 @@ final class ResourceSteps {
           properties);
     }
     NestedStackRunner nested = nested(row);
-    Step step = new Step(runner.engine(), live, row, properties, deadline, nested, interruption);
+    Step step = new Step(runner.engine(), live, row, properties, deadline, nested, interruption).updatePolicy(updatePolicy);
     nested.onChild(childId -> {
       ResourceRow now = slot.row();
       if (!childId.equals(now.physicalId())) {

@@ -97,6 +97,7 @@ final class ResourceTypes implements ResourceTypeCatalog {
       if (type.checksProperties()) {
         type.validate(definition.properties().known());
       }
+      type.validateUpdatePolicy(definition.updatePolicy().known());
     }
   }
 

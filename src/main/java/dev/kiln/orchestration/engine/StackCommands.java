@@ -87,6 +87,7 @@ final class StackCommands {
             new PseudoParameters(request.name(), stackId, actor.projectId()),
             e.checkers().forOwner(actor));
     e.types().validate(bound);
+    new NestedStackValidation(e).check(bound, request.template());
     Instant now = e.now();
     TemplateSource source = request.template();
     TemplateRow template =

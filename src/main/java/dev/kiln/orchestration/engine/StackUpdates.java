@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Actor;
 import dev.kiln.common.ServiceException;
 import dev.kiln.orchestration.StackAction;
-import dev.kiln.orchestration.StackResource;
 import dev.kiln.orchestration.StackStatus;
 import dev.kiln.orchestration.StackUpdate;
 import dev.kiln.orchestration.StackUpdatePreview;
-import dev.kiln.orchestration.engine.UpdatePlan.Change;
 import dev.kiln.orchestration.store.EventRow;
 import dev.kiln.orchestration.store.EventStore;
 import dev.kiln.orchestration.store.JsonColumns;
@@ -115,7 +113,7 @@ final class StackUpdates {
     tasks.wake();
   }
 
-  StackUpdatePreview preview(Actor actor, String stackId, StackUpdate request) {
+  StackUpdatePreview preview(Actor actor, String stackId, StackUpdate request, boolean showNested) {
     StackRow stack = stacks.live(actor, stackId);
     Prepared p = prepare(actor, stack, request);
     Engine e = engine();
@@ -129,22 +127,9 @@ final class StackUpdates {
         throw d.refusal();
       }
     }
-    Map<Change, List<StackResource>> out = new LinkedHashMap<>();
-    plan.byChange().forEach((change, names) -> {
-      List<StackResource> shown = new ArrayList<>();
-      for (String name : names) {
-        ResourceRow row = live.has(name) ? live.slot(name).row() : null;
-        if (row == null || change == Change.ADDED || change == Change.REPLACED) {
-          ResourceDefinition definition = live.definition(name);
-          row = runner.newRow(stack, definition, 0, null, StackRunner.requires(definition, live));
-        }
-        shown.add(Views.resource(stack, row, List.of(), null, null));
-      }
-      out.put(change, shown);
-    });
-    return new StackUpdatePreview(
-        out.get(Change.ADDED), out.get(Change.DELETED), out.get(Change.REPLACED), out.get(Change.UPDATED),
-        out.get(Change.UNCHANGED));
+    TemplateRow t = p.template();
+    TemplateSource source = new TemplateSource(t.template(), null, t.files(), t.environment(), t.environmentFiles());
+    return new UpdatePreviews(runner, actor, showNested).of(live, plan, source);
   }
 
   /** Heat's checks and the new template bound; nothing stored. */
@@ -185,6 +170,7 @@ final class StackUpdates {
             parameters, new PseudoParameters(stack.name(), stack.id(), stack.projectId()),
             e.checkers().forOwner(Engine.owner(stack)));
     e.types().validate(bound);
+    new NestedStackValidation(e).check(bound, source);
     checkImmutable(stack, parsed, bound);
     Instant now = e.now();
     ObjectNode params = JsonColumns.object();

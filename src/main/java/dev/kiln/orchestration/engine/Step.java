@@ -29,6 +29,7 @@ final class Step implements ResourceContext {
   private final Interruption interruption;
   private String physicalId;
   private long seen = -1;
+  private JsonNode updatePolicy = com.fasterxml.jackson.databind.node.NullNode.instance;
 
   Step(
       Engine engine, LiveStack live, ResourceRow row, JsonNode properties, Instant deadline, NestedStacks nested,
@@ -78,6 +79,17 @@ final class Step implements ResourceContext {
   @Override
   public JsonNode properties() {
     return properties;
+  }
+
+  @Override
+  public JsonNode updatePolicy() {
+    return updatePolicy;
+  }
+
+  /** Gives the step the resource's resolved update policy (creates and in-place updates read it). */
+  Step updatePolicy(JsonNode policy) {
+    this.updatePolicy = policy == null ? com.fasterxml.jackson.databind.node.NullNode.instance : policy;
+    return this;
   }
 
   @Override

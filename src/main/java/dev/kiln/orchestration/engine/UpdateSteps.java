@@ -149,11 +149,12 @@ final class UpdateSteps {
     row = runner.transition(
         live, journal, slot, row, StackAction.UPDATE, StackStatus.IN_PROGRESS, StackRunner.STATE_CHANGED, properties);
     NestedStackRunner nested = steps.nested(row);
-    Step step = new Step(runner.engine(), live, row, properties, deadline, nested, steps.interruption());
+    Step step = new Step(runner.engine(), live, row, properties, deadline, nested, steps.interruption())
+        .updatePolicy(decision.updatePolicy());
     try {
       // A nested stack is updated even when its properties are the same: its child decides.
       if (slot.type.nestedStack()
-          || !UpdatePlanner.changedKeys(previous == null ? StackRunner.EMPTY : previous, properties).isEmpty()) {
+          || !PlanValues.changedKeys(previous == null ? StackRunner.EMPTY : previous, properties).isEmpty()) {
         slot.type.update(step, previous);
       }
     } catch (Exception e) {

@@ -48,6 +48,14 @@ public interface NestedStacks {
   /** The child's outputs, resolved now, as an object of key to value. */
   JsonNode outputs(String childId);
 
+  /**
+   * The template the child stack was last given (a group reads its members' definitions from it),
+   * or null when there is no such child.
+   */
+  default JsonNode template(String childId) {
+    return null;
+  }
+
   /** The child's current resources, by name. */
   Map<String, ResourceState> resources(String childId);
 

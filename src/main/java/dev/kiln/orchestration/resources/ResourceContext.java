@@ -30,6 +30,14 @@ public interface ResourceContext {
   /** The resolved, checked properties (defaults filled in). */
   JsonNode properties();
 
+  /**
+   * The resource's {@code update_policy} (HOT; CFN's {@code UpdatePolicy}) as the template being
+   * applied resolves it (the new template's, in an update); JSON null when it has none.
+   */
+  default JsonNode updatePolicy() {
+    return com.fasterxml.jackson.databind.node.NullNode.instance;
+  }
+
   /** The physical id recorded so far, or null. */
   String physicalId();
 

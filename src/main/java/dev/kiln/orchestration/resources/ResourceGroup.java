@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kiln.orchestration.template.schema.Constraint;
 import dev.kiln.orchestration.template.schema.ResourceSchema;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,7 +19,9 @@ import java.util.TreeSet;
  * {@code OS::Heat::ResourceGroup}: {@code count} identical resources, named 0, 1, 2, … in a
  * nested stack, each from {@code resource_def} with {@code %index%} (or {@code index_var})
  * replaced by its name. Names listed in {@code removal_policies}' {@code resource_list} are never
- * used again, as in Heat.
+ * used again, as in Heat. Its {@code update_policy} makes the members a batch at a time ({@code
+ * batch_create}) and takes a changed {@code resource_def} to them a batch at a time, keeping
+ * {@code min_in_service} ({@code rolling_update}); {@link GroupRollout} computes the batches.
  */
 public final class ResourceGroup implements ResourceType {
   public static final String TYPE = "OS::Heat::ResourceGroup";
@@ -71,6 +77,20 @@ public final class ResourceGroup implements ResourceType {
     return true;
   }
 
+  /** The sections Heat's group takes, checked before anything is made. */
+  @Override
+  public void validateUpdatePolicy(dev.kiln.orchestration.template.KnownProperties policy) {
+    for (String pending : policy.pending()) {
+      GroupUpdatePolicy.of(JSON.objectNode().set(pending, JSON.objectNode())); // refuses an unknown section
+    }
+    GroupUpdatePolicy.of(policy.known());
+  }
+
+  /**
+   * Makes the members: all at once, or with {@code batch_create} as Heat does, an empty child
+   * stack first, then updates of it that add {@code max_batch_size} members each, {@code
+   * pause_time} apart.
+   */
   @Override
   public void create(ResourceContext context) throws Exception {
     Set<String> skipped = new TreeSet<>();
@@ -78,7 +98,92 @@ public final class ResourceGroup implements ResourceType {
       policy.path("resource_list").forEach(r -> skipped.add(r.asText()));
     }
     record(context, skipped);
-    context.physicalId(context.nested().create(context.nestedSource(members(context.properties(), skipped)), Map.of(), null));
+    GroupUpdatePolicy.Batching batching = GroupUpdatePolicy.of(context.updatePolicy()).batchCreate();
+    JsonNode props = context.properties();
+    if (batching == null || props.path("count").asInt(1) == 0) {
+      context.physicalId(context.nested().create(context.nestedSource(members(props, skipped)), Map.of(), null));
+      return;
+    }
+    ObjectNode empty = JSON.objectNode().put("heat_template_version", "2015-04-30");
+    empty.putObject("resources");
+    String childId = context.nested().create(context.nestedSource(empty), Map.of(), null);
+    context.physicalId(childId);
+    rollOut(context, childId, skipped, 0, batching);
+  }
+
+  /**
+   * Heat's {@code _replace}: the batches that take the child from its members now to {@code count}
+   * members of the new definition, each applied as an update of the child (so each member is
+   * changed, replaced, added or removed by its own rules), with the pause between two batches.
+   *
+   * @return false when there was nothing to do in batches
+   */
+  private static boolean rollOut(
+      ResourceContext context, String childId, Set<String> skipped, int minInService,
+      GroupUpdatePolicy.Batching batching) throws Exception {
+    JsonNode props = context.properties();
+    int target = props.path("count").asInt(1);
+    Map<String, ResourceState> members = context.nested().resources(childId);
+    long skippedLive = members.values().stream()
+        .filter(m -> skipped.contains(m.name()) && m.status() != dev.kiln.orchestration.StackStatus.FAILED).count();
+    int current = (int) (members.size() - skippedLive);
+    List<GroupRollout.Batch> batches =
+        GroupRollout.batches(target, current, batching.maxBatchSize(), minInService);
+    if (batches.isEmpty()) {
+      return false;
+    }
+    java.time.Duration pauses = batching.pause().multipliedBy(batches.size() - 1);
+    if (!context.clock().instant().plus(pauses).isBefore(context.deadline())) {
+      throw new ResourceError("ValueError", "The current update policy will result in stack update timeout.");
+    }
+    for (int i = 0; i < batches.size(); i++) {
+      GroupRollout.Batch batch = batches.get(i);
+      ObjectNode template =
+          GroupRollout.batchTemplate(
+              definitions(context, childId, skipped), names(skipped, batch.capacity()), target, batch.updates(),
+              name -> member(props, name));
+      context.nested().update(childId, context.nestedSource(template), Map.of(), null);
+      if (i < batches.size() - 1 && !batching.pause().isZero()) {
+        context.pause(batching.pause());
+      }
+    }
+    return true;
+  }
+
+  /** The child's members that are not skipped, name to definition as its template has them, failed ones first. */
+  private static Map<String, JsonNode> definitions(ResourceContext context, String childId, Set<String> skipped) {
+    JsonNode template = context.nested().template(childId);
+    JsonNode written = template == null ? JSON.objectNode() : template.path("resources");
+    List<ResourceState> members = new ArrayList<>(context.nested().resources(childId).values());
+    members.sort(Comparator
+        .comparing((ResourceState m) -> m.status() != dev.kiln.orchestration.StackStatus.FAILED)
+        .thenComparing(m -> indexOf(m.name())));
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    for (ResourceState member : members) {
+      if (!skipped.contains(member.name())) {
+        out.put(member.name(), written.has(member.name()) ? written.get(member.name()) : JSON.objectNode());
+      }
+    }
+    return out;
+  }
+
+  private static long indexOf(String name) {
+    try {
+      return Long.parseLong(name);
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** The first {@code size} member names not skipped: 0, 1, 2, … */
+  private static List<String> names(Set<String> skipped, int size) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; names.size() < size; i++) {
+      if (!skipped.contains(Integer.toString(i))) {
+        names.add(Integer.toString(i));
+      }
+    }
+    return names;
   }
 
   /**
@@ -113,6 +218,13 @@ public final class ResourceGroup implements ResourceType {
       }
     }
     record(context, skipped);
+    GroupUpdatePolicy.Batching rolling = GroupUpdatePolicy.of(context.updatePolicy()).rollingUpdate();
+    boolean definitionChanged =
+        previous == null || !GroupRollout.sameDefinition(previous.path("resource_def"), props.path("resource_def"));
+    if (rolling != null && definitionChanged
+        && rollOut(context, childId, skipped, rolling.minInService(), rolling)) {
+      return;
+    }
     context.nested().update(childId, context.nestedSource(members(props, skipped)), Map.of(), null);
   }
 
@@ -142,29 +254,28 @@ public final class ResourceGroup implements ResourceType {
 
   /** The child template: {@code count} members named 0, 1, … skipping {@code skipped}. */
   private static ObjectNode members(JsonNode props, Set<String> skipped) {
-    int count = props.path("count").asInt(1);
-    String indexVar = props.path("index_var").asText("%index%");
-    JsonNode definition = props.path("resource_def");
     ObjectNode template = JSON.objectNode();
     template.put("heat_template_version", "2015-04-30");
     ObjectNode resources = template.putObject("resources");
-    int made = 0;
-    for (int i = 0; made < count; i++) {
-      String name = Integer.toString(i);
-      if (skipped.contains(name)) {
-        continue;
-      }
-      ObjectNode member = resources.putObject(name);
-      member.put("type", definition.path("type").asText());
-      if (definition.hasNonNull("properties")) {
-        member.set("properties", replaceIndex(definition.get("properties"), indexVar, name));
-      }
-      if (definition.hasNonNull("metadata")) {
-        member.set("metadata", replaceIndex(definition.get("metadata"), indexVar, name));
-      }
-      made++;
+    for (String name : names(skipped, props.path("count").asInt(1))) {
+      resources.set(name, member(props, name));
     }
     return template;
+  }
+
+  /** The definition of the member called {@code name}: resource_def with the index put in. */
+  private static ObjectNode member(JsonNode props, String name) {
+    String indexVar = props.path("index_var").asText("%index%");
+    JsonNode definition = props.path("resource_def");
+    ObjectNode member = JSON.objectNode();
+    member.put("type", definition.path("type").asText());
+    if (definition.hasNonNull("properties")) {
+      member.set("properties", replaceIndex(definition.get("properties"), indexVar, name));
+    }
+    if (definition.hasNonNull("metadata")) {
+      member.set("metadata", replaceIndex(definition.get("metadata"), indexVar, name));
+    }
+    return member;
   }
 
   static JsonNode replaceIndex(JsonNode node, String indexVar, String index) {

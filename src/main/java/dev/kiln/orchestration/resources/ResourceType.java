@@ -39,6 +39,13 @@ public interface ResourceType {
   default void validate(dev.kiln.orchestration.template.KnownProperties properties) {}
 
   /**
+   * The type's checks of its {@code update_policy} section, what is known of it before anything
+   * runs (a group's {@code rolling_update} and {@code batch_create}); by default any is taken.
+   * Refuse as {@link #validate} does.
+   */
+  default void validateUpdatePolicy(dev.kiln.orchestration.template.KnownProperties policy) {}
+
+  /**
    * Heat's {@code add_dependencies}: the other resources of the template this one must wait for
    * although it does not refer to them (a port waits for the subnets of its network, a floating
    * IP for the router that reaches its network). Compared as written, before anything is

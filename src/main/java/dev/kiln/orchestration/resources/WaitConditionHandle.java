@@ -26,9 +26,47 @@ public final class WaitConditionHandle implements ResourceType {
   private static final List<String> STATUSES = List.of("SUCCESS", "FAILURE");
 
   private final ResourceSchema schema;
+  private final Tokens tokens;
+
+  /**
+   * Where a handle's {@code token} comes from. Heat's is a Keystone token of a stack user made for
+   * the handle (so a script's curl passes any Keystone check); without a cloud (the engine alone)
+   * it is a secret of the handle's own.
+   */
+  public interface Tokens {
+    /** The token for this handle's signals (idempotent: a repeated create gets a working one). */
+    String issue(ResourceContext context) throws Exception;
+
+    /** The URL the token signals to: the resource's signal URL, as the token's project sees it. */
+    default String endpoint(ResourceContext context) {
+      return context.signalUrl();
+    }
+
+    /** Removes what {@link #issue} made; nothing when it is already gone. */
+    default void release(ResourceContext context) throws Exception {}
+  }
+
+  /** A secret from the row's seeded randomness: the same on every attempt of a create. */
+  public static final Tokens SECRETS = context -> {
+    byte[] secret = new byte[16];
+    for (int i = 0; i < secret.length; i++) {
+      secret[i] = (byte) context.random().nextInt(256);
+    }
+    return HexFormat.of().formatHex(secret);
+  };
+
+  private WaitConditionHandle(ResourceSchema schema, Tokens tokens) {
+    this.schema = schema;
+    this.tokens = java.util.Objects.requireNonNull(tokens, "tokens is null");
+  }
 
   private WaitConditionHandle(ResourceSchema schema) {
-    this.schema = schema;
+    this(schema, SECRETS);
+  }
+
+  /** The same handle with its tokens from {@code tokens}. */
+  public WaitConditionHandle withTokens(Tokens tokens) {
+    return new WaitConditionHandle(schema, tokens);
   }
 
   public static WaitConditionHandle plain() {
@@ -74,14 +112,15 @@ public final class WaitConditionHandle implements ResourceType {
 
   /** Whatever the spelling, a handle takes every property as given (its only one is informational). */
   @Override
-  public void create(ResourceContext context) {
-    byte[] secret = new byte[16];
-    for (int i = 0; i < secret.length; i++) {
-      secret[i] = (byte) context.random().nextInt(256);
-    }
-    context.data().put("token", HexFormat.of().formatHex(secret));
-    context.data().put("endpoint", context.signalUrl());
+  public void create(ResourceContext context) throws Exception {
+    context.data().put("endpoint", tokens.endpoint(context));
+    context.data().put("token", tokens.issue(context));
     context.physicalId(context.physicalName());
+  }
+
+  @Override
+  public void delete(ResourceContext context) throws Exception {
+    tokens.release(context);
   }
 
   @Override

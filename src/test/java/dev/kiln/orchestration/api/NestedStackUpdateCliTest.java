@@ -105,4 +105,31 @@ class NestedStackUpdateCliTest {
     cli.ok("stack", "update", "--existing", "--parameter", "count=1", "--wait", "grp");
     assertThat(members(group)).containsExactlyEntriesOf(Map.of("0", before.get("0")));
   }
+
+  @Test
+  void aDryRunWithShowNestedListsTheNestedStacksResourcesToo() {
+    String template = dir.resolve("group.yaml").toString();
+    cli.ok("stack", "create", "-t", template, "--wait", "prv");
+
+    JsonNode changes = cli.json("stack", "update", "--dry-run", "--show-nested", "-t", template,
+        "--parameter", "count=3", "--parameter", "value=two", "prv");
+
+    java.util.List<String> rows = new java.util.ArrayList<>();
+    changes.fields().forEachRemaining(kind -> {
+      JsonNode list = kind.getValue().isTextual() ? parse(kind.getValue().asText()) : kind.getValue();
+      list.forEach(r -> rows.add(r.get("resource_name").asText() + " " + kind.getKey()));
+    });
+    // The group, its members (provider templates: updated, one added), and each member's resource.
+    assertThat(rows).containsExactlyInAnyOrder(
+        "g updated", "0 updated", "1 updated", "2 added", "r updated", "r updated", "r added");
+    assertThat(cli.json("stack", "show", "prv").get("stack_status").asText()).isEqualTo("CREATE_COMPLETE");
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

@@ -53,6 +53,17 @@ class RemoteStackRegionTest {
   }
 
   @Test
+  void aNestedTemplateWithAnInvalidSectionIsRefusedAtCreateInHeatsWords() {
+    String bad = TEMPLATE.formatted("RegionOne").replace("resources:\n          random1", "resource:\n          random1");
+    assertThat(bad).contains("resource:\n          random1");
+
+    assertThatThrownBy(() -> engine.create(ALICE, "badnested", bad))
+        .isInstanceOf(ServiceException.class)
+        .hasMessage("Failed validating stack template using Heat endpoint at region \"RegionOne\" due to \"ERROR: The"
+            + " template section is invalid: resource\"");
+  }
+
+  @Test
   void anUnknownRegionIsRefusedBeforeAnythingIsMade() {
     assertThatThrownBy(() -> engine.create(ALICE, "there", TEMPLATE.formatted("DARKHOLE")))
         .isInstanceOf(ServiceException.class)

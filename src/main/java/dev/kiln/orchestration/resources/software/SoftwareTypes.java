@@ -6,7 +6,7 @@ import dev.kiln.orchestration.software.SoftwareService;
 import dev.kiln.orchestration.software.StackUsers;
 import java.util.List;
 
-/** The software configuration family: configs, deployments and deployment groups. */
+/** The software configuration family: configs, deployments and deployment groups, and the wait condition handles that stack users signal. */
 public final class SoftwareTypes {
   private SoftwareTypes() {}
 
@@ -22,6 +22,9 @@ public final class SoftwareTypes {
         new DeploymentGroup(false),
         new DeploymentGroup(true),
         DeploymentGroup.deprecatedName(false),
-        DeploymentGroup.deprecatedName(true));
+        DeploymentGroup.deprecatedName(true),
+        // With a cloud, a handle's token is a stack user's Keystone token (these take the builtins' place).
+        dev.kiln.orchestration.resources.WaitConditionHandle.plain().withTokens(new StackUserTokens(users)),
+        dev.kiln.orchestration.resources.WaitConditionHandle.updating().withTokens(new StackUserTokens(users)));
   }
 }
