@@ -256,7 +256,7 @@ final class TypesApi {
     o.put("description", type.description());
     o.set("extra_specs", specsNode(type.extraSpecs()));
     if (actor.admin()) {
-      o.putNull("qos_specs_id");
+      o.put("qos_specs_id", type.qosSpecsId());
     }
     o.put("os-volume-type-access:is_public", type.isPublic());
     return o;
