@@ -23,7 +23,8 @@ public record VolumeService(
     VolumeServices services,
     VolumeTypeAccess typeAccess,
     QosSpecs qos,
-    VolumeTransfers transfers) {
+    VolumeTransfers transfers,
+    VolumeUploads uploads) {
 
   public VolumeService {
     requireNonNull(types, "types is null");
@@ -36,6 +37,7 @@ public record VolumeService(
     requireNonNull(typeAccess, "typeAccess is null");
     requireNonNull(qos, "qos is null");
     requireNonNull(transfers, "transfers is null");
+    requireNonNull(uploads, "uploads is null");
   }
 
   /**
@@ -57,6 +59,7 @@ public record VolumeService(
         new VolumeServices(db, clock),
         new VolumeTypeAccess(db, types),
         new QosSpecs(db, clock, ids),
-        new VolumeTransfers(db, clock, ids, quotas));
+        new VolumeTransfers(db, clock, ids, quotas),
+        new VolumeUploads(db, clock, tasks, images));
   }
 }
