@@ -24,7 +24,8 @@ public record VolumeService(
     VolumeTypeAccess typeAccess,
     QosSpecs qos,
     VolumeTransfers transfers,
-    VolumeUploads uploads) {
+    VolumeUploads uploads,
+    GroupTypes groupTypes) {
 
   public VolumeService {
     requireNonNull(types, "types is null");
@@ -38,6 +39,7 @@ public record VolumeService(
     requireNonNull(qos, "qos is null");
     requireNonNull(transfers, "transfers is null");
     requireNonNull(uploads, "uploads is null");
+    requireNonNull(groupTypes, "groupTypes is null");
   }
 
   /**
@@ -60,6 +62,7 @@ public record VolumeService(
         new VolumeTypeAccess(db, types),
         new QosSpecs(db, clock, ids),
         new VolumeTransfers(db, clock, ids, quotas),
-        new VolumeUploads(db, clock, tasks, images));
+        new VolumeUploads(db, clock, tasks, images),
+        new GroupTypes(db, clock, ids));
   }
 }

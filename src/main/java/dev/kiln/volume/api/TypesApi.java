@@ -35,9 +35,9 @@ final class TypesApi {
   private static final String SPECS = TYPE + "/extra_specs";
 
   /** Extra spec keys in a type create body (Cinder's {@code extra_specs} schema). */
-  private static final Pattern CREATE_KEY = Pattern.compile("[a-zA-Z0-9\\-_:. /]{1,255}");
+  static final Pattern CREATE_KEY = Pattern.compile("[a-zA-Z0-9\\-_:. /]{1,255}");
   /** Extra spec keys in the extra specs API, where Cinder allows no spaces or slashes. */
-  private static final Pattern SPEC_KEY = Pattern.compile("[a-zA-Z0-9\\-_:.]{1,255}");
+  static final Pattern SPEC_KEY = Pattern.compile("[a-zA-Z0-9\\-_:.]{1,255}");
   /** What Cinder's schema takes for a boolean: JSON true/false or one of these strings. */
   private static final Set<String> TRUE_WORDS =
       Set.of("True", "TRUE", "true", "1", "ON", "On", "on", "YES", "Yes", "yes", "y", "t");
@@ -269,7 +269,7 @@ final class TypesApi {
   }
 
   /** An extra specs object: keys matching {@code keys}, string values of at most 255 characters. */
-  private static Map<String, String> specs(JsonInput in, String field, JsonNode node, Pattern keys) {
+  static Map<String, String> specs(JsonInput in, String field, JsonNode node, Pattern keys) {
     if (!node.isObject()) {
       throw field.isEmpty()
           ? ApiError.badRequest("SchemaValidationError", "Invalid input: expected a JSON object.")
@@ -300,7 +300,7 @@ final class TypesApi {
     return specs;
   }
 
-  private static String description(JsonInput in) {
+  static String description(JsonInput in) {
     String description = in.optionalString("description").orElse(null);
     if (description != null && description.length() > 255) {
       throw in.invalid("description", "must be at most 255 characters long");
@@ -309,7 +309,7 @@ final class TypesApi {
   }
 
   /** A boolean as Cinder's schema takes it: true/false or a word such as "True" or "no". */
-  private static Optional<Boolean> bool(JsonInput in, String field) {
+  static Optional<Boolean> bool(JsonInput in, String field) {
     if (!in.has(field) || in.isNull(field)) {
       return Optional.empty();
     }
@@ -330,7 +330,7 @@ final class TypesApi {
    * Cinder's {@code is_public} list filter, which only admins may use: absent means public types
    * only, {@code None} means all, otherwise a strict boolean.
    */
-  private static Boolean isPublicFilter(ApiRequest request) {
+  static Boolean isPublicFilter(ApiRequest request) {
     Optional<String> raw = request.query("is_public");
     if (raw.isEmpty()) {
       return Boolean.TRUE;
@@ -348,7 +348,7 @@ final class TypesApi {
    * Cinder's sort parameters: {@code sort=key[:dir],...}, or the older {@code sort_key} and
    * {@code sort_dir}; newest first when neither is given.
    */
-  private static List<VolumeTypeSort> sorts(ApiRequest request) {
+  static List<VolumeTypeSort> sorts(ApiRequest request) {
     Optional<String> sort = request.query("sort");
     Optional<String> sortKey = request.query("sort_key");
     Optional<String> sortDir = request.query("sort_dir");
@@ -392,7 +392,7 @@ final class TypesApi {
     };
   }
 
-  private static int offset(ApiRequest request) {
+  static int offset(ApiRequest request) {
     Optional<String> raw = request.query("offset");
     if (raw.isEmpty()) {
       return 0;
