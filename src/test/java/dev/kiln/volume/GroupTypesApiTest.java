@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.TempestSchemas;
 import dev.kiln.testing.Tenant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,5 +100,23 @@ class GroupTypesApiTest {
     Api old = operator.api().withHeader("OpenStack-API-Version", "volume 3.10");
     assertThat(old.get(base + "/group_types").status()).isEqualTo(404);
     assertThat(admin.get(base + "/group_types/default").status()).isEqualTo(404);
+  }
+
+  @Test
+  void answersMatchTempestsSchemas() {
+    TempestSchemas schemas = new TempestSchemas();
+    Api.Response made = admin.post(base + "/group_types", "{\"group_type\": {\"name\": \"gt-schema\", \"group_specs\": {\"a\": \"b\"}}}");
+    String id = made.json().at("/group_type/id").asText();
+    String specs = base + "/group_types/" + id + "/group_specs";
+    schemas.check("volume.group_types.create_group_type", made)
+        .check("volume.group_types.show_group_type", admin.get(base + "/group_types/" + id))
+        .check("volume.group_types.list_group_types", admin.get(base + "/group_types"))
+        .check("volume.group_types.update_group_type", admin.put(base + "/group_types/" + id, "{\"group_type\": {\"description\": \"x\"}}"))
+        .check("volume.group_types.create_or_update_group_type_specs", admin.post(specs, "{\"group_specs\": {\"c\": \"d\"}}"))
+        .check("volume.group_types.list_group_type_specs", admin.get(specs))
+        .check("volume.group_types.show_group_type_specs_item", admin.get(specs + "/c"))
+        .check("volume.group_types.update_group_type_specs_item", admin.put(specs + "/c", "{\"c\": \"e\"}"))
+        .check("volume.group_types.delete_group_type", admin.delete(base + "/group_types/" + id))
+        .verify();
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Race;
+import dev.kiln.testing.TempestSchemas;
 import dev.kiln.testing.Tenant;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,5 +160,25 @@ class QosSpecsApiTest {
     assertThat(refused.json().at("/forbidden/message").asText())
         .isEqualTo("Policy doesn't allow volume_extension:qos_specs_manage:get_all to be performed.");
     assertThat(member.post(memberBase + "/qos-specs", "{\"qos_specs\": {\"name\": \"mine\"}}").status()).isEqualTo(403);
+  }
+
+  @Test
+  void answersMatchTempestsSchemas() {
+    TempestSchemas schemas = new TempestSchemas();
+    Api.Response made = admin.post(base + "/qos-specs", "{\"qos_specs\": {\"name\": \"schema\", \"read_iops_sec\": \"9\"}}");
+    String id = made.json().at("/qos_specs/id").asText();
+    String type = newType("qos-schema-type");
+    schemas.check("volume.qos.show_qos", made)
+        .check("volume.qos.show_qos", admin.get(base + "/qos-specs/" + id))
+        .check("volume.qos.list_qos", admin.get(base + "/qos-specs"))
+        .check("volume.qos.set_qos_key", admin.put(base + "/qos-specs/" + id, "{\"qos_specs\": {\"iops_bytes\": \"5\"}}"))
+        .check("volume.qos.unset_qos_key", admin.put(base + "/qos-specs/" + id + "/delete_keys", "{\"keys\": [\"iops_bytes\"]}"))
+        .check("volume.qos.associate_qos", admin.get(base + "/qos-specs/" + id + "/associate?vol_type_id=" + type))
+        .check("volume.qos.show_association_qos", admin.get(base + "/qos-specs/" + id + "/associations"))
+        .check("volume.volume_types.show_volume_type", admin.get(base + "/types/" + type))
+        .check("volume.qos.disassociate_qos", admin.get(base + "/qos-specs/" + id + "/disassociate?vol_type_id=" + type))
+        .check("volume.qos.disassociate_all_qos", admin.get(base + "/qos-specs/" + id + "/disassociate_all"))
+        .check("volume.qos.delete_qos", admin.delete(base + "/qos-specs/" + id))
+        .verify();
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.TempestSchemas;
 import dev.kiln.testing.Tenant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,5 +98,14 @@ class VolumeQuotaClassesApiTest {
     assertThat(gold.get("backups").asLong()).isEqualTo(10);
     assertThat(admin.get(base + "/os-quota-class-sets/default").json().at("/quota_class_set/gigabytes").asLong())
         .isEqualTo(1000);
+  }
+
+  @Test
+  void answersMatchTempestsSchemas() {
+    new TempestSchemas()
+        .check("volume.quota_classes.show_quota_classes", admin.get(base + "/os-quota-class-sets/default"))
+        .check("volume.quota_classes.update_quota_classes",
+            admin.put(base + "/os-quota-class-sets/default", "{\"quota_class_set\": {\"backups\": 10}}"))
+        .verify();
   }
 }

@@ -7,6 +7,7 @@ import dev.kiln.testing.Api;
 import dev.kiln.testing.Await;
 import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Race;
+import dev.kiln.testing.TempestSchemas;
 import dev.kiln.testing.Tenant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -146,5 +147,31 @@ class VolumeTransfersApiTest {
     assertThat(statuses).filteredOn(s -> s == 202).hasSize(1);
     assertThat(statuses).filteredOn(s -> s != 202).containsOnly(404);
     assertThat(usage(recipient).at("/volumes/in_use").asLong()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void answersMatchTempestsSchemasAtEachMicroversion() {
+    TempestSchemas schemas = new TempestSchemas();
+    String[][] versions = {{"3.0", "volume.transfers", "os-volume-transfer"},
+        {"3.55", "volume.v3_55.transfers", "volume-transfers"}, {"3.57", "volume.v3_57.transfers", "volume-transfers"}};
+    for (String[] v : versions) {
+      Api from = donor.api().withHeader("OpenStack-API-Version", "volume " + v[0]);
+      Api to = recipient.api().withHeader("OpenStack-API-Version", "volume " + v[0]);
+      String url = donor.cinder() + "/" + v[2];
+      String volume = availableVolume(donor, 1);
+      Api.Response made = from.post(url, "{\"transfer\": {\"volume_id\": \"" + volume + "\"}}");
+      String id = made.json().at("/transfer/id").asText();
+      schemas.check(v[0] + " create", v[1] + ".create_volume_transfer", made)
+          .check(v[0] + " show", v[1] + ".show_volume_transfer", from.get(url + "/" + id))
+          .check(v[0] + " list", v[1] + ".list_volume_transfers_no_detail", from.get(url))
+          .check(v[0] + " detail", v[1] + ".list_volume_transfers_with_detail", from.get(url + "/detail"))
+          .check(v[0] + " accept", v[1] + ".accept_volume_transfer", to.post(
+              recipient.cinder() + "/" + v[2] + "/" + id + "/accept",
+              "{\"accept\": {\"auth_key\": \"" + made.json().at("/transfer/auth_key").asText() + "\"}}"));
+      String other = availableVolume(donor, 1);
+      String second = from.post(url, "{\"transfer\": {\"volume_id\": \"" + other + "\"}}").json().at("/transfer/id").asText();
+      schemas.check(v[0] + " delete", v[1] + ".delete_volume_transfer", from.delete(url + "/" + second));
+    }
+    schemas.verify();
   }
 }
