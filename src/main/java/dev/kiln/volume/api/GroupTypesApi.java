@@ -61,8 +61,8 @@ final class GroupTypesApi {
   private ApiResponse list(ApiRequest request) {
     String project = project(request);
     Actor actor = request.caller().actor();
-    List<GroupType> all = types.list(actor, TypesApi.isPublicFilter(request), TypesApi.sorts(request));
-    int offset = TypesApi.offset(request);
+    List<GroupType> all = types.list(actor, TypeInput.isPublicFilter(request), TypeInput.sorts(request));
+    int offset = TypeInput.offset(request);
     List<GroupType> rest = offset >= all.size() ? List.of() : all.subList(offset, all.size());
     PageRequest.Page<GroupType> page = PageRequest.from(request).apply(rest, GroupType::id);
     ObjectNode body = Json.object();
@@ -81,12 +81,12 @@ final class GroupTypesApi {
     JsonInput in = JsonInput.wrapped(request.body(), "group_type");
     in.allowOnly("name", "description", "group_specs", "is_public");
     String name = in.nonBlankString("name", 255);
-    String description = TypesApi.description(in);
+    String description = TypeInput.description(in);
     Map<String, String> specs =
         in.has("group_specs") && !in.isNull("group_specs")
-            ? TypesApi.specs(in, "group_specs", in.raw("group_specs"), TypesApi.CREATE_KEY)
+            ? TypeInput.specs(in, "group_specs", in.raw("group_specs"), TypeInput.CREATE_KEY)
             : Map.of();
-    boolean isPublic = TypesApi.bool(in, "is_public").orElse(true);
+    boolean isPublic = TypeInput.bool(in, "is_public").orElse(true);
     Actor actor = request.caller().actor();
     GroupType made = types.create(actor, name, description, isPublic, specs);
     return ApiResponse.status(202, Json.wrap("group_type", view(actor, made)));
@@ -112,8 +112,8 @@ final class GroupTypesApi {
     if (name != null && (name.strip().isEmpty() || name.length() > 255)) {
       throw ApiError.badRequest("Group type name can not be empty.");
     }
-    String description = TypesApi.description(in);
-    Boolean isPublic = TypesApi.bool(in, "is_public").orElse(null);
+    String description = TypeInput.description(in);
+    Boolean isPublic = TypeInput.bool(in, "is_public").orElse(null);
     if (name == null && description == null && isPublic == null) {
       throw ApiError.badRequest("Specify group type name, description or a combination thereof.");
     }
@@ -138,7 +138,7 @@ final class GroupTypesApi {
   private ApiResponse setSpecs(ApiRequest request) {
     project(request);
     JsonInput in = JsonInput.root(request.body()).allowOnly("group_specs");
-    Map<String, String> specs = TypesApi.specs(in, "group_specs", in.raw("group_specs"), TypesApi.SPEC_KEY);
+    Map<String, String> specs = TypeInput.specs(in, "group_specs", in.raw("group_specs"), TypeInput.SPEC_KEY);
     types.setSpecs(request.caller().actor(), request.pathParam("group_type_id"), specs);
     return ApiResponse.status(202, Json.wrap("group_specs", specsNode(specs)));
   }
@@ -160,7 +160,7 @@ final class GroupTypesApi {
           "SchemaValidationError",
           "Invalid input: the body must be a JSON object with exactly one group spec, {\"" + key + "\": \"value\"}.");
     }
-    Map<String, String> specs = TypesApi.specs(JsonInput.root(body), "", body, TypesApi.SPEC_KEY);
+    Map<String, String> specs = TypeInput.specs(JsonInput.root(body), "", body, TypeInput.SPEC_KEY);
     if (!specs.containsKey(key)) {
       throw ApiError.badRequest("Request body and URI mismatch");
     }
