@@ -3,6 +3,8 @@ package dev.kiln.volume;
 import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.Actor;
+import dev.kiln.common.ServiceException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +25,30 @@ public interface ImageCatalog {
   default List<ImageInfo> named(Actor actor, String name) {
     return List.of();
   }
+
+  /**
+   * Creates an image (queued, without data) in the actor's project, as Cinder asks Glance when a
+   * volume is uploaded; {@code request} holds Glance's create members. Answers the new image.
+   */
+  default ImageInfo create(Actor actor, Map<String, Object> request) {
+    throw ServiceException.invalid("ImageServiceUnavailable", "There is no Image service to upload to.");
+  }
+
+  /** Uploads an image's data, which makes it active. */
+  default void upload(Actor actor, String imageId, InputStream data, long length) {
+    throw ServiceException.invalid("ImageServiceUnavailable", "There is no Image service to upload to.");
+  }
+
+  /** Deletes an image the actor made, as Cinder cleans up after an upload that did not start. */
+  default void delete(Actor actor, String imageId) {}
+
+  /** An image's data with its length, if it has any and the actor may read it. */
+  default Optional<ImageBytes> download(Actor actor, String imageId) {
+    return Optional.empty();
+  }
+
+  /** Image data as the Image service streams it. */
+  record ImageBytes(InputStream data, long length) {}
 
   /**
    * The parts of an image a volume made from it depends on and remembers.

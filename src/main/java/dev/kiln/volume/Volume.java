@@ -70,6 +70,8 @@ public record Volume(
     public static final String DELETING = "deleting";
     public static final String EXTENDING = "extending";
     public static final String ERROR = "error";
+    /** Offered to another project by a volume transfer, until it is accepted or withdrawn. */
+    public static final String AWAITING_TRANSFER = "awaiting-transfer";
 
     private Status() {}
   }

@@ -27,6 +27,10 @@ import java.util.Map;
  * resources yet: {@code backups}, {@code backup_gigabytes}, {@code groups}, and the per-type
  * {@code volumes_<type>}, {@code gigabytes_<type>} and {@code snapshots_<type>}. A limit of -1 is
  * no limit.
+ *
+ * <p>Defaults: Cinder's built-in ones ({@link #GLOBAL_DEFAULTS}, -1 for the per-type quotas),
+ * overridden by the quota class {@code default} ({@code os-quota-class-sets/default}), which is
+ * what a project without a limit of its own has.
  */
 public final class VolumeQuotas {
   public static final String VOLUMES = "volumes";
@@ -42,6 +46,9 @@ public final class VolumeQuotas {
 
   /** Cinder's default limits (its quota_* options), in the order Cinder lists them. */
   public static final Map<String, Long> GLOBAL_DEFAULTS = globalDefaults();
+
+  /** The quota class whose limits are every project's defaults. */
+  public static final String DEFAULT_CLASS = "default";
 
   /** Members of a quota set that are not quotas; an update ignores them as Cinder does. */
   private static final List<String> NON_QUOTA_KEYS = List.of("id", "tenant_id");
@@ -76,7 +83,7 @@ public final class VolumeQuotas {
     // The row lock orders this reservation after any limit change of the project, so the limits
     // read next are the ones in force when the update below runs.
     store.lockUsage(projectId);
-    Map<String, Long> limits = globals(store.limits(projectId));
+    Map<String, Long> limits = globals(store, store.limits(projectId));
     long volumeLimit = limits.get(VOLUMES);
     long gigabyteLimit = limits.get(GIGABYTES);
     long snapshotLimit = limits.get(SNAPSHOTS);
@@ -112,7 +119,8 @@ public final class VolumeQuotas {
    * VolumeSizeExceedsLimit). Call it for new volumes and for the new size of an extended one.
    */
   public void checkVolumeSize(String projectId, long sizeGb) {
-    long limit = globals(new VolumeQuotaStore(db.sql()).limits(projectId)).get(PER_VOLUME_GIGABYTES);
+    VolumeQuotaStore store = new VolumeQuotaStore(db.sql());
+    long limit = globals(store, store.limits(projectId)).get(PER_VOLUME_GIGABYTES);
     if (limit >= 0 && sizeGb > limit) {
       throw new ServiceException(ServiceException.Kind.OVER_LIMIT, "OverQuota",
           "VolumeSizeExceedsLimit: Requested volume size " + sizeGb + "G is larger than maximum allowed limit "
@@ -125,23 +133,77 @@ public final class VolumeQuotas {
   /** The project's limits, every quota with its value or the default. */
   public Map<String, Long> limits(Actor actor, String projectId) {
     authorizeShow(actor, projectId);
-    return effective(new VolumeQuotaStore(db.sql()).limits(projectId));
+    Sql sql = db.sql();
+    return effective(sql, new VolumeQuotaStore(sql).limits(projectId));
   }
 
   /** The project's limits with what it uses of each; Kiln reserves nothing ahead, so 0 reserved. */
   public Map<String, Quota> usage(Actor actor, String projectId) {
     authorizeShow(actor, projectId);
-    VolumeQuotaStore store = new VolumeQuotaStore(db.sql());
+    Sql sql = db.sql();
+    VolumeQuotaStore store = new VolumeQuotaStore(sql);
     Usage used = store.usage(projectId).orElse(Usage.NONE);
     Map<String, Quota> out = new LinkedHashMap<>();
-    effective(store.limits(projectId)).forEach((resource, limit) -> out.put(resource, new Quota(limit, inUse(used, resource), 0)));
+    effective(sql, store.limits(projectId))
+        .forEach((resource, limit) -> out.put(resource, new Quota(limit, inUse(used, resource), 0)));
     return out;
   }
 
   /** The limits a project has when none were set for it. */
   public Map<String, Long> defaults(Actor actor, String projectId) {
     authorizeShow(actor, projectId);
-    return effective(Map.of());
+    return effective(db.sql(), Map.of());
+  }
+
+  /**
+   * A quota class's limits (admins only): those set for it over the defaults, as Cinder's
+   * {@code get_class_quotas} answers.
+   */
+  public Map<String, Long> classLimits(Actor actor, String className) {
+    if (!actor.admin()) {
+      throw VolumeTypes.policy("volume_extension:quota_classes");
+    }
+    Sql sql = db.sql();
+    return effective(sql, new VolumeQuotaStore(sql).classLimits(className));
+  }
+
+  /**
+   * Sets limits of a quota class (admins only) and answers all of them. As in Cinder, names that
+   * are not quotas are ignored; every value must be a whole number from -1 to {@link #MAX_LIMIT}
+   * (checked before anything is written; null stands for a value that is not a whole number). Changing the class {@code default} changes the limits
+   * of every project that has not set its own.
+   */
+  public Map<String, Long> updateClass(Actor actor, String className, Map<String, Long> changes) {
+    if (!actor.admin()) {
+      throw VolumeTypes.policy("volume_extension:quota_classes:update");
+    }
+    if (className.isEmpty() || className.length() > 255) {
+      throw invalidInput("quota_class_name has a minimum character requirement of 1 and a maximum of 255.");
+    }
+    return db.inTransaction(
+        sql -> {
+          VolumeQuotaStore store = new VolumeQuotaStore(sql);
+          Map<String, Long> known = effectiveWithTypes(Map.of(), Map.of(), new VolumeTypeStore(sql).names());
+          Map<String, Long> accepted = new LinkedHashMap<>();
+          changes.forEach(
+              (key, value) -> {
+                if (known.containsKey(key)) {
+                  if (value == null) {
+                    throw ServiceException.invalid("HTTPBadRequest", key + " must be an integer");
+                  }
+                  if (value < -1) {
+                    throw ServiceException.invalid("HTTPBadRequest", key + " must be >= -1");
+                  }
+                  if (value > MAX_LIMIT) {
+                    throw ServiceException.invalid("HTTPBadRequest", key + " must be <= " + MAX_LIMIT);
+                  }
+                  accepted.put(key, value);
+                }
+              });
+          store.lockClass(className);
+          accepted.forEach((key, value) -> store.putClassLimit(className, key, value));
+          return effective(sql, store.classLimits(className));
+        });
   }
 
   /**
@@ -159,7 +221,7 @@ public final class VolumeQuotas {
     return db.inTransaction(
         sql -> {
           VolumeQuotaStore store = new VolumeQuotaStore(sql);
-          Map<String, Long> known = effectiveWithTypes(Map.of(), new VolumeTypeStore(sql).names());
+          Map<String, Long> known = effectiveWithTypes(Map.of(), Map.of(), new VolumeTypeStore(sql).names());
           List<String> bad = new ArrayList<>();
           for (Map.Entry<String, Long> change : changes.entrySet()) {
             String key = change.getKey();
@@ -192,7 +254,7 @@ public final class VolumeQuotas {
                   store.putLimit(projectId, key, value);
                 }
               });
-          return effectiveWithTypes(store.limits(projectId), new VolumeTypeStore(sql).names());
+          return effective(sql, store.limits(projectId));
         });
   }
 
@@ -217,34 +279,37 @@ public final class VolumeQuotas {
     }
   }
 
-  private Map<String, Long> effective(Map<String, Long> set) {
-    return effectiveWithTypes(set, new VolumeTypeStore(db.sql()).names());
+  /** Every quota with its value in {@code set}, else the default class's, else the built-in one. */
+  private static Map<String, Long> effective(Sql sql, Map<String, Long> set) {
+    return effectiveWithTypes(set, new VolumeQuotaStore(sql).classLimits(DEFAULT_CLASS), new VolumeTypeStore(sql).names());
   }
 
   /** The global quotas only, each with its set value or else its default. */
-  private static Map<String, Long> globals(Map<String, Long> set) {
-    return Quotas.overlay(GLOBAL_DEFAULTS, set);
+  private static Map<String, Long> globals(VolumeQuotaStore store, Map<String, Long> set) {
+    return Quotas.overlay(Quotas.overlay(GLOBAL_DEFAULTS, store.classLimits(DEFAULT_CLASS)), set);
   }
 
   /**
    * Every quota Cinder knows, in Cinder's order: the global ones, then three per volume type, then
-   * groups; each with its set value or else its default (-1 for the per-type ones).
+   * groups; each with its set value, else its value in {@code defaults} (the default class), else
+   * the built-in default (-1 for the per-type ones).
    */
-  private static Map<String, Long> effectiveWithTypes(Map<String, Long> set, List<String> typeNames) {
+  private static Map<String, Long> effectiveWithTypes(
+      Map<String, Long> set, Map<String, Long> defaults, List<String> typeNames) {
     Map<String, Long> out = new LinkedHashMap<>();
     GLOBAL_DEFAULTS.forEach(
         (resource, fallback) -> {
           if (!resource.equals(GROUPS)) {
-            out.put(resource, set.getOrDefault(resource, fallback));
+            out.put(resource, set.getOrDefault(resource, defaults.getOrDefault(resource, fallback)));
           }
         });
     for (String type : typeNames) {
       for (String part : VolumeTypes.PER_TYPE_QUOTAS) {
         String resource = part + "_" + type;
-        out.put(resource, set.getOrDefault(resource, -1L));
+        out.put(resource, set.getOrDefault(resource, defaults.getOrDefault(resource, -1L)));
       }
     }
-    out.put(GROUPS, set.getOrDefault(GROUPS, GLOBAL_DEFAULTS.get(GROUPS)));
+    out.put(GROUPS, set.getOrDefault(GROUPS, defaults.getOrDefault(GROUPS, GLOBAL_DEFAULTS.get(GROUPS))));
     return out;
   }
 

@@ -21,7 +21,11 @@ public record VolumeService(
     Attachments attachments,
     VolumeProperties properties,
     VolumeServices services,
-    VolumeTypeAccess typeAccess) {
+    VolumeTypeAccess typeAccess,
+    QosSpecs qos,
+    VolumeTransfers transfers,
+    VolumeUploads uploads,
+    GroupTypes groupTypes) {
 
   public VolumeService {
     requireNonNull(types, "types is null");
@@ -32,6 +36,10 @@ public record VolumeService(
     requireNonNull(properties, "properties is null");
     requireNonNull(services, "services is null");
     requireNonNull(typeAccess, "typeAccess is null");
+    requireNonNull(qos, "qos is null");
+    requireNonNull(transfers, "transfers is null");
+    requireNonNull(uploads, "uploads is null");
+    requireNonNull(groupTypes, "groupTypes is null");
   }
 
   /**
@@ -51,6 +59,10 @@ public record VolumeService(
         new Attachments(db, clock, ids, backend),
         new VolumeProperties(db, clock, types),
         new VolumeServices(db, clock),
-        new VolumeTypeAccess(db, types));
+        new VolumeTypeAccess(db, types),
+        new QosSpecs(db, clock, ids),
+        new VolumeTransfers(db, clock, ids, quotas),
+        new VolumeUploads(db, clock, tasks, images),
+        new GroupTypes(db, clock, ids));
   }
 }

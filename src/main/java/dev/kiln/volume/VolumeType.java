@@ -13,9 +13,11 @@ import java.util.Set;
  *
  * @param description free text, or null when none was given
  * @param extraSpecs the extra specs, in key order
+ * @param qosSpecsId the QoS specs associated with the type, or null
  */
 public record VolumeType(
-    String id, String name, String description, boolean isPublic, Map<String, String> extraSpecs) {
+    String id, String name, String description, boolean isPublic, Map<String, String> extraSpecs,
+    String qosSpecsId) {
 
   /** The name of the type Cinder creates itself and uses when a volume names none. */
   public static final String DEFAULT_NAME = "__DEFAULT__";
@@ -31,6 +33,11 @@ public record VolumeType(
     requireNonNull(id, "id is null");
     requireNonNull(name, "name is null");
     extraSpecs = Collections.unmodifiableMap(new LinkedHashMap<>(extraSpecs));
+  }
+
+  /** A type without QoS specs. */
+  public VolumeType(String id, String name, String description, boolean isPublic, Map<String, String> extraSpecs) {
+    this(id, name, description, isPublic, extraSpecs, null);
   }
 
   /**
@@ -50,7 +57,7 @@ public record VolumeType(
             visible.put(key, value);
           }
         });
-    return new VolumeType(id, name, description, isPublic, visible);
+    return new VolumeType(id, name, description, isPublic, visible, qosSpecsId);
   }
 
   /** Cinder's boolean capability syntax: {@code "<is> True"}; a bare {@code True} also counts. */

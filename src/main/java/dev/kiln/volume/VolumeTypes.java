@@ -197,7 +197,7 @@ public final class VolumeTypes {
                 quotas.renameResource(part + "_" + old.name(), part + "_" + name);
               }
             }
-            return new VolumeType(id, name, description, isPublic, old.extraSpecs());
+            return new VolumeType(id, name, description, isPublic, old.extraSpecs(), old.qosSpecsId());
           });
     } catch (StoreException e) {
       throw e.kind() == StoreException.Kind.DUPLICATE ? exists(changes.name()) : e;

@@ -1,18 +1,14 @@
 package dev.kiln.volume;
 
 import static java.util.Objects.requireNonNull;
-import static java.util.Objects.requireNonNullElse;
 
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
 import dev.kiln.store.Database;
-import dev.kiln.tasks.Task;
-import dev.kiln.tasks.TaskHandler;
 import dev.kiln.tasks.TaskRunner;
 import dev.kiln.volume.Volume.AttachStatus;
 import dev.kiln.volume.Volume.Status;
-import dev.kiln.volume.store.VolumeServiceStore;
 import dev.kiln.volume.store.VolumeStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,19 +16,16 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Cinder volumes: create (asynchronously, through the task runner), show, change, extend and
- * delete, with quotas held from the request until the volume is gone.
+ * Cinder volumes: create (asynchronously, through the task runner; {@link VolumeCreation} does
+ * it), show, change, extend, retype and delete, with quotas held from the request until the volume
+ * is gone.
  */
 public final class Volumes {
   public static final String AVAILABILITY_ZONE = "nova";
-  static final String CREATE_TASK = "volume.create";
   private static final Logger LOG = LoggerFactory.getLogger(Volumes.class);
 
   private final Database db;
@@ -41,8 +34,7 @@ public final class Volumes {
   private final VolumeTypes types;
   private final VolumeQuotas quotas;
   private final VolumeBackend backend;
-  private final TaskRunner tasks;
-  private final ImageCatalog images;
+  private final VolumeCreation creation;
   private volatile VolumeEvents volumeEvents = VolumeEvents.NONE;
 
   public Volumes(
@@ -60,16 +52,7 @@ public final class Volumes {
     this.types = requireNonNull(types, "types is null");
     this.quotas = requireNonNull(quotas, "quotas is null");
     this.backend = requireNonNull(backend, "backend is null");
-    this.tasks = requireNonNull(tasks, "tasks is null");
-    this.images = requireNonNull(images, "images is null");
-    tasks.register(
-        CREATE_TASK,
-        TaskHandler.withGiveUp(
-            this::finishCreate,
-            // The create could not even be tried (e.g. the database kept failing): say so.
-            (task, error) ->
-                new VolumeStore(db.sql())
-                    .transition(volumeIdOf(task), List.of(Status.CREATING), Status.ERROR, AttachStatus.DETACHED, now())));
+    this.creation = new VolumeCreation(db, clock, types, quotas, backend, tasks, images);
   }
 
   /** Plugs in Compute's receiver of volume events; Compute is wired after Block Storage. */
@@ -94,7 +77,7 @@ public final class Volumes {
       String imageId) {}
 
   public Volume create(Actor actor, Spec spec) {
-    return create(actor, spec, ids.uuid());
+    return creation.create(actor, spec, ids.uuid());
   }
 
   /**
@@ -103,139 +86,7 @@ public final class Volumes {
    * the first attempt made (a second insert of the id is refused by the primary key).
    */
   public Volume create(Actor actor, Spec spec, String id) {
-    requireNonNull(id, "id is null");
-    if (actor.projectId() == null) {
-      throw VolumeErrors.invalidInput("a project-scoped token is needed to create a volume.");
-    }
-    long sources = Stream.of(spec.snapshotId(), spec.sourceVolid(), spec.imageId()).filter(Objects::nonNull).count();
-    if (sources > 1) {
-      throw VolumeErrors.invalidInput("May specify only one of snapshot, imageRef, source_volume, backup");
-    }
-    VolumeStore reader = new VolumeStore(db.sql());
-    Integer sourceSize = null;
-    String sourceType = null;
-    // A copy of a volume is bootable, and remembers its image, as its origin did.
-    Volume origin = null;
-    if (spec.snapshotId() != null) {
-      Snapshot snapshot = reader.findSnapshot(spec.snapshotId())
-          .filter(s -> actor.owns(s.projectId()))
-          .orElseThrow(() -> VolumeErrors.snapshotNotFound(spec.snapshotId()));
-      if (!snapshot.status().equals(Status.AVAILABLE)) {
-        throw ServiceException.invalid(
-            "InvalidSnapshot", "Invalid snapshot: Originating snapshot status must be one of 'available' values");
-      }
-      sourceSize = snapshot.size();
-      origin = reader.findVolume(snapshot.volumeId()).orElse(null);
-      sourceType = origin == null ? null : origin.volumeTypeId();
-    }
-    if (spec.sourceVolid() != null) {
-      Volume source = visible(actor, spec.sourceVolid());
-      if (!List.of(Status.AVAILABLE, Status.IN_USE).contains(source.status())) {
-        throw VolumeErrors.invalidVolume("Source volume status must be available or in-use, it is " + source.status() + ".");
-      }
-      sourceSize = source.size();
-      sourceType = source.volumeTypeId();
-      origin = source;
-    }
-    ImageCatalog.ImageInfo image = spec.imageId() == null ? null : image(actor, spec.imageId());
-    int size = spec.size() != null ? spec.size() : requireNonNullElse(sourceSize, 0);
-    if (size < 1) {
-      throw VolumeErrors.invalidInput(
-          "'size' must be an integer and greater than 0 (got " + (spec.size() == null ? "none" : size) + ").");
-    }
-    if (sourceSize != null && size < sourceSize) {
-      throw VolumeErrors.invalidInput(
-          "Volume size '" + size + "'GB cannot be smaller than the source's size '" + sourceSize + "'GB.");
-    }
-    if (image != null) {
-      VolumeImages.checkFits(image, size);
-    }
-    quotas.checkVolumeSize(actor.projectId(), size);
-    String zone = requireNonNullElse(spec.availabilityZone(), AVAILABILITY_ZONE);
-    if (!zone.equals(AVAILABILITY_ZONE)) {
-      throw ServiceException.invalid(
-          "InvalidAvailabilityZone", "Availability zone '" + zone + "' is invalid; Kiln has '" + AVAILABILITY_ZONE + "'.");
-    }
-    // Cinder takes the type the request names, else the one the image asks for in its
-    // cinder_img_volume_type property, else the source's, else the default.
-    String imageType = image == null ? null : image.properties().get(VolumeImages.VOLUME_TYPE_PROPERTY);
-    VolumeType type =
-        spec.volumeType() != null
-            ? types.resolve(actor, spec.volumeType())
-            : imageType != null
-                ? types.resolve(actor, imageType)
-                : sourceType != null ? types.find(sourceType).orElse(types.defaultType()) : types.defaultType();
-    boolean multiattach = type.multiattach() || Boolean.TRUE.equals(spec.multiattach());
-    Instant now = now();
-    Volume volume =
-        new Volume(
-            id, actor.projectId(), actor.userId(), spec.name(), spec.description(), size, Status.CREATING,
-            AttachStatus.DETACHED, type.id(), zone, multiattach, image != null || (origin != null && origin.bootable()),
-            spec.sourceVolid(), spec.snapshotId(), requireNonNullElse(spec.metadata(), Map.of()), List.of(), now, now,
-            image != null ? VolumeImages.metadataOf(image) : origin != null ? origin.imageMetadata() : Map.of(),
-            Map.of());
-    db.inTransaction(
-        sql -> {
-          quotas.reserve(sql, actor.projectId(), 1, size, 0);
-          new VolumeStore(sql).insertVolume(volume);
-          return tasks.submit(sql, CREATE_TASK, "{\"volume_id\": \"" + volume.id() + "\"}", now, 3);
-        });
-    tasks.wake();
-    return volume;
-  }
-
-  /**
-   * The image a volume is to be made from, as Cinder finds it: by id, else by name (one match
-   * only); any other reference is invalid input.
-   */
-  private ImageCatalog.ImageInfo image(Actor actor, String ref) {
-    Optional<ImageCatalog.ImageInfo> byId = images.find(actor, ref);
-    if (byId.isPresent()) {
-      return byId.get();
-    }
-    List<ImageCatalog.ImageInfo> byName = images.named(actor, ref);
-    if (byName.size() > 1) {
-      throw ServiceException.conflict(
-          "Conflict", "Multiple matches found for '" + ref + "', use an ID to be more specific.");
-    }
-    if (byName.isEmpty()) {
-      throw VolumeErrors.invalidInput("Invalid image identifier or unable to access requested image.");
-    }
-    return byName.getFirst();
-  }
-
-  /** Runs the backend's create; the volume ends {@code available}, or {@code error} if it failed. */
-  private String finishCreate(Task task) {
-    String id = volumeIdOf(task);
-    Volume volume = new VolumeStore(db.sql()).findVolume(id).orElse(null);
-    if (volume == null || !volume.status().equals(Status.CREATING)) {
-      return null; // deleted meanwhile, or an earlier attempt finished
-    }
-    String outcome = Status.AVAILABLE;
-    if (backendDisabled()) {
-      // Cinder's scheduler finds no valid backend while the only one is disabled.
-      LOG.warn("Volume {} failed to create: no valid backend (cinder-volume is disabled)", id);
-      outcome = Status.ERROR;
-    } else {
-      try {
-        backend.create(volume);
-      } catch (RuntimeException e) {
-        LOG.warn("Volume {} failed to create: {}", id, e.getMessage());
-        outcome = Status.ERROR;
-      }
-    }
-    new VolumeStore(db.sql()).transition(id, List.of(Status.CREATING), outcome, AttachStatus.DETACHED, now());
-    return null;
-  }
-
-  private boolean backendDisabled() {
-    return new VolumeServiceStore(db.sql()).all().stream()
-        .filter(s -> s.binary().equals(VolumeServices.VOLUME))
-        .allMatch(VolumeServices.Service::disabled);
-  }
-
-  private static String volumeIdOf(Task task) {
-    return task.payload().replaceAll(".*\"volume_id\": \"([^\"]+)\".*", "$1");
+    return creation.create(actor, spec, id);
   }
 
   public Volume visible(Actor actor, String id) {

@@ -21,10 +21,13 @@ import java.util.Optional;
 
 /**
  * {@code /v3/{project_id}/os-quota-sets/{target_project_id}}: a project's Block Storage quotas.
- * Members see their own project's; only admins see other projects' and change any.
+ * Members see their own project's; only admins see other projects' and change any. {@code
+ * /v3/{project_id}/os-quota-class-sets/{class}}: quota classes (admins), whose class {@code
+ * default} holds every project's defaults.
  */
 final class QuotasApi {
   private static final String QUOTA_SET = "/v3/{project_id}/os-quota-sets/{target_project_id}";
+  private static final String QUOTA_CLASS_SET = "/v3/{project_id}/os-quota-class-sets/{quota_class_name}";
 
   private final VolumeQuotas quotas;
 
@@ -37,7 +40,43 @@ final class QuotasApi {
         .get(QUOTA_SET + "/defaults", Access.AUTHENTICATED, this::defaults)
         .get(QUOTA_SET, Access.AUTHENTICATED, this::show)
         .put(QUOTA_SET, Access.AUTHENTICATED, this::update)
-        .delete(QUOTA_SET, Access.AUTHENTICATED, this::reset);
+        .delete(QUOTA_SET, Access.AUTHENTICATED, this::reset)
+        .get(QUOTA_CLASS_SET, Access.AUTHENTICATED, this::showClass)
+        .put(QUOTA_CLASS_SET, Access.AUTHENTICATED, this::updateClass);
+  }
+
+  private ApiResponse showClass(ApiRequest request) {
+    CinderProject.of(request);
+    String className = request.pathParam("quota_class_name");
+    ObjectNode set = Json.object();
+    quotas.classLimits(request.caller().actor(), className).forEach(set::put);
+    set.put("id", className);
+    return ApiResponse.ok(Json.wrap("quota_class_set", set));
+  }
+
+  /**
+   * Cinder answers a class update with the class's limits and no {@code id}; members that are not
+   * quotas are ignored whatever they hold, so a value that is no whole number is only refused
+   * (by the service) for a quota.
+   */
+  private ApiResponse updateClass(ApiRequest request) {
+    CinderProject.of(request);
+    JsonInput.wrapped(request.body(), "quota_class_set");
+    Map<String, Long> changes = new LinkedHashMap<>();
+    Iterator<Map.Entry<String, JsonNode>> fields = request.body().get("quota_class_set").fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> field = fields.next();
+      Long value;
+      try {
+        value = integer(field.getKey(), field.getValue());
+      } catch (ApiError e) {
+        value = null;
+      }
+      changes.put(field.getKey(), value);
+    }
+    ObjectNode set = Json.object();
+    quotas.updateClass(request.caller().actor(), request.pathParam("quota_class_name"), changes).forEach(set::put);
+    return ApiResponse.ok(Json.wrap("quota_class_set", set));
   }
 
   private ApiResponse show(ApiRequest request) {

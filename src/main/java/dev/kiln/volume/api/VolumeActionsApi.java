@@ -138,6 +138,9 @@ final class VolumeActionsApi {
         service.volumes().resetStatus(
             id, in.optionalString("status").orElse(null), in.optionalString("attach_status").orElse(null));
       }
+      case "os-volume_upload_image" -> {
+        return ApiResponse.accepted(UploadView.started(request, body.object(action), service, actor, id));
+      }
       default -> throw ApiError.badRequest("There is no such action: " + action);
     }
     return ApiResponse.accepted(null);

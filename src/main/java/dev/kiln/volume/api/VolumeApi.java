@@ -18,8 +18,8 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 
 /**
- * Cinder v3 at {@code /volume}: volumes, types, snapshots, quotas, attachments and the volume
- * actions, under {@code /v3/{project_id}}.
+ * Cinder v3 at {@code /volume}: volumes, types, group types, QoS specs, snapshots, transfers, quotas, attachments and the
+ * volume actions, under {@code /v3/{project_id}}.
  */
 public final class VolumeApi implements HttpService {
   public static final String PREFIX = "/volume";
@@ -48,6 +48,9 @@ public final class VolumeApi implements HttpService {
     new AttachmentsApi(service).register(routes);
     new TypesApi(service.types(), service.typeAccess()).register(routes);
     new EncryptionApi(service.types().encryption()).register(routes);
+    new QosSpecsApi(service.qos()).register(routes);
+    new TransfersApi(service.transfers()).register(routes);
+    new GroupTypesApi(service.groupTypes()).register(routes);
     new QuotasApi(service.quotas()).register(routes);
     new LimitsApi(service.quotas()).register(routes);
     new ServicesApi(service.services()).register(routes);

@@ -21,12 +21,18 @@ public final class VolumeQuotaStore {
   /** Limits per project in volume_quota; the lock is the project's usage row ({@link #lockUsage}). */
   private static final QuotaTables TABLES = QuotaTables.limitsOnly("volume_quota", "project_id");
 
+  /** Limits per quota class, with a lock row per class for its changes. */
+  private static final QuotaTables CLASS_TABLES =
+      new QuotaTables("volume_quota_class", "class_name", "volume_quota_class_lock", "class_name");
+
   private final Sql sql;
   private final QuotaStore limits;
+  private final QuotaStore classes;
 
   public VolumeQuotaStore(Sql sql) {
     this.sql = requireNonNull(sql, "sql is null");
     this.limits = new QuotaStore(sql, TABLES);
+    this.classes = new QuotaStore(sql, CLASS_TABLES);
   }
 
   // Limits
@@ -49,14 +55,33 @@ public final class VolumeQuotaStore {
     return limits.deleteLimits(projectId);
   }
 
-  /** Follows a volume type's rename in every project's per-type limits. */
+  /** Follows a volume type's rename in every project's and every class's per-type limits. */
   public int renameResource(String from, String to) {
-    return sql.update("UPDATE volume_quota SET resource = ? WHERE resource = ?", to, from);
+    return sql.update("UPDATE volume_quota SET resource = ? WHERE resource = ?", to, from)
+        + sql.update("UPDATE volume_quota_class SET resource = ? WHERE resource = ?", to, from);
   }
 
-  /** Forgets a resource in every project, for a deleted volume type's per-type limits. */
+  /** Forgets a resource in every project and class, for a deleted volume type's per-type limits. */
   public int deleteResource(String resource) {
-    return sql.update("DELETE FROM volume_quota WHERE resource = ?", resource);
+    return sql.update("DELETE FROM volume_quota WHERE resource = ?", resource)
+        + sql.update("DELETE FROM volume_quota_class WHERE resource = ?", resource);
+  }
+
+  // Quota classes
+
+  /** The limits set for a quota class, by resource. */
+  public Map<String, Long> classLimits(String className) {
+    return classes.limits(className);
+  }
+
+  /** Locks the class until the transaction ends, so changes to one class take turns. */
+  public void lockClass(String className) {
+    classes.lock(className);
+  }
+
+  /** Sets one limit of a class; the caller holds {@link #lockClass}. */
+  public void putClassLimit(String className, String resource, long limit) {
+    classes.putLimit(className, resource, limit);
   }
 
   // Usage

@@ -18,7 +18,7 @@ import java.util.Optional;
  * round trip and the caller decides the transaction.
  */
 public final class VolumeTypeStore {
-  private static final String TYPE_COLUMNS = "id, name, description, is_public";
+  private static final String TYPE_COLUMNS = "id, name, description, is_public, qos_specs_id";
 
   private final Sql sql;
 
@@ -29,7 +29,7 @@ public final class VolumeTypeStore {
   /** Inserts a type with its extra specs; a taken name is a duplicate key. */
   public void insert(VolumeType type, Instant createdAt) {
     sql.update(
-        "INSERT INTO volume_type (" + TYPE_COLUMNS + ", created_at, updated_at) VALUES (?, ?, ?, ?, ?, NULL)",
+        "INSERT INTO volume_type (id, name, description, is_public, created_at, updated_at) VALUES (?, ?, ?, ?, ?, NULL)",
         type.id(), type.name(), type.description(), type.isPublic(), createdAt);
     type.extraSpecs().forEach((key, value) -> insertExtraSpec(type.id(), key, value));
   }
@@ -42,7 +42,7 @@ public final class VolumeTypeStore {
   public Optional<VolumeType> find(String id) {
     List<Object[]> rows =
         sql.query(
-            "SELECT t.id, t.name, t.description, t.is_public, s.spec_key, s.spec_value FROM volume_type t"
+            "SELECT t.id, t.name, t.description, t.is_public, t.qos_specs_id, s.spec_key, s.spec_value FROM volume_type t"
                 + " LEFT JOIN volume_type_extra_spec s ON s.volume_type_id = t.id WHERE t.id = ? ORDER BY s.spec_key",
             row -> new Object[] {bare(row), row.getString("spec_key"), row.getString("spec_value")},
             id);
@@ -56,7 +56,7 @@ public final class VolumeTypeStore {
         specs.put((String) row[1], (String) row[2]);
       }
     }
-    return Optional.of(new VolumeType(bare.id(), bare.name(), bare.description(), bare.isPublic(), specs));
+    return Optional.of(new VolumeType(bare.id(), bare.name(), bare.description(), bare.isPublic(), specs, bare.qosSpecsId()));
   }
 
   public Optional<VolumeType> findByName(String name) {
@@ -101,7 +101,7 @@ public final class VolumeTypeStore {
         });
     List<VolumeType> out = new ArrayList<>(bare.size());
     for (VolumeType t : bare) {
-      out.add(new VolumeType(t.id(), t.name(), t.description(), t.isPublic(), specs.getOrDefault(t.id(), Map.of())));
+      out.add(new VolumeType(t.id(), t.name(), t.description(), t.isPublic(), specs.getOrDefault(t.id(), Map.of()), t.qosSpecsId()));
     }
     return out;
   }
@@ -198,11 +198,12 @@ public final class VolumeTypeStore {
   }
 
   private VolumeType withExtraSpecs(VolumeType bare) {
-    return new VolumeType(bare.id(), bare.name(), bare.description(), bare.isPublic(), extraSpecs(bare.id()));
+    return new VolumeType(bare.id(), bare.name(), bare.description(), bare.isPublic(), extraSpecs(bare.id()), bare.qosSpecsId());
   }
 
   private static VolumeType bare(Sql.Row row) throws SQLException {
     return new VolumeType(
-        row.getString("id"), row.getString("name"), row.getString("description"), row.getBoolean("is_public"), Map.of());
+        row.getString("id"), row.getString("name"), row.getString("description"), row.getBoolean("is_public"), Map.of(),
+        row.getString("qos_specs_id"));
   }
 }
