@@ -56,6 +56,16 @@ public final class Directory {
     return new ProjectTags(db, this);
   }
 
+  /** The catalog admins change (regions, services, endpoints), on this directory's database. */
+  public Catalog catalog() {
+    return new Catalog(db, ids);
+  }
+
+  /** OS-EP-FILTER endpoint groups, on this directory's database. */
+  public EndpointGroups endpointGroups() {
+    return new EndpointGroups(db, ids);
+  }
+
   // Domains
 
   public Domain createDomain(String name, String description, boolean enabled) {

@@ -64,7 +64,8 @@ public final class IdentityApi implements HttpService {
     new GrantsApi(directory, groups).register(routes);
     new ApplicationCredentialsApi(appCredentials, tokens).register(routes);
     new CredentialsApi(credentials).register(routes);
-    new CatalogApi().register(routes);
+    new CatalogApi(directory.catalog()).register(routes);
+    new EndpointGroupsApi(directory.endpointGroups()).register(routes);
     routes.unmatchedIsNotFound();
   }
 
