@@ -34,12 +34,14 @@ CREATE TABLE identity_endpoint (
 CREATE INDEX identity_endpoint_service ON identity_endpoint (service_id);
 CREATE INDEX identity_endpoint_region ON identity_endpoint (region_id);
 
--- OS-EP-FILTER endpoint groups: a name and the filters (JSON object) that pick endpoints.
+-- OS-EP-FILTER endpoint groups: a name and the filters that pick endpoints (null: no filter).
 CREATE TABLE identity_endpoint_group (
-  id          VARCHAR(64) PRIMARY KEY,
-  name        VARCHAR(255) NOT NULL,
-  description TEXT NOT NULL DEFAULT '',
-  filters     TEXT NOT NULL
+  id                VARCHAR(64) PRIMARY KEY,
+  name              VARCHAR(255) NOT NULL,
+  description       TEXT NOT NULL DEFAULT '',
+  filter_interface  VARCHAR(8),
+  filter_service_id VARCHAR(255),
+  filter_region_id  VARCHAR(255)
 );
 
 -- /v3/policies: opaque policy documents Keystone keeps for other services (blob of a MIME type).

@@ -157,7 +157,7 @@ final class IdentityViews {
     ObjectNode n = Json.object();
     n.put("id", r.id());
     n.put("name", r.name());
-    n.putNull("domain_id");
+    n.put("domain_id", r.domainId());
     n.put("description", r.description());
     n.putObject("options");
     n.set("links", self("/roles/" + r.id()));

@@ -2,15 +2,13 @@ package dev.kiln.identity.store;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.identity.CatalogEndpoint;
 import dev.kiln.identity.CatalogService;
 import dev.kiln.identity.EndpointGroup;
 import dev.kiln.identity.ListFilter;
 import dev.kiln.identity.Region;
 import dev.kiln.store.Sql;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +19,8 @@ import java.util.Optional;
  * leave identity's revision alone.
  */
 public final class CatalogStore {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String GROUP_COLUMNS =
+      "id, name, description, filter_interface, filter_service_id, filter_region_id";
   private static final String ENDPOINT_COLUMNS = "id, service_id, interface, region_id, url, enabled, extra";
 
   private final Sql sql;
@@ -142,27 +141,31 @@ public final class CatalogStore {
 
   public void insertEndpointGroup(EndpointGroup g) {
     sql.update(
-        "INSERT INTO identity_endpoint_group (id, name, description, filters) VALUES (?, ?, ?, ?)",
-        g.id(), g.name(), g.description(), write(g.filters()));
+        "INSERT INTO identity_endpoint_group (id, name, description, filter_interface, filter_service_id,"
+            + " filter_region_id) VALUES (?, ?, ?, ?, ?, ?)",
+        g.id(), g.name(), g.description(), g.filters().get("interface"), g.filters().get("service_id"),
+        g.filters().get("region_id"));
   }
 
   public Optional<EndpointGroup> findEndpointGroup(String id) {
     return sql.queryOne(
-        "SELECT id, name, description, filters FROM identity_endpoint_group WHERE id = ?",
+        "SELECT " + GROUP_COLUMNS + " FROM identity_endpoint_group WHERE id = ?",
         CatalogStore::endpointGroup,
         id);
   }
 
   public List<EndpointGroup> listEndpointGroups() {
     return sql.query(
-        "SELECT id, name, description, filters FROM identity_endpoint_group ORDER BY name, id",
+        "SELECT " + GROUP_COLUMNS + " FROM identity_endpoint_group ORDER BY name, id",
         CatalogStore::endpointGroup);
   }
 
   public int updateEndpointGroup(EndpointGroup g) {
     return sql.update(
-        "UPDATE identity_endpoint_group SET name = ?, description = ?, filters = ? WHERE id = ?",
-        g.name(), g.description(), write(g.filters()), g.id());
+        "UPDATE identity_endpoint_group SET name = ?, description = ?, filter_interface = ?, filter_service_id = ?,"
+            + " filter_region_id = ? WHERE id = ?",
+        g.name(), g.description(), g.filters().get("interface"), g.filters().get("service_id"),
+        g.filters().get("region_id"), g.id());
   }
 
   public int deleteEndpointGroup(String id) {
@@ -188,22 +191,13 @@ public final class CatalogStore {
   }
 
   private static EndpointGroup endpointGroup(Sql.Row r) throws java.sql.SQLException {
-    return new EndpointGroup(r.getString("id"), r.getString("name"), r.getString("description"), read(r.getString("filters")));
-  }
-
-  private static String write(Map<String, String> filters) {
-    try {
-      return JSON.writeValueAsString(filters);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a map of strings is always JSON", e);
+    Map<String, String> filters = new LinkedHashMap<>();
+    for (String key : new String[] {"interface", "service_id", "region_id"}) {
+      String value = r.getString("filter_" + key);
+      if (value != null) {
+        filters.put(key, value);
+      }
     }
-  }
-
-  private static Map<String, String> read(String text) {
-    try {
-      return JSON.readValue(text, new TypeReference<Map<String, String>>() {});
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("endpoint group filters written by Kiln are unreadable: " + text, e);
-    }
+    return new EndpointGroup(r.getString("id"), r.getString("name"), r.getString("description"), filters);
   }
 }
