@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * <p>Over 400 lines because the checks of these five record kinds call each other (a grant checks
  * its user, role and target; a domain's delete reaches every record in it). What stands apart
  * lives apart: {@link Groups}, {@link ProjectTags}, {@link ApplicationCredentials}, {@link
- * UserCredentials}.
+ * UserCredentials}, {@link Catalog}, {@link InheritedGrants}, {@link RoleInferences}, {@link
+ * DomainConfigs}, {@link Policies}; this class only hands them out on its database.
  */
 public final class Directory {
   private final Database db;

@@ -2,26 +2,15 @@ package dev.kiln.identity.api;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.http.Access;
 import dev.kiln.http.ApiError;
 import dev.kiln.http.ApiRequest;
 import dev.kiln.http.ApiResponse;
 import dev.kiln.http.ApiRoutes;
-import dev.kiln.http.Caller;
-import dev.kiln.http.Json;
 import dev.kiln.identity.Directory;
-import dev.kiln.identity.Group;
 import dev.kiln.identity.Groups;
-import dev.kiln.identity.GroupGrant;
-import dev.kiln.identity.Project;
-import dev.kiln.identity.User;
-import dev.kiln.identity.RoleAssignment;
 import dev.kiln.identity.RoleAssignment.Target;
 import dev.kiln.identity.RoleAssignment.TargetType;
-import dev.kiln.identity.ListFilter;
-import java.util.Locale;
 
 /**
  * Role grants: {@code /v3/{projects|domains}/{id}/{users|groups}/{actor_id}/roles[/{role_id}]}
