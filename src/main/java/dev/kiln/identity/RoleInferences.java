@@ -43,14 +43,19 @@ public final class RoleInferences {
           "InvalidImpliedRole",
           "A global role (" + prior.id() + ") cannot imply a domain-specific role (" + implied.id() + ").");
     }
-    if (priorId.equals(impliedId) || ImpliedRoles.closure(store().all(), impliedId).contains(priorId)) {
-      throw invalid(
-          "CircularRoleInference",
-          "Role " + impliedId + " already implies " + priorId + ", directly or not: this rule would make a loop.");
-    }
     db.inTransaction(
         sql -> {
-          new ImpliedRoleStore(sql).add(new Rule(priorId, impliedId));
+          ImpliedRoleStore rules = new ImpliedRoleStore(sql);
+          rules.lockRules();
+          if (priorId.equals(impliedId) || ImpliedRoles.closure(rules.all(), impliedId).contains(priorId)) {
+            throw invalid(
+                "CircularRoleInference",
+                "Role " + impliedId + " already implies " + priorId + ", directly or not: this rule would make a loop.");
+          }
+          Rule rule = new Rule(priorId, impliedId);
+          if (!rules.exists(rule)) {
+            rules.add(rule); // under the lock: no parallel insert of the same rule
+          }
           return null;
         });
     return new Role[] {prior, implied};

@@ -176,6 +176,20 @@ class RoleRulesApiTest {
   }
 
   @Test
+  void twoRulesRacingToCloseALoopLeaveOneStanding() {
+    Api admin = kiln.admin();
+    for (int round = 0; round < 5; round++) {
+      String a = role(null);
+      String b = role(null);
+      java.util.List<Integer> statuses =
+          dev.kiln.testing.Race.run(
+              2,
+              i -> admin.put("/identity/v3/roles/" + (i == 0 ? a + "/implies/" + b : b + "/implies/" + a), "").status());
+      assertThat(statuses).containsExactlyInAnyOrder(201, 400);
+    }
+  }
+
+  @Test
   void impliedRolesAreInTokensAndEffectiveAssignmentsWhileTheRuleStands() {
     Api admin = kiln.admin();
     String domainId = domain();

@@ -41,6 +41,15 @@ public final class ImpliedRoleStore {
         > 0;
   }
 
+  /**
+   * Serialises changes to the rules until the transaction ends, by locking identity's revision row
+   * (which the change moves on anyway), so that two rules added at once cannot close a loop that
+   * neither saw alone.
+   */
+  public void lockRules() {
+    sql.queryOne("SELECT revision FROM identity_revision WHERE id = 1 FOR UPDATE", r -> r.getLong("revision"));
+  }
+
   /** Every rule: a handful of rows in any cloud, read whole to follow chains in memory. */
   public List<Rule> all() {
     return sql.query(
