@@ -108,6 +108,26 @@ class CatalogApiTest {
   }
 
   @Test
+  void endpointsRacingToNameOneNewRegionAllSucceedAndMakeItOnce() {
+    Api admin = kiln.admin();
+    String s = service(unique("t"), "n");
+    String region = unique("region");
+    java.util.List<Integer> statuses =
+        dev.kiln.testing.Race.run(
+            8,
+            i ->
+                admin
+                    .post(
+                        "/identity/v3/endpoints",
+                        "{\"endpoint\": {\"service_id\": \"" + s + "\", \"interface\": \"public\", \"url\": \"http://x/" + i
+                            + "\", \"region_id\": \"" + region + "\"}}")
+                    .status());
+    assertThat(statuses).containsOnly(201);
+    assertThat(admin.get("/identity/v3/endpoints?region_id=" + region).expect(200).get("endpoints")).hasSize(8);
+    assertThat(admin.get("/identity/v3/regions").expect(200).get("regions").findValuesAsText("id")).containsOnlyOnce(region);
+  }
+
+  @Test
   void endpointEnabledMustBeABooleanNotAString() {
     Api admin = kiln.admin();
     String s = service(unique("t"), "n");
