@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * <p>Over 400 lines because the checks of these five record kinds call each other (a grant checks
  * its user, role and target; a domain's delete reaches every record in it). What stands apart
  * lives apart: {@link Groups}, {@link ProjectTags}, {@link ApplicationCredentials}, {@link
- * UserCredentials}.
+ * UserCredentials}, {@link Catalog}, {@link InheritedGrants}, {@link RoleInferences}, {@link
+ * DomainConfigs}, {@link Policies}; this class only hands them out on its database.
  */
 public final class Directory {
   private final Database db;
@@ -54,6 +55,36 @@ public final class Directory {
   /** Project tags, on this directory's database (for in-process callers such as Heat). */
   public ProjectTags projectTags() {
     return new ProjectTags(db, this);
+  }
+
+  /** The catalog admins change (regions, services, endpoints), on this directory's database. */
+  public Catalog catalog() {
+    return new Catalog(db, ids);
+  }
+
+  /** OS-EP-FILTER endpoint groups, on this directory's database. */
+  public EndpointGroups endpointGroups() {
+    return new EndpointGroups(db, ids);
+  }
+
+  /** Domain-specific configurations, on this directory's database. */
+  public DomainConfigs domainConfigs() {
+    return new DomainConfigs(db, this);
+  }
+
+  /** {@code /v3/policies} documents, on this directory's database. */
+  public Policies policies() {
+    return new Policies(db, ids);
+  }
+
+  /** OS-INHERIT grants, on this directory's database. */
+  public InheritedGrants inheritedGrants() {
+    return new InheritedGrants(db, this, groups());
+  }
+
+  /** Role inference rules, on this directory's database. */
+  public RoleInferences roleInferences() {
+    return new RoleInferences(db, this);
   }
 
   // Domains
@@ -122,6 +153,9 @@ public final class Directory {
           GroupStore groups = new GroupStore(sql);
           for (Group group : groups.list(ListFilter.none().eq("domain_id", id))) {
             groups.delete(group.id());
+          }
+          for (Role role : store.listRoles(ListFilter.none().eq("domain_id", id))) {
+            store.deleteRole(role.id()); // its grants and inference rules go with it
           }
           store.deleteDomain(id);
           return null;
@@ -409,14 +443,30 @@ public final class Directory {
 
   // Roles
 
+  /** A new record id, as Kiln makes them. */
+  public String newId() {
+    return ids.hex();
+  }
+
   public Role createRole(String name, String description) {
     return createRole(ids.hex(), name, description);
   }
 
   /** Like {@link #createRole(String, String)}, with the id given. */
   public Role createRole(String id, String name, String description) {
+    return createRole(id, name, description, null);
+  }
+
+  /**
+   * Creates a role; with {@code domainId}, a domain-specific role of that domain (which must
+   * exist: 404). Names are unique across all roles, domain-specific ones included.
+   */
+  public Role createRole(String id, String name, String description, String domainId) {
     requireNonNull(id, "id is null");
-    Role role = new Role(id, name, requireNonNullElse(description, ""));
+    if (domainId != null) {
+      domain(domainId);
+    }
+    Role role = new Role(id, name, requireNonNullElse(description, ""), domainId);
     unique(
         () -> {
           store().insertRole(role, clock.instant());
@@ -438,7 +488,8 @@ public final class Directory {
   public Role updateRole(String id, String name, String description) {
     Role old = role(id);
     Role updated =
-        new Role(id, name == null ? old.name() : name, description == null ? old.description() : description);
+        new Role(
+            id, name == null ? old.name() : name, description == null ? old.description() : description, old.domainId());
     unique(() -> store().updateRole(updated), "role", "name " + updated.name());
     return updated;
   }
@@ -522,7 +573,29 @@ public final class Directory {
   private void checkGrantParts(String userId, String roleId, Target target) {
     checkTarget(target);
     user(userId);
-    role(roleId);
+    checkRoleFits(role(roleId), target);
+  }
+
+  /**
+   * A domain-specific role may be granted only within its domain: on the domain itself or on one
+   * of its projects (Keystone's 403 DomainSpecificRoleMismatch otherwise).
+   */
+  void checkRoleFits(Role role, Target target) {
+    if (!role.domainSpecific()) {
+      return;
+    }
+    String targetDomain =
+        switch (target.type()) {
+          case DOMAIN -> target.id();
+          case PROJECT -> project(target.id()).domainId();
+          case SYSTEM -> null;
+        };
+    if (!role.domainId().equals(targetDomain)) {
+      throw forbidden(
+          "DomainSpecificRoleMismatch",
+          "Role " + role.id() + " belongs to domain " + role.domainId()
+              + " and can be granted only on that domain or its projects.");
+    }
   }
 
   /** Checks that a grant's project or domain exists (Keystone's 404 when not). */

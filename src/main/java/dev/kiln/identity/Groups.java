@@ -170,7 +170,7 @@ public final class Groups {
   private void checkGrantParts(String groupId, String roleId, Target target) {
     directory.checkTarget(target);
     group(groupId);
-    directory.role(roleId);
+    directory.checkRoleFits(directory.role(roleId), target);
   }
 
   private static RuntimeException duplicate(StoreException e, Group g) {

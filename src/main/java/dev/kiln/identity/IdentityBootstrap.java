@@ -6,6 +6,7 @@ import dev.kiln.common.IdGenerator;
 import dev.kiln.identity.RoleAssignment.Target;
 import dev.kiln.identity.RoleAssignment.TargetType;
 import dev.kiln.identity.store.IdentityStore;
+import dev.kiln.identity.store.ImpliedRoleStore;
 import dev.kiln.store.Database;
 import java.time.Clock;
 import java.time.Instant;
@@ -62,9 +63,16 @@ public final class IdentityBootstrap {
       Instant now = clock.instant();
       store.insertDomain(new Domain(Domain.DEFAULT_ID, "Default", "The default domain", true, now));
     }
+    boolean newRoles = store.findRoleByName("reader").isEmpty();
     Role admin = role(store, "admin");
-    role(store, "member");
-    role(store, "reader");
+    Role member = role(store, "member");
+    Role reader = role(store, "reader");
+    if (newRoles) {
+      // Keystone's bootstrap rules; made once, so an admin who removes one does not see it return.
+      ImpliedRoleStore rules = new ImpliedRoleStore(db.sql());
+      rules.add(new ImpliedRoleStore.Rule(admin.id(), member.id()));
+      rules.add(new ImpliedRoleStore.Rule(member.id(), reader.id()));
+    }
     Project project =
         store
             .findProjectByName(Domain.DEFAULT_ID, ADMIN_PROJECT)

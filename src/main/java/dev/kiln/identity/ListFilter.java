@@ -27,6 +27,15 @@ public final class ListFilter {
     return this;
   }
 
+  /** Keeps only rows where the column is null (Keystone's global roles have no domain). */
+  public ListFilter isNull(String column) {
+    if (!column.matches("[a-z_]+")) {
+      throw new IllegalArgumentException("bad column name " + column);
+    }
+    clauses.add(column + " IS NULL");
+    return this;
+  }
+
   public String where() {
     return clauses.isEmpty() ? "" : " WHERE " + String.join(" AND ", clauses);
   }

@@ -15,6 +15,7 @@ import dev.kiln.identity.ScopeRequest.DomainRequest;
 import dev.kiln.identity.ScopeRequest.ProjectRequest;
 import dev.kiln.identity.store.AppCredentialStore;
 import dev.kiln.identity.store.IdentityStore;
+import dev.kiln.identity.store.ImpliedRoleStore;
 import dev.kiln.identity.store.TokenStore;
 import dev.kiln.identity.store.TokenStore.StoredToken;
 import dev.kiln.identity.store.TokenStore.TokenState;
@@ -342,10 +343,15 @@ public final class TokenService {
     };
   }
 
-  /** The roles held on the target plus those they imply; none at all means no access. */
-  private static List<Role> effectiveRoles(IdentityStore store, User user, Target target) {
-    List<Role> held = store.effectiveRolesOn(user.id(), target);
-    if (held.isEmpty()) {
+  /**
+   * The roles held on the target (directly, through groups, inherited from above) plus those they
+   * imply, without domain-specific roles; none at all means no access. Worked out only when a
+   * token is issued or its cached validation is stale, never on every request.
+   */
+  private List<Role> effectiveRoles(IdentityStore store, User user, Target target) {
+    List<Role> all =
+        ImpliedRoles.expand(store, new ImpliedRoleStore(db.sql()), store.effectiveRolesOn(user.id(), target));
+    if (all.isEmpty()) {
       throw unauthenticated(
           "User "
               + user.id()
@@ -354,10 +360,6 @@ public final class TokenService {
               + " "
               + target.id()
               + ".");
-    }
-    List<Role> all = new ArrayList<>(held);
-    for (String name : ImpliedRoles.impliedBy(held.stream().map(Role::name).toList())) {
-      store.findRoleByName(name).ifPresent(all::add);
     }
     return all;
   }

@@ -14,6 +14,7 @@ import dev.kiln.http.Json;
 import dev.kiln.http.JsonInput;
 import dev.kiln.identity.AppCredentialLogin;
 import dev.kiln.identity.Credentials;
+import dev.kiln.identity.CatalogEntry;
 import dev.kiln.identity.Directory;
 import dev.kiln.identity.IssuedToken;
 import dev.kiln.identity.ProjectTags;
@@ -79,7 +80,7 @@ final class AuthApi {
               + ": Kiln accepts exactly one of 'password', 'token' or 'application_credential'.");
     }
     boolean withCatalog = request.query("nocatalog").isEmpty();
-    return ApiResponse.created(views(request).token(issued.info(), request.baseUrl(), withCatalog))
+    return ApiResponse.created(views(request).token(issued.info(), catalogOf(request, issued.info(), withCatalog)))
         .withHeader(SUBJECT_TOKEN, issued.value());
   }
 
@@ -190,7 +191,7 @@ final class AuthApi {
   private ApiResponse validate(ApiRequest request) {
     TokenInfo info = subject(request);
     boolean withCatalog = request.query("nocatalog").isEmpty();
-    return ApiResponse.ok(views(request).token(info, request.baseUrl(), withCatalog))
+    return ApiResponse.ok(views(request).token(info, catalogOf(request, info, withCatalog)))
         .withHeader(SUBJECT_TOKEN, request.header(SUBJECT_TOKEN).orElseThrow());
   }
 
@@ -224,12 +225,25 @@ final class AuthApi {
 
   private ApiResponse catalog(ApiRequest request) {
     ObjectNode body =
-        Json.wrap("catalog", IdentityViews.catalog(request.baseUrl(), request.caller().projectId()));
+        Json.wrap(
+            "catalog",
+            IdentityViews.catalog(directory.catalog().forToken(request.baseUrl(), request.caller().projectId())));
     ObjectNode links = body.putObject("links");
     links.put("self", views(request).v3Url() + "/auth/catalog");
     links.putNull("previous");
     links.putNull("next");
     return ApiResponse.ok(body);
+  }
+
+  /**
+   * A scoped token's catalog, read only when it is shown (never on validation by other services).
+   * Keystone gives unscoped tokens none.
+   */
+  private List<CatalogEntry> catalogOf(ApiRequest request, TokenInfo info, boolean withCatalog) {
+    if (!withCatalog || (info.project() == null && info.scopeDomain() == null)) {
+      return null;
+    }
+    return directory.catalog().forToken(request.baseUrl(), info.project() == null ? null : info.project().id());
   }
 
   private static IdentityViews views(ApiRequest request) {

@@ -14,6 +14,7 @@ import dev.kiln.identity.ApplicationCredentials;
 import dev.kiln.identity.Directory;
 import dev.kiln.identity.Groups;
 import dev.kiln.identity.ProjectTags;
+import dev.kiln.identity.RoleAssignments;
 import dev.kiln.identity.TokenService;
 import dev.kiln.identity.UserCredentials;
 import io.helidon.webserver.http.HttpRules;
@@ -56,15 +57,26 @@ public final class IdentityApi implements HttpService {
         .get("/", Access.PUBLIC, request -> ApiResponse.status(300, versions(request.baseUrl())))
         .get("/v3", Access.PUBLIC, request -> ApiResponse.ok(Json.wrap("version", v3(request.baseUrl()))));
     new AuthApi(tokens, directory, projectTags).register(routes);
+    // Before DomainsApi: /v3/domains/config/... must not be read as a domain id.
+    new DomainConfigApi(directory.domainConfigs()).register(routes);
     new DomainsApi(directory).register(routes);
     new ProjectsApi(directory, projectTags).register(routes);
     new UsersApi(directory, projectTags).register(routes);
     new RolesApi(directory).register(routes);
     new GroupsApi(groups).register(routes);
     new GrantsApi(directory, groups).register(routes);
+    new InheritedGrantsApi(directory.inheritedGrants()).register(routes);
+    new RoleAssignmentsApi(
+            new RoleAssignments(directory, groups, directory.inheritedGrants(), directory.roleInferences()),
+            directory,
+            groups)
+        .register(routes);
+    new RoleInferencesApi(directory.roleInferences()).register(routes);
+    new PoliciesApi(directory.policies()).register(routes);
     new ApplicationCredentialsApi(appCredentials, tokens).register(routes);
     new CredentialsApi(credentials).register(routes);
-    new CatalogApi().register(routes);
+    new CatalogApi(directory.catalog()).register(routes);
+    new EndpointGroupsApi(directory.endpointGroups()).register(routes);
     routes.unmatchedIsNotFound();
   }
 

@@ -8,7 +8,7 @@ import dev.kiln.identity.Domain;
 import dev.kiln.identity.Group;
 import dev.kiln.identity.Project;
 import dev.kiln.identity.Role;
-import dev.kiln.identity.ServiceCatalog;
+import dev.kiln.identity.CatalogEntry;
 import dev.kiln.identity.TokenInfo;
 import dev.kiln.identity.User;
 import java.time.Instant;
@@ -157,7 +157,7 @@ final class IdentityViews {
     ObjectNode n = Json.object();
     n.put("id", r.id());
     n.put("name", r.name());
-    n.putNull("domain_id");
+    n.put("domain_id", r.domainId());
     n.put("description", r.description());
     n.putObject("options");
     n.set("links", self("/roles/" + r.id()));
@@ -180,7 +180,8 @@ final class IdentityViews {
     return Json.wrap(key, value);
   }
 
-  ObjectNode token(TokenInfo t, String baseUrl, boolean withCatalog) {
+  /** A token's body; {@code catalog} null leaves the catalog out ({@code nocatalog}). */
+  ObjectNode token(TokenInfo t, List<CatalogEntry> catalog) {
     ObjectNode token = Json.object();
     ArrayNode methods = token.putArray("methods");
     t.methods().forEach(methods::add);
@@ -209,25 +210,26 @@ final class IdentityViews {
     if (t.project() != null || t.scopeDomain() != null) {
       ArrayNode roles = token.putArray("roles");
       t.roles().forEach(r -> roles.add(ref(r.id(), r.name())));
-      if (withCatalog) {
-        token.set("catalog", catalog(baseUrl, t.project() == null ? null : t.project().id()));
+      if (catalog != null) {
+        token.set("catalog", catalog(catalog));
       }
     }
     return wrap("token", token);
   }
 
-  static ArrayNode catalog(String baseUrl, String projectId) {
+  /** A catalog as tokens and {@code /v3/auth/catalog} show it. */
+  static ArrayNode catalog(List<CatalogEntry> entries) {
     ArrayNode catalog = Json.array();
-    for (ServiceCatalog.Service service : ServiceCatalog.SERVICES) {
+    for (CatalogEntry service : entries) {
       ObjectNode entry = catalog.addObject();
       ArrayNode endpoints = entry.putArray("endpoints");
-      for (String iface : ServiceCatalog.INTERFACES) {
+      for (CatalogEntry.Endpoint endpoint : service.endpoints()) {
         ObjectNode e = endpoints.addObject();
-        e.put("id", service.endpointId(iface));
-        e.put("interface", iface);
-        e.put("region", ServiceCatalog.REGION);
-        e.put("region_id", ServiceCatalog.REGION);
-        e.put("url", service.url(baseUrl, projectId));
+        e.put("id", endpoint.id());
+        e.put("interface", endpoint.iface());
+        e.put("region", endpoint.regionId());
+        e.put("region_id", endpoint.regionId());
+        e.put("url", endpoint.url());
       }
       entry.put("id", service.id());
       entry.put("type", service.type());

@@ -47,6 +47,14 @@ final class ProjectsApi {
   }
 
   private ApiResponse list(ApiRequest request) {
+    boolean domains = request.query("is_domain").map(v -> QueryFilters.parseBoolean("is_domain", v)).orElse(false);
+    if (domains) {
+      return ApiResponse.ok(
+          views(request).collection(
+              "projects",
+              directory.domains(QueryFilters.enabled(request, QueryFilters.strings(request, ListFilter.none(), "name"))),
+              d -> DomainProjects.view(d, views(request))));
+    }
     ListFilter filter =
         QueryFilters.enabled(
             request, QueryFilters.strings(request, ListFilter.none(), "name", "domain_id", "parent_id"));
@@ -59,7 +67,7 @@ final class ProjectsApi {
     JsonInput in = JsonInput.wrapped(request.body(), "project");
     in.allowOnly("name", "domain_id", "parent_id", "description", "enabled", "is_domain", "tags", "options");
     if (in.optionalBoolean("is_domain").orElse(false)) {
-      throw in.invalid("is_domain", "projects acting as domains are not supported by Kiln; create a domain instead");
+      return ApiResponse.created(views(request).wrap("project", DomainProjects.create(directory, in, views(request))));
     }
     String domainId = in.optionalString("domain_id").orElse(null);
     String parentId = in.optionalString("parent_id").orElse(null);
@@ -85,6 +93,9 @@ final class ProjectsApi {
       throw ApiError.forbidden(
           "You are not authorized to perform the requested action: identity:get_project.");
     }
+    if (DomainProjects.isDomain(directory, id)) {
+      return ApiResponse.ok(views(request).wrap("project", DomainProjects.view(directory.domain(id), views(request))));
+    }
     return ApiResponse.ok(
         views(request).wrap("project", views(request).project(directory.project(id), tags.tags(id))));
   }
@@ -93,6 +104,18 @@ final class ProjectsApi {
     JsonInput in = JsonInput.wrapped(request.body(), "project");
     in.allowOnly("name", "description", "enabled", "tags", "options");
     String name = in.has("name") ? in.nonBlankString("name", NAME_MAX) : null;
+    if (DomainProjects.isDomain(directory, request.pathParam("project_id"))) {
+      return ApiResponse.ok(
+          views(request).wrap(
+              "project",
+              DomainProjects.view(
+                  directory.updateDomain(
+                      request.pathParam("project_id"),
+                      name,
+                      in.optionalString("description").orElse(null),
+                      in.optionalBoolean("enabled").orElse(null)),
+                  views(request))));
+    }
     Project project =
         directory.updateProject(
             request.pathParam("project_id"),
@@ -104,6 +127,10 @@ final class ProjectsApi {
   }
 
   private ApiResponse delete(ApiRequest request) {
+    if (DomainProjects.isDomain(directory, request.pathParam("project_id"))) {
+      directory.deleteDomain(request.pathParam("project_id"));
+      return ApiResponse.noContent();
+    }
     directory.deleteProject(request.pathParam("project_id"));
     return ApiResponse.noContent();
   }

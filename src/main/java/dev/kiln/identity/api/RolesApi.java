@@ -31,16 +31,22 @@ final class RolesApi {
   }
 
   private ApiResponse list(ApiRequest request) {
-    ListFilter filter = QueryFilters.strings(request, ListFilter.none(), "name");
+    ListFilter filter = QueryFilters.strings(request, ListFilter.none(), "name", "domain_id");
+    if (request.query("domain_id").isEmpty()) {
+      filter.isNull("domain_id"); // Keystone lists the global roles unless a domain is asked for
+    }
     return ApiResponse.ok(views(request).collection("roles", directory.roles(filter), views(request)::role));
   }
 
   private ApiResponse create(ApiRequest request) {
     JsonInput in = JsonInput.wrapped(request.body(), "role");
-    in.allowOnly("name", "description", "options");
+    in.allowOnly("name", "description", "options", "domain_id");
     Role role =
         directory.createRole(
-            in.nonBlankString("name", NAME_MAX), in.optionalString("description").orElse(""));
+            directory.newId(),
+            in.nonBlankString("name", NAME_MAX),
+            in.optionalString("description").orElse(""),
+            in.optionalString("domain_id", 64).orElse(null));
     return ApiResponse.created(views(request).wrap("role", views(request).role(role)));
   }
 
@@ -50,7 +56,13 @@ final class RolesApi {
 
   private ApiResponse update(ApiRequest request) {
     JsonInput in = JsonInput.wrapped(request.body(), "role");
-    in.allowOnly("name", "description", "options");
+    in.allowOnly("name", "description", "options", "domain_id");
+    if (in.has("domain_id")
+        && !java.util.Objects.equals(
+            in.optionalString("domain_id").orElse(null),
+            directory.role(request.pathParam("role_id")).domainId())) {
+      throw in.invalid("domain_id", "a role's domain cannot be changed");
+    }
     String name = in.has("name") ? in.nonBlankString("name", NAME_MAX) : null;
     Role role =
         directory.updateRole(

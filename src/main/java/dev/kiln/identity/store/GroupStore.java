@@ -126,10 +126,10 @@ public final class GroupStore {
 
   public List<Role> rolesOn(String groupId, Target target) {
     return sql.query(
-        "SELECT r.id, r.name, r.description FROM identity_role r"
+        "SELECT r.id, r.name, r.description, r.domain_id FROM identity_role r"
             + " JOIN identity_group_role_assignment a ON a.role_id = r.id WHERE a.group_id = ?"
             + " AND a.target_type = ? AND a.target_id = ? ORDER BY r.name",
-        r -> new Role(r.getString("id"), r.getString("name"), r.getString("description")),
+        r -> new Role(r.getString("id"), r.getString("name"), r.getString("description"), r.getString("domain_id")),
         groupId,
         target.type(),
         target.id());

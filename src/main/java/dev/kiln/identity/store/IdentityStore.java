@@ -138,9 +138,9 @@ public final class IdentityStore {
     return changing("DELETE FROM identity_project WHERE id = ?", id);
   }
 
-  /** Removes every grant, of users and of groups, on one project or domain. */
+  /** Removes every grant, of users and of groups, inherited or not, on one project or domain. */
   public int deleteGrantsOn(Target target) {
-    return changing(
+    return new InheritedGrantStore(sql).deleteOn(target) + changing(
             "DELETE FROM identity_role_assignment WHERE target_type = ? AND target_id = ?",
             target.type(),
             target.id())
@@ -222,23 +222,23 @@ public final class IdentityStore {
   /** Adds a role; a changed revision too, as tokens gain a role implied by this name. */
   public void insertRole(Role r, Instant createdAt) {
     changing(
-            "INSERT INTO identity_role (id, name, description, created_at) VALUES (?, ?, ?, ?)",
-            r.id(), r.name(), r.description(), createdAt);
+            "INSERT INTO identity_role (id, name, description, created_at, domain_id) VALUES (?, ?, ?, ?, ?)",
+            r.id(), r.name(), r.description(), createdAt, r.domainId());
   }
 
   public Optional<Role> findRole(String id) {
     return sql.queryOne(
-        "SELECT id, name, description FROM identity_role WHERE id = ?", IdentityStore::role, id);
+        "SELECT id, name, description, domain_id FROM identity_role WHERE id = ?", IdentityStore::role, id);
   }
 
   public Optional<Role> findRoleByName(String name) {
     return sql.queryOne(
-        "SELECT id, name, description FROM identity_role WHERE name = ?", IdentityStore::role, name);
+        "SELECT id, name, description, domain_id FROM identity_role WHERE name = ? AND domain_id IS NULL", IdentityStore::role, name);
   }
 
   public List<Role> listRoles(ListFilter filter) {
     return sql.query(
-        "SELECT id, name, description FROM identity_role" + filter.where() + " ORDER BY name",
+        "SELECT id, name, description, domain_id FROM identity_role" + filter.where() + " ORDER BY name",
         IdentityStore::role,
         filter.args());
   }
@@ -290,8 +290,8 @@ public final class IdentityStore {
    * in: what a token scoped there carries (before implied roles).
    */
   public List<Role> effectiveRolesOn(String userId, Target target) {
-    return sql.query(
-        "SELECT id, name, description FROM identity_role WHERE id IN ("
+    List<Role> held = sql.query(
+        "SELECT id, name, description, domain_id FROM identity_role WHERE id IN ("
             + "SELECT role_id FROM identity_role_assignment WHERE user_id = ? AND target_type = ?"
             + " AND target_id = ? UNION SELECT g.role_id FROM identity_group_role_assignment g"
             + " JOIN identity_group_member m ON m.group_id = g.group_id WHERE m.user_id = ?"
@@ -303,12 +303,47 @@ public final class IdentityStore {
         userId,
         target.type(),
         target.id());
+    if (target.type() != TargetType.PROJECT) {
+      return held;
+    }
+    List<Role> inherited = new InheritedGrantStore(sql).rolesInherited(userId, inheritanceSources(target.id()));
+    if (inherited.isEmpty()) {
+      return held;
+    }
+    java.util.Map<String, Role> all = new java.util.TreeMap<>();
+    for (Role r : held) {
+      all.put(r.name() + "\u0000" + r.id(), r);
+    }
+    for (Role r : inherited) {
+      all.put(r.name() + "\u0000" + r.id(), r);
+    }
+    return List.copyOf(all.values());
+  }
+
+  /**
+   * Where grants inherited to a project come from: its domain and every project above it (OS-INHERIT).
+   * Empty when the project is not there.
+   */
+  public List<Target> inheritanceSources(String projectId) {
+    List<Target> sources = new java.util.ArrayList<>();
+    Optional<Project> at = findProject(projectId);
+    if (at.isEmpty()) {
+      return sources;
+    }
+    sources.add(new Target(TargetType.DOMAIN, at.get().domainId()));
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    String parent = at.get().parentId();
+    while (parent != null && seen.add(parent)) {
+      sources.add(new Target(TargetType.PROJECT, parent));
+      parent = findProject(parent).map(Project::parentId).orElse(null);
+    }
+    return sources;
   }
 
   /** The roles granted to the user itself on one project or domain. */
   public List<Role> rolesOn(String userId, Target target) {
     return sql.query(
-        "SELECT r.id, r.name, r.description FROM identity_role r JOIN identity_role_assignment a"
+        "SELECT r.id, r.name, r.description, r.domain_id FROM identity_role r JOIN identity_role_assignment a"
             + " ON a.role_id = r.id WHERE a.user_id = ? AND a.target_type = ? AND a.target_id = ?"
             + " ORDER BY r.name",
         IdentityStore::role,
@@ -359,6 +394,6 @@ public final class IdentityStore {
   }
 
   private static Role role(Sql.Row r) throws java.sql.SQLException {
-    return new Role(r.getString("id"), r.getString("name"), r.getString("description"));
+    return new Role(r.getString("id"), r.getString("name"), r.getString("description"), r.getString("domain_id"));
   }
 }
