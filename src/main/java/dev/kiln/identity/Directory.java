@@ -51,6 +51,11 @@ public final class Directory {
     return new Groups(db, clock, ids, this);
   }
 
+  /** Trusts (OS-TRUST), on this directory's database (for in-process callers such as Heat). */
+  public Trusts trusts() {
+    return new Trusts(db, clock, ids, this);
+  }
+
   /** Project tags, on this directory's database (for in-process callers such as Heat). */
   public ProjectTags projectTags() {
     return new ProjectTags(db, this);

@@ -65,6 +65,7 @@ public final class IdentityApi implements HttpService {
     new ApplicationCredentialsApi(appCredentials, tokens).register(routes);
     new CredentialsApi(credentials).register(routes);
     new CatalogApi().register(routes);
+    new TrustsApi(directory.trusts(), tokens).register(routes);
     routes.unmatchedIsNotFound();
   }
 

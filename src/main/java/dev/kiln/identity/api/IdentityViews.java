@@ -206,6 +206,13 @@ final class IdentityViews {
       credential.put("name", t.appCredential().name());
       credential.put("restricted", !t.appCredential().unrestricted());
     }
+    if (t.trust() != null) {
+      ObjectNode trust = token.putObject("OS-TRUST:trust");
+      trust.put("id", t.trust().id());
+      trust.put("impersonation", t.trust().impersonation());
+      trust.putObject("trustee_user").put("id", t.trust().trusteeUserId());
+      trust.putObject("trustor_user").put("id", t.trust().trustorUserId());
+    }
     if (t.project() != null || t.scopeDomain() != null) {
       ArrayNode roles = token.putArray("roles");
       t.roles().forEach(r -> roles.add(ref(r.id(), r.name())));
