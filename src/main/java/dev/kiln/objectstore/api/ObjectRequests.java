@@ -161,7 +161,14 @@ final class ObjectRequests {
    * and Swift's quoted ETag, and their bytes one after the other.
    */
   private Answer dynamicLargeObject(SwiftRequest r, StoredObject manifest) {
-    StoredObjects.Assembled assembled = objects.assemble(r.path().account(), SwiftPath.decode(manifest.manifest()));
+    String segments = SwiftPath.decode(manifest.manifest());
+    String segmentContainer = (segments.startsWith("/") ? segments.substring(1) : segments).split("/", 2)[0];
+    if (r.viaAcl() && !segmentContainer.equals(r.path().container())) {
+      // The ACL that let this request in is this container's; it says nothing of another one.
+      throw new Refusal(Refusal.Kind.FORBIDDEN,
+          "This manifest's segments are in another container, which this container's ACL does not open.");
+    }
+    StoredObjects.Assembled assembled = objects.assemble(r.path().account(), segments);
     java.io.InputStream data = r.isHead() ? java.io.InputStream.nullInputStream() : objects.open(assembled);
     return Answer.stream(200, data, assembled.size())
         .headers(SwiftHeaders.object(manifest, !r.viaTempUrl()))

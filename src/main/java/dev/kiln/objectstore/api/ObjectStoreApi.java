@@ -106,7 +106,7 @@ public final class ObjectStoreApi implements HttpService {
       if (!path.isObject() || !service.tempUrls().allows(method, account, path.container(), path.object(), temp)) {
         throw new Refusal(Refusal.Kind.UNAUTHORIZED, "401 Unauthorized: the temp URL is not valid, or has expired.\n");
       }
-      Answer answer = dispatch(new SwiftRequest(req, method, path, true));
+      Answer answer = dispatch(new SwiftRequest(req, method, path, true, false));
       if ((method.equals("GET") || method.equals("HEAD")) && answer.status() / 100 == 2) {
         answer.header("Content-Disposition", disposition(req, path.object()));
         // An expiry past year 9999 has no HTTP date; such an answer goes without Expires.
@@ -118,16 +118,25 @@ public final class ObjectStoreApi implements HttpService {
       }
       return answer;
     }
-    Caller caller = authenticate(req);
-    if (!caller.isAdmin() && (caller.projectId() == null || !account.equals(Account.of(caller.projectId())))) {
+    Optional<Caller> caller = authenticate(req);
+    boolean owner = caller.isPresent() && (caller.get().isAdmin()
+        || (caller.get().projectId() != null && account.equals(Account.of(caller.get().projectId()))));
+    if (!owner) {
+      if (Account.projectOf(account) != null && ContainerAcls.allow(service.containers(), req, method, path, caller)) {
+        return dispatch(new SwiftRequest(req, method, path, false, true));
+      }
+      if (caller.isEmpty()) {
+        throw new Refusal(Refusal.Kind.UNAUTHORIZED, "This request needs a token in X-Auth-Token (or a temp URL).");
+      }
       throw new Refusal(Refusal.Kind.FORBIDDEN,
-          "This token's project may use only its own account, " + (caller.projectId() == null
-              ? "and it is scoped to none." : Account.of(caller.projectId()) + "."));
+          "This token's project may use only its own account, " + (caller.get().projectId() == null
+              ? "and it is scoped to none." : Account.of(caller.get().projectId()) + ",")
+              + " and no container ACL lets it in here.");
     }
     if (Account.projectOf(account) == null) {
       throw Refusal.notFound("Accounts are named AUTH_<project id>.");
     }
-    return dispatch(new SwiftRequest(req, method, path, false));
+    return dispatch(new SwiftRequest(req, method, path, false, false));
   }
 
   private Answer dispatch(SwiftRequest r) {
@@ -138,13 +147,15 @@ public final class ObjectStoreApi implements HttpService {
     return path.isContainer() ? containers.handle(r) : accounts.handle(r);
   }
 
-  private Caller authenticate(ServerRequest req) {
+  /** The token's caller; empty without a token (a public container may still let it in); 401 for a bad one. */
+  private Optional<Caller> authenticate(ServerRequest req) {
     Optional<String> token = req.headers().first(HeaderNames.create("X-Auth-Token"))
         .or(() -> req.headers().first(HeaderNames.create("X-Storage-Token")));
-    return token.flatMap(callers::resolve).orElseThrow(() -> new Refusal(Refusal.Kind.UNAUTHORIZED,
-        token.isEmpty()
-            ? "This request needs a token in X-Auth-Token (or a temp URL)."
-            : "The token in X-Auth-Token is not valid: it is unknown, revoked or expired."));
+    if (token.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(token.flatMap(callers::resolve).orElseThrow(() -> new Refusal(Refusal.Kind.UNAUTHORIZED,
+        "The token in X-Auth-Token is not valid: it is unknown, revoked or expired.")));
   }
 
   /** Swift's capabilities document, which clients read to learn the limits and the temp URL digests. */

@@ -11,10 +11,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One Swift request: its method, parsed path and query, and whether it came with a temp URL rather
- * than a token (such answers hide object metadata and name a download).
+ * One Swift request: its method, parsed path and query, whether it came with a temp URL rather
+ * than a token (such answers hide object metadata and name a download), and whether only a
+ * container ACL lets it in (not the account's owner: such answers hide the ACLs).
  */
-record SwiftRequest(ServerRequest raw, String method, SwiftPath path, boolean viaTempUrl) {
+record SwiftRequest(ServerRequest raw, String method, SwiftPath path, boolean viaTempUrl, boolean viaAcl) {
   private static final Set<String> TRUE = Set.of("true", "1", "yes", "on", "t", "y");
 
   Optional<String> header(String name) {
