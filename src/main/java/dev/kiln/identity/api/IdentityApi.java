@@ -66,6 +66,7 @@ public final class IdentityApi implements HttpService {
     new CredentialsApi(credentials).register(routes);
     new CatalogApi().register(routes);
     new TrustsApi(directory.trusts(), tokens).register(routes);
+    new AccessRulesApi(directory.accessRules()).register(routes);
     routes.unmatchedIsNotFound();
   }
 

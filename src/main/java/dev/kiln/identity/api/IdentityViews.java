@@ -134,7 +134,8 @@ final class IdentityViews {
       role.put("name", r.name());
       role.putNull("domain_id");
     }
-    n.putArray("access_rules");
+    ArrayNode rules = n.putArray("access_rules");
+    c.accessRules().forEach(r -> rules.add(AccessRulesApi.rule(r)));
     if (secret != null) {
       n.put("secret", secret);
     }

@@ -27,3 +27,22 @@ CREATE TABLE identity_trust_role (
 -- A trust-scoped token names its trust: deleting the trust revokes it.
 ALTER TABLE identity_token ADD COLUMN trust_id VARCHAR(64);
 CREATE INDEX identity_token_trust ON identity_token (trust_id);
+
+-- Application credentials' access rules: what (service type, method, path) a credential's tokens
+-- may call. A rule belongs to its user and outlives the credentials that name it, as in Keystone;
+-- it can be deleted only when no credential names it (checked in the delete itself).
+CREATE TABLE identity_access_rule (
+  id       VARCHAR(64) PRIMARY KEY,
+  user_id  VARCHAR(64) NOT NULL REFERENCES identity_user (id) ON DELETE CASCADE,
+  service  VARCHAR(64) NOT NULL,
+  path     VARCHAR(512) NOT NULL,
+  method   VARCHAR(16) NOT NULL,
+  CONSTRAINT identity_access_rule_unique UNIQUE (user_id, service, path, method)
+);
+
+CREATE TABLE identity_app_credential_access_rule (
+  app_credential_id VARCHAR(64) NOT NULL REFERENCES identity_app_credential (id) ON DELETE CASCADE,
+  access_rule_id    VARCHAR(64) NOT NULL REFERENCES identity_access_rule (id) ON DELETE CASCADE,
+  PRIMARY KEY (app_credential_id, access_rule_id)
+);
+CREATE INDEX identity_app_credential_access_rule_rule ON identity_app_credential_access_rule (access_rule_id);
