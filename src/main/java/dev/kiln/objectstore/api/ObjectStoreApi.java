@@ -12,6 +12,7 @@ import dev.kiln.objectstore.ObjectStoreService;
 import dev.kiln.objectstore.Refusal;
 import dev.kiln.objectstore.SwiftLimits;
 import dev.kiln.objectstore.TempUrls;
+import dev.kiln.store.StoreException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class ObjectStoreApi implements HttpService {
   public static final String PREFIX = ObjectStoreService.PATH_PREFIX;
   private static final Logger LOG = LoggerFactory.getLogger(ObjectStoreApi.class);
+  private static final String RETRY_AFTER_SECONDS = "1";
 
   private final CallerResolver callers;
   private final ObjectStoreService service;
@@ -79,6 +81,15 @@ public final class ObjectStoreApi implements HttpService {
     } catch (ObjectRequests.RangeRefusal e) {
       write(res, error(416, e.getMessage()).header("Content-Range", "bytes */" + e.size), head);
     } catch (RuntimeException e) {
+      if (e instanceof StoreException store && store.kind() == StoreException.Kind.UNAVAILABLE) {
+        // The database is saturated, not broken: a 503 that says when to come back, as Swift's
+        // proxy answers an overload and as Kiln's other services do.
+        LOG.warn("No database connection free in time for {} {}: answered 503", method, req.path().rawPath());
+        write(res, error(503, "The service is too busy to take this request now: no database connection"
+            + " came free in time. Try again in " + RETRY_AFTER_SECONDS + " second(s).")
+            .header("Retry-After", RETRY_AFTER_SECONDS), head);
+        return;
+      }
       LOG.error("Unexpected failure serving {} {}", method, req.path().rawPath(), e);
       write(res, error(500, "An unexpected error prevented the request from being fulfilled; the server log"
           + " has the details under this request's id."), head);
