@@ -65,6 +65,8 @@ public final class IdentityBootstrap {
     Role admin = role(store, "admin");
     role(store, "member");
     role(store, "reader");
+    // Swift's reseller admins (account quotas); DevStack makes this role for Swift too.
+    role(store, "ResellerAdmin");
     Project project =
         store
             .findProjectByName(Domain.DEFAULT_ID, ADMIN_PROJECT)

@@ -53,7 +53,7 @@ public record ObjectStoreService(
     Accounts accounts = new Accounts(db, clock, accountStore, containerStore);
     Containers containers = new Containers(db, clock, accountStore, containerStore, objectStore);
     StoredObjects objects =
-        new StoredObjects(db, clock, ids, containerStore, objectStore, Blobs.choose(db, dataDir));
+        new StoredObjects(db, clock, ids, containerStore, objectStore, Blobs.choose(db, dataDir), accountStore);
     return new ObjectStoreService(
         accounts, containers, objects, new TempUrls(accounts, containers, clock, random), publicUrl);
   }

@@ -3,6 +3,7 @@ package dev.kiln.objectstore;
 import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.IdGenerator;
+import dev.kiln.objectstore.store.AccountStore;
 import dev.kiln.objectstore.store.Blobs;
 import dev.kiln.objectstore.store.ContainerStore;
 import dev.kiln.objectstore.store.ObjectRowStore;
@@ -33,15 +34,18 @@ public final class StoredObjects {
   private final ContainerStore containers;
   private final ObjectRowStore objects;
   private final Blobs blobs;
+  private final AccountStore accounts;
 
   StoredObjects(
-      Database db, Clock clock, IdGenerator ids, ContainerStore containers, ObjectRowStore objects, Blobs blobs) {
+      Database db, Clock clock, IdGenerator ids, ContainerStore containers, ObjectRowStore objects, Blobs blobs,
+      AccountStore accounts) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
     this.containers = requireNonNull(containers, "containers is null");
     this.objects = requireNonNull(objects, "objects is null");
     this.blobs = requireNonNull(blobs, "blobs is null");
+    this.accounts = requireNonNull(accounts, "accounts is null");
   }
 
   /**
@@ -108,8 +112,18 @@ public final class StoredObjects {
           new StoredObject(account, container, name, written.size(), written.md5(), contentType,
               Timestamps.now(clock), spec.metadata(), blobId, spec.headers());
       Commit commit = db.inTransaction(sql -> {
+        // With a quota, the account's row is locked first (the order container creates and deletes
+        // take), so uploads racing into different containers are counted one after the other.
+        long quota = accounts.find(sql, account).map(r -> AccountQuota.of(r.metadata())).orElse(-1L);
+        if (quota >= 0) {
+          quota = AccountQuota.of(accounts.lockOrCreate(sql, account, Timestamps.now(clock)).metadata());
+        }
         containers.lock(sql, account, container).orElseThrow(() -> Containers.notFound(container));
         Optional<StoredObject> old = objects.find(sql, account, container, name);
+        if (quota >= 0) {
+          AccountQuota.check(quota, accounts.totals(sql, account)[2],
+              fresh.size() - old.map(StoredObject::size).orElse(0L));
+        }
         if (old.isEmpty()) {
           objects.insert(sql, fresh);
           containers.addToTotals(sql, account, container, 1, fresh.size());

@@ -117,7 +117,7 @@ public final class ObjectStoreApi implements HttpService {
       if (!path.isObject() || !service.tempUrls().allows(method, account, path.container(), path.object(), temp)) {
         throw new Refusal(Refusal.Kind.UNAUTHORIZED, "401 Unauthorized: the temp URL is not valid, or has expired.\n");
       }
-      Answer answer = dispatch(new SwiftRequest(req, method, path, true, false));
+      Answer answer = dispatch(new SwiftRequest(req, method, path, true, false, false));
       if ((method.equals("GET") || method.equals("HEAD")) && answer.status() / 100 == 2) {
         answer.header("Content-Disposition", disposition(req, path.object()));
         // An expiry past year 9999 has no HTTP date; such an answer goes without Expires.
@@ -130,11 +130,12 @@ public final class ObjectStoreApi implements HttpService {
       return answer;
     }
     Optional<Caller> caller = authenticate(req);
-    boolean owner = caller.isPresent() && (caller.get().isAdmin()
+    boolean reseller = caller.isPresent() && caller.get().roles().contains(SwiftRequest.RESELLER_ROLE);
+    boolean owner = caller.isPresent() && (caller.get().isAdmin() || reseller
         || (caller.get().projectId() != null && account.equals(Account.of(caller.get().projectId()))));
     if (!owner) {
       if (Account.projectOf(account) != null && ContainerAcls.allow(service.containers(), req, method, path, caller)) {
-        return dispatch(new SwiftRequest(req, method, path, false, true));
+        return dispatch(new SwiftRequest(req, method, path, false, true, false));
       }
       if (caller.isEmpty()) {
         throw new Refusal(Refusal.Kind.UNAUTHORIZED, "This request needs a token in X-Auth-Token (or a temp URL).");
@@ -147,7 +148,7 @@ public final class ObjectStoreApi implements HttpService {
     if (Account.projectOf(account) == null) {
       throw Refusal.notFound("Accounts are named AUTH_<project id>.");
     }
-    return dispatch(new SwiftRequest(req, method, path, false, false));
+    return dispatch(new SwiftRequest(req, method, path, false, false, reseller));
   }
 
   private Answer dispatch(SwiftRequest r) {
@@ -191,6 +192,7 @@ public final class ObjectStoreApi implements HttpService {
     swift.put("account_autocreate", true);
     swift.put("allow_account_management", false);
     swift.putArray("policies").addObject().put("name", "Policy-0").put("default", true);
+    body.putObject("account_quotas");
     ObjectNode tempurl = body.putObject("tempurl");
     TempUrls.METHODS.stream().sorted().forEach(tempurl.putArray("methods")::add);
     TempUrls.DIGESTS.forEach(tempurl.putArray("allowed_digests")::add);
