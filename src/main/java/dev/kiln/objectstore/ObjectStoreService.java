@@ -30,6 +30,15 @@ import java.util.function.Supplier;
 public record ObjectStoreService(
     Accounts accounts, Containers containers, StoredObjects objects, TempUrls tempUrls, Supplier<String> publicUrl) {
 
+  /**
+   * Whether a failure is the database pool having no connection free in time: the service is
+   * busy, not broken (its API answers 503 with Retry-After).
+   */
+  public static boolean databaseBusy(RuntimeException e) {
+    return e instanceof dev.kiln.store.StoreException store
+        && store.kind() == dev.kiln.store.StoreException.Kind.UNAVAILABLE;
+  }
+
   /** Where the API answers, below the public URL. */
   public static final String PATH_PREFIX = "/object-store";
 

@@ -12,7 +12,6 @@ import dev.kiln.objectstore.ObjectStoreService;
 import dev.kiln.objectstore.Refusal;
 import dev.kiln.objectstore.SwiftLimits;
 import dev.kiln.objectstore.TempUrls;
-import dev.kiln.store.StoreException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -81,7 +80,7 @@ public final class ObjectStoreApi implements HttpService {
     } catch (ObjectRequests.RangeRefusal e) {
       write(res, error(416, e.getMessage()).header("Content-Range", "bytes */" + e.size), head);
     } catch (RuntimeException e) {
-      if (e instanceof StoreException store && store.kind() == StoreException.Kind.UNAVAILABLE) {
+      if (ObjectStoreService.databaseBusy(e)) {
         // The database is saturated, not broken: a 503 that says when to come back, as Swift's
         // proxy answers an overload and as Kiln's other services do.
         LOG.warn("No database connection free in time for {} {}: answered 503", method, req.path().rawPath());
