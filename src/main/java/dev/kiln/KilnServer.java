@@ -200,6 +200,7 @@ public final class KilnServer implements AutoCloseable {
               .host(config.host())
               .port(config.port())
               .shutdownHook(false)
+              .contentEncoding(dev.kiln.objectstore.api.StoredContentEncodings.context())
               .routing(
                   routing ->
                       routing

@@ -7,6 +7,7 @@ import static dev.kiln.common.ServiceException.notFound;
 import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.IdGenerator;
+import dev.kiln.identity.store.AccessRuleStore;
 import dev.kiln.identity.store.AppCredentialStore;
 import dev.kiln.store.Database;
 import dev.kiln.store.StoreException;
@@ -50,6 +51,12 @@ public final class ApplicationCredentials {
   /** A role asked for by id or by name. */
   public record RoleRef(String id, String name) {}
 
+  /**
+   * An access rule asked for: an existing one of the user's by {@code id}, or a service type,
+   * path and method (the user's identical rule is reused, as Keystone does).
+   */
+  public record AccessRuleRef(String id, String service, String path, String method) {}
+
   /** What a create answers: the credential and its secret, shown this once. */
   public record Created(ApplicationCredential credential, String secret) {
     @Override
@@ -74,6 +81,20 @@ public final class ApplicationCredentials {
       Instant expiresAt,
       List<RoleRef> roles,
       boolean unrestricted) {
+    return create(caller, userId, name, description, secret, expiresAt, roles, unrestricted, List.of());
+  }
+
+  /** Like the create above, with access rules that limit what the credential's tokens may call. */
+  public Created create(
+      TokenInfo caller,
+      String userId,
+      String name,
+      String description,
+      String secret,
+      Instant expiresAt,
+      List<RoleRef> roles,
+      boolean unrestricted,
+      List<AccessRuleRef> accessRules) {
     if (!caller.user().id().equals(userId)) {
       throw forbidden(
           "ForbiddenAction",
@@ -106,7 +127,8 @@ public final class ApplicationCredentials {
             expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS),
             unrestricted,
             granted,
-            now);
+            now,
+            resolveRules(userId, accessRules));
     String hash = hasher.hash(secretValue);
     try {
       db.inTransaction(
@@ -171,6 +193,25 @@ public final class ApplicationCredentials {
       }
       if (resolved.stream().noneMatch(r -> r.id().equals(role.id()))) {
         resolved.add(role);
+      }
+    }
+    return resolved;
+  }
+
+  private List<AccessRule> resolveRules(String userId, List<AccessRuleRef> asked) {
+    AccessRuleStore store = new AccessRuleStore(db.sql());
+    List<AccessRule> resolved = new ArrayList<>();
+    for (AccessRuleRef ref : asked) {
+      AccessRule rule;
+      if (ref.id() != null) {
+        rule = store.find(ref.id()).filter(r -> r.userId().equals(userId))
+            .orElseThrow(() -> notFound("AccessRuleNotFound", "Could not find Access Rule: " + ref.id() + "."));
+      } else {
+        rule = store.findSame(userId, ref.service(), ref.path(), ref.method())
+            .orElseGet(() -> new AccessRule(ids.hex(), userId, ref.service(), ref.path(), ref.method()));
+      }
+      if (resolved.stream().noneMatch(r -> r.id().equals(rule.id()))) {
+        resolved.add(rule);
       }
     }
     return resolved;

@@ -52,6 +52,16 @@ public final class Directory {
     return new Groups(db, clock, ids, this);
   }
 
+  /** Trusts (OS-TRUST), on this directory's database (for in-process callers such as Heat). */
+  public Trusts trusts() {
+    return new Trusts(db, clock, ids, this);
+  }
+
+  /** Application credentials' access rules, on this directory's database. */
+  public AccessRules accessRules() {
+    return new AccessRules(db, this);
+  }
+
   /** Project tags, on this directory's database (for in-process callers such as Heat). */
   public ProjectTags projectTags() {
     return new ProjectTags(db, this);

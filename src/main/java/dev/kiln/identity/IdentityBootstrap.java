@@ -73,6 +73,8 @@ public final class IdentityBootstrap {
       rules.add(new ImpliedRoleStore.Rule(admin.id(), member.id()));
       rules.add(new ImpliedRoleStore.Rule(member.id(), reader.id()));
     }
+    // Swift's reseller admins (account quotas); DevStack makes this role for Swift too.
+    role(store, "ResellerAdmin");
     Project project =
         store
             .findProjectByName(Domain.DEFAULT_ID, ADMIN_PROJECT)

@@ -8,6 +8,9 @@ public sealed interface ScopeRequest {
 
   record DomainRequest(String id, String name) implements ScopeRequest {}
 
+  /** A trust (Keystone's {@code OS-TRUST:trust} scope), by id; only its trustee may ask. */
+  record TrustRequest(String id) implements ScopeRequest {}
+
   /** No scope asked: the user's default project if it has a role there, else unscoped. */
   record Default() implements ScopeRequest {}
 }

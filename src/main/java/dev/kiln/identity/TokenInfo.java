@@ -8,6 +8,7 @@ import java.util.List;
  * token is validated, so a role removed from a user stops working at once.
  *
  * @param appCredential the application credential the token was issued with, or null
+ * @param trust the trust that scopes the token (OS-TRUST), or null
  */
 public record TokenInfo(
     User user,
@@ -20,11 +21,29 @@ public record TokenInfo(
     String auditId,
     Instant issuedAt,
     Instant expiresAt,
-    ApplicationCredential appCredential) {
+    ApplicationCredential appCredential,
+    Trust trust) {
 
   public TokenInfo {
     roles = List.copyOf(roles);
     methods = List.copyOf(methods);
+  }
+
+  /** A token not scoped by a trust. */
+  public TokenInfo(
+      User user,
+      Domain userDomain,
+      Scope scope,
+      Project project,
+      Domain scopeDomain,
+      List<Role> roles,
+      List<String> methods,
+      String auditId,
+      Instant issuedAt,
+      Instant expiresAt,
+      ApplicationCredential appCredential) {
+    this(user, userDomain, scope, project, scopeDomain, roles, methods, auditId, issuedAt, expiresAt,
+        appCredential, null);
   }
 
   /** A token issued without an application credential. */
@@ -39,11 +58,17 @@ public record TokenInfo(
       String auditId,
       Instant issuedAt,
       Instant expiresAt) {
-    this(user, userDomain, scope, project, scopeDomain, roles, methods, auditId, issuedAt, expiresAt, null);
+    this(user, userDomain, scope, project, scopeDomain, roles, methods, auditId, issuedAt, expiresAt,
+        null, null);
   }
 
   /** Whether this token may make application credentials (and trusts): not if a restricted one made it. */
   public boolean mayDelegate() {
     return appCredential == null || appCredential.unrestricted();
+  }
+
+  /** Whether a trust scopes this token. */
+  public boolean trustScoped() {
+    return trust != null;
   }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.identity;
 
+import static dev.kiln.common.ServiceException.forbidden;
 import static dev.kiln.common.ServiceException.notFound;
 import static dev.kiln.common.ServiceException.unauthenticated;
 import static java.util.Objects.requireNonNull;
@@ -13,12 +14,15 @@ import dev.kiln.identity.Scope.Unscoped;
 import dev.kiln.identity.ScopeRequest.Default;
 import dev.kiln.identity.ScopeRequest.DomainRequest;
 import dev.kiln.identity.ScopeRequest.ProjectRequest;
+import dev.kiln.identity.ScopeRequest.TrustRequest;
 import dev.kiln.identity.store.AppCredentialStore;
 import dev.kiln.identity.store.IdentityStore;
 import dev.kiln.identity.store.ImpliedRoleStore;
 import dev.kiln.identity.store.TokenStore;
 import dev.kiln.identity.store.TokenStore.StoredToken;
 import dev.kiln.identity.store.TokenStore.TokenState;
+import dev.kiln.identity.store.TrustStore;
+import dev.kiln.store.Sql;
 import dev.kiln.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -41,7 +45,8 @@ import java.util.Optional;
  * or a project, or removing a role takes effect on the next request, on every node.
  *
  * <p>Over 400 lines because the three auth methods (password, token, application credential) and
- * validation share one working-out of scope and roles ({@code describe}), which must stay one.
+ * validation share one working-out of scope and roles ({@code describe}), which must stay one. A
+ * trust scope's own working-out lives in {@link TrustScopes}; this class only issues and stores it.
  */
 public final class TokenService {
   /** Tokens whose validation is kept in memory: a few MB at most. */
@@ -105,6 +110,13 @@ public final class TokenService {
     if (credential.expiredAt(clock.instant())) {
       throw unauthenticated("The application credential " + credential.id() + " has expired.");
     }
+    if (!credential.accessRules().isEmpty()) {
+      // Kiln's services do not check access rules yet: a token would reach more than the rules
+      // allow, so none is issued.
+      throw unauthenticated(
+          "The application credential " + credential.id() + " has access rules, which Kiln's services"
+              + " do not enforce yet; use a credential without access rules.");
+    }
     User user = store.findUser(credential.userId()).orElseThrow(() -> unauthenticated(BAD_APP_CREDENTIAL));
     checkUsable(store, user);
     if (!(scope instanceof Default)
@@ -140,6 +152,11 @@ public final class TokenService {
     TokenInfo old =
         validate(tokenValue)
             .orElseThrow(() -> unauthenticated("The token given to the token method is not valid."));
+    if (old.trustScoped()) {
+      throw forbidden(
+          "ForbiddenAction",
+          "You are not authorized to perform the requested action: rescope a trust-scoped token.");
+    }
     IdentityStore store = new IdentityStore(db.sql());
     List<String> methods = new ArrayList<>(old.methods());
     if (!methods.contains("token")) {
@@ -205,6 +222,22 @@ public final class TokenService {
       }
       credential = found.get();
     }
+    if (stored.trustId() != null) {
+      try {
+        Trust trust = TrustScopes.usable(new TrustStore(db.sql()), stored.trustId(), clock.instant());
+        return Optional.of(
+            TrustScopes.describe(
+                store,
+                new ImpliedRoleStore(db.sql()),
+                trust,
+                List.of(stored.methods().split(",")),
+                stored.auditId(),
+                stored.issuedAt(),
+                stored.expiresAt()));
+      } catch (dev.kiln.common.ServiceException e) {
+        return Optional.empty(); // the trust or the roles it delegates went away
+      }
+    }
     Scope scope =
         switch (stored.scopeType()) {
           case "PROJECT" -> new ProjectScope(stored.scopeId());
@@ -251,6 +284,9 @@ public final class TokenService {
       String auditId,
       Instant notAfter,
       ApplicationCredential credential) {
+    if (request instanceof TrustRequest t) {
+      return issueForTrust(store, user, t.id(), methods, auditId, notAfter);
+    }
     Domain userDomain = store.findDomain(user.domainId()).orElseThrow();
     Scope scope = resolveScope(store, user, request);
     // Microseconds, as both databases store them, so a token reads back exactly as issued.
@@ -261,14 +297,52 @@ public final class TokenService {
     }
     TokenInfo info =
         describe(store, user, userDomain, scope, methods, auditId, now, expires, credential);
-    byte[] secret = new byte[32];
-    random.nextBytes(secret);
-    String value = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-    store(value, info);
+    String value = newTokenValue();
+    store(db.sql(), value, info);
     return new IssuedToken(value, info);
   }
 
-  private void store(String value, TokenInfo info) {
+  /**
+   * A token scoped by a trust, for its trustee: it lives no longer than the trust, and spends one
+   * of the trust's uses in the transaction that stores it.
+   */
+  private IssuedToken issueForTrust(
+      IdentityStore store,
+      User authenticated,
+      String trustId,
+      List<String> methods,
+      String auditId,
+      Instant notAfter) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    Trust trust = TrustScopes.usable(new TrustStore(db.sql()), trustId, now);
+    TrustScopes.checkTrustee(authenticated, trust);
+    Instant expires = now.plus(lifetime);
+    if (expires.isAfter(notAfter)) {
+      expires = notAfter;
+    }
+    if (trust.expiresAt() != null && expires.isAfter(trust.expiresAt())) {
+      expires = trust.expiresAt();
+    }
+    TokenInfo info = TrustScopes.describe(store, new ImpliedRoleStore(db.sql()), trust, methods, auditId, now, expires);
+    String value = newTokenValue();
+    db.inTransaction(
+        sql -> {
+          if (!new TrustStore(sql).consumeUse(trust.id())) {
+            throw forbidden("Forbidden", "No remaining uses for trust: " + trust.id() + ".");
+          }
+          store(sql, value, info);
+          return null;
+        });
+    return new IssuedToken(value, info);
+  }
+
+  private String newTokenValue() {
+    byte[] secret = new byte[32];
+    random.nextBytes(secret);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+  }
+
+  private static void store(Sql sql, String value, TokenInfo info) {
     String scopeType;
     String scopeId;
     switch (info.scope()) {
@@ -285,7 +359,7 @@ public final class TokenService {
         scopeId = null;
       }
     }
-    new TokenStore(db.sql())
+    new TokenStore(sql)
         .insert(
             new StoredToken(
                 sha256(value),
@@ -297,7 +371,8 @@ public final class TokenService {
                 info.issuedAt(),
                 info.expiresAt(),
                 false,
-                info.appCredential() == null ? null : info.appCredential().id()));
+                info.appCredential() == null ? null : info.appCredential().id(),
+                info.trust() == null ? null : info.trust().id()));
   }
 
   private TokenInfo describe(
@@ -380,6 +455,7 @@ public final class TokenService {
 
   private static Scope resolveScope(IdentityStore store, User user, ScopeRequest request) {
     return switch (request) {
+      case TrustRequest t -> throw new IllegalStateException("trust scopes are issued by issueForTrust");
       case ProjectRequest p -> new ProjectScope(findProject(store, p).id());
       case DomainRequest d -> {
         Optional<Domain> domain =

@@ -35,6 +35,11 @@ public final class Containers {
    * @return true when it was created (Swift's 201), false when it was there (202)
    */
   public boolean create(String account, String name, Metadata.Update update) {
+    return create(account, name, update, ContainerAcl.Update.NONE);
+  }
+
+  /** Like {@link #create(String, String, Metadata.Update)}, also changing its ACLs. */
+  public boolean create(String account, String name, Metadata.Update update, ContainerAcl.Update acl) {
     SwiftLimits.checkContainerName(name);
     return db.inTransaction(
         sql -> {
@@ -45,11 +50,21 @@ public final class Containers {
             if (!update.isEmpty()) {
               containers.setMetadata(sql, account, name, existing.get().metadata().merge(update));
             }
+            if (!acl.isEmpty()) {
+              containers.setAcl(sql, account, name, acl.applyTo(existing.get().acl()));
+            }
             return false;
           }
-          containers.insert(sql, new Container(account, name, now, Metadata.EMPTY.merge(update), 0, 0));
+          ContainerAcl acls = acl.applyTo(ContainerAcl.NONE);
+          containers.insert(sql, new Container(
+              account, name, now, Metadata.EMPTY.merge(update), 0, 0, acls.read(), acls.write()));
           return true;
         });
+  }
+
+  /** The container's ACLs; none when the container does not exist (its requests then find that out). */
+  public ContainerAcl acl(String account, String name) {
+    return containers.find(db.sql(), account, name).map(Container::acl).orElse(ContainerAcl.NONE);
   }
 
   public Container show(String account, String name) {
@@ -57,11 +72,19 @@ public final class Containers {
   }
 
   public void updateMetadata(String account, String name, Metadata.Update update) {
+    updateMetadata(account, name, update, ContainerAcl.Update.NONE);
+  }
+
+  /** Like {@link #updateMetadata(String, String, Metadata.Update)}, also changing its ACLs. */
+  public void updateMetadata(String account, String name, Metadata.Update update, ContainerAcl.Update acl) {
     db.inTransaction(
         sql -> {
           Container c = containers.lock(sql, account, name).orElseThrow(() -> notFound(name));
           if (!update.isEmpty()) {
             containers.setMetadata(sql, account, name, c.metadata().merge(update));
+          }
+          if (!acl.isEmpty()) {
+            containers.setAcl(sql, account, name, acl.applyTo(c.acl()));
           }
           return null;
         });

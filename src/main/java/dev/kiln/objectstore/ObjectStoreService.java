@@ -30,6 +30,15 @@ import java.util.function.Supplier;
 public record ObjectStoreService(
     Accounts accounts, Containers containers, StoredObjects objects, TempUrls tempUrls, Supplier<String> publicUrl) {
 
+  /**
+   * Whether a failure is the database pool having no connection free in time: the service is
+   * busy, not broken (its API answers 503 with Retry-After).
+   */
+  public static boolean databaseBusy(RuntimeException e) {
+    return e instanceof dev.kiln.store.StoreException store
+        && store.kind() == dev.kiln.store.StoreException.Kind.UNAVAILABLE;
+  }
+
   /** Where the API answers, below the public URL. */
   public static final String PATH_PREFIX = "/object-store";
 
@@ -53,7 +62,7 @@ public record ObjectStoreService(
     Accounts accounts = new Accounts(db, clock, accountStore, containerStore);
     Containers containers = new Containers(db, clock, accountStore, containerStore, objectStore);
     StoredObjects objects =
-        new StoredObjects(db, clock, ids, containerStore, objectStore, Blobs.choose(db, dataDir));
+        new StoredObjects(db, clock, ids, containerStore, objectStore, Blobs.choose(db, dataDir), accountStore);
     return new ObjectStoreService(
         accounts, containers, objects, new TempUrls(accounts, containers, clock, random), publicUrl);
   }

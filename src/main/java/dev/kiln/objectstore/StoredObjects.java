@@ -3,6 +3,7 @@ package dev.kiln.objectstore;
 import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.IdGenerator;
+import dev.kiln.objectstore.store.AccountStore;
 import dev.kiln.objectstore.store.Blobs;
 import dev.kiln.objectstore.store.ContainerStore;
 import dev.kiln.objectstore.store.ObjectRowStore;
@@ -10,6 +11,7 @@ import dev.kiln.store.Database;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -32,15 +34,18 @@ public final class StoredObjects {
   private final ContainerStore containers;
   private final ObjectRowStore objects;
   private final Blobs blobs;
+  private final AccountStore accounts;
 
   StoredObjects(
-      Database db, Clock clock, IdGenerator ids, ContainerStore containers, ObjectRowStore objects, Blobs blobs) {
+      Database db, Clock clock, IdGenerator ids, ContainerStore containers, ObjectRowStore objects, Blobs blobs,
+      AccountStore accounts) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
     this.containers = requireNonNull(containers, "containers is null");
     this.objects = requireNonNull(objects, "objects is null");
     this.blobs = requireNonNull(blobs, "blobs is null");
+    this.accounts = requireNonNull(accounts, "accounts is null");
   }
 
   /**
@@ -52,9 +57,17 @@ public final class StoredObjects {
    * @param ifNoneMatchAny {@code If-None-Match: *}: refuse (412) if the object exists
    */
   public record PutSpec(
-      long declaredLength, String expectedEtag, String contentType, Metadata metadata, boolean ifNoneMatchAny) {
+      long declaredLength, String expectedEtag, String contentType, Metadata metadata, boolean ifNoneMatchAny,
+      Metadata headers) {
     public PutSpec {
       requireNonNull(metadata, "metadata is null");
+      requireNonNull(headers, "headers is null");
+    }
+
+    /** A PUT with no kept headers ({@link KeptHeaders}). */
+    public PutSpec(
+        long declaredLength, String expectedEtag, String contentType, Metadata metadata, boolean ifNoneMatchAny) {
+      this(declaredLength, expectedEtag, contentType, metadata, ifNoneMatchAny, Metadata.EMPTY);
     }
   }
 
@@ -97,10 +110,20 @@ public final class StoredObjects {
       String contentType = spec.contentType() == null ? ContentTypes.guess(name) : spec.contentType();
       StoredObject fresh =
           new StoredObject(account, container, name, written.size(), written.md5(), contentType,
-              Timestamps.now(clock), spec.metadata(), blobId);
+              Timestamps.now(clock), spec.metadata(), blobId, spec.headers());
       Commit commit = db.inTransaction(sql -> {
+        // With a quota, the account's row is locked first (the order container creates and deletes
+        // take), so uploads racing into different containers are counted one after the other.
+        long quota = accounts.find(sql, account).map(r -> AccountQuota.of(r.metadata())).orElse(-1L);
+        if (quota >= 0) {
+          quota = AccountQuota.of(accounts.lockOrCreate(sql, account, Timestamps.now(clock)).metadata());
+        }
         containers.lock(sql, account, container).orElseThrow(() -> Containers.notFound(container));
         Optional<StoredObject> old = objects.find(sql, account, container, name);
+        if (quota >= 0) {
+          AccountQuota.check(quota, accounts.totals(sql, account)[2],
+              fresh.size() - old.map(StoredObject::size).orElse(0L));
+        }
         if (old.isEmpty()) {
           objects.insert(sql, fresh);
           containers.addToTotals(sql, account, container, 1, fresh.size());
@@ -127,8 +150,34 @@ public final class StoredObjects {
 
   private record Commit(StoredObject object, String replacedBlob) {}
 
+  /**
+   * The object's record; 404 when there is none or it has expired (X-Delete-At), as Swift answers
+   * from the moment of expiry. An expired object found here is removed on the way.
+   */
   public StoredObject head(String account, String container, String name) {
-    return objects.find(db.sql(), account, container, name).orElseThrow(() -> notFound(container, name));
+    StoredObject found =
+        objects.find(db.sql(), account, container, name).orElseThrow(() -> notFound(container, name));
+    if (found.expiredAt(clock.instant().getEpochSecond())) {
+      removeExpired(found);
+      throw notFound(container, name);
+    }
+    return found;
+  }
+
+  /** Removes an expired object unless it changed meanwhile; Swift's object expirer does this. */
+  private void removeExpired(StoredObject expired) {
+    boolean removed = db.inTransaction(sql -> {
+      if (containers.lock(sql, expired.account(), expired.container()).isEmpty()
+          || !objects.deleteIfUnchanged(
+              sql, expired.account(), expired.container(), expired.name(), expired.timestampMicros())) {
+        return false;
+      }
+      containers.addToTotals(sql, expired.account(), expired.container(), -1, -expired.size());
+      return true;
+    });
+    if (removed) {
+      removeQuietly(expired.blobId());
+    }
   }
 
   /**
@@ -155,7 +204,9 @@ public final class StoredObjects {
   public void delete(String account, String container, String name) {
     StoredObject removed = db.inTransaction(sql -> {
       containers.lock(sql, account, container).orElseThrow(() -> notFound(container, name));
-      StoredObject old = objects.find(sql, account, container, name).orElseThrow(() -> notFound(container, name));
+      StoredObject old = objects.find(sql, account, container, name)
+          .filter(o -> !o.expiredAt(clock.instant().getEpochSecond()))
+          .orElseThrow(() -> notFound(container, name));
       objects.delete(sql, account, container, name);
       containers.addToTotals(sql, account, container, -1, -old.size());
       return old;
@@ -168,11 +219,25 @@ public final class StoredObjects {
    * old), and its content type when one is given.
    */
   public StoredObject updateMetadata(String account, String container, String name, Metadata metadata, String contentType) {
+    return updateMetadata(account, container, name, metadata, contentType, null);
+  }
+
+  /**
+   * Like {@link #updateMetadata(String, String, String, Metadata, String)}, also replacing the
+   * kept headers ({@link KeptHeaders}) with {@code headers} unless it is null.
+   */
+  public StoredObject updateMetadata(
+      String account, String container, String name, Metadata metadata, String contentType, Metadata headers) {
     return db.inTransaction(sql -> {
       containers.lock(sql, account, container).orElseThrow(() -> notFound(container, name));
-      StoredObject old = objects.find(sql, account, container, name).orElseThrow(() -> notFound(container, name));
+      StoredObject old = objects.find(sql, account, container, name)
+          .filter(o -> !o.expiredAt(clock.instant().getEpochSecond()))
+          .orElseThrow(() -> notFound(container, name));
       long now = Math.max(Timestamps.now(clock), old.timestampMicros() + 10);
       StoredObject updated = old.withMetadata(metadata, contentType == null ? old.contentType() : contentType, now);
+      if (headers != null) {
+        updated = updated.withHeaders(headers);
+      }
       objects.replace(sql, updated);
       return updated;
     });
@@ -192,10 +257,71 @@ public final class StoredObjects {
       StoredObject from = source.object();
       Metadata metadata = freshMetadata ? Metadata.replacedBy(update) : from.metadata().merge(update);
       return put(account, toContainer, toName,
-          new PutSpec(from.size(), null, contentType == null ? from.contentType() : contentType, metadata, false), data);
+          new PutSpec(from.size(), null, contentType == null ? from.contentType() : contentType, metadata, false,
+              KeptHeaders.copied(from.headers())), data);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  /** The kept headers ({@link KeptHeaders}) of a request's headers, an X-Delete-After counted from now. */
+  public Metadata keptHeaders(List<java.util.Map.Entry<String, String>> headers) {
+    return KeptHeaders.fromRequest(headers, clock);
+  }
+
+  /** Most segments a dynamic large object is assembled from, as Swift's DLO reads at most this many. */
+  static final int MAX_SEGMENTS = 10_000;
+
+  /** A dynamic large object: its segments in name order, their total size and Swift's ETag for it. */
+  public record Assembled(List<StoredObject> segments, long size, String etag) {}
+
+  /**
+   * The segments a manifest ({@code X-Object-Manifest: container/prefix}, already percent-decoded)
+   * names: the live objects of that container whose names start with the prefix, in name order.
+   * Its ETag is the MD5 of the segments' ETags, quoted, as Swift's DLO gives it.
+   */
+  public Assembled assemble(String account, String manifest) {
+    String m = manifest.startsWith("/") ? manifest.substring(1) : manifest;
+    int slash = m.indexOf('/');
+    String container = m.substring(0, slash);
+    String prefix = m.substring(slash + 1);
+    long now = clock.instant().getEpochSecond();
+    List<StoredObject> segments = objects.page(db.sql(), account, container,
+            new NameRange(prefix, null, false, null, false, MAX_SEGMENTS)).stream()
+        .filter(o -> !o.expiredAt(now))
+        .toList();
+    long size = 0;
+    java.security.MessageDigest md5;
+    try {
+      md5 = java.security.MessageDigest.getInstance("MD5");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks MD5", e);
+    }
+    for (StoredObject segment : segments) {
+      size += segment.size();
+      md5.update(segment.etag().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    return new Assembled(segments, size, "\"" + java.util.HexFormat.of().formatHex(md5.digest()) + "\"");
+  }
+
+  /** The bytes of the segments one after the other, each blob opened only when reached. */
+  public InputStream open(Assembled assembled) {
+    java.util.Iterator<StoredObject> next = assembled.segments().iterator();
+    return new java.io.SequenceInputStream(new java.util.Enumeration<InputStream>() {
+      @Override
+      public boolean hasMoreElements() {
+        return next.hasNext();
+      }
+
+      @Override
+      public InputStream nextElement() {
+        StoredObject segment = next.next();
+        // A segment replaced or deleted since the listing reads as nothing, as Swift's does.
+        return segment.size() == 0
+            ? InputStream.nullInputStream()
+            : blobs.open(segment.blobId(), 0, segment.size()).orElse(InputStream.nullInputStream());
+      }
+    });
   }
 
   private void removeQuietly(String blobId) {

@@ -46,8 +46,22 @@ final class ApplicationCredentialsApi {
   private ApiResponse create(ApiRequest request) {
     JsonInput in = JsonInput.wrapped(request.body(), "application_credential");
     in.allowOnly("name", "description", "secret", "expires_at", "roles", "unrestricted", "access_rules");
-    if (in.has("access_rules") && in.raw("access_rules").size() > 0) {
-      throw in.invalid("access_rules", "access rules are not supported by Kiln; leave them out");
+    List<ApplicationCredentials.AccessRuleRef> accessRules = new ArrayList<>();
+    for (JsonInput rule : in.optionalObjectList("access_rules").orElse(List.of())) {
+      rule.allowOnly("id", "service", "path", "method");
+      if (rule.has("id")) {
+        accessRules.add(new ApplicationCredentials.AccessRuleRef(rule.string("id"), null, null, null));
+        continue;
+      }
+      String path = rule.string("path", 512);
+      if (!path.startsWith("/")) {
+        throw rule.invalid("path", "a path starts with /");
+      }
+      String method = rule.string("method");
+      if (!dev.kiln.identity.AccessRule.METHODS.contains(method)) {
+        throw rule.invalid("method", "expected one of GET, HEAD, POST, PUT, PATCH, DELETE");
+      }
+      accessRules.add(new ApplicationCredentials.AccessRuleRef(null, rule.nonBlankString("service", 64), path, method));
     }
     List<RoleRef> roles = new ArrayList<>();
     for (JsonInput role : in.optionalObjectList("roles").orElse(List.of())) {
@@ -67,7 +81,8 @@ final class ApplicationCredentialsApi {
             in.isNull("secret") ? null : in.optionalString("secret", 4096).orElse(null),
             expiresAt(in),
             roles,
-            in.optionalBoolean("unrestricted").orElse(false));
+            in.optionalBoolean("unrestricted").orElse(false),
+            accessRules);
     return ApiResponse.created(
         views(request)
             .wrap(

@@ -135,9 +135,14 @@ final class AuthApi {
       return new ScopeRequest.Default();
     }
     JsonInput scope = auth.object("scope");
-    scope.allowOnly("project", "domain", "system");
+    scope.allowOnly("project", "domain", "system", "OS-TRUST:trust");
     if (scope.has("system")) {
       throw scope.invalid("system", "system-scoped tokens are not supported by Kiln; scope to a project or domain");
+    }
+    if (scope.has("OS-TRUST:trust")) {
+      JsonInput trust = scope.object("OS-TRUST:trust");
+      trust.allowOnly("id");
+      return new ScopeRequest.TrustRequest(trust.string("id"));
     }
     if (scope.has("project")) {
       JsonInput project = scope.object("project");

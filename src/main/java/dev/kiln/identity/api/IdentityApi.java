@@ -77,6 +77,8 @@ public final class IdentityApi implements HttpService {
     new CredentialsApi(credentials).register(routes);
     new CatalogApi(directory.catalog()).register(routes);
     new EndpointGroupsApi(directory.endpointGroups()).register(routes);
+    new TrustsApi(directory.trusts(), tokens).register(routes);
+    new AccessRulesApi(directory.accessRules()).register(routes);
     routes.unmatchedIsNotFound();
   }
 

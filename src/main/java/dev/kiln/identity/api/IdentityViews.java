@@ -134,7 +134,8 @@ final class IdentityViews {
       role.put("name", r.name());
       role.putNull("domain_id");
     }
-    n.putArray("access_rules");
+    ArrayNode rules = n.putArray("access_rules");
+    c.accessRules().forEach(r -> rules.add(AccessRulesApi.rule(r)));
     if (secret != null) {
       n.put("secret", secret);
     }
@@ -206,6 +207,13 @@ final class IdentityViews {
       credential.put("id", t.appCredential().id());
       credential.put("name", t.appCredential().name());
       credential.put("restricted", !t.appCredential().unrestricted());
+    }
+    if (t.trust() != null) {
+      ObjectNode trust = token.putObject("OS-TRUST:trust");
+      trust.put("id", t.trust().id());
+      trust.put("impersonation", t.trust().impersonation());
+      trust.putObject("trustee_user").put("id", t.trust().trusteeUserId());
+      trust.putObject("trustor_user").put("id", t.trust().trustorUserId());
     }
     if (t.project() != null || t.scopeDomain() != null) {
       ArrayNode roles = token.putArray("roles");

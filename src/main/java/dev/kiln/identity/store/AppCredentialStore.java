@@ -33,6 +33,13 @@ public final class AppCredentialStore {
     }
     sql.batch(
         "INSERT INTO identity_app_credential_role (app_credential_id, role_id) VALUES (?, ?)", roles);
+    AccessRuleStore rules = new AccessRuleStore(sql);
+    for (dev.kiln.identity.AccessRule rule : c.accessRules()) {
+      if (rules.find(rule.id()).isEmpty()) {
+        rules.insert(rule);
+      }
+      rules.link(c.id(), rule.id());
+    }
   }
 
   public Optional<ApplicationCredential> find(String id) {
@@ -93,7 +100,7 @@ public final class AppCredentialStore {
             row.id());
     return new ApplicationCredential(
         row.id(), row.userId(), row.projectId(), row.name(), row.description(), row.expiresAt(),
-        row.unrestricted(), roles, row.createdAt());
+        row.unrestricted(), roles, row.createdAt(), new AccessRuleStore(sql).ofCredential(row.id()));
   }
 
   private record Row(

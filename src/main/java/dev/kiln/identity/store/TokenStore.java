@@ -25,7 +25,24 @@ public final class TokenStore {
       Instant issuedAt,
       Instant expiresAt,
       boolean revoked,
-      String appCredentialId) {
+      String appCredentialId,
+      String trustId) {
+
+    /** A token not scoped by a trust. */
+    public StoredToken(
+        String tokenHash,
+        String userId,
+        String scopeType,
+        String scopeId,
+        String methods,
+        String auditId,
+        Instant issuedAt,
+        Instant expiresAt,
+        boolean revoked,
+        String appCredentialId) {
+      this(tokenHash, userId, scopeType, scopeId, methods, auditId, issuedAt, expiresAt, revoked,
+          appCredentialId, null);
+    }
 
     /** A token not issued with an application credential. */
     public StoredToken(
@@ -38,23 +55,25 @@ public final class TokenStore {
         Instant issuedAt,
         Instant expiresAt,
         boolean revoked) {
-      this(tokenHash, userId, scopeType, scopeId, methods, auditId, issuedAt, expiresAt, revoked, null);
+      this(tokenHash, userId, scopeType, scopeId, methods, auditId, issuedAt, expiresAt, revoked,
+          null, null);
     }
   }
 
   public void insert(StoredToken t) {
     sql.update(
         "INSERT INTO identity_token (token_hash, user_id, scope_type, scope_id, methods, audit_id,"
-            + " issued_at, expires_at, revoked, app_credential_id)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " issued_at, expires_at, revoked, app_credential_id, trust_id)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         t.tokenHash(), t.userId(), t.scopeType(), t.scopeId(), t.methods(), t.auditId(),
-        t.issuedAt(), t.expiresAt(), t.revoked(), t.appCredentialId());
+        t.issuedAt(), t.expiresAt(), t.revoked(), t.appCredentialId(), t.trustId());
   }
 
   public Optional<StoredToken> find(String tokenHash) {
     return sql.queryOne(
         "SELECT token_hash, user_id, scope_type, scope_id, methods, audit_id, issued_at,"
-            + " expires_at, revoked, app_credential_id FROM identity_token WHERE token_hash = ?",
+            + " expires_at, revoked, app_credential_id, trust_id FROM identity_token"
+            + " WHERE token_hash = ?",
         TokenStore::storedToken,
         tokenHash);
   }
@@ -70,7 +89,8 @@ public final class TokenStore {
         r.getInstant("issued_at"),
         r.getInstant("expires_at"),
         r.getBoolean("revoked"),
-        r.getString("app_credential_id"));
+        r.getString("app_credential_id"),
+        r.getString("trust_id"));
   }
 
   /** A stored token with identity's revision, read in the same statement. */
@@ -83,7 +103,7 @@ public final class TokenStore {
   public Optional<TokenState> findWithRevision(String tokenHash) {
     return sql.queryOne(
         "SELECT t.token_hash, t.user_id, t.scope_type, t.scope_id, t.methods, t.audit_id,"
-            + " t.issued_at, t.expires_at, t.revoked, t.app_credential_id, r.revision"
+            + " t.issued_at, t.expires_at, t.revoked, t.app_credential_id, t.trust_id, r.revision"
             + " FROM identity_token t"
             + " JOIN identity_revision r ON r.id = 1 WHERE t.token_hash = ?",
         r -> new TokenState(storedToken(r), r.getLong("revision")),

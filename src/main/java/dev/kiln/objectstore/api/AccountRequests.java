@@ -6,6 +6,8 @@ import dev.kiln.objectstore.Account;
 import dev.kiln.objectstore.Accounts;
 import dev.kiln.objectstore.Container;
 import dev.kiln.objectstore.ListingEntry;
+import dev.kiln.objectstore.AccountQuota;
+import dev.kiln.objectstore.Metadata;
 import dev.kiln.objectstore.Refusal;
 import java.util.List;
 
@@ -24,7 +26,15 @@ final class AccountRequests {
           .header("Content-Type", "text/plain; charset=utf-8");
       case "GET" -> list(r, account);
       case "POST" -> {
-        accounts.updateMetadata(account, SwiftHeaders.metadataUpdate(r.raw(), "account"));
+        Metadata.Update update = SwiftHeaders.metadataUpdate(r.raw(), "account");
+        if (AccountQuota.touches(update)) {
+          if (!r.reseller()) {
+            throw new Refusal(Refusal.Kind.FORBIDDEN,
+                "Only a reseller admin (the ResellerAdmin role) sets or removes an account's quota.");
+          }
+          AccountQuota.checkValue(update);
+        }
+        accounts.updateMetadata(account, update);
         yield Answer.of(204);
       }
       default -> throw new Refusal(

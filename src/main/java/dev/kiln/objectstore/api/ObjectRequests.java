@@ -72,8 +72,9 @@ final class ObjectRequests {
         ? null
         : r.header("Content-Type").filter(t -> !t.isBlank()).orElse(null);
     Metadata metadata = Metadata.replacedBy(SwiftHeaders.metadataUpdate(r.raw(), "object"));
+    Metadata kept = objects.keptHeaders(SwiftHeaders.all(r.raw()));
     StoredObject stored = objects.put(account, r.path().container(), r.path().object(),
-        new StoredObjects.PutSpec(chunked ? -1 : length, etag, contentType, metadata, ifNoneMatchAny), r.body());
+        new StoredObjects.PutSpec(chunked ? -1 : length, etag, contentType, metadata, ifNoneMatchAny, kept), r.body());
     return created(stored);
   }
 
@@ -102,8 +103,10 @@ final class ObjectRequests {
 
   private Answer post(SwiftRequest r) {
     Metadata metadata = Metadata.replacedBy(SwiftHeaders.metadataUpdate(r.raw(), "object"));
+    // A POST replaces the kept headers too (Swift's object server rebuilds them from the request).
+    Metadata kept = objects.keptHeaders(SwiftHeaders.all(r.raw()));
     objects.updateMetadata(r.path().account(), r.path().container(), r.path().object(), metadata,
-        r.header("Content-Type").filter(t -> !t.isBlank()).orElse(null));
+        r.header("Content-Type").filter(t -> !t.isBlank()).orElse(null), kept);
     return Answer.text(202, "text/html; charset=UTF-8", "");
   }
 
@@ -114,6 +117,9 @@ final class ObjectRequests {
     try {
       read = objects.read(r.path().account(), r.path().container(), r.path().object(), o -> {
         seen[0] = o;
+        if (assembles(r, o)) {
+          return new StoredObjects.Slice(0, 0); // the segments are read instead
+        }
         Conditions.check(r, o);
         Optional<StoredObjects.Slice> range = r.isHead() ? Optional.empty() : Ranges.slice(r.header("Range"), o.size());
         partial[0] = range.isPresent();
@@ -130,6 +136,9 @@ final class ObjectRequests {
       throw e;
     }
     StoredObject o = read.object();
+    if (assembles(r, o)) {
+      return dynamicLargeObject(r, o);
+    }
     if (r.isHead()) {
       return Answer.stream(200, read.data(), o.size()).headers(SwiftHeaders.object(o, !r.viaTempUrl()));
     }
@@ -140,6 +149,30 @@ final class ObjectRequests {
       answer.header("Content-Range", "bytes " + first + "-" + (first + read.slice().length() - 1) + "/" + o.size());
     }
     return answer;
+  }
+
+  /** Whether a GET or HEAD answers a dynamic large object's segments rather than its manifest. */
+  private static boolean assembles(SwiftRequest r, StoredObject o) {
+    return o.manifest() != null && !r.query("multipart-manifest").map("get"::equals).orElse(false);
+  }
+
+  /**
+   * A dynamic large object (Swift's DLO): the manifest's headers with the segments' total length
+   * and Swift's quoted ETag, and their bytes one after the other.
+   */
+  private Answer dynamicLargeObject(SwiftRequest r, StoredObject manifest) {
+    String segments = SwiftPath.decode(manifest.manifest());
+    String segmentContainer = (segments.startsWith("/") ? segments.substring(1) : segments).split("/", 2)[0];
+    if (r.viaAcl() && !segmentContainer.equals(r.path().container())) {
+      // The ACL that let this request in is this container's; it says nothing of another one.
+      throw new Refusal(Refusal.Kind.FORBIDDEN,
+          "This manifest's segments are in another container, which this container's ACL does not open.");
+    }
+    StoredObjects.Assembled assembled = objects.assemble(r.path().account(), segments);
+    java.io.InputStream data = r.isHead() ? java.io.InputStream.nullInputStream() : objects.open(assembled);
+    return Answer.stream(200, data, assembled.size())
+        .headers(SwiftHeaders.object(manifest, !r.viaTempUrl()))
+        .header("Etag", assembled.etag());
   }
 
   /** A 416, which carries the object's size for its {@code Content-Range: bytes *\/size}. */

@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class ObjectStoreApi implements HttpService {
   public static final String PREFIX = ObjectStoreService.PATH_PREFIX;
   private static final Logger LOG = LoggerFactory.getLogger(ObjectStoreApi.class);
+  private static final String RETRY_AFTER_SECONDS = "1";
 
   private final CallerResolver callers;
   private final ObjectStoreService service;
@@ -79,6 +80,15 @@ public final class ObjectStoreApi implements HttpService {
     } catch (ObjectRequests.RangeRefusal e) {
       write(res, error(416, e.getMessage()).header("Content-Range", "bytes */" + e.size), head);
     } catch (RuntimeException e) {
+      if (ObjectStoreService.databaseBusy(e)) {
+        // The database is saturated, not broken: a 503 that says when to come back, as Swift's
+        // proxy answers an overload and as Kiln's other services do.
+        LOG.warn("No database connection free in time for {} {}: answered 503", method, req.path().rawPath());
+        write(res, error(503, "The service is too busy to take this request now: no database connection"
+            + " came free in time. Try again in " + RETRY_AFTER_SECONDS + " second(s).")
+            .header("Retry-After", RETRY_AFTER_SECONDS), head);
+        return;
+      }
       LOG.error("Unexpected failure serving {} {}", method, req.path().rawPath(), e);
       write(res, error(500, "An unexpected error prevented the request from being fulfilled; the server log"
           + " has the details under this request's id."), head);
@@ -106,7 +116,7 @@ public final class ObjectStoreApi implements HttpService {
       if (!path.isObject() || !service.tempUrls().allows(method, account, path.container(), path.object(), temp)) {
         throw new Refusal(Refusal.Kind.UNAUTHORIZED, "401 Unauthorized: the temp URL is not valid, or has expired.\n");
       }
-      Answer answer = dispatch(new SwiftRequest(req, method, path, true));
+      Answer answer = dispatch(new SwiftRequest(req, method, path, true, false, false));
       if ((method.equals("GET") || method.equals("HEAD")) && answer.status() / 100 == 2) {
         answer.header("Content-Disposition", disposition(req, path.object()));
         // An expiry past year 9999 has no HTTP date; such an answer goes without Expires.
@@ -118,16 +128,26 @@ public final class ObjectStoreApi implements HttpService {
       }
       return answer;
     }
-    Caller caller = authenticate(req);
-    if (!caller.isAdmin() && (caller.projectId() == null || !account.equals(Account.of(caller.projectId())))) {
+    Optional<Caller> caller = authenticate(req);
+    boolean reseller = caller.isPresent() && caller.get().roles().contains(SwiftRequest.RESELLER_ROLE);
+    boolean owner = caller.isPresent() && (caller.get().isAdmin() || reseller
+        || (caller.get().projectId() != null && account.equals(Account.of(caller.get().projectId()))));
+    if (!owner) {
+      if (Account.projectOf(account) != null && ContainerAcls.allow(service.containers(), req, method, path, caller)) {
+        return dispatch(new SwiftRequest(req, method, path, false, true, false));
+      }
+      if (caller.isEmpty()) {
+        throw new Refusal(Refusal.Kind.UNAUTHORIZED, "This request needs a token in X-Auth-Token (or a temp URL).");
+      }
       throw new Refusal(Refusal.Kind.FORBIDDEN,
-          "This token's project may use only its own account, " + (caller.projectId() == null
-              ? "and it is scoped to none." : Account.of(caller.projectId()) + "."));
+          "This token's project may use only its own account, " + (caller.get().projectId() == null
+              ? "and it is scoped to none." : Account.of(caller.get().projectId()) + ",")
+              + " and no container ACL lets it in here.");
     }
     if (Account.projectOf(account) == null) {
       throw Refusal.notFound("Accounts are named AUTH_<project id>.");
     }
-    return dispatch(new SwiftRequest(req, method, path, false));
+    return dispatch(new SwiftRequest(req, method, path, false, false, reseller));
   }
 
   private Answer dispatch(SwiftRequest r) {
@@ -138,13 +158,15 @@ public final class ObjectStoreApi implements HttpService {
     return path.isContainer() ? containers.handle(r) : accounts.handle(r);
   }
 
-  private Caller authenticate(ServerRequest req) {
+  /** The token's caller; empty without a token (a public container may still let it in); 401 for a bad one. */
+  private Optional<Caller> authenticate(ServerRequest req) {
     Optional<String> token = req.headers().first(HeaderNames.create("X-Auth-Token"))
         .or(() -> req.headers().first(HeaderNames.create("X-Storage-Token")));
-    return token.flatMap(callers::resolve).orElseThrow(() -> new Refusal(Refusal.Kind.UNAUTHORIZED,
-        token.isEmpty()
-            ? "This request needs a token in X-Auth-Token (or a temp URL)."
-            : "The token in X-Auth-Token is not valid: it is unknown, revoked or expired."));
+    if (token.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(token.flatMap(callers::resolve).orElseThrow(() -> new Refusal(Refusal.Kind.UNAUTHORIZED,
+        "The token in X-Auth-Token is not valid: it is unknown, revoked or expired.")));
   }
 
   /** Swift's capabilities document, which clients read to learn the limits and the temp URL digests. */
@@ -169,6 +191,7 @@ public final class ObjectStoreApi implements HttpService {
     swift.put("account_autocreate", true);
     swift.put("allow_account_management", false);
     swift.putArray("policies").addObject().put("name", "Policy-0").put("default", true);
+    body.putObject("account_quotas");
     ObjectNode tempurl = body.putObject("tempurl");
     TempUrls.METHODS.stream().sorted().forEach(tempurl.putArray("methods")::add);
     TempUrls.DIGESTS.forEach(tempurl.putArray("allowed_digests")::add);

@@ -49,6 +49,15 @@ final class SwiftHeaders {
     return new Metadata.Update(values, removed);
   }
 
+  /** Every header of a request as (name, value) pairs, for {@code KeptHeaders}. */
+  static java.util.List<Map.Entry<String, String>> all(ServerRequest req) {
+    java.util.List<Map.Entry<String, String>> out = new java.util.ArrayList<>();
+    for (Header h : req.headers()) {
+      out.add(Map.entry(h.name(), h.get()));
+    }
+    return out;
+  }
+
   static Map<String, String> account(Account a) {
     Map<String, String> h = new LinkedHashMap<>();
     h.put("X-Account-Container-Count", Long.toString(a.containerCount()));
@@ -81,6 +90,7 @@ final class SwiftHeaders {
     h.put("Last-Modified", Timestamps.httpDate(o.timestampMicros()));
     h.put("X-Timestamp", Timestamps.xTimestamp(o.timestampMicros()));
     h.put("Accept-Ranges", "bytes");
+    o.headers().entries().forEach((k, v) -> h.put(titleCase(k), v));
     if (withMetadata) {
       meta(h, "X-Object-Meta-", o.metadata());
     } else {

@@ -11,10 +11,16 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One Swift request: its method, parsed path and query, and whether it came with a temp URL rather
- * than a token (such answers hide object metadata and name a download).
+ * One Swift request: its method, parsed path and query, whether it came with a temp URL rather
+ * than a token (such answers hide object metadata and name a download), and whether only a
+ * container ACL lets it in (not the account's owner: such answers hide the ACLs), and whether a
+ * reseller admin (Keystone's ResellerAdmin role, which may set account quotas) makes it.
  */
-record SwiftRequest(ServerRequest raw, String method, SwiftPath path, boolean viaTempUrl) {
+record SwiftRequest(
+    ServerRequest raw, String method, SwiftPath path, boolean viaTempUrl, boolean viaAcl, boolean reseller) {
+  /** Keystone's role for Swift's reseller admins, who own every account and set quotas. */
+  static final String RESELLER_ROLE = "ResellerAdmin";
+
   private static final Set<String> TRUE = Set.of("true", "1", "yes", "on", "t", "y");
 
   Optional<String> header(String name) {

@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /** The {@code objectstore_container} table. */
 public final class ContainerStore {
-  private static final String COLUMNS = "account, name, created_us, metadata, object_count, bytes_used";
+  private static final String COLUMNS =
+      "account, name, created_us, metadata, object_count, bytes_used, read_acl, write_acl";
 
   private final Dialect dialect;
 
@@ -36,8 +37,16 @@ public final class ContainerStore {
 
   public void insert(Sql sql, Container c) {
     sql.update(
-        "INSERT INTO objectstore_container (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
-        c.account(), c.name(), c.createdMicros(), MetadataCodec.encode(c.metadata()), c.objectCount(), c.bytesUsed());
+        "INSERT INTO objectstore_container (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        c.account(), c.name(), c.createdMicros(), MetadataCodec.encode(c.metadata()), c.objectCount(), c.bytesUsed(),
+        c.readAcl(), c.writeAcl());
+  }
+
+  /** Sets both ACLs (null for none); call with the container's row locked. */
+  public void setAcl(Sql sql, String account, String name, dev.kiln.objectstore.ContainerAcl acl) {
+    sql.update(
+        "UPDATE objectstore_container SET read_acl = ?, write_acl = ? WHERE account = ? AND name = ?",
+        acl.read(), acl.write(), account, name);
   }
 
   public void setMetadata(Sql sql, String account, String name, Metadata metadata) {
@@ -74,6 +83,7 @@ public final class ContainerStore {
   private static Container row(Sql.Row r) throws java.sql.SQLException {
     return new Container(
         r.getString("account"), r.getString("name"), r.getLong("created_us"),
-        MetadataCodec.decode(r.getString("metadata")), r.getLong("object_count"), r.getLong("bytes_used"));
+        MetadataCodec.decode(r.getString("metadata")), r.getLong("object_count"), r.getLong("bytes_used"),
+        r.getString("read_acl"), r.getString("write_acl"));
   }
 }
