@@ -53,7 +53,8 @@ public final class ScriptHook implements ConfigHook {
               .redirectOutput(stdout.toFile())
               .redirectError(stderr.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(nullDevice()));
-      Map<String, String> env = builder.environment();
+      // The deployment's inputs and the outputs path, in a guest's environment (not Kiln's).
+      Map<String, String> env = GuestProcesses.guestEnvironment(builder, context.workingDir()).environment();
       for (Deployment.Input input : deployment.inputs()) {
         if (input.name().isEmpty() || input.name().contains("=") || input.name().indexOf('\0') >= 0) {
           skipped.add(input.name());
@@ -70,7 +71,7 @@ public final class ScriptHook implements ConfigHook {
     try {
       finished = process.waitFor(context.timeLimit().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
-      kill(process);
+      GuestProcesses.kill(process);
       throw e;
     }
     int status;
@@ -78,7 +79,7 @@ public final class ScriptHook implements ConfigHook {
     if (finished) {
       status = process.exitValue();
     } else {
-      kill(process);
+      GuestProcesses.kill(process);
       status = TIMED_OUT;
       timeNote = "The script was killed after running longer than its time limit of "
           + context.timeLimit().toMillis() + " ms.\n";
@@ -123,15 +124,6 @@ public final class ScriptHook implements ConfigHook {
     return command;
   }
 
-  private static void kill(Process process) {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
-    try {
-      process.waitFor(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
 
   private static void ownerOnly(Path file) throws IOException {
     try {

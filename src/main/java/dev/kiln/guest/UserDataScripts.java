@@ -33,9 +33,6 @@ import org.slf4j.LoggerFactory;
 final class UserDataScripts {
   private static final Logger LOG = LoggerFactory.getLogger(UserDataScripts.class);
   static final String DIRECTORY = "user-data";
-  private static final Map<String, String> ENVIRONMENT =
-      Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG", "C.UTF-8");
-
   private final Function<String, Path> sandboxes;
   private final Duration timeLimit;
   private final Map<String, Thread> running = new ConcurrentHashMap<>();
@@ -133,9 +130,7 @@ final class UserDataScripts {
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-      builder.environment().clear();
-      builder.environment().putAll(ENVIRONMENT);
-      builder.environment().put("HOME", dir.toString());
+      GuestProcesses.guestEnvironment(builder, dir);
       process = builder.start();
     } catch (IOException | IllegalArgumentException e) {
       note(log, "The user_data script could not be started: " + e.getMessage());
@@ -146,28 +141,17 @@ final class UserDataScripts {
       if (process.waitFor(timeLimit.toMillis(), TimeUnit.MILLISECONDS)) {
         note(log, "The user_data script exited with status " + process.exitValue() + ".");
       } else {
-        kill(process);
+        GuestProcesses.kill(process);
         note(log, "The user_data script was killed after running longer than its time limit of "
             + timeLimit.toMillis() + " ms.");
       }
     } catch (InterruptedException e) {
-      kill(process);
+      GuestProcesses.kill(process);
       note(log, "The user_data script was killed: its server is gone.");
     }
   }
 
   /** Kills the script first (so it starts nothing more), then the children it had started. */
-  private static void kill(Process process) {
-    List<ProcessHandle> children = process.descendants().toList();
-    process.destroyForcibly();
-    children.forEach(ProcessHandle::destroyForcibly);
-    try {
-      process.waitFor(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   private static void note(Path log, String line) {
     try {
       Files.writeString(log, line + "\n", StandardCharsets.UTF_8,

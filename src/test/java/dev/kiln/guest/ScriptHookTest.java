@@ -125,4 +125,21 @@ class ScriptHookTest {
     assertThat(result.stderr()).startsWith("The script could not be started:");
     assertThat(Files.exists(dir.resolve("work/nope"))).isTrue();
   }
+
+  @Test
+  void aScriptSeesAGuestsEnvironmentNotKilns() throws Exception {
+    // The test JVM's environment stands for Kiln's: none of it may reach a tenant's script.
+    String kilnOnly = System.getenv().keySet().stream()
+        .filter(k -> !k.equals("PATH") && !k.equals("LANG") && !k.equals("HOME") && k.matches("[A-Za-z_][A-Za-z0-9_]*"))
+        .findFirst().orElseThrow();
+    Deployment d = deployment("env", "script", "#!/bin/sh\nenv | cut -d= -f1 | sort\n",
+        "[{\"name\": \"given\", \"value\": \"x\", \"type\": \"String\"}]", "[]");
+
+    HookResult result = hook.run(d, context(Duration.ofSeconds(20)));
+
+    assertThat(result.statusCode()).isZero();
+    assertThat(result.stdout().lines().toList())
+        .contains("PATH", "HOME", "given", "heat_outputs_path")
+        .doesNotContain(kilnOnly);
+  }
 }
