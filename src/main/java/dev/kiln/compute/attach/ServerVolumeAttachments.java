@@ -327,6 +327,13 @@ public final class ServerVolumeAttachments {
     }
     try {
       volumes.beginDetaching(actor, volumeId);
+      BlockDevice after = new BlockDeviceStore(db.sql()).find(mapping.id()).orElse(null);
+      if (after == null || after.state() != BlockDevice.State.DETACHING) {
+        // The task ran to its end before Block Storage heard of this detach: it rolled back (a
+        // failed disconnect) or released the volume, and the detaching begun just now would stay
+        // for good. Settle the volume from its attachments again.
+        volumes.rollDetaching(Servers.system(server), volumeId);
+      }
     } catch (RuntimeException e) {
       if (!detachUnderWay(server, mapping)) {
         // The task finds the mapping attached again and leaves it.
