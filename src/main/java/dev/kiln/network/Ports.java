@@ -10,6 +10,7 @@ import dev.kiln.common.ServiceException;
 import dev.kiln.network.IpAddresses.Ip;
 import dev.kiln.network.Port.FixedIp;
 import dev.kiln.network.store.FloatingIpStore;
+import dev.kiln.network.store.ListStore;
 import dev.kiln.network.store.NetworkStore;
 import dev.kiln.network.store.TagStore;
 import dev.kiln.network.store.TrunkStore;
@@ -249,6 +250,28 @@ public final class Ports {
       return List.of(); // a domain-scoped or unscoped token owns no ports
     }
     return new NetworkStore(db.sql()).listPorts(actor.admin() ? null : actor.projectId());
+  }
+
+  /**
+   * One page of the ports the actor may see, filtered, sorted and paged by the database (see
+   * {@link Listing}); refused with MarkerNotFound for a marker the actor cannot see.
+   */
+  public List<Port> page(Actor actor, Listing listing) {
+    if (!actor.admin() && actor.projectId() == null) {
+      if (listing.marker() != null) {
+        throw listing.markerNotFound();
+      }
+      return List.of();
+    }
+    List<String> ids =
+        new ListStore(db.sql()).ports(actor.admin() ? null : actor.projectId(), listing)
+            .orElseThrow(listing::markerNotFound);
+    return ids.isEmpty() ? List.of() : Listing.inOrder(ids, new NetworkStore(db.sql()).portsByIds(ids), Port::id);
+  }
+
+  /** Whether {@link #page} can filter and sort on these attributes. */
+  public static boolean listableBy(java.util.Collection<String> attributes) {
+    return ListStore.portsCover(attributes);
   }
 
   public Port update(Actor actor, String id, Spec changes) {
