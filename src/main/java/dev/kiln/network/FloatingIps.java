@@ -9,6 +9,7 @@ import dev.kiln.common.ServiceException;
 import dev.kiln.network.IpAddresses.Ip;
 import dev.kiln.network.Ports.AddressRequest;
 import dev.kiln.network.store.FloatingIpStore;
+import dev.kiln.network.store.ListStore;
 import dev.kiln.network.store.PortForwardingStore;
 import dev.kiln.network.store.NetworkStore;
 import dev.kiln.network.store.RouterStore;
@@ -129,6 +130,25 @@ public final class FloatingIps {
       throw NetworkErrors.floatingIpNotFound(id);
     }
     return fip;
+  }
+
+  /**
+   * One page of the floating IPs the actor may see, filtered, sorted and paged by the database (see
+   * {@link Listing}); refused with MarkerNotFound for a marker the actor cannot see.
+   */
+  public List<FloatingIp> page(Actor actor, Listing listing) {
+    if (!actor.admin() && actor.projectId() == null) {
+      return Listing.nothingVisible(listing);
+    }
+    List<String> ids =
+        new ListStore(db.sql()).floatingIps(actor.admin() ? null : actor.projectId(), listing)
+            .orElseThrow(listing::markerNotFound);
+    return ids.isEmpty() ? List.of() : Listing.inOrder(ids, new FloatingIpStore(db.sql()).byIds(ids), FloatingIp::id);
+  }
+
+  /** Whether {@link #page} can filter and sort on these attributes. */
+  public static boolean listableBy(Collection<String> attributes) {
+    return ListStore.floatingIpsCover(attributes);
   }
 
   public List<FloatingIp> list(Actor actor) {

@@ -63,6 +63,14 @@ public record Listing(
     return ServiceException.invalid("MarkerNotFound", "Marker " + marker + " could not be found.");
   }
 
+  /** The page for a caller who may see nothing (a token scoped to no project). */
+  static <T> List<T> nothingVisible(Listing listing) {
+    if (listing.marker() != null) {
+      throw listing.markerNotFound();
+    }
+    return List.of();
+  }
+
   /** The rows in the order of {@code ids} (the page's order); an id whose row went since is left out. */
   static <T> List<T> inOrder(List<String> ids, List<T> rows, Function<T, String> id) {
     Map<String, T> byId = new HashMap<>();

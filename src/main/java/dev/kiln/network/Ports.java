@@ -258,10 +258,7 @@ public final class Ports {
    */
   public List<Port> page(Actor actor, Listing listing) {
     if (!actor.admin() && actor.projectId() == null) {
-      if (listing.marker() != null) {
-        throw listing.markerNotFound();
-      }
-      return List.of();
+      return Listing.nothingVisible(listing);
     }
     List<String> ids =
         new ListStore(db.sql()).ports(actor.admin() ? null : actor.projectId(), listing)

@@ -9,6 +9,7 @@ import dev.kiln.common.ServiceException;
 import dev.kiln.network.IpAddresses.Ip;
 import dev.kiln.network.Subnet.Pool;
 import dev.kiln.network.Subnet.Route;
+import dev.kiln.network.store.ListStore;
 import dev.kiln.network.store.NetworkStore;
 import dev.kiln.network.store.TagStore;
 import dev.kiln.store.Sql;
@@ -225,6 +226,46 @@ public final class Subnets {
       throw NetworkErrors.subnetNotFound(id);
     }
     return subnet;
+  }
+
+  /**
+   * One page of the subnets the actor may see, filtered, sorted and paged by the database (see
+   * {@link Listing}); refused with MarkerNotFound for a marker the actor cannot see.
+   */
+  public List<Subnet> page(Actor actor, Listing listing) {
+    List<String> ids =
+        new ListStore(db.sql()).subnets(
+                actor.admin() ? null : projectOrNone(actor), actor.admin() ? Set.of() : networks.sharedWith(actor), listing)
+            .orElseThrow(listing::markerNotFound);
+    return ids.isEmpty() ? List.of() : Listing.inOrder(ids, new NetworkStore(db.sql()).subnetsByIds(ids), Subnet::id);
+  }
+
+  /** Whether {@link #page} can filter and sort on these attributes. */
+  public static boolean listableBy(java.util.Collection<String> attributes) {
+    return ListStore.subnetsCover(attributes);
+  }
+
+  /**
+   * The ids of the subnets on these networks that the actor may see (as {@link #list} and
+   * {@link #visible} decide), by network, in id order: a network list's page shows these.
+   */
+  public java.util.Map<String, List<String>> idsOn(Actor actor, java.util.Collection<String> networkIds) {
+    java.util.Map<String, List<String>> out = new java.util.HashMap<>();
+    if (networkIds.isEmpty()) {
+      return out;
+    }
+    NetworkStore store = new NetworkStore(db.sql());
+    Set<String> usable = new HashSet<>();
+    if (!actor.admin()) {
+      usable.addAll(networks.sharedWith(actor));
+      store.networksByIds(networkIds).stream().filter(n -> actor.owns(n.projectId())).forEach(n -> usable.add(n.id()));
+    }
+    for (String[] s : store.subnetOwnersOn(networkIds)) {
+      if (actor.admin() || actor.owns(s[2]) || usable.contains(s[1])) {
+        out.computeIfAbsent(s[1], k -> new ArrayList<>()).add(s[0]);
+      }
+    }
+    return out;
   }
 
   public List<Subnet> list(Actor actor) {
@@ -457,5 +498,10 @@ public final class Subnets {
       out.add(new Route(destination.toString(), nexthop.toString()));
     }
     return out;
+  }
+
+  /** The actor's project, or "" (no project's id) for a token scoped to none: it owns nothing. */
+  private static String projectOrNone(Actor actor) {
+    return actor.projectId() == null ? "" : actor.projectId();
   }
 }

@@ -146,16 +146,15 @@ class NeutronSqlListsTest {
   /** Asks the query down both paths: the same ids in the same order, the same link markers. */
   static void assertSameBothWays(Api api, String collection, String query) {
     String path = NET + "/" + collection + "?" + query;
+    String key = collection.replace('-', '_');
     JsonNode sql = api.get(path).expect(200);
     JsonNode rendered = api.get(path + EPOCH).expect(200);
-    assertThat(sql.get(collection).findValuesAsText("id"))
-        .as(query)
-        .isEqualTo(rendered.get(collection).findValuesAsText("id"));
+    assertThat(sql.get(key).findValuesAsText("id")).as(query).isEqualTo(rendered.get(key).findValuesAsText("id"));
     for (String rel : List.of("next", "previous")) {
-      assertThat(markerOf(link(sql, collection, rel))).as(query + " " + rel).isEqualTo(markerOf(link(rendered, collection, rel)));
-      assertThat(link(sql, collection, rel) == null).isEqualTo(link(rendered, collection, rel) == null);
+      assertThat(markerOf(link(sql, key, rel))).as(query + " " + rel).isEqualTo(markerOf(link(rendered, key, rel)));
+      assertThat(link(sql, key, rel) == null).as(query + " " + rel).isEqualTo(link(rendered, key, rel) == null);
     }
-    assertThat(sql.get(collection).toString()).as("every attribute").isEqualTo(rendered.get(collection).toString());
+    assertThat(sql.get(key).toString()).as(query + ": every attribute").isEqualTo(rendered.get(key).toString());
   }
 
   static String link(JsonNode body, String collection, String rel) {

@@ -11,7 +11,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The pages of Neutron's lists, found by the database: for each collection, the attributes a
@@ -117,13 +116,20 @@ public final class ListStore {
    * networks (as {@link NetworkStore#listPorts}).
    */
   public Optional<List<String>> ports(String projectId, Listing listing) {
-    return projectId == null
-        ? PORTS.page(sql, "", List.of(), listing)
-        : PORTS.page(
-            sql,
-            "p.project_id = ? OR p.network_id IN (SELECT o.id FROM network_network o WHERE o.project_id = ?)",
-            List.of(projectId, projectId),
-            listing);
+    if (projectId == null) {
+      return PORTS.page(sql, "", List.of(), listing);
+    }
+    // The project's networks first, as a list of values: a subquery in the OR would be asked
+    // again for each port the page walks past.
+    List<Object> args = new ArrayList<>(List.of(projectId));
+    List<String> networks =
+        sql.query("SELECT id FROM network_network WHERE project_id = ?", r -> r.getString("id"), projectId);
+    String visibility = "p.project_id = ?";
+    if (!networks.isEmpty()) {
+      visibility += " OR p.network_id IN " + Sql.placeholders(networks.size());
+      args.addAll(networks);
+    }
+    return PORTS.page(sql, visibility, args, listing);
   }
 
   /** A page of floating IPs: every one, or one project's. */
@@ -149,7 +155,8 @@ public final class ListStore {
     if (projectId == null) {
       return NETWORKS.page(sql, "", List.of(), listing);
     }
-    List<Object> args = new ArrayList<>(List.of(projectId));
+    List<Object> args = new ArrayList<>();
+    args.add(projectId); // null for a token scoped to no project: it owns nothing
     String visibility = "n.project_id = ? OR n.shared = TRUE";
     if (!openToProject.isEmpty()) {
       visibility += " OR n.id IN " + Sql.placeholders(openToProject.size());
@@ -166,12 +173,14 @@ public final class ListStore {
     if (projectId == null) {
       return SUBNETS.page(sql, "", List.of(), listing);
     }
-    List<Object> args = new ArrayList<>(List.of(projectId, projectId));
-    String visibility =
-        "s.project_id = ? OR s.network_id IN (SELECT o.id FROM network_network o WHERE o.project_id = ?)";
-    if (!sharedWithProject.isEmpty()) {
-      visibility += " OR s.network_id IN " + Sql.placeholders(sharedWithProject.size());
-      args.addAll(sharedWithProject);
+    List<Object> args = new ArrayList<>();
+    args.add(projectId);
+    List<String> usable = new ArrayList<>(sharedWithProject);
+    usable.addAll(sql.query("SELECT id FROM network_network WHERE project_id = ?", r -> r.getString("id"), projectId));
+    String visibility = "s.project_id = ?";
+    if (!usable.isEmpty()) {
+      visibility += " OR s.network_id IN " + Sql.placeholders(usable.size());
+      args.addAll(usable);
     }
     return SUBNETS.page(sql, visibility, args, listing);
   }
@@ -197,5 +206,4 @@ public final class ListStore {
   private static Map.Entry<String, Column> integer(String attribute, String expression) {
     return Map.entry(attribute, new Column(expression, Kind.INTEGER));
   }
-
 }

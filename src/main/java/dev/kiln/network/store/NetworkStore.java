@@ -66,6 +66,14 @@ public final class NetworkStore {
         id);
   }
 
+  /** The networks with these ids that exist (at least one id), in no particular order. */
+  public List<Network> networksByIds(Collection<String> ids) {
+    Object[] args = new LinkedHashSet<>(ids).toArray();
+    return sql.query(
+        "SELECT " + NETWORK_COLUMNS + " FROM network_network WHERE id IN " + Sql.placeholders(args.length),
+        NetworkStore::network, args);
+  }
+
   public List<Network> listNetworks() {
     return sql.query("SELECT " + NETWORK_COLUMNS + " FROM network_network", NetworkStore::network);
   }
@@ -137,6 +145,21 @@ public final class NetworkStore {
 
   public List<Subnet> listSubnets() {
     return loadSubnets("");
+  }
+
+  /** The subnets with these ids that exist (at least one id), in no particular order. */
+  public List<Subnet> subnetsByIds(Collection<String> ids) {
+    Object[] args = new LinkedHashSet<>(ids).toArray();
+    return loadSubnets(" WHERE id IN " + Sql.placeholders(args.length), args);
+  }
+
+  /** The id, network and project of each subnet on these networks (at least one id). */
+  public List<String[]> subnetOwnersOn(Collection<String> networkIds) {
+    Object[] args = new LinkedHashSet<>(networkIds).toArray();
+    return sql.query(
+        "SELECT id, network_id, project_id FROM network_subnet WHERE network_id IN " + Sql.placeholders(args.length)
+            + " ORDER BY created_at, id",
+        r -> new String[] {r.getString("id"), r.getString("network_id"), r.getString("project_id")}, args);
   }
 
   public List<Subnet> subnetsOfNetwork(String networkId) {
