@@ -102,7 +102,9 @@ public final class FloatingIps {
                 spec.floatingIpAddress() == null && spec.subnetId() == null
                     ? null
                     : List.of(new AddressRequest(spec.subnetId(), spec.floatingIpAddress()));
-            Port port = ports.createDevicePort(store, "", network.id(), wanted, false, id, FloatingIp.PORT_OWNER, "N/A");
+            // The network's lock is held since above: the port is made without taking it again.
+            Port port =
+                ports.createDevicePortOnLockedNetwork(store, "", network.id(), wanted, false, id, FloatingIp.PORT_OWNER, "N/A");
             Port.FixedIp address =
                 port.fixedIps().stream()
                     .filter(ip -> IpAddresses.parse(ip.ipAddress()).version() == 4)

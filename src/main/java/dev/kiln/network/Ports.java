@@ -430,6 +430,23 @@ public final class Ports {
       String deviceOwner,
       String status) {
     store.lockNetwork(networkId).orElseThrow(() -> NetworkErrors.networkNotFound(networkId));
+    return createDevicePortOnLockedNetwork(store, projectId, networkId, addresses, mayTakeGateway, deviceId, deviceOwner, status);
+  }
+
+  /**
+   * {@link #createDevicePort} for a caller that already holds the network's row lock in this
+   * transaction (a floating IP's create takes it first, before the quota lock): taking it again
+   * would cost H2 a second row-lock write and a larger commit, for nothing.
+   */
+  Port createDevicePortOnLockedNetwork(
+      NetworkStore store,
+      String projectId,
+      String networkId,
+      List<AddressRequest> addresses,
+      boolean mayTakeGateway,
+      String deviceId,
+      String deviceOwner,
+      String status) {
     String id = ids.uuid();
     boolean ipv4Only = deviceOwner.equals(FloatingIp.PORT_OWNER);
     List<FixedIp> ips = AddressAllocator.allocate(store, networkId, addresses, mayTakeGateway, ipv4Only);

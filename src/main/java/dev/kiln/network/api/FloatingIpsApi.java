@@ -104,7 +104,9 @@ final class FloatingIpsApi {
       tags.replace(actor, "floatingips", fip.id(), initialTags);
       fip = floatingIps.visible(actor, fip.id());
     }
-    return ApiResponse.created(Json.wrap("floatingip", render(fip)));
+    // A new floating IP has the tags just given and no port forwardings: nothing to read back.
+    Port port = fip.portId() == null ? null : ports.byIds(List.of(fip.portId())).stream().findFirst().orElse(null);
+    return ApiResponse.created(Json.wrap("floatingip", L3Views.floatingIp(fip, port, initialTags.isEmpty() ? List.of() : tags.of(fip.id()), List.of())));
   }
 
   private ApiResponse show(ApiRequest request) {
