@@ -93,7 +93,7 @@ public final class FloatingIps {
                 internal == null ? null : lockTarget(sql, actor, project, network.id(), internal, spec.fixedIpAddress(), id);
             NetworkStore store = new NetworkStore(sql);
             store.lockNetwork(network.id()).orElseThrow(() -> NetworkErrors.networkNotFound(network.id()));
-            if (!store.hasSubnetOfVersion(network.id(), 4)) {
+            if (!store.subnets().hasSubnetOfVersion(network.id(), 4)) {
               throw NetworkErrors.badRequest("floatingip", "Network " + network.id() + " does not contain any IPv4 subnet");
             }
             // Resource locks (the external network's) before the project's quota lock, always.
@@ -348,7 +348,7 @@ public final class FloatingIps {
           "External network " + externalNetworkId + " is not reachable from subnet " + subnetId
               + ".  Therefore, cannot associate Port " + portId + " with a Floating IP.");
     }
-    String gateway = new NetworkStore(sql).findSubnet(subnetId).map(Subnet::gatewayIp).orElse(null);
+    String gateway = new NetworkStore(sql).subnets().findSubnet(subnetId).map(Subnet::gatewayIp).orElse(null);
     return candidates.stream().filter(c -> c[1].equals(gateway)).findFirst().orElse(candidates.getFirst())[0];
   }
 

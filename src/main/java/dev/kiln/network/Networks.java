@@ -293,9 +293,9 @@ public final class Networks {
                     + " on the network.");
           }
           TagStore tags = new TagStore(sql);
-          for (Subnet subnet : store.subnetsOfNetwork(id)) {
+          for (Subnet subnet : store.subnets().subnetsOfNetwork(id)) {
             tags.removeAll(subnet.id());
-            store.deleteSubnet(subnet.id());
+            store.subnets().deleteSubnet(subnet.id());
             AddressAllocator.released(List.of(subnet.id()));
           }
           tags.removeAll(id);

@@ -241,7 +241,7 @@ public final class Routers {
     if (!network.external()) {
       throw NetworkErrors.badRequest("router", "Network " + network.id() + " is not an external network");
     }
-    if (store.subnetsOfNetwork(network.id()).isEmpty()) {
+    if (store.subnets().subnetsOfNetwork(network.id()).isEmpty()) {
       throw NetworkErrors.badRequest("router", "Network " + network.id() + " has no subnet to take a gateway address from");
     }
     Port port =
@@ -314,7 +314,7 @@ public final class Routers {
     for (Port port : store.portsOfDevice(router.id())) {
       for (Port.FixedIp ip : port.fixedIps()) {
         own.add(ip.ipAddress());
-        store.findSubnet(ip.subnetId()).ifPresent(s -> connected.add(IpNetwork.parse(s.cidr())));
+        store.subnets().findSubnet(ip.subnetId()).ifPresent(s -> connected.add(IpNetwork.parse(s.cidr())));
       }
     }
     for (Route route : routes) {

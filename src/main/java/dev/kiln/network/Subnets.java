@@ -168,14 +168,14 @@ public final class Subnets {
     // Under the network's lock no other subnet can appear on it while we compare.
     store.lockNetwork(networkId).orElseThrow(() -> NetworkErrors.networkNotFound(networkId));
     NetworkQuotas.reserve(sql, subnet.projectId(), "subnet", 1);
-    for (Subnet other : store.subnetsOfNetwork(networkId)) {
+    for (Subnet other : store.subnets().subnetsOfNetwork(networkId)) {
       if (IpNetwork.parse(other.cidr()).overlaps(cidr)) {
         throw NetworkErrors.invalid(
             "Requested subnet with cidr: " + cidr + " for network: " + networkId + " overlaps with another subnet ("
                 + other.id() + ", " + other.cidr() + ").");
       }
     }
-    store.insertSubnet(subnet);
+    store.subnets().insertSubnet(subnet);
   }
 
   /**
@@ -185,7 +185,7 @@ public final class Subnets {
    */
   public Subnet visible(Actor actor, String id) {
     NetworkStore store = new NetworkStore(db.sql());
-    Subnet subnet = store.findSubnet(id).orElseThrow(() -> NetworkErrors.subnetNotFound(id));
+    Subnet subnet = store.subnets().findSubnet(id).orElseThrow(() -> NetworkErrors.subnetNotFound(id));
     if (!actor.owns(subnet.projectId())
         && store.findNetwork(subnet.networkId()).filter(n -> actor.owns(n.projectId())).isEmpty()
         && !networks.sharedWith(actor).contains(subnet.networkId())) {
@@ -203,7 +203,7 @@ public final class Subnets {
         new ListStore(db.sql()).subnets(
                 actor.admin() ? null : projectOrNone(actor), actor.admin() ? Set.of() : networks.sharedWith(actor), listing)
             .orElseThrow(listing::markerNotFound);
-    return ids.isEmpty() ? List.of() : Listing.inOrder(ids, new NetworkStore(db.sql()).subnetsByIds(ids), Subnet::id);
+    return ids.isEmpty() ? List.of() : Listing.inOrder(ids, new NetworkStore(db.sql()).subnets().subnetsByIds(ids), Subnet::id);
   }
 
   /** Whether {@link #page} can filter and sort on these attributes. */
@@ -226,7 +226,7 @@ public final class Subnets {
       usable.addAll(networks.sharedWith(actor));
       store.networksByIds(networkIds).stream().filter(n -> actor.owns(n.projectId())).forEach(n -> usable.add(n.id()));
     }
-    for (String[] s : store.subnetOwnersOn(networkIds)) {
+    for (String[] s : store.subnets().subnetOwnersOn(networkIds)) {
       if (actor.admin() || actor.owns(s[2]) || usable.contains(s[1])) {
         out.computeIfAbsent(s[1], k -> new ArrayList<>()).add(s[0]);
       }
@@ -237,7 +237,7 @@ public final class Subnets {
   public List<Subnet> list(Actor actor) {
     NetworkStore store = new NetworkStore(db.sql());
     if (actor.admin()) {
-      return store.listSubnets();
+      return store.subnets().listSubnets();
     }
     Set<String> usable = new HashSet<>(networks.sharedWith(actor));
     for (Network n : networks.list(actor)) {
@@ -245,7 +245,7 @@ public final class Subnets {
         usable.add(n.id());
       }
     }
-    return store.listSubnets().stream()
+    return store.subnets().listSubnets().stream()
         .filter(s -> actor.owns(s.projectId()) || usable.contains(s.networkId()))
         .toList();
   }
@@ -272,7 +272,7 @@ public final class Subnets {
             changes.hostRoutes() == null ? old.hostRoutes() : routes(changes.hostRoutes()),
             old.ipv6RaMode(), old.ipv6AddressMode(), old.revision() + 1, old.createdAt(), networks.now(),
             old.subnetpoolId());
-    boolean saved = db.inTransaction(sql -> new NetworkStore(sql).updateSubnet(updated, old.revision()));
+    boolean saved = db.inTransaction(sql -> new NetworkStore(sql).subnets().updateSubnet(updated, old.revision()));
     if (!saved) {
       throw NetworkErrors.concurrentChange("Subnet", id);
     }
@@ -284,19 +284,19 @@ public final class Subnets {
     db.inTransaction(
         sql -> {
           NetworkStore store = new NetworkStore(sql);
-          if (!store.lockSubnet(id)) {
+          if (!store.subnets().lockSubnet(id)) {
             throw NetworkErrors.subnetNotFound(id);
           }
-          Subnet subnet = store.findSubnet(id).orElseThrow(() -> NetworkErrors.subnetNotFound(id));
-          if (isAutoAddressed(subnet) && store.countAllocations(id) > 0) {
+          Subnet subnet = store.subnets().findSubnet(id).orElseThrow(() -> NetworkErrors.subnetNotFound(id));
+          if (isAutoAddressed(subnet) && store.subnets().countAllocations(id) > 0) {
             // Hosts configure SLAAC / DHCPv6-stateless addresses themselves: Neutron takes them off
             // the ports and deletes the subnet, unless a router still routes for it.
-            if (store.ownersOfPortsOn(id).values().stream().anyMatch(o -> o.startsWith(Router.INTERFACE_OWNER))) {
+            if (store.subnets().ownersOfPortsOn(id).values().stream().anyMatch(o -> o.startsWith(Router.INTERFACE_OWNER))) {
               throw subnetInUse(id);
             }
-            store.releaseSubnetAddresses(id, networks.now());
+            store.subnets().releaseSubnetAddresses(id, networks.now());
           }
-          if (store.countAllocations(id) > 0) {
+          if (store.subnets().countAllocations(id) > 0) {
             throw ServiceException.conflict(
                 "SubnetInUse",
                 "Unable to complete operation on subnet "
@@ -305,7 +305,7 @@ public final class Subnets {
           }
           new TagStore(sql).removeAll(id);
           AddressAllocator.released(List.of(id));
-          return store.deleteSubnet(id);
+          return store.subnets().deleteSubnet(id);
         });
   }
 
