@@ -113,7 +113,7 @@ final class AddressAllocator {
   private static List<FixedIp> allocate(
       NetworkStore store, String networkId, List<AddressRequest> requested, boolean mayTakeGateway, boolean ipv4Only,
       String macAddress) {
-    List<Subnet> subnets = new ArrayList<>(store.subnetsForAllocation(networkId));
+    List<Subnet> subnets = new ArrayList<>(store.subnets().subnetsForAllocation(networkId));
     subnets.sort(Comparator.comparing(Subnet::createdAt).thenComparing(Subnet::id));
     Map<String, Subnet> byId = new HashMap<>();
     subnets.forEach(s -> byId.put(s.id(), s));
@@ -139,7 +139,7 @@ final class AddressAllocator {
     }
     Taken taken = new Taken(store);
     for (String subnetId : toLock) {
-      store.lockSubnet(subnetId);
+      store.subnets().lockSubnet(subnetId);
     }
     List<FixedIp> out = new ArrayList<>();
     for (AddressRequest r : wanted) {

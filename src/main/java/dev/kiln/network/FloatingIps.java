@@ -9,6 +9,7 @@ import dev.kiln.common.ServiceException;
 import dev.kiln.network.IpAddresses.Ip;
 import dev.kiln.network.Ports.AddressRequest;
 import dev.kiln.network.store.FloatingIpStore;
+import dev.kiln.network.store.ListStore;
 import dev.kiln.network.store.PortForwardingStore;
 import dev.kiln.network.store.NetworkStore;
 import dev.kiln.network.store.RouterStore;
@@ -92,7 +93,7 @@ public final class FloatingIps {
                 internal == null ? null : lockTarget(sql, actor, project, network.id(), internal, spec.fixedIpAddress(), id);
             NetworkStore store = new NetworkStore(sql);
             store.lockNetwork(network.id()).orElseThrow(() -> NetworkErrors.networkNotFound(network.id()));
-            if (!store.hasSubnetOfVersion(network.id(), 4)) {
+            if (!store.subnets().hasSubnetOfVersion(network.id(), 4)) {
               throw NetworkErrors.badRequest("floatingip", "Network " + network.id() + " does not contain any IPv4 subnet");
             }
             // Resource locks (the external network's) before the project's quota lock, always.
@@ -101,7 +102,9 @@ public final class FloatingIps {
                 spec.floatingIpAddress() == null && spec.subnetId() == null
                     ? null
                     : List.of(new AddressRequest(spec.subnetId(), spec.floatingIpAddress()));
-            Port port = ports.createDevicePort(store, "", network.id(), wanted, false, id, FloatingIp.PORT_OWNER, "N/A");
+            // The network's lock is held since above: the port is made without taking it again.
+            Port port =
+                ports.createDevicePortOnLockedNetwork(store, "", network.id(), wanted, false, id, FloatingIp.PORT_OWNER, "N/A");
             Port.FixedIp address =
                 port.fixedIps().stream()
                     .filter(ip -> IpAddresses.parse(ip.ipAddress()).version() == 4)
@@ -129,6 +132,25 @@ public final class FloatingIps {
       throw NetworkErrors.floatingIpNotFound(id);
     }
     return fip;
+  }
+
+  /**
+   * One page of the floating IPs the actor may see, filtered, sorted and paged by the database (see
+   * {@link Listing}); refused with MarkerNotFound for a marker the actor cannot see.
+   */
+  public List<FloatingIp> page(Actor actor, Listing listing) {
+    if (!actor.admin() && actor.projectId() == null) {
+      return Listing.nothingVisible(listing);
+    }
+    List<String> ids =
+        new ListStore(db.sql()).floatingIps(actor.admin() ? null : actor.projectId(), listing)
+            .orElseThrow(listing::markerNotFound);
+    return ids.isEmpty() ? List.of() : Listing.inOrder(ids, new FloatingIpStore(db.sql()).byIds(ids), FloatingIp::id);
+  }
+
+  /** Whether {@link #page} can filter and sort on these attributes. */
+  public static boolean listableBy(Collection<String> attributes) {
+    return ListStore.floatingIpsCover(attributes);
   }
 
   public List<FloatingIp> list(Actor actor) {
@@ -326,7 +348,7 @@ public final class FloatingIps {
           "External network " + externalNetworkId + " is not reachable from subnet " + subnetId
               + ".  Therefore, cannot associate Port " + portId + " with a Floating IP.");
     }
-    String gateway = new NetworkStore(sql).findSubnet(subnetId).map(Subnet::gatewayIp).orElse(null);
+    String gateway = new NetworkStore(sql).subnets().findSubnet(subnetId).map(Subnet::gatewayIp).orElse(null);
     return candidates.stream().filter(c -> c[1].equals(gateway)).findFirst().orElse(candidates.getFirst())[0];
   }
 

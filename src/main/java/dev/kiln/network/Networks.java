@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNullElse;
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
+import dev.kiln.network.store.ListStore;
 import dev.kiln.network.store.NetworkStore;
 import dev.kiln.network.store.SegmentStore;
 import dev.kiln.network.store.RbacStore;
@@ -147,6 +148,23 @@ public final class Networks {
     return network;
   }
 
+  /**
+   * One page of the networks the actor may see, filtered, sorted and paged by the database (see
+   * {@link Listing}); refused with MarkerNotFound for a marker the actor cannot see.
+   */
+  public List<Network> page(Actor actor, Listing listing) {
+    Set<String> open = actor.admin() ? Set.of() : new RbacStore(db.sql()).networksOpenTo(actor.projectId());
+    List<String> ids =
+        new ListStore(db.sql()).networks(actor.admin() ? null : projectOrNone(actor), open, listing)
+            .orElseThrow(listing::markerNotFound);
+    return ids.isEmpty() ? List.of() : Listing.inOrder(ids, new NetworkStore(db.sql()).networksByIds(ids), Network::id);
+  }
+
+  /** Whether {@link #page} can filter and sort on these attributes. */
+  public static boolean listableBy(java.util.Collection<String> attributes) {
+    return ListStore.networksCover(attributes);
+  }
+
   public List<Network> list(Actor actor) {
     List<Network> all = new NetworkStore(db.sql()).listNetworks();
     if (actor.admin()) {
@@ -275,9 +293,9 @@ public final class Networks {
                     + " on the network.");
           }
           TagStore tags = new TagStore(sql);
-          for (Subnet subnet : store.subnetsOfNetwork(id)) {
+          for (Subnet subnet : store.subnets().subnetsOfNetwork(id)) {
             tags.removeAll(subnet.id());
-            store.deleteSubnet(subnet.id());
+            store.subnets().deleteSubnet(subnet.id());
             AddressAllocator.released(List.of(subnet.id()));
           }
           tags.removeAll(id);
@@ -337,5 +355,10 @@ public final class Networks {
 
   Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+  }
+
+  /** The actor's project, or "" (no project's id) for a token scoped to none: it owns nothing. */
+  private static String projectOrNone(Actor actor) {
+    return actor.projectId() == null ? "" : actor.projectId();
   }
 }

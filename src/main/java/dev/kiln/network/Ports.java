@@ -10,6 +10,7 @@ import dev.kiln.common.ServiceException;
 import dev.kiln.network.IpAddresses.Ip;
 import dev.kiln.network.Port.FixedIp;
 import dev.kiln.network.store.FloatingIpStore;
+import dev.kiln.network.store.ListStore;
 import dev.kiln.network.store.NetworkStore;
 import dev.kiln.network.store.TagStore;
 import dev.kiln.network.store.TrunkStore;
@@ -251,6 +252,25 @@ public final class Ports {
     return new NetworkStore(db.sql()).listPorts(actor.admin() ? null : actor.projectId());
   }
 
+  /**
+   * One page of the ports the actor may see, filtered, sorted and paged by the database (see
+   * {@link Listing}); refused with MarkerNotFound for a marker the actor cannot see.
+   */
+  public List<Port> page(Actor actor, Listing listing) {
+    if (!actor.admin() && actor.projectId() == null) {
+      return Listing.nothingVisible(listing);
+    }
+    List<String> ids =
+        new ListStore(db.sql()).ports(actor.admin() ? null : actor.projectId(), listing)
+            .orElseThrow(listing::markerNotFound);
+    return ids.isEmpty() ? List.of() : Listing.inOrder(ids, new NetworkStore(db.sql()).portsByIds(ids), Port::id);
+  }
+
+  /** Whether {@link #page} can filter and sort on these attributes. */
+  public static boolean listableBy(java.util.Collection<String> attributes) {
+    return ListStore.portsCover(attributes);
+  }
+
   public Port update(Actor actor, String id, Spec changes) {
     return update(actor, id, changes, null);
   }
@@ -410,6 +430,23 @@ public final class Ports {
       String deviceOwner,
       String status) {
     store.lockNetwork(networkId).orElseThrow(() -> NetworkErrors.networkNotFound(networkId));
+    return createDevicePortOnLockedNetwork(store, projectId, networkId, addresses, mayTakeGateway, deviceId, deviceOwner, status);
+  }
+
+  /**
+   * {@link #createDevicePort} for a caller that already holds the network's row lock in this
+   * transaction (a floating IP's create takes it first, before the quota lock): taking it again
+   * would cost H2 a second row-lock write and a larger commit, for nothing.
+   */
+  Port createDevicePortOnLockedNetwork(
+      NetworkStore store,
+      String projectId,
+      String networkId,
+      List<AddressRequest> addresses,
+      boolean mayTakeGateway,
+      String deviceId,
+      String deviceOwner,
+      String status) {
     String id = ids.uuid();
     boolean ipv4Only = deviceOwner.equals(FloatingIp.PORT_OWNER);
     List<FixedIp> ips = AddressAllocator.allocate(store, networkId, addresses, mayTakeGateway, ipv4Only);

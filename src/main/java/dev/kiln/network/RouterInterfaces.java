@@ -103,10 +103,10 @@ public final class RouterInterfaces {
   private static void checkJoinable(NetworkStore store, Router router, List<String> subnetIds) {
     List<Subnet> current = interfaceSubnets(store, router.id());
     for (String subnetId : new TreeSet<>(subnetIds)) {
-      if (!store.lockSubnet(subnetId)) {
+      if (!store.subnets().lockSubnet(subnetId)) {
         throw NetworkErrors.subnetNotFound(subnetId);
       }
-      Subnet subnet = store.findSubnet(subnetId).orElseThrow(() -> NetworkErrors.subnetNotFound(subnetId));
+      Subnet subnet = store.subnets().findSubnet(subnetId).orElseThrow(() -> NetworkErrors.subnetNotFound(subnetId));
       IpNetwork cidr = IpNetwork.parse(subnet.cidr());
       for (Subnet other : current) {
         if (other.id().equals(subnetId)) {
@@ -181,7 +181,7 @@ public final class RouterInterfaces {
           "Router interface for subnet " + subnetId + " on router " + router.id()
               + " cannot be deleted, as it is required by one or more floating IPs.");
     }
-    Subnet subnet = store.findSubnet(subnetId).orElse(null);
+    Subnet subnet = store.subnets().findSubnet(subnetId).orElse(null);
     if (subnet == null) {
       return;
     }
@@ -204,7 +204,7 @@ public final class RouterInterfaces {
     }
     List<Subnet> out = new ArrayList<>();
     for (String id : ids) {
-      store.findSubnet(id).ifPresent(out::add);
+      store.subnets().findSubnet(id).ifPresent(out::add);
     }
     return out;
   }

@@ -10,6 +10,7 @@ import dev.kiln.network.IpAddresses.Ip;
 import dev.kiln.network.Ports.AddressRequest;
 import dev.kiln.network.Subnet.Route;
 import dev.kiln.network.store.FloatingIpStore;
+import dev.kiln.network.store.ListStore;
 import dev.kiln.network.store.NetworkStore;
 import dev.kiln.network.store.RouterStore;
 import dev.kiln.network.store.TagStore;
@@ -98,6 +99,25 @@ public final class Routers {
       throw NetworkErrors.routerNotFound(id);
     }
     return router;
+  }
+
+  /**
+   * One page of the routers the actor may see, filtered, sorted and paged by the database (see
+   * {@link Listing}); refused with MarkerNotFound for a marker the actor cannot see.
+   */
+  public List<Router> page(Actor actor, Listing listing) {
+    if (!actor.admin() && actor.projectId() == null) {
+      return Listing.nothingVisible(listing);
+    }
+    List<String> ids =
+        new ListStore(db.sql()).routers(actor.admin() ? null : actor.projectId(), listing)
+            .orElseThrow(listing::markerNotFound);
+    return ids.isEmpty() ? List.of() : Listing.inOrder(ids, new RouterStore(db.sql()).byIds(ids), Router::id);
+  }
+
+  /** Whether {@link #page} can filter and sort on these attributes. */
+  public static boolean listableBy(java.util.Collection<String> attributes) {
+    return ListStore.routersCover(attributes);
   }
 
   public List<Router> list(Actor actor) {
@@ -221,7 +241,7 @@ public final class Routers {
     if (!network.external()) {
       throw NetworkErrors.badRequest("router", "Network " + network.id() + " is not an external network");
     }
-    if (store.subnetsOfNetwork(network.id()).isEmpty()) {
+    if (store.subnets().subnetsOfNetwork(network.id()).isEmpty()) {
       throw NetworkErrors.badRequest("router", "Network " + network.id() + " has no subnet to take a gateway address from");
     }
     Port port =
@@ -294,7 +314,7 @@ public final class Routers {
     for (Port port : store.portsOfDevice(router.id())) {
       for (Port.FixedIp ip : port.fixedIps()) {
         own.add(ip.ipAddress());
-        store.findSubnet(ip.subnetId()).ifPresent(s -> connected.add(IpNetwork.parse(s.cidr())));
+        store.subnets().findSubnet(ip.subnetId()).ifPresent(s -> connected.add(IpNetwork.parse(s.cidr())));
       }
     }
     for (Route route : routes) {

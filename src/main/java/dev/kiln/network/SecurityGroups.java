@@ -10,6 +10,7 @@ import dev.kiln.common.ServiceException.Kind;
 import dev.kiln.network.IpAddresses.Ip;
 import dev.kiln.network.SecurityGroupRule.Direction;
 import dev.kiln.network.SecurityGroupRule.Ethertype;
+import dev.kiln.network.store.ListStore;
 import dev.kiln.network.store.NetworkStore;
 import dev.kiln.network.store.SecurityGroupStore;
 import dev.kiln.store.Database;
@@ -161,6 +162,36 @@ public final class SecurityGroups implements SecurityGroupDirectory {
     return store.listGroups(scope).stream()
         .map(g -> g.withRules(rules.getOrDefault(g.id(), List.of())))
         .toList();
+  }
+
+  /**
+   * One page of the security groups the actor may see, filtered, sorted and paged by the database (see
+   * {@link Listing}); refused with MarkerNotFound for a marker the actor cannot see.
+   */
+  public List<SecurityGroup> page(Actor actor, String forProject, Listing listing) {
+    ensureDefaultFor(actor, forProject);
+    if (!actor.admin() && actor.projectId() == null) {
+      return Listing.nothingVisible(listing);
+    }
+    SecurityGroupStore store = store();
+    List<String> ids =
+        new ListStore(db.sql()).securityGroups(actor.admin() ? null : actor.projectId(), listing)
+            .orElseThrow(listing::markerNotFound);
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    Map<String, List<SecurityGroupRule>> rules = new HashMap<>();
+    for (SecurityGroupRule rule : store.rulesOfGroups(ids)) {
+      rules.computeIfAbsent(rule.securityGroupId(), k -> new ArrayList<>()).add(rule);
+    }
+    return Listing.inOrder(ids, store.findGroups(ids), SecurityGroup::id).stream()
+        .map(g -> g.withRules(rules.getOrDefault(g.id(), List.of())))
+        .toList();
+  }
+
+  /** Whether {@link #page} can filter and sort on these attributes. */
+  public static boolean listableBy(java.util.Collection<String> attributes) {
+    return ListStore.securityGroupsCover(attributes);
   }
 
   /** A group the actor may see, with its rules; others are not found, as in Neutron. */

@@ -1,14 +1,15 @@
 package dev.kiln.network;
 
+import static dev.kiln.network.SubnetFields.*;
 import static java.util.Objects.requireNonNull;
 import static java.util.Objects.requireNonNullElse;
 
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
-import dev.kiln.network.IpAddresses.Ip;
 import dev.kiln.network.Subnet.Pool;
 import dev.kiln.network.Subnet.Route;
+import dev.kiln.network.store.ListStore;
 import dev.kiln.network.store.NetworkStore;
 import dev.kiln.network.store.TagStore;
 import dev.kiln.store.Sql;
@@ -131,40 +132,6 @@ public final class Subnets {
     return new Prepared(spec, network, project, version, null, pool);
   }
 
-  private static final java.util.Set<String> IPV6_MODES = java.util.Set.of("slaac", "dhcpv6-stateful", "dhcpv6-stateless");
-
-  /**
-   * Neutron's rules for the IPv6 modes: each one of its three values and, on IPv6 subnets, only
-   * with DHCP enabled and when both are given the same (radvd and dnsmasq must agree on how
-   * hosts get addresses).
-   */
-  private static void checkIpv6Modes(Spec spec, int version) {
-    String ra = spec.ipv6RaMode();
-    String address = spec.ipv6AddressMode();
-    for (var mode : java.util.Map.of("ipv6_ra_mode", java.util.Optional.ofNullable(ra),
-        "ipv6_address_mode", java.util.Optional.ofNullable(address)).entrySet()) {
-      mode.getValue().filter(v -> !IPV6_MODES.contains(v)).ifPresent(v -> {
-        throw ServiceException.invalid(
-            "InvalidInput", "Invalid input for " + mode.getKey() + ". Reason: '" + v + "' is not one of slaac, dhcpv6-stateful,"
-                + " dhcpv6-stateless.");
-      });
-    }
-    if (ra == null && address == null) {
-      return;
-    }
-    if (version != 6) {
-      return; // an IPv4 subnet ignores them, as Neutron's IPv6-only checks do
-    }
-    if (Boolean.FALSE.equals(spec.enableDhcp())) {
-      throw NetworkErrors.invalid("ipv6_ra_mode or ipv6_address_mode cannot be set when enable_dhcp is false.");
-    }
-    if (ra != null && address != null && !ra.equals(address)) {
-      throw NetworkErrors.invalid(
-          "ipv6_ra_mode '" + ra + "' with ipv6_address_mode '" + address + "' is not valid: when both are set they"
-              + " must be the same.");
-    }
-  }
-
   /** The subnet a request makes once its CIDR is known. */
   private Subnet build(Spec spec, Network network, String project, int version, IpNetwork cidr, String poolId) {
     String gateway = spec.gatewayGiven() ? gateway(spec.gatewayIp(), cidr) : IpAddresses.format(cidr.first().plus(1));
@@ -201,14 +168,14 @@ public final class Subnets {
     // Under the network's lock no other subnet can appear on it while we compare.
     store.lockNetwork(networkId).orElseThrow(() -> NetworkErrors.networkNotFound(networkId));
     NetworkQuotas.reserve(sql, subnet.projectId(), "subnet", 1);
-    for (Subnet other : store.subnetsOfNetwork(networkId)) {
+    for (Subnet other : store.subnets().subnetsOfNetwork(networkId)) {
       if (IpNetwork.parse(other.cidr()).overlaps(cidr)) {
         throw NetworkErrors.invalid(
             "Requested subnet with cidr: " + cidr + " for network: " + networkId + " overlaps with another subnet ("
                 + other.id() + ", " + other.cidr() + ").");
       }
     }
-    store.insertSubnet(subnet);
+    store.subnets().insertSubnet(subnet);
   }
 
   /**
@@ -218,7 +185,7 @@ public final class Subnets {
    */
   public Subnet visible(Actor actor, String id) {
     NetworkStore store = new NetworkStore(db.sql());
-    Subnet subnet = store.findSubnet(id).orElseThrow(() -> NetworkErrors.subnetNotFound(id));
+    Subnet subnet = store.subnets().findSubnet(id).orElseThrow(() -> NetworkErrors.subnetNotFound(id));
     if (!actor.owns(subnet.projectId())
         && store.findNetwork(subnet.networkId()).filter(n -> actor.owns(n.projectId())).isEmpty()
         && !networks.sharedWith(actor).contains(subnet.networkId())) {
@@ -227,10 +194,50 @@ public final class Subnets {
     return subnet;
   }
 
+  /**
+   * One page of the subnets the actor may see, filtered, sorted and paged by the database (see
+   * {@link Listing}); refused with MarkerNotFound for a marker the actor cannot see.
+   */
+  public List<Subnet> page(Actor actor, Listing listing) {
+    List<String> ids =
+        new ListStore(db.sql()).subnets(
+                actor.admin() ? null : projectOrNone(actor), actor.admin() ? Set.of() : networks.sharedWith(actor), listing)
+            .orElseThrow(listing::markerNotFound);
+    return ids.isEmpty() ? List.of() : Listing.inOrder(ids, new NetworkStore(db.sql()).subnets().subnetsByIds(ids), Subnet::id);
+  }
+
+  /** Whether {@link #page} can filter and sort on these attributes. */
+  public static boolean listableBy(java.util.Collection<String> attributes) {
+    return ListStore.subnetsCover(attributes);
+  }
+
+  /**
+   * The ids of the subnets on these networks that the actor may see (as {@link #list} and
+   * {@link #visible} decide), by network, in id order: a network list's page shows these.
+   */
+  public java.util.Map<String, List<String>> idsOn(Actor actor, java.util.Collection<String> networkIds) {
+    java.util.Map<String, List<String>> out = new java.util.HashMap<>();
+    if (networkIds.isEmpty()) {
+      return out;
+    }
+    NetworkStore store = new NetworkStore(db.sql());
+    Set<String> usable = new HashSet<>();
+    if (!actor.admin()) {
+      usable.addAll(networks.sharedWith(actor));
+      store.networksByIds(networkIds).stream().filter(n -> actor.owns(n.projectId())).forEach(n -> usable.add(n.id()));
+    }
+    for (String[] s : store.subnets().subnetOwnersOn(networkIds)) {
+      if (actor.admin() || actor.owns(s[2]) || usable.contains(s[1])) {
+        out.computeIfAbsent(s[1], k -> new ArrayList<>()).add(s[0]);
+      }
+    }
+    return out;
+  }
+
   public List<Subnet> list(Actor actor) {
     NetworkStore store = new NetworkStore(db.sql());
     if (actor.admin()) {
-      return store.listSubnets();
+      return store.subnets().listSubnets();
     }
     Set<String> usable = new HashSet<>(networks.sharedWith(actor));
     for (Network n : networks.list(actor)) {
@@ -238,7 +245,7 @@ public final class Subnets {
         usable.add(n.id());
       }
     }
-    return store.listSubnets().stream()
+    return store.subnets().listSubnets().stream()
         .filter(s -> actor.owns(s.projectId()) || usable.contains(s.networkId()))
         .toList();
   }
@@ -265,7 +272,7 @@ public final class Subnets {
             changes.hostRoutes() == null ? old.hostRoutes() : routes(changes.hostRoutes()),
             old.ipv6RaMode(), old.ipv6AddressMode(), old.revision() + 1, old.createdAt(), networks.now(),
             old.subnetpoolId());
-    boolean saved = db.inTransaction(sql -> new NetworkStore(sql).updateSubnet(updated, old.revision()));
+    boolean saved = db.inTransaction(sql -> new NetworkStore(sql).subnets().updateSubnet(updated, old.revision()));
     if (!saved) {
       throw NetworkErrors.concurrentChange("Subnet", id);
     }
@@ -277,19 +284,19 @@ public final class Subnets {
     db.inTransaction(
         sql -> {
           NetworkStore store = new NetworkStore(sql);
-          if (!store.lockSubnet(id)) {
+          if (!store.subnets().lockSubnet(id)) {
             throw NetworkErrors.subnetNotFound(id);
           }
-          Subnet subnet = store.findSubnet(id).orElseThrow(() -> NetworkErrors.subnetNotFound(id));
-          if (isAutoAddressed(subnet) && store.countAllocations(id) > 0) {
+          Subnet subnet = store.subnets().findSubnet(id).orElseThrow(() -> NetworkErrors.subnetNotFound(id));
+          if (isAutoAddressed(subnet) && store.subnets().countAllocations(id) > 0) {
             // Hosts configure SLAAC / DHCPv6-stateless addresses themselves: Neutron takes them off
             // the ports and deletes the subnet, unless a router still routes for it.
-            if (store.ownersOfPortsOn(id).values().stream().anyMatch(o -> o.startsWith(Router.INTERFACE_OWNER))) {
+            if (store.subnets().ownersOfPortsOn(id).values().stream().anyMatch(o -> o.startsWith(Router.INTERFACE_OWNER))) {
               throw subnetInUse(id);
             }
-            store.releaseSubnetAddresses(id, networks.now());
+            store.subnets().releaseSubnetAddresses(id, networks.now());
           }
-          if (store.countAllocations(id) > 0) {
+          if (store.subnets().countAllocations(id) > 0) {
             throw ServiceException.conflict(
                 "SubnetInUse",
                 "Unable to complete operation on subnet "
@@ -298,7 +305,7 @@ public final class Subnets {
           }
           new TagStore(sql).removeAll(id);
           AddressAllocator.released(List.of(id));
-          return store.deleteSubnet(id);
+          return store.subnets().deleteSubnet(id);
         });
   }
 
@@ -322,140 +329,8 @@ public final class Subnets {
     return subnet;
   }
 
-  private static IpNetwork cidr(String text, int version) {
-    if (text == null) {
-      throw NetworkErrors.badRequest("subnets", "a cidr must be specified in the absence of a subnet pool");
-    }
-    IpNetwork cidr = IpNetwork.parse(text);
-    if (cidr == null) {
-      throw ServiceException.invalid(
-          "InvalidInput", "Invalid input for cidr. Reason: '" + text + "' is not a valid IP subnet.");
-    }
-    if (cidr.version() != version) {
-      throw NetworkErrors.invalid("Cidr " + text + " does not match the IP version " + version + ".");
-    }
-    if (!cidr.isNormalized()) {
-      throw ServiceException.invalid(
-          "InvalidInput",
-          "Invalid input for cidr. Reason: '"
-              + text
-              + "' isn't a recommended CIDR, '"
-              + cidr.normalized()
-              + "' is recommended.");
-    }
-    int maxPrefix = version == 4 ? 30 : 126;
-    if (cidr.prefix() > maxPrefix) {
-      throw NetworkErrors.invalid(
-          "the prefix of " + text + " leaves no room for ports; use /" + maxPrefix + " or larger.");
-    }
-    return cidr;
-  }
-
-  private static String gateway(String text, IpNetwork cidr) {
-    if (text == null) {
-      return null;
-    }
-    Ip ip = IpAddresses.parse(text);
-    if (ip == null || !cidr.contains(ip)
-        || (cidr.version() == 4 && (ip.equals(cidr.first()) || ip.equals(cidr.last())))) {
-      throw NetworkErrors.invalid("Gateway IP " + text + " is not a valid address on subnet " + cidr + ".");
-    }
-    return IpAddresses.format(ip);
-  }
-
-  /** Every usable address but the gateway: without the network and broadcast addresses on IPv4. */
-  private static List<Pool> defaultPools(IpNetwork cidr, String gateway) {
-    Ip first = cidr.first().plus(1);
-    Ip last = cidr.version() == 4 ? cidr.last().plus(-1) : cidr.last();
-    Ip gw = IpAddresses.parse(gateway);
-    List<Pool> pools = new ArrayList<>();
-    if (gw == null || gw.compareTo(first) < 0 || gw.compareTo(last) > 0) {
-      pools.add(new Pool(first.toString(), last.toString()));
-    } else {
-      if (gw.compareTo(first) > 0) {
-        pools.add(new Pool(first.toString(), gw.plus(-1).toString()));
-      }
-      if (gw.compareTo(last) < 0) {
-        pools.add(new Pool(gw.plus(1).toString(), last.toString()));
-      }
-    }
-    return pools;
-  }
-
-  private static List<Pool> pools(List<Pool> requested, IpNetwork cidr) {
-    List<Pool> out = new ArrayList<>();
-    List<Ip[]> ranges = new ArrayList<>();
-    for (Pool pool : requested) {
-      Ip start = IpAddresses.parse(pool.start());
-      Ip end = IpAddresses.parse(pool.end());
-      if (start == null || end == null || start.version() != cidr.version() || end.version() != cidr.version()) {
-        throw NetworkErrors.invalid("allocation pool " + pool.start() + "-" + pool.end() + " is not a range of addresses of this subnet's family.");
-      }
-      boolean v4Edge =
-          cidr.version() == 4 && (start.equals(cidr.first()) || end.equals(cidr.last()));
-      if (!cidr.contains(start) || !cidr.contains(end) || v4Edge) {
-        throw ServiceException.invalid(
-            "OutOfBoundsAllocationPool",
-            "The allocation pool " + pool.start() + "-" + pool.end() + " spans beyond the subnet cidr " + cidr + ".");
-      }
-      if (start.compareTo(end) > 0) {
-        throw NetworkErrors.invalid("allocation pool " + pool.start() + "-" + pool.end() + " ends before it starts.");
-      }
-      for (Ip[] other : ranges) {
-        if (start.compareTo(other[1]) <= 0 && other[0].compareTo(end) <= 0) {
-          throw ServiceException.invalid(
-              "OverlappingAllocationPools",
-              "Found overlapping allocation pools: " + pool.start() + "-" + pool.end() + " and "
-                  + other[0] + "-" + other[1] + " for subnet " + cidr + ".");
-        }
-      }
-      ranges.add(new Ip[] {start, end});
-      out.add(new Pool(start.toString(), end.toString()));
-    }
-    return out;
-  }
-
-  private static void checkGatewayOutsidePools(String gateway, List<Pool> pools) {
-    Ip gw = IpAddresses.parse(gateway);
-    if (gw == null) {
-      return;
-    }
-    for (Pool pool : pools) {
-      if (gw.compareTo(IpAddresses.parse(pool.start())) >= 0 && gw.compareTo(IpAddresses.parse(pool.end())) <= 0) {
-        throw ServiceException.conflict(
-            "GatewayConflictWithAllocationPools",
-            "Gateway ip " + gateway + " conflicts with allocation pool " + pool.start() + "-" + pool.end() + ".");
-      }
-    }
-  }
-
-  private static List<String> dns(List<String> requested) {
-    List<String> out = new ArrayList<>();
-    for (String address : requested) {
-      Ip ip = IpAddresses.parse(address);
-      if (ip == null) {
-        throw NetworkErrors.invalid("dns_nameservers: '" + address + "' is not a valid IP address.");
-      }
-      String canonical = ip.toString();
-      if (out.contains(canonical)) {
-        throw NetworkErrors.invalid("dns_nameservers: '" + address + "' is given twice.");
-      }
-      out.add(canonical);
-    }
-    return out;
-  }
-
-  private static List<Route> routes(List<Route> requested) {
-    List<Route> out = new ArrayList<>();
-    for (Route route : requested) {
-      IpNetwork destination = IpNetwork.parse(route.destination());
-      Ip nexthop = IpAddresses.parse(route.nexthop());
-      if (destination == null || nexthop == null || destination.version() != nexthop.version()) {
-        throw NetworkErrors.invalid(
-            "host_routes: destination " + route.destination() + " via " + route.nexthop() + " is not a valid route.");
-      }
-      out.add(new Route(destination.toString(), nexthop.toString()));
-    }
-    return out;
+  /** The actor's project, or "" (no project's id) for a token scoped to none: it owns nothing. */
+  private static String projectOrNone(Actor actor) {
+    return actor.projectId() == null ? "" : actor.projectId();
   }
 }

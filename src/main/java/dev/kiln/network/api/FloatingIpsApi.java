@@ -48,12 +48,27 @@ final class FloatingIpsApi {
   }
 
   private ApiResponse list(ApiRequest request) {
-    List<FloatingIp> all = floatingIps.list(request.caller().actor());
+    Actor actor = request.caller().actor();
+    String url = request.baseUrl() + NetworkApi.PREFIX + FLOATING_IPS;
+    java.util.Optional<dev.kiln.network.Listing> listing =
+        NeutronListQuery.listing(request, FloatingIps::listableBy, false);
+    if (listing.isPresent()) {
+      List<FloatingIp> page = floatingIps.page(actor, listing.get());
+      return ApiResponse.ok(
+          NeutronListQuery.answerPage(
+              request, "floatingips", url, render(page, tags.of(page.stream().map(FloatingIp::id).toList()))));
+    }
+    List<ObjectNode> items = render(floatingIps.list(actor), tags.ofKind("floatingips"));
+    return ApiResponse.ok(NeutronListQuery.answer(request, "floatingips", url, items, L3Views.FLOATING_IP_ATTRIBUTES));
+  }
+
+  /** Floating IPs as Neutron lists them, with their ports' details and their port forwardings. */
+  private List<ObjectNode> render(List<FloatingIp> all, Map<String, List<String>> tagged) {
     Map<String, Port> associated = new HashMap<>();
     ports.byIds(all.stream().filter(FloatingIp::isAssociated).map(FloatingIp::portId).toList())
         .forEach(p -> associated.put(p.id(), p));
-    Map<String, List<String>> tagged = tags.ofKind("floatingips");
-    Map<String, List<PortForwarding>> forwarded = forwardings.ofFloatingIps(all.stream().map(FloatingIp::id).toList());
+    Map<String, List<PortForwarding>> forwarded =
+        all.isEmpty() ? Map.of() : forwardings.ofFloatingIps(all.stream().map(FloatingIp::id).toList());
     List<ObjectNode> items = new ArrayList<>();
     for (FloatingIp f : all) {
       items.add(
@@ -61,9 +76,7 @@ final class FloatingIpsApi {
               f, f.portId() == null ? null : associated.get(f.portId()), tagged.getOrDefault(f.id(), List.of()),
               forwarded.getOrDefault(f.id(), List.of())));
     }
-    return ApiResponse.ok(
-        NeutronListQuery.answer(
-            request, "floatingips", request.baseUrl() + NetworkApi.PREFIX + FLOATING_IPS, items, L3Views.FLOATING_IP_ATTRIBUTES));
+    return items;
   }
 
   private ApiResponse create(ApiRequest request) {
@@ -91,7 +104,9 @@ final class FloatingIpsApi {
       tags.replace(actor, "floatingips", fip.id(), initialTags);
       fip = floatingIps.visible(actor, fip.id());
     }
-    return ApiResponse.created(Json.wrap("floatingip", render(fip)));
+    // A new floating IP has the tags just given and no port forwardings: nothing to read back.
+    Port port = fip.portId() == null ? null : ports.byIds(List.of(fip.portId())).stream().findFirst().orElse(null);
+    return ApiResponse.created(Json.wrap("floatingip", L3Views.floatingIp(fip, port, initialTags.isEmpty() ? List.of() : tags.of(fip.id()), List.of())));
   }
 
   private ApiResponse show(ApiRequest request) {

@@ -51,6 +51,27 @@ final class NetworksApi {
 
   private ApiResponse list(ApiRequest request) {
     Actor actor = request.caller().actor();
+    java.util.Optional<dev.kiln.network.Listing> listing = NeutronListQuery.listing(request, Networks::listableBy, false);
+    if (listing.isPresent()) {
+      List<Network> page = networks.page(actor, listing.get());
+      List<String> ids = page.stream().map(Network::id).toList();
+      Map<String, List<String>> subnetIds = subnets.idsOn(actor, ids);
+      Map<String, List<String>> tagged = tags.of(ids);
+      Set<String> shared = networks.sharedWith(actor);
+      Map<String, NetworkSegment> segments = actor.admin() && !ids.isEmpty() ? networks.segments(ids) : Map.of();
+      List<ObjectNode> rendered = new ArrayList<>();
+      for (Network n : page) {
+        ObjectNode o =
+            NetworkViews.network(
+                asSeen(n, shared), subnetIds.getOrDefault(n.id(), List.of()), tagged.getOrDefault(n.id(), List.of()));
+        if (actor.admin()) {
+          NetworkSegmentView.add(o, segments.get(n.id()));
+        }
+        rendered.add(o);
+      }
+      return ApiResponse.ok(
+          NeutronListQuery.answerPage(request, "networks", request.baseUrl() + NetworkApi.PREFIX + "/v2.0/networks", rendered));
+    }
     Map<String, List<String>> subnetIds = subnetIds(actor);
     Map<String, List<String>> tagged = tags.ofKind("networks");
     Set<String> shared = networks.sharedWith(actor);

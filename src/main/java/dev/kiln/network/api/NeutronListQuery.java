@@ -11,7 +11,13 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import dev.kiln.network.Listing;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -30,6 +36,9 @@ final class NeutronListQuery {
   /** Filters that are no attribute's equality: tag sets (standard-attr-tag) and changed_since. */
   private static final Set<String> SPECIAL =
       Set.of("tags", "tags-any", "not-tags", "not-tags-any", "changed_since");
+  private static final Set<String> TAG_FILTERS = Set.of("tags", "tags-any", "not-tags", "not-tags-any");
+  /** The keys of {@code fixed_ips} filters the database answers. */
+  private static final Set<String> ADDRESS_KEYS = Set.of("ip_address", "subnet_id", "ip_address_substr");
 
   private NeutronListQuery() {}
 
@@ -79,6 +88,83 @@ final class NeutronListQuery {
       body.set(collection + "_links", links);
     }
     return body;
+  }
+
+  /**
+   * The request as a {@link Listing} the database can answer, when every filter and sort key is
+   * one of the collection's listable attributes ({@code covers}) and nothing else is asked
+   * ({@code changed_since}, filters on lists other than a port's {@code fixed_ips}); empty
+   * otherwise, and the caller answers with {@link #answer} over the rendered resources. The
+   * answers are the same either way.
+   *
+   * @param addresses whether {@code fixed_ips=key=value} filters may be given (ports)
+   */
+  static Optional<Listing> listing(ApiRequest request, Predicate<Collection<String>> covers, boolean addresses) {
+    Map<String, List<String>> equals = new LinkedHashMap<>();
+    List<Listing.AddressFilter> fixedIps = new ArrayList<>();
+    for (String name : request.queryNames()) {
+      if (CONTROL.contains(name) || TAG_FILTERS.contains(name)) {
+        continue;
+      }
+      if (name.equals("changed_since")) {
+        return Optional.empty();
+      }
+      if (addresses && name.equals("fixed_ips")) {
+        for (String value : request.queryAll(name)) {
+          int eq = value.indexOf('=');
+          String key = eq <= 0 ? "" : value.substring(0, eq);
+          if (!ADDRESS_KEYS.contains(key)) {
+            return Optional.empty();
+          }
+          fixedIps.add(new Listing.AddressFilter(key, value.substring(eq + 1)));
+        }
+        continue;
+      }
+      equals.put(name, request.queryAll(name));
+    }
+    List<String> keys = request.queryAll("sort_key");
+    List<String> dirs = request.queryAll("sort_dir");
+    Set<String> attributes = new HashSet<>(equals.keySet());
+    attributes.addAll(keys);
+    if (!covers.test(attributes)) {
+      return Optional.empty();
+    }
+    List<Listing.Sort> sorts = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      sorts.add(new Listing.Sort(keys.get(i), sortDirection(i < dirs.size() ? dirs.get(i) : "asc").equals("desc")));
+    }
+    NeutronPaging paging = NeutronPaging.from(request);
+    Listing.TagFilter tags =
+        new Listing.TagFilter(
+            tagList(request, "tags"), tagList(request, "tags-any"), tagList(request, "not-tags"),
+            tagList(request, "not-tags-any"));
+    return Optional.of(new Listing(equals, fixedIps, tags, sorts, paging.limit(), paging.marker(), paging.reverse()));
+  }
+
+  /**
+   * Answers a list request whose page the database already found ({@link #listing}): the page
+   * trimmed to the {@code fields} asked for, and the links.
+   */
+  static ObjectNode answerPage(ApiRequest request, String collection, String url, List<ObjectNode> page) {
+    NeutronPaging paging = NeutronPaging.from(request);
+    Set<String> fields = new HashSet<>(request.queryAll("fields"));
+    ObjectNode body = Json.object();
+    ArrayNode items = body.putArray(collection);
+    for (ObjectNode item : page) {
+      items.add(fields.isEmpty() ? item : trim(item, fields));
+    }
+    ArrayNode links = paging.links(request, url, page);
+    if (!links.isEmpty()) {
+      body.set(collection + "_links", links);
+    }
+    return body;
+  }
+
+  private static String sortDirection(String dir) {
+    if (!dir.equals("asc") && !dir.equals("desc")) {
+      throw ApiError.badRequest("HTTPBadRequest", "sort_dir must be 'asc' or 'desc', not '" + dir + "'.");
+    }
+    return dir;
   }
 
   /** Trims one resource to the {@code fields} asked for, for show requests. */
@@ -218,10 +304,7 @@ final class NeutronListQuery {
       if (!all.isEmpty() && !all.getFirst().has(key)) {
         throw ApiError.badRequest("HTTPBadRequest", "'" + key + "' is not an attribute to sort by.");
       }
-      String dir = i < dirs.size() ? dirs.get(i) : "asc";
-      if (!dir.equals("asc") && !dir.equals("desc")) {
-        throw ApiError.badRequest("HTTPBadRequest", "sort_dir must be 'asc' or 'desc', not '" + dir + "'.");
-      }
+      String dir = sortDirection(i < dirs.size() ? dirs.get(i) : "asc");
       Comparator<ObjectNode> one = Comparator.comparing(item -> sortable(item.get(key)));
       one = dir.equals("desc") ? one.reversed() : one;
       comparator = comparator == null ? one : comparator.thenComparing(one);

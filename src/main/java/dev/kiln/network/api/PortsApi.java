@@ -11,6 +11,7 @@ import dev.kiln.http.ApiResponse;
 import dev.kiln.http.ApiRoutes;
 import dev.kiln.http.Json;
 import dev.kiln.http.JsonInput;
+import dev.kiln.network.Listing;
 import dev.kiln.network.Port;
 import dev.kiln.network.Ports;
 import dev.kiln.network.Tags;
@@ -19,6 +20,7 @@ import dev.kiln.network.Trunks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code /v2.0/ports}. */
 final class PortsApi {
@@ -43,6 +45,16 @@ final class PortsApi {
 
   private ApiResponse list(ApiRequest request) {
     Actor actor = request.caller().actor();
+    Optional<Listing> listing = NeutronListQuery.listing(request, Ports::listableBy, true);
+    if (listing.isPresent()) {
+      List<Port> page = ports.page(actor, listing.get());
+      List<String> ids = page.stream().map(Port::id).toList();
+      Map<String, List<String>> tagged = tags.of(ids);
+      Map<String, TrunkDetails> details = trunks.detailsOfParents(ids);
+      List<ObjectNode> rendered = new ArrayList<>(page.size());
+      page.forEach(p -> rendered.add(withTrunk(NetworkViews.port(p, actor.admin(), tagged.getOrDefault(p.id(), List.of())), details.get(p.id()))));
+      return ApiResponse.ok(NeutronListQuery.answerPage(request, "ports", request.baseUrl() + NetworkApi.PREFIX + "/v2.0/ports", rendered));
+    }
     List<ObjectNode> all = new ArrayList<>();
     Map<String, List<String>> tagged = tags.ofKind("ports");
     List<Port> visible = ports.list(actor);

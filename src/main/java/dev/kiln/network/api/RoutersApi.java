@@ -52,6 +52,15 @@ final class RoutersApi {
 
   private ApiResponse list(ApiRequest request) {
     Actor actor = request.caller().actor();
+    java.util.Optional<dev.kiln.network.Listing> listing = NeutronListQuery.listing(request, Routers::listableBy, false);
+    if (listing.isPresent()) {
+      List<Router> page = routers.page(actor, listing.get());
+      Map<String, List<String>> tagged = tags.of(page.stream().map(Router::id).toList());
+      List<ObjectNode> rendered = new ArrayList<>();
+      page.forEach(r -> rendered.add(L3Views.router(r, actor.admin(), tagged.getOrDefault(r.id(), List.of()))));
+      return ApiResponse.ok(
+          NeutronListQuery.answerPage(request, "routers", request.baseUrl() + NetworkApi.PREFIX + ROUTERS, rendered));
+    }
     Map<String, List<String>> tagged = tags.ofKind("routers");
     List<ObjectNode> all = new ArrayList<>();
     for (Router r : routers.list(actor)) {

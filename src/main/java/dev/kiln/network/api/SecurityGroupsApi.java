@@ -52,6 +52,14 @@ public final class SecurityGroupsApi {
   // Groups
 
   private ApiResponse listGroups(ApiRequest request) {
+    java.util.Optional<dev.kiln.network.Listing> listing =
+        NeutronListQuery.listing(request, SecurityGroups::listableBy, false);
+    if (listing.isPresent()) {
+      List<SecurityGroup> page = securityGroups.page(actor(request), projectFilter(request), listing.get());
+      java.util.Map<String, List<String>> tagged = tags.of(page.stream().map(SecurityGroup::id).toList());
+      List<ObjectNode> rendered = page.stream().map(g -> group(g, tagged.getOrDefault(g.id(), List.of()))).toList();
+      return ApiResponse.ok(NeutronListQuery.answerPage(request, "security_groups", url(request, GROUPS), rendered));
+    }
     java.util.Map<String, List<String>> tagged = tags.ofKind("security_groups");
     List<ObjectNode> all =
         securityGroups.list(actor(request), projectFilter(request)).stream()

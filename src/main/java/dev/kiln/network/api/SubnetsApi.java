@@ -44,6 +44,16 @@ final class SubnetsApi {
   }
 
   private ApiResponse list(ApiRequest request) {
+    java.util.Optional<dev.kiln.network.Listing> listing = NeutronListQuery.listing(request, Subnets::listableBy, false);
+    if (listing.isPresent()) {
+      List<Subnet> page = subnets.page(request.caller().actor(), listing.get());
+      Map<String, List<String>> tagged = tags.of(page.stream().map(Subnet::id).toList());
+      java.util.Set<String> shared = networks.sharedWith(request.caller().actor());
+      List<ObjectNode> rendered = new ArrayList<>();
+      page.forEach(s -> rendered.add(NetworkViews.subnet(s, tagged.getOrDefault(s.id(), List.of()), shared.contains(s.networkId()))));
+      return ApiResponse.ok(
+          NeutronListQuery.answerPage(request, "subnets", request.baseUrl() + NetworkApi.PREFIX + "/v2.0/subnets", rendered));
+    }
     List<ObjectNode> all = new ArrayList<>();
     Map<String, List<String>> tagged = tags.ofKind("subnets");
     java.util.Set<String> shared = networks.sharedWith(request.caller().actor());

@@ -46,6 +46,14 @@ public final class FloatingIpStore {
         : sql.query("SELECT " + COLUMNS + " FROM network_floatingip WHERE project_id = ?", FloatingIpStore::floatingIp, projectId);
   }
 
+  /** The floating IPs with these ids that exist (at least one id), in no particular order. */
+  public List<FloatingIp> byIds(Collection<String> ids) {
+    Object[] args = new LinkedHashSet<>(ids).toArray();
+    return sql.query(
+        "SELECT " + COLUMNS + " FROM network_floatingip WHERE id IN " + Sql.placeholders(args.length),
+        FloatingIpStore::floatingIp, args);
+  }
+
   /** The floating IPs allocated on an external network, locked until the transaction ends. */
   public List<FloatingIp> lockOnNetwork(String floatingNetworkId) {
     return sql.query(

@@ -54,6 +54,12 @@ public final class RouterStore {
     return projectId == null ? load("") : load(" WHERE project_id = ?", projectId);
   }
 
+  /** The routers with these ids that exist (at least one id), in no particular order. */
+  public List<Router> byIds(java.util.Collection<String> ids) {
+    Object[] args = new java.util.LinkedHashSet<>(ids).toArray();
+    return load(" WHERE id IN " + Sql.placeholders(args.length), args);
+  }
+
   /** Saves a changed router (not its routes) if nobody changed it since {@code expectedRevision}. */
   public boolean update(Router r, long expectedRevision) {
     return sql.update(

@@ -156,6 +156,13 @@ public final class SecurityGroupStore {
         SELECT_RULES + " WHERE r.security_group_id = ?" + RULE_ORDER, SecurityGroupStore::rule, groupId);
   }
 
+  /** The rules of these groups (at least one id). */
+  public List<SecurityGroupRule> rulesOfGroups(Collection<String> groupIds) {
+    return sql.query(
+        SELECT_RULES + " WHERE r.security_group_id IN (" + placeholders(groupIds.size()) + ")" + RULE_ORDER,
+        SecurityGroupStore::rule, groupIds.toArray());
+  }
+
   /** The rules of the groups of one project, or of every group when {@code projectId} is null. */
   public List<SecurityGroupRule> rulesOfGroupsIn(String projectId) {
     return projectId == null
