@@ -83,7 +83,7 @@ public final class VolumeQuotas {
     // The row lock orders this reservation after any limit change of the project, so the limits
     // read next are the ones in force when the update below runs.
     store.lockUsage(projectId);
-    Map<String, Long> limits = globals(store, store.limits(projectId));
+    Map<String, Long> limits = Quotas.overlay(GLOBAL_DEFAULTS, store.limitsOverClass(projectId, DEFAULT_CLASS));
     long volumeLimit = limits.get(VOLUMES);
     long gigabyteLimit = limits.get(GIGABYTES);
     long snapshotLimit = limits.get(SNAPSHOTS);
@@ -120,7 +120,7 @@ public final class VolumeQuotas {
    */
   public void checkVolumeSize(String projectId, long sizeGb) {
     VolumeQuotaStore store = new VolumeQuotaStore(db.sql());
-    long limit = globals(store, store.limits(projectId)).get(PER_VOLUME_GIGABYTES);
+    long limit = Quotas.overlay(GLOBAL_DEFAULTS, store.limitsOverClass(projectId, DEFAULT_CLASS)).get(PER_VOLUME_GIGABYTES);
     if (limit >= 0 && sizeGb > limit) {
       throw new ServiceException(ServiceException.Kind.OVER_LIMIT, "OverQuota",
           "VolumeSizeExceedsLimit: Requested volume size " + sizeGb + "G is larger than maximum allowed limit "
@@ -282,11 +282,6 @@ public final class VolumeQuotas {
   /** Every quota with its value in {@code set}, else the default class's, else the built-in one. */
   private static Map<String, Long> effective(Sql sql, Map<String, Long> set) {
     return effectiveWithTypes(set, new VolumeQuotaStore(sql).classLimits(DEFAULT_CLASS), new VolumeTypeStore(sql).names());
-  }
-
-  /** The global quotas only, each with its set value or else its default. */
-  private static Map<String, Long> globals(VolumeQuotaStore store, Map<String, Long> set) {
-    return Quotas.overlay(Quotas.overlay(GLOBAL_DEFAULTS, store.classLimits(DEFAULT_CLASS)), set);
   }
 
   /**

@@ -70,6 +70,22 @@ public final class VolumeQuotaStore {
   // Quota classes
 
   /** The limits set for a quota class, by resource. */
+  /**
+   * A class's limits overlaid with those set for a project, in one statement (a volume create
+   * reads both): the project's value where it set one, else the class's.
+   */
+  public Map<String, Long> limitsOverClass(String projectId, String className) {
+    Map<String, Long> classLimits = new java.util.LinkedHashMap<>();
+    Map<String, Long> own = new java.util.LinkedHashMap<>();
+    sql.query(
+        "SELECT 0 AS own, resource, hard_limit FROM volume_quota_class WHERE class_name = ?"
+            + " UNION ALL SELECT 1 AS own, resource, hard_limit FROM volume_quota WHERE project_id = ?",
+        row -> (row.getInt("own") == 1 ? own : classLimits).put(row.getString("resource"), row.getLong("hard_limit")),
+        className, projectId);
+    classLimits.putAll(own);
+    return classLimits;
+  }
+
   public Map<String, Long> classLimits(String className) {
     return classes.limits(className);
   }
