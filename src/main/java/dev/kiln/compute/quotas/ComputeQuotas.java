@@ -74,7 +74,8 @@ public final class ComputeQuotas {
    * also insert the servers: the project's quota row stays locked until it commits, so concurrent
    * boots of one project are counted one after the other and never both take the last place.
    * Refuses with 403 and Nova's TooManyInstances message, naming every quota that would be
-   * exceeded.
+   * exceeded. When {@code userId} (the booting user; null: none) has limits of their own in the
+   * project, the user's servers are counted against those as well.
    */
   public void reserveForBoot(Sql sql, String projectId, String userId, int instances, int vcpusEach, int ramMbEach) {
     requireNonNull(sql, "sql is null");
@@ -85,7 +86,8 @@ public final class ComputeQuotas {
     }
     lockProject(sql, projectId);
     ComputeQuotaStore store = new ComputeQuotaStore(sql);
-    Map<String, Long> limits = effectiveFor(sql, projectId);
+    ComputeQuotaStore.SetLimits set = store.setLimits(projectId, userId);
+    Map<String, Long> limits = Quotas.overlay(effective(store), set.project());
     Usage used = store.usage(projectId);
     // Nova names the exceeded quotas in alphabetical order, the order of this list.
     Quotas.require(
@@ -95,7 +97,7 @@ public final class ComputeQuotas {
             new Demand(INSTANCES, instances, used.instances(), limits.get(INSTANCES)),
             new Demand(RAM, (long) instances * ramMbEach, used.ram(), limits.get(RAM))));
     // A user with limits of their own is held to them too, within the project's (Nova checks both).
-    Map<String, Long> own = userId == null ? Map.of() : store.userLimits(projectId, userId);
+    Map<String, Long> own = set.user();
     if (own.containsKey(CORES) || own.containsKey(INSTANCES) || own.containsKey(RAM)) {
       Map<String, Long> userLimits = Quotas.overlay(limits, own);
       Usage usedByUser = store.userUsage(projectId, userId);

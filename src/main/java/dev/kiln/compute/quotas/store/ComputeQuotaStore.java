@@ -76,6 +76,26 @@ public final class ComputeQuotaStore {
 
   // Per-user limits (the caller holds the project's quota lock when it changes them)
 
+  /** The limits set for a project and those set for one of its users, each by resource. */
+  public record SetLimits(Map<String, Long> project, Map<String, Long> user) {}
+
+  /**
+   * The limits set for the project and for {@code userId} in it, read in one statement: a boot
+   * reads both, and its statement budget is tight.
+   */
+  public SetLimits setLimits(String projectId, String userId) {
+    Map<String, Long> project = new LinkedHashMap<>();
+    Map<String, Long> user = new LinkedHashMap<>();
+    sql.query(
+        "SELECT 'p' AS scope, resource, hard_limit FROM compute_quota WHERE project_id = ?"
+            + " UNION ALL SELECT 'u' AS scope, resource, hard_limit FROM compute_user_quota WHERE project_id = ? AND user_id = ?",
+        row -> (row.getString("scope").equals("p") ? project : user).put(row.getString("resource"), row.getLong("hard_limit")),
+        projectId,
+        projectId,
+        userId == null ? "" : userId);
+    return new SetLimits(project, user);
+  }
+
   /** The limits set for one user in the project, by resource. */
   public Map<String, Long> userLimits(String projectId, String userId) {
     Map<String, Long> limits = new LinkedHashMap<>();
