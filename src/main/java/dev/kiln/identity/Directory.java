@@ -87,6 +87,11 @@ public final class Directory {
     return new Policies(db, ids);
   }
 
+  /** OS-OAUTH1 consumers, on this directory's database. */
+  public OAuthConsumers oauthConsumers() {
+    return new OAuthConsumers(db, ids);
+  }
+
   /** OS-INHERIT grants, on this directory's database. */
   public InheritedGrants inheritedGrants() {
     return new InheritedGrants(db, this, groups());

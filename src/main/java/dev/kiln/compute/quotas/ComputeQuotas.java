@@ -25,7 +25,8 @@ import java.util.Map;
  *
  * <p>Usage is counted, not tracked: servers (their number, vCPUs and RAM) from Compute's own
  * server table. Enforced: {@code instances}, {@code cores} and {@code ram} by {@link
- * #reserveForBoot}, which server creation calls inside its transaction, and {@code key_pairs} (per
+ * #reserveForBoot}, which server creation calls inside its transaction (also against the booting
+ * user's own limits, {@link UserComputeQuotas}, when the user has some), and {@code key_pairs} (per
  * user) by {@link #reserveKeypair}, which keypair creation calls in its own; {@code
  * metadata_items} (per server) by {@link #checkMetadataItems}. As in Nova, the per-user
  * {@code key_pairs} and {@code server_group_members} show 0 in use. The nova-network quotas ({@code fixed_ips},
@@ -57,6 +58,11 @@ public final class ComputeQuotas {
     this.db = requireNonNull(db, "db is null");
   }
 
+  /** The per-user quotas inside projects, on the same database. */
+  public UserComputeQuotas users() {
+    return new UserComputeQuotas(db);
+  }
+
   /** One quota with its usage; Kiln counts usage when asked and reserves nothing ahead. */
   public record Quota(long limit, long inUse, long reserved) {}
 
@@ -68,9 +74,10 @@ public final class ComputeQuotas {
    * also insert the servers: the project's quota row stays locked until it commits, so concurrent
    * boots of one project are counted one after the other and never both take the last place.
    * Refuses with 403 and Nova's TooManyInstances message, naming every quota that would be
-   * exceeded.
+   * exceeded. When {@code userId} (the booting user; null: none) has limits of their own in the
+   * project, the user's servers are counted against those as well.
    */
-  public void reserveForBoot(Sql sql, String projectId, int instances, int vcpusEach, int ramMbEach) {
+  public void reserveForBoot(Sql sql, String projectId, String userId, int instances, int vcpusEach, int ramMbEach) {
     requireNonNull(sql, "sql is null");
     requireNonNull(projectId, "projectId is null");
     if (instances < 0 || vcpusEach < 0 || ramMbEach < 0) {
@@ -79,7 +86,8 @@ public final class ComputeQuotas {
     }
     lockProject(sql, projectId);
     ComputeQuotaStore store = new ComputeQuotaStore(sql);
-    Map<String, Long> limits = effectiveFor(sql, projectId);
+    ComputeQuotaStore.SetLimits set = store.setLimits(projectId, userId);
+    Map<String, Long> limits = Quotas.overlay(effective(store), set.project());
     Usage used = store.usage(projectId);
     // Nova names the exceeded quotas in alphabetical order, the order of this list.
     Quotas.require(
@@ -88,6 +96,18 @@ public final class ComputeQuotas {
             new Demand(CORES, (long) instances * vcpusEach, used.cores(), limits.get(CORES)),
             new Demand(INSTANCES, instances, used.instances(), limits.get(INSTANCES)),
             new Demand(RAM, (long) instances * ramMbEach, used.ram(), limits.get(RAM))));
+    // A user with limits of their own is held to them too, within the project's (Nova checks both).
+    Map<String, Long> own = set.user();
+    if (own.containsKey(CORES) || own.containsKey(INSTANCES) || own.containsKey(RAM)) {
+      Map<String, Long> userLimits = Quotas.overlay(limits, own);
+      Usage usedByUser = store.userUsage(projectId, userId);
+      Quotas.require(
+          QuotaStyle.NOVA,
+          List.of(
+              new Demand(CORES, (long) instances * vcpusEach, usedByUser.cores(), userLimits.get(CORES)),
+              new Demand(INSTANCES, instances, usedByUser.instances(), userLimits.get(INSTANCES)),
+              new Demand(RAM, (long) instances * ramMbEach, usedByUser.ram(), userLimits.get(RAM))));
+    }
   }
 
   /**
@@ -186,7 +206,8 @@ public final class ComputeQuotas {
   /**
    * Sets limits of a project (admins only) and answers all of them. Names and values are checked
    * by the API (the accepted names depend on the microversion). Unless {@code force}, no limit may
-   * fall below what the project uses; the first that would refuses the whole change, as in Nova.
+   * fall below what the project uses, nor below the sum of the limits set for its users; the first
+   * that would refuses the whole change, as in Nova.
    */
   public Map<String, Long> update(Actor actor, String projectId, Map<String, Long> changes, boolean force) {
     authorizeAdmin(actor, "os_compute_api:os-quota-sets:update");
@@ -197,8 +218,13 @@ public final class ComputeQuotas {
         sql -> {
           lockProject(sql, projectId);
           if (!force) {
-            Map<String, Long> inUse = inUse(new ComputeQuotaStore(sql).usage(projectId));
-            Quotas.requireNotBelowUsage(QuotaStyle.NOVA, changes, resource -> inUse.getOrDefault(resource, 0L));
+            ComputeQuotaStore store = new ComputeQuotaStore(sql);
+            Map<String, Long> inUse = inUse(store.usage(projectId));
+            Map<String, Long> usersHold = store.userLimitSums(projectId, null);
+            Quotas.requireNotBelowUsage(
+                QuotaStyle.NOVA,
+                changes,
+                resource -> Math.max(inUse.getOrDefault(resource, 0L), usersHold.getOrDefault(resource, 0L)));
           }
           QuotaStore limits = new QuotaStore(sql, TABLES);
           changes.forEach((resource, value) -> limits.putLimit(projectId, resource, value));
@@ -206,12 +232,13 @@ public final class ComputeQuotas {
         });
   }
 
-  /** Forgets every limit set for the project (admins only): it has the defaults again. */
+  /** Forgets every limit set for the project and its users (admins only): it has the defaults again. */
   public void reset(Actor actor, String projectId) {
     authorizeAdmin(actor, "os_compute_api:os-quota-sets:delete");
     db.inTransaction(
         sql -> {
           lockProject(sql, projectId);
+          new ComputeQuotaStore(sql).deleteUserLimits(projectId, null);
           return new QuotaStore(sql, TABLES).deleteLimits(projectId);
         });
   }
@@ -277,7 +304,7 @@ public final class ComputeQuotas {
   }
 
   /** What each counted quota has in use; the others (per-user, unenforced) 0. */
-  private static Map<String, Long> inUse(Usage used) {
+  static Map<String, Long> inUse(Usage used) {
     return Map.of(INSTANCES, used.instances(), CORES, used.cores(), RAM, used.ram(), SERVER_GROUPS, used.serverGroups());
   }
 
@@ -285,7 +312,7 @@ public final class ComputeQuotas {
    * Locks the project's quota row until the transaction ends: boots, resizes, group creations and
    * limit changes of one project count and check usage one at a time.
    */
-  private static void lockProject(Sql sql, String projectId) {
+  static void lockProject(Sql sql, String projectId) {
     new QuotaStore(sql, TABLES).lock("project " + projectId);
   }
 
@@ -295,11 +322,11 @@ public final class ComputeQuotas {
   }
 
   /** A project's limits: the defaults under what is set for the project. */
-  private static Map<String, Long> effectiveFor(Sql sql, String projectId) {
+  static Map<String, Long> effectiveFor(Sql sql, String projectId) {
     return Quotas.overlay(effective(new ComputeQuotaStore(sql)), new QuotaStore(sql, TABLES).limits(projectId));
   }
 
-  private static void checkLimit(String resource, long value) {
+  static void checkLimit(String resource, long value) {
     if (!BUILT_IN_DEFAULTS.containsKey(resource)) {
       throw new IllegalArgumentException("not a compute quota: " + resource);
     }
@@ -309,14 +336,14 @@ public final class ComputeQuotas {
     }
   }
 
-  private static void authorizeRead(Actor actor, String projectId, String rule) {
+  static void authorizeRead(Actor actor, String projectId, String rule) {
     requireNonNull(actor, "actor is null");
     if (!actor.owns(projectId)) {
       throw policy(rule);
     }
   }
 
-  private static void authorizeAdmin(Actor actor, String rule) {
+  static void authorizeAdmin(Actor actor, String rule) {
     requireNonNull(actor, "actor is null");
     if (!actor.admin()) {
       throw policy(rule);

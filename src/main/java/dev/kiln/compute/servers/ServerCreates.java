@@ -189,7 +189,7 @@ final class ServerCreates {
           sql -> {
             // Counted and inserted in one transaction under the project's quota lock.
             quotas.checkMetadataItems(sql, actor.projectId(), made.getFirst().metadata().size());
-            quotas.reserveForBoot(sql, actor.projectId(), made.size(), flavor.vcpus(), flavor.ramMb());
+            quotas.reserveForBoot(sql, actor.projectId(), actor.userId(), made.size(), flavor.vcpus(), flavor.ramMb());
             ServerStore store = new ServerStore(sql);
             BlockDeviceStore deviceStore = new BlockDeviceStore(sql);
             for (int n = 0; n < made.size(); n++) {

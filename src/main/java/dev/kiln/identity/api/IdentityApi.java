@@ -73,6 +73,7 @@ public final class IdentityApi implements HttpService {
         .register(routes);
     new RoleInferencesApi(directory.roleInferences()).register(routes);
     new PoliciesApi(directory.policies()).register(routes);
+    new OAuthConsumersApi(directory.oauthConsumers()).register(routes);
     new ApplicationCredentialsApi(appCredentials, tokens).register(routes);
     new CredentialsApi(credentials).register(routes);
     new CatalogApi(directory.catalog()).register(routes);

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Compute quotas on each database Kiln runs on (one subclass each): racing boots of one project
- * take exactly the places its quota has, a limit change waits for the boots in progress, and
+ * take exactly the places its quota has (and a user's boots those of the user's own limit), a limit
+ * change waits for the boots in progress, racing user limits never add up past the project's, and
  * racing keypair creations of one user stop at the key_pairs quota.
  */
 abstract class ComputeQuotasDatabaseTest {
@@ -161,6 +162,71 @@ abstract class ComputeQuotasDatabaseTest {
         assertThat(limit).isEqualTo(10);
         assertThat(servers()).isGreaterThan(4).isLessThanOrEqualTo(10);
       }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void racingBootsOfAUserTakeExactlyTheUsersOwnPlaces() throws Exception {
+    compute.quotas().users().update(ADMIN, TENANT.projectId(), TENANT.userId(), Map.of(ComputeQuotas.INSTANCES, 3L), false);
+    CyclicBarrier barrier = new CyclicBarrier(RACERS);
+    ExecutorService pool = Executors.newFixedThreadPool(RACERS);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < RACERS; i++) {
+        String name = "user-racer-" + i;
+        results.add(
+            pool.submit(
+                () -> {
+                  barrier.await();
+                  try {
+                    boot(name);
+                    return true;
+                  } catch (ServiceException e) {
+                    assertThat(e.getMessage()).startsWith("Quota exceeded for instances: Requested 1, but already used 3 of 3");
+                    return false;
+                  }
+                }));
+      }
+      int accepted = 0;
+      for (Future<Boolean> result : results) {
+        accepted += result.get() ? 1 : 0;
+      }
+      assertThat(accepted).isEqualTo(3);
+      assertThat(servers()).isEqualTo(3);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void racingUserLimitsNeverTogetherExceedTheProjects() throws Exception {
+    compute.quotas().update(ADMIN, TENANT.projectId(), Map.of(ComputeQuotas.CORES, 10L), false);
+    CyclicBarrier barrier = new CyclicBarrier(RACERS);
+    ExecutorService pool = Executors.newFixedThreadPool(RACERS);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < RACERS; i++) {
+        String user = "racing-user-" + i;
+        results.add(
+            pool.submit(
+                () -> {
+                  barrier.await();
+                  try {
+                    compute.quotas().users().update(ADMIN, TENANT.projectId(), user, Map.of(ComputeQuotas.CORES, 3L), false);
+                    return true;
+                  } catch (ServiceException e) {
+                    assertThat(e.getMessage()).startsWith("Quota limit 3 for cores must be less than or equal to 1");
+                    return false;
+                  }
+                }));
+      }
+      int accepted = 0;
+      for (Future<Boolean> result : results) {
+        accepted += result.get() ? 1 : 0;
+      }
+      assertThat(accepted).isEqualTo(3);
     } finally {
       pool.shutdownNow();
     }

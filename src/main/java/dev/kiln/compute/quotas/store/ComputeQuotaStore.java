@@ -36,6 +36,21 @@ public final class ComputeQuotaStore {
         .orElseThrow();
   }
 
+  /** The servers of one user in the project, their vCPUs and RAM (MB); server groups are the project's. */
+  public Usage userUsage(String projectId, String userId) {
+    return sql.queryOne(
+            "SELECT COUNT(*) AS instances, COALESCE(SUM(flavor_vcpus), 0) AS cores,"
+                + " COALESCE(SUM(flavor_ram_mb), 0) AS ram,"
+                + " (SELECT COUNT(*) FROM compute_server_group g WHERE g.project_id = ? AND g.user_id = ?) AS server_groups"
+                + " FROM compute_server WHERE project_id = ? AND user_id = ?",
+            row -> new Usage(row.getLong("instances"), row.getLong("cores"), row.getLong("ram"), row.getLong("server_groups")),
+            projectId,
+            userId,
+            projectId,
+            userId)
+        .orElseThrow();
+  }
+
   /** How many keypairs the user has. */
   public long keypairs(String userId) {
     return sql.count("SELECT COUNT(*) FROM compute_keypair WHERE user_id = ?", userId);
@@ -57,6 +72,70 @@ public final class ComputeQuotaStore {
         className, resource, limit);
     sql.update(
         "UPDATE compute_quota_class SET hard_limit = ? WHERE class_name = ? AND resource = ?", limit, className, resource);
+  }
+
+  // Per-user limits (the caller holds the project's quota lock when it changes them)
+
+  /** The limits set for a project and those set for one of its users, each by resource. */
+  public record SetLimits(Map<String, Long> project, Map<String, Long> user) {}
+
+  /**
+   * The limits set for the project and for {@code userId} in it, read in one statement: a boot
+   * reads both, and its statement budget is tight.
+   */
+  public SetLimits setLimits(String projectId, String userId) {
+    Map<String, Long> project = new LinkedHashMap<>();
+    Map<String, Long> user = new LinkedHashMap<>();
+    sql.query(
+        "SELECT 'p' AS scope, resource, hard_limit FROM compute_quota WHERE project_id = ?"
+            + " UNION ALL SELECT 'u' AS scope, resource, hard_limit FROM compute_user_quota WHERE project_id = ? AND user_id = ?",
+        row -> (row.getString("scope").equals("p") ? project : user).put(row.getString("resource"), row.getLong("hard_limit")),
+        projectId,
+        projectId,
+        userId == null ? "" : userId);
+    return new SetLimits(project, user);
+  }
+
+  /** The limits set for one user in the project, by resource. */
+  public Map<String, Long> userLimits(String projectId, String userId) {
+    Map<String, Long> limits = new LinkedHashMap<>();
+    sql.query(
+        "SELECT resource, hard_limit FROM compute_user_quota WHERE project_id = ? AND user_id = ? ORDER BY resource",
+        row -> limits.put(row.getString("resource"), row.getLong("hard_limit")),
+        projectId,
+        userId);
+    return limits;
+  }
+
+  /**
+   * The sum of the limits set for users of the project, by resource, leaving out {@code exceptUser}
+   * (null: every user). Unlimited (-1) user limits are left out of the sums.
+   */
+  public Map<String, Long> userLimitSums(String projectId, String exceptUser) {
+    Map<String, Long> sums = new LinkedHashMap<>();
+    sql.query(
+        "SELECT resource, SUM(hard_limit) AS total FROM compute_user_quota"
+            + " WHERE project_id = ? AND hard_limit >= 0 AND user_id <> ? GROUP BY resource",
+        row -> sums.put(row.getString("resource"), row.getLong("total")),
+        projectId,
+        exceptUser == null ? "" : exceptUser);
+    return sums;
+  }
+
+  public void putUserLimit(String projectId, String userId, String resource, long limit) {
+    sql.update(
+        "INSERT INTO compute_user_quota (project_id, user_id, resource, hard_limit) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        projectId, userId, resource, limit);
+    sql.update(
+        "UPDATE compute_user_quota SET hard_limit = ? WHERE project_id = ? AND user_id = ? AND resource = ?",
+        limit, projectId, userId, resource);
+  }
+
+  /** Forgets the limits of one user of the project, or (userId null) of all its users. */
+  public int deleteUserLimits(String projectId, String userId) {
+    return userId == null
+        ? sql.update("DELETE FROM compute_user_quota WHERE project_id = ?", projectId)
+        : sql.update("DELETE FROM compute_user_quota WHERE project_id = ? AND user_id = ?", projectId, userId);
   }
 
   private Map<String, Long> limits(String query, String key) {
