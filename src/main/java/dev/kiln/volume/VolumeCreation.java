@@ -72,6 +72,15 @@ final class VolumeCreation {
    * creating} with the task that makes it, in one transaction; answers at once.
    */
   Volume create(Actor actor, Volumes.Spec spec, String id) {
+    return create(actor, spec, id, false);
+  }
+
+  /**
+   * Like {@link #create(Actor, Volumes.Spec, String)}; a volume for a group ({@code spec.groupId()})
+   * joins it only if the group is available, or also while it is being made when {@code
+   * groupBeingMade} (the copies a group made from a source starts with).
+   */
+  Volume create(Actor actor, Volumes.Spec spec, String id, boolean groupBeingMade) {
     requireNonNull(id, "id is null");
     if (actor.projectId() == null) {
       throw VolumeErrors.invalidInput("a project-scoped token is needed to create a volume.");
@@ -144,9 +153,12 @@ final class VolumeCreation {
             AttachStatus.DETACHED, type.id(), zone, multiattach, image != null || (origin != null && origin.bootable()),
             spec.sourceVolid(), spec.snapshotId(), requireNonNullElse(spec.metadata(), Map.of()), List.of(), now, now,
             image != null ? VolumeImages.metadataOf(image) : origin != null ? origin.imageMetadata() : Map.of(),
-            Map.of());
+            Map.of(), spec.groupId());
     db.inTransaction(
         sql -> {
+          if (spec.groupId() != null) {
+            Groups.checkNewMember(sql, actor, spec.groupId(), type.id(), groupBeingMade);
+          }
           quotas.reserve(sql, actor.projectId(), 1, size, 0);
           new VolumeStore(sql).insertVolume(volume);
           return tasks.submit(sql, CREATE_TASK, "{\"volume_id\": \"" + volume.id() + "\"}", now, 3);

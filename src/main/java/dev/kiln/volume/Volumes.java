@@ -74,10 +74,24 @@ public final class Volumes {
       String snapshotId,
       String sourceVolid,
       Boolean multiattach,
-      String imageId) {}
+      String imageId,
+      String groupId) {
+
+    /** A volume outside any group. */
+    public Spec(
+        String name, String description, Integer size, String volumeType, String availabilityZone,
+        Map<String, String> metadata, String snapshotId, String sourceVolid, Boolean multiattach, String imageId) {
+      this(name, description, size, volumeType, availabilityZone, metadata, snapshotId, sourceVolid, multiattach, imageId, null);
+    }
+  }
 
   public Volume create(Actor actor, Spec spec) {
     return creation.create(actor, spec, ids.uuid());
+  }
+
+  /** Creates a copy for a group that is still being made from a source (see {@link Groups#createFromSource}). */
+  Volume createInGroup(Actor actor, Spec spec) {
+    return creation.create(actor, spec, ids.uuid(), true);
   }
 
   /**
