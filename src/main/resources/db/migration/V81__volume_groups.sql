@@ -22,9 +22,9 @@ CREATE INDEX volume_group_project ON volume_group (project_id);
 -- The volume types a group's volumes may have, in the order the group was created with.
 CREATE TABLE volume_group_volume_type (
   group_id       VARCHAR(36) NOT NULL REFERENCES volume_group (id) ON DELETE CASCADE,
-  position       INT NOT NULL,
+  type_order       INT NOT NULL,
   volume_type_id VARCHAR(36) NOT NULL,
-  PRIMARY KEY (group_id, position)
+  PRIMARY KEY (group_id, type_order)
 );
 
 CREATE TABLE volume_group_snapshot (

@@ -36,7 +36,7 @@ public final class GroupStore {
         g.groupTypeId(), g.groupSnapshotId(), g.sourceGroupId(), g.createdAt(), g.updatedAt());
     for (int i = 0; i < g.volumeTypeIds().size(); i++) {
       sql.update(
-          "INSERT INTO volume_group_volume_type (group_id, position, volume_type_id) VALUES (?, ?, ?)",
+          "INSERT INTO volume_group_volume_type (group_id, type_order, volume_type_id) VALUES (?, ?, ?)",
           g.id(), i, g.volumeTypeIds().get(i));
     }
   }
@@ -105,7 +105,7 @@ public final class GroupStore {
     Map<String, List<String>> types = new LinkedHashMap<>();
     sql.query(
         "SELECT group_id, volume_type_id FROM volume_group_volume_type WHERE group_id IN " + Sql.placeholders(ids.length)
-            + " ORDER BY group_id, position",
+            + " ORDER BY group_id, type_order",
         r -> types.computeIfAbsent(r.getString("group_id"), k -> new ArrayList<>()).add(r.getString("volume_type_id")),
         ids);
     List<Group> full = new ArrayList<>(bare.size());
