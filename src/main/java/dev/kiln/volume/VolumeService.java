@@ -27,7 +27,8 @@ public record VolumeService(
     VolumeUploads uploads,
     GroupTypes groupTypes,
     Groups groups,
-    GroupSnapshots groupSnapshots) {
+    GroupSnapshots groupSnapshots,
+    UserMessages messages) {
 
   public VolumeService {
     requireNonNull(types, "types is null");
@@ -44,6 +45,7 @@ public record VolumeService(
     requireNonNull(groupTypes, "groupTypes is null");
     requireNonNull(groups, "groups is null");
     requireNonNull(groupSnapshots, "groupSnapshots is null");
+    requireNonNull(messages, "messages is null");
   }
 
   /**
@@ -55,7 +57,8 @@ public record VolumeService(
     Sql sql = db.sql();
     VolumeTypes types = new VolumeTypes(db, clock, ids, typeId -> new VolumeStore(sql).volumeTypeInUse(typeId));
     VolumeQuotas quotas = new VolumeQuotas(db);
-    Volumes volumes = new Volumes(db, clock, ids, types, quotas, backend, tasks, images);
+    UserMessages messages = new UserMessages(db, clock, ids);
+    Volumes volumes = new Volumes(db, clock, ids, types, quotas, backend, tasks, images, messages);
     GroupTypes groupTypes = new GroupTypes(db, clock, ids);
     return new VolumeService(
         types,
@@ -71,6 +74,7 @@ public record VolumeService(
         new VolumeUploads(db, clock, tasks, images),
         groupTypes,
         new Groups(db, clock, ids, groupTypes, types, volumes, quotas, backend, tasks),
-        new GroupSnapshots(db, clock, ids, quotas, tasks));
+        new GroupSnapshots(db, clock, ids, quotas, tasks),
+        messages);
   }
 }

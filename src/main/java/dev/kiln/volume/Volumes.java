@@ -45,14 +45,15 @@ public final class Volumes {
       VolumeQuotas quotas,
       VolumeBackend backend,
       TaskRunner tasks,
-      ImageCatalog images) {
+      ImageCatalog images,
+      UserMessages messages) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
     this.types = requireNonNull(types, "types is null");
     this.quotas = requireNonNull(quotas, "quotas is null");
     this.backend = requireNonNull(backend, "backend is null");
-    this.creation = new VolumeCreation(db, clock, types, quotas, backend, tasks, images);
+    this.creation = new VolumeCreation(db, clock, types, quotas, backend, tasks, images, messages);
   }
 
   /** Plugs in Compute's receiver of volume events; Compute is wired after Block Storage. */

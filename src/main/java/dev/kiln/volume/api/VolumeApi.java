@@ -53,6 +53,7 @@ public final class VolumeApi implements HttpService {
     new GroupTypesApi(service.groupTypes()).register(routes);
     new GroupsApi(service.groups()).register(routes);
     new GroupSnapshotsApi(service.groupSnapshots()).register(routes);
+    new MessagesApi(service.messages()).register(routes);
     new QuotasApi(service.quotas()).register(routes);
     new LimitsApi(service.quotas()).register(routes);
     new ServicesApi(service.services()).register(routes);
