@@ -180,7 +180,8 @@ public final class Volumes {
                   || locked.attachments().stream().anyMatch(a -> a.attachStatus().equals(Attachments.ATTACHED));
           boolean busy = !force && (!locked.attachments().isEmpty()
               || !List.of(Status.AVAILABLE, Status.ERROR).contains(locked.status()));
-          if (attached || busy) {
+          // A group's volume leaves only with its group (or after an update removes it), force or not.
+          if (attached || busy || locked.groupId() != null) {
             throw VolumeErrors.invalidVolume(
                 "Volume " + (force ? "" : "status must be available or error or error_restoring or error_extending or"
                     + " error_managing and ") + "must not be migrating, attached, belong to a group, have"

@@ -98,6 +98,9 @@ class GroupsApiTest {
     assertThat(group.get("source_group_id").isNull()).isTrue();
     assertThat(membersOf(id)).containsExactly(volume);
 
+    Api.Response memberDelete = member.delete(v3 + "/volumes/" + volume);
+    assertThat(memberDelete.status()).as("a group's volume is not deleted alone").isEqualTo(400);
+    assertThat(memberDelete.json().at("/badRequest/message").asText()).contains("belong to a group");
     Api.Response notEmpty = member.post(v3 + "/groups/" + id + "/action", "{\"delete\": {\"delete-volumes\": false}}");
     assertThat(notEmpty.status()).isEqualTo(400);
     assertThat(notEmpty.json().at("/badRequest/message").asText()).contains("delete-volumes");
