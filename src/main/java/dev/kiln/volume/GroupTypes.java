@@ -7,6 +7,7 @@ import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
 import dev.kiln.store.Database;
 import dev.kiln.store.StoreException;
+import dev.kiln.volume.store.GroupStore;
 import dev.kiln.volume.store.GroupTypeStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,8 +18,7 @@ import java.util.TreeMap;
 
 /**
  * Cinder's group types and group specs (3.11): admins create, change and delete them and see
- * their specs; everyone lists and shows the public ones. Kiln has no groups yet, so a group type
- * is never in use. Spec changes run under the type's row lock.
+ * their specs; everyone lists and shows the public ones. A type groups use is not deleted. Spec changes run under the type's row lock.
  */
 public final class GroupTypes {
   private final Database db;
@@ -81,9 +81,18 @@ public final class GroupTypes {
 
   public void delete(Actor actor, String id) {
     authorize(actor, "group:group_types:delete");
-    if (new GroupTypeStore(db.sql()).delete(id) == 0) {
-      throw notFound(id);
-    }
+    db.inTransaction(
+        sql -> {
+          GroupTypeStore store = new GroupTypeStore(sql);
+          if (!store.lock(id)) {
+            throw notFound(id);
+          }
+          if (new GroupStore(sql).groupTypeInUse(id)) {
+            throw ServiceException.invalid("GroupTypeInUse", "Group type " + id + " is used by groups and cannot be deleted.");
+          }
+          store.delete(id);
+          return null;
+        });
   }
 
   // Group specs (admins)

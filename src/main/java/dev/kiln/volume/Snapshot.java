@@ -7,6 +7,7 @@ import java.util.Map;
  * A Cinder snapshot of a volume.
  *
  * @param progress what the driver last reported, such as {@code 80%}; null until it reports
+ * @param groupSnapshotId the group snapshot it was taken as part of, or null
  */
 public record Snapshot(
     String id,
@@ -20,7 +21,8 @@ public record Snapshot(
     String progress,
     Map<String, String> metadata,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    String groupSnapshotId) {
 
   public Snapshot {
     metadata = Map.copyOf(metadata);

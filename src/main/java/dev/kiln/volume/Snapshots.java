@@ -60,7 +60,7 @@ public final class Snapshots {
       }
       quotas.reserve(sql, volume.projectId(), 0, volume.size(), 1);
       Snapshot created = new Snapshot(ids.uuid(), volume.projectId(), actor.userId(), volumeId, name, description,
-          volume.size(), Status.CREATING, null, Objects.requireNonNullElse(metadata, Map.of()), now, now);
+          volume.size(), Status.CREATING, null, Objects.requireNonNullElse(metadata, Map.of()), now, now, null);
       store.insertSnapshot(created);
       tasks.submit(sql, CREATE_TASK, "{\"snapshot_id\": \"" + created.id() + "\"}", now, 3);
       return created;
@@ -105,6 +105,10 @@ public final class Snapshots {
     db.inTransaction(sql -> {
       VolumeStore store = new VolumeStore(sql);
       Snapshot locked = store.lockSnapshot(id).orElseThrow(() -> VolumeErrors.snapshotNotFound(id));
+      if (!force && locked.groupSnapshotId() != null) {
+        throw ServiceException.invalid("InvalidSnapshot", "Invalid snapshot: Snapshot " + id
+            + " is part of group snapshot " + locked.groupSnapshotId() + "; delete the group snapshot instead.");
+      }
       List<String> allowed = force ? List.of(locked.status()) : List.of(Status.AVAILABLE, Status.ERROR);
       if (!store.snapshotTransition(id, allowed, Status.DELETING, now())) {
         throw ServiceException.invalid(

@@ -12,6 +12,7 @@ import java.util.TreeMap;
  * @param imageMetadata what Cinder calls {@code volume_image_metadata}: the image the volume was
  *     made from (directly, or through the volume or snapshot it copies), as strings; empty if none
  * @param adminMetadata what Cinder calls the volume's admin metadata, such as {@code readonly}
+ * @param groupId the generic volume group the volume belongs to, or null
  */
 public record Volume(
     String id,
@@ -33,7 +34,8 @@ public record Volume(
     Instant createdAt,
     Instant updatedAt,
     Map<String, String> imageMetadata,
-    Map<String, String> adminMetadata) {
+    Map<String, String> adminMetadata,
+    String groupId) {
 
   /** The admin metadata keys Cinder shows users among the volume's metadata. */
   public static final java.util.List<String> VISIBLE_ADMIN_METADATA = java.util.List.of("readonly", "attached_mode");

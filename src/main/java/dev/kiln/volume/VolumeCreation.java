@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Making a volume, Cinder's create flow: the request is checked (one source at most: a snapshot,
@@ -41,6 +42,7 @@ final class VolumeCreation {
   private final VolumeBackend backend;
   private final TaskRunner tasks;
   private final ImageCatalog images;
+  private final UserMessages messages;
 
   VolumeCreation(
       Database db,
@@ -49,7 +51,8 @@ final class VolumeCreation {
       VolumeQuotas quotas,
       VolumeBackend backend,
       TaskRunner tasks,
-      ImageCatalog images) {
+      ImageCatalog images,
+      UserMessages messages) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.types = requireNonNull(types, "types is null");
@@ -57,6 +60,7 @@ final class VolumeCreation {
     this.backend = requireNonNull(backend, "backend is null");
     this.tasks = requireNonNull(tasks, "tasks is null");
     this.images = requireNonNull(images, "images is null");
+    this.messages = requireNonNull(messages, "messages is null");
     tasks.register(
         CREATE_TASK,
         TaskHandler.withGiveUp(
@@ -72,6 +76,15 @@ final class VolumeCreation {
    * creating} with the task that makes it, in one transaction; answers at once.
    */
   Volume create(Actor actor, Volumes.Spec spec, String id) {
+    return create(actor, spec, id, false);
+  }
+
+  /**
+   * Like {@link #create(Actor, Volumes.Spec, String)}; a volume for a group ({@code spec.groupId()})
+   * joins it only if the group is available, or also while it is being made when {@code
+   * groupBeingMade} (the copies a group made from a source starts with).
+   */
+  Volume create(Actor actor, Volumes.Spec spec, String id, boolean groupBeingMade) {
     requireNonNull(id, "id is null");
     if (actor.projectId() == null) {
       throw VolumeErrors.invalidInput("a project-scoped token is needed to create a volume.");
@@ -144,12 +157,18 @@ final class VolumeCreation {
             AttachStatus.DETACHED, type.id(), zone, multiattach, image != null || (origin != null && origin.bootable()),
             spec.sourceVolid(), spec.snapshotId(), requireNonNullElse(spec.metadata(), Map.of()), List.of(), now, now,
             image != null ? VolumeImages.metadataOf(image) : origin != null ? origin.imageMetadata() : Map.of(),
-            Map.of());
+            Map.of(), spec.groupId());
     db.inTransaction(
         sql -> {
+          if (spec.groupId() != null) {
+            Groups.checkNewMember(sql, actor, spec.groupId(), type.id(), groupBeingMade);
+          }
           quotas.reserve(sql, actor.projectId(), 1, size, 0);
           new VolumeStore(sql).insertVolume(volume);
-          return tasks.submit(sql, CREATE_TASK, "{\"volume_id\": \"" + volume.id() + "\"}", now, 3);
+          // The request id goes with the task: a user message about this create names it.
+          String requestId = requireNonNullElse(MDC.get("request_id"), "req-" + id);
+          return tasks.submit(
+              sql, CREATE_TASK, "{\"volume_id\": \"" + volume.id() + "\", \"request_id\": \"" + requestId + "\"}", now, 3);
         });
     tasks.wake();
     return volume;
@@ -175,28 +194,58 @@ final class VolumeCreation {
     return byName.getFirst();
   }
 
-  /** Runs the backend's create; the volume ends {@code available}, or {@code error} if it failed. */
+  /**
+   * Schedules and runs the backend's create; the volume ends {@code available}, or {@code error}
+   * if it failed. When no backend can take the volume (the only one is disabled, or the type asks
+   * for capabilities it does not have) the volume goes to {@code error} with a user message, in
+   * one transaction, as Cinder's scheduler leaves it.
+   */
   private String finishCreate(Task task) {
     String id = volumeIdOf(task);
     Volume volume = new VolumeStore(db.sql()).findVolume(id).orElse(null);
     if (volume == null || !volume.status().equals(Status.CREATING)) {
       return null; // deleted meanwhile, or an earlier attempt finished
     }
+    String unplaced = unplaceable(volume);
+    if (unplaced != null) {
+      LOG.warn("Volume {} failed to create: no valid backend ({})", id, unplaced);
+      String requestId = requestIdOf(task, id);
+      db.inTransaction(sql -> {
+        if (new VolumeStore(sql).transition(id, List.of(Status.CREATING), Status.ERROR, AttachStatus.DETACHED, now())) {
+          messages.noValidBackend(sql, volume, requestId);
+        }
+        return null;
+      });
+      return null;
+    }
     String outcome = Status.AVAILABLE;
-    if (backendDisabled()) {
-      // Cinder's scheduler finds no valid backend while the only one is disabled.
-      LOG.warn("Volume {} failed to create: no valid backend (cinder-volume is disabled)", id);
+    try {
+      backend.create(volume);
+    } catch (RuntimeException e) {
+      LOG.warn("Volume {} failed to create: {}", id, e.getMessage());
       outcome = Status.ERROR;
-    } else {
-      try {
-        backend.create(volume);
-      } catch (RuntimeException e) {
-        LOG.warn("Volume {} failed to create: {}", id, e.getMessage());
-        outcome = Status.ERROR;
-      }
     }
     new VolumeStore(db.sql()).transition(id, List.of(Status.CREATING), outcome, AttachStatus.DETACHED, now());
     return null;
+  }
+
+  /** Why no backend can take the volume, or null if the backend can. */
+  private String unplaceable(Volume volume) {
+    if (backendDisabled()) {
+      return "cinder-volume is disabled";
+    }
+    Map<String, String> specs = types.find(volume.volumeTypeId()).map(VolumeType::extraSpecs).orElse(Map.of());
+    if (!BackendCapabilities.satisfies(specs)) {
+      return "the backend lacks capabilities volume type " + volume.volumeTypeId() + " asks for";
+    }
+    return null;
+  }
+
+  private static String requestIdOf(Task task, String volumeId) {
+    String payload = task.payload();
+    return payload.contains("\"request_id\"")
+        ? payload.replaceAll(".*\"request_id\": \"([^\"]+)\".*", "$1")
+        : "req-" + volumeId;
   }
 
   private boolean backendDisabled() {

@@ -25,7 +25,10 @@ public record VolumeService(
     QosSpecs qos,
     VolumeTransfers transfers,
     VolumeUploads uploads,
-    GroupTypes groupTypes) {
+    GroupTypes groupTypes,
+    Groups groups,
+    GroupSnapshots groupSnapshots,
+    UserMessages messages) {
 
   public VolumeService {
     requireNonNull(types, "types is null");
@@ -40,6 +43,9 @@ public record VolumeService(
     requireNonNull(transfers, "transfers is null");
     requireNonNull(uploads, "uploads is null");
     requireNonNull(groupTypes, "groupTypes is null");
+    requireNonNull(groups, "groups is null");
+    requireNonNull(groupSnapshots, "groupSnapshots is null");
+    requireNonNull(messages, "messages is null");
   }
 
   /**
@@ -51,10 +57,13 @@ public record VolumeService(
     Sql sql = db.sql();
     VolumeTypes types = new VolumeTypes(db, clock, ids, typeId -> new VolumeStore(sql).volumeTypeInUse(typeId));
     VolumeQuotas quotas = new VolumeQuotas(db);
+    UserMessages messages = new UserMessages(db, clock, ids);
+    Volumes volumes = new Volumes(db, clock, ids, types, quotas, backend, tasks, images, messages);
+    GroupTypes groupTypes = new GroupTypes(db, clock, ids);
     return new VolumeService(
         types,
         quotas,
-        new Volumes(db, clock, ids, types, quotas, backend, tasks, images),
+        volumes,
         new Snapshots(db, clock, ids, quotas, tasks),
         new Attachments(db, clock, ids, backend),
         new VolumeProperties(db, clock, types),
@@ -63,6 +72,9 @@ public record VolumeService(
         new QosSpecs(db, clock, ids),
         new VolumeTransfers(db, clock, ids, quotas),
         new VolumeUploads(db, clock, tasks, images),
-        new GroupTypes(db, clock, ids));
+        groupTypes,
+        new Groups(db, clock, ids, groupTypes, types, volumes, quotas, backend, tasks),
+        new GroupSnapshots(db, clock, ids, quotas, tasks),
+        messages);
   }
 }

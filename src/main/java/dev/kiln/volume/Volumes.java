@@ -45,14 +45,15 @@ public final class Volumes {
       VolumeQuotas quotas,
       VolumeBackend backend,
       TaskRunner tasks,
-      ImageCatalog images) {
+      ImageCatalog images,
+      UserMessages messages) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
     this.types = requireNonNull(types, "types is null");
     this.quotas = requireNonNull(quotas, "quotas is null");
     this.backend = requireNonNull(backend, "backend is null");
-    this.creation = new VolumeCreation(db, clock, types, quotas, backend, tasks, images);
+    this.creation = new VolumeCreation(db, clock, types, quotas, backend, tasks, images, messages);
   }
 
   /** Plugs in Compute's receiver of volume events; Compute is wired after Block Storage. */
@@ -74,10 +75,24 @@ public final class Volumes {
       String snapshotId,
       String sourceVolid,
       Boolean multiattach,
-      String imageId) {}
+      String imageId,
+      String groupId) {
+
+    /** A volume outside any group. */
+    public Spec(
+        String name, String description, Integer size, String volumeType, String availabilityZone,
+        Map<String, String> metadata, String snapshotId, String sourceVolid, Boolean multiattach, String imageId) {
+      this(name, description, size, volumeType, availabilityZone, metadata, snapshotId, sourceVolid, multiattach, imageId, null);
+    }
+  }
 
   public Volume create(Actor actor, Spec spec) {
     return creation.create(actor, spec, ids.uuid());
+  }
+
+  /** Creates a copy for a group that is still being made from a source (see {@link Groups#createFromSource}). */
+  Volume createInGroup(Actor actor, Spec spec) {
+    return creation.create(actor, spec, ids.uuid(), true);
   }
 
   /**
@@ -165,7 +180,8 @@ public final class Volumes {
                   || locked.attachments().stream().anyMatch(a -> a.attachStatus().equals(Attachments.ATTACHED));
           boolean busy = !force && (!locked.attachments().isEmpty()
               || !List.of(Status.AVAILABLE, Status.ERROR).contains(locked.status()));
-          if (attached || busy) {
+          // A group's volume leaves only with its group (or after an update removes it), force or not.
+          if (attached || busy || locked.groupId() != null) {
             throw VolumeErrors.invalidVolume(
                 "Volume " + (force ? "" : "status must be available or error or error_restoring or error_extending or"
                     + " error_managing and ") + "must not be migrating, attached, belong to a group, have"

@@ -10,6 +10,7 @@ import dev.kiln.http.ApiRequest;
 import dev.kiln.http.ApiResponse;
 import dev.kiln.http.ApiRoutes;
 import dev.kiln.http.Json;
+import dev.kiln.volume.BackendCapabilities;
 import dev.kiln.volume.VolumeServices;
 import dev.kiln.volume.Volumes;
 import java.time.Instant;
@@ -20,10 +21,10 @@ import java.util.Locale;
  * and a backend's capabilities (admins), the availability zones and the API extensions.
  */
 final class BackendsApi {
-  private static final String BACKEND_NAME = "simulated";
-  private static final String VENDOR = "Open Source";
-  private static final String PROTOCOL = "iSCSI";
-  private static final String DRIVER_VERSION = "1.0.0";
+  private static final String BACKEND_NAME = BackendCapabilities.BACKEND_NAME;
+  private static final String VENDOR = BackendCapabilities.VENDOR;
+  private static final String PROTOCOL = BackendCapabilities.PROTOCOL;
+  private static final String DRIVER_VERSION = BackendCapabilities.DRIVER_VERSION;
 
   /** The API extensions Kiln's Block Storage implements: alias, name, updated, description. */
   private static final String[][] EXTENSIONS = {

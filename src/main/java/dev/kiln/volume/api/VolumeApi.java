@@ -51,6 +51,9 @@ public final class VolumeApi implements HttpService {
     new QosSpecsApi(service.qos()).register(routes);
     new TransfersApi(service.transfers()).register(routes);
     new GroupTypesApi(service.groupTypes()).register(routes);
+    new GroupsApi(service.groups()).register(routes);
+    new GroupSnapshotsApi(service.groupSnapshots()).register(routes);
+    new MessagesApi(service.messages()).register(routes);
     new QuotasApi(service.quotas()).register(routes);
     new LimitsApi(service.quotas()).register(routes);
     new ServicesApi(service.services()).register(routes);

@@ -81,7 +81,7 @@ final class VolumeViews {
       o.putNull("migration_status");
     }
     if (version.atLeast(3, 13)) {
-      o.putNull("group_id");
+      o.put("group_id", v.groupId());
     }
     if (admin && version.atLeast(3, 21)) {
       o.putNull("provider_id");
@@ -160,7 +160,7 @@ final class VolumeViews {
   static ObjectNode snapshot(Snapshot s, ApiVersion version) {
     ObjectNode o = snapshotSummary(s);
     if (version.atLeast(3, 14)) {
-      o.putNull("group_snapshot_id");
+      o.put("group_snapshot_id", s.groupSnapshotId());
     }
     if (version.atLeast(3, 41)) {
       o.put("user_id", s.userId());

@@ -97,7 +97,7 @@ final class VolumesApi {
     String project = CinderProject.of(request);
     // Cinder's create schema allows members it does not know and ignores them.
     JsonInput in = JsonInput.wrapped(request.body(), "volume");
-    for (String unsupported : new String[] {"backup_id", "consistencygroup_id", "group_id"}) {
+    for (String unsupported : new String[] {"backup_id", "consistencygroup_id"}) {
       if (in.optionalString(unsupported).isPresent()) {
         throw in.invalid(unsupported, "Kiln cannot create volumes from this yet");
       }
@@ -122,7 +122,9 @@ final class VolumesApi {
             in.optionalString("snapshot_id").orElse(null),
             in.optionalString("source_volid").orElse(null),
             in.optionalBoolean("multiattach").orElse(null),
-            in.optionalString("imageRef").map(VolumesApi::imageIdOf).orElse(null)));
+            in.optionalString("imageRef").map(VolumesApi::imageIdOf).orElse(null),
+            // Cinder reads group_id from 3.13 on and ignores it before.
+            request.microversion().atLeast(3, 13) ? in.optionalString("group_id").orElse(null) : null));
     return ApiResponse.accepted(Json.wrap("volume", render(request, project, volume, false)));
   }
 

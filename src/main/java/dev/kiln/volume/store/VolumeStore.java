@@ -21,9 +21,10 @@ import java.util.Optional;
 public final class VolumeStore {
   private static final String VOLUME_COLUMNS =
       "id, project_id, user_id, name, description, size, status, attach_status, volume_type_id,"
-          + " availability_zone, multiattach, bootable, source_volid, snapshot_id, created_at, updated_at";
+          + " availability_zone, multiattach, bootable, source_volid, snapshot_id, created_at, updated_at, group_id";
   private static final String SNAPSHOT_COLUMNS =
-      "id, project_id, user_id, volume_id, name, description, size, status, progress, created_at, updated_at";
+      "id, project_id, user_id, volume_id, name, description, size, status, progress, created_at, updated_at,"
+          + " group_snapshot_id";
   private static final String ATTACHMENT_COLUMNS =
       "id, volume_id, project_id, instance_uuid, attached_host, mountpoint, attach_status, attach_mode,"
           + " connector, connection_info, attach_time, created_at, updated_at";
@@ -38,10 +39,10 @@ public final class VolumeStore {
 
   public void insertVolume(Volume v) {
     sql.update(
-        "INSERT INTO volume_volume (" + VOLUME_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO volume_volume (" + VOLUME_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         v.id(), v.projectId(), v.userId(), v.name(), v.description(), v.size(), v.status(), v.attachStatus(),
         v.volumeTypeId(), v.availabilityZone(), v.multiattach(), v.bootable(), v.sourceVolid(), v.snapshotId(),
-        v.createdAt(), v.updatedAt());
+        v.createdAt(), v.updatedAt(), v.groupId());
     replaceMetadata(v.id(), v.metadata());
     // Written once, with the volume: Cinder never changes it through the volumes API.
     for (Map.Entry<String, String> e : v.imageMetadata().entrySet()) {
@@ -198,7 +199,7 @@ public final class VolumeStore {
               v.volumeTypeId(), v.availabilityZone(), v.multiattach(), v.bootable(), v.sourceVolid(),
               v.snapshotId(), metadata.getOrDefault(v.id(), Map.of()), attachments.getOrDefault(v.id(), List.of()),
               v.createdAt(), v.updatedAt(), imageMetadata.getOrDefault(v.id(), Map.of()),
-              adminMetadata.getOrDefault(v.id(), Map.of())));
+              adminMetadata.getOrDefault(v.id(), Map.of()), v.groupId()));
     }
     return full;
   }
@@ -207,9 +208,9 @@ public final class VolumeStore {
 
   public void insertSnapshot(Snapshot s) {
     sql.update(
-        "INSERT INTO volume_snapshot (" + SNAPSHOT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO volume_snapshot (" + SNAPSHOT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         s.id(), s.projectId(), s.userId(), s.volumeId(), s.name(), s.description(), s.size(), s.status(),
-        s.progress(), s.createdAt(), s.updatedAt());
+        s.progress(), s.createdAt(), s.updatedAt(), s.groupSnapshotId());
     replaceSnapshotMetadata(s.id(), s.metadata());
   }
 
@@ -285,7 +286,7 @@ public final class VolumeStore {
     for (Snapshot s : bare) {
       full.add(new Snapshot(
           s.id(), s.projectId(), s.userId(), s.volumeId(), s.name(), s.description(), s.size(), s.status(),
-          s.progress(), metadata.getOrDefault(s.id(), Map.of()), s.createdAt(), s.updatedAt()));
+          s.progress(), metadata.getOrDefault(s.id(), Map.of()), s.createdAt(), s.updatedAt(), s.groupSnapshotId()));
     }
     return full;
   }
@@ -342,14 +343,15 @@ public final class VolumeStore {
         r.getString("description"), r.getInt("size"), r.getString("status"), r.getString("attach_status"),
         r.getString("volume_type_id"), r.getString("availability_zone"), r.getBoolean("multiattach"),
         r.getBoolean("bootable"), r.getString("source_volid"), r.getString("snapshot_id"), Map.of(), List.of(),
-        r.getInstant("created_at"), r.getInstant("updated_at"), Map.of(), Map.of());
+        r.getInstant("created_at"), r.getInstant("updated_at"), Map.of(), Map.of(), r.getString("group_id"));
   }
 
   private static Snapshot snapshot(Sql.Row r) throws SQLException {
     return new Snapshot(
         r.getString("id"), r.getString("project_id"), r.getString("user_id"), r.getString("volume_id"),
         r.getString("name"), r.getString("description"), r.getInt("size"), r.getString("status"),
-        r.getString("progress"), Map.of(), r.getInstant("created_at"), r.getInstant("updated_at"));
+        r.getString("progress"), Map.of(), r.getInstant("created_at"), r.getInstant("updated_at"),
+        r.getString("group_snapshot_id"));
   }
 
   private static Attachment attachment(Sql.Row r) throws SQLException {
