@@ -270,7 +270,11 @@ public final class Images {
     return new ImageStore(db.sql());
   }
 
+  /**
+   * Kept to the microsecond (the views show seconds, as Glance does): images made within one
+   * second (a server's backups, one after another) still list in the order they were made.
+   */
   private Instant now() {
-    return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 }

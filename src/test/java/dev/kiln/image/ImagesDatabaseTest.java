@@ -112,6 +112,40 @@ abstract class ImagesDatabaseTest {
   }
 
   @Test
+  void imagesMadeWithinOneSecondListInTheOrderTheyWereMade() {
+    // A clock that moves a millisecond per reading, all within one second: as a server's
+    // backups, made one after another with no simulated latency.
+    java.util.concurrent.atomic.AtomicLong millis = new java.util.concurrent.atomic.AtomicLong();
+    Clock ticking = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return java.time.Instant.parse("2026-01-01T00:00:00Z").plusMillis(millis.incrementAndGet());
+      }
+    };
+    images = new Images(db, ticking, IdGenerator.random(), new ImageFiles(dataDir.resolve("images")), LIMIT);
+    List<String> made = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      made.add(queued(ALICE, "backup-" + i).id());
+    }
+
+    ImageQuery oldestFirst =
+        new ImageQuery(ImageQuery.VisibilityFilter.DEFAULT, List.of(), List.of(), false,
+            List.of(new ImageQuery.SortKey("created_at", true)), null, 25);
+    assertThat(images.list(ALICE, oldestFirst).images()).extracting(Image::id)
+        .filteredOn(made::contains).containsExactlyElementsOf(made);
+  }
+
+  @Test
   void theDefaultImageIsSeededOnceEvenWhenNodesStartTogether() throws Exception {
     race(
         () -> {

@@ -50,6 +50,10 @@ final class SimpleTenantUsageApi {
   }
 
   private ApiResponse list(ApiRequest request) {
+    if (request.hasTrailingSlash()) {
+      // A show with an empty project id (Tempest asks it so) is Nova's 404, not the list.
+      throw ApiError.notFound("NotFound", "The resource could not be found.");
+    }
     Nova.onlyQuery(request, 75, "start", "end", "detailed", "limit", "marker");
     Instant start = time(request, "start");
     Instant stop = time(request, "end");

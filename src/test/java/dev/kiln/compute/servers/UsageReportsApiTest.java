@@ -150,6 +150,9 @@ class UsageReportsApiTest {
     assertThat(member.api().get(NOVA + "/os-simple-tenant-usage" + period(Duration.ofDays(1), Duration.ZERO)).status())
         .isEqualTo(403);
     assertThat(stranger.api().get(NOVA + "/os-simple-tenant-usage/" + member.projectId()).status()).isEqualTo(403);
+    // An empty project id is a show of nothing, not the list (Tempest's negative test).
+    assertThat(admin.get(NOVA + "/os-simple-tenant-usage/" + period(Duration.ofDays(1), Duration.ZERO)).status())
+        .isEqualTo(404);
   }
 
   @Test
