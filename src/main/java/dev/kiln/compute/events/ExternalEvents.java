@@ -8,7 +8,9 @@ import dev.kiln.compute.fleet.HypervisorDriver;
 import dev.kiln.compute.fleet.HypervisorDriver.InstanceRef;
 import dev.kiln.compute.fleet.HypervisorDriver.VolumeRequest;
 import dev.kiln.compute.servers.InstanceAction;
+import dev.kiln.compute.servers.BlockDevice;
 import dev.kiln.compute.servers.Server;
+import dev.kiln.compute.servers.store.BlockDeviceStore;
 import dev.kiln.compute.servers.store.InstanceActionStore;
 import dev.kiln.compute.servers.store.ServerStore;
 import dev.kiln.store.Database;
@@ -129,7 +131,13 @@ public final class ExternalEvents {
         });
     String error = null;
     try {
-      driver.extendVolume(new VolumeRequest(new InstanceRef(server.id(), server.host()), volumeId, null));
+      // As Nova's compute manager: the volume must be mapped to the server, else the event fails.
+      BlockDevice mapping = new BlockDeviceStore(db.sql()).ofServerAndVolume(server.id(), volumeId).orElse(null);
+      if (mapping == null) {
+        error = "No volume Block Device Mapping with id " + volumeId + ".";
+      } else {
+        driver.extendVolume(new VolumeRequest(new InstanceRef(server.id(), server.host()), volumeId, mapping.deviceName()));
+      }
     } catch (RuntimeException e) {
       LOG.warn("Could not extend volume {} of server {}: {}", volumeId, server.id(), e.toString());
       error = e.getMessage() == null ? e.toString() : e.getMessage();

@@ -36,6 +36,7 @@ class VolumeAttachmentsApiTest {
     member = tenant.atNova("2.79");
     cinder = tenant.cinder();
     Cloud.unlimitedVolumes(admin, project);
+    admin.put(NOVA + "/os-quota-sets/" + project, "{\"quota_set\": {\"instances\": -1, \"cores\": -1, \"ram\": -1}}").expect(200);
     imageId = Cloud.cirros(member);
   }
 
@@ -217,6 +218,32 @@ class VolumeAttachmentsApiTest {
     admin.put(NOVA + "/servers/" + first + "/os-volume_attachments/" + shared,
         "{\"volumeAttachment\": {\"volumeId\": \"" + replacement + "\"}}").expect(202);
     Await.until(() -> status(shared).equals("available") && status(replacement).equals("in-use"), "swapped");
+  }
+
+  @Test
+  void extendingAnAttachedVolumeShowsAsAnExtendVolumeActionOnTheServer() {
+    String server = bootNoNetwork("vat-extend");
+    String disk = Cloud.availableVolume(member, cinder, "grows");
+    attach(server, disk, "").expect(200);
+    Await.until(() -> status(disk).equals("in-use"), "attached");
+    member.withHeader("OpenStack-API-Version", "volume 3.42")
+        .post(cinder + "/volumes/" + disk + "/action", "{\"os-extend\": {\"new_size\": 2}}").expect(202);
+    Await.until(() -> volume(disk).get("size").asInt() == 2, "extended");
+
+    JsonNode actions = member.get(NOVA + "/servers/" + server + "/os-instance-actions").expect(200).get("instanceActions");
+    JsonNode extend = null;
+    for (JsonNode a : actions) {
+      if (a.get("action").asText().equals("extend_volume")) {
+        extend = a;
+      }
+    }
+    assertThat(extend).as(actions.toString()).isNotNull();
+    JsonNode events = admin.get(NOVA + "/servers/" + server + "/os-instance-actions/" + extend.get("request_id").asText())
+        .expect(200).at("/instanceAction/events");
+    assertThat(events).hasSize(1);
+    assertThat(events.at("/0/event").asText()).isEqualTo("compute_extend_volume");
+    assertThat(events.at("/0/result").asText()).isEqualTo("Success");
+    assertThat(events.at("/0/finish_time").isNull()).isFalse();
   }
 
   @Test

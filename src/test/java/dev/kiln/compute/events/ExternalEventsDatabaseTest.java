@@ -99,9 +99,18 @@ abstract class ExternalEventsDatabaseTest {
     assertThat(events.of(placed)).isEmpty();
   }
 
+  /** Maps {@code volumeId} to the server as an attached data volume. */
+  private void mapVolume(String serverId, String volumeId) {
+    db.sql().update(
+        "INSERT INTO compute_server_volume (id, server_id, source_type, volume_id, device_name, delete_on_termination,"
+            + " status, created_at) VALUES (?, ?, 'VOLUME', ?, '/dev/vdb', FALSE, 'ATTACHED', ?)",
+        UUID.randomUUID().toString(), serverId, volumeId, Instant.now());
+  }
+
   @Test
   void aVolumeExtendedEventRecordsAnExtendVolumeActionWhoseComputeEventSucceeded() {
     String id = server("kiln-compute-1");
+    mapVolume(id, "vol-1");
     assertThat(events.record(id, ExternalEvents.VOLUME_EXTENDED, "vol-1", ExternalEvents.COMPLETED, ExternalEvent.Source.VOLUME))
         .isEqualTo(Outcome.ACCEPTED);
 
@@ -120,6 +129,7 @@ abstract class ExternalEventsDatabaseTest {
   @Test
   void aDriverThatCannotExtendFailsTheComputeEventButTheEventIsStillAccepted() {
     String id = server("kiln-compute-1");
+    mapVolume(id, "vol-1");
     settings.put(new DriverSetting(DriverOperation.EXTEND_VOLUME, Duration.ZERO, new FaultRule(1, 0.0, null, "disk stuck")));
     assertThat(events.record(id, ExternalEvents.VOLUME_EXTENDED, "vol-1", ExternalEvents.COMPLETED, ExternalEvent.Source.VOLUME))
         .isEqualTo(Outcome.ACCEPTED);
@@ -131,6 +141,23 @@ abstract class ExternalEventsDatabaseTest {
         .satisfies(e -> {
           assertThat(e.result()).isEqualTo("Error");
           assertThat(e.traceback()).contains("disk stuck");
+        });
+  }
+
+  @Test
+  void extendingAVolumeTheServerDoesNotUseFailsTheComputeEvent() {
+    String id = server("kiln-compute-1");
+    assertThat(events.record(id, ExternalEvents.VOLUME_EXTENDED, "vol-9", ExternalEvents.COMPLETED, ExternalEvent.Source.API))
+        .isEqualTo(Outcome.ACCEPTED);
+
+    InstanceActionStore actions = new InstanceActionStore(db.sql());
+    InstanceAction action = actions.list(id).get(0);
+    assertThat(action.action()).isEqualTo("extend_volume");
+    assertThat(actions.events(id, action.requestId()))
+        .singleElement()
+        .satisfies(e -> {
+          assertThat(e.result()).isEqualTo("Error");
+          assertThat(e.traceback()).contains("vol-9");
         });
   }
 
