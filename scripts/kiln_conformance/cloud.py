@@ -231,7 +231,11 @@ def prepare_cloud(cloud, orchestration):
     )
     cloud.call("PUT", image + f"/images/{alt['id']}/file", raw=data)
 
-    hypervisors = cloud.call("GET", cloud.endpoint("compute") + "/os-hypervisors")["hypervisors"]
+    compute = cloud.endpoint("compute")
+    # A createImage that takes time, as a real hypervisor's snapshot does: with none, Tempest may
+    # never see an image SAVING, nor find the first of two createImage calls still under way.
+    cloud.call("PUT", compute + "/os-kiln-faults/snapshot", {"kiln_fault": {"latency_ms": 3000}})
+    hypervisors = cloud.call("GET", compute + "/os-hypervisors")["hypervisors"]
     heat = heat_credentials(cloud) if orchestration else ("admin", cloud.password, "admin")
     return {
         "HEAT_USER": heat[0],

@@ -60,15 +60,16 @@ public record ComputeService(
     Fleet fleet = new Fleet(db, clock, ids, config.hosts());
     DriverSettings settings = new DriverSettings(db, random, config.latencies());
     ComputeQuotas quotas = new ComputeQuotas(db);
+    SimulatedDriver driver = new SimulatedDriver(settings, fleet::isKnown, sleeper);
     return new ComputeService(
         fleet,
         new Aggregates(db, clock, ids, fleet),
         settings,
-        new SimulatedDriver(settings, fleet::isKnown, sleeper),
+        driver,
         new Flavors(db, clock, ids),
         new Keypairs(db, clock, random, quotas),
         quotas,
-        new ExternalEvents(db, clock, ids));
+        new ExternalEvents(db, clock, ids, driver));
   }
 
   /**

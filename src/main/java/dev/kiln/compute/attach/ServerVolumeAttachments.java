@@ -466,7 +466,7 @@ public final class ServerVolumeAttachments {
     Server server = servers.visible(actor, serverId);
     BlockDevice mapping = mapping(serverId, oldVolumeId);
     ServerChecks.requireReady(actor, server, "swap_volume", ALLOWED_VM_STATES);
-    Volume replacement = volumes.visible(actor, newVolumeId);
+    Volume replacement = swapTarget(actor, newVolumeId);
     if (!replacement.status().equals(Volume.Status.AVAILABLE)) {
       throw ServiceException.invalid(
           "InvalidVolume", "Invalid volume: volume " + newVolumeId + " must be available to swap in, it is " + replacement.status() + ".");
@@ -476,6 +476,7 @@ public final class ServerVolumeAttachments {
     }
     String newAttachment;
     try {
+      refuseSharedWriters(actor, oldVolumeId);
       newAttachment = volumes.reserve(actor, newVolumeId, serverId);
     } catch (RuntimeException e) {
       new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED);
@@ -494,6 +495,35 @@ public final class ServerVolumeAttachments {
           return tasks.submit(sql, SWAP_TASK, payload, now, 3);
         });
     tasks.wake();
+  }
+
+  /**
+   * The volume to swap in. It is named in the request's body, not its path, so a volume that does
+   * not exist is bad input (400), as Nova answers, not a missing resource (404).
+   */
+  private Volume swapTarget(Actor actor, String newVolumeId) {
+    try {
+      return volumes.visible(actor, newVolumeId);
+    } catch (ServiceException e) {
+      if (e.kind() == ServiceException.Kind.NOT_FOUND) {
+        throw ServiceException.invalid("VolumeNotFound", e.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Nova will not swap a multiattach volume that more than one attachment writes to: the other
+   * writers would keep using the old volume. Counted after the mapping turned detaching, so no
+   * attach made meanwhile is missed.
+   */
+  private void refuseSharedWriters(Actor actor, String oldVolumeId) {
+    Volume old = volumes.visible(actor, oldVolumeId);
+    if (old.multiattach() && old.attachments().stream().filter(a -> "rw".equals(a.attachMode())).count() > 1) {
+      throw ServiceException.invalid(
+          "MultiattachSwapVolumeNotSupported",
+          "Swapping multi-attach volumes with more than one read/write attachment is not supported.");
+    }
   }
 
   private void finishSwap(JsonNode payload) {

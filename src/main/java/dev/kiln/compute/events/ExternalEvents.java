@@ -4,7 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.events.store.ExternalEventStore;
+import dev.kiln.compute.fleet.HypervisorDriver;
+import dev.kiln.compute.fleet.HypervisorDriver.InstanceRef;
+import dev.kiln.compute.fleet.HypervisorDriver.VolumeRequest;
+import dev.kiln.compute.servers.InstanceAction;
+import dev.kiln.compute.servers.BlockDevice;
 import dev.kiln.compute.servers.Server;
+import dev.kiln.compute.servers.store.BlockDeviceStore;
+import dev.kiln.compute.servers.store.InstanceActionStore;
 import dev.kiln.compute.servers.store.ServerStore;
 import dev.kiln.store.Database;
 import java.time.Clock;
@@ -20,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * plugged, a volume grown). Each accepted event is recorded durably; {@link #of} reads a server's
  * events. An event is accepted as Nova accepts it: the server exists, has a host, and the event
  * carries a tag when its kind needs one.
+ *
+ * <p>A {@code volume-extended} event is also acted on, as Nova acts on it: an {@code
+ * extend_volume} instance action on the server, whose {@code compute_extend_volume} event is the
+ * driver telling the instance its volume grew.
  */
 public final class ExternalEvents {
   private static final Logger LOG = LoggerFactory.getLogger(ExternalEvents.class);
@@ -42,11 +53,13 @@ public final class ExternalEvents {
   private final Database db;
   private final Clock clock;
   private final IdGenerator ids;
+  private final HypervisorDriver driver;
 
-  public ExternalEvents(Database db, Clock clock, IdGenerator ids) {
+  public ExternalEvents(Database db, Clock clock, IdGenerator ids, HypervisorDriver driver) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
+    this.driver = requireNonNull(driver, "driver is null");
   }
 
   /** Why an event was, or was not, accepted; the codes are the per-event codes Nova answers. */
@@ -91,7 +104,49 @@ public final class ExternalEvents {
     ExternalEvent event = new ExternalEvent(ids.uuid(), serverId, name, tag, status, source, clock.instant().truncatedTo(ChronoUnit.MICROS));
     new ExternalEventStore(db.sql()).insert(event);
     LOG.info("ExternalEvent {}:{} for server {} from {}", name, tag, serverId, source.wireName());
+    if (name.equals(VOLUME_EXTENDED)) {
+      extendVolume(server, tag);
+    }
     return Outcome.ACCEPTED;
+  }
+
+  /**
+   * Records the {@code extend_volume} action (whatever the event's status, as Nova records it)
+   * and has the driver tell the instance; a driver failure is the action event's error, not the
+   * caller's: the volume has grown either way. Done within the call (Nova casts it to the host),
+   * so the event is finished when the caller hears back.
+   */
+  private void extendVolume(Server server, String volumeId) {
+    String requestId = InstanceAction.currentRequestId(ids);
+    String event = "compute_extend_volume";
+    Instant start = now();
+    db.inTransaction(
+        sql -> {
+          InstanceActionStore actions = new InstanceActionStore(sql);
+          if (actions.find(server.id(), requestId).isEmpty()) { // one action for a request's events
+            actions.insert(server.id(), requestId, "extend_volume", server.projectId(), server.userId(), start);
+          }
+          actions.startEvent(server.id(), requestId, event, server.host(), start);
+          return null;
+        });
+    String error = null;
+    try {
+      // As Nova's compute manager: the volume must be mapped to the server, else the event fails.
+      BlockDevice mapping = new BlockDeviceStore(db.sql()).ofServerAndVolume(server.id(), volumeId).orElse(null);
+      if (mapping == null) {
+        error = "No volume Block Device Mapping with id " + volumeId + ".";
+      } else {
+        driver.extendVolume(new VolumeRequest(new InstanceRef(server.id(), server.host()), volumeId, mapping.deviceName()));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Could not extend volume {} of server {}: {}", volumeId, server.id(), e.toString());
+      error = e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+    new InstanceActionStore(db.sql()).finishEvent(server.id(), requestId, event, error, now());
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
   /** A server's recorded events, oldest first (also those of a server since deleted). */

@@ -56,6 +56,9 @@ public interface HypervisorDriver {
 
   void detachVolume(VolumeRequest request);
 
+  /** Tells the instance one of its volumes grew (Block Storage extended it while attached). */
+  void extendVolume(VolumeRequest request);
+
   /** Moves a running instance to another host. */
   void liveMigrate(LiveMigrationRequest request);
 

@@ -152,6 +152,11 @@ public final class SimulatedDriver implements HypervisorDriver {
   }
 
   @Override
+  public void extendVolume(VolumeRequest request) {
+    perform(DriverOperation.EXTEND_VOLUME, request.instance());
+  }
+
+  @Override
   public void liveMigrate(LiveMigrationRequest request) {
     perform(DriverOperation.LIVE_MIGRATE, request.instanceId(), request.sourceHost(), request.destinationHost());
   }

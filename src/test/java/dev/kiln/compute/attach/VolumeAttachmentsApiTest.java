@@ -36,6 +36,7 @@ class VolumeAttachmentsApiTest {
     member = tenant.atNova("2.79");
     cinder = tenant.cinder();
     Cloud.unlimitedVolumes(admin, project);
+    admin.put(NOVA + "/os-quota-sets/" + project, "{\"quota_set\": {\"instances\": -1, \"cores\": -1, \"ram\": -1}}").expect(200);
     imageId = Cloud.cirros(member);
   }
 
@@ -163,6 +164,86 @@ class VolumeAttachmentsApiTest {
     assertThat(listed).hasSize(1);
     assertThat(listed.at("/0/volumeId").asText()).isEqualTo(replacement);
     assertThat(listed.at("/0/device").asText()).isEqualTo("/dev/vdb");
+  }
+
+  @Test
+  void swappingToAVolumeThatDoesNotExistIsBadInput() {
+    String server = bootNoNetwork("vat-swap-missing");
+    String old = Cloud.availableVolume(member, cinder, "swap-missing-old");
+    attach(server, old, "").expect(200);
+    Await.until(() -> status(old).equals("in-use"), "old in-use");
+    String missing = "00000000-0000-4000-8000-000000000042";
+    JsonNode fault = admin.put(NOVA + "/servers/" + server + "/os-volume_attachments/" + old,
+        "{\"volumeAttachment\": {\"volumeId\": \"" + missing + "\"}}").expect(400);
+    assertThat(fault.at("/badRequest/message").asText()).contains(missing).contains("could not be found");
+    // the volume in the path is still a missing resource
+    admin.put(NOVA + "/servers/" + server + "/os-volume_attachments/" + missing,
+        "{\"volumeAttachment\": {\"volumeId\": \"" + old + "\"}}").expect(404);
+    assertThat(status(old)).isEqualTo("in-use");
+    assertThat(member.get(NOVA + "/servers/" + server + "/os-volume_attachments").expect(200).at("/volumeAttachments/0/volumeId").asText())
+        .isEqualTo(old);
+  }
+
+  @Test
+  void aMultiattachVolumeWithTwoWritersCannotBeSwappedAndStaysAttached() {
+    String adminProject = admin.get("/identity/v3/auth/projects").json().at("/projects/0/id").asText();
+    admin.post("/volume/v3/" + adminProject + "/types",
+        "{\"volume_type\": {\"name\": \"vat-multi\", \"extra_specs\": {\"multiattach\": \"<is> True\"}}}").expect(200);
+    String shared = member.post(cinder + "/volumes",
+        "{\"volume\": {\"name\": \"shared\", \"size\": 1, \"volume_type\": \"vat-multi\"}}").expect(202).at("/volume/id").asText();
+    Cloud.awaitAvailable(member, cinder, shared, java.time.Duration.ofSeconds(30), "shared available");
+    String replacement = Cloud.availableVolume(member, cinder, "multi-new");
+    String first = bootNoNetwork("vat-multi-1");
+    String second = bootNoNetwork("vat-multi-2");
+    attach(first, shared, "").expect(200);
+    Await.until(() -> status(shared).equals("in-use"), "first attached");
+    attach(second, shared, "").expect(200);
+    Await.until(() -> volume(shared).get("attachments").size() == 2, "second attached");
+
+    JsonNode fault = admin.put(NOVA + "/servers/" + first + "/os-volume_attachments/" + shared,
+        "{\"volumeAttachment\": {\"volumeId\": \"" + replacement + "\"}}").expect(400);
+    assertThat(fault.at("/badRequest/message").asText())
+        .isEqualTo("Swapping multi-attach volumes with more than one read/write attachment is not supported.");
+
+    // nothing half-done: the replacement is free, the shared volume still attached to both
+    assertThat(status(replacement)).isEqualTo("available");
+    assertThat(status(shared)).isEqualTo("in-use");
+    for (String server : new String[] {first, second}) {
+      assertThat(member.get(NOVA + "/servers/" + server + "/os-volume_attachments").expect(200).at("/volumeAttachments/0/volumeId").asText())
+          .isEqualTo(shared);
+    }
+    // once only one server writes to it, the swap goes ahead
+    member.delete(NOVA + "/servers/" + second + "/os-volume_attachments/" + shared).expect(202);
+    Await.until(() -> volume(shared).get("attachments").size() == 1, "second detached");
+    admin.put(NOVA + "/servers/" + first + "/os-volume_attachments/" + shared,
+        "{\"volumeAttachment\": {\"volumeId\": \"" + replacement + "\"}}").expect(202);
+    Await.until(() -> status(shared).equals("available") && status(replacement).equals("in-use"), "swapped");
+  }
+
+  @Test
+  void extendingAnAttachedVolumeShowsAsAnExtendVolumeActionOnTheServer() {
+    String server = bootNoNetwork("vat-extend");
+    String disk = Cloud.availableVolume(member, cinder, "grows");
+    attach(server, disk, "").expect(200);
+    Await.until(() -> status(disk).equals("in-use"), "attached");
+    member.withHeader("OpenStack-API-Version", "volume 3.42")
+        .post(cinder + "/volumes/" + disk + "/action", "{\"os-extend\": {\"new_size\": 2}}").expect(202);
+    Await.until(() -> volume(disk).get("size").asInt() == 2, "extended");
+
+    JsonNode actions = member.get(NOVA + "/servers/" + server + "/os-instance-actions").expect(200).get("instanceActions");
+    JsonNode extend = null;
+    for (JsonNode a : actions) {
+      if (a.get("action").asText().equals("extend_volume")) {
+        extend = a;
+      }
+    }
+    assertThat(extend).as(actions.toString()).isNotNull();
+    JsonNode events = admin.get(NOVA + "/servers/" + server + "/os-instance-actions/" + extend.get("request_id").asText())
+        .expect(200).at("/instanceAction/events");
+    assertThat(events).hasSize(1);
+    assertThat(events.at("/0/event").asText()).isEqualTo("compute_extend_volume");
+    assertThat(events.at("/0/result").asText()).isEqualTo("Success");
+    assertThat(events.at("/0/finish_time").isNull()).isFalse();
   }
 
   @Test

@@ -6,9 +6,21 @@ import static org.assertj.core.api.Assertions.tuple;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.events.ExternalEvent;
 import dev.kiln.compute.events.ExternalEvents.Outcome;
+import dev.kiln.compute.fleet.DriverOperation;
+import dev.kiln.compute.fleet.DriverSetting;
+import dev.kiln.compute.fleet.DriverSettings;
+import dev.kiln.compute.fleet.FaultRule;
+import dev.kiln.compute.fleet.SimulatedDriver;
+import dev.kiln.compute.servers.InstanceAction;
+import dev.kiln.compute.servers.store.InstanceActionStore;
 import dev.kiln.store.Database;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,13 +33,19 @@ import org.junit.jupiter.api.Test;
 abstract class ExternalEventsDatabaseTest {
   private Database db;
   private ExternalEvents events;
+  private DriverSettings settings;
 
   protected abstract Database openNewDatabase();
 
   @BeforeEach
   void setUp() {
     db = openNewDatabase();
-    events = new ExternalEvents(db, Clock.systemUTC(), IdGenerator.random());
+    settings =
+        new DriverSettings(
+            db, new SecureRandom(),
+            Arrays.stream(DriverOperation.values()).collect(Collectors.toMap(Function.identity(), op -> Duration.ZERO)));
+    events =
+        new ExternalEvents(db, Clock.systemUTC(), IdGenerator.random(), new SimulatedDriver(settings, host -> true, d -> {}));
   }
 
   @AfterEach
@@ -79,5 +97,74 @@ abstract class ExternalEventsDatabaseTest {
     assertThat(events.of(missing)).isEmpty();
     assertThat(events.of(unscheduled)).isEmpty();
     assertThat(events.of(placed)).isEmpty();
+  }
+
+  /** Maps {@code volumeId} to the server as an attached data volume. */
+  private void mapVolume(String serverId, String volumeId) {
+    db.sql().update(
+        "INSERT INTO compute_server_volume (id, server_id, source_type, volume_id, device_name, delete_on_termination,"
+            + " status, created_at) VALUES (?, ?, 'VOLUME', ?, '/dev/vdb', FALSE, 'ATTACHED', ?)",
+        UUID.randomUUID().toString(), serverId, volumeId, Instant.now());
+  }
+
+  @Test
+  void aVolumeExtendedEventRecordsAnExtendVolumeActionWhoseComputeEventSucceeded() {
+    String id = server("kiln-compute-1");
+    mapVolume(id, "vol-1");
+    assertThat(events.record(id, ExternalEvents.VOLUME_EXTENDED, "vol-1", ExternalEvents.COMPLETED, ExternalEvent.Source.VOLUME))
+        .isEqualTo(Outcome.ACCEPTED);
+
+    InstanceActionStore actions = new InstanceActionStore(db.sql());
+    assertThat(actions.list(id)).extracting(InstanceAction::action).containsExactly("extend_volume");
+    InstanceAction action = actions.list(id).get(0);
+    assertThat(actions.events(id, action.requestId()))
+        .singleElement()
+        .satisfies(e -> {
+          assertThat(e.event()).isEqualTo("compute_extend_volume");
+          assertThat(e.finishTime()).isNotNull();
+          assertThat(e.result()).isEqualTo("Success");
+        });
+  }
+
+  @Test
+  void aDriverThatCannotExtendFailsTheComputeEventButTheEventIsStillAccepted() {
+    String id = server("kiln-compute-1");
+    mapVolume(id, "vol-1");
+    settings.put(new DriverSetting(DriverOperation.EXTEND_VOLUME, Duration.ZERO, new FaultRule(1, 0.0, null, "disk stuck")));
+    assertThat(events.record(id, ExternalEvents.VOLUME_EXTENDED, "vol-1", ExternalEvents.COMPLETED, ExternalEvent.Source.VOLUME))
+        .isEqualTo(Outcome.ACCEPTED);
+
+    InstanceActionStore actions = new InstanceActionStore(db.sql());
+    InstanceAction action = actions.list(id).get(0);
+    assertThat(actions.events(id, action.requestId()))
+        .singleElement()
+        .satisfies(e -> {
+          assertThat(e.result()).isEqualTo("Error");
+          assertThat(e.traceback()).contains("disk stuck");
+        });
+  }
+
+  @Test
+  void extendingAVolumeTheServerDoesNotUseFailsTheComputeEvent() {
+    String id = server("kiln-compute-1");
+    assertThat(events.record(id, ExternalEvents.VOLUME_EXTENDED, "vol-9", ExternalEvents.COMPLETED, ExternalEvent.Source.API))
+        .isEqualTo(Outcome.ACCEPTED);
+
+    InstanceActionStore actions = new InstanceActionStore(db.sql());
+    InstanceAction action = actions.list(id).get(0);
+    assertThat(action.action()).isEqualTo("extend_volume");
+    assertThat(actions.events(id, action.requestId()))
+        .singleElement()
+        .satisfies(e -> {
+          assertThat(e.result()).isEqualTo("Error");
+          assertThat(e.traceback()).contains("vol-9");
+        });
+  }
+
+  @Test
+  void otherEventsRecordNoInstanceAction() {
+    String id = server("kiln-compute-1");
+    events.record(id, ExternalEvents.VIF_PLUGGED, "port-1", ExternalEvents.COMPLETED, ExternalEvent.Source.NETWORK);
+    assertThat(new InstanceActionStore(db.sql()).list(id)).isEmpty();
   }
 }
