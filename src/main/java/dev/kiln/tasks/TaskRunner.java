@@ -28,6 +28,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: construct, {@link #register} the handlers, {@link #start()}, and {@link #close()}
  * on shutdown. Tasks can be submitted before {@code start()}; they wait in the database.
+ *
+ * <p>Why over 400 lines: claiming, lease renewal, losing a claim and shutdown all act on the one
+ * map of running claims and must see each other's changes in order; split apart, each piece would
+ * need that map and its rules. How a runner paces itself ({@link TaskSettings}) and how an
+ * attempt's end is recorded ({@link TaskOutcomes}) are kept apart.
  */
 public final class TaskRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);

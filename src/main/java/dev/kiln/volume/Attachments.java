@@ -21,6 +21,9 @@ import java.util.Optional;
  * (os-reserve … os-detach). Every change locks the volume's row, checks the states it expects,
  * writes with conditional updates, and then derives the volume's status from its attachments, so
  * no interleaving of requests attaches a non-multiattach volume twice or loses an attachment.
+ *
+ * <p>Why about 400 lines: the two APIs are two doors to one state machine; kept in one class, every
+ * transition is next to the status derivation it ends with.
  */
 public final class Attachments {
   public static final String ATTACHED = "attached";

@@ -30,6 +30,10 @@ import java.util.Optional;
  * The child stacks of one resource. A child's operation runs here, on the parent resource's
  * thread, through the root operation's journal; the child is found again after a crash by the
  * parent resource row's id, so a repeated create carries on the child an earlier attempt made.
+ *
+ * <p>Why over 400 lines: create, update (in place, several times in one operation for a group's
+ * batches), delete and the read-only views of a child share the way a child is found again after
+ * a crash and fenced by its root's journal; one class keeps that rule in one place.
  */
 final class NestedStackRunner implements NestedStacks {
   private final StackRunner runner;

@@ -30,6 +30,11 @@ import java.util.Map;
  * and resume, backward to delete and suspend) and turns each resource's outcome into its row, its
  * events and the stack's outcome, Heat's way. Nested stacks run through here too, on the thread
  * of the parent's resource, with the root's journal.
+ *
+ * <p>Why over 400 lines: each kind of operation (create, delete, suspend/resume/check, update and
+ * rollback) is a short entry that builds its graph and hands it to the one walk, which owns how a
+ * step's failure, a timeout and a take-over end the operation; the steps themselves are in
+ * {@link ResourceSteps} and {@link UpdateSteps}.
  */
 final class StackRunner {
   /** How an operation over a stack ended. */
