@@ -29,23 +29,6 @@ public record TokenInfo(
     methods = List.copyOf(methods);
   }
 
-  /** A token not scoped by a trust. */
-  public TokenInfo(
-      User user,
-      Domain userDomain,
-      Scope scope,
-      Project project,
-      Domain scopeDomain,
-      List<Role> roles,
-      List<String> methods,
-      String auditId,
-      Instant issuedAt,
-      Instant expiresAt,
-      ApplicationCredential appCredential) {
-    this(user, userDomain, scope, project, scopeDomain, roles, methods, auditId, issuedAt, expiresAt,
-        appCredential, null);
-  }
-
   /** A token issued without an application credential. */
   public TokenInfo(
       User user,

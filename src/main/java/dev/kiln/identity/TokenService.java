@@ -400,7 +400,7 @@ public final class TokenService {
         }
         yield new TokenInfo(
             user, userDomain, scope, project, domain, roles, methods, auditId, issuedAt, expiresAt,
-            credential);
+            credential, null);
       }
       case DomainScope d -> {
         Domain domain =

@@ -26,39 +26,7 @@ public final class TokenStore {
       Instant expiresAt,
       boolean revoked,
       String appCredentialId,
-      String trustId) {
-
-    /** A token not scoped by a trust. */
-    public StoredToken(
-        String tokenHash,
-        String userId,
-        String scopeType,
-        String scopeId,
-        String methods,
-        String auditId,
-        Instant issuedAt,
-        Instant expiresAt,
-        boolean revoked,
-        String appCredentialId) {
-      this(tokenHash, userId, scopeType, scopeId, methods, auditId, issuedAt, expiresAt, revoked,
-          appCredentialId, null);
-    }
-
-    /** A token not issued with an application credential. */
-    public StoredToken(
-        String tokenHash,
-        String userId,
-        String scopeType,
-        String scopeId,
-        String methods,
-        String auditId,
-        Instant issuedAt,
-        Instant expiresAt,
-        boolean revoked) {
-      this(tokenHash, userId, scopeType, scopeId, methods, auditId, issuedAt, expiresAt, revoked,
-          null, null);
-    }
-  }
+      String trustId) {}
 
   public void insert(StoredToken t) {
     sql.update(
