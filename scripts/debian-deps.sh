@@ -19,6 +19,9 @@ kiln_missing_debian_packages() {
         _kiln_python_has heatclient || echo python3-heatclient
         _kiln_python_has openstack || echo python3-openstacksdk
         [ -x /usr/bin/ssh-keygen ] || echo openssh-client
+        # curl, which a guest's RAW user_data script signals its wait condition with (Heat's
+        # curl_cli), for RawUserDataSignalTest and heat-tempest-plugin's wait condition test.
+        [ -x /usr/bin/curl ] || echo curl
         # Heat's own API tests (gabbi files run through tempest's configuration), for HeatGabbiTest.
         _kiln_python_has heat_tempest_plugin || echo heat-tempest-plugin
         # os-collect-config, which OsCollectConfigTest runs against Kiln's metadata.
