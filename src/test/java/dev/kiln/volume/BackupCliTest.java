@@ -43,8 +43,13 @@ class BackupCliTest {
         "--description", "renamed", backup);
     assertThat(admin.json("volume", "backup", "show", backup).get("name").asText()).isEqualTo("cli-backup-2");
 
-    JsonNode restored = admin.json("volume", "backup", "restore", backup, "cli-restored");
-    String target = restored.get("volume_id").asText();
+    // openstackclient 6.0.0 sends the restore and then fails printing Cinder's answer ("cannot
+    // unpack non-iterable VolumeBackupsRestore object", fixed in later releases): the restore
+    // itself is made, so the restored volume is found by its name.
+    OpenStackCli.Result restore = admin.run("volume", "backup", "restore", backup, "cli-restored");
+    assertThat(restore.exitCode() == 0 || restore.stderr().contains("VolumeBackupsRestore")).as(restore.stderr()).isTrue();
+    String target = Await.value(() -> admin.ok("volume", "show", "-c", "id", "-f", "value", "cli-restored").strip(),
+        id -> !id.isEmpty());
     Await.until(() -> field("volume", target, "status").equals("available"), "restored volume available");
     Await.until(() -> backupStatus(backup).equals("available"), "backup available again");
     assertThat(field("volume", target, "name")).isEqualTo("cli-restored");
