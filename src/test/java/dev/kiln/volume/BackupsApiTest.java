@@ -272,4 +272,32 @@ class BackupsApiTest {
     deleteAndAwaitGone(admin, copy);
     schemas.verify();
   }
+  @Test
+  void listsFilterSortAndPageAsCindersDo() {
+    Tenant lister = Tenant.create(kiln, admin, "backup-lists", "backup-lists-user");
+    Api api = lister.api();
+    String cinder = lister.cinder();
+    String source = Cloud.availableVolume(api, cinder, "listed");
+    String first = api.post(cinder + "/backups", "{\"backup\": {\"volume_id\": \"" + source + "\", \"name\": \"list-a\"}}")
+        .expect(202).at("/backup/id").asText();
+    Await.until(() -> api.get(cinder + "/backups/" + first).expect(200).at("/backup/status").asText().equals("available"), "a");
+    String second = api.post(cinder + "/backups", "{\"backup\": {\"volume_id\": \"" + source + "\", \"name\": \"list-b\"}}")
+        .expect(202).at("/backup/id").asText();
+    Await.until(() -> api.get(cinder + "/backups/" + second).expect(200).at("/backup/status").asText().equals("available"), "b");
+
+    JsonNode byName = api.get(cinder + "/backups/detail?sort=name:asc").expect(200);
+    assertThat(byName.findValuesAsText("name")).containsExactly("list-a", "list-b");
+    JsonNode page = api.get(cinder + "/backups?sort=name:asc&limit=1").expect(200);
+    assertThat(page.findValuesAsText("name")).containsExactly("list-a");
+    assertThat(page.at("/backups_links/0/href").asText()).contains("marker=" + first);
+    assertThat(api.get(cinder + "/backups?sort=name:asc&limit=1&marker=" + first).expect(200).findValuesAsText("name"))
+        .containsExactly("list-b");
+    assertThat(api.get(cinder + "/backups?volume_id=" + source + "&name=list-b").expect(200).findValuesAsText("id"))
+        .containsExactly(second);
+    assertThat(api.get(cinder + "/backups?sort_key=volume_type").status()).isEqualTo(400);
+    assertThat(api.get(cinder + "/backups?container=volumebackups").status())
+        .as("not a filter members may use").isEqualTo(400);
+    assertThat(api.get(cinder + "/backups").expect(200).get("backups")).allSatisfy(b ->
+        assertThat(b.get("links").get(0).get("href").asText()).endsWith("/v3/" + lister.projectId() + "/backups/" + b.get("id").asText()));
+  }
 }
