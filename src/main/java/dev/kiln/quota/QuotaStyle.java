@@ -63,6 +63,11 @@ public enum QuotaStyle {
                     + " Requested " + d.requested() + "G, quota is " + d.limit() + "G and " + d.used()
                     + "G has been consumed.";
             case "snapshots" -> "SnapshotLimitExceeded: Maximum number of snapshots allowed (" + d.limit() + ") exceeded";
+            case "backup_gigabytes" ->
+                "VolumeBackupSizeExceedsAvailableQuota: Requested backup exceeds allowed Backup gigabytes quota."
+                    + " Requested " + d.requested() + "G, quota is " + d.limit() + "G and " + d.used()
+                    + "G has been consumed.";
+            case "backups" -> "BackupLimitExceeded: Maximum number of backups allowed (" + d.limit() + ") exceeded";
             default ->
                 "VolumeLimitExceeded: Maximum number of volumes allowed (" + d.limit() + ") exceeded for quota '"
                     + d.resource() + "'.";

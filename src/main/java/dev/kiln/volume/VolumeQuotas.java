@@ -22,9 +22,9 @@ import java.util.Map;
  * Cinder's per-project quotas ({@code os-quota-sets}).
  *
  * <p>Enforced: {@code volumes}, {@code gigabytes} and {@code snapshots} by {@link #reserve}, which
- * volume and snapshot creation call in their own transaction, and {@code per_volume_gigabytes} by
- * {@link #checkVolumeSize}. Shown, settable and stored, but not enforced because Kiln has no such
- * resources yet: {@code backups}, {@code backup_gigabytes}, {@code groups}, and the per-type
+ * volume and snapshot creation call in their own transaction, {@code backups} and {@code
+ * backup_gigabytes} by {@link #reserveBackups}, and {@code per_volume_gigabytes} by {@link
+ * #checkVolumeSize}. Shown, settable and stored, but not enforced: {@code groups}, and the per-type
  * {@code volumes_<type>}, {@code gigabytes_<type>} and {@code snapshots_<type>}. A limit of -1 is
  * no limit.
  *
@@ -101,6 +101,41 @@ public final class VolumeQuotas {
             volumeDemand));
     // Under the usage row lock the conditional update fails only when a limit would be exceeded.
     throw QuotaStyle.CINDER.overQuota(List.of(volumeDemand));
+  }
+
+  /**
+   * Counts new backups and their gigabytes against the project's {@code backups} and {@code
+   * backup_gigabytes} quotas, inside the caller's transaction. Refuses with 413 {@code OverQuota}
+   * when either limit would be exceeded (the gigabytes first, as Cinder checks its sorted quota
+   * names); nothing is counted then.
+   */
+  public void reserveBackups(Sql tx, String projectId, int backups, long gigabytes) {
+    requireNonNull(tx, "tx is null");
+    requireNonNull(projectId, "projectId is null");
+    if (backups < 0 || gigabytes < 0) {
+      throw new IllegalArgumentException("a reservation cannot be negative: " + backups + " backups, " + gigabytes + " GB");
+    }
+    VolumeQuotaStore store = new VolumeQuotaStore(tx);
+    store.lockUsage(projectId);
+    Map<String, Long> limits = Quotas.overlay(GLOBAL_DEFAULTS, store.limitsOverClass(projectId, DEFAULT_CLASS));
+    long backupLimit = limits.get(BACKUPS);
+    long gigabyteLimit = limits.get(BACKUP_GIGABYTES);
+    if (store.addBackupUsageWithin(projectId, backups, gigabytes, backupLimit, gigabyteLimit)) {
+      return;
+    }
+    Usage used = store.usage(projectId).orElse(Usage.NONE);
+    Demand backupDemand = new Demand(BACKUPS, backups, used.backups(), backupLimit);
+    Quotas.require(
+        QuotaStyle.CINDER,
+        List.of(new Demand(BACKUP_GIGABYTES, gigabytes, used.backupGigabytes(), gigabyteLimit), backupDemand));
+    throw QuotaStyle.CINDER.overQuota(List.of(backupDemand));
+  }
+
+  /** Gives back what {@link #reserveBackups} counted; usage never goes below zero. */
+  public void releaseBackups(Sql tx, String projectId, int backups, long gigabytes) {
+    requireNonNull(tx, "tx is null");
+    requireNonNull(projectId, "projectId is null");
+    new VolumeQuotaStore(tx).subtractBackupUsage(projectId, backups, gigabytes);
   }
 
   /** Gives back what {@link #reserve} counted; usage never goes below zero. */
@@ -313,6 +348,8 @@ public final class VolumeQuotas {
       case VOLUMES -> used.volumes();
       case GIGABYTES -> used.gigabytes();
       case SNAPSHOTS -> used.snapshots();
+      case BACKUPS -> used.backups();
+      case BACKUP_GIGABYTES -> used.backupGigabytes();
       default -> 0;
     };
   }

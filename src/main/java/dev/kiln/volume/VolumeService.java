@@ -28,7 +28,8 @@ public record VolumeService(
     GroupTypes groupTypes,
     Groups groups,
     GroupSnapshots groupSnapshots,
-    UserMessages messages) {
+    UserMessages messages,
+    VolumeBackups backups) {
 
   public VolumeService {
     requireNonNull(types, "types is null");
@@ -46,6 +47,7 @@ public record VolumeService(
     requireNonNull(groups, "groups is null");
     requireNonNull(groupSnapshots, "groupSnapshots is null");
     requireNonNull(messages, "messages is null");
+    requireNonNull(backups, "backups is null");
   }
 
   /**
@@ -60,6 +62,7 @@ public record VolumeService(
     UserMessages messages = new UserMessages(db, clock, ids);
     Volumes volumes = new Volumes(db, clock, ids, types, quotas, backend, tasks, images, messages);
     GroupTypes groupTypes = new GroupTypes(db, clock, ids);
+    Backups backups = new Backups(db, clock, ids, quotas, tasks);
     return new VolumeService(
         types,
         quotas,
@@ -75,6 +78,10 @@ public record VolumeService(
         groupTypes,
         new Groups(db, clock, ids, groupTypes, types, volumes, quotas, backend, tasks),
         new GroupSnapshots(db, clock, ids, quotas, tasks),
-        messages);
+        messages,
+        new VolumeBackups(
+            backups,
+            new BackupRestores(db, clock, volumes, backups, tasks),
+            new BackupRecords(db, clock, quotas, backups, tasks)));
   }
 }

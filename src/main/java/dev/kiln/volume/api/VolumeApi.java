@@ -18,7 +18,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 
 /**
- * Cinder v3 at {@code /volume}: volumes, types, group types, QoS specs, snapshots, transfers, quotas, attachments and the
+ * Cinder v3 at {@code /volume}: volumes, types, group types, QoS specs, snapshots, backups, transfers, quotas, attachments and the
  * volume actions, under {@code /v3/{project_id}}.
  */
 public final class VolumeApi implements HttpService {
@@ -45,6 +45,7 @@ public final class VolumeApi implements HttpService {
     new VolumesApi(service).register(routes);
     new VolumeActionsApi(service).register(routes);
     new SnapshotsApi(service).register(routes);
+    new BackupsApi(service.backups()).register(routes);
     new AttachmentsApi(service).register(routes);
     new TypesApi(service.types(), service.typeAccess()).register(routes);
     new EncryptionApi(service.types().encryption()).register(routes);

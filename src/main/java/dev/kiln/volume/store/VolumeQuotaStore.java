@@ -14,8 +14,8 @@ import java.util.Optional;
  */
 public final class VolumeQuotaStore {
   /** A project's usage of the enforced quotas. */
-  public record Usage(long volumes, long gigabytes, long snapshots) {
-    public static final Usage NONE = new Usage(0, 0, 0);
+  public record Usage(long volumes, long gigabytes, long snapshots, long backups, long backupGigabytes) {
+    public static final Usage NONE = new Usage(0, 0, 0, 0, 0);
   }
 
   /** Limits per project in volume_quota; the lock is the project's usage row ({@link #lockUsage}). */
@@ -24,6 +24,8 @@ public final class VolumeQuotaStore {
   /** Limits per quota class, with a lock row per class for its changes. */
   private static final QuotaTables CLASS_TABLES =
       new QuotaTables("volume_quota_class", "class_name", "volume_quota_class_lock", "class_name");
+
+  private static final String USAGE_COLUMNS = "volumes, gigabytes, snapshots, backups, backup_gigabytes";
 
   private final Sql sql;
   private final QuotaStore limits;
@@ -104,8 +106,8 @@ public final class VolumeQuotaStore {
 
   public Optional<Usage> usage(String projectId) {
     return sql.queryOne(
-        "SELECT volumes, gigabytes, snapshots FROM volume_quota_usage WHERE project_id = ?",
-        row -> new Usage(row.getLong("volumes"), row.getLong("gigabytes"), row.getLong("snapshots")),
+        "SELECT " + USAGE_COLUMNS + " FROM volume_quota_usage WHERE project_id = ?",
+        VolumeQuotaStore::usage,
         projectId);
   }
 
@@ -165,10 +167,40 @@ public final class VolumeQuotaStore {
         volumes, gigabytes, snapshots, projectId);
   }
 
+  /**
+   * Adds backups to a project's usage only if both backup limits still hold afterwards; a limit
+   * below zero is no limit. Answers whether it did.
+   */
+  public boolean addBackupUsageWithin(
+      String projectId, long backups, long gigabytes, long backupLimit, long gigabyteLimit) {
+    return sql.update(
+            "UPDATE volume_quota_usage SET backups = backups + ?, backup_gigabytes = backup_gigabytes + ?"
+                + " WHERE project_id = ?"
+                + " AND (? = 0 OR ? < 0 OR backups + ? <= ?)"
+                + " AND (? = 0 OR ? < 0 OR backup_gigabytes + ? <= ?)",
+            backups, gigabytes, projectId,
+            backups, backupLimit, backups, backupLimit,
+            gigabytes, gigabyteLimit, gigabytes, gigabyteLimit)
+        == 1;
+  }
+
+  /** Takes backups from a project's usage, never below zero. */
+  public int subtractBackupUsage(String projectId, long backups, long gigabytes) {
+    return sql.update(
+        "UPDATE volume_quota_usage SET backups = GREATEST(backups - ?, 0),"
+            + " backup_gigabytes = GREATEST(backup_gigabytes - ?, 0) WHERE project_id = ?",
+        backups, gigabytes, projectId);
+  }
+
+  private static Usage usage(Sql.Row row) throws java.sql.SQLException {
+    return new Usage(row.getLong("volumes"), row.getLong("gigabytes"), row.getLong("snapshots"),
+        row.getLong("backups"), row.getLong("backup_gigabytes"));
+  }
+
   private Optional<Usage> selectForUpdate(String projectId) {
     return sql.queryOne(
-        "SELECT volumes, gigabytes, snapshots FROM volume_quota_usage WHERE project_id = ? FOR UPDATE",
-        row -> new Usage(row.getLong("volumes"), row.getLong("gigabytes"), row.getLong("snapshots")),
+        "SELECT " + USAGE_COLUMNS + " FROM volume_quota_usage WHERE project_id = ? FOR UPDATE",
+        VolumeQuotaStore::usage,
         projectId);
   }
 }
