@@ -35,6 +35,10 @@ public final class Directory {
   private final Clock clock;
   private final IdGenerator ids;
   private final PasswordHasher hasher;
+  /** Where OAuth token secrets and verifiers come from. */
+  private static final java.security.SecureRandom OAUTH_RANDOM = new java.security.SecureRandom();
+  /** Read once, so a bad setting stops Kiln at start rather than failing trust creates. */
+  private final int maxRedelegationCount = TrustSettings.maxRedelegationCount();
 
   public Directory(Database db, Clock clock, IdGenerator ids, PasswordHasher hasher) {
     this.db = requireNonNull(db, "db is null");
@@ -54,7 +58,7 @@ public final class Directory {
 
   /** Trusts (OS-TRUST), on this directory's database (for in-process callers such as Heat). */
   public Trusts trusts() {
-    return new Trusts(db, clock, ids, this);
+    return new Trusts(db, clock, ids, this, maxRedelegationCount);
   }
 
   /** Application credentials' access rules, on this directory's database. */
@@ -90,6 +94,11 @@ public final class Directory {
   /** OS-OAUTH1 consumers, on this directory's database. */
   public OAuthConsumers oauthConsumers() {
     return new OAuthConsumers(db, ids);
+  }
+
+  /** OS-OAUTH1 request and access tokens, on this directory's database. */
+  public OAuthTokens oauthTokens() {
+    return new OAuthTokens(db, clock, ids, OAUTH_RANDOM, this);
   }
 
   /** OS-INHERIT grants, on this directory's database. */
