@@ -226,5 +226,6 @@ class AccessRuleEnforcementTest {
     assertThat(flavors.stderr()).as(flavors.toString()).contains("401");
     OpenStackCli.Result networks = ci.run("network", "list");
     assertThat(networks.exitCode()).as(networks.toString()).isNotZero();
+    assertThat(networks.stderr()).as(networks.toString()).contains("401");
   }
 }

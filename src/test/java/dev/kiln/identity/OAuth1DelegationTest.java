@@ -172,6 +172,7 @@ class OAuth1DelegationTest {
     tenant.api().get(path).expect(404);
     OpenStackCli.Result refused = printer.run("token", "issue");
     assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+    assertThat(refused.stderr()).as(refused.toString()).contains("404");
   }
 
   @Test
@@ -191,6 +192,7 @@ class OAuth1DelegationTest {
         user.run("access", "token", "create", "--consumer-key", consumerKey, "--consumer-secret", consumerSecret,
             "--request-key", requestKey, "--request-secret", request.get("secret").asText(), "--verifier", "abcdefgh");
     assertThat(early.exitCode()).as(early.toString()).isNotZero();
+    assertThat(early.stderr()).as(early.toString()).contains("401");
     // A role the user does not hold cannot be authorized.
     authorize(requestKey, "admin").expect(401);
     String pin = authorize(requestKey, "member").expect(200).at("/token/oauth_verifier").asText();
@@ -199,10 +201,12 @@ class OAuth1DelegationTest {
             "--request-key", requestKey, "--request-secret", request.get("secret").asText(), "--verifier",
             pin.equals("abcdefgh") ? "bcdefghk" : "abcdefgh");
     assertThat(wrongPin.exitCode()).as(wrongPin.toString()).isNotZero();
+    assertThat(wrongPin.stderr()).as(wrongPin.toString()).contains("401");
     OpenStackCli.Result wrongSecret =
         user.run("access", "token", "create", "--consumer-key", consumerKey, "--consumer-secret", consumerSecret,
             "--request-key", requestKey, "--request-secret", "0".repeat(32), "--verifier", pin);
     assertThat(wrongSecret.exitCode()).as(wrongSecret.toString()).isNotZero();
+    assertThat(wrongSecret.stderr()).as(wrongSecret.toString()).contains("401");
 
     // The right one works once: the request token is used up.
     user.json("access", "token", "create", "--consumer-key", consumerKey, "--consumer-secret", consumerSecret,
@@ -211,6 +215,7 @@ class OAuth1DelegationTest {
         user.run("access", "token", "create", "--consumer-key", consumerKey, "--consumer-secret", consumerSecret,
             "--request-key", requestKey, "--request-secret", request.get("secret").asText(), "--verifier", pin);
     assertThat(again.exitCode()).as(again.toString()).isNotZero();
+    assertThat(again.stderr()).as(again.toString()).contains("404");
   }
 
   @Test
