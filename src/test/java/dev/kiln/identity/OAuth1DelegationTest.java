@@ -243,4 +243,68 @@ class OAuth1DelegationTest {
         .get("/identity/v3/users/" + tenant.userId() + "/OS-OAUTH1/access_tokens/" + access.get("key").asText())
         .expect(404);
   }
+
+  /** An {@code Authorization: OAuth ...} header for a POST to {@code path}, signed with HMAC-SHA1. */
+  private static String signed(String path, java.util.Map<String, String> extra, String tokenSecret, long timestamp) {
+    java.util.Map<String, String> oauth = new java.util.LinkedHashMap<>();
+    oauth.put("oauth_consumer_key", consumerKey);
+    oauth.put("oauth_nonce", java.util.UUID.randomUUID().toString().replace("-", ""));
+    oauth.put("oauth_timestamp", Long.toString(timestamp));
+    oauth.put("oauth_signature_method", "HMAC-SHA1");
+    oauth.put("oauth_version", "1.0");
+    oauth.putAll(extra);
+    String base = OAuthSignatures.baseString(
+        new OAuthSignatures.SignedRequest("POST", kiln.baseUrl() + path, java.util.List.of(), oauth));
+    oauth.put("oauth_signature", OAuthSignatures.sign("HmacSHA1", base, consumerSecret, tokenSecret));
+    StringBuilder header = new StringBuilder("OAuth ");
+    oauth.forEach((k, v) -> header.append(header.length() > 6 ? ", " : "").append(k).append("=\"")
+        .append(OAuthSignatures.encode(v)).append('"'));
+    return header.toString();
+  }
+
+  private static java.util.Map<String, String> form(String body) {
+    java.util.Map<String, String> values = new java.util.HashMap<>();
+    OAuthSignatures.parseForm(body).forEach(p -> values.put(p.name(), p.value()));
+    return values;
+  }
+
+  @Test
+  void racingTradesOfOneRequestTokenGetOneAccessToken() {
+    String requestPath = "/identity/v3/OS-OAUTH1/request_token";
+    long now = java.time.Instant.now().getEpochSecond();
+    Api.Response issued = kiln.api()
+        .withHeader("Requested-Project-Id", tenant.projectId())
+        .withHeader("Authorization", signed(requestPath, java.util.Map.of("oauth_callback", "oob"), null, now))
+        .post(requestPath, null);
+    assertThat(issued.status()).as(issued.toString()).isEqualTo(201);
+    assertThat(issued.header("Content-Type")).startsWith("application/x-www-form-urlencoded");
+    java.util.Map<String, String> request = form(issued.body());
+    String pin = authorize(request.get("oauth_token"), "member").expect(200).at("/token/oauth_verifier").asText();
+
+    String accessPath = "/identity/v3/OS-OAUTH1/access_token";
+    java.util.List<Api.Response> answers = dev.kiln.testing.Race.run(4, n -> kiln.api()
+        .withHeader("Authorization", signed(accessPath,
+            java.util.Map.of("oauth_token", request.get("oauth_token"), "oauth_verifier", pin),
+            request.get("oauth_token_secret"), now))
+        .post(accessPath, null));
+    assertThat(answers.stream().filter(a -> a.status() == 201)).as(answers.toString()).hasSize(1);
+    assertThat(answers.stream().filter(a -> a.status() != 201).map(Api.Response::status))
+        .allMatch(status -> status == 401 || status == 404);
+    String accessKey = form(answers.stream().filter(a -> a.status() == 201).findFirst().orElseThrow().body())
+        .get("oauth_token");
+    assertThat(tenant.api().get("/identity/v3/users/" + tenant.userId() + "/OS-OAUTH1/access_tokens").expect(200)
+        .get("access_tokens").findValuesAsText("id")).contains(accessKey);
+  }
+
+  @Test
+  void requestSignedLongAgoIsRefused() {
+    String requestPath = "/identity/v3/OS-OAUTH1/request_token";
+    long twentyMinutesAgo = java.time.Instant.now().getEpochSecond() - 1200;
+    JsonNode refused = kiln.api()
+        .withHeader("Requested-Project-Id", tenant.projectId())
+        .withHeader("Authorization", signed(requestPath, java.util.Map.of("oauth_callback", "oob"), null, twentyMinutesAgo))
+        .post(requestPath, null)
+        .expect(400);
+    assertThat(refused.at("/error/message").asText()).contains("oauth_timestamp");
+  }
 }
