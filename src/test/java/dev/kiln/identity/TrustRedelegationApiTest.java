@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.MutableClock;
+import dev.kiln.testing.Race;
 import dev.kiln.testing.RunningKiln;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -257,5 +259,20 @@ class TrustRedelegationApiTest {
         .expect(204);
     token.get("/identity/v3/auth/catalog").expect(401);
     trustToken(trustees[1], second).expect(401);
+  }
+
+  @Test
+  void redelegationRacingTheParentsDeleteLeavesNoTrustBehind() {
+    for (int round = 0; round < 5; round++) {
+      String parent = trust(trustor, trustees[0], ", \"allow_redelegation\": true").expect(201).at("/trust/id").asText();
+      Api token = viaTrust(trustees[0], parent);
+      List<Api.Response> answers = Race.run(2, n -> n == 0
+          ? trustor.delete(TRUSTS + "/" + parent)
+          : trust(token, trustees[1], ""));
+      assertThat(answers.get(0).status()).as(answers.toString()).isEqualTo(204);
+      assertThat(answers.get(1).status()).as(answers.toString()).isIn(201, 401, 404);
+      // Whoever won, the parent's delete took every trust made from it along.
+      assertThat(admin.get(TRUSTS + "?trustor_user_id=" + trustorId).expect(200).get("trusts")).isEmpty();
+    }
   }
 }
