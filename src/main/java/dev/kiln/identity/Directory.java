@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * its user, role and target; a domain's delete reaches every record in it). What stands apart
  * lives apart: {@link Groups}, {@link ProjectTags}, {@link ApplicationCredentials}, {@link
  * UserCredentials}, {@link Catalog}, {@link InheritedGrants}, {@link RoleInferences}, {@link
- * DomainConfigs}, {@link Policies}; this class only hands them out on its database.
+ * DomainConfigs}, {@link Policies}, {@link Trusts}, {@link OAuthTokens}; this class only hands them
+ * out on its database.
  */
 public final class Directory {
   private final Database db;
