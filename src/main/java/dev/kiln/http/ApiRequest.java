@@ -57,6 +57,30 @@ public final class ApiRequest {
     return request.path().rawPath().endsWith("/");
   }
 
+  /** The path as the client sent it, still percent-encoded (what request signatures cover). */
+  public String rawPath() {
+    return request.prologue().uriPath().rawPath();
+  }
+
+  /** The query string as the client sent it, still percent-encoded; empty when there is none. */
+  public String rawQuery() {
+    String raw = request.query().rawValue();
+    return raw == null ? "" : raw;
+  }
+
+  /**
+   * A form body ({@code application/x-www-form-urlencoded}) as text, or empty when the body is of
+   * another type or absent: signed OAuth requests cover such a body's parameters.
+   */
+  public String formBody() {
+    Optional<String> type = header("Content-Type");
+    if (!hasBody() || type.isEmpty()
+        || !type.get().split(";", 2)[0].strip().equalsIgnoreCase("application/x-www-form-urlencoded")) {
+      return "";
+    }
+    return new String(readCapped(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   public Optional<String> query(String name) {
     return request.query().first(name).asOptional();
   }

@@ -144,8 +144,21 @@ public final class ApiRoutes {
   private Caller authenticate(ServerRequest req, Access access) {
     Optional<String> token = req.headers().first(HeaderNames.create(AUTH_TOKEN));
     Caller caller = token.flatMap(service.callers()::resolve).orElse(null);
+    boolean allowed =
+        caller == null
+            || caller.allowed().unrestricted()
+            || caller.allowed().allow(service.mount(), req.prologue().method().text(), req.prologue().uriPath().rawPath());
     if (access == Access.PUBLIC) {
-      return caller;
+      // A public route (a version document, a token issue) serves anyone: a token whose access
+      // rules do not reach it is answered as if none had been sent.
+      return allowed ? caller : null;
+    }
+    if (!allowed) {
+      throw ApiError.unauthorized(
+          "Token authorization failed: the token's application credential has access rules, and"
+              + " none of them allows " + req.prologue().method().text() + " "
+              + below(req.prologue().uriPath().rawPath()) + " on this service"
+              + (service.mount() == null ? "." : " (" + String.join(", ", service.mount().types().stream().sorted().toList()) + ")."));
     }
     if (caller == null) {
       throw ApiError.unauthorized(
@@ -160,6 +173,10 @@ public final class ApiRoutes {
           "You are not authorized to perform the requested action: it needs the admin role.");
     }
     return caller;
+  }
+
+  private String below(String path) {
+    return service.mount() == null ? path : service.mount().below(path);
   }
 
   private ApiVersion negotiate(ServerRequest req) {

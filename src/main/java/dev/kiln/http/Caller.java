@@ -10,6 +10,7 @@ import java.util.Set;
  *
  * @param projectId the project the token is scoped to, or null for domain-scoped and unscoped
  * @param domainId the domain a domain-scoped token is scoped to, or null
+ * @param allowed the requests the token may make (an application credential's access rules)
  */
 public record Caller(
     String userId,
@@ -19,10 +20,25 @@ public record Caller(
     String projectName,
     String domainId,
     Set<String> roles,
-    Instant expiresAt) {
+    Instant expiresAt,
+    AllowedRequests allowed) {
 
   public Caller {
     roles = Set.copyOf(roles);
+    allowed = allowed == null ? AllowedRequests.ANY : allowed;
+  }
+
+  /** A caller whose token may make any request. */
+  public Caller(
+      String userId,
+      String userName,
+      String userDomainId,
+      String projectId,
+      String projectName,
+      String domainId,
+      Set<String> roles,
+      Instant expiresAt) {
+    this(userId, userName, userDomainId, projectId, projectName, domainId, roles, expiresAt, AllowedRequests.ANY);
   }
 
   public boolean isAdmin() {

@@ -10,12 +10,25 @@ import static java.util.Objects.requireNonNull;
  * @param faultStyle the shape of this service's error bodies
  * @param callers resolves tokens to callers
  * @param microversions the service's microversion range, or null when it has none
+ * @param mount where the service is mounted and the catalog types it answers as, which
+ *     application credentials' access rules name; null for a service that names none (a token
+ *     with access rules may then call none of its routes)
  */
 public record ServiceContext(
-    String publicUrl, FaultStyle faultStyle, CallerResolver callers, Microversions microversions) {
+    String publicUrl,
+    FaultStyle faultStyle,
+    CallerResolver callers,
+    Microversions microversions,
+    ServiceMount mount) {
 
   public ServiceContext {
     requireNonNull(faultStyle, "faultStyle is null");
     requireNonNull(callers, "callers is null");
+  }
+
+  /** A service that names no catalog type. */
+  public ServiceContext(
+      String publicUrl, FaultStyle faultStyle, CallerResolver callers, Microversions microversions) {
+    this(publicUrl, faultStyle, callers, microversions, null);
   }
 }

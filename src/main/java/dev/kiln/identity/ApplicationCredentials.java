@@ -111,6 +111,14 @@ public final class ApplicationCredentials {
           "ForbiddenAction",
           "A token made with a restricted application credential cannot make more of them.");
     }
+    if (caller.delegated()) {
+      // A credential made with a trust's or an OAuth access token's token would outlive the
+      // delegation it came from, as Keystone refuses.
+      throw forbidden(
+          "ForbiddenAction",
+          "An application credential cannot be made with a token issued via delegation (a trust or"
+              + " an OAuth access token).");
+    }
     Instant now = clock.instant();
     if (expiresAt != null && !expiresAt.isAfter(now)) {
       throw invalid("ValidationError", "expires_at must be in the future.");

@@ -28,13 +28,18 @@ import java.util.function.Supplier;
  * its user, role and target; a domain's delete reaches every record in it). What stands apart
  * lives apart: {@link Groups}, {@link ProjectTags}, {@link ApplicationCredentials}, {@link
  * UserCredentials}, {@link Catalog}, {@link InheritedGrants}, {@link RoleInferences}, {@link
- * DomainConfigs}, {@link Policies}; this class only hands them out on its database.
+ * DomainConfigs}, {@link Policies}, {@link Trusts}, {@link OAuthTokens}; this class only hands them
+ * out on its database.
  */
 public final class Directory {
   private final Database db;
   private final Clock clock;
   private final IdGenerator ids;
   private final PasswordHasher hasher;
+  /** Where OAuth token secrets and verifiers come from. */
+  private static final java.security.SecureRandom OAUTH_RANDOM = new java.security.SecureRandom();
+  /** Read once, so a bad setting stops Kiln at start rather than failing trust creates. */
+  private final int maxRedelegationCount = TrustSettings.maxRedelegationCount();
 
   public Directory(Database db, Clock clock, IdGenerator ids, PasswordHasher hasher) {
     this.db = requireNonNull(db, "db is null");
@@ -54,7 +59,7 @@ public final class Directory {
 
   /** Trusts (OS-TRUST), on this directory's database (for in-process callers such as Heat). */
   public Trusts trusts() {
-    return new Trusts(db, clock, ids, this);
+    return new Trusts(db, clock, ids, this, maxRedelegationCount);
   }
 
   /** Application credentials' access rules, on this directory's database. */
@@ -90,6 +95,11 @@ public final class Directory {
   /** OS-OAUTH1 consumers, on this directory's database. */
   public OAuthConsumers oauthConsumers() {
     return new OAuthConsumers(db, ids);
+  }
+
+  /** OS-OAUTH1 request and access tokens, on this directory's database. */
+  public OAuthTokens oauthTokens() {
+    return new OAuthTokens(db, clock, ids, OAUTH_RANDOM, this);
   }
 
   /** OS-INHERIT grants, on this directory's database. */

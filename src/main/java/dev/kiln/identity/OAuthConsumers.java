@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.kiln.common.IdGenerator;
 import dev.kiln.identity.store.OAuthConsumerStore;
+import dev.kiln.identity.store.OAuthTokenStore;
 import dev.kiln.store.Database;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -53,8 +54,16 @@ public final class OAuthConsumers {
     return updated;
   }
 
+  /**
+   * Deletes a consumer with its request and access tokens (by cascade), revoking the Keystone
+   * tokens those access tokens gave, in one transaction.
+   */
   public void delete(String id) {
-    if (store().delete(id) == 0) {
+    int deleted = db.inTransaction(sql -> {
+      new OAuthTokenStore(sql).revokeTokensOfConsumer(id);
+      return new OAuthConsumerStore(sql).delete(id);
+    });
+    if (deleted == 0) {
       throw missing(id);
     }
   }

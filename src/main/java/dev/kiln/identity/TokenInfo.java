@@ -9,6 +9,7 @@ import java.util.List;
  *
  * @param appCredential the application credential the token was issued with, or null
  * @param trust the trust that scopes the token (OS-TRUST), or null
+ * @param oauth the OS-OAUTH1 access token the token was issued with (method {@code oauth1}), or null
  */
 public record TokenInfo(
     User user,
@@ -22,11 +23,30 @@ public record TokenInfo(
     Instant issuedAt,
     Instant expiresAt,
     ApplicationCredential appCredential,
-    Trust trust) {
+    Trust trust,
+    OAuthAccessToken oauth) {
 
   public TokenInfo {
     roles = List.copyOf(roles);
     methods = List.copyOf(methods);
+  }
+
+  /** A token issued without an OAuth access token. */
+  public TokenInfo(
+      User user,
+      Domain userDomain,
+      Scope scope,
+      Project project,
+      Domain scopeDomain,
+      List<Role> roles,
+      List<String> methods,
+      String auditId,
+      Instant issuedAt,
+      Instant expiresAt,
+      ApplicationCredential appCredential,
+      Trust trust) {
+    this(user, userDomain, scope, project, scopeDomain, roles, methods, auditId, issuedAt, expiresAt,
+        appCredential, trust, null);
   }
 
   /** A token issued without an application credential. */
@@ -42,7 +62,7 @@ public record TokenInfo(
       Instant issuedAt,
       Instant expiresAt) {
     this(user, userDomain, scope, project, scopeDomain, roles, methods, auditId, issuedAt, expiresAt,
-        null, null);
+        null, null, null);
   }
 
   /** Whether this token may make application credentials (and trusts): not if a restricted one made it. */
@@ -53,5 +73,18 @@ public record TokenInfo(
   /** Whether a trust scopes this token. */
   public boolean trustScoped() {
     return trust != null;
+  }
+
+  /** Whether an OS-OAUTH1 access token scopes this token. */
+  public boolean oauthScoped() {
+    return oauth != null;
+  }
+
+  /**
+   * Whether the token acts for someone by delegation (a trust or an OAuth access token): such a
+   * token may not authorize OAuth request tokens, manage access tokens or make credentials.
+   */
+  public boolean delegated() {
+    return trust != null || oauth != null;
   }
 }

@@ -18,6 +18,7 @@ import dev.kiln.identity.ScopeRequest.TrustRequest;
 import dev.kiln.identity.store.AppCredentialStore;
 import dev.kiln.identity.store.IdentityStore;
 import dev.kiln.identity.store.ImpliedRoleStore;
+import dev.kiln.identity.store.OAuthTokenStore;
 import dev.kiln.identity.store.TokenStore;
 import dev.kiln.identity.store.TokenStore.StoredToken;
 import dev.kiln.identity.store.TokenStore.TokenState;
@@ -44,8 +45,9 @@ import java.util.Optional;
  * whenever identity's revision moved (see {@link TokenCache}), so revoking a token, disabling a user
  * or a project, or removing a role takes effect on the next request, on every node.
  *
- * <p>Over 400 lines because the three auth methods (password, token, application credential) and
- * validation share one working-out of scope and roles ({@code describe}), which must stay one. A
+ * <p>Over 400 lines because the four auth methods (password, token, application credential,
+ * oauth1) and validation share one working-out of scope and roles ({@code describe}), which must
+ * stay one; the OAuth signature checks live in {@link OAuthTokens}. A
  * trust scope's own working-out lives in {@link TrustScopes}; this class only issues and stores it.
  */
 public final class TokenService {
@@ -91,7 +93,7 @@ public final class TokenService {
       throw unauthenticated(BAD_CREDENTIALS);
     }
     checkUsable(store, user);
-    return issue(store, user, scope, List.of("password"), ids.hex(), Instant.MAX, null);
+    return issue(store, user, scope, List.of("password"), ids.hex(), Instant.MAX, null, null);
   }
 
   /**
@@ -110,13 +112,6 @@ public final class TokenService {
     if (credential.expiredAt(clock.instant())) {
       throw unauthenticated("The application credential " + credential.id() + " has expired.");
     }
-    if (!credential.accessRules().isEmpty()) {
-      // Kiln's services do not check access rules yet: a token would reach more than the rules
-      // allow, so none is issued.
-      throw unauthenticated(
-          "The application credential " + credential.id() + " has access rules, which Kiln's services"
-              + " do not enforce yet; use a credential without access rules.");
-    }
     User user = store.findUser(credential.userId()).orElseThrow(() -> unauthenticated(BAD_APP_CREDENTIAL));
     checkUsable(store, user);
     if (!(scope instanceof Default)
@@ -133,7 +128,8 @@ public final class TokenService {
         List.of("application_credential"),
         ids.hex(),
         notAfter,
-        credential);
+        credential,
+        null);
   }
 
   private static Optional<ApplicationCredential> findAppCredential(
@@ -142,6 +138,35 @@ public final class TokenService {
       return credentials.find(login.id());
     }
     return findUser(store, login.user()).flatMap(u -> credentials.findByName(u.id(), login.name()));
+  }
+
+  /**
+   * The oauth1 method: an access token whose signature {@link OAuthTokens} checked buys a token
+   * scoped to its project, acting as the user who authorized it, with at most its roles, living no
+   * longer than it. A client may name that project as its scope, never another.
+   */
+  public IssuedToken issueWithOAuth(OAuthAccessToken access, ScopeRequest scope) {
+    IdentityStore store = new IdentityStore(db.sql());
+    User user =
+        store.findUser(access.authorizingUserId())
+            .orElseThrow(() -> unauthenticated("The user who authorized the access token is gone."));
+    checkUsable(store, user);
+    if (!(scope instanceof Default)
+        && !(scope instanceof ProjectRequest p && access.projectId().equals(p.id()))) {
+      throw unauthenticated(
+          "An OAuth access token's token is scoped to its own project, " + access.projectId()
+              + "; ask for no other scope.");
+    }
+    Instant notAfter = access.expiresAt() == null ? Instant.MAX : access.expiresAt();
+    return issue(
+        store,
+        user,
+        new ProjectRequest(access.projectId(), null, null, null),
+        List.of("oauth1"),
+        ids.hex(),
+        notAfter,
+        null,
+        access);
   }
 
   /**
@@ -157,6 +182,12 @@ public final class TokenService {
           "ForbiddenAction",
           "You are not authorized to perform the requested action: rescope a trust-scoped token.");
     }
+    if (old.oauthScoped()) {
+      throw forbidden(
+          "ForbiddenAction",
+          "You are not authorized to perform the requested action: using an OAuth-scoped token to"
+              + " create another token; create a new OAuth-scoped token instead.");
+    }
     IdentityStore store = new IdentityStore(db.sql());
     List<String> methods = new ArrayList<>(old.methods());
     if (!methods.contains("token")) {
@@ -171,7 +202,7 @@ public final class TokenService {
     ScopeRequest asked =
         credential == null ? scope : new ProjectRequest(credential.projectId(), null, null, null);
     // A re-scoped token never outlives the token it was bought with.
-    return issue(store, old.user(), asked, methods, old.auditId(), old.expiresAt(), credential);
+    return issue(store, old.user(), asked, methods, old.auditId(), old.expiresAt(), credential, null);
   }
 
   /**
@@ -222,6 +253,14 @@ public final class TokenService {
       }
       credential = found.get();
     }
+    OAuthAccessToken oauth = null;
+    if (stored.accessTokenId() != null) {
+      Optional<OAuthAccessToken> found = new OAuthTokenStore(db.sql()).findAccessToken(stored.accessTokenId());
+      if (found.isEmpty() || found.get().expiredAt(clock.instant())) {
+        return Optional.empty(); // deleted or expired: its tokens mean nothing any more
+      }
+      oauth = found.get();
+    }
     if (stored.trustId() != null) {
       try {
         Trust trust = TrustScopes.usable(new TrustStore(db.sql()), stored.trustId(), clock.instant());
@@ -229,7 +268,9 @@ public final class TokenService {
             TrustScopes.describe(
                 store,
                 new ImpliedRoleStore(db.sql()),
+                new TrustStore(db.sql()),
                 trust,
+                clock.instant(),
                 List.of(stored.methods().split(",")),
                 stored.auditId(),
                 stored.issuedAt(),
@@ -255,7 +296,8 @@ public final class TokenService {
               stored.auditId(),
               stored.issuedAt(),
               stored.expiresAt(),
-              credential));
+              credential,
+              oauth));
     } catch (dev.kiln.common.ServiceException e) {
       // The scope went away or the roles on it did: the token no longer means anything.
       return Optional.empty();
@@ -283,7 +325,8 @@ public final class TokenService {
       List<String> methods,
       String auditId,
       Instant notAfter,
-      ApplicationCredential credential) {
+      ApplicationCredential credential,
+      OAuthAccessToken oauth) {
     if (request instanceof TrustRequest t) {
       return issueForTrust(store, user, t.id(), methods, auditId, notAfter);
     }
@@ -296,7 +339,7 @@ public final class TokenService {
       expires = notAfter;
     }
     TokenInfo info =
-        describe(store, user, userDomain, scope, methods, auditId, now, expires, credential);
+        describe(store, user, userDomain, scope, methods, auditId, now, expires, credential, oauth);
     String value = newTokenValue();
     store(db.sql(), value, info);
     return new IssuedToken(value, info);
@@ -323,7 +366,8 @@ public final class TokenService {
     if (trust.expiresAt() != null && expires.isAfter(trust.expiresAt())) {
       expires = trust.expiresAt();
     }
-    TokenInfo info = TrustScopes.describe(store, new ImpliedRoleStore(db.sql()), trust, methods, auditId, now, expires);
+    TokenInfo info = TrustScopes.describe(
+        store, new ImpliedRoleStore(db.sql()), new TrustStore(db.sql()), trust, now, methods, auditId, now, expires);
     String value = newTokenValue();
     db.inTransaction(
         sql -> {
@@ -372,7 +416,8 @@ public final class TokenService {
                 info.expiresAt(),
                 false,
                 info.appCredential() == null ? null : info.appCredential().id(),
-                info.trust() == null ? null : info.trust().id()));
+                info.trust() == null ? null : info.trust().id(),
+                info.oauth() == null ? null : info.oauth().id()));
   }
 
   private TokenInfo describe(
@@ -384,7 +429,8 @@ public final class TokenService {
       String auditId,
       Instant issuedAt,
       Instant expiresAt,
-      ApplicationCredential credential) {
+      ApplicationCredential credential,
+      OAuthAccessToken oauth) {
     return switch (scope) {
       case ProjectScope p -> {
         Project project =
@@ -398,9 +444,12 @@ public final class TokenService {
         if (credential != null) {
           roles = withinCredential(roles, credential);
         }
+        if (oauth != null) {
+          roles = withinAccessToken(store, roles, oauth);
+        }
         yield new TokenInfo(
             user, userDomain, scope, project, domain, roles, methods, auditId, issuedAt, expiresAt,
-            credential, null);
+            credential, null, oauth);
       }
       case DomainScope d -> {
         Domain domain =
@@ -449,6 +498,21 @@ public final class TokenService {
     if (kept.isEmpty()) {
       throw unauthenticated(
           "The user no longer holds any role of application credential " + credential.id() + ".");
+    }
+    return kept;
+  }
+
+  /**
+   * The roles of an OAuth token: those the access token was given, with the roles they imply, that
+   * the user still holds on its project. None left means the access token no longer gives access.
+   */
+  private List<Role> withinAccessToken(IdentityStore store, List<Role> held, OAuthAccessToken access) {
+    java.util.Set<String> allowed = new java.util.HashSet<>();
+    ImpliedRoles.expand(store, new ImpliedRoleStore(db.sql()), access.roles()).forEach(r -> allowed.add(r.id()));
+    List<Role> kept = held.stream().filter(r -> allowed.contains(r.id())).toList();
+    if (kept.isEmpty()) {
+      throw unauthenticated(
+          "The user no longer holds any role of OAuth access token " + access.id() + ".");
     }
     return kept;
   }

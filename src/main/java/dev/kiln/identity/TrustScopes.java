@@ -37,6 +37,21 @@ final class TrustScopes {
   }
 
   /**
+   * The trust and each trust it was redelegated from, nearest first, every one of them still
+   * working at {@code now}; Keystone's 404 for the first one that does not.
+   */
+  static List<Trust> pedigree(TrustStore trusts, String trustId, Instant now) {
+    List<Trust> chain = new ArrayList<>();
+    Trust trust = usable(trusts, trustId, now);
+    chain.add(trust);
+    while (trust.redelegatedTrustId() != null) {
+      trust = usable(trusts, trust.redelegatedTrustId(), now);
+      chain.add(trust);
+    }
+    return chain;
+  }
+
+  /**
    * Checks that {@code authenticated} may use the trust (it must be the trustee, and the trust
    * must have a project) before a token is issued for it.
    */
@@ -61,11 +76,22 @@ final class TrustScopes {
   static TokenInfo describe(
       IdentityStore store,
       ImpliedRoleStore rules,
+      TrustStore trusts,
       Trust trust,
+      Instant now,
       List<String> methods,
       String auditId,
       Instant issuedAt,
       Instant expiresAt) {
+    // A redelegated trust gives what the first trustor of its chain still holds, and only while
+    // every trustee along the chain is enabled.
+    List<Trust> chain = trust.redelegatedTrustId() == null ? List.of(trust) : pedigree(trusts, trust.id(), now);
+    for (Trust above : chain.subList(1, chain.size())) {
+      if (store.findUser(above.trusteeUserId()).filter(User::enabled).isEmpty()) {
+        throw forbidden("Forbidden", "One of the trust agents is disabled or deleted.");
+      }
+    }
+    String firstTrustorId = chain.getLast().trustorUserId();
     User trustor =
         store
             .findUser(trust.trustorUserId())
@@ -92,7 +118,14 @@ final class TrustScopes {
             .findDomain(project.domainId())
             .filter(Domain::enabled)
             .orElseThrow(() -> unauthenticated("The project's domain is disabled."));
-    List<Role> roles = delegatedRoles(store, rules, trust, trustor, project);
+    User firstTrustor =
+        firstTrustorId.equals(trustor.id())
+            ? trustor
+            : store
+                .findUser(firstTrustorId)
+                .filter(User::enabled)
+                .orElseThrow(() -> forbidden("Forbidden", "One of the trust agents is disabled or deleted."));
+    List<Role> roles = delegatedRoles(store, rules, trust, firstTrustor, project);
     return new TokenInfo(
         user,
         userDomain,

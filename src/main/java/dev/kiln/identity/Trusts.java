@@ -31,18 +31,27 @@ public final class Trusts {
   private final Clock clock;
   private final IdGenerator ids;
   private final Directory directory;
+  /** Keystone's {@code [trust] max_redelegation_count}: how long a chain of trusts may grow. */
+  private final int maxRedelegationCount;
 
-  public Trusts(Database db, Clock clock, IdGenerator ids, Directory directory) {
+  public Trusts(Database db, Clock clock, IdGenerator ids, Directory directory, int maxRedelegationCount) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
     this.directory = requireNonNull(directory, "directory is null");
+    if (maxRedelegationCount < 0) {
+      throw new IllegalArgumentException("maxRedelegationCount must be 0 or more");
+    }
+    this.maxRedelegationCount = maxRedelegationCount;
   }
 
   /** A role asked for by id or by name. */
   public record RoleRef(String id, String name) {}
 
-  /** What a create asks for; {@code expiresAt} and {@code remainingUses} may be null. */
+  /**
+   * What a create asks for; {@code expiresAt}, {@code remainingUses} and {@code
+   * redelegationCount} may be null.
+   */
   public record Request(
       String trustorUserId,
       String trusteeUserId,
@@ -51,21 +60,26 @@ public final class Trusts {
       List<RoleRef> roles,
       Instant expiresAt,
       Integer remainingUses,
-      boolean allowRedelegation) {
+      boolean allowRedelegation,
+      Integer redelegationCount) {
 
     public Request {
       roles = List.copyOf(roles);
     }
   }
 
-  /** Makes a trust whose trustor is the caller, delegating roles the caller holds on the project. */
+  /**
+   * Makes a trust whose trustor is the caller, delegating roles the caller holds on the project.
+   * A caller whose token a trust scopes redelegates that trust: the new one names it and gives no
+   * more than it and every trust above it ({@link Redelegation}).
+   */
   public Trust create(TokenInfo caller, Request request) {
     checkUnrestricted(caller);
-    if (caller.trustScoped()) {
+    if (caller.oauthScoped()) {
       throw forbidden(
           "ForbiddenAction",
-          "You are not authorized to perform the requested action: redelegation of a trust;"
-              + " Kiln makes trusts with tokens that no trust scopes.");
+          "You are not authorized to perform the requested action: redelegation allowed for delegated"
+              + " by trust only.");
     }
     if (request.projectId() != null && request.roles().isEmpty()) {
       throw forbidden(
@@ -90,7 +104,15 @@ public final class Trusts {
     if (request.remainingUses() != null && request.remainingUses() < 1) {
       throw invalid("ValidationError", "remaining_uses must be a positive integer or null.");
     }
+    if (request.redelegationCount() != null && request.redelegationCount() < 0) {
+      throw invalid("ValidationError", "redelegation_count must be a whole number, 0 or more, or null.");
+    }
     List<Role> roles = resolveRoles(request);
+    List<Trust> pedigree =
+        caller.trustScoped()
+            ? TrustScopes.pedigree(new TrustStore(db.sql()), caller.trust().id(), now)
+            : List.of();
+    Redelegation.Outcome outcome = Redelegation.plan(request, roles, pedigree, maxRedelegationCount);
     Trust trust =
         new Trust(
             ids.hex(),
@@ -98,16 +120,22 @@ public final class Trusts {
             request.trusteeUserId(),
             request.projectId(),
             request.impersonation(),
-            request.expiresAt() == null ? null : request.expiresAt().truncatedTo(ChronoUnit.MICROS),
+            outcome.expiresAt() == null ? null : outcome.expiresAt().truncatedTo(ChronoUnit.MICROS),
             request.remainingUses(),
-            request.allowRedelegation(),
-            0,
-            null,
+            outcome.redelegationCount() > 0,
+            outcome.redelegationCount(),
+            pedigree.isEmpty() ? null : pedigree.getFirst().id(),
             roles,
             now.truncatedTo(ChronoUnit.MICROS));
     db.inTransaction(
         sql -> {
-          new TrustStore(sql).insert(trust);
+          TrustStore store = new TrustStore(sql);
+          // The parent is locked while the child is written: a delete of it racing this create
+          // either comes first (then there is no parent here) or waits and deletes the child too.
+          if (trust.redelegatedTrustId() != null && !store.lock(trust.redelegatedTrustId())) {
+            throw notFound("TrustNotFound", "Could not find trust: " + trust.redelegatedTrustId() + ".");
+          }
+          store.insert(trust);
           return null;
         });
     return trust;

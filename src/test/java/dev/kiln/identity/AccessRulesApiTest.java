@@ -88,21 +88,4 @@ class AccessRulesApiTest {
     admin.post(path, "{\"application_credential\": {\"name\": \"bad3\", \"access_rules\": [{\"id\": \"nope\"}]}}")
         .expect(404);
   }
-
-  @Test
-  void credentialWithAccessRulesGetsNoTokenWhileKilnCannotEnforceThem() {
-    JsonNode credential =
-        createWithRule("{\"path\": \"/v2.0/networks\", \"method\": \"GET\", \"service\": \"network\"}");
-    Api.Response token =
-        kiln.api()
-            .post(
-                "/identity/v3/auth/tokens",
-                """
-                {"auth": {"identity": {"methods": ["application_credential"],
-                 "application_credential": {"id": "%s", "secret": "%s"}}}}
-                """
-                    .formatted(credential.get("id").asText(), credential.get("secret").asText()));
-    assertThat(token.status()).isEqualTo(401);
-    assertThat(token.json().at("/error/message").asText()).contains("access rules");
-  }
 }

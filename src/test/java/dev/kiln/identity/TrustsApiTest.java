@@ -321,7 +321,7 @@ class TrustsApiTest {
   }
 
   @Test
-  void trustScopedTokenCannotBeRescopedNorMakeTrusts() {
+  void trustScopedTokenCannotBeRescopedNorRedelegateATrustThatDoesNotAllowIt() {
     String id = createTrust(true, "").expect(201).at("/trust/id").asText();
     String value = lastToken(id);
     kiln.api()

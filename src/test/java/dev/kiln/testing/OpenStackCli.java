@@ -72,6 +72,17 @@ public final class OpenStackCli {
                 "OS_INTERFACE", "public"));
   }
 
+  /**
+   * The cloud named {@code cloud} in a clouds.yaml file ({@code OS_CLIENT_CONFIG_FILE} and {@code
+   * OS_CLOUD}), as a user or a CI system keeps its credentials; nothing else is set.
+   */
+  public static OpenStackCli withCloud(Path cloudsYaml, String cloud) {
+    if (!Files.isExecutable(OPENSTACK)) {
+      throw new AssertionError("/usr/bin/openstack is missing: install Debian's python3-openstackclient.");
+    }
+    return new OpenStackCli(() -> Map.of("OS_CLIENT_CONFIG_FILE", cloudsYaml.toString(), "OS_CLOUD", cloud));
+  }
+
   /** Runs {@code openstack args...}; answers its exit code and output. */
   public Result run(String... args) {
     if (OpenStackDriver.enabled()) {

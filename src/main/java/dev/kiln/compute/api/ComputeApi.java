@@ -17,6 +17,7 @@ import dev.kiln.http.FaultStyle;
 import dev.kiln.http.Json;
 import dev.kiln.http.Microversions;
 import dev.kiln.http.ServiceContext;
+import dev.kiln.http.ServiceMount;
 import dev.kiln.http.VersionDocs;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -65,7 +66,7 @@ public final class ComputeApi implements HttpService {
 
   public ComputeApi(
       String publicUrl, CallerResolver callers, ComputeService compute, ServerServices servers, ImageService images) {
-    this.context = new ServiceContext(publicUrl, FaultStyle.NOVA, callers, MICROVERSIONS);
+    this.context = new ServiceContext(publicUrl, FaultStyle.NOVA, callers, MICROVERSIONS, ServiceMount.of(PREFIX, "compute"));
     this.compute = requireNonNull(compute, "compute is null");
     this.servers = requireNonNull(servers, "servers is null");
     this.images = requireNonNull(images, "images is null");

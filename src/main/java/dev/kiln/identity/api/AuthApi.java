@@ -17,6 +17,7 @@ import dev.kiln.identity.Credentials;
 import dev.kiln.identity.CatalogEntry;
 import dev.kiln.identity.Directory;
 import dev.kiln.identity.IssuedToken;
+import dev.kiln.identity.OAuthTokens;
 import dev.kiln.identity.ProjectTags;
 import dev.kiln.identity.ScopeRequest;
 import dev.kiln.identity.TokenInfo;
@@ -27,15 +28,20 @@ import java.util.List;
 /** {@code /v3/auth}: issuing, validating and revoking tokens, and what a token gives access to. */
 final class AuthApi {
   private static final String SUBJECT_TOKEN = "X-Subject-Token";
+  /** The header with which a validating service says which access rules version it enforces. */
+  private static final String ACCESS_RULES_HEADER = "OpenStack-Identity-Access-Rules";
+  private static final double ACCESS_RULES_VERSION = 1.0;
 
   private final TokenService tokens;
   private final Directory directory;
   private final ProjectTags tags;
+  private final OAuthTokens oauth;
 
-  AuthApi(TokenService tokens, Directory directory, ProjectTags tags) {
+  AuthApi(TokenService tokens, Directory directory, ProjectTags tags, OAuthTokens oauth) {
     this.tokens = requireNonNull(tokens, "tokens is null");
     this.directory = requireNonNull(directory, "directory is null");
     this.tags = requireNonNull(tags, "tags is null");
+    this.oauth = requireNonNull(oauth, "oauth is null");
   }
 
   void register(ApiRoutes routes) {
@@ -53,7 +59,7 @@ final class AuthApi {
     JsonInput auth = JsonInput.wrapped(request.body(), "auth");
     auth.allowOnly("identity", "scope");
     JsonInput identity = auth.object("identity");
-    identity.allowOnly("methods", "password", "token", "application_credential");
+    identity.allowOnly("methods", "password", "token", "application_credential", "oauth1");
     List<String> methods = new ArrayList<>();
     for (JsonNode m : identity.array("methods")) {
       if (!m.isTextual()) {
@@ -73,11 +79,15 @@ final class AuthApi {
       issued =
           tokens.issueWithApplicationCredential(
               appCredential(identity.object("application_credential")), scope);
+    } else if (methods.equals(List.of("oauth1"))) {
+      // The credentials are the request's OAuth signature (Authorization header), not the body.
+      issued = tokens.issueWithOAuth(oauth.authenticate(OAuthSigned.of(request, "POST")), scope);
     } else {
       throw ApiError.unauthorized(
           "Unsupported authentication method(s) "
               + methods
-              + ": Kiln accepts exactly one of 'password', 'token' or 'application_credential'.");
+              + ": Kiln accepts exactly one of 'password', 'token', 'application_credential' or"
+              + " 'oauth1'.");
     }
     boolean withCatalog = request.query("nocatalog").isEmpty();
     return ApiResponse.created(views(request).token(issued.info(), catalogOf(request, issued.info(), withCatalog)))
@@ -185,12 +195,34 @@ final class AuthApi {
                 () ->
                     ApiError.notFound(
                         "TokenNotFound", "Could not find token: it is unknown, revoked or expired."));
+    if (hasAccessRules(info) && !understandsAccessRules(request)) {
+      // Keystone's rule: a token limited by access rules is shown only to a validator that says
+      // (in OpenStack-Identity-Access-Rules) it enforces them, so no old middleware lets it do more.
+      throw ApiError.notFound(
+          "TokenNotFound",
+          "Failed to validate token: it carries application credential access rules, and the request"
+              + " does not say it enforces them (send " + ACCESS_RULES_HEADER + ": 1.0).");
+    }
     // Anyone may look at their own tokens; only admins at other users'.
     if (!caller.isAdmin() && !caller.userId().equals(info.user().id())) {
       throw ApiError.forbidden(
           "You are not authorized to perform the requested action: identity:validate_token.");
     }
     return info;
+  }
+
+  private static boolean hasAccessRules(TokenInfo info) {
+    return info.appCredential() != null && !info.appCredential().accessRules().isEmpty();
+  }
+
+  /** Whether the request names an access rules version Kiln enforces (1.0 or later). */
+  private static boolean understandsAccessRules(ApiRequest request) {
+    String version = request.header(ACCESS_RULES_HEADER).orElse("").strip();
+    try {
+      return !version.isEmpty() && Double.parseDouble(version) >= ACCESS_RULES_VERSION;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   private ApiResponse validate(ApiRequest request) {

@@ -9,10 +9,12 @@ import dev.kiln.http.ApiRoutes;
 import dev.kiln.http.FaultStyle;
 import dev.kiln.http.Json;
 import dev.kiln.http.ServiceContext;
+import dev.kiln.http.ServiceMount;
 import dev.kiln.http.CallerResolver;
 import dev.kiln.identity.ApplicationCredentials;
 import dev.kiln.identity.Directory;
 import dev.kiln.identity.Groups;
+import dev.kiln.identity.OAuthTokens;
 import dev.kiln.identity.ProjectTags;
 import dev.kiln.identity.RoleAssignments;
 import dev.kiln.identity.TokenService;
@@ -41,7 +43,7 @@ public final class IdentityApi implements HttpService {
       ApplicationCredentials appCredentials,
       UserCredentials credentials,
       ProjectTags projectTags) {
-    this.context = new ServiceContext(publicUrl, FaultStyle.KEYSTONE, callers, null);
+    this.context = new ServiceContext(publicUrl, FaultStyle.KEYSTONE, callers, null, ServiceMount.of(PREFIX, "identity"));
     this.tokens = requireNonNull(tokens, "tokens is null");
     this.directory = requireNonNull(directory, "directory is null");
     this.groups = requireNonNull(groups, "groups is null");
@@ -56,7 +58,8 @@ public final class IdentityApi implements HttpService {
     routes
         .get("/", Access.PUBLIC, request -> ApiResponse.status(300, versions(request.baseUrl())))
         .get("/v3", Access.PUBLIC, request -> ApiResponse.ok(Json.wrap("version", v3(request.baseUrl()))));
-    new AuthApi(tokens, directory, projectTags).register(routes);
+    OAuthTokens oauthTokens = directory.oauthTokens();
+    new AuthApi(tokens, directory, projectTags, oauthTokens).register(routes);
     // Before DomainsApi: /v3/domains/config/... must not be read as a domain id.
     new DomainConfigApi(directory.domainConfigs()).register(routes);
     new DomainsApi(directory).register(routes);
@@ -74,6 +77,8 @@ public final class IdentityApi implements HttpService {
     new RoleInferencesApi(directory.roleInferences()).register(routes);
     new PoliciesApi(directory.policies()).register(routes);
     new OAuthConsumersApi(directory.oauthConsumers()).register(routes);
+    new OAuthTokensApi(oauthTokens, tokens).register(routes);
+    new OAuthAccessTokensApi(oauthTokens, tokens).register(routes);
     new ApplicationCredentialsApi(appCredentials, tokens).register(routes);
     new CredentialsApi(credentials).register(routes);
     new CatalogApi(directory.catalog()).register(routes);

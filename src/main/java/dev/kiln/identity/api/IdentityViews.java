@@ -207,6 +207,17 @@ final class IdentityViews {
       credential.put("id", t.appCredential().id());
       credential.put("name", t.appCredential().name());
       credential.put("restricted", !t.appCredential().unrestricted());
+      // What every service's auth middleware checks each request against (Keystone shows them
+      // only when there are some).
+      if (!t.appCredential().accessRules().isEmpty()) {
+        ArrayNode rules = credential.putArray("access_rules");
+        t.appCredential().accessRules().forEach(r -> rules.add(AccessRulesApi.rule(r)));
+      }
+    }
+    if (t.oauth() != null) {
+      ObjectNode oauth = token.putObject("OS-OAUTH1");
+      oauth.put("access_token_id", t.oauth().id());
+      oauth.put("consumer_id", t.oauth().consumerId());
     }
     if (t.trust() != null) {
       ObjectNode trust = token.putObject("OS-TRUST:trust");

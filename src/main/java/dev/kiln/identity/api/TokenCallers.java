@@ -7,6 +7,7 @@ import dev.kiln.identity.TokenService;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.kiln.http.AllowedRequests;
 import dev.kiln.http.Caller;
 import dev.kiln.http.CallerResolver;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,6 +52,18 @@ public final class TokenCallers implements CallerResolver {
         info.project() == null ? null : info.project().name(),
         info.scope() instanceof Scope.DomainScope d ? d.domainId() : null,
         info.roles().stream().map(Role::name).collect(Collectors.toSet()),
-        info.expiresAt());
+        info.expiresAt(),
+        allowed(info));
+  }
+
+  /** The requests the token may make: an application credential's access rules, if it has any. */
+  private static AllowedRequests allowed(TokenInfo info) {
+    if (info.appCredential() == null || info.appCredential().accessRules().isEmpty()) {
+      return AllowedRequests.ANY;
+    }
+    return AllowedRequests.only(
+        info.appCredential().accessRules().stream()
+            .map(r -> new AllowedRequests.Rule(r.service(), r.method(), r.path()))
+            .toList());
   }
 }

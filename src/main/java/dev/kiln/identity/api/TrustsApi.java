@@ -72,7 +72,8 @@ final class TrustsApi {
             roles,
             expiresAt(in),
             in.optionalInt("remaining_uses").orElse(null),
-            in.optionalBoolean("allow_redelegation").orElse(false));
+            in.optionalBoolean("allow_redelegation").orElse(false),
+            in.optionalInt("redelegation_count").orElse(null));
     Trust trust = trusts.create(callerToken(request), asked);
     return ApiResponse.created(Json.wrap("trust", trust(request, trust, true)));
   }

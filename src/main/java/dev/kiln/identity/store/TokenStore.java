@@ -26,21 +26,22 @@ public final class TokenStore {
       Instant expiresAt,
       boolean revoked,
       String appCredentialId,
-      String trustId) {}
+      String trustId,
+      String accessTokenId) {}
 
   public void insert(StoredToken t) {
     sql.update(
         "INSERT INTO identity_token (token_hash, user_id, scope_type, scope_id, methods, audit_id,"
-            + " issued_at, expires_at, revoked, app_credential_id, trust_id)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            + " issued_at, expires_at, revoked, app_credential_id, trust_id, access_token_id)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         t.tokenHash(), t.userId(), t.scopeType(), t.scopeId(), t.methods(), t.auditId(),
-        t.issuedAt(), t.expiresAt(), t.revoked(), t.appCredentialId(), t.trustId());
+        t.issuedAt(), t.expiresAt(), t.revoked(), t.appCredentialId(), t.trustId(), t.accessTokenId());
   }
 
   public Optional<StoredToken> find(String tokenHash) {
     return sql.queryOne(
         "SELECT token_hash, user_id, scope_type, scope_id, methods, audit_id, issued_at,"
-            + " expires_at, revoked, app_credential_id, trust_id FROM identity_token"
+            + " expires_at, revoked, app_credential_id, trust_id, access_token_id FROM identity_token"
             + " WHERE token_hash = ?",
         TokenStore::storedToken,
         tokenHash);
@@ -58,7 +59,8 @@ public final class TokenStore {
         r.getInstant("expires_at"),
         r.getBoolean("revoked"),
         r.getString("app_credential_id"),
-        r.getString("trust_id"));
+        r.getString("trust_id"),
+        r.getString("access_token_id"));
   }
 
   /** A stored token with identity's revision, read in the same statement. */
@@ -71,7 +73,8 @@ public final class TokenStore {
   public Optional<TokenState> findWithRevision(String tokenHash) {
     return sql.queryOne(
         "SELECT t.token_hash, t.user_id, t.scope_type, t.scope_id, t.methods, t.audit_id,"
-            + " t.issued_at, t.expires_at, t.revoked, t.app_credential_id, t.trust_id, r.revision"
+            + " t.issued_at, t.expires_at, t.revoked, t.app_credential_id, t.trust_id, t.access_token_id,"
+            + " r.revision"
             + " FROM identity_token t"
             + " JOIN identity_revision r ON r.id = 1 WHERE t.token_hash = ?",
         r -> new TokenState(storedToken(r), r.getLong("revision")),

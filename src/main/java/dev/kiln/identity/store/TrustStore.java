@@ -41,6 +41,12 @@ public final class TrustStore {
         .map(this::withRoles);
   }
 
+  /** Locks a trust's row until the caller's transaction ends; answers whether it is there. */
+  public boolean lock(String id) {
+    return sql.queryOne("SELECT id FROM identity_trust WHERE id = ? FOR UPDATE", r -> r.getString("id"), id)
+        .isPresent();
+  }
+
   /** Trusts, all of them or those of one trustor or trustee (either may be null), oldest first. */
   public List<Trust> list(String trustorUserId, String trusteeUserId) {
     StringBuilder where = new StringBuilder(" WHERE 1 = 1");

@@ -10,6 +10,7 @@ import dev.kiln.http.CallerResolver;
 import dev.kiln.http.FaultStyle;
 import dev.kiln.http.Json;
 import dev.kiln.http.ServiceContext;
+import dev.kiln.http.ServiceMount;
 import dev.kiln.http.VersionDocs;
 import dev.kiln.image.ImageService;
 import io.helidon.webserver.http.HttpRules;
@@ -23,7 +24,7 @@ public final class ImageApi implements HttpService {
   private final ImageService service;
 
   public ImageApi(String publicUrl, CallerResolver callers, ImageService service) {
-    this.context = new ServiceContext(publicUrl, FaultStyle.GLANCE, callers, null);
+    this.context = new ServiceContext(publicUrl, FaultStyle.GLANCE, callers, null, ServiceMount.of(PREFIX, "image"));
     this.service = requireNonNull(service, "service is null");
   }
 

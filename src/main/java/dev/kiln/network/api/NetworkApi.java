@@ -11,6 +11,7 @@ import dev.kiln.http.CallerResolver;
 import dev.kiln.http.FaultStyle;
 import dev.kiln.http.Json;
 import dev.kiln.http.ServiceContext;
+import dev.kiln.http.ServiceMount;
 import dev.kiln.http.VersionDocs;
 import dev.kiln.network.NetworkService;
 import dev.kiln.network.Tags;
@@ -34,7 +35,7 @@ public final class NetworkApi implements HttpService {
   private final NetworkService service;
 
   public NetworkApi(String publicUrl, CallerResolver callers, NetworkService service) {
-    this.context = new ServiceContext(publicUrl, FaultStyle.NEUTRON, callers, null);
+    this.context = new ServiceContext(publicUrl, FaultStyle.NEUTRON, callers, null, ServiceMount.of(PREFIX, "network"));
     this.service = requireNonNull(service, "service is null");
   }
 

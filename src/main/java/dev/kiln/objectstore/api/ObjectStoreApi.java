@@ -7,6 +7,7 @@ import dev.kiln.http.Caller;
 import dev.kiln.http.CallerResolver;
 import dev.kiln.http.Json;
 import dev.kiln.http.RequestObserver;
+import dev.kiln.http.ServiceMount;
 import dev.kiln.objectstore.Account;
 import dev.kiln.objectstore.ObjectStoreService;
 import dev.kiln.objectstore.Refusal;
@@ -39,6 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ObjectStoreApi implements HttpService {
   public static final String PREFIX = ObjectStoreService.PATH_PREFIX;
+  /** What an application credential's access rule names this service by, and its paths' root. */
+  private static final ServiceMount MOUNT = ServiceMount.of(PREFIX, "object-store");
   private static final Logger LOG = LoggerFactory.getLogger(ObjectStoreApi.class);
   private static final String RETRY_AFTER_SECONDS = "1";
 
@@ -165,8 +168,15 @@ public final class ObjectStoreApi implements HttpService {
     if (token.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(token.flatMap(callers::resolve).orElseThrow(() -> new Refusal(Refusal.Kind.UNAUTHORIZED,
-        "The token in X-Auth-Token is not valid: it is unknown, revoked or expired.")));
+    Caller caller = token.flatMap(callers::resolve).orElseThrow(() -> new Refusal(Refusal.Kind.UNAUTHORIZED,
+        "The token in X-Auth-Token is not valid: it is unknown, revoked or expired."));
+    String method = req.prologue().method().text();
+    String path = req.prologue().uriPath().rawPath();
+    if (!caller.allowed().allow(MOUNT, method, path)) {
+      throw new Refusal(Refusal.Kind.UNAUTHORIZED, "Token authorization failed: the token's application credential"
+          + " has access rules, and none of them allows " + method + " " + MOUNT.below(path) + " on object-store.");
+    }
+    return Optional.of(caller);
   }
 
   /** Swift's capabilities document, which clients read to learn the limits and the temp URL digests. */

@@ -15,6 +15,7 @@ import dev.kiln.http.ApiRoutes;
 import dev.kiln.http.CallerResolver;
 import dev.kiln.http.FaultStyle;
 import dev.kiln.http.ServiceContext;
+import dev.kiln.http.ServiceMount;
 import dev.kiln.identity.UserCredential;
 import dev.kiln.identity.UserCredentials;
 import dev.kiln.orchestration.OrchestrationService;
@@ -44,7 +45,7 @@ public final class CfnApi implements HttpService {
   public CfnApi(String publicUrl, CallerResolver callers, OrchestrationService service, UserCredentials credentials,
       dev.kiln.identity.Directory directory) {
     this.directory = requireNonNull(directory, "directory is null");
-    this.context = new ServiceContext(publicUrl, FaultStyle.HEAT, callers, null);
+    this.context = new ServiceContext(publicUrl, FaultStyle.HEAT, callers, null, ServiceMount.of(PREFIX, "cloudformation"));
     this.service = requireNonNull(service, "service is null");
     this.credentials = requireNonNull(credentials, "credentials is null");
   }

@@ -11,6 +11,7 @@ import dev.kiln.http.CallerResolver;
 import dev.kiln.http.FaultStyle;
 import dev.kiln.http.Json;
 import dev.kiln.http.ServiceContext;
+import dev.kiln.http.ServiceMount;
 import dev.kiln.http.VersionDocs;
 import dev.kiln.orchestration.OrchestrationService;
 import dev.kiln.orchestration.api.HeatPolicy.Role;
@@ -29,7 +30,7 @@ public final class OrchestrationApi implements HttpService {
   private final OrchestrationService service;
 
   public OrchestrationApi(String publicUrl, CallerResolver callers, OrchestrationService service) {
-    this.context = new ServiceContext(publicUrl, FaultStyle.HEAT, callers, null);
+    this.context = new ServiceContext(publicUrl, FaultStyle.HEAT, callers, null, ServiceMount.of(PREFIX, "orchestration"));
     this.service = requireNonNull(service, "service is null");
   }
 

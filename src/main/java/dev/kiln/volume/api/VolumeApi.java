@@ -12,6 +12,7 @@ import dev.kiln.http.FaultStyle;
 import dev.kiln.http.Json;
 import dev.kiln.http.Microversions;
 import dev.kiln.http.ServiceContext;
+import dev.kiln.http.ServiceMount;
 import dev.kiln.http.VersionDocs;
 import dev.kiln.volume.VolumeService;
 import io.helidon.webserver.http.HttpRules;
@@ -31,7 +32,7 @@ public final class VolumeApi implements HttpService {
   private final VolumeService service;
 
   public VolumeApi(String publicUrl, CallerResolver callers, VolumeService service) {
-    this.context = new ServiceContext(publicUrl, FaultStyle.NOVA, callers, MICROVERSIONS);
+    this.context = new ServiceContext(publicUrl, FaultStyle.NOVA, callers, MICROVERSIONS, ServiceMount.of(PREFIX, "volumev3", "block-storage"));
     this.service = requireNonNull(service, "service is null");
   }
 
