@@ -71,6 +71,9 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--big-fleet", description = "requests: hosts of the second fleet, for the server boot alone; 0 skips it (default: ${DEFAULT-VALUE}).")
   int bigFleet = 1_000;
 
+  @Option(names = "--warm-up", description = "requests: untimed requests of each call before its timed run (default: a fifth of --rounds, at least 50).")
+  int warmUp = -1;
+
   @Option(names = "--only", split = ",", description = "requests: time only these groups of calls (ports, volumes, attachments, servers, parallel; default: all).")
   List<String> only = RequestsBench.GROUPS;
 
@@ -173,7 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
         String url = server.url();
         long pid = server.pid();
         RequestsBench bench =
-            new RequestsBench(new LocalClient(url), () -> new LocalClient(url), pid, PASSWORD, rounds);
+            new RequestsBench(new LocalClient(url), () -> new LocalClient(url), pid, PASSWORD, rounds).warmUp(warmUp);
         System.out.print(hosts == 3 ? bench.runAll(hosts, only) : bench.runServers(hosts));
       }
     }
