@@ -27,6 +27,10 @@ import java.util.function.Supplier;
  * <p>Each call is warmed up untimed first (a new JVM runs the first few hundred requests in the
  * interpreter), and Kiln's {@code /metrics} is read right after each call's timed run, while its
  * sliding window (two minutes) still holds only that run and its warm-up.
+ *
+ * <p>Why over 400 lines: every call's measurement is a short step of one sequence that shares the
+ * client, the token, the server's CPU marks and the two tables it writes; split apart, each step
+ * would need all of them. How the CPU is split by thread is {@link ThreadCpu}'s.
  */
 final class RequestsBench {
   private static final String NET = "/networking/v2.0";
