@@ -3,6 +3,7 @@ package dev.kiln;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.testing.Api;
+import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.Tenant;
@@ -64,6 +65,54 @@ class StatementBudgetTest {
   }
 
   @Test
+  void gettingOneVolumeStaysWithinItsBudget() {
+    String v3 = "/volume/v3/" + member.projectId();
+    String volume = member.api().post(v3 + "/volumes", "{\"volume\": {\"size\": 1}}").expect(202).at("/volume/id").asText();
+    double statements = perRequest("GET", "/volume/v3/{project_id}/volumes/{volume_id}", 200,
+        () -> member.api().get(v3 + "/volumes/" + volume).expect(200));
+    assertThat(statements).as("statements per volume GET").isLessThanOrEqualTo(Budget.VOLUME_GET);
+  }
+
+  @Test
+  void attachmentCallsStayWithinTheirBudgets() {
+    String v3 = "/volume/v3/" + member.projectId();
+    Api cinder = member.api().withHeader("OpenStack-API-Version", "volume 3.44");
+    String volume = cinder.post(v3 + "/volumes", "{\"volume\": {\"size\": 1, \"multiattach\": true}}")
+        .expect(202).at("/volume/id").asText();
+    Await.until(() -> cinder.get(v3 + "/volumes/" + volume).json().at("/volume/status").asText().equals("available"),
+        "volume " + volume + " available");
+    String connector = "{\"attachment\": {\"connector\": {\"initiator\": \"iqn.1993-08.org.debian:01:budget\","
+        + " \"host\": \"budget-host\"}}}";
+    String[] ids = new String[1];
+    java.util.concurrent.atomic.AtomicInteger servers = new java.util.concurrent.atomic.AtomicInteger();
+    Runnable create = () -> ids[0] = cinder.post(v3 + "/attachments",
+            "{\"attachment\": {\"volume_uuid\": \"" + volume + "\", \"instance_uuid\": \""
+                + java.util.UUID.nameUUIDFromBytes(("budget-" + servers.incrementAndGet()).getBytes()) + "\"}}")
+        .expect(200).at("/attachment/id").asText();
+    Runnable update = () -> cinder.put(v3 + "/attachments/" + ids[0], connector).expect(200);
+    Runnable complete = () -> cinder.post(v3 + "/attachments/" + ids[0] + "/action", "{\"os-complete\": null}").expect(204);
+    Runnable delete = () -> cinder.delete(v3 + "/attachments/" + ids[0]).expect(200);
+    String attachments = "/volume/v3/{project_id}/attachments";
+    // Each call is counted on its own route while the whole cycle runs, 8 times over.
+    double created = perRequest("POST", attachments, 200, () -> {
+      create.run();
+      update.run();
+      complete.run();
+      delete.run();
+    });
+    assertThat(created).as("statements per attachment create").isLessThanOrEqualTo(Budget.ATTACHMENT_CALL);
+    for (String[] route : new String[][] {
+        {"PUT", attachments + "/{attachment_id}", "200"},
+        {"POST", attachments + "/{attachment_id}/action", "204"},
+        {"DELETE", attachments + "/{attachment_id}", "200"}}) {
+      double[] counted = summary(route[0], route[1], Integer.parseInt(route[2]));
+      assertThat(counted[1]).as("requests counted for %s %s", route[0], route[1]).isEqualTo(8);
+      assertThat(counted[0] / counted[1]).as("statements per %s %s", route[0], route[1])
+          .isLessThanOrEqualTo(Budget.ATTACHMENT_CALL);
+    }
+  }
+
+  @Test
   void serverCreateStaysWithinItsBudget() {
     Api nova = member.atNova("2.37");
     double statements = perRequest("POST", "/compute/v2.1/servers", 202,
@@ -90,15 +139,28 @@ class StatementBudgetTest {
     static final double GET_ONE = 7;
     /**
      * The token's row; the default type with its extra specs (one statement); the quota usage
-     * lock, limits and update; the volume and its metadata; the task; the type again for the
-     * answer.
+     * lock, limits (per_volume_gigabytes checked with them) and update; the volume (its metadata,
+     * when it has some, one insert a key); the task. The answer shows the type already read.
      */
-    static final double VOLUME_CREATE = 10;
+    static final double VOLUME_CREATE = 7;
     /**
-     * The token's row; flavor, image (three statements), quotas (limits twice, the lock on two
-     * rows, usage), the server and its task, the server read back with its metadata and ports.
+     * The token's row; the volume with its metadata of three kinds (one statement) and its
+     * attachments; its type's name.
      */
-    static final double SERVER_CREATE = 21;
+    static final double VOLUME_GET = 5;
+    /**
+     * Each of the attachments API's four calls: the token's row; the attachment (to find its
+     * volume: not for create); the volume locked, its metadata and its attachments; the
+     * attachment's insert, update or delete; the volume's status derived from the attachments the
+     * lock read (not read again).
+     */
+    static final double ATTACHMENT_CALL = 7;
+    /**
+     * The token's row; flavor, image (three statements), quotas (the lock (its row, once it exists), limits,
+     * usage; the metadata limit only when the server has metadata), the server, its instance
+     * action and its task. The answer is the server as inserted, not read back.
+     */
+    static final double SERVER_CREATE = 14;
   }
 
   /**

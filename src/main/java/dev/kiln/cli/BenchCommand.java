@@ -71,6 +71,12 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--big-fleet", description = "requests: hosts of the second fleet, for the server boot alone; 0 skips it (default: ${DEFAULT-VALUE}).")
   int bigFleet = 1_000;
 
+  @Option(names = "--warm-up", description = "requests: untimed requests of each call before its timed run (default: a fifth of --rounds, at least 50).")
+  int warmUp = -1;
+
+  @Option(names = "--only", split = ",", description = "requests: time only these groups of calls (ports, volumes, attachments, servers, parallel; default: all).")
+  List<String> only = RequestsBench.GROUPS;
+
   /** What a bench measures on one running server; answers the report to print. */
   @FunctionalInterface
   private interface OnServer {
@@ -157,15 +163,21 @@ public final class BenchCommand implements Callable<Integer> {
    * hosts for the server boot alone; zero simulated latency.
    */
   private int benchRequests() throws Exception {
+    for (String group : only) {
+      if (!RequestsBench.GROUPS.contains(group)) {
+        System.err.println("--only takes " + String.join(", ", RequestsBench.GROUPS) + "; not " + group);
+        return 2;
+      }
+    }
     header("requests", true);
     System.out.println("load average before: " + loadAverage());
-    for (int hosts : bigFleet > 0 ? new int[] {3, bigFleet} : new int[] {3}) {
+    for (int hosts : bigFleet > 0 && only.contains("servers") ? new int[] {3, bigFleet} : new int[] {3}) {
       try (BenchServer server = BenchServer.start(ComputeBench.serverOptions(hosts))) {
         String url = server.url();
         long pid = server.pid();
         RequestsBench bench =
-            new RequestsBench(new LocalClient(url), () -> new LocalClient(url), () -> cpuNanos(pid), PASSWORD, rounds);
-        System.out.print(hosts == 3 ? bench.runAll(hosts) : bench.runServers(hosts));
+            new RequestsBench(new LocalClient(url), () -> new LocalClient(url), pid, PASSWORD, rounds).warmUp(warmUp);
+        System.out.print(hosts == 3 ? bench.runAll(hosts, only) : bench.runServers(hosts));
       }
     }
     System.out.println("load average after: " + loadAverage());

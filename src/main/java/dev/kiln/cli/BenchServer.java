@@ -57,6 +57,12 @@ final class BenchServer implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmOptions());
+    // KILN_BENCH_SERVER_OPTS adds JVM options to the measured servers only (a flight recording:
+    // "-XX:StartFlightRecording=filename=/tmp/kiln.jfr"), not to the bench's own JVM.
+    String extra = System.getenv("KILN_BENCH_SERVER_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.strip().split("\\s+")));
+    }
     command.addAll(
         List.of(
             "-jar", jarPath(), "serve", "--port", "0", "--data-dir", dataDir.toString(),

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,6 +27,10 @@ import java.util.function.Supplier;
  * <p>Each call is warmed up untimed first (a new JVM runs the first few hundred requests in the
  * interpreter), and Kiln's {@code /metrics} is read right after each call's timed run, while its
  * sliding window (two minutes) still holds only that run and its warm-up.
+ *
+ * <p>Why over 400 lines: every call's measurement is a short step of one sequence that shares the
+ * client, the token, the server's CPU marks and the two tables it writes; split apart, each step
+ * would need all of them. How the CPU is split by thread is {@link ThreadCpu}'s.
  */
 final class RequestsBench {
   private static final String NET = "/networking/v2.0";
@@ -40,19 +45,29 @@ final class RequestsBench {
   private final String token;
   private final String project;
   private final int rounds;
+  private int warmUp = -1;
   private final StringBuilder out = new StringBuilder();
   private final java.util.function.LongSupplier serverCpuNanos;
+  private final long serverPid;
   /** The server's CPU time when the current call's timed run began. */
   private long phaseCpu;
+  /** The server's CPU by kind of thread when the current call's timed run began. */
+  private Map<ThreadCpu.Kind, Long> phaseThreads;
+  /** Where each call's server CPU went, and what else it cost: a second table, after the first. */
+  private final StringBuilder split = new StringBuilder();
+  /** GETs the client made while it waited for the last volume or server to be ready, per round. */
+  private double pollsPerRound = -1;
+  private long polls;
 
   /**
    * @param newClient a new client with a connection of its own, for the parallel run
    * @param rounds timed requests of each call (the warm-up is a fifth of it, at least 50)
    */
-  RequestsBench(LocalClient client, Supplier<LocalClient> newClient, java.util.function.LongSupplier serverCpuNanos,
-      String password, int rounds) throws Exception {
+  RequestsBench(LocalClient client, Supplier<LocalClient> newClient, long serverPid, String password, int rounds)
+      throws Exception {
     this.client = client;
-    this.serverCpuNanos = serverCpuNanos;
+    this.serverPid = serverPid;
+    this.serverCpuNanos = () -> BenchCommand.cpuNanos(serverPid);
     this.newClient = newClient;
     HttpResponse<String> issued = client.issueToken(password);
     this.token = LocalClient.token(issued);
@@ -60,17 +75,34 @@ final class RequestsBench {
     this.rounds = rounds;
   }
 
+  /** The groups of calls a run can be narrowed to ({@code --only}), in the order they run. */
+  static final List<String> GROUPS = List.of("ports", "volumes", "attachments", "servers", "parallel");
+
   /** Every call but the server boot, then the boot. */
   String runAll(int hosts) throws Exception {
+    return runAll(hosts, GROUPS);
+  }
+
+  /** The calls of {@code groups} (see {@link #GROUPS}), in their usual order. */
+  String runAll(int hosts, List<String> groups) throws Exception {
     header(hosts);
     liftQuotas();
-    String network = network("bench-ports", "10.0.0.0/16");
-    ports(network);
-    volumes();
-    attachments();
-    servers(hosts);
-    parallelPorts(network("bench-parallel", "10.1.0.0/16"));
-    return out.toString();
+    if (groups.contains("ports")) {
+      ports(network("bench-ports", "10.0.0.0/16"));
+    }
+    if (groups.contains("volumes")) {
+      volumes();
+    }
+    if (groups.contains("attachments")) {
+      attachments();
+    }
+    if (groups.contains("servers")) {
+      servers(hosts);
+    }
+    if (groups.contains("parallel")) {
+      parallelPorts(network("bench-parallel", "10.1.0.0/16"));
+    }
+    return out.append(splitTable()).toString();
   }
 
   /** The server boot alone, for a fleet of another size. */
@@ -78,7 +110,7 @@ final class RequestsBench {
     header(hosts);
     liftQuotas();
     servers(hosts);
-    return out.toString();
+    return out.append(splitTable()).toString();
   }
 
   private void header(int hosts) {
@@ -89,7 +121,17 @@ final class RequestsBench {
   }
 
   private int warmUp() {
-    return Math.max(50, rounds / 5);
+    return warmUp >= 0 ? warmUp : Math.max(50, rounds / 5);
+  }
+
+  /**
+   * Sets the untimed requests of each call before its timed run ({@code --warm-up}); negative
+   * keeps the default, a fifth of the rounds and at least 50. The JIT is still compiling after
+   * the default's (see the README's "Session 7"): a longer warm-up shows the steadier state.
+   */
+  RequestsBench warmUp(int requests) {
+    this.warmUp = requests;
+    return this;
   }
 
   private void liftQuotas() throws Exception {
@@ -116,7 +158,7 @@ final class RequestsBench {
       ids.add(json(expect(201, call("POST", NET + "/ports", null, body))).at("/port/id").asText());
     }
     long[] creates = new long[rounds];
-    phaseCpu = serverCpuNanos.getAsLong();
+    startPhase();
     for (int i = 0; i < rounds; i++) {
       long t = System.nanoTime();
       String created = expect(201, call("POST", NET + "/ports", null, body));
@@ -148,7 +190,8 @@ final class RequestsBench {
     long[] posts = new long[rounds];
     long[] available = new long[rounds];
     long[] serverAvailable = new long[rounds];
-    phaseCpu = serverCpuNanos.getAsLong();
+    startPhase();
+    polls = 0;
     for (int i = 0; i < rounds; i++) {
       long t = System.nanoTime();
       String created = expect(202, call("POST", v3 + "/volumes", null, body));
@@ -158,6 +201,7 @@ final class RequestsBench {
       available[i] = System.nanoTime() - answered;
       serverAvailable[i] = stampNanos(volume.path("updated_at").asText()) - stampNanos(volume.path("created_at").asText());
     }
+    pollsPerRound = (double) polls / rounds;
     row("POST /volumes", "POST", "/volumes\"", "202", posts);
     out.append(String.format(Locale.ROOT, "| volume `available` after the POST's answer | %s | %s | %.3f | %.3f | (with its GETs) |%n",
         "created_at→updated_at " + fmt(BenchCommand.median(serverAvailable)), fmt(BenchCommand.percentile(serverAvailable, 95)),
@@ -166,6 +210,7 @@ final class RequestsBench {
 
   private JsonNode awaitVolume(String v3, String id) throws Exception {
     while (true) {
+      polls++;
       JsonNode volume = json(call("GET", v3 + "/volumes/" + id, null, null).body()).path("volume");
       String status = volume.path("status").asText();
       if (status.equals("available")) {
@@ -187,12 +232,15 @@ final class RequestsBench {
       cycle(v3, volume, i, null, 0);
     }
     long[][] steps = new long[4][rounds];
-    long cycleCpu = serverCpuNanos.getAsLong();
+    startPhase();
+    long cycleCpu = phaseCpu;
     for (int i = 0; i < rounds; i++) {
       cycle(v3, volume, warmUp() + i, steps, i);
     }
     cycleCpu = (serverCpuNanos.getAsLong() - cycleCpu) / rounds;
+    splitRow("the four attachment calls together", rounds, null);
     phaseCpu = -1;
+    phaseThreads = null;
     row("POST /attachments", "POST", "/attachments\"", "200", steps[0]);
     row("PUT /attachments/{id} (connector)", "PUT", "/attachments/{", "200", steps[1]);
     row("POST /attachments/{id}/action (os-complete)", "POST", "/action\"", "204", steps[2]);
@@ -231,7 +279,8 @@ final class RequestsBench {
     int boots = Math.min(rounds, 1_000);
     long[] posts = new long[boots];
     long[] active = new long[boots];
-    phaseCpu = serverCpuNanos.getAsLong();
+    startPhase();
+    polls = 0;
     for (int i = 0; i < boots; i++) {
       long t = System.nanoTime();
       String created = expect(202, call("POST", NOVA + "/servers", BOOT_VERSION, body));
@@ -240,6 +289,7 @@ final class RequestsBench {
       awaitServer(json(created).at("/server/id").asText());
       active[i] = System.nanoTime() - answered;
     }
+    pollsPerRound = (double) polls / boots;
     row(String.format(Locale.ROOT, "POST /servers (networks \"none\"), %,d hosts", hosts), "POST", "/compute/v2.1/servers\"", "202", posts);
     out.append(String.format(Locale.ROOT, "| server `ACTIVE` after the POST's answer, %,d hosts | | | %.3f | %.3f | (with its GETs) |%n", hosts,
         BenchCommand.ms(BenchCommand.median(active)), BenchCommand.ms(BenchCommand.percentile(active, 95))));
@@ -247,6 +297,7 @@ final class RequestsBench {
 
   private void awaitServer(String id) throws Exception {
     while (true) {
+      polls++;
       String status = json(expect(200, call("GET", NOVA + "/servers/" + id, null, null))).at("/server/status").asText();
       if (status.equals("ACTIVE")) {
         return;
@@ -320,7 +371,7 @@ final class RequestsBench {
       call.run();
     }
     long[] times = new long[rounds];
-    phaseCpu = serverCpuNanos.getAsLong();
+    startPhase();
     for (int i = 0; i < rounds; i++) {
       long t = System.nanoTime();
       call.run();
@@ -335,10 +386,65 @@ final class RequestsBench {
     // at the mercy of other work on a shared machine than the wall-clock figures.
     String cpu = phaseCpu < 0 ? "" : fmt((serverCpuNanos.getAsLong() - phaseCpu) / client.length);
     String metrics = this.client.get("/metrics", null).body();
+    if (phaseThreads != null) {
+      splitRow(name, client.length, statements(metrics, method, routeEnd, status));
+    }
     out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3f | %.3f | %s |%n", name,
         quantile(metrics, method, routeEnd, status, "0.5"), quantile(metrics, method, routeEnd, status, "0.95"),
         BenchCommand.ms(BenchCommand.median(client)), BenchCommand.ms(BenchCommand.percentile(client, 95)), cpu));
     System.err.printf(Locale.ROOT, "  %s done%n", name);
+  }
+
+  /** Marks the start of a call's timed run: the server's CPU, in all and by kind of thread. */
+  private void startPhase() {
+    phaseThreads = ThreadCpu.snapshot(serverPid);
+    phaseCpu = serverCpuNanos.getAsLong();
+  }
+
+  /**
+   * One row of the second table: the server's CPU per call of the timed run by kind of thread,
+   * the statements the request ran, and the GETs the client polled with while it waited.
+   */
+  private void splitRow(String name, int calls, String statements) {
+    Map<ThreadCpu.Kind, Long> cpu = ThreadCpu.perCall(phaseThreads, ThreadCpu.snapshot(serverPid), calls);
+    split.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", name,
+        fmt(cpu.get(ThreadCpu.Kind.WORK)), fmt(cpu.get(ThreadCpu.Kind.JIT)), fmt(cpu.get(ThreadCpu.Kind.GC)),
+        fmt(cpu.get(ThreadCpu.Kind.OTHER)), statements == null ? "" : statements,
+        pollsPerRound < 0 ? "" : String.format(Locale.ROOT, "%.1f", pollsPerRound)));
+    pollsPerRound = -1;
+  }
+
+  private String splitTable() {
+    if (split.isEmpty()) {
+      return "";
+    }
+    return String.format(Locale.ROOT,
+        "%nWhere the server's CPU per call went (ms; the kernel counts it in 10 ms ticks, so short runs are coarse),"
+            + " the SQL statements each request ran (the mean over its warm-up and timed run) and the GETs the client"
+            + " polled with per call while it waited:%n%n"
+            + "| call | requests and tasks (virtual threads) | JIT compilers | GC and VM thread | other threads"
+            + " | statements per request | GETs polled |%n|---|---|---|---|---|---|---|%n")
+        + split;
+  }
+
+  /** The mean of {@code kiln_http_server_statements} for one route, as the quantiles are found. */
+  static String statements(String metrics, String method, String routePart, String status) {
+    double[] sumCount = new double[2];
+    String[] what = {"sum", "count"};
+    for (int i = 0; i < 2; i++) {
+      String prefix = "kiln_http_server_statements_" + what[i] + "{";
+      int index = i;
+      metrics.lines()
+          .filter(l -> l.startsWith(prefix))
+          .filter(l -> l.contains("method=\"" + method + "\"") && l.contains("status=\"" + status + "\""))
+          .filter(l -> {
+            int at = l.indexOf("route=\"");
+            return at >= 0 && l.substring(at, l.indexOf('"', at + 7) + 1).contains(routePart);
+          })
+          .findFirst()
+          .ifPresent(l -> sumCount[index] = Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)));
+    }
+    return sumCount[1] == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", sumCount[0] / sumCount[1]);
   }
 
   /**

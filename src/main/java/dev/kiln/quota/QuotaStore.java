@@ -24,16 +24,29 @@ public final class QuotaStore {
     if (tables.lockTable() == null) {
       throw new IllegalStateException(tables.limitTable() + " has no lock table: its service locks its own row");
     }
+    // The row exists after the owner's first reservation: lock it in one statement. Only the
+    // first time is it inserted, and then locked. (Inserting every time with ON CONFLICT DO
+    // NOTHING cost a statement more, and H2 carries out that clause by building and catching a
+    // duplicate-key exception inside each insert.)
+    if (lockRow(owner)) {
+      return;
+    }
     // ON CONFLICT DO NOTHING without a target works on PostgreSQL and in H2's PostgreSQL mode; a
     // concurrent first insert waits for the other one instead of failing the transaction.
     sql.update(
         "INSERT INTO " + tables.lockTable() + " (" + tables.lockColumn() + ") VALUES (?) ON CONFLICT DO NOTHING", owner);
-    sql.queryOne(
+    if (!lockRow(owner)) {
+      throw new IllegalStateException("quota lock row of " + owner + " vanished");
+    }
+  }
+
+  private boolean lockRow(String owner) {
+    return sql.queryOne(
             "SELECT " + tables.lockColumn() + " FROM " + tables.lockTable() + " WHERE " + tables.lockColumn()
                 + " = ? FOR UPDATE",
             row -> row.getString(tables.lockColumn()),
             owner)
-        .orElseThrow(() -> new IllegalStateException("quota lock row of " + owner + " vanished"));
+        .isPresent();
   }
 
   /** The limits set for an owner, by resource; resources without a row have the default. */

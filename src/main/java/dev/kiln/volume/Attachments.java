@@ -70,7 +70,7 @@ public final class Attachments {
       if (connector != null) {
         attachment = connect(store, volume, attachment, connector);
       }
-      settle(store, volume.id());
+      settle(store, LockedVolume.of(volume).putting(attachment));
       return attachment;
     });
   }
@@ -83,7 +83,7 @@ public final class Attachments {
             "InvalidVolumeAttachMode", "Attachment " + attachmentId + " is already attached; delete it to connect again.");
       }
       Attachment connected = connect(store, volume, attachment, connector);
-      settle(store, volume.id());
+      settle(store, LockedVolume.of(volume).putting(connected));
       return connected;
     });
   }
@@ -107,7 +107,7 @@ public final class Attachments {
           attachment.with(ATTACHED, attachment.connector(), attachment.connectionInfo(), attachment.attachedHost(),
               attachment.mountpoint(), now, now);
       save(store, done, attachment);
-      settle(store, volume.id());
+      settle(store, LockedVolume.of(volume).putting(done));
       return done;
     });
   }
@@ -115,7 +115,7 @@ public final class Attachments {
   /** Disconnects and removes an attachment; the volume is available again after its last one. */
   public void delete(Actor actor, String attachmentId) {
     onAttachment(actor, attachmentId, (store, volume, attachment) -> {
-      remove(store, volume, attachment);
+      remove(store, volume, LockedVolume.of(volume), attachment);
       return null;
     });
   }
@@ -141,9 +141,10 @@ public final class Attachments {
     onVolume(actor, volumeId, (store, volume) -> {
       reserveSlot(volume, null);
       Instant now = now();
-      store.insertAttachment(
-          new Attachment(ids.uuid(), volumeId, volume.projectId(), null, null, null, RESERVED, "rw", null, null, null, now, now));
-      settle(store, volumeId);
+      Attachment reserved =
+          new Attachment(ids.uuid(), volumeId, volume.projectId(), null, null, null, RESERVED, "rw", null, null, null, now, now);
+      store.insertAttachment(reserved);
+      settle(store, LockedVolume.of(volume).putting(reserved));
       return null;
     });
   }
@@ -151,12 +152,14 @@ public final class Attachments {
   /** os-unreserve: gives up reservations that never got attached. */
   public void unreserve(Actor actor, String volumeId) {
     onVolume(actor, volumeId, (store, volume) -> {
+      LockedVolume held = LockedVolume.of(volume);
       for (Attachment a : volume.attachments()) {
         if (!a.attachStatus().equals(ATTACHED)) {
           store.deleteAttachment(a.id());
+          held = held.without(a);
         }
       }
-      settle(store, volumeId);
+      settle(store, held);
       return null;
     });
   }
@@ -170,7 +173,7 @@ public final class Attachments {
       Optional<Attachment> pending = pending(volume, null);
       if (pending.isPresent()) {
         Attachment connected = connect(store, volume, pending.get(), connector);
-        settle(store, volumeId);
+        settle(store, LockedVolume.of(volume).putting(connected));
         return connected.connectionInfo();
       }
       if (volume.status().equals(Status.AVAILABLE) || volume.status().equals(Status.CREATING)) {
@@ -205,7 +208,7 @@ public final class Attachments {
               attachMode, pending.connector(), pending.connectionInfo(), now,
               pending.createdAt(), now);
       save(store, attached, pending);
-      settle(store, volumeId);
+      settle(store, LockedVolume.of(volume).putting(attached));
       return attached;
     });
   }
@@ -224,7 +227,7 @@ public final class Attachments {
   public void rollDetaching(Actor actor, String volumeId) {
     onVolume(actor, volumeId, (store, volume) -> {
       if (volume.status().equals(Status.DETACHING)) {
-        settle(store, volumeId);
+        settle(store, LockedVolume.of(volume));
       }
       return null;
     });
@@ -243,10 +246,10 @@ public final class Attachments {
   public void detach(Actor actor, String volumeId, String attachmentId) {
     onVolume(actor, volumeId, (store, volume) -> {
       if (attachmentId == null && volume.attachments().isEmpty()) {
-        settle(store, volumeId);
+        settle(store, LockedVolume.of(volume));
         return null;
       }
-      remove(store, volume, pick(volume, attachmentId));
+      remove(store, volume, LockedVolume.of(volume), pick(volume, attachmentId));
       return null;
     });
   }
@@ -254,12 +257,13 @@ public final class Attachments {
   /** Admin's os-force_detach: disconnects and removes an attachment (or all), whatever its state. */
   public void forceDetach(Actor actor, String volumeId, String attachmentId) {
     onVolume(actor, volumeId, (store, volume) -> {
+      LockedVolume held = LockedVolume.of(volume);
       if (attachmentId == null) {
         for (Attachment a : volume.attachments()) {
-          remove(store, volume, a);
+          held = remove(store, volume, held, a);
         }
       } else {
-        remove(store, volume, pick(volume, attachmentId));
+        remove(store, volume, held, pick(volume, attachmentId));
       }
       return null;
     });
@@ -299,14 +303,15 @@ public final class Attachments {
     return connected;
   }
 
-  private void remove(VolumeStore store, Volume volume, Attachment attachment) {
+  /** Disconnects and deletes one attachment; answers the volume as it is left. */
+  private LockedVolume remove(VolumeStore store, Volume volume, LockedVolume held, Attachment attachment) {
     if (attachment.connector() != null) {
       backend.terminateConnection(volume, attachment.connector());
     }
     if (store.deleteAttachment(attachment.id()) != 1) {
       throw VolumeErrors.attachmentNotFound(attachment.id());
     }
-    settle(store, volume.id());
+    return settle(store, held.without(attachment));
   }
 
   private static void save(VolumeStore store, Attachment changed, Attachment read) {
@@ -319,10 +324,10 @@ public final class Attachments {
   /**
    * Derives the volume's state from its attachments: in-use while one is attached, attaching
    * while one is connecting (or a legacy reservation waits), reserved while only reservations
-   * remain, available when none is left.
+   * remain, available when none is left. Answers the volume as it is left.
    */
-  private void settle(VolumeStore store, String volumeId) {
-    Volume volume = store.findVolume(volumeId).orElseThrow(() -> VolumeErrors.volumeNotFound(volumeId));
+  private LockedVolume settle(VolumeStore store, LockedVolume volume) {
+    String volumeId = volume.volumeId();
     List<Attachment> attachments = volume.attachments();
     String status;
     String attachStatus;
@@ -342,6 +347,7 @@ public final class Attachments {
     if (!store.transition(volumeId, List.of(volume.status()), status, attachStatus, now())) {
       throw ServiceException.conflict("Conflict", "Volume " + volumeId + " changed during the update; retry.");
     }
+    return volume.withStatus(status);
   }
 
   private static Optional<Attachment> pending(Volume volume, String instanceUuid) {

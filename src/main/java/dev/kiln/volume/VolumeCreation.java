@@ -76,7 +76,7 @@ final class VolumeCreation {
    * creating} with the task that makes it, in one transaction; answers at once.
    */
   Volume create(Actor actor, Volumes.Spec spec, String id) {
-    return create(actor, spec, id, false);
+    return create(actor, spec, id, false).volume();
   }
 
   /**
@@ -84,7 +84,7 @@ final class VolumeCreation {
    * joins it only if the group is available, or also while it is being made when {@code
    * groupBeingMade} (the copies a group made from a source starts with).
    */
-  Volume create(Actor actor, Volumes.Spec spec, String id, boolean groupBeingMade) {
+  Volumes.Created create(Actor actor, Volumes.Spec spec, String id, boolean groupBeingMade) {
     requireNonNull(id, "id is null");
     if (actor.projectId() == null) {
       throw VolumeErrors.invalidInput("a project-scoped token is needed to create a volume.");
@@ -134,7 +134,6 @@ final class VolumeCreation {
     if (image != null) {
       VolumeImages.checkFits(image, size);
     }
-    quotas.checkVolumeSize(actor.projectId(), size);
     String zone = requireNonNullElse(spec.availabilityZone(), Volumes.AVAILABILITY_ZONE);
     if (!zone.equals(Volumes.AVAILABILITY_ZONE)) {
       throw ServiceException.invalid(
@@ -163,7 +162,8 @@ final class VolumeCreation {
           if (spec.groupId() != null) {
             Groups.checkNewMember(sql, actor, spec.groupId(), type.id(), groupBeingMade);
           }
-          quotas.reserve(sql, actor.projectId(), 1, size, 0);
+          // per_volume_gigabytes is checked here, with the limits the reservation reads anyway.
+          quotas.reserveVolume(sql, actor.projectId(), size);
           new VolumeStore(sql).insertVolume(volume);
           // The request id goes with the task: a user message about this create names it.
           String requestId = requireNonNullElse(MDC.get("request_id"), "req-" + id);
@@ -171,7 +171,7 @@ final class VolumeCreation {
               sql, CREATE_TASK, "{\"volume_id\": \"" + volume.id() + "\", \"request_id\": \"" + requestId + "\"}", now, 3);
         });
     tasks.wake();
-    return volume;
+    return new Volumes.Created(volume, type);
   }
 
   /**

@@ -24,7 +24,7 @@ import java.util.Map;
  * <p>Enforced: {@code volumes}, {@code gigabytes} and {@code snapshots} by {@link #reserve}, which
  * volume and snapshot creation call in their own transaction, {@code backups} and {@code
  * backup_gigabytes} by {@link #reserveBackups}, and {@code per_volume_gigabytes} by {@link
- * #checkVolumeSize}. Shown, settable and stored, but not enforced: {@code groups}, and the per-type
+ * #reserveVolume} and {@link #checkVolumeSize}. Shown, settable and stored, but not enforced: {@code groups}, and the per-type
  * {@code volumes_<type>}, {@code gigabytes_<type>} and {@code snapshots_<type>}. A limit of -1 is
  * no limit.
  *
@@ -70,6 +70,19 @@ public final class VolumeQuotas {
    * exceeded; nothing is counted then.
    */
   public void reserve(Sql tx, String projectId, int volumes, long gigabytes, int snapshots) {
+    reserve(tx, projectId, volumes, gigabytes, snapshots, -1);
+  }
+
+  /**
+   * Counts one new volume of {@code sizeGb} against the project's quotas, as {@link #reserve}
+   * does, after checking it against {@code per_volume_gigabytes} with the same limits (Cinder's
+   * create flow checks that limit right before it reserves): one read of the limits, not two.
+   */
+  public void reserveVolume(Sql tx, String projectId, int sizeGb) {
+    reserve(tx, projectId, 1, sizeGb, 0, sizeGb);
+  }
+
+  private void reserve(Sql tx, String projectId, int volumes, long gigabytes, int snapshots, long newVolumeSize) {
     requireNonNull(tx, "tx is null");
     requireNonNull(projectId, "projectId is null");
     if (volumes < 0 || gigabytes < 0 || snapshots < 0) {
@@ -84,6 +97,9 @@ public final class VolumeQuotas {
     // read next are the ones in force when the update below runs.
     store.lockUsage(projectId);
     Map<String, Long> limits = Quotas.overlay(GLOBAL_DEFAULTS, store.limitsOverClass(projectId, DEFAULT_CLASS));
+    if (newVolumeSize >= 0) {
+      checkVolumeSize(limits, newVolumeSize);
+    }
     long volumeLimit = limits.get(VOLUMES);
     long gigabyteLimit = limits.get(GIGABYTES);
     long snapshotLimit = limits.get(SNAPSHOTS);
@@ -155,7 +171,11 @@ public final class VolumeQuotas {
    */
   public void checkVolumeSize(String projectId, long sizeGb) {
     VolumeQuotaStore store = new VolumeQuotaStore(db.sql());
-    long limit = Quotas.overlay(GLOBAL_DEFAULTS, store.limitsOverClass(projectId, DEFAULT_CLASS)).get(PER_VOLUME_GIGABYTES);
+    checkVolumeSize(Quotas.overlay(GLOBAL_DEFAULTS, store.limitsOverClass(projectId, DEFAULT_CLASS)), sizeGb);
+  }
+
+  private static void checkVolumeSize(Map<String, Long> limits, long sizeGb) {
+    long limit = limits.get(PER_VOLUME_GIGABYTES);
     if (limit >= 0 && sizeGb > limit) {
       throw new ServiceException(ServiceException.Kind.OVER_LIMIT, "OverQuota",
           "VolumeSizeExceedsLimit: Requested volume size " + sizeGb + "G is larger than maximum allowed limit "

@@ -86,13 +86,24 @@ public final class Volumes {
     }
   }
 
+  /** A volume just recorded {@code creating}, with the type it was given (for the answer). */
+  public record Created(Volume volume, VolumeType type) {}
+
   public Volume create(Actor actor, Spec spec) {
     return creation.create(actor, spec, ids.uuid());
   }
 
+  /**
+   * Like {@link #create(Actor, Spec)}, answering the type the volume was given as well: the API
+   * shows its name, and need not read it again.
+   */
+  public Created createWithType(Actor actor, Spec spec) {
+    return creation.create(actor, spec, ids.uuid(), false);
+  }
+
   /** Creates a copy for a group that is still being made from a source (see {@link Groups#createFromSource}). */
   Volume createInGroup(Actor actor, Spec spec) {
-    return creation.create(actor, spec, ids.uuid(), true);
+    return creation.create(actor, spec, ids.uuid(), true).volume();
   }
 
   /**

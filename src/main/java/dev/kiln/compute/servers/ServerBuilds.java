@@ -94,11 +94,17 @@ final class ServerBuilds {
         fail(server, new Fault(500, scheduler.noValidHostReason(placement), null, now()), created);
         return null;
       }
-      new ServerStore(db.sql()).setHost(id, host.hostname(), host.availabilityZone(), now());
-      new ServerStore(db.sql()).setTaskState(id, "networking", now());
+      List<BlockDevice> devices = blockDevices(id);
+      boolean makesPorts = !payload.path("networks").isEmpty();
+      // The host and the build's next step in one commit. A build with no ports to make and no
+      // volumes to connect goes straight to spawning, as Nova's would pass its networking and
+      // block device steps at once (each commit is a forced write and a fenced claim check).
+      new ServerStore(db.sql()).setHostAndTaskState(
+          id, host.hostname(), host.availabilityZone(),
+          makesPorts ? "networking" : devices.isEmpty() ? "spawning" : "block_device_mapping", now());
       String deviceOwner = "compute:" + host.availabilityZone();
       // Ports an earlier attempt created are recorded; create only the missing ones.
-      Set<Integer> present = new HashSet<>(new ServerStore(db.sql()).portPositions(id));
+      Set<Integer> present = makesPorts ? new HashSet<>(new ServerStore(db.sql()).portPositions(id)) : Set.of();
       for (JsonNode n : payload.path("networks")) {
         int position = n.path("position").asInt();
         if (present.contains(position)) {
@@ -119,20 +125,24 @@ final class ServerBuilds {
           return null;
         });
       }
-      Server current = new ServerStore(db.sql()).find(id).orElseThrow(() -> Servers.notFound(id));
+      // The server as read at the start, unless this attempt added ports to it.
+      Server current = created.isEmpty() ? server : new ServerStore(db.sql()).find(id).orElseThrow(() -> Servers.notFound(id));
       for (PluggedPort p : current.ports()) {
         // Plugged only while no delete has begun, so the delete task sees every port it must give back.
         bindings.whileNotDeleting(id, sql -> network.ports().plug(p.portId(), id, deviceOwner, host.hostname()));
       }
-      List<BlockDevice> devices = blockDevices(id);
       if (!devices.isEmpty()) {
-        new ServerStore(db.sql()).setTaskState(id, "block_device_mapping", now());
+        if (makesPorts) {
+          new ServerStore(db.sql()).setTaskState(id, "block_device_mapping", now());
+        }
         for (BlockDevice d : devices) {
           volumes.connect(owner, d, host.hostname());
         }
         devices = blockDevices(id);
       }
-      new ServerStore(db.sql()).setTaskState(id, "spawning", now());
+      if (makesPorts || !devices.isEmpty()) {
+        new ServerStore(db.sql()).setTaskState(id, "spawning", now());
+      }
       driver.spawn(
           new HypervisorDriver.SpawnRequest(
               new HypervisorDriver.InstanceRef(id, host.hostname()), current.name(), resources, current.imageId(),

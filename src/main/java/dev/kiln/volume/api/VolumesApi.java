@@ -110,7 +110,7 @@ final class VolumesApi {
       }
       size = raw.isTextual() ? Integer.parseInt(raw.textValue()) : raw.intValue();
     }
-    Volume volume = service.volumes().create(
+    Volumes.Created created = service.volumes().createWithType(
         request.caller().actor(),
         new Volumes.Spec(
             in.optionalString("name", 255).or(() -> in.optionalString("display_name", 255)).orElse(null),
@@ -125,7 +125,8 @@ final class VolumesApi {
             in.optionalString("imageRef").map(VolumesApi::imageIdOf).orElse(null),
             // Cinder reads group_id from 3.13 on and ignores it before.
             request.microversion().atLeast(3, 13) ? in.optionalString("group_id").orElse(null) : null));
-    return ApiResponse.accepted(Json.wrap("volume", render(request, project, volume, false)));
+    return ApiResponse.accepted(Json.wrap("volume", VolumeViews.volume(
+        created.volume(), created.type().name(), url(request, project), request.caller().isAdmin(), request.microversion())));
   }
 
   /** An imageRef may be the image's id or a link to it (Nova's style): its last path segment. */

@@ -43,7 +43,11 @@ public final class VolumeStore {
         v.id(), v.projectId(), v.userId(), v.name(), v.description(), v.size(), v.status(), v.attachStatus(),
         v.volumeTypeId(), v.availabilityZone(), v.multiattach(), v.bootable(), v.sourceVolid(), v.snapshotId(),
         v.createdAt(), v.updatedAt(), v.groupId());
-    replaceMetadata(v.id(), v.metadata());
+    // A new volume has no metadata rows to replace: only inserts.
+    for (Map.Entry<String, String> e : v.metadata().entrySet()) {
+      sql.update(
+          "INSERT INTO volume_metadata (volume_id, meta_key, meta_value) VALUES (?, ?, ?)", v.id(), e.getKey(), e.getValue());
+    }
     // Written once, with the volume: Cinder never changes it through the volumes API.
     for (Map.Entry<String, String> e : v.imageMetadata().entrySet()) {
       sql.update(
@@ -56,12 +60,14 @@ public final class VolumeStore {
     return loadVolumes(" WHERE id = ?", id).stream().findFirst();
   }
 
-  /** Locks the volume's row until the transaction ends: its attachments change one at a time. */
+  /**
+   * Locks the volume's row until the transaction ends (its attachments change one at a time) and
+   * answers the volume as the lock found it; the row is read by the locking statement itself.
+   */
   public Optional<Volume> lockVolume(String id) {
-    if (sql.query("SELECT id FROM volume_volume WHERE id = ? FOR UPDATE", r -> r.getString("id"), id).isEmpty()) {
-      return Optional.empty();
-    }
-    return findVolume(id);
+    return complete(sql.query("SELECT " + VOLUME_COLUMNS + " FROM volume_volume WHERE id = ? FOR UPDATE", VolumeStore::volume, id))
+        .stream()
+        .findFirst();
   }
 
   public List<Volume> listVolumes(String projectId) {
@@ -159,29 +165,41 @@ public final class VolumeStore {
   }
 
   private List<Volume> loadVolumes(String where, Object... args) {
-    List<Volume> bare = sql.query("SELECT " + VOLUME_COLUMNS + " FROM volume_volume" + where, VolumeStore::volume, args);
+    return complete(sql.query("SELECT " + VOLUME_COLUMNS + " FROM volume_volume" + where, VolumeStore::volume, args));
+  }
+
+  /**
+   * The volumes with their metadata of the three kinds (in one statement) and their attachments
+   * (in another): two statements whatever the number of volumes.
+   */
+  private List<Volume> complete(List<Volume> bare) {
     if (bare.isEmpty()) {
       return bare;
     }
     Object[] ids = bare.stream().map(Volume::id).toArray();
+    String in = Sql.placeholders(ids.length);
+    Object[] threeTimes = new Object[ids.length * 3];
+    for (int i = 0; i < 3; i++) {
+      System.arraycopy(ids, 0, threeTimes, i * ids.length, ids.length);
+    }
     Map<String, Map<String, String>> metadata = new LinkedHashMap<>();
-    sql.query(
-        "SELECT volume_id, meta_key, meta_value FROM volume_metadata WHERE volume_id IN " + Sql.placeholders(ids.length) + " ORDER BY meta_key",
-        r -> metadata.computeIfAbsent(r.getString("volume_id"), k -> new LinkedHashMap<>())
-            .put(r.getString("meta_key"), r.getString("meta_value")),
-        ids);
     Map<String, Map<String, String>> imageMetadata = new LinkedHashMap<>();
-    sql.query(
-        "SELECT volume_id, meta_key, meta_value FROM volume_image_metadata WHERE volume_id IN " + Sql.placeholders(ids.length),
-        r -> imageMetadata.computeIfAbsent(r.getString("volume_id"), k -> new LinkedHashMap<>())
-            .put(r.getString("meta_key"), r.getString("meta_value")),
-        ids);
     Map<String, Map<String, String>> adminMetadata = new LinkedHashMap<>();
     sql.query(
-        "SELECT volume_id, meta_key, meta_value FROM volume_admin_metadata WHERE volume_id IN " + Sql.placeholders(ids.length),
-        r -> adminMetadata.computeIfAbsent(r.getString("volume_id"), k -> new LinkedHashMap<>())
-            .put(r.getString("meta_key"), r.getString("meta_value")),
-        ids);
+        "SELECT 'u' AS kind, volume_id, meta_key, meta_value FROM volume_metadata WHERE volume_id IN " + in
+            + " UNION ALL SELECT 'i' AS kind, volume_id, meta_key, meta_value FROM volume_image_metadata WHERE volume_id IN " + in
+            + " UNION ALL SELECT 'a' AS kind, volume_id, meta_key, meta_value FROM volume_admin_metadata WHERE volume_id IN " + in
+            + " ORDER BY kind, meta_key",
+        r -> {
+          Map<String, Map<String, String>> into = switch (r.getString("kind")) {
+            case "u" -> metadata;
+            case "i" -> imageMetadata;
+            default -> adminMetadata;
+          };
+          into.computeIfAbsent(r.getString("volume_id"), k -> new LinkedHashMap<>()).put(r.getString("meta_key"), r.getString("meta_value"));
+          return null;
+        },
+        threeTimes);
     Map<String, List<Attachment>> attachments = new LinkedHashMap<>();
     for (Attachment a :
         sql.query(

@@ -61,7 +61,12 @@ public final class ServerStore {
         s.createdAt(), s.updatedAt(), s.launchedAt(), s.locked(), s.lockedReason(), null, null, null, null,
         s.reservationId(), s.launchIndex(), s.attributes().accessIpv4(), s.attributes().accessIpv6(),
         s.attributes().diskConfig(), s.availabilityZone());
-    replaceMetadata(s.id(), s.metadata());
+    // A new server has no metadata rows to replace: only inserts.
+    for (Map.Entry<String, String> e : s.metadata().entrySet()) {
+      sql.update(
+          "INSERT INTO compute_server_metadata (server_id, meta_key, meta_value) VALUES (?, ?, ?)",
+          s.id(), e.getKey(), e.getValue());
+    }
     for (int i = 0; i < s.ports().size(); i++) {
       addPort(s.id(), s.ports().get(i), i);
     }
@@ -221,6 +226,18 @@ public final class ServerStore {
   public void setHost(String id, String host, String zone, Instant now) {
     sql.update(
         "UPDATE compute_server SET host = ?, availability_zone = ?, updated_at = ? WHERE id = ?", host, zone, now, id);
+  }
+
+  /**
+   * Records where a building server was placed and the build's next step, in one statement (the
+   * task state as {@link #setTaskState} sets it: never over {@code deleting}).
+   */
+  public void setHostAndTaskState(String id, String host, String zone, String taskState, Instant now) {
+    sql.update(
+        "UPDATE compute_server SET host = ?, availability_zone = ?, updated_at = ?,"
+            + " task_state = CASE WHEN task_state = 'deleting' THEN task_state ELSE CAST(? AS VARCHAR(64)) END"
+            + " WHERE id = ?",
+        host, zone, now, taskState, id);
   }
 
   public boolean fail(String id, Fault fault, Instant now) {
