@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,16 @@ class GroupCrashSafetyTest {
   @TempDir Path dataDir;
 
   private final Random random = new Random();
+  /** Every child started, so that none outlives a test that failed while it ran. */
+  private final List<Process> started = new ArrayList<>();
+
+  @AfterEach
+  void stopChildren() throws InterruptedException {
+    for (Process process : started) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
 
   @Test
   void batchCreateKilledInsideABatchAndBetweenBatchesCompletesWithEveryMemberOnce() throws Exception {
@@ -164,7 +175,9 @@ class GroupCrashSafetyTest {
     command.add(GroupCrashChild.class.getName());
     command.add(dataDir.toString());
     command.add(mode);
-    return new Child(new ProcessBuilder(command).redirectErrorStream(true).start());
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    started.add(process);
+    return new Child(process);
   }
 
   /** A running child and the lines it printed. */
