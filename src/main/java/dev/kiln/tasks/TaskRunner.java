@@ -49,6 +49,9 @@ public final class TaskRunner implements AutoCloseable {
   private final Map<String, RunningClaim> running = new ConcurrentHashMap<>();
   /** Released to make the loop look for work now instead of at the next poll. */
   private final Semaphore wake = new Semaphore(0);
+  /** Told of each task a handler of this runner finished (see {@link #onTaskEnded}). */
+  private final java.util.List<java.util.function.Consumer<Task>> endListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** The claim the current handler thread runs, so a handler can ask whether to stop. */
   private static final ThreadLocal<RunningClaim> CURRENT = new ThreadLocal<>();
@@ -85,6 +88,26 @@ public final class TaskRunner implements AutoCloseable {
     }
     wake.release(); // tasks of this kind may be waiting already
     return this;
+  }
+
+  /**
+   * Calls {@code listener} with every task this runner's handlers finish, successfully or not, once
+   * the handler's own changes are committed (before the task's outcome is): so that whoever waits
+   * for what a task changes can look at once instead of at its next poll. The listener must be
+   * quick and must not throw.
+   */
+  public void onTaskEnded(java.util.function.Consumer<Task> listener) {
+    endListeners.add(requireNonNull(listener, "listener is null"));
+  }
+
+  private void ended(Task task) {
+    for (java.util.function.Consumer<Task> listener : endListeners) {
+      try {
+        listener.accept(task);
+      } catch (RuntimeException e) {
+        log.warn("a task end listener failed for task {}", task.id(), e);
+      }
+    }
   }
 
   /** Starts claiming and running tasks. */
@@ -382,7 +405,12 @@ public final class TaskRunner implements AutoCloseable {
         outcomes.giveUpAbandoned(run);
         return;
       }
-      String result = CommitFence.bind(run.fence(store, nodeId), () -> handlers.get(task.kind()).run(task));
+      String result;
+      try {
+        result = CommitFence.bind(run.fence(store, nodeId), () -> handlers.get(task.kind()).run(task));
+      } finally {
+        ended(task);
+      }
       run.ending = true;
       outcomes.succeeded(run, result);
     } catch (Exception e) {

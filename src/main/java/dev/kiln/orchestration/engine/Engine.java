@@ -15,8 +15,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * What every part of the engine shares: the store, time, ids, templates, types, signals, and
- * Kiln's public URL, asked for when a signal URL is made (the server knows its port only once it
+ * What every part of the engine shares: the store, time, ids, templates, types, signals, the ends of
+ * other services' tasks, and Kiln's public URL, asked for when a signal URL is made (the server knows its port only once it
  * listens).
  */
 record Engine(
@@ -29,7 +29,8 @@ record Engine(
     ConstraintCheckers checkers,
     ParsedTemplates parsed,
     java.security.SecureRandom seeds,
-    java.util.function.Supplier<String> publicUrl) {
+    java.util.function.Supplier<String> publicUrl,
+    TaskEnds taskEnds) {
 
   Engine {
     requireNonNull(db, "db is null");
@@ -42,6 +43,7 @@ record Engine(
     requireNonNull(parsed, "parsed is null");
     requireNonNull(seeds, "seeds is null");
     requireNonNull(publicUrl, "publicUrl is null");
+    requireNonNull(taskEnds, "taskEnds is null");
   }
 
   /** Truncated to microseconds, the precision both databases keep. */

@@ -88,6 +88,8 @@ final class Journal implements AutoCloseable {
   private long committed; // changes committed so far
   private RuntimeException failure;
   private boolean closed;
+  /** Rows handed in as new and not committed yet, by id: a step must not make anything for them. */
+  private final java.util.Set<String> uncommittedRows = new java.util.HashSet<>(); // guarded by lock
   private final Thread flusher;
 
   /**
@@ -129,7 +131,30 @@ final class Journal implements AutoCloseable {
   }
 
   void newResources(List<ResourceRow> rows) {
-    add(b -> b.newResources.addAll(rows));
+    add(b -> {
+      b.newResources.addAll(rows);
+      rows.forEach(row -> uncommittedRows.add(row.id()));
+    });
+  }
+
+  /**
+   * Waits until the row {@code rowId} is in the database, if it was handed in as new and is not
+   * committed yet (at once otherwise). A step calls it before it makes anything in another service
+   * for the row: what it makes is found again after a crash by the row's id, so a thing made for a
+   * row the crash lost (a replacement's new generation, a resource an update adds) would belong to
+   * nobody, and the next attempt would make another for a row with a new id.
+   */
+  void awaitRow(String rowId) throws InterruptedException {
+    lock.lock();
+    try {
+      while (uncommittedRows.contains(rowId)) {
+        throwIfFailed();
+        changed.await();
+      }
+      throwIfFailed();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The row's latest state; several changes of one row between commits write it once. */
@@ -257,6 +282,7 @@ final class Journal implements AutoCloseable {
         }
         if (error == null) {
           committed = upTo;
+          batch.newResources.forEach(row -> uncommittedRows.remove(row.id()));
         }
         changed.signalAll();
         if (failure != null) {

@@ -140,6 +140,11 @@ final class NestedStackRunner implements NestedStacks {
       if (child.action() == StackAction.CREATE && child.status() == StackStatus.COMPLETE) {
         return child.id();
       }
+      if (child.action() == StackAction.UPDATE && child.traversal().equals(journal().traversal())) {
+        // A group's batch_create made the child empty and grew it by updates, in this very
+        // operation, before a crash: the caller carries those updates on (see update below).
+        return child.id();
+      }
       if (child.action() != StackAction.CREATE || child.status() != StackStatus.IN_PROGRESS) {
         throw new NestedStackFailed(child.statusReason());
       }

@@ -149,7 +149,10 @@ public final class Orchestration {
         new Engine(
             db, clock, ids, templates, types, new SignalBus(), constraints, new ParsedTemplates(db, templates, types),
             new SecureRandom(),
-            publicUrl);
+            publicUrl,
+            new TaskEnds());
+    // The cloud's tasks run on this runner: a step waiting for one wakes when it ends.
+    tasks.onTaskEnded(task -> engine.taskEnds().ended(task.payload()));
     StackRunner runner = new StackRunner(engine);
     Operations operations = new Operations();
     tasks.register(OperationTask.KIND, new OperationTask(runner, new Lifecycle(plugins), operations));

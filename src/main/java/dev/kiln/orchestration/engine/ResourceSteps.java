@@ -113,6 +113,7 @@ final class ResourceSteps {
       }
     });
     try {
+      journal.awaitRow(row.id()); // what the type makes is found again by the row's id
       type.create(step);
     } catch (Exception e) {
       row = step.outcome(slot.row(), metadata, nested.childId());

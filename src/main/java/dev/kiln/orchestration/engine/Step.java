@@ -156,6 +156,11 @@ final class Step implements ResourceContext {
   }
 
   @Override
+  public dev.kiln.orchestration.resources.ChangeWatch watch(String key) {
+    return engine.taskEnds().watch(key, interruption);
+  }
+
+  @Override
   public dev.kiln.orchestration.template.ResolvedType implementation() {
     LiveStack.Slot slot = live.slot(row.name());
     return slot.definition == null ? null : slot.definition.implementation();

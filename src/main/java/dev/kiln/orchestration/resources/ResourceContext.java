@@ -96,4 +96,22 @@ public interface ResourceContext {
   default void pause(java.time.Duration duration) throws InterruptedException {
     Thread.sleep(duration);
   }
+
+  /**
+   * Watches the thing with id {@code key} in another service (a server's or a volume's id) while
+   * the step waits for it: open the watch before the first look, so that a change between a look
+   * and the wait that follows it is not missed, and wait with {@link ChangeWatch#await} where a
+   * poll would {@link #pause}. Without an engine to wake it, the watch only pauses.
+   */
+  default ChangeWatch watch(String key) {
+    return new ChangeWatch() {
+      @Override
+      public void await(java.time.Duration atMost) throws InterruptedException {
+        pause(atMost);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
 }

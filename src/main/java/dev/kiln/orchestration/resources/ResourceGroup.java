@@ -108,7 +108,7 @@ public final class ResourceGroup implements ResourceType {
     empty.putObject("resources");
     String childId = context.nested().create(context.nestedSource(empty), Map.of(), null);
     context.physicalId(childId);
-    rollOut(context, childId, skipped, 0, batching);
+    rollOut(context, childId, skipped, 0, batching, true);
   }
 
   /**
@@ -120,15 +120,30 @@ public final class ResourceGroup implements ResourceType {
    */
   private static boolean rollOut(
       ResourceContext context, String childId, Set<String> skipped, int minInService,
-      GroupUpdatePolicy.Batching batching) throws Exception {
+      GroupUpdatePolicy.Batching batching, boolean creating) throws Exception {
     JsonNode props = context.properties();
     int target = props.path("count").asInt(1);
-    Map<String, ResourceState> members = context.nested().resources(childId);
-    long skippedLive = members.values().stream()
-        .filter(m -> skipped.contains(m.name()) && m.status() != dev.kiln.orchestration.StackStatus.FAILED).count();
-    int current = (int) (members.size() - skippedLive);
-    List<GroupRollout.Batch> batches =
-        GroupRollout.batches(target, current, batching.maxBatchSize(), minInService);
+    List<GroupRollout.Batch> batches;
+    if (creating) {
+      // Heat's batches from an empty child. A create carried on after a crash finds the child
+      // grown by some of them: it goes on from the batch the child's template is at (that batch's
+      // update is carried on, or found done), so the batches and the pauses between them stay
+      // Heat's.
+      batches = GroupRollout.batches(target, 0, batching.maxBatchSize(), 0);
+      JsonNode template = context.nested().template(childId);
+      int reached = template == null ? 0 : template.path("resources").size();
+      int first = 0;
+      while (first < batches.size() - 1 && batches.get(first).capacity() < reached) {
+        first++;
+      }
+      batches = batches.subList(first, batches.size());
+    } else {
+      Map<String, ResourceState> members = context.nested().resources(childId);
+      long skippedLive = members.values().stream()
+          .filter(m -> skipped.contains(m.name()) && m.status() != dev.kiln.orchestration.StackStatus.FAILED).count();
+      int current = (int) (members.size() - skippedLive);
+      batches = GroupRollout.batches(target, current, batching.maxBatchSize(), minInService);
+    }
     if (batches.isEmpty()) {
       return false;
     }
@@ -222,7 +237,7 @@ public final class ResourceGroup implements ResourceType {
     boolean definitionChanged =
         previous == null || !GroupRollout.sameDefinition(previous.path("resource_def"), props.path("resource_def"));
     if (rolling != null && definitionChanged
-        && rollOut(context, childId, skipped, rolling.minInService(), rolling)) {
+        && rollOut(context, childId, skipped, rolling.minInService(), rolling, false)) {
       return;
     }
     context.nested().update(childId, context.nestedSource(members(props, skipped)), Map.of(), null);

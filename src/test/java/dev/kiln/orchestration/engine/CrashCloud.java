@@ -68,19 +68,29 @@ final class CrashCloud {
   private CrashCloud() {}
 
   static Cloud start(Database db, Path dataDir, TaskRunner tasks) {
+    return start(db, dataDir, tasks, Duration.ofMillis(50));
+  }
+
+  /** @param volumeLatency how long the simulated backend takes to make or remove a volume */
+  static Cloud start(Database db, Path dataDir, TaskRunner tasks, Duration volumeLatency) {
+    return start(db, dataDir, tasks, "100ms", volumeLatency);
+  }
+
+  /** @param computeLatency the simulated fleet's latency profile ({@code zero}, {@code 100ms}, …) */
+  static Cloud start(Database db, Path dataDir, TaskRunner tasks, String computeLatency, Duration volumeLatency) {
     Clock clock = Clock.systemUTC();
     IdGenerator ids = IdGenerator.random();
     SecureRandom random = new SecureRandom();
     ComputeService compute =
         ComputeService.start(
             db, clock, ids, random,
-            FleetConfig.of(List.of("crash-compute-1"), FleetConfig.DEFAULT_CAPACITY, Map.of(), "100ms", Map.of()));
+            FleetConfig.of(List.of("crash-compute-1"), FleetConfig.DEFAULT_CAPACITY, Map.of(), computeLatency, Map.of()));
     NetworkService network = NetworkService.create(db, clock, ids, random, compute.fleet());
     ImageService image = ImageService.create(db, clock, ids, dataDir);
     image.images().seedDefaultImage(CrashChild.OWNER.projectId());
     VolumeService volume =
         VolumeService.create(
-            db, clock, ids, new SimulatedVolumeBackend(Duration.ofMillis(50)), tasks,
+            db, clock, ids, new SimulatedVolumeBackend(volumeLatency), tasks,
             dev.kiln.volume.ImageCatalog.NONE);
     ServerServices servers = ServerServices.create(db, clock, ids, random, compute, network, image, volume, tasks);
     return new Cloud(compute, servers, network, volume, image, new Directory(db, clock, ids, new PasswordHasher(1000, random)));

@@ -25,6 +25,7 @@ final class ServerStates {
   Server await(ResourceContext context, String serverId, String status, Set<String> passing) throws Exception {
     return Waits.until(
         context,
+        serverId,
         "server " + serverId + " to be " + status,
         () -> {
           Server s =
@@ -57,6 +58,7 @@ final class ServerStates {
   void awaitGone(ResourceContext context, String serverId) throws Exception {
     Waits.until(
         context,
+        serverId,
         "server " + serverId + " to be deleted",
         () -> {
           Optional<Server> s = cloud.servers().servers().find(serverId);

@@ -77,6 +77,7 @@ final class ServerUpdates {
       server =
           Waits.until(
               context,
+              id,
               "server " + id + " to resize",
               () -> {
                 Server s = cloud.servers().servers().get(id);

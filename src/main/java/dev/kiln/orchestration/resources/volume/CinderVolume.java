@@ -144,7 +144,7 @@ public final class CinderVolume implements ResourceType {
           id);
     }
     context.physicalId(id);
-    Volume volume = Waits.until(context, "volume " + id + " to become available", () -> settled(owner, id));
+    Volume volume = Waits.until(context, id, "volume " + id + " to become available", () -> settled(owner, id));
     if (!volume.status().equals(Volume.Status.AVAILABLE)) {
       throw new ResourceError("ResourceInError", "Went to status " + volume.status() + " due to \"Unknown\"");
     }
@@ -218,7 +218,7 @@ public final class CinderVolume implements ResourceType {
 
   /** Grows the volume once it is settled; a repeated update that finds it grown already is done. */
   private void extend(ResourceContext context, Actor owner, String id, int size) throws Exception {
-    Volume volume = Waits.until(context, "volume " + id + " to be ready to extend", () -> settled(owner, id));
+    Volume volume = Waits.until(context, id, "volume " + id + " to be ready to extend", () -> settled(owner, id));
     if (size < volume.size()) {
       throw new ResourceError("NotSupported", "Shrinking volume is not supported.");
     }
@@ -241,7 +241,7 @@ public final class CinderVolume implements ResourceType {
   public void delete(ResourceContext context) throws Exception {
     Actor owner = context.owner();
     String id = context.physicalId() != null ? context.physicalId() : StableIds.uuid(context);
-    Optional<Volume> found = Waits.until(context, "volume " + id + " to settle before its delete", () -> {
+    Optional<Volume> found = Waits.until(context, id, "volume " + id + " to settle before its delete", () -> {
       Optional<Volume> volume = find(owner, id);
       return volume.isEmpty() || isSettled(volume.get()) ? Optional.of(volume) : Optional.empty();
     });

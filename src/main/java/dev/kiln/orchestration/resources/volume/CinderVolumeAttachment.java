@@ -119,6 +119,7 @@ public final class CinderVolumeAttachment implements ResourceType {
     context.physicalId(target.volume());
     Waits.until(
         context,
+        target.server(),
         "volume " + target.volume() + " to attach to server " + target.server(),
         () -> {
           Optional<BlockDevice> mapping = mapping(owner, target);
@@ -152,6 +153,7 @@ public final class CinderVolumeAttachment implements ResourceType {
     Actor owner = context.owner();
     Waits.until(
         context,
+        target.server(),
         "volume " + target.volume() + " to detach from server " + target.server(),
         () -> {
           Optional<BlockDevice> mapping = mapping(owner, target);
