@@ -15,6 +15,7 @@ import dev.kiln.compute.servers.ServerLifecycleObserver;
 import dev.kiln.compute.servers.Servers;
 import dev.kiln.guest.GuestAgents;
 import dev.kiln.http.CallerResolver;
+import dev.kiln.http.Json;
 import dev.kiln.http.RequestObserver;
 import dev.kiln.identity.ApplicationCredentials;
 import dev.kiln.identity.Directory;
@@ -49,6 +50,7 @@ import dev.kiln.tasks.TaskSettings;
 import dev.kiln.volume.SimulatedVolumeBackend;
 import dev.kiln.volume.VolumeService;
 import dev.kiln.volume.api.VolumeApi;
+import io.helidon.service.registry.GlobalServiceRegistry;
 import io.helidon.webserver.WebServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -58,6 +60,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,7 +72,13 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * KilnConfig}; {@link #close()} stops it.
  */
 public final class KilnServer implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(KilnServer.class);
+  /**
+   * Not a static field: logging is set up (logback reads its configuration) on the start's own
+   * thread while the database opens beside it, not when this class is first used.
+   */
+  private static Logger log() {
+    return LoggerFactory.getLogger(KilnServer.class);
+  }
 
   /** Each API's path prefix, in the order the readiness check visits them. */
   public static final List<String> API_ROOTS =
@@ -111,12 +121,28 @@ public final class KilnServer implements AutoCloseable {
   public static KilnServer start(KilnConfig config, Clock clock) {
     requireNonNull(config, "config is null");
     requireNonNull(clock, "clock is null");
-    bridgeJavaUtilLogging();
     IdGenerator ids = IdGenerator.random();
     SecureRandom random = new SecureRandom();
     PasswordHasher hasher = new PasswordHasher(config.passwordHashIterations(), random);
+    // Before the database opens: whether its file exists yet says if the hash is needed.
     Supplier<String> adminPasswordHash = adminPasswordHash(config, hasher);
-    Database db = openDatabase(config);
+    CompletableFuture<Database> opening = openDatabaseAside(config);
+    PrometheusMeterRegistry metrics;
+    try {
+      LoggerFactory.getILoggerFactory();
+      bridgeJavaUtilLogging();
+      metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      // Made now rather than when the first API and the web server are built: Helidon's service
+      // registry (its metadata read, ~15% of the start's own thread) and the JSON mapper.
+      GlobalServiceRegistry.registry();
+      Json.object();
+      StartTrace.mark("logging, metrics, service registry and JSON ready");
+    } catch (RuntimeException | Error e) {
+      opening.thenAccept(Database::close);
+      throw e;
+    }
+    Database db = opened(opening);
+    StartTrace.mark("database open, schema current");
     TaskRunner tasks = null;
     GuestAgents guests = null;
     try {
@@ -135,11 +161,11 @@ public final class KilnServer implements AutoCloseable {
       IdentityBootstrap.PasswordOutcome outcome =
           new IdentityBootstrap(db, clock, ids, directory, hasher)
               .run(config.adminPassword(), config.adminPasswordGiven(), adminPasswordHash);
+      StartTrace.mark("identity seeded");
       int purged = tokens.purgeExpired();
       if (purged > 0) {
-        LOG.info("Purged {} long-expired tokens", purged);
+        log().info("Purged {} long-expired tokens", purged);
       }
-      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       CallerResolver callers = new TokenCallers(tokens, metrics);
       KilnConfig.ComputeFleet fleet = config.computeFleet();
       ComputeService compute =
@@ -155,6 +181,7 @@ public final class KilnServer implements AutoCloseable {
                   fleet.latency(),
                   fleet.faults()));
       ComputeHosts computeHosts = compute.fleet();
+      StartTrace.mark("compute fleet registered");
       NetworkService network = NetworkService.create(db, clock, ids, random, computeHosts);
       ImageService image = ImageService.create(db, clock, ids, config.dataDir());
       VolumeService volume =
@@ -195,6 +222,7 @@ public final class KilnServer implements AutoCloseable {
               CloudConstraints.over(cloud),
               listening::get,
               cloud);
+      StartTrace.mark("services wired");
       WebServer web =
           WebServer.builder()
               .host(config.host())
@@ -223,8 +251,10 @@ public final class KilnServer implements AutoCloseable {
               .build()
               .start();
       listening.set(config.baseUrl(web.port()));
+      StartTrace.mark("web server listening");
       tasks.start();
       resumeGuestAgents(serverServices.servers(), guests);
+      StartTrace.mark("tasks and agents started");
       return new KilnServer(config, db, tasks, web, outcome, guests);
     } catch (RuntimeException e) {
       if (guests != null) {
@@ -272,7 +302,7 @@ public final class KilnServer implements AutoCloseable {
           marker = page.nextMarker();
         } while (marker != null);
       } catch (RuntimeException e) {
-        LOG.warn("The guest agents of existing servers did not resume: {}", e.toString());
+        log().warn("The guest agents of existing servers did not resume: {}", e.toString());
       }
     });
   }
@@ -298,6 +328,42 @@ public final class KilnServer implements AutoCloseable {
     return needed
         ? PasswordHashInAdvance.start(hasher, config.adminPassword())
         : () -> hasher.hash(config.adminPassword());
+  }
+
+  /**
+   * Opens the database on a thread of its own, so that the start's work that needs no database
+   * (logging, the metrics registry, Helidon's service registry, the JSON mapper) runs beside H2's
+   * open and the schema check on a second core.
+   */
+  private static CompletableFuture<Database> openDatabaseAside(KilnConfig config) {
+    CompletableFuture<Database> opened = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .name("kiln-open-database")
+        .daemon()
+        .start(
+            () -> {
+              try {
+                opened.complete(openDatabase(config));
+              } catch (RuntimeException | Error e) {
+                opened.completeExceptionally(e);
+              }
+            });
+    return opened;
+  }
+
+  /** The database {@link #openDatabaseAside} opened, or what stopped it, thrown here. */
+  private static Database opened(CompletableFuture<Database> opening) {
+    try {
+      return opening.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
   }
 
   private static Database openDatabase(KilnConfig config) {

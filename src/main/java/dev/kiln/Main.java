@@ -18,24 +18,32 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
-    int code = command(args).execute(serving(args) ? Arrays.copyOfRange(args, 1, args.length) : args);
+    StartTrace.mark("main");
+    CommandLine own = ownCommand(args);
+    int code =
+        own != null
+            ? own.execute(Arrays.copyOfRange(args, 1, args.length))
+            : new CommandLine(new Main()).execute(args);
     if (code != 0) {
       System.exit(code);
     }
   }
 
-  private static boolean serving(String[] args) {
-    return args.length > 0 && args[0].equals("serve");
-  }
-
   /**
-   * {@code serve} builds only its own command: picocli reads every subcommand's annotations when
-   * it builds the whole tree, which costs each start of Kiln ~100 ms of CPU.
+   * {@code serve} (and {@code train}, which records the class cache {@code serve} starts from)
+   * builds only its own command: picocli reads every subcommand's annotations when it builds the
+   * whole tree, which costs each start of Kiln ~100 ms of CPU, and the training run would put
+   * every other command's classes into the cache that each start loads.
    */
-  private static CommandLine command(String[] args) {
-    return serving(args)
-        ? new CommandLine(new ServeCommand()).setCommandName("kiln serve")
-        : new CommandLine(new Main());
+  private static CommandLine ownCommand(String[] args) {
+    if (args.length == 0) {
+      return null;
+    }
+    return switch (args[0]) {
+      case "serve" -> new CommandLine(new ServeCommand()).setCommandName("kiln serve");
+      case "train" -> new CommandLine(new TrainCommand()).setCommandName("kiln train");
+      default -> null;
+    };
   }
 
   @Override

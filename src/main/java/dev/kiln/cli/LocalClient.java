@@ -18,12 +18,7 @@ final class LocalClient {
   }
 
   static String passwordAuth(String password) {
-    return """
-        {"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin",
-         "domain": {"id": "default"}, "password": "%s"}}},
-         "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}
-        """
-        .formatted(password.replace("\\", "\\\\").replace("\"", "\\\""));
+    return TrainingClient.passwordAuth(password);
   }
 
   /** Issues an admin token; answers the token and the body (which holds the user id). */

@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.KilnConfig;
 import dev.kiln.KilnServer;
+import dev.kiln.StartTrace;
 import dev.kiln.identity.IdentityBootstrap.PasswordOutcome;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    StartTrace.mark("options parsed");
     KilnConfig config = options.toConfig();
     KilnServer server;
     try {
@@ -54,11 +56,13 @@ public final class ServeCommand implements Callable<Integer> {
     KilnServer server = KilnServer.start(config);
     try {
       awaitEndpoints(server, config);
+      StartTrace.mark("every API root answered");
     } catch (Exception | Error e) {
       server.close();
       throw e;
     }
     printBanner(server, config, (System.nanoTime() - started) / 1_000_000, out);
+    StartTrace.mark("ready line printed");
     return server;
   }
 

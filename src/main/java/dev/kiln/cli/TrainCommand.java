@@ -2,12 +2,14 @@ package dev.kiln.cli;
 
 import dev.kiln.KilnConfig;
 import dev.kiln.KilnServer;
+import dev.kiln.http.Json;
 import dev.kiln.identity.PasswordHasher;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -44,16 +46,28 @@ public final class TrainCommand implements Callable<Integer> {
             PasswordHasher.DEFAULT_ITERATIONS, null, KilnConfig.DEFAULT_COMPUTE_HOSTS);
     ServeCommand serve = new ServeCommand();
     serve.options = new ServerOptions();
-    try (KilnServer server = serve.launch(config, new PrintStream(OutputStream.nullOutputStream()))) {
-      LocalClient client = new LocalClient(server.baseUrl());
+    try (KilnServer server = serve.launch(config, new PrintStream(OutputStream.nullOutputStream()));
+        TrainingClient client = new TrainingClient("127.0.0.1", server.port())) {
       for (int i = 0; i < 3; i++) {
-        var issued = client.issueToken(PASSWORD);
-        String token = LocalClient.token(issued);
-        client.get("/identity/v3/users/" + LocalClient.userId(issued), token);
-        client.get("/identity/v3/projects", token);
-        client.get("/compute/v2.1/flavors/detail", token);
-        client.get("/networking/v2.0/networks", token);
-        client.get("/metrics", null);
+        TrainingClient.Response issued =
+            client.post("/identity/v3/auth/tokens", null, TrainingClient.passwordAuth(PASSWORD));
+        if (issued.status() != 201) {
+          throw new IllegalStateException("token issue answered " + issued.status() + ": " + issued.body());
+        }
+        String token = issued.headers().get("x-subject-token");
+        String userId = Json.MAPPER.readTree(issued.body()).at("/token/user/id").asText();
+        for (String path :
+            List.of(
+                "/identity/v3/users/" + userId,
+                "/identity/v3/projects",
+                "/compute/v2.1/flavors/detail",
+                "/networking/v2.0/networks",
+                "/metrics")) {
+          TrainingClient.Response answer = client.get(path, path.equals("/metrics") ? null : token);
+          if (answer.status() != 200) {
+            throw new IllegalStateException(path + " answered " + answer.status() + ": " + answer.body());
+          }
+        }
       }
     }
   }

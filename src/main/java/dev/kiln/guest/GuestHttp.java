@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The agent's HTTP: JSON requests over the JDK client, answers with their status. One instance
@@ -21,15 +22,37 @@ final class GuestHttp implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-  private final HttpClient client;
+  private final Supplier<HttpClient> newClient;
+  /**
+   * Made at the first request, not with the agents: the JDK client sets up TLS (the CA
+   * certificates) and starts a selector thread, which cost Kiln's start ~20% of its main thread's
+   * CPU time while most clouds never run an agent.
+   */
+  private HttpClient client;
+  private boolean closed;
 
   GuestHttp(HttpClient client) {
-    this.client = requireNonNull(client, "client is null");
+    requireNonNull(client, "client is null");
+    this.newClient = () -> client;
+  }
+
+  private GuestHttp(Supplier<HttpClient> newClient) {
+    this.newClient = newClient;
   }
 
   static GuestHttp create() {
     return new GuestHttp(
-        HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build());
+        () -> HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build());
+  }
+
+  private synchronized HttpClient client() throws IOException {
+    if (closed) {
+      throw new IOException("the guest agents' HTTP client is closed");
+    }
+    if (client == null) {
+      client = newClient.get();
+    }
+    return client;
   }
 
   /** One answer: the status, the headers a caller needs, the body as text. */
@@ -73,7 +96,7 @@ final class GuestHttp implements AutoCloseable {
       request.method(method, HttpRequest.BodyPublishers.noBody());
     }
     try {
-      HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpResponse<String> response = client().send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       return new Answer(response.statusCode(), response.headers().map(), response.body());
     } catch (IOException e) {
       throw new GuestException(method + " " + url + " failed: " + e);
@@ -86,6 +109,14 @@ final class GuestHttp implements AutoCloseable {
   /** Ends the client's connections and its selector thread. */
   @Override
   public void close() {
-    client.close();
+    HttpClient made;
+    synchronized (this) {
+      closed = true;
+      made = client;
+    }
+    if (made == null) {
+      return;
+    }
+    made.close();
   }
 }

@@ -8,6 +8,9 @@ import java.io.UncheckedIOException;
 import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
@@ -43,9 +47,19 @@ final class MigrationScripts {
 
   /**
    * One script. {@code version} is Flyway's (dots, no leading V) and null for a repeatable one;
-   * {@code checksum} is Flyway's: CRC-32 of the lines without their line ends.
+   * {@link #checksum()} is Flyway's: CRC-32 of the lines without their line ends, worked out only
+   * when asked (a database made from the newest baseline needs two of them, not one per script).
    */
-  record Script(String fileName, Kind kind, String version, String description, int checksum) {}
+  record Script(String fileName, Kind kind, String version, String description, Supplier<Integer> checksumSource) {
+    Script(String fileName, Kind kind, String version, String description, int checksum) {
+      this(fileName, kind, version, description, () -> checksum);
+    }
+
+    /** Flyway's checksum of the script, or null when it cannot be read (then Flyway decides). */
+    Integer checksum() {
+      return checksumSource.get();
+    }
+  }
 
   /**
    * Every script in {@code location} on the class path, or empty when one of them does not follow
@@ -75,8 +89,11 @@ final class MigrationScripts {
     }
   }
 
-  /** The script a file name and its content make, or empty when the name is not understood. */
-  static Optional<Script> parse(String fileName, ContentSource content) throws IOException {
+  /**
+   * The script a file name makes, its content read only when its checksum is asked for; empty when
+   * the name is not understood.
+   */
+  static Optional<Script> parse(String fileName, ContentSource content) {
     Matcher m = NAME.matcher(fileName);
     if (!m.matches()) {
       return Optional.empty();
@@ -91,17 +108,56 @@ final class MigrationScripts {
     if ((kind == Kind.REPEATABLE) != (version == null)) {
       return Optional.empty();
     }
+    return Optional.of(
+        new Script(fileName, kind, version, m.group(3).replace('_', ' '), () -> checksumOrNull(content)));
+  }
+
+  private static Integer checksumOrNull(ContentSource content) {
     try (InputStream in = content.open()) {
-      if (in == null) {
-        return Optional.empty();
-      }
-      return Optional.of(
-          new Script(fileName, kind, version, m.group(3).replace('_', ' '), checksum(in)));
+      return in == null ? null : checksum(in.readAllBytes());
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
   }
 
-  /** Flyway's checksum: CRC-32 over each line's UTF-8 bytes, line ends and a leading BOM left out. */
-  static int checksum(InputStream in) throws IOException {
+  /**
+   * Flyway's checksum: CRC-32 over each line's UTF-8 bytes, line ends and a leading BOM left out.
+   * For well-formed UTF-8 that is the CRC of the file's bytes without its CR and LF bytes (they
+   * occur in no multi-byte character), which needs no decoding into lines; anything else goes the
+   * way Flyway goes, line by line through a reader.
+   */
+  static int checksum(byte[] content) throws IOException {
+    if (!wellFormedUtf8(content)) {
+      return checksumByLines(new java.io.ByteArrayInputStream(content));
+    }
+    CRC32 crc = new CRC32();
+    int start = content.length >= 3
+        && content[0] == (byte) 0xEF && content[1] == (byte) 0xBB && content[2] == (byte) 0xBF ? 3 : 0;
+    int from = start;
+    for (int i = start; i < content.length; i++) {
+      if (content[i] == '\n' || content[i] == '\r') {
+        crc.update(content, from, i - from);
+        from = i + 1;
+      }
+    }
+    crc.update(content, from, content.length - from);
+    return (int) crc.getValue();
+  }
+
+  private static boolean wellFormedUtf8(byte[] content) {
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(content));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  /** Flyway's own way: CRC-32 over each line read as UTF-8, a BOM at the start left out. */
+  static int checksumByLines(InputStream in) throws IOException {
     CRC32 crc = new CRC32();
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     String line;

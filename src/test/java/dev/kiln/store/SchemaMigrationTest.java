@@ -17,16 +17,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two ways a database reaches today's schema — from the B19 baseline (a new one) or through
- * V1..V19 as every Kiln before the baseline made it — end with the same tables, columns, keys,
- * indexes and checks, and an up-to-date database is recognised without Flyway. Runs once per
- * database through the thin subclasses.
+ * The three ways a database reaches today's schema — from the B83 baseline (a new one), from the
+ * B19 baseline and the V-files after it (as Kilns made new databases before B83), or through
+ * V1..V19 as every Kiln before B19 made it — end with the same tables, columns, keys, indexes and
+ * checks, and an up-to-date database is recognised without Flyway. Runs once per database through
+ * the thin subclasses.
  */
 abstract class SchemaMigrationTest {
   /** A JDBC data source on a new, empty database of the kind under test. */
@@ -42,7 +44,7 @@ abstract class SchemaMigrationTest {
       Database.migrate(old);
       Database.migrate(fresh);
 
-      assertThat(history(fresh)).first().isEqualTo("19");
+      assertThat(history(fresh)).first().isEqualTo("83");
       assertThat(history(old)).contains("null"); // the repeatable script ran on the old one too
       assertThat(describe(fresh))
           .hasSizeGreaterThan(300)
@@ -50,6 +52,22 @@ abstract class SchemaMigrationTest {
           .anyMatch(f -> f.startsWith("index compute_server "))
           .anyMatch(f -> f.startsWith("check "))
           .isEqualTo(describe(old));
+    }
+  }
+
+  @Test
+  void databaseMadeFromTheB19BaselineHasTheSameSchemaAsOneMadeFromB83() throws Exception {
+    try (HikariDataSource fromB19 = newEmptyDatabase();
+        HikariDataSource fresh = newEmptyDatabase()) {
+      migrateWith(fromB19, script -> !script.fileName().startsWith("B83__"));
+      assertThat(history(fromB19)).startsWith("19", "25", "26").contains("83", "null");
+
+      Database.migrate(fromB19); // up to date already: nothing to run, nothing refused
+      Database.migrate(fresh);
+
+      assertThat(history(fresh)).containsExactly("83", "null");
+      assertThat(SchemaCheck.isCurrent(fromB19, shipped())).isTrue();
+      assertThat(describe(fresh)).hasSizeGreaterThan(300).isEqualTo(describe(fromB19));
     }
   }
 
@@ -83,13 +101,21 @@ abstract class SchemaMigrationTest {
         .orElseThrow();
   }
 
-  /** What Kiln did before the baseline existed: only V1..V19, run one by one. */
+  /** What Kiln did before the baselines existed: only V1..V19, run one by one. */
   private static void migrateAsBeforeTheBaseline(DataSource ds) throws IOException {
-    Path old = Files.createTempDirectory("kiln-v1-v19");
+    migrateWith(
+        ds,
+        script ->
+            script.kind() == MigrationScripts.Kind.VERSIONED
+                && SchemaCheck.Version.parse(script.version()).compareTo(SchemaCheck.Version.parse("19")) <= 0);
+  }
+
+  /** Flyway over only the shipped scripts {@code which} accepts, as an older Kiln shipped them. */
+  private static void migrateWith(DataSource ds, Predicate<MigrationScripts.Script> which) throws IOException {
+    Path old = Files.createTempDirectory("kiln-older-scripts");
     try {
       for (MigrationScripts.Script script : shipped()) {
-        if (script.kind() == MigrationScripts.Kind.VERSIONED
-            && SchemaCheck.Version.parse(script.version()).compareTo(SchemaCheck.Version.parse("19")) <= 0) {
+        if (which.test(script)) {
           try (InputStream in =
               SchemaMigrationTest.class.getClassLoader()
                   .getResourceAsStream(Database.MIGRATIONS + "/" + script.fileName())) {

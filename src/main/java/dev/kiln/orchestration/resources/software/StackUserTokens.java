@@ -22,7 +22,10 @@ import java.time.Duration;
  * this stack only. The user goes with the handle.
  */
 final class StackUserTokens implements WaitConditionHandle.Tokens {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  /** Made at first use, not when the engine is wired at start (the JDK client sets up TLS and a thread). */
+  private static final class Http {
+    static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  }
 
   private final StackUsers users;
 
@@ -45,7 +48,7 @@ final class StackUserTokens implements WaitConditionHandle.Tokens {
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
             .build();
-    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
     String token = response.headers().firstValue("X-Subject-Token").orElse(null);
     if (response.statusCode() != 201 || token == null) {
       throw new ResourceError(

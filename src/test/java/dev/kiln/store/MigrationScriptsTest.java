@@ -1,0 +1,64 @@
+package dev.kiln.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The schema check's checksum works without splitting a script into lines, and still gives what
+ * Flyway's line-by-line CRC gives (SchemaMigrationTest checks it against what Flyway recorded).
+ */
+class MigrationScriptsTest {
+
+  @Test
+  void checksumWithoutLinesEqualsTheLineByLineOneForEveryShippedScript() throws IOException {
+    List<MigrationScripts.Script> shipped =
+        MigrationScripts.onClasspath(getClass().getClassLoader(), Database.MIGRATIONS).orElseThrow();
+    assertThat(shipped).extracting(MigrationScripts.Script::fileName).contains("B83__baseline.sql");
+    for (MigrationScripts.Script script : shipped) {
+      byte[] content;
+      try (InputStream in =
+          getClass().getClassLoader().getResourceAsStream(Database.MIGRATIONS + "/" + script.fileName())) {
+        content = in.readAllBytes();
+      }
+      assertThat(script.checksum())
+          .as(script.fileName())
+          .isEqualTo(MigrationScripts.checksumByLines(new ByteArrayInputStream(content)));
+    }
+  }
+
+  @Test
+  void lineEndsOfEveryKindAndALeadingBomAreLeftOutAsFlywayLeavesThemOut() throws IOException {
+    for (String text :
+        List.of(
+            "\uFEFFCREATE TABLE a (id INT);\r\n-- caf\u00e9 \u2026\rSELECT 1;\n\n",
+            "no line end at all",
+            "",
+            "\n\r\n\r",
+            "a \uFEFF inside stays\r\n")) {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      assertThat(MigrationScripts.checksum(bytes))
+          .as(text)
+          .isEqualTo(MigrationScripts.checksumByLines(new ByteArrayInputStream(bytes)));
+    }
+  }
+
+  @Test
+  void malformedUtf8IsCheckedLineByLineAsFlywayReadsIt() throws IOException {
+    byte[] bytes = {'a', (byte) 0xC3, '\n', 'b', (byte) 0xFF, '\r', '\n'};
+    assertThat(MigrationScripts.checksum(bytes))
+        .isEqualTo(MigrationScripts.checksumByLines(new ByteArrayInputStream(bytes)));
+  }
+
+  @Test
+  void aScriptThatCannotBeReadHasNoChecksum() {
+    MigrationScripts.Script script = MigrationScripts.parse("V7__gone.sql", () -> null).orElseThrow();
+    assertThat(script.version()).isEqualTo("7");
+    assertThat(script.checksum()).isNull();
+  }
+}
