@@ -223,6 +223,10 @@ public final class KilnServer implements AutoCloseable {
               .build()
               .start();
       listening.set(config.baseUrl(web.port()));
+      if (config.databaseUrl() == null || config.databaseUrl().isBlank()) {
+        // Only this process can open the embedded file: a claim in it is a killed run's.
+        tasks.endClaimsOfEarlierRuns();
+      }
       tasks.start();
       resumeGuestAgents(serverServices.servers(), guests);
       return new KilnServer(config, db, tasks, web, outcome, guests);
