@@ -251,6 +251,10 @@ public final class KilnServer implements AutoCloseable {
               .build()
               .start();
       listening.set(config.baseUrl(web.port()));
+      if (config.databaseUrl() == null || config.databaseUrl().isBlank()) {
+        // Only this process can open the embedded file: a claim in it is a killed run's.
+        tasks.endClaimsOfEarlierRuns();
+      }
       StartTrace.mark("web server listening");
       tasks.start();
       resumeGuestAgents(serverServices.servers(), guests);

@@ -110,6 +110,29 @@ public final class TaskRunner implements AutoCloseable {
     }
   }
 
+  /**
+   * Ends the leases of the tasks claimed by runners that are surely dead, before {@link #start()}:
+   * on a store only this process can open (the embedded file), every claim found at start belongs
+   * to an earlier incarnation that was killed, and waiting out its lease would only delay the
+   * resumption of its work. The tasks are then claimed at once, as if their leases had run out
+   * (the interrupted attempt counts). Never call it on a store other live nodes share: their
+   * leases are what keeps their tasks theirs.
+   *
+   * @return how many claims were ended
+   */
+  public int endClaimsOfEarlierRuns() {
+    synchronized (this) {
+      if (loop != null) {
+        throw new IllegalStateException("task runner " + nodeId + " already runs: its own claims would be ended");
+      }
+    }
+    int ended = store.endAllLeases(now());
+    if (ended > 0) {
+      log.info("task runner {} took over {} tasks left running by an earlier run of this store", nodeId, ended);
+    }
+    return ended;
+  }
+
   /** Starts claiming and running tasks. */
   public synchronized void start() {
     if (loop != null || closed) {

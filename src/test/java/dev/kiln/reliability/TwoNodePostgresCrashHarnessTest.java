@@ -38,7 +38,8 @@ class TwoNodePostgresCrashHarnessTest {
   /** The seed is printed, so a failing run can be repeated. */
   private static final long SEED = Long.getLong("kiln.harness.seed", System.nanoTime());
 
-  // Kept when the test fails: the nodes' serve logs are the post-mortem.
+  // Kept when the test fails: the data directories are part of the post-mortem (the nodes' logs,
+  // one per node and start, are kept under target/child-kiln and named in the failure messages).
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   Path tmp;
 
@@ -93,12 +94,17 @@ class TwoNodePostgresCrashHarnessTest {
           stuck.size(), violations.size(), stackViolations.size(), workload.serverErrors.size());
       List.of(lost, stuck, violations, stackViolations, workload.serverErrors).forEach(
           findings -> findings.forEach(f -> System.out.println("  finding: " + f)));
-      assertThat(kills).as("kills survived").isGreaterThanOrEqualTo(MIN_KILLS);
-      assertThat(workload.serverErrors).as("5xx answers during the workload").isEmpty();
-      assertThat(lost).as("acknowledged writes missing after the kills").isEmpty();
-      assertThat(stuck).as("resources stuck in a transitional state").isEmpty();
-      assertThat(violations).as("invariant violations").isEmpty();
-      assertThat(stackViolations).as("stacks against the services' resources").isEmpty();
+      String logs = " (seed " + SEED + "; " + ChildKiln.describeLogs(dirs) + ")";
+      System.out.println(logs);
+      assertThat(kills).as("kills survived" + logs).isGreaterThanOrEqualTo(MIN_KILLS);
+      assertThat(workload.serverErrors).as("5xx answers during the workload" + logs).isEmpty();
+      assertThat(lost).as("acknowledged writes missing after the kills" + logs).isEmpty();
+      assertThat(stuck).as("resources stuck in a transitional state" + logs).isEmpty();
+      assertThat(violations).as("invariant violations" + logs).isEmpty();
+      assertThat(stackViolations).as("stacks against the services' resources" + logs).isEmpty();
+    } catch (RuntimeException e) {
+      // A start that failed, a workload that threw: the logs are where to look.
+      throw new AssertionError(e.getMessage() + " (seed " + SEED + "; " + ChildKiln.describeLogs(dirs) + ")", e);
     } finally {
       for (ChildKiln node : nodes) {
         if (node != null) {

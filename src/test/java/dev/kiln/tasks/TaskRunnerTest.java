@@ -246,6 +246,29 @@ abstract class TaskRunnerTest {
   }
 
   @Test
+  void claimsOfAnEarlierRunEndedAtStartAreTakenOverAtOnce() {
+    // The earlier run claimed the task just now with a lease of an hour, and was killed.
+    TaskRunner dead = runner(database, "node-killed", FAST);
+    dead.register("resume", task -> "\"never\"");
+    Instant now = Instant.now();
+    String id = dead.submit("resume", "{}", now.minusSeconds(1));
+    assertThat(new TaskStore(database).claim("node-killed", Set.of("resume"), now, now.plusSeconds(3600), 10))
+        .extracting(Task::id)
+        .containsExactly(id);
+
+    TaskRunner restarted = runner(closeLater(open(databaseKey)), "node-restarted", FAST);
+    restarted.register("resume", task -> "\"resumed\"");
+    assertThat(restarted.endClaimsOfEarlierRuns()).isEqualTo(1);
+    restarted.start();
+
+    // Well within the hour's lease: the restarted runner did not wait for it.
+    Task done = await().atMost(Duration.ofSeconds(10)).until(() -> restarted.find(id).orElseThrow(), t -> t.status() == TaskStatus.SUCCEEDED);
+    assertThat(done.claimedBy()).isEqualTo("node-restarted");
+    assertThat(done.attempts()).isEqualTo(2); // the killed attempt counts, as after a lease ran out
+    assertThatThrownBy(restarted::endClaimsOfEarlierRuns).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void abandonedTaskWithNoAttemptsLeftFails() {
     TaskRunner dead = runner(database, "node-dead", FAST);
     dead.register("fragile", task -> null);

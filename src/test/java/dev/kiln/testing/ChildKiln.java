@@ -21,18 +21,71 @@ import java.util.regex.Pattern;
  * {@code kiln serve} in a JVM of its own, on a data directory the test keeps, so a test can kill
  * it as an operator's {@code kill -9} would ({@link #kill()} sends SIGKILL: no shutdown hook, no
  * close, nothing flushed) and start another Kiln on the same directory. The child runs from this
- * JVM's class path with the launcher's memory settings; its stderr goes to {@code serve.log} next
- * to the data directory, for the post-mortem of a failed test.
+ * JVM's class path with the launcher's memory settings.
+ *
+ * <p>Each child's log (its stderr, where Kiln logs, and its stdout) is kept in a file of its own
+ * under {@code target/child-kiln/} (one per data directory and incarnation: {@code
+ * 03-a-2.log} is the third data directory this JVM started Kiln on, named {@code a}, at its
+ * second start), kept after the test whatever its outcome, so that a failure can be traced. A
+ * test names them in its failure messages ({@link #logsOf}, {@link #log()}).
  */
 public final class ChildKiln implements AutoCloseable {
   private static final Pattern READY = Pattern.compile("^Kiln ready at (http://127\\.0\\.0\\.1:\\d+)");
 
+  /** Where the children's logs go, one directory per test JVM (so runs never mix). */
+  private static final Path LOG_ROOT =
+      Path.of(System.getProperty("kiln.child.logs", "target/child-kiln"))
+          .resolve(
+              java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                      .withZone(java.time.ZoneOffset.UTC)
+                      .format(java.time.Instant.now())
+                  + "-" + ProcessHandle.current().pid())
+          .toAbsolutePath();
+  /** The logs of each data directory's incarnations, in start order (guarded by itself). */
+  private static final Map<Path, List<Path>> LOGS = new java.util.LinkedHashMap<>();
+
   private final Process process;
   private final String baseUrl;
+  private final Path log;
 
-  private ChildKiln(Process process, String baseUrl) {
+  private ChildKiln(Process process, String baseUrl, Path log) {
     this.process = process;
     this.baseUrl = baseUrl;
+    this.log = log;
+  }
+
+  /** The file this child (this incarnation) logs to. */
+  public Path log() {
+    return log;
+  }
+
+  /** The log files of every Kiln started on {@code dataDir} so far, first start first. */
+  public static List<Path> logsOf(Path dataDir) {
+    synchronized (LOGS) {
+      return List.copyOf(LOGS.getOrDefault(dataDir.toAbsolutePath().normalize(), List.of()));
+    }
+  }
+
+  /** For a failure message: every log of these data directories, one a line. */
+  public static String describeLogs(Path... dataDirs) {
+    StringBuilder out = new StringBuilder("child Kiln logs:");
+    for (Path dir : dataDirs) {
+      logsOf(dir).forEach(l -> out.append("\n  ").append(l));
+    }
+    return out.toString();
+  }
+
+  /** A new log file for the next incarnation on {@code dataDir}. */
+  private static Path nextLog(Path dataDir) {
+    Path key = dataDir.toAbsolutePath().normalize();
+    synchronized (LOGS) {
+      List<Path> logs = LOGS.computeIfAbsent(key, k -> new ArrayList<>());
+      int directory = 1 + new ArrayList<>(LOGS.keySet()).indexOf(key);
+      Path log = LOG_ROOT.resolve(
+          String.format("%02d-%s-%d.log", directory, key.getFileName(), logs.size() + 1));
+      logs.add(log);
+      return log;
+    }
   }
 
   /** Starts Kiln on {@code dataDir} (created if missing), with extra {@code serve} options. */
@@ -51,10 +104,13 @@ public final class ChildKiln implements AutoCloseable {
             "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString(),
             "--admin-password", RunningKiln.ADMIN_PASSWORD, "--password-hash-iterations", "1000"));
     command.addAll(List.of(serveOptions));
-    Path log = dataDir.resolveSibling(dataDir.getFileName() + "-serve.log");
+    Path log = nextLog(dataDir);
     Process process;
     try {
       Files.createDirectories(dataDir);
+      Files.createDirectories(log.getParent());
+      String options = String.join(" ", command.subList(command.indexOf("serve") + 1, command.size()));
+      Files.writeString(log, "# kiln serve " + options + " (" + environment + ")\n");
       ProcessBuilder builder =
           new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().putAll(environment);
@@ -72,8 +128,8 @@ public final class ChildKiln implements AutoCloseable {
                 while ((line = out.readLine()) != null) {
                   Matcher m = READY.matcher(line);
                   if (m.find()) {
-                    // Keep draining stdout so the child never blocks on a full pipe.
-                    Thread.ofVirtual().start(() -> out.lines().forEach(l -> {}));
+                    // Keep draining stdout (into the log) so the child never blocks on a full pipe.
+                    Thread.ofVirtual().start(() -> drainInto(out, log));
                     return m.group(1);
                   }
                 }
@@ -83,10 +139,22 @@ public final class ChildKiln implements AutoCloseable {
               }
             });
     try {
-      return new ChildKiln(process, ready.get(120, TimeUnit.SECONDS));
+      return new ChildKiln(process, ready.get(120, TimeUnit.SECONDS), log);
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
       process.destroyForcibly();
       throw new IllegalStateException("kiln serve did not get ready; see " + log, e);
+    }
+  }
+
+  /** Appends what the child still writes to stdout to its log, until the child is gone. */
+  private static void drainInto(BufferedReader out, Path log) {
+    try {
+      String line;
+      while ((line = out.readLine()) != null) {
+        Files.writeString(log, "[stdout] " + line + "\n", StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+      }
+    } catch (IOException e) {
+      // the child is gone (its pipe closed under the read): nothing more to keep
     }
   }
 

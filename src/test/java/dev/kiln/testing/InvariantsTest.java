@@ -84,6 +84,24 @@ class InvariantsTest {
     }
   }
 
+  /** What the two-node crash harness found once: a reservation that outlived its server. */
+  @Test
+  void aVolumeReservedForAServerThatDoesNotExistIsReported() {
+    Api v327 = admin.withHeader("OpenStack-API-Version", "volume 3.27");
+    String gone = java.util.UUID.randomUUID().toString();
+    String attachment =
+        v327.post(adminCinder + "/attachments",
+                "{\"attachment\": {\"volume_uuid\": \"" + spareVolume + "\", \"instance_uuid\": \"" + gone + "\"}}")
+            .expect(200).at("/attachment/id").asText();
+    try {
+      assertThat(invariants.violations()).extracting(Violation::rule, Violation::subject)
+          .containsExactlyInAnyOrder(tuple("attachment-of-missing-server", attachment), tuple("volume-stuck", spareVolume));
+    } finally {
+      v327.delete(adminCinder + "/attachments/" + attachment).expect(200);
+    }
+    invariants.assertConsistent();
+  }
+
   @Test
   void aPortReboundToAnotherHostThanItsServersIsReported() {
     JsonNode server = admin.get(NOVA + "/servers/" + networkServer).expect(200).get("server");

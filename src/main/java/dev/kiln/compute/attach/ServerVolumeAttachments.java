@@ -138,35 +138,23 @@ public final class ServerVolumeAttachments {
     if (new BlockDeviceStore(db.sql()).ofServerAndVolume(serverId, volumeId).isPresent()) {
       throw alreadyAttached(volumeId);
     }
-    Actor owner = owner(server);
     String requestId = InstanceAction.currentRequestId(ids);
-    // The intent first: the mapping, with a guard task that gives the reservation back should this
-    // node die before the attach is under way (it finds the mapping still without its attachment).
+    // The intent first: the mapping, with a guard task that takes it back should this node die
+    // before the attach is under way (it finds the mapping still without its attachment).
     BlockDevice intent = insertMapping(server, volumeId, null, device, tag, deleteOnTermination, requestId);
-    String attachmentId;
     try {
-      attachmentId = volumes.reserve(actor, volumeId, serverId);
+      // Then, in one commit under the server's row (refused once a delete has begun): Block
+      // Storage's reservation, recorded on the mapping, with the action and the attach task. A
+      // kill before it leaves no reservation; after it, the task and any delete find it.
+      Instant now = now();
+      db.inTransactionJoinedByNestedWork(
+          sql -> {
+            volumes.reserveRecorded(actor, intent.id(), serverId, volumeId);
+            new InstanceActionStore(sql).insert(serverId, requestId, "attach_volume", server.projectId(), actor.userId(), now);
+            return tasks.submit(sql, ATTACH_TASK, payload(serverId, intent.id(), volumeId, requestId), now, 3);
+          });
     } catch (RuntimeException e) {
       new BlockDeviceStore(db.sql()).deleteUnreserved(intent.id());
-      throw e;
-    }
-    try {
-      Instant now = now();
-      boolean recorded =
-          db.inTransaction(
-              sql -> {
-                if (!new BlockDeviceStore(sql).setAttachmentOnce(intent.id(), attachmentId)) {
-                  return false; // the guard gave up on this attach meanwhile
-                }
-                new InstanceActionStore(sql).insert(serverId, requestId, "attach_volume", server.projectId(), actor.userId(), now);
-                tasks.submit(sql, ATTACH_TASK, payload(serverId, intent.id(), requestId), now, 3);
-                return true;
-              });
-      if (!recorded) {
-        throw ServiceException.conflict("InstanceInvalidState", "The attach of volume " + volumeId + " was abandoned; try again.");
-      }
-    } catch (RuntimeException e) {
-      volumes.unreserve(owner, attachmentId);
       throw e;
     }
     tasks.wake();
@@ -206,7 +194,7 @@ public final class ServerVolumeAttachments {
         db.inTransaction(
             sql -> {
               new BlockDeviceStore(sql).insert(mapping);
-              tasks.submit(sql, ATTACH_TASK, payload(server.id(), mapping.id(), requestId), now().plus(GUARD), 3);
+              tasks.submit(sql, ATTACH_TASK, payload(server.id(), mapping.id(), volumeId, requestId), now().plus(GUARD), 3);
               return null;
             });
         return mapping;
@@ -240,19 +228,22 @@ public final class ServerVolumeAttachments {
     throw ServiceException.invalid("TooManyDiskDevices", "The maximum allowed number of disk devices (26) to attach to a single instance has been exceeded.");
   }
 
-  /** The attach task: connector to Block Storage, the driver connects, the attachment completes. */
-  private void finishAttach(JsonNode payload) {
+  /**
+   * The attach task (and, due later, its guard): connector to Block Storage, the driver connects,
+   * the attachment completes.
+   */
+  void finishAttach(JsonNode payload) {
     BlockDevice mapping = new BlockDeviceStore(db.sql()).find(payload.path("device_id").asText()).orElse(null);
     Server server = new ServerStore(db.sql()).findRow(payload.path("server_id").asText()).orElse(null);
-    if (mapping == null || server == null || mapping.state() != BlockDevice.State.ATTACHING) {
-      return; // detached, deleted with its server, or an earlier attempt finished
+    if (server == null) {
+      releaseForGoneServer(payload, mapping);
+      return;
+    }
+    if (mapping == null || mapping.state() != BlockDevice.State.ATTACHING) {
+      return; // detached, or an earlier attempt finished
     }
     if (mapping.attachmentId() == null) {
-      // The guard of an attach whose request never got its reservation recorded (its node died):
-      // Block Storage's attachment of the volume to this server, if one was made, is given back.
-      volumes.otherAttachments(owner(server), mapping.volumeId(), server.id(), null)
-          .forEach(a -> volumes.unreserve(Servers.system(server), a.id()));
-      new BlockDeviceStore(db.sql()).deleteUnreserved(mapping.id());
+      abandonUnreserved(server, mapping);
       return;
     }
     String requestId = payload.path("request_id").asText();
@@ -288,11 +279,44 @@ public final class ServerVolumeAttachments {
     new InstanceActionStore(db.sql()).insertFinishedEvent(server.id(), requestId, event, server.host(), error, started, now());
   }
 
-  private void giveUpAttach(JsonNode payload, String error) {
+  /**
+   * The attach task's give-up (its last attempt failed, or its node died on it): the attach is
+   * undone, whatever step it stopped at.
+   */
+  void giveUpAttach(JsonNode payload, String error) {
     BlockDevice mapping = new BlockDeviceStore(db.sql()).find(payload.path("device_id").asText()).orElse(null);
     Server server = servers.find(payload.path("server_id").asText()).orElse(null);
-    if (mapping != null && server != null && mapping.state() == BlockDevice.State.ATTACHING) {
-      rollBackAttach(server, mapping);
+    if (server == null) {
+      releaseForGoneServer(payload, mapping);
+    } else if (mapping != null && mapping.state() == BlockDevice.State.ATTACHING) {
+      if (mapping.attachmentId() == null) {
+        abandonUnreserved(server, mapping);
+      } else {
+        rollBackAttach(server, mapping);
+      }
+    }
+  }
+
+  /**
+   * An attach whose mapping never got its reservation recorded (the request's node died before
+   * that commit): the mapping goes, and so does any attachment of the volume to the server, left
+   * by a run from before a reservation and its record were one commit.
+   */
+  private void abandonUnreserved(Server server, BlockDevice mapping) {
+    if (new BlockDeviceStore(db.sql()).deleteUnreserved(mapping.id())) {
+      volumes.releaseAttachmentsOf(Servers.system(server), mapping.volumeId(), server.id(), null);
+    }
+  }
+
+  /**
+   * The server is gone: every attachment of the attach's volume to it goes too. Its delete gave
+   * back what its mappings named; this closes a reservation that outlived it all the same (one
+   * made by a run from before a reservation and its record were one commit).
+   */
+  private void releaseForGoneServer(JsonNode payload, BlockDevice mapping) {
+    String volumeId = mapping != null ? mapping.volumeId() : payload.path("volume_id").asText("");
+    if (volumeId != null && !volumeId.isEmpty()) {
+      volumes.releaseAttachmentsOf(new Actor(null, null, true), volumeId, payload.path("server_id").asText(), null);
     }
   }
 
@@ -397,11 +421,11 @@ public final class ServerVolumeAttachments {
   }
 
   /**
-   * The detach task: the driver disconnects, the mapping goes, then the attachment is deleted. In
-   * that order, a client that sees the volume available can attach it to the same server again at
-   * once, without finding the old mapping still there.
+   * The detach task: the driver disconnects, then the attachment and the mapping are deleted in
+   * one commit, so a client that sees the volume available can attach it to the same server again
+   * at once, and one that no longer sees it on the server finds it detached in Block Storage.
    */
-  private void finishDetach(JsonNode payload) {
+  void finishDetach(JsonNode payload) {
     BlockDevice mapping = new BlockDeviceStore(db.sql()).find(payload.path("device_id").asText()).orElse(null);
     Server server = new ServerStore(db.sql()).findRow(payload.path("server_id").asText()).orElse(null);
     if (mapping == null) {
@@ -435,13 +459,18 @@ public final class ServerVolumeAttachments {
       recordEvent(server, requestId, event, started, e.getMessage());
       return;
     }
-    db.inTransaction(
+    // As Nova, Block Storage lets go of the attachment before the mapping is destroyed, and here
+    // in the same commit (its writes join this transaction): nobody sees the volume gone from the
+    // server while it is still detaching (Tempest's cleanup then skipped the detach it still had
+    // to make), nor the volume available while the server still maps it (an attach of it again
+    // would be refused as already attached).
+    db.inTransactionJoinedByNestedWork(
         sql -> {
+          volumes.release(Servers.system(server), mapping, false);
           new BlockDeviceStore(sql).delete(mapping.id());
           new InstanceActionStore(sql).insertFinishedEvent(server.id(), requestId, event, server.host(), null, started, now());
           return null;
         });
-    volumes.release(Servers.system(server), mapping, false);
   }
 
   private void giveUpDetach(JsonNode payload, String error) {
@@ -474,26 +503,27 @@ public final class ServerVolumeAttachments {
     if (!new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.ATTACHED, BlockDevice.State.DETACHING)) {
       throw ServiceException.invalid("InvalidVolume", "Invalid volume: volume " + oldVolumeId + " is " + describe(mapping) + ".");
     }
-    String newAttachment;
+    String requestId = InstanceAction.currentRequestId(ids);
+    Instant now = now();
     try {
       refuseSharedWriters(actor, oldVolumeId);
-      newAttachment = volumes.reserve(actor, newVolumeId, serverId);
+      // The new volume's reservation commits with the task that uses or gives it back: a kill
+      // in between cannot leave it reserved for the server with nothing to settle it.
+      db.inTransactionJoinedByNestedWork(
+          sql -> {
+            String newAttachment = volumes.reserve(actor, newVolumeId, serverId);
+            String payload =
+                JSON.createObjectNode()
+                    .put("server_id", serverId).put("device_id", mapping.id()).put("request_id", requestId)
+                    .put("new_volume_id", newVolumeId).put("new_attachment_id", newAttachment)
+                    .put("old_attachment_id", mapping.attachmentId()).toString();
+            new InstanceActionStore(sql).insert(serverId, requestId, "swap_volume", server.projectId(), actor.userId(), now);
+            return tasks.submit(sql, SWAP_TASK, payload, now, 3);
+          });
     } catch (RuntimeException e) {
       new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED);
       throw e;
     }
-    String requestId = InstanceAction.currentRequestId(ids);
-    Instant now = now();
-    String payload =
-        JSON.createObjectNode()
-            .put("server_id", serverId).put("device_id", mapping.id()).put("request_id", requestId)
-            .put("new_volume_id", newVolumeId).put("new_attachment_id", newAttachment)
-            .put("old_attachment_id", mapping.attachmentId()).toString();
-    db.inTransaction(
-        sql -> {
-          new InstanceActionStore(sql).insert(serverId, requestId, "swap_volume", server.projectId(), actor.userId(), now);
-          return tasks.submit(sql, SWAP_TASK, payload, now, 3);
-        });
     tasks.wake();
   }
 
@@ -526,7 +556,7 @@ public final class ServerVolumeAttachments {
     }
   }
 
-  private void finishSwap(JsonNode payload) {
+  void finishSwap(JsonNode payload) {
     BlockDevice mapping = new BlockDeviceStore(db.sql()).find(payload.path("device_id").asText()).orElse(null);
     Server server = servers.find(payload.path("server_id").asText()).orElse(null);
     String newVolume = payload.path("new_volume_id").asText();
@@ -597,9 +627,10 @@ public final class ServerVolumeAttachments {
     return new Actor(server.projectId(), server.userId(), false);
   }
 
-  private static String payload(String serverId, String deviceId, String requestId) {
+  private static String payload(String serverId, String deviceId, String volumeId, String requestId) {
     return JSON.createObjectNode()
-        .put("server_id", serverId).put("device_id", deviceId).put("request_id", requestId).toString();
+        .put("server_id", serverId).put("device_id", deviceId).put("volume_id", volumeId).put("request_id", requestId)
+        .toString();
   }
 
   private Instant now() {

@@ -234,6 +234,11 @@ final class ServerBuilds {
     // As Nova's build cleanup: volumes are detached, and deleted when they were to go with the server.
     List<BlockDevice> devices = blockDevices(server.id());
     for (BlockDevice d : devices) {
+      if (d.attachmentId() == null && d.volumeId() != null) {
+        // Left unrecorded by a killed attempt from before a reservation and its record were one
+        // commit: it goes with the mapping.
+        volumes.releaseAttachmentsOf(Servers.system(server), d.volumeId(), server.id(), null);
+      }
       volumes.release(Servers.system(server), d, d.deleteOnTermination());
     }
     db.inTransaction(

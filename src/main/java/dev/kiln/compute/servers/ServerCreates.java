@@ -177,47 +177,43 @@ final class ServerCreates {
     String requestId = InstanceAction.currentRequestId(ids);
     List<NetworkRequest> networks = requested;
     // As Nova's API: the volumes a create names are reserved for their server at once, so no
-    // other attach takes them before the build; a create that fails gives them back.
-    List<List<BlockDevice>> devices = new ArrayList<>();
-    try {
-      for (Server server : made) {
-        List<BlockDevice> ofServer = new ArrayList<>();
-        devices.add(ofServer); // before reserving, so a reservation that fails midway is given back too
-        reserveBlockDevices(actor, server, disks, now, ofServer);
-      }
-      db.inTransaction(
-          sql -> {
-            // Counted and inserted in one transaction under the project's quota lock. No metadata
-            // exceeds no limit: its limits need not be read then.
-            if (!made.getFirst().metadata().isEmpty()) {
-              quotas.checkMetadataItems(sql, actor.projectId(), made.getFirst().metadata().size());
+    // other attach takes them before the build. The reservations join the transaction that records
+    // the servers (Block Storage's writes become part of it): they commit together or not at all,
+    // so a create cut short by a kill never leaves a volume reserved for a server that was never
+    // recorded. Volumes are locked in id order, so two creates naming the same volumes cannot
+    // deadlock.
+    db.inTransactionJoinedByNestedWork(
+        sql -> {
+          List<List<BlockDevice>> devices = new ArrayList<>();
+          for (Server server : made) {
+            devices.add(reserveBlockDevices(actor, server, disks, now));
+          }
+          // Counted and inserted in one transaction under the project's quota lock. No metadata
+          // exceeds no limit: its limits need not be read then.
+          if (!made.getFirst().metadata().isEmpty()) {
+            quotas.checkMetadataItems(sql, actor.projectId(), made.getFirst().metadata().size());
+          }
+          quotas.reserveForBoot(sql, actor.projectId(), actor.userId(), made.size(), flavor.vcpus(), flavor.ramMb());
+          ServerStore store = new ServerStore(sql);
+          BlockDeviceStore deviceStore = new BlockDeviceStore(sql);
+          for (int n = 0; n < made.size(); n++) {
+            Server server = made.get(n);
+            store.insert(server);
+            for (int i = 0; i < userPorts.size(); i++) {
+              store.addPort(server.id(), userPorts.get(i), userPortPositions.get(i), userPortTags.get(i));
             }
-            quotas.reserveForBoot(sql, actor.projectId(), actor.userId(), made.size(), flavor.vcpus(), flavor.ramMb());
-            ServerStore store = new ServerStore(sql);
-            BlockDeviceStore deviceStore = new BlockDeviceStore(sql);
-            for (int n = 0; n < made.size(); n++) {
-              Server server = made.get(n);
-              store.insert(server);
-              for (int i = 0; i < userPorts.size(); i++) {
-                store.addPort(server.id(), userPorts.get(i), userPortPositions.get(i), userPortTags.get(i));
-              }
-              devices.get(n).forEach(deviceStore::insert);
-              ServerTagStore tagStore = new ServerTagStore(sql);
-              spec.tags().forEach(t -> tagStore.add(server.id(), t));
-              if (spec.groupId() != null) {
-                groups.join(sql, actor, spec.groupId(), server.id(), now);
-              }
-              new InstanceActionStore(sql)
-                  .insert(server.id(), requestId, "create", actor.projectId(), actor.userId(), now);
-              tasks.submit(sql, Servers.BUILD_TASK, buildPayload(server.id(), networks, securityGroups, spec.hints()), now, 3);
+            devices.get(n).forEach(deviceStore::insert);
+            ServerTagStore tagStore = new ServerTagStore(sql);
+            spec.tags().forEach(t -> tagStore.add(server.id(), t));
+            if (spec.groupId() != null) {
+              groups.join(sql, actor, spec.groupId(), server.id(), now);
             }
-            return null;
-          });
-    } catch (RuntimeException e) {
-      devices.stream().flatMap(List::stream).filter(d -> d.attachmentId() != null)
-          .forEach(d -> volumes.unreserve(actor, d.attachmentId()));
-      throw e;
-    }
+            new InstanceActionStore(sql)
+                .insert(server.id(), requestId, "create", actor.projectId(), actor.userId(), now);
+            tasks.submit(sql, Servers.BUILD_TASK, buildPayload(server.id(), networks, securityGroups, spec.hints()), now, 3);
+          }
+          return null;
+        });
     tasks.wake();
     // The first server as it was inserted, with the user's ports it was given: reading it back
     // would cost three statements and find the same (its build task may have started meanwhile,
@@ -227,23 +223,28 @@ final class ServerCreates {
   }
 
   /**
-   * Adds the server's block device mappings to {@code into}, reserving each existing volume for
-   * the server as it goes.
+   * The server's block device mappings, each existing volume reserved for the server (in volume id
+   * order); called inside the create's transaction, which the reservations join.
    */
-  private void reserveBlockDevices(
-      Actor actor, Server server, BootDisks.Plan disks, Instant now, List<BlockDevice> into) {
+  private List<BlockDevice> reserveBlockDevices(Actor actor, Server server, BootDisks.Plan disks, Instant now) {
+    Map<String, String> attachments = new java.util.HashMap<>();
+    disks.volumes().stream()
+        .filter(v -> v.existing() != null)
+        .map(v -> v.existing().id())
+        .distinct()
+        .sorted()
+        .forEach(volumeId -> attachments.put(volumeId, volumes.reserve(actor, volumeId, server.id())));
+    List<BlockDevice> into = new ArrayList<>();
     for (BootDisks.PlannedVolume v : disks.volumes()) {
       BootDisks.Mapping m = v.mapping();
-      String attachmentId = null;
-      if (v.existing() != null) {
-        attachmentId = volumes.reserve(actor, v.existing().id(), server.id());
-      }
+      String attachmentId = v.existing() == null ? null : attachments.get(v.existing().id());
       into.add(
           new BlockDevice(
               ids.uuid(), server.id(), m.bootIndex(), m.source(), m.uuid(),
               v.existing() == null ? null : v.existing().id(), v.size(), m.volumeType(), v.deviceName(),
               m.deleteOnTermination(), m.tag(), attachmentId, BlockDevice.State.ATTACHING, now));
     }
+    return into;
   }
 
   /** What the build task needs beyond the server's row: the networks to make ports on. */

@@ -124,6 +124,13 @@ final class ServerDeletes {
       volumes.dropOtherAttachments(server);
       for (BlockDevice d : new BlockDeviceStore(db.sql()).ofServer(id)) {
         if (released.add("device:" + d.id() + ":" + d.attachmentId())) {
+          if (d.attachmentId() == null) {
+            // No attach can reserve for this server any more (it is marked deleting, and a
+            // reservation commits with its record under the server's row only while it is not), so
+            // any attachment of the volume to the server is one a killed run left unrecorded
+            // before that was so: it goes with the server too.
+            volumes.releaseAttachmentsOf(Servers.system(server), d.volumeId(), id, null);
+          }
           volumes.release(Servers.system(server), d, d.deleteOnTermination());
         }
       }

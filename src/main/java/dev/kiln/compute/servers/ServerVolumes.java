@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.common.Actor;
 import dev.kiln.common.ServiceException;
 import dev.kiln.compute.servers.store.BlockDeviceStore;
+import dev.kiln.compute.servers.store.ServerStore;
 import dev.kiln.store.Database;
 import dev.kiln.volume.Attachment;
 import dev.kiln.volume.Attachments;
@@ -57,7 +58,21 @@ public final class ServerVolumes {
    * answers its id. It is completed when the move succeeds, deleted when it does not.
    */
   public String attachForMove(Actor owner, String volumeId, String serverId, String host, String device) {
-    return volume.attachments().create(owner, volumeId, serverId, connector(host, device), null).id();
+    // Made under the server's row, and refused once its delete has begun: the delete, which gives
+    // back every attachment of the server's volumes to it, sees this one or it is never made.
+    return db.inTransactionJoinedByNestedWork(
+        sql -> {
+          requireNotDeleting(sql, serverId);
+          return volume.attachments().create(owner, volumeId, serverId, connector(host, device), null).id();
+        });
+  }
+
+  /** Locks the server's row for this transaction; its 404 when it is gone or its delete has begun. */
+  private static void requireNotDeleting(dev.kiln.store.Sql sql, String serverId) {
+    String taskState = new ServerStore(sql).lockForBinding(serverId).orElseThrow(() -> Servers.notFound(serverId));
+    if (taskState.equals("deleting")) {
+      throw Servers.notFound(serverId);
+    }
   }
 
   /**
@@ -130,9 +145,9 @@ public final class ServerVolumes {
     Actor system = Servers.system(server);
     for (BlockDevice d : new BlockDeviceStore(db.sql()).ofServer(server.id())) {
       if (d.attachmentId() == null) {
-        continue; // an attach whose reservation is not recorded yet: its own guard settles it
+        continue; // an attach under way: its reservation commits with its record, or not at all
       }
-      otherAttachments(system, d.volumeId(), server.id(), d.attachmentId()).forEach(a -> unreserve(system, a.id()));
+      releaseAttachmentsOf(system, d.volumeId(), server.id(), d.attachmentId());
     }
   }
 
@@ -177,14 +192,53 @@ public final class ServerVolumes {
     }
     String attachmentId = current.attachmentId();
     if (attachmentId == null) {
-      awaitAvailable(owner, volumeId);
-      attachmentId = reserve(owner, volumeId, current.serverId());
-      store.setAttachment(current.id(), attachmentId);
+      if (otherAttachments(owner, volumeId, current.serverId(), null).isEmpty()) {
+        awaitAvailable(owner, volumeId); // not when an earlier attempt's reservation holds it
+      }
+      attachmentId = reserveRecorded(owner, current.id(), current.serverId(), volumeId);
     }
     if (connectAttachment(owner, attachmentId, host, current.deviceName())) {
       volume.attachments().complete(owner, attachmentId);
     }
     store.transition(current.id(), BlockDevice.State.ATTACHING, BlockDevice.State.ATTACHED);
+  }
+
+  /**
+   * Reserves the mapping's volume for its server and records the attachment on the mapping in one
+   * commit, under the server's row and only while no delete of the server has begun (else the
+   * server's 404, and nothing is reserved). Block Storage's writes join the commit: there is never
+   * a reservation that its mapping does not name, so a kill between the two cannot leave one
+   * behind, and a delete (which marks the server through the same row) either sees the attachment
+   * on the mapping and gives it back, or comes first and no reservation is made. An attachment of
+   * the volume to the server that an earlier attempt made and could not record (before this was
+   * one commit) is taken rather than a second one made; answers the attachment's id.
+   */
+  public String reserveRecorded(Actor actor, String mappingId, String serverId, String volumeId) {
+    return db.inTransactionJoinedByNestedWork(
+        sql -> {
+          requireNotDeleting(sql, serverId);
+          String attachmentId =
+              otherAttachments(actor, volumeId, serverId, null).stream()
+                  .filter(a -> !a.attachStatus().equals(Attachments.ATTACHED))
+                  .map(Attachment::id)
+                  .findFirst()
+                  .orElseGet(() -> reserve(actor, volumeId, serverId));
+          if (!new BlockDeviceStore(sql).setAttachmentOnce(mappingId, attachmentId)) {
+            throw ServiceException.conflict(
+                "InstanceInvalidState",
+                "The attach of volume " + volumeId + " to server " + serverId + " was given up meanwhile; try again.");
+          }
+          return attachmentId;
+        });
+  }
+
+  /**
+   * Gives back every attachment of the volume to the server other than {@code keep} (null: every
+   * one), whatever its state: for a server being deleted or gone, what no mapping of it will be
+   * used for any more. Safe to repeat.
+   */
+  public void releaseAttachmentsOf(Actor owner, String volumeId, String serverId, String keep) {
+    otherAttachments(owner, volumeId, serverId, keep).forEach(a -> unreserve(owner, a.id()));
   }
 
   /**
