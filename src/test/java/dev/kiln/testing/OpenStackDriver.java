@@ -163,7 +163,7 @@ final class OpenStackDriver {
     try {
       Path err = Files.createTempFile("openstack-driver", ".err");
       err.toFile().deleteOnExit();
-      List<String> command = new ArrayList<>(List.of("/usr/bin/python3", script().toString(), "--prog", prog));
+      List<String> command = new ArrayList<>(List.of("/usr/bin/python3", "-P", script().toString(), "--prog", prog));
       String poll = System.getProperty("kiln.cli.poll", Objects.requireNonNullElse(System.getenv("KILN_CLI_POLL"), POLL_SECONDS));
       if (!poll.equals("client")) {
         command.addAll(List.of("--poll-seconds", Double.toString(Double.parseDouble(poll))));
@@ -197,7 +197,12 @@ final class OpenStackDriver {
 
   /** Why the driver ended, when it did: its exit code and the end of what it printed on stderr. */
   private String ended() {
-    if (process.isAlive()) {
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) { // its output closed a moment before it exits
+        return "";
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return "";
     }
     String printed;

@@ -17,7 +17,10 @@ osc-lib's wait_for_status / wait_for_delete get a shorter `poll_period` / `sleep
 nothing else changes (wait_for_delete counts its 300 s timeout in those same intervals, so it still
 waits at least as long before it gives up). Without the option the clients poll as shipped.
 
-Usage: openstack-driver.py [--prog openstack|heat|nova|cinder] [--poll-seconds S]. Protocol: one
+With KILN_CLI_STATS=FILE in its environment, the driver appends a line per command to FILE: the
+program, the command's CPU seconds, its wall-clock seconds and its arguments, tab-separated.
+
+Usage: python3 -P openstack-driver.py [--prog openstack|heat|nova|cinder] [--poll-seconds S]. Protocol: one
 JSON object per line on stdin, {"env": {...}, "args": [...]};
 one JSON object per line on the original stdout, {"code": n, "stdout": "...", "stderr": "..."}.
 """
@@ -30,6 +33,12 @@ import json
 import os
 import signal
 import sys
+import time
+import traceback
+
+# Started with python3 -P, so that the temporary directory this script sits in (where anyone's
+# resource.py or json.py may lie) is not searched first; a /usr/bin script has /usr/bin there.
+sys.path.insert(0, "/usr/bin")
 
 options = argparse.ArgumentParser()
 options.add_argument("--prog", default="openstack")
@@ -39,6 +48,9 @@ prog_name, poll_seconds = parsed.prog, parsed.poll_seconds
 
 requests = os.fdopen(os.dup(0), "r", encoding="utf-8")
 replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
+# The driver's own failures go to the real stderr (the Java side shows it when the driver ends);
+# sys.stderr is each command's.
+sys.excepthook = lambda kind, value, trace: traceback.print_exception(kind, value, trace, file=sys.__stderr__)
 # Anything written to the real descriptors (not through sys.stdout) would corrupt the protocol.
 devnull = os.open(os.devnull, os.O_RDWR)
 os.dup2(devnull, 0)
@@ -154,6 +166,7 @@ if poll_seconds is not None:
             capped_waits.append(module_name + "." + function_name)
 
 libc = ctypes.CDLL(None)
+stats = open(os.environ["KILN_CLI_STATS"], "a", encoding="utf-8") if os.environ.get("KILN_CLI_STATS") else None
 replies.write(json.dumps({"ready": True, "program": prog_name, "capped_waits": capped_waits}) + "\n")
 replies.flush()
 
@@ -198,7 +211,12 @@ for line in requests:
             replies.write(json.dumps({"code": code, "stdout": out.getvalue(), "stderr": err.getvalue()}) + "\n")
             replies.flush()
             os._exit(0)
-    _, status = os.waitpid(child, 0)
+    begun = time.monotonic()
+    _, status, usage = os.wait4(child, 0)
+    if stats:  # KILN_CLI_STATS: one line per command, for finding where a test's time goes
+        stats.write("%s\t%.3f\t%.3f\t%s\n" % (
+            prog_name, usage.ru_utime + usage.ru_stime, time.monotonic() - begun, " ".join(request["args"])))
+        stats.flush()
     if os.WIFSIGNALED(status):  # killed before it could answer
         replies.write(json.dumps({"code": 128 + os.WTERMSIG(status), "stdout": "", "stderr": "killed\n"}) + "\n")
         replies.flush()
