@@ -4,25 +4,44 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Runs Debian's real {@code openstack} command (python3-openstackclient) against a Kiln, the way a
- * user would, with credentials in OS_* variables. The {@code openstack} commands run in a
- * long-lived client process ({@link OpenStackDriver}); {@code cinder}, {@code nova} and {@code heat}
- * start a process each.
+ * Runs Debian's real {@code openstack} command (python3-openstackclient), and its {@code heat},
+ * {@code cinder} and {@code nova} clients, against a Kiln, the way a user would, with credentials in
+ * OS_* variables. The commands run in a long-lived client process ({@link OpenStackDriver}) that
+ * forks per command; {@link #processPerCommand()} starts the /usr/bin program itself for each.
  */
 public final class OpenStackCli {
   private static final Path OPENSTACK = Path.of("/usr/bin/openstack");
 
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
   private final Supplier<Map<String, String>> env;
+  private final boolean processPerCommand;
 
   private OpenStackCli(Supplier<Map<String, String>> env) {
+    this(env, false);
+  }
+
+  private OpenStackCli(Supplier<Map<String, String>> env, boolean processPerCommand) {
     this.env = env;
+    this.processPerCommand = processPerCommand;
+  }
+
+  /**
+   * The same credentials, each command a new process of the installed program ({@code
+   * /usr/bin/openstack}, {@code /usr/bin/heat}, ...), as a user's shell starts it: for the tests that
+   * cover the packaged entry points themselves.
+   */
+  public OpenStackCli processPerCommand() {
+    return new OpenStackCli(env, true);
   }
 
   /** Password credentials for {@code user} in {@code project}, both in the default domain. */
@@ -85,34 +104,26 @@ public final class OpenStackCli {
 
   /** Runs {@code openstack args...}; answers its exit code and output. */
   public Result run(String... args) {
-    if (OpenStackDriver.enabled()) {
-      return OpenStackDriver.run(env.get(), List.of(args), java.time.Duration.ofSeconds(120));
-    }
-    List<String> command = new ArrayList<>();
-    command.add(OPENSTACK.toString());
-    command.addAll(List.of(args));
-    return exec(command);
+    return invoke("openstack", List.of(args));
   }
 
   /** Runs Debian's {@code cinder} client at a microversion, with the same credentials. */
   public Result cinder(String microversion, String... args) {
-    List<String> command = new ArrayList<>(List.of("/usr/bin/cinder", "--os-volume-api-version", microversion));
-    command.addAll(List.of(args));
-    return exec(command);
+    List<String> all = new ArrayList<>(List.of("--os-volume-api-version", microversion));
+    all.addAll(List.of(args));
+    return invoke("cinder", all);
   }
 
   /** Runs Debian's {@code nova} client at a microversion, with the same credentials. */
   public Result nova(String microversion, String... args) {
-    List<String> command = new ArrayList<>(List.of("/usr/bin/nova", "--os-compute-api-version", microversion));
-    command.addAll(List.of(args));
-    return exec(command);
+    List<String> all = new ArrayList<>(List.of("--os-compute-api-version", microversion));
+    all.addAll(List.of(args));
+    return invoke("nova", all);
   }
 
   /** Runs Debian's {@code heat} client (python3-heatclient's own, older CLI), same credentials. */
   public Result heat(String... args) {
-    List<String> command = new ArrayList<>(List.of("/usr/bin/heat"));
-    command.addAll(List.of(args));
-    return exec(command);
+    return invoke("heat", List.of(args));
   }
 
   /** Runs a {@code heat} command that must succeed and answers its standard output. */
@@ -125,6 +136,19 @@ public final class OpenStackCli {
     return succeeded(nova(microversion, args), "nova " + String.join(" ", args));
   }
 
+  private Result invoke(String prog, List<String> args) {
+    if (!processPerCommand && OpenStackDriver.enabled()) {
+      Optional<Result> result = OpenStackDriver.run(prog, env.get(), args, TIMEOUT);
+      if (result.isPresent()) {
+        return result.get();
+      }
+    }
+    List<String> command = new ArrayList<>();
+    command.add("/usr/bin/" + prog);
+    command.addAll(args);
+    return exec(command);
+  }
+
   private Result exec(List<String> command) {
     String[] args = command.subList(1, command.size()).toArray(String[]::new);
     ProcessBuilder builder = new ProcessBuilder(command);
@@ -133,10 +157,13 @@ public final class OpenStackCli {
     try {
       Path out = Files.createTempFile("openstack-out", ".txt");
       Path err = Files.createTempFile("openstack-err", ".txt");
+      // No input, as in the driver: a client that asks a question reads end-of-file.
+      builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError(command.getFirst() + " " + String.join(" ", args) + " did not finish in 120 s");
+        throw new AssertionError(
+            command.getFirst() + " " + String.join(" ", args) + " did not finish in " + TIMEOUT.toSeconds() + " s");
       }
       Result result =
           new Result(
