@@ -88,17 +88,11 @@ public final class Database implements AutoCloseable {
    */
   private static final String H2_CLOSE = ";DB_CLOSE_ON_EXIT=FALSE";
 
-  /** EXPERIMENT: H2's page split size, from {@code kiln.db.h2-page-size}. */
-  static String h2PageSize() {
-    String set = System.getProperty("kiln.db.h2-page-size");
-    return set == null || set.isBlank() ? "" : ";PAGE_SIZE=" + Integer.parseInt(set.strip());
-  }
-
   /** Opens the embedded database kept in {@code dataDir/kiln.mv.db}. */
   public static Database embedded(Path dataDir) {
     Path base = dataDir.toAbsolutePath().resolve("kiln");
     UncleanShutdown marker = UncleanShutdown.recoverIfNeeded(base);
-    String url = "jdbc:h2:file:" + base + H2_SETTINGS + H2_DURABILITY + H2_CLOSE + h2PageSize();
+    String url = "jdbc:h2:file:" + base + H2_SETTINGS + H2_DURABILITY + H2_CLOSE;
     Database database = open(url, "sa", "", Dialect.H2, embeddedCommitSync(System.getenv("KILN_FSYNC")));
     database.openMarker = marker;
     return database;
