@@ -298,46 +298,33 @@ public final class NetworkStore {
     return sql.update("DELETE FROM network_port_binding WHERE port_id = ?", portId);
   }
 
-  /**
-   * Loads ports with their addresses, groups and active binding: the ports in one query, what
-   * hangs off them in a second (one statement for each {@link #CHILD_BATCH} ports).
-   */
+  /** Loads ports with their addresses, groups and active binding in four queries. */
   private List<Port> loadPorts(String where, Object... args) {
     List<Port> bare = sql.query("SELECT " + PORT_COLUMNS + " FROM network_port" + where, NetworkStore::port, args);
     if (bare.isEmpty()) {
       return bare;
     }
+    String in = Sql.placeholders(bare.size());
+    Object[] ids = bare.stream().map(Port::id).toArray();
     Map<String, List<FixedIp>> ips = new LinkedHashMap<>();
+    sql.query(
+        "SELECT port_id, subnet_id, ip_address FROM network_ip_allocation WHERE port_id IN " + in
+            + " ORDER BY position",
+        r -> ips.computeIfAbsent(r.getString("port_id"), k -> new ArrayList<>())
+            .add(new FixedIp(r.getString("subnet_id"), r.getString("ip_address"))),
+        ids);
     Map<String, List<String>> groups = new LinkedHashMap<>();
+    sql.query(
+        "SELECT port_id, security_group_id FROM network_port_security_group WHERE port_id IN " + in
+            + " ORDER BY security_group_id",
+        r -> groups.computeIfAbsent(r.getString("port_id"), k -> new ArrayList<>()).add(r.getString("security_group_id")),
+        ids);
     Map<String, PortBinding> active = new LinkedHashMap<>();
-    for (int from = 0; from < bare.size(); from += CHILD_BATCH) {
-      List<Port> batch = bare.subList(from, Math.min(bare.size(), from + CHILD_BATCH));
-      String in = Sql.placeholders(batch.size());
-      Object[] ids = new Object[batch.size() * 3];
-      for (int i = 0; i < batch.size(); i++) {
-        ids[i] = ids[i + batch.size()] = ids[i + 2 * batch.size()] = batch.get(i).id();
-      }
-      sql.query(
-          "SELECT 1 AS part, port_id, position AS n, subnet_id AS a, ip_address AS b, NULL AS c, NULL AS d,"
-              + " NULL AS e, NULL AS f FROM network_ip_allocation WHERE port_id IN " + in
-              + " UNION ALL SELECT 2, port_id, 0, security_group_id, NULL, NULL, NULL, NULL, NULL"
-              + " FROM network_port_security_group WHERE port_id IN " + in
-              + " UNION ALL SELECT 3, port_id, 0, host, status, vif_type, vnic_type, profile, vif_details"
-              + " FROM network_port_binding WHERE status = 'ACTIVE' AND port_id IN " + in
-              + " ORDER BY part, n, a",
-          r -> {
-            String portId = r.getString("port_id");
-            switch (r.getInt("part")) {
-              case 1 -> ips.computeIfAbsent(portId, k -> new ArrayList<>()).add(new FixedIp(r.getString("a"), r.getString("b")));
-              case 2 -> groups.computeIfAbsent(portId, k -> new ArrayList<>()).add(r.getString("a"));
-              default -> active.put(portId, new PortBinding(
-                  portId, r.getString("a"), PortBinding.Status.valueOf(r.getString("b")), r.getString("c"),
-                  r.getString("d"), r.getString("e"), r.getString("f")));
-            }
-            return null;
-          },
-          ids);
-    }
+    sql.query(
+        "SELECT port_id, host, status, vif_type, vnic_type, profile, vif_details FROM network_port_binding"
+            + " WHERE status = 'ACTIVE' AND port_id IN " + in,
+        r -> active.put(r.getString("port_id"), binding(r)),
+        ids);
     List<Port> full = new ArrayList<>();
     for (Port p : bare) {
       full.add(
@@ -350,12 +337,6 @@ public final class NetworkStore {
     }
     return full;
   }
-
-  /**
-   * Ports whose addresses, groups and binding one statement reads: it names each id three times,
-   * and PostgreSQL takes at most 32,767 parameters.
-   */
-  private static final int CHILD_BATCH = 1000;
 
   // Row mappers
 
