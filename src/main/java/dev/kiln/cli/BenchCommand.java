@@ -97,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
       case "attach" ->
           onServer("attach", true, AttachBench.serverOptions(), s -> new AttachBench(s.client(), PASSWORD).run());
       case "network" ->
-          onServer("network", true, NetworkBench.serverOptions(), s -> new NetworkBench(s.client(), PASSWORD).run());
+          onServer("network", true, NetworkBench.serverOptions(), s -> new NetworkBench(s.client(), PASSWORD, () -> cpuNanos(s.pid())).run());
       case "software" ->
           onServer("software", false, SoftwareBench.serverOptions(), s -> new SoftwareBench(s.client(), PASSWORD).run());
       case "stacks" ->

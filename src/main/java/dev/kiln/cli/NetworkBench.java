@@ -29,9 +29,12 @@ final class NetworkBench {
   private final LocalClient client;
   private final String token;
   private final String project;
+  /** The server process's CPU time so far (user and system, all its threads), in nanoseconds. */
+  private final java.util.function.LongSupplier serverCpu;
 
-  NetworkBench(LocalClient client, String password) throws Exception {
+  NetworkBench(LocalClient client, String password, java.util.function.LongSupplier serverCpu) throws Exception {
     this.client = client;
+    this.serverCpu = serverCpu;
     HttpResponse<String> issued = client.issueToken(password);
     this.token = LocalClient.token(issued);
     this.project = LocalClient.projectId(issued);
@@ -57,15 +60,18 @@ final class NetworkBench {
     }
     long[] totals = new long[CYCLES];
     long[][] steps = new long[5][CYCLES];
+    long cycleCpu = serverCpu.getAsLong();
     for (int i = 0; i < CYCLES; i++) {
       long t = System.nanoTime();
       cycle(tiers[WARM_UP + i], cycleExternal, steps, i);
       totals[i] = System.nanoTime() - t;
     }
+    cycleCpu = serverCpu.getAsLong() - cycleCpu;
     progress("%d L3 cycles", CYCLES);
 
     String bulkExternal = externalNetwork("bench-pool", "100.80.0.0/22");
     Set<String> addresses = new HashSet<>();
+    long allocationCpu = serverCpu.getAsLong();
     long start = System.nanoTime();
     for (int i = 0; i < FLOATING_IPS; i++) {
       String body = expect(201, call("POST", NET + "/floatingips",
@@ -73,6 +79,7 @@ final class NetworkBench {
       addresses.add(json(body).at("/floatingip/floating_ip_address").asText());
     }
     long allocation = System.nanoTime() - start;
+    allocationCpu = serverCpu.getAsLong() - allocationCpu;
     progress("%d floating IPs", FLOATING_IPS);
 
     // The same from 8 client threads at once: the allocations queue on the external subnet's lock,
@@ -80,6 +87,7 @@ final class NetworkBench {
     String parallelExternal = externalNetwork("bench-pool-2", "100.84.0.0/22");
     Set<String> parallelAddresses = java.util.concurrent.ConcurrentHashMap.newKeySet();
     java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    long parallelCpu = serverCpu.getAsLong();
     long parallelStart = System.nanoTime();
     try (var pool = java.util.concurrent.Executors.newFixedThreadPool(PARALLEL)) {
       List<java.util.concurrent.Future<Void>> done = new java.util.ArrayList<>();
@@ -98,6 +106,7 @@ final class NetworkBench {
       }
     }
     long parallel = System.nanoTime() - parallelStart;
+    parallelCpu = serverCpu.getAsLong() - parallelCpu;
     progress("%d floating IPs from %d threads", FLOATING_IPS, PARALLEL);
 
     StringBuilder out = new StringBuilder();
@@ -119,6 +128,12 @@ final class NetworkBench {
         parallel / 1e9));
     out.append(String.format(Locale.ROOT, "distinct addresses: %d of %d one after another, %d of %d at once%n",
         addresses.size(), FLOATING_IPS, parallelAddresses.size(), FLOATING_IPS));
+    // The server's CPU per request (its JIT and GC threads included): on a shared machine, the
+    // figure the others' work disturbs least, so the one to compare two builds by.
+    out.append(String.format(Locale.ROOT,
+        "server CPU (ms): %.3f per L3 cycle (five requests), %.3f per floating IP one after another, %.3f per"
+            + " floating IP from %d threads%n",
+        cycleCpu / 1e6 / CYCLES, allocationCpu / 1e6 / FLOATING_IPS, parallelCpu / 1e6 / FLOATING_IPS, PARALLEL));
     // Kiln's own view of the same requests, without the client, the loopback and the scheduler's
     // queue on a busy machine.
     String metrics = client.get("/metrics", null).body();

@@ -59,8 +59,14 @@ public final class NetworkQuotas {
       throw new IllegalArgumentException("cannot reserve " + count + " of " + resource);
     }
     NetworkQuotaStore store = new NetworkQuotaStore(sql);
-    store.lock(projectId);
-    long limit = effective(store.limits(projectId)).get(resource);
+    // The lock and the one limit this needs in one statement, once the project has its quota row.
+    long limit =
+        store.lockWithLimit(projectId, resource)
+            .map(locked -> locked.limit() == null ? DEFAULTS.get(resource) : locked.limit())
+            .orElseGet(() -> {
+              store.lock(projectId);
+              return effective(store.limits(projectId)).get(resource);
+            });
     if (limit == -1 || count == 0) {
       return; // nothing to check, so nothing to count
     }

@@ -196,29 +196,28 @@ public final class Ports {
     String profile = spec.profile() == null ? "{}" : spec.profile();
     boolean up = spec.adminStateUp() == null || spec.adminStateUp();
     boolean bound = !p.host().isEmpty();
+    List<Port.AddressPair> pairs =
+        spec.allowedAddressPairs() == null ? List.of() : addressPairs(spec.allowedAddressPairs(), macAddress, p.portSecurity());
+    List<Port.DhcpOption> options =
+        spec.extraDhcpOpts() == null ? List.of() : PortDns.mergeOptions(List.of(), spec.extraDhcpOpts());
+    PortBinding binding = bound ? activeBinding(p.id(), p.host(), vnic, profile) : null;
+    // The port as a read of its rows gives it back (groups in id order, addresses in the order
+    // given), built here rather than read back: four statements fewer per create.
     Port port =
         new Port(
             p.id(), p.project(), networkId, requireNonNullElse(spec.name(), ""), requireNonNullElse(spec.description(), ""),
             macAddress, up, status(up, deviceId, bound), deviceId, deviceOwner, p.portSecurity(), vnic, profile,
-            addresses, p.groups(), null, 1, p.now(), p.now());
+            addresses, p.groups().stream().sorted().toList(), binding, 1, p.now(), p.now(), pairs, options,
+            requireNonNullElse(spec.dnsName(), ""));
     store.insertPort(port);
     for (int i = 0; i < addresses.size(); i++) {
       store.allocate(p.id(), addresses.get(i), i);
     }
-    if (spec.allowedAddressPairs() != null && !spec.allowedAddressPairs().isEmpty()) {
-      store.setAddressPairs(p.id(), addressPairs(spec.allowedAddressPairs(), macAddress, p.portSecurity()));
-    }
-    if (spec.extraDhcpOpts() != null && !spec.extraDhcpOpts().isEmpty()) {
-      store.setDhcpOptions(p.id(), PortDns.mergeOptions(List.of(), spec.extraDhcpOpts()));
-    }
-    if (spec.dnsName() != null && !spec.dnsName().isEmpty()) {
-      store.setDnsName(p.id(), spec.dnsName());
-    }
-    store.setSecurityGroups(p.id(), p.groups());
+    store.addSecurityGroups(p.id(), p.groups());
     if (bound) {
-      store.insertBinding(activeBinding(p.id(), p.host(), vnic, profile));
+      store.insertBinding(binding);
     }
-    return store.findPort(p.id()).orElseThrow();
+    return port;
   }
 
   /** A port the actor may see and change: its project's, one on a network its project owns, or any for an admin. */

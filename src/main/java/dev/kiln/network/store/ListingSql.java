@@ -94,6 +94,10 @@ final class ListingSql {
       query.append(" WHERE ").append(String.join(" AND ", where));
     }
     query.append(" ORDER BY ");
+    String constant = constantColumn(listing);
+    if (constant != null) {
+      query.append(constant).append(descending.getFirst() ? " DESC, " : " ASC, ");
+    }
     for (int i = 0; i < keys.size(); i++) {
       query.append(i == 0 ? "" : ", ").append(keys.get(i).sortExpression()).append(descending.get(i) ? " DESC" : " ASC");
     }
@@ -106,6 +110,28 @@ final class ListingSql {
       Collections.reverse(ids); // read backwards from the marker; answered in the requested order
     }
     return Optional.of(ids);
+  }
+
+  /**
+   * The column a listing filters to one value, when it filters just one that way: sorting on it
+   * first changes no order (every row has that value) but lets the database walk an index on
+   * (that column, id) in order and stop at the page's end, instead of reading every match and
+   * sorting them (a page of 100 of a network's 10,000 ports). Only in the ORDER BY: the marker's
+   * keyset condition stays on the listing's own keys.
+   */
+  private String constantColumn(Listing listing) {
+    String found = null;
+    for (Map.Entry<String, List<String>> filter : listing.equals().entrySet()) {
+      Column column = column(filter.getKey());
+      if (filter.getValue().size() != 1 || column.kind() != Kind.TEXT) {
+        continue;
+      }
+      if (found != null && !found.equals(column.expression())) {
+        return null; // two such filters: which index would serve is the planner's to find
+      }
+      found = column.expression();
+    }
+    return found;
   }
 
   private Column column(String attribute) {

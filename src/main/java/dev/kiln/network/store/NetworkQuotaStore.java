@@ -6,6 +6,7 @@ import dev.kiln.quota.QuotaStore;
 import dev.kiln.quota.QuotaTables;
 import dev.kiln.store.Sql;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Neutron's quota tables: limits set per project and the per-project lock row (kept through the
@@ -42,8 +43,37 @@ public final class NetworkQuotaStore {
    * none, so that creations and limit changes of one project count usage one at a time.
    */
   public void lock(String projectId) {
-    limits.lock(projectId);
+    // A project's row exists from its first creation on: lock it in one statement, and leave the
+    // insert (which H2 tries, and undoes, even when the row is there) to a project's first time.
+    boolean locked =
+        sql.queryOne(
+                "SELECT project_id FROM network_quota_lock WHERE project_id = ? FOR UPDATE",
+                row -> row.getString("project_id"),
+                projectId)
+            .isPresent();
+    if (!locked) {
+      limits.lock(projectId);
+    }
   }
+
+  /**
+   * Locks the project's quota row as {@link #lock} does and reads the limit set for one resource,
+   * in one statement: empty when the project has no row yet (the caller then takes {@link #lock}),
+   * else the limit set for the resource, or null when none is set (the default applies).
+   */
+  public Optional<Locked> lockWithLimit(String projectId, String resource) {
+    return sql.queryOne(
+        "SELECT l.project_id, (SELECT q.hard_limit FROM network_quota q WHERE q.project_id = l.project_id"
+            + " AND q.resource = ?) AS hard_limit FROM network_quota_lock l WHERE l.project_id = ? FOR UPDATE",
+        row -> {
+          String limit = row.getString("hard_limit");
+          return new Locked(limit == null ? null : Long.valueOf(limit));
+        },
+        resource, projectId);
+  }
+
+  /** A project's quota row, locked, with the limit set for one resource (null: none set). */
+  public record Locked(Long limit) {}
 
   /** Whether {@link #count} can count this resource. */
   public static boolean counts(String resource) {

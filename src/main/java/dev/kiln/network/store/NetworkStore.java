@@ -253,6 +253,11 @@ public final class NetworkStore {
 
   public void setSecurityGroups(String portId, List<String> groupIds) {
     sql.update("DELETE FROM network_port_security_group WHERE port_id = ?", portId);
+    addSecurityGroups(portId, groupIds);
+  }
+
+  /** Gives a port that has none (a new one) these security groups. */
+  public void addSecurityGroups(String portId, List<String> groupIds) {
     for (String id : new java.util.LinkedHashSet<>(groupIds)) {
       sql.update(
           "INSERT INTO network_port_security_group (port_id, security_group_id) VALUES (?, ?)", portId, id);
