@@ -34,6 +34,9 @@ abstract class SchemaMigrationTest {
   /** A JDBC data source on a new, empty database of the kind under test. */
   protected abstract HikariDataSource newEmptyDatabase();
 
+  /** The dialect of that database: it decides what the {@code h2_only} lines of a script become. */
+  protected abstract Dialect dialect();
+
   @Test
   void databaseMadeByTheOldMigrationPathUpgradesToTheSameSchemaAsANewOne() throws Exception {
     try (HikariDataSource old = newEmptyDatabase();
@@ -41,8 +44,8 @@ abstract class SchemaMigrationTest {
       migrateAsBeforeTheBaseline(old);
       assertThat(history(old)).startsWith("1", "2", "3").contains("19").doesNotContain("null");
 
-      Database.migrate(old);
-      Database.migrate(fresh);
+      Database.migrate(old, dialect());
+      Database.migrate(fresh, dialect());
 
       assertThat(history(fresh)).first().isEqualTo("83");
       assertThat(history(old)).contains("null"); // the repeatable script ran on the old one too
@@ -62,8 +65,8 @@ abstract class SchemaMigrationTest {
       migrateWith(fromB19, script -> !script.fileName().startsWith("B83__"));
       assertThat(history(fromB19)).startsWith("19", "25", "26").contains("83", "null");
 
-      Database.migrate(fromB19); // up to date already: nothing to run, nothing refused
-      Database.migrate(fresh);
+      Database.migrate(fromB19, dialect()); // up to date already: nothing to run, nothing refused
+      Database.migrate(fresh, dialect());
 
       // B83 alone, then only what came after it (later V-files, the repeatable script last).
       assertThat(history(fresh)).first().isEqualTo("83");
@@ -82,7 +85,7 @@ abstract class SchemaMigrationTest {
       List<MigrationScripts.Script> shipped = shipped();
       assertThat(SchemaCheck.isCurrent(ds, shipped)).isFalse(); // no history yet
 
-      Database.migrate(ds);
+      Database.migrate(ds, dialect());
 
       // True only if every checksum computed here equals the one Flyway recorded.
       assertThat(SchemaCheck.isCurrent(ds, shipped)).isTrue();
@@ -92,7 +95,7 @@ abstract class SchemaMigrationTest {
   @Test
   void aScriptAddedLaterIsNotSkipped() {
     try (HikariDataSource ds = newEmptyDatabase()) {
-      Database.migrate(ds);
+      Database.migrate(ds, dialect());
       List<MigrationScripts.Script> withNewScript = new ArrayList<>(shipped());
       withNewScript.add(
           new MigrationScripts.Script("V99__later.sql", MigrationScripts.Kind.VERSIONED, "99", "later", 1));
@@ -107,7 +110,7 @@ abstract class SchemaMigrationTest {
   }
 
   /** What Kiln did before the baselines existed: only V1..V19, run one by one. */
-  private static void migrateAsBeforeTheBaseline(DataSource ds) throws IOException {
+  private void migrateAsBeforeTheBaseline(DataSource ds) throws IOException {
     migrateWith(
         ds,
         script ->
@@ -116,7 +119,7 @@ abstract class SchemaMigrationTest {
   }
 
   /** Flyway over only the shipped scripts {@code which} accepts, as an older Kiln shipped them. */
-  private static void migrateWith(DataSource ds, Predicate<MigrationScripts.Script> which) throws IOException {
+  private void migrateWith(DataSource ds, Predicate<MigrationScripts.Script> which) throws IOException {
     Path old = Files.createTempDirectory("kiln-older-scripts");
     try {
       for (MigrationScripts.Script script : shipped()) {
@@ -128,7 +131,12 @@ abstract class SchemaMigrationTest {
           }
         }
       }
-      Flyway.configure().dataSource(ds).locations("filesystem:" + old).load().migrate();
+      Flyway.configure()
+          .dataSource(ds)
+          .locations("filesystem:" + old)
+          .placeholders(Database.placeholders(dialect()))
+          .load()
+          .migrate();
     } finally {
       try (Stream<Path> files = Files.walk(old)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -233,6 +241,11 @@ abstract class SchemaMigrationTest {
 
   static class OnH2 extends SchemaMigrationTest {
     @Override
+    protected Dialect dialect() {
+      return Dialect.H2;
+    }
+
+    @Override
     protected HikariDataSource newEmptyDatabase() {
       return pool(
           "jdbc:h2:mem:schema-" + java.util.UUID.randomUUID()
@@ -243,6 +256,11 @@ abstract class SchemaMigrationTest {
   }
 
   static class OnPostgres extends SchemaMigrationTest {
+    @Override
+    protected Dialect dialect() {
+      return Dialect.POSTGRESQL;
+    }
+
     @Override
     protected HikariDataSource newEmptyDatabase() {
       PostgresUrl url = PostgresUrl.parse(TestPostgres.newDatabaseUrl());
