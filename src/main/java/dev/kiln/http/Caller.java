@@ -28,19 +28,6 @@ public record Caller(
     allowed = allowed == null ? AllowedRequests.ANY : allowed;
   }
 
-  /** A caller whose token may make any request. */
-  public Caller(
-      String userId,
-      String userName,
-      String userDomainId,
-      String projectId,
-      String projectName,
-      String domainId,
-      Set<String> roles,
-      Instant expiresAt) {
-    this(userId, userName, userDomainId, projectId, projectName, domainId, roles, expiresAt, AllowedRequests.ANY);
-  }
-
   public boolean isAdmin() {
     return roles.contains("admin");
   }

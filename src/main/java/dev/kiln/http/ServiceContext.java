@@ -25,10 +25,4 @@ public record ServiceContext(
     requireNonNull(faultStyle, "faultStyle is null");
     requireNonNull(callers, "callers is null");
   }
-
-  /** A service that names no catalog type. */
-  public ServiceContext(
-      String publicUrl, FaultStyle faultStyle, CallerResolver callers, Microversions microversions) {
-    this(publicUrl, faultStyle, callers, microversions, null);
-  }
 }

@@ -31,40 +31,6 @@ public record TokenInfo(
     methods = List.copyOf(methods);
   }
 
-  /** A token issued without an OAuth access token. */
-  public TokenInfo(
-      User user,
-      Domain userDomain,
-      Scope scope,
-      Project project,
-      Domain scopeDomain,
-      List<Role> roles,
-      List<String> methods,
-      String auditId,
-      Instant issuedAt,
-      Instant expiresAt,
-      ApplicationCredential appCredential,
-      Trust trust) {
-    this(user, userDomain, scope, project, scopeDomain, roles, methods, auditId, issuedAt, expiresAt,
-        appCredential, trust, null);
-  }
-
-  /** A token issued without an application credential. */
-  public TokenInfo(
-      User user,
-      Domain userDomain,
-      Scope scope,
-      Project project,
-      Domain scopeDomain,
-      List<Role> roles,
-      List<String> methods,
-      String auditId,
-      Instant issuedAt,
-      Instant expiresAt) {
-    this(user, userDomain, scope, project, scopeDomain, roles, methods, auditId, issuedAt, expiresAt,
-        null, null, null);
-  }
-
   /** Whether this token may make application credentials (and trusts): not if a restricted one made it. */
   public boolean mayDelegate() {
     return appCredential == null || appCredential.unrestricted();

@@ -459,11 +459,11 @@ public final class TokenService {
                 .orElseThrow(() -> unauthenticated("The domain " + d.domainId() + " is not usable."));
         List<Role> roles = effectiveRoles(store, user, new Target(TargetType.DOMAIN, domain.id()));
         yield new TokenInfo(
-            user, userDomain, scope, null, domain, roles, methods, auditId, issuedAt, expiresAt);
+            user, userDomain, scope, null, domain, roles, methods, auditId, issuedAt, expiresAt, null, null, null);
       }
       case Unscoped u ->
           new TokenInfo(
-              user, userDomain, scope, null, null, List.of(), methods, auditId, issuedAt, expiresAt);
+              user, userDomain, scope, null, null, List.of(), methods, auditId, issuedAt, expiresAt, null, null, null);
     };
   }
 

@@ -138,7 +138,8 @@ final class TrustScopes {
         issuedAt,
         expiresAt,
         null,
-        trust);
+        trust,
+        null);
   }
 
   /** The trust's roles and those they imply, kept only where the trustor holds them now. */

@@ -26,7 +26,7 @@ class StoreUnavailableAnswerTest {
     unavailable = poolTimeout();
     server = WebServer.builder().host("127.0.0.1").port(0)
         .routing(r -> r.register("/compute", rules ->
-            new ApiRoutes(rules, new ServiceContext(null, FaultStyle.NOVA, token -> Optional.empty(), null))
+            new ApiRoutes(rules, new ServiceContext(null, FaultStyle.NOVA, token -> Optional.empty(), null, null))
                 .get("/busy", Access.PUBLIC, request -> {
                   throw unavailable;
                 })

@@ -83,6 +83,6 @@ class TokenCacheTest {
     Domain domain = new Domain("default", "Default", "", true, NOW);
     User user = new User("u1", "someone", "default", null, null, "", true, NOW);
     return new TokenInfo(
-        user, domain, new Unscoped(), null, null, List.of(), List.of("password"), "audit", NOW, expiresAt);
+        user, domain, new Unscoped(), null, null, List.of(), List.of("password"), "audit", NOW, expiresAt, null, null, null);
   }
 }

@@ -3,6 +3,7 @@ package dev.kiln.objectstore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.common.IdGenerator;
+import dev.kiln.http.AllowedRequests;
 import dev.kiln.http.Caller;
 import dev.kiln.objectstore.api.ObjectStoreApi;
 import dev.kiln.store.Database;
@@ -36,7 +37,7 @@ class ObjectStoreBusyDatabaseTest {
       System.clearProperty("kiln.db.pool-size");
       System.clearProperty("kiln.db.pool-wait-ms");
     }
-    Caller caller = new Caller("u", "user", "default", "p1", "project", null, Set.of("member"), Instant.MAX);
+    Caller caller = new Caller("u", "user", "default", "p1", "project", null, Set.of("member"), Instant.MAX, AllowedRequests.ANY);
     ObjectStoreService service = ObjectStoreService.create(
         db, Clock.systemUTC(), IdGenerator.random(), new SecureRandom(), dataDir, () -> "http://127.0.0.1");
     WebServer server = WebServer.builder().host("127.0.0.1").port(0)

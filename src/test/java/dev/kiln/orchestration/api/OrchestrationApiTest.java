@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.kiln.http.AllowedRequests;
 import dev.kiln.http.Caller;
 import dev.kiln.orchestration.StackAction;
 import dev.kiln.orchestration.StackEvent;
@@ -83,7 +84,7 @@ class OrchestrationApiTest {
   }
 
   private static Caller caller(String user, String project, Set<String> roles) {
-    return new Caller(user, user, "default", project, project, null, roles, Instant.MAX);
+    return new Caller(user, user, "default", project, project, null, roles, Instant.MAX, AllowedRequests.ANY);
   }
 
   private static String heat(String path) {
