@@ -7,6 +7,7 @@ import dev.kiln.testing.Api;
 import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.KilnExtension;
+import dev.kiln.testing.OpenStackCli;
 import dev.kiln.testing.Tenant;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,5 +89,15 @@ class VolumeFromBackupApiTest {
     Cloud.awaitAvailable(member, v3, old, Await.DEFAULT, "old");
     assertThat(backup(backupId).get("status").asText()).isEqualTo("available");
     assertThat(member.get(v3 + "/volumes").expect(200).get("volumes")).hasSize(before + 1);
+  }
+
+  @Test
+  void cindersClientCreatesAVolumeFromABackup() {
+    String backupId = availableBackup(Cloud.availableVolume(member, v3, "cli-source"));
+    OpenStackCli cli = OpenStackCli.as(kiln.authUrl(), "from-backup-user", "pw", "from-backup");
+    cli.cinderOk("3.47", "create", "--backup-id", backupId, "--name", "cli-restored");
+    String id = member.get(v3 + "/volumes?name=cli-restored").expect(200).at("/volumes/0/id").asText();
+    Cloud.awaitAvailable(member, v3, id, Await.DEFAULT, "cli-restored");
+    assertThat(backup(backupId).get("status").asText()).isEqualTo("available");
   }
 }
