@@ -8,6 +8,7 @@ import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
+import dev.kiln.testing.Race;
 import dev.kiln.testing.Tenant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,10 @@ class VolumeFromBackupApiTest {
 
   @BeforeAll
   static void start() {
-    Tenant tenant = Tenant.create(kiln, kiln.admin(), "from-backup", "from-backup-user");
+    Tenant operator = Tenant.admin(kiln);
+    Tenant tenant = Tenant.create(kiln, operator.api(), "from-backup", "from-backup-user");
+    operator.api().put("/volume/v3/" + operator.projectId() + "/os-quota-sets/" + tenant.projectId(),
+        "{\"quota_set\": {\"volumes\": 40, \"gigabytes\": 100}}").expect(200);
     member = tenant.api().withHeader("OpenStack-API-Version", "volume 3.47");
     v3 = tenant.cinder();
   }
@@ -98,6 +102,32 @@ class VolumeFromBackupApiTest {
     cli.cinderOk("3.47", "create", "--backup-id", backupId, "--name", "cli-restored");
     String id = member.get(v3 + "/volumes?name=cli-restored").expect(200).at("/volumes/0/id").asText();
     Cloud.awaitAvailable(member, v3, id, Await.DEFAULT, "cli-restored");
+    assertThat(backup(backupId).get("status").asText()).isEqualTo("available");
+  }
+
+  @Test
+  void twoCreatesFromOneBackupHaveOneWinner() {
+    String backupId = availableBackup(Cloud.availableVolume(member, v3, "race-source"));
+    String body = "{\"volume\": {\"backup_id\": \"" + backupId + "\"}}";
+    List<Integer> statuses = Race.run(2, i -> member.post(v3 + "/volumes", body).status());
+    assertThat(statuses).containsExactlyInAnyOrder(202, 400);
+    Await.until(() -> backup(backupId).path("status").asText().equals("available"), "backup given back");
+  }
+
+  @Test
+  void aFailedCreateFromABackupGivesTheBackupBack() {
+    String backupId = availableBackup(Cloud.availableVolume(member, v3, "fail-source"));
+    String id = member.post(v3 + "/volumes",
+        "{\"volume\": {\"backup_id\": \"" + backupId + "\", \"metadata\": {\"kiln:fail\": \"create\"}}}").expect(202).at("/volume/id").asText();
+    assertThat(backup(backupId).get("status").asText()).isIn("restoring", "available");
+    Await.until(() -> volume(id).get("status").asText().equals("error"), "volume error");
+    assertThat(backup(backupId).get("status").asText()).isEqualTo("available");
+  }
+
+  @Test
+  void aCreateFromABackupOverTheQuotaIsRefusedAndLeavesTheBackupAvailable() {
+    String backupId = availableBackup(Cloud.availableVolume(member, v3, "quota-source"));
+    member.post(v3 + "/volumes", "{\"volume\": {\"size\": 500, \"backup_id\": \"" + backupId + "\"}}").expect(413);
     assertThat(backup(backupId).get("status").asText()).isEqualTo("available");
   }
 }
