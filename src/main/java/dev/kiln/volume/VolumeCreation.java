@@ -6,11 +6,13 @@ import static java.util.Objects.requireNonNullElse;
 import dev.kiln.common.Actor;
 import dev.kiln.common.ServiceException;
 import dev.kiln.store.Database;
+import dev.kiln.store.Sql;
 import dev.kiln.tasks.Task;
 import dev.kiln.tasks.TaskHandler;
 import dev.kiln.tasks.TaskRunner;
 import dev.kiln.volume.Volume.AttachStatus;
 import dev.kiln.volume.Volume.Status;
+import dev.kiln.volume.store.BackupStore;
 import dev.kiln.volume.store.VolumeServiceStore;
 import dev.kiln.volume.store.VolumeStore;
 import java.time.Clock;
@@ -89,7 +91,8 @@ final class VolumeCreation {
     if (actor.projectId() == null) {
       throw VolumeErrors.invalidInput("a project-scoped token is needed to create a volume.");
     }
-    long sources = Stream.of(spec.snapshotId(), spec.sourceVolid(), spec.imageId()).filter(Objects::nonNull).count();
+    long sources =
+        Stream.of(spec.snapshotId(), spec.sourceVolid(), spec.imageId(), spec.backupId()).filter(Objects::nonNull).count();
     if (sources > 1) {
       throw VolumeErrors.invalidInput("May specify only one of snapshot, imageRef, source_volume, backup");
     }
@@ -120,6 +123,15 @@ final class VolumeCreation {
       sourceSize = source.size();
       sourceType = source.volumeTypeId();
       origin = source;
+    }
+    if (spec.backupId() != null) {
+      Backup backup = new BackupStore(db.sql()).find(spec.backupId())
+          .filter(b -> actor.owns(b.projectId()))
+          .orElseThrow(() -> Backups.backupNotFound(spec.backupId()));
+      if (!backup.status().equals(Backup.Status.AVAILABLE)) {
+        throw Backups.invalidBackup("Backup status must be available (it is " + backup.status() + ").");
+      }
+      sourceSize = backup.size();
     }
     ImageCatalog.ImageInfo image = spec.imageId() == null ? null : image(actor, spec.imageId());
     int size = spec.size() != null ? spec.size() : requireNonNullElse(sourceSize, 0);
@@ -165,10 +177,18 @@ final class VolumeCreation {
           // per_volume_gigabytes is checked here, with the limits the reservation reads anyway.
           quotas.reserveVolume(sql, actor.projectId(), size);
           new VolumeStore(sql).insertVolume(volume);
+          // As Cinder's API does, the backup is taken for the restore at once, so one winner only.
+          if (spec.backupId() != null
+              && !new BackupStore(sql).startRestore(spec.backupId(), id, Backup.Status.RESTORING, Backup.Status.AVAILABLE, now)) {
+            throw Backups.invalidBackup("Backup status must be available.");
+          }
           // The request id goes with the task: a user message about this create names it.
           String requestId = requireNonNullElse(MDC.get("request_id"), "req-" + id);
           return tasks.submit(
-              sql, CREATE_TASK, "{\"volume_id\": \"" + volume.id() + "\", \"request_id\": \"" + requestId + "\"}", now, 3);
+              sql, CREATE_TASK,
+              "{\"volume_id\": \"" + volume.id() + "\", \"request_id\": \"" + requestId + "\""
+                  + (spec.backupId() == null ? "" : ", \"backup_id\": \"" + spec.backupId() + "\"") + "}",
+              now, 3);
         });
     tasks.wake();
     return new Volumes.Created(volume, type);
@@ -213,6 +233,7 @@ final class VolumeCreation {
       db.inTransaction(sql -> {
         if (new VolumeStore(sql).transition(id, List.of(Status.CREATING), Status.ERROR, AttachStatus.DETACHED, now())) {
           messages.noValidBackend(sql, volume, requestId);
+          releaseBackup(sql, task);
         }
         return null;
       });
@@ -225,8 +246,39 @@ final class VolumeCreation {
       LOG.warn("Volume {} failed to create: {}", id, e.getMessage());
       outcome = Status.ERROR;
     }
-    new VolumeStore(db.sql()).transition(id, List.of(Status.CREATING), outcome, AttachStatus.DETACHED, now());
+    String backupId = backupIdOf(task);
+    if (backupId == null) {
+      new VolumeStore(db.sql()).transition(id, List.of(Status.CREATING), outcome, AttachStatus.DETACHED, now());
+      return null;
+    }
+    // From a backup: the made volume goes on to restoring-backup and the restore writes the data.
+    String made = outcome;
+    db.inTransaction(sql -> {
+      VolumeStore store = new VolumeStore(sql);
+      if (made.equals(Status.ERROR)) {
+        if (store.transition(id, List.of(Status.CREATING), Status.ERROR, AttachStatus.DETACHED, now())) {
+          releaseBackup(sql, task);
+        }
+      } else if (store.transition(id, List.of(Status.CREATING), Backup.VolumeStatus.RESTORING_BACKUP, AttachStatus.DETACHED, now())) {
+        tasks.submit(sql, BackupRestores.RESTORE_TASK, Backups.idPayload(backupId), now(), 3);
+      }
+      return null;
+    });
+    tasks.wake();
     return null;
+  }
+
+  /** Gives back the backup a failed create from a backup had taken. */
+  private void releaseBackup(Sql sql, Task task) {
+    String backupId = backupIdOf(task);
+    if (backupId != null) {
+      new BackupStore(sql).endRestore(backupId, Backup.Status.RESTORING, Backup.Status.AVAILABLE, now());
+    }
+  }
+
+  private static String backupIdOf(Task task) {
+    String payload = task.payload();
+    return payload.contains("\"backup_id\"") ? payload.replaceAll(".*\"backup_id\": \"([^\"]+)\".*", "$1") : null;
   }
 
   /** Why no backend can take the volume, or null if the backend can. */

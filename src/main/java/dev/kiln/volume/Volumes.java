@@ -63,7 +63,7 @@ public final class Volumes {
 
   /**
    * What a create asks for; null means "the default" or "from the source". At most one source:
-   * a snapshot, a volume or an image (its id, or a name Cinder would look up).
+   * a snapshot, a volume, an image (its id, or a name Cinder would look up) or a backup.
    */
   public record Spec(
       String name,
@@ -76,7 +76,16 @@ public final class Volumes {
       String sourceVolid,
       Boolean multiattach,
       String imageId,
-      String groupId) {
+      String groupId,
+      String backupId) {
+
+    /** A volume made from no backup. */
+    public Spec(
+        String name, String description, Integer size, String volumeType, String availabilityZone,
+        Map<String, String> metadata, String snapshotId, String sourceVolid, Boolean multiattach, String imageId,
+        String groupId) {
+      this(name, description, size, volumeType, availabilityZone, metadata, snapshotId, sourceVolid, multiattach, imageId, groupId, null);
+    }
 
     /** A volume outside any group. */
     public Spec(

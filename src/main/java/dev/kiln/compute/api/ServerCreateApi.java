@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code POST /servers}: the create request (networks, block_device_mapping_v2, scheduler hints,
+ * {@code POST /servers}: the create request (networks, block_device_mapping and _v2, scheduler hints,
  * counts, user data, tags, and their microversion rules) with Nova's exact messages; translation only.
  */
 final class ServerCreateApi {
@@ -36,7 +36,7 @@ final class ServerCreateApi {
       Set.of(
           "name", "description", "flavorRef", "imageRef", "networks", "key_name", "metadata", "availability_zone",
           "user_data", "security_groups", "min_count", "max_count", "config_drive", "adminPass",
-          "OS-DCF:diskConfig", "accessIPv4", "accessIPv6", "block_device_mapping_v2", "tags", "trusted_image_certificates",
+          "OS-DCF:diskConfig", "accessIPv4", "accessIPv6", "block_device_mapping", "block_device_mapping_v2", "tags", "trusted_image_certificates",
           "host", "hypervisor_hostname", "hostname", "return_reservation_id");
   private static final Set<String> ROOT_FIELDS = Set.of("server", "os:scheduler_hints", "OS-SCH-HNT:scheduler_hints");
   /** Nova's limit on user_data, in bytes of its base64 text. */
@@ -83,7 +83,14 @@ final class ServerCreateApi {
     }
     String flavorRef = ref(in, "flavorRef", true);
     String imageRef = ref(in, "imageRef", false);
+    List<BootDisks.Mapping> legacyDevices = LegacyBlockDeviceMappings.parse(in.get("block_device_mapping"));
     List<BootDisks.Mapping> blockDevices = BlockDeviceMappings.parse(request, in.get("block_device_mapping_v2"));
+    if (!legacyDevices.isEmpty() && !blockDevices.isEmpty()) {
+      throw ApiError.badRequest("Using different block_device_mapping syntaxes is not allowed in the same request.");
+    }
+    if (!legacyDevices.isEmpty()) {
+      blockDevices = legacyDevices;
+    }
     List<Servers.NetworkRequest> networks = new ArrayList<>();
     boolean auto = false;
     JsonNode nets = in.get("networks");

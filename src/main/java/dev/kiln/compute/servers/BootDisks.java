@@ -103,7 +103,7 @@ public final class BootDisks {
         throw ServiceException.invalid("FlavorDiskSmallerThanMinDisk", "Flavor's disk is too small for requested image.");
       }
     }
-    return new Plan(root, planVolumes(actor, flavor, volumeMappings));
+    return new Plan(root, planVolumes(actor, flavor, volumeMappings, root != null));
   }
 
   /** Nova's rule: the boot indexes given must be 0, 1, 2 … with no gap or repeat. */
@@ -116,9 +116,16 @@ public final class BootDisks {
     }
   }
 
-  private List<PlannedVolume> planVolumes(Actor actor, Flavor flavor, List<Mapping> mappings) {
+  private List<PlannedVolume> planVolumes(Actor actor, Flavor flavor, List<Mapping> mappings, boolean imageRoot) {
     Set<String> devices = new HashSet<>();
+    if (imageRoot) {
+      // The image's root disk is /dev/vda, as Nova names it; volumes that name no device come after it.
+      devices.add("/dev/vda");
+    }
     for (Mapping m : mappings) {
+      if (imageRoot && m.deviceName() != null && deviceName(m.deviceName()).equals("/dev/vda")) {
+        throw invalid("The volume cannot be assigned the same device name as the root device vda");
+      }
       if (m.deviceName() != null && !devices.add(deviceName(m.deviceName()))) {
         throw invalid("Block Device Mapping is Invalid: device name " + m.deviceName() + " is used twice.");
       }

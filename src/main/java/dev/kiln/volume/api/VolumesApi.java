@@ -97,11 +97,11 @@ final class VolumesApi {
     String project = CinderProject.of(request);
     // Cinder's create schema allows members it does not know and ignores them.
     JsonInput in = JsonInput.wrapped(request.body(), "volume");
-    for (String unsupported : new String[] {"backup_id", "consistencygroup_id"}) {
-      if (in.optionalString(unsupported).isPresent()) {
-        throw in.invalid(unsupported, "Kiln cannot create volumes from this yet");
-      }
+    if (in.optionalString("consistencygroup_id").isPresent()) {
+      throw in.invalid("consistencygroup_id", "Kiln cannot create volumes from this yet");
     }
+    // Cinder reads backup_id from 3.47 on and ignores it before.
+    String backupId = request.microversion().atLeast(3, 47) ? in.optionalString("backup_id").orElse(null) : null;
     Integer size = null;
     if (in.has("size") && !in.isNull("size")) {
       JsonNode raw = in.raw("size");
@@ -124,7 +124,8 @@ final class VolumesApi {
             in.optionalBoolean("multiattach").orElse(null),
             in.optionalString("imageRef").map(VolumesApi::imageIdOf).orElse(null),
             // Cinder reads group_id from 3.13 on and ignores it before.
-            request.microversion().atLeast(3, 13) ? in.optionalString("group_id").orElse(null) : null));
+            request.microversion().atLeast(3, 13) ? in.optionalString("group_id").orElse(null) : null,
+            backupId));
     return ApiResponse.accepted(Json.wrap("volume", VolumeViews.volume(
         created.volume(), created.type().name(), url(request, project), request.caller().isAdmin(), request.microversion())));
   }

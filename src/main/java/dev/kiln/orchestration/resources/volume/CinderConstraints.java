@@ -11,8 +11,8 @@ import java.util.function.BiConsumer;
 
 /**
  * Block Storage's custom constraints, checked as the stack owner sees the cloud: {@code
- * cinder.volume} and {@code cinder.snapshot} (by id), {@code cinder.vtype} (by name or id). Kiln has
- * no backups, so there is no {@code cinder.backup}; Heat lets a constraint it does not know pass.
+ * cinder.volume}, {@code cinder.snapshot} and {@code cinder.backup} (by id), {@code cinder.vtype} (by
+ * name or id).
  */
 final class CinderConstraints {
   private CinderConstraints() {}
@@ -21,6 +21,7 @@ final class CinderConstraints {
     return List.of(
         new Lookup("cinder.volume", "Volume", (owner, id) -> cloud.volume().volumes().visible(owner, id)),
         new Lookup("cinder.snapshot", "VolumeSnapshot", (owner, id) -> cloud.volume().snapshots().visible(owner, id)),
+        new Lookup("cinder.backup", "Volume backup", (owner, id) -> cloud.volume().backups().backups().visible(owner, id)),
         new Lookup("cinder.vtype", "VolumeType", (owner, ref) -> cloud.volume().types().resolve(owner, ref)));
   }
 

@@ -146,6 +146,45 @@ class VolumeStackCliTest {
     cli.ok("stack", "delete", "--yes", "--wait", "nosize");
   }
 
+  @Test
+  void aVolumeFromABackupIsRestoredFromItAndAMissingBackupFailsTheConstraint() throws IOException {
+    cli.ok("volume", "create", "--size", "1", "--property", "from=source", "bk-source");
+    dev.kiln.testing.Await.until(
+        () -> cli.json("volume", "show", "bk-source").get("status").asText().equals("available"), "source available");
+    String backupId = cli.json("volume", "backup", "create", "--name", "bk", "bk-source").get("id").asText();
+    dev.kiln.testing.Await.until(
+        () -> cli.json("volume", "backup", "show", backupId).get("status").asText().equals("available"), "backup available");
+    String template =
+        file(
+            "frombackup.yaml",
+            """
+            heat_template_version: 2018-08-31
+            parameters:
+              backup: {type: string}
+            resources:
+              restored:
+                type: OS::Cinder::Volume
+                properties:
+                  name: from-backup
+                  backup_id: {get_param: backup}
+            outputs:
+              status: {value: {get_attr: [restored, status]}}
+            """);
+    cli.ok("stack", "create", "-t", template, "--parameter", "backup=" + backupId, "--wait", "frombackup");
+    assertThat(output("frombackup", "status").asText()).isEqualTo("available");
+    JsonNode volume = cli.json("volume", "show", "from-backup");
+    assertThat(volume.get("status").asText()).isEqualTo("available");
+    assertThat(volume.get("properties").toString()).contains("source");
+    assertThat(cli.json("volume", "backup", "show", backupId).get("status").asText()).isEqualTo("available");
+    cli.ok("stack", "delete", "--yes", "--wait", "frombackup");
+
+    OpenStackCli.Result missing =
+        cli.run("stack", "create", "-t", template, "--parameter", "backup=00000000-0000-0000-0000-000000000000", "--wait", "nobackup");
+    assertThat(missing.exitCode()).isNotZero();
+    assertThat(missing.stderr() + missing.stdout())
+        .contains("The Volume backup (00000000-0000-0000-0000-000000000000) could not be found");
+  }
+
   private static JsonNode output(String stack, String name) {
     return cli.json("stack", "output", "show", stack, name).get("output_value");
   }
