@@ -114,7 +114,7 @@ class StackDeleteTakeOverTest {
         resources:
           slow:
             type: OS::Heat::TestResource
-            properties: {value: a, action_wait_secs: {update: -1}}
+            properties: {value: a, action_wait_secs: {update: -1, delete: 2}}
         """);
     engine.awaitStatus(ALICE, stack.id(), "CREATE_COMPLETE");
     engine.heat.update(ALICE, stack.id(), new dev.kiln.orchestration.StackUpdate(
@@ -123,11 +123,13 @@ class StackDeleteTakeOverTest {
             resources:
               slow:
                 type: OS::Heat::TestResource
-                properties: {value: b, action_wait_secs: {update: -1}}
+                properties: {value: b, action_wait_secs: {update: -1, delete: 2}}
             """), java.util.Map.of(), false, List.of(), null, null, null));
     Await.until(() -> engine.resource(ALICE, stack.id(), "slow").resourceStatus().equals("UPDATE_IN_PROGRESS"),
         "the update to wait");
 
+    // The resource's delete takes 2 s, so the second delete comes while the first is under way
+    // (an instant delete could be complete, and the stack gone, before the second call).
     engine.heat.delete(ALICE, stack.id());
     engine.heat.delete(ALICE, stack.id());
 
