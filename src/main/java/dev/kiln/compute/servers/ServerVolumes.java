@@ -175,19 +175,26 @@ public final class ServerVolumes {
     }
     String volumeId = current.volumeId();
     if (volumeId == null) {
-      Volume made =
-          volume.volumes().create(
-              owner,
-              new Volumes.Spec(
-                  "", null, current.volumeSize(), current.volumeType(), null, Map.of(),
-                  current.source() == BlockDevice.Source.SNAPSHOT ? current.sourceId() : null, null, null,
-                  current.source() == BlockDevice.Source.IMAGE ? current.sourceId() : null));
-      if (!store.setVolume(current.id(), made.id())) {
-        volume.volumes().delete(owner, made.id(), false); // an earlier attempt's volume won
+      // The volume's id follows from the mapping's: an attempt that a kill cut between making the
+      // volume and recording it left a volume this retry finds and takes, instead of a second one.
+      String planned = madeVolumeId(current);
+      if (find(owner, planned) == null) {
+        volume.volumes().create(
+            owner,
+            new Volumes.Spec(
+                "", null, current.volumeSize(), current.volumeType(), null, Map.of(),
+                current.source() == BlockDevice.Source.SNAPSHOT ? current.sourceId() : null, null, null,
+                current.source() == BlockDevice.Source.IMAGE ? current.sourceId() : null),
+            planned);
+      }
+      if (!store.setVolume(current.id(), planned)) {
         current = store.find(device.id()).orElseThrow();
+        if (!planned.equals(current.volumeId())) {
+          volume.volumes().delete(owner, planned, false); // an earlier attempt's volume won
+        }
         volumeId = current.volumeId();
       } else {
-        volumeId = made.id();
+        volumeId = planned;
       }
     }
     String attachmentId = current.attachmentId();
@@ -291,14 +298,40 @@ public final class ServerVolumes {
     if (device.attachmentId() != null) {
       unreserve(admin, device.attachmentId());
     }
-    if (deleteVolume && device.volumeId() != null) {
+    // A volume Compute was making that no record names yet (a build cut short between making it
+    // and recording it) has the id the mapping gives it.
+    String volumeId =
+        device.volumeId() != null || device.source() == BlockDevice.Source.VOLUME ? device.volumeId() : madeVolumeId(device);
+    if (deleteVolume && volumeId != null) {
       try {
-        volume.volumes().delete(admin, device.volumeId(), false);
+        volume.volumes().delete(admin, volumeId, false);
       } catch (ServiceException e) {
         if (e.kind() != ServiceException.Kind.NOT_FOUND) {
           throw e;
         }
       }
+    }
+  }
+
+  /**
+   * The id of the volume Compute makes for a mapping (from an image, a snapshot or blank): derived
+   * from the mapping's id, so that every attempt of a build, and a delete, name the same volume.
+   */
+  public static String madeVolumeId(BlockDevice device) {
+    return java.util.UUID.nameUUIDFromBytes(
+            ("kiln-compute-block-device:" + device.id()).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .toString();
+  }
+
+  /** The volume, or null when there is none with that id. */
+  private Volume find(Actor owner, String volumeId) {
+    try {
+      return volume.volumes().visible(owner, volumeId);
+    } catch (ServiceException e) {
+      if (e.kind() == ServiceException.Kind.NOT_FOUND) {
+        return null;
+      }
+      throw e;
     }
   }
 

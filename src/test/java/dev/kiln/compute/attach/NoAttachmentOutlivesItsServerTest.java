@@ -139,6 +139,44 @@ abstract class NoAttachmentOutlivesItsServerTest {
   }
 
   /**
+   * A build killed after Block Storage committed the volume it makes and before the mapping
+   * recorded it: the volume has the id the mapping gives it, so the retry takes that volume rather
+   * than making a second one.
+   */
+  @Test
+  void aBuildRetriedAfterItsVolumeWasMadeButNotRecordedTakesThatVolume() throws Exception {
+    Server server = servers.create(TENANT, spec(blankMapping()));
+    BlockDevice mapping = new BlockDeviceStore(db.sql()).ofServer(server.id()).getFirst();
+    String made = madeButNotRecorded(mapping);
+
+    servers.build(buildTask(server.id()));
+
+    assertThat(new BlockDeviceStore(db.sql()).ofServer(server.id()).getFirst().volumeId()).isEqualTo(made);
+    assertThat(volume.volumes().list(TENANT, false)).extracting(Volume::id).containsExactly(made);
+  }
+
+  /** The same cut, then the server deleted: a volume to delete on termination goes with it. */
+  @Test
+  void aDeleteRemovesTheVolumeABuildMadeButNeverRecorded() throws Exception {
+    Server server =
+        servers.create(TENANT, spec(new BootDisks.Mapping(null, BlockDevice.Source.BLANK, false, null, 1, null, null, true, null)));
+    BlockDevice mapping = new BlockDeviceStore(db.sql()).ofServer(server.id()).getFirst();
+    madeButNotRecorded(mapping);
+
+    deleteByHand(server.id());
+
+    assertThat(volume.volumes().list(TENANT, false)).as("volumes left after the delete").isEmpty();
+  }
+
+  /** What Block Storage holds after a kill between its volume commit and the mapping's record. */
+  private String madeButNotRecorded(BlockDevice mapping) {
+    String id = dev.kiln.compute.servers.ServerVolumes.madeVolumeId(mapping);
+    volume.volumes().create(TENANT, new Volumes.Spec("", null, 1, null, null, Map.of(), null, null, null, null), id);
+    db.sql().update("UPDATE volume_volume SET status = 'available' WHERE id = ?", id);
+    return id;
+  }
+
+  /**
    * The reservation and its record are one commit under the server's row, refused once a delete
    * has begun: a build cannot reserve between a delete's release of the server's volumes and its
    * removal of the server (when it did, the reservation outlived the server).
