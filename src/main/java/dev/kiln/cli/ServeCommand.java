@@ -134,7 +134,8 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
-  private static String readLine(InputStream in) throws IOException {
+  /** One line of an HTTP/1.1 answer's head, without its line end. */
+  static String readLine(InputStream in) throws IOException {
     StringBuilder line = new StringBuilder();
     int c;
     while ((c = in.read()) != -1 && c != '\n') {

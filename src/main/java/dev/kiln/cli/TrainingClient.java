@@ -118,15 +118,7 @@ final class TrainingClient implements AutoCloseable {
   }
 
   private String line() throws IOException {
-    StringBuilder line = new StringBuilder();
-    int c;
-    while ((c = in.read()) != -1 && c != '\n') {
-      line.append((char) c);
-    }
-    if (c == -1 && line.isEmpty()) {
-      throw new IOException("connection closed before the answer ended");
-    }
-    return line.toString().strip();
+    return ServeCommand.readLine(in);
   }
 
   @Override
