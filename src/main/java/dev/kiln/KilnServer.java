@@ -228,6 +228,9 @@ public final class KilnServer implements AutoCloseable {
               .host(config.host())
               .port(config.port())
               .shutdownHook(false)
+              // Without it an answer written in two pieces (a long list) waits for the client's
+              // delayed ACK of the first: 40 ms on Linux, for a call that took 1 ms.
+              .connectionOptions(socket -> socket.tcpNoDelay(true))
               .contentEncoding(dev.kiln.objectstore.api.StoredContentEncodings.context())
               .routing(
                   routing ->
