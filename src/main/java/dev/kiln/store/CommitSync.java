@@ -55,7 +55,8 @@ public sealed interface CommitSync {
     private long durable;
     private boolean syncing;
 
-    private H2GroupSync(String statement) {
+    /** @param statement what forces the file (package-private for tests, which count its runs) */
+    H2GroupSync(String statement) {
       this.statement = statement;
     }
 
