@@ -515,6 +515,92 @@ abstract class TaskRunnerTest {
   }
 
   @Test
+  void aTaskSubmittedClaimedRunsOnTheSubmittingThreadAndItsOutcomeIsRecorded() {
+    TaskRunner runner = runner(database, "node-a", FAST);
+    List<Thread> ranOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    runner.register(
+        "here",
+        task -> {
+          ranOn.add(Thread.currentThread());
+          return "{\"ok\":true}";
+        });
+    runner.start();
+
+    TaskRunner.OwnClaim own =
+        database.inTransaction(sql -> runner.submitClaimed(sql, "here", "{}", Instant.now(), 3));
+    runner.runHere(own);
+
+    assertThat(ranOn).containsExactly(Thread.currentThread());
+    Task done = awaitStatus(runner, own.taskId(), TaskStatus.SUCCEEDED);
+    assertThat(done.attempts()).isEqualTo(1);
+    assertThat(done.claimedBy()).isEqualTo("node-a");
+    assertThat(done.result()).isEqualTo("{\"ok\":true}");
+  }
+
+  @Test
+  void aClaimedTaskWhoseFirstAttemptFailsIsRetriedByTheRunner() {
+    TaskRunner runner = runner(database, "node-a", FAST);
+    AtomicInteger calls = new AtomicInteger();
+    runner.register(
+        "flaky",
+        task -> {
+          if (calls.incrementAndGet() == 1) {
+            throw new IllegalStateException("first attempt fails");
+          }
+          return null;
+        });
+    runner.start();
+
+    TaskRunner.OwnClaim own =
+        database.inTransaction(sql -> runner.submitClaimed(sql, "flaky", "{}", Instant.now(), 3));
+    runner.runHere(own);
+
+    Task done = awaitStatus(runner, own.taskId(), TaskStatus.SUCCEEDED);
+    assertThat(done.attempts()).isEqualTo(2);
+    assertThat(calls).hasValue(2);
+  }
+
+  @Test
+  void aClaimedTaskWhoseNodeDiedIsTakenOverWhenItsLeaseRunsOut() {
+    TaskRunner dead = runner(database, "node-dead", FAST);
+    dead.register("orphan", task -> null);
+    dead.start();
+    // Submitted claimed, and the node dies before it runs it.
+    TaskRunner.OwnClaim own =
+        database.inTransaction(sql -> dead.submitClaimed(sql, "orphan", "{}", Instant.now(), 3));
+    dead.close();
+
+    TaskRunner heir = runner(database, "node-b", FAST);
+    heir.register("orphan", task -> "{}");
+    heir.start();
+
+    Task done = awaitStatus(heir, own.taskId(), TaskStatus.SUCCEEDED);
+    assertThat(done.claimedBy()).isEqualTo("node-b");
+    assertThat(done.attempts()).isEqualTo(2);
+  }
+
+  @Test
+  void aTaskSubmittedClaimedBeforeTheRunnerStartsIsQueuedForIt() {
+    TaskRunner runner = runner(database, "node-a", FAST);
+    List<Thread> ranOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+    runner.register(
+        "later",
+        task -> {
+          ranOn.add(Thread.currentThread());
+          return null;
+        });
+
+    TaskRunner.OwnClaim own =
+        database.inTransaction(sql -> runner.submitClaimed(sql, "later", "{}", Instant.now(), 3));
+    runner.runHere(own);
+    assertThat(ranOn).isEmpty();
+    runner.start();
+
+    waiting().until(() -> !ranOn.isEmpty());
+    assertThat(ranOn.getFirst()).isNotSameAs(Thread.currentThread());
+  }
+
+  @Test
   void submitRejectsAKindWithoutHandler() {
     TaskRunner runner = runner(database, "node-a", FAST);
 
