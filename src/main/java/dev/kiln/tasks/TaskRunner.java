@@ -201,74 +201,6 @@ public final class TaskRunner implements AutoCloseable {
     return id;
   }
 
-  /**
-   * A task submitted already claimed by this runner, for the submitting thread to run itself once
-   * the transaction that submitted it has committed ({@link #runHere}); or, when this runner was
-   * not claiming then (not started yet, or closing), a task queued for any runner.
-   */
-  public static final class OwnClaim {
-    private final String taskId;
-    /** The claimed task as inserted; null when it was queued instead. */
-    private final Task task;
-    private final long askedNanos;
-
-    private OwnClaim(String taskId, Task task, long askedNanos) {
-      this.taskId = taskId;
-      this.task = task;
-      this.askedNanos = askedNanos;
-    }
-
-    /** The task's id. */
-    public String taskId() {
-      return taskId;
-    }
-  }
-
-  /**
-   * Submits a task through {@code sql} (the transaction of the change that needs it), claimed at
-   * once by this runner, so that the submitting thread can run it with {@link #runHere} right after
-   * the commit: for a request that waits for its task anyway (Nova's interface attach answers when
-   * the attach is done), this saves the claim's commit and two hand-overs between threads.
-   *
-   * <p>The claim is an ordinary one, with a lease this runner renews: if this node dies before the
-   * task ends, another runner (or this node restarted) takes it over like any other.
-   */
-  public OwnClaim submitClaimed(Sql sql, String kind, String payloadJson, Instant runAfter, int maxAttempts) {
-    if (!claiming) {
-      return new OwnClaim(submit(sql, kind, payloadJson, runAfter, maxAttempts), null, 0);
-    }
-    long asked = System.nanoTime();
-    Instant now = now();
-    requireNonNull(payloadJson, "payloadJson is null");
-    if (!handlers.containsKey(kind)) {
-      throw new IllegalArgumentException("no handler is registered for task kind " + kind);
-    }
-    Task task =
-        new Task(
-            ids.uuid(), kind, payloadJson, TaskStatus.RUNNING, 1, maxAttempts, runAfter.truncatedTo(ChronoUnit.MICROS),
-            nodeId, now.plus(settings.lease()), null, null, now, now);
-    store.insert(sql, task);
-    return new OwnClaim(task.id(), task, asked);
-  }
-
-  /**
-   * Runs a task of {@link #submitClaimed} on the calling thread, once the transaction that
-   * submitted it has committed: its outcome is recorded as a runner's would be (a failed attempt
-   * is retried later by any runner). A task that was queued instead is handed to the runners.
-   */
-  public void runHere(OwnClaim own) {
-    if (own.task == null) {
-      wake();
-      return;
-    }
-    RunningClaim run = new RunningClaim(own.task, heldUntil(own.askedNanos));
-    run.thread = Thread.currentThread();
-    running.put(own.task.id(), run);
-    // The submitter waits for what the task changes, not for its outcome's row: that is written
-    // beside the answer.
-    execute(run, record -> Thread.ofVirtual().name("task-outcome-" + own.task.id()).start(record));
-  }
-
   /** The task with this id, as stored now. */
   public Optional<Task> find(String id) {
     return store.find(id);
@@ -489,54 +421,29 @@ public final class TaskRunner implements AutoCloseable {
   }
 
   private void execute(RunningClaim run) {
-    execute(run, Runnable::run);
-  }
-
-  /**
-   * Runs the claim's handler on the calling thread, then records the attempt's outcome through
-   * {@code recording}: at once on this thread, or on another one for a task whose submitter runs
-   * it and need not wait for its bookkeeping ({@link #runHere}).
-   */
-  private void execute(RunningClaim run, java.util.concurrent.Executor recording) {
     Task task = run.claim;
-    Runnable outcome;
     CURRENT.set(run);
     try {
       if (task.attempts() > task.maxAttempts()) {
-        outcome = () -> outcomes.giveUpAbandoned(run);
-      } else {
-        String result;
-        try {
-          try {
-            result = CommitFence.bind(run.fence(store, nodeId), () -> handlers.get(task.kind()).run(task));
-          } finally {
-            ended(task);
-          }
-          outcome = () -> outcomes.succeeded(run, result);
-        } catch (Exception e) {
-          outcome = () -> outcomes.failed(run, e);
-        }
-        run.ending = true;
+        outcomes.giveUpAbandoned(run);
+        return;
       }
-    } catch (RuntimeException | Error e) {
-      running.remove(task.id());
-      wake.release();
-      throw e;
+      String result;
+      try {
+        result = CommitFence.bind(run.fence(store, nodeId), () -> handlers.get(task.kind()).run(task));
+      } finally {
+        ended(task);
+      }
+      run.ending = true;
+      outcomes.succeeded(run, result);
+    } catch (Exception e) {
+      run.ending = true;
+      outcomes.failed(run, e);
     } finally {
       CURRENT.remove();
+      running.remove(task.id());
+      wake.release(); // a slot is free: claim more
     }
-    Runnable record = outcome;
-    recording.execute(
-        () -> {
-          CURRENT.set(run);
-          try {
-            record.run();
-          } finally {
-            CURRENT.remove();
-            running.remove(task.id());
-            wake.release(); // a slot is free: claim more
-          }
-        });
   }
 
   /** Truncated to microseconds, the precision both databases store. */
@@ -548,17 +455,11 @@ public final class TaskRunner implements AutoCloseable {
   private void awaitRunningClaim(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() - deadline < 0) {
-      if (running.isEmpty()) {
+      Optional<RunningClaim> any = running.values().stream().findAny();
+      if (any.isEmpty()) {
         return;
       }
-      // Polled rather than joined: a task run by the thread that submitted it (runHere) ends
-      // long before that thread does.
-      try {
-        Thread.sleep(Math.max(1, Math.min(5, (deadline - System.nanoTime()) / 1_000_000)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+      join(any.get().thread, Duration.ofNanos(deadline - System.nanoTime()));
     }
   }
 

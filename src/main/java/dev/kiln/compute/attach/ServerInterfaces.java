@@ -41,9 +41,8 @@ import java.util.concurrent.CompletableFuture;
  * attach or a delete of the same server.
  *
  * <p>Crash safety: the request records the operation ({@link InterfaceOp}) and a durable {@code
- * server.interface} task, claimed by this node, in the transaction that takes the server, then
- * runs the task's first attempt itself and waits for its outcome, as Nova's API waits for the
- * compute service's answer. Every step the task takes is recorded or
+ * server.interface} task in the transaction that takes the server, then waits for the task, as
+ * Nova's API waits for the compute service's answer. Every step the task takes is recorded or
  * repeatable (the port Compute makes is recorded before it is plugged; plugging and recording are
  * idempotent), so if the node dies, the task runner that takes the task over (another node, or
  * this one restarted) finishes the attach or detach, or undoes it when it can no longer be done,
@@ -157,24 +156,24 @@ public final class ServerInterfaces {
     CompletableFuture<Void> done = waits.expect(op.id());
     try {
       Instant now = now();
-      TaskRunner.OwnClaim task =
+      boolean begun =
           db.inTransaction(
               sql -> {
                 if (!new ServerStore(sql)
                     .beginAction(server.id(), server.vmState(), null, op.kind().taskState, server.status(), now)) {
-                  return null;
+                  return false;
                 }
                 new InterfaceOpStore(sql).insert(op);
                 new InstanceActionStore(sql)
                     .insert(server.id(), op.requestId(), op.kind().action, server.projectId(), actor.userId(), now);
-                return tasks.submitClaimed(sql, TASK, JSON.createObjectNode().put("op_id", op.id()).toString(), now, 3);
+                tasks.submit(sql, TASK, JSON.createObjectNode().put("op_id", op.id()).toString(), now, 3);
+                return true;
               });
-      if (task == null) {
+      if (!begun) {
         Server current = servers.visible(actor, server.id());
         throw ServerChecks.invalidState(op.kind().action, server.id(), "task_state", current.taskState());
       }
-      // The request waits for the task anyway: it runs the task's first attempt itself.
-      tasks.runHere(task);
+      tasks.wake();
       InterfaceOp outcome = waits.await(op.id(), done);
       if (outcome.status() == InterfaceOp.Status.FAILED) {
         throw outcome.error().exception();
