@@ -77,6 +77,19 @@ final class InterfaceSteps {
       settle(op, Servers.notFound(op.serverId()));
       return;
     }
+    if (!retried && op.networkId() == null && op.portId() != null) {
+      // The request found the user's port free, but another attach may have taken it since (to
+      // this server too: that attach has ended, or this one could not have begun). It is that
+      // attach's now: refused as Nova refuses a port in use, and nothing undone, for nothing
+      // here was done (undoing would unplug the other attach after its answer).
+      Optional<Port> now = portOf(server, op.portId());
+      if (now.isPresent() && !now.get().deviceId().isEmpty()) {
+        finish(
+            op, server,
+            ServiceException.conflict("PortInUse", "Port " + op.portId() + " is still in use."));
+        return;
+      }
+    }
     try {
       String portId = op.portId() != null ? op.portId() : makePort(op, server);
       boolean made = op.networkId() != null || op.ownedByCompute();
@@ -241,6 +254,15 @@ final class InterfaceSteps {
     servers.releasePort(op.serverId(), new PluggedPort(op.portId(), made));
     if (server != null) {
       db.inTransaction(sql -> new ServerPortStore(sql).detach(server.id(), op.portId()));
+    }
+  }
+
+  /** The port as Networking has it now, seen with the server's project's rights; empty if gone. */
+  private Optional<Port> portOf(Server server, String portId) {
+    try {
+      return Optional.of(network.ports().visible(Servers.system(server), portId));
+    } catch (ServiceException e) {
+      return Optional.empty();
     }
   }
 

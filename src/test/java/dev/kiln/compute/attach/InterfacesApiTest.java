@@ -4,6 +4,7 @@ import static dev.kiln.testing.Cloud.NET;
 import static dev.kiln.testing.Cloud.NOVA;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import dev.kiln.testing.Await;
@@ -51,6 +52,31 @@ class InterfacesApiTest {
 
   private static Api.Response attachPort(String server, String port) {
     return member.post(NOVA + "/servers/" + server + "/os-interface", "{\"interfaceAttachment\": {\"port_id\": \"" + port + "\"}}");
+  }
+
+  @Test
+  void twoAttachesOfOnePortToOneServerNeverBothSucceedAndTheWinnerKeepsIt() throws Exception {
+    String s = boot("ifc-race");
+    for (int round = 0; round < 15; round++) {
+      String p = userPort();
+      java.util.concurrent.CompletableFuture<Api.Response> first =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> attachPort(s, p));
+      java.util.concurrent.CompletableFuture<Api.Response> second =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> attachPort(s, p));
+      List<Integer> statuses = List.of(first.get().status(), second.get().status());
+      // One attach wins; the other finds the server busy or the port in use (409), as Nova says.
+      assertThat(statuses).as("round %d", round).containsExactlyInAnyOrder(200, 409);
+      awaitNoTask(s);
+      assertThat(port(p).get("device_id").asText()).as("round %d: the winner's port", round).isEqualTo(s);
+      assertThat(member.get(NOVA + "/servers/" + s + "/os-interface").expect(200).findValuesAsText("port_id")).contains(p);
+      member.delete(NOVA + "/servers/" + s + "/os-interface/" + p).expect(202);
+      awaitNoTask(s);
+    }
+  }
+
+  private static void awaitNoTask(String server) {
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(
+        () -> admin.get(NOVA + "/servers/" + server).expect(200).at("/server/OS-EXT-STS:task_state").isNull());
   }
 
   @Test
