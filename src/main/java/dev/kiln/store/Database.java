@@ -74,14 +74,6 @@ public final class Database implements AutoCloseable {
    * second after the commit, so a kill -9 right after a 201 lost them), and {@link CommitSync}
    * then forces the file to the disk. A 2xx answer therefore means the change is on disk.
    *
-   * <p>Commits of a task's handler (made under a {@link CommitFence}) are written to the file but
-   * not forced one by one: a kill of Kiln keeps them all the same, and the commit that records the
-   * task's outcome forces them with it (one fsync covers the whole file). A machine crash in
-   * between loses a tail of the task's steps, as if Kiln had stopped a moment earlier, which a
-   * task resumed after a crash handles anyway. A request that answers on what a task changed calls
-   * {@link #awaitDurable} first. A chain of steps (a stack update: its steps, Compute's and
-   * Networking's) paid one fsync per step, a third of its time.
-   *
    * <p>Tried and measured (README, "Request cost"): the write delay left on, with the group
    * commit's {@code CHECKPOINT SYNC} writing every commit so far as one chunk before its fsync. It
    * kept acknowledged writes just as well but showed no gain above a shared machine's noise, and
@@ -231,25 +223,10 @@ public final class Database implements AutoCloseable {
     return new Sql(this::borrow, commitSync::afterCommit);
   }
 
-  /** A task handler's change: checked against its fence, committed, not forced (see above). */
   private void commitFenced(Connection connection, CommitFence fence) throws SQLException {
     fence.check(new Sql(() -> new Sql.Borrowed(connection, false), c -> {}));
     connection.commit();
-  }
-
-  /**
-   * Returns once every change committed so far, on any thread, is on the disk: for a request that
-   * answers on what a task's handler changed (those commits are not forced one by one).
-   */
-  public void awaitDurable() {
-    if (commitSync == CommitSync.NONE) {
-      return;
-    }
-    try (Connection connection = dataSource.getConnection()) {
-      commitSync.afterCommit(connection);
-    } catch (SQLException e) {
-      throw StoreException.from(e);
-    }
+    commitSync.afterCommit(connection);
   }
 
   /**
@@ -265,8 +242,8 @@ public final class Database implements AutoCloseable {
    * Runs {@code work} in one transaction like {@link #inTransaction}, but returns as soon as it
    * committed, without waiting for the disk: for changes that are worth nothing after a crash and
    * that the next durable commit makes durable anyway (a task runner's claim of a task: after a
-   * crash the claim's lease has nobody to hold it, and the commit of the task's outcome forces it to
-   * the disk). It saves the claim one fsync on the way from a request to its task.
+   * crash the claim's lease has nobody to hold it, and the handler's first commit forces it to the
+   * disk with its own change). It saves the claim one fsync on the way from a request to its task.
    */
   public <T> T inTransactionNotForcedToDisk(TransactionWork<T> work) {
     return inTransaction(work, false, false);
@@ -297,7 +274,6 @@ public final class Database implements AutoCloseable {
     try (Connection connection = dataSource.getConnection()) {
       boolean[] changed = {false};
       T result;
-      CommitFence fence;
       connection.setAutoCommit(false);
       try {
         Sql sql = new Sql(() -> new Sql.Borrowed(connection, false), c -> changed[0] = true);
@@ -311,7 +287,7 @@ public final class Database implements AutoCloseable {
         } else {
           result = work.run(sql);
         }
-        fence = CommitFence.current();
+        CommitFence fence = CommitFence.current();
         if (fence != null && changed[0]) {
           fence.check(sql);
         }
@@ -322,7 +298,7 @@ public final class Database implements AutoCloseable {
       } finally {
         connection.setAutoCommit(true);
       }
-      if (changed[0] && durable && fence == null) {
+      if (changed[0] && durable) {
         commitSync.afterCommit(connection);
       }
       return result;

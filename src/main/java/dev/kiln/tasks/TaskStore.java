@@ -95,7 +95,7 @@ public final class TaskStore {
     }
     String kindList = String.join(", ", Collections.nCopies(kinds.size(), "?"));
     // Not forced to the disk: a claim lost in a crash only means the task is claimed again, and
-    // the commit of the task's outcome forces it to the disk with the handler's changes.
+    // the handler's first commit forces the claim to the disk together with its own change.
     return database.inTransactionNotForcedToDisk(
         sql -> {
           // Two queries rather than one with an OR: each walks its own index (status, run_after

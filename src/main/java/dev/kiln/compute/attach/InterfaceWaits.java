@@ -69,7 +69,6 @@ final class InterfaceWaits {
       }
       InterfaceOp op = store.find(opId).orElseThrow(() -> new IllegalStateException("interface operation " + opId + " is gone"));
       if (op.status() != InterfaceOp.Status.PENDING) {
-        db.awaitDurable(); // the task's steps, forced before the answer tells of them
         // Not forced to the disk before the answer: the outcome is (the task's last commit), and
         // a settled row a crash kept is never read again.
         db.inTransactionNotForcedToDisk(
