@@ -438,6 +438,11 @@ public final class ServerVolumeAttachments {
       return;
     }
     if (server == null || mapping.state() != BlockDevice.State.DETACHING) {
+      if (server != null && mapping.state() == BlockDevice.State.ATTACHED) {
+        // An earlier attempt put the mapping back (a failed disconnect) and stopped before Block
+        // Storage's detaching was rolled back too (see rollBackDetach); a no-op otherwise.
+        volumes.rollDetaching(Servers.system(server), mapping.volumeId());
+      }
       return;
     }
     String requestId = payload.path("request_id").asText();
@@ -483,8 +488,11 @@ public final class ServerVolumeAttachments {
 
   /** The volume stays attached: in-use again in Block Storage, attached in the mapping. */
   private void rollBackDetach(Server server, BlockDevice mapping) {
-    volumes.rollDetaching(Servers.system(server), mapping.volumeId());
+    // The mapping first: a request that begins detaching in Block Storage after this task checks
+    // the mapping afterwards, and rolls its own detaching back once it finds the mapping attached
+    // again. The other way round, a detaching begun between the two steps stayed for good.
     new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED);
+    volumes.rollDetaching(Servers.system(server), mapping.volumeId());
   }
 
   /**
