@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -227,8 +226,6 @@ public final class ApplicationCredentials {
 
   /** 64 random bytes, URL-safe: as long as Keystone's generated secrets. */
   private String newSecret() {
-    byte[] bytes = new byte[64];
-    random.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return CommandLineSafeSecrets.of(random, 64);
   }
 }

@@ -34,7 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -381,9 +380,7 @@ public final class TokenService {
   }
 
   private String newTokenValue() {
-    byte[] secret = new byte[32];
-    random.nextBytes(secret);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    return CommandLineSafeSecrets.of(random, 32);
   }
 
   private static void store(Sql sql, String value, TokenInfo info) {
