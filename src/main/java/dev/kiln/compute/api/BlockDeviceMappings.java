@@ -70,10 +70,7 @@ final class BlockDeviceMappings {
         destination == null
             ? source == BlockDevice.Source.IMAGE || source == BlockDevice.Source.BLANK
             : destination.equals("local");
-    String uuid = text(m, "uuid", path);
-    if (uuid != null && !Nova.isUuidLike(uuid)) {
-      throw Nova.invalid(path + "/uuid", m.get("uuid"), "is not a 'uuid'");
-    }
+    String uuid = uuid(m, "uuid", path);
     boolean delete = m.hasNonNull("delete_on_termination") && Nova.bool(path + "/delete_on_termination", m.get("delete_on_termination"));
     return new BootDisks.Mapping(
         integer(m, "boot_index", path, true),
@@ -87,7 +84,8 @@ final class BlockDeviceMappings {
         text(m, "tag", path));
   }
 
-  private static String text(JsonNode m, String field, String path) {
+  /** A string field of a mapping entry, or null; any other type is Nova's schema error. */
+  static String text(JsonNode m, String field, String path) {
     JsonNode v = m.get(field);
     if (v == null || v.isNull()) {
       return null;
@@ -96,6 +94,15 @@ final class BlockDeviceMappings {
       throw Nova.invalid(path + "/" + field, v, "is not of type 'string'");
     }
     return v.textValue();
+  }
+
+  /** A string field of a mapping entry that must look like a UUID, or null. */
+  static String uuid(JsonNode m, String field, String path) {
+    String v = text(m, field, path);
+    if (v != null && !Nova.isUuidLike(v)) {
+      throw Nova.invalid(path + "/" + field, m.get(field), "is not a 'uuid'");
+    }
+    return v;
   }
 
   /** An integer field, given as a number or its digits; boot_index also takes "none" and negatives. */

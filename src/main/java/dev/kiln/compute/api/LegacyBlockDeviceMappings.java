@@ -59,10 +59,10 @@ final class LegacyBlockDeviceMappings {
         throw Nova.invalid(path, m, "Additional properties are not allowed ('" + field + "' was unexpected)");
       }
     }
-    String virtualName = text(m, "virtual_name", path);
-    String volumeId = uuid(m, "volume_id", path);
-    String snapshotId = uuid(m, "snapshot_id", path);
-    String device = text(m, "device_name", path);
+    String virtualName = BlockDeviceMappings.text(m, "virtual_name", path);
+    String volumeId = BlockDeviceMappings.uuid(m, "volume_id", path);
+    String snapshotId = BlockDeviceMappings.uuid(m, "snapshot_id", path);
+    String device = BlockDeviceMappings.text(m, "device_name", path);
     if (device != null && (device.isEmpty() || device.length() > 255)) {
       throw Nova.invalid(path + "/device_name", m.get("device_name"), "must be 1 to 255 characters long");
     }
@@ -114,25 +114,6 @@ final class LegacyBlockDeviceMappings {
       return !v.textValue().isEmpty();
     }
     return v.size() > 0;
-  }
-
-  private static String uuid(JsonNode m, String field, String path) {
-    String v = text(m, field, path);
-    if (v != null && !Nova.isUuidLike(v)) {
-      throw Nova.invalid(path + "/" + field, m.get(field), "is not a 'uuid'");
-    }
-    return v;
-  }
-
-  private static String text(JsonNode m, String field, String path) {
-    JsonNode v = m.get(field);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isTextual()) {
-      throw Nova.invalid(path + "/" + field, v, "is not of type 'string'");
-    }
-    return v.textValue();
   }
 
   private static Integer volumeSize(JsonNode m, String path) {
