@@ -327,7 +327,7 @@ public final class Backups {
   }
 
   static String idOf(Task task) {
-    return task.payload().replaceAll(".*\"backup_id\": \"([^\"]+)\".*", "$1");
+    return TaskPayloads.field(task, "backup_id");
   }
 
   private static String reason(String error) {

@@ -277,8 +277,7 @@ final class VolumeCreation {
   }
 
   private static String backupIdOf(Task task) {
-    String payload = task.payload();
-    return payload.contains("\"backup_id\"") ? payload.replaceAll(".*\"backup_id\": \"([^\"]+)\".*", "$1") : null;
+    return TaskPayloads.field(task, "backup_id");
   }
 
   /** Why no backend can take the volume, or null if the backend can. */
@@ -294,10 +293,7 @@ final class VolumeCreation {
   }
 
   private static String requestIdOf(Task task, String volumeId) {
-    String payload = task.payload();
-    return payload.contains("\"request_id\"")
-        ? payload.replaceAll(".*\"request_id\": \"([^\"]+)\".*", "$1")
-        : "req-" + volumeId;
+    return requireNonNullElse(TaskPayloads.field(task, "request_id"), "req-" + volumeId);
   }
 
   private boolean backendDisabled() {
@@ -307,7 +303,7 @@ final class VolumeCreation {
   }
 
   private static String volumeIdOf(Task task) {
-    return task.payload().replaceAll(".*\"volume_id\": \"([^\"]+)\".*", "$1");
+    return TaskPayloads.field(task, "volume_id");
   }
 
   private Instant now() {
