@@ -508,7 +508,9 @@ public final class ServerVolumeAttachments {
       throw ServiceException.invalid(
           "InvalidVolume", "Invalid volume: volume " + newVolumeId + " must be available to swap in, it is " + replacement.status() + ".");
     }
-    if (!new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.ATTACHED, BlockDevice.State.DETACHING)) {
+    // As a detach: a volume the client saw in-use counts as attached, even in the moment before
+    // the attach task marks its mapping attached.
+    if (!beginDetach(server, mapping, sql -> {})) {
       throw ServiceException.invalid("InvalidVolume", "Invalid volume: volume " + oldVolumeId + " is " + describe(mapping) + ".");
     }
     String requestId = InstanceAction.currentRequestId(ids);
