@@ -11,6 +11,8 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -23,6 +25,20 @@ import picocli.CommandLine.Mixin;
     description = "Start Kiln: every OpenStack API on one port, with an embedded database.")
 public final class ServeCommand implements Callable<Integer> {
   @Mixin ServerOptions options;
+
+  /**
+   * Runs {@code kiln serve} with {@code args} (what follows {@code serve}) when
+   * {@link QuickServeArguments} can read them without picocli; empty when picocli should.
+   */
+  public static OptionalInt runQuickly(String[] args) throws Exception {
+    Optional<ServerOptions> quick = QuickServeArguments.parse(args);
+    if (quick.isEmpty()) {
+      return OptionalInt.empty();
+    }
+    ServeCommand serve = new ServeCommand();
+    serve.options = quick.get();
+    return OptionalInt.of(serve.call());
+  }
 
   @Override
   public Integer call() throws Exception {

@@ -3,7 +3,7 @@ package dev.kiln.cli;
 import dev.kiln.KilnConfig;
 import dev.kiln.KilnServer;
 import dev.kiln.http.Json;
-import dev.kiln.identity.PasswordHasher;
+import dev.kiln.store.SchemaTemplate;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -13,21 +13,32 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code kiln train}: a short, typical run (start, log in, a few reads, stop) that the launcher
- * records into a JDK AOT cache, so later starts skip most class loading and linking.
+ * records into a JDK AOT cache, so later starts skip most class loading and linking. With
+ * {@code --schema-template} it first writes the {@link SchemaTemplate} new data directories start
+ * from, and its own starts use it as {@code kiln serve}'s will.
  */
 @Command(name = "train", hidden = true, description = "Exercise Kiln once, for the JDK's AOT cache.")
 public final class TrainCommand implements Callable<Integer> {
   private static final String PASSWORD = "training-only";
 
+  @Option(names = "--schema-template", description = "Write the schema template new data directories start from here.")
+  Path schemaTemplate;
+
   @Override
   public Integer call() throws Exception {
+    if (schemaTemplate != null) {
+      SchemaTemplate.write(schemaTemplate);
+      System.setProperty(SchemaTemplate.PROPERTY, schemaTemplate.toString());
+    }
     Path dir = Files.createTempDirectory("kiln-train");
     try {
       // What `kiln serve` does, on a new data directory and then on the same one again, so both
-      // start paths (migrate and seed; schema current, seed present) are in the cache.
+      // start paths (copy the template or migrate, and seed; schema current, seed present) are in
+      // the cache.
       for (int start = 0; start < 2; start++) {
         trainOnce(dir);
       }
@@ -40,12 +51,13 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private static void trainOnce(Path dir) throws Exception {
-    KilnConfig config =
-        new KilnConfig(
-            "127.0.0.1", 0, dir, null, PASSWORD, true, KilnConfig.DEFAULT_TOKEN_LIFETIME,
-            PasswordHasher.DEFAULT_ITERATIONS, null, KilnConfig.DEFAULT_COMPUTE_HOSTS);
+    // Read as `kiln serve` reads its arguments, so that path is in the cache too.
     ServeCommand serve = new ServeCommand();
-    serve.options = new ServerOptions();
+    serve.options =
+        QuickServeArguments.parse(
+                new String[] {"--host", "127.0.0.1", "--port", "0", "--data-dir", dir.toString(), "--admin-password", PASSWORD})
+            .orElseThrow();
+    KilnConfig config = serve.options.toConfig();
     try (KilnServer server = serve.launch(config, new PrintStream(OutputStream.nullOutputStream()));
         TrainingClient client = new TrainingClient("127.0.0.1", server.port())) {
       for (int i = 0; i < 3; i++) {

@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -88,14 +91,43 @@ public final class Database implements AutoCloseable {
    */
   private static final String H2_CLOSE = ";DB_CLOSE_ON_EXIT=FALSE";
 
-  /** Opens the embedded database kept in {@code dataDir/kiln.mv.db}. */
+  /**
+   * Opens the embedded database kept in {@code dataDir/kiln.mv.db}; a new one starts from the
+   * {@link SchemaTemplate} this process was given, if any.
+   */
   public static Database embedded(Path dataDir) {
+    return embedded(dataDir, SchemaTemplate.configured());
+  }
+
+  /** Opens the embedded database in {@code dataDir}, a new one copied from {@code template} if not null. */
+  static Database embedded(Path dataDir, Path template) {
     Path base = dataDir.toAbsolutePath().resolve("kiln");
+    Path file = base.resolveSibling("kiln.mv.db");
+    boolean fromTemplate = SchemaTemplate.copyIfNew(template, file);
     UncleanShutdown marker = UncleanShutdown.recoverIfNeeded(base);
     String url = "jdbc:h2:file:" + base + H2_SETTINGS + H2_DURABILITY + H2_CLOSE;
-    Database database = open(url, "sa", "", Dialect.H2, embeddedCommitSync(System.getenv("KILN_FSYNC")));
+    Database database;
+    try {
+      database = open(url, "sa", "", Dialect.H2, embeddedCommitSync(System.getenv("KILN_FSYNC")));
+    } catch (RuntimeException e) {
+      if (!fromTemplate) {
+        throw e;
+      }
+      // A template H2 cannot open (damaged, or from another H2) must not stop a new directory.
+      marker.closedCleanly();
+      deleteCopiedTemplate(file);
+      return embedded(dataDir, null);
+    }
     database.openMarker = marker;
     return database;
+  }
+
+  private static void deleteCopiedTemplate(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the unusable copy of the schema template " + file, e);
+    }
   }
 
   /**
