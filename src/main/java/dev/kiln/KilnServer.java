@@ -126,10 +126,12 @@ public final class KilnServer implements AutoCloseable {
     PasswordHasher hasher = new PasswordHasher(config.passwordHashIterations(), random);
     // Before the database opens: whether its file exists yet says if the hash is needed.
     Supplier<String> adminPasswordHash = adminPasswordHash(config, hasher);
+    // Logging first: the database thread logs too, and SLF4J warns on stderr about every start
+    // whose logging two threads set up at once.
+    LoggerFactory.getILoggerFactory();
     CompletableFuture<Database> opening = openDatabaseAside(config);
     PrometheusMeterRegistry metrics;
     try {
-      LoggerFactory.getILoggerFactory();
       bridgeJavaUtilLogging();
       metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       // Made now rather than when the first API and the web server are built: Helidon's service

