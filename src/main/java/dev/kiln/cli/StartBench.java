@@ -90,11 +90,14 @@ final class StartBench {
   private String loadAndMemory() throws Exception {
     Path dir = Files.createTempDirectory("kiln-bench-start");
     Running running = awaitReady(launch(dir, MODES.getFirst(), ComputeBench.serverOptions(ComputeBench.DEFAULT_HOSTS)));
+    long ready = System.nanoTime();
     Process process = running.process();
     StringBuilder out = new StringBuilder("| measure | value |\n|---|---|\n");
     try {
       Thread.sleep(3_000);
-      row(out, "resident memory, idle after start (MiB)", rssKib(process.pid()) / 1024);
+      row(out, "resident memory 3 s after start (MiB)", rssKib(process.pid()) / 1024);
+      long quietAfter = awaitQuiet(process.pid(), ready);
+      row(out, "resident memory idle: once its CPU is quiet, " + quietAfter + " s after start (MiB)", rssKib(process.pid()) / 1024);
       String password = KilnConfig.DEFAULT_ADMIN_PASSWORD;
       LocalClient client = new LocalClient(running.baseUrl());
       HttpResponse<String> issued = client.issueToken(password);
@@ -145,6 +148,30 @@ final class StartBench {
     } finally {
       stop(process);
       delete(dir);
+    }
+  }
+
+  /**
+   * Waits until the server's process used under 2% of a core over the last 2 s (the JIT compilers
+   * are what still run seconds after a start, and their arenas count as resident memory while they
+   * do), at most until 30 s after {@code readyNanos}; answers the whole seconds since then.
+   */
+  private static long awaitQuiet(long pid, long readyNanos) throws InterruptedException {
+    long window = TimeUnit.SECONDS.toNanos(2);
+    List<long[]> samples = new ArrayList<>(); // {when, cpu}
+    while (true) {
+      long now = System.nanoTime();
+      samples.addLast(new long[] {now, BenchCommand.cpuNanos(pid)});
+      while (samples.size() > 1 && now - samples.get(1)[0] >= window) {
+        samples.remove(0);
+      }
+      long[] oldest = samples.getFirst();
+      boolean quiet = now - oldest[0] >= window && samples.getLast()[1] - oldest[1] < window / 50;
+      long since = TimeUnit.NANOSECONDS.toSeconds(now - readyNanos);
+      if (quiet || since >= 30) {
+        return since;
+      }
+      Thread.sleep(250);
     }
   }
 
