@@ -51,11 +51,13 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("Kiln could not start: " + rootMessage(e));
       return 1;
     }
+    IdleHeapRelease heapRelease = IdleHeapRelease.start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  heapRelease.close();
                   server.close();
                   stopped.countDown();
                 }));

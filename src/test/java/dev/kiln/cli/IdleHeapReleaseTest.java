@@ -1,0 +1,65 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class IdleHeapReleaseTest {
+  private static final long MB = 1L << 20;
+  private long cpu;
+  private long committed = 40 * MB;
+  private int collections;
+  private final IdleHeapRelease release =
+      new IdleHeapRelease(() -> cpu, () -> committed, () -> {
+        collections++;
+        committed = 50 * MB;
+      });
+
+  private void seconds(int n, long cpuMillisEach) {
+    for (int i = 0; i < n; i++) {
+      cpu += TimeUnit.MILLISECONDS.toNanos(cpuMillisEach);
+      release.tick();
+    }
+  }
+
+  @Test
+  void collectsOnceWhenQuietAfterTheHeapGrew() {
+    seconds(10, 800);
+    committed = 166 * MB;
+    seconds(3, 900);
+    assertThat(collections).isZero();
+
+    seconds(IdleHeapRelease.QUIET_SECONDS + 1, 1);
+    assertThat(collections).isEqualTo(1);
+
+    seconds(30, 1);
+    assertThat(collections).isEqualTo(1);
+  }
+
+  @Test
+  void neverCollectsWhileKilnWorks() {
+    committed = 200 * MB;
+    seconds(60, 300);
+
+    assertThat(collections).isZero();
+  }
+
+  @Test
+  void aQuietServerWhoseHeapDidNotGrowIsLeftAlone() {
+    committed = 40 * MB + IdleHeapRelease.GROWTH_MB * MB;
+    seconds(30, 0);
+
+    assertThat(collections).isZero();
+  }
+
+  @Test
+  void growthIsCountedFromTheSmallestHeapSinceTheLastCollection() {
+    committed = 30 * MB; // the collector shrank the heap on its own
+    seconds(2, 1);
+    committed = 30 * MB + (IdleHeapRelease.GROWTH_MB + 1) * MB;
+    seconds(IdleHeapRelease.QUIET_SECONDS + 1, 1);
+
+    assertThat(collections).isEqualTo(1);
+  }
+}
