@@ -2,6 +2,7 @@ package dev.kiln.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -45,26 +46,34 @@ public final class SchemaTemplate {
 
   /**
    * Copies {@code template} to {@code databaseFile} when that file does not exist yet; answers
-   * whether it did. The copy is written beside its target and moved into place, so a crash never
-   * leaves half a database where the next start would open it.
+   * whether it did. The copy is written beside its target and then linked into place, which fails
+   * rather than replaces when the file appeared meanwhile (another start on the same directory got
+   * there first, and H2's lock then refuses this one as before), and never leaves half a database
+   * where the next start would open it.
    */
   static boolean copyIfNew(Path template, Path databaseFile) {
     if (template == null || Files.exists(databaseFile)) {
       return false;
     }
-    Path partial = databaseFile.resolveSibling(databaseFile.getFileName() + ".from-template");
+    Path partial = null;
     try {
+      partial = Files.createTempFile(databaseFile.getParent(), databaseFile.getFileName() + ".", ".from-template");
       Files.copy(template, partial, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(partial, databaseFile, StandardCopyOption.ATOMIC_MOVE);
+      Files.createLink(databaseFile, partial);
       return true;
-    } catch (IOException e) {
-      LOG.warn("Could not start {} from the schema template {}; migrating it from scratch", databaseFile, template, e);
-      try {
-        Files.deleteIfExists(partial);
-      } catch (IOException ignored) {
-        // The migration from scratch does not read it.
-      }
+    } catch (FileAlreadyExistsException e) {
       return false;
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.warn("Could not start {} from the schema template {}; migrating it from scratch", databaseFile, template, e);
+      return false;
+    } finally {
+      if (partial != null) {
+        try {
+          Files.deleteIfExists(partial);
+        } catch (IOException ignored) {
+          // A stray copy beside the database is never opened.
+        }
+      }
     }
   }
 
