@@ -40,9 +40,10 @@ final class IdleHeapRelease implements AutoCloseable {
 
   /** Watches this process once a second. */
   static IdleHeapRelease start() {
-    com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     Runtime runtime = Runtime.getRuntime();
+    if (!(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)) {
+      return new IdleHeapRelease(() -> 0, runtime::totalMemory, () -> {}); // a JVM that cannot say its CPU time
+    }
     IdleHeapRelease release = new IdleHeapRelease(os::getProcessCpuTime, runtime::totalMemory, System::gc);
     release.timer =
         Executors.newSingleThreadScheduledExecutor(
