@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +34,12 @@ final class QuickServeArguments {
 
   private QuickServeArguments() {}
 
-  private record Setter(boolean repeatable, BiConsumer<ServerOptions, String> set) {}
+  /** How an option's value is set; {@code clear} (repeatable options only) empties its default. */
+  private record Setter(Consumer<ServerOptions> clear, BiConsumer<ServerOptions, String> set) {
+    boolean repeatable() {
+      return clear != null;
+    }
+  }
 
   private static Map<String, Setter> options() {
     Map<String, Setter> options = new LinkedHashMap<>();
@@ -45,13 +51,15 @@ final class QuickServeArguments {
     options.put("--token-ttl", single((o, v) -> o.tokenTtl = Duration.parse(v)));
     options.put("--password-hash-iterations", single((o, v) -> o.passwordHashIterations = whole(v)));
     options.put("--public-url", single((o, v) -> o.publicUrl = v));
-    options.put("--compute-hosts", repeatable((o, v) -> o.computeHosts.addAll(Arrays.asList(v.split(",")))));
+    options.put(
+        "--compute-hosts",
+        repeatable(o -> o.computeHosts = new ArrayList<>(), (o, v) -> o.computeHosts.addAll(Arrays.asList(v.split(",")))));
     options.put("--compute-host-vcpus", single((o, v) -> o.computeHostVcpus = whole(v)));
     options.put("--compute-host-ram-mb", single((o, v) -> o.computeHostRamMb = whole(v)));
     options.put("--compute-host-disk-gb", single((o, v) -> o.computeHostDiskGb = whole(v)));
-    options.put("--compute-zone", repeatable((o, v) -> put(o.computeZones, v)));
+    options.put("--compute-zone", repeatable(o -> o.computeZones = new LinkedHashMap<>(), (o, v) -> put(o.computeZones, v)));
     options.put("--compute-latency", single((o, v) -> o.computeLatency = v));
-    options.put("--compute-fault", repeatable((o, v) -> put(o.computeFaults, v)));
+    options.put("--compute-fault", repeatable(o -> o.computeFaults = new LinkedHashMap<>(), (o, v) -> put(o.computeFaults, v)));
     return Map.copyOf(options);
   }
 
@@ -83,7 +91,7 @@ final class QuickServeArguments {
         }
         if (seen.add(name)) {
           if (setter.repeatable()) {
-            clearDefault(options, name);
+            setter.clear().accept(options);
           }
         } else if (!setter.repeatable()) {
           return Optional.empty(); // picocli says which option was given twice
@@ -97,20 +105,11 @@ final class QuickServeArguments {
   }
 
   private static Setter single(BiConsumer<ServerOptions, String> set) {
-    return new Setter(false, set);
+    return new Setter(null, set);
   }
 
-  private static Setter repeatable(BiConsumer<ServerOptions, String> set) {
-    return new Setter(true, set);
-  }
-
-  private static void clearDefault(ServerOptions options, String name) {
-    switch (name) {
-      case "--compute-hosts" -> options.computeHosts = new ArrayList<>();
-      case "--compute-zone" -> options.computeZones = new LinkedHashMap<>();
-      case "--compute-fault" -> options.computeFaults = new LinkedHashMap<>();
-      default -> throw new IllegalStateException("no default to clear for " + name);
-    }
+  private static Setter repeatable(Consumer<ServerOptions> clear, BiConsumer<ServerOptions, String> set) {
+    return new Setter(clear, set);
   }
 
   private static int whole(String value) {

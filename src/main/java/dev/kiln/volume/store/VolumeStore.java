@@ -61,11 +61,8 @@ public final class VolumeStore {
   }
 
   /**
-   * Locks the volume's row until the transaction ends (its attachments change one at a time) and
-   * answers the volume as the lock found it; the row is read by the locking statement itself.
-   */
-  /**
-   * The volume, its row locked until the transaction ends. Locked by an update that changes
+   * The volume, its row locked until the transaction ends (its attachments change one at a time).
+   * Locked by an update that changes
    * nothing rather than {@code SELECT … FOR UPDATE}: H2 parses a {@code FOR UPDATE} query again at
    * every run (it never caches one), which was ~4% of an attachment call's CPU; an update of a
    * column no index or key holds is cached, and takes the same row lock on H2 and PostgreSQL.
@@ -177,6 +174,19 @@ public final class VolumeStore {
     return complete(sql.query("SELECT " + VOLUME_COLUMNS + " FROM volume_volume" + where, VolumeStore::volume, args));
   }
 
+  /** Each volume's entries in one of the metadata tables, by volume id, in key order. */
+  private Map<String, Map<String, String>> metadataIn(String table, String in, Object[] ids) {
+    Map<String, Map<String, String>> byVolume = new LinkedHashMap<>();
+    sql.query(
+        "SELECT volume_id, meta_key, meta_value FROM " + table + " WHERE volume_id IN " + in + " ORDER BY meta_key",
+        r -> {
+          byVolume.computeIfAbsent(r.getString("volume_id"), k -> new LinkedHashMap<>()).put(r.getString("meta_key"), r.getString("meta_value"));
+          return null;
+        },
+        ids);
+    return byVolume;
+  }
+
   /**
    * The volumes with their metadata of the three kinds (a statement each) and their attachments
    * (one more): four statements whatever the number of volumes.
@@ -187,20 +197,11 @@ public final class VolumeStore {
     }
     Object[] ids = bare.stream().map(Volume::id).toArray();
     String in = Sql.placeholders(ids.length);
-    Map<String, Map<String, String>> metadata = new LinkedHashMap<>();
-    Map<String, Map<String, String>> imageMetadata = new LinkedHashMap<>();
-    Map<String, Map<String, String>> adminMetadata = new LinkedHashMap<>();
     // One query a kind: H2 parses a UNION of the three again at every run (it caches no UNION),
     // which cost more than three cached queries (~4% of an attachment call's CPU).
-    for (var table : Map.of("volume_metadata", metadata, "volume_image_metadata", imageMetadata, "volume_admin_metadata", adminMetadata).entrySet()) {
-      sql.query(
-          "SELECT volume_id, meta_key, meta_value FROM " + table.getKey() + " WHERE volume_id IN " + in + " ORDER BY meta_key",
-          r -> {
-            table.getValue().computeIfAbsent(r.getString("volume_id"), k -> new LinkedHashMap<>()).put(r.getString("meta_key"), r.getString("meta_value"));
-            return null;
-          },
-          ids);
-    }
+    Map<String, Map<String, String>> metadata = metadataIn("volume_metadata", in, ids);
+    Map<String, Map<String, String>> imageMetadata = metadataIn("volume_image_metadata", in, ids);
+    Map<String, Map<String, String>> adminMetadata = metadataIn("volume_admin_metadata", in, ids);
     Map<String, List<Attachment>> attachments = new LinkedHashMap<>();
     for (Attachment a :
         sql.query(
