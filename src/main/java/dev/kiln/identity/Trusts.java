@@ -108,37 +108,39 @@ public final class Trusts {
       throw invalid("ValidationError", "redelegation_count must be a whole number, 0 or more, or null.");
     }
     List<Role> roles = resolveRoles(request);
-    List<Trust> pedigree =
-        caller.trustScoped()
-            ? TrustScopes.pedigree(new TrustStore(db.sql()), caller.trust().id(), now)
-            : List.of();
-    Redelegation.Outcome outcome = Redelegation.plan(request, roles, pedigree, maxRedelegationCount);
-    Trust trust =
-        new Trust(
-            ids.hex(),
-            request.trustorUserId(),
-            request.trusteeUserId(),
-            request.projectId(),
-            request.impersonation(),
-            outcome.expiresAt() == null ? null : outcome.expiresAt().truncatedTo(ChronoUnit.MICROS),
-            request.remainingUses(),
-            outcome.redelegationCount() > 0,
-            outcome.redelegationCount(),
-            pedigree.isEmpty() ? null : pedigree.getFirst().id(),
-            roles,
-            now.truncatedTo(ChronoUnit.MICROS));
-    db.inTransaction(
+    return db.inTransaction(
         sql -> {
           TrustStore store = new TrustStore(sql);
-          // The parent is locked while the child is written: a delete of it racing this create
-          // either comes first (then there is no parent here) or waits and deletes the child too.
-          if (trust.redelegatedTrustId() != null && !store.lock(trust.redelegatedTrustId())) {
-            throw notFound("TrustNotFound", "Could not find trust: " + trust.redelegatedTrustId() + ".");
+          List<Trust> pedigree = List.of();
+          if (caller.trustScoped()) {
+            // The parent is locked before it is read, and while the child is written: a delete of
+            // it racing this create either came first (then there is no parent here) or waits and
+            // deletes the child too. Read without the lock, a parent deleted between the read of
+            // its row and of its roles looked like one that gives no roles (a 403, not the 404).
+            String parentId = caller.trust().id();
+            if (!store.lock(parentId)) {
+              throw notFound("TrustNotFound", "Could not find trust: " + parentId + ".");
+            }
+            pedigree = TrustScopes.pedigree(store, parentId, now);
           }
+          Redelegation.Outcome outcome = Redelegation.plan(request, roles, pedigree, maxRedelegationCount);
+          Trust trust =
+              new Trust(
+                  ids.hex(),
+                  request.trustorUserId(),
+                  request.trusteeUserId(),
+                  request.projectId(),
+                  request.impersonation(),
+                  outcome.expiresAt() == null ? null : outcome.expiresAt().truncatedTo(ChronoUnit.MICROS),
+                  request.remainingUses(),
+                  outcome.redelegationCount() > 0,
+                  outcome.redelegationCount(),
+                  pedigree.isEmpty() ? null : pedigree.getFirst().id(),
+                  roles,
+                  now.truncatedTo(ChronoUnit.MICROS));
           store.insert(trust);
-          return null;
+          return trust;
         });
-    return trust;
   }
 
   /** A trust its trustor, its trustee or an admin may see; 404 when gone, expired or spent. */
