@@ -89,6 +89,11 @@ public final class TrustStore {
    * scoped, in the caller's transaction. Answers whether it was there.
    */
   public boolean delete(String id) {
+    // The trust locked first: a redelegation of it that holds the lock commits its child before
+    // the family below is read, so the child goes too (read before the lock, it was left behind).
+    if (!lock(id)) {
+      return false;
+    }
     List<String> family = new ArrayList<>();
     family.add(id);
     for (int i = 0; i < family.size(); i++) {
