@@ -85,6 +85,11 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    String badCount = badCount();
+    if (badCount != null) {
+      System.err.println(badCount);
+      return 2;
+    }
     return switch (suite) {
       case "identity" -> {
         header("identity", true);
@@ -114,6 +119,24 @@ public final class BenchCommand implements Callable<Integer> {
         yield 2;
       }
     };
+  }
+
+  /** Names the first count option that cannot be timed (a bench of no starts has no median), or null. */
+  String badCount() {
+    record Count(String option, int value, int least) {}
+    for (Count count : List.of(
+        new Count("--starts", starts, 1),
+        new Count("--requests", requests, 1),
+        new Count("--issues", issues, 1),
+        new Count("--fleet", fleet, 1),
+        new Count("--boots", boots, 1),
+        new Count("--rounds", rounds, 1),
+        new Count("--big-fleet", bigFleet, 0))) {
+      if (count.value() < count.least()) {
+        return count.option() + " must be at least " + count.least() + ", not " + count.value() + ".";
+      }
+    }
+    return null;
   }
 
   private static void header(String suite, boolean jvmOptions) {
