@@ -103,7 +103,7 @@ public final class PortBindings {
             port.adminStateUp(), Ports.status(port.adminStateUp(), port.deviceId(), bound), port.deviceId(),
             port.deviceOwner(), port.portSecurityEnabled(), port.vnicType(), port.profile(), port.fixedIps(),
             port.securityGroups(), null, port.revision() + 1, port.createdAt(), port.updatedAt());
-    store.updatePort(updated, port.revision());
+    Ports.writePort(store, updated, port.revision());
   }
 
   private static PortBinding find(NetworkStore store, String portId, String host) {

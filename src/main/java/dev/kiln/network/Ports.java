@@ -15,6 +15,7 @@ import dev.kiln.network.store.NetworkStore;
 import dev.kiln.network.store.TagStore;
 import dev.kiln.network.store.TrunkStore;
 import dev.kiln.store.Database;
+import dev.kiln.store.Database.TransactionWork;
 import dev.kiln.store.Sql;
 import dev.kiln.store.StoreException;
 import java.time.Instant;
@@ -290,7 +291,7 @@ public final class Ports {
     Port[] before = new Port[1];
     Port after;
     try {
-      after = db.inTransaction(
+      after = changingOnePort(
           sql -> {
             NetworkStore store = new NetworkStore(sql);
             Port old = store.lockPort(id).orElseThrow(() -> NetworkErrors.portNotFound(id));
@@ -345,7 +346,7 @@ public final class Ports {
                     up, status(up, deviceId, bound), deviceId, requireNonNullElse(changes.deviceOwner(), old.deviceOwner()),
                     portSecurity, vnic, profile, addresses, groups, null, old.revision() + 1,
                     old.createdAt(), networks.now());
-            store.updatePort(updated, old.revision());
+            writePort(store, updated, old.revision());
             store.setSecurityGroups(id, groups);
             if (changes.hostId() != null) {
               TrunkBindings.followParent(sql, id, networks.now());
@@ -468,7 +469,7 @@ public final class Ports {
    */
   public Port plug(String portId, String deviceId, String deviceOwner, String host) {
     checkHost(host);
-    Port plugged = db.inTransaction(
+    Port plugged = changingOnePort(
         sql -> {
           NetworkStore store = new NetworkStore(sql);
           Port old = store.lockPort(portId).orElseThrow(() -> NetworkErrors.portNotFound(portId));
@@ -485,7 +486,7 @@ public final class Ports {
                   old.adminStateUp(), status(old.adminStateUp(), deviceId, true), deviceId, deviceOwner,
                   old.portSecurityEnabled(), old.vnicType(), old.profile(), old.fixedIps(),
                   old.securityGroups(), null, old.revision() + 1, old.createdAt(), networks.now());
-          store.updatePort(updated, old.revision());
+          writePort(store, updated, old.revision());
           TrunkBindings.followParent(sql, portId, networks.now());
           return store.findPort(portId).orElseThrow();
         });
@@ -516,7 +517,7 @@ public final class Ports {
 
   private Port unplug(String portId, String onlyFromDevice) {
     Port[] before = new Port[1];
-    Port unplugged = db.inTransaction(
+    Port unplugged = changingOnePort(
         sql -> {
           NetworkStore store = new NetworkStore(sql);
           Port old = store.lockPort(portId).orElseThrow(() -> NetworkErrors.portNotFound(portId));
@@ -531,7 +532,7 @@ public final class Ports {
                   old.adminStateUp(), "DOWN", "", "", old.portSecurityEnabled(), old.vnicType(), old.profile(),
                   old.fixedIps(), old.securityGroups(), null, old.revision() + 1, old.createdAt(),
                   networks.now());
-          store.updatePort(updated, old.revision());
+          writePort(store, updated, old.revision());
           TrunkBindings.followParent(sql, portId, networks.now());
           return store.findPort(portId).orElseThrow();
         });
@@ -569,6 +570,46 @@ public final class Ports {
   }
 
   /** Makes {@code host} the port's active binding ("" unbinds); answers whether it is bound. */
+  /**
+   * The type of the 409 for a port whose row was not at the revision its writer read under the
+   * row's lock; {@link #changingOnePort} tries such a change again on a fresh read before it answers it.
+   */
+  static final String PORT_CHANGED = "PortChangedConcurrently";
+
+  private static final int FRESH_READS = 3;
+
+  /**
+   * Writes {@code updated} over the port's row if the row is still at {@code expectedRevision}.
+   * Every writer holds the row's lock while it reads and writes, so a mismatch means its read was
+   * not the row as it is: that is refused, never ignored (a plug or unplug that changed nothing and
+   * said it had done its work left a port plugged into a server that no longer listed it).
+   */
+  static void writePort(NetworkStore store, Port updated, long expectedRevision) {
+    if (!store.updatePort(updated, expectedRevision)) {
+      throw ServiceException.conflict(
+          PORT_CHANGED,
+          "Port " + updated.id() + " changed while this request was changing it (it is no longer at revision "
+              + expectedRevision + "); retry the request.");
+    }
+  }
+
+  /**
+   * Runs a change of one port in a transaction, again from a fresh read (at most {@value
+   * #FRESH_READS} times in all) when {@link #writePort} found the row changed.
+   */
+  private <T> T changingOnePort(TransactionWork<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return db.inTransaction(work);
+      } catch (ServiceException e) {
+        if (!PORT_CHANGED.equals(e.type()) || attempt == FRESH_READS) {
+          throw e;
+        }
+        LOG.warn("{} Reading the port again (attempt {} of {}).", e.getMessage(), attempt + 1, FRESH_READS);
+      }
+    }
+  }
+
   private static boolean rebind(NetworkStore store, Port port, String host, String vnic, String profile) {
     if (port.activeBinding() != null) {
       store.deleteBinding(port.id(), port.activeBinding().host());

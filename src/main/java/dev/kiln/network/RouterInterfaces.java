@@ -90,7 +90,7 @@ public final class RouterInterfaces {
                   port.adminStateUp(), port.adminStateUp() ? "ACTIVE" : "DOWN", router.id(), Router.INTERFACE_OWNER,
                   port.portSecurityEnabled(), port.vnicType(), port.profile(), port.fixedIps(), port.securityGroups(),
                   null, port.revision() + 1, port.createdAt(), ports.now());
-          store.updatePort(plugged, port.revision());
+          Ports.writePort(store, plugged, port.revision());
           Routers.touch(routerStore, locked, plugged.updatedAt());
           return new Router.Interface(router.id(), router.projectId(), port.id(), port.networkId(), subnetIds);
         });

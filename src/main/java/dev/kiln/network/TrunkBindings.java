@@ -42,7 +42,8 @@ final class TrunkBindings {
     if (bound) {
       store.insertBinding(Ports.activeBinding(sub.id(), host, sub.vnicType(), sub.profile()));
     }
-    store.updatePort(
+    Ports.writePort(
+        store,
         new Port(
             sub.id(), sub.projectId(), sub.networkId(), sub.name(), sub.description(), sub.macAddress(),
             sub.adminStateUp(), Ports.status(sub.adminStateUp(), sub.deviceId(), bound), sub.deviceId(),

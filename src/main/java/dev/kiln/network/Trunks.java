@@ -325,7 +325,8 @@ public final class Trunks {
   }
 
   private static void setDevice(NetworkStore store, Port old, String deviceId, String deviceOwner, Instant now) {
-    store.updatePort(
+    Ports.writePort(
+        store,
         new Port(
             old.id(), old.projectId(), old.networkId(), old.name(), old.description(), old.macAddress(),
             old.adminStateUp(), Ports.status(old.adminStateUp(), deviceId, old.activeBinding() != null), deviceId,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
+import dev.kiln.network.store.NetworkStore;
 import dev.kiln.store.Database;
 import java.time.Clock;
 import java.util.List;
@@ -125,5 +126,32 @@ class PortPlugTest {
     } catch (ServiceException e) {
       assertThat(e.type()).isEqualTo("PortBindingAlreadyActive");
     }
+  }
+
+  @Test
+  void aPortWriteFromAStaleReadIsRefusedAndChangesNothing() {
+    Port port = network.ports().plug(userPort().id(), "server-1", "compute:nova", "host-a");
+    Port unplugged =
+        new Port(
+            port.id(), port.projectId(), port.networkId(), port.name(), port.description(), port.macAddress(),
+            port.adminStateUp(), "DOWN", "", "", port.portSecurityEnabled(), port.vnicType(), port.profile(),
+            port.fixedIps(), port.securityGroups(), null, port.revision() + 1, port.createdAt(), port.updatedAt());
+
+    assertThatThrownBy(
+            () -> db.inTransaction(
+                sql -> {
+                  Ports.writePort(new NetworkStore(sql), unplugged, port.revision() - 1);
+                  return null;
+                }))
+        .isInstanceOfSatisfying(
+            ServiceException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(ServiceException.Kind.CONFLICT);
+              assertThat(e.type()).isEqualTo(Ports.PORT_CHANGED);
+              assertThat(e.getMessage()).contains(port.id()).contains("retry");
+            });
+    Port now = network.ports().visible(TENANT, port.id());
+    assertThat(now.deviceId()).isEqualTo("server-1");
+    assertThat(now.revision()).isEqualTo(port.revision());
   }
 }
