@@ -599,16 +599,52 @@ public final class ServerVolumeAttachments {
       return;
     }
     // The server's mapping moves to the new volume before the old one is let go, so nobody sees
-    // the old volume available while the server still lists it.
-    db.inTransaction(
-        sql -> {
-          BlockDeviceStore store = new BlockDeviceStore(sql);
-          store.swap(mapping.id(), mapping.volumeId(), newVolume, newAttachment);
-          store.transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED);
-          return null;
-        });
+    // the old volume available while the server still lists it. Under the server's row and only
+    // while no delete has begun: a delete gives back the attachments its mappings name, so a swap
+    // it did not see would leave the new volume in-use on a server that is gone.
+    if (!swapMapping(server.id(), mapping, newVolume, newAttachment)) {
+      BlockDevice now = new BlockDeviceStore(db.sql()).find(mapping.id()).orElse(null);
+      if (now == null || !newAttachment.equals(now.attachmentId())) {
+        // Not recorded by another run of this task either: the new volume is on no mapping.
+        LOG.info("Volume swap on server {} ended: the server is being deleted, or its mapping changed", server.id());
+        volumes.unreserve(owner, newAttachment);
+        return;
+      }
+    }
     volumes.unreserve(owner, mapping.attachmentId());
     new InstanceActionStore(db.sql()).finishEvent(server.id(), requestId, event, null, now());
+  }
+
+  /** Points the detaching mapping at the new volume and attachment; false if a delete or another change came first. */
+  private boolean swapMapping(String serverId, BlockDevice mapping, String newVolume, String newAttachment) {
+    try {
+      return servers.whileNotDeleting(
+          serverId,
+          sql -> {
+            BlockDeviceStore store = new BlockDeviceStore(sql);
+            if (!store.swap(mapping.id(), mapping.volumeId(), newVolume, newAttachment)) {
+              return false;
+            }
+            if (!store.transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED)) {
+              throw new SwapOvertaken(); // undoes the swap: the mapping is no longer this swap's
+            }
+            return true;
+          });
+    } catch (SwapOvertaken e) {
+      return false;
+    } catch (ServiceException e) {
+      if (e.kind() == ServiceException.Kind.NOT_FOUND) {
+        return false; // gone, or its delete has begun
+      }
+      throw e;
+    }
+  }
+
+  /** A swap's mapping that left the detaching state before the swap could record itself. */
+  private static final class SwapOvertaken extends RuntimeException {
+    SwapOvertaken() {
+      super(null, null, false, false);
+    }
   }
 
   private BlockDevice mapping(String serverId, String volumeId) {

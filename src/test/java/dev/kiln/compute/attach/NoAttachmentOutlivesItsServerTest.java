@@ -71,6 +71,8 @@ abstract class NoAttachmentOutlivesItsServerTest {
   private VolumeService volume;
   private Servers servers;
   private ServerVolumeAttachments attachments;
+  /** Run once after the driver's next volume detach, then cleared (null: nothing). */
+  private Handler afterVolumeDetach;
   private String imageId;
 
   protected abstract Database openNewDatabase();
@@ -93,7 +95,7 @@ abstract class NoAttachmentOutlivesItsServerTest {
         new Servers(
             db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.keypairs(), compute.quotas(),
             network, image, volume, tasks);
-    attachments = new ServerVolumeAttachments(db, clock, ids, compute.driver(), servers, tasks);
+    attachments = new ServerVolumeAttachments(db, clock, ids, withDetachHook(compute.driver()), servers, tasks);
   }
 
   @AfterEach
@@ -259,6 +261,51 @@ abstract class NoAttachmentOutlivesItsServerTest {
         return;
       }
     }
+  }
+
+  /**
+   * The server's whole delete runs while its swap task is between its driver calls and its record
+   * of the swap: the swap, which the delete never saw, must not leave the new volume in-use on a
+   * server that is gone (it did when the swap's record, refused by the cascade, was not checked).
+   */
+  @Test
+  void aSwapWhoseServerIsDeletedWhileItRunsLeavesBothVolumesFree() throws Exception {
+    Actor admin = new Actor(TENANT.projectId(), "admin-user", true);
+    Server server = activeServer();
+    String old = availableVolume();
+    attachments.attach(TENANT, server.id(), old, null, null, false, false);
+    runQueuedAttachTasks();
+    String replacement = availableVolume();
+    attachments.swap(admin, server.id(), old, replacement);
+    afterVolumeDetach = payload -> deleteByHand(server.id());
+
+    runQueued(ServerVolumeAttachments.SWAP_TASK, attachments::finishSwap);
+
+    assertThat(servers.find(server.id())).as("the server after its delete").isEmpty();
+    assertFree(replacement, "the volume swapped in");
+    assertFree(old, "the volume swapped out");
+  }
+
+  /** The driver, running {@link #afterVolumeDetach} once after a volume detach. */
+  private dev.kiln.compute.fleet.HypervisorDriver withDetachHook(dev.kiln.compute.fleet.HypervisorDriver driver) {
+    return (dev.kiln.compute.fleet.HypervisorDriver)
+        java.lang.reflect.Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {dev.kiln.compute.fleet.HypervisorDriver.class},
+            (proxy, method, args) -> {
+              Object result;
+              try {
+                result = method.invoke(driver, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+              Handler hook = afterVolumeDetach;
+              if (method.getName().equals("detachVolume") && hook != null) {
+                afterVolumeDetach = null;
+                hook.run(null);
+              }
+              return result;
+            });
   }
 
   /** What a kill left before a reservation and its record were one commit: the delete still frees it. */
