@@ -84,7 +84,7 @@ final class InterfaceSteps {
       // here was done (undoing would unplug the other attach after its answer).
       Optional<Port> now = portOf(server, op.portId());
       if (now.isPresent() && !now.get().deviceId().isEmpty()) {
-        finish(
+        end(
             op, server,
             ServiceException.conflict("PortInUse", "Port " + op.portId() + " is still in use."));
         return;
@@ -113,13 +113,13 @@ final class InterfaceSteps {
       }
     } catch (HypervisorException e) {
       undoAttach(op, server);
-      finish(
+      end(
           op, server,
           ServiceException.failed(
               "InterfaceAttachFailed", "Failed to attach network adapter device to " + server.id() + ": " + e.getMessage()));
     } catch (ServiceException e) {
       undoAttach(op, server);
-      finish(op, server, e);
+      end(op, server, e);
     }
   }
 
@@ -173,7 +173,7 @@ final class InterfaceSteps {
     try {
       driver.detachInterface(new InterfaceRequest(new InstanceRef(server.id(), server.host()), op.portId(), null));
     } catch (HypervisorException e) {
-      finish(
+      end(
           op, server,
           ServiceException.failed(
               "InterfaceDetachFailed", "Failed to detach network adapter device from " + server.id() + ": " + e.getMessage()));
@@ -181,7 +181,7 @@ final class InterfaceSteps {
     }
     servers.releasePort(server, new PluggedPort(op.portId(), op.ownedByCompute()));
     db.inTransaction(sql -> new ServerPortStore(sql).detach(server.id(), op.portId()));
-    finish(op, server, null);
+    end(op, server, null);
   }
 
   /**
@@ -233,6 +233,23 @@ final class InterfaceSteps {
       waits.wake(op.id());
     }
     return finished;
+  }
+
+  /**
+   * Ends the operation as {@link #finish} does; when the server's task state is no longer this
+   * operation's (an admin's reset-state, or a delete, took the server over), the operation is
+   * still settled with its outcome, or its request would wait until its time ran out.
+   */
+  private void end(InterfaceOp op, Server server, ServiceException error) {
+    if (finish(op, server, error)) {
+      return;
+    }
+    if (error == null) {
+      new InterfaceOpStore(db.sql()).settle(op.id(), InterfaceOp.Status.DONE, null, now());
+      waits.wake(op.id());
+    } else {
+      settle(op, error);
+    }
   }
 
   /** Ends the operation in error without touching the server (gone, or another change's now). */

@@ -74,6 +74,35 @@ class InterfacesApiTest {
     }
   }
 
+  /**
+   * An admin's reset-state while a detach holds the server takes the task state from it: the
+   * detach still answers once its work is done (it waited out its request's whole time, then
+   * answered 500, for the operation was never settled).
+   */
+  @Test
+  void aDetachWhoseServerIsResetMeanwhileStillAnswers() throws Exception {
+    String s = boot("ifc-reset");
+    String p = userPort();
+    attachPort(s, p).expect(200);
+    admin.put(NOVA + "/os-kiln-faults/detach_interface", "{\"kiln_fault\": {\"latency_ms\": 1500}}").expect(200);
+    try {
+      java.util.concurrent.CompletableFuture<Api.Response> detach =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> member.delete(NOVA + "/servers/" + s + "/os-interface/" + p));
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(
+          () -> "interface_detaching".equals(
+              admin.get(NOVA + "/servers/" + s).expect(200).at("/server/OS-EXT-STS:task_state").asText()));
+      admin.post(NOVA + "/servers/" + s + "/action", "{\"os-resetState\": {\"state\": \"active\"}}").expect(202);
+
+      Api.Response answer = detach.get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+      assertThat(answer.status()).as("the detach's answer").isEqualTo(202);
+      assertThat(port(p).get("device_id").asText()).as("the port's device after the detach").isEmpty();
+    } finally {
+      admin.delete(NOVA + "/os-kiln-faults/detach_interface").expect(204);
+    }
+  }
+
   private static void awaitNoTask(String server) {
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(
         () -> admin.get(NOVA + "/servers/" + server).expect(200).at("/server/OS-EXT-STS:task_state").isNull());
