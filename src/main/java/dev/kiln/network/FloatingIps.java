@@ -197,7 +197,9 @@ public final class FloatingIps {
                     id, old.projectId(), old.floatingNetworkId(), old.floatingPortId(), old.floatingIpAddress(), portId,
                     fixedIp, routerId, requireNonNullElse(change.description(), old.description()), old.revision() + 1,
                     old.createdAt(), networks.now());
-            store.update(updated, old.revision());
+            if (!store.update(updated, old.revision())) {
+              throw NetworkErrors.concurrentChange("Floating IP", id);
+            }
             return updated;
           });
     } catch (StoreException e) {

@@ -206,7 +206,9 @@ public final class PortForwardings {
   /** A floating IP's forwardings all go through one router, taken by its first forwarding. */
   private static void claimRouter(FloatingIpStore fips, FloatingIp fip, String routerId) {
     if (fip.routerId() == null) {
-      fips.update(withRouter(fip, routerId), fip.revision());
+      if (!fips.update(withRouter(fip, routerId), fip.revision())) {
+        throw NetworkErrors.concurrentChange("Floating IP", fip.id());
+      }
     } else if (!fip.routerId().equals(routerId)) {
       throw badRequest(
           "Floating IP " + fip.id() + " forwards through router " + fip.routerId() + ", which the internal port cannot"
@@ -216,7 +218,9 @@ public final class PortForwardings {
 
   private static void releaseRouter(FloatingIpStore fips, FloatingIp fip) {
     if (fip.routerId() != null && fip.portId() == null) {
-      fips.update(withRouter(fip, null), fip.revision());
+      if (!fips.update(withRouter(fip, null), fip.revision())) {
+        throw NetworkErrors.concurrentChange("Floating IP", fip.id());
+      }
     }
   }
 

@@ -157,7 +157,9 @@ public final class Routers {
                   requireNonNullElse(changes.description(), old.description()),
                   requireNonNullElse(changes.adminStateUp(), old.adminStateUp()), gateway, routes, old.revision() + 1,
                   old.createdAt(), networks.now());
-          store.update(updated, old.revision());
+          if (!store.update(updated, old.revision())) {
+            throw NetworkErrors.concurrentChange("Router", id);
+          }
           return store.find(id).orElseThrow();
         });
   }
@@ -366,6 +368,8 @@ public final class Routers {
         new Router(
             router.id(), router.projectId(), router.name(), router.description(), router.adminStateUp(),
             router.gateway(), router.routes(), router.revision() + 1, router.createdAt(), now);
-    store.update(touched, router.revision());
+    if (!store.update(touched, router.revision())) {
+      throw NetworkErrors.concurrentChange("Router", router.id());
+    }
   }
 }

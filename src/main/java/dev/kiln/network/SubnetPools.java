@@ -138,7 +138,9 @@ public final class SubnetPools {
                   current.createdAt(), networks.now());
           checkScope(actor, store, updated);
           checkOneDefault(store, updated);
-          store.update(updated, current.revision());
+          if (!store.update(updated, current.revision())) {
+            throw NetworkErrors.concurrentChange("Subnet pool", id);
+          }
           return updated;
         });
   }

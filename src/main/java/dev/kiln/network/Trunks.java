@@ -123,7 +123,9 @@ public final class Trunks {
                   requireNonNullElse(changes.description(), old.description()),
                   requireNonNullElse(changes.adminStateUp(), old.adminStateUp()), old.portId(), old.status(),
                   old.subPorts(), old.revision() + 1, old.createdAt(), networks.now());
-          trunks.update(updated, old.revision());
+          if (!trunks.update(updated, old.revision())) {
+            throw NetworkErrors.concurrentChange("Trunk", id);
+          }
           return trunks.find(id).orElseThrow();
         });
   }
