@@ -192,7 +192,12 @@ public final class ServerLiveMigrations {
       actions.finishEvent(server.id(), migration.requestId(), event, "The migration did not complete.", now());
       return;
     }
-    store.advance(uuid, Migration.QUEUED, Migration.PREPARING, now());
+    if (!store.advance(uuid, Migration.QUEUED, Migration.PREPARING, now())) {
+      // Aborted before it began preparing: nothing was made, the server stays as it was.
+      rollBack(server, migration, previousStatus, null, true);
+      actions.finishEvent(server.id(), migration.requestId(), event, "The migration was aborted.", now());
+      return;
+    }
 
     Resources resources = server.flavor().resources(server.imageId() == null);
     Optional<Hypervisor> destination = place(server, migration, resources, payload.path("force").asBoolean());
@@ -204,9 +209,14 @@ public final class ServerLiveMigrations {
       return;
     }
     String dest = destination.get().hostname();
-    store.setDestination(uuid, Migration.PREPARING, Migration.PREPARING, dest, now());
-
     Prepared prepared = new Prepared(new ArrayList<>(), new LinkedHashMap<>());
+    if (!store.setDestination(uuid, Migration.PREPARING, Migration.PREPARING, dest, now())) {
+      // Aborted while it was placed: only the destination's claim was made, and the roll-back
+      // gives it back (with no destination recorded, nothing is looked for there).
+      rollBack(server, migration, previousStatus, prepared, true);
+      actions.finishEvent(server.id(), migration.requestId(), event, "The migration was aborted.", now());
+      return;
+    }
     try {
       prepared.boundPorts().addAll(bindings.prepare(server, dest));
       for (BlockDevice d : servers.blockDevices(server.id())) {
@@ -273,7 +283,11 @@ public final class ServerLiveMigrations {
         sql -> {
           ServerStore store = new ServerStore(sql);
           store.setHost(server.id(), dest.hostname(), dest.availabilityZone(), now);
-          new MigrationStore(sql).advance(migration.uuid(), Migration.RUNNING, Migration.COMPLETED, now);
+          // An abort that came after the driver's move finds it done: the migration completes.
+          MigrationStore migrations = new MigrationStore(sql);
+          if (!migrations.advance(migration.uuid(), Migration.RUNNING, Migration.COMPLETED, now)) {
+            migrations.advance(migration.uuid(), Migration.CANCELLING, Migration.COMPLETED, now);
+          }
           store.finishAction(server.id(), TASK_STATE, previousStatus, server.vmState(), server.powerState(), false, now);
           fleet.release(server.id());
           fleet.transferClaim(migration.uuid(), server.id());
