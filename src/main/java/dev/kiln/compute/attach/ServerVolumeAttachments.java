@@ -350,14 +350,21 @@ public final class ServerVolumeAttachments {
           "InvalidVolume", "Invalid volume: volume " + volumeId + " is " + describe(mapping) + ", not attached.");
     }
     try {
-      volumes.beginDetaching(actor, volumeId);
-      BlockDevice after = new BlockDeviceStore(db.sql()).find(mapping.id()).orElse(null);
-      if (after == null || after.state() != BlockDevice.State.DETACHING) {
-        // The task ran to its end before Block Storage heard of this detach: it rolled back (a
-        // failed disconnect) or released the volume, and the detaching begun just now would stay
-        // for good. Settle the volume from its attachments again.
-        volumes.rollDetaching(Servers.system(server), volumeId);
-      }
+      // Block Storage's detaching and the check that the mapping still is, in one commit: if the
+      // task ran to its end first (it rolled back a failed disconnect, or released the volume),
+      // the detaching is not begun at all. Begun and checked in two commits, a kill between them
+      // left the volume detaching for good, with nobody detaching it.
+      db.inTransactionJoinedByNestedWork(
+          sql -> {
+            volumes.beginDetaching(actor, volumeId); // first: it holds the volume's row from here on
+            BlockDevice after = new BlockDeviceStore(sql).find(mapping.id()).orElse(null);
+            if (after == null || after.state() != BlockDevice.State.DETACHING) {
+              throw new DetachOvertaken();
+            }
+            return null;
+          });
+    } catch (DetachOvertaken e) {
+      // The task has ended already; nothing was begun here.
     } catch (RuntimeException e) {
       if (!detachUnderWay(server, mapping)) {
         // The task finds the mapping attached again and leaves it.
@@ -637,6 +644,13 @@ public final class ServerVolumeAttachments {
         return false; // gone, or its delete has begun
       }
       throw e;
+    }
+  }
+
+  /** A detach whose task ended before its request told Block Storage: the request's work is undone. */
+  private static final class DetachOvertaken extends RuntimeException {
+    DetachOvertaken() {
+      super(null, null, false, false);
     }
   }
 
