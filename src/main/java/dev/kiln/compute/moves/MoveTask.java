@@ -440,12 +440,19 @@ final class MoveTask implements TaskHandler {
           // The destination was given up already: show the server on the source, as claimed, with
           // its ports active and its volumes attached there.
           backOnSource(m, server);
-          new ServerStore(db.sql())
-              .finishMove(
-                  server.id(), RESIZE_REVERTING, m.sourceCompute(), zoneOf(m.sourceCompute(), server), m.oldFlavor(),
-                  Server.ERROR, "error", 0, now);
-          new ServerStore(db.sql()).setError(server.id(), fault, now);
-          migrations().fail(m.uuid(), now);
+          // Only while the revert still holds the server: a delete that took it over since keeps
+          // its 'deleting' (an unconditional ERROR would clear it, and the delete's task would stop).
+          db.inTransaction(
+              sql -> {
+                ServerStore store = new ServerStore(sql);
+                if (store.finishMove(
+                    server.id(), RESIZE_REVERTING, m.sourceCompute(), zoneOf(m.sourceCompute(), server), m.oldFlavor(),
+                    Server.ERROR, "error", 0, now)) {
+                  store.setError(server.id(), fault, now);
+                }
+                new MigrationStore(sql).fail(m.uuid(), now);
+                return null;
+              });
           return;
         }
       }
