@@ -26,6 +26,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The task's side of an interface attach or detach ({@link ServerInterfaces} is the request's):
@@ -34,6 +36,7 @@ import java.util.Optional;
  * settling that gives the server back and wakes the waiting request.
  */
 final class InterfaceSteps {
+  private static final Logger LOG = LoggerFactory.getLogger(InterfaceSteps.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Database db;
@@ -195,7 +198,15 @@ final class InterfaceSteps {
     }
     Server server = servers.find(op.serverId()).orElse(null);
     if (op.kind() == InterfaceOp.Kind.ATTACH) {
-      undoAttach(op, server);
+      try {
+        undoAttach(op, server);
+      } catch (RuntimeException e) {
+        // The last word on the operation must still be said, or the server stays
+        // interface_attaching for good. The port's release failed before the server forgot it,
+        // so the server still lists the port it is plugged into: the attach stands, reported failed.
+        LOG.warn("Could not take back port {} of server {} after its attach failed: {}", op.portId(), op.serverId(),
+            e.getMessage());
+      }
     }
     ServiceException failure =
         ServiceException.failed("computeFault", "The " + op.kind().action + " of " + op.serverId() + " failed: " + error);
