@@ -569,7 +569,6 @@ public final class Ports {
     }
   }
 
-  /** Makes {@code host} the port's active binding ("" unbinds); answers whether it is bound. */
   /**
    * The type of the 409 for a port whose row was not at the revision its writer read under the
    * row's lock; {@link #changingOnePort} tries such a change again on a fresh read before it answers it.
@@ -580,9 +579,10 @@ public final class Ports {
 
   /**
    * Writes {@code updated} over the port's row if the row is still at {@code expectedRevision}.
-   * Every writer holds the row's lock while it reads and writes, so a mismatch means its read was
-   * not the row as it is: that is refused, never ignored (a plug or unplug that changed nothing and
-   * said it had done its work left a port plugged into a server that no longer listed it).
+   * Its writers read the port under the row's lock (a trunk's subports just before the write), so
+   * a mismatch means the read was not the row as it is, or another change came between: refused,
+   * never ignored (a plug or unplug that changed nothing and said it had done its work left a port
+   * plugged into a server that no longer listed it).
    */
   static void writePort(NetworkStore store, Port updated, long expectedRevision) {
     if (!store.updatePort(updated, expectedRevision)) {
@@ -610,6 +610,7 @@ public final class Ports {
     }
   }
 
+  /** Makes {@code host} the port's active binding ("" unbinds); answers whether it is bound. */
   private static boolean rebind(NetworkStore store, Port port, String host, String vnic, String profile) {
     if (port.activeBinding() != null) {
       store.deleteBinding(port.id(), port.activeBinding().host());

@@ -613,8 +613,10 @@ public final class ServerVolumeAttachments {
       BlockDevice now = new BlockDeviceStore(db.sql()).find(mapping.id()).orElse(null);
       if (now == null || !newAttachment.equals(now.attachmentId())) {
         // Not recorded by another run of this task either: the new volume is on no mapping.
-        LOG.info("Volume swap on server {} ended: the server is being deleted, or its mapping changed", server.id());
+        String why = "The server is being deleted, or its volume mapping changed.";
+        LOG.info("Volume swap on server {} ended: {}", server.id(), why);
         volumes.unreserve(owner, newAttachment);
+        new InstanceActionStore(db.sql()).finishEvent(server.id(), requestId, event, why, now());
         return;
       }
     }

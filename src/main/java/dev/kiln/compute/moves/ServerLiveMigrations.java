@@ -194,7 +194,7 @@ public final class ServerLiveMigrations {
     }
     if (!store.advance(uuid, Migration.QUEUED, Migration.PREPARING, now())) {
       // Aborted before it began preparing: nothing was made, the server stays as it was.
-      rollBack(server, migration, previousStatus, null, true);
+      rollBack(server, migration, previousStatus, new Prepared(new ArrayList<>(), new LinkedHashMap<>()), true);
       actions.finishEvent(server.id(), migration.requestId(), event, "The migration was aborted.", now());
       return;
     }
