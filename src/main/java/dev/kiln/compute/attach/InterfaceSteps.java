@@ -255,17 +255,18 @@ final class InterfaceSteps {
     if (finish(op, server, error)) {
       return;
     }
-    if (error == null) {
-      new InterfaceOpStore(db.sql()).settle(op.id(), InterfaceOp.Status.DONE, null, now());
-      waits.wake(op.id());
-    } else {
-      settle(op, error);
-    }
+    settle(op, error);
   }
 
-  /** Ends the operation in error without touching the server (gone, or another change's now). */
+  /**
+   * Ends the operation without touching the server (gone, or another change's now): in error, or
+   * done when {@code error} is null.
+   */
   private void settle(InterfaceOp op, ServiceException error) {
-    new InterfaceOpStore(db.sql()).settle(op.id(), InterfaceOp.Status.FAILED, InterfaceOp.Error.of(error), now());
+    new InterfaceOpStore(db.sql())
+        .settle(
+            op.id(), error == null ? InterfaceOp.Status.DONE : InterfaceOp.Status.FAILED,
+            error == null ? null : InterfaceOp.Error.of(error), now());
     waits.wake(op.id());
   }
 

@@ -629,18 +629,7 @@ public final class ServerVolumeAttachments {
     try {
       return servers.whileNotDeleting(
           serverId,
-          sql -> {
-            BlockDeviceStore store = new BlockDeviceStore(sql);
-            if (!store.swap(mapping.id(), mapping.volumeId(), newVolume, newAttachment)) {
-              return false;
-            }
-            if (!store.transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED)) {
-              throw new SwapOvertaken(); // undoes the swap: the mapping is no longer this swap's
-            }
-            return true;
-          });
-    } catch (SwapOvertaken e) {
-      return false;
+          sql -> new BlockDeviceStore(sql).swap(mapping.id(), mapping.volumeId(), newVolume, newAttachment));
     } catch (ServiceException e) {
       if (e.kind() == ServiceException.Kind.NOT_FOUND) {
         return false; // gone, or its delete has begun
@@ -652,13 +641,6 @@ public final class ServerVolumeAttachments {
   /** A detach whose task ended before its request told Block Storage: the request's work is undone. */
   private static final class DetachOvertaken extends RuntimeException {
     DetachOvertaken() {
-      super(null, null, false, false);
-    }
-  }
-
-  /** A swap's mapping that left the detaching state before the swap could record itself. */
-  private static final class SwapOvertaken extends RuntimeException {
-    SwapOvertaken() {
       super(null, null, false, false);
     }
   }

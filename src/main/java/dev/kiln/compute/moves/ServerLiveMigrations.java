@@ -192,9 +192,11 @@ public final class ServerLiveMigrations {
       actions.finishEvent(server.id(), migration.requestId(), event, "The migration did not complete.", now());
       return;
     }
+    // What this attempt makes on the destination, for the roll-back to take back.
+    Prepared prepared = new Prepared(new ArrayList<>(), new LinkedHashMap<>());
     if (!store.advance(uuid, Migration.QUEUED, Migration.PREPARING, now())) {
       // Aborted before it began preparing: nothing was made, the server stays as it was.
-      rollBack(server, migration, previousStatus, new Prepared(new ArrayList<>(), new LinkedHashMap<>()), true);
+      rollBack(server, migration, previousStatus, prepared, true);
       actions.finishEvent(server.id(), migration.requestId(), event, "The migration was aborted.", now());
       return;
     }
@@ -209,7 +211,6 @@ public final class ServerLiveMigrations {
       return;
     }
     String dest = destination.get().hostname();
-    Prepared prepared = new Prepared(new ArrayList<>(), new LinkedHashMap<>());
     if (!store.setDestination(uuid, Migration.PREPARING, Migration.PREPARING, dest, now())) {
       // Aborted while it was placed: only the destination's claim was made, and the roll-back
       // gives it back (with no destination recorded, nothing is looked for there).

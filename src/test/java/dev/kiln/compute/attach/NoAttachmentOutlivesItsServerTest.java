@@ -11,6 +11,7 @@ import dev.kiln.common.ServiceException;
 import dev.kiln.compute.ComputeService;
 import dev.kiln.compute.TestVolumes;
 import dev.kiln.compute.fleet.FleetConfig;
+import dev.kiln.compute.fleet.HypervisorDriver;
 import dev.kiln.compute.servers.BlockDevice;
 import dev.kiln.compute.servers.BootDisks;
 import dev.kiln.compute.servers.Server;
@@ -27,6 +28,8 @@ import dev.kiln.volume.Attachment;
 import dev.kiln.volume.Volume;
 import dev.kiln.volume.VolumeService;
 import dev.kiln.volume.Volumes;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -287,16 +290,16 @@ abstract class NoAttachmentOutlivesItsServerTest {
   }
 
   /** The driver, running {@link #afterVolumeDetach} once after a volume detach. */
-  private dev.kiln.compute.fleet.HypervisorDriver withDetachHook(dev.kiln.compute.fleet.HypervisorDriver driver) {
-    return (dev.kiln.compute.fleet.HypervisorDriver)
-        java.lang.reflect.Proxy.newProxyInstance(
+  private HypervisorDriver withDetachHook(HypervisorDriver driver) {
+    return (HypervisorDriver)
+        Proxy.newProxyInstance(
             getClass().getClassLoader(),
-            new Class<?>[] {dev.kiln.compute.fleet.HypervisorDriver.class},
+            new Class<?>[] {HypervisorDriver.class},
             (proxy, method, args) -> {
               Object result;
               try {
                 result = method.invoke(driver, args);
-              } catch (java.lang.reflect.InvocationTargetException e) {
+              } catch (InvocationTargetException e) {
                 throw e.getCause();
               }
               Handler hook = afterVolumeDetach;

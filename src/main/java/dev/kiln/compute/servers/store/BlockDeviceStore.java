@@ -69,11 +69,16 @@ public final class BlockDeviceStore {
         volumeId);
   }
 
-  /** Points the mapping at another volume and attachment (a swap), if it still has the old ones. */
+  /**
+   * Ends a swap: the mapping, detaching from the old volume, is attached to the new volume and
+   * attachment; false (nothing changed) if it no longer is detaching from the old one.
+   */
   public boolean swap(String id, String oldVolumeId, String newVolumeId, String newAttachmentId) {
     return sql.update(
-            "UPDATE compute_server_volume SET volume_id = ?, attachment_id = ?, source_id = ? WHERE id = ? AND volume_id = ?",
-            newVolumeId, newAttachmentId, newVolumeId, id, oldVolumeId)
+            "UPDATE compute_server_volume SET volume_id = ?, attachment_id = ?, source_id = ?, status = ?"
+                + " WHERE id = ? AND volume_id = ? AND status = ?",
+            newVolumeId, newAttachmentId, newVolumeId, BlockDevice.State.ATTACHED.name(), id, oldVolumeId,
+            BlockDevice.State.DETACHING.name())
         == 1;
   }
 
