@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,25 +45,43 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     StartTrace.mark("options parsed");
     KilnConfig config = options.toConfig();
+    // The stop is hooked before the start: a stop that comes as soon as the ready line is out (a
+    // script that starts Kiln, uses it and stops it) found the hook not yet added, so the database
+    // was never closed and the next start scanned the whole file as after a crash.
+    CompletableFuture<Running> started = new CompletableFuture<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopWhenStarted(started, stopped)));
     KilnServer server;
     try {
       server = launch(config, System.out);
     } catch (RuntimeException e) {
+      started.completeExceptionally(e);
       System.err.println("Kiln could not start: " + rootMessage(e));
       return 1;
+    } catch (Exception | Error e) {
+      started.completeExceptionally(e); // the hook must not wait for a start that ended
+      throw e;
     }
     IdleHeapRelease heapRelease = IdleHeapRelease.start();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  heapRelease.close();
-                  server.close();
-                  stopped.countDown();
-                }));
+    started.complete(new Running(server, heapRelease));
     stopped.await();
     return 0;
+  }
+
+  /** A started Kiln and what runs beside it until it stops. */
+  private record Running(KilnServer server, IdleHeapRelease heapRelease) {}
+
+  /** Waits for a start still under way, then stops what it started (nothing if it failed). */
+  private static void stopWhenStarted(CompletableFuture<Running> started, CountDownLatch stopped) {
+    try {
+      Running running = started.join();
+      running.heapRelease().close();
+      running.server().close();
+    } catch (java.util.concurrent.CompletionException failedToStart) {
+      // launch closed what it had opened
+    } finally {
+      stopped.countDown();
+    }
   }
 
   /**
