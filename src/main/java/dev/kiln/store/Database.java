@@ -31,6 +31,7 @@ public final class Database implements AutoCloseable {
    */
   private final ThreadLocal<Joined> joined = new ThreadLocal<>();
   private UncleanShutdown openMarker;
+  private EmbeddedFileCompaction compaction;
 
   /** An open transaction that nested work joins: its connection and its statements. */
   private record Joined(Connection connection, Sql sql) {}
@@ -85,6 +86,16 @@ public final class Database implements AutoCloseable {
   private static final String H2_DURABILITY = ";WRITE_DELAY=0";
 
   /**
+   * How long H2 keeps a chunk before its space may be reused once nothing in it is live, when every
+   * commit is forced to the disk. H2's default, 45 s, is meant for stores that never force their
+   * file and trust the operating system to write it out within that time; Kiln forces each commit
+   * before it answers, so a chunk a few seconds old is on the disk. With the default, the file held
+   * every chunk of the last 45 s of commits (a 20 s burst of port and volume cycles took a new data
+   * directory to 305 MiB, 10,000 server boots to 1.3 GB), and the heap an object for each.
+   */
+  static final int FORCED_RETENTION_MS = 2_000;
+
+  /**
    * H2 closes a file database from a JVM shutdown hook of its own; Kiln's hook closes it after the
    * web listener and the task runner have stopped, so H2's must not race it (requests that arrive
    * while Kiln stops would otherwise find the database closed and answer 500).
@@ -105,10 +116,12 @@ public final class Database implements AutoCloseable {
     Path file = base.resolveSibling("kiln.mv.db");
     boolean fromTemplate = SchemaTemplate.copyIfNew(template, file);
     UncleanShutdown marker = UncleanShutdown.recoverIfNeeded(base);
-    String url = "jdbc:h2:file:" + base + H2_SETTINGS + H2_DURABILITY + H2_CLOSE;
+    CommitSync commitSync = embeddedCommitSync(System.getenv("KILN_FSYNC"));
+    String retention = commitSync == CommitSync.NONE ? "" : ";RETENTION_TIME=" + FORCED_RETENTION_MS;
+    String url = "jdbc:h2:file:" + base + H2_SETTINGS + H2_DURABILITY + retention + H2_CLOSE;
     Database database;
     try {
-      database = open(url, "sa", "", Dialect.H2, embeddedCommitSync(System.getenv("KILN_FSYNC")));
+      database = open(url, "sa", "", Dialect.H2, commitSync);
     } catch (RuntimeException e) {
       if (!fromTemplate) {
         throw e;
@@ -119,6 +132,7 @@ public final class Database implements AutoCloseable {
       return embedded(dataDir, null);
     }
     database.openMarker = marker;
+    database.compaction = EmbeddedFileCompaction.start(database.dataSource);
     return database;
   }
 
@@ -375,6 +389,9 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (compaction != null) {
+      compaction.close();
+    }
     dataSource.close(); // the last connection closed closes the embedded file cleanly
     if (openMarker != null) {
       openMarker.closedCleanly();
