@@ -89,19 +89,24 @@ final class ServerBuilds {
     List<String> created = new ArrayList<>();
     try {
       Scheduler.Request placement = Scheduler.Request.boot(id, resources, server.availabilityZone());
-      Hypervisor host = place(placement, payload).orElse(null);
+      List<BlockDevice> devices = blockDevices(id);
+      boolean makesPorts = !payload.path("networks").isEmpty();
+      String nextStep = makesPorts ? "networking" : devices.isEmpty() ? "spawning" : "block_device_mapping";
+      // The claim, the host and the build's next step in one commit (each commit is a forced
+      // write and a fenced claim check). A build with no ports to make and no volumes to connect
+      // goes straight to spawning, as Nova's would pass its networking and block device steps at once.
+      Hypervisor host =
+          db.inTransactionJoinedByNestedWork(
+              sql -> {
+                Optional<Hypervisor> placed = place(placement, payload);
+                placed.ifPresent(
+                    h -> new ServerStore(sql).setHostAndTaskState(id, h.hostname(), h.availabilityZone(), nextStep, now()));
+                return placed.orElse(null);
+              });
       if (host == null) {
         fail(server, new Fault(500, scheduler.noValidHostReason(placement), null, now()), created);
         return null;
       }
-      List<BlockDevice> devices = blockDevices(id);
-      boolean makesPorts = !payload.path("networks").isEmpty();
-      // The host and the build's next step in one commit. A build with no ports to make and no
-      // volumes to connect goes straight to spawning, as Nova's would pass its networking and
-      // block device steps at once (each commit is a forced write and a fenced claim check).
-      new ServerStore(db.sql()).setHostAndTaskState(
-          id, host.hostname(), host.availabilityZone(),
-          makesPorts ? "networking" : devices.isEmpty() ? "spawning" : "block_device_mapping", now());
       String deviceOwner = "compute:" + host.availabilityZone();
       // Ports an earlier attempt created are recorded; create only the missing ones.
       Set<Integer> present = makesPorts ? new HashSet<>(new ServerStore(db.sql()).portPositions(id)) : Set.of();
