@@ -89,9 +89,11 @@ final class EmbeddedFileCompaction implements AutoCloseable {
 
   @Override
   public void close() {
-    timer.shutdownNow();
+    // Not shutdownNow: an interrupt in the middle of H2's file I/O closes its file channel, and H2
+    // then closes the whole database as broken. A round is short; the close waits for it to end.
+    timer.shutdown();
     try {
-      timer.awaitTermination(5, TimeUnit.SECONDS); // a round never outlives the database it compacts
+      timer.awaitTermination(10, TimeUnit.SECONDS); // a round never outlives the database it compacts
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
