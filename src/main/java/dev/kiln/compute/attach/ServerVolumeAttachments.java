@@ -251,28 +251,32 @@ public final class ServerVolumeAttachments {
     Instant started = now();
     Actor owner = owner(server);
     try {
-      if (server.host() == null) {
-        // Shelved offloaded: the volume is the server's (in-use) and gets connected at unshelve.
-        volumes.completeAttachment(owner, mapping.attachmentId());
-      } else if (volumes.connectAttachment(owner, mapping.attachmentId(), server.host(), mapping.deviceName())) {
+      // Shelved offloaded: the volume is the server's (in-use) and gets connected at unshelve.
+      boolean connected = server.host() == null;
+      if (!connected && volumes.connectAttachment(owner, mapping.attachmentId(), server.host(), mapping.deviceName())) {
         driver.attachVolume(
             new VolumeRequest(new InstanceRef(server.id(), server.host()), mapping.volumeId(), mapping.deviceName()));
-        volumes.completeAttachment(owner, mapping.attachmentId());
+        connected = true;
       }
+      boolean completes = connected; // false: Block Storage holds it complete already
+      // Block Storage's completion, the mapping's new state and the action's event in one commit:
+      // a volume that shows in-use is attached on Compute's side too (a move asked for as soon as
+      // the volume was in-use found the mapping still attaching, and was refused), and the event
+      // is written once the attach is done, with the time it started.
+      db.inTransactionJoinedByNestedWork(
+          sql -> {
+            if (completes) {
+              volumes.completeAttachment(owner, mapping.attachmentId());
+            }
+            new BlockDeviceStore(sql).transition(mapping.id(), BlockDevice.State.ATTACHING, BlockDevice.State.ATTACHED);
+            new InstanceActionStore(sql).insertFinishedEvent(server.id(), requestId, event, server.host(), null, started, now());
+            return null;
+          });
     } catch (HypervisorException | ServiceException e) {
       LOG.info("Volume {} failed to attach to server {}: {}", mapping.volumeId(), server.id(), e.getMessage());
       rollBackAttach(server, mapping);
       recordEvent(server, requestId, event, started, e.getMessage());
-      return;
     }
-    // The mapping's new state and the action's event in one commit: the event is written once
-    // the attach is done, with the time it started.
-    db.inTransaction(
-        sql -> {
-          new BlockDeviceStore(sql).transition(mapping.id(), BlockDevice.State.ATTACHING, BlockDevice.State.ATTACHED);
-          new InstanceActionStore(sql).insertFinishedEvent(server.id(), requestId, event, server.host(), null, started, now());
-          return null;
-        });
   }
 
   private void recordEvent(Server server, String requestId, String event, Instant started, String error) {
