@@ -68,13 +68,18 @@ final class BenchServer implements AutoCloseable {
             "-jar", jarPath(), "serve", "--port", "0", "--data-dir", dataDir.toString(),
             "--admin-password", PASSWORD));
     command.addAll(serveOptions);
-    // The server's log is dropped unless KILN_BENCH_LOG names a file for it (to learn why a
-    // request the bench made failed).
+    return new BenchServer(new ProcessBuilder(command).redirectError(serverLog()).start(), dataDir, owned);
+  }
+
+  /**
+   * Where a measured server's log goes: nowhere, unless KILN_BENCH_LOG names a file for it (to
+   * learn why a request the bench made failed).
+   */
+  static ProcessBuilder.Redirect serverLog() {
     String log = System.getenv("KILN_BENCH_LOG");
-    ProcessBuilder.Redirect stderr = log == null || log.isBlank()
+    return log == null || log.isBlank()
         ? ProcessBuilder.Redirect.DISCARD
         : ProcessBuilder.Redirect.appendTo(new java.io.File(log));
-    return new BenchServer(new ProcessBuilder(command).redirectError(stderr).start(), dataDir, owned);
   }
 
   String url() {

@@ -187,14 +187,7 @@ final class StartBench {
   private Process launch(Path dataDir, Mode mode, List<String> serveOptions) throws IOException {
     List<String> command = new ArrayList<>(List.of(launcher.toString(), "serve", "--port", "0", "--data-dir", dataDir.toString()));
     command.addAll(serveOptions);
-    // As for the other benches, the servers' logs are dropped unless KILN_BENCH_LOG names a file.
-    String log = System.getenv("KILN_BENCH_LOG");
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .redirectError(
-                log == null || log.isBlank()
-                    ? ProcessBuilder.Redirect.DISCARD
-                    : ProcessBuilder.Redirect.appendTo(new java.io.File(log)));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(BenchServer.serverLog());
     builder.environment().remove("KILN_ADMIN_PASSWORD"); // the default password, as a new user has it
     builder.environment().remove("KILN_AOT");
     builder.environment().remove("KILN_CDS");

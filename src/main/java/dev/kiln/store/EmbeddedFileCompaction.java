@@ -56,11 +56,7 @@ final class EmbeddedFileCompaction implements AutoCloseable {
   /** One round: rewrites up to the write limit when the file's chunks are too empty. */
   void round() {
     try (Connection connection = dataSource.getConnection()) {
-      if (compactOnce(connection)) {
-        try (Statement checkpoint = connection.createStatement()) {
-          checkpoint.execute("CHECKPOINT SYNC");
-        }
-      }
+      compact(connection);
     } catch (SQLException | RuntimeException e) {
       // The database closing under a round, or a full disk: the next commit reports the latter.
       if (!warned) {
@@ -71,20 +67,24 @@ final class EmbeddedFileCompaction implements AutoCloseable {
   }
 
   /**
-   * Drops the chunks that are dead and past their retention time, and rewrites the live pages of
-   * the emptiest ones when the file's chunks are too empty; answers whether anything is waiting to
-   * be written. A commit would drop the dead chunks too, but a quiet server makes none.
+   * Drops the chunks that are dead and past their retention time, rewrites the live pages of the
+   * emptiest ones when the file's chunks are too empty, and forces what that left to write to the
+   * disk. A commit would drop the dead chunks too, but a quiet server makes none.
    */
-  static boolean compactOnce(Connection connection) throws SQLException {
+  static void compact(Connection connection) throws SQLException {
     SessionLocal session = (SessionLocal) connection.unwrap(JdbcConnection.class).getSession();
     MVStore store = session.getDatabase().getStore().getMvStore();
     FileStore<?> file = store.getFileStore();
     if (file == null || file.isReadOnly()) {
-      return false;
+      return;
     }
     store.executeFilestoreOperation(file::dropUnusedChunks);
     file.compact(TARGET_FILL_RATE, WRITE_LIMIT_BYTES);
-    return store.hasUnsavedChanges();
+    if (store.hasUnsavedChanges()) {
+      try (Statement checkpoint = connection.createStatement()) {
+        checkpoint.execute("CHECKPOINT SYNC");
+      }
+    }
   }
 
   @Override

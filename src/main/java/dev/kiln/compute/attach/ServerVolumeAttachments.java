@@ -252,13 +252,7 @@ public final class ServerVolumeAttachments {
     Actor owner = owner(server);
     try {
       // Shelved offloaded: the volume is the server's (in-use) and gets connected at unshelve.
-      boolean connected = server.host() == null;
-      if (!connected && volumes.connectAttachment(owner, mapping.attachmentId(), server.host(), mapping.deviceName())) {
-        driver.attachVolume(
-            new VolumeRequest(new InstanceRef(server.id(), server.host()), mapping.volumeId(), mapping.deviceName()));
-        connected = true;
-      }
-      boolean completes = connected; // false: Block Storage holds it complete already
+      boolean completes = server.host() == null || connect(owner, server, mapping);
       // Block Storage's completion, the mapping's new state and the action's event in one commit:
       // a volume that shows in-use is attached on Compute's side too (a move asked for as soon as
       // the volume was in-use found the mapping still attaching, and was refused), and the event
@@ -277,6 +271,18 @@ public final class ServerVolumeAttachments {
       rollBackAttach(server, mapping);
       recordEvent(server, requestId, event, started, e.getMessage());
     }
+  }
+
+  /**
+   * Gives Block Storage the host's connector and has the driver connect the volume; false when
+   * Block Storage holds the attachment complete already (an earlier attempt got that far).
+   */
+  private boolean connect(Actor owner, Server server, BlockDevice mapping) {
+    if (!volumes.connectAttachment(owner, mapping.attachmentId(), server.host(), mapping.deviceName())) {
+      return false;
+    }
+    driver.attachVolume(new VolumeRequest(new InstanceRef(server.id(), server.host()), mapping.volumeId(), mapping.deviceName()));
+    return true;
   }
 
   private void recordEvent(Server server, String requestId, String event, Instant started, String error) {
