@@ -130,22 +130,42 @@ public final class Invariants {
     }
   }
 
-  /** Every volume a settled server lists is attached to it in Block Storage. */
+  /**
+   * Every volume a settled server lists is attached to it in Block Storage, by one attachment; and
+   * every attachment to a settled server is of a volume the server lists (a move's attachment left
+   * behind outlives the volume's detach otherwise).
+   */
   private static void checkServerVolumes(Map<String, JsonNode> servers, List<JsonNode> attachments, List<Violation> out) {
-    Set<String> attached = new HashSet<>();
+    Map<String, Integer> attached = new HashMap<>();
     for (JsonNode a : attachments) {
-      attached.add(a.path("volume_id").asText() + "/" + a.path("instance").asText());
+      attached.merge(a.path("volume_id").asText() + "/" + a.path("instance").asText(), 1, Integer::sum);
     }
+    Set<String> listed = new HashSet<>();
     for (JsonNode s : servers.values()) {
       if (!settled(s)) {
-        continue; // an attach or detach may be under way
+        continue; // an attach, a detach or a move may be under way
       }
       for (JsonNode v : s.path("os-extended-volumes:volumes_attached")) {
         String volumeId = v.path("id").asText();
-        if (!attached.contains(volumeId + "/" + s.path("id").asText())) {
+        String pair = volumeId + "/" + s.path("id").asText();
+        listed.add(pair);
+        int count = attached.getOrDefault(pair, 0);
+        if (count == 0) {
           out.add(new Violation("server-volume-not-attached", s.path("id").asText(),
               "server lists volume " + volumeId + " but Block Storage has no attachment of it to the server"));
+        } else if (count > 1) {
+          out.add(new Violation("server-volume-attached-twice", s.path("id").asText(),
+              "Block Storage has " + count + " attachments of volume " + volumeId + " to the server"));
         }
+      }
+    }
+    for (JsonNode a : attachments) {
+      JsonNode server = servers.get(text(a, "instance"));
+      String pair = a.path("volume_id").asText() + "/" + a.path("instance").asText();
+      if (server != null && settled(server) && !listed.contains(pair)) {
+        out.add(new Violation("attachment-not-on-server", a.path("id").asText(),
+            "attachment of volume " + a.path("volume_id").asText() + " to server " + server.path("id").asText()
+                + ", which does not list the volume"));
       }
     }
   }

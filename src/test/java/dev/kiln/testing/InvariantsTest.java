@@ -84,6 +84,26 @@ class InvariantsTest {
     }
   }
 
+  /**
+   * What the two-node crash harness found once: a move's attachment left behind, still naming its
+   * server after the volume's detach; here one made by hand for a server that lists no volume.
+   */
+  @Test
+  void anAttachmentToAServerThatDoesNotListItsVolumeIsReported() {
+    Api v327 = admin.withHeader("OpenStack-API-Version", "volume 3.27");
+    String attachment =
+        v327.post(adminCinder + "/attachments",
+                "{\"attachment\": {\"volume_uuid\": \"" + spareVolume + "\", \"instance_uuid\": \"" + networkServer + "\"}}")
+            .expect(200).at("/attachment/id").asText();
+    try {
+      assertThat(invariants.violations()).extracting(Violation::rule, Violation::subject)
+          .containsExactlyInAnyOrder(tuple("attachment-not-on-server", attachment), tuple("volume-stuck", spareVolume));
+    } finally {
+      v327.delete(adminCinder + "/attachments/" + attachment).expect(200);
+    }
+    invariants.assertConsistent();
+  }
+
   /** What the two-node crash harness found once: a reservation that outlived its server. */
   @Test
   void aVolumeReservedForAServerThatDoesNotExistIsReported() {

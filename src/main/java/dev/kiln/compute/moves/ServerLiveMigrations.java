@@ -20,7 +20,6 @@ import dev.kiln.compute.servers.Migration;
 import dev.kiln.compute.servers.Server;
 import dev.kiln.compute.servers.ServerChecks;
 import dev.kiln.compute.servers.Servers;
-import dev.kiln.compute.servers.store.BlockDeviceStore;
 import dev.kiln.compute.servers.store.InstanceActionStore;
 import dev.kiln.compute.servers.store.MigrationStore;
 import dev.kiln.compute.servers.store.ServerStore;
@@ -271,9 +270,7 @@ public final class ServerLiveMigrations {
       if (moved == null) {
         continue;
       }
-      servers.volumes().completeAttachment(system, moved);
-      servers.volumes().unreserve(system, d.attachmentId());
-      new BlockDeviceStore(db.sql()).setAttachment(d.id(), moved);
+      servers.volumes().switchAttachment(system, d, moved);
     }
     Instant now = now();
     // The host, the migration's end, the server's return to its status and the claims (the

@@ -76,43 +76,63 @@ public final class ServerVolumes {
   }
 
   /**
-   * Moves the server's attached volumes to {@code host} in one go per volume: an attachment
-   * connected there is made and completed, then the old one deleted. A volume already attached
-   * on that host is skipped, so a repeated step does nothing twice.
+   * Moves the server's attached volumes to {@code host}, each in one commit: an attachment
+   * connected there is made and completed, the mapping takes it and the old one is deleted. A
+   * volume already attached on that host is skipped, so a repeated step does nothing twice.
    */
   public void moveAttachments(Server server, String host) {
     Actor system = Servers.system(server);
-    BlockDeviceStore store = new BlockDeviceStore(db.sql());
-    for (BlockDevice d : store.ofServer(server.id())) {
+    for (BlockDevice d : new BlockDeviceStore(db.sql()).ofServer(server.id())) {
       if (d.state() != BlockDevice.State.ATTACHED || d.attachmentId() == null) {
         continue;
       }
-      Attachment current;
-      try {
-        current = volume.attachments().visible(system, d.attachmentId());
-      } catch (ServiceException e) {
-        if (e.kind() == ServiceException.Kind.NOT_FOUND) {
-          continue;
-        }
-        throw e;
-      }
-      if (host.equals(current.attachedHost())) {
-        continue;
-      }
-      // An earlier attempt that died after making the destination's attachment left it in Block
-      // Storage: take it rather than making a second one.
-      String moved =
-          otherAttachments(system, d.volumeId(), server.id(), d.attachmentId()).stream()
-              .filter(a -> host.equals(a.attachedHost()))
-              .map(Attachment::id)
-              .findFirst()
-              .orElseGet(() -> attachForMove(system, d.volumeId(), server.id(), host, d.deviceName()));
-      if (!attachmentComplete(system, moved)) {
-        completeAttachment(system, moved);
-      }
-      store.setAttachment(d.id(), moved);
-      unreserve(system, d.attachmentId());
+      db.inTransactionJoinedByNestedWork(
+          sql -> {
+            Attachment current;
+            try {
+              current = volume.attachments().visible(system, d.attachmentId());
+            } catch (ServiceException e) {
+              if (e.kind() == ServiceException.Kind.NOT_FOUND) {
+                return null;
+              }
+              throw e;
+            }
+            if (host.equals(current.attachedHost())) {
+              return null;
+            }
+            // A run from before this was one commit may have made the destination's attachment
+            // and died: take it rather than making a second one.
+            String moved =
+                otherAttachments(system, d.volumeId(), server.id(), d.attachmentId()).stream()
+                    .filter(a -> host.equals(a.attachedHost()))
+                    .map(Attachment::id)
+                    .findFirst()
+                    .orElseGet(() -> attachForMove(system, d.volumeId(), server.id(), host, d.deviceName()));
+            switchAttachment(system, d, moved);
+            return null;
+          });
     }
+  }
+
+  /**
+   * Hands the mapping over to {@code moved}, an attachment of its volume connected on the
+   * server's new host: it is completed, the mapping names it and the mapping's old attachment is
+   * deleted, in one commit. In separate commits, a kill after the mapping took the new attachment
+   * left the old one for good (a repeated move finds the volume on its host already), and a detach
+   * later deleted only the mapping's, so the volume stayed attached to the server; a kill between
+   * the old one's delete and the mapping's update left the mapping naming a deleted attachment, and
+   * the roll-back then deleted the new one too.
+   */
+  public void switchAttachment(Actor owner, BlockDevice mapping, String moved) {
+    db.inTransactionJoinedByNestedWork(
+        sql -> {
+          if (!attachmentComplete(owner, moved)) {
+            completeAttachment(owner, moved);
+          }
+          new BlockDeviceStore(sql).setAttachment(mapping.id(), moved);
+          unreserve(owner, mapping.attachmentId());
+          return null;
+        });
   }
 
   /**

@@ -386,6 +386,41 @@ abstract class NoAttachmentOutlivesItsServerTest {
     }
   }
 
+  /**
+   * A move hands each volume over to its attachment on the destination in one commit: killed at
+   * any of its commits and repeated (as the task that takes it over repeats it), it leaves the
+   * volume one attachment, the one its mapping names, on the destination, and a detach then frees
+   * the volume. Found by the two-node crash harness (seed 19957047686876): after an acknowledged
+   * detach the volume was still attached to its server, by the source's attachment a killed move
+   * had left behind.
+   */
+  @Test
+  void aVolumeMoveKilledAtAnyCommitAndRepeatedLeavesOneAttachmentThatADetachFrees() throws Exception {
+    for (int commit = 0; ; commit++) {
+      Server server = activeServer();
+      String volumeId = availableVolume();
+      attachments.attach(TENANT, server.id(), volumeId, null, null, false, false);
+      runQueuedAttachTasks();
+      Server attached = servers.find(server.id()).orElseThrow();
+      String destination = HOSTS.stream().filter(h -> !h.equals(attached.host())).findFirst().orElseThrow();
+
+      boolean killed = killedAt(commit, () -> servers.volumes().moveAttachments(attached, destination));
+      servers.volumes().moveAttachments(attached, destination); // the retry
+
+      String state = "move killed at commit " + commit;
+      List<Attachment> left = volume.volumes().visible(ADMIN, volumeId).attachments();
+      String named = new BlockDeviceStore(db.sql()).ofServerAndVolume(server.id(), volumeId).orElseThrow().attachmentId();
+      assertThat(left).as(state).extracting(Attachment::id).containsExactly(named);
+      assertThat(left.getFirst().attachedHost()).as(state).isEqualTo(destination);
+      attachments.detach(TENANT, server.id(), volumeId);
+      runQueued(ServerVolumeAttachments.DETACH_TASK, attachments::finishDetach);
+      assertFree(volumeId, state + ", then detached");
+      if (!killed) {
+        return;
+      }
+    }
+  }
+
   // Kills
 
   /** Thrown at the commit a kill lands on: an Error, so that no catch of a RuntimeException runs. */
