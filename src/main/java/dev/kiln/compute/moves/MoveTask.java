@@ -172,37 +172,40 @@ final class MoveTask implements TaskHandler {
       return false;
     }
     String host = destination.get().hostname();
-    if (!host.equals(m.sourceCompute())) {
-      try {
-        // As for a live migration: every port can bind on the destination, or nothing moves.
-        bindings.prepare(server, host);
-      } catch (ServiceException e) {
-        LOG.info("Ports of server {} cannot bind on {}: {}", server.id(), host, e.getMessage());
-        fleet.release(m.uuid());
-        Instant failed = now();
-        db.inTransaction(
-            sql -> {
-              new ServerStore(sql)
-                  .finishAction(
-                      server.id(), RESIZE_PREP, payload.path("previous_status").asText(), m.oldVmState(),
-                      payload.path("previous_power_state").asInt(), false, failed);
-              new MigrationStore(sql).fail(m.uuid(), failed);
-              new InstanceActionStore(sql).finishEvent(server.id(), m.requestId(), event, e.getMessage(), failed);
-              return null;
-            });
-        return false;
-      }
+    try {
+      return endStep(
+          m,
+          event,
+          (sql, now) -> {
+            if (!new ServerStore(sql).advanceTaskState(server.id(), RESIZE_PREP, RESIZE_MIGRATING, now)) {
+              return false;
+            }
+            if (!host.equals(m.sourceCompute())) {
+              // As for a live migration: every port can bind on the destination, or nothing moves.
+              // The bindings commit with the step that records the destination (Networking's
+              // writes join it): made in a commit of their own, a kill before the step's left them
+              // behind, and the step, repeated, was refused by the bindings it had made itself.
+              bindings.prepare(server, host);
+            }
+            new MigrationStore(sql).setDestination(m.uuid(), Migration.PRE_MIGRATING, Migration.MIGRATING, host, now);
+            return true;
+          });
+    } catch (ServiceException e) {
+      LOG.info("Ports of server {} cannot bind on {}: {}", server.id(), host, e.getMessage());
+      fleet.release(m.uuid());
+      Instant failed = now();
+      db.inTransaction(
+          sql -> {
+            new ServerStore(sql)
+                .finishAction(
+                    server.id(), RESIZE_PREP, payload.path("previous_status").asText(), m.oldVmState(),
+                    payload.path("previous_power_state").asInt(), false, failed);
+            new MigrationStore(sql).fail(m.uuid(), failed);
+            new InstanceActionStore(sql).finishEvent(server.id(), m.requestId(), event, e.getMessage(), failed);
+            return null;
+          });
+      return false;
     }
-    return endStep(
-        m,
-        event,
-        (sql, now) -> {
-          if (!new ServerStore(sql).advanceTaskState(server.id(), RESIZE_PREP, RESIZE_MIGRATING, now)) {
-            return false;
-          }
-          new MigrationStore(sql).setDestination(m.uuid(), Migration.PRE_MIGRATING, Migration.MIGRATING, host, now);
-          return true;
-        });
   }
 
   /** The driver moves the instance; a failure leaves it in ERROR on the source. */
@@ -278,13 +281,14 @@ final class MoveTask implements TaskHandler {
 
   /**
    * Ends a step of the move in one transaction: the step's writes (the server's conditional
-   * update first) and the finish of its instance action event. When the server has moved on (a
-   * delete took over), nothing is written and the migration is abandoned.
+   * update first; other services' writes they make join it) and the finish of its instance action
+   * event. When the server has moved on (a delete took over), nothing is written and the migration
+   * is abandoned.
    */
   private boolean endStep(Migration m, String event, StepWrites writes) {
     Instant now = now();
     boolean done =
-        db.inTransaction(
+        db.inTransactionJoinedByNestedWork(
             sql -> {
               if (!writes.apply(sql, now)) {
                 return false;

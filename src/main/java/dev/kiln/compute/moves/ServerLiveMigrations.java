@@ -166,7 +166,8 @@ public final class ServerLiveMigrations {
   /** What a move made on the destination, so that a failure can take it back. */
   private record Prepared(List<String> boundPorts, Map<String, String> attachments) {}
 
-  private void migrate(JsonNode payload) {
+  /** The live migration task (package-private: the kill tests run it by hand). */
+  void migrate(JsonNode payload) {
     String uuid = payload.path("migration_uuid").asText();
     MigrationStore store = new MigrationStore(db.sql());
     Migration migration = store.find(uuid).orElse(null);

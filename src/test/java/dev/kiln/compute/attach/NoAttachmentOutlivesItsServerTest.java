@@ -19,8 +19,8 @@ import dev.kiln.compute.servers.Servers;
 import dev.kiln.compute.servers.store.BlockDeviceStore;
 import dev.kiln.image.ImageService;
 import dev.kiln.network.NetworkService;
-import dev.kiln.store.CommitFence;
 import dev.kiln.store.Database;
+import dev.kiln.testing.KillAt;
 import dev.kiln.tasks.Task;
 import dev.kiln.tasks.TaskRunner;
 import dev.kiln.tasks.TaskStatus;
@@ -65,8 +65,6 @@ abstract class NoAttachmentOutlivesItsServerTest {
   private static final Actor ADMIN = new Actor("admin-project", "admin-user", true);
   private static final List<String> HOSTS = List.of("kiln-compute-1", "kiln-compute-2");
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** More commits than any of the operations here makes: a loop that reaches it is broken. */
-  private static final int MOST_COMMITS = 60;
 
   @TempDir Path dataDir;
   private Database db;
@@ -111,7 +109,7 @@ abstract class NoAttachmentOutlivesItsServerTest {
   void aCreateKilledAtAnyCommitLeavesNoVolumeReservedForAServerThatIsNotThere() throws Exception {
     for (int commit = 0; ; commit++) {
       String volumeId = availableVolume();
-      boolean killed = killedAt(commit, () -> servers.create(TENANT, spec(volumeMapping(volumeId))));
+      boolean killed = KillAt.killedAt(commit, () -> servers.create(TENANT, spec(volumeMapping(volumeId))));
       for (String serverId : serverIds()) {
         deleteByHand(serverId);
       }
@@ -133,7 +131,7 @@ abstract class NoAttachmentOutlivesItsServerTest {
       BlockDevice mapping = new BlockDeviceStore(db.sql()).ofServer(server.id()).getFirst();
       assertThat(new BlockDeviceStore(db.sql()).setVolume(mapping.id(), volumeId)).isTrue();
 
-      boolean killed = killedAt(commit, () -> servers.build(buildTask(server.id())));
+      boolean killed = KillAt.killedAt(commit, () -> servers.build(buildTask(server.id())));
       servers.build(buildTask(server.id())); // the retry a restarted node makes
       deleteByHand(server.id());
       assertFree(volumeId, "build killed at commit " + commit);
@@ -228,7 +226,7 @@ abstract class NoAttachmentOutlivesItsServerTest {
       Server deletedFirst = activeServer();
       String first = availableVolume();
       boolean killed =
-          killedAt(commit, () -> attachments.attach(TENANT, deletedFirst.id(), first, null, null, false, false));
+          KillAt.killedAt(commit, () -> attachments.attach(TENANT, deletedFirst.id(), first, null, null, false, false));
       deleteByHand(deletedFirst.id());
       runQueuedAttachTasks();
       assertFree(first, "attach killed at commit " + commit + ", server deleted first");
@@ -236,7 +234,7 @@ abstract class NoAttachmentOutlivesItsServerTest {
       // The attach's tasks run first, then the server is deleted.
       Server deletedLast = activeServer();
       String last = availableVolume();
-      killedAt(commit, () -> attachments.attach(TENANT, deletedLast.id(), last, null, null, false, false));
+      KillAt.killedAt(commit, () -> attachments.attach(TENANT, deletedLast.id(), last, null, null, false, false));
       runQueuedAttachTasks();
       deleteByHand(deletedLast.id());
       assertFree(last, "attach killed at commit " + commit + ", server deleted last");
@@ -255,7 +253,7 @@ abstract class NoAttachmentOutlivesItsServerTest {
       attachments.attach(TENANT, server.id(), old, null, null, false, false);
       runQueuedAttachTasks();
       String replacement = availableVolume();
-      boolean killed = killedAt(commit, () -> attachments.swap(admin, server.id(), old, replacement));
+      boolean killed = KillAt.killedAt(commit, () -> attachments.swap(admin, server.id(), old, replacement));
       deleteByHand(server.id());
       runQueued(ServerVolumeAttachments.SWAP_TASK, payload -> attachments.finishSwap(payload));
       assertFree(replacement, "swap killed at commit " + commit);
@@ -365,7 +363,7 @@ abstract class NoAttachmentOutlivesItsServerTest {
       assertThat(volume.volumes().visible(ADMIN, volumeId).status()).isEqualTo(Volume.Status.IN_USE);
       attachments.detach(TENANT, server.id(), volumeId);
 
-      boolean killed = killedAt(commit, () -> runQueued(ServerVolumeAttachments.DETACH_TASK, attachments::finishDetach));
+      boolean killed = KillAt.killedAt(commit, () -> runQueued(ServerVolumeAttachments.DETACH_TASK, attachments::finishDetach));
 
       boolean mapped = new BlockDeviceStore(db.sql()).ofServerAndVolume(server.id(), volumeId).isPresent();
       Volume now = volume.volumes().visible(ADMIN, volumeId);
@@ -404,7 +402,7 @@ abstract class NoAttachmentOutlivesItsServerTest {
       Server attached = servers.find(server.id()).orElseThrow();
       String destination = HOSTS.stream().filter(h -> !h.equals(attached.host())).findFirst().orElseThrow();
 
-      boolean killed = killedAt(commit, () -> servers.volumes().moveAttachments(attached, destination));
+      boolean killed = KillAt.killedAt(commit, () -> servers.volumes().moveAttachments(attached, destination));
       servers.volumes().moveAttachments(attached, destination); // the retry
 
       String state = "move killed at commit " + commit;
@@ -418,57 +416,6 @@ abstract class NoAttachmentOutlivesItsServerTest {
       if (!killed) {
         return;
       }
-    }
-  }
-
-  // Kills
-
-  /** Thrown at the commit a kill lands on: an Error, so that no catch of a RuntimeException runs. */
-  private static final class Killed extends Error {
-    Killed(int commit) {
-      super("killed at commit " + commit, null, false, false);
-    }
-  }
-
-  /** A fence that lets {@code commit} commits through and kills the next one (and any after). */
-  private static final class KillAt implements CommitFence {
-    private final int commit;
-    private int passed;
-
-    KillAt(int commit) {
-      this.commit = commit;
-    }
-
-    @Override
-    public void check(dev.kiln.store.Sql transaction) {
-      if (passed >= commit) {
-        throw new Killed(commit);
-      }
-      passed++;
-    }
-  }
-
-  @FunctionalInterface
-  private interface Work {
-    void run() throws Exception;
-  }
-
-  /**
-   * Runs {@code work} with a kill at its commit {@code commit} (0 is its first); answers whether
-   * the kill came (false: the work finished in fewer commits). A refusal of the work's own (a 4xx
-   * it answers after the kill) does not count: the kill came first.
-   */
-  private static boolean killedAt(int commit, Work work) throws Exception {
-    assertThat(commit).as("commits tried").isLessThan(MOST_COMMITS);
-    KillAt fence = new KillAt(commit);
-    try {
-      CommitFence.bind(fence, () -> {
-        work.run();
-        return null;
-      });
-      return false;
-    } catch (Killed e) {
-      return true;
     }
   }
 

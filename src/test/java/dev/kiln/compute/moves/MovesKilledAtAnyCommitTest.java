@@ -1,0 +1,220 @@
+package dev.kiln.compute.moves;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.common.Actor;
+import dev.kiln.common.IdGenerator;
+import dev.kiln.compute.ComputeService;
+import dev.kiln.compute.TestVolumes;
+import dev.kiln.compute.fleet.FleetConfig;
+import dev.kiln.compute.fleet.Resources;
+import dev.kiln.compute.servers.BlockDevice;
+import dev.kiln.compute.servers.BootDisks;
+import dev.kiln.compute.servers.Server;
+import dev.kiln.compute.servers.Servers;
+import dev.kiln.compute.servers.store.BlockDeviceStore;
+import dev.kiln.image.ImageService;
+import dev.kiln.network.NetworkService;
+import dev.kiln.network.Networks;
+import dev.kiln.network.PortBinding;
+import dev.kiln.network.Subnets;
+import dev.kiln.store.Database;
+import dev.kiln.tasks.Task;
+import dev.kiln.tasks.TaskRunner;
+import dev.kiln.tasks.TaskStatus;
+import dev.kiln.testing.KillAt;
+import dev.kiln.volume.Attachment;
+import dev.kiln.volume.Attachments;
+import dev.kiln.volume.Volume;
+import dev.kiln.volume.VolumeService;
+import dev.kiln.volume.Volumes;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server with a port and a volume, moved (live, cold, and a resize's revert) with a kill at each
+ * commit of the move's task in turn, then the task run again as the node that takes it over runs
+ * it: whether the move finished or was undone, the server is settled on one host, its port has
+ * one active binding, there (and an inactive one on the source while a resize waits for its
+ * confirmation), and its volume one attachment, the one its mapping names, connected there. Once
+ * the server is deleted, the volume is free and no host holds a claim.
+ */
+abstract class MovesKilledAtAnyCommitTest {
+  private static final Actor TENANT = new Actor("p1", "u1", false);
+  private static final Actor ADMIN = new Actor("admin-project", "admin", true);
+  private static final List<String> HOSTS = List.of("kiln-compute-1", "kiln-compute-2", "kiln-compute-3");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dataDir;
+  private Database db;
+  private TaskRunner tasks;
+  private ComputeService compute;
+  private NetworkService network;
+  private VolumeService volume;
+  private Servers servers;
+  private ServerMoves moves;
+  private ServerLiveMigrations liveMigrations;
+  private String imageId;
+  private String networkId;
+
+  protected abstract Database openNewDatabase();
+
+  @BeforeEach
+  void setUp() {
+    db = openNewDatabase();
+    Clock clock = Clock.systemUTC();
+    IdGenerator ids = IdGenerator.random();
+    tasks = new TaskRunner(db, clock, ids, "test-node"); // never started: the tests run the handlers
+    compute = ComputeService.start(db, clock, ids, new SecureRandom(), FleetConfig.defaults(HOSTS));
+    network = NetworkService.create(db, clock, ids, new SecureRandom(), compute.fleet());
+    ImageService image = ImageService.create(db, clock, ids, dataDir);
+    image.images().seedDefaultImage("admin-project");
+    imageId = db.sql().query("SELECT id FROM image_image WHERE name = 'cirros'", row -> row.getString("id")).getFirst();
+    volume = TestVolumes.create(db, clock, ids, tasks);
+    new dev.kiln.volume.VolumeQuotas(db).updateClass(ADMIN, "default", Map.of("volumes", -1L, "gigabytes", -1L));
+    servers =
+        new Servers(
+            db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.keypairs(), compute.quotas(),
+            network, image, volume, tasks);
+    moves = new ServerMoves(db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.quotas(), servers, network, tasks);
+    liveMigrations = new ServerLiveMigrations(db, clock, ids, compute.fleet(), compute.driver(), network, servers, tasks);
+    networkId = network.networks().create(TENANT, new Networks.Spec(null, "net", null, null, null, null, null, null)).id();
+    network.subnets().create(
+        TENANT,
+        new Subnets.Spec(null, networkId, "sub", null, 4, "10.6.0.0/24", false, null, null, null, null, null, null, null));
+  }
+
+  @AfterEach
+  void tearDown() {
+    tasks.close();
+    db.close();
+  }
+
+  @Test
+  void aLiveMigrationKilledAtAnyCommitAndTakenOverLeavesOneBindingAndOneAttachmentWhereTheServerIs() throws Exception {
+    for (int commit = 0; ; commit++) {
+      Server server = activeServerWithVolume();
+      liveMigrations.start(ADMIN, server.id(), null, false);
+      Task task = newestTask(ServerLiveMigrations.TASK);
+      boolean killed = KillAt.killedAt(commit, () -> liveMigrations.migrate(JSON.readTree(task.payload())));
+      liveMigrations.migrate(JSON.readTree(task.payload())); // the node that takes the task over
+
+      assertWhole(server.id(), Server.ACTIVE, "live migration killed at commit " + commit);
+      deleteAndAssertVolumeFree(server.id());
+      if (!killed) {
+        return;
+      }
+    }
+  }
+
+  @Test
+  void aColdMigrationKilledAtAnyCommitAndTakenOverLeavesOneBindingAndOneAttachmentWhereTheServerIs() throws Exception {
+    for (int commit = 0; ; commit++) {
+      Server server = activeServerWithVolume();
+      moves.migrate(ADMIN, server.id(), null);
+      Task task = newestTask(ServerMoves.MOVE_TASK);
+      boolean killed = KillAt.killedAt(commit, () -> moves.perform(task));
+      moves.perform(task);
+
+      assertWhole(server.id(), ServerMoves.VERIFY_RESIZE, "cold migration killed at commit " + commit);
+      deleteAndAssertVolumeFree(server.id());
+      if (!killed) {
+        return;
+      }
+    }
+  }
+
+  @Test
+  void aRevertKilledAtAnyCommitAndTakenOverLeavesOneBindingAndOneAttachmentWhereTheServerIs() throws Exception {
+    for (int commit = 0; ; commit++) {
+      Server server = activeServerWithVolume();
+      moves.migrate(ADMIN, server.id(), null);
+      moves.perform(newestTask(ServerMoves.MOVE_TASK));
+      moves.revert(ADMIN, server.id());
+      Task task = newestTask(ServerMoves.MOVE_TASK);
+      boolean killed = KillAt.killedAt(commit, () -> moves.perform(task));
+      moves.perform(task);
+
+      assertWhole(server.id(), Server.ACTIVE, "revert killed at commit " + commit);
+      assertThat(servers.get(server.id()).host()).as("host after the revert").isEqualTo(server.host());
+      deleteAndAssertVolumeFree(server.id());
+      if (!killed) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * The server is settled in {@code status} on one host; its port has one binding, active there;
+   * its volume one attachment, named by its mapping, connected there.
+   */
+  private void assertWhole(String serverId, String status, String when) {
+    Server server = servers.get(serverId);
+    assertThat(server.taskState()).as("task state, " + when).isNull();
+    assertThat(server.status()).as("status, " + when).isEqualTo(status);
+    String portId = server.ports().getFirst().portId();
+    List<PortBinding> bindings = network.bindings().list(portId);
+    assertThat(bindings.stream().filter(b -> b.status() == PortBinding.Status.ACTIVE))
+        .as("active bindings of the port, " + when + ": " + bindings)
+        .extracting(PortBinding::host)
+        .containsExactly(server.host());
+    // A resize waiting for its confirmation keeps the source's binding, inactive, for a revert.
+    assertThat(bindings).as("bindings of the port, " + when).hasSize(status.equals(ServerMoves.VERIFY_RESIZE) ? 2 : 1);
+    BlockDevice mapping =
+        new BlockDeviceStore(db.sql()).ofServer(serverId).stream().filter(d -> d.volumeId() != null).findFirst().orElseThrow();
+    List<Attachment> attachments = volume.volumes().visible(ADMIN, mapping.volumeId()).attachments();
+    assertThat(attachments).as("attachments of the volume, " + when).extracting(Attachment::id).containsExactly(mapping.attachmentId());
+    assertThat(attachments.getFirst().attachStatus()).as("attachment's status, " + when).isEqualTo(Attachments.ATTACHED);
+    assertThat(attachments.getFirst().attachedHost()).as("attachment's host, " + when).isEqualTo(server.host());
+  }
+
+  private void deleteAndAssertVolumeFree(String serverId) throws Exception {
+    String volumeId =
+        new BlockDeviceStore(db.sql()).ofServer(serverId).stream().filter(d -> d.volumeId() != null).findFirst().orElseThrow().volumeId();
+    servers.delete(ADMIN, serverId);
+    servers.finishDelete(newestTask(Servers.DELETE_TASK));
+    Volume left = volume.volumes().visible(ADMIN, volumeId);
+    assertThat(left.attachments()).as("attachments once the server is deleted").isEmpty();
+    assertThat(left.status()).isEqualTo(Volume.Status.AVAILABLE);
+    for (String host : HOSTS) {
+      assertThat(compute.fleet().hypervisor(host).orElseThrow().used()).as("claims left on " + host).isEqualTo(new Resources(0, 0, 0));
+    }
+  }
+
+  /** A server on a network, with an existing volume attached by its build. */
+  private Server activeServerWithVolume() throws Exception {
+    Volume v = volume.volumes().create(TENANT, new Volumes.Spec("v", null, 1, null, null, Map.of(), null, null, null, null));
+    db.sql().update("UPDATE volume_volume SET status = 'available' WHERE id = ?", v.id());
+    Server server =
+        servers.create(
+            TENANT,
+            new Servers.Spec(
+                "vm", null, "1", imageId, List.of(new Servers.NetworkRequest(networkId, null, null)), false, null,
+                Map.of(), null, null, List.of(), null, 1, 1,
+                List.of(new BootDisks.Mapping(null, BlockDevice.Source.VOLUME, false, v.id(), null, null, null, false, null))));
+    servers.build(newestTask(Servers.BUILD_TASK));
+    Server built = servers.get(server.id());
+    assertThat(built.status()).isEqualTo(Server.ACTIVE);
+    return built;
+  }
+
+  /** The newest task of this kind that was submitted, as a runner would hand it over. */
+  private Task newestTask(String kind) {
+    String payload =
+        db.sql()
+            .query("SELECT payload FROM task WHERE kind = ? ORDER BY created_at DESC, id DESC", row -> row.getString("payload"), kind)
+            .getFirst();
+    Instant now = Instant.now();
+    return new Task(UUID.randomUUID().toString(), kind, payload, TaskStatus.RUNNING, 1, 3, now, "test-node", now, null, null, now, now);
+  }
+}
