@@ -154,6 +154,54 @@ abstract class MovesKilledAtAnyCommitTest {
     }
   }
 
+  @Test
+  void aConfirmKilledAtAnyCommitAndTakenOverLeavesOneBindingAndOneAttachmentWhereTheServerIs() throws Exception {
+    for (int commit = 0; ; commit++) {
+      Server server = activeServerWithVolume();
+      moves.migrate(ADMIN, server.id(), null);
+      moves.perform(newestTask(ServerMoves.MOVE_TASK));
+      String destination = servers.get(server.id()).host();
+      moves.confirm(ADMIN, server.id());
+      Task task = newestTask(ServerMoves.MOVE_TASK);
+      boolean killed = KillAt.killedAt(commit, () -> moves.perform(task));
+      moves.perform(task);
+
+      assertWhole(server.id(), Server.ACTIVE, "confirm killed at commit " + commit);
+      assertThat(servers.get(server.id()).host()).as("host after the confirm").isEqualTo(destination);
+      deleteAndAssertVolumeFree(server.id());
+      if (!killed) {
+        return;
+      }
+    }
+  }
+
+  /** A resized server waiting for its confirmation holds two hosts: its delete gives back both. */
+  @Test
+  void theDeleteOfAResizedServerKilledAtAnyCommitAndTakenOverLeavesNothingBehind() throws Exception {
+    for (int commit = 0; ; commit++) {
+      Server server = activeServerWithVolume();
+      moves.migrate(ADMIN, server.id(), null);
+      moves.perform(newestTask(ServerMoves.MOVE_TASK));
+      servers.delete(ADMIN, server.id());
+      Task task = newestTask(Servers.DELETE_TASK);
+      String volumeId = volumeOf(server.id());
+      String portId = server.ports().getFirst().portId();
+      boolean killed = KillAt.killedAt(commit, () -> servers.finishDelete(task));
+      servers.finishDelete(task);
+
+      assertThat(servers.find(server.id())).as("the server after its delete, killed at commit " + commit).isEmpty();
+      assertFreed(volumeId);
+      // The port was Compute's (made for the network asked for): it goes, and its bindings with it.
+      assertThat(db.sql().query("SELECT host FROM network_port_binding WHERE port_id = ?", r -> r.getString("host"), portId))
+          .as("bindings of the server's port after its delete, killed at commit " + commit).isEmpty();
+      assertThat(db.sql().query("SELECT id FROM network_port WHERE id = ?", r -> r.getString("id"), portId))
+          .as("the server's port after its delete, killed at commit " + commit).isEmpty();
+      if (!killed) {
+        return;
+      }
+    }
+  }
+
   /**
    * The server is settled in {@code status} on one host; its port has one binding, active there;
    * its volume one attachment, named by its mapping, connected there.
@@ -179,10 +227,18 @@ abstract class MovesKilledAtAnyCommitTest {
   }
 
   private void deleteAndAssertVolumeFree(String serverId) throws Exception {
-    String volumeId =
-        new BlockDeviceStore(db.sql()).ofServer(serverId).stream().filter(d -> d.volumeId() != null).findFirst().orElseThrow().volumeId();
+    String volumeId = volumeOf(serverId);
     servers.delete(ADMIN, serverId);
     servers.finishDelete(newestTask(Servers.DELETE_TASK));
+    assertFreed(volumeId);
+  }
+
+  private String volumeOf(String serverId) {
+    return new BlockDeviceStore(db.sql()).ofServer(serverId).stream().filter(d -> d.volumeId() != null).findFirst().orElseThrow().volumeId();
+  }
+
+  /** The volume is available with no attachment, and no host holds a claim. */
+  private void assertFreed(String volumeId) {
     Volume left = volume.volumes().visible(ADMIN, volumeId);
     assertThat(left.attachments()).as("attachments once the server is deleted").isEmpty();
     assertThat(left.status()).isEqualTo(Volume.Status.AVAILABLE);
