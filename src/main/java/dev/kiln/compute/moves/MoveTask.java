@@ -158,17 +158,7 @@ final class MoveTask implements TaskHandler {
     }
     if (destination.isEmpty()) {
       LOG.info("No host for migration {} of server {}", m.uuid(), server.id());
-      Instant now = now();
-      db.inTransaction(
-          sql -> {
-            new ServerStore(sql)
-                .finishAction(
-                    server.id(), RESIZE_PREP, payload.path("previous_status").asText(), m.oldVmState(),
-                    payload.path("previous_power_state").asInt(), false, now);
-            new MigrationStore(sql).fail(m.uuid(), now);
-            new InstanceActionStore(sql).finishEvent(server.id(), m.requestId(), event, Servers.NO_VALID_HOST, now);
-            return null;
-          });
+      notBegun(m, server, payload, event, Servers.NO_VALID_HOST);
       return false;
     }
     String host = destination.get().hostname();
@@ -193,19 +183,24 @@ final class MoveTask implements TaskHandler {
     } catch (ServiceException e) {
       LOG.info("Ports of server {} cannot bind on {}: {}", server.id(), host, e.getMessage());
       fleet.release(m.uuid());
-      Instant failed = now();
-      db.inTransaction(
-          sql -> {
-            new ServerStore(sql)
-                .finishAction(
-                    server.id(), RESIZE_PREP, payload.path("previous_status").asText(), m.oldVmState(),
-                    payload.path("previous_power_state").asInt(), false, failed);
-            new MigrationStore(sql).fail(m.uuid(), failed);
-            new InstanceActionStore(sql).finishEvent(server.id(), m.requestId(), event, e.getMessage(), failed);
-            return null;
-          });
+      notBegun(m, server, payload, event, e.getMessage());
       return false;
     }
+  }
+
+  /** The move did not begin: the server is back as it was, the migration failed, and why. */
+  private void notBegun(Migration m, Server server, JsonNode payload, String event, String why) {
+    Instant now = now();
+    db.inTransaction(
+        sql -> {
+          new ServerStore(sql)
+              .finishAction(
+                  server.id(), RESIZE_PREP, payload.path("previous_status").asText(), m.oldVmState(),
+                  payload.path("previous_power_state").asInt(), false, now);
+          new MigrationStore(sql).fail(m.uuid(), now);
+          new InstanceActionStore(sql).finishEvent(server.id(), m.requestId(), event, why, now);
+          return null;
+        });
   }
 
   /** The driver moves the instance; a failure leaves it in ERROR on the source. */

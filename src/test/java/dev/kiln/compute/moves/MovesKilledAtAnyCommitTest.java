@@ -4,25 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.common.Actor;
-import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.ComputeService;
-import dev.kiln.compute.TestVolumes;
-import dev.kiln.compute.fleet.FleetConfig;
+import dev.kiln.compute.InProcessCompute;
 import dev.kiln.compute.fleet.Resources;
 import dev.kiln.compute.servers.BlockDevice;
 import dev.kiln.compute.servers.BootDisks;
 import dev.kiln.compute.servers.Server;
 import dev.kiln.compute.servers.Servers;
 import dev.kiln.compute.servers.store.BlockDeviceStore;
-import dev.kiln.image.ImageService;
 import dev.kiln.network.NetworkService;
-import dev.kiln.network.Networks;
 import dev.kiln.network.PortBinding;
-import dev.kiln.network.Subnets;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.Task;
-import dev.kiln.tasks.TaskRunner;
-import dev.kiln.tasks.TaskStatus;
 import dev.kiln.testing.KillAt;
 import dev.kiln.volume.Attachment;
 import dev.kiln.volume.Attachments;
@@ -30,12 +23,8 @@ import dev.kiln.volume.Volume;
 import dev.kiln.volume.VolumeService;
 import dev.kiln.volume.Volumes;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,54 +39,42 @@ import org.junit.jupiter.api.io.TempDir;
  * the server is deleted, the volume is free and no host holds a claim.
  */
 abstract class MovesKilledAtAnyCommitTest {
-  private static final Actor TENANT = new Actor("p1", "u1", false);
+  private static final Actor TENANT = InProcessCompute.TENANT;
   private static final Actor ADMIN = new Actor("admin-project", "admin", true);
   private static final List<String> HOSTS = List.of("kiln-compute-1", "kiln-compute-2", "kiln-compute-3");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dataDir;
+  private InProcessCompute cloud;
   private Database db;
-  private TaskRunner tasks;
-  private ComputeService compute;
   private NetworkService network;
   private VolumeService volume;
   private Servers servers;
   private ServerMoves moves;
   private ServerLiveMigrations liveMigrations;
-  private String imageId;
-  private String networkId;
 
   protected abstract Database openNewDatabase();
 
   @BeforeEach
   void setUp() {
-    db = openNewDatabase();
-    Clock clock = Clock.systemUTC();
-    IdGenerator ids = IdGenerator.random();
-    tasks = new TaskRunner(db, clock, ids, "test-node"); // never started: the tests run the handlers
-    compute = ComputeService.start(db, clock, ids, new SecureRandom(), FleetConfig.defaults(HOSTS));
-    network = NetworkService.create(db, clock, ids, new SecureRandom(), compute.fleet());
-    ImageService image = ImageService.create(db, clock, ids, dataDir);
-    image.images().seedDefaultImage("admin-project");
-    imageId = db.sql().query("SELECT id FROM image_image WHERE name = 'cirros'", row -> row.getString("id")).getFirst();
-    volume = TestVolumes.create(db, clock, ids, tasks);
+    cloud = InProcessCompute.open(openNewDatabase(), dataDir, HOSTS, "10.6.0.0/24");
+    db = cloud.db();
+    network = cloud.network();
+    volume = cloud.volume();
+    servers = cloud.servers();
+    ComputeService compute = cloud.compute();
     new dev.kiln.volume.VolumeQuotas(db).updateClass(ADMIN, "default", Map.of("volumes", -1L, "gigabytes", -1L));
-    servers =
-        new Servers(
-            db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.keypairs(), compute.quotas(),
-            network, image, volume, tasks);
-    moves = new ServerMoves(db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.quotas(), servers, network, tasks);
-    liveMigrations = new ServerLiveMigrations(db, clock, ids, compute.fleet(), compute.driver(), network, servers, tasks);
-    networkId = network.networks().create(TENANT, new Networks.Spec(null, "net", null, null, null, null, null, null)).id();
-    network.subnets().create(
-        TENANT,
-        new Subnets.Spec(null, networkId, "sub", null, 4, "10.6.0.0/24", false, null, null, null, null, null, null, null));
+    moves =
+        new ServerMoves(
+            db, cloud.clock(), cloud.ids(), compute.fleet(), compute.driver(), compute.flavors(), compute.quotas(), servers,
+            network, cloud.tasks());
+    liveMigrations =
+        new ServerLiveMigrations(db, cloud.clock(), cloud.ids(), compute.fleet(), compute.driver(), network, servers, cloud.tasks());
   }
 
   @AfterEach
   void tearDown() {
-    tasks.close();
-    db.close();
+    cloud.close();
   }
 
   @Test
@@ -105,7 +82,7 @@ abstract class MovesKilledAtAnyCommitTest {
     for (int commit = 0; ; commit++) {
       Server server = activeServerWithVolume();
       liveMigrations.start(ADMIN, server.id(), null, false);
-      Task task = newestTask(ServerLiveMigrations.TASK);
+      Task task = cloud.newestTask(ServerLiveMigrations.TASK);
       boolean killed = KillAt.killedAt(commit, () -> liveMigrations.migrate(JSON.readTree(task.payload())));
       liveMigrations.migrate(JSON.readTree(task.payload())); // the node that takes the task over
 
@@ -122,7 +99,7 @@ abstract class MovesKilledAtAnyCommitTest {
     for (int commit = 0; ; commit++) {
       Server server = activeServerWithVolume();
       moves.migrate(ADMIN, server.id(), null);
-      Task task = newestTask(ServerMoves.MOVE_TASK);
+      Task task = cloud.newestTask(ServerMoves.MOVE_TASK);
       boolean killed = KillAt.killedAt(commit, () -> moves.perform(task));
       moves.perform(task);
 
@@ -139,9 +116,9 @@ abstract class MovesKilledAtAnyCommitTest {
     for (int commit = 0; ; commit++) {
       Server server = activeServerWithVolume();
       moves.migrate(ADMIN, server.id(), null);
-      moves.perform(newestTask(ServerMoves.MOVE_TASK));
+      moves.perform(cloud.newestTask(ServerMoves.MOVE_TASK));
       moves.revert(ADMIN, server.id());
-      Task task = newestTask(ServerMoves.MOVE_TASK);
+      Task task = cloud.newestTask(ServerMoves.MOVE_TASK);
       boolean killed = KillAt.killedAt(commit, () -> moves.perform(task));
       moves.perform(task);
 
@@ -159,10 +136,10 @@ abstract class MovesKilledAtAnyCommitTest {
     for (int commit = 0; ; commit++) {
       Server server = activeServerWithVolume();
       moves.migrate(ADMIN, server.id(), null);
-      moves.perform(newestTask(ServerMoves.MOVE_TASK));
+      moves.perform(cloud.newestTask(ServerMoves.MOVE_TASK));
       String destination = servers.get(server.id()).host();
       moves.confirm(ADMIN, server.id());
-      Task task = newestTask(ServerMoves.MOVE_TASK);
+      Task task = cloud.newestTask(ServerMoves.MOVE_TASK);
       boolean killed = KillAt.killedAt(commit, () -> moves.perform(task));
       moves.perform(task);
 
@@ -181,9 +158,9 @@ abstract class MovesKilledAtAnyCommitTest {
     for (int commit = 0; ; commit++) {
       Server server = activeServerWithVolume();
       moves.migrate(ADMIN, server.id(), null);
-      moves.perform(newestTask(ServerMoves.MOVE_TASK));
+      moves.perform(cloud.newestTask(ServerMoves.MOVE_TASK));
       servers.delete(ADMIN, server.id());
-      Task task = newestTask(Servers.DELETE_TASK);
+      Task task = cloud.newestTask(Servers.DELETE_TASK);
       String volumeId = volumeOf(server.id());
       String portId = server.ports().getFirst().portId();
       boolean killed = KillAt.killedAt(commit, () -> servers.finishDelete(task));
@@ -229,7 +206,7 @@ abstract class MovesKilledAtAnyCommitTest {
   private void deleteAndAssertVolumeFree(String serverId) throws Exception {
     String volumeId = volumeOf(serverId);
     servers.delete(ADMIN, serverId);
-    servers.finishDelete(newestTask(Servers.DELETE_TASK));
+    servers.finishDelete(cloud.newestTask(Servers.DELETE_TASK));
     assertFreed(volumeId);
   }
 
@@ -243,7 +220,7 @@ abstract class MovesKilledAtAnyCommitTest {
     assertThat(left.attachments()).as("attachments once the server is deleted").isEmpty();
     assertThat(left.status()).isEqualTo(Volume.Status.AVAILABLE);
     for (String host : HOSTS) {
-      assertThat(compute.fleet().hypervisor(host).orElseThrow().used()).as("claims left on " + host).isEqualTo(new Resources(0, 0, 0));
+      assertThat(cloud.compute().fleet().hypervisor(host).orElseThrow().used()).as("claims left on " + host).isEqualTo(new Resources(0, 0, 0));
     }
   }
 
@@ -255,22 +232,12 @@ abstract class MovesKilledAtAnyCommitTest {
         servers.create(
             TENANT,
             new Servers.Spec(
-                "vm", null, "1", imageId, List.of(new Servers.NetworkRequest(networkId, null, null)), false, null,
+                "vm", null, "1", cloud.imageId(), List.of(new Servers.NetworkRequest(cloud.networkId(), null, null)), false, null,
                 Map.of(), null, null, List.of(), null, 1, 1,
                 List.of(new BootDisks.Mapping(null, BlockDevice.Source.VOLUME, false, v.id(), null, null, null, false, null))));
-    servers.build(newestTask(Servers.BUILD_TASK));
+    servers.build(cloud.newestTask(Servers.BUILD_TASK));
     Server built = servers.get(server.id());
     assertThat(built.status()).isEqualTo(Server.ACTIVE);
     return built;
-  }
-
-  /** The newest task of this kind that was submitted, as a runner would hand it over. */
-  private Task newestTask(String kind) {
-    String payload =
-        db.sql()
-            .query("SELECT payload FROM task WHERE kind = ? ORDER BY created_at DESC, id DESC", row -> row.getString("payload"), kind)
-            .getFirst();
-    Instant now = Instant.now();
-    return new Task(UUID.randomUUID().toString(), kind, payload, TaskStatus.RUNNING, 1, 3, now, "test-node", now, null, null, now, now);
   }
 }

@@ -3,29 +3,19 @@ package dev.kiln.compute.moves;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.common.Actor;
-import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.ComputeService;
-import dev.kiln.compute.TestVolumes;
+import dev.kiln.compute.InProcessCompute;
 import dev.kiln.compute.actions.ServerRebuilds;
 import dev.kiln.compute.fleet.Claim;
-import dev.kiln.compute.fleet.FleetConfig;
 import dev.kiln.compute.fleet.Resources;
 import dev.kiln.compute.servers.Migration;
 import dev.kiln.compute.servers.Server;
 import dev.kiln.compute.servers.Servers;
-import dev.kiln.image.ImageService;
 import dev.kiln.network.NetworkService;
-import dev.kiln.network.Networks;
 import dev.kiln.network.Port;
-import dev.kiln.network.Subnets;
 import dev.kiln.store.Database;
 import dev.kiln.tasks.Task;
-import dev.kiln.tasks.TaskRunner;
-import dev.kiln.tasks.TaskStatus;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -38,15 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
  * is safe to repeat, and the claims always match where the server is.
  */
 abstract class ServerMovesTaskTest {
-  private static final Actor TENANT = new Actor("p1", "u1", false);
+  private static final Actor TENANT = InProcessCompute.TENANT;
   private static final Actor ADMIN = new Actor("admin-project", "admin", true);
   private static final List<String> HOSTS = List.of("kiln-compute-1", "kiln-compute-2", "kiln-compute-3");
   private static final Resources TINY = new Resources(1, 512, 1);
   private static final Resources SMALL = new Resources(1, 2048, 20);
 
   @TempDir Path dataDir;
+  private InProcessCompute cloud;
   private Database db;
-  private TaskRunner tasks;
   private ComputeService compute;
   private NetworkService network;
   private Servers servers;
@@ -59,28 +49,23 @@ abstract class ServerMovesTaskTest {
 
   @BeforeEach
   void setUp() {
-    db = openNewDatabase();
-    Clock clock = Clock.systemUTC();
-    IdGenerator ids = IdGenerator.random();
-    tasks = new TaskRunner(db, clock, ids, "test-node"); // never started: tests run the handlers
-    compute = ComputeService.start(db, clock, ids, new SecureRandom(), FleetConfig.defaults(HOSTS));
-    network = NetworkService.create(db, clock, ids, new SecureRandom(), compute.fleet());
-    ImageService image = ImageService.create(db, clock, ids, dataDir);
-    image.images().seedDefaultImage("admin-project");
-    imageId = db.sql().query("SELECT id FROM image_image WHERE name = 'cirros'", row -> row.getString("id")).getFirst();
-    servers = new Servers(db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.keypairs(), compute.quotas(), network, image, TestVolumes.create(db, clock, ids, tasks), tasks);
-    moves = new ServerMoves(db, clock, ids, compute.fleet(), compute.driver(), compute.flavors(), compute.quotas(), servers, network, tasks);
-    rebuilds = new ServerRebuilds(db, clock, ids, compute.driver(), compute.keypairs(), servers, image, tasks);
-    networkId = network.networks().create(TENANT, new Networks.Spec(null, "net", null, null, null, null, null, null)).id();
-    network.subnets().create(
-        TENANT,
-        new Subnets.Spec(null, networkId, "sub", null, 4, "10.5.0.0/24", false, null, null, null, null, null, null, null));
+    cloud = InProcessCompute.open(openNewDatabase(), dataDir, HOSTS, "10.5.0.0/24");
+    db = cloud.db();
+    compute = cloud.compute();
+    network = cloud.network();
+    servers = cloud.servers();
+    imageId = cloud.imageId();
+    networkId = cloud.networkId();
+    moves =
+        new ServerMoves(
+            db, cloud.clock(), cloud.ids(), compute.fleet(), compute.driver(), compute.flavors(), compute.quotas(), servers,
+            network, cloud.tasks());
+    rebuilds = new ServerRebuilds(db, cloud.clock(), cloud.ids(), compute.driver(), compute.keypairs(), servers, cloud.image(), cloud.tasks());
   }
 
   @AfterEach
   void tearDown() {
-    tasks.close();
-    db.close();
+    cloud.close();
   }
 
   private Server activeServer() throws Exception {
@@ -96,14 +81,8 @@ abstract class ServerMovesTaskTest {
     return built;
   }
 
-  /** The newest task of this kind that was submitted, as a runner would hand it over. */
   private Task newestTask(String kind) {
-    String payload =
-        db.sql()
-            .query("SELECT payload FROM task WHERE kind = ? ORDER BY created_at DESC, id DESC", row -> row.getString("payload"), kind)
-            .getFirst();
-    Instant now = Instant.now();
-    return new Task("t", kind, payload, TaskStatus.RUNNING, 1, 3, now, "test-node", now, null, null, now, now);
+    return cloud.newestTask(kind);
   }
 
   /** Runs the newest move task twice: the second run must change nothing. */
