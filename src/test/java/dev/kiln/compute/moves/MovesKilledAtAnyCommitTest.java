@@ -52,6 +52,7 @@ abstract class MovesKilledAtAnyCommitTest {
   private Servers servers;
   private ServerMoves moves;
   private ServerLiveMigrations liveMigrations;
+  private ServerShelves shelves;
 
   protected abstract Database openNewDatabase();
 
@@ -70,6 +71,9 @@ abstract class MovesKilledAtAnyCommitTest {
             network, cloud.tasks());
     liveMigrations =
         new ServerLiveMigrations(db, cloud.clock(), cloud.ids(), compute.fleet(), compute.driver(), network, servers, cloud.tasks());
+    shelves =
+        new ServerShelves(
+            db, cloud.clock(), cloud.ids(), compute.fleet(), compute.driver(), servers, network, cloud.image(), cloud.tasks());
   }
 
   @AfterEach
@@ -145,6 +149,31 @@ abstract class MovesKilledAtAnyCommitTest {
 
       assertWhole(server.id(), Server.ACTIVE, "confirm killed at commit " + commit);
       assertThat(servers.get(server.id()).host()).as("host after the confirm").isEqualTo(destination);
+      deleteAndAssertVolumeFree(server.id());
+      if (!killed) {
+        return;
+      }
+    }
+  }
+
+  /** An unshelve of an offloaded server places it anew: the claim, the bindings and the attachment follow. */
+  @Test
+  void anUnshelveKilledAtAnyCommitAndTakenOverLeavesOneBindingAndOneAttachmentWhereTheServerIs() throws Exception {
+    for (int commit = 0; ; commit++) {
+      Server server = activeServerWithVolume();
+      shelves.shelve(TENANT, server.id());
+      shelves.shelveStep(cloud.newestTask(ServerShelves.SHELVE_TASK));
+      if (servers.get(server.id()).host() != null) {
+        shelves.shelveOffload(ADMIN, server.id());
+        shelves.shelveStep(cloud.newestTask(ServerShelves.SHELVE_TASK));
+      }
+      assertThat(servers.get(server.id()).host()).as("host once offloaded").isNull();
+      shelves.unshelve(ADMIN, server.id());
+      Task task = cloud.newestTask(ServerShelves.UNSHELVE_TASK);
+      boolean killed = KillAt.killedAt(commit, () -> shelves.unshelveStep(task));
+      shelves.unshelveStep(task);
+
+      assertWhole(server.id(), Server.ACTIVE, "unshelve killed at commit " + commit);
       deleteAndAssertVolumeFree(server.id());
       if (!killed) {
         return;
