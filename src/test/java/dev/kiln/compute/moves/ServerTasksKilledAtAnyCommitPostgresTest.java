@@ -3,7 +3,7 @@ package dev.kiln.compute.moves;
 import dev.kiln.store.Database;
 import dev.kiln.store.TestPostgres;
 
-class MovesKilledAtAnyCommitPostgresTest extends MovesKilledAtAnyCommitTest {
+class ServerTasksKilledAtAnyCommitPostgresTest extends ServerTasksKilledAtAnyCommitTest {
   @Override
   protected Database openNewDatabase() {
     return TestPostgres.newDatabase();

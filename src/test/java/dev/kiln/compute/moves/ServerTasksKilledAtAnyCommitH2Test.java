@@ -3,7 +3,7 @@ package dev.kiln.compute.moves;
 import dev.kiln.store.Database;
 import java.util.UUID;
 
-class MovesKilledAtAnyCommitH2Test extends MovesKilledAtAnyCommitTest {
+class ServerTasksKilledAtAnyCommitH2Test extends ServerTasksKilledAtAnyCommitTest {
   @Override
   protected Database openNewDatabase() {
     return Database.inMemory("moves-killed-" + UUID.randomUUID());

@@ -31,14 +31,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A server with a port and a volume, moved (live, cold, and a resize's revert) with a kill at each
- * commit of the move's task in turn, then the task run again as the node that takes it over runs
- * it: whether the move finished or was undone, the server is settled on one host, its port has
- * one active binding, there (and an inactive one on the source while a resize waits for its
- * confirmation), and its volume one attachment, the one its mapping names, connected there. Once
- * the server is deleted, the volume is free and no host holds a claim.
+ * A server with a port and a volume, built, moved (live, cold, a resize's confirm and revert, an
+ * unshelve) or deleted, with a kill at each commit of the task in turn, then the task run again as
+ * the node that takes it over runs it. Whether the work was finished or undone, the server is
+ * settled on one host, its port has one active binding there (and an inactive one on the source
+ * while a resize waits for its confirmation), and its volume one attachment, the one its mapping
+ * names, connected there. Once the server is deleted, the volume is free and no host holds a
+ * claim. In the moves package: the move tasks' handlers are package-private.
  */
-abstract class MovesKilledAtAnyCommitTest {
+abstract class ServerTasksKilledAtAnyCommitTest {
   private static final Actor TENANT = InProcessCompute.TENANT;
   private static final Actor ADMIN = new Actor("admin-project", "admin", true);
   private static final List<String> HOSTS = List.of("kiln-compute-1", "kiln-compute-2", "kiln-compute-3");
@@ -79,6 +80,22 @@ abstract class MovesKilledAtAnyCommitTest {
   @AfterEach
   void tearDown() {
     cloud.close();
+  }
+
+  @Test
+  void aBuildKilledAtAnyCommitAndTakenOverLeavesOneBindingAndOneAttachmentWhereTheServerIs() throws Exception {
+    for (int commit = 0; ; commit++) {
+      Server server = createdServerWithVolume();
+      Task task = cloud.newestTask(Servers.BUILD_TASK);
+      boolean killed = KillAt.killedAt(commit, () -> servers.build(task));
+      servers.build(task);
+
+      assertWhole(server.id(), Server.ACTIVE, "build killed at commit " + commit);
+      deleteAndAssertVolumeFree(server.id());
+      if (!killed) {
+        return;
+      }
+    }
   }
 
   @Test
@@ -255,18 +272,22 @@ abstract class MovesKilledAtAnyCommitTest {
 
   /** A server on a network, with an existing volume attached by its build. */
   private Server activeServerWithVolume() throws Exception {
-    Volume v = volume.volumes().create(TENANT, new Volumes.Spec("v", null, 1, null, null, Map.of(), null, null, null, null));
-    db.sql().update("UPDATE volume_volume SET status = 'available' WHERE id = ?", v.id());
-    Server server =
-        servers.create(
-            TENANT,
-            new Servers.Spec(
-                "vm", null, "1", cloud.imageId(), List.of(new Servers.NetworkRequest(cloud.networkId(), null, null)), false, null,
-                Map.of(), null, null, List.of(), null, 1, 1,
-                List.of(new BootDisks.Mapping(null, BlockDevice.Source.VOLUME, false, v.id(), null, null, null, false, null))));
+    Server server = createdServerWithVolume();
     servers.build(cloud.newestTask(Servers.BUILD_TASK));
     Server built = servers.get(server.id());
     assertThat(built.status()).isEqualTo(Server.ACTIVE);
     return built;
+  }
+
+  /** A server asked for on a network with an existing volume, its build task queued. */
+  private Server createdServerWithVolume() {
+    Volume v = volume.volumes().create(TENANT, new Volumes.Spec("v", null, 1, null, null, Map.of(), null, null, null, null));
+    db.sql().update("UPDATE volume_volume SET status = 'available' WHERE id = ?", v.id());
+    return servers.create(
+        TENANT,
+        new Servers.Spec(
+            "vm", null, "1", cloud.imageId(), List.of(new Servers.NetworkRequest(cloud.networkId(), null, null)), false, null,
+            Map.of(), null, null, List.of(), null, 1, 1,
+            List.of(new BootDisks.Mapping(null, BlockDevice.Source.VOLUME, false, v.id(), null, null, null, false, null))));
   }
 }
