@@ -72,6 +72,14 @@ public record InProcessCompute(
     return new Task(UUID.randomUUID().toString(), kind, payload, TaskStatus.RUNNING, 1, 3, now, "test-node", now, null, null, now, now);
   }
 
+  /** The same task as the next attempt a runner would hand over (another node taking it over). */
+  public static Task retried(Task task) {
+    Instant now = Instant.now();
+    return new Task(
+        task.id(), task.kind(), task.payload(), TaskStatus.RUNNING, task.attempts() + 1, task.maxAttempts(), now,
+        "other-node", now, null, null, task.createdAt(), now);
+  }
+
   @Override
   public void close() {
     tasks.close();

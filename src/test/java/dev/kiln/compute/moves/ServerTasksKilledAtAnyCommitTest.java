@@ -88,7 +88,7 @@ abstract class ServerTasksKilledAtAnyCommitTest {
       Server server = createdServerWithVolume();
       Task task = cloud.newestTask(Servers.BUILD_TASK);
       boolean killed = KillAt.killedAt(commit, () -> servers.build(task));
-      servers.build(task);
+      servers.build(InProcessCompute.retried(task));
 
       assertWhole(server.id(), Server.ACTIVE, "build killed at commit " + commit);
       deleteAndAssertVolumeFree(server.id());
@@ -122,7 +122,7 @@ abstract class ServerTasksKilledAtAnyCommitTest {
       moves.migrate(ADMIN, server.id(), null);
       Task task = cloud.newestTask(ServerMoves.MOVE_TASK);
       boolean killed = KillAt.killedAt(commit, () -> moves.perform(task));
-      moves.perform(task);
+      moves.perform(InProcessCompute.retried(task));
 
       assertWhole(server.id(), ServerMoves.VERIFY_RESIZE, "cold migration killed at commit " + commit);
       deleteAndAssertVolumeFree(server.id());
@@ -141,7 +141,7 @@ abstract class ServerTasksKilledAtAnyCommitTest {
       moves.revert(ADMIN, server.id());
       Task task = cloud.newestTask(ServerMoves.MOVE_TASK);
       boolean killed = KillAt.killedAt(commit, () -> moves.perform(task));
-      moves.perform(task);
+      moves.perform(InProcessCompute.retried(task));
 
       assertWhole(server.id(), Server.ACTIVE, "revert killed at commit " + commit);
       assertThat(servers.get(server.id()).host()).as("host after the revert").isEqualTo(server.host());
@@ -162,7 +162,7 @@ abstract class ServerTasksKilledAtAnyCommitTest {
       moves.confirm(ADMIN, server.id());
       Task task = cloud.newestTask(ServerMoves.MOVE_TASK);
       boolean killed = KillAt.killedAt(commit, () -> moves.perform(task));
-      moves.perform(task);
+      moves.perform(InProcessCompute.retried(task));
 
       assertWhole(server.id(), Server.ACTIVE, "confirm killed at commit " + commit);
       assertThat(servers.get(server.id()).host()).as("host after the confirm").isEqualTo(destination);
@@ -188,7 +188,7 @@ abstract class ServerTasksKilledAtAnyCommitTest {
       shelves.unshelve(ADMIN, server.id());
       Task task = cloud.newestTask(ServerShelves.UNSHELVE_TASK);
       boolean killed = KillAt.killedAt(commit, () -> shelves.unshelveStep(task));
-      shelves.unshelveStep(task);
+      shelves.unshelveStep(InProcessCompute.retried(task));
 
       assertWhole(server.id(), Server.ACTIVE, "unshelve killed at commit " + commit);
       deleteAndAssertVolumeFree(server.id());
@@ -210,7 +210,7 @@ abstract class ServerTasksKilledAtAnyCommitTest {
       String volumeId = volumeOf(server.id());
       String portId = server.ports().getFirst().portId();
       boolean killed = KillAt.killedAt(commit, () -> servers.finishDelete(task));
-      servers.finishDelete(task);
+      servers.finishDelete(InProcessCompute.retried(task));
 
       assertThat(servers.find(server.id())).as("the server after its delete, killed at commit " + commit).isEmpty();
       assertFreed(volumeId);
