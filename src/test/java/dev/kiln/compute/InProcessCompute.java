@@ -1,8 +1,11 @@
 package dev.kiln.compute;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.compute.fleet.FleetConfig;
+import dev.kiln.compute.fleet.Resources;
 import dev.kiln.compute.servers.Servers;
 import dev.kiln.image.ImageService;
 import dev.kiln.network.NetworkService;
@@ -68,8 +71,27 @@ public record InProcessCompute(
         db.sql()
             .query("SELECT payload FROM task WHERE kind = ? ORDER BY created_at DESC, id DESC", row -> row.getString("payload"), kind)
             .getFirst();
+    return handedOver(UUID.randomUUID().toString(), kind, payload);
+  }
+
+  /** The tasks of this kind still queued, each as a runner would hand it over (attempt 1). */
+  public List<Task> queuedTasks(String kind) {
+    return db.sql().query(
+        "SELECT id, payload FROM task WHERE kind = ? AND status = 'QUEUED'",
+        row -> handedOver(row.getString("id"), kind, row.getString("payload")),
+        kind);
+  }
+
+  private static Task handedOver(String id, String kind, String payload) {
     Instant now = Instant.now();
-    return new Task(UUID.randomUUID().toString(), kind, payload, TaskStatus.RUNNING, 1, 3, now, "test-node", now, null, null, now, now);
+    return new Task(id, kind, payload, TaskStatus.RUNNING, 1, 3, now, "test-node", now, null, null, now, now);
+  }
+
+  /** No host of {@code hosts} holds a claim: every server's and every move's was given back. */
+  public void assertNoHostHoldsAClaim(List<String> hosts) {
+    for (String host : hosts) {
+      assertThat(compute.fleet().hypervisor(host).orElseThrow().used()).as("claims left on " + host).isEqualTo(new Resources(0, 0, 0));
+    }
   }
 
   /** The same task as the next attempt a runner would hand over (another node taking it over). */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.common.Actor;
 import dev.kiln.compute.InProcessCompute;
-import dev.kiln.compute.fleet.Resources;
 import dev.kiln.compute.servers.Server;
 import dev.kiln.compute.servers.Server.PluggedPort;
 import dev.kiln.compute.servers.Servers;
@@ -91,9 +90,7 @@ abstract class InterfacesKilledAtAnyCommitTest {
 
       servers.delete(ADMIN, server.id());
       servers.finishDelete(cloud.newestTask(Servers.DELETE_TASK));
-      for (String host : HOSTS) {
-        assertThat(cloud.compute().fleet().hypervisor(host).orElseThrow().used()).as("claims on " + host).isEqualTo(new Resources(0, 0, 0));
-      }
+      cloud.assertNoHostHoldsAClaim(HOSTS);
       if (!attachKilled && !detachKilled) {
         assertThat(commit).as("commits at which a kill came").isPositive();
         return;
@@ -137,8 +134,8 @@ abstract class InterfacesKilledAtAnyCommitTest {
             // a failed attach or detach answers its error: what it left is what is checked
           }
         });
-    Await.until(() -> !queued().isEmpty(), Duration.ofSeconds(10), "the request's task");
-    Task task = queued().getFirst();
+    Await.until(() -> !cloud.queuedTasks(ServerInterfaces.TASK).isEmpty(), Duration.ofSeconds(10), "the request's task");
+    Task task = cloud.queuedTasks(ServerInterfaces.TASK).getFirst();
     cloud.db().sql().update("UPDATE task SET status = 'RUNNING' WHERE id = ?", task.id());
     boolean killed = KillAt.killedAt(commit, () -> steps.perform(task));
     steps.perform(InProcessCompute.retried(task));
@@ -146,15 +143,6 @@ abstract class InterfacesKilledAtAnyCommitTest {
     client.join(Duration.ofSeconds(30));
     assertThat(client.isAlive()).as("the request answered").isFalse();
     return killed;
-  }
-
-  private List<Task> queued() {
-    return cloud.db().sql().query(
-        "SELECT id, payload FROM task WHERE kind = ? AND status = 'QUEUED'",
-        row -> new Task(row.getString("id"), ServerInterfaces.TASK, row.getString("payload"), dev.kiln.tasks.TaskStatus.RUNNING,
-            1, 3, java.time.Instant.now(), "test-node", java.time.Instant.now(), null, null, java.time.Instant.now(),
-            java.time.Instant.now()),
-        ServerInterfaces.TASK);
   }
 
   private boolean attached(String serverId, String portId) {
