@@ -24,6 +24,7 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Dialect dialect;
   private final CommitSync commitSync;
+  private final PreparedStatements statements;
   /**
    * The transaction this thread opened with {@link #inTransactionJoinedByNestedWork}, if any: the
    * database work it calls (another service's, which opens its own transactions and statements)
@@ -62,6 +63,8 @@ public final class Database implements AutoCloseable {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.commitSync = commitSync;
+    this.statements =
+        dialect == Dialect.H2 ? PreparedStatements.keepingLocksOnH2() : PreparedStatements.EACH_TIME;
   }
 
   /**
@@ -265,13 +268,13 @@ public final class Database implements AutoCloseable {
     if (fence != null) {
       // Each change gets a transaction of its own, so that the fence can check it before it
       // commits (with auto-commit on, it would be committed before anyone could look).
-      return new Sql(this::borrowForOneChange, connection -> commitFenced(connection, fence));
+      return new Sql(this::borrowForOneChange, connection -> commitFenced(connection, fence), statements);
     }
-    return new Sql(this::borrow, commitSync::afterCommit);
+    return new Sql(this::borrow, commitSync::afterCommit, statements);
   }
 
   private void commitFenced(Connection connection, CommitFence fence) throws SQLException {
-    fence.check(new Sql(() -> new Sql.Borrowed(connection, false), c -> {}));
+    fence.check(new Sql(() -> new Sql.Borrowed(connection, false), c -> {}, statements));
     connection.commit();
     commitSync.afterCommit(connection);
   }
@@ -323,7 +326,7 @@ public final class Database implements AutoCloseable {
       T result;
       connection.setAutoCommit(false);
       try {
-        Sql sql = new Sql(() -> new Sql.Borrowed(connection, false), c -> changed[0] = true);
+        Sql sql = new Sql(() -> new Sql.Borrowed(connection, false), c -> changed[0] = true, statements);
         if (joinable) {
           joined.set(new Joined(connection, sql));
           try {

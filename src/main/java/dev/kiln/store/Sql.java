@@ -20,10 +20,16 @@ import java.util.Optional;
 public final class Sql {
   private final ConnectionSource source;
   private final AfterChange afterChange;
+  private final PreparedStatements statements;
 
-  Sql(ConnectionSource source, AfterChange afterChange) {
+  Sql(ConnectionSource source, AfterChange afterChange, PreparedStatements statements) {
     this.source = source;
     this.afterChange = afterChange;
+    this.statements = statements;
+  }
+
+  Sql(ConnectionSource source, AfterChange afterChange) {
+    this(source, afterChange, PreparedStatements.EACH_TIME);
   }
 
   /** Runs an INSERT, UPDATE or DELETE and returns how many rows it changed. */
@@ -58,9 +64,7 @@ public final class Sql {
     try (Borrowed b = source.borrow();
         PreparedStatement ps = b.connection().prepareStatement(statement)) {
       for (Object[] args : rows) {
-        for (int i = 0; i < args.length; i++) {
-          ps.setObject(i + 1, toJdbc(args[i]));
-        }
+        bind(ps, args);
         ps.addBatch();
       }
       int[] changed = ps.executeBatch();
@@ -79,12 +83,18 @@ public final class Sql {
 
   public <T> List<T> query(String statement, RowMapper<T> mapper, Object... args) {
     StatementCount.one();
-    try (Borrowed b = source.borrow();
-        PreparedStatement ps = prepare(b.connection(), statement, args);
-        ResultSet rs = ps.executeQuery()) {
+    try (Borrowed b = source.borrow()) {
+      PreparedStatement ps = statements.prepare(b.connection(), statement);
       List<T> rows = new ArrayList<>();
-      while (rs.next()) {
-        rows.add(mapper.map(new Row(rs)));
+      try {
+        bind(ps, args);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            rows.add(mapper.map(new Row(rs)));
+          }
+        }
+      } finally {
+        statements.release(b.connection(), statement, ps);
       }
       b.endRead();
       return rows;
@@ -118,13 +128,17 @@ public final class Sql {
       throws SQLException {
     PreparedStatement ps = connection.prepareStatement(statement);
     try {
-      for (int i = 0; i < args.length; i++) {
-        ps.setObject(i + 1, toJdbc(args[i]));
-      }
+      bind(ps, args);
       return ps;
     } catch (SQLException e) {
       ps.close();
       throw e;
+    }
+  }
+
+  private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
+    for (int i = 0; i < args.length; i++) {
+      ps.setObject(i + 1, toJdbc(args[i]));
     }
   }
 

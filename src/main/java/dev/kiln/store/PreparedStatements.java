@@ -1,0 +1,110 @@
+package dev.kiln.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where {@link Sql} gets the prepared statement for a query, and what it does with it after.
+ *
+ * <p>Why more than {@code prepareStatement} and {@code close}: H2 keeps a connection's parsed
+ * statements for reuse, except a {@code SELECT … FOR UPDATE}, which it parses again at every run
+ * (its {@code Select.isCacheable()} is false when the query locks). Kiln takes a row lock at the
+ * start of most writes (a port create locks its network and its project's quota row), and the two
+ * parses were ~9% of a port create's CPU in a JFR profile. {@link #keepingLocksOnH2} keeps such a
+ * statement prepared on its connection and runs it again there.
+ */
+interface PreparedStatements {
+  PreparedStatement prepare(Connection connection, String statement) throws SQLException;
+
+  /**
+   * Done with what {@link #prepare} gave for {@code statement} on {@code connection}: its result
+   * set is closed already.
+   */
+  void release(Connection connection, String statement, PreparedStatement prepared) throws SQLException;
+
+  /** Prepares each statement afresh and closes it after use: the driver caches what it caches. */
+  PreparedStatements EACH_TIME =
+      new PreparedStatements() {
+        @Override
+        public PreparedStatement prepare(Connection connection, String statement) throws SQLException {
+          return connection.prepareStatement(statement);
+        }
+
+        @Override
+        public void release(Connection connection, String statement, PreparedStatement prepared)
+            throws SQLException {
+          prepared.close();
+        }
+      };
+
+  /** Keeps H2's {@code FOR UPDATE} queries prepared on their connection; the rest as {@link #EACH_TIME}. */
+  static PreparedStatements keepingLocksOnH2() {
+    return new KeptLockingQueries();
+  }
+
+  /**
+   * The kept statements, by the driver's own connection (under the pool's proxy, which closes what
+   * was prepared through it when the connection goes back), then by SQL text.
+   */
+  final class KeptLockingQueries implements PreparedStatements {
+    /** Distinct locking queries kept per connection; Kiln has about forty, a few built per call. */
+    static final int PER_CONNECTION = 128;
+
+    private final Map<Connection, Map<String, PreparedStatement>> byConnection = new ConcurrentHashMap<>();
+
+    @Override
+    public PreparedStatement prepare(Connection connection, String statement) throws SQLException {
+      if (!locks(statement)) {
+        return connection.prepareStatement(statement);
+      }
+      Connection driver = connection.unwrap(Connection.class);
+      // Taken out while in use, so that a query run while another's rows are read (nested work on
+      // the same connection) never shares its statement.
+      Map<String, PreparedStatement> kept = byConnection.get(driver);
+      PreparedStatement ready = kept == null ? null : kept.remove(statement);
+      return ready != null && !ready.isClosed() ? ready : driver.prepareStatement(statement);
+    }
+
+    @Override
+    public void release(Connection connection, String statement, PreparedStatement prepared)
+        throws SQLException {
+      if (!locks(statement) || prepared.isClosed()) {
+        prepared.close();
+        return;
+      }
+      Connection driver = connection.unwrap(Connection.class);
+      Map<String, PreparedStatement> kept = byConnection.get(driver);
+      if (kept == null) {
+        forgetClosedConnections();
+        kept = new ConcurrentHashMap<>();
+        byConnection.put(driver, kept);
+      }
+      if (kept.size() >= PER_CONNECTION || kept.putIfAbsent(statement, prepared) != null) {
+        prepared.close();
+        return;
+      }
+      prepared.clearParameters();
+    }
+
+    private static boolean locks(String statement) {
+      return statement.contains(" FOR UPDATE");
+    }
+
+    /** The pool retires connections now and then; their statements go with them. */
+    private void forgetClosedConnections() throws SQLException {
+      for (Iterator<Connection> it = byConnection.keySet().iterator(); it.hasNext(); ) {
+        if (it.next().isClosed()) {
+          it.remove();
+        }
+      }
+    }
+
+    int connectionsKept() {
+      return byConnection.size();
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.kiln.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class PreparedStatementsTest {
+  private static final String LOCK = "SELECT id FROM probe WHERE id = ? FOR UPDATE";
+
+  @Test
+  void aLockingQueryIsPreparedOnceOnItsConnection() throws Exception {
+    PreparedStatements statements = PreparedStatements.keepingLocksOnH2();
+    try (Connection connection = newDatabase()) {
+      PreparedStatement first = statements.prepare(connection, LOCK);
+      statements.release(connection, LOCK, first);
+      PreparedStatement second = statements.prepare(connection, LOCK);
+      assertThat(second).isSameAs(first);
+      second.setInt(1, 1);
+      try (ResultSet rs = second.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+      }
+      statements.release(connection, LOCK, second);
+      assertThat(second.isClosed()).isFalse();
+    }
+  }
+
+  @Test
+  void aQueryH2CachesItselfIsClosedAfterUse() throws Exception {
+    PreparedStatements statements = PreparedStatements.keepingLocksOnH2();
+    String plain = "SELECT id FROM probe WHERE id = ?";
+    try (Connection connection = newDatabase()) {
+      PreparedStatement first = statements.prepare(connection, plain);
+      statements.release(connection, plain, first);
+      assertThat(first.isClosed()).isTrue();
+      assertThat(statements.prepare(connection, plain)).isNotSameAs(first);
+    }
+  }
+
+  @Test
+  void aLockingQueryInUseIsNotLentTwice() throws Exception {
+    PreparedStatements statements = PreparedStatements.keepingLocksOnH2();
+    try (Connection connection = newDatabase()) {
+      PreparedStatement outer = statements.prepare(connection, LOCK);
+      PreparedStatement nested = statements.prepare(connection, LOCK);
+      assertThat(nested).isNotSameAs(outer);
+      statements.release(connection, LOCK, nested);
+      statements.release(connection, LOCK, outer);
+      assertThat(outer.isClosed()).as("one kept per text; the second one back is closed").isTrue();
+      assertThat(statements.prepare(connection, LOCK)).isSameAs(nested);
+    }
+  }
+
+  @Test
+  void aClosedConnectionsStatementsAreForgotten() throws Exception {
+    PreparedStatements.KeptLockingQueries statements = new PreparedStatements.KeptLockingQueries();
+    Connection retired = newDatabase();
+    statements.release(retired, LOCK, statements.prepare(retired, LOCK));
+    retired.close();
+    try (Connection current = newDatabase()) {
+      statements.release(current, LOCK, statements.prepare(current, LOCK));
+      assertThat(statements.connectionsKept()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aKeptLockingQueryStillLocksItsRow() throws Exception {
+    Database db = Database.inMemory("kept-lock-" + UUID.randomUUID());
+    try (db) {
+      db.sql().update("CREATE TABLE probe (id INT PRIMARY KEY, n INT)");
+      db.sql().update("INSERT INTO probe VALUES (1, 0)");
+      // Warm: the statement is kept on whichever connection ran it.
+      for (int i = 0; i < 20; i++) {
+        db.inTransaction(sql -> sql.query(LOCK, row -> row.getInt("id"), 1));
+      }
+      CompletableFuture<Void> holding = new CompletableFuture<>();
+      CompletableFuture<Void> release = new CompletableFuture<>();
+      CompletableFuture<Void> holder =
+          CompletableFuture.runAsync(
+              () ->
+                  db.inTransaction(
+                      sql -> {
+                        sql.query(LOCK, row -> row.getInt("id"), 1);
+                        sql.update("UPDATE probe SET n = n + 1 WHERE id = 1");
+                        holding.complete(null);
+                        release.join();
+                        return null;
+                      }));
+      holding.get(10, TimeUnit.SECONDS);
+      CompletableFuture<List<Integer>> waiter =
+          CompletableFuture.supplyAsync(
+              () ->
+                  db.inTransaction(
+                      sql -> {
+                        sql.query(LOCK, row -> row.getInt("id"), 1);
+                        return sql.query("SELECT n FROM probe WHERE id = 1", row -> row.getInt("n"));
+                      }));
+      Thread.sleep(200);
+      assertThat(waiter).as("the second locker waits for the first").isNotDone();
+      release.complete(null);
+      holder.get(10, TimeUnit.SECONDS);
+      assertThat(waiter.get(10, TimeUnit.SECONDS)).containsExactly(1);
+    }
+  }
+
+  private static Connection newDatabase() throws Exception {
+    Connection connection =
+        DriverManager.getConnection("jdbc:h2:mem:kept-" + UUID.randomUUID(), "sa", "");
+    connection.createStatement().execute("CREATE TABLE probe (id INT PRIMARY KEY)");
+    connection.createStatement().execute("INSERT INTO probe VALUES (1)");
+    return connection;
+  }
+}
