@@ -145,20 +145,17 @@ class StatementBudgetTest {
      */
     static final double VOLUME_CREATE = 7;
     /**
-     * The token's row; the volume; its metadata of three kinds (a statement each: H2 parses a
-     * UNION of them again at every run, which cost more than the two statements it saved); its
-     * attachments; its type's name.
+     * The token's row; the volume; its metadata of three kinds (one UNION ALL, which the store
+     * keeps prepared on H2); its attachments; its type's name.
      */
-    static final double VOLUME_GET = 7;
+    static final double VOLUME_GET = 5;
     /**
      * Each of the attachments API's four calls: the token's row; the attachment (to find its
-     * volume: not for create); the volume locked (an update that changes nothing, then its row:
-     * H2 parses a {@code FOR UPDATE} again at every run), its metadata (three) and its
-     * attachments; the attachment's insert, update or delete; the volume's status derived from
-     * the attachments the lock read (not read again). Three more statements than with the UNION
-     * and the {@code FOR UPDATE}, and 5–8% less CPU per call.
+     * volume: not for create); the volume's row locked ({@code FOR UPDATE}, kept prepared on H2),
+     * its metadata (one UNION ALL) and its attachments; the attachment's insert, update or delete;
+     * the volume's status derived from the attachments the lock read (not read again).
      */
-    static final double ATTACHMENT_CALL = 10;
+    static final double ATTACHMENT_CALL = 7;
     /**
      * The token's row; flavor, image (three statements), quotas (the lock (its row, once it exists), limits,
      * usage; the metadata limit only when the server has metadata), the server, its instance

@@ -64,7 +64,7 @@ public final class Database implements AutoCloseable {
     this.dialect = dialect;
     this.commitSync = commitSync;
     this.statements =
-        dialect == Dialect.H2 ? PreparedStatements.keepingLocksOnH2() : PreparedStatements.EACH_TIME;
+        dialect == Dialect.H2 ? PreparedStatements.keepingH2sUncachedQueries() : PreparedStatements.EACH_TIME;
   }
 
   /**

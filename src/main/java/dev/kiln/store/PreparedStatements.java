@@ -11,10 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * Where {@link Sql} gets the prepared statement for a query, and what it does with it after.
  *
  * <p>Why more than {@code prepareStatement} and {@code close}: H2 keeps a connection's parsed
- * statements for reuse, except a {@code SELECT … FOR UPDATE}, which it parses again at every run
- * (its {@code Select.isCacheable()} is false when the query locks). Kiln takes a row lock at the
- * start of most writes (a port create locks its network and its project's quota row), and the two
- * parses were ~9% of a port create's CPU in a JFR profile. {@link #keepingLocksOnH2} keeps such a
+ * statements for reuse, except a {@code SELECT … FOR UPDATE} and a {@code UNION}, which it parses
+ * again at every run (only a plain {@code Select} and the data changes say they are cacheable). Kiln
+ * takes a row lock at the start of most writes (a port create locks its network and its project's
+ * quota row), and those two parses were ~9% of a port create's CPU in a JFR profile; a boot's
+ * quota limits, read with a {@code UNION}, 6% of its. {@link #keepingH2sUncachedQueries} keeps such a
  * statement prepared on its connection and runs it again there.
  */
 interface PreparedStatements {
@@ -41,24 +42,27 @@ interface PreparedStatements {
         }
       };
 
-  /** Keeps H2's {@code FOR UPDATE} queries prepared on their connection; the rest as {@link #EACH_TIME}. */
-  static PreparedStatements keepingLocksOnH2() {
-    return new KeptLockingQueries();
+  /**
+   * Keeps the queries H2 parses at every run ({@code FOR UPDATE}, {@code UNION}) prepared on their
+   * connection; the rest as {@link #EACH_TIME}.
+   */
+  static PreparedStatements keepingH2sUncachedQueries() {
+    return new KeptUncachedQueries();
   }
 
   /**
    * The kept statements, by the driver's own connection (under the pool's proxy, which closes what
    * was prepared through it when the connection goes back), then by SQL text.
    */
-  final class KeptLockingQueries implements PreparedStatements {
-    /** Distinct locking queries kept per connection; Kiln has about forty, a few built per call. */
+  final class KeptUncachedQueries implements PreparedStatements {
+    /** Distinct queries kept per connection; Kiln has about fifty, a few built per call. */
     static final int PER_CONNECTION = 128;
 
     private final Map<Connection, Map<String, PreparedStatement>> byConnection = new ConcurrentHashMap<>();
 
     @Override
     public PreparedStatement prepare(Connection connection, String statement) throws SQLException {
-      if (!locks(statement)) {
+      if (!parsedEachTime(statement)) {
         return connection.prepareStatement(statement);
       }
       Connection driver = connection.unwrap(Connection.class);
@@ -72,7 +76,7 @@ interface PreparedStatements {
     @Override
     public void release(Connection connection, String statement, PreparedStatement prepared)
         throws SQLException {
-      if (!locks(statement) || prepared.isClosed()) {
+      if (!parsedEachTime(statement) || prepared.isClosed()) {
         prepared.close();
         return;
       }
@@ -90,8 +94,8 @@ interface PreparedStatements {
       prepared.clearParameters();
     }
 
-    private static boolean locks(String statement) {
-      return statement.contains(" FOR UPDATE");
+    private static boolean parsedEachTime(String statement) {
+      return statement.contains(" FOR UPDATE") || statement.contains(" UNION ");
     }
 
     /** The pool retires connections now and then; their statements go with them. */

@@ -17,7 +17,7 @@ class PreparedStatementsTest {
 
   @Test
   void aLockingQueryIsPreparedOnceOnItsConnection() throws Exception {
-    PreparedStatements statements = PreparedStatements.keepingLocksOnH2();
+    PreparedStatements statements = PreparedStatements.keepingH2sUncachedQueries();
     try (Connection connection = newDatabase()) {
       PreparedStatement first = statements.prepare(connection, LOCK);
       statements.release(connection, LOCK, first);
@@ -33,8 +33,19 @@ class PreparedStatementsTest {
   }
 
   @Test
+  void aUnionIsPreparedOnceOnItsConnection() throws Exception {
+    PreparedStatements statements = PreparedStatements.keepingH2sUncachedQueries();
+    String union = "SELECT id FROM probe WHERE id = ? UNION ALL SELECT id FROM probe WHERE id = ?";
+    try (Connection connection = newDatabase()) {
+      PreparedStatement first = statements.prepare(connection, union);
+      statements.release(connection, union, first);
+      assertThat(statements.prepare(connection, union)).isSameAs(first);
+    }
+  }
+
+  @Test
   void aQueryH2CachesItselfIsClosedAfterUse() throws Exception {
-    PreparedStatements statements = PreparedStatements.keepingLocksOnH2();
+    PreparedStatements statements = PreparedStatements.keepingH2sUncachedQueries();
     String plain = "SELECT id FROM probe WHERE id = ?";
     try (Connection connection = newDatabase()) {
       PreparedStatement first = statements.prepare(connection, plain);
@@ -46,7 +57,7 @@ class PreparedStatementsTest {
 
   @Test
   void aLockingQueryInUseIsNotLentTwice() throws Exception {
-    PreparedStatements statements = PreparedStatements.keepingLocksOnH2();
+    PreparedStatements statements = PreparedStatements.keepingH2sUncachedQueries();
     try (Connection connection = newDatabase()) {
       PreparedStatement outer = statements.prepare(connection, LOCK);
       PreparedStatement nested = statements.prepare(connection, LOCK);
@@ -60,7 +71,7 @@ class PreparedStatementsTest {
 
   @Test
   void aClosedConnectionsStatementsAreForgotten() throws Exception {
-    PreparedStatements.KeptLockingQueries statements = new PreparedStatements.KeptLockingQueries();
+    PreparedStatements.KeptUncachedQueries statements = new PreparedStatements.KeptUncachedQueries();
     Connection retired = newDatabase();
     statements.release(retired, LOCK, statements.prepare(retired, LOCK));
     retired.close();

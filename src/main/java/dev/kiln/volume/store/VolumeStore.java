@@ -60,18 +60,10 @@ public final class VolumeStore {
     return loadVolumes(" WHERE id = ?", id).stream().findFirst();
   }
 
-  /**
-   * The volume, its row locked until the transaction ends (its attachments change one at a time).
-   * Locked by an update that changes
-   * nothing rather than {@code SELECT … FOR UPDATE}: H2 parses a {@code FOR UPDATE} query again at
-   * every run (it never caches one), which was ~4% of an attachment call's CPU; an update of a
-   * column no index or key holds is cached, and takes the same row lock on H2 and PostgreSQL.
-   */
+  /** The volume, its row locked until the transaction ends (its attachments change one at a time). */
   public Optional<Volume> lockVolume(String id) {
-    if (sql.update("UPDATE volume_volume SET attach_status = attach_status WHERE id = ?", id) == 0) {
-      return Optional.empty();
-    }
-    return complete(sql.query("SELECT " + VOLUME_COLUMNS + " FROM volume_volume WHERE id = ?", VolumeStore::volume, id))
+    return complete(
+            sql.query("SELECT " + VOLUME_COLUMNS + " FROM volume_volume WHERE id = ? FOR UPDATE", VolumeStore::volume, id))
         .stream()
         .findFirst();
   }
@@ -174,34 +166,49 @@ public final class VolumeStore {
     return complete(sql.query("SELECT " + VOLUME_COLUMNS + " FROM volume_volume" + where, VolumeStore::volume, args));
   }
 
-  /** Each volume's entries in one of the metadata tables, by volume id, in key order. */
-  private Map<String, Map<String, String>> metadataIn(String table, String in, Object[] ids) {
-    Map<String, Map<String, String>> byVolume = new LinkedHashMap<>();
+  /** The metadata tables {@link #complete} reads, each with the tag its rows carry in the union. */
+  private static final Map<String, String> METADATA_TABLES =
+      Map.of("m", "volume_metadata", "i", "volume_image_metadata", "a", "volume_admin_metadata");
+
+  /**
+   * Each volume's entries in the three metadata tables, by tag ({@link #METADATA_TABLES}), then
+   * by volume id, in key order: one statement (the store keeps a union prepared on H2, which
+   * parses one again at every run otherwise).
+   */
+  private Map<String, Map<String, Map<String, String>>> metadataOf(Object[] ids) {
+    String in = Sql.placeholders(ids.length);
+    List<Object> args = new ArrayList<>();
+    List<String> selects = new ArrayList<>();
+    for (Map.Entry<String, String> table : new java.util.TreeMap<>(METADATA_TABLES).entrySet()) {
+      selects.add(
+          "SELECT '" + table.getKey() + "' AS kind, volume_id, meta_key, meta_value FROM " + table.getValue()
+              + " WHERE volume_id IN " + in);
+      args.addAll(List.of(ids));
+    }
+    Map<String, Map<String, Map<String, String>>> byKind = new LinkedHashMap<>();
     sql.query(
-        "SELECT volume_id, meta_key, meta_value FROM " + table + " WHERE volume_id IN " + in + " ORDER BY meta_key",
-        r -> {
-          byVolume.computeIfAbsent(r.getString("volume_id"), k -> new LinkedHashMap<>()).put(r.getString("meta_key"), r.getString("meta_value"));
-          return null;
-        },
-        ids);
-    return byVolume;
+        String.join(" UNION ALL ", selects) + " ORDER BY meta_key",
+        r -> byKind
+            .computeIfAbsent(r.getString("kind"), k -> new LinkedHashMap<>())
+            .computeIfAbsent(r.getString("volume_id"), k -> new LinkedHashMap<>())
+            .put(r.getString("meta_key"), r.getString("meta_value")),
+        args.toArray());
+    return byKind;
   }
 
   /**
-   * The volumes with their metadata of the three kinds (a statement each) and their attachments
-   * (one more): four statements whatever the number of volumes.
+   * The volumes with their metadata of the three kinds (one statement) and their attachments (one
+   * more): two statements whatever the number of volumes.
    */
   private List<Volume> complete(List<Volume> bare) {
     if (bare.isEmpty()) {
       return bare;
     }
     Object[] ids = bare.stream().map(Volume::id).toArray();
-    String in = Sql.placeholders(ids.length);
-    // One query a kind: H2 parses a UNION of the three again at every run (it caches no UNION),
-    // which cost more than three cached queries (~4% of an attachment call's CPU).
-    Map<String, Map<String, String>> metadata = metadataIn("volume_metadata", in, ids);
-    Map<String, Map<String, String>> imageMetadata = metadataIn("volume_image_metadata", in, ids);
-    Map<String, Map<String, String>> adminMetadata = metadataIn("volume_admin_metadata", in, ids);
+    Map<String, Map<String, Map<String, String>>> byKind = metadataOf(ids);
+    Map<String, Map<String, String>> metadata = byKind.getOrDefault("m", Map.of());
+    Map<String, Map<String, String>> imageMetadata = byKind.getOrDefault("i", Map.of());
+    Map<String, Map<String, String>> adminMetadata = byKind.getOrDefault("a", Map.of());
     Map<String, List<Attachment>> attachments = new LinkedHashMap<>();
     for (Attachment a :
         sql.query(
