@@ -126,10 +126,7 @@ public final class NetworkStore {
 
   /** Locks the port's row: binding and device changes to one port happen one at a time. */
   public Optional<Port> lockPort(String id) {
-    if (sql.query("SELECT id FROM network_port WHERE id = ? FOR UPDATE", r -> r.getString("id"), id).isEmpty()) {
-      return Optional.empty();
-    }
-    return findPort(id);
+    return loadPorts(" WHERE id = ? FOR UPDATE", id).stream().findFirst();
   }
 
   /** The ports with these ids that exist (at least one id). */
