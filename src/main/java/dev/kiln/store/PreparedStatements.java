@@ -55,14 +55,24 @@ interface PreparedStatements {
    * was prepared through it when the connection goes back), then by SQL text.
    */
   final class KeptUncachedQueries implements PreparedStatements {
-    /** Distinct queries kept per connection; Kiln has about fifty, a few built per call. */
-    static final int PER_CONNECTION = 128;
+    /**
+     * Distinct queries kept per connection. Kiln has about fifty such queries; the ones built for
+     * a list of ids (an IN list of the list's length) differ by length, and are kept only short.
+     */
+    static final int PER_CONNECTION = 64;
+
+    /**
+     * The longest statement kept, in characters: a parsed statement holds an object per parameter,
+     * and a long IN list is worth less kept than its memory (bounded: connections × this × the
+     * count above).
+     */
+    static final int LONGEST_KEPT = 2_048;
 
     private final Map<Connection, Map<String, PreparedStatement>> byConnection = new ConcurrentHashMap<>();
 
     @Override
     public PreparedStatement prepare(Connection connection, String statement) throws SQLException {
-      if (!parsedEachTime(statement)) {
+      if (!worthKeeping(statement)) {
         return connection.prepareStatement(statement);
       }
       Connection driver = connection.unwrap(Connection.class);
@@ -76,7 +86,7 @@ interface PreparedStatements {
     @Override
     public void release(Connection connection, String statement, PreparedStatement prepared)
         throws SQLException {
-      if (!parsedEachTime(statement) || prepared.isClosed()) {
+      if (!worthKeeping(statement) || prepared.isClosed()) {
         prepared.close();
         return;
       }
@@ -94,8 +104,10 @@ interface PreparedStatements {
       prepared.clearParameters();
     }
 
-    private static boolean parsedEachTime(String statement) {
-      return statement.contains(" FOR UPDATE") || statement.contains(" UNION ");
+    /** A short query of the kinds H2 parses at every run. */
+    private static boolean worthKeeping(String statement) {
+      return statement.length() <= LONGEST_KEPT
+          && (statement.contains(" FOR UPDATE") || statement.contains(" UNION "));
     }
 
     /** The pool retires connections now and then; their statements go with them. */

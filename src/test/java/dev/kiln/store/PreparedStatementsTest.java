@@ -44,6 +44,12 @@ class PreparedStatementsTest {
   }
 
   @Test
+  void aLongLockingQueryIsNotKept() throws Exception {
+    String longList = Sql.placeholders(PreparedStatements.KeptUncachedQueries.LONGEST_KEPT / 3);
+    assertThat(reusedAfterRelease("SELECT id FROM probe WHERE id IN " + longList + " FOR UPDATE")).isFalse();
+  }
+
+  @Test
   void aLockingQueryInUseIsNotLentTwice() throws Exception {
     PreparedStatements statements = PreparedStatements.keepingH2sUncachedQueries();
     try (Connection connection = newDatabase()) {
