@@ -43,10 +43,7 @@ public final class RouterStore {
 
   /** Locks the router's row until the transaction ends: changes to one router run one at a time. */
   public Optional<Router> lock(String id) {
-    if (sql.query("SELECT id FROM network_router WHERE id = ? FOR UPDATE", r -> r.getString("id"), id).isEmpty()) {
-      return Optional.empty();
-    }
-    return find(id);
+    return load(" WHERE id = ? FOR UPDATE", id).stream().findFirst();
   }
 
   /** Every router, or one project's. */

@@ -43,10 +43,7 @@ public final class SubnetPoolStore {
 
   /** Locks the pool's row: subnets are cut from one pool one at a time. */
   public Optional<SubnetPool> lock(String id) {
-    if (sql.query("SELECT id FROM network_subnetpool WHERE id = ? FOR UPDATE", r -> r.getString("id"), id).isEmpty()) {
-      return Optional.empty();
-    }
-    return find(id);
+    return load(" WHERE id = ? FOR UPDATE", id).stream().findFirst();
   }
 
   public List<SubnetPool> list() {

@@ -48,10 +48,7 @@ public final class BackupStore {
 
   /** Locks the backup's row until the transaction ends. */
   public Optional<Backup> lock(String id) {
-    if (sql.query("SELECT id FROM volume_backup WHERE id = ? FOR UPDATE", r -> r.getString("id"), id).isEmpty()) {
-      return Optional.empty();
-    }
-    return find(id);
+    return load(" WHERE id = ? FOR UPDATE", id).stream().findFirst();
   }
 
   /** A project's backups, or every backup when {@code projectId} is null. */

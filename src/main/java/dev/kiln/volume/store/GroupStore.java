@@ -47,10 +47,7 @@ public final class GroupStore {
 
   /** Locks the group's row until the transaction ends; answers the group as it is then. */
   public Optional<Group> lockGroup(String id) {
-    if (sql.query("SELECT id FROM volume_group WHERE id = ? FOR UPDATE", r -> r.getString("id"), id).isEmpty()) {
-      return Optional.empty();
-    }
-    return findGroup(id);
+    return loadGroups(" WHERE id = ? FOR UPDATE", id).stream().findFirst();
   }
 
   /** A project's groups, or every project's when {@code projectId} is null, oldest first. */

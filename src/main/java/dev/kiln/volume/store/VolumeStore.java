@@ -286,10 +286,7 @@ public final class VolumeStore {
 
   /** Locks the snapshot's row until the transaction ends. */
   public Optional<Snapshot> lockSnapshot(String id) {
-    if (sql.query("SELECT id FROM volume_snapshot WHERE id = ? FOR UPDATE", r -> r.getString("id"), id).isEmpty()) {
-      return Optional.empty();
-    }
-    return findSnapshot(id);
+    return loadSnapshots(" WHERE id = ? FOR UPDATE", id).stream().findFirst();
   }
 
   public int deleteSnapshot(String id) {
