@@ -166,9 +166,13 @@ public final class VolumeStore {
     return complete(sql.query("SELECT " + VOLUME_COLUMNS + " FROM volume_volume" + where, VolumeStore::volume, args));
   }
 
-  /** The metadata tables {@link #complete} reads, each with the tag its rows carry in the union. */
-  private static final Map<String, String> METADATA_TABLES =
-      Map.of("m", "volume_metadata", "i", "volume_image_metadata", "a", "volume_admin_metadata");
+  /**
+   * The metadata tables {@link #complete} reads, each with the tag its rows carry in the union, in
+   * a fixed order (the union's text is the key of its kept statement).
+   */
+  private static final List<Map.Entry<String, String>> METADATA_TABLES =
+      List.of(
+          Map.entry("a", "volume_admin_metadata"), Map.entry("i", "volume_image_metadata"), Map.entry("m", "volume_metadata"));
 
   /**
    * Each volume's entries in the three metadata tables, by tag ({@link #METADATA_TABLES}), then
@@ -179,7 +183,7 @@ public final class VolumeStore {
     String in = Sql.placeholders(ids.length);
     List<Object> args = new ArrayList<>();
     List<String> selects = new ArrayList<>();
-    for (Map.Entry<String, String> table : new java.util.TreeMap<>(METADATA_TABLES).entrySet()) {
+    for (Map.Entry<String, String> table : METADATA_TABLES) {
       selects.add(
           "SELECT '" + table.getKey() + "' AS kind, volume_id, meta_key, meta_value FROM " + table.getValue()
               + " WHERE volume_id IN " + in);
