@@ -19,7 +19,8 @@ import java.util.Locale;
 final class AttachBench {
   private static final int WARM_UP = 50;
   private static final int INTERFACE_CYCLES = 500;
-  private static final int VOLUME_CYCLES = 300;
+  /** Volume cycles timed unless {@code --volume-cycles} says otherwise. */
+  static final int VOLUME_CYCLES = 300;
   private static final int LIVE_MIGRATIONS = 100;
   private static final java.time.Duration POLL = java.time.Duration.ofNanos(250_000);
   /** 2.37: {@code networks} is required and may be "none". */
@@ -30,9 +31,19 @@ final class AttachBench {
   private final LocalClient client;
   private final String token;
   private final String cinder;
+  private final int volumeCycles;
 
   AttachBench(LocalClient client, String password) throws Exception {
+    this(client, password, VOLUME_CYCLES);
+  }
+
+  /**
+   * @param volumeCycles volume cycles to time: many thousands make a rare race between a detach's
+   *     request and its task show (README, "Known problem" under Reliability)
+   */
+  AttachBench(LocalClient client, String password, int volumeCycles) throws Exception {
     this.client = client;
+    this.volumeCycles = volumeCycles;
     HttpResponse<String> issued = client.issueToken(password);
     this.token = LocalClient.token(issued);
     this.cinder = "/volume/v3/" + LocalClient.projectId(issued);
@@ -74,14 +85,14 @@ final class AttachBench {
       interfaces[i] = System.nanoTime() - t;
     }
     progress("%d interface cycles", INTERFACE_CYCLES);
-    long[] volumes = new long[VOLUME_CYCLES];
-    long[][] phases = new long[4][VOLUME_CYCLES];
-    for (int i = 0; i < VOLUME_CYCLES; i++) {
+    long[] volumes = new long[volumeCycles];
+    long[][] phases = new long[4][volumeCycles];
+    for (int i = 0; i < volumeCycles; i++) {
       long t = System.nanoTime();
       volumeCycle(server, volume, phases, i);
       volumes[i] = System.nanoTime() - t;
     }
-    progress("%d volume cycles", VOLUME_CYCLES);
+    progress("%d volume cycles", volumeCycles);
     long[] migrations = liveMigrations(imageId, networkId);
     progress("%d live migrations", LIVE_MIGRATIONS);
     boolean portFree = json(expect(200, call("GET", NET + "/ports/" + port, null))).at("/port/device_id").asText().isEmpty();
@@ -94,7 +105,7 @@ final class AttachBench {
         "| interface attach + detach of a user port, %d cycles (ms) | %.2f | %.2f |%n", INTERFACE_CYCLES,
         BenchCommand.ms(BenchCommand.median(interfaces)), BenchCommand.ms(BenchCommand.percentile(interfaces, 95))));
     out.append(String.format(Locale.ROOT,
-        "| volume attach to in-use + detach to available, %d cycles (ms) | %.2f | %.2f |%n", VOLUME_CYCLES,
+        "| volume attach to in-use + detach to available, %d cycles (ms) | %.2f | %.2f |%n", volumeCycles,
         BenchCommand.ms(BenchCommand.median(volumes)), BenchCommand.ms(BenchCommand.percentile(volumes, 95))));
     out.append(String.format(Locale.ROOT,
         "| live migration of a server with 2 ports and 2 volumes, %d moves, POST to settled on the new host (ms) | %.2f | %.2f |%n",
@@ -197,12 +208,15 @@ final class AttachBench {
   private void awaitVolume(String volume, String wanted) throws Exception {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (true) {
-      String status = json(expect(200, call("GET", cinder + "/volumes/" + volume, null))).at("/volume/status").asText();
+      JsonNode shown = json(expect(200, call("GET", cinder + "/volumes/" + volume, null))).path("volume");
+      String status = shown.path("status").asText();
       if (status.equals(wanted)) {
         return;
       }
       if (System.nanoTime() > deadline || status.equals("error")) {
-        throw new IOException("volume " + volume + " is " + status + ", waited for " + wanted);
+        throw new IOException(
+            "volume " + volume + " is " + status + " (updated " + shown.path("updated_at").asText() + ", "
+                + shown.path("attachments").size() + " attachments), waited 10 s for " + wanted);
       }
       // A short pause between polls: on a small machine a poll loop without one takes the CPU
       // the attach task needs.

@@ -65,6 +65,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "bench start: also run the volume, attach and compute benches on the measured server.")
   boolean all;
 
+  @Option(
+      names = "--volume-cycles",
+      description = "attach: timed volume attach and detach cycles (default: ${DEFAULT-VALUE}).")
+  int volumeCycles = AttachBench.VOLUME_CYCLES;
+
   @Option(names = "--rounds", description = "requests: timed requests of each call (default: ${DEFAULT-VALUE}).")
   int rounds = 1_000;
 
@@ -100,7 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
       case "volume" -> onServer("volume", false, List.of(), s -> new VolumeBench(s.client(), PASSWORD).run());
       case "compute" -> benchCompute();
       case "attach" ->
-          onServer("attach", true, AttachBench.serverOptions(), s -> new AttachBench(s.client(), PASSWORD).run());
+          onServer("attach", true, AttachBench.serverOptions(), s -> new AttachBench(s.client(), PASSWORD, volumeCycles).run());
       case "network" ->
           onServer("network", true, NetworkBench.serverOptions(), s -> new NetworkBench(s.client(), PASSWORD, () -> cpuNanos(s.pid())).run());
       case "software" ->
@@ -131,6 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
         new Count("--fleet", fleet, 1),
         new Count("--boots", boots, 1),
         new Count("--rounds", rounds, 1),
+        new Count("--volume-cycles", volumeCycles, 1),
         new Count("--big-fleet", bigFleet, 0))) {
       if (count.value() < count.least()) {
         return count.option() + " must be at least " + count.least() + ", not " + count.value() + ".";

@@ -18,6 +18,17 @@ class BenchCommandTest {
   }
 
   @Test
+  void zeroVolumeCyclesAreRefused() {
+    assertThat(parsed("attach", "--volume-cycles", "0").badCount()).isEqualTo("--volume-cycles must be at least 1, not 0.");
+  }
+
+  @Test
+  void volumeCyclesDefaultToTheBenchsOwnCount() {
+    assertThat(parsed("attach").volumeCycles).isEqualTo(AttachBench.VOLUME_CYCLES);
+    assertThat(parsed("attach", "--volume-cycles", "20000").volumeCycles).isEqualTo(20_000);
+  }
+
+  @Test
   void noBigFleetIsAllowed() {
     assertThat(parsed("requests", "--big-fleet", "0").badCount()).isNull();
   }
