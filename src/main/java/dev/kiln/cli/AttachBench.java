@@ -38,8 +38,8 @@ final class AttachBench {
   }
 
   /**
-   * @param volumeCycles volume cycles to time: many thousands make a rare race between a detach's
-   *     request and its task show (README, "Known problem" under Reliability)
+   * @param volumeCycles volume cycles to time: a rare race shows only over many thousands (README,
+   *     "December 6: a detach that raced its own task")
    */
   AttachBench(LocalClient client, String password, int volumeCycles) throws Exception {
     this.client = client;

@@ -350,59 +350,36 @@ public final class ServerVolumeAttachments {
         JSON.createObjectNode()
             .put("server_id", serverId).put("device_id", mapping.id()).put("request_id", requestId)
             .put("attachment_id", mapping.attachmentId()).toString();
-    // The mapping turns detaching with its task and action in one commit: if this node dies before
-    // Block Storage hears of it, the task still detaches (it begins detaching there itself).
+    // Block Storage's detaching, the mapping's, the action and the task in one commit, so the
+    // task never starts before the request is done with the volume. Begun in two commits, the
+    // task could find the volume still in-use and begin the detach itself while the request's
+    // own begin waited and was refused; about once in 2,000 such cycles the volume's row then
+    // went back to what it was before the task's last commit, and stayed detaching with no
+    // attachment left (README, "December 6: a detach that raced its own task").
     if (!beginDetach(server, mapping, sql -> {
+      beginDetaching(actor, volumeId);
       new InstanceActionStore(sql).insert(serverId, requestId, "detach_volume", server.projectId(), actor.userId(), now);
       tasks.submit(sql, DETACH_TASK, payload, now, 3);
     })) {
       throw ServiceException.invalid(
           "InvalidVolume", "Invalid volume: volume " + volumeId + " is " + describe(mapping) + ", not attached.");
     }
-    try {
-      // Block Storage's detaching and the check that the mapping still is, in one commit: if the
-      // task ran to its end first (it rolled back a failed disconnect, or released the volume),
-      // the detaching is not begun at all. Begun and checked in two commits, a kill between them
-      // left the volume detaching for good, with nobody detaching it.
-      db.inTransactionJoinedByNestedWork(
-          sql -> {
-            volumes.beginDetaching(actor, volumeId); // first: it holds the volume's row from here on
-            BlockDevice after = new BlockDeviceStore(sql).find(mapping.id()).orElse(null);
-            if (after == null || after.state() != BlockDevice.State.DETACHING) {
-              throw new DetachOvertaken();
-            }
-            return null;
-          });
-    } catch (DetachOvertaken e) {
-      // The task has ended already; nothing was begun here.
-    } catch (RuntimeException e) {
-      if (!detachUnderWay(server, mapping)) {
-        // The task finds the mapping attached again and leaves it.
-        new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED);
-        throw e;
-      }
-      // A runner took the task up first and began the detach itself: it is under way.
-    }
     tasks.wake();
   }
 
   /**
-   * Whether the detach task got ahead of its request: the mapping is gone, or the volume is
-   * already detaching or detached in Block Storage.
+   * Block Storage's os-begin_detaching for a detach through Compute. A multiattach volume another
+   * server is detaching already stays detaching: this detach goes on (its task finds the volume
+   * detaching and lets go of this server's attachment only).
    */
-  private boolean detachUnderWay(Server server, BlockDevice mapping) {
-    BlockDevice current = new BlockDeviceStore(db.sql()).find(mapping.id()).orElse(null);
-    if (current == null) {
-      return true;
-    }
-    if (current.state() != BlockDevice.State.DETACHING) {
-      return false;
-    }
+  private void beginDetaching(Actor actor, String volumeId) {
     try {
-      String status = volumes.visible(Servers.system(server), mapping.volumeId()).status();
-      return status.equals(Volume.Status.DETACHING) || status.equals(Volume.Status.AVAILABLE);
+      volumes.beginDetaching(actor, volumeId);
     } catch (ServiceException e) {
-      return false;
+      Volume volume = volumes.visible(actor, volumeId);
+      if (!(volume.multiattach() && volume.status().equals(Volume.Status.DETACHING))) {
+        throw e;
+      }
     }
   }
 
@@ -425,9 +402,12 @@ public final class ServerVolumeAttachments {
     return transition(mapping, BlockDevice.State.ATTACHED, alongside);
   }
 
-  /** Marks the mapping detaching from {@code from}, with what goes {@code alongside}, in one commit. */
+  /**
+   * Marks the mapping detaching from {@code from}, with what goes {@code alongside}, in one commit
+   * that the work {@code alongside} calls joins (Block Storage's writes among it).
+   */
   private boolean transition(BlockDevice mapping, BlockDevice.State from, java.util.function.Consumer<dev.kiln.store.Sql> alongside) {
-    return db.inTransaction(
+    return db.inTransactionJoinedByNestedWork(
         sql -> {
           if (!new BlockDeviceStore(sql).transition(mapping.id(), from, BlockDevice.State.DETACHING)) {
             return false;
@@ -468,7 +448,8 @@ public final class ServerVolumeAttachments {
     try {
       Volume volume = volumes.visible(Servers.system(server), mapping.volumeId());
       if (volume.status().equals(Volume.Status.IN_USE) && !volume.multiattach()) {
-        // The request's node died before Block Storage heard of the detach.
+        // Queued by a version whose request began Block Storage's detach in a second commit, and
+        // died before it: the request now begins it with the task, in one commit.
         volumes.beginDetaching(Servers.system(server), mapping.volumeId());
       }
       if (server.host() != null) { // a shelved-offloaded server has no guest to take it from
@@ -645,13 +626,6 @@ public final class ServerVolumeAttachments {
         return false; // gone, or its delete has begun
       }
       throw e;
-    }
-  }
-
-  /** A detach whose task ended before its request told Block Storage: the request's work is undone. */
-  private static final class DetachOvertaken extends RuntimeException {
-    DetachOvertaken() {
-      super(null, null, false, false);
     }
   }
 
