@@ -486,9 +486,9 @@ public final class ServerVolumeAttachments {
 
   /** The volume stays attached: in-use again in Block Storage, attached in the mapping. */
   private void rollBackDetach(Server server, BlockDevice mapping) {
-    // The mapping first: a request that begins detaching in Block Storage after this task checks
-    // the mapping afterwards, and rolls its own detaching back once it finds the mapping attached
-    // again. The other way round, a detaching begun between the two steps stayed for good.
+    // The mapping first: killed between the two steps, the task's next attempt finds the mapping
+    // attached and rolls Block Storage's detaching back (see finishDetach); a detach asked for in
+    // between is refused by Block Storage (still detaching) and can be asked again.
     new BlockDeviceStore(db.sql()).transition(mapping.id(), BlockDevice.State.DETACHING, BlockDevice.State.ATTACHED);
     volumes.rollDetaching(Servers.system(server), mapping.volumeId());
   }
