@@ -216,7 +216,7 @@ final class AttachBench {
       if (System.nanoTime() > deadline || status.equals("error")) {
         throw new IOException(
             "volume " + volume + " is " + status + " (updated " + shown.path("updated_at").asText() + ", "
-                + shown.path("attachments").size() + " attachments), waited 10 s for " + wanted);
+                + shown.path("attachments").size() + " attachments), waited for " + wanted);
       }
       // A short pause between polls: on a small machine a poll loop without one takes the CPU
       // the attach task needs.
