@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -91,6 +92,39 @@ abstract class BackupStateMachineTest {
     Volume volume = availableVolume(Map.of());
     // No runner: a backup finishing during the race would rightly let the next one through.
     tasks.close();
+    List<Object> results = race(() -> service.backups().backups().create(TENANT, full(volume.id())));
+    assertThat(results).filteredOn(Backup.class::isInstance).hasSize(1);
+    assertThat(results).filteredOn(ServiceException.class::isInstance)
+        .allSatisfy(e -> assertThat(((ServiceException) e).getMessage()).contains("must be available or in-use"));
+    assertThat(service.quotas().usage(TENANT, TENANT.projectId()).get(VolumeQuotas.BACKUPS).inUse()).isEqualTo(1);
+  }
+
+  @Test
+  void racingCreatesFromOneBackupLetExactlyOneRestore() throws Exception {
+    Volume source = availableVolume(Map.of());
+    Backup made = service.backups().backups().create(TENANT, full(source.id()));
+    await().atMost(Duration.ofSeconds(10)).until(() -> backup(made.id()).status().equals(Backup.Status.AVAILABLE));
+    // No runner: a restore finishing during the race would rightly give the backup to the next.
+    tasks.close();
+    List<Object> results = race(() -> service.volumes().create(TENANT,
+        new Volumes.Spec(null, null, null, null, null, Map.of(), null, null, null, null, null, made.id())));
+    assertThat(results).filteredOn(Volume.class::isInstance).hasSize(1);
+    assertThat(results).filteredOn(ServiceException.class::isInstance)
+        .allSatisfy(e -> assertThat(((ServiceException) e).getMessage()).contains("Backup status must be available"));
+    Volume winner = (Volume) results.stream().filter(Volume.class::isInstance).findFirst().orElseThrow();
+    assertThat(backup(made.id()).status()).isEqualTo(Backup.Status.RESTORING);
+    assertThat(service.volumes().list(TENANT, false)).extracting(Volume::id).containsExactlyInAnyOrder(source.id(), winner.id());
+    assertThat(service.quotas().usage(TENANT, TENANT.projectId()).get(VolumeQuotas.VOLUMES).inUse()).isEqualTo(2);
+
+    tasks = new TaskRunner(db, Clock.systemUTC(), IdGenerator.random(), "node-2");
+    service = wire(tasks);
+    tasks.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> backup(made.id()).status().equals(Backup.Status.AVAILABLE));
+    assertThat(service.volumes().visible(TENANT, winner.id()).status()).isEqualTo(Volume.Status.AVAILABLE);
+  }
+
+  /** Runs {@code call} from eight threads at once; answers each one's result or service error. */
+  private static List<Object> race(Callable<Object> call) throws Exception {
     int racers = 8;
     CountDownLatch start = new CountDownLatch(1);
     List<Future<Object>> outcomes = new ArrayList<>();
@@ -99,7 +133,7 @@ abstract class BackupStateMachineTest {
         outcomes.add(pool.submit(() -> {
           start.await();
           try {
-            return service.backups().backups().create(TENANT, full(volume.id()));
+            return call.call();
           } catch (ServiceException e) {
             return e;
           }
@@ -110,11 +144,8 @@ abstract class BackupStateMachineTest {
       for (Future<Object> f : outcomes) {
         results.add(f.get());
       }
-      assertThat(results).filteredOn(Backup.class::isInstance).hasSize(1);
-      assertThat(results).filteredOn(ServiceException.class::isInstance)
-          .allSatisfy(e -> assertThat(((ServiceException) e).getMessage()).contains("must be available or in-use"));
+      return results;
     }
-    assertThat(service.quotas().usage(TENANT, TENANT.projectId()).get(VolumeQuotas.BACKUPS).inUse()).isEqualTo(1);
   }
 
   @Test

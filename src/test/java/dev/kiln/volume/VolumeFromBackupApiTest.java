@@ -8,7 +8,6 @@ import dev.kiln.testing.Await;
 import dev.kiln.testing.Cloud;
 import dev.kiln.testing.KilnExtension;
 import dev.kiln.testing.OpenStackCli;
-import dev.kiln.testing.Race;
 import dev.kiln.testing.Tenant;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,15 +102,6 @@ class VolumeFromBackupApiTest {
     String id = member.get(v3 + "/volumes?name=cli-restored").expect(200).at("/volumes/0/id").asText();
     Cloud.awaitAvailable(member, v3, id, Await.DEFAULT, "cli-restored");
     assertThat(backup(backupId).get("status").asText()).isEqualTo("available");
-  }
-
-  @Test
-  void twoCreatesFromOneBackupHaveOneWinner() {
-    String backupId = availableBackup(Cloud.availableVolume(member, v3, "race-source"));
-    String body = "{\"volume\": {\"backup_id\": \"" + backupId + "\"}}";
-    List<Integer> statuses = Race.run(2, i -> member.post(v3 + "/volumes", body).status());
-    assertThat(statuses).containsExactlyInAnyOrder(202, 400);
-    Await.until(() -> backup(backupId).path("status").asText().equals("available"), "backup given back");
   }
 
   @Test
