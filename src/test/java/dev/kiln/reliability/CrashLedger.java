@@ -61,6 +61,20 @@ final class CrashLedger {
     return checked;
   }
 
+  /**
+   * Whether the server's build failed (ERROR, never launched): a boot's 202 promises a build, not
+   * its success, and a failed build gives the user's ports back, as Nova's does. A full fleet is
+   * the usual cause here: the servers of requests cut off by a kill are never deleted.
+   */
+  private static boolean buildFailed(Api admin, String serverId) {
+    Api.Response r = admin.get(NOVA + "/servers/" + serverId);
+    if (r.status() != 200) {
+      return false;
+    }
+    JsonNode server = r.json().get("server");
+    return server.path("status").asText().equals("ERROR") && server.path("OS-SRV-USG:launched_at").isNull();
+  }
+
   /** What the cloud answers differently from what it acknowledged. */
   List<String> check(Api admin) {
     List<String> lost = new ArrayList<>();
@@ -83,9 +97,10 @@ final class CrashLedger {
           checked++;
           JsonNode body = admin.get(NEUTRON + "/ports/" + port).json();
           String device = body.at("/port/device_id").asText("");
-          if (!device.equals(server)) {
+          String expected = server.isEmpty() || !buildFailed(admin, server) ? server : "";
+          if (!device.equals(expected)) {
             String where = device.isEmpty() ? "" : " (that server answers " + admin.get(NOVA + "/servers/" + device).status() + ")";
-            lost.add("port " + port + " should be plugged into '" + server + "' but is in '" + device + "'" + where);
+            lost.add("port " + port + " should be plugged into '" + expected + "' but is in '" + device + "'" + where);
           }
         });
     String cinder = "/volume/v3/" + CrashWorkload.projectOf(admin);

@@ -104,7 +104,9 @@ final class ServerBuilds {
                 return placed.orElse(null);
               });
       if (host == null) {
-        fail(server, new Fault(500, scheduler.noValidHostReason(placement), null, now()), created);
+        String reason = scheduler.noValidHostReason(placement);
+        LOG.info("Server {} failed to build: {}", id, reason);
+        fail(server, new Fault(500, reason, null, now()), created);
         return null;
       }
       String deviceOwner = "compute:" + host.availabilityZone();
