@@ -89,6 +89,42 @@ class ConnectionPoolTest {
   }
 
   @Test
+  void nestedWorkThatFailsIsUndoneToItsOwnSavepointAtAnyDepthAndItsSiblingsStay() {
+    database.inTransactionJoinedByNestedWork(
+        sql -> {
+          sql.update("INSERT INTO pool_test_item VALUES ('outer')");
+          database.inTransaction(a -> {
+            a.update("INSERT INTO pool_test_item VALUES ('a1')");
+            failing("b");
+            a.update("INSERT INTO pool_test_item VALUES ('a2')");
+            return null;
+          });
+          // The same depth again: its savepoint's name comes back, and undoing this work undoes no
+          // more than its own.
+          failing("c");
+          database.inTransaction(d -> {
+            failing("e");
+            return d.update("INSERT INTO pool_test_item VALUES ('d')");
+          });
+          return null;
+        });
+
+    assertThat(ids()).containsExactlyInAnyOrder("outer", "a1", "a2", "d");
+  }
+
+  /** Nested work that inserts {@code id} and then throws; the throw is caught here. */
+  private void failing(String id) {
+    assertThatThrownBy(
+            () ->
+                database.inTransaction(
+                    inner -> {
+                      inner.update("INSERT INTO pool_test_item VALUES ('" + id + "')");
+                      throw new IllegalStateException("refused " + id);
+                    }))
+        .hasMessage("refused " + id);
+  }
+
+  @Test
   void outerRollbackTakesTheNestedWorkWithIt() {
     assertThatThrownBy(
             () ->
