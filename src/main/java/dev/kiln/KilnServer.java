@@ -414,6 +414,11 @@ public final class KilnServer implements AutoCloseable {
     return guests;
   }
 
+  /** Gives the database pool's idle connections back, for a server gone quiet. */
+  public void closeIdleConnections() {
+    db.closeIdleConnections();
+  }
+
   @Override
   public void close() {
     guests.close();

@@ -38,13 +38,22 @@ final class IdleHeapRelease implements AutoCloseable {
     this.settledCommitted = heapCommitted.getAsLong();
   }
 
-  /** Watches this process once a second. */
-  static IdleHeapRelease start() {
+  /**
+   * Watches this process once a second.
+   *
+   * @param releaseFirst what else to give up before the collection, so that it becomes garbage
+   *     (the database pool's idle connections)
+   */
+  static IdleHeapRelease start(Runnable releaseFirst) {
     Runtime runtime = Runtime.getRuntime();
     if (!(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)) {
       return new IdleHeapRelease(() -> 0, runtime::totalMemory, () -> {}); // a JVM that cannot say its CPU time
     }
-    IdleHeapRelease release = new IdleHeapRelease(os::getProcessCpuTime, runtime::totalMemory, System::gc);
+    Runnable collect = () -> {
+      releaseFirst.run();
+      System.gc();
+    };
+    IdleHeapRelease release = new IdleHeapRelease(os::getProcessCpuTime, runtime::totalMemory, collect);
     release.timer =
         Executors.newSingleThreadScheduledExecutor(
             task -> Thread.ofPlatform().name("kiln-idle-heap-release").daemon().unstarted(task));

@@ -62,7 +62,7 @@ public final class ServeCommand implements Callable<Integer> {
       started.completeExceptionally(e); // the hook must not wait for a start that ended
       throw e;
     }
-    IdleHeapRelease heapRelease = IdleHeapRelease.start();
+    IdleHeapRelease heapRelease = IdleHeapRelease.start(server::closeIdleConnections);
     started.complete(new Running(server, heapRelease));
     stopped.await();
     return 0;

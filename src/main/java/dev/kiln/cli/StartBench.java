@@ -192,6 +192,12 @@ final class StartBench {
     builder.environment().remove("KILN_AOT");
     builder.environment().remove("KILN_CDS");
     builder.environment().remove("KILN_JAVA_OPTS");
+    // As for the other benches' servers, KILN_BENCH_SERVER_OPTS adds JVM options to the measured
+    // server only (native memory tracking, a flight recording), through the launcher.
+    String extra = System.getenv("KILN_BENCH_SERVER_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      builder.environment().put("KILN_JAVA_OPTS", extra.strip());
+    }
     builder.environment().putAll(mode.env());
     return builder.start();
   }

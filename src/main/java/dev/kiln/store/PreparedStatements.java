@@ -27,6 +27,14 @@ interface PreparedStatements {
    */
   void release(Connection connection, String statement, PreparedStatement prepared) throws SQLException;
 
+  /**
+   * Lets go of what was kept for connections that are closed now; answers how many connections
+   * still have statements kept.
+   */
+  default int forgetClosedConnections() throws SQLException {
+    return 0;
+  }
+
   /** Prepares each statement afresh and closes it after use: the driver caches what it caches. */
   PreparedStatements EACH_TIME =
       new PreparedStatements() {
@@ -111,12 +119,14 @@ interface PreparedStatements {
     }
 
     /** The pool retires connections now and then; their statements go with them. */
-    private void forgetClosedConnections() throws SQLException {
+    @Override
+    public int forgetClosedConnections() throws SQLException {
       for (Iterator<Connection> it = byConnection.keySet().iterator(); it.hasNext(); ) {
         if (it.next().isClosed()) {
           it.remove();
         }
       }
+      return byConnection.size();
     }
 
     int connectionsKept() {

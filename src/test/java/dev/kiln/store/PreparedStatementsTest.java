@@ -2,6 +2,7 @@ package dev.kiln.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -9,8 +10,10 @@ import java.sql.ResultSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PreparedStatementsTest {
   private static final String LOCK = "SELECT id FROM probe WHERE id = ? FOR UPDATE";
@@ -112,6 +115,52 @@ class PreparedStatementsTest {
       release.complete(null);
       holder.get(10, TimeUnit.SECONDS);
       assertThat(waiter.get(10, TimeUnit.SECONDS)).containsExactly(1);
+    }
+  }
+
+  @Test
+  void idleConnectionsClosedOnceKilnIsQuietTakeTheirKeptStatementsWithThem(@TempDir Path dataDir) throws Exception {
+    Database db = Database.embedded(dataDir);
+    try (db) {
+      org.h2.engine.Database file = openFile(db);
+      db.sql().update("CREATE TABLE probe (id INT PRIMARY KEY)");
+      db.sql().update("INSERT INTO probe VALUES (1), (2), (3), (4)");
+      // Four transactions at once: the pool opens four connections, each keeps its lock query.
+      CountDownLatch allIn = new CountDownLatch(4);
+      List<CompletableFuture<Void>> burst = new java.util.ArrayList<>();
+      java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+      for (int id = 1; id <= 4; id++) {
+        int row = id;
+        burst.add(CompletableFuture.runAsync(() -> db.inTransaction(sql -> {
+          sql.query(LOCK, r -> r.getInt("id"), row);
+          allIn.countDown();
+          try {
+            allIn.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return null;
+        }), threads));
+      }
+      CompletableFuture.allOf(burst.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+      threads.close();
+      assertThat(db.statements().forgetClosedConnections()).isEqualTo(4);
+
+      db.closeIdleConnections();
+
+      assertThat(db.statements().forgetClosedConnections()).isZero();
+      assertThat(((com.zaxxer.hikari.HikariDataSource) db.dataSource()).getHikariPoolMXBean().getTotalConnections())
+          .isLessThanOrEqualTo(1);
+      List<Integer> locked = db.inTransaction(sql -> sql.query(LOCK, r -> r.getInt("id"), 2));
+      assertThat(locked).containsExactly(2);
+      assertThat(openFile(db)).as("the embedded file stayed open throughout").isSameAs(file);
+    }
+  }
+
+  /** H2's open database behind {@code db}: a new one each time the file is opened again. */
+  private static org.h2.engine.Database openFile(Database db) throws Exception {
+    try (Connection c = db.dataSource().getConnection()) {
+      return ((org.h2.engine.SessionLocal) c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession()).getDatabase();
     }
   }
 
