@@ -1,6 +1,8 @@
 package dev.kiln.cli;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -17,25 +19,39 @@ import java.util.function.LongSupplier;
  * under 2% of a core for {@value #QUIET_SECONDS} s and the heap grew by more than {@value
  * #GROWTH_MB} MB since the last such collection (or the start), one full collection runs, and the
  * heap shrinks as the launcher's {@code MaxHeapFreeRatio} says. It never runs while Kiln works.
+ *
+ * <p>It runs again, still only while quiet, once the old generation has taken in more than {@value
+ * #PROMOTED_MB} MB since: work that goes on at a trickle after a burst (the embedded file's
+ * compaction, rewriting what the burst left behind) filled it with ~9 MB of garbage within seconds
+ * of the first collection, which the heap then kept, its committed size unchanged.
  */
 final class IdleHeapRelease implements AutoCloseable {
   static final int QUIET_SECONDS = 5;
   static final long GROWTH_MB = 24;
+  static final long PROMOTED_MB = 8;
   private static final long QUIET_CPU_NANOS = TimeUnit.SECONDS.toNanos(QUIET_SECONDS) / 50;
 
   private final LongSupplier processCpuNanos;
   private final LongSupplier heapCommitted;
+  private final LongSupplier oldGenerationUsed;
   private final Runnable collect;
   private final long[] cpuAtTick = new long[QUIET_SECONDS + 1];
   private int ticks;
   private long settledCommitted;
+  private long settledOld;
   private ScheduledExecutorService timer;
 
-  IdleHeapRelease(LongSupplier processCpuNanos, LongSupplier heapCommitted, Runnable collect) {
+  /**
+   * @param oldGenerationUsed bytes in use in the old generation (0 for a collector without one)
+   */
+  IdleHeapRelease(
+      LongSupplier processCpuNanos, LongSupplier heapCommitted, LongSupplier oldGenerationUsed, Runnable collect) {
     this.processCpuNanos = processCpuNanos;
     this.heapCommitted = heapCommitted;
+    this.oldGenerationUsed = oldGenerationUsed;
     this.collect = collect;
     this.settledCommitted = heapCommitted.getAsLong();
+    this.settledOld = oldGenerationUsed.getAsLong();
   }
 
   /**
@@ -47,13 +63,17 @@ final class IdleHeapRelease implements AutoCloseable {
   static IdleHeapRelease start(Runnable releaseFirst) {
     Runtime runtime = Runtime.getRuntime();
     if (!(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)) {
-      return new IdleHeapRelease(() -> 0, runtime::totalMemory, () -> {}); // a JVM that cannot say its CPU time
+      return new IdleHeapRelease(() -> 0, runtime::totalMemory, () -> 0, () -> {}); // a JVM that cannot say its CPU time
     }
+    MemoryPoolMXBean old = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == MemoryType.HEAP && (p.getName().contains("Tenured") || p.getName().contains("Old")))
+        .findFirst().orElse(null);
+    LongSupplier oldUsed = old == null ? () -> 0 : () -> old.getUsage().getUsed();
     Runnable collect = () -> {
       releaseFirst.run();
       System.gc();
     };
-    IdleHeapRelease release = new IdleHeapRelease(os::getProcessCpuTime, runtime::totalMemory, collect);
+    IdleHeapRelease release = new IdleHeapRelease(os::getProcessCpuTime, runtime::totalMemory, oldUsed, collect);
     release.timer =
         Executors.newSingleThreadScheduledExecutor(
             task -> Thread.ofPlatform().name("kiln-idle-heap-release").daemon().unstarted(task));
@@ -71,9 +91,11 @@ final class IdleHeapRelease implements AutoCloseable {
     cpuAtTick[slot] = cpu;
     ticks++;
     boolean quiet = ticks > QUIET_SECONDS && cpu - windowStart < QUIET_CPU_NANOS;
-    if (quiet && committed - settledCommitted > GROWTH_MB << 20) {
+    boolean promoted = oldGenerationUsed.getAsLong() - settledOld > PROMOTED_MB << 20;
+    if (quiet && (committed - settledCommitted > GROWTH_MB << 20 || promoted)) {
       collect.run();
       settledCommitted = heapCommitted.getAsLong();
+      settledOld = oldGenerationUsed.getAsLong();
       ticks = 0; // the collection's own CPU is not work: the quiet window starts again
     }
   }

@@ -9,11 +9,13 @@ class IdleHeapReleaseTest {
   private static final long MB = 1L << 20;
   private long cpu;
   private long committed = 40 * MB;
+  private long old = 20 * MB;
   private int collections;
   private final IdleHeapRelease release =
-      new IdleHeapRelease(() -> cpu, () -> committed, () -> {
+      new IdleHeapRelease(() -> cpu, () -> committed, () -> old, () -> {
         collections++;
         committed = 50 * MB;
+        old = 20 * MB;
       });
 
   private void seconds(int n, long cpuMillisEach) {
@@ -60,6 +62,31 @@ class IdleHeapReleaseTest {
     committed = 30 * MB + (IdleHeapRelease.GROWTH_MB + 1) * MB;
     seconds(IdleHeapRelease.QUIET_SECONDS + 1, 1);
 
+    assertThat(collections).isEqualTo(1);
+  }
+
+  @Test
+  void collectsAgainWhenQuietOnceTheOldGenerationTookInGarbageSinceTheLastCollection() {
+    committed = 166 * MB;
+    seconds(IdleHeapRelease.QUIET_SECONDS + 1, 1);
+    assertThat(collections).isEqualTo(1);
+
+    old += (IdleHeapRelease.PROMOTED_MB - 1) * MB; // a trickle of work: not yet
+    seconds(10, 1);
+    assertThat(collections).isEqualTo(1);
+
+    old += 2 * MB;
+    seconds(IdleHeapRelease.QUIET_SECONDS + 1, 1);
+    assertThat(collections).isEqualTo(2);
+  }
+
+  @Test
+  void promotionUnderLoadWaitsForQuiet() {
+    old += 100 * MB;
+    seconds(30, 300);
+    assertThat(collections).isZero();
+
+    seconds(IdleHeapRelease.QUIET_SECONDS + 1, 1);
     assertThat(collections).isEqualTo(1);
   }
 }
