@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -71,7 +72,7 @@ final class IdleHeapRelease implements AutoCloseable {
     LongSupplier oldUsed = old == null ? () -> 0 : () -> old.getUsage().getUsed();
     Runnable collect = () -> {
       releaseFirst.run();
-      System.gc();
+      collectLeavingLittleFree();
     };
     IdleHeapRelease release = new IdleHeapRelease(os::getProcessCpuTime, runtime::totalMemory, oldUsed, collect);
     release.timer =
@@ -79,6 +80,36 @@ final class IdleHeapRelease implements AutoCloseable {
             task -> Thread.ofPlatform().name("kiln-idle-heap-release").daemon().unstarted(task));
     release.timer.scheduleWithFixedDelay(release::tick, 1, 1, TimeUnit.SECONDS);
     return release;
+  }
+
+  /**
+   * How much of the heap a quiet server's collection leaves free, in percent: less than the
+   * launcher's {@code MaxHeapFreeRatio} (30), which stays what the collections under load go by, so
+   * that work that comes back finds room without growing the heap at once.
+   */
+  static final int IDLE_MAX_HEAP_FREE_PERCENT = 15;
+
+  /**
+   * A full collection that shrinks the heap to {@value #IDLE_MAX_HEAP_FREE_PERCENT}% free, the
+   * launcher's setting put back after it (a JVM that does not let it be changed: a plain one).
+   */
+  private static void collectLeavingLittleFree() {
+    HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+    String usual;
+    try {
+      usual = vm.getVMOption("MaxHeapFreeRatio").getValue();
+      if (Integer.parseInt(usual) > IDLE_MAX_HEAP_FREE_PERCENT) {
+        vm.setVMOption("MaxHeapFreeRatio", Integer.toString(IDLE_MAX_HEAP_FREE_PERCENT));
+      }
+    } catch (IllegalArgumentException e) { // below MinHeapFreeRatio, or not writeable here
+      System.gc();
+      return;
+    }
+    try {
+      System.gc();
+    } finally {
+      vm.setVMOption("MaxHeapFreeRatio", usual);
+    }
   }
 
   /** One second's look: collects when the last seconds were quiet and the heap grew. */
