@@ -8,6 +8,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gives the heap's spare memory back to the OS once Kiln goes quiet after a burst of work.
@@ -27,6 +29,7 @@ import java.util.function.LongSupplier;
  * of the first collection, which the heap then kept, its committed size unchanged.
  */
 final class IdleHeapRelease implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(IdleHeapRelease.class);
   static final int QUIET_SECONDS = 5;
   static final long GROWTH_MB = 24;
   static final long PROMOTED_MB = 8;
@@ -71,7 +74,12 @@ final class IdleHeapRelease implements AutoCloseable {
         .findFirst().orElse(null);
     LongSupplier oldUsed = old == null ? () -> 0 : () -> old.getUsage().getUsed();
     Runnable collect = () -> {
-      releaseFirst.run();
+      try {
+        releaseFirst.run();
+      } catch (RuntimeException e) {
+        // The collection still helps; and a timer task that throws is never run again.
+        LOG.warn("Could not give idle resources back before collecting: {}", e.toString());
+      }
       collectLeavingLittleFree();
     };
     IdleHeapRelease release = new IdleHeapRelease(os::getProcessCpuTime, runtime::totalMemory, oldUsed, collect);
@@ -108,7 +116,11 @@ final class IdleHeapRelease implements AutoCloseable {
     try {
       System.gc();
     } finally {
-      vm.setVMOption("MaxHeapFreeRatio", usual);
+      try {
+        vm.setVMOption("MaxHeapFreeRatio", usual);
+      } catch (IllegalArgumentException e) { // it was valid a moment ago: cannot happen
+        LOG.warn("Could not put MaxHeapFreeRatio back to {}: {}", usual, e.toString());
+      }
     }
   }
 
