@@ -2,16 +2,22 @@ package dev.kiln.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.h2.engine.SessionLocal;
+import org.h2.jdbc.JdbcConnection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,8 +133,8 @@ class PreparedStatementsTest {
       db.sql().update("INSERT INTO probe VALUES (1), (2), (3), (4)");
       // Four transactions at once: the pool opens four connections, each keeps its lock query.
       CountDownLatch allIn = new CountDownLatch(4);
-      List<CompletableFuture<Void>> burst = new java.util.ArrayList<>();
-      java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+      List<CompletableFuture<Void>> burst = new ArrayList<>();
+      ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
       for (int id = 1; id <= 4; id++) {
         int row = id;
         burst.add(CompletableFuture.runAsync(() -> db.inTransaction(sql -> {
@@ -149,7 +155,7 @@ class PreparedStatementsTest {
       db.closeIdleConnections();
 
       assertThat(db.statements().forgetClosedConnections()).isZero();
-      assertThat(((com.zaxxer.hikari.HikariDataSource) db.dataSource()).getHikariPoolMXBean().getTotalConnections())
+      assertThat(((HikariDataSource) db.dataSource()).getHikariPoolMXBean().getTotalConnections())
           .isLessThanOrEqualTo(1);
       List<Integer> locked = db.inTransaction(sql -> sql.query(LOCK, r -> r.getInt("id"), 2));
       assertThat(locked).containsExactly(2);
@@ -160,7 +166,7 @@ class PreparedStatementsTest {
   /** H2's open database behind {@code db}: a new one each time the file is opened again. */
   private static org.h2.engine.Database openFile(Database db) throws Exception {
     try (Connection c = db.dataSource().getConnection()) {
-      return ((org.h2.engine.SessionLocal) c.unwrap(org.h2.jdbc.JdbcConnection.class).getSession()).getDatabase();
+      return ((SessionLocal) c.unwrap(JdbcConnection.class).getSession()).getDatabase();
     }
   }
 
