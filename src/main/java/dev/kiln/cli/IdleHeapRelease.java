@@ -33,6 +33,12 @@ final class IdleHeapRelease implements AutoCloseable {
   static final int QUIET_SECONDS = 5;
   static final long GROWTH_MB = 24;
   static final long PROMOTED_MB = 8;
+  /**
+   * How much of the heap a quiet server's collection leaves free, in percent: less than the
+   * launcher's {@code MaxHeapFreeRatio} (30), which stays what the collections under load go by, so
+   * that work that comes back finds room without growing the heap at once.
+   */
+  static final int IDLE_MAX_HEAP_FREE_PERCENT = 15;
   private static final long QUIET_CPU_NANOS = TimeUnit.SECONDS.toNanos(QUIET_SECONDS) / 50;
 
   private final LongSupplier processCpuNanos;
@@ -89,13 +95,6 @@ final class IdleHeapRelease implements AutoCloseable {
     release.timer.scheduleWithFixedDelay(release::tick, 1, 1, TimeUnit.SECONDS);
     return release;
   }
-
-  /**
-   * How much of the heap a quiet server's collection leaves free, in percent: less than the
-   * launcher's {@code MaxHeapFreeRatio} (30), which stays what the collections under load go by, so
-   * that work that comes back finds room without growing the heap at once.
-   */
-  static final int IDLE_MAX_HEAP_FREE_PERCENT = 15;
 
   /**
    * A full collection that shrinks the heap to {@value #IDLE_MAX_HEAP_FREE_PERCENT}% free, the
