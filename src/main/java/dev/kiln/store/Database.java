@@ -433,9 +433,11 @@ public final class Database implements AutoCloseable {
         pool.softEvictConnections();
         awaitBriefly(() -> pool.getIdleConnections() > 0);
       }
-      // The pool closes connections on a thread of its own: wait for that, so that what was kept
-      // for them can be let go now (what is left is let go when a connection next keeps one).
-      awaitBriefly(() -> statements.forgetClosedConnections() <= pool.getTotalConnections());
+      // The pool stops counting an evicted connection at once but closes it later, on a thread of
+      // its own: wait until every connection that kept statements is really closed, so that they
+      // can be let go now. The connections opened since keep nothing while Kiln is quiet; if a
+      // request comes meanwhile, what it keeps is let go when a connection next keeps one.
+      awaitBriefly(() -> statements.forgetClosedConnections() == 0);
     } catch (SQLException e) {
       throw StoreException.from(e);
     }
