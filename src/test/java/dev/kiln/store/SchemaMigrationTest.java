@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -101,6 +103,49 @@ abstract class SchemaMigrationTest {
           new MigrationScripts.Script("V99__later.sql", MigrationScripts.Kind.VERSIONED, "99", "later", 1));
 
       assertThat(SchemaCheck.isCurrent(ds, withNewScript)).isFalse();
+    }
+  }
+
+  @Test
+  void serversOfAnOlderDatabaseAreCountedInTheUsageRowsItGains() throws Exception {
+    try (HikariDataSource ds = newEmptyDatabase()) {
+      migrateWith(
+          ds,
+          script -> script.version() == null
+              || SchemaCheck.Version.parse(script.version()).compareTo(SchemaCheck.Version.parse("95")) <= 0);
+      insertServer(ds, "p1", "alice", 1, 512);
+      insertServer(ds, "p1", "alice", 2, 4096);
+      insertServer(ds, "p1", "bob", 1, 512);
+
+      Database.migrate(ds, dialect());
+
+      List<String> rows = new ArrayList<>();
+      try (Connection c = ds.getConnection();
+          Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery(
+              "SELECT project_id, user_id, instances, cores, ram FROM compute_usage ORDER BY project_id, user_id")) {
+        while (rs.next()) {
+          rows.add(rs.getString(1) + "/" + rs.getString(2) + ": " + rs.getLong(3) + " " + rs.getLong(4) + " " + rs.getLong(5));
+        }
+      }
+      assertThat(rows).containsExactly("p1/alice: 2 3 4608", "p1/bob: 1 1 512");
+    }
+  }
+
+  private static void insertServer(DataSource ds, String project, String user, int vcpus, int ramMb) throws SQLException {
+    try (Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO compute_server (id, project_id, user_id, name, status, vm_state, power_state, host,"
+                + " flavor_id, flavor_name, flavor_vcpus, flavor_ram_mb, flavor_disk_gb, flavor_ephemeral_gb,"
+                + " flavor_swap_mb, flavor_extra_specs, created_at, updated_at, reservation_id)"
+                + " VALUES (?, ?, ?, 'vm', 'ACTIVE', 'active', 1, 'kiln-compute-1', 'f', 'f', ?, ?, 1, 0, 0, '{}',"
+                + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'r-1')")) {
+      ps.setString(1, UUID.randomUUID().toString());
+      ps.setString(2, project);
+      ps.setString(3, user);
+      ps.setInt(4, vcpus);
+      ps.setInt(5, ramMb);
+      ps.executeUpdate();
     }
   }
 
@@ -248,7 +293,7 @@ abstract class SchemaMigrationTest {
     @Override
     protected HikariDataSource newEmptyDatabase() {
       return pool(
-          "jdbc:h2:mem:schema-" + java.util.UUID.randomUUID()
+          "jdbc:h2:mem:schema-" + UUID.randomUUID()
               + ";DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
           "sa",
           "");

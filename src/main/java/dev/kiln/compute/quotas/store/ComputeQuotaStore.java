@@ -24,15 +24,15 @@ public final class ComputeQuotaStore {
   // Usage
 
   /**
-   * The sums of {@link #usage}: read from the index on (project_id, user_id, flavor_vcpus,
-   * flavor_ram_mb) alone, as each boot runs them (a column it does not hold would make them read
-   * every server's row again).
+   * The project's usage: the sums of its users' rows in compute_usage, which the server store
+   * keeps as servers are made, resized and deleted (each boot reads it under the quota lock, and
+   * summing the servers themselves grew with the project).
    */
   static final String USAGE =
-      "SELECT COUNT(*) AS instances, COALESCE(SUM(flavor_vcpus), 0) AS cores,"
-          + " COALESCE(SUM(flavor_ram_mb), 0) AS ram,"
+      "SELECT COALESCE(SUM(instances), 0) AS instances, COALESCE(SUM(cores), 0) AS cores,"
+          + " COALESCE(SUM(ram), 0) AS ram,"
           + " (SELECT COUNT(*) FROM compute_server_group g WHERE g.project_id = ?) AS server_groups"
-          + " FROM compute_server WHERE project_id = ?";
+          + " FROM compute_usage WHERE project_id = ?";
 
   /** The project's servers, their vCPUs and RAM (MB), every server that still exists counting. */
   public Usage usage(String projectId) {
@@ -47,16 +47,40 @@ public final class ComputeQuotaStore {
   /** The servers of one user in the project, their vCPUs and RAM (MB); server groups are the project's. */
   public Usage userUsage(String projectId, String userId) {
     return sql.queryOne(
-            "SELECT COUNT(*) AS instances, COALESCE(SUM(flavor_vcpus), 0) AS cores,"
-                + " COALESCE(SUM(flavor_ram_mb), 0) AS ram,"
+            "SELECT COALESCE(SUM(instances), 0) AS instances, COALESCE(SUM(cores), 0) AS cores,"
+                + " COALESCE(SUM(ram), 0) AS ram,"
                 + " (SELECT COUNT(*) FROM compute_server_group g WHERE g.project_id = ? AND g.user_id = ?) AS server_groups"
-                + " FROM compute_server WHERE project_id = ? AND user_id = ?",
+                + " FROM compute_usage WHERE project_id = ? AND user_id = ?",
             row -> new Usage(row.getLong("instances"), row.getLong("cores"), row.getLong("ram"), row.getLong("server_groups")),
             projectId,
             userId,
             projectId,
             userId)
         .orElseThrow();
+  }
+
+  /**
+   * Adds to (or, with negative numbers, takes from) what one user holds in the project, inside the
+   * transaction that makes, resizes or deletes the servers: the usage row changes with them or not
+   * at all. The row is made at the user's first server; a sum never goes below zero.
+   */
+  public void count(String projectId, String userId, long instances, long cores, long ram) {
+    if (instances == 0 && cores == 0 && ram == 0) {
+      return;
+    }
+    String add = "UPDATE compute_usage SET instances = GREATEST(instances + ?, 0), cores = GREATEST(cores + ?, 0),"
+        + " ram = GREATEST(ram + ?, 0) WHERE project_id = ? AND user_id = ?";
+    if (sql.update(add, instances, cores, ram, projectId, userId) == 1 || instances < 0 || cores < 0 || ram < 0) {
+      return;
+    }
+    // The user's first server in the project (a racing first one may make the row just before).
+    if (sql.update(
+            "INSERT INTO compute_usage (project_id, user_id, instances, cores, ram) VALUES (?, ?, ?, ?, ?)"
+                + " ON CONFLICT DO NOTHING",
+            projectId, userId, instances, cores, ram)
+        == 0) {
+      sql.update(add, instances, cores, ram, projectId, userId);
+    }
   }
 
   /** How many keypairs the user has. */

@@ -9,6 +9,7 @@ import dev.kiln.compute.servers.Server.Fault;
 import dev.kiln.compute.servers.Server.FlavorSnapshot;
 import dev.kiln.compute.servers.Server.PluggedPort;
 import dev.kiln.compute.servers.Server;
+import dev.kiln.compute.quotas.store.ComputeQuotaStore;
 import dev.kiln.store.Sql;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -26,6 +27,10 @@ import java.util.TreeMap;
  * <p>Why over 400 lines: every conditional update of compute_server (one per state transition) is
  * here, so that the server state machine's SQL is in one place; the list's keyset queries are the
  * rest.
+ *
+ * <p>A server's insert, its delete and the end of a resize (the only writes of its project, user
+ * or flavor) also change its owner's row in compute_usage; each must run in the caller's
+ * transaction so that the two change together.
  */
 public final class ServerStore {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,6 +66,7 @@ public final class ServerStore {
         s.createdAt(), s.updatedAt(), s.launchedAt(), s.locked(), s.lockedReason(), null, null, null, null,
         s.reservationId(), s.launchIndex(), s.attributes().accessIpv4(), s.attributes().accessIpv6(),
         s.attributes().diskConfig(), s.availabilityZone());
+    new ComputeQuotaStore(sql).count(s.projectId(), s.userId(), 1, f.vcpus(), f.ramMb());
     // A new server has no metadata rows to replace: only inserts.
     for (Map.Entry<String, String> e : s.metadata().entrySet()) {
       sql.update(
@@ -408,8 +414,33 @@ public final class ServerStore {
         id);
   }
 
+  /** Deletes the server's row and takes it from its owner's usage, in the caller's transaction. */
   public int delete(String id) {
-    return sql.update("DELETE FROM compute_server WHERE id = ?", id);
+    Optional<Counted> counted = counted(id, null);
+    if (counted.isEmpty()) {
+      return 0;
+    }
+    int deleted = sql.update("DELETE FROM compute_server WHERE id = ?", id);
+    if (deleted == 1) {
+      Counted c = counted.get();
+      new ComputeQuotaStore(sql).count(c.projectId(), c.userId(), -1, -c.vcpus(), -c.ramMb());
+    }
+    return deleted;
+  }
+
+  /** What a server counts for in its owner's usage. */
+  private record Counted(String projectId, String userId, int vcpus, int ramMb) {}
+
+  /**
+   * Locks the server's row (if it is in {@code taskState}; null: in any) and answers what it
+   * counts for, read under that lock, so the usage change that follows matches the row's change.
+   */
+  private Optional<Counted> counted(String id, String taskState) {
+    return sql.queryOne(
+        "SELECT project_id, user_id, flavor_vcpus, flavor_ram_mb FROM compute_server WHERE id = ?"
+            + (taskState == null ? "" : " AND task_state = ?") + " FOR UPDATE",
+        row -> new Counted(row.getString("project_id"), row.getString("user_id"), row.getInt("flavor_vcpus"), row.getInt("flavor_ram_mb")),
+        taskState == null ? new Object[] {id} : new Object[] {id, taskState});
   }
 
   public void addPort(String serverId, PluggedPort port, int position) {
@@ -530,14 +561,24 @@ public final class ServerStore {
   public boolean finishMove(
       String id, String taskState, String host, String zone, FlavorSnapshot flavor, String status, String vmState,
       int powerState, Instant now) {
-    return sql.update(
-            "UPDATE compute_server SET host = ?, availability_zone = ?, flavor_id = ?, flavor_name = ?, flavor_vcpus = ?,"
-                + " flavor_ram_mb = ?, flavor_disk_gb = ?, flavor_ephemeral_gb = ?, flavor_swap_mb = ?,"
-                + " flavor_extra_specs = ?, status = ?, vm_state = ?, power_state = ?, task_state = NULL, updated_at = ?"
-                + " WHERE id = ? AND task_state = ?",
-            host, zone, flavor.id(), flavor.name(), flavor.vcpus(), flavor.ramMb(), flavor.diskGb(), flavor.ephemeralGb(),
-            flavor.swapMb(), json(flavor.extraSpecs()), status, vmState, powerState, now, id, taskState)
-        == 1;
+    Optional<Counted> before = counted(id, taskState);
+    if (before.isEmpty()) {
+      return false;
+    }
+    boolean finished =
+        sql.update(
+                "UPDATE compute_server SET host = ?, availability_zone = ?, flavor_id = ?, flavor_name = ?, flavor_vcpus = ?,"
+                    + " flavor_ram_mb = ?, flavor_disk_gb = ?, flavor_ephemeral_gb = ?, flavor_swap_mb = ?,"
+                    + " flavor_extra_specs = ?, status = ?, vm_state = ?, power_state = ?, task_state = NULL, updated_at = ?"
+                    + " WHERE id = ? AND task_state = ?",
+                host, zone, flavor.id(), flavor.name(), flavor.vcpus(), flavor.ramMb(), flavor.diskGb(), flavor.ephemeralGb(),
+                flavor.swapMb(), json(flavor.extraSpecs()), status, vmState, powerState, now, id, taskState)
+            == 1;
+    if (finished) {
+      Counted c = before.get();
+      new ComputeQuotaStore(sql).count(c.projectId(), c.userId(), 0, flavor.vcpus() - c.vcpus(), flavor.ramMb() - c.ramMb());
+    }
+    return finished;
   }
 
   /**
