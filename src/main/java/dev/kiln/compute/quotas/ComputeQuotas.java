@@ -23,8 +23,10 @@ import java.util.Map;
  * database driver keeps them: a project's limit is the one set for it, else the one set in the
  * quota class {@code default}, else the built-in default; -1 is no limit.
  *
- * <p>Usage is counted, not tracked: servers (their number, vCPUs and RAM) from Compute's own
- * server table. Enforced: {@code instances}, {@code cores} and {@code ram} by {@link
+ * <p>Usage of servers (their number, vCPUs and RAM) is read from the rows the server store keeps
+ * per project and user in the transactions that make, resize and delete servers, so it always
+ * matches the server table (nothing is reserved ahead, as in Nova's counting); server groups are
+ * counted from their table. Enforced: {@code instances}, {@code cores} and {@code ram} by {@link
  * #reserveForBoot}, which server creation calls inside its transaction (also against the booting
  * user's own limits, {@link UserComputeQuotas}, when the user has some), and {@code key_pairs} (per
  * user) by {@link #reserveKeypair}, which keypair creation calls in its own; {@code
