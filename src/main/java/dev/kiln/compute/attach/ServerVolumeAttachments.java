@@ -256,13 +256,17 @@ public final class ServerVolumeAttachments {
       // Block Storage's completion, the mapping's new state and the action's event in one commit:
       // a volume that shows in-use is attached on Compute's side too (a move asked for as soon as
       // the volume was in-use found the mapping still attaching, and was refused), and the event
-      // is written once the attach is done, with the time it started.
+      // is written once the attach is done, with the time it started. The mapping's transition
+      // comes first: when another run of this task (a lease that ran out under this one) has
+      // finished the attach meanwhile, this run changes nothing and records nothing.
       db.inTransactionJoinedByNestedWork(
           sql -> {
+            if (!new BlockDeviceStore(sql).transition(mapping.id(), BlockDevice.State.ATTACHING, BlockDevice.State.ATTACHED)) {
+              return null;
+            }
             if (completes) {
               volumes.completeAttachment(owner, mapping.attachmentId());
             }
-            new BlockDeviceStore(sql).transition(mapping.id(), BlockDevice.State.ATTACHING, BlockDevice.State.ATTACHED);
             new InstanceActionStore(sql).insertFinishedEvent(server.id(), requestId, event, server.host(), null, started, now());
             return null;
           });

@@ -74,6 +74,8 @@ abstract class NoAttachmentOutlivesItsServerTest {
   private ServerVolumeAttachments attachments;
   /** Run once after the driver's next volume detach, then cleared (null: nothing). */
   private Handler afterVolumeDetach;
+  /** Run once after the driver's next volume attach, then cleared (null: nothing). */
+  private Handler afterVolumeAttach;
   private String imageId;
 
   protected abstract Database openNewDatabase();
@@ -287,7 +289,10 @@ abstract class NoAttachmentOutlivesItsServerTest {
     assertFree(old, "the volume swapped out");
   }
 
-  /** The driver, running {@link #afterVolumeDetach} once after a volume detach. */
+  /**
+   * The driver, running {@link #afterVolumeDetach} once after a volume detach and {@link
+   * #afterVolumeAttach} once after a volume attach.
+   */
   private HypervisorDriver withDetachHook(HypervisorDriver driver) {
     return (HypervisorDriver)
         Proxy.newProxyInstance(
@@ -300,13 +305,50 @@ abstract class NoAttachmentOutlivesItsServerTest {
               } catch (InvocationTargetException e) {
                 throw e.getCause();
               }
-              Handler hook = afterVolumeDetach;
-              if (method.getName().equals("detachVolume") && hook != null) {
+              if (method.getName().equals("detachVolume") && afterVolumeDetach != null) {
+                Handler hook = afterVolumeDetach;
                 afterVolumeDetach = null;
+                hook.run(null);
+              } else if (method.getName().equals("attachVolume") && afterVolumeAttach != null) {
+                Handler hook = afterVolumeAttach;
+                afterVolumeAttach = null;
                 hook.run(null);
               }
               return result;
             });
+  }
+
+  /**
+   * Two runs of one attach's task at once (a lease that ran out under a slow run, and another
+   * node's claim): the second finishes the attach while the first is still connecting, and the
+   * first then finds the mapping attached and writes nothing; the attach is recorded once.
+   */
+  @Test
+  void twoRunsOfOneAttachAtOnceRecordItsOutcomeOnce() throws Exception {
+    Server server = activeServer();
+    String volumeId = availableVolume();
+    attachments.attach(TENANT, server.id(), volumeId, null, null, false, false);
+    JsonNode payload =
+        JSON.readTree(
+            db.sql().query(
+                    "SELECT payload FROM task WHERE kind = ? AND status = 'QUEUED'",
+                    row -> row.getString("payload"),
+                    ServerVolumeAttachments.ATTACH_TASK)
+                .getFirst());
+    afterVolumeAttach = ignored -> attachments.finishAttach(payload);
+
+    attachments.finishAttach(payload);
+
+    assertThat(volume.volumes().visible(ADMIN, volumeId).status()).isEqualTo(Volume.Status.IN_USE);
+    assertThat(new BlockDeviceStore(db.sql()).ofServer(server.id()))
+        .extracting(BlockDevice::state)
+        .containsExactly(BlockDevice.State.ATTACHED);
+    assertThat(
+            db.sql().count(
+                "SELECT COUNT(*) FROM compute_instance_action_event WHERE server_id = ? AND event = 'compute_attach_volume'",
+                server.id()))
+        .as("attach events recorded")
+        .isEqualTo(1);
   }
 
   /** What a kill left before a reservation and its record were one commit: the delete still frees it. */
