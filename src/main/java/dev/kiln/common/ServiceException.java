@@ -18,6 +18,8 @@ public final class ServiceException extends RuntimeException {
     /** A condition of the request (such as an {@code If-Match} revision) does not hold. */
     PRECONDITION_FAILED(412),
     OVER_LIMIT(413),
+    /** A service the operation needs is switched off (Cinder's backups with cinder-backup disabled). */
+    UNAVAILABLE(503),
     /** Tried and failed further down (a hypervisor refusing), as the real service answers 500. */
     FAILED(500);
 
@@ -64,6 +66,11 @@ public final class ServiceException extends RuntimeException {
   /** An operation that was tried and failed downstream; the message says what failed and why. */
   public static ServiceException failed(String type, String message) {
     return new ServiceException(Kind.FAILED, type, message);
+  }
+
+  /** An operation that needs a service an admin has disabled; the message names the service. */
+  public static ServiceException unavailable(String type, String message) {
+    return new ServiceException(Kind.UNAVAILABLE, type, message);
   }
 
   public static ServiceException forbidden(String type, String message) {

@@ -14,6 +14,7 @@ import dev.kiln.tasks.TaskRunner;
 import dev.kiln.volume.Backup.VolumeStatus;
 import dev.kiln.volume.Volume.Status;
 import dev.kiln.volume.store.BackupStore;
+import dev.kiln.volume.store.VolumeServiceStore;
 import dev.kiln.volume.store.VolumeStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -59,6 +60,20 @@ public final class Backups {
     this.tasks = requireNonNull(tasks, "tasks is null");
     tasks.register(CREATE_TASK, TaskHandler.withGiveUp(this::finishCreate, this::createFailed));
     tasks.register(DELETE_TASK, TaskHandler.withGiveUp(this::finishDelete, this::deleteFailed));
+  }
+
+  /**
+   * Refuses a new backup while no cinder-backup service is enabled, as Cinder does when it finds
+   * no backup host to send the backup to (503).
+   */
+  private static void requireBackupService(Sql sql) {
+    boolean enabled = new VolumeServiceStore(sql).all().stream()
+        .anyMatch(s -> s.binary().equals(VolumeServices.BACKUP) && !s.disabled());
+    if (!enabled) {
+      throw ServiceException.unavailable(
+          "ServiceNotFound", "Service " + VolumeServices.BACKUP + " could not be found. (An admin disabled it; enable it"
+              + " with PUT os-services/enable to take backups again.)");
+    }
   }
 
   /** What a create asks for; null means "none" or "the default". */
@@ -114,6 +129,7 @@ public final class Backups {
         throw ServiceException.invalid("InvalidSnapshot", "Invalid snapshot: Snapshot to be backed up must be available,"
             + " but the current status is \"" + snapshot.status() + "\".");
       }
+      requireBackupService(sql);
       quotas.reserveBackups(sql, actor.projectId(), 1, volume.size());
       Backup parent = spec.incremental() ? parentFor(backups, volume.id(), actor.projectId(), snapshot) : null;
       Instant dataTimestamp = snapshot != null ? snapshot.createdAt() : now;

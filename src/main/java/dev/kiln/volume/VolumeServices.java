@@ -15,14 +15,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Cinder's services as its admins see and steer them (os-services): Kiln's scheduler on host
- * {@code kiln} and its one simulated backend, {@code kiln@simulated}, whose single pool holds
- * every volume ({@code kiln@simulated#pool}). Both run in-process, so they are always up; an
- * admin may disable (with a reason) and enable them, and freeze and thaw the backend's host.
+ * Cinder's services as its admins see and steer them (os-services): Kiln's scheduler and backup
+ * service on host {@code kiln} and its one simulated backend, {@code kiln@simulated}, whose single
+ * pool holds every volume ({@code kiln@simulated#pool}). All run in-process, so they are always
+ * up; an admin may disable (with a reason) and enable them, and freeze and thaw the backend's
+ * host. A disabled backend places no new volume; a disabled backup service takes no new backup.
  */
 public final class VolumeServices {
   public static final String SCHEDULER = "cinder-scheduler";
   public static final String VOLUME = "cinder-volume";
+  public static final String BACKUP = "cinder-backup";
   public static final String HOST = "kiln";
   public static final String BACKEND = HOST + "@simulated";
   public static final String POOL = BACKEND + "#pool";

@@ -67,6 +67,28 @@ class BackupsApiTest {
   }
 
   @Test
+  void aBackupAskedForWhileCinderBackupIsDisabledIsRefusedWith503AndChangesNothing() {
+    String source = volume("backup-service-off");
+    String adminV3 = operator.cinder();
+    admin.put(adminV3 + "/os-services/disable-log-reason",
+            "{\"host\": \"kiln\", \"binary\": \"cinder-backup\", \"disabled_reason\": \"maintenance\"}")
+        .expect(200);
+    try {
+      Api.Response refused = member.post(v3 + "/backups", "{\"backup\": {\"volume_id\": \"" + source + "\"}}");
+      assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+      assertThat(refused.json().at("/serviceUnavailable/message").asText()).contains("cinder-backup");
+      assertThat(Cloud.volumeStatus(member, v3, source)).isEqualTo("available");
+      assertThat(member.get(v3 + "/backups?volume_id=" + source).expect(200).get("backups")).isEmpty();
+    } finally {
+      admin.put(adminV3 + "/os-services/enable", "{\"host\": \"kiln\", \"binary\": \"cinder-backup\"}").expect(200);
+    }
+    deleteAndAwaitGone(member, availableBackup(member, "{\"volume_id\": \"" + source + "\"}"));
+    // The class's tests share the project's volume quota.
+    assertThat(member.delete(v3 + "/volumes/" + source).status()).isEqualTo(202);
+    Await.until(() -> member.get(v3 + "/volumes/" + source).status() == 404, "volume " + source + " gone");
+  }
+
+  @Test
   void backupViewsMatchTempestsSchemasAndARestoreGivesBackTheVolumesMetadata() {
     TempestSchemas schemas = new TempestSchemas();
     Api.Response made = member.post(v3 + "/volumes",

@@ -37,12 +37,13 @@ class VolumeAdminApiTest {
   }
 
   @Test
-  void servicesListTheSchedulerAndTheBackendAndADisabledBackendFailsCreates() {
+  void servicesListTheSchedulerTheBackupServiceAndTheBackendAndADisabledBackendFailsCreates() {
     TempestSchemas schemas = new TempestSchemas();
     Api.Response all = admin.get(adminV3 + "/os-services");
     schemas.check("list", "volume.services.list_services", all);
-    assertThat(all.json().get("services").findValuesAsText("binary")).containsExactlyInAnyOrder("cinder-scheduler", "cinder-volume");
-    assertThat(admin.get(adminV3 + "/os-services?host=kiln").expect(200).get("services")).hasSize(2);
+    assertThat(all.json().get("services").findValuesAsText("binary"))
+        .containsExactlyInAnyOrder("cinder-backup", "cinder-scheduler", "cinder-volume");
+    assertThat(admin.get(adminV3 + "/os-services?host=kiln").expect(200).get("services")).hasSize(3);
     assertThat(admin.get(adminV3 + "/os-services?host=kiln&binary=cinder-volume").expect(200).at("/services/0/host").asText())
         .isEqualTo("kiln@simulated");
     assertThat(member.get(v3 + "/os-services").status()).isEqualTo(403);
@@ -80,7 +81,8 @@ class VolumeAdminApiTest {
     Cloud.availableVolume(member, v3, "counted");
     Api.Response hosts = admin.get(adminV3 + "/os-hosts");
     schemas.check("hosts", "volume.hosts.list_hosts", hosts);
-    assertThat(hosts.json().get("hosts")).hasSize(2);
+    assertThat(hosts.json().get("hosts").findValuesAsText("service"))
+        .containsExactlyInAnyOrder("cinder-backup", "cinder-scheduler", "cinder-volume");
     Api.Response host = admin.get(adminV3 + "/os-hosts/kiln@simulated");
     schemas.check("host", "volume.hosts.show_host", host);
     assertThat(host.json().findValuesAsText("project")).contains("(total)", memberProject);

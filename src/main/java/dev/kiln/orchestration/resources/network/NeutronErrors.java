@@ -35,6 +35,7 @@ final class NeutronErrors {
       case NOT_FOUND -> "NotFound";
       case CONFLICT -> "Conflict";
       case FAILED -> "InternalServerError";
+      case UNAVAILABLE -> "ServiceUnavailable";
       case PRECONDITION_FAILED, OVER_LIMIT -> "NeutronClientException";
     };
   }
