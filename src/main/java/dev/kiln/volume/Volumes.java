@@ -189,6 +189,14 @@ public final class Volumes {
     delete(actor, id, false, true);
   }
 
+  /**
+   * The statuses Cinder deletes a volume from without force: a volume a failed restore left
+   * {@code error_restoring} can be deleted (Kiln's own extends and manages never fail that way, but
+   * an admin's reset-state may set those statuses).
+   */
+  private static final List<String> DELETABLE =
+      List.of(Status.AVAILABLE, Status.ERROR, Backup.VolumeStatus.ERROR_RESTORING, "error_extending", "error_managing");
+
   private void delete(Actor actor, String id, boolean cascade, boolean force) {
     Volume volume = visible(actor, id);
     db.inTransaction(
@@ -198,8 +206,7 @@ public final class Volumes {
           boolean attached =
               locked.attachStatus().equals(AttachStatus.ATTACHED)
                   || locked.attachments().stream().anyMatch(a -> a.attachStatus().equals(Attachments.ATTACHED));
-          boolean busy = !force && (!locked.attachments().isEmpty()
-              || !List.of(Status.AVAILABLE, Status.ERROR).contains(locked.status()));
+          boolean busy = !force && (!locked.attachments().isEmpty() || !DELETABLE.contains(locked.status()));
           // A group's volume leaves only with its group (or after an update removes it), force or not.
           if (attached || busy || locked.groupId() != null) {
             throw VolumeErrors.invalidVolume(

@@ -115,6 +115,22 @@ class VolumeFromBackupApiTest {
   }
 
   @Test
+  void aVolumeAFailedRestoreLeftErrorRestoringCanBeDeleted() {
+    String backupId = availableBackup(
+        Cloud.awaitAvailable(member, v3,
+            member.post(v3 + "/volumes", "{\"volume\": {\"size\": 1, \"metadata\": {\"kiln:fail\": \"restore\"}}}")
+                .expect(202).at("/volume/id").asText(),
+            Await.DEFAULT, "failing-restore-source"));
+    String target = Cloud.availableVolume(member, v3, "failing-restore-target");
+    member.post(v3 + "/backups/" + backupId + "/restore", "{\"restore\": {\"volume_id\": \"" + target + "\"}}").expect(202);
+    Await.until(() -> volume(target).get("status").asText().equals("error_restoring"), "volume error_restoring");
+
+    assertThat(member.delete(v3 + "/volumes/" + target).status()).isEqualTo(202);
+    Await.until(() -> member.get(v3 + "/volumes/" + target).status() == 404, "volume gone");
+    assertThat(backup(backupId).get("status").asText()).isEqualTo("available");
+  }
+
+  @Test
   void aCreateFromABackupOverTheQuotaIsRefusedAndLeavesTheBackupAvailable() {
     String backupId = availableBackup(Cloud.availableVolume(member, v3, "quota-source"));
     member.post(v3 + "/volumes", "{\"volume\": {\"size\": 500, \"backup_id\": \"" + backupId + "\"}}").expect(413);

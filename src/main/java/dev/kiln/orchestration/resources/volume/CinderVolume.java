@@ -200,10 +200,6 @@ public final class CinderVolume implements ResourceType {
     Actor owner = context.owner();
     String id = context.physicalId();
     refuseUnsupported(next);
-    if (changed(previous, next, "backup_id")) {
-      // Heat restores the new backup over the volume here; Kiln's resource does not do that yet.
-      throw new ResourceError("NotSupported", "Restoring a different backup over the volume on update is not supported.");
-    }
     if (changed(previous, next, "name") || changed(previous, next, "description")) {
       cloud.volume().volumes().update(
           owner, id, Objects.requireNonNullElse(text(next, "name"), context.physicalName()),
@@ -215,8 +211,40 @@ public final class CinderVolume implements ResourceType {
     if (changed(previous, next, "volume_type") && next.hasNonNull("volume_type")) {
       cloud.volume().volumes().retype(owner, id, next.get("volume_type").asText());
     }
+    // As Heat orders them: the new backup is restored over the volume before it grows.
+    if (changed(previous, next, "backup_id") && next.hasNonNull("backup_id")) {
+      restore(context, owner, id, next.get("backup_id").asText());
+    }
     if (changed(previous, next, "size") && next.hasNonNull("size")) {
       extend(context, owner, id, next.get("size").asInt());
+    }
+  }
+
+  /**
+   * Restores {@code backupId} over the volume once it is settled and waits for the restore's end.
+   * A repeated update (its node died mid-step) restores the same backup again, which leaves the
+   * volume as one restore does.
+   */
+  private void restore(ResourceContext context, Actor owner, String id, String backupId) throws Exception {
+    Volume volume = Waits.until(context, id, "volume " + id + " to settle before its restore", () -> settled(owner, id));
+    if (volume.status().equals(Volume.Status.IN_USE)) {
+      // Heat detaches the volume, restores and attaches it again; Kiln's resource does not yet.
+      throw new ResourceError(
+          "NotSupported",
+          "Restoring a backup over an attached volume is not supported: detach volume " + id + " first (Heat"
+              + " would detach and re-attach it).");
+    }
+    try {
+      cloud.volume().backups().restores().restore(owner, backupId, id, null);
+    } catch (ServiceException e) {
+      throw new ResourceError("Error", "Failed to restore volume " + id + " from backup " + backupId + " - " + e.getMessage());
+    }
+    Volume restored =
+        Waits.until(context, id, "volume " + id + " to be restored from backup " + backupId, () -> settled(owner, id));
+    if (!restored.status().equals(Volume.Status.AVAILABLE)) {
+      throw new ResourceError(
+          "ResourceUnknownStatus",
+          "Volume backup restore failed - Unknown status " + restored.status() + " due to \"Unknown\"");
     }
   }
 

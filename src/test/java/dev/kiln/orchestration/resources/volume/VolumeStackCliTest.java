@@ -185,6 +185,118 @@ class VolumeStackCliTest {
         .contains("The Volume backup (00000000-0000-0000-0000-000000000000) could not be found");
   }
 
+  /** A backup of a new 1 GiB volume with these properties ({@code key=value}), once available. */
+  private static String backupOf(String volumeName, String... properties) {
+    java.util.List<String> create = new java.util.ArrayList<>(java.util.List.of("volume", "create", "--size", "1"));
+    for (String property : properties) {
+      create.addAll(java.util.List.of("--property", property));
+    }
+    create.add(volumeName);
+    cli.ok(create.toArray(String[]::new));
+    dev.kiln.testing.Await.until(
+        () -> cli.json("volume", "show", volumeName).get("status").asText().equals("available"), volumeName + " available");
+    String backupId = cli.json("volume", "backup", "create", volumeName).get("id").asText();
+    dev.kiln.testing.Await.until(
+        () -> cli.json("volume", "backup", "show", backupId).get("status").asText().equals("available"), "backup available");
+    return backupId;
+  }
+
+  @Test
+  void aChangedBackupIdRestoresThatBackupOverTheSameVolumeAndAFailedRestoreFailsTheUpdate() throws IOException {
+    String backupId = backupOf("restore-source", "origin=backup");
+    String failing = backupOf("restore-failing", "kiln:fail=restore");
+    String plain =
+        file(
+            "restorable.yaml",
+            """
+            heat_template_version: 2018-08-31
+            resources:
+              data:
+                type: OS::Cinder::Volume
+                properties: {name: restorable, size: 1}
+            """);
+    String withBackup =
+        file(
+            "restored.yaml",
+            """
+            heat_template_version: 2018-08-31
+            parameters:
+              backup: {type: string}
+            resources:
+              data:
+                type: OS::Cinder::Volume
+                properties: {name: restorable, size: 1, backup_id: {get_param: backup}}
+            """);
+    cli.ok("stack", "create", "-t", plain, "--wait", "restorable");
+    String volumeId = cli.json("volume", "show", "restorable").get("id").asText();
+
+    cli.ok("stack", "update", "-t", withBackup, "--parameter", "backup=" + backupId, "--wait", "restorable");
+
+    assertThat(cli.json("stack", "show", "restorable").get("stack_status").asText()).isEqualTo("UPDATE_COMPLETE");
+    JsonNode volume = cli.json("volume", "show", "restorable");
+    assertThat(volume.get("id").asText()).as("restored in place, not replaced").isEqualTo(volumeId);
+    assertThat(volume.get("status").asText()).isEqualTo("available");
+    assertThat(volume.get("properties").toString()).contains("origin");
+    assertThat(cli.json("volume", "backup", "show", backupId).get("status").asText()).isEqualTo("available");
+
+    OpenStackCli.Result failed =
+        cli.run("stack", "update", "-t", withBackup, "--parameter", "backup=" + failing, "--wait", "restorable");
+    assertThat(failed.exitCode()).isNotZero();
+    JsonNode shown = cli.json("stack", "show", "restorable");
+    assertThat(shown.get("stack_status").asText()).isEqualTo("UPDATE_FAILED");
+    assertThat(shown.get("stack_status_reason").asText()).contains("Volume backup restore failed");
+    // The failed restore left the volume error_restoring, which Cinder deletes.
+    assertThat(cli.json("volume", "show", volumeId).get("status").asText()).isEqualTo("error_restoring");
+    cli.ok("stack", "delete", "--yes", "--wait", "restorable");
+  }
+
+  @Test
+  void aChangedBackupIdOnAnAttachedVolumeFailsTheUpdateAndSaysToDetachIt() throws IOException {
+    String backupId = backupOf("attached-restore-source");
+    String plain =
+        file(
+            "attached-plain.yaml",
+            """
+            heat_template_version: 2018-08-31
+            parameters:
+              server: {type: string}
+            resources:
+              data:
+                type: OS::Cinder::Volume
+                properties: {size: 1}
+              attach:
+                type: OS::Cinder::VolumeAttachment
+                properties: {instance_uuid: {get_param: server}, volume_id: {get_resource: data}}
+            """);
+    String withBackup =
+        file(
+            "attached-restore.yaml",
+            """
+            heat_template_version: 2018-08-31
+            parameters:
+              server: {type: string}
+              backup: {type: string}
+            resources:
+              data:
+                type: OS::Cinder::Volume
+                properties: {size: 1, backup_id: {get_param: backup}}
+              attach:
+                type: OS::Cinder::VolumeAttachment
+                properties: {instance_uuid: {get_param: server}, volume_id: {get_resource: data}}
+            """);
+    cli.ok("stack", "create", "-t", plain, "--parameter", "server=" + serverA, "--wait", "attached-restore");
+
+    OpenStackCli.Result refused =
+        cli.run("stack", "update", "-t", withBackup, "--parameter", "server=" + serverA, "--parameter", "backup=" + backupId,
+            "--wait", "attached-restore");
+
+    assertThat(refused.exitCode()).isNotZero();
+    JsonNode shown = cli.json("stack", "show", "attached-restore");
+    assertThat(shown.get("stack_status").asText()).isEqualTo("UPDATE_FAILED");
+    assertThat(shown.get("stack_status_reason").asText()).contains("detach volume");
+    cli.ok("stack", "delete", "--yes", "--wait", "attached-restore");
+  }
+
   private static JsonNode output(String stack, String name) {
     return cli.json("stack", "output", "show", stack, name).get("output_value");
   }
