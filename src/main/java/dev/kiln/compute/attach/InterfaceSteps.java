@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 final class InterfaceSteps {
   private static final Logger LOG = LoggerFactory.getLogger(InterfaceSteps.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The task state of a server whose delete has begun (a reset-state leaves it in place). */
+  private static final String DELETING = "deleting";
 
   private final Database db;
   private final Clock clock;
@@ -75,9 +77,10 @@ final class InterfaceSteps {
       op = adoptStrayPort(op, server);
     }
     if (server == null || !op.kind().taskState.equals(server.taskState())) {
-      // Deleted meanwhile, or a delete took the server over: give back what was bound.
+      // Deleted meanwhile, or a delete or an admin's reset-state took the server over before the
+      // attach began: give back what an earlier attempt bound.
       undoAttach(op, server);
-      settle(op, Servers.notFound(op.serverId()));
+      settle(op, takenOver(op, server));
       return;
     }
     if (!retried && op.networkId() == null && op.portId() != null) {
@@ -110,9 +113,16 @@ final class InterfaceSteps {
               });
       driver.attachInterface(new InterfaceRequest(new InstanceRef(server.id(), server.host()), port.id(), port.macAddress()));
       if (!finish(op, server, null)) {
-        // A delete took the server over meanwhile: give the port back as the delete would.
-        undoAttach(op, server);
-        settle(op, Servers.notFound(server.id()));
+        Server now = servers.find(server.id()).orElse(null);
+        if (now == null || DELETING.equals(now.taskState())) {
+          // A delete took the server over meanwhile: give the port back as the delete would.
+          undoAttach(op, server);
+          settle(op, Servers.notFound(server.id()));
+        } else {
+          // An admin's reset-state took the server over while the port was being plugged: the
+          // attach is done, as Nova's compute finishes one whatever the API's state says.
+          settle(op, null);
+        }
       }
     } catch (HypervisorException e) {
       undoAttach(op, server);
@@ -170,7 +180,7 @@ final class InterfaceSteps {
   private void detachSteps(InterfaceOp op) {
     Server server = servers.find(op.serverId()).orElse(null);
     if (server == null || !op.kind().taskState.equals(server.taskState())) {
-      settle(op, Servers.notFound(op.serverId())); // the delete gives the port back
+      settle(op, takenOver(op, server)); // a delete gives the port back; a reset-state leaves it
       return;
     }
     try {
@@ -185,6 +195,22 @@ final class InterfaceSteps {
     servers.releasePort(server, new PluggedPort(op.portId(), op.ownedByCompute()));
     db.inTransaction(sql -> new ServerPortStore(sql).detach(server.id(), op.portId()));
     end(op, server, null);
+  }
+
+  /**
+   * Why an operation that has not begun cannot go on with a server it no longer holds: the server
+   * is gone or being deleted (404, as Nova answers for a deleted instance), or an admin's
+   * reset-state cleared its task state first (409: nothing was changed, and the request may be
+   * made again).
+   */
+  private static ServiceException takenOver(InterfaceOp op, Server server) {
+    if (server == null || DELETING.equals(server.taskState())) {
+      return Servers.notFound(op.serverId());
+    }
+    return ServiceException.conflict(
+        "InstanceInvalidState",
+        "Cannot '" + op.kind().action + "' instance " + op.serverId() + ": its state was reset before the "
+            + op.kind().action.replace('_', ' ') + " began, and nothing was changed. Make the request again.");
   }
 
   /**

@@ -103,6 +103,32 @@ class InterfacesApiTest {
     }
   }
 
+  @Test
+  void anAttachWhoseServerIsResetMeanwhileStillAnswers() throws Exception {
+    String s = boot("ifc-reset-attach");
+    String p = userPort();
+    admin.put(NOVA + "/os-kiln-faults/attach_interface", "{\"kiln_fault\": {\"latency_ms\": 1500}}").expect(200);
+    try {
+      java.util.concurrent.CompletableFuture<Api.Response> attach =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> attachPort(s, p));
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(
+          () -> "interface_attaching".equals(
+              admin.get(NOVA + "/servers/" + s).expect(200).at("/server/OS-EXT-STS:task_state").asText()));
+      admin.post(NOVA + "/servers/" + s + "/action", "{\"os-resetState\": {\"state\": \"active\"}}").expect(202);
+
+      Api.Response answer = attach.get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+      // Nova's compute finishes an attach whatever the API's state says meanwhile.
+      assertThat(answer.status()).as("the attach's answer: " + answer.body()).isEqualTo(200);
+      assertThat(port(p).get("device_id").asText()).as("the port's device after the attach").isEqualTo(s);
+      assertThat(member.get(NOVA + "/servers/" + s + "/os-interface").expect(200).get("interfaceAttachments")
+              .findValuesAsText("port_id"))
+          .contains(p);
+    } finally {
+      admin.delete(NOVA + "/os-kiln-faults/attach_interface").expect(204);
+    }
+  }
+
   private static void awaitNoTask(String server) {
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(
         () -> admin.get(NOVA + "/servers/" + server).expect(200).at("/server/OS-EXT-STS:task_state").isNull());

@@ -122,6 +122,42 @@ abstract class InterfacesKilledAtAnyCommitTest {
   }
 
   /**
+   * An admin's reset-state that clears the server's task state after the attach request but before
+   * its task begins: the task changes nothing and the request is refused (409), not told that the
+   * server does not exist.
+   */
+  @Test
+  void anAttachWhoseServerIsResetBeforeItsTaskBeginsIsRefusedAndChangesNothing() throws Exception {
+    Server server = activeServer();
+    String userPort =
+        cloud.network().ports().create(
+                TENANT,
+                new Ports.Spec(null, cloud.networkId(), "mine", null, null, null, null, null, null, null, null, null, null, null))
+            .id();
+    java.util.concurrent.CompletableFuture<Object> answer =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> interfaces.attach(TENANT, server.id(), new ServerInterfaces.AttachRequest(userPort, null, List.of(), null)),
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+    Await.until(() -> !cloud.queuedTasks(ServerInterfaces.TASK).isEmpty(), Duration.ofSeconds(10), "the request's task");
+    Task task = cloud.queuedTasks(ServerInterfaces.TASK).getFirst();
+    cloud.db().sql().update("UPDATE compute_server SET task_state = NULL WHERE id = ?", server.id()); // the reset
+
+    steps.perform(task);
+
+    assertThat(answer).failsWithin(Duration.ofSeconds(10))
+        .withThrowableThat()
+        .havingRootCause()
+        .isInstanceOfSatisfying(
+            dev.kiln.common.ServiceException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(dev.kiln.common.ServiceException.Kind.CONFLICT);
+              assertThat(e.getMessage()).contains("reset");
+            });
+    assertThat(attached(server.id(), userPort)).as("the port on the server").isFalse();
+    assertThat(cloud.network().ports().visible(ADMIN, userPort).deviceId()).as("the port's device").isEmpty();
+  }
+
+  /**
    * Sends the request on its own thread, runs its task with a kill at {@code commit}, then runs
    * it again as another node would, and waits for the request's answer; whether the kill came.
    */
