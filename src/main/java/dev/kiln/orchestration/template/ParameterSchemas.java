@@ -88,8 +88,8 @@ final class ParameterSchemas {
         text(schema.get("label")),
         text(schema.get("description")),
         nullToNull(schema.get("default")),
-        truthy(schema.get("hidden")),
-        truthy(schema.get("immutable")),
+        Values.pyTruth(schema.get("hidden")),
+        Values.pyTruth(schema.get("immutable")),
         constraints);
   }
 
@@ -223,22 +223,6 @@ final class ParameterSchemas {
 
   private static String text(JsonNode n) {
     return n == null || n.isNull() ? null : Values.str(n);
-  }
-
-  private static boolean truthy(JsonNode n) {
-    if (n == null || n.isNull()) {
-      return false;
-    }
-    if (n.isBoolean()) {
-      return n.booleanValue();
-    }
-    if (n.isTextual()) {
-      return !n.textValue().isEmpty();
-    }
-    if (n.isNumber()) {
-      return n.doubleValue() != 0;
-    }
-    return !n.isEmpty();
   }
 
   /** Heat's {@code str_to_num}: a number, or a string that parses as int, then float. */

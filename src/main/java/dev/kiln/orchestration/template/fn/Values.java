@@ -106,6 +106,26 @@ public final class Values {
     return a.equals(b);
   }
 
+  /**
+   * Whether Python would call the value true, as Heat and YAQL do: null, false, zero, the empty
+   * string, list and map are false; anything else is true. A missing node is false too.
+   */
+  public static boolean pyTruth(JsonNode n) {
+    if (n == null || n.isNull() || n.isMissingNode()) {
+      return false;
+    }
+    if (n.isBoolean()) {
+      return n.booleanValue();
+    }
+    if (n.isNumber()) {
+      return n.doubleValue() != 0;
+    }
+    if (n.isTextual()) {
+      return !n.textValue().isEmpty();
+    }
+    return !n.isEmpty();
+  }
+
   /** Python's {@code in} over a list. */
   public static boolean pyContains(List<JsonNode> list, JsonNode value) {
     for (JsonNode item : list) {

@@ -32,7 +32,7 @@ final class YaqlEvaluator {
       case YaqlNode.Invoke inv -> new YaqlMethods(this).invoke(inv, current, vars);
       case YaqlNode.Unary u -> {
         JsonNode v = eval(u.operand(), current, vars);
-        yield u.op().equals("not") ? Values.JSON.booleanNode(!truthy(v)) : negate(v);
+        yield u.op().equals("not") ? Values.JSON.booleanNode(!Values.pyTruth(v)) : negate(v);
       }
       case YaqlNode.Binary b -> binary(b, current, vars);
       case YaqlNode.ListOf l -> {
@@ -106,21 +106,6 @@ final class YaqlEvaluator {
     throw new IllegalArgumentException("Cannot index " + Values.repr(target) + " with " + Values.repr(index));
   }
 
-  static boolean truthy(JsonNode v) {
-    if (v == null || v.isNull() || v.isMissingNode()) {
-      return false;
-    }
-    if (v.isBoolean()) {
-      return v.booleanValue();
-    }
-    if (v.isNumber()) {
-      return v.doubleValue() != 0;
-    }
-    if (v.isTextual()) {
-      return !v.textValue().isEmpty();
-    }
-    return !v.isEmpty();
-  }
 
   private static JsonNode negate(JsonNode v) {
     if (v.isIntegralNumber()) {
@@ -135,11 +120,11 @@ final class YaqlEvaluator {
   private JsonNode binary(YaqlNode.Binary b, JsonNode current, Map<String, JsonNode> vars) {
     if (b.op().equals("and")) {
       JsonNode l = eval(b.left(), current, vars);
-      return truthy(l) ? eval(b.right(), current, vars) : l;
+      return Values.pyTruth(l) ? eval(b.right(), current, vars) : l;
     }
     if (b.op().equals("or")) {
       JsonNode l = eval(b.left(), current, vars);
-      return truthy(l) ? l : eval(b.right(), current, vars);
+      return Values.pyTruth(l) ? l : eval(b.right(), current, vars);
     }
     JsonNode l = eval(b.left(), current, vars);
     JsonNode r = eval(b.right(), current, vars);

@@ -68,7 +68,7 @@ final class YaqlMethods {
       case "where", "filter" -> {
         ArrayNode out = Values.array();
         YaqlEvaluator.items(r, name).forEach(i -> {
-          if (YaqlEvaluator.truthy(lambda(args.get(0), i, vars))) {
+          if (Values.pyTruth(lambda(args.get(0), i, vars))) {
             out.add(i);
           }
         });
@@ -89,7 +89,7 @@ final class YaqlMethods {
       }
       case "any" -> {
         for (JsonNode i : YaqlEvaluator.items(r, name)) {
-          if (args.isEmpty() || YaqlEvaluator.truthy(lambda(args.get(0), i, vars))) {
+          if (args.isEmpty() || Values.pyTruth(lambda(args.get(0), i, vars))) {
             return Values.JSON.booleanNode(true);
           }
         }
@@ -97,7 +97,7 @@ final class YaqlMethods {
       }
       case "all" -> {
         for (JsonNode i : YaqlEvaluator.items(r, name)) {
-          if (!YaqlEvaluator.truthy(args.isEmpty() ? i : lambda(args.get(0), i, vars))) {
+          if (!Values.pyTruth(args.isEmpty() ? i : lambda(args.get(0), i, vars))) {
             return Values.JSON.booleanNode(false);
           }
         }
@@ -260,7 +260,7 @@ final class YaqlMethods {
       case "str" -> Values.text(r.isBoolean() ? (r.booleanValue() ? "true" : "false") : r.isNull() ? "null" : Values.str(r));
       case "int" -> Values.integer(number(r).decimalValue().toBigInteger());
       case "float" -> Values.JSON.numberNode(number(r).doubleValue());
-      case "bool" -> Values.JSON.booleanNode(YaqlEvaluator.truthy(r));
+      case "bool" -> Values.JSON.booleanNode(Values.pyTruth(r));
       case "range" -> {
         long from = a.size() > 1 ? r.longValue() : 0;
         long to = a.size() > 1 ? a.get(1).longValue() : r.longValue();
