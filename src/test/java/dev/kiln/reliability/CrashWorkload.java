@@ -3,6 +3,7 @@ package dev.kiln.reliability;
 import static dev.kiln.reliability.CrashLedger.NEUTRON;
 import static dev.kiln.reliability.CrashLedger.NOVA;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -37,6 +38,11 @@ final class CrashWorkload {
 
   /** The name every harness stack, and the port and volume it makes, starts with. */
   static final String STACK_PREFIX = "hs-";
+
+  /** The name of every server the workload boots (the list of untracked ones filters on it). */
+  private static final String SERVER_NAME = "h-vm";
+  /** Steps between two rounds of deleting untracked servers. */
+  private static final int REAP_EVERY = 50;
 
   private final CrashLedger ledger;
   private final String imageId;
@@ -91,13 +97,18 @@ final class CrashWorkload {
    * endOnFailure} (one node: nothing answers until the restart), or carries on with the next node.
    */
   void run(Supplier<Api> nodes, Random random, AtomicBoolean stop, boolean endOnFailure) {
+    int steps = 0;
     while (!stop.get()) {
       Api admin = nodes.get();
       if (admin == null) {
         return;
       }
       try {
-        step(admin, admin.withHeader("X-OpenStack-Nova-API-Version", "2.79"), random);
+        Api nova = admin.withHeader("X-OpenStack-Nova-API-Version", "2.79");
+        if (++steps % REAP_EVERY == 0) {
+          reapUntracked(nova);
+        }
+        step(admin, nova, random);
       } catch (UncheckedIOException e) {
         if (endOnFailure) {
           return; // Kiln was killed under this request; step() marked what it touched uncertain
@@ -177,7 +188,7 @@ final class CrashWorkload {
     }
     Api.Response r =
         call("server boot", nova, "POST", NOVA + "/servers",
-            "{\"server\": {\"name\": \"h-vm\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
+            "{\"server\": {\"name\": \"" + SERVER_NAME + "\", \"flavorRef\": \"1\", \"imageRef\": \"" + imageId
                 + "\", \"networks\": " + networks + "}}",
             port);
     if (r.status() == 202) {
@@ -190,6 +201,26 @@ final class CrashWorkload {
       }
     } else if (port != null && r.status() < 500) {
       freePorts.add(port);
+    }
+  }
+
+  /**
+   * Deletes the workload's servers it no longer tracks: those whose boot answer a kill cut off
+   * (their ids never came back) and those it forgot after a kill cut a request about them. Left,
+   * they kept their hosts' claims, and a long run filled the fleet until every boot failed (the
+   * harness then exercised less and less). What was plugged into or attached to them is uncertain
+   * in the ledger already; their deletes give it back.
+   */
+  private void reapUntracked(Api nova) {
+    Api.Response listed = call("server list", nova, "GET", NOVA + "/servers?name=" + SERVER_NAME, null, null);
+    if (listed.status() != 200) {
+      return;
+    }
+    for (JsonNode s : listed.json().path("servers")) {
+      String server = s.path("id").asText();
+      if (!servers.contains(server)) {
+        call("untracked server delete", nova, "DELETE", NOVA + "/servers/" + server, null, null);
+      }
     }
   }
 
