@@ -66,11 +66,7 @@ abstract class InterfacesKilledAtAnyCommitTest {
   void anAttachAndADetachKilledAtAnyCommitAndTakenOverLeaveEachPortBoundOnceWhereItBelongs() throws Exception {
     for (int commit = 0; ; commit++) {
       Server server = activeServer();
-      String userPort =
-          cloud.network().ports().create(
-                  TENANT,
-                  new Ports.Spec(null, cloud.networkId(), "mine", null, null, null, null, null, null, null, null, null, null, null))
-              .id();
+      String userPort = userPort();
       int killAt = commit;
       boolean attachKilled =
           killedAndTakenOver(
@@ -129,11 +125,7 @@ abstract class InterfacesKilledAtAnyCommitTest {
   @Test
   void anAttachWhoseServerIsResetBeforeItsTaskBeginsIsRefusedAndChangesNothing() throws Exception {
     Server server = activeServer();
-    String userPort =
-        cloud.network().ports().create(
-                TENANT,
-                new Ports.Spec(null, cloud.networkId(), "mine", null, null, null, null, null, null, null, null, null, null, null))
-            .id();
+    String userPort = userPort();
     java.util.concurrent.CompletableFuture<Object> answer =
         java.util.concurrent.CompletableFuture.supplyAsync(
             () -> interfaces.attach(TENANT, server.id(), new ServerInterfaces.AttachRequest(userPort, null, List.of(), null)),
@@ -179,6 +171,14 @@ abstract class InterfacesKilledAtAnyCommitTest {
     client.join(Duration.ofSeconds(30));
     assertThat(client.isAlive()).as("the request answered").isFalse();
     return killed;
+  }
+
+  /** A new port of the tenant's on the test network, free. */
+  private String userPort() {
+    return cloud.network().ports().create(
+            TENANT,
+            new Ports.Spec(null, cloud.networkId(), "mine", null, null, null, null, null, null, null, null, null, null, null))
+        .id();
   }
 
   private boolean attached(String serverId, String portId) {
