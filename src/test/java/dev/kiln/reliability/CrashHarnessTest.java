@@ -70,7 +70,7 @@ class CrashHarnessTest {
         kiln = ChildKiln.start(dataDir, env, serve);
       }
       Api admin = kiln.admin();
-      List<String> stuck = Quiescence.confirmMovesAndAwait(admin, Duration.ofSeconds(30));
+      List<String> stuck = Quiescence.confirmMovesAndAwait(admin, Quiescence.PATIENCE);
       List<String> lost = ledger.check(admin);
       List<Invariants.Violation> violations = new Invariants(kiln.baseUrl(), admin).violations();
       List<String> stackViolations = StackChecks.violations(admin);

@@ -6,16 +6,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.testing.Api;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Waiting until nothing is under way after a crash harness's last restart, and what is still in
  * between states after that: a server building or with a task, a volume creating, attaching,
- * detaching or deleting, a stack in progress.
+ * detaching or deleting, a volume a server lists that Block Storage still shows available (an
+ * attach cut before its reservation, until its guard takes it back), a stack in progress.
  */
 final class Quiescence {
   private static final Set<String> TRANSIENT_VOLUME = Set.of("creating", "attaching", "detaching", "reserved", "deleting");
+
+  /**
+   * How long the harnesses wait for quiet: longer than an attach's guard (30 s), which takes back
+   * an attach cut before its reservation.
+   */
+  static final Duration PATIENCE = Duration.ofSeconds(45);
 
   private Quiescence() {}
 
@@ -50,6 +59,14 @@ final class Quiescence {
 
   private static List<String> busy(Api admin) {
     List<String> out = new ArrayList<>();
+    String project = CrashWorkload.projectOf(admin);
+    Map<String, String> volumeStatus = new HashMap<>();
+    for (JsonNode v : admin.get("/volume/v3/" + project + "/volumes/detail?all_tenants=1").expect(200).get("volumes")) {
+      volumeStatus.put(v.path("id").asText(), v.path("status").asText());
+      if (TRANSIENT_VOLUME.contains(v.path("status").asText())) {
+        out.add("volume " + v.path("id").asText() + " " + v.path("status").asText());
+      }
+    }
     Api nova = admin.withHeader("X-OpenStack-Nova-API-Version", "2.79");
     for (JsonNode s : nova.get(NOVA + "/servers/detail?all_tenants=1&limit=1000").expect(200).get("servers")) {
       String task = s.path("OS-EXT-STS:task_state").asText("null");
@@ -57,11 +74,14 @@ final class Quiescence {
       if (!task.equals("null") || status.equals("BUILD") || status.equals("MIGRATING") || status.equals("RESIZE")) {
         out.add("server " + s.path("id").asText() + " " + status + " task " + task);
       }
-    }
-    String project = CrashWorkload.projectOf(admin);
-    for (JsonNode v : admin.get("/volume/v3/" + project + "/volumes/detail?all_tenants=1").expect(200).get("volumes")) {
-      if (TRANSIENT_VOLUME.contains(v.path("status").asText())) {
-        out.add("volume " + v.path("id").asText() + " " + v.path("status").asText());
+      // An attach whose request was killed after its first commit (the server's mapping and the
+      // guard task) and before its reservation: the server lists the volume, Block Storage still
+      // shows it available, until the guard takes the mapping back (30 s after the request).
+      for (JsonNode attached : s.path("os-extended-volumes:volumes_attached")) {
+        String volume = attached.path("id").asText();
+        if ("available".equals(volumeStatus.get(volume))) {
+          out.add("server " + s.path("id").asText() + " lists volume " + volume + ", which is still available");
+        }
       }
     }
     for (JsonNode st : admin.get("/heat-api/v1/" + project + "/stacks").expect(200).get("stacks")) {

@@ -82,7 +82,7 @@ class TwoNodePostgresCrashHarnessTest {
       stop.set(true);
       worker.join();
       Api admin = live.get(0);
-      List<String> stuck = Quiescence.confirmMovesAndAwait(admin, Duration.ofSeconds(30));
+      List<String> stuck = Quiescence.confirmMovesAndAwait(admin, Quiescence.PATIENCE);
       List<String> lost = ledger.check(admin);
       List<Invariants.Violation> violations = new Invariants(nodes[1].baseUrl(), live.get(1)).violations();
       List<String> stackViolations = StackChecks.violations(admin);
