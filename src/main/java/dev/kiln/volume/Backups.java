@@ -67,9 +67,7 @@ public final class Backups {
    * no backup host to send the backup to (503).
    */
   private static void requireBackupService(Sql sql) {
-    boolean enabled = new VolumeServiceStore(sql).all().stream()
-        .anyMatch(s -> s.binary().equals(VolumeServices.BACKUP) && !s.disabled());
-    if (!enabled) {
+    if (!new VolumeServiceStore(sql).anyEnabled(VolumeServices.BACKUP)) {
       throw ServiceException.unavailable(
           "ServiceNotFound", "Service " + VolumeServices.BACKUP + " could not be found. (An admin disabled it; enable it"
               + " with PUT os-services/enable to take backups again.)");

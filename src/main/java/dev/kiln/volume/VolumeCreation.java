@@ -297,9 +297,7 @@ final class VolumeCreation {
   }
 
   private boolean backendDisabled() {
-    return new VolumeServiceStore(db.sql()).all().stream()
-        .filter(s -> s.binary().equals(VolumeServices.VOLUME))
-        .allMatch(VolumeServices.Service::disabled);
+    return !new VolumeServiceStore(db.sql()).anyEnabled(VolumeServices.VOLUME);
   }
 
   private static String volumeIdOf(Task task) {

@@ -25,6 +25,11 @@ public final class VolumeServiceStore {
             r.getInstant("updated_at")));
   }
 
+  /** Whether some service running {@code binary} is enabled: what creates and backups go to. */
+  public boolean anyEnabled(String binary) {
+    return sql.count("SELECT COUNT(*) FROM volume_service WHERE binary_name = ? AND NOT disabled", binary) > 0;
+  }
+
   /** Sets a service's disabled flag and reason; false when there is no such service. */
   public boolean setDisabled(String binary, String host, boolean disabled, String reason, Instant now) {
     return sql.update(

@@ -106,7 +106,6 @@ final class YaqlEvaluator {
     throw new IllegalArgumentException("Cannot index " + Values.repr(target) + " with " + Values.repr(index));
   }
 
-
   private static JsonNode negate(JsonNode v) {
     if (v.isIntegralNumber()) {
       return Values.integer(v.bigIntegerValue().negate());
