@@ -141,8 +141,34 @@ public final class ChildKiln implements AutoCloseable {
     try {
       return new ChildKiln(process, ready.get(120, TimeUnit.SECONDS), log);
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
+      if (e instanceof TimeoutException) {
+        dumpThreads(process, log);
+      }
       process.destroyForcibly();
       throw new IllegalStateException("kiln serve did not get ready; see " + log, e);
+    }
+  }
+
+  /**
+   * Appends the threads of a child that never got ready (its JVM, under the launcher) to its log,
+   * so that a start that hangs says where.
+   */
+  private static void dumpThreads(Process process, Path log) {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    java.util.List<ProcessHandle> jvms = new java.util.ArrayList<>();
+    jvms.add(process.toHandle());
+    process.toHandle().descendants().forEach(jvms::add);
+    for (ProcessHandle jvm : jvms) {
+      try {
+        Process dump =
+            new ProcessBuilder(jcmd.toString(), Long.toString(jvm.pid()), "Thread.print")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        dump.waitFor(20, TimeUnit.SECONDS);
+      } catch (IOException | InterruptedException e) {
+        // a dump is a help for reading the failure, not a condition of it
+      }
     }
   }
 
