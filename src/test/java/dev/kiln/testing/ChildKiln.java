@@ -155,7 +155,7 @@ public final class ChildKiln implements AutoCloseable {
    */
   private static void dumpThreads(Process process, Path log) {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    java.util.List<ProcessHandle> jvms = new java.util.ArrayList<>();
+    List<ProcessHandle> jvms = new ArrayList<>();
     jvms.add(process.toHandle());
     process.toHandle().descendants().forEach(jvms::add);
     for (ProcessHandle jvm : jvms) {
@@ -165,9 +165,14 @@ public final class ChildKiln implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        dump.waitFor(20, TimeUnit.SECONDS);
-      } catch (IOException | InterruptedException e) {
+        if (!dump.waitFor(20, TimeUnit.SECONDS)) {
+          dump.destroyForcibly();
+        }
+      } catch (IOException e) {
         // a dump is a help for reading the failure, not a condition of it
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }
