@@ -65,6 +65,7 @@ def main():
     print(report)
     write_outputs(workdir, results, report, args.report)
     failed = results.failed_count()
+    print_failures(results.failures())
     unexpected = results.unexpected_skips(selection.expected_skips)
     if unexpected:
         print(f"{len(unexpected)} tests skipped for a reason conformance/skips.txt does not list:")
@@ -76,6 +77,17 @@ def main():
     if not args.keep and not args.workdir:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
+
+
+def print_failures(failures, detail_lines=12):
+    """Names every failure with the head of its detail, so a CI log alone says what broke."""
+    if not failures:
+        return
+    print(f"{len(failures)} failed (the whole detail is in failures.txt):")
+    for name, detail in failures:
+        print(f"  {name}")
+        for line in str(detail).splitlines()[:detail_lines]:
+            print(f"      {line[:300]}")
 
 
 def parse_args():

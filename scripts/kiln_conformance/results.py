@@ -84,6 +84,11 @@ class Results:
             table[service_of(test)][status] += 1
         return table
 
+    def failures(self):
+        """(name, detail) of every failed test and every failed class fixture, sorted."""
+        failed = [(n, d) for n, (s, d) in sorted(self.outcomes.items()) if s == "fail"]
+        return failed + sorted(self.class_failures.items())
+
     def failed_count(self):
         return sum(1 for status, _ in self.outcomes.values() if status == "fail")
 
@@ -220,10 +225,7 @@ def write_outputs(workdir, results, report, report_dir):
     with open(os.path.join(workdir, "results.json"), "w") as f:
         json.dump(results.as_json(), f, indent=1, sort_keys=True)
     with open(os.path.join(workdir, "failures.txt"), "w") as f:
-        for name, (status, detail) in sorted(results.outcomes.items()):
-            if status == "fail":
-                f.write(f"{name}\n    {detail}\n")
-        for name, detail in sorted(results.class_failures.items()):
+        for name, detail in results.failures():
             f.write(f"{name}\n    {detail}\n")
     if report_dir:
         os.makedirs(report_dir, exist_ok=True)
