@@ -44,10 +44,10 @@ import java.util.Set;
  * image_type}, {@code instance_uuid}, {@code base_image_ref}, {@code user_id}, the original
  * image's formats and minimums, and the request's metadata).
  *
- * <p>The request takes the server (task state {@code image_snapshot}) and records a durable
- * {@code server.snapshot} task in one commit, naming the image id it chose; it then creates the
- * image (queued). A task that finds no image (deleted by its owner meanwhile, or never made
- * because the request's node died) gives the server back and stops, as Nova's does. The task moves
+ * <p>The request takes the server (task state {@code image_snapshot}), records a durable {@code
+ * server.snapshot} task naming the image and creates the image (queued), all in one commit. A task
+ * that finds no image (deleted by its owner meanwhile) gives the server back and stops, as Nova's
+ * does. The task moves
  * the server through {@code image_pending_upload} and {@code image_uploading}, uploads the data
  * (the original image's bytes, the simulated disk; none for a server booted from a volume) and
  * gives the server back as it was. A snapshot that fails deletes its image, as Nova's does.
@@ -118,8 +118,11 @@ public final class ServerSnapshots {
     }
     payload.put("status", server.status()).put("vm_state", server.vmState()).put("power_state", server.powerState());
     Instant now = now();
+    // The image is made in the same transaction as the task: a worker that claims the task at
+    // once (woken by anyone's submit) must find the image, or it would give the server back and
+    // leave the image queued for good. Glance refusing the image undoes the whole request.
     boolean begun =
-        db.inTransaction(
+        db.inTransactionJoinedByNestedWork(
             sql -> {
               quotas.checkMetadataItems(sql, server.projectId(), metadata.size());
               if (!new ServerStore(sql).beginAction(serverId, server.vmState(), null, "image_snapshot", server.status(), now)) {
@@ -128,19 +131,12 @@ public final class ServerSnapshots {
               new InstanceActionStore(sql)
                   .insert(serverId, requestId, backup == null ? "createImage" : "createBackup", server.projectId(), actor.userId(), now);
               tasks.submit(sql, TASK, payload.toString(), now, 3);
+              createImage(server, payload);
               return true;
             });
     if (!begun) {
       Server current = servers.visible(actor, serverId);
       throw ServerChecks.invalidState("createImage", serverId, "task_state", current.taskState());
-    }
-    try {
-      createImage(server, payload);
-    } catch (RuntimeException e) {
-      // The image could not be made (a property Glance refuses): the task finds none and gives
-      // the server back.
-      tasks.wake();
-      throw e;
     }
     tasks.wake();
     return imageId;

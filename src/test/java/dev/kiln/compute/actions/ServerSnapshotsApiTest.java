@@ -142,6 +142,25 @@ class ServerSnapshotsApiTest {
   }
 
   @Test
+  void aSnapshotGlanceRefusesNeitherTakesTheServerNorRecordsAnAction() {
+    Api api = member.atNova("2.45");
+    String server = Cloud.bootActive(api, image, networkId, "refused");
+    Api.Response refused =
+        api.post(NOVA + "/servers/" + server + "/action",
+            "{\"createImage\": {\"name\": \"refused\", \"metadata\": {\"os_glance_mine\": \"x\"}}}");
+    assertThat(refused.status()).as(refused.toString()).isBetween(400, 499);
+    // The image, the task and the server's task state commit together, so nothing of the request
+    // is left to undo: the server is free at once and its action list does not name it.
+    assertThat(Cloud.server(api, server).get("OS-EXT-STS:task_state").isNull()).isTrue();
+    JsonNode actions = api.get(NOVA + "/servers/" + server + "/os-instance-actions").expect(200).get("instanceActions");
+    assertThat(actions.findValuesAsText("action")).doesNotContain("createImage");
+    String made =
+        api.post(NOVA + "/servers/" + server + "/action", "{\"createImage\": {\"name\": \"after\"}}").expect(202)
+            .get("image_id").asText();
+    Await.until(() -> image(api, made).get("status").asText().equals("active"), "the next snapshot");
+  }
+
+  @Test
   void theImageProxyKeepsASnapshotsMetadataUntil239() {
     Api api = member.atNova("2.45");
     String server = Cloud.bootActive(api, image, networkId, "meta-source");
