@@ -142,23 +142,28 @@ public final class ServerVolumeAttachments {
     // The intent first: the mapping, with a guard task that takes it back should this node die
     // before the attach is under way (it finds the mapping still without its attachment).
     BlockDevice intent = insertMapping(server, volumeId, null, device, tag, deleteOnTermination, requestId);
+    BlockDevice reserved;
     try {
       // Then, in one commit under the server's row (refused once a delete has begun): Block
       // Storage's reservation, recorded on the mapping, with the action and the attach task. A
       // kill before it leaves no reservation; after it, the task and any delete find it.
       Instant now = now();
-      db.inTransactionJoinedByNestedWork(
-          sql -> {
-            volumes.reserveRecorded(actor, intent.id(), serverId, volumeId);
-            new InstanceActionStore(sql).insert(serverId, requestId, "attach_volume", server.projectId(), actor.userId(), now);
-            return tasks.submit(sql, ATTACH_TASK, payload(serverId, intent.id(), volumeId, requestId), now, 3);
-          });
+      reserved =
+          db.inTransactionJoinedByNestedWork(
+              sql -> {
+                volumes.reserveRecorded(actor, intent.id(), serverId, volumeId);
+                new InstanceActionStore(sql).insert(serverId, requestId, "attach_volume", server.projectId(), actor.userId(), now);
+                tasks.submit(sql, ATTACH_TASK, payload(serverId, intent.id(), volumeId, requestId), now, 3);
+                // Read before the commit: once committed, a worker may run the task at once, and
+                // an attach the hypervisor refuses deletes the mapping before this could read it.
+                return new BlockDeviceStore(sql).find(intent.id()).orElseThrow(() -> Servers.notFound(serverId));
+              });
     } catch (RuntimeException e) {
       new BlockDeviceStore(db.sql()).deleteUnreserved(intent.id());
       throw e;
     }
     tasks.wake();
-    return new BlockDeviceStore(db.sql()).find(intent.id()).orElseThrow(() -> Servers.notFound(serverId));
+    return reserved;
   }
 
   /**
