@@ -27,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 class CrashSafetyTest {
   private static final int KILLS = 5;
 
-  @TempDir Path dataDir;
+  // Kept when the test fails, for the post-mortem.
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+  Path dataDir;
 
   @Test
   void killedMidCreateUpdateRollbackAndDeleteEveryStackSettlesWithNothingMadeTwiceOrLeftBehind() throws Exception {
@@ -57,7 +59,10 @@ class CrashSafetyTest {
     Process settle = start("settle", "0");
     List<String> lines = new ArrayList<>();
     Thread reader = readLines(settle, lines, seenValues);
-    assertThat(settle.waitFor(180, TimeUnit.SECONDS)).as("the restarted engine settles every stack").isTrue();
+    if (!settle.waitFor(180, TimeUnit.SECONDS)) {
+      throw new AssertionError("the restarted engine did not settle every stack in 180 s; data in " + dataDir
+          + "; its threads:\n" + threadDump(settle) + "\nits last lines: " + lastLines(lines, 40));
+    }
     reader.join(5000);
     assertThat(lines).contains("SETTLED");
     assertThat(created).as("stacks created before the kills").isGreaterThan(KILLS);
@@ -102,6 +107,28 @@ class CrashSafetyTest {
           assertThat(now.getFirst()).as("random string of %s", seen.getKey()).contains("\"value\":\"" + seen.getValue() + "\"");
         }
       }
+    }
+  }
+
+  /** The child's threads (jcmd Thread.print), then the child is killed. */
+  private static String threadDump(Process child) {
+    try {
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(child.pid()), "Thread.print")
+          .redirectErrorStream(true).start();
+      String out = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      dump.waitFor(30, TimeUnit.SECONDS);
+      return out;
+    } catch (Exception e) {
+      return "(no thread dump: " + e + ")";
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
+  private static List<String> lastLines(List<String> lines, int n) {
+    synchronized (lines) {
+      return new ArrayList<>(lines.subList(Math.max(0, lines.size() - n), lines.size()));
     }
   }
 
