@@ -154,25 +154,17 @@ public final class ChildKiln implements AutoCloseable {
    * so that a start that hangs says where.
    */
   private static void dumpThreads(Process process, Path log) {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     List<ProcessHandle> jvms = new ArrayList<>();
     jvms.add(process.toHandle());
     process.toHandle().descendants().forEach(jvms::add);
     for (ProcessHandle jvm : jvms) {
+      if (Thread.currentThread().isInterrupted()) {
+        return;
+      }
       try {
-        Process dump =
-            new ProcessBuilder(jcmd.toString(), Long.toString(jvm.pid()), "Thread.print")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-        if (!dump.waitFor(20, TimeUnit.SECONDS)) {
-          dump.destroyForcibly();
-        }
+        Files.writeString(log, ThreadDumps.of(jvm.pid()), java.nio.file.StandardOpenOption.APPEND);
       } catch (IOException e) {
         // a dump is a help for reading the failure, not a condition of it
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       }
     }
   }

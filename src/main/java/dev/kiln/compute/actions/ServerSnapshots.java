@@ -47,10 +47,10 @@ import java.util.Set;
  * <p>The request takes the server (task state {@code image_snapshot}), records a durable {@code
  * server.snapshot} task naming the image and creates the image (queued), all in one commit. A task
  * that finds no image (deleted by its owner meanwhile) gives the server back and stops, as Nova's
- * does. The task moves
- * the server through {@code image_pending_upload} and {@code image_uploading}, uploads the data
- * (the original image's bytes, the simulated disk; none for a server booted from a volume) and
- * gives the server back as it was. A snapshot that fails deletes its image, as Nova's does.
+ * does. The task moves the server through {@code image_pending_upload} and {@code
+ * image_uploading}, uploads the data (the original image's bytes, the simulated disk; none for a
+ * server booted from a volume) and gives the server back as it was. A snapshot that fails deletes
+ * its image, as Nova's does.
  */
 public final class ServerSnapshots {
   static final String TASK = "server.snapshot";

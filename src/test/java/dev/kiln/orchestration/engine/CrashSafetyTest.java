@@ -3,6 +3,7 @@ package dev.kiln.orchestration.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.store.Database;
+import dev.kiln.testing.ThreadDumps;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -110,17 +111,10 @@ class CrashSafetyTest {
     }
   }
 
-  /** The child's threads (jcmd Thread.print), then the child is killed. */
+  /** The child's threads, then the child is killed. */
   private static String threadDump(Process child) {
     try {
-      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-      Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(child.pid()), "Thread.print")
-          .redirectErrorStream(true).start();
-      String out = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      dump.waitFor(30, TimeUnit.SECONDS);
-      return out;
-    } catch (Exception e) {
-      return "(no thread dump: " + e + ")";
+      return ThreadDumps.of(child.pid());
     } finally {
       child.destroyForcibly();
     }
