@@ -10,15 +10,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Makes committed changes durable before the caller answers: what a commit wrote is forced to the
  * disk (fsync) before {@link #afterCommit} returns.
  *
- * <p>Why: H2's file store writes a commit's pages to the file at commit time (with {@code
- * WRITE_DELAY=0}), which survives a kill of the process, but leaves them in the operating system's
- * cache, which a power loss or kernel crash throws away. PostgreSQL forces its WAL on commit by
- * itself, so it gets {@link #NONE}.
- *
- * <p>Group commit: the commits that wait at the same time share one fsync. A commit takes a
- * ticket after it has committed; a sync that starts after the ticket was taken covers it. While
- * one sync runs, later commits wait for the next one, which then covers all of them, so under
- * load the cost is one fsync per group rather than one per commit.
+ * <p>Why: a write that reached the file is still in the operating system's cache, which a power
+ * loss or kernel crash throws away. The embedded file's commits are forced through its redo log
+ * ({@link Redo}); PostgreSQL forces its WAL on commit by itself, so it gets {@link #NONE}. Either
+ * forcing is shared by the commits that wait at the same time ({@link GroupForce}).
  */
 public sealed interface CommitSync {
   /** Returns once every change committed on this thread before the call is on disk. */
@@ -26,15 +21,10 @@ public sealed interface CommitSync {
 
   /**
    * For databases that are durable on commit by themselves (PostgreSQL), that are in memory, or
-   * whose user asked for no fsync ({@code KILN_FSYNC=0}: H2 still writes each commit to the file
-   * before it returns, so it survives a kill of Kiln).
+   * whose user asked for no fsync ({@code KILN_FSYNC=0}: the redo log still has each commit
+   * written to its file before the commit returns, so it survives a kill of Kiln).
    */
   CommitSync NONE = new None();
-
-  /** Forces H2's file with {@code CHECKPOINT SYNC}, one force for each group of commits. */
-  static CommitSync h2File() {
-    return new H2GroupSync("CHECKPOINT SYNC");
-  }
 
   /** Nothing to do. */
   final class None implements CommitSync {
@@ -44,16 +34,14 @@ public sealed interface CommitSync {
     public void afterCommit(Connection connection) {}
   }
 
-  /** The group commit over H2's {@code CHECKPOINT SYNC} (write what is unsaved, then fsync). */
+  /**
+   * A group commit that forces by running a statement on the committing connection, such as H2's
+   * {@code CHECKPOINT SYNC}; tests count forces with one that updates a counter.
+   */
   final class H2GroupSync implements CommitSync {
     private final String statement;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition finished = lock.newCondition();
-    /** Tickets handed out: the number of commits that asked for a sync. */
-    private long requested;
-    /** Every ticket up to this one is durable. */
-    private long durable;
-    private boolean syncing;
+    private final ThreadLocal<Connection> caller = new ThreadLocal<>();
+    private final GroupForce group = new GroupForce(this::sync);
 
     /** @param statement what forces the file (package-private for tests, which count its runs) */
     H2GroupSync(String statement) {
@@ -62,27 +50,87 @@ public sealed interface CommitSync {
 
     @Override
     public void afterCommit(Connection connection) throws SQLException {
+      caller.set(connection);
+      try {
+        group.await();
+      } finally {
+        caller.remove();
+      }
+    }
+
+    /** Runs on the thread that leads a group, with its caller's connection. */
+    private void sync() throws SQLException {
+      try (Statement sync = caller.get().createStatement()) {
+        sync.execute(statement);
+      }
+    }
+  }
+
+  /** Commits made durable by the redo log they were written to ({@link RedoLog#force}). */
+  final class Redo implements CommitSync {
+    private final RedoLog log;
+
+    Redo(RedoLog log) {
+      this.log = log;
+    }
+
+    @Override
+    public void afterCommit(Connection connection) throws SQLException {
+      log.force();
+    }
+
+    RedoLog log() {
+      return log;
+    }
+  }
+
+  /** What forces a file to the disk, for {@link GroupForce}. */
+  @FunctionalInterface
+  interface Forcing {
+    void forceNow() throws SQLException;
+  }
+
+  /**
+   * Group commit: callers that wait at the same time share one force. A caller takes a ticket; a
+   * force that starts after the ticket was taken covers it. While one force runs, later callers
+   * wait for the next one, which then covers all of them, so under load the cost is one fsync per
+   * group rather than one per commit.
+   */
+  final class GroupForce {
+    private final Forcing forcing;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition finished = lock.newCondition();
+    /** Tickets handed out: the number of callers that asked for a force. */
+    private long requested;
+    /** Every ticket up to this one is durable. */
+    private long durable;
+    private boolean forcingNow;
+
+    GroupForce(Forcing forcing) {
+      this.forcing = forcing;
+    }
+
+    /** Returns once a force that started after this call has finished. */
+    void await() throws SQLException {
       lock.lock();
       try {
         long ticket = ++requested;
         while (durable < ticket) {
-          if (syncing) {
+          if (forcingNow) {
             finished.awaitUninterruptibly();
             continue;
           }
-          // Lead a sync: it covers every ticket handed out so far, ours included.
-          syncing = true;
+          // Lead a force: it covers every ticket handed out so far, ours included.
+          forcingNow = true;
           long covers = requested;
           boolean done = false;
           lock.unlock();
           try {
-            try (Statement sync = connection.createStatement()) {
-              sync.execute(statement);
-            }
+            forcing.forceNow();
             done = true;
           } finally {
             lock.lock();
-            syncing = false;
+            forcingNow = false;
             if (done) {
               durable = Math.max(durable, covers);
             }

@@ -33,14 +33,15 @@ public final class Database implements AutoCloseable {
    * runs on that transaction's connection instead of asking the pool for another.
    */
   private final ThreadLocal<Joined> joined = new ThreadLocal<>();
+  /** The embedded file's redo log; null for PostgreSQL and in-memory databases. */
+  private final RedoLog redo;
   private UncleanShutdown openMarker;
-  private EmbeddedFileCompaction compaction;
 
   /**
    * An open transaction that nested work joins: its connection, its statements, and how many
    * savepoints deep the work running now is (0 for the transaction's own).
    */
-  private record Joined(Connection connection, Sql sql, int depth) {}
+  private record Joined(Connection connection, Sql sql, RedoEvents events, int depth) {}
 
   /**
    * How long a caller waits for a free connection before its request is refused as unavailable
@@ -64,9 +65,11 @@ public final class Database implements AutoCloseable {
     return dialect == Dialect.H2 ? 16 : 12;
   }
 
-  private Database(HikariDataSource dataSource, Dialect dialect, CommitSync commitSync) {
+  private Database(
+      HikariDataSource dataSource, Dialect dialect, CommitSync commitSync, RedoLog redo) {
     this.dataSource = dataSource;
     this.dialect = dialect;
+    this.redo = redo;
     this.commitSync = commitSync;
     this.statements =
         dialect == Dialect.H2 ? PreparedStatements.keepingH2sUncachedQueries() : PreparedStatements.EACH_TIME;
@@ -81,23 +84,22 @@ public final class Database implements AutoCloseable {
       ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=512";
 
   /**
-   * What makes the embedded file durable: a commit writes its changes to the file before it
-   * returns ({@code WRITE_DELAY=0}; H2's default of 500 ms kept them in memory for up to half a
-   * second after the commit, so a kill -9 right after a 201 lost them), and {@link CommitSync}
-   * then forces the file to the disk. A 2xx answer therefore means the change is on disk.
-   *
-   * <p>Tried and measured (README, "Request cost"): the write delay left on, with the group
-   * commit's {@code CHECKPOINT SYNC} writing every commit so far as one chunk before its fsync. It
-   * kept acknowledged writes just as well but showed no gain above a shared machine's noise, and
-   * it brings H2's background writer back, so this simpler guarantee stays.
+   * How H2 writes the embedded file: only at the {@link RedoLog}'s checkpoints, a chunk for the
+   * commits of the last second, with no transaction open (the write delay of about 25 days turns
+   * H2's own background writer off; see {@link H2Writes}). A commit is durable before that through
+   * the redo log: its rows are written (and forced) there before it is answered, and a start after
+   * a crash puts back what the file lacks. A 2xx answer therefore means the change is on disk.
+   * (Before the redo log, {@code WRITE_DELAY=0} had H2 write every B-tree page a commit changed,
+   * up to the roots, before the commit returned: most of a port create's time.)
    */
-  private static final String H2_DURABILITY = ";WRITE_DELAY=0";
+  private static final String H2_DURABILITY = ";WRITE_DELAY=2147483647";
 
   /**
-   * How long H2 keeps a chunk before its space may be reused once nothing in it is live, when every
-   * commit is forced to the disk. H2's default, 45 s, is meant for stores that never force their
-   * file and trust the operating system to write it out within that time; Kiln forces each commit
-   * before it answers, so a chunk a few seconds old is on the disk. With the default, the file held
+   * How long H2 keeps a chunk before its space may be reused once nothing in it is live, when
+   * commits are forced to the disk. H2's default, 45 s, is meant for stores that never force their
+   * file and trust the operating system to write it out within that time; Kiln forces H2's file at
+   * every redo checkpoint ({@link RedoLog}: each second with new commits), so a chunk a few seconds
+   * old is on the disk. With the default (measured when every commit wrote a chunk), the file held
    * every chunk of the last 45 s of commits (a 20 s burst of port and volume cycles took a new data
    * directory to 305 MiB; 10,000 server boots took it to 1.2 GB even with {@link
    * EmbeddedFileCompaction}, 114 MiB with this), and the heap an object for each.
@@ -125,12 +127,13 @@ public final class Database implements AutoCloseable {
     Path file = base.resolveSibling("kiln.mv.db");
     boolean fromTemplate = SchemaTemplate.copyIfNew(template, file);
     UncleanShutdown marker = UncleanShutdown.recoverIfNeeded(base);
-    CommitSync commitSync = embeddedCommitSync(System.getenv("KILN_FSYNC"));
-    String retention = commitSync == CommitSync.NONE ? "" : ";RETENTION_TIME=" + FORCED_RETENTION_MS;
+    boolean fsync = fsyncWanted(System.getenv("KILN_FSYNC"));
+    String retention = fsync ? ";RETENTION_TIME=" + FORCED_RETENTION_MS : "";
     String url = "jdbc:h2:file:" + base + H2_SETTINGS + H2_DURABILITY + retention + H2_CLOSE;
+    RedoLog redo = RedoLog.forDataDir(base.getParent(), fsync);
     Database database;
     try {
-      database = open(url, "sa", "", Dialect.H2, commitSync);
+      database = open(url, "sa", "", Dialect.H2, new CommitSync.Redo(redo), redo);
     } catch (RuntimeException e) {
       if (!fromTemplate) {
         throw e;
@@ -141,7 +144,6 @@ public final class Database implements AutoCloseable {
       return embedded(dataDir, null);
     }
     database.openMarker = marker;
-    database.compaction = EmbeddedFileCompaction.start(database.dataSource);
     return database;
   }
 
@@ -154,14 +156,12 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * How the embedded file makes a commit durable: forced to the disk before the answer, unless
-   * {@code KILN_FSYNC=0} asks for the commit only to be written to the file (it then survives a
-   * kill of Kiln, not a crash of the machine), which is what a throwaway test cloud needs.
+   * Whether the embedded file's commits are forced to the disk before the answer: yes, unless
+   * {@code KILN_FSYNC=0} asks for them only to be written to the redo log's file (they then survive
+   * a kill of Kiln, not a crash of the machine), which is what a throwaway test cloud needs.
    */
-  static CommitSync embeddedCommitSync(String fsyncSetting) {
-    return "0".equals(fsyncSetting) || "false".equalsIgnoreCase(fsyncSetting)
-        ? CommitSync.NONE
-        : CommitSync.h2File();
+  static boolean fsyncWanted(String fsyncSetting) {
+    return !("0".equals(fsyncSetting) || "false".equalsIgnoreCase(fsyncSetting));
   }
 
   /** Opens an in-memory embedded database, for tests. */
@@ -172,7 +172,7 @@ public final class Database implements AutoCloseable {
   /** An in-memory embedded database whose commits are made durable by {@code commitSync}: for tests. */
   static Database inMemory(String name, CommitSync commitSync) {
     String url = "jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1" + H2_SETTINGS;
-    return open(url, "sa", "", Dialect.H2, commitSync);
+    return open(url, "sa", "", Dialect.H2, commitSync, null);
   }
 
   /**
@@ -183,7 +183,12 @@ public final class Database implements AutoCloseable {
     PostgresUrl parsed = PostgresUrl.parse(url);
     // PostgreSQL forces its log on commit itself (synchronous_commit is on by default).
     return open(
-        parsed.jdbcUrl(), parsed.user(), parsed.password(), Dialect.POSTGRESQL, CommitSync.NONE);
+        parsed.jdbcUrl(),
+        parsed.user(),
+        parsed.password(),
+        Dialect.POSTGRESQL,
+        CommitSync.NONE,
+        null);
   }
 
   /** Opens whichever database the user asked for: PostgreSQL when a URL is set, else embedded. */
@@ -194,7 +199,12 @@ public final class Database implements AutoCloseable {
   }
 
   private static Database open(
-      String jdbcUrl, String user, String password, Dialect dialect, CommitSync commitSync) {
+      String jdbcUrl,
+      String user,
+      String password,
+      Dialect dialect,
+      CommitSync commitSync,
+      RedoLog redo) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setUsername(user);
@@ -205,12 +215,16 @@ public final class Database implements AutoCloseable {
     config.setConnectionTimeout(poolWaitMillis());
     HikariDataSource dataSource = new HikariDataSource(config);
     try {
-      migrate(dataSource, dialect);
+      if (redo == null) {
+        migrate(dataSource, dialect);
+      } else {
+        redo.join(dataSource, () -> migrate(dataSource, dialect));
+      }
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
     }
-    return new Database(dataSource, dialect, commitSync);
+    return new Database(dataSource, dialect, commitSync, redo);
   }
 
   /** Where the migration scripts live on the class path. */
@@ -225,8 +239,11 @@ public final class Database implements AutoCloseable {
     migrate(dataSource, Dialect.H2);
   }
 
-  /** Brings the schema of a database of this dialect up to date (see {@link #migrate(DataSource)}). */
-  static void migrate(DataSource dataSource, Dialect dialect) {
+  /**
+   * Brings the schema of a database of this dialect up to date (see {@link #migrate(DataSource)});
+   * answers whether Flyway ran.
+   */
+  static boolean migrate(DataSource dataSource, Dialect dialect) {
     ClassLoader loader = Database.class.getClassLoader();
     boolean current =
         MigrationScripts.onClasspath(loader, MIGRATIONS)
@@ -240,6 +257,7 @@ public final class Database implements AutoCloseable {
           .load()
           .migrate();
     }
+    return !current;
   }
 
   /**
@@ -270,18 +288,35 @@ public final class Database implements AutoCloseable {
       return open.sql();
     }
     CommitFence fence = CommitFence.current();
-    if (fence != null) {
-      // Each change gets a transaction of its own, so that the fence can check it before it
-      // commits (with auto-commit on, it would be committed before anyone could look).
-      return new Sql(this::borrowForOneChange, connection -> commitFenced(connection, fence), statements);
+    if (fence != null || redo != null) {
+      // Each change gets a transaction of its own: so that the fence can check it before it
+      // commits (with auto-commit on, it would be committed before anyone could look), and so
+      // that the redo log has its record before H2 commits it.
+      return new Sql(
+          this::borrowForOneChange,
+          fence != null ? this::borrowForOneChange : this::borrow,
+          (connection, events) -> commitOneChange(connection, events, fence),
+          statements);
     }
-    return new Sql(this::borrow, commitSync::afterCommit, statements);
+    return new Sql(this::borrow, (connection, events) -> commitSync.afterCommit(connection), statements);
   }
 
-  private void commitFenced(Connection connection, CommitFence fence) throws SQLException {
-    fence.check(new Sql(() -> new Sql.Borrowed(connection, false), c -> {}, statements));
-    connection.commit();
+  private void commitOneChange(Connection connection, RedoEvents events, CommitFence fence)
+      throws SQLException {
+    if (fence != null) {
+      fence.check(new Sql(() -> new Sql.Borrowed(connection, false, false, events), (c, e) -> {}, statements));
+    }
+    commit(connection, events);
     commitSync.afterCommit(connection);
+  }
+
+  /** Commits, through the redo log when there is one. */
+  private void commit(Connection connection, RedoEvents events) throws SQLException {
+    if (redo == null) {
+      connection.commit();
+    } else {
+      redo.commit(connection, events);
+    }
   }
 
   /**
@@ -329,29 +364,11 @@ public final class Database implements AutoCloseable {
     try (Connection connection = dataSource.getConnection()) {
       boolean[] changed = {false};
       T result;
-      connection.setAutoCommit(false);
+      enterGate();
       try {
-        Sql sql = new Sql(() -> new Sql.Borrowed(connection, false), c -> changed[0] = true, statements);
-        if (joinable) {
-          joined.set(new Joined(connection, sql, 0));
-          try {
-            result = work.run(sql);
-          } finally {
-            joined.remove();
-          }
-        } else {
-          result = work.run(sql);
-        }
-        CommitFence fence = CommitFence.current();
-        if (fence != null && changed[0]) {
-          fence.check(sql);
-        }
-        connection.commit();
-      } catch (RuntimeException | Error e) {
-        connection.rollback();
-        throw e;
+        result = runAndCommit(connection, work, joinable, changed);
       } finally {
-        connection.setAutoCommit(true);
+        exitGate();
       }
       if (changed[0] && durable) {
         commitSync.afterCommit(connection);
@@ -360,6 +377,45 @@ public final class Database implements AutoCloseable {
     } catch (SQLException e) {
       throw StoreException.from(e);
     }
+  }
+
+  /** Runs {@code work} on {@code connection} as one transaction and commits it, or rolls it back. */
+  private <T> T runAndCommit(
+      Connection connection, TransactionWork<T> work, boolean joinable, boolean[] changed)
+      throws SQLException {
+    T result;
+    connection.setAutoCommit(false);
+    RedoEvents events = redo == null ? null : new RedoEvents();
+    try {
+      Sql sql =
+          new Sql(
+              () -> new Sql.Borrowed(connection, false, false, events),
+              (c, e) -> changed[0] = true,
+              statements);
+      if (joinable) {
+        joined.set(new Joined(connection, sql, events, 0));
+        try {
+          result = work.run(sql);
+        } finally {
+          joined.remove();
+        }
+      } else {
+        result = work.run(sql);
+      }
+      CommitFence fence = CommitFence.current();
+      if (fence != null && changed[0]) {
+        fence.check(sql);
+      }
+      commit(connection, events);
+    } catch (RuntimeException | Error | SQLException e) {
+      // A commit refused (a failed batch the redo log cannot describe) must not be committed
+      // by the return to auto-commit below.
+      connection.rollback();
+      throw e;
+    } finally {
+      connection.setAutoCommit(true);
+    }
+    return result;
   }
 
   /**
@@ -373,15 +429,19 @@ public final class Database implements AutoCloseable {
    * used again replaces the earlier savepoint of that name, which is released by then.
    */
   private <T> T inSavepoint(Joined open, TransactionWork<T> work) {
-    Joined nested = new Joined(open.connection(), open.sql(), open.depth() + 1);
+    Joined nested = new Joined(open.connection(), open.sql(), open.events(), open.depth() + 1);
     try {
       Savepoint savepoint = open.connection().setSavepoint("kiln_nested_" + nested.depth());
+      int mark = open.events() == null ? 0 : open.events().mark();
       T result;
       joined.set(nested);
       try {
         result = work.run(open.sql());
       } catch (RuntimeException | Error e) {
         open.connection().rollback(savepoint);
+        if (open.events() != null) {
+          open.events().undoTo(mark);
+        }
         throw e;
       } finally {
         joined.set(open);
@@ -400,13 +460,29 @@ public final class Database implements AutoCloseable {
   /** A connection for one statement in a transaction of its own; rolled back unless committed. */
   private Sql.Borrowed borrowForOneChange() throws SQLException {
     Connection connection = dataSource.getConnection();
+    enterGate();
     try {
       connection.setAutoCommit(false);
     } catch (SQLException e) {
+      exitGate();
       connection.close();
       throw e;
     }
-    return new Sql.Borrowed(connection, true, true);
+    return new Sql.Borrowed(
+        connection, true, true, redo == null ? null : new RedoEvents(), this::exitGate);
+  }
+
+  /** Before a transaction's first statement: the embedded file is not written while it is open. */
+  private void enterGate() {
+    if (redo != null) {
+      redo.enter();
+    }
+  }
+
+  private void exitGate() {
+    if (redo != null) {
+      redo.exit();
+    }
   }
 
   /** How this database prepares statements: what it keeps, for tests to look at. */
@@ -462,10 +538,11 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
-    if (compaction != null) {
-      compaction.close();
-    }
+    boolean lastOnRedo = redo != null && redo.leave(dataSource);
     dataSource.close(); // the last connection closed closes the embedded file cleanly
+    if (lastOnRedo) {
+      redo.deleteAfterClose();
+    }
     if (openMarker != null) {
       openMarker.closedCleanly();
     }

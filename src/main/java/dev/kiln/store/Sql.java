@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Plain parameterised SQL over JDBC: just enough to keep statements readable and to turn driver
@@ -19,11 +20,26 @@ import java.util.Optional;
  */
 public final class Sql {
   private final ConnectionSource source;
+  /** Where queries get their connection: {@link #source}, unless changes need one set up for them. */
+  private final ConnectionSource readSource;
   private final AfterChange afterChange;
   private final PreparedStatements statements;
 
   Sql(ConnectionSource source, AfterChange afterChange, PreparedStatements statements) {
+    this(source, source, afterChange, statements);
+  }
+
+  /**
+   * Statements that may change rows borrow from {@code source}, queries from {@code readSource}
+   * (outside a transaction, a query needs no transaction of its own to be checked or logged).
+   */
+  Sql(
+      ConnectionSource source,
+      ConnectionSource readSource,
+      AfterChange afterChange,
+      PreparedStatements statements) {
     this.source = source;
+    this.readSource = readSource;
     this.afterChange = afterChange;
     this.statements = statements;
   }
@@ -37,9 +53,9 @@ public final class Sql {
     StatementCount.one();
     try (Borrowed b = source.borrow();
         PreparedStatement ps = prepare(b.connection(), statement, args)) {
-      int changed = ps.executeUpdate();
+      int changed = b.logged(ps::executeUpdate, n -> n > 0);
       if (changed > 0) {
-        afterChange.changed(b.connection());
+        afterChange.changed(b.connection(), b.events());
         b.endCommitted();
       } else {
         b.endRead(); // nothing changed: nothing to undo either
@@ -67,10 +83,11 @@ public final class Sql {
         bind(ps, args);
         ps.addBatch();
       }
-      int[] changed = ps.executeBatch();
+      int[] changed =
+          b.loggedBatch(ps::executeBatch, counts -> java.util.Arrays.stream(counts).anyMatch(n -> n != 0));
       // A count, or SUCCESS_NO_INFO: rows may have changed.
       if (java.util.Arrays.stream(changed).anyMatch(n -> n != 0)) {
-        afterChange.changed(b.connection());
+        afterChange.changed(b.connection(), b.events());
         b.endCommitted();
       } else {
         b.endRead();
@@ -83,7 +100,7 @@ public final class Sql {
 
   public <T> List<T> query(String statement, RowMapper<T> mapper, Object... args) {
     StatementCount.one();
-    try (Borrowed b = source.borrow()) {
+    try (Borrowed b = readSource.borrow()) {
       PreparedStatement ps = statements.prepare(b.connection(), statement);
       List<T> rows = new ArrayList<>();
       try {
@@ -208,12 +225,19 @@ public final class Sql {
   }
 
   /**
-   * Told after a statement changed rows, with the connection it ran on: outside a transaction the
-   * change is committed then, and the database makes it durable before the caller goes on.
+   * Told after a statement changed rows, with the connection it ran on and the rows its
+   * transaction changed so far (null unless the database keeps a redo log): outside a transaction
+   * the change is committed then, and the database makes it durable before the caller goes on.
    */
   @FunctionalInterface
   interface AfterChange {
-    void changed(Connection connection) throws SQLException;
+    void changed(Connection connection, RedoEvents events) throws SQLException;
+  }
+
+  /** A statement's execution, which may throw what JDBC throws. */
+  @FunctionalInterface
+  interface Execution<T> {
+    T run() throws SQLException;
   }
 
   @FunctionalInterface
@@ -235,12 +259,33 @@ public final class Sql {
     private final Connection connection;
     private final boolean closeAfterUse;
     private final boolean ownTransaction;
+    private final RedoEvents events;
+    private final Runnable afterEnd;
     private boolean ended;
 
-    Borrowed(Connection connection, boolean closeAfterUse, boolean ownTransaction) {
+    /**
+     * @param events where the transaction's row changes go for the redo log; null for none
+     * @param afterEnd run once the statement's own transaction has ended
+     */
+    Borrowed(
+        Connection connection,
+        boolean closeAfterUse,
+        boolean ownTransaction,
+        RedoEvents events,
+        Runnable afterEnd) {
       this.connection = connection;
       this.closeAfterUse = closeAfterUse;
       this.ownTransaction = ownTransaction;
+      this.events = events;
+      this.afterEnd = afterEnd;
+    }
+
+    Borrowed(Connection connection, boolean closeAfterUse, boolean ownTransaction, RedoEvents events) {
+      this(connection, closeAfterUse, ownTransaction, events, () -> {});
+    }
+
+    Borrowed(Connection connection, boolean closeAfterUse, boolean ownTransaction) {
+      this(connection, closeAfterUse, ownTransaction, null);
     }
 
     Borrowed(Connection connection, boolean closeAfterUse) {
@@ -249,6 +294,49 @@ public final class Sql {
 
     Connection connection() {
       return connection;
+    }
+
+    RedoEvents events() {
+      return events;
+    }
+
+    /**
+     * Runs a statement that may change rows, with the rows it changes captured for the redo log
+     * (and forgotten if it fails, since H2 then undoes them).
+     */
+    <T> T logged(Execution<T> execution, Predicate<T> changedRows) throws SQLException {
+      return logged(execution, changedRows, false);
+    }
+
+    /**
+     * Runs a batch like {@link #logged}; but a failed batch may have kept the rows of its entries
+     * that ran before the failing one, which the redo log cannot tell apart, so its transaction
+     * can then only roll back.
+     */
+    <T> T loggedBatch(Execution<T> execution, Predicate<T> changedRows) throws SQLException {
+      return logged(execution, changedRows, true);
+    }
+
+    private <T> T logged(Execution<T> execution, Predicate<T> changedRows, boolean batch)
+        throws SQLException {
+      if (events == null) {
+        return execution.run();
+      }
+      RedoEvents.Statement statement = events.beginStatement();
+      try {
+        T result = execution.run();
+        statement.checkLogged(changedRows.test(result));
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        if (batch) {
+          events.poison();
+        } else {
+          statement.undo();
+        }
+        throw e;
+      } finally {
+        statement.end();
+      }
     }
 
     /** Ends the statement's own transaction by committing it: it read, or changed nothing. */
@@ -273,7 +361,11 @@ public final class Sql {
               connection.rollback();
             }
           } finally {
-            connection.setAutoCommit(true);
+            try {
+              connection.setAutoCommit(true);
+            } finally {
+              afterEnd.run();
+            }
           }
         }
       } finally {

@@ -79,7 +79,7 @@ class CommitDurabilityTest {
                 connection.setAutoCommit(false);
                 return new Sql.Borrowed(connection, false, true);
               },
-              c -> c.commit());
+              (c, events) -> c.commit());
       for (int i = 0; i < 3; i++) {
         assertThat(fenced.count(query, 0)).isZero();
       }

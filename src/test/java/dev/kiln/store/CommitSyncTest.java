@@ -23,7 +23,7 @@ class CommitSyncTest {
   @Test
   void aCommitReturnsOnlyAfterASyncThatStartedAfterIt() throws Exception {
     FakeDisk disk = new FakeDisk(5);
-    CommitSync sync = CommitSync.h2File();
+    CommitSync sync = new CommitSync.H2GroupSync("CHECKPOINT SYNC");
     int writers = 16;
     List<Thread> threads = new ArrayList<>();
     List<String> broken = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -59,7 +59,7 @@ class CommitSyncTest {
   @Test
   void aFailedSyncFailsTheCommitThatLedItAndTheNextCommitSyncsAgain() throws Exception {
     FakeDisk disk = new FakeDisk(0);
-    CommitSync sync = CommitSync.h2File();
+    CommitSync sync = new CommitSync.H2GroupSync("CHECKPOINT SYNC");
     disk.failNext.set(1);
     assertThatThrownBy(() -> sync.afterCommit(disk.connection())).isInstanceOf(SQLException.class);
     sync.afterCommit(disk.connection());
@@ -67,13 +67,11 @@ class CommitSyncTest {
   }
 
   @Test
-  void theFsyncIsLeftOutOnlyWhenAskedFor() throws Exception {
-    assertThat(Database.embeddedCommitSync("0")).isSameAs(CommitSync.NONE);
-    assertThat(Database.embeddedCommitSync("false")).isSameAs(CommitSync.NONE);
-    FakeDisk forced = new FakeDisk(0);
-    Database.embeddedCommitSync(null).afterCommit(forced.connection());
-    Database.embeddedCommitSync("1").afterCommit(forced.connection());
-    assertThat(forced.syncs.get()).isEqualTo(2);
+  void theFsyncIsLeftOutOnlyWhenAskedFor() {
+    assertThat(Database.fsyncWanted("0")).isFalse();
+    assertThat(Database.fsyncWanted("false")).isFalse();
+    assertThat(Database.fsyncWanted(null)).isTrue();
+    assertThat(Database.fsyncWanted("1")).isTrue();
   }
 
   @Test
@@ -88,7 +86,7 @@ class CommitSyncTest {
       // the commits above acknowledged is in it.
       Path image = dataDir.resolve("image");
       java.nio.file.Files.createDirectories(image);
-      java.nio.file.Files.copy(dataDir.resolve("kiln.mv.db"), image.resolve("kiln.mv.db"));
+      KillImage.copy(dataDir, image);
       try (Database copy = Database.embedded(image)) {
         assertThat(copy.sql().count("SELECT COUNT(*) FROM durable_probe")).isEqualTo(4);
       }
