@@ -113,15 +113,7 @@ class RedoKillTest {
           case "TRY" -> inFlight.put(Integer.parseInt(p[1]), p);
           case "ACK" -> {
             String[] tried = inFlight.remove(Integer.parseInt(p[1]));
-            for (int i = 2; i + 1 < tried.length; i += 2) {
-              long v = Long.parseLong(tried[i + 1]);
-              if (v < 0) {
-                acknowledged.remove(tried[i]);
-              } else {
-                acknowledged.put(tried[i], v);
-              }
-              keysTouched.add(tried[i]);
-            }
+            keysTouched.addAll(applyTo(acknowledged, tried));
           }
           default -> {}
         }
@@ -130,14 +122,7 @@ class RedoKillTest {
     Map<String, Long> expected = new HashMap<>(acknowledged);
     Map<String, Long> alternative = new HashMap<>(acknowledged);
     for (String[] tried : inFlight.values()) {
-      for (int i = 2; i + 1 < tried.length; i += 2) {
-        long v = Long.parseLong(tried[i + 1]);
-        if (v < 0) {
-          alternative.remove(tried[i]);
-        } else {
-          alternative.put(tried[i], v);
-        }
-      }
+      applyTo(alternative, tried);
     }
     // A commit in flight is there whole or not at all, per writer.
     for (String[] tried : inFlight.values()) {
@@ -177,6 +162,21 @@ class RedoKillTest {
     }
     assertThat(found).as("%s: every key as its last acknowledged commit left it", context).isEqualTo(expected);
     assertThat(keysTouched).as("%s: the writers committed before the kill", context).isNotEmpty();
+  }
+
+  /** Applies a TRY line's writes (key, value; -1 deletes) to {@code rows}; answers the keys. */
+  private static List<String> applyTo(Map<String, Long> rows, String[] tried) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 2; i + 1 < tried.length; i += 2) {
+      long v = Long.parseLong(tried[i + 1]);
+      if (v < 0) {
+        rows.remove(tried[i]);
+      } else {
+        rows.put(tried[i], v);
+      }
+      keys.add(tried[i]);
+    }
+    return keys;
   }
 
   /** The writers' log of a failed check, for the post-mortem. */
