@@ -98,19 +98,21 @@ final class QuiescentGate {
   }
 
   /**
-   * Runs {@code action} once nothing but the calling thread's own transactions is inside, keeping
-   * new ones out meanwhile; answers false, without running it, if that did not happen within
-   * {@code waitMillis}.
+   * Runs {@code action} once no transaction is inside, keeping new ones out meanwhile; answers
+   * false, without running it, if that did not happen within {@code waitMillis}. The calling thread
+   * must hold no transaction (see {@link #whileQuiescentAfterOwnCommit}).
    */
   boolean whileQuiescent(long waitMillis, Action action) throws Exception {
+    if (held.get()[0] != 0) {
+      throw new IllegalStateException("a thread inside a transaction cannot wait for all to end");
+    }
     exclusive.lock();
     try {
-      int own = held.get()[0];
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
       lock.lock();
       try {
         closed = true;
-        while (inside.get() > own) {
+        while (inside.get() > 0) {
           long left = deadline - System.nanoTime();
           if (left <= 0) {
             return false;
