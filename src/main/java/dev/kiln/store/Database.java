@@ -361,21 +361,30 @@ public final class Database implements AutoCloseable {
     if (open != null) {
       return inSavepoint(open, work);
     }
+    boolean[] changed = {false};
+    T result;
+    // The gate before the connection: a transaction held at the gate must not hold one of the
+    // pool's connections meanwhile, which an open transaction may need to finish (nested work
+    // that is not joined takes a second one), or the gate would not empty until its wait ran out.
+    enterGate();
+    boolean inside = true;
     try (Connection connection = dataSource.getConnection()) {
-      boolean[] changed = {false};
-      T result;
-      enterGate();
       try {
         result = runAndCommit(connection, work, joinable, changed);
       } finally {
         exitGate();
+        inside = false;
       }
       if (changed[0] && durable) {
-        commitSync.afterCommit(connection);
+        commitSync.afterCommit(connection); // the fsync's wait keeps nobody at the gate
       }
       return result;
     } catch (SQLException e) {
       throw StoreException.from(e);
+    } finally {
+      if (inside) {
+        exitGate(); // no connection came
+      }
     }
   }
 
@@ -459,8 +468,14 @@ public final class Database implements AutoCloseable {
 
   /** A connection for one statement in a transaction of its own; rolled back unless committed. */
   private Sql.Borrowed borrowForOneChange() throws SQLException {
-    Connection connection = dataSource.getConnection();
-    enterGate();
+    enterGate(); // before the connection, as in inTransaction
+    Connection connection;
+    try {
+      connection = dataSource.getConnection();
+    } catch (SQLException | RuntimeException e) {
+      exitGate();
+      throw e;
+    }
     try {
       connection.setAutoCommit(false);
     } catch (SQLException e) {

@@ -51,11 +51,12 @@ final class RedoLog implements CommitSync.Forcing {
   /**
    * How long a checkpoint first waits for open transactions to end, with new ones held at the
    * gate, before it tries again later: the longest stall it may cause. Each try put off doubles it,
-   * up to {@link #MAX_DRAIN_MILLIS}, so that transactions that keep overlapping cannot keep H2 from
-   * writing (and its unsaved pages from growing) for long.
+   * up to {@link #MAX_DRAIN_MILLIS} (below H2's lock timeout of 2 s, which a transaction waiting for
+   * a lock that a stalled one holds would otherwise meet), so that transactions that keep
+   * overlapping cannot keep H2 from writing (and its unsaved pages from growing) for long.
    */
   private static final long FIRST_DRAIN_MILLIS = 100;
-  private static final long MAX_DRAIN_MILLIS = 5_000;
+  private static final long MAX_DRAIN_MILLIS = 1_600;
 
   private final RedoFiles files;
   private final boolean fsync;
@@ -293,9 +294,16 @@ final class RedoLog implements CommitSync.Forcing {
       return;
     }
     try {
-      while (!gate.whileQuiescentAfterOwnCommit(MAX_DRAIN_MILLIS, () -> writeAndForce(connection))) {
-        LOG.debug("a commit to a table without a redo trigger waits for open transactions to end");
+      for (int attempt = 0; attempt < 3; attempt++) {
+        if (gate.whileQuiescentAfterOwnCommit(MAX_DRAIN_MILLIS, () -> writeAndForce(connection))) {
+          return;
+        }
       }
+      // An outer transaction of this very thread may be what keeps the gate from emptying: the
+      // commit is written with transactions open rather than never (only tables Kiln did not make
+      // come here, and the file it leaves may need H2's own recovery after a crash).
+      LOG.warn("A commit to a table without a redo trigger was written while transactions were open");
+      writeAndForce(connection);
     } catch (SQLException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -400,7 +408,7 @@ final class RedoLog implements CommitSync.Forcing {
                   statement.execute("CHECKPOINT");
                 });
         if (!ran) {
-          LOG.debug("redo checkpoint put off: transactions stayed open for {} ms", drainMillis);
+          LOG.info("Redo checkpoint put off: transactions stayed open for {} ms", drainMillis);
           drainMillis = Math.min(MAX_DRAIN_MILLIS, drainMillis * 2);
           return;
         }
