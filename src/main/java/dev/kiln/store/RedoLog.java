@@ -52,9 +52,8 @@ final class RedoLog implements CommitSync.Forcing {
    * How long a checkpoint first waits for open transactions to end, with new ones held at the
    * gate, before it tries again later: the longest stall it may cause. Each try put off doubles it,
    * up to {@link #MAX_DRAIN_MILLIS}, so that transactions that keep overlapping cannot keep H2 from
-   * writing for long. The cap stays far below H2's lock timeout of 2 s: an open transaction can
-   * depend on one held at the gate (a Heat stack's parallel resource creates did, in CI, in a way
-   * not yet found), and with a 1.6 s cap the transactions waiting on its locks met that timeout.
+   * writing for long. The cap stays far below H2's lock timeout of 2 s: a transaction waiting on a
+   * row lock keeps waiting while the gate is closed, and its wait must not add up to that timeout.
    */
   private static final long FIRST_DRAIN_MILLIS = 100;
   private static final long MAX_DRAIN_MILLIS = 400;
