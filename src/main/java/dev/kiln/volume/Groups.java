@@ -84,9 +84,15 @@ public final class Groups {
   /**
    * Cinder's create-from-src (3.14): a new group of the source's types with a copy of each of its
    * volumes, made from the group snapshot's member snapshots or from the source group's volumes.
-   * The copies are recorded before this answers; each then finishes on its own. Should one of them
-   * be refused (quota, say), the new group is left in {@code error} with the copies made so far, as
-   * Cinder leaves it, and the refusal is the answer.
+   * The copies are recorded before this answers; each then finishes on its own, and the last one
+   * to finish makes the group {@code available} ({@link #finishIfCopiesSettled}). Should one of
+   * them be refused (quota, say), the new group is left in {@code error} with the copies made so
+   * far, as Cinder leaves it, and the refusal is the answer.
+   *
+   * <p>The group, its copies and their tasks are one commit: a node that dies while answering
+   * leaves either nothing or a group whose copies' tasks will finish it. (They were separate
+   * commits, and a group whose own task was submitted after its copies' could stay {@code
+   * creating} for good, or turn {@code available} while its copies were still {@code creating}.)
    */
   public Group createFromSource(
       Actor actor, String name, String description, String groupSnapshotId, String sourceGroupId) {
@@ -124,19 +130,26 @@ public final class Groups {
     Group group = new Group(ids.uuid(), actor.projectId(), actor.userId(), name, description, Group.Status.CREATING,
         source.availabilityZone(), source.groupTypeId(), source.volumeTypeIds(), groupSnapshotId,
         groupSnapshotId == null ? sourceGroupId : null, now, now);
-    db.inTransaction(sql -> {
-      new GroupStore(sql).insertGroup(group);
+    // Each copy's create joins this transaction as a savepoint: a refused one is undone alone.
+    RuntimeException refused = db.inTransactionJoinedByNestedWork(sql -> {
+      GroupStore store = new GroupStore(sql);
+      store.insertGroup(group);
+      for (Volumes.Spec copy : copies) {
+        try {
+          volumes.createInGroup(actor, withGroup(copy, group.id()));
+        } catch (RuntimeException e) {
+          store.groupTransition(group.id(), List.of(Group.Status.CREATING), Group.Status.ERROR, now());
+          return e;
+        }
+      }
+      // For a source without volumes; with copies, the last one to finish makes the group available.
+      tasks.submit(sql, CREATE_TASK, "{\"group_id\": \"" + group.id() + "\"}", now, 3);
       return null;
     });
-    try {
-      for (Volumes.Spec copy : copies) {
-        volumes.createInGroup(actor, withGroup(copy, group.id()));
-      }
-    } catch (RuntimeException e) {
-      new GroupStore(db.sql()).groupTransition(group.id(), List.of(Group.Status.CREATING), Group.Status.ERROR, now());
-      throw e;
+    tasks.wake(); // the copies' creates woke the runner before their tasks were committed
+    if (refused != null) {
+      throw refused;
     }
-    tasks.submit(CREATE_TASK, "{\"group_id\": \"" + group.id() + "\"}");
     return group;
   }
 
@@ -145,19 +158,41 @@ public final class Groups {
         s.snapshotId(), s.sourceVolid(), s.multiattach(), s.imageId(), groupId);
   }
 
-  /** The group becomes available (a member copy that failed leaves it in error). */
+  /** The group becomes available once its copies, if any, have finished (see {@link #finishIfCopiesSettled}). */
   private String finishCreate(Task task) {
     String id = task.payload().replaceAll(".*\"group_id\": \"([^\"]+)\".*", "$1");
+    Instant now = now();
     db.inTransaction(sql -> {
-      GroupStore store = new GroupStore(sql);
-      VolumeStore volumeStore = new VolumeStore(sql);
-      boolean failed = store.memberIds(id).stream()
-          .map(volumeStore::findVolume)
-          .anyMatch(v -> v.isPresent() && v.get().status().equals(Volume.Status.ERROR));
-      store.groupTransition(id, List.of(Group.Status.CREATING), failed ? Group.Status.ERROR : Group.Status.AVAILABLE, now());
+      new GroupStore(sql).lockGroup(id);
+      finishIfCopiesSettled(sql, id, now);
       return null;
     });
     return null;
+  }
+
+  /**
+   * Ends a group's {@code creating} once none of its volumes is still being made: {@code error} if
+   * one of them failed, else {@code available}; nothing for a group not {@code creating}. Run by
+   * the group's own task and by each copy's create as it finishes, in the transaction that moved
+   * the copy and under the group's row lock, taken before the copy's: whichever of them runs last
+   * sees every other one's outcome.
+   */
+  static void finishIfCopiesSettled(Sql sql, String groupId, Instant now) {
+    GroupStore store = new GroupStore(sql);
+    if (store.findGroup(groupId).filter(g -> g.status().equals(Group.Status.CREATING)).isEmpty()) {
+      return;
+    }
+    VolumeStore volumes = new VolumeStore(sql);
+    List<String> statuses = store.memberIds(groupId).stream()
+        .map(volumes::findVolume)
+        .flatMap(java.util.Optional::stream)
+        .map(Volume::status)
+        .toList();
+    if (statuses.contains(Volume.Status.CREATING)) {
+      return;
+    }
+    store.groupTransition(groupId, List.of(Group.Status.CREATING),
+        statuses.contains(Volume.Status.ERROR) ? Group.Status.ERROR : Group.Status.AVAILABLE, now);
   }
 
   public Group visible(Actor actor, String id) {

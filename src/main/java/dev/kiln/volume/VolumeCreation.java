@@ -13,6 +13,7 @@ import dev.kiln.tasks.TaskRunner;
 import dev.kiln.volume.Volume.AttachStatus;
 import dev.kiln.volume.Volume.Status;
 import dev.kiln.volume.store.BackupStore;
+import dev.kiln.volume.store.GroupStore;
 import dev.kiln.volume.store.VolumeServiceStore;
 import dev.kiln.volume.store.VolumeStore;
 import java.time.Clock;
@@ -68,9 +69,12 @@ final class VolumeCreation {
         TaskHandler.withGiveUp(
             this::finishCreate,
             // The create could not even be tried (e.g. the database kept failing): say so.
-            (task, error) ->
-                new VolumeStore(db.sql())
-                    .transition(volumeIdOf(task), List.of(Status.CREATING), Status.ERROR, AttachStatus.DETACHED, now())));
+            (task, error) -> {
+              Volume volume = new VolumeStore(db.sql()).findVolume(volumeIdOf(task)).orElse(null);
+              if (volume != null) {
+                db.inTransaction(sql -> settle(sql, volume, Status.ERROR));
+              }
+            }));
   }
 
   /**
@@ -231,7 +235,7 @@ final class VolumeCreation {
       LOG.warn("Volume {} failed to create: no valid backend ({})", id, unplaced);
       String requestId = requestIdOf(task, id);
       db.inTransaction(sql -> {
-        if (new VolumeStore(sql).transition(id, List.of(Status.CREATING), Status.ERROR, AttachStatus.DETACHED, now())) {
+        if (settle(sql, volume, Status.ERROR)) {
           messages.noValidBackend(sql, volume, requestId);
           releaseBackup(sql, task);
         }
@@ -247,8 +251,13 @@ final class VolumeCreation {
       outcome = Status.ERROR;
     }
     String backupId = backupIdOf(task);
-    if (backupId == null) {
+    if (backupId == null && volume.groupId() == null) {
       new VolumeStore(db.sql()).transition(id, List.of(Status.CREATING), outcome, AttachStatus.DETACHED, now());
+      return null;
+    }
+    if (backupId == null) {
+      String settled = outcome;
+      db.inTransaction(sql -> settle(sql, volume, settled));
       return null;
     }
     // From a backup: the made volume goes on to restoring-backup and the restore writes the data.
@@ -256,7 +265,7 @@ final class VolumeCreation {
     db.inTransaction(sql -> {
       VolumeStore store = new VolumeStore(sql);
       if (made.equals(Status.ERROR)) {
-        if (store.transition(id, List.of(Status.CREATING), Status.ERROR, AttachStatus.DETACHED, now())) {
+        if (settle(sql, volume, Status.ERROR)) {
           releaseBackup(sql, task);
         }
       } else if (store.transition(id, List.of(Status.CREATING), Backup.VolumeStatus.RESTORING_BACKUP, AttachStatus.DETACHED, now())) {
@@ -266,6 +275,24 @@ final class VolumeCreation {
     });
     tasks.wake();
     return null;
+  }
+
+  /**
+   * Moves a volume out of {@code creating}; answers whether it was still there. A volume of a group
+   * that is itself still {@code creating} (a copy {@link Groups#createFromSource} made) may be the
+   * last to finish, and then finishes the group in the same commit: the group's row is locked
+   * first, in the order every other group change takes them.
+   */
+  private boolean settle(Sql sql, Volume volume, String status) {
+    if (volume.groupId() != null) {
+      new GroupStore(sql).lockGroup(volume.groupId());
+    }
+    boolean moved =
+        new VolumeStore(sql).transition(volume.id(), List.of(Status.CREATING), status, AttachStatus.DETACHED, now());
+    if (moved && volume.groupId() != null) {
+      Groups.finishIfCopiesSettled(sql, volume.groupId(), now());
+    }
+    return moved;
   }
 
   /** Gives back the backup a failed create from a backup had taken. */
