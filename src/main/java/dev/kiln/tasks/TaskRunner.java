@@ -36,6 +36,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class TaskRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+  /**
+   * How long an ended task's row is kept. Nothing reads a task once it has ended (what a task made
+   * is recorded in its service's own rows); a failed one stays a day for whoever looks into why.
+   * Without a purge the table only grew: every volume, boot, attach and stack step adds a row, and
+   * each insert and claim walks indexes over all of them.
+   */
+  static final Duration SUCCEEDED_KEPT = Duration.ofMinutes(10);
+  static final Duration FAILED_KEPT = Duration.ofDays(1);
+  /** How often the loop looks for ended tasks to delete, and how many one commit deletes. */
+  private static final long PURGE_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+  static final int PURGE_BATCH = 1_000;
 
   private final Database database;
   private final TaskStore store;
@@ -295,6 +306,7 @@ public final class TaskRunner implements AutoCloseable {
     // Pacing is in real elapsed time; the injected clock only stamps what is stored.
     long renewEveryNanos = settings.lease().toNanos() / 3;
     long nextRenewal = System.nanoTime() + renewEveryNanos;
+    long nextPurge = System.nanoTime() + PURGE_EVERY_NANOS;
     while (!stopped) {
       // Renewing comes first and apart from claiming, so that a failing claim never keeps the
       // leases of running tasks from being renewed.
@@ -309,6 +321,13 @@ public final class TaskRunner implements AutoCloseable {
       if (claiming) {
         attempt(this::claimAndStart);
       }
+      if (System.nanoTime() - nextPurge >= 0) {
+        // A full batch means more are waiting: the next pass of the loop deletes the next one,
+        // after its claims, so that a long backlog never holds up the tasks that are due.
+        int[] purged = {0};
+        attempt(() -> purged[0] = purgeEnded());
+        nextPurge = System.nanoTime() + (purged[0] == PURGE_BATCH ? 0 : PURGE_EVERY_NANOS);
+      }
       long wait = Math.min(settings.pollInterval().toNanos(), nextRenewal - System.nanoTime());
       try {
         wake.tryAcquire(Math.max(wait, 0), TimeUnit.NANOSECONDS);
@@ -317,6 +336,16 @@ public final class TaskRunner implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /**
+   * Deletes one batch of ended tasks past their keeping time ({@link #SUCCEEDED_KEPT}, {@link
+   * #FAILED_KEPT}); answers how many. Every node does it; two deleting the same rows delete them
+   * once.
+   */
+  int purgeEnded() {
+    Instant now = now();
+    return store.purgeEnded(now.minus(SUCCEEDED_KEPT), now.minus(FAILED_KEPT), PURGE_BATCH);
   }
 
   /** Runs one step of the loop; false when it failed (logged), most likely for want of the database. */

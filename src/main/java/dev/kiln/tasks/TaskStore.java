@@ -236,6 +236,21 @@ public final class TaskStore {
             now.minusMillis(1));
   }
 
+  /**
+   * Deletes up to {@code limit} ended tasks: succeeded ones last changed before {@code
+   * succeededBefore}, failed ones before {@code failedBefore}; answers how many it deleted.
+   */
+  public int purgeEnded(Instant succeededBefore, Instant failedBefore, int limit) {
+    return database
+        .sql()
+        .update(
+            "DELETE FROM task WHERE id IN (SELECT id FROM task WHERE (status = 'SUCCEEDED' AND updated_at < ?)"
+                + " OR (status = 'FAILED' AND updated_at < ?) LIMIT ?)",
+            succeededBefore,
+            failedBefore,
+            limit);
+  }
+
   /** Records the claimed task's success; false if this claim no longer holds the task. */
   public boolean succeed(Task claimed, String result, Instant now) {
     return finishClaim(

@@ -523,6 +523,35 @@ abstract class TaskRunnerTest {
         .hasMessageContaining("nobody-handles-this");
   }
 
+  @Test
+  void endedTasksAreDeletedOnceTheirKeepingTimeHasPassed() {
+    dev.kiln.testing.MutableClock clock = dev.kiln.testing.MutableClock.startingNow();
+    TaskRunner runner = closeLater(new TaskRunner(database, clock, IdGenerator.random(), "node-a", FAST));
+    runner.register("ok", task -> null);
+    runner.register("broken", task -> {
+      throw new IllegalStateException("always");
+    });
+    runner.start();
+    String succeeded = runner.submit("ok", "{}");
+    String failed = runner.submit(database.sql(), "broken", "{}", clock.instant(), 1); // no retry: the clock stands still
+    awaitStatus(runner, succeeded, TaskStatus.SUCCEEDED);
+    awaitStatus(runner, failed, TaskStatus.FAILED);
+    String queued = runner.submit("ok", "{}", clock.instant().plus(Duration.ofDays(30)));
+
+    clock.advance(TaskRunner.SUCCEEDED_KEPT.minusSeconds(1));
+    assertThat(runner.purgeEnded()).isZero();
+
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(runner.purgeEnded()).isEqualTo(1);
+    assertThat(runner.find(succeeded)).isEmpty();
+    assertThat(runner.find(failed)).isPresent();
+
+    clock.advance(TaskRunner.FAILED_KEPT);
+    assertThat(runner.purgeEnded()).isEqualTo(1);
+    assertThat(runner.find(failed)).isEmpty();
+    assertThat(runner.find(queued)).isPresent();
+  }
+
   private TaskRunner runner(Database db, String nodeId, TaskSettings settings) {
     Clock clock = Clock.systemUTC();
     return closeLater(new TaskRunner(db, clock, IdGenerator.random(), nodeId, settings));
