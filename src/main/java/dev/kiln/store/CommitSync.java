@@ -78,10 +78,6 @@ public sealed interface CommitSync {
     public void afterCommit(Connection connection) throws SQLException {
       log.force();
     }
-
-    RedoLog log() {
-      return log;
-    }
   }
 
   /** What forces a file to the disk, for {@link GroupForce}. */

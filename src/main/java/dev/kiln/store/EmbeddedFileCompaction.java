@@ -2,7 +2,6 @@ package dev.kiln.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import org.h2.mvstore.FileStore;
 import org.h2.mvstore.MVStore;
 
@@ -26,21 +25,6 @@ final class EmbeddedFileCompaction {
   static final int WRITE_LIMIT_BYTES = 1 << 20;
 
   private EmbeddedFileCompaction() {}
-
-  /**
-   * Drops the chunks that are dead and past their retention time, rewrites the live pages of the
-   * emptiest ones when the file's chunks are too empty, and forces what that left to write to the
-   * disk. A commit would drop the dead chunks too, but a quiet server makes none.
-   */
-  static void compact(Connection connection) throws SQLException {
-    compactInPlace(connection);
-    MVStore store = H2Writes.store(connection);
-    if (store.hasUnsavedChanges()) {
-      try (Statement checkpoint = connection.createStatement()) {
-        checkpoint.execute("CHECKPOINT SYNC");
-      }
-    }
-  }
 
   /**
    * Drops the dead chunks past their retention time and rewrites the live pages of the emptiest

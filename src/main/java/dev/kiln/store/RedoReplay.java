@@ -151,8 +151,7 @@ final class RedoReplay {
       for (Object[] row : Arrays.asList(change.oldRow(), change.newRow())) {
         if (row != null && row[column] instanceof Number number) {
           String name = change.table() + "." + shape.columns().get(column);
-          identityMax.computeIfAbsent(name, n -> new long[] {Long.MIN_VALUE});
-          long[] max = identityMax.get(name);
+          long[] max = identityMax.computeIfAbsent(name, n -> new long[] {Long.MIN_VALUE});
           max[0] = Math.max(max[0], number.longValue());
         }
       }

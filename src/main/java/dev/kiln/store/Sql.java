@@ -83,10 +83,8 @@ public final class Sql {
         bind(ps, args);
         ps.addBatch();
       }
-      int[] changed =
-          b.loggedBatch(ps::executeBatch, counts -> java.util.Arrays.stream(counts).anyMatch(n -> n != 0));
-      // A count, or SUCCESS_NO_INFO: rows may have changed.
-      if (java.util.Arrays.stream(changed).anyMatch(n -> n != 0)) {
+      int[] changed = b.loggedBatch(ps::executeBatch, Sql::mayHaveChanged);
+      if (mayHaveChanged(changed)) {
         afterChange.changed(b.connection(), b.events());
         b.endCommitted();
       } else {
@@ -96,6 +94,11 @@ public final class Sql {
     } catch (SQLException e) {
       throw StoreException.from(e);
     }
+  }
+
+  /** Whether a batch's counts say rows may have changed: a count, or SUCCESS_NO_INFO. */
+  private static boolean mayHaveChanged(int[] counts) {
+    return java.util.Arrays.stream(counts).anyMatch(n -> n != 0);
   }
 
   public <T> List<T> query(String statement, RowMapper<T> mapper, Object... args) {

@@ -18,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -163,7 +164,6 @@ public final class Groups {
     String id = task.payload().replaceAll(".*\"group_id\": \"([^\"]+)\".*", "$1");
     Instant now = now();
     db.inTransaction(sql -> {
-      new GroupStore(sql).lockGroup(id);
       finishIfCopiesSettled(sql, id, now);
       return null;
     });
@@ -173,19 +173,19 @@ public final class Groups {
   /**
    * Ends a group's {@code creating} once none of its volumes is still being made: {@code error} if
    * one of them failed, else {@code available}; nothing for a group not {@code creating}. Run by
-   * the group's own task and by each copy's create as it finishes, in the transaction that moved
-   * the copy and under the group's row lock, taken before the copy's: whichever of them runs last
-   * sees every other one's outcome.
+   * the group's own task and by each copy's create as it finishes (in the transaction that moved
+   * the copy, which locked the group's row before the copy's), under the group's row lock:
+   * whichever of them runs last sees every other one's outcome.
    */
   static void finishIfCopiesSettled(Sql sql, String groupId, Instant now) {
     GroupStore store = new GroupStore(sql);
-    if (store.findGroup(groupId).filter(g -> g.status().equals(Group.Status.CREATING)).isEmpty()) {
+    if (store.lockGroup(groupId).filter(g -> g.status().equals(Group.Status.CREATING)).isEmpty()) {
       return;
     }
     VolumeStore volumes = new VolumeStore(sql);
     List<String> statuses = store.memberIds(groupId).stream()
         .map(volumes::findVolume)
-        .flatMap(java.util.Optional::stream)
+        .flatMap(Optional::stream)
         .map(Volume::status)
         .toList();
     if (statuses.contains(Volume.Status.CREATING)) {
