@@ -72,16 +72,16 @@ public final class Database implements AutoCloseable {
     this.redo = redo;
     this.commitSync = commitSync;
     this.statements =
-        dialect == Dialect.H2 ? PreparedStatements.keepingH2sUncachedQueries() : PreparedStatements.EACH_TIME;
+        dialect == Dialect.H2 ? PreparedStatements.keepingShortStatements() : PreparedStatements.EACH_TIME;
   }
 
   /**
-   * H2's settings for Kiln: PostgreSQL's dialect, and a statement cache per connection big enough
-   * for the few hundred distinct statements Kiln runs (H2 keeps 8 by default and parses the rest
-   * again each time).
+   * H2's settings for Kiln: PostgreSQL's dialect, and no cache of parsed statements in H2's
+   * sessions: Kiln keeps its connections' prepared statements itself ({@link
+   * PreparedStatements#keepingShortStatements}, which says why).
    */
   private static final String H2_SETTINGS =
-      ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=512";
+      ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;QUERY_CACHE_SIZE=0";
 
   /**
    * How H2 writes the embedded file: only at the {@link RedoLog}'s checkpoints, a chunk for the
@@ -432,10 +432,11 @@ public final class Database implements AutoCloseable {
    *
    * <p>The savepoint is named after its depth, so the same few names come back. Why: H2 names an
    * unnamed savepoint after a counter that only grows, so each one was a new statement for it to
-   * parse, and every such {@code SAVEPOINT} and {@code ROLLBACK TO SAVEPOINT} took a place in the
-   * connection's statement cache: after the benchmarks, 6,864 of the 8,201 statements the cache
-   * held were savepoints never to run again, pushing out the queries Kiln does run again. A name
-   * used again replaces the earlier savepoint of that name, which is released by then.
+   * parse, and while H2 kept a cache of parsed statements (no longer: see {@link #H2_SETTINGS})
+   * every such {@code SAVEPOINT} and {@code ROLLBACK TO SAVEPOINT} took a place in it: after the
+   * benchmarks, 6,864 of the 8,201 statements the cache held were savepoints never to run again,
+   * pushing out the queries Kiln does run again. A name used again replaces the earlier savepoint
+   * of that name, which is released by then.
    */
   private <T> T inSavepoint(Joined open, TransactionWork<T> work) {
     Joined nested = new Joined(open.connection(), open.sql(), open.events(), open.depth() + 1);

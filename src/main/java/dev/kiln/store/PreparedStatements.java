@@ -4,19 +4,23 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where {@link Sql} gets the prepared statement for a query, and what it does with it after.
  *
- * <p>Why more than {@code prepareStatement} and {@code close}: H2 keeps a connection's parsed
- * statements for reuse, except a {@code SELECT … FOR UPDATE} and a {@code UNION}, which it parses
- * again at every run (only a plain {@code Select} and the data changes say they are cacheable). Kiln
- * takes a row lock at the start of most writes (a port create locks its network and its project's
- * quota row), and those two parses were ~9% of a port create's CPU in a JFR profile; a boot's
- * quota limits, read with a {@code UNION}, 6% of its. {@link #keepingH2sUncachedQueries} keeps such a
- * statement prepared on its connection and runs it again there.
+ * <p>Why more than {@code prepareStatement} and {@code close}: on H2, Kiln keeps each connection's
+ * prepared statements itself ({@link #keepingShortStatements}) and H2's own cache of parsed
+ * statements is off (see {@code Database.H2_SETTINGS}). H2's cache cost more than it saved: each
+ * time a transaction first changes or locks a table, H2 walks every statement in that cache to
+ * forget the results it kept, working out each one's tables afresh. A port create touches six
+ * tables, and with the cache at 512 statements that walk was 15% of the call's CPU in a JFR profile
+ * (December 7). H2's cache also skipped the queries Kiln runs most in a write (a {@code SELECT … FOR
+ * UPDATE} and a {@code UNION} are parsed again at every run), and it was emptied at every rollback.
+ * A statement kept here survives both, and keeps the map of its columns' names H2 builds for the
+ * first row read by name.
  */
 interface PreparedStatements {
   PreparedStatement prepare(Connection connection, String statement) throws SQLException;
@@ -51,23 +55,24 @@ interface PreparedStatements {
       };
 
   /**
-   * Keeps the queries H2 parses at every run ({@code FOR UPDATE}, {@code UNION}) prepared on their
-   * connection; the rest as {@link #EACH_TIME}.
+   * Keeps each connection's short statements prepared, the most recently used first; the rest as
+   * {@link #EACH_TIME}.
    */
-  static PreparedStatements keepingH2sUncachedQueries() {
-    return new KeptUncachedQueries();
+  static PreparedStatements keepingShortStatements() {
+    return new KeptStatements();
   }
 
   /**
    * The kept statements, by the driver's own connection (under the pool's proxy, which closes what
    * was prepared through it when the connection goes back), then by SQL text.
    */
-  final class KeptUncachedQueries implements PreparedStatements {
+  final class KeptStatements implements PreparedStatements {
     /**
-     * Distinct queries kept per connection. Kiln has about fifty such queries; the ones built for
-     * a list of ids (an IN list of the list's length) differ by length, and are kept only short.
+     * Distinct statements kept per connection; the least recently used one is closed to make room.
+     * Kiln runs a few hundred distinct statements; the ones built for a list of ids (an IN list of
+     * the list's length) differ by length.
      */
-    static final int PER_CONNECTION = 64;
+    static final int PER_CONNECTION = 512;
 
     /**
      * The longest statement kept, in characters: a parsed statement holds an object per parameter,
@@ -76,46 +81,41 @@ interface PreparedStatements {
      */
     static final int LONGEST_KEPT = 2_048;
 
-    private final Map<Connection, Map<String, PreparedStatement>> byConnection = new ConcurrentHashMap<>();
+    private final Map<Connection, Kept> byConnection = new ConcurrentHashMap<>();
 
     @Override
     public PreparedStatement prepare(Connection connection, String statement) throws SQLException {
-      if (!worthKeeping(statement)) {
+      if (statement.length() > LONGEST_KEPT) {
         return connection.prepareStatement(statement);
       }
       Connection driver = connection.unwrap(Connection.class);
+      Kept kept = byConnection.get(driver);
       // Taken out while in use, so that a query run while another's rows are read (nested work on
       // the same connection) never shares its statement.
-      Map<String, PreparedStatement> kept = byConnection.get(driver);
-      PreparedStatement ready = kept == null ? null : kept.remove(statement);
+      PreparedStatement ready = kept == null ? null : kept.take(statement);
       return ready != null && !ready.isClosed() ? ready : driver.prepareStatement(statement);
     }
 
     @Override
     public void release(Connection connection, String statement, PreparedStatement prepared)
         throws SQLException {
-      if (!worthKeeping(statement) || prepared.isClosed()) {
+      if (statement.length() > LONGEST_KEPT || prepared.isClosed()) {
         prepared.close();
         return;
       }
       Connection driver = connection.unwrap(Connection.class);
-      Map<String, PreparedStatement> kept = byConnection.get(driver);
+      Kept kept = byConnection.get(driver);
       if (kept == null) {
         forgetClosedConnections();
-        kept = new ConcurrentHashMap<>();
+        kept = new Kept();
         byConnection.put(driver, kept);
       }
-      if (kept.size() >= PER_CONNECTION || kept.putIfAbsent(statement, prepared) != null) {
-        prepared.close();
+      PreparedStatement refused = kept.put(statement, prepared);
+      if (refused != null) {
+        refused.close();
         return;
       }
       prepared.clearParameters();
-    }
-
-    /** A short query of the kinds H2 parses at every run. */
-    private static boolean worthKeeping(String statement) {
-      return statement.length() <= LONGEST_KEPT
-          && (statement.contains(" FOR UPDATE") || statement.contains(" UNION "));
     }
 
     /** The pool retires connections now and then; their statements go with them. */
@@ -131,6 +131,43 @@ interface PreparedStatements {
 
     int connectionsKept() {
       return byConnection.size();
+    }
+
+    /** How many statements are kept for {@code connection}'s driver connection. */
+    int keptFor(Connection connection) throws SQLException {
+      Kept kept = byConnection.get(connection.unwrap(Connection.class));
+      return kept == null ? 0 : kept.size();
+    }
+
+    /**
+     * One connection's statements, least recently used first. A connection serves one thread at a
+     * time; the lock is for {@link #forgetClosedConnections}, which another thread may run.
+     */
+    private static final class Kept {
+      private final LinkedHashMap<String, PreparedStatement> statements = new LinkedHashMap<>(64, 0.75f, true);
+
+      synchronized PreparedStatement take(String statement) {
+        return statements.remove(statement);
+      }
+
+      /** Keeps {@code prepared}; answers the statement to close: one already kept, or the eldest. */
+      synchronized PreparedStatement put(String statement, PreparedStatement prepared) {
+        if (statements.containsKey(statement)) {
+          return prepared;
+        }
+        statements.put(statement, prepared);
+        if (statements.size() > PER_CONNECTION) {
+          Iterator<PreparedStatement> eldest = statements.values().iterator();
+          PreparedStatement evicted = eldest.next();
+          eldest.remove();
+          return evicted;
+        }
+        return null;
+      }
+
+      synchronized int size() {
+        return statements.size();
+      }
     }
   }
 }

@@ -51,9 +51,15 @@ public final class Sql {
   /** Runs an INSERT, UPDATE or DELETE and returns how many rows it changed. */
   public int update(String statement, Object... args) {
     StatementCount.one();
-    try (Borrowed b = source.borrow();
-        PreparedStatement ps = prepare(b.connection(), statement, args)) {
-      int changed = b.logged(ps::executeUpdate, n -> n > 0);
+    try (Borrowed b = source.borrow()) {
+      PreparedStatement ps = statements.prepare(b.connection(), statement);
+      int changed;
+      try {
+        bind(ps, args);
+        changed = b.logged(ps::executeUpdate, n -> n > 0);
+      } finally {
+        statements.release(b.connection(), statement, ps);
+      }
       if (changed > 0) {
         afterChange.changed(b.connection(), b.events());
         b.endCommitted();
@@ -77,13 +83,21 @@ public final class Sql {
       return new int[0];
     }
     StatementCount.one();
-    try (Borrowed b = source.borrow();
-        PreparedStatement ps = b.connection().prepareStatement(statement)) {
-      for (Object[] args : rows) {
-        bind(ps, args);
-        ps.addBatch();
+    try (Borrowed b = source.borrow()) {
+      PreparedStatement ps = statements.prepare(b.connection(), statement);
+      int[] changed;
+      try {
+        for (Object[] args : rows) {
+          bind(ps, args);
+          ps.addBatch();
+        }
+        changed = b.loggedBatch(ps::executeBatch, Sql::mayHaveChanged);
+      } catch (SQLException | RuntimeException e) {
+        ps.close(); // its batch may not have been emptied: not kept
+        throw e;
+      } finally {
+        statements.release(b.connection(), statement, ps);
       }
-      int[] changed = b.loggedBatch(ps::executeBatch, Sql::mayHaveChanged);
       if (mayHaveChanged(changed)) {
         afterChange.changed(b.connection(), b.events());
         b.endCommitted();
@@ -142,18 +156,6 @@ public final class Sql {
       throw new IllegalArgumentException("an IN list needs at least one value");
     }
     return "(" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
-  }
-
-  private static PreparedStatement prepare(Connection connection, String statement, Object[] args)
-      throws SQLException {
-    PreparedStatement ps = connection.prepareStatement(statement);
-    try {
-      bind(ps, args);
-      return ps;
-    } catch (SQLException e) {
-      ps.close();
-      throw e;
-    }
   }
 
   private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
@@ -254,9 +256,11 @@ public final class Sql {
    * the statement read or changed nothing ({@link #endRead}) or when its change was committed,
    * rolled back otherwise, and put back in auto-commit.
    *
-   * <p>Why not always roll back (a no-op for the data once committed): H2 empties a connection's
-   * cache of parsed statements on every rollback, so each later statement on it was parsed again;
-   * that was 15% of the CPU of a stack update, whose steps read through such connections.
+   * <p>Why not always roll back (a no-op for the data once committed): H2 empties a session's
+   * cache of parsed statements on every rollback, so while Kiln used that cache each later
+   * statement on the connection was parsed again; that was 15% of the CPU of a stack update, whose
+   * steps read through such connections. (Kiln keeps its prepared statements itself now, which a
+   * rollback does not touch; committing a read stays the cheaper end.)
    */
   static final class Borrowed implements AutoCloseable {
     private final Connection connection;

@@ -26,7 +26,7 @@ class PreparedStatementsTest {
 
   @Test
   void aLockingQueryIsPreparedOnceOnItsConnection() throws Exception {
-    PreparedStatements statements = PreparedStatements.keepingH2sUncachedQueries();
+    PreparedStatements statements = PreparedStatements.keepingShortStatements();
     try (Connection connection = newDatabase()) {
       PreparedStatement first = statements.prepare(connection, LOCK);
       statements.release(connection, LOCK, first);
@@ -48,19 +48,65 @@ class PreparedStatementsTest {
   }
 
   @Test
-  void aQueryH2CachesItselfIsNotKept() throws Exception {
-    assertThat(reusedAfterRelease("SELECT id FROM probe WHERE id = ?")).isFalse();
+  void aPlainQueryIsPreparedOnceOnItsConnection() throws Exception {
+    assertThat(reusedAfterRelease("SELECT id FROM probe WHERE id = ?")).isTrue();
   }
 
   @Test
-  void aLongLockingQueryIsNotKept() throws Exception {
-    String longList = Sql.placeholders(PreparedStatements.KeptUncachedQueries.LONGEST_KEPT / 3);
-    assertThat(reusedAfterRelease("SELECT id FROM probe WHERE id IN " + longList + " FOR UPDATE")).isFalse();
+  void aLongQueryIsNotKept() throws Exception {
+    String longList = Sql.placeholders(PreparedStatements.KeptStatements.LONGEST_KEPT / 3);
+    assertThat(reusedAfterRelease("SELECT id FROM probe WHERE id IN " + longList)).isFalse();
+  }
+
+  @Test
+  void theLeastRecentlyUsedStatementMakesRoomAndIsClosed() throws Exception {
+    PreparedStatements.KeptStatements statements = new PreparedStatements.KeptStatements();
+    try (Connection connection = newDatabase()) {
+      String first = "SELECT id FROM probe WHERE id = 0";
+      PreparedStatement eldest = statements.prepare(connection, first);
+      statements.release(connection, first, eldest);
+      String recent = "SELECT id FROM probe WHERE id = 1";
+      PreparedStatement used = statements.prepare(connection, recent);
+      statements.release(connection, recent, used);
+      // The first one used again: the second is now the least recently used.
+      statements.release(connection, first, statements.prepare(connection, first));
+      for (int i = 2; i < PreparedStatements.KeptStatements.PER_CONNECTION; i++) {
+        String other = "SELECT id FROM probe WHERE id = " + i;
+        statements.release(connection, other, statements.prepare(connection, other));
+      }
+      assertThat(statements.keptFor(connection)).isEqualTo(PreparedStatements.KeptStatements.PER_CONNECTION);
+      assertThat(used.isClosed()).isFalse();
+
+      String oneMore = "SELECT id FROM probe WHERE id = -1";
+      statements.release(connection, oneMore, statements.prepare(connection, oneMore));
+
+      assertThat(statements.keptFor(connection)).isEqualTo(PreparedStatements.KeptStatements.PER_CONNECTION);
+      assertThat(used.isClosed()).as("the least recently used one").isTrue();
+      assertThat(eldest.isClosed()).as("used since").isFalse();
+      assertThat(statements.prepare(connection, first)).isSameAs(eldest);
+    }
+  }
+
+  @Test
+  void aKeptStatementSeesRowsChangedSinceItsLastRun() throws Exception {
+    PreparedStatements statements = PreparedStatements.keepingShortStatements();
+    String count = "SELECT COUNT(*) FROM probe";
+    try (Connection connection = newDatabase();
+        Connection other = DriverManager.getConnection(url(connection), "sa", "")) {
+      assertThat(countWith(statements, connection, count)).isEqualTo(1);
+      other.createStatement().execute("INSERT INTO probe VALUES (2)");
+      assertThat(countWith(statements, connection, count)).isEqualTo(2);
+      connection.setAutoCommit(false);
+      connection.createStatement().execute("INSERT INTO probe VALUES (3)");
+      assertThat(countWith(statements, connection, count)).as("its own transaction's row").isEqualTo(3);
+      connection.rollback();
+      assertThat(countWith(statements, connection, count)).isEqualTo(2);
+    }
   }
 
   @Test
   void aLockingQueryInUseIsNotLentTwice() throws Exception {
-    PreparedStatements statements = PreparedStatements.keepingH2sUncachedQueries();
+    PreparedStatements statements = PreparedStatements.keepingShortStatements();
     try (Connection connection = newDatabase()) {
       PreparedStatement outer = statements.prepare(connection, LOCK);
       PreparedStatement nested = statements.prepare(connection, LOCK);
@@ -74,7 +120,7 @@ class PreparedStatementsTest {
 
   @Test
   void aClosedConnectionsStatementsAreForgotten() throws Exception {
-    PreparedStatements.KeptUncachedQueries statements = new PreparedStatements.KeptUncachedQueries();
+    PreparedStatements.KeptStatements statements = new PreparedStatements.KeptStatements();
     Connection retired = newDatabase();
     statements.release(retired, LOCK, statements.prepare(retired, LOCK));
     retired.close();
@@ -172,7 +218,7 @@ class PreparedStatementsTest {
 
   /** Prepares a statement, releases it and prepares it again: whether the same one came back. */
   private static boolean reusedAfterRelease(String statement) throws Exception {
-    PreparedStatements statements = PreparedStatements.keepingH2sUncachedQueries();
+    PreparedStatements statements = PreparedStatements.keepingShortStatements();
     try (Connection connection = newDatabase()) {
       PreparedStatement first = statements.prepare(connection, statement);
       statements.release(connection, statement, first);
@@ -180,9 +226,23 @@ class PreparedStatementsTest {
     }
   }
 
+  private static long countWith(PreparedStatements statements, Connection connection, String query) throws Exception {
+    PreparedStatement prepared = statements.prepare(connection, query);
+    try (ResultSet rs = prepared.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    } finally {
+      statements.release(connection, query, prepared);
+    }
+  }
+
+  private static String url(Connection connection) throws Exception {
+    return connection.getMetaData().getURL();
+  }
+
   private static Connection newDatabase() throws Exception {
     Connection connection =
-        DriverManager.getConnection("jdbc:h2:mem:kept-" + UUID.randomUUID(), "sa", "");
+        DriverManager.getConnection("jdbc:h2:mem:kept-" + UUID.randomUUID() + ";QUERY_CACHE_SIZE=0", "sa", "");
     connection.createStatement().execute("CREATE TABLE probe (id INT PRIMARY KEY)");
     connection.createStatement().execute("INSERT INTO probe VALUES (1)");
     return connection;
