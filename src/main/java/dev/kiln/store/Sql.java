@@ -150,11 +150,23 @@ public final class Sql {
     return queryOne(statement, row -> row.getLong(1), args).orElse(0L);
   }
 
+  /**
+   * The IN lists of up to a page's length, made once: a port create builds one for the network's
+   * subnets, and building it each time was 2% of that call's CPU.
+   */
+  private static final String[] SHORT_PLACEHOLDERS =
+      java.util.stream.IntStream.rangeClosed(0, 128).mapToObj(n -> n == 0 ? "" : joinedPlaceholders(n))
+          .toArray(String[]::new);
+
   /** {@code (?, ?, ?)} for an {@code IN} list of {@code n} parameters. */
   public static String placeholders(int n) {
     if (n < 1) {
       throw new IllegalArgumentException("an IN list needs at least one value");
     }
+    return n < SHORT_PLACEHOLDERS.length ? SHORT_PLACEHOLDERS[n] : joinedPlaceholders(n);
+  }
+
+  private static String joinedPlaceholders(int n) {
     return "(" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
   }
 
