@@ -21,6 +21,12 @@ import org.flywaydb.core.Flyway;
  * The one JDBC store every service uses: an embedded H2 file by default, PostgreSQL when a URL is
  * given. Schema migrations (Flyway, {@code db/migration}) run on open, so a new data directory and
  * an upgraded one end up with the same schema; a database already up to date skips Flyway.
+ *
+ * <p>Over 400 lines because its three parts share the pool and each other's rules: opening (the
+ * embedded file with its redo log and unclean-shutdown recovery, PostgreSQL, in memory) decides
+ * the commit sync and statement keeping that transactions use, and transactions (joining, nested
+ * savepoints, the redo log's gate) decide what the pool's upkeep may close and when. Each part
+ * alone would have to reach into the others' fields.
  */
 public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;

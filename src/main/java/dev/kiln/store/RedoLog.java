@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  *       covers. After a crash, H2's file is exactly the last checkpoint's state, and the records
  *       numbered after it are replayed ({@link RedoReplay}). A clean close deletes the log.
  * </ul>
+ *
+ * <p>Over 400 lines because its locks (the append lock, the rotation lock and the gate) are one
+ * protocol whose correctness is argued above: recovery, the commit path, the checkpoint and the
+ * close all take part in it, and a change to one is checked against the others by reading them
+ * together.
  */
 final class RedoLog implements CommitSync.Forcing {
   private static final Logger LOG = LoggerFactory.getLogger(RedoLog.class);

@@ -27,6 +27,11 @@ import java.util.Set;
  * and Nova's services. Capacity is claimed atomically ({@link #claim}): a claim that would
  * overcommit a host fails, however many race for it, on one node or many. Networking asks it
  * which hosts exist ({@link ComputeHosts}); the scheduler asks which accept instances.
+ *
+ * <p>Just over 400 lines: Nova's service records and availability zones are views of the same
+ * configured hosts as the claims (a compute service is listed only for a known host, a zone is
+ * available when one of its hosts accepts instances). They could become a class of their own that
+ * asks this one about its hosts, if they grow.
  */
 public final class Fleet implements ComputeHosts {
   public static final String COMPUTE_BINARY = "nova-compute";
