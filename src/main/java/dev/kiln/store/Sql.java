@@ -152,7 +152,7 @@ public final class Sql {
 
   /**
    * The IN lists of up to a page's length, made once: a port create builds one for the network's
-   * subnets, and building it each time was 2% of that call's CPU.
+   * subnets, and building it each time was 2% of that call's samples in a flight recording.
    */
   private static final String[] SHORT_PLACEHOLDERS =
       java.util.stream.IntStream.rangeClosed(0, 128).mapToObj(n -> n == 0 ? "" : joinedPlaceholders(n))
