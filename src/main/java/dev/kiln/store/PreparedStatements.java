@@ -18,10 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * forget the results it kept, working out each one's tables afresh. A port create touches six
  * tables, and with the cache at 512 statements that walk was 15% of the call's samples in a flight
  * recording (December 7; the create's measured CPU did not fall with it, a list's and a boot's did:
- * README, "December 7, morning"). H2's cache also skipped the queries Kiln runs most in a write (a {@code SELECT … FOR
- * UPDATE} and a {@code UNION} are parsed again at every run), and it was emptied at every rollback.
- * A statement kept here survives both, and keeps the map of its columns' names H2 builds for the
- * first row read by name.
+ * README, "December 7, morning"). H2's cache also skipped the queries Kiln runs most in a write (a
+ * {@code SELECT … FOR UPDATE} and a {@code UNION} are parsed again at every run), and it was
+ * emptied at every rollback. A statement kept here survives both, and keeps the map of its
+ * columns' names H2 builds for the first row read by name.
  */
 interface PreparedStatements {
   PreparedStatement prepare(Connection connection, String statement) throws SQLException;

@@ -252,6 +252,8 @@ final class VolumeCreation {
     }
     String backupId = backupIdOf(task);
     if (backupId == null && volume.groupId() == null) {
+      // What settle does for a volume of no group, as one statement without a transaction: the
+      // path of nearly every create.
       new VolumeStore(db.sql()).transition(id, List.of(Status.CREATING), outcome, AttachStatus.DETACHED, now());
       return null;
     }
