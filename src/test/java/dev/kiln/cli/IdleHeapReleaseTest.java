@@ -72,7 +72,7 @@ class IdleHeapReleaseTest {
     assertThat(collections).isEqualTo(1);
 
     old += (IdleHeapRelease.PROMOTED_MB - 1) * MB; // a trickle of work: not yet
-    seconds(10, 1);
+    seconds(IdleHeapRelease.SETTLE_SECONDS - 10, 1);
     assertThat(collections).isEqualTo(1);
 
     old += 2 * MB;
@@ -87,6 +87,40 @@ class IdleHeapReleaseTest {
     assertThat(collections).isZero();
 
     seconds(IdleHeapRelease.QUIET_SECONDS + 1, 1);
+    assertThat(collections).isEqualTo(1);
+  }
+
+  @Test
+  void collectsTheTailOfATrickleOnceAfterALongQuiet() {
+    committed = 166 * MB;
+    seconds(IdleHeapRelease.QUIET_SECONDS + 1, 1);
+    assertThat(collections).isEqualTo(1);
+
+    old += (IdleHeapRelease.PROMOTED_MB - 2) * MB; // under the threshold for a quick second one
+    seconds(IdleHeapRelease.SETTLE_SECONDS + IdleHeapRelease.QUIET_SECONDS, 1);
+    assertThat(collections).isEqualTo(2);
+
+    seconds(300, 1); // idle: nothing promoted since
+    assertThat(collections).isEqualTo(2);
+  }
+
+  @Test
+  void aLongQuietWithNothingPromotedCollectsNothing() {
+    old += IdleHeapRelease.SETTLE_MB * MB; // not more than the settle threshold
+    seconds(300, 1);
+
+    assertThat(collections).isZero();
+  }
+
+  @Test
+  void workBetweenQuietSecondsStartsTheLongQuietAgain() {
+    old += 3 * MB;
+    seconds(IdleHeapRelease.SETTLE_SECONDS, 1);
+    seconds(1, 900); // a request
+    seconds(IdleHeapRelease.SETTLE_SECONDS - 2, 1);
+    assertThat(collections).isZero();
+
+    seconds(IdleHeapRelease.QUIET_SECONDS + 2, 1);
     assertThat(collections).isEqualTo(1);
   }
 }
