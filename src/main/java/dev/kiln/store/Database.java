@@ -210,9 +210,9 @@ public final class Database implements AutoCloseable {
       Dialect dialect,
       CommitSync commitSync,
       RedoLog redo) {
-    // Configured in place, and started by the first connection asked for (the migration's, next):
-    // a pool built from a separate HikariConfig copies it field by field through reflection, whose
-    // accessors the JVM generates at run time (~14 ms of CPU on the start's critical path).
+    // Configured in place and started by its first connection, below: a pool built from a separate
+    // HikariConfig copies it field by field through reflection, whose accessors the JVM generates
+    // at run time (~14 ms of CPU on the start's critical path).
     HikariDataSource dataSource = new HikariDataSource();
     dataSource.setJdbcUrl(jdbcUrl);
     dataSource.setUsername(user);
@@ -222,6 +222,7 @@ public final class Database implements AutoCloseable {
     dataSource.setMinimumIdle(1);
     dataSource.setConnectionTimeout(poolWaitMillis());
     try {
+      startPool(dataSource);
       if (redo == null) {
         migrate(dataSource, dialect);
       } else {
@@ -232,6 +233,18 @@ public final class Database implements AutoCloseable {
       throw e;
     }
     return new Database(dataSource, dialect, commitSync, redo);
+  }
+
+  /**
+   * Opens the pool's first connection, so that a database it cannot reach is reported as that, not
+   * by the schema check or Flyway asking for a connection next.
+   */
+  private static void startPool(HikariDataSource dataSource) {
+    try (Connection first = dataSource.getConnection()) {
+      // The pool keeps it as its idle minimum.
+    } catch (SQLException e) {
+      throw new StoreException(StoreException.Kind.OTHER, "cannot connect to the database: " + e.getMessage(), e);
+    }
   }
 
   /** Where the migration scripts live on the class path. */
