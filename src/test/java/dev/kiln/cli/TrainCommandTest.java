@@ -24,7 +24,7 @@ class TrainCommandTest {
 
     assertThat(code).isZero();
     assertThat(template).isRegularFile();
-    // Only the template: no training directory or server was left behind beside it.
+    // Only the template: the scratch database it was migrated in is gone from beside it.
     try (var left = Files.list(tmp)) {
       assertThat(left).containsExactly(template);
     }
