@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *       QuiescentGate}, {@link H2Writes}): every second with new records, a checkpoint closes the
  *       gate, starts a new file, records the last record number in {@code kiln_redo_state}, has
  *       H2 write one chunk, opens the gate, forces the chunk to the disk and deletes the files it
- *       covers. After a crash, H2's file is exactly the last checkpoint's state, and the records
+ *       covers (keeping one to write over next: {@link RedoFiles}). After a crash, H2's file is exactly the last checkpoint's state, and the records
  *       numbered after it are replayed ({@link RedoReplay}). A clean close deletes the log.
  * </ul>
  *

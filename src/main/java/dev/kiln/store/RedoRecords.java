@@ -21,7 +21,10 @@ import java.util.zip.CRC32C;
  * number whose commit failed after its record was written.
  *
  * <p>A record cut short (the process died while writing it) or damaged ends the log: what
- * follows it was never acknowledged, since a commit is answered only after its record is whole.
+ * follows it was never acknowledged, since a commit is answered only after its record is whole. So
+ * does a record numbered below the stream's first: a file is written over from its start when it
+ * is recycled, and what follows its new records is from its earlier use, all numbered lower (an
+ * abort notice repeats its record's number, in the same file, after it).
  * Values are the Java types H2 gives a trigger for the column types Kiln's schema uses; any other
  * type fails the write that carries it, rather than being logged wrongly.
  */
@@ -74,7 +77,10 @@ final class RedoRecords {
     return record;
   }
 
-  /** Reads every whole record of {@code in}, stopping at the first cut-short or damaged one. */
+  /**
+   * Reads every whole record of {@code in}, stopping at the first cut-short or damaged one, or one
+   * numbered below the first.
+   */
   static List<Entry> read(InputStream in) throws IOException {
     List<Entry> entries = new ArrayList<>();
     DataInputStream data = new DataInputStream(in);
@@ -99,6 +105,9 @@ final class RedoRecords {
       byte[] body = java.util.Arrays.copyOfRange(frame, 8, frame.length);
       if (crc(seq, body) != checksum) {
         return entries;
+      }
+      if (!entries.isEmpty() && seq < entries.getFirst().seq()) {
+        return entries; // a recycled file's earlier use (RedoFiles): numbers only grow
       }
       entries.add(entry(seq, body));
     }

@@ -62,6 +62,23 @@ class RedoRecordsTest {
   }
 
   @Test
+  void aRecordNumberedBelowTheFirstEndsTheLog() throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    log.write(RedoRecords.framed(10, RedoRecords.body(List.of(new RedoEvents.RowChange("t", null, new Object[] {10})))));
+    log.write(RedoRecords.framed(11, RedoRecords.body(List.of(new RedoEvents.RowChange("t", null, new Object[] {11})))));
+    log.write(RedoRecords.framed(10, RedoRecords.ABORTED_BODY)); // an abort notice repeats its number
+    log.write(RedoRecords.framed(4, RedoRecords.body(List.of(new RedoEvents.RowChange("t", null, new Object[] {4})))));
+    log.write(RedoRecords.framed(12, RedoRecords.body(List.of(new RedoEvents.RowChange("t", null, new Object[] {12})))));
+
+    assertThat(RedoRecords.read(new ByteArrayInputStream(log.toByteArray())))
+        .extracting(RedoRecords.Entry::seq, RedoRecords.Entry::aborted)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(10L, false),
+            org.assertj.core.groups.Tuple.tuple(11L, false),
+            org.assertj.core.groups.Tuple.tuple(10L, true));
+  }
+
+  @Test
   void aDamagedRecordEndsTheLog() throws Exception {
     byte[] first = RedoRecords.framed(1, RedoRecords.body(List.of(new RedoEvents.RowChange("t", null, new Object[] {1}))));
     byte[] damaged = RedoRecords.framed(2, RedoRecords.body(List.of(new RedoEvents.RowChange("t", null, new Object[] {2}))));
