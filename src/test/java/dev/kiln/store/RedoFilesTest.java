@@ -19,8 +19,6 @@ class RedoFilesTest {
     for (long seq = 1; seq <= 3; seq++) {
       files.append(record(seq, "a row of the first file"));
     }
-    Path first = files.all().getFirst();
-    long firstSize = Files.size(first);
     files.openNext();
     files.append(record(4, "a row of the second file"));
 
@@ -29,10 +27,27 @@ class RedoFilesTest {
     assertThat(files.all()).hasSize(1);
     Path spare = directory.resolve(RedoFiles.SPARE);
     assertThat(spare).exists();
-    assertThat(Files.size(spare)).isEqualTo(firstSize);
+    assertThat(Files.size(spare)).as("a short file filled up with zeros").isEqualTo(RedoFiles.MIN_SPARE_BYTES);
     files.openNext();
     assertThat(spare).doesNotExist();
-    assertThat(Files.size(files.all().getLast())).as("the new file is the spare, not a new one").isEqualTo(firstSize);
+    assertThat(Files.size(files.all().getLast())).as("the new file is the spare, not a new one")
+        .isEqualTo(RedoFiles.MIN_SPARE_BYTES);
+  }
+
+  @Test
+  void aSpareLargerThanTheMinimumKeepsItsSize() throws Exception {
+    RedoFiles files = new RedoFiles(directory);
+    files.openNext();
+    long written = 0;
+    for (long seq = 1; written <= RedoFiles.MIN_SPARE_BYTES; seq++) {
+      byte[] large = record(seq, "x".repeat(60_000));
+      files.append(large);
+      written += large.length;
+    }
+    files.openNext();
+    files.deleteOlder();
+
+    assertThat(Files.size(directory.resolve(RedoFiles.SPARE))).isEqualTo(written);
   }
 
   @Test
