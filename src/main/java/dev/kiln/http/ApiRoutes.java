@@ -79,8 +79,13 @@ public final class ApiRoutes {
 
   private ApiRoutes route(Method method, String path, Access access, ApiHandler handler) {
     Handler adapted = adapt(access, handler);
-    rules.route(method, path, adapted);
     // OpenStack clients add and drop trailing slashes freely; both forms reach the same route.
+    java.util.Optional<io.helidon.http.PathMatcher> matcher = TemplatePath.of(path);
+    if (matcher.isPresent()) {
+      rules.route(method, matcher.get(), adapted);
+      return this;
+    }
+    rules.route(method, path, adapted);
     String other = path.endsWith("/") ? path.substring(0, path.length() - 1) : path + "/";
     if (!other.isEmpty()) {
       rules.route(method, other, adapted);
