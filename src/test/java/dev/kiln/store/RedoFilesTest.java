@@ -14,15 +14,7 @@ class RedoFilesTest {
 
   @Test
   void aCoveredFileIsWrittenOverAsTheNextOne() throws Exception {
-    RedoFiles files = new RedoFiles(directory);
-    files.openNext();
-    for (long seq = 1; seq <= 3; seq++) {
-      files.append(record(seq, "a row of the first file"));
-    }
-    files.openNext();
-    files.append(record(4, "a row of the second file"));
-
-    files.deleteOlder();
+    RedoFiles files = recycledOnce();
 
     assertThat(files.all()).hasSize(1);
     Path spare = directory.resolve(RedoFiles.SPARE);
