@@ -152,6 +152,13 @@ final class PortFields {
     };
   }
 
+  /** Whether the store refused a port because its network has another port with its MAC address. */
+  static boolean isMacClash(StoreException e) {
+    return e.kind() == StoreException.Kind.DUPLICATE
+        && e.getMessage() != null
+        && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("network_port_mac_unique");
+  }
+
   static ServiceException macInUse(String networkId, String mac) {
     return ServiceException.conflict(
         "MacAddressInUse",

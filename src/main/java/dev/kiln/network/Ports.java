@@ -25,7 +25,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -146,26 +145,38 @@ public final class Ports {
       prepared.add(prepare(actor, spec));
     }
     tags.forEach(Tags::check);
-    Prepared[] current = new Prepared[1];
-    try {
-      return db.inTransaction(
-          sql -> {
-            NetworkStore store = new NetworkStore(sql);
-            List<Port> made = new ArrayList<>();
-            for (int i = 0; i < prepared.size(); i++) {
-              current[0] = prepared.get(i);
-              made.add(insert(sql, store, prepared.get(i)));
-              for (String tag : tags.get(i)) {
-                new TagStore(sql).add("ports", prepared.get(i).id(), tag);
+    for (int attempt = 1; ; attempt++) {
+      Prepared[] current = new Prepared[1];
+      try {
+        return db.inTransaction(
+            sql -> {
+              NetworkStore store = new NetworkStore(sql);
+              List<Port> made = new ArrayList<>();
+              for (int i = 0; i < prepared.size(); i++) {
+                current[0] = prepared.get(i);
+                made.add(insert(sql, store, prepared.get(i)));
+                for (String tag : tags.get(i)) {
+                  new TagStore(sql).add("ports", prepared.get(i).id(), tag);
+                }
               }
-            }
-            return made;
-          });
-    } catch (StoreException e) {
-      Prepared failed = current[0] == null ? prepared.getFirst() : current[0];
-      throw translate(e, failed.network().id(), failed.mac());
+              return made;
+            });
+      } catch (StoreException e) {
+        Prepared failed = current[0] == null ? prepared.getFirst() : current[0];
+        if (failed.mac() == null && attempt < MAC_DRAWS && PortFields.isMacClash(e)) {
+          continue; // an address Kiln drew is another port's on the network: all drawn again
+        }
+        throw translate(e, failed.network().id(), failed.mac());
+      }
     }
   }
+
+  /**
+   * How many times a create draws its ports' addresses before it gives up (Neutron's own limit).
+   * A drawn address is not looked up first: the network's unique constraint on it refuses a clash,
+   * one create in millions on a network of thousands of ports, and the create starts over.
+   */
+  private static final int MAC_DRAWS = 16;
 
   private Prepared prepare(Actor actor, Spec spec) {
     Network network = networks.visible(actor, spec.networkId());
@@ -189,7 +200,7 @@ public final class Ports {
     String networkId = p.network().id();
     store.lockNetwork(networkId).orElseThrow(() -> NetworkErrors.networkNotFound(networkId));
     NetworkQuotas.reserve(sql, p.project(), "port", 1);
-    String macAddress = p.mac() != null ? p.mac() : freeMac(store, networkId);
+    String macAddress = p.mac() != null ? p.mac() : drawnMac();
     List<FixedIp> addresses = AddressAllocator.allocate(store, networkId, spec.fixedIps(), macAddress);
     String deviceId = requireNonNullElse(spec.deviceId(), "");
     String deviceOwner = requireNonNullElse(spec.deviceOwner(), "");
@@ -663,14 +674,24 @@ public final class Ports {
    */
   private String freeMac(NetworkStore store, String networkId) {
     while (true) {
-      String mac =
-          String.format(
-              Locale.ROOT, "fa:16:3e:%02x:%02x:%02x", random.nextInt(256), random.nextInt(256), random.nextInt(256));
+      String mac = drawnMac();
       if (!store.isMacUsed(networkId, mac)) {
         return mac;
       }
     }
   }
+
+  /** A MAC address with OpenStack's prefix, its last three bytes drawn at random. */
+  private String drawnMac() {
+    StringBuilder mac = new StringBuilder(17).append("fa:16:3e");
+    for (int i = 0; i < 3; i++) {
+      int b = random.nextInt(256);
+      mac.append(':').append(HEX[b >> 4]).append(HEX[b & 0xf]);
+    }
+    return mac.toString();
+  }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   /** For the bindings extension: runs work on a locked port. */
   <T> T withLockedPort(String portId, java.util.function.BiFunction<NetworkStore, Port, T> work) {
