@@ -162,23 +162,46 @@ final class ServerBuilds {
       } else {
         lifecycle.active(id);
       }
-    } catch (HypervisorException e) {
+    } catch (HypervisorException | ServiceException e) {
+      if (deleteBegun(id)) {
+        // What failed was most likely the step the delete refused ("could not be found"): as in
+        // Nova, a build that meets its delete ends quietly rather than putting the server in
+        // ERROR, which a client waiting for the server to go would take for a failed delete.
+        leaveToDelete(server, created);
+        return null;
+      }
       LOG.info("Server {} failed to build: {}", id, e.getMessage());
-      fail(server, new Fault(500, e.getMessage(), null, now()), created);
-    } catch (ServiceException e) {
-      LOG.info("Server {} failed to build: {}", id, e.getMessage());
-      fail(server, new Fault(e.kind().httpStatus(), e.getMessage(), null, now()), created);
+      int code = e instanceof ServiceException s ? s.kind().httpStatus() : 500;
+      fail(server, new Fault(code, e.getMessage(), null, now()), created);
     } catch (RuntimeException e) {
       if (new ServerStore(db.sql()).find(id).isPresent()) {
         throw e; // the runner retries; the steps done are recorded or repeatable
       }
       // Deleted while building (recording a port failed): give back what this attempt made.
-      fleet.release(id);
-      for (String portId : created) {
+      leaveToDelete(server, created);
+    }
+    return null;
+  }
+
+  /** Whether a delete of the server has begun, or is done. */
+  private boolean deleteBegun(String id) {
+    return new ServerStore(db.sql()).find(id).map(s -> "deleting".equals(s.taskState())).orElse(true);
+  }
+
+  /**
+   * Gives back what this attempt took that the delete cannot see: the host's claim, and the ports
+   * it made but did not record on the server (the delete gives back the recorded ones).
+   */
+  private void leaveToDelete(Server server, List<String> createdPorts) {
+    LOG.info("Server {} was deleted while it built; its build ends", server.id());
+    fleet.release(server.id());
+    Set<String> recorded = new HashSet<>();
+    new ServerStore(db.sql()).find(server.id()).ifPresent(s -> s.ports().forEach(p -> recorded.add(p.portId())));
+    for (String portId : createdPorts) {
+      if (!recorded.contains(portId)) {
         bindings.releasePort(server, new PluggedPort(portId, true));
       }
     }
-    return null;
   }
 
   /**
