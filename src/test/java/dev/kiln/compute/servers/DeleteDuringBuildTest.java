@@ -20,12 +20,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DeleteDuringBuildTest {
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
 
-  @Test
-  void aServerDeletedAsItBuildsLeavesNoPortBoundToIt() {
-    Api admin = kiln.admin();
+  private static Api admin;
+  private static String image;
+
+  /** The admin project without a server quota, an image, and a network of its own for each test. */
+  @org.junit.jupiter.api.BeforeAll
+  static void setUp() {
+    admin = kiln.admin();
     String adminProject = admin.get("/identity/v3/projects?name=admin").expect(200).at("/projects/0/id").asText();
     Cloud.unlimitedServers(admin, adminProject);
-    String image = Cloud.cirros(admin);
+    image = Cloud.cirros(admin);
+  }
+
+  @Test
+  void aServerDeletedAsItBuildsLeavesNoPortBoundToIt() {
     String networkId = Cloud.network(admin, "race-net", "10.94.0.0/22");
     List<String> servers = new ArrayList<>();
     List<String> userPorts = new ArrayList<>();
@@ -63,10 +71,6 @@ class DeleteDuringBuildTest {
    */
   @Test
   void aBuildThatMeetsItsDeleteLeavesTheServerToIt() {
-    Api admin = kiln.admin();
-    String adminProject = admin.get("/identity/v3/projects?name=admin").expect(200).at("/projects/0/id").asText();
-    Cloud.unlimitedServers(admin, adminProject);
-    String image = Cloud.cirros(admin);
     String networkId = Cloud.network(admin, "race-net-2", "10.95.0.0/22");
     admin.put(Cloud.NOVA + "/os-kiln-faults/destroy", "{\"kiln_fault\": {\"latency_ms\": 300}}").expect(200);
     try {
