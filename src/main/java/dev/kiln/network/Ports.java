@@ -148,19 +148,7 @@ public final class Ports {
     for (int attempt = 1; ; attempt++) {
       Prepared[] current = new Prepared[1];
       try {
-        return db.inTransaction(
-            sql -> {
-              NetworkStore store = new NetworkStore(sql);
-              List<Port> made = new ArrayList<>();
-              for (int i = 0; i < prepared.size(); i++) {
-                current[0] = prepared.get(i);
-                made.add(insert(sql, store, prepared.get(i)));
-                for (String tag : tags.get(i)) {
-                  new TagStore(sql).add("ports", prepared.get(i).id(), tag);
-                }
-              }
-              return made;
-            });
+        return db.inTransaction(sql -> insertAll(sql, prepared, tags, current));
       } catch (StoreException e) {
         Prepared failed = current[0] == null ? prepared.getFirst() : current[0];
         if (failed.mac() == null && attempt < MAC_DRAWS && PortFields.isMacClash(e)) {
@@ -169,6 +157,20 @@ public final class Ports {
         throw translate(e, failed.network().id(), failed.mac());
       }
     }
+  }
+
+  /** Inserts the ports with their tags; {@code current} tells a failure which one it met. */
+  private List<Port> insertAll(Sql sql, List<Prepared> prepared, List<List<String>> tags, Prepared[] current) {
+    NetworkStore store = new NetworkStore(sql);
+    List<Port> made = new ArrayList<>();
+    for (int i = 0; i < prepared.size(); i++) {
+      current[0] = prepared.get(i);
+      made.add(insert(sql, store, prepared.get(i)));
+      for (String tag : tags.get(i)) {
+        new TagStore(sql).add("ports", prepared.get(i).id(), tag);
+      }
+    }
+    return made;
   }
 
   /**
