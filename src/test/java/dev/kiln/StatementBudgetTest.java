@@ -122,49 +122,51 @@ class StatementBudgetTest {
 
   /**
    * The budgets: what each call runs today (December 2026), and what the statements are, so that
-   * a change that adds one knows what it competes with.
+   * a change that adds one knows what it competes with. None reads the caller's token: on the
+   * embedded file a validated token is answered from memory while no commit has touched the
+   * token table or identity's revision (PostgreSQL, which other nodes write, reads its row).
    */
   private static final class Budget {
     /**
-     * The token's row; the network; the project's default security group; the network's lock; the
+     * The network; the project's default security group; the network's lock; the
      * quota lock with the port limit (one statement); the port count; the subnets and their pools,
      * the subnet's lock and an address probe; the port's insert with its address and group. The
      * answer is the port as stored, built without reading it back. (The drawn MAC address is not
      * looked up first: the network's unique constraint refuses a clash and the create draws again.)
      */
-    static final double PORT_CREATE = 13;
+    static final double PORT_CREATE = 12;
     /**
-     * The token's row; the port (its row, addresses, groups, bindings); its tags; whether it is a
+     * The port (its row, addresses, groups, bindings); its tags; whether it is a
      * trunk's parent (its {@code trunk_details}, the trunk-details extension). (Its addresses,
      * groups and binding read in one UNION ALL made a GET cost twice the CPU on H2: three stay.)
      */
-    static final double GET_ONE = 7;
+    static final double GET_ONE = 6;
     /**
-     * The token's row; the default type with its extra specs (one statement); the quota usage
+     * The default type with its extra specs (one statement); the quota usage
      * lock, limits (per_volume_gigabytes checked with them) and update; the volume (its metadata,
      * when it has some, one insert a key); the task. The answer shows the type already read.
      */
-    static final double VOLUME_CREATE = 7;
+    static final double VOLUME_CREATE = 6;
     /**
-     * The token's row; the volume; its metadata of three kinds (one UNION ALL, which the store
+     * The volume; its metadata of three kinds (one UNION ALL, which the store
      * keeps prepared on H2); its attachments; its type's name.
      */
-    static final double VOLUME_GET = 5;
+    static final double VOLUME_GET = 4;
     /**
-     * Each of the attachments API's four calls: the token's row; the attachment (to find its
+     * Each of the attachments API's four calls: the attachment (to find its
      * volume: not for create); the volume's row locked ({@code FOR UPDATE}, kept prepared on H2),
      * its metadata (one UNION ALL) and its attachments; the attachment's insert, update or delete;
      * the volume's status derived from the attachments the lock read (not read again).
      */
-    static final double ATTACHMENT_CALL = 7;
+    static final double ATTACHMENT_CALL = 6;
     /**
-     * The token's row; flavor, image (three statements), quotas (the lock (its row, once it exists), limits,
+     * Flavor, image (three statements), quotas (the lock (its row, once it exists), limits,
      * usage; the metadata limit only when the server has metadata), the server, its owner's usage
      * row, its instance action and its task. The answer is the server as inserted, not read back.
-     * (The usage row's update is the 15th: it replaced summing the project's servers at every
+     * (The usage row's update is the 14th: it replaced summing the project's servers at every
      * boot, a cost that grew with the project.)
      */
-    static final double SERVER_CREATE = 15;
+    static final double SERVER_CREATE = 14;
   }
 
   /**

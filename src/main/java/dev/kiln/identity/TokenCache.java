@@ -14,6 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * the one the entry was worked out at (so any change to users, projects, domains, roles or grants,
  * made on any node, is seen from the next request on). Expired tokens are never answered.
  *
+ * <p>Where this process makes every commit (the embedded file), an entry is also stamped with the
+ * count of commits to the token and revision tables read before the rows it was made from: while
+ * that count stands, a fresh read would find the same row and revision, so the entry answers
+ * without one ({@link #getUnchanged}).
+ *
  * <p>Bounded: at most {@code capacity} entries (a few more while puts race); when full, entries of
  * an older revision or past their expiry go first, then arbitrary ones. A token keyed here is the
  * SHA-256 of its value, as in the database.
@@ -32,7 +37,8 @@ final class TokenCache {
     this.entries = new ConcurrentHashMap<>(Math.min(capacity, 1024));
   }
 
-  private record Entry(TokenInfo info, long revision) {}
+  /** {@code changes}: the count of commits to the token tables read before the entry's rows; -1 when none is kept. */
+  private record Entry(TokenInfo info, long revision, long changes) {}
 
   /**
    * The cached validation of a token, or null when there is none for this revision or the token
@@ -46,8 +52,28 @@ final class TokenCache {
     return entry.info();
   }
 
+  /**
+   * The cached validation of a token that no commit to the token tables has come since it was read
+   * ({@code changes} is the count now), or null; never one expired by {@code now}.
+   */
+  TokenInfo getUnchanged(String tokenHash, long changes, Instant now) {
+    Entry entry = entries.get(tokenHash);
+    if (entry == null || entry.changes() < 0 || entry.changes() != changes || !now.isBefore(entry.info().expiresAt())) {
+      return null;
+    }
+    return entry.info();
+  }
+
   /** Keeps a validation worked out at {@code revision} (read before the rows it was made from). */
   void put(String tokenHash, TokenInfo info, long revision, Instant now) {
+    put(tokenHash, info, revision, -1, now);
+  }
+
+  /**
+   * Keeps a validation worked out at {@code revision}, the token tables' commit count having been
+   * {@code changes} before that revision and the token's row were read.
+   */
+  void put(String tokenHash, TokenInfo info, long revision, long changes, Instant now) {
     requireNonNull(tokenHash, "tokenHash is null");
     requireNonNull(info, "info is null");
     long newest = newestRevision.accumulateAndGet(revision, Math::max);
@@ -57,7 +83,7 @@ final class TokenCache {
     if (entries.size() >= capacity && !entries.containsKey(tokenHash)) {
       makeRoom(newest, now);
     }
-    entries.put(tokenHash, new Entry(info, revision));
+    entries.put(tokenHash, new Entry(info, revision, changes));
   }
 
   void remove(String tokenHash) {

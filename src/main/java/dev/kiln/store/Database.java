@@ -12,6 +12,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -328,6 +330,16 @@ public final class Database implements AutoCloseable {
     }
     commit(connection, events);
     commitSync.afterCommit(connection);
+  }
+
+  /**
+   * A count of the commits that change any of {@code tables}, kept where this process makes every
+   * commit the database sees: the embedded file (H2 locks it to one process). Empty for PostgreSQL,
+   * which other nodes write too, and for in-memory databases: a cache of those tables must read
+   * them again each time there.
+   */
+  public Optional<ChangeCounter> countChanges(Set<String> tables) {
+    return redo == null ? Optional.empty() : Optional.of(redo.countChanges(tables));
   }
 
   /** Commits, through the redo log when there is one. */

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,6 +77,8 @@ final class RedoLog implements CommitSync.Forcing {
   private final List<DataSource> users = new CopyOnWriteArrayList<>();
   private ScheduledExecutorService checkpoints;
   private final QuiescentGate gate = new QuiescentGate();
+  /** Counters of commits to some tables, for caches of them ({@link Database#countChanges}). */
+  private final List<ChangeCounter> counters = new CopyOnWriteArrayList<>();
   /** Whether the last compaction rewrote pages, so that the next checkpoint looks again. */
   private boolean compacting = true;
   private long drainMillis = FIRST_DRAIN_MILLIS;
@@ -267,8 +270,10 @@ final class RedoLog implements CommitSync.Forcing {
           "25000");
     }
     boolean unlogged = events.unlogged();
+    List<ChangeCounter> concerned = concerned(events, unlogged);
     if (events.isEmpty()) {
       connection.commit();
+      concerned.forEach(ChangeCounter::committed);
       forceIntoFileIf(unlogged, connection);
       return;
     }
@@ -286,7 +291,23 @@ final class RedoLog implements CommitSync.Forcing {
     } finally {
       rotation.readLock().unlock();
     }
+    concerned.forEach(ChangeCounter::committed);
     forceIntoFileIf(unlogged, connection);
+  }
+
+  /** A counter of commits to some tables, moved on by every commit that changes one of them. */
+  ChangeCounter countChanges(Set<String> tables) {
+    ChangeCounter counter = new ChangeCounter(tables);
+    counters.add(counter);
+    return counter;
+  }
+
+  /** The counters a commit moves on: those of tables it changed, or all when it changed rows unseen. */
+  private List<ChangeCounter> concerned(RedoEvents events, boolean unlogged) {
+    if (counters.isEmpty()) {
+      return List.of();
+    }
+    return unlogged ? counters : counters.stream().filter(c -> c.concerns(events.changes())).toList();
   }
 
   /**
