@@ -36,6 +36,7 @@ public final class Main implements Runnable {
   }
 
   private static void exitUnlessZero(int code) {
+    KilnLogging.flush();
     if (code != 0) {
       System.exit(code);
     }

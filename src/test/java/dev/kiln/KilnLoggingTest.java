@@ -2,6 +2,7 @@ package dev.kiln;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -10,8 +11,13 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 class KilnLoggingTest {
   private final LoggerContext context = new LoggerContext();
@@ -23,7 +29,7 @@ class KilnLoggingTest {
     assertThat(status).isEqualTo(ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     assertThat(root.getLevel()).isEqualTo(Level.INFO);
-    ConsoleAppender<ILoggingEvent> console = (ConsoleAppender<ILoggingEvent>) root.getAppender("console");
+    ConsoleAppender<ILoggingEvent> console = console(root);
     assertThat(console.getTarget()).isEqualTo("System.err");
     assertThat(console.getEncoder()).isInstanceOfSatisfying(
         PatternLayoutEncoder.class, e -> assertThat(e.getPattern()).contains("%X{request_id:--}"));
@@ -40,7 +46,7 @@ class KilnLoggingTest {
 
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     assertThat(root.getLevel()).isEqualTo(Level.DEBUG);
-    assertThat(((ConsoleAppender<ILoggingEvent>) root.getAppender("console")).getEncoder()).isInstanceOf(JsonEncoder.class);
+    assertThat(console(root).getEncoder()).isInstanceOf(JsonEncoder.class);
     assertThat(context.getLogger("kiln.access").getLevel()).isEqualTo(Level.OFF);
   }
 
@@ -51,5 +57,35 @@ class KilnLoggingTest {
 
     assertThat(status).isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
     assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).iteratorForAppenders().hasNext()).isFalse();
+  }
+
+  @Test
+  void linesLoggedFasterThanWrittenAreAllWrittenByTheFlush() throws Exception {
+    context.setMDCAdapter(MDC.getMDCAdapter()); // as logback gives its own context at start
+    new KilnLogging().configure(context, Map.<String, String>of()::get);
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    console(context.getLogger(Logger.ROOT_LOGGER_NAME)).setOutputStream(written);
+    Logger access = context.getLogger("kiln.access");
+    try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        threads.submit(() -> {
+          for (int i = 0; i < 2_000; i++) { // eight times the queue: loggers must wait, not drop
+            MDC.put("request_id", "req-" + thread + "-" + i);
+            access.info("GET /line {}", i);
+          }
+          MDC.remove("request_id");
+        });
+      }
+    }
+    KilnLogging.flush(context);
+
+    List<String> lines = written.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines).hasSize(8_000);
+    assertThat(lines).allSatisfy(line -> assertThat(line).containsPattern("\\[req-[0-3]-[0-9]+\\] kiln.access GET /line"));
+  }
+
+  private static ConsoleAppender<ILoggingEvent> console(Logger root) {
+    return (ConsoleAppender<ILoggingEvent>) ((AsyncAppender) root.getAppender(KilnLogging.ASYNC)).getAppender("console");
   }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.KilnConfig;
+import dev.kiln.KilnLogging;
 import dev.kiln.KilnServer;
 import dev.kiln.StartTrace;
 import dev.kiln.identity.IdentityBootstrap.PasswordOutcome;
@@ -80,6 +81,7 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (java.util.concurrent.CompletionException failedToStart) {
       // launch closed what it had opened
     } finally {
+      KilnLogging.flush(); // the lines of the stop itself included
       stopped.countDown();
     }
   }
