@@ -12,6 +12,7 @@ import dev.kiln.network.store.SegmentStore;
 import dev.kiln.network.store.RbacStore;
 import dev.kiln.network.store.RouterStore;
 import dev.kiln.network.store.TagStore;
+import dev.kiln.store.CommittedCache;
 import dev.kiln.store.Database;
 import dev.kiln.store.Sql;
 import java.time.Clock;
@@ -25,14 +26,20 @@ import java.util.Set;
 public final class Networks {
   public static final int DEFAULT_MTU = 1500;
 
+  /** Networks read by id, most of them for a port create; a few MB at most. */
+  private static final int CACHED_NETWORKS = 4096;
+
   private final Database db;
   private final Clock clock;
   private final IdGenerator ids;
+  /** Networks by id while no commit changed the networks' table (on the embedded file). */
+  private final CommittedCache<String, Network> byId;
 
   public Networks(Database db, Clock clock, IdGenerator ids) {
     this.db = requireNonNull(db, "db is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
+    this.byId = db.cacheOf(Set.of("network_network"), CACHED_NETWORKS);
   }
 
   /** What a create request asks for; null means "the default". */
@@ -141,7 +148,8 @@ public final class Networks {
    * project (shared or external), or any for an admin.
    */
   public Network visible(Actor actor, String id) {
-    Network network = new NetworkStore(db.sql()).findNetwork(id).orElseThrow(() -> NetworkErrors.networkNotFound(id));
+    Network network =
+        byId.get(id, key -> new NetworkStore(db.sql()).findNetwork(key)).orElseThrow(() -> NetworkErrors.networkNotFound(id));
     if (!canSee(actor, network)) {
       throw NetworkErrors.networkNotFound(id);
     }

@@ -13,6 +13,7 @@ import dev.kiln.network.SecurityGroupRule.Ethertype;
 import dev.kiln.network.store.ListStore;
 import dev.kiln.network.store.NetworkStore;
 import dev.kiln.network.store.SecurityGroupStore;
+import dev.kiln.store.CommittedCache;
 import dev.kiln.store.Database;
 import dev.kiln.store.StoreException;
 import java.time.Clock;
@@ -51,6 +52,9 @@ public final class SecurityGroups implements SecurityGroupDirectory {
   private final Clock clock;
   private final IdGenerator ids;
   private final Predicate<String> inUse;
+  /** Projects' default group ids while no commit changed the groups (on the embedded file). */
+  private final CommittedCache<String, String> defaults;
+  private static final int CACHED_DEFAULTS = 4096;
 
   /**
    * @param inUse whether any port uses the group with this id; a group in use cannot be deleted,
@@ -61,6 +65,8 @@ public final class SecurityGroups implements SecurityGroupDirectory {
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
     this.inUse = requireNonNull(inUse, "inUse is null");
+    this.defaults =
+        db.cacheOf(Set.of("network_security_group_default", "network_security_group"), CACHED_DEFAULTS);
   }
 
   /**
@@ -103,7 +109,7 @@ public final class SecurityGroups implements SecurityGroupDirectory {
   public String defaultGroupId(String projectId) {
     requireNonNull(projectId, "projectId is null");
     for (int attempt = 1; ; attempt++) {
-      Optional<String> existing = store().findDefaultGroupId(projectId);
+      Optional<String> existing = defaults.get(projectId, project -> store().findDefaultGroupId(project));
       if (existing.isPresent()) {
         return existing.get();
       }

@@ -342,6 +342,14 @@ public final class Database implements AutoCloseable {
     return redo == null ? Optional.empty() : Optional.of(redo.countChanges(tables));
   }
 
+  /**
+   * A cache of rows of {@code tables} read outside transactions, kept while no commit has changed
+   * those tables (see {@link CommittedCache}); where no count is kept, it reads every time.
+   */
+  public <K, V> CommittedCache<K, V> cacheOf(Set<String> tables, int capacity) {
+    return new CommittedCache<>(countChanges(tables).orElse(null), () -> joined.get() == null, capacity);
+  }
+
   /** Commits, through the redo log when there is one. */
   private void commit(Connection connection, RedoEvents events) throws SQLException {
     if (redo == null) {
