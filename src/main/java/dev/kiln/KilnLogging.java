@@ -1,6 +1,5 @@
 package dev.kiln;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -9,10 +8,10 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.ContextInitializer;
-import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.status.NopStatusListener;
+import java.io.OutputStream;
 import java.util.function.UnaryOperator;
 import org.slf4j.LoggerFactory;
 
@@ -28,16 +27,34 @@ import org.slf4j.LoggerFactory;
  * log's (both INFO by default); each may also be given as a system property. A file named by
  * logback's own {@code -Dlogback.configurationFile} replaces all of this.
  *
- * <p>Lines are written to stderr by a thread of logback's ({@link AsyncAppender}), not by the
- * thread that logs them: a request's virtual thread that writes to stderr blocks its carrier in the
- * write, and the scheduler wakes another carrier to stand in for it, at every access log line
- * (~0.02 ms of CPU a request, on the way to the connection's next request). No line is dropped:
- * a full queue makes the logging thread wait. {@link #flush} writes what is queued when Kiln stops.
+ * <p>Lines are written to stderr by a thread of Kiln's, in batches ({@link BatchedConsoleAppender}),
+ * not by the thread that logs them: a request's virtual thread that writes to stderr blocks its
+ * carrier in the write, and the scheduler wakes another carrier to stand in for it, at every access
+ * log line (~0.02 ms of CPU a request, on the way to the connection's next request). No line is
+ * dropped. {@link #flush} writes what is queued when Kiln stops.
  */
 public final class KilnLogging extends ContextAwareBase implements Configurator {
-  /** The appender that hands lines to the writing thread, and how many it queues at most. */
-  static final String ASYNC = "async";
-  private static final int QUEUED_LINES = 1024;
+  /** The appender that writes the lines to stderr. */
+  static final String CONSOLE = "console";
+
+  /** Whatever {@code System.err} is when a batch is written (tests and tools replace it). */
+  private static final OutputStream STDERR =
+      new OutputStream() {
+        @Override
+        public void write(int b) {
+          System.err.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+          System.err.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() {
+          System.err.flush();
+        }
+      };
 
   static final String PATTERN =
       "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%X{request_id:--}] %logger{24} %msg%n";
@@ -54,20 +71,12 @@ public final class KilnLogging extends ContextAwareBase implements Configurator 
     // Logback's own start-up chatter would land among Kiln's lines.
     context.getStatusManager().add(new NopStatusListener());
 
-    ConsoleAppender<ILoggingEvent> console = new ConsoleAppender<>();
+    BatchedConsoleAppender console = new BatchedConsoleAppender();
     console.setContext(context);
-    console.setName("console");
-    console.setTarget("System.err");
+    console.setName(CONSOLE);
+    console.setOutputStream(STDERR);
     console.setEncoder("json".equalsIgnoreCase(settings.apply("KILN_LOG_FORMAT")) ? json(context) : text(context));
     console.start();
-    AsyncAppender async = new AsyncAppender();
-    async.setContext(context);
-    async.setName(ASYNC);
-    async.setQueueSize(QUEUED_LINES);
-    async.setDiscardingThreshold(0); // keep every level's lines, however full the queue
-    async.setNeverBlock(false);
-    async.addAppender(console);
-    async.start();
 
     context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
     context.getLogger("org.flywaydb").setLevel(Level.WARN);
@@ -75,7 +84,7 @@ public final class KilnLogging extends ContextAwareBase implements Configurator 
     context.getLogger("kiln.access").setLevel(Level.toLevel(settings.apply("KILN_ACCESS_LOG"), Level.INFO));
     Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(settings.apply("KILN_LOG_LEVEL"), Level.INFO));
-    root.addAppender(async);
+    root.addAppender(console);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 
@@ -90,8 +99,8 @@ public final class KilnLogging extends ContextAwareBase implements Configurator 
   }
 
   static void flush(LoggerContext context) {
-    if (context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(ASYNC) instanceof AsyncAppender async) {
-      async.stop(); // waits for the queue to empty (up to a second)
+    if (context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender(CONSOLE) instanceof BatchedConsoleAppender console) {
+      console.stop(); // writes what is queued (waiting up to a second)
     }
   }
 
