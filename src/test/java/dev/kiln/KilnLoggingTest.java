@@ -19,6 +19,11 @@ import org.slf4j.MDC;
 class KilnLoggingTest {
   private final LoggerContext context = new LoggerContext();
 
+  @org.junit.jupiter.api.BeforeEach
+  void mdcAsLogbackGivesItsOwnContext() {
+    context.setMDCAdapter(MDC.getMDCAdapter());
+  }
+
   @Test
   void textLinesOnStderrAtInfoByDefault() {
     ExecutionStatus status = new KilnLogging().configure(context, Map.<String, String>of()::get);
@@ -58,7 +63,6 @@ class KilnLoggingTest {
 
   @Test
   void linesLoggedFasterThanWrittenAreAllWrittenByTheFlush() throws Exception {
-    context.setMDCAdapter(MDC.getMDCAdapter()); // as logback gives its own context at start
     new KilnLogging().configure(context, Map.<String, String>of()::get);
     ByteArrayOutputStream written = new ByteArrayOutputStream();
     console(context.getLogger(Logger.ROOT_LOGGER_NAME)).setOutputStream(written);
@@ -80,6 +84,37 @@ class KilnLoggingTest {
     List<String> lines = written.toString(StandardCharsets.UTF_8).lines().toList();
     assertThat(lines).hasSize(20_000);
     assertThat(lines).allSatisfy(line -> assertThat(line).containsPattern("\\[req-[0-3]-[0-9]+\\] kiln.access GET /line"));
+  }
+
+  @Test
+  void aLineItsEncoderCannotWriteIsSkippedAndTheOthersWritten() {
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder() {
+      @Override
+      public byte[] encode(ch.qos.logback.classic.spi.ILoggingEvent event) {
+        if (event.getFormattedMessage().contains("bad")) {
+          throw new IllegalStateException("cannot encode " + event.getFormattedMessage());
+        }
+        return super.encode(event);
+      }
+    };
+    encoder.setContext(context);
+    encoder.setPattern("%msg%n");
+    encoder.start();
+    ByteArrayOutputStream written = new ByteArrayOutputStream();
+    BatchedConsoleAppender appender = new BatchedConsoleAppender();
+    appender.setContext(context);
+    appender.setEncoder(encoder);
+    appender.setOutputStream(written);
+    appender.start();
+    Logger logger = context.getLogger("probe");
+    logger.addAppender(appender);
+
+    logger.info("first");
+    logger.info("bad one");
+    logger.info("last");
+    appender.stop();
+
+    assertThat(written.toString(StandardCharsets.UTF_8).lines()).containsExactly("first", "last");
   }
 
   private static BatchedConsoleAppender console(Logger root) {
