@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Writes log lines to a stream from a thread of its own, every {@value #WRITE_EVERY_MS} ms, all the
- * lines queued since in one write.
+ * Writes log lines to a stream from a thread of its own: {@value #WRITE_EVERY_MS} ms after the first
+ * line since its last write, all the lines queued by then in one write. Idle, it sleeps.
  *
  * <p>Why: written from the request's own virtual thread, a line blocks its carrier in the write,
  * and the scheduler wakes another carrier to stand in for it, before the connection reads its next
@@ -62,7 +62,10 @@ final class BatchedConsoleAppender extends UnsynchronizedAppenderBase<ILoggingEv
   protected void append(ILoggingEvent event) {
     event.prepareForDeferredProcessing(); // the request id and message, as they are now
     queue.add(event);
-    if (queued.incrementAndGet() > MAX_QUEUED) {
+    int now = queued.incrementAndGet();
+    if (now == 1) {
+      LockSupport.unpark(writer); // the first line since the last write: a batch starts
+    } else if (now > MAX_QUEUED) {
       while (queued.get() > MAX_QUEUED / 2 && !stopping) {
         LockSupport.unpark(writer);
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
@@ -88,7 +91,11 @@ final class BatchedConsoleAppender extends UnsynchronizedAppenderBase<ILoggingEv
 
   private void writeUntilStopped() {
     while (!stopping) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(WRITE_EVERY_MS));
+      if (queued.get() == 0) {
+        LockSupport.park(this); // idle: no wake-ups until a line comes
+        continue;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(WRITE_EVERY_MS)); // let the batch fill
       writeQueued();
     }
     writeQueued(); // what came before the stop

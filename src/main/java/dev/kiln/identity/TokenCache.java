@@ -54,11 +54,11 @@ final class TokenCache {
 
   /**
    * The cached validation of a token that no commit to the token tables has come since it was read
-   * ({@code changes} is the count now), or null; never one expired by {@code now}.
+   * ({@code changes} is the count now, never -1), or null; never one expired by {@code now}.
    */
   TokenInfo getUnchanged(String tokenHash, long changes, Instant now) {
     Entry entry = entries.get(tokenHash);
-    if (entry == null || entry.changes() < 0 || entry.changes() != changes || !now.isBefore(entry.info().expiresAt())) {
+    if (entry == null || entry.changes() != changes || !now.isBefore(entry.info().expiresAt())) {
       return null;
     }
     return entry.info();
