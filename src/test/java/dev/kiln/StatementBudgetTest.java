@@ -129,13 +129,15 @@ class StatementBudgetTest {
   private static final class Budget {
     /**
      * The network's lock; the quota lock with the port limit (one statement); the port count; the
-     * subnets and their pools, the subnet's lock and an address probe; the port's insert with its
-     * address and group. The answer is the port as stored, built without reading it back. (The
-     * drawn MAC address is not looked up first: the network's unique constraint refuses a clash and
-     * the create draws again. The network and the project's default security group, read before
-     * the transaction, come from memory while their tables are unchanged: {@code CommittedCache}.)
+     * subnet's lock, which reads its revision; the port's insert; its address's insert, which is
+     * also the check that the address is free (the primary key refuses one in use); its group. The
+     * answer is the port as stored, built without reading it back. (The drawn MAC address is not
+     * looked up first: the network's unique constraint refuses a clash and the create draws again.
+     * The network, its subnets with their pools and the project's default security group, read
+     * before the transaction, come from memory while their tables are unchanged: {@code
+     * CommittedCache}; the subnets' revisions under their locks tell whether they still hold.)
      */
-    static final double PORT_CREATE = 10;
+    static final double PORT_CREATE = 7;
     /**
      * The port (its row, addresses, groups, bindings); its tags; whether it is a
      * trunk's parent (its {@code trunk_details}, the trunk-details extension). (Its addresses,
@@ -143,11 +145,12 @@ class StatementBudgetTest {
      */
     static final double GET_ONE = 6;
     /**
-     * The default type with its extra specs (one statement); the quota usage
-     * lock, limits (per_volume_gigabytes checked with them) and update; the volume (its metadata,
-     * when it has some, one insert a key); the task. The answer shows the type already read.
+     * The quota usage lock, limits (per_volume_gigabytes checked with them) and update; the volume
+     * (its metadata, when it has some, one insert a key); the task. The answer shows the type
+     * already read. (The default type with its extra specs comes from memory while the type tables
+     * are unchanged: {@code CommittedCache}.)
      */
-    static final double VOLUME_CREATE = 6;
+    static final double VOLUME_CREATE = 5;
     /**
      * The volume; its metadata of three kinds (one UNION ALL, which the store
      * keeps prepared on H2); its attachments; its type's name.

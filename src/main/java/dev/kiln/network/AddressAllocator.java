@@ -21,11 +21,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * subnet it takes from is locked first (in id order, so two requests never wait on each other in
  * a cycle), so two ports never get the same address. Used for users' ports and for the ports
  * Networking makes itself (router interfaces and gateways, floating IPs).
+ *
+ * <p>A new port's addresses are taken by a {@link Claim}: its allocation row is inserted as the
+ * candidate is tried, and a candidate in use is refused by the row's primary key rather than
+ * looked up first (one statement per address instead of two).
  */
 final class AddressAllocator {
   /**
    * Where each subnet's next free address probably is: just past the last one given. With it, an
-   * allocation checks one candidate (a primary-key lookup) instead of reading every address in use,
+   * allocation checks one candidate (a primary-key lookup, or for a new port the insert of its
+   * allocation row) instead of reading every address in use,
    * which keeps a subnet with thousands of ports as cheap as an empty one. It is only a starting
    * point: every candidate is checked in the database under the subnet's lock, a release on this
    * node forgets the subnet's hint (so the lowest free address is given again, as without it), and
@@ -54,11 +59,33 @@ final class AddressAllocator {
    */
   private static final class Taken {
     private final NetworkStore store;
+    private final Claim claim;
     private final Map<String, Set<String>> whole = new HashMap<>();
     private final Map<String, Set<String>> added = new HashMap<>();
+    private int claimed;
 
-    Taken(NetworkStore store) {
+    Taken(NetworkStore store, Claim claim) {
       this.store = store;
+      this.claim = claim;
+    }
+
+    /**
+     * Whether the address is free for this request: looked up, or with a claim, inserted (and then
+     * taken for good, at the next position of the port's addresses).
+     */
+    boolean take(String subnetId, String address) {
+      if (claim == null) {
+        return !contains(subnetId, address);
+      }
+      if (added.getOrDefault(subnetId, Set.of()).contains(address)
+          || (whole.containsKey(subnetId) && whole.get(subnetId).contains(address))) {
+        return false;
+      }
+      if (!claim.claim(new FixedIp(subnetId, address), claimed)) {
+        return false;
+      }
+      claimed++;
+      return true;
     }
 
     boolean contains(String subnetId, String address) {
@@ -79,12 +106,32 @@ final class AddressAllocator {
   }
 
   /**
+   * Takes an address for a new port by inserting its allocation row at {@code position} of the
+   * port's addresses; false, with nothing inserted, when the subnet already has that address.
+   */
+  @FunctionalInterface
+  interface Claim {
+    boolean claim(FixedIp ip, int position);
+  }
+
+  /**
+   * Picks a new port's addresses and inserts them with {@code claim} (the port's row must exist).
+   * {@code known} are the network's subnets as read before the transaction (see {@link
+   * #subnetsUnchanged}); when a locked one has changed since, they are read again.
+   */
+  static List<FixedIp> claim(
+      NetworkStore store, String networkId, List<AddressRequest> requested, String macAddress, List<Subnet> known,
+      Claim claim) {
+    return allocate(store, networkId, requested, false, false, macAddress, known, claim);
+  }
+
+  /**
    * Picks the port's addresses. Subnets are locked in id order (so two requests never wait on
    * each other in a cycle); then each request gets its address or the first free one.
    */
   static List<FixedIp> allocate(
       NetworkStore store, String networkId, List<AddressRequest> requested, String macAddress) {
-    return allocate(store, networkId, requested, false, false, macAddress);
+    return allocate(store, networkId, requested, false, false, macAddress, null, null);
   }
 
   /**
@@ -102,7 +149,7 @@ final class AddressAllocator {
    */
   static List<FixedIp> allocate(
       NetworkStore store, String networkId, List<AddressRequest> requested, boolean mayTakeGateway, boolean ipv4Only) {
-    return allocate(store, networkId, requested, mayTakeGateway, ipv4Only, null);
+    return allocate(store, networkId, requested, mayTakeGateway, ipv4Only, null, null, null);
   }
 
   /**
@@ -112,8 +159,8 @@ final class AddressAllocator {
    */
   private static List<FixedIp> allocate(
       NetworkStore store, String networkId, List<AddressRequest> requested, boolean mayTakeGateway, boolean ipv4Only,
-      String macAddress) {
-    List<Subnet> subnets = new ArrayList<>(store.subnets().subnetsForAllocation(networkId));
+      String macAddress, List<Subnet> known, Claim claim) {
+    List<Subnet> subnets = new ArrayList<>(known != null ? known : store.subnets().subnetsForAllocation(networkId));
     subnets.sort(Comparator.comparing(Subnet::createdAt).thenComparing(Subnet::id));
     Map<String, Subnet> byId = new HashMap<>();
     subnets.forEach(s -> byId.put(s.id(), s));
@@ -137,10 +184,14 @@ final class AddressAllocator {
         toLock.add(r.subnetId());
       }
     }
-    Taken taken = new Taken(store);
+    Map<String, Long> revisions = new HashMap<>();
     for (String subnetId : toLock) {
-      store.subnets().lockSubnet(subnetId);
+      store.subnets().lockSubnetRevision(subnetId).ifPresent(revision -> revisions.put(subnetId, revision));
     }
+    if (known != null && !subnetsUnchanged(toLock, byId, revisions)) {
+      return allocate(store, networkId, requested, mayTakeGateway, ipv4Only, macAddress, null, claim);
+    }
+    Taken taken = new Taken(store, claim);
     List<FixedIp> out = new ArrayList<>();
     for (AddressRequest r : wanted) {
       FixedIp ip;
@@ -162,6 +213,22 @@ final class AddressAllocator {
       HINTS.put(ip.subnetId(), IpAddresses.parse(ip.ipAddress()).plus(1));
     }
     return out;
+  }
+
+  /**
+   * Whether the subnets read before the transaction are still as they were, now that they are
+   * locked: a changed subnet (its pools, its gateway) has a new revision, a deleted one no row. A
+   * subnet added to the network meanwhile is not seen; that create was not answered yet when the
+   * subnets were read, so this port may come first, as if it had been made before it.
+   */
+  private static boolean subnetsUnchanged(Set<String> locked, Map<String, Subnet> byId, Map<String, Long> revisions) {
+    for (String id : locked) {
+      Long revision = revisions.get(id);
+      if (revision == null || revision != byId.get(id).revision()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean isAutoAddressed(Subnet subnet) {
@@ -244,12 +311,13 @@ final class AddressAllocator {
       return ip;
     }
     String canonical = IpAddresses.canonical(requestedIp);
-    if (taken.contains(subnet.id(), canonical)) {
+    boolean gateway = !mayTakeGateway && IpAddresses.parse(canonical).equals(IpAddresses.parse(subnet.gatewayIp()));
+    // The gateway is refused as in use when it is, so it is looked up rather than taken.
+    if (gateway ? taken.contains(subnet.id(), canonical) : !taken.take(subnet.id(), canonical)) {
       throw ServiceException.conflict(
           "IpAddressAlreadyAllocated", "IP address " + canonical + " already allocated in subnet " + subnet.id() + ".");
     }
-    Ip ip = IpAddresses.parse(canonical);
-    if (!mayTakeGateway && ip.equals(IpAddresses.parse(subnet.gatewayIp()))) {
+    if (gateway) {
       throw ServiceException.conflict(
           "IpAddressAlreadyAllocated", "IP address " + canonical + " is the gateway of subnet " + subnet.id() + ".");
     }
@@ -272,7 +340,7 @@ final class AddressAllocator {
         }
         for (Ip ip = hint.compareTo(start) > 0 ? hint : start; ip.compareTo(end) <= 0 && probes < PROBES; ip = ip.plus(1)) {
           probes++;
-          if (!taken.contains(subnet.id(), ip.toString())) {
+          if (taken.take(subnet.id(), ip.toString())) {
             return new FixedIp(subnet.id(), ip.toString());
           }
         }
@@ -283,7 +351,7 @@ final class AddressAllocator {
       Ip end = IpAddresses.parse(pool.end());
       for (Ip ip = IpAddresses.parse(pool.start()); ip.compareTo(end) <= 0; ip = ip.plus(1)) {
         String text = ip.toString();
-        if (!used.contains(text) && !taken.contains(subnet.id(), text)) {
+        if (!used.contains(text) && taken.take(subnet.id(), text)) {
           return new FixedIp(subnet.id(), text);
         }
       }

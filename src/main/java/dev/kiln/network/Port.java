@@ -38,6 +38,13 @@ public record Port(
     extraDhcpOpts = List.copyOf(extraDhcpOpts);
   }
 
+  /** This port with these addresses. */
+  public Port withFixedIps(List<FixedIp> addresses) {
+    return new Port(id, projectId, networkId, name, description, macAddress, adminStateUp, status, deviceId,
+        deviceOwner, portSecurityEnabled, vnicType, profile, addresses, securityGroups, activeBinding, revision,
+        createdAt, updatedAt, allowedAddressPairs, extraDhcpOpts, dnsName);
+  }
+
   /** A port without extra DHCP options or DNS name (those are stored apart, as address pairs are). */
   public Port(
       String id, String projectId, String networkId, String name, String description, String macAddress,

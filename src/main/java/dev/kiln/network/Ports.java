@@ -14,6 +14,7 @@ import dev.kiln.network.store.ListStore;
 import dev.kiln.network.store.NetworkStore;
 import dev.kiln.network.store.TagStore;
 import dev.kiln.network.store.TrunkStore;
+import dev.kiln.store.CommittedCache;
 import dev.kiln.store.Database;
 import dev.kiln.store.Database.TransactionWork;
 import dev.kiln.store.Sql;
@@ -26,6 +27,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.random.RandomGenerator;
@@ -55,6 +57,11 @@ public final class Ports {
   private final SecurityGroupDirectory securityGroups;
   private final ComputeHosts hosts;
   private volatile DeviceEvents deviceEvents = DeviceEvents.NONE;
+  /**
+   * Each network's subnets as address allocation needs them, kept while the subnet tables are
+   * unchanged; the allocation checks the ones it locks against their revisions.
+   */
+  private final CommittedCache<String, List<Subnet>> subnetsForAllocation;
 
   public Ports(
       Database db,
@@ -69,7 +76,11 @@ public final class Ports {
     this.networks = requireNonNull(networks, "networks is null");
     this.securityGroups = requireNonNull(securityGroups, "securityGroups is null");
     this.hosts = requireNonNull(hosts, "hosts is null");
+    this.subnetsForAllocation = db.cacheOf(Set.of("network_subnet", "network_subnet_pool"), CACHED_SUBNET_LISTS);
   }
+
+  /** How many networks' subnet lists are kept at most. */
+  private static final int CACHED_SUBNET_LISTS = 4096;
 
   /** Plugs in Compute's receiver of port events; Compute is wired after Networking. */
   public void deviceEvents(DeviceEvents events) {
@@ -132,8 +143,8 @@ public final class Ports {
 
   /** A checked create request, ready to insert. */
   private record Prepared(
-      Network network, String project, String mac, boolean portSecurity, List<String> groups, String host, Spec spec,
-      String id, Instant now) {}
+      Network network, List<Subnet> subnets, String project, String mac, boolean portSecurity, List<String> groups,
+      String host, Spec spec, String id, Instant now) {}
 
   /**
    * Creates ports in one transaction (Neutron's bulk create): all of them, with their tags, or none.
@@ -194,7 +205,13 @@ public final class Ports {
     if (!host.isEmpty()) {
       checkHost(host);
     }
-    return new Prepared(network, project, mac, portSecurity, groups, host, spec, ids.uuid(), networks.now());
+    List<Subnet> subnets = subnetsForAllocation.get(network.id(), this::readSubnetsForAllocation).orElseThrow();
+    return new Prepared(
+        network, subnets, project, mac, portSecurity, groups, host, spec, ids.uuid(), networks.now());
+  }
+
+  private Optional<List<Subnet>> readSubnetsForAllocation(String networkId) {
+    return Optional.of(new NetworkStore(db.sql()).subnets().subnetsForAllocation(networkId));
   }
 
   private Port insert(Sql sql, NetworkStore store, Prepared p) {
@@ -203,7 +220,6 @@ public final class Ports {
     store.lockNetwork(networkId).orElseThrow(() -> NetworkErrors.networkNotFound(networkId));
     NetworkQuotas.reserve(sql, p.project(), "port", 1);
     String macAddress = p.mac() != null ? p.mac() : drawnMac();
-    List<FixedIp> addresses = AddressAllocator.allocate(store, networkId, spec.fixedIps(), macAddress);
     String deviceId = requireNonNullElse(spec.deviceId(), "");
     String deviceOwner = requireNonNullElse(spec.deviceOwner(), "");
     String vnic = spec.vnicType() == null ? "normal" : vnicType(spec.vnicType());
@@ -216,22 +232,24 @@ public final class Ports {
         spec.extraDhcpOpts() == null ? List.of() : PortDns.mergeOptions(List.of(), spec.extraDhcpOpts());
     PortBinding binding = bound ? activeBinding(p.id(), p.host(), vnic, profile) : null;
     // The port as a read of its rows gives it back (groups in id order, addresses in the order
-    // given), built here rather than read back: four statements fewer per create.
+    // given), built here rather than read back: four statements fewer per create. Its row goes in
+    // first: each address is then taken by inserting its allocation row.
     Port port =
         new Port(
             p.id(), p.project(), networkId, requireNonNullElse(spec.name(), ""), requireNonNullElse(spec.description(), ""),
             macAddress, up, status(up, deviceId, bound), deviceId, deviceOwner, p.portSecurity(), vnic, profile,
-            addresses, p.groups().stream().sorted().toList(), binding, 1, p.now(), p.now(), pairs, options,
+            List.of(), p.groups().stream().sorted().toList(), binding, 1, p.now(), p.now(), pairs, options,
             requireNonNullElse(spec.dnsName(), ""));
     store.insertPort(port);
-    for (int i = 0; i < addresses.size(); i++) {
-      store.allocate(p.id(), addresses.get(i), i);
-    }
+    List<FixedIp> addresses =
+        AddressAllocator.claim(
+            store, networkId, spec.fixedIps(), macAddress, p.subnets(),
+            (ip, position) -> store.claimAddress(p.id(), ip, position));
     store.addSecurityGroups(p.id(), p.groups());
     if (bound) {
       store.insertBinding(binding);
     }
-    return port;
+    return port.withFixedIps(addresses);
   }
 
   /** A port the actor may see and change: its project's, one on a network its project owns, or any for an admin. */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.kiln.common.Actor;
 import dev.kiln.common.IdGenerator;
 import dev.kiln.common.ServiceException;
+import dev.kiln.store.CommittedCache;
 import dev.kiln.store.Database;
 import dev.kiln.store.StoreException;
 import dev.kiln.volume.store.VolumeQuotaStore;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -36,6 +38,11 @@ public final class VolumeTypes {
   private final Clock clock;
   private final IdGenerator ids;
   private final Predicate<String> typeInUse;
+  /** Types by id, kept while their tables are unchanged: a volume create reads its type each time. */
+  private final CommittedCache<String, VolumeType> byId;
+
+  /** How many types are kept at most (a deployment has a handful). */
+  private static final int CACHED_TYPES = 256;
 
   /**
    * @param typeInUse whether any volume has the type with this id; the volume service answers it
@@ -46,6 +53,7 @@ public final class VolumeTypes {
     this.clock = requireNonNull(clock, "clock is null");
     this.ids = requireNonNull(ids, "ids is null");
     this.typeInUse = requireNonNull(typeInUse, "typeInUse is null");
+    this.byId = db.cacheOf(Set.of("volume_type", "volume_type_extra_spec"), CACHED_TYPES);
   }
 
   /** Volume types for a deployment where no volume uses any type (tests of types alone). */
@@ -85,7 +93,7 @@ public final class VolumeTypes {
   /** The type with this id, if there is one. */
   public Optional<VolumeType> find(String id) {
     requireNonNull(id, "id is null");
-    return store().find(id);
+    return byId.get(id, key -> store().find(key));
   }
 
   /** The type with this id, or else with this name; 404 when neither exists. */

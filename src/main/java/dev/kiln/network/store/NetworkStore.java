@@ -244,6 +244,18 @@ public final class NetworkStore {
         ip.subnetId(), ip.ipAddress(), portId, position);
   }
 
+  /**
+   * Gives the port the address unless the subnet already has it (then false, and nothing is
+   * written): the primary key decides, in the one statement.
+   */
+  public boolean claimAddress(String portId, FixedIp ip, int position) {
+    return sql.update(
+            "INSERT INTO network_ip_allocation (subnet_id, ip_address, port_id, position) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT DO NOTHING",
+            ip.subnetId(), ip.ipAddress(), portId, position)
+        == 1;
+  }
+
   public void releaseAddresses(String portId) {
     sql.update("DELETE FROM network_ip_allocation WHERE port_id = ?", portId);
   }

@@ -128,6 +128,15 @@ public final class SubnetStore {
         .isEmpty();
   }
 
+  /**
+   * Locks a subnet's row and gives its revision, which any change to the subnet moves; empty when
+   * there is no such subnet.
+   */
+  public java.util.Optional<Long> lockSubnetRevision(String id) {
+    return sql.queryOne(
+        "SELECT revision_number FROM network_subnet WHERE id = ? FOR UPDATE", r -> r.getLong("revision_number"), id);
+  }
+
   public boolean updateSubnet(Subnet s, long expectedRevision) {
     boolean updated =
         sql.update(
