@@ -373,7 +373,8 @@ public final class Database implements AutoCloseable {
    * committed, without waiting for the disk: for changes that are worth nothing after a crash and
    * that the next durable commit makes durable anyway (a task runner's claim of a task: after a
    * crash the claim's lease has nobody to hold it, and the handler's first commit forces it to the
-   * disk with its own change). It saves the claim one fsync on the way from a request to its task.
+   * disk with its own change; and its record of success, see {@code TaskStore.succeed}). It saves
+   * the claim one fsync on the way from a request to its task.
    */
   public <T> T inTransactionNotForcedToDisk(TransactionWork<T> work) {
     return inTransaction(work, false, false);

@@ -251,13 +251,22 @@ public final class TaskStore {
             limit);
   }
 
-  /** Records the claimed task's success; false if this claim no longer holds the task. */
+  /**
+   * Records the claimed task's success; false if this claim no longer holds the task. Not forced
+   * to the disk: what the handler changed was forced by its own commits, and a success lost in a
+   * crash only runs the handler once more, which finds its work done (a handler must allow that
+   * anyway: a crash can come between its last commit and this one). The next forced commit, or
+   * the redo log's next checkpoint within a second, makes it durable; meanwhile a request that
+   * commits does not wait for a second fsync behind it.
+   */
   public boolean succeed(Task claimed, String result, Instant now) {
-    return finishClaim(
-        claimed,
-        "status = 'SUCCEEDED', lease_until = NULL, result = ?, last_error = NULL, updated_at = ?",
-        result,
-        now);
+    return database.inTransactionNotForcedToDisk(
+        sql -> finishClaim(
+            sql,
+            claimed,
+            "status = 'SUCCEEDED', lease_until = NULL, result = ?, last_error = NULL, updated_at = ?",
+            result,
+            now));
   }
 
   /** Puts the claimed task back in the queue to run again from {@code runAfter}. */
@@ -293,13 +302,16 @@ public final class TaskStore {
   }
 
   private boolean finishClaim(Task claimed, String assignments, Object... values) {
+    return finishClaim(database.sql(), claimed, assignments, values);
+  }
+
+  private static boolean finishClaim(Sql sql, Task claimed, String assignments, Object... values) {
     List<Object> args = new ArrayList<>(Arrays.asList(values)); // values may be null
     args.add(claimed.id());
     args.add(claimed.claimedBy());
     args.add(claimed.attempts());
     int changed =
-        database
-            .sql()
+        sql
             .update(
                 "UPDATE task SET " + assignments
                     + " WHERE id = ? AND status = 'RUNNING' AND claimed_by = ? AND attempts = ?",

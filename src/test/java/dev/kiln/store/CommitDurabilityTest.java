@@ -1,15 +1,23 @@
 package dev.kiln.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.kiln.common.IdGenerator;
+import dev.kiln.tasks.TaskRunner;
+import dev.kiln.tasks.TaskStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every commit waits for the disk, a request's and a task handler's (made under a fence) alike;
- * and the way a fenced statement ends its own transaction keeps the connection's parsed
+ * Every commit waits for the disk, a request's and a task handler's (made under a fence) alike,
+ * but not a task runner's own bookkeeping (a claim, a success), which the next forced commit makes
+ * durable; and the way a fenced statement ends its own transaction keeps the connection's parsed
  * statements.
  */
 class CommitDurabilityTest {
@@ -51,6 +59,30 @@ class CommitDurabilityTest {
           return null;
         });
     assertThat(forces()).isEqualTo(before + 2);
+  }
+
+  @Test
+  void aTasksClaimAndSuccessAreNotForcedItsHandlersCommitIs() throws Exception {
+    CompletableFuture<Integer> forcesInHandler = new CompletableFuture<>();
+    try (TaskRunner runner =
+        new TaskRunner(db, Clock.systemUTC(), IdGenerator.random(), "node-a")) {
+      runner.register("probe", task -> {
+        int before = forces();
+        db.sql().update("INSERT INTO probe VALUES (7)");
+        forcesInHandler.complete(forces() - before);
+        return null;
+      });
+      runner.start();
+      int before = forces();
+
+      String id = runner.submit("probe", "{}");
+
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> runner.find(id).orElseThrow().status() == TaskStatus.SUCCEEDED);
+      assertThat(forcesInHandler.get()).as("forces of the handler's insert").isEqualTo(1);
+      // The submit's own commit and the handler's: none for the claim or the success.
+      assertThat(forces() - before).isEqualTo(2);
+    }
   }
 
   @Test
