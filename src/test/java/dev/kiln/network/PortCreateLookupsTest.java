@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A port create finds its network and its project's default security group from memory on the
- * embedded file while neither table has changed: a change to either is what the next create sees.
+ * A port create finds its network, the network's subnets and its project's default security group
+ * from memory on the embedded file while their tables have not changed: a change to any is what the
+ * next create sees.
  */
 class PortCreateLookupsTest {
   @RegisterExtension static final KilnExtension kiln = KilnExtension.start();
@@ -61,6 +62,34 @@ class PortCreateLookupsTest {
     assertThat(made).isNotEqualTo(group);
     assertThat(member.get(NET + "/security-groups/" + made).expect(200).at("/security_group/name").asText())
         .isEqualTo("default");
+  }
+
+  @Test
+  void aSubnetsNewPoolIsWhereTheNextPortTakesItsAddress() {
+    String net = RoutersApiTest.network(member, "lookups-pool");
+    String subnet = RoutersApiTest.subnet(member, net, "10.77.0.0/24");
+    assertThat(address(port(net))).isEqualTo("10.77.0.2");
+
+    member.put(
+            NET + "/subnets/" + subnet,
+            "{\"subnet\": {\"allocation_pools\": [{\"start\": \"10.77.0.100\", \"end\": \"10.77.0.110\"}]}}")
+        .expect(200);
+
+    assertThat(address(port(net))).isEqualTo("10.77.0.100");
+  }
+
+  @Test
+  void aSubnetAddedToTheNetworkGivesTheNextPortAnAddress() {
+    String net = RoutersApiTest.network(member, "lookups-added");
+    assertThat(port(net).get("fixed_ips")).isEmpty();
+
+    RoutersApiTest.subnet(member, net, "10.78.0.0/24");
+
+    assertThat(address(port(net))).isEqualTo("10.78.0.2");
+  }
+
+  private static String address(JsonNode port) {
+    return port.get("fixed_ips").get(0).get("ip_address").asText();
   }
 
   private static JsonNode port(String net) {
