@@ -30,12 +30,12 @@ final class AddressAllocator {
   /**
    * Where each subnet's next free address probably is: just past the last one given. With it, an
    * allocation checks one candidate (a primary-key lookup, or for a new port the insert of its
-   * allocation row) instead of reading every address in use,
-   * which keeps a subnet with thousands of ports as cheap as an empty one. It is only a starting
-   * point: every candidate is checked in the database under the subnet's lock, a release on this
-   * node forgets the subnet's hint (so the lowest free address is given again, as without it), and
-   * when probing from it finds nothing the allocator reads the subnet whole. Subnet ids are UUIDs,
-   * so servers sharing this JVM (tests) never share an entry.
+   * allocation row) instead of reading every address in use, which keeps a subnet with thousands
+   * of ports as cheap as an empty one. It is only a starting point: every candidate is checked in
+   * the database under the subnet's lock, a release on this node forgets the subnet's hint (so the
+   * lowest free address is given again, as without it), and when probing from it finds nothing the
+   * allocator reads the subnet whole. Subnet ids are UUIDs, so servers sharing this JVM (tests)
+   * never share an entry.
    */
   private static final Map<String, Ip> HINTS = new ConcurrentHashMap<>();
   /** Candidates checked one by one from a hint before reading the subnet whole. */

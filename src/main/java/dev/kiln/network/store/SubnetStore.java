@@ -132,7 +132,7 @@ public final class SubnetStore {
    * Locks a subnet's row and gives its revision, which any change to the subnet moves; empty when
    * there is no such subnet.
    */
-  public java.util.Optional<Long> lockSubnetRevision(String id) {
+  public Optional<Long> lockSubnetRevision(String id) {
     return sql.queryOne(
         "SELECT revision_number FROM network_subnet WHERE id = ? FOR UPDATE", r -> r.getLong("revision_number"), id);
   }
