@@ -77,11 +77,7 @@ final class AddressAllocator {
       if (claim == null) {
         return !contains(subnetId, address);
       }
-      if (added.getOrDefault(subnetId, Set.of()).contains(address)
-          || (whole.containsKey(subnetId) && whole.get(subnetId).contains(address))) {
-        return false;
-      }
-      if (!claim.claim(new FixedIp(subnetId, address), claimed)) {
+      if (knownTaken(subnetId, address) || !claim.claim(new FixedIp(subnetId, address), claimed)) {
         return false;
       }
       claimed++;
@@ -89,11 +85,13 @@ final class AddressAllocator {
     }
 
     boolean contains(String subnetId, String address) {
-      if (added.getOrDefault(subnetId, Set.of()).contains(address)) {
-        return true;
-      }
-      Set<String> all = whole.get(subnetId);
-      return all != null ? all.contains(address) : store.isAllocated(subnetId, address);
+      return knownTaken(subnetId, address) || (!whole.containsKey(subnetId) && store.isAllocated(subnetId, address));
+    }
+
+    /** Taken by this request, or among the subnet's addresses in use if they were read whole. */
+    private boolean knownTaken(String subnetId, String address) {
+      return added.getOrDefault(subnetId, Set.of()).contains(address)
+          || whole.getOrDefault(subnetId, Set.of()).contains(address);
     }
 
     Set<String> whole(String subnetId) {

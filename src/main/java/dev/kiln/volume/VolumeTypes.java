@@ -99,8 +99,7 @@ public final class VolumeTypes {
   /** The type with this id, or else with this name; 404 when neither exists. */
   public VolumeType resolve(String nameOrId) {
     requireNonNull(nameOrId, "nameOrId is null");
-    VolumeTypeStore store = store();
-    return store.find(nameOrId).or(() -> store.findByName(nameOrId)).orElseThrow(() -> notFoundByNameOrId(nameOrId));
+    return find(nameOrId).or(() -> store().findByName(nameOrId)).orElseThrow(() -> notFoundByNameOrId(nameOrId));
   }
 
   /** Like {@link #resolve(String)}, but a private type exists only for admins. */

@@ -124,8 +124,7 @@ public final class SubnetStore {
 
   /** Locks a subnet's row: address allocation on one subnet happens one port at a time. */
   public boolean lockSubnet(String id) {
-    return !sql.query("SELECT id FROM network_subnet WHERE id = ? FOR UPDATE", r -> r.getString("id"), id)
-        .isEmpty();
+    return lockSubnetRevision(id).isPresent();
   }
 
   /**
