@@ -62,10 +62,17 @@ final class MigrationScripts {
   }
 
   /**
-   * Every script in {@code location} on the class path, or empty when one of them does not follow
-   * Flyway's naming in a way this class understands (then Flyway, not this class, must decide).
+   * Every script in {@code location} on the class path, as the build's {@link MigrationIndex} lists
+   * them when it is there, or empty when one of them does not follow Flyway's naming in a way this
+   * class understands (then Flyway, not this class, must decide).
    */
   static Optional<List<Script>> onClasspath(ClassLoader loader, String location) {
+    Optional<List<Script>> indexed = MigrationIndex.read(loader, location);
+    return indexed.isPresent() ? indexed : listed(loader, location);
+  }
+
+  /** {@link #onClasspath}, from the scripts themselves rather than the build's {@link MigrationIndex}. */
+  static Optional<List<Script>> listed(ClassLoader loader, String location) {
     List<Script> scripts = new ArrayList<>();
     try {
       Enumeration<URL> roots = loader.getResources(location);

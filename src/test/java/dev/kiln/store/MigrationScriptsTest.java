@@ -33,6 +33,39 @@ class MigrationScriptsTest {
   }
 
   @Test
+  void theBuildsIndexListsEveryScriptWithTheChecksumItsContentHas() {
+    ClassLoader loader = getClass().getClassLoader();
+    List<MigrationScripts.Script> indexed = MigrationIndex.read(loader, Database.MIGRATIONS).orElseThrow();
+    List<MigrationScripts.Script> listed = MigrationScripts.listed(loader, Database.MIGRATIONS).orElseThrow();
+    assertThat(indexed)
+        .extracting(MigrationScripts.Script::fileName, MigrationScripts.Script::kind, MigrationScripts.Script::version,
+            MigrationScripts.Script::checksum)
+        .containsExactlyInAnyOrderElementsOf(
+            listed.stream()
+                .map(s -> org.assertj.core.groups.Tuple.tuple(s.fileName(), s.kind(), s.version(), s.checksum()))
+                .toList());
+    assertThat(MigrationScripts.onClasspath(loader, Database.MIGRATIONS).orElseThrow())
+        .extracting(MigrationScripts.Script::checksum)
+        .containsExactlyElementsOf(indexed.stream().map(MigrationScripts.Script::checksum).toList());
+  }
+
+  @Test
+  void anIndexWithALineItDoesNotUnderstandIsNotUsed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws IOException {
+    java.nio.file.Files.createDirectories(dir.resolve("db"));
+    java.nio.file.Files.writeString(dir.resolve("db/migration.index"), "12\tV1__a.sql\nnot a line\n");
+    try (java.net.URLClassLoader loader =
+        new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()}, null)) {
+      assertThat(MigrationIndex.read(loader, Database.MIGRATIONS)).isEmpty();
+      java.nio.file.Files.writeString(dir.resolve("db/migration.index"), "12\tV1__a.sql\n");
+      assertThat(MigrationIndex.read(loader, Database.MIGRATIONS).orElseThrow())
+          .singleElement()
+          .satisfies(s -> assertThat(s.version()).isEqualTo("1"))
+          .satisfies(s -> assertThat(s.checksum()).isEqualTo(12));
+    }
+  }
+
+  @Test
   void lineEndsOfEveryKindAndALeadingBomAreLeftOutAsFlywayLeavesThemOut() throws IOException {
     for (String text :
         List.of(
