@@ -50,7 +50,6 @@ import dev.kiln.tasks.TaskSettings;
 import dev.kiln.volume.SimulatedVolumeBackend;
 import dev.kiln.volume.VolumeService;
 import dev.kiln.volume.api.VolumeApi;
-import io.helidon.service.registry.GlobalServiceRegistry;
 import io.helidon.webserver.WebServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -139,8 +138,8 @@ public final class KilnServer implements AutoCloseable {
       bridgeJavaUtilLogging();
       metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       // Made now rather than when the first API and the web server are built: Helidon's service
-      // registry (its metadata read, ~15% of the start's own thread) and the JSON mapper.
-      GlobalServiceRegistry.registry();
+      // registry and the JSON mapper.
+      HelidonRegistry.install();
       Json.object();
       StartTrace.mark("logging, metrics, service registry and JSON ready");
     } catch (RuntimeException | Error e) {
