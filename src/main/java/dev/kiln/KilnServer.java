@@ -127,16 +127,14 @@ public final class KilnServer implements AutoCloseable {
     requireNonNull(config, "config is null");
     requireNonNull(clock, "clock is null");
     IdGenerator ids = IdGenerator.random();
+    SecureRandom random = new SecureRandom();
+    PasswordHasher hasher = new PasswordHasher(config.passwordHashIterations(), random);
     // Before the database opens: whether its file exists yet says if the hash is needed.
-    boolean adminPasswordHashNeeded = adminPasswordHashNeeded(config);
+    Supplier<String> adminPasswordHash = adminPasswordHash(config, hasher);
     // Logging first: the database thread logs too, and SLF4J warns on stderr about every start
     // whose logging two threads set up at once.
     LoggerFactory.getILoggerFactory();
     CompletableFuture<Database> opening = openDatabaseAside(config);
-    // After the database thread has started: the random source's set-up (~8 ms) is not on its path.
-    SecureRandom random = new SecureRandom();
-    PasswordHasher hasher = new PasswordHasher(config.passwordHashIterations(), random);
-    Supplier<String> adminPasswordHash = adminPasswordHash(config, hasher, adminPasswordHashNeeded);
     PrometheusMeterRegistry metrics;
     Timer tokenValidations;
     ContentEncodingContext contentEncodings;
@@ -337,20 +335,15 @@ public final class KilnServer implements AutoCloseable {
   }
 
   /**
-   * Whether the bootstrap will need the admin password's hash: a password given, or an embedded
-   * data directory without a database yet.
+   * The admin password's hash, started now on a thread of its own when the bootstrap will need it
+   * (a password given, or an embedded data directory without a database yet), so that it is worked
+   * out while the database opens; otherwise worked out only if asked.
    */
-  private static boolean adminPasswordHashNeeded(KilnConfig config) {
+  private static Supplier<String> adminPasswordHash(KilnConfig config, PasswordHasher hasher) {
     boolean embedded = config.databaseUrl() == null || config.databaseUrl().isBlank();
-    return config.adminPasswordGiven()
-        || (embedded && !Files.exists(config.dataDir().resolve("kiln.mv.db")));
-  }
-
-  /**
-   * The admin password's hash, started now on a thread of its own when {@code needed}, so that it is
-   * worked out while the database opens; otherwise worked out only if asked.
-   */
-  private static Supplier<String> adminPasswordHash(KilnConfig config, PasswordHasher hasher, boolean needed) {
+    boolean needed =
+        config.adminPasswordGiven()
+            || (embedded && !Files.exists(config.dataDir().resolve("kiln.mv.db")));
     return needed
         ? PasswordHashInAdvance.start(hasher, config.adminPassword())
         : () -> hasher.hash(config.adminPassword());
