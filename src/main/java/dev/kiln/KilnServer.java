@@ -50,9 +50,7 @@ import dev.kiln.tasks.TaskSettings;
 import dev.kiln.volume.SimulatedVolumeBackend;
 import dev.kiln.volume.VolumeService;
 import dev.kiln.volume.api.VolumeApi;
-import io.helidon.http.encoding.ContentEncodingContext;
 import io.helidon.webserver.WebServer;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -136,18 +134,13 @@ public final class KilnServer implements AutoCloseable {
     LoggerFactory.getILoggerFactory();
     CompletableFuture<Database> opening = openDatabaseAside(config);
     PrometheusMeterRegistry metrics;
-    Timer tokenValidations;
-    ContentEncodingContext contentEncodings;
     try {
       bridgeJavaUtilLogging();
       metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      // Made while the database opens rather than after, when the APIs and the web server are built
-      // (this thread would only wait): Helidon's service registry, the JSON mapper, the token
-      // validations' timer and the content encodings.
+      // Made now rather than when the first API and the web server are built: Helidon's service
+      // registry and the JSON mapper.
       HelidonRegistry.install();
       Json.object();
-      tokenValidations = TokenCallers.validationTimer(metrics);
-      contentEncodings = dev.kiln.objectstore.api.StoredContentEncodings.context();
       StartTrace.mark("logging, metrics, service registry and JSON ready");
     } catch (RuntimeException | Error e) {
       opening.thenAccept(Database::close);
@@ -178,7 +171,7 @@ public final class KilnServer implements AutoCloseable {
       if (purged > 0) {
         log().info("Purged {} long-expired tokens", purged);
       }
-      CallerResolver callers = new TokenCallers(tokens, tokenValidations);
+      CallerResolver callers = new TokenCallers(tokens, metrics);
       KilnConfig.ComputeFleet fleet = config.computeFleet();
       ComputeService compute =
           ComputeService.start(
@@ -243,7 +236,7 @@ public final class KilnServer implements AutoCloseable {
               // Without it an answer written in two pieces (a long list) waits for the client's
               // delayed ACK of the first: 40 ms on Linux, for a call that took 1 ms.
               .connectionOptions(socket -> socket.tcpNoDelay(true))
-              .contentEncoding(contentEncodings)
+              .contentEncoding(dev.kiln.objectstore.api.StoredContentEncodings.context())
               .routing(
                   routing ->
                       routing
