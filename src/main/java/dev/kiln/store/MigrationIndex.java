@@ -5,6 +5,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,7 +84,7 @@ public final class MigrationIndex {
     Path classes = Path.of(args[0]);
     Path index = classes.resolve(resourceOf(Database.MIGRATIONS));
     Files.deleteIfExists(index); // listed from the scripts themselves, not from an older index
-    try (URLClassLoader loader = new URLClassLoader(new java.net.URL[] {classes.toUri().toURL()}, null)) {
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, null)) {
       List<Script> scripts =
           MigrationScripts.listed(loader, Database.MIGRATIONS)
               .orElseThrow(() -> new IllegalStateException("no migration scripts Kiln understands under " + classes));

@@ -5,13 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The schema check's checksum works without splitting a script into lines, and still gives what
- * Flyway's line-by-line CRC gives (SchemaMigrationTest checks it against what Flyway recorded).
+ * Flyway's line-by-line CRC gives (SchemaMigrationTest checks it against what Flyway recorded); the
+ * build's index of the scripts lists the same scripts with the same checksums.
  */
 class MigrationScriptsTest {
 
@@ -42,7 +49,7 @@ class MigrationScriptsTest {
             MigrationScripts.Script::checksum)
         .containsExactlyInAnyOrderElementsOf(
             listed.stream()
-                .map(s -> org.assertj.core.groups.Tuple.tuple(s.fileName(), s.kind(), s.version(), s.checksum()))
+                .map(s -> Tuple.tuple(s.fileName(), s.kind(), s.version(), s.checksum()))
                 .toList());
     assertThat(MigrationScripts.onClasspath(loader, Database.MIGRATIONS).orElseThrow())
         .extracting(MigrationScripts.Script::checksum)
@@ -50,14 +57,12 @@ class MigrationScriptsTest {
   }
 
   @Test
-  void anIndexWithALineItDoesNotUnderstandIsNotUsed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws IOException {
-    java.nio.file.Files.createDirectories(dir.resolve("db"));
-    java.nio.file.Files.writeString(dir.resolve("db/migration.index"), "12\tV1__a.sql\nnot a line\n");
-    try (java.net.URLClassLoader loader =
-        new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()}, null)) {
+  void anIndexWithALineItDoesNotUnderstandIsNotUsed(@TempDir Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("db"));
+    Files.writeString(dir.resolve("db/migration.index"), "12\tV1__a.sql\nnot a line\n");
+    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
       assertThat(MigrationIndex.read(loader, Database.MIGRATIONS)).isEmpty();
-      java.nio.file.Files.writeString(dir.resolve("db/migration.index"), "12\tV1__a.sql\n");
+      Files.writeString(dir.resolve("db/migration.index"), "12\tV1__a.sql\n");
       assertThat(MigrationIndex.read(loader, Database.MIGRATIONS).orElseThrow())
           .singleElement()
           .satisfies(s -> assertThat(s.version()).isEqualTo("1"))
