@@ -300,9 +300,16 @@ final class RequestsBench {
         BenchCommand.ms(BenchCommand.median(active)), BenchCommand.ms(BenchCommand.percentile(active, 95))));
   }
 
-  /** Waits until the deleted server is gone (404). */
+  /** Waits until the deleted server is gone (404); a delete that ends in ERROR stops the bench. */
   private void awaitGone(String id) throws Exception {
-    while (call("GET", NOVA + "/servers/" + id, null, null).statusCode() != 404) {
+    while (true) {
+      var answer = call("GET", NOVA + "/servers/" + id, null, null);
+      if (answer.statusCode() == 404) {
+        return;
+      }
+      if (json(expect(200, answer)).at("/server/status").asText().equals("ERROR")) {
+        throw new IOException("server " + id + " ended ERROR while being deleted");
+      }
       Thread.onSpinWait();
     }
   }

@@ -55,8 +55,7 @@ public final class MigrationIndex {
         if (script.isEmpty()) {
           return Optional.empty();
         }
-        Script s = script.get();
-        scripts.add(new Script(s.fileName(), s.kind(), s.version(), s.description(), checksum));
+        scripts.add(script.get().withChecksum(checksum));
       }
       return scripts.isEmpty() ? Optional.empty() : Optional.of(List.copyOf(scripts));
     } catch (IOException | RuntimeException e) {

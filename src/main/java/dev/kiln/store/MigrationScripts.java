@@ -59,6 +59,11 @@ final class MigrationScripts {
     Integer checksum() {
       return checksumSource.get();
     }
+
+    /** This script with a checksum known already (the build's {@link MigrationIndex} lists it). */
+    Script withChecksum(int checksum) {
+      return new Script(fileName, kind, version, description, checksum);
+    }
   }
 
   /**
