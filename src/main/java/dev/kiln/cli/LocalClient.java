@@ -17,6 +17,10 @@ final class LocalClient {
     this.baseUrl = baseUrl;
   }
 
+  String baseUrl() {
+    return baseUrl;
+  }
+
   static String passwordAuth(String password) {
     return TrainingClient.passwordAuth(password);
   }

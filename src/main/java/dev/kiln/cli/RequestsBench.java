@@ -328,34 +328,67 @@ final class RequestsBench {
     }
   }
 
-  /** Port creates from 8 client threads, each over its own keep-alive connection, for a fixed count. */
+  /** One port create as a client of the parallel run sends it: the answer's status and body. */
+  @FunctionalInterface
+  private interface Create {
+    SocketClient.Response send() throws Exception;
+  }
+
+  /**
+   * Port creates from 8 client threads, each over its own keep-alive connection, for a fixed count:
+   * first from bare sockets ({@link SocketClient}), whose own cost is small beside the server's, so
+   * that the rate is the server's; then from the JDK's HTTP client, the bench's usual client, whose
+   * CPU on the same cores shows in its lower rate.
+   */
   private void parallelPorts(String network) throws Exception {
+    String body = "{\"port\": {\"network_id\": \"" + network + "\"}}";
+    String path = NET + "/ports";
+    List<SocketClient> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
+    try {
+      parallelCreates("bare sockets", () -> {
+        SocketClient own = new SocketClient(client.baseUrl());
+        sockets.add(own);
+        return () -> own.send("POST", path, token, body);
+      });
+    } finally {
+      for (SocketClient socket : sockets) {
+        socket.close();
+      }
+    }
+    parallelCreates("the JDK's HTTP client", () -> {
+      LocalClient own = newClient.get();
+      return () -> {
+        HttpResponse<String> r = own.send("POST", path, token, null, body);
+        return new SocketClient.Response(r.statusCode(), r.body());
+      };
+    });
+  }
+
+  private void parallelCreates(String clientKind, Supplier<Create> newCreate) throws Exception {
     int threads = 8;
     int total = Math.max(4_000, rounds * 4);
-    String body = "{\"port\": {\"network_id\": \"" + network + "\"}}";
     AtomicInteger next = new AtomicInteger();
     AtomicInteger errors = new AtomicInteger();
-    AtomicLong firstError = new AtomicLong();
     List<String> errorText = java.util.Collections.synchronizedList(new ArrayList<>());
     long start = System.nanoTime();
     long cpuStart = serverCpuNanos.getAsLong();
+    long clientCpuStart = BenchCommand.cpuNanos(ProcessHandle.current().pid());
     try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        LocalClient own = newClient.get();
+        Create create = newCreate.get();
         done.add(pool.submit(() -> {
           while (next.getAndIncrement() < total) {
             try {
-              HttpResponse<String> r = own.send("POST", NET + "/ports", token, null, body);
-              if (r.statusCode() != 201) {
+              SocketClient.Response r = create.send();
+              if (r.status() != 201) {
                 errors.incrementAndGet();
                 if (errorText.size() < 3) {
-                  errorText.add(r.statusCode() + " " + r.body());
+                  errorText.add(r.status() + " " + r.body());
                 }
               }
             } catch (Exception e) {
               errors.incrementAndGet();
-              firstError.compareAndSet(0, System.nanoTime());
               if (errorText.size() < 3) {
                 errorText.add(e.toString());
               }
@@ -370,10 +403,11 @@ final class RequestsBench {
     }
     long nanos = System.nanoTime() - start;
     long cpu = (serverCpuNanos.getAsLong() - cpuStart) / total;
+    long clientCpu = (BenchCommand.cpuNanos(ProcessHandle.current().pid()) - clientCpuStart) / total;
     String metrics = client.get("/metrics", null).body();
     out.append(String.format(Locale.ROOT,
-        "| %,d port creates from %d keep-alive client threads | %s | %s | %.0f creates/s | %d errors | %s |%n",
-        total, threads, quantile(metrics, "POST", "/networking/v2.0/ports\"", "201", "0.5"),
+        "| %,d port creates from %d keep-alive client threads (%s; the client's CPU per create %s ms) | %s | %s | %.0f creates/s | %d errors | %s |%n",
+        total, threads, clientKind, fmt(clientCpu), quantile(metrics, "POST", "/networking/v2.0/ports\"", "201", "0.5"),
         quantile(metrics, "POST", "/networking/v2.0/ports\"", "201", "0.95"), total / (nanos / 1e9), errors.get(), fmt(cpu)));
     for (String e : errorText) {
       out.append("  error: ").append(e).append(System.lineSeparator());
