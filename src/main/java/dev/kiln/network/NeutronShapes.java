@@ -145,13 +145,17 @@ public final class NeutronShapes {
 
   /** created_at, updated_at (standard-attr-timestamp) and revision_number (standard-attr-revisions). */
   public void timestamps(ObjectNode o, Instant created, Instant updated, long revision) {
-    o.put("created_at", created.toString());
-    o.put("updated_at", updated.toString());
+    String createdText = created.toString();
+    o.put("created_at", createdText);
+    o.put("updated_at", updated.equals(created) ? createdText : updated.toString());
     o.put("revision_number", revision);
   }
 
   /** A JSON text Networking stored (a binding profile or VIF details). */
   public JsonNode parse(String json) {
+    if ("{}".equals(json)) {
+      return JSON.objectNode(); // most ports' profile and details: no parser for them
+    }
     try {
       return MAPPER.readTree(json);
     } catch (JsonProcessingException e) {

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -302,12 +303,25 @@ final class RedoLog implements CommitSync.Forcing {
     return counter;
   }
 
-  /** The counters a commit moves on: those of tables it changed, or all when it changed rows unseen. */
+  /**
+   * The counters a commit moves on: those of tables it changed, or all when it changed rows unseen.
+   * A loop rather than a stream: it runs at every commit, and the stream's pipeline cost a port
+   * create more than the checks themselves.
+   */
   private List<ChangeCounter> concerned(RedoEvents events, boolean unlogged) {
-    if (counters.isEmpty()) {
-      return List.of();
+    if (counters.isEmpty() || unlogged) {
+      return counters;
     }
-    return unlogged ? counters : counters.stream().filter(c -> c.concerns(events.changes())).toList();
+    List<ChangeCounter> concerned = null;
+    for (ChangeCounter counter : counters) {
+      if (counter.concerns(events.changes())) {
+        if (concerned == null) {
+          concerned = new ArrayList<>(4);
+        }
+        concerned.add(counter);
+      }
+    }
+    return concerned == null ? List.of() : concerned;
   }
 
   /**
