@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -338,7 +337,8 @@ final class RequestsBench {
    * Port creates from 8 client threads, each over its own keep-alive connection, for a fixed count:
    * first from bare sockets ({@link SocketClient}), whose own cost is small beside the server's, so
    * that the rate is the server's; then from the JDK's HTTP client, the bench's usual client, whose
-   * CPU on the same cores shows in its lower rate.
+   * CPU on the same cores shows in its lower rate. The second run's server percentiles come from
+   * the same two-minute window of {@code /metrics}, so they hold the first run's creates too.
    */
   private void parallelPorts(String network) throws Exception {
     String body = "{\"port\": {\"network_id\": \"" + network + "\"}}";
