@@ -17,10 +17,10 @@ import java.util.Locale;
  * and reads the status line, the headers and the body (by Content-Length or chunked), nothing more.
  *
  * <p>Why: the bench's client runs on the same two cores as the server it measures. The JDK's HTTP
- * client spent 0.38 ms of CPU on each port create of the 8-thread run (its selector thread, its
- * executor's hand-offs, its header checks), about as much as the server's 0.5-0.6 ms, so that run
- * measured the client as much as the server. A load generator should cost little next to what it
- * loads: this one's whole process spent 0.07 ms a create.
+ * client's process spent 0.30-0.38 ms of CPU on each port create of the 8-thread run (its selector
+ * thread, its executor's hand-offs, its header checks) beside the server's ~0.5 ms, so that run
+ * measured the client's cost as much as the server's. A load generator should cost little next to
+ * what it loads: with this one the bench's whole process spent 0.06-0.07 ms a create.
  */
 final class SocketClient implements Closeable {
   private final String host;
