@@ -117,12 +117,12 @@ public final class IpAddresses {
     for (int i = 0; i < parts.length; i++) {
       String p = parts[i];
       if (i == parts.length - 1 && p.contains(".")) {
-        Ip v4 = parse(p);
-        if (v4 == null || v4.version() != 4) {
+        long v4 = dottedQuad(p);
+        if (v4 < 0) {
           return null;
         }
-        out[i] = v4.value().shiftRight(16).intValue();
-        out[i + 1] = v4.value().intValue() & 0xffff;
+        out[i] = (int) (v4 >>> 16);
+        out[i + 1] = (int) (v4 & 0xffff);
       } else {
         if (p.isEmpty() || p.length() > 4 || p.contains(".")) {
           return null;
