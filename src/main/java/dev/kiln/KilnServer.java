@@ -16,6 +16,7 @@ import dev.kiln.compute.servers.Servers;
 import dev.kiln.guest.GuestAgents;
 import dev.kiln.http.CallerResolver;
 import dev.kiln.http.Json;
+import dev.kiln.http.MetricsRegistries;
 import dev.kiln.http.RequestObserver;
 import dev.kiln.identity.ApplicationCredentials;
 import dev.kiln.identity.Directory;
@@ -51,7 +52,6 @@ import dev.kiln.volume.SimulatedVolumeBackend;
 import dev.kiln.volume.VolumeService;
 import dev.kiln.volume.api.VolumeApi;
 import io.helidon.webserver.WebServer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -136,7 +136,7 @@ public final class KilnServer implements AutoCloseable {
     PrometheusMeterRegistry metrics;
     try {
       bridgeJavaUtilLogging();
-      metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      metrics = MetricsRegistries.create();
       // Made now rather than when the first API and the web server are built: Helidon's service
       // registry and the JSON mapper.
       HelidonRegistry.install();

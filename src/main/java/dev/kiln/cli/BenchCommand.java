@@ -201,7 +201,7 @@ public final class BenchCommand implements Callable<Integer> {
     header("requests", true);
     System.out.println("load average before: " + loadAverage());
     for (int hosts : bigFleet > 0 && only.contains("servers") ? new int[] {3, bigFleet} : new int[] {3}) {
-      try (BenchServer server = BenchServer.start(ComputeBench.serverOptions(hosts))) {
+      try (BenchServer server = BenchServer.start(RequestsBench.serverJvmOptions(), ComputeBench.serverOptions(hosts))) {
         String url = server.url();
         long pid = server.pid();
         RequestsBench bench =

@@ -45,18 +45,25 @@ final class BenchServer implements AutoCloseable {
 
   /** Starts a server on a new data directory with {@code serveOptions}, and waits until it is ready. */
   static BenchServer start(List<String> serveOptions) throws Exception {
-    return start(Files.createTempDirectory("kiln-bench"), true, serveOptions);
+    return start(List.of(), serveOptions);
+  }
+
+  /** The same, with {@code moreJvmOptions} after this JVM's own. */
+  static BenchServer start(List<String> moreJvmOptions, List<String> serveOptions) throws Exception {
+    return start(Files.createTempDirectory("kiln-bench"), true, moreJvmOptions, serveOptions);
   }
 
   /** Starts a server on the caller's {@code dataDir} (kept on close), and waits until it is ready. */
   static BenchServer startOn(Path dataDir) throws Exception {
-    return start(dataDir, false, List.of());
+    return start(dataDir, false, List.of(), List.of());
   }
 
-  private static BenchServer start(Path dataDir, boolean owned, List<String> serveOptions) throws Exception {
+  private static BenchServer start(
+      Path dataDir, boolean owned, List<String> moreJvmOptions, List<String> serveOptions) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmOptions());
+    command.addAll(moreJvmOptions);
     // KILN_BENCH_SERVER_OPTS adds JVM options to the measured servers only (a flight recording:
     // "-XX:StartFlightRecording=filename=/tmp/kiln.jfr"), not to the bench's own JVM.
     String extra = System.getenv("KILN_BENCH_SERVER_OPTS");

@@ -4,6 +4,7 @@ import static dev.kiln.cli.LocalClient.expect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.http.Json;
+import dev.kiln.http.MetricsRegistries;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -24,8 +25,11 @@ import java.util.function.Supplier;
  * targets; the README puts these figures next to real OpenStack's.
  *
  * <p>Each call is warmed up untimed first (a new JVM runs the first few hundred requests in the
- * interpreter), and Kiln's {@code /metrics} is read right after each call's timed run, while its
- * sliding window (two minutes) still holds only that run and its warm-up.
+ * interpreter), and Kiln's {@code /metrics} is read right after each call's timed run. The bench's
+ * server keeps its percentiles over the last {@value #METRICS_WINDOW_SECONDS} seconds ({@link
+ * MetricsRegistries#WINDOW_PROPERTY}), and each timed run starts once its warm-up has left that
+ * window, so the server's figures are the timed run's alone, as the client's are (a timed run
+ * longer than the window is read over its last seconds).
  *
  * <p>Why over 400 lines: every call's measurement is a short step of one sequence that shares the
  * client, the token, the server's CPU marks and the two tables it writes; split apart, each step
@@ -72,6 +76,14 @@ final class RequestsBench {
     this.token = LocalClient.token(issued);
     this.project = LocalClient.projectId(issued);
     this.rounds = rounds;
+  }
+
+  /** How far back the bench server's {@code /metrics} percentiles reach. */
+  static final int METRICS_WINDOW_SECONDS = 10;
+
+  /** The JVM options of the server this bench measures: the window of its percentiles. */
+  static List<String> serverJvmOptions() {
+    return List.of("-D" + MetricsRegistries.WINDOW_PROPERTY + "=" + METRICS_WINDOW_SECONDS);
   }
 
   /** The groups of calls a run can be narrowed to ({@code --only}), in the order they run. */
@@ -337,8 +349,8 @@ final class RequestsBench {
    * Port creates from 8 client threads, each over its own keep-alive connection, for a fixed count:
    * first from bare sockets ({@link SocketClient}), whose own cost is small beside the server's, so
    * that the rate is the server's; then from the JDK's HTTP client, the bench's usual client, whose
-   * CPU on the same cores shows in its lower rate. The second run's server percentiles come from
-   * the same two-minute window of {@code /metrics}, so they hold the first run's creates too.
+   * CPU on the same cores shows in its lower rate. Each run starts once the one before has left
+   * the window of the server's percentiles.
    */
   private void parallelPorts(String network) throws Exception {
     String body = "{\"port\": {\"network_id\": \"" + network + "\"}}";
@@ -370,6 +382,7 @@ final class RequestsBench {
     AtomicInteger next = new AtomicInteger();
     AtomicInteger errors = new AtomicInteger();
     List<String> errorText = java.util.Collections.synchronizedList(new ArrayList<>());
+    awaitWindowPassed();
     long start = System.nanoTime();
     long cpuStart = serverCpuNanos.getAsLong();
     long clientCpuStart = BenchCommand.cpuNanos(ProcessHandle.current().pid());
@@ -448,10 +461,18 @@ final class RequestsBench {
     System.err.printf(Locale.ROOT, "  %s done%n", name);
   }
 
-  /** Marks the start of a call's timed run: the server's CPU, in all and by kind of thread. */
-  private void startPhase() {
+  /**
+   * Marks the start of a call's timed run, once the requests before it have left the window of
+   * the server's percentiles: the server's CPU, in all and by kind of thread.
+   */
+  private void startPhase() throws InterruptedException {
+    awaitWindowPassed();
     phaseThreads = ThreadCpu.snapshot(serverPid);
     phaseCpu = serverCpuNanos.getAsLong();
+  }
+
+  private static void awaitWindowPassed() throws InterruptedException {
+    Thread.sleep((METRICS_WINDOW_SECONDS + 1) * 1_000L);
   }
 
   /**
