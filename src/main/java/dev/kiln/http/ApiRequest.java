@@ -153,17 +153,24 @@ public final class ApiRequest {
   /** Reads the body, refusing it with 413 as soon as it is known to be over the cap. */
   private byte[] readCapped() {
     Optional<String> length = header("Content-Length");
+    // A body of a declared length is read into an array of that length; read up to the cap, each
+    // small body took a 16 KiB buffer (a fifth of what a port create allocated).
+    int readAtMost = MAX_JSON_BODY_BYTES + 1;
     if (length.isPresent()) {
       try {
-        if (Long.parseLong(length.get().strip()) > MAX_JSON_BODY_BYTES) {
+        long declared = Long.parseLong(length.get().strip());
+        if (declared > MAX_JSON_BODY_BYTES) {
           throw tooLarge();
+        }
+        if (declared >= 0) {
+          readAtMost = (int) declared;
         }
       } catch (NumberFormatException e) {
         throw ApiError.badRequest("The Content-Length header is not a number.");
       }
     }
     try (InputStream in = request.content().inputStream()) {
-      byte[] data = in.readNBytes(MAX_JSON_BODY_BYTES + 1);
+      byte[] data = in.readNBytes(readAtMost);
       if (data.length > MAX_JSON_BODY_BYTES) {
         throw tooLarge();
       }

@@ -62,6 +62,19 @@ class RequestBodyLimitsTest {
   }
 
   @Test
+  void aBodyWithoutContentLengthIsReadUpToTheCap() throws Exception {
+    HttpResponse<String> small = chunked("/networking/v2.0/networks", "{\"network\": {\"name\": \"chunked\"}}");
+    assertThat(small.statusCode()).isEqualTo(201);
+    assertThat(small.body()).contains("\"name\":\"chunked\"");
+
+    String big = "{\"network\": {\"name\": \"too-big\", \"description\": \"" + "d".repeat(120_000) + "\"}}";
+    HttpResponse<String> answer = chunked("/networking/v2.0/networks", big);
+    assertThat(answer.statusCode()).isEqualTo(413);
+    assertThat(answer.body()).contains("114688");
+    assertThat(admin.api().get("/networking/v2.0/networks?name=too-big").expect(200).get("networks")).isEmpty();
+  }
+
+  @Test
   void volumeNamesAndDescriptionsAreHeldToCindersSchema() {
     Api api = admin.api();
     JsonNode tooLong = api.post(cinder + "/volumes", "{\"volume\": {\"size\": 1, \"name\": \"" + "n".repeat(256) + "\"}}").expect(400);
@@ -90,6 +103,18 @@ class RequestBodyLimitsTest {
             .expect(400);
     assertThat(longHost.at("/badRequest/message").asText()).contains("'attachment/connector/host'", "255");
     assertThat(Cloud.volumeStatus(api, cinder, volume)).isEqualTo("available");
+  }
+
+  /** A POST whose body has no declared length: the JDK client sends it in chunks. */
+  private static HttpResponse<String> chunked(String path, String body) throws Exception {
+    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(kiln.baseUrl() + path))
+            .header("X-Auth-Token", admin.token())
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> raw(String method, String path, String contentType, String body) throws Exception {
